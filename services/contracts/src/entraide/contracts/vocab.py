@@ -1,0 +1,88 @@
+"""Shared vocabularies of the v1 events. Adding a value is additive; removing one is breaking."""
+
+from enum import StrEnum
+
+
+class Need(StrEnum):
+    """What a family asks for (aligned with the associations' offers)."""
+
+    PARRAINAGE_PROXIMITE = "parrainage-de-proximite"
+    GRAND_PARRAINAGE = "grand-parrainage"
+    ACCOMPAGNEMENT_SCOLAIRE = "accompagnement-scolaire"
+    SOUTIEN_PARENTALITE = "soutien-a-la-parentalite"
+    REPIT_GARDE = "repit-garde-ponctuelle"
+    ACTIVITES_LIEN_SOCIAL = "activites-et-lien-social"
+    ACCES_AUX_DROITS = "acces-aux-droits"
+    ECOUTE = "ecoute"
+
+
+class AgeBand(StrEnum):
+    """Children's ages travel as bands, never as birth dates."""
+
+    BAND_0_2 = "0-2"
+    BAND_3_5 = "3-5"
+    BAND_6_10 = "6-10"
+    BAND_11_14 = "11-14"
+    BAND_15_17 = "15-17"
+    BAND_18_PLUS = "18+"
+
+
+class Urgency(StrEnum):
+    """How soon a family needs help, from the signs of exhaustion or isolation."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Weekday(StrEnum):
+    MONDAY = "mo"
+    TUESDAY = "tu"
+    WEDNESDAY = "we"
+    THURSDAY = "th"
+    FRIDAY = "fr"
+    SATURDAY = "sa"
+    SUNDAY = "su"
+
+
+class DayPart(StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+
+class RequestChannel(StrEnum):
+    """How the request reached the network."""
+
+    STAFF_FORM = "staff-form"
+    STAFF_API = "staff-api"
+    PARTNER = "partner"
+
+
+class WithdrawalReason(StrEnum):
+    FAMILY_CHOICE = "family-choice"
+    NEED_MET_ELSEWHERE = "need-met-elsewhere"
+    DUPLICATE = "duplicate"
+    CONSENT_WITHDRAWN = "consent-withdrawn"
+    ERASURE = "erasure"
+    OTHER = "other"
+
+
+class MatchOutcome(StrEnum):
+    COMPLETED = "completed"
+    ENDED_BY_FAMILY = "ended-by-family"
+    ENDED_BY_VOLUNTEER = "ended-by-volunteer"
+    ENDED_BY_ASSOCIATION = "ended-by-association"
+    NO_CONTACT = "no-contact"
+
+
+class SubjectKind(StrEnum):
+    FAMILY = "family"
+    VOLUNTEER = "volunteer"
+
+
+class ErasureReason(StrEnum):
+    RIGHTS_REQUEST = "rights-request"
+    RETENTION = "retention"
+    OBJECTION = "objection"

@@ -1,0 +1,1 @@
+"""Entraide intake service."""

@@ -1,0 +1,1 @@
+"""Entraide privacy service."""
