@@ -24,8 +24,9 @@ def _resolve(schema: Schema, defs: Schema) -> Schema:
     return schema
 
 
-def _compare(path: str, old: Schema, new: Schema, old_defs: Schema, new_defs: Schema,
-             problems: list[str]) -> None:
+def _compare(
+    path: str, old: Schema, new: Schema, old_defs: Schema, new_defs: Schema, problems: list[str]
+) -> None:
     old, new = _resolve(old, old_defs), _resolve(new, new_defs)
     if "enum" in old:
         lost = [v for v in old["enum"] if v not in new.get("enum", [])]
@@ -46,7 +47,9 @@ def _compare(path: str, old: Schema, new: Schema, old_defs: Schema, new_defs: Sc
     if "anyOf" in old:
         old_branches, new_branches = old["anyOf"], new.get("anyOf", [])
         if len(old_branches) > len(new_branches):
-            problems.append(f"{path}: type narrowed ({len(old_branches)} -> {len(new_branches)} kinds)")
+            problems.append(
+                f"{path}: type narrowed ({len(old_branches)} -> {len(new_branches)} kinds)"
+            )
             return
         for i, branch in enumerate(old_branches):
             _compare(f"{path}[{i}]", branch, new_branches[i], old_defs, new_defs, problems)

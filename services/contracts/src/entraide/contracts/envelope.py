@@ -4,10 +4,9 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from entraide.contracts.catalog import spec_for_type
 from entraide.contracts.events import EventData
+from pydantic import BaseModel, ConfigDict, Field
 
 DataT = TypeVar("DataT", bound=EventData)
 
@@ -34,7 +33,9 @@ class UnknownEventTypeError(ValueError):
     """The event's `type` is not one the network declares."""
 
 
-def new_event(data: DataT, *, source: str, subject: str, event_id: str | None = None) -> "CloudEvent[DataT]":
+def new_event(
+    data: DataT, *, source: str, subject: str, event_id: str | None = None
+) -> "CloudEvent[DataT]":
     """Wrap a payload in a fresh envelope with the type its model declares."""
     return CloudEvent[type(data)](  # type: ignore[misc]
         id=event_id or str(uuid.uuid4()),
@@ -52,10 +53,7 @@ def parse_event(raw: bytes | str | dict[str, Any]) -> "CloudEvent[EventData]":
     Raises `UnknownEventTypeError` for a type the network does not declare and
     `pydantic.ValidationError` (naming the field) for a payload that does not fit.
     """
-    if isinstance(raw, dict):
-        event_type = raw.get("type")
-    else:
-        event_type = _Head.model_validate_json(raw).type
+    event_type = raw.get("type") if isinstance(raw, dict) else _Head.model_validate_json(raw).type
     spec = spec_for_type(str(event_type))
     if spec is None:
         raise UnknownEventTypeError(f"unknown event type: {event_type!r}")
@@ -69,4 +67,3 @@ class _Head(BaseModel):
     """Just enough of an envelope to know which model validates the rest."""
 
     type: str | None = None
-

@@ -7,8 +7,6 @@ JSON Schemas. Identity data (names, phone, e-mail, address, notes) never appears
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from entraide.contracts.vocab import (
     AgeBand,
     DayPart,
@@ -21,6 +19,7 @@ from entraide.contracts.vocab import (
     Weekday,
     WithdrawalReason,
 )
+from pydantic import BaseModel, ConfigDict, Field
 
 Ref = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Departement = Annotated[str, Field(pattern=r"^(\d{2}|2[AB]|97\d)$", examples=["44"])]
@@ -29,16 +28,16 @@ Language = Annotated[str, Field(pattern=r"^[a-z]{2,3}$", examples=["fr"])]
 
 
 class EventData(BaseModel):
-    """Base of every payload: strict about unknown fields on our side of the wire."""
+    """Base of every payload. Unknown fields are ignored, so v1 can grow additively."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
     EVENT_TYPE: ClassVar[str]
 
 
 class Slot(BaseModel):
     """A recurring half-day when someone is available."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True)
     day: Weekday
     part: DayPart
 

@@ -1,7 +1,7 @@
 """Generate the JSON Schemas and the AsyncAPI document from the models.
 
-    python -m entraide.contracts.generate           # write them
-    python -m entraide.contracts.generate --check   # exit 1 if the committed files differ
+python -m entraide.contracts.generate           # write them
+python -m entraide.contracts.generate --check   # exit 1 if the committed files differ
 """
 
 import argparse
@@ -10,11 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
-
 from entraide.contracts.catalog import CATALOG
 from entraide.contracts.envelope import CONTENT_TYPE, CloudEvent
 from entraide.contracts.topics import TOPICS
+from pydantic.json_schema import models_json_schema
 
 CONTRACTS_ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_DIR = CONTRACTS_ROOT / "schemas" / "v1"
@@ -63,7 +62,9 @@ def asyncapi_document() -> dict[str, Any]:
             operations[f"publish_{channel_id}"] = {
                 "action": "send",
                 "channel": {"$ref": f"#/channels/{channel_id}"},
-                "messages": [{"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in channel_messages],
+                "messages": [
+                    {"$ref": f"#/channels/{channel_id}/messages/{m}"} for m in channel_messages
+                ],
             }
     return {
         "asyncapi": "3.0.0",

@@ -1,0 +1,140 @@
+"""Retry with backoff, then dead-letter: no message is lost and none blocks its partition.
+
+A message whose handler keeps failing is copied to `<topic>.dlq` with headers that say
+why, then acknowledged. If even the dead-letter publish fails the error propagates, the
+subscriber's NACK_ON_ERROR policy seeks back, and the message comes again.
+"""
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from entraide.contracts.envelope import UnknownEventTypeError
+from faststream import BaseMiddleware
+from pydantic import ValidationError
+from tenacity import (
+    AsyncRetrying,
+    RetryError,
+    retry_if_not_exception_type,
+    stop_after_attempt,
+    wait_exponential,
+)
+
+if TYPE_CHECKING:
+    from faststream._internal.context.repository import ContextRepo
+    from faststream.kafka import KafkaBroker
+    from faststream.message import StreamMessage
+
+log = logging.getLogger(__name__)
+
+HEADER_PREFIX = "x-dlq-"
+
+
+class PoisonMessageError(Exception):
+    """A message that no retry can fix; raise it from a handler to dead-letter at once."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+        self.reason = reason
+        self.detail = detail
+
+
+PERMANENT = (
+    PoisonMessageError,
+    ValidationError,
+    UnknownEventTypeError,
+    UnicodeDecodeError,
+    json.JSONDecodeError,
+)
+
+
+def describe(exc: BaseException) -> tuple[str, str]:
+    """A machine-readable reason and a detail that carries no personal data."""
+    if isinstance(exc, PoisonMessageError):
+        return exc.reason, exc.detail
+    if isinstance(exc, ValidationError):
+        fields = [
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
+            for err in exc.errors(include_input=False, include_url=False)
+        ]
+        return "invalid-event", "; ".join(fields)[:1000]
+    if isinstance(exc, UnknownEventTypeError):
+        return "unknown-event-type", str(exc)[:200]
+    if isinstance(exc, UnicodeDecodeError | json.JSONDecodeError):
+        return "not-json", type(exc).__name__
+    # Other exception texts may quote stored values: keep only the class name.
+    return "handler-failed", type(exc).__name__
+
+
+class RetryThenDeadLetter:
+    """Broker middleware factory: `broker.add_middleware(RetryThenDeadLetter(broker, ...))`."""
+
+    def __init__(
+        self, broker: "KafkaBroker", *, attempts: int, backoff_seconds: float, group: str
+    ) -> None:
+        self.broker = broker
+        self.attempts = attempts
+        self.backoff_seconds = backoff_seconds
+        self.group = group
+
+    def __call__(self, msg: Any, /, *, context: "ContextRepo") -> "_RetryScope":
+        return _RetryScope(msg, context=context, policy=self)
+
+
+class _RetryScope(BaseMiddleware):
+    def __init__(self, msg: Any, /, *, context: "ContextRepo", policy: RetryThenDeadLetter) -> None:
+        super().__init__(msg, context=context)
+        self.policy = policy
+
+    async def consume_scope(self, call_next: Any, msg: "StreamMessage[Any]") -> Any:
+        policy = self.policy
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(policy.attempts),
+            wait=wait_exponential(multiplier=policy.backoff_seconds, max=30),
+            retry=retry_if_not_exception_type(PERMANENT),
+            reraise=False,
+        )
+        try:
+            return await retrying(call_next, msg)
+        except RetryError as exhausted:
+            failure = exhausted.last_attempt.exception()
+        except PERMANENT as poison:
+            failure = poison
+        attempts = retrying.statistics.get("attempt_number", 1)
+        await self._dead_letter(msg, failure or RuntimeError("unknown"), attempts)
+        return None
+
+    async def _dead_letter(
+        self, msg: "StreamMessage[Any]", exc: BaseException, attempts: int
+    ) -> None:
+        record = msg.raw_message
+        reason, detail = describe(exc)
+        headers = {
+            k: v.decode("utf-8", "replace")
+            for k, v in (record.headers or ())
+            if not k.startswith(HEADER_PREFIX)
+        }
+        headers |= {
+            f"{HEADER_PREFIX}reason": reason,
+            f"{HEADER_PREFIX}detail": detail,
+            f"{HEADER_PREFIX}original-topic": record.topic,
+            f"{HEADER_PREFIX}original-partition": str(record.partition),
+            f"{HEADER_PREFIX}original-offset": str(record.offset),
+            f"{HEADER_PREFIX}consumer-group": self.policy.group,
+            f"{HEADER_PREFIX}attempts": str(attempts),
+            f"{HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
+        }
+        await self.policy.broker.publish(
+            record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
+        )
+        log.warning(
+            "message dead-lettered",
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "reason": reason,
+                "attempts": attempts,
+            },
+        )

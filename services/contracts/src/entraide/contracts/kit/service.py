@@ -1,0 +1,153 @@
+"""One FastAPI app per service: probes, metrics, API docs, and the broker in its lifespan.
+
+FastStream's FastAPI plugin is deprecated since 0.7.3, so the broker runs inside the
+app's lifespan instead.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from entraide.contracts.kit.broker import start_when_reachable
+from entraide.contracts.kit.settings import ServiceSettings
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi import get_asyncapi_html
+from prometheus_client import CollectorRegistry
+from prometheus_fastapi_instrumentator import Instrumentator
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+log = logging.getLogger(__name__)
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+PROBE_TIMEOUT_S = 2.0
+
+
+def mongo_client(settings: ServiceSettings) -> AsyncMongoClient[dict[str, Any]]:
+    """A client for the service's own database; nothing connects until first use."""
+    return AsyncMongoClient(settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+
+
+def service_app(
+    *,
+    service: str,
+    settings: ServiceSettings,
+    broker: KafkaBroker,
+    db: AsyncDatabase[dict[str, Any]],
+    registry: CollectorRegistry,
+    routers: Sequence[APIRouter] = (),
+    startup: Sequence[Callable[[], Awaitable[None]]] = (),
+    lifespans: Sequence[Lifespan] = (),
+) -> FastAPI:
+    """The FastAPI app of one service with /healthz, /readyz, /metrics and /asyncapi.
+
+    `startup` steps run first (indexes); the broker then starts in the background, retrying
+    while Kafka is unreachable, so the HTTP side serves (and /readyz says why) meanwhile.
+    """
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for step in startup:
+            await step()
+        starting = asyncio.create_task(start_when_reachable(broker))
+        async with contextlib.AsyncExitStack() as stack:
+            for extra in lifespans:
+                await stack.enter_async_context(extra(app))
+            log.info("service started", extra={"port": getattr(settings, "port", None)})
+            yield
+            log.info("service stopping: finishing in-flight messages")
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        await broker.stop()  # waits up to graceful_timeout for handlers in flight
+        await db.client.close()
+
+    app = FastAPI(title=f"Entraide {service}", version="0.1.0", lifespan=lifespan)
+    app.state.db = db
+    app.state.broker = broker
+    app.state.settings = settings
+    Instrumentator(registry=registry).instrument(app).expose(app, include_in_schema=False)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
+    app.include_router(_probes(broker, db))
+    app.include_router(_asyncapi(service, broker))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
+    """422 naming each wrong field, without echoing what was sent (it may be personal)."""
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {
+            "field": ".".join(str(part) for part in err["loc"] if part != "body"),
+            "message": err["msg"],
+            "type": err["type"],
+        }
+        for err in exc.errors()
+    ]
+    return JSONResponse({"detail": errors}, status_code=422)
+
+
+def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter:
+    router = APIRouter(tags=["ops"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Kafka and the database answer")
+    async def readyz() -> JSONResponse:
+        checks = {"kafka": await _kafka_ready(broker), "database": await _db_ready(db)}
+        ready = all(checks.values())
+        body = {
+            "status": "ready" if ready else "not-ready",
+            "checks": {k: "ok" if v else "down" for k, v in checks.items()},
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    return router
+
+
+async def _kafka_ready(broker: KafkaBroker) -> bool:
+    if not broker.running:
+        return False
+    try:
+        return await broker.ping(timeout=PROBE_TIMEOUT_S)
+    except Exception:
+        return False
+
+
+async def _db_ready(db: AsyncDatabase[dict[str, Any]]) -> bool:
+    try:
+        await asyncio.wait_for(db.command("ping"), PROBE_TIMEOUT_S)
+    except Exception:
+        return False
+    return True
+
+
+def _asyncapi(service: str, broker: KafkaBroker) -> APIRouter:
+    router = APIRouter(tags=["ops"], include_in_schema=False)
+    factory = AsyncAPI(
+        broker,
+        title=f"Entraide {service}",
+        version="0.1.0",
+        description=f"What the {service} service consumes and publishes.",
+    )
+
+    @router.get("/asyncapi.json")
+    async def asyncapi_json() -> Any:
+        return factory.to_specification().to_jsonable()
+
+    @router.get("/asyncapi", response_class=HTMLResponse)
+    async def asyncapi_html(request: Request) -> str:
+        return get_asyncapi_html(factory.to_specification())
+
+    return router

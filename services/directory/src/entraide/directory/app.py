@@ -1,0 +1,18 @@
+"""Directory's wiring. Associations, offers and volunteers arrive with their own issue;
+for now the service runs, probes its dependencies and documents itself."""
+
+from entraide.contracts.kit.broker import make_broker
+from entraide.contracts.kit.service import mongo_client, service_app
+from entraide.directory.settings import DirectorySettings
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
+SERVICE = "directory"
+
+
+def create_app(settings: DirectorySettings | None = None) -> FastAPI:
+    settings = settings or DirectorySettings()
+    registry = CollectorRegistry()
+    broker = make_broker(settings, service=SERVICE, registry=registry)
+    db = mongo_client(settings)[settings.database]
+    return service_app(service=SERVICE, settings=settings, broker=broker, db=db, registry=registry)

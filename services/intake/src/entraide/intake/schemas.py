@@ -1,0 +1,72 @@
+"""What staff send to intake's API. Identity fields stay in intake's own database."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from entraide.contracts.events import Language, PostalCode, Slot
+from entraide.contracts.vocab import Need
+from entraide.intake.domain import Sign
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Phone = Annotated[str, Field(pattern=r"^(\+33|0)[1-9](\s?\d{2}){4}$", examples=["06 12 34 56 78"])]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ParentIn(_In):
+    first_name: Name
+    last_name: Name
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class ChildIn(_In):
+    birth_year: int = Field(ge=2000, description="Only the year: ages travel as bands.")
+
+    @field_validator("birth_year")
+    @classmethod
+    def not_in_future(cls, year: int) -> int:
+        if year > datetime.now(UTC).year:
+            raise ValueError("birth year is in the future")
+        return year
+
+
+class ConsentIn(_In):
+    matching: bool = Field(description="The parent agrees to be matched (no consent, no matching).")
+    collected_by: Name
+    collected_at: datetime
+
+    @field_validator("matching")
+    @classmethod
+    def required_for_matching(cls, given: bool) -> bool:
+        if not given:
+            raise ValueError(
+                "the parent's consent to matching is required: no consent, no matching"
+            )
+        return given
+
+
+class RequestIn(_In):
+    """A family and its first request for support, as staff record it."""
+
+    parent: ParentIn
+    children: list[ChildIn] = Field(min_length=1, max_length=15)
+    postal_code: PostalCode
+    commune: Name
+    languages: list[Language] = Field(default_factory=lambda: ["fr"], max_length=10)
+    contact_preferences: list[Literal["phone", "sms", "email", "post"]] = []
+    needs: list[Need] = Field(min_length=1)
+    availability: list[Slot] = Field(default=[], max_length=21)
+    signs: list[Sign] = Field(default=[], description="Signs of exhaustion or isolation.")
+    notes: str = Field("", max_length=2000, description="Free text; never leaves intake.")
+    association_id: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9-]+$")
+    consent: ConsentIn
+
+
+class RequestCreated(BaseModel):
+    request_id: str
+    status: Literal["submitted"] = "submitted"

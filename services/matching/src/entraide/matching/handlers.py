@@ -1,0 +1,25 @@
+"""Matching's Kafka handlers: parse, apply to the read model, nothing else."""
+
+import logging
+
+from entraide.contracts import parse_event
+from entraide.contracts.kit.broker import subscriber_options
+from entraide.contracts.topics import REQUESTS
+from entraide.matching import domain
+from entraide.matching.store import RequestViews
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+log = logging.getLogger(__name__)
+
+
+def register(broker: KafkaBroker, views: RequestViews, *, service: str) -> None:
+    @broker.subscriber(REQUESTS.name, title="requests", **subscriber_options(service))
+    async def on_request_event(message: KafkaMessage) -> None:
+        """Keep the request read model at the latest revision; redeliveries change nothing."""
+        event = parse_event(message.body)
+        request_id = event.data.request_id
+        applied = await views.upsert(request_id, domain.request_view(event.data, event_id=event.id))
+        log.info(
+            "request event", extra={"event_id": event.id, "type": event.type, "applied": applied}
+        )

@@ -1,0 +1,34 @@
+"""Matching's read model of requests, kept by versioned upserts."""
+
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+Doc = dict[str, Any]
+
+
+class RequestViews:
+    """Requests as matching sees them: pseudonymous, coarse, latest revision wins."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection = db["requests"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("family_ref")
+        await self.collection.create_index([("departement", 1), ("status", 1)])
+
+    async def upsert(self, request_id: str, view: Doc) -> bool:
+        """Apply a newer revision; False when the stored one is as new (a redelivery)."""
+        try:
+            result = await self.collection.update_one(
+                {"_id": request_id, "revision": {"$lt": view["revision"]}},
+                {"$set": view},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # the document exists with this revision or a later one
+            return False
+        return bool(result.upserted_id is not None or result.modified_count)
+
+    async def get(self, request_id: str) -> Doc | None:
+        return await self.collection.find_one({"_id": request_id})
