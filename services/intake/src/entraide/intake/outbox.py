@@ -91,7 +91,6 @@ class OutboxRelay:
         doc = await self.collection.find_one_and_update(
             {"outbox_pending": True, "lease_until": {"$lt": now}},
             {"$set": {"lease_until": now + self.lease}},
-            projection={"outbox": 1, "version": 1},
             return_document=ReturnDocument.AFTER,
         )
         if doc is None:

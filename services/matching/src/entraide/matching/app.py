@@ -17,7 +17,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     broker = make_broker(settings, service=SERVICE, registry=registry)
     db = mongo_client(settings)[settings.database]
     views = RequestViews(db)
-    handlers.register(broker, views, service=SERVICE)
+    handlers.register(broker, views, settings=settings, service=SERVICE)
     app = service_app(
         service=SERVICE,
         settings=settings,

@@ -4,6 +4,7 @@ import logging
 
 from entraide.contracts import parse_event
 from entraide.contracts.kit.broker import subscriber_options
+from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.topics import REQUESTS
 from entraide.matching import domain
 from entraide.matching.store import RequestViews
@@ -13,8 +14,10 @@ from faststream.kafka.annotations import KafkaMessage
 log = logging.getLogger(__name__)
 
 
-def register(broker: KafkaBroker, views: RequestViews, *, service: str) -> None:
-    @broker.subscriber(REQUESTS.name, title="requests", **subscriber_options(service))
+def register(
+    broker: KafkaBroker, views: RequestViews, *, settings: ServiceSettings, service: str
+) -> None:
+    @broker.subscriber(REQUESTS.name, title="requests", **subscriber_options(settings, service))
     async def on_request_event(message: KafkaMessage) -> None:
         """Keep the request read model at the latest revision; redeliveries change nothing."""
         event = parse_event(message.body)

@@ -33,20 +33,20 @@ def make_broker(
             broker,
             attempts=settings.consumer_attempts,
             backoff_seconds=settings.retry_backoff_seconds,
-            group=consumer_group(service),
+            group=consumer_group(settings, service),
         )
     )
     return broker
 
 
-def consumer_group(service: str) -> str:
+def consumer_group(settings: ServiceSettings, service: str) -> str:
     """One consumer group per service: replicas share the partitions."""
-    return f"entraide-{service}"
+    return f"{settings.consumer_group_prefix}-{service}"
 
 
-def subscriber_options(service: str) -> dict[str, Any]:
+def subscriber_options(settings: ServiceSettings, service: str) -> dict[str, Any]:
     """Keyword arguments for `broker.subscriber`: the service's group, from the beginning."""
-    return {"group_id": consumer_group(service), "auto_offset_reset": "earliest"}
+    return {"group_id": consumer_group(settings, service), "auto_offset_reset": "earliest"}
 
 
 async def start_when_reachable(broker: KafkaBroker, *, max_backoff: float = 5.0) -> None:

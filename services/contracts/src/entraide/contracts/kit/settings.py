@@ -18,6 +18,9 @@ class ServiceSettings(BaseSettings):
     consumer_attempts: int = Field(4, ge=1, description="Tries before a message is dead-lettered.")
     retry_backoff_seconds: float = Field(0.2, ge=0)
     graceful_timeout_seconds: float = Field(15.0, gt=0)
+    consumer_group_prefix: str = Field(
+        "entraide", description="Consumer groups are <prefix>-<service>."
+    )
 
 
 def service_field(service: str, name: str, default: Any) -> Any:
