@@ -1,0 +1,36 @@
+"""Shared fixtures: the real Kafka and document store, and services wired to them."""
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tests.infra import Endpoints, endpoints
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/integration/" in str(item.path) or "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.kafka)
+            item.add_marker(pytest.mark.store)
+
+
+@pytest.fixture(scope="session")
+def infra() -> Iterator[Endpoints]:
+    with endpoints() as ends:
+        yield ends
+
+
+@pytest.fixture
+def unique() -> str:
+    """A fresh name part, so tests never share a database or a consumer group."""
+    return uuid.uuid4().hex[:10]
+
+
+@pytest.fixture
+async def mongo(infra: Endpoints) -> AsyncIterator[object]:
+    from pymongo import AsyncMongoClient
+
+    client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(infra.mongodb_uri, tz_aware=True)
+    yield client
+    await client.close()

@@ -1,0 +1,130 @@
+"""Where the tests find Kafka and the document store.
+
+In order: endpoints given in the environment (ENTRAIDE_KAFKA_BOOTSTRAP and
+ENTRAIDE_MONGODB_URI), else testcontainers where a Docker engine answers, else the real
+local processes of deploy/ (Kafka from its Maven Central jars, FerretDB). What this
+module starts, it stops; what was already running stays running.
+"""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = ROOT / "deploy" / "bin"
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    kafka_bootstrap: str
+    mongodb_uri: str
+    origin: str
+
+
+def port_open(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def docker_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    result = subprocess.run(["docker", "info"], capture_output=True, timeout=20, check=False)
+    return result.returncode == 0
+
+
+def run_script(name: str, *args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run([str(BIN / name), *args], check=True, env={**os.environ, **(env or {})})
+
+
+def apply_topics(bootstrap: str) -> None:
+    subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "topics.py"), "--bootstrap", bootstrap],
+        check=True, capture_output=True,
+    )
+
+
+@contextlib.contextmanager
+def _local_processes() -> Iterator[Endpoints]:
+    kafka_port = int(os.environ.get("ENTRAIDE_KAFKA_PORT", "9092"))
+    mongo_port = int(os.environ.get("ENTRAIDE_MONGODB_PORT", "27017"))
+    started: list[str] = []
+    if not port_open("127.0.0.1", kafka_port):
+        run_script("kafka-up")
+        started.append("kafka-down")
+    if not port_open("127.0.0.1", mongo_port):
+        run_script("ferretdb-up")
+        started.append("ferretdb-down")
+    try:
+        yield Endpoints(f"127.0.0.1:{kafka_port}", f"mongodb://127.0.0.1:{mongo_port}",
+                        "local processes of deploy/")
+    finally:
+        for stop in started:
+            run_script(stop)
+
+
+@contextlib.contextmanager
+def _containers() -> Iterator[Endpoints]:
+    from testcontainers.kafka import KafkaContainer
+    from testcontainers.mongodb import MongoDbContainer
+
+    with KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka, \
+            MongoDbContainer("mongo:8") as mongo:
+        yield Endpoints(kafka.get_bootstrap_server(), mongo.get_connection_url(), "testcontainers")
+
+
+@contextlib.contextmanager
+def endpoints() -> Iterator[Endpoints]:
+    """The one fixture's source: environment, else testcontainers, else deploy/ processes."""
+    kafka, mongo = os.environ.get("ENTRAIDE_KAFKA_BOOTSTRAP"), os.environ.get("ENTRAIDE_MONGODB_URI")
+    if kafka and mongo:
+        found = contextlib.nullcontext(Endpoints(kafka, mongo, "environment"))
+    elif docker_answers():
+        found = _containers()
+    else:
+        found = _local_processes()
+    with found as ends:
+        apply_topics(ends.kafka_bootstrap)
+        yield ends
+
+
+@contextlib.contextmanager
+def throwaway_kafka(state_dir: Path) -> Iterator[tuple[str, "KafkaControl"]]:
+    """A second real broker on free ports, for tests that take Kafka down and back up."""
+    control = KafkaControl(state_dir, free_port(), free_port())
+    try:
+        yield f"127.0.0.1:{control.port}", control
+    finally:
+        control.down(purge=True)
+
+
+@dataclass
+class KafkaControl:
+    state_dir: Path
+    port: int
+    controller_port: int
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"ENTRAIDE_STATE_DIR": str(self.state_dir), "ENTRAIDE_KAFKA_PORT": str(self.port),
+                "ENTRAIDE_KAFKA_CONTROLLER_PORT": str(self.controller_port)}
+
+    def up(self) -> None:
+        run_script("kafka-up", env=self.env)
+        apply_topics(f"127.0.0.1:{self.port}")
+
+    def down(self, *, purge: bool = False) -> None:
+        run_script("kafka-down", *(["--purge"] if purge else []), env=self.env)
