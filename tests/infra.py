@@ -53,7 +53,8 @@ def run_script(name: str, *args: str, env: dict[str, str] | None = None) -> None
 def apply_topics(bootstrap: str) -> None:
     subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "topics.py"), "--bootstrap", bootstrap],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
 
 
@@ -69,8 +70,11 @@ def _local_processes() -> Iterator[Endpoints]:
         run_script("ferretdb-up")
         started.append("ferretdb-down")
     try:
-        yield Endpoints(f"127.0.0.1:{kafka_port}", f"mongodb://127.0.0.1:{mongo_port}",
-                        "local processes of deploy/")
+        yield Endpoints(
+            f"127.0.0.1:{kafka_port}",
+            f"mongodb://127.0.0.1:{mongo_port}",
+            "local processes of deploy/",
+        )
     finally:
         for stop in started:
             run_script(stop)
@@ -81,15 +85,20 @@ def _containers() -> Iterator[Endpoints]:
     from testcontainers.kafka import KafkaContainer
     from testcontainers.mongodb import MongoDbContainer
 
-    with KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka, \
-            MongoDbContainer("mongo:8") as mongo:
+    with (
+        KafkaContainer("apache/kafka:4.1.1").with_kraft() as kafka,
+        MongoDbContainer("mongo:8") as mongo,
+    ):
         yield Endpoints(kafka.get_bootstrap_server(), mongo.get_connection_url(), "testcontainers")
 
 
 @contextlib.contextmanager
 def endpoints() -> Iterator[Endpoints]:
     """The one fixture's source: environment, else testcontainers, else deploy/ processes."""
-    kafka, mongo = os.environ.get("ENTRAIDE_KAFKA_BOOTSTRAP"), os.environ.get("ENTRAIDE_MONGODB_URI")
+    kafka, mongo = (
+        os.environ.get("ENTRAIDE_KAFKA_BOOTSTRAP"),
+        os.environ.get("ENTRAIDE_MONGODB_URI"),
+    )
     if kafka and mongo:
         found = contextlib.nullcontext(Endpoints(kafka, mongo, "environment"))
     elif docker_answers():
@@ -119,8 +128,11 @@ class KafkaControl:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"ENTRAIDE_STATE_DIR": str(self.state_dir), "ENTRAIDE_KAFKA_PORT": str(self.port),
-                "ENTRAIDE_KAFKA_CONTROLLER_PORT": str(self.controller_port)}
+        return {
+            "ENTRAIDE_STATE_DIR": str(self.state_dir),
+            "ENTRAIDE_KAFKA_PORT": str(self.port),
+            "ENTRAIDE_KAFKA_CONTROLLER_PORT": str(self.controller_port),
+        }
 
     def up(self) -> None:
         run_script("kafka-up", env=self.env)

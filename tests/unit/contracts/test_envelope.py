@@ -2,17 +2,19 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from pydantic import ValidationError
-
 from entraide.contracts import UnknownEventTypeError, new_event, parse_event
 from entraide.contracts.events import RequestWithdrawn
 from entraide.contracts.vocab import WithdrawalReason
+from pydantic import ValidationError
 
 
 def withdrawn() -> RequestWithdrawn:
     return RequestWithdrawn(
-        request_id="r" * 32, family_ref="f" * 22, revision=2,
-        reason=WithdrawalReason.FAMILY_CHOICE, withdrawn_at=datetime(2026, 1, 2, tzinfo=UTC),
+        request_id="r" * 32,
+        family_ref="f" * 22,
+        revision=2,
+        reason=WithdrawalReason.FAMILY_CHOICE,
+        withdrawn_at=datetime(2026, 1, 2, tzinfo=UTC),
     )
 
 

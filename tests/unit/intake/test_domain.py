@@ -1,7 +1,6 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import AgeBand, DayPart, Need, RequestChannel, Urgency, Weekday
 from entraide.intake import domain
@@ -10,9 +9,15 @@ from entraide.intake.domain import Sign
 
 @pytest.mark.parametrize(
     ("birth_year", "band"),
-    [(2026, AgeBand.BAND_0_2), (2024, AgeBand.BAND_0_2), (2023, AgeBand.BAND_3_5),
-     (2016, AgeBand.BAND_6_10), (2012, AgeBand.BAND_11_14), (2009, AgeBand.BAND_15_17),
-     (2008, AgeBand.BAND_18_PLUS)],
+    [
+        (2026, AgeBand.BAND_0_2),
+        (2024, AgeBand.BAND_0_2),
+        (2023, AgeBand.BAND_3_5),
+        (2016, AgeBand.BAND_6_10),
+        (2012, AgeBand.BAND_11_14),
+        (2009, AgeBand.BAND_15_17),
+        (2008, AgeBand.BAND_18_PLUS),
+    ],
 )
 def test_children_ages_travel_as_bands(birth_year: int, band: AgeBand) -> None:
     assert domain.age_band(birth_year, 2026) == band
@@ -20,8 +25,15 @@ def test_children_ages_travel_as_bands(birth_year: int, band: AgeBand) -> None:
 
 @pytest.mark.parametrize(
     ("postal_code", "departement"),
-    [("44000", "44"), ("93200", "93"), ("75011", "75"), ("20000", "2A"), ("20200", "2B"),
-     ("97400", "974"), ("58000", "58")],
+    [
+        ("44000", "44"),
+        ("93200", "93"),
+        ("75011", "75"),
+        ("20000", "2A"),
+        ("20200", "2B"),
+        ("97400", "974"),
+        ("58000", "58"),
+    ],
 )
 def test_departement_from_postal_code(postal_code: str, departement: str) -> None:
     assert domain.departement_of(postal_code) == departement
@@ -43,12 +55,17 @@ def test_family_refs_are_random_pseudonyms() -> None:
 
 def test_submitted_event_is_coarse() -> None:
     event = domain.submitted_event(
-        request_id=domain.new_request_id(), family_ref=domain.new_family_ref(),
-        postal_code="44300", children_birth_years=[2012, 2024, 2023],
+        request_id=domain.new_request_id(),
+        family_ref=domain.new_family_ref(),
+        postal_code="44300",
+        children_birth_years=[2012, 2024, 2023],
         needs=[Need.ECOUTE, Need.ECOUTE, Need.REPIT_GARDE],
         availability=[Slot(day=Weekday.WEDNESDAY, part=DayPart.AFTERNOON)],
-        languages=["fr", "ar", "fr"], signs={Sign.CRISE}, association_id="afev",
-        channel=RequestChannel.STAFF_API, consent_to_matching=True,
+        languages=["fr", "ar", "fr"],
+        signs={Sign.CRISE},
+        association_id="afev",
+        channel=RequestChannel.STAFF_API,
+        consent_to_matching=True,
         at=datetime(2026, 11, 28, tzinfo=UTC),
     )
     assert event.departement == "44"

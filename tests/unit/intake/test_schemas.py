@@ -1,18 +1,21 @@
 import pytest
-from pydantic import ValidationError
-
 from entraide.intake.schemas import RequestIn
+from pydantic import ValidationError
 
 
 def valid() -> dict:
     return {
         "parent": {"first_name": "Amina", "last_name": "Diallo", "phone": "06 12 34 56 78"},
         "children": [{"birth_year": 2019}],
-        "postal_code": "44000", "commune": "Nantes",
+        "postal_code": "44000",
+        "commune": "Nantes",
         "needs": ["parrainage-de-proximite"],
         "association_id": "parrains-par-mille",
-        "consent": {"matching": True, "collected_by": "Claire",
-                    "collected_at": "2026-11-28T10:00:00Z"},
+        "consent": {
+            "matching": True,
+            "collected_by": "Claire",
+            "collected_at": "2026-11-28T10:00:00Z",
+        },
     }
 
 
@@ -34,8 +37,14 @@ def test_no_consent_no_matching() -> None:
 
 @pytest.mark.parametrize(
     ("path", "value"),
-    [(("postal_code",), "4400"), (("parent", "phone"), "12"), (("needs",), []),
-     (("children",), []), (("needs",), ["massage"]), (("children", 0, "birth_year"), 2999)],
+    [
+        (("postal_code",), "4400"),
+        (("parent", "phone"), "12"),
+        (("needs",), []),
+        (("children",), []),
+        (("needs",), ["massage"]),
+        (("children", 0, "birth_year"), 2999),
+    ],
 )
 def test_bad_field_is_named(path: tuple, value: object) -> None:
     body = valid()

@@ -53,6 +53,10 @@ def describe(exc: BaseException) -> tuple[str, str]:
     """A machine-readable reason and a detail that carries no personal data."""
     if isinstance(exc, PoisonMessageError):
         return exc.reason, exc.detail
+    if isinstance(exc, ValidationError) and all(
+        err["type"] == "json_invalid" for err in exc.errors(include_input=False)
+    ):
+        return "not-json", "the message is not valid JSON"
     if isinstance(exc, ValidationError):
         fields = [
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"

@@ -1,0 +1,65 @@
+"""A request travels from intake's API, through the outbox and Kafka, to matching."""
+
+import json
+from datetime import UTC, datetime
+
+from entraide.contracts import parse_event
+from entraide.contracts.topics import REQUESTS
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.domain import age_band
+from entraide.matching.app import create_app as matching_app
+
+from tests.support import IDENTITY_VALUES, eventually, records, request_body, serving
+
+
+async def test_request_reaches_matching_pseudonymised(
+    intake_settings, matching_settings, mongo
+) -> None:
+    async with (
+        serving(intake_app(intake_settings)) as intake,
+        serving(matching_app(matching_settings)) as matching,
+    ):
+        created = await intake.post("/api/v1/requests", json=request_body())
+        assert created.status_code == 201, created.text
+        request_id = created.json()["request_id"]
+
+        async def seen():
+            response = await matching.get(f"/api/v1/requests/{request_id}")
+            return response.json() if response.status_code == 200 else None
+
+        view = await eventually(seen, what="matching's view of the request")
+
+    assert view["status"] == "open"
+    assert view["departement"] == "44"
+    this_year = datetime.now(UTC).year
+    assert view["children_age_bands"] == [age_band(2023, this_year), age_band(2019, this_year)]
+    assert view["urgency"] == "high"
+    assert not any(value in json.dumps(view) for value in IDENTITY_VALUES)
+
+    family = await mongo[intake_settings.database]["families"].find_one({"_id": view["family_ref"]})
+    assert family["parent"]["last_name"] == "Diallo"  # identity stays in intake
+    assert family["outbox"] == [] and family["outbox_pending"] is False
+
+    [record] = await records(
+        intake_settings.kafka_bootstrap, REQUESTS.name, key=view["family_ref"].encode()
+    )
+    assert not any(value.encode() in record.value for value in IDENTITY_VALUES)
+    event = parse_event(record.value)
+    assert event.type == "fr.entraide.request.submitted.v1"
+    assert event.subject == view["family_ref"]
+    assert dict(record.headers)["content-type"].startswith(b"application/cloudevents+json")
+
+
+async def test_bad_input_is_refused_naming_the_fields(intake_settings, mongo) -> None:
+    body = request_body()
+    body["postal_code"] = "4400"
+    body["consent"]["matching"] = False
+    del body["needs"]
+    async with serving(intake_app(intake_settings)) as intake:
+        response = await intake.post("/api/v1/requests", json=body)
+    assert response.status_code == 422
+    fields = {err["field"]: err["message"] for err in response.json()["detail"]}
+    assert set(fields) == {"postal_code", "consent.matching", "needs"}
+    assert "no consent, no matching" in fields["consent.matching"]
+    assert not any(value in response.text for value in IDENTITY_VALUES)
+    assert await mongo[intake_settings.database]["families"].count_documents({}) == 0
