@@ -38,7 +38,8 @@ async def test_request_reaches_matching_pseudonymised(
 
     family = await mongo[intake_settings.database]["families"].find_one({"_id": view["family_ref"]})
     assert family["parent"]["last_name"] == "Diallo"  # identity stays in intake
-    assert family["outbox"] == [] and family["outbox_pending"] is False
+    assert family["outbox"] == []
+    assert family["outbox_pending"] is False
 
     [record] = await records(
         intake_settings.kafka_bootstrap, REQUESTS.name, key=view["family_ref"].encode()

@@ -10,7 +10,8 @@ def declared() -> set[str]:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("deploy_topics", ROOT / "deploy" / "topics.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return set(module.declared_topics())
