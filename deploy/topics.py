@@ -32,11 +32,16 @@ def declared_topics(path: Path = DECLARATION) -> dict[str, dict[str, Any]]:
     topics: dict[str, dict[str, Any]] = {}
     for name, spec in doc["topics"].items():
         configs = {CONFIG_KEYS[k]: str(v) for k, v in spec.items() if k in CONFIG_KEYS}
-        topics[name] = {"partitions": spec.get("partitions", defaults["partitions"]),
-                        "configs": configs}
+        topics[name] = {
+            "partitions": spec.get("partitions", defaults["partitions"]),
+            "configs": configs,
+        }
         topics[f"{name}.dlq"] = {
             "partitions": defaults["dlq_partitions"],
-            "configs": {"cleanup.policy": "delete", "retention.ms": str(defaults["dlq_retention_ms"])},
+            "configs": {
+                "cleanup.policy": "delete",
+                "retention.ms": str(defaults["dlq_retention_ms"]),
+            },
         }
     for spec in topics.values():
         spec["replication_factor"] = doc["defaults"]["replication_factor"]
@@ -53,24 +58,37 @@ async def apply(bootstrap: str, *, check_only: bool = False) -> list[str]:
         missing = [name for name in wanted if name not in existing]
         changes = [f"create {name}" for name in missing]
         if missing and not check_only:
-            await admin.create_topics([
-                NewTopic(name, wanted[name]["partitions"], wanted[name]["replication_factor"],
-                         topic_configs=wanted[name]["configs"])
-                for name in missing
-            ])
+            await admin.create_topics(
+                [
+                    NewTopic(
+                        name,
+                        wanted[name]["partitions"],
+                        wanted[name]["replication_factor"],
+                        topic_configs=wanted[name]["configs"],
+                    )
+                    for name in missing
+                ]
+            )
         present = [name for name in wanted if name in existing]
         if present:
             described = await admin.describe_topics(present)
-            grow = {t["topic"]: NewPartitions(wanted[t["topic"]]["partitions"])
-                    for t in described if len(t["partitions"]) < wanted[t["topic"]]["partitions"]}
+            grow = {
+                t["topic"]: NewPartitions(wanted[t["topic"]]["partitions"])
+                for t in described
+                if len(t["partitions"]) < wanted[t["topic"]]["partitions"]
+            }
             changes += [f"grow partitions of {name}" for name in grow]
             if grow and not check_only:
                 await admin.create_partitions(grow)
             if not check_only:
-                await admin.alter_configs([
-                    ConfigResource(ConfigResourceType.TOPIC, name, configs=wanted[name]["configs"])
-                    for name in present
-                ])
+                await admin.alter_configs(
+                    [
+                        ConfigResource(
+                            ConfigResourceType.TOPIC, name, configs=wanted[name]["configs"]
+                        )
+                        for name in present
+                    ]
+                )
         return changes
     finally:
         await admin.close()
@@ -78,8 +96,12 @@ async def apply(bootstrap: str, *, check_only: bool = False) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bootstrap", default=os.environ.get("ENTRAIDE_KAFKA_BOOTSTRAP", "127.0.0.1:9092"))
-    parser.add_argument("--check", action="store_true", help="only report missing topics; exit 1 if any")
+    parser.add_argument(
+        "--bootstrap", default=os.environ.get("ENTRAIDE_KAFKA_BOOTSTRAP", "127.0.0.1:9092")
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only report missing topics; exit 1 if any"
+    )
     args = parser.parse_args()
     changes = asyncio.run(apply(args.bootstrap, check_only=args.check))
     for change in changes:

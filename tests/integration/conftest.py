@@ -1,7 +1,7 @@
 import pytest
+
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
-
 from tests.infra import Endpoints
 
 

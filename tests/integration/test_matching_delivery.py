@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaProducer
+
 from entraide.contracts import new_event
 from entraide.contracts.events import RequestSubmitted, RequestUpdated
 from entraide.contracts.topics import REQUESTS
 from entraide.contracts.vocab import Need, RequestChannel, Urgency
 from entraide.matching.app import create_app as matching_app
-
 from tests.support import eventually, records, serving
 
 

@@ -3,7 +3,6 @@
 from entraide.contracts import parse_event
 from entraide.contracts.topics import REQUESTS
 from entraide.intake.app import create_app as intake_app
-
 from tests.infra import throwaway_kafka
 from tests.support import eventually, records, request_body, serving
 

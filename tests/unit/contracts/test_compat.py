@@ -4,6 +4,7 @@ import copy
 import json
 
 import pytest
+
 from entraide.contracts import CATALOG
 from entraide.contracts.compat import breaking_changes
 from entraide.contracts.generate import SCHEMA_DIR, stale_files

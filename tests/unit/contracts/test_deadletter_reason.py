@@ -1,6 +1,7 @@
+from pydantic import ValidationError
+
 from entraide.contracts import parse_event
 from entraide.contracts.kit.deadletter import PoisonMessageError, describe
-from pydantic import ValidationError
 
 
 def test_validation_reason_names_fields_but_never_quotes_values() -> None:

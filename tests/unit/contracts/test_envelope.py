@@ -2,10 +2,11 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from pydantic import ValidationError
+
 from entraide.contracts import UnknownEventTypeError, new_event, parse_event
 from entraide.contracts.events import RequestWithdrawn
 from entraide.contracts.vocab import WithdrawalReason
-from pydantic import ValidationError
 
 
 def withdrawn() -> RequestWithdrawn:

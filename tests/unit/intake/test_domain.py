@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import AgeBand, DayPart, Need, RequestChannel, Urgency, Weekday
 from entraide.intake import domain

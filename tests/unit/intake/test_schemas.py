@@ -1,6 +1,7 @@
 import pytest
-from entraide.intake.schemas import RequestIn
 from pydantic import ValidationError
+
+from entraide.intake.schemas import RequestIn
 
 
 def valid() -> dict:

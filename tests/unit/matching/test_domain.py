@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+
 from entraide.contracts.events import OfferWithdrawn, RequestSubmitted, RequestWithdrawn
 from entraide.contracts.vocab import Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.matching import domain

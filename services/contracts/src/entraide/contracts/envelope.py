@@ -2,11 +2,12 @@
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar, cast
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from entraide.contracts.catalog import spec_for_type
 from entraide.contracts.events import EventData
-from pydantic import BaseModel, ConfigDict, Field
 
 DataT = TypeVar("DataT", bound=EventData)
 
@@ -37,7 +38,9 @@ def new_event(
     data: DataT, *, source: str, subject: str, event_id: str | None = None
 ) -> "CloudEvent[DataT]":
     """Wrap a payload in a fresh envelope with the type its model declares."""
-    return CloudEvent[type(data)](  # type: ignore[misc]
+    # Parameterised by the concrete payload class, so serialisation keeps all its fields.
+    model: Any = cast(Any, CloudEvent)[type(data)]
+    event: CloudEvent[DataT] = model(
         id=event_id or str(uuid.uuid4()),
         source=source,
         type=data.EVENT_TYPE,
@@ -45,6 +48,7 @@ def new_event(
         subject=subject,
         data=data,
     )
+    return event
 
 
 def parse_event(raw: bytes | str | dict[str, Any]) -> "CloudEvent[EventData]":
@@ -57,10 +61,10 @@ def parse_event(raw: bytes | str | dict[str, Any]) -> "CloudEvent[EventData]":
     spec = spec_for_type(str(event_type))
     if spec is None:
         raise UnknownEventTypeError(f"unknown event type: {event_type!r}")
-    model = CloudEvent[spec.model]  # type: ignore[name-defined]
+    model: type[CloudEvent[EventData]] = cast(Any, CloudEvent)[spec.model]
     if isinstance(raw, dict):
-        return model.model_validate(raw)  # type: ignore[no-any-return]
-    return model.model_validate_json(raw)  # type: ignore[no-any-return]
+        return model.model_validate(raw)
+    return model.model_validate_json(raw)
 
 
 class _Head(BaseModel):

@@ -7,6 +7,8 @@ JSON Schemas. Identity data (names, phone, e-mail, address, notes) never appears
 from datetime import datetime
 from typing import Annotated, ClassVar
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from entraide.contracts.vocab import (
     AgeBand,
     DayPart,
@@ -19,7 +21,6 @@ from entraide.contracts.vocab import (
     Weekday,
     WithdrawalReason,
 )
-from pydantic import BaseModel, ConfigDict, Field
 
 Ref = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Departement = Annotated[str, Field(pattern=r"^(\d{2}|2[AB]|97\d)$", examples=["44"])]

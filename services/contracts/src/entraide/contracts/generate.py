@@ -8,12 +8,15 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
 from entraide.contracts.catalog import CATALOG
 from entraide.contracts.envelope import CONTENT_TYPE, CloudEvent
+from entraide.contracts.events import EventData
 from entraide.contracts.topics import TOPICS
-from pydantic.json_schema import models_json_schema
 
 CONTRACTS_ROOT = Path(__file__).resolve().parents[3]
 SCHEMA_DIR = CONTRACTS_ROOT / "schemas" / "v1"
@@ -34,7 +37,9 @@ def envelope_schema() -> dict[str, Any]:
 
 def asyncapi_document() -> dict[str, Any]:
     """An AsyncAPI 3.0 document: one channel per topic, one message per event type."""
-    envelopes = [(CloudEvent[spec.model], "validation") for spec in CATALOG]  # type: ignore[name-defined]
+    envelopes: list[tuple[type[BaseModel], Literal["validation"]]] = [
+        (_envelope_of(spec.model), "validation") for spec in CATALOG
+    ]
     keys, defs = models_json_schema(envelopes, ref_template="#/components/schemas/{model}")
     channels: dict[str, Any] = {}
     operations: dict[str, Any] = {}
@@ -50,7 +55,7 @@ def asyncapi_document() -> dict[str, Any]:
                 "title": name,
                 "summary": (spec.model.__doc__ or name).strip().splitlines()[0],
                 "contentType": CONTENT_TYPE,
-                "payload": keys[(CloudEvent[spec.model], "validation")],  # type: ignore[name-defined]
+                "payload": keys[(_envelope_of(spec.model), "validation")],
             }
             channel_messages[name] = {"$ref": f"#/components/messages/{name}"}
         channels[channel_id] = {
@@ -80,6 +85,11 @@ def asyncapi_document() -> dict[str, Any]:
         "operations": operations,
         "components": {"messages": messages, "schemas": defs["$defs"]},
     }
+
+
+def _envelope_of(model: type[EventData]) -> type[BaseModel]:
+    envelope: type[BaseModel] = cast(Any, CloudEvent)[model]
+    return envelope
 
 
 def rendered_files() -> dict[Path, str]:

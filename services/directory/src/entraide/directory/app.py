@@ -1,11 +1,12 @@
 """Directory's wiring. Associations, offers and volunteers arrive with their own issue;
 for now the service runs, probes its dependencies and documents itself."""
 
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
 from entraide.contracts.kit.broker import make_broker
 from entraide.contracts.kit.service import mongo_client, service_app
 from entraide.directory.settings import DirectorySettings
-from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
 SERVICE = "directory"
 

@@ -3,11 +3,12 @@
 from datetime import UTC, datetime
 from typing import Any
 
+from fastapi import APIRouter, Request, status
+
 from entraide.contracts import new_event
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import domain
 from entraide.intake.schemas import RequestCreated, RequestIn
-from fastapi import APIRouter, Request, status
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
 SOURCE = "/entraide/intake"

@@ -2,13 +2,14 @@
 
 from functools import partial
 
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
 from entraide.contracts.kit.broker import make_broker
 from entraide.contracts.kit.service import mongo_client, service_app
 from entraide.intake import api, outbox
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore
-from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
 SERVICE = "intake"
 

@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from entraide.contracts.envelope import CONTENT_TYPE
-from entraide.intake.store import NEVER
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
+
+from entraide.contracts.envelope import CONTENT_TYPE
+from entraide.intake.store import NEVER
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]

@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
 from entraide.contracts.events import Language, PostalCode, Slot
 from entraide.contracts.vocab import Need
 from entraide.intake.domain import Sign
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Phone = Annotated[str, Field(pattern=r"^(\+33|0)[1-9](\s?\d{2}){4}$", examples=["06 12 34 56 78"])]

@@ -7,10 +7,11 @@ A family's state change and the events it causes are written in one document wri
 from datetime import UTC, datetime
 from typing import Any
 
-from entraide.contracts import CloudEvent, spec_for_type
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts import CloudEvent, spec_for_type
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 Doc = dict[str, Any]

@@ -1,12 +1,13 @@
 """Matching's wiring: settings, read models, broker handlers and HTTP routes."""
 
+from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
+
 from entraide.contracts.kit.broker import make_broker
 from entraide.contracts.kit.service import mongo_client, service_app
 from entraide.matching import api, handlers
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
-from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
 SERVICE = "matching"
 

@@ -2,14 +2,17 @@
 
 import logging
 
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
 from entraide.contracts import parse_event
+from entraide.contracts.events import RequestState, RequestWithdrawn
 from entraide.contracts.kit.broker import subscriber_options
+from entraide.contracts.kit.deadletter import PoisonMessageError
 from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.topics import REQUESTS
 from entraide.matching import domain
 from entraide.matching.store import RequestViews
-from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 
 log = logging.getLogger(__name__)
 
@@ -17,12 +20,16 @@ log = logging.getLogger(__name__)
 def register(
     broker: KafkaBroker, views: RequestViews, *, settings: ServiceSettings, service: str
 ) -> None:
-    @broker.subscriber(REQUESTS.name, title="requests", **subscriber_options(settings, service))
+    @broker.subscriber(  # type: ignore[untyped-decorator]
+        REQUESTS.name, title="requests", **subscriber_options(settings, service)
+    )
     async def on_request_event(message: KafkaMessage) -> None:
         """Keep the request read model at the latest revision; redeliveries change nothing."""
         event = parse_event(message.body)
-        request_id = event.data.request_id
-        applied = await views.upsert(request_id, domain.request_view(event.data, event_id=event.id))
+        data = event.data
+        if not isinstance(data, RequestState | RequestWithdrawn):
+            raise PoisonMessageError("not-a-request-event", event.type)
+        applied = await views.upsert(data.request_id, domain.request_view(data, event_id=event.id))
         log.info(
             "request event", extra={"event_id": event.id, "type": event.type, "applied": applied}
         )

@@ -4,12 +4,13 @@ import asyncio
 import logging
 from typing import Any
 
-from entraide.contracts.kit.deadletter import RetryThenDeadLetter
-from entraide.contracts.kit.settings import ServiceSettings
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
+
+from entraide.contracts.kit.deadletter import RetryThenDeadLetter
+from entraide.contracts.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,6 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from entraide.contracts.envelope import UnknownEventTypeError
 from faststream import BaseMiddleware
 from pydantic import ValidationError
 from tenacity import (
@@ -20,6 +19,8 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential,
 )
+
+from entraide.contracts.envelope import UnknownEventTypeError
 
 if TYPE_CHECKING:
     from faststream._internal.context.repository import ContextRepo

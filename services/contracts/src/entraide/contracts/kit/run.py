@@ -3,9 +3,10 @@
 from collections.abc import Callable
 
 import uvicorn
+from fastapi import FastAPI
+
 from entraide.contracts.kit.logs import configure_logging
 from entraide.contracts.kit.settings import ServiceSettings
-from fastapi import FastAPI
 
 
 def serve(

@@ -11,8 +11,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from entraide.contracts.kit.broker import start_when_reachable
-from entraide.contracts.kit.settings import ServiceSettings
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -23,6 +21,9 @@ from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.kit.broker import start_when_reachable
+from entraide.contracts.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
