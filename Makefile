@@ -1,0 +1,40 @@
+# Entraide: `make up` runs the network with demo data, `make test` checks everything.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+
+.PHONY: help setup up down test lint typecheck contracts bench
+
+help:
+	@echo "make up | down | test | lint | typecheck | contracts | bench"
+
+$(UV):
+	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
+
+setup: $(UV)  ## install the locked Python environment (.venv)
+	$(UV) sync --locked --quiet
+
+up: setup  ## Kafka, FerretDB, the topics, the four services and demo data
+	deploy/bin/stack-up
+
+down:  ## stop the services, FerretDB and Kafka (data stays in .run/)
+	deploy/bin/stack-down
+
+lint: setup
+	$(UV) run --no-sync ruff check .
+	$(UV) run --no-sync ruff format --check .
+	$(UV) run --no-sync lint-imports
+
+typecheck: setup
+	$(UV) run --no-sync mypy services
+
+contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
+	$(UV) run --no-sync python -m entraide.contracts.generate
+
+test: lint typecheck  ## lint, types, then the whole suite against the real Kafka and store
+	$(UV) run --no-sync python -m entraide.contracts.generate --check
+	$(UV) run --no-sync pytest
+
+bench: setup
+	$(UV) run --no-sync pytest tests/benchmarks -q -s

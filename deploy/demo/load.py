@@ -1,0 +1,71 @@
+"""Load demo families (all fictitious) into a running intake, one per territory and need.
+
+uv run python deploy/demo/load.py [--intake http://127.0.0.1:8020]
+"""
+
+import argparse
+import copy
+import json
+import sys
+import urllib.request
+from pathlib import Path
+
+TEMPLATE = json.loads(Path(__file__).with_name("request.json").read_text())
+FAMILIES = [
+    ("75011", "Paris", "afev", ["accompagnement-scolaire"], ["isolement-social"]),
+    ("93200", "Saint-Denis", "france-parrainages", ["parrainage-de-proximite"], []),
+    (
+        "93100",
+        "Montreuil",
+        "centres-sociaux",
+        ["activites-et-lien-social", "ecoute"],
+        ["isolement-social", "rupture-recente", "probleme-de-sante"],
+    ),
+    (
+        "44000",
+        "Nantes",
+        "parrains-par-mille",
+        ["parrainage-de-proximite", "repit-garde-ponctuelle"],
+        ["epuisement-declare", "aucun-relais-familial"],
+    ),
+    ("44600", "Saint-Nazaire", "grands-parrains", ["grand-parrainage"], []),
+    (
+        "59000",
+        "Lille",
+        "unaf",
+        ["soutien-a-la-parentalite", "acces-aux-droits"],
+        ["situation-de-crise"],
+    ),
+    ("59100", "Roubaix", "fondation-pour-l-enfance", ["ecoute"], ["enfant-de-moins-de-3-ans"]),
+    ("58000", "Nevers", "centres-sociaux", ["repit-garde-ponctuelle"], ["epuisement-declare"]),
+]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--intake", default="http://127.0.0.1:8020")
+    args = parser.parse_args()
+    for n, (postal_code, commune, association, needs, signs) in enumerate(FAMILIES, start=1):
+        body = copy.deepcopy(TEMPLATE)
+        body["parent"] |= {"first_name": f"Parent{n}", "phone": f"06 00 00 00 {n:02d}"}
+        body |= {
+            "postal_code": postal_code,
+            "commune": commune,
+            "association_id": association,
+            "needs": needs,
+            "signs": signs,
+        }
+        req = urllib.request.Request(
+            f"{args.intake}/api/v1/requests",
+            data=json.dumps(body).encode(),
+            headers={"content-type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(req, timeout=10) as response:
+            request_id = json.load(response)["request_id"]
+        print(f"demo request {request_id}: {commune} ({postal_code}), {', '.join(needs)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
