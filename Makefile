@@ -34,7 +34,7 @@ contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 
 test: lint typecheck  ## lint, types, then the whole suite against the real Kafka and store
 	$(UV) run --no-sync python -m entraide.contracts.generate --check
-	$(UV) run --no-sync pytest
+	$(UV) run --no-sync pytest --ignore=tests/benchmarks
 
 bench: setup
 	$(UV) run --no-sync pytest tests/benchmarks -q -s

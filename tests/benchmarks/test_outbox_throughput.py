@@ -1,0 +1,89 @@
+"""Benchmark: the outbox relay's publish rate against raw aiokafka in the same run.
+
+    make bench
+
+Figures are ratios to the baseline measured here and now (the machine is shared).
+"""
+
+import time
+import uuid
+from datetime import UTC, datetime
+
+from aiokafka import AIOKafkaProducer
+from prometheus_client import CollectorRegistry
+
+from entraide.contracts import new_event
+from entraide.contracts.kit.broker import make_broker
+from entraide.contracts.topics import REQUESTS
+from entraide.contracts.vocab import Need, RequestChannel
+from entraide.intake import domain
+from entraide.intake.outbox import OutboxRelay
+from entraide.intake.settings import IntakeSettings
+from entraide.intake.store import FamilyStore
+from tests.infra import Endpoints
+
+EVENTS = 400
+
+
+def events(n: int):
+    for _ in range(n):
+        ref = domain.new_family_ref()
+        payload = domain.submitted_event(
+            request_id=domain.new_request_id(),
+            family_ref=ref,
+            postal_code="44000",
+            children_birth_years=[2019],
+            needs=[Need.ECOUTE],
+            availability=[],
+            languages=["fr"],
+            signs=set(),
+            association_id="bench",
+            channel=RequestChannel.STAFF_API,
+            consent_to_matching=True,
+            at=datetime.now(UTC),
+        )
+        yield ref, new_event(payload, source="/bench", subject=ref)
+
+
+async def test_outbox_relay_rate_against_raw_aiokafka(infra: Endpoints, mongo) -> None:
+    producer = AIOKafkaProducer(
+        bootstrap_servers=infra.kafka_bootstrap, enable_idempotence=True, acks="all"
+    )
+    await producer.start()
+    baseline_events = list(events(EVENTS))
+    started = time.perf_counter()
+    for ref, event in baseline_events:
+        await producer.send_and_wait(
+            REQUESTS.name, event.model_dump_json().encode(), key=ref.encode()
+        )
+    raw_rate = EVENTS / (time.perf_counter() - started)
+    await producer.stop()
+
+    settings = IntakeSettings(
+        kafka_bootstrap=infra.kafka_bootstrap,
+        mongodb_uri=infra.mongodb_uri,
+        database=f"bench_intake_{uuid.uuid4().hex[:8]}",
+    )
+    registry = CollectorRegistry()
+    broker = make_broker(settings, service="intake", registry=registry)
+    store = FamilyStore(mongo[settings.database])
+    await store.ensure_indexes()
+    for ref, event in events(EVENTS):
+        await store.add_family(
+            {"_id": ref, "family_ref": ref}, {"request_id": event.data.request_id}, [event]
+        )
+    relay = OutboxRelay(store.families, broker, registry=registry)
+    await broker.start()
+    started = time.perf_counter()
+    published = 0
+    while await relay.publish_next():
+        published += 1
+    relay_rate = EVENTS / (time.perf_counter() - started)
+    await broker.stop()
+
+    assert published == EVENTS
+    assert await store.families.count_documents({"outbox_pending": True}) == 0
+    print(
+        f"\nraw aiokafka send_and_wait: {raw_rate:.0f} events/s; outbox relay (lease, publish, "
+        f"mark, on FerretDB): {relay_rate:.0f} events/s; ratio {relay_rate / raw_rate:.2f}"
+    )
