@@ -2,12 +2,14 @@
 
 Replicas may run side by side: a lease on each family document keeps its events in
 order on one relay at a time. A crash between publish and mark means a re-publish,
-which consumers absorb (they deduplicate by event id or revision).
+which consumers absorb (they deduplicate by event id or revision). Each round costs
+three store round trips whatever its size: lease, read, mark.
 """
 
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,7 +17,6 @@ from typing import Any
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Counter, Gauge
-from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 
 from entraide.contracts.envelope import CONTENT_TYPE
@@ -23,6 +24,9 @@ from entraide.intake.store import NEVER
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
+SENT: Doc = {
+    "$set": {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
+}
 
 
 class OutboxRelay:
@@ -37,12 +41,14 @@ class OutboxRelay:
         lease_seconds: float = 30.0,
         idle_poll_seconds: float = 1.0,
         max_backoff_seconds: float = 5.0,
+        batch_size: int = 100,
     ) -> None:
         self.collection = collection
         self.broker = broker
         self.lease = timedelta(seconds=lease_seconds)
         self.idle_poll_seconds = idle_poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
+        self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._stopping = False
         self.published = Counter(
@@ -65,7 +71,7 @@ class OutboxRelay:
         backoff = 0.2
         while not self._stopping:
             try:
-                published = await self.publish_next() if self.broker.running else False
+                published = await self.publish_batch() if self.broker.running else 0
                 backoff = 0.2
             except Exception as exc:  # Kafka or the store is down: keep the events, retry
                 self.failures.inc()
@@ -86,49 +92,46 @@ class OutboxRelay:
         self._stopping = True
         self._wake.set()
 
-    async def publish_next(self) -> bool:
-        """Publish the events of one leased document; False when nothing is pending."""
-        now = datetime.now(UTC)
-        doc = await self.collection.find_one_and_update(
-            {"outbox_pending": True, "lease_until": {"$lt": now}},
-            {"$set": {"lease_until": now + self.lease}},
-            return_document=ReturnDocument.AFTER,
+    async def publish_batch(self) -> int:
+        """Lease up to `batch_size` documents, publish their events, mark them sent.
+
+        Sends are issued in document order and awaited together: the idempotent producer
+        keeps them in order per partition, so one family's events stay in order.
+        Returns how many documents were published (0 when nothing is pending).
+        """
+        now, owner = datetime.now(UTC), uuid.uuid4().hex
+        due = {"outbox_pending": True, "lease_until": {"$lt": now}}
+        ids = [d["_id"] async for d in self.collection.find(due, {"_id": 1}).limit(self.batch_size)]
+        if not ids:
+            return 0
+        await self.collection.update_many(
+            {"_id": {"$in": ids}, **due},
+            {"$set": {"lease_until": now + self.lease, "lease_owner": owner}},
         )
-        if doc is None:
-            return False
+        docs = await self.collection.find({"_id": {"$in": ids}, "lease_owner": owner}).to_list()
         try:
-            for entry in doc["outbox"]:
+            sends = [
                 await self.broker.publish(
                     entry["value"].encode(),
                     entry["topic"],
                     key=entry["key"].encode(),
                     headers={"content-type": CONTENT_TYPE},
+                    no_confirm=True,
                 )
-                self.published.inc()
+                for doc in docs
+                for entry in doc["outbox"]
+            ]
+            await asyncio.gather(*sends)
         except BaseException:
-            await self.collection.update_one({"_id": doc["_id"]}, {"$set": {"lease_until": NEVER}})
+            await self.collection.update_many(
+                {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
+            )
             raise
-        await self._mark_sent(doc["_id"], {e["event_id"] for e in doc["outbox"]}, doc["version"])
-        return True
-
-    async def _mark_sent(self, doc_id: Any, sent: set[str], version: int) -> None:
-        """Drop the sent events; events appended meanwhile (version moved) stay pending."""
-        update: Doc = {"$set": {"outbox": [], "outbox_pending": False, "lease_until": NEVER}}
-        while not (
-            await self.collection.update_one({"_id": doc_id, "version": version}, update)
-        ).matched_count:
-            doc = await self.collection.find_one({"_id": doc_id}, {"outbox": 1, "version": 1})
-            if doc is None:  # erased meanwhile: nothing left to mark
-                return
-            remaining = [e for e in doc["outbox"] if e["event_id"] not in sent]
-            version = doc["version"]
-            update = {
-                "$set": {
-                    "outbox": remaining,
-                    "outbox_pending": bool(remaining),
-                    "lease_until": NEVER,
-                }
-            }
+        self.published.inc(len(sends))
+        # A write that appended events meanwhile reset the lease (see store), so this marks
+        # only documents unchanged since they were read; the others stay pending.
+        await self.collection.update_many({"_id": {"$in": ids}, "lease_owner": owner}, SENT)
+        return len(docs)
 
 
 @contextlib.asynccontextmanager

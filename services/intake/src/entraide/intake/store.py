@@ -1,7 +1,9 @@
 """Intake's MongoDB store: one document per family, its requests and its outbox.
 
 A family's state change and the events it causes are written in one document write
-(the outbox), so neither can exist without the other.
+(the outbox), so neither can exist without the other. Every write that appends events
+must also `$inc` the version and reset the relay's lease (`lease_owner: None`,
+`lease_until: NEVER`): the relay then never marks as sent an event it has not read.
 """
 
 from datetime import UTC, datetime
@@ -45,13 +47,17 @@ class FamilyStore:
 
     async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:
         """Store a new family with its first request and the events that announce it."""
-        await self.families.insert_one(
-            {
-                **family,
-                "requests": [request],
-                "outbox": [outbox_entry(e) for e in events],
-                "outbox_pending": bool(events),
-                "lease_until": NEVER,
-                "version": 1,
-            }
-        )
+        await self.families.insert_one(family_document(family, request, events))
+
+
+def family_document(family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> Doc:
+    """A new family's document: identity, first request, and its outbox, unleased."""
+    return {
+        **family,
+        "requests": [request],
+        "outbox": [outbox_entry(e) for e in events],
+        "outbox_pending": bool(events),
+        "lease_until": NEVER,
+        "lease_owner": None,
+        "version": 1,
+    }
