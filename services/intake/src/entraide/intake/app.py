@@ -3,10 +3,8 @@
 from functools import partial
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
-from entraide.contracts.kit.broker import make_broker
-from entraide.contracts.kit.service import mongo_client, service_app
+from entraide.contracts.kit.service import runtime, service_app
 from entraide.intake import api, outbox
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore
@@ -16,23 +14,17 @@ SERVICE = "intake"
 
 def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     settings = settings or IntakeSettings()
-    registry = CollectorRegistry()
-    broker = make_broker(settings, service=SERVICE, registry=registry)
-    db = mongo_client(settings)[settings.database]
-    families = FamilyStore(db)
+    rt = runtime(SERVICE, settings)
+    families = FamilyStore(rt.db)
     relay = outbox.OutboxRelay(
         families.families,
-        broker,
-        registry=registry,
+        rt.broker,
+        registry=rt.registry,
         lease_seconds=settings.outbox_lease_seconds,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     app = service_app(
-        service=SERVICE,
-        settings=settings,
-        broker=broker,
-        db=db,
-        registry=registry,
+        rt,
         routers=[api.router],
         startup=[families.ensure_indexes],
         lifespans=[partial(outbox.running, relay)],

@@ -9,6 +9,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -22,7 +23,7 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts.kit.broker import start_when_reachable
+from entraide.contracts.kit.broker import make_broker, start_when_reachable
 from entraide.contracts.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -31,18 +32,35 @@ Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 PROBE_TIMEOUT_S = 2.0
 
 
-def mongo_client(settings: ServiceSettings) -> AsyncMongoClient[dict[str, Any]]:
-    """A client for the service's own database; nothing connects until first use."""
-    return AsyncMongoClient(settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000)
+@dataclass(frozen=True)
+class Runtime:
+    """What every service is made of: its settings, metrics, broker and own database."""
+
+    service: str
+    settings: ServiceSettings
+    registry: CollectorRegistry
+    broker: KafkaBroker
+    db: AsyncDatabase[dict[str, Any]]
+
+
+def runtime(service: str, settings: ServiceSettings) -> Runtime:
+    """Build a service's runtime; nothing connects until the app starts."""
+    registry = CollectorRegistry()
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000
+    )
+    return Runtime(
+        service=service,
+        settings=settings,
+        registry=registry,
+        broker=make_broker(settings, service=service, registry=registry),
+        db=client[settings.database],
+    )
 
 
 def service_app(
+    rt: Runtime,
     *,
-    service: str,
-    settings: ServiceSettings,
-    broker: KafkaBroker,
-    db: AsyncDatabase[dict[str, Any]],
-    registry: CollectorRegistry,
     routers: Sequence[APIRouter] = (),
     startup: Sequence[Callable[[], Awaitable[None]]] = (),
     lifespans: Sequence[Lifespan] = (),
@@ -53,6 +71,8 @@ def service_app(
     while Kafka is unreachable, so the HTTP side serves (and /readyz says why) meanwhile.
     """
 
+    service, settings, broker, db = rt.service, rt.settings, rt.broker, rt.db
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for step in startup:
@@ -61,7 +81,7 @@ def service_app(
         async with contextlib.AsyncExitStack() as stack:
             for extra in lifespans:
                 await stack.enter_async_context(extra(app))
-            log.info("service started", extra={"port": getattr(settings, "port", None)})
+            log.info("service started", extra={"port": settings.port})
             yield
             log.info("service stopping: finishing in-flight messages")
         starting.cancel()
@@ -74,7 +94,7 @@ def service_app(
     app.state.db = db
     app.state.broker = broker
     app.state.settings = settings
-    Instrumentator(registry=registry).instrument(app).expose(app, include_in_schema=False)
+    Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
     app.add_exception_handler(RequestValidationError, _invalid_input)
     app.include_router(_probes(broker, db))
     app.include_router(_asyncapi(service, broker))

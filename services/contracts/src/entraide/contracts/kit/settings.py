@@ -11,6 +11,8 @@ class ServiceSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ENTRAIDE_", extra="ignore", populate_by_name=True)
 
+    port: int = Field(description="Each service sets its default and ENTRAIDE_<SERVICE>_PORT.")
+    database: str = Field(description="The service's own database (ENTRAIDE_<SERVICE>_DATABASE).")
     kafka_bootstrap: str = "127.0.0.1:9092"
     mongodb_uri: str = "mongodb://127.0.0.1:27017"
     host: str = "127.0.0.1"
