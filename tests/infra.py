@@ -140,3 +140,13 @@ class KafkaControl:
 
     def down(self, *, purge: bool = False) -> None:
         run_script("kafka-down", *(["--purge"] if purge else []), env=self.env)
+
+    def pid(self) -> int:
+        return int((self.state_dir / f"kafka-{self.port}" / "kafka.pid").read_text())
+
+    def processes(self) -> list[str]:
+        """Live processes whose command line names this broker's state directory."""
+        found = subprocess.run(
+            ["pgrep", "-f", str(self.state_dir)], capture_output=True, text=True, check=False
+        )
+        return found.stdout.split()

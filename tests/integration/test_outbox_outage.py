@@ -22,10 +22,14 @@ async def test_requests_posted_while_kafka_is_down_are_published_when_it_returns
             assert await families.count_documents({"outbox_pending": True}) == 1
 
             kafka.up()
+            pid = kafka.pid()
+            kafka.up()  # starting a running broker again is harmless
+            assert kafka.pid() == pid
             await eventually(lambda: _published(families), timeout=90, what="first publish")
 
             # Kafka goes away under a running intake, then returns
             kafka.down()
+            assert not kafka.processes(), "kafka-down left a broker behind"
             second = (await intake.post("/api/v1/requests", json=request_body())).json()
             assert await families.count_documents({"outbox_pending": True}) == 1
             kafka.up()
