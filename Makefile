@@ -31,9 +31,11 @@ typecheck: setup
 
 contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
+	$(UV) run --no-sync python -m entraide.intake.partner_schema
 
 test: lint typecheck  ## lint, types, then the whole suite against the real Kafka and store
 	$(UV) run --no-sync python -m entraide.contracts.generate --check
+	$(UV) run --no-sync python -m entraide.intake.partner_schema --check
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks
 
 bench: setup

@@ -40,7 +40,7 @@ def declared_topics(path: Path = DECLARATION) -> dict[str, dict[str, Any]]:
             "partitions": defaults["dlq_partitions"],
             "configs": {
                 "cleanup.policy": "delete",
-                "retention.ms": str(defaults["dlq_retention_ms"]),
+                "retention.ms": str(spec.get("dlq_retention_ms", defaults["dlq_retention_ms"])),
             },
         }
     for spec in topics.values():

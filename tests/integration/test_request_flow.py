@@ -35,7 +35,9 @@ async def test_request_reaches_matching_pseudonymised(
     assert view["urgency"] == "high"
     assert not any(value in json.dumps(view) for value in IDENTITY_VALUES)
 
-    family = await mongo[intake_settings.database]["families"].find_one({"_id": view["family_ref"]})
+    family = await mongo[intake_settings.database]["families"].find_one(
+        {"family_ref": view["family_ref"]}
+    )
     assert family["parent"]["last_name"] == "Diallo"  # identity stays in intake
     assert family["outbox"] == []
     assert family["outbox_pending"] is False

@@ -5,7 +5,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from entraide.contracts.kit.service import runtime, service_app
-from entraide.intake import api, outbox
+from entraide.intake import api, handlers, outbox, partner_api
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore
 
@@ -23,9 +23,10 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         lease_seconds=settings.outbox_lease_seconds,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
+    handlers.register(rt.broker, families, relay, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,
-        routers=[api.router],
+        routers=[api.router, partner_api.router],
         startup=[families.ensure_indexes],
         lifespans=[partial(outbox.running, relay)],
     )

@@ -51,8 +51,8 @@ class ConsentIn(_In):
         return given
 
 
-class RequestIn(_In):
-    """A family and its first request for support, as staff record it."""
+class RequestFields(_In):
+    """A family and its first request for support: what staff and partners both send."""
 
     parent: ParentIn
     children: list[ChildIn] = Field(min_length=1, max_length=15)
@@ -64,8 +64,22 @@ class RequestIn(_In):
     availability: list[Slot] = Field(default=[], max_length=21)
     signs: list[Sign] = Field(default=[], description="Signs of exhaustion or isolation.")
     notes: str = Field("", max_length=2000, description="Free text; never leaves intake.")
-    association_id: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9-]+$")
     consent: ConsentIn
+
+
+AssociationId = Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9-]+$")]
+
+
+class RequestIn(RequestFields):
+    """A request as staff record it, for their association."""
+
+    association_id: AssociationId
+
+
+class PartnerRequest(RequestFields):
+    """A request as a partner sends it; the association may be left to the network."""
+
+    association_id: AssociationId | None = None
 
 
 class RequestCreated(BaseModel):

@@ -1,6 +1,9 @@
 """Intake's settings (environment, prefix `ENTRAIDE_`)."""
 
+from pydantic import Field
+
 from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.intake.partners import Partner
 
 
 class IntakeSettings(ServiceSettings):
@@ -8,3 +11,8 @@ class IntakeSettings(ServiceSettings):
     database: str = service_field("intake", "database", "entraide_intake")
     outbox_lease_seconds: float = 30.0
     outbox_idle_poll_seconds: float = 1.0
+    partners: dict[str, Partner] = Field(
+        default_factory=dict,
+        description='ENTRAIDE_PARTNERS, JSON: {"<key id>": {"secret": "...", "source": "urn:..."}}',
+    )
+    partner_signature_tolerance_seconds: float = 300.0

@@ -45,6 +45,9 @@ class FamilyStore:
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
 
+    async def get(self, family_id: str) -> Doc | None:
+        return await self.families.find_one({"_id": family_id})
+
     async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:
         """Store a new family with its first request and the events that announce it."""
         await self.families.insert_one(family_document(family, request, events))

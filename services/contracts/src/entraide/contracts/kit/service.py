@@ -103,18 +103,22 @@ def service_app(
     return app
 
 
-async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
-    """422 naming each wrong field, without echoing what was sent (it may be personal)."""
-    assert isinstance(exc, RequestValidationError)
-    errors = [
+def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """Pydantic errors as `{field, message, type}`, without the input (it may be personal)."""
+    return [
         {
             "field": ".".join(str(part) for part in err["loc"] if part != "body"),
             "message": err["msg"],
             "type": err["type"],
         }
-        for err in exc.errors()
+        for err in errors
     ]
-    return JSONResponse({"detail": errors}, status_code=422)
+
+
+async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
+    """422 naming each wrong field, without echoing what was sent."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
 
 
 def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter:

@@ -1,0 +1,86 @@
+"""The partners' HTTP door: signed CloudEvents in, one request per partner event."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
+
+from entraide.contracts.kit.service import field_errors
+from entraide.intake import partners, service
+from entraide.intake.partners import Partner, PartnerEvent
+
+router = APIRouter(prefix="/api/v1/partner-events", tags=["partners"])
+
+KEY_HEADER = "X-Entraide-Partner"
+TIMESTAMP_HEADER = "X-Entraide-Timestamp"
+SIGNATURE_HEADER = "X-Entraide-Signature"
+
+
+class PartnerAck(BaseModel):
+    event_id: str
+    request_id: str
+    duplicate: bool
+
+
+class PartnerStatus(BaseModel):
+    event_id: str
+    request_id: str
+    status: str
+
+
+def _authenticated(request: Request, body: bytes) -> Partner:
+    settings = request.app.state.settings
+    partner: Partner | None = settings.partners.get(request.headers.get(KEY_HEADER, ""))
+    problem = partners.signature_problem(
+        partner,
+        request.headers.get(TIMESTAMP_HEADER),
+        request.headers.get(SIGNATURE_HEADER),
+        body,
+        now=datetime.now(UTC),
+        tolerance_s=settings.partner_signature_tolerance_seconds,
+    )
+    if problem or partner is None:
+        raise HTTPException(401, detail={"code": problem})
+    return partner
+
+
+@router.get("/schema", summary="The published JSON Schema of partner events")
+async def schema() -> dict[str, Any]:
+    return partners.json_schema()
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=PartnerAck,
+    responses={200: {"description": "already received: the same request"}},
+)
+async def receive(request: Request, response: Response) -> Any:
+    """Receive a signed partner event; the same event id again answers the same request."""
+    body = await request.body()
+    partner = _authenticated(request, body)
+    try:
+        event = PartnerEvent.model_validate_json(body)
+    except ValidationError as exc:
+        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+    if event.source != partner.source:
+        raise HTTPException(403, detail={"code": "wrong-source", "expected": partner.source})
+    recorded = await service.ingest_partner_event(request.app.state.families, event)
+    request.app.state.relay.wake()
+    response.status_code = 201 if recorded.created else 200
+    return PartnerAck(
+        event_id=event.id, request_id=recorded.request_id, duplicate=not recorded.created
+    )
+
+
+@router.get("/{event_id}", response_model=PartnerStatus)
+async def status(event_id: str, request: Request) -> PartnerStatus:
+    """What became of one of the partner's own events (signed like a POST with an empty body)."""
+    partner = _authenticated(request, b"")
+    family = await request.app.state.families.get(partners.family_id(partner.source, event_id))
+    if family is None:
+        raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id})
+    first = family["requests"][0]
+    return PartnerStatus(event_id=event_id, request_id=first["request_id"], status=first["status"])

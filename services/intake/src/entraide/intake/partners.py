@@ -1,0 +1,82 @@
+"""The partner contract: the event partners send, how they sign it, and what it becomes.
+
+Partners (CAF, département social services, associations' own tools) send a CloudEvents
+1.0 JSON event, by Kafka or by HTTP. Both doors validate it the same way and record it
+with an id derived from (source, id), so the same partner event twice is one request.
+"""
+
+import hashlib
+import hmac
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from entraide.intake.schemas import PartnerRequest
+
+PARTNER_EVENT_TYPE = "fr.entraide.partner.request-submitted.v1"
+
+
+class PartnerEvent(BaseModel):
+    """A partner's request for support, as a structured CloudEvent."""
+
+    model_config = ConfigDict(extra="allow", title="PartnerRequestSubmitted")
+
+    specversion: Literal["1.0"]
+    id: str = Field(
+        min_length=1, max_length=128, description="Unique per source; a resend keeps it."
+    )
+    source: str = Field(min_length=1, max_length=256, examples=["urn:entraide:partner:caf-44"])
+    type: Literal["fr.entraide.partner.request-submitted.v1"]
+    time: datetime | None = None
+    datacontenttype: Literal["application/json"] | None = None
+    data: PartnerRequest
+
+
+class Partner(BaseModel):
+    """A partner's credentials: its secret signs its requests, its source names its events."""
+
+    secret: SecretStr
+    source: str
+
+
+def family_id(source: str, event_id: str) -> str:
+    """The family document's id for a partner event: the same event, the same id."""
+    return "partner-" + hashlib.sha256(f"{source}\n{event_id}".encode()).hexdigest()[:40]
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=` + hex HMAC-SHA256 of `<timestamp>.<body>` with the partner's secret."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def signature_problem(
+    partner: Partner | None,
+    timestamp: str | None,
+    given: str | None,
+    body: bytes,
+    *,
+    now: datetime,
+    tolerance_s: float,
+) -> str | None:
+    """Why a signed request must be refused, as a machine-readable code; None if it is fine."""
+    if partner is None:
+        return "unknown-partner"
+    if not timestamp or not given:
+        return "missing-signature"
+    try:
+        sent = float(timestamp)
+    except ValueError:
+        return "bad-timestamp"
+    if abs(now.timestamp() - sent) > tolerance_s:
+        return "stale-timestamp"
+    expected = signature(partner.secret.get_secret_value(), timestamp, body)
+    return None if hmac.compare_digest(expected, given) else "bad-signature"
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of the partner event (generated, never hand-written)."""
+    schema = PartnerEvent.model_json_schema()
+    schema["$id"] = f"https://entraide.example/schemas/{PARTNER_EVENT_TYPE}.json"
+    return schema

@@ -1,0 +1,101 @@
+"""Intake's use cases, shared by the staff API and the partner doors."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.errors import DuplicateKeyError
+
+from entraide.contracts import new_event
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake import domain, partners
+from entraide.intake.partners import PartnerEvent
+from entraide.intake.schemas import RequestFields
+from entraide.intake.store import FamilyStore
+
+SOURCE = "/entraide/intake"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    request_id: str
+    created: bool  # False: the same partner event was already recorded
+
+
+async def record_request(
+    families: FamilyStore,
+    body: RequestFields,
+    *,
+    association_id: str | None,
+    channel: RequestChannel,
+    family_id: str | None = None,
+) -> Recorded:
+    """Store a family, its request and the pseudonymised event, in one document write.
+
+    `family_id` makes the write idempotent: a partner event recorded twice creates one
+    request (the second call returns the first one's id).
+    """
+    now = datetime.now(UTC)
+    family_id = family_id or uuid.uuid4().hex
+    request_id, family_ref = domain.new_request_id(), domain.new_family_ref()
+    payload = domain.submitted_event(
+        request_id=request_id,
+        family_ref=family_ref,
+        postal_code=body.postal_code,
+        children_birth_years=[c.birth_year for c in body.children],
+        needs=body.needs,
+        availability=body.availability,
+        languages=body.languages,
+        signs=set(body.signs),
+        association_id=association_id,
+        channel=channel,
+        consent_to_matching=body.consent.matching,
+        at=now,
+    )
+    family: dict[str, Any] = {
+        "_id": family_id,
+        "family_ref": family_ref,
+        "parent": body.parent.model_dump(),
+        "children": [c.model_dump() for c in body.children],
+        "postal_code": body.postal_code,
+        "commune": body.commune,
+        "languages": body.languages,
+        "contact_preferences": body.contact_preferences,
+        "consent": body.consent.model_dump(),
+        "created_at": now,
+        "last_contact_at": now,
+    }
+    stored_request = {
+        "request_id": request_id,
+        "status": "submitted",
+        "revision": payload.revision,
+        "needs": payload.needs,
+        "availability": [s.model_dump() for s in body.availability],
+        "signs": body.signs,
+        "urgency": payload.urgency,
+        "notes": body.notes,
+        "association_id": association_id,
+        "channel": payload.channel,
+        "submitted_at": now,
+    }
+    event = new_event(payload, source=SOURCE, subject=family_ref)
+    try:
+        await families.add_family(family, stored_request, [event])
+    except DuplicateKeyError:
+        existing = await families.get(family_id)
+        if existing is None:  # the clash was not on this id: a real error
+            raise
+        return Recorded(existing["requests"][0]["request_id"], created=False)
+    return Recorded(request_id, created=True)
+
+
+async def ingest_partner_event(families: FamilyStore, event: PartnerEvent) -> Recorded:
+    """Record a partner's request once, whichever door it came through and however often."""
+    return await record_request(
+        families,
+        event.data,
+        association_id=event.data.association_id,
+        channel=RequestChannel.PARTNER,
+        family_id=partners.family_id(event.source, event.id),
+    )
