@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: help setup up down test lint typecheck contracts bench
+.PHONY: help setup up down test lint typecheck contracts bench tools
 
 help:
 	@echo "make up | down | test | lint | typecheck | contracts | bench"
@@ -33,7 +33,10 @@ contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
 	$(UV) run --no-sync python -m entraide.intake.partner_schema
 
-test: lint typecheck  ## lint, types, then the whole suite against the real Kafka and store
+tools:  ## test tools from Debian: kcat (partners' Kafka door)
+	@command -v kcat >/dev/null || { apt-get update -qq && apt-get install -y -qq kcat >/dev/null; }
+
+test: lint typecheck tools  ## lint, types, then the whole suite against the real Kafka and store
 	$(UV) run --no-sync python -m entraide.contracts.generate --check
 	$(UV) run --no-sync python -m entraide.intake.partner_schema --check
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks

@@ -72,16 +72,16 @@ async def eventually(
         await asyncio.sleep(0.2)
 
 
-async def records(
+async def scan(
     bootstrap: str,
     topic: str,
-    *,
-    key: bytes,
-    at_least: int = 1,
     where: Callable[[ConsumerRecord[bytes, bytes]], bool] = lambda r: True,
+    *,
+    until: Callable[[list[ConsumerRecord[bytes, bytes]]], bool] = lambda f: False,
     timeout: float = 30,
 ) -> list[ConsumerRecord[bytes, bytes]]:
-    """Read the topic from the start until `at_least` matching records with this key are seen."""
+    """Read the topic from the start; return the matching records once `until` holds, or all
+    of them once the end is reached and `until` never asked to stop early."""
     consumer = AIOKafkaConsumer(
         topic,
         bootstrap_servers=bootstrap,
@@ -95,11 +95,57 @@ async def records(
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             batch = await consumer.getmany(timeout_ms=500)
-            found += [r for part in batch.values() for r in part if r.key == key and where(r)]
-            if len(found) >= at_least and not batch:
+            found += [r for part in batch.values() for r in part if where(r)]
+            if until(found) and not batch:
                 return found
+        return found
+    finally:
+        await consumer.stop()
+
+
+async def records(
+    bootstrap: str,
+    topic: str,
+    *,
+    key: bytes,
+    at_least: int = 1,
+    where: Callable[[ConsumerRecord[bytes, bytes]], bool] = lambda r: True,
+    timeout: float = 30,
+) -> list[ConsumerRecord[bytes, bytes]]:
+    """Read the topic from the start until `at_least` matching records with this key are seen."""
+    found = await scan(
+        bootstrap,
+        topic,
+        lambda r: r.key == key and where(r),
+        until=lambda f: len(f) >= at_least,
+        timeout=timeout,
+    )
+    if len(found) < at_least:
         raise AssertionError(
             f"saw {len(found)} records keyed {key!r} on {topic}, wanted {at_least}"
         )
+    return found
+
+
+async def everything(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record on the topic now, read up to the end offsets seen at the start."""
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        group_id=None,
+    )
+    await consumer.start()
+    try:
+        found: list[ConsumerRecord[bytes, bytes]] = []
+        while not consumer.assignment():  # without a group, every partition is assigned
+            batch = await consumer.getmany(timeout_ms=200)
+            found += [r for part in batch.values() for r in part]
+        ends = await consumer.end_offsets(list(consumer.assignment()))
+        while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+            batch = await consumer.getmany(timeout_ms=1000)
+            found += [r for part in batch.values() for r in part]
+        return found
     finally:
         await consumer.stop()
