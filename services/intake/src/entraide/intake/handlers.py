@@ -5,7 +5,6 @@ from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
-from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake import service
 from entraide.intake.outbox import OutboxRelay
 from entraide.intake.partners import PartnerEvent
@@ -24,7 +23,9 @@ def register(
     sources = {partner.source for partner in settings.partners.values()}
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        PARTNER_RAW.name, title="partner-events", **subscriber_options(settings, service_name)
+        settings.partner_events_topic,
+        title="partner-events",
+        **subscriber_options(settings, service_name),
     )
     async def on_partner_event(message: KafkaMessage) -> None:
         """Invalid events go to the dead-letter topic with the fields named; valid ones once."""

@@ -3,6 +3,7 @@
 from pydantic import Field
 
 from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake.partners import Partner
 
 
@@ -16,3 +17,4 @@ class IntakeSettings(ServiceSettings):
         description='ENTRAIDE_PARTNERS, JSON: {"<key id>": {"secret": "...", "source": "urn:..."}}',
     )
     partner_signature_tolerance_seconds: float = 300.0
+    partner_events_topic: str = Field(PARTNER_RAW.name, description="The partners' Kafka door.")

@@ -1,0 +1,80 @@
+"""Benchmark: partner events ingested per second through the Kafka door, against a raw
+aiokafka consumer reading the same events in the same run.
+
+    make bench
+"""
+
+import time
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from pydantic import SecretStr
+
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.partners import Partner
+from entraide.intake.settings import IntakeSettings
+from tests.infra import Endpoints
+from tests.integration.test_partner_doors import partner_event
+from tests.support import eventually, serving
+
+EVENTS = 500
+SOURCE = "urn:entraide:partner:bench"
+
+
+@pytest.fixture
+async def door(infra: Endpoints):
+    """A partner topic (and its dead-letter topic) of the benchmark's own."""
+    name = f"entraide.bench.partners.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(name, 6, 1), NewTopic(f"{name}.dlq", 1, 1)])
+    yield name
+    await admin.delete_topics([name, f"{name}.dlq"])
+    await admin.close()
+
+
+async def test_partner_events_ingested_per_second(infra: Endpoints, mongo, door) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    for i in range(EVENTS):
+        await producer.send(door, partner_event(SOURCE, f"bench-{i}"), key=f"bench-{i}".encode())
+    await producer.flush()
+    await producer.stop()
+
+    consumer = AIOKafkaConsumer(
+        door, bootstrap_servers=infra.kafka_bootstrap, group_id=None, auto_offset_reset="earliest"
+    )
+    await consumer.start()
+    started, seen = time.perf_counter(), 0
+    while seen < EVENTS:
+        batch = await consumer.getmany(timeout_ms=1000)
+        seen += sum(len(records) for records in batch.values())
+    raw_rate = EVENTS / (time.perf_counter() - started)
+    await consumer.stop()
+
+    settings = IntakeSettings(
+        kafka_bootstrap=infra.kafka_bootstrap,
+        mongodb_uri=infra.mongodb_uri,
+        database=f"bench_partners_{uuid.uuid4().hex[:8]}",
+        partner_events_topic=door,
+        consumer_group_prefix=f"bench-{uuid.uuid4().hex[:8]}",
+        partners={"bench": Partner(secret=SecretStr("x"), source=SOURCE)},
+    )
+    families = mongo[settings.database]["families"]
+
+    async def all_recorded() -> bool:
+        return await families.count_documents({}) >= EVENTS
+
+    async with serving(intake_app(settings)):
+        started = time.perf_counter()
+        await eventually(all_recorded, timeout=600, what="every partner event recorded")
+        ingest_rate = EVENTS / (time.perf_counter() - started)
+
+    assert await families.count_documents({}) == EVENTS
+    print(
+        f"\nraw aiokafka consumer: {raw_rate:.0f} events/s; partner ingestion (validate, "
+        f"store family + outbox on FerretDB): {ingest_rate:.0f} events/s; "
+        f"ratio {ingest_rate / raw_rate:.3f}"
+    )
