@@ -4,11 +4,13 @@ import asyncio
 import contextlib
 import copy
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import httpx
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastapi import FastAPI
 
 T = TypeVar("T")
@@ -149,3 +151,17 @@ async def everything(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, b
         return found
     finally:
         await consumer.stop()
+
+
+@contextlib.asynccontextmanager
+async def scratch_topic(bootstrap: str, prefix: str, *, partitions: int = 1) -> AsyncIterator[str]:
+    """A topic and its dead-letter topic for one test or benchmark, deleted afterwards."""
+    name = f"{prefix}.{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(name, partitions, 1), NewTopic(f"{name}.dlq", 1, 1)])
+        yield name
+        await admin.delete_topics([name, f"{name}.dlq"])
+    finally:
+        await admin.close()

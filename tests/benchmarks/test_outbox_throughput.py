@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event
@@ -22,6 +21,7 @@ from entraide.intake.outbox import OutboxRelay
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore, family_document
 from tests.infra import Endpoints
+from tests.support import scratch_topic
 
 EVENTS = 400
 
@@ -49,13 +49,8 @@ def events(n: int):
 @pytest.fixture
 async def bench_topic(infra: Endpoints):
     """A topic of its own, so the benchmark's events never reach the services' consumers."""
-    name = f"entraide.bench.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(name, 6, 1)])
-    yield name
-    await admin.delete_topics([name])
-    await admin.close()
+    async with scratch_topic(infra.kafka_bootstrap, "entraide.bench.outbox", partitions=6) as name:
+        yield name
 
 
 async def test_outbox_relay_rate_against_raw_aiokafka(infra: Endpoints, mongo, bench_topic) -> None:

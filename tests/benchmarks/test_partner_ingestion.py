@@ -9,7 +9,6 @@ import uuid
 
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from pydantic import SecretStr
 
 from entraide.intake.app import create_app as intake_app
@@ -17,7 +16,7 @@ from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from tests.infra import Endpoints
 from tests.integration.test_partner_doors import partner_event
-from tests.support import eventually, serving
+from tests.support import eventually, scratch_topic, serving
 
 EVENTS = 500
 SOURCE = "urn:entraide:partner:bench"
@@ -26,13 +25,10 @@ SOURCE = "urn:entraide:partner:bench"
 @pytest.fixture
 async def door(infra: Endpoints):
     """A partner topic (and its dead-letter topic) of the benchmark's own."""
-    name = f"entraide.bench.partners.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(name, 6, 1), NewTopic(f"{name}.dlq", 1, 1)])
-    yield name
-    await admin.delete_topics([name, f"{name}.dlq"])
-    await admin.close()
+    async with scratch_topic(
+        infra.kafka_bootstrap, "entraide.bench.partners", partitions=6
+    ) as name:
+        yield name
 
 
 async def test_partner_events_ingested_per_second(infra: Endpoints, mongo, door) -> None:

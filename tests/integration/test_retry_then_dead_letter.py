@@ -4,30 +4,24 @@ import uuid
 from collections import Counter
 
 import pytest
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts.kit.broker import make_broker, subscriber_options
 from entraide.contracts.kit.settings import ServiceSettings
 from tests.infra import Endpoints
-from tests.support import eventually, records
+from tests.support import eventually, records, scratch_topic
 
 
 @pytest.fixture
-async def scratch_topic(infra: Endpoints):
+async def topic(infra: Endpoints):
     """A topic and its dead-letter topic for this test alone."""
-    name = f"entraide.test.{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.kafka_bootstrap)
-    await admin.start()
-    await admin.create_topics([NewTopic(name, 1, 1), NewTopic(f"{name}.dlq", 1, 1)])
-    yield name
-    await admin.delete_topics([name, f"{name}.dlq"])
-    await admin.close()
+    async with scratch_topic(infra.kafka_bootstrap, "entraide.test.retry", partitions=1) as name:
+        yield name
 
 
 async def test_transient_failures_are_retried_and_persistent_ones_dead_lettered(
-    infra: Endpoints, scratch_topic: str
+    infra: Endpoints, topic: str
 ) -> None:
     settings = ServiceSettings(
         port=0,
@@ -41,7 +35,7 @@ async def test_transient_failures_are_retried_and_persistent_ones_dead_lettered(
     calls: Counter[bytes] = Counter()
     done: list[bytes] = []
 
-    @broker.subscriber(scratch_topic, **subscriber_options(settings, "retry"))
+    @broker.subscriber(topic, **subscriber_options(settings, "retry"))
     async def flaky(message: KafkaMessage) -> None:
         key = message.raw_message.key
         calls[key] += 1
@@ -52,7 +46,7 @@ async def test_transient_failures_are_retried_and_persistent_ones_dead_lettered(
     async with broker:
         await broker.start()
         for key in (b"flaky", b"broken", b"fine"):
-            await broker.publish(b"{}", scratch_topic, key=key)
+            await broker.publish(b"{}", topic, key=key)
 
         async def last_one_handled() -> bool:  # one partition: "fine" comes after the others
             return b"fine" in done
@@ -61,7 +55,7 @@ async def test_transient_failures_are_retried_and_persistent_ones_dead_lettered(
 
     assert done == [b"flaky", b"fine"]
     assert calls == {b"flaky": 3, b"broken": 4, b"fine": 1}
-    [dead] = await records(infra.kafka_bootstrap, f"{scratch_topic}.dlq", key=b"broken")
+    [dead] = await records(infra.kafka_bootstrap, f"{topic}.dlq", key=b"broken")
     headers = {k: v.decode() for k, v in dead.headers}
     assert headers["x-dlq-reason"] == "handler-failed"
     assert headers["x-dlq-detail"] == "ConnectionError"
