@@ -34,7 +34,7 @@ REQUEST_BODY: dict[str, Any] = {
     "association_id": "parrains-par-mille",
     "consent": {
         "matching": True,
-        "collected_by": "Claire (PPM Nantes)",
+        "collected_by": "Claire (PPM)",
         "collected_at": "2026-11-28T10:00:00Z",
     },
 }

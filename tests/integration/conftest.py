@@ -5,6 +5,7 @@ from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
 from tests.infra import Endpoints
+from tests.support import scratch_topic
 
 
 @pytest.fixture
@@ -32,11 +33,15 @@ PARTNER_SECRET = "caf-44-secret-for-tests"
 
 
 @pytest.fixture
-def partner_settings(intake_settings, unique):
+async def partner_settings(intake_settings, unique):
+    """Intake with one partner, whose Kafka door is a topic of this test's own (so the
+    thousand malformed events of one test never slow another test's intake down)."""
     source = f"urn:entraide:partner:caf-44-{unique}"
-    return intake_settings.model_copy(
-        update={
-            "partners": {"caf-44": Partner(secret=SecretStr(PARTNER_SECRET), source=source)},
-            "consumer_group_prefix": f"test-{unique}",
-        }
-    )
+    async with scratch_topic(intake_settings.kafka_bootstrap, "entraide.test.partners") as door:
+        yield intake_settings.model_copy(
+            update={
+                "partners": {"caf-44": Partner(secret=SecretStr(PARTNER_SECRET), source=source)},
+                "consumer_group_prefix": f"test-{unique}",
+                "partner_events_topic": door,
+            }
+        )

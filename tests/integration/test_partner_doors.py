@@ -7,7 +7,7 @@ import uuid
 
 from aiokafka import AIOKafkaProducer
 
-from entraide.contracts.topics import PARTNER_RAW, REQUESTS
+from entraide.contracts.topics import REQUESTS
 from entraide.intake import partners
 from entraide.intake.app import create_app as intake_app
 from tests.integration.conftest import PARTNER_SECRET as SECRET
@@ -91,6 +91,7 @@ async def test_kafka_door_with_kcat_records_once_and_dead_letters_malformed_even
 ) -> None:
     source = partner_settings.partners["caf-44"].source
     bootstrap = partner_settings.kafka_bootstrap
+    door = partner_settings.partner_events_topic  # the raw partner topic, this test's own
     families = mongo[partner_settings.database]["families"]
     good = [partner_event(source, f"kcat-{unique}-{i}") for i in range(5)]
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
@@ -98,18 +99,18 @@ async def test_kafka_door_with_kcat_records_once_and_dead_letters_malformed_even
     malformed = 1000
     for i in range(malformed):
         value = b"{not json" if i % 2 else partner_event(source, postal_code="x")
-        await producer.send(PARTNER_RAW.name, value, key=f"bad-{unique}-{i}".encode())
+        await producer.send(door, value, key=f"bad-{unique}-{i}".encode())
     await producer.flush()
     await producer.stop()
     for value in good + good:  # every good event twice: one request each
-        _kcat(bootstrap, value, key=f"good-{unique}")
+        _kcat(bootstrap, door, value, key=f"good-{unique}")
 
     group = f"{partner_settings.consumer_group_prefix}-intake".encode()
     async with serving(intake_app(partner_settings)):
         await eventually(lambda: _count(families, len(good)), timeout=120, what="good events")
         dead = await scan(
             bootstrap,
-            PARTNER_RAW.dlq,
+            f"{door}.dlq",
             lambda r: (
                 r.key.startswith(f"bad-{unique}-".encode())
                 and ("x-dlq-consumer-group", group) in r.headers
@@ -130,7 +131,7 @@ async def test_kafka_door_with_kcat_records_once_and_dead_letters_malformed_even
     assert await families.count_documents({}) == len(good)
 
 
-def _kcat(bootstrap: str, value: bytes, *, key: str) -> None:
+def _kcat(bootstrap: str, topic: str, value: bytes, *, key: str) -> None:
     subprocess.run(
         [
             "kcat",
@@ -138,7 +139,7 @@ def _kcat(bootstrap: str, value: bytes, *, key: str) -> None:
             "-b",
             bootstrap,
             "-t",
-            PARTNER_RAW.name,
+            topic,
             "-k",
             key,
             "-H",

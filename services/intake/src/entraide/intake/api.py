@@ -14,6 +14,7 @@ async def submit_request(body: RequestIn, request: Request) -> RequestCreated:
     """Record a family and its request for support; matching hears of it through the outbox."""
     recorded = await service.record_request(
         request.app.state.families,
+        request.app.state.keys,
         body,
         association_id=body.association_id,
         channel=RequestChannel.STAFF_API,

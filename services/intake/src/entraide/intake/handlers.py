@@ -6,6 +6,7 @@ from faststream.kafka.annotations import KafkaMessage
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
 from entraide.intake import service
+from entraide.intake.keys import FamilyKeys
 from entraide.intake.outbox import OutboxRelay
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.settings import IntakeSettings
@@ -16,6 +17,7 @@ def register(
     broker: KafkaBroker,
     families: FamilyStore,
     relay: OutboxRelay,
+    keys: FamilyKeys,
     *,
     settings: IntakeSettings,
     service_name: str,
@@ -32,5 +34,5 @@ def register(
         event = PartnerEvent.model_validate_json(message.body)
         if event.source not in sources:
             raise PoisonMessageError("unknown-partner", "source is not a registered partner's")
-        await service.ingest_partner_event(families, event)
+        await service.ingest_partner_event(families, keys, event)
         relay.wake()

@@ -67,7 +67,9 @@ async def receive(request: Request, response: Response) -> Any:
         return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
     if event.source != partner.source:
         raise HTTPException(403, detail={"code": "wrong-source", "expected": partner.source})
-    recorded = await service.ingest_partner_event(request.app.state.families, event)
+    recorded = await service.ingest_partner_event(
+        request.app.state.families, request.app.state.keys, event
+    )
     request.app.state.relay.wake()
     response.status_code = 201 if recorded.created else 200
     return PartnerAck(

@@ -9,7 +9,8 @@ from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import new_event
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake import domain, partners
+from entraide.intake import domain, partners, sealing
+from entraide.intake.keys import FamilyKeys
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.schemas import RequestFields
 from entraide.intake.store import FamilyStore
@@ -25,6 +26,7 @@ class Recorded:
 
 async def record_request(
     families: FamilyStore,
+    keys: FamilyKeys,
     body: RequestFields,
     *,
     association_id: str | None,
@@ -53,16 +55,20 @@ async def record_request(
         consent_to_matching=body.consent.matching,
         at=now,
     )
+    key = await keys.key_for(family_id)
+    identity = {
+        "parent": body.parent.model_dump(),
+        "commune": body.commune,
+        "contact_preferences": body.contact_preferences,
+    }
     family: dict[str, Any] = {
         "_id": family_id,
         "family_ref": family_ref,
-        "parent": body.parent.model_dump(),
+        "identity": sealing.seal(key, family_id, identity),
         "children": [c.model_dump() for c in body.children],
         "postal_code": body.postal_code,
-        "commune": body.commune,
         "languages": body.languages,
-        "contact_preferences": body.contact_preferences,
-        "consent": body.consent.model_dump(),
+        "consent": body.consent.model_dump(mode="json"),
         "created_at": now,
         "last_contact_at": now,
     }
@@ -74,7 +80,7 @@ async def record_request(
         "availability": [s.model_dump() for s in body.availability],
         "signs": body.signs,
         "urgency": payload.urgency,
-        "notes": body.notes,
+        "notes": sealing.seal(key, family_id, body.notes),
         "association_id": association_id,
         "channel": payload.channel,
         "submitted_at": now,
@@ -90,12 +96,24 @@ async def record_request(
     return Recorded(request_id, created=True)
 
 
-async def ingest_partner_event(families: FamilyStore, event: PartnerEvent) -> Recorded:
+async def ingest_partner_event(
+    families: FamilyStore, keys: FamilyKeys, event: PartnerEvent
+) -> Recorded:
     """Record a partner's request once, whichever door it came through and however often."""
     return await record_request(
         families,
+        keys,
         event.data,
         association_id=event.data.association_id,
         channel=RequestChannel.PARTNER,
         family_id=partners.family_id(event.source, event.id),
     )
+
+
+async def family_identity(families: FamilyStore, keys: FamilyKeys, family_id: str) -> Any:
+    """The family's identity in clear, or None if unknown or its key was destroyed."""
+    family = await families.get(family_id)
+    key = await keys.existing(family_id)
+    if family is None or key is None:
+        return None
+    return sealing.unseal(key, family_id, family["identity"])

@@ -1,10 +1,14 @@
 """Intake's settings (environment, prefix `ENTRAIDE_`)."""
 
-from pydantic import Field
+import base64
+
+from pydantic import Field, SecretStr
 
 from entraide.contracts.kit.settings import ServiceSettings, service_field
 from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake.partners import Partner
+
+DEV_MASTER_KEY = base64.b64encode(b"entraide-development-master-key!").decode()
 
 
 class IntakeSettings(ServiceSettings):
@@ -17,4 +21,15 @@ class IntakeSettings(ServiceSettings):
         description='ENTRAIDE_PARTNERS, JSON: {"<key id>": {"secret": "...", "source": "urn:..."}}',
     )
     partner_signature_tolerance_seconds: float = 300.0
+    master_key: SecretStr = Field(
+        SecretStr(DEV_MASTER_KEY),
+        description="ENTRAIDE_MASTER_KEY: base64 of 32 bytes wrapping the families' data keys. "
+        "The default is for development only.",
+    )
     partner_events_topic: str = Field(PARTNER_RAW.name, description="The partners' Kafka door.")
+
+    def master_key_bytes(self) -> bytes:
+        key = base64.b64decode(self.master_key.get_secret_value())
+        if len(key) != 32:
+            raise ValueError("ENTRAIDE_MASTER_KEY must be base64 of exactly 32 bytes")
+        return key

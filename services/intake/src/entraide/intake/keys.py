@@ -1,0 +1,51 @@
+"""Per-family data keys, behind one small interface.
+
+The privacy service will own the keys; until it does, intake keeps them in its own
+database, each wrapped under a master key from the environment.
+"""
+
+from typing import Any, Protocol
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.intake import sealing
+
+
+class FamilyKeys(Protocol):
+    async def key_for(self, family_id: str) -> bytes:
+        """The family's data key, created on first use."""
+        ...
+
+    async def existing(self, family_id: str) -> bytes | None:
+        """The family's data key, or None once it was destroyed (crypto-shredding)."""
+        ...
+
+    async def destroy(self, family_id: str) -> None:
+        """Forget the key: every sealed copy of the family's identity becomes unreadable."""
+        ...
+
+
+class WrappedKeys:
+    """Data keys stored wrapped under a master key, in intake's `family_keys` collection."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], master: bytes) -> None:
+        self.collection = db["family_keys"]
+        self.master = master
+
+    async def key_for(self, family_id: str) -> bytes:
+        wrapped = sealing.wrap(self.master, family_id, sealing.new_key())
+        # get-or-create in one write: two doors recording the same family share one key
+        await self.collection.update_one(
+            {"_id": family_id}, {"$setOnInsert": {"wrapped": wrapped}}, upsert=True
+        )
+        key = await self.existing(family_id)
+        if key is None:  # destroyed between the two calls: refuse rather than re-create
+            raise LookupError("the family's key was destroyed")
+        return key
+
+    async def existing(self, family_id: str) -> bytes | None:
+        doc = await self.collection.find_one({"_id": family_id})
+        return None if doc is None else sealing.unwrap(self.master, family_id, doc["wrapped"])
+
+    async def destroy(self, family_id: str) -> None:
+        await self.collection.delete_one({"_id": family_id})
