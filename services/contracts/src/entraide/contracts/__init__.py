@@ -3,7 +3,7 @@
 Every service speaks to the others only through what this package declares.
 """
 
-from entraide.contracts.catalog import CATALOG, EventSpec, spec_for_model, spec_for_type
+from entraide.contracts.catalog import CATALOG, EventSpec, spec_for_type
 from entraide.contracts.envelope import CloudEvent, UnknownEventTypeError, new_event, parse_event
 from entraide.contracts.topics import TOPICS, Topic
 
@@ -16,6 +16,5 @@ __all__ = [
     "UnknownEventTypeError",
     "new_event",
     "parse_event",
-    "spec_for_model",
     "spec_for_type",
 ]

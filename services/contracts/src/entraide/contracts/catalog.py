@@ -39,14 +39,9 @@ CATALOG: tuple[EventSpec, ...] = (
 )
 
 _BY_TYPE = {spec.type: spec for spec in CATALOG}
-_BY_MODEL = {spec.model: spec for spec in CATALOG}
 
 
 def spec_for_type(event_type: str) -> EventSpec | None:
     """The spec of a CloudEvents type, or None when the network does not know it."""
     return _BY_TYPE.get(event_type)
 
-
-def spec_for_model(model: type[ev.EventData]) -> EventSpec:
-    """The spec of a payload model (every model of `events` with a type is in the catalog)."""
-    return _BY_MODEL[model]
