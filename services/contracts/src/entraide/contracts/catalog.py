@@ -44,4 +44,3 @@ _BY_TYPE = {spec.type: spec for spec in CATALOG}
 def spec_for_type(event_type: str) -> EventSpec | None:
     """The spec of a CloudEvents type, or None when the network does not know it."""
     return _BY_TYPE.get(event_type)
-
