@@ -1,6 +1,7 @@
 import pytest
 from pydantic import SecretStr
 
+from entraide.contracts.kit.settings import ServiceSettings
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
@@ -45,3 +46,21 @@ async def partner_settings(intake_settings, unique):
                 "partner_events_topic": door,
             }
         )
+
+
+@pytest.fixture
+async def topic(infra: Endpoints):
+    """A topic and its dead-letter topic for this test alone."""
+    async with scratch_topic(infra.kafka_bootstrap, "entraide.test") as name:
+        yield name
+
+
+@pytest.fixture
+def kit_settings(infra: Endpoints, unique: str) -> ServiceSettings:
+    """Settings for a bare kit broker on the real Kafka, with a consumer group of its own."""
+    return ServiceSettings(
+        port=0,
+        database="unused",
+        kafka_bootstrap=infra.kafka_bootstrap,
+        consumer_group_prefix=f"test-{unique}",
+    )

@@ -1,34 +1,20 @@
 """Stopping a service lets the message in hand finish and commits it: nothing is redone."""
 
 import asyncio
-import uuid
 
-import pytest
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts.kit.broker import make_broker, subscriber_options
 from entraide.contracts.kit.settings import ServiceSettings
 from tests.infra import Endpoints
-from tests.support import eventually, scratch_topic
-
-
-@pytest.fixture
-async def topic(infra: Endpoints):
-    async with scratch_topic(infra.kafka_bootstrap, "entraide.test.graceful") as name:
-        yield name
+from tests.support import eventually
 
 
 async def test_stop_waits_for_the_message_in_flight_and_commits_it(
-    infra: Endpoints, topic: str
+    infra: Endpoints, topic: str, kit_settings: ServiceSettings
 ) -> None:
-    settings = ServiceSettings(
-        port=0,
-        database="unused",
-        kafka_bootstrap=infra.kafka_bootstrap,
-        consumer_group_prefix=f"test-{uuid.uuid4().hex[:8]}",
-        graceful_timeout_seconds=10,
-    )
+    settings = kit_settings.model_copy(update={"graceful_timeout_seconds": 10})
     started, finished, seen_after_restart = asyncio.Event(), [], []
 
     def service(on_message):

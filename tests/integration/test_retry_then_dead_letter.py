@@ -1,35 +1,21 @@
 """The kit's consumers retry transient failures with backoff, then dead-letter, on the real broker."""
 
-import uuid
 from collections import Counter
 
-import pytest
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts.kit.broker import make_broker, subscriber_options
 from entraide.contracts.kit.settings import ServiceSettings
 from tests.infra import Endpoints
-from tests.support import eventually, records, scratch_topic
-
-
-@pytest.fixture
-async def topic(infra: Endpoints):
-    """A topic and its dead-letter topic for this test alone."""
-    async with scratch_topic(infra.kafka_bootstrap, "entraide.test.retry", partitions=1) as name:
-        yield name
+from tests.support import eventually, records
 
 
 async def test_transient_failures_are_retried_and_persistent_ones_dead_lettered(
-    infra: Endpoints, topic: str
+    infra: Endpoints, topic: str, kit_settings: ServiceSettings
 ) -> None:
-    settings = ServiceSettings(
-        port=0,
-        database="unused",
-        kafka_bootstrap=infra.kafka_bootstrap,
-        consumer_attempts=4,
-        retry_backoff_seconds=0.05,
-        consumer_group_prefix=f"test-{uuid.uuid4().hex[:8]}",
+    settings = kit_settings.model_copy(
+        update={"consumer_attempts": 4, "retry_backoff_seconds": 0.05}
     )
     broker = make_broker(settings, service="retry", registry=CollectorRegistry())
     calls: Counter[bytes] = Counter()
