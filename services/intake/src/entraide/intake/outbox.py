@@ -108,7 +108,8 @@ class OutboxRelay:
             {"_id": {"$in": ids}, **due},
             {"$set": {"lease_until": now + self.lease, "lease_owner": owner}},
         )
-        docs = await self.collection.find({"_id": {"$in": ids}, "lease_owner": owner}).to_list()
+        leased = {"_id": {"$in": ids}, "lease_owner": owner}
+        docs = await self.collection.find(leased, {"outbox": 1}).to_list()
         try:
             sends = [
                 await self.broker.publish(
@@ -130,7 +131,7 @@ class OutboxRelay:
         self.published.inc(len(sends))
         # A write that appended events meanwhile reset the lease (see store), so this marks
         # only documents unchanged since they were read; the others stay pending.
-        await self.collection.update_many({"_id": {"$in": ids}, "lease_owner": owner}, SENT)
+        await self.collection.update_many(leased, SENT)
         return len(docs)
 
 

@@ -2,8 +2,8 @@
 
 A family's state change and the events it causes are written in one document write
 (the outbox), so neither can exist without the other. Every write that appends events
-must also `$inc` the version and reset the relay's lease (`lease_owner: None`,
-`lease_until: NEVER`): the relay then never marks as sent an event it has not read.
+must also reset the relay's lease (`lease_owner: None`, `lease_until: NEVER`): the relay
+then never marks as sent an event it has not read.
 """
 
 from datetime import UTC, datetime
@@ -62,5 +62,4 @@ def family_document(family: Doc, request: Doc, events: list[CloudEvent[Any]]) ->
         "outbox_pending": bool(events),
         "lease_until": NEVER,
         "lease_owner": None,
-        "version": 1,
     }
