@@ -72,5 +72,5 @@ async def test_partner_events_ingested_per_second(infra: Endpoints, mongo, door)
     print(
         f"\nraw aiokafka consumer: {raw_rate:.0f} events/s; partner ingestion (validate, "
         f"store family + outbox on FerretDB): {ingest_rate:.0f} events/s; "
-        f"ratio {ingest_rate / raw_rate:.3f}"
+        f"ratio {ingest_rate / raw_rate:.4f}"
     )

@@ -7,6 +7,7 @@ database, each wrapped under a master key from the environment.
 from typing import Any, Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from entraide.intake import sealing
 
@@ -33,14 +34,16 @@ class WrappedKeys:
         self.master = master
 
     async def key_for(self, family_id: str) -> bytes:
-        wrapped = sealing.wrap(self.master, family_id, sealing.new_key())
-        # get-or-create in one write: two doors recording the same family share one key
-        await self.collection.update_one(
-            {"_id": family_id}, {"$setOnInsert": {"wrapped": wrapped}}, upsert=True
-        )
-        key = await self.existing(family_id)
-        if key is None:  # destroyed between the two calls: refuse rather than re-create
-            raise LookupError("the family's key was destroyed")
+        key = sealing.new_key()
+        try:  # a new family: one write
+            await self.collection.insert_one(
+                {"_id": family_id, "wrapped": sealing.wrap(self.master, family_id, key)}
+            )
+        except DuplicateKeyError:  # the same family again (a partner's resend): its key
+            existing = await self.existing(family_id)
+            if existing is None:  # destroyed meanwhile: refuse rather than re-create
+                raise LookupError("the family's key was destroyed") from None
+            return existing
         return key
 
     async def existing(self, family_id: str) -> bytes | None:
