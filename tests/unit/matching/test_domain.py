@@ -55,10 +55,3 @@ def test_other_events_are_refused() -> None:
             OfferWithdrawn(offer_id="o" * 10, association_id="a", revision=1, withdrawn_at=AT),
             event_id="e",
         )
-
-
-def test_only_a_newer_revision_supersedes() -> None:
-    assert domain.supersedes(1, None)
-    assert domain.supersedes(2, 1)
-    assert not domain.supersedes(1, 1)
-    assert not domain.supersedes(1, 2)

@@ -21,8 +21,3 @@ def request_view(data: EventData, *, event_id: str) -> dict[str, Any]:
     view["revision"] = data.revision
     view["last_event_id"] = event_id
     return view
-
-
-def supersedes(incoming_revision: int, stored_revision: int | None) -> bool:
-    """An event applies only if it is newer than what the read model holds."""
-    return stored_revision is None or incoming_revision > stored_revision

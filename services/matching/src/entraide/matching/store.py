@@ -19,7 +19,10 @@ class RequestViews:
         await self.collection.create_index([("departement", 1), ("status", 1)])
 
     async def upsert(self, request_id: str, view: Doc) -> bool:
-        """Apply a newer revision; False when the stored one is as new (a redelivery)."""
+        """Apply a newer revision; False when the stored one is as new (a redelivery).
+
+        The revision check is part of the write itself, so two deliveries racing on two
+        replicas cannot both apply."""
         try:
             result = await self.collection.update_one(
                 {"_id": request_id, "revision": {"$lt": view["revision"]}},
