@@ -15,9 +15,13 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
+
+from entraide.contracts.kit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / "deploy" / "bin"
+S = TypeVar("S", bound=ServiceSettings)
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,18 @@ def apply_topics(bootstrap: str) -> None:
         check=True,
         capture_output=True,
     )
+
+
+def settings_on(cls: type[S], ends: Endpoints, name: str, **extra: Any) -> S:
+    """A service's settings on these endpoints, with a database and consumer groups of its
+    own named after `name`, so tests and benchmarks never share state."""
+    values = {
+        "kafka_bootstrap": ends.kafka_bootstrap,
+        "mongodb_uri": ends.mongodb_uri,
+        "database": name,
+        "consumer_group_prefix": name,
+    } | extra
+    return cls(**values)
 
 
 @contextlib.contextmanager

@@ -20,7 +20,7 @@ from entraide.intake import domain
 from entraide.intake.outbox import OutboxRelay
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore, family_document
-from tests.infra import Endpoints
+from tests.infra import Endpoints, settings_on
 from tests.support import scratch_topic
 
 EVENTS = 400
@@ -67,11 +67,7 @@ async def test_outbox_relay_rate_against_raw_aiokafka(infra: Endpoints, mongo, b
     raw_rate = EVENTS / (time.perf_counter() - started)
     await producer.stop()
 
-    settings = IntakeSettings(
-        kafka_bootstrap=infra.kafka_bootstrap,
-        mongodb_uri=infra.mongodb_uri,
-        database=f"bench_intake_{uuid.uuid4().hex[:8]}",
-    )
+    settings = settings_on(IntakeSettings, infra, f"bench_intake_{uuid.uuid4().hex[:8]}")
     registry = CollectorRegistry()
     broker = make_broker(settings, service="intake", registry=registry)
     store = FamilyStore(mongo[settings.database])

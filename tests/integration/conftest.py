@@ -5,28 +5,19 @@ from entraide.contracts.kit.settings import ServiceSettings
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
-from tests.infra import Endpoints
+from tests.infra import Endpoints, settings_on
 from tests.support import scratch_topic
 
 
 @pytest.fixture
 def intake_settings(infra: Endpoints, unique: str) -> IntakeSettings:
-    return IntakeSettings(
-        kafka_bootstrap=infra.kafka_bootstrap,
-        mongodb_uri=infra.mongodb_uri,
-        database=f"test_intake_{unique}",
-        outbox_idle_poll_seconds=0.2,
-    )
+    return settings_on(IntakeSettings, infra, f"test_intake_{unique}", outbox_idle_poll_seconds=0.2)
 
 
 @pytest.fixture
 def matching_settings(infra: Endpoints, unique: str) -> MatchingSettings:
-    return MatchingSettings(
-        kafka_bootstrap=infra.kafka_bootstrap,
-        mongodb_uri=infra.mongodb_uri,
-        database=f"test_matching_{unique}",
-        consumer_group_prefix=f"test-{unique}",
-        retry_backoff_seconds=0.05,
+    return settings_on(
+        MatchingSettings, infra, f"test_matching_{unique}", retry_backoff_seconds=0.05
     )
 
 
@@ -42,7 +33,6 @@ async def partner_settings(intake_settings, unique):
         yield intake_settings.model_copy(
             update={
                 "partners": {"caf-44": Partner(secret=SecretStr(PARTNER_SECRET), source=source)},
-                "consumer_group_prefix": f"test-{unique}",
                 "partner_events_topic": door,
             }
         )
@@ -58,9 +48,4 @@ async def topic(infra: Endpoints):
 @pytest.fixture
 def kit_settings(infra: Endpoints, unique: str) -> ServiceSettings:
     """Settings for a bare kit broker on the real Kafka, with a consumer group of its own."""
-    return ServiceSettings(
-        port=0,
-        database="unused",
-        kafka_bootstrap=infra.kafka_bootstrap,
-        consumer_group_prefix=f"test-{unique}",
-    )
+    return settings_on(ServiceSettings, infra, f"test_kit_{unique}", port=0)
