@@ -27,6 +27,8 @@ def make_broker(
         allow_auto_create_topics=False,
         graceful_timeout=settings.graceful_timeout_seconds,
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        # FastStream's default logger has a console handler of its own: use ours (JSON)
+        logger=logging.getLogger("faststream"),
         middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=f"entraide-{service}")],
     )
     broker.add_middleware(
