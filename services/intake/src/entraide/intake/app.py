@@ -30,7 +30,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
         rt,
         routers=[api.router, partner_api.router],
         startup=[families.ensure_indexes],
-        lifespans=[partial(outbox.running, relay)],
+        lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
     app.state.families = families
     app.state.relay = relay

@@ -14,6 +14,9 @@ DEV_MASTER_KEY = base64.b64encode(b"entraide-development-master-key!").decode()
 class IntakeSettings(ServiceSettings):
     port: int = service_field("intake", "port", 8020)
     database: str = service_field("intake", "database", "entraide_intake")
+    outbox_relay: bool = Field(
+        True, description="Run the outbox relay in this process (replicas may leave it to others)."
+    )
     outbox_lease_seconds: float = 30.0
     outbox_idle_poll_seconds: float = 1.0
     partners: dict[str, Partner] = Field(
