@@ -12,8 +12,11 @@ help:
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 
-setup: $(UV)  ## install the locked Python environment (.venv)
+setup: $(UV) web/node_modules/.package-lock.json  ## the locked Python environment (.venv) and the DSFR assets
 	$(UV) sync --locked --quiet
+
+web/node_modules/.package-lock.json: web/package-lock.json  # the pages' look (DSFR), from npm
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 up: setup  ## Kafka, FerretDB, the topics, the four services and demo data
 	deploy/bin/stack-up

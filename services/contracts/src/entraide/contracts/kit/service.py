@@ -25,6 +25,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.kit.broker import make_broker, start_when_reachable
 from entraide.contracts.kit.settings import ServiceSettings
+from entraide.contracts.kit.web import mount_static
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def service_app(
     app.add_exception_handler(RequestValidationError, _invalid_input)
     app.include_router(_probes(broker, db))
     app.include_router(_asyncapi(service, broker))
+    mount_static(app)
     for router in routers:
         app.include_router(router)
     return app
