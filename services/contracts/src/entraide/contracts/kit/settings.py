@@ -2,8 +2,10 @@
 
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_ISSUER = "http://127.0.0.1:8001"
 
 
 class ServiceSettings(BaseSettings):
@@ -22,6 +24,20 @@ class ServiceSettings(BaseSettings):
     graceful_timeout_seconds: float = Field(15.0, gt=0)
     consumer_group_prefix: str = Field(
         "entraide", description="Consumer groups are <prefix>-<service>."
+    )
+    auth_issuer: str = Field(DEV_ISSUER, description="Staff tokens' `iss` (the OIDC provider).")
+    auth_jwks_url: str = Field(f"{DEV_ISSUER}/.well-known/jwks.json", description="Its JWKS.")
+    auth_audience: str = Field("entraide", description="Staff tokens' `aud`.")
+    auth_dev_token_url: str | None = Field(
+        f"{DEV_ISSUER}/token", description="The dev issuer's token URL; unset in production."
+    )
+    auth_login_url: str | None = Field(
+        None, description="Production sign-in (OIDC provider or oauth2-proxy) for /connexion."
+    )
+    session_cookie_secure: bool = Field(False, description="True in production (HTTPS).")
+    session_secret: SecretStr = Field(
+        SecretStr("entraide-development-session-secret"),
+        description="Signs CSRF tokens. The default is for development only: set it in production.",
     )
 
 

@@ -1,0 +1,134 @@
+"""Who is signed in: the staff principal carried by a token, and how tokens are verified.
+
+Tokens are JWTs from the configured issuer (an OIDC provider in production, the dev issuer
+locally), checked against its JWKS: asymmetric algorithms only, issuer, audience, expiry.
+"""
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import jwt
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+log = logging.getLogger(__name__)
+
+# Never "none" nor HS*: a symmetric algorithm would let anyone holding the public key sign.
+ALGORITHMS = ("RS256", "ES256")
+LEEWAY_SECONDS = 30
+DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])\Z")
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    COORDINATOR = "coordinator"
+    NETWORK = "network-coordinator"
+    DPO = "dpo"
+
+
+ROLE_LABELS = {
+    Role.STAFF: "Équipe",
+    Role.COORDINATOR: "Coordination de l'association",
+    Role.NETWORK: "Coordination du réseau",
+    Role.DPO: "Délégué à la protection des données",
+}
+NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
+
+
+class Principal(BaseModel, frozen=True):
+    """A signed-in staff member: pseudonymous id, role, association and territories."""
+
+    subject: str = Field(min_length=1, description="The token's `sub`.")
+    name: str = Field(min_length=1)
+    role: Role
+    association_id: str | None = Field(None, min_length=1)
+    territories: tuple[str, ...] = Field((), description="Départements; empty = all.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Principal":
+        if self.role in NETWORK_WIDE and self.association_id is not None:
+            raise ValueError(f"a {self.role} belongs to no association")
+        if self.role not in NETWORK_WIDE and self.association_id is None:
+            raise ValueError(f"a {self.role} belongs to an association")
+        if any(not DEPARTEMENT.match(code) for code in self.territories):
+            raise ValueError("territories are département codes")
+        return self
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def covers(self, association_id: str | None, departement: str) -> bool:
+        """Whether this person may see what an association holds in a département."""
+        in_territory = not self.territories or departement in self.territories
+        if self.role in NETWORK_WIDE:
+            return in_territory
+        return association_id is not None and association_id == self.association_id and in_territory
+
+
+class InvalidTokenError(Exception):
+    """The token is missing, malformed, badly signed, expired or not for us."""
+
+
+class IssuerUnreachableError(Exception):
+    """The issuer's JWKS could not be fetched: nobody can be verified right now."""
+
+
+def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
+    """The principal a verified token describes; InvalidTokenError if its claims are not ours."""
+    territories = claims.get("territories", [])
+    if not isinstance(territories, list):
+        raise InvalidTokenError("territories must be a list")
+    try:
+        return Principal(
+            subject=claims.get("sub"),
+            name=claims.get("name"),
+            role=claims.get("role"),
+            association_id=claims.get("association"),
+            territories=tuple(territories),
+        )
+    except ValidationError as exc:
+        fields = sorted({str(err["loc"][0]) if err["loc"] else "token" for err in exc.errors()})
+        raise InvalidTokenError(f"invalid claims: {', '.join(fields)}") from None
+
+
+@dataclass(frozen=True)
+class Verified:
+    principal: Principal
+    expires_at: int
+
+
+class TokenVerifier:
+    """Checks tokens against the issuer's JWKS (cached; an unknown `kid` triggers a refetch)."""
+
+    def __init__(self, *, issuer: str, audience: str, jwks_url: str) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+
+    async def verify(self, token: str) -> Verified:
+        """Verify off the event loop: PyJWKClient fetches the JWKS synchronously."""
+        return await asyncio.to_thread(self.verify_now, token)
+
+    def verify_now(self, token: str) -> Verified:
+        try:
+            key = self._jwks.get_signing_key_from_jwt(token)
+            claims = jwt.decode(
+                token,
+                key=key,
+                algorithms=list(ALGORITHMS),
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
+        except jwt.PyJWKClientConnectionError as exc:
+            log.warning("issuer's JWKS unreachable", extra={"reason": type(exc).__name__})
+            raise IssuerUnreachableError() from None
+        except jwt.PyJWTError as exc:
+            raise InvalidTokenError(type(exc).__name__) from None
+        return Verified(principal_from_claims(claims), int(claims["exp"]))
