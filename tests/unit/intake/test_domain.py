@@ -75,3 +75,14 @@ def test_submitted_event_is_coarse() -> None:
     assert event.languages == ["ar", "fr"]
     assert event.urgency == Urgency.CRITICAL
     assert event.revision == 1
+
+
+def test_lookup_terms_ignore_accents_case_and_punctuation() -> None:
+    one = domain.lookup_terms(
+        first_name="Élodie-Marie", last_name="N'Diaye", phone="06 12 34 56 78", email=" E@X.fr"
+    )
+    two = domain.lookup_terms(
+        first_name="elodie marie", last_name="n diaye", phone="+33612345678", email="e@x.fr"
+    )
+    assert one == two
+    assert domain.lookup_terms(first_name="", last_name="Diallo", phone=None, email=None) == []

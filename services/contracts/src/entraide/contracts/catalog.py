@@ -22,6 +22,7 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.RequestSubmitted, t.REQUESTS),
     EventSpec(ev.RequestUpdated, t.REQUESTS),
     EventSpec(ev.RequestWithdrawn, t.REQUESTS),
+    EventSpec(ev.ContactLogged, t.REQUESTS),
     EventSpec(ev.OfferPublished, t.OFFERS),
     EventSpec(ev.OfferUpdated, t.OFFERS),
     EventSpec(ev.OfferWithdrawn, t.OFFERS),

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from entraide.contracts.vocab import (
     AgeBand,
+    ContactChannel,
     DayPart,
     ErasureReason,
     MatchOutcome,
@@ -81,6 +82,15 @@ class RequestWithdrawn(EventData):
     revision: int = Field(ge=1)
     reason: WithdrawalReason
     withdrawn_at: datetime
+
+
+class ContactLogged(EventData):
+    """Staff were in touch with the family: privacy's retention clock starts again."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.family.contact-logged.v1"
+    family_ref: Ref
+    channel: ContactChannel
+    contacted_at: datetime
 
 
 # --- directory: offers and volunteers ---------------------------------------------------

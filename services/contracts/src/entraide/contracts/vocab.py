@@ -69,6 +69,17 @@ class WithdrawalReason(StrEnum):
     OTHER = "other"
 
 
+class ContactChannel(StrEnum):
+    """How staff reached the family (every contact moves its retention clock)."""
+
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    VISIT = "visit"
+    POST = "post"
+    OTHER = "other"
+
+
 class MatchOutcome(StrEnum):
     COMPLETED = "completed"
     ENDED_BY_FAMILY = "ended-by-family"

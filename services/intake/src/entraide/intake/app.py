@@ -4,9 +4,13 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.service import runtime, service_app
-from entraide.intake import api, handlers, outbox, partner_api
+from entraide.contracts.kit.web import templates_for
+from entraide.intake import api, handlers, outbox, pages, partner_api, record_pages
+from entraide.intake.audit import AuditLog
 from entraide.intake.keys import WrappedKeys
+from entraide.intake.records import Casework
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore
 
@@ -18,6 +22,7 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     rt = runtime(SERVICE, settings)
     families = FamilyStore(rt.db)
     keys = WrappedKeys(rt.db, settings.master_key_bytes())
+    audit = AuditLog(rt.db)
     relay = outbox.OutboxRelay(
         families.families,
         rt.broker,
@@ -28,11 +33,14 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     handlers.register(rt.broker, families, relay, keys, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,
-        routers=[api.router, partner_api.router],
-        startup=[families.ensure_indexes],
+        routers=[api.router, partner_api.router, pages.router, record_pages.router],
+        startup=[families.ensure_indexes, audit.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
+    app.state.templates = templates_for("entraide.intake")
+    install_auth(app, settings, app.state.templates)
     app.state.families = families
+    app.state.casework = Casework(families, keys, audit)
     app.state.relay = relay
     app.state.keys = keys
     return app

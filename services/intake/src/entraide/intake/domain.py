@@ -5,11 +5,12 @@ view of the request travels to the other services.
 """
 
 import secrets
+import unicodedata
 import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from entraide.contracts.events import RequestSubmitted, Slot
+from entraide.contracts.events import RequestSubmitted, RequestUpdated, Slot
 from entraide.contracts.vocab import AgeBand, Need, RequestChannel, Urgency
 
 AGE_BANDS: tuple[tuple[int, AgeBand], ...] = (
@@ -103,3 +104,35 @@ def submitted_event(
         consent_to_matching=consent_to_matching,
         submitted_at=at,
     )
+
+
+def lookup_terms(
+    *, first_name: str, last_name: str, phone: str | None, email: str | None
+) -> list[str]:
+    """What identifies a parent for duplicate search: full name, phone, e-mail, normalised.
+
+    Stored only as keyed hashes (see `service.lookup_hashes`), so the store can find a
+    family by these without holding them in clear.
+    """
+    terms = []
+    if first_name.strip() and last_name.strip():
+        terms.append(f"name:{_plain(last_name)}|{_plain(first_name)}")
+    if phone:
+        digits = "".join(c for c in phone if c.isdigit())
+        terms.append(f"phone:0{digits[-9:]}")
+    if email:
+        terms.append(f"email:{email.strip().lower()}")
+    return terms
+
+
+def _plain(name: str) -> str:
+    """Lower case, no accents, no punctuation: `Élodie-Marie` and `elodie marie` meet."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = (c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    return " ".join("".join(letters).split())
+
+
+def as_update(state: RequestSubmitted, *, revision: int) -> RequestUpdated:
+    """The request's state after a rectification, as its next revision."""
+    fields = state.model_dump(exclude={"submitted_at", "revision"})
+    return RequestUpdated(**fields, revision=revision, updated_at=state.submitted_at)

@@ -13,6 +13,8 @@ from entraide.intake import sealing
 
 
 class FamilyKeys(Protocol):
+    lookup_key: bytes  # hashes what duplicate search compares (names, phones, e-mails)
+
     async def key_for(self, family_id: str) -> bytes:
         """The family's data key, created on first use."""
         ...
@@ -32,6 +34,7 @@ class WrappedKeys:
     def __init__(self, db: AsyncDatabase[dict[str, Any]], master: bytes) -> None:
         self.collection = db["family_keys"]
         self.master = master
+        self.lookup_key = sealing.derive(master, "duplicate-lookup")
 
     async def key_for(self, family_id: str) -> bytes:
         key = sealing.new_key()

@@ -38,6 +38,10 @@ class ChildIn(_In):
 
 class ConsentIn(_In):
     matching: bool = Field(description="The parent agrees to be matched (no consent, no matching).")
+    sharing: bool = Field(
+        False,
+        description="The parent agrees that another association of the network sees the request.",
+    )
     collected_by: Name
     collected_at: datetime
 

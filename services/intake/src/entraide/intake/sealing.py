@@ -5,6 +5,8 @@ does not open. Deleting the family's key makes every sealed copy unreadable.
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 from typing import Any
@@ -41,6 +43,16 @@ def wrap(master: bytes, family_id: str, key: bytes) -> dict[str, str]:
 
 def unwrap(master: bytes, family_id: str, wrapped: dict[str, str]) -> bytes:
     return _unb64(unseal(master, family_id, wrapped))
+
+
+def derive(master: bytes, purpose: str) -> bytes:
+    """A key for one purpose, derived from the master key (never the master key itself)."""
+    return hmac.new(master, b"entraide:" + purpose.encode(), hashlib.sha256).digest()
+
+
+def blind_index(key: bytes, term: str) -> str:
+    """A keyed hash of a search term: equal terms meet, the store never sees them."""
+    return hmac.new(key, term.encode(), hashlib.sha256).hexdigest()
 
 
 def _b64(raw: bytes) -> str:

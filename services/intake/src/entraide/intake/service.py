@@ -12,7 +12,7 @@ from entraide.contracts.vocab import RequestChannel
 from entraide.intake import domain, partners, sealing
 from entraide.intake.keys import FamilyKeys
 from entraide.intake.partners import PartnerEvent
-from entraide.intake.schemas import RequestFields
+from entraide.intake.schemas import ParentIn, RequestFields
 from entraide.intake.store import FamilyStore
 
 SOURCE = "/entraide/intake"
@@ -21,6 +21,7 @@ SOURCE = "/entraide/intake"
 @dataclass(frozen=True)
 class Recorded:
     request_id: str
+    family_id: str
     created: bool  # False: the same partner event was already recorded
 
 
@@ -32,11 +33,14 @@ async def record_request(
     association_id: str | None,
     channel: RequestChannel,
     family_id: str | None = None,
+    recorded_by: str | None = None,
+    possible_duplicates: list[str] | None = None,
 ) -> Recorded:
     """Store a family, its request and the pseudonymised event, in one document write.
 
     `family_id` makes the write idempotent: a partner event recorded twice creates one
-    request (the second call returns the first one's id).
+    request (the second call returns the first one's id). `possible_duplicates` are
+    families staff saw in the duplicate search and declared different: flagged, not merged.
     """
     now = datetime.now(UTC)
     family_id = family_id or uuid.uuid4().hex
@@ -56,15 +60,16 @@ async def record_request(
         at=now,
     )
     key = await keys.key_for(family_id)
-    identity = {
-        "parent": body.parent.model_dump(),
-        "commune": body.commune,
-        "contact_preferences": body.contact_preferences,
-    }
+    identity = identity_of(body)
     family: dict[str, Any] = {
         "_id": family_id,
         "family_ref": family_ref,
+        "association_id": association_id,
+        "departement": payload.departement,
         "identity": sealing.seal(key, family_id, identity),
+        "lookup": lookup_hashes(keys, body.parent),
+        "possible_duplicates": possible_duplicates or [],
+        "contacts": [],
         "children": [c.model_dump() for c in body.children],
         "postal_code": body.postal_code,
         "languages": body.languages,
@@ -84,6 +89,7 @@ async def record_request(
         "association_id": association_id,
         "channel": payload.channel,
         "submitted_at": now,
+        "recorded_by": recorded_by,
     }
     event = new_event(payload, source=SOURCE, subject=family_ref)
     try:
@@ -92,8 +98,45 @@ async def record_request(
         existing = await families.get(family_id)
         if existing is None:  # the clash was not on this id: a real error
             raise
-        return Recorded(existing["requests"][0]["request_id"], created=False)
-    return Recorded(request_id, created=True)
+        return Recorded(existing["requests"][0]["request_id"], family_id, created=False)
+    return Recorded(request_id, family_id, created=True)
+
+
+def identity_of(body: RequestFields) -> dict[str, Any]:
+    """What is sealed with the family's key: who the parent is and how to reach them."""
+    return {
+        "parent": body.parent.model_dump(),
+        "commune": body.commune,
+        "contact_preferences": body.contact_preferences,
+    }
+
+
+def lookup_hashes(keys: FamilyKeys, parent: ParentIn) -> list[str]:
+    """The parent's duplicate-search terms as keyed hashes."""
+    return search_hashes(
+        keys,
+        first_name=parent.first_name,
+        last_name=parent.last_name,
+        phone=parent.phone,
+        email=parent.email,
+    )
+
+
+def search_hashes(
+    keys: FamilyKeys, *, first_name: str, last_name: str, phone: str | None, email: str | None
+) -> list[str]:
+    """Keyed hashes of what staff search by (a full name, a phone, an e-mail)."""
+    terms = domain.lookup_terms(
+        first_name=first_name, last_name=last_name, phone=phone, email=email
+    )
+    return [sealing.blind_index(keys.lookup_key, term) for term in terms]
+
+
+async def possible_duplicates(
+    families: FamilyStore, keys: FamilyKeys, parent: ParentIn
+) -> list[dict[str, Any]]:
+    """Families already known with the same name, phone or e-mail (summaries, any scope)."""
+    return await families.matching_lookup(lookup_hashes(keys, parent))
 
 
 async def ingest_partner_event(

@@ -9,7 +9,7 @@ then never marks as sent an event it has not read.
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -17,6 +17,8 @@ from entraide.contracts import CloudEvent, spec_for_type
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 Doc = dict[str, Any]
+# What a list shows: no outbox, no contacts, no notes.
+SUMMARY = {"outbox": 0, "contacts": 0, "requests.notes": 0}
 
 
 def outbox_entry(event: CloudEvent[Any]) -> Doc:
@@ -44,9 +46,53 @@ class FamilyStore:
         await self.families.create_index(
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
+        await self.families.create_index([("lookup", ASCENDING)])
+        await self.families.create_index(
+            [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]
+        )
 
     async def get(self, family_id: str) -> Doc | None:
         return await self.families.find_one({"_id": family_id})
+
+    async def matching_lookup(self, hashes: list[str], limit: int = 20) -> list[Doc]:
+        """Families sharing a name, phone or e-mail hash with a parent (duplicate search)."""
+        query = {"lookup": {"$in": hashes}}
+        return await self.families.find(query, SUMMARY).limit(limit).to_list()
+
+    async def recent(self, scope: Doc, limit: int = 50) -> list[Doc]:
+        """The latest families within a staff member's scope."""
+        cursor = self.families.find(scope, SUMMARY).sort("created_at", DESCENDING)
+        return await cursor.limit(limit).to_list()
+
+    async def change(
+        self, family: Doc, changes: Doc, events: list[CloudEvent[Any]], push: Doc | None = None
+    ) -> bool:
+        """Apply a change made on `family` as read, with its events; False if it moved since.
+
+        The document's `version` guards against two staff editing at once; appending
+        events resets the relay's lease (see the module's docstring).
+        """
+        version = family.get("version")
+        guard = {"version": version} if version is not None else {"version": {"$exists": False}}
+        update: Doc = {
+            "$set": {
+                **changes,
+                "version": (version or 0) + 1,
+                **(
+                    {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
+                    if events
+                    else {}
+                ),
+            }
+        }
+        pushes = {
+            **(push or {}),
+            **({"outbox": {"$each": [outbox_entry(e) for e in events]}} if events else {}),
+        }
+        if pushes:
+            update["$push"] = pushes
+        result = await self.families.update_one({"_id": family["_id"], **guard}, update)
+        return result.modified_count == 1
 
     async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:
         """Store a new family with its first request and the events that announce it."""
@@ -62,4 +108,5 @@ def family_document(family: Doc, request: Doc, events: list[CloudEvent[Any]]) ->
         "outbox_pending": bool(events),
         "lease_until": NEVER,
         "lease_owner": None,
+        "version": 1,
     }

@@ -6,7 +6,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts import parse_event
-from entraide.contracts.events import RequestState, RequestWithdrawn
+from entraide.contracts.events import ContactLogged, RequestState, RequestWithdrawn
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
 from entraide.contracts.kit.settings import ServiceSettings
@@ -27,6 +27,8 @@ def register(
         """Keep the request read model at the latest revision; redeliveries change nothing."""
         event = parse_event(message.body)
         data = event.data
+        if isinstance(data, ContactLogged):  # privacy's concern (retention), not matching's
+            return
         if not isinstance(data, RequestState | RequestWithdrawn):
             raise PoisonMessageError("not-a-request-event", event.type)
         applied = await views.upsert(data.request_id, domain.request_view(data, event_id=event.id))

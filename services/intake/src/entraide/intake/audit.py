@@ -1,0 +1,54 @@
+"""The audit log of family records: who opened or changed which family, when, and how.
+
+Entries hold the staff member's pseudonymous id and the family's internal id, never the
+family's data, so the log itself can be shown to the data-protection officer.
+"""
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.kit.auth import Principal
+
+
+class Action(StrEnum):
+    READ = "family.read"
+    SEARCH = "family.search"
+    CREATE = "family.create"
+    RECTIFY = "request.rectify"
+    WITHDRAW = "request.withdraw"
+    CONTACT = "family.contact"
+
+
+class AuditLog:
+    """Intake's `audit_log` collection: append only."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]]) -> None:
+        self.entries = db["audit_log"]
+
+    async def ensure_indexes(self) -> None:
+        await self.entries.create_index([("family_id", ASCENDING), ("at", DESCENDING)])
+        await self.entries.create_index([("actor", ASCENDING), ("at", DESCENDING)])
+
+    async def record(
+        self, principal: Principal, action: Action, family_id: str | None, *, via: str
+    ) -> None:
+        """Write the entry; callers write it before they show or change anything."""
+        await self.entries.insert_one(
+            {
+                "at": datetime.now(UTC),
+                "actor": principal.subject,
+                "role": principal.role.value,
+                "association_id": principal.association_id,
+                "action": action.value,
+                "family_id": family_id,
+                "via": via,
+            }
+        )
+
+    async def for_family(self, family_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        cursor = self.entries.find({"family_id": family_id}, {"_id": 0})
+        return await cursor.sort("at", DESCENDING).limit(limit).to_list()

@@ -1,0 +1,164 @@
+"""Staff pages: find a family, record a new one. Thin: parse, call the use case, render."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_principal
+from entraide.contracts.kit.web import render
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake import access, domain, forms, labels, service
+from entraide.intake.audit import Action
+from entraide.intake.records import Casework
+
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+ASSOCIATIONS = (
+    "parrains-par-mille",
+    "afev",
+    "france-parrainages",
+    "grands-parrains",
+    "fondation-pour-l-enfance",
+    "unaf",
+    "centres-sociaux",
+)
+
+
+def casework(request: Request) -> Casework:
+    return request.app.state.casework  # type: ignore[no-any-return]
+
+
+def page(
+    request: Request, name: str, principal: Principal, status_code: int = 200, **context: Any
+) -> Response:
+    """A page with what every staff page shows: who is signed in, labels, the CSRF token."""
+    context |= {"principal": principal, "labels": labels, "csrf": form_csrf(request)}
+    return render(request.app.state.templates, request, name, context, status_code=status_code)
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/familles", status_code=303)
+
+
+@router.get("/familles")
+async def families(
+    request: Request,
+    principal: Staff,
+    nom: str = "",
+    prenom: str = "",
+    telephone: str = "",
+    email: str = "",
+) -> Response:
+    """Recent families in my scope, or those matching a search on name, phone or e-mail."""
+    work = casework(request)
+    searched = {
+        "nom": nom.strip(),
+        "prenom": prenom.strip(),
+        "telephone": telephone.strip(),
+        "email": email.strip(),
+    }
+    found: list[dict[str, Any]] | None = None
+    elsewhere = 0
+    if any(searched.values()):
+        await work.audit.record(principal, Action.SEARCH, None, via="page")
+        hashes = service.search_hashes(
+            work.keys, first_name=prenom, last_name=nom, phone=telephone, email=email
+        )
+        matches = await work.families.matching_lookup(hashes)
+        found = [m for m in matches if access.can_see(principal, m)]
+        elsewhere = len(matches) - len(found)
+    recent = await work.families.recent(access.scope_filter(principal)) if found is None else []
+    return page(
+        request,
+        "familles.html",
+        principal,
+        searched=searched,
+        found=found,
+        elsewhere=elsewhere,
+        recent=recent,
+    )
+
+
+@router.get("/familles/nouvelle")
+async def new_family(request: Request, principal: Staff) -> Response:
+    return _family_form(request, principal, forms.values_of(FormData()), {})
+
+
+@router.post("/familles/nouvelle", dependencies=[Depends(check_csrf)])
+async def create_family(request: Request, principal: Staff) -> Response:
+    """Record a family and its request, after the duplicate check; errors go back per field."""
+    form = await request.form()
+    parsed = forms.parse(forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC))
+    association = principal.association_id or str(form.get("association_id") or "")
+    if principal.association_id is None and association not in ASSOCIATIONS:
+        parsed.errors["association_id"] = "Choisissez l'association qui accompagnera la famille."
+    body = parsed.request
+    if body is not None and not access.may_record(
+        principal, association, domain.departement_of(body.postal_code)
+    ):
+        parsed.errors["postal_code"] = (
+            "Ce code postal est hors de vos territoires : " + ", ".join(principal.territories) + "."
+        )
+    if parsed.errors or body is None:
+        return _family_form(
+            request,
+            principal,
+            parsed.values,
+            parsed.errors,
+            association=association,
+            status_code=422,
+        )
+    work = casework(request)
+    duplicates = await service.possible_duplicates(work.families, work.keys, body.parent)
+    if duplicates and form.get("doublon_verifie") != "oui":
+        visible = [d for d in duplicates if access.can_see(principal, d)]
+        return _family_form(
+            request,
+            principal,
+            parsed.values,
+            {},
+            association=association,
+            duplicates=visible,
+            hidden_duplicates=len(duplicates) - len(visible),
+            status_code=409,
+        )
+    recorded = await service.record_request(
+        work.families,
+        work.keys,
+        body,
+        association_id=association,
+        channel=RequestChannel.STAFF_FORM,
+        recorded_by=principal.subject,
+        possible_duplicates=[d["_id"] for d in duplicates],
+    )
+    await work.audit.record(principal, Action.CREATE, recorded.family_id, via="page")
+    request.app.state.relay.wake()
+    return RedirectResponse(f"/familles/{recorded.family_id}?ok=cree", status_code=303)
+
+
+def _family_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    return page(
+        request,
+        "famille_formulaire.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        action="/familles/nouvelle",
+        association_options=[("", "— Choisir —"), *((a, a) for a in ASSOCIATIONS)]
+        if principal.association_id is None
+        else [],
+        **context,
+    )

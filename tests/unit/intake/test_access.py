@@ -1,0 +1,60 @@
+"""Who sees which family: the store query says what `can_see` says, for every role."""
+
+import itertools
+
+import pytest
+
+from entraide.contracts.kit.auth import Principal, Role
+from entraide.intake import access
+
+PEOPLE = [
+    Principal(
+        subject="s1", name="Claire", role=Role.STAFF, association_id="ppm", territories=("44",)
+    ),
+    Principal(
+        subject="s2",
+        name="Yanis",
+        role=Role.COORDINATOR,
+        association_id="ppm",
+        territories=("44", "75"),
+    ),
+    Principal(subject="s3", name="Inès", role=Role.NETWORK, association_id=None, territories=()),
+    Principal(subject="s4", name="Marc", role=Role.DPO, association_id=None, territories=()),
+    Principal(
+        subject="s5", name="Léa", role=Role.NETWORK, association_id=None, territories=("59",)
+    ),
+]
+FAMILIES = [
+    {"association_id": a, "departement": d}
+    for a, d in itertools.product(["ppm", "afev", None], ["44", "75", "59", "58"])
+]
+
+
+def matches(query: dict, family: dict) -> bool:
+    """The subset of MongoDB query semantics `scope_filter` uses: equality and `$in`."""
+    for field, wanted in query.items():
+        value = family.get(field)
+        if isinstance(wanted, dict):
+            if value not in wanted["$in"]:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+@pytest.mark.parametrize("principal", PEOPLE, ids=lambda p: p.name)
+def test_the_store_query_agrees_with_the_rule(principal: Principal) -> None:
+    query = access.scope_filter(principal)
+    for family in FAMILIES:
+        assert matches(query, family) == access.can_see(principal, family), family
+
+
+def test_staff_see_only_their_association_in_their_territory() -> None:
+    claire = PEOPLE[0]
+    visible = [f for f in FAMILIES if access.can_see(claire, f)]
+    assert visible == [{"association_id": "ppm", "departement": "44"}]
+
+
+def test_the_network_coordinator_sees_families_no_association_has_yet() -> None:
+    assert access.can_see(PEOPLE[2], {"association_id": None, "departement": "58"})
+    assert not access.can_see(PEOPLE[4], {"association_id": None, "departement": "58"})
