@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.auth_support import DevIssuer, running_dev_issuer
 from tests.infra import Endpoints, endpoints
 
 
@@ -34,3 +35,10 @@ async def mongo(infra: Endpoints) -> AsyncIterator[object]:
     client: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(infra.mongodb_uri, tz_aware=True)
     yield client
     await client.close()
+
+
+@pytest.fixture(scope="session")
+def dev_issuer() -> Iterator[DevIssuer]:
+    """A real dev issuer (demo accounts, password `demo`) on a free port, for the session."""
+    with running_dev_issuer() as issuer:
+        yield issuer

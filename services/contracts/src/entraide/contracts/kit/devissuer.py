@@ -119,6 +119,22 @@ def public_jwk(key: rsa.RSAPrivateKey) -> dict[str, str]:
     return {**jwk, "kid": kid, "use": "sig", "alg": "RS256"}
 
 
+def claims_for(account: DemoAccount, *, issuer: str, audience: str) -> dict[str, Any]:
+    """The claims of a token for this account, valid for TOKEN_SECONDS from now."""
+    now = int(time.time())
+    claims = {
+        "iss": issuer,
+        "aud": audience,
+        "sub": account.subject,
+        "iat": now,
+        "exp": now + TOKEN_SECONDS,
+        "name": account.name,
+        "role": account.role.value,
+        "territories": list(account.territories),
+    }
+    return claims | ({"association": account.association} if account.association else {})
+
+
 def create_app(key: rsa.RSAPrivateKey, issuer: str, audience: str = "entraide") -> FastAPI:
     """The issuer's endpoints: discovery, JWKS, password-grant tokens and the demo accounts."""
     app = FastAPI(title="Entraide dev issuer", version="0.1.0")
@@ -152,17 +168,7 @@ def create_app(key: rsa.RSAPrivateKey, issuer: str, audience: str = "entraide") 
         account = ACCOUNTS_BY_NAME.get(username)
         if account is None or not hmac.compare_digest(password.encode(), DEMO_PASSWORD.encode()):
             return _oauth_error("invalid_grant")
-        now = int(time.time())
-        claims = {
-            "iss": issuer,
-            "aud": audience,
-            "sub": account.subject,
-            "iat": now,
-            "exp": now + TOKEN_SECONDS,
-            "name": account.name,
-            "role": account.role.value,
-            "territories": list(account.territories),
-        } | ({"association": account.association} if account.association else {})
+        claims = claims_for(account, issuer=issuer, audience=audience)
         signed = jwt.encode(claims, key, algorithm="RS256", headers={"kid": jwk["kid"]})
         body = {"access_token": signed, "token_type": "Bearer", "expires_in": TOKEN_SECONDS}
         return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})

@@ -130,5 +130,7 @@ class TokenVerifier:
             log.warning("issuer's JWKS unreachable", extra={"reason": type(exc).__name__})
             raise IssuerUnreachableError() from None
         except jwt.PyJWTError as exc:
+            # the reason only, never the token: it is a credential
+            log.info("staff token refused", extra={"reason": type(exc).__name__})
             raise InvalidTokenError(type(exc).__name__) from None
         return Verified(principal_from_claims(claims), int(claims["exp"]))

@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEV_ISSUER = "http://127.0.0.1:8001"
+DEV_SESSION_SECRET = "entraide-development-session-secret"
 
 
 class ServiceSettings(BaseSettings):
@@ -29,16 +30,22 @@ class ServiceSettings(BaseSettings):
     auth_jwks_url: str = Field(f"{DEV_ISSUER}/.well-known/jwks.json", description="Its JWKS.")
     auth_audience: str = Field("entraide", description="Staff tokens' `aud`.")
     auth_dev_token_url: str | None = Field(
-        f"{DEV_ISSUER}/token", description="The dev issuer's token URL; unset in production."
+        f"{DEV_ISSUER}/token", description="The dev issuer's token URL; empty in production."
     )
     auth_login_url: str | None = Field(
         None, description="Production sign-in (OIDC provider or oauth2-proxy) for /connexion."
     )
     session_cookie_secure: bool = Field(False, description="True in production (HTTPS).")
     session_secret: SecretStr = Field(
-        SecretStr("entraide-development-session-secret"),
+        SecretStr(DEV_SESSION_SECRET),
         description="Signs CSRF tokens. The default is for development only: set it in production.",
     )
+
+    @field_validator("auth_dev_token_url", "auth_login_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """`ENTRAIDE_AUTH_DEV_TOKEN_URL=` turns the demo sign-in off (the default is on)."""
+        return None if value == "" else value
 
 
 def service_field(service: str, name: str, default: Any) -> Any:
