@@ -5,13 +5,24 @@ from entraide.contracts.kit.settings import ServiceSettings
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
+from tests.auth_support import DevIssuer
 from tests.infra import Endpoints, settings_on
 from tests.support import scratch_topic
 
 
 @pytest.fixture
-def intake_settings(infra: Endpoints, unique: str) -> IntakeSettings:
-    return settings_on(IntakeSettings, infra, f"test_intake_{unique}", outbox_idle_poll_seconds=0.2)
+def intake_settings(infra: Endpoints, unique: str, dev_issuer: DevIssuer) -> IntakeSettings:
+    """Intake on its own database, trusting the tests' dev issuer."""
+    settings = settings_on(
+        IntakeSettings, infra, f"test_intake_{unique}", outbox_idle_poll_seconds=0.2
+    )
+    return dev_issuer.settings_for(settings)
+
+
+@pytest.fixture
+async def staff_bearer(dev_issuer: DevIssuer) -> dict[str, str]:
+    """The API header of `ppm-nantes`: Parrains Par Mille staff in Loire-Atlantique."""
+    return {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
 
 
 @pytest.fixture

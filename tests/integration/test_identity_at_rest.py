@@ -9,10 +9,13 @@ from entraide.intake.app import create_app as intake_app
 from tests.support import IDENTITY_VALUES, request_body, serving
 
 
-async def test_identity_is_sealed_at_rest_and_shredded_with_its_key(intake_settings, mongo) -> None:
+async def test_identity_is_sealed_at_rest_and_shredded_with_its_key(
+    intake_settings, mongo, staff_bearer
+) -> None:
     app = intake_app(intake_settings)
     db = mongo[intake_settings.database]
     async with serving(app) as intake:
+        intake.headers.update(staff_bearer)
         created = (await intake.post("/api/v1/requests", json=request_body())).json()
         family = await db["families"].find_one({"requests.request_id": created["request_id"]})
         stored = json.dumps(family, default=json_util.default) + json.dumps(

@@ -11,7 +11,7 @@ from tests.support import IDENTITY_VALUES, eventually, everything, request_body,
 INBOUND = {PARTNER_RAW.name, PARTNER_RAW.dlq}
 
 
-async def test_internal_topics_carry_no_identity(partner_settings, mongo) -> None:
+async def test_internal_topics_carry_no_identity(partner_settings, mongo, staff_bearer) -> None:
     marker = f"Zoé-{uuid.uuid4().hex[:8]}"  # a name no other test uses
     staff = request_body()
     staff["parent"]["first_name"] = marker
@@ -20,6 +20,7 @@ async def test_internal_topics_carry_no_identity(partner_settings, mongo) -> Non
     partner = partner_event(source)
     partner = partner.replace(b'"Amina"', f'"{marker}"'.encode())
     async with serving(intake_app(partner_settings)) as intake:
+        intake.headers.update(staff_bearer)
         assert (await intake.post("/api/v1/requests", json=staff)).status_code == 201
         response = await intake.post(
             "/api/v1/partner-events", content=partner, headers=signed(partner)

@@ -8,12 +8,13 @@ from tests.support import eventually, records, request_body, serving
 
 
 async def test_requests_posted_while_kafka_is_down_are_published_when_it_returns(
-    intake_settings, mongo, tmp_path
+    intake_settings, mongo, tmp_path, staff_bearer
 ) -> None:
     families = mongo[intake_settings.database]["families"]
     with throwaway_kafka(tmp_path / "kafka") as (bootstrap, kafka):
         settings = intake_settings.model_copy(update={"kafka_bootstrap": bootstrap})
         async with serving(intake_app(settings), ready=False) as intake:
+            intake.headers.update(staff_bearer)
             # Kafka has never been up: intake serves anyway and says why it is not ready
             readiness = await intake.get("/readyz")
             assert readiness.status_code == 503
