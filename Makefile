@@ -36,8 +36,9 @@ contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
 	$(UV) run --no-sync python -m entraide.intake.partner_schema
 
-tools:  ## test tools from Debian: kcat (partners' Kafka door)
-	@command -v kcat >/dev/null || { apt-get update -qq && apt-get install -y -qq kcat >/dev/null; }
+tools:  ## test tools from Debian: kcat (partners' Kafka door), chromium (page tests, via Playwright)
+	@missing=""; for tool in kcat chromium; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
 
 test: lint typecheck tools  ## lint, types, then the whole suite against the real Kafka and store
 	$(UV) run --no-sync python -m entraide.contracts.generate --check

@@ -2,60 +2,15 @@
 identity, and a graceful stop on SIGTERM."""
 
 import json
-import os
-import signal
-import subprocess
-import sys
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
-import pytest
 
-from tests.infra import Endpoints, free_port
 from tests.support import IDENTITY_VALUES, eventually, request_body
 
 SERVICES = ("directory", "intake", "matching", "privacy")
 
 
-@pytest.fixture
-def processes(infra: Endpoints, tmp_path: Path) -> Iterator[dict[str, tuple[str, Path]]]:
-    run = uuid.uuid4().hex[:8]
-    env = {
-        **os.environ,
-        "ENTRAIDE_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
-        "ENTRAIDE_MONGODB_URI": infra.mongodb_uri,
-        "ENTRAIDE_CONSUMER_GROUP_PREFIX": f"e2e-{run}",
-    }
-    started: dict[str, tuple[subprocess.Popen[bytes], str, Path]] = {}
-    for service in SERVICES:
-        port = free_port()
-        env[f"ENTRAIDE_{service.upper()}_PORT"] = str(port)
-        env[f"ENTRAIDE_{service.upper()}_DATABASE"] = f"e2e_{service}_{run}"
-        log = tmp_path / f"{service}.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", f"entraide.{service}"],
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        started[service] = (proc, f"http://127.0.0.1:{port}", log)
-    try:
-        yield {name: (url, log) for name, (_, url, log) in started.items()}
-        for service, (proc, _, log) in started.items():
-            proc.send_signal(signal.SIGTERM)
-            # uvicorn re-raises SIGTERM once its shutdown completed
-            assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
-            assert "Application shutdown complete." in log.read_text(), service
-    finally:
-        for proc, _, _ in started.values():
-            if proc.poll() is None:
-                proc.kill()
-
-
-async def test_services_run_serve_and_stop_gracefully(processes) -> None:
+async def test_services_run_serve_and_stop_gracefully(processes, dev_issuer) -> None:
     async with httpx.AsyncClient(timeout=5) as http:
 
         async def all_ready() -> bool:
@@ -76,7 +31,8 @@ async def test_services_run_serve_and_stop_gracefully(processes) -> None:
             assert "http_requests_total" in metrics
 
         intake, matching = processes["intake"][0], processes["matching"][0]
-        created = await http.post(f"{intake}/api/v1/requests", json=request_body())
+        staff = {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
+        created = await http.post(f"{intake}/api/v1/requests", json=request_body(), headers=staff)
         assert created.status_code == 201
         request_id = created.json()["request_id"]
 

@@ -1,0 +1,55 @@
+"""The four services as real processes (uvicorn, JSON logs), trusting the tests' issuer."""
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.auth_support import DevIssuer
+from tests.infra import Endpoints, free_port
+
+SERVICES = ("directory", "intake", "matching", "privacy")
+
+
+@pytest.fixture
+def processes(
+    infra: Endpoints, tmp_path: Path, dev_issuer: DevIssuer
+) -> Iterator[dict[str, tuple[str, Path]]]:
+    run = uuid.uuid4().hex[:8]
+    env = {
+        **os.environ,
+        "ENTRAIDE_KAFKA_BOOTSTRAP": infra.kafka_bootstrap,
+        "ENTRAIDE_MONGODB_URI": infra.mongodb_uri,
+        "ENTRAIDE_CONSUMER_GROUP_PREFIX": f"e2e-{run}",
+        **{f"ENTRAIDE_{k.upper()}": v or "" for k, v in dev_issuer.auth_settings().items()},
+    }
+    started: dict[str, tuple[subprocess.Popen[bytes], str, Path]] = {}
+    for service in SERVICES:
+        port = free_port()
+        env[f"ENTRAIDE_{service.upper()}_PORT"] = str(port)
+        env[f"ENTRAIDE_{service.upper()}_DATABASE"] = f"e2e_{service}_{run}"
+        log = tmp_path / f"{service}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", f"entraide.{service}"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        started[service] = (proc, f"http://127.0.0.1:{port}", log)
+    try:
+        yield {name: (url, log) for name, (_, url, log) in started.items()}
+        for service, (proc, _, log) in started.items():
+            proc.send_signal(signal.SIGTERM)
+            # uvicorn re-raises SIGTERM once its shutdown completed
+            assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
+            assert "Application shutdown complete." in log.read_text(), service
+    finally:
+        for proc, _, _ in started.values():
+            if proc.poll() is None:
+                proc.kill()
