@@ -1,0 +1,154 @@
+"""Directory's HTTP API: public search, the data·inclusion export, staff editing."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+
+from entraide.contracts.kit.auth import api_principal
+from entraide.contracts.kit.principal import Principal
+from entraide.directory import domain, export, places, search, service
+from entraide.directory.associations import ASSOCIATIONS, TERRITORIES
+
+public = APIRouter(prefix="/api/v1", tags=["public search"])
+staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])
+Staff = Annotated[Principal, Depends(api_principal)]
+
+
+def search_query(
+    lieu: str,
+    rayon_km: float = 15.0,
+    besoin: str | None = None,
+    age: int | None = None,
+    jour: int | None = None,
+    heure: str | None = None,
+    q: str = "",
+    professional: bool = False,
+    limit: int = 20,
+) -> search.Query:
+    """A search from the public parameters; 422 naming the field when one does not fit."""
+    place = places.find(lieu)
+    if place is None:
+        raise HTTPException(422, [{"field": "lieu", "message": "commune ou code postal inconnu"}])
+    minute = None
+    if heure:
+        hh, _, mm = heure.partition(":")
+        if not (hh.isdigit() and (mm or "0").isdigit()):
+            raise HTTPException(422, [{"field": "heure", "message": "heure attendue comme 14:30"}])
+        minute = int(hh) * 60 + int(mm or 0)
+    return search.Query(
+        latitude=place.latitude,
+        longitude=place.longitude,
+        radius_km=min(max(rayon_km, 1.0), 100.0),
+        departement=place.departement,
+        need=besoin or None,
+        age=age,
+        day=jour,
+        minute=minute,
+        text=q,
+        professional=professional,
+        limit=min(max(limit, 1), 100),
+    )
+
+
+def hit_json(hit: search.Hit) -> dict[str, Any]:
+    c = hit.card
+    association = ASSOCIATIONS.get(c["association_id"])
+    return {
+        "offer_id": c["_id"],
+        "nom": c["nom"],
+        "association": c["association"],
+        "commune": c["commune"],
+        "code_postal": c["code_postal"],
+        "distance_km": hit.distance_km,
+        "score": hit.score,
+        "needs": c["needs"],
+        "age_min": c["age_min"],
+        "age_max": c["age_max"],
+        "contact": f"/offres/{c['_id']}",
+        "association_site": association.site if association else None,
+    }
+
+
+@public.get("/offers")
+async def search_offers(
+    request: Request, query: Annotated[search.Query, Depends(search_query)]
+) -> dict[str, Any]:
+    """Offers near a commune or postal code, best first (professionals-only ones are left out)."""
+    if query.professional:  # only signed-in staff see professionals-only offers
+        await api_principal(request)
+    hits = await service.find_offers(request.app.state.offers, query)
+    return {"results": [hit_json(h) for h in hits]}
+
+
+@public.get("/offers/{offer_id}")
+async def get_offer(offer_id: str, request: Request) -> dict[str, Any]:
+    doc = await request.app.state.offers.get(offer_id)
+    if doc is None or doc["professionals_only"]:
+        raise HTTPException(404, "offre inconnue")
+    return export.public_offer(doc)
+
+
+@public.get("/associations")
+async def list_associations() -> list[dict[str, Any]]:
+    return [
+        {"id": a.id, "nom": a.nom, "site": a.site, "antennes": [b.__dict__ for b in a.branches]}
+        for a in ASSOCIATIONS.values()
+    ]
+
+
+@public.get("/territories")
+async def list_territories() -> list[dict[str, str]]:
+    return [{"code": code, "nom": nom} for code, nom in TERRITORIES.items()]
+
+
+@public.get("/export/data-inclusion/services")
+async def export_services(request: Request) -> list[dict[str, Any]]:
+    """Public offers in the data·inclusion services schema."""
+    docs = await request.app.state.offers.all()
+    return [export.data_inclusion_service(d) for d in docs if not d["professionals_only"]]
+
+
+@staff.get("/offers")
+async def my_offers(principal: Staff, request: Request) -> list[dict[str, Any]]:
+    """The principal's association's offers, with their freshness (reminder, hidden)."""
+    if principal.association_id is None:
+        return []
+    docs = await request.app.state.offers.of_association(principal.association_id)
+    return [export.staff_offer(d) for d in docs]
+
+
+@staff.post("/offers", status_code=status.HTTP_201_CREATED)
+async def create_offer(
+    body: domain.OfferFields, principal: Staff, request: Request
+) -> dict[str, Any]:
+    doc = await _guarded(service.create_offer(request.app.state.offers, principal, body))
+    request.app.state.relay.wake()
+    return {"offer_id": doc["_id"], "revision": doc["revision"]}
+
+
+@staff.put("/offers/{offer_id}")
+async def update_offer(
+    offer_id: str, body: domain.OfferFields, principal: Staff, request: Request
+) -> dict[str, Any]:
+    doc = await _guarded(service.update_offer(request.app.state.offers, principal, offer_id, body))
+    if doc is None:
+        raise HTTPException(404, "offre inconnue")
+    request.app.state.relay.wake()
+    return {"offer_id": offer_id, "revision": doc["revision"]}
+
+
+@staff.delete("/offers/{offer_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def withdraw_offer(offer_id: str, principal: Staff, request: Request) -> Response:
+    if not await _guarded(service.withdraw_offer(request.app.state.offers, principal, offer_id)):
+        raise HTTPException(404, "offre inconnue")
+    request.app.state.relay.wake()
+    return Response(status_code=204)
+
+
+async def _guarded(call: Any) -> Any:
+    try:
+        return await call
+    except service.ForbiddenError:
+        raise HTTPException(403, "Cette offre appartient à une autre association.") from None
+    except service.ConflictError:
+        raise HTTPException(409, "L'offre a changé entre-temps : rechargez-la.") from None

@@ -1,0 +1,108 @@
+"""Directory on the real broker and store: staff publish, the public finds, Kafka hears."""
+
+import json
+
+import pytest
+
+from entraide.contracts.topics import OFFERS
+from entraide.directory.app import create_app
+from entraide.directory.settings import DirectorySettings
+from tests.infra import Endpoints, settings_on
+from tests.support import records, serving
+from tests.unit.directory.offers import fields
+
+
+@pytest.fixture
+def directory_settings(infra: Endpoints, unique: str, dev_issuer) -> DirectorySettings:
+    settings = settings_on(
+        DirectorySettings, infra, f"test_directory_{unique}", outbox_idle_poll_seconds=0.2
+    )
+    return dev_issuer.settings_for(settings)
+
+
+async def bearer(dev_issuer, username: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await dev_issuer.token_for(username)}"}
+
+
+def body(where: str = "Rezé", **changes) -> dict:
+    return fields(where, **changes).model_dump(mode="json")
+
+
+async def test_an_offer_published_by_staff_is_found_near_nantes_and_announced_on_its_topic(
+    directory_settings, dev_issuer
+):
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        created = await client.post("/api/v1/staff/offers", json=body(), headers=ppm)
+        assert created.status_code == 201, created.text
+        offer_id = created.json()["offer_id"]
+
+        found = await client.get(
+            "/api/v1/offers", params={"lieu": "44000", "age": 8, "q": "parrainage"}
+        )
+        assert [r["offer_id"] for r in found.json()["results"]] == [offer_id]
+        assert found.json()["results"][0]["association"] == "Parrains Par Mille"
+        assert (await client.get("/api/v1/offers", params={"lieu": "Lille"})).json()[
+            "results"
+        ] == []
+
+        [record] = await records(
+            directory_settings.kafka_bootstrap, OFFERS.name, key=offer_id.encode()
+        )
+        event = json.loads(record.value)
+        assert event["type"] == "fr.entraide.offer.published.v1"
+        assert event["data"]["association_id"] == "parrains-par-mille"
+
+        page = await client.get("/recherche", params={"lieu": "Nantes", "age": "8"})
+        assert page.status_code == 200
+        assert "Parrainage de proximité" in page.text
+
+
+async def test_staff_of_another_association_cannot_edit_or_withdraw_the_offer(
+    directory_settings, dev_issuer
+):
+    async with serving(create_app(directory_settings)) as client:
+        ppm, afev = await bearer(dev_issuer, "ppm-nantes"), await bearer(dev_issuer, "afev-lille")
+        offer_id = (await client.post("/api/v1/staff/offers", json=body(), headers=ppm)).json()[
+            "offer_id"
+        ]
+
+        edit = await client.put(
+            f"/api/v1/staff/offers/{offer_id}", json=body(nom="Détourné"), headers=afev
+        )
+        assert edit.status_code == 403
+        assert (
+            await client.delete(f"/api/v1/staff/offers/{offer_id}", headers=afev)
+        ).status_code == 403
+        assert (await client.get(f"/api/v1/offers/{offer_id}")).json()[
+            "nom"
+        ] == "Parrainage de proximité"
+        assert (await client.post("/api/v1/staff/offers", json=body())).status_code == 401
+
+        mine = await client.put(
+            f"/api/v1/staff/offers/{offer_id}", json=body(nom="Parrainage"), headers=ppm
+        )
+        assert mine.status_code == 200
+        assert mine.json()["revision"] == 2
+
+
+async def test_a_withdrawn_offer_leaves_the_search_and_its_key_gets_a_tombstone(
+    directory_settings, dev_issuer
+):
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        offer_id = (await client.post("/api/v1/staff/offers", json=body(), headers=ppm)).json()[
+            "offer_id"
+        ]
+        assert (
+            await client.delete(f"/api/v1/staff/offers/{offer_id}", headers=ppm)
+        ).status_code == 204
+
+        assert (await client.get("/api/v1/offers", params={"lieu": "Rezé"})).json()["results"] == []
+        assert (await client.get(f"/api/v1/offers/{offer_id}")).status_code == 404
+        seen = await records(
+            directory_settings.kafka_bootstrap, OFFERS.name, key=offer_id.encode(), at_least=3
+        )
+        types = [json.loads(r.value)["type"] if r.value is not None else None for r in seen]
+        assert types[0] == "fr.entraide.offer.published.v1"
+        assert types[-2:] == ["fr.entraide.offer.withdrawn.v1", None], types
