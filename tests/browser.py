@@ -7,9 +7,19 @@ system's Chromium (`make tools` installs it with apt). ENTRAIDE_CHROMIUM overrid
 import os
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, async_playwright
+
+AXE = Path(__file__).resolve().parents[1] / "web/node_modules/axe-core/axe.min.js"
+
+
+async def accessibility_violations(page: Page) -> list[str]:
+    """What axe-core (WCAG 2.x rules) finds wrong on the page as it is now."""
+    await page.add_script_tag(path=AXE)
+    found = await page.evaluate("axe.run()")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in found["violations"]]
 
 
 def chromium_path() -> str:

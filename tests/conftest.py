@@ -8,6 +8,8 @@ import pytest
 from tests.auth_support import DevIssuer, running_dev_issuer
 from tests.infra import Endpoints, endpoints
 
+pytest_plugins = ["tests.browser"]  # `browser` and `page`: Debian's chromium via Playwright
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:

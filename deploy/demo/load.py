@@ -1,12 +1,16 @@
 """Load demo families (all fictitious) into a running intake, one per territory and need.
 
-uv run python deploy/demo/load.py [--intake http://127.0.0.1:8020]
+uv run python deploy/demo/load.py [--intake http://127.0.0.1:8020] [--issuer http://127.0.0.1:8001]
+
+They are recorded through the staff API as the network's coordinator (demo account
+`coordination-reseau`), who may record for every association and territory.
 """
 
 import argparse
 import copy
 import json
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -41,10 +45,23 @@ FAMILIES = [
 ]
 
 
+def demo_token(issuer: str) -> str:
+    """A token of the dev issuer's network coordinator (password grant, demo only)."""
+    form = {"grant_type": "password", "username": "coordination-reseau", "password": "demo"}
+    req = urllib.request.Request(
+        f"{issuer}/token", data=urllib.parse.urlencode(form).encode(), method="POST"
+    )
+    with urllib.request.urlopen(req, timeout=10) as response:
+        token: str = json.load(response)["access_token"]
+    return token
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--intake", default="http://127.0.0.1:8020")
+    parser.add_argument("--issuer", default="http://127.0.0.1:8001")
     args = parser.parse_args()
+    token = demo_token(args.issuer)
     for n, (postal_code, commune, association, needs, signs) in enumerate(FAMILIES, start=1):
         body = copy.deepcopy(TEMPLATE)
         body["parent"] |= {"first_name": f"Parent{n}", "phone": f"06 00 00 00 {n:02d}"}
@@ -58,7 +75,7 @@ def main() -> int:
         req = urllib.request.Request(
             f"{args.intake}/api/v1/requests",
             data=json.dumps(body).encode(),
-            headers={"content-type": "application/json"},
+            headers={"content-type": "application/json", "authorization": f"Bearer {token}"},
             method="POST",
         )
         with urllib.request.urlopen(req, timeout=10) as response:

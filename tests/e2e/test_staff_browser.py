@@ -5,9 +5,8 @@ import json
 
 from playwright.async_api import Page, expect
 
+from tests.browser import accessibility_violations
 from tests.support import IDENTITY_VALUES, eventually
-
-pytest_plugins = ["tests.browser"]
 
 
 async def test_staff_fill_the_intake_form_and_the_request_reaches_matching(
@@ -43,6 +42,7 @@ async def test_staff_fill_the_intake_form_and_the_request_reaches_matching(
     await expect(page.locator("#needs-erreur")).to_contain_text("Choisissez au moins un besoin")
     await expect(page.locator("#consent-matching-erreur")).to_contain_text("accord du parent")
     await expect(page.get_by_role("textbox", name="Prénom")).to_have_value("Amina")
+    assert await accessibility_violations(page) == []
 
     # fixed, as staff would: the error summary links lead to each field
     await summary.get_by_role("link", name="Numéro de téléphone invalide").click()
@@ -58,6 +58,7 @@ async def test_staff_fill_the_intake_form_and_the_request_reaches_matching(
     await expect(page.get_by_role("status")).to_contain_text("La demande est enregistrée")
     await expect(page.locator("#nom-parent")).to_have_text("Amina Diallo")
     request_id = await page.locator(".numero-demande").first.inner_text()
+    assert await accessibility_violations(page) == []
 
     async def in_matching() -> dict | None:
         answer = await page.request.get(f"{matching}/api/v1/requests/{request_id}")
