@@ -3,7 +3,7 @@
 from fastapi import FastAPI
 
 from entraide.contracts.kit.service import runtime, service_app
-from entraide.matching import api, handlers
+from entraide.matching import api, handlers, offers
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
 
@@ -15,6 +15,11 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     rt = runtime(SERVICE, settings)
     views = RequestViews(rt.db)
     handlers.register(rt.broker, views, settings=settings, service=SERVICE)
-    app = service_app(rt, routers=[api.router], startup=[views.ensure_indexes])
+    offer_views = offers.OfferViews(rt.db)
+    offers.register(rt.broker, offer_views, settings=settings, service=SERVICE)
+    app = service_app(
+        rt, routers=[api.router], startup=[views.ensure_indexes, offer_views.ensure_indexes]
+    )
     app.state.views = views
+    app.state.offer_views = offer_views
     return app
