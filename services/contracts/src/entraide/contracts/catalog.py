@@ -12,6 +12,8 @@ class EventSpec:
 
     model: type[ev.EventData]
     topic: t.Topic
+    classification: str = "pseudonymous"  # CloudEvents `dataclassification` of its envelope
+    regulation: str | None = "gdpr"  # and `dataregulation`
 
     @property
     def type(self) -> str:
@@ -23,9 +25,9 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.RequestUpdated, t.REQUESTS),
     EventSpec(ev.RequestWithdrawn, t.REQUESTS),
     EventSpec(ev.ContactLogged, t.REQUESTS),
-    EventSpec(ev.OfferPublished, t.OFFERS),
-    EventSpec(ev.OfferUpdated, t.OFFERS),
-    EventSpec(ev.OfferWithdrawn, t.OFFERS),
+    EventSpec(ev.OfferPublished, t.OFFERS, "public", None),
+    EventSpec(ev.OfferUpdated, t.OFFERS, "public", None),
+    EventSpec(ev.OfferWithdrawn, t.OFFERS, "public", None),
     EventSpec(ev.VolunteerAvailability, t.VOLUNTEERS),
     EventSpec(ev.MatchProposed, t.MATCHES),
     EventSpec(ev.MatchAccepted, t.MATCHES),
@@ -36,7 +38,7 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.ErasureRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.AccessRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.ErasureAcknowledged, t.PRIVACY_ACKS),
-    EventSpec(ev.AccessAcknowledged, t.PRIVACY_ACKS),
+    EventSpec(ev.AccessAcknowledged, t.PRIVACY_ACKS, "personal-encrypted"),
 )
 
 _BY_TYPE = {spec.type: spec for spec in CATALOG}

@@ -27,6 +27,14 @@ class CloudEvent(BaseModel, Generic[DataT]):
     subject: str | None = Field(None, description="The pseudonymous reference of the subject.")
     datacontenttype: Literal["application/json"] = "application/json"
     dataschema: str | None = None
+    dataclassification: str | None = Field(
+        None,
+        description="CloudEvents extension: what the data is (`public`, `pseudonymous`, "
+        "`personal-encrypted`), so every consumer knows what it holds.",
+    )
+    dataregulation: str | None = Field(
+        None, description="CloudEvents extension: the regulation the data falls under (`gdpr`)."
+    )
     data: DataT
 
 
@@ -40,7 +48,10 @@ def new_event(
     """Wrap a payload in a fresh envelope with the type its model declares."""
     # Parameterised by the concrete payload class, so serialisation keeps all its fields.
     model: Any = cast(Any, CloudEvent)[type(data)]
+    spec = spec_for_type(data.EVENT_TYPE)
     event: CloudEvent[DataT] = model(
+        dataclassification=spec.classification if spec else None,
+        dataregulation=spec.regulation if spec else None,
         id=event_id or str(uuid.uuid4()),
         source=source,
         type=data.EVENT_TYPE,

@@ -63,6 +63,9 @@ class RequestState(EventData):
     association_id: str | None = Field(None, description="Association that recorded it.")
     channel: RequestChannel
     consent_to_matching: bool
+    contact_channels: list[ContactChannel] = Field(
+        [], description="How the family chose to be reached (privacy's retention warnings)."
+    )
 
 
 class RequestSubmitted(RequestState):
@@ -215,6 +218,9 @@ class ErasureRequested(PrivacyCommand):
 
 class AccessRequested(PrivacyCommand):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.access-requested.v1"
+    recipient_key: str | None = Field(
+        None, description="The case's X25519 public key (base64): services seal their part to it."
+    )
 
 
 class PrivacyAck(EventData):

@@ -7,11 +7,12 @@ view of the request travels to the other services.
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
 from entraide.contracts.events import RequestSubmitted, RequestUpdated, Slot
-from entraide.contracts.vocab import AgeBand, Need, RequestChannel, Urgency
+from entraide.contracts.vocab import AgeBand, ContactChannel, Need, RequestChannel, Urgency
 
 AGE_BANDS: tuple[tuple[int, AgeBand], ...] = (
     (2, AgeBand.BAND_0_2),
@@ -84,6 +85,7 @@ def submitted_event(
     channel: RequestChannel,
     consent_to_matching: bool,
     at: datetime,
+    contact_channels: Sequence[str] = (),
 ) -> RequestSubmitted:
     """The pseudonymised `request submitted` payload: no name, contact, address or notes."""
     return RequestSubmitted(
@@ -102,6 +104,7 @@ def submitted_event(
         association_id=association_id,
         channel=channel,
         consent_to_matching=consent_to_matching,
+        contact_channels=[ContactChannel(c) for c in contact_channels],
         submitted_at=at,
     )
 

@@ -86,6 +86,7 @@ class Casework:
             channel=RequestChannel(request["channel"]),
             consent_to_matching=body.consent.matching,
             at=now,
+            contact_channels=body.contact_preferences,
         )
         revised = domain.as_update(state, revision=request["revision"] + 1)
         key = await self._key(family_id)

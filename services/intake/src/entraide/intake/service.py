@@ -58,6 +58,7 @@ async def record_request(
         channel=channel,
         consent_to_matching=body.consent.matching,
         at=now,
+        contact_channels=body.contact_preferences,
     )
     key = await keys.key_for(family_id)
     identity = identity_of(body)
