@@ -34,6 +34,7 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.MatchDeclined, t.MATCHES),
     EventSpec(ev.MatchExpired, t.MATCHES),
     EventSpec(ev.MatchStarted, t.MATCHES),
+    EventSpec(ev.MatchCheckedIn, t.MATCHES),
     EventSpec(ev.MatchClosed, t.MATCHES),
     EventSpec(ev.ErasureRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.AccessRequested, t.PRIVACY_COMMANDS),

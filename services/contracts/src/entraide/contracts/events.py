@@ -4,7 +4,7 @@ Within v1 only additive, optional fields: a test compares these models with the 
 JSON Schemas. Identity data (names, phone, e-mail, address, notes) never appears here.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -152,6 +152,11 @@ class VolunteerAvailability(EventData):
     active_families: int = Field(0, ge=0)
     active: bool = Field(description="False while paused or after leaving.")
     changed_at: datetime
+    honorability_valid_until: date | None = Field(
+        None,
+        description="Until when the honorability check for work with children is valid; "
+        "matching proposes no volunteer without a valid one.",
+    )
 
 
 # --- matching: the match lifecycle ------------------------------------------------------
@@ -172,6 +177,12 @@ class MatchProposed(MatchEvent):
     reasons: list[str] = Field(description="Why this pair, in the coordinator's words.")
     proposed_at: datetime
     expires_at: datetime
+    breakdown: dict[str, float] | None = Field(
+        None, description="The score's parts (distance, slots, language...) and the priority."
+    )
+    proposed_by: str | None = Field(
+        None, description="`batch`, `online`, or `coordinator` when proposed by hand."
+    )
 
 
 class MatchAccepted(MatchEvent):
@@ -193,6 +204,14 @@ class MatchExpired(MatchEvent):
 class MatchStarted(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.started.v1"
     started_at: datetime
+
+
+class MatchCheckedIn(MatchEvent):
+    """A coordinator's follow-up with the family and the volunteer (a contact for privacy)."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.match.checked-in.v1"
+    checked_in_at: datetime
+    kind: str = Field(max_length=32, description="`1-month`, `3-month` or `other`.")
 
 
 class MatchClosed(MatchEvent):

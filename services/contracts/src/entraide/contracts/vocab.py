@@ -86,6 +86,8 @@ class MatchOutcome(StrEnum):
     ENDED_BY_VOLUNTEER = "ended-by-volunteer"
     ENDED_BY_ASSOCIATION = "ended-by-association"
     NO_CONTACT = "no-contact"
+    REQUEST_WITHDRAWN = "request-withdrawn"
+    VOLUNTEER_UNAVAILABLE = "volunteer-unavailable"
 
 
 class SubjectKind(StrEnum):
