@@ -1,0 +1,160 @@
+"""Who gets which support: the online choice for one new request, and the batch that
+re-optimises every waiting request at once under the supports' capacities.
+
+The batch is a min-cost flow (OR-Tools): source -> family (1) -> support (1 per pair) ->
+sink (its free places); a family may also stay unassigned at no cost. Costs are
+-(priority x fit), so the flow maximises the urgency-weighted total fit, exactly, on the
+candidate graph it is given. Candidates come from a grid of cells per need, so a family
+is compared only with supports near enough to be allowed.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from ortools.graph.python import min_cost_flow
+
+from entraide.matching.domain.model import Family, Support
+from entraide.matching.domain.rules import DEFAULT_MAX_KM, MAX_KM, Unfit, unfit, waitlist_reason
+from entraide.matching.domain.score import Score, score
+
+CELL_DEG = 0.25  # about 28 km north-south; a family looks in the cells around its own
+KM_PER_DEG_LAT = 111.0
+COST_SCALE = 10_000
+MIN_FIT = 0.25  # below this a proposal would not help anyone: waitlist instead
+
+
+@dataclass(frozen=True)
+class Edge:
+    family: int
+    support: int
+    score: Score
+
+
+class SupportIndex:
+    """Supports by need and grid cell (by need and département when the place is unknown)."""
+
+    def __init__(self, supports: Sequence[Support]) -> None:
+        self.supports = supports
+        self.cells: dict[tuple[str, object], list[int]] = defaultdict(list)
+        for i, s in enumerate(supports):
+            for need in s.needs:
+                if s.location is None:
+                    for dep in s.departements:
+                        self.cells[(need, ("dep", dep))].append(i)
+                else:
+                    self.cells[(need, _cell(s.location))].append(i)
+
+    def near(self, family: Family) -> set[int]:
+        """Supports sharing a need whose cell may lie within the allowed distance."""
+        found: set[int] = set()
+        for need in family.needs:
+            found.update(self.cells.get((need, ("dep", family.departement)), ()))
+            if family.location is None:
+                continue
+            reach = MAX_KM.get(need, DEFAULT_MAX_KM)
+            lat = family.location[0]
+            d_lat = math.ceil(reach / (KM_PER_DEG_LAT * CELL_DEG))
+            km_per_deg_lon = KM_PER_DEG_LAT * max(0.2, math.cos(math.radians(lat)))
+            d_lon = math.ceil(reach / (km_per_deg_lon * CELL_DEG))
+            c_lat, c_lon = _cell(family.location)
+            for i in range(c_lat - d_lat, c_lat + d_lat + 1):
+                for j in range(c_lon - d_lon, c_lon + d_lon + 1):
+                    found.update(self.cells.get((need, (i, j)), ()))
+        return found
+
+
+def candidates(
+    families: Sequence[Family],
+    index: SupportIndex,
+    *,
+    now: datetime,
+    declined: dict[str, frozenset[str]] | None = None,
+    top_k: int | None = None,
+) -> tuple[list[Edge], dict[int, Unfit]]:
+    """Eligible pairs with their scores (the best `top_k` per family), and for each family
+    with none, why (its waitlist reason)."""
+    declined = declined or {}
+    edges: list[Edge] = []
+    blocked: dict[int, Unfit] = {}
+    for f, family in enumerate(families):
+        refused = declined.get(family.request_id, frozenset())
+        mine: list[Edge] = []
+        reasons: list[Unfit | None] = []
+        for s in index.near(family):
+            support = index.supports[s]
+            why = unfit(family, support, today=now.date(), declined=refused)
+            reasons.append(why)
+            if why is None:
+                fit = score(family, support, now=now)
+                if fit.fit >= MIN_FIT:
+                    mine.append(Edge(f, s, fit))
+        if not mine:
+            blocked[f] = Unfit.NO_CONSENT if not family.consent else waitlist_reason(reasons)
+            continue
+        mine.sort(key=lambda e: e.score.fit, reverse=True)
+        edges.extend(mine[:top_k] if top_k else mine)
+    return edges, blocked
+
+
+def optimise(
+    families: Sequence[Family], supports: Sequence[Support], edges: Iterable[Edge]
+) -> dict[int, Edge]:
+    """The assignment maximising sum(priority x fit) under capacities: family -> its edge."""
+    edges = list(edges)
+    if not edges:
+        return {}
+    flow = min_cost_flow.SimpleMinCostFlow()
+    n_f, n_s = len(families), len(supports)
+    source, sink = n_f + n_s, n_f + n_s + 1
+    used_families = sorted({e.family for e in edges})
+    used_supports = sorted({e.support for e in edges})
+    for f in used_families:
+        flow.add_arc_with_capacity_and_unit_cost(source, f, 1, 0)
+        flow.add_arc_with_capacity_and_unit_cost(f, sink, 1, 0)  # may stay unassigned
+    arcs = {}
+    for e in edges:
+        cost = -round(e.score.weighted * COST_SCALE)
+        arcs[flow.add_arc_with_capacity_and_unit_cost(e.family, n_f + e.support, 1, cost)] = e
+    for s in used_supports:
+        free = supports[s].free
+        flow.add_arc_with_capacity_and_unit_cost(
+            n_f + s, sink, free if free is not None else n_f, 0
+        )
+    flow.set_node_supply(source, len(used_families))
+    flow.set_node_supply(sink, -len(used_families))
+    if flow.solve() != flow.OPTIMAL:
+        raise RuntimeError("the assignment found no optimal flow")
+    return {e.family: e for arc, e in arcs.items() if flow.flow(arc) > 0}
+
+
+def greedy_first_come(
+    families: Sequence[Family], supports: Sequence[Support], edges: Iterable[Edge]
+) -> dict[int, Edge]:
+    """The baseline: families in arrival order, each takes its best support still free."""
+    by_family: dict[int, list[Edge]] = defaultdict(list)
+    for e in edges:
+        by_family[e.family].append(e)
+    free: dict[int, int] = {}
+    for s, support in enumerate(supports):
+        places = support.free
+        free[s] = places if places is not None else len(families)
+    chosen: dict[int, Edge] = {}
+    for f in sorted(by_family, key=lambda f: families[f].waiting_since):
+        for e in sorted(by_family[f], key=lambda e: e.score.fit, reverse=True):
+            if free[e.support] > 0:
+                free[e.support] -= 1
+                chosen[f] = e
+                break
+    return chosen
+
+
+def objective(chosen: dict[int, Edge]) -> float:
+    """What the batch maximises: the sum of priority x fit."""
+    return sum(e.score.weighted for e in chosen.values())
+
+
+def _cell(point: tuple[float, float]) -> tuple[int, int]:
+    return (math.floor(point[0] / CELL_DEG), math.floor(point[1] / CELL_DEG))

@@ -1,0 +1,102 @@
+"""The hard rules: a support may be proposed to a family only if none of them says no.
+
+Each rule names its reason, so a family nobody fits is waitlisted with the reason that
+stopped most candidates: the network's data on unmet needs.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+from enum import StrEnum
+
+from entraide.contracts.geography import distance_km
+from entraide.matching.domain.model import Family, Support
+
+# How far a family can be from its support, by need: a sponsor or a baby-sitter must live
+# near; listening and rights advice work at a distance.
+MAX_KM = {
+    "parrainage-de-proximite": 15.0,
+    "grand-parrainage": 20.0,
+    "accompagnement-scolaire": 10.0,
+    "soutien-a-la-parentalite": 25.0,
+    "repit-garde-ponctuelle": 10.0,
+    "activites-et-lien-social": 20.0,
+    "acces-aux-droits": 40.0,
+    "ecoute": 60.0,
+}
+DEFAULT_MAX_KM = 20.0
+BAND_LIMITS = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11-14": (11, 14), "15-17": (15, 17)}
+
+
+class Unfit(StrEnum):
+    """Why a support cannot be proposed to a family (French labels in the pages)."""
+
+    NO_CONSENT = "no-consent"
+    INACTIVE = "support-inactive"
+    NEED = "need-not-covered"
+    DISTANCE = "too-far"
+    CAPACITY = "no-capacity"
+    SLOT = "no-shared-slot"
+    AGE = "children-ages-outside-range"
+    HONORABILITY = "honorability-check-missing"
+    DECLINED = "declined-before"
+
+
+def max_km(family: Family, support: Support) -> float:
+    """The widest distance any shared need allows."""
+    shared = family.needs & support.needs
+    return max((MAX_KM.get(n, DEFAULT_MAX_KM) for n in shared), default=DEFAULT_MAX_KM)
+
+
+def unfit(
+    family: Family, support: Support, *, today: date, declined: frozenset[str] = frozenset()
+) -> Unfit | None:
+    """The first hard rule this pair breaks, or None when it may be proposed.
+
+    `declined` holds the keys of supports this family's request was declined with.
+    """
+    if not family.consent:
+        return Unfit.NO_CONSENT
+    if not support.active:
+        return Unfit.INACTIVE
+    if not family.needs & support.needs:
+        return Unfit.NEED
+    if support.key in declined:
+        return Unfit.DECLINED
+    if support.is_volunteer and not (
+        support.honorability_valid_until and support.honorability_valid_until >= today
+    ):
+        return Unfit.HONORABILITY
+    if support.free == 0:
+        return Unfit.CAPACITY
+    if not _near(family, support):
+        return Unfit.DISTANCE
+    if support.one_to_one and not family.slots & support.slots:
+        return Unfit.SLOT
+    if not _ages_fit(family, support):
+        return Unfit.AGE
+    return None
+
+
+def waitlist_reason(reasons: Iterable[Unfit | None]) -> Unfit:
+    """Why nobody fits: the rule that stopped the most candidates (none at all: distance)."""
+    counted = Counter(r for r in reasons if r is not None and r is not Unfit.NO_CONSENT)
+    return counted.most_common(1)[0][0] if counted else Unfit.DISTANCE
+
+
+def _near(family: Family, support: Support) -> bool:
+    if family.location is None or support.location is None:  # unknown place: same area only
+        return family.departement in support.departements
+    return distance_km(family.location, support.location) <= max_km(family, support)
+
+
+def _ages_fit(family: Family, support: Support) -> bool:
+    """At least one child's age band meets the support's range (no range: any age)."""
+    if support.age_min is None and support.age_max is None:
+        return True
+    low, high = support.age_min or 0, support.age_max if support.age_max is not None else 99
+    for band in family.age_bands:
+        b_low, b_high = BAND_LIMITS.get(band, (18, 99))
+        if b_low <= high and b_high >= low:
+            return True
+    return False

@@ -1,0 +1,92 @@
+"""The soft score: how well a support fits a family (0 to 1), and how much the family's
+turn matters (its priority). The assignment maximises the sum of priority x fit.
+
+Every part is kept, so a coordinator sees why a pair was proposed.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from entraide.contracts.geography import distance_km
+from entraide.matching.domain.model import Family, Support
+from entraide.matching.domain.rules import max_km
+
+WEIGHTS = {"distance": 0.35, "slots": 0.20, "language": 0.15, "continuity": 0.10, "load": 0.20}
+URGENCY_WEIGHT = {"low": 1.0, "medium": 1.5, "high": 2.5, "critical": 4.0}
+WAITING_DAYS_TO_DOUBLE = 30.0  # nobody waits forever: the weight grows with the wait
+MAX_WAITING_BOOST = 2.0
+URGENCY_FR = {"low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}
+
+
+@dataclass(frozen=True)
+class Score:
+    fit: float  # 0..1
+    priority: float  # urgency x waiting
+    parts: dict[str, float]
+    reasons: tuple[str, ...]
+    distance_km: float | None
+
+    @property
+    def weighted(self) -> float:
+        return self.fit * self.priority
+
+    def breakdown(self) -> dict[str, float]:
+        return {**self.parts, "fit": self.fit, "priority": self.priority}
+
+
+def priority(family: Family, now: datetime) -> float:
+    """Urgency, raised by waiting: a low-urgency family waiting two months passes a new high."""
+    days = max(0.0, (now - family.waiting_since).total_seconds() / 86400)
+    boost = min(days / WAITING_DAYS_TO_DOUBLE, MAX_WAITING_BOOST)
+    return round(URGENCY_WEIGHT.get(family.urgency, 1.0) * (1 + boost), 4)
+
+
+def score(family: Family, support: Support, *, now: datetime) -> Score:
+    """The fit of an eligible pair (check `rules.unfit` first) and why."""
+    reasons: list[str] = []
+    km = None
+    if family.location and support.location:
+        km = distance_km(family.location, support.location)
+        distance = max(0.0, 1 - km / max_km(family, support))
+        reasons.append(f"à {km:.1f} km".replace(".", ","))
+    else:
+        distance = 0.5
+        reasons.append("même département")
+    if support.one_to_one:
+        shared = len(family.slots & support.slots)
+        slots = min(1.0, shared / max(1, min(len(family.slots), 3)))
+        reasons.append(f"{shared} créneau{'x' if shared > 1 else ''} en commun")
+    else:
+        slots = 0.5
+    language = _language(family, support, reasons)
+    continuity = 1.0 if support.association_id in family.known_associations else 0.0
+    if continuity:
+        reasons.append("association déjà connue de la famille")
+    load = 1.0 if not support.capacity else 1 - support.load / support.capacity
+    parts = {
+        "distance": round(distance, 4),
+        "slots": round(slots, 4),
+        "language": language,
+        "continuity": continuity,
+        "load": round(load, 4),
+    }
+    fit = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)
+    prio = priority(family, now)
+    days = int(max(0.0, (now - family.waiting_since).total_seconds() // 86400))
+    reasons.append(f"urgence {URGENCY_FR.get(family.urgency, family.urgency)}")
+    if days:
+        reasons.append(f"attend depuis {days} jour{'s' if days > 1 else ''}")
+    return Score(fit, prio, parts, tuple(reasons), km)
+
+
+def _language(family: Family, support: Support, reasons: list[str]) -> float:
+    """A shared language other than French counts most; French alone is the common case."""
+    if not support.languages:
+        return 0.6
+    other = (family.languages - {"fr"}) & support.languages
+    if other:
+        reasons.append("parle " + ", ".join(sorted(other)))
+        return 1.0
+    if family.languages - {"fr"}:  # the family speaks another language nobody shares
+        return 0.4 if "fr" in support.languages else 0.0
+    return 0.8 if "fr" in support.languages else 0.3
