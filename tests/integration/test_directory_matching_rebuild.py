@@ -33,10 +33,24 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
             f"/api/v1/staff/offers/{ids[0]}", json=body(nom="Parrainage du mercredi"), headers=ppm
         )
         await directory.delete(f"/api/v1/staff/offers/{ids[2]}", headers=ppm)
+        refs = [await _vetted_volunteer(directory, app, ppm, n) for n in range(2)]
         offers = app.state.offers
         await eventually(lambda: _relayed(offers), timeout=30, what="directory's outbox relayed")
+        await eventually(
+            lambda: _relayed(app.state.volunteers), timeout=30, what="volunteers relayed"
+        )
         expected = {d["_id"]: as_directory_says(d) for d in await offers.all() if d["_id"] in ids}
+        volunteers = {
+            v["volunteer_ref"]: {
+                "revision": v["revision"],
+                "capacity": v["capacity"],
+                "active": v["status"] == "approved",
+            }
+            for v in await app.state.volunteers.all()
+            if v["volunteer_ref"] in refs
+        }
     assert set(expected) == set(ids[:2])
+    assert len(volunteers) == 2
 
     rebuilding = matching_app(matching_settings)
     async with serving(rebuilding):
@@ -50,6 +64,41 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
         await eventually(rebuilt, timeout=60, what="matching's offers equal directory's")
         assert await views.get(ids[2]) is None
 
+        async def volunteers_rebuilt():
+            seen = {r: await rebuilding.state.volunteer_views.get(r) for r in refs}
+            got = {
+                r: {k: v[k] for k in ("revision", "capacity", "active")}
+                for r, v in seen.items()
+                if v
+            }
+            return got == volunteers
+
+        await eventually(
+            volunteers_rebuilt, timeout=60, what="matching's volunteers equal directory's"
+        )
+
 
 async def _relayed(offers) -> bool:
     return await offers.markers.count_documents({}) == 0
+
+
+async def _vetted_volunteer(client, app, headers, n: int) -> str:
+    """A volunteer who applied, was reviewed, cleared and approved (one paused)."""
+    form = {
+        "identity": {"prenom": f"Bénévole {n}", "nom": "Inventé", "courriel": f"b{n}@example.org"},
+        "association_id": "parrains-par-mille",
+        "code_postal": "44000",
+        "needs": ["parrainage-de-proximite"],
+        "availability": [{"day": "we", "part": "afternoon"}],
+        "capacity": 1 + n,
+        "consent": True,
+    }
+    volunteer_id = (await client.post("/api/v1/volunteers", json=form)).json()["volunteer_id"]
+    url = f"/api/v1/staff/volunteers/{volunteer_id}"
+    await client.patch(
+        url, json={"status": "in-review", "honorability": "cleared"}, headers=headers
+    )
+    await client.patch(url, json={"status": "approved"}, headers=headers)
+    if n:
+        await client.patch(url, json={"status": "paused"}, headers=headers)
+    return (await app.state.volunteers.get(volunteer_id))["volunteer_ref"]

@@ -7,9 +7,11 @@ from fastapi import FastAPI
 from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.directory import api, outbox, pages
+from entraide.directory import api, outbox, pages, volunteer_pages, volunteers_api
+from entraide.directory.sealing import VolunteerKeys
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore
+from entraide.directory.volunteer_store import VolunteerStore
 
 SERVICE = "directory"
 
@@ -18,20 +20,30 @@ def create_app(settings: DirectorySettings | None = None) -> FastAPI:
     settings = settings or DirectorySettings()
     rt = runtime(SERVICE, settings)
     offers = OfferStore(rt.db)
+    volunteers = VolunteerStore(rt.db)
     relay = outbox.OutboxRelay(
-        [offers],
+        [offers, volunteers],
         rt.broker,
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     app = service_app(
         rt,
-        routers=[api.public, api.staff, pages.router],
-        startup=[offers.ensure_indexes],
+        routers=[
+            api.public,
+            api.staff,
+            volunteers_api.public,
+            volunteers_api.staff,
+            pages.router,
+            volunteer_pages.router,
+        ],
+        startup=[offers.ensure_indexes, volunteers.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
     app.state.templates = templates_for("entraide.directory")
     install_auth(app, settings, app.state.templates)
     app.state.offers = offers
     app.state.relay = relay
+    app.state.volunteers = volunteers
+    app.state.volunteer_keys = VolunteerKeys(rt.db, settings.master_key_bytes())
     return app

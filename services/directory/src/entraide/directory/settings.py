@@ -1,6 +1,8 @@
 """Directory's settings (environment, prefix `ENTRAIDE_`)."""
 
-from pydantic import Field
+import base64
+
+from pydantic import Field, SecretStr
 
 from entraide.contracts.kit.settings import ServiceSettings, service_field
 
@@ -10,3 +12,15 @@ class DirectorySettings(ServiceSettings):
     database: str = service_field("directory", "database", "entraide_directory")
     outbox_relay: bool = Field(True, description="Run the outbox relay in this process.")
     outbox_idle_poll_seconds: float = 1.0
+    master_key: SecretStr = service_field(
+        "directory",
+        "master_key",
+        SecretStr(base64.b64encode(b"entraide-directory-dev-master-k!").decode()),
+    )
+
+    def master_key_bytes(self) -> bytes:
+        """ENTRAIDE_DIRECTORY_MASTER_KEY: base64 of 32 bytes (the default is for development)."""
+        key = base64.b64decode(self.master_key.get_secret_value())
+        if len(key) != 32:
+            raise ValueError("ENTRAIDE_DIRECTORY_MASTER_KEY must be base64 of exactly 32 bytes")
+        return key

@@ -1,0 +1,133 @@
+"""The public "devenir bénévole" page: a French form, errors tied to their fields."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from pydantic import ValidationError
+
+from entraide.contracts.kit.web import render
+from entraide.contracts.vocab import DayPart, Weekday
+from entraide.directory import vocab
+from entraide.directory import volunteer_service as service
+from entraide.directory.associations import ASSOCIATIONS
+from entraide.directory.volunteering import Application
+
+router = APIRouter(include_in_schema=False)
+DAYS = {
+    "mo": "lundi",
+    "tu": "mardi",
+    "we": "mercredi",
+    "th": "jeudi",
+    "fr": "vendredi",
+    "sa": "samedi",
+    "su": "dimanche",
+}
+PARTS = {"morning": "matin", "afternoon": "après-midi", "evening": "soir"}
+SLOTS = [
+    (f"{d.value}-{p.value}", f"{DAYS[d.value]} {PARTS[p.value]}") for d in Weekday for p in DayPart
+]
+MESSAGES = {
+    "identity.prenom": "Indiquez votre prénom.",
+    "identity.nom": "Indiquez votre nom.",
+    "identity.courriel": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr.",
+    "code_postal": "Indiquez un code postal à 5 chiffres, par exemple 44000.",
+    "association_id": "Choisissez une association.",
+    "needs": "Choisissez au moins une façon d'aider.",
+    "availability": "Choisissez au moins un moment où vous êtes disponible.",
+    "capacity": "Indiquez un nombre de familles entre 1 et 5.",
+    "consent": "Votre accord est nécessaire pour que l'association traite votre candidature.",
+}
+
+# The model's field -> the form's input, so each error is tied to its field.
+FORM_NAMES = {
+    "identity.prenom": "prenom",
+    "identity.nom": "nom",
+    "identity.courriel": "courriel",
+    "identity.telephone": "telephone",
+    "availability": "slots",
+    "capacity": "capacite",
+}
+
+
+def _context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    return {
+        "form": form,
+        "errors": errors,
+        "associations": [
+            ("", "Choisir une association"),
+            *[(a.id, a.nom) for a in ASSOCIATIONS.values()],
+        ],
+        "needs": [(n.value, label) for n, label in vocab.NEED_LABELS.items()],
+        "slots": SLOTS,
+    }
+
+
+@router.get("/devenir-benevole", response_class=HTMLResponse)
+async def volunteer_form(request: Request) -> HTMLResponse:
+    return render(request.app.state.templates, request, "benevole.html", _context({}, {}))
+
+
+@router.post("/devenir-benevole", response_class=HTMLResponse)
+async def volunteer_apply(request: Request) -> HTMLResponse:
+    raw = await request.form()
+    form: dict[str, Any] = {
+        k: str(raw.get(k, ""))
+        for k in (
+            "prenom",
+            "nom",
+            "courriel",
+            "telephone",
+            "code_postal",
+            "association_id",
+            "capacite",
+        )
+    }
+    form |= {
+        "needs": [str(v) for v in raw.getlist("needs")],
+        "slots": [str(v) for v in raw.getlist("slots")],
+        "consent": raw.get("consent"),
+    }
+    try:
+        application = Application.model_validate(
+            {
+                "identity": {
+                    k: form[k] or None for k in ("prenom", "nom", "courriel", "telephone")
+                },
+                "association_id": form["association_id"],
+                "code_postal": form["code_postal"],
+                "needs": form["needs"],
+                "availability": [
+                    dict(zip(("day", "part"), s.split("-"), strict=True)) for s in form["slots"]
+                ],
+                "capacity": form["capacite"] or 1,
+                "consent": form["consent"] == "oui",
+            }
+        )
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for err in exc.errors(include_input=False):
+            field = ".".join(str(p) for p in err["loc"][:2] if not isinstance(p, int))
+            name = FORM_NAMES.get(field, field)
+            errors.setdefault(name, MESSAGES.get(field, "Cette réponse n'est pas valide."))
+        return render(
+            request.app.state.templates,
+            request,
+            "benevole.html",
+            _context(form, errors),
+            status_code=422,
+        )
+    if application.association_id not in ASSOCIATIONS:
+        errors = {"association_id": MESSAGES["association_id"]}
+        return render(
+            request.app.state.templates,
+            request,
+            "benevole.html",
+            _context(form, errors),
+            status_code=422,
+        )
+    await service.apply(request.app.state.volunteers, request.app.state.volunteer_keys, application)
+    association = ASSOCIATIONS[application.association_id].nom
+    return render(
+        request.app.state.templates, request, "benevole_merci.html", {"association": association}
+    )

@@ -1,0 +1,89 @@
+"""Volunteers' use cases: apply (public), review and update (the association's staff)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from entraide.contracts import new_event
+from entraide.contracts.kit.principal import Principal
+from entraide.contracts.topics import VOLUNTEERS
+from entraide.directory import domain, volunteering
+from entraide.directory.sealing import VolunteerKeys, seal, unseal
+from entraide.directory.service import SOURCE, ConflictError, ForbiddenError
+from entraide.directory.store import outbox_entry, tombstone
+from entraide.directory.volunteer_store import VolunteerStore
+from entraide.directory.volunteering import Honorability, Status
+
+
+async def apply(store: VolunteerStore, keys: VolunteerKeys, form: volunteering.Application) -> str:
+    """Record an application; the identity is sealed with the volunteer's own key."""
+    volunteer_id, ref = volunteering.new_ids()
+    key = await keys.create(volunteer_id)
+    now = datetime.now(UTC)
+    await store.insert(
+        {
+            "_id": volunteer_id,
+            "volunteer_ref": ref,
+            "association_id": form.association_id,
+            "identity": seal(key, volunteer_id, form.identity.model_dump()),
+            "code_postal": form.code_postal,
+            "needs": [n.value for n in form.needs],
+            "availability": [s.model_dump(mode="json") for s in form.availability],
+            "languages": form.languages,
+            "skills": form.skills,
+            "capacity": form.capacity,
+            "active_families": 0,
+            "status": Status.APPLIED.value,
+            "honorability": Honorability.NOT_REQUESTED.value,
+            "revision": 1,
+            "applied_at": now,
+            "updated_at": now,
+        }
+    )
+    return volunteer_id
+
+
+async def change(
+    store: VolunteerStore, principal: Principal, volunteer_id: str, changes: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Apply the association's review or update; announce it once the volunteer is approved."""
+    previous = await store.get(volunteer_id)
+    if previous is None:
+        return None
+    if not domain.may_edit(
+        role=principal.role.value,
+        own_association=principal.association_id,
+        record_association=previous["association_id"],
+    ):
+        raise ForbiddenError(previous["association_id"])
+    now = datetime.now(UTC)
+    doc = {k: v for k, v in previous.items() if k not in ("outbox", "outbox_pending")}
+    doc |= {k: v for k, v in changes.items() if v is not None and k != "status"}
+    if changes.get("status") and changes["status"] != previous["status"]:
+        doc["status"] = volunteering.change_status(
+            Status(previous["status"]), Status(changes["status"]), Honorability(doc["honorability"])
+        ).value
+    doc |= {"revision": previous["revision"] + 1, "updated_at": now}
+    entries = []
+    was, now_status = Status(previous["status"]), Status(doc["status"])
+    if volunteering.announced(now_status) and (
+        volunteering.announced(was) or now_status is Status.APPROVED
+    ):
+        event = volunteering.availability_event(doc, at=now)
+        entries.append(outbox_entry(new_event(event, source=SOURCE, subject=doc["volunteer_ref"])))
+        if doc["status"] == Status.LEFT:
+            entries.append(tombstone(VOLUNTEERS.name, doc["volunteer_ref"]))
+    if not await store.replace(doc, entries, previous):
+        raise ConflictError(volunteer_id)
+    return doc
+
+
+async def staff_view(keys: VolunteerKeys, doc: dict[str, Any]) -> dict[str, Any]:
+    """A volunteer as their association's staff see them: identity opened."""
+    key = await keys.existing(doc["_id"])
+    identity = unseal(key, doc["_id"], doc["identity"]) if key else None
+    hidden = {"_id", "identity", "outbox", "outbox_pending", "lease_until", "lease_owner"}
+    return {
+        "volunteer_id": doc["_id"],
+        "identity": identity,
+        **{k: v for k, v in doc.items() if k not in hidden},
+    }

@@ -1,0 +1,117 @@
+"""Volunteers' rules: the application, the association's review, the event matching hears.
+
+A volunteer works with children only once the association has approved them and their
+honorability check (attestation d'honorabilité) is cleared. Identity never leaves
+directory: the event carries a pseudonymous reference, the postal code, needs, slots,
+languages and capacity. Pure: no I/O.
+"""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from entraide.contracts.events import Slot, VolunteerAvailability
+from entraide.contracts.vocab import Need
+
+
+class Status(StrEnum):
+    APPLIED = "applied"  # sent the form; nobody has looked yet
+    IN_REVIEW = "in-review"  # the association met them, checks under way
+    APPROVED = "approved"
+    DECLINED = "declined"
+    PAUSED = "paused"  # approved, not available for a while
+    LEFT = "left"
+
+
+class Honorability(StrEnum):
+    NOT_REQUESTED = "not-requested"
+    REQUESTED = "requested"
+    CLEARED = "cleared"
+    REFUSED = "refused"
+
+
+# Which status may follow which: the association's review, then pause / resume / leave.
+NEXT: dict[Status, frozenset[Status]] = {
+    Status.APPLIED: frozenset({Status.IN_REVIEW, Status.DECLINED, Status.LEFT}),
+    Status.IN_REVIEW: frozenset({Status.APPROVED, Status.DECLINED, Status.LEFT}),
+    Status.APPROVED: frozenset({Status.PAUSED, Status.LEFT}),
+    Status.PAUSED: frozenset({Status.APPROVED, Status.LEFT}),
+    Status.DECLINED: frozenset(),
+    Status.LEFT: frozenset(),
+}
+
+
+class Identity(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    prenom: str = Field(min_length=1, max_length=80)
+    nom: str = Field(min_length=1, max_length=80)
+    courriel: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
+    telephone: str | None = Field(None, max_length=30)
+
+
+class Application(BaseModel):
+    """What a would-be volunteer tells the network (the public form)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    identity: Identity
+    association_id: str = Field(min_length=2, max_length=60)
+    code_postal: str = Field(pattern=r"^\d{5}$")
+    needs: list[Need] = Field(min_length=1, description="What they would like to do.")
+    availability: list[Slot] = Field(min_length=1)
+    languages: list[str] = ["fr"]
+    skills: list[str] = Field([], max_length=20)
+    capacity: int = Field(1, ge=1, le=5, description="How many families at once.")
+    consent: bool = Field(description="Agrees that the association keeps and uses these data.")
+
+    @field_validator("consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("l'accord est nécessaire pour traiter la candidature")
+        return value
+
+
+class TransitionError(ValueError):
+    """This status cannot follow the current one."""
+
+
+def new_ids() -> tuple[str, str]:
+    """A volunteer's internal id and pseudonymous reference (the only one that travels)."""
+    return secrets.token_hex(12), secrets.token_urlsafe(16)
+
+
+def change_status(current: Status, new: Status, honorability: Honorability) -> Status:
+    """The new status, if the review allows it: approval needs a cleared honorability check."""
+    if new not in NEXT[current]:
+        raise TransitionError(f"{current.value} ne peut pas devenir {new.value}")
+    if new is Status.APPROVED and honorability is not Honorability.CLEARED:
+        raise TransitionError("l'attestation d'honorabilité doit être validée avant l'accord")
+    return new
+
+
+def announced(status: Status) -> bool:
+    """Whether matching hears of this volunteer at all (never before approval)."""
+    return status in {Status.APPROVED, Status.PAUSED, Status.LEFT}
+
+
+def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvailability:
+    """The pseudonymous availability of an approved (or paused, or departed) volunteer."""
+    postal_code = str(doc["code_postal"])
+    return VolunteerAvailability.model_validate(
+        {
+            "volunteer_ref": doc["volunteer_ref"],
+            "association_id": doc["association_id"],
+            "revision": doc["revision"],
+            "departement": postal_code[:2],
+            "postal_code": postal_code,
+            "needs": doc["needs"],
+            "availability": doc["availability"],
+            "languages": doc["languages"],
+            "capacity": doc["capacity"],
+            "active_families": doc.get("active_families", 0),
+            "active": doc["status"] == Status.APPROVED,
+            "changed_at": at,
+        }
+    )

@@ -1,0 +1,68 @@
+"""Volunteers over HTTP: the public application, the association's review and updates."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from entraide.contracts.events import Slot
+from entraide.contracts.kit.auth import api_principal
+from entraide.contracts.kit.principal import Principal
+from entraide.directory import volunteer_service as service
+from entraide.directory.associations import ASSOCIATIONS
+from entraide.directory.service import ConflictError, ForbiddenError
+from entraide.directory.volunteering import Application, Honorability, Status, TransitionError
+
+public = APIRouter(prefix="/api/v1", tags=["volunteers"])
+staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])
+Staff = Annotated[Principal, Depends(api_principal)]
+
+
+class VolunteerChange(BaseModel):
+    """What the association changes: review status, honorability check, availability."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Status | None = None
+    honorability: Honorability | None = None
+    availability: list[Slot] | None = None
+    capacity: int | None = Field(None, ge=0, le=5)
+    active_families: int | None = Field(None, ge=0)
+
+
+@public.post("/volunteers", status_code=status.HTTP_201_CREATED)
+async def apply(form: Application, request: Request) -> dict[str, str]:
+    """Apply to volunteer with one of the network's associations."""
+    if form.association_id not in ASSOCIATIONS:
+        raise HTTPException(422, [{"field": "association_id", "message": "association inconnue"}])
+    state = request.app.state
+    volunteer_id = await service.apply(state.volunteers, state.volunteer_keys, form)
+    return {"volunteer_id": volunteer_id, "status": "applied"}
+
+
+@staff.get("/volunteers")
+async def my_volunteers(principal: Staff, request: Request) -> list[dict[str, Any]]:
+    """The applications and volunteers of the principal's association."""
+    if principal.association_id is None:
+        return []
+    state = request.app.state
+    docs = await state.volunteers.of_association(principal.association_id)
+    return [await service.staff_view(state.volunteer_keys, d) for d in docs]
+
+
+@staff.patch("/volunteers/{volunteer_id}")
+async def change(
+    volunteer_id: str, body: VolunteerChange, principal: Staff, request: Request
+) -> dict[str, Any]:
+    changes = body.model_dump(mode="json", exclude_none=True)
+    try:
+        doc = await service.change(request.app.state.volunteers, principal, volunteer_id, changes)
+    except ForbiddenError:
+        raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
+    except TransitionError as exc:
+        raise HTTPException(409, str(exc)) from None
+    except ConflictError:
+        raise HTTPException(409, "La fiche a changé entre-temps : rechargez-la.") from None
+    if doc is None:
+        raise HTTPException(404, "bénévole inconnu")
+    request.app.state.relay.wake()
+    return {"volunteer_id": volunteer_id, "status": doc["status"], "revision": doc["revision"]}

@@ -1,0 +1,64 @@
+"""Matching's read model of vetted volunteers, rebuilt from the compacted volunteers topic.
+
+Pseudonymous: keyed by the volunteer's reference. A newer revision replaces the state; a
+tombstone (the volunteer left) removes it.
+"""
+
+from typing import Any, cast
+
+from aiokafka import ConsumerRecord
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from entraide.contracts import parse_event
+from entraide.contracts.events import VolunteerAvailability
+from entraide.contracts.kit.broker import subscriber_options
+from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.contracts.kit.settings import ServiceSettings
+from entraide.contracts.topics import VOLUNTEERS
+
+Doc = dict[str, Any]
+
+
+class VolunteerViews:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection = db["volunteers"]
+
+    async def upsert(self, data: VolunteerAvailability) -> bool:
+        view = data.model_dump(mode="json", exclude={"volunteer_ref"})
+        try:
+            result = await self.collection.update_one(
+                {"_id": data.volunteer_ref, "revision": {"$lt": data.revision}},
+                {"$set": view},
+                upsert=True,
+            )
+        except DuplicateKeyError:  # as new or newer already: a redelivery
+            return False
+        return bool(result.upserted_id is not None or result.modified_count)
+
+    async def remove(self, volunteer_ref: str) -> None:
+        await self.collection.delete_one({"_id": volunteer_ref})
+
+    async def get(self, volunteer_ref: str) -> Doc | None:
+        return await self.collection.find_one({"_id": volunteer_ref})
+
+
+def register(
+    broker: KafkaBroker, views: VolunteerViews, *, settings: ServiceSettings, service: str
+) -> None:
+    @broker.subscriber(  # type: ignore[untyped-decorator]
+        VOLUNTEERS.name, title="volunteers", **subscriber_options(settings, service)
+    )
+    async def on_volunteer_event(message: KafkaMessage) -> None:
+        """Keep the volunteers' read model at directory's latest state per volunteer."""
+        record = cast(ConsumerRecord[bytes, bytes], message.raw_message)
+        if record.value is None:
+            if record.key:
+                await views.remove(record.key.decode())
+            return
+        event = parse_event(message.body)
+        if not isinstance(event.data, VolunteerAvailability):
+            raise PoisonMessageError("not-a-volunteer-event", event.type)
+        await views.upsert(event.data)

@@ -1,0 +1,76 @@
+"""Volunteers on the real store and broker: apply, review, announce pseudonymously, leave."""
+
+import json
+
+from entraide.contracts.topics import VOLUNTEERS
+from entraide.directory.app import create_app
+from tests.integration.test_directory_offers import bearer, directory_settings  # noqa: F401
+from tests.support import records, serving
+
+FORM = {
+    "prenom": "Camille",
+    "nom": "Martin-Invente",
+    "courriel": "camille.invente@example.org",
+    "code_postal": "44300",
+    "association_id": "parrains-par-mille",
+    "needs": ["parrainage-de-proximite"],
+    "slots": ["we-afternoon", "sa-morning"],
+    "capacite": "2",
+    "consent": "oui",
+}
+
+
+async def test_a_volunteer_applies_is_vetted_announced_without_identity_then_leaves(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    app = create_app(directory_settings)
+    async with serving(app) as client:
+        refused = await client.post(
+            "/devenir-benevole", data=FORM | {"courriel": "pas-une-adresse", "consent": ""}
+        )
+        assert refused.status_code == 422
+        assert 'aria-describedby="courriel-erreur"' in refused.text
+        assert "Votre accord" in refused.text
+        thanks = await client.post("/devenir-benevole", data=FORM)
+        assert thanks.status_code == 200
+        assert "Parrains Par Mille vous contactera" in thanks.text
+
+        [stored] = await app.state.volunteers.all()
+        assert "Camille" not in json.dumps(stored, default=str)  # sealed at rest
+        ppm, afev = await bearer(dev_issuer, "ppm-nantes"), await bearer(dev_issuer, "afev-lille")
+        [listed] = (await client.get("/api/v1/staff/volunteers", headers=ppm)).json()
+        assert listed["identity"]["prenom"] == "Camille"
+        assert listed["status"] == "applied"
+        url = f"/api/v1/staff/volunteers/{stored['_id']}"
+
+        assert (
+            await client.patch(url, json={"status": "in-review"}, headers=afev)
+        ).status_code == 403
+        assert (
+            await client.patch(
+                url, json={"status": "in-review", "honorability": "requested"}, headers=ppm
+            )
+        ).status_code == 200
+        early = await client.patch(url, json={"status": "approved"}, headers=ppm)
+        assert early.status_code == 409  # the honorability check is not cleared yet
+        approved = await client.patch(
+            url, json={"honorability": "cleared", "status": "approved"}, headers=ppm
+        )
+        assert approved.json()["status"] == "approved"
+
+        ref = stored["volunteer_ref"].encode()
+        [announced] = await records(directory_settings.kafka_bootstrap, VOLUNTEERS.name, key=ref)
+        assert b"Camille" not in announced.value
+        assert b"example.org" not in announced.value
+        data = json.loads(announced.value)["data"]
+        assert data["active"] is True
+        assert data["capacity"] == 2
+        assert data["postal_code"] == "44300"
+
+        assert (await client.patch(url, json={"status": "left"}, headers=ppm)).status_code == 200
+        seen = await records(
+            directory_settings.kafka_bootstrap, VOLUNTEERS.name, key=ref, at_least=3
+        )
+        assert json.loads(seen[-2].value)["data"]["active"] is False
+        assert seen[-1].value is None
