@@ -16,10 +16,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.collection import AsyncCollection
 
 from entraide.contracts.envelope import CONTENT_TYPE
+from entraide.contracts.kit.metrics import outbox_metrics
+from entraide.contracts.kit.telemetry import within
 from entraide.intake.store import NEVER
 
 log = logging.getLogger(__name__)
@@ -51,17 +53,9 @@ class OutboxRelay:
         self.batch_size = batch_size
         self._wake = asyncio.Event()
         self._stopping = False
-        self.published = Counter(
-            "entraide_outbox_published_events", "Events published", registry=registry
-        )
-        self.failures = Counter(
-            "entraide_outbox_publish_failures", "Failed publish rounds", registry=registry
-        )
-        self.pending = Gauge(
-            "entraide_outbox_pending_documents",
-            "Documents with events not yet published",
-            registry=registry,
-        )
+        metrics = outbox_metrics(registry)
+        self.published, self.failures = metrics.published, metrics.failures
+        self.pending, self.oldest_age = metrics.pending, metrics.oldest_age
 
     def wake(self) -> None:
         """Something was written: publish now rather than at the next poll."""
@@ -79,14 +73,29 @@ class OutboxRelay:
                     "outbox publish failed",
                     extra={"error": type(exc).__name__, "retry_in_s": backoff},
                 )
+                with contextlib.suppress(Exception):
+                    await self.measure_backlog()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff_seconds)
                 continue
             if not published:
-                self.pending.set(await self.collection.count_documents({"outbox_pending": True}))
+                await self.measure_backlog()
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
+
+    async def measure_backlog(self) -> None:
+        """Set the pending-documents gauge and the age of the oldest unpublished event."""
+        pending = {"outbox_pending": True}
+        self.pending.set(await self.collection.count_documents(pending))
+        oldest = None
+        async for doc in self.collection.find(pending, {"outbox": 1}).limit(1000):
+            for entry in doc.get("outbox", ()):
+                queued = entry.get("queued_at")
+                if queued is not None and (oldest is None or queued < oldest):
+                    oldest = queued
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        self.oldest_age.set(max(age, 0.0))
 
     def stop(self) -> None:
         self._stopping = True
@@ -111,17 +120,7 @@ class OutboxRelay:
         leased = {"_id": {"$in": ids}, "lease_owner": owner}
         docs = await self.collection.find(leased, {"outbox": 1}).to_list()
         try:
-            sends = [
-                await self.broker.publish(
-                    entry["value"].encode(),
-                    entry["topic"],
-                    key=entry["key"].encode(),
-                    headers={"content-type": CONTENT_TYPE},
-                    no_confirm=True,
-                )
-                for doc in docs
-                for entry in doc["outbox"]
-            ]
+            sends = [await self._publish(entry) for doc in docs for entry in doc["outbox"]]
             await asyncio.gather(*sends)
         except BaseException:
             await self.collection.update_many(
@@ -133,6 +132,17 @@ class OutboxRelay:
         # only documents unchanged since they were read; the others stay pending.
         await self.collection.update_many(leased, SENT)
         return len(docs)
+
+    async def _publish(self, entry: Doc) -> Any:
+        """Send one entry (not awaiting the broker's ack) inside the trace that queued it."""
+        with within(entry.get("traceparent")):
+            return await self.broker.publish(
+                entry["value"].encode(),
+                entry["topic"],
+                key=entry["key"].encode(),
+                headers={"content-type": CONTENT_TYPE},
+                no_confirm=True,
+            )
 
 
 @contextlib.asynccontextmanager

@@ -14,6 +14,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts import CloudEvent, spec_for_type
+from entraide.contracts.kit.telemetry import current_traceparent
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 Doc = dict[str, Any]
@@ -22,7 +23,11 @@ SUMMARY = {"outbox": 0, "contacts": 0, "requests.notes": 0}
 
 
 def outbox_entry(event: CloudEvent[Any]) -> Doc:
-    """An event ready for the relay: its topic, its key and its serialized envelope."""
+    """An event ready for the relay: its topic, its key and its serialized envelope.
+
+    It keeps the traceparent of the call that caused it (the relay publishes later, from
+    its own loop, inside that trace) and when it was queued (the outbox age metric).
+    """
     spec = spec_for_type(event.type)
     if spec is None:  # a programming error, not bad input
         raise ValueError(f"event type not in the catalog: {event.type}")
@@ -31,6 +36,8 @@ def outbox_entry(event: CloudEvent[Any]) -> Doc:
         "topic": spec.topic.name,
         "key": event.subject,
         "value": event.model_dump_json(),
+        "traceparent": current_traceparent(),
+        "queued_at": datetime.now(UTC),
     }
 
 

@@ -6,10 +6,12 @@ from typing import Any
 
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts.kit.deadletter import RetryThenDeadLetter
+from entraide.contracts.kit.metrics import dead_letters
 from entraide.contracts.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -29,7 +31,11 @@ def make_broker(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         # FastStream's default logger has a console handler of its own: use ours (JSON)
         logger=logging.getLogger("faststream"),
-        middlewares=[KafkaPrometheusMiddleware(registry=registry, app_name=f"entraide-{service}")],
+        middlewares=[
+            KafkaPrometheusMiddleware(registry=registry, app_name=f"entraide-{service}"),
+            # the global tracer provider (kit/telemetry.py): traceparent in, traceparent out
+            KafkaTelemetryMiddleware(),
+        ],
     )
     broker.add_middleware(
         RetryThenDeadLetter(
@@ -37,6 +43,7 @@ def make_broker(
             attempts=settings.consumer_attempts,
             backoff_seconds=settings.retry_backoff_seconds,
             group=consumer_group(settings, service),
+            counter=dead_letters(registry),
         )
     )
     return broker

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from faststream._internal.context.repository import ContextRepo
     from faststream.kafka import KafkaBroker
     from faststream.message import StreamMessage
+    from prometheus_client import Counter
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +77,19 @@ class RetryThenDeadLetter:
     """Broker middleware factory: `broker.add_middleware(RetryThenDeadLetter(broker, ...))`."""
 
     def __init__(
-        self, broker: "KafkaBroker", *, attempts: int, backoff_seconds: float, group: str
+        self,
+        broker: "KafkaBroker",
+        *,
+        attempts: int,
+        backoff_seconds: float,
+        group: str,
+        counter: "Counter | None" = None,
     ) -> None:
         self.broker = broker
         self.attempts = attempts
         self.backoff_seconds = backoff_seconds
         self.group = group
+        self.counter = counter  # entraide_dead_letters_total{topic, reason}
 
     def __call__(self, msg: Any, /, *, context: "ContextRepo") -> "_RetryScope":
         return _RetryScope(msg, context=context, policy=self)
@@ -133,6 +141,8 @@ class _RetryScope(BaseMiddleware):
         await self.policy.broker.publish(
             record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
         )
+        if self.policy.counter is not None:
+            self.policy.counter.labels(topic=record.topic, reason=reason).inc()
         log.warning(
             "message dead-lettered",
             extra={

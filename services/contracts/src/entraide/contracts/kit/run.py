@@ -7,6 +7,7 @@ from fastapi import FastAPI
 
 from entraide.contracts.kit.logs import configure_logging
 from entraide.contracts.kit.settings import ServiceSettings
+from entraide.contracts.kit.telemetry import configure_tracing
 
 
 def serve(
@@ -14,6 +15,7 @@ def serve(
 ) -> None:
     """Serve until SIGTERM/SIGINT; the lifespan then drains the broker's in-flight messages."""
     configure_logging(settings.log_level, service)
+    configure_tracing(service, settings)
     uvicorn.run(
         create_app(),
         host=settings.host,

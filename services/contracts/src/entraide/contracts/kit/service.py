@@ -24,7 +24,15 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.kit.broker import make_broker, start_when_reachable
+from entraide.contracts.kit.lag import sample_consumer_lag
+from entraide.contracts.kit.metrics import (
+    MatchingMetrics,
+    PrivacyMetrics,
+    matching_metrics,
+    privacy_metrics,
+)
 from entraide.contracts.kit.settings import ServiceSettings
+from entraide.contracts.kit.telemetry import instrument_http
 from entraide.contracts.kit.web import mount_static
 
 log = logging.getLogger(__name__)
@@ -42,6 +50,9 @@ class Runtime:
     registry: CollectorRegistry
     broker: KafkaBroker
     db: AsyncDatabase[dict[str, Any]]
+    # registered here so /metrics shows them before the service observes anything
+    matching_metrics: MatchingMetrics | None = None
+    privacy_metrics: PrivacyMetrics | None = None
 
 
 def runtime(service: str, settings: ServiceSettings) -> Runtime:
@@ -56,6 +67,8 @@ def runtime(service: str, settings: ServiceSettings) -> Runtime:
         registry=registry,
         broker=make_broker(settings, service=service, registry=registry),
         db=client[settings.database],
+        matching_metrics=matching_metrics(registry) if service == "matching" else None,
+        privacy_metrics=privacy_metrics(registry) if service == "privacy" else None,
     )
 
 
@@ -79,15 +92,19 @@ def service_app(
         for step in startup:
             await step()
         starting = asyncio.create_task(start_when_reachable(broker))
+        sampling = asyncio.create_task(
+            sample_consumer_lag(broker, rt.registry, settings.consumer_lag_interval_seconds)
+        )
         async with contextlib.AsyncExitStack() as stack:
             for extra in lifespans:
                 await stack.enter_async_context(extra(app))
             log.info("service started", extra={"port": settings.port})
             yield
             log.info("service stopping: finishing in-flight messages")
-        starting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await starting
+        for task in (starting, sampling):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await broker.stop()  # waits up to graceful_timeout for handlers in flight
         await db.client.close()
 
@@ -96,6 +113,7 @@ def service_app(
     app.state.broker = broker
     app.state.settings = settings
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
+    instrument_http(app)
     app.add_exception_handler(RequestValidationError, _invalid_input)
     app.include_router(_probes(broker, db))
     app.include_router(_asyncapi(service, broker))

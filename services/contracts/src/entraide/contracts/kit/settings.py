@@ -41,7 +41,19 @@ class ServiceSettings(BaseSettings):
         description="Signs CSRF tokens. The default is for development only: set it in production.",
     )
 
-    @field_validator("auth_dev_token_url", "auth_login_url", mode="before")
+    otlp_traces_endpoint: str | None = Field(
+        None,
+        description="OTLP/HTTP traces endpoint (e.g. http://otel-collector:4318/v1/traces); "
+        "unset: spans only give log lines their trace ids.",
+    )
+    trace_sample_ratio: float = Field(
+        1.0, ge=0, le=1, description="Share of new traces kept (a caller's choice is followed)."
+    )
+    consumer_lag_interval_seconds: float = Field(
+        15.0, gt=0, description="How often the consumer-lag gauge is refreshed."
+    )
+
+    @field_validator("auth_dev_token_url", "auth_login_url", "otlp_traces_endpoint", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         """`ENTRAIDE_AUTH_DEV_TOKEN_URL=` turns the demo sign-in off (the default is on)."""

@@ -1,0 +1,135 @@
+"""The Prometheus series an operator reads, named in one place.
+
+Alert rules (deploy/observability/alerts.yaml), the Grafana dashboard and the tests read
+these names; services take their metric objects from here rather than declaring their own.
+HTTP series come from prometheus-fastapi-instrumentator and message series from FastStream's
+Prometheus middleware; the kit adds what neither measures: consumer lag, the outbox, dead
+letters, and the matching and privacy figures.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+# prometheus-fastapi-instrumentator (kit/service.py): rate, latency, errors (status="5xx")
+HTTP_REQUESTS = "http_requests_total"
+HTTP_LATENCY = "http_request_duration_seconds"
+
+# FastStream's KafkaPrometheusMiddleware (kit/broker.py), prefix "faststream"
+MESSAGES_RECEIVED = "faststream_received_messages_total"
+MESSAGES_PROCESSED = "faststream_received_processed_messages_total"
+MESSAGES_PROCESSING_SECONDS = "faststream_received_processed_messages_duration_seconds"
+MESSAGES_EXCEPTIONS = "faststream_received_processed_messages_exceptions_total"
+MESSAGES_PUBLISHED = "faststream_published_messages_total"
+
+# the kit's own
+CONSUMER_LAG = "entraide_consumer_lag_messages"
+DEAD_LETTERS = "entraide_dead_letters_total"
+OUTBOX_PUBLISHED = "entraide_outbox_published_events_total"
+OUTBOX_FAILURES = "entraide_outbox_publish_failures_total"
+OUTBOX_PENDING = "entraide_outbox_pending_documents"
+OUTBOX_OLDEST_AGE = "entraide_outbox_oldest_pending_age_seconds"
+MATCH_LATENCY = "entraide_match_latency_seconds"
+ERASURE_OPEN = "entraide_privacy_erasure_cases_open"
+ERASURE_OLDEST_AGE = "entraide_privacy_erasure_oldest_open_age_seconds"
+ERASURE_NEXT_DEADLINE = "entraide_privacy_erasure_next_deadline_seconds"
+
+COMMON = (HTTP_REQUESTS, HTTP_LATENCY, CONSUMER_LAG, DEAD_LETTERS)
+CONSUMING = (MESSAGES_RECEIVED, MESSAGES_PROCESSED, MESSAGES_PROCESSING_SECONDS)
+OUTBOX = (OUTBOX_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_OLDEST_AGE)
+
+# What each service's /metrics must expose once it has served a request (tests check it).
+EXPECTED: Mapping[str, tuple[str, ...]] = {
+    "directory": COMMON,
+    "intake": COMMON + CONSUMING + OUTBOX,
+    "matching": (*COMMON, *CONSUMING, MATCH_LATENCY),
+    "privacy": (*COMMON, ERASURE_OPEN, ERASURE_OLDEST_AGE, ERASURE_NEXT_DEADLINE),
+}
+
+
+def _prom(name: str) -> str:
+    """prometheus_client appends `_total` to counters itself."""
+    return name.removesuffix("_total")
+
+
+@dataclass(frozen=True)
+class OutboxMetrics:
+    """What an outbox relay reports (intake's today, directory's next)."""
+
+    published: Counter
+    failures: Counter
+    pending: Gauge
+    oldest_age: Gauge
+
+
+def outbox_metrics(registry: CollectorRegistry) -> OutboxMetrics:
+    return OutboxMetrics(
+        published=Counter(_prom(OUTBOX_PUBLISHED), "Events published", registry=registry),
+        failures=Counter(_prom(OUTBOX_FAILURES), "Failed publish rounds", registry=registry),
+        pending=Gauge(OUTBOX_PENDING, "Documents with events not yet published", registry=registry),
+        oldest_age=Gauge(
+            OUTBOX_OLDEST_AGE,
+            "Age of the oldest event not yet published (0 when none)",
+            registry=registry,
+        ),
+    )
+
+
+def dead_letters(registry: CollectorRegistry) -> Counter:
+    return Counter(
+        _prom(DEAD_LETTERS),
+        "Messages copied to <topic>.dlq after retries, by original topic and reason",
+        ["topic", "reason"],
+        registry=registry,
+    )
+
+
+def consumer_lag(registry: CollectorRegistry) -> Gauge:
+    return Gauge(
+        CONSUMER_LAG,
+        "Messages on the partition past this replica's position (high watermark - position)",
+        ["group", "topic", "partition"],
+        registry=registry,
+    )
+
+
+@dataclass(frozen=True)
+class MatchingMetrics:
+    """Matching observes `latency` when it proposes a match for a request."""
+
+    latency: Histogram
+
+
+@dataclass(frozen=True)
+class PrivacyMetrics:
+    """Privacy sets these from its open erasure cases (0 when none)."""
+
+    open_cases: Gauge
+    oldest_open_age: Gauge
+    next_deadline: Gauge
+
+
+def matching_metrics(registry: CollectorRegistry) -> MatchingMetrics:
+    return MatchingMetrics(
+        latency=Histogram(
+            MATCH_LATENCY,
+            "From a request's submission to its first match proposal",
+            buckets=(60, 300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600),
+            registry=registry,
+        )
+    )
+
+
+def privacy_metrics(registry: CollectorRegistry) -> PrivacyMetrics:
+    return PrivacyMetrics(
+        open_cases=Gauge(ERASURE_OPEN, "Erasure cases not yet closed", registry=registry),
+        oldest_open_age=Gauge(
+            ERASURE_OLDEST_AGE, "Age of the oldest open erasure case", registry=registry
+        ),
+        next_deadline=Gauge(
+            ERASURE_NEXT_DEADLINE,
+            "Seconds until the nearest open case's legal deadline (negative: overdue)",
+            registry=registry,
+        ),
+    )
