@@ -1,0 +1,58 @@
+"""The life of a match: proposed -> accepted / declined / expired -> started -> closed.
+
+Pure rules: which moves are allowed, when a proposal expires, which follow-ups are due,
+when silence becomes an alert. The engine turns each move into an event.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class State(StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    STARTED = "started"
+    CLOSED = "closed"
+
+
+MOVES: dict[State, frozenset[State]] = {
+    State.PROPOSED: frozenset({State.ACCEPTED, State.DECLINED, State.EXPIRED, State.CLOSED}),
+    State.ACCEPTED: frozenset({State.STARTED, State.CLOSED}),
+    State.STARTED: frozenset({State.CLOSED}),
+}
+OPEN = frozenset({State.PROPOSED, State.ACCEPTED, State.STARTED})  # they hold a place
+ACTIVE = frozenset({State.ACCEPTED, State.STARTED})  # they are followed up
+FOLLOW_UPS = (("1-month", timedelta(days=30)), ("3-month", timedelta(days=91)))
+SILENCE_ALERT = timedelta(weeks=6)
+
+
+class MoveRefusedError(ValueError):
+    """The match is not in a state that allows this move (someone acted first)."""
+
+
+def check_move(current: State, to: State) -> None:
+    if to not in MOVES.get(current, frozenset()):
+        raise MoveRefusedError(f"a {current.value} match cannot become {to.value}")
+
+
+def is_expired(state: State, expires_at: datetime, now: datetime) -> bool:
+    """A proposal nobody answered in time."""
+    return state is State.PROPOSED and now >= expires_at
+
+
+def follow_ups_due(started_at: datetime | None, done: Iterable[str], now: datetime) -> list[str]:
+    """The check-ins whose time has come and that nobody recorded yet."""
+    if started_at is None:
+        return []
+    recorded = set(done)
+    return [
+        kind for kind, after in FOLLOW_UPS if now >= started_at + after and kind not in recorded
+    ]
+
+
+def silent_too_long(state: State, last_contact_at: datetime, now: datetime) -> bool:
+    """An active match with no logged contact for six weeks: someone should call."""
+    return state in ACTIVE and now - last_contact_at >= SILENCE_ALERT

@@ -1,0 +1,342 @@
+"""Matching's use cases: propose at once when a request arrives, re-optimise the waiting
+ones in batch, let coordinators decide, follow each match, and re-route when a family or
+a volunteer drops out. Every move is stored with its event (the outbox)."""
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from entraide.contracts import new_event
+from entraide.contracts.events import (
+    MatchAccepted,
+    MatchCheckedIn,
+    MatchClosed,
+    MatchDeclined,
+    MatchEvent,
+    MatchExpired,
+    MatchProposed,
+    MatchStarted,
+)
+from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.domain import assign, rules, score
+from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
+from entraide.matching.domain.model import Family
+from entraide.matching.domain.rules import Unfit
+from entraide.matching.domain.score import Score
+from entraide.matching.matches import MatchStore
+from entraide.matching.pool import SupportPool, family_of
+from entraide.matching.store import RequestViews
+
+log = logging.getLogger(__name__)
+SOURCE = "/entraide/matching"
+Doc = dict[str, Any]
+Clock = Callable[[], datetime]
+
+
+class DecisionError(LookupError):
+    """No such match in a state that allows this decision (or someone decided first)."""
+
+
+@dataclass
+class Engine:
+    requests: RequestViews
+    store: MatchStore
+    pool: SupportPool
+    proposal_ttl: timedelta = timedelta(days=5)
+    clock: Clock = lambda: datetime.now(UTC)
+    wake: Callable[[], None] = lambda: None
+
+    # --- placing families -------------------------------------------------------------
+
+    async def place(self, request_id: str) -> Doc | None:
+        """Propose the best free support to a request that has no open match, or waitlist it
+        with the reason; returns the proposal, if any."""
+        view = await self.requests.get(request_id)
+        if view is None or await self.store.open_for_request(request_id):
+            return None
+        family = await self._family(view)
+        if not family.consent:
+            await self.store.unwait(request_id)
+            return None
+        pool = await self.pool.current()
+        refused = await self._refused(request_id)
+        edges, blocked = assign.candidates(
+            [family], pool.index, now=self.clock(), declined={request_id: refused}
+        )
+        for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
+            support = pool.supports[edge.support]
+            proposal = await self._propose(
+                family, support.key, support.association_id, edge.score, "online"
+            )
+            if proposal:
+                return proposal
+        await self._waitlist(family, blocked.get(0, Unfit.CAPACITY))
+        return None
+
+    async def rebalance(self) -> int:
+        """Re-optimise every waiting request at once (min-cost flow); returns proposals made."""
+        waiting = await self.store.waiting({}, limit=100_000)
+        views = [v for v in [await self.requests.get(w["_id"]) for w in waiting] if v]
+        families = [await self._family(v) for v in views]
+        families = [f for f in families if f.consent]
+        if not families:
+            return 0
+        pool = await self.pool.current()
+        refused = {f.request_id: await self._refused(f.request_id) for f in families}
+        edges, blocked = assign.candidates(
+            families, pool.index, now=self.clock(), declined=refused, top_k=25
+        )
+        chosen = assign.optimise(families, pool.supports, edges)
+        made = 0
+        for f, edge in chosen.items():
+            support = pool.supports[edge.support]
+            made += bool(
+                await self._propose(
+                    families[f], support.key, support.association_id, edge.score, "batch"
+                )
+            )
+        for f, reason in blocked.items():
+            await self._waitlist(families[f], reason)
+        return made
+
+    async def propose_by_hand(self, request_id: str, support_key: str, *, by: str) -> Doc | None:
+        """A coordinator picks a waiting family for one of their supports; the rules still hold."""
+        view = await self.requests.get(request_id)
+        pool = await self.pool.current()
+        support = pool.by_key.get(support_key)
+        if view is None or support is None:
+            return None
+        family = await self._family(view)
+        refused = await self._refused(request_id)
+        if rules.unfit(family, support, today=self.clock().date(), declined=refused) is not None:
+            return None
+        return await self._propose(
+            family,
+            support_key,
+            support.association_id,
+            score.score(family, support, now=self.clock()),
+            f"coordinator:{by}",
+        )
+
+    # --- coordinators' decisions and follow-ups ---------------------------------------
+
+    async def accept(self, match_id: str) -> None:
+        match = await self._match(match_id, State.PROPOSED)
+        now = self.clock()
+        event = MatchAccepted(**_ids(match), accepted_at=now)
+        await self._move(match, State.ACCEPTED, {"accepted_at": now, "last_contact_at": now}, event)
+
+    async def decline(self, match_id: str, reason: str) -> Doc | None:
+        """Decline a proposal; the family gets the next candidate at once (returned)."""
+        match = await self._match(match_id, State.PROPOSED)
+        now = self.clock()
+        event = MatchDeclined(**_ids(match), reason_code=reason, declined_at=now)
+        await self._move(
+            match, State.DECLINED, {"declined_at": now, "decline_reason": reason}, event
+        )
+        await self._release(match["support_key"])
+        return await self.place(match["request_id"])
+
+    async def start(self, match_id: str) -> None:
+        match = await self._match(match_id, State.ACCEPTED)
+        now = self.clock()
+        await self._move(
+            match,
+            State.STARTED,
+            {"started_at": now, "last_contact_at": now},
+            MatchStarted(**_ids(match), started_at=now),
+        )
+
+    async def check_in(self, match_id: str, kind: str) -> None:
+        """A follow-up with the family and the volunteer (also a contact for retention)."""
+        match = await self.store.get(match_id)
+        if match is None or State(match["state"]) not in ACTIVE:
+            raise DecisionError(match_id)
+        now = self.clock()
+        event = new_event(
+            MatchCheckedIn(**_ids(match), checked_in_at=now, kind=kind),
+            source=SOURCE,
+            subject=match["family_ref"],
+        )
+        if not await self.store.record(
+            match_id,
+            State(match["state"]),
+            {"last_contact_at": now},
+            event,
+            {"check_ins": {"kind": kind, "at": now}},
+        ):
+            raise DecisionError(match_id)
+        self.wake()
+
+    async def close(self, match_id: str, outcome: MatchOutcome) -> None:
+        match = await self.store.get(match_id)
+        if match is None or State(match["state"]) not in (State.PROPOSED, *ACTIVE):
+            raise DecisionError(match_id)
+        await self._close(match, outcome)
+
+    async def expire_due(self) -> int:
+        """Proposals nobody answered in time expire; each family gets its next candidate."""
+        expired = 0
+        for match in await self.store.due_to_expire(self.clock()):
+            now = self.clock()
+            if await self.store.move(
+                match["_id"],
+                State.PROPOSED,
+                State.EXPIRED,
+                {"expired_at": now},
+                self._event(match, MatchExpired(**_ids(match), expired_at=now)),
+            ):
+                expired += 1
+                await self._release(match["support_key"])
+                await self.place(match["request_id"])
+        self.wake()
+        return expired
+
+    # --- families and supports that change --------------------------------------------
+
+    async def request_changed(self, request_id: str) -> None:
+        """Withdrawn or consent gone: end its open match; still open: make sure it is placed."""
+        view = await self.requests.get(request_id)
+        if view is None:
+            return
+        if view.get("status") != "open" or not view.get("consent_to_matching"):
+            match = await self.store.open_for_request(request_id)
+            if match:
+                await self._close(match, MatchOutcome.REQUEST_WITHDRAWN)
+            await self.store.unwait(request_id)
+            return
+        await self.place(request_id)
+
+    async def support_changed(self, key: str, *, capacity: int | None, available: bool) -> None:
+        """A volunteer paused, left or changed capacity (an offer likewise): re-route."""
+        self.pool.invalidate()
+        await self.store.set_capacity(key, capacity if available else 0)
+        if available:
+            return
+        for match in await self.store.open_for_support(key):
+            await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE, release=False)
+            await self.place(match["request_id"])
+
+    # --- helpers ----------------------------------------------------------------------
+
+    async def _propose(
+        self, family: Family, key: str, association_id: str, fit: Score, by: str
+    ) -> Doc | None:
+        if not await self.store.reserve(key):
+            return None
+        self.pool.adjust(key, +1)
+        now = self.clock()
+        match_id = uuid.uuid4().hex
+        kind, ref = key.split(":", 1)
+        payload = MatchProposed(
+            match_id=match_id,
+            request_id=family.request_id,
+            family_ref=family.family_ref,
+            association_id=association_id,
+            volunteer_ref=ref if kind == "volunteer" else None,
+            offer_id=ref if kind == "offer" else None,
+            score=round(fit.weighted, 4),
+            reasons=list(fit.reasons),
+            proposed_at=now,
+            expires_at=now + self.proposal_ttl,
+            breakdown=fit.breakdown(),
+            proposed_by=by,
+        )
+        match = {
+            "_id": match_id,
+            "request_id": family.request_id,
+            "family_ref": family.family_ref,
+            "support_key": key,
+            "association_id": association_id,
+            "departement": family.departement,
+            "needs": sorted(family.needs),
+            "urgency": family.urgency,
+            "state": State.PROPOSED.value,
+            "score": payload.score,
+            "breakdown": payload.breakdown,
+            "reasons": payload.reasons,
+            "distance_km": fit.distance_km,
+            "proposed_by": by,
+            "proposed_at": now,
+            "expires_at": payload.expires_at,
+            "check_ins": [],
+        }
+        if not await self.store.propose(match, self._event(match, payload)):
+            await self._release(key)  # the request got a proposal meanwhile
+            return None
+        await self.store.unwait(family.request_id)
+        self.wake()
+        log.info("proposal", extra={"match_id": match_id, "by": by, "score": payload.score})
+        return match
+
+    async def _close(self, match: Doc, outcome: MatchOutcome, *, release: bool = True) -> None:
+        now = self.clock()
+        state = State(match["state"])
+        event = MatchClosed(**_ids(match), outcome=outcome, closed_at=now)
+        if await self.store.move(
+            match["_id"],
+            state,
+            State.CLOSED,
+            {"closed_at": now, "outcome": outcome.value},
+            self._event(match, event),
+        ):
+            if release:
+                await self._release(match["support_key"])
+            self.wake()
+
+    async def _move(self, match: Doc, to: State, changes: Doc, payload: MatchEvent) -> None:
+        frm = State(match["state"])
+        check_move(frm, to)
+        if not await self.store.move(match["_id"], frm, to, changes, self._event(match, payload)):
+            raise DecisionError(match["_id"])
+        self.wake()
+
+    async def _match(self, match_id: str, state: State) -> Doc:
+        match = await self.store.get(match_id)
+        if match is None or match["state"] != state.value:
+            raise DecisionError(match_id)
+        return match
+
+    async def _release(self, key: str) -> None:
+        await self.store.release(key)
+        self.pool.adjust(key, -1)
+
+    async def _refused(self, request_id: str) -> frozenset[str]:
+        """Supports this request must not be offered again: declined or left unanswered."""
+        done = (State.DECLINED.value, State.EXPIRED.value)
+        return frozenset(
+            m["support_key"] for m in await self.store.of_request(request_id) if m["state"] in done
+        )
+
+    async def _family(self, view: Doc) -> Family:
+        matches = await self.store.of_request(view["_id"])
+        known = frozenset(m["association_id"] for m in matches if m.get("accepted_at"))
+        return family_of(view, known)
+
+    async def _waitlist(self, family: Family, reason: Unfit) -> None:
+        await self.store.wait(
+            family.request_id,
+            {
+                "reason": reason.value,
+                "departement": family.departement,
+                "needs": sorted(family.needs),
+                "urgency": family.urgency,
+                "family_ref": family.family_ref,
+                "waiting_since": family.waiting_since,
+            },
+        )
+
+    @staticmethod
+    def _event(match: Doc, payload: MatchEvent) -> Any:
+        return new_event(payload, source=SOURCE, subject=match["family_ref"])
+
+
+def _ids(match: Doc) -> dict[str, str]:
+    return {
+        "match_id": match["_id"],
+        "request_id": match["request_id"],
+        "family_ref": match["family_ref"],
+    }

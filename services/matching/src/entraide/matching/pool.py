@@ -1,0 +1,132 @@
+"""The supports matching can propose, in memory: volunteers and offers from the read
+models, indexed by need and place. Rebuilt when a support changes (cheap next to a
+database round trip per request); the database's `places` stay the truth on capacity.
+"""
+
+import logging
+import time
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.geography import locate
+from entraide.matching.domain.assign import SupportIndex
+from entraide.matching.domain.model import Family, Support
+
+log = logging.getLogger(__name__)
+Doc = dict[str, Any]
+
+
+def volunteer_support(ref: str, doc: Doc, load: int) -> Support:
+    valid = doc.get("honorability_valid_until")
+    return Support(
+        key=f"volunteer:{ref}",
+        association_id=doc["association_id"],
+        needs=frozenset(doc["needs"]),
+        departements=frozenset({doc["departement"]}),
+        location=locate(doc["postal_code"], doc["departement"]),
+        capacity=doc["capacity"],
+        load=load,
+        one_to_one=True,
+        slots=frozenset((s["day"], s["part"]) for s in doc.get("availability", [])),
+        languages=frozenset(doc.get("languages", [])),
+        active=doc.get("active", True),
+        honorability_valid_until=date.fromisoformat(valid) if isinstance(valid, str) else valid,
+    )
+
+
+def offer_support(offer_id: str, doc: Doc, load: int) -> Support:
+    postal_code = doc.get("postal_code")
+    return Support(
+        key=f"offer:{offer_id}",
+        association_id=doc["association_id"],
+        needs=frozenset(doc["needs"]),
+        departements=frozenset(doc["departements"]),
+        location=locate(postal_code) if postal_code else None,
+        capacity=doc.get("capacity"),
+        load=load,
+        one_to_one=False,
+        age_min=doc.get("age_min"),
+        age_max=doc.get("age_max"),
+    )
+
+
+def family_of(view: Doc, known_associations: frozenset[str] = frozenset()) -> Family:
+    """A request read model as the domain sees it."""
+    since: datetime | str = view.get("submitted_at") or view.get("updated_at") or ""
+    return Family(
+        request_id=view["_id"],
+        family_ref=view["family_ref"],
+        needs=frozenset(view["needs"]),
+        departement=view["departement"],
+        location=locate(view["postal_code"], view["departement"]),
+        age_bands=frozenset(view.get("children_age_bands", [])),
+        slots=frozenset((s["day"], s["part"]) for s in view.get("availability", [])),
+        languages=frozenset(view.get("languages", [])),
+        urgency=view["urgency"],
+        consent=bool(view.get("consent_to_matching")) and view.get("status") == "open",
+        waiting_since=datetime.fromisoformat(since) if isinstance(since, str) else since,
+        known_associations=known_associations
+        | ({view["association_id"]} if view.get("association_id") else frozenset()),
+    )
+
+
+class SupportPool:
+    """Volunteers and offers, with their places left, indexed for candidate search."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.db = db
+        self.supports: list[Support] = []
+        self.by_key: dict[str, Support] = {}
+        self.position: dict[str, int] = {}
+        self.index = SupportIndex([])
+        self._dirty = True
+
+    def invalidate(self) -> None:
+        self._dirty = True
+
+    def adjust(self, key: str, taken: int) -> None:
+        """Keep the in-memory load in step with a reservation (+1) or a release (-1)."""
+        support = self.by_key.get(key)
+        if support is None:
+            return
+        updated = replace(support, load=max(0, support.load + taken))
+        self.by_key[key] = updated
+        self.supports[self.position[key]] = updated
+
+    async def current(self) -> "SupportPool":
+        if self._dirty:
+            await self.rebuild()
+        return self
+
+    async def rebuild(self) -> None:
+        started = time.perf_counter()
+        self._dirty = False  # changes arriving during the rebuild mark it dirty again
+        free = {d["_id"]: d for d in await self.db["places"].find({}).to_list()}
+        supports: list[Support] = []
+        async for doc in self.db["volunteers"].find({"active": True}):
+            key = f"volunteer:{doc['_id']}"
+            supports.append(
+                volunteer_support(doc["_id"], doc, _load(free.get(key), doc["capacity"]))
+            )
+        async for doc in self.db["offers"].find({}):
+            key = f"offer:{doc['_id']}"
+            supports.append(
+                offer_support(doc["_id"], doc, _load(free.get(key), doc.get("capacity")))
+            )
+        self.supports = supports
+        self.by_key = {s.key: s for s in supports}
+        self.position = {s.key: i for i, s in enumerate(supports)}
+        self.index = SupportIndex(supports)
+        log.info(
+            "support pool rebuilt",
+            extra={"supports": len(supports), "ms": round((time.perf_counter() - started) * 1000)},
+        )
+
+
+def _load(place: Doc | None, capacity: int | None) -> int:
+    if place is None or capacity is None:
+        return 0
+    return max(0, int(capacity) - int(place["free"]))
