@@ -15,9 +15,9 @@ from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event
 from entraide.contracts.kit.broker import make_broker
+from entraide.contracts.kit.outbox import OutboxRelay
 from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake import domain
-from entraide.intake.outbox import OutboxRelay
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore, family_document
 from tests.infra import Endpoints, settings_on

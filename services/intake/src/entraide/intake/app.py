@@ -4,10 +4,11 @@ from functools import partial
 
 from fastapi import FastAPI
 
+from entraide.contracts.kit import outbox
 from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.intake import api, handlers, outbox, pages, partner_api, record_pages
+from entraide.intake import api, handlers, pages, partner_api, record_pages
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import WrappedKeys
 from entraide.intake.records import Casework

@@ -5,9 +5,9 @@ from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.contracts.kit.outbox import OutboxRelay
 from entraide.intake import service
 from entraide.intake.keys import FamilyKeys
-from entraide.intake.outbox import OutboxRelay
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore

@@ -6,39 +6,18 @@ must also reset the relay's lease (`lease_owner: None`, `lease_until: NEVER`): t
 then never marks as sent an event it has not read.
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts import CloudEvent, spec_for_type
-from entraide.contracts.kit.telemetry import current_traceparent
+from entraide.contracts import CloudEvent
+from entraide.contracts.kit.outbox import NEVER, outbox_entry
 
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 Doc = dict[str, Any]
 # What a list shows: no outbox, no contacts, no notes.
 SUMMARY = {"outbox": 0, "contacts": 0, "requests.notes": 0}
-
-
-def outbox_entry(event: CloudEvent[Any]) -> Doc:
-    """An event ready for the relay: its topic, its key and its serialized envelope.
-
-    It keeps the traceparent of the call that caused it (the relay publishes later, from
-    its own loop, inside that trace) and when it was queued (the outbox age metric).
-    """
-    spec = spec_for_type(event.type)
-    if spec is None:  # a programming error, not bad input
-        raise ValueError(f"event type not in the catalog: {event.type}")
-    return {
-        "event_id": event.id,
-        "topic": spec.topic.name,
-        "key": event.subject,
-        "value": event.model_dump_json(),
-        "traceparent": current_traceparent(),
-        "queued_at": datetime.now(UTC),
-    }
 
 
 class FamilyStore:
@@ -60,6 +39,14 @@ class FamilyStore:
 
     async def get(self, family_id: str) -> Doc | None:
         return await self.families.find_one({"_id": family_id})
+
+    async def by_ref(self, family_ref: str) -> Doc | None:
+        """The family known on the topics by this pseudonymous reference (rights requests)."""
+        return await self.families.find_one({"family_ref": family_ref})
+
+    async def delete(self, family_id: str) -> int:
+        """Delete the family's document (erasure); its pending events go with it."""
+        return (await self.families.delete_one({"_id": family_id})).deleted_count
 
     async def matching_lookup(self, hashes: list[str], limit: int = 20) -> list[Doc]:
         """Families sharing a name, phone or e-mail hash with a parent (duplicate search)."""

@@ -13,25 +13,11 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from entraide.contracts import CloudEvent, spec_for_type
+from entraide.contracts import CloudEvent
+from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 Doc = dict[str, Any]
-PENDING = {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
-
-
-def outbox_entry(event: CloudEvent[Any]) -> Doc:
-    spec = spec_for_type(event.type)
-    if spec is None:  # a programming error, not bad input
-        raise ValueError(f"event type not in the catalog: {event.type}")
-    return {
-        "event_id": event.id,
-        "topic": spec.topic.name,
-        "key": event.subject,
-        "value": event.model_dump_json(),
-        "queued_at": datetime.now(UTC),
-    }
 
 
 class MatchStore:

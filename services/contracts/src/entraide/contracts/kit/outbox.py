@@ -1,6 +1,10 @@
-"""The outbox relay: publishes what the store wrote, in order, then marks it sent.
+"""The outbox relay: publishes what a service's store wrote, in order, then marks it sent.
 
-Replicas may run side by side: a lease on each family document keeps its events in
+A document carries its pending events in `outbox` (entries: topic, key, value), with
+`outbox_pending`, `lease_until` and `lease_owner`; every write that appends events also
+resets the lease (`PENDING`), so the relay never marks as sent an event it has not read.
+
+Replicas may run side by side: a lease on each document keeps its events in
 order on one relay at a time. A crash between publish and mark means a re-publish,
 which consumers absorb (they deduplicate by event id or revision). Each round costs
 three store round trips whatever its size: lease, read, mark.
@@ -19,20 +23,43 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pymongo.asynchronous.collection import AsyncCollection
 
+from entraide.contracts import CloudEvent, spec_for_type
 from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.contracts.kit.metrics import outbox_metrics
-from entraide.contracts.kit.telemetry import within
-from entraide.intake.store import NEVER
+from entraide.contracts.kit.telemetry import current_traceparent, within
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+PENDING: Doc = {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
+
+
+def outbox_entry(event: CloudEvent[Any]) -> Doc:
+    """An event ready for the relay: its topic, its key and its serialized envelope.
+
+    It keeps the traceparent of the call that caused it (the relay publishes later, from
+    its own loop, inside that trace) and when it was queued (the outbox age metric).
+    """
+    spec = spec_for_type(event.type)
+    if spec is None:  # a programming error, not bad input
+        raise ValueError(f"event type not in the catalog: {event.type}")
+    return {
+        "event_id": event.id,
+        "topic": spec.topic.name,
+        "key": event.subject,
+        "value": event.model_dump_json(),
+        "traceparent": current_traceparent(),
+        "queued_at": datetime.now(UTC),
+    }
+
+
 SENT: Doc = {
     "$set": {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
 }
 
 
 class OutboxRelay:
-    """Moves pending events from the family documents to Kafka."""
+    """Moves pending events from one collection's documents to Kafka."""
 
     def __init__(
         self,
