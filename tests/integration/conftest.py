@@ -5,6 +5,7 @@ from entraide.contracts.kit.settings import ServiceSettings
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
+from entraide.privacy.settings import PrivacySettings
 from tests.auth_support import DevIssuer
 from tests.infra import Endpoints, settings_on
 from tests.support import scratch_topic
@@ -14,7 +15,7 @@ from tests.support import scratch_topic
 def intake_settings(infra: Endpoints, unique: str, dev_issuer: DevIssuer) -> IntakeSettings:
     """Intake on its own database, trusting the tests' dev issuer."""
     settings = settings_on(
-        IntakeSettings, infra, f"test_intake_{unique}", outbox_idle_poll_seconds=0.2
+        IntakeSettings, infra, f"test_intake_{unique}", outbox_idle_poll_seconds=0.2, keys="local"
     )
     return dev_issuer.settings_for(settings)
 
@@ -23,6 +24,20 @@ def intake_settings(infra: Endpoints, unique: str, dev_issuer: DevIssuer) -> Int
 async def staff_bearer(dev_issuer: DevIssuer) -> dict[str, str]:
     """The API header of `ppm-nantes`: Parrains Par Mille staff in Loire-Atlantique."""
     return {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
+
+
+@pytest.fixture
+def privacy_settings(infra: Endpoints, unique: str, dev_issuer: DevIssuer) -> PrivacySettings:
+    """Privacy on its own database, trusting the tests' dev issuer; no scheduled sweep."""
+    settings = settings_on(
+        PrivacySettings,
+        infra,
+        f"test_privacy_{unique}",
+        retry_backoff_seconds=0.05,
+        sweep_interval_seconds=0,
+        watchdog_interval_seconds=3600,
+    )
+    return dev_issuer.settings_for(settings)
 
 
 @pytest.fixture

@@ -1,29 +1,38 @@
 """Intake's wiring: settings, store, broker, outbox relay and HTTP routes."""
 
 from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 
 from entraide.contracts.kit import outbox
 from entraide.contracts.kit.auth import install_auth
+from entraide.contracts.kit.keyvault_client import KeyVaultClient
+from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.intake import api, handlers, pages, partner_api, record_pages
 from entraide.intake.audit import AuditLog
-from entraide.intake.keys import WrappedKeys
+from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
 from entraide.intake.records import Casework
+from entraide.intake.rights import IntakeRights
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore
 
 SERVICE = "intake"
 
 
-def create_app(settings: IntakeSettings | None = None) -> FastAPI:
+def create_app(
+    settings: IntakeSettings | None = None, *, keys: FamilyKeys | None = None
+) -> FastAPI:
     settings = settings or IntakeSettings()
     rt = runtime(SERVICE, settings)
     families = FamilyStore(rt.db)
-    keys = WrappedKeys(rt.db, settings.master_key_bytes())
+    keys = keys or family_keys(settings, rt.db)
     audit = AuditLog(rt.db)
+    register_rights(
+        rt.broker, IntakeRights(families, keys, audit), settings=settings, service=SERVICE
+    )
     relay = outbox.OutboxRelay(
         families.families,
         rt.broker,
@@ -45,3 +54,16 @@ def create_app(settings: IntakeSettings | None = None) -> FastAPI:
     app.state.relay = relay
     app.state.keys = keys
     return app
+
+
+def family_keys(settings: IntakeSettings, db: Any) -> FamilyKeys:
+    """Privacy's key vault, or (ENTRAIDE_KEYS=local, intake alone) keys in intake's database."""
+    if settings.keys == "local":
+        return WrappedKeys(db, settings.master_key_bytes())
+    client = KeyVaultClient(
+        settings.keyvault_url,
+        service=SERVICE,
+        secret=settings.keyvault_secret.get_secret_value(),
+        cache_seconds=settings.keyvault_cache_seconds,
+    )
+    return VaultKeys(client, settings.master_key_bytes())

@@ -1,7 +1,10 @@
 """Per-family data keys, behind one small interface.
 
-The privacy service will own the keys; until it does, intake keeps them in its own
-database, each wrapped under a master key from the environment.
+The privacy service owns the keys (`VaultKeys`, its key vault over HTTP, the default);
+`WrappedKeys` keeps them in intake's own database, wrapped under ENTRAIDE_MASTER_KEY, for
+running intake alone (its own tests, a laptop without privacy): ENTRAIDE_KEYS=local.
+The duplicate-search `lookup_key` is intake's own in both cases: it hashes search terms
+and is not any family's key.
 """
 
 from typing import Any, Protocol
@@ -9,14 +12,16 @@ from typing import Any, Protocol
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from entraide.contracts.kit.keyvault_client import KeyDestroyedError, KeyVaultClient
+from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
 
 
 class FamilyKeys(Protocol):
     lookup_key: bytes  # hashes what duplicate search compares (names, phones, e-mails)
 
-    async def key_for(self, family_id: str) -> bytes:
-        """The family's data key, created on first use."""
+    async def key_for(self, family_id: str, family_ref: str) -> bytes:
+        """The family's data key, created on first use (LookupError once destroyed)."""
         ...
 
     async def existing(self, family_id: str) -> bytes | None:
@@ -36,7 +41,7 @@ class WrappedKeys:
         self.master = master
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
 
-    async def key_for(self, family_id: str) -> bytes:
+    async def key_for(self, family_id: str, family_ref: str) -> bytes:
         key = sealing.new_key()
         try:  # a new family: one write
             await self.collection.insert_one(
@@ -55,3 +60,25 @@ class WrappedKeys:
 
     async def destroy(self, family_id: str) -> None:
         await self.collection.delete_one({"_id": family_id})
+
+
+class VaultKeys:
+    """Data keys held by privacy's key vault, fetched with intake's service token."""
+
+    def __init__(self, client: KeyVaultClient, master: bytes) -> None:
+        self.client = client
+        self.lookup_key = sealing.derive(master, "duplicate-lookup")
+
+    async def key_for(self, family_id: str, family_ref: str) -> bytes:
+        try:
+            return await self.client.create(
+                family_id, subject_ref=family_ref, subject_kind=SubjectKind.FAMILY.value
+            )
+        except KeyDestroyedError:
+            raise LookupError("the family's key was destroyed") from None
+
+    async def existing(self, family_id: str) -> bytes | None:
+        return await self.client.fetch(family_id)
+
+    async def destroy(self, family_id: str) -> None:
+        await self.client.destroy(family_id)

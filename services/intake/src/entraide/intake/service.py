@@ -60,7 +60,7 @@ async def record_request(
         at=now,
         contact_channels=body.contact_preferences,
     )
-    key = await keys.key_for(family_id)
+    key = await keys.key_for(family_id, family_ref)
     identity = identity_of(body)
     family: dict[str, Any] = {
         "_id": family_id,

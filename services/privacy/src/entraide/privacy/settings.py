@@ -1,8 +1,50 @@
 """Privacy's settings (environment, prefix `ENTRAIDE_`)."""
 
+import base64
+
+from pydantic import Field, SecretStr
+
+from entraide.contracts.kit.keyvault_client import dev_secret
 from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.contracts.vocab import SubjectKind
+
+DEV_MASTER_KEY = base64.b64encode(b"entraide-dev-privacy-master-key!").decode()
+SERVICES = ("directory", "intake", "matching", "privacy")
 
 
 class PrivacySettings(ServiceSettings):
     port: int = service_field("privacy", "port", 8040)
     database: str = service_field("privacy", "database", "entraide_privacy")
+    master_keys: dict[str, SecretStr] = Field(
+        {"dev": SecretStr(DEV_MASTER_KEY)},
+        description='ENTRAIDE_MASTER_KEYS, JSON {"<id>": "<base64 of 32 bytes>"}: the key '
+        "vault's master keys (a KMS in production). The default is for development only.",
+    )
+    active_master: str = Field(
+        "dev", description="ENTRAIDE_ACTIVE_MASTER: the master key new keys are wrapped under."
+    )
+    keyvault_clients: dict[str, SecretStr] = Field(
+        {s: SecretStr(dev_secret(s)) for s in ("intake", "directory")},
+        description='ENTRAIDE_KEYVAULT_CLIENTS, JSON {"<service>": "<shared secret>"}: who may '
+        "use the key vault. The defaults are for development only.",
+    )
+    rights_services: tuple[str, ...] = Field(
+        SERVICES, description="The services every erasure and access command must hear from."
+    )
+    ack_retry_seconds: float = Field(300.0, gt=0, description="Resend to silent services after.")
+    ack_escalate_after: int = Field(3, ge=1, description="Sends before a case is escalated.")
+    watchdog_interval_seconds: float = Field(30.0, gt=0)
+    retention_years: dict[SubjectKind, int] = Field(
+        {SubjectKind.FAMILY: 3, SubjectKind.VOLUNTEER: 3},
+        description="Years kept after the last contact, per kind of subject.",
+    )
+    retention_warning_days: tuple[int, ...] = (30, 7)
+    sweep_interval_seconds: float = Field(
+        86400.0, ge=0, description="The retention sweep runs this often (0: never by itself)."
+    )
+
+    def masters(self) -> dict[str, bytes]:
+        keys = {k: base64.b64decode(v.get_secret_value()) for k, v in self.master_keys.items()}
+        if any(len(k) != 32 for k in keys.values()) or self.active_master not in keys:
+            raise ValueError("master keys must be base64 of 32 bytes, the active one among them")
+        return keys

@@ -1,0 +1,122 @@
+"""Client of privacy's key vault: per-subject data keys over an authenticated internal API.
+
+Intake and directory seal identity data with a subject's own data key; privacy keeps the
+keys, wrapped under its master key, and destroys them on erasure (crypto-shredding).
+A service proves who it is with a short-lived service token: a JWT (HS256) whose `iss`
+is the service's name, signed with the secret privacy shares with that service alone.
+Keys are cached a few seconds in the process, so a page showing a family costs no call.
+"""
+
+import base64
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+import jwt
+
+AUDIENCE = "entraide-keyvault"
+TOKEN_LIFETIME_S = 60
+KEYS_PATH = "/internal/v1/keys"
+
+
+class KeyDestroyedError(LookupError):
+    """The subject was erased: its key is gone and will not be created again."""
+
+
+class ServiceTokenError(ValueError):
+    """A service token that is missing, forged, expired or from an unknown service."""
+
+
+def service_token(service: str, secret: str, *, now: float | None = None) -> str:
+    """A token saying `service` is calling, valid for a minute."""
+    issued = int(now if now is not None else time.time())
+    claims = {"iss": service, "aud": AUDIENCE, "iat": issued, "exp": issued + TOKEN_LIFETIME_S}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def verify_service_token(token: str, secrets: Mapping[str, str]) -> str:
+    """The calling service's name, if its token is signed with its own secret and fresh."""
+    try:
+        service = jwt.decode(token, options={"verify_signature": False}).get("iss")
+        secret = secrets.get(service) if isinstance(service, str) else None
+        if secret is None:
+            raise ServiceTokenError("unknown service")
+        jwt.decode(token, secret, algorithms=["HS256"], audience=AUDIENCE, issuer=service)
+    except jwt.PyJWTError as exc:
+        raise ServiceTokenError(type(exc).__name__) from None
+    return str(service)
+
+
+@dataclass
+class _Cached:
+    key: bytes
+    until: float
+
+
+class KeyVaultClient:
+    """A service's view of the vault: its own keys only, by the ids it chose."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        service: str,
+        secret: str,
+        cache_seconds: float = 30.0,
+        timeout: float = 5.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.service, self._secret = service, secret
+        self.cache_seconds = cache_seconds
+        self._cache: dict[str, _Cached] = {}
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+
+    async def create(self, key_id: str, *, subject_ref: str, subject_kind: str) -> bytes:
+        """The key for `key_id`, created on first use; KeyDestroyedError once erased."""
+        body = {"subject_ref": subject_ref, "subject_kind": subject_kind}
+        answer = await self._http.put(f"{KEYS_PATH}/{key_id}", json=body, headers=self._auth())
+        return self._remember(key_id, self._key_of(answer))
+
+    async def fetch(self, key_id: str) -> bytes | None:
+        """The key for `key_id`, or None if it never existed or was destroyed."""
+        cached = self._cache.get(key_id)
+        if cached is not None and cached.until > time.monotonic():
+            return cached.key
+        answer = await self._http.get(f"{KEYS_PATH}/{key_id}", headers=self._auth())
+        if answer.status_code in (404, 410):
+            self._cache.pop(key_id, None)
+            return None
+        return self._remember(key_id, self._key_of(answer))
+
+    async def destroy(self, key_id: str) -> None:
+        """Destroy the key now (erasure); the vault keeps a tombstone so it never returns."""
+        self._cache.pop(key_id, None)
+        answer = await self._http.delete(f"{KEYS_PATH}/{key_id}", headers=self._auth())
+        answer.raise_for_status()
+
+    def forget(self, key_id: str) -> None:
+        """Drop a cached key (another replica may have destroyed it)."""
+        self._cache.pop(key_id, None)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {service_token(self.service, self._secret)}"}
+
+    def _remember(self, key_id: str, key: bytes) -> bytes:
+        self._cache[key_id] = _Cached(key, time.monotonic() + self.cache_seconds)
+        return key
+
+    @staticmethod
+    def _key_of(answer: httpx.Response) -> bytes:
+        if answer.status_code == 410:
+            raise KeyDestroyedError("the subject's key was destroyed")
+        answer.raise_for_status()
+        return base64.b64decode(answer.json()["key"])
+
+
+def dev_secret(service: str) -> str:
+    """The development shared secret of a service (never use it in production)."""
+    return f"entraide-development-keyvault-{service}"

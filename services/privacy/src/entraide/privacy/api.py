@@ -1,0 +1,129 @@
+"""The data-protection officer's API: rights cases, exports, the retention sweep."""
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from entraide.contracts.kit.auth import Principal, Role, require_role
+from entraide.contracts.vocab import SubjectKind
+from entraide.privacy import domain
+from entraide.privacy.cases import Rights, to_case
+from entraide.privacy.domain import CaseKind
+from entraide.privacy.services import Privacy
+
+router = APIRouter(prefix="/api/v1", tags=["rights"])
+Dpo = Annotated[Principal, Depends(require_role(Role.DPO))]
+Doc = dict[str, Any]
+
+
+class CaseIn(BaseModel):
+    kind: CaseKind
+    subject_ref: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
+    subject_kind: SubjectKind = SubjectKind.FAMILY
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["done", "refused", "not-applicable"]
+
+
+class SweepIn(BaseModel):
+    dry_run: bool = True
+
+
+def privacy(request: Request) -> Privacy:
+    return request.app.state.privacy  # type: ignore[no-any-return]
+
+
+def case_view(doc: Doc, now: Any) -> Doc:
+    """A case as the officer sees it: acknowledgements with counts, never exported data."""
+    case = to_case(doc)
+    return {
+        "case_id": case.case_id,
+        "kind": case.kind.value,
+        "subject_ref": case.subject_ref,
+        "subject_kind": case.subject_kind.value,
+        "status": case.status.value,
+        "opened_at": case.opened_at.isoformat(),
+        "deadline": case.deadline.isoformat(),
+        "overdue": domain.overdue(case, now),
+        "services": list(case.services),
+        "acks": {
+            s: {"at": a.at.isoformat(), "counts": dict(a.counts)} for s, a in case.acks.items()
+        },
+        "missing": domain.missing(case),
+        "sends": case.sends,
+        "decision": doc.get("decision"),
+        "closed_at": doc["closed_at"].isoformat() if doc.get("closed_at") else None,
+    }
+
+
+async def _case(rights: Rights, case_id: str) -> Doc:
+    doc = await rights.get(case_id)
+    if doc is None:
+        raise HTTPException(404, "Dossier inconnu.")
+    return doc
+
+
+@router.post("/cases", status_code=201)
+async def open_case(body: CaseIn, principal: Dpo, request: Request) -> Doc:
+    """Open a rights case; erasure and access are sent to every service at once."""
+    p = privacy(request)
+    doc = await p.rights.open(
+        body.kind, body.subject_ref, body.subject_kind, actor=principal.subject
+    )
+    return case_view(doc, p.rights.clock())
+
+
+@router.get("/cases")
+async def list_cases(principal: Dpo, request: Request) -> list[Doc]:
+    p = privacy(request)
+    return [case_view(d, p.rights.clock()) for d in await p.rights.recent()]
+
+
+@router.get("/cases/{case_id}")
+async def get_case(case_id: str, principal: Dpo, request: Request) -> Doc:
+    """The case, its acknowledgements and its audit trail."""
+    p = privacy(request)
+    doc = await _case(p.rights, case_id)
+    trail = await p.audit.of_case(case_id)
+    view = case_view(doc, p.rights.clock())
+    view["audit"] = [{**e, "at": e["at"].isoformat()} for e in trail]
+    return view
+
+
+@router.post("/cases/{case_id}/decision")
+async def decide(case_id: str, body: DecisionIn, principal: Dpo, request: Request) -> Doc:
+    """Close a routed case (rectification, objection) with the officer's decision."""
+    p = privacy(request)
+    if not await p.rights.resolve(case_id, actor=principal.subject, decision=body.decision):
+        raise HTTPException(409, "Ce dossier ne se clôt pas ainsi (ou est déjà clos).")
+    return case_view(await _case(p.rights, case_id), p.rights.clock())
+
+
+@router.get("/cases/{case_id}/export")
+async def export(case_id: str, principal: Dpo, request: Request) -> JSONResponse:
+    """The access export as one JSON file (the read is in the audit trail)."""
+    p = privacy(request)
+    found = await p.export(case_id, actor=principal.subject, form="json")
+    if found is None:
+        raise HTTPException(404, "Pas d'export pour ce dossier.")
+    headers = {
+        "Content-Disposition": f'attachment; filename="export-{case_id}.json"',
+        "Cache-Control": "no-store",
+    }
+    return JSONResponse(found, headers=headers)
+
+
+@router.post("/retention/sweep")
+async def run_sweep(body: SweepIn, principal: Dpo, request: Request) -> Doc:
+    """Run the retention sweep now (by default a dry run: a report, no change)."""
+    report = await privacy(request).sweep(dry_run=body.dry_run, actor=principal.subject)
+    return report.as_dict()
+
+
+@router.get("/statistics")
+async def statistics(principal: Dpo, request: Request) -> list[Doc]:
+    """Anonymous counts of erased subjects by year, kind, département, reason."""
+    return await privacy(request).registry.statistics_rows()

@@ -1,0 +1,233 @@
+"""Privacy's rules, pure: when a subject's data expires, when to warn, a rights case's life.
+
+No I/O here: the sweep, the Kafka handlers and the pages call these with a clock.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from entraide.contracts.events import (
+    ContactLogged,
+    EventData,
+    MatchAccepted,
+    MatchClosed,
+    MatchDeclined,
+    MatchStarted,
+    RequestState,
+    RequestSubmitted,
+    RequestUpdated,
+    RequestWithdrawn,
+    VolunteerAvailability,
+)
+from entraide.contracts.vocab import SubjectKind
+
+# --- retention ----------------------------------------------------------------------
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """The same day `months` later (or earlier), the month's last day if it has none."""
+    index = at.year * 12 + at.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in (at.day, 30, 29, 28):
+        try:
+            return at.replace(year=year, month=month + 1, day=min(at.day, day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
+def add_years(at: datetime, years: int) -> datetime:
+    return add_months(at, 12 * years)
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How long each kind of subject is kept after the last contact, and when to warn."""
+
+    years: Mapping[SubjectKind, int] = field(
+        default_factory=lambda: {SubjectKind.FAMILY: 3, SubjectKind.VOLUNTEER: 3}
+    )
+    warnings: tuple[int, ...] = (30, 7)  # days before expiry
+
+    def expires_at(self, kind: SubjectKind, last_contact: datetime) -> datetime:
+        return add_years(last_contact, self.years[kind])
+
+    def expired(self, kind: SubjectKind, last_contact: datetime, now: datetime) -> bool:
+        return now >= self.expires_at(kind, last_contact)
+
+    def cutoff(self, kind: SubjectKind, now: datetime) -> datetime:
+        """A bound for the store: every expired subject's last contact is at or before it."""
+        return add_years(now, -self.years[kind]) + timedelta(days=1)
+
+    def warnings_due(
+        self,
+        kind: SubjectKind,
+        last_contact: datetime,
+        now: datetime,
+        sent: Mapping[str, datetime],
+    ) -> list[str]:
+        """Warnings ("30d", "7d") now due and not yet sent for this last contact.
+
+        A warning counts as sent only for the last contact it announced: a new contact
+        moves the expiry and the warnings start again.
+        """
+        expiry = self.expires_at(kind, last_contact)
+        if now >= expiry:
+            return []
+        return [
+            f"{days}d"
+            for days in sorted(self.warnings, reverse=True)
+            if now >= expiry - timedelta(days=days) and sent.get(f"{days}d") != last_contact
+        ]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A sign of life of a subject, taken from an event."""
+
+    subject_ref: str
+    kind: SubjectKind
+    at: datetime
+    consent_to_matching: bool | None = None
+    departement: str | None = None
+    contact_channels: tuple[str, ...] = ()
+
+
+def contacts_of(data: EventData) -> list[Contact]:
+    """The contacts an event shows; proposals and expiries are machine work, not contact."""
+    family = SubjectKind.FAMILY
+    if isinstance(data, RequestSubmitted | RequestUpdated):
+        at = data.submitted_at if isinstance(data, RequestSubmitted) else data.updated_at
+        return [_from_request(data, at)]
+    if isinstance(data, RequestWithdrawn):
+        return [Contact(data.family_ref, family, data.withdrawn_at)]
+    if isinstance(data, ContactLogged):
+        return [Contact(data.family_ref, family, data.contacted_at)]
+    if isinstance(data, MatchAccepted):
+        return [Contact(data.family_ref, family, data.accepted_at)]
+    if isinstance(data, MatchDeclined):
+        return [Contact(data.family_ref, family, data.declined_at)]
+    if isinstance(data, MatchStarted):
+        return [Contact(data.family_ref, family, data.started_at)]
+    if isinstance(data, MatchClosed):
+        return [Contact(data.family_ref, family, data.closed_at)]
+    if isinstance(data, VolunteerAvailability):
+        return [
+            Contact(
+                data.volunteer_ref,
+                SubjectKind.VOLUNTEER,
+                data.changed_at,
+                departement=data.departement,
+            )
+        ]
+    return []
+
+
+def _from_request(data: RequestState, at: datetime) -> Contact:
+    return Contact(
+        data.family_ref,
+        SubjectKind.FAMILY,
+        at,
+        consent_to_matching=data.consent_to_matching,
+        departement=data.departement,
+        contact_channels=tuple(c.value for c in data.contact_channels),
+    )
+
+
+# --- rights cases -------------------------------------------------------------------
+
+
+class CaseKind(StrEnum):
+    ERASURE = "erasure"
+    ACCESS = "access"
+    RECTIFICATION = "rectification"  # routed to the owning service's pages
+    OBJECTION = "objection"  # consent withdrawn: routed to intake, which records it
+
+
+COMMANDED = frozenset({CaseKind.ERASURE, CaseKind.ACCESS})  # sent to every service
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    ESCALATED = "escalated"  # acknowledgements missing after several resends
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Ack:
+    service: str
+    at: datetime
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    kind: CaseKind
+    subject_ref: str
+    subject_kind: SubjectKind
+    opened_at: datetime
+    deadline: datetime
+    services: tuple[str, ...]
+    acks: Mapping[str, Ack] = field(default_factory=dict)
+    status: CaseStatus = CaseStatus.OPEN
+    sends: int = 0
+    last_sent_at: datetime | None = None
+
+
+def open_case(
+    case_id: str,
+    kind: CaseKind,
+    subject_ref: str,
+    subject_kind: SubjectKind,
+    *,
+    now: datetime,
+    services: tuple[str, ...],
+) -> Case:
+    """A new case; the legal deadline is one month (GDPR art. 12(3))."""
+    expected = services if kind in COMMANDED else ()
+    return Case(case_id, kind, subject_ref, subject_kind, now, add_months(now, 1), expected)
+
+
+def missing(case: Case) -> list[str]:
+    """The services that have not acknowledged yet."""
+    return [s for s in case.services if s not in case.acks]
+
+
+def with_ack(case: Case, ack: Ack) -> Case:
+    """The case with this acknowledgement; the first one per service counts."""
+    if ack.service not in case.services or ack.service in case.acks:
+        return case
+    return replace(case, acks={**case.acks, ack.service: ack})
+
+
+def complete(case: Case) -> bool:
+    return case.kind in COMMANDED and not missing(case)
+
+
+def sent(case: Case, now: datetime) -> Case:
+    return replace(case, sends=case.sends + 1, last_sent_at=now)
+
+
+@dataclass(frozen=True)
+class Step:
+    resend: bool = False
+    escalate: bool = False
+
+
+def next_step(case: Case, now: datetime, *, retry_after: timedelta, escalate_after: int) -> Step:
+    """What the watchdog does: resend to silent services, escalate after a few resends."""
+    if case.status == CaseStatus.CLOSED or complete(case) or case.kind not in COMMANDED:
+        return Step()
+    if case.last_sent_at is not None and now - case.last_sent_at < retry_after:
+        return Step()
+    escalate = case.status != CaseStatus.ESCALATED and (
+        case.sends >= escalate_after or now >= case.deadline - timedelta(days=7)
+    )
+    return Step(resend=True, escalate=escalate)
+
+
+def overdue(case: Case, now: datetime) -> bool:
+    return case.status != CaseStatus.CLOSED and now > case.deadline

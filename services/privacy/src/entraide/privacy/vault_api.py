@@ -1,0 +1,93 @@
+"""The key vault's internal API: services create, fetch and destroy their subjects' keys.
+
+Callers authenticate with a service token (see `entraide.contracts.kit.keyvault_client`);
+a service reaches only the keys it created. Answers are never cached by intermediaries.
+"""
+
+import base64
+import logging
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+
+from entraide.contracts.kit.keyvault_client import (
+    KEYS_PATH,
+    KeyDestroyedError,
+    ServiceTokenError,
+    verify_service_token,
+)
+from entraide.contracts.vocab import SubjectKind
+from entraide.privacy.vault import KeyVault
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix=KEYS_PATH, tags=["key vault (internal)"])
+KeyId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,128}$")]
+GONE = "La clé de ce sujet a été détruite (effacement)."
+
+
+class KeyIn(BaseModel):
+    subject_ref: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
+    subject_kind: SubjectKind
+
+
+class KeyOut(BaseModel):
+    key: str = Field(description="The data key, base64.")
+    created: bool = False
+
+
+async def calling_service(request: Request) -> str:
+    """The service named by a valid service token; 401 otherwise."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    secrets = {k: v.get_secret_value() for k, v in request.app.state.keyvault_clients.items()}
+    try:
+        if scheme.lower() != "bearer":
+            raise ServiceTokenError("missing")
+        return verify_service_token(token.strip(), secrets)
+    except ServiceTokenError as exc:
+        log.warning("key vault call refused", extra={"reason": str(exc)})
+        raise HTTPException(401, "Jeton de service invalide.") from None
+
+
+Service = Annotated[str, Depends(calling_service)]
+
+
+def vault(request: Request) -> KeyVault:
+    return request.app.state.vault  # type: ignore[no-any-return]
+
+
+@router.put("/{key_id}", response_model=KeyOut)
+async def create_key(
+    key_id: KeyId, body: KeyIn, service: Service, request: Request, response: Response
+) -> KeyOut:
+    """The key `key_id` of the calling service, created on first call (410 once destroyed)."""
+    response.headers["Cache-Control"] = "no-store"
+    try:
+        key, created = await vault(request).get_or_create(
+            service, key_id, subject_ref=body.subject_ref, subject_kind=body.subject_kind.value
+        )
+    except KeyDestroyedError:
+        raise HTTPException(410, GONE) from None
+    return KeyOut(key=base64.b64encode(key).decode(), created=created)
+
+
+@router.get("/{key_id}", response_model=KeyOut)
+async def fetch_key(
+    key_id: KeyId, service: Service, request: Request, response: Response
+) -> KeyOut:
+    """The key, 404 if unknown, 410 once destroyed."""
+    response.headers["Cache-Control"] = "no-store"
+    try:
+        key = await vault(request).get(service, key_id)
+    except KeyDestroyedError:
+        raise HTTPException(410, GONE) from None
+    if key is None:
+        raise HTTPException(404, "Clé inconnue.")
+    return KeyOut(key=base64.b64encode(key).decode())
+
+
+@router.delete("/{key_id}", status_code=204)
+async def destroy_key(key_id: KeyId, service: Service, request: Request) -> Response:
+    """Destroy the key now; the tombstone stays so it is never created again."""
+    await vault(request).destroy(service, key_id)
+    return Response(status_code=204)
