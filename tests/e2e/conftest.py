@@ -29,8 +29,10 @@ def processes(
         **{f"ENTRAIDE_{k.upper()}": v or "" for k, v in dev_issuer.auth_settings().items()},
     }
     started: dict[str, tuple[subprocess.Popen[bytes], str, Path]] = {}
+    ports = {service: free_port() for service in SERVICES}
+    env["ENTRAIDE_KEYVAULT_URL"] = f"http://127.0.0.1:{ports['privacy']}"  # intake's family keys
     for service in SERVICES:
-        port = free_port()
+        port = ports[service]
         env[f"ENTRAIDE_{service.upper()}_PORT"] = str(port)
         env[f"ENTRAIDE_{service.upper()}_DATABASE"] = f"e2e_{service}_{run}"
         log = tmp_path / f"{service}.log"
