@@ -1,9 +1,18 @@
-"""Matching's wiring: settings, read models, broker handlers and HTTP routes."""
+"""Matching's wiring: read models, the engine, its clock, the outbox relay, API and pages."""
+
+from datetime import timedelta
+from functools import partial
 
 from fastapi import FastAPI
 
+from entraide.contracts.kit import outbox
+from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.service import runtime, service_app
-from entraide.matching import api, handlers, offers, volunteers
+from entraide.contracts.kit.web import templates_for
+from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
+from entraide.matching.engine import Engine
+from entraide.matching.matches import MatchStore
+from entraide.matching.pool import SupportPool
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
 
@@ -14,15 +23,45 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     settings = settings or MatchingSettings()
     rt = runtime(SERVICE, settings)
     views = RequestViews(rt.db)
-    handlers.register(rt.broker, views, settings=settings, service=SERVICE)
-    offer_views = offers.OfferViews(rt.db)
-    offers.register(rt.broker, offer_views, settings=settings, service=SERVICE)
-    volunteer_views = volunteers.VolunteerViews(rt.db)
-    volunteers.register(rt.broker, volunteer_views, settings=settings, service=SERVICE)
-    app = service_app(
-        rt, routers=[api.router], startup=[views.ensure_indexes, offer_views.ensure_indexes]
+    store = MatchStore(rt.db)
+    relay = outbox.OutboxRelay(
+        store.matches,
+        rt.broker,
+        registry=rt.registry,
+        idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
+    engine = Engine(
+        views,
+        store,
+        SupportPool(rt.db),
+        proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
+        wake=relay.wake,
+    )
+    on_request = engine.request_changed if settings.online else None
+    handlers.register(rt.broker, views, settings=settings, service=SERVICE, on_change=on_request)
+    offer_views = offers.OfferViews(rt.db)
+    volunteer_views = volunteers.VolunteerViews(rt.db)
+    on_support = engine.support_changed_event
+    offers.register(
+        rt.broker, offer_views, settings=settings, service=SERVICE, on_change=on_support
+    )
+    volunteers.register(
+        rt.broker, volunteer_views, settings=settings, service=SERVICE, on_change=on_support
+    )
+    lifespans = [partial(outbox.running, relay)]
+    if settings.scheduler:
+        lifespans.append(partial(scheduler.running, engine, settings.batch_interval_seconds))
+    app = service_app(
+        rt,
+        routers=[api.router, pages.router],
+        startup=[views.ensure_indexes, offer_views.ensure_indexes, store.ensure_indexes],
+        lifespans=lifespans,
+    )
+    app.state.templates = templates_for("entraide.matching")
+    install_auth(app, settings, app.state.templates)
     app.state.views = views
     app.state.offer_views = offer_views
     app.state.volunteer_views = volunteer_views
+    app.state.engine = engine
+    app.state.relay = relay
     return app

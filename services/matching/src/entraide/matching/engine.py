@@ -98,8 +98,9 @@ class Engine:
                     families[f], support.key, support.association_id, edge.score, "batch"
                 )
             )
-        for f, reason in blocked.items():
-            await self._waitlist(families[f], reason)
+        for f, family in enumerate(families):
+            if f not in chosen:  # nobody fits, or those who fit went to more urgent families
+                await self._waitlist(family, blocked.get(f, Unfit.CAPACITY))
         return made
 
     async def propose_by_hand(self, request_id: str, support_key: str, *, by: str) -> Doc | None:
@@ -210,6 +211,9 @@ class Engine:
             return
         await self.place(request_id)
 
+    async def support_changed_event(self, key: str, capacity: int | None, available: bool) -> None:
+        await self.support_changed(key, capacity=capacity, available=available)
+
     async def support_changed(self, key: str, *, capacity: int | None, available: bool) -> None:
         """A volunteer paused, left or changed capacity (an offer likewise): re-route."""
         self.pool.invalidate()
@@ -225,7 +229,8 @@ class Engine:
     async def _propose(
         self, family: Family, key: str, association_id: str, fit: Score, by: str
     ) -> Doc | None:
-        if not await self.store.reserve(key):
+        support = self.pool.by_key.get(key)
+        if support is None or not await self.store.reserve(key, support.capacity):
             return None
         self.pool.adjust(key, +1)
         now = self.clock()

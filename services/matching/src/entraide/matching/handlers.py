@@ -1,6 +1,8 @@
-"""Matching's Kafka handlers: parse, apply to the read model, nothing else."""
+"""Matching's Kafka handlers for requests: parse, apply to the read model, then let the
+engine act on the change."""
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -9,19 +11,23 @@ from entraide.contracts import parse_event
 from entraide.contracts.events import ContactLogged, RequestState, RequestWithdrawn
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
-from entraide.contracts.kit.settings import ServiceSettings
-from entraide.contracts.topics import REQUESTS
 from entraide.matching import domain
+from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
 
 log = logging.getLogger(__name__)
 
 
 def register(
-    broker: KafkaBroker, views: RequestViews, *, settings: ServiceSettings, service: str
+    broker: KafkaBroker,
+    views: RequestViews,
+    *,
+    settings: MatchingSettings,
+    service: str,
+    on_change: Callable[[str], Awaitable[None]] | None = None,
 ) -> None:
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        REQUESTS.name, title="requests", **subscriber_options(settings, service)
+        settings.requests_topic, title="requests", **subscriber_options(settings, service)
     )
     async def on_request_event(message: KafkaMessage) -> None:
         """Keep the request read model at the latest revision; redeliveries change nothing."""
@@ -32,6 +38,8 @@ def register(
         if not isinstance(data, RequestState | RequestWithdrawn):
             raise PoisonMessageError("not-a-request-event", event.type)
         applied = await views.upsert(data.request_id, domain.request_view(data, event_id=event.id))
+        if applied and on_change:  # propose at once, or end the family's open match
+            await on_change(data.request_id)
         log.info(
             "request event", extra={"event_id": event.id, "type": event.type, "applied": applied}
         )

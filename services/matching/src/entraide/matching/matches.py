@@ -120,14 +120,20 @@ class MatchStore:
             upsert=True,
         )
 
-    async def reserve(self, key: str) -> bool:
-        """Take one place; False when none is left (no record: unlimited)."""
-        result = await self.places.update_one(
-            {"_id": key, "free": {"$gt": 0}}, {"$inc": {"free": -1}}
-        )
-        if result.modified_count == 1:
+    async def reserve(self, key: str, capacity: int | None) -> bool:
+        """Take one place; False when none is left. `capacity` None: unlimited."""
+        if capacity is None:
             return True
-        return await self.places.count_documents({"_id": key}) == 0
+        for _ in range(2):
+            taken = await self.places.update_one(
+                {"_id": key, "free": {"$gt": 0}}, {"$inc": {"free": -1}}
+            )
+            if taken.modified_count == 1:
+                return True
+            if await self.places.count_documents({"_id": key}):
+                return False
+            await self.set_capacity(key, capacity)  # first proposal for this support
+        return False
 
     async def release(self, key: str) -> None:
         await self.places.update_one({"_id": key}, {"$inc": {"free": 1}})

@@ -18,8 +18,8 @@ from entraide.contracts import parse_event
 from entraide.contracts.events import OfferState, OfferWithdrawn
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
-from entraide.contracts.kit.settings import ServiceSettings
-from entraide.contracts.topics import OFFERS
+from entraide.matching.settings import MatchingSettings
+from entraide.matching.volunteers import SupportChanged
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -54,10 +54,15 @@ class OfferViews:
 
 
 def register(
-    broker: KafkaBroker, views: OfferViews, *, settings: ServiceSettings, service: str
+    broker: KafkaBroker,
+    views: OfferViews,
+    *,
+    settings: MatchingSettings,
+    service: str,
+    on_change: SupportChanged | None = None,
 ) -> None:
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        OFFERS.name, title="offers", **subscriber_options(settings, service)
+        settings.offers_topic, title="offers", **subscriber_options(settings, service)
     )
     async def on_offer_event(message: KafkaMessage) -> None:
         """Keep the offers' read model equal to directory's latest state per offer."""
@@ -65,13 +70,19 @@ def register(
         if record.value is None:  # a tombstone: the offer is gone
             if record.key:
                 await views.remove(record.key.decode())
+                if on_change:
+                    await on_change(f"offer:{record.key.decode()}", None, False)
             return
         event = parse_event(message.body)
         data = event.data
         if isinstance(data, OfferWithdrawn):
             await views.remove(data.offer_id)
+            if on_change:
+                await on_change(f"offer:{data.offer_id}", None, False)
         elif isinstance(data, OfferState):
-            await views.upsert(data)
+            if await views.upsert(data) and on_change:
+                free = None if data.capacity is None else data.capacity - (data.current_load or 0)
+                await on_change(f"offer:{data.offer_id}", free, True)
         else:
             raise PoisonMessageError("not-an-offer-event", event.type)
         log.info("offer event", extra={"event_id": event.id, "type": event.type})

@@ -1,8 +1,27 @@
 """Matching's settings (environment, prefix `ENTRAIDE_`)."""
 
+from pydantic import Field
+
 from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.contracts.topics import OFFERS, REQUESTS, VOLUNTEERS
 
 
 class MatchingSettings(ServiceSettings):
     port: int = service_field("matching", "port", 8030)
     database: str = service_field("matching", "database", "entraide_matching")
+    proposal_ttl_hours: float = Field(
+        120.0, gt=0, description="A proposal nobody answers expires; the next candidate follows."
+    )
+    batch_interval_seconds: float = Field(
+        300.0, gt=0, description="How often waiting requests are re-optimised together."
+    )
+    scheduler: bool = Field(
+        True, description="Run expiry and the batch here (one replica only in production)."
+    )
+    online: bool = Field(
+        True, description="Propose as soon as a request arrives (off: the batch only)."
+    )
+    outbox_idle_poll_seconds: float = 1.0
+    requests_topic: str = Field(REQUESTS.name, description="Where requests come from.")
+    offers_topic: str = Field(OFFERS.name, description="Directory's offers (compacted).")
+    volunteers_topic: str = Field(VOLUNTEERS.name, description="Volunteers' availability.")

@@ -35,3 +35,8 @@ class RequestViews:
 
     async def get(self, request_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": request_id})
+
+    async def many(self, request_ids: list[str]) -> dict[str, Doc]:
+        """Several requests by id (for the coordinators' lists)."""
+        found = self.collection.find({"_id": {"$in": request_ids}})
+        return {doc["_id"]: doc async for doc in found}

@@ -4,6 +4,7 @@ Pseudonymous: keyed by the volunteer's reference. A newer revision replaces the 
 tombstone (the volunteer left) removes it.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from aiokafka import ConsumerRecord
@@ -16,10 +17,11 @@ from entraide.contracts import parse_event
 from entraide.contracts.events import VolunteerAvailability
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
-from entraide.contracts.kit.settings import ServiceSettings
-from entraide.contracts.topics import VOLUNTEERS
+from entraide.matching.settings import MatchingSettings
 
 Doc = dict[str, Any]
+# what matching does when a support changes: (key, capacity, still available)
+SupportChanged = Callable[[str, int | None, bool], Awaitable[None]]
 
 
 class VolunteerViews:
@@ -46,10 +48,15 @@ class VolunteerViews:
 
 
 def register(
-    broker: KafkaBroker, views: VolunteerViews, *, settings: ServiceSettings, service: str
+    broker: KafkaBroker,
+    views: VolunteerViews,
+    *,
+    settings: MatchingSettings,
+    service: str,
+    on_change: SupportChanged | None = None,
 ) -> None:
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        VOLUNTEERS.name, title="volunteers", **subscriber_options(settings, service)
+        settings.volunteers_topic, title="volunteers", **subscriber_options(settings, service)
     )
     async def on_volunteer_event(message: KafkaMessage) -> None:
         """Keep the volunteers' read model at directory's latest state per volunteer."""
@@ -57,8 +64,12 @@ def register(
         if record.value is None:
             if record.key:
                 await views.remove(record.key.decode())
+                if on_change:
+                    await on_change(f"volunteer:{record.key.decode()}", None, False)
             return
         event = parse_event(message.body)
         if not isinstance(event.data, VolunteerAvailability):
             raise PoisonMessageError("not-a-volunteer-event", event.type)
-        await views.upsert(event.data)
+        data = event.data
+        if await views.upsert(data) and on_change:
+            await on_change(f"volunteer:{data.volunteer_ref}", data.capacity, data.active)

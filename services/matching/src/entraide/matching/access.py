@@ -1,0 +1,38 @@
+"""Who may see and decide which match: the one place for the rule.
+
+An association's coordinator decides on the proposals of their association's volunteers
+and offers, for families of their territories; the network's coordinator may act
+everywhere in theirs. Staff see their association's queue without deciding.
+"""
+
+from typing import Any
+
+from entraide.contracts.kit.auth import Principal, Role
+
+DECIDERS = frozenset({Role.COORDINATOR, Role.NETWORK})
+NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
+
+
+def can_see(principal: Principal, match: dict[str, Any]) -> bool:
+    return principal.covers(match.get("association_id"), match.get("departement", ""))
+
+
+def can_decide(principal: Principal, match: dict[str, Any]) -> bool:
+    return principal.role in DECIDERS and can_see(principal, match)
+
+
+def scope_filter(principal: Principal) -> dict[str, Any]:
+    """`can_see` as a store query."""
+    query: dict[str, Any] = {}
+    if principal.territories:
+        query["departement"] = {"$in": list(principal.territories)}
+    if principal.role not in NETWORK_WIDE:
+        query["association_id"] = principal.association_id
+    return query
+
+
+def waitlist_filter(principal: Principal) -> dict[str, Any]:
+    """Waiting families a coordinator may pick for one of their supports: their territories."""
+    if principal.territories:
+        return {"departement": {"$in": list(principal.territories)}}
+    return {}
