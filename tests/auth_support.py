@@ -5,15 +5,12 @@ loopback port, in a background thread, for the whole session (`dev_issuer` fixtu
 """
 
 import contextlib
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 import jwt
-import uvicorn
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from entraide.contracts.kit.auth import SESSION_COOKIE
@@ -26,6 +23,7 @@ from entraide.contracts.kit.devissuer import (
 )
 from entraide.contracts.kit.settings import ServiceSettings
 from tests.infra import free_port
+from tests.servers import serve_in_thread
 
 S = TypeVar("S", bound=ServiceSettings)
 AUDIENCE = "entraide"
@@ -85,19 +83,5 @@ def running_dev_issuer() -> Iterator[DevIssuer]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    config = uvicorn.Config(
-        create_app(key, url, AUDIENCE), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="dev-issuer", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"dev issuer did not start on {url}")
-        time.sleep(0.05)
-    try:
+    with serve_in_thread(create_app(key, url, AUDIENCE), name="dev-issuer", port=port):
         yield DevIssuer(url=url, key=key, kid=public_jwk(key)["kid"])
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

@@ -5,8 +5,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from entraide.matching.settings import MatchingSettings
 from tests.auth_support import DevIssuer, running_dev_issuer
-from tests.infra import Endpoints, endpoints
+from tests.infra import Endpoints, endpoints, settings_on
 
 pytest_plugins = ["tests.browser"]  # `browser` and `page`: Debian's chromium via Playwright
 
@@ -44,3 +45,10 @@ def dev_issuer() -> Iterator[DevIssuer]:
     """A real dev issuer (demo accounts, password `demo`) on a free port, for the session."""
     with running_dev_issuer() as issuer:
         yield issuer
+
+
+@pytest.fixture
+def matching_settings(infra: Endpoints, unique: str) -> MatchingSettings:
+    return settings_on(
+        MatchingSettings, infra, f"test_matching_{unique}", retry_backoff_seconds=0.05
+    )

@@ -4,7 +4,6 @@ from pydantic import SecretStr
 from entraide.contracts.kit.settings import ServiceSettings
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
-from entraide.matching.settings import MatchingSettings
 from entraide.privacy.settings import PrivacySettings
 from tests.auth_support import DevIssuer
 from tests.infra import Endpoints, settings_on
@@ -38,13 +37,6 @@ def privacy_settings(infra: Endpoints, unique: str, dev_issuer: DevIssuer) -> Pr
         watchdog_interval_seconds=3600,
     )
     return dev_issuer.settings_for(settings)
-
-
-@pytest.fixture
-def matching_settings(infra: Endpoints, unique: str) -> MatchingSettings:
-    return settings_on(
-        MatchingSettings, infra, f"test_matching_{unique}", retry_backoff_seconds=0.05
-    )
 
 
 PARTNER_SECRET = "caf-44-secret-for-tests"
