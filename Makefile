@@ -4,10 +4,10 @@ export UV_PYTHON_DOWNLOADS := never
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: help setup up down test lint typecheck contracts bench tools
+.PHONY: help setup up down test lint typecheck contracts manifests deploy-check bench tools
 
 help:
-	@echo "make up | down | test | lint | typecheck | contracts | bench"
+	@echo "make up | down | test | lint | typecheck | contracts | manifests | deploy-check | bench"
 
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -36,6 +36,12 @@ contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
 	$(UV) run --no-sync python -m entraide.intake.partner_schema
 
+manifests: setup  ## regenerate deploy/k8s/base (services, Strimzi KafkaTopics from deploy/topics.toml)
+	$(UV) run --no-sync python deploy/k8s/generate.py
+
+deploy-check: setup  ## build every Kustomize overlay, validate it (kubeconform) and the compose file
+	$(UV) run --no-sync python deploy/k8s/validate.py
+
 tools:  ## test tools from Debian: kcat (partners' Kafka door), chromium (page tests, via Playwright)
 	@missing=""; for tool in kcat chromium; do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; fi
@@ -43,6 +49,7 @@ tools:  ## test tools from Debian: kcat (partners' Kafka door), chromium (page t
 test: lint typecheck tools  ## lint, types, then the whole suite against the real Kafka and store
 	$(UV) run --no-sync python -m entraide.contracts.generate --check
 	$(UV) run --no-sync python -m entraide.intake.partner_schema --check
+	$(UV) run --no-sync python deploy/k8s/generate.py --check
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks
 
 bench: setup
