@@ -1,13 +1,31 @@
-"""Matching's HTTP API."""
+"""Matching's HTTP API: requests as matching knows them, and the coordinators' queue,
+decisions and waitlist (same scopes as the pages)."""
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, Field
 
-router = APIRouter(prefix="/api/v1", tags=["requests"])
+from entraide.contracts.kit.auth import Principal, api_principal
+from entraide.matching import access, labels
+from entraide.matching.domain.lifecycle import State
+from entraide.matching.engine import DecisionError, Engine
+
+router = APIRouter(prefix="/api/v1")
+Staff = Annotated[Principal, Depends(api_principal)]
+SHOWN = ("request_id", "family_ref", "support_key", "association_id", "departement", "needs",
+         "urgency", "state", "score", "breakdown", "reasons", "proposed_by", "proposed_at",
+         "expires_at")  # fmt: skip
 
 
-@router.get("/requests/{request_id}")
+class Decision(BaseModel):
+    decision: Literal["accept", "decline"]
+    reason: str | None = Field(
+        None, description=f"To decline: one of {sorted(labels.DECLINE_REASONS)}."
+    )
+
+
+@router.get("/requests/{request_id}", tags=["requests"])
 async def get_request(request_id: str, request: Request) -> dict[str, Any]:
     """A request as matching knows it (pseudonymous)."""
     view: dict[str, Any] | None = await request.app.state.views.get(request_id)
@@ -15,3 +33,48 @@ async def get_request(request_id: str, request: Request) -> dict[str, Any]:
         raise HTTPException(404, detail=f"no request {request_id!r} known to matching yet")
     view["request_id"] = view.pop("_id")
     return view
+
+
+@router.get("/proposals", tags=["proposals"])
+async def proposals(request: Request, principal: Staff) -> list[dict[str, Any]]:
+    """Proposals waiting for an answer from my association, in my territories."""
+    engine: Engine = request.app.state.engine
+    found = await engine.store.listing(
+        access.scope_filter(principal) | {"state": State.PROPOSED.value}
+    )
+    return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found]
+
+
+@router.post("/proposals/{match_id}", tags=["proposals"])
+async def decide(
+    match_id: str, body: Decision, request: Request, principal: Staff
+) -> dict[str, Any]:
+    """Accept or decline; a declined family gets its next candidate (returned, if any)."""
+    engine: Engine = request.app.state.engine
+    match = await engine.store.get(match_id)
+    if match is None or not access.can_see(principal, match):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such proposal in your scope")
+    if not access.can_decide(principal, match):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "only a coordinator of the association decides"
+        )
+    try:
+        if body.decision == "accept":
+            await engine.accept(match_id)
+            return {"match_id": match_id, "state": "accepted"}
+        if body.reason not in labels.DECLINE_REASONS:
+            raise HTTPException(422, f"reason: one of {sorted(labels.DECLINE_REASONS)}")
+        nxt = await engine.decline(match_id, body.reason)
+    except DecisionError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "already answered or expired") from None
+    return {"match_id": match_id, "state": "declined", "next_match_id": nxt["_id"] if nxt else None}
+
+
+@router.get("/waitlist", tags=["proposals"])
+async def waitlist(request: Request, principal: Staff) -> list[dict[str, Any]]:
+    """Requests nobody fits yet, with the reason (the network's data on unmet needs)."""
+    engine: Engine = request.app.state.engine
+    return [
+        {"request_id": w.pop("_id"), **w}
+        for w in await engine.store.waiting(access.waitlist_filter(principal))
+    ]
