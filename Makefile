@@ -36,8 +36,9 @@ contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
 	$(UV) run --no-sync python -m entraide.intake.partner_schema
 
-manifests: setup  ## regenerate deploy/k8s/base (services, Strimzi KafkaTopics from deploy/topics.toml)
+manifests: setup  ## regenerate deploy/k8s/base (services, Strimzi KafkaTopics) and docs/configuration.md
 	$(UV) run --no-sync python deploy/k8s/generate.py
+	$(UV) run --no-sync python deploy/config_reference.py
 
 deploy-check: setup  ## build every Kustomize overlay, validate it (kubeconform) and the compose file
 	$(UV) run --no-sync python deploy/k8s/validate.py
@@ -50,6 +51,7 @@ test: lint typecheck tools  ## lint, types, then the whole suite against the rea
 	$(UV) run --no-sync python -m entraide.contracts.generate --check
 	$(UV) run --no-sync python -m entraide.intake.partner_schema --check
 	$(UV) run --no-sync python deploy/k8s/generate.py --check
+	$(UV) run --no-sync python deploy/config_reference.py --check
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks
 
 bench: setup

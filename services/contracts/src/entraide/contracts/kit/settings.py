@@ -16,13 +16,20 @@ class ServiceSettings(BaseSettings):
 
     port: int = Field(description="Each service sets its default and ENTRAIDE_<SERVICE>_PORT.")
     database: str = Field(description="The service's own database (ENTRAIDE_<SERVICE>_DATABASE).")
-    kafka_bootstrap: str = "127.0.0.1:9092"
-    mongodb_uri: str = "mongodb://127.0.0.1:27017"
-    host: str = "127.0.0.1"
-    log_level: str = "INFO"
+    kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers.")
+    mongodb_uri: str = Field(
+        "mongodb://127.0.0.1:27017",
+        description="MongoDB (or FerretDB) URI; its user may use the service's database only.",
+    )
+    host: str = Field("127.0.0.1", description="Address to listen on (0.0.0.0 in a container).")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (JSON on stderr).")
     consumer_attempts: int = Field(4, ge=1, description="Tries before a message is dead-lettered.")
-    retry_backoff_seconds: float = Field(0.2, ge=0)
-    graceful_timeout_seconds: float = Field(15.0, gt=0)
+    retry_backoff_seconds: float = Field(
+        0.2, ge=0, description="First retry delay of a failing handler (then doubled)."
+    )
+    graceful_timeout_seconds: float = Field(
+        15.0, gt=0, description="On SIGTERM, how long in-flight messages may take to finish."
+    )
     consumer_group_prefix: str = Field(
         "entraide", description="Consumer groups are <prefix>-<service>."
     )
