@@ -36,6 +36,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         SupportPool(rt.db),
         proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
         wake=relay.wake,
+        metrics=rt.matching_metrics,
     )
     on_request = engine.request_changed if settings.online else None
     handlers.register(rt.broker, views, settings=settings, service=SERVICE, on_change=on_request)

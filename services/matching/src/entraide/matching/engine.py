@@ -3,6 +3,7 @@ ones in batch, let coordinators decide, follow each match, and re-route when a f
 a volunteer drops out. Every move is stored with its event (the outbox)."""
 
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from entraide.contracts.events import (
     MatchProposed,
     MatchStarted,
 )
+from entraide.contracts.kit.metrics import MatchingMetrics
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
@@ -48,6 +50,7 @@ class Engine:
     proposal_ttl: timedelta = timedelta(days=5)
     clock: Clock = lambda: datetime.now(UTC)
     wake: Callable[[], None] = lambda: None
+    metrics: MatchingMetrics | None = None
 
     # --- placing families -------------------------------------------------------------
 
@@ -101,6 +104,8 @@ class Engine:
         for f, family in enumerate(families):
             if f not in chosen:  # nobody fits, or those who fit went to more urgent families
                 await self._waitlist(family, blocked.get(f, Unfit.CAPACITY))
+        if self.metrics:
+            self.metrics.waitlist.set(await self.store.waitlist.count_documents({}))
         return made
 
     async def propose_by_hand(self, request_id: str, support_key: str, *, by: str) -> Doc | None:
@@ -209,7 +214,10 @@ class Engine:
                 await self._close(match, MatchOutcome.REQUEST_WITHDRAWN)
             await self.store.unwait(request_id)
             return
+        started = time.perf_counter()
         await self.place(request_id)
+        if self.metrics:
+            self.metrics.placement.observe(time.perf_counter() - started)
 
     async def support_changed_event(self, key: str, capacity: int | None, available: bool) -> None:
         await self.support_changed(key, capacity=capacity, available=available)
@@ -274,6 +282,11 @@ class Engine:
             return None
         await self.store.unwait(family.request_id)
         self.wake()
+        if self.metrics and not await self.store.matches.count_documents(
+            {"request_id": family.request_id, "_id": {"$ne": match_id}}
+        ):
+            waited = (now - family.waiting_since).total_seconds()
+            self.metrics.latency.observe(max(0.0, waited))
         log.info("proposal", extra={"match_id": match_id, "by": by, "score": payload.score})
         return match
 

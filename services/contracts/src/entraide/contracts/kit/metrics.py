@@ -31,6 +31,8 @@ OUTBOX_FAILURES = "entraide_outbox_publish_failures_total"
 OUTBOX_PENDING = "entraide_outbox_pending_documents"
 OUTBOX_OLDEST_AGE = "entraide_outbox_oldest_pending_age_seconds"
 MATCH_LATENCY = "entraide_match_latency_seconds"
+MATCH_PLACEMENT = "entraide_match_placement_seconds"
+MATCH_WAITLIST = "entraide_match_waitlist_requests"
 ERASURE_OPEN = "entraide_privacy_erasure_cases_open"
 ERASURE_OLDEST_AGE = "entraide_privacy_erasure_oldest_open_age_seconds"
 ERASURE_NEXT_DEADLINE = "entraide_privacy_erasure_next_deadline_seconds"
@@ -43,7 +45,7 @@ OUTBOX = (OUTBOX_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_OLDEST_AGE)
 EXPECTED: Mapping[str, tuple[str, ...]] = {
     "directory": COMMON,
     "intake": COMMON + CONSUMING + OUTBOX,
-    "matching": (*COMMON, *CONSUMING, MATCH_LATENCY),
+    "matching": (*COMMON, *CONSUMING, *OUTBOX, MATCH_LATENCY, MATCH_PLACEMENT, MATCH_WAITLIST),
     "privacy": (*COMMON, ERASURE_OPEN, ERASURE_OLDEST_AGE, ERASURE_NEXT_DEADLINE),
 }
 
@@ -96,9 +98,12 @@ def consumer_lag(registry: CollectorRegistry) -> Gauge:
 
 @dataclass(frozen=True)
 class MatchingMetrics:
-    """Matching observes `latency` when it proposes a match for a request."""
+    """Matching observes `latency` when it first proposes a match for a request,
+    `placement` for each online placement, and sets `waitlist` after each batch."""
 
     latency: Histogram
+    placement: Histogram
+    waitlist: Gauge
 
 
 @dataclass(frozen=True)
@@ -117,7 +122,14 @@ def matching_metrics(registry: CollectorRegistry) -> MatchingMetrics:
             "From a request's submission to its first match proposal",
             buckets=(60, 300, 900, 3600, 4 * 3600, 24 * 3600, 3 * 24 * 3600, 7 * 24 * 3600),
             registry=registry,
-        )
+        ),
+        placement=Histogram(
+            MATCH_PLACEMENT,
+            "From a request event consumed to its proposal stored, or its waitlisting",
+            buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+            registry=registry,
+        ),
+        waitlist=Gauge(MATCH_WAITLIST, "Requests nobody fits yet", registry=registry),
     )
 
 

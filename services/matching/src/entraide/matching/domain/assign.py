@@ -17,7 +17,15 @@ from datetime import datetime
 from ortools.graph.python import min_cost_flow
 
 from entraide.matching.domain.model import Family, Support
-from entraide.matching.domain.rules import DEFAULT_MAX_KM, MAX_KM, Unfit, unfit, waitlist_reason
+from entraide.matching.domain.rules import (
+    DEFAULT_MAX_KM,
+    MAX_KM,
+    Unfit,
+    pair_check,
+    support_unfit,
+    unfit,
+    waitlist_reason,
+)
 from entraide.matching.domain.score import Score, score
 
 CELL_DEG = 0.25  # about 28 km north-south; a family looks in the cells around its own
@@ -75,24 +83,38 @@ def candidates(
     top_k: int | None = None,
 ) -> tuple[list[Edge], dict[int, Unfit]]:
     """Eligible pairs with their scores (the best `top_k` per family), and for each family
-    with none, why (its waitlist reason)."""
+    with none, why (its waitlist reason).
+
+    The rules about a support alone are checked once per support, the pair rules then
+    only on supports that could take someone; a family left with nobody gets every rule
+    checked again to say why.
+    """
     declined = declined or {}
+    today = now.date()
+    open_ = [support_unfit(s, today) is None for s in index.supports]
     edges: list[Edge] = []
     blocked: dict[int, Unfit] = {}
     for f, family in enumerate(families):
+        if not family.consent:
+            blocked[f] = Unfit.NO_CONSENT
+            continue
         refused = declined.get(family.request_id, frozenset())
+        near = index.near(family)
         mine: list[Edge] = []
-        reasons: list[Unfit | None] = []
-        for s in index.near(family):
+        for s in near:
+            if not open_[s]:
+                continue
             support = index.supports[s]
-            why = unfit(family, support, today=now.date(), declined=refused)
-            reasons.append(why)
+            why, km = pair_check(family, support, refused)
             if why is None:
-                fit = score(family, support, now=now)
+                fit = score(family, support, now=now, km=km)
                 if fit.fit >= MIN_FIT:
                     mine.append(Edge(f, s, fit))
         if not mine:
-            blocked[f] = Unfit.NO_CONSENT if not family.consent else waitlist_reason(reasons)
+            supports = index.supports
+            blocked[f] = waitlist_reason(
+                unfit(family, supports[s], today=today, declined=refused) for s in near
+            )
             continue
         mine.sort(key=lambda e: e.score.fit, reverse=True)
         edges.extend(mine[:top_k] if top_k else mine)

@@ -57,37 +57,48 @@ def unfit(
     """
     if not family.consent:
         return Unfit.NO_CONSENT
+    return support_unfit(support, today) or pair_check(family, support, declined)[0]
+
+
+def support_unfit(support: Support, today: date) -> Unfit | None:
+    """The rules about the support alone (checked once per support in a batch)."""
     if not support.active:
         return Unfit.INACTIVE
-    if not family.needs & support.needs:
-        return Unfit.NEED
-    if support.key in declined:
-        return Unfit.DECLINED
     if support.is_volunteer and not (
         support.honorability_valid_until and support.honorability_valid_until >= today
     ):
         return Unfit.HONORABILITY
     if support.free == 0:
         return Unfit.CAPACITY
-    if not _near(family, support):
-        return Unfit.DISTANCE
-    if support.one_to_one and not family.slots & support.slots:
-        return Unfit.SLOT
-    if not _ages_fit(family, support):
-        return Unfit.AGE
     return None
+
+
+def pair_check(
+    family: Family, support: Support, declined: frozenset[str] = frozenset()
+) -> tuple[Unfit | None, float | None]:
+    """The rules about the pair, and the distance when both places are known."""
+    if not family.needs & support.needs:
+        return Unfit.NEED, None
+    if support.key in declined:
+        return Unfit.DECLINED, None
+    if support.one_to_one and not family.slots & support.slots:
+        return Unfit.SLOT, None
+    km = None
+    if family.location is not None and support.location is not None:
+        km = distance_km(family.location, support.location)
+        if km > max_km(family, support):
+            return Unfit.DISTANCE, km
+    elif family.departement not in support.departements:  # unknown place: same area only
+        return Unfit.DISTANCE, None
+    if not _ages_fit(family, support):
+        return Unfit.AGE, km
+    return None, km
 
 
 def waitlist_reason(reasons: Iterable[Unfit | None]) -> Unfit:
     """Why nobody fits: the rule that stopped the most candidates (none at all: distance)."""
     counted = Counter(r for r in reasons if r is not None and r is not Unfit.NO_CONSENT)
     return counted.most_common(1)[0][0] if counted else Unfit.DISTANCE
-
-
-def _near(family: Family, support: Support) -> bool:
-    if family.location is None or support.location is None:  # unknown place: same area only
-        return family.departement in support.departements
-    return distance_km(family.location, support.location) <= max_km(family, support)
 
 
 def _ages_fit(family: Family, support: Support) -> bool:

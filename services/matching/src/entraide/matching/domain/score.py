@@ -41,12 +41,12 @@ def priority(family: Family, now: datetime) -> float:
     return round(URGENCY_WEIGHT.get(family.urgency, 1.0) * (1 + boost), 4)
 
 
-def score(family: Family, support: Support, *, now: datetime) -> Score:
-    """The fit of an eligible pair (check `rules.unfit` first) and why."""
+def score(family: Family, support: Support, *, now: datetime, km: float | None = None) -> Score:
+    """The fit of an eligible pair (check `rules.unfit` first) and why. `km`: the distance
+    if the rules already measured it."""
     reasons: list[str] = []
-    km = None
     if family.location and support.location:
-        km = distance_km(family.location, support.location)
+        km = km if km is not None else distance_km(family.location, support.location)
         distance = max(0.0, 1 - km / max_km(family, support))
         reasons.append(f"à {km:.1f} km".replace(".", ","))
     else:
