@@ -119,9 +119,13 @@ async def my_offers(principal: Staff, request: Request) -> list[dict[str, Any]]:
 
 @staff.post("/offers", status_code=status.HTTP_201_CREATED)
 async def create_offer(
-    body: domain.OfferFields, principal: Staff, request: Request
+    body: domain.OfferFields, principal: Staff, request: Request, association: str | None = None
 ) -> dict[str, Any]:
-    doc = await _guarded(service.create_offer(request.app.state.offers, principal, body))
+    """A new offer of the principal's association (the network's coordination names one)."""
+    if association is not None and association not in ASSOCIATIONS:
+        raise HTTPException(422, [{"field": "association", "message": "association inconnue"}])
+    offers = request.app.state.offers
+    doc = await _guarded(service.create_offer(offers, principal, body, association))
     request.app.state.relay.wake()
     return {"offer_id": doc["_id"], "revision": doc["revision"]}
 

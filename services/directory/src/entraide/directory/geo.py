@@ -27,9 +27,16 @@ def cell_of(lat: float, lon: float) -> str:
 
 
 def cells_within(lat: float, lon: float, radius_km: float) -> list[str]:
-    """Every cell that may hold a point within `radius_km` of (lat, lon)."""
-    # Cells of ring k have their centres about 1.5·k·edge away or more, and a point lies
-    # within one edge of its cell's centre; 20% spare for cells larger than the average
-    # (a unit test throws random points at it across France).
-    k = math.ceil(1.2 * (radius_km + _EDGE_KM) / (1.5 * _EDGE_KM))
-    return sorted(str(c) for c in h3.grid_disk(h3.latlng_to_cell(lat, lon, RESOLUTION), k))
+    """Every cell that may hold a point within `radius_km` of (lat, lon), and no other.
+
+    The candidates are a generous grid disk; a cell is kept when the circle reaches its
+    circumscribed circle (its centre's distance less its farthest vertex's)."""
+    # Ring k's centres lie at least about 1.5·k·edge away; 30% spare for smaller cells.
+    k = math.ceil((radius_km + 2 * _EDGE_KM) / (1.5 * _EDGE_KM * 0.7))
+    kept = []
+    for cell in h3.grid_disk(h3.latlng_to_cell(lat, lon, RESOLUTION), k):
+        clat, clon = h3.cell_to_latlng(cell)
+        reach = max(distance_km(clat, clon, vlat, vlon) for vlat, vlon in h3.cell_to_boundary(cell))
+        if distance_km(lat, lon, clat, clon) - reach <= radius_km:
+            kept.append(str(cell))
+    return sorted(kept)
