@@ -33,7 +33,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     engine = Engine(
         views,
         store,
-        SupportPool(rt.db),
+        SupportPool(rt.db, store),
         proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
         wake=relay.wake,
         metrics=rt.matching_metrics,

@@ -134,6 +134,7 @@ class Engine:
         now = self.clock()
         event = MatchAccepted(**_ids(match), accepted_at=now)
         await self._move(match, State.ACCEPTED, {"accepted_at": now, "last_contact_at": now}, event)
+        await self.store.remember(match["request_id"], known=match["association_id"])
 
     async def decline(self, match_id: str, reason: str) -> Doc | None:
         """Decline a proposal; the family gets the next candidate at once (returned)."""
@@ -143,7 +144,8 @@ class Engine:
         await self._move(
             match, State.DECLINED, {"declined_at": now, "decline_reason": reason}, event
         )
-        await self._release(match["support_key"])
+        await self.store.remember(match["request_id"], refused=match["support_key"])
+        await self._release(match)
         return await self.place(match["request_id"])
 
     async def start(self, match_id: str) -> None:
@@ -196,7 +198,8 @@ class Engine:
                 self._event(match, MatchExpired(**_ids(match), expired_at=now)),
             ):
                 expired += 1
-                await self._release(match["support_key"])
+                await self.store.remember(match["request_id"], refused=match["support_key"])
+                await self._release(match)
                 await self.place(match["request_id"])
         self.wake()
         return expired
@@ -223,13 +226,14 @@ class Engine:
         await self.support_changed(key, capacity=capacity, available=available)
 
     async def support_changed(self, key: str, *, capacity: int | None, available: bool) -> None:
-        """A volunteer paused, left or changed capacity (an offer likewise): re-route."""
-        self.pool.invalidate()
-        await self.store.set_capacity(key, capacity if available else 0)
+        """A volunteer paused, left or changed capacity (an offer likewise): re-route its
+        open matches when it is no longer available. (Capacity: the holds beyond a new,
+        lower capacity stay with their matches; new ones are refused.)"""
+        await self.pool.refresh(key)
         if available:
             return
         for match in await self.store.open_for_support(key):
-            await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE, release=False)
+            await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
             await self.place(match["request_id"])
 
     # --- helpers ----------------------------------------------------------------------
@@ -238,7 +242,10 @@ class Engine:
         self, family: Family, key: str, association_id: str, fit: Score, by: str
     ) -> Doc | None:
         support = self.pool.by_key.get(key)
-        if support is None or not await self.store.reserve(key, support.capacity):
+        hold = (
+            None if support is None else await self.store.hold(key, support.capacity, support.load)
+        )
+        if hold is None:
             return None
         self.pool.adjust(key, +1)
         now = self.clock()
@@ -276,15 +283,14 @@ class Engine:
             "proposed_at": now,
             "expires_at": payload.expires_at,
             "check_ins": [],
+            "hold": hold,
         }
         if not await self.store.propose(match, self._event(match, payload)):
-            await self._release(key)  # the request got a proposal meanwhile
+            await self._release(match)  # the request got a proposal meanwhile
             return None
         await self.store.unwait(family.request_id)
         self.wake()
-        if self.metrics and not await self.store.matches.count_documents(
-            {"request_id": family.request_id, "_id": {"$ne": match_id}}
-        ):
+        if await self.store.first_proposal(family.request_id) and self.metrics:
             waited = (now - family.waiting_since).total_seconds()
             self.metrics.latency.observe(max(0.0, waited))
         log.info("proposal", extra={"match_id": match_id, "by": by, "score": payload.score})
@@ -302,7 +308,7 @@ class Engine:
             self._event(match, event),
         ):
             if release:
-                await self._release(match["support_key"])
+                await self._release(match)
             self.wake()
 
     async def _move(self, match: Doc, to: State, changes: Doc, payload: MatchEvent) -> None:
@@ -318,20 +324,17 @@ class Engine:
             raise DecisionError(match_id)
         return match
 
-    async def _release(self, key: str) -> None:
-        await self.store.release(key)
-        self.pool.adjust(key, -1)
+    async def _release(self, match: Doc) -> None:
+        """Give the match's place back to its support."""
+        await self.store.unhold(match.get("hold"))
+        self.pool.adjust(match["support_key"], -1)
 
     async def _refused(self, request_id: str) -> frozenset[str]:
         """Supports this request must not be offered again: declined or left unanswered."""
-        done = (State.DECLINED.value, State.EXPIRED.value)
-        return frozenset(
-            m["support_key"] for m in await self.store.of_request(request_id) if m["state"] in done
-        )
+        return frozenset((await self.store.history(request_id)).get("refused", ()))
 
     async def _family(self, view: Doc) -> Family:
-        matches = await self.store.of_request(view["_id"])
-        known = frozenset(m["association_id"] for m in matches if m.get("accepted_at"))
+        known = frozenset((await self.store.history(view["_id"])).get("known", ()))
         return family_of(view, known)
 
     async def _waitlist(self, family: Family, reason: Unfit) -> None:

@@ -1,9 +1,17 @@
-"""Matching's own records: matches (with their outbox), places left per support, and the
-waitlist with its reasons.
+"""Matching's own records: matches (with their outbox), claims, holds, histories and the
+waitlist.
 
-A match and the event announcing its move are one document write. A move is guarded by
-the state it starts from, so two coordinators clicking at once cannot both act. Places
-are reserved by a conditional decrement, so two replicas cannot overfill a volunteer.
+The hot path (a new request gets its proposal) uses only inserts and reads by `_id`, the
+two operations FerretDB v1 serves without scanning a collection:
+- a *claim* (`claims`, `_id` = request id) says a request has an open match: inserting
+  it is the atomic "one open match per request";
+- a *hold* (`holds`, `_id` = "<support key>#<n>") is one of a support's places: a
+  support with capacity c has places #0..#c-1, and taking one is an insert that fails if
+  someone took it first, so no replica can overfill a volunteer;
+- a request's *history* (`histories`, `_id` = request id) remembers which supports must
+  not be offered again and which associations the family knows.
+A match and the event announcing each move are one document write (the outbox); a move
+is guarded by the state it starts from, so two coordinators cannot both act.
 """
 
 from datetime import UTC, datetime
@@ -23,12 +31,12 @@ Doc = dict[str, Any]
 class MatchStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.matches = db["matches"]
-        self.places = db["places"]
+        self.claims = db["claims"]
+        self.holds = db["holds"]
+        self.histories = db["histories"]
         self.waitlist = db["waitlist"]
 
     async def ensure_indexes(self) -> None:
-        # one open match per request: the field exists only while the match is open
-        await self.matches.create_index([("open_request_id", ASCENDING)], unique=True, sparse=True)
         await self.matches.create_index([("request_id", ASCENDING)])
         await self.matches.create_index([("support_key", ASCENDING), ("state", ASCENDING)])
         await self.matches.create_index([("association_id", ASCENDING), ("state", ASCENDING)])
@@ -36,20 +44,43 @@ class MatchStore:
         await self.matches.create_index([("outbox_pending", ASCENDING), ("lease_until", ASCENDING)])
         await self.waitlist.create_index([("departement", ASCENDING)])
 
+    # --- places -----------------------------------------------------------------------
+
+    async def hold(self, key: str, capacity: int | None, start: int = 0) -> str | None:
+        """Take one of the support's places; its id, or None when all are taken.
+        Unlimited supports (capacity None) need no hold: the empty id."""
+        if capacity is None:
+            return ""
+        for n in [*range(start, capacity), *range(min(start, capacity))]:
+            try:
+                await self.holds.insert_one({"_id": f"{key}#{n}", "at": datetime.now(UTC)})
+            except DuplicateKeyError:
+                continue
+            return f"{key}#{n}"
+        return None
+
+    async def unhold(self, hold: str | None) -> None:
+        if hold:
+            await self.holds.delete_one({"_id": hold})
+
+    async def held(self) -> dict[str, int]:
+        """Places taken per support (for the in-memory pool)."""
+        counts: dict[str, int] = {}
+        async for doc in self.holds.find({}, {"_id": 1}):
+            key = doc["_id"].rsplit("#", 1)[0]
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
     # --- matches ----------------------------------------------------------------------
 
     async def propose(self, match: Doc, event: CloudEvent[Any]) -> bool:
-        """Store a new proposal with its event; False if the request already has one open."""
-        doc = {
-            **match,
-            "open_request_id": match["request_id"],
-            "outbox": [outbox_entry(event)],
-            **PENDING,
-        }
+        """Claim the request and store the proposal with its event; False if the request
+        already has an open match."""
         try:
-            await self.matches.insert_one(doc)
+            await self.claims.insert_one({"_id": match["request_id"], "match_id": match["_id"]})
         except DuplicateKeyError:
             return False
+        await self.matches.insert_one({**match, "outbox": [outbox_entry(event)], **PENDING})
         return True
 
     async def move(
@@ -61,15 +92,20 @@ class MatchStore:
         event: CloudEvent[Any],
         push: Doc | None = None,
     ) -> bool:
-        """Move a match from `frm` to `to` with its event; False if it was not in `frm`."""
+        """Move a match from `frm` to `to` with its event; False if it was not in `frm`.
+        A move out of the open states releases the request's claim."""
         update: Doc = {
             "$set": {**changes, "state": to.value, **PENDING},
             "$push": {"outbox": outbox_entry(event), **(push or {})},
         }
-        if to not in OPEN:
-            update["$unset"] = {"open_request_id": ""}
         result = await self.matches.update_one({"_id": match_id, "state": frm.value}, update)
-        return result.modified_count == 1
+        if result.modified_count != 1:
+            return False
+        if to not in OPEN:
+            match = await self.matches.find_one({"_id": match_id}, {"request_id": 1})
+            if match:
+                await self.claims.delete_one({"_id": match["request_id"], "match_id": match_id})
+        return True
 
     async def record(
         self, match_id: str, state: State, changes: Doc, event: CloudEvent[Any], push: Doc
@@ -82,11 +118,12 @@ class MatchStore:
     async def get(self, match_id: str) -> Doc | None:
         return await self.matches.find_one({"_id": match_id}, {"outbox": 0})
 
+    async def open_for_request(self, request_id: str) -> Doc | None:
+        claim = await self.claims.find_one({"_id": request_id})
+        return await self.get(claim["match_id"]) if claim else None
+
     async def of_request(self, request_id: str) -> list[Doc]:
         return await self.matches.find({"request_id": request_id}, {"outbox": 0}).to_list()
-
-    async def open_for_request(self, request_id: str) -> Doc | None:
-        return await self.matches.find_one({"open_request_id": request_id}, {"outbox": 0})
 
     async def open_for_support(self, key: str) -> list[Doc]:
         query = {"support_key": key, "state": {"$in": [s.value for s in OPEN]}}
@@ -97,49 +134,29 @@ class MatchStore:
         return await self.matches.find(query, {"outbox": 0}).limit(limit).to_list()
 
     async def listing(self, query: Doc, limit: int = 200) -> list[Doc]:
-        return (
-            await self.matches.find(query, {"outbox": 0})
-            .sort("proposed_at", ASCENDING)
-            .limit(limit)
-            .to_list()
-        )
+        cursor = self.matches.find(query, {"outbox": 0}).sort("proposed_at", ASCENDING)
+        return await cursor.limit(limit).to_list()
 
-    # --- places -----------------------------------------------------------------------
+    # --- histories --------------------------------------------------------------------
 
-    async def set_capacity(self, key: str, capacity: int | None) -> None:
-        """Places left = capacity - this support's open matches (None: unlimited)."""
-        if capacity is None:
-            await self.places.delete_one({"_id": key})
-            return
-        held = await self.matches.count_documents(
-            {"support_key": key, "state": {"$in": [s.value for s in OPEN]}}
-        )
-        await self.places.update_one(
-            {"_id": key},
-            {"$set": {"capacity": capacity, "free": max(0, capacity - held)}},
-            upsert=True,
-        )
+    async def history(self, request_id: str) -> Doc:
+        return await self.histories.find_one({"_id": request_id}) or {}
 
-    async def reserve(self, key: str, capacity: int | None) -> bool:
-        """Take one place; False when none is left. `capacity` None: unlimited."""
-        if capacity is None:
-            return True
-        for _ in range(2):
-            taken = await self.places.update_one(
-                {"_id": key, "free": {"$gt": 0}}, {"$inc": {"free": -1}}
-            )
-            if taken.modified_count == 1:
-                return True
-            if await self.places.count_documents({"_id": key}):
-                return False
-            await self.set_capacity(key, capacity)  # first proposal for this support
-        return False
+    async def first_proposal(self, request_id: str) -> bool:
+        """Note that the request had a proposal; True the first time (an insert: fast)."""
+        try:
+            await self.histories.insert_one({"_id": request_id})
+        except DuplicateKeyError:
+            return False
+        return True
 
-    async def release(self, key: str) -> None:
-        await self.places.update_one({"_id": key}, {"$inc": {"free": 1}})
-
-    async def free_places(self) -> dict[str, int]:
-        return {d["_id"]: d["free"] async for d in self.places.find({}, {"free": 1})}
+    async def remember(
+        self, request_id: str, *, refused: str | None = None, known: str | None = None
+    ) -> None:
+        """Note a support not to offer this request again, or an association it now knows."""
+        add = {k: v for k, v in (("refused", refused), ("known", known)) if v}
+        if add:
+            await self.histories.update_one({"_id": request_id}, {"$addToSet": add}, upsert=True)
 
     # --- waitlist ---------------------------------------------------------------------
 
@@ -151,7 +168,8 @@ class MatchStore:
         )
 
     async def unwait(self, request_id: str) -> None:
-        await self.waitlist.delete_one({"_id": request_id})
+        if await self.waitlist.find_one({"_id": request_id}, {"_id": 1}):
+            await self.waitlist.delete_one({"_id": request_id})
 
     async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]:
         return await self.waitlist.find(query).sort("since", ASCENDING).limit(limit).to_list()

@@ -1,6 +1,6 @@
 """The supports matching can propose, in memory: volunteers and offers from the read
-models, indexed by need and place. Rebuilt when a support changes (cheap next to a
-database round trip per request); the database's `places` stay the truth on capacity.
+models, indexed by need and place, with the places they hold. Built once, then kept up to
+date one support at a time; the database's holds stay the truth on capacity.
 """
 
 import logging
@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from entraide.contracts.geography import locate
 from entraide.matching.domain.assign import SupportIndex
 from entraide.matching.domain.model import Family, Support
+from entraide.matching.matches import MatchStore
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -76,8 +77,9 @@ def family_of(view: Doc, known_associations: frozenset[str] = frozenset()) -> Fa
 class SupportPool:
     """Volunteers and offers, with their places left, indexed for candidate search."""
 
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], store: MatchStore) -> None:
         self.db = db
+        self.store = store
         self.supports: list[Support] = []
         self.by_key: dict[str, Support] = {}
         self.position: dict[str, int] = {}
@@ -103,19 +105,14 @@ class SupportPool:
 
     async def rebuild(self) -> None:
         started = time.perf_counter()
-        self._dirty = False  # changes arriving during the rebuild mark it dirty again
-        free = {d["_id"]: d for d in await self.db["places"].find({}).to_list()}
+        self._dirty = False
+        held = await self.store.held()
         supports: list[Support] = []
         async for doc in self.db["volunteers"].find({"active": True}):
             key = f"volunteer:{doc['_id']}"
-            supports.append(
-                volunteer_support(doc["_id"], doc, _load(free.get(key), doc["capacity"]))
-            )
+            supports.append(volunteer_support(doc["_id"], doc, held.get(key, 0)))
         async for doc in self.db["offers"].find({}):
-            key = f"offer:{doc['_id']}"
-            supports.append(
-                offer_support(doc["_id"], doc, _load(free.get(key), doc.get("capacity")))
-            )
+            supports.append(offer_support(doc["_id"], doc, held.get(f"offer:{doc['_id']}", 0)))
         self.supports = supports
         self.by_key = {s.key: s for s in supports}
         self.position = {s.key: i for i, s in enumerate(supports)}
@@ -125,8 +122,27 @@ class SupportPool:
             extra={"supports": len(supports), "ms": round((time.perf_counter() - started) * 1000)},
         )
 
-
-def _load(place: Doc | None, capacity: int | None) -> int:
-    if place is None or capacity is None:
-        return 0
-    return max(0, int(capacity) - int(place["free"]))
+    async def refresh(self, key: str) -> None:
+        """Reload one support after its event (a new, changed, paused or gone support)."""
+        if self._dirty:
+            return  # the next use rebuilds everything anyway
+        kind, ref = key.split(":", 1)
+        doc = await self.db["volunteers" if kind == "volunteer" else "offers"].find_one(
+            {"_id": ref}
+        )
+        load = self.by_key[key].load if key in self.by_key else 0
+        if doc is None:
+            support = replace(self.by_key[key], active=False) if key in self.by_key else None
+        elif kind == "volunteer":
+            support = volunteer_support(ref, doc, load)
+        else:
+            support = offer_support(ref, doc, load)
+        if support is None:
+            return
+        if key in self.position:
+            self.supports[self.position[key]] = support
+        else:
+            self.position[key] = len(self.supports)
+            self.supports.append(support)
+        self.by_key[key] = support
+        self.index.add(self.position[key])  # stale cells only cost a rule check

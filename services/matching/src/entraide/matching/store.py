@@ -21,8 +21,14 @@ class RequestViews:
     async def upsert(self, request_id: str, view: Doc) -> bool:
         """Apply a newer revision; False when the stored one is as new (a redelivery).
 
-        The revision check is part of the write itself, so two deliveries racing on two
-        replicas cannot both apply."""
+        A new request is one insert (fast everywhere); a known one is replaced only if the
+        revision is newer, the check being part of the write itself, so two deliveries
+        racing on two replicas cannot both apply."""
+        try:
+            await self.collection.insert_one({"_id": request_id, **view})
+            return True
+        except DuplicateKeyError:
+            pass
         try:
             result = await self.collection.update_one(
                 {"_id": request_id, "revision": {"$lt": view["revision"]}},

@@ -47,13 +47,21 @@ class SupportIndex:
     def __init__(self, supports: Sequence[Support]) -> None:
         self.supports = supports
         self.cells: dict[tuple[str, object], list[int]] = defaultdict(list)
-        for i, s in enumerate(supports):
-            for need in s.needs:
-                if s.location is None:
-                    for dep in s.departements:
-                        self.cells[(need, ("dep", dep))].append(i)
-                else:
-                    self.cells[(need, _cell(s.location))].append(i)
+        for i in range(len(supports)):
+            self.add(i)
+
+    def add(self, i: int) -> None:
+        """Index the support at position `i` (again, after it changed)."""
+        s = self.supports[i]
+        for need in s.needs:
+            cells: list[tuple[str, object]]
+            if s.location is None:
+                cells = [(need, ("dep", dep)) for dep in s.departements]
+            else:
+                cells = [(need, _cell(s.location))]
+            for cell in cells:
+                if i not in self.cells[cell][-1:]:
+                    self.cells[cell].append(i)
 
     def near(self, family: Family) -> set[int]:
         """Supports sharing a need whose cell may lie within the allowed distance."""
@@ -91,7 +99,7 @@ def candidates(
     """
     declined = declined or {}
     today = now.date()
-    open_ = [support_unfit(s, today) is None for s in index.supports]
+    open_: dict[int, bool] = {}  # the support rules, once per support met
     edges: list[Edge] = []
     blocked: dict[int, Unfit] = {}
     for f, family in enumerate(families):
@@ -102,6 +110,8 @@ def candidates(
         near = index.near(family)
         mine: list[Edge] = []
         for s in near:
+            if s not in open_:
+                open_[s] = support_unfit(index.supports[s], today) is None
             if not open_[s]:
                 continue
             support = index.supports[s]

@@ -1,0 +1,189 @@
+"""Benchmarks of matching, from one run (`make bench`), each beside its baseline:
+
+- the batch on generated national data (10,000 open requests, 50,000 volunteers): its
+  time, its objective as a share of the exact optimum on the full candidate graph, and
+  families matched / urgent families served against a first-come-first-served greedy;
+- online proposals on the running service (real Kafka, FerretDB, 50,000 volunteers in its
+  read model): latency from request event produced to proposal consumed from the matches
+  topic, p50 / p99, beside a raw aiokafka produce -> consume round trip measured here too.
+"""
+
+import asyncio
+import random
+import statistics
+import time
+from datetime import UTC, datetime
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from entraide.contracts.geography import _table
+from entraide.contracts.topics import MATCHES
+from entraide.matching.app import create_app
+from entraide.matching.domain import assign
+from tests.benchmarks import matching_data as data
+from tests.matching_support import feed, request
+from tests.support import eventually, serving
+
+FAMILIES, VOLUNTEERS, TOP_K, ONLINE_REQUESTS = 10_000, 50_000, 25, 300
+URGENT = {"high", "critical"}
+
+
+def test_batch_at_national_scale_against_the_exact_optimum_and_first_come() -> None:
+    rng = random.Random(20261128)
+    now = datetime.now(UTC)
+    towns = data.towns(rng)
+    families = data.families(rng, FAMILIES, towns, now)
+    supports = data.volunteers(rng, VOLUNTEERS, towns, now.date())
+    index = assign.SupportIndex(supports)
+
+    started = time.perf_counter()
+    edges, _ = assign.candidates(families, index, now=now, top_k=TOP_K)
+    batch = assign.optimise(families, supports, edges)
+    batch_s = time.perf_counter() - started
+
+    started = time.perf_counter()
+    full, _ = assign.candidates(families, index, now=now)
+    exact = assign.optimise(families, supports, full)
+    exact_s = time.perf_counter() - started
+    greedy = assign.greedy_first_come(families, supports, full)
+
+    def urgent(chosen):
+        return sum(families[f].urgency in URGENT for f in chosen)
+
+    share = assign.objective(batch) / assign.objective(exact)
+    urgent_total = sum(f.urgency in URGENT for f in families)
+    print(
+        f"\nmatching batch: {FAMILIES} requests x {VOLUNTEERS} volunteers, "
+        f"{len(edges)} candidate pairs kept (top {TOP_K}) of {len(full)}\n"
+        f"  batch {batch_s:.1f} s, objective {share:.2%} of the exact optimum "
+        f"(exact on the full graph: {exact_s:.1f} s)\n"
+        f"  families matched: batch {len(batch)}, first-come greedy {len(greedy)}\n"
+        f"  urgent families served (of {urgent_total}): batch {urgent(batch)}, "
+        f"greedy {urgent(greedy)}"
+    )
+    assert share >= 0.995
+    assert urgent(batch) >= urgent(greedy)
+
+
+@pytest.mark.kafka
+async def test_online_proposal_latency_against_a_raw_kafka_round_trip(
+    matching_settings, dev_issuer, mongo
+) -> None:
+    async with feed(matching_settings.kafka_bootstrap) as world:
+        settings = world.settings(dev_issuer.settings_for(matching_settings))
+        await _load_volunteers(mongo[settings.database])
+        app = create_app(settings)
+        async with serving(app):
+            baseline = await _raw_round_trips(world)
+            online = await _online(world, app)
+    p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1] * 1000  # noqa: E731
+    print(
+        f"\nmatching online ({ONLINE_REQUESTS} requests, {VOLUNTEERS} volunteers):\n"
+        f"  request event -> proposal on the matches topic: p50 {p(online, 50):.1f} ms, "
+        f"p99 {p(online, 99):.1f} ms, max {max(online) * 1000:.1f} ms\n"
+        f"  raw aiokafka produce -> consume, same run: p50 {p(baseline, 50):.1f} ms, "
+        f"p99 {p(baseline, 99):.1f} ms\n"
+        f"  matching's own share (p99 difference): {p(online, 99) - p(baseline, 99):.1f} ms"
+    )
+
+
+async def _load_volunteers(db) -> None:
+    """50,000 volunteers in matching's read model: the share of the five founding
+    départements placed on their postal codes, the rest elsewhere in France."""
+    rng = random.Random(7)
+    codes = list(_table()[0])
+    docs, holds = [], []
+    for i in range(VOLUNTEERS):
+        local = rng.random() < 0.13  # the five départements' share of the population
+        postal_code = (
+            rng.choice(codes)
+            if local
+            else f"{rng.choice([13, 31, 33, 69, 67, 35]):02d}{rng.randint(0, 999):03d}"
+        )
+        capacity = rng.choice((1, 1, 2, 3))
+        busy = capacity if rng.random() < 0.8 else 0
+        docs.append(
+            {
+                "_id": f"bench-vol-{i:06d}",
+                "association_id": "parrains-par-mille",
+                "revision": 1,
+                "departement": postal_code[:2],
+                "postal_code": postal_code,
+                "needs": rng.sample(data.NEEDS, rng.choice((1, 2))),
+                "availability": [{"day": d, "part": p} for d, p in rng.sample(data.SLOTS, 5)],
+                "languages": ["fr"],
+                "capacity": capacity,
+                "active": True,
+                "honorability_valid_until": "2030-01-01",
+            }
+        )
+        # the busy ones already hold all their places (families they follow)
+        holds += [{"_id": f"volunteer:bench-vol-{i:06d}#{n}"} for n in range(busy)]
+    for start in range(0, VOLUNTEERS, 5000):
+        await db["volunteers"].insert_many(docs[start : start + 5000])
+    for start in range(0, len(holds), 5000):
+        await db["holds"].insert_many(holds[start : start + 5000])
+
+
+async def _raw_round_trips(world) -> list[float]:
+    """Produce one message, wait until a consumer gets it: the floor any Kafka hop costs."""
+    consumer = AIOKafkaConsumer(
+        world.offers,
+        bootstrap_servers=world.producer.client._bootstrap_servers,
+        auto_offset_reset="latest",
+    )
+    await consumer.start()
+    await asyncio.sleep(1)
+    times = []
+    try:
+        for i in range(ONLINE_REQUESTS):
+            sent = time.perf_counter()
+            await world.producer.send_and_wait(world.offers, b"{}", key=f"k{i}".encode())
+            while True:
+                batch = await consumer.getmany(timeout_ms=1000)
+                if any(r.key == f"k{i}".encode() for part in batch.values() for r in part):
+                    break
+            times.append(time.perf_counter() - sent)
+    finally:
+        await consumer.stop()
+    return times
+
+
+async def _online(world, app) -> list[float]:
+    """Each request alone (no queueing): produced, then its proposal read off the topic."""
+    consumer = AIOKafkaConsumer(
+        MATCHES.name,
+        bootstrap_servers=world.producer.client._bootstrap_servers,
+        auto_offset_reset="latest",
+    )
+    await consumer.start()
+    await asyncio.sleep(1)
+    warm = request()
+    await world.send(world.requests, warm, warm.family_ref)  # the first one builds the pool
+    await eventually(
+        lambda: app.state.engine.store.open_for_request(warm.request_id),
+        timeout=120,
+        what="warm-up",
+    )
+    rng = random.Random(11)
+    codes = list(_table()[0])
+    times = []
+    try:
+        for _ in range(ONLINE_REQUESTS):
+            req = request(postal_code=rng.choice(codes), needs=(rng.choice(data.NEEDS),))
+            key = req.family_ref.encode()
+            sent = time.perf_counter()
+            await world.send(world.requests, req, req.family_ref)
+            deadline = sent + 10
+            while time.perf_counter() < deadline:
+                batch = await consumer.getmany(timeout_ms=200)
+                if any(r.key == key for part in batch.values() for r in part):
+                    times.append(time.perf_counter() - sent)
+                    break
+                if await app.state.engine.store.waitlist.find_one({"_id": req.request_id}):
+                    break  # nobody fits: waitlisted, no proposal to time
+    finally:
+        await consumer.stop()
+    assert len(times) >= ONLINE_REQUESTS // 2, "most requests should get a proposal"
+    return times
