@@ -2,13 +2,17 @@
 duplicates, rectification, withdrawal and contacts, as staff use them."""
 
 import re
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaProducer
 
-from entraide.contracts import parse_event
-from entraide.contracts.topics import REQUESTS
+from entraide.contracts import new_event, parse_event
+from entraide.contracts.events import MatchAccepted, MatchClosed
+from entraide.contracts.topics import MATCHES, REQUESTS
 from entraide.intake.app import create_app as intake_app
 from tests.support import IDENTITY_VALUES, eventually, records, serving
 
@@ -193,3 +197,47 @@ async def test_rectify_withdraw_and_contact_each_publish_their_event(
     assert updated.needs == ["ecoute"]
     assert events[3].data.revision == 3
     assert not any(v.encode() in r.value for r in found for v in (*IDENTITY_VALUES, "Rappelée"))
+
+
+async def test_an_accepted_match_shares_the_family_until_it_ends(
+    intake, intake_settings, dev_issuer, mongo
+) -> None:
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    created = await create(intake)
+    family_url = created.headers["location"].split("?")[0]
+    family = await mongo[intake_settings.database]["families"].find_one(
+        {"_id": family_url.rsplit("/", 1)[1]}
+    )
+    ids = {
+        "match_id": uuid.uuid4().hex,
+        "request_id": family["requests"][0]["request_id"],
+        "family_ref": family["family_ref"],
+        "association_id": "grands-parrains",
+    }
+    await dev_issuer.sign_in(intake, "coordination-gp")  # Grands Parrains, Loire-Atlantique
+    assert (await intake.get(family_url)).status_code == 404
+
+    now = datetime.now(UTC)
+    await publish(intake_settings, MatchAccepted(**ids, accepted_at=now), family["family_ref"])
+    await eventually(lambda: _status(intake, family_url, 200), what="the family shared")
+    assert "Amina Diallo" in (await intake.get(family_url)).text
+
+    closed = MatchClosed(**ids, outcome="completed", closed_at=now)
+    await publish(intake_settings, closed, family["family_ref"])
+    await eventually(lambda: _status(intake, family_url, 404), what="the sharing ended")
+
+
+async def publish(settings, data, key: str) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    await producer.start()
+    try:
+        event = new_event(data, source="/entraide/matching", subject=key)
+        await producer.send_and_wait(
+            MATCHES.name, event.model_dump_json().encode(), key=key.encode()
+        )
+    finally:
+        await producer.stop()
+
+
+async def _status(client: httpx.AsyncClient, url: str, status: int) -> bool:
+    return (await client.get(url)).status_code == status

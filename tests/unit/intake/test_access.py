@@ -25,16 +25,24 @@ PEOPLE = [
     ),
 ]
 FAMILIES = [
-    {"association_id": a, "departement": d}
-    for a, d in itertools.product(["ppm", "afev", None], ["44", "75", "59", "58"])
+    {"association_id": a, "departement": d, "shared_with": s}
+    for a, d, s in itertools.product(["ppm", "afev", None], ["44", "75", "59", "58"], [[], ["ppm"]])
 ]
 
 
 def matches(query: dict, family: dict) -> bool:
-    """The subset of MongoDB query semantics `scope_filter` uses: equality and `$in`."""
+    """The subset of MongoDB query semantics `scope_filter` uses: equality (on a value or
+    inside an array), `$in` and `$or`."""
     for field, wanted in query.items():
+        if field == "$or":
+            if not any(matches(branch, family) for branch in wanted):
+                return False
+            continue
         value = family.get(field)
-        if isinstance(wanted, dict):
+        if isinstance(value, list):
+            if wanted not in value:
+                return False
+        elif isinstance(wanted, dict):
             if value not in wanted["$in"]:
                 return False
         elif value != wanted:
@@ -49,10 +57,17 @@ def test_the_store_query_agrees_with_the_rule(principal: Principal) -> None:
         assert matches(query, family) == access.can_see(principal, family), family
 
 
-def test_staff_see_only_their_association_in_their_territory() -> None:
+def test_staff_see_their_associations_families_and_those_shared_by_a_match_in_their_territory() -> (
+    None
+):
     claire = PEOPLE[0]
     visible = [f for f in FAMILIES if access.can_see(claire, f)]
-    assert visible == [{"association_id": "ppm", "departement": "44"}]
+    assert {(f["association_id"], f["departement"]) for f in visible} == {
+        ("ppm", "44"),
+        ("afev", "44"),
+        (None, "44"),
+    }
+    assert all(f["shared_with"] or f["association_id"] == "ppm" for f in visible)
 
 
 def test_the_network_coordinator_sees_families_no_association_has_yet() -> None:

@@ -166,6 +166,11 @@ class MatchEvent(EventData):
     match_id: Ref
     request_id: Ref
     family_ref: Ref
+    association_id: str | None = Field(
+        None,
+        description="The association of the volunteer or offer (it sees the family "
+        "once the match is accepted, until it closes).",
+    )
 
 
 class MatchProposed(MatchEvent):

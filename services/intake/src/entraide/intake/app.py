@@ -11,7 +11,7 @@ from entraide.contracts.kit.keyvault_client import KeyVaultClient
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.intake import api, handlers, pages, partner_api, record_pages
+from entraide.intake import api, handlers, pages, partner_api, record_pages, sharing
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
 from entraide.intake.records import Casework
@@ -41,6 +41,7 @@ def create_app(
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     handlers.register(rt.broker, families, relay, keys, settings=settings, service_name=SERVICE)
+    sharing.register(rt.broker, families, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,
         routers=[api.router, partner_api.router, pages.router, record_pages.router],

@@ -88,6 +88,14 @@ class FamilyStore:
         result = await self.families.update_one({"_id": family["_id"], **guard}, update)
         return result.modified_count == 1
 
+    async def share(self, family_ref: str, association_id: str, *, shared: bool) -> bool:
+        """Let an association see the family (an accepted match), or no longer."""
+        op = "$addToSet" if shared else "$pull"
+        result = await self.families.update_one(
+            {"family_ref": family_ref}, {op: {"shared_with": association_id}}
+        )
+        return result.modified_count == 1
+
     async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:
         """Store a new family with its first request and the events that announce it."""
         await self.families.insert_one(family_document(family, request, events))

@@ -360,4 +360,5 @@ def _ids(match: Doc) -> dict[str, str]:
         "match_id": match["_id"],
         "request_id": match["request_id"],
         "family_ref": match["family_ref"],
+        "association_id": match["association_id"],
     }
