@@ -17,7 +17,8 @@ AXE = Path(__file__).resolve().parents[1] / "web/node_modules/axe-core/axe.min.j
 
 async def accessibility_violations(page: Page) -> list[str]:
     """What axe-core (WCAG 2.x rules) finds wrong on the page as it is now."""
-    await page.add_script_tag(path=AXE)
+    # evaluated by the driver, not as an inline <script>, which the pages' CSP refuses
+    await page.evaluate(AXE.read_text(encoding="utf-8"))
     found = await page.evaluate("axe.run()")
     return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in found["violations"]]
 
@@ -41,8 +42,15 @@ async def browser() -> AsyncIterator[Browser]:
 
 @pytest.fixture
 async def page(browser: Browser) -> AsyncIterator[Page]:
-    """A fresh browser context (no cookies), French, phone-sized to check the pages fit."""
+    """A fresh browser context (no cookies), French, phone-sized to check the pages fit;
+    a Content-Security-Policy refusal on any page fails the test."""
     context = await browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     opened = await context.new_page()
+    refused: list[str] = []
+    opened.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield opened
     await context.close()
+    assert not refused, f"the page broke its own Content-Security-Policy: {refused}"

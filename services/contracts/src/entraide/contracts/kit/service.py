@@ -31,6 +31,7 @@ from entraide.contracts.kit.metrics import (
     matching_metrics,
     privacy_metrics,
 )
+from entraide.contracts.kit.protect import BodyLimit, RateLimits, SecurityHeaders
 from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.kit.telemetry import instrument_http
 from entraide.contracts.kit.web import mount_static
@@ -112,9 +113,13 @@ def service_app(
     app.state.db = db
     app.state.broker = broker
     app.state.settings = settings
+    app.state.rate_limits = RateLimits(settings.public_rate_limit)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)  # outermost
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
     instrument_http(app)
     app.add_exception_handler(RequestValidationError, _invalid_input)
+    _document_field_errors(app)
     app.include_router(_probes(broker, db))
     app.include_router(_asyncapi(service, broker))
     mount_static(app)
@@ -133,6 +138,32 @@ def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
         }
         for err in errors
     ]
+
+
+FIELD_ERROR_SCHEMA = {
+    "title": "ValidationError",
+    "type": "object",
+    "required": ["field", "message"],
+    "properties": {
+        "field": {"type": "string", "title": "Field"},
+        "message": {"type": "string", "title": "Message"},
+        "type": {"type": "string", "title": "Error Type"},
+    },
+}
+
+
+def _document_field_errors(app: FastAPI) -> None:
+    """Publish the 422 body the kit sends (`{field, message, type}`), not FastAPI's own."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = build().get("components", {}).get("schemas", {})
+            if "ValidationError" in schemas:
+                schemas["ValidationError"] = FIELD_ERROR_SCHEMA
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:

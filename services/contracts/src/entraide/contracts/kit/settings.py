@@ -59,6 +59,11 @@ class ServiceSettings(BaseSettings):
     consumer_lag_interval_seconds: float = Field(
         15.0, gt=0, description="How often the consumer-lag gauge is refreshed."
     )
+    public_rate_limit: str = Field(
+        "30/minute",
+        description="Posts per client address on public forms and the partner door "
+        "(`limits` notation: 30/minute, 5/second); past it, 429 with Retry-After.",
+    )
 
     @field_validator("auth_dev_token_url", "auth_login_url", "otlp_traces_endpoint", mode="before")
     @classmethod

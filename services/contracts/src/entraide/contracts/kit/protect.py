@@ -1,0 +1,166 @@
+"""What every service's HTTP side wears: security headers, a body size limit, and rate
+limits on public doors.
+
+The Content-Security-Policy fits the pages as they are: DSFR's CSS, fonts, icons and
+JavaScript from /static/dsfr (same origin), its data: SVG icons, and the few `style`
+attributes of the templates; no inline script, no other origin, no framing. The OpenAPI and
+AsyncAPI viewers load their own scripts from a CDN, so they get only `frame-ancestors`.
+
+Rate limits use the `limits` library (moving window, in memory, per process) keyed by the
+client's address: one replica counts its own traffic, which is what a public form needs to
+blunt a script; a shared limit would take a shared store.
+"""
+
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import HTTPException, Request
+from limits import RateLimitItem, parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.datastructures import MutableHeaders
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
+
+PAGE_CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+VIEWER_CSP = "frame-ancestors 'none'"
+VIEWER_PATHS = ("/docs", "/redoc", "/asyncapi")
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers above on every HTTP response (a route may set its own)."""
+
+    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
+        self.app = app
+        self.https = https
+
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        viewer = str(scope.get("path", "")).startswith(VIEWER_PATHS)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Content-Security-Policy", VIEWER_CSP if viewer else PAGE_CSP)
+                if self.https:
+                    headers.setdefault("Strict-Transport-Security", HSTS)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for a body over `max_bytes`, by its Content-Length or, when the
+    client streams it, as soon as the bytes received pass the limit (nothing is read past)."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise HTTPException(413, detail={"code": "body-too-large"})
+            return message
+
+        await self.app(scope, counted, send)
+
+
+async def _too_large(send: Callable[[Message], Awaitable[None]]) -> None:
+    body = b'{"detail":{"code":"body-too-large"}}'
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", b"%d" % len(body)),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class RateLimits:
+    """One app's limiter: `limit` (e.g. "30/minute") per client address and door."""
+
+    def __init__(self, limit: str) -> None:
+        self.item: RateLimitItem = parse(limit)
+        self.limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def retry_after(self, door: str, client: str) -> int | None:
+        """None if this hit is allowed, else the seconds until the window frees a slot."""
+        if self.limiter.hit(self.item, door, client):
+            return None
+        reset, _ = self.limiter.get_window_stats(self.item, door, client)
+        return max(1, int(reset - time.time()) + 1)
+
+
+async def rate_limited(request: Request) -> None:
+    """FastAPI dependency for public doors: 429 with Retry-After past the app's limit."""
+    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    if limits is None:
+        return
+    client = request.client.host if request.client else "unknown"
+    door = f"{request.method} {request.url.path}"
+    wait = limits.retry_after(door, client)
+    if wait is not None:
+        raise HTTPException(
+            429, detail={"code": "rate-limited"}, headers={"Retry-After": str(wait)}
+        )
