@@ -46,10 +46,13 @@ def request_body() -> dict[str, Any]:
 
 
 @contextlib.asynccontextmanager
-async def serving(app: FastAPI, *, ready: bool = True) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan and talk to it in-process; optionally wait until /readyz is 200."""
+async def serving(
+    app: FastAPI, *, ready: bool = True, raise_errors: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and talk to it in-process; optionally wait until /readyz is 200.
+    With `raise_errors=False` an unhandled exception comes back as the 500 a client sees."""
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_errors)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             if ready:
                 await eventually(lambda: _ready(client), timeout=60, what="service ready")

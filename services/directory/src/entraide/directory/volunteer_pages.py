@@ -2,10 +2,11 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from entraide.contracts.kit.protect import rate_limited
 from entraide.contracts.kit.web import render
 from entraide.contracts.vocab import DayPart, Weekday
 from entraide.directory import vocab
@@ -68,7 +69,12 @@ async def volunteer_form(request: Request) -> HTMLResponse:
     return render(request.app.state.templates, request, "benevole.html", _context({}, {}))
 
 
-@router.post("/devenir-benevole", response_class=HTMLResponse)
+@router.post(
+    "/devenir-benevole",
+    response_class=HTMLResponse,
+    dependencies=[Depends(rate_limited)],
+    responses={429: {"description": "Too many posts from this address (Retry-After)"}},
+)
 async def volunteer_apply(request: Request) -> HTMLResponse:
     raw = await request.form()
     form: dict[str, Any] = {

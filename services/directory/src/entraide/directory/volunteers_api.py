@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from entraide.contracts.events import Slot
 from entraide.contracts.kit.auth import api_principal
 from entraide.contracts.kit.principal import Principal
+from entraide.contracts.kit.protect import rate_limited
 from entraide.directory import volunteer_service as service
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.service import ConflictError, ForbiddenError
@@ -29,7 +30,12 @@ class VolunteerChange(BaseModel):
     active_families: int | None = Field(None, ge=0)
 
 
-@public.post("/volunteers", status_code=status.HTTP_201_CREATED)
+@public.post(
+    "/volunteers",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(rate_limited)],
+    responses={429: {"description": "Too many posts from this address (Retry-After)"}},
+)
 async def apply(form: Application, request: Request) -> dict[str, str]:
     """Apply to volunteer with one of the network's associations."""
     if form.association_id not in ASSOCIATIONS:

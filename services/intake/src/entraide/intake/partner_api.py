@@ -3,10 +3,11 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
+from entraide.contracts.kit.protect import rate_limited
 from entraide.contracts.kit.service import field_errors
 from entraide.intake import partners, service
 from entraide.intake.partners import Partner, PartnerEvent
@@ -16,6 +17,7 @@ router = APIRouter(prefix="/api/v1/partner-events", tags=["partners"])
 KEY_HEADER = "X-Entraide-Partner"
 TIMESTAMP_HEADER = "X-Entraide-Timestamp"
 SIGNATURE_HEADER = "X-Entraide-Signature"
+JSON_TYPES = ["application/cloudevents+json", "application/json"]
 
 
 class PartnerAck(BaseModel):
@@ -55,10 +57,18 @@ async def schema() -> dict[str, Any]:
     "",
     status_code=201,
     response_model=PartnerAck,
-    responses={200: {"description": "already received: the same request"}},
+    responses={
+        200: {"description": "already received: the same request"},
+        415: {"description": "Not JSON: application/cloudevents+json or application/json"},
+        429: {"description": "Too many posts from this address (Retry-After)"},
+    },
+    dependencies=[Depends(rate_limited)],
 )
 async def receive(request: Request, response: Response) -> Any:
     """Receive a signed partner event; the same event id again answers the same request."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type not in JSON_TYPES:
+        raise HTTPException(415, detail={"code": "unsupported-media-type", "expected": JSON_TYPES})
     body = await request.body()
     partner = _authenticated(request, body)
     try:
