@@ -106,8 +106,9 @@ class OutboxRelay:
                 backoff = min(backoff * 2, self.max_backoff_seconds)
                 continue
             if not published:
-                await self.measure_backlog()
+                # clear first: a write that wakes us while we measure must not be lost
                 self._wake.clear()
+                await self.measure_backlog()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
 
