@@ -1,11 +1,25 @@
 """Helpers for tests that run privacy with the other services, in-process."""
 
+import contextlib
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 import httpx
 from fastapi import FastAPI
 
 from entraide.contracts.kit.keyvault_client import KeyVaultClient, dev_secret
+from entraide.directory.app import create_app as create_directory
+from entraide.directory.settings import DirectorySettings
+from entraide.intake.app import create_app as create_intake
 from entraide.intake.keys import VaultKeys
 from entraide.intake.settings import IntakeSettings
+from entraide.matching.app import create_app as create_matching
+from entraide.matching.settings import MatchingSettings
+from entraide.privacy.app import create_app as create_privacy
+from entraide.privacy.settings import PrivacySettings
+from tests.infra import Endpoints, settings_on
+from tests.support import eventually, serving
 
 
 def vault_client(privacy_app: FastAPI, service: str = "intake") -> KeyVaultClient:
@@ -21,3 +35,60 @@ def vault_client(privacy_app: FastAPI, service: str = "intake") -> KeyVaultClien
 def vault_keys(privacy_app: FastAPI, settings: IntakeSettings) -> VaultKeys:
     """Intake's keys held by this privacy app's vault, as in production."""
     return VaultKeys(vault_client(privacy_app), settings.master_key_bytes())
+
+
+class Clock:
+    """A clock the test moves: privacy reads it for deadlines, retries and retention."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@contextlib.asynccontextmanager
+async def network(
+    infra: Endpoints,
+    unique: str,
+    intake_settings: IntakeSettings,
+    privacy_settings: PrivacySettings,
+    *,
+    clock: Callable[[], datetime] | None = None,
+) -> AsyncIterator[dict[str, Any]]:
+    """The four services in-process on the real broker and store, intake's keys in
+    privacy's vault; yields their apps and clients by name."""
+    privacy = create_privacy(privacy_settings, **({"clock": clock} if clock else {}))
+    intake = create_intake(intake_settings, keys=vault_keys(privacy, intake_settings))
+    matching = create_matching(
+        settings_on(MatchingSettings, infra, f"test_matching_{unique}", retry_backoff_seconds=0.05)
+    )
+    directory = create_directory(
+        settings_on(DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False)
+    )
+    apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {n: await stack.enter_async_context(serving(a)) for n, a in apps.items()}
+        yield {"apps": apps, "clients": clients}
+
+
+async def case_when(
+    client: httpx.AsyncClient,
+    case_id: str,
+    done: Callable[[dict[str, Any]], bool],
+    timeout: float = 60,
+) -> dict[str, Any]:
+    """Poll the case through the officer's API until `done` holds."""
+
+    async def check() -> dict[str, Any] | None:
+        case: dict[str, Any] = (await client.get(f"/api/v1/cases/{case_id}")).json()
+        return case if done(case) else None
+
+    try:
+        return await eventually(check, timeout=timeout, what=f"case {case_id}")
+    except AssertionError as exc:
+        case = (await client.get(f"/api/v1/cases/{case_id}")).json()
+        raise AssertionError(f"{exc}: {case}") from None

@@ -5,9 +5,11 @@ from functools import partial
 from fastapi import FastAPI
 
 from entraide.contracts.kit.auth import install_auth
+from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.directory import api, outbox, pages, volunteer_pages, volunteers_api
+from entraide.directory.rights import DirectoryRights
 from entraide.directory.sealing import VolunteerKeys
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore
@@ -46,4 +48,6 @@ def create_app(settings: DirectorySettings | None = None) -> FastAPI:
     app.state.relay = relay
     app.state.volunteers = volunteers
     app.state.volunteer_keys = VolunteerKeys(rt.db, settings.master_key_bytes())
+    rights = DirectoryRights(rt.db, app.state.volunteer_keys)  # privacy's commands (issue 6)
+    register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     return app

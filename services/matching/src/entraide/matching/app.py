@@ -7,12 +7,14 @@ from fastapi import FastAPI
 
 from entraide.contracts.kit import outbox
 from entraide.contracts.kit.auth import install_auth
+from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
 from entraide.matching.engine import Engine
 from entraide.matching.matches import MatchStore
 from entraide.matching.pool import SupportPool
+from entraide.matching.rights import rights_handler
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
 
@@ -40,6 +42,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     )
     on_request = engine.request_changed if settings.online else None
     handlers.register(rt.broker, views, settings=settings, service=SERVICE, on_change=on_request)
+    register_rights(rt.broker, rights_handler(rt.db), settings=settings, service=SERVICE)
     offer_views = offers.OfferViews(rt.db)
     volunteer_views = volunteers.VolunteerViews(rt.db)
     on_support = engine.support_changed_event

@@ -7,7 +7,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts import parse_event
 from entraide.contracts.events import PrivacyAck
-from entraide.contracts.kit.broker import subscriber_options
+from entraide.contracts.kit.broker import consumer_group, subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
 from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.topics import MATCHES, PRIVACY_ACKS, REQUESTS, VOLUNTEERS
@@ -26,10 +26,16 @@ def register(
     settings: ServiceSettings,
     service: str,
 ) -> None:
+    # One group per subscriber: subscribers sharing a group rebalance each other
+    group = consumer_group(settings, service)
     options = subscriber_options(settings, service)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        REQUESTS.name, MATCHES.name, VOLUNTEERS.name, title="contacts", **options
+        REQUESTS.name,
+        MATCHES.name,
+        VOLUNTEERS.name,
+        title="contacts",
+        **options | {"group_id": f"{group}-contacts"},
     )
     async def on_contact_event(message: KafkaMessage) -> None:
         """Move each subject's retention clock; redeliveries change nothing (latest wins)."""
@@ -40,7 +46,7 @@ def register(
         log.debug("contact event", extra={"event_id": event.id, "subjects": len(touched)})
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        PRIVACY_ACKS.name, title="privacy-acks", **options
+        PRIVACY_ACKS.name, title="privacy-acks", **options | {"group_id": f"{group}-acks"}
     )
     async def on_ack(message: KafkaMessage) -> None:
         """A service answered a command: note it on the case, close the case if complete."""

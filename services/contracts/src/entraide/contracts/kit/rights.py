@@ -25,7 +25,7 @@ from entraide.contracts.events import (
     ErasureRequested,
     PrivacyAck,
 )
-from entraide.contracts.kit.broker import subscriber_options
+from entraide.contracts.kit.broker import consumer_group, subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
 from entraide.contracts.kit.export_seal import seal_for
 from entraide.contracts.kit.settings import ServiceSettings
@@ -50,8 +50,13 @@ def register_rights(
 ) -> None:
     """Subscribe `service` to privacy's commands and acknowledge each one."""
 
+    # A group of its own: subscribers sharing a group rebalance each other at every start
+    options = subscriber_options(settings, service) | {
+        "group_id": f"{consumer_group(settings, service)}-rights"
+    }
+
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        PRIVACY_COMMANDS.name, title="privacy-commands", **subscriber_options(settings, service)
+        PRIVACY_COMMANDS.name, title="privacy-commands", **options
     )
     async def on_privacy_command(message: KafkaMessage) -> None:
         """Erase or export the subject, then acknowledge with counts (never with values)."""

@@ -1,0 +1,19 @@
+"""Matching's answer to privacy's commands (erasure, access).
+
+Added by the privacy work (issue 6). Matching holds no identity, only what the topics
+carry, keyed by pseudonymous references: every document naming the subject's
+`family_ref` or `volunteer_ref` (request views, matches, proposals, support pool) is
+deleted on erasure and exported on access, whatever collection it lives in, so new
+read models are covered as they appear. Outbox entries inside a deleted document go
+with it.
+"""
+
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.kit.rights import ReferencedDocuments
+
+
+def rights_handler(db: AsyncDatabase[dict[str, Any]]) -> ReferencedDocuments:
+    return ReferencedDocuments(db)

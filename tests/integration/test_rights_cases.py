@@ -1,0 +1,153 @@
+"""Rights cases across the four services, in-process on the real broker and store:
+erasure reaches every service and ends with the key destroyed; access gathers every
+service's part; silent services get the command again, then the case is escalated."""
+
+import json
+
+from bson import json_util
+
+from entraide.contracts.vocab import SubjectKind
+from entraide.privacy.domain import CaseKind
+from tests.privacy_support import Clock, case_when, network
+from tests.support import IDENTITY_VALUES, eventually, request_body
+
+FOUR = {"directory", "intake", "matching", "privacy"}
+
+
+async def _family(net, mongo, intake_settings, privacy_settings, staff_bearer):
+    """Record a family through intake's API; wait until matching and privacy know it."""
+    intake = net["clients"]["intake"]
+    created = await intake.post("/api/v1/requests", json=request_body(), headers=staff_bearer)
+    assert created.status_code == 201
+    family = await mongo[intake_settings.database]["families"].find_one(
+        {"requests.request_id": created.json()["request_id"]}
+    )
+    ref = family["family_ref"]
+    subjects = mongo[privacy_settings.database]["subjects"]
+    await eventually(lambda: subjects.find_one({"_id": ref}), what="privacy registry")
+    matching = net["clients"]["matching"]
+    request_id = created.json()["request_id"]
+
+    async def seen() -> bool:
+        return (await matching.get(f"/api/v1/requests/{request_id}")).status_code == 200
+
+    await eventually(seen, what="matching read model")
+    return family
+
+
+async def test_erasure_reaches_every_service_then_the_key_is_destroyed(
+    infra, unique, intake_settings, privacy_settings, staff_bearer, mongo, dev_issuer
+) -> None:
+    dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
+    async with network(infra, unique, intake_settings, privacy_settings) as net:
+        family = await _family(net, mongo, intake_settings, privacy_settings, staff_bearer)
+        other = await _family(net, mongo, intake_settings, privacy_settings, staff_bearer)
+        privacy = net["clients"]["privacy"]
+        privacy.headers.update(dpo)
+        body = {"kind": "erasure", "subject_ref": family["family_ref"], "subject_kind": "family"}
+        opened = await privacy.post("/api/v1/cases", json=body)
+        assert opened.status_code == 201
+        case = await case_when(privacy, opened.json()["case_id"], lambda c: c["status"] == "closed")
+
+    assert set(case["acks"]) == FOUR
+    assert case["acks"]["intake"]["counts"] == {
+        "families": 1,
+        "requests": 1,
+        "contacts": 0,
+        "keys": 1,
+    }
+    assert case["acks"]["matching"]["counts"].get("requests") == 1
+    assert case["acks"]["privacy"]["counts"]["subjects"] == 1
+    ref = family["family_ref"]
+    intake_db, privacy_db = mongo[intake_settings.database], mongo[privacy_settings.database]
+    assert await intake_db["families"].find_one({"_id": family["_id"]}) is None
+    assert await intake_db["families"].find_one({"_id": other["_id"]}) is not None
+    assert await privacy_db["subjects"].find_one({"_id": ref}) is None
+    assert await privacy_db["subjects"].find_one({"_id": other["family_ref"]}) is not None
+    assert await privacy_db["erased"].find_one({"_id": ref}) is not None
+    keys = await privacy_db["keys"].find({"subject_ref": ref}).to_list()
+    assert keys
+    assert all("wrapped" not in k for k in keys)
+    assert await privacy_db["keys"].count_documents(
+        {"subject_ref": other["family_ref"], "wrapped": {"$exists": True}}
+    )
+    actions = [e["action"] for e in case["audit"]]
+    assert actions[0] == "case-opened"
+    assert actions.count("ack-received") == 4
+    assert actions[-1] == "case-closed"
+    trail = json.dumps(await privacy_db["audit"].find().to_list(), default=json_util.default)
+    assert not [v for v in IDENTITY_VALUES if v in trail]
+    assert await privacy_db["statistics"].count_documents({}) == 1
+
+
+async def test_access_export_gathers_every_service_part(
+    infra, unique, intake_settings, privacy_settings, staff_bearer, mongo, dev_issuer
+) -> None:
+    async with network(infra, unique, intake_settings, privacy_settings) as net:
+        family = await _family(net, mongo, intake_settings, privacy_settings, staff_bearer)
+        privacy = net["clients"]["privacy"]
+        await dev_issuer.sign_in(privacy, "dpo")
+        page = await privacy.get("/dossiers")
+        csrf = page.text.split('name="csrf" value="')[1].split('"')[0]
+        form = {"kind": "access", "subject_kind": "family", "csrf": csrf}
+        opened = await privacy.post("/dossiers", data=form | {"subject_ref": family["family_ref"]})
+        assert opened.status_code == 303
+        case_id = opened.headers["location"].rsplit("/", 1)[1]
+        await case_when(privacy, case_id, lambda c: c["status"] == "closed")
+        export = (await privacy.get(f"/dossiers/{case_id}/export.json")).json()
+        readable = await privacy.get(f"/dossiers/{case_id}/export.html")
+        acks = await mongo[privacy_settings.database]["cases"].find_one({"_id": case_id})
+
+    assert set(export["services"]) == FOUR
+    assert export["missing"] == []
+    intake = export["services"]["intake"]["family"]
+    assert intake["identity"]["parent"]["last_name"] == "Diallo"
+    assert intake["requests"][0]["notes"] == request_body()["notes"]
+    assert export["services"]["matching"]["requests"][0]["family_ref"] == family["family_ref"]
+    assert export["services"]["privacy"]["subject"]["_id"] == family["family_ref"]
+    assert export["services"]["directory"] == {}
+    assert readable.status_code == 200
+    assert "Diallo" in readable.text
+    assert "Les données que le réseau Entraide détient sur vous" in readable.text
+    sealed = json.dumps(acks, default=json_util.default)  # what privacy stores: sealed parts
+    assert not [v for v in IDENTITY_VALUES if v in sealed]
+
+
+async def test_silent_services_get_the_command_again_then_the_case_is_escalated(
+    infra, unique, intake_settings, privacy_settings, staff_bearer, mongo
+) -> None:
+    clock = Clock()
+    settings = privacy_settings.model_copy(
+        update={"rights_services": ("intake", "privacy", "ghost"), "ack_retry_seconds": 60}
+    )
+    async with network(infra, unique, intake_settings, settings, clock=clock) as net:
+        family = await _family(net, mongo, intake_settings, settings, staff_bearer)
+        rights = net["apps"]["privacy"].state.privacy.rights
+        doc = await rights.open(
+            CaseKind.ERASURE, family["family_ref"], SubjectKind.FAMILY, actor="test"
+        )
+        cases = mongo[settings.database]["cases"]
+
+        async def two_acks():
+            found = await cases.find_one({"_id": doc["_id"]})
+            return len(found["acks"]) == 2
+
+        await eventually(two_acks, what="intake and privacy acknowledged")
+        assert await rights.tick() == 0  # too early to resend
+        clock.advance(seconds=61)
+        assert await rights.tick() == 1
+        clock.advance(seconds=61)
+        assert await rights.tick() == 1
+        clock.advance(seconds=61)
+        assert await rights.tick() == 1  # third resend: escalated too
+        case = await cases.find_one({"_id": doc["_id"]})
+
+    assert case["status"] == "escalated"
+    assert case["sends"] == 4
+    trail = await mongo[settings.database]["audit"].find({"case_id": doc["_id"]}).to_list()
+    actions = [e["action"] for e in trail]
+    assert actions.count("command-resent") == 3
+    assert actions.count("case-escalated") == 1
+    escalated = next(e for e in trail if e["action"] == "case-escalated")
+    assert escalated["missing"] == ["ghost"]
+    assert "case-closed" not in actions
