@@ -60,12 +60,11 @@ class Engine:
         view = await self.requests.get(request_id)
         if view is None or await self.store.open_for_request(request_id):
             return None
-        family = await self._family(view)
+        family, refused = await self._family(view)
         if not family.consent:
             await self.store.unwait(request_id)
             return None
         pool = await self.pool.current()
-        refused = await self._refused(request_id)
         edges, blocked = assign.candidates(
             [family], pool.index, now=self.clock(), declined={request_id: refused}
         )
@@ -81,14 +80,19 @@ class Engine:
 
     async def rebalance(self) -> int:
         """Re-optimise every waiting request at once (min-cost flow); returns proposals made."""
-        waiting = await self.store.waiting({}, limit=100_000)
-        views = [v for v in [await self.requests.get(w["_id"]) for w in waiting] if v]
-        families = [await self._family(v) for v in views]
-        families = [f for f in families if f.consent]
+        ids = [w["_id"] for w in await self.store.waiting({}, limit=100_000)]
+        views = await self.requests.many(ids)  # one query each, not one per request
+        histories = await self.store.histories_of(ids)
+        families, refused = [], {}
+        for view in views.values():
+            history = histories.get(view["_id"], {})
+            family = family_of(view, frozenset(history.get("known", ())))
+            if family.consent:
+                families.append(family)
+                refused[family.request_id] = frozenset(history.get("refused", ()))
         if not families:
             return 0
         pool = await self.pool.current()
-        refused = {f.request_id: await self._refused(f.request_id) for f in families}
         edges, blocked = assign.candidates(
             families, pool.index, now=self.clock(), declined=refused, top_k=25
         )
@@ -115,8 +119,7 @@ class Engine:
         support = pool.by_key.get(support_key)
         if view is None or support is None:
             return None
-        family = await self._family(view)
-        refused = await self._refused(request_id)
+        family, refused = await self._family(view)
         if rules.unfit(family, support, today=self.clock().date(), declined=refused) is not None:
             return None
         return await self._propose(
@@ -329,13 +332,12 @@ class Engine:
         await self.store.unhold(match.get("hold"))
         self.pool.adjust(match["support_key"], -1)
 
-    async def _refused(self, request_id: str) -> frozenset[str]:
-        """Supports this request must not be offered again: declined or left unanswered."""
-        return frozenset((await self.store.history(request_id)).get("refused", ()))
-
-    async def _family(self, view: Doc) -> Family:
-        known = frozenset((await self.store.history(view["_id"])).get("known", ()))
-        return family_of(view, known)
+    async def _family(self, view: Doc) -> tuple[Family, frozenset[str]]:
+        """The request as the rules see it, and the supports it must not be offered again
+        (declined or left unanswered), from its history: one read by `_id`."""
+        history = await self.store.history(view["_id"])
+        known = frozenset(history.get("known", ()))
+        return family_of(view, known), frozenset(history.get("refused", ()))
 
     async def _waitlist(self, family: Family, reason: Unfit) -> None:
         await self.store.wait(

@@ -142,6 +142,10 @@ class MatchStore:
     async def history(self, request_id: str) -> Doc:
         return await self.histories.find_one({"_id": request_id}) or {}
 
+    async def histories_of(self, request_ids: list[str]) -> dict[str, Doc]:
+        found = self.histories.find({"_id": {"$in": request_ids}})
+        return {doc["_id"]: doc async for doc in found}
+
     async def first_proposal(self, request_id: str) -> bool:
         """Note that the request had a proposal; True the first time (an insert: fast)."""
         try:
