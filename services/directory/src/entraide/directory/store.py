@@ -56,6 +56,10 @@ class Outboxed:
     def __init__(self, db: AsyncDatabase[Doc], name: str) -> None:
         self.collection: AsyncCollection[Doc] = db[name]
         self.markers: AsyncCollection[Doc] = db[f"{name}_outbox_markers"]
+        # FerretDB 1.24 loses one of two concurrent updates of the same document (it
+        # reads, changes and writes back without isolation), so this process's writes to
+        # the collection and its markers, the relay's included, take turns.
+        self.writing = asyncio.Lock()
 
     async def mark(self, doc_id: str) -> None:
         """Tell the relay this document has events (after the write that added them)."""
@@ -90,33 +94,36 @@ class OfferStore(Outboxed):
         return await self.collection.find({"deleted": {"$ne": True}}, {"outbox": 0}).to_list()
 
     async def insert(self, doc: Doc, entries: list[Doc], card: Doc) -> None:
-        await self.collection.insert_one({**doc, **pending(entries)})
+        async with self.writing:
+            await self.collection.insert_one({**doc, **pending(entries)})
+            await self.mark(doc["_id"])
         await self._place(card, old=None)
-        await self.mark(doc["_id"])
 
     async def replace(self, doc: Doc, entries: list[Doc], card: Doc, previous: Doc) -> bool:
         """Write a new revision if nobody wrote one meanwhile; False otherwise."""
-        result = await self.collection.update_one(
-            {"_id": doc["_id"], "revision": previous["revision"]}, appending(doc, entries)
-        )
-        if not result.matched_count:
-            return False
+        async with self.writing:
+            result = await self.collection.update_one(
+                {"_id": doc["_id"], "revision": previous["revision"]}, appending(doc, entries)
+            )
+            if not result.matched_count:
+                return False
+            await self.mark(doc["_id"])
         await self._place(card, old=previous)
-        await self.mark(doc["_id"])
         return True
 
     async def delete(self, previous: Doc, entries: list[Doc]) -> bool:
         """Hide the offer now; the relay deletes it once its last events are out."""
-        result = await self.collection.update_one(
-            {"_id": previous["_id"], "revision": previous["revision"]},
-            appending({"deleted": True, "revision": previous["revision"] + 1}, entries),
-        )
-        if not result.matched_count:
-            return False
+        async with self.writing:
+            result = await self.collection.update_one(
+                {"_id": previous["_id"], "revision": previous["revision"]},
+                appending({"deleted": True, "revision": previous["revision"] + 1}, entries),
+            )
+            if not result.matched_count:
+                return False
+            await self.mark(previous["_id"])
         await asyncio.gather(
             *(self.db[c].delete_one({"_id": previous["_id"]}) for c in places(previous))
         )
-        await self.mark(previous["_id"])
         return True
 
     async def cards(self, collections: list[str]) -> list[Doc]:
@@ -134,12 +141,13 @@ class OfferStore(Outboxed):
 
 
 def card_source(card: Doc) -> Doc:
-    """The fields `places` reads, from a card."""
+    """The fields `places` reads, from a (packed) search card."""
+    remote = bool(card["f"] & 1)
     return {
         "latitude": card["lat"],
         "longitude": card["lon"],
-        "modes_accueil": ["a-distance"] if card["remote"] else [],
-        "zone_eligibilite": card["departements"],
+        "modes_accueil": ["a-distance"] if remote else [],
+        "zone_eligibilite": card["z"].split(),
     }
 
 

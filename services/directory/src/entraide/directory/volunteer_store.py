@@ -24,13 +24,14 @@ class VolunteerStore(Outboxed):
 
     async def replace(self, doc: Doc, entries: list[Doc], previous: Doc) -> bool:
         """Write a new revision (and its events) if nobody wrote one meanwhile."""
-        result = await self.collection.update_one(
-            {"_id": doc["_id"], "revision": previous["revision"]}, appending(doc, entries)
-        )
-        if not result.matched_count:
-            return False
-        if entries:
-            await self.mark(doc["_id"])
+        async with self.writing:
+            result = await self.collection.update_one(
+                {"_id": doc["_id"], "revision": previous["revision"]}, appending(doc, entries)
+            )
+            if not result.matched_count:
+                return False
+            if entries:
+                await self.mark(doc["_id"])
         return True
 
     async def get(self, volunteer_id: str) -> Doc | None:
