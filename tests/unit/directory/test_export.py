@@ -1,0 +1,29 @@
+from datetime import UTC, datetime, timedelta
+
+from entraide.directory import domain, export
+from tests.unit.directory.offers import fields
+
+NOW = datetime(2026, 11, 28, tzinfo=UTC)
+
+
+def test_the_data_inclusion_export_keeps_only_data_inclusion_values():
+    offer = fields(
+        thematiques=["famille--garde-denfants", "entraide--repit-parental"],
+        publics=["familles-monoparentales"],
+    )
+    service = export.data_inclusion_service(
+        domain.offer_document("a1b2c3d4", "afev", offer, revision=1, now=NOW)
+    )
+    assert service["thematiques"] == ["famille--garde-denfants"]
+    assert service["publics"] == ["familles"]
+    assert service["horaires_accueil"] == "We 14:00-18:00; Sa 10:00-17:00"
+    assert service["date_maj"] == "2026-11-28"
+
+
+def test_staff_see_which_offers_need_a_reminder():
+    doc = domain.offer_document(
+        "a1b2c3d4", "afev", fields(), revision=1, now=NOW - timedelta(days=200)
+    )
+    seen = export.staff_offer(doc, now=NOW)
+    assert seen["fraicheur"] == "reminder"
+    assert seen["horaires"] == ["mercredi : 14h00 à 18h00", "samedi : 10h00 à 17h00"]
