@@ -207,3 +207,15 @@ async def _read_models(app):
     requests = await app.state.views.collection.find({}, strip).sort("_id").to_list()
     volunteers = await app.state.volunteer_views.collection.find({}).sort("_id").to_list()
     return requests, volunteers
+
+
+async def test_the_batch_also_places_requests_whose_online_placement_never_ran(world) -> None:
+    app, server = await running(world, online=False)
+    async with server:
+        await seed_volunteers(world, app, volunteer("vol-late-1"))
+        req = request()
+        await world.send(world.requests, req, req.family_ref)
+        await eventually(lambda: app.state.views.get(req.request_id), what="the request known")
+        assert await open_match(app, req.request_id) is None
+        assert await app.state.engine.rebalance() == 1
+        assert (await open_match(app, req.request_id))["support_key"] == "volunteer:vol-late-1"

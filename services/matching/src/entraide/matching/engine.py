@@ -80,7 +80,7 @@ class Engine:
 
     async def rebalance(self) -> int:
         """Re-optimise every waiting request at once (min-cost flow); returns proposals made."""
-        ids = [w["_id"] for w in await self.store.waiting({}, limit=100_000)]
+        ids = await self._unplaced()
         views = await self.requests.many(ids)  # one query each, not one per request
         histories = await self.store.histories_of(ids)
         families, refused = [], {}
@@ -331,6 +331,16 @@ class Engine:
         """Give the match's place back to its support."""
         await self.store.unhold(match.get("hold"))
         self.pool.adjust(match["support_key"], -1)
+
+    async def _unplaced(self) -> list[str]:
+        """Open requests with no open match: the waitlist, and any request whose placement
+        never ran (an event consumed before a crash, or before matching had an engine)."""
+        waiting = {w["_id"] for w in await self.store.waiting({}, limit=100_000)}
+        open_ = self.requests.collection.find(
+            {"status": "open", "consent_to_matching": True}, {"_id": 1}
+        )
+        claimed = {c["_id"] async for c in self.store.claims.find({}, {"_id": 1})}
+        return sorted(waiting | ({r["_id"] async for r in open_} - claimed))
 
     async def _family(self, view: Doc) -> tuple[Family, frozenset[str]]:
         """The request as the rules see it, and the supports it must not be offered again
