@@ -34,7 +34,7 @@ PARTS = {
     "slots": "Créneaux communs",
     "language": "Langue",
     "continuity": "Association connue",
-    "load": "Charge du bénévole",
+    "load": "Places libres",
 }
 STATES = {
     "proposed": "Proposée",
