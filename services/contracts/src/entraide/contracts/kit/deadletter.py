@@ -5,6 +5,7 @@ why, then acknowledged. If even the dead-letter publish fails the error propagat
 subscriber's NACK_ON_ERROR policy seeks back, and the message comes again.
 """
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from faststream import BaseMiddleware
 from pydantic import ValidationError
+from pymongo.errors import ConnectionFailure
 from tenacity import (
     AsyncRetrying,
     RetryError,
@@ -102,18 +104,25 @@ class _RetryScope(BaseMiddleware):
 
     async def consume_scope(self, call_next: Any, msg: "StreamMessage[Any]") -> Any:
         policy = self.policy
-        retrying = AsyncRetrying(
-            stop=stop_after_attempt(policy.attempts),
-            wait=wait_exponential(multiplier=policy.backoff_seconds, max=30),
-            retry=retry_if_not_exception_type(PERMANENT),
-            reraise=False,
-        )
-        try:
-            return await retrying(call_next, msg)
-        except RetryError as exhausted:
-            failure = exhausted.last_attempt.exception()
-        except PERMANENT as poison:
-            failure = poison
+        while True:
+            retrying = AsyncRetrying(
+                stop=stop_after_attempt(policy.attempts),
+                wait=wait_exponential(multiplier=policy.backoff_seconds, max=30),
+                retry=retry_if_not_exception_type(PERMANENT),
+                reraise=False,
+            )
+            try:
+                return await retrying(call_next, msg)
+            except RetryError as exhausted:
+                failure = exhausted.last_attempt.exception()
+            except PERMANENT as poison:
+                failure = poison
+            if not isinstance(failure, ConnectionFailure):
+                break
+            # The service's database is away: the message is fine, so it waits (uncommitted,
+            # the partition paused behind it) rather than becoming a dead letter.
+            log.warning("database unreachable: message kept, retrying", extra={"retry_in_s": 5})
+            await asyncio.sleep(5)
         attempts = retrying.statistics.get("attempt_number", 1)
         await self._dead_letter(msg, failure or RuntimeError("unknown"), attempts)
         return None

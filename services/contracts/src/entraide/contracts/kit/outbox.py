@@ -108,7 +108,9 @@ class OutboxRelay:
             if not published:
                 # clear first: a write that wakes us while we measure must not be lost
                 self._wake.clear()
-                await self.measure_backlog()
+                # the store may have gone since the batch: the next round logs and retries
+                with contextlib.suppress(Exception):
+                    await self.measure_backlog()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
 

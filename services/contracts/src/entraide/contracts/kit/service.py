@@ -22,6 +22,7 @@ from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
 
 from entraide.contracts.kit.broker import make_broker, start_when_reachable
 from entraide.contracts.kit.lag import sample_consumer_lag
@@ -119,6 +120,7 @@ def service_app(
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
     instrument_http(app)
     app.add_exception_handler(RequestValidationError, _invalid_input)
+    app.add_exception_handler(ConnectionFailure, _store_unavailable)
     _document_field_errors(app)
     app.include_router(_probes(broker, db))
     app.include_router(_asyncapi(service, broker))
@@ -170,6 +172,14 @@ async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
     """422 naming each wrong field, without echoing what was sent."""
     assert isinstance(exc, RequestValidationError)
     return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+
+
+async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is unreachable: 503, nothing was recorded, the caller may try again."""
+    log.warning("database unreachable", extra={"path": request.url.path})
+    return JSONResponse(
+        {"detail": {"code": "store-unavailable"}}, status_code=503, headers={"Retry-After": "5"}
+    )
 
 
 def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter:
