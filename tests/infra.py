@@ -9,9 +9,11 @@ module starts, it stops; what was already running stays running.
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,9 +162,100 @@ class KafkaControl:
     def pid(self) -> int:
         return int((self.state_dir / f"kafka-{self.port}" / "kafka.pid").read_text())
 
+    def kill(self) -> None:
+        """kill -9 the broker, as a crashed node: no clean shutdown, no flushed log."""
+        kill_and_wait(self.pid())
+
     def processes(self) -> list[str]:
         """Live processes whose command line names this broker's state directory."""
         found = subprocess.run(
             ["pgrep", "-f", str(self.state_dir)], capture_output=True, text=True, check=False
         )
         return found.stdout.split()
+
+
+def kill_and_wait(pid: int, sig: signal.Signals = signal.SIGKILL, timeout: float = 30) -> None:
+    """Send `sig` to one process we started and wait until it is gone."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, sig)
+    deadline = time.monotonic() + timeout
+    while _alive(pid):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"process {pid} still alive {timeout}s after {sig.name}")
+        time.sleep(0.1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@contextlib.contextmanager
+def throwaway_ferretdb(state_dir: Path) -> Iterator[tuple[str, "FerretControl"]]:
+    """A second FerretDB (SQLite) on a free port, for tests that stop the document store."""
+    control = FerretControl(state_dir, free_port())
+    control.up()
+    try:
+        yield f"mongodb://127.0.0.1:{control.port}", control
+    finally:
+        control.down(purge=True)
+
+
+@dataclass
+class FerretControl:
+    state_dir: Path
+    port: int
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"ENTRAIDE_STATE_DIR": str(self.state_dir), "ENTRAIDE_MONGODB_PORT": str(self.port)}
+
+    def up(self) -> None:
+        run_script("ferretdb-up", env=self.env)
+
+    def down(self, *, purge: bool = False) -> None:
+        run_script("ferretdb-down", *(["--purge"] if purge else []), env=self.env)
+
+    def kill(self) -> None:
+        """kill -9 the store: connections drop, nothing is flushed politely."""
+        kill_and_wait(int((self.state_dir / f"ferretdb-{self.port}" / "ferretdb.pid").read_text()))
+
+
+@dataclass
+class ServiceProcess:
+    """One service as a real process (`python -m entraide.<service>`), its output in `log`."""
+
+    service: str
+    env: dict[str, str]
+    log: Path
+    proc: "subprocess.Popen[bytes] | None" = None
+
+    def start(self) -> "ServiceProcess":
+        with self.log.open("ab") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", f"entraide.{self.service}"],
+                env={**os.environ, **self.env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        return self
+
+    def kill(self) -> None:
+        """kill -9: in-flight messages are neither finished nor committed."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+
+    def stop(self, timeout: float = 30) -> int:
+        """SIGTERM and wait: uvicorn finishes in-flight work, then exits."""
+        assert self.proc is not None
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            raise

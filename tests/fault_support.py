@@ -1,0 +1,162 @@
+"""The fault tests' world: intake and matching on a throwaway broker (and maybe store),
+volunteers to match with, partner events to send, and the checks every fault ends with:
+nothing lost, nothing twice, outboxes drained, consumers resumed, no dead letter."""
+
+import json
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from aiokafka import AIOKafkaProducer
+from pydantic import SecretStr
+
+from entraide.contracts import new_event
+from entraide.contracts.topics import REQUESTS, VOLUNTEERS
+from entraide.intake import partners
+from entraide.intake.partners import Partner
+from entraide.intake.settings import IntakeSettings
+from entraide.matching.settings import MatchingSettings
+from tests.infra import Endpoints, settings_on
+from tests.matching_support import volunteer
+from tests.support import everything, request_body
+
+SECRET = "fault-partner-secret"
+PARTNER_KEY = "caf-44"
+SOURCE = "urn:entraide:partner:caf-44-faults"
+VOLUNTEERS_NEEDED = 40  # capacity 5 each: more places than any fault test sends families
+
+
+@dataclass
+class World:
+    """Where the services of one fault test run, and their settings."""
+
+    ends: Endpoints
+    name: str
+
+    def intake(self, **extra: Any) -> IntakeSettings:
+        return settings_on(
+            IntakeSettings,
+            self.ends,
+            f"{self.name}_intake",
+            keys="local",
+            outbox_idle_poll_seconds=0.2,
+            public_rate_limit="100000/minute",
+            retry_backoff_seconds=0.05,
+            partners={PARTNER_KEY: Partner(secret=SecretStr(SECRET), source=SOURCE)},
+            **extra,
+        )
+
+    def matching(self, **extra: Any) -> MatchingSettings:
+        return settings_on(
+            MatchingSettings,
+            self.ends,
+            f"{self.name}_matching",
+            # the batch re-offers families whose at-once proposal a fault interrupted
+            scheduler=True,
+            batch_interval_seconds=5,
+            outbox_idle_poll_seconds=0.2,
+            retry_backoff_seconds=0.05,
+            **extra,
+        )
+
+    def env(self, service: str) -> dict[str, str]:
+        """The same settings as environment variables, for a service run as a process."""
+        return {
+            "ENTRAIDE_KAFKA_BOOTSTRAP": self.ends.kafka_bootstrap,
+            "ENTRAIDE_MONGODB_URI": self.ends.mongodb_uri,
+            "ENTRAIDE_CONSUMER_GROUP_PREFIX": f"{self.name}_{service}",
+            f"ENTRAIDE_{service.upper()}_DATABASE": f"{self.name}_{service}",
+            "ENTRAIDE_KEYS": "local",
+            "ENTRAIDE_PUBLIC_RATE_LIMIT": "100000/minute",
+            "ENTRAIDE_OUTBOX_IDLE_POLL_SECONDS": "0.2",
+            "ENTRAIDE_RETRY_BACKOFF_SECONDS": "0.05",
+            "ENTRAIDE_SCHEDULER": "true",
+            "ENTRAIDE_BATCH_INTERVAL_SECONDS": "5",
+            "ENTRAIDE_PARTNERS": json.dumps({PARTNER_KEY: {"secret": SECRET, "source": SOURCE}}),
+        }
+
+
+def partner_event(event_id: str) -> bytes:
+    data = request_body()
+    del data["association_id"]
+    return json.dumps(
+        {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": SOURCE,
+            "type": partners.PARTNER_EVENT_TYPE,
+            "data": data,
+        }
+    ).encode()
+
+
+def signed(body: bytes) -> dict[str, str]:
+    stamp = str(int(time.time()))
+    return {
+        "X-Entraide-Partner": PARTNER_KEY,
+        "X-Entraide-Timestamp": stamp,
+        "X-Entraide-Signature": partners.signature(SECRET, stamp, body),
+        "content-type": "application/cloudevents+json",
+    }
+
+
+async def post_partner_event(intake: httpx.AsyncClient, event_id: str) -> int:
+    body = partner_event(event_id)
+    return (
+        await intake.post("/api/v1/partner-events", content=body, headers=signed(body))
+    ).status_code
+
+
+def event_ids(n: int) -> list[str]:
+    run = uuid.uuid4().hex[:6]
+    return [f"{run}-{i}" for i in range(n)]
+
+
+async def send_volunteers(bootstrap: str, count: int = VOLUNTEERS_NEEDED) -> None:
+    """Volunteers near Nantes on the volunteers topic, so requests get proposals."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for i in range(count):
+            ref = f"fault-vol-{i}"
+            event = new_event(volunteer(ref, capacity=5), source="/tests", subject=ref)
+            await producer.send_and_wait(
+                VOLUNTEERS.name, event.model_dump_json().encode(), key=ref.encode()
+            )
+    finally:
+        await producer.stop()
+
+
+async def dead_letters(bootstrap: str, *topics: str) -> list[str]:
+    """Each dead letter on these topics' .dlq as `topic: reason`."""
+    found = []
+    for topic in topics or (REQUESTS.name,):
+        for record in await everything(bootstrap, f"{topic}.dlq"):
+            headers = dict(record.headers or ())
+            found.append(f"{topic}: {headers.get('x-dlq-reason', b'?').decode()}")
+    return found
+
+
+async def settled(mongo: Any, world: World, expected: int) -> bool:
+    """Every accepted family is in intake, published, known to matching and proposed to."""
+    intake_db, matching_db = mongo[f"{world.name}_intake"], mongo[f"{world.name}_matching"]
+    families = await intake_db["families"].count_documents({})
+    pending = await intake_db["families"].count_documents({"outbox_pending": True})
+    known = await matching_db["requests"].count_documents({})
+    proposed = len(await matching_db["matches"].distinct("request_id"))
+    return families == expected and pending == 0 and known == expected == proposed
+
+
+async def assert_nothing_lost_nothing_twice(mongo: Any, world: World, expected: int) -> None:
+    intake_db, matching_db = mongo[f"{world.name}_intake"], mongo[f"{world.name}_matching"]
+    assert await intake_db["families"].count_documents({}) == expected
+    assert await intake_db["families"].count_documents({"outbox_pending": True}) == 0
+    request_ids = [r["_id"] async for r in matching_db["requests"].find({}, {"_id": 1})]
+    assert len(request_ids) == len(set(request_ids)) == expected
+    proposals: dict[str, int] = {}
+    async for match in matching_db["matches"].find({}, {"request_id": 1}):
+        proposals[match["request_id"]] = proposals.get(match["request_id"], 0) + 1
+    assert all(n == 1 for n in proposals.values()), "a family got two proposals"
+    assert len(proposals) == expected, "every family near the volunteers got its proposal"
