@@ -79,3 +79,19 @@ async def test_a_family_and_a_volunteer_find_the_right_offers_first(
     await page.get_by_label("J'accepte que l'association choisie").check(force=True)
     await page.get_by_role("button", name="Envoyer ma candidature").click()
     await expect(page.get_by_role("status")).to_contain_text("AFEV vous contactera")
+
+    # the association's staff find the application in their space and start the review
+    await page.goto(f"{directory}/association")
+    await page.get_by_label("Identifiant").fill("afev-seine-saint-denis")
+    await page.get_by_label("Mot de passe").fill("demo")
+    await page.get_by_role("button", name="Se connecter").click()
+    volunteer = page.locator(".benevole").filter(has_text="Sami Inventé")
+    await expect(volunteer).to_contain_text("Candidature reçue")
+    assert await accessibility_violations(page) == []
+    await volunteer.get_by_label("Nouvel état").select_option("in-review")
+    await volunteer.get_by_label("Attestation d'honorabilité").select_option("requested")
+    await volunteer.get_by_role("button", name="Enregistrer").click()
+    await expect(page.get_by_role("status")).to_contain_text("La fiche du bénévole est mise à jour")
+    await expect(page.locator(".benevole").filter(has_text="Sami Inventé")).to_contain_text(
+        "Demandée"
+    )

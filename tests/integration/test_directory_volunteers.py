@@ -1,7 +1,11 @@
 """Volunteers on the real store and broker: apply, review, announce pseudonymously, leave."""
 
+import html
 import json
+import re
 
+from entraide.contracts.kit.auth import SESSION_COOKIE
+from entraide.contracts.kit.web import csrf_token
 from entraide.contracts.topics import VOLUNTEERS
 from entraide.directory.app import create_app
 from tests.integration.test_directory_offers import bearer, directory_settings  # noqa: F401
@@ -74,3 +78,37 @@ async def test_a_volunteer_applies_is_vetted_announced_without_identity_then_lea
         )
         assert json.loads(seen[-2].value)["data"]["active"] is False
         assert seen[-1].value is None
+
+
+async def test_the_association_reviews_its_volunteers_in_its_space_and_no_one_elses(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    app = create_app(directory_settings)
+    async with serving(app) as client:
+        assert (await client.post("/devenir-benevole", data=FORM)).status_code == 200
+        [stored] = await app.state.volunteers.all()
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        space = await client.get("/association")
+        assert "Camille Martin-Invente" in space.text
+        assert "Candidature reçue" in space.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', space.text).group(1)
+        url = f"/association/benevoles/{stored['_id']}"
+
+        done = await client.post(
+            url, data={"csrf": csrf, "statut": "in-review", "honorabilite": "requested"}
+        )
+        assert done.status_code == 303
+        assert "En cours d'examen" in html.unescape((await client.get("/association")).text)
+        refused = await client.post(url, data={"csrf": csrf, "statut": "approved"})
+        assert "erreur=" in refused.headers["location"]  # the honorability check is not cleared
+        assert (await client.post(url, data={"statut": "declined"})).status_code == 403  # no CSRF
+
+        client.cookies.clear()
+        await dev_issuer.sign_in(client, "afev-lille")
+        assert "Camille" not in (await client.get("/association")).text
+        secret = directory_settings.session_secret.get_secret_value().encode()
+        csrf = csrf_token(secret, client.cookies[SESSION_COOKIE])  # a valid form of hers
+        assert (
+            await client.post(url, data={"csrf": csrf, "statut": "declined"})
+        ).status_code == 403

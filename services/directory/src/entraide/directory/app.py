@@ -8,7 +8,7 @@ from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.directory import api, outbox, pages, volunteer_pages, volunteers_api
+from entraide.directory import api, outbox, pages, staff_pages, volunteer_pages, volunteers_api
 from entraide.directory.rights import DirectoryRights
 from entraide.directory.sealing import VolunteerKeys
 from entraide.directory.settings import DirectorySettings
@@ -38,6 +38,7 @@ def create_app(settings: DirectorySettings | None = None) -> FastAPI:
             volunteers_api.staff,
             pages.router,
             volunteer_pages.router,
+            staff_pages.router,
         ],
         startup=[offers.ensure_indexes, volunteers.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
