@@ -52,7 +52,8 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
     assert set(expected) == set(ids[:2])
     assert len(volunteers) == 2
 
-    rebuilding = matching_app(matching_settings)
+    topics = {k: getattr(directory_settings, k) for k in ("offers_topic", "volunteers_topic")}
+    rebuilding = matching_app(matching_settings.model_copy(update=topics))
     async with serving(rebuilding):
         views = rebuilding.state.offer_views
 

@@ -4,20 +4,26 @@ import json
 
 import pytest
 
-from entraide.contracts.topics import OFFERS
 from entraide.directory.app import create_app
 from entraide.directory.settings import DirectorySettings
 from tests.infra import Endpoints, settings_on
-from tests.support import records, serving
+from tests.support import records, scratch_topic, serving
 from tests.unit.directory.offers import fields
 
 
 @pytest.fixture
-def directory_settings(infra: Endpoints, unique: str, dev_issuer) -> DirectorySettings:
+async def directory_settings(infra: Endpoints, unique: str, dev_issuer):
+    """Directory on its own database and its own offers and volunteers topics."""
     settings = settings_on(
         DirectorySettings, infra, f"test_directory_{unique}", outbox_idle_poll_seconds=0.2
     )
-    return dev_issuer.settings_for(settings)
+    async with (
+        scratch_topic(infra.kafka_bootstrap, "entraide.test.offers") as offers,
+        scratch_topic(infra.kafka_bootstrap, "entraide.test.volunteers") as volunteers,
+    ):
+        yield dev_issuer.settings_for(settings).model_copy(
+            update={"offers_topic": offers, "volunteers_topic": volunteers}
+        )
 
 
 async def bearer(dev_issuer, username: str) -> dict[str, str]:
@@ -47,7 +53,9 @@ async def test_an_offer_published_by_staff_is_found_near_nantes_and_announced_on
         ] == []
 
         [record] = await records(
-            directory_settings.kafka_bootstrap, OFFERS.name, key=offer_id.encode()
+            directory_settings.kafka_bootstrap,
+            directory_settings.offers_topic,
+            key=offer_id.encode(),
         )
         event = json.loads(record.value)
         assert event["type"] == "fr.entraide.offer.published.v1"
@@ -101,7 +109,10 @@ async def test_a_withdrawn_offer_leaves_the_search_and_its_key_gets_a_tombstone(
         assert (await client.get("/api/v1/offers", params={"lieu": "Rezé"})).json()["results"] == []
         assert (await client.get(f"/api/v1/offers/{offer_id}")).status_code == 404
         seen = await records(
-            directory_settings.kafka_bootstrap, OFFERS.name, key=offer_id.encode(), at_least=3
+            directory_settings.kafka_bootstrap,
+            directory_settings.offers_topic,
+            key=offer_id.encode(),
+            at_least=3,
         )
         types = [json.loads(r.value)["type"] if r.value is not None else None for r in seen]
         assert types[0] == "fr.entraide.offer.published.v1"

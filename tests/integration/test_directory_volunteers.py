@@ -6,7 +6,6 @@ import re
 
 from entraide.contracts.kit.auth import SESSION_COOKIE
 from entraide.contracts.kit.web import csrf_token
-from entraide.contracts.topics import VOLUNTEERS
 from entraide.directory.app import create_app
 from tests.integration.test_directory_offers import bearer, directory_settings  # noqa: F401
 from tests.support import records, serving
@@ -64,7 +63,9 @@ async def test_a_volunteer_applies_is_vetted_announced_without_identity_then_lea
         assert approved.json()["status"] == "approved"
 
         ref = stored["volunteer_ref"].encode()
-        [announced] = await records(directory_settings.kafka_bootstrap, VOLUNTEERS.name, key=ref)
+        [announced] = await records(
+            directory_settings.kafka_bootstrap, directory_settings.volunteers_topic, key=ref
+        )
         assert b"Camille" not in announced.value
         assert b"example.org" not in announced.value
         data = json.loads(announced.value)["data"]
@@ -74,7 +75,10 @@ async def test_a_volunteer_applies_is_vetted_announced_without_identity_then_lea
 
         assert (await client.patch(url, json={"status": "left"}, headers=ppm)).status_code == 200
         seen = await records(
-            directory_settings.kafka_bootstrap, VOLUNTEERS.name, key=ref, at_least=3
+            directory_settings.kafka_bootstrap,
+            directory_settings.volunteers_topic,
+            key=ref,
+            at_least=3,
         )
         assert json.loads(seen[-2].value)["data"]["active"] is False
         assert seen[-1].value is None

@@ -21,8 +21,8 @@ SERVICE = "directory"
 def create_app(settings: DirectorySettings | None = None) -> FastAPI:
     settings = settings or DirectorySettings()
     rt = runtime(SERVICE, settings)
-    offers = OfferStore(rt.db)
-    volunteers = VolunteerStore(rt.db)
+    offers = OfferStore(rt.db, settings.offers_topic)
+    volunteers = VolunteerStore(rt.db, settings.volunteers_topic)
     relay = outbox.OutboxRelay(
         [offers, volunteers],
         rt.broker,

@@ -5,7 +5,6 @@ from typing import Any
 
 from entraide.contracts import new_event
 from entraide.contracts.kit.principal import Principal
-from entraide.contracts.topics import OFFERS
 from entraide.directory import domain, search
 from entraide.directory.associations import name_of
 from entraide.directory.store import OfferStore, outbox_entry, search_collections, tombstone
@@ -46,7 +45,9 @@ async def create_offer(
     event = new_event(
         domain.offer_event(doc, kind="published", at=now), source=SOURCE, subject=doc["_id"]
     )
-    await store.insert(doc, [outbox_entry(event)], search.card(doc, name_of(association_id)))
+    await store.insert(
+        doc, [outbox_entry(event, store.topic)], search.card(doc, name_of(association_id))
+    )
     return doc
 
 
@@ -71,7 +72,7 @@ async def update_offer(
         domain.offer_event(doc, kind="updated", at=now), source=SOURCE, subject=offer_id
     )
     card = search.card(doc, name_of(doc["association_id"]))
-    if not await store.replace(doc, [outbox_entry(event)], card, previous):
+    if not await store.replace(doc, [outbox_entry(event, store.topic)], card, previous):
         raise ConflictError(offer_id)
     return doc
 
@@ -85,7 +86,9 @@ async def withdraw_offer(store: OfferStore, principal: Principal, offer_id: str)
     event = new_event(
         domain.withdrawn_event(previous, at=datetime.now(UTC)), source=SOURCE, subject=offer_id
     )
-    if not await store.delete(previous, [outbox_entry(event), tombstone(OFFERS.name, offer_id)]):
+    if not await store.delete(
+        previous, [outbox_entry(event, store.topic), tombstone(store.topic, offer_id)]
+    ):
         raise ConflictError(offer_id)
     return True
 

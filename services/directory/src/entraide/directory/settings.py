@@ -5,6 +5,7 @@ import base64
 from pydantic import Field, SecretStr
 
 from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.contracts.topics import OFFERS, VOLUNTEERS
 
 
 class DirectorySettings(ServiceSettings):
@@ -12,6 +13,8 @@ class DirectorySettings(ServiceSettings):
     database: str = service_field("directory", "database", "entraide_directory")
     outbox_relay: bool = Field(True, description="Run the outbox relay in this process.")
     outbox_idle_poll_seconds: float = 1.0
+    offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
+    volunteers_topic: str = VOLUNTEERS.name
     master_key: SecretStr = service_field(
         "directory",
         "master_key",

@@ -19,18 +19,24 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts import CloudEvent, spec_for_type
+from entraide.contracts.topics import OFFERS
 from entraide.directory import geo
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 Doc = dict[str, Any]
 
 
-def outbox_entry(event: CloudEvent[Any]) -> Doc:
-    """An event ready for the relay: its topic, its key and its serialized envelope."""
+def outbox_entry(event: CloudEvent[Any], topic: str | None = None) -> Doc:
+    """An event ready for the relay: its topic (the catalog's unless the settings name
+    another), its key and its serialized envelope."""
     spec = spec_for_type(event.type)
     if spec is None:  # a programming error, not bad input
         raise ValueError(f"event type not in the catalog: {event.type}")
-    return {"topic": spec.topic.name, "key": event.subject, "value": event.model_dump_json()}
+    return {
+        "topic": topic or spec.topic.name,
+        "key": event.subject,
+        "value": event.model_dump_json(),
+    }
 
 
 def tombstone(topic: str, key: str) -> Doc:
@@ -53,7 +59,8 @@ def appending(fields: Doc, entries: list[Doc]) -> Doc:
 class Outboxed:
     """A collection whose documents carry an outbox, with the relay's markers."""
 
-    def __init__(self, db: AsyncDatabase[Doc], name: str) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], name: str, topic: str) -> None:
+        self.topic = topic  # where this collection's events go
         self.collection: AsyncCollection[Doc] = db[name]
         self.markers: AsyncCollection[Doc] = db[f"{name}_outbox_markers"]
         # FerretDB 1.24 loses one of two concurrent updates of the same document (it
@@ -75,8 +82,8 @@ class Outboxed:
 class OfferStore(Outboxed):
     """Offers, their pending events, and their search cards."""
 
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        super().__init__(db, "offers")
+    def __init__(self, db: AsyncDatabase[Doc], topic: str = OFFERS.name) -> None:
+        super().__init__(db, "offers", topic)
         self.db = db
 
     async def ensure_indexes(self) -> None:

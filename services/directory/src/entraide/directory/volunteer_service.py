@@ -5,7 +5,6 @@ from typing import Any
 
 from entraide.contracts import new_event
 from entraide.contracts.kit.principal import Principal
-from entraide.contracts.topics import VOLUNTEERS
 from entraide.directory import domain, volunteering
 from entraide.directory.sealing import VolunteerKeys, seal, unseal
 from entraide.directory.service import SOURCE, ConflictError, ForbiddenError
@@ -69,9 +68,11 @@ async def change(
         volunteering.announced(was) or now_status is Status.APPROVED
     ):
         event = volunteering.availability_event(doc, at=now)
-        entries.append(outbox_entry(new_event(event, source=SOURCE, subject=doc["volunteer_ref"])))
+        entries.append(
+            outbox_entry(new_event(event, source=SOURCE, subject=doc["volunteer_ref"]), store.topic)
+        )
         if doc["status"] == Status.LEFT:
-            entries.append(tombstone(VOLUNTEERS.name, doc["volunteer_ref"]))
+            entries.append(tombstone(store.topic, doc["volunteer_ref"]))
     if not await store.replace(doc, entries, previous):
         raise ConflictError(volunteer_id)
     return doc

@@ -4,14 +4,15 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.contracts.topics import VOLUNTEERS
 from entraide.directory.store import Outboxed, appending
 
 Doc = dict[str, Any]
 
 
 class VolunteerStore(Outboxed):
-    def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        super().__init__(db, "volunteers")
+    def __init__(self, db: AsyncDatabase[Doc], topic: str = VOLUNTEERS.name) -> None:
+        super().__init__(db, "volunteers", topic)
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("association_id")
