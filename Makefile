@@ -4,10 +4,10 @@ export UV_PYTHON_DOWNLOADS := never
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: help setup up down test lint typecheck contracts manifests deploy-check bench tools
+.PHONY: help setup up down test test-slow lint typecheck contracts manifests deploy-check bench tools
 
 help:
-	@echo "make up | down | test | lint | typecheck | contracts | manifests | deploy-check | bench"
+	@echo "make up | down | test | test-slow | lint | typecheck | contracts | manifests | deploy-check | bench"
 
 $(UV):
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
@@ -52,7 +52,12 @@ test: lint typecheck tools  ## lint, types, then the whole suite against the rea
 	$(UV) run --no-sync python -m entraide.intake.partner_schema --check
 	$(UV) run --no-sync python deploy/k8s/generate.py --check
 	$(UV) run --no-sync python deploy/config_reference.py --check
-	$(UV) run --no-sync pytest --ignore=tests/benchmarks
+	$(UV) run --no-sync pytest --ignore=tests/benchmarks -m "not slow"
 
-bench: setup
+test-slow: setup tools  ## the long fault tests (broker killed, store stopped, services killed, rebalance)
+	$(UV) run --no-sync pytest --ignore=tests/benchmarks -m slow
+
+bench: setup  ## every benchmark, then one report: bench/report.md + PNG plots
+	rm -f bench/results.jsonl
 	$(UV) run --no-sync pytest tests/benchmarks -q -s
+	$(UV) run --no-sync python -m tests.benchmarks.report

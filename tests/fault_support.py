@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 from pydantic import SecretStr
 
 from entraide.contracts import new_event
-from entraide.contracts.topics import REQUESTS, VOLUNTEERS
+from entraide.contracts.topics import PARTNER_RAW, REQUESTS, VOLUNTEERS
 from entraide.intake import partners
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
@@ -25,7 +25,7 @@ from tests.support import everything, request_body
 SECRET = "fault-partner-secret"
 PARTNER_KEY = "caf-44"
 SOURCE = "urn:entraide:partner:caf-44-faults"
-VOLUNTEERS_NEEDED = 40  # capacity 5 each: more places than any fault test sends families
+VOLUNTEERS_NEEDED = 50  # capacity 5 each: more places than any fault test sends families
 
 
 @dataclass
@@ -49,16 +49,15 @@ class World:
         )
 
     def matching(self, **extra: Any) -> MatchingSettings:
+        # the batch re-offers families whose at-once proposal a fault interrupted
+        values = {"scheduler": True, "batch_interval_seconds": 5} | extra
         return settings_on(
             MatchingSettings,
             self.ends,
             f"{self.name}_matching",
-            # the batch re-offers families whose at-once proposal a fault interrupted
-            scheduler=True,
-            batch_interval_seconds=5,
             outbox_idle_poll_seconds=0.2,
             retry_backoff_seconds=0.05,
-            **extra,
+            **values,
         )
 
     def env(self, service: str) -> dict[str, str]:
@@ -160,3 +159,20 @@ async def assert_nothing_lost_nothing_twice(mongo: Any, world: World, expected: 
         proposals[match["request_id"]] = proposals.get(match["request_id"], 0) + 1
     assert all(n == 1 for n in proposals.values()), "a family got two proposals"
     assert len(proposals) == expected, "every family near the volunteers got its proposal"
+
+
+async def volunteers_known(mongo: Any, world: World) -> bool:
+    found = await mongo[f"{world.name}_matching"]["volunteers"].count_documents({})
+    return bool(found >= VOLUNTEERS_NEEDED)
+
+
+async def send_partner_events(bootstrap: str, ids: list[str]) -> None:
+    """Partner events on the partners' Kafka door, all at once (one batch to consume)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    try:
+        for event_id in ids:
+            await producer.send(PARTNER_RAW.name, partner_event(event_id), key=event_id.encode())
+        await producer.flush()
+    finally:
+        await producer.stop()

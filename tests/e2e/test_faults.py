@@ -23,6 +23,7 @@ from tests.fault_support import (
     post_partner_event,
     send_volunteers,
     settled,
+    volunteers_known,
 )
 from tests.infra import Endpoints, throwaway_ferretdb, throwaway_kafka
 from tests.support import eventually, serving
@@ -33,10 +34,6 @@ EVENTS = 60
 
 def world_on(bootstrap: str, mongodb_uri: str) -> World:
     return World(Endpoints(bootstrap, mongodb_uri, "throwaway"), f"fault_{uuid.uuid4().hex[:8]}")
-
-
-async def _volunteers_known(mongo, world: World) -> bool:
-    return await mongo[f"{world.name}_matching"]["volunteers"].count_documents({}) >= 40
 
 
 async def test_kafka_killed_mid_stream_loses_and_duplicates_nothing(
@@ -50,7 +47,7 @@ async def test_kafka_killed_mid_stream_loses_and_duplicates_nothing(
             serving(intake_app(world.intake())) as intake,
             serving(matching_app(world.matching())) as matching,
         ):
-            await eventually(lambda: _volunteers_known(mongo, world), timeout=60, what="volunteers")
+            await eventually(lambda: volunteers_known(mongo, world), timeout=60, what="volunteers")
             ids = event_ids(EVENTS)
             answers = []
             for i, event_id in enumerate(ids):
@@ -89,7 +86,7 @@ async def test_store_stopped_and_restarted_loses_and_duplicates_nothing(
             serving(intake_app(world.intake())) as intake,
             serving(matching_app(world.matching())) as matching,
         ):
-            await eventually(lambda: _volunteers_known(own, world), timeout=60, what="volunteers")
+            await eventually(lambda: volunteers_known(own, world), timeout=60, what="volunteers")
             ids = event_ids(EVENTS)
             first = [await post_partner_event(intake, e) for e in ids[: EVENTS // 2]]
             in_flight = EVENTS // 2 - await own[f"{world.name}_matching"][
