@@ -22,6 +22,7 @@ from entraide.contracts.topics import MATCHES
 from entraide.matching.app import create_app
 from entraide.matching.domain import assign
 from tests.benchmarks import matching_data as data
+from tests.benchmarks.record import record
 from tests.matching_support import feed, request
 from tests.support import eventually, serving
 
@@ -53,6 +54,16 @@ def test_batch_at_national_scale_against_the_exact_optimum_and_first_come() -> N
 
     share = assign.objective(batch) / assign.objective(exact)
     urgent_total = sum(f.urgency in URGENT for f in families)
+    record(
+        "matching batch",
+        "batch assignment time",
+        batch_s,
+        "s",
+        baseline=exact_s,
+        baseline_name="exact min-cost flow on the full graph",
+        objective_share=share,
+        notes=f"{FAMILIES} requests x {VOLUNTEERS} volunteers; objective {share:.2%} of the optimum",
+    )
     print(
         f"\nmatching batch: {FAMILIES} requests x {VOLUNTEERS} volunteers, "
         f"{len(edges)} candidate pairs kept (top {TOP_K}) of {len(full)}\n"
@@ -80,6 +91,16 @@ async def test_online_proposal_latency_against_a_raw_kafka_round_trip(
             online = await _online(world, app)
     placing = placing[1:]  # the first builds the pool
     p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1] * 1000  # noqa: E731
+    record(
+        "matching online",
+        "request event -> proposal p99",
+        p(online, 99),
+        "ms",
+        baseline=p(baseline, 99),
+        baseline_name="raw aiokafka produce -> consume",
+        p50_ms=p(online, 50),
+        notes=f"{ONLINE_REQUESTS} requests, {VOLUNTEERS} volunteers",
+    )
     print(
         f"\nmatching online ({ONLINE_REQUESTS} requests, {VOLUNTEERS} volunteers):\n"
         f"  request event -> proposal on the matches topic: p50 {p(online, 50):.1f} ms, "

@@ -20,6 +20,7 @@ from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake import domain
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore, family_document
+from tests.benchmarks.record import record
 from tests.infra import Endpoints, settings_on
 from tests.support import scratch_topic
 
@@ -90,6 +91,15 @@ async def test_outbox_relay_rate_against_raw_aiokafka(infra: Endpoints, mongo, b
 
     assert published == EVENTS
     assert await store.families.count_documents({"outbox_pending": True}) == 0
+    record(
+        "outbox relay",
+        "events published per second",
+        relay_rate,
+        "events/s",
+        baseline=raw_rate,
+        baseline_name="raw aiokafka send_and_wait",
+        notes=f"{EVENTS} events: lease, publish (idempotent, acks=all), mark sent on FerretDB",
+    )
     print(
         f"\nraw aiokafka send_and_wait: {raw_rate:.0f} events/s; outbox relay (lease, publish, "
         f"mark, on FerretDB): {relay_rate:.0f} events/s; ratio {relay_rate / raw_rate:.2f}"

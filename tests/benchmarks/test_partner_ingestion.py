@@ -14,6 +14,7 @@ from pydantic import SecretStr
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
+from tests.benchmarks.record import record
 from tests.infra import Endpoints, settings_on
 from tests.integration.test_partner_doors import partner_event
 from tests.support import eventually, scratch_topic, serving
@@ -69,6 +70,15 @@ async def test_partner_events_ingested_per_second(infra: Endpoints, mongo, door)
         ingest_rate = EVENTS / (time.perf_counter() - started)
 
     assert await families.count_documents({"outbox_pending": True}) == EVENTS
+    record(
+        "partner ingestion (Kafka door)",
+        "events ingested per second",
+        ingest_rate,
+        "events/s",
+        baseline=raw_rate,
+        baseline_name="raw aiokafka consumer",
+        notes=f"{EVENTS} events: validate, seal identity, store family + outbox (relay off)",
+    )
     print(
         f"\nraw aiokafka consumer: {raw_rate:.0f} events/s; partner ingestion (validate, "
         f"store family + outbox on FerretDB): {ingest_rate:.0f} events/s; "
