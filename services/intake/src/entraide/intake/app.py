@@ -39,6 +39,7 @@ def create_app(
         registry=rt.registry,
         lease_seconds=settings.outbox_lease_seconds,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
+        writing=families.writing,
     )
     handlers.register(rt.broker, families, relay, keys, settings=settings, service_name=SERVICE)
     sharing.register(rt.broker, families, settings=settings, service_name=SERVICE)

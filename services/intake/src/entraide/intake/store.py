@@ -6,6 +6,7 @@ must also reset the relay's lease (`lease_owner: None`, `lease_until: NEVER`): t
 then never marks as sent an event it has not read.
 """
 
+import asyncio
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -25,6 +26,7 @@ class FamilyStore:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.families: AsyncCollection[Doc] = db["families"]
+        self.writing = asyncio.Lock()  # updates of families take turns with the relay's
 
     async def ensure_indexes(self) -> None:
         await self.families.create_index([("requests.request_id", ASCENDING)])
@@ -85,15 +87,17 @@ class FamilyStore:
         }
         if pushes:
             update["$push"] = pushes
-        result = await self.families.update_one({"_id": family["_id"], **guard}, update)
+        async with self.writing:
+            result = await self.families.update_one({"_id": family["_id"], **guard}, update)
         return result.modified_count == 1
 
     async def share(self, family_ref: str, association_id: str, *, shared: bool) -> bool:
         """Let an association see the family (an accepted match), or no longer."""
         op = "$addToSet" if shared else "$pull"
-        result = await self.families.update_one(
-            {"family_ref": family_ref}, {op: {"shared_with": association_id}}
-        )
+        async with self.writing:
+            result = await self.families.update_one(
+                {"family_ref": family_ref}, {op: {"shared_with": association_id}}
+            )
         return result.modified_count == 1
 
     async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:

@@ -31,6 +31,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         rt.broker,
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
+        writing=store.writing,
     )
     engine = Engine(
         views,

@@ -14,6 +14,7 @@ A match and the event announcing each move are one document write (the outbox); 
 is guarded by the state it starts from, so two coordinators cannot both act.
 """
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +36,7 @@ class MatchStore:
         self.holds = db["holds"]
         self.histories = db["histories"]
         self.waitlist = db["waitlist"]
+        self.writing = asyncio.Lock()  # updates of matches take turns with the relay's
 
     async def ensure_indexes(self) -> None:
         await self.matches.create_index([("request_id", ASCENDING)])
@@ -98,7 +100,8 @@ class MatchStore:
             "$set": {**changes, "state": to.value, **PENDING},
             "$push": {"outbox": outbox_entry(event), **(push or {})},
         }
-        result = await self.matches.update_one({"_id": match_id, "state": frm.value}, update)
+        async with self.writing:
+            result = await self.matches.update_one({"_id": match_id, "state": frm.value}, update)
         if result.modified_count != 1:
             return False
         if to not in OPEN:
@@ -112,7 +115,8 @@ class MatchStore:
     ) -> bool:
         """A follow-up on a match in `state` (no move), with its event."""
         update = {"$set": {**changes, **PENDING}, "$push": {"outbox": outbox_entry(event), **push}}
-        result = await self.matches.update_one({"_id": match_id, "state": state.value}, update)
+        async with self.writing:
+            result = await self.matches.update_one({"_id": match_id, "state": state.value}, update)
         return result.modified_count == 1
 
     async def get(self, match_id: str) -> Doc | None:

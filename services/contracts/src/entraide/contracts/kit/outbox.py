@@ -71,6 +71,7 @@ class OutboxRelay:
         idle_poll_seconds: float = 1.0,
         max_backoff_seconds: float = 5.0,
         batch_size: int = 100,
+        writing: asyncio.Lock | None = None,
     ) -> None:
         self.collection = collection
         self.broker = broker
@@ -78,6 +79,9 @@ class OutboxRelay:
         self.idle_poll_seconds = idle_poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.batch_size = batch_size
+        # FerretDB 1.24 can lose one of two concurrent updates of a document, so the store's
+        # writes to outboxed documents and the relay's take turns (one lock per collection)
+        self.writing = writing or asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = False
         metrics = outbox_metrics(registry)
@@ -143,24 +147,27 @@ class OutboxRelay:
         ids = [d["_id"] async for d in self.collection.find(due, {"_id": 1}).limit(self.batch_size)]
         if not ids:
             return 0
-        await self.collection.update_many(
-            {"_id": {"$in": ids}, **due},
-            {"$set": {"lease_until": now + self.lease, "lease_owner": owner}},
-        )
+        async with self.writing:
+            await self.collection.update_many(
+                {"_id": {"$in": ids}, **due},
+                {"$set": {"lease_until": now + self.lease, "lease_owner": owner}},
+            )
         leased = {"_id": {"$in": ids}, "lease_owner": owner}
         docs = await self.collection.find(leased, {"outbox": 1}).to_list()
         try:
             sends = [await self._publish(entry) for doc in docs for entry in doc["outbox"]]
             await asyncio.gather(*sends)
         except BaseException:
-            await self.collection.update_many(
-                {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
-            )
+            async with self.writing:
+                await self.collection.update_many(
+                    {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
+                )
             raise
         self.published.inc(len(sends))
         # A write that appended events meanwhile reset the lease (see store), so this marks
         # only documents unchanged since they were read; the others stay pending.
-        await self.collection.update_many(leased, SENT)
+        async with self.writing:
+            await self.collection.update_many(leased, SENT)
         return len(docs)
 
     async def _publish(self, entry: Doc) -> Any:
