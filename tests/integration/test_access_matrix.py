@@ -70,6 +70,8 @@ RULES = {
         ("GET", "/offres/{offer_id}"): ANYONE,
         ("GET", "/devenir-benevole"): ANYONE,
         ("POST", "/devenir-benevole"): ANYONE,
+        ("GET", "/association"): SIGNED_IN,
+        ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
     },
     "intake": OPS
     | {
