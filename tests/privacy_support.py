@@ -6,9 +6,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
 from entraide.contracts.kit.keyvault_client import KeyVaultClient, dev_secret
+from entraide.contracts.vocab import SubjectKind
 from entraide.directory.app import create_app as create_directory
 from entraide.directory.settings import DirectorySettings
 from entraide.intake.app import create_app as create_intake
@@ -17,6 +20,7 @@ from entraide.intake.settings import IntakeSettings
 from entraide.matching.app import create_app as create_matching
 from entraide.matching.settings import MatchingSettings
 from entraide.privacy.app import create_app as create_privacy
+from entraide.privacy.domain import CaseKind
 from entraide.privacy.settings import PrivacySettings
 from tests.infra import Endpoints, settings_on
 from tests.support import eventually, serving
@@ -38,16 +42,17 @@ def vault_keys(privacy_app: FastAPI, settings: IntakeSettings) -> VaultKeys:
 
 
 class Clock:
-    """A clock the test moves: privacy reads it for deadlines, retries and retention."""
+    """Real time plus an offset the test moves: privacy reads it for deadlines, retries
+    and retention."""
 
-    def __init__(self, now: datetime | None = None) -> None:
-        self.now = now or datetime.now(UTC)
+    def __init__(self, offset: timedelta = timedelta(0)) -> None:
+        self.offset = offset
 
     def __call__(self) -> datetime:
-        return self.now
+        return datetime.now(UTC) + self.offset
 
     def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+        self.offset += timedelta(**delta)
 
 
 @contextlib.asynccontextmanager
@@ -72,6 +77,7 @@ async def network(
     apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
     async with contextlib.AsyncExitStack() as stack:
         clients = {n: await stack.enter_async_context(serving(a)) for n, a in apps.items()}
+        await _warm_up(apps["privacy"], set(apps) & set(privacy_settings.rights_services))
         yield {"apps": apps, "clients": clients}
 
 
@@ -92,3 +98,45 @@ async def case_when(
     except AssertionError as exc:
         case = (await client.get(f"/api/v1/cases/{case_id}")).json()
         raise AssertionError(f"{exc}: {case}") from None
+
+
+async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
+    """Whether the consumer group has committed up to the end of every partition."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await admin.start()
+    await consumer.start()
+    try:
+        committed = await admin.list_consumer_group_offsets(group)
+        parts = [
+            TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or []
+        ]
+        if not parts:
+            await consumer.topics()
+            parts = [
+                TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or []
+            ]
+        ends = await consumer.end_offsets(parts)
+        return all(
+            end == 0 or (tp in committed and committed[tp].offset >= end)
+            for tp, end in ends.items()
+        )
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _warm_up(privacy: FastAPI, services: set[str]) -> None:
+    """Wait until every service answers privacy's commands: the rights consumers start at
+    the end when new, so an erasure of nobody is sent (and resent by the watchdog) until
+    all have answered; then it is forgotten, leaving the test a clean case list."""
+    rights = privacy.state.privacy.rights
+    doc = await rights.open(CaseKind.ERASURE, "warm-up-nobody", SubjectKind.FAMILY, actor="test")
+
+    async def answered() -> bool:
+        case = await rights.get(doc["_id"])
+        return services <= set(case["acks"])
+
+    await eventually(answered, timeout=60, what="every service answering privacy")
+    await rights.cases.delete_one({"_id": doc["_id"]})
+    await rights.audit.entries.delete_many({"case_id": doc["_id"]})

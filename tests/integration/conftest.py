@@ -34,7 +34,8 @@ def privacy_settings(infra: Endpoints, unique: str, dev_issuer: DevIssuer) -> Pr
         f"test_privacy_{unique}",
         retry_backoff_seconds=0.05,
         sweep_interval_seconds=0,
-        watchdog_interval_seconds=3600,
+        watchdog_interval_seconds=1,
+        ack_retry_seconds=5,  # a command sent before a new consumer was assigned: resent
     )
     return dev_issuer.settings_for(settings)
 

@@ -118,7 +118,11 @@ async def test_silent_services_get_the_command_again_then_the_case_is_escalated(
 ) -> None:
     clock = Clock()
     settings = privacy_settings.model_copy(
-        update={"rights_services": ("intake", "privacy", "ghost"), "ack_retry_seconds": 60}
+        update={
+            "rights_services": ("intake", "privacy", "ghost"),
+            "ack_retry_seconds": 60,
+            "watchdog_interval_seconds": 3600,  # the test ticks by itself
+        }
     )
     async with network(infra, unique, intake_settings, settings, clock=clock) as net:
         family = await _family(net, mongo, intake_settings, settings, staff_bearer)

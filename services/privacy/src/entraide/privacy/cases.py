@@ -76,8 +76,10 @@ class Rights:
         retry_after: timedelta,
         escalate_after: int,
         clock: Callable[[], datetime] = utcnow,
+        commands_topic: str = PRIVACY_COMMANDS.name,
     ) -> None:
         self.cases = db["cases"]
+        self.commands_topic = commands_topic
         self.broker, self.vault, self.audit = broker, vault, audit
         self.services = tuple(services)
         self.retry_after, self.escalate_after, self.clock = retry_after, escalate_after, clock
@@ -290,7 +292,7 @@ class Rights:
             sends.append(
                 await self.broker.publish(
                     event.model_dump_json().encode(),
-                    PRIVACY_COMMANDS.name,
+                    self.commands_topic,
                     key=doc["subject_ref"].encode(),
                     headers={"content-type": CONTENT_TYPE},
                     no_confirm=True,

@@ -46,7 +46,10 @@ def register(
         log.debug("contact event", extra={"event_id": event.id, "subjects": len(touched)})
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        PRIVACY_ACKS.name, title="privacy-acks", **options | {"group_id": f"{group}-acks"}
+        PRIVACY_ACKS.name,
+        title="privacy-acks",
+        # new: from the end (the watchdog resends what is unanswered, services answer again)
+        **options | {"group_id": f"{group}-acks", "auto_offset_reset": "latest"},
     )
     async def on_ack(message: KafkaMessage) -> None:
         """A service answered a command: note it on the case, close the case if complete."""

@@ -50,9 +50,12 @@ def register_rights(
 ) -> None:
     """Subscribe `service` to privacy's commands and acknowledge each one."""
 
-    # A group of its own: subscribers sharing a group rebalance each other at every start
+    # A group of its own (subscribers sharing a group rebalance each other at every start),
+    # starting at the end when new: privacy resends any command still unanswered, so a new
+    # replica need not replay (and re-acknowledge) a month of old commands.
     options = subscriber_options(settings, service) | {
-        "group_id": f"{consumer_group(settings, service)}-rights"
+        "group_id": f"{consumer_group(settings, service)}-rights",
+        "auto_offset_reset": "latest",
     }
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
