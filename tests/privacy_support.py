@@ -66,13 +66,18 @@ async def network(
 ) -> AsyncIterator[dict[str, Any]]:
     """The four services in-process on the real broker and store, intake's keys in
     privacy's vault; yields their apps and clients by name."""
+    quick = {"graceful_timeout_seconds": 2.0}  # twenty subscribers stop one after another
+    privacy_settings = privacy_settings.model_copy(update=quick)
+    intake_settings = intake_settings.model_copy(update=quick)
     privacy = create_privacy(privacy_settings, **({"clock": clock} if clock else {}))
     intake = create_intake(intake_settings, keys=vault_keys(privacy, intake_settings))
     matching = create_matching(
-        settings_on(MatchingSettings, infra, f"test_matching_{unique}", retry_backoff_seconds=0.05)
+        settings_on(MatchingSettings, infra, f"test_matching_{unique}", **quick)
     )
     directory = create_directory(
-        settings_on(DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False)
+        settings_on(
+            DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False, **quick
+        )
     )
     apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
     async with contextlib.AsyncExitStack() as stack:
@@ -140,3 +145,6 @@ async def _warm_up(privacy: FastAPI, services: set[str]) -> None:
     await eventually(answered, timeout=60, what="every service answering privacy")
     await rights.cases.delete_one({"_id": doc["_id"]})
     await rights.audit.entries.delete_many({"case_id": doc["_id"]})
+
+
+REGISTRY_TIMEOUT = 240  # privacy replays the shared topics from the start (other tests' events)

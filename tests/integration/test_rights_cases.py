@@ -8,7 +8,7 @@ from bson import json_util
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.privacy.domain import CaseKind
-from tests.privacy_support import Clock, case_when, network
+from tests.privacy_support import REGISTRY_TIMEOUT, Clock, case_when, network
 from tests.support import IDENTITY_VALUES, eventually, request_body
 
 FOUR = {"directory", "intake", "matching", "privacy"}
@@ -24,7 +24,9 @@ async def _family(net, mongo, intake_settings, privacy_settings, staff_bearer):
     )
     ref = family["family_ref"]
     subjects = mongo[privacy_settings.database]["subjects"]
-    await eventually(lambda: subjects.find_one({"_id": ref}), what="privacy registry")
+    await eventually(
+        lambda: subjects.find_one({"_id": ref}), timeout=REGISTRY_TIMEOUT, what="privacy registry"
+    )
     matching = net["clients"]["matching"]
     request_id = created.json()["request_id"]
 
