@@ -7,6 +7,7 @@ with an id derived from (source, id), so the same partner event twice is one req
 
 import hashlib
 import hmac
+import math
 from datetime import datetime
 from typing import Any, Literal
 
@@ -69,10 +70,14 @@ def signature_problem(
         sent = float(timestamp)
     except ValueError:
         return "bad-timestamp"
+    if not math.isfinite(sent):  # "nan" would never look stale
+        return "bad-timestamp"
     if abs(now.timestamp() - sent) > tolerance_s:
         return "stale-timestamp"
     expected = signature(partner.secret.get_secret_value(), timestamp, body)
-    return None if hmac.compare_digest(expected, given) else "bad-signature"
+    # bytes: compare_digest refuses str with non-ASCII characters (a TypeError, not a "no")
+    matches = hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogatepass"))
+    return None if matches else "bad-signature"
 
 
 def json_schema() -> dict[str, Any]:
