@@ -46,7 +46,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     register_rights(rt.broker, rights_handler(rt.db), settings=settings, service=SERVICE)
     offer_views = offers.OfferViews(rt.db)
     volunteer_views = volunteers.VolunteerViews(rt.db)
-    on_support = engine.support_changed_event
+    on_support = engine.support_changed
     offers.register(
         rt.broker, offer_views, settings=settings, service=SERVICE, on_change=on_support
     )

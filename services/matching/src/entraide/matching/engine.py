@@ -225,10 +225,7 @@ class Engine:
         if self.metrics:
             self.metrics.placement.observe(time.perf_counter() - started)
 
-    async def support_changed_event(self, key: str, capacity: int | None, available: bool) -> None:
-        await self.support_changed(key, capacity=capacity, available=available)
-
-    async def support_changed(self, key: str, *, capacity: int | None, available: bool) -> None:
+    async def support_changed(self, key: str, capacity: int | None, available: bool) -> None:
         """A volunteer paused, left or changed capacity (an offer likewise): re-route its
         open matches when it is no longer available. (Capacity: the holds beyond a new,
         lower capacity stay with their matches; new ones are refused.)"""
