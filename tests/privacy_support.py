@@ -105,6 +105,12 @@ async def case_when(
         raise AssertionError(f"{exc}: {case}") from None
 
 
+def closed(case: dict[str, Any]) -> bool:
+    """Closed, and its trail written (the status turns a moment before "case-closed")."""
+    trail = case.get("audit") or [{}]
+    return bool(case["status"] == "closed" and trail[-1].get("action") == "case-closed")
+
+
 async def caught_up(bootstrap: str, group: str, topics: list[str]) -> bool:
     """Whether the consumer group has committed up to the end of every partition."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)

@@ -17,7 +17,7 @@ from bson import json_util
 from entraide.contracts.topics import TOPICS
 from tests.integration.test_partner_doors import partner_event, signed
 from tests.integration.test_staff_pages import create
-from tests.privacy_support import REGISTRY_TIMEOUT, case_when, network
+from tests.privacy_support import REGISTRY_TIMEOUT, case_when, closed, network
 from tests.support import eventually, everything
 
 
@@ -75,7 +75,7 @@ async def test_an_erased_family_is_nowhere_and_the_other_is_intact(
 
         privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
         opened = await privacy.post("/api/v1/cases", json={"kind": "erasure", "subject_ref": ref})
-        case = await case_when(privacy, opened.json()["case_id"], lambda c: c["status"] == "closed")
+        case = await case_when(privacy, opened.json()["case_id"], closed)
         kept_record = await intake.get(
             f"/api/v1/families/{partner_family['_id']}", headers=privacy.headers
         )

@@ -8,7 +8,7 @@ from bson import json_util
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.privacy.domain import CaseKind
-from tests.privacy_support import REGISTRY_TIMEOUT, Clock, case_when, network
+from tests.privacy_support import REGISTRY_TIMEOUT, Clock, case_when, closed, network
 from tests.support import IDENTITY_VALUES, eventually, request_body
 
 FOUR = {"directory", "intake", "matching", "privacy"}
@@ -49,7 +49,7 @@ async def test_erasure_reaches_every_service_then_the_key_is_destroyed(
         body = {"kind": "erasure", "subject_ref": family["family_ref"], "subject_kind": "family"}
         opened = await privacy.post("/api/v1/cases", json=body)
         assert opened.status_code == 201
-        case = await case_when(privacy, opened.json()["case_id"], lambda c: c["status"] == "closed")
+        case = await case_when(privacy, opened.json()["case_id"], closed)
 
     assert set(case["acks"]) == FOUR
     assert case["acks"]["intake"]["counts"] == {
@@ -95,7 +95,7 @@ async def test_access_export_gathers_every_service_part(
         opened = await privacy.post("/dossiers", data=form | {"subject_ref": family["family_ref"]})
         assert opened.status_code == 303
         case_id = opened.headers["location"].rsplit("/", 1)[1]
-        await case_when(privacy, case_id, lambda c: c["status"] == "closed")
+        await case_when(privacy, case_id, closed)
         export = (await privacy.get(f"/dossiers/{case_id}/export.json")).json()
         readable = await privacy.get(f"/dossiers/{case_id}/export.html")
         acks = await mongo[privacy_settings.database]["cases"].find_one({"_id": case_id})

@@ -41,5 +41,8 @@ class AuditTrail:
             await self.entries.insert_many(entries)
 
     async def of_case(self, case_id: str) -> list[Doc]:
-        cursor = self.entries.find({"case_id": case_id}, {"_id": 0}).sort("at", ASCENDING)
+        # Entries of one millisecond keep their order by _id (an ObjectId grows per process).
+        cursor = self.entries.find({"case_id": case_id}, {"_id": 0}).sort(
+            [("at", ASCENDING), ("_id", ASCENDING)]
+        )
         return await cursor.to_list()
