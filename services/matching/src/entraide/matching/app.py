@@ -32,13 +32,14 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
         writing=store.writing,
+        intents=store.intents,
     )
     engine = Engine(
         views,
         store,
         SupportPool(rt.db, store),
         proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
-        wake=relay.wake,
+        relay=relay,
         metrics=rt.matching_metrics,
     )
     on_request = engine.request_changed if settings.online else None

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from entraide.contracts import new_event
@@ -22,6 +23,7 @@ from entraide.contracts.events import (
     MatchStarted,
 )
 from entraide.contracts.kit.metrics import MatchingMetrics
+from entraide.contracts.kit.outbox import OutboxRelay, outbox_entry
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
@@ -49,18 +51,31 @@ class Engine:
     pool: SupportPool
     proposal_ttl: timedelta = timedelta(days=5)
     clock: Clock = lambda: datetime.now(UTC)
-    wake: Callable[[], None] = lambda: None
+    relay: OutboxRelay | None = None
     metrics: MatchingMetrics | None = None
+
+    def wake(self) -> None:
+        """Events were stored: the relay publishes them now rather than at its next poll."""
+        if self.relay:
+            self.relay.wake()
 
     # --- placing families -------------------------------------------------------------
 
-    async def place(self, request_id: str) -> Doc | None:
+    async def place(
+        self, request_id: str, *, view: Doc | None = None, first_seen: bool = False
+    ) -> Doc | None:
         """Propose the best free support to a request that has no open match, or waitlist it
-        with the reason; returns the proposal, if any."""
-        view = await self.requests.get(request_id)
-        if view is None or await self.store.open_for_request(request_id):
+        with the reason; returns the proposal, if any.
+
+        A request seen for the first time (`first_seen`) has no match, history or waitlist
+        entry yet, so none is looked up: its placement is inserts only (on FerretDB v1 every
+        read is a collection scan)."""
+        view = view or await self.requests.get(request_id)
+        if view is None or (not first_seen and await self.store.open_for_request(request_id)):
             return None
-        family, refused = await self._family(view)
+        family, refused = (
+            (family_of(view, frozenset()), frozenset()) if first_seen else await self._family(view)
+        )
         if not family.consent:
             await self.store.unwait(request_id)
             return None
@@ -71,7 +86,12 @@ class Engine:
         for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
             support = pool.supports[edge.support]
             proposal = await self._propose(
-                family, support.key, support.association_id, edge.score, "online"
+                family,
+                support.key,
+                support.association_id,
+                edge.score,
+                "online",
+                waitlisted=not first_seen,
             )
             if proposal:
                 return proposal
@@ -209,11 +229,10 @@ class Engine:
 
     # --- families and supports that change --------------------------------------------
 
-    async def request_changed(self, request_id: str) -> None:
-        """Withdrawn or consent gone: end its open match; still open: make sure it is placed."""
-        view = await self.requests.get(request_id)
-        if view is None:
-            return
+    async def request_changed(self, view: Doc, first_seen: bool = False) -> None:
+        """Withdrawn or consent gone: end its open match; still open: make sure it is placed.
+        `view` is the read model's new state; `first_seen`, that it was just inserted."""
+        request_id = view["_id"]
         if view.get("status") != "open" or not view.get("consent_to_matching"):
             match = await self.store.open_for_request(request_id)
             if match:
@@ -221,7 +240,7 @@ class Engine:
             await self.store.unwait(request_id)
             return
         started = time.perf_counter()
-        await self.place(request_id)
+        await self.place(request_id, view=view, first_seen=first_seen)
         if self.metrics:
             self.metrics.placement.observe(time.perf_counter() - started)
 
@@ -239,8 +258,16 @@ class Engine:
     # --- helpers ----------------------------------------------------------------------
 
     async def _propose(
-        self, family: Family, key: str, association_id: str, fit: Score, by: str
+        self,
+        family: Family,
+        key: str,
+        association_id: str,
+        fit: Score,
+        by: str,
+        *,
+        waitlisted: bool = True,
     ) -> Doc | None:
+        """Propose the support to the family (`waitlisted`: it may be on the waitlist)."""
         support = self.pool.by_key.get(key)
         hold = (
             None if support is None else await self.store.hold(key, support.capacity, support.load)
@@ -285,11 +312,21 @@ class Engine:
             "check_ins": [],
             "hold": hold,
         }
-        if not await self.store.propose(match, self._event(match, payload)):
+        # One at a time (online, by hand), this call publishes the proposal rather than the
+        # relay's next round, so the coordinator sees it at once (the relay takes over if
+        # publishing fails); the batch's many go through the relay, in bulk.
+        outbox = [outbox_entry(self._event(match, payload))]
+        if self.relay and self.relay.intents is not None and by != "batch":
+            write = partial(self.store.propose, match, outbox, pending=False)
+            proposed = await self.relay.write_at_once(match_id, outbox, write)
+        else:
+            proposed = await self.store.propose(match, outbox)
+            self.wake()
+        if not proposed:
             await self._release(match)  # the request got a proposal meanwhile
             return None
-        await self.store.unwait(family.request_id)
-        self.wake()
+        if waitlisted:
+            await self.store.unwait(family.request_id)
         if await self.store.first_proposal(family.request_id) and self.metrics:
             waited = (now - family.waiting_since).total_seconds()
             self.metrics.latency.observe(max(0.0, waited))

@@ -3,6 +3,7 @@ engine act on the change."""
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -13,9 +14,10 @@ from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
 from entraide.matching import domain
 from entraide.matching.settings import MatchingSettings
-from entraide.matching.store import RequestViews
+from entraide.matching.store import Applied, RequestViews
 
 log = logging.getLogger(__name__)
+Doc = dict[str, Any]
 
 
 def register(
@@ -24,7 +26,7 @@ def register(
     *,
     settings: MatchingSettings,
     service: str,
-    on_change: Callable[[str], Awaitable[None]] | None = None,
+    on_change: Callable[[Doc, bool], Awaitable[None]] | None = None,
 ) -> None:
     @broker.subscriber(  # type: ignore[untyped-decorator]
         settings.requests_topic, title="requests", **subscriber_options(settings, service)
@@ -37,9 +39,10 @@ def register(
             return
         if not isinstance(data, RequestState | RequestWithdrawn):
             raise PoisonMessageError("not-a-request-event", event.type)
-        applied = await views.upsert(data.request_id, domain.request_view(data, event_id=event.id))
+        view = domain.request_view(data, event_id=event.id)
+        applied = await views.upsert(data.request_id, view)
         if applied and on_change:  # propose at once, or end the family's open match
-            await on_change(data.request_id)
+            await on_change({"_id": data.request_id, **view}, applied is Applied.NEW)
         log.info(
             "request event", extra={"event_id": event.id, "type": event.type, "applied": applied}
         )

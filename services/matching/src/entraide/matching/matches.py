@@ -23,7 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit.outbox import PENDING, outbox_entry
+from entraide.contracts.kit.outbox import DONE, PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 
 Doc = dict[str, Any]
@@ -36,6 +36,7 @@ class MatchStore:
         self.holds = db["holds"]
         self.histories = db["histories"]
         self.waitlist = db["waitlist"]
+        self.intents = db["outbox_intents"]  # proposals being published at once
         self.writing = asyncio.Lock()  # updates of matches take turns with the relay's
 
     async def ensure_indexes(self) -> None:
@@ -75,14 +76,16 @@ class MatchStore:
 
     # --- matches ----------------------------------------------------------------------
 
-    async def propose(self, match: Doc, event: CloudEvent[Any]) -> bool:
-        """Claim the request and store the proposal with its event; False if the request
-        already has an open match."""
+    async def propose(self, match: Doc, outbox: list[Doc], *, pending: bool = True) -> bool:
+        """Claim the request and store the proposal with its events, for the relay
+        (`pending`) or as already handled by the caller; False if the request already has
+        an open match."""
         try:
             await self.claims.insert_one({"_id": match["request_id"], "match_id": match["_id"]})
         except DuplicateKeyError:
             return False
-        await self.matches.insert_one({**match, "outbox": [outbox_entry(event)], **PENDING})
+        fields = {"outbox": outbox, **PENDING} if pending else DONE
+        await self.matches.insert_one({**match, **fields})
         return True
 
     async def move(

@@ -1,11 +1,19 @@
 """Matching's read model of requests, kept by versioned upserts."""
 
+from enum import StrEnum
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 Doc = dict[str, Any]
+
+
+class Applied(StrEnum):
+    """What an upsert did (a stale revision applies nothing: None)."""
+
+    NEW = "new"  # first seen: no match, history or waitlist entry of it can exist yet
+    NEWER = "newer"
 
 
 class RequestViews:
@@ -18,15 +26,15 @@ class RequestViews:
         await self.collection.create_index("family_ref")
         await self.collection.create_index([("departement", 1), ("status", 1)])
 
-    async def upsert(self, request_id: str, view: Doc) -> bool:
-        """Apply a newer revision; False when the stored one is as new (a redelivery).
+    async def upsert(self, request_id: str, view: Doc) -> Applied | None:
+        """Apply a newer revision; None when the stored one is as new (a redelivery).
 
         A new request is one insert (fast everywhere); a known one is replaced only if the
         revision is newer, the check being part of the write itself, so two deliveries
         racing on two replicas cannot both apply."""
         try:
             await self.collection.insert_one({"_id": request_id, **view})
-            return True
+            return Applied.NEW
         except DuplicateKeyError:
             pass
         try:
@@ -36,8 +44,9 @@ class RequestViews:
                 upsert=True,
             )
         except DuplicateKeyError:  # the document exists with this revision or a later one
-            return False
-        return bool(result.upserted_id is not None or result.modified_count)
+            return None
+        applied = result.upserted_id is not None or result.modified_count
+        return Applied.NEWER if applied else None
 
     async def get(self, request_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": request_id})

@@ -8,15 +8,23 @@ Replicas may run side by side: a lease on each document keeps its events in
 order on one relay at a time. A crash between publish and mark means a re-publish,
 which consumers absorb (they deduplicate by event id or revision). Each round costs
 three store round trips whatever its size: lease, read, mark.
+
+A writer in a hurry (matching's online proposal) publishes its events itself, at once
+(`write_at_once`): the events go first to a small `intents` collection, the document is
+stored with nothing pending, and the intent is forgotten once the broker has them. If
+publishing fails or the process dies, the relay publishes a stale intent's events (when
+its document was written). On FerretDB v1, where every update scans its collection and
+holds the write lock meanwhile, this keeps the hot path to inserts.
 """
 
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
@@ -32,6 +40,7 @@ log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 PENDING: Doc = {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
+T = TypeVar("T")
 
 
 def outbox_entry(event: CloudEvent[Any]) -> Doc:
@@ -53,9 +62,8 @@ def outbox_entry(event: CloudEvent[Any]) -> Doc:
     }
 
 
-SENT: Doc = {
-    "$set": {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
-}
+DONE: Doc = {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
+SENT: Doc = {"$set": DONE}
 
 
 class OutboxRelay:
@@ -72,8 +80,11 @@ class OutboxRelay:
         max_backoff_seconds: float = 5.0,
         batch_size: int = 100,
         writing: asyncio.Lock | None = None,
+        backlog_every_seconds: float = 10.0,
+        intents: AsyncCollection[Doc] | None = None,
     ) -> None:
         self.collection = collection
+        self.intents = intents  # for writers that publish at once (`write_at_once`)
         self.broker = broker
         self.lease = timedelta(seconds=lease_seconds)
         self.idle_poll_seconds = idle_poll_seconds
@@ -84,6 +95,9 @@ class OutboxRelay:
         self.writing = writing or asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = False
+        # the backlog gauges cost two collection scans on FerretDB: measured now and then
+        self.backlog_every = backlog_every_seconds
+        self._backlog_at = 0.0
         metrics = outbox_metrics(registry)
         self.published, self.failures = metrics.published, metrics.failures
         self.pending, self.oldest_age = metrics.pending, metrics.oldest_age
@@ -91,6 +105,53 @@ class OutboxRelay:
     def wake(self) -> None:
         """Something was written: publish now rather than at the next poll."""
         self._wake.set()
+
+    async def write_at_once(
+        self, doc_id: Any, entries: list[Doc], write: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Run `write`, which stores the document with nothing pending (`DONE`), and publish
+        its events now, confirmed by the broker, rather than at the relay's next round.
+        The entries are kept as an intent meanwhile, so a failure or a crash loses nothing;
+        nothing is published when `write` returns a falsy value (it did not write)."""
+        if self.intents is None:
+            raise RuntimeError("this relay has no intents collection")
+        intent = {"_id": uuid.uuid4().hex, "doc_id": doc_id, "entries": entries}
+        await self.intents.insert_one(intent | {"at": datetime.now(UTC)})
+        written = await write()
+        if written:
+            try:
+                await self._send_confirmed(entries)
+            except Exception as exc:  # Kafka is down: the relay publishes the intent later
+                self.failures.inc()
+                log.warning("outbox publish at once failed", extra={"error": type(exc).__name__})
+                return written
+        await self.intents.delete_one({"_id": intent["_id"]})
+        return written
+
+    async def recover_intents(self) -> int:
+        """Publish the events of intents older than the lease whose document exists (the
+        writer failed to publish or died), drop those whose write never happened."""
+        if self.intents is None:
+            return 0
+        stale = {"at": {"$lt": datetime.now(UTC) - self.lease}}
+        recovered = 0
+        for intent in await self.intents.find(stale).to_list():
+            if await self.collection.find_one({"_id": intent["doc_id"]}, {"_id": 1}):
+                await self._send_confirmed(intent["entries"])
+                recovered += 1
+            await self.intents.delete_one({"_id": intent["_id"]})
+        return recovered
+
+    async def _send_confirmed(self, entries: list[Doc]) -> None:
+        for entry in entries:
+            with within(entry.get("traceparent")):
+                await self.broker.publish(
+                    entry["value"].encode(),
+                    entry["topic"],
+                    key=entry["key"].encode(),
+                    headers={"content-type": CONTENT_TYPE},
+                )
+        self.published.inc(len(entries))
 
     async def run(self) -> None:
         backoff = 0.2
@@ -105,7 +166,7 @@ class OutboxRelay:
                     extra={"error": type(exc).__name__, "retry_in_s": backoff},
                 )
                 with contextlib.suppress(Exception):
-                    await self.measure_backlog()
+                    await self.measure_backlog(every=0)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff_seconds)
                 continue
@@ -118,8 +179,13 @@ class OutboxRelay:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
 
-    async def measure_backlog(self) -> None:
-        """Set the pending-documents gauge and the age of the oldest unpublished event."""
+    async def measure_backlog(self, every: float | None = None) -> None:
+        """Set the pending-documents gauge and the age of the oldest unpublished event, if
+        not done in the last `every` seconds (by default `backlog_every_seconds`)."""
+        now = time.monotonic()
+        if now - self._backlog_at < (self.backlog_every if every is None else every):
+            return
+        self._backlog_at = now
         pending = {"outbox_pending": True}
         self.pending.set(await self.collection.count_documents(pending))
         oldest = None
@@ -142,6 +208,7 @@ class OutboxRelay:
         keeps them in order per partition, so one family's events stay in order.
         Returns how many documents were published (0 when nothing is pending).
         """
+        await self.recover_intents()
         now, owner = datetime.now(UTC), uuid.uuid4().hex
         due = {"outbox_pending": True, "lease_until": {"$lt": now}}
         ids = [d["_id"] async for d in self.collection.find(due, {"_id": 1}).limit(self.batch_size)]
