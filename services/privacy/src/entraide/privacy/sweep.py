@@ -54,11 +54,14 @@ async def sweep(
 ) -> SweepReport:
     """Erase the expired subjects and warn those about to expire (or only report, dry)."""
     report = SweepReport(now, dry_run)
+    being_erased = await registry.being_erased()
     for kind in policy.years:
         horizon = policy.cutoff(kind, now + timedelta(days=max(policy.warnings, default=0)))
         expired: list[str] = []
         warned: list[tuple[str, dict[str, Any], str]] = []
         async for doc in registry.candidates(kind.value, horizon, batch=batch):
+            if doc["_id"] in being_erased:  # an earlier sweep opened its case
+                continue
             report.scanned += 1
             last = doc["last_contact_at"]
             if policy.expired(kind, last, now):
@@ -86,16 +89,18 @@ async def _erase(
     now: datetime,
     batch: int,
 ) -> int:
+    """Open an erasure case for each subject not already marked as being erased."""
+    opened = 0
     for start in range(0, len(refs), batch):
-        chunk = refs[start : start + batch]
-        await registry.mark_erasing(chunk, now)  # the next sweep will not open them again
+        marked = await registry.mark_erasing(refs[start : start + batch], now)
         await rights.open_many(
             CaseKind.ERASURE,
-            [(ref, kind) for ref in chunk],
+            [(ref, kind) for ref in marked],
             actor=ACTOR,
             reason=ErasureReason.RETENTION,
         )
-    return len(refs)
+        opened += len(marked)
+    return opened
 
 
 async def _warn(

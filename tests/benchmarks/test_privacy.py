@@ -1,8 +1,4 @@
-"""NOT COLLECTED YET (file name): written, never run (machine saturated on 2026-11-28); rename
-to test_privacy.py to put it in `make bench`. At 1,000,000 subjects expect a long run on
-FerretDB (its queries other than by _id scan the collection).
-
-Benchmarks: erasure case time across the four services, and the retention sweep at
+"""Benchmarks: erasure case time across the four services, and the retention sweep at
 1,000,000 subjects, each against a baseline measured in the same run.
 
     make bench          (ENTRAIDE_BENCH_SUBJECTS=100000 for a quicker sweep run)
