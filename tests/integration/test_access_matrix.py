@@ -36,6 +36,7 @@ from tests.infra import settings_on
 from tests.integration.conftest import PARTNER_SECRET
 from tests.support import serving
 
+NETWORK_COORDINATION = frozenset({"network-coordinator"})
 OPS = {
     ("GET", "/openapi.json"): ANYONE,
     ("GET", "/docs"): ANYONE,
@@ -77,6 +78,7 @@ RULES = {
     | {
         ("POST", "/api/v1/requests"): SIGNED_IN,
         ("GET", "/api/v1/families/{family_id}"): SIGNED_IN,
+        ("POST", "/api/v1/families/{family_id}/sharing-overrides"): NETWORK_COORDINATION,
         ("GET", "/api/v1/partner-events/schema"): ANYONE,
         ("POST", "/api/v1/partner-events"): PARTNER,
         ("GET", "/api/v1/partner-events/{event_id}"): PARTNER,

@@ -199,11 +199,8 @@ async def test_rectify_withdraw_and_contact_each_publish_their_event(
     assert not any(v.encode() in r.value for r in found for v in (*IDENTITY_VALUES, "Rappelée"))
 
 
-async def test_an_accepted_match_shares_the_family_until_it_ends(
-    intake, intake_settings, dev_issuer, mongo
-) -> None:
-    await dev_issuer.sign_in(intake, "ppm-nantes")
-    created = await create(intake)
+async def _family_for_match(intake, intake_settings, mongo, **changes):
+    created = await create(intake, **changes)
     family_url = created.headers["location"].split("?")[0]
     family = await mongo[intake_settings.database]["families"].find_one(
         {"_id": family_url.rsplit("/", 1)[1]}
@@ -214,6 +211,16 @@ async def test_an_accepted_match_shares_the_family_until_it_ends(
         "family_ref": family["family_ref"],
         "association_id": "grands-parrains",
     }
+    return family_url, family, ids
+
+
+async def test_an_accepted_match_shares_the_family_until_it_ends(
+    intake, intake_settings, dev_issuer, mongo
+) -> None:
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    family_url, family, ids = await _family_for_match(
+        intake, intake_settings, mongo, **{"consent.sharing": "oui"}
+    )
     await dev_issuer.sign_in(intake, "coordination-gp")  # Grands Parrains, Loire-Atlantique
     assert (await intake.get(family_url)).status_code == 404
 
@@ -225,6 +232,51 @@ async def test_an_accepted_match_shares_the_family_until_it_ends(
     closed = MatchClosed(**ids, outcome="completed", closed_at=now)
     await publish(intake_settings, closed, family["family_ref"])
     await eventually(lambda: _status(intake, family_url, 404), what="the sharing ended")
+    audit = mongo[intake_settings.database]["audit_log"]
+
+    async def trail():
+        found = await audit.find({"family_id": family["_id"], "role": "system"}).to_list()
+        actions = [e["action"] for e in sorted(found, key=lambda e: e["at"])]
+        return actions if len(actions) >= 2 else None
+
+    assert await eventually(trail, what="the audit log") == ["family.share", "family.unshare"]
+
+
+async def test_without_consent_to_sharing_only_a_named_permission_opens_the_record(
+    intake, intake_settings, dev_issuer, mongo
+) -> None:
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    family_url, family, ids = await _family_for_match(intake, intake_settings, mongo)
+    family_id = family["_id"]
+    assert family["consent"]["sharing"] is False
+    audit = mongo[intake_settings.database]["audit_log"]
+
+    await publish(
+        intake_settings, MatchAccepted(**ids, accepted_at=datetime.now(UTC)), family["family_ref"]
+    )
+    refused = {"family_id": family_id, "action": "family.share-refused"}
+    await eventually(lambda: audit.find_one(refused), what="the sharing refused")
+    await dev_issuer.sign_in(intake, "coordination-gp")
+    assert (await intake.get(family_url)).status_code == 404
+
+    override = f"/api/v1/families/{family_id}/sharing-overrides"
+    body = {"association_id": "grands-parrains", "reason": "child-protection"}
+    for account in ("coordination-gp", "ppm-nantes", "dpo"):  # no permission: refused
+        bearer = {"Authorization": f"Bearer {await dev_issuer.token_for(account)}"}
+        assert (await intake.post(override, json=body, headers=bearer)).status_code == 403
+    network = {"Authorization": f"Bearer {await dev_issuer.token_for('coordination-reseau')}"}
+    bad = await intake.post(override, json=body | {"reason": "curiosity"}, headers=network)
+    assert bad.status_code == 422
+    assert (await intake.post(override, json=body, headers=network)).status_code == 201
+    assert (await intake.get(family_url)).status_code == 200  # coordination-gp, now
+
+    entry = await audit.find_one({"family_id": family_id, "action": "family.share-override"})
+    assert (entry["role"], entry["shared_with"], entry["reason"]) == (
+        "network-coordinator",
+        "grands-parrains",
+        "child-protection",
+    )
+    assert await audit.count_documents({"action": "family.share-override"}) == 1
 
 
 async def publish(settings, data, key: str) -> None:

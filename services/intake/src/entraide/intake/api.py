@@ -6,13 +6,30 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from entraide.contracts.kit.auth import Principal, api_principal
+from entraide.contracts.kit.principal import Permission
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake import access, domain, service
+from entraide.intake import access, domain, service, sharing
 from entraide.intake.records import NotFoundError
-from entraide.intake.schemas import RequestCreated, RequestIn
+from entraide.intake.schemas import (
+    RequestCreated,
+    RequestIn,
+    SharingOverridden,
+    SharingOverrideIn,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
 Staff = Annotated[Principal, Depends(api_principal)]
+
+
+def _may_override(principal: Staff) -> Principal:
+    """The caller, if they hold the permission to share without consent (checked before
+    the body, so anyone else gets 403 whatever they send)."""
+    if not principal.may(Permission.SHARE_WITHOUT_CONSENT):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "needs the share-without-consent permission")
+    return principal
+
+
+Overrider = Annotated[Principal, Depends(_may_override)]
 
 
 @router.post("/requests", status_code=status.HTTP_201_CREATED, response_model=RequestCreated)
@@ -70,3 +87,26 @@ async def family(family_id: str, request: Request, principal: Staff) -> dict[str
             for c, note in zip(doc.get("contacts", []), record.contact_notes, strict=False)
         ],
     }
+
+
+@router.post(
+    "/families/{family_id}/sharing-overrides",
+    tags=["families"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=SharingOverridden,
+    responses={403: {"description": "Needs the permission share-without-consent"}},
+)
+async def override_sharing(
+    family_id: str, body: SharingOverrideIn, request: Request, principal: Overrider
+) -> SharingOverridden:
+    """Open a family's record to an association although the family did not consent to
+    sharing: the network coordination only (permission `share-without-consent`), for a
+    stated reason, written to the audit log before anything changes."""
+    state = request.app.state
+    if not await sharing.override(
+        state.families, state.audit, principal, family_id, body.association_id, body.reason
+    ):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such family")
+    return SharingOverridden(
+        family_id=family_id, shared_with=body.association_id, reason=body.reason
+    )

@@ -42,7 +42,7 @@ def create_app(
         writing=families.writing,
     )
     handlers.register(rt.broker, families, relay, keys, settings=settings, service_name=SERVICE)
-    sharing.register(rt.broker, families, settings=settings, service_name=SERVICE)
+    sharing.register(rt.broker, families, audit, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,
         routers=[api.router, partner_api.router, pages.router, record_pages.router],
@@ -53,6 +53,7 @@ def create_app(
     install_auth(app, settings, app.state.templates)
     app.state.families = families
     app.state.casework = Casework(families, keys, audit)
+    app.state.audit = audit
     app.state.relay = relay
     app.state.keys = keys
     return app

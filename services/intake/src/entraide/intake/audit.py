@@ -21,6 +21,10 @@ class Action(StrEnum):
     RECTIFY = "request.rectify"
     WITHDRAW = "request.withdraw"
     CONTACT = "family.contact"
+    SHARE = "family.share"  # an accepted match opened the record to its association
+    UNSHARE = "family.unshare"  # the match ended
+    SHARE_REFUSED = "family.share-refused"  # ...but the family did not consent to sharing
+    SHARE_OVERRIDE = "family.share-override"  # opened without consent, by permission
 
 
 class AuditLog:
@@ -34,7 +38,13 @@ class AuditLog:
         await self.entries.create_index([("actor", ASCENDING), ("at", DESCENDING)])
 
     async def record(
-        self, principal: Principal, action: Action, family_id: str | None, *, via: str
+        self,
+        principal: Principal,
+        action: Action,
+        family_id: str | None,
+        *,
+        via: str,
+        **details: str,
     ) -> None:
         """Write the entry; callers write it before they show or change anything."""
         await self.entries.insert_one(
@@ -46,6 +56,23 @@ class AuditLog:
                 "action": action.value,
                 "family_id": family_id,
                 "via": via,
+            }
+            | details
+        )
+
+    async def record_event(
+        self, action: Action, family_id: str, *, event_id: str, association_id: str
+    ) -> None:
+        """An entry caused by another service's event, not by a signed-in person."""
+        await self.entries.insert_one(
+            {
+                "at": datetime.now(UTC),
+                "actor": "system",
+                "role": "system",
+                "association_id": association_id,
+                "action": action.value,
+                "family_id": family_id,
+                "via": f"event:{event_id}",
             }
         )
 

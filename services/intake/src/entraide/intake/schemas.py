@@ -1,6 +1,7 @@
 """What staff send to intake's API. Identity fields stay in intake's own database."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -89,3 +90,22 @@ class PartnerRequest(RequestFields):
 class RequestCreated(BaseModel):
     request_id: str
     status: Literal["submitted"] = "submitted"
+
+
+class OverrideReason(StrEnum):
+    """Why a family's record is opened to an association without its consent to sharing."""
+
+    CHILD_PROTECTION = "child-protection"  # a child in danger (information préoccupante)
+    VITAL_INTEREST = "vital-interest"  # the parent's or a child's life or health at stake
+    LEGAL_OBLIGATION = "legal-obligation"  # a judge's or the law's requirement
+
+
+class SharingOverrideIn(_In):
+    association_id: AssociationId = Field(description="The association that may open it.")
+    reason: OverrideReason = Field(description="Recorded in the audit log, with who and when.")
+
+
+class SharingOverridden(BaseModel):
+    family_id: str
+    shared_with: str
+    reason: OverrideReason

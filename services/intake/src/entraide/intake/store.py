@@ -91,13 +91,18 @@ class FamilyStore:
             result = await self.families.update_one({"_id": family["_id"], **guard}, update)
         return result.modified_count == 1
 
-    async def share(self, family_ref: str, association_id: str, *, shared: bool) -> bool:
-        """Let an association see the family (an accepted match), or no longer."""
+    async def share(
+        self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
+    ) -> bool:
+        """Let an association see the family (an accepted match), or no longer. Only with
+        the family's consent to sharing, unless `override` (a named permission, audited
+        by the caller); False when nothing changed (or no consent)."""
         op = "$addToSet" if shared else "$pull"
+        query: Doc = {"family_ref": family_ref}
+        if shared and not override:
+            query["consent.sharing"] = True
         async with self.writing:
-            result = await self.families.update_one(
-                {"family_ref": family_ref}, {op: {"shared_with": association_id}}
-            )
+            result = await self.families.update_one(query, {op: {"shared_with": association_id}})
         return result.modified_count == 1
 
     async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:

@@ -39,6 +39,19 @@ ROLE_LABELS = {
 NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
 
 
+class Permission(StrEnum):
+    """What only some roles may do, named so that each use can be audited."""
+
+    # open a family's record to another association without the family's consent to
+    # sharing (a child in danger, a vital interest): the network's coordination decides
+    SHARE_WITHOUT_CONSENT = "share-without-consent"
+
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.NETWORK: frozenset({Permission.SHARE_WITHOUT_CONSENT}),
+}
+
+
 class Principal(BaseModel, frozen=True):
     """A signed-in staff member: pseudonymous id, role, association and territories."""
 
@@ -57,6 +70,9 @@ class Principal(BaseModel, frozen=True):
         if any(not DEPARTEMENT.match(code) for code in self.territories):
             raise ValueError("territories are département codes")
         return self
+
+    def may(self, permission: Permission) -> bool:
+        return permission in PERMISSIONS.get(self.role, frozenset())
 
     @property
     def role_label(self) -> str:
