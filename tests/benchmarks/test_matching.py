@@ -68,6 +68,8 @@ def test_batch_at_national_scale_against_the_exact_optimum_and_first_come() -> N
         "s",
         baseline=exact_s,
         baseline_name="exact min-cost flow on the full graph",
+        target="< 20 s, objective >= 99.5 % of the optimum",
+        met=batch_s < 20 and share >= 0.995,
         objective_share=share,
         notes=f"{FAMILIES} requests x {VOLUNTEERS} volunteers; objective {share:.2%} of the optimum",
     )
@@ -112,6 +114,8 @@ async def test_online_proposal_latency_against_a_raw_kafka_round_trip(
         "ms",
         baseline=p(baseline, 99),
         baseline_name="raw aiokafka produce -> consume",
+        target="p99 < 50 ms",
+        met=p(published, 99) < 50,
         p50_ms=p(published, 50),
         notes=f"{ONLINE_REQUESTS} requests beside {OPEN_REQUESTS} open, {VOLUNTEERS} "
         f"volunteers; produced -> read off "
