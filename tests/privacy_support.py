@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from entraide.contracts.kit.keyvault_client import KeyVaultClient, dev_secret
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.app import create_app as create_directory
+from entraide.directory.sealing import VaultVolunteerKeys
 from entraide.directory.settings import DirectorySettings
 from entraide.intake.app import create_app as create_intake
 from entraide.intake.keys import VaultKeys
@@ -77,7 +78,8 @@ async def network(
     directory = create_directory(
         settings_on(
             DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False, **quick
-        )
+        ),
+        keys=VaultVolunteerKeys(vault_client(privacy, "directory")),
     )
     apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
     async with contextlib.AsyncExitStack() as stack:

@@ -152,7 +152,13 @@ async def test_each_role_is_let_in_exactly_where_its_rule_says(
         "privacy": privacy_settings,
         "matching": dev_issuer.settings_for(matching_settings),
         "directory": dev_issuer.settings_for(
-            settings_on(DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False)
+            settings_on(
+                DirectorySettings,
+                infra,
+                f"test_directory_{unique}",
+                outbox_relay=False,
+                keys="local",
+            )
         ),
     }[service]
     app = make_app(service, settings)

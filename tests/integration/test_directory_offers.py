@@ -15,7 +15,11 @@ from tests.unit.directory.offers import fields
 async def directory_settings(infra: Endpoints, unique: str, dev_issuer):
     """Directory on its own database and its own offers and volunteers topics."""
     settings = settings_on(
-        DirectorySettings, infra, f"test_directory_{unique}", outbox_idle_poll_seconds=0.2
+        DirectorySettings,
+        infra,
+        f"test_directory_{unique}",
+        outbox_idle_poll_seconds=0.2,
+        keys="local",
     )
     async with (
         scratch_topic(infra.kafka_bootstrap, "entraide.test.offers") as offers,

@@ -41,7 +41,13 @@ def served(
         "privacy": privacy_settings,
         "matching": dev_issuer.settings_for(matching_settings),
         "directory": dev_issuer.settings_for(
-            settings_on(DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False)
+            settings_on(
+                DirectorySettings,
+                infra,
+                f"test_directory_{unique}",
+                outbox_relay=False,
+                keys="local",
+            )
         ),
     }[service].model_copy(update={"public_rate_limit": "100000/minute"})
     with serve_in_thread(make_app(service, base), name=service) as url:

@@ -23,7 +23,11 @@ SECRETS = (SESSION_SECRET, PARTNER_SECRET, KEYVAULT_SECRET, MASTER_KEY)
 
 async def test_the_volunteer_form_and_api_answer_429_past_the_limit(infra, unique) -> None:
     settings = settings_on(
-        DirectorySettings, infra, f"test_directory_{unique}", public_rate_limit="2/minute"
+        DirectorySettings,
+        infra,
+        f"test_directory_{unique}",
+        public_rate_limit="2/minute",
+        keys="local",
     )
     async with serving(directory_app(settings), ready=False) as directory:
         for path, send in (("/devenir-benevole", "data"), ("/api/v1/volunteers", "json")):

@@ -1,16 +1,18 @@
 """Directory's wiring: settings, store, outbox relay, API and pages."""
 
 from functools import partial
+from typing import Any
 
 from fastapi import FastAPI
 
 from entraide.contracts.kit.auth import install_auth
+from entraide.contracts.kit.keyvault_client import vault_client
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.directory import api, outbox, pages, staff_pages, volunteer_pages, volunteers_api
 from entraide.directory.rights import DirectoryRights
-from entraide.directory.sealing import VolunteerKeys
+from entraide.directory.sealing import VaultVolunteerKeys, VolunteerKeys, VolunteerKeyStore
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore
 from entraide.directory.volunteer_store import VolunteerStore
@@ -18,7 +20,9 @@ from entraide.directory.volunteer_store import VolunteerStore
 SERVICE = "directory"
 
 
-def create_app(settings: DirectorySettings | None = None) -> FastAPI:
+def create_app(
+    settings: DirectorySettings | None = None, *, keys: VolunteerKeyStore | None = None
+) -> FastAPI:
     settings = settings or DirectorySettings()
     rt = runtime(SERVICE, settings)
     offers = OfferStore(rt.db, settings.offers_topic)
@@ -48,7 +52,14 @@ def create_app(settings: DirectorySettings | None = None) -> FastAPI:
     app.state.offers = offers
     app.state.relay = relay
     app.state.volunteers = volunteers
-    app.state.volunteer_keys = VolunteerKeys(rt.db, settings.master_key_bytes())
+    app.state.volunteer_keys = keys or volunteer_keys(settings, rt.db)
     rights = DirectoryRights(rt.db, app.state.volunteer_keys)  # privacy's commands (issue 6)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     return app
+
+
+def volunteer_keys(settings: DirectorySettings, db: Any) -> VolunteerKeyStore:
+    """Privacy's key vault, or (ENTRAIDE_KEYS=local, directory alone) keys in its database."""
+    if settings.keys == "local":
+        return VolunteerKeys(db, settings.master_key_bytes())
+    return VaultVolunteerKeys(vault_client(settings, SERVICE))

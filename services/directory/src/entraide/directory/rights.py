@@ -2,9 +2,8 @@
 
 Added by the privacy work (issue 6): every document naming the volunteer's reference is
 deleted or exported (the kit's `ReferencedDocuments`), and the volunteer's own data key
-is destroyed first, so any copy left behind (a backup, a log) stays unreadable.
-When directory moves its keys to privacy's vault (`kit/keyvault_client.py`), privacy
-destroys them on closing the case and the `keys.destroy` call here becomes redundant.
+is destroyed first, so any copy left behind (a backup, a log) stays unreadable (privacy's
+vault destroys it again, with every other key of the subject, when the case closes).
 Left to directory: a tombstone on the compacted volunteers topic for an erased volunteer.
 """
 
@@ -15,13 +14,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from entraide.contracts.events import AccessRequested, ErasureRequested
 from entraide.contracts.kit.rights import ReferencedDocuments, jsonable
 from entraide.contracts.vocab import SubjectKind
-from entraide.directory.sealing import VolunteerKeys, unseal
+from entraide.directory.sealing import VolunteerKeyStore, unseal
 
 Doc = dict[str, Any]
 
 
 class DirectoryRights(ReferencedDocuments):
-    def __init__(self, db: AsyncDatabase[Doc], keys: VolunteerKeys) -> None:
+    def __init__(self, db: AsyncDatabase[Doc], keys: VolunteerKeyStore) -> None:
         super().__init__(db)
         self.keys = keys
 

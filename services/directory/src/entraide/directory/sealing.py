@@ -1,18 +1,23 @@
 """Volunteers' identity sealed at rest with their own data key (AES-256-GCM).
 
-Directory's own copy of intake's scheme: the volunteer id is the associated data, so a
-sealed value copied onto another volunteer does not open; destroying the volunteer's key
-makes every copy unreadable. Keys are stored wrapped under the master key.
+The volunteer id is the associated data, so a sealed value copied onto another volunteer
+does not open; destroying the volunteer's key makes every copy unreadable. The keys live
+in privacy's key vault (`VaultVolunteerKeys`, the default), which destroys them when an
+erasure case closes; `VolunteerKeys` keeps them in directory's database, wrapped under its
+master key, for running directory alone (ENTRAIDE_KEYS=local).
 """
 
 import base64
 import json
 import os
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
+
+from entraide.contracts.kit.keyvault_client import KeyDestroyedError, KeyVaultClient
+from entraide.contracts.vocab import SubjectKind
 
 NONCE_BYTES = 12
 
@@ -33,6 +38,39 @@ def unseal(key: bytes, owner: str, sealed: dict[str, str]) -> Any:
     return json.loads(AESGCM(key).decrypt(nonce, data, owner.encode()))
 
 
+class VolunteerKeyStore(Protocol):
+    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
+        """A new volunteer's data key (LookupError if it has one already)."""
+        ...
+
+    async def existing(self, volunteer_id: str) -> bytes | None:
+        """The volunteer's key, or None once destroyed (crypto-shredding)."""
+        ...
+
+    async def destroy(self, volunteer_id: str) -> None: ...
+
+
+class VaultVolunteerKeys:
+    """Volunteers' data keys held by privacy's key vault, under directory's service token."""
+
+    def __init__(self, client: KeyVaultClient) -> None:
+        self.client = client
+
+    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
+        try:
+            return await self.client.create(
+                volunteer_id, subject_ref=volunteer_ref, subject_kind=SubjectKind.VOLUNTEER.value
+            )
+        except KeyDestroyedError:
+            raise LookupError("the volunteer's key was destroyed") from None
+
+    async def existing(self, volunteer_id: str) -> bytes | None:
+        return await self.client.fetch(volunteer_id)
+
+    async def destroy(self, volunteer_id: str) -> None:
+        await self.client.destroy(volunteer_id)
+
+
 class VolunteerKeys:
     """Per-volunteer data keys, wrapped under the master key, in `volunteer_keys`."""
 
@@ -40,7 +78,7 @@ class VolunteerKeys:
         self.collection = db["volunteer_keys"]
         self.master = master
 
-    async def create(self, volunteer_id: str) -> bytes:
+    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
         key = AESGCM.generate_key(bit_length=256)
         wrapped = seal(self.master, volunteer_id, base64.b64encode(key).decode())
         try:

@@ -4,11 +4,11 @@ import base64
 
 from pydantic import Field, SecretStr
 
-from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.contracts.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 from entraide.contracts.topics import OFFERS, VOLUNTEERS
 
 
-class DirectorySettings(ServiceSettings):
+class DirectorySettings(ServiceSettings, KeyVaultSettings):
     port: int = service_field("directory", "port", 8010)
     database: str = service_field("directory", "database", "entraide_directory")
     outbox_relay: bool = Field(True, description="Run the outbox relay in this process.")

@@ -6,17 +6,19 @@ from typing import Any
 from entraide.contracts import new_event
 from entraide.contracts.kit.principal import Principal
 from entraide.directory import domain, volunteering
-from entraide.directory.sealing import VolunteerKeys, seal, unseal
+from entraide.directory.sealing import VolunteerKeyStore, seal, unseal
 from entraide.directory.service import SOURCE, ConflictError, ForbiddenError
 from entraide.directory.store import outbox_entry, tombstone
 from entraide.directory.volunteer_store import VolunteerStore
 from entraide.directory.volunteering import Honorability, Status
 
 
-async def apply(store: VolunteerStore, keys: VolunteerKeys, form: volunteering.Application) -> str:
+async def apply(
+    store: VolunteerStore, keys: VolunteerKeyStore, form: volunteering.Application
+) -> str:
     """Record an application; the identity is sealed with the volunteer's own key."""
     volunteer_id, ref = volunteering.new_ids()
-    key = await keys.create(volunteer_id)
+    key = await keys.create(volunteer_id, ref)
     now = datetime.now(UTC)
     await store.insert(
         {
@@ -78,7 +80,7 @@ async def change(
     return doc
 
 
-async def staff_view(keys: VolunteerKeys, doc: dict[str, Any]) -> dict[str, Any]:
+async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, Any]:
     """A volunteer as their association's staff see them: identity opened."""
     key = await keys.existing(doc["_id"])
     identity = unseal(key, doc["_id"], doc["identity"]) if key else None

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 
 from entraide.contracts.kit import outbox
 from entraide.contracts.kit.auth import install_auth
-from entraide.contracts.kit.keyvault_client import KeyVaultClient
+from entraide.contracts.kit.keyvault_client import vault_client
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
@@ -63,10 +63,4 @@ def family_keys(settings: IntakeSettings, db: Any) -> FamilyKeys:
     """Privacy's key vault, or (ENTRAIDE_KEYS=local, intake alone) keys in intake's database."""
     if settings.keys == "local":
         return WrappedKeys(db, settings.master_key_bytes())
-    client = KeyVaultClient(
-        settings.keyvault_url,
-        service=SERVICE,
-        secret=settings.keyvault_secret.get_secret_value(),
-        cache_seconds=settings.keyvault_cache_seconds,
-    )
-    return VaultKeys(client, settings.master_key_bytes())
+    return VaultKeys(vault_client(settings, SERVICE), settings.master_key_bytes())

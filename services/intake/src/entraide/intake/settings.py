@@ -1,19 +1,17 @@
 """Intake's settings (environment, prefix `ENTRAIDE_`)."""
 
 import base64
-from typing import Literal
 
 from pydantic import Field, SecretStr
 
-from entraide.contracts.kit.keyvault_client import dev_secret
-from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.contracts.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake.partners import Partner
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-development-master-key!").decode()
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(ServiceSettings, KeyVaultSettings):
     port: int = service_field("intake", "port", 8020)
     database: str = service_field("intake", "database", "entraide_intake")
     outbox_relay: bool = Field(
@@ -32,18 +30,6 @@ class IntakeSettings(ServiceSettings):
         "The default is for development only.",
     )
     partner_events_topic: str = Field(PARTNER_RAW.name, description="The partners' Kafka door.")
-    keys: Literal["vault", "local"] = Field(
-        "vault",
-        description="ENTRAIDE_KEYS: `vault` (privacy's key vault) or `local` (keys wrapped "
-        "in intake's own database: for running intake alone).",
-    )
-    keyvault_url: str = Field("http://127.0.0.1:8040", description="Privacy's key vault.")
-    keyvault_secret: SecretStr = Field(
-        SecretStr(dev_secret("intake")),
-        description="ENTRAIDE_KEYVAULT_SECRET: intake's shared secret with the key vault. "
-        "The default is for development only.",
-    )
-    keyvault_cache_seconds: float = Field(30.0, ge=0, description="How long a key is cached.")
 
     def master_key_bytes(self) -> bytes:
         key = base64.b64decode(self.master_key.get_secret_value())

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import httpx
 import jwt
 
+from entraide.contracts.kit.settings import KeyVaultSettings
+
 AUDIENCE = "entraide-keyvault"
 TOKEN_LIFETIME_S = 60
 KEYS_PATH = "/internal/v1/keys"
@@ -120,3 +122,14 @@ class KeyVaultClient:
 def dev_secret(service: str) -> str:
     """The development shared secret of a service (never use it in production)."""
     return f"entraide-development-keyvault-{service}"
+
+
+def vault_client(settings: KeyVaultSettings, service: str) -> KeyVaultClient:
+    """The service's client of the key vault its settings name."""
+    secret = settings.keyvault_secret
+    return KeyVaultClient(
+        settings.keyvault_url,
+        service=service,
+        secret=secret.get_secret_value() if secret else dev_secret(service),
+        cache_seconds=settings.keyvault_cache_seconds,
+    )

@@ -1,6 +1,6 @@
 """Settings every service reads from the environment (prefix `ENTRAIDE_`)."""
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -75,3 +75,22 @@ class ServiceSettings(BaseSettings):
 def service_field(service: str, name: str, default: Any) -> Any:
     """A field read from `ENTRAIDE_<SERVICE>_<NAME>`, so four services can share one shell."""
     return Field(default, validation_alias=f"ENTRAIDE_{service.upper()}_{name.upper()}")
+
+
+class KeyVaultSettings(BaseSettings):
+    """For a service that seals personal data with keys from privacy's key vault."""
+
+    model_config = SettingsConfigDict(env_prefix="ENTRAIDE_", extra="ignore", populate_by_name=True)
+
+    keys: Literal["vault", "local"] = Field(
+        "vault",
+        description="ENTRAIDE_KEYS: `vault` (privacy's key vault) or `local` (keys wrapped "
+        "in the service's own database: for running it alone).",
+    )
+    keyvault_url: str = Field("http://127.0.0.1:8040", description="Privacy's key vault.")
+    keyvault_secret: SecretStr | None = Field(
+        None,
+        description="ENTRAIDE_KEYVAULT_SECRET: the service's shared secret with the key vault "
+        "(unset: the development secret of the service, never for production).",
+    )
+    keyvault_cache_seconds: float = Field(30.0, ge=0, description="How long a key is cached.")
