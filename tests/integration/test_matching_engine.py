@@ -3,7 +3,7 @@ decline or expiry, re-routing when a volunteer leaves or a family withdraws, cap
 held, the batch for waiting families, and a replay from offset zero."""
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -219,3 +219,34 @@ async def test_the_batch_also_places_requests_whose_online_placement_never_ran(w
         assert await open_match(app, req.request_id) is None
         assert await app.state.engine.rebalance() == 1
         assert (await open_match(app, req.request_id))["support_key"] == "volunteer:vol-late-1"
+
+
+async def test_a_claim_whose_match_the_store_lost_is_released_by_the_batch(world) -> None:
+    """The store went away between the claim and the match (a fault test found it): after a
+    minute the batch releases the claim and places the family; a fresh claim is left alone."""
+    app, server = await running(world, online=False)
+    async with server:
+        await seed_volunteers(world, app, volunteer("vol-heal-1"))
+        lost, fresh = request(), request()
+        for r in (lost, fresh):
+            await world.send(world.requests, r, r.family_ref)
+
+        async def both_known():
+            ids = [lost.request_id, fresh.request_id]
+            found = await app.state.views.collection.count_documents({"_id": {"$in": ids}})
+            return found == 2
+
+        await eventually(both_known, what="both requests in the read model")
+        claims = app.state.engine.store.claims
+        long_ago = datetime.now(UTC) - timedelta(minutes=5)
+        await claims.insert_one(
+            {"_id": lost.request_id, "match_id": "never-written", "at": long_ago}
+        )
+        # a placement in flight: claimed a moment ago, its match not written yet
+        await claims.insert_one(
+            {"_id": fresh.request_id, "match_id": "being-written", "at": datetime.now(UTC)}
+        )
+        assert await app.state.engine.rebalance() == 1
+        assert (await open_match(app, lost.request_id))["proposed_by"] == "batch"
+        assert await claims.find_one({"_id": fresh.request_id}) is not None
+        assert await open_match(app, fresh.request_id) is None

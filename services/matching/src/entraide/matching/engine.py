@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 SOURCE = "/entraide/matching"
 Doc = dict[str, Any]
 Clock = Callable[[], datetime]
+# a claim without its match this long after it was taken is a write the store lost
+ORPHANED_AFTER = timedelta(minutes=1)
 
 
 class DecisionError(LookupError):
@@ -373,7 +375,7 @@ class Engine:
         open_ = self.requests.collection.find(
             {"status": "open", "consent_to_matching": True}, {"_id": 1}
         )
-        claimed = {c["_id"] async for c in self.store.claims.find({}, {"_id": 1})}
+        claimed = await self.store.claimed(orphaned_before=self.clock() - ORPHANED_AFTER)
         return sorted(waiting | ({r["_id"] async for r in open_} - claimed))
 
     async def _family(self, view: Doc) -> tuple[Family, frozenset[str]]:

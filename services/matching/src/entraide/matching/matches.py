@@ -23,7 +23,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit.outbox import DONE, PENDING, outbox_entry
+from entraide.contracts.kit.outbox import DONE, NEVER, PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 
 Doc = dict[str, Any]
@@ -81,7 +81,9 @@ class MatchStore:
         (`pending`) or as already handled by the caller; False if the request already has
         an open match."""
         try:
-            await self.claims.insert_one({"_id": match["request_id"], "match_id": match["_id"]})
+            await self.claims.insert_one(
+                {"_id": match["request_id"], "match_id": match["_id"], "at": datetime.now(UTC)}
+            )
         except DuplicateKeyError:
             return False
         fields = {"outbox": outbox, **PENDING} if pending else DONE
@@ -121,6 +123,21 @@ class MatchStore:
         async with self.writing:
             result = await self.matches.update_one({"_id": match_id, "state": state.value}, update)
         return result.modified_count == 1
+
+    async def claimed(self, *, orphaned_before: datetime) -> set[str]:
+        """The requests with an open match. A claim whose match was never written (the store
+        went away between the two inserts) and older than `orphaned_before` is released,
+        so the batch places its request again."""
+        claims = {c["_id"]: c async for c in self.claims.find({})}
+        written = {m["_id"] async for m in self.matches.find({}, {"_id": 1})}
+        orphans = [
+            c
+            for c in claims.values()
+            if c["match_id"] not in written and c.get("at", NEVER) < orphaned_before
+        ]
+        for claim in orphans:
+            await self.claims.delete_one({"_id": claim["_id"], "match_id": claim["match_id"]})
+        return set(claims) - {c["_id"] for c in orphans}
 
     async def get(self, match_id: str) -> Doc | None:
         return await self.matches.find_one({"_id": match_id}, {"outbox": 0})
