@@ -77,3 +77,20 @@ def route_dependencies(app: FastAPI) -> dict[tuple[str, str], set[str]]:
             for method in one.methods or ():
                 found[(method, one.path)] = names
     return found
+
+
+def settings_of(service: str, infra: Any, unique: str, dev_issuer: Any, **given: Any) -> Any:
+    """The settings a whole-app test runs `service` on: the fixtures' for intake, privacy
+    and matching (`given` by name, signed-in through the dev issuer where they need it),
+    directory's alone (no relay, keys in its own database)."""
+    from entraide.directory.settings import DirectorySettings
+    from tests.infra import settings_on
+
+    if service == "directory":
+        directory = settings_on(
+            DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False, keys="local"
+        )
+        return dev_issuer.settings_for(directory)
+    if service == "matching":
+        return dev_issuer.settings_for(given["matching"])
+    return given[service]

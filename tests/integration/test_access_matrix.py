@@ -14,7 +14,6 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from entraide.directory.settings import DirectorySettings
 from entraide.intake import partners
 from entraide.intake.partner_api import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 from entraide.intake.partners import Partner
@@ -30,9 +29,9 @@ from tests.access_support import (
     app_routes,
     concrete,
     make_app,
+    settings_of,
 )
 from tests.auth_support import DevIssuer
-from tests.infra import settings_on
 from tests.integration.conftest import PARTNER_SECRET
 from tests.support import serving
 
@@ -147,20 +146,15 @@ async def test_each_role_is_let_in_exactly_where_its_rule_says(
     matching_settings,
 ) -> None:
     partner = Partner(secret=SecretStr(PARTNER_SECRET), source="urn:entraide:partner:caf-44")
-    settings = {
-        "intake": intake_settings.model_copy(update={"partners": {"caf-44": partner}}),
-        "privacy": privacy_settings,
-        "matching": dev_issuer.settings_for(matching_settings),
-        "directory": dev_issuer.settings_for(
-            settings_on(
-                DirectorySettings,
-                infra,
-                f"test_directory_{unique}",
-                outbox_relay=False,
-                keys="local",
-            )
-        ),
-    }[service]
+    settings = settings_of(
+        service,
+        infra,
+        unique,
+        dev_issuer,
+        intake=intake_settings.model_copy(update={"partners": {"caf-44": partner}}),
+        privacy=privacy_settings,
+        matching=matching_settings,
+    )
     app = make_app(service, settings)
     tokens = {role: await dev_issuer.token_for(account) for role, account in ROLES.items()}
     wrong = []

@@ -19,10 +19,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from entraide.directory.settings import DirectorySettings
-from tests.access_support import make_app
+from tests.access_support import make_app, settings_of
 from tests.auth_support import DevIssuer
-from tests.infra import settings_on
 from tests.servers import serve_in_thread
 
 EXAMPLES = 12
@@ -36,20 +34,10 @@ def served(
     request, infra, unique, dev_issuer, intake_settings, privacy_settings, matching_settings
 ) -> Iterator[tuple[str, str]]:
     service = request.param
-    base = {
-        "intake": intake_settings,
-        "privacy": privacy_settings,
-        "matching": dev_issuer.settings_for(matching_settings),
-        "directory": dev_issuer.settings_for(
-            settings_on(
-                DirectorySettings,
-                infra,
-                f"test_directory_{unique}",
-                outbox_relay=False,
-                keys="local",
-            )
-        ),
-    }[service].model_copy(update={"public_rate_limit": "100000/minute"})
+    given = {"intake": intake_settings, "privacy": privacy_settings, "matching": matching_settings}
+    base = settings_of(service, infra, unique, dev_issuer, **given).model_copy(
+        update={"public_rate_limit": "100000/minute"}
+    )
     with serve_in_thread(make_app(service, base), name=service) as url:
         yield service, url
 
