@@ -10,10 +10,9 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
-from entraide.contracts.kit.keyvault_client import KeyVaultClient, dev_secret
+from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.app import create_app as create_directory
-from entraide.directory.sealing import VaultVolunteerKeys
 from entraide.directory.settings import DirectorySettings
 from entraide.intake.app import create_app as create_intake
 from entraide.intake.keys import VaultKeys
@@ -79,7 +78,7 @@ async def network(
         settings_on(
             DirectorySettings, infra, f"test_directory_{unique}", outbox_relay=False, **quick
         ),
-        keys=VaultVolunteerKeys(vault_client(privacy, "directory")),
+        keys=SubjectKeys(vault_client(privacy, "directory"), SubjectKind.VOLUNTEER.value),
     )
     apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
     async with contextlib.AsyncExitStack() as stack:

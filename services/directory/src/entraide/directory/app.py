@@ -6,13 +6,14 @@ from typing import Any
 from fastapi import FastAPI
 
 from entraide.contracts.kit.auth import install_auth
-from entraide.contracts.kit.keyvault_client import vault_client
+from entraide.contracts.kit.keyvault_client import SubjectKeys, vault_client
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
+from entraide.contracts.vocab import SubjectKind
 from entraide.directory import api, outbox, pages, staff_pages, volunteer_pages, volunteers_api
 from entraide.directory.rights import DirectoryRights
-from entraide.directory.sealing import VaultVolunteerKeys, VolunteerKeys, VolunteerKeyStore
+from entraide.directory.sealing import VolunteerKeys, VolunteerKeyStore
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore
 from entraide.directory.volunteer_store import VolunteerStore
@@ -62,4 +63,4 @@ def volunteer_keys(settings: DirectorySettings, db: Any) -> VolunteerKeyStore:
     """Privacy's key vault, or (ENTRAIDE_KEYS=local, directory alone) keys in its database."""
     if settings.keys == "local":
         return VolunteerKeys(db, settings.master_key_bytes())
-    return VaultVolunteerKeys(vault_client(settings, SERVICE))
+    return SubjectKeys(vault_client(settings, SERVICE), SubjectKind.VOLUNTEER.value)

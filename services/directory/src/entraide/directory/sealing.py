@@ -2,7 +2,7 @@
 
 The volunteer id is the associated data, so a sealed value copied onto another volunteer
 does not open; destroying the volunteer's key makes every copy unreadable. The keys live
-in privacy's key vault (`VaultVolunteerKeys`, the default), which destroys them when an
+in privacy's key vault (the kit's `SubjectKeys`, the default), which destroys them when an
 erasure case closes; `VolunteerKeys` keeps them in directory's database, wrapped under its
 master key, for running directory alone (ENTRAIDE_KEYS=local).
 """
@@ -15,9 +15,6 @@ from typing import Any, Protocol
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
-
-from entraide.contracts.kit.keyvault_client import KeyDestroyedError, KeyVaultClient
-from entraide.contracts.vocab import SubjectKind
 
 NONCE_BYTES = 12
 
@@ -48,27 +45,6 @@ class VolunteerKeyStore(Protocol):
         ...
 
     async def destroy(self, volunteer_id: str) -> None: ...
-
-
-class VaultVolunteerKeys:
-    """Volunteers' data keys held by privacy's key vault, under directory's service token."""
-
-    def __init__(self, client: KeyVaultClient) -> None:
-        self.client = client
-
-    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
-        try:
-            return await self.client.create(
-                volunteer_id, subject_ref=volunteer_ref, subject_kind=SubjectKind.VOLUNTEER.value
-            )
-        except KeyDestroyedError:
-            raise LookupError("the volunteer's key was destroyed") from None
-
-    async def existing(self, volunteer_id: str) -> bytes | None:
-        return await self.client.fetch(volunteer_id)
-
-    async def destroy(self, volunteer_id: str) -> None:
-        await self.client.destroy(volunteer_id)
 
 
 class VolunteerKeys:

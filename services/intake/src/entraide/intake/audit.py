@@ -47,34 +47,25 @@ class AuditLog:
         **details: str,
     ) -> None:
         """Write the entry; callers write it before they show or change anything."""
-        await self.entries.insert_one(
-            {
-                "at": datetime.now(UTC),
-                "actor": principal.subject,
-                "role": principal.role.value,
-                "association_id": principal.association_id,
-                "action": action.value,
-                "family_id": family_id,
-                "via": via,
-            }
-            | details
-        )
+        who = {
+            "actor": principal.subject,
+            "role": principal.role.value,
+            "association_id": principal.association_id,
+        }
+        await self._write(who, action, family_id, via=via, **details)
 
     async def record_event(
         self, action: Action, family_id: str, *, event_id: str, association_id: str
     ) -> None:
         """An entry caused by another service's event, not by a signed-in person."""
-        await self.entries.insert_one(
-            {
-                "at": datetime.now(UTC),
-                "actor": "system",
-                "role": "system",
-                "association_id": association_id,
-                "action": action.value,
-                "family_id": family_id,
-                "via": f"event:{event_id}",
-            }
-        )
+        who = {"actor": "system", "role": "system", "association_id": association_id}
+        await self._write(who, action, family_id, via=f"event:{event_id}")
+
+    async def _write(
+        self, who: dict[str, Any], action: Action, family_id: str | None, **rest: str
+    ) -> None:
+        entry = {"at": datetime.now(UTC), **who, "action": action.value, "family_id": family_id}
+        await self.entries.insert_one(entry | rest)
 
     async def for_family(self, family_id: str, limit: int = 200) -> list[dict[str, Any]]:
         cursor = self.entries.find({"family_id": family_id}, {"_id": 0})

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from entraide.contracts.kit.keyvault_client import KeyDestroyedError, KeyVaultClient
+from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
 
@@ -62,23 +62,11 @@ class WrappedKeys:
         await self.collection.delete_one({"_id": family_id})
 
 
-class VaultKeys:
-    """Data keys held by privacy's key vault, fetched with intake's service token."""
+class VaultKeys(SubjectKeys):
+    """Families' data keys held by privacy's key vault, fetched with intake's service token."""
 
     def __init__(self, client: KeyVaultClient, master: bytes) -> None:
-        self.client = client
+        super().__init__(client, SubjectKind.FAMILY.value)
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
 
-    async def key_for(self, family_id: str, family_ref: str) -> bytes:
-        try:
-            return await self.client.create(
-                family_id, subject_ref=family_ref, subject_kind=SubjectKind.FAMILY.value
-            )
-        except KeyDestroyedError:
-            raise LookupError("the family's key was destroyed") from None
-
-    async def existing(self, family_id: str) -> bytes | None:
-        return await self.client.fetch(family_id)
-
-    async def destroy(self, family_id: str) -> None:
-        await self.client.destroy(family_id)
+    key_for = SubjectKeys.create

@@ -119,6 +119,30 @@ class KeyVaultClient:
         return base64.b64decode(answer.json()["key"])
 
 
+class SubjectKeys:
+    """One kind of subject's data keys in the vault, as a service uses them: created on
+    first use (LookupError once destroyed: an erased subject never gets one again), read
+    (None once destroyed: crypto-shredding), destroyed."""
+
+    def __init__(self, client: KeyVaultClient, subject_kind: str) -> None:
+        self.client = client
+        self.subject_kind = subject_kind
+
+    async def create(self, key_id: str, subject_ref: str) -> bytes:
+        try:
+            return await self.client.create(
+                key_id, subject_ref=subject_ref, subject_kind=self.subject_kind
+            )
+        except KeyDestroyedError:
+            raise LookupError(f"the {self.subject_kind}'s key was destroyed") from None
+
+    async def existing(self, key_id: str) -> bytes | None:
+        return await self.client.fetch(key_id)
+
+    async def destroy(self, key_id: str) -> None:
+        await self.client.destroy(key_id)
+
+
 def dev_secret(service: str) -> str:
     """The development shared secret of a service (never use it in production)."""
     return f"entraide-development-keyvault-{service}"
