@@ -18,10 +18,10 @@ setup: $(UV) web/node_modules/.package-lock.json  ## the locked Python environme
 web/node_modules/.package-lock.json: web/package-lock.json  # the pages' look (DSFR), from npm
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-up: setup  ## Kafka, FerretDB, the topics, the four services and demo data
+up: setup  ## Kafka, the document store, the topics, the four services and demo data
 	deploy/bin/stack-up
 
-down:  ## stop the services, FerretDB and Kafka (data stays in .run/)
+down:  ## stop the services, the document store and Kafka (data stays in .run/)
 	deploy/bin/stack-down
 
 lint: setup

@@ -2,8 +2,10 @@
 
 In order: endpoints given in the environment (ENTRAIDE_KAFKA_BOOTSTRAP and
 ENTRAIDE_MONGODB_URI), else testcontainers where a Docker engine answers, else the real
-local processes of deploy/ (Kafka from its Maven Central jars, FerretDB). What this
-module starts, it stops; what was already running stays running.
+local processes of deploy/ (Kafka and the document store, mongo-java-server, both from
+their Maven Central jars). What this module starts, it stops; what was already running
+stays running. The shared store runs its memory backend (fast; the suite's data is
+throwaway); `throwaway_store` runs the durable H2 backend for the tests that kill it.
 """
 
 import contextlib
@@ -85,8 +87,9 @@ def _local_processes() -> Iterator[Endpoints]:
         run_script("kafka-up")
         started.append("kafka-down")
     if not port_open("127.0.0.1", mongo_port):
-        run_script("ferretdb-up")
-        started.append("ferretdb-down")
+        backend = os.environ.get("ENTRAIDE_STORE_BACKEND", "memory")
+        run_script("store-up", env={"ENTRAIDE_STORE_BACKEND": backend})
+        started.append("store-down")
     try:
         yield Endpoints(
             f"127.0.0.1:{kafka_port}",
@@ -194,9 +197,10 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def throwaway_ferretdb(state_dir: Path) -> Iterator[tuple[str, "FerretControl"]]:
-    """A second FerretDB (SQLite) on a free port, for tests that stop the document store."""
-    control = FerretControl(state_dir, free_port())
+def throwaway_store(state_dir: Path, backend: str = "h2") -> Iterator[tuple[str, "StoreControl"]]:
+    """A second document store on a free port, for tests that stop or kill it: the durable
+    H2 backend by default, so what it acknowledged survives a kill -9."""
+    control = StoreControl(state_dir, free_port(), backend)
     control.up()
     try:
         yield f"mongodb://127.0.0.1:{control.port}", control
@@ -205,23 +209,28 @@ def throwaway_ferretdb(state_dir: Path) -> Iterator[tuple[str, "FerretControl"]]
 
 
 @dataclass
-class FerretControl:
+class StoreControl:
     state_dir: Path
     port: int
+    backend: str = "h2"
 
     @property
     def env(self) -> dict[str, str]:
-        return {"ENTRAIDE_STATE_DIR": str(self.state_dir), "ENTRAIDE_MONGODB_PORT": str(self.port)}
+        return {
+            "ENTRAIDE_STATE_DIR": str(self.state_dir),
+            "ENTRAIDE_MONGODB_PORT": str(self.port),
+            "ENTRAIDE_STORE_BACKEND": self.backend,
+        }
 
     def up(self) -> None:
-        run_script("ferretdb-up", env=self.env)
+        run_script("store-up", env=self.env)
 
     def down(self, *, purge: bool = False) -> None:
-        run_script("ferretdb-down", *(["--purge"] if purge else []), env=self.env)
+        run_script("store-down", *(["--purge"] if purge else []), env=self.env)
 
     def kill(self) -> None:
         """kill -9 the store: connections drop, nothing is flushed politely."""
-        kill_and_wait(int((self.state_dir / f"ferretdb-{self.port}" / "ferretdb.pid").read_text()))
+        kill_and_wait(int((self.state_dir / f"store-{self.port}" / "store.pid").read_text()))
 
 
 @dataclass

@@ -25,7 +25,7 @@ from tests.fault_support import (
     settled,
     volunteers_known,
 )
-from tests.infra import Endpoints, throwaway_ferretdb, throwaway_kafka
+from tests.infra import Endpoints, throwaway_store, throwaway_kafka
 from tests.support import eventually, serving
 
 pytestmark = pytest.mark.slow
@@ -76,7 +76,7 @@ async def test_store_stopped_and_restarted_loses_and_duplicates_nothing(
 
     with (
         throwaway_kafka(tmp_path / "kafka") as (bootstrap, kafka),
-        throwaway_ferretdb(tmp_path / "ferretdb") as (uri, store),
+        throwaway_store(tmp_path / "store") as (uri, store),
     ):
         kafka.up()
         world = world_on(bootstrap, uri)

@@ -19,7 +19,7 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = Field("127.0.0.1:9092", description="Kafka bootstrap servers.")
     mongodb_uri: str = Field(
         "mongodb://127.0.0.1:27017",
-        description="MongoDB (or FerretDB) URI; its user may use the service's database only.",
+        description="MongoDB URI (mongo-java-server on these machines); its user may use the service's database only.",
     )
     host: str = Field("127.0.0.1", description="Address to listen on (0.0.0.0 in a container).")
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (JSON on stderr).")
