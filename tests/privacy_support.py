@@ -143,15 +143,15 @@ async def _warm_up(privacy: FastAPI, services: set[str]) -> None:
     the end when new, so an erasure of nobody is sent (and resent by the watchdog) until
     all have answered; then it is forgotten, leaving the test a clean case list."""
     rights = privacy.state.privacy.rights
-    doc = await rights.open(CaseKind.ERASURE, "warm-up-nobody", SubjectKind.FAMILY, actor="test")
+    opened = await rights.open(CaseKind.ERASURE, "warm-up-nobody", SubjectKind.FAMILY, actor="test")
 
     async def answered() -> bool:
-        case = await rights.get(doc["_id"])
-        return services <= set(case["acks"])
+        case = await rights.get(opened.case_id)
+        return services <= set(case.acks)
 
     await eventually(answered, timeout=60, what="every service answering privacy")
-    await rights.cases.delete_one({"_id": doc["_id"]})
-    await rights.audit.entries.delete_many({"case_id": doc["_id"]})
+    await privacy.state.db["cases"].delete_one({"_id": opened.case_id})
+    await privacy.state.db["audit"].delete_many({"case_id": opened.case_id})
 
 
 REGISTRY_TIMEOUT = 240  # privacy replays the shared topics from the start (other tests' events)

@@ -20,11 +20,10 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.audit import AuditTrail
 from entraide.privacy.cases import Rights
+from entraide.privacy.commands import KafkaCommands
 from entraide.privacy.domain import RetentionPolicy
-from entraide.privacy.notices import Notices
-from entraide.privacy.registry import SubjectRegistry
+from entraide.privacy.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
 from entraide.privacy.sweep import sweep
 from entraide.privacy.vault import KeyVault
 from tests.benchmarks.record import record
@@ -119,7 +118,7 @@ async def test_erasure_case_time(
 async def test_sweep_throughput_at_a_million_subjects(infra, privacy_settings, mongo):
     db = mongo[privacy_settings.database]
     now = datetime.now(UTC)
-    registry = SubjectRegistry(db)
+    registry = MongoSubjects(db)
     await registry.ensure_indexes()
     started = time.perf_counter()
     batch = []
@@ -159,16 +158,15 @@ async def test_sweep_throughput_at_a_million_subjects(infra, privacy_settings, m
         try:
             vault = KeyVault(db, privacy_settings.masters(), privacy_settings.active_master)
             rights = Rights(
-                db,
-                broker,
+                MongoCases(db),
+                KafkaCommands(broker, commands),
                 vault,
-                AuditTrail(db),
+                MongoAudit(db),
                 services=("privacy",),
                 retry_after=timedelta(minutes=5),
                 escalate_after=3,
-                commands_topic=commands,
             )
-            notices = Notices(db)
+            notices = MongoNotices(db)
             started = time.perf_counter()
             dry = await sweep(registry, rights, notices, policy, now=now, dry_run=True)
             dry_s = time.perf_counter() - started

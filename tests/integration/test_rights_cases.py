@@ -129,13 +129,13 @@ async def test_silent_services_get_the_command_again_then_the_case_is_escalated(
     async with network(infra, unique, intake_settings, settings, clock=clock) as net:
         family = await _family(net, mongo, intake_settings, settings, staff_bearer)
         rights = net["apps"]["privacy"].state.privacy.rights
-        doc = await rights.open(
+        opened = await rights.open(
             CaseKind.ERASURE, family["family_ref"], SubjectKind.FAMILY, actor="test"
         )
         cases = mongo[settings.database]["cases"]
 
         async def two_acks():
-            found = await cases.find_one({"_id": doc["_id"]})
+            found = await cases.find_one({"_id": opened.case_id})
             return len(found["acks"]) == 2
 
         await eventually(two_acks, what="intake and privacy acknowledged")
@@ -146,11 +146,11 @@ async def test_silent_services_get_the_command_again_then_the_case_is_escalated(
         assert await rights.tick() == 1
         clock.advance(seconds=61)
         assert await rights.tick() == 1  # third resend: escalated too
-        case = await cases.find_one({"_id": doc["_id"]})
+        case = await cases.find_one({"_id": opened.case_id})
 
     assert case["status"] == "escalated"
     assert case["sends"] == 4
-    trail = await mongo[settings.database]["audit"].find({"case_id": doc["_id"]}).to_list()
+    trail = await mongo[settings.database]["audit"].find({"case_id": opened.case_id}).to_list()
     actions = [e["action"] for e in trail]
     assert actions.count("command-resent") == 3
     assert actions.count("case-escalated") == 1

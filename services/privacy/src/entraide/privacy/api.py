@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 from entraide.contracts.kit.auth import Principal, Role, require_role
 from entraide.contracts.vocab import SubjectKind
 from entraide.privacy import domain
-from entraide.privacy.cases import Rights, to_case
-from entraide.privacy.domain import CaseKind
+from entraide.privacy.cases import Rights
+from entraide.privacy.domain import Case, CaseKind
 from entraide.privacy.services import Privacy
 
 router = APIRouter(prefix="/api/v1", tags=["rights"])
@@ -36,9 +36,8 @@ def privacy(request: Request) -> Privacy:
     return request.app.state.privacy  # type: ignore[no-any-return]
 
 
-def case_view(doc: Doc, now: Any) -> Doc:
+def case_view(case: Case, now: Any) -> Doc:
     """A case as the officer sees it: acknowledgements with counts, never exported data."""
-    case = to_case(doc)
     return {
         "case_id": case.case_id,
         "kind": case.kind.value,
@@ -54,41 +53,41 @@ def case_view(doc: Doc, now: Any) -> Doc:
         },
         "missing": domain.missing(case),
         "sends": case.sends,
-        "decision": doc.get("decision"),
-        "closed_at": doc["closed_at"].isoformat() if doc.get("closed_at") else None,
+        "decision": case.decision,
+        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
     }
 
 
-async def _case(rights: Rights, case_id: str) -> Doc:
-    doc = await rights.get(case_id)
-    if doc is None:
+async def _case(rights: Rights, case_id: str) -> Case:
+    case = await rights.get(case_id)
+    if case is None:
         raise HTTPException(404, "Dossier inconnu.")
-    return doc
+    return case
 
 
 @router.post("/cases", status_code=201)
 async def open_case(body: CaseIn, principal: Dpo, request: Request) -> Doc:
     """Open a rights case; erasure and access are sent to every service at once."""
     p = privacy(request)
-    doc = await p.rights.open(
+    case = await p.rights.open(
         body.kind, body.subject_ref, body.subject_kind, actor=principal.subject
     )
-    return case_view(doc, p.rights.clock())
+    return case_view(case, p.rights.clock())
 
 
 @router.get("/cases")
 async def list_cases(principal: Dpo, request: Request) -> list[Doc]:
     p = privacy(request)
-    return [case_view(d, p.rights.clock()) for d in await p.rights.recent()]
+    return [case_view(c, p.rights.clock()) for c in await p.rights.recent()]
 
 
 @router.get("/cases/{case_id}")
 async def get_case(case_id: str, principal: Dpo, request: Request) -> Doc:
     """The case, its acknowledgements and its audit trail."""
     p = privacy(request)
-    doc = await _case(p.rights, case_id)
+    case = await _case(p.rights, case_id)
     trail = await p.audit.of_case(case_id)
-    view = case_view(doc, p.rights.clock())
+    view = case_view(case, p.rights.clock())
     view["audit"] = [{**e, "at": e["at"].isoformat()} for e in trail]
     return view
 
@@ -126,4 +125,4 @@ async def run_sweep(body: SweepIn, principal: Dpo, request: Request) -> Doc:
 @router.get("/statistics")
 async def statistics(principal: Dpo, request: Request) -> list[Doc]:
     """Anonymous counts of erased subjects by year, kind, département, reason."""
-    return await privacy(request).registry.statistics_rows()
+    return await privacy(request).statistics()

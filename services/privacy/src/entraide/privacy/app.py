@@ -14,14 +14,13 @@ from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.privacy import api, handlers, pages, vault_api
-from entraide.privacy.audit import AuditTrail
 from entraide.privacy.cases import Rights, utcnow
+from entraide.privacy.commands import KafkaCommands
 from entraide.privacy.domain import RetentionPolicy
-from entraide.privacy.notices import Notices
-from entraide.privacy.registry import SubjectRegistry
 from entraide.privacy.rights import PrivacyRights
 from entraide.privacy.services import Privacy
 from entraide.privacy.settings import PrivacySettings
+from entraide.privacy.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
 from entraide.privacy.vault import KeyVault
 
 SERVICE = "privacy"
@@ -34,10 +33,11 @@ def create_app(
     settings = settings or PrivacySettings()
     rt = runtime(SERVICE, settings)
     vault = KeyVault(rt.db, settings.masters(), settings.active_master)
-    registry, audit, notices = SubjectRegistry(rt.db), AuditTrail(rt.db), Notices(rt.db)
+    subjects, cases = MongoSubjects(rt.db), MongoCases(rt.db)
+    audit, notices = MongoAudit(rt.db), MongoNotices(rt.db)
     rights = Rights(
-        rt.db,
-        rt.broker,
+        cases,
+        KafkaCommands(rt.broker),
         vault,
         audit,
         services=settings.rights_services,
@@ -46,13 +46,10 @@ def create_app(
         clock=clock,
     )
     policy = RetentionPolicy(settings.retention_years, settings.retention_warning_days)
-    privacy = Privacy(registry, rights, notices, audit, policy)
-    handlers.register(rt.broker, registry, rights, settings=settings, service=SERVICE)
+    privacy = Privacy(subjects, rights, notices, audit, policy)
+    handlers.register(rt.broker, subjects, rights, settings=settings, service=SERVICE)
     register_rights(
-        rt.broker,
-        PrivacyRights(rt.db, registry, notices, rights),
-        settings=settings,
-        service=SERVICE,
+        rt.broker, PrivacyRights(subjects, notices, rights), settings=settings, service=SERVICE
     )
     loops = [partial(_every, settings.watchdog_interval_seconds, rights.tick, "watchdog")]
     if settings.sweep_interval_seconds:
@@ -63,9 +60,10 @@ def create_app(
         routers=[api.router, vault_api.router, pages.router],
         startup=[
             vault.ensure_indexes,
-            registry.ensure_indexes,
+            subjects.ensure_indexes,
+            subjects.move_old_marks,
             audit.ensure_indexes,
-            rights.ensure_indexes,
+            cases.ensure_indexes,
             notices.ensure_indexes,
         ],
         lifespans=loops,

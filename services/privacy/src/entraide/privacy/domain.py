@@ -1,12 +1,14 @@
-"""Privacy's rules, pure: when a subject's data expires, when to warn, a rights case's life.
+"""Privacy's rules and aggregates, pure: when a subject's data expires, when to warn, a
+rights case's life; the Subject, Notice and Case the repositories (`ports`) hold.
 
-No I/O here: the sweep, the Kafka handlers and the pages call these with a clock.
+No I/O here: the use cases, the Kafka handlers and the pages call these with a clock.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from entraide.contracts.events import (
     ContactLogged,
@@ -21,7 +23,7 @@ from entraide.contracts.events import (
     RequestWithdrawn,
     VolunteerAvailability,
 )
-from entraide.contracts.vocab import SubjectKind
+from entraide.contracts.vocab import ErasureReason, SubjectKind
 
 # --- retention ----------------------------------------------------------------------
 
@@ -136,6 +138,71 @@ def _from_request(data: RequestState, at: datetime) -> Contact:
     )
 
 
+# --- subjects ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A family or volunteer in the registry: a pseudonymous reference, dates, the
+    département and the channels a family chose; never a name or a contact detail."""
+
+    ref: str
+    kind: SubjectKind
+    last_contact_at: datetime
+    first_seen_at: datetime | None = None
+    departement: str | None = None
+    contact_channels: tuple[str, ...] = ()
+    consent_to_matching: bool | None = None
+    consent_at: datetime | None = None
+    warned: Mapping[str, datetime] = field(default_factory=dict)  # warning -> last contact
+    erasing_since: datetime | None = None  # a sweep opened its erasure case then
+
+
+def with_contact(subject: Subject | None, contact: Contact) -> Subject:
+    """The subject after a contact: the latest date and the latest consent win, so a
+    redelivered or late event changes nothing."""
+    if subject is None:
+        subject = Subject(contact.subject_ref, contact.kind, contact.at, first_seen_at=contact.at)
+    subject = replace(
+        subject,
+        last_contact_at=max(subject.last_contact_at, contact.at),
+        departement=contact.departement or subject.departement,
+        contact_channels=contact.contact_channels or subject.contact_channels,
+    )
+    if contact.consent_to_matching is not None and (
+        subject.consent_at is None or subject.consent_at <= contact.at
+    ):
+        subject = replace(
+            subject, consent_to_matching=contact.consent_to_matching, consent_at=contact.at
+        )
+    return subject
+
+
+def erasure_count(subject: Subject, reason: ErasureReason, at: datetime) -> dict[str, Any]:
+    """What the anonymous statistics keep of an erased subject: nothing that identifies."""
+    first, last = subject.first_seen_at, subject.last_contact_at
+    return {
+        "year": at.year,
+        "kind": subject.kind.value,
+        "departement": subject.departement,
+        "reason": reason.value,
+        "years_followed": None if first is None else max(0, (last - first).days // 365),
+    }
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A retention warning due to a subject ("30d", "7d"), and when it was sent."""
+
+    notice_id: str
+    subject_ref: str
+    warning: str
+    channels: tuple[str, ...]
+    expires_at: datetime
+    due_at: datetime
+    sent_at: datetime | None = None
+
+
 # --- rights cases -------------------------------------------------------------------
 
 
@@ -159,7 +226,9 @@ class CaseStatus(StrEnum):
 class Ack:
     service: str
     at: datetime
-    counts: Mapping[str, int] = field(default_factory=dict)
+    counts: Mapping[str, int] = field(default_factory=dict)  # erasure: what was deleted
+    sealed_export: str | None = None  # access: the service's part, sealed to the case
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +244,10 @@ class Case:
     status: CaseStatus = CaseStatus.OPEN
     sends: int = 0
     last_sent_at: datetime | None = None
+    reason: ErasureReason = ErasureReason.RIGHTS_REQUEST
+    recipient_key: str | None = None  # access: the public key the parts are sealed to
+    decision: str | None = None  # routed cases: the officer's decision
+    closed_at: datetime | None = None
 
 
 def open_case(

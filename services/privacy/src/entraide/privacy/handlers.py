@@ -13,14 +13,14 @@ from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.topics import MATCHES, PRIVACY_ACKS, REQUESTS, VOLUNTEERS
 from entraide.privacy import domain
 from entraide.privacy.cases import Rights
-from entraide.privacy.registry import SubjectRegistry
+from entraide.privacy.ports import Subjects
 
 log = logging.getLogger(__name__)
 
 
 def register(
     broker: KafkaBroker,
-    registry: SubjectRegistry,
+    subjects: Subjects,
     rights: Rights,
     *,
     settings: ServiceSettings,
@@ -42,7 +42,7 @@ def register(
         if not message.body:  # a tombstone on the compacted volunteers topic
             return
         event = parse_event(message.body)
-        touched = [await registry.touch(c) for c in domain.contacts_of(event.data)]
+        touched = [await subjects.record_contact(c) for c in domain.contacts_of(event.data)]
         log.debug("contact event", extra={"event_id": event.id, "subjects": len(touched)})
 
     @broker.subscriber(  # type: ignore[untyped-decorator]

@@ -34,7 +34,7 @@ async def home() -> Response:
 @router.get("/dossiers")
 async def cases(request: Request, principal: Dpo) -> Response:
     p = privacy(request)
-    views = [case_view(d, p.clock()) for d in await p.rights.recent()]
+    views = [case_view(c, p.clock()) for c in await p.rights.recent()]
     return page(request, "dossiers.html", principal, cases=views, errors={}, values={})
 
 
@@ -53,27 +53,27 @@ async def open_case(request: Request, principal: Dpo) -> Response:
         errors["subject_kind"] = "Choisissez famille ou bénévole."
     p = privacy(request)
     if errors:
-        views = [case_view(d, p.clock()) for d in await p.rights.recent()]
+        views = [case_view(c, p.clock()) for c in await p.rights.recent()]
         return page(
             request, "dossiers.html", principal, 422, cases=views, errors=errors, values=values
         )
-    doc = await p.rights.open(
+    opened = await p.rights.open(
         CaseKind(values["kind"]),
         values["subject_ref"],
         SubjectKind(values["subject_kind"]),
         actor=principal.subject,
     )
-    return RedirectResponse(f"/dossiers/{doc['_id']}", status_code=303)
+    return RedirectResponse(f"/dossiers/{opened.case_id}", status_code=303)
 
 
 @router.get("/dossiers/{case_id}")
 async def case(case_id: str, request: Request, principal: Dpo) -> Response:
     p = privacy(request)
-    doc = await p.rights.get(case_id)
-    if doc is None:
+    found = await p.rights.get(case_id)
+    if found is None:
         return page(request, "introuvable.html", principal, 404)
     trail = await p.audit.of_case(case_id)
-    return page(request, "dossier.html", principal, case=case_view(doc, p.clock()), trail=trail)
+    return page(request, "dossier.html", principal, case=case_view(found, p.clock()), trail=trail)
 
 
 @router.post("/dossiers/{case_id}/decision", dependencies=[Depends(check_csrf)])
@@ -108,7 +108,7 @@ async def retention(request: Request, principal: Dpo) -> Response:
     """What the sweep would do now (dry run), and the anonymous statistics kept."""
     p = privacy(request)
     report = await p.sweep(dry_run=True, actor=principal.subject)
-    stats = await p.registry.statistics_rows()
+    stats = await p.statistics()
     return page(request, "conservation.html", principal, report=report, stats=stats)
 
 
@@ -116,5 +116,5 @@ async def retention(request: Request, principal: Dpo) -> Response:
 async def run_retention(request: Request, principal: Dpo) -> Response:
     p = privacy(request)
     report = await p.sweep(dry_run=False, actor=principal.subject)
-    stats = await p.registry.statistics_rows()
+    stats = await p.statistics()
     return page(request, "conservation.html", principal, report=report, stats=stats, ran=True)

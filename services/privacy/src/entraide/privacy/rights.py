@@ -5,44 +5,92 @@ event cannot bring it back) and deletes its registry entry and warnings; the cas
 the audit trail stay: they hold the pseudonymous reference, never an identity.
 """
 
+from datetime import datetime
 from typing import Any
 
-from pymongo.asynchronous.database import AsyncDatabase
-
 from entraide.contracts.events import AccessRequested, ErasureRequested
-from entraide.contracts.kit.rights import jsonable
+from entraide.privacy import domain
 from entraide.privacy.cases import Rights
-from entraide.privacy.notices import Notices
-from entraide.privacy.registry import SubjectRegistry
+from entraide.privacy.domain import Case, Notice, Subject
+from entraide.privacy.ports import Notices, Subjects
 
 Doc = dict[str, Any]
 
 
 class PrivacyRights:
-    def __init__(
-        self, db: AsyncDatabase[Doc], registry: SubjectRegistry, notices: Notices, rights: Rights
-    ) -> None:
-        self.db, self.registry, self.notices, self.rights = db, registry, notices, rights
+    """The `RightsHandler` the kit's `register_rights` subscribes for privacy."""
+
+    def __init__(self, subjects: Subjects, notices: Notices, rights: Rights) -> None:
+        self.subjects, self.notices, self.rights = subjects, notices, rights
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         at = self.rights.clock()
-        subjects = await self.registry.forget(
-            command.subject_ref, case_id=command.case_id, reason=command.reason.value, at=at
-        )
-        notices = await self.notices.forget(command.subject_ref)
-        return {"subjects": subjects, "notices": notices}
+        ref = command.subject_ref
+        subject = await self.subjects.get(ref)
+        await self.subjects.tombstone(ref, case_id=command.case_id, at=at)
+        erased = 0
+        if subject is not None:
+            await self.subjects.count_erasure(domain.erasure_count(subject, command.reason, at))
+            erased = await self.subjects.delete(ref)
+        return {"subjects": erased, "notices": await self.notices.forget(ref)}
 
     async def export(self, command: AccessRequested) -> Doc:
-        subject = await self.registry.get(command.subject_ref)
+        subject = await self.subjects.get(command.subject_ref)
+        notices = await self.notices.of_subject(command.subject_ref)
         cases = await self.rights.of_subject(command.subject_ref)
-        part: Doc = jsonable(
+        part: Doc = _jsonable(
             {
-                "subject": subject,
-                "notices": await self.notices.of_subject(command.subject_ref),
-                "cases": [
-                    {k: c.get(k) for k in ("_id", "kind", "opened_at", "deadline", "status")}
-                    for c in cases
-                ],
+                "subject": None if subject is None else _subject_part(subject),
+                "notices": [_notice_part(n) for n in notices],
+                "cases": [_case_part(c) for c in cases],
             }
         )
         return part
+
+
+def _subject_part(subject: Subject) -> Doc:
+    """What the registry holds of the subject, under the names it has always had."""
+    part: Doc = {
+        "_id": subject.ref,
+        "kind": subject.kind.value,
+        "first_seen_at": subject.first_seen_at,
+        "last_contact_at": subject.last_contact_at,
+        "departement": subject.departement,
+        "contact_channels": list(subject.contact_channels),
+        "consent_to_matching": subject.consent_to_matching,
+        "consent_at": subject.consent_at,
+        "warned": dict(subject.warned),
+    }
+    return {k: v for k, v in part.items() if v not in (None, [], {})}
+
+
+def _notice_part(notice: Notice) -> Doc:
+    return {
+        "subject_ref": notice.subject_ref,
+        "warning": notice.warning,
+        "channels": list(notice.channels),
+        "expires_at": notice.expires_at,
+        "due_at": notice.due_at,
+        "sent_at": notice.sent_at,
+    }
+
+
+def _case_part(case: Case) -> Doc:
+    return {
+        "_id": case.case_id,
+        "kind": case.kind.value,
+        "opened_at": case.opened_at,
+        "deadline": case.deadline,
+        "status": case.status.value,
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    """JSON values: dates as ISO 8601 (the kit's `jsonable` would bring its store along)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

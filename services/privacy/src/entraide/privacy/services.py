@@ -1,25 +1,25 @@
 """Privacy's use cases in one place, for the API, the pages and the scheduled loops."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from entraide.privacy.audit import AuditTrail
 from entraide.privacy.cases import Rights
 from entraide.privacy.domain import RetentionPolicy
-from entraide.privacy.notices import Notices
-from entraide.privacy.registry import SubjectRegistry
+from entraide.privacy.notices import LoggingSender
+from entraide.privacy.ports import AuditLog, Notices, Row, Sender, Subjects
 from entraide.privacy.sweep import SweepReport, sweep
 
 
 @dataclass(frozen=True)
 class Privacy:
-    registry: SubjectRegistry
+    subjects: Subjects
     rights: Rights
     notices: Notices
-    audit: AuditTrail
+    audit: AuditLog
     policy: RetentionPolicy
+    sender: Sender = field(default_factory=LoggingSender)
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -27,7 +27,13 @@ class Privacy:
 
     async def sweep(self, *, dry_run: bool, actor: str) -> SweepReport:
         report = await sweep(
-            self.registry, self.rights, self.notices, self.policy, now=self.clock(), dry_run=dry_run
+            self.subjects,
+            self.rights,
+            self.notices,
+            self.policy,
+            now=self.clock(),
+            dry_run=dry_run,
+            sender=self.sender,
         )
         action = "sweep-dry-run" if dry_run else "sweep-run"
         await self.audit.record(
@@ -41,3 +47,7 @@ class Privacy:
         if found is not None:
             await self.audit.record(case_id, "export-read", actor=actor, form=form)
         return found
+
+    async def statistics(self) -> list[Row]:
+        """Anonymous counts of erased subjects by year, kind, département, reason."""
+        return await self.subjects.statistics()

@@ -1,10 +1,14 @@
 """The retention sweep: warn ahead, then erase subjects past their retention, by the same
-erasure cases a person's request opens (no TTL index: FerretDB has none, MongoDB's run late).
+erasure cases a person's request opens (no TTL index: a TTL index would delete without a
+case, and MongoDB's run late).
 
-A dry run reports what a real run would do and changes nothing.
+Each subject it erases is claimed on the registry first (`Subjects.claim_for_erasure`), so
+two sweeps, or two replicas sweeping at once, never open two cases for one subject, and a
+later sweep passes it by. A dry run reports what a real run would do and changes nothing.
 """
 
 import logging
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,9 +16,9 @@ from typing import Any
 
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.privacy.cases import Rights
-from entraide.privacy.domain import CaseKind, RetentionPolicy
-from entraide.privacy.notices import Notices
-from entraide.privacy.registry import SubjectRegistry
+from entraide.privacy.domain import CaseKind, Notice, RetentionPolicy, Subject
+from entraide.privacy.notices import LoggingSender, deliver
+from entraide.privacy.ports import Notices, Sender, Subjects
 
 log = logging.getLogger(__name__)
 ACTOR = "retention-sweep"
@@ -43,85 +47,84 @@ class SweepReport:
 
 
 async def sweep(
-    registry: SubjectRegistry,
+    subjects: Subjects,
     rights: Rights,
     notices: Notices,
     policy: RetentionPolicy,
     *,
     now: datetime,
     dry_run: bool,
+    sender: Sender | None = None,
     batch: int = 1000,
 ) -> SweepReport:
     """Erase the expired subjects and warn those about to expire (or only report, dry)."""
     report = SweepReport(now, dry_run)
-    being_erased = await registry.being_erased()
+    claim = uuid.uuid4().hex  # this run's, on the subjects it opens cases for
     for kind in policy.years:
         horizon = policy.cutoff(kind, now + timedelta(days=max(policy.warnings, default=0)))
         expired: list[str] = []
-        warned: list[tuple[str, dict[str, Any], str]] = []
-        async for doc in registry.candidates(kind.value, horizon, batch=batch):
-            if doc["_id"] in being_erased:  # an earlier sweep opened its case
-                continue
+        warned: list[tuple[str, Subject]] = []
+        async for subject in subjects.candidates(kind, horizon):  # those not being erased
             report.scanned += 1
-            last = doc["last_contact_at"]
-            if policy.expired(kind, last, now):
-                expired.append(doc["_id"])
-                report.expired_by_departement[doc.get("departement") or "?"] += 1
+            if policy.expired(kind, subject.last_contact_at, now):
+                expired.append(subject.ref)
+                report.expired_by_departement[subject.departement or "?"] += 1
                 continue
-            for label in policy.warnings_due(kind, last, now, doc.get("warned") or {}):
-                warned.append((label, doc, kind.value))
+            due = policy.warnings_due(kind, subject.last_contact_at, now, subject.warned)
+            warned.extend((label, subject) for label in due)
         report.expired[kind.value] = len(expired)
-        report.warnings.update(label for label, _, _ in warned)
+        report.warnings.update(label for label, _ in warned)
         if not dry_run:
-            report.cases_opened += await _erase(registry, rights, kind, expired, now, batch)
-            await _warn(registry, notices, policy, warned, now)
+            report.cases_opened += await _erase(subjects, rights, kind, expired, claim, now, batch)
+            await _warn(subjects, notices, policy, warned, now)
     if not dry_run:
-        await notices.deliver(now)
+        await deliver(notices, sender or LoggingSender(), now)
     log.info("retention sweep", extra=report.as_dict())
     return report
 
 
 async def _erase(
-    registry: SubjectRegistry,
+    subjects: Subjects,
     rights: Rights,
     kind: SubjectKind,
     refs: list[str],
+    claim: str,
     now: datetime,
     batch: int,
 ) -> int:
-    """Open an erasure case for each subject not already marked as being erased."""
+    """Open an erasure case for each subject this sweep claims first."""
     opened = 0
     for start in range(0, len(refs), batch):
-        marked = await registry.mark_erasing(refs[start : start + batch], now)
+        won = await subjects.claim_for_erasure(refs[start : start + batch], claim=claim, at=now)
         await rights.open_many(
             CaseKind.ERASURE,
-            [(ref, kind) for ref in marked],
+            [(ref, kind) for ref in won],
             actor=ACTOR,
             reason=ErasureReason.RETENTION,
         )
-        opened += len(marked)
+        opened += len(won)
     return opened
 
 
 async def _warn(
-    registry: SubjectRegistry,
+    subjects: Subjects,
     notices: Notices,
     policy: RetentionPolicy,
-    warned: list[tuple[str, dict[str, Any], str]],
+    warned: list[tuple[str, Subject]],
     now: datetime,
 ) -> None:
-    docs = []
-    for label, subject, kind in warned:
-        last = subject["last_contact_at"]
-        docs.append(
-            {
-                "subject_ref": subject["_id"],
-                "warning": label,
-                "channels": subject.get("contact_channels", []),
-                "expires_at": policy.expires_at(SubjectKind(kind), last),
-                "due_at": now,
-                "sent_at": None,
-            }
+    queued = []
+    for label, subject in warned:
+        last = subject.last_contact_at
+        queued.append(
+            Notice(
+                uuid.uuid4().hex,
+                subject.ref,
+                label,
+                subject.contact_channels,
+                policy.expires_at(subject.kind, last),
+                due_at=now,
+            )
         )
-        await registry.mark_warned([subject["_id"]], label, last)
-    await notices.add(docs)
+        await subjects.mark_warned(subject.ref, label, last)
+    await notices.add(queued)

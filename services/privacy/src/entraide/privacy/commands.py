@@ -1,0 +1,56 @@
+"""The cases' commands on Kafka: one `ErasureRequested` or `AccessRequested` per case on
+`entraide.privacy.commands.v1`, keyed by the subject's reference (the `Commands` port)."""
+
+import asyncio
+from collections.abc import Sequence
+
+from faststream.kafka import KafkaBroker
+
+from entraide.contracts import new_event
+from entraide.contracts.envelope import CONTENT_TYPE
+from entraide.contracts.events import AccessRequested, ErasureRequested
+from entraide.contracts.topics import PRIVACY_COMMANDS
+from entraide.privacy.domain import Case, CaseKind
+
+SOURCE = "/entraide/privacy"
+
+
+class KafkaCommands:
+    def __init__(self, broker: KafkaBroker, topic: str = PRIVACY_COMMANDS.name) -> None:
+        self.broker, self.topic = broker, topic
+
+    async def send(self, cases: Sequence[Case]) -> None:
+        """Send the cases' commands; sends are awaited together (one round trip a batch)."""
+        sends = []
+        for case in cases:
+            event = new_event(command(case), source=SOURCE, subject=case.subject_ref)
+            sends.append(
+                await self.broker.publish(
+                    event.model_dump_json().encode(),
+                    self.topic,
+                    key=case.subject_ref.encode(),
+                    headers={"content-type": CONTENT_TYPE},
+                    no_confirm=True,
+                )
+            )
+        await asyncio.gather(*sends)
+
+
+def command(case: Case) -> ErasureRequested | AccessRequested:
+    """The command every service receives for this case."""
+    ref, kind, deadline = case.subject_ref, case.subject_kind, case.deadline
+    if case.kind == CaseKind.ACCESS:
+        return AccessRequested(
+            case_id=case.case_id,
+            subject_ref=ref,
+            subject_kind=kind,
+            deadline=deadline,
+            recipient_key=case.recipient_key,
+        )
+    return ErasureRequested(
+        case_id=case.case_id,
+        subject_ref=ref,
+        subject_kind=kind,
+        deadline=deadline,
+        reason=case.reason,
+    )

@@ -1,0 +1,146 @@
+"""What privacy's use cases need from the outside world, as protocols over the domain's
+aggregates: the store adapter (`store`, MongoDB) and the Kafka publisher (`commands`)
+implement them, the unit tests' fakes too. Nothing here knows a document or a filter.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from entraide.contracts.vocab import SubjectKind
+from entraide.privacy.domain import Ack, Case, Contact, Notice, Subject
+
+Row = dict[str, Any]  # an audit entry or a statistics row: read as it was written
+
+
+class Subjects(Protocol):
+    """The subject registry, its erasure tombstones and the anonymous statistics."""
+
+    async def record_contact(self, contact: Contact) -> bool:
+        """Apply `domain.with_contact` atomically; False (and nothing kept) once erased."""
+        ...
+
+    async def get(self, subject_ref: str) -> Subject | None: ...
+
+    def candidates(self, kind: SubjectKind, cutoff: datetime) -> AsyncIterator[Subject]:
+        """Subjects of `kind` last contacted at or before `cutoff`, not being erased."""
+        ...
+
+    async def claim_for_erasure(
+        self, subject_refs: Sequence[str], *, claim: str, at: datetime
+    ) -> list[str]:
+        """Mark the subjects as being erased; those this `claim` marked first. Two sweeps
+        (or replicas) claiming one subject at once: exactly one of them gets it."""
+        ...
+
+    async def mark_warned(self, subject_ref: str, warning: str, last_contact: datetime) -> None:
+        """Note a warning as sent for this last contact (a newer contact keeps it unsent)."""
+        ...
+
+    async def tombstone(self, subject_ref: str, *, case_id: str, at: datetime) -> None:
+        """Remember the subject as erased, for good: later contacts are refused."""
+        ...
+
+    async def delete(self, subject_ref: str) -> int: ...
+
+    async def count_erasure(self, dimensions: Row) -> None:
+        """One more erased subject with these dimensions (`domain.erasure_count`)."""
+        ...
+
+    async def statistics(self) -> list[Row]: ...
+
+
+class Cases(Protocol):
+    """Rights cases; each change of a case is one atomic update of it."""
+
+    async def add(self, cases: Sequence[Case]) -> None: ...
+
+    async def get(self, case_id: str) -> Case | None: ...
+
+    async def add_ack(self, case_id: str, ack: Ack) -> bool:
+        """Keep a service's first acknowledgement, if the case expects it; whether kept."""
+        ...
+
+    async def mark_sent(self, case_id: str, at: datetime) -> None: ...
+
+    async def escalate(self, case_id: str) -> None: ...
+
+    async def close(self, case_id: str, *, at: datetime, decision: str | None = None) -> bool:
+        """Close a case still open or escalated; False if it was closed already."""
+        ...
+
+    async def due(self, sent_before: datetime) -> list[Case]:
+        """Live commanded cases last sent at or before `sent_before` (the watchdog's)."""
+        ...
+
+    async def recent(self, limit: int) -> list[Case]:
+        """The latest cases, newest first, without their acknowledgements (heavy)."""
+        ...
+
+    async def of_subject(self, subject_ref: str) -> list[Case]:
+        """The subject's cases, without their acknowledgements."""
+        ...
+
+
+class Notices(Protocol):
+    """The retention warnings' outbox."""
+
+    async def add(self, notices: Sequence[Notice]) -> None: ...
+
+    async def pending(self) -> list[Notice]: ...
+
+    async def mark_sent(self, notice_ids: Sequence[str], at: datetime) -> None: ...
+
+    async def forget(self, subject_ref: str) -> int: ...
+
+    async def of_subject(self, subject_ref: str) -> list[Notice]: ...
+
+
+class AuditLog(Protocol):
+    """Append-only: case, action, actor, counts; never personal data."""
+
+    async def record(
+        self,
+        case_id: str | None,
+        action: str,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        **details: Any,
+    ) -> None: ...
+
+    async def record_many(self, entries: Sequence[Row]) -> None: ...
+
+    async def of_case(self, case_id: str) -> list[Row]: ...
+
+
+class Keys(Protocol):
+    """The key vault, as the cases use it."""
+
+    async def get_or_create(
+        self,
+        owner: str,
+        key_id: str,
+        *,
+        subject_ref: str,
+        subject_kind: str,
+        material: bytes | None = None,
+    ) -> tuple[bytes, bool]: ...
+
+    async def get(self, owner: str, key_id: str) -> bytes | None: ...
+
+    async def destroy_subject(self, subject_ref: str) -> int:
+        """Destroy every key of the subject; how many were live."""
+        ...
+
+
+class Commands(Protocol):
+    """Sends cases' commands (erasure, access) to every service."""
+
+    async def send(self, cases: Sequence[Case]) -> None: ...
+
+
+class Sender(Protocol):
+    """Delivers a retention warning to the subject."""
+
+    async def send(self, notice: Notice) -> None: ...

@@ -1,0 +1,162 @@
+"""Rights cases through privacy's use cases, on in-memory fakes (no Kafka, no store): an
+erasure case is opened and commanded, the services' acknowledgements arrive, the
+subject's keys are destroyed and the case closes; the watchdog resends and escalates;
+access gathers sealed parts; routed cases close by the officer's decision."""
+
+from datetime import UTC, datetime, timedelta
+
+from entraide.contracts.events import (
+    AccessAcknowledged,
+    ContactLogged,
+    ErasureAcknowledged,
+    ErasureRequested,
+)
+from entraide.contracts.kit.export_seal import seal_for
+from entraide.contracts.vocab import ContactChannel, ErasureReason, SubjectKind
+from entraide.privacy import domain
+from entraide.privacy.domain import CaseKind, CaseStatus
+from tests.unit.privacy.fakes import SERVICES, Clock, World
+
+NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
+REF = "fam-ref-0001"
+FAMILY = SubjectKind.FAMILY
+
+
+def erasure_ack(case_id: str, service: str, **counts: int) -> ErasureAcknowledged:
+    return ErasureAcknowledged(
+        case_id=case_id, subject_ref=REF, service=service, completed_at=NOW, counts=counts
+    )
+
+
+async def test_an_erasure_case_closes_once_every_service_answered_then_the_keys_go() -> None:
+    world = World(Clock(NOW))
+    await world.keys.get_or_create("intake", "family-1", subject_ref=REF, subject_kind="family")
+    await world.keys.get_or_create("directory", "v-1", subject_ref=REF, subject_kind="family")
+
+    case = await world.rights.open(CaseKind.ERASURE, REF, FAMILY, actor="dpo-1")
+
+    assert world.commands.sent == [case]
+    assert (case.status, case.sends, case.reason) == (
+        CaseStatus.OPEN,
+        1,
+        ErasureReason.RIGHTS_REQUEST,
+    )
+    assert case.deadline == datetime(2026, 12, 28, 9, tzinfo=UTC)
+    for service in SERVICES[:3]:
+        assert await world.rights.record_ack(erasure_ack(case.case_id, service, rows=1))
+    assert await world.rights.record_ack(erasure_ack(case.case_id, "intake", rows=0)) is False
+    assert await world.rights.record_ack(erasure_ack(case.case_id, "billing")) is False
+    assert world.keys.live(REF) == 2  # one service still silent: nothing destroyed yet
+
+    assert await world.rights.record_ack(erasure_ack(case.case_id, "privacy", subjects=1))
+
+    closed = await world.rights.get(case.case_id)
+    assert closed is not None
+    assert closed.status == CaseStatus.CLOSED
+    assert closed.closed_at == NOW
+    assert closed.acks["intake"].counts == {"rows": 1}  # the first acknowledgement counts
+    assert world.keys.live(REF) == 0
+    assert world.audit.actions(case.case_id) == ["case-opened"] + ["ack-received"] * 4 + [
+        "case-closed"
+    ]
+    assert world.audit.entries[-1]["keys_destroyed"] == 2
+    assert await world.rights.close_if_complete(case.case_id) is False  # closed once
+
+
+async def test_silent_services_get_the_command_again_then_the_case_is_escalated() -> None:
+    clock = Clock(NOW)
+    world = World(clock)
+    case = await world.rights.open(CaseKind.ERASURE, REF, FAMILY, actor="dpo-1")
+    await world.rights.record_ack(erasure_ack(case.case_id, "intake"))
+
+    assert await world.rights.tick() == 0  # too early
+    for _ in range(3):
+        clock.advance(minutes=5)
+        assert await world.rights.tick() == 1
+
+    after = await world.rights.get(case.case_id)
+    assert after is not None
+    assert (after.status, after.sends) == (CaseStatus.ESCALATED, 4)
+    assert [c.case_id for c in world.commands.sent] == [case.case_id] * 4
+    actions = world.audit.actions(case.case_id)
+    assert actions.count("command-resent") == 3
+    assert actions.count("case-escalated") == 1
+    escalated = next(e for e in world.audit.entries if e["action"] == "case-escalated")
+    assert escalated["missing"] == ["directory", "matching", "privacy"]
+
+
+async def test_an_access_case_gathers_every_part_sealed_to_the_case() -> None:
+    world = World(Clock(NOW))
+    case = await world.rights.open(CaseKind.ACCESS, REF, FAMILY, actor="dpo-1")
+    assert case.recipient_key is not None
+    assert world.commands.sent == [case]
+
+    for service in SERVICES:
+        part = {"service": service, "rows": [1, 2]}
+        ack = AccessAcknowledged(
+            case_id=case.case_id,
+            subject_ref=REF,
+            service=service,
+            completed_at=NOW,
+            sealed_export=seal_for(case.recipient_key, case.case_id, part),
+        )
+        assert await world.rights.record_ack(ack)
+
+    export = await world.privacy.export(case.case_id, actor="dpo-1", form="json")
+    assert export is not None
+    assert export["missing"] == []
+    assert export["services"]["matching"] == {"service": "matching", "rows": [1, 2]}
+    closed = await world.rights.get(case.case_id)
+    assert closed is not None
+    assert closed.status == CaseStatus.CLOSED
+    assert world.keys.live(REF) == 1  # an access case keeps the keys (its own among them)
+    assert world.audit.actions(case.case_id)[-1] == "export-read"
+
+
+async def test_a_routed_case_is_closed_by_the_officers_decision_only() -> None:
+    world = World(Clock(NOW))
+    routed = await world.rights.open(CaseKind.RECTIFICATION, REF, FAMILY, actor="dpo-1")
+    erasure = await world.rights.open(CaseKind.ERASURE, REF, FAMILY, actor="dpo-1")
+
+    assert routed.services == ()
+    assert world.commands.sent == [erasure]  # nothing commanded for a routed case
+    assert await world.rights.resolve(erasure.case_id, actor="dpo-1", decision="done") is False
+    assert await world.rights.resolve(routed.case_id, actor="dpo-1", decision="done")
+    assert await world.rights.resolve(routed.case_id, actor="dpo-1", decision="refused") is False
+    closed = await world.rights.get(routed.case_id)
+    assert closed is not None
+    assert (closed.status, closed.decision) == (CaseStatus.CLOSED, "done")
+
+
+async def test_privacys_own_erasure_leaves_a_tombstone_and_anonymous_counts() -> None:
+    world = World(Clock(NOW))
+    contact = ContactLogged(
+        family_ref=REF, channel=ContactChannel.PHONE, contacted_at=NOW - timedelta(days=800)
+    )
+    for seen in domain.contacts_of(contact):
+        assert await world.subjects.record_contact(seen)
+    command = ErasureRequested(
+        case_id="case-0001",
+        subject_ref=REF,
+        subject_kind=FAMILY,
+        deadline=NOW,
+        reason=ErasureReason.RETENTION,
+    )
+
+    assert await world.own_part.erase(command) == {"subjects": 1, "notices": 0}
+    assert await world.own_part.erase(command) == {"subjects": 0, "notices": 0}  # idempotent
+
+    assert await world.subjects.get(REF) is None
+    assert [await world.subjects.record_contact(c) for c in domain.contacts_of(contact)] == [
+        False
+    ]  # a late event cannot bring the subject back
+    assert await world.privacy.statistics() == [
+        {
+            "year": 2026,
+            "kind": "family",
+            "departement": None,
+            "reason": "retention",
+            "years_followed": 0,
+            "erased": 1,
+        }
+    ]
