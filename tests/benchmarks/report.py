@@ -41,6 +41,96 @@ def table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def store_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The store candidates side by side: one column a candidate, one line a figure."""
+    rows = [r for r in rows if r.get("table") == "store"]
+    if not rows:
+        return []
+    candidates = list(dict.fromkeys(r["candidate"] for r in rows))
+    columns = list(dict.fromkeys(r["column"] for r in rows))
+    shown = {(r["candidate"], r["column"]): r.get("shown") or _fmt(r["value"]) for r in rows}
+    lines = [
+        "## Document store candidates (same run, one after another)",
+        "",
+        "| | " + " | ".join(candidates) + " |",
+        "|---|" + "---|" * len(candidates),
+    ]
+    for column in columns:
+        cells = [shown.get((c, column), "") for c in candidates]
+        lines.append(f"| {column} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def ramp_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The end-to-end ramp: per offered rate, Entraide beside raw aiokafka."""
+    rows = [r for r in rows if r.get("table") == "ramp"]
+    if not rows:
+        return []
+    by: dict[tuple[float, str, str], float] = {
+        (r["offered"], r["side"], r["metric"]): r["value"] for r in rows
+    }
+    sustained = {(r["offered"], r["side"]): r.get("sustained") for r in rows}
+    ok = {(r["offered"], r["side"]): r.get("ok") for r in rows}
+    yes = {True: "yes", False: "**no**", None: ""}
+    lines = [
+        f"## {rows[0]['benchmark']}: the ramp",
+        "",
+        "| offered (events/s) | Entraide achieved | p50 (ms) | p99 (ms) | sustained "
+        "| and p99 < 500 ms | raw aiokafka achieved | raw p50 (ms) | raw p99 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for rate in sorted({r["offered"] for r in rows}):
+
+        def cell(side: str, metric: str, rate: float = rate) -> str:
+            return _fmt(by.get((rate, side, metric)))
+
+        lines.append(
+            f"| {rate:,.0f} | {cell('entraide', 'achieved')} | {cell('entraide', 'p50')} "
+            f"| {cell('entraide', 'p99')} | {yes[sustained.get((rate, 'entraide'))]} "
+            f"| {yes[ok.get((rate, 'entraide'))]} | {cell('raw', 'achieved')} "
+            f"| {cell('raw', 'p50')} | {cell('raw', 'p99')} |"
+        )
+    return [*lines, ""]
+
+
+def plot_ramp(rows: list[dict[str, Any]], out_dir: Path) -> list[str]:
+    """p50 and p99 against the offered rate, Entraide and raw aiokafka, log scales."""
+    rows = [r for r in rows if r.get("table") == "ramp"]
+    if not rows:
+        return []
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    styles = {"entraide": ("#000091", "Entraide"), "raw": ("#929292", "raw aiokafka")}
+    for side, (color, label) in styles.items():
+        for metric, dash in (("p50", "-"), ("p99", "--")):
+            points = sorted(
+                (r["offered"], r["value"])
+                for r in rows
+                if r["side"] == side and r["metric"] == metric
+            )
+            if points:
+                xs, ys = zip(*points, strict=True)
+                ax.plot(xs, ys, dash, marker="o", color=color, label=f"{label} {metric}")
+    ax.axhline(500, color="#ce0500", linewidth=0.8, linestyle=":", label="p99 target 500 ms")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("offered rate (events/s)")
+    ax.set_ylabel("latency (ms)")
+    ax.set_title(rows[0]["benchmark"] + ": latency against offered rate", fontsize=10)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    name = "end-to-end-ramp.png"
+    fig.savefig(out_dir / name, dpi=90)
+    plt.close(fig)
+    return [name]
+
+
 def plot(rows: list[dict[str, Any]], out_dir: Path) -> list[str]:
     """One bar chart per benchmark: each figure beside its baseline. Returns the file names."""
     try:
@@ -75,11 +165,12 @@ def plot(rows: list[dict[str, Any]], out_dir: Path) -> list[str]:
 
 
 def render(path: Path) -> Path:
-    rows = load(path)
+    everything = load(path)
+    rows = [r for r in everything if r.get("table") not in ("store", "ramp")]
     out_dir = path.parent
     report = out_dir / "report.md"
-    when = max((r["at"] for r in rows), default="never")
-    machine = rows[-1]["machine"] if rows else "unknown"
+    when = max((r["at"] for r in everything), default="never")
+    machine = everything[-1]["machine"] if everything else "unknown"
     lines = [
         "# Entraide benchmarks",
         "",
@@ -88,11 +179,18 @@ def render(path: Path) -> Path:
         "",
         *table(rows),
         "",
+        *store_table(everything),
+        *ramp_table(everything),
     ]
-    notes = [f"- **{r['benchmark']}**: {r['notes']}" for r in rows if r.get("notes")]
+    notes = [f"- **{r['benchmark']}**: {r['notes']}" for r in everything if r.get("notes")]
     if notes:
         lines += ["## Notes", "", *dict.fromkeys(notes), ""]
-    for name in plot(rows, out_dir):
+    profiles = out_dir / "profiles"
+    if profiles.is_dir() and any(profiles.iterdir()):
+        lines += ["## Profiles", ""]
+        lines += [f"- [{p.name}](profiles/{p.name})" for p in sorted(profiles.iterdir())]
+        lines += [""]
+    for name in [*plot_ramp(everything, out_dir), *plot(rows, out_dir)]:
         lines += [f"![{name}]({name})", ""]
     report.write_text("\n".join(lines), encoding="utf-8")
     return report

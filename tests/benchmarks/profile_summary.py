@@ -1,0 +1,82 @@
+"""A text summary of a py-spy speedscope profile: where the CPU time went.
+
+    uv run python -m tests.benchmarks.profile_summary bench/profiles/intake.speedscope.json
+
+py-spy samples only threads that are running (not idle), so the shares are of the CPU time
+the process used: by package (self time), by function (self time), and the inclusive time
+of the project's own functions (entraide.*).
+"""
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+_SITE = re.compile(r"(?:site|dist)-packages/([^/]+)")
+_OURS = re.compile(r"/src/entraide/([a-z_]+)/")
+_STDLIB = re.compile(r"/lib/python3\.\d+/([^/]+)")
+
+
+def package(file: str) -> str:
+    """The package a frame's file belongs to: entraide.<service>, a library, or stdlib."""
+    if m := _OURS.search(file):
+        return f"entraide.{m.group(1)}"
+    if m := _SITE.search(file):
+        return m.group(1).removesuffix(".py").split(".")[0]
+    if m := _STDLIB.search(file):
+        return f"stdlib {m.group(1).removesuffix('.py')}"
+    return file or "?"
+
+
+def _where(frame: dict[str, Any]) -> str:
+    file = frame.get("file") or ""
+    short = re.sub(r"^.*(?:site-packages|dist-packages|/src|/lib/python3\.\d+)/", "", file)
+    return f"{frame['name']} ({short}:{frame.get('line', '?')})"
+
+
+def summarize(path: Path, top: int = 20) -> str:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    frames = doc["shared"]["frames"]
+    self_time: Counter[int] = Counter()
+    inclusive: Counter[int] = Counter()
+    by_package: Counter[str] = Counter()
+    total, samples = 0.0, 0
+    for profile in doc["profiles"]:
+        for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
+            if not stack:
+                continue
+            total += weight
+            samples += 1
+            self_time[stack[-1]] += weight  # speedscope stacks run from the root to the leaf
+            by_package[package(frames[stack[-1]].get("file") or "")] += weight
+            for index in set(stack):
+                inclusive[index] += weight
+    if not total:
+        return f"{path.name}: no samples (the process was idle)\n"
+
+    def share(weight: float) -> str:
+        return f"{100 * weight / total:5.1f} %"
+
+    lines = [
+        f"# {path.name}: {samples} samples, {total:.1f} s of CPU time",
+        "",
+        "## self time by package",
+    ]
+    lines += [f"{share(w)}  {name}" for name, w in by_package.most_common(top)]
+    lines += ["", "## self time by function"]
+    lines += [f"{share(w)}  {_where(frames[i])}" for i, w in self_time.most_common(top)]
+    lines += ["", "## inclusive time of entraide's functions"]
+    ours = [
+        (i, w)
+        for i, w in inclusive.most_common()
+        if package(frames[i].get("file") or "").startswith("entraide.")
+    ]
+    lines += [f"{share(w)}  {_where(frames[i])}" for i, w in ours[:top]]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        print(summarize(Path(arg)))
