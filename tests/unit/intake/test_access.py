@@ -1,11 +1,12 @@
-"""Who sees which family: the store query says what `can_see` says, for every role."""
+"""Who sees which family: the store's query says what the rule (`Scope`) says, for every role."""
 
 import itertools
+from types import SimpleNamespace
 
 import pytest
 
 from entraide.contracts.kit.auth import Principal, Role
-from entraide.intake import access
+from entraide.intake import access, store
 
 PEOPLE = [
     Principal(
@@ -25,12 +26,12 @@ PEOPLE = [
     ),
 ]
 FAMILIES = [
-    {"association_id": a, "departement": d, "shared_with": s}
+    SimpleNamespace(association_id=a, departement=d, shared_with=s)
     for a, d, s in itertools.product(["ppm", "afev", None], ["44", "75", "59", "58"], [[], ["ppm"]])
 ]
 
 
-def matches(query: dict, family: dict) -> bool:
+def matches(query: dict, family: SimpleNamespace) -> bool:
     """The subset of MongoDB query semantics `scope_filter` uses: equality (on a value or
     inside an array), `$in` and `$or`."""
     for field, wanted in query.items():
@@ -38,7 +39,7 @@ def matches(query: dict, family: dict) -> bool:
             if not any(matches(branch, family) for branch in wanted):
                 return False
             continue
-        value = family.get(field)
+        value = getattr(family, field, None)
         if isinstance(value, list):
             if wanted not in value:
                 return False
@@ -52,7 +53,7 @@ def matches(query: dict, family: dict) -> bool:
 
 @pytest.mark.parametrize("principal", PEOPLE, ids=lambda p: p.name)
 def test_the_store_query_agrees_with_the_rule(principal: Principal) -> None:
-    query = access.scope_filter(principal)
+    query = store.scope_filter(access.scope_of(principal))
     for family in FAMILIES:
         assert matches(query, family) == access.can_see(principal, family), family
 
@@ -62,14 +63,15 @@ def test_staff_see_their_associations_families_and_those_shared_by_a_match_in_th
 ):
     claire = PEOPLE[0]
     visible = [f for f in FAMILIES if access.can_see(claire, f)]
-    assert {(f["association_id"], f["departement"]) for f in visible} == {
+    assert {(f.association_id, f.departement) for f in visible} == {
         ("ppm", "44"),
         ("afev", "44"),
         (None, "44"),
     }
-    assert all(f["shared_with"] or f["association_id"] == "ppm" for f in visible)
+    assert all(f.shared_with or f.association_id == "ppm" for f in visible)
 
 
 def test_the_network_coordinator_sees_families_no_association_has_yet() -> None:
-    assert access.can_see(PEOPLE[2], {"association_id": None, "departement": "58"})
-    assert not access.can_see(PEOPLE[4], {"association_id": None, "departement": "58"})
+    unassigned = SimpleNamespace(association_id=None, departement="58", shared_with=[])
+    assert access.can_see(PEOPLE[2], unassigned)
+    assert not access.can_see(PEOPLE[4], unassigned)

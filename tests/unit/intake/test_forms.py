@@ -4,7 +4,9 @@ from datetime import UTC, datetime
 
 from starlette.datastructures import FormData
 
+from entraide.contracts.vocab import RequestChannel, Urgency
 from entraide.intake import forms
+from entraide.intake.model import Family, Request
 
 NOW = datetime(2026, 11, 28, 10, tzinfo=UTC)
 TYPED = [
@@ -64,22 +66,40 @@ def test_messages_never_echo_what_was_typed() -> None:
 def test_a_record_fills_the_rectification_form_back_to_the_same_request() -> None:
     body = parse(TYPED).request
     assert body is not None
-    record = {
-        "identity": {
-            "parent": body.parent.model_dump(),
-            "commune": body.commune,
-            "contact_preferences": [],
-        },
-        "children": [c.model_dump() for c in body.children],
-        "postal_code": body.postal_code,
-        "languages": body.languages,
-        "consent": body.consent.model_dump(mode="json"),
+    details = body.details()
+    identity = {
+        "parent": body.parent.model_dump(),
+        "commune": body.commune,
+        "contact_preferences": [],
     }
-    request = {
-        "needs": body.needs,
-        "availability": [s.model_dump() for s in body.availability],
-        "signs": body.signs,
-    }
-    values = forms.values_from_record(record, request, notes="")
+    family = Family(
+        id="f1",
+        family_ref="ref",
+        association_id="ppm",
+        departement="44",
+        identity={},
+        lookup=[],
+        children_birth_years=details.children_birth_years,
+        postal_code=body.postal_code,
+        languages=details.languages,
+        consent=details.consent,
+        created_at=NOW,
+        last_contact_at=NOW,
+        requests=[],
+    )
+    request = Request(
+        request_id="r1",
+        status="submitted",
+        revision=1,
+        needs=details.needs,
+        availability=details.availability,
+        signs=details.signs,
+        urgency=Urgency.LOW,
+        notes={},
+        association_id="ppm",
+        channel=RequestChannel.STAFF_FORM,
+        submitted_at=NOW,
+    )
+    values = forms.values_from_record(family, identity, request, notes="")
     again = forms.parse(values, collected_by="Claire", now=NOW).request
     assert again == body

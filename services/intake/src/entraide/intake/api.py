@@ -1,14 +1,18 @@
 """Intake's staff API: JSON in, a use case, the outbox does the rest. Bearer tokens only
 carry the same scopes as the pages: an association's staff, in their territories."""
 
+from dataclasses import asdict
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import TypeAdapter
 
 from entraide.contracts.kit.auth import Principal, api_principal
 from entraide.contracts.kit.principal import Permission
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, service, sharing
+from entraide.intake.model import Family
 from entraide.intake.records import NotFoundError
 from entraide.intake.schemas import (
     RequestCreated,
@@ -19,6 +23,7 @@ from entraide.intake.schemas import (
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
 Staff = Annotated[Principal, Depends(api_principal)]
+_TIME = TypeAdapter(datetime)
 
 
 def _may_override(principal: Staff) -> Principal:
@@ -43,14 +48,13 @@ async def submit_request(body: RequestIn, request: Request, principal: Staff) ->
             "association_id and postal_code must be your association's, in your territories",
         )
     recorded = await service.record_request(
-        request.app.state.families,
+        request.app.state.uow,
         request.app.state.keys,
-        body,
+        body.details(),
         association_id=body.association_id,
         channel=RequestChannel.STAFF_API,
         recorded_by=principal.subject,
     )
-    request.app.state.relay.wake()
     return RequestCreated(request_id=recorded.request_id)
 
 
@@ -61,30 +65,36 @@ async def family(family_id: str, request: Request, principal: Staff) -> dict[str
         record = await request.app.state.casework.open(principal, family_id, via="api")
     except NotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such family in your scope") from None
-    doc = record.doc
+    f: Family = record.family
     return {
-        "family_id": doc["_id"],
-        "family_ref": doc["family_ref"],
-        "association_id": doc.get("association_id"),
-        "departement": doc.get("departement"),
+        "family_id": f.id,
+        "family_ref": f.family_ref,
+        "association_id": f.association_id,
+        "departement": f.departement,
         "identity": record.identity,
-        "children": doc["children"],
-        "postal_code": doc["postal_code"],
-        "languages": doc["languages"],
-        "consent": doc["consent"],
-        "last_contact_at": doc["last_contact_at"],
-        "possible_duplicates": doc.get("possible_duplicates", []),
+        "children": [{"birth_year": year} for year in f.children_birth_years],
+        "postal_code": f.postal_code,
+        "languages": f.languages,
+        "consent": asdict(f.consent)
+        | {"collected_at": _TIME.dump_python(f.consent.collected_at, mode="json")},
+        "last_contact_at": f.last_contact_at,
+        "possible_duplicates": f.possible_duplicates,
         "requests": [
             {
-                k: r.get(k)
-                for k in ("request_id", "status", "revision", "needs", "availability", "signs")
+                "request_id": r.request_id,
+                "status": r.status,
+                "revision": r.revision,
+                "needs": r.needs,
+                "availability": r.availability,
+                "signs": r.signs,
+                "urgency": r.urgency,
+                "notes": record.notes.get(r.request_id),
             }
-            | {"urgency": r["urgency"], "notes": record.notes.get(r["request_id"])}
-            for r in doc["requests"]
+            for r in f.requests
         ],
         "contacts": [
-            {"at": c["at"], "channel": c["channel"], "note": note}
-            for c, note in zip(doc.get("contacts", []), record.contact_notes, strict=False)
+            {"at": c.at, "channel": c.channel, "note": note}
+            for c, note in zip(f.contacts, record.contact_notes, strict=False)
         ],
     }
 
@@ -104,7 +114,7 @@ async def override_sharing(
     stated reason, written to the audit log before anything changes."""
     state = request.app.state
     if not await sharing.override(
-        state.families, state.audit, principal, family_id, body.association_id, body.reason
+        state.uow.families, state.audit, principal, family_id, body.association_id, body.reason
     ):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such family")
     return SharingOverridden(

@@ -1,4 +1,4 @@
-"""Intake's wiring: settings, store, broker, outbox relay and HTTP routes."""
+"""Intake's wiring: settings, store and unit of work, broker, outbox relay, HTTP routes."""
 
 from functools import partial
 from typing import Any
@@ -11,13 +11,13 @@ from entraide.contracts.kit.keyvault_client import vault_client
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.intake import api, handlers, pages, partner_api, record_pages, sharing
+from entraide.intake import api, handlers, pages, partner_api, record_pages
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
 from entraide.intake.records import Casework
 from entraide.intake.rights import IntakeRights
 from entraide.intake.settings import IntakeSettings
-from entraide.intake.store import FamilyStore
+from entraide.intake.store import FamilyStore, MongoUnitOfWork
 
 SERVICE = "intake"
 
@@ -39,10 +39,9 @@ def create_app(
         registry=rt.registry,
         lease_seconds=settings.outbox_lease_seconds,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
-        writing=families.writing,
     )
-    handlers.register(rt.broker, families, relay, keys, settings=settings, service_name=SERVICE)
-    sharing.register(rt.broker, families, audit, settings=settings, service_name=SERVICE)
+    uow = MongoUnitOfWork(families, wake=relay.wake)
+    handlers.register(rt.broker, uow, keys, audit, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,
         routers=[api.router, partner_api.router, pages.router, record_pages.router],
@@ -52,7 +51,8 @@ def create_app(
     app.state.templates = templates_for("entraide.intake")
     install_auth(app, settings, app.state.templates)
     app.state.families = families
-    app.state.casework = Casework(families, keys, audit)
+    app.state.uow = uow
+    app.state.casework = Casework(uow, keys, audit)
     app.state.audit = audit
     app.state.relay = relay
     app.state.keys = keys

@@ -5,26 +5,15 @@ family's data, so the log itself can be shown to the data-protection officer.
 """
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.kit.auth import Principal
+from entraide.intake.ports import Action
 
-
-class Action(StrEnum):
-    READ = "family.read"
-    SEARCH = "family.search"
-    CREATE = "family.create"
-    RECTIFY = "request.rectify"
-    WITHDRAW = "request.withdraw"
-    CONTACT = "family.contact"
-    SHARE = "family.share"  # an accepted match opened the record to its association
-    UNSHARE = "family.unshare"  # the match ended
-    SHARE_REFUSED = "family.share-refused"  # ...but the family did not consent to sharing
-    SHARE_OVERRIDE = "family.share-override"  # opened without consent, by permission
+__all__ = ["Action", "AuditLog"]
 
 
 class AuditLog:

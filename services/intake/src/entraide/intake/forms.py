@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from entraide.intake.model import Family, Request
 from entraide.intake.schemas import RequestFields
 
 TEXT_FIELDS = (
@@ -106,26 +107,26 @@ def parse(values: Mapping[str, Any], *, collected_by: str, now: datetime) -> Par
 
 
 def values_from_record(
-    record: Mapping[str, Any], request: Mapping[str, Any], notes: str
+    family: Family, identity: Mapping[str, Any], request: Request, notes: str
 ) -> dict[str, Any]:
     """The form's values for an existing family and request (the rectification form)."""
-    parent = record["identity"]["parent"]
+    parent = identity["parent"]
     return {
         "parent.first_name": parent["first_name"],
         "parent.last_name": parent["last_name"],
         "parent.phone": parent.get("phone") or "",
         "parent.email": parent.get("email") or "",
-        "children": ", ".join(str(c["birth_year"]) for c in record["children"]),
-        "postal_code": record["postal_code"],
-        "commune": record["identity"]["commune"],
+        "children": ", ".join(str(year) for year in family.children_birth_years),
+        "postal_code": family.postal_code,
+        "commune": identity["commune"],
         "notes": notes,
-        "languages": list(record["languages"]),
-        "contact_preferences": list(record["identity"]["contact_preferences"]),
-        "needs": list(request["needs"]),
-        "availability": [f"{s['day']}-{s['part']}" for s in request["availability"]],
-        "signs": list(request["signs"]),
-        "consent.matching": record["consent"]["matching"],
-        "consent.sharing": record["consent"].get("sharing", False),
+        "languages": list(family.languages),
+        "contact_preferences": list(identity["contact_preferences"]),
+        "needs": list(request.needs),
+        "availability": [f"{s.day}-{s.part}" for s in request.availability],
+        "signs": list(request.signs),
+        "consent.matching": family.consent.matching,
+        "consent.sharing": family.consent.sharing,
     }
 
 

@@ -7,7 +7,7 @@ The duplicate-search `lookup_key` is intake's own in both cases: it hashes searc
 and is not any family's key.
 """
 
-from typing import Any, Protocol
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -15,22 +15,9 @@ from pymongo.errors import DuplicateKeyError
 from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
+from entraide.intake.ports import FamilyKeys
 
-
-class FamilyKeys(Protocol):
-    lookup_key: bytes  # hashes what duplicate search compares (names, phones, e-mails)
-
-    async def key_for(self, family_id: str, family_ref: str) -> bytes:
-        """The family's data key, created on first use (LookupError once destroyed)."""
-        ...
-
-    async def existing(self, family_id: str) -> bytes | None:
-        """The family's data key, or None once it was destroyed (crypto-shredding)."""
-        ...
-
-    async def destroy(self, family_id: str) -> None:
-        """Forget the key: every sealed copy of the family's identity becomes unreadable."""
-        ...
+__all__ = ["FamilyKeys", "VaultKeys", "WrappedKeys"]
 
 
 class WrappedKeys:

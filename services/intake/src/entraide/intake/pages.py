@@ -11,7 +11,8 @@ from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_p
 from entraide.contracts.kit.web import render
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, forms, labels, service
-from entraide.intake.audit import Action
+from entraide.intake.model import FamilySummary
+from entraide.intake.ports import Action
 from entraide.intake.records import Casework
 
 router = APIRouter(include_in_schema=False)
@@ -61,17 +62,14 @@ async def families(
         "telephone": telephone.strip(),
         "email": email.strip(),
     }
-    found: list[dict[str, Any]] | None = None
+    found: list[FamilySummary] | None = None
     elsewhere = 0
     if any(searched.values()):
-        await work.audit.record(principal, Action.SEARCH, None, via="page")
-        hashes = service.search_hashes(
-            work.keys, first_name=prenom, last_name=nom, phone=telephone, email=email
+        answer = await work.search(
+            principal, first_name=prenom, last_name=nom, phone=telephone, email=email
         )
-        matches = await work.families.matching_lookup(hashes)
-        found = [m for m in matches if access.can_see(principal, m)]
-        elsewhere = len(matches) - len(found)
-    recent = await work.families.recent(access.scope_filter(principal)) if found is None else []
+        found, elsewhere = answer.families, answer.elsewhere
+    recent = await work.recent(principal) if found is None else []
     return page(
         request,
         "familles.html",
@@ -113,7 +111,8 @@ async def create_family(request: Request, principal: Staff) -> Response:
             status_code=422,
         )
     work = casework(request)
-    duplicates = await service.possible_duplicates(work.families, work.keys, body.parent)
+    details = body.details()
+    duplicates = await service.possible_duplicates(work.families, work.keys, details.parent)
     if duplicates and form.get("doublon_verifie") != "oui":
         visible = [d for d in duplicates if access.can_see(principal, d)]
         return _family_form(
@@ -127,16 +126,15 @@ async def create_family(request: Request, principal: Staff) -> Response:
             status_code=409,
         )
     recorded = await service.record_request(
-        work.families,
+        work.uow,
         work.keys,
-        body,
+        details,
         association_id=association,
         channel=RequestChannel.STAFF_FORM,
         recorded_by=principal.subject,
-        possible_duplicates=[d["_id"] for d in duplicates],
+        possible_duplicates=[d.id for d in duplicates],
     )
     await work.audit.record(principal, Action.CREATE, recorded.family_id, via="page")
-    request.app.state.relay.wake()
     return RedirectResponse(f"/familles/{recorded.family_id}?ok=cree", status_code=303)
 
 

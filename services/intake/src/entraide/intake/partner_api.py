@@ -78,9 +78,8 @@ async def receive(request: Request, response: Response) -> Any:
     if event.source != partner.source:
         raise HTTPException(403, detail={"code": "wrong-source", "expected": partner.source})
     recorded = await service.ingest_partner_event(
-        request.app.state.families, request.app.state.keys, event
+        request.app.state.uow, request.app.state.keys, event
     )
-    request.app.state.relay.wake()
     response.status_code = 201 if recorded.created else 200
     return PartnerAck(
         event_id=event.id, request_id=recorded.request_id, duplicate=not recorded.created
@@ -94,5 +93,5 @@ async def status(event_id: str, request: Request) -> PartnerStatus:
     family = await request.app.state.families.get(partners.family_id(partner.source, event_id))
     if family is None:
         raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id})
-    first = family["requests"][0]
-    return PartnerStatus(event_id=event_id, request_id=first["request_id"], status=first["status"])
+    first = family.requests[0]
+    return PartnerStatus(event_id=event_id, request_id=first.request_id, status=first.status)

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse
 
 from entraide.contracts.kit.auth import Principal, Role, check_csrf, page_principal, require_role
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
-from entraide.intake import forms
+from entraide.intake import forms, model
 from entraide.intake.pages import casework, page
 from entraide.intake.records import ClosedError, ConflictError, FamilyRecord, NotFoundError
 
@@ -48,7 +48,7 @@ async def edit_request(
     if current is None or record.identity is None:
         return _not_found(request, principal)
     values = forms.values_from_record(
-        {**record.doc, "identity": record.identity}, current, record.notes[request_id]
+        record.family, record.identity, current, record.notes[request_id]
     )
     return _edit_form(request, principal, family_id, request_id, values, {})
 
@@ -63,7 +63,7 @@ async def rectify(request: Request, family_id: str, request_id: str, principal: 
             request, principal, family_id, request_id, parsed.values, parsed.errors, 422
         )
     try:
-        await casework(request).rectify(principal, family_id, request_id, parsed.request)
+        await casework(request).rectify(principal, family_id, request_id, parsed.request.details())
     except NotFoundError:
         return _not_found(request, principal)
     except ConflictError:
@@ -71,7 +71,6 @@ async def rectify(request: Request, family_id: str, request_id: str, principal: 
         return _edit_form(request, principal, family_id, request_id, parsed.values, errors, 409)
     except ClosedError:
         return _closed(request, principal, family_id)
-    request.app.state.relay.wake()
     return RedirectResponse(f"/familles/{family_id}?ok=modifiee", status_code=303)
 
 
@@ -95,7 +94,6 @@ async def withdraw(request: Request, family_id: str, request_id: str, principal:
         return _not_found(request, principal)
     except (ConflictError, ClosedError):
         return _closed(request, principal, family_id)
-    request.app.state.relay.wake()
     return RedirectResponse(f"/familles/{family_id}?ok=retiree", status_code=303)
 
 
@@ -134,7 +132,6 @@ async def log_contact(request: Request, family_id: str, principal: Staff) -> Res
         return _not_found(request, principal)
     except ConflictError:
         return _closed(request, principal, family_id)
-    request.app.state.relay.wake()
     return RedirectResponse(f"/familles/{family_id}?ok=contact", status_code=303)
 
 
@@ -145,8 +142,8 @@ async def journal(request: Request, family_id: str, principal: Auditor) -> Respo
     return page(request, "journal.html", principal, family_id=family_id, entries=entries)
 
 
-def _request_of(record: FamilyRecord, request_id: str) -> dict[str, Any] | None:
-    return next((r for r in record.doc["requests"] if r["request_id"] == request_id), None)
+def _request_of(record: FamilyRecord, request_id: str) -> model.Request | None:
+    return next((r for r in record.family.requests if r.request_id == request_id), None)
 
 
 def _edit_form(

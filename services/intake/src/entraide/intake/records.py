@@ -1,7 +1,7 @@
-"""Staff work on a known family: open it (audited), rectify, withdraw, log a contact.
+"""Staff work on a known family: find it, open it (audited), rectify, withdraw, log a contact.
 
-Every change is one guarded document write carrying its event (the outbox); a change
-made on a stale read is refused (`ConflictError`) rather than silently overwriting.
+Every change is one guarded document write carrying its event (the unit of work); a
+change made on a stale read is refused (`ConflictError`) rather than silently overwriting.
 """
 
 from dataclasses import dataclass, field
@@ -11,113 +11,109 @@ from typing import Any
 from entraide.contracts import new_event
 from entraide.contracts.events import ContactLogged, RequestWithdrawn
 from entraide.contracts.kit.auth import Principal
-from entraide.contracts.vocab import ContactChannel, RequestChannel, WithdrawalReason
-from entraide.intake import access, domain, sealing
-from entraide.intake.audit import Action, AuditLog
-from entraide.intake.keys import FamilyKeys
-from entraide.intake.schemas import RequestFields
-from entraide.intake.service import SOURCE, identity_of, lookup_hashes
-from entraide.intake.store import FamilyStore
+from entraide.contracts.vocab import ContactChannel, WithdrawalReason
+from entraide.intake import access, domain, sealing, service
+from entraide.intake.commands import FamilyDetails
+from entraide.intake.model import (
+    ClosedError,
+    ConflictError,
+    Contact,
+    Family,
+    FamilySummary,
+    NotFoundError,
+)
+from entraide.intake.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
 
-Doc = dict[str, Any]
-
-
-class NotFoundError(LookupError):
-    """No such family or request, or not in the staff member's scope (same answer)."""
-
-
-class ConflictError(RuntimeError):
-    """The family changed since it was read: reload and try again."""
-
-
-class ClosedError(RuntimeError):
-    """The request was withdrawn: it can no longer change."""
+__all__ = ["Casework", "ClosedError", "ConflictError", "FamilyRecord", "Found", "NotFoundError"]
 
 
 @dataclass
 class FamilyRecord:
     """A family as staff see it: identity in clear (None once its key is destroyed)."""
 
-    doc: Doc
+    family: Family
     identity: dict[str, Any] | None
     notes: dict[str, str] = field(default_factory=dict)  # request id -> notes
     contact_notes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
-class Casework:
-    """What the use cases need: the families, their keys and the audit log."""
+class Found:
+    """A search's answer: the families in scope, and how many others matched."""
 
-    families: FamilyStore
+    families: list[FamilySummary]
+    elsewhere: int
+
+
+@dataclass(frozen=True)
+class Casework:
+    """What the use cases need: the unit of work, the families' keys and the audit log."""
+
+    uow: UnitOfWork
     keys: FamilyKeys
-    audit: AuditLog
+    audit: AuditTrail
+
+    @property
+    def families(self) -> Families:
+        return self.uow.families
+
+    async def search(
+        self, principal: Principal, *, first_name: str, last_name: str, phone: str, email: str
+    ) -> Found:
+        """Families in my scope sharing a name, phone or e-mail; the search is audited."""
+        await self.audit.record(principal, Action.SEARCH, None, via="page")
+        hashes = service.search_hashes(
+            self.keys, first_name=first_name, last_name=last_name, phone=phone, email=email
+        )
+        matches = await self.families.similar(hashes)
+        found = [m for m in matches if access.can_see(principal, m)]
+        return Found(found, len(matches) - len(found))
+
+    async def recent(self, principal: Principal) -> list[FamilySummary]:
+        """The latest families in my scope."""
+        return await self.families.recent(access.scope_of(principal))
 
     async def open(self, principal: Principal, family_id: str, *, via: str) -> FamilyRecord:
         """The family's record, once the read is in the audit log."""
-        doc = await self._visible(principal, family_id)
+        family = await self._visible(principal, family_id)
         await self.audit.record(principal, Action.READ, family_id, via=via)
         key = await self.keys.existing(family_id)
         if key is None:
-            return FamilyRecord(doc, None)
+            return FamilyRecord(family, None)
         return FamilyRecord(
-            doc,
-            sealing.unseal(key, family_id, doc["identity"]),
-            {r["request_id"]: sealing.unseal(key, family_id, r["notes"]) for r in doc["requests"]},
-            [sealing.unseal(key, family_id, c["note"]) for c in doc.get("contacts", [])],
+            family,
+            sealing.unseal(key, family_id, family.identity),
+            {r.request_id: sealing.unseal(key, family_id, r.notes) for r in family.requests},
+            [sealing.unseal(key, family_id, c.note) for c in family.contacts],
         )
 
     async def rectify(
-        self, principal: Principal, family_id: str, request_id: str, body: RequestFields
+        self, principal: Principal, family_id: str, request_id: str, details: FamilyDetails
     ) -> int:
         """Correct the family and its request; returns the request's new revision."""
-        doc = await self._visible(principal, family_id)
-        request = _open_request(doc, request_id)
+        family = await self._visible(principal, family_id)
+        request = family.open_request(request_id)
         now = datetime.now(UTC)
-        state = domain.submitted_event(
-            request_id=request_id,
-            family_ref=doc["family_ref"],
-            postal_code=body.postal_code,
-            children_birth_years=[c.birth_year for c in body.children],
-            needs=body.needs,
-            availability=body.availability,
-            languages=body.languages,
-            signs=set(body.signs),
-            association_id=request["association_id"],
-            channel=RequestChannel(request["channel"]),
-            consent_to_matching=body.consent.matching,
-            at=now,
-            contact_channels=body.contact_preferences,
+        state = service.submitted(
+            details, request_id, family.family_ref, request.association_id, request.channel, now
         )
-        revised = domain.as_update(state, revision=request["revision"] + 1)
+        revised = domain.as_update(state, revision=request.revision + 1)
         key = await self._key(family_id)
-        requests = [
-            {
-                **r,
-                "revision": revised.revision,
-                "needs": revised.needs,
-                "availability": [s.model_dump() for s in body.availability],
-                "signs": body.signs,
-                "urgency": revised.urgency,
-                "notes": sealing.seal(key, family_id, body.notes),
-                "updated_at": now,
-            }
-            if r["request_id"] == request_id
-            else r
-            for r in doc["requests"]
-        ]
-        changes = {
-            "identity": sealing.seal(key, family_id, identity_of(body)),
-            "lookup": lookup_hashes(self.keys, body.parent),
-            "children": [c.model_dump() for c in body.children],
-            "postal_code": body.postal_code,
-            "departement": revised.departement,
-            "languages": body.languages,
-            "consent": body.consent.model_dump(mode="json"),
-            "requests": requests,
-            "last_contact_at": now,
-        }
-        event = new_event(revised, source=SOURCE, subject=doc["family_ref"])
-        await self._change(doc, changes, [event])
+        request.revision, request.needs, request.urgency = (
+            revised.revision,
+            revised.needs,
+            revised.urgency,
+        )
+        request.availability, request.signs = details.availability, details.signs
+        request.notes, request.updated_at = sealing.seal(key, family_id, details.notes), now
+        family.identity = sealing.seal(key, family_id, service.identity_of(details))
+        family.lookup = service.lookup_hashes(self.keys, details.parent)
+        family.children_birth_years = details.children_birth_years
+        family.postal_code, family.departement = details.postal_code, revised.departement
+        family.languages, family.consent = details.languages, details.consent
+        family.last_contact_at = now
+        family.announce(new_event(revised, source=service.SOURCE, subject=family.family_ref))
+        await self.uow.commit(family)
         await self.audit.record(principal, Action.RECTIFY, family_id, via="page")
         return revised.revision
 
@@ -125,25 +121,18 @@ class Casework:
         self, principal: Principal, family_id: str, request_id: str, reason: WithdrawalReason
     ) -> None:
         """Close the request at the family's wish (or as a duplicate); matching stops."""
-        doc = await self._visible(principal, family_id)
-        request = _open_request(doc, request_id)
+        family = await self._visible(principal, family_id)
         now = datetime.now(UTC)
+        request = family.withdraw(request_id, reason, now)
         payload = RequestWithdrawn(
             request_id=request_id,
-            family_ref=doc["family_ref"],
-            revision=request["revision"] + 1,
+            family_ref=family.family_ref,
+            revision=request.revision,
             reason=reason,
             withdrawn_at=now,
         )
-        requests = [
-            {**r, "status": "withdrawn", "revision": payload.revision, "withdrawn_at": now}
-            | {"withdrawal_reason": reason.value}
-            if r["request_id"] == request_id
-            else r
-            for r in doc["requests"]
-        ]
-        event = new_event(payload, source=SOURCE, subject=doc["family_ref"])
-        await self._change(doc, {"requests": requests}, [event])
+        family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
+        await self.uow.commit(family)
         await self.audit.record(principal, Action.WITHDRAW, family_id, via="page")
 
     async def log_contact(
@@ -156,45 +145,31 @@ class Casework:
         at: datetime | None = None,
     ) -> None:
         """Note a contact with the family: its retention clock starts again from it."""
-        doc = await self._visible(principal, family_id)
+        family = await self._visible(principal, family_id)
         at = at or datetime.now(UTC)
         key = await self._key(family_id)
-        contact = {
-            "at": at,
-            "channel": channel.value,
-            "by": principal.subject,
-            "by_name": principal.name,
-            "note": sealing.seal(key, family_id, note),
-        }
-        payload = ContactLogged(family_ref=doc["family_ref"], channel=channel, contacted_at=at)
-        last = max(at, doc.get("last_contact_at") or at)
-        event = new_event(payload, source=SOURCE, subject=doc["family_ref"])
-        await self._change(doc, {"last_contact_at": last}, [event], push={"contacts": contact})
+        family.note_contact(
+            Contact(
+                at=at,
+                channel=channel,
+                by=principal.subject,
+                by_name=principal.name,
+                note=sealing.seal(key, family_id, note),
+            )
+        )
+        payload = ContactLogged(family_ref=family.family_ref, channel=channel, contacted_at=at)
+        family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
+        await self.uow.commit(family)
         await self.audit.record(principal, Action.CONTACT, family_id, via="page")
 
-    async def _visible(self, principal: Principal, family_id: str) -> Doc:
-        doc = await self.families.get(family_id)
-        if doc is None or not access.can_see(principal, doc):
+    async def _visible(self, principal: Principal, family_id: str) -> Family:
+        family = await self.families.get(family_id)
+        if family is None or not access.can_see(principal, family):
             raise NotFoundError(family_id)
-        return doc
+        return family
 
     async def _key(self, family_id: str) -> bytes:
         key = await self.keys.existing(family_id)
         if key is None:  # erased: nothing left to change
             raise NotFoundError(family_id)
         return key
-
-    async def _change(
-        self, doc: Doc, changes: Doc, events: list[Any], push: Doc | None = None
-    ) -> None:
-        if not await self.families.change(doc, changes, events, push=push):
-            raise ConflictError(doc["_id"])
-
-
-def _open_request(doc: Doc, request_id: str) -> Doc:
-    request: Doc | None = next((r for r in doc["requests"] if r["request_id"] == request_id), None)
-    if request is None:
-        raise NotFoundError(request_id)
-    if request["status"] == "withdrawn":
-        raise ClosedError(request_id)
-    return request

@@ -5,56 +5,72 @@ backups included), then deletes its document, requests, contacts and pending eve
 Audit-log entries stay: they hold staff ids and the internal family id, no family data.
 """
 
+from dataclasses import asdict
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
+
 from entraide.contracts.events import AccessRequested, ErasureRequested
-from entraide.contracts.kit.rights import jsonable
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
-from entraide.intake.audit import AuditLog
-from entraide.intake.keys import FamilyKeys
-from entraide.intake.store import FamilyStore
+from entraide.intake.model import Family
+from entraide.intake.ports import AuditTrail, Families, FamilyKeys
 
 Doc = dict[str, Any]
-INTERNAL = ("outbox", "outbox_pending", "lease_until", "lease_owner", "lookup", "version")
+INTERNAL = ("lookup", "version", "events")
 
 
 class IntakeRights:
-    def __init__(self, families: FamilyStore, keys: FamilyKeys, audit: AuditLog) -> None:
+    def __init__(self, families: Families, keys: FamilyKeys, audit: AuditTrail) -> None:
         self.families, self.keys, self.audit = families, keys, audit
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
-        doc = await self._family(command.subject_kind, command.subject_ref)
-        if doc is None:  # never here, or already erased (a redelivery)
+        family = await self._family(command.subject_kind, command.subject_ref)
+        if family is None:  # never here, or already erased (a redelivery)
             return {}
-        await self.keys.destroy(doc["_id"])
-        deleted = await self.families.delete(doc["_id"])
+        await self.keys.destroy(family.id)
+        deleted = await self.families.delete(family.id)
         return {
             "families": deleted,
-            "requests": len(doc.get("requests", [])),
-            "contacts": len(doc.get("contacts", [])),
+            "requests": len(family.requests),
+            "contacts": len(family.contacts),
             "keys": 1,
         }
 
     async def export(self, command: AccessRequested) -> Doc:
-        doc = await self._family(command.subject_kind, command.subject_ref)
-        if doc is None:
+        family = await self._family(command.subject_kind, command.subject_ref)
+        if family is None:
             return {}
-        family_id = doc["_id"]
-        key = await self.keys.existing(family_id)
-        family = {k: v for k, v in doc.items() if k not in INTERNAL}
+        key = await self.keys.existing(family.id)
+        part: Doc = {k: v for k, v in asdict(family).items() if k not in INTERNAL}
         if key is not None:
-            family["identity"] = sealing.unseal(key, family_id, doc["identity"])
-            family["requests"] = [
-                {**r, "notes": sealing.unseal(key, family_id, r["notes"])} for r in doc["requests"]
-            ]
-            family["contacts"] = [
-                {**c, "note": sealing.unseal(key, family_id, c["note"])}
-                for c in doc.get("contacts", [])
-            ]
-        readers = await self.audit.for_family(family_id)
-        part: Doc = jsonable({"family": family, "record_reads": readers})
-        return part
+            part["identity"] = sealing.unseal(key, family.id, family.identity)
+            for request, shown in zip(family.requests, part["requests"], strict=True):
+                shown["notes"] = sealing.unseal(key, family.id, request.notes)
+            for contact, shown in zip(family.contacts, part["contacts"], strict=True):
+                shown["note"] = sealing.unseal(key, family.id, contact.note)
+        readers = await self.audit.for_family(family.id)
+        exported: Doc = _json({"family": part, "record_reads": readers})
+        return exported
 
-    async def _family(self, kind: SubjectKind, ref: str) -> Doc | None:
+    async def _family(self, kind: SubjectKind, ref: str) -> Family | None:
         return await self.families.by_ref(ref) if kind == SubjectKind.FAMILY else None
+
+
+def _json(value: Any) -> Any:
+    """What the export holds, as JSON: dates as ISO 8601, anything else unknown as text."""
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)

@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from entraide.contracts.events import Language, PostalCode, Slot
 from entraide.contracts.vocab import Need
+from entraide.intake.commands import FamilyDetails, Parent
 from entraide.intake.domain import Sign
+from entraide.intake.model import Consent
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Phone = Annotated[str, Field(pattern=r"^(\+33|0)[1-9](\s?\d{2}){4}$", examples=["06 12 34 56 78"])]
@@ -70,6 +72,22 @@ class RequestFields(_In):
     signs: list[Sign] = Field(default=[], description="Signs of exhaustion or isolation.")
     notes: str = Field("", max_length=2000, description="Free text; never leaves intake.")
     consent: ConsentIn
+
+    def details(self) -> FamilyDetails:
+        """The use cases' command for what was sent."""
+        return FamilyDetails(
+            parent=Parent(**self.parent.model_dump()),
+            children_birth_years=[c.birth_year for c in self.children],
+            postal_code=self.postal_code,
+            commune=self.commune,
+            languages=list(self.languages),
+            contact_preferences=list(self.contact_preferences),
+            needs=list(self.needs),
+            availability=list(self.availability),
+            signs=list(self.signs),
+            notes=self.notes,
+            consent=Consent(**self.consent.model_dump()),
+        )
 
 
 AssociationId = Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z0-9-]+$")]

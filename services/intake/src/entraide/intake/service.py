@@ -1,19 +1,19 @@
-"""Intake's use cases, shared by the staff API and the partner doors."""
+"""Intake's use cases for a new request, shared by the staff API, the pages and the
+partner doors; and the duplicate search."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo.errors import DuplicateKeyError
-
 from entraide.contracts import new_event
+from entraide.contracts.events import RequestSubmitted
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import domain, partners, sealing
-from entraide.intake.keys import FamilyKeys
+from entraide.intake.commands import FamilyDetails, Parent
+from entraide.intake.model import SUBMITTED, Family, FamilySummary, Request
 from entraide.intake.partners import PartnerEvent
-from entraide.intake.schemas import ParentIn, RequestFields
-from entraide.intake.store import FamilyStore
+from entraide.intake.ports import Families, FamilyKeys, UnitOfWork
 
 SOURCE = "/entraide/intake"
 
@@ -26,9 +26,9 @@ class Recorded:
 
 
 async def record_request(
-    families: FamilyStore,
+    uow: UnitOfWork,
     keys: FamilyKeys,
-    body: RequestFields,
+    details: FamilyDetails,
     *,
     association_id: str | None,
     channel: RequestChannel,
@@ -45,74 +45,83 @@ async def record_request(
     now = datetime.now(UTC)
     family_id = family_id or uuid.uuid4().hex
     request_id, family_ref = domain.new_request_id(), domain.new_family_ref()
-    payload = domain.submitted_event(
+    payload = submitted(details, request_id, family_ref, association_id, channel, now)
+    key = await keys.key_for(family_id, family_ref)
+    request = Request(
+        request_id=request_id,
+        status=SUBMITTED,
+        revision=payload.revision,
+        needs=payload.needs,
+        availability=details.availability,
+        signs=details.signs,
+        urgency=payload.urgency,
+        notes=sealing.seal(key, family_id, details.notes),
+        association_id=association_id,
+        channel=payload.channel,
+        submitted_at=now,
+        recorded_by=recorded_by,
+    )
+    family = Family(
+        id=family_id,
+        family_ref=family_ref,
+        association_id=association_id,
+        departement=payload.departement,
+        identity=sealing.seal(key, family_id, identity_of(details)),
+        lookup=lookup_hashes(keys, details.parent),
+        children_birth_years=details.children_birth_years,
+        postal_code=details.postal_code,
+        languages=details.languages,
+        consent=details.consent,
+        created_at=now,
+        last_contact_at=now,
+        requests=[request],
+        possible_duplicates=possible_duplicates or [],
+    )
+    family.announce(new_event(payload, source=SOURCE, subject=family_ref))
+    if await uow.add(family):
+        return Recorded(request_id, family_id, created=True)
+    existing = await uow.families.get(family_id)
+    if existing is None:  # erased between the two reads
+        raise LookupError(family_id)
+    return Recorded(existing.requests[0].request_id, family_id, created=False)
+
+
+def submitted(
+    details: FamilyDetails,
+    request_id: str,
+    family_ref: str,
+    association_id: str | None,
+    channel: RequestChannel,
+    at: datetime,
+) -> RequestSubmitted:
+    """The pseudonymised state of a request with these details (`domain.submitted_event`)."""
+    return domain.submitted_event(
         request_id=request_id,
         family_ref=family_ref,
-        postal_code=body.postal_code,
-        children_birth_years=[c.birth_year for c in body.children],
-        needs=body.needs,
-        availability=body.availability,
-        languages=body.languages,
-        signs=set(body.signs),
+        postal_code=details.postal_code,
+        children_birth_years=details.children_birth_years,
+        needs=details.needs,
+        availability=details.availability,
+        languages=details.languages,
+        signs=set(details.signs),
         association_id=association_id,
         channel=channel,
-        consent_to_matching=body.consent.matching,
-        at=now,
-        contact_channels=body.contact_preferences,
+        consent_to_matching=details.consent.matching,
+        at=at,
+        contact_channels=details.contact_preferences,
     )
-    key = await keys.key_for(family_id, family_ref)
-    identity = identity_of(body)
-    family: dict[str, Any] = {
-        "_id": family_id,
-        "family_ref": family_ref,
-        "association_id": association_id,
-        "departement": payload.departement,
-        "identity": sealing.seal(key, family_id, identity),
-        "lookup": lookup_hashes(keys, body.parent),
-        "possible_duplicates": possible_duplicates or [],
-        "contacts": [],
-        "children": [c.model_dump() for c in body.children],
-        "postal_code": body.postal_code,
-        "languages": body.languages,
-        "consent": body.consent.model_dump(mode="json"),
-        "created_at": now,
-        "last_contact_at": now,
-    }
-    stored_request = {
-        "request_id": request_id,
-        "status": "submitted",
-        "revision": payload.revision,
-        "needs": payload.needs,
-        "availability": [s.model_dump() for s in body.availability],
-        "signs": body.signs,
-        "urgency": payload.urgency,
-        "notes": sealing.seal(key, family_id, body.notes),
-        "association_id": association_id,
-        "channel": payload.channel,
-        "submitted_at": now,
-        "recorded_by": recorded_by,
-    }
-    event = new_event(payload, source=SOURCE, subject=family_ref)
-    try:
-        await families.add_family(family, stored_request, [event])
-    except DuplicateKeyError:
-        existing = await families.get(family_id)
-        if existing is None:  # the clash was not on this id: a real error
-            raise
-        return Recorded(existing["requests"][0]["request_id"], family_id, created=False)
-    return Recorded(request_id, family_id, created=True)
 
 
-def identity_of(body: RequestFields) -> dict[str, Any]:
+def identity_of(details: FamilyDetails) -> dict[str, Any]:
     """What is sealed with the family's key: who the parent is and how to reach them."""
     return {
-        "parent": body.parent.model_dump(),
-        "commune": body.commune,
-        "contact_preferences": body.contact_preferences,
+        "parent": asdict(details.parent),
+        "commune": details.commune,
+        "contact_preferences": details.contact_preferences,
     }
 
 
-def lookup_hashes(keys: FamilyKeys, parent: ParentIn) -> list[str]:
+def lookup_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
     """The parent's duplicate-search terms as keyed hashes."""
     return search_hashes(
         keys,
@@ -134,30 +143,28 @@ def search_hashes(
 
 
 async def possible_duplicates(
-    families: FamilyStore, keys: FamilyKeys, parent: ParentIn
-) -> list[dict[str, Any]]:
+    families: Families, keys: FamilyKeys, parent: Parent
+) -> list[FamilySummary]:
     """Families already known with the same name, phone or e-mail (summaries, any scope)."""
-    return await families.matching_lookup(lookup_hashes(keys, parent))
+    return await families.similar(lookup_hashes(keys, parent))
 
 
-async def ingest_partner_event(
-    families: FamilyStore, keys: FamilyKeys, event: PartnerEvent
-) -> Recorded:
+async def ingest_partner_event(uow: UnitOfWork, keys: FamilyKeys, event: PartnerEvent) -> Recorded:
     """Record a partner's request once, whichever door it came through and however often."""
     return await record_request(
-        families,
+        uow,
         keys,
-        event.data,
+        event.data.details(),
         association_id=event.data.association_id,
         channel=RequestChannel.PARTNER,
         family_id=partners.family_id(event.source, event.id),
     )
 
 
-async def family_identity(families: FamilyStore, keys: FamilyKeys, family_id: str) -> Any:
+async def family_identity(families: Families, keys: FamilyKeys, family_id: str) -> Any:
     """The family's identity in clear, or None if unknown or its key was destroyed."""
     family = await families.get(family_id)
     key = await keys.existing(family_id)
     if family is None or key is None:
         return None
-    return sealing.unseal(key, family_id, family["identity"])
+    return sealing.unseal(key, family_id, family.identity)

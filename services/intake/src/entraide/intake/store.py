@@ -1,32 +1,51 @@
-"""Intake's MongoDB store: one document per family, its requests and its outbox.
+"""Intake's MongoDB adapter: one document per family, its requests and its outbox.
 
-A family's state change and the events it causes are written in one document write
-(the outbox), so neither can exist without the other. Every write that appends events
-must also reset the relay's lease (`lease_owner: None`, `lease_until: NEVER`): the relay
-then never marks as sent an event it has not read.
+The only module that knows how a family looks as a document and how the access rule
+reads as a query. A family's state change and the events it causes are written in one
+document write (the outbox), so neither can exist without the other. Every write that
+appends events also resets the relay's lease (`lease_owner: None`, `lease_until: NEVER`):
+the relay then never marks as sent an event it has not read.
 """
 
-import asyncio
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import CloudEvent
+from entraide.contracts.events import Slot
 from entraide.contracts.kit.outbox import NEVER, outbox_entry
+from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
+from entraide.intake.access import Scope
+from entraide.intake.domain import Sign
+from entraide.intake.model import (
+    ConflictError,
+    Consent,
+    Contact,
+    Family,
+    FamilySummary,
+    Request,
+    RequestSummary,
+)
 
 Doc = dict[str, Any]
-# What a list shows: no outbox, no contacts, no notes.
-SUMMARY = {"outbox": 0, "contacts": 0, "requests.notes": 0}
+# What a list shows: no identity, outbox, contacts or notes.
+SUMMARY = {"identity": 0, "lookup": 0, "outbox": 0, "contacts": 0, "requests.notes": 0}
+# What the unit of work never overwrites: `shared_with` changes without a version (`share`)
+NOT_REWRITTEN = ("_id", "shared_with", "version")
+_TIME = TypeAdapter(datetime)
 
 
 class FamilyStore:
-    """Families, their requests and their pending events."""
+    """The families (`ports.Families`) in the `families` collection."""
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.families: AsyncCollection[Doc] = db["families"]
-        self.writing = asyncio.Lock()  # updates of families take turns with the relay's
 
     async def ensure_indexes(self) -> None:
         await self.families.create_index([("requests.request_id", ASCENDING)])
@@ -39,85 +58,229 @@ class FamilyStore:
             [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]
         )
 
-    async def get(self, family_id: str) -> Doc | None:
-        return await self.families.find_one({"_id": family_id})
+    async def get(self, family_id: str) -> Family | None:
+        doc = await self.families.find_one({"_id": family_id}, {"outbox": 0})
+        return None if doc is None else family_of(doc)
 
-    async def by_ref(self, family_ref: str) -> Doc | None:
-        """The family known on the topics by this pseudonymous reference (rights requests)."""
-        return await self.families.find_one({"family_ref": family_ref})
+    async def by_ref(self, family_ref: str) -> Family | None:
+        doc = await self.families.find_one({"family_ref": family_ref}, {"outbox": 0})
+        return None if doc is None else family_of(doc)
 
     async def delete(self, family_id: str) -> int:
-        """Delete the family's document (erasure); its pending events go with it."""
         return (await self.families.delete_one({"_id": family_id})).deleted_count
 
-    async def matching_lookup(self, hashes: list[str], limit: int = 20) -> list[Doc]:
-        """Families sharing a name, phone or e-mail hash with a parent (duplicate search)."""
-        query = {"lookup": {"$in": hashes}}
-        return await self.families.find(query, SUMMARY).limit(limit).to_list()
+    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
+        cursor = self.families.find({"lookup": {"$in": lookup}}, SUMMARY).limit(limit)
+        return [summary_of(doc) for doc in await cursor.to_list()]
 
-    async def recent(self, scope: Doc, limit: int = 50) -> list[Doc]:
-        """The latest families within a staff member's scope."""
-        cursor = self.families.find(scope, SUMMARY).sort("created_at", DESCENDING)
-        return await cursor.limit(limit).to_list()
-
-    async def change(
-        self, family: Doc, changes: Doc, events: list[CloudEvent[Any]], push: Doc | None = None
-    ) -> bool:
-        """Apply a change made on `family` as read, with its events; False if it moved since.
-
-        The document's `version` guards against two staff editing at once; appending
-        events resets the relay's lease (see the module's docstring).
-        """
-        version = family.get("version")
-        guard = {"version": version} if version is not None else {"version": {"$exists": False}}
-        update: Doc = {
-            "$set": {
-                **changes,
-                "version": (version or 0) + 1,
-                **(
-                    {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
-                    if events
-                    else {}
-                ),
-            }
-        }
-        pushes = {
-            **(push or {}),
-            **({"outbox": {"$each": [outbox_entry(e) for e in events]}} if events else {}),
-        }
-        if pushes:
-            update["$push"] = pushes
-        async with self.writing:
-            result = await self.families.update_one({"_id": family["_id"], **guard}, update)
-        return result.modified_count == 1
+    async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
+        cursor = self.families.find(scope_filter(scope), SUMMARY).sort("created_at", DESCENDING)
+        return [summary_of(doc) for doc in await cursor.limit(limit).to_list()]
 
     async def share(
         self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
     ) -> bool:
-        """Let an association see the family (an accepted match), or no longer. Only with
-        the family's consent to sharing, unless `override` (a named permission, audited
-        by the caller); False when nothing changed (or no consent)."""
         op = "$addToSet" if shared else "$pull"
         query: Doc = {"family_ref": family_ref}
         if shared and not override:
             query["consent.sharing"] = True
-        async with self.writing:
-            result = await self.families.update_one(query, {op: {"shared_with": association_id}})
+        result = await self.families.update_one(query, {op: {"shared_with": association_id}})
         return result.modified_count == 1
 
-    async def add_family(self, family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> None:
-        """Store a new family with its first request and the events that announce it."""
-        await self.families.insert_one(family_document(family, request, events))
+
+class MongoUnitOfWork:
+    """`ports.UnitOfWork`: one document write per family and its events, then `wake`
+    (the outbox relay's) so they are published at once."""
+
+    def __init__(self, families: FamilyStore, wake: Callable[[], None]) -> None:
+        self.families = families
+        self.wake = wake
+
+    async def add(self, family: Family) -> bool:
+        doc = with_outbox(document_of(family), family.events)
+        try:
+            await self.families.families.insert_one(doc)
+        except DuplicateKeyError:
+            clash = await self.families.families.find_one({"_id": family.id}, {"_id": 1})
+            if clash is None:  # the clash was not on this id: a real error
+                raise
+            return False
+        self._written(family, version=1)
+        return True
+
+    async def commit(self, family: Family) -> None:
+        doc = document_of(family)
+        update: Doc = {
+            "$set": {k: v for k, v in doc.items() if k not in NOT_REWRITTEN}
+            | {"version": family.version + 1}
+        }
+        if family.events:
+            update["$set"] |= {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
+            update["$push"] = {"outbox": {"$each": [outbox_entry(e) for e in family.events]}}
+        guard = {"version": family.version} if family.version else {"version": {"$exists": False}}
+        result = await self.families.families.update_one({"_id": family.id, **guard}, update)
+        if result.modified_count != 1:
+            raise ConflictError(family.id)
+        self._written(family, version=family.version + 1)
+
+    def _written(self, family: Family, *, version: int) -> None:
+        family.version = version
+        if family.events:
+            family.events.clear()
+            self.wake()
 
 
 def family_document(family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> Doc:
     """A new family's document: identity, first request, and its outbox, unleased."""
+    return with_outbox({**family, "requests": [request]}, events)
+
+
+def with_outbox(doc: Doc, events: list[CloudEvent[Any]]) -> Doc:
+    """A new document with its events pending, unleased, at its first version."""
     return {
-        **family,
-        "requests": [request],
+        **doc,
         "outbox": [outbox_entry(e) for e in events],
         "outbox_pending": bool(events),
         "lease_until": NEVER,
         "lease_owner": None,
         "version": 1,
     }
+
+
+def scope_filter(scope: Scope) -> Doc:
+    """`Scope.admits` as a query."""
+    query: Doc = {}
+    if scope.departements:
+        query["departement"] = {"$in": sorted(scope.departements)}
+    if scope.network_wide:
+        return query
+    if scope.association_id is None:
+        return {"_id": {"$in": []}}  # no association, not network-wide: nothing
+    query["$or"] = [{"association_id": scope.association_id}, {"shared_with": scope.association_id}]
+    return query
+
+
+def document_of(family: Family) -> Doc:
+    c = family.consent
+    return {
+        "_id": family.id,
+        "family_ref": family.family_ref,
+        "association_id": family.association_id,
+        "departement": family.departement,
+        "identity": family.identity,
+        "lookup": family.lookup,
+        "possible_duplicates": family.possible_duplicates,
+        "contacts": [
+            {"at": x.at, "channel": x.channel.value, "by": x.by, "by_name": x.by_name}
+            | {"note": x.note}
+            for x in family.contacts
+        ],
+        "children": [{"birth_year": year} for year in family.children_birth_years],
+        "postal_code": family.postal_code,
+        "languages": family.languages,
+        "consent": {"matching": c.matching, "sharing": c.sharing, "collected_by": c.collected_by}
+        | {"collected_at": _TIME.dump_python(c.collected_at, mode="json")},
+        "created_at": family.created_at,
+        "last_contact_at": family.last_contact_at,
+        "requests": [_request_document(r) for r in family.requests],
+        "shared_with": family.shared_with,
+        "version": family.version,
+    }
+
+
+def _request_document(r: Request) -> Doc:
+    doc: Doc = {
+        "request_id": r.request_id,
+        "status": r.status,
+        "revision": r.revision,
+        "needs": [n.value for n in r.needs],
+        "availability": [s.model_dump(mode="json") for s in r.availability],
+        "signs": [s.value for s in r.signs],
+        "urgency": r.urgency.value,
+        "notes": r.notes,
+        "association_id": r.association_id,
+        "channel": r.channel.value,
+        "submitted_at": r.submitted_at,
+        "recorded_by": r.recorded_by,
+    }
+    if r.updated_at is not None:
+        doc["updated_at"] = r.updated_at
+    if r.withdrawn_at is not None:
+        doc["withdrawn_at"] = r.withdrawn_at
+    if r.withdrawal_reason is not None:
+        doc["withdrawal_reason"] = r.withdrawal_reason.value
+    return doc
+
+
+def family_of(doc: Doc) -> Family:
+    consent = doc["consent"]
+    return Family(
+        id=doc["_id"],
+        family_ref=doc["family_ref"],
+        association_id=doc.get("association_id"),
+        departement=doc.get("departement", ""),
+        identity=doc["identity"],
+        lookup=doc.get("lookup", []),
+        children_birth_years=[c["birth_year"] for c in doc.get("children", [])],
+        postal_code=doc["postal_code"],
+        languages=doc.get("languages", []),
+        consent=Consent(
+            matching=consent["matching"],
+            sharing=consent.get("sharing", False),
+            collected_by=consent["collected_by"],
+            collected_at=datetime.fromisoformat(consent["collected_at"]),
+        ),
+        created_at=doc["created_at"],
+        last_contact_at=doc["last_contact_at"],
+        requests=[_request_of(r) for r in doc.get("requests", [])],
+        contacts=[
+            Contact(
+                at=c["at"],
+                channel=ContactChannel(c["channel"]),
+                by=c["by"],
+                by_name=c.get("by_name"),
+                note=c["note"],
+            )
+            for c in doc.get("contacts", [])
+        ],
+        possible_duplicates=doc.get("possible_duplicates", []),
+        shared_with=doc.get("shared_with", []),
+        version=doc.get("version", 0),
+    )
+
+
+def _request_of(r: Doc) -> Request:
+    reason = r.get("withdrawal_reason")
+    return Request(
+        request_id=r["request_id"],
+        status=r["status"],
+        revision=r["revision"],
+        needs=[Need(n) for n in r["needs"]],
+        availability=[Slot.model_validate(s) for s in r.get("availability", [])],
+        signs=[Sign(s) for s in r.get("signs", [])],
+        urgency=Urgency(r["urgency"]),
+        notes=r["notes"],
+        association_id=r.get("association_id"),
+        channel=RequestChannel(r["channel"]),
+        submitted_at=r["submitted_at"],
+        recorded_by=r.get("recorded_by"),
+        updated_at=r.get("updated_at"),
+        withdrawn_at=r.get("withdrawn_at"),
+        withdrawal_reason=None if reason is None else WithdrawalReason(reason),
+    )
+
+
+def summary_of(doc: Doc) -> FamilySummary:
+    return FamilySummary(
+        id=doc["_id"],
+        association_id=doc.get("association_id"),
+        departement=doc.get("departement", ""),
+        created_at=doc["created_at"],
+        shared_with=doc.get("shared_with", []),
+        requests=[
+            RequestSummary(
+                r["request_id"], r["status"], [Need(n) for n in r["needs"]], Urgency(r["urgency"])
+            )
+            for r in doc.get("requests", [])
+        ],
+    )

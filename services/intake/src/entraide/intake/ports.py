@@ -1,0 +1,107 @@
+"""What intake's use cases need from the outside world: the ports.
+
+The store (`store`) and the key and audit adapters (`keys`, `audit`) implement them on
+MongoDB and privacy's key vault; the unit tests' fakes implement them in memory.
+"""
+
+from enum import StrEnum
+from typing import Any, Protocol
+
+from entraide.contracts.kit.auth import Principal
+from entraide.intake.access import Scope
+from entraide.intake.model import Family, FamilySummary
+
+
+class Families(Protocol):
+    """The families: read whole or as summaries, shared, erased."""
+
+    async def get(self, family_id: str) -> Family | None: ...
+
+    async def by_ref(self, family_ref: str) -> Family | None:
+        """The family known on the topics by this pseudonymous reference."""
+        ...
+
+    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
+        """Families sharing one of these duplicate-search hashes, whatever their scope."""
+        ...
+
+    async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
+        """The latest families within a scope, newest first."""
+        ...
+
+    async def share(
+        self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
+    ) -> bool:
+        """Open the family to an association (only if it consented to sharing, unless
+        `override`), or close it; False when nothing changed."""
+        ...
+
+    async def delete(self, family_id: str) -> int:
+        """Delete the family, its requests, contacts and pending events (erasure)."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """Writes a family and the events it queued in one document write, then wakes the
+    outbox relay so they are published at once."""
+
+    @property
+    def families(self) -> Families: ...
+
+    async def add(self, family: Family) -> bool:
+        """Store a new family with its events; False if a family has this id already."""
+        ...
+
+    async def commit(self, family: Family) -> None:
+        """Store the family's changes with its events, unless it changed since it was read
+        (`ConflictError`)."""
+        ...
+
+
+class FamilyKeys(Protocol):
+    lookup_key: bytes  # hashes what duplicate search compares (names, phones, e-mails)
+
+    async def key_for(self, family_id: str, family_ref: str) -> bytes:
+        """The family's data key, created on first use (LookupError once destroyed)."""
+        ...
+
+    async def existing(self, family_id: str) -> bytes | None:
+        """The family's data key, or None once it was destroyed (crypto-shredding)."""
+        ...
+
+    async def destroy(self, family_id: str) -> None:
+        """Forget the key: every sealed copy of the family's identity becomes unreadable."""
+        ...
+
+
+class Action(StrEnum):
+    READ = "family.read"
+    SEARCH = "family.search"
+    CREATE = "family.create"
+    RECTIFY = "request.rectify"
+    WITHDRAW = "request.withdraw"
+    CONTACT = "family.contact"
+    SHARE = "family.share"  # an accepted match opened the record to its association
+    UNSHARE = "family.unshare"  # the match ended
+    SHARE_REFUSED = "family.share-refused"  # ...but the family did not consent to sharing
+    SHARE_OVERRIDE = "family.share-override"  # opened without consent, by permission
+
+
+class AuditTrail(Protocol):
+    """Who opened or changed which family: append only."""
+
+    async def record(
+        self,
+        principal: Principal,
+        action: Action,
+        family_id: str | None,
+        *,
+        via: str,
+        **details: str,
+    ) -> None: ...
+
+    async def record_event(
+        self, action: Action, family_id: str, *, event_id: str, association_id: str
+    ) -> None: ...
+
+    async def for_family(self, family_id: str, limit: int = 200) -> list[dict[str, Any]]: ...

@@ -1,0 +1,56 @@
+"""Commands and people for intake's use-case tests."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from entraide.contracts.events import Slot
+from entraide.contracts.kit.auth import Principal, Role
+from entraide.contracts.vocab import DayPart, Need, Weekday
+from entraide.intake.commands import FamilyDetails, Parent
+from entraide.intake.domain import Sign
+from entraide.intake.model import Consent
+from entraide.intake.records import Casework
+from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
+
+CLAIRE = Principal(
+    subject="staff-claire",
+    name="Claire",
+    role=Role.STAFF,
+    association_id="parrains-par-mille",
+    territories=("44",),
+)
+LUC = Principal(
+    subject="staff-luc", name="Luc", role=Role.STAFF, association_id="afev", territories=("44",)
+)
+INES = Principal(
+    subject="network-ines", name="Inès", role=Role.NETWORK, association_id=None, territories=()
+)
+
+
+def details(**changes: Any) -> FamilyDetails:
+    """Amina Diallo's family in Nantes, as staff record it."""
+    base = FamilyDetails(
+        parent=Parent("Amina", "Diallo", "06 12 34 56 78", "amina.diallo@example.org"),
+        children_birth_years=[2019, 2023],
+        postal_code="44000",
+        commune="Nantes",
+        languages=["fr", "ar"],
+        contact_preferences=["sms"],
+        needs=[Need.PARRAINAGE_PROXIMITE, Need.REPIT_GARDE],
+        availability=[Slot(day=Weekday.WEDNESDAY, part=DayPart.AFTERNOON)],
+        signs=[Sign.EPUISEMENT, Sign.SANS_RELAIS],
+        notes="Maman solo depuis mars, très fatiguée.",
+        consent=Consent(
+            matching=True,
+            sharing=False,
+            collected_by="Claire (PPM)",
+            collected_at=datetime(2026, 11, 28, 10, tzinfo=UTC),
+        ),
+    )
+    return replace(base, **changes)
+
+
+def casework() -> tuple[Casework, FakeUnitOfWork, FakeKeys, FakeAudit]:
+    uow, keys, audit = FakeUnitOfWork(), FakeKeys(), FakeAudit()
+    return Casework(uow, keys, audit), uow, keys, audit

@@ -1,0 +1,179 @@
+"""In-memory implementations of intake's ports, for use-case tests without Kafka or a store.
+
+They keep copies, as a store would: a use case changing a family it read changes nothing
+until its unit of work commits, and a commit on a stale read is refused.
+"""
+
+import copy
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from entraide.contracts import CloudEvent
+from entraide.contracts.kit.auth import Principal
+from entraide.intake import sealing
+from entraide.intake.access import Scope
+from entraide.intake.model import ConflictError, Family, FamilySummary, RequestSummary
+from entraide.intake.ports import Action
+
+
+def summary(family: Family) -> FamilySummary:
+    return FamilySummary(
+        id=family.id,
+        association_id=family.association_id,
+        departement=family.departement,
+        created_at=family.created_at,
+        shared_with=list(family.shared_with),
+        requests=[
+            RequestSummary(r.request_id, r.status, list(r.needs), r.urgency)
+            for r in family.requests
+        ],
+    )
+
+
+class FakeFamilies:
+    """`ports.Families` over a dict of stored families (copies, without pending events)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, Family] = {}
+
+    async def get(self, family_id: str) -> Family | None:
+        family = self.stored.get(family_id)
+        return None if family is None else copy.deepcopy(family)
+
+    async def by_ref(self, family_ref: str) -> Family | None:
+        found = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
+        return None if found is None else copy.deepcopy(found)
+
+    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
+        found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
+        return [summary(f) for f in found[:limit]]
+
+    async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
+        visible = [f for f in self.stored.values() if scope.admits(f)]
+        visible.sort(key=lambda f: f.created_at, reverse=True)
+        return [summary(f) for f in visible[:limit]]
+
+    async def share(
+        self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
+    ) -> bool:
+        family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
+        if family is None:
+            return False
+        if shared:
+            if association_id in family.shared_with or not (family.consent.sharing or override):
+                return False
+            family.shared_with.append(association_id)
+            return True
+        if association_id not in family.shared_with:
+            return False
+        family.shared_with.remove(association_id)
+        return True
+
+    async def delete(self, family_id: str) -> int:
+        return 0 if self.stored.pop(family_id, None) is None else 1
+
+
+class FakeUnitOfWork:
+    """`ports.UnitOfWork`: keeps what was written and what the relay would publish."""
+
+    def __init__(self) -> None:
+        self.families = FakeFamilies()
+        self.published: list[CloudEvent[Any]] = []  # the outbox, in order
+        self.wakes = 0
+        self.writes = 0
+        self._before_commit: Callable[[], Awaitable[None]] | None = None
+
+    async def add(self, family: Family) -> bool:
+        stored = self.families.stored
+        if family.id in stored:
+            return False
+        if any(f.family_ref == family.family_ref for f in stored.values()):
+            raise ValueError("family_ref is unique")
+        self._write(family, version=1)
+        return True
+
+    async def commit(self, family: Family) -> None:
+        if self._before_commit is not None:  # someone else writes between read and commit
+            meanwhile, self._before_commit = self._before_commit, None
+            await meanwhile()
+        current = self.families.stored.get(family.id)
+        if current is None or current.version != family.version:
+            raise ConflictError(family.id)
+        family.shared_with = list(current.shared_with)  # never rewritten by a commit
+        self._write(family, version=family.version + 1)
+
+    def before_next_commit(self, write: Callable[[], Awaitable[None]]) -> None:
+        """Run `write` just before the next commit (a concurrent edit)."""
+        self._before_commit = write
+
+    def _write(self, family: Family, *, version: int) -> None:
+        self.writes += 1
+        family.version = version
+        self.published.extend(family.events)
+        woken = bool(family.events)
+        family.events.clear()
+        self.families.stored[family.id] = copy.deepcopy(family)
+        if woken:
+            self.wakes += 1
+
+    def events_of(self, kind: type) -> list[Any]:
+        return [e.data for e in self.published if isinstance(e.data, kind)]
+
+
+class FakeKeys:
+    """`ports.FamilyKeys` in memory."""
+
+    def __init__(self) -> None:
+        self.lookup_key = b"l" * 32
+        self.keys: dict[str, bytes] = {}
+        self.destroyed: set[str] = set()
+
+    async def key_for(self, family_id: str, family_ref: str) -> bytes:
+        if family_id in self.destroyed:
+            raise LookupError("the family's key was destroyed")
+        return self.keys.setdefault(family_id, sealing.new_key())
+
+    async def existing(self, family_id: str) -> bytes | None:
+        return self.keys.get(family_id)
+
+    async def destroy(self, family_id: str) -> None:
+        self.keys.pop(family_id, None)
+        self.destroyed.add(family_id)
+
+
+class FakeAudit:
+    """`ports.AuditTrail` as a list."""
+
+    def __init__(self) -> None:
+        self.entries: list[dict[str, Any]] = []
+
+    async def record(
+        self,
+        principal: Principal,
+        action: Action,
+        family_id: str | None,
+        *,
+        via: str,
+        **details: str,
+    ) -> None:
+        who = {"actor": principal.subject, "association_id": principal.association_id}
+        self._write(who, action, family_id, via=via, **details)
+
+    async def record_event(
+        self, action: Action, family_id: str, *, event_id: str, association_id: str
+    ) -> None:
+        who = {"actor": "system", "association_id": association_id}
+        self._write(who, action, family_id, via=f"event:{event_id}")
+
+    async def for_family(self, family_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        return [e for e in reversed(self.entries) if e["family_id"] == family_id][:limit]
+
+    def actions(self) -> list[Action]:
+        return [e["action"] for e in self.entries]
+
+    def _write(
+        self, who: dict[str, Any], action: Action, family_id: str | None, **rest: str
+    ) -> None:
+        at = datetime.now(UTC)
+        self.entries.append({"at": at, **who, "action": action, "family_id": family_id} | rest)

@@ -1,0 +1,134 @@
+"""Recording a family and its request, against the fakes: no Kafka, no store."""
+
+import json
+
+from entraide.contracts.events import RequestSubmitted
+from entraide.contracts.vocab import RequestChannel, Urgency
+from entraide.intake import sealing, service
+from entraide.intake.commands import Parent
+from entraide.intake.partners import PartnerEvent
+from tests.unit.intake.builders import details
+from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
+
+
+async def test_a_request_is_stored_with_its_family_and_its_event_in_one_write() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    recorded = await service.record_request(
+        uow,
+        keys,
+        details(),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_API,
+        recorded_by="staff-claire",
+    )
+    assert recorded.created
+    assert (uow.writes, uow.wakes) == (1, 1)
+    family = uow.families.stored[recorded.family_id]
+    assert family.version == 1
+    assert family.departement == "44"
+    [request] = family.requests
+    assert (request.request_id, request.status, request.revision) == (
+        recorded.request_id,
+        "submitted",
+        1,
+    )
+    assert request.urgency == Urgency.HIGH  # exhausted, nobody to turn to
+    assert request.recorded_by == "staff-claire"
+    [event] = uow.events_of(RequestSubmitted)
+    assert event.request_id == recorded.request_id
+    assert event.family_ref == family.family_ref
+    assert event.departement == "44"
+    assert event.children_age_bands
+
+
+async def test_identity_and_notes_are_sealed_and_never_in_the_event() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    recorded = await service.record_request(
+        uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
+    )
+    family = uow.families.stored[recorded.family_id]
+    key = keys.keys[recorded.family_id]
+    identity = sealing.unseal(key, family.id, family.identity)
+    assert identity["parent"]["last_name"] == "Diallo"
+    assert identity["commune"] == "Nantes"
+    assert sealing.unseal(key, family.id, family.requests[0].notes).startswith("Maman solo")
+    published = uow.published[0].model_dump_json()
+    for value in ("Amina", "Diallo", "06 12", "amina.diallo", "Nantes", "fatigu"):
+        assert value not in published
+        assert value not in json.dumps(family.identity)
+
+
+async def test_a_partner_event_received_twice_makes_one_request() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    body = details()
+    event = PartnerEvent.model_validate(
+        {
+            "specversion": "1.0",
+            "id": "caf-0001",
+            "source": "urn:entraide:partner:caf-44",
+            "type": "fr.entraide.partner.request-submitted.v1",
+            "data": {
+                "parent": {"first_name": "Amina", "last_name": "Diallo"},
+                "children": [{"birth_year": year} for year in body.children_birth_years],
+                "postal_code": body.postal_code,
+                "commune": body.commune,
+                "needs": list(body.needs),
+                "consent": {
+                    "matching": True,
+                    "collected_by": "CAF",
+                    "collected_at": "2026-11-28T10:00:00Z",
+                },
+            },
+        }
+    )
+    first = await service.ingest_partner_event(uow, keys, event)
+    again = await service.ingest_partner_event(uow, keys, event)
+    assert first.created
+    assert not again.created
+    assert (again.request_id, again.family_id) == (first.request_id, first.family_id)
+    assert len(uow.families.stored) == 1
+    assert len(uow.published) == 1
+    assert uow.families.stored[first.family_id].requests[0].channel == RequestChannel.PARTNER
+
+
+async def test_a_family_with_the_same_name_phone_or_email_is_a_possible_duplicate() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    known = await service.record_request(
+        uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
+    )
+    same_phone = Parent("Aminata", "Sow", phone="+33 6 12 34 56 78")
+    same_name = Parent("amina", "DIALLO")
+    stranger = Parent("Zoé", "Martin", email="zoe@example.org")
+    for parent in (same_phone, same_name):
+        [found] = await service.possible_duplicates(uow.families, keys, parent)
+        assert found.id == known.family_id
+    assert await service.possible_duplicates(uow.families, keys, stranger) == []
+
+
+async def test_a_family_declared_different_is_recorded_flagged_not_merged() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    known = await service.record_request(
+        uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
+    )
+    other = await service.record_request(
+        uow,
+        keys,
+        details(),
+        association_id="ppm",
+        channel=RequestChannel.STAFF_FORM,
+        possible_duplicates=[known.family_id],
+    )
+    assert other.family_id != known.family_id
+    assert uow.families.stored[other.family_id].possible_duplicates == [known.family_id]
+    assert uow.families.stored[known.family_id].possible_duplicates == []
+
+
+async def test_the_identity_is_gone_once_the_key_is_destroyed() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    recorded = await service.record_request(
+        uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
+    )
+    identity = await service.family_identity(uow.families, keys, recorded.family_id)
+    assert identity["parent"]["first_name"] == "Amina"
+    await keys.destroy(recorded.family_id)
+    assert await service.family_identity(uow.families, keys, recorded.family_id) is None

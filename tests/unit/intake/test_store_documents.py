@@ -1,0 +1,57 @@
+"""The store's document shape: a family goes in and comes back the same, and a new
+family's document carries its first request and its pending event (no database needed)."""
+
+from datetime import UTC, datetime
+
+from entraide.contracts.vocab import ContactChannel, RequestChannel, WithdrawalReason
+from entraide.intake import service, store
+from entraide.intake.access import Scope
+from entraide.intake.model import Contact
+from tests.unit.intake.builders import details
+from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
+
+
+async def _family():  # type: ignore[no-untyped-def]
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    recorded = await service.record_request(
+        uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_API
+    )
+    return await uow.families.get(recorded.family_id)
+
+
+async def test_a_family_comes_back_from_its_document_unchanged() -> None:
+    family = await _family()
+    family.withdraw(family.requests[0].request_id, WithdrawalReason.DUPLICATE, family.created_at)
+    family.note_contact(
+        Contact(
+            at=datetime(2026, 12, 1, tzinfo=UTC),
+            channel=ContactChannel.VISIT,
+            by="s1",
+            by_name="Claire",
+            note={"v": "1"},
+        )
+    )
+    family.shared_with.append("afev")
+    assert store.family_of(store.document_of(family)) == family
+
+
+async def test_a_new_familys_document_has_the_shape_the_other_services_tests_read() -> None:
+    family = await _family()
+    doc = store.document_of(family)
+    assert doc["_id"] == family.id
+    assert doc["children"] == [
+        {"birth_year": 2019},
+        {"birth_year": 2023},
+    ]
+    assert doc["consent"] == {
+        "matching": True,
+        "sharing": False,
+        "collected_by": "Claire (PPM)",
+        "collected_at": "2026-11-28T10:00:00Z",
+    }
+    assert doc["requests"][0]["availability"] == [{"day": "we", "part": "afternoon"}]
+    assert doc["requests"][0]["needs"] == ["parrainage-de-proximite", "repit-garde-ponctuelle"]
+
+
+def test_a_scope_with_no_association_and_no_network_role_admits_nothing() -> None:
+    assert store.scope_filter(Scope(frozenset({"44"}), False, None)) == {"_id": {"$in": []}}
