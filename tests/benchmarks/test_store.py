@@ -197,7 +197,8 @@ def duplicate_by_update(client: MongoClient[dict[str, Any]]) -> tuple[float, str
     except DuplicateKeyError as e:
         return float(e.code or 0), f"DuplicateKeyError {e.code}"
     except OperationFailure as e:
-        return float(e.code or 0), f"OperationFailure code {e.code}: {str(e)[:60]}"
+        name = (e.details or {}).get("codeName") or "no code name"
+        return float(e.code or 0), f"OperationFailure code {e.code} ({name})"
     return -1.0, "no error: the unique index let it through"
 
 
