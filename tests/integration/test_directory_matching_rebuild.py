@@ -79,8 +79,8 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
         )
 
 
-async def _relayed(offers) -> bool:
-    return await offers.markers.count_documents({}) == 0
+async def _relayed(store) -> bool:
+    return await store.collection.count_documents({"outbox_pending": True}) == 0
 
 
 async def _vetted_volunteer(client, app, headers, n: int) -> str:

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
 
 from entraide.contracts.kit.auth import api_principal
 from entraide.contracts.kit.principal import Principal
@@ -126,9 +126,22 @@ async def create_offer(
 
 @staff.put("/offers/{offer_id}")
 async def update_offer(
-    offer_id: str, body: domain.OfferFields, principal: Staff, request: Request
+    offer_id: str,
+    body: domain.OfferFields,
+    principal: Staff,
+    request: Request,
+    if_match: Annotated[
+        str | None,
+        Header(description='The revision the fields were edited from, as `"3"`: 409 if older.'),
+    ] = None,
 ) -> dict[str, Any]:
-    doc = await _guarded(service.update_offer(request.app.state.offers, principal, offer_id, body))
+    revision = None
+    if if_match is not None:
+        if not if_match.strip('W/"').isdigit():
+            raise HTTPException(422, [{"field": "If-Match", "message": 'révision attendue : "3"'}])
+        revision = int(if_match.strip('W/"'))
+    offers = request.app.state.offers
+    doc = await _guarded(service.update_offer(offers, principal, offer_id, body, revision=revision))
     if doc is None:
         raise HTTPException(404, "offre inconnue")
     request.app.state.relay.wake()

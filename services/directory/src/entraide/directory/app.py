@@ -28,12 +28,16 @@ def create_app(
     rt = runtime(SERVICE, settings)
     offers = OfferStore(rt.db, settings.offers_topic)
     volunteers = VolunteerStore(rt.db, settings.volunteers_topic)
-    relay = outbox.OutboxRelay(
-        [offers, volunteers],
+    relay = outbox.Relays(
+        {"offers": offers.collection, "volunteers": volunteers.collection},
         rt.broker,
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
+    lifespans = [
+        partial(outbox.running, relay),
+        partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
+    ]
     app = service_app(
         rt,
         routers=[
@@ -46,7 +50,7 @@ def create_app(
             staff_pages.router,
         ],
         startup=[offers.ensure_indexes, volunteers.ensure_indexes],
-        lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
+        lifespans=lifespans if settings.outbox_relay else [],
     )
     app.state.templates = templates_for("entraide.directory")
     install_auth(app, settings, app.state.templates)

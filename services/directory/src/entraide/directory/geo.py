@@ -1,4 +1,4 @@
-"""Distances and H3 cells: the geographic index that runs the same on FerretDB and MongoDB.
+"""Distances and H3 cells: a geographic index that needs none from the store (no 2dsphere).
 
 An offer's search card is stored in the collection of its H3 cell (resolution 5, about
 250 km²); a search reads the cells within reach of the radius, then keeps the cards whose

@@ -1,141 +1,137 @@
-"""The outbox relay: publishes what the store wrote, in order, then marks it sent.
+"""Directory's outbox: the kit's relay, one for offers and one for volunteers.
 
-Intake's pattern (lease, publish with the idempotent producer, mark sent), with two
-differences: the relay finds its work through markers rather than by scanning every
-document (FerretDB scans whole collections), and an entry with a null value is published
-as a tombstone. A document marked deleted is removed once its last events are out.
+The entries go where the settings say (tests give each run its own topics), and an entry
+with a null value is a tombstone: compaction then forgets the key. The two relays report
+as one outbox on /metrics (events published and failures added up, the backlog added, the
+oldest pending event the older of the two). Withdrawn offers are swept away once their
+last events are out.
 """
 
 import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
-from entraide.contracts.envelope import CONTENT_TYPE
-from entraide.directory.store import NEVER, Outboxed
+from entraide.contracts import CloudEvent
+from entraide.contracts.kit import metrics
+from entraide.contracts.kit import outbox as kit
+from entraide.contracts.kit.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
-SENT: Doc = {
-    "$set": {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
-}
 
 
-class OutboxRelay:
-    """Moves pending events of one or more outboxed collections to Kafka."""
+def entry(event: CloudEvent[Any], topic: str) -> Doc:
+    """The kit's outbox entry, sent to `topic` (the settings') rather than the catalog's."""
+    return kit.outbox_entry(event) | {"topic": topic}
+
+
+def tombstone(topic: str, key: str) -> Doc:
+    """A null value for `key`: compaction then forgets the key on a compacted topic. It has
+    an id, as events do, so the relay can tell it from the others in an outbox."""
+    return {
+        "event_id": uuid.uuid4().hex,
+        "topic": topic,
+        "key": key,
+        "value": None,
+        "traceparent": current_traceparent(),
+        "queued_at": datetime.now(UTC),
+    }
+
+
+class Relays:
+    """The kit's relay for each outboxed collection, woken together after a write."""
 
     def __init__(
         self,
-        sources: list[Outboxed],
+        collections: dict[str, Any],
         broker: KafkaBroker,
         *,
         registry: CollectorRegistry,
-        lease_seconds: float = 30.0,
-        idle_poll_seconds: float = 1.0,
-        batch_size: int = 100,
+        idle_poll_seconds: float,
     ) -> None:
-        self.sources = sources
-        self.broker = broker
-        self.lease = timedelta(seconds=lease_seconds)
-        self.idle_poll_seconds = idle_poll_seconds
-        self.batch_size = batch_size
-        self._wake = asyncio.Event()
-        self._stopping = False
-        self.published = Counter(
-            "entraide_directory_outbox_published_events", "Events published", registry=registry
-        )
-        self.failures = Counter(
-            "entraide_directory_outbox_failures", "Failed publish rounds", registry=registry
-        )
+        # each relay counts in a registry of its own; the service's shows their totals
+        own = {name: CollectorRegistry() for name in collections}
+        self.relays = {
+            name: kit.OutboxRelay(
+                collection, broker, registry=own[name], idle_poll_seconds=idle_poll_seconds
+            )
+            for name, collection in collections.items()
+        }
+        registry.register(OutboxTotals(own.values()))
 
     def wake(self) -> None:
-        self._wake.set()
+        """Something was written: publish now rather than at the next poll."""
+        for relay in self.relays.values():
+            relay.wake()
 
-    def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
 
-    async def run(self) -> None:
-        backoff = 0.2
-        while not self._stopping:
-            try:
-                done = 0
-                if self.broker.running:
-                    for source in self.sources:
-                        done += await self.publish_batch(source)
-                backoff = 0.2
-            except Exception as exc:  # Kafka or the store is down: keep the events, retry
-                self.failures.inc()
-                log.warning("outbox publish failed", extra={"error": type(exc).__name__})
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            if not done:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
+class OutboxTotals(Collector):
+    """The kit's outbox series for the service, over the relays' own registries."""
 
-    async def publish_batch(self, source: Outboxed) -> int:
-        """Lease the marked documents, publish their events, mark them sent; drop markers."""
-        markers = await source.markers.find({}).limit(self.batch_size).to_list()
-        if not markers:
-            return 0
-        ids = [m["_id"] for m in markers]
-        now, owner = datetime.now(UTC), uuid.uuid4().hex
-        due = {"_id": {"$in": ids}, "outbox_pending": True, "lease_until": {"$lt": now}}
-        async with source.writing:
-            await source.collection.update_many(
-                due, {"$set": {"lease_until": now + self.lease, "lease_owner": owner}}
-            )
-        leased = {"_id": {"$in": ids}, "lease_owner": owner}
-        docs = await source.collection.find(leased, {"outbox": 1, "deleted": 1}).to_list()
-        try:
-            sends = [
-                await self.broker.publish(
-                    None if entry["value"] is None else entry["value"].encode(),
-                    entry["topic"],
-                    key=entry["key"].encode(),
-                    headers={} if entry["value"] is None else {"content-type": CONTENT_TYPE},
-                    no_confirm=True,
-                )
-                for doc in docs
-                for entry in doc["outbox"]
-            ]
-            await asyncio.gather(*sends)
-        except BaseException:
-            async with source.writing:
-                await source.collection.update_many(
-                    {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
-                )
-            raise
-        self.published.inc(len(sends))
-        # A write that appended events meanwhile reset the lease, so only documents unchanged
-        # since they were read are marked (or deleted); the others keep their events.
-        async with source.writing:
-            await source.collection.delete_many({**leased, "deleted": True})
-            await source.collection.update_many(leased, SENT)
-            # A marker bumped since it was read stays for the next round.
-            for m in markers:
-                await source.markers.delete_one({"_id": m["_id"], "n": m["n"]})
-        return len(markers)
+    def __init__(self, registries: Iterable[CollectorRegistry]) -> None:
+        self.registries = list(registries)
+
+    def collect(self) -> Iterable[Metric]:
+        def values(name: str) -> list[float]:
+            return [r.get_sample_value(name) or 0.0 for r in self.registries]
+
+        yield CounterMetricFamily(
+            metrics.OUTBOX_PUBLISHED.removesuffix("_total"),
+            "Events published",
+            value=sum(values(metrics.OUTBOX_PUBLISHED)),
+        )
+        yield CounterMetricFamily(
+            metrics.OUTBOX_FAILURES.removesuffix("_total"),
+            "Failed publish rounds",
+            value=sum(values(metrics.OUTBOX_FAILURES)),
+        )
+        yield GaugeMetricFamily(
+            metrics.OUTBOX_PENDING,
+            "Documents with events not yet published",
+            value=sum(values(metrics.OUTBOX_PENDING)),
+        )
+        yield GaugeMetricFamily(
+            metrics.OUTBOX_OLDEST_AGE,
+            "Age of the oldest event not yet published (0 when none)",
+            value=max(values(metrics.OUTBOX_OLDEST_AGE), default=0.0),
+        )
 
 
 @contextlib.asynccontextmanager
-async def running(relay: OutboxRelay, app: FastAPI) -> AsyncIterator[None]:
-    """Run the relay for the app's lifetime; on shutdown let the current round finish."""
-    task = asyncio.create_task(relay.run())
+async def running(relays: Relays, app: FastAPI) -> AsyncIterator[None]:
+    """Run every relay for the app's lifetime (the kit's `running` for each)."""
+    async with contextlib.AsyncExitStack() as stack:
+        for relay in relays.relays.values():
+            await stack.enter_async_context(kit.running(relay, app))
+        yield
+
+
+@contextlib.asynccontextmanager
+async def sweeping(sweep: Any, every_seconds: float, app: FastAPI) -> AsyncIterator[None]:
+    """Call `sweep` (withdrawn offers whose events are out) now and then, for the app's life."""
+
+    async def loop() -> None:
+        while True:
+            try:
+                await sweep()
+            except Exception as exc:  # the store is away: next time
+                log.warning("sweep failed", extra={"error": type(exc).__name__})
+            await asyncio.sleep(every_seconds)
+
+    task = asyncio.create_task(loop())
     try:
         yield
     finally:
-        relay.stop()
-        try:
-            await asyncio.wait_for(task, timeout=10)
-        except TimeoutError:
-            log.warning("outbox relay did not stop in time; pending events stay pending")
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

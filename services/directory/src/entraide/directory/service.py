@@ -7,7 +7,8 @@ from entraide.contracts import new_event
 from entraide.contracts.kit.principal import Principal
 from entraide.directory import domain, search
 from entraide.directory.associations import name_of
-from entraide.directory.store import OfferStore, outbox_entry, search_collections, tombstone
+from entraide.directory.outbox import entry, tombstone
+from entraide.directory.store import OfferStore, search_collections
 
 SOURCE = "/entraide/directory"
 
@@ -45,20 +46,27 @@ async def create_offer(
     event = new_event(
         domain.offer_event(doc, kind="published", at=now), source=SOURCE, subject=doc["_id"]
     )
-    await store.insert(
-        doc, [outbox_entry(event, store.topic)], search.card(doc, name_of(association_id))
-    )
+    await store.insert(doc, [entry(event, store.topic)], search.card(doc, name_of(association_id)))
     return doc
 
 
 async def update_offer(
-    store: OfferStore, principal: Principal, offer_id: str, fields: domain.OfferFields
+    store: OfferStore,
+    principal: Principal,
+    offer_id: str,
+    fields: domain.OfferFields,
+    *,
+    revision: int | None = None,
 ) -> dict[str, Any] | None:
-    """A new revision of the offer; None when it does not exist."""
+    """A new revision of the offer; None when it does not exist. With `revision` (the one
+    the editor read), ConflictError when the offer is at another one: the editor's
+    fields would undo a change they have not seen."""
     previous = await store.get(offer_id)
     if previous is None:
         return None
     _check(principal, previous["association_id"])
+    if revision is not None and revision != previous["revision"]:
+        raise ConflictError(offer_id)
     now = datetime.now(UTC)
     doc = domain.offer_document(
         offer_id,
@@ -72,7 +80,7 @@ async def update_offer(
         domain.offer_event(doc, kind="updated", at=now), source=SOURCE, subject=offer_id
     )
     card = search.card(doc, name_of(doc["association_id"]))
-    if not await store.replace(doc, [outbox_entry(event, store.topic)], card, previous):
+    if not await store.replace(doc, [entry(event, store.topic)], card, previous):
         raise ConflictError(offer_id)
     return doc
 
@@ -87,7 +95,7 @@ async def withdraw_offer(store: OfferStore, principal: Principal, offer_id: str)
         domain.withdrawn_event(previous, at=datetime.now(UTC)), source=SOURCE, subject=offer_id
     )
     if not await store.delete(
-        previous, [outbox_entry(event, store.topic), tombstone(store.topic, offer_id)]
+        previous, [entry(event, store.topic), tombstone(store.topic, offer_id)]
     ):
         raise ConflictError(offer_id)
     return True

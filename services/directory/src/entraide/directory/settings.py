@@ -13,6 +13,9 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings):
     database: str = service_field("directory", "database", "entraide_directory")
     outbox_relay: bool = Field(True, description="Run the outbox relay in this process.")
     outbox_idle_poll_seconds: float = 1.0
+    sweep_every_seconds: float = Field(
+        300.0, description="How often withdrawn offers whose events are out are deleted."
+    )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
     master_key: SecretStr = service_field(

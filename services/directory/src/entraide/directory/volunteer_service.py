@@ -6,11 +6,14 @@ from typing import Any
 from entraide.contracts import new_event
 from entraide.contracts.kit.principal import Principal
 from entraide.directory import domain, volunteering
+from entraide.directory.outbox import entry, tombstone
 from entraide.directory.sealing import VolunteerKeyStore, seal, unseal
 from entraide.directory.service import SOURCE, ConflictError, ForbiddenError
-from entraide.directory.store import outbox_entry, tombstone
 from entraide.directory.volunteer_store import VolunteerStore
 from entraide.directory.volunteering import Honorability, Status
+
+ATTEMPTS = 5  # reviews of one volunteer at once: each is applied in turn
+OUTBOX_FIELDS = ("outbox", "outbox_pending", "lease_until", "lease_owner")
 
 
 async def apply(
@@ -46,18 +49,32 @@ async def apply(
 async def change(
     store: VolunteerStore, principal: Principal, volunteer_id: str, changes: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """Apply the association's review or update; announce it once the volunteer is approved."""
-    previous = await store.get(volunteer_id)
-    if previous is None:
-        return None
-    if not domain.may_edit(
-        role=principal.role.value,
-        own_association=principal.association_id,
-        record_association=previous["association_id"],
-    ):
-        raise ForbiddenError(previous["association_id"])
+    """Apply the association's review or update; announce it once the volunteer is approved.
+
+    The changes apply to the volunteer as stored when written: if another review (from
+    this replica or another) wrote first, they are applied again to the new revision."""
+    for _ in range(ATTEMPTS):
+        previous = await store.get(volunteer_id)
+        if previous is None:
+            return None
+        if not domain.may_edit(
+            role=principal.role.value,
+            own_association=principal.association_id,
+            record_association=previous["association_id"],
+        ):
+            raise ForbiddenError(previous["association_id"])
+        doc, entries = _changed(store.topic, previous, changes)
+        if await store.replace(doc, entries, previous):
+            return doc
+    raise ConflictError(volunteer_id)
+
+
+def _changed(
+    topic: str, previous: dict[str, Any], changes: dict[str, Any]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The next revision of the volunteer, and what it announces."""
     now = datetime.now(UTC)
-    doc = {k: v for k, v in previous.items() if k not in ("outbox", "outbox_pending")}
+    doc = {k: v for k, v in previous.items() if k not in OUTBOX_FIELDS}
     doc |= {k: v for k, v in changes.items() if v is not None and k != "status"}
     if changes.get("status") and changes["status"] != previous["status"]:
         doc["status"] = volunteering.change_status(
@@ -70,21 +87,17 @@ async def change(
         volunteering.announced(was) or now_status is Status.APPROVED
     ):
         event = volunteering.availability_event(doc, at=now)
-        entries.append(
-            outbox_entry(new_event(event, source=SOURCE, subject=doc["volunteer_ref"]), store.topic)
-        )
+        entries.append(entry(new_event(event, source=SOURCE, subject=doc["volunteer_ref"]), topic))
         if doc["status"] == Status.LEFT:
-            entries.append(tombstone(store.topic, doc["volunteer_ref"]))
-    if not await store.replace(doc, entries, previous):
-        raise ConflictError(volunteer_id)
-    return doc
+            entries.append(tombstone(topic, doc["volunteer_ref"]))
+    return doc, entries
 
 
 async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, Any]:
     """A volunteer as their association's staff see them: identity opened."""
     key = await keys.existing(doc["_id"])
     identity = unseal(key, doc["_id"], doc["identity"]) if key else None
-    hidden = {"_id", "identity", "outbox", "outbox_pending", "lease_until", "lease_owner"}
+    hidden = {"_id", "identity", *OUTBOX_FIELDS}
     return {
         "volunteer_id": doc["_id"],
         "identity": identity,

@@ -1,39 +1,42 @@
-"""Volunteers in directory's store: sealed identity, review state, and their outbox."""
+"""Volunteers in directory's store: sealed identity, review state, and their outbox.
+
+A review is one atomic update of one document, its events with it (the kit's outbox),
+guarded by the revision it was computed from (see `store.append`).
+"""
 
 from typing import Any
 
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.contracts.kit.outbox import DONE
 from entraide.contracts.topics import VOLUNTEERS
-from entraide.directory.store import Outboxed, appending
+from entraide.directory.store import append, ensure_outbox_index
 
 Doc = dict[str, Any]
 
 
-class VolunteerStore(Outboxed):
+class VolunteerStore:
     def __init__(self, db: AsyncDatabase[Doc], topic: str = VOLUNTEERS.name) -> None:
-        super().__init__(db, "volunteers", topic)
+        self.topic = topic  # where the volunteers' events go
+        self.collection: AsyncCollection[Doc] = db["volunteers"]
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("association_id")
         await self.collection.create_index("volunteer_ref", unique=True)
-        await self.ensure_markers()
+        await ensure_outbox_index(self.collection)
 
     async def insert(self, doc: Doc) -> None:
         """A new application: nothing to announce yet."""
-        await self.collection.insert_one({**doc, "outbox": [], "outbox_pending": False})
+        await self.collection.insert_one({**doc, **DONE})
 
     async def replace(self, doc: Doc, entries: list[Doc], previous: Doc) -> bool:
         """Write a new revision (and its events) if nobody wrote one meanwhile."""
-        async with self.writing:
-            result = await self.collection.update_one(
-                {"_id": doc["_id"], "revision": previous["revision"]}, appending(doc, entries)
-            )
-            if not result.matched_count:
-                return False
-            if entries:
-                await self.mark(doc["_id"])
-        return True
+        guard = {"_id": doc["_id"], "revision": previous["revision"]}
+        if entries:
+            return await append(self.collection, guard, doc, entries)
+        # nothing to announce: the outbox and the relay's lease are left as they are
+        return bool((await self.collection.update_one(guard, {"$set": _fields(doc)})).matched_count)
 
     async def get(self, volunteer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": volunteer_id})
@@ -44,3 +47,9 @@ class VolunteerStore(Outboxed):
 
     async def all(self) -> list[Doc]:
         return await self.collection.find({}, {"outbox": 0}).to_list()
+
+
+def _fields(doc: Doc) -> Doc:
+    """The volunteer's own fields, not the outbox's (a write with no events leaves those)."""
+    outbox = {"_id", "outbox", "outbox_pending", "lease_until", "lease_owner"}
+    return {k: v for k, v in doc.items() if k not in outbox}

@@ -146,10 +146,10 @@ class OutboxRelay:
         for entry in entries:
             with within(entry.get("traceparent")):
                 await self.broker.publish(
-                    entry["value"].encode(),
+                    _encoded(entry["value"]),
                     entry["topic"],
                     key=entry["key"].encode(),
-                    headers={"content-type": CONTENT_TYPE},
+                    headers=_headers(entry["value"]),
                 )
         self.published.inc(len(entries))
 
@@ -241,12 +241,21 @@ class OutboxRelay:
         """Send one entry (not awaiting the broker's ack) inside the trace that queued it."""
         with within(entry.get("traceparent")):
             return await self.broker.publish(
-                entry["value"].encode(),
+                _encoded(entry["value"]),
                 entry["topic"],
                 key=entry["key"].encode(),
-                headers={"content-type": CONTENT_TYPE},
+                headers=_headers(entry["value"]),
                 no_confirm=True,
             )
+
+
+def _encoded(value: str | None) -> bytes | None:
+    """The record's value; None (an entry's null value) is a tombstone for its key."""
+    return None if value is None else value.encode()
+
+
+def _headers(value: str | None) -> dict[str, str]:
+    return {} if value is None else {"content-type": CONTENT_TYPE}
 
 
 @contextlib.asynccontextmanager
