@@ -150,8 +150,12 @@ async def test_the_sweep_erases_exactly_the_expired_subjects(
     assert sorted((erased & mine) ^ expected) == []
     assert "edge-expired-0001" in erased
     assert "edge-kept-000001" in remaining
-    cases = await privacy_db["cases"].find({}, {"subject_ref": 1, "acks": 1, "reason": 1}).to_list()
-    assert sorted(({c["subject_ref"] for c in cases} & mine) ^ expected) == []
+    # Other runs sharing the broker may publish families meanwhile: "expired" at the moved
+    # clock, the second sweep opens their cases too (still unanswered here); only this
+    # test's subjects are judged.
+    every = await privacy_db["cases"].find({}, {"subject_ref": 1, "acks": 1, "reason": 1}).to_list()
+    cases = [c for c in every if c["subject_ref"] in mine]
+    assert sorted({c["subject_ref"] for c in cases} ^ expected) == []
     assert [c["_id"] for c in cases if len(c["acks"]) != 4 or c["reason"] != "retention"] == []
     assert await intake_db["families"].find_one({"_id": families[0]["_id"]}) is None
     assert await intake_db["families"].find_one({"_id": families[1]["_id"]}) is not None

@@ -27,10 +27,13 @@ COMMANDED = [CaseKind.ERASURE.value, CaseKind.ACCESS.value]
 class MongoSubjects:
     """The `subjects`, `erased` and `statistics` collections (the `Subjects` port).
 
-    A sweep claims a subject for erasure by pushing its claim onto the subject's `erasing`
-    list (one `update_many` by `_id`, atomic per document): the first claim in the list
-    owns the erasure case, so two sweeps or two replicas never open two cases for one
-    subject, and later sweeps skip it.
+    A sweep claims subjects for erasure by pushing its claim onto each one's
+    `erasure_claims` list (one `update_many` by `_id`, atomic per document), then reads
+    the lists back (by `_id`): the first claim in a list owns the subject's erasure case.
+    So two sweeps or two replicas never open two cases for one subject, and later sweeps
+    pass it by. (Not a filter such as `erasure_claims: {$exists: false}` on the update:
+    on mongo-java-server a filter naming more than `_id` scans the collection per
+    document; nor a pipeline update, which it does not know.)
     """
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
@@ -45,8 +48,8 @@ class MongoSubjects:
         await self.subjects.create_index([("kind", ASCENDING), ("last_contact_at", ASCENDING)])
 
     async def move_old_marks(self) -> None:
-        """Subjects marked in the `erasing` collection (where sweeps marked them before the
-        marks moved onto the subjects) keep their mark; then that collection goes."""
+        """Subjects marked in the `erasing` collection (where sweeps marked them before
+        the marks moved onto the subjects) keep their claim; then that collection goes."""
         by_time: dict[datetime, list[str]] = {}
         async for mark in self.db["erasing"].find({}):
             by_time.setdefault(mark.get("at") or datetime.now(UTC), []).append(mark["_id"])
@@ -98,7 +101,7 @@ class MongoSubjects:
         query = {
             "kind": kind.value,
             "last_contact_at": {"$lte": cutoff},
-            "erasing": {"$exists": False},
+            "erasure_claims": {"$exists": False},
         }
         fields = {f: 1 for f in ("kind", "last_contact_at", "warned", "departement")}
         cursor = self.subjects.find(query, fields | {"contact_channels": 1}).batch_size(batch)
@@ -111,11 +114,12 @@ class MongoSubjects:
         if not subject_refs:
             return []
         ids = {"_id": {"$in": list(subject_refs)}}
-        await self.subjects.update_many(ids, {"$push": {"erasing": {"claim": claim, "at": at}}})
+        claimed = {"$push": {"erasure_claims": {"claim": claim, "at": at}}}
+        await self.subjects.update_many(ids, claimed)
         first = {
             doc["_id"]
-            async for doc in self.subjects.find(ids, {"erasing": 1})
-            if (doc.get("erasing") or [{}])[0].get("claim") == claim
+            async for doc in self.subjects.find(ids, {"erasure_claims": 1})
+            if (doc.get("erasure_claims") or [{}])[0].get("claim") == claim
         }
         return [ref for ref in subject_refs if ref in first]
 
@@ -157,7 +161,7 @@ def to_subject(doc: Doc) -> Subject:
         consent_to_matching=doc.get("consent_to_matching"),
         consent_at=doc.get("consent_at"),
         warned=doc.get("warned") or {},
-        erasing_since=(doc.get("erasing") or [{}])[0].get("at"),
+        erasing_since=(doc.get("erasure_claims") or [{}])[0].get("at"),
     )
 
 
