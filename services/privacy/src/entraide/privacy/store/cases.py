@@ -1,0 +1,127 @@
+"""Rights cases in MongoDB: the `cases` collection."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.vocab import ErasureReason, SubjectKind
+from entraide.privacy.domain import Ack, Case, CaseKind, CaseStatus
+
+Doc = dict[str, Any]
+LIVE = [CaseStatus.OPEN.value, CaseStatus.ESCALATED.value]
+COMMANDED = [CaseKind.ERASURE.value, CaseKind.ACCESS.value]
+
+
+class MongoCases:
+    """The `cases` collection (the `Cases` port)."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.cases = db["cases"]
+
+    async def ensure_indexes(self) -> None:
+        await self.cases.create_index([("status", ASCENDING), ("last_sent_at", ASCENDING)])
+        await self.cases.create_index([("subject_ref", ASCENDING)])
+        await self.cases.create_index([("opened_at", DESCENDING)])
+
+    async def add(self, cases: Sequence[Case]) -> None:
+        if cases:
+            await self.cases.insert_many([to_doc(c) for c in cases])
+
+    async def get(self, case_id: str) -> Case | None:
+        doc = await self.cases.find_one({"_id": case_id})
+        return None if doc is None else to_case(doc)
+
+    async def add_ack(self, case_id: str, ack: Ack) -> bool:
+        entry: Doc = {"at": ack.at, "received_at": ack.received_at}
+        if ack.sealed_export is None:
+            entry["counts"] = dict(ack.counts)
+        else:
+            entry["sealed_export"] = ack.sealed_export
+        field = f"acks.{ack.service}"
+        result = await self.cases.update_one(
+            {"_id": case_id, "services": ack.service, field: {"$exists": False}},
+            {"$set": {field: entry}},
+        )
+        return bool(result.modified_count)
+
+    async def mark_sent(self, case_id: str, at: datetime) -> None:
+        await self.cases.update_one(
+            {"_id": case_id}, {"$inc": {"sends": 1}, "$set": {"last_sent_at": at}}
+        )
+
+    async def escalate(self, case_id: str) -> None:
+        await self.cases.update_one(
+            {"_id": case_id}, {"$set": {"status": CaseStatus.ESCALATED.value}}
+        )
+
+    async def close(self, case_id: str, *, at: datetime, decision: str | None = None) -> bool:
+        closing: Doc = {"status": CaseStatus.CLOSED.value, "closed_at": at}
+        if decision is not None:
+            closing["decision"] = decision
+        result = await self.cases.update_one(
+            {"_id": case_id, "status": {"$in": LIVE}}, {"$set": closing}
+        )
+        return bool(result.modified_count)
+
+    async def due(self, sent_before: datetime) -> list[Case]:
+        query = {
+            "status": {"$in": LIVE},
+            "kind": {"$in": COMMANDED},
+            "last_sent_at": {"$lte": sent_before},
+        }
+        return [to_case(d) for d in await self.cases.find(query).to_list()]
+
+    async def recent(self, limit: int) -> list[Case]:
+        cursor = self.cases.find({}, {"acks": 0}).sort("opened_at", DESCENDING).limit(limit)
+        return [to_case(d) for d in await cursor.to_list()]
+
+    async def of_subject(self, subject_ref: str) -> list[Case]:
+        docs = await self.cases.find({"subject_ref": subject_ref}, {"acks": 0}).to_list()
+        return [to_case(d) for d in docs]
+
+
+def to_doc(case: Case) -> Doc:
+    doc: Doc = {
+        "_id": case.case_id,
+        "kind": case.kind.value,
+        "subject_ref": case.subject_ref,
+        "subject_kind": case.subject_kind.value,
+        "opened_at": case.opened_at,
+        "deadline": case.deadline,
+        "services": list(case.services),
+        "acks": {},
+        "status": case.status.value,
+        "sends": case.sends,
+        "last_sent_at": case.last_sent_at,
+        "reason": case.reason.value,
+    }
+    if case.recipient_key is not None:
+        doc["recipient_key"] = case.recipient_key
+    return doc
+
+
+def to_case(doc: Doc) -> Case:
+    acks = {
+        s: Ack(s, a["at"], a.get("counts", {}), a.get("sealed_export"), a.get("received_at"))
+        for s, a in (doc.get("acks") or {}).items()
+    }
+    return Case(
+        doc["_id"],
+        CaseKind(doc["kind"]),
+        doc["subject_ref"],
+        SubjectKind(doc["subject_kind"]),
+        doc["opened_at"],
+        doc["deadline"],
+        tuple(doc["services"]),
+        acks,
+        CaseStatus(doc["status"]),
+        doc.get("sends", 0),
+        doc.get("last_sent_at"),
+        ErasureReason(doc.get("reason", ErasureReason.RIGHTS_REQUEST)),
+        doc.get("recipient_key"),
+        doc.get("decision"),
+        doc.get("closed_at"),
+    )
