@@ -14,6 +14,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+# Leaves where a thread waits, which py-spy may still sample as active (an event loop's
+# epoll, a thread pool's idle workers): counted apart, not as work.
+WAITING = (
+    ("selectors.py", "select"),
+    ("threading.py", "wait"),
+    ("concurrent/futures/thread.py", "_worker"),
+)
 _SITE = re.compile(r"(?:site|dist)-packages/([^/]+)")
 _OURS = re.compile(r"/src/entraide/([a-z_]+)/")
 _STDLIB = re.compile(r"/lib/python3\.\d+/([^/]+)")
@@ -36,16 +43,24 @@ def _where(frame: dict[str, Any]) -> str:
     return f"{frame['name']} ({short}:{frame.get('line', '?')})"
 
 
+def waiting(frame: dict[str, Any]) -> bool:
+    file, name = frame.get("file") or "", frame["name"]
+    return any(file.endswith(f) and name.endswith(n) for f, n in WAITING)
+
+
 def summarize(path: Path, top: int = 20) -> str:
     doc = json.loads(path.read_text(encoding="utf-8"))
     frames = doc["shared"]["frames"]
     self_time: Counter[int] = Counter()
     inclusive: Counter[int] = Counter()
     by_package: Counter[str] = Counter()
-    total, samples = 0.0, 0
+    total, samples, idle = 0.0, 0, 0.0
     for profile in doc["profiles"]:
         for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
             if not stack:
+                continue
+            if waiting(frames[stack[-1]]):
+                idle += weight
                 continue
             total += weight
             samples += 1
@@ -60,7 +75,8 @@ def summarize(path: Path, top: int = 20) -> str:
         return f"{100 * weight / total:5.1f} %"
 
     lines = [
-        f"# {path.name}: {samples} samples, {total:.1f} s of CPU time",
+        f"# {path.name}: {samples} samples, {total:.1f} s of CPU time "
+        f"(besides {idle:.1f} s sampled in epoll or a lock wait, left out)",
         "",
         "## self time by package",
     ]
@@ -74,6 +90,9 @@ def summarize(path: Path, top: int = 20) -> str:
         if package(frames[i].get("file") or "").startswith("entraide.")
     ]
     lines += [f"{share(w)}  {_where(frames[i])}" for i, w in ours[:top]]
+    lines += ["", "## inclusive time of any function (below 90 %: the loop itself left out)"]
+    below = [(i, w) for i, w in inclusive.most_common() if w < 0.9 * total]
+    lines += [f"{share(w)}  {_where(frames[i])}" for i, w in below[: 2 * top]]
     return "\n".join(lines) + "\n"
 
 
