@@ -32,13 +32,22 @@ def cache_root() -> Path:
     return Path(os.environ.get("ENTRAIDE_CACHE", Path.home() / ".cache" / "entraide"))
 
 
-def binary() -> Path:
-    """The wrapper's binary, built from the module proxy if this content was never built."""
+def _built() -> Path:
     digest = hashlib.sha256()
     for name in ("go.mod", "go.sum", "main.go"):
         digest.update((HERE / name).read_bytes())
-    home = cache_root() / f"ferretdb-{VERSION}-{digest.hexdigest()[:16]}"
-    built = home / "ferretdb"
+    return cache_root() / f"ferretdb-{VERSION}-{digest.hexdigest()[:16]}" / "ferretdb"
+
+
+def available() -> bool:
+    """Built already, or Go is here to build it."""
+    return _built().exists() or shutil.which("go") is not None
+
+
+def binary() -> Path:
+    """The wrapper's binary, built from the module proxy if this content was never built."""
+    built = _built()
+    home = built.parent
     if built.exists():
         return built
     if shutil.which("go") is None:
