@@ -13,7 +13,13 @@ from entraide.contracts import CloudEvent
 from entraide.contracts.kit.auth import Principal
 from entraide.intake import sealing
 from entraide.intake.access import Scope
-from entraide.intake.model import ConflictError, Family, FamilySummary, RequestSummary
+from entraide.intake.model import (
+    ConflictError,
+    Family,
+    FamilySummary,
+    RequestSummary,
+    Sharing,
+)
 from entraide.intake.ports import Action
 
 
@@ -56,19 +62,18 @@ class FakeFamilies:
 
     async def share(
         self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
-    ) -> bool:
+    ) -> Sharing | None:
         family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
         if family is None:
-            return False
-        if shared:
-            if association_id in family.shared_with or not (family.consent.sharing or override):
-                return False
+            return None
+        consented = family.consent.sharing
+        was_shared = association_id in family.shared_with
+        if shared and not was_shared and (consented or override):
             family.shared_with.append(association_id)
-            return True
-        if association_id not in family.shared_with:
-            return False
-        family.shared_with.remove(association_id)
-        return True
+        elif not shared and was_shared:
+            family.shared_with.remove(association_id)
+        changed = (association_id in family.shared_with) is not was_shared
+        return Sharing(family.id, consented, changed)
 
     async def delete(self, family_id: str) -> int:
         return 0 if self.stored.pop(family_id, None) is None else 1
@@ -84,14 +89,14 @@ class FakeUnitOfWork:
         self.writes = 0
         self._before_commit: Callable[[], Awaitable[None]] | None = None
 
-    async def add(self, family: Family) -> bool:
+    async def add(self, family: Family) -> Family:
         stored = self.families.stored
         if family.id in stored:
-            return False
+            return copy.deepcopy(stored[family.id])
         if any(f.family_ref == family.family_ref for f in stored.values()):
             raise ValueError("family_ref is unique")
         self._write(family, version=1)
-        return True
+        return family
 
     async def commit(self, family: Family) -> None:
         if self._before_commit is not None:  # someone else writes between read and commit

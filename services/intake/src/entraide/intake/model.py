@@ -124,6 +124,15 @@ class Family:
 
 
 @dataclass(frozen=True)
+class Sharing:
+    """What opening or closing a family to an association found."""
+
+    family_id: str
+    consented: bool  # the family consented to sharing
+    changed: bool  # False: refused for want of consent, or already so (a redelivery)
+
+
+@dataclass(frozen=True)
 class RequestSummary:
     request_id: str
     status: str

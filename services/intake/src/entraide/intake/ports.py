@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from entraide.contracts.kit.auth import Principal
 from entraide.intake.access import Scope
-from entraide.intake.model import Family, FamilySummary
+from entraide.intake.model import Family, FamilySummary, Sharing
 
 
 class Families(Protocol):
@@ -31,9 +31,9 @@ class Families(Protocol):
 
     async def share(
         self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
-    ) -> bool:
+    ) -> Sharing | None:
         """Open the family to an association (only if it consented to sharing, unless
-        `override`), or close it; False when nothing changed."""
+        `override`), or close it; None for no such family."""
         ...
 
     async def delete(self, family_id: str) -> int:
@@ -48,8 +48,9 @@ class UnitOfWork(Protocol):
     @property
     def families(self) -> Families: ...
 
-    async def add(self, family: Family) -> bool:
-        """Store a new family with its events; False if a family has this id already."""
+    async def add(self, family: Family) -> Family:
+        """Store a new family with its events, and return it; if a family has this id
+        already (a partner's resend), store nothing and return that one."""
         ...
 
     async def commit(self, family: Family) -> None:

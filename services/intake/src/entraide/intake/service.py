@@ -78,12 +78,8 @@ async def record_request(
         possible_duplicates=possible_duplicates or [],
     )
     family.announce(new_event(payload, source=SOURCE, subject=family_ref))
-    if await uow.add(family):
-        return Recorded(request_id, family_id, created=True)
-    existing = await uow.families.get(family_id)
-    if existing is None:  # erased between the two reads
-        raise LookupError(family_id)
-    return Recorded(existing.requests[0].request_id, family_id, created=False)
+    stored = await uow.add(family)
+    return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
 
 
 def submitted(

@@ -28,14 +28,20 @@ async def match_changed(families: Families, audit: AuditTrail, event: CloudEvent
     if not association or not isinstance(data, (MatchAccepted, *ENDED)):
         return  # proposals and follow-ups change nothing here
     shared = isinstance(data, MatchAccepted)
-    changed = await families.share(data.family_ref, association, shared=shared)
-    action = _audited(shared, changed)
-    family = await families.by_ref(data.family_ref) if action else None
-    if action is Action.SHARE_REFUSED and family and family.consent.sharing:
+    sharing = await families.share(data.family_ref, association, shared=shared)
+    if sharing is None:
+        return  # erased, or never here
+    action = _audited(shared, sharing.changed)
+    if action is Action.SHARE_REFUSED and sharing.consented:
         action = None  # consented, already shared: a redelivery
-    if action and family:
-        await audit.record_event(action, family.id, event_id=event.id, association_id=association)
-    log.info("family sharing", extra={"event_id": event.id, "shared": shared, "changed": changed})
+    if action:
+        await audit.record_event(
+            action, sharing.family_id, event_id=event.id, association_id=association
+        )
+    log.info(
+        "family sharing",
+        extra={"event_id": event.id, "shared": shared, "changed": sharing.changed},
+    )
 
 
 def _audited(shared: bool, changed: bool) -> Action | None:

@@ -31,6 +31,7 @@ from entraide.intake.model import (
     FamilySummary,
     Request,
     RequestSummary,
+    Sharing,
 )
 
 Doc = dict[str, Any]
@@ -38,6 +39,7 @@ Doc = dict[str, Any]
 SUMMARY = {"identity": 0, "lookup": 0, "outbox": 0, "contacts": 0, "requests.notes": 0}
 # What the unit of work never overwrites: `shared_with` changes without a version (`share`)
 NOT_REWRITTEN = ("_id", "shared_with", "version")
+SHARING = {"_id": 1, "consent.sharing": 1, "shared_with": 1}
 _TIME = TypeAdapter(datetime)
 
 
@@ -79,13 +81,23 @@ class FamilyStore:
 
     async def share(
         self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
-    ) -> bool:
+    ) -> Sharing | None:
         op = "$addToSet" if shared else "$pull"
         query: Doc = {"family_ref": family_ref}
         if shared and not override:
             query["consent.sharing"] = True
-        result = await self.families.update_one(query, {op: {"shared_with": association_id}})
-        return result.modified_count == 1
+        before = await self.families.find_one_and_update(  # one round trip, as it was before
+            query, {op: {"shared_with": association_id}}, projection=SHARING
+        )
+        if before is None and query.get("consent.sharing"):  # no consent, or no family
+            before = await self.families.find_one({"family_ref": family_ref}, SHARING)
+            if before is not None:
+                return Sharing(before["_id"], bool(before["consent"].get("sharing")), False)
+        if before is None:
+            return None
+        was_shared = association_id in before.get("shared_with", [])
+        consented = bool(before["consent"].get("sharing"))
+        return Sharing(before["_id"], consented, changed=was_shared is not shared)
 
 
 class MongoUnitOfWork:
@@ -96,17 +108,17 @@ class MongoUnitOfWork:
         self.families = families
         self.wake = wake
 
-    async def add(self, family: Family) -> bool:
+    async def add(self, family: Family) -> Family:
         doc = with_outbox(document_of(family), family.events)
         try:
             await self.families.families.insert_one(doc)
         except DuplicateKeyError:
-            clash = await self.families.families.find_one({"_id": family.id}, {"_id": 1})
-            if clash is None:  # the clash was not on this id: a real error
+            existing = await self.families.get(family.id)
+            if existing is None:  # the clash was not on this id: a real error
                 raise
-            return False
+            return existing
         self._written(family, version=1)
-        return True
+        return family
 
     async def commit(self, family: Family) -> None:
         doc = document_of(family)
