@@ -3,10 +3,10 @@
 Search reads small collections: one per H3 cell (`cell_<h3>`) holding the cards of the
 offers located there, and one per département (`dep_<code>`) for the offers served at a
 distance. On mongo-java-server, the store these machines run, a non-unique index is a
-scan of its collection: at 100,000 offers a search within 15 km took 56 ms (p50) reading
-the cells, 256 ms through one collection queried by `cell $in [...]` on an indexed field
-(measured 2026-11-29). MongoDB, in production, runs the same code; the cells cost it
-nothing.
+scan of its collection: at 100,000 offers a search within 15 km took 50-56 ms (p50)
+reading the cells, 256-261 ms through one collection queried by `cell $in [...]` on an
+indexed field, and as long without the index (2026-11-29, two runs on 2 shared cores).
+MongoDB, in production, runs the same code; the cells cost it nothing.
 
 Every write is one atomic update of one document, so replicas may write side by side: an
 offer's new state and its events go together (the kit's outbox), guarded by the revision
@@ -51,7 +51,7 @@ async def append(
     its lease while it published would have it publish those events again next round (to
     consumers, once more). So the append waits for the relay's mark, a matter of
     milliseconds, or for its lease to run out if it died."""
-    deadline = time.monotonic() + LEASE_WAIT_SECONDS
+    deadline, pause = time.monotonic() + LEASE_WAIT_SECONDS, 0.005
     while time.monotonic() < deadline:
         free = {"lease_until": {"$lt": datetime.now(UTC)}}
         result = await collection.update_one({**guard, **free}, appending(fields, entries))
@@ -59,13 +59,14 @@ async def append(
             return True
         if await collection.find_one(guard, {"_id": 1}) is None:
             return False
-        await asyncio.sleep(0.01)  # a relay is publishing this document's events
+        await asyncio.sleep(pause)  # a relay is publishing this document's events
+        pause = min(pause * 2, 0.5)
     return False
 
 
 async def ensure_outbox_index(collection: AsyncCollection[Doc]) -> None:
-    """What the relay looks for; and the markers of the relay directory had before the
-    kit's are dropped (it finds pending documents by this index)."""
+    """The index of the relay's search for pending documents (MongoDB uses it); and the
+    markers of directory's former relay go."""
     await collection.create_index([("outbox_pending", 1), ("lease_until", 1)])
     await collection.database.drop_collection(f"{collection.name}_outbox_markers")
 
