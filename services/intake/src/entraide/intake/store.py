@@ -86,7 +86,7 @@ class FamilyStore:
         query: Doc = {"family_ref": family_ref}
         if shared and not override:
             query["consent.sharing"] = True
-        before = await self.families.find_one_and_update(  # one round trip, as it was before
+        before = await self.families.find_one_and_update(  # the change and what it found
             query, {op: {"shared_with": association_id}}, projection=SHARING
         )
         if before is None and query.get("consent.sharing"):  # no consent, or no family
