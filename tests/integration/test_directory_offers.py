@@ -7,7 +7,7 @@ import pytest
 from entraide.directory.app import create_app
 from entraide.directory.settings import DirectorySettings
 from tests.infra import Endpoints, settings_on
-from tests.support import records, scratch_topic, serving
+from tests.support import eventually, records, scratch_topic, serving
 from tests.unit.directory.offers import fields
 
 
@@ -101,7 +101,8 @@ async def test_staff_of_another_association_cannot_edit_or_withdraw_the_offer(
 async def test_a_withdrawn_offer_leaves_the_search_and_its_key_gets_a_tombstone(
     directory_settings, dev_issuer
 ):
-    async with serving(create_app(directory_settings)) as client:
+    app = create_app(directory_settings)
+    async with serving(app) as client:
         ppm = await bearer(dev_issuer, "ppm-nantes")
         offer_id = (await client.post("/api/v1/staff/offers", json=body(), headers=ppm)).json()[
             "offer_id"
@@ -121,3 +122,12 @@ async def test_a_withdrawn_offer_leaves_the_search_and_its_key_gets_a_tombstone(
         types = [json.loads(r.value)["type"] if r.value is not None else None for r in seen]
         assert types[0] == "fr.entraide.offer.published.v1"
         assert types[-2:] == ["fr.entraide.offer.withdrawn.v1", None], types
+
+        offers = app.state.offers  # its events out, the sweep deletes it and its card's mark
+        relayed = {"_id": offer_id, "outbox_pending": False}
+        await eventually(lambda: offers.collection.find_one(relayed), what="withdrawal relayed")
+        [cell] = [c for c in await offers.db.list_collection_names() if c.startswith("cell_")]
+        assert await offers.db[cell].count_documents({"_id": offer_id, "gone": True}) == 1
+        assert await offers.sweep() == 1
+        assert await offers.collection.count_documents({"_id": offer_id}) == 0
+        assert await offers.db[cell].count_documents({}) == 0
