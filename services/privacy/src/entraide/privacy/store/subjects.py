@@ -26,12 +26,8 @@ class MongoSubjects:
     """
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
-        self.db, self.subjects, self.erased, self.stats = (
-            db,
-            db["subjects"],
-            db["erased"],
-            db["statistics"],
-        )
+        self.db = db
+        self.subjects, self.erased, self.stats = db["subjects"], db["erased"], db["statistics"]
 
     async def ensure_indexes(self) -> None:
         await self.subjects.create_index([("kind", ASCENDING), ("last_contact_at", ASCENDING)])
@@ -39,13 +35,14 @@ class MongoSubjects:
     async def move_old_marks(self) -> None:
         """Subjects marked in the `erasing` collection (where sweeps marked them before
         the marks moved onto the subjects) keep their claim; then that collection goes."""
+        if "erasing" not in await self.db.list_collection_names():
+            return
         by_time: dict[datetime, list[str]] = {}
         async for mark in self.db["erasing"].find({}):
             by_time.setdefault(mark.get("at") or datetime.now(UTC), []).append(mark["_id"])
         for at, refs in by_time.items():
             await self.claim_for_erasure(refs, claim="erasing-collection", at=at)
-        if by_time:
-            await self.db.drop_collection("erasing")
+        await self.db.drop_collection("erasing")
 
     async def record_contact(self, contact: Contact) -> bool:
         if await self.erased.find_one({"_id": contact.subject_ref}, {"_id": 1}):
