@@ -399,8 +399,8 @@ async def test_end_to_end_ramp(tmp_path: Path) -> None:
         f"({FAST_HOLD_S:.0f} s from 1,000 up), stopping at the first rate not sustained (all "
         f"proposals out within {DRAIN_S:.0f} s of the last send and >= 90 % of the offered "
         "rate); intake, matching and privacy as processes in their default configuration "
-        "(intake's keys from privacy's key vault, matching's batch every 300 s, INFO logs); throwaway Kafka and mongo-java-server ({STORE_BACKEND} "
-        f"backend); raw aiokafka {RAW_HOLD_S:.0f} s a rate on the same broker; profiles "
+        "(intake's keys from privacy's key vault, matching's batch every 300 s, INFO logs); "
+        f"throwaway Kafka and mongo-java-server ({STORE_BACKEND} backend); raw aiokafka {RAW_HOLD_S:.0f} s a rate on the same broker; profiles "
         "in bench/profiles/"
     )
     for rate, step in steps.items():
