@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+from pymongo.asynchronous.collection import AsyncCollection
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.kit import metrics
@@ -53,7 +54,7 @@ class Relays:
 
     def __init__(
         self,
-        collections: dict[str, Any],
+        collections: dict[str, AsyncCollection[Doc]],
         broker: KafkaBroker,
         *,
         registry: CollectorRegistry,
@@ -117,7 +118,9 @@ async def running(relays: Relays, app: FastAPI) -> AsyncIterator[None]:
 
 
 @contextlib.asynccontextmanager
-async def sweeping(sweep: Any, every_seconds: float, app: FastAPI) -> AsyncIterator[None]:
+async def sweeping(
+    sweep: Callable[[], Awaitable[int]], every_seconds: float, app: FastAPI
+) -> AsyncIterator[None]:
     """Call `sweep` (withdrawn offers whose events are out) now and then, for the app's life."""
 
     async def loop() -> None:

@@ -118,7 +118,8 @@ class OfferStore:
         return True
 
     async def sweep(self) -> int:
-        """Delete the withdrawn offers whose events are all out, and their cards' marks."""
+        """Delete the withdrawn offers whose events are all out, and their cards' marks (a
+        mark left in a cell the offer moved out of stays: a small document, rare)."""
         done = {"deleted": True, "outbox_pending": False}
         swept = 0
         async for doc in self.collection.find(done, {"outbox": 0}):
