@@ -19,8 +19,7 @@ async def test_coordinator_accepts_one_declines_another_and_the_family_gets_the_
         db = mongo[matching_settings.database]  # the app's own client lives in its thread
 
         async def open_match(request_id):
-            claim = await db["claims"].find_one({"_id": request_id})
-            return claim and await db["matches"].find_one({"_id": claim["match_id"]})
+            return await db["matches"].find_one({"open_request": request_id})
 
         with serve_in_thread(app, name="matching") as matching:
             for ref, postal_code in [

@@ -1,6 +1,7 @@
 """Matching against the real broker and store: proposals at once, the next candidate on
 decline or expiry, re-routing when a volunteer leaves or a family withdraws, capacities
-held, the batch for waiting families, and a replay from offset zero."""
+held, the batch for waiting families, half-written places healed, and a replay from offset
+zero."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -221,32 +222,32 @@ async def test_the_batch_also_places_requests_whose_online_placement_never_ran(w
         assert (await open_match(app, req.request_id))["support_key"] == "volunteer:vol-late-1"
 
 
-async def test_a_claim_whose_match_the_store_lost_is_released_by_the_batch(world) -> None:
-    """The store went away between the claim and the match (a fault test found it): after a
-    minute the batch releases the claim and places the family; a fresh claim is left alone."""
+async def test_a_place_whose_match_was_never_written_is_given_back_by_the_batch(world) -> None:
+    """A place taken, then the process or the store went before the match was written (a
+    fault test found it): after a minute the batch gives the place back and places a family
+    there; a fresh one (a placement in flight) is left alone."""
     app, server = await running(world, online=False)
     async with server:
-        await seed_volunteers(world, app, volunteer("vol-heal-1"))
-        lost, fresh = request(), request()
-        for r in (lost, fresh):
-            await world.send(world.requests, r, r.family_ref)
-
-        async def both_known():
-            ids = [lost.request_id, fresh.request_id]
-            found = await app.state.views.collection.count_documents({"_id": {"$in": ids}})
-            return found == 2
-
-        await eventually(both_known, what="both requests in the read model")
-        claims = app.state.engine.store.claims
+        lost, busy = volunteer("vol-heal-1"), volunteer("vol-heal-2", postal_code="44470")
+        await seed_volunteers(world, app, lost, busy)
+        req = request()
+        await world.send(world.requests, req, req.family_ref)
+        await eventually(lambda: app.state.views.get(req.request_id), what="the request known")
+        places = app.state.engine.store.places
         long_ago = datetime.now(UTC) - timedelta(minutes=5)
-        await claims.insert_one(
-            {"_id": lost.request_id, "match_id": "never-written", "at": long_ago}
-        )
-        # a placement in flight: claimed a moment ago, its match not written yet
-        await claims.insert_one(
-            {"_id": fresh.request_id, "match_id": "being-written", "at": datetime.now(UTC)}
+        await places.insert_many(
+            [
+                {"_id": "volunteer:vol-heal-1", "taken": [{"match_id": "lost", "at": long_ago}]},
+                {
+                    "_id": "volunteer:vol-heal-2",
+                    "taken": [{"match_id": "being-written", "at": datetime.now(UTC)}],
+                },
+            ]
         )
         assert await app.state.engine.rebalance() == 1
-        assert (await open_match(app, lost.request_id))["proposed_by"] == "batch"
-        assert await claims.find_one({"_id": fresh.request_id}) is not None
-        assert await open_match(app, fresh.request_id) is None
+        match = await open_match(app, req.request_id)
+        assert match["support_key"] == "volunteer:vol-heal-1"
+        healed = await places.find_one({"_id": "volunteer:vol-heal-1"})
+        assert [t["match_id"] for t in healed["taken"]] == [match["_id"]]
+        fresh = await places.find_one({"_id": "volunteer:vol-heal-2"})
+        assert [t["match_id"] for t in fresh["taken"]] == ["being-written"]

@@ -1,7 +1,8 @@
 """A writer that publishes its own events at once (matching's online proposal), against the
-real broker and store: published when the call returns, nothing left pending; if the
-writer could not publish, or died, the relay publishes from the intent once it is stale,
-and drops an intent whose write never happened."""
+real broker and store: published when the call returns, nothing left pending; the writer
+stores its outbox leased by itself, so if it could not publish the relay does at once, and
+if it died the relay does once the lease runs out; a move appended meanwhile is published
+by the relay, the writer's events not again."""
 
 import asyncio
 import contextlib
@@ -14,7 +15,7 @@ from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event, parse_event
 from entraide.contracts.events import MatchClosed
-from entraide.contracts.kit.outbox import DONE, OutboxRelay, outbox_entry
+from entraide.contracts.kit.outbox import PENDING, OutboxRelay, outbox_entry
 from entraide.contracts.topics import MATCHES
 from entraide.contracts.vocab import MatchOutcome
 from tests.support import eventually, records, scan
@@ -45,7 +46,6 @@ async def relay_on(infra, db, **options) -> AsyncIterator[OutboxRelay]:
         db["docs"],
         broker,
         registry=CollectorRegistry(),
-        intents=db["intents"],
         **{"idle_poll_seconds": 0.1} | options,
     )
     task = asyncio.create_task(relay.run())
@@ -64,16 +64,18 @@ async def test_the_writer_publishes_at_once_and_leaves_nothing_pending(infra, mo
     entries = [outbox_entry(event)]
     async with relay_on(infra, db) as relay:
 
-        async def write():
-            await db["docs"].insert_one({"_id": "m1", **DONE})
+        async def write(outbox):
+            assert outbox["lease_owner"] is not None
+            assert outbox["lease_until"] > datetime.now(UTC)
+            await db["docs"].insert_one({"_id": "m1", **outbox})
             return True
 
         assert await relay.write_at_once("m1", entries, write)
         # on the topic when the call returns (found without waiting for any relay round)
         [record] = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode())
         assert parse_event(record.value).id == event.id
-        assert await db["intents"].count_documents({}) == 0
-        assert await db["docs"].count_documents({"outbox_pending": True}) == 0
+        doc = await db["docs"].find_one({"_id": "m1"})
+        assert (doc["outbox"], doc["outbox_pending"], doc["lease_owner"]) == ([], False, None)
         await asyncio.sleep(0.5)  # a few relay rounds: none publishes it again
     again = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), timeout=3)
     assert [parse_event(r.value).id for r in again] == [event.id]
@@ -83,38 +85,99 @@ async def test_a_write_that_did_not_happen_publishes_nothing(infra, mongo, uniqu
     db = mongo[f"test_outbox_{unique}"]
     family_ref = f"fam-{unique}"
 
-    async def refused():
+    async def refused(outbox):
         return False
 
     async with relay_on(infra, db) as relay:
         assert not await relay.write_at_once("m1", [outbox_entry(_event(family_ref))], refused)
-    assert await db["intents"].count_documents({}) == 0
+    assert await db["docs"].count_documents({}) == 0
     assert await _keyed(infra, family_ref) == []
 
 
-async def test_the_relay_publishes_a_stale_intent_whose_write_happened(infra, mongo, unique):
+async def test_when_the_writer_cannot_publish_the_relay_does_at_once(infra, mongo, unique):
     db = mongo[f"test_outbox_{unique}"]
-    written, lost = f"fam-{unique}-a", f"fam-{unique}-b"
-    event = _event(written)
-    long_ago = datetime.now(UTC) - timedelta(minutes=5)
-    # two writers died after their intent: one after its write, one before
-    await db["docs"].insert_one({"_id": "m1", **DONE})
-    await db["intents"].insert_many(
+    family_ref = f"fam-{unique}"
+    event = _event(family_ref)
+
+    async def write(outbox):
+        await db["docs"].insert_one({"_id": "m1", **outbox})
+        return True
+
+    async with relay_on(infra, db, lease_seconds=600, idle_poll_seconds=60) as relay:
+        send, failed = relay._send_confirmed, []
+
+        async def broken(entries):
+            if not failed:
+                failed.append(entries)
+                raise ConnectionError("broker away")
+            await send(entries)
+
+        relay._send_confirmed = broken
+        assert await relay.write_at_once("m1", [outbox_entry(event)], write)
+        [record] = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode())
+        assert parse_event(record.value).id == event.id, "published long before the lease's end"
+
+
+async def test_the_relay_publishes_a_dead_writers_events_once_its_lease_ran_out(
+    infra, mongo, unique
+):
+    db = mongo[f"test_outbox_{unique}"]
+    dead, alive = f"fam-{unique}-a", f"fam-{unique}-b"
+    event = _event(dead)
+    leased = {"outbox_pending": True}
+    # two writers stored their document and died, or are still publishing
+    await db["docs"].insert_many(
         [
-            {"_id": "i1", "doc_id": "m1", "entries": [outbox_entry(event)], "at": long_ago},
-            {"_id": "i2", "doc_id": "m2", "entries": [outbox_entry(_event(lost))], "at": long_ago},
+            {
+                "_id": "m1",
+                "outbox": [outbox_entry(event)],
+                **leased,
+                "lease_owner": "dead",
+                "lease_until": datetime.now(UTC) - timedelta(seconds=1),
+            },
+            {
+                "_id": "m2",
+                "outbox": [outbox_entry(_event(alive))],
+                **leased,
+                "lease_owner": "alive",
+                "lease_until": datetime.now(UTC) + timedelta(minutes=5),
+            },
         ]
     )
-    # and a live writer's intent, too fresh to touch
-    await db["intents"].insert_one(
-        {"_id": "i3", "doc_id": "m3", "entries": [], "at": datetime.now(UTC)}
-    )
-    async with relay_on(infra, db, lease_seconds=60):
+    async with relay_on(infra, db):
 
-        async def only_the_fresh_one_left():
-            return [i["_id"] async for i in db["intents"].find()] == ["i3"]
+        async def published():
+            return await db["docs"].find_one({"_id": "m1", "outbox_pending": False})
 
-        await eventually(only_the_fresh_one_left, what="stale intents handled")
-    [record] = await records(infra.kafka_bootstrap, MATCHES.name, key=written.encode())
+        await eventually(published, what="the dead writer's events published")
+        await asyncio.sleep(0.5)
+    [record] = await records(infra.kafka_bootstrap, MATCHES.name, key=dead.encode())
     assert parse_event(record.value).id == event.id
-    assert await _keyed(infra, lost) == []
+    assert await _keyed(infra, alive) == [], "a live writer's lease is left alone"
+
+
+async def test_a_move_appended_meanwhile_goes_through_the_relay_the_first_event_not_again(
+    infra, mongo, unique
+):
+    db = mongo[f"test_outbox_{unique}"]
+    family_ref = f"fam-{unique}"
+    first, then = _event(family_ref), _event(family_ref)
+
+    async def write_then_move(outbox):
+        await db["docs"].insert_one({"_id": "m1", **outbox})
+        # a coordinator's move before the writer marks: appends and resets the lease
+        await db["docs"].update_one(
+            {"_id": "m1"}, {"$set": PENDING, "$push": {"outbox": outbox_entry(then)}}
+        )
+        return True
+
+    async with relay_on(infra, db, idle_poll_seconds=60) as relay:
+        assert await relay.write_at_once("m1", [outbox_entry(first)], write_then_move)
+        relay.wake()
+        found = await records(
+            infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), at_least=2
+        )
+        await asyncio.sleep(0.5)
+    again = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), timeout=3)
+    assert [parse_event(r.value).id for r in found] == [first.id, then.id]
+    assert [parse_event(r.value).id for r in again] == [first.id, then.id]

@@ -31,8 +31,6 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         rt.broker,
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
-        writing=store.writing,
-        intents=store.intents,
     )
     engine = Engine(
         views,

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
 from functools import partial
 from typing import Any
 
@@ -23,7 +24,7 @@ from entraide.contracts.events import (
     MatchStarted,
 )
 from entraide.contracts.kit.metrics import MatchingMetrics
-from entraide.contracts.kit.outbox import OutboxRelay, outbox_entry
+from entraide.contracts.kit.outbox import PENDING, OutboxRelay, outbox_entry
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
@@ -38,12 +39,19 @@ log = logging.getLogger(__name__)
 SOURCE = "/entraide/matching"
 Doc = dict[str, Any]
 Clock = Callable[[], datetime]
-# a claim without its match this long after it was taken is a write the store lost
-ORPHANED_AFTER = timedelta(minutes=1)
+# a place held this long by a match that is not open is a write half done (see matches)
+HALF_WRITTEN_AFTER = timedelta(minutes=1)
 
 
 class DecisionError(LookupError):
     """No such match in a state that allows this decision (or someone decided first)."""
+
+
+class Refused(Enum):
+    """Why a proposal was not made."""
+
+    FULL = "full"  # the support has no place left
+    MATCHED = "matched"  # the request has an open match (another replica was first)
 
 
 @dataclass
@@ -70,8 +78,8 @@ class Engine:
         with the reason; returns the proposal, if any.
 
         A request seen for the first time (`first_seen`) has no match, history or waitlist
-        entry yet, so none is looked up: its placement is inserts only (on FerretDB v1 every
-        read is a collection scan)."""
+        entry yet, so none is looked up (one read less on the hot path); the store still
+        refuses a second open match for it."""
         view = view or await self.requests.get(request_id)
         if view is None or (not first_seen and await self.store.open_for_request(request_id)):
             return None
@@ -95,7 +103,9 @@ class Engine:
                 "online",
                 waitlisted=not first_seen,
             )
-            if proposal:
+            if proposal is Refused.MATCHED:
+                return None
+            if proposal is not Refused.FULL:
                 return proposal
         await self._waitlist(family, blocked.get(0, Unfit.CAPACITY))
         return None
@@ -115,6 +125,7 @@ class Engine:
         if not families:
             return 0
         pool = await self.pool.current()
+        pool.settle(await self.store.heal(HALF_WRITTEN_AFTER))  # other replicas' takes too
         edges, blocked = assign.candidates(
             families, pool.index, now=self.clock(), declined=refused, top_k=25
         )
@@ -122,11 +133,10 @@ class Engine:
         made = 0
         for f, edge in chosen.items():
             support = pool.supports[edge.support]
-            made += bool(
-                await self._propose(
-                    families[f], support.key, support.association_id, edge.score, "batch"
-                )
+            proposal = await self._propose(
+                families[f], support.key, support.association_id, edge.score, "batch"
             )
+            made += not isinstance(proposal, Refused)
         for f, family in enumerate(families):
             if f not in chosen:  # nobody fits, or those who fit went to more urgent families
                 await self._waitlist(family, blocked.get(f, Unfit.CAPACITY))
@@ -144,13 +154,14 @@ class Engine:
         family, refused = await self._family(view)
         if rules.unfit(family, support, today=self.clock().date(), declined=refused) is not None:
             return None
-        return await self._propose(
+        proposal = await self._propose(
             family,
             support_key,
             support.association_id,
             score.score(family, support, now=self.clock()),
             f"coordinator:{by}",
         )
+        return None if isinstance(proposal, Refused) else proposal
 
     # --- coordinators' decisions and follow-ups ---------------------------------------
 
@@ -170,7 +181,7 @@ class Engine:
             match, State.DECLINED, {"declined_at": now, "decline_reason": reason}, event
         )
         await self.store.remember(match["request_id"], refused=match["support_key"])
-        await self._release(match)
+        self._released(match)
         return await self.place(match["request_id"])
 
     async def start(self, match_id: str) -> None:
@@ -224,7 +235,7 @@ class Engine:
             ):
                 expired += 1
                 await self.store.remember(match["request_id"], refused=match["support_key"])
-                await self._release(match)
+                self._released(match)
                 await self.place(match["request_id"])
         self.wake()
         return expired
@@ -248,8 +259,8 @@ class Engine:
 
     async def support_changed(self, key: str, capacity: int | None, available: bool) -> None:
         """A volunteer paused, left or changed capacity (an offer likewise): re-route its
-        open matches when it is no longer available. (Capacity: the holds beyond a new,
-        lower capacity stay with their matches; new ones are refused.)"""
+        open matches when it is no longer available. (Capacity: the places beyond a new,
+        lower capacity stay with their matches; new ones are refused until below it.)"""
         await self.pool.refresh(key)
         if available:
             return
@@ -268,17 +279,16 @@ class Engine:
         by: str,
         *,
         waitlisted: bool = True,
-    ) -> Doc | None:
-        """Propose the support to the family (`waitlisted`: it may be on the waitlist)."""
+    ) -> Doc | Refused:
+        """Propose the support to the family (`waitlisted`: it may be on the waitlist):
+        take one of its places, then store the match, open."""
         support = self.pool.by_key.get(key)
-        hold = (
-            None if support is None else await self.store.hold(key, support.capacity, support.load)
-        )
-        if hold is None:
-            return None
+        match_id = uuid.uuid4().hex
+        if support is None or not await self.store.take(key, support.capacity, match_id):
+            self.pool.full(key)  # another replica took the last place: not seen here yet
+            return Refused.FULL
         self.pool.adjust(key, +1)
         now = self.clock()
-        match_id = uuid.uuid4().hex
         kind, ref = key.split(":", 1)
         payload = MatchProposed(
             match_id=match_id,
@@ -312,21 +322,21 @@ class Engine:
             "proposed_at": now,
             "expires_at": payload.expires_at,
             "check_ins": [],
-            "hold": hold,
         }
         # One at a time (online, by hand), this call publishes the proposal rather than the
         # relay's next round, so the coordinator sees it at once (the relay takes over if
         # publishing fails); the batch's many go through the relay, in bulk.
         outbox = [outbox_entry(self._event(match, payload))]
-        if self.relay and self.relay.intents is not None and by != "batch":
-            write = partial(self.store.propose, match, outbox, pending=False)
+        if self.relay and by != "batch":
+            write = partial(self.store.propose, match)
             proposed = await self.relay.write_at_once(match_id, outbox, write)
         else:
-            proposed = await self.store.propose(match, outbox)
+            proposed = await self.store.propose(match, {"outbox": outbox, **PENDING})
             self.wake()
-        if not proposed:
-            await self._release(match)  # the request got a proposal meanwhile
-            return None
+        if not proposed:  # the request got a proposal meanwhile
+            await self.store.give_back(key, match_id)
+            self._released(match)
+            return Refused.MATCHED
         if waitlisted:
             await self.store.unwait(family.request_id)
         if await self.store.first_proposal(family.request_id) and self.metrics:
@@ -335,7 +345,7 @@ class Engine:
         log.info("proposal", extra={"match_id": match_id, "by": by, "score": payload.score})
         return match
 
-    async def _close(self, match: Doc, outcome: MatchOutcome, *, release: bool = True) -> None:
+    async def _close(self, match: Doc, outcome: MatchOutcome) -> None:
         now = self.clock()
         state = State(match["state"])
         event = MatchClosed(**_ids(match), outcome=outcome, closed_at=now)
@@ -346,8 +356,7 @@ class Engine:
             {"closed_at": now, "outcome": outcome.value},
             self._event(match, event),
         ):
-            if release:
-                await self._release(match)
+            self._released(match)
             self.wake()
 
     async def _move(self, match: Doc, to: State, changes: Doc, payload: MatchEvent) -> None:
@@ -363,9 +372,8 @@ class Engine:
             raise DecisionError(match_id)
         return match
 
-    async def _release(self, match: Doc) -> None:
-        """Give the match's place back to its support."""
-        await self.store.unhold(match.get("hold"))
+    def _released(self, match: Doc) -> None:
+        """The match gave its place back (the store did): so does the in-memory pool."""
         self.pool.adjust(match["support_key"], -1)
 
     async def _unplaced(self) -> list[str]:
@@ -375,8 +383,8 @@ class Engine:
         open_ = self.requests.collection.find(
             {"status": "open", "consent_to_matching": True}, {"_id": 1}
         )
-        claimed = await self.store.claimed(orphaned_before=self.clock() - ORPHANED_AFTER)
-        return sorted(waiting | ({r["_id"] async for r in open_} - claimed))
+        matched = await self.store.matched()
+        return sorted(waiting | ({r["_id"] async for r in open_} - matched))
 
     async def _family(self, view: Doc) -> tuple[Family, frozenset[str]]:
         """The request as the rules see it, and the supports it must not be offered again

@@ -1,21 +1,26 @@
-"""Matching's own records: matches (with their outbox), claims, holds, histories and the
-waitlist.
+"""Matching's own records: matches (with their outbox), the places supports give,
+histories and the waitlist.
 
-The hot path (a new request gets its proposal) uses only inserts and reads by `_id`, the
-two operations FerretDB v1 serves without scanning a collection:
-- a *claim* (`claims`, `_id` = request id) says a request has an open match: inserting
-  it is the atomic "one open match per request";
-- a *hold* (`holds`, `_id` = "<support key>#<n>") is one of a support's places: a
-  support with capacity c has places #0..#c-1, and taking one is an insert that fails if
-  someone took it first, so no replica can overfill a volunteer;
+What must hold across replicas is each time one atomic single-document write:
+- *one open match per request*: an open match carries `open_request` (its request id)
+  under a unique sparse index, and loses it in the very update that moves it out of the
+  open states; a second open match for the request is refused by its insert;
+- *no support over-filled*: `places` holds one document per support listing the matches
+  that hold its places (`taken`: match id and when); taking one is an update whose
+  filter says the list is shorter than the capacity, giving it back a `$pull` of the
+  match (harmless twice);
 - a request's *history* (`histories`, `_id` = request id) remembers which supports must
   not be offered again and which associations the family knows.
 A match and the event announcing each move are one document write (the outbox); a move
 is guarded by the state it starts from, so two coordinators cannot both act.
+
+Taking a place and writing the match are still two writes, as are a move out of the open
+states and giving its place back: a process or store that goes between the two leaves a
+place held by a match that is not open. The batch gives such places back once they are a
+minute old (`heal`); a younger one may be a placement in flight.
 """
 
-import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ASCENDING
@@ -23,23 +28,22 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit.outbox import DONE, NEVER, PENDING, outbox_entry
+from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 
 Doc = dict[str, Any]
+OPEN_STATES = [s.value for s in OPEN]
 
 
 class MatchStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.matches = db["matches"]
-        self.claims = db["claims"]
-        self.holds = db["holds"]
+        self.places = db["places"]
         self.histories = db["histories"]
         self.waitlist = db["waitlist"]
-        self.intents = db["outbox_intents"]  # proposals being published at once
-        self.writing = asyncio.Lock()  # updates of matches take turns with the relay's
 
     async def ensure_indexes(self) -> None:
+        await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
         await self.matches.create_index([("request_id", ASCENDING)])
         await self.matches.create_index([("support_key", ASCENDING), ("state", ASCENDING)])
         await self.matches.create_index([("association_id", ASCENDING), ("state", ASCENDING)])
@@ -49,45 +53,60 @@ class MatchStore:
 
     # --- places -----------------------------------------------------------------------
 
-    async def hold(self, key: str, capacity: int | None, start: int = 0) -> str | None:
-        """Take one of the support's places; its id, or None when all are taken.
-        Unlimited supports (capacity None) need no hold: the empty id."""
+    async def take(self, key: str, capacity: int | None, match_id: str) -> bool:
+        """Take one of the support's places for the match; False when all are taken.
+        Unlimited supports (capacity None) keep no list."""
         if capacity is None:
-            return ""
-        for n in [*range(start, capacity), *range(min(start, capacity))]:
-            try:
-                await self.holds.insert_one({"_id": f"{key}#{n}", "at": datetime.now(UTC)})
-            except DuplicateKeyError:
-                continue
-            return f"{key}#{n}"
-        return None
+            return True
+        if capacity <= 0:
+            return False
+        room = {"_id": key, f"taken.{capacity - 1}": {"$exists": False}}
+        update = {"$push": {"taken": {"match_id": match_id, "at": datetime.now(UTC)}}}
+        try:
+            await self.places.update_one(room, update, upsert=True)
+        except DuplicateKeyError:  # full (so the upsert tried an insert), or just created
+            return (await self.places.update_one(room, update)).modified_count == 1
+        return True
 
-    async def unhold(self, hold: str | None) -> None:
-        if hold:
-            await self.holds.delete_one({"_id": hold})
+    async def give_back(self, key: str, match_id: str) -> None:
+        """Give the match's place back to the support (nothing if it held none)."""
+        await self.places.update_one({"_id": key}, {"$pull": {"taken": {"match_id": match_id}}})
+
+    async def heal(self, grace: timedelta = timedelta(minutes=1)) -> dict[str, int]:
+        """Give back the places held longer than `grace` by matches that are not open (see
+        the module's docstring); returns the places taken per support after that."""
+        before = datetime.now(UTC) - grace
+        places = await self.places.find({}).to_list()
+        old = {t["match_id"] for p in places for t in p.get("taken", ()) if t["at"] < before}
+        query = {"_id": {"$in": sorted(old)}, "state": {"$in": OPEN_STATES}}
+        still_open = {m["_id"] async for m in self.matches.find(query, {"_id": 1})}
+        counts: dict[str, int] = {}
+        for place in places:
+            taken = place.get("taken", [])
+            stale = [
+                t["match_id"] for t in taken if t["at"] < before and t["match_id"] not in still_open
+            ]
+            if stale:
+                await self.places.update_one(
+                    {"_id": place["_id"]}, {"$pull": {"taken": {"match_id": {"$in": stale}}}}
+                )
+            counts[place["_id"]] = len(taken) - len(stale)
+        return counts
 
     async def held(self) -> dict[str, int]:
         """Places taken per support (for the in-memory pool)."""
-        counts: dict[str, int] = {}
-        async for doc in self.holds.find({}, {"_id": 1}):
-            key = doc["_id"].rsplit("#", 1)[0]
-            counts[key] = counts.get(key, 0) + 1
-        return counts
+        return {p["_id"]: len(p.get("taken", ())) async for p in self.places.find({})}
 
     # --- matches ----------------------------------------------------------------------
 
-    async def propose(self, match: Doc, outbox: list[Doc], *, pending: bool = True) -> bool:
-        """Claim the request and store the proposal with its events, for the relay
-        (`pending`) or as already handled by the caller; False if the request already has
-        an open match."""
+    async def propose(self, match: Doc, outbox: Doc) -> bool:
+        """Store the proposal, open, with its outbox fields (`PENDING` ones for the relay,
+        or leased by a writer publishing at once); False if the request already has an
+        open match."""
         try:
-            await self.claims.insert_one(
-                {"_id": match["request_id"], "match_id": match["_id"], "at": datetime.now(UTC)}
-            )
+            await self.matches.insert_one({**match, "open_request": match["request_id"], **outbox})
         except DuplicateKeyError:
             return False
-        fields = {"outbox": outbox, **PENDING} if pending else DONE
-        await self.matches.insert_one({**match, **fields})
         return True
 
     async def move(
@@ -100,19 +119,21 @@ class MatchStore:
         push: Doc | None = None,
     ) -> bool:
         """Move a match from `frm` to `to` with its event; False if it was not in `frm`.
-        A move out of the open states releases the request's claim."""
+        A move out of the open states closes the request's open match in the same write,
+        then gives the support's place back."""
         update: Doc = {
             "$set": {**changes, "state": to.value, **PENDING},
             "$push": {"outbox": outbox_entry(event), **(push or {})},
         }
-        async with self.writing:
-            result = await self.matches.update_one({"_id": match_id, "state": frm.value}, update)
-        if result.modified_count != 1:
+        if to not in OPEN:
+            update["$unset"] = {"open_request": ""}
+        moved = await self.matches.find_one_and_update(
+            {"_id": match_id, "state": frm.value}, update, projection={"support_key": 1}
+        )
+        if moved is None:
             return False
         if to not in OPEN:
-            match = await self.matches.find_one({"_id": match_id}, {"request_id": 1})
-            if match:
-                await self.claims.delete_one({"_id": match["request_id"], "match_id": match_id})
+            await self.give_back(moved["support_key"], match_id)
         return True
 
     async def record(
@@ -120,37 +141,25 @@ class MatchStore:
     ) -> bool:
         """A follow-up on a match in `state` (no move), with its event."""
         update = {"$set": {**changes, **PENDING}, "$push": {"outbox": outbox_entry(event), **push}}
-        async with self.writing:
-            result = await self.matches.update_one({"_id": match_id, "state": state.value}, update)
+        result = await self.matches.update_one({"_id": match_id, "state": state.value}, update)
         return result.modified_count == 1
 
-    async def claimed(self, *, orphaned_before: datetime) -> set[str]:
-        """The requests with an open match. A claim whose match was never written (the store
-        went away between the two inserts) and older than `orphaned_before` is released,
-        so the batch places its request again."""
-        claims = {c["_id"]: c async for c in self.claims.find({})}
-        written = {m["_id"] async for m in self.matches.find({}, {"_id": 1})}
-        orphans = [
-            c
-            for c in claims.values()
-            if c["match_id"] not in written and c.get("at", NEVER) < orphaned_before
-        ]
-        for claim in orphans:
-            await self.claims.delete_one({"_id": claim["_id"], "match_id": claim["match_id"]})
-        return set(claims) - {c["_id"] for c in orphans}
+    async def matched(self) -> set[str]:
+        """The requests with an open match."""
+        query = {"state": {"$in": OPEN_STATES}}
+        return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
 
     async def get(self, match_id: str) -> Doc | None:
         return await self.matches.find_one({"_id": match_id}, {"outbox": 0})
 
     async def open_for_request(self, request_id: str) -> Doc | None:
-        claim = await self.claims.find_one({"_id": request_id})
-        return await self.get(claim["match_id"]) if claim else None
+        return await self.matches.find_one({"open_request": request_id}, {"outbox": 0})
 
     async def of_request(self, request_id: str) -> list[Doc]:
         return await self.matches.find({"request_id": request_id}, {"outbox": 0}).to_list()
 
     async def open_for_support(self, key: str) -> list[Doc]:
-        query = {"support_key": key, "state": {"$in": [s.value for s in OPEN]}}
+        query = {"support_key": key, "state": {"$in": OPEN_STATES}}
         return await self.matches.find(query, {"outbox": 0}).to_list()
 
     async def due_to_expire(self, now: datetime, limit: int = 500) -> list[Doc]:
@@ -171,7 +180,7 @@ class MatchStore:
         return {doc["_id"]: doc async for doc in found}
 
     async def first_proposal(self, request_id: str) -> bool:
-        """Note that the request had a proposal; True the first time (an insert: fast)."""
+        """Note that the request had a proposal; True the first time only."""
         try:
             await self.histories.insert_one({"_id": request_id})
         except DuplicateKeyError:
@@ -196,8 +205,7 @@ class MatchStore:
         )
 
     async def unwait(self, request_id: str) -> None:
-        if await self.waitlist.find_one({"_id": request_id}, {"_id": 1}):
-            await self.waitlist.delete_one({"_id": request_id})
+        await self.waitlist.delete_one({"_id": request_id})
 
     async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]:
         return await self.waitlist.find(query).sort("since", ASCENDING).limit(limit).to_list()

@@ -1,6 +1,7 @@
 """The supports matching can propose, in memory: volunteers and offers from the read
-models, indexed by need and place, with the places they hold. Built once, then kept up to
-date one support at a time; the database's holds stay the truth on capacity.
+models, indexed by need and place, with the places they give. Built once, then kept up to
+date one support at a time, and its loads from the store's places at each batch (other
+replicas take and give back places too); the store's places stay the truth on capacity.
 """
 
 import logging
@@ -97,6 +98,18 @@ class SupportPool:
         updated = replace(support, load=max(0, support.load + taken))
         self.by_key[key] = updated
         self.supports[self.position[key]] = updated
+
+    def full(self, key: str) -> None:
+        """The store refused a place: the support is full (another replica filled it)."""
+        support = self.by_key.get(key)
+        if support is not None and support.capacity is not None:
+            self.adjust(key, support.capacity - support.load)
+
+    def settle(self, taken: dict[str, int]) -> None:
+        """Take the loads of the supports with a capacity from the store's count."""
+        for key, support in self.by_key.items():
+            if support.capacity is not None and support.load != taken.get(key, 0):
+                self.adjust(key, taken.get(key, 0) - support.load)
 
     async def current(self) -> "SupportPool":
         if self._dirty:

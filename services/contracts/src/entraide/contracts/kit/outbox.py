@@ -4,17 +4,17 @@ A document carries its pending events in `outbox` (entries: topic, key, value), 
 `outbox_pending`, `lease_until` and `lease_owner`; every write that appends events also
 resets the lease (`PENDING`), so the relay never marks as sent an event it has not read.
 
-Replicas may run side by side: a lease on each document keeps its events in
-order on one relay at a time. A crash between publish and mark means a re-publish,
-which consumers absorb (they deduplicate by event id or revision). Each round costs
-three store round trips whatever its size: lease, read, mark.
+Replicas may run side by side: a lease on each document keeps its events in order on one
+relay at a time, and the store's single-document updates are atomic, so a writer's append
+and the relay's mark need not take turns. A crash between publish and mark means a
+re-publish, which consumers absorb (they deduplicate by event id or revision). Each round
+costs three store round trips whatever its size: lease, read, mark.
 
 A writer in a hurry (matching's online proposal) publishes its events itself, at once
-(`write_at_once`): the events go first to a small `intents` collection, the document is
-stored with nothing pending, and the intent is forgotten once the broker has them. If
-publishing fails or the process dies, the relay publishes a stale intent's events (when
-its document was written). On FerretDB v1, where every update scans its collection and
-holds the write lock meanwhile, this keeps the hot path to inserts.
+(`write_at_once`): it stores the document with its outbox already leased by itself, has
+the broker confirm the events, then marks them sent if it still holds the lease. If
+publishing fails the lease is given back; if the writer dies, the lease expires: either
+way the relay publishes them.
 """
 
 import asyncio
@@ -64,6 +64,7 @@ def outbox_entry(event: CloudEvent[Any]) -> Doc:
 
 DONE: Doc = {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
 SENT: Doc = {"$set": DONE}
+RELEASED: Doc = {"lease_until": NEVER, "lease_owner": None}
 
 
 class OutboxRelay:
@@ -79,23 +80,17 @@ class OutboxRelay:
         idle_poll_seconds: float = 1.0,
         max_backoff_seconds: float = 5.0,
         batch_size: int = 100,
-        writing: asyncio.Lock | None = None,
         backlog_every_seconds: float = 10.0,
-        intents: AsyncCollection[Doc] | None = None,
     ) -> None:
         self.collection = collection
-        self.intents = intents  # for writers that publish at once (`write_at_once`)
         self.broker = broker
         self.lease = timedelta(seconds=lease_seconds)
         self.idle_poll_seconds = idle_poll_seconds
         self.max_backoff_seconds = max_backoff_seconds
         self.batch_size = batch_size
-        # FerretDB 1.24 can lose one of two concurrent updates of a document, so the store's
-        # writes to outboxed documents and the relay's take turns (one lock per collection)
-        self.writing = writing or asyncio.Lock()
         self._wake = asyncio.Event()
         self._stopping = False
-        # the backlog gauges cost two collection scans on FerretDB: measured now and then
+        # the backlog gauges cost a count and a read of pending documents: now and then
         self.backlog_every = backlog_every_seconds
         self._backlog_at = 0.0
         metrics = outbox_metrics(registry)
@@ -107,40 +102,46 @@ class OutboxRelay:
         self._wake.set()
 
     async def write_at_once(
-        self, doc_id: Any, entries: list[Doc], write: Callable[[], Awaitable[T]]
+        self, doc_id: Any, entries: list[Doc], write: Callable[[Doc], Awaitable[T]]
     ) -> T:
-        """Run `write`, which stores the document with nothing pending (`DONE`), and publish
-        its events now, confirmed by the broker, rather than at the relay's next round.
-        The entries are kept as an intent meanwhile, so a failure or a crash loses nothing;
-        nothing is published when `write` returns a falsy value (it did not write)."""
-        if self.intents is None:
-            raise RuntimeError("this relay has no intents collection")
-        intent = {"_id": uuid.uuid4().hex, "doc_id": doc_id, "entries": entries}
-        await self.intents.insert_one(intent | {"at": datetime.now(UTC)})
-        written = await write()
-        if written:
-            try:
-                await self._send_confirmed(entries)
-            except Exception as exc:  # Kafka is down: the relay publishes the intent later
-                self.failures.inc()
-                log.warning("outbox publish at once failed", extra={"error": type(exc).__name__})
-                return written
-        await self.intents.delete_one({"_id": intent["_id"]})
-        return written
+        """Run `write`, which stores document `doc_id` with the given outbox fields (the
+        entries, leased by this call), and publish the entries now, confirmed by the
+        broker, rather than at the relay's next round; nothing is published when `write`
+        returns a falsy value (it did not write).
 
-    async def recover_intents(self) -> int:
-        """Publish the events of intents older than the lease whose document exists (the
-        writer failed to publish or died), drop those whose write never happened."""
-        if self.intents is None:
-            return 0
-        stale = {"at": {"$lt": datetime.now(UTC) - self.lease}}
-        recovered = 0
-        for intent in await self.intents.find(stale).to_list():
-            if await self.collection.find_one({"_id": intent["doc_id"]}, {"_id": 1}):
-                await self._send_confirmed(intent["entries"])
-                recovered += 1
-            await self.intents.delete_one({"_id": intent["_id"]})
-        return recovered
+        Then the entries are marked sent if this call still holds the lease. If a move
+        appended events meanwhile (and so reset the lease), only these entries are taken
+        out of the outbox and the relay publishes the rest. If publishing fails the lease
+        is given back, and if the process dies it expires: the relay publishes them."""
+        owner = uuid.uuid4().hex
+        leased = {
+            "outbox": entries,
+            "outbox_pending": True,
+            "lease_until": datetime.now(UTC) + self.lease,
+            "lease_owner": owner,
+        }
+        written = await write(leased)
+        if not written:
+            return written
+        mine = {"_id": doc_id, "lease_owner": owner}
+        try:
+            await self._send_confirmed(entries)
+        except Exception as exc:  # Kafka is down: the relay publishes them later
+            self.failures.inc()
+            log.warning("outbox publish at once failed", extra={"error": type(exc).__name__})
+            with contextlib.suppress(Exception):  # else the lease runs out: same outcome
+                await self.collection.update_one(mine, {"$set": RELEASED})
+            self.wake()
+            return written
+        try:
+            if not (await self.collection.update_one(mine, SENT)).matched_count:
+                ids = [entry["event_id"] for entry in entries]
+                await self.collection.update_one(
+                    {"_id": doc_id}, {"$pull": {"outbox": {"event_id": {"$in": ids}}}}
+                )
+        except Exception as exc:  # published: at worst the relay publishes them again
+            log.warning("outbox mark at once failed", extra={"error": type(exc).__name__})
+        return written
 
     async def _send_confirmed(self, entries: list[Doc]) -> None:
         for entry in entries:
@@ -208,33 +209,27 @@ class OutboxRelay:
         keeps them in order per partition, so one family's events stay in order.
         Returns how many documents were published (0 when nothing is pending).
         """
-        await self.recover_intents()
         now, owner = datetime.now(UTC), uuid.uuid4().hex
         due = {"outbox_pending": True, "lease_until": {"$lt": now}}
         ids = [d["_id"] async for d in self.collection.find(due, {"_id": 1}).limit(self.batch_size)]
         if not ids:
             return 0
-        async with self.writing:
-            await self.collection.update_many(
-                {"_id": {"$in": ids}, **due},
-                {"$set": {"lease_until": now + self.lease, "lease_owner": owner}},
-            )
+        await self.collection.update_many(
+            {"_id": {"$in": ids}, **due},
+            {"$set": {"lease_until": now + self.lease, "lease_owner": owner}},
+        )
         leased = {"_id": {"$in": ids}, "lease_owner": owner}
         docs = await self.collection.find(leased, {"outbox": 1}).to_list()
         try:
             sends = [await self._publish(entry) for doc in docs for entry in doc["outbox"]]
             await asyncio.gather(*sends)
         except BaseException:
-            async with self.writing:
-                await self.collection.update_many(
-                    {"lease_owner": owner}, {"$set": {"lease_until": NEVER, "lease_owner": None}}
-                )
+            await self.collection.update_many({"lease_owner": owner}, {"$set": RELEASED})
             raise
         self.published.inc(len(sends))
         # A write that appended events meanwhile reset the lease (see store), so this marks
         # only documents unchanged since they were read; the others stay pending.
-        async with self.writing:
-            await self.collection.update_many(leased, SENT)
+        await self.collection.update_many(leased, SENT)
         return len(docs)
 
     async def _publish(self, entry: Doc) -> Any:
