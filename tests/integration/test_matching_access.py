@@ -25,13 +25,13 @@ async def test_deciding_is_for_the_associations_coordinator_only(matching_settin
             match = await eventually(
                 lambda: app.state.engine.store.open_for_request(req.request_id), what="proposal"
             )
-            url = f"/api/v1/proposals/{match['_id']}"
+            url = f"/api/v1/proposals/{match.match_id}"
             accept = {"decision": "accept"}
 
             assert (await matching.get("/api/v1/proposals")).status_code == 401
             staff = await bearer(dev_issuer, "ppm-nantes")
             listed = (await matching.get("/api/v1/proposals", headers=staff)).json()
-            assert [p["match_id"] for p in listed] == [match["_id"]]
+            assert [p["match_id"] for p in listed] == [match.match_id]
             assert listed[0]["breakdown"]["priority"] > 0
             assert (await matching.post(url, json=accept, headers=staff)).status_code == 403
 
@@ -44,7 +44,7 @@ async def test_deciding_is_for_the_associations_coordinator_only(matching_settin
             assert req.request_id not in page.text
             token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
             refused = await matching.post(
-                f"/propositions/{match['_id']}/accepter",
+                f"/propositions/{match.match_id}/accepter",
                 data={"csrf": token.group(1) if token else ""},
             )
             assert refused.status_code == 403

@@ -34,7 +34,7 @@ async def open_match(app, request_id):
 async def proposed(app, request_id, *, not_key=None):
     async def check():
         match = await open_match(app, request_id)
-        ok = match and match["state"] == "proposed" and match["support_key"] != not_key
+        ok = match and match.state == "proposed" and match.support_key != not_key
         return match if ok else None
 
     return await eventually(check, what=f"a proposal for {request_id}")
@@ -69,8 +69,8 @@ async def test_a_request_gets_the_best_volunteer_at_once_and_the_event_says_why(
         req = request()
         await world.send(world.requests, req, req.family_ref)
         match = await proposed(app, req.request_id)
-        assert match["support_key"] == "volunteer:near-reze"
-        assert match["breakdown"]["distance"] > 0
+        assert match.support_key == "volunteer:near-reze"
+        assert match.breakdown["distance"] > 0
         [record] = await records(
             world.base.kafka_bootstrap, MATCHES.name, key=req.family_ref.encode()
         )
@@ -92,9 +92,9 @@ async def test_declined_then_expired_the_family_gets_each_next_candidate_never_t
         req = request()
         await world.send(world.requests, req, req.family_ref)
         first = await proposed(app, req.request_id)
-        nxt = await app.state.engine.decline(first["_id"], "volunteer-unavailable")
+        nxt = await app.state.engine.decline(first.match_id, "volunteer-unavailable")
         assert nxt is not None
-        assert nxt["support_key"] != first["support_key"]
+        assert nxt.support_key != first.support_key
 
         await asyncio.sleep(1.2)
         assert await app.state.engine.expire_due() == 1
@@ -111,16 +111,16 @@ async def test_a_volunteer_who_leaves_hands_the_family_to_the_next_one(world) ->
         req = request()
         await world.send(world.requests, req, req.family_ref)
         match = await proposed(app, req.request_id)
-        await app.state.engine.accept(match["_id"])
+        await app.state.engine.accept(match.match_id)
         await seed_volunteers(world, app, volunteer("vol-next1", postal_code="44470"))
         await world.send(
             world.volunteers, volunteer("vol-leaving", active=False, revision=2), "vol-leaving"
         )
         after = await proposed(app, req.request_id, not_key="volunteer:vol-leaving")
-        assert after["support_key"] == "volunteer:vol-next1"
-        ended = await app.state.engine.store.get(match["_id"])
-        assert ended["state"] == "closed"
-        assert ended["outcome"] == "volunteer-unavailable"
+        assert after.support_key == "volunteer:vol-next1"
+        ended = await app.state.engine.store.get(match.match_id)
+        assert ended.state == "closed"
+        assert ended.outcome == "volunteer-unavailable"
 
 
 async def test_a_family_that_withdraws_ends_its_match_and_frees_the_place(world) -> None:
@@ -136,12 +136,12 @@ async def test_a_family_that_withdraws_ends_its_match_and_frees_the_place(world)
         await world.send(world.requests, withdrawn(first), first.family_ref)
 
         async def closed():
-            doc = await app.state.engine.store.get(match["_id"])
-            return doc["state"] == "closed" and doc["outcome"] == "request-withdrawn"
+            now = await app.state.engine.store.get(match.match_id)
+            return now.state == "closed" and now.outcome == "request-withdrawn"
 
         await eventually(closed, what="the withdrawn family's match closed")
         assert await app.state.engine.rebalance() == 1, "the freed place goes to the waiting family"
-        assert (await open_match(app, second.request_id))["support_key"] == "volunteer:vol-one-1"
+        assert (await open_match(app, second.request_id)).support_key == "volunteer:vol-one-1"
 
 
 async def test_the_batch_serves_the_most_urgent_waiting_family_and_respects_capacity(world) -> None:
@@ -152,7 +152,9 @@ async def test_the_batch_serves_the_most_urgent_waiting_family_and_respects_capa
         crisis = request(urgency="critical")
         for r in (calm, crisis):
             await world.send(world.requests, r, r.family_ref)
-            await app.state.engine.store.wait(r.request_id, {"reason": "new", "departement": "44"})
+            await app.state.matches.waitlist.insert_one(
+                {"_id": r.request_id, "reason": "new", "departement": "44", "since": r.submitted_at}
+            )
 
         async def both_known():
             return (
@@ -164,7 +166,7 @@ async def test_the_batch_serves_the_most_urgent_waiting_family_and_respects_capa
 
         await eventually(both_known, what="both requests in the read model")
         assert await app.state.engine.rebalance() == 1
-        assert (await open_match(app, crisis.request_id))["proposed_by"] == "batch"
+        assert (await open_match(app, crisis.request_id)).proposed_by == "batch"
         assert await open_match(app, calm.request_id) is None
         assert (await waiting(app, calm.request_id))["reason"] == "no-capacity"
 
@@ -219,7 +221,7 @@ async def test_the_batch_also_places_requests_whose_online_placement_never_ran(w
         await eventually(lambda: app.state.views.get(req.request_id), what="the request known")
         assert await open_match(app, req.request_id) is None
         assert await app.state.engine.rebalance() == 1
-        assert (await open_match(app, req.request_id))["support_key"] == "volunteer:vol-late-1"
+        assert (await open_match(app, req.request_id)).support_key == "volunteer:vol-late-1"
 
 
 async def test_a_place_whose_match_was_never_written_is_given_back_by_the_batch(world) -> None:
@@ -246,8 +248,8 @@ async def test_a_place_whose_match_was_never_written_is_given_back_by_the_batch(
         )
         assert await app.state.engine.rebalance() == 1
         match = await open_match(app, req.request_id)
-        assert match["support_key"] == "volunteer:vol-heal-1"
+        assert match.support_key == "volunteer:vol-heal-1"
         healed = await places.find_one({"_id": "volunteer:vol-heal-1"})
-        assert [t["match_id"] for t in healed["taken"]] == [match["_id"]]
+        assert [t["match_id"] for t in healed["taken"]] == [match.match_id]
         fresh = await places.find_one({"_id": "volunteer:vol-heal-2"})
         assert [t["match_id"] for t in fresh["taken"]] == ["being-written"]

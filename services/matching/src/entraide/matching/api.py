@@ -10,6 +10,7 @@ from entraide.contracts.kit.auth import Principal, api_principal
 from entraide.matching import access, labels
 from entraide.matching.domain.lifecycle import State
 from entraide.matching.engine import DecisionError, Engine
+from entraide.matching.matches import MatchStore
 
 router = APIRouter(prefix="/api/v1")
 Staff = Annotated[Principal, Depends(api_principal)]
@@ -38,10 +39,8 @@ async def get_request(request_id: str, request: Request) -> dict[str, Any]:
 @router.get("/proposals", tags=["proposals"])
 async def proposals(request: Request, principal: Staff) -> list[dict[str, Any]]:
     """Proposals waiting for an answer from my association, in my territories."""
-    engine: Engine = request.app.state.engine
-    found = await engine.store.listing(
-        access.scope_filter(principal) | {"state": State.PROPOSED.value}
-    )
+    store: MatchStore = request.app.state.matches
+    found = await store.listing(access.scope_filter(principal) | {"state": State.PROPOSED.value})
     return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found]
 
 
@@ -51,7 +50,7 @@ async def decide(
 ) -> dict[str, Any]:
     """Accept or decline; a declined family gets its next candidate (returned, if any)."""
     engine: Engine = request.app.state.engine
-    match = await engine.store.get(match_id)
+    match = await request.app.state.matches.document(match_id)
     if match is None or not access.can_see(principal, match):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such proposal in your scope")
     if not access.can_decide(principal, match):
@@ -67,14 +66,18 @@ async def decide(
         nxt = await engine.decline(match_id, body.reason)
     except DecisionError:
         raise HTTPException(status.HTTP_409_CONFLICT, "already answered or expired") from None
-    return {"match_id": match_id, "state": "declined", "next_match_id": nxt["_id"] if nxt else None}
+    return {
+        "match_id": match_id,
+        "state": "declined",
+        "next_match_id": nxt.match_id if nxt else None,
+    }
 
 
 @router.get("/waitlist", tags=["proposals"])
 async def waitlist(request: Request, principal: Staff) -> list[dict[str, Any]]:
     """Requests nobody fits yet, with the reason (the network's data on unmet needs)."""
-    engine: Engine = request.app.state.engine
+    store: MatchStore = request.app.state.matches
     return [
         {"request_id": w.pop("_id"), **w}
-        for w in await engine.store.waiting(access.waitlist_filter(principal))
+        for w in await store.waiting(access.waitlist_filter(principal))
     ]

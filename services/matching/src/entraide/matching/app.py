@@ -13,7 +13,7 @@ from entraide.contracts.kit.web import templates_for
 from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
 from entraide.matching.engine import Engine
 from entraide.matching.matches import MatchStore
-from entraide.matching.pool import SupportPool
+from entraide.matching.pool import ReadModelSupports, SupportPool
 from entraide.matching.rights import rights_handler
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
@@ -35,7 +35,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     engine = Engine(
         views,
         store,
-        SupportPool(rt.db, store),
+        SupportPool(ReadModelSupports(rt.db), store),
         proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
         relay=relay,
         metrics=rt.matching_metrics,
@@ -67,5 +67,6 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     app.state.offer_views = offer_views
     app.state.volunteer_views = volunteer_views
     app.state.engine = engine
+    app.state.matches = store  # the documents pages and the API list
     app.state.relay = relay
     return app

@@ -1,6 +1,7 @@
 """Matching's use cases: propose at once when a request arrives, re-optimise the waiting
 ones in batch, let coordinators decide, follow each match, and re-route when a family or
-a volunteer drops out. Every move is stored with its event (the outbox)."""
+a volunteer drops out. Every move is stored with its event (the outbox). The engine speaks
+to its ports (`ports`) over typed matches; no document shape is known here."""
 
 import logging
 import time
@@ -24,16 +25,15 @@ from entraide.contracts.events import (
     MatchStarted,
 )
 from entraide.contracts.kit.metrics import MatchingMetrics
-from entraide.contracts.kit.outbox import PENDING, OutboxRelay, outbox_entry
+from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
-from entraide.matching.domain.model import Family
+from entraide.matching.domain.model import Family, History, Match, Waiting
 from entraide.matching.domain.rules import Unfit
 from entraide.matching.domain.score import Score
-from entraide.matching.matches import MatchStore
 from entraide.matching.pool import SupportPool, family_of
-from entraide.matching.store import RequestViews
+from entraide.matching.ports import Matches, Outbox, Requests
 
 log = logging.getLogger(__name__)
 SOURCE = "/entraide/matching"
@@ -56,12 +56,12 @@ class Refused(Enum):
 
 @dataclass
 class Engine:
-    requests: RequestViews
-    store: MatchStore
+    requests: Requests
+    store: Matches
     pool: SupportPool
     proposal_ttl: timedelta = timedelta(days=5)
     clock: Clock = lambda: datetime.now(UTC)
-    relay: OutboxRelay | None = None
+    relay: Outbox | None = None
     metrics: MatchingMetrics | None = None
 
     def wake(self) -> None:
@@ -73,7 +73,7 @@ class Engine:
 
     async def place(
         self, request_id: str, *, view: Doc | None = None, first_seen: bool = False
-    ) -> Doc | None:
+    ) -> Match | None:
         """Propose the best free support to a request that has no open match, or waitlist it
         with the reason; returns the proposal, if any.
 
@@ -117,11 +117,11 @@ class Engine:
         histories = await self.store.histories_of(ids)
         families, refused = [], {}
         for view in views.values():
-            history = histories.get(view["_id"], {})
-            family = family_of(view, frozenset(history.get("known", ())))
+            history = histories.get(view["_id"], History())
+            family = family_of(view, history.known)
             if family.consent:
                 families.append(family)
-                refused[family.request_id] = frozenset(history.get("refused", ()))
+                refused[family.request_id] = history.refused
         if not families:
             return 0
         pool = await self.pool.current()
@@ -141,10 +141,10 @@ class Engine:
             if f not in chosen:  # nobody fits, or those who fit went to more urgent families
                 await self._waitlist(family, blocked.get(f, Unfit.CAPACITY))
         if self.metrics:
-            self.metrics.waitlist.set(await self.store.waitlist.count_documents({}))
+            self.metrics.waitlist.set(await self.store.waiting_count())
         return made
 
-    async def propose_by_hand(self, request_id: str, support_key: str, *, by: str) -> Doc | None:
+    async def propose_by_hand(self, request_id: str, support_key: str, *, by: str) -> Match | None:
         """A coordinator picks a waiting family for one of their supports; the rules still hold."""
         view = await self.requests.get(request_id)
         pool = await self.pool.current()
@@ -168,56 +168,38 @@ class Engine:
     async def accept(self, match_id: str) -> None:
         match = await self._match(match_id, State.PROPOSED)
         now = self.clock()
-        event = MatchAccepted(**_ids(match), accepted_at=now)
-        await self._move(match, State.ACCEPTED, {"accepted_at": now, "last_contact_at": now}, event)
-        await self.store.remember(match["request_id"], known=match["association_id"])
+        await self._move(match, State.ACCEPTED, now, MatchAccepted(**_ids(match), accepted_at=now))
+        await self.store.remember(match.request_id, known=match.association_id)
 
-    async def decline(self, match_id: str, reason: str) -> Doc | None:
+    async def decline(self, match_id: str, reason: str) -> Match | None:
         """Decline a proposal; the family gets the next candidate at once (returned)."""
         match = await self._match(match_id, State.PROPOSED)
         now = self.clock()
         event = MatchDeclined(**_ids(match), reason_code=reason, declined_at=now)
-        await self._move(
-            match, State.DECLINED, {"declined_at": now, "decline_reason": reason}, event
-        )
-        await self.store.remember(match["request_id"], refused=match["support_key"])
+        await self._move(match, State.DECLINED, now, event, reason=reason)
+        await self.store.remember(match.request_id, refused=match.support_key)
         self._released(match)
-        return await self.place(match["request_id"])
+        return await self.place(match.request_id)
 
     async def start(self, match_id: str) -> None:
         match = await self._match(match_id, State.ACCEPTED)
         now = self.clock()
-        await self._move(
-            match,
-            State.STARTED,
-            {"started_at": now, "last_contact_at": now},
-            MatchStarted(**_ids(match), started_at=now),
-        )
+        await self._move(match, State.STARTED, now, MatchStarted(**_ids(match), started_at=now))
 
     async def check_in(self, match_id: str, kind: str) -> None:
         """A follow-up with the family and the volunteer (also a contact for retention)."""
         match = await self.store.get(match_id)
-        if match is None or State(match["state"]) not in ACTIVE:
+        if match is None or State(match.state) not in ACTIVE:
             raise DecisionError(match_id)
         now = self.clock()
-        event = new_event(
-            MatchCheckedIn(**_ids(match), checked_in_at=now, kind=kind),
-            source=SOURCE,
-            subject=match["family_ref"],
-        )
-        if not await self.store.record(
-            match_id,
-            State(match["state"]),
-            {"last_contact_at": now},
-            event,
-            {"check_ins": {"kind": kind, "at": now}},
-        ):
+        event = self._event(match, MatchCheckedIn(**_ids(match), checked_in_at=now, kind=kind))
+        if not await self.store.check_in(match, kind, now, event):
             raise DecisionError(match_id)
         self.wake()
 
     async def close(self, match_id: str, outcome: MatchOutcome) -> None:
         match = await self.store.get(match_id)
-        if match is None or State(match["state"]) not in (State.PROPOSED, *ACTIVE):
+        if match is None or State(match.state) not in (State.PROPOSED, *ACTIVE):
             raise DecisionError(match_id)
         await self._close(match, outcome)
 
@@ -226,17 +208,12 @@ class Engine:
         expired = 0
         for match in await self.store.due_to_expire(self.clock()):
             now = self.clock()
-            if await self.store.move(
-                match["_id"],
-                State.PROPOSED,
-                State.EXPIRED,
-                {"expired_at": now},
-                self._event(match, MatchExpired(**_ids(match), expired_at=now)),
-            ):
+            event = self._event(match, MatchExpired(**_ids(match), expired_at=now))
+            if await self.store.move(match, State.EXPIRED, now, event):
                 expired += 1
-                await self.store.remember(match["request_id"], refused=match["support_key"])
+                await self.store.remember(match.request_id, refused=match.support_key)
                 self._released(match)
-                await self.place(match["request_id"])
+                await self.place(match.request_id)
         self.wake()
         return expired
 
@@ -266,7 +243,7 @@ class Engine:
             return
         for match in await self.store.open_for_support(key):
             await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
-            await self.place(match["request_id"])
+            await self.place(match.request_id)
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -279,7 +256,7 @@ class Engine:
         by: str,
         *,
         waitlisted: bool = True,
-    ) -> Doc | Refused:
+    ) -> Match | Refused:
         """Propose the support to the family (`waitlisted`: it may be on the waitlist):
         take one of its places, then store the match, open."""
         support = self.pool.by_key.get(key)
@@ -304,25 +281,24 @@ class Engine:
             breakdown=fit.breakdown(),
             proposed_by=by,
         )
-        match = {
-            "_id": match_id,
-            "request_id": family.request_id,
-            "family_ref": family.family_ref,
-            "support_key": key,
-            "association_id": association_id,
-            "departement": family.departement,
-            "needs": sorted(family.needs),
-            "urgency": family.urgency,
-            "state": State.PROPOSED.value,
-            "score": payload.score,
-            "breakdown": payload.breakdown,
-            "reasons": payload.reasons,
-            "distance_km": fit.distance_km,
-            "proposed_by": by,
-            "proposed_at": now,
-            "expires_at": payload.expires_at,
-            "check_ins": [],
-        }
+        match = Match(
+            match_id=match_id,
+            request_id=family.request_id,
+            family_ref=family.family_ref,
+            support_key=key,
+            association_id=association_id,
+            departement=family.departement,
+            needs=tuple(sorted(family.needs)),
+            urgency=family.urgency,
+            state=State.PROPOSED.value,
+            score=payload.score,
+            breakdown=payload.breakdown or {},
+            reasons=tuple(payload.reasons),
+            distance_km=fit.distance_km,
+            proposed_by=by,
+            proposed_at=now,
+            expires_at=payload.expires_at,
+        )
         # One at a time (online, by hand), this call publishes the proposal rather than the
         # relay's next round, so the coordinator sees it at once (the relay takes over if
         # publishing fails); the batch's many go through the relay, in bulk.
@@ -345,76 +321,68 @@ class Engine:
         log.info("proposal", extra={"match_id": match_id, "by": by, "score": payload.score})
         return match
 
-    async def _close(self, match: Doc, outcome: MatchOutcome) -> None:
+    async def _close(self, match: Match, outcome: MatchOutcome) -> None:
         now = self.clock()
-        state = State(match["state"])
-        event = MatchClosed(**_ids(match), outcome=outcome, closed_at=now)
-        if await self.store.move(
-            match["_id"],
-            state,
-            State.CLOSED,
-            {"closed_at": now, "outcome": outcome.value},
-            self._event(match, event),
-        ):
+        event = self._event(match, MatchClosed(**_ids(match), outcome=outcome, closed_at=now))
+        if await self.store.move(match, State.CLOSED, now, event, outcome=outcome.value):
             self._released(match)
             self.wake()
 
-    async def _move(self, match: Doc, to: State, changes: Doc, payload: MatchEvent) -> None:
-        frm = State(match["state"])
-        check_move(frm, to)
-        if not await self.store.move(match["_id"], frm, to, changes, self._event(match, payload)):
-            raise DecisionError(match["_id"])
+    async def _move(
+        self, match: Match, to: State, at: datetime, payload: MatchEvent, **details: str
+    ) -> None:
+        check_move(State(match.state), to)
+        if not await self.store.move(match, to, at, self._event(match, payload), **details):
+            raise DecisionError(match.match_id)
         self.wake()
 
-    async def _match(self, match_id: str, state: State) -> Doc:
+    async def _match(self, match_id: str, state: State) -> Match:
         match = await self.store.get(match_id)
-        if match is None or match["state"] != state.value:
+        if match is None or match.state != state.value:
             raise DecisionError(match_id)
         return match
 
-    def _released(self, match: Doc) -> None:
+    def _released(self, match: Match) -> None:
         """The match gave its place back (the store did): so does the in-memory pool."""
-        self.pool.adjust(match["support_key"], -1)
+        self.pool.adjust(match.support_key, -1)
 
     async def _unplaced(self) -> list[str]:
         """Open requests with no open match: the waitlist, and any request whose placement
-        never ran (an event consumed before a crash, or before matching had an engine)."""
-        waiting = {w["_id"] for w in await self.store.waiting({}, limit=100_000)}
-        open_ = self.requests.collection.find(
-            {"status": "open", "consent_to_matching": True}, {"_id": 1}
-        )
-        matched = await self.store.matched()
-        return sorted(waiting | ({r["_id"] async for r in open_} - matched))
+        never ran (an event consumed before a crash, or before matching had an engine).
+        A family waitlisted by one replica while another proposed to it leaves the list."""
+        waiting, matched = await self.store.waiting_ids(), await self.store.matched()
+        for request_id in waiting & matched:
+            await self.store.unwait(request_id)
+        return sorted((waiting | await self.requests.open_ids()) - matched)
 
     async def _family(self, view: Doc) -> tuple[Family, frozenset[str]]:
         """The request as the rules see it, and the supports it must not be offered again
-        (declined or left unanswered), from its history: one read by `_id`."""
+        (declined or left unanswered), from its history: one read by id."""
         history = await self.store.history(view["_id"])
-        known = frozenset(history.get("known", ()))
-        return family_of(view, known), frozenset(history.get("refused", ()))
+        return family_of(view, history.known), history.refused
 
     async def _waitlist(self, family: Family, reason: Unfit) -> None:
         await self.store.wait(
-            family.request_id,
-            {
-                "reason": reason.value,
-                "departement": family.departement,
-                "needs": sorted(family.needs),
-                "urgency": family.urgency,
-                "family_ref": family.family_ref,
-                "waiting_since": family.waiting_since,
-            },
+            Waiting(
+                request_id=family.request_id,
+                reason=reason.value,
+                departement=family.departement,
+                needs=tuple(sorted(family.needs)),
+                urgency=family.urgency,
+                family_ref=family.family_ref,
+                waiting_since=family.waiting_since,
+            )
         )
 
     @staticmethod
-    def _event(match: Doc, payload: MatchEvent) -> Any:
-        return new_event(payload, source=SOURCE, subject=match["family_ref"])
+    def _event(match: Match, payload: MatchEvent) -> Any:
+        return new_event(payload, source=SOURCE, subject=match.family_ref)
 
 
-def _ids(match: Doc) -> dict[str, str]:
+def _ids(match: Match) -> dict[str, str]:
     return {
-        "match_id": match["_id"],
-        "request_id": match["request_id"],
-        "family_ref": match["family_ref"],
-        "association_id": match["association_id"],
+        "match_id": match.match_id,
+        "request_id": match.request_id,
+        "family_ref": match.family_ref,
+        "association_id": match.association_id,
     }

@@ -30,12 +30,17 @@ from pymongo.errors import DuplicateKeyError
 from entraide.contracts import CloudEvent
 from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
+from entraide.matching.domain.model import History, Match, Waiting
 
 Doc = dict[str, Any]
 OPEN_STATES = [s.value for s in OPEN]
+WITHOUT_OUTBOX = {"outbox": 0}
 
 
 class MatchStore:
+    """The Mongo adapter of the `Matches` port, and the documents the pages and the API
+    list (`listing`, `document`, `of_request`, `waiting`)."""
+
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.matches = db["matches"]
         self.places = db["places"]
@@ -99,85 +104,90 @@ class MatchStore:
 
     # --- matches ----------------------------------------------------------------------
 
-    async def propose(self, match: Doc, outbox: Doc) -> bool:
+    async def propose(self, match: Match, outbox: Doc) -> bool:
         """Store the proposal, open, with its outbox fields (`PENDING` ones for the relay,
         or leased by a writer publishing at once); False if the request already has an
         open match."""
+        doc = {**document_of(match), "open_request": match.request_id, **outbox}
         try:
-            await self.matches.insert_one({**match, "open_request": match["request_id"], **outbox})
+            await self.matches.insert_one(doc)
         except DuplicateKeyError:
             return False
         return True
 
     async def move(
-        self,
-        match_id: str,
-        frm: State,
-        to: State,
-        changes: Doc,
-        event: CloudEvent[Any],
-        push: Doc | None = None,
+        self, match: Match, to: str, at: datetime, event: CloudEvent[Any], **details: str
     ) -> bool:
-        """Move a match from `frm` to `to` with its event; False if it was not in `frm`.
-        A move out of the open states closes the request's open match in the same write,
-        then gives the support's place back."""
-        update: Doc = {
-            "$set": {**changes, "state": to.value, **PENDING},
-            "$push": {"outbox": outbox_entry(event), **(push or {})},
-        }
-        if to not in OPEN:
+        """Move the match from its state to `to` with its event; False if it was not in
+        that state any more. A move out of the open states closes the request's open match
+        in the same write, then gives the support's place back."""
+        changes: Doc = {f"{to}_at": at, "state": to}
+        if to in (State.ACCEPTED, State.STARTED):
+            changes["last_contact_at"] = at
+        if "reason" in details:
+            changes["decline_reason"] = details["reason"]
+        if "outcome" in details:
+            changes["outcome"] = details["outcome"]
+        update: Doc = {"$set": {**changes, **PENDING}, "$push": {"outbox": outbox_entry(event)}}
+        closes = State(to) not in OPEN
+        if closes:
             update["$unset"] = {"open_request": ""}
-        moved = await self.matches.find_one_and_update(
-            {"_id": match_id, "state": frm.value}, update, projection={"support_key": 1}
-        )
-        if moved is None:
+        guard = {"_id": match.match_id, "state": match.state}
+        if (await self.matches.update_one(guard, update)).modified_count != 1:
             return False
-        if to not in OPEN:
-            await self.give_back(moved["support_key"], match_id)
+        if closes:
+            await self.give_back(match.support_key, match.match_id)
         return True
 
-    async def record(
-        self, match_id: str, state: State, changes: Doc, event: CloudEvent[Any], push: Doc
-    ) -> bool:
-        """A follow-up on a match in `state` (no move), with its event."""
-        update = {"$set": {**changes, **PENDING}, "$push": {"outbox": outbox_entry(event), **push}}
-        result = await self.matches.update_one({"_id": match_id, "state": state.value}, update)
-        return result.modified_count == 1
+    async def check_in(self, match: Match, kind: str, at: datetime, event: CloudEvent[Any]) -> bool:
+        """A follow-up on the match in its state (no move), with its event."""
+        update = {
+            "$set": {"last_contact_at": at, **PENDING},
+            "$push": {"outbox": outbox_entry(event), "check_ins": {"kind": kind, "at": at}},
+        }
+        guard = {"_id": match.match_id, "state": match.state}
+        return (await self.matches.update_one(guard, update)).modified_count == 1
 
     async def matched(self) -> set[str]:
         """The requests with an open match."""
         query = {"state": {"$in": OPEN_STATES}}
         return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
 
-    async def get(self, match_id: str) -> Doc | None:
-        return await self.matches.find_one({"_id": match_id}, {"outbox": 0})
+    async def get(self, match_id: str) -> Match | None:
+        doc = await self.document(match_id)
+        return match_of(doc) if doc else None
 
-    async def open_for_request(self, request_id: str) -> Doc | None:
-        return await self.matches.find_one({"open_request": request_id}, {"outbox": 0})
+    async def open_for_request(self, request_id: str) -> Match | None:
+        doc = await self.matches.find_one({"open_request": request_id}, WITHOUT_OUTBOX)
+        return match_of(doc) if doc else None
+
+    async def open_for_support(self, key: str) -> list[Match]:
+        query = {"support_key": key, "state": {"$in": OPEN_STATES}}
+        return [match_of(d) async for d in self.matches.find(query, WITHOUT_OUTBOX)]
+
+    async def due_to_expire(self, now: datetime, limit: int = 500) -> list[Match]:
+        query = {"state": State.PROPOSED.value, "expires_at": {"$lte": now}}
+        found = self.matches.find(query, WITHOUT_OUTBOX).limit(limit)
+        return [match_of(d) async for d in found]
+
+    async def document(self, match_id: str) -> Doc | None:
+        return await self.matches.find_one({"_id": match_id}, WITHOUT_OUTBOX)
 
     async def of_request(self, request_id: str) -> list[Doc]:
-        return await self.matches.find({"request_id": request_id}, {"outbox": 0}).to_list()
-
-    async def open_for_support(self, key: str) -> list[Doc]:
-        query = {"support_key": key, "state": {"$in": OPEN_STATES}}
-        return await self.matches.find(query, {"outbox": 0}).to_list()
-
-    async def due_to_expire(self, now: datetime, limit: int = 500) -> list[Doc]:
-        query = {"state": State.PROPOSED.value, "expires_at": {"$lte": now}}
-        return await self.matches.find(query, {"outbox": 0}).limit(limit).to_list()
+        return await self.matches.find({"request_id": request_id}, WITHOUT_OUTBOX).to_list()
 
     async def listing(self, query: Doc, limit: int = 200) -> list[Doc]:
-        cursor = self.matches.find(query, {"outbox": 0}).sort("proposed_at", ASCENDING)
+        cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("proposed_at", ASCENDING)
         return await cursor.limit(limit).to_list()
 
     # --- histories --------------------------------------------------------------------
 
-    async def history(self, request_id: str) -> Doc:
-        return await self.histories.find_one({"_id": request_id}) or {}
+    async def history(self, request_id: str) -> History:
+        return history_of(await self.histories.find_one({"_id": request_id}) or {})
 
-    async def histories_of(self, request_ids: list[str]) -> dict[str, Doc]:
+    async def histories_of(self, request_ids: list[str]) -> dict[str, History]:
         found = self.histories.find({"_id": {"$in": request_ids}})
-        return {doc["_id"]: doc async for doc in found}
+        return {doc["_id"]: history_of(doc) async for doc in found}
 
     async def first_proposal(self, request_id: str) -> bool:
         """Note that the request had a proposal; True the first time only."""
@@ -197,15 +207,78 @@ class MatchStore:
 
     # --- waitlist ---------------------------------------------------------------------
 
-    async def wait(self, request_id: str, entry: Doc) -> None:
+    async def wait(self, entry: Waiting) -> None:
+        fields = {
+            "reason": entry.reason,
+            "departement": entry.departement,
+            "needs": list(entry.needs),
+            "urgency": entry.urgency,
+            "family_ref": entry.family_ref,
+            "waiting_since": entry.waiting_since,
+        }
         await self.waitlist.update_one(
-            {"_id": request_id},
-            {"$set": entry, "$setOnInsert": {"since": datetime.now(UTC)}},
+            {"_id": entry.request_id},
+            {"$set": fields, "$setOnInsert": {"since": datetime.now(UTC)}},
             upsert=True,
         )
 
     async def unwait(self, request_id: str) -> None:
         await self.waitlist.delete_one({"_id": request_id})
 
+    async def waiting_ids(self) -> set[str]:
+        return {w["_id"] async for w in self.waitlist.find({}, {"_id": 1})}
+
+    async def waiting_count(self) -> int:
+        return await self.waitlist.count_documents({})
+
     async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]:
         return await self.waitlist.find(query).sort("since", ASCENDING).limit(limit).to_list()
+
+
+def document_of(match: Match) -> Doc:
+    """A new match's document (its outbox fields apart)."""
+    return {
+        "_id": match.match_id,
+        "request_id": match.request_id,
+        "family_ref": match.family_ref,
+        "support_key": match.support_key,
+        "association_id": match.association_id,
+        "departement": match.departement,
+        "needs": list(match.needs),
+        "urgency": match.urgency,
+        "state": match.state,
+        "score": match.score,
+        "breakdown": match.breakdown,
+        "reasons": list(match.reasons),
+        "distance_km": match.distance_km,
+        "proposed_by": match.proposed_by,
+        "proposed_at": match.proposed_at,
+        "expires_at": match.expires_at,
+        "check_ins": [],
+    }
+
+
+def match_of(doc: Doc) -> Match:
+    return Match(
+        match_id=doc["_id"],
+        request_id=doc["request_id"],
+        family_ref=doc["family_ref"],
+        support_key=doc["support_key"],
+        association_id=doc["association_id"],
+        departement=doc["departement"],
+        needs=tuple(doc["needs"]),
+        urgency=doc["urgency"],
+        state=doc["state"],
+        score=doc["score"],
+        breakdown=doc["breakdown"],
+        reasons=tuple(doc["reasons"]),
+        distance_km=doc.get("distance_km"),
+        proposed_by=doc["proposed_by"],
+        proposed_at=doc["proposed_at"],
+        expires_at=doc["expires_at"],
+        outcome=doc.get("outcome"),
+    )
+
+
+def history_of(doc: Doc) -> History:
+    return History(frozenset(doc.get("refused", ())), frozenset(doc.get("known", ())))

@@ -14,6 +14,7 @@ from entraide.matching import access, labels
 from entraide.matching.domain import lifecycle, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State
 from entraide.matching.engine import DecisionError, Engine
+from entraide.matching.matches import MatchStore
 from entraide.matching.pool import family_of
 
 router = APIRouter(include_in_schema=False)
@@ -30,6 +31,12 @@ DONE = {
 
 def engine_of(request: Request) -> Engine:
     return request.app.state.engine  # type: ignore[no-any-return]
+
+
+def store_of(request: Request) -> MatchStore:
+    """The matches' documents, as the pages list them."""
+    store: MatchStore = request.app.state.matches
+    return store
 
 
 def page(
@@ -56,7 +63,7 @@ async def proposals(request: Request, principal: Staff) -> Response:
     """Proposals waiting for my association's answer, oldest first, with their scores."""
     engine = engine_of(request)
     query = access.scope_filter(principal) | {"state": State.PROPOSED.value}
-    found = await engine.store.listing(query)
+    found = await store_of(request).listing(query)
     views = await engine.requests.many([m["request_id"] for m in found])
     return page(request, "propositions.html", principal, proposals=found, views=views)
 
@@ -64,7 +71,7 @@ async def proposals(request: Request, principal: Staff) -> Response:
 @router.post("/propositions/{match_id}/{decision}", dependencies=[Depends(check_csrf)])
 async def decide(request: Request, match_id: str, decision: str, principal: Staff) -> Response:
     engine = engine_of(request)
-    match = await engine.store.get(match_id)
+    match = await store_of(request).document(match_id)
     if match is None or not access.can_decide(principal, match):
         return _refused(request, principal)
     form = await request.form()
@@ -103,7 +110,7 @@ async def decide(request: Request, match_id: str, decision: str, principal: Staf
 async def waitlist(request: Request, principal: Staff) -> Response:
     """Families nobody fits yet, with the reason; a coordinator may propose by hand."""
     engine = engine_of(request)
-    waiting = await engine.store.waiting(access.waitlist_filter(principal))
+    waiting = await store_of(request).waiting(access.waitlist_filter(principal))
     options: dict[str, list[tuple[str, float, str]]] = {}
     if principal.association_id and principal.role in access.DECIDERS:
         pool = await engine.pool.current()
@@ -155,9 +162,8 @@ async def propose_by_hand(request: Request, request_id: str, principal: Staff) -
 @router.get("/suivis")
 async def follow_ups(request: Request, principal: Staff) -> Response:
     """Accepted and started matches: follow-ups due and six-week silences first."""
-    engine = engine_of(request)
     query = access.scope_filter(principal) | {"state": {"$in": [s.value for s in ACTIVE]}}
-    active = await engine.store.listing(query)
+    active = await store_of(request).listing(query)
     now = datetime.now(UTC)
     for m in active:
         m["due"] = lifecycle.follow_ups_due(
@@ -173,7 +179,7 @@ async def follow_ups(request: Request, principal: Staff) -> Response:
 @router.post("/suivis/{match_id}/{action}", dependencies=[Depends(check_csrf)])
 async def follow_up(request: Request, match_id: str, action: str, principal: Staff) -> Response:
     engine = engine_of(request)
-    match = await engine.store.get(match_id)
+    match = await store_of(request).document(match_id)
     if match is None or not access.can_decide(principal, match):
         return _refused(request, principal)
     form = await request.form()

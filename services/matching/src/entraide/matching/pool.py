@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from entraide.contracts.geography import locate
 from entraide.matching.domain.assign import SupportIndex
 from entraide.matching.domain.model import Family, Support
-from entraide.matching.matches import MatchStore
+from entraide.matching.ports import Matches, Supports
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -75,11 +75,35 @@ def family_of(view: Doc, known_associations: frozenset[str] = frozenset()) -> Fa
     )
 
 
+class ReadModelSupports:
+    """The `Supports` port over matching's read models of volunteers and offers."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.db = db
+
+    async def every(self, held: dict[str, int]) -> list[Support]:
+        supports: list[Support] = []
+        async for doc in self.db["volunteers"].find({"active": True}):
+            key = f"volunteer:{doc['_id']}"
+            supports.append(volunteer_support(doc["_id"], doc, held.get(key, 0)))
+        async for doc in self.db["offers"].find({}):
+            supports.append(offer_support(doc["_id"], doc, held.get(f"offer:{doc['_id']}", 0)))
+        return supports
+
+    async def one(self, key: str, load: int) -> Support | None:
+        kind, ref = key.split(":", 1)
+        volunteer = kind == "volunteer"
+        doc = await self.db["volunteers" if volunteer else "offers"].find_one({"_id": ref})
+        if doc is None:
+            return None
+        return volunteer_support(ref, doc, load) if volunteer else offer_support(ref, doc, load)
+
+
 class SupportPool:
     """Volunteers and offers, with their places left, indexed for candidate search."""
 
-    def __init__(self, db: AsyncDatabase[Doc], store: MatchStore) -> None:
-        self.db = db
+    def __init__(self, source: Supports, store: Matches) -> None:
+        self.source = source
         self.store = store
         self.supports: list[Support] = []
         self.by_key: dict[str, Support] = {}
@@ -119,13 +143,7 @@ class SupportPool:
     async def rebuild(self) -> None:
         started = time.perf_counter()
         self._dirty = False
-        held = await self.store.held()
-        supports: list[Support] = []
-        async for doc in self.db["volunteers"].find({"active": True}):
-            key = f"volunteer:{doc['_id']}"
-            supports.append(volunteer_support(doc["_id"], doc, held.get(key, 0)))
-        async for doc in self.db["offers"].find({}):
-            supports.append(offer_support(doc["_id"], doc, held.get(f"offer:{doc['_id']}", 0)))
+        supports = await self.source.every(await self.store.held())
         self.supports = supports
         self.by_key = {s.key: s for s in supports}
         self.position = {s.key: i for i, s in enumerate(supports)}
@@ -139,17 +157,10 @@ class SupportPool:
         """Reload one support after its event (a new, changed, paused or gone support)."""
         if self._dirty:
             return  # the next use rebuilds everything anyway
-        kind, ref = key.split(":", 1)
-        doc = await self.db["volunteers" if kind == "volunteer" else "offers"].find_one(
-            {"_id": ref}
-        )
         load = self.by_key[key].load if key in self.by_key else 0
-        if doc is None:
-            support = replace(self.by_key[key], active=False) if key in self.by_key else None
-        elif kind == "volunteer":
-            support = volunteer_support(ref, doc, load)
-        else:
-            support = offer_support(ref, doc, load)
+        support = await self.source.one(key, load)
+        if support is None and key in self.by_key:  # gone: never proposed again
+            support = replace(self.by_key[key], active=False)
         if support is None:
             return
         if key in self.position:

@@ -51,6 +51,11 @@ class RequestViews:
     async def get(self, request_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": request_id})
 
+    async def open_ids(self) -> set[str]:
+        """The open requests whose family consented to matching."""
+        query = {"status": "open", "consent_to_matching": True}
+        return {r["_id"] async for r in self.collection.find(query, {"_id": 1})}
+
     async def many(self, request_ids: list[str]) -> dict[str, Doc]:
         """Several requests by id (for the coordinators' lists)."""
         found = self.collection.find({"_id": {"$in": request_ids}})

@@ -61,3 +61,48 @@ class Support:
     @property
     def ref(self) -> str:
         return self.key.split(":", 1)[1]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A proposal of a support to a family, and what became of it."""
+
+    match_id: str
+    request_id: str
+    family_ref: str
+    support_key: str
+    association_id: str
+    departement: str
+    needs: tuple[str, ...]
+    urgency: str
+    state: str  # a lifecycle.State value
+    score: float
+    breakdown: dict[str, float]
+    reasons: tuple[str, ...]
+    distance_km: float | None
+    proposed_by: str
+    proposed_at: datetime
+    expires_at: datetime
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """What a request's past proposals taught: supports not to offer again (declined or
+    left unanswered) and associations the family now knows."""
+
+    refused: frozenset[str] = frozenset()
+    known: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A request on the waitlist, with the rule that stopped most candidates."""
+
+    request_id: str
+    reason: str
+    departement: str
+    needs: tuple[str, ...]
+    urgency: str
+    family_ref: str
+    waiting_since: datetime

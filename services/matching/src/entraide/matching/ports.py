@@ -1,0 +1,105 @@
+"""What matching's use cases (the engine) need from the outside world, as typed ports: the
+requests' read model, the store of matches (with their places, histories and waitlist),
+the supports' read models and the outbox. The Mongo adapters (store, matches, pool's
+`ReadModelSupports`) are the only ones knowing document shapes; tests use fakes."""
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Any, Protocol, TypeVar
+
+from entraide.contracts import CloudEvent
+from entraide.matching.domain.model import History, Match, Support, Waiting
+
+Doc = dict[str, Any]
+T = TypeVar("T")
+
+
+class Requests(Protocol):
+    """The requests' read model (latest revision of each, pseudonymous)."""
+
+    async def get(self, request_id: str) -> Doc | None: ...
+
+    async def many(self, request_ids: list[str]) -> dict[str, Doc]: ...
+
+    async def open_ids(self) -> set[str]:
+        """The open requests whose family consented to matching."""
+        ...
+
+
+class Matches(Protocol):
+    """Matches with their events, the places supports give, histories and the waitlist.
+    Every write that must hold across replicas is atomic (see `matches`)."""
+
+    async def take(self, key: str, capacity: int | None, match_id: str) -> bool: ...
+
+    async def give_back(self, key: str, match_id: str) -> None: ...
+
+    async def heal(self, grace: timedelta) -> dict[str, int]: ...
+
+    async def held(self) -> dict[str, int]: ...
+
+    async def propose(self, match: Match, outbox: Doc) -> bool:
+        """Store the match, open, with its outbox fields (opaque: the relay's); False if
+        the request already has an open match."""
+        ...
+
+    async def move(
+        self, match: Match, to: str, at: datetime, event: CloudEvent[Any], **details: str
+    ) -> bool:
+        """Move the match from its state to `to` with its event; False if it moved since.
+        `details`: the decline's `reason`, the closing's `outcome`."""
+        ...
+
+    async def check_in(
+        self, match: Match, kind: str, at: datetime, event: CloudEvent[Any]
+    ) -> bool: ...
+
+    async def matched(self) -> set[str]: ...
+
+    async def get(self, match_id: str) -> Match | None: ...
+
+    async def open_for_request(self, request_id: str) -> Match | None: ...
+
+    async def open_for_support(self, key: str) -> list[Match]: ...
+
+    async def due_to_expire(self, now: datetime, limit: int = 500) -> list[Match]: ...
+
+    async def history(self, request_id: str) -> History: ...
+
+    async def histories_of(self, request_ids: list[str]) -> dict[str, History]: ...
+
+    async def first_proposal(self, request_id: str) -> bool: ...
+
+    async def remember(
+        self, request_id: str, *, refused: str | None = None, known: str | None = None
+    ) -> None: ...
+
+    async def wait(self, entry: Waiting) -> None: ...
+
+    async def unwait(self, request_id: str) -> None: ...
+
+    async def waiting_ids(self) -> set[str]: ...
+
+    async def waiting_count(self) -> int: ...
+
+
+class Supports(Protocol):
+    """The volunteers and offers matching may propose, from their read models."""
+
+    async def every(self, held: dict[str, int]) -> list[Support]:
+        """Every active support, its load from `held` (places taken per support key)."""
+        ...
+
+    async def one(self, key: str, load: int) -> Support | None:
+        """One support as it is now (None when gone)."""
+        ...
+
+
+class Outbox(Protocol):
+    """The relay: publishes what the store wrote; a writer may publish at once."""
+
+    def wake(self) -> None: ...
+
+    async def write_at_once(
+        self, doc_id: Any, entries: list[Doc], write: Callable[[Doc], Awaitable[T]]
+    ) -> T: ...

@@ -1,0 +1,156 @@
+"""Matching's use cases on in-memory ports (no Kafka, no store): proposals at once, a full
+volunteer, a decline that frees the place, a withdrawal, a half-written place healed, and
+two replicas placing the same families at once."""
+
+import asyncio
+import uuid
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from entraide.contracts.events import RequestSubmitted, RequestWithdrawn, Slot
+from entraide.matching.domain import request_view
+from entraide.matching.engine import Engine
+from entraide.matching.pool import SupportPool
+from tests.unit.matching.factories import NOW, volunteer
+from tests.unit.matching.fakes import FakeMatches, FakeOutbox, FakeRequests, FakeSupports
+
+NEAR = volunteer(key="volunteer:vol-near-reze", capacity=1)
+FAR = volunteer(key="volunteer:vol-far-carquefou", capacity=2, location=(47.32, -1.45))
+
+
+def submitted(**changes: Any) -> RequestSubmitted:
+    fields: dict[str, Any] = {
+        "request_id": uuid.uuid4().hex,
+        "family_ref": uuid.uuid4().hex[:22],
+        "revision": 1,
+        "departement": "44",
+        "postal_code": "44000",
+        "children_age_bands": ["6-10"],
+        "needs": ["parrainage-de-proximite"],
+        "availability": [Slot(day="we", part="afternoon")],
+        "languages": ["fr"],
+        "urgency": "medium",
+        "association_id": "parrains-par-mille",
+        "channel": "staff-form",
+        "consent_to_matching": True,
+        "submitted_at": NOW,
+    }
+    return RequestSubmitted(**fields | changes)
+
+
+class World:
+    """The fakes one or more engines share, as replicas share a store."""
+
+    def __init__(self, *supports: Any) -> None:
+        self.requests = FakeRequests()
+        self.matches = FakeMatches()
+        self.supports = FakeSupports(*supports)
+        self.outbox = FakeOutbox()
+
+    def engine(self) -> Engine:
+        """A replica: its own in-memory pool over the shared ports."""
+        pool = SupportPool(self.supports, self.matches)
+        return Engine(self.requests, self.matches, pool, clock=lambda: NOW, relay=self.outbox)
+
+    def arrives(self, event: RequestSubmitted | RequestWithdrawn) -> dict[str, Any]:
+        view = {"_id": event.request_id, **request_view(event, event_id=uuid.uuid4().hex)}
+        self.requests.add(view)
+        return view
+
+    def open_per_support(self) -> Counter[str]:
+        return Counter(m.support_key for m in self.matches._open())
+
+
+async def test_a_new_request_gets_the_nearest_volunteer_published_at_once() -> None:
+    world = World(NEAR, FAR)
+    engine = world.engine()
+    family = submitted()
+    await engine.request_changed(world.arrives(family), first_seen=True)
+    match = await world.matches.open_for_request(family.request_id)
+    assert match is not None
+    assert match.support_key == "volunteer:vol-near-reze"
+    assert any("km" in reason for reason in match.reasons)
+    assert len(world.outbox.published) == 1, "published by the engine, not left to the relay"
+    assert await world.matches.held() == {"volunteer:vol-near-reze": 1}
+
+
+async def test_a_decline_frees_the_place_for_the_waiting_family_never_for_the_same() -> None:
+    world = World(NEAR)
+    engine = world.engine()
+    first, second = submitted(), submitted()
+    for family in (first, second):
+        await engine.request_changed(world.arrives(family), first_seen=True)
+    assert world.matches.waitlist[second.request_id].reason == "no-capacity"
+    proposal = await world.matches.open_for_request(first.request_id)
+    assert proposal is not None
+
+    assert await engine.decline(proposal.match_id, "volunteer-unavailable") is None
+    assert world.matches.waitlist[first.request_id].reason == "declined-before"
+    assert await world.matches.held() == {"volunteer:vol-near-reze": 0}
+    assert await engine.rebalance() == 1
+    now = await world.matches.open_for_request(second.request_id)
+    assert now is not None
+    assert now.support_key == "volunteer:vol-near-reze"
+    assert await world.matches.open_for_request(first.request_id) is None
+    assert world.matches.event_types() == ["declined", "proposed"]  # the first one published
+
+
+async def test_a_withdrawn_family_ends_its_match_and_gives_the_place_back() -> None:
+    world = World(NEAR)
+    engine = world.engine()
+    family = submitted()
+    await engine.request_changed(world.arrives(family), first_seen=True)
+    gone = RequestWithdrawn(
+        request_id=family.request_id,
+        family_ref=family.family_ref,
+        revision=2,
+        reason="family-choice",
+        withdrawn_at=NOW,
+    )
+    await engine.request_changed(world.arrives(gone))
+    [match] = world.matches.matches.values()
+    assert (match.state, match.outcome) == ("closed", "request-withdrawn")
+    assert await world.matches.held() == {"volunteer:vol-near-reze": 0}
+
+
+async def test_the_batch_gives_back_a_place_whose_match_was_never_written() -> None:
+    world = World(NEAR)
+    engine = world.engine()
+    family = submitted()
+    world.arrives(family)
+    await world.matches.take("volunteer:vol-near-reze", 1, "lost")  # then the process died
+    assert await engine.rebalance() == 0, "too fresh to tell from a placement in flight"
+    world.matches.places["volunteer:vol-near-reze"] = [("lost", NOW - timedelta(minutes=5))]
+    assert await engine.rebalance() == 1
+    match = await world.matches.open_for_request(family.request_id)
+    assert match is not None
+    assert world.matches.places["volunteer:vol-near-reze"][0][0] == match.match_id
+
+
+async def test_two_replicas_placing_the_same_families_at_once_never_overfill_or_match_twice() -> (
+    None
+):
+    world = World(NEAR, FAR)
+    one, two = world.engine(), world.engine()
+    families = [submitted() for _ in range(8)]
+    views = [world.arrives(f) for f in families]
+    await asyncio.gather(
+        *(engine.request_changed(view) for view in views for engine in (one, two)),
+        one.rebalance(),
+        two.rebalance(),
+    )
+    assert world.open_per_support()["volunteer:vol-near-reze"] == 1
+    assert world.open_per_support()["volunteer:vol-far-carquefou"] <= 2
+    await one.rebalance()  # what a replica's stale view left, the next batch sets right
+    per_request = Counter(m.request_id for m in world.matches._open())
+    assert set(per_request.values()) == {1}
+    assert world.open_per_support() == {
+        "volunteer:vol-near-reze": 1,
+        "volunteer:vol-far-carquefou": 2,
+    }
+    assert await world.matches.held() == {
+        "volunteer:vol-near-reze": 1,
+        "volunteer:vol-far-carquefou": 2,
+    }
+    assert set(world.matches.waitlist) == {f.request_id for f in families} - set(per_request)
