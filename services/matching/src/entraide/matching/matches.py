@@ -16,7 +16,8 @@ A match and the event announcing each move are one document write (the outbox); 
 is guarded by the state it starts from, so two coordinators cannot both act.
 
 mongo-java-server uses an index only for a filter naming exactly its keys, so the filters
-`{_id, v}` and `{_id, state}` have unique indexes of their own (MongoDB uses `_id`'s).
+`{_id, v}`, `{_id, state}` and `{_id, lease_owner}` have unique indexes of their own
+(MongoDB would use `_id`'s).
 
 Taking a place and writing the match are still two writes, as are a move out of the open
 states and giving its place back: a process or store that goes between the two leaves a
@@ -54,6 +55,10 @@ class MatchStore:
     async def ensure_indexes(self) -> None:
         await self.places.create_index([("_id", ASCENDING), ("v", ASCENDING)], unique=True)
         await self.matches.create_index([("_id", ASCENDING), ("state", ASCENDING)], unique=True)
+        # the mark of a proposal published at once (the kit's write_at_once)
+        await self.matches.create_index(
+            [("_id", ASCENDING), ("lease_owner", ASCENDING)], unique=True
+        )
         await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
         await self.matches.create_index([("request_id", ASCENDING)])
         await self.matches.create_index([("support_key", ASCENDING), ("state", ASCENDING)])
