@@ -181,3 +181,35 @@ async def test_a_move_appended_meanwhile_goes_through_the_relay_the_first_event_
     again = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), timeout=3)
     assert [parse_event(r.value).id for r in found] == [first.id, then.id]
     assert [parse_event(r.value).id for r in again] == [first.id, then.id]
+
+
+async def test_an_append_while_the_relay_publishes_sends_each_event_once(infra, mongo, unique):
+    """The relay's own round: a write appends (and resets the lease) between the relay's
+    read and its mark; the entries it published come out, the appended one follows."""
+    db = mongo[f"test_outbox_{unique}"]
+    family_ref = f"fam-{unique}"
+    first, then = _event(family_ref), _event(family_ref)
+    await db["docs"].insert_one({"_id": "m1", "outbox": [outbox_entry(first)], **PENDING})
+    broker = KafkaBroker(infra.kafka_bootstrap)
+    await broker.start()
+    relay = OutboxRelay(db["docs"], broker, registry=CollectorRegistry())
+    publish = relay._publish
+
+    async def publish_then_append(entry):
+        sent = await publish(entry)
+        await db["docs"].update_one(
+            {"_id": "m1"}, {"$set": PENDING, "$push": {"outbox": outbox_entry(then)}}
+        )
+        return sent
+
+    try:
+        relay._publish = publish_then_append  # type: ignore[method-assign]
+        assert await relay.publish_batch() == 1
+        relay._publish = publish  # type: ignore[method-assign]
+        assert await relay.publish_batch() == 1
+        assert await relay.publish_batch() == 0
+    finally:
+        await broker.stop()
+    found = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), timeout=3)
+    assert [parse_event(r.value).id for r in found] == [first.id, then.id]
+    assert (await db["docs"].find_one({"_id": "m1"}))["outbox_pending"] is False

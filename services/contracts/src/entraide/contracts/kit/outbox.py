@@ -8,7 +8,9 @@ Replicas may run side by side: a lease on each document keeps its events in orde
 relay at a time, and the store's single-document updates are atomic, so a writer's append
 and the relay's mark need not take turns. A crash between publish and mark means a
 re-publish, which consumers absorb (they deduplicate by event id or revision). Each round
-costs three store round trips whatever its size: lease, read, mark.
+costs three store round trips whatever its size: lease, read, mark; a fourth takes the
+published entries out of documents a writer appended to meanwhile, so they are not sent
+twice.
 
 A writer in a hurry (matching's online proposal) publishes its events itself, at once
 (`write_at_once`): it stores the document with its outbox already leased by itself, has
@@ -228,8 +230,15 @@ class OutboxRelay:
             raise
         self.published.inc(len(sends))
         # A write that appended events meanwhile reset the lease (see store), so this marks
-        # only documents unchanged since they were read; the others stay pending.
-        await self.collection.update_many(leased, SENT)
+        # only documents unchanged since they were read; from the others only the entries
+        # just published are taken out (by event id), and what was appended stays pending.
+        marked = await self.collection.update_many(leased, SENT)
+        if marked.matched_count < len(docs):
+            sent = [e["event_id"] for doc in docs for e in doc["outbox"] if "event_id" in e]
+            await self.collection.update_many(
+                {"_id": {"$in": ids}, "outbox_pending": True},
+                {"$pull": {"outbox": {"event_id": {"$in": sent}}}},
+            )
         return len(docs)
 
     async def _publish(self, entry: Doc) -> Any:
