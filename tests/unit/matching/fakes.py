@@ -90,12 +90,15 @@ class FakeMatches:
         await round_trip()
         return {key: len(taken) for key, taken in self.places.items()}
 
-    async def propose(self, match: Match, outbox: Doc) -> bool:
+    async def propose(
+        self, match: Match, event: CloudEvent[Any], leased: Doc | None = None
+    ) -> bool:
         await round_trip()
         if any(m.request_id == match.request_id for m in self._open()):
             return False
         self.matches[match.match_id] = match
-        self.entries += outbox.get("outbox", [])
+        if leased is None:  # else its writer publishes it
+            self.entries.append(outbox_entry(event))
         return True
 
     async def move(
@@ -204,16 +207,16 @@ class FakeOutbox:
     """The relay: what a writer published at once, and how often it was woken."""
 
     def __init__(self) -> None:
-        self.published: list[Doc] = []
+        self.published: list[CloudEvent[Any]] = []
         self.woken = 0
 
     def wake(self) -> None:
         self.woken += 1
 
     async def write_at_once(
-        self, doc_id: Any, entries: list[Doc], write: Callable[[Doc], Awaitable[T]]
+        self, doc_id: Any, events: list[CloudEvent[Any]], write: Callable[[Doc], Awaitable[T]]
     ) -> T:
         written = await write({})  # published below: nothing left for the relay
         if written:
-            self.published += entries
+            self.published += events
         return written

@@ -12,11 +12,12 @@ from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
 from entraide.matching.engine import Engine
-from entraide.matching.matches import MatchStore
-from entraide.matching.pool import ReadModelSupports, SupportPool
+from entraide.matching.matches import MatchStore, RelayOutbox
+from entraide.matching.pool import SupportPool
 from entraide.matching.rights import rights_handler
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import RequestViews
+from entraide.matching.supports import ReadModelSupports
 
 SERVICE = "matching"
 
@@ -37,7 +38,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         store,
         SupportPool(ReadModelSupports(rt.db), store),
         proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
-        relay=relay,
+        relay=RelayOutbox(relay),
         metrics=rt.matching_metrics,
     )
     on_request = engine.request_changed if settings.online else None

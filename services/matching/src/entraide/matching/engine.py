@@ -25,7 +25,6 @@ from entraide.contracts.events import (
     MatchStarted,
 )
 from entraide.contracts.kit.metrics import MatchingMetrics
-from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
@@ -302,12 +301,12 @@ class Engine:
         # One at a time (online, by hand), this call publishes the proposal rather than the
         # relay's next round, so the coordinator sees it at once (the relay takes over if
         # publishing fails); the batch's many go through the relay, in bulk.
-        outbox = [outbox_entry(self._event(match, payload))]
+        event = self._event(match, payload)
         if self.relay and by != "batch":
-            write = partial(self.store.propose, match)
-            proposed = await self.relay.write_at_once(match_id, outbox, write)
+            write = partial(self.store.propose, match, event)
+            proposed = await self.relay.write_at_once(match_id, [event], write)
         else:
-            proposed = await self.store.propose(match, {"outbox": outbox, **PENDING})
+            proposed = await self.store.propose(match, event)
             self.wake()
         if not proposed:  # the request got a proposal meanwhile
             await self.store.give_back(key, match_id)

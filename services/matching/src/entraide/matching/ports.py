@@ -1,7 +1,7 @@
 """What matching's use cases (the engine) need from the outside world, as typed ports: the
 requests' read model, the store of matches (with their places, histories and waitlist),
-the supports' read models and the outbox. The Mongo adapters (store, matches, pool's
-`ReadModelSupports`) are the only ones knowing document shapes; tests use fakes."""
+the supports' read models and the outbox. The adapters (store, matches, supports) are
+the only ones knowing document shapes; tests use fakes."""
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -38,9 +38,12 @@ class Matches(Protocol):
 
     async def held(self) -> dict[str, int]: ...
 
-    async def propose(self, match: Match, outbox: Doc) -> bool:
-        """Store the match, open, with its outbox fields (opaque: the relay's); False if
-        the request already has an open match."""
+    async def propose(
+        self, match: Match, event: CloudEvent[Any], leased: Doc | None = None
+    ) -> bool:
+        """Store the match, open, with its event for the relay, or with the outbox fields
+        a writer publishing at once gives (`leased`, opaque); False if the request already
+        has an open match."""
         ...
 
     async def move(
@@ -101,5 +104,7 @@ class Outbox(Protocol):
     def wake(self) -> None: ...
 
     async def write_at_once(
-        self, doc_id: Any, entries: list[Doc], write: Callable[[Doc], Awaitable[T]]
-    ) -> T: ...
+        self, doc_id: Any, events: list[CloudEvent[Any]], write: Callable[[Doc], Awaitable[T]]
+    ) -> T:
+        """Run `write` (given the outbox fields to store) and publish `events` now."""
+        ...
