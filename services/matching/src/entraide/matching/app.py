@@ -12,7 +12,8 @@ from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
 from entraide.matching.engine import Engine
-from entraide.matching.matches import MatchStore, RelayOutbox
+from entraide.matching.matches import MatchStore
+from entraide.matching.outbox import RelayOutbox
 from entraide.matching.pool import SupportPool
 from entraide.matching.rights import rights_handler
 from entraide.matching.settings import MatchingSettings

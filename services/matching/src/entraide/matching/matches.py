@@ -25,22 +25,20 @@ place held by a match that is not open. The batch gives such places back once th
 minute old (`heal`); a younger one may be a placement in flight.
 """
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit.outbox import PENDING, OutboxRelay, outbox_entry
+from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import History, Match, Waiting
 
 Doc = dict[str, Any]
 OPEN_STATES = [s.value for s in OPEN]
-T = TypeVar("T")
 WITHOUT_OUTBOX = {"outbox": 0}
 
 
@@ -304,18 +302,3 @@ def match_of(doc: Doc) -> Match:
 
 def history_of(doc: Doc) -> History:
     return History(frozenset(doc.get("refused", ())), frozenset(doc.get("known", ())))
-
-
-class RelayOutbox:
-    """The `Outbox` port over the kit's relay: the events become its entries."""
-
-    def __init__(self, relay: OutboxRelay) -> None:
-        self.relay = relay
-
-    def wake(self) -> None:
-        self.relay.wake()
-
-    async def write_at_once(
-        self, doc_id: Any, events: list[CloudEvent[Any]], write: Callable[[Doc], Awaitable[T]]
-    ) -> T:
-        return await self.relay.write_at_once(doc_id, [outbox_entry(e) for e in events], write)
