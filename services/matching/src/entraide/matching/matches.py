@@ -6,18 +6,13 @@ What must hold across replicas is each time one atomic single-document write:
   under a unique sparse index, and loses it in the very update that moves it out of the
   open states; a second open match for the request is refused by its insert;
 - *no support over-filled*: `places` holds one document per support listing the matches
-  that hold its places (`taken`: match id and when) and a version `v` every write
-  increments; taking one reads it, checks the list is shorter than the capacity, and
-  writes only if `v` is still what it read (else reads again), so no replica overfills a
-  volunteer; giving it back is a `$pull` of the match (harmless twice);
+  that hold its places (`taken`: match id and when); taking one is an update whose
+  filter says the list is shorter than the capacity, so no replica overfills a
+  volunteer, and giving it back is a `$pull` of the match (harmless twice);
 - a request's *history* (`histories`, `_id` = request id) remembers which supports must
   not be offered again and which associations the family knows.
 A match and the event announcing each move are one document write (the outbox); a move
 is guarded by the state it starts from, so two coordinators cannot both act.
-
-mongo-java-server uses an index only for a filter naming exactly its keys, so the filters
-`{_id, v}`, `{_id, state}` and `{_id, lease_owner}` have unique indexes of their own
-(MongoDB would use `_id`'s).
 
 Taking a place and writing the match are still two writes, as are a move out of the open
 states and giving its place back: a process or store that goes between the two leaves a
@@ -53,12 +48,6 @@ class MatchStore:
         self.waitlist = db["waitlist"]
 
     async def ensure_indexes(self) -> None:
-        await self.places.create_index([("_id", ASCENDING), ("v", ASCENDING)], unique=True)
-        await self.matches.create_index([("_id", ASCENDING), ("state", ASCENDING)], unique=True)
-        # the mark of a proposal published at once (the kit's write_at_once)
-        await self.matches.create_index(
-            [("_id", ASCENDING), ("lease_owner", ASCENDING)], unique=True
-        )
         await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
         await self.matches.create_index([("request_id", ASCENDING)])
         await self.matches.create_index([("support_key", ASCENDING), ("state", ASCENDING)])
@@ -74,26 +63,19 @@ class MatchStore:
         Unlimited supports (capacity None) keep no list."""
         if capacity is None:
             return True
-        entry = {"match_id": match_id, "at": datetime.now(UTC)}
-        while True:  # each turn again means another writer's succeeded
-            place = await self.places.find_one({"_id": key})
-            if len(place["taken"] if place else ()) >= capacity:
-                return False
-            if place is None:
-                try:
-                    await self.places.insert_one({"_id": key, "taken": [entry], "v": 1})
-                    return True
-                except DuplicateKeyError:
-                    continue
-            same = {"_id": key, "v": place.get("v")}
-            update = {"$push": {"taken": entry}, "$inc": {"v": 1}}
-            if (await self.places.update_one(same, update)).modified_count == 1:
-                return True
+        if capacity <= 0:
+            return False
+        room = {"_id": key, f"taken.{capacity - 1}": {"$exists": False}}
+        update = {"$push": {"taken": {"match_id": match_id, "at": datetime.now(UTC)}}}
+        try:
+            await self.places.update_one(room, update, upsert=True)
+        except DuplicateKeyError:  # full (so the upsert tried an insert), or just created
+            return (await self.places.update_one(room, update)).modified_count == 1
+        return True
 
     async def give_back(self, key: str, match_id: str) -> None:
         """Give the match's place back to the support (nothing if it held none)."""
-        gone = {"$pull": {"taken": {"match_id": match_id}}, "$inc": {"v": 1}}
-        await self.places.update_one({"_id": key}, gone)
+        await self.places.update_one({"_id": key}, {"$pull": {"taken": {"match_id": match_id}}})
 
     async def heal(self, grace: timedelta = timedelta(minutes=1)) -> dict[str, int]:
         """Give back the places held longer than `grace` by matches that are not open (see
@@ -110,7 +92,7 @@ class MatchStore:
                 t["match_id"] for t in taken if t["at"] < before and t["match_id"] not in still_open
             ]
             if stale:
-                gone = {"$pull": {"taken": {"match_id": {"$in": stale}}}, "$inc": {"v": 1}}
+                gone = {"$pull": {"taken": {"match_id": {"$in": stale}}}}
                 await self.places.update_one({"_id": place["_id"]}, gone)
             counts[place["_id"]] = len(taken) - len(stale)
         return counts
