@@ -118,10 +118,9 @@ async def create_offer(
     """A new offer of the principal's association (the network's coordination names one)."""
     if association is not None and association not in ASSOCIATIONS:
         raise HTTPException(422, [{"field": "association", "message": "association inconnue"}])
-    offers = request.app.state.offers
-    doc = await _guarded(service.create_offer(offers, principal, body, association))
-    request.app.state.relay.wake()
-    return {"offer_id": doc["_id"], "revision": doc["revision"]}
+    uow = request.app.state.uow
+    offer = await _guarded(service.create_offer(uow, principal, body, association))
+    return {"offer_id": offer.id, "revision": offer.revision}
 
 
 @staff.put("/offers/{offer_id}")
@@ -140,19 +139,17 @@ async def update_offer(
         if not if_match.strip('W/"').isdigit():
             raise HTTPException(422, [{"field": "If-Match", "message": 'révision attendue : "3"'}])
         revision = int(if_match.strip('W/"'))
-    offers = request.app.state.offers
-    doc = await _guarded(service.update_offer(offers, principal, offer_id, body, revision=revision))
-    if doc is None:
+    uow = request.app.state.uow
+    offer = await _guarded(service.update_offer(uow, principal, offer_id, body, revision=revision))
+    if offer is None:
         raise HTTPException(404, "offre inconnue")
-    request.app.state.relay.wake()
-    return {"offer_id": offer_id, "revision": doc["revision"]}
+    return {"offer_id": offer_id, "revision": offer.revision}
 
 
 @staff.delete("/offers/{offer_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def withdraw_offer(offer_id: str, principal: Staff, request: Request) -> Response:
-    if not await _guarded(service.withdraw_offer(request.app.state.offers, principal, offer_id)):
+    if not await _guarded(service.withdraw_offer(request.app.state.uow, principal, offer_id)):
         raise HTTPException(404, "offre inconnue")
-    request.app.state.relay.wake()
     return Response(status_code=204)
 
 

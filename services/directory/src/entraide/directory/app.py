@@ -12,8 +12,10 @@ from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory import api, outbox, pages, staff_pages, volunteer_pages, volunteers_api
+from entraide.directory.local_keys import VolunteerKeys
+from entraide.directory.repositories import MongoUnitOfWork
 from entraide.directory.rights import DirectoryRights
-from entraide.directory.sealing import VolunteerKeys, VolunteerKeyStore
+from entraide.directory.sealing import VolunteerKeyStore
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore
 from entraide.directory.volunteer_store import VolunteerStore
@@ -56,6 +58,7 @@ def create_app(
     install_auth(app, settings, app.state.templates)
     app.state.offers = offers
     app.state.relay = relay
+    app.state.uow = MongoUnitOfWork(offers, volunteers, relay.wake)
     app.state.volunteers = volunteers
     app.state.volunteer_keys = keys or volunteer_keys(settings, rt.db)
     rights = DirectoryRights(rt.db, app.state.volunteer_keys)  # privacy's commands (issue 6)

@@ -3,8 +3,8 @@
 The volunteer id is the associated data, so a sealed value copied onto another volunteer
 does not open; destroying the volunteer's key makes every copy unreadable. The keys live
 in privacy's key vault (the kit's `SubjectKeys`, the default), which destroys them when an
-erasure case closes; `VolunteerKeys` keeps them in directory's database, wrapped under its
-master key, for running directory alone (ENTRAIDE_KEYS=local).
+erasure case closes; `local_keys.VolunteerKeys` keeps them in directory's database,
+wrapped under its master key, for running directory alone (ENTRAIDE_KEYS=local).
 """
 
 import base64
@@ -13,8 +13,6 @@ import os
 from typing import Any, Protocol
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
 
 NONCE_BYTES = 12
 
@@ -45,29 +43,3 @@ class VolunteerKeyStore(Protocol):
         ...
 
     async def destroy(self, volunteer_id: str) -> None: ...
-
-
-class VolunteerKeys:
-    """Per-volunteer data keys, wrapped under the master key, in `volunteer_keys`."""
-
-    def __init__(self, db: AsyncDatabase[dict[str, Any]], master: bytes) -> None:
-        self.collection = db["volunteer_keys"]
-        self.master = master
-
-    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
-        key = AESGCM.generate_key(bit_length=256)
-        wrapped = seal(self.master, volunteer_id, base64.b64encode(key).decode())
-        try:
-            await self.collection.insert_one({"_id": volunteer_id, "wrapped": wrapped})
-        except DuplicateKeyError:
-            raise LookupError("the volunteer already has a key") from None
-        return key
-
-    async def existing(self, volunteer_id: str) -> bytes | None:
-        doc = await self.collection.find_one({"_id": volunteer_id})
-        if doc is None:
-            return None
-        return base64.b64decode(unseal(self.master, volunteer_id, doc["wrapped"]))
-
-    async def destroy(self, volunteer_id: str) -> None:
-        await self.collection.delete_one({"_id": volunteer_id})

@@ -81,13 +81,12 @@ async def review_volunteer(
         "honorability": Honorability(honorabilite).value if honorabilite else None,
     }
     try:
-        doc = await service.change(request.app.state.volunteers, principal, volunteer_id, changes)
+        volunteer = await service.change(request.app.state.uow, principal, volunteer_id, changes)
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
     except (TransitionError, ConflictError) as exc:
         message = str(exc) or "La fiche a changé entre-temps : rechargez la page."
         return RedirectResponse(f"/association?erreur={quote(message)}#benevoles", 303)
-    if doc is None:
+    if volunteer is None:
         raise HTTPException(404, "bénévole inconnu")
-    request.app.state.relay.wake()
     return RedirectResponse("/association?fait=ok#benevoles", 303)

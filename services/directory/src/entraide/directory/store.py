@@ -27,7 +27,7 @@ from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts.kit.outbox import PENDING
 from entraide.contracts.topics import OFFERS
-from entraide.directory import geo
+from entraide.directory import geo, search
 
 Doc = dict[str, Any]
 LEASE_WAIT_SECONDS = 60.0  # beyond the relay's lease (30 s): it died, or the clocks disagree
@@ -128,6 +128,12 @@ class OfferStore:
             )
             swept += (await self.collection.delete_one({"_id": doc["_id"], **done})).deleted_count
         return swept
+
+    async def near(self, query: search.Query) -> list[Doc]:
+        """`ports.Cards`: the cards of the cells and département within the query's reach."""
+        return await self.cards(
+            search_collections(query.latitude, query.longitude, query.radius_km, query.departement)
+        )
 
     async def cards(self, collections: list[str]) -> list[Doc]:
         """Every card in these collections (cells and départements), read side by side."""

@@ -132,7 +132,7 @@ async def volunteer_apply(request: Request) -> HTMLResponse:
             _context(form, errors),
             status_code=422,
         )
-    await service.apply(request.app.state.volunteers, request.app.state.volunteer_keys, application)
+    await service.apply(request.app.state.uow, request.app.state.volunteer_keys, application)
     association = ASSOCIATIONS[application.association_id].nom
     return render(
         request.app.state.templates, request, "benevole_merci.html", {"association": association}

@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts.kit.outbox import DONE
+from entraide.contracts.kit.outbox import DONE, PENDING
 from entraide.contracts.topics import VOLUNTEERS
 from entraide.directory.store import append, ensure_outbox_index
 
@@ -26,9 +26,10 @@ class VolunteerStore:
         await self.collection.create_index("volunteer_ref", unique=True)
         await ensure_outbox_index(self.collection)
 
-    async def insert(self, doc: Doc) -> None:
-        """A new application: nothing to announce yet."""
-        await self.collection.insert_one({**doc, **DONE})
+    async def insert(self, doc: Doc, entries: list[Doc] | None = None) -> None:
+        """A new volunteer (an application: nothing to announce yet)."""
+        outbox = {"outbox": entries, **PENDING} if entries else DONE
+        await self.collection.insert_one({**doc, **outbox})
 
     async def replace(self, doc: Doc, entries: list[Doc], previous: Doc) -> bool:
         """Write a new revision (and its events) if nobody wrote one meanwhile."""

@@ -41,7 +41,7 @@ async def apply(form: Application, request: Request) -> dict[str, str]:
     if form.association_id not in ASSOCIATIONS:
         raise HTTPException(422, [{"field": "association_id", "message": "association inconnue"}])
     state = request.app.state
-    volunteer_id = await service.apply(state.volunteers, state.volunteer_keys, form)
+    volunteer_id = await service.apply(state.uow, state.volunteer_keys, form)
     return {"volunteer_id": volunteer_id, "status": "applied"}
 
 
@@ -61,14 +61,17 @@ async def change(
 ) -> dict[str, Any]:
     changes = body.model_dump(mode="json", exclude_none=True)
     try:
-        doc = await service.change(request.app.state.volunteers, principal, volunteer_id, changes)
+        volunteer = await service.change(request.app.state.uow, principal, volunteer_id, changes)
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
     except TransitionError as exc:
         raise HTTPException(409, str(exc)) from None
     except ConflictError:
         raise HTTPException(409, "La fiche a changé entre-temps : rechargez-la.") from None
-    if doc is None:
+    if volunteer is None:
         raise HTTPException(404, "bénévole inconnu")
-    request.app.state.relay.wake()
-    return {"volunteer_id": volunteer_id, "status": doc["status"], "revision": doc["revision"]}
+    return {
+        "volunteer_id": volunteer_id,
+        "status": volunteer.status.value,
+        "revision": volunteer.revision,
+    }

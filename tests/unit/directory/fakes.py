@@ -1,0 +1,115 @@
+"""In-memory implementations of directory's ports, for use-case tests without Kafka or a store.
+
+They keep copies, as a store would: a use case changing an aggregate it read changes
+nothing until its unit of work commits. Every call yields to the other tasks first, and
+each write is atomic (its revision check and its write with no await between), so two
+use cases run side by side interleave as replicas do.
+"""
+
+import asyncio
+import copy
+from typing import Any
+
+from entraide.directory import search
+from entraide.directory.associations import name_of
+from entraide.directory.model import Offer, Outgoing, Volunteer
+
+
+class FakeOffers:
+    """`ports.Offers` and `ports.Cards` over a dict of stored offers."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, Offer] = {}
+
+    async def get(self, offer_id: str) -> Offer | None:
+        await asyncio.sleep(0)
+        offer = self.stored.get(offer_id)
+        return None if offer is None or offer.withdrawn else copy.deepcopy(offer)
+
+    async def near(self, query: search.Query) -> list[search.Card]:
+        """Every live offer's card: `search.rank` keeps those within reach."""
+        await asyncio.sleep(0)
+        live = [o.state() for o in self.stored.values() if not o.withdrawn]
+        return [search.card(s, name_of(s["association_id"])) for s in live]
+
+
+class FakeVolunteers:
+    """`ports.Volunteers` over a dict of stored volunteers."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, Volunteer] = {}
+
+    async def get(self, volunteer_id: str) -> Volunteer | None:
+        await asyncio.sleep(0)
+        volunteer = self.stored.get(volunteer_id)
+        return None if volunteer is None else copy.deepcopy(volunteer)
+
+
+class FakeUnitOfWork:
+    """`ports.UnitOfWork`: keeps what was written and what the relay would publish."""
+
+    def __init__(self) -> None:
+        self._offers, self._volunteers = FakeOffers(), FakeVolunteers()
+        self.published: list[Outgoing] = []  # the outbox, in order
+        self.wakes = 0
+        self.writes = 0
+        self.refused = 0
+
+    @property
+    def offers(self) -> FakeOffers:
+        return self._offers
+
+    @property
+    def volunteers(self) -> FakeVolunteers:
+        return self._volunteers
+
+    async def add(self, aggregate: Offer | Volunteer) -> None:
+        await asyncio.sleep(0)
+        if aggregate.id in self._stored(aggregate):
+            raise ValueError(f"{aggregate.id} is stored already")
+        self._write(aggregate)
+
+    async def commit(self, aggregate: Offer | Volunteer) -> bool:
+        await asyncio.sleep(0)
+        current = self._stored(aggregate).get(aggregate.id)
+        if current is None or current.revision != aggregate.read_revision:
+            self.refused += 1
+            return False
+        self._write(aggregate)
+        return True
+
+    def _stored(self, aggregate: Offer | Volunteer) -> dict[str, Any]:
+        return self._offers.stored if isinstance(aggregate, Offer) else self._volunteers.stored
+
+    def _write(self, aggregate: Offer | Volunteer) -> None:
+        self.writes += 1
+        self.published.extend(aggregate.events)
+        self.wakes += bool(aggregate.events)
+        aggregate.events.clear()
+        aggregate.read_revision = aggregate.revision
+        if isinstance(aggregate, Offer):
+            aggregate.read_fields = aggregate.fields
+        self._stored(aggregate)[aggregate.id] = copy.deepcopy(aggregate)
+
+    def events(self) -> list[Any]:
+        """The events' data published so far (tombstones left out)."""
+        return [e.data for e in self.published if hasattr(e, "data")]
+
+
+class FakeKeys:
+    """`sealing.VolunteerKeyStore` in memory."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, bytes] = {}
+
+    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
+        if volunteer_id in self.keys:
+            raise LookupError("the volunteer already has a key")
+        self.keys[volunteer_id] = key = bytes(range(32))
+        return key
+
+    async def existing(self, volunteer_id: str) -> bytes | None:
+        return self.keys.get(volunteer_id)
+
+    async def destroy(self, volunteer_id: str) -> None:
+        self.keys.pop(volunteer_id, None)
