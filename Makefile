@@ -54,7 +54,7 @@ test: lint typecheck tools  ## lint, types, then the whole suite against the rea
 	$(UV) run --no-sync python deploy/config_reference.py --check
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks -m "not slow"
 
-test-slow: setup tools  ## the long fault tests (broker killed, store stopped, services killed, rebalance)
+test-slow: setup tools  ## the long fault tests (broker killed, store killed, services killed, rebalance)
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks -m slow
 
 bench: setup  ## every benchmark, then one report: bench/report.md + PNG plots
