@@ -101,6 +101,20 @@ class FakeMatches:
             self.entries.append(outbox_entry(event))
         return True
 
+    async def propose_many(
+        self, proposals: list[tuple[Match, CloudEvent[Any]]], leased: Doc | None = None
+    ) -> set[str]:
+        await round_trip()
+        stored = set()
+        for match, event in proposals:  # one write, each document's insert atomic
+            if any(m.request_id == match.request_id for m in self._open()):
+                continue
+            self.matches[match.match_id] = match
+            stored.add(match.match_id)
+            if leased is None:
+                self.entries.append(outbox_entry(event))
+        return stored
+
     async def move(
         self, match: Match, to: str, at: datetime, event: CloudEvent[Any], **details: str
     ) -> bool:
@@ -130,6 +144,10 @@ class FakeMatches:
     async def matched(self) -> set[str]:
         await round_trip()
         return {m.request_id for m in self._open()}
+
+    async def open_requests(self, request_ids: list[str]) -> set[str]:
+        await round_trip()
+        return {m.request_id for m in self._open()} & set(request_ids)
 
     async def get(self, match_id: str) -> Match | None:
         await round_trip()
@@ -162,6 +180,12 @@ class FakeMatches:
         self.proposed_once.add(request_id)
         return first
 
+    async def first_proposals(self, request_ids: list[str]) -> set[str]:
+        await round_trip()
+        firsts = set(request_ids) - self.proposed_once
+        self.proposed_once |= firsts
+        return firsts
+
     async def remember(
         self, request_id: str, *, refused: str | None = None, known: str | None = None
     ) -> None:
@@ -179,6 +203,15 @@ class FakeMatches:
     async def unwait(self, request_id: str) -> None:
         await round_trip()
         self.waitlist.pop(request_id, None)
+
+    async def wait_many(self, entries: list[Waiting]) -> None:
+        await round_trip()
+        self.waitlist |= {entry.request_id: entry for entry in entries}
+
+    async def unwait_many(self, request_ids: list[str]) -> None:
+        await round_trip()
+        for request_id in request_ids:
+            self.waitlist.pop(request_id, None)
 
     async def waiting_ids(self) -> set[str]:
         await round_trip()
@@ -219,4 +252,15 @@ class FakeOutbox:
         written = await write({})  # published below: nothing left for the relay
         if written:
             self.published += events
+        return written
+
+    async def write_many_at_once(
+        self,
+        events_by_id: dict[str, list[CloudEvent[Any]]],
+        write: Callable[[dict[str, Doc]], Awaitable[set[str]]],
+    ) -> set[str]:
+        written = await write({doc_id: {} for doc_id in events_by_id})
+        self.published += [
+            e for doc_id in events_by_id if doc_id in written for e in events_by_id[doc_id]
+        ]
         return written

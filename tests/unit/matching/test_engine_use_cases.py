@@ -1,6 +1,6 @@
 """Matching's use cases on in-memory ports (no Kafka, no store): proposals at once, a full
-volunteer, a decline that frees the place, a withdrawal, a half-written place healed, and
-two replicas placing the same families at once."""
+volunteer, a decline that frees the place, a withdrawal, a half-written place healed, two
+replicas placing the same families at once, and a consumed batch placed in its order."""
 
 import asyncio
 import uuid
@@ -10,6 +10,7 @@ from typing import Any
 
 from entraide.contracts.events import RequestSubmitted, RequestWithdrawn, Slot
 from entraide.matching.domain import request_view
+from entraide.matching.domain.model import Waiting
 from entraide.matching.engine import Engine
 from entraide.matching.pool import SupportPool
 from tests.unit.matching.factories import NOW, volunteer
@@ -154,3 +155,60 @@ async def test_two_replicas_placing_the_same_families_at_once_never_overfill_or_
         "volunteer:vol-far-carquefou": 2,
     }
     assert set(world.matches.waitlist) == {f.request_id for f in families} - set(per_request)
+
+
+async def test_a_batch_places_in_its_order_each_seeing_the_places_taken_before() -> None:
+    world = World(NEAR, FAR)
+    engine = world.engine()
+    families = [submitted() for _ in range(4)]
+    await engine.requests_changed([(world.arrives(f), True) for f in families])
+    placed = {m.request_id: m.support_key for m in world.matches._open()}
+    assert placed == {
+        families[0].request_id: "volunteer:vol-near-reze",
+        families[1].request_id: "volunteer:vol-far-carquefou",
+        families[2].request_id: "volunteer:vol-far-carquefou",
+    }
+    assert set(world.matches.waitlist) == {families[3].request_id}
+    proposed = [e.data.request_id for e in world.outbox.published]
+    assert proposed == [f.request_id for f in families[:3]], "published at once, in order"
+    assert world.matches.entries == [], "nothing left for the relay"
+    assert world.matches.proposed_once == set(placed)
+
+
+async def test_a_batch_skips_a_request_already_matched_and_takes_a_waiting_one_off_the_list() -> (
+    None
+):
+    world = World(NEAR, FAR)
+    engine = world.engine()
+    matched, waiting = submitted(), submitted()
+    await engine.request_changed(world.arrives(matched), first_seen=True)
+    entry = Waiting(waiting.request_id, "no-capacity", "44", (), "medium", "ref", NOW)
+    await world.matches.wait_many([entry])
+    again = submitted(request_id=matched.request_id, family_ref=matched.family_ref, revision=2)
+    await engine.requests_changed([(world.arrives(again), False), (world.arrives(waiting), False)])
+    assert Counter(m.request_id for m in world.matches._open()) == {
+        matched.request_id: 1,
+        waiting.request_id: 1,
+    }
+    assert world.matches.waitlist == {}
+
+
+async def test_a_batch_ends_the_match_of_a_withdrawn_family_and_ignores_one_never_seen() -> None:
+    world = World(NEAR)
+    engine = world.engine()
+    family, unknown = submitted(), submitted()
+    await engine.request_changed(world.arrives(family), first_seen=True)
+    gone = [
+        RequestWithdrawn(
+            request_id=f.request_id,
+            family_ref=f.family_ref,
+            revision=2,
+            reason="family-choice",
+            withdrawn_at=NOW,
+        )
+        for f in (family, unknown)
+    ]
+    await engine.requests_changed([(world.arrives(gone[0]), False), (world.arrives(gone[1]), True)])
+    [match] = world.matches.matches.values()
+    assert (match.state, match.outcome) == ("closed", "request-withdrawn")
+    assert await world.matches.held() == {"volunteer:vol-near-reze": 0}

@@ -42,7 +42,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         relay=RelayOutbox(relay),
         metrics=rt.matching_metrics,
     )
-    on_request = engine.request_changed if settings.online else None
+    on_request = engine.requests_changed if settings.online else None
     handlers.register(rt.broker, views, settings=settings, service=SERVICE, on_change=on_request)
     register_rights(rt.broker, rights_handler(rt.db), settings=settings, service=SERVICE)
     offer_views = offers.OfferViews(rt.db)

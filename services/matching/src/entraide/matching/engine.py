@@ -109,6 +109,37 @@ class Engine:
         await self._waitlist(family, blocked.get(0, Unfit.CAPACITY))
         return None
 
+    async def place_many(self, changes: list[tuple[Doc, bool]]) -> list[Match]:
+        """`place` for a batch of open requests (their views, and whether each was just
+        inserted), one after the other in the batch's order, each seeing the places the
+        ones before took; with one read of the open matches and one of the histories for
+        the batch, one write per place taken, and the proposals stored and published
+        together. Returns the proposals made."""
+        known = [view["_id"] for view, first_seen in changes if not first_seen]
+        matched = await self.store.open_requests(known) if known else set()
+        histories = await self.store.histories_of(known) if known else {}
+        since: dict[str, datetime] = {}
+        pool = await self.pool.current()
+        taken: list[tuple[Match, Any]] = []
+        waits: list[Waiting] = []
+        for view, _ in changes:
+            if view["_id"] in matched:
+                continue
+            history = histories.get(view["_id"], History())
+            family = family_of(view, history.known)
+            since[family.request_id] = family.waiting_since
+            proposal, why = await self._take_best(family, history.refused, pool, "online")
+            if proposal is None:
+                waits.append(_waiting(family, why))
+            else:
+                taken.append(proposal)
+                matched.add(view["_id"])  # a request twice in the batch: placed once
+        stored = await self._store_many(taken)
+        await self.store.wait_many(waits)
+        await self.store.unwait_many([m.request_id for m in stored if m.request_id in set(known)])
+        await self._first_proposals(stored, since)
+        return stored
+
     async def rebalance(self) -> int:
         """Re-optimise every waiting request at once (min-cost flow); returns proposals made."""
         ids = await self._unplaced()
@@ -233,6 +264,23 @@ class Engine:
         if self.metrics:
             self.metrics.placement.observe(time.perf_counter() - started)
 
+    async def requests_changed(self, changes: list[tuple[Doc, bool]]) -> None:
+        """`request_changed` for a batch (one change per request, in the order consumed):
+        the open ones placed together (`place_many`), the others' matches ended."""
+        started = time.perf_counter()
+        placing = []
+        for view, first_seen in changes:
+            if view.get("status") == "open" and view.get("consent_to_matching"):
+                placing.append((view, first_seen))
+            elif not first_seen:  # one seen first closed has no match nor waitlist entry
+                await self.request_changed(view)
+        if placing:
+            await self.place_many(placing)
+            if self.metrics:
+                elapsed = time.perf_counter() - started  # what each of them waited
+                for _ in placing:
+                    self.metrics.placement.observe(elapsed)
+
     async def support_changed(self, key: str, capacity: int | None, available: bool) -> None:
         """A volunteer paused, left or changed capacity (an offer likewise): re-route its
         open matches when it is no longer available. (Capacity: the places beyond a new,
@@ -258,11 +306,86 @@ class Engine:
     ) -> Match | Refused:
         """Propose the support to the family (`waitlisted`: it may be on the waitlist):
         take one of its places, then store the match, open."""
+        taken = await self._take(family, key, association_id, fit, by)
+        if taken is None:
+            return Refused.FULL
+        match, event = taken
+        # One at a time (online, by hand), this call publishes the proposal rather than the
+        # relay's next round, so the coordinator sees it at once (the relay takes over if
+        # publishing fails); the batch's many go through the relay, in bulk.
+        if self.relay and by != "batch":
+            write = partial(self.store.propose, match, event)
+            proposed = await self.relay.write_at_once(match.match_id, [event], write)
+        else:
+            proposed = await self.store.propose(match, event)
+            self.wake()
+        if not proposed:  # the request got a proposal meanwhile
+            await self.store.give_back(key, match.match_id)
+            self._released(match)
+            return Refused.MATCHED
+        if waitlisted:
+            await self.store.unwait(family.request_id)
+        if await self.store.first_proposal(family.request_id) and self.metrics:
+            waited = (match.proposed_at - family.waiting_since).total_seconds()
+            self.metrics.latency.observe(max(0.0, waited))
+        log.info("proposal", extra={"match_id": match.match_id, "by": by, "score": match.score})
+        return match
+
+    async def _take_best(
+        self, family: Family, refused: frozenset[str], pool: SupportPool, by: str
+    ) -> tuple[tuple[Match, Any] | None, Unfit]:
+        """Take a place of the best support with one left for the family: the match and
+        its event, to be stored; or None and the rule that stopped most candidates."""
+        edges, blocked = assign.candidates(
+            [family], pool.index, now=self.clock(), declined={family.request_id: refused}
+        )
+        for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
+            support = pool.supports[edge.support]
+            taken = await self._take(family, support.key, support.association_id, edge.score, by)
+            if taken is not None:
+                return taken, Unfit.CAPACITY
+        return None, blocked.get(0, Unfit.CAPACITY)
+
+    async def _store_many(self, taken: list[tuple[Match, Any]]) -> list[Match]:
+        """Store the proposals open, published at once and together (in order); a request
+        that got an open match meanwhile gives its place back. Returns those stored."""
+        if not taken:
+            return []
+        if self.relay:
+            events = {m.match_id: [e] for m, e in taken}
+            write = partial(self.store.propose_many, taken)
+            ids = await self.relay.write_many_at_once(events, write)
+        else:
+            ids = await self.store.propose_many(taken)
+            self.wake()
+        for match, _ in taken:
+            if match.match_id not in ids:
+                await self.store.give_back(match.support_key, match.match_id)
+                self._released(match)
+        stored = [m for m, _ in taken if m.match_id in ids]
+        log.info("proposals", extra={"count": len(stored), "refused": len(taken) - len(stored)})
+        return stored
+
+    async def _first_proposals(self, stored: list[Match], since: dict[str, datetime]) -> None:
+        """Note the requests proposed to; time the first proposal of each."""
+        if not stored:
+            return
+        firsts = await self.store.first_proposals([m.request_id for m in stored])
+        for match in stored:
+            if match.request_id in firsts and self.metrics:
+                waited = (match.proposed_at - since[match.request_id]).total_seconds()
+                self.metrics.latency.observe(max(0.0, waited))
+
+    async def _take(
+        self, family: Family, key: str, association_id: str, fit: Score, by: str
+    ) -> tuple[Match, Any] | None:
+        """Take one of the support's places for a new match of the family: the match and
+        its event, not stored yet; None when the support is full."""
         support = self.pool.by_key.get(key)
         match_id = uuid.uuid4().hex
         if support is None or not await self.store.take(key, support.capacity, match_id):
             self.pool.full(key)  # another replica took the last place: not seen here yet
-            return Refused.FULL
+            return None
         self.pool.adjust(key, +1)
         now = self.clock()
         kind, ref = key.split(":", 1)
@@ -298,27 +421,7 @@ class Engine:
             proposed_at=now,
             expires_at=payload.expires_at,
         )
-        # One at a time (online, by hand), this call publishes the proposal rather than the
-        # relay's next round, so the coordinator sees it at once (the relay takes over if
-        # publishing fails); the batch's many go through the relay, in bulk.
-        event = self._event(match, payload)
-        if self.relay and by != "batch":
-            write = partial(self.store.propose, match, event)
-            proposed = await self.relay.write_at_once(match_id, [event], write)
-        else:
-            proposed = await self.store.propose(match, event)
-            self.wake()
-        if not proposed:  # the request got a proposal meanwhile
-            await self.store.give_back(key, match_id)
-            self._released(match)
-            return Refused.MATCHED
-        if waitlisted:
-            await self.store.unwait(family.request_id)
-        if await self.store.first_proposal(family.request_id) and self.metrics:
-            waited = (now - family.waiting_since).total_seconds()
-            self.metrics.latency.observe(max(0.0, waited))
-        log.info("proposal", extra={"match_id": match_id, "by": by, "score": payload.score})
-        return match
+        return match, self._event(match, payload)
 
     async def _close(self, match: Match, outcome: MatchOutcome) -> None:
         now = self.clock()
@@ -361,21 +464,23 @@ class Engine:
         return family_of(view, history.known), history.refused
 
     async def _waitlist(self, family: Family, reason: Unfit) -> None:
-        await self.store.wait(
-            Waiting(
-                request_id=family.request_id,
-                reason=reason.value,
-                departement=family.departement,
-                needs=tuple(sorted(family.needs)),
-                urgency=family.urgency,
-                family_ref=family.family_ref,
-                waiting_since=family.waiting_since,
-            )
-        )
+        await self.store.wait(_waiting(family, reason))
 
     @staticmethod
     def _event(match: Match, payload: MatchEvent) -> Any:
         return new_event(payload, source=SOURCE, subject=match.family_ref)
+
+
+def _waiting(family: Family, reason: Unfit) -> Waiting:
+    return Waiting(
+        request_id=family.request_id,
+        reason=reason.value,
+        departement=family.departement,
+        needs=tuple(sorted(family.needs)),
+        urgency=family.urgency,
+        family_ref=family.family_ref,
+        waiting_since=family.waiting_since,
+    )
 
 
 def _ids(match: Match) -> dict[str, str]:

@@ -1,5 +1,6 @@
-"""Matching's Kafka handlers for requests: parse, apply to the read model, then let the
-engine act on the change."""
+"""Matching's Kafka handlers for requests: a batch at a time, parse, apply to the read
+model in one write, then let the engine act on the changes (offsets committed once the
+batch is handled: at least once)."""
 
 import logging
 from collections.abc import Awaitable, Callable
@@ -11,13 +12,17 @@ from faststream.kafka.annotations import KafkaMessage
 from entraide.contracts import parse_event
 from entraide.contracts.events import ContactLogged, RequestState, RequestWithdrawn
 from entraide.contracts.kit.broker import subscriber_options
-from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.matching import domain
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import Applied, RequestViews
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
+Changed = Callable[[list[tuple[Doc, bool]]], Awaitable[None]]
+# getmany returns what the fetcher holds at once: the timeout only bounds an idle wait
+BATCH_MAX_RECORDS = 300
+BATCH_TIMEOUT_MS = 50
 
 
 def register(
@@ -26,23 +31,56 @@ def register(
     *,
     settings: MatchingSettings,
     service: str,
-    on_change: Callable[[Doc, bool], Awaitable[None]] | None = None,
+    on_change: Changed | None = None,
 ) -> None:
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        settings.requests_topic, title="requests", **subscriber_options(settings, service)
+        settings.requests_topic,
+        title="requests",
+        batch=True,
+        max_records=BATCH_MAX_RECORDS,
+        batch_timeout_ms=BATCH_TIMEOUT_MS,
+        **subscriber_options(settings, service),
     )
-    async def on_request_event(message: KafkaMessage) -> None:
-        """Keep the request read model at the latest revision; redeliveries change nothing."""
-        event = parse_event(message.body)
-        data = event.data
-        if isinstance(data, ContactLogged):  # privacy's concern (retention), not matching's
-            return
-        if not isinstance(data, RequestState | RequestWithdrawn):
-            raise PoisonMessageError("not-a-request-event", event.type)
-        view = domain.request_view(data, event_id=event.id)
-        applied = await views.upsert(data.request_id, view)
-        if applied and on_change:  # propose at once, or end the family's open match
-            await on_change({"_id": data.request_id, **view}, applied is Applied.NEW)
+    async def on_request_events(message: KafkaMessage) -> None:
+        """Keep the request read model at the latest revision (redeliveries change nothing),
+        then hand the engine each changed request once, in the batch's order, with its
+        last view (a family's events come in order on one partition); events no retry can
+        fix go to the dead-letter topic with their reason."""
+        records: tuple[Any, ...] = message.raw_message
+        changes: list[tuple[str, Doc]] = []
+        poison: list[tuple[Any, BaseException]] = []
+        for record in records:
+            try:
+                change = _change(record.value or b"")
+            except PERMANENT as exc:
+                poison.append((record, exc))
+                continue
+            if change is not None:
+                changes.append(change)
+        applied = await views.upsert_many(changes)
+        last: dict[str, tuple[Doc, bool]] = {}
+        for (request_id, view), done in zip(changes, applied, strict=True):
+            if done:  # the last applied view wins; first seen if any of them inserted it
+                first_seen = done is Applied.NEW or last.get(request_id, ({}, False))[1]
+                last.pop(request_id, None)  # ordered by its last change
+                last[request_id] = ({"_id": request_id, **view}, first_seen)
+        if last and on_change:  # propose at once, or end the families' open matches
+            await on_change(list(last.values()))
+        dead_letters = dead_letters_of(broker)
+        for record, error in poison:
+            await dead_letters.send(record, error)
         log.info(
-            "request event", extra={"event_id": event.id, "type": event.type, "applied": applied}
+            "request events",
+            extra={"records": len(records), "applied": len(last), "dead": len(poison)},
         )
+
+
+def _change(body: bytes) -> tuple[str, Doc] | None:
+    """The read-model change a request event makes (None: not matching's concern)."""
+    event = parse_event(body)
+    data = event.data
+    if isinstance(data, ContactLogged):  # privacy's concern (retention), not matching's
+        return None
+    if not isinstance(data, RequestState | RequestWithdrawn):
+        raise PoisonMessageError("not-a-request-event", event.type)
+    return data.request_id, domain.request_view(data, event_id=event.id)

@@ -23,9 +23,9 @@ minute old (`heal`); a younger one may be a placement in flight.
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.kit.outbox import PENDING, outbox_entry
@@ -33,6 +33,7 @@ from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import History, Match, Waiting
 
 Doc = dict[str, Any]
+DUPLICATE = 11000
 OPEN_STATES = [s.value for s in OPEN]
 WITHOUT_OUTBOX = {"outbox": 0}
 
@@ -117,6 +118,29 @@ class MatchStore:
             return False
         return True
 
+    async def propose_many(
+        self, proposals: list[tuple[Match, CloudEvent[Any]]], leased: dict[str, Doc] | None = None
+    ) -> set[str]:
+        """`propose` for several matches in one write, with their events for the relay or
+        the outbox fields their writer gives (`leased`, by match id); returns the ids of
+        those stored (not those whose request already had an open match)."""
+        docs = [
+            {
+                **document_of(m),
+                "open_request": m.request_id,
+                **(
+                    {"outbox": [outbox_entry(e)], **PENDING}
+                    if leased is None
+                    else leased[m.match_id]
+                ),
+            }
+            for m, e in proposals
+        ]
+        if not docs:
+            return set()
+        refused = await _inserted_but(self.matches, docs)
+        return {d["_id"] for n, d in enumerate(docs) if n not in refused}
+
     async def move(
         self, match: Match, to: str, at: datetime, event: CloudEvent[Any], **details: str
     ) -> bool:
@@ -154,6 +178,11 @@ class MatchStore:
         """The requests with an open match."""
         query = {"state": {"$in": OPEN_STATES}}
         return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
+
+    async def open_requests(self, request_ids: list[str]) -> set[str]:
+        """Which of these requests have an open match (one read)."""
+        query = {"open_request": {"$in": request_ids}}
+        return {m["open_request"] async for m in self.matches.find(query, {"open_request": 1})}
 
     async def get(self, match_id: str) -> Match | None:
         doc = await self.document(match_id)
@@ -199,6 +228,13 @@ class MatchStore:
             return False
         return True
 
+    async def first_proposals(self, request_ids: list[str]) -> set[str]:
+        """`first_proposal` for several requests in one write: those proposed to first."""
+        if not request_ids:
+            return set()
+        refused = await _inserted_but(self.histories, [{"_id": i} for i in request_ids])
+        return {i for n, i in enumerate(request_ids) if n not in refused}
+
     async def remember(
         self, request_id: str, *, refused: str | None = None, known: str | None = None
     ) -> None:
@@ -210,22 +246,18 @@ class MatchStore:
     # --- waitlist ---------------------------------------------------------------------
 
     async def wait(self, entry: Waiting) -> None:
-        fields = {
-            "reason": entry.reason,
-            "departement": entry.departement,
-            "needs": list(entry.needs),
-            "urgency": entry.urgency,
-            "family_ref": entry.family_ref,
-            "waiting_since": entry.waiting_since,
-        }
-        await self.waitlist.update_one(
-            {"_id": entry.request_id},
-            {"$set": fields, "$setOnInsert": {"since": datetime.now(UTC)}},
-            upsert=True,
-        )
+        await self.waitlist.bulk_write([_waiting(entry)])
+
+    async def wait_many(self, entries: list[Waiting]) -> None:
+        if entries:
+            await self.waitlist.bulk_write([_waiting(e) for e in entries], ordered=False)
 
     async def unwait(self, request_id: str) -> None:
         await self.waitlist.delete_one({"_id": request_id})
+
+    async def unwait_many(self, request_ids: list[str]) -> None:
+        if request_ids:
+            await self.waitlist.delete_many({"_id": {"$in": request_ids}})
 
     async def waiting_ids(self) -> set[str]:
         return {w["_id"] async for w in self.waitlist.find({}, {"_id": 1})}
@@ -235,6 +267,34 @@ class MatchStore:
 
     async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]:
         return await self.waitlist.find(query).sort("since", ASCENDING).limit(limit).to_list()
+
+
+def _waiting(entry: Waiting) -> UpdateOne:
+    fields = {
+        "reason": entry.reason,
+        "departement": entry.departement,
+        "needs": list(entry.needs),
+        "urgency": entry.urgency,
+        "family_ref": entry.family_ref,
+        "waiting_since": entry.waiting_since,
+    }
+    return UpdateOne(
+        {"_id": entry.request_id},
+        {"$set": fields, "$setOnInsert": {"since": datetime.now(UTC)}},
+        upsert=True,
+    )
+
+
+async def _inserted_but(collection: Any, docs: list[Doc]) -> set[int]:
+    """Insert the documents in one write; the positions of those refused as duplicates."""
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", ())
+        if any(e.get("code") != DUPLICATE for e in errors):
+            raise
+        return {e["index"] for e in errors}
+    return set()
 
 
 def document_of(match: Match) -> Doc:

@@ -24,3 +24,13 @@ class RelayOutbox:
         self, doc_id: Any, events: list[CloudEvent[Any]], write: Callable[[Doc], Awaitable[T]]
     ) -> T:
         return await self.relay.write_at_once(doc_id, [outbox_entry(e) for e in events], write)
+
+    async def write_many_at_once(
+        self,
+        events_by_id: dict[str, list[CloudEvent[Any]]],
+        write: Callable[[dict[str, Doc]], Awaitable[set[str]]],
+    ) -> set[str]:
+        entries = {
+            doc_id: [outbox_entry(e) for e in events] for doc_id, events in events_by_id.items()
+        }
+        return set(await self.relay.write_many_at_once(entries, write))

@@ -46,6 +46,13 @@ class Matches(Protocol):
         has an open match."""
         ...
 
+    async def propose_many(
+        self, proposals: list[tuple[Match, CloudEvent[Any]]], leased: dict[str, Doc] | None = None
+    ) -> set[str]:
+        """`propose` for several matches in one write, each with its writer's outbox fields
+        (`leased`, by match id); returns the ids of those stored."""
+        ...
+
     async def move(
         self, match: Match, to: str, at: datetime, event: CloudEvent[Any], **details: str
     ) -> bool:
@@ -58,6 +65,10 @@ class Matches(Protocol):
     ) -> bool: ...
 
     async def matched(self) -> set[str]: ...
+
+    async def open_requests(self, request_ids: list[str]) -> set[str]:
+        """Which of these requests have an open match."""
+        ...
 
     async def get(self, match_id: str) -> Match | None: ...
 
@@ -73,13 +84,19 @@ class Matches(Protocol):
 
     async def first_proposal(self, request_id: str) -> bool: ...
 
+    async def first_proposals(self, request_ids: list[str]) -> set[str]: ...
+
     async def remember(
         self, request_id: str, *, refused: str | None = None, known: str | None = None
     ) -> None: ...
 
     async def wait(self, entry: Waiting) -> None: ...
 
+    async def wait_many(self, entries: list[Waiting]) -> None: ...
+
     async def unwait(self, request_id: str) -> None: ...
+
+    async def unwait_many(self, request_ids: list[str]) -> None: ...
 
     async def waiting_ids(self) -> set[str]: ...
 
@@ -107,4 +124,13 @@ class Outbox(Protocol):
         self, doc_id: Any, events: list[CloudEvent[Any]], write: Callable[[Doc], Awaitable[T]]
     ) -> T:
         """Run `write` (given the outbox fields to store) and publish `events` now."""
+        ...
+
+    async def write_many_at_once(
+        self,
+        events_by_id: dict[str, list[CloudEvent[Any]]],
+        write: Callable[[dict[str, Doc]], Awaitable[set[str]]],
+    ) -> set[str]:
+        """Run `write` (given each document's outbox fields, by id), which returns the ids
+        it stored, and publish those documents' events now, in order."""
         ...

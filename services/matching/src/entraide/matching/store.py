@@ -3,10 +3,12 @@
 from enum import StrEnum
 from typing import Any
 
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 Doc = dict[str, Any]
+DUPLICATE = 11000
 
 
 class Applied(StrEnum):
@@ -47,6 +49,45 @@ class RequestViews:
             return None
         applied = result.upserted_id is not None or result.modified_count
         return Applied.NEWER if applied else None
+
+    async def upsert_many(self, changes: list[tuple[str, Doc]]) -> list[Applied | None]:
+        """`upsert` for a batch, in its order: what each change did. One bulk write per
+        round, a round taking each request's next change, so a request's changes apply
+        one after the other (most batches are one round); each write keeps the revision
+        guard in its filter (a stale one fails as a duplicate: it applies nothing)."""
+        applied: list[Applied | None] = [None] * len(changes)
+        rounds: list[list[int]] = []
+        seen: dict[str, int] = {}
+        for i, (request_id, _) in enumerate(changes):
+            n = seen[request_id] = seen.get(request_id, -1) + 1
+            if n == len(rounds):
+                rounds.append([])
+            rounds[n].append(i)
+        for round_ in rounds:
+            ops = [
+                UpdateOne(
+                    {"_id": changes[i][0], "revision": {"$lt": changes[i][1]["revision"]}},
+                    {"$set": changes[i][1]},
+                    upsert=True,
+                )
+                for i in round_
+            ]
+            result: Doc
+            try:
+                result = dict(
+                    (await self.collection.bulk_write(ops, ordered=False)).bulk_api_result
+                )
+                stale: set[int] = set()
+            except BulkWriteError as exc:
+                result = dict(exc.details)
+                if any(e.get("code") != DUPLICATE for e in result.get("writeErrors", ())):
+                    raise
+                stale = {e["index"] for e in result["writeErrors"]}
+            new = {u["index"] for u in result.get("upserted", ())}
+            for n, i in enumerate(round_):
+                if n not in stale:
+                    applied[i] = Applied.NEW if n in new else Applied.NEWER
+        return applied
 
     async def get(self, request_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": request_id})
