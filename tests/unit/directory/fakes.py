@@ -26,11 +26,11 @@ class FakeOffers:
         offer = self.stored.get(offer_id)
         return None if offer is None or offer.withdrawn else copy.deepcopy(offer)
 
-    async def near(self, query: search.Query) -> list[search.Card]:
-        """Every live offer's card: `search.rank` keeps those within reach."""
+    async def near(self, query: search.Query) -> list[search.Prepared]:
+        """Every live offer's card: `search.best` keeps those within reach."""
         await asyncio.sleep(0)
         live = [o.state() for o in self.stored.values() if not o.withdrawn]
-        return [search.card(s, name_of(s["association_id"])) for s in live]
+        return [search.prepare(search.card(s, name_of(s["association_id"]))) for s in live]
 
 
 class FakeVolunteers:

@@ -70,7 +70,7 @@ async def search_offers(
     """Offers near a commune or postal code, best first (professionals-only ones are left out)."""
     if query.professional:  # only signed-in staff see professionals-only offers
         await api_principal(request)
-    hits = await service.find_offers(request.app.state.offers, query)
+    hits = await service.find_offers(request.app.state.cards, query)
     return {"results": [hit_json(h) for h in hits]}
 
 

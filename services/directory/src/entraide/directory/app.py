@@ -12,6 +12,7 @@ from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory import api, outbox, pages, staff_pages, volunteer_pages, volunteers_api
+from entraide.directory.card_cache import CardCache
 from entraide.directory.local_keys import VolunteerKeys
 from entraide.directory.repositories import MongoUnitOfWork
 from entraide.directory.rights import DirectoryRights
@@ -57,6 +58,12 @@ def create_app(
     app.state.templates = templates_for("entraide.directory")
     install_auth(app, settings, app.state.templates)
     app.state.offers = offers
+    app.state.cards = CardCache(
+        offers,
+        cells=settings.search_cache_cells,
+        max_age_seconds=settings.search_cache_max_age_seconds,
+        registry=rt.registry,
+    )
     app.state.relay = relay
     app.state.uow = MongoUnitOfWork(offers, volunteers, relay.wake)
     app.state.volunteers = volunteers

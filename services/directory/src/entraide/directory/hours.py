@@ -6,6 +6,7 @@ stored always means what families read. Pure: no I/O.
 """
 
 import re
+from collections.abc import Sequence
 
 DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 DAY_LABELS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
@@ -40,7 +41,7 @@ def parse(text: str) -> list[Slot]:
     return sorted(set(slots))
 
 
-def is_open(slots: list[Slot], day: int, minute: int | None) -> bool:
+def is_open(slots: Sequence[Slot], day: int, minute: int | None) -> bool:
     """Open on that day (at that minute, if given)."""
     return any(d == day and (minute is None or start <= minute < end) for d, start, end in slots)
 

@@ -51,7 +51,8 @@ async def search_page(
             day=int(jour) if jour.isdigit() else None,
             text=q,
         )
-        results = [hit_json(h) for h in await service.find_offers(request.app.state.offers, query)]
+        hits = await service.find_offers(request.app.state.cards, query)
+        results = [hit_json(h) for h in hits]
     context = {"form": form, "errors": errors, "results": results, "place": place,
                "needs": NEEDS, "days": DAYS}  # fmt: skip
     return render(request.app.state.templates, request, "recherche.html", context)

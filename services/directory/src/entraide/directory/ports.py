@@ -1,22 +1,22 @@
 """What directory's use cases need from the outside world: the ports.
 
 `repositories` implements them on MongoDB (over `store` and `volunteer_store`, which alone
-know the documents, their filters and the search cards); the unit tests' fakes implement
+know the documents, their filters and the search cards; `card_cache` the cards); the unit tests' fakes implement
 them in memory. The volunteers' data keys are `sealing.VolunteerKeyStore`.
 """
 
 from typing import Protocol
 
 from entraide.directory.model import Offer, Volunteer
-from entraide.directory.search import Card, Query
+from entraide.directory.search import Prepared, Query
 
 
 class Cards(Protocol):
     """The offers' search cards."""
 
-    async def near(self, query: Query) -> list[Card]:
+    async def near(self, query: Query) -> list[Prepared]:
         """The cards within reach of the query's point and radius (and of its
-        département, for the offers served at a distance); not yet ranked."""
+        département, for the offers served at a distance), prepared, not yet ranked."""
         ...
 
 

@@ -1,16 +1,20 @@
 """Public search rules: the card each offer shows in results, the filters and the ranking.
 
-Pure: no I/O. The store hands over the cards of the cells within reach; this module keeps
-those that fit and orders them by relevance and distance.
+Pure: no I/O. The store hands over the cards of the cells within reach, prepared once
+(`prepare`, when a process reads a cell); this module keeps those that fit and orders them
+by relevance and distance (`best`).
 """
 
+import heapq
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from entraide.directory import geo, hours
-from entraide.directory.domain import Freshness, freshness
+from entraide.directory.domain import HIDDEN_AFTER
 from entraide.directory.places import normalise
 
 STOPWORDS = frozenset(
@@ -132,51 +136,111 @@ def display(c: Card) -> dict[str, Any]:
     }
 
 
-def relevance(c: Card, q: Query, wanted: set[str]) -> float:
-    """0..1: share of the query's words the offer answers, plus its fit to the need."""
-    score = 0.0
-    if wanted:
-        words = " " + c["w"]
-        score += 0.7 * sum(1 for w in wanted if " " + w in words) / len(wanted)
-    if q.need and q.need in c["n"].split():
-        score += 0.2 / len(c["n"].split())  # a focused offer fits better than a broad one
-    low, high = c["a"]
-    if q.age is not None and low >= 0 and high <= 25:
-        score += 0.1 * (1 - min(1.0, (high - low) / 18))  # narrower fits better
-    return score
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs a third more, per card
+class Prepared:
+    """A card with what ranking reads of it computed once, when its cell is read from the
+    store, rather than at every search: radians, needs, ages, slots, zones, a timestamp."""
+
+    card: Card
+    id: str
+    phi: float  # latitude, radians
+    cos_phi: float
+    lon: float  # degrees
+    needs: tuple[str, ...]
+    low: int
+    high: int
+    slots: tuple[hours.Slot, ...]
+    words: str  # " " + the card's words: a query word matches a word's start
+    zones: tuple[str, ...]
+    remote: bool
+    pro: bool
+    updated: datetime
 
 
-def keep(c: Card, q: Query, distance: float) -> bool:
-    if c["f"] & REMOTE and q.departement and q.departement in c["z"].split():
-        pass  # served at a distance across the département
-    elif distance > q.radius_km:
-        return False
-    if c["f"] & PRO and not q.professional:
-        return False
-    if freshness(c["u"], q.now) is Freshness.HIDDEN:
-        return False
-    if q.need and q.need not in c["n"].split():
-        return False
+def prepare(c: Card) -> Prepared:
+    """The card, ready to rank."""
+    flat, phi = c["s"], math.radians(c["lat"])
     low, high = c["a"]
-    if q.age is not None and not low <= q.age <= high:
-        return False
-    flat = c["s"]
-    slots = [(flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)]
-    return q.day is None or not slots or hours.is_open(slots, q.day, q.minute)
+    return Prepared(
+        card=c,
+        id=c["_id"],
+        phi=phi,
+        cos_phi=math.cos(phi),
+        lon=c["lon"],
+        needs=tuple(c["n"].split()),
+        low=low,
+        high=high,
+        slots=tuple(zip(flat[0::3], flat[1::3], flat[2::3], strict=True)),
+        words=" " + c["w"],
+        zones=tuple(c["z"].split()),
+        remote=bool(c["f"] & REMOTE),
+        pro=bool(c["f"] & PRO),
+        updated=c["u"],
+    )
 
 
 def rank(cards: list[Card], q: Query) -> list[Hit]:
     """The cards that fit, best first: relevance, then nearness, then the newest."""
-    wanted = tokens(q.text)
-    hits = []
-    for c in cards:
-        distance = geo.distance_km(q.latitude, q.longitude, c["lat"], c["lon"])
-        if not keep(c, q, distance):
+    return best([prepare(c) for c in cards], q)
+
+
+def best(cards: Sequence[Prepared], q: Query) -> list[Hit]:
+    """The prepared cards that fit, best first: relevance, then nearness, then the id.
+
+    Kept: within the radius (or served at a distance across the query's département),
+    public unless the query is a professional's, not hidden by age, answering the need,
+    the child's age and the day and time, and at least half the query's words. An offer
+    found twice (its cell's card and its département's) counts once. The cheap tests come
+    first: this loop runs over every card within reach (thousands in Paris)."""
+    probes = [" " + w for w in tokens(q.text)]
+    phi0 = math.radians(q.latitude)
+    cos0 = math.cos(phi0)
+    # along a meridian a card is never nearer than its latitude's difference: 1 m spare
+    band = (q.radius_km + 0.001) / geo.EARTH_RADIUS_KM
+    hidden_until = q.now - HIDDEN_AFTER  # domain.freshness: hidden from HIDDEN_AFTER on
+    need, age, dep = q.need, q.age, q.departement
+    scale = max(q.radius_km, 1.0)
+    sin, asin, sqrt, radians = math.sin, math.asin, math.sqrt, math.radians
+    seen: set[str] = set()
+    found = []
+    for i, c in enumerate(cards):
+        if (c.pro and not q.professional) or c.updated <= hidden_until:
             continue
-        fit = relevance(c, q, wanted)
-        if wanted and fit < 0.7 * 0.5:  # fewer than half the words: not what was asked
+        if (need and need not in c.needs) or (age is not None and not c.low <= age <= c.high):
             continue
-        nearness = max(0.0, 1 - distance / max(q.radius_km, 1.0))
-        hits.append(Hit(c, round(distance, 1), round(0.75 * fit + 0.25 * nearness, 4)))
-    hits.sort(key=lambda h: (-h.score, h.distance_km, h.card["_id"]))
-    return hits[: q.limit]
+        anywhere = c.remote and bool(dep) and dep in c.zones
+        dp = c.phi - phi0
+        if not anywhere and abs(dp) > band:
+            continue
+        # geo.distance_km, inlined with the card's radians and cosine computed once
+        dl = radians(c.lon - q.longitude)
+        a = sin(dp / 2) ** 2 + cos0 * c.cos_phi * sin(dl / 2) ** 2
+        distance = 2 * geo.EARTH_RADIUS_KM * asin(sqrt(a))
+        if not anywhere and distance > q.radius_km:
+            continue
+        if q.day is not None and c.slots and not hours.is_open(c.slots, q.day, q.minute):
+            continue
+        fit = _fit(c, q, probes)
+        if probes and fit < 0.7 * 0.5:  # fewer than half the words: not what was asked
+            continue
+        if c.remote:
+            if c.id in seen:
+                continue
+            seen.add(c.id)
+        nearness = max(0.0, 1 - distance / scale)
+        score = round(0.75 * fit + 0.25 * nearness, 4)
+        found.append((-score, round(distance, 1), c.id, i, c))
+    top = heapq.nsmallest(q.limit, found)  # as sorted()[:limit], ties in the cards' order
+    return [Hit(c.card, distance, -score) for score, distance, _, _, c in top]
+
+
+def _fit(c: Prepared, q: Query, probes: list[str]) -> float:
+    """0..1: share of the query's words the offer answers, plus its fit to the need."""
+    score = 0.0
+    if probes:
+        score += 0.7 * sum(1 for w in probes if w in c.words) / len(probes)
+    if q.need and q.need in c.needs:
+        score += 0.2 / len(c.needs)  # a focused offer fits better than a broad one
+    if q.age is not None and c.low >= 0 and c.high <= 25:
+        score += 0.1 * (1 - min(1.0, (c.high - c.low) / 18))  # narrower fits better
+    return score

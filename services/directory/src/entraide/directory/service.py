@@ -73,4 +73,4 @@ async def withdraw_offer(uow: UnitOfWork, principal: Principal, offer_id: str) -
 
 async def find_offers(cards: Cards, query: search.Query) -> list[search.Hit]:
     """Search the cells within reach of the query's radius, then rank what fits."""
-    return search.rank(await cards.near(query), query)
+    return search.best(await cards.near(query), query)

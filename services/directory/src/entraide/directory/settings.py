@@ -16,6 +16,18 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings):
     sweep_every_seconds: float = Field(
         300.0, description="How often withdrawn offers whose events are out are deleted."
     )
+    search_cache_cells: int = Field(
+        4096,
+        ge=0,
+        description="How many H3 cells' (and départements') search cards each process keeps "
+        "in memory, least recently used out first (metropolitan France is about 2,200 cells).",
+    )
+    search_cache_max_age_seconds: float = Field(
+        60.0,
+        gt=0,
+        description="A cached cell is read again after this long even if its change count "
+        "did not move (a writer that died between a card and its count).",
+    )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
     master_key: SecretStr = service_field(

@@ -6,7 +6,10 @@ distance. On mongo-java-server, the store these machines run, a non-unique index
 scan of its collection: at 100,000 offers a search within 15 km took 50-56 ms (p50)
 reading the cells, 256-261 ms through one collection queried by `cell $in [...]` on an
 indexed field, and as long without the index (2026-11-29, two runs on 2 shared cores).
-MongoDB, in production, runs the same code; the cells cost it nothing.
+MongoDB, in production, runs the same code; the cells cost it nothing. Each card written
+also counts one change of its collection in `card_versions`, so that a process may keep
+the cards it read and know, by one query on `_id`s, which collections changed since
+(`card_cache`: a Paris search reads about 12,000 cards).
 
 Every write is one atomic update of one document, so replicas may write side by side: an
 offer's new state and its events go together (the kit's outbox), guarded by the revision
@@ -16,7 +19,6 @@ older revision cannot bring it back.
 """
 
 import asyncio
-import contextlib
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +29,10 @@ from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts.kit.outbox import PENDING
 from entraide.contracts.topics import OFFERS
-from entraide.directory import geo, search
+from entraide.directory import geo
 
 Doc = dict[str, Any]
+VERSIONS = "card_versions"  # {_id: <cell or département collection>, v: changes counted}
 LEASE_WAIT_SECONDS = 60.0  # beyond the relay's lease (30 s): it died, or the clocks disagree
 VISIBLE: Doc = {"deleted": {"$ne": True}}
 
@@ -129,17 +132,22 @@ class OfferStore:
             swept += (await self.collection.delete_one({"_id": doc["_id"], **done})).deleted_count
         return swept
 
-    async def near(self, query: search.Query) -> list[Doc]:
-        """`ports.Cards`: the cards of the cells and département within the query's reach."""
-        return await self.cards(
-            search_collections(query.latitude, query.longitude, query.radius_km, query.departement)
-        )
-
     async def cards(self, collections: list[str]) -> list[Doc]:
-        """Every card in these collections (cells and départements), read side by side."""
+        """Every live card in these collections (cells and départements)."""
+        found = await self.cards_by_collection(collections)
+        return [card for name in collections for card in found[name]]
+
+    async def cards_by_collection(self, collections: list[str]) -> dict[str, list[Doc]]:
+        """Every live card in each of these collections, read side by side."""
         live = {"gone": {"$ne": True}}
         found = await asyncio.gather(*(self.db[c].find(live).to_list() for c in collections))
-        return [card for batch in found for card in batch]
+        return dict(zip(collections, found, strict=True))
+
+    async def versions(self, collections: list[str]) -> dict[str, int]:
+        """How many times each of these collections' cards changed (0: never counted),
+        in one query by `_id`."""
+        query = {"_id": {"$in": collections}}
+        return {d["_id"]: d["v"] async for d in self.db[VERSIONS].find(query)}
 
     async def _place(self, card: Doc, old: Doc | None) -> None:
         new = places(card_source(card))
@@ -150,12 +158,22 @@ class OfferStore:
         )
 
     async def _put(self, collection: str, card: Doc) -> None:
-        """Write this revision of the card unless a newer one is there already."""
-        # the upsert of a card whose newer revision is there clashes on _id: nothing to do
-        with contextlib.suppress(DuplicateKeyError):
+        """Write this revision of the card unless a newer one is there already, then count
+        the change in the collection's version (after: see `card_cache`)."""
+        try:
             await self.db[collection].replace_one(
                 {"_id": card["_id"], "r": {"$lt": card["r"]}}, card, upsert=True
             )
+        except DuplicateKeyError:
+            return  # the upsert clashed on _id: a newer revision is there, nothing changed
+        await self._bump(collection)
+
+    async def _bump(self, collection: str) -> None:
+        bump = {"$inc": {"v": 1}}
+        try:
+            await self.db[VERSIONS].update_one({"_id": collection}, bump, upsert=True)
+        except DuplicateKeyError:  # two first upserts raced: the counter is there now
+            await self.db[VERSIONS].update_one({"_id": collection}, bump, upsert=True)
 
 
 def card_source(card: Doc) -> Doc:
