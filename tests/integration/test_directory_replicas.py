@@ -1,5 +1,6 @@
 """Two replicas of directory on one store database and one Kafka, writing the same offer and
-the same volunteer at once, both relaying: no update is lost, no event goes out twice."""
+the same volunteer at once, both relaying: no update is lost, no event goes out twice; and
+each replica's search cards, cached, show what the other wrote at its next search."""
 
 import asyncio
 import json
@@ -9,12 +10,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from prometheus_client import CollectorRegistry
 
 from entraide.directory import domain, search
 from entraide.directory.app import create_app
+from entraide.directory.card_cache import CELLS_READ, CardCache
 from entraide.directory.domain import OfferFields
 from entraide.directory.places import find
-from entraide.directory.store import OfferStore, places
+from entraide.directory.store import OfferStore, places, search_collections
 from tests.integration.test_directory_offers import bearer, body, directory_settings  # noqa: F401
 from tests.support import eventually, everything, serving
 from tests.unit.directory.offers import fields
@@ -195,5 +198,85 @@ async def test_a_late_writer_of_an_older_revision_does_not_bring_its_card_back(m
         await store._place(rev[2], old=None)
         assert await store.cards([cell]) == []
         assert (await db[cell].find_one({"_id": doc["_id"]}))["r"] == 4
+    finally:
+        await mongo.drop_database(db.name)
+
+
+async def test_a_card_written_by_one_replica_is_seen_by_the_others_next_search(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    """Each replica caches the cards it read; a write through the other replica counts a
+    change of the card's cell, so the next search reads that cell again."""
+    one, two = create_app(directory_settings), create_app(directory_settings)
+    async with serving(one) as a, serving(two) as b:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+
+        async def found_by_two() -> list[dict]:
+            response = await b.get("/api/v1/offers", params={"lieu": "Rezé"})
+            return response.json()["results"]
+
+        assert await found_by_two() == []  # two has read and cached Rezé's cells
+        assert len(two.state.cards) > 0
+        created = await a.post("/api/v1/staff/offers", json=body("Rezé"), headers=ppm)
+        offer_id = created.json()["offer_id"]
+        assert [r["offer_id"] for r in await found_by_two()] == [offer_id]
+
+        renamed = body("Rezé", nom="Parrainage du jeudi")
+        saved = await a.put(
+            f"/api/v1/staff/offers/{offer_id}", json=renamed, headers=ppm | {"If-Match": '"1"'}
+        )
+        assert saved.status_code == 200, saved.text
+        assert [r["nom"] for r in await found_by_two()] == ["Parrainage du jeudi"]
+
+        nazaire = body("Saint-Nazaire")  # another cell: Rezé's shows it no more
+        saved = await a.put(
+            f"/api/v1/staff/offers/{offer_id}", json=nazaire, headers=ppm | {"If-Match": '"2"'}
+        )
+        assert saved.status_code == 200, saved.text
+        assert await found_by_two() == []
+
+        assert (await a.delete(f"/api/v1/staff/offers/{offer_id}", headers=ppm)).status_code == 204
+        assert await found_by_two() == []
+        metrics = (await b.get("/metrics")).text
+        assert 'entraide_directory_search_cells_total{result="hit"}' in metrics
+
+
+async def test_the_card_cache_reads_again_only_the_cells_that_changed(mongo, unique):
+    """Counts of hits and misses per collection: a second search takes everything from the
+    cache, a write in one cell makes the next search read that cell alone, and the cache
+    never keeps more collections than it is sized for."""
+    db = mongo[f"test_directory_cache_{unique}"]
+    store, registry = OfferStore(db), CollectorRegistry()
+    cache = CardCache(store, cells=1000, max_age_seconds=600, registry=registry)
+    near = search.Query(latitude=47.2172, longitude=-1.5534, radius_km=15, departement="44")
+
+    def read(result: str) -> float:
+        value = registry.get_sample_value(f"{CELLS_READ}", {"result": result})
+        return value or 0.0
+
+    try:
+        doc = domain.offer_document("d" * 24, "afev", fields("Rezé"), revision=1, now=_now())
+        await store.insert(doc, [], search.card(doc, "AFEV"))
+        reach = len(search_collections(near.latitude, near.longitude, 15, "44"))
+        assert [c.id for c in await cache.near(near)] == [doc["_id"]]
+        assert (read("hit"), read("miss")) == (0, reach)
+        await cache.near(near)
+        assert (read("hit"), read("miss")) == (reach, reach)
+
+        renamed = doc | {"revision": 2, "nom": "Parrainage du jeudi"}
+        await store.replace(renamed, [], search.card(renamed, "AFEV"), doc)
+        [prepared] = await cache.near(near)
+        assert prepared.card["d"].startswith("Parrainage du jeudi")
+        assert (read("hit"), read("miss")) == (2 * reach - 1, reach + 1)
+
+        small = CardCache(store, cells=3, max_age_seconds=600)
+        assert [c.id for c in await small.near(near)] == [doc["_id"]]
+        assert len(small) == 3
+        registry = CollectorRegistry()
+        stale = CardCache(store, cells=1000, max_age_seconds=1e-9, registry=registry)
+        await stale.near(near)
+        await stale.near(near)  # too old: read again although no count moved
+        assert (read("hit"), read("miss")) == (0, 2 * reach)
     finally:
         await mongo.drop_database(db.name)
