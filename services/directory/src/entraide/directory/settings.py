@@ -23,10 +23,11 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings):
         "in memory, least recently used out first (metropolitan France is about 2,200 cells).",
     )
     search_cache_max_age_seconds: float = Field(
-        60.0,
+        300.0,
         gt=0,
         description="A cached cell is read again after this long even if its change count "
-        "did not move (a writer that died between a card and its count).",
+        "did not move (a writer that died between a card and its count, a replica of an "
+        "older version); the search that reads it again pays the store's read.",
     )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
