@@ -5,7 +5,8 @@ decoding them every time cost most of its 400 ms (p99, 100,000 offers). So each 
 keeps the cards it read, per collection, prepared for ranking (`search.prepare`), in a
 least-recently-used map of `cells` collections, and asks the store at every search how
 many times each collection it needs has changed (`card_versions`, one query by `_id`),
-reading again only those whose count moved.
+reading again only those whose count moved. Memory: about 1.3 KiB a cached card (all
+100,000 offers of the benchmark: 130 MiB more RSS), bounded by `cells`.
 
 Why the order of the writes makes this safe: a writer writes a card, then increments its
 collection's count (`OfferStore._put`); a search reads the counts, then the cards of the

@@ -81,6 +81,7 @@ def tokens(text: str) -> set[str]:
 
 
 SEP = "\x1f"  # between the packed display fields
+SHOWN = ("_id", "d", "n", "a")  # the fields a hit's card keeps: what `display` reads
 REMOTE, PRO = 1, 2  # flags
 
 
@@ -141,7 +142,7 @@ class Prepared:
     """A card with what ranking reads of it computed once, when its cell is read from the
     store, rather than at every search: radians, needs, ages, slots, zones, a timestamp."""
 
-    card: Card
+    card: Card  # the fields shown (`SHOWN`)
     id: str
     phi: float  # latitude, radians
     cos_phi: float
@@ -162,7 +163,7 @@ def prepare(c: Card) -> Prepared:
     flat, phi = c["s"], math.radians(c["lat"])
     low, high = c["a"]
     return Prepared(
-        card=c,
+        card={k: c[k] for k in SHOWN},  # what `display` reads: a cached card is half as big
         id=c["_id"],
         phi=phi,
         cos_phi=math.cos(phi),
