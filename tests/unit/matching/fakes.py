@@ -71,6 +71,16 @@ class FakeMatches:
         taken.append((match_id, datetime.now(UTC)))
         return True
 
+    async def take_many(self, takes: list[tuple[str, int | None, str]]) -> set[str]:
+        await round_trip()
+        got = set()
+        for key, capacity, match_id in takes:  # one write, each update atomic
+            taken = self.places.setdefault(key, []) if capacity is not None else []
+            if capacity is None or len(taken) < capacity:
+                taken.append((match_id, datetime.now(UTC)))
+                got.add(match_id)
+        return got
+
     async def give_back(self, key: str, match_id: str) -> None:
         await round_trip()
         self._give_back(key, match_id)

@@ -212,3 +212,18 @@ async def test_a_batch_ends_the_match_of_a_withdrawn_family_and_ignores_one_neve
     [match] = world.matches.matches.values()
     assert (match.state, match.outcome) == ("closed", "request-withdrawn")
     assert await world.matches.held() == {"volunteer:vol-near-reze": 0}
+
+
+async def test_a_batch_whose_chosen_volunteer_another_replica_filled_takes_the_next_one() -> None:
+    world = World(NEAR, FAR)
+    engine = world.engine()
+    await engine.pool.current()  # built while the nearest still had its place
+    await world.matches.take("volunteer:vol-near-reze", 1, "another-replicas")
+    family = submitted()
+    [proposal] = await engine.place_many([(world.arrives(family), True)])
+    assert proposal.support_key == "volunteer:vol-far-carquefou"
+    assert await world.matches.held() == {
+        "volunteer:vol-near-reze": 1,
+        "volunteer:vol-far-carquefou": 1,
+    }
+    assert world.matches.waitlist == {}

@@ -111,33 +111,62 @@ class Engine:
 
     async def place_many(self, changes: list[tuple[Doc, bool]]) -> list[Match]:
         """`place` for a batch of open requests (their views, and whether each was just
-        inserted), one after the other in the batch's order, each seeing the places the
-        ones before took; with one read of the open matches and one of the histories for
-        the batch, one write per place taken, and the proposals stored and published
-        together. Returns the proposals made."""
-        known = [view["_id"] for view, first_seen in changes if not first_seen]
-        matched = await self.store.open_requests(known) if known else set()
-        histories = await self.store.histories_of(known) if known else {}
-        since: dict[str, datetime] = {}
-        pool = await self.pool.current()
-        taken: list[tuple[Match, Any]] = []
-        waits: list[Waiting] = []
+        inserted), in the batch's order, each seeing the places the ones before took; with
+        one read of the open matches and one of the histories for the batch, one write
+        taking every place chosen (a support another replica filled meanwhile: the next
+        candidates, one by one), and the proposals stored and published together.
+        Returns the proposals made."""
+        known = {view["_id"] for view, first_seen in changes if not first_seen}
+        matched = await self.store.open_requests(sorted(known)) if known else set()
+        histories = await self.store.histories_of(sorted(known)) if known else {}
+        families: list[Family] = []
+        refused: dict[str, frozenset[str]] = {}
         for view, _ in changes:
             if view["_id"] in matched:
                 continue
+            matched.add(view["_id"])  # a request twice in the batch: placed once
             history = histories.get(view["_id"], History())
-            family = family_of(view, history.known)
-            since[family.request_id] = family.waiting_since
-            proposal, why = await self._take_best(family, history.refused, pool, "online")
+            families.append(family_of(view, history.known))
+            refused[view["_id"]] = history.refused
+        pool = await self.pool.current()
+        # the candidates of all at once (each support's own rules checked once); a place
+        # taken by one before is seen when choosing (`_room`)
+        edges, blocked = assign.candidates(families, pool.index, now=self.clock(), declined=refused)
+        ranked: dict[int, list[assign.Edge]] = {}
+        for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
+            ranked.setdefault(edge.family, []).append(edge)
+        planned: list[tuple[Family, list[assign.Edge], Unfit, str | None]] = []
+        for f, family in enumerate(families):
+            mine = ranked.get(f, [])
+            keys = (pool.supports[e.support].key for e in mine)
+            key = next((k for k in keys if _room(pool, k)), None)
+            if key is not None:
+                pool.adjust(key, +1)  # the next ones see it taken
+            planned.append((family, mine, blocked.get(f, Unfit.CAPACITY), key))
+        match_ids = {f.request_id: uuid.uuid4().hex for f, _, _, key in planned if key}
+        got = await self.store.take_many(
+            [(k, pool.by_key[k].capacity, match_ids[f.request_id]) for f, _, _, k in planned if k]
+        )
+        taken: list[tuple[Match, Any]] = []
+        waits: list[Waiting] = []
+        for family, edges, why, key in planned:
+            proposal = None
+            if key is not None and match_ids[family.request_id] in got:
+                fit = next(e.score for e in edges if pool.supports[e.support].key == key)
+                association_id = pool.by_key[key].association_id
+                match_id = match_ids[family.request_id]
+                proposal = self._proposal(family, key, association_id, fit, "online", match_id)
+            elif key is not None:  # another replica filled it
+                pool.full(key)
+                proposal = await self._take_next(family, edges, pool)
             if proposal is None:
-                waits.append(_waiting(family, why))
+                waits.append(_waiting(family, why if key is None else Unfit.CAPACITY))
             else:
                 taken.append(proposal)
-                matched.add(view["_id"])  # a request twice in the batch: placed once
         stored = await self._store_many(taken)
         await self.store.wait_many(waits)
-        await self.store.unwait_many([m.request_id for m in stored if m.request_id in set(known)])
-        await self._first_proposals(stored, since)
+        await self.store.unwait_many([m.request_id for m in stored if m.request_id in known])
+        await self._first_proposals(stored, {f.request_id: f.waiting_since for f, *_ in planned})
         return stored
 
     async def rebalance(self) -> int:
@@ -331,20 +360,19 @@ class Engine:
         log.info("proposal", extra={"match_id": match.match_id, "by": by, "score": match.score})
         return match
 
-    async def _take_best(
-        self, family: Family, refused: frozenset[str], pool: SupportPool, by: str
-    ) -> tuple[tuple[Match, Any] | None, Unfit]:
-        """Take a place of the best support with one left for the family: the match and
-        its event, to be stored; or None and the rule that stopped most candidates."""
-        edges, blocked = assign.candidates(
-            [family], pool.index, now=self.clock(), declined={family.request_id: refused}
-        )
-        for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
+    async def _take_next(
+        self, family: Family, edges: list[assign.Edge], pool: SupportPool
+    ) -> tuple[Match, Any] | None:
+        """Take a place of the best candidate with one left, one write each."""
+        for edge in edges:
             support = pool.supports[edge.support]
-            taken = await self._take(family, support.key, support.association_id, edge.score, by)
-            if taken is not None:
-                return taken, Unfit.CAPACITY
-        return None, blocked.get(0, Unfit.CAPACITY)
+            if _room(pool, support.key):
+                taken = await self._take(
+                    family, support.key, support.association_id, edge.score, "online"
+                )
+                if taken is not None:
+                    return taken
+        return None
 
     async def _store_many(self, taken: list[tuple[Match, Any]]) -> list[Match]:
         """Store the proposals open, published at once and together (in order); a request
@@ -387,6 +415,12 @@ class Engine:
             self.pool.full(key)  # another replica took the last place: not seen here yet
             return None
         self.pool.adjust(key, +1)
+        return self._proposal(family, key, association_id, fit, by, match_id)
+
+    def _proposal(
+        self, family: Family, key: str, association_id: str, fit: Score, by: str, match_id: str
+    ) -> tuple[Match, Any]:
+        """A new match of the family on a place of the support it holds, and its event."""
         now = self.clock()
         kind, ref = key.split(":", 1)
         payload = MatchProposed(
@@ -469,6 +503,11 @@ class Engine:
     @staticmethod
     def _event(match: Match, payload: MatchEvent) -> Any:
         return new_event(payload, source=SOURCE, subject=match.family_ref)
+
+
+def _room(pool: SupportPool, key: str) -> bool:
+    """The support has a place left, as far as this replica knows."""
+    return pool.by_key[key].free != 0
 
 
 def _waiting(family: Family, reason: Unfit) -> Waiting:

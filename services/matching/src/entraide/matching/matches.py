@@ -59,20 +59,48 @@ class MatchStore:
 
     # --- places -----------------------------------------------------------------------
 
-    async def take(self, key: str, capacity: int | None, match_id: str) -> bool:
+    async def take(
+        self, key: str, capacity: int | None, match_id: str, *, upsert: bool = True
+    ) -> bool:
         """Take one of the support's places for the match; False when all are taken.
         Unlimited supports (capacity None) keep no list."""
         if capacity is None:
             return True
         if capacity <= 0:
             return False
-        room = {"_id": key, f"taken.{capacity - 1}": {"$exists": False}}
-        update = {"$push": {"taken": {"match_id": match_id, "at": datetime.now(UTC)}}}
+        room, update = _room(key, capacity), _push(match_id)
+        if not upsert:
+            return (await self.places.update_one(room, update)).modified_count == 1
         try:
             await self.places.update_one(room, update, upsert=True)
         except DuplicateKeyError:  # full (so the upsert tried an insert), or just created
             return (await self.places.update_one(room, update)).modified_count == 1
         return True
+
+    async def take_many(self, takes: list[tuple[str, int | None, str]]) -> set[str]:
+        """`take` for several matches (support key, capacity, match id each) in one write,
+        each update atomic on its own; the match ids that got their place."""
+        got = {match_id for _, capacity, match_id in takes if capacity is None}
+        bounded = [(k, c, m) for k, c, m in takes if c is not None and c > 0]
+        if not bounded:
+            return got
+        ops = [
+            UpdateOne(_room(key, capacity), _push(match_id), upsert=True)
+            for key, capacity, match_id in bounded
+        ]
+        try:
+            await self.places.bulk_write(ops, ordered=False)
+            refused: set[int] = set()
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", ())
+            if any(e.get("code") != DUPLICATE for e in errors):
+                raise
+            refused = {e["index"] for e in errors}
+        for n, (key, capacity, match_id) in enumerate(bounded):
+            # refused: full (so the upsert tried an insert), or the document just created
+            if n not in refused or await self.take(key, capacity, match_id, upsert=False):
+                got.add(match_id)
+        return got
 
     async def give_back(self, key: str, match_id: str) -> None:
         """Give the match's place back to the support (nothing if it held none)."""
@@ -267,6 +295,15 @@ class MatchStore:
 
     async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]:
         return await self.waitlist.find(query).sort("since", ASCENDING).limit(limit).to_list()
+
+
+def _room(key: str, capacity: int) -> Doc:
+    """The support's places, if one is left: the list is shorter than the capacity."""
+    return {"_id": key, f"taken.{capacity - 1}": {"$exists": False}}
+
+
+def _push(match_id: str) -> Doc:
+    return {"$push": {"taken": {"match_id": match_id, "at": datetime.now(UTC)}}}
 
 
 def _waiting(entry: Waiting) -> UpdateOne:

@@ -23,7 +23,6 @@ from entraide.matching.domain.rules import (
     Unfit,
     pair_check,
     support_unfit,
-    unfit,
     waitlist_reason,
 )
 from entraide.matching.domain.score import Score, score
@@ -94,12 +93,12 @@ def candidates(
     with none, why (its waitlist reason).
 
     The rules about a support alone are checked once per support, the pair rules then
-    only on supports that could take someone; a family left with nobody gets every rule
-    checked again to say why.
+    only on supports that could take someone; a family left with nobody is told the rule
+    that stopped most of its candidates (as `unfit` says it, counted on the way).
     """
     declined = declined or {}
     today = now.date()
-    open_: dict[int, bool] = {}  # the support rules, once per support met
+    open_: dict[int, Unfit | None] = {}  # the support rules, once per support met
     edges: list[Edge] = []
     blocked: dict[int, Unfit] = {}
     for f, family in enumerate(families):
@@ -107,24 +106,22 @@ def candidates(
             blocked[f] = Unfit.NO_CONSENT
             continue
         refused = declined.get(family.request_id, frozenset())
-        near = index.near(family)
         mine: list[Edge] = []
-        for s in near:
+        reasons: list[Unfit | None] = []  # each candidate's, as `unfit` would say
+        for s in index.near(family):
             if s not in open_:
-                open_[s] = support_unfit(index.supports[s], today) is None
-            if not open_[s]:
-                continue
-            support = index.supports[s]
-            why, km = pair_check(family, support, refused)
+                open_[s] = support_unfit(index.supports[s], today)
+            why = open_[s]
             if why is None:
-                fit = score(family, support, now=now, km=km)
-                if fit.fit >= MIN_FIT:
-                    mine.append(Edge(f, s, fit))
+                support = index.supports[s]
+                why, km = pair_check(family, support, refused)
+                if why is None:
+                    fit = score(family, support, now=now, km=km)
+                    if fit.fit >= MIN_FIT:
+                        mine.append(Edge(f, s, fit))
+            reasons.append(why)
         if not mine:
-            supports = index.supports
-            blocked[f] = waitlist_reason(
-                unfit(family, supports[s], today=today, declined=refused) for s in near
-            )
+            blocked[f] = waitlist_reason(reasons)
             continue
         mine.sort(key=lambda e: e.score.fit, reverse=True)
         edges.extend(mine[:top_k] if top_k else mine)
