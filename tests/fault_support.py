@@ -73,6 +73,8 @@ class World:
             "ENTRAIDE_RETRY_BACKOFF_SECONDS": "0.05",
             "ENTRAIDE_SCHEDULER": "true",
             "ENTRAIDE_BATCH_INTERVAL_SECONDS": "5",
+            # matching's batches small enough that a kill lands in the middle of the work
+            "ENTRAIDE_REQUESTS_BATCH_MAX_RECORDS": "10",
             "ENTRAIDE_PARTNERS": json.dumps({PARTNER_KEY: {"secret": SECRET, "source": SOURCE}}),
         }
 

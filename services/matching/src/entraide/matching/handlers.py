@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 Changed = Callable[[list[tuple[Doc, bool]]], Awaitable[None]]
 # getmany returns what the fetcher holds at once: the timeout only bounds an idle wait
-BATCH_MAX_RECORDS = 300
 BATCH_TIMEOUT_MS = 50
 
 
@@ -37,7 +36,7 @@ def register(
         settings.requests_topic,
         title="requests",
         batch=True,
-        max_records=BATCH_MAX_RECORDS,
+        max_records=settings.requests_batch_max_records,
         batch_timeout_ms=BATCH_TIMEOUT_MS,
         **subscriber_options(settings, service),
     )

@@ -21,6 +21,9 @@ class MatchingSettings(ServiceSettings):
     online: bool = Field(
         True, description="Propose as soon as a request arrives (off: the batch only)."
     )
+    requests_batch_max_records: int = Field(
+        300, ge=1, description="Request events consumed, stored and placed at once."
+    )
     outbox_idle_poll_seconds: float = 1.0
     requests_topic: str = Field(REQUESTS.name, description="Where requests come from.")
     offers_topic: str = Field(OFFERS.name, description="Directory's offers (compacted).")
