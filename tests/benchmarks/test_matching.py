@@ -33,6 +33,7 @@ from entraide.contracts.topics import MATCHES
 from entraide.matching.app import create_app
 from entraide.matching.domain import assign
 from entraide.matching.domain.views import request_view
+from entraide.matching.settings import MatchingSettings
 from tests.benchmarks import matching_data as data
 from tests.benchmarks.record import record
 from tests.matching_support import feed, request
@@ -99,8 +100,9 @@ async def test_online_proposal_latency_against_a_raw_kafka_round_trip(
 ) -> None:
     async with feed(matching_settings.kafka_bootstrap) as world:
         # the relay polls at its production pace (the tests' feed makes it faster)
+        base = dev_issuer.settings_for(matching_settings)
         settings = world.settings(
-            dev_issuer.settings_for(matching_settings), outbox_idle_poll_seconds=1.0
+            base, outbox_idle_poll_seconds=MatchingSettings().outbox_idle_poll_seconds
         )
         db = mongo[settings.database]
         try:

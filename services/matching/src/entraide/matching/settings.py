@@ -24,7 +24,10 @@ class MatchingSettings(ServiceSettings):
     requests_batch_max_records: int = Field(
         300, ge=1, description="Request events consumed, stored and placed at once."
     )
-    outbox_idle_poll_seconds: float = 1.0
+    # the relay is woken by every write it has to publish (online proposals publish their
+    # own): its idle poll, a scan of the matches on mongo-java-server (about 50 ms at
+    # 70,000, which inserts wait behind), only finds what a dead writer left
+    outbox_idle_poll_seconds: float = 5.0
     requests_topic: str = Field(REQUESTS.name, description="Where requests come from.")
     offers_topic: str = Field(OFFERS.name, description="Directory's offers (compacted).")
     volunteers_topic: str = Field(VOLUNTEERS.name, description="Volunteers' availability.")
