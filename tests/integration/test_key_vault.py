@@ -79,3 +79,60 @@ async def test_rotation_rewraps_every_key_under_the_new_master(privacy_settings,
         assert await only_new.get("intake", f"family-{n:04d}") == keys[n]
     with pytest.raises(KeyDestroyedError):
         await only_new.get("intake", "family-0004")
+
+
+async def test_many_keys_are_created_in_one_call_each_once_and_never_after_erasure(
+    intake_settings, privacy_settings, mongo
+) -> None:
+    privacy = privacy_app(privacy_settings)
+    keys_db = mongo[privacy_settings.database]["keys"]
+    subjects = {f"family-batch-{n:04d}": f"ref-batch-{n:06d}" for n in range(5)}
+    async with serving(privacy) as vault_http:
+        client = vault_client(privacy, "intake")
+        erased = "family-batch-0004"
+        await client.create(erased, subject_ref=subjects[erased], subject_kind="family")
+        await client.destroy(erased)
+        calls = []
+
+        async def count(request) -> None:  # the round trips
+            calls.append(request)
+
+        client._http.event_hooks["request"].append(count)
+
+        keys = vault_keys(privacy, intake_settings)
+        keys.client = client
+        first = await keys.keys_for(subjects)
+        assert len(calls) == 1, "one call for the whole batch"
+        assert sorted(first) == sorted(set(subjects) - {erased}), "the erased one refused"
+        # idempotent per id: the same keys again, nothing created twice
+        again, destroyed = await client.create_many(subjects, subject_kind="family")
+        assert again == first
+        assert destroyed == {erased}
+        assert await keys_db.count_documents({"owner": "intake"}) == 5
+        stored = await keys_db.find_one({"_id": "intake/family-batch-0001"})
+        assert (stored["subject_ref"], stored["subject_kind"]) == ("ref-batch-000001", "family")
+        assert "wrapped" in stored
+        assert first["family-batch-0001"] not in stored["wrapped"]
+        # cached: reading a key just created costs no call
+        calls.clear()
+        assert await keys.existing("family-batch-0000") == first["family-batch-0000"]
+        assert calls == []
+        # the single call agrees with the batch, and erasure stays per subject
+        assert (
+            await keys.key_for("family-batch-0002", "ref-batch-000002")
+            == first["family-batch-0002"]
+        )
+        await client.destroy("family-batch-0002")
+        assert await client.fetch("family-batch-0002") is None
+        assert "family-batch-0002" not in await keys.keys_for(subjects)
+        # the same service token, or nothing
+        body = {"subject_kind": "family", "keys": [{"key_id": "x" * 10, "subject_ref": "y" * 10}]}
+        assert (await vault_http.post("/internal/v1/keys:batch", json=body)).status_code == 401
+        as_directory = {"Authorization": f"Bearer {service_token('directory', 'wrong' * 8)}"}
+        refused = await vault_http.post("/internal/v1/keys:batch", json=body, headers=as_directory)
+        assert refused.status_code == 401
+        # another service's batch reaches its own keys only
+        theirs, _ = await vault_client(privacy, "directory").create_many(
+            {"family-batch-0000": "ref-batch-000000"}, subject_kind="family"
+        )
+        assert theirs["family-batch-0000"] != first["family-batch-0000"]

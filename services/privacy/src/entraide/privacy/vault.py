@@ -7,17 +7,29 @@ never bring it back: the subject's remaining ciphertexts, in stores, topics and 
 stay unreadable for good.
 """
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.contracts.kit.keyvault_client import KeyDestroyedError
 from entraide.privacy import crypto
 
 Doc = dict[str, Any]
+DUPLICATE_KEY = 11000
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What a batch creation gave: every live key asked for, which of them it created,
+    and the ids refused because their key was destroyed."""
+
+    keys: dict[str, bytes] = field(default_factory=dict)
+    created: set[str] = field(default_factory=set)
+    destroyed: set[str] = field(default_factory=set)
 
 
 class KeyVault:
@@ -41,17 +53,9 @@ class KeyVault:
         material: bytes | None = None,
     ) -> tuple[bytes, bool]:
         """The key (and whether it is new); KeyDestroyedError if it was destroyed."""
-        doc_id = f"{owner}/{key_id}"
         key = material or crypto.new_key()
-        doc = {
-            "_id": doc_id,
-            "owner": owner,
-            "subject_ref": subject_ref,
-            "subject_kind": subject_kind,
-            "master": self.active,
-            "wrapped": crypto.wrap(self.masters[self.active], doc_id, key),
-            "created_at": datetime.now(UTC),
-        }
+        doc = self._new(owner, key_id, key, subject_ref=subject_ref, subject_kind=subject_kind)
+        doc_id = doc["_id"]
         try:
             await self.keys.insert_one(doc)
         except DuplicateKeyError:
@@ -60,6 +64,54 @@ class KeyVault:
                 raise KeyDestroyedError(doc_id) from None
             return existing, False
         return key, True
+
+    async def get_or_create_many(
+        self, owner: str, subjects: dict[str, str], *, subject_kind: str
+    ) -> Batch:
+        """The keys of `subjects` (key id -> subject ref), each created if missing, all in
+        one insert; an id whose key was destroyed gets none (`Batch.destroyed`)."""
+        fresh = {key_id: crypto.new_key() for key_id in subjects}
+        docs = [
+            self._new(owner, key_id, key, subject_ref=subjects[key_id], subject_kind=subject_kind)
+            for key_id, key in fresh.items()
+        ]
+        if not docs:
+            return Batch()
+        clashed: set[str] = set()
+        try:
+            await self.keys.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            clashed = {docs[e["index"]]["_id"] for e in errors}
+        batch = Batch(created={k for k in fresh if f"{owner}/{k}" not in clashed})
+        batch.keys.update({k: fresh[k] for k in batch.created})
+        # the ids that existed already: their stored key, or nothing once destroyed
+        async for doc in self.keys.find({"_id": {"$in": sorted(clashed)}}):
+            key_id = doc["_id"].removeprefix(f"{owner}/")
+            if "wrapped" in doc:
+                batch.keys[key_id] = crypto.unwrap(
+                    self.masters[doc["master"]], doc["_id"], doc["wrapped"]
+                )
+            else:
+                batch.destroyed.add(key_id)
+        return batch
+
+    def _new(
+        self, owner: str, key_id: str, key: bytes, *, subject_ref: str, subject_kind: str
+    ) -> Doc:
+        """A new key's document, wrapped under the active master key."""
+        doc_id = f"{owner}/{key_id}"
+        return {
+            "_id": doc_id,
+            "owner": owner,
+            "subject_ref": subject_ref,
+            "subject_kind": subject_kind,
+            "master": self.active,
+            "wrapped": crypto.wrap(self.masters[self.active], doc_id, key),
+            "created_at": datetime.now(UTC),
+        }
 
     async def get(self, owner: str, key_id: str) -> bytes | None:
         """The key, None if unknown; KeyDestroyedError if destroyed."""

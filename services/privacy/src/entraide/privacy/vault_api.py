@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix=KEYS_PATH, tags=["key vault (internal)"])
 KeyId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,128}$")]
 GONE = "La clé de ce sujet a été détruite (effacement)."
+BATCH_MAX = 1000
 
 
 class KeyIn(BaseModel):
@@ -34,6 +35,22 @@ class KeyIn(BaseModel):
 class KeyOut(BaseModel):
     key: str = Field(description="The data key, base64.")
     created: bool = False
+
+
+class BatchKey(BaseModel):
+    key_id: KeyId
+    subject_ref: str = Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")
+
+
+class BatchIn(BaseModel):
+    subject_kind: SubjectKind
+    keys: list[BatchKey] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class BatchOut(BaseModel):
+    keys: dict[str, str] = Field(description="Every live key asked for, base64, by id.")
+    created: list[str] = Field(description="The ids whose key this call created.")
+    destroyed: list[str] = Field(description="The ids refused: their key was destroyed.")
 
 
 async def calling_service(request: Request) -> str:
@@ -69,6 +86,33 @@ async def create_key(
     except KeyDestroyedError:
         raise HTTPException(410, GONE) from None
     return KeyOut(key=base64.b64encode(key).decode(), created=created)
+
+
+@router.post(":batch", response_model=BatchOut)
+async def create_keys(
+    body: BatchIn, service: Service, request: Request, response: Response
+) -> BatchOut:
+    """Many keys of the calling service at once, each created if missing; an id whose key
+    was destroyed is refused (listed in `destroyed`, no key), as the single call's 410."""
+    response.headers["Cache-Control"] = "no-store"
+    subjects = {k.key_id: k.subject_ref for k in body.keys}
+    batch = await vault(request).get_or_create_many(
+        service, subjects, subject_kind=body.subject_kind.value
+    )
+    log.info(
+        "keys created in a batch",
+        extra={
+            "service": service,
+            "asked": len(subjects),
+            "created": len(batch.created),
+            "destroyed": len(batch.destroyed),
+        },
+    )
+    return BatchOut(
+        keys={k: base64.b64encode(v).decode() for k, v in batch.keys.items()},
+        created=sorted(batch.created),
+        destroyed=sorted(batch.destroyed),
+    )
 
 
 @router.get("/{key_id}", response_model=KeyOut)

@@ -11,6 +11,7 @@ import base64
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import jwt
@@ -20,6 +21,7 @@ from entraide.contracts.kit.settings import KeyVaultSettings
 AUDIENCE = "entraide-keyvault"
 TOKEN_LIFETIME_S = 60
 KEYS_PATH = "/internal/v1/keys"
+BATCH_MAX = 1000  # ids per batch call (the vault refuses more)
 
 
 class KeyDestroyedError(LookupError):
@@ -80,6 +82,33 @@ class KeyVaultClient:
         answer = await self._http.put(f"{KEYS_PATH}/{key_id}", json=body, headers=self._auth())
         return self._remember(key_id, self._key_of(answer))
 
+    async def create_many(
+        self, subjects: Mapping[str, str], *, subject_kind: str
+    ) -> tuple[dict[str, bytes], set[str]]:
+        """The keys of `subjects` (key id -> subject ref), each created on first use, in one
+        call per `BATCH_MAX` ids; and the ids refused because their key was destroyed."""
+        keys: dict[str, bytes] = {}
+        destroyed: set[str] = set()
+        ids = list(subjects)
+        for start in range(0, len(ids), BATCH_MAX):
+            chunk = ids[start : start + BATCH_MAX]
+            body: dict[str, Any] = {
+                "subject_kind": subject_kind,
+                "keys": [{"key_id": i, "subject_ref": subjects[i]} for i in chunk],
+            }
+            answer = await self._http.post(f"{KEYS_PATH}:batch", json=body, headers=self._auth())
+            answer.raise_for_status()
+            found = answer.json()
+            for key_id, key in found["keys"].items():
+                keys[key_id] = self._remember(key_id, base64.b64decode(key))
+            destroyed.update(found["destroyed"])
+            for key_id in destroyed:
+                self._cache.pop(key_id, None)
+        missing = [i for i in ids if i not in keys and i not in destroyed]
+        if missing:  # a vault that answered for fewer ids than asked: not to be trusted
+            raise RuntimeError(f"the key vault left out {len(missing)} key(s)")
+        return keys, destroyed
+
     async def fetch(self, key_id: str) -> bytes | None:
         """The key for `key_id`, or None if it never existed or was destroyed."""
         cached = self._cache.get(key_id)
@@ -135,6 +164,12 @@ class SubjectKeys:
             )
         except KeyDestroyedError:
             raise LookupError(f"the {self.subject_kind}'s key was destroyed") from None
+
+    async def create_many(self, subjects: Mapping[str, str]) -> dict[str, bytes]:
+        """The keys of `subjects` (key id -> subject ref), created at once where missing
+        (one vault call) and cached; an id whose key was destroyed is left out."""
+        keys, _destroyed = await self.client.create_many(subjects, subject_kind=self.subject_kind)
+        return keys
 
     async def existing(self, key_id: str) -> bytes | None:
         return await self.client.fetch(key_id)
