@@ -73,7 +73,9 @@ class World:
             "ENTRAIDE_RETRY_BACKOFF_SECONDS": "0.05",
             "ENTRAIDE_SCHEDULER": "true",
             "ENTRAIDE_BATCH_INTERVAL_SECONDS": "5",
-            # matching's batches small enough that a kill lands in the middle of the work
+            # batches small enough that a kill lands in the middle of the work (intake's
+            # partner door, matching's requests)
+            "ENTRAIDE_PARTNER_BATCH_MAX_RECORDS": "10",
             "ENTRAIDE_REQUESTS_BATCH_MAX_RECORDS": "10",
             "ENTRAIDE_PARTNERS": json.dumps({PARTNER_KEY: {"secret": SECRET, "source": SOURCE}}),
         }
