@@ -213,3 +213,41 @@ async def test_an_append_while_the_relay_publishes_sends_each_event_once(infra, 
     found = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), timeout=3)
     assert [parse_event(r.value).id for r in found] == [first.id, then.id]
     assert (await db["docs"].find_one({"_id": "m1"}))["outbox_pending"] is False
+
+
+async def test_a_batch_written_at_once_is_published_and_marked_in_one_go(infra, mongo, unique):
+    """Many documents, one lease owner: the ids `write` stored are published when the call
+    returns and marked sent; one it did not store (another replica's) is not published; one
+    a move appended to meanwhile keeps its appended event for the relay, ours not again."""
+    db = mongo[f"test_outbox_{unique}"]
+    await db["docs"].create_index([("_id", 1), ("lease_owner", 1)], unique=True)
+    refs = [f"fam-{unique}-{n}" for n in range(4)]
+    events = {f"m{n}": _event(ref) for n, ref in enumerate(refs)}
+    then = _event(refs[2])
+    await db["docs"].insert_one({"_id": "m3", "outbox": [], "outbox_pending": False})
+
+    async def write(leased):
+        owners = {fields["lease_owner"] for fields in leased.values()}
+        assert len(owners) == 1
+        docs = [{"_id": doc_id, **fields} for doc_id, fields in leased.items() if doc_id != "m3"]
+        await db["docs"].insert_many(docs)
+        # a move on m2 before the writer marks: appends and resets the lease
+        await db["docs"].update_one(
+            {"_id": "m2"}, {"$set": PENDING, "$push": {"outbox": outbox_entry(then)}}
+        )
+        return [doc["_id"] for doc in docs]
+
+    entries = {doc_id: [outbox_entry(event)] for doc_id, event in events.items()}
+    async with relay_on(infra, db, idle_poll_seconds=60) as relay:
+        await asyncio.sleep(0.5)  # the relay's first round is over: it waits to be woken
+        assert sorted(await relay.write_many_at_once(entries, write)) == ["m0", "m1", "m2"]
+        for n in (0, 1):
+            [record] = await records(infra.kafka_bootstrap, MATCHES.name, key=refs[n].encode())
+            assert parse_event(record.value).id == events[f"m{n}"].id
+            doc = await db["docs"].find_one({"_id": f"m{n}"})
+            assert (doc["outbox"], doc["outbox_pending"], doc["lease_owner"]) == ([], False, None)
+        relay.wake()
+        found = await records(infra.kafka_bootstrap, MATCHES.name, key=refs[2].encode(), at_least=2)
+        await asyncio.sleep(0.5)
+    assert [parse_event(r.value).id for r in found] == [events["m2"].id, then.id]
+    assert await _keyed(infra, refs[3]) == [], "not stored by this write: not published"
