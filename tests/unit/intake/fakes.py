@@ -51,6 +51,9 @@ class FakeFamilies:
         found = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
         return None if found is None else copy.deepcopy(found)
 
+    async def known(self, family_ids: list[str]) -> set[str]:
+        return set(family_ids) & set(self.stored)
+
     async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
         found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
         return [summary(f) for f in found[:limit]]
@@ -87,6 +90,7 @@ class FakeUnitOfWork:
         self.published: list[CloudEvent[Any]] = []  # the outbox, in order
         self.wakes = 0
         self.writes = 0
+        self.batches = 0  # calls of add_many: one write each in the store
         self._before_commit: Callable[[], Awaitable[None]] | None = None
 
     async def add(self, family: Family) -> Family:
@@ -97,6 +101,16 @@ class FakeUnitOfWork:
             raise ValueError("family_ref is unique")
         self._write(family, version=1)
         return family
+
+    async def add_many(self, families: list[Family]) -> list[Family]:
+        self.batches += 1
+        stored = []
+        for family in families:
+            if family.id in self.families.stored:  # another replica stored it meanwhile
+                continue
+            self._write(family, version=1)
+            stored.append(family)
+        return stored
 
     async def commit(self, family: Family) -> None:
         if self._before_commit is not None:  # someone else writes between read and commit
@@ -133,11 +147,20 @@ class FakeKeys:
         self.lookup_key = b"l" * 32
         self.keys: dict[str, bytes] = {}
         self.destroyed: set[str] = set()
+        self.batch_calls = 0
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
         if family_id in self.destroyed:
             raise LookupError("the family's key was destroyed")
         return self.keys.setdefault(family_id, sealing.new_key())
+
+    async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
+        self.batch_calls += 1
+        return {
+            family_id: self.keys.setdefault(family_id, sealing.new_key())
+            for family_id in families
+            if family_id not in self.destroyed
+        }
 
     async def existing(self, family_id: str) -> bytes | None:
         return self.keys.get(family_id)

@@ -40,7 +40,7 @@ def create_app(
         lease_seconds=settings.outbox_lease_seconds,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
-    uow = MongoUnitOfWork(families, wake=relay.wake)
+    uow = MongoUnitOfWork(families, relay)
     handlers.register(rt.broker, uow, keys, audit, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,

@@ -1,14 +1,16 @@
 """Intake's Kafka doors: raw partner events (validated like the HTTP door's), and
 matching's events that open or close a family's record to an association."""
 
+from typing import Any
+
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts import parse_event
 from entraide.contracts.kit.broker import subscriber_options
-from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.contracts.topics import MATCHES
-from entraide.intake import service, sharing
+from entraide.intake import partners, service, sharing
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.ports import AuditTrail, FamilyKeys, UnitOfWork
 from entraide.intake.settings import IntakeSettings
@@ -28,14 +30,38 @@ def register(
     @broker.subscriber(  # type: ignore[untyped-decorator]
         settings.partner_events_topic,
         title="partner-events",
+        batch=True,
+        max_records=settings.partner_batch_max_records,
+        batch_timeout_ms=settings.partner_batch_timeout_ms,
         **subscriber_options(settings, service_name),
     )
-    async def on_partner_event(message: KafkaMessage) -> None:
-        """Invalid events go to the dead-letter topic with the fields named; valid ones once."""
-        event = PartnerEvent.model_validate_json(message.body)
-        if event.source not in sources:
-            raise PoisonMessageError("unknown-partner", "source is not a registered partner's")
-        await service.ingest_partner_event(uow, keys, event)
+    async def on_partner_events(message: KafkaMessage) -> None:
+        """A batch: valid events recorded once each (one lookup, one key call, one write,
+        their events published), invalid ones to the dead-letter topic with the fields
+        named; the offsets are committed once it is all done."""
+        records: tuple[Any, ...] = message.raw_message
+        events: dict[str, tuple[PartnerEvent, Any]] = {}
+        poison: list[tuple[Any, BaseException]] = []
+        for record in records:
+            try:
+                event = PartnerEvent.model_validate_json(record.value or b"")
+                if event.source not in sources:
+                    raise PoisonMessageError(
+                        "unknown-partner", "source is not a registered partner's"
+                    )
+            except PERMANENT as exc:
+                poison.append((record, exc))
+                continue
+            events.setdefault(partners.family_id(event.source, event.id), (event, record))
+        batch = await service.ingest_partner_events(
+            uow, keys, [event for event, _ in events.values()]
+        )
+        for event in batch.erased:  # as a single event whose key is gone: handler-failed
+            record = events[partners.family_id(event.source, event.id)][1]
+            poison.append((record, LookupError("the family's key was destroyed")))
+        dead_letters = dead_letters_of(broker)
+        for record, why in poison:
+            await dead_letters.send(record, why)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         MATCHES.name, title="matches", **subscriber_options(settings, service_name)

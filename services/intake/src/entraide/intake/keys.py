@@ -10,7 +10,7 @@ and is not any family's key.
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys
 from entraide.contracts.vocab import SubjectKind
@@ -41,6 +41,27 @@ class WrappedKeys:
             return existing
         return key
 
+    async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
+        fresh = {family_id: sealing.new_key() for family_id in families}
+        docs = [
+            {"_id": family_id, "wrapped": sealing.wrap(self.master, family_id, key)}
+            for family_id, key in fresh.items()
+        ]
+        if not docs:
+            return {}
+        clashed: list[str] = []
+        try:  # new families: one write
+            await self.collection.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            clashed = [docs[e["index"]]["_id"] for e in errors]
+        keys = {family_id: key for family_id, key in fresh.items() if family_id not in clashed}
+        async for doc in self.collection.find({"_id": {"$in": clashed}}):  # resends: theirs
+            keys[doc["_id"]] = sealing.unwrap(self.master, doc["_id"], doc["wrapped"])
+        return keys
+
     async def existing(self, family_id: str) -> bytes | None:
         doc = await self.collection.find_one({"_id": family_id})
         return None if doc is None else sealing.unwrap(self.master, family_id, doc["wrapped"])
@@ -57,3 +78,4 @@ class VaultKeys(SubjectKeys):
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
 
     key_for = SubjectKeys.create
+    keys_for = SubjectKeys.create_many

@@ -21,6 +21,10 @@ class Families(Protocol):
         """The family known on the topics by this pseudonymous reference."""
         ...
 
+    async def known(self, family_ids: list[str]) -> set[str]:
+        """Which of these families are stored (one lookup, whatever their number)."""
+        ...
+
     async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
         """Families sharing one of these duplicate-search hashes, whatever their scope."""
         ...
@@ -53,6 +57,12 @@ class UnitOfWork(Protocol):
         already (a partner's resend), store nothing and return that one."""
         ...
 
+    async def add_many(self, families: list[Family]) -> list[Family]:
+        """Store new families with their events in one write and publish the events at
+        once; return those stored by this call (one whose id is stored already, by a
+        resend or another replica, is left as it is)."""
+        ...
+
     async def commit(self, family: Family) -> None:
         """Store the family's changes with its events, unless it changed since it was read
         (`ConflictError`)."""
@@ -64,6 +74,11 @@ class FamilyKeys(Protocol):
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
         """The family's data key, created on first use (LookupError once destroyed)."""
+        ...
+
+    async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
+        """The data keys of these families (id -> family_ref), created at once where
+        missing; a family whose key was destroyed gets none."""
         ...
 
     async def existing(self, family_id: str) -> bytes | None:

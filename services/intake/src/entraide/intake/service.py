@@ -42,11 +42,40 @@ async def record_request(
     request (the second call returns the first one's id). `possible_duplicates` are
     families staff saw in the duplicate search and declared different: flagged, not merged.
     """
-    now = datetime.now(UTC)
     family_id = family_id or uuid.uuid4().hex
-    request_id, family_ref = domain.new_request_id(), domain.new_family_ref()
-    payload = submitted(details, request_id, family_ref, association_id, channel, now)
+    family_ref = domain.new_family_ref()
     key = await keys.key_for(family_id, family_ref)
+    family = new_family(
+        keys,
+        key,
+        details,
+        family_id=family_id,
+        family_ref=family_ref,
+        association_id=association_id,
+        channel=channel,
+        recorded_by=recorded_by,
+        possible_duplicates=possible_duplicates,
+    )
+    stored = await uow.add(family)
+    return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
+
+
+def new_family(
+    keys: FamilyKeys,
+    key: bytes,
+    details: FamilyDetails,
+    *,
+    family_id: str,
+    family_ref: str,
+    association_id: str | None,
+    channel: RequestChannel,
+    recorded_by: str | None = None,
+    possible_duplicates: list[str] | None = None,
+) -> Family:
+    """A new family with its first request, sealed with `key`, announcing the request."""
+    now = datetime.now(UTC)
+    request_id = domain.new_request_id()
+    payload = submitted(details, request_id, family_ref, association_id, channel, now)
     request = Request(
         request_id=request_id,
         status=SUBMITTED,
@@ -78,8 +107,7 @@ async def record_request(
         possible_duplicates=possible_duplicates or [],
     )
     family.announce(new_event(payload, source=SOURCE, subject=family_ref))
-    stored = await uow.add(family)
-    return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
+    return family
 
 
 def submitted(
@@ -154,6 +182,44 @@ async def ingest_partner_event(uow: UnitOfWork, keys: FamilyKeys, event: Partner
         association_id=event.data.association_id,
         channel=RequestChannel.PARTNER,
         family_id=partners.family_id(event.source, event.id),
+    )
+
+
+@dataclass(frozen=True)
+class PartnerBatch:
+    recorded: list[Recorded]  # the requests this batch created
+    erased: list[PartnerEvent]  # refused: their family was erased (its key destroyed)
+
+
+async def ingest_partner_events(
+    uow: UnitOfWork, keys: FamilyKeys, events: list[PartnerEvent]
+) -> PartnerBatch:
+    """Record a batch of partners' requests, each once: one lookup of those already
+    recorded, one call for the new families' keys, one write, their events published."""
+    by_family: dict[str, PartnerEvent] = {}
+    for event in events:  # the same event twice in a batch is one request
+        by_family.setdefault(partners.family_id(event.source, event.id), event)
+    known = await uow.families.known(list(by_family))
+    new = {family_id: e for family_id, e in by_family.items() if family_id not in known}
+    refs = {family_id: domain.new_family_ref() for family_id in new}
+    family_keys = await keys.keys_for(refs) if refs else {}
+    families = [
+        new_family(
+            keys,
+            family_keys[family_id],
+            event.data.details(),
+            family_id=family_id,
+            family_ref=refs[family_id],
+            association_id=event.data.association_id,
+            channel=RequestChannel.PARTNER,
+        )
+        for family_id, event in new.items()
+        if family_id in family_keys
+    ]
+    stored = await uow.add_many(families) if families else []
+    return PartnerBatch(
+        recorded=[Recorded(f.requests[0].request_id, f.id, created=True) for f in stored],
+        erased=[e for family_id, e in new.items() if family_id not in family_keys],
     )
 
 

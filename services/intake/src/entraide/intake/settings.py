@@ -18,7 +18,9 @@ class IntakeSettings(ServiceSettings, KeyVaultSettings):
         True, description="Run the outbox relay in this process (replicas may leave it to others)."
     )
     outbox_lease_seconds: float = 30.0
-    outbox_idle_poll_seconds: float = 1.0
+    # the relay is woken by every write it has to publish (the partner door's batches
+    # publish their own events): its idle poll, a scan of the pending, only finds stragglers
+    outbox_idle_poll_seconds: float = 5.0
     partners: dict[str, Partner] = Field(
         default_factory=dict,
         description='ENTRAIDE_PARTNERS, JSON: {"<key id>": {"secret": "...", "source": "urn:..."}}',
@@ -30,6 +32,12 @@ class IntakeSettings(ServiceSettings, KeyVaultSettings):
         "The default is for development only.",
     )
     partner_events_topic: str = Field(PARTNER_RAW.name, description="The partners' Kafka door.")
+    partner_batch_max_records: int = Field(
+        500, ge=1, description="Partner events the Kafka door takes, stores and commits at once."
+    )
+    partner_batch_timeout_ms: int = Field(
+        50, ge=1, description="How long the Kafka door waits for a batch when none is ready."
+    )
 
     def master_key_bytes(self) -> bytes:
         key = base64.b64decode(self.master_key.get_secret_value())

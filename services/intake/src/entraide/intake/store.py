@@ -15,11 +15,11 @@ from pydantic import TypeAdapter
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
-from entraide.contracts.kit.outbox import NEVER, outbox_entry
+from entraide.contracts.kit.outbox import NEVER, OutboxRelay, outbox_entry
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.access import Scope
 from entraide.intake.domain import Sign
@@ -35,6 +35,7 @@ from entraide.intake.model import (
 )
 
 Doc = dict[str, Any]
+DUPLICATE_KEY = 11000
 # What a list shows: no identity, outbox, contacts or notes.
 SUMMARY = {"identity": 0, "lookup": 0, "outbox": 0, "contacts": 0, "requests.notes": 0}
 # What the unit of work never overwrites: `shared_with` changes without a version (`share`)
@@ -55,6 +56,11 @@ class FamilyStore:
         await self.families.create_index(
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
+        # marks of events published at once, by exact keys: an indexed lookup on
+        # mongo-java-server (the kit's outbox says why)
+        await self.families.create_index(
+            [("_id", ASCENDING), ("lease_owner", ASCENDING)], unique=True
+        )
         await self.families.create_index([("lookup", ASCENDING)])
         await self.families.create_index(
             [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]
@@ -67,6 +73,12 @@ class FamilyStore:
     async def by_ref(self, family_ref: str) -> Family | None:
         doc = await self.families.find_one({"family_ref": family_ref}, {"outbox": 0})
         return None if doc is None else family_of(doc)
+
+    async def known(self, family_ids: list[str]) -> set[str]:
+        if not family_ids:
+            return set()
+        cursor = self.families.find({"_id": {"$in": family_ids}}, {"_id": 1})
+        return {doc["_id"] async for doc in cursor}
 
     async def delete(self, family_id: str) -> int:
         return (await self.families.delete_one({"_id": family_id})).deleted_count
@@ -101,12 +113,45 @@ class FamilyStore:
 
 
 class MongoUnitOfWork:
-    """`ports.UnitOfWork`: one document write per family and its events, then `wake`
-    (the outbox relay's) so they are published at once."""
+    """`ports.UnitOfWork`: one document write per family and its events, then the outbox
+    relay is woken so they are published at once; a batch of new families is one write
+    whose events are published by the writer itself (`OutboxRelay.write_many_at_once`)."""
 
-    def __init__(self, families: FamilyStore, wake: Callable[[], None]) -> None:
+    def __init__(self, families: FamilyStore, relay: OutboxRelay) -> None:
         self.families = families
-        self.wake = wake
+        self.relay = relay
+        self.wake: Callable[[], None] = relay.wake
+
+    async def add_many(self, families: list[Family]) -> list[Family]:
+        by_id = {family.id: family for family in families}
+        entries = {family.id: [outbox_entry(e) for e in family.events] for family in families}
+
+        async def write(leased: dict[str, Doc]) -> list[str]:
+            docs = [document_of(f) | leased[f.id] | {"version": 1} for f in by_id.values()]
+            return await self._insert_new(docs)
+
+        stored = [
+            by_id[family_id] for family_id in await self.relay.write_many_at_once(entries, write)
+        ]
+        for family in stored:
+            family.version = 1
+            family.events.clear()
+        return stored
+
+    async def _insert_new(self, docs: list[Doc]) -> list[str]:
+        """Insert the documents in one write; the ids it stored (a clash on an id stored
+        meanwhile, by another replica, means already recorded)."""
+        try:
+            await self.families.families.insert_many(docs, ordered=False)
+            return [doc["_id"] for doc in docs]
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            clashed = [docs[e["index"]]["_id"] for e in errors]
+        if set(clashed) - await self.families.known(clashed):  # a clash on another key
+            raise RuntimeError("a new family clashed with a stored one on a unique key")
+        return [doc["_id"] for doc in docs if doc["_id"] not in set(clashed)]
 
     async def add(self, family: Family) -> Family:
         doc = with_outbox(document_of(family), family.events)

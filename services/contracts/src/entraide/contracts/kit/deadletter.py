@@ -3,6 +3,10 @@
 A message whose handler keeps failing is copied to `<topic>.dlq` with headers that say
 why, then acknowledged. If even the dead-letter publish fails the error propagates, the
 subscriber's NACK_ON_ERROR policy seeks back, and the message comes again.
+
+A batch subscriber (`batch=True`) goes through the same retries as a whole; a batch that
+still fails is dead-lettered record by record. Its handler sends the records it finds
+poisonous itself (`dead_letters_of(broker).send(record, exc)`) and stores the rest.
 """
 
 import asyncio
@@ -96,6 +100,40 @@ class RetryThenDeadLetter:
     def __call__(self, msg: Any, /, *, context: "ContextRepo") -> "_RetryScope":
         return _RetryScope(msg, context=context, policy=self)
 
+    async def send(self, record: Any, exc: BaseException, attempts: int = 1) -> None:
+        """Copy one consumed record to `<topic>.dlq` with headers saying why."""
+        reason, detail = describe(exc)
+        headers = {
+            k: v.decode("utf-8", "replace")
+            for k, v in (record.headers or ())
+            if not k.startswith(HEADER_PREFIX)
+        }
+        headers |= {
+            f"{HEADER_PREFIX}reason": reason,
+            f"{HEADER_PREFIX}detail": detail,
+            f"{HEADER_PREFIX}original-topic": record.topic,
+            f"{HEADER_PREFIX}original-partition": str(record.partition),
+            f"{HEADER_PREFIX}original-offset": str(record.offset),
+            f"{HEADER_PREFIX}consumer-group": self.group,
+            f"{HEADER_PREFIX}attempts": str(attempts),
+            f"{HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
+        }
+        await self.broker.publish(
+            record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
+        )
+        if self.counter is not None:
+            self.counter.labels(topic=record.topic, reason=reason).inc()
+        log.warning(
+            "message dead-lettered",
+            extra={
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "reason": reason,
+                "attempts": attempts,
+            },
+        )
+
 
 class _RetryScope(BaseMiddleware):
     def __init__(self, msg: Any, /, *, context: "ContextRepo", policy: RetryThenDeadLetter) -> None:
@@ -130,35 +168,14 @@ class _RetryScope(BaseMiddleware):
     async def _dead_letter(
         self, msg: "StreamMessage[Any]", exc: BaseException, attempts: int
     ) -> None:
-        record = msg.raw_message
-        reason, detail = describe(exc)
-        headers = {
-            k: v.decode("utf-8", "replace")
-            for k, v in (record.headers or ())
-            if not k.startswith(HEADER_PREFIX)
-        }
-        headers |= {
-            f"{HEADER_PREFIX}reason": reason,
-            f"{HEADER_PREFIX}detail": detail,
-            f"{HEADER_PREFIX}original-topic": record.topic,
-            f"{HEADER_PREFIX}original-partition": str(record.partition),
-            f"{HEADER_PREFIX}original-offset": str(record.offset),
-            f"{HEADER_PREFIX}consumer-group": self.policy.group,
-            f"{HEADER_PREFIX}attempts": str(attempts),
-            f"{HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
-        }
-        await self.policy.broker.publish(
-            record.value or b"", f"{record.topic}.dlq", key=record.key, headers=headers
-        )
-        if self.policy.counter is not None:
-            self.policy.counter.labels(topic=record.topic, reason=reason).inc()
-        log.warning(
-            "message dead-lettered",
-            extra={
-                "topic": record.topic,
-                "partition": record.partition,
-                "offset": record.offset,
-                "reason": reason,
-                "attempts": attempts,
-            },
-        )
+        raw = msg.raw_message
+        for record in raw if isinstance(raw, tuple) else (raw,):
+            await self.policy.send(record, exc, attempts)
+
+
+def dead_letters_of(broker: "KafkaBroker") -> RetryThenDeadLetter:
+    """The broker's retry-then-dead-letter policy (`make_broker` installs one)."""
+    for middleware in broker.middlewares:
+        if isinstance(middleware, RetryThenDeadLetter):
+            return middleware
+    raise LookupError("the broker has no RetryThenDeadLetter middleware")

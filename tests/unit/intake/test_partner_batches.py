@@ -1,0 +1,83 @@
+"""The partner door's batches, against the fakes: each event once, one lookup, one key
+call and one write per batch, erased families refused."""
+
+from entraide.contracts.events import RequestSubmitted
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake import partners, sealing, service
+from entraide.intake.partners import PartnerEvent
+from tests.unit.intake.builders import details
+from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
+
+SOURCE = "urn:entraide:partner:caf-44"
+
+
+def partner_event(event_id: str) -> PartnerEvent:
+    body = details()
+    return PartnerEvent.model_validate(
+        {
+            "specversion": "1.0",
+            "id": event_id,
+            "source": SOURCE,
+            "type": "fr.entraide.partner.request-submitted.v1",
+            "data": {
+                "parent": {"first_name": "Amina", "last_name": "Diallo"},
+                "children": [{"birth_year": year} for year in body.children_birth_years],
+                "postal_code": body.postal_code,
+                "commune": body.commune,
+                "needs": list(body.needs),
+                "notes": "fatiguée",
+                "consent": {
+                    "matching": True,
+                    "collected_by": "CAF",
+                    "collected_at": "2026-11-28T10:00:00Z",
+                },
+            },
+        }
+    )
+
+
+async def test_a_batch_records_each_event_once_in_one_write_with_one_key_call() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    events = [partner_event(f"caf-{n}") for n in range(5)]
+    batch = await service.ingest_partner_events(uow, keys, events + events[:2])
+    assert len(batch.recorded) == 5
+    assert batch.erased == []
+    assert (uow.batches, keys.batch_calls) == (1, 1)
+    assert len(uow.events_of(RequestSubmitted)) == 5
+    for recorded in batch.recorded:
+        family = uow.families.stored[recorded.family_id]
+        assert family.requests[0].request_id == recorded.request_id
+        assert family.requests[0].channel == RequestChannel.PARTNER
+        key = keys.keys[family.id]
+        assert sealing.unseal(key, family.id, family.identity)["parent"]["last_name"] == "Diallo"
+
+
+async def test_a_batch_resent_records_nothing_again_and_asks_no_key() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    events = [partner_event(f"caf-{n}") for n in range(3)]
+    await service.ingest_partner_events(uow, keys, events)
+    again = await service.ingest_partner_events(uow, keys, events)
+    assert again.recorded == []
+    assert again.erased == []
+    assert (uow.batches, keys.batch_calls) == (1, 1)
+    assert len(uow.published) == 3
+
+
+async def test_the_same_event_by_either_door_is_one_request() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    event = partner_event("caf-http-first")
+    first = await service.ingest_partner_event(uow, keys, event)
+    batch = await service.ingest_partner_events(uow, keys, [event, partner_event("caf-other")])
+    assert [r.family_id for r in batch.recorded] != [first.family_id]
+    assert len(batch.recorded) == 1
+    assert len(uow.published) == 2
+
+
+async def test_an_erased_familys_event_is_refused_the_others_recorded() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    erased, fresh = partner_event("caf-erased"), partner_event("caf-fresh")
+    await keys.destroy(partners.family_id(SOURCE, erased.id))
+    batch = await service.ingest_partner_events(uow, keys, [erased, fresh])
+    assert batch.erased == [erased]
+    assert [r.family_id for r in batch.recorded] == [partners.family_id(SOURCE, fresh.id)]
+    assert list(uow.families.stored) == [partners.family_id(SOURCE, fresh.id)]
