@@ -103,9 +103,9 @@ async def create_keys(
         "keys created in a batch",
         extra={
             "service": service,
-            "asked": len(subjects),
-            "created": len(batch.created),
-            "destroyed": len(batch.destroyed),
+            "keys_asked": len(subjects),
+            "keys_created": len(batch.created),  # not "created": a LogRecord attribute
+            "keys_destroyed": len(batch.destroyed),
         },
     )
     return BatchOut(
