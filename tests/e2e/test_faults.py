@@ -25,7 +25,7 @@ from tests.fault_support import (
     settled,
     volunteers_known,
 )
-from tests.infra import Endpoints, throwaway_store, throwaway_kafka
+from tests.infra import Endpoints, throwaway_kafka, throwaway_store
 from tests.support import eventually, serving
 
 pytestmark = pytest.mark.slow
