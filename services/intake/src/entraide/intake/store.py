@@ -56,11 +56,6 @@ class FamilyStore:
         await self.families.create_index(
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
-        # marks of events published at once, by exact keys: an indexed lookup on
-        # mongo-java-server (the kit's outbox says why)
-        await self.families.create_index(
-            [("_id", ASCENDING), ("lease_owner", ASCENDING)], unique=True
-        )
         await self.families.create_index([("lookup", ASCENDING)])
         await self.families.create_index(
             [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]

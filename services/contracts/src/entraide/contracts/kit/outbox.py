@@ -20,9 +20,9 @@ way the relay publishes them. A writer storing many documents at once (intake's 
 door, a batch of new families) does the same for all of them (`write_many_at_once`): one
 lease owner, one write, the sends awaited together, one mark.
 
-On mongo-java-server a filter is served by an index only if it names the index's keys, so
-the marks of an at-once write (`_id` and `lease_owner`) want a unique index on
-`(_id, lease_owner)` in the collection (a scan per document without it).
+The marks of an at-once batch are one bulk of exact `{_id, lease_owner}` updates: each an
+`_id` lookup (9 ms for 300 at 20,000 documents on mongo-java-server, where one
+`update_many` with `_id: {$in}` took 115 ms).
 """
 
 import asyncio
