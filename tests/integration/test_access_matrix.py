@@ -116,6 +116,7 @@ RULES = {
         ("PUT", "/internal/v1/keys/{key_id}"): NOBODY,  # other services' own tokens only
         ("GET", "/internal/v1/keys/{key_id}"): NOBODY,
         ("DELETE", "/internal/v1/keys/{key_id}"): NOBODY,
+        ("POST", "/internal/v1/keys:batch"): NOBODY,
         ("GET", "/dossiers"): {"dpo"},
         ("POST", "/dossiers"): {"dpo"},
         ("GET", "/dossiers/{case_id}"): {"dpo"},

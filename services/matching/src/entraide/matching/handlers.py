@@ -13,6 +13,7 @@ from entraide.contracts import parse_event
 from entraide.contracts.events import ContactLogged, RequestState, RequestWithdrawn
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
+from entraide.contracts.kit.telemetry import consumed
 from entraide.matching import domain
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import Applied, RequestViews
@@ -49,13 +50,15 @@ def register(
         changes: list[tuple[str, Doc]] = []
         poison: list[tuple[Any, BaseException]] = []
         for record in records:
-            try:
-                change = _change(record.value or b"")
-            except PERMANENT as exc:
-                poison.append((record, exc))
-                continue
-            if change is not None:
-                changes.append(change)
+            with consumed(settings.requests_topic, record.headers):
+                try:
+                    change = _change(record.value or b"")
+                except PERMANENT as exc:
+                    poison.append((record, exc))
+                    continue
+                if change is not None:
+                    changes.append(change)
+                    log.debug("request event", extra={"request_id": change[0]})
         applied = await views.upsert_many(changes)
         last: dict[str, tuple[Doc, bool]] = {}
         for (request_id, view), done in zip(changes, applied, strict=True):
