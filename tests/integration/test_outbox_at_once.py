@@ -104,15 +104,15 @@ async def test_when_the_writer_cannot_publish_the_relay_does_at_once(infra, mong
         return True
 
     async with relay_on(infra, db, lease_seconds=600, idle_poll_seconds=60) as relay:
-        send, failed = relay._send_confirmed, []
+        send, failed = relay._publish, []
 
-        async def broken(entries):
+        async def broken(entry):
             if not failed:
-                failed.append(entries)
+                failed.append(entry)
                 raise ConnectionError("broker away")
-            await send(entries)
+            return await send(entry)
 
-        relay._send_confirmed = broken
+        relay._publish = broken  # type: ignore[method-assign]
         assert await relay.write_at_once("m1", [outbox_entry(event)], write)
         [record] = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode())
         assert parse_event(record.value).id == event.id, "published long before the lease's end"
