@@ -36,10 +36,15 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.MatchStarted, t.MATCHES),
     EventSpec(ev.MatchCheckedIn, t.MATCHES),
     EventSpec(ev.MatchClosed, t.MATCHES),
+    EventSpec(ev.MatchWaitlisted, t.MATCHES),
     EventSpec(ev.ErasureRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.AccessRequested, t.PRIVACY_COMMANDS),
+    EventSpec(ev.ObjectionRequested, t.PRIVACY_COMMANDS),
+    EventSpec(ev.RectificationRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.ErasureAcknowledged, t.PRIVACY_ACKS),
     EventSpec(ev.AccessAcknowledged, t.PRIVACY_ACKS, "personal-encrypted"),
+    EventSpec(ev.ObjectionAcknowledged, t.PRIVACY_ACKS),
+    EventSpec(ev.RectificationAcknowledged, t.PRIVACY_ACKS),
 )
 
 _BY_TYPE = {spec.type: spec for spec in CATALOG}

@@ -76,6 +76,12 @@ class RequestSubmitted(RequestState):
 class RequestUpdated(RequestState):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.request.updated.v1"
     updated_at: datetime
+    consent_withdrawn_at: datetime | None = Field(
+        None,
+        description="Set when this revision records the family's withdrawal of its consent "
+        "to matching (`consent_to_matching` false): matching ends the open match and "
+        "proposes nothing more; privacy's registry notes the consent withdrawn.",
+    )
 
 
 class RequestWithdrawn(EventData):
@@ -225,6 +231,21 @@ class MatchClosed(MatchEvent):
     closed_at: datetime
 
 
+class MatchWaitlisted(EventData):
+    """No support could be proposed to an open request: it waits, for this reason (sent
+    when it starts waiting or the reason changes, not at every batch)."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.match.waitlisted.v1"
+    request_id: Ref
+    family_ref: Ref
+    reason_code: str = Field(
+        max_length=64,
+        description="The hard rule that stopped most candidates (`too-far`, `no-capacity`, "
+        "`need-not-covered`...).",
+    )
+    waitlisted_at: datetime
+
+
 # --- privacy: rights commands and acknowledgements --------------------------------------
 
 
@@ -247,6 +268,20 @@ class AccessRequested(PrivacyCommand):
     )
 
 
+class ObjectionRequested(PrivacyCommand):
+    """The subject objects to the processing: the owning service stops it (for a family,
+    intake records the consent to matching withdrawn) and acknowledges."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.objection-requested.v1"
+
+
+class RectificationRequested(PrivacyCommand):
+    """The subject asks for a correction: the owning service puts it in its staff's hands
+    (flagged on the record) and acknowledges."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-requested.v1"
+
+
 class PrivacyAck(EventData):
     case_id: Ref
     subject_ref: Ref
@@ -262,3 +297,13 @@ class ErasureAcknowledged(PrivacyAck):
 class AccessAcknowledged(PrivacyAck):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.access-acknowledged.v1"
     sealed_export: str = Field(description="The service's part, encrypted for the case.")
+
+
+class ObjectionAcknowledged(PrivacyAck):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.objection-acknowledged.v1"
+    counts: dict[str, int] = Field({}, description="Records changed, per kind.")
+
+
+class RectificationAcknowledged(PrivacyAck):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-acknowledged.v1"
+    counts: dict[str, int] = Field({}, description="Records flagged for correction, per kind.")

@@ -57,12 +57,14 @@ VOLUNTEERS = Topic(
 MATCHES = Topic(
     "entraide.matching.matches.v1",
     KeyKind.FAMILY_REF,
-    "Match lifecycle: proposed, accepted, declined, expired, started, closed.",
+    "Match lifecycle: proposed, accepted, declined, expired, started, checked in, closed; "
+    "a request waitlisted.",
 )
 PRIVACY_COMMANDS = Topic(
     "entraide.privacy.commands.v1",
     KeyKind.SUBJECT_REF,
-    "Erasure and access commands from privacy to every service.",
+    "Erasure and access commands to every service; objection and rectification to the "
+    "owning service.",
 )
 PRIVACY_ACKS = Topic(
     "entraide.privacy.acks.v1",

@@ -88,6 +88,7 @@ class MatchOutcome(StrEnum):
     NO_CONTACT = "no-contact"
     REQUEST_WITHDRAWN = "request-withdrawn"
     VOLUNTEER_UNAVAILABLE = "volunteer-unavailable"
+    CONSENT_WITHDRAWN = "consent-withdrawn"  # the family withdrew its consent to matching
 
 
 class SubjectKind(StrEnum):
