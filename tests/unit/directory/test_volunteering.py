@@ -1,9 +1,10 @@
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import ValidationError
 
 from entraide.directory import volunteering
+from entraide.directory.model import Volunteer
 from entraide.directory.volunteering import Honorability, Status, TransitionError
 
 FORM = {
@@ -59,3 +60,87 @@ def test_the_availability_event_is_pseudonymous_and_inactive_while_paused():
     assert event.active is False
     assert event.capacity == 2
     assert not volunteering.announced(Status.IN_REVIEW)
+
+
+def test_a_cleared_check_is_valid_three_years_unless_the_attestation_says_when():
+    today = date(2026, 11, 29)
+    cleared = Honorability.CLEARED
+    assert volunteering.honorability_valid_until(cleared, given=None, today=today) == date(
+        2029, 11, 28
+    )
+    assert volunteering.honorability_valid_until(
+        cleared, given=date(2027, 6, 1), today=today
+    ) == date(2027, 6, 1)
+    for other in (Honorability.REQUESTED, Honorability.REFUSED, Honorability.NOT_REQUESTED):
+        assert (
+            volunteering.honorability_valid_until(other, given=date(2027, 6, 1), today=today)
+            is None
+        )
+
+
+def test_the_availability_event_carries_the_checks_validity_only_once_cleared():
+    doc = FORM | {
+        "volunteer_ref": "ref-abcdefgh",
+        "revision": 3,
+        "status": "approved",
+        "capacity": 1,
+        "languages": ["fr", "ar"],
+        "honorability": "cleared",
+        "honorability_valid_until": "2029-11-28",
+    }
+    at = datetime(2026, 11, 29, tzinfo=UTC)
+    event = volunteering.availability_event(doc, at=at)
+    assert event.honorability_valid_until == date(2029, 11, 28)
+    assert event.languages == ["fr", "ar"]
+    refused = volunteering.availability_event(doc | {"honorability": "refused"}, at=at)
+    assert refused.honorability_valid_until is None
+
+
+def test_the_review_that_clears_the_check_dates_it_and_a_refusal_removes_it():
+    volunteer = Volunteer(
+        id="v1",
+        volunteer_ref="ref-abcdefgh",
+        association_id="parrains-par-mille",
+        identity={},
+        code_postal="44000",
+        needs=["parrainage-de-proximite"],
+        availability=[{"day": "we", "part": "afternoon"}],
+        languages=["fr"],
+        skills=[],
+        capacity=1,
+        active_families=0,
+        status=Status.APPLIED,
+        honorability=Honorability.NOT_REQUESTED,
+        revision=1,
+        applied_at=datetime(2026, 11, 1, tzinfo=UTC),
+        updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )
+    now = datetime(2026, 11, 29, tzinfo=UTC)
+    volunteer.change({"status": "in-review", "honorability": "cleared"}, now)
+    volunteer.change({"status": "approved"}, now)
+    [announced] = volunteer.events
+    assert announced.data.honorability_valid_until == date(2029, 11, 28)  # type: ignore[union-attr]
+    assert Volunteer.from_state(volunteer.state()).honorability_valid_until == date(2029, 11, 28)
+    volunteer.change({"honorability": "refused"}, now)
+    assert volunteer.honorability_valid_until is None
+    assert volunteer.events[-1].data.honorability_valid_until is None  # type: ignore[union-attr]
+
+
+def test_a_check_cleared_before_its_date_was_kept_counts_from_the_application():
+    state = {
+        "_id": "v1",
+        "volunteer_ref": "ref-abcdefgh",
+        "association_id": "parrains-par-mille",
+        "identity": {},
+        "code_postal": "44000",
+        "needs": ["parrainage-de-proximite"],
+        "availability": [],
+        "languages": ["fr"],
+        "capacity": 1,
+        "status": "approved",
+        "honorability": "cleared",
+        "revision": 4,
+        "applied_at": datetime(2026, 1, 10, tzinfo=UTC),
+        "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
+    }
+    assert Volunteer.from_state(state).honorability_valid_until == date(2029, 1, 9)

@@ -6,7 +6,7 @@ aggregate was read at. Pure: no I/O.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from entraide.contracts import CloudEvent, new_event
@@ -118,6 +118,7 @@ class Volunteer:
     revision: int
     applied_at: datetime
     updated_at: datetime
+    honorability_valid_until: date | None = None
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
@@ -130,6 +131,13 @@ class Volunteer:
             values["honorability"] = Honorability(values["honorability"])
         for name in values.keys() & CHANGEABLE:
             setattr(self, name, values[name])
+        if values.keys() & {"honorability", "honorability_valid_until"}:
+            given = values.get("honorability_valid_until")
+            self.honorability_valid_until = volunteering.honorability_valid_until(
+                self.honorability,
+                given=date.fromisoformat(given) if isinstance(given, str) else given,
+                today=now.date(),
+            )
         if changes.get("status") and changes["status"] != self.status:
             self.status = volunteering.change_status(
                 self.status, Status(changes["status"]), self.honorability
@@ -150,6 +158,9 @@ class Volunteer:
             **{name: getattr(self, name) for name in STATE if name != "_id"},
             "status": self.status.value,
             "honorability": self.honorability.value,
+            "honorability_valid_until": (
+                self.honorability_valid_until.isoformat() if self.honorability_valid_until else None
+            ),
         }
 
     @classmethod
@@ -161,13 +172,27 @@ class Volunteer:
             "active_families": doc.get("active_families") or 0,
             "status": Status(doc["status"]),
             "honorability": Honorability(doc["honorability"]),
+            "honorability_valid_until": _valid_until(doc),
         }
         return cls(id=doc["_id"], **values, read_revision=doc["revision"])
+
+
+def _valid_until(doc: dict[str, Any]) -> date | None:
+    """The stored validity; a check cleared before it was recorded counts from the
+    application (earlier than the clearing: the safe side)."""
+    valid = doc.get("honorability_valid_until")
+    if valid:
+        return date.fromisoformat(valid) if isinstance(valid, str) else valid
+    if doc["honorability"] != Honorability.CLEARED:
+        return None
+    return volunteering.honorability_valid_until(
+        Honorability.CLEARED, given=None, today=doc["applied_at"].date()
+    )
 
 
 CHANGEABLE = frozenset({"honorability", "availability", "capacity", "active_families"})
 STATE = (
     "_id", "volunteer_ref", "association_id", "identity", "code_postal", "needs",
     "availability", "languages", "skills", "capacity", "active_families", "status",
-    "honorability", "revision", "applied_at", "updated_at",
+    "honorability", "revision", "applied_at", "updated_at", "honorability_valid_until",
 )  # fmt: skip

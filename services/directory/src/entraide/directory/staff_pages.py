@@ -1,5 +1,6 @@
 """The association's space: its offers with their freshness, its volunteers to review."""
 
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -39,11 +40,19 @@ DONE = {"ok": ("success", "La fiche du bénévole est mise à jour.")}
 
 @router.get("/association", response_class=HTMLResponse)
 async def association_space(
-    request: Request, principal: Staff, fait: str = "", erreur: str = ""
+    request: Request, principal: Staff, fait: str = "", erreur: str = "", benevole: str = ""
 ) -> HTMLResponse:
+    """The association's offers and volunteers; `?benevole=<ref>`: that volunteer alone (the
+    link from matching's proposals), for their association's staff and the network's."""
     state = request.app.state
     offers, volunteers = [], []
-    if principal.association_id:
+    if benevole:
+        doc = await state.volunteers.by_ref(benevole)
+        if doc is not None and service.may_see(principal, doc):
+            volunteers = [await service.staff_view(state.volunteer_keys, doc)]
+        elif not erreur:
+            erreur = "Ce bénévole n'est pas connu de votre association."
+    elif principal.association_id:
         offers = [
             export.staff_offer(d)
             for d in await state.offers.of_association(principal.association_id)
@@ -55,6 +64,7 @@ async def association_space(
         flashes.append({"level": "error", "text": erreur[:200]})
     context: dict[str, Any] = {
         "principal": principal,
+        "one_volunteer": bool(benevole),
         "offers": offers,
         "volunteers": volunteers,
         "csrf": form_csrf(request),
@@ -74,11 +84,18 @@ async def review_volunteer(
     principal: Staff,
     statut: Annotated[str, Form()] = "",
     honorabilite: Annotated[str, Form()] = "",
+    valable_jusqu_au: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """The association's review: status and honorability check, as the API does it."""
+    try:
+        valid_until = date.fromisoformat(valable_jusqu_au) if valable_jusqu_au else None
+    except ValueError:
+        message = quote("La date de validité de l'attestation n'est pas une date.")
+        return RedirectResponse(f"/association?erreur={message}#benevoles", 303)
     changes = {
         "status": Status(statut).value if statut else None,
         "honorability": Honorability(honorabilite).value if honorabilite else None,
+        "honorability_valid_until": valid_until.isoformat() if valid_until else None,
     }
     try:
         volunteer = await service.change(request.app.state.uow, principal, volunteer_id, changes)

@@ -5,7 +5,7 @@ from typing import Any
 
 from entraide.contracts.kit.principal import Principal
 from entraide.directory import volunteering
-from entraide.directory.model import ConflictError, Volunteer
+from entraide.directory.model import ConflictError, ForbiddenError, Volunteer
 from entraide.directory.ports import UnitOfWork
 from entraide.directory.sealing import VolunteerKeyStore, seal, unseal
 from entraide.directory.service import check
@@ -58,6 +58,15 @@ async def change(
         if await uow.commit(volunteer):
             return volunteer
     raise ConflictError(volunteer_id)
+
+
+def may_see(principal: Principal, doc: dict[str, Any]) -> bool:
+    """Their association's staff and the network's coordination see a volunteer's record."""
+    try:
+        check(principal, doc["association_id"])
+    except ForbiddenError:
+        return False
+    return True
 
 
 async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, Any]:

@@ -42,6 +42,10 @@ class VolunteerStore:
     async def get(self, volunteer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": volunteer_id})
 
+    async def by_ref(self, volunteer_ref: str) -> Doc | None:
+        """A volunteer by the pseudonymous reference the other services know (unique index)."""
+        return await self.collection.find_one({"volunteer_ref": volunteer_ref}, {"outbox": 0})
+
     async def of_association(self, association_id: str) -> list[Doc]:
         query = {"association_id": association_id}
         return await self.collection.find(query, {"outbox": 0}).sort("applied_at", -1).to_list()

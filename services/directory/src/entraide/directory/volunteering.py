@@ -3,16 +3,17 @@
 A volunteer works with children only once the association has approved them and their
 honorability check (attestation d'honorabilité) is cleared. Identity never leaves
 directory: the event carries a pseudonymous reference, the postal code, needs, slots,
-languages and capacity. Pure: no I/O.
+languages, capacity and until when the honorability check is valid (skills, free text the
+volunteer wrote, stay in directory). Pure: no I/O.
 """
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from entraide.contracts.events import Slot, VolunteerAvailability
+from entraide.contracts.events import Language, Slot, VolunteerAvailability
 from entraide.contracts.vocab import Need
 
 
@@ -31,6 +32,10 @@ class Honorability(StrEnum):
     CLEARED = "cleared"
     REFUSED = "refused"
 
+
+# A cleared check without a date on it is renewed three years after it was cleared (the
+# network's rule for the attestation d'honorabilité of volunteers who meet children).
+HONORABILITY_VALIDITY = timedelta(days=3 * 365)
 
 # Which status may follow which: the association's review, then pause / resume / leave.
 NEXT: dict[Status, frozenset[Status]] = {
@@ -60,7 +65,7 @@ class Application(BaseModel):
     code_postal: str = Field(pattern=r"^\d{5}$")
     needs: list[Need] = Field(min_length=1, description="What they would like to do.")
     availability: list[Slot] = Field(min_length=1)
-    languages: list[str] = ["fr"]
+    languages: list[Language] = Field(["fr"], max_length=10)
     skills: list[str] = Field([], max_length=20)
     capacity: int = Field(1, ge=1, le=5, description="How many families at once.")
     consent: bool = Field(description="Agrees that the association keeps and uses these data.")
@@ -91,6 +96,16 @@ def change_status(current: Status, new: Status, honorability: Honorability) -> S
     return new
 
 
+def honorability_valid_until(
+    honorability: Honorability, *, given: date | None, today: date
+) -> date | None:
+    """Until when the check is valid: the date the association read on the attestation, else
+    three years from the day it was cleared; no date while it is not cleared."""
+    if honorability is not Honorability.CLEARED:
+        return None
+    return given or today + HONORABILITY_VALIDITY
+
+
 def announced(status: Status) -> bool:
     """Whether matching hears of this volunteer at all (never before approval)."""
     return status in {Status.APPROVED, Status.PAUSED, Status.LEFT}
@@ -113,5 +128,10 @@ def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvai
             "active_families": doc.get("active_families", 0),
             "active": doc["status"] == Status.APPROVED,
             "changed_at": at,
+            "honorability_valid_until": (
+                doc.get("honorability_valid_until")
+                if doc.get("honorability") == Honorability.CLEARED
+                else None
+            ),
         }
     )

@@ -1,5 +1,6 @@
 """Volunteers over HTTP: the public application, the association's review and updates."""
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
@@ -25,6 +26,11 @@ class VolunteerChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Status | None = None
     honorability: Honorability | None = None
+    honorability_valid_until: date | None = Field(
+        None,
+        description="The date on the cleared attestation; without it, three years from "
+        "the day the check is cleared.",
+    )
     availability: list[Slot] | None = None
     capacity: int | None = Field(None, ge=0, le=5)
     active_families: int | None = Field(None, ge=0)

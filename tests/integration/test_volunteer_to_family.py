@@ -1,0 +1,82 @@
+"""Across directory and matching: a volunteer who applies on directory's public page and is
+approved by the association with a cleared honorability check is proposed to a family.
+
+Both services run on the real broker and store; matching reads directory's volunteers topic
+and the family's request arrives on its requests topic, as intake publishes it.
+"""
+
+import re
+
+from entraide.directory.app import create_app as directory_app
+from entraide.matching.app import create_app as matching_app
+from tests.integration.test_directory_offers import directory_settings  # noqa: F401
+from tests.matching_support import feed, request
+from tests.support import eventually, serving
+
+APPLICATION = {
+    "prenom": "Camille",
+    "nom": "Martin-Invente",
+    "courriel": "camille.invente@example.org",
+    "code_postal": "44300",
+    "association_id": "parrains-par-mille",
+    "needs": ["parrainage-de-proximite"],
+    "slots": ["we-afternoon", "sa-morning"],
+    "capacite": "1",
+    "consent": "oui",
+}
+
+
+async def review(client, volunteer_id: str, **form: str) -> None:
+    """The association's review on its page (/association), as its staff do it."""
+    page = await client.get("/association")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text)
+    assert token, "the association's page has its form"
+    answer = await client.post(
+        f"/association/benevoles/{volunteer_id}", data={"csrf": token.group(1), **form}
+    )
+    assert answer.status_code == 303
+    assert "erreur" not in answer.headers["location"], answer.headers["location"]
+
+
+async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_family(
+    directory_settings,  # noqa: F811
+    matching_settings,
+    dev_issuer,
+):
+    directory = directory_app(directory_settings)
+    async with (
+        feed(matching_settings.kafka_bootstrap) as world,
+        serving(directory) as staff,
+    ):
+        thanks = await staff.post("/devenir-benevole", data=APPLICATION)
+        assert thanks.status_code == 200
+        [applied] = await directory.state.volunteers.all()
+        await dev_issuer.sign_in(staff, "ppm-nantes")
+        await review(staff, applied["_id"], statut="in-review", honorabilite="cleared")
+        await review(staff, applied["_id"], statut="approved")
+        ref = applied["volunteer_ref"]
+
+        settings = world.settings(
+            dev_issuer.settings_for(matching_settings),
+            volunteers_topic=directory_settings.volunteers_topic,
+        )
+        matching = matching_app(settings)
+        async with serving(matching):
+            await eventually(
+                lambda: matching.state.volunteer_views.get(ref), what="matching knows the volunteer"
+            )
+            family = request(postal_code="44000")
+            await world.send(world.requests, family, family.family_ref)
+            store = matching.state.matches
+
+            async def answered():
+                proposed = await store.open_for_request(family.request_id)
+                waiting = family.request_id in await store.waiting_ids()
+                return proposed or waiting
+
+            await eventually(answered, timeout=60, what="a proposal or a waitlist entry")
+            waiting = await store.waiting({"_id": family.request_id})
+            assert waiting == [], f"the family waits: {waiting[0].get('reason')}"
+            proposal = await store.open_for_request(family.request_id)
+            assert proposal.support_key == f"volunteer:{ref}"
+            assert proposal.association_id == "parrains-par-mille"
