@@ -55,6 +55,15 @@ class Clock:
         self.offset += timedelta(**delta)
 
 
+AUTH_FIELDS = (
+    "auth_issuer",
+    "auth_jwks_url",
+    "auth_audience",
+    "auth_dev_token_url",
+    "auth_login_url",
+)
+
+
 @contextlib.asynccontextmanager
 async def network(
     infra: Endpoints,
@@ -71,8 +80,9 @@ async def network(
     intake_settings = intake_settings.model_copy(update=quick)
     privacy = create_privacy(privacy_settings, **({"clock": clock} if clock else {}))
     intake = create_intake(intake_settings, keys=vault_keys(privacy, intake_settings))
+    trusted = {k: getattr(intake_settings, k) for k in AUTH_FIELDS}  # the same sign-in
     matching = create_matching(
-        settings_on(MatchingSettings, infra, f"test_matching_{unique}", **quick)
+        settings_on(MatchingSettings, infra, f"test_matching_{unique}", **quick, **trusted)
     )
     directory = create_directory(
         settings_on(

@@ -67,7 +67,9 @@ async def test_metrics_name_the_operators_series_and_logs_hold_no_personal_data(
         assert search.status_code == 200
 
         async def in_matching() -> bool:
-            answer = await http.get(f"{urls['matching']}/api/v1/requests/{request_id}")
+            answer = await http.get(
+                f"{urls['matching']}/api/v1/requests/{request_id}", headers=staff
+            )
             return answer.status_code == 200
 
         await eventually(in_matching, what="request in matching")

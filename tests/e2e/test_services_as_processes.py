@@ -37,7 +37,8 @@ async def test_services_run_serve_and_stop_gracefully(processes, dev_issuer) -> 
         request_id = created.json()["request_id"]
 
         async def in_matching() -> bool:
-            return (await http.get(f"{matching}/api/v1/requests/{request_id}")).status_code == 200
+            url = f"{matching}/api/v1/requests/{request_id}"
+            return (await http.get(url, headers=staff)).status_code == 200
 
         await eventually(in_matching, what="request in matching")
         asyncapi = (await http.get(f"{matching}/asyncapi.json")).json()

@@ -93,7 +93,7 @@ RULES = {
     },
     "matching": OPS
     | {
-        ("GET", "/api/v1/requests/{request_id}"): ANYONE,
+        ("GET", "/api/v1/requests/{request_id}"): SIGNED_IN,
         ("GET", "/api/v1/proposals"): SIGNED_IN,
         ("POST", "/api/v1/proposals/{match_id}"): SIGNED_IN,
         ("GET", "/api/v1/waitlist"): SIGNED_IN,

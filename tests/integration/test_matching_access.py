@@ -59,3 +59,41 @@ async def test_deciding_is_for_the_associations_coordinator_only(matching_settin
             ] == "accepted"
             again = await matching.post(url, json=accept, headers=coordinator)
             assert again.status_code == 409
+
+
+async def test_a_request_is_shown_to_its_associations_and_the_network_only(
+    matching_settings, dev_issuer
+):
+    async with feed(matching_settings.kafka_bootstrap) as world:
+        app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
+        async with serving(app) as matching:
+            await world.send(
+                world.volunteers,
+                volunteer("vol-access2", association="grands-parrains", postal_code="44000"),
+                "vol-access2",
+            )
+            await eventually(
+                lambda: app.state.volunteer_views.get("vol-access2"), what="the volunteer"
+            )
+            proposed, alone = request(), request(postal_code="75011", needs=("ecoute",))
+            for req in (proposed, alone):
+                await world.send(world.requests, req, req.family_ref)
+            await eventually(
+                lambda: app.state.engine.store.open_for_request(proposed.request_id),
+                what="proposal to Grands Parrains",
+            )
+            await eventually(lambda: app.state.views.get(alone.request_id), what="second one")
+
+            async def status(username: str | None, req) -> int:
+                headers = await bearer(dev_issuer, username) if username else {}
+                url = f"/api/v1/requests/{req.request_id}"
+                return (await matching.get(url, headers=headers)).status_code
+
+            assert await status(None, proposed) == 401
+            assert await status("ppm-nantes", proposed) == 200  # recorded it, in 44
+            assert await status("gp-nantes", proposed) == 200  # its open proposal
+            assert await status("afev-lille", proposed) == 404
+            assert await status("coordination-reseau", proposed) == 200
+            assert await status("ppm-nantes", alone) == 404  # Paris: not its territory
+            assert await status("ppm-paris", alone) == 200
+            assert await status("afev-lille", alone) == 404  # no match, not its family

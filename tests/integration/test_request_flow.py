@@ -12,13 +12,14 @@ from tests.support import IDENTITY_VALUES, eventually, records, request_body, se
 
 
 async def test_request_reaches_matching_pseudonymised(
-    intake_settings, matching_settings, mongo, staff_bearer
+    intake_settings, matching_settings, mongo, staff_bearer, dev_issuer
 ) -> None:
     async with (
         serving(intake_app(intake_settings)) as intake,
-        serving(matching_app(matching_settings)) as matching,
+        serving(matching_app(dev_issuer.settings_for(matching_settings))) as matching,
     ):
         intake.headers.update(staff_bearer)
+        matching.headers.update(staff_bearer)
         created = await intake.post("/api/v1/requests", json=request_body())
         assert created.status_code == 201, created.text
         request_id = created.json()["request_id"]

@@ -31,7 +31,8 @@ async def _family(net, mongo, intake_settings, privacy_settings, staff_bearer):
     request_id = created.json()["request_id"]
 
     async def seen() -> bool:
-        return (await matching.get(f"/api/v1/requests/{request_id}")).status_code == 200
+        answer = await matching.get(f"/api/v1/requests/{request_id}", headers=staff_bearer)
+        return answer.status_code == 200
 
     await eventually(seen, what="matching read model")
     return family

@@ -21,6 +21,17 @@ def can_decide(principal: Principal, match: dict[str, Any]) -> bool:
     return principal.role in DECIDERS and can_see(principal, match)
 
 
+def can_see_request(
+    principal: Principal, view: dict[str, Any], open_match: dict[str, Any] | None
+) -> bool:
+    """A request as matching knows it: for the association that recorded it, in its
+    territories, for the association its open match proposes, and for the network."""
+    departement = view.get("departement", "")
+    if principal.covers(view.get("association_id"), departement):
+        return True
+    return open_match is not None and can_see(principal, open_match)
+
+
 def scope_filter(principal: Principal) -> dict[str, Any]:
     """`can_see` as a store query."""
     query: dict[str, Any] = {}

@@ -27,11 +27,19 @@ class Decision(BaseModel):
 
 
 @router.get("/requests/{request_id}", tags=["requests"])
-async def get_request(request_id: str, request: Request) -> dict[str, Any]:
-    """A request as matching knows it (pseudonymous)."""
+async def get_request(request_id: str, request: Request, principal: Staff) -> dict[str, Any]:
+    """A request as matching knows it (pseudonymous), for those who may see it: the
+    association that recorded it and the one its open match proposes, in their territories."""
     view: dict[str, Any] | None = await request.app.state.views.get(request_id)
-    if view is None:
-        raise HTTPException(404, detail=f"no request {request_id!r} known to matching yet")
+    store: MatchStore = request.app.state.matches
+    match = await store.open_for_request(request_id) if view is not None else None
+    proposed = (
+        {"association_id": match.association_id, "departement": match.departement}
+        if match
+        else None
+    )
+    if view is None or not access.can_see_request(principal, view, proposed):
+        raise HTTPException(404, detail=f"no request {request_id!r} in your scope")
     view["request_id"] = view.pop("_id")
     return view
 
