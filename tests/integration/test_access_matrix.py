@@ -85,6 +85,7 @@ RULES = {
         ("GET", "/familles/nouvelle"): SIGNED_IN,
         ("POST", "/familles/nouvelle"): SIGNED_IN,
         ("GET", "/familles/{family_id}"): SIGNED_IN,
+        ("GET", "/familles/par-reference/{family_ref}"): SIGNED_IN,
         ("GET", "/familles/{family_id}/demandes/{request_id}/modifier"): SIGNED_IN,
         ("POST", "/familles/{family_id}/demandes/{request_id}/modifier"): SIGNED_IN,
         ("POST", "/familles/{family_id}/demandes/{request_id}/retrait"): SIGNED_IN,

@@ -5,13 +5,15 @@ Both services run on the real broker and store; matching reads directory's volun
 and the family's request arrives on its requests topic, as intake publishes it.
 """
 
+import html
 import re
 
 from entraide.directory.app import create_app as directory_app
+from entraide.intake.app import create_app as intake_app
 from entraide.matching.app import create_app as matching_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.matching_support import feed, request
-from tests.support import eventually, serving
+from tests.support import eventually, request_body, serving
 
 APPLICATION = {
     "prenom": "Camille",
@@ -61,7 +63,7 @@ async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_famil
             volunteers_topic=directory_settings.volunteers_topic,
         )
         matching = matching_app(settings)
-        async with serving(matching):
+        async with serving(matching) as coordinator:
             await eventually(
                 lambda: matching.state.volunteer_views.get(ref), what="matching knows the volunteer"
             )
@@ -80,3 +82,38 @@ async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_famil
             proposal = await store.open_for_request(family.request_id)
             assert proposal.support_key == f"volunteer:{ref}"
             assert proposal.association_id == "parrains-par-mille"
+
+            await dev_issuer.sign_in(coordinator, "coordination-ppm")
+            page = (await coordinator.get("/propositions")).text
+            assert "Bénévole de Parrains Par Mille" in page
+            assert "Famille à 44000" in page
+            assert f"Famille {family.family_ref[:6]}" not in page  # names, not references
+            intake, directory_url = settings.intake_url, settings.directory_url
+            assert f'href="{intake}/familles/par-reference/{family.family_ref}"' in page
+            link = f"{directory_url}/association?benevole={ref}"
+            assert f'href="{html.escape(link)}"' in page
+
+        # the link, followed with the same sign-in: the volunteer's record in directory
+        shown = await staff.get("/association", params={"benevole": ref})
+        assert "Camille Martin-Invente" in shown.text
+        assert "Vos actions" not in shown.text
+
+
+async def test_the_familys_reference_opens_its_record_in_intake_for_those_in_scope(
+    intake_settings, dev_issuer
+):
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        staff = {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
+        created = await intake.post("/api/v1/requests", json=request_body(), headers=staff)
+        request_id = created.json()["request_id"]
+        family = await app.state.families.families.find_one({"requests.request_id": request_id})
+        family_id = family["_id"]
+        url = f"/familles/par-reference/{family['family_ref']}"
+
+        await dev_issuer.sign_in(intake, "afev-lille")
+        assert (await intake.get(url)).status_code == 404
+        await dev_issuer.sign_in(intake, "coordination-ppm")
+        opened = await intake.get(url)
+        assert opened.status_code == 303
+        assert opened.headers["location"] == f"/familles/{family_id}"

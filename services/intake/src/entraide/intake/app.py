@@ -11,7 +11,7 @@ from entraide.contracts.kit.keyvault_client import vault_client
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.intake import api, handlers, pages, partner_api, record_pages
+from entraide.intake import api, handlers, pages, partner_api, record_pages, reference_pages
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
 from entraide.intake.records import Casework
@@ -44,7 +44,13 @@ def create_app(
     handlers.register(rt.broker, uow, keys, audit, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,
-        routers=[api.router, partner_api.router, pages.router, record_pages.router],
+        routers=[
+            api.router,
+            partner_api.router,
+            pages.router,
+            reference_pages.router,
+            record_pages.router,
+        ],
         startup=[families.ensure_indexes, audit.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )

@@ -8,6 +8,7 @@ everywhere in theirs. Staff see their association's queue without deciding.
 from typing import Any
 
 from entraide.contracts.kit.auth import Principal, Role
+from entraide.matching.domain.lifecycle import State
 
 DECIDERS = frozenset({Role.COORDINATOR, Role.NETWORK})
 NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
@@ -30,6 +31,24 @@ def can_see_request(
     if principal.covers(view.get("association_id"), departement):
         return True
     return open_match is not None and can_see(principal, open_match)
+
+
+def may_open_family(principal: Principal, match: dict[str, Any], recorded_by: str | None) -> bool:
+    """Whether intake will open the family's record to this person: the association that
+    recorded it, the one an accepted match shares it with, the network (intake decides)."""
+    if principal.role in NETWORK_WIDE:
+        return True
+    mine = principal.association_id
+    shared = match.get("state") in {State.ACCEPTED.value, State.STARTED.value}
+    return mine is not None and (
+        mine == recorded_by or (shared and mine == match.get("association_id"))
+    )
+
+
+def may_open_volunteer(principal: Principal, association_id: str) -> bool:
+    """Whether directory shows the volunteer: their association's staff, the network's
+    coordination (directory decides)."""
+    return principal.role is Role.NETWORK or principal.association_id == association_id
 
 
 def scope_filter(principal: Principal) -> dict[str, Any]:

@@ -10,6 +10,18 @@ NEEDS = {
     "acces-aux-droits": "Accès aux droits",
     "ecoute": "Écoute",
 }
+# the network's associations, as directory names them (matching keeps its own copy)
+ASSOCIATIONS = {
+    "parrains-par-mille": "Parrains Par Mille",
+    "afev": "AFEV",
+    "france-parrainages": "France Parrainages",
+    "grands-parrains": "Grands Parrains",
+    "fondation-pour-l-enfance": "Fondation pour l'Enfance",
+    "unaf": "UNAF",
+    "centres-sociaux": "Fédération des centres sociaux",
+}
+LANGUAGES = {"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol",
+             "pt": "portugais", "tr": "turc", "ro": "roumain", "wo": "wolof"}  # fmt: skip
 URGENCY = {"low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}
 UNFIT = {
     "no-consent": "Pas d'accord du parent",

@@ -52,6 +52,10 @@ class OfferViews:
     async def get(self, offer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": offer_id})
 
+    async def many(self, offer_ids: list[str]) -> dict[str, Doc]:
+        """Several offers by id (for the coordinators' pages)."""
+        return {d["_id"]: d async for d in self.collection.find({"_id": {"$in": offer_ids}})}
+
 
 def register(
     broker: KafkaBroker,

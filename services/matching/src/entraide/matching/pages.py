@@ -15,6 +15,7 @@ from entraide.matching.domain import lifecycle, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State
 from entraide.matching.engine import DecisionError, Engine
 from entraide.matching.matches import MatchStore
+from entraide.matching.names import Names, Shown
 from entraide.matching.pool import family_of
 
 router = APIRouter(include_in_schema=False)
@@ -37,6 +38,18 @@ def store_of(request: Request) -> MatchStore:
     """The matches' documents, as the pages list them."""
     store: MatchStore = request.app.state.matches
     return store
+
+
+def names_of(request: Request) -> Names:
+    """Names and links for the pages, from matching's read models."""
+    state = request.app.state
+    return Names(
+        state.views,
+        state.offer_views,
+        state.volunteer_views,
+        intake_url=state.settings.intake_url.rstrip("/"),
+        directory_url=state.settings.directory_url.rstrip("/"),
+    )
 
 
 def page(
@@ -65,7 +78,8 @@ async def proposals(request: Request, principal: Staff) -> Response:
     query = access.scope_filter(principal) | {"state": State.PROPOSED.value}
     found = await store_of(request).listing(query)
     views = await engine.requests.many([m["request_id"] for m in found])
-    return page(request, "propositions.html", principal, proposals=found, views=views)
+    names = await names_of(request).of(principal, found)
+    return page(request, "propositions.html", principal, proposals=found, views=views, names=names)
 
 
 @router.post("/propositions/{match_id}/{decision}", dependencies=[Depends(check_csrf)])
@@ -112,6 +126,7 @@ async def waitlist(request: Request, principal: Staff) -> Response:
     engine = engine_of(request)
     waiting = await store_of(request).waiting(access.waitlist_filter(principal))
     options: dict[str, list[tuple[str, float, str]]] = {}
+    named: dict[str, str] = {}
     if principal.association_id and principal.role in access.DECIDERS:
         pool = await engine.pool.current()
         mine = [s for s in pool.supports if s.association_id == principal.association_id]
@@ -131,7 +146,10 @@ async def waitlist(request: Request, principal: Staff) -> Response:
                 (s.key, round(f.weighted, 2), ", ".join(f.reasons))
                 for s, f in sorted(fits, key=lambda x: -x[1].weighted)[:10]
             ]
-    return page(request, "attente.html", principal, waiting=waiting, options=options)
+        keys = {key for choices in options.values() for key, _, _ in choices}
+        shown = await names_of(request).supports(principal, keys)
+        named = {key: _named(shown.get(key), key) for key in keys}
+    return page(request, "attente.html", principal, waiting=waiting, options=options, named=named)
 
 
 @router.post("/attente/{request_id}/proposer", dependencies=[Depends(check_csrf)])
@@ -173,7 +191,8 @@ async def follow_ups(request: Request, principal: Staff) -> Response:
             State(m["state"]), m.get("last_contact_at", now), now
         )
     active.sort(key=lambda m: (not m["silent"], not m["due"]))
-    return page(request, "suivis.html", principal, matches=active)
+    names = await names_of(request).of(principal, active)
+    return page(request, "suivis.html", principal, matches=active, names=names)
 
 
 @router.post("/suivis/{match_id}/{action}", dependencies=[Depends(check_csrf)])
@@ -212,6 +231,13 @@ async def follow_up(request: Request, match_id: str, action: str, principal: Sta
             message="Cet accompagnement a changé entre-temps : rechargez la page.",
         )
     return RedirectResponse(f"/suivis?ok={done}", status_code=303)
+
+
+def _named(shown: Shown | None, key: str) -> str:
+    """A support as the waitlist's choice lists it."""
+    if shown is None:
+        return key.split(":", 1)[1][:8]
+    return f"{shown.label} ({shown.detail})" if shown.detail else shown.label
 
 
 def _refused(request: Request, principal: Principal) -> Response:

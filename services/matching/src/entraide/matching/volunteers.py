@@ -46,6 +46,10 @@ class VolunteerViews:
     async def get(self, volunteer_ref: str) -> Doc | None:
         return await self.collection.find_one({"_id": volunteer_ref})
 
+    async def many(self, refs: list[str]) -> dict[str, Doc]:
+        """Several volunteers by reference (for the coordinators' pages)."""
+        return {d["_id"]: d async for d in self.collection.find({"_id": {"$in": refs}})}
+
 
 def register(
     broker: KafkaBroker,

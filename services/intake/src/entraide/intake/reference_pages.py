@@ -1,0 +1,32 @@
+"""The way in from the other services' pages: matching's proposals name a family by its
+pseudonymous reference; staff allowed to open the family's record land on it."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from entraide.contracts.kit.auth import Principal, page_principal
+from entraide.intake import access
+from entraide.intake.pages import casework, page
+
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+
+
+@router.get("/familles/par-reference/{family_ref}")
+async def by_reference(request: Request, family_ref: str, principal: Staff) -> Response:
+    """To the family's record (whose opening is audited there), if it is in my scope."""
+    family = await casework(request).families.by_ref(family_ref)
+    if family is None or not access.can_see(principal, family):
+        return page(
+            request,
+            "erreur.html",
+            principal,
+            404,
+            heading="Famille introuvable",
+            message="Cette famille n'existe pas ou n'est pas suivie par votre association "
+            "sur vos territoires.",
+            back="/familles",
+        )
+    return RedirectResponse(f"/familles/{family.id}", status_code=303)

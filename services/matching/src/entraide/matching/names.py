@@ -1,0 +1,96 @@
+"""What coordinators read instead of references, from the read models matching holds.
+
+Matching holds no identity (names stay in intake and directory, and never travel on the
+topics), so a proposal shows the family as matching knows it (postal code, children's
+ages, the association that recorded it), the offer's title or the volunteer's association,
+and links to the family's record in intake and to the volunteer in directory, for the
+people those services let in (the same sign-in).
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from entraide.contracts.kit.auth import Principal
+from entraide.matching import access, labels
+from entraide.matching.offers import OfferViews
+from entraide.matching.store import RequestViews
+from entraide.matching.volunteers import VolunteerViews
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A name a person reads, and where to open its record (None: not for this person)."""
+
+    label: str
+    detail: str = ""
+    url: str | None = None
+
+
+GONE = Shown("Bénévole ou action qui n'est plus disponible")
+
+
+@dataclass(frozen=True)
+class Names:
+    """The read models the names come from, and the other services' addresses."""
+
+    requests: RequestViews
+    offers: OfferViews
+    volunteers: VolunteerViews
+    intake_url: str
+    directory_url: str
+
+    async def of(self, principal: Principal, matches: list[Doc]) -> dict[str, dict[str, Shown]]:
+        """For each match (by id): its `family` and its `support`, as this person sees them."""
+        views = await self.requests.many(list({m["request_id"] for m in matches}))
+        supports = await self.supports(principal, {m["support_key"] for m in matches})
+        return {
+            m["_id"]: {
+                "family": self.family(principal, m, views.get(m["request_id"])),
+                "support": supports.get(m["support_key"], GONE),
+            }
+            for m in matches
+        }
+
+    def family(self, principal: Principal, match: Doc, view: Doc | None) -> Shown:
+        view = view or {}
+        where = view.get("postal_code") or match.get("departement", "")
+        ages = ", ".join(view.get("children_age_bands", []))
+        recorded_by = view.get("association_id")
+        detail = f"enfants de {ages} ans" if ages else ""
+        if recorded_by:
+            named = _association(recorded_by)
+            detail += f"{' · ' if detail else ''}suivie par {named}"
+        url = None
+        if access.may_open_family(principal, match, recorded_by):
+            url = f"{self.intake_url}/familles/par-reference/{quote(match['family_ref'])}"
+        return Shown(f"Famille à {where}", detail, url)
+
+    async def supports(self, principal: Principal, keys: set[str]) -> dict[str, Shown]:
+        """Volunteers and offers by support key (`volunteer:<ref>`, `offer:<id>`)."""
+        refs = [k.split(":", 1)[1] for k in keys if k.startswith("volunteer:")]
+        ids = [k.split(":", 1)[1] for k in keys if k.startswith("offer:")]
+        shown = {
+            f"volunteer:{ref}": self.volunteer(principal, ref, doc)
+            for ref, doc in (await self.volunteers.many(refs)).items()
+        }
+        for offer_id, doc in (await self.offers.many(ids)).items():
+            association = _association(doc["association_id"])
+            url = f"{self.directory_url}/offres/{quote(offer_id)}"  # public
+            shown[f"offer:{offer_id}"] = Shown(f"Action « {doc['nom']} »", association, url)
+        return shown
+
+    def volunteer(self, principal: Principal, ref: str, doc: Doc) -> Shown:
+        association = _association(doc["association_id"])
+        spoken = ", ".join(labels.LANGUAGES.get(x, x) for x in doc.get("languages", []))
+        detail = f"{doc.get('postal_code', '')}{f' · parle {spoken}' if spoken else ''}"
+        url = None
+        if access.may_open_volunteer(principal, doc["association_id"]):
+            url = f"{self.directory_url}/association?benevole={quote(ref)}"
+        return Shown(f"Bénévole de {association}", detail, url)
+
+
+def _association(association_id: str) -> str:
+    return labels.ASSOCIATIONS.get(association_id, association_id)
