@@ -41,16 +41,16 @@ async def test_coordinator_accepts_one_declines_another_and_the_family_gets_the_
             await page.get_by_label("Mot de passe").fill("demo")
             await page.get_by_role("button", name="Se connecter").click()
             await expect(page).to_have_url(f"{matching}/propositions")
-            cards = page.locator("section.proposition")
+            cards = page.locator("article.proposition")
             await expect(cards).to_have_count(2)
             assert await accessibility_violations(page) == []
 
-            mine = page.locator(f'section.proposition[data-request="{first.request_id}"]')
+            mine = page.locator(f'article.proposition[data-request="{first.request_id}"]')
             await expect(mine).to_contain_text("Détail du score")
             await mine.get_by_role("button", name="Accepter").click()
             await expect(page.get_by_role("status")).to_contain_text("Proposition acceptée")
 
-            other = page.locator(f'section.proposition[data-request="{second.request_id}"]')
+            other = page.locator(f'article.proposition[data-request="{second.request_id}"]')
             await other.get_by_label("Motif du refus").select_option("volunteer-unavailable")
             await other.get_by_role("button", name="Décliner").click()
             await expect(page.get_by_role("status")).to_contain_text(
@@ -58,11 +58,12 @@ async def test_coordinator_accepts_one_declines_another_and_the_family_gets_the_
             )
 
             # the declined family is back in the queue with another volunteer
-            again = page.locator(f'section.proposition[data-request="{second.request_id}"]')
+            again = page.locator(f'article.proposition[data-request="{second.request_id}"]')
             await expect(again).to_have_count(1)
             now = await open_match(second.request_id)
             assert now["support_key"] not in (declined_key, "volunteer:vol-rezeA")
-            await expect(again).to_contain_text(now["support_key"].split(":")[1][:8])
+            where = {"vol-vertouB": "44120", "vol-carquC": "44470"}[now["support_key"][10:]]
+            await expect(again).to_contain_text(f"Bénévole de Parrains Par Mille : {where}")
             assert (await open_match(first.request_id))["state"] == "accepted"
 
 
