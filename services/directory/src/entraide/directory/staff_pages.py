@@ -65,6 +65,7 @@ async def association_space(
     context: dict[str, Any] = {
         "principal": principal,
         "one_volunteer": bool(benevole),
+        "today": date.today().isoformat(),
         "offers": offers,
         "volunteers": volunteers,
         "csrf": form_csrf(request),

@@ -28,6 +28,13 @@ PARTS = {"morning": "matin", "afternoon": "après-midi", "evening": "soir"}
 SLOTS = [
     (f"{d.value}-{p.value}", f"{DAYS[d.value]} {PARTS[p.value]}") for d in Weekday for p in DayPart
 ]
+# the languages families ask for most (intake offers the same); matching weighs a shared one
+LANGUAGES = [
+    ("fr", "français"), ("ar", "arabe"), ("en", "anglais"), ("es", "espagnol"),
+    ("pt", "portugais"), ("ro", "roumain"), ("tr", "turc"), ("wo", "wolof"),
+    ("bm", "bambara"), ("ln", "lingala"), ("ta", "tamoul"), ("zh", "chinois"),
+    ("ru", "russe"), ("uk", "ukrainien"), ("fa", "persan"), ("ps", "pachto"),
+]  # fmt: skip
 MESSAGES = {
     "identity.prenom": "Indiquez votre prénom.",
     "identity.nom": "Indiquez votre nom.",
@@ -37,6 +44,7 @@ MESSAGES = {
     "needs": "Choisissez au moins une façon d'aider.",
     "availability": "Choisissez au moins un moment où vous êtes disponible.",
     "capacity": "Indiquez un nombre de familles entre 1 et 5.",
+    "languages": "Choisissez les langues dans la liste.",
     "consent": "Votre accord est nécessaire pour que l'association traite votre candidature.",
 }
 
@@ -48,6 +56,7 @@ FORM_NAMES = {
     "identity.telephone": "telephone",
     "availability": "slots",
     "capacity": "capacite",
+    "languages": "langues",
 }
 
 
@@ -61,6 +70,7 @@ def _context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         ],
         "needs": [(n.value, label) for n, label in vocab.NEED_LABELS.items()],
         "slots": SLOTS,
+        "languages": LANGUAGES,
     }
 
 
@@ -92,6 +102,7 @@ async def volunteer_apply(request: Request) -> HTMLResponse:
     form |= {
         "needs": [str(v) for v in raw.getlist("needs")],
         "slots": [str(v) for v in raw.getlist("slots")],
+        "langues": [str(v) for v in raw.getlist("langues")],
         "consent": raw.get("consent"),
     }
     try:
@@ -106,6 +117,7 @@ async def volunteer_apply(request: Request) -> HTMLResponse:
                 "availability": [
                     dict(zip(("day", "part"), s.split("-"), strict=True)) for s in form["slots"]
                 ],
+                "languages": form["langues"] or ["fr"],
                 "capacity": form["capacite"] or 1,
                 "consent": form["consent"] == "oui",
             }

@@ -20,8 +20,12 @@ ASSOCIATIONS = {
     "unaf": "UNAF",
     "centres-sociaux": "Fédération des centres sociaux",
 }
-LANGUAGES = {"fr": "français", "en": "anglais", "ar": "arabe", "es": "espagnol",
-             "pt": "portugais", "tr": "turc", "ro": "roumain", "wo": "wolof"}  # fmt: skip
+LANGUAGES = {
+    "fr": "français", "ar": "arabe", "en": "anglais", "es": "espagnol", "pt": "portugais",
+    "ro": "roumain", "tr": "turc", "wo": "wolof", "bm": "bambara", "ln": "lingala",
+    "ta": "tamoul", "zh": "chinois", "ru": "russe", "uk": "ukrainien", "fa": "persan",
+    "ps": "pachto",
+}  # fmt: skip
 URGENCY = {"low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}
 UNFIT = {
     "no-consent": "Pas d'accord du parent",
