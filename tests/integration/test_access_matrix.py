@@ -78,6 +78,8 @@ RULES = {
         ("POST", "/api/v1/requests"): SIGNED_IN,
         ("GET", "/api/v1/families/{family_id}"): SIGNED_IN,
         ("POST", "/api/v1/families/{family_id}/sharing-overrides"): NETWORK_COORDINATION,
+        ("PUT", "/api/v1/families/{family_id}/consent"): SIGNED_IN,
+        ("POST", "/api/v1/partner-events/{event_id}/consent"): PARTNER,
         ("GET", "/api/v1/partner-events/schema"): ANYONE,
         ("POST", "/api/v1/partner-events"): PARTNER,
         ("GET", "/api/v1/partner-events/{event_id}"): PARTNER,

@@ -17,6 +17,7 @@ from entraide.intake.model import (
     ConflictError,
     Family,
     FamilySummary,
+    MatchStep,
     RequestSummary,
     Sharing,
 )
@@ -78,6 +79,21 @@ class FakeFamilies:
         changed = (association_id in family.shared_with) is not was_shared
         return Sharing(family.id, consented, changed)
 
+    async def note_step(self, family_ref: str, step: MatchStep) -> bool:
+        family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
+        if family is None or any(s.event_id == step.event_id for s in family.orientation):
+            return False
+        family.orientation.append(step)
+        return True
+
+    async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
+        family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
+        if family is None:
+            return None
+        if case_id not in family.rectifications:
+            family.rectifications.append(case_id)
+        return family.id
+
     async def delete(self, family_id: str) -> int:
         return 0 if self.stored.pop(family_id, None) is None else 1
 
@@ -120,6 +136,8 @@ class FakeUnitOfWork:
         if current is None or current.version != family.version:
             raise ConflictError(family.id)
         family.shared_with = list(current.shared_with)  # never rewritten by a commit
+        family.orientation = list(current.orientation)  # nor matching's steps
+        family.rectifications = list(current.rectifications)
         self._write(family, version=family.version + 1)
 
     def before_next_commit(self, write: Callable[[], Awaitable[None]]) -> None:

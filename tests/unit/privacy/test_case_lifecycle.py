@@ -10,6 +10,7 @@ from entraide.contracts.events import (
     ContactLogged,
     ErasureAcknowledged,
     ErasureRequested,
+    ObjectionAcknowledged,
 )
 from entraide.contracts.kit.export_seal import seal_for
 from entraide.contracts.vocab import ContactChannel, ErasureReason, SubjectKind
@@ -113,13 +114,36 @@ async def test_an_access_case_gathers_every_part_sealed_to_the_case() -> None:
     assert world.audit.actions(case.case_id)[-1] == "export-read"
 
 
-async def test_a_routed_case_is_closed_by_the_officers_decision_only() -> None:
+async def test_a_routed_case_goes_to_the_owner_and_closes_on_its_acknowledgement() -> None:
     world = World(Clock(NOW))
-    routed = await world.rights.open(CaseKind.RECTIFICATION, REF, FAMILY, actor="dpo-1")
+    await world.keys.get_or_create("intake", "family-1", subject_ref=REF, subject_kind="family")
+    routed = await world.rights.open(CaseKind.OBJECTION, REF, FAMILY, actor="dpo-1")
+
+    assert routed.services == ("intake",)  # a family's data is intake's
+    assert world.commands.sent == [routed]
+    ack = ObjectionAcknowledged(
+        case_id=routed.case_id,
+        subject_ref=REF,
+        service="intake",
+        completed_at=NOW,
+        counts={"families": 1, "requests": 1},
+    )
+    assert await world.rights.record_ack(ack)
+    closed = await world.rights.get(routed.case_id)
+    assert closed is not None
+    assert (closed.status, closed.decision) == (CaseStatus.CLOSED, "done")
+    assert world.keys.live(REF) == 1  # an objection destroys nothing
+    assert await world.rights.resolve(routed.case_id, actor="dpo-1", decision="done") is False
+
+
+async def test_a_routed_case_with_no_owner_is_closed_by_the_officers_decision_only() -> None:
+    world = World(Clock(NOW))
+    volunteer = SubjectKind.VOLUNTEER
+    routed = await world.rights.open(CaseKind.RECTIFICATION, REF, volunteer, actor="dpo-1")
     erasure = await world.rights.open(CaseKind.ERASURE, REF, FAMILY, actor="dpo-1")
 
     assert routed.services == ()
-    assert world.commands.sent == [erasure]  # nothing commanded for a routed case
+    assert world.commands.sent == [erasure]  # nothing commanded: no owner to route it to
     assert await world.rights.resolve(erasure.case_id, actor="dpo-1", decision="done") is False
     assert await world.rights.resolve(routed.case_id, actor="dpo-1", decision="done")
     assert await world.rights.resolve(routed.case_id, actor="dpo-1", decision="refused") is False

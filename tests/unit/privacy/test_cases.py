@@ -78,7 +78,9 @@ def test_complete_closed_or_routed_cases_need_nothing():
     later = NOW + timedelta(days=1)
     assert next_step(done, later, retry_after=RETRY, escalate_after=1).resend is False
     routed = erasure(CaseKind.RECTIFICATION)
-    assert routed.services == ()
+    assert routed.services == ("intake",)  # routed to the family's owner
     assert not complete(routed)
-    assert next_step(routed, later, retry_after=RETRY, escalate_after=1).resend is False
+    answered = with_ack(routed, Ack("intake", NOW))
+    assert complete(answered)
+    assert next_step(answered, later, retry_after=RETRY, escalate_after=1).resend is False
     assert CaseStatus.CLOSED.value == "closed"

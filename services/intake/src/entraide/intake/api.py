@@ -11,10 +11,12 @@ from pydantic import TypeAdapter
 from entraide.contracts.kit.auth import Principal, api_principal
 from entraide.contracts.kit.principal import Permission
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake import access, domain, service, sharing
+from entraide.intake import access, domain, orientation, service, sharing
 from entraide.intake.model import Family
-from entraide.intake.records import NotFoundError
+from entraide.intake.records import ConflictError, NotFoundError
 from entraide.intake.schemas import (
+    ConsentChange,
+    ConsentChanged,
     RequestCreated,
     RequestIn,
     SharingOverridden,
@@ -89,6 +91,9 @@ async def family(family_id: str, request: Request, principal: Staff) -> dict[str
                 "signs": r.signs,
                 "urgency": r.urgency,
                 "notes": record.notes.get(r.request_id),
+                "orientation": [
+                    asdict(step) for step in orientation.history(f.orientation, r.request_id)
+                ],
             }
             for r in f.requests
         ],
@@ -97,6 +102,34 @@ async def family(family_id: str, request: Request, principal: Staff) -> dict[str
             for c, note in zip(f.contacts, record.contact_notes, strict=False)
         ],
     }
+
+
+@router.put(
+    "/families/{family_id}/consent",
+    tags=["families"],
+    response_model=ConsentChanged,
+    responses={404: {"description": "No such family in your scope"}},
+)
+async def change_consent(
+    family_id: str, body: ConsentChange, request: Request, principal: Staff
+) -> ConsentChanged:
+    """Record the parent's consent as collected now: `matching` false withdraws it (the
+    open match ends, nothing more is proposed; privacy's registry notes it), true gives
+    it back. Refused at the first recording only, where a request needs it."""
+    try:
+        revised = await request.app.state.casework.change_consent(
+            principal, family_id, body.given(), via="api"
+        )
+    except NotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such family in your scope") from None
+    except ConflictError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the family changed: try again") from None
+    return ConsentChanged(
+        family_id=family_id,
+        matching=body.consent.matching,
+        sharing=body.consent.sharing,
+        requests_revised=revised,
+    )
 
 
 @router.post(

@@ -30,9 +30,6 @@ def create_app(
     families = FamilyStore(rt.db)
     keys = keys or family_keys(settings, rt.db)
     audit = AuditLog(rt.db)
-    register_rights(
-        rt.broker, IntakeRights(families, keys, audit), settings=settings, service=SERVICE
-    )
     relay = outbox.OutboxRelay(
         families.families,
         rt.broker,
@@ -41,6 +38,9 @@ def create_app(
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     uow = MongoUnitOfWork(families, relay)
+    register_rights(
+        rt.broker, IntakeRights(families, keys, audit, uow=uow), settings=settings, service=SERVICE
+    )
     handlers.register(rt.broker, uow, keys, audit, settings=settings, service_name=SERVICE)
     app = service_app(
         rt,

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from entraide.intake.model import Family, Request
-from entraide.intake.schemas import RequestFields
+from entraide.intake.schemas import WITHDRAWAL_ALLOWED, RequestFields
 
 TEXT_FIELDS = (
     "parent.first_name",
@@ -75,8 +75,11 @@ def values_of(form: FormData) -> dict[str, Any]:
     return values
 
 
-def parse(values: Mapping[str, Any], *, collected_by: str, now: datetime) -> Parsed:
-    """Validate the typed values as a request; consent is collected by the signed-in staff."""
+def parse(
+    values: Mapping[str, Any], *, collected_by: str, now: datetime, rectifying: bool = False
+) -> Parsed:
+    """Validate the typed values as a request; consent is collected by the signed-in staff.
+    A new request needs the consent to matching; a rectification may withdraw it."""
     body = {
         "parent": {
             "first_name": values["parent.first_name"],
@@ -101,7 +104,8 @@ def parse(values: Mapping[str, Any], *, collected_by: str, now: datetime) -> Par
         },
     }
     try:
-        return Parsed(dict(values), RequestFields.model_validate(body))
+        context = WITHDRAWAL_ALLOWED if rectifying else None
+        return Parsed(dict(values), RequestFields.model_validate(body, context=context))
     except ValidationError as exc:
         return Parsed(dict(values), errors=french_errors(exc.errors()))
 

@@ -1,5 +1,6 @@
 """Intake's Kafka doors: raw partner events (validated like the HTTP door's), and
-matching's events that open or close a family's record to an association."""
+matching's events: each request's orientation (proposed, waitlisted, accepted, started,
+closed...) and the family's record opened or closed to an association."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from entraide.contracts import parse_event
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.contracts.topics import MATCHES
-from entraide.intake import partners, service, sharing
+from entraide.intake import orientation, partners, service, sharing
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.ports import AuditTrail, FamilyKeys, UnitOfWork
 from entraide.intake.settings import IntakeSettings
@@ -67,5 +68,8 @@ def register(
         MATCHES.name, title="matches", **subscriber_options(settings, service_name)
     )
     async def on_match_event(message: KafkaMessage) -> None:
-        """Open or close the family's record to the match's association."""
-        await sharing.match_changed(uow.families, audit, parse_event(message.body))
+        """Note the step on the request's orientation; open or close the family's record
+        to the match's association."""
+        event = parse_event(message.body)
+        await orientation.match_event(uow.families, event)
+        await sharing.match_changed(uow.families, audit, event)

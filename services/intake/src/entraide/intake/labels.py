@@ -1,5 +1,8 @@
 """The French words staff read for the network's vocabularies (forms and records)."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 from entraide.contracts.vocab import (
     ContactChannel,
     DayPart,
@@ -77,9 +80,66 @@ WITHDRAWAL_REASONS = {
     WithdrawalReason.FAMILY_CHOICE: "La famille ne souhaite plus être accompagnée",
     WithdrawalReason.NEED_MET_ELSEWHERE: "Besoin couvert ailleurs",
     WithdrawalReason.DUPLICATE: "Doublon d'une autre demande",
+    WithdrawalReason.CONSENT_WITHDRAWN: "Le parent retire son accord à l'orientation",
     WithdrawalReason.OTHER: "Autre raison",
 }
-STATUS = {"submitted": "En attente d'orientation", "withdrawn": "Retirée"}
+STATUS = {"submitted": "Enregistrée", "withdrawn": "Retirée"}
+# a request's orientation, as matching's events tell it (`orientation`)
+ORIENTATION = {
+    None: "En attente d'orientation",
+    "proposed": "Proposée",
+    "accepted": "Acceptée",
+    "declined": "Proposition déclinée",
+    "expired": "Proposition expirée",
+    "started": "Accompagnement commencé",
+    "waitlisted": "En liste d'attente",
+    "closed": "Close",
+}
+ORIENTATION_BADGE = {
+    "proposed": "new",
+    "accepted": "success",
+    "started": "success",
+    "waitlisted": "warning",
+    "closed": "info",
+}
+WAITLIST_REASONS = {  # matching's hard rules (its own labels: each service keeps its words)
+    "no-consent": "pas d'accord du parent",
+    "support-inactive": "bénévole en pause ou parti",
+    "need-not-covered": "aucun bénévole ni action pour ce besoin",
+    "too-far": "personne à distance raisonnable",
+    "no-capacity": "plus de place chez les bénévoles proches",
+    "no-shared-slot": "aucun créneau en commun",
+    "children-ages-outside-range": "âges des enfants hors des actions proches",
+    "honorability-check-missing": "contrôle d'honorabilité manquant",
+    "declined-before": "propositions déjà déclinées",
+}
+DECLINE_REASONS = {
+    "volunteer-unavailable": "le bénévole n'est pas disponible",
+    "too-far": "trop loin en pratique",
+    "not-suitable": "profil ne correspondant pas",
+    "family-unreachable": "famille injoignable",
+    "other": "autre raison",
+}
+OUTCOMES = {
+    "completed": "accompagnement mené à son terme",
+    "ended-by-family": "arrêt à la demande de la famille",
+    "ended-by-volunteer": "arrêt à la demande du bénévole",
+    "ended-by-association": "arrêt décidé par l'association",
+    "no-contact": "plus de nouvelles",
+    "request-withdrawn": "demande retirée",
+    "volunteer-unavailable": "bénévole devenu indisponible",
+    "consent-withdrawn": "accord du parent retiré",
+}
+SUPPORTS = {"volunteer": "un ou une bénévole", "offer": "une action"}
+ASSOCIATIONS = {  # the network's associations (directory keeps the full reference)
+    "parrains-par-mille": "Parrains Par Mille",
+    "afev": "AFEV",
+    "france-parrainages": "France Parrainages",
+    "grands-parrains": "Grands Parrains",
+    "fondation-pour-l-enfance": "Fondation pour l'Enfance",
+    "unaf": "UNAF",
+    "centres-sociaux": "Fédération des centres sociaux",
+}
 ROLES_AUDIT = {
     "family.read": "Consultation",
     "family.search": "Recherche",
@@ -87,4 +147,12 @@ ROLES_AUDIT = {
     "request.rectify": "Rectification",
     "request.withdraw": "Retrait",
     "family.contact": "Contact noté",
+    "family.consent": "Accord du parent modifié",
 }
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def when(at: datetime) -> str:
+    """A moment as staff read it: Paris time, `29/11/2026 à 23 h 05` (stored times are UTC)."""
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(PARIS)
+    return local.strftime("%d/%m/%Y à %H h %M")

@@ -70,6 +70,21 @@ class Request:
     withdrawal_reason: WithdrawalReason | None = None
 
 
+@dataclass(frozen=True)
+class MatchStep:
+    """One move of a request's orientation, as matching announced it (`orientation`)."""
+
+    event_id: str
+    request_id: str
+    state: str  # proposed, accepted, declined, expired, started, waitlisted, closed
+    at: datetime
+    match_id: str | None = None
+    association_id: str | None = None
+    reason: str | None = None  # waitlisted: the rule that stopped most; declined: why
+    outcome: str | None = None  # closed: how it ended
+    support: str | None = None  # proposed: "volunteer" or "offer"
+
+
 @dataclass
 class Family:
     """A family, the only home of its identity; `version` guards against stale writes."""
@@ -90,6 +105,8 @@ class Family:
     contacts: list[Contact] = field(default_factory=list)
     possible_duplicates: list[str] = field(default_factory=list)
     shared_with: list[str] = field(default_factory=list)
+    orientation: list[MatchStep] = field(default_factory=list)  # written by matching's events
+    rectifications: list[str] = field(default_factory=list)  # privacy's open cases to act on
     version: int = 0  # as read; 0 for a family not stored yet
     events: list[CloudEvent[Any]] = field(default_factory=list, repr=False)  # to publish
 
@@ -117,6 +134,22 @@ class Family:
         request.withdrawn_at, request.withdrawal_reason = at, reason
         return request
 
+    def change_consent(
+        self, consent: Consent, at: datetime, *, besides: str | None = None
+    ) -> list[Request]:
+        """Record the parent's consent as collected now; if the consent to matching
+        changed, every open request moves to its next revision (announced by the caller:
+        matching ends the open match and proposes nothing more, or places it again);
+        `besides`: a request the caller revises itself."""
+        changed = consent.matching != self.consent.matching
+        self.consent = consent
+        if not changed:
+            return []
+        revised = [r for r in self.requests if r.status != WITHDRAWN and r.request_id != besides]
+        for request in revised:
+            request.revision, request.updated_at = request.revision + 1, at
+        return revised
+
     def note_contact(self, contact: Contact) -> None:
         """A contact restarts the retention clock (a late-logged one does not set it back)."""
         self.contacts.append(contact)
@@ -138,6 +171,7 @@ class RequestSummary:
     status: str
     needs: list[Need]
     urgency: Urgency
+    orientation: str | None = None  # the latest step's state, if matching said any
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from starlette.datastructures import FormData
 from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_principal
 from entraide.contracts.kit.web import render
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake import access, domain, forms, labels, service
+from entraide.intake import access, domain, forms, labels, orientation, service
 from entraide.intake.model import FamilySummary
 from entraide.intake.ports import Action
 from entraide.intake.records import Casework
@@ -37,6 +37,7 @@ def page(
 ) -> Response:
     """A page with what every staff page shows: who is signed in, labels, the CSRF token."""
     context |= {"principal": principal, "labels": labels, "csrf": form_csrf(request)}
+    context |= {"orientation": orientation}
     return render(request.app.state.templates, request, name, context, status_code=status_code)
 
 

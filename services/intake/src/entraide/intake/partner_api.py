@@ -9,8 +9,10 @@ from pydantic import BaseModel, ValidationError
 
 from entraide.contracts.kit.protect import rate_limited
 from entraide.contracts.kit.service import field_errors
-from entraide.intake import partners, service
+from entraide.intake import consent, orientation, partners, service
+from entraide.intake.model import ConflictError, NotFoundError
 from entraide.intake.partners import Partner, PartnerEvent
+from entraide.intake.schemas import ConsentChange
 
 router = APIRouter(prefix="/api/v1/partner-events", tags=["partners"])
 
@@ -30,6 +32,13 @@ class PartnerStatus(BaseModel):
     event_id: str
     request_id: str
     status: str
+    orientation: str | None = None  # matching's latest step (proposed, waitlisted...)
+
+
+class PartnerConsent(BaseModel):
+    event_id: str
+    matching: bool
+    requests_revised: int
 
 
 def _authenticated(request: Request, body: bytes) -> Partner:
@@ -86,6 +95,40 @@ async def receive(request: Request, response: Response) -> Any:
     )
 
 
+@router.post(
+    "/{event_id}/consent",
+    response_model=PartnerConsent,
+    responses={
+        404: {"description": "No request from this partner's event"},
+        409: {"description": "The family changed meanwhile: send again"},
+    },
+    dependencies=[Depends(rate_limited)],
+)
+async def consent_changed(event_id: str, request: Request) -> Any:
+    """The parent's consent, as the partner collected it now, for the family of one of its
+    own events (signed like an event): `matching` false withdraws it, the open match ends
+    and nothing more is proposed; true gives it back."""
+    body = await request.body()
+    partner = _authenticated(request, body)
+    try:
+        change = ConsentChange.model_validate_json(body)
+    except ValidationError as exc:
+        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+    state = request.app.state
+    family_id = partners.family_id(partner.source, event_id)
+    try:
+        revised = await consent.from_partner(
+            state.uow, state.audit, family_id, change.given(), source=partner.source
+        )
+    except NotFoundError:
+        raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id}) from None
+    except ConflictError:
+        raise HTTPException(409, detail={"code": "changed-meanwhile"}) from None
+    return PartnerConsent(
+        event_id=event_id, matching=change.consent.matching, requests_revised=revised
+    )
+
+
 @router.get("/{event_id}", response_model=PartnerStatus)
 async def status(event_id: str, request: Request) -> PartnerStatus:
     """What became of one of the partner's own events (signed like a POST with an empty body)."""
@@ -94,4 +137,10 @@ async def status(event_id: str, request: Request) -> PartnerStatus:
     if family is None:
         raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id})
     first = family.requests[0]
-    return PartnerStatus(event_id=event_id, request_id=first.request_id, status=first.status)
+    latest = orientation.current(family.orientation, first.request_id)
+    return PartnerStatus(
+        event_id=event_id,
+        request_id=first.request_id,
+        status=first.status,
+        orientation=latest.state if latest else None,
+    )

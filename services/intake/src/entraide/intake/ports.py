@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 from entraide.contracts.kit.auth import Principal
 from entraide.intake.access import Scope
-from entraide.intake.model import Family, FamilySummary, Sharing
+from entraide.intake.model import Family, FamilySummary, MatchStep, Sharing
 
 
 class Families(Protocol):
@@ -38,6 +38,16 @@ class Families(Protocol):
     ) -> Sharing | None:
         """Open the family to an association (only if it consented to sharing, unless
         `override`), or close it; None for no such family."""
+        ...
+
+    async def note_step(self, family_ref: str, step: MatchStep) -> bool:
+        """Note a step of a request's orientation (matching's event) on the family's record;
+        False for no such family or a step already noted (a redelivery)."""
+        ...
+
+    async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
+        """Flag the record: privacy's rectification case is for its staff to act on; the
+        family's id, or None for no such family."""
         ...
 
     async def delete(self, family_id: str) -> int:
@@ -97,6 +107,7 @@ class Action(StrEnum):
     RECTIFY = "request.rectify"
     WITHDRAW = "request.withdraw"
     CONTACT = "family.contact"
+    CONSENT = "family.consent"  # the parent's consent changed (withdrawn or given back)
     SHARE = "family.share"  # an accepted match opened the record to its association
     UNSHARE = "family.unshare"  # the match ended
     SHARE_REFUSED = "family.share-refused"  # ...but the family did not consent to sharing

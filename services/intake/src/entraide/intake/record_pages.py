@@ -57,7 +57,9 @@ async def edit_request(
 async def rectify(request: Request, family_id: str, request_id: str, principal: Staff) -> Response:
     """Rectify the family and its request (the family's right of rectification)."""
     form = await request.form()
-    parsed = forms.parse(forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC))
+    parsed = forms.parse(
+        forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC), rectifying=True
+    )
     if parsed.request is None:
         return _edit_form(
             request, principal, family_id, request_id, parsed.values, parsed.errors, 422

@@ -12,11 +12,12 @@ from entraide.contracts import new_event
 from entraide.contracts.events import ContactLogged, RequestWithdrawn
 from entraide.contracts.kit.auth import Principal
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
-from entraide.intake import access, domain, sealing, service
+from entraide.intake import access, consent, domain, sealing, service
 from entraide.intake.commands import FamilyDetails
 from entraide.intake.model import (
     ClosedError,
     ConflictError,
+    Consent,
     Contact,
     Family,
     FamilySummary,
@@ -110,9 +111,13 @@ class Casework:
         family.lookup = service.lookup_hashes(self.keys, details.parent)
         family.children_birth_years = details.children_birth_years
         family.postal_code, family.departement = details.postal_code, revised.departement
-        family.languages, family.consent = details.languages, details.consent
+        family.languages = details.languages
         family.last_contact_at = now
+        if family.consent.matching and not details.consent.matching:  # withdrawn here
+            revised = revised.model_copy(update={"consent_withdrawn_at": now})
         family.announce(new_event(revised, source=service.SOURCE, subject=family.family_ref))
+        # the family's other open requests follow its consent (this one is announced above)
+        consent.change(family, details.consent, now, besides=request_id)
         await self.uow.commit(family)
         await self.audit.record(principal, Action.RECTIFY, family_id, via="page")
         return revised.revision
@@ -123,6 +128,9 @@ class Casework:
         """Close the request at the family's wish (or as a duplicate); matching stops."""
         family = await self._visible(principal, family_id)
         now = datetime.now(UTC)
+        if reason == WithdrawalReason.CONSENT_WITHDRAWN:  # the family's consent goes too
+            given = Consent(False, family.consent.sharing, principal.name, now)
+            consent.change(family, given, now)
         request = family.withdraw(request_id, reason, now)
         payload = RequestWithdrawn(
             request_id=request_id,
@@ -134,6 +142,17 @@ class Casework:
         family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
         await self.uow.commit(family)
         await self.audit.record(principal, Action.WITHDRAW, family_id, via="page")
+
+    async def change_consent(
+        self, principal: Principal, family_id: str, given: Consent, *, via: str
+    ) -> int:
+        """Record the parent's consent as collected now (`matching` false: withdrawn, its
+        open matches end); returns how many open requests were announced again."""
+        family = await self._visible(principal, family_id)
+        revised = consent.change(family, given, datetime.now(UTC))
+        await self.uow.commit(family)
+        await self.audit.record(principal, Action.CONSENT, family_id, via=via)
+        return len(revised)
 
     async def log_contact(
         self,

@@ -1,4 +1,6 @@
-"""Intake's answer to privacy's commands: erase or export a family, found by its `family_ref`.
+"""Intake's answer to privacy's commands: erase or export a family, found by its
+`family_ref`; an objection withdraws its consent to matching, a rectification is flagged
+on its record for staff.
 
 Erasure destroys the family's key first (every sealed copy becomes unreadable at once,
 backups included), then deletes its document, requests, contacts and pending events.
@@ -6,25 +8,60 @@ Audit-log entries stay: they hold staff ids and the internal family id, no famil
 """
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
-from entraide.contracts.events import AccessRequested, ErasureRequested
+from entraide.contracts.events import (
+    AccessRequested,
+    ErasureRequested,
+    ObjectionRequested,
+    RectificationRequested,
+)
 from entraide.contracts.vocab import SubjectKind
-from entraide.intake import sealing
-from entraide.intake.model import Family
-from entraide.intake.ports import AuditTrail, Families, FamilyKeys
+from entraide.intake import consent, sealing
+from entraide.intake.model import Consent, Family
+from entraide.intake.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
 
 Doc = dict[str, Any]
 INTERNAL = ("lookup", "version", "events")
 
 
 class IntakeRights:
-    def __init__(self, families: Families, keys: FamilyKeys, audit: AuditTrail) -> None:
-        self.families, self.keys, self.audit = families, keys, audit
+    def __init__(
+        self,
+        families: Families,
+        keys: FamilyKeys,
+        audit: AuditTrail,
+        *,
+        uow: UnitOfWork | None = None,
+    ) -> None:
+        self.families, self.keys, self.audit, self.uow = families, keys, audit, uow
+
+    async def object(self, command: ObjectionRequested) -> dict[str, int]:
+        """The family objects to its data being used for matching: its consent to matching
+        is withdrawn (its open match ends, nothing more is proposed), as staff would."""
+        family = await self._family(command.subject_kind, command.subject_ref)
+        if family is None or self.uow is None or not family.consent.matching:
+            return {}  # never here, or already withdrawn (a redelivery)
+        now = datetime.now(UTC)
+        given = Consent(False, family.consent.sharing, f"privacy:{command.case_id}", now)
+        revised = consent.change(family, given, now)
+        await self.uow.commit(family)
+        await self.audit.record_event(
+            Action.CONSENT, family.id, event_id=command.case_id, association_id="privacy"
+        )
+        return {"families": 1, "requests": len(revised)}
+
+    async def rectify(self, command: RectificationRequested) -> dict[str, int]:
+        """A correction asked through the data-protection officer: flagged on the family's
+        record for its staff (they hold the parent's word and the form), acknowledged."""
+        if command.subject_kind != SubjectKind.FAMILY:
+            return {}
+        flagged = await self.families.flag_rectification(command.subject_ref, command.case_id)
+        return {"families": 1} if flagged else {}
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         family = await self._family(command.subject_kind, command.subject_ref)

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from entraide.contracts.events import Language, PostalCode, Slot
 from entraide.contracts.vocab import Need
@@ -39,7 +39,9 @@ class ChildIn(_In):
         return year
 
 
-class ConsentIn(_In):
+class ConsentFields(_In):
+    """The parent's consent as collected: `matching` false is a withdrawal."""
+
     matching: bool = Field(description="The parent agrees to be matched (no consent, no matching).")
     sharing: bool = Field(
         False,
@@ -48,14 +50,42 @@ class ConsentIn(_In):
     collected_by: Name
     collected_at: datetime
 
+
+class ConsentIn(ConsentFields):
+    """The consent with a request: required for matching when the request is recorded."""
+
     @field_validator("matching")
     @classmethod
-    def required_for_matching(cls, given: bool) -> bool:
-        if not given:
+    def required_for_matching(cls, given: bool, info: ValidationInfo) -> bool:
+        """Required when a request is first recorded (a request is asked for matching: with
+        no consent there is nothing to record); false later is the consent withdrawn
+        (rectification, the consent routes), validated with `WITHDRAWAL_ALLOWED`."""
+        if not given and not (info.context or {}).get("withdrawal_allowed"):
             raise ValueError(
                 "the parent's consent to matching is required: no consent, no matching"
             )
         return given
+
+
+WITHDRAWAL_ALLOWED = {"withdrawal_allowed": True}  # validation context: matching=false is ok
+
+
+class ConsentChange(_In):
+    """The parent's consent as collected now, for a family already recorded: `matching`
+    false withdraws the consent to matching (its open match ends, nothing more is
+    proposed); true again gives it back."""
+
+    consent: ConsentFields
+
+    def given(self) -> Consent:
+        return Consent(**self.consent.model_dump())
+
+
+class ConsentChanged(BaseModel):
+    family_id: str
+    matching: bool
+    sharing: bool
+    requests_revised: int
 
 
 class RequestFields(_In):

@@ -8,6 +8,7 @@ the relay then never marks as sent an event it has not read.
 """
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +16,11 @@ from pydantic import TypeAdapter
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
+from entraide.contracts.kit.coalesce import Coalesced
 from entraide.contracts.kit.outbox import NEVER, OutboxRelay, outbox_entry
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.access import Scope
@@ -29,6 +31,7 @@ from entraide.intake.model import (
     Contact,
     Family,
     FamilySummary,
+    MatchStep,
     Request,
     RequestSummary,
     Sharing,
@@ -38,8 +41,9 @@ Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
 # What a list shows: no identity, outbox, contacts or notes.
 SUMMARY = {"identity": 0, "lookup": 0, "outbox": 0, "contacts": 0, "requests.notes": 0}
-# What the unit of work never overwrites: `shared_with` changes without a version (`share`)
-NOT_REWRITTEN = ("_id", "shared_with", "version")
+# What the unit of work never overwrites: what changes without a version (`share`,
+# `note_step`, `flag_rectification`: matching's and privacy's events)
+NOT_REWRITTEN = ("_id", "shared_with", "orientation", "rectifications", "version")
 SHARING = {"_id": 1, "consent.sharing": 1, "shared_with": 1}
 _TIME = TypeAdapter(datetime)
 
@@ -74,6 +78,21 @@ class FamilyStore:
             return set()
         cursor = self.families.find({"_id": {"$in": family_ids}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
+
+    async def note_step(self, family_ref: str, step: MatchStep) -> bool:
+        result = await self.families.update_one(
+            {"family_ref": family_ref, "orientation.event_id": {"$ne": step.event_id}},
+            {"$push": {"orientation": _step_document(step)}},
+        )
+        return result.modified_count == 1
+
+    async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
+        found = await self.families.find_one_and_update(
+            {"family_ref": family_ref},
+            {"$addToSet": {"rectifications": case_id}},
+            projection={"_id": 1},
+        )
+        return None if found is None else str(found["_id"])
 
     async def delete(self, family_id: str) -> int:
         return (await self.families.delete_one({"_id": family_id})).deleted_count
@@ -116,6 +135,7 @@ class MongoUnitOfWork:
         self.families = families
         self.relay = relay
         self.wake: Callable[[], None] = relay.wake
+        self._add = Coalesced(self._add_batch)
 
     async def add_many(self, families: list[Family]) -> list[Family]:
         by_id = {family.id: family for family in families}
@@ -149,16 +169,30 @@ class MongoUnitOfWork:
         return [doc["_id"] for doc in docs if doc["_id"] not in set(clashed)]
 
     async def add(self, family: Family) -> Family:
-        doc = with_outbox(document_of(family), family.events)
+        """A new family (a resend of a stored one: the stored one); the adds of the same
+        turn are one `insert_many` (`_add_batch`)."""
+        return await self._add(family)
+
+    async def _add_batch(self, families: list[Family]) -> list[Family | Exception]:
+        docs = [with_outbox(document_of(f), f.events) for f in families]
         try:
-            await self.families.families.insert_one(doc)
-        except DuplicateKeyError:
-            existing = await self.families.get(family.id)
-            if existing is None:  # the clash was not on this id: a real error
-                raise
-            return existing
-        self._written(family, version=1)
-        return family
+            await self.families.families.insert_many(docs, ordered=False)
+            failed: dict[int, Doc] = {}
+        except BulkWriteError as exc:
+            failed = {e["index"]: e for e in exc.details.get("writeErrors", [])}
+        answers: list[Family | Exception] = []
+        for i, family in enumerate(families):
+            error = failed.get(i)
+            if error is None:
+                self._written(family, version=1)
+                answers.append(family)
+            elif error.get("code") != DUPLICATE_KEY:
+                answers.append(OperationFailure(error.get("errmsg", ""), error.get("code")))
+            elif (existing := await self.families.get(family.id)) is not None:
+                answers.append(existing)  # the same family again
+            else:  # the clash was not on this id: a real error
+                answers.append(DuplicateKeyError(error.get("errmsg", ""), DUPLICATE_KEY))
+        return answers
 
     async def commit(self, family: Family) -> None:
         doc = document_of(family)
@@ -236,8 +270,18 @@ def document_of(family: Family) -> Doc:
         "last_contact_at": family.last_contact_at,
         "requests": [_request_document(r) for r in family.requests],
         "shared_with": family.shared_with,
+        "orientation": [_step_document(step) for step in family.orientation],
+        "rectifications": family.rectifications,
         "version": family.version,
     }
+
+
+def _step_document(step: MatchStep) -> Doc:
+    return {k: v for k, v in asdict(step).items() if v is not None}
+
+
+def _step_of(doc: Doc) -> MatchStep:
+    return MatchStep(**{k: v for k, v in doc.items() if k in MatchStep.__dataclass_fields__})
 
 
 def _request_document(r: Request) -> Doc:
@@ -297,6 +341,8 @@ def family_of(doc: Doc) -> Family:
         ],
         possible_duplicates=doc.get("possible_duplicates", []),
         shared_with=doc.get("shared_with", []),
+        orientation=[_step_of(step) for step in doc.get("orientation", [])],
+        rectifications=doc.get("rectifications", []),
         version=doc.get("version", 0),
     )
 
@@ -323,6 +369,7 @@ def _request_of(r: Doc) -> Request:
 
 
 def summary_of(doc: Doc) -> FamilySummary:
+    steps = [_step_of(step) for step in doc.get("orientation", [])]
     return FamilySummary(
         id=doc["_id"],
         association_id=doc.get("association_id"),
@@ -331,8 +378,17 @@ def summary_of(doc: Doc) -> FamilySummary:
         shared_with=doc.get("shared_with", []),
         requests=[
             RequestSummary(
-                r["request_id"], r["status"], [Need(n) for n in r["needs"]], Urgency(r["urgency"])
+                r["request_id"],
+                r["status"],
+                [Need(n) for n in r["needs"]],
+                Urgency(r["urgency"]),
+                _latest_state(steps, r["request_id"]),
             )
             for r in doc.get("requests", [])
         ],
     )
+
+
+def _latest_state(steps: list[MatchStep], request_id: str) -> str | None:
+    mine = [s for s in steps if s.request_id == request_id]
+    return max(mine, key=lambda s: s.at).state if mine else None

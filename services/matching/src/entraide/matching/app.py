@@ -4,6 +4,7 @@ from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
 from entraide.contracts.kit import outbox
 from entraide.contracts.kit.auth import install_auth
@@ -34,6 +35,15 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
+    # the waitlist announces its entries (`match.waitlisted`) through its own outbox;
+    # its relay counts in a registry of its own (the service's shows the matches' relay)
+    waitlist_relay = outbox.OutboxRelay(
+        store.waitlist,
+        rt.broker,
+        registry=CollectorRegistry(),
+        idle_poll_seconds=settings.outbox_idle_poll_seconds,
+    )
+    store.waited = waitlist_relay.wake
     engine = Engine(
         views,
         store,
@@ -54,7 +64,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     volunteers.register(
         rt.broker, volunteer_views, settings=settings, service=SERVICE, on_change=on_support
     )
-    lifespans = [partial(outbox.running, relay)]
+    lifespans = [partial(outbox.running, relay), partial(outbox.running, waitlist_relay)]
     if settings.scheduler:
         lifespans.append(partial(scheduler.running, engine, settings.batch_interval_seconds))
     app = service_app(

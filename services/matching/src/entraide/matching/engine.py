@@ -285,7 +285,7 @@ class Engine:
         if view.get("status") != "open" or not view.get("consent_to_matching"):
             match = await self.store.open_for_request(request_id)
             if match:
-                await self._close(match, MatchOutcome.REQUEST_WITHDRAWN)
+                await self._close(match, _ending(view))
             await self.store.unwait(request_id)
             return
         started = time.perf_counter()
@@ -520,6 +520,14 @@ def _waiting(family: Family, reason: Unfit) -> Waiting:
         family_ref=family.family_ref,
         waiting_since=family.waiting_since,
     )
+
+
+def _ending(view: Doc) -> MatchOutcome:
+    """Why a request's open match ends: its consent to matching withdrawn (rectified, or
+    the request withdrawn for that reason), or the request withdrawn."""
+    if view.get("status") == "no-consent" or view.get("withdrawal_reason") == "consent-withdrawn":
+        return MatchOutcome.CONSENT_WITHDRAWN
+    return MatchOutcome.REQUEST_WITHDRAWN
 
 
 def _ids(match: Match) -> dict[str, str]:

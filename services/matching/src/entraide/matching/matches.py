@@ -20,6 +20,7 @@ place held by a match that is not open. The batch gives such places back once th
 minute old (`heal`); a younger one may be a placement in flight.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,7 +28,8 @@ from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from entraide.contracts import CloudEvent
+from entraide.contracts import CloudEvent, new_event
+from entraide.contracts.events import MatchWaitlisted
 from entraide.contracts.kit.outbox import PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import History, Match, Waiting
@@ -36,6 +38,9 @@ Doc = dict[str, Any]
 DUPLICATE = 11000
 OPEN_STATES = [s.value for s in OPEN]
 WITHOUT_OUTBOX = {"outbox": 0}
+SOURCE = "/entraide/matching"
+# what the waitlist's pages and API show: no outbox nor its lease
+WAITING_SHOWN = {"outbox": 0, "outbox_pending": 0, "lease_until": 0, "lease_owner": 0}
 
 
 class MatchStore:
@@ -47,6 +52,7 @@ class MatchStore:
         self.places = db["places"]
         self.histories = db["histories"]
         self.waitlist = db["waitlist"]
+        self.waited: Callable[[], None] = lambda: None  # wakes the waitlist's relay
 
     async def ensure_indexes(self) -> None:
         await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
@@ -56,6 +62,9 @@ class MatchStore:
         await self.matches.create_index([("state", ASCENDING), ("expires_at", ASCENDING)])
         await self.matches.create_index([("outbox_pending", ASCENDING), ("lease_until", ASCENDING)])
         await self.waitlist.create_index([("departement", ASCENDING)])
+        await self.waitlist.create_index(
+            [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
+        )
 
     # --- places -----------------------------------------------------------------------
 
@@ -274,11 +283,17 @@ class MatchStore:
     # --- waitlist ---------------------------------------------------------------------
 
     async def wait(self, entry: Waiting) -> None:
-        await self.waitlist.bulk_write([_waiting(entry)])
+        await self.wait_many([entry])
 
     async def wait_many(self, entries: list[Waiting]) -> None:
+        """Put the requests on the waitlist; one that starts waiting, or waits now for
+        another reason, announces it (`match.waitlisted`, the entry's own outbox, relayed
+        by `waitlist_relay`), so a batch re-waitlisting the same families sends nothing.
+        In order: each entry's upsert comes before its guarded announcement."""
         if entries:
-            await self.waitlist.bulk_write([_waiting(e) for e in entries], ordered=False)
+            ops = [op for e in entries for op in (_waiting(e), _announced(e))]
+            await self.waitlist.bulk_write(ops, ordered=True)
+            self.waited()
 
     async def unwait(self, request_id: str) -> None:
         await self.waitlist.delete_one({"_id": request_id})
@@ -294,7 +309,8 @@ class MatchStore:
         return await self.waitlist.count_documents({})
 
     async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]:
-        return await self.waitlist.find(query).sort("since", ASCENDING).limit(limit).to_list()
+        cursor = self.waitlist.find(query, WAITING_SHOWN).sort("since", ASCENDING)
+        return await cursor.limit(limit).to_list()
 
 
 def _room(key: str, capacity: int) -> Doc:
@@ -307,8 +323,8 @@ def _push(match_id: str) -> Doc:
 
 
 def _waiting(entry: Waiting) -> UpdateOne:
+    """The entry's upsert, its reason apart (`_announced` sets it with its event)."""
     fields = {
-        "reason": entry.reason,
         "departement": entry.departement,
         "needs": list(entry.needs),
         "urgency": entry.urgency,
@@ -319,6 +335,21 @@ def _waiting(entry: Waiting) -> UpdateOne:
         {"_id": entry.request_id},
         {"$set": fields, "$setOnInsert": {"since": datetime.now(UTC)}},
         upsert=True,
+    )
+
+
+def _announced(entry: Waiting) -> UpdateOne:
+    """Set the entry's reason if it is new or changed, with its `match.waitlisted` event."""
+    payload = MatchWaitlisted(
+        request_id=entry.request_id,
+        family_ref=entry.family_ref,
+        reason_code=entry.reason,
+        waitlisted_at=datetime.now(UTC),
+    )
+    event = new_event(payload, source=SOURCE, subject=entry.family_ref)
+    return UpdateOne(
+        {"_id": entry.request_id, "reason": {"$ne": entry.reason}},
+        {"$set": {"reason": entry.reason, **PENDING}, "$push": {"outbox": outbox_entry(event)}},
     )
 
 

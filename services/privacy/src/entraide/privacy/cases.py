@@ -3,8 +3,10 @@
 Erasure and access cases are commands on `entraide.privacy.commands.v1`; every service
 (privacy included) acknowledges on `entraide.privacy.acks.v1`. The watchdog resends to
 silent services and escalates; an erasure case closes once all have answered, and privacy
-then destroys every key of the subject. Rectification and objection are routed to the
-owning service's pages and closed by the data-protection officer with a decision.
+then destroys every key of the subject. Rectification and objection are commands too, but
+routed to the service owning the subject (intake for a family: it withdraws the consent
+to matching, or flags the record for its staff); the case closes, decision `done`, once
+it acknowledged. With no owner to route to, the officer closes it with a decision.
 
 The use cases only: the cases, the keys, the audit trail and the commands' publisher are
 ports (`entraide.privacy.ports`).
@@ -17,7 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from entraide.contracts.events import AccessAcknowledged, ErasureAcknowledged, PrivacyAck
+from entraide.contracts.events import AccessAcknowledged, PrivacyAck
 from entraide.contracts.kit.export_seal import new_recipient, open_sealed
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.privacy import domain
@@ -81,7 +83,7 @@ class Rights:
                 uuid.uuid4().hex, kind, ref, subject_kind, now=now, services=self.services
             )
             case = replace(
-                domain.sent(case, now) if kind in domain.COMMANDED else case, reason=reason
+                domain.sent(case, now) if domain.commanded(case) else case, reason=reason
             )
             if kind == CaseKind.ACCESS:
                 private, recipient_key = new_recipient()
@@ -104,13 +106,12 @@ class Rights:
                 for c in cases
             ]
         )
-        if kind in domain.COMMANDED:
-            await self.commands.send(cases)
+        await self.commands.send([c for c in cases if domain.commanded(c)])
         return cases
 
     async def record_ack(self, ack: PrivacyAck) -> bool:
         """Note a service's acknowledgement (the first counts); close the case if complete."""
-        counts = ack.counts if isinstance(ack, ErasureAcknowledged) else {}
+        counts: dict[str, int] = getattr(ack, "counts", {})
         sealed = ack.sealed_export if isinstance(ack, AccessAcknowledged) else None
         entry = Ack(ack.service, ack.completed_at, counts, sealed, received_at=self.clock())
         if not await self.cases.add_ack(ack.case_id, entry):
@@ -128,7 +129,9 @@ class Rights:
         destroyed = 0
         if case.kind == CaseKind.ERASURE:
             destroyed = await self.vault.destroy_subject(case.subject_ref)
-        if not await self.cases.close(case_id, at=self.clock()):
+        # a routed case is done once its owner acknowledged: no officer's hand needed
+        decision = "done" if case.kind in domain.ROUTED else None
+        if not await self.cases.close(case_id, at=self.clock(), decision=decision):
             return False
         await self.audit.record(case_id, "case-closed", actor="privacy", keys_destroyed=destroyed)
         log.info("case closed", extra={"case_id": case_id, "keys_destroyed": destroyed})
@@ -162,9 +165,10 @@ class Rights:
         return len(resent)
 
     async def resolve(self, case_id: str, *, actor: str, decision: str) -> bool:
-        """Close a routed case (rectification, objection) with the officer's decision code."""
+        """Close a routed case (rectification, objection) with the officer's decision code
+        (before its owner acknowledged, or with no owner to route it to)."""
         case = await self.cases.get(case_id)
-        if case is None or case.kind in domain.COMMANDED:
+        if case is None or case.kind not in domain.ROUTED:
             return False
         if not await self.cases.close(case_id, at=self.clock(), decision=decision):
             return False

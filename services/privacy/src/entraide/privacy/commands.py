@@ -1,4 +1,5 @@
-"""The cases' commands on Kafka: one `ErasureRequested` or `AccessRequested` per case on
+"""The cases' commands on Kafka: one `ErasureRequested`, `AccessRequested`,
+`ObjectionRequested` or `RectificationRequested` per case on
 `entraide.privacy.commands.v1`, keyed by the subject's reference (the `Commands` port)."""
 
 import asyncio
@@ -8,7 +9,13 @@ from faststream.kafka import KafkaBroker
 
 from entraide.contracts import new_event
 from entraide.contracts.envelope import CONTENT_TYPE
-from entraide.contracts.events import AccessRequested, ErasureRequested
+from entraide.contracts.events import (
+    AccessRequested,
+    ErasureRequested,
+    ObjectionRequested,
+    PrivacyCommand,
+    RectificationRequested,
+)
 from entraide.contracts.topics import PRIVACY_COMMANDS
 from entraide.privacy.domain import Case, CaseKind
 
@@ -36,9 +43,17 @@ class KafkaCommands:
         await asyncio.gather(*sends)
 
 
-def command(case: Case) -> ErasureRequested | AccessRequested:
-    """The command every service receives for this case."""
+def command(case: Case) -> PrivacyCommand:
+    """The command the services receive for this case (routed ones: only the owner answers)."""
     ref, kind, deadline = case.subject_ref, case.subject_kind, case.deadline
+    routed = {
+        CaseKind.OBJECTION: ObjectionRequested,
+        CaseKind.RECTIFICATION: RectificationRequested,
+    }
+    if case.kind in routed:
+        return routed[case.kind](
+            case_id=case.case_id, subject_ref=ref, subject_kind=kind, deadline=deadline
+        )
     if case.kind == CaseKind.ACCESS:
         return AccessRequested(
             case_id=case.case_id,

@@ -209,11 +209,15 @@ class Notice:
 class CaseKind(StrEnum):
     ERASURE = "erasure"
     ACCESS = "access"
-    RECTIFICATION = "rectification"  # routed to the owning service's pages
-    OBJECTION = "objection"  # consent withdrawn: routed to intake, which records it
+    RECTIFICATION = "rectification"  # routed to the owning service, flagged for its staff
+    OBJECTION = "objection"  # routed to the owning service: intake withdraws the consent
 
 
-COMMANDED = frozenset({CaseKind.ERASURE, CaseKind.ACCESS})  # sent to every service
+BROADCAST = frozenset({CaseKind.ERASURE, CaseKind.ACCESS})  # every service answers
+ROUTED = frozenset({CaseKind.RECTIFICATION, CaseKind.OBJECTION})  # the owner answers
+COMMANDED = BROADCAST | ROUTED
+# who owns a subject's data, and so answers its routed cases (none: the officer decides)
+OWNERS: Mapping[SubjectKind, tuple[str, ...]] = {SubjectKind.FAMILY: ("intake",)}
 
 
 class CaseStatus(StrEnum):
@@ -259,8 +263,12 @@ def open_case(
     now: datetime,
     services: tuple[str, ...],
 ) -> Case:
-    """A new case; the legal deadline is one month (GDPR art. 12(3))."""
-    expected = services if kind in COMMANDED else ()
+    """A new case; the legal deadline is one month (GDPR art. 12(3)). Erasure and access
+    expect every service's answer; objection and rectification the owning service's."""
+    if kind in ROUTED:
+        expected = tuple(s for s in OWNERS.get(subject_kind, ()) if s in services)
+    else:
+        expected = services
     return Case(case_id, kind, subject_ref, subject_kind, now, add_months(now, 1), expected)
 
 
@@ -276,8 +284,13 @@ def with_ack(case: Case, ack: Ack) -> Case:
     return replace(case, acks={**case.acks, ack.service: ack})
 
 
+def commanded(case: Case) -> bool:
+    """Its command goes out (a routed case with no owning service waits for the officer)."""
+    return case.kind in BROADCAST or (case.kind in ROUTED and bool(case.services))
+
+
 def complete(case: Case) -> bool:
-    return case.kind in COMMANDED and not missing(case)
+    return commanded(case) and not missing(case)
 
 
 def sent(case: Case, now: datetime) -> Case:
@@ -292,7 +305,7 @@ class Step:
 
 def next_step(case: Case, now: datetime, *, retry_after: timedelta, escalate_after: int) -> Step:
     """What the watchdog does: resend to silent services, escalate after a few resends."""
-    if case.status == CaseStatus.CLOSED or complete(case) or case.kind not in COMMANDED:
+    if case.status == CaseStatus.CLOSED or complete(case) or not commanded(case):
         return Step()
     if case.last_sent_at is not None and now - case.last_sent_at < retry_after:
         return Step()

@@ -1,4 +1,6 @@
 """Privacy commands as every service receives them, and the acknowledgement it owes.
+Objection and rectification are routed: only a service whose handler has `object` or
+`rectify` (the one owning the subject) answers them.
 
 A service implements `RightsHandler` (erase what it holds of a subject, or export it) and
 calls `register_rights`: the subscriber parses `entraide.privacy.commands.v1`, calls the
@@ -23,7 +25,11 @@ from entraide.contracts.events import (
     AccessRequested,
     ErasureAcknowledged,
     ErasureRequested,
+    ObjectionAcknowledged,
+    ObjectionRequested,
     PrivacyAck,
+    RectificationAcknowledged,
+    RectificationRequested,
 )
 from entraide.contracts.kit.broker import consumer_group, subscriber_options
 from entraide.contracts.kit.deadletter import PoisonMessageError
@@ -43,6 +49,12 @@ class RightsHandler(Protocol):
     async def export(self, command: AccessRequested) -> Doc:
         """Everything this service holds of the subject, JSON-serialisable."""
         ...
+
+
+# A service owning subjects also answers the routed commands, with methods of these
+# shapes on its handler (counts per kind of what it changed); one without them stays
+# silent: `object(command: ObjectionRequested)` stops the processing objected to,
+# `rectify(command: RectificationRequested)` puts the correction in its staff's hands.
 
 
 def register_rights(
@@ -65,6 +77,8 @@ def register_rights(
         """Erase or export the subject, then acknowledge with counts (never with values)."""
         event = parse_event(message.body)
         ack = await _answer(handler, event.data, service)
+        if ack is None:  # routed to the owning service, and this one is not it
+            return
         reply = new_event(ack, source=f"/entraide/{service}", subject=ack.subject_ref)
         await broker.publish(
             reply.model_dump_json().encode(),
@@ -72,15 +86,28 @@ def register_rights(
             key=ack.subject_ref.encode(),
             headers={"content-type": CONTENT_TYPE},
         )
-        counts = ack.counts if isinstance(ack, ErasureAcknowledged) else {}
+        counts = getattr(ack, "counts", {})
         log.info(
             "privacy command answered",
             extra={"case_id": ack.case_id, "type": event.type, "counts": counts},
         )
 
 
-async def _answer(handler: RightsHandler, command: Any, service: str) -> PrivacyAck:
+async def _answer(handler: RightsHandler, command: Any, service: str) -> PrivacyAck | None:
     now = datetime.now(UTC)
+    routed = _routed(handler, command)
+    if routed is not None:
+        ack, act = routed
+        if act is None:
+            return None
+        routed_ack: PrivacyAck = ack(
+            case_id=command.case_id,
+            subject_ref=command.subject_ref,
+            service=service,
+            completed_at=now,
+            counts=await act(command),
+        )
+        return routed_ack
     if isinstance(command, ErasureRequested):
         counts = await handler.erase(command)
         return ErasureAcknowledged(
@@ -102,6 +129,16 @@ async def _answer(handler: RightsHandler, command: Any, service: str) -> Privacy
             sealed_export=seal_for(command.recipient_key, command.case_id, part),
         )
     raise PoisonMessageError("not-a-privacy-command", type(command).__name__)
+
+
+def _routed(handler: Any, command: Any) -> tuple[type[Any], Any] | None:
+    """For an objection or a rectification (routed to the service owning the subject):
+    its acknowledgement's type and the handler's method, None where it has none."""
+    if isinstance(command, ObjectionRequested):
+        return ObjectionAcknowledged, getattr(handler, "object", None)
+    if isinstance(command, RectificationRequested):
+        return RectificationAcknowledged, getattr(handler, "rectify", None)
+    return None
 
 
 class ReferencedDocuments:
