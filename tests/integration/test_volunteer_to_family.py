@@ -6,14 +6,17 @@ and the family's request arrives on its requests topic, as intake publishes it.
 """
 
 import html
+import json
 import re
+from datetime import UTC, datetime
 
+from entraide.contracts.kit.outbox import DONE
 from entraide.directory.app import create_app as directory_app
 from entraide.intake.app import create_app as intake_app
 from entraide.matching.app import create_app as matching_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.matching_support import feed, request
-from tests.support import eventually, request_body, serving
+from tests.support import eventually, records, request_body, serving
 
 APPLICATION = {
     "prenom": "Camille",
@@ -118,3 +121,40 @@ async def test_the_familys_reference_opens_its_record_in_intake_for_those_in_sco
         opened = await intake.get(url)
         assert opened.status_code == 303
         assert opened.headers["location"] == f"/familles/{family_id}"
+
+
+async def test_volunteers_approved_before_the_validity_travelled_are_announced_again(
+    directory_settings,  # noqa: F811
+    mongo,
+):
+    """Volunteers approved by the code before this fix were announced without validity."""
+    applied_at = datetime(2026, 9, 1, tzinfo=UTC)
+    legacy = {
+        "_id": "a" * 24,
+        "volunteer_ref": "legacy-volunteer-ref-1",
+        "association_id": "parrains-par-mille",
+        "identity": {},
+        "code_postal": "44000",
+        "needs": ["parrainage-de-proximite"],
+        "availability": [{"day": "we", "part": "afternoon"}],
+        "languages": ["fr"],
+        "skills": [],
+        "capacity": 1,
+        "active_families": 0,
+        "status": "approved",
+        "honorability": "cleared",
+        "revision": 3,
+        "applied_at": applied_at,
+        "updated_at": applied_at,
+        **DONE,  # its approval published long ago
+    }
+    await mongo[directory_settings.database]["volunteers"].insert_one(legacy)
+    async with serving(directory_app(directory_settings)):
+        [announced] = await records(
+            directory_settings.kafka_bootstrap,
+            directory_settings.volunteers_topic,
+            key=legacy["volunteer_ref"].encode(),
+        )
+    data = json.loads(announced.value)["data"]
+    assert data["revision"] == 4
+    assert data["honorability_valid_until"] == "2029-08-31"

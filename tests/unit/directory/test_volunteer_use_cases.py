@@ -10,7 +10,13 @@ from entraide.contracts.kit.principal import Principal, Role
 from entraide.directory import volunteer_service
 from entraide.directory.model import ConflictError, ForbiddenError, Tombstone, Volunteer
 from entraide.directory.sealing import unseal
-from entraide.directory.volunteering import Application, Honorability, Status, TransitionError
+from entraide.directory.volunteering import (
+    HONORABILITY_VALIDITY,
+    Application,
+    Honorability,
+    Status,
+    TransitionError,
+)
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
 
 PPM = Principal(subject="s", name="Claire", role=Role.STAFF, association_id="parrains-par-mille")
@@ -133,3 +139,18 @@ async def test_a_review_always_raced_ends_in_a_conflict_and_writes_nothing() -> 
     stored = uow.volunteers.stored[volunteer_id]
     assert (stored.capacity, stored.active_families) == (1, volunteer_service.ATTEMPTS)
     assert uow.refused == volunteer_service.ATTEMPTS
+
+
+async def test_volunteers_approved_before_the_validity_was_kept_are_announced_with_it() -> None:
+    uow, volunteer_id = await approved()
+    legacy = uow.volunteers.stored[volunteer_id].state()
+    del legacy["honorability_valid_until"]  # as written before the validity was kept
+    uow.volunteers.stored[volunteer_id] = Volunteer.from_state(legacy)
+    uow.published.clear()
+
+    assert await volunteer_service.announce_validity(uow, [volunteer_id]) == 1
+    [again] = uow.published
+    assert isinstance(again.data, VolunteerAvailability)  # type: ignore[union-attr]
+    valid = legacy["applied_at"].date() + HONORABILITY_VALIDITY  # counted from applying
+    assert again.data.honorability_valid_until == valid  # type: ignore[union-attr]
+    assert await volunteer_service.announce_validity(uow, ["unknown"]) == 0

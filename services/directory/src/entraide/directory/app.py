@@ -1,5 +1,6 @@
 """Directory's wiring: settings, store, outbox relay, API and pages."""
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -11,7 +12,15 @@ from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.contracts.vocab import SubjectKind
-from entraide.directory import api, outbox, pages, staff_pages, volunteer_pages, volunteers_api
+from entraide.directory import (
+    api,
+    outbox,
+    pages,
+    staff_pages,
+    volunteer_pages,
+    volunteer_service,
+    volunteers_api,
+)
 from entraide.directory.card_cache import CardCache
 from entraide.directory.local_keys import VolunteerKeys
 from entraide.directory.repositories import MongoUnitOfWork
@@ -22,6 +31,7 @@ from entraide.directory.store import OfferStore
 from entraide.directory.volunteer_store import VolunteerStore
 
 SERVICE = "directory"
+log = logging.getLogger(__name__)
 
 
 def create_app(
@@ -37,6 +47,15 @@ def create_app(
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
+    uow = MongoUnitOfWork(offers, volunteers, relay.wake)
+
+    async def announce_validity() -> None:
+        """Volunteers approved before their check's validity travelled: announced again."""
+        ids = await volunteers.without_validity()
+        if ids:
+            count = await volunteer_service.announce_validity(uow, ids)
+            log.info("volunteers announced again with their check's validity: %d", count)
+
     lifespans = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
@@ -52,7 +71,7 @@ def create_app(
             volunteer_pages.router,
             staff_pages.router,
         ],
-        startup=[offers.ensure_indexes, volunteers.ensure_indexes],
+        startup=[offers.ensure_indexes, volunteers.ensure_indexes, announce_validity],
         lifespans=lifespans if settings.outbox_relay else [],
     )
     app.state.templates = templates_for("entraide.directory")
@@ -65,7 +84,7 @@ def create_app(
         registry=rt.registry,
     )
     app.state.relay = relay
-    app.state.uow = MongoUnitOfWork(offers, volunteers, relay.wake)
+    app.state.uow = uow
     app.state.volunteers = volunteers
     app.state.volunteer_keys = keys or volunteer_keys(settings, rt.db)
     rights = DirectoryRights(rt.db, app.state.volunteer_keys)  # privacy's commands (issue 6)

@@ -151,6 +151,16 @@ class Volunteer:
             if self.status is Status.LEFT:
                 self.events.append(Tombstone(self.volunteer_ref))
 
+    def announce_again(self, now: datetime) -> bool:
+        """A new revision announcing the volunteer as they stand (the event gained a field
+        since the last announcement); False when matching is not to hear of them."""
+        if not volunteering.announced(self.status) or self.status is Status.LEFT:
+            return False
+        self.revision, self.updated_at = self.revision + 1, now
+        event = volunteering.availability_event(self.state(), at=now)
+        self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
+        return True
+
     def state(self) -> dict[str, Any]:
         """The volunteer as stored and shown to their association's staff."""
         return {

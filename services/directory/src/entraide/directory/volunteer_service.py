@@ -60,6 +60,19 @@ async def change(
     raise ConflictError(volunteer_id)
 
 
+async def announce_validity(uow: UnitOfWork, volunteer_ids: list[str]) -> int:
+    """Announce again the volunteers approved before their check's validity was kept (their
+    events carried none, so matching proposed none of them); how many were announced.
+    A write refused meanwhile (another replica, a review) announced the validity itself."""
+    announced = 0
+    now = datetime.now(UTC)
+    for volunteer_id in volunteer_ids:
+        volunteer = await uow.volunteers.get(volunteer_id)
+        if volunteer and volunteer.announce_again(now) and await uow.commit(volunteer):
+            announced += 1
+    return announced
+
+
 def may_see(principal: Principal, doc: dict[str, Any]) -> bool:
     """Their association's staff and the network's coordination see a volunteer's record."""
     try:

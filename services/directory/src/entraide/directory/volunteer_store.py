@@ -42,6 +42,16 @@ class VolunteerStore:
     async def get(self, volunteer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": volunteer_id})
 
+    async def without_validity(self) -> list[str]:
+        """Volunteers announced with a cleared check but no validity stored (approved
+        before it was kept): a scan, once at start."""
+        query = {
+            "honorability": "cleared",
+            "status": {"$in": ["approved", "paused"]},
+            "honorability_valid_until": None,
+        }
+        return [d["_id"] async for d in self.collection.find(query, {"_id": 1})]
+
     async def by_ref(self, volunteer_ref: str) -> Doc | None:
         """A volunteer by the pseudonymous reference the other services know (unique index)."""
         return await self.collection.find_one({"volunteer_ref": volunteer_ref}, {"outbox": 0})
