@@ -10,8 +10,9 @@ and is not any family's key.
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
+from entraide.contracts.kit.coalesce import Coalesced
 from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
@@ -27,19 +28,17 @@ class WrappedKeys:
         self.collection = db["family_keys"]
         self.master = master
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
+        self._key_for = Coalesced(self._keys_batch)
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
-        key = sealing.new_key()
-        try:  # a new family: one write
-            await self.collection.insert_one(
-                {"_id": family_id, "wrapped": sealing.wrap(self.master, family_id, key)}
-            )
-        except DuplicateKeyError:  # the same family again (a partner's resend): its key
-            existing = await self.existing(family_id)
-            if existing is None:  # destroyed meanwhile: refuse rather than re-create
-                raise LookupError("the family's key was destroyed") from None
-            return existing
-        return key
+        """A new family's key (a resend's: the stored one); the calls of the same turn are
+        one write (`keys_for`)."""
+        return await self._key_for((family_id, family_ref))
+
+    async def _keys_batch(self, asked: list[tuple[str, str]]) -> list[bytes | Exception]:
+        keys = await self.keys_for(dict(asked))
+        gone = "the family's key was destroyed"  # refused rather than re-created
+        return [keys[f] if f in keys else LookupError(gone) for f, _ in asked]
 
     async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
         fresh = {family_id: sealing.new_key() for family_id in families}
@@ -58,8 +57,9 @@ class WrappedKeys:
                 raise
             clashed = [docs[e["index"]]["_id"] for e in errors]
         keys = {family_id: key for family_id, key in fresh.items() if family_id not in clashed}
-        async for doc in self.collection.find({"_id": {"$in": clashed}}):  # resends: theirs
-            keys[doc["_id"]] = sealing.unwrap(self.master, doc["_id"], doc["wrapped"])
+        if clashed:  # resends: theirs
+            async for doc in self.collection.find({"_id": {"$in": clashed}}):
+                keys[doc["_id"]] = sealing.unwrap(self.master, doc["_id"], doc["wrapped"])
         return keys
 
     async def existing(self, family_id: str) -> bytes | None:

@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import jwt
 
+from entraide.contracts.kit.coalesce import Coalesced
 from entraide.contracts.kit.settings import KeyVaultSettings
 
 AUDIENCE = "entraide-keyvault"
@@ -156,14 +157,17 @@ class SubjectKeys:
     def __init__(self, client: KeyVaultClient, subject_kind: str) -> None:
         self.client = client
         self.subject_kind = subject_kind
+        self._create = Coalesced(self._create_batch)
 
     async def create(self, key_id: str, subject_ref: str) -> bytes:
-        try:
-            return await self.client.create(
-                key_id, subject_ref=subject_ref, subject_kind=self.subject_kind
-            )
-        except KeyDestroyedError:
-            raise LookupError(f"the {self.subject_kind}'s key was destroyed") from None
+        """The key of one subject; the calls of the same turn share one vault call (under
+        load, one round trip for many new subjects, not one each)."""
+        return await self._create((key_id, subject_ref))
+
+    async def _create_batch(self, asked: list[tuple[str, str]]) -> list[bytes | Exception]:
+        keys = await self.create_many(dict(asked))
+        gone = f"the {self.subject_kind}'s key was destroyed"
+        return [keys[key_id] if key_id in keys else LookupError(gone) for key_id, _ in asked]
 
     async def create_many(self, subjects: Mapping[str, str]) -> dict[str, bytes]:
         """The keys of `subjects` (key id -> subject ref), created at once where missing

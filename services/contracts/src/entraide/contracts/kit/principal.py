@@ -7,12 +7,14 @@ locally), checked against its JWKS: asymmetric algorithms only, issuer, audience
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import jwt
+from cachetools import TTLCache
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 log = logging.getLogger(__name__)
@@ -20,6 +22,8 @@ log = logging.getLogger(__name__)
 # Never "none" nor HS*: a symmetric algorithm would let anyone holding the public key sign.
 ALGORITHMS = ("RS256", "ES256")
 LEEWAY_SECONDS = 30
+VERIFIED_MAX = 10_000
+VERIFIED_SECONDS = 60  # a JWKS rotation is seen within a minute
 DEPARTEMENT = re.compile(r"(0[1-9]|[1-8][0-9]|9[0-5]|2A|2B|97[1-6])\Z")
 
 
@@ -125,10 +129,18 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=5)
+        # tokens verified in the last minute (a staff member's next calls, a partner's batch)
+        self._verified: TTLCache[str, Verified] = TTLCache(VERIFIED_MAX, VERIFIED_SECONDS)
 
     async def verify(self, token: str) -> Verified:
-        """Verify off the event loop: PyJWKClient fetches the JWKS synchronously."""
-        return await asyncio.to_thread(self.verify_now, token)
+        """A token verified in the last minute is answered from memory until it expires; a
+        new one is verified off the event loop (PyJWKClient fetches the JWKS synchronously)."""
+        known = self._verified.get(token)
+        if known is not None and known.expires_at > time.time() - LEEWAY_SECONDS:
+            return known
+        verified = await asyncio.to_thread(self.verify_now, token)
+        self._verified[token] = verified
+        return verified
 
     def verify_now(self, token: str) -> Verified:
         try:
