@@ -227,3 +227,22 @@ async def test_a_batch_whose_chosen_volunteer_another_replica_filled_takes_the_n
         "volunteer:vol-far-carquefou": 1,
     }
     assert world.matches.waitlist == {}
+
+
+async def test_a_batch_looks_past_the_best_candidates_once_their_places_are_taken() -> None:
+    """Each new request is explained against its best ONLINE_TOP_K candidates; when the
+    ones before it in the batch filled them all, it still gets a place further away."""
+    from entraide.matching.engine import ONLINE_TOP_K
+
+    many = [
+        volunteer(key=f"volunteer:vol-nantes-{i:02d}", capacity=1, location=(47.2 + i / 500, -1.55))
+        for i in range(ONLINE_TOP_K + 3)
+    ]
+    world = World(*many)
+    engine = world.engine()
+    families = [submitted() for _ in range(ONLINE_TOP_K + 3)]
+    await engine.requests_changed([(world.arrives(f), True) for f in families])
+    placed = {m.request_id: m.support_key for m in world.matches._open()}
+    assert set(placed) == {f.request_id for f in families}, "everyone placed"
+    assert len(set(placed.values())) == len(many), "one family a volunteer"
+    assert world.matches.waitlist == {}

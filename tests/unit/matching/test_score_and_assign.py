@@ -77,3 +77,38 @@ def test_a_family_nobody_fits_gets_its_reason() -> None:
     edges, blocked = assign.candidates([fam], assign.SupportIndex([busy]), now=NOW)
     assert edges == []
     assert blocked[0].value == "no-capacity"
+
+
+def test_ranking_by_fit_alone_ranks_as_the_explained_score_does() -> None:
+    """`fit` (no reasons) ranks many pairs; `score` explains the kept ones: they agree."""
+    from entraide.contracts.geography import distance_km
+    from entraide.matching.domain.score import fit
+
+    families = [
+        family(),
+        family(languages=frozenset({"fr", "ar"})),
+        family(known_associations=frozenset({"parrains-par-mille"})),
+        family(location=None),
+    ]
+    supports = [
+        volunteer(),
+        volunteer(location=(47.3, -1.45), languages=frozenset({"ar"})),
+        volunteer(capacity=4, load=3, languages=frozenset()),
+        volunteer(location=None),
+    ]
+    for fam in families:
+        for sup in supports:
+            km = distance_km(fam.location, sup.location) if fam.location and sup.location else None
+            assert fit(fam, sup, km) == score(fam, sup, now=NOW).fit
+
+
+def test_top_k_keeps_each_familys_best_candidates_in_order() -> None:
+    supports = [
+        volunteer(key=f"volunteer:v{i}", location=(47.2 + i / 200, -1.55)) for i in range(8)
+    ]
+    index = assign.SupportIndex(supports)
+    every, _ = assign.candidates([family()], index, now=NOW)
+    best, _ = assign.candidates([family()], index, now=NOW, top_k=3)
+    ranked = sorted(every, key=lambda e: e.score.fit, reverse=True)
+    assert [e.support for e in best] == [e.support for e in ranked[:3]]
+    assert len(every) == 8

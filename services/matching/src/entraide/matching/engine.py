@@ -40,6 +40,7 @@ Doc = dict[str, Any]
 Clock = Callable[[], datetime]
 # a place held this long by a match that is not open is a write half done (see matches)
 HALF_WRITTEN_AFTER = timedelta(minutes=1)
+ONLINE_TOP_K = 20  # candidates explained per new request; all of them when these are full
 
 
 class DecisionError(LookupError):
@@ -131,15 +132,22 @@ class Engine:
         pool = await self.pool.current()
         # the candidates of all at once (each support's own rules checked once); a place
         # taken by one before is seen when choosing (`_room`)
-        edges, blocked = assign.candidates(families, pool.index, now=self.clock(), declined=refused)
+        # (the best ONLINE_TOP_K of each, explained; all of them when those are full)
+        now = self.clock()
+        edges, blocked = assign.candidates(
+            families, pool.index, now=now, declined=refused, top_k=ONLINE_TOP_K
+        )
         ranked: dict[int, list[assign.Edge]] = {}
         for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
             ranked.setdefault(edge.family, []).append(edge)
         planned: list[tuple[Family, list[assign.Edge], Unfit, str | None]] = []
         for f, family in enumerate(families):
             mine = ranked.get(f, [])
-            keys = (pool.supports[e.support].key for e in mine)
-            key = next((k for k in keys if _room(pool, k)), None)
+            key = _first_with_room(pool, mine)
+            if key is None and len(mine) == ONLINE_TOP_K:
+                more, _ = assign.candidates([family], pool.index, now=now, declined=refused)
+                mine = sorted(more, key=lambda e: e.score.weighted, reverse=True)
+                key = _first_with_room(pool, mine)
             if key is not None:
                 pool.adjust(key, +1)  # the next ones see it taken
             planned.append((family, mine, blocked.get(f, Unfit.CAPACITY), key))
@@ -503,6 +511,12 @@ class Engine:
     @staticmethod
     def _event(match: Match, payload: MatchEvent) -> Any:
         return new_event(payload, source=SOURCE, subject=match.family_ref)
+
+
+def _first_with_room(pool: SupportPool, edges: list[assign.Edge]) -> str | None:
+    """The key of the first support of `edges` with a place left."""
+    keys = (pool.supports[e.support].key for e in edges)
+    return next((k for k in keys if _room(pool, k)), None)
 
 
 def _room(pool: SupportPool, key: str) -> bool:

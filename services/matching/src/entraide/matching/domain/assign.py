@@ -8,6 +8,7 @@ candidate graph it is given. Candidates come from a grid of cells per need, so a
 is compared only with supports near enough to be allowed.
 """
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -25,7 +26,7 @@ from entraide.matching.domain.rules import (
     support_unfit,
     waitlist_reason,
 )
-from entraide.matching.domain.score import Score, score
+from entraide.matching.domain.score import Score, fit, score
 
 CELL_DEG = 0.25  # about 28 km north-south; a family looks in the cells around its own
 KM_PER_DEG_LAT = 111.0
@@ -99,6 +100,7 @@ def candidates(
     declined = declined or {}
     today = now.date()
     open_: dict[int, Unfit | None] = {}  # the support rules, once per support met
+    near: dict[tuple[object, ...], set[int]] = {}  # families of one place and needs: once
     edges: list[Edge] = []
     blocked: dict[int, Unfit] = {}
     for f, family in enumerate(families):
@@ -106,9 +108,12 @@ def candidates(
             blocked[f] = Unfit.NO_CONSENT
             continue
         refused = declined.get(family.request_id, frozenset())
-        mine: list[Edge] = []
+        fits: list[tuple[float, int, float | None]] = []  # (fit, support, km)
         reasons: list[Unfit | None] = []  # each candidate's, as `unfit` would say
-        for s in index.near(family):
+        place = (family.needs, family.departement, family.location)
+        if place not in near:
+            near[place] = index.near(family)
+        for s in near[place]:
             if s not in open_:
                 open_[s] = support_unfit(index.supports[s], today)
             why = open_[s]
@@ -116,15 +121,17 @@ def candidates(
                 support = index.supports[s]
                 why, km = pair_check(family, support, refused)
                 if why is None:
-                    fit = score(family, support, now=now, km=km)
-                    if fit.fit >= MIN_FIT:
-                        mine.append(Edge(f, s, fit))
+                    pair_fit = fit(family, support, km)
+                    if pair_fit >= MIN_FIT:
+                        fits.append((pair_fit, s, km))
             reasons.append(why)
-        if not mine:
+        if not fits:
             blocked[f] = waitlist_reason(reasons)
             continue
-        mine.sort(key=lambda e: e.score.fit, reverse=True)
-        edges.extend(mine[:top_k] if top_k else mine)
+        best = heapq.nlargest(top_k or len(fits), fits, key=lambda c: c[0])  # stable on ties
+        edges.extend(  # explained (reasons, priority) only for the ones kept
+            Edge(f, s, score(family, index.supports[s], now=now, km=km)) for _, s, km in best
+        )
     return edges, blocked
 
 

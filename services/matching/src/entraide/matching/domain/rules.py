@@ -45,6 +45,8 @@ class Unfit(StrEnum):
 def max_km(family: Family, support: Support) -> float:
     """The widest distance any shared need allows."""
     shared = family.needs & support.needs
+    if len(shared) == 1:  # the common case, measured for every pair considered
+        return MAX_KM.get(next(iter(shared)), DEFAULT_MAX_KM)
     return max((MAX_KM.get(n, DEFAULT_MAX_KM) for n in shared), default=DEFAULT_MAX_KM)
 
 

@@ -44,48 +44,67 @@ def priority(family: Family, now: datetime) -> float:
 def score(family: Family, support: Support, *, now: datetime, km: float | None = None) -> Score:
     """The fit of an eligible pair (check `rules.unfit` first) and why. `km`: the distance
     if the rules already measured it."""
+    if km is None and family.location and support.location:
+        km = distance_km(family.location, support.location)
+    parts = _parts(family, support, km)
     reasons: list[str] = []
     if family.location and support.location:
-        km = km if km is not None else distance_km(family.location, support.location)
-        distance = max(0.0, 1 - km / max_km(family, support))
         reasons.append(f"à {km:.1f} km".replace(".", ","))
     else:
-        distance = 0.5
         reasons.append("même département")
     if support.one_to_one:
         shared = len(family.slots & support.slots)
-        slots = min(1.0, shared / max(1, min(len(family.slots), 3)))
         reasons.append(f"{shared} créneau{'x' if shared > 1 else ''} en commun")
-    else:
-        slots = 0.5
-    language = _language(family, support, reasons)
-    continuity = 1.0 if support.association_id in family.known_associations else 0.0
-    if continuity:
+    other = (family.languages - {"fr"}) & support.languages
+    if other and support.languages:
+        reasons.append("parle " + ", ".join(sorted(other)))
+    if parts[3]:  # continuity
         reasons.append("association déjà connue de la famille")
-    load = 1.0 if not support.capacity else 1 - support.load / support.capacity
-    parts = {
-        "distance": round(distance, 4),
-        "slots": round(slots, 4),
-        "language": language,
-        "continuity": continuity,
-        "load": round(load, 4),
-    }
-    fit = round(sum(WEIGHTS[k] * v for k, v in parts.items()), 4)
+    named = dict(zip(WEIGHTS, parts, strict=True))
     prio = priority(family, now)
     days = int(max(0.0, (now - family.waiting_since).total_seconds() // 86400))
     reasons.append(f"urgence {URGENCY_FR.get(family.urgency, family.urgency)}")
     if days:
         reasons.append(f"attend depuis {days} jour{'s' if days > 1 else ''}")
-    return Score(fit, prio, parts, tuple(reasons), km)
+    return Score(_weighted_sum(parts), prio, named, tuple(reasons), km)
 
 
-def _language(family: Family, support: Support, reasons: list[str]) -> float:
+def fit(family: Family, support: Support, km: float | None) -> float:
+    """The fit alone, as `score` computes it, without the reasons (to rank many pairs and
+    explain only the ones kept). `km`: the distance, when both places are known."""
+    return _weighted_sum(_parts(family, support, km))
+
+
+Parts = tuple[float, float, float, float, float]  # in the order of WEIGHTS
+
+
+def _parts(family: Family, support: Support, km: float | None) -> Parts:
+    if km is not None and family.location and support.location:
+        distance = round(max(0.0, 1 - km / max_km(family, support)), 4)
+    else:
+        distance = 0.5
+    if support.one_to_one:
+        shared = len(family.slots & support.slots)
+        slots = round(min(1.0, shared / max(1, min(len(family.slots), 3))), 4)
+    else:
+        slots = 0.5
+    continuity = 1.0 if support.association_id in family.known_associations else 0.0
+    load = 1.0 if not support.capacity else round(1 - support.load / support.capacity, 4)
+    return distance, slots, _language(family, support), continuity, load
+
+
+_WEIGHTS = tuple(WEIGHTS.values())
+
+
+def _weighted_sum(parts: Parts) -> float:
+    return round(sum(w * v for w, v in zip(_WEIGHTS, parts, strict=True)), 4)
+
+
+def _language(family: Family, support: Support) -> float:
     """A shared language other than French counts most; French alone is the common case."""
     if not support.languages:
         return 0.6
-    other = (family.languages - {"fr"}) & support.languages
-    if other:
-        reasons.append("parle " + ", ".join(sorted(other)))
+    if (family.languages - {"fr"}) & support.languages:
         return 1.0
     if family.languages - {"fr"}:  # the family speaks another language nobody shares
         return 0.4 if "fr" in support.languages else 0.0
