@@ -1,5 +1,6 @@
 """Shared fixtures: the real Kafka and document store, and services wired to them."""
 
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -8,6 +9,12 @@ import pytest
 from entraide.matching.settings import MatchingSettings
 from tests.auth_support import DevIssuer, running_dev_issuer
 from tests.infra import Endpoints, endpoints, settings_on
+
+# Every test's matching has a database of its own and replays the shared requests topic:
+# announcing each request it waitlists would grow the shared matches topic by the whole
+# topic per test (that every later intake and privacy replay). Tests that look at the
+# announcements turn them on (`announce_waitlist=True`).
+os.environ.setdefault("ENTRAIDE_ANNOUNCE_WAITLIST", "false")
 
 pytest_plugins = ["tests.browser"]  # `browser` and `page`: Debian's chromium via Playwright
 

@@ -76,6 +76,7 @@ async def test_http_door_records_once_and_refuses_replays_and_bad_signatures(
         "event_id": "caf-000123",
         "request_id": first.json()["request_id"],
         "status": "submitted",
+        "orientation": None,  # matching has not answered (it does not run here)
     }
     assert unknown.status_code == 404
     assert await families.count_documents({}) == 1

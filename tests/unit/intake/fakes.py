@@ -79,12 +79,15 @@ class FakeFamilies:
         changed = (association_id in family.shared_with) is not was_shared
         return Sharing(family.id, consented, changed)
 
-    async def note_step(self, family_ref: str, step: MatchStep) -> bool:
-        family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
-        if family is None or any(s.event_id == step.event_id for s in family.orientation):
-            return False
-        family.orientation.append(step)
-        return True
+    async def note_steps(self, steps: list[tuple[str, MatchStep]]) -> int:
+        noted = 0
+        for family_ref, step in steps:
+            family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
+            if family is None or any(s.event_id == step.event_id for s in family.orientation):
+                continue
+            family.orientation.append(step)
+            noted += 1
+        return noted
 
     async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
         family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)

@@ -76,8 +76,9 @@ async def test_matchings_events_make_the_requests_history_once_each() -> None:
         MatchAccepted(**ids, association_id="parrains-par-mille", accepted_at=NOW + timedelta(1))
     )
     checked = _event(MatchCheckedIn(**ids, checked_in_at=NOW + timedelta(2), kind="1-month"))
-    for event in (waited, proposed, accepted, proposed, checked):  # a redelivery, a follow-up
-        await orientation.match_event(uow.families, event)  # type: ignore[arg-type]
+    batch = [waited, proposed, accepted, proposed, checked]  # a redelivery, a follow-up
+    assert await orientation.match_events(uow.families, batch) == 3  # type: ignore[arg-type]
+    assert await orientation.match_events(uow.families, [accepted]) == 0  # type: ignore[list-item]
 
     family = await uow.families.get(family_id)
     assert family is not None

@@ -16,6 +16,10 @@ from entraide.intake.partners import PartnerEvent
 from entraide.intake.ports import AuditTrail, FamilyKeys, UnitOfWork
 from entraide.intake.settings import IntakeSettings
 
+# a replay of the matches topic (a new replica, a rebuilt database) goes by batches
+MATCHES_BATCH_MAX_RECORDS = 500
+MATCHES_BATCH_TIMEOUT_MS = 50
+
 
 def register(
     broker: KafkaBroker,
@@ -65,11 +69,27 @@ def register(
             await dead_letters.send(record, why)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
-        MATCHES.name, title="matches", **subscriber_options(settings, service_name)
+        MATCHES.name,
+        title="matches",
+        batch=True,
+        max_records=MATCHES_BATCH_MAX_RECORDS,
+        batch_timeout_ms=MATCHES_BATCH_TIMEOUT_MS,
+        **subscriber_options(settings, service_name),
     )
-    async def on_match_event(message: KafkaMessage) -> None:
-        """Note the step on the request's orientation; open or close the family's record
-        to the match's association."""
-        event = parse_event(message.body)
-        await orientation.match_event(uow.families, event)
-        await sharing.match_changed(uow.families, audit, event)
+    async def on_match_events(message: KafkaMessage) -> None:
+        """A batch: the steps noted on the requests' orientation in one write; the
+        family's record opened or closed to the match's association; events no retry can
+        fix to the dead-letter topic; the offsets committed once it is all done."""
+        records: tuple[Any, ...] = message.raw_message
+        events, poison = [], []
+        for record in records:
+            try:
+                events.append(parse_event(record.value or b""))
+            except PERMANENT as exc:
+                poison.append((record, exc))
+        await orientation.match_events(uow.families, events)
+        for event in events:
+            await sharing.match_changed(uow.families, audit, event)
+        dead_letters = dead_letters_of(broker)
+        for record, why in poison:
+            await dead_letters.send(record, why)

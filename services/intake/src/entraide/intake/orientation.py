@@ -77,11 +77,10 @@ def current(steps: list[Step], request_id: str) -> Step | None:
     return mine[-1] if mine else None
 
 
-async def match_event(families: Families, event: CloudEvent[Any]) -> bool:
-    """Note the step on the family's record; False if it is none, unknown or already noted."""
-    step = step_of(event)
-    if step is None:
-        return False
-    noted = await families.note_step(event.data.family_ref, step)
-    log.info("orientation step", extra={"event_id": event.id, "state": step.state, "noted": noted})
+async def match_events(families: Families, events: list[CloudEvent[Any]]) -> int:
+    """Note the steps these events are on the families' records, in one write; returns
+    how many were new (a step already noted, or of a family not here, is left)."""
+    steps = [(e.data.family_ref, step) for e in events if (step := step_of(e)) is not None]
+    noted = await families.note_steps(steps) if steps else 0
+    log.info("orientation steps", extra={"events": len(events), "noted": noted})
     return noted

@@ -40,9 +40,10 @@ class Families(Protocol):
         `override`), or close it; None for no such family."""
         ...
 
-    async def note_step(self, family_ref: str, step: MatchStep) -> bool:
-        """Note a step of a request's orientation (matching's event) on the family's record;
-        False for no such family or a step already noted (a redelivery)."""
+    async def note_steps(self, steps: list[tuple[str, MatchStep]]) -> int:
+        """Note steps of requests' orientation (matching's events) on the records of the
+        families they name (`family_ref`), in one write; how many were new (a family not
+        here, or a step already noted, a redelivery, changes nothing)."""
         ...
 
     async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from pymongo import ASCENDING, DESCENDING
+from pymongo import ASCENDING, DESCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
@@ -79,12 +79,16 @@ class FamilyStore:
         cursor = self.families.find({"_id": {"$in": family_ids}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
-    async def note_step(self, family_ref: str, step: MatchStep) -> bool:
-        result = await self.families.update_one(
-            {"family_ref": family_ref, "orientation.event_id": {"$ne": step.event_id}},
-            {"$push": {"orientation": _step_document(step)}},
-        )
-        return result.modified_count == 1
+    async def note_steps(self, steps: list[tuple[str, MatchStep]]) -> int:
+        ops = [
+            UpdateOne(
+                {"family_ref": ref, "orientation.event_id": {"$ne": step.event_id}},
+                {"$push": {"orientation": _step_document(step)}},
+            )
+            for ref, step in steps
+        ]
+        result = await self.families.bulk_write(ops, ordered=True)  # one family's in order
+        return result.modified_count
 
     async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
         found = await self.families.find_one_and_update(

@@ -43,7 +43,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         registry=CollectorRegistry(),
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
-    store.waited = waitlist_relay.wake
+    store.waited, store.announce = waitlist_relay.wake, settings.announce_waitlist
     engine = Engine(
         views,
         store,

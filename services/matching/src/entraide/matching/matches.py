@@ -53,6 +53,7 @@ class MatchStore:
         self.histories = db["histories"]
         self.waitlist = db["waitlist"]
         self.waited: Callable[[], None] = lambda: None  # wakes the waitlist's relay
+        self.announce = True  # `match.waitlisted` for new entries and new reasons
 
     async def ensure_indexes(self) -> None:
         await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
@@ -290,7 +291,9 @@ class MatchStore:
         another reason, announces it (`match.waitlisted`, the entry's own outbox, relayed
         by `waitlist_relay`), so a batch re-waitlisting the same families sends nothing.
         In order: each entry's upsert comes before its guarded announcement."""
-        if entries:
+        if entries and not self.announce:
+            await self.waitlist.bulk_write([_waiting(e, reason=True) for e in entries])
+        elif entries:
             ops = [op for e in entries for op in (_waiting(e), _announced(e))]
             await self.waitlist.bulk_write(ops, ordered=True)
             self.waited()
@@ -322,9 +325,11 @@ def _push(match_id: str) -> Doc:
     return {"$push": {"taken": {"match_id": match_id, "at": datetime.now(UTC)}}}
 
 
-def _waiting(entry: Waiting) -> UpdateOne:
-    """The entry's upsert, its reason apart (`_announced` sets it with its event)."""
-    fields = {
+def _waiting(entry: Waiting, *, reason: bool = False) -> UpdateOne:
+    """The entry's upsert, its reason apart unless asked (`_announced` sets it with its
+    event)."""
+    fields: Doc = {"reason": entry.reason} if reason else {}
+    fields |= {
         "departement": entry.departement,
         "needs": list(entry.needs),
         "urgency": entry.urgency,

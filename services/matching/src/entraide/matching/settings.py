@@ -21,6 +21,11 @@ class MatchingSettings(ServiceSettings):
     online: bool = Field(
         True, description="Propose as soon as a request arrives (off: the batch only)."
     )
+    announce_waitlist: bool = Field(
+        True,
+        description="Announce each request that starts waiting, or waits for a new reason "
+        "(`match.waitlisted`: intake shows it to staff).",
+    )
     requests_batch_max_records: int = Field(
         300, ge=1, description="Request events consumed, stored and placed at once."
     )
