@@ -27,6 +27,7 @@ from tenacity import (
 )
 
 from entraide.contracts.envelope import UnknownEventTypeError
+from entraide.contracts.kit.outages import OUTAGES, STORE, DependencyUnavailableError
 
 if TYPE_CHECKING:
     from faststream._internal.context.repository import ContextRepo
@@ -155,11 +156,14 @@ class _RetryScope(BaseMiddleware):
                 failure = exhausted.last_attempt.exception()
             except PERMANENT as poison:
                 failure = poison
-            if not isinstance(failure, ConnectionFailure):
+            if not isinstance(failure, ConnectionFailure | DependencyUnavailableError):
                 break
-            # The service's database is away: the message is fine, so it waits (uncommitted,
+            # The database or the key vault is away: the message is fine, so it waits (uncommitted,
             # the partition paused behind it) rather than becoming a dead letter.
-            log.warning("database unreachable: message kept, retrying", extra={"retry_in_s": 5})
+            if isinstance(failure, DependencyUnavailableError):
+                OUTAGES.broken(failure.component, failure.reason)  # logged once per outage
+            else:
+                OUTAGES.broken(STORE, type(failure).__name__)
             await asyncio.sleep(5)
         attempts = retrying.statistics.get("attempt_number", 1)
         await self._dead_letter(msg, failure or RuntimeError("unknown"), attempts)

@@ -17,6 +17,7 @@ import httpx
 import jwt
 
 from entraide.contracts.kit.coalesce import Coalesced
+from entraide.contracts.kit.outages import KEY_VAULT, OUTAGES, DependencyUnavailableError
 from entraide.contracts.kit.settings import KeyVaultSettings
 
 AUDIENCE = "entraide-keyvault"
@@ -80,7 +81,7 @@ class KeyVaultClient:
     async def create(self, key_id: str, *, subject_ref: str, subject_kind: str) -> bytes:
         """The key for `key_id`, created on first use; KeyDestroyedError once erased."""
         body = {"subject_ref": subject_ref, "subject_kind": subject_kind}
-        answer = await self._http.put(f"{KEYS_PATH}/{key_id}", json=body, headers=self._auth())
+        answer = await self._call("PUT", f"{KEYS_PATH}/{key_id}", json=body)
         return self._remember(key_id, self._key_of(answer))
 
     async def create_many(
@@ -97,7 +98,7 @@ class KeyVaultClient:
                 "subject_kind": subject_kind,
                 "keys": [{"key_id": i, "subject_ref": subjects[i]} for i in chunk],
             }
-            answer = await self._http.post(f"{KEYS_PATH}:batch", json=body, headers=self._auth())
+            answer = await self._call("POST", f"{KEYS_PATH}:batch", json=body)
             answer.raise_for_status()
             found = answer.json()
             for key_id, key in found["keys"].items():
@@ -115,7 +116,7 @@ class KeyVaultClient:
         cached = self._cache.get(key_id)
         if cached is not None and cached.until > time.monotonic():
             return cached.key
-        answer = await self._http.get(f"{KEYS_PATH}/{key_id}", headers=self._auth())
+        answer = await self._call("GET", f"{KEYS_PATH}/{key_id}")
         if answer.status_code in (404, 410):
             self._cache.pop(key_id, None)
             return None
@@ -124,8 +125,22 @@ class KeyVaultClient:
     async def destroy(self, key_id: str) -> None:
         """Destroy the key now (erasure); the vault keeps a tombstone so it never returns."""
         self._cache.pop(key_id, None)
-        answer = await self._http.delete(f"{KEYS_PATH}/{key_id}", headers=self._auth())
+        answer = await self._call("DELETE", f"{KEYS_PATH}/{key_id}")
         answer.raise_for_status()
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One call to the vault; unreachable or failing (5xx): DependencyUnavailableError,
+        which the routes answer with 503 and the consumers wait out."""
+        try:
+            answer = await self._http.request(method, path, headers=self._auth(), **kwargs)
+        except httpx.TransportError as exc:
+            OUTAGES.broken(KEY_VAULT, type(exc).__name__)
+            raise DependencyUnavailableError(KEY_VAULT, type(exc).__name__) from exc
+        if answer.status_code >= 500:
+            OUTAGES.broken(KEY_VAULT, f"HTTP {answer.status_code}")
+            raise DependencyUnavailableError(KEY_VAULT, f"HTTP {answer.status_code}")
+        OUTAGES.restored(KEY_VAULT)
+        return answer
 
     def forget(self, key_id: str) -> None:
         """Drop a cached key (another replica may have destroyed it)."""

@@ -9,6 +9,7 @@ import sys
 
 from pythonjsonlogger.json import JsonFormatter
 
+from entraide.contracts.kit.outages import QuietBrokerOutage
 from entraide.contracts.kit.telemetry import trace_ids
 
 
@@ -42,6 +43,7 @@ def configure_logging(level: str, service: str) -> None:
         )
     )
     handler.addFilter(TraceIds())
+    handler.addFilter(QuietBrokerOutage())  # a broker outage: two lines, not thousands
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -39,10 +39,12 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import PyMongoError
 
 from entraide.contracts import CloudEvent, spec_for_type
 from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.contracts.kit.metrics import outbox_metrics
+from entraide.contracts.kit.outages import KAFKA, OUTAGES, STORE
 from entraide.contracts.kit.telemetry import current_traceparent, within
 
 log = logging.getLogger(__name__)
@@ -165,7 +167,7 @@ class OutboxRelay:
             await asyncio.gather(*sends)
         except Exception as exc:  # Kafka is down: the relay publishes them later
             self.failures.inc()
-            log.warning("outbox publish at once failed", extra={"error": type(exc).__name__})
+            OUTAGES.broken(_component(exc), f"outbox publish at once: {type(exc).__name__}")
             with contextlib.suppress(Exception):  # else the leases run out: same outcome
                 await self.collection.bulk_write(
                     [UpdateOne(m, {"$set": RELEASED}) for m in mine], ordered=False
@@ -196,10 +198,7 @@ class OutboxRelay:
                 backoff = 0.2
             except Exception as exc:  # Kafka or the store is down: keep the events, retry
                 self.failures.inc()
-                log.warning(
-                    "outbox publish failed",
-                    extra={"error": type(exc).__name__, "retry_in_s": backoff},
-                )
+                OUTAGES.broken(_component(exc), f"outbox relay: {type(exc).__name__}")
                 with contextlib.suppress(Exception):
                     await self.measure_backlog(every=0)
                 await asyncio.sleep(backoff)
@@ -306,3 +305,8 @@ async def running(relay: OutboxRelay, app: FastAPI) -> AsyncIterator[None]:
             await asyncio.wait_for(task, timeout=10)
         except TimeoutError:
             log.warning("outbox relay did not stop in time; pending events stay pending")
+
+
+def _component(exc: BaseException) -> str:
+    """Which dependency a failure of the outbox points at."""
+    return STORE if isinstance(exc, PyMongoError) else KAFKA

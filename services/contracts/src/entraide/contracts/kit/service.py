@@ -12,9 +12,10 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi import get_asyncapi_html
@@ -32,10 +33,18 @@ from entraide.contracts.kit.metrics import (
     matching_metrics,
     privacy_metrics,
 )
+from entraide.contracts.kit.outages import (
+    KAFKA,
+    OUTAGES,
+    STORE,
+    DependencyUnavailableError,
+    refusal,
+    watch,
+)
 from entraide.contracts.kit.protect import BodyLimit, RateLimits, SecurityHeaders
 from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.kit.telemetry import instrument_http
-from entraide.contracts.kit.web import mount_static
+from entraide.contracts.kit.web import mount_static, render
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +69,7 @@ class Runtime:
 def runtime(service: str, settings: ServiceSettings) -> Runtime:
     """Build a service's runtime; nothing connects until the app starts."""
     registry = CollectorRegistry()
+    OUTAGES.bind(registry)
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
         settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000
     )
@@ -97,13 +107,16 @@ def service_app(
         sampling = asyncio.create_task(
             sample_consumer_lag(broker, rt.registry, settings.consumer_lag_interval_seconds)
         )
+        watching = asyncio.create_task(  # an outage's end, logged once
+            watch({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: _db_ready(db)})
+        )
         async with contextlib.AsyncExitStack() as stack:
             for extra in lifespans:
                 await stack.enter_async_context(extra(app))
             log.info("service started", extra={"port": settings.port})
             yield
             log.info("service stopping: finishing in-flight messages")
-        for task in (starting, sampling):
+        for task in (starting, sampling, watching):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -120,7 +133,8 @@ def service_app(
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
     instrument_http(app)
     app.add_exception_handler(RequestValidationError, _invalid_input)
-    app.add_exception_handler(ConnectionFailure, _store_unavailable)
+    for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
+        app.add_exception_handler(failure, _unavailable)
     _document_field_errors(app)
     app.include_router(_probes(broker, db))
     app.include_router(_asyncapi(service, broker))
@@ -174,12 +188,23 @@ async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
 
 
-async def _store_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    """The database is unreachable: 503, nothing was recorded, the caller may try again."""
-    log.warning("database unreachable", extra={"path": request.url.path})
-    return JSONResponse(
-        {"detail": {"code": "store-unavailable"}}, status_code=503, headers={"Retry-After": "5"}
-    )
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    """A dependency did not answer: 503 naming it, with Retry-After; nothing was recorded,
+    the caller may try again. The outage is logged once, not once per request."""
+    if isinstance(exc, DependencyUnavailableError):
+        component, reason = exc.component, exc.reason
+    else:
+        component = STORE if isinstance(exc, ConnectionFailure) else KAFKA
+        reason = type(exc).__name__
+    OUTAGES.broken(component, reason)
+    body, headers = refusal(component)
+    config = getattr(request.app.state, "auth", None)
+    if request.url.path.startswith("/api") or config is None:
+        return JSONResponse({"detail": body}, status_code=503, headers=headers)
+    context = {"heading": "Service indisponible", "message": body["message"], "principal": None}
+    page = render(config.templates, request, "interdit.html", context, status_code=503)
+    page.headers.update(headers)
+    return page
 
 
 def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter:
