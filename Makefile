@@ -4,18 +4,24 @@ export UV_PYTHON_DOWNLOADS := never
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: help setup up down test test-slow lint typecheck contracts manifests deploy-check bench tools
+.PHONY: help prerequisites setup up down test test-slow lint typecheck contracts manifests deploy-check bench tools
+
+# what this run needs (deploy/bin/check-prerequisites): up's runtimes and ports, test's tools
+PREREQUISITES := $(if $(filter up,$(MAKECMDGOALS)),up,$(if $(filter test test-slow deploy-check bench,$(MAKECMDGOALS)),test,base))
 
 help:
 	@echo "make up | down | test | test-slow | lint | typecheck | contracts | manifests | deploy-check | bench"
 
-$(UV):
+prerequisites:  ## says what is missing (Python, uv or pip, Node/npm, Java/Maven or Docker, Go, ports), before anything starts
+	@deploy/bin/check-prerequisites $(PREREQUISITES)
+
+$(UV): | prerequisites
 	python3 -m pip install --quiet --user "uv==$(UV_VERSION)" || python3 -m pip install --quiet "uv==$(UV_VERSION)"
 
-setup: $(UV) web/node_modules/.package-lock.json  ## the locked Python environment (.venv) and the DSFR assets
+setup: prerequisites $(UV) web/node_modules/.package-lock.json  ## the locked Python environment (.venv) and the DSFR assets
 	$(UV) sync --locked --quiet
 
-web/node_modules/.package-lock.json: web/package-lock.json  # the pages' look (DSFR), from npm
+web/node_modules/.package-lock.json: web/package-lock.json | prerequisites  # the pages' look (DSFR), from npm
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 up: setup  ## Kafka, the document store, the topics, the four services and demo data
