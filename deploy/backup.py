@@ -240,8 +240,8 @@ def load_databases(
             for batch in _batches(source / name / f"{collection}.bson"):
                 db[collection].insert_many(batch, ordered=True)
                 loaded += len(batch)
-            if loaded == 0:
-                db.create_collection(collection, check_exists=False)
+            if loaded == 0 and collection not in db.list_collection_names():
+                db.create_collection(collection)
             specs = json_util.loads((source / name / f"{collection}.indexes.json").read_text())
             models = []
             for spec in specs:

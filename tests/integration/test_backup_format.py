@@ -104,6 +104,13 @@ def test_a_database_comes_back_document_for_document_with_its_indexes(
         with pytest.raises(DuplicateKeyError):
             db["families"].insert_one({"_id": "another", "name": docs[1]["name"]})
 
+        # services started before the restore made their collections and indexes, empty
+        client.drop_database(name)
+        db.create_collection("empty_outbox")
+        db["families"].create_index([("name", ASCENDING)], name="by_name", unique=True, sparse=True)
+        backup.load_databases(client, tmp_path, counts, drop=False)
+        assert db["families"].count_documents({}) == len(docs)
+
         db["families"].insert_one({"_id": "after-the-backup"})
         backup.load_databases(client, tmp_path, counts, drop=True)
         assert db["families"].count_documents({}) == len(docs)
