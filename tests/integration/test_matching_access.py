@@ -42,6 +42,8 @@ async def test_deciding_is_for_the_associations_coordinator_only(matching_settin
             await dev_issuer.sign_in(matching, "coordination-afev")
             page = await matching.get("/propositions")
             assert req.request_id not in page.text
+            assert "Politique d'urgence" in page.text
+            assert "situation de crise" in page.text
             token = re.search(r'name="csrf" value="([0-9a-f]+)"', page.text)
             refused = await matching.post(
                 f"/propositions/{match.match_id}/accepter",

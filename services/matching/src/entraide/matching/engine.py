@@ -112,8 +112,9 @@ class Engine:
 
     async def place_many(self, changes: list[tuple[Doc, bool]]) -> list[Match]:
         """`place` for a batch of open requests (their views, and whether each was just
-        inserted), in the batch's order, each seeing the places the ones before took; with
-        one read of the open matches and one of the histories for the batch, one write
+        inserted), families in crisis first, then in the batch's order, each seeing the
+        places the ones before took; with one read of the open matches and one of the
+        histories for the batch, one write
         taking every place chosen (a support another replica filled meanwhile: the next
         candidates, one by one), and the proposals stored and published together.
         Returns the proposals made."""
@@ -141,7 +142,8 @@ class Engine:
         for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
             ranked.setdefault(edge.family, []).append(edge)
         planned: list[tuple[Family, list[assign.Edge], Unfit, str | None]] = []
-        for f, family in enumerate(families):
+        for f in assign.serving_order(families):  # families in crisis first (policy)
+            family = families[f]
             mine = ranked.get(f, [])
             key = _first_with_room(pool, mine)
             if key is None and len(mine) == ONLINE_TOP_K:

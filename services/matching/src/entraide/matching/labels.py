@@ -1,5 +1,9 @@
 """The French words coordinators read for matching's vocabularies."""
 
+from entraide.matching.domain.policy import TEXT_FR
+
+URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions show it
+
 NEEDS = {
     "parrainage-de-proximite": "Parrainage de proximité",
     "grand-parrainage": "Grand-parrainage",

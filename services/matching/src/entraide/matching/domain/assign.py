@@ -3,7 +3,9 @@ re-optimises every waiting request at once under the supports' capacities.
 
 The batch is a min-cost flow (OR-Tools): source -> family (1) -> support (1 per pair) ->
 sink (its free places); a family may also stay unassigned at no cost. Costs are
--(priority x fit), so the flow maximises the urgency-weighted total fit, exactly, on the
+-(priority x fit), minus, for a family in crisis (`policy.first`), a bonus larger than the
+whole weighted total can be: the flow serves as many families in crisis as the places
+allow, then maximises the urgency-weighted total fit, exactly (lexicographic), on the
 candidate graph it is given. Candidates come from a grid of cells per need, so a family
 is compared only with supports near enough to be allowed.
 """
@@ -17,6 +19,7 @@ from datetime import datetime
 
 from ortools.graph.python import min_cost_flow
 
+from entraide.matching.domain import policy
 from entraide.matching.domain.model import Family, Support
 from entraide.matching.domain.rules import (
     DEFAULT_MAX_KM,
@@ -39,6 +42,7 @@ class Edge:
     family: int
     support: int
     score: Score
+    first: bool = False  # the family is served first (`policy.first`)
 
 
 class SupportIndex:
@@ -90,8 +94,9 @@ def candidates(
     declined: dict[str, frozenset[str]] | None = None,
     top_k: int | None = None,
 ) -> tuple[list[Edge], dict[int, Unfit]]:
-    """Eligible pairs with their scores (the best `top_k` per family), and for each family
-    with none, why (its waitlist reason).
+    """Eligible pairs with their scores (the best `top_k` per family; all of them for a
+    family served first, so none of its places is missed), and for each family with none,
+    why (its waitlist reason).
 
     The rules about a support alone are checked once per support, the pair rules then
     only on supports that could take someone; a family left with nobody is told the rule
@@ -128,9 +133,12 @@ def candidates(
         if not fits:
             blocked[f] = waitlist_reason(reasons)
             continue
-        best = heapq.nlargest(top_k or len(fits), fits, key=lambda c: c[0])  # stable on ties
+        crisis = policy.first(family)
+        keep = len(fits) if crisis or not top_k else top_k
+        best = heapq.nlargest(keep, fits, key=lambda c: c[0])  # stable on ties
         edges.extend(  # explained (reasons, priority) only for the ones kept
-            Edge(f, s, score(family, index.supports[s], now=now, km=km)) for _, s, km in best
+            Edge(f, s, score(family, index.supports[s], now=now, km=km), crisis)
+            for _, s, km in best
         )
     return edges, blocked
 
@@ -138,10 +146,15 @@ def candidates(
 def optimise(
     families: Sequence[Family], supports: Sequence[Support], edges: Iterable[Edge]
 ) -> dict[int, Edge]:
-    """The assignment maximising sum(priority x fit) under capacities: family -> its edge."""
+    """The assignment under capacities serving the most families in crisis, then
+    maximising sum(priority x fit): family -> its edge."""
     edges = list(edges)
     if not edges:
         return {}
+    best: dict[int, int] = {}  # each family's best weighted cost: their sum bounds any total
+    for e in edges:
+        best[e.family] = max(best.get(e.family, 0), _cost(e))
+    crisis = sum(best.values()) + 1  # one more family in crisis outweighs every fit
     flow = min_cost_flow.SimpleMinCostFlow()
     n_f, n_s = len(families), len(supports)
     source, sink = n_f + n_s, n_f + n_s + 1
@@ -152,7 +165,7 @@ def optimise(
         flow.add_arc_with_capacity_and_unit_cost(f, sink, 1, 0)  # may stay unassigned
     arcs = {}
     for e in edges:
-        cost = -round(e.score.weighted * COST_SCALE)
+        cost = -_cost(e) - (crisis if e.first else 0)
         arcs[flow.add_arc_with_capacity_and_unit_cost(e.family, n_f + e.support, 1, cost)] = e
     for s in used_supports:
         free = supports[s].free
@@ -173,10 +186,7 @@ def greedy_first_come(
     by_family: dict[int, list[Edge]] = defaultdict(list)
     for e in edges:
         by_family[e.family].append(e)
-    free: dict[int, int] = {}
-    for s, support in enumerate(supports):
-        places = support.free
-        free[s] = places if places is not None else len(families)
+    free = _places(families, supports)
     chosen: dict[int, Edge] = {}
     for f in sorted(by_family, key=lambda f: families[f].waiting_since):
         for e in sorted(by_family[f], key=lambda e: e.score.fit, reverse=True):
@@ -187,9 +197,68 @@ def greedy_first_come(
     return chosen
 
 
+def greedy_by_weight(
+    families: Sequence[Family], supports: Sequence[Support], edges: Iterable[Edge]
+) -> dict[int, Edge]:
+    """A baseline: the pairs by priority x fit, best first, each taken while both are free."""
+    free = _places(families, supports)
+    chosen: dict[int, Edge] = {}
+    for e in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
+        if e.family not in chosen and free[e.support] > 0:
+            free[e.support] -= 1
+            chosen[e.family] = e
+    return chosen
+
+
+def serving_order(families: Sequence[Family]) -> list[int]:
+    """The order in which a batch of new requests is placed one by one: families in crisis
+    first, the others as they came (a stable sort)."""
+    return sorted(range(len(families)), key=lambda f: not policy.first(families[f]))
+
+
 def objective(chosen: dict[int, Edge]) -> float:
-    """What the batch maximises: the sum of priority x fit."""
+    """The weighted part of what the batch maximises: the sum of priority x fit."""
     return sum(e.score.weighted for e in chosen.values())
+
+
+def lexicographic(chosen: dict[int, Edge]) -> tuple[int, float]:
+    """What the batch maximises, in order: families in crisis served, then `objective`."""
+    return sum(e.first for e in chosen.values()), objective(chosen)
+
+
+def crises_passed_over(
+    families: Sequence[Family],
+    supports: Sequence[Support],
+    edges: Iterable[Edge],
+    chosen: dict[int, Edge],
+) -> list[tuple[int, int]]:
+    """The policy's check: (family in crisis left unmatched, support it could take) where
+    that support still has a place, or gives one to a family not in crisis."""
+    free = _places(families, supports)
+    held_by_others: set[int] = set()
+    for e in chosen.values():
+        free[e.support] -= 1
+        if not e.first:
+            held_by_others.add(e.support)
+    return [
+        (e.family, e.support)
+        for e in edges
+        if e.first
+        and e.family not in chosen
+        and (free[e.support] > 0 or e.support in held_by_others)
+    ]
+
+
+def _cost(e: Edge) -> int:
+    return round(e.score.weighted * COST_SCALE)
+
+
+def _places(families: Sequence[Family], supports: Sequence[Support]) -> dict[int, int]:
+    """Each support's free places (as many as there are families when unlimited)."""
+    return {
+        s: support.free if support.free is not None else len(families)
+        for s, support in enumerate(supports)
+    }
 
 
 def _cell(point: tuple[float, float]) -> tuple[int, int]:

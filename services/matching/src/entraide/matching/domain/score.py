@@ -1,5 +1,6 @@
 """The soft score: how well a support fits a family (0 to 1), and how much the family's
-turn matters (its priority). The assignment maximises the sum of priority x fit.
+turn matters (its priority, `policy`). The assignment serves the families in crisis first,
+then maximises the sum of priority x fit.
 
 Every part is kept, so a coordinator sees why a pair was proposed.
 """
@@ -9,13 +10,26 @@ from datetime import datetime
 
 from entraide.contracts.geography import distance_km
 from entraide.matching.domain.model import Family, Support
+from entraide.matching.domain.policy import (
+    MAX_WAITING_BOOST,
+    URGENCY_FR,
+    URGENCY_WEIGHT,
+    WAITING_DAYS_TO_DOUBLE,
+    priority,
+)
 from entraide.matching.domain.rules import max_km
 
 WEIGHTS = {"distance": 0.35, "slots": 0.20, "language": 0.15, "continuity": 0.10, "load": 0.20}
-URGENCY_WEIGHT = {"low": 1.0, "medium": 1.5, "high": 2.5, "critical": 4.0}
-WAITING_DAYS_TO_DOUBLE = 30.0  # nobody waits forever: the weight grows with the wait
-MAX_WAITING_BOOST = 2.0
-URGENCY_FR = {"low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}
+__all__ = [  # the policy's figures, kept importable from here
+    "MAX_WAITING_BOOST",
+    "URGENCY_FR",
+    "URGENCY_WEIGHT",
+    "WAITING_DAYS_TO_DOUBLE",
+    "Score",
+    "fit",
+    "priority",
+    "score",
+]
 
 
 @dataclass(frozen=True)
@@ -32,13 +46,6 @@ class Score:
 
     def breakdown(self) -> dict[str, float]:
         return {**self.parts, "fit": self.fit, "priority": self.priority}
-
-
-def priority(family: Family, now: datetime) -> float:
-    """Urgency, raised by waiting: a low-urgency family waiting two months passes a new high."""
-    days = max(0.0, (now - family.waiting_since).total_seconds() / 86400)
-    boost = min(days / WAITING_DAYS_TO_DOUBLE, MAX_WAITING_BOOST)
-    return round(URGENCY_WEIGHT.get(family.urgency, 1.0) * (1 + boost), 4)
 
 
 def score(family: Family, support: Support, *, now: datetime, km: float | None = None) -> Score:
