@@ -29,16 +29,13 @@ OUTAGES_TOTAL = "entraide_dependency_outages_total"
 WATCH_EVERY_SECONDS = 2.0
 
 # aiokafka's lines that mean the broker is out of reach (the others pass: a rebalance, a
-# commit refused, are no outage)
+# commit refused, a coordinator marked dead while a group forms, are no outage)
 _UNREACHABLE = (
     "Unable connect",
     "Unable to update metadata",
     "NodeNotReadyError",
     "KafkaConnectionError",
     "Connection at",
-    "coordinator dead",
-    "Heartbeat session expired",
-    "Heartbeat failed",
 )
 
 
