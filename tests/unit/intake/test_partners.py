@@ -56,6 +56,17 @@ def test_missing_headers_are_named() -> None:
     )
 
 
+def test_a_request_with_no_signature_headers_at_all_is_missing_signature_not_unknown() -> None:
+    """No X-Entraide-* header: the partner forgot to sign, whoever it is."""
+    assert partners.signature_problem(None, None, None, BODY, now=NOW, tolerance_s=300) == (
+        "missing-signature"
+    )
+    ts, sig = signed(NOW.timestamp())
+    assert partners.signature_problem(None, ts, sig, BODY, now=NOW, tolerance_s=300) == (
+        "unknown-partner"
+    )
+
+
 def test_the_same_event_always_maps_to_the_same_family_and_sources_never_collide() -> None:
     assert partners.family_id("urn:a", "1") == partners.family_id("urn:a", "1")
     assert partners.family_id("urn:a", "1") != partners.family_id("urn:b", "1")

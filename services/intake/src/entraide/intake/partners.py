@@ -61,11 +61,12 @@ def signature_problem(
     now: datetime,
     tolerance_s: float,
 ) -> str | None:
-    """Why a signed request must be refused, as a machine-readable code; None if it is fine."""
-    if partner is None:
-        return "unknown-partner"
+    """Why a signed request must be refused, as a machine-readable code; None if it is fine.
+    A request without its timestamp or signature is `missing-signature`, whoever it names."""
     if not timestamp or not given:
         return "missing-signature"
+    if partner is None:
+        return "unknown-partner"
     try:
         sent = float(timestamp)
     except ValueError:
