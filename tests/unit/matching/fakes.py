@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 from entraide.contracts import CloudEvent, parse_event
 from entraide.contracts.kit.outbox import outbox_entry
-from entraide.matching.domain.lifecycle import OPEN, State
+from entraide.matching.domain.followups import Followed, Schedule
+from entraide.matching.domain.lifecycle import ACTIVE, OPEN, State
 from entraide.matching.domain.model import History, Match, Support, Waiting
 
 Doc = dict[str, Any]
@@ -274,3 +275,49 @@ class FakeOutbox:
             e for doc_id in events_by_id if doc_id in written for e in events_by_id[doc_id]
         ]
         return written
+
+
+class FakeFollowUps:
+    """The follow-ups port: the active matches' facts (`active`, set by the tests as the
+    matches store would give them), the latest contact logged per family, the schedules."""
+
+    def __init__(self) -> None:
+        self.active: dict[str, Followed] = {}
+        self.logged: dict[str, datetime] = {}
+        self.stored: dict[str, Schedule] = {}
+        self.saves = 0
+
+    async def followed(
+        self, *, match_ids: list[str] | None = None, family_refs: list[str] | None = None
+    ) -> list[Followed]:
+        await round_trip()
+        return [
+            f
+            for f in self.active.values()
+            if State(f.state) in ACTIVE
+            and (match_ids is None or f.match_id in match_ids)
+            and (family_refs is None or f.family_ref in family_refs)
+        ]
+
+    async def note_contacts(self, logged: dict[str, datetime]) -> None:
+        await round_trip()
+        for ref, at in logged.items():
+            self.logged[ref] = max(at, self.logged.get(ref, at))
+
+    async def contacts(self, family_refs: list[str]) -> dict[str, datetime]:
+        await round_trip()
+        return {ref: self.logged[ref] for ref in family_refs if ref in self.logged}
+
+    async def schedules(self) -> dict[str, Schedule]:
+        await round_trip()
+        return dict(self.stored)
+
+    async def save(self, schedules: list[Schedule]) -> None:
+        await round_trip()
+        self.saves += len(schedules)
+        self.stored |= {s.followed.match_id: s for s in schedules}
+
+    async def drop(self, match_ids: list[str]) -> None:
+        await round_trip()
+        for match_id in match_ids:
+            self.stored.pop(match_id, None)

@@ -13,6 +13,8 @@ from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
 from entraide.matching.engine import Engine
+from entraide.matching.followup_store import FollowUpStore
+from entraide.matching.followups import FollowUps
 from entraide.matching.matches import MatchStore
 from entraide.matching.outbox import RelayOutbox
 from entraide.matching.pool import SupportPool
@@ -52,8 +54,18 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         relay=RelayOutbox(relay),
         metrics=rt.matching_metrics,
     )
+    followup_store = FollowUpStore(rt.db)
+    followups = FollowUps(followup_store, clock=engine.clock)
+    engine.followed = followups.match_changed
     on_request = engine.requests_changed if settings.online else None
-    handlers.register(rt.broker, views, settings=settings, service=SERVICE, on_change=on_request)
+    handlers.register(
+        rt.broker,
+        views,
+        settings=settings,
+        service=SERVICE,
+        on_change=on_request,
+        on_contacts=followups.contacts_logged,
+    )
     register_rights(rt.broker, rights_handler(rt.db), settings=settings, service=SERVICE)
     offer_views = offers.OfferViews(rt.db)
     volunteer_views = volunteers.VolunteerViews(rt.db)
@@ -66,11 +78,18 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     )
     lifespans = [partial(outbox.running, relay), partial(outbox.running, waitlist_relay)]
     if settings.scheduler:
-        lifespans.append(partial(scheduler.running, engine, settings.batch_interval_seconds))
+        lifespans.append(
+            partial(scheduler.running, engine, settings.batch_interval_seconds, followups=followups)
+        )
     app = service_app(
         rt,
         routers=[api.router, pages.router],
-        startup=[views.ensure_indexes, offer_views.ensure_indexes, store.ensure_indexes],
+        startup=[
+            views.ensure_indexes,
+            offer_views.ensure_indexes,
+            store.ensure_indexes,
+            followup_store.ensure_indexes,
+        ],
         lifespans=lifespans,
     )
     app.state.templates = templates_for("entraide.matching")
@@ -81,4 +100,6 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.matches = store  # the documents pages and the API list
     app.state.relay = relay
+    app.state.followups = followups
+    app.state.followup_store = followup_store  # the schedules the pages read
     return app

@@ -6,7 +6,7 @@ to its ports (`ports`) over typed matches; no document shape is known here."""
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
@@ -63,6 +63,8 @@ class Engine:
     clock: Clock = lambda: datetime.now(UTC)
     relay: Outbox | None = None
     metrics: MatchingMetrics | None = None
+    # told each match accepted, started, checked in or ended (its follow-ups, `followups`)
+    followed: Callable[[str], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Events were stored: the relay publishes them now rather than at its next poll."""
@@ -265,6 +267,7 @@ class Engine:
         if not await self.store.check_in(match, kind, now, event):
             raise DecisionError(match_id)
         self.wake()
+        await self._followed(match)
 
     async def close(self, match_id: str, outcome: MatchOutcome) -> None:
         match = await self.store.get(match_id)
@@ -473,6 +476,7 @@ class Engine:
         if await self.store.move(match, State.CLOSED, now, event, outcome=outcome.value):
             self._released(match)
             self.wake()
+            await self._followed(match)
 
     async def _move(
         self, match: Match, to: State, at: datetime, payload: MatchEvent, **details: str
@@ -481,6 +485,11 @@ class Engine:
         if not await self.store.move(match, to, at, self._event(match, payload), **details):
             raise DecisionError(match.match_id)
         self.wake()
+        await self._followed(match)
+
+    async def _followed(self, match: Match) -> None:
+        if self.followed is not None:
+            await self.followed(match.match_id)
 
     async def _match(self, match_id: str, state: State) -> Match:
         match = await self.store.get(match_id)

@@ -4,6 +4,7 @@ batch is handled: at least once)."""
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -21,6 +22,7 @@ from entraide.matching.store import Applied, RequestViews
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 Changed = Callable[[list[tuple[Doc, bool]]], Awaitable[None]]
+Contacts = Callable[[dict[str, datetime]], Awaitable[Any]]  # latest contact per family_ref
 # getmany returns what the fetcher holds at once: the timeout only bounds an idle wait
 BATCH_TIMEOUT_MS = 50
 
@@ -32,6 +34,7 @@ def register(
     settings: MatchingSettings,
     service: str,
     on_change: Changed | None = None,
+    on_contacts: Contacts | None = None,
 ) -> None:
     @broker.subscriber(  # type: ignore[untyped-decorator]
         settings.requests_topic,
@@ -48,6 +51,7 @@ def register(
         fix go to the dead-letter topic with their reason."""
         records: tuple[Any, ...] = message.raw_message
         changes: list[tuple[str, Doc]] = []
+        contacts: dict[str, datetime] = {}
         poison: list[tuple[Any, BaseException]] = []
         for record in records:
             with consumed(settings.requests_topic, record.headers):
@@ -56,7 +60,10 @@ def register(
                 except PERMANENT as exc:
                     poison.append((record, exc))
                     continue
-                if change is not None:
+                if isinstance(change, ContactLogged):  # the follow-ups' rupture clock
+                    ref, at = change.family_ref, change.contacted_at
+                    contacts[ref] = max(at, contacts.get(ref, at))
+                else:
                     changes.append(change)
                     log.debug("request event", extra={"request_id": change[0]})
         applied = await views.upsert_many(changes)
@@ -68,21 +75,29 @@ def register(
                 last[request_id] = ({"_id": request_id, **view}, first_seen)
         if last and on_change:  # propose at once, or end the families' open matches
             await on_change(list(last.values()))
+        if contacts and on_contacts:
+            await on_contacts(contacts)
         dead_letters = dead_letters_of(broker)
         for record, error in poison:
             await dead_letters.send(record, error)
         log.info(
             "request events",
-            extra={"records": len(records), "applied": len(last), "dead": len(poison)},
+            extra={
+                "records": len(records),
+                "applied": len(last),
+                "contacts": len(contacts),
+                "dead": len(poison),
+            },
         )
 
 
-def _change(body: bytes) -> tuple[str, Doc] | None:
-    """The read-model change a request event makes (None: not matching's concern)."""
+def _change(body: bytes) -> tuple[str, Doc] | ContactLogged:
+    """The read-model change a request event makes, or the contact it logs (privacy's
+    retention clock, and matching's follow-ups)."""
     event = parse_event(body)
     data = event.data
-    if isinstance(data, ContactLogged):  # privacy's concern (retention), not matching's
-        return None
+    if isinstance(data, ContactLogged):
+        return data
     if not isinstance(data, RequestState | RequestWithdrawn):
         raise PoisonMessageError("not-a-request-event", event.type)
     return data.request_id, domain.request_view(data, event_id=event.id)

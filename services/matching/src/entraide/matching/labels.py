@@ -1,5 +1,7 @@
 """The French words coordinators read for matching's vocabularies."""
 
+from datetime import date
+
 from entraide.matching.domain.policy import TEXT_FR
 
 URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions show it
@@ -72,3 +74,14 @@ OUTCOMES = {
     "no-contact": "Plus de nouvelles",
 }
 CHECK_INS = {"1-month": "Suivi à un mois", "3-month": "Suivi à trois mois", "other": "Autre point"}
+# what the coordinators' queue (/suivis, « À faire aujourd'hui ») asks for
+DUE = {
+    "1-month": "Suivi à un mois",
+    "3-month": "Suivi à trois mois",
+    "rupture": "Six semaines sans contact : appeler la famille",
+}
+
+
+def day(on: date | str) -> str:
+    """A day (or its ISO form, as schedules store it) as coordinators read it: `29/11/2026`."""
+    return (date.fromisoformat(on) if isinstance(on, str) else on).strftime("%d/%m/%Y")

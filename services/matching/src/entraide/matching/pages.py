@@ -1,7 +1,8 @@
-"""Coordinators' pages: the queue of proposals, the waitlist with its reasons, follow-ups.
+"""Coordinators' pages: the queue of proposals, the waitlist with its reasons, follow-ups
+(what is due today first).
 Thin: check the scope, call the engine, render."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -11,9 +12,10 @@ from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_p
 from entraide.contracts.kit.web import render
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching import access, labels
-from entraide.matching.domain import lifecycle, rules, score
+from entraide.matching.domain import followups, lifecycle, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State
 from entraide.matching.engine import DecisionError, Engine
+from entraide.matching.followup_store import FollowUpStore
 from entraide.matching.matches import MatchStore
 from entraide.matching.names import Names, Shown
 from entraide.matching.pool import family_of
@@ -179,20 +181,48 @@ async def propose_by_hand(request: Request, request_id: str, principal: Staff) -
 
 @router.get("/suivis")
 async def follow_ups(request: Request, principal: Staff) -> Response:
-    """Accepted and started matches: follow-ups due and six-week silences first."""
-    query = access.scope_filter(principal) | {"state": {"$in": [s.value for s in ACTIVE]}}
+    """What is due today or overdue across my scope, then the accepted and started
+    matches with their stored follow-ups (computed when something happened, not here)."""
+    scope = access.scope_filter(principal)
+    query = scope | {"state": {"$in": [s.value for s in ACTIVE]}}
     active = await store_of(request).listing(query)
-    now = datetime.now(UTC)
+    schedules: FollowUpStore = request.app.state.followup_store
+    today = request.app.state.followups.today()
+    queue = [
+        _todo(doc, item, today)
+        for doc in await schedules.due(scope, today)
+        for item in doc["items"]
+        if date.fromisoformat(item["on"]) <= today
+    ]
+    queue.sort(key=lambda t: (t["on"], t["kind"] != followups.RUPTURE))
+    stored = await schedules.of([m["_id"] for m in active])
     for m in active:
-        m["due"] = lifecycle.follow_ups_due(
-            m.get("started_at"), [c["kind"] for c in m.get("check_ins", [])], now
-        )
-        m["silent"] = lifecycle.silent_too_long(
-            State(m["state"]), m.get("last_contact_at", now), now
-        )
+        items = stored.get(m["_id"], {}).get("items", [])
+        m["followup"] = stored.get(m["_id"])
+        m["due"] = [i for i in items if date.fromisoformat(i["on"]) <= today]
+        m["silent"] = any(i["kind"] == followups.RUPTURE for i in m["due"])
+        m["upcoming"] = [i for i in items if date.fromisoformat(i["on"]) > today]
+        contact = (m["followup"] or {}).get("last_contact_at") or m.get("last_contact_at")
+        m["last_contact_on"] = followups.paris_day(contact) if contact else None
+        m["started_on"] = followups.paris_day(m["started_at"]) if m.get("started_at") else None
     active.sort(key=lambda m: (not m["silent"], not m["due"]))
-    names = await names_of(request).of(principal, active)
-    return page(request, "suivis.html", principal, matches=active, names=names)
+    shown = {m["_id"]: m for m in active} | {t["match"]["_id"]: t["match"] for t in queue}
+    names = await names_of(request).of(principal, list(shown.values()))
+    return page(
+        request, "suivis.html", principal, matches=active, names=names, queue=queue, today=today
+    )
+
+
+def _todo(doc: dict[str, Any], item: dict[str, Any], today: date) -> dict[str, Any]:
+    """One line of the queue: what to do for which match, since when."""
+    on = date.fromisoformat(item["on"])
+    return {
+        "match": doc,
+        "kind": item["kind"],
+        "on": on,
+        "late": (today - on).days,
+        "anchor": f"suivi-{doc['_id']}",
+    }
 
 
 @router.post("/suivis/{match_id}/{action}", dependencies=[Depends(check_csrf)])

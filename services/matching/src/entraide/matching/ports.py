@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from entraide.contracts import CloudEvent
+from entraide.matching.domain.followups import Followed, Schedule
 from entraide.matching.domain.model import History, Match, Support, Waiting
 
 Doc = dict[str, Any]
@@ -137,4 +138,32 @@ class Outbox(Protocol):
     ) -> set[str]:
         """Run `write` (given each document's outbox fields, by id), which returns the ids
         it stored, and publish those documents' events now, in order."""
+        ...
+
+
+class FollowUps(Protocol):
+    """Active matches as follow-ups see them, the contacts logged per family, and each
+    match's stored schedule (its due items)."""
+
+    async def followed(
+        self, *, match_ids: list[str] | None = None, family_refs: list[str] | None = None
+    ) -> list[Followed]:
+        """The accepted and started matches, all of them or those named."""
+        ...
+
+    async def note_contacts(self, logged: dict[str, datetime]) -> None:
+        """Keep each family's latest logged contact (by family_ref; an older one is kept
+        out, so a redelivery changes nothing)."""
+        ...
+
+    async def contacts(self, family_refs: list[str]) -> dict[str, datetime]: ...
+
+    async def schedules(self) -> dict[str, Schedule]:
+        """Every stored schedule, by match id."""
+        ...
+
+    async def save(self, schedules: list[Schedule]) -> None: ...
+
+    async def drop(self, match_ids: list[str]) -> None:
+        """Forget the schedules of matches no longer followed (ended)."""
         ...

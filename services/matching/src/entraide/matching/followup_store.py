@@ -1,0 +1,152 @@
+"""Follow-ups in the store: each followed match's schedule (`followups`, `_id` = match id,
+its due items with their Paris day, `next_on` the first of them, for the coordinators'
+queue) and each family's latest logged contact (`contacts`, `_id` = family_ref). Both
+name the family's `family_ref`, so privacy's erasure and access find them. The active
+matches are read from `matches` (written by `matches.MatchStore` only)."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.matching.domain.followups import Due, Followed, Schedule
+from entraide.matching.domain.lifecycle import ACTIVE
+
+Doc = dict[str, Any]
+ACTIVE_STATES = sorted(s.value for s in ACTIVE)
+FOLLOWED_FIELDS = {
+    "request_id": 1,
+    "family_ref": 1,
+    "support_key": 1,
+    "association_id": 1,
+    "departement": 1,
+    "state": 1,
+    "accepted_at": 1,
+    "started_at": 1,
+    "last_contact_at": 1,
+    "check_ins": 1,
+}
+
+
+class FollowUpStore:
+    """The follow-ups port (`ports.FollowUps`) on MongoDB, and the queue pages read."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.matches = db["matches"]
+        self.followups = db["followups"]
+        self.contacts_ = db["contacts"]
+
+    async def ensure_indexes(self) -> None:
+        await self.followups.create_index([("family_ref", ASCENDING)])
+        await self.followups.create_index([("next_on", ASCENDING), ("departement", ASCENDING)])
+
+    async def followed(
+        self, *, match_ids: list[str] | None = None, family_refs: list[str] | None = None
+    ) -> list[Followed]:
+        query: Doc = {"state": {"$in": ACTIVE_STATES}}
+        if match_ids is not None:
+            query["_id"] = {"$in": match_ids}
+        if family_refs is not None:
+            query["family_ref"] = {"$in": family_refs}
+        return [followed_of(d) async for d in self.matches.find(query, FOLLOWED_FIELDS)]
+
+    async def note_contacts(self, logged: dict[str, datetime]) -> None:
+        ops = [
+            UpdateOne(
+                {"_id": ref},
+                {"$max": {"logged_at": at}, "$set": {"family_ref": ref}},
+                upsert=True,
+            )
+            for ref, at in logged.items()
+        ]
+        if ops:
+            await self.contacts_.bulk_write(ops, ordered=False)
+
+    async def contacts(self, family_refs: list[str]) -> dict[str, datetime]:
+        if not family_refs:
+            return {}
+        found = self.contacts_.find({"_id": {"$in": family_refs}})
+        return {d["_id"]: d["logged_at"] async for d in found}
+
+    async def schedules(self) -> dict[str, Schedule]:
+        return {d["_id"]: schedule_of(d) async for d in self.followups.find({})}
+
+    async def save(self, schedules: list[Schedule]) -> None:
+        now = datetime.now(UTC)
+        ops = [
+            UpdateOne({"_id": s.followed.match_id}, {"$set": document_of(s, now)}, upsert=True)
+            for s in schedules
+        ]
+        if ops:
+            await self.followups.bulk_write(ops, ordered=False)
+
+    async def drop(self, match_ids: list[str]) -> None:
+        if match_ids:
+            await self.followups.delete_many({"_id": {"$in": match_ids}})
+
+    # --- for the pages ----------------------------------------------------------------
+
+    async def due(self, query: Doc, today: date, limit: int = 500) -> list[Doc]:
+        """The schedules in `query` (a scope) with something due by `today`, oldest first."""
+        found = self.followups.find(query | {"next_on": {"$lte": today.isoformat()}})
+        return await found.sort("next_on", ASCENDING).limit(limit).to_list()
+
+    async def of(self, match_ids: list[str]) -> dict[str, Doc]:
+        found = self.followups.find({"_id": {"$in": match_ids}})
+        return {d["_id"]: d async for d in found}
+
+
+def followed_of(doc: Doc) -> Followed:
+    return Followed(
+        match_id=doc["_id"],
+        request_id=doc["request_id"],
+        family_ref=doc["family_ref"],
+        support_key=doc["support_key"],
+        association_id=doc["association_id"],
+        departement=doc["departement"],
+        state=doc["state"],
+        accepted_at=doc.get("accepted_at"),
+        started_at=doc.get("started_at"),
+        last_contact_at=doc.get("last_contact_at"),
+        check_ins=tuple(c["kind"] for c in doc.get("check_ins", ())),
+    )
+
+
+def document_of(schedule: Schedule, computed_at: datetime) -> Doc:
+    f = schedule.followed
+    next_on = schedule.next_on
+    return {
+        "request_id": f.request_id,
+        "family_ref": f.family_ref,
+        "support_key": f.support_key,
+        "association_id": f.association_id,
+        "departement": f.departement,
+        "state": f.state,
+        "accepted_at": f.accepted_at,
+        "started_at": f.started_at,
+        "match_contact_at": f.last_contact_at,
+        "check_ins": list(f.check_ins),
+        "last_contact_at": schedule.last_contact_at,
+        "items": [{"kind": d.kind, "at": d.at, "on": d.on.isoformat()} for d in schedule.items],
+        "next_on": next_on.isoformat() if next_on else None,
+        "computed_at": computed_at,
+    }
+
+
+def schedule_of(doc: Doc) -> Schedule:
+    followed = Followed(
+        match_id=doc["_id"],
+        request_id=doc["request_id"],
+        family_ref=doc["family_ref"],
+        support_key=doc["support_key"],
+        association_id=doc["association_id"],
+        departement=doc["departement"],
+        state=doc["state"],
+        accepted_at=doc.get("accepted_at"),
+        started_at=doc.get("started_at"),
+        last_contact_at=doc.get("match_contact_at"),
+        check_ins=tuple(doc.get("check_ins", ())),
+    )
+    items = tuple(Due(i["kind"], i["at"], date.fromisoformat(i["on"])) for i in doc["items"])
+    return Schedule(followed, doc["last_contact_at"], items)

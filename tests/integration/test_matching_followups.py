@@ -1,0 +1,98 @@
+"""Follow-ups on the real broker and store: a match started two months ago is overdue
+(its one-month follow-up, six weeks without contact) in the coordinator's « À faire
+aujourd'hui »; a contact intake logs (`family.contact-logged` on the requests topic) moves
+its rupture alert six weeks on, a check-in clears the one-month item, and the page only
+reads what was stored. Another association's coordinator sees none of it."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from entraide.contracts.events import ContactLogged
+from entraide.contracts.vocab import ContactChannel, MatchOutcome
+from entraide.matching.app import create_app
+from entraide.matching.domain.followups import RUPTURE, paris_day
+from tests.matching_support import feed, request, volunteer
+from tests.support import eventually, serving
+
+QUEUE = re.compile(r'<section aria-labelledby="a-faire">(.*?)</section>', re.S)
+
+
+async def queue_of(client) -> str:
+    page = await client.get("/suivis")
+    assert page.status_code == 200
+    found = QUEUE.search(page.text)
+    assert found, "the « À faire aujourd'hui » section"
+    return found.group(1)
+
+
+async def test_a_contact_logged_moves_the_rupture_alert_out_of_todays_queue(
+    matching_settings, dev_issuer
+) -> None:
+    async with feed(matching_settings.kafka_bootstrap) as world:
+        app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
+        async with serving(app) as matching:
+            await world.send(world.volunteers, volunteer("vol-followup1"), "vol-followup1")
+            await eventually(
+                lambda: app.state.volunteer_views.get("vol-followup1"), what="the volunteer"
+            )
+            req = request()
+            await world.send(world.requests, req, req.family_ref)
+            engine, store = app.state.engine, app.state.followup_store
+            match = await eventually(
+                lambda: engine.store.open_for_request(req.request_id), what="proposal"
+            )
+            # accepted and started two months ago (the engine's clock), nothing since
+            real_clock, long_ago = engine.clock, datetime.now(UTC) - timedelta(days=60)
+            engine.clock = lambda: long_ago
+            await engine.accept(match.match_id)
+            await engine.start(match.match_id)
+            engine.clock = real_clock
+
+            stored = await store.followups.find_one({"_id": match.match_id})
+            assert stored is not None, "the schedule stored when the match started"
+            due = {i["kind"]: i for i in stored["items"]}
+            assert set(due) == {"1-month", "3-month", RUPTURE}
+            assert due[RUPTURE]["on"] == paris_day(long_ago + timedelta(weeks=6)).isoformat()
+            assert stored["family_ref"] == req.family_ref  # erasure finds it
+
+            await dev_issuer.sign_in(matching, "coordination-ppm")
+            todo = await queue_of(matching)
+            assert "Six semaines sans contact" in todo
+            assert "Suivi à un mois" in todo
+            assert "en retard" in todo
+            assert "Suivi à trois mois" not in todo  # due in a month
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://service") as afev:
+                await dev_issuer.sign_in(afev, "coordination-afev")
+                assert "Rien n'est dû aujourd'hui" in await queue_of(afev)
+
+            # intake logs a call: the rupture alert moves six weeks on, from the event
+            called = datetime.now(UTC).replace(microsecond=0)
+            contact = ContactLogged(
+                family_ref=req.family_ref, channel=ContactChannel.PHONE, contacted_at=called
+            )
+            await world.send(world.requests, contact, req.family_ref)
+
+            async def moved():
+                doc = await store.followups.find_one({"_id": match.match_id})
+                items = {i["kind"]: i for i in doc["items"]}
+                return doc if items[RUPTURE]["at"] == called + timedelta(weeks=6) else None
+
+            doc = await eventually(moved, what="the rupture alert moved by the contact")
+            assert doc["last_contact_at"] == called
+            todo = await queue_of(matching)
+            assert "Six semaines sans contact" not in todo
+            assert "Suivi à un mois" in todo  # a call is not the follow-up
+
+            # the coordinator's one-month follow-up clears that item at once
+            await engine.check_in(match.match_id, "1-month")
+            doc = await store.followups.find_one({"_id": match.match_id})
+            assert "1-month" not in {i["kind"] for i in doc["items"]}
+            assert "Rien n'est dû aujourd'hui" in await queue_of(matching)
+
+            # the scheduler's round finds nothing to change, and forgets an ended match
+            assert await app.state.followups.refresh() == 0
+            await engine.close(match.match_id, MatchOutcome.COMPLETED)
+            assert await store.followups.find_one({"_id": match.match_id}) is None
