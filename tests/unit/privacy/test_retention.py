@@ -2,7 +2,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from entraide.contracts.events import ContactLogged, MatchProposed, RequestWithdrawn
+from entraide.contracts.events import (
+    ContactLogged,
+    MatchCheckedIn,
+    MatchProposed,
+    RequestWithdrawn,
+)
 from entraide.contracts.vocab import ContactChannel, SubjectKind, WithdrawalReason
 from entraide.privacy.domain import RetentionPolicy, add_months, add_years, contacts_of
 
@@ -81,3 +86,10 @@ def test_contacts_come_from_people_events_not_from_machine_proposals():
         expires_at=at,
     )
     assert contacts_of(proposed) == []
+
+
+def test_a_check_in_with_the_family_is_a_contact():
+    at = datetime(2026, 6, 1, tzinfo=UTC)
+    ids = {"match_id": "match-0001", "request_id": "req-00001", "family_ref": "fam-ref-0001"}
+    checked = MatchCheckedIn(**ids, association_id="afev", checked_in_at=at, kind="1-month")
+    assert [(c.subject_ref, c.at) for c in contacts_of(checked)] == [("fam-ref-0001", at)]

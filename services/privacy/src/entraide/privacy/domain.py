@@ -14,6 +14,7 @@ from entraide.contracts.events import (
     ContactLogged,
     EventData,
     MatchAccepted,
+    MatchCheckedIn,
     MatchClosed,
     MatchDeclined,
     MatchStarted,
@@ -113,6 +114,8 @@ def contacts_of(data: EventData) -> list[Contact]:
         return [Contact(data.family_ref, family, data.declined_at)]
     if isinstance(data, MatchStarted):
         return [Contact(data.family_ref, family, data.started_at)]
+    if isinstance(data, MatchCheckedIn):  # a follow-up with the family is a contact
+        return [Contact(data.family_ref, family, data.checked_in_at)]
     if isinstance(data, MatchClosed):
         return [Contact(data.family_ref, family, data.closed_at)]
     if isinstance(data, VolunteerAvailability):
