@@ -166,6 +166,7 @@ class FakeKeys:
 
     def __init__(self) -> None:
         self.lookup_key = b"l" * 32
+        self.ids_key = b"i" * 32
         self.keys: dict[str, bytes] = {}
         self.destroyed: set[str] = set()
         self.batch_calls = 0

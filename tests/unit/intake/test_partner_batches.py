@@ -81,3 +81,21 @@ async def test_an_erased_familys_event_is_refused_the_others_recorded() -> None:
     assert batch.erased == [erased]
     assert [r.family_id for r in batch.recorded] == [partners.family_id(SOURCE, fresh.id)]
     assert list(uow.families.stored) == [partners.family_id(SOURCE, fresh.id)]
+
+
+async def test_a_partner_family_recorded_again_on_an_empty_store_gets_the_same_ids() -> None:
+    """The store restored to a point before the event: the partner's resend names the same
+    family reference and request to matching (which may have seen the first one), through
+    both doors; another event gets others, and a staff family stays random."""
+    first_uow, restored_uow, keys = FakeUnitOfWork(), FakeUnitOfWork(), FakeKeys()
+    [first] = (await service.ingest_partner_events(first_uow, keys, [partner_event("caf-1")])).recorded  # fmt: skip
+    again = await service.ingest_partner_event(restored_uow, keys, partner_event("caf-1"))
+    other = await service.ingest_partner_event(restored_uow, keys, partner_event("caf-2"))
+    assert again.created
+    assert again.request_id == first.request_id
+    first_ref = first_uow.families.stored[first.family_id].family_ref
+    assert restored_uow.families.stored[again.family_id].family_ref == first_ref
+    assert other.request_id != first.request_id
+    assert restored_uow.families.stored[other.family_id].family_ref != first_ref
+    assert len(first_ref) == 22
+    assert len(first.request_id) == 32

@@ -4,6 +4,9 @@ Pure functions, no I/O: the family's identity stays here, only a coarse, pseudon
 view of the request travels to the other services.
 """
 
+import base64
+import hashlib
+import hmac
 import secrets
 import unicodedata
 import uuid
@@ -42,6 +45,15 @@ def new_request_id() -> str:
 def new_family_ref() -> str:
     """A random pseudonym: it cannot be derived from the family's identity."""
     return secrets.token_urlsafe(16)
+
+
+def partner_ids(key: bytes, family_id: str) -> tuple[str, str]:
+    """A partner family's reference and first request id, the same each time its event is
+    recorded (a resend after the store was restored to an earlier point names the same
+    request to matching, not a second one); keyed, so nobody without intake's key can tie
+    a partner's event id to a reference on the topics."""
+    digest = hmac.new(key, family_id.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("="), digest[16:].hex()
 
 
 def age_band(birth_year: int, today_year: int) -> AgeBand:

@@ -28,6 +28,7 @@ class WrappedKeys:
         self.collection = db["family_keys"]
         self.master = master
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
+        self.ids_key = sealing.derive(master, "partner-ids")
         self._key_for = Coalesced(self._keys_batch)
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
@@ -76,6 +77,7 @@ class VaultKeys(SubjectKeys):
     def __init__(self, client: KeyVaultClient, master: bytes) -> None:
         super().__init__(client, SubjectKind.FAMILY.value)
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
+        self.ids_key = sealing.derive(master, "partner-ids")
 
     key_for = SubjectKeys.create
     keys_for = SubjectKeys.create_many

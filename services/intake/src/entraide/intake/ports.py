@@ -82,6 +82,7 @@ class UnitOfWork(Protocol):
 
 class FamilyKeys(Protocol):
     lookup_key: bytes  # hashes what duplicate search compares (names, phones, e-mails)
+    ids_key: bytes  # derives a partner family's reference and request id from its id
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
         """The family's data key, created on first use (LookupError once destroyed)."""

@@ -42,8 +42,11 @@ async def record_request(
     request (the second call returns the first one's id). `possible_duplicates` are
     families staff saw in the duplicate search and declared different: flagged, not merged.
     """
-    family_id = family_id or uuid.uuid4().hex
-    family_ref = domain.new_family_ref()
+    request_id = None
+    if family_id is None:
+        family_id, family_ref = uuid.uuid4().hex, domain.new_family_ref()
+    else:  # a partner's: the same ids whenever its event is recorded
+        family_ref, request_id = domain.partner_ids(keys.ids_key, family_id)
     key = await keys.key_for(family_id, family_ref)
     family = new_family(
         keys,
@@ -51,6 +54,7 @@ async def record_request(
         details,
         family_id=family_id,
         family_ref=family_ref,
+        request_id=request_id,
         association_id=association_id,
         channel=channel,
         recorded_by=recorded_by,
@@ -71,10 +75,11 @@ def new_family(
     channel: RequestChannel,
     recorded_by: str | None = None,
     possible_duplicates: list[str] | None = None,
+    request_id: str | None = None,
 ) -> Family:
     """A new family with its first request, sealed with `key`, announcing the request."""
     now = datetime.now(UTC)
-    request_id = domain.new_request_id()
+    request_id = request_id or domain.new_request_id()
     payload = submitted(details, request_id, family_ref, association_id, channel, now)
     request = Request(
         request_id=request_id,
@@ -201,7 +206,8 @@ async def ingest_partner_events(
         by_family.setdefault(partners.family_id(event.source, event.id), event)
     known = await uow.families.known(list(by_family))
     new = {family_id: e for family_id, e in by_family.items() if family_id not in known}
-    refs = {family_id: domain.new_family_ref() for family_id in new}
+    ids = {family_id: domain.partner_ids(keys.ids_key, family_id) for family_id in new}
+    refs = {family_id: ref for family_id, (ref, _) in ids.items()}
     family_keys = await keys.keys_for(refs) if refs else {}
     families = [
         new_family(
@@ -210,6 +216,7 @@ async def ingest_partner_events(
             event.data.details(),
             family_id=family_id,
             family_ref=refs[family_id],
+            request_id=ids[family_id][1],
             association_id=event.data.association_id,
             channel=RequestChannel.PARTNER,
         )
