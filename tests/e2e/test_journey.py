@@ -34,8 +34,11 @@ from typing import Any
 
 import httpx
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from playwright.async_api import Browser, Page, expect
 
+from entraide.contracts.topics import MATCHES, PARTNER_RAW, REQUESTS, VOLUNTEERS
 from tests.auth_support import DevIssuer
 from tests.infra import Endpoints, ServiceProcess, free_port
 from tests.support import eventually, request_body, scratch_topic
@@ -55,7 +58,8 @@ async def journey(
     Directory and matching share volunteers and offers topics of this run: the shared ones
     may hold volunteers and offers in Nevers (earlier runs, `make up`'s demo on the same
     broker) that matching would propose instead. Requests and matches go through the
-    real shared topics (privacy still reads the shared volunteers topic only)."""
+    real shared topics, read from now on (`start_at_the_end`); privacy still reads the
+    shared volunteers topic only, so the volunteer's own registry entry is not checked."""
     run = f"journey_{uuid.uuid4().hex[:8]}"
     ports = {service: free_port() for service in SERVICES}
     urls = {service: f"http://127.0.0.1:{port}" for service, port in ports.items()}
@@ -81,6 +85,14 @@ async def journey(
             **{f"ENTRAIDE_{s.upper()}_PORT": str(p) for s, p in ports.items()},
             **{f"ENTRAIDE_{s.upper()}_DATABASE": f"{run}_{s}" for s in SERVICES},
         }
+        await start_at_the_end(
+            bootstrap,
+            {
+                f"{run}-intake": [MATCHES.name, PARTNER_RAW.name],
+                f"{run}-matching": [REQUESTS.name],
+                f"{run}-privacy-contacts": [REQUESTS.name, MATCHES.name, VOLUNTEERS.name],
+            },
+        )
         started = [
             ServiceProcess(service, env, tmp_path / f"{service}.log").start()
             for service in SERVICES
@@ -91,6 +103,30 @@ async def journey(
             for service in started:
                 with contextlib.suppress(subprocess.TimeoutExpired):
                     service.stop()
+
+
+async def start_at_the_end(bootstrap: str, groups: dict[str, list[str]]) -> None:
+    """Commit each new consumer group's offsets at the end of these shared topics, so the
+    services start from now instead of replaying every earlier test's requests and matches
+    (minutes on a broker kept between sessions; a group renamed here just replays)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_topics(sorted({t for ts in groups.values() for t in ts}))
+    finally:
+        await admin.close()
+    partitions = {d["topic"]: [p["partition"] for p in d["partitions"]] for d in described}
+    for group, topics in groups.items():
+        parts = [TopicPartition(t, p) for t in topics for p in partitions[t]]
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
+        )
+        await consumer.start()
+        try:
+            consumer.assign(parts)
+            await consumer.commit(dict(await consumer.end_offsets(parts)))
+        finally:
+            await consumer.stop()
 
 
 @contextlib.asynccontextmanager
