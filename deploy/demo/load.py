@@ -10,6 +10,7 @@ import argparse
 import copy
 import json
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -78,8 +79,14 @@ def main() -> int:
             headers={"content-type": "application/json", "authorization": f"Bearer {token}"},
             method="POST",
         )
-        with urllib.request.urlopen(req, timeout=10) as response:
-            request_id = json.load(response)["request_id"]
+        try:
+            with urllib.request.urlopen(req, timeout=10) as response:
+                request_id = json.load(response)["request_id"]
+        except urllib.error.HTTPError as exc:
+            if exc.code != 409:  # 409: a load cut short before, this family is known already
+                raise
+            print(f"demo family {n} already recorded: {commune} ({postal_code})")
+            continue
         print(f"demo request {request_id}: {commune} ({postal_code}), {', '.join(needs)}")
     return 0
 

@@ -73,9 +73,10 @@ async def test_erasure_case_time(
         intake, privacy = net["clients"]["intake"], net["clients"]["privacy"]
         privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
         refs = []
+        body = request_body() | {"confirm_new": True}  # the same parent, many families
         for _ in range(CASES):
             created = (
-                await intake.post("/api/v1/requests", json=request_body(), headers=staff_bearer)
+                await intake.post("/api/v1/requests", json=body, headers=staff_bearer)
             ).json()
             family = await mongo[intake_settings.database]["families"].find_one(
                 {"requests.request_id": created["request_id"]}

@@ -31,7 +31,9 @@ async def test_requests_posted_while_kafka_is_down_are_published_when_it_returns
             # Kafka goes away under a running intake, then returns
             kafka.down()
             assert not kafka.processes(), "kafka-down left a broker behind"
-            second = (await intake.post("/api/v1/requests", json=request_body())).json()
+            second = (
+                await intake.post("/api/v1/requests", json=request_body() | {"confirm_new": True})
+            ).json()
             assert await families.count_documents({"outbox_pending": True}) == 1
             kafka.up()
             await eventually(lambda: _published(families), timeout=120, what="second publish")

@@ -64,7 +64,9 @@ async def test_the_sweep_erases_exactly_the_expired_subjects(
         families = []
         for _ in range(2):  # two real families, last contact now (T0): both due at NOW...
             created = await intake.post(
-                "/api/v1/requests", json=request_body(), headers=staff_bearer
+                "/api/v1/requests",
+                json=request_body() | {"confirm_new": True},  # the same parent twice
+                headers=staff_bearer,
             )
             families.append(
                 await intake_db["families"].find_one(

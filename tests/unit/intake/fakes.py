@@ -59,6 +59,10 @@ class FakeFamilies:
         found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
         return [summary(f) for f in found[:limit]]
 
+    async def lookups(self, lookup: list[str], limit: int = 500) -> dict[str, list[str]]:
+        found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
+        return {f.id: list(f.lookup) for f in found[:limit]}
+
     async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
         visible = [f for f in self.stored.values() if scope.admits(f)]
         visible.sort(key=lambda f: f.created_at, reverse=True)

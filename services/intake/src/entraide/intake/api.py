@@ -6,17 +6,20 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter
 
 from entraide.contracts.kit.auth import Principal, api_principal
 from entraide.contracts.kit.principal import Permission
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, orientation, service, sharing
-from entraide.intake.model import Family
+from entraide.intake.model import Family, FamilySummary
 from entraide.intake.records import ConflictError, NotFoundError
 from entraide.intake.schemas import (
     ConsentChange,
     ConsentChanged,
+    DuplicateSummary,
+    PossibleDuplicates,
     RequestCreated,
     RequestIn,
     SharingOverridden,
@@ -39,9 +42,22 @@ def _may_override(principal: Staff) -> Principal:
 Overrider = Annotated[Principal, Depends(_may_override)]
 
 
-@router.post("/requests", status_code=status.HTTP_201_CREATED, response_model=RequestCreated)
-async def submit_request(body: RequestIn, request: Request, principal: Staff) -> RequestCreated:
-    """Record a family and its request for support; matching hears of it through the outbox."""
+@router.post(
+    "/requests",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RequestCreated,
+    responses={
+        409: {
+            "model": PossibleDuplicates,
+            "description": "Families already known look like this one (same name, phone or "
+            "e-mail): nothing recorded; send again with confirm_new true once reviewed",
+        }
+    },
+)
+async def submit_request(body: RequestIn, request: Request, principal: Staff) -> Any:
+    """Record a family and its request for support; matching hears of it through the outbox.
+    A family that looks like one already known is recorded only once the caller confirms
+    it is another (`confirm_new`), as on the pages: flagged, never merged."""
     if not access.may_record(
         principal, body.association_id, domain.departement_of(body.postal_code)
     ):
@@ -49,15 +65,40 @@ async def submit_request(body: RequestIn, request: Request, principal: Staff) ->
             status.HTTP_403_FORBIDDEN,
             "association_id and postal_code must be your association's, in your territories",
         )
+    state = request.app.state
+    details = body.details()
+    duplicates = await service.possible_duplicates(state.uow.families, state.keys, details.parent)
+    if duplicates and not body.confirm_new:
+        found = duplicates_answer(principal, duplicates)
+        return JSONResponse(found.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
     recorded = await service.record_request(
-        request.app.state.uow,
-        request.app.state.keys,
-        body.details(),
+        state.uow,
+        state.keys,
+        details,
         association_id=body.association_id,
         channel=RequestChannel.STAFF_API,
         recorded_by=principal.subject,
+        possible_duplicates=[d.id for d in duplicates],
     )
-    return RequestCreated(request_id=recorded.request_id)
+    return RequestCreated(request_id=recorded.request_id, possible_duplicates=len(duplicates))
+
+
+def duplicates_answer(principal: Principal, duplicates: list[FamilySummary]) -> PossibleDuplicates:
+    """The 409's body: summaries of those in the caller's scope, a count of the others."""
+    visible = [d for d in duplicates if access.can_see(principal, d)]
+    return PossibleDuplicates(
+        possible_duplicates=[
+            DuplicateSummary(
+                family_id=d.id,
+                association_id=d.association_id,
+                departement=d.departement,
+                created_at=d.created_at,
+                request_ids=[r.request_id for r in d.requests],
+            )
+            for d in visible
+        ],
+        out_of_scope=len(duplicates) - len(visible),
+    )
 
 
 @router.get("/families/{family_id}", tags=["families"])

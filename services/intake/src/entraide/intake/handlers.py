@@ -11,7 +11,7 @@ from entraide.contracts import parse_event
 from entraide.contracts.kit.broker import subscriber_options
 from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.contracts.topics import MATCHES
-from entraide.intake import orientation, partners, service, sharing
+from entraide.intake import duplicates, orientation, partners, service, sharing
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.ports import AuditTrail, FamilyKeys, UnitOfWork
 from entraide.intake.settings import IntakeSettings
@@ -31,6 +31,7 @@ def register(
     service_name: str,
 ) -> None:
     sources = {partner.source for partner in settings.partners.values()}
+    partner_uow = duplicates.Flagging(uow)  # partners cannot confirm: flagged, recorded
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         settings.partner_events_topic,
@@ -59,7 +60,7 @@ def register(
                 continue
             events.setdefault(partners.family_id(event.source, event.id), (event, record))
         batch = await service.ingest_partner_events(
-            uow, keys, [event for event, _ in events.values()]
+            partner_uow, keys, [event for event, _ in events.values()]
         )
         for event in batch.erased:  # as a single event whose key is gone: handler-failed
             record = events[partners.family_id(event.source, event.id)][1]

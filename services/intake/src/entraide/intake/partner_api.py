@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from entraide.contracts.kit.protect import rate_limited
 from entraide.contracts.kit.service import field_errors
-from entraide.intake import consent, orientation, partners, service
+from entraide.intake import consent, duplicates, orientation, partners, service
 from entraide.intake.model import ConflictError, NotFoundError
 from entraide.intake.partners import Partner, PartnerEvent
 from entraide.intake.schemas import ConsentChange
@@ -87,7 +87,7 @@ async def receive(request: Request, response: Response) -> Any:
     if event.source != partner.source:
         raise HTTPException(403, detail={"code": "wrong-source", "expected": partner.source})
     recorded = await service.ingest_partner_event(
-        request.app.state.uow, request.app.state.keys, event
+        duplicates.Flagging(request.app.state.uow), request.app.state.keys, event
     )
     response.status_code = 201 if recorded.created else 200
     return PartnerAck(

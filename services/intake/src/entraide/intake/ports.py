@@ -33,6 +33,10 @@ class Families(Protocol):
         """The latest families within a scope, newest first."""
         ...
 
+    async def lookups(self, lookup: list[str], limit: int = 500) -> dict[str, list[str]]:
+        """The hashes of the families sharing one of these (family id -> its hashes)."""
+        ...
+
     async def share(
         self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
     ) -> Sharing | None:

@@ -127,6 +127,11 @@ class RequestIn(RequestFields):
     """A request as staff record it, for their association."""
 
     association_id: AssociationId
+    confirm_new: bool = Field(
+        False,
+        description="The possible duplicates a 409 answered were reviewed: this is another "
+        "family. It is recorded with them flagged as possible duplicates, not merged.",
+    )
 
 
 class PartnerRequest(RequestFields):
@@ -138,6 +143,35 @@ class PartnerRequest(RequestFields):
 class RequestCreated(BaseModel):
     request_id: str
     status: Literal["submitted"] = "submitted"
+    possible_duplicates: int = Field(
+        0, description="How many known families it was flagged with (confirmed different)."
+    )
+
+
+class DuplicateSummary(BaseModel):
+    """A family already known with the same name, phone or e-mail: no identity."""
+
+    family_id: str
+    association_id: str | None
+    departement: str
+    created_at: datetime
+    request_ids: list[str]
+
+
+class PossibleDuplicates(BaseModel):
+    """409: families already known look like this one; nothing was recorded."""
+
+    code: Literal["possible-duplicates"] = "possible-duplicates"
+    detail: str = (
+        "Cette famille est peut-être déjà connue (même nom, téléphone ou e-mail) : vérifiez, "
+        "puis renvoyez la demande avec confirm_new: true s'il s'agit d'une autre famille."
+    )
+    possible_duplicates: list[DuplicateSummary] = Field(
+        description="Those in your scope (open them with GET /api/v1/families/{family_id})."
+    )
+    out_of_scope: int = Field(
+        description="Those outside your scope: counted, not shown (the network can check)."
+    )
 
 
 class OverrideReason(StrEnum):
