@@ -18,6 +18,7 @@ from tests.support import request_body, serving
 
 REQUESTS = 200
 CONCURRENCY = 8
+BODY = request_body() | {"confirm_new": True}  # the same parent: reviewed, another family
 
 
 def bare_app() -> FastAPI:
@@ -35,7 +36,7 @@ async def rate(client: httpx.AsyncClient, headers: dict[str, str]) -> float:
     for _ in range(REQUESTS // CONCURRENCY):
         answers = await asyncio.gather(
             *[
-                client.post("/api/v1/requests", json=request_body(), headers=headers)
+                client.post("/api/v1/requests", json=BODY, headers=headers)
                 for _ in range(CONCURRENCY)
             ]
         )
