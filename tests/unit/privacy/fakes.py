@@ -25,6 +25,7 @@ class FakeSubjects:
         self.subjects: dict[str, Subject] = {}
         self.claims: dict[str, str] = {}  # subject -> the claim that won it
         self.erased: dict[str, str] = {}  # subject -> case
+        self.erased_on: dict[str, datetime] = {}
         self.counts: dict[tuple[Any, ...], int] = {}
 
     def add(self, *subjects: Subject) -> None:
@@ -37,6 +38,9 @@ class FakeSubjects:
             self.subjects.get(contact.subject_ref), contact
         )
         return True
+
+    async def record_contacts(self, contacts: Sequence[Contact]) -> int:
+        return sum([await self.record_contact(c) for c in contacts])
 
     async def get(self, subject_ref: str) -> Subject | None:
         return self.subjects.get(subject_ref)
@@ -67,6 +71,10 @@ class FakeSubjects:
 
     async def tombstone(self, subject_ref: str, *, case_id: str, at: datetime) -> None:
         self.erased.setdefault(subject_ref, case_id)
+        self.erased_on.setdefault(subject_ref, at)
+
+    async def erased_at(self, subject_ref: str) -> datetime | None:
+        return self.erased_on.get(subject_ref)
 
     async def delete(self, subject_ref: str) -> int:
         return 1 if self.subjects.pop(subject_ref, None) else 0
@@ -186,6 +194,7 @@ class FakeAudit:
 class FakeKey:
     subject_ref: str
     material: bytes | None  # None once destroyed
+    kind: str = "family"
 
 
 class FakeKeys:
@@ -204,7 +213,7 @@ class FakeKeys:
         key_id = f"{owner}/{key_id}"
         created = key_id not in self.keys
         if created:
-            self.keys[key_id] = FakeKey(subject_ref, material or bytes(32))
+            self.keys[key_id] = FakeKey(subject_ref, material or bytes(32), subject_kind)
         key = self.keys[key_id].material
         assert key is not None, "a destroyed key"
         return key, created
@@ -218,6 +227,13 @@ class FakeKeys:
         for key in live:
             key.material = None
         return len(live)
+
+    async def traces_of(self, subject_ref: str) -> list[domain.KeyTrace]:
+        return [
+            domain.KeyTrace(k.kind, k.material is not None)
+            for key_id, k in self.keys.items()
+            if k.subject_ref == subject_ref and not key_id.startswith("privacy/case-")
+        ]
 
     def live(self, subject_ref: str) -> int:
         return sum(1 for k in self.keys.values() if k.subject_ref == subject_ref and k.material)

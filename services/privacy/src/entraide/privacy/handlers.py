@@ -1,6 +1,7 @@
 """Privacy's Kafka handlers: contacts into the subject registry, acknowledgements into cases."""
 
 import logging
+from typing import Any
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -8,7 +9,7 @@ from faststream.kafka.annotations import KafkaMessage
 from entraide.contracts import parse_event
 from entraide.contracts.events import PrivacyAck
 from entraide.contracts.kit.broker import consumer_group, subscriber_options
-from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.contracts.kit.settings import ServiceSettings
 from entraide.contracts.topics import MATCHES, PRIVACY_ACKS, REQUESTS, VOLUNTEERS
 from entraide.privacy import domain
@@ -16,6 +17,8 @@ from entraide.privacy.cases import Rights
 from entraide.privacy.ports import Subjects
 
 log = logging.getLogger(__name__)
+CONTACTS_BATCH_MAX_RECORDS = 500
+CONTACTS_BATCH_TIMEOUT_MS = 50
 
 
 def register(
@@ -35,15 +38,29 @@ def register(
         MATCHES.name,
         VOLUNTEERS.name,
         title="contacts",
+        batch=True,
+        max_records=CONTACTS_BATCH_MAX_RECORDS,
+        batch_timeout_ms=CONTACTS_BATCH_TIMEOUT_MS,
         **options | {"group_id": f"{group}-contacts"},
     )
-    async def on_contact_event(message: KafkaMessage) -> None:
-        """Move each subject's retention clock; redeliveries change nothing (latest wins)."""
-        if not message.body:  # a tombstone on the compacted volunteers topic
-            return
-        event = parse_event(message.body)
-        touched = [await subjects.record_contact(c) for c in domain.contacts_of(event.data)]
-        log.debug("contact event", extra={"event_id": event.id, "subjects": len(touched)})
+    async def on_contact_events(message: KafkaMessage) -> None:
+        """A batch: each subject's retention clock moved, in one write for the batch;
+        redeliveries change nothing (latest wins); events no retry can fix to the
+        dead-letter topic; the offsets committed once it is all done."""
+        records: tuple[Any, ...] = message.raw_message
+        contacts, poison = [], []
+        for record in records:
+            if not record.value:  # a tombstone on the compacted volunteers topic
+                continue
+            try:
+                contacts.extend(domain.contacts_of(parse_event(record.value).data))
+            except PERMANENT as exc:
+                poison.append((record, exc))
+        kept = await subjects.record_contacts(contacts)
+        log.debug("contact events", extra={"records": len(records), "subjects": kept})
+        dead_letters = dead_letters_of(broker)
+        for record, why in poison:
+            await dead_letters.send(record, why)
 
     @broker.subscriber(  # type: ignore[untyped-decorator]
         PRIVACY_ACKS.name,

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.domain import Ack, Case, Contact, Notice, Subject
+from entraide.privacy.domain import Ack, Case, Contact, KeyTrace, Notice, Subject
 
 Row = dict[str, Any]  # an audit entry or a statistics row: read as it was written
 
@@ -18,6 +18,10 @@ class Subjects(Protocol):
 
     async def record_contact(self, contact: Contact) -> bool:
         """Apply `domain.with_contact` atomically; False (and nothing kept) once erased."""
+        ...
+
+    async def record_contacts(self, contacts: Sequence[Contact]) -> int:
+        """`record_contact` for each, in their order, in one write; how many were kept."""
         ...
 
     async def get(self, subject_ref: str) -> Subject | None: ...
@@ -42,6 +46,10 @@ class Subjects(Protocol):
         ...
 
     async def delete(self, subject_ref: str) -> int: ...
+
+    async def erased_at(self, subject_ref: str) -> datetime | None:
+        """When the subject was erased (its tombstone), if it was."""
+        ...
 
     async def count_erasure(self, dimensions: Row) -> None:
         """One more erased subject with these dimensions (`domain.erasure_count`)."""
@@ -131,6 +139,10 @@ class Keys(Protocol):
 
     async def destroy_subject(self, subject_ref: str) -> int:
         """Destroy every key of the subject; how many were live."""
+        ...
+
+    async def traces_of(self, subject_ref: str) -> list[KeyTrace]:
+        """The services' keys naming the subject, live or destroyed (not cases' keys)."""
         ...
 
 
