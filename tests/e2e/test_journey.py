@@ -449,9 +449,12 @@ async def walk(api: Journey, browser: Browser) -> None:
         await open_the_record_from_the_follow_up(page, api, first["family_id"])
         await follow_and_close(page, api.urls["matching"], clock)
 
+    # the match's own steps: once closed, the family is open again for matching, whose
+    # batch may propose it anew (a known gap: a completed support is not an end here)
     async def closed_in_intake() -> list[dict[str, Any]]:
         steps = await api.steps(first["family_id"])
-        return steps if [s["state"] for s in steps][-1:] == ["closed"] else []
+        mine = [s for s in steps if s.get("match_id") == proposal["match_id"]]
+        return mine if [s["state"] for s in mine][-1:] == ["closed"] else []
 
     steps = await eventually(closed_in_intake, timeout=STEP, what="intake notes the closing")
     assert [s["state"] for s in steps] == ["proposed", "accepted", "started", "closed"]
