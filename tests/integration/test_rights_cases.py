@@ -17,7 +17,8 @@ FOUR = {"directory", "intake", "matching", "privacy"}
 async def _family(net, mongo, intake_settings, privacy_settings, staff_bearer):
     """Record a family through intake's API; wait until matching and privacy know it."""
     intake = net["clients"]["intake"]
-    created = await intake.post("/api/v1/requests", json=request_body(), headers=staff_bearer)
+    body = request_body() | {"confirm_new": True}  # a test may record the same parent twice
+    created = await intake.post("/api/v1/requests", json=body, headers=staff_bearer)
     assert created.status_code == 201
     family = await mongo[intake_settings.database]["families"].find_one(
         {"requests.request_id": created.json()["request_id"]}
@@ -51,7 +52,10 @@ async def test_erasure_reaches_every_service_then_the_key_is_destroyed(
         opened = await privacy.post("/api/v1/cases", json=body)
         assert opened.status_code == 201
         case = await case_when(privacy, opened.json()["case_id"], closed)
+        again = await privacy.post("/api/v1/cases", json=body)  # nothing left to erase
 
+    assert again.status_code == 409
+    assert again.json()["code"] == "already-erased"
     assert set(case["acks"]) == FOUR
     assert case["acks"]["intake"]["counts"] == {
         "families": 1,

@@ -8,10 +8,10 @@ from pydantic import BaseModel, Field
 
 from entraide.contracts.kit.auth import Principal, Role, require_role
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy import domain
+from entraide.privacy import domain, labels
 from entraide.privacy.cases import Rights
 from entraide.privacy.domain import Case, CaseKind
-from entraide.privacy.services import Privacy
+from entraide.privacy.services import Privacy, RefusedError
 
 router = APIRouter(prefix="/api/v1", tags=["rights"])
 Dpo = Annotated[Principal, Depends(require_role(Role.DPO))]
@@ -65,13 +65,38 @@ async def _case(rights: Rights, case_id: str) -> Case:
     return case
 
 
-@router.post("/cases", status_code=201)
-async def open_case(body: CaseIn, principal: Dpo, request: Request) -> Doc:
-    """Open a rights case; erasure and access are sent to every service at once."""
+class Refused(BaseModel):
+    """No case opened: the reference names no subject of that kind left to act on."""
+
+    code: Literal["unknown-subject", "already-erased", "other-kind"]
+    detail: str
+
+
+REFUSED_STATUS = {"unknown-subject": 404, "already-erased": 409, "other-kind": 422}
+
+
+@router.post(
+    "/cases",
+    status_code=201,
+    responses={
+        404: {"model": Refused, "description": "unknown-subject: no subject has this reference"},
+        409: {"model": Refused, "description": "already-erased: nothing left to act on"},
+        422: {"description": "invalid body, or other-kind: a reference of the other kind"},
+    },
+)
+async def open_case(body: CaseIn, principal: Dpo, request: Request) -> Any:
+    """Open a rights case; erasure and access are sent to every service at once, for a
+    reference the registry or the key vault knows (else refused, in French, and no case)."""
     p = privacy(request)
-    case = await p.rights.open(
-        body.kind, body.subject_ref, body.subject_kind, actor=principal.subject
-    )
+    try:
+        case = await p.open_case(
+            body.kind, body.subject_ref, body.subject_kind, actor=principal.subject
+        )
+    except RefusedError as refused:
+        code = refused.reason.value
+        message = labels.refusal(code, body.subject_kind.value, refused.known.erased_at)
+        answer = Refused(code=refused.reason.value, detail=message)
+        return JSONResponse(answer.model_dump(), status_code=REFUSED_STATUS[code])
     return case_view(case, p.rights.clock())
 
 

@@ -1,5 +1,7 @@
 """French labels of the officer's pages."""
 
+from datetime import datetime
+
 KINDS = {
     "erasure": "Effacement",
     "access": "Accès (export)",
@@ -27,6 +29,7 @@ ACTIONS = {
     "case-closed": "Dossier clos",
     "case-resolved": "Décision",
     "export-read": "Export consulté",
+    "case-refused": "Ouverture refusée",
 }
 ROUTED = {
     "rectification": "La rectification se fait dans le service qui détient la donnée : "
@@ -34,3 +37,24 @@ ROUTED = {
     "objection": "L'opposition ou le retrait du consentement s'enregistre sur la fiche de la "
     "famille (consentement à la mise en relation) : la mise en relation s'arrête alors.",
 }
+
+
+def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
+    """Why no case was opened for this reference, in French, for the officer."""
+    if reason == "already-erased":
+        when = f" le {erased_at:%d/%m/%Y}" if erased_at else ""
+        return (
+            f"Cette référence a déjà été effacée{when} : il ne reste rien à effacer ni à "
+            "exporter. Aucun dossier n'a été ouvert."
+        )
+    if reason == "other-kind":
+        asked = SUBJECT_KINDS.get(subject_kind, subject_kind).lower()
+        return (
+            f"Cette référence ne désigne pas un ou une {asked} : vérifiez le type de personne "
+            "concernée. Aucun dossier n'a été ouvert."
+        )
+    return (
+        "Aucune famille ni aucun bénévole ne porte cette référence (sujet inconnu) : "
+        "vérifiez-la, elle figure en entier sur la fiche de la famille ou du bénévole. "
+        "Aucun dossier n'a été ouvert."
+    )

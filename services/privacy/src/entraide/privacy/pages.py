@@ -13,6 +13,7 @@ from entraide.contracts.vocab import SubjectKind
 from entraide.privacy import labels
 from entraide.privacy.api import case_view, privacy
 from entraide.privacy.domain import CaseKind
+from entraide.privacy.services import RefusedError
 
 router = APIRouter(include_in_schema=False)
 Dpo = Annotated[Principal, Depends(require_role(Role.DPO))]
@@ -52,18 +53,21 @@ async def open_case(request: Request, principal: Dpo) -> Response:
     if values["subject_kind"] not in {k.value for k in SubjectKind}:
         errors["subject_kind"] = "Choisissez famille ou bénévole."
     p = privacy(request)
-    if errors:
-        views = [case_view(c, p.clock()) for c in await p.rights.recent()]
-        return page(
-            request, "dossiers.html", principal, 422, cases=views, errors=errors, values=values
-        )
-    opened = await p.rights.open(
-        CaseKind(values["kind"]),
-        values["subject_ref"],
-        SubjectKind(values["subject_kind"]),
-        actor=principal.subject,
-    )
-    return RedirectResponse(f"/dossiers/{opened.case_id}", status_code=303)
+    if not errors:
+        try:
+            opened = await p.open_case(
+                CaseKind(values["kind"]),
+                values["subject_ref"],
+                SubjectKind(values["subject_kind"]),
+                actor=principal.subject,
+            )
+            return RedirectResponse(f"/dossiers/{opened.case_id}", status_code=303)
+        except RefusedError as refused:
+            erased_at = refused.known.erased_at
+            message = labels.refusal(refused.reason.value, values["subject_kind"], erased_at)
+            errors["subject_ref"] = message
+    views = [case_view(c, p.clock()) for c in await p.rights.recent()]
+    return page(request, "dossiers.html", principal, 422, cases=views, errors=errors, values=values)
 
 
 @router.get("/dossiers/{case_id}")

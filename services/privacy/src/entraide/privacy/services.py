@@ -5,11 +5,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from entraide.contracts.vocab import SubjectKind
+from entraide.privacy import domain
 from entraide.privacy.cases import Rights
-from entraide.privacy.domain import RetentionPolicy
+from entraide.privacy.domain import Case, CaseKind, KnownRef, Refusal, RetentionPolicy
 from entraide.privacy.notices import LoggingSender
 from entraide.privacy.ports import AuditLog, Notices, Row, Sender, Subjects
 from entraide.privacy.sweep import SweepReport, sweep
+
+
+class RefusedError(ValueError):
+    """No case opened: the reference names no subject to erase or to export."""
+
+    def __init__(self, reason: Refusal, known: KnownRef) -> None:
+        super().__init__(reason.value)
+        self.reason, self.known = reason, known
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,26 @@ class Privacy:
     @property
     def clock(self) -> Callable[[], datetime]:
         return self.rights.clock
+
+    async def open_case(
+        self, kind: CaseKind, subject_ref: str, subject_kind: SubjectKind, *, actor: str
+    ) -> Case:
+        """Open the officer's case, once the registry or the key vault shows the reference
+        names a subject of that kind not erased yet (`domain.refusal`); else
+        `RefusedError`, and the refusal is in the audit trail."""
+        subject = await self.subjects.get(subject_ref)
+        known = KnownRef(
+            registered=None if subject is None else subject.kind,
+            erased_at=await self.subjects.erased_at(subject_ref),
+            keys=tuple(await self.rights.vault.traces_of(subject_ref)),
+        )
+        reason = domain.refusal(kind, subject_kind, known)
+        if reason is not None:
+            await self.audit.record(
+                None, "case-refused", actor=actor, kind=kind.value, reason=reason.value
+            )
+            raise RefusedError(reason, known)
+        return await self.rights.open(kind, subject_ref, subject_kind, actor=actor)
 
     async def sweep(self, *, dry_run: bool, actor: str) -> SweepReport:
         report = await sweep(

@@ -17,9 +17,11 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.contracts.kit.keyvault_client import KeyDestroyedError
 from entraide.privacy import crypto
+from entraide.privacy.domain import KeyTrace
 
 Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
+CASE_KEYS = "privacy/case-"  # an access case's own key (`cases.Rights.open_many`)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,17 @@ class KeyVault:
             {"$unset": {"wrapped": "", "master": ""}, "$set": {"destroyed_at": datetime.now(UTC)}},
         )
         return result.modified_count
+
+    async def traces_of(self, subject_ref: str) -> list[KeyTrace]:
+        """The services' keys naming the subject, live or destroyed; not the keys privacy
+        makes for its own access cases (`privacy/case-...`), which name any reference."""
+        fields = {"subject_kind": 1, "wrapped": 1}
+        docs = await self.keys.find({"subject_ref": subject_ref}, fields).to_list()
+        return [
+            KeyTrace(str(doc.get("subject_kind")), "wrapped" in doc)
+            for doc in docs
+            if not str(doc["_id"]).startswith(CASE_KEYS)
+        ]
 
     async def live_keys_of(self, subject_ref: str) -> int:
         return await self.keys.count_documents(
