@@ -8,8 +8,8 @@ volunteer, and UNAF's coordinator reads the proposal on /propositions, the volun
 as the page names them, and accepts it; the family's record then opens to UNAF (consent to
 sharing); on /suivis the coordinator starts the match, notes the one- and three-month
 check-ins and closes it with an outcome. Intake's record of the family shows each step
-(orientation history) and privacy's subject registry moved the family's retention clock
-(last contact) at each contact. A second family withdraws its consent mid-way (after its
+(orientation history, in the API and on the page the centres sociaux read) and privacy's
+subject registry moved the family's retention clock (last contact) at each contact. A second family withdraws its consent mid-way (after its
 match was accepted): the match ends and nothing more is proposed to it, although the
 volunteer has room. A third family objects through the DPO: the case is routed to intake,
 acknowledged and closed.
@@ -350,6 +350,20 @@ async def follow_and_close(page: Page, matching: str, clock: RetentionClock) -> 
     await eventually(clock.moved, timeout=STEP, what="closed: the retention clock")
 
 
+async def see_the_history(browser: Browser, intake: str, family_id: str) -> None:
+    """The centres sociaux read the orientation history on the family's record."""
+    async with person(browser) as page:
+        await open_signed_in(page, f"{intake}/familles/{family_id}", "centres-sociaux-nievre")
+        history = page.locator("ol.orientation")
+        for state, said in (
+            ("proposed", "Proposée — UNAF (un ou une bénévole)"),
+            ("accepted", "Acceptée — UNAF"),
+            ("started", "Accompagnement commencé — UNAF"),
+            ("closed", "Close — UNAF : accompagnement mené à son terme"),
+        ):
+            await expect(history.locator(f".etape-{state}").first).to_contain_text(said)
+
+
 async def withdraw_mid_way(api: Journey, second: dict[str, str]) -> None:
     """The second family's proposal is accepted, then its consent withdrawn: the match
     ends (consent-withdrawn) and privacy's registry notes it."""
@@ -460,6 +474,7 @@ async def walk(api: Journey, browser: Browser) -> None:
     assert [s["state"] for s in steps] == ["proposed", "accepted", "started", "closed"]
     assert {s["association_id"] for s in steps} == {"unaf"}
     assert steps[-1]["outcome"] == "completed"
+    await see_the_history(browser, api.urls["intake"], first["family_id"])
     followed = await api.db["matching"]["matches"].find_one({"_id": proposal["match_id"]})
     assert [c["kind"] for c in followed["check_ins"]] == ["1-month", "3-month"]
     assert len(clock.seen) == 6  # recorded; accepted, started, two check-ins, closed
