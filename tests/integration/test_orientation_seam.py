@@ -31,7 +31,8 @@ def pornic_family(**changes: object) -> dict[str, object]:
 
 
 async def _record(intake, mongo, db: str, body: dict[str, object]) -> dict[str, object]:
-    created = await intake.post("/api/v1/requests", json=body)
+    confirmed = body | {"confirm_new": True}  # a test may record the same parent twice
+    created = await intake.post("/api/v1/requests", json=confirmed)
     assert created.status_code == 201, created.text
     request_id = created.json()["request_id"]
     family = await mongo[db]["families"].find_one({"requests.request_id": request_id})
