@@ -18,10 +18,13 @@ Matching has no test clock: the check-ins are the coordinator's "Noter le suivi"
 then 3-month) on /suivis, which matching records whenever they are noted; the due dates are
 not what this test checks.
 
-On the main of this morning (d3094bc) this test fails at "matching proposes the volunteer":
-directory's `availability_event` did not set `honorability_valid_until`, so matching's hard
-rule (`support_unfit`: honorability-check-missing) refused every volunteer approved on
-directory's pages, and the family was waitlisted instead.
+On the main of this morning (d3094bc) this test fails on the honorability bug (reasoned
+from that commit's code, not run): directory stored and announced no validity for a cleared
+check (`availability_event` did not set `honorability_valid_until`), so the association's
+page says no "valable jusqu'au" (the first check to fail), and without that check
+"matching proposes the approved volunteer" times out: matching's hard rule
+(`support_unfit`: honorability-check-missing) refused every volunteer approved on
+directory's pages and the family was waitlisted instead.
 """
 
 import contextlib
