@@ -10,15 +10,19 @@ from entraide.intake.model import Family
 from entraide.intake.ports import Families, UnitOfWork
 
 LIMIT_PER_FAMILY = 20  # as many as the pages' duplicate search shows
+CHUNK = 500  # hashes per query
 
 
 async def flag(families: Families, new: list[Family]) -> None:
     """Set each new family's possible duplicates: the families known, or new beside it,
-    sharing one of its duplicate-search hashes (one query for the whole batch)."""
+    sharing one of its duplicate-search hashes (a query per 500 hashes of the batch)."""
     hashes = sorted({h for family in new for h in family.lookup})
     if not hashes:
         return
-    known = await families.lookups(hashes, limit=LIMIT_PER_FAMILY * len(new))
+    known: dict[str, list[str]] = {}
+    for start in range(0, len(hashes), CHUNK):  # a long $in costs far more on mongo-java-server
+        chunk = hashes[start : start + CHUNK]
+        known |= await families.lookups(chunk, limit=LIMIT_PER_FAMILY * len(chunk))
     known |= {family.id: family.lookup for family in new}
     for family in new:
         mine = set(family.lookup)

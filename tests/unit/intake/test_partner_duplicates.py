@@ -1,0 +1,46 @@
+"""Partners cannot confirm a family is another one: their families are recorded anyway,
+flagged with the families known by the same name, phone or e-mail, in the same write."""
+
+from dataclasses import replace
+
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake import duplicates, service
+from entraide.intake.commands import Parent
+from tests.unit.intake.builders import details
+from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
+from tests.unit.intake.test_partner_batches import partner_event
+
+
+async def test_partner_families_are_recorded_and_flagged_with_those_already_known() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    known = await service.record_request(
+        uow,
+        keys,
+        replace(details(), parent=Parent("Amina", "Diallo")),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_API,
+    )
+    other = await service.record_request(
+        uow,
+        keys,
+        replace(details(), parent=Parent("Zoé", "Martin")),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_API,
+    )
+    flagging = duplicates.Flagging(uow)
+
+    one = await service.ingest_partner_event(flagging, keys, partner_event("e-1"))
+    again = await service.ingest_partner_event(flagging, keys, partner_event("e-1"))
+    batch = await service.ingest_partner_events(
+        flagging, keys, [partner_event("e-2"), partner_event("e-3")]
+    )
+
+    stored = uow.families.stored
+    assert again.created is False
+    assert stored[one.family_id].possible_duplicates == [known.family_id]
+    two, three = (r.family_id for r in batch.recorded)
+    assert set(stored[two].possible_duplicates) == {known.family_id, one.family_id, three}
+    assert set(stored[three].possible_duplicates) == {known.family_id, one.family_id, two}
+    assert stored[known.family_id].possible_duplicates == []
+    assert stored[other.family_id].possible_duplicates == []
+    assert uow.batches == 1, "flagged before the batch's one write"
