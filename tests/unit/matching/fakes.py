@@ -156,6 +156,14 @@ class FakeMatches:
         await round_trip()
         return {m.request_id for m in self._open()}
 
+    async def served(self) -> set[str]:
+        await round_trip()
+        return {
+            m.request_id
+            for m in self.matches.values()
+            if m.state == "closed" and m.outcome == "completed"
+        }
+
     async def open_requests(self, request_ids: list[str]) -> set[str]:
         await round_trip()
         return {m.request_id for m in self._open()} & set(request_ids)

@@ -246,3 +246,25 @@ async def test_a_batch_looks_past_the_best_candidates_once_their_places_are_take
     assert set(placed) == {f.request_id for f in families}, "everyone placed"
     assert len(set(placed.values())) == len(many), "one family a volunteer"
     assert world.matches.waitlist == {}
+
+
+async def test_a_family_whose_support_was_completed_is_not_proposed_again() -> None:
+    """Found by the journey test: closed `completed`, the family came back to the batch and
+    was proposed the same volunteer seconds later. A completed support serves the request;
+    another ending (the volunteer left, no contact) puts it back in the batch."""
+    from entraide.contracts.vocab import MatchOutcome
+
+    world = World(volunteer(key="volunteer:vol-near-reze", capacity=2))
+    engine = world.engine()
+    served, left = submitted(), submitted()
+    for family in (served, left):
+        await engine.request_changed(world.arrives(family), first_seen=True)
+    for family, outcome in ((served, MatchOutcome.COMPLETED), (left, MatchOutcome.NO_CONTACT)):
+        match = await world.matches.open_for_request(family.request_id)
+        assert match is not None
+        await engine.accept(match.match_id)
+        await engine.start(match.match_id)
+        await engine.close(match.match_id, outcome)
+    assert await engine.rebalance() == 1, "only the family whose support ended unfinished"
+    assert await world.matches.open_for_request(served.request_id) is None
+    assert await world.matches.open_for_request(left.request_id) is not None

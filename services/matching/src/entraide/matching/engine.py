@@ -504,11 +504,13 @@ class Engine:
     async def _unplaced(self) -> list[str]:
         """Open requests with no open match: the waitlist, and any request whose placement
         never ran (an event consumed before a crash, or before matching had an engine).
-        A family waitlisted by one replica while another proposed to it leaves the list."""
+        A family waitlisted by one replica while another proposed to it leaves the list;
+        a request whose support was completed is served, never proposed again."""
         waiting, matched = await self.store.waiting_ids(), await self.store.matched()
-        for request_id in waiting & matched:
+        done = matched | await self.store.served()
+        for request_id in waiting & done:
             await self.store.unwait(request_id)
-        return sorted((waiting | await self.requests.open_ids()) - matched)
+        return sorted((waiting | await self.requests.open_ids()) - done)
 
     async def _family(self, view: Doc) -> tuple[Family, frozenset[str]]:
         """The request as the rules see it, and the supports it must not be offered again

@@ -31,6 +31,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.events import MatchWaitlisted
 from entraide.contracts.kit.outbox import PENDING, outbox_entry
+from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import History, Match, Waiting
 
@@ -215,6 +216,10 @@ class MatchStore:
     async def matched(self) -> set[str]:
         """The requests with an open match."""
         query = {"state": {"$in": OPEN_STATES}}
+        return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
+
+    async def served(self) -> set[str]:
+        query = {"state": "closed", "outcome": MatchOutcome.COMPLETED.value}
         return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
 
     async def open_requests(self, request_ids: list[str]) -> set[str]:

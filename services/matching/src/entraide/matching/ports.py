@@ -71,6 +71,10 @@ class Matches(Protocol):
 
     async def matched(self) -> set[str]: ...
 
+    async def served(self) -> set[str]:
+        """The requests whose support was completed (a match closed `completed`)."""
+        ...
+
     async def open_requests(self, request_ids: list[str]) -> set[str]:
         """Which of these requests have an open match."""
         ...
