@@ -44,3 +44,16 @@ async def test_partner_families_are_recorded_and_flagged_with_those_already_know
     assert stored[known.family_id].possible_duplicates == []
     assert stored[other.family_id].possible_duplicates == []
     assert uow.batches == 1, "flagged before the batch's one write"
+
+
+async def test_a_batch_of_one_parent_is_flagged_with_as_many_as_the_pages_show() -> None:
+    """500 events of the same parent (a partner's test batch, a bench): each family flagged
+    with at most LIMIT_PER_FAMILY others, found by hash, not by comparing every pair."""
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    flagging = duplicates.Flagging(uow)
+    events = [partner_event(f"same-{n}") for n in range(500)]
+    batch = await service.ingest_partner_events(flagging, keys, events)
+    flags = [uow.families.stored[r.family_id].possible_duplicates for r in batch.recorded]
+    assert len(flags) == 500
+    assert all(len(f) == duplicates.LIMIT_PER_FAMILY for f in flags)
+    assert all(r.family_id not in f for r, f in zip(batch.recorded, flags, strict=True))

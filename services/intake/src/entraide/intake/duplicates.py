@@ -24,10 +24,17 @@ async def flag(families: Families, new: list[Family]) -> None:
         chunk = hashes[start : start + CHUNK]
         known |= await families.lookups(chunk, limit=LIMIT_PER_FAMILY * len(chunk))
     known |= {family.id: family.lookup for family in new}
+    by_hash: dict[str, list[str]] = {}  # each hash's families, so a family meets only its own
+    for family_id, theirs in known.items():
+        for h in theirs:
+            by_hash.setdefault(h, []).append(family_id)
     for family in new:
-        mine = set(family.lookup)
-        others = [fid for fid, theirs in known.items() if fid != family.id and mine & set(theirs)]
-        family.possible_duplicates = sorted(set(family.possible_duplicates) | set(others))
+        others: set[str] = set()
+        for h in family.lookup:
+            others.update(by_hash.get(h, ()))
+        others.discard(family.id)
+        flagged = sorted(set(family.possible_duplicates) | others)
+        family.possible_duplicates = flagged[:LIMIT_PER_FAMILY]  # as many as the pages show
 
 
 class Flagging:
