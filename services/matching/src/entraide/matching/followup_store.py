@@ -100,6 +100,12 @@ class FollowUpStore:
 
 
 def followed_of(doc: Doc) -> Followed:
+    """A match document as the follow-ups see it."""
+    kinds = tuple(c["kind"] for c in doc.get("check_ins", ()))
+    return _followed(doc, doc.get("last_contact_at"), kinds)
+
+
+def _followed(doc: Doc, last_contact_at: datetime | None, check_ins: tuple[str, ...]) -> Followed:
     return Followed(
         match_id=doc["_id"],
         request_id=doc["request_id"],
@@ -110,8 +116,8 @@ def followed_of(doc: Doc) -> Followed:
         state=doc["state"],
         accepted_at=doc.get("accepted_at"),
         started_at=doc.get("started_at"),
-        last_contact_at=doc.get("last_contact_at"),
-        check_ins=tuple(c["kind"] for c in doc.get("check_ins", ())),
+        last_contact_at=last_contact_at,
+        check_ins=check_ins,
     )
 
 
@@ -137,18 +143,6 @@ def document_of(schedule: Schedule, computed_at: datetime) -> Doc:
 
 
 def schedule_of(doc: Doc) -> Schedule:
-    followed = Followed(
-        match_id=doc["_id"],
-        request_id=doc["request_id"],
-        family_ref=doc["family_ref"],
-        support_key=doc["support_key"],
-        association_id=doc["association_id"],
-        departement=doc["departement"],
-        state=doc["state"],
-        accepted_at=doc.get("accepted_at"),
-        started_at=doc.get("started_at"),
-        last_contact_at=doc.get("match_contact_at"),
-        check_ins=tuple(doc.get("check_ins", ())),
-    )
+    followed = _followed(doc, doc.get("match_contact_at"), tuple(doc.get("check_ins", ())))
     items = tuple(Due(i["kind"], i["at"], date.fromisoformat(i["on"])) for i in doc["items"])
     return Schedule(followed, doc["last_contact_at"], items)
