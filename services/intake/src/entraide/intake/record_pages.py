@@ -29,7 +29,7 @@ async def family(request: Request, family_id: str, principal: Staff, ok: str = "
     try:
         record = await casework(request).open(principal, family_id, via="page")
     except NotFoundError:
-        return _not_found(request, principal)
+        return not_found(request, principal)
     flashes = [{"level": "success", "text": CONFIRMATIONS[ok]}] if ok in CONFIRMATIONS else []
     return page(
         request, "famille.html", principal, record=record, flashes=flashes, today=date.today()
@@ -43,10 +43,10 @@ async def edit_request(
     try:
         record = await casework(request).open(principal, family_id, via="page")
     except NotFoundError:
-        return _not_found(request, principal)
+        return not_found(request, principal)
     current = _request_of(record, request_id)
     if current is None or record.identity is None:
-        return _not_found(request, principal)
+        return not_found(request, principal)
     values = forms.values_from_record(
         record.family, record.identity, current, record.notes[request_id]
     )
@@ -67,7 +67,7 @@ async def rectify(request: Request, family_id: str, request_id: str, principal: 
     try:
         await casework(request).rectify(principal, family_id, request_id, parsed.request.details())
     except NotFoundError:
-        return _not_found(request, principal)
+        return not_found(request, principal)
     except ConflictError:
         errors = {"erreurs": "La famille a été modifiée entre-temps : rechargez la page."}
         return _edit_form(request, principal, family_id, request_id, parsed.values, errors, 409)
@@ -93,7 +93,7 @@ async def withdraw(request: Request, family_id: str, request_id: str, principal:
             back=f"/familles/{family_id}",
         )
     except NotFoundError:
-        return _not_found(request, principal)
+        return not_found(request, principal)
     except (ConflictError, ClosedError):
         return _closed(request, principal, family_id)
     return RedirectResponse(f"/familles/{family_id}?ok=retiree", status_code=303)
@@ -131,7 +131,7 @@ async def log_contact(request: Request, family_id: str, principal: Staff) -> Res
     try:
         await casework(request).log_contact(principal, family_id, channel=channel, note=note, at=at)
     except NotFoundError:
-        return _not_found(request, principal)
+        return not_found(request, principal)
     except ConflictError:
         return _closed(request, principal, family_id)
     return RedirectResponse(f"/familles/{family_id}?ok=contact", status_code=303)
@@ -170,7 +170,8 @@ def _edit_form(
     )
 
 
-def _not_found(request: Request, principal: Principal) -> Response:
+def not_found(request: Request, principal: Principal) -> Response:
+    """404: no such family in this person's scope (the same words whether it exists or not)."""
     return page(
         request,
         "erreur.html",

@@ -8,7 +8,8 @@ from fastapi.responses import RedirectResponse
 
 from entraide.contracts.kit.auth import Principal, page_principal
 from entraide.intake import access
-from entraide.intake.pages import casework, page
+from entraide.intake.pages import casework
+from entraide.intake.record_pages import not_found
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]
@@ -19,14 +20,5 @@ async def by_reference(request: Request, family_ref: str, principal: Staff) -> R
     """To the family's record (whose opening is audited there), if it is in my scope."""
     family = await casework(request).families.by_ref(family_ref)
     if family is None or not access.can_see(principal, family):
-        return page(
-            request,
-            "erreur.html",
-            principal,
-            404,
-            heading="Famille introuvable",
-            message="Cette famille n'existe pas ou n'est pas suivie par votre association "
-            "sur vos territoires.",
-            back="/familles",
-        )
+        return not_found(request, principal)
     return RedirectResponse(f"/familles/{family.id}", status_code=303)
