@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from entraide.contracts.associations import NAMES
 from entraide.contracts.vocab import (
     ContactChannel,
     DayPart,
@@ -131,15 +132,7 @@ OUTCOMES = {
     "consent-withdrawn": "accord du parent retiré",
 }
 SUPPORTS = {"volunteer": "un ou une bénévole", "offer": "une action"}
-ASSOCIATIONS = {  # the network's associations (directory keeps the full reference)
-    "parrains-par-mille": "Parrains Par Mille",
-    "afev": "AFEV",
-    "france-parrainages": "France Parrainages",
-    "grands-parrains": "Grands Parrains",
-    "fondation-pour-l-enfance": "Fondation pour l'Enfance",
-    "unaf": "UNAF",
-    "centres-sociaux": "Fédération des centres sociaux",
-}
+ASSOCIATIONS = NAMES  # the network's associations (contracts' shared reference)
 ROLES_AUDIT = {
     "family.read": "Consultation",
     "family.search": "Recherche",

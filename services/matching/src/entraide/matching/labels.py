@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from entraide.contracts.associations import NAMES
 from entraide.matching.domain.policy import TEXT_FR
 
 URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions show it
@@ -16,16 +17,7 @@ NEEDS = {
     "acces-aux-droits": "Accès aux droits",
     "ecoute": "Écoute",
 }
-# the network's associations, as directory names them (matching keeps its own copy)
-ASSOCIATIONS = {
-    "parrains-par-mille": "Parrains Par Mille",
-    "afev": "AFEV",
-    "france-parrainages": "France Parrainages",
-    "grands-parrains": "Grands Parrains",
-    "fondation-pour-l-enfance": "Fondation pour l'Enfance",
-    "unaf": "UNAF",
-    "centres-sociaux": "Fédération des centres sociaux",
-}
+ASSOCIATIONS = NAMES  # the network's associations (contracts' shared reference)
 LANGUAGES = {
     "fr": "français", "ar": "arabe", "en": "anglais", "es": "espagnol", "pt": "portugais",
     "ro": "roumain", "tr": "turc", "wo": "wolof", "bm": "bambara", "ln": "lingala",
