@@ -65,5 +65,5 @@ test-slow: setup tools  ## the long fault tests (broker killed, store killed, se
 
 bench: setup  ## every benchmark, then one report: bench/report.md + PNG plots
 	rm -f bench/results.jsonl
-	$(UV) run --no-sync pytest tests/benchmarks -q -s
+	$(UV) run --no-sync pytest tests/benchmarks -q -s --timeout=1800
 	$(UV) run --no-sync python -m tests.benchmarks.report

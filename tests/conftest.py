@@ -1,6 +1,9 @@
 """Shared fixtures: the real Kafka and document store, and services wired to them."""
 
+import asyncio
 import os
+import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
@@ -24,6 +27,39 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "/integration/" in str(item.path) or "/e2e/" in str(item.path):
             item.add_marker(pytest.mark.kafka)
             item.add_marker(pytest.mark.store)
+
+
+_LOOP: list[asyncio.AbstractEventLoop] = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def _session_loop() -> None:
+    _LOOP.append(asyncio.get_running_loop())
+
+
+def _dump_tasks() -> None:
+    print("\n--- asyncio tasks of a test about to time out ---", file=sys.stderr)
+    for task in asyncio.all_tasks(_LOOP[0]):
+        task.print_stack(limit=12, file=sys.stderr)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Shortly before pytest-timeout ends a hung test (and the session) with every thread's
+    stack, print where each asyncio task waits: the thread stack of an event loop only says
+    it is selecting."""
+    marker = item.get_closest_marker("timeout")
+    limit = float(marker.args[0]) if marker else float(item.config.getini("timeout") or 0)
+    timer = None
+    if limit > 60 and _LOOP:
+        timer = threading.Timer(limit - 30, lambda: _LOOP[0].call_soon_threadsafe(_dump_tasks))
+        timer.daemon = True
+        timer.start()
+    try:
+        return (yield)
+    finally:
+        if timer:
+            timer.cancel()
 
 
 @pytest.fixture(scope="session")
