@@ -66,10 +66,14 @@ async def _ready(client: httpx.AsyncClient) -> bool:
 async def eventually(
     check: Callable[[], Awaitable[T]], *, timeout: float = 30, what: str = "condition"
 ) -> T:
-    """Poll `check` until it returns something truthy."""
+    """Poll `check` until it returns something truthy; a check that itself hangs fails too."""
     deadline = time.monotonic() + timeout
     while True:
-        result = await check()
+        left = max(deadline - time.monotonic(), 5.0)
+        try:
+            result = await asyncio.wait_for(check(), left)
+        except TimeoutError:
+            raise AssertionError(f"waiting for {what}: a check hung for {left:.0f}s") from None
         if result:
             return result
         if time.monotonic() > deadline:
