@@ -19,6 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
+from entraide.contracts.kit import formats
+
 log = logging.getLogger(__name__)
 
 DSFR_PACKAGE = Path("web/node_modules/@gouvfr/dsfr/dist")
@@ -38,6 +40,7 @@ def templates_for(package: str) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    formats.install(env)
     return Jinja2Templates(env=env)
 
 

@@ -1,0 +1,104 @@
+"""French formats for every page, through Babel: dates, Paris times, decimals, distances,
+counts. One set of Jinja filters (`install`), the same functions for the Python side.
+
+Stored moments are UTC (the store hands them back aware; a naive one is taken as UTC);
+people read them in Paris time, and where the hour matters the page says so.
+"""
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+from jinja2 import Environment
+
+LOCALE = "fr_FR"
+PARIS = ZoneInfo("Europe/Paris")
+ZONE = "heure de Paris"
+Day = date | datetime | str
+
+
+def paris(at: datetime | str) -> datetime:
+    """A stored moment (aware, naive UTC, or its ISO text) in Paris time."""
+    moment = datetime.fromisoformat(at) if isinstance(at, str) else at
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
+
+
+def day(on: Day | None) -> str:
+    """`29/11/2026`; a moment counts by its day in Paris, an ISO day as it is."""
+    if on is None or on == "":
+        return "—"
+    if isinstance(on, str):
+        on = date.fromisoformat(on) if len(on) == 10 else paris(on)
+    if isinstance(on, datetime):
+        on = paris(on).date()
+    return format_date(on, "dd/MM/yyyy", locale=LOCALE)
+
+
+def long_day(on: Day | None) -> str:
+    """`29 novembre 2026`."""
+    if on is None or on == "":
+        return "—"
+    if isinstance(on, str):
+        on = date.fromisoformat(on) if len(on) == 10 else paris(on)
+    if isinstance(on, datetime):
+        on = paris(on).date()
+    return format_date(on, "d MMMM yyyy", locale=LOCALE)
+
+
+def hour(at: datetime | str) -> str:
+    """`19 h 04`, in Paris."""
+    return format_time(paris(at), "H' h 'mm", locale=LOCALE)
+
+
+def when(at: datetime | str | None, *, zone: bool = False) -> str:
+    """`29/11/2026 à 19 h 04` in Paris; with `zone`, `(heure de Paris)` after it."""
+    if at is None or at == "":
+        return "—"
+    local = paris(at)
+    text = f"{day(local)} à {hour(local)}"
+    return f"{text} ({ZONE})" if zone else text
+
+
+def decimal(value: float | int | Decimal | None, digits: int = 1) -> str:
+    """`2,10` (digits after the comma, always shown); `—` for nothing."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    return format_decimal(value + 0, pattern, locale=LOCALE)  # + 0: no "-0,00"
+
+
+def km(value: float | int | None) -> str:
+    """A distance: `0,4 km`, `12,0 km`."""
+    return "—" if value is None else f"{decimal(value, 1)}\u00a0km"
+
+
+def number(value: int | float | None) -> str:
+    """A count: `1 234` (the French thin space between thousands)."""
+    return "—" if value is None else format_decimal(value, "#,##0.###", locale=LOCALE)
+
+
+def count(value: int, singular: str, plural: str | None = None) -> str:
+    """`0 famille`, `1 famille`, `3 familles` (French: 0 and 1 are singular)."""
+    word = singular if abs(value) < 2 else (plural or singular + "s")
+    return f"{number(value)} {word}"
+
+
+FILTERS: dict[str, Callable[..., str]] = {
+    "day": day,
+    "long_day": long_day,
+    "hour": hour,
+    "when": when,
+    "decimal": decimal,
+    "km": km,
+    "number": number,
+    "count": count,
+}
+
+
+def install(env: Environment) -> None:
+    """Give a Jinja environment the French filters (and `ZONE` for the hint texts)."""
+    env.filters.update(FILTERS)
+    env.globals["PARIS_ZONE"] = ZONE
