@@ -1,7 +1,5 @@
 """The French words coordinators read for matching's vocabularies."""
 
-from datetime import date
-
 from entraide.contracts.associations import NAMES
 from entraide.matching.domain.policy import TEXT_FR
 
@@ -73,7 +71,3 @@ DUE = {
     "rupture": "Six semaines sans contact : appeler la famille",
 }
 
-
-def day(on: date | str) -> str:
-    """A day (or its ISO form, as schedules store it) as coordinators read it: `29/11/2026`."""
-    return (date.fromisoformat(on) if isinstance(on, str) else on).strftime("%d/%m/%Y")

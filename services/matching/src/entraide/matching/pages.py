@@ -17,7 +17,7 @@ from entraide.matching.domain.lifecycle import ACTIVE, State
 from entraide.matching.engine import DecisionError, Engine
 from entraide.matching.followup_store import FollowUpStore
 from entraide.matching.matches import MatchStore
-from entraide.matching.names import Names, Shown
+from entraide.matching.names import GONE, Names, Shown
 from entraide.matching.pool import family_of
 
 router = APIRouter(include_in_schema=False)
@@ -265,8 +265,8 @@ async def follow_up(request: Request, match_id: str, action: str, principal: Sta
 
 def _named(shown: Shown | None, key: str) -> str:
     """A support as the waitlist's choice lists it."""
-    if shown is None:
-        return key.split(":", 1)[1][:8]
+    if shown is None:  # not (or no longer) in the read models: no reference shown
+        return GONE.label
     return f"{shown.label} ({shown.detail})" if shown.detail else shown.label
 
 
