@@ -1,6 +1,6 @@
 """The audit log of family records: who opened or changed which family, when, and how.
 
-Entries hold the staff member's pseudonymous id and the family's internal id, never the
+Entries hold the staff member's id and name and the family's internal id, never the
 family's data, so the log itself can be shown to the data-protection officer.
 """
 
@@ -38,6 +38,7 @@ class AuditLog:
         """Write the entry; callers write it before they show or change anything."""
         who = {
             "actor": principal.subject,
+            "actor_name": principal.name,  # the staff member's, for the journal's readers
             "role": principal.role.value,
             "association_id": principal.association_id,
         }

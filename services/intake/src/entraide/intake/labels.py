@@ -1,9 +1,8 @@
 """The French words staff read for the network's vocabularies (forms and records)."""
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
-
 from entraide.contracts.associations import NAMES
+from entraide.contracts.kit import formats
+from entraide.contracts.kit.principal import ROLE_LABELS
 from entraide.contracts.vocab import (
     ContactChannel,
     DayPart,
@@ -142,10 +141,7 @@ ROLES_AUDIT = {
     "family.contact": "Contact noté",
     "family.consent": "Accord du parent modifié",
 }
-PARIS = ZoneInfo("Europe/Paris")
+# who wrote an audit entry, as the journal names them
+ROLES = {role.value: label for role, label in ROLE_LABELS.items()} | {"system": "Automatique"}
 
-
-def when(at: datetime) -> str:
-    """A moment as staff read it: Paris time, `29/11/2026 à 23 h 05` (stored times are UTC)."""
-    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(PARIS)
-    return local.strftime("%d/%m/%Y à %H h %M")
+when = formats.when  # a moment as staff read it: Paris time, `29/11/2026 à 23 h 05`

@@ -184,3 +184,6 @@ class FamilySummary:
     created_at: datetime
     shared_with: list[str]
     requests: list[RequestSummary]
+    # not identity (in clear, matching gets them coarse): what tells two rows apart
+    postal_code: str = ""
+    children_birth_years: tuple[int, ...] = ()
