@@ -35,6 +35,14 @@ async def test_the_api_answers_possible_duplicates_and_records_once_confirmed(
             "/api/v1/requests", json=request_body() | {"confirm_new": True}, headers=ppm
         )
         assert confirmed.status_code == 201, confirmed.text
+        # AFEV records its own family anyway: both earlier ones are outside its scope
+        afev_confirmed = await intake.post(
+            "/api/v1/requests", json=request_body() | NORD | {"confirm_new": True}, headers=afev
+        )
+        afev_id = (
+            await _family(mongo, intake_settings.database, afev_confirmed.json()["request_id"])
+        )["_id"]
+        afev_record = await intake.get(f"/api/v1/families/{afev_id}", headers=afev)
         second_id = (
             await _family(mongo, intake_settings.database, confirmed.json()["request_id"])
         )["_id"]
@@ -60,8 +68,13 @@ async def test_the_api_answers_possible_duplicates_and_records_once_confirmed(
     assert first_family["_id"] not in elsewhere.text
     assert confirmed.json()["possible_duplicates"] == 1
     assert record.json()["possible_duplicates"] == [first_family["_id"]]
+    assert record.json()["possible_duplicates_out_of_scope"] == 0
+    assert afev_record.json()["possible_duplicates"] == [], "out-of-scope ids are not listed"
+    assert afev_record.json()["possible_duplicates_out_of_scope"] == 2
+    assert first_family["_id"] not in afev_record.text
+    assert second_id not in afev_record.text
     families = mongo[intake_settings.database]["families"]
-    assert await families.count_documents({}) == 2, "nothing recorded on a 409"
+    assert await families.count_documents({}) == 3, "nothing recorded on a 409"
     assert "Doublon possible" in page.text
     assert "Enregistrée après vérification" in page.text
 

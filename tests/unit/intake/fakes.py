@@ -59,6 +59,9 @@ class FakeFamilies:
         found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
         return [summary(f) for f in found[:limit]]
 
+    async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
+        return [summary(self.stored[i]) for i in family_ids if i in self.stored]
+
     async def lookups(self, lookup: list[str], limit: int = 500) -> dict[str, list[str]]:
         found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
         return {f.id: list(f.lookup) for f in found[:limit]}

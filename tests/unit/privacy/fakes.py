@@ -45,6 +45,9 @@ class FakeSubjects:
     async def get(self, subject_ref: str) -> Subject | None:
         return self.subjects.get(subject_ref)
 
+    async def registered(self, kind: SubjectKind) -> int:
+        return sum(1 for s in self.subjects.values() if s.kind == kind)
+
     async def candidates(self, kind: SubjectKind, cutoff: datetime) -> AsyncIterator[Subject]:
         found = [
             s
@@ -134,7 +137,10 @@ class FakeCases:
 
     async def recent(self, limit: int) -> list[Case]:
         newest = sorted(self.cases.values(), key=lambda c: c.opened_at, reverse=True)
-        return [replace(c, acks={}) for c in newest[:limit]]
+        return [
+            replace(c, acks={s: replace(a, sealed_export=None) for s, a in c.acks.items()})
+            for c in newest[:limit]
+        ]
 
     async def of_subject(self, subject_ref: str) -> list[Case]:
         return [replace(c, acks={}) for c in self.cases.values() if c.subject_ref == subject_ref]

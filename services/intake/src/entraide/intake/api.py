@@ -109,6 +109,8 @@ async def family(family_id: str, request: Request, principal: Staff) -> dict[str
     except NotFoundError:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such family in your scope") from None
     f: Family = record.family
+    flagged = await request.app.state.uow.families.summaries(f.possible_duplicates)
+    shown = [d.id for d in flagged if access.can_see(principal, d)]
     return {
         "family_id": f.id,
         "family_ref": f.family_ref,
@@ -121,7 +123,9 @@ async def family(family_id: str, request: Request, principal: Staff) -> dict[str
         "consent": asdict(f.consent)
         | {"collected_at": _TIME.dump_python(f.consent.collected_at, mode="json")},
         "last_contact_at": f.last_contact_at,
-        "possible_duplicates": f.possible_duplicates,
+        # the flagged families this caller may open; the others only counted
+        "possible_duplicates": sorted(shown),
+        "possible_duplicates_out_of_scope": len(f.possible_duplicates) - len(shown),
         "requests": [
             {
                 "request_id": r.request_id,

@@ -29,6 +29,10 @@ class Families(Protocol):
         """Families sharing one of these duplicate-search hashes, whatever their scope."""
         ...
 
+    async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
+        """These families' summaries (those still stored), to check each one's scope."""
+        ...
+
     async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
         """The latest families within a scope, newest first."""
         ...

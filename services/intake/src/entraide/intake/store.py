@@ -105,6 +105,10 @@ class FamilyStore:
         cursor = self.families.find({"lookup": {"$in": lookup}}, SUMMARY).limit(limit)
         return [summary_of(doc) for doc in await cursor.to_list()]
 
+    async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
+        cursor = self.families.find({"_id": {"$in": family_ids}}, SUMMARY)
+        return [summary_of(doc) for doc in await cursor.to_list()]
+
     async def lookups(self, lookup: list[str], limit: int = 500) -> dict[str, list[str]]:
         cursor = self.families.find({"lookup": {"$in": lookup}}, {"lookup": 1}).limit(limit)
         return {doc["_id"]: list(doc.get("lookup", [])) for doc in await cursor.to_list()}

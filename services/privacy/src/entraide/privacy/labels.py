@@ -1,6 +1,10 @@
 """French labels of the officer's pages."""
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
+
+from entraide.contracts.kit import formats
 
 KINDS = {
     "erasure": "Effacement",
@@ -10,6 +14,7 @@ KINDS = {
 }
 STATUSES = {"open": "En cours", "escalated": "Relancé — en alerte", "closed": "Clos"}
 SUBJECT_KINDS = {"family": "Famille", "volunteer": "Bénévole"}
+SUBJECT_PLURALS = {"family": ("famille", "familles"), "volunteer": ("bénévole", "bénévoles")}
 DECISIONS = {
     "done": "Fait par le service responsable",
     "refused": "Refusé (motif consigné hors outil)",
@@ -42,7 +47,7 @@ ROUTED = {
 def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
     """Why no case was opened for this reference, in French, for the officer."""
     if reason == "already-erased":
-        when = f" le {erased_at:%d/%m/%Y}" if erased_at else ""
+        when = f" le {formats.day(erased_at)}" if erased_at else ""
         return (
             f"Cette référence a déjà été effacée{when} : il ne reste rien à effacer ni à "
             "exporter. Aucun dossier n'a été ouvert."
@@ -58,3 +63,90 @@ def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
         "vérifiez-la, elle figure en entier sur la fiche de la famille ou du bénévole. "
         "Aucun dossier n'a été ouvert."
     )
+
+
+# Why a case or an erasure: `ErasureReason`
+REASONS = {
+    "rights-request": "à la demande de la personne",
+    "retention": "durée de conservation échue",
+    "objection": "opposition de la personne",
+}
+REFUSALS = {
+    "unknown-subject": "référence inconnue",
+    "already-erased": "personne déjà effacée",
+    "other-kind": "la référence désigne un autre type de personne",
+}
+EXPORT_FORMS = {"json": "téléchargé (JSON)", "html": "lu en page"}
+# what a service's acknowledgement counts (its collections), singular and plural
+COUNTED = {
+    "families": ("fiche de famille", "fiches de famille"),
+    "requests": ("demande", "demandes"),
+    "contacts": ("contact noté", "contacts notés"),
+    "keys": ("clé de chiffrement", "clés de chiffrement"),
+    "subjects": ("inscription au registre", "inscriptions au registre"),
+    "notices": ("avertissement", "avertissements"),
+    "volunteers": ("fiche de bénévole", "fiches de bénévole"),
+    "offers": ("action", "actions"),
+    "matches": ("mise en relation", "mises en relation"),
+    "followups": ("suivi", "suivis"),
+    "histories": ("historique", "historiques"),
+    "waitlist": ("inscription en liste d'attente", "inscriptions en liste d'attente"),
+    "requests_view": ("demande", "demandes"),
+    "places": ("place réservée", "places réservées"),
+}
+ACTORS = {
+    "retention-sweep": "Balayage de conservation (automatique)",
+    "privacy": "Protection des données (automatique)",
+}
+
+
+def actor(name: str) -> str:
+    """Who wrote a journal entry: a service, the sweep, or (a signed-in person) the DPO."""
+    if name in ACTORS:
+        return ACTORS[name]
+    if name in SERVICES:
+        return SERVICES[name]
+    return "Délégué à la protection des données"  # only the DPO's role acts on cases
+
+
+def counted(counts: dict[str, int]) -> str:
+    """`1 fiche de famille, 2 demandes` (nothing: `rien à effacer`)."""
+    parts = []
+    for key, n in counts.items():
+        one, many = COUNTED.get(key, ("autre élément", "autres éléments"))
+        parts.append(formats.count(n, one, many))
+    return ", ".join(parts) if parts else "rien à effacer"
+
+
+def services(names: Sequence[str]) -> str:
+    return ", ".join(SERVICES.get(s, s) for s in names) or "aucun service"
+
+
+def sentence(entry: dict[str, Any]) -> str:
+    """A journal entry as one French sentence (what happened, with its details)."""
+    action, kind = entry.get("action", ""), entry.get("kind")
+    if action == "case-opened":
+        why = REASONS.get(entry.get("reason", ""), "")
+        what = KINDS.get(kind, "").lower() if kind else ""
+        return "Dossier ouvert" + (f" ({what})" if what else "") + (f", {why}" if why else "") + "."
+    if action == "ack-received":
+        done = counted(entry.get("counts") or {})
+        return f"{SERVICES.get(entry.get('service', ''), 'Un service')} a répondu : {done}."
+    if action == "case-closed":
+        keys = entry.get("keys_destroyed")
+        if keys:
+            return "Dossier clos ; la clé de chiffrement de la personne est détruite."
+        return "Dossier clos." if keys is None else "Dossier clos ; aucune clé à détruire."
+    if action == "case-escalated":
+        return f"Relance en alerte : toujours sans réponse de {services(entry.get('missing', []))}."
+    if action == "command-resent":
+        return f"Demande renvoyée à {services(entry.get('missing', []))}."
+    if action == "case-resolved":
+        decided = DECISIONS.get(entry.get("decision", ""), "décision enregistrée")
+        return f"Dossier clos : {decided[0].lower()}{decided[1:]}."
+    if action == "export-read":
+        return f"Export {EXPORT_FORMS.get(entry.get('form', ''), 'consulté')}."
+    if action == "case-refused":
+        why = REFUSALS.get(entry.get("reason", ""), "")
+        return "Ouverture refusée" + (f" : {why}" if why else "") + "."
+    return ACTIONS.get(action, "Action enregistrée") + "."

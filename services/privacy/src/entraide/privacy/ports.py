@@ -26,6 +26,10 @@ class Subjects(Protocol):
 
     async def get(self, subject_ref: str) -> Subject | None: ...
 
+    async def registered(self, kind: SubjectKind) -> int:
+        """How many subjects of `kind` the registry holds (not erased)."""
+        ...
+
     def candidates(self, kind: SubjectKind, cutoff: datetime) -> AsyncIterator[Subject]:
         """Subjects of `kind` last contacted at or before `cutoff`, not being erased."""
         ...
@@ -82,7 +86,8 @@ class Cases(Protocol):
         ...
 
     async def recent(self, limit: int) -> list[Case]:
-        """The latest cases, newest first, without their acknowledgements (heavy)."""
+        """The latest cases, newest first, with their acknowledgements' times and counts
+        but not the sealed exports they may carry (heavy)."""
         ...
 
     async def of_subject(self, subject_ref: str) -> list[Case]:

@@ -28,7 +28,8 @@ ACTOR = "retention-sweep"
 class SweepReport:
     at: datetime
     dry_run: bool
-    scanned: int = 0
+    registered: Counter[str] = field(default_factory=Counter)  # per kind, in the registry
+    scanned: int = 0  # those near or past their retention, examined one by one
     expired: Counter[str] = field(default_factory=Counter)  # per kind
     expired_by_departement: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)  # per warning ("30d", "7d")
@@ -38,6 +39,7 @@ class SweepReport:
         return {
             "at": self.at.isoformat(),
             "dry_run": self.dry_run,
+            "registered": dict(self.registered),
             "scanned": self.scanned,
             "expired": dict(self.expired),
             "expired_by_departement": dict(self.expired_by_departement),
@@ -61,6 +63,7 @@ async def sweep(
     report = SweepReport(now, dry_run)
     claim = uuid.uuid4().hex  # this run's, on the subjects it opens cases for
     for kind in policy.years:
+        report.registered[kind.value] = await subjects.registered(kind)
         horizon = policy.cutoff(kind, now + timedelta(days=max(policy.warnings, default=0)))
         expired: list[str] = []
         warned: list[tuple[str, Subject]] = []

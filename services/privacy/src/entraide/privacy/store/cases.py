@@ -75,8 +75,18 @@ class MongoCases:
         return [to_case(d) for d in await self.cases.find(query).to_list()]
 
     async def recent(self, limit: int) -> list[Case]:
+        """The latest cases with their acknowledgements' times and counts, not the sealed
+        exports (heavy): a second read projects those fields of the services named."""
         cursor = self.cases.find({}, {"acks": 0}).sort("opened_at", DESCENDING).limit(limit)
-        return [to_case(d) for d in await cursor.to_list()]
+        docs = await cursor.to_list()
+        named = sorted({s for d in docs for s in d.get("services", [])})
+        if named:
+            fields = {f"acks.{s}.{f}": 1 for s in named for f in ("at", "counts", "received_at")}
+            found = self.cases.find({"_id": {"$in": [d["_id"] for d in docs]}}, fields)
+            acks = {d["_id"]: d.get("acks") or {} async for d in found}
+            for doc in docs:
+                doc["acks"] = acks.get(doc["_id"], {})
+        return [to_case(d) for d in docs]
 
     async def of_subject(self, subject_ref: str) -> list[Case]:
         docs = await self.cases.find({"subject_ref": subject_ref}, {"acks": 0}).to_list()

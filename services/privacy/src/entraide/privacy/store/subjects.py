@@ -67,6 +67,9 @@ class MongoSubjects:
         doc = await self.subjects.find_one({"_id": subject_ref})
         return None if doc is None else to_subject(doc)
 
+    async def registered(self, kind: SubjectKind) -> int:
+        return await self.subjects.count_documents({"kind": kind.value})
+
     async def candidates(
         self, kind: SubjectKind, cutoff: datetime, *, batch: int = 1000
     ) -> AsyncIterator[Subject]:
