@@ -136,6 +136,9 @@ async def records(
     return found
 
 
+READ_ALL_TIMEOUT_S = 60
+
+
 async def everything(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
     """Every record on the topic now, read up to the end offsets seen at the start."""
     consumer = AIOKafkaConsumer(
@@ -147,15 +150,18 @@ async def everything(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, b
     )
     await consumer.start()
     try:
-        found: list[ConsumerRecord[bytes, bytes]] = []
-        while not consumer.assignment():  # without a group, every partition is assigned
-            batch = await consumer.getmany(timeout_ms=200)
-            found += [r for part in batch.values() for r in part]
-        ends = await consumer.end_offsets(list(consumer.assignment()))
-        while any([await consumer.position(tp) < end for tp, end in ends.items()]):
-            batch = await consumer.getmany(timeout_ms=1000)
-            found += [r for part in batch.values() for r in part]
-        return found
+        async with asyncio.timeout(READ_ALL_TIMEOUT_S):
+            found: list[ConsumerRecord[bytes, bytes]] = []
+            while not consumer.assignment():  # without a group, every partition is assigned
+                batch = await consumer.getmany(timeout_ms=200)
+                found += [r for part in batch.values() for r in part]
+            ends = await consumer.end_offsets(list(consumer.assignment()))
+            while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+                batch = await consumer.getmany(timeout_ms=1000)
+                found += [r for part in batch.values() for r in part]
+            return found
+    except TimeoutError:
+        raise AssertionError(f"{topic} not read to its end in {READ_ALL_TIMEOUT_S}s") from None
     finally:
         await consumer.stop()
 
