@@ -10,6 +10,10 @@ from entraide.directory import export, places, search, service, vocab
 from entraide.directory.api import hit_json
 
 router = APIRouter(include_in_schema=False)
+WITHDRAWN = (
+    "Cette action n'est pas ou plus proposée : l'association l'a peut-être retirée. "
+    "Cherchez-en une autre près de chez vous."
+)
 DAYS = [("", "Peu importe"), *[(str(i), d.capitalize()) for i, d in enumerate(
     ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"))]]  # fmt: skip
 NEEDS = [
@@ -62,7 +66,7 @@ async def search_page(
 async def offer_page(offer_id: str, request: Request) -> HTMLResponse:
     doc = await request.app.state.offers.get(offer_id)
     if doc is None or doc["professionals_only"]:
-        raise HTTPException(404, "offre inconnue")
+        raise HTTPException(404, WITHDRAWN)
     offer = export.public_offer(doc)
     labels = vocab.THEMATIQUES
     return render(

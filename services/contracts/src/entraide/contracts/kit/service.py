@@ -24,8 +24,10 @@ from prometheus_fastapi_instrumentator import Instrumentator
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
+from starlette.exceptions import HTTPException
 
 from entraide.contracts.kit.broker import make_broker, start_when_reachable
+from entraide.contracts.kit.errors import http_error, invalid_page, is_page
 from entraide.contracts.kit.lag import sample_consumer_lag
 from entraide.contracts.kit.metrics import (
     MatchingMetrics,
@@ -133,6 +135,7 @@ def service_app(
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
     instrument_http(app)
     app.add_exception_handler(RequestValidationError, _invalid_input)
+    app.add_exception_handler(HTTPException, http_error)  # pages: in French (kit.errors)
     for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
         app.add_exception_handler(failure, _unavailable)
     _document_field_errors(app)
@@ -182,9 +185,11 @@ def _document_field_errors(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
-    """422 naming each wrong field, without echoing what was sent."""
+async def _invalid_input(request: Request, exc: Exception) -> Response:
+    """422 naming each wrong field, without echoing what was sent (a page for pages)."""
     assert isinstance(exc, RequestValidationError)
+    if is_page(request) and (page := invalid_page(request, exc)) is not None:
+        return page
     return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
 
 
