@@ -8,6 +8,7 @@ outage is a handful of log lines per service, not thousands.
 
 import asyncio
 import json
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
@@ -26,6 +27,7 @@ PAIRS = 200  # staff posts, and as many partner events, during each outage
 OUTAGE_S = 30
 MAX_LINES = 20  # per service, for a 30 s broker outage
 DOWN_S = 10  # each dependency's outage during the traffic
+RETRY_FOR_S = 180  # a caller gives up on 503s this long after the first (the outage is DOWN_S)
 
 
 def service(world: World, name: str, tmp_path: Path, **env: str) -> ServiceProcess:
@@ -67,17 +69,20 @@ class Traffic:
 
     async def staff(self) -> httpx.Response:
         headers = {"Authorization": f"Bearer {self.token}"}
-        while True:  # refused (503): nothing was recorded, the caller posts again
+        give_up = time.monotonic() + RETRY_FOR_S
+        while time.monotonic() < give_up:  # refused (503): nothing recorded, post again
             answer = await self.client.post("/api/v1/requests", json=self.body, headers=headers)
             self.answers.append(answer)
             if answer.status_code != 503:
                 self.staff_created += answer.status_code == 201
                 return answer
             await asyncio.sleep(float(answer.headers["retry-after"]) / 5)
+        raise AssertionError(f"still 503 {RETRY_FOR_S}s after the first refusal")
 
     async def partner(self, event_id: str) -> httpx.Response:
         body = partner_event(event_id)
-        while True:  # refused (503): the partner sends the same event again
+        give_up = time.monotonic() + RETRY_FOR_S
+        while time.monotonic() < give_up:  # refused (503): the partner sends it again
             answer = await self.client.post(
                 "/api/v1/partner-events", content=body, headers=signed(body)
             )
@@ -86,6 +91,7 @@ class Traffic:
                 self.partner_ids.append(event_id)
                 return answer
             await asyncio.sleep(float(answer.headers["retry-after"]) / 5)
+        raise AssertionError(f"still 503 {RETRY_FOR_S}s after the first refusal")
 
     async def run(self, n: int, kill: Callable[[], None], revive: Callable[[], None]) -> None:
         """`n` staff posts and `n` partner events; the dependency killed once a third of
