@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from entraide.contracts.kit import outbox
 from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.keyvault_client import vault_client
+from entraide.contracts.kit.metrics import partner_quota_refusals
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
 from entraide.intake import api, handlers, pages, partner_api, record_pages, reference_pages
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
+from entraide.intake.quotas import PartnerQuotas
 from entraide.intake.records import Casework
 from entraide.intake.rights import IntakeRights
 from entraide.intake.settings import IntakeSettings
@@ -62,6 +64,7 @@ def create_app(
     app.state.audit = audit
     app.state.relay = relay
     app.state.keys = keys
+    app.state.quotas = PartnerQuotas(rt.db, partner_quota_refusals(rt.registry))
     return app
 
 
