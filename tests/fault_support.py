@@ -15,7 +15,7 @@ from pydantic import SecretStr
 from entraide.contracts import new_event
 from entraide.contracts.topics import PARTNER_RAW, REQUESTS, VOLUNTEERS
 from entraide.intake import partners
-from entraide.intake.partners import Partner
+from entraide.intake.partners import Partner, Quota
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
 from tests.infra import Endpoints, settings_on
@@ -26,6 +26,8 @@ SECRET = "fault-partner-secret"
 PARTNER_KEY = "caf-44"
 SOURCE = "urn:entraide:partner:caf-44-faults"
 VOLUNTEERS_NEEDED = 50  # capacity 5 each: more places than any fault test sends families
+# the fault tests send as fast as intake answers: a quota of their own would refuse them
+QUOTA = {"per_minute": 600_000, "burst": 100_000}
 
 
 @dataclass
@@ -44,7 +46,11 @@ class World:
             outbox_idle_poll_seconds=0.2,
             public_rate_limit="100000/minute",
             retry_backoff_seconds=0.05,
-            partners={PARTNER_KEY: Partner(secret=SecretStr(SECRET), source=SOURCE)},
+            partners={
+                PARTNER_KEY: Partner(
+                    secret=SecretStr(SECRET), source=SOURCE, quota=Quota.model_validate(QUOTA)
+                )
+            },
             **extra,
         )
 
@@ -77,7 +83,9 @@ class World:
             # partner door, matching's requests)
             "ENTRAIDE_PARTNER_BATCH_MAX_RECORDS": "10",
             "ENTRAIDE_REQUESTS_BATCH_MAX_RECORDS": "10",
-            "ENTRAIDE_PARTNERS": json.dumps({PARTNER_KEY: {"secret": SECRET, "source": SOURCE}}),
+            "ENTRAIDE_PARTNERS": json.dumps(
+                {PARTNER_KEY: {"secret": SECRET, "source": SOURCE, "quota": QUOTA}}
+            ),
         }
 
 

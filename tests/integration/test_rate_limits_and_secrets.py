@@ -37,7 +37,9 @@ async def test_the_volunteer_form_and_api_answer_429_past_the_limit(infra, uniqu
             assert int(answers[2].headers["retry-after"]) >= 1
 
 
-async def test_the_partner_door_answers_429_past_the_limit(partner_settings) -> None:
+async def test_a_partners_signed_posts_are_not_limited_by_address(partner_settings) -> None:
+    """The address limit is for failed signatures (test_partner_quotas): signed posts count
+    against the partner's own quota."""
     settings = partner_settings.model_copy(update={"public_rate_limit": "2/minute"})
     source = settings.partners["caf-44"].source
     async with serving(intake_app(settings), ready=False) as intake:
@@ -46,7 +48,7 @@ async def test_the_partner_door_answers_429_past_the_limit(partner_settings) -> 
             await intake.post("/api/v1/partner-events", content=b, headers=signed(b))
             for b in bodies
         ]
-    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert [a.status_code for a in answers] == [201, 201, 201]
 
 
 @pytest.fixture

@@ -1,13 +1,20 @@
-"""The partners' HTTP door: signed CloudEvents in, one request per partner event."""
+"""The partners' HTTP door: signed CloudEvents in, one request per partner event.
+
+Every signed request counts against its partner's quota (`quotas.py`, shared by the
+replicas through the store), whatever address it comes from: two partners behind one NAT
+keep their own. Requests that fail authentication count against their address instead
+(the kit's in-memory limiter, `ENTRAIDE_PUBLIC_RATE_LIMIT`): a client guessing or
+misconfigured is slowed down without touching the partners' quotas.
+"""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from entraide.contracts.kit.protect import rate_limited
+from entraide.contracts.kit.protect import RateLimits
 from entraide.contracts.kit.service import field_errors
 from entraide.intake import consent, duplicates, orientation, partners, service
 from entraide.intake.model import ConflictError, NotFoundError
@@ -41,9 +48,26 @@ class PartnerConsent(BaseModel):
     requests_revised: int
 
 
-def _authenticated(request: Request, body: bytes) -> Partner:
+FAILURES_DOOR = "partner-door-failures"
+DOOR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "Not signed by a known partner: missing-signature, unknown-partner, "
+        "bad-timestamp, stale-timestamp, bad-signature"
+    },
+    429: {
+        "description": "quota-exceeded: past this partner's quota (`quota`: per_minute, "
+        "burst); rate-limited: too many unsigned or badly signed requests from this address. "
+        "Wait Retry-After seconds, then send the same request again"
+    },
+}
+
+
+async def _admitted(request: Request, body: bytes) -> Partner:
+    """The signing partner, within its quota; 401 (or 429 past the address's failures) if
+    the signature does not hold, 429 `quota-exceeded` past the partner's quota."""
     settings = request.app.state.settings
-    partner: Partner | None = settings.partners.get(request.headers.get(KEY_HEADER, ""))
+    key = request.headers.get(KEY_HEADER, "")
+    partner: Partner | None = settings.partners.get(key)
     problem = partners.signature_problem(
         partner,
         request.headers.get(TIMESTAMP_HEADER),
@@ -53,8 +77,28 @@ def _authenticated(request: Request, body: bytes) -> Partner:
         tolerance_s=settings.partner_signature_tolerance_seconds,
     )
     if problem or partner is None:
-        raise HTTPException(401, detail={"code": problem})
+        raise _unauthenticated(request, problem or "unknown-partner")
+    wait = await request.app.state.quotas.retry_after(key, partner)
+    if wait is not None:
+        quota = partner.quota.model_dump()
+        raise HTTPException(
+            429,
+            detail={"code": "quota-exceeded", "quota": quota},
+            headers={"Retry-After": str(wait)},
+        )
     return partner
+
+
+def _unauthenticated(request: Request, problem: str) -> HTTPException:
+    """401 naming the problem, or 429 once this address has failed too often."""
+    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    client = request.client.host if request.client else "unknown"
+    wait = limits.retry_after(FAILURES_DOOR, client) if limits else None
+    if wait is not None:
+        return HTTPException(
+            429, detail={"code": "rate-limited"}, headers={"Retry-After": str(wait)}
+        )
+    return HTTPException(401, detail={"code": problem})
 
 
 @router.get("/schema", summary="The published JSON Schema of partner events")
@@ -69,9 +113,8 @@ async def schema() -> dict[str, Any]:
     responses={
         200: {"description": "already received: the same request"},
         415: {"description": "Not JSON: application/cloudevents+json or application/json"},
-        429: {"description": "Too many posts from this address (Retry-After)"},
+        **DOOR_RESPONSES,
     },
-    dependencies=[Depends(rate_limited)],
 )
 async def receive(request: Request, response: Response) -> Any:
     """Receive a signed partner event; the same event id again answers the same request."""
@@ -79,7 +122,7 @@ async def receive(request: Request, response: Response) -> Any:
     if media_type not in JSON_TYPES:
         raise HTTPException(415, detail={"code": "unsupported-media-type", "expected": JSON_TYPES})
     body = await request.body()
-    partner = _authenticated(request, body)
+    partner = await _admitted(request, body)
     try:
         event = PartnerEvent.model_validate_json(body)
     except ValidationError as exc:
@@ -101,15 +144,15 @@ async def receive(request: Request, response: Response) -> Any:
     responses={
         404: {"description": "No request from this partner's event"},
         409: {"description": "The family changed meanwhile: send again"},
+        **DOOR_RESPONSES,
     },
-    dependencies=[Depends(rate_limited)],
 )
 async def consent_changed(event_id: str, request: Request) -> Any:
     """The parent's consent, as the partner collected it now, for the family of one of its
     own events (signed like an event): `matching` false withdraws it, the open match ends
     and nothing more is proposed; true gives it back."""
     body = await request.body()
-    partner = _authenticated(request, body)
+    partner = await _admitted(request, body)
     try:
         change = ConsentChange.model_validate_json(body)
     except ValidationError as exc:
@@ -129,10 +172,10 @@ async def consent_changed(event_id: str, request: Request) -> Any:
     )
 
 
-@router.get("/{event_id}", response_model=PartnerStatus)
+@router.get("/{event_id}", response_model=PartnerStatus, responses=DOOR_RESPONSES)
 async def status(event_id: str, request: Request) -> PartnerStatus:
     """What became of one of the partner's own events (signed like a POST with an empty body)."""
-    partner = _authenticated(request, b"")
+    partner = await _admitted(request, b"")
     family = await request.app.state.families.get(partners.family_id(partner.source, event_id))
     if family is None:
         raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id})

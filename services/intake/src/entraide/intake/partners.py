@@ -34,11 +34,47 @@ class PartnerEvent(BaseModel):
     data: PartnerRequest
 
 
+class Quota(BaseModel):
+    """What one partner may send through the HTTP door, every signed request counted
+    (events, consent changes, status reads): `burst` at once, then `per_minute` a minute.
+
+    A token bucket: `burst` tokens, one more every 60/`per_minute` seconds. The defaults
+    (600 a minute, 100 at once) let a CAF's morning batch of 2,000 events through in about
+    three minutes, its client waiting `Retry-After` when told to."""
+
+    model_config = ConfigDict(frozen=True)
+
+    per_minute: int = Field(600, ge=1, le=600_000, description="Sustained requests a minute.")
+    burst: int = Field(100, ge=1, le=100_000, description="Requests accepted at once.")
+
+    @property
+    def interval_s(self) -> float:
+        """One token's worth of time."""
+        return 60.0 / self.per_minute
+
+    @property
+    def tolerance_s(self) -> float:
+        """How far ahead of the clock a bucket may run: the burst minus the request itself."""
+        return (self.burst - 1) * self.interval_s
+
+    def wait_s(self, tat: float, now: float) -> float | None:
+        """GCRA's test: None if a request at `now` fits a bucket whose theoretical arrival
+        time is `tat`, else the seconds until one does."""
+        late = tat - self.tolerance_s - now
+        return late if late > 0 else None
+
+    def after(self, tat: float, now: float) -> float:
+        """The bucket's theoretical arrival time once a request at `now` is admitted."""
+        return max(tat, now) + self.interval_s
+
+
 class Partner(BaseModel):
-    """A partner's credentials: its secret signs its requests, its source names its events."""
+    """A partner's credentials: its secret signs its requests, its source names its events;
+    its quota bounds what it may send through the HTTP door."""
 
     secret: SecretStr
     source: str
+    quota: Quota = Field(default_factory=Quota)
 
 
 def family_id(source: str, event_id: str) -> str:

@@ -23,7 +23,10 @@ class IntakeSettings(ServiceSettings, KeyVaultSettings):
     outbox_idle_poll_seconds: float = 5.0
     partners: dict[str, Partner] = Field(
         default_factory=dict,
-        description='ENTRAIDE_PARTNERS, JSON: {"<key id>": {"secret": "...", "source": "urn:..."}}',
+        description='ENTRAIDE_PARTNERS, JSON: {"<key id>": {"secret": "...", "source": "urn:...", '
+        '"quota": {"per_minute": 600, "burst": 100}}}. `quota` (optional, these defaults) bounds '
+        "each partner's signed requests on the HTTP door, counted in the store for all replicas: "
+        "`burst` at once, then `per_minute` a minute; past it, 429 quota-exceeded with Retry-After.",
     )
     partner_signature_tolerance_seconds: float = 300.0
     master_key: SecretStr = Field(

@@ -36,6 +36,7 @@ MATCH_WAITLIST = "entraide_match_waitlist_requests"
 ERASURE_OPEN = "entraide_privacy_erasure_cases_open"
 ERASURE_OLDEST_AGE = "entraide_privacy_erasure_oldest_open_age_seconds"
 ERASURE_NEXT_DEADLINE = "entraide_privacy_erasure_next_deadline_seconds"
+PARTNER_QUOTA_REFUSALS = "entraide_partner_quota_refusals_total"
 
 COMMON = (HTTP_REQUESTS, HTTP_LATENCY, CONSUMER_LAG, DEAD_LETTERS)
 CONSUMING = (MESSAGES_RECEIVED, MESSAGES_PROCESSED, MESSAGES_PROCESSING_SECONDS)
@@ -83,6 +84,17 @@ def dead_letters(registry: CollectorRegistry) -> Counter:
         _prom(DEAD_LETTERS),
         "Messages copied to <topic>.dlq after retries, by original topic and reason",
         ["topic", "reason"],
+        registry=registry,
+    )
+
+
+def partner_quota_refusals(registry: CollectorRegistry) -> Counter:
+    """Intake's partner door: requests refused past the partner's quota, by the partner's
+    source (a URN naming an organisation, not a person)."""
+    return Counter(
+        _prom(PARTNER_QUOTA_REFUSALS),
+        "Partner requests refused past the partner's quota (429 quota-exceeded), by source",
+        ["source"],
         registry=registry,
     )
 
