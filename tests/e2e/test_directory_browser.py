@@ -69,7 +69,7 @@ async def test_a_family_and_a_volunteer_find_the_right_offers_first(
     await page.get_by_role("textbox", name="Nom", exact=True).fill("Inventé")
     await page.get_by_label("Adresse électronique").fill("sami.invente@example.org")
     await page.get_by_label("Code postal").fill("93200")
-    await page.get_by_label("Association", exact=True).select_option("afev")
+    await page.get_by_role("combobox", name="Association", exact=True).select_option("afev")
     await page.get_by_role("button", name="Envoyer ma candidature").click()
     summary = page.get_by_role("alert").filter(has_text="Le formulaire contient 3 erreurs")
     await expect(summary).to_be_visible()

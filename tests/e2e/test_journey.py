@@ -269,7 +269,7 @@ async def apply_as_volunteer(browser: Browser, directory: str) -> None:
         await page.get_by_role("textbox", name="Nom", exact=True).fill("Parcours-Inventé")
         await page.get_by_label("Adresse électronique").fill("rose.parcours@example.org")
         await page.get_by_label("Code postal").fill("58000")
-        await page.get_by_label("Association", exact=True).select_option("unaf")
+        await page.get_by_role("combobox", name="Association", exact=True).select_option("unaf")
         await page.get_by_label("Parrainage de proximité").check(force=True)
         await page.get_by_label("samedi matin").check(force=True)
         await page.get_by_label("Combien de familles").fill("2")

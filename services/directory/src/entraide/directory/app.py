@@ -74,7 +74,14 @@ def create_app(
         startup=[offers.ensure_indexes, volunteers.ensure_indexes, announce_validity],
         lifespans=lifespans if settings.outbox_relay else [],
     )
-    app.state.templates = templates_for("entraide.directory")
+    app.state.templates = templates_for(
+        "entraide.directory",
+        nav=[
+            ("/recherche", "Trouver une action"),
+            ("/devenir-benevole", "Devenir bénévole"),
+            ("/association", "Espace association"),
+        ],
+    )
     install_auth(app, settings, app.state.templates)
     app.state.offers = offers
     app.state.cards = CardCache(

@@ -56,7 +56,10 @@ def create_app(
         startup=[families.ensure_indexes, audit.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
-    app.state.templates = templates_for("entraide.intake")
+    app.state.templates = templates_for(
+        "entraide.intake",
+        nav=[("/familles", "Familles"), ("/familles/nouvelle", "Nouvelle famille")],
+    )
     install_auth(app, settings, app.state.templates)
     app.state.families = families
     app.state.uow = uow

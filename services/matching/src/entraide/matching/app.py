@@ -92,7 +92,14 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         ],
         lifespans=lifespans,
     )
-    app.state.templates = templates_for("entraide.matching")
+    app.state.templates = templates_for(
+        "entraide.matching",
+        nav=[
+            ("/propositions", "Propositions"),
+            ("/attente", "Liste d'attente"),
+            ("/suivis", "Suivis"),
+        ],
+    )
     install_auth(app, settings, app.state.templates)
     app.state.views = views
     app.state.offer_views = offer_views

@@ -68,7 +68,13 @@ def create_app(
         ],
         lifespans=loops,
     )
-    app.state.templates = templates_for("entraide.privacy")
+    app.state.templates = templates_for(
+        "entraide.privacy",
+        nav=[
+            ("/dossiers", "Demandes d'exercice des droits"),
+            ("/conservation", "Durée de conservation"),
+        ],
+    )
     install_auth(app, settings, app.state.templates)
     app.state.vault, app.state.privacy = vault, privacy
     app.state.keyvault_clients = settings.keyvault_clients

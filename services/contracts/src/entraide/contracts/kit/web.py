@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,13 @@ DSFR_PACKAGE = Path("web/node_modules/@gouvfr/dsfr/dist")
 CSRF_FIELD = "csrf"
 
 
-def templates_for(package: str) -> Jinja2Templates:
-    """Templates of one service (its `templates/` folder) over the kit's layout."""
+def templates_for(package: str, nav: Sequence[tuple[str, str]] = ()) -> Jinja2Templates:
+    """Templates of one service (its `templates/` folder) over the kit's layout.
+
+    `nav` is the service's menu, `(path, text)` pairs: the header shows it on a desktop
+    and in its menu (a DSFR modal, with sign-in or sign-out) on a phone; the entry whose
+    path is the longest prefix of the page's is marked current.
+    """
     env = Environment(
         loader=ChoiceLoader(
             [
@@ -41,6 +46,7 @@ def templates_for(package: str) -> Jinja2Templates:
         lstrip_blocks=True,
     )
     formats.install(env)
+    env.globals["nav_links"] = list(nav)
     return Jinja2Templates(env=env)
 
 
