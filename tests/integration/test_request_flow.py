@@ -64,7 +64,7 @@ async def test_bad_input_is_refused_naming_the_fields(intake_settings, mongo, st
     assert response.status_code == 422
     fields = {err["field"]: err["message"] for err in response.json()["detail"]}
     assert set(fields) == {"postal_code", "consent.matching", "needs"}
-    assert "no consent, no matching" in fields["consent.matching"]
+    assert fields["consent.matching"].startswith("Sans l'accord du parent")  # the form's
     assert not any(value in response.text for value in IDENTITY_VALUES)
     assert await mongo[intake_settings.database]["families"].count_documents({}) == 0
 

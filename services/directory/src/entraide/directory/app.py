@@ -93,6 +93,7 @@ def create_app(
     app.state.relay = relay
     app.state.uow = uow
     app.state.volunteers = volunteers
+    app.state.field_messages = volunteer_pages.api_message  # 422s in the form's words
     app.state.volunteer_keys = keys or volunteer_keys(settings, rt.db)
     rights = DirectoryRights(rt.db, app.state.volunteer_keys)  # privacy's commands (issue 6)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)

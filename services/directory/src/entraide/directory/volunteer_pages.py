@@ -60,6 +60,12 @@ FORM_NAMES = {
 }
 
 
+def api_message(path: str, error_type: str) -> str | None:
+    """The API's 422 for an application says the form's sentence for the field."""
+    parts = [p for p in path.split(".") if not p.isdigit()][:2]
+    return MESSAGES.get(".".join(parts)) or MESSAGES.get(parts[0] if parts else "")
+
+
 def _context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     return {
         "form": form,

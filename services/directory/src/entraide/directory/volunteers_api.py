@@ -13,6 +13,7 @@ from entraide.contracts.kit.protect import rate_limited
 from entraide.directory import volunteer_service as service
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.service import ConflictError, ForbiddenError
+from entraide.directory.volunteer_pages import MESSAGES
 from entraide.directory.volunteering import Application, Honorability, Status, TransitionError
 
 public = APIRouter(prefix="/api/v1", tags=["volunteers"])
@@ -45,7 +46,8 @@ class VolunteerChange(BaseModel):
 async def apply(form: Application, request: Request) -> dict[str, str]:
     """Apply to volunteer with one of the network's associations."""
     if form.association_id not in ASSOCIATIONS:
-        raise HTTPException(422, [{"field": "association_id", "message": "association inconnue"}])
+        unknown = {"field": "association_id", "message": MESSAGES["association_id"]}
+        raise HTTPException(422, [unknown | {"type": "unknown-association"}])
     state = request.app.state
     volunteer_id = await service.apply(state.uow, state.volunteer_keys, form)
     return {"volunteer_id": volunteer_id, "status": "applied"}

@@ -12,7 +12,15 @@ from entraide.contracts.kit.metrics import partner_quota_refusals
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.intake import api, handlers, pages, partner_api, record_pages, reference_pages
+from entraide.intake import (
+    api,
+    forms,
+    handlers,
+    pages,
+    partner_api,
+    record_pages,
+    reference_pages,
+)
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
 from entraide.intake.quotas import PartnerQuotas
@@ -67,6 +75,7 @@ def create_app(
     app.state.audit = audit
     app.state.relay = relay
     app.state.keys = keys
+    app.state.field_messages = forms.api_message  # the API's 422 in the form's words
     app.state.quotas = PartnerQuotas(rt.db, partner_quota_refusals(rt.registry))
     return app
 

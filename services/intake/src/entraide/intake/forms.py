@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from entraide.contracts.kit import messages
 from entraide.intake.model import Family, Request
 from entraide.intake.schemas import WITHDRAWAL_ALLOWED, RequestFields
 
@@ -29,7 +30,7 @@ TEXT_FIELDS = (
 LIST_FIELDS = ("languages", "contact_preferences", "needs", "availability", "signs")
 BOXES = ("consent.matching", "consent.sharing")
 
-REQUIRED = "Ce champ est obligatoire."
+REQUIRED = messages.REQUIRED
 PATTERN_MESSAGES = {
     "parent.phone": "Numéro de téléphone invalide : 10 chiffres, par exemple 06 12 34 56 78.",
     "parent.email": "Adresse e-mail invalide, par exemple prenom.nom@exemple.fr.",
@@ -48,9 +49,7 @@ FIELD_MESSAGES = {
     ("consent.matching", "value_error"): "Sans l'accord du parent, la demande ne peut pas être "
     "orientée : cochez la case une fois son accord recueilli.",
 }
-TYPE_MESSAGES = {
-    "missing": REQUIRED,
-    "string_too_short": REQUIRED,
+TYPE_MESSAGES = {  # on the form; the API says the kit's sentence of the type
     "string_too_long": "Ce texte est trop long.",
     "too_long": "Trop de choix.",
     "enum": "Choix inconnu : rechargez la page.",
@@ -150,11 +149,24 @@ def field_name(loc: Sequence[Any]) -> str:
 
 
 def message_for(name: str, error_type: str) -> str:
+    return (
+        field_message(name, error_type)
+        or TYPE_MESSAGES.get(error_type)
+        or messages.generic(error_type)
+    )
+
+
+def field_message(name: str, error_type: str) -> str | None:
+    """The form's own sentence for this field and error, if it has one."""
     if error_type == "string_pattern_mismatch" and name in PATTERN_MESSAGES:
         return PATTERN_MESSAGES[name]
-    return FIELD_MESSAGES.get((name, error_type)) or TYPE_MESSAGES.get(
-        error_type, "Valeur invalide."
-    )
+    return FIELD_MESSAGES.get((name, error_type))
+
+
+def api_message(path: str, error_type: str) -> str | None:
+    """The API's 422 for a field of the form says the form's sentence (`parent.phone`,
+    `children.0.birth_year`...); None: the kit's sentence of the type."""
+    return field_message(field_name(path.split(".")), error_type) if path else None
 
 
 def _slot(value: str) -> dict[str, str]:

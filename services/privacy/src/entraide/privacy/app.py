@@ -13,7 +13,7 @@ from entraide.contracts.kit.auth import install_auth
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.privacy import api, handlers, pages, vault_api
+from entraide.privacy import api, handlers, labels, pages, vault_api
 from entraide.privacy.cases import Rights, utcnow
 from entraide.privacy.commands import KafkaCommands
 from entraide.privacy.domain import RetentionPolicy
@@ -77,6 +77,7 @@ def create_app(
     )
     install_auth(app, settings, app.state.templates)
     app.state.vault, app.state.privacy = vault, privacy
+    app.state.field_messages = labels.api_message  # the API's 422 in the form's words
     app.state.keyvault_clients = settings.keyvault_clients
     return app
 

@@ -20,6 +20,19 @@ DECISIONS = {
     "refused": "Refusé (motif consigné hors outil)",
     "not-applicable": "Sans objet",
 }
+# the case form's errors, and the API's 422 for the same fields
+FORM_ERRORS = {
+    "kind": "Choisissez le type de demande.",
+    "subject_ref": "La référence pseudonyme compte de 8 à 64 lettres, chiffres, - ou _.",
+    "subject_kind": "Choisissez famille ou bénévole.",
+}
+
+
+def api_message(path: str, error_type: str) -> str | None:
+    """The officer's API says the form's sentence for its fields."""
+    return FORM_ERRORS.get(path)
+
+
 SERVICES = {
     "intake": "Accueil des familles",
     "directory": "Annuaire",

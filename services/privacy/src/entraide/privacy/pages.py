@@ -45,13 +45,11 @@ async def open_case(request: Request, principal: Dpo) -> Response:
     values = {k: str(form.get(k) or "").strip() for k in ("kind", "subject_ref", "subject_kind")}
     errors = {}
     if values["kind"] not in {k.value for k in CaseKind}:
-        errors["kind"] = "Choisissez le type de demande."
+        errors["kind"] = labels.FORM_ERRORS["kind"]
     if not re.match(REF, values["subject_ref"]):
-        errors["subject_ref"] = (
-            "La référence pseudonyme compte de 8 à 64 lettres, chiffres, - ou _."
-        )
+        errors["subject_ref"] = labels.FORM_ERRORS["subject_ref"]
     if values["subject_kind"] not in {k.value for k in SubjectKind}:
-        errors["subject_kind"] = "Choisissez famille ou bénévole."
+        errors["subject_kind"] = labels.FORM_ERRORS["subject_kind"]
     p = privacy(request)
     if not errors:
         try:

@@ -26,6 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
+from entraide.contracts.kit import messages
 from entraide.contracts.kit.broker import make_broker, start_when_reachable
 from entraide.contracts.kit.errors import http_error, invalid_page, is_page
 from entraide.contracts.kit.lag import sample_consumer_lag
@@ -147,16 +148,13 @@ def service_app(
     return app
 
 
-def field_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
-    """Pydantic errors as `{field, message, type}`, without the input (it may be personal)."""
-    return [
-        {
-            "field": ".".join(str(part) for part in err["loc"] if part != "body"),
-            "message": err["msg"],
-            "type": err["type"],
-        }
-        for err in errors
-    ]
+def field_errors(
+    errors: Sequence[Any], specific: messages.FieldMessages | None = None
+) -> list[dict[str, str]]:
+    """Pydantic errors as `{field, message, type}`, the message in French (the service's
+    own sentence for the field when it has one: `app.state.field_messages`), without the
+    input (it may be personal)."""
+    return messages.field_errors(errors, specific)
 
 
 FIELD_ERROR_SCHEMA = {
@@ -190,7 +188,8 @@ async def _invalid_input(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if is_page(request) and (page := invalid_page(request, exc)) is not None:
         return page
-    return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+    specific = getattr(request.app.state, "field_messages", None)
+    return JSONResponse({"detail": field_errors(exc.errors(), specific)}, status_code=422)
 
 
 async def _unavailable(request: Request, exc: Exception) -> Response:
