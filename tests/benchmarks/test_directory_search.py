@@ -28,7 +28,7 @@ from pymongo import AsyncMongoClient
 
 from entraide.directory import domain, geo, search, service
 from entraide.directory.card_cache import CardCache
-from entraide.directory.places import all_places
+from entraide.directory.places import demo_places
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore, places, search_collections
 from tests.benchmarks.record import record
@@ -49,7 +49,7 @@ THEMES = [
 
 def cards(n: int, rng: random.Random) -> list[dict]:
     now = datetime.now(UTC)
-    towns = all_places()
+    towns = demo_places()
     template = domain.offer_document("0" * 24, "afev", fields(), revision=1, now=now)
     found = []
     for i in range(n):
@@ -104,7 +104,7 @@ async def test_search_latency_at_100000_offers(infra: Endpoints, unique: str):
         load_s = time.perf_counter() - started
 
         store = OfferStore(db)
-        towns = all_places()
+        towns = demo_places()
 
         def a_query() -> search.Query:
             town = rng.choice(towns)

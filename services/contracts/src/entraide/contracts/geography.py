@@ -1,39 +1,86 @@
-"""Where the postal codes that events carry are: the network's shared reference geography.
+"""Where the places events name are: the network's shared reference geography.
 
-Events locate people by postal code only; every service that needs a distance reads the
-same table (`data/postal_codes.csv`: commune centres from GeoNames, CC BY 4.0, for the five
-founding départements; see services/directory/scripts/build_places.py). A postal code
-outside the table falls back to its département's centre when the département is known.
+`data/communes.csv` lists every French commune with its postal codes and a point (INSEE's
+Code officiel géographique and La Poste's postal codes, Licence Ouverte; GeoNames' points,
+CC BY 4.0; built by `services/contracts/scripts/build_communes.py`, nothing fetched at run
+time). Events locate people by postal code only: a postal code stands at its arrondissement,
+else at the most populous commune it serves; an unknown one falls back to its département's
+centre when the département is known. The table is read once, at the first call.
 """
 
-import csv
-import io
 import math
+from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from sys import intern
 
 Point = tuple[float, float]  # latitude, longitude in degrees
 EARTH_RADIUS_KM = 6371.0
+COMMUNE, ARRONDISSEMENT, FORMER = "c", "a", "d"  # kinds of line in the table
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    """A commune, a Paris, Lyon or Marseille arrondissement, or a former commune people
+    still name (a commune déléguée or associée: `parent` is the commune it belongs to)."""
+
+    kind: str
+    insee: str
+    name: str
+    departement: str
+    latitude: float
+    longitude: float
+    postal_codes: tuple[str, ...]
+    population: int
+    parent: str
+
+
+@cache
+def communes() -> tuple[Commune, ...]:
+    """Every line of the table, read once."""
+    found = []
+    for line in _lines():
+        kind, insee, name, dep, lat, lon, codes, population, parent = line.split(";")
+        found.append(Commune(kind, insee, name, intern(dep), float(lat), float(lon),
+                             tuple(codes.split()), int(population), parent))  # fmt: skip
+    return tuple(found)
+
+
+def _lines() -> list[str]:
+    raw = files("entraide.contracts").joinpath("data/communes.csv").read_text("utf-8")
+    return raw.splitlines()[1:]
+
+
+def main_first(commune: Commune) -> tuple[bool, bool, int]:
+    """The order in which a postal code's communes stand for it: arrondissements, then
+    communes by population, former communes last."""
+    return commune.kind != ARRONDISSEMENT, commune.kind == FORMER, -commune.population
 
 
 @cache
 def _table() -> tuple[dict[str, Point], dict[str, Point]]:
-    raw = files("entraide.contracts").joinpath("data/postal_codes.csv").read_text("utf-8")
-    by_code: dict[str, Point] = {}
+    """Postal codes' and départements' points, from the lines (no Commune kept: matching
+    needs only these few thousand points)."""
+    by_code: dict[str, tuple[tuple[bool, int], Point]] = {}
     by_departement: dict[str, list[Point]] = {}
-    for row in csv.DictReader(io.StringIO(raw), delimiter=";"):
-        point = (float(row["latitude"]), float(row["longitude"]))
-        by_code.setdefault(row["postal_code"], point)
-        by_departement.setdefault(row["departement"], []).append(point)
+    for line in _lines():
+        kind, _, _, dep, lat, lon, codes, population, _ = line.split(";")
+        point = (float(lat), float(lon))
+        rank = (kind == ARRONDISSEMENT, int(population) if kind != FORMER else -1)
+        for code in codes.split():
+            if code not in by_code or by_code[code][0] < rank:
+                by_code[code] = (rank, point)
+        if kind == COMMUNE:
+            by_departement.setdefault(dep, []).append(point)
     centres = {
         dep: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
         for dep, pts in by_departement.items()
     }
-    return by_code, centres
+    return {code: point for code, (_, point) in by_code.items()}, centres
 
 
 def locate(postal_code: str, departement: str | None = None) -> Point | None:
-    """The postal code's centre, else its département's, else None (unknown place)."""
+    """The postal code's place, else its département's centre, else None (unknown place)."""
     by_code, centres = _table()
     return by_code.get(postal_code) or centres.get(departement or postal_code[:2])
 

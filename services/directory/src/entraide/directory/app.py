@@ -1,5 +1,6 @@
 """Directory's wiring: settings, store, outbox relay, API and pages."""
 
+import asyncio
 import logging
 from functools import partial
 from typing import Any
@@ -16,6 +17,7 @@ from entraide.directory import (
     api,
     outbox,
     pages,
+    places,
     staff_pages,
     volunteer_pages,
     volunteer_service,
@@ -56,6 +58,10 @@ def create_app(
             count = await volunteer_service.announce_validity(uow, ids)
             log.info("volunteers announced again with their check's validity: %d", count)
 
+    async def index_places() -> None:
+        """The communes' indexes (37,000 names), built before the first search, not in it."""
+        await asyncio.to_thread(places.find, "Nantes")
+
     lifespans = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
@@ -71,7 +77,7 @@ def create_app(
             volunteer_pages.router,
             staff_pages.router,
         ],
-        startup=[offers.ensure_indexes, volunteers.ensure_indexes, announce_validity],
+        startup=[offers.ensure_indexes, volunteers.ensure_indexes, announce_validity, index_places],
         lifespans=lifespans if settings.outbox_relay else [],
     )
     app.state.templates = templates_for(

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.domain import OfferFields
-from entraide.directory.places import all_places
+from entraide.directory.places import demo_places
 
 # (association, nom, thématiques, ages, hours, presentation) — invented, for demonstration
 KINDS = [
@@ -36,7 +36,7 @@ KINDS = [
 def demo_offers(seed: int = 2026) -> Iterator[tuple[str, OfferFields]]:
     """About three offers a commune, each association where it has a branch."""
     rng = random.Random(seed)
-    for place in all_places():
+    for place in demo_places():
         served = [k for k in KINDS if ASSOCIATIONS[k[0]].branch_for(place.departement)]
         for association, nom, themes, (low, high), hours, text in rng.sample(
             served, min(3, len(served))
