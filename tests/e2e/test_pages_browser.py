@@ -20,13 +20,13 @@ All failures are gathered and reported together.
 """
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from entraide.directory.demo import demo_offers
 from tests.auth_support import DevIssuer
@@ -55,6 +55,7 @@ class Visit:
     name: str
     url: str
     failed_form: str = ""  # the submit button's name: sent empty, the summary gets the focus
+    check: Callable[[Page], Awaitable[list[str]]] | None = None  # what else this page must show
 
 
 @dataclass
@@ -152,7 +153,11 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
                 Visit("famille-par-reference", f"{i}/familles/par-reference/{first['ref']}"),
             ],
         ),
-        Role("espace-association", "unaf-nievre", [Visit("association", f"{d}/association")]),
+        Role(
+            "espace-association",
+            "unaf-nievre",
+            [Visit("association", f"{d}/association", check=volunteers_first)],
+        ),
         Role(
             "coordination",
             "coordination-unaf",
@@ -184,6 +189,27 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
             ],
         ),
     ]
+
+
+async def volunteers_first(page: Page) -> list[str]:
+    """The association's space: the volunteers to review before the offers, each
+    volunteer's name above their review form."""
+    found = []
+    volunteers, offers = (
+        page.get_by_role("heading", name=n, level=2) for n in ("Bénévoles", "Vos actions")
+    )
+    if (await _top(volunteers)) > (await _top(offers)):
+        found.append("the offers come before the volunteers to review")
+    card = page.locator(".benevole").first
+    if await _top(card.get_by_role("heading")) > await _top(card.locator("form")):
+        found.append("a volunteer's review form is above their name")
+    return found
+
+
+async def _top(locator: Locator) -> float:
+    box = await locator.bounding_box()
+    assert box is not None, locator
+    return float(box["y"])
 
 
 class Walk:
@@ -219,15 +245,19 @@ class Walk:
             page,
             "button" if signed_in else "link",
             "Se déconnecter" if signed_in else "Se connecter",
+            SCREENSHOTS / f"{self.size}-{visit.name}-menu.png",
         ):
             self.problems.append(f"{where}: sign-{'out' if signed_in else 'in'} not reachable")
         self.problems += [f"{where}: axe {v}" for v in await accessibility_violations(page)]
+        if visit.check:
+            self.problems += [f"{where}: {p}" for p in await visit.check(page)]
         if visit.failed_form:  # the form's answer itself is a 4xx, by design
             errors[:] = [e for e in errors if not e.endswith(f"({page.url})")]
         self.problems += [f"{where}: console {e}" for e in errors]
 
-    async def reachable(self, page: Page, kind: str, name: str) -> bool:
-        """Visible in the header, or in its menu once the menu button is pressed."""
+    async def reachable(self, page: Page, kind: str, name: str, shot: Path) -> bool:
+        """Visible in the header, or in its menu once the menu button is pressed (then
+        screenshot with the menu open)."""
         header = page.get_by_role("banner")
         if await header.get_by_role(kind, name=name).first.is_visible():  # type: ignore[arg-type]
             return True
@@ -238,6 +268,7 @@ class Walk:
         shown = page.locator("#menu-principal").get_by_role(kind, name=name)  # type: ignore[arg-type]
         try:
             await expect(shown).to_be_visible(timeout=3000)
+            await page.screenshot(path=shot)
             return True
         except AssertionError:
             return False
