@@ -140,6 +140,10 @@ ROLES_AUDIT = {
     "request.withdraw": "Retrait",
     "family.contact": "Contact noté",
     "family.consent": "Accord du parent modifié",
+    "family.share": "Fiche ouverte à l'association de la mise en relation",
+    "family.unshare": "Fiche refermée à la fin de la mise en relation",
+    "family.share-refused": "Fiche non ouverte : le parent n'a pas accepté le partage",
+    "family.share-override": "Fiche ouverte sans accord de partage, par autorisation",
 }
 # who wrote an audit entry, as the journal names them
 ROLES = {role.value: label for role, label in ROLE_LABELS.items()} | {"system": "Automatique"}

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from entraide.contracts.associations import NAMES
 from entraide.contracts.kit.devissuer import DEMO_ACCOUNTS
 from entraide.contracts.kit.principal import (
     ROLE_LABELS,
@@ -153,7 +154,11 @@ def _form(
     status_code: int = 200,
 ) -> Response:
     """The sign-in form, with the demo accounts (this page exists only in local mode)."""
-    accounts = [{**a.public(), "role_label": ROLE_LABELS[a.role]} for a in DEMO_ACCOUNTS]
+    accounts = [
+        {**a.public(), "role_label": ROLE_LABELS[a.role]}
+        | {"association": NAMES.get(a.association or "", a.association)}
+        for a in DEMO_ACCOUNTS
+    ]
     context = {
         "suivant": suivant,
         "identifiant": identifiant,
