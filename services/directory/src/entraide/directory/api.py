@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 
 from entraide.contracts.kit.auth import api_principal
 from entraide.contracts.kit.principal import Principal
@@ -12,6 +12,7 @@ from entraide.directory.associations import ASSOCIATIONS, TERRITORIES
 public = APIRouter(prefix="/api/v1", tags=["public search"])
 staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Staff = Annotated[Principal, Depends(api_principal)]
+PAGE_SIZE = 20  # hits per page, the API's default and the search page's
 
 
 def search_query(
@@ -23,7 +24,8 @@ def search_query(
     heure: str | None = None,
     q: str = "",
     professional: bool = False,
-    limit: int = 20,
+    limit: Annotated[int, Query(description="Hits per page (1 to 100).")] = PAGE_SIZE,
+    offset: Annotated[int, Query(description="Hits skipped, best first: a page's start.")] = 0,
 ) -> search.Query:
     """A search from the public parameters; 422 naming the field when one does not fit."""
     place = places.find(lieu)
@@ -47,6 +49,7 @@ def search_query(
         text=q,
         professional=professional,
         limit=min(max(limit, 1), 100),
+        offset=max(offset, 0),
     )
 
 
@@ -67,11 +70,17 @@ def hit_json(hit: search.Hit) -> dict[str, Any]:
 async def search_offers(
     request: Request, query: Annotated[search.Query, Depends(search_query)]
 ) -> dict[str, Any]:
-    """Offers near a commune or postal code, best first (professionals-only ones are left out)."""
+    """Offers near a commune or postal code, best first (professionals-only ones are left out):
+    `limit` of them from `offset` on, and `total`, how many fit in all."""
     if query.professional:  # only signed-in staff see professionals-only offers
         await api_principal(request)
-    hits = await service.find_offers(request.app.state.cards, query)
-    return {"results": [hit_json(h) for h in hits]}
+    found = await service.search_offers(request.app.state.cards, query)
+    return {
+        "total": found.total,
+        "offset": query.offset,
+        "limit": query.limit,
+        "results": [hit_json(h) for h in found.hits],
+    }
 
 
 @public.get("/offers/{offer_id}")

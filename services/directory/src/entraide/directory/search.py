@@ -64,6 +64,7 @@ class Query:
     text: str = ""
     professional: bool = False  # professionals also see professionals-only offers
     limit: int = 20
+    offset: int = 0  # the hits skipped, best first: a page's start
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
 
@@ -72,6 +73,14 @@ class Hit:
     card: Card
     distance_km: float
     score: float
+
+
+@dataclass(frozen=True)
+class Results:
+    """One page of hits, best first, and how many fit in all."""
+
+    hits: list[Hit]
+    total: int
 
 
 def tokens(text: str) -> set[str]:
@@ -186,7 +195,13 @@ def rank(cards: list[Card], q: Query) -> list[Hit]:
 
 
 def best(cards: Sequence[Prepared], q: Query) -> list[Hit]:
-    """The prepared cards that fit, best first: relevance, then nearness, then the id.
+    """The prepared cards that fit, best first (`results`' hits)."""
+    return results(cards, q).hits
+
+
+def results(cards: Sequence[Prepared], q: Query) -> Results:
+    """The prepared cards that fit, best first: relevance, then nearness, then the id;
+    `q.limit` of them from `q.offset` on, and how many fit in all.
 
     Kept: within the radius (or served at a distance across the query's département),
     public unless the query is a professional's, not hidden by age, answering the need,
@@ -231,8 +246,10 @@ def best(cards: Sequence[Prepared], q: Query) -> list[Hit]:
         nearness = max(0.0, 1 - distance / scale)
         score = round(0.75 * fit + 0.25 * nearness, 4)
         found.append((-score, round(distance, 1), c.id, i, c))
-    top = heapq.nsmallest(q.limit, found)  # as sorted()[:limit], ties in the cards' order
-    return [Hit(c.card, distance, -score) for score, distance, _, _, c in top]
+    # as sorted()[offset:offset + limit], ties in the cards' order
+    top = heapq.nsmallest(q.offset + q.limit, found)[q.offset :]
+    hits = [Hit(c.card, distance, -score) for score, distance, _, _, c in top]
+    return Results(hits, len(found))
 
 
 def _fit(c: Prepared, q: Query, probes: list[str]) -> float:

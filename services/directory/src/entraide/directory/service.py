@@ -73,4 +73,9 @@ async def withdraw_offer(uow: UnitOfWork, principal: Principal, offer_id: str) -
 
 async def find_offers(cards: Cards, query: search.Query) -> list[search.Hit]:
     """Search the cells within reach of the query's radius, then rank what fits."""
-    return search.best(await cards.near(query), query)
+    return (await search_offers(cards, query)).hits
+
+
+async def search_offers(cards: Cards, query: search.Query) -> search.Results:
+    """One page of what fits, best first, and how many fit in all."""
+    return search.results(await cards.near(query), query)

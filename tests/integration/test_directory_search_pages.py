@@ -1,0 +1,102 @@
+"""The public search as a family uses it: pages of results grouped by association and
+commune with the API's count, criteria that do not fit said in the form, a withdrawn
+offer's page in French (the API keeps JSON)."""
+
+import html
+import re
+
+from entraide.directory.app import create_app
+from tests.integration.test_directory_offers import bearer, body, directory_settings
+from tests.support import serving
+
+__all__ = ["directory_settings"]  # the fixture, shared with the offers' tests
+
+
+def text(page) -> str:
+    return html.unescape(re.sub(r"\s+", " ", page.text))
+
+
+async def test_results_come_in_pages_grouped_by_association_and_commune_with_the_api_count(
+    directory_settings, dev_issuer
+):
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        network = await bearer(dev_issuer, "coordination-reseau")
+        for n in range(21):  # one association's 21 actions in Rezé
+            offer = body("Rezé", nom=f"Parrainage numéro {n}")
+            answer = await client.post("/api/v1/staff/offers", json=offer, headers=ppm)
+            assert answer.status_code == 201, answer.text
+        offer = body(
+            "Nantes", nom="Aide aux devoirs", thematiques=["entraide--accompagnement-scolaire"]
+        )
+        afev = {"association": "afev"}
+        answer = await client.post("/api/v1/staff/offers", json=offer, headers=network, params=afev)
+        assert answer.status_code == 201, answer.text
+
+        api = (await client.get("/api/v1/offers", params={"lieu": "Rezé", "limit": 20})).json()
+        second = await client.get("/api/v1/offers", params={"lieu": "Rezé", "offset": 20})
+        first_page = await client.get("/recherche", params={"lieu": "Rezé"})
+        last_page = await client.get("/recherche", params={"lieu": "Rezé", "page": "2"})
+        beyond = await client.get("/recherche", params={"lieu": "Rezé", "page": "9"})
+
+    assert api["total"] == 22
+    assert len(api["results"]) == 20
+    assert len(second.json()["results"]) == 2
+    ids = {r["offer_id"] for r in api["results"]} | {
+        r["offer_id"] for r in second.json()["results"]
+    }
+    assert len(ids) == 22  # no hit on both pages
+    for page in (first_page, last_page):
+        assert page.status_code == 200
+        assert "22 actions autour de Rezé (44400)" in text(page)
+    assert "page 1 sur 2" in text(first_page)
+    assert text(first_page).count('class="action"') == 20
+    assert text(last_page).count('class="action"') == 2
+    assert "page 2 sur 2" in text(beyond)  # past the last page: the last one
+    # one card per association and commune, its actions listed inside
+    titles = re.findall(
+        r'<h3 class="fr-card__title">(.*?)</h3>', text(first_page) + text(last_page)
+    )
+    assert titles.count("Parrains Par Mille — Rezé") == 2  # once a page
+    assert "AFEV — Nantes" in titles
+    assert 'href="?lieu=Rez%C3%A9&amp;page=2"' in first_page.text
+
+
+async def test_criteria_that_do_not_fit_are_said_in_the_form_not_in_english_json(
+    directory_settings,
+):
+    async with serving(create_app(directory_settings)) as client:
+        bad = await client.get(
+            "/recherche", params={"lieu": "Nantes", "rayon_km": "abc", "jour": "9"}
+        )
+        unknown = await client.get("/recherche", params={"lieu": "Atlantide"})
+        homonym = await client.get("/recherche", params={"lieu": "Sainte-Marie"})
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("text/html")
+    assert "La distance est un nombre de kilomètres de 1 à 100, par exemple 15." in text(bad)
+    assert "Choisissez un jour dans la liste." in text(bad)
+    assert "Commune ou code postal inconnu" in text(unknown)
+    assert homonym.status_code == 200
+    assert "D'autres communes répondent à « Sainte-Marie »" in text(homonym)
+    assert "Sainte-Marie (58330)" in text(homonym)
+
+
+async def test_a_withdrawn_or_unknown_offer_has_a_french_page_and_the_api_json(
+    directory_settings, dev_issuer
+):
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        created = await client.post("/api/v1/staff/offers", json=body(), headers=ppm)
+        offer_id = created.json()["offer_id"]
+        assert (await client.get(f"/offres/{offer_id}")).status_code == 200
+        await client.delete(f"/api/v1/staff/offers/{offer_id}", headers=ppm)
+        withdrawn = await client.get(f"/offres/{offer_id}")
+        unknown = await client.get("/offres/inconnue")
+        api = await client.get(f"/api/v1/offers/{offer_id}")
+    for page in (withdrawn, unknown):
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")
+        assert "<h1>Page introuvable</h1>" in page.text
+        assert "Cette action n'est pas ou plus proposée" in text(page)
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/json"
