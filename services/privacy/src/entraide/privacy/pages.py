@@ -13,6 +13,7 @@ from entraide.contracts.vocab import SubjectKind
 from entraide.privacy import labels
 from entraide.privacy.api import case_view, privacy
 from entraide.privacy.domain import CaseKind
+from entraide.privacy.readable import readable
 from entraide.privacy.services import RefusedError
 
 router = APIRouter(include_in_schema=False)
@@ -102,7 +103,8 @@ async def export_html(case_id: str, request: Request, principal: Dpo) -> Respons
     found = await privacy(request).export(case_id, actor=principal.subject, form="html")
     if found is None:
         return page(request, "introuvable.html", principal, 404)
-    return page(request, "export.html", principal, export=found)
+    parts = {service: readable(part) for service, part in found["services"].items()}
+    return page(request, "export.html", principal, export=found | {"services": parts})
 
 
 @router.get("/conservation")

@@ -1,0 +1,143 @@
+"""The access export as the person reads it (`export.html`): French names for the fields,
+days and Paris times, yes or no, the network's words for its vocabularies, references as
+references. The JSON export keeps every part as the services hold it."""
+
+import re
+from typing import Any
+
+from markupsafe import Markup
+
+from entraide.contracts.associations import NAMES
+from entraide.contracts.kit import formats
+
+FIELDS = {
+    "family": "Fiche de la famille", "identity": "Identité", "parent": "Parent",
+    "first_name": "Prénom", "last_name": "Nom", "phone": "Téléphone", "email": "E-mail",
+    "commune": "Commune", "postal_code": "Code postal", "departement": "Département",
+    "contact_preferences": "Préfère être joint par", "contact_channels": "Moyens de contact",
+    "children_birth_years": "Années de naissance des enfants",
+    "children_age_bands": "Âges des enfants", "languages": "Langues",
+    "consent": "Accord du parent", "matching": "Orientation vers un accompagnement",
+    "sharing": "Partage avec une autre association", "collected_by": "Recueilli par",
+    "collected_at": "Recueilli le", "consent_to_matching": "Accord pour l'orientation",
+    "created_at": "Enregistrée le", "last_contact_at": "Dernier contact",
+    "first_seen_at": "Premier contact", "requests": "Demandes", "status": "État",
+    "revision": "Version", "needs": "Besoins", "availability": "Disponibilités",
+    "day": "Jour", "part": "Moment", "signs": "Signes observés", "urgency": "Urgence",
+    "notes": "Notes", "association_id": "Association", "channel": "Enregistrée par",
+    "submitted_at": "Demande du", "recorded_by": "Compte qui l'a enregistrée",
+    "updated_at": "Modifiée le", "withdrawn_at": "Retirée le",
+    "withdrawal_reason": "Motif du retrait", "contacts": "Contacts", "at": "Le",
+    "by": "Compte", "by_name": "Par", "note": "Note",
+    "possible_duplicates": "Doublons possibles", "shared_with": "Partagée avec",
+    "orientation": "Historique de l'orientation", "state": "Étape", "reason": "Motif",
+    "outcome": "Issue", "support": "Proposée à", "rectifications": "Rectifications demandées",
+    "record_reads": "Consultations de la fiche", "actor": "Compte", "role": "Rôle",
+    "action": "Action", "via": "Par", "followups": "Suivis", "matches": "Mises en relation",
+    "support_key": "Bénévole ou action", "accepted_at": "Acceptée le",
+    "started_at": "Commencée le", "closed_at": "Close le", "match_contact_at": "Dernier suivi",
+    "check_ins": "Suivis notés", "items": "Échéances", "kind": "Nature", "on": "Pour le",
+    "next_on": "Prochaine échéance", "computed_at": "Calculée le", "score": "Score",
+    "breakdown": "Détail du score", "distance": "Proximité", "slots": "Créneaux communs",
+    "language": "Langue", "continuity": "Association connue", "load": "Places libres",
+    "fit": "Adéquation", "priority": "Priorité", "reasons": "Raisons",
+    "distance_km": "Distance (km)", "proposed_by": "Proposée par", "proposed_at": "Proposée le",
+    "expires_at": "Expire le", "subject": "Registre de conservation", "warned": "Prévenue",
+    "notices": "Avertissements", "due_at": "À envoyer le", "sent_at": "Envoyé le",
+    "expires": "Effacement prévu le", "volunteer": "Fiche de bénévole",
+    "code_postal": "Code postal", "capacity": "Familles au plus",
+    "honorability": "Attestation d'honorabilité",
+    "honorability_valid_until": "Attestation valable jusqu'au", "prenom": "Prénom",
+    "nom": "Nom", "courriel": "E-mail", "telephone": "Téléphone",
+    "declined": "Propositions déclinées", "waitlist": "Liste d'attente", "since": "Depuis le",
+    "histories": "Historique", "outbox": "Messages à transmettre",
+    "outbox_pending": "Messages en attente de transmission",
+    "lease_until": "Réservée pour traitement jusqu'au", "lease_owner": "Réservée par",
+    "id": "Identifiant", "_id": "Identifiant", "family_ref": "Référence de la famille",
+    "volunteer_ref": "Référence du bénévole", "subject_ref": "Référence",
+    "subject_kind": "Personne concernée", "request_id": "Numéro de demande",
+    "event_id": "Numéro d'événement", "match_id": "Numéro de mise en relation",
+    "family_id": "Identifiant de la fiche", "case_id": "Numéro de dossier",
+    "open_request": "Demande en cours", "last_event_id": "Dernier événement reçu",
+    "consent_at": "Accord recueilli le", "cases": "Demandes d'exercice des droits",
+    "opened_at": "Ouverte le", "deadline": "Échéance légale", "decision": "Décision",
+    "sends": "Envois", "last_sent_at": "Dernier envoi", "erased_at": "Effacée le",
+}  # fmt: skip
+REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
+              "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
+VALUES = {
+    "parrainage-de-proximite": "Parrainage de proximité", "grand-parrainage": "Grand-parrainage",
+    "accompagnement-scolaire": "Accompagnement scolaire",
+    "soutien-a-la-parentalite": "Soutien à la parentalité",
+    "repit-garde-ponctuelle": "Répit, garde ponctuelle",
+    "activites-et-lien-social": "Activités et lien social", "acces-aux-droits": "Accès aux droits",
+    "ecoute": "Écoute", "low": "faible", "medium": "moyenne", "high": "élevée",
+    "critical": "critique", "submitted": "enregistrée", "withdrawn": "retirée",
+    "open": "ouverte", "matched": "orientée", "proposed": "proposée", "accepted": "acceptée",
+    "declined": "déclinée", "expired": "expirée", "started": "commencée", "closed": "close",
+    "waitlisted": "en liste d'attente", "volunteer": "un ou une bénévole",
+    "offer": "une action", "family": "famille", "staff-page": "l'équipe (formulaire)",
+    "staff-api": "l'équipe (logiciel de l'association)", "partner": "un partenaire",
+    "online": "le calcul immédiat", "batch": "le calcul d'ensemble", "system": "automatique",
+    "staff": "Équipe", "coordinator": "Coordination de l'association",
+    "network-coordinator": "Coordination du réseau", "dpo": "Délégué à la protection des données",
+    "rupture": "six semaines sans contact", "1-month": "suivi à un mois",
+    "3-month": "suivi à trois mois", "other": "autre", "phone": "téléphone", "sms": "SMS",
+    "email": "e-mail", "post": "courrier", "visit": "rencontre",
+    "fr": "français", "morning": "matin", "afternoon": "après-midi",
+    "evening": "soir", "ar": "arabe", "en": "anglais", "es": "espagnol", "pt": "portugais",
+    "ro": "roumain", "tr": "turc", "wo": "wolof", "bm": "bambara", "ln": "lingala",
+    "ta": "tamoul", "zh": "chinois", "ru": "russe", "uk": "ukrainien", "fa": "persan",
+    "ps": "pachto", "completed": "accompagnement mené à son terme",
+    "epuisement-declare": "le parent dit être épuisé", "isolement-social": "isolement social",
+    "aucun-relais-familial": "aucun relais familial ou amical",
+    "probleme-de-sante": "problème de santé", "enfant-de-moins-de-3-ans": "enfant de moins de 3 ans",
+    "rupture-recente": "rupture récente", "situation-de-crise": "situation de crise",
+    "family.read": "consultation", "family.search": "recherche", "family.create": "création",
+    "request.rectify": "rectification", "request.withdraw": "retrait",
+    "family.contact": "contact noté", "family.consent": "accord du parent modifié",
+    "family.share": "fiche ouverte à l'association de la mise en relation",
+    "family.unshare": "fiche refermée", "family.share-refused": "fiche non partagée (sans accord)",
+    "family.share-override": "fiche ouverte sans accord, par autorisation",
+    "pending": "en cours", "in-review": "en cours d'examen", "approved": "approuvé",
+    "cleared": "validée", "missing": "manquante", "access": "accès", "erasure": "effacement",
+    "rectification": "rectification", "objection": "opposition", "escalated": "relancée",
+} | NAMES  # fmt: skip
+# the days of the week are `mo`...`su` where a slot says them, `fr` is French elsewhere
+DAYS = {"mo": "lundi", "tu": "mardi", "we": "mercredi", "th": "jeudi", "fr": "vendredi",
+        "sa": "samedi", "su": "dimanche"}  # fmt: skip
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
+
+
+def readable(value: Any, key: str = "") -> Any:
+    """A part of the export with French names and values (mappings stay mappings)."""
+    if isinstance(value, dict):
+        return {FIELDS.get(k, k.replace("_", " ")): readable(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [readable(v, key) for v in value]
+    return _scalar(value, key)
+
+
+def _scalar(value: Any, key: str) -> Any:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float):
+        return formats.decimal(value, 2)
+    if isinstance(value, int):
+        return str(value) if "year" in key or key == "revision" else formats.number(value)
+    text = str(value)
+    if MOMENT.match(text):
+        return formats.when(text)
+    if DAY.match(text):
+        return formats.day(text)
+    if key == "day":
+        return DAYS.get(text, text)
+    if text in VALUES:
+        return VALUES[text]
+    if key in REFERENCES or (TOKEN.match(text) and any(c.isdigit() for c in text)):
+        return Markup('<code class="reference">{}</code>').format(text)
+    return text
