@@ -9,6 +9,7 @@ centre when the département is known. The table is read once, at the first call
 """
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -42,13 +43,16 @@ def communes() -> tuple[Commune, ...]:
     for line in _lines():
         kind, insee, name, dep, lat, lon, codes, population, parent = line.split(";")
         found.append(Commune(kind, insee, name, intern(dep), float(lat), float(lon),
-                             tuple(codes.split()), int(population), parent))  # fmt: skip
+                             tuple(map(intern, codes.split())), int(population), parent))  # fmt: skip
     return tuple(found)
 
 
-def _lines() -> list[str]:
-    raw = files("entraide.contracts").joinpath("data/communes.csv").read_text("utf-8")
-    return raw.splitlines()[1:]
+def _lines() -> Iterator[str]:
+    """The table's lines, read one at a time (the whole text at once weighs 10 MB more)."""
+    with files("entraide.contracts").joinpath("data/communes.csv").open(encoding="utf-8") as f:
+        next(f)  # the header
+        for line in f:
+            yield line.rstrip("\n")
 
 
 def main_first(commune: Commune) -> tuple[bool, bool, int]:
@@ -62,7 +66,7 @@ def _table() -> tuple[dict[str, Point], dict[str, Point]]:
     """Postal codes' and départements' points, from the lines (no Commune kept: matching
     needs only these few thousand points)."""
     by_code: dict[str, tuple[tuple[bool, int], Point]] = {}
-    by_departement: dict[str, list[Point]] = {}
+    by_departement: dict[str, list[float]] = {}
     for line in _lines():
         kind, _, _, dep, lat, lon, codes, population, _ = line.split(";")
         point = (float(lat), float(lon))
@@ -70,12 +74,10 @@ def _table() -> tuple[dict[str, Point], dict[str, Point]]:
         for code in codes.split():
             if code not in by_code or by_code[code][0] < rank:
                 by_code[code] = (rank, point)
-        if kind == COMMUNE:
-            by_departement.setdefault(dep, []).append(point)
-    centres = {
-        dep: (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
-        for dep, pts in by_departement.items()
-    }
+        if kind == COMMUNE:  # the mean of its communes' points: sums and a count
+            sums = by_departement.setdefault(dep, [0.0, 0.0, 0])
+            sums[0], sums[1], sums[2] = sums[0] + point[0], sums[1] + point[1], sums[2] + 1
+    centres = {dep: (lat / n, lon / n) for dep, (lat, lon, n) in by_departement.items()}
     return {code: point for code, (_, point) in by_code.items()}, centres
 
 
