@@ -32,7 +32,7 @@ and `Retry-After`, as for any other store call.
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from prometheus_client import Counter
@@ -52,11 +52,13 @@ class PartnerQuotas:
     def __init__(
         self,
         db: AsyncDatabase[dict[str, Any]],
+        partners: Mapping[str, Partner],
         refusals: Counter | None = None,
         *,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.buckets = db[COLLECTION]
+        self.partners = partners
         self.refusals = refusals
         self.clock = clock
         self._seen: dict[str, float] = {}  # key id -> a `tat` read from the store (a floor)
@@ -65,8 +67,19 @@ class PartnerQuotas:
         """None if the partner's request is admitted (and counted), else the whole seconds
         to wait before the next one fits (at least 1)."""
         wait = await self._admit(key, partner)
-        if wait is None:
+        return None if wait is None else self._refused(partner, wait)
+
+    def known_over(self, key: str) -> int | None:
+        """The seconds to wait if this replica already knows the partner `key` is past its
+        quota (no store call), else None: the request goes the whole way."""
+        partner = self.partners.get(key)
+        seen = self._seen.get(key)
+        if partner is None or seen is None:
             return None
+        wait = partner.quota.wait_s(seen, self.clock())
+        return None if wait is None else self._refused(partner, wait)
+
+    def _refused(self, partner: Partner, wait: float) -> int:
         if self.refusals is not None:
             self.refusals.labels(source=partner.source).inc()
         return max(1, math.ceil(wait))

@@ -1,0 +1,62 @@
+"""The partner door's gate: a partner this replica already knows to be past its quota is
+refused before anything else runs.
+
+Measured with one partner flooding (tests/benchmarks/test_partner_quotas.py): each of its
+refusals went the whole way, metrics, routing, the body read, the signature, an exception
+and its handler, about 2 ms of CPU here, and the ten partners sending at their quotas saw
+their p99 latency go from 0.18 s to 0.83 s. At the gate a refusal costs a header lookup and
+a bucket comparison (`PartnerQuotas.known_over`: no store call).
+
+Nothing is verified before that refusal: anyone naming a partner's key while that partner
+is over its quota is refused as the partner would be, and learns only what the partner's
+own answers say (that it is over its quota, and the quota). The partner's requests are
+refused meanwhile anyway; nothing is counted against its bucket. The refusal is counted in
+`entraide_partner_quota_refusals_total` and sends the security headers, but makes no trace
+span and no `http_requests_total` line (those middlewares are further in).
+"""
+
+import json
+from collections.abc import Awaitable, Callable
+
+from entraide.contracts.kit.protect import HEADERS, PAGE_CSP, ASGIApp, Message, Scope
+from entraide.intake.quotas import PartnerQuotas
+
+PREFIX = "/api/v1/partner-events"
+KEY_HEADER = b"x-entraide-partner"
+
+
+class QuotaGate:
+    """ASGI middleware: 429 `quota-exceeded` at once for a partner known to be over quota."""
+
+    def __init__(self, app: ASGIApp, *, quotas: PartnerQuotas) -> None:
+        self.app = app
+        self.quotas = quotas
+
+    async def __call__(
+        self,
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith(PREFIX):
+            key = dict(scope.get("headers") or []).get(KEY_HEADER, b"").decode("latin-1")
+            wait = self.quotas.known_over(key) if key else None
+            if wait is not None:
+                await self._refuse(send, key, wait)
+                return
+        await self.app(scope, receive, send)
+
+    async def _refuse(
+        self, send: Callable[[Message], Awaitable[None]], key: str, wait: int
+    ) -> None:
+        quota = self.quotas.partners[key].quota.model_dump()
+        body = json.dumps({"detail": {"code": "quota-exceeded", "quota": quota}}).encode()
+        headers = [(name.lower().encode(), value.encode()) for name, value in HEADERS.items()]
+        headers += [
+            (b"content-security-policy", PAGE_CSP.encode()),
+            (b"content-type", b"application/json"),
+            (b"content-length", b"%d" % len(body)),
+            (b"retry-after", b"%d" % wait),
+        ]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
