@@ -12,7 +12,15 @@ from entraide.contracts.kit.metrics import partner_quota_refusals
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
-from entraide.intake import api, handlers, pages, partner_api, record_pages, reference_pages
+from entraide.intake import (
+    api,
+    forms,
+    handlers,
+    pages,
+    partner_api,
+    record_pages,
+    reference_pages,
+)
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
 from entraide.intake.quota_gate import QuotaGate
@@ -57,7 +65,10 @@ def create_app(
         startup=[families.ensure_indexes, audit.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
-    app.state.templates = templates_for("entraide.intake")
+    app.state.templates = templates_for(
+        "entraide.intake",
+        nav=[("/familles", "Familles"), ("/familles/nouvelle", "Nouvelle famille")],
+    )
     install_auth(app, settings, app.state.templates)
     app.state.families = families
     app.state.uow = uow
@@ -65,6 +76,7 @@ def create_app(
     app.state.audit = audit
     app.state.relay = relay
     app.state.keys = keys
+    app.state.field_messages = forms.api_message  # the API's 422 in the form's words
     app.state.quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
     app.add_middleware(QuotaGate, quotas=app.state.quotas)  # outermost of the app's own
     return app
