@@ -27,6 +27,7 @@ from typing import Any
 
 import httpx
 from playwright.async_api import Browser, Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from entraide.directory.demo import demo_offers
 from tests.auth_support import DevIssuer
@@ -228,8 +229,12 @@ class Walk:
             self.problems.append(f"{where}: HTTP {answer.status} at {page.url}")
             return
         if visit.failed_form:
-            async with page.expect_navigation():
-                await page.get_by_role("button", name=visit.failed_form, exact=True).click()
+            try:
+                async with page.expect_navigation(timeout=10_000):
+                    await page.get_by_role("button", name=visit.failed_form, exact=True).click()
+            except PlaywrightTimeoutError:
+                self.problems.append(f"{where}: the form was not sent (no `novalidate`?)")
+                return
             await expect(page.locator("#erreurs")).to_be_visible()
         await expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
         await page.screenshot(path=SCREENSHOTS / f"{self.size}-{visit.name}.png", full_page=True)
