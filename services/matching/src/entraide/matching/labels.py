@@ -70,4 +70,3 @@ DUE = {
     "3-month": "Suivi à trois mois",
     "rupture": "Six semaines sans contact : appeler la famille",
 }
-
