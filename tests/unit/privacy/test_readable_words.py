@@ -1,0 +1,59 @@
+"""The DPO's journal as sentences and the access export in words: no field names, slugs
+or reprs, whatever an entry holds."""
+
+from markupsafe import Markup
+
+from entraide.privacy import labels
+from entraide.privacy.readable import readable
+
+
+def test_each_journal_entry_reads_as_a_french_sentence() -> None:
+    sentences = [
+        labels.sentence({"action": "case-opened", "kind": "erasure", "reason": "retention"}),
+        labels.sentence({"action": "ack-received", "service": "intake", "counts": {"keys": 1}}),
+        labels.sentence({"action": "ack-received", "service": "directory", "counts": {}}),
+        labels.sentence({"action": "case-closed", "keys_destroyed": 0}),
+        labels.sentence({"action": "case-escalated", "missing": ["matching", "directory"]}),
+        labels.sentence({"action": "case-resolved", "decision": "not-applicable"}),
+        labels.sentence({"action": "export-read", "form": "json"}),
+        labels.sentence({"action": "case-refused", "kind": "access", "reason": "unknown-subject"}),
+        labels.sentence({"action": "something-new"}),
+    ]
+    assert sentences == [
+        "Dossier ouvert (effacement), durée de conservation échue.",
+        "Accueil des familles a répondu : 1 clé de chiffrement.",
+        "Annuaire a répondu : rien à effacer.",
+        "Dossier clos ; aucune clé à détruire.",
+        "Relance en alerte : toujours sans réponse de Mise en relation, Annuaire.",
+        "Dossier clos : sans objet.",
+        "Export téléchargé (JSON).",
+        "Ouverture refusée : référence inconnue.",
+        "Action enregistrée.",
+    ]
+    assert labels.actor("dev-9ae404dd5ef850b0") == "Délégué à la protection des données"
+    assert labels.actor("retention-sweep") == "Balayage de conservation (automatique)"
+    assert labels.actor("matching") == "Mise en relation"
+
+
+def test_the_access_export_reads_in_words() -> None:
+    part = {
+        "family_ref": "cTttTQvvEpdVTqzgbskXvA",
+        "consent": {"matching": True, "collected_at": "2026-11-29T18:04:00+00:00"},
+        "children_birth_years": [2016, 2019],
+        "requests": [{"needs": ["parrainage-de-proximite"], "urgency": "high", "notes": None}],
+        "score": 2.1,
+        "availability": [{"day": "fr", "part": "evening"}],
+        "languages": ["fr"],
+    }
+    assert readable(part) == {
+        "Référence de la famille": Markup('<code class="reference">cTttTQvvEpdVTqzgbskXvA</code>'),
+        "Accord du parent": {
+            "Orientation vers un accompagnement": "oui",
+            "Recueilli le": "29/11/2026 à 19 h 04",
+        },
+        "Années de naissance des enfants": ["2016", "2019"],
+        "Demandes": [{"Besoins": ["Parrainage de proximité"], "Urgence": "élevée", "Notes": "—"}],
+        "Score": "2,10",
+        "Disponibilités": [{"Jour": "vendredi", "Moment": "soir"}],
+        "Langues": ["français"],
+    }
