@@ -144,3 +144,11 @@ def test_a_check_cleared_before_its_date_was_kept_counts_from_the_application():
         "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
     }
     assert Volunteer.from_state(state).honorability_valid_until == date(2029, 1, 9)
+
+
+def test_an_application_from_a_village_is_taken_and_one_from_no_french_postal_code_refused():
+    village = volunteering.Application.model_validate(FORM | {"code_postal": "58240"})
+    assert village.code_postal == "58240"  # Saint-Pierre-le-Moûtier and its neighbours
+    with pytest.raises(ValidationError) as refused:
+        volunteering.Application.model_validate(FORM | {"code_postal": "00000"})
+    assert [e["loc"] for e in refused.value.errors()] == [("code_postal",)]

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from entraide.contracts.events import Language, Slot, VolunteerAvailability
 from entraide.contracts.vocab import Need
+from entraide.directory import places
 
 
 class Status(StrEnum):
@@ -69,6 +70,13 @@ class Application(BaseModel):
     skills: list[str] = Field([], max_length=20)
     capacity: int = Field(1, ge=1, le=5, description="How many families at once.")
     consent: bool = Field(description="Agrees that the association keeps and uses these data.")
+
+    @field_validator("code_postal")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if places.by_postal_code(value) is None:  # every French postal code is known
+            raise ValueError("code postal inconnu")
+        return value
 
     @field_validator("consent")
     @classmethod
