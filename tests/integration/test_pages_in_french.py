@@ -207,6 +207,8 @@ def pages(ids: dict[str, str]) -> list[tuple[str, str | None, str, int]]:
         ("directory", None, f"/offres/{ids['offer']}", 200),
         ("directory", None, "/devenir-benevole", 200),
         ("directory", None, "/connexion", 200),
+        ("directory", None, "/offres/inconnue-0000", 404),
+        ("directory", None, "/recherche?lieu=Nantes&rayon_km=abc", 422),
         ("directory", "coordination-ppm", "/association", 200),
         ("directory", "coordination-ppm", f"/association?benevole={ids['volunteer']}", 200),
         ("intake", None, "/connexion", 200),
