@@ -99,7 +99,10 @@ async def test_two_replicas_share_a_partners_quota_and_another_partner_is_unaffe
         }
         assert 1 <= int(over.headers["retry-after"]) <= 5  # one token every 5 s
     assert [o.status_code for o in other] == [201, 201]
-    assert status.status_code == 429  # a status read counts as well
+    # a status read counts as well; replica b knows the CAF is over: refused at its gate
+    assert (status.status_code, status.json()) == (429, over_b.json())
+    assert 1 <= int(status.headers["retry-after"]) <= 5
+    assert status.headers["x-content-type-options"] == "nosniff"
     assert later.status_code == 201, "Retry-After said a request would fit by then"
     source = quota_settings.partners[CAF].source
     refused = [

@@ -18,12 +18,12 @@ from entraide.intake import (
     handlers,
     pages,
     partner_api,
+    quota_gate,
     record_pages,
     reference_pages,
 )
 from entraide.intake.audit import AuditLog
 from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
-from entraide.intake.quota_gate import QuotaGate
 from entraide.intake.quotas import PartnerQuotas
 from entraide.intake.records import Casework
 from entraide.intake.rights import IntakeRights
@@ -78,7 +78,7 @@ def create_app(
     app.state.keys = keys
     app.state.field_messages = forms.api_message  # the API's 422 in the form's words
     app.state.quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
-    app.add_middleware(QuotaGate, quotas=app.state.quotas)  # outermost of the app's own
+    quota_gate.install(app, app.state.quotas)
     return app
 
 
