@@ -19,7 +19,9 @@ to review: `telephone-familles.png`, `bureau-dossier.png`...
 All failures are gathered and reported together.
 """
 
+import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,19 +318,38 @@ async def test_every_page_of_every_role_on_a_phone_and_a_desktop(
             "dpo": await dev_issuer.token_for("dpo"),
         }
         api = Journey(http, urls, tokens, db)
+        began = time.monotonic()
         try:
             seeded = await seed(api, browser, dev_issuer)
-            problems: list[str] = []
-            for size_name, size in SIZES.items():
-                for role in roles(urls, seeded):
-                    errors: list[str] = []
-                    async with context_for(browser, size, errors) as page:
-                        walk = Walk(size_name, role)
-                        if role.account:  # one session cookie for every port of 127.0.0.1
-                            await open_signed_in(page, f"{urls['intake']}/connexion", role.account)
-                        for visit in role.visits:
-                            await walk.visit(page, visit, errors)
-                        problems += walk.problems
+            started = time.monotonic()
+            # the two sizes at once, each role in a context of its own
+            walked = await asyncio.gather(
+                *(
+                    walk_at(browser, name, size, roles(urls, seeded), urls)
+                    for name, size in SIZES.items()
+                )
+            )
+            print(
+                f"seeded in {started - began:.0f} s, walked in {time.monotonic() - started:.0f} s"
+            )
+            problems = [problem for found in walked for problem in found]
         finally:
             await api.withdraw_all()
     assert problems == [], "\n".join(problems)
+
+
+async def walk_at(
+    browser: Browser, size_name: str, size: tuple[int, int], walks: list[Role], urls: dict[str, str]
+) -> list[str]:
+    """Every role's pages at one size; the problems found."""
+    problems: list[str] = []
+    for role in walks:
+        errors: list[str] = []
+        async with context_for(browser, size, errors) as page:
+            walk = Walk(size_name, role)
+            if role.account:  # one session cookie for every port of 127.0.0.1
+                await open_signed_in(page, f"{urls['intake']}/connexion", role.account)
+            for visit in role.visits:
+                await walk.visit(page, visit, errors)
+            problems += walk.problems
+    return problems
