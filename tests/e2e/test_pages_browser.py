@@ -159,7 +159,12 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
         Role(
             "espace-association",
             "unaf-nievre",
-            [Visit("association", f"{d}/association", check=volunteers_first)],
+            [
+                Visit("association", f"{d}/association", check=volunteers_first),
+                # signed in, the public pages offer to sign out
+                Visit("association-recherche", f"{d}/recherche?lieu=Nantes"),
+                Visit("association-benevole", f"{d}/devenir-benevole"),
+            ],
         ),
         Role(
             "coordination",

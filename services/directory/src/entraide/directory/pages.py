@@ -5,14 +5,16 @@ import math
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from entraide.contracts.kit.auth import optional_principal
 from entraide.contracts.kit.web import render
 from entraide.directory import export, places, search, service, vocab
 from entraide.directory.api import PAGE_SIZE, hit_json
 
-router = APIRouter(include_in_schema=False)
+# public pages: whoever is signed in sees it in the header (and may sign out)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
 WITHDRAWN = (
     "Cette action n'est pas ou plus proposée : l'association l'a peut-être retirée. "
     "Cherchez-en une autre près de chez vous."

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
+from entraide.contracts.kit.auth import optional_principal
 from entraide.contracts.kit.protect import rate_limited
 from entraide.contracts.kit.web import render
 from entraide.contracts.vocab import DayPart, Weekday
@@ -14,7 +15,8 @@ from entraide.directory import volunteer_service as service
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.volunteering import Application
 
-router = APIRouter(include_in_schema=False)
+# public pages: whoever is signed in sees it in the header (and may sign out)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
 DAYS = {
     "mo": "lundi",
     "tu": "mardi",

@@ -112,6 +112,15 @@ async def api_principal(request: Request) -> Principal:
         raise HTTPException(503, UNREACHABLE) from None
 
 
+async def optional_principal(request: Request) -> Principal | None:
+    """The person viewing a public page if signed in, else None: the header then offers to
+    sign out rather than to sign in (see web.render)."""
+    try:
+        return await _principal(request)
+    except (InvalidTokenError, IssuerUnreachableError):
+        return None
+
+
 async def page_principal(request: Request) -> Principal:
     """The person viewing a page; without a valid session, off to /connexion and back."""
     try:

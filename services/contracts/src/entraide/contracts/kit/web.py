@@ -86,9 +86,10 @@ def render(
     *,
     status_code: int = 200,
 ) -> HTMLResponse:
-    """A page, with no caching: it may show a family's data."""
-    response = templates.TemplateResponse(
-        request, name, dict(context or {}), status_code=status_code
-    )
+    """A page, with no caching: it may show a family's data. Without a `principal` in the
+    context, the one verified for this request if any (auth.optional_principal on public
+    pages), so the header says who is signed in."""
+    shown = {"principal": getattr(request.state, "principal", None)} | dict(context or {})
+    response = templates.TemplateResponse(request, name, shown, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
