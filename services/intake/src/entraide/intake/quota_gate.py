@@ -7,6 +7,12 @@ tests/benchmarks/test_partner_quotas.py: about 430 refusals a second filled inta
 and the ten partners at their quotas saw their p99 go from 0.18 s to 0.83 s). At the gate a
 refusal costs a header lookup and a comparison (`PartnerQuotas.known_over`: no store call).
 
+Its answer is held until the partner's bucket has room again, a second at most (the
+`Retry-After` it carries is what is left of the wait). A client that waits as told loses
+nothing: it could not have sent anything sooner. A client that does not wait can only send
+as many requests a second as it has connections open, instead of as many as intake can
+refuse; a held answer is a sleeping coroutine, which costs intake nothing meanwhile.
+
 Nothing is verified before that refusal: anyone naming a partner's key while that partner
 is over its quota is refused as the partner would be, and learns only what the partner's
 own answers say (that it is over its quota, and the quota). The partner's requests are
@@ -15,7 +21,9 @@ refused meanwhile anyway; nothing is counted against its bucket. The refusal is 
 trace span and no `http_requests_total` line (it never reaches those middlewares).
 """
 
+import asyncio
 import json
+import math
 from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
@@ -25,6 +33,7 @@ from entraide.intake.quotas import PartnerQuotas
 
 PREFIX = "/api/v1/partner-events"
 KEY_HEADER = b"x-entraide-partner"
+HOLD_MAX_S = 1.0  # a refusal's answer waits this long at most (or until the bucket has room)
 
 
 def install(app: FastAPI, quotas: PartnerQuotas) -> None:
@@ -39,7 +48,8 @@ def install(app: FastAPI, quotas: PartnerQuotas) -> None:
 
 
 class QuotaGate:
-    """ASGI middleware: 429 `quota-exceeded` at once for a partner known to be over quota."""
+    """ASGI middleware: 429 `quota-exceeded` for a partner known to be over quota, answered
+    when its bucket has room again or after HOLD_MAX_S, whichever comes first."""
 
     def __init__(self, app: ASGIApp, *, quotas: PartnerQuotas) -> None:
         self.app = app
@@ -55,7 +65,9 @@ class QuotaGate:
             key = dict(scope.get("headers") or []).get(KEY_HEADER, b"").decode("latin-1")
             wait = self.quotas.known_over(key) if key else None
             if wait is not None:
-                await self._refuse(send, key, wait)
+                held = min(wait, HOLD_MAX_S)
+                await asyncio.sleep(held)
+                await self._refuse(send, key, max(1, math.ceil(wait - held)))
                 return
         await self.app(scope, receive, send)
 

@@ -69,15 +69,18 @@ class PartnerQuotas:
         wait = await self._admit(key, partner)
         return None if wait is None else self._refused(partner, wait)
 
-    def known_over(self, key: str) -> int | None:
-        """The seconds to wait if this replica already knows the partner `key` is past its
-        quota (no store call), else None: the request goes the whole way."""
+    def known_over(self, key: str) -> float | None:
+        """The seconds to wait (exactly) if this replica already knows the partner `key` is
+        past its quota, counted as a refusal, with no store call; else None: the request
+        goes the whole way."""
         partner = self.partners.get(key)
         seen = self._seen.get(key)
         if partner is None or seen is None:
             return None
         wait = partner.quota.wait_s(seen, self.clock())
-        return None if wait is None else self._refused(partner, wait)
+        if wait is not None:
+            self._refused(partner, wait)
+        return wait
 
     def _refused(self, partner: Partner, wait: float) -> int:
         if self.refusals is not None:
