@@ -1,13 +1,17 @@
 """Benchmark: partner quotas under a flood. Ten partners at once through intake's HTTP
-door, each sending at its quota (ENTRAIDE_BENCH_QUOTA_PER_MINUTE, 120 a minute by default,
-burst 100: one event every 500 ms, open loop, a slow answer does not delay the next send),
+door, each sending at its quota (ENTRAIDE_BENCH_QUOTA_PER_MINUTE, 300 a minute by default,
+burst 100: one event every 200 ms, open loop, a slow answer does not delay the next send),
 while an eleventh partner floods as fast as it can (a process of its own, FLOOD_CONNECTIONS
 connections, `Retry-After` ignored). Baseline from the same run: the same ten partners
 without the flooder. The two conditions alternate in blocks of BLOCK_S (the flooder paused
 with SIGSTOP, resumed with SIGCONT), so the load other work puts on this shared machine
 weighs on both alike.
 
-    pytest tests/benchmarks/test_partner_quotas.py -s     (about 80 s)
+    pytest tests/benchmarks/test_partner_quotas.py -s     (about 70 s)
+
+The default quota, 600 a minute, is not what is measured: ten partners at 600 a minute
+(100 events/s) are more than one intake process serves on the 2-core development machine
+(p99 15 s with no flooder at all).
 
 Intake runs as a process (`python -m entraide.intake`: uvicorn on 127.0.0.1, JSON logs at
 INFO with access lines, tracing and metrics as deployed) on the session's broker and store,
@@ -41,7 +45,7 @@ from tests.support import eventually
 ROOT = Path(__file__).resolve().parents[2]
 PARTNERS = 10
 # each partner's quota: the default burst, a rate this shared 2-core machine serves for ten
-PER_MINUTE = int(os.environ.get("ENTRAIDE_BENCH_QUOTA_PER_MINUTE", "120"))
+PER_MINUTE = int(os.environ.get("ENTRAIDE_BENCH_QUOTA_PER_MINUTE", "300"))
 QUOTA = {"per_minute": PER_MINUTE, "burst": 100}
 INTERVAL_S = 60 / QUOTA["per_minute"]
 WARMUP_S = 5.0
