@@ -25,6 +25,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from entraide.contracts import CloudEvent
 from entraide.contracts.kit import metrics
 from entraide.contracts.kit import outbox as kit
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.contracts.kit.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
@@ -128,6 +129,7 @@ async def sweeping(
             try:
                 await sweep()
             except Exception as exc:  # the store is away: next time
+                raise_if_cancelling(exc)
                 log.warning("sweep failed", extra={"error": type(exc).__name__})
             await asyncio.sleep(every_seconds)
 

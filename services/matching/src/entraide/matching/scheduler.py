@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.matching.engine import Engine
 from entraide.matching.followups import FollowUps
 
@@ -38,6 +39,7 @@ async def running(
                 expired, proposed = await tick(engine, followups)
                 log.info("matching round", extra={"expired": expired, "proposed": proposed})
             except Exception as exc:  # the store may be away: try again next round
+                raise_if_cancelling(exc)
                 log.warning("matching round failed", extra={"error": type(exc).__name__})
 
     task = asyncio.create_task(loop())

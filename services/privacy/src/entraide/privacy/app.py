@@ -10,6 +10,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from entraide.contracts.kit.auth import install_auth
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.contracts.kit.rights import register_rights
 from entraide.contracts.kit.service import runtime, service_app
 from entraide.contracts.kit.web import templates_for
@@ -94,6 +95,7 @@ async def _every(
             try:
                 await job()
             except Exception as exc:  # the store or Kafka away: try again next round
+                raise_if_cancelling(exc)
                 log.warning(
                     "scheduled job failed", extra={"job": name, "error": type(exc).__name__}
                 )

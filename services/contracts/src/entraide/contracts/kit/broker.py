@@ -10,6 +10,7 @@ from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from prometheus_client import CollectorRegistry
 
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.contracts.kit.deadletter import RetryThenDeadLetter
 from entraide.contracts.kit.metrics import dead_letters
 from entraide.contracts.kit.settings import ServiceSettings
@@ -67,6 +68,7 @@ async def start_when_reachable(broker: KafkaBroker, *, max_backoff: float = 5.0)
             await broker.start()
             return
         except Exception as exc:  # Kafka down or still electing: try again
+            raise_if_cancelling(exc)
             log.warning(
                 "kafka not reachable yet", extra={"error": type(exc).__name__, "retry_in_s": delay}
             )

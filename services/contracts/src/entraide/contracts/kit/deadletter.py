@@ -27,6 +27,7 @@ from tenacity import (
 )
 
 from entraide.contracts.envelope import UnknownEventTypeError
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.contracts.kit.outages import OUTAGES, STORE, DependencyUnavailableError
 
 if TYPE_CHECKING:
@@ -147,7 +148,9 @@ class _RetryScope(BaseMiddleware):
             retrying = AsyncRetrying(
                 stop=stop_after_attempt(policy.attempts),
                 wait=wait_exponential(multiplier=policy.backoff_seconds, max=30),
-                retry=retry_if_not_exception_type(PERMANENT),
+                # tenacity catches BaseException: a cancelled handler (a shutdown) is not
+                # tried again, nor waited for as an outage, nor dead-lettered
+                retry=retry_if_not_exception_type((*PERMANENT, asyncio.CancelledError)),
                 reraise=False,
             )
             try:
@@ -156,6 +159,8 @@ class _RetryScope(BaseMiddleware):
                 failure = exhausted.last_attempt.exception()
             except PERMANENT as poison:
                 failure = poison
+            if failure is not None:
+                raise_if_cancelling(failure)
             if not isinstance(failure, ConnectionFailure | DependencyUnavailableError):
                 break
             # The database or the key vault is away: the message is fine, so it waits (uncommitted,

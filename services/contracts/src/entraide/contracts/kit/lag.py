@@ -13,6 +13,7 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Gauge
 
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.contracts.kit.metrics import consumer_lag
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ async def sample_consumer_lag(
         try:
             await record_lag(broker, gauge)
         except Exception as exc:  # a rebalance or a broker away: next round
+            raise_if_cancelling(exc)
             log.debug("consumer lag not sampled", extra={"error": type(exc).__name__})
         await asyncio.sleep(interval_seconds)
 

@@ -43,6 +43,7 @@ from pymongo.errors import PyMongoError
 
 from entraide.contracts import CloudEvent, spec_for_type
 from entraide.contracts.envelope import CONTENT_TYPE
+from entraide.contracts.kit.cancellation import raise_if_cancelling
 from entraide.contracts.kit.metrics import outbox_metrics
 from entraide.contracts.kit.outages import KAFKA, OUTAGES, STORE
 from entraide.contracts.kit.telemetry import current_traceparent, within
@@ -197,6 +198,7 @@ class OutboxRelay:
                 published = await self.publish_batch() if self.broker.running else 0
                 backoff = 0.2
             except Exception as exc:  # Kafka or the store is down: keep the events, retry
+                raise_if_cancelling(exc)
                 self.failures.inc()
                 OUTAGES.broken(_component(exc), f"outbox relay: {type(exc).__name__}")
                 with contextlib.suppress(Exception):
@@ -257,7 +259,10 @@ class OutboxRelay:
             sends = [await self._publish(entry) for doc in docs for entry in doc["outbox"]]
             await asyncio.gather(*sends)
         except BaseException:
-            await self.collection.update_many({"lease_owner": owner}, {"$set": RELEASED})
+            # the leases given back; if the store cannot, they run out: the same, later. (A
+            # failure here must not replace a cancellation: the relay would go on.)
+            with contextlib.suppress(Exception):
+                await self.collection.update_many({"lease_owner": owner}, {"$set": RELEASED})
             raise
         self.published.inc(len(sends))
         # A write that appended events meanwhile reset the lease (see store), so this marks
