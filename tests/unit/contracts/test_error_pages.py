@@ -24,7 +24,7 @@ def app_client() -> httpx.AsyncClient:
     async def count(rayon_km: float = 15.0) -> dict[str, float]:
         return {"rayon_km": rayon_km}
 
-    for prefix in ("/api/v1", ""):
+    for prefix in ("/api/v1", "/internal/v1", ""):
         router.add_api_route(f"{prefix}/gone", gone)
         router.add_api_route(f"{prefix}/busy", busy)
         router.add_api_route(f"{prefix}/count", count)
@@ -79,9 +79,13 @@ async def test_too_many_requests_answers_a_french_page_with_retry_after() -> Non
     assert api.json() == {"detail": {"code": "rate-limited"}}
 
 
-async def test_probes_and_assets_keep_json() -> None:
+async def test_probes_assets_and_internal_apis_keep_json() -> None:
     async with app_client() as client:
         asset = await client.get("/static/nothing.css")
         metrics = await client.get("/metrics/nothing")
+        internal = await client.get("/internal/v1/count", params={"rayon_km": "abc"})
     assert asset.status_code == metrics.status_code == 404
     assert asset.headers["content-type"] == metrics.headers["content-type"] == "application/json"
+    # the key vault's callers are services: a 422 they can read
+    assert internal.status_code == 422
+    assert internal.headers["content-type"] == "application/json"

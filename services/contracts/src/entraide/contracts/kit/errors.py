@@ -1,4 +1,5 @@
-"""Error answers for the one who asked: JSON under /api, a page in French elsewhere.
+"""Error answers for the one who asked: JSON under /api and /internal (the key vault), a page in
+French elsewhere.
 
 FastAPI answers an HTTPException or a malformed parameter in JSON and in English. A person
 who follows a link to a withdrawn offer, edits an address by hand or sends a form too often
@@ -19,8 +20,8 @@ from starlette.exceptions import HTTPException
 
 from entraide.contracts.kit.web import render
 
-MACHINE_PATHS = ("/api", "/healthz", "/readyz", "/metrics", "/docs", "/redoc", "/openapi.json",
-                 "/asyncapi", "/static/")  # fmt: skip
+MACHINE_PATHS = ("/api", "/internal", "/healthz", "/readyz", "/metrics", "/docs", "/redoc",
+                 "/openapi.json", "/asyncapi", "/static/")  # fmt: skip
 HEADINGS = {
     400: "Demande incorrecte",
     401: "Connexion requise",
