@@ -129,6 +129,12 @@ async def test_partner_doors_record_and_flag_possible_duplicates_shown_to_staff(
     assert "Doublon possible : " in page.text
     assert "Transmise par un partenaire, sans vérification" in page.text
     assert flagged["family_ref"] in page.text, "the exact reference, not 'partner-'"
-    assert f'<code id="reference-famille">{flagged["family_ref"]}</code>' in page.text
-    assert f'<code id="reference-famille">{staff_family["family_ref"]}</code>' in staff_page.text
+    assert (
+        f'<code id="reference-famille" class="reference">{flagged["family_ref"]}</code>'
+        in page.text
+    )
+    assert (
+        f'<code id="reference-famille" class="reference">{staff_family["family_ref"]}</code>'
+        in staff_page.text
+    )
     assert "Référence partner-" not in json.dumps(page.text)
