@@ -236,13 +236,21 @@ def _consumed_to_published(app) -> dict[str, float]:
     return latencies
 
 
+FOUNDING = ("75", "93", "44", "59", "58")  # Paris, Seine-Saint-Denis, Loire-Atl., Nord, Nièvre
+
+
+def founding_postal_codes() -> list[str]:
+    """The five founding départements' postal codes (the table knows all of France's)."""
+    return sorted(code for code in _table()[0] if code[:2] in FOUNDING)
+
+
 async def _load_volunteers(db) -> list[str]:
     """50,000 volunteers in matching's read model: the share of the five founding
     départements placed on their postal codes, the rest elsewhere in France. Returns the
     places the busy ones give (a support key per place), all taken by the families they
     follow (`_load_requests`)."""
     rng = random.Random(7)
-    codes = list(_table()[0])
+    codes = founding_postal_codes()
     docs, places = [], []
     for i in range(VOLUNTEERS):
         local = rng.random() < 0.13  # the five départements' share of the population
@@ -281,7 +289,7 @@ async def _load_requests(db, places: list[str]) -> int:
     (its history knows the association); then 2,000 open requests waitlisted. Returns how
     many open requests there are."""
     rng = random.Random(13)
-    codes = list(_table()[0])
+    codes = founding_postal_codes()
     views, matches, histories, waiting = [], [], [], []
     taken: dict[str, list[dict]] = {}
     since = datetime(2026, 6, 1, tzinfo=UTC)
@@ -386,7 +394,7 @@ async def _burst(world, engine) -> float:
 
     engine.place_many = counted
     rng = random.Random(17)
-    codes = list(_table()[0])
+    codes = founding_postal_codes()
     profile = os.environ.get("ENTRAIDE_MATCHING_PROFILE")
     spy = asyncio.create_task(_py_spy(Path(profile))) if profile else None
     started = time.perf_counter()
@@ -431,7 +439,7 @@ async def _online(world, app) -> list[float]:
         what="warm-up",
     )
     rng = random.Random(11)
-    codes = list(_table()[0])
+    codes = founding_postal_codes()
     times = []
     try:
         for _ in range(ONLINE_REQUESTS):
