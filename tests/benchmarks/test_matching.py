@@ -29,9 +29,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from entraide.contracts import new_event
-from entraide.contracts.geography import _table
 from entraide.contracts.kit.outbox import DONE
 from entraide.contracts.topics import MATCHES
+from entraide.directory.places import demo_places
 from entraide.matching.app import create_app
 from entraide.matching.domain import assign
 from entraide.matching.domain.views import request_view
@@ -236,12 +236,11 @@ def _consumed_to_published(app) -> dict[str, float]:
     return latencies
 
 
-FOUNDING = ("75", "93", "44", "59", "58")  # Paris, Seine-Saint-Denis, Loire-Atl., Nord, Nièvre
-
-
 def founding_postal_codes() -> list[str]:
-    """The five founding départements' postal codes (the table knows all of France's)."""
-    return sorted(code for code in _table()[0] if code[:2] in FOUNDING)
+    """The postal codes of the demo's communes in the five founding départements (the
+    density of the runs before the communes table knew all of France's 6,000 codes: spread
+    over the five départements' 440, families found no free volunteer near them)."""
+    return sorted({place.postal_code for place in demo_places()})
 
 
 async def _load_volunteers(db) -> list[str]:
