@@ -57,3 +57,13 @@ def test_the_access_export_reads_in_words() -> None:
         "Disponibilités": [{"Jour": "vendredi", "Moment": "soir"}],
         "Langues": ["français"],
     }
+
+
+def test_a_prefixed_reference_without_a_digit_is_still_a_reference() -> None:
+    # token_urlsafe(16) has no digit about once in forty: it was shown as the words
+    # "volunteer:…" (the page scan caught the English word)
+    shown = readable({"support_id": "volunteer:AbcDefGhiJklMnoPqrStuV", "word": "Nantes"})
+    assert shown["support id"] == Markup(
+        '<code class="reference">volunteer:AbcDefGhiJklMnoPqrStuV</code>'
+    )
+    assert shown["word"] == "Nantes"

@@ -138,6 +138,13 @@ def _scalar(value: Any, key: str) -> Any:
         return DAYS.get(text, text)
     if text in VALUES:
         return VALUES[text]
-    if key in REFERENCES or (TOKEN.match(text) and any(c.isdigit() for c in text)):
+    if key in REFERENCES or _is_reference(text):
         return Markup('<code class="reference">{}</code>').format(text)
     return text
+
+
+def _is_reference(text: str) -> bool:
+    """A prefixed reference (`volunteer:…`) whatever its characters; a bare token only with
+    a digit, so that a word is never taken for one (one random reference in forty has none)."""
+    token = TOKEN.match(text)
+    return token is not None and (token.group(1) is not None or any(c.isdigit() for c in text))
