@@ -28,24 +28,22 @@ def paris(at: datetime | str) -> datetime:
 
 def day(on: Day | None) -> str:
     """`29/11/2026`; a moment counts by its day in Paris, an ISO day as it is."""
-    if on is None or on == "":
-        return "—"
-    if isinstance(on, str):
-        on = date.fromisoformat(on) if len(on) == 10 else paris(on)
-    if isinstance(on, datetime):
-        on = paris(on).date()
-    return format_date(on, "dd/MM/yyyy", locale=LOCALE)
+    return _day(on, "dd/MM/yyyy")
 
 
 def long_day(on: Day | None) -> str:
     """`29 novembre 2026`."""
+    return _day(on, "d MMMM yyyy")
+
+
+def _day(on: Day | None, pattern: str) -> str:
     if on is None or on == "":
         return "—"
     if isinstance(on, str):
         on = date.fromisoformat(on) if len(on) == 10 else paris(on)
     if isinstance(on, datetime):
         on = paris(on).date()
-    return format_date(on, "d MMMM yyyy", locale=LOCALE)
+    return format_date(on, pattern, locale=LOCALE)
 
 
 def hour(at: datetime | str) -> str:
