@@ -103,12 +103,13 @@ def partner_event(event_id: str) -> bytes:
     ).encode()
 
 
-def signed(body: bytes) -> dict[str, str]:
+def signed(body: bytes, key: str = PARTNER_KEY, secret: str = SECRET) -> dict[str, str]:
+    """The partner door's headers for `body`, signed now with this partner's secret."""
     stamp = str(int(time.time()))
     return {
-        "X-Entraide-Partner": PARTNER_KEY,
+        "X-Entraide-Partner": key,
         "X-Entraide-Timestamp": stamp,
-        "X-Entraide-Signature": partners.signature(SECRET, stamp, body),
+        "X-Entraide-Signature": partners.signature(secret, stamp, body),
         "content-type": "application/cloudevents+json",
     }
 

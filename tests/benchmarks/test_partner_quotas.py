@@ -36,9 +36,9 @@ from pathlib import Path
 
 import httpx
 
-from entraide.intake import partners
 from tests.benchmarks.flood import event
 from tests.benchmarks.record import record
+from tests.fault_support import signed
 from tests.infra import Endpoints, ServiceProcess, free_port
 from tests.support import eventually
 
@@ -74,16 +74,6 @@ def partners_env(run: str) -> dict[str, dict[str, object]]:
     }
 
 
-def signed(key: str, secret: str, body: bytes) -> dict[str, str]:
-    stamp = str(int(time.time()))
-    return {
-        "X-Entraide-Partner": key,
-        "X-Entraide-Timestamp": stamp,
-        "X-Entraide-Signature": partners.signature(secret, stamp, body),
-        "content-type": "application/cloudevents+json",
-    }
-
-
 class Partners:
     """The ten well-behaved partners, each sending one event every INTERVAL_S."""
 
@@ -101,7 +91,7 @@ class Partners:
         started = time.perf_counter()
         try:
             answer = await self.client.post(
-                "/api/v1/partner-events", content=body, headers=signed(key, secret, body)
+                "/api/v1/partner-events", content=body, headers=signed(body, key, secret)
             )
         except httpx.HTTPError:
             return 0, time.perf_counter() - started  # counted as refused

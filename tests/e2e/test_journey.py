@@ -179,6 +179,18 @@ async def ready(http: httpx.AsyncClient, urls: dict[str, str]) -> bool:
     return codes == [200] * len(SERVICES)
 
 
+async def signed_in(
+    http: httpx.AsyncClient, urls: dict[str, str], dev_issuer: DevIssuer, db: dict[str, Any]
+) -> "Journey":
+    """The journey's APIs as its three people: Nièvre's staff, UNAF's coordinator, the DPO."""
+    tokens = {
+        "staff": await dev_issuer.token_for("centres-sociaux-nievre"),
+        "coordinator": await dev_issuer.token_for("coordination-unaf"),
+        "dpo": await dev_issuer.token_for("dpo"),
+    }
+    return Journey(http, urls, tokens, db)
+
+
 class Journey:
     """The services' APIs and databases as the test reads them, each call made as the
     right person; remembers the families it recorded, to withdraw their consent at the end
@@ -428,12 +440,7 @@ async def test_a_volunteer_and_families_cross_the_four_services(
     db = {s: mongo[f"{run}_{s}"] for s in SERVICES}
     async with httpx.AsyncClient(timeout=30) as http:
         await eventually(lambda: ready(http, urls), timeout=90, what="four services ready")
-        tokens = {
-            "staff": await dev_issuer.token_for("centres-sociaux-nievre"),
-            "coordinator": await dev_issuer.token_for("coordination-unaf"),
-            "dpo": await dev_issuer.token_for("dpo"),
-        }
-        api = Journey(http, urls, tokens, db)
+        api = await signed_in(http, urls, dev_issuer, db)
         try:
             await walk(api, browser)
         finally:

@@ -44,6 +44,7 @@ from tests.e2e.test_journey import (
     journey,  # noqa: F401  (the fixture: four services as processes)
     open_signed_in,
     ready,
+    signed_in,
 )
 from tests.support import eventually
 
@@ -317,12 +318,7 @@ async def test_every_page_of_every_role_on_a_phone_and_a_desktop(
     db = {s: mongo[f"{run}_{s}"] for s in SERVICES}
     async with httpx.AsyncClient(timeout=30) as http:
         await eventually(lambda: ready(http, urls), timeout=90, what="four services ready")
-        tokens = {
-            "staff": await dev_issuer.token_for("centres-sociaux-nievre"),
-            "coordinator": await dev_issuer.token_for("coordination-unaf"),
-            "dpo": await dev_issuer.token_for("dpo"),
-        }
-        api = Journey(http, urls, tokens, db)
+        api = await signed_in(http, urls, dev_issuer, db)
         began = time.monotonic()
         try:
             seeded = await seed(api, browser, dev_issuer)
