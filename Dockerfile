@@ -2,7 +2,7 @@
 # One image per service, built from the repository root:
 #   docker build --build-arg SERVICE=intake -t entraide-intake .
 # SERVICE is one of directory, intake, matching, privacy. The same image also runs the
-# dev issuer (compose only): `python -m entraide.contracts.kit.devissuer`.
+# dev issuer (compose only): `python -m entraide.kit.devissuer`.
 # Stages: web (DSFR assets from npm), build (uv: locked dependencies, then the workspace
 # packages, non-editable), runtime (slim Python, the virtualenv and the assets, non-root;
 # no uv, no compiler, no node).
@@ -26,6 +26,7 @@ RUN test -n "${SERVICE}" || { echo "--build-arg SERVICE=directory|intake|matchin
 # rebuilt when a dependency changes, not when the code does.
 COPY pyproject.toml uv.lock ./
 COPY services/contracts/pyproject.toml services/contracts/
+COPY services/kit/pyproject.toml services/kit/
 COPY services/directory/pyproject.toml services/directory/
 COPY services/intake/pyproject.toml services/intake/
 COPY services/matching/pyproject.toml services/matching/

@@ -19,7 +19,7 @@ from pydantic import BaseModel, SecretStr
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from entraide.contracts.kit.settings import ServiceSettings
+from entraide.kit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "configuration.md"
@@ -107,7 +107,7 @@ def settings_class(service: str) -> type[ServiceSettings]:
 
 def render() -> str:
     common = set(ServiceSettings.model_fields) - {"port", "database"}
-    parts = [INTRO, "## Every service (`entraide.contracts.kit.settings.ServiceSettings`)\n"]
+    parts = [INTRO, "## Every service (`entraide.kit.settings.ServiceSettings`)\n"]
     parts.append(table(ServiceSettings, {"port", "database"}))
     for service in SERVICES:
         cls = settings_class(service)

@@ -13,15 +13,15 @@ import httpx
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from entraide.contracts.kit.auth import SESSION_COOKIE
-from entraide.contracts.kit.devissuer import (
+from entraide.kit.auth import SESSION_COOKIE
+from entraide.kit.devissuer import (
     ACCOUNTS_BY_NAME,
     DEMO_PASSWORD,
     claims_for,
     create_app,
     public_jwk,
 )
-from entraide.contracts.kit.settings import ServiceSettings
+from entraide.kit.settings import ServiceSettings
 from tests.infra import free_port
 from tests.servers import serve_in_thread
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from entraide.contracts.kit.settings import ServiceSettings
+from entraide.kit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / "deploy" / "bin"

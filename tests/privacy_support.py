@@ -10,7 +10,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
-from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
+from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.app import create_app as create_directory
 from entraide.directory.settings import DirectorySettings

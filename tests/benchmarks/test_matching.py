@@ -29,7 +29,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from entraide.contracts import new_event
-from entraide.contracts.kit.outbox import DONE
+from entraide.kit.outbox import DONE
 from entraide.contracts.topics import MATCHES
 from entraide.directory.places import demo_places
 from entraide.matching.app import create_app

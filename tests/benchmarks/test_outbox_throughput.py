@@ -14,8 +14,8 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event
-from entraide.contracts.kit.broker import make_broker
-from entraide.contracts.kit.outbox import OutboxRelay
+from entraide.kit.broker import make_broker
+from entraide.kit.outbox import OutboxRelay
 from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake import domain
 from entraide.intake.settings import IntakeSettings

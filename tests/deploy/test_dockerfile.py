@@ -92,7 +92,7 @@ def test_the_build_steps_install_a_service_that_imports_without_its_sources(
             check=True,
         )
     shutil.rmtree(context)  # the image has no source tree
-    probe = f"import entraide.{service}.app, entraide.contracts.kit.devissuer; import pytest"
+    probe = f"import entraide.{service}.app, entraide.kit.devissuer; import pytest"
     result = subprocess.run(
         [str(venv / "bin/python"), "-c", probe], capture_output=True, text=True, check=False
     )

@@ -7,7 +7,7 @@ import promql_parser
 import pytest
 import yaml
 
-from entraide.contracts.kit import metrics
+from entraide.kit import metrics
 
 ROOT = Path(__file__).resolve().parents[2]
 OBSERVABILITY = ROOT / "deploy" / "observability"

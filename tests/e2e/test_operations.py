@@ -9,7 +9,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from entraide.contracts.kit.metrics import EXPECTED
+from entraide.kit.metrics import EXPECTED
 from tests.support import IDENTITY_VALUES, REQUEST_BODY, eventually, request_body
 
 

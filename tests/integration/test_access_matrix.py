@@ -182,9 +182,9 @@ async def _call(
     """Call as `role`: a bearer token under /api, the session cookie (and the form's CSRF
     token) on pages, the partner's signature for the partner; returns the status, whether the
     caller was recognised (no 401, no sign-in redirect) and whether it was let in (no 403)."""
-    from entraide.contracts.kit.auth import SESSION_COOKIE
-    from entraide.contracts.kit.settings import DEV_SESSION_SECRET
-    from entraide.contracts.kit.web import csrf_token
+    from entraide.kit.auth import SESSION_COOKIE
+    from entraide.kit.settings import DEV_SESSION_SECRET
+    from entraide.kit.web import csrf_token
 
     client.cookies.clear()
     headers: dict[str, str] = {}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from entraide.contracts.kit.auth import SESSION_COOKIE
+from entraide.kit.auth import SESSION_COOKIE
 from tests.access_support import MADE_UP_ID, concrete, make_app, route_dependencies
 from tests.support import serving
 

@@ -7,7 +7,7 @@ from aiokafka import AIOKafkaProducer
 
 from entraide.contracts import new_event
 from entraide.contracts.events import RequestWithdrawn
-from entraide.contracts.kit.replay import replay
+from entraide.kit.replay import replay
 from entraide.contracts.topics import REQUESTS
 from entraide.contracts.vocab import WithdrawalReason
 from tests.infra import Endpoints

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.events import ErasureAcknowledged
-from entraide.contracts.kit.formats import number
+from entraide.kit.formats import number
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.domain import add_years
 from tests.integration.test_staff_pages import csrf_of

@@ -5,8 +5,8 @@ import asyncio
 from faststream.kafka.annotations import KafkaMessage
 from prometheus_client import CollectorRegistry
 
-from entraide.contracts.kit.broker import make_broker, subscriber_options
-from entraide.contracts.kit.settings import ServiceSettings
+from entraide.kit.broker import make_broker, subscriber_options
+from entraide.kit.settings import ServiceSettings
 from tests.infra import Endpoints
 from tests.support import eventually
 

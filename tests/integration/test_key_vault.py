@@ -8,7 +8,7 @@ import logging
 import pytest
 from bson import json_util
 
-from entraide.contracts.kit.keyvault_client import KeyDestroyedError, service_token
+from entraide.kit.keyvault_client import KeyDestroyedError, service_token
 from entraide.intake import service
 from entraide.intake.app import create_app as intake_app
 from entraide.privacy.app import create_app as privacy_app

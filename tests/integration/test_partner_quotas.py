@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
-from entraide.contracts.kit.outages import OUTAGES, STORE
+from entraide.kit.outages import OUTAGES, STORE
 from entraide.intake import partners
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.partners import Partner, Quota

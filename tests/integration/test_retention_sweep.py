@@ -10,8 +10,8 @@ thousands either way; on a broker with a long history, thousands of cases otherw
 import random
 from datetime import UTC, datetime, timedelta
 
-from entraide.contracts.kit.auth import Principal, Role
-from entraide.contracts.kit.broker import consumer_group
+from entraide.kit.auth import Principal, Role
+from entraide.kit.broker import consumer_group
 from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEERS
 from entraide.contracts.vocab import ContactChannel
 from entraide.privacy.domain import add_years

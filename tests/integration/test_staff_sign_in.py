@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from entraide.contracts.kit.auth import (
+from entraide.kit.auth import (
     SESSION_COOKIE,
     Principal,
     Role,
@@ -28,14 +28,14 @@ from entraide.contracts.kit.auth import (
     page_principal,
     require_role,
 )
-from entraide.contracts.kit.principal import InvalidTokenError, TokenVerifier
-from entraide.contracts.kit.settings import ServiceSettings
-from entraide.contracts.kit.web import render, templates_for
+from entraide.kit.principal import InvalidTokenError, TokenVerifier
+from entraide.kit.settings import ServiceSettings
+from entraide.kit.web import render, templates_for
 from tests.auth_support import DevIssuer
 from tests.infra import free_port
 from tests.support import serving
 
-TEMPLATES = templates_for("entraide.contracts.kit")
+TEMPLATES = templates_for("entraide.kit")
 
 
 def tiny_app(settings: ServiceSettings) -> FastAPI:

@@ -10,7 +10,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from entraide.contracts.kit.logs import TraceIds
+from entraide.kit.logs import TraceIds
 from entraide.contracts.topics import REQUESTS
 from entraide.intake.app import create_app as intake_app
 from entraide.matching.app import create_app as matching_app

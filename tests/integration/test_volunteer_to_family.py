@@ -10,7 +10,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from entraide.contracts.kit.outbox import DONE
+from entraide.kit.outbox import DONE
 from entraide.directory.app import create_app as directory_app
 from entraide.intake.app import create_app as intake_app
 from entraide.matching.app import create_app as matching_app

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from entraide.contracts.events import OfferPublished, OfferUpdated, OfferWithdrawn
-from entraide.contracts.kit.principal import Principal, Role
+from entraide.kit.principal import Principal, Role
 from entraide.directory import service
 from entraide.directory.model import ConflictError, ForbiddenError, Tombstone
 from entraide.directory.places import find

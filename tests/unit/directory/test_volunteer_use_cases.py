@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from entraide.contracts.events import VolunteerAvailability
-from entraide.contracts.kit.principal import Principal, Role
+from entraide.kit.principal import Principal, Role
 from entraide.directory import volunteer_service
 from entraide.directory.model import ConflictError, ForbiddenError, Tombstone, Volunteer
 from entraide.directory.sealing import unseal

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts.events import Slot
-from entraide.contracts.kit.auth import Principal, Role
+from entraide.kit.auth import Principal, Role
 from entraide.contracts.vocab import DayPart, Need, Weekday
 from entraide.intake.commands import FamilyDetails, Parent
 from entraide.intake.domain import Sign

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit.auth import Principal
+from entraide.kit.auth import Principal
 from entraide.intake import sealing
 from entraide.intake.access import Scope
 from entraide.intake.model import (

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from entraide.contracts.kit.auth import Principal, Role
+from entraide.kit.auth import Principal, Role
 from entraide.intake import access, store
 
 PEOPLE = [

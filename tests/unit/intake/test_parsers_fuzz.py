@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from entraide.contracts.kit.deadletter import describe
+from entraide.kit.deadletter import describe
 from entraide.intake import forms
 from entraide.intake.partners import Partner, PartnerEvent, signature, signature_problem
 from tests.integration.test_partner_doors import partner_event

@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from entraide.contracts.kit.metrics import partner_quota_refusals
+from entraide.kit.metrics import partner_quota_refusals
 from entraide.intake import quota_gate
 from entraide.intake.partners import Partner, Quota
 from entraide.intake.quotas import PartnerQuotas

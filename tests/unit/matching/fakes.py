@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from entraide.contracts import CloudEvent, parse_event
-from entraide.contracts.kit.outbox import outbox_entry
+from entraide.kit.outbox import outbox_entry
 from entraide.matching.domain.followups import Followed, Schedule
 from entraide.matching.domain.lifecycle import ACTIVE, OPEN, State
 from entraide.matching.domain.model import History, Match, Support, Waiting

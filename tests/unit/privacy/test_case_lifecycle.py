@@ -12,7 +12,7 @@ from entraide.contracts.events import (
     ErasureRequested,
     ObjectionAcknowledged,
 )
-from entraide.contracts.kit.export_seal import seal_for
+from entraide.kit.export_seal import seal_for
 from entraide.contracts.vocab import ContactChannel, ErasureReason, SubjectKind
 from entraide.privacy import domain
 from entraide.privacy.domain import CaseKind, CaseStatus

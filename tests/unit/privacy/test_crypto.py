@@ -3,8 +3,8 @@ import time
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from entraide.contracts.kit.export_seal import new_recipient, open_sealed, seal_for
-from entraide.contracts.kit.keyvault_client import (
+from entraide.kit.export_seal import new_recipient, open_sealed, seal_for
+from entraide.kit.keyvault_client import (
     ServiceTokenError,
     service_token,
     verify_service_token,

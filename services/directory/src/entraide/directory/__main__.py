@@ -1,6 +1,6 @@
 """`python -m entraide.directory`: serve directory on ENTRAIDE_DIRECTORY_PORT (default 8010)."""
 
-from entraide.contracts.kit.run import serve
+from entraide.kit.run import serve
 from entraide.directory.app import SERVICE, create_app
 from entraide.directory.settings import DirectorySettings
 

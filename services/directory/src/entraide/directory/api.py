@@ -4,8 +4,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 
-from entraide.contracts.kit.auth import api_principal
-from entraide.contracts.kit.principal import Principal
+from entraide.kit.auth import api_principal
+from entraide.kit.principal import Principal
 from entraide.directory import domain, export, places, search, service
 from entraide.directory.associations import ASSOCIATIONS, TERRITORIES
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from entraide.contracts.kit.auth import install_auth
-from entraide.contracts.kit.keyvault_client import SubjectKeys, vault_client
-from entraide.contracts.kit.rights import register_rights
-from entraide.contracts.kit.service import runtime, service_app
-from entraide.contracts.kit.web import templates_for
+from entraide.kit.auth import install_auth
+from entraide.kit.keyvault_client import SubjectKeys, vault_client
+from entraide.kit.rights import register_rights
+from entraide.kit.service import runtime, service_app
+from entraide.kit.web import templates_for
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory import (
     api,

@@ -23,10 +23,10 @@ from prometheus_client.registry import Collector
 from pymongo.asynchronous.collection import AsyncCollection
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit import metrics
-from entraide.contracts.kit import outbox as kit
-from entraide.contracts.kit.cancellation import raise_if_cancelling
-from entraide.contracts.kit.telemetry import current_traceparent
+from entraide.kit import metrics
+from entraide.kit import outbox as kit
+from entraide.kit.cancellation import raise_if_cancelling
+from entraide.kit.telemetry import current_traceparent
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]

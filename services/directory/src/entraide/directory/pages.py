@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from entraide.contracts.kit.auth import optional_principal
-from entraide.contracts.kit.web import render
+from entraide.kit.auth import optional_principal
+from entraide.kit.web import render
 from entraide.directory import export, places, search, service, vocab
 from entraide.directory.api import PAGE_SIZE, hit_json
 

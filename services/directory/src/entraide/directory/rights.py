@@ -12,7 +12,7 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.events import AccessRequested, ErasureRequested
-from entraide.contracts.kit.rights import ReferencedDocuments, jsonable
+from entraide.kit.rights import ReferencedDocuments, jsonable
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.sealing import VolunteerKeyStore, unseal
 

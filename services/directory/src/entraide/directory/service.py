@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from entraide.contracts.kit.principal import Principal
+from entraide.kit.principal import Principal
 from entraide.directory import domain, search
 from entraide.directory.model import SOURCE, ConflictError, ForbiddenError, Offer
 from entraide.directory.ports import Cards, UnitOfWork

@@ -7,8 +7,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_principal
-from entraide.contracts.kit.web import render
+from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
+from entraide.kit.web import render
 from entraide.directory import export
 from entraide.directory import volunteer_service as service
 from entraide.directory.service import ConflictError, ForbiddenError

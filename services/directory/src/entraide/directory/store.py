@@ -27,7 +27,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from entraide.contracts.kit.outbox import PENDING
+from entraide.kit.outbox import PENDING
 from entraide.contracts.topics import OFFERS
 from entraide.directory import geo
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from entraide.contracts.kit.auth import optional_principal
-from entraide.contracts.kit.protect import rate_limited
-from entraide.contracts.kit.web import render
+from entraide.kit.auth import optional_principal
+from entraide.kit.protect import rate_limited
+from entraide.kit.web import render
 from entraide.contracts.vocab import DayPart, Weekday
 from entraide.directory import vocab
 from entraide.directory import volunteer_service as service

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from entraide.contracts.kit.principal import Principal
+from entraide.kit.principal import Principal
 from entraide.directory import volunteering
 from entraide.directory.model import ConflictError, ForbiddenError, Volunteer
 from entraide.directory.ports import UnitOfWork

@@ -7,9 +7,9 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from entraide.contracts.events import Slot
-from entraide.contracts.kit.auth import api_principal
-from entraide.contracts.kit.principal import Principal
-from entraide.contracts.kit.protect import rate_limited
+from entraide.kit.auth import api_principal
+from entraide.kit.principal import Principal
+from entraide.kit.protect import rate_limited
 from entraide.directory import volunteer_service as service
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.service import ConflictError, ForbiddenError

@@ -1,6 +1,6 @@
 """`python -m entraide.intake`: serve intake on ENTRAIDE_INTAKE_PORT (default 8020)."""
 
-from entraide.contracts.kit.run import serve
+from entraide.kit.run import serve
 from entraide.intake.app import SERVICE, create_app
 from entraide.intake.settings import IntakeSettings
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from entraide.contracts.kit.auth import Principal, Role
+from entraide.kit.auth import Principal, Role
 
 NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
 

@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter
 
-from entraide.contracts.kit.auth import Principal, api_principal
-from entraide.contracts.kit.principal import Permission
+from entraide.kit.auth import Principal, api_principal
+from entraide.kit.principal import Permission
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, orientation, service, sharing
 from entraide.intake.model import Family, FamilySummary

@@ -5,13 +5,13 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from entraide.contracts.kit import outbox
-from entraide.contracts.kit.auth import install_auth
-from entraide.contracts.kit.keyvault_client import vault_client
-from entraide.contracts.kit.metrics import partner_quota_refusals
-from entraide.contracts.kit.rights import register_rights
-from entraide.contracts.kit.service import runtime, service_app
-from entraide.contracts.kit.web import templates_for
+from entraide.kit import outbox
+from entraide.kit.auth import install_auth
+from entraide.kit.keyvault_client import vault_client
+from entraide.kit.metrics import partner_quota_refusals
+from entraide.kit.rights import register_rights
+from entraide.kit.service import runtime, service_app
+from entraide.kit.web import templates_for
 from entraide.intake import (
     api,
     forms,

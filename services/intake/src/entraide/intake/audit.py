@@ -10,7 +10,7 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts.kit.auth import Principal
+from entraide.kit.auth import Principal
 from entraide.intake.ports import Action
 
 __all__ = ["Action", "AuditLog"]

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from entraide.contracts.kit import messages
+from entraide.kit import messages
 from entraide.intake.model import Family, Request
 from entraide.intake.schemas import WITHDRAWAL_ALLOWED, RequestFields
 

@@ -8,8 +8,8 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts import parse_event
-from entraide.contracts.kit.broker import subscriber_options
-from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
+from entraide.kit.broker import subscriber_options
+from entraide.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.contracts.topics import MATCHES
 from entraide.intake import duplicates, orientation, partners, service, sharing
 from entraide.intake.partners import PartnerEvent

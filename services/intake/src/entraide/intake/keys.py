@@ -12,8 +12,8 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from entraide.contracts.kit.coalesce import Coalesced
-from entraide.contracts.kit.keyvault_client import KeyVaultClient, SubjectKeys
+from entraide.kit.coalesce import Coalesced
+from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
 from entraide.intake.ports import FamilyKeys

@@ -1,8 +1,8 @@
 """The French words staff read for the network's vocabularies (forms and records)."""
 
 from entraide.contracts.associations import NAMES
-from entraide.contracts.kit import formats
-from entraide.contracts.kit.principal import ROLE_LABELS
+from entraide.kit import formats
+from entraide.kit.principal import ROLE_LABELS
 from entraide.contracts.vocab import (
     ContactChannel,
     DayPart,

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_principal
-from entraide.contracts.kit.web import render
+from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
+from entraide.kit.web import render
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, forms, labels, orientation, service
 from entraide.intake.model import FamilySummary

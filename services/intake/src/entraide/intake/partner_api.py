@@ -14,8 +14,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from entraide.contracts.kit.protect import RateLimits
-from entraide.contracts.kit.service import field_errors
+from entraide.kit.protect import RateLimits
+from entraide.kit.service import field_errors
 from entraide.intake import consent, duplicates, orientation, partners, service
 from entraide.intake.model import ConflictError, NotFoundError
 from entraide.intake.partners import Partner, PartnerEvent

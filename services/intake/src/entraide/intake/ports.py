@@ -7,7 +7,7 @@ MongoDB and privacy's key vault; the unit tests' fakes implement them in memory.
 from enum import StrEnum
 from typing import Any, Protocol
 
-from entraide.contracts.kit.auth import Principal
+from entraide.kit.auth import Principal
 from entraide.intake.access import Scope
 from entraide.intake.model import Family, FamilySummary, MatchStep, Sharing
 

@@ -32,7 +32,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from entraide.contracts.kit.protect import HEADERS, PAGE_CSP, ASGIApp, Message, Scope
+from entraide.kit.protect import HEADERS, PAGE_CSP, ASGIApp, Message, Scope
 from entraide.intake.quotas import PartnerQuotas
 
 PREFIX = "/api/v1/partner-events"

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from entraide.contracts.kit.auth import Principal, Role, check_csrf, page_principal, require_role
+from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake import forms, model
 from entraide.intake.pages import casework, page

@@ -10,7 +10,7 @@ from typing import Any
 
 from entraide.contracts import new_event
 from entraide.contracts.events import ContactLogged, RequestWithdrawn
-from entraide.contracts.kit.auth import Principal
+from entraide.kit.auth import Principal
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake import access, consent, domain, sealing, service
 from entraide.intake.commands import FamilyDetails

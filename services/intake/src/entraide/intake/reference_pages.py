@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from entraide.contracts.kit.auth import Principal, page_principal
+from entraide.kit.auth import Principal, page_principal
 from entraide.intake import access
 from entraide.intake.pages import casework
 from entraide.intake.record_pages import not_found

@@ -4,7 +4,7 @@ import base64
 
 from pydantic import Field, SecretStr
 
-from entraide.contracts.kit.settings import KeyVaultSettings, ServiceSettings, service_field
+from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake.partners import Partner
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import MatchAccepted, MatchClosed, MatchDeclined, MatchExpired
-from entraide.contracts.kit.auth import Principal
-from entraide.contracts.kit.principal import Permission
+from entraide.kit.auth import Principal
+from entraide.kit.principal import Permission
 from entraide.intake.ports import Action, AuditTrail, Families
 from entraide.intake.schemas import OverrideReason
 

@@ -20,8 +20,8 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
-from entraide.contracts.kit.coalesce import Coalesced
-from entraide.contracts.kit.outbox import NEVER, OutboxRelay, outbox_entry
+from entraide.kit.coalesce import Coalesced
+from entraide.kit.outbox import NEVER, OutboxRelay, outbox_entry
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.access import Scope
 from entraide.intake.domain import Sign

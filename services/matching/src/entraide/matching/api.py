@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
 
-from entraide.contracts.kit.auth import Principal, api_principal
+from entraide.kit.auth import Principal, api_principal
 from entraide.matching import access, labels
 from entraide.matching.domain.lifecycle import State
 from entraide.matching.engine import DecisionError, Engine

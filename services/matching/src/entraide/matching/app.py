@@ -6,11 +6,11 @@ from functools import partial
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from entraide.contracts.kit import outbox
-from entraide.contracts.kit.auth import install_auth
-from entraide.contracts.kit.rights import register_rights
-from entraide.contracts.kit.service import runtime, service_app
-from entraide.contracts.kit.web import templates_for
+from entraide.kit import outbox
+from entraide.kit.auth import install_auth
+from entraide.kit.rights import register_rights
+from entraide.kit.service import runtime, service_app
+from entraide.kit.web import templates_for
 from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
 from entraide.matching.engine import Engine
 from entraide.matching.followup_store import FollowUpStore

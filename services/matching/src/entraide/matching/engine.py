@@ -24,7 +24,7 @@ from entraide.contracts.events import (
     MatchProposed,
     MatchStarted,
 )
-from entraide.contracts.kit.metrics import MatchingMetrics
+from entraide.kit.metrics import MatchingMetrics
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move

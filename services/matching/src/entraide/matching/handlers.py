@@ -8,13 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from faststream.kafka import KafkaBroker
-from faststream.kafka.annotations import KafkaMessage
 
-from entraide.contracts import parse_event
 from entraide.contracts.events import ContactLogged, RequestState, RequestWithdrawn
-from entraide.contracts.kit.broker import subscriber_options
-from entraide.contracts.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
-from entraide.contracts.kit.telemetry import consumed
+from entraide.kit.broker import subscriber_options
+from entraide.kit.consumers import Batch, Record, event_of, subscribe_batches
+from entraide.kit.deadletter import PoisonMessageError
 from entraide.matching import domain
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.store import Applied, RequestViews
@@ -36,36 +34,19 @@ def register(
     on_change: Changed | None = None,
     on_contacts: Contacts | None = None,
 ) -> None:
-    @broker.subscriber(  # type: ignore[untyped-decorator]
-        settings.requests_topic,
-        title="requests",
-        batch=True,
-        max_records=settings.requests_batch_max_records,
-        batch_timeout_ms=BATCH_TIMEOUT_MS,
-        **subscriber_options(settings, service),
-    )
-    async def on_request_events(message: KafkaMessage) -> None:
+    async def on_request_events(batch: Batch[tuple[str, Doc] | ContactLogged]) -> None:
         """Keep the request read model at the latest revision (redeliveries change nothing),
         then hand the engine each changed request once, in the batch's order, with its
         last view (a family's events come in order on one partition); events no retry can
         fix go to the dead-letter topic with their reason."""
-        records: tuple[Any, ...] = message.raw_message
         changes: list[tuple[str, Doc]] = []
         contacts: dict[str, datetime] = {}
-        poison: list[tuple[Any, BaseException]] = []
-        for record in records:
-            with consumed(settings.requests_topic, record.headers):
-                try:
-                    change = _change(record.value or b"")
-                except PERMANENT as exc:
-                    poison.append((record, exc))
-                    continue
-                if isinstance(change, ContactLogged):  # the follow-ups' rupture clock
-                    ref, at = change.family_ref, change.contacted_at
-                    contacts[ref] = max(at, contacts.get(ref, at))
-                else:
-                    changes.append(change)
-                    log.debug("request event", extra={"request_id": change[0]})
+        for change in batch:
+            if isinstance(change, ContactLogged):  # the follow-ups' rupture clock
+                ref, at = change.family_ref, change.contacted_at
+                contacts[ref] = max(at, contacts.get(ref, at))
+            else:
+                changes.append(change)
         applied = await views.upsert_many(changes)
         last: dict[str, tuple[Doc, bool]] = {}
         for (request_id, view), done in zip(changes, applied, strict=True):
@@ -77,27 +58,31 @@ def register(
             await on_change(list(last.values()))
         if contacts and on_contacts:
             await on_contacts(contacts)
-        dead_letters = dead_letters_of(broker)
-        for record, error in poison:
-            await dead_letters.send(record, error)
         log.info(
             "request events",
-            extra={
-                "records": len(records),
-                "applied": len(last),
-                "contacts": len(contacts),
-                "dead": len(poison),
-            },
+            extra={"records": len(batch), "applied": len(last), "contacts": len(contacts)},
         )
 
+    subscribe_batches(
+        broker,
+        [settings.requests_topic],
+        title="requests",
+        parse=_change,
+        handle=on_request_events,
+        options=subscriber_options(settings, service),
+        max_records=settings.requests_batch_max_records,
+        batch_timeout_ms=BATCH_TIMEOUT_MS,
+    )
 
-def _change(body: bytes) -> tuple[str, Doc] | ContactLogged:
+
+def _change(record: Record) -> tuple[str, Doc] | ContactLogged:
     """The read-model change a request event makes, or the contact it logs (privacy's
     retention clock, and matching's follow-ups)."""
-    event = parse_event(body)
+    event = event_of(record)
     data = event.data
     if isinstance(data, ContactLogged):
         return data
     if not isinstance(data, RequestState | RequestWithdrawn):
         raise PoisonMessageError("not-a-request-event", event.type)
+    log.debug("request event", extra={"request_id": data.request_id})  # in its record's trace
     return data.request_id, domain.request_view(data, event_id=event.id)

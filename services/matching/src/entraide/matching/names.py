@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from entraide.contracts.kit.auth import Principal
+from entraide.kit.auth import Principal
 from entraide.matching import access, labels
 from entraide.matching.offers import OfferViews
 from entraide.matching.store import RequestViews

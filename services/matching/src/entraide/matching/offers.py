@@ -16,8 +16,8 @@ from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import parse_event
 from entraide.contracts.events import OfferState, OfferWithdrawn
-from entraide.contracts.kit.broker import subscriber_options
-from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.kit.broker import subscriber_options
+from entraide.kit.deadletter import PoisonMessageError
 from entraide.matching.settings import MatchingSettings
 from entraide.matching.volunteers import SupportChanged
 

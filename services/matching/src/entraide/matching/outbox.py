@@ -5,7 +5,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from entraide.contracts import CloudEvent
-from entraide.contracts.kit.outbox import OutboxRelay, outbox_entry
+from entraide.kit.outbox import OutboxRelay, outbox_entry
 
 Doc = dict[str, Any]
 T = TypeVar("T")

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from entraide.contracts.kit.auth import Principal, check_csrf, form_csrf, page_principal
-from entraide.contracts.kit.web import render
+from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
+from entraide.kit.web import render
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching import access, labels
 from entraide.matching.domain import followups, lifecycle, rules, score

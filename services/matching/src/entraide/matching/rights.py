@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts.kit.rights import ReferencedDocuments
+from entraide.kit.rights import ReferencedDocuments
 
 
 def rights_handler(db: AsyncDatabase[dict[str, Any]]) -> ReferencedDocuments:

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from entraide.contracts.kit.cancellation import raise_if_cancelling
+from entraide.kit.cancellation import raise_if_cancelling
 from entraide.matching.engine import Engine
 from entraide.matching.followups import FollowUps
 

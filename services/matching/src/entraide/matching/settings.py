@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from entraide.contracts.kit.settings import ServiceSettings, service_field
+from entraide.kit.settings import ServiceSettings, service_field
 from entraide.contracts.topics import OFFERS, REQUESTS, VOLUNTEERS
 
 

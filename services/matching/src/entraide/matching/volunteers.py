@@ -15,8 +15,8 @@ from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import parse_event
 from entraide.contracts.events import VolunteerAvailability
-from entraide.contracts.kit.broker import subscriber_options
-from entraide.contracts.kit.deadletter import PoisonMessageError
+from entraide.kit.broker import subscriber_options
+from entraide.kit.deadletter import PoisonMessageError
 from entraide.matching.settings import MatchingSettings
 
 Doc = dict[str, Any]

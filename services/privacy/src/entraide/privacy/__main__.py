@@ -1,6 +1,6 @@
 """`python -m entraide.privacy`: serve privacy on ENTRAIDE_PRIVACY_PORT (default 8040)."""
 
-from entraide.contracts.kit.run import serve
+from entraide.kit.run import serve
 from entraide.privacy.app import SERVICE, create_app
 from entraide.privacy.settings import PrivacySettings
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from entraide.contracts.kit.auth import Principal, Role, require_role
+from entraide.kit.auth import Principal, Role, require_role
 from entraide.contracts.vocab import SubjectKind
 from entraide.privacy import domain, labels
 from entraide.privacy.cases import Rights

@@ -9,11 +9,11 @@ from functools import partial
 
 from fastapi import FastAPI
 
-from entraide.contracts.kit.auth import install_auth
-from entraide.contracts.kit.cancellation import raise_if_cancelling
-from entraide.contracts.kit.rights import register_rights
-from entraide.contracts.kit.service import runtime, service_app
-from entraide.contracts.kit.web import templates_for
+from entraide.kit.auth import install_auth
+from entraide.kit.cancellation import raise_if_cancelling
+from entraide.kit.rights import register_rights
+from entraide.kit.service import runtime, service_app
+from entraide.kit.web import templates_for
 from entraide.privacy import api, handlers, labels, pages, vault_api
 from entraide.privacy.cases import Rights, utcnow
 from entraide.privacy.commands import KafkaCommands

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from entraide.contracts.events import AccessAcknowledged, PrivacyAck
-from entraide.contracts.kit.export_seal import new_recipient, open_sealed
+from entraide.kit.export_seal import new_recipient, open_sealed
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.privacy import domain
 from entraide.privacy.domain import Ack, Case, CaseKind, CaseStatus

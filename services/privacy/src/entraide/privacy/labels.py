@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from entraide.contracts.kit import formats
+from entraide.kit import formats
 
 KINDS = {
     "erasure": "Effacement",

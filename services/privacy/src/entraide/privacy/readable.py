@@ -8,7 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from entraide.contracts.associations import NAMES
-from entraide.contracts.kit import formats
+from entraide.kit import formats
 
 FIELDS = {
     "family": "Fiche de la famille", "identity": "Identité", "parent": "Parent",

@@ -15,7 +15,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from entraide.contracts.kit.keyvault_client import KeyDestroyedError
+from entraide.kit.keyvault_client import KeyDestroyedError
 from entraide.privacy import crypto
 from entraide.privacy.domain import KeyTrace
 

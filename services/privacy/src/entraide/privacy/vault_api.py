@@ -1,6 +1,6 @@
 """The key vault's internal API: services create, fetch and destroy their subjects' keys.
 
-Callers authenticate with a service token (see `entraide.contracts.kit.keyvault_client`);
+Callers authenticate with a service token (see `entraide.kit.keyvault_client`);
 a service reaches only the keys it created. Answers are never cached by intermediaries.
 """
 
@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
-from entraide.contracts.kit.keyvault_client import (
+from entraide.kit.keyvault_client import (
     KEYS_PATH,
     KeyDestroyedError,
     ServiceTokenError,

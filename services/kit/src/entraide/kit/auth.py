@@ -1,0 +1,195 @@
+"""Staff sign-in for every service: who is calling, with which role, and CSRF for forms.
+
+A request carries a token from the configured issuer, as `Authorization: Bearer` (API
+clients) or in the `entraide_session` cookie (pages). A service calls `install_auth` and
+declares what each route needs: `api_principal`, `page_principal`, `require_role(...)`,
+and `check_csrf` on form posts (the form gets its token from `form_csrf`).
+"""
+
+import logging
+from collections.abc import Awaitable, Callable
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, HTTPException, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from entraide.kit.principal import (
+    InvalidTokenError,
+    IssuerUnreachableError,
+    Principal,
+    Role,
+    TokenVerifier,
+)
+from entraide.kit.settings import DEV_SESSION_SECRET, ServiceSettings
+from entraide.kit.signin import (
+    SESSION_COOKIE,
+    UNREACHABLE,
+    AuthConfig,
+    auth_config,
+    clear_session,
+    router,
+    safe_next,
+)
+from entraide.kit.web import CSRF_FIELD, csrf_token, csrf_valid, render
+
+__all__ = [
+    "SESSION_COOKIE",
+    "Principal",
+    "RefusedError",
+    "Role",
+    "SignInRequired",
+    "api_principal",
+    "check_csrf",
+    "form_csrf",
+    "install_auth",
+    "page_principal",
+    "require_role",
+    "safe_next",
+]
+
+log = logging.getLogger(__name__)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class SignInRequired(Exception):  # noqa: N818 (the name others code against)
+    """No valid session on a page: answered by a redirect to /connexion."""
+
+    def __init__(self, next_path: str) -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+class RefusedError(Exception):
+    """The request may not go on: JSON under /api, a French page elsewhere."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        principal: Principal | None = None,
+        status_code: int = 403,
+        heading: str = "Accès refusé",
+    ) -> None:
+        super().__init__(message)
+        self.message, self.principal = message, principal
+        self.status_code, self.heading = status_code, heading
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
+
+
+def _token(request: Request) -> str | None:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return request.cookies.get(SESSION_COOKIE) or None
+
+
+async def _principal(request: Request) -> Principal:
+    """The verified principal, once per request; InvalidTokenError when there is none."""
+    cached = getattr(request.state, "principal", None)
+    if isinstance(cached, Principal):
+        return cached
+    token = _token(request)
+    if token is None:
+        raise InvalidTokenError("missing")
+    principal = (await auth_config(request).verifier.verify(token)).principal
+    request.state.principal = principal
+    return principal
+
+
+async def api_principal(request: Request) -> Principal:
+    """The caller of an API route; 401 without a valid token."""
+    try:
+        return await _principal(request)
+    except InvalidTokenError as exc:
+        missing = str(exc) == "missing"
+        detail = "Authentification requise." if missing else "Jeton invalide ou expiré."
+        raise HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"}) from None
+    except IssuerUnreachableError:
+        raise HTTPException(503, UNREACHABLE) from None
+
+
+async def optional_principal(request: Request) -> Principal | None:
+    """The person viewing a public page if signed in, else None: the header then offers to
+    sign out rather than to sign in (see web.render)."""
+    try:
+        return await _principal(request)
+    except (InvalidTokenError, IssuerUnreachableError):
+        return None
+
+
+async def page_principal(request: Request) -> Principal:
+    """The person viewing a page; without a valid session, off to /connexion and back."""
+    try:
+        return await _principal(request)
+    except InvalidTokenError:
+        query = f"?{request.url.query}" if request.url.query else ""
+        raise SignInRequired(request.url.path + query) from None
+    except IssuerUnreachableError:
+        raise RefusedError(UNREACHABLE, status_code=503, heading="Service indisponible") from None
+
+
+def require_role(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency giving the principal if their role is one of `roles`, else 403."""
+    allowed = frozenset(roles)
+
+    async def dependency(request: Request) -> Principal:
+        principal = await (api_principal if _is_api(request) else page_principal)(request)
+        if principal.role not in allowed:
+            raise RefusedError("Votre rôle ne donne pas accès à cette page.", principal=principal)
+        return principal
+
+    return dependency
+
+
+def form_csrf(request: Request) -> str:
+    """The CSRF token to put in this session's forms (`csrf_field` macro)."""
+    secret = auth_config(request).settings.session_secret.get_secret_value().encode()
+    return csrf_token(secret, request.cookies.get(SESSION_COOKIE, ""))
+
+
+async def check_csrf(request: Request) -> None:
+    """Refuse an unsafe request whose `csrf` form field does not match the session."""
+    if request.method in SAFE_METHODS:
+        return
+    session = request.cookies.get(SESSION_COOKIE, "")
+    given = (await request.form()).get(CSRF_FIELD)  # Starlette caches it for the route
+    secret = auth_config(request).settings.session_secret.get_secret_value().encode()
+    if not session or not isinstance(given, str) or not csrf_valid(secret, session, given):
+        raise RefusedError("Ce formulaire a expiré : rechargez la page et recommencez.")
+
+
+def install_auth(app: FastAPI, settings: ServiceSettings, templates: Jinja2Templates) -> None:
+    """Verify staff tokens on this app, and serve /connexion and /deconnexion."""
+    verifier = TokenVerifier(
+        issuer=settings.auth_issuer,
+        audience=settings.auth_audience,
+        jwks_url=settings.auth_jwks_url,
+    )
+    app.state.auth = config = AuthConfig(settings, verifier, templates)
+    app.add_exception_handler(SignInRequired, _to_sign_in)
+    app.add_exception_handler(RefusedError, _refused)
+    app.include_router(router)
+    secret = settings.session_secret.get_secret_value()
+    if config.dev_token_url is None and secret == DEV_SESSION_SECRET:
+        log.warning("ENTRAIDE_SESSION_SECRET is the development default: set it in production")
+
+
+async def _to_sign_in(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, SignInRequired)
+    response = RedirectResponse(f"/connexion?{urlencode({'suivant': exc.next_path})}", 303)
+    if SESSION_COOKIE in request.cookies:  # expired or no longer valid
+        clear_session(response, auth_config(request).settings)
+    return response
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RefusedError)
+    if _is_api(request):
+        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+    context = {"heading": exc.heading, "message": exc.message, "principal": exc.principal}
+    templates = auth_config(request).templates
+    return render(templates, request, "interdit.html", context, status_code=exc.status_code)

@@ -1,0 +1,268 @@
+"""One FastAPI app per service: probes, metrics, API docs, and the broker in its lifespan.
+
+FastStream's FastAPI plugin is deprecated since 0.7.3, so the broker runs inside the
+app's lifespan instead.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka.errors import KafkaError
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from faststream.kafka import KafkaBroker
+from faststream.specification import AsyncAPI
+from faststream.specification.asyncapi import get_asyncapi_html
+from prometheus_client import CollectorRegistry
+from prometheus_fastapi_instrumentator import Instrumentator
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import ConnectionFailure
+from starlette.exceptions import HTTPException
+
+from entraide.kit import messages
+from entraide.kit.broker import make_broker, start_when_reachable
+from entraide.kit.errors import http_error, invalid_page, is_page
+from entraide.kit.lag import sample_consumer_lag
+from entraide.kit.metrics import (
+    MatchingMetrics,
+    PrivacyMetrics,
+    matching_metrics,
+    privacy_metrics,
+)
+from entraide.kit.outages import (
+    KAFKA,
+    OUTAGES,
+    STORE,
+    DependencyUnavailableError,
+    refusal,
+    watch,
+)
+from entraide.kit.protect import BodyLimit, RateLimits, SecurityHeaders
+from entraide.kit.settings import ServiceSettings
+from entraide.kit.telemetry import instrument_http
+from entraide.kit.web import mount_static, render
+
+log = logging.getLogger(__name__)
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+PROBE_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What every service is made of: its settings, metrics, broker and own database."""
+
+    service: str
+    settings: ServiceSettings
+    registry: CollectorRegistry
+    broker: KafkaBroker
+    db: AsyncDatabase[dict[str, Any]]
+    # registered here so /metrics shows them before the service observes anything
+    matching_metrics: MatchingMetrics | None = None
+    privacy_metrics: PrivacyMetrics | None = None
+
+
+def runtime(service: str, settings: ServiceSettings) -> Runtime:
+    """Build a service's runtime; nothing connects until the app starts."""
+    registry = CollectorRegistry()
+    OUTAGES.bind(registry)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(
+        settings.mongodb_uri, tz_aware=True, serverSelectionTimeoutMS=5000
+    )
+    return Runtime(
+        service=service,
+        settings=settings,
+        registry=registry,
+        broker=make_broker(settings, service=service, registry=registry),
+        db=client[settings.database],
+        matching_metrics=matching_metrics(registry) if service == "matching" else None,
+        privacy_metrics=privacy_metrics(registry) if service == "privacy" else None,
+    )
+
+
+def service_app(
+    rt: Runtime,
+    *,
+    routers: Sequence[APIRouter] = (),
+    startup: Sequence[Callable[[], Awaitable[None]]] = (),
+    lifespans: Sequence[Lifespan] = (),
+) -> FastAPI:
+    """The FastAPI app of one service with /healthz, /readyz, /metrics and /asyncapi.
+
+    `startup` steps run first (indexes); the broker then starts in the background, retrying
+    while Kafka is unreachable, so the HTTP side serves (and /readyz says why) meanwhile.
+    """
+
+    service, settings, broker, db = rt.service, rt.settings, rt.broker, rt.db
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for step in startup:
+            await step()
+        starting = asyncio.create_task(start_when_reachable(broker))
+        sampling = asyncio.create_task(
+            sample_consumer_lag(broker, rt.registry, settings.consumer_lag_interval_seconds)
+        )
+        watching = asyncio.create_task(  # an outage's end, logged once
+            watch({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: _db_ready(db)})
+        )
+        async with contextlib.AsyncExitStack() as stack:
+            for extra in lifespans:
+                await stack.enter_async_context(extra(app))
+            log.info("service started", extra={"port": settings.port})
+            yield
+            log.info("service stopping: finishing in-flight messages")
+        for task in (starting, sampling, watching):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await broker.stop()  # waits up to graceful_timeout for handlers in flight
+        await db.client.close()
+
+    app = FastAPI(title=f"Entraide {service}", version="0.1.0", lifespan=lifespan)
+    app.state.db = db
+    app.state.broker = broker
+    app.state.settings = settings
+    app.state.rate_limits = RateLimits(settings.public_rate_limit)
+    app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)  # outermost
+    Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
+    instrument_http(app)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
+    app.add_exception_handler(HTTPException, http_error)  # pages: in French (kit.errors)
+    for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
+        app.add_exception_handler(failure, _unavailable)
+    _document_field_errors(app)
+    app.include_router(_probes(broker, db))
+    app.include_router(_asyncapi(service, broker))
+    mount_static(app)
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def field_errors(
+    errors: Sequence[Any], specific: messages.FieldMessages | None = None
+) -> list[dict[str, str]]:
+    """Pydantic errors as `{field, message, type}`, the message in French (the service's
+    own sentence for the field when it has one: `app.state.field_messages`), without the
+    input (it may be personal)."""
+    return messages.field_errors(errors, specific)
+
+
+FIELD_ERROR_SCHEMA = {
+    "title": "ValidationError",
+    "type": "object",
+    "required": ["field", "message"],
+    "properties": {
+        "field": {"type": "string", "title": "Field"},
+        "message": {"type": "string", "title": "Message"},
+        "type": {"type": "string", "title": "Error Type"},
+    },
+}
+
+
+def _document_field_errors(app: FastAPI) -> None:
+    """Publish the 422 body the kit sends (`{field, message, type}`), not FastAPI's own."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schemas = build().get("components", {}).get("schemas", {})
+            if "ValidationError" in schemas:
+                schemas["ValidationError"] = FIELD_ERROR_SCHEMA
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+async def _invalid_input(request: Request, exc: Exception) -> Response:
+    """422 naming each wrong field, without echoing what was sent (a page for pages)."""
+    assert isinstance(exc, RequestValidationError)
+    if is_page(request) and (page := invalid_page(request, exc)) is not None:
+        return page
+    specific = getattr(request.app.state, "field_messages", None)
+    return JSONResponse({"detail": field_errors(exc.errors(), specific)}, status_code=422)
+
+
+async def _unavailable(request: Request, exc: Exception) -> Response:
+    """A dependency did not answer: 503 naming it, with Retry-After; nothing was recorded,
+    the caller may try again. The outage is logged once, not once per request."""
+    if isinstance(exc, DependencyUnavailableError):
+        component, reason = exc.component, exc.reason
+    else:
+        component = STORE if isinstance(exc, ConnectionFailure) else KAFKA
+        reason = type(exc).__name__
+    OUTAGES.broken(component, reason)
+    body, headers = refusal(component)
+    config = getattr(request.app.state, "auth", None)
+    if request.url.path.startswith("/api") or config is None:
+        return JSONResponse({"detail": body}, status_code=503, headers=headers)
+    context = {"heading": "Service indisponible", "message": body["message"], "principal": None}
+    page = render(config.templates, request, "interdit.html", context, status_code=503)
+    page.headers.update(headers)
+    return page
+
+
+def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter:
+    router = APIRouter(tags=["ops"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Kafka and the database answer")
+    async def readyz() -> JSONResponse:
+        checks = {"kafka": await _kafka_ready(broker), "database": await _db_ready(db)}
+        ready = all(checks.values())
+        body = {
+            "status": "ready" if ready else "not-ready",
+            "checks": {k: "ok" if v else "down" for k, v in checks.items()},
+        }
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    return router
+
+
+async def _kafka_ready(broker: KafkaBroker) -> bool:
+    if not broker.running:
+        return False
+    try:
+        return await broker.ping(timeout=PROBE_TIMEOUT_S)
+    except Exception:
+        return False
+
+
+async def _db_ready(db: AsyncDatabase[dict[str, Any]]) -> bool:
+    try:
+        await asyncio.wait_for(db.command("ping"), PROBE_TIMEOUT_S)
+    except Exception:
+        return False
+    return True
+
+
+def _asyncapi(service: str, broker: KafkaBroker) -> APIRouter:
+    router = APIRouter(tags=["ops"], include_in_schema=False)
+    factory = AsyncAPI(
+        broker,
+        title=f"Entraide {service}",
+        version="0.1.0",
+        description=f"What the {service} service consumes and publishes.",
+    )
+
+    @router.get("/asyncapi.json")
+    async def asyncapi_json() -> Any:
+        return factory.to_specification().to_jsonable()
+
+    @router.get("/asyncapi", response_class=HTMLResponse)
+    async def asyncapi_html(request: Request) -> str:
+        return get_asyncapi_html(factory.to_specification())
+
+    return router

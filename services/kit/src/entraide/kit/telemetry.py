@@ -1,0 +1,116 @@
+"""OpenTelemetry traces: one trace follows a request from an HTTP call through Kafka.
+
+FastAPI's instrumentation opens the server span, FastStream's `KafkaTelemetryMiddleware`
+carries the W3C `traceparent` header from publisher to consumer, and an outbox entry keeps
+the `traceparent` of the call that wrote it (`current_traceparent`) so that the relay,
+publishing later from its own loop, publishes inside that trace (`within`).
+Spans are exported by OTLP/HTTP when ENTRAIDE_OTLP_TRACES_ENDPOINT is set; without it they
+still give every log line its trace id. No span records a query string: they may hold names.
+"""
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI
+from opentelemetry import context, trace
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from entraide.kit.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+TRACEPARENT = "traceparent"
+UNTRACED_PATHS = "healthz,readyz,metrics,static"
+_PROPAGATOR = TraceContextTextMapPropagator()
+_URL_ATTRIBUTES = ("http.url", "http.target", "url.full")
+
+
+def configure_tracing(service: str, settings: ServiceSettings) -> None:
+    """Install the process's tracer provider (once, when a service process starts)."""
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"entraide-{service}"}),
+        sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
+    )
+    if settings.otlp_traces_endpoint:
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+        exporter = OTLPSpanExporter(endpoint=settings.otlp_traces_endpoint)
+        provider.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+
+
+def instrument_http(app: FastAPI) -> None:
+    """Server spans for every route but the probes, metrics and static files; one span a
+    request (not one more for each ASGI receive and send, which cost a third of a small
+    request's time and tell nothing the server span does not)."""
+    FastAPIInstrumentor.instrument_app(
+        app,
+        excluded_urls=UNTRACED_PATHS,
+        server_request_hook=_drop_query_string,
+        exclude_spans=["receive", "send"],
+    )
+
+
+def _drop_query_string(span: Any, scope: dict[str, Any]) -> None:
+    """A search's query string holds names and phone numbers: keep the path only."""
+    attributes = getattr(span, "attributes", None) or {}
+    for key in _URL_ATTRIBUTES:
+        value = attributes.get(key)
+        if isinstance(value, str) and "?" in value:
+            span.set_attribute(key, value.split("?", 1)[0])
+    if "url.query" in attributes:
+        span.set_attribute("url.query", "")
+
+
+def current_traceparent() -> str | None:
+    """The W3C traceparent of the current span, to keep with work done later."""
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier)
+    return carrier.get(TRACEPARENT)
+
+
+@contextlib.contextmanager
+def within(traceparent: str | None) -> Iterator[None]:
+    """Run the block inside the trace a stored traceparent names (as is, if none)."""
+    if not traceparent:
+        yield
+        return
+    token = context.attach(_PROPAGATOR.extract({TRACEPARENT: traceparent}))
+    try:
+        yield
+    finally:
+        context.detach(token)
+
+
+@contextlib.contextmanager
+def consumed(topic: str, headers: Any) -> Iterator[None]:
+    """One record of a batch handled inside the trace its producer sent: a batch consumer's
+    own span only links its records, so each gets a consumer span of its own, child of the
+    record's `traceparent` header (as FastStream's middleware does for one message)."""
+    traceparent = next(
+        (bytes(v).decode() for k, v in headers or () if k == TRACEPARENT and v), None
+    )
+    parent = _PROPAGATOR.extract({TRACEPARENT: traceparent}) if traceparent else None
+    tracer = trace.get_tracer("entraide.kit")
+    with tracer.start_as_current_span(
+        f"{topic} process", context=parent, kind=trace.SpanKind.CONSUMER
+    ):
+        yield
+
+
+def trace_ids() -> dict[str, str]:
+    """The current trace and span ids, as log fields (empty outside a span)."""
+    span_context = trace.get_current_span().get_span_context()
+    if not span_context.is_valid:
+        return {}
+    return {
+        "trace_id": format(span_context.trace_id, "032x"),
+        "span_id": format(span_context.span_id, "016x"),
+    }

@@ -1,0 +1,46 @@
+"""The kit's French formats: Paris time (summer and winter), commas, distances, counts."""
+
+from datetime import UTC, date, datetime
+
+from jinja2 import Environment
+
+from entraide.kit import formats
+
+
+def test_a_stored_utc_moment_reads_in_paris_time_with_the_zone_where_asked() -> None:
+    winter = datetime(2026, 11, 29, 18, 4, tzinfo=UTC)
+    summer = datetime(2026, 7, 14, 18, 4, tzinfo=UTC)
+    assert formats.when(winter) == "29/11/2026 à 19 h 04"
+    assert formats.when(summer, zone=True) == "14/07/2026 à 20 h 04 (heure de Paris)"
+    assert formats.when(winter.replace(tzinfo=None)) == "29/11/2026 à 19 h 04"  # naive = UTC
+    assert formats.when("2026-11-29T18:04:00+00:00") == "29/11/2026 à 19 h 04"
+
+
+def test_a_moment_late_in_the_evening_counts_for_the_next_day_in_paris() -> None:
+    assert formats.day(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)) == "30/11/2026"
+    assert formats.day("2026-11-29") == "29/11/2026"  # a day stays the day it is
+    assert formats.day(date(2026, 1, 5)) == "05/01/2026"
+    assert formats.long_day(date(2026, 8, 1)) == "1 août 2026"
+    assert formats.day(None) == "—"
+
+
+def test_numbers_have_a_decimal_comma_and_french_thousands() -> None:
+    assert formats.decimal(2.1, 2) == "2,10"
+    assert formats.decimal(-0.0, 2) == "0,00"
+    assert formats.km(0) == "0,0\u00a0km"
+    assert formats.km(12.345) == "12,3\u00a0km"
+    assert formats.number(12345) == "12\u202f345"
+    assert formats.count(0, "famille") == "0 famille"
+    assert formats.count(2, "dossier ouvert", "dossiers ouverts") == "2 dossiers ouverts"
+
+
+def test_templates_get_the_same_formats_as_filters() -> None:
+    env = Environment(autoescape=True)
+    formats.install(env)
+    page = env.from_string(
+        "{{ at | when(zone=True) }} · {{ s | decimal(2) }} · {{ d | km }} · {{ n | count('famille') }}"
+    )
+    at = datetime(2026, 11, 29, 18, 4, tzinfo=UTC)
+    assert page.render(at=at, s=2.1, d=0.4, n=3) == (
+        "29/11/2026 à 19 h 04 (heure de Paris) · 2,10 · 0,4\u00a0km · 3 familles"
+    )

@@ -1,0 +1,55 @@
+"""Logs and spans keep paths, never query strings (a search's query holds names)."""
+
+import logging
+
+from opentelemetry.sdk.trace import TracerProvider
+
+from entraide.kit.logs import PathOnly, TraceIds
+from entraide.kit.telemetry import _drop_query_string, current_traceparent, within
+
+
+def access_record(path: str) -> logging.LogRecord:
+    return logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", path, "1.1", 200),
+        None,
+    )
+
+
+def test_access_lines_keep_the_path_without_the_query_string() -> None:
+    record = access_record("/familles?nom=Diallo&telephone=0612345678")
+    PathOnly().filter(record)
+    assert record.getMessage() == '127.0.0.1:5000 - "GET /familles HTTP/1.1" 200'
+
+
+def test_spans_keep_the_url_without_the_query_string() -> None:
+    span = (
+        TracerProvider()
+        .get_tracer("t")
+        .start_span(
+            "GET /familles",
+            attributes={
+                "http.url": "http://x/familles?nom=Diallo",
+                "http.target": "/familles?nom=D",
+            },
+        )
+    )
+    _drop_query_string(span, {})
+    assert span.attributes["http.url"] == "http://x/familles"
+    assert span.attributes["http.target"] == "/familles"
+
+
+def test_log_lines_inside_a_span_carry_its_trace_id() -> None:
+    tracer = TracerProvider().get_tracer("t")
+    record = access_record("/")
+    with tracer.start_as_current_span("work") as span:
+        TraceIds().filter(record)
+        traceparent = current_traceparent()
+    assert record.trace_id == format(span.get_span_context().trace_id, "032x")  # type: ignore[attr-defined]
+    # later, elsewhere: work resumed from the stored traceparent joins the same trace
+    with within(traceparent), tracer.start_as_current_span("relay") as later:
+        assert later.get_span_context().trace_id == span.get_span_context().trace_id
