@@ -10,13 +10,13 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from fastapi import FastAPI
 
-from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.app import create_app as create_directory
 from entraide.directory.settings import DirectorySettings
 from entraide.intake.app import create_app as create_intake
 from entraide.intake.keys import VaultKeys
 from entraide.intake.settings import IntakeSettings
+from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
 from entraide.matching.app import create_app as create_matching
 from entraide.matching.settings import MatchingSettings
 from entraide.privacy.app import create_app as create_privacy

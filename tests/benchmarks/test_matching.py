@@ -29,9 +29,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from entraide.contracts import new_event
-from entraide.kit.outbox import DONE
 from entraide.contracts.topics import MATCHES
 from entraide.directory.places import demo_places
+from entraide.kit.outbox import DONE
 from entraide.matching.app import create_app
 from entraide.matching.domain import assign
 from entraide.matching.domain.views import request_view

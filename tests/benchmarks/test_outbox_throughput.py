@@ -14,12 +14,12 @@ from aiokafka import AIOKafkaProducer
 from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event
-from entraide.kit.broker import make_broker
-from entraide.kit.outbox import OutboxRelay
 from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake import domain
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore, family_document
+from entraide.kit.broker import make_broker
+from entraide.kit.outbox import OutboxRelay
 from tests.benchmarks.record import record
 from tests.infra import Endpoints, settings_on
 from tests.support import scratch_topic

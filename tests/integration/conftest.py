@@ -1,9 +1,9 @@
 import pytest
 from pydantic import SecretStr
 
-from entraide.kit.settings import ServiceSettings
 from entraide.intake.partners import Partner
 from entraide.intake.settings import IntakeSettings
+from entraide.kit.settings import ServiceSettings
 from entraide.privacy.settings import PrivacySettings
 from tests.auth_support import DevIssuer
 from tests.infra import Endpoints, settings_on

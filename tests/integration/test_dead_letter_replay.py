@@ -7,9 +7,9 @@ from aiokafka import AIOKafkaProducer
 
 from entraide.contracts import new_event
 from entraide.contracts.events import RequestWithdrawn
-from entraide.kit.replay import replay
 from entraide.contracts.topics import REQUESTS
 from entraide.contracts.vocab import WithdrawalReason
+from entraide.kit.replay import replay
 from tests.infra import Endpoints
 from tests.support import records
 

@@ -4,9 +4,9 @@ import html
 import json
 import re
 
+from entraide.directory.app import create_app
 from entraide.kit.auth import SESSION_COOKIE
 from entraide.kit.web import csrf_token
-from entraide.directory.app import create_app
 from tests.integration.test_directory_offers import bearer, directory_settings  # noqa: F401
 from tests.support import records, serving
 

@@ -8,9 +8,9 @@ import logging
 import pytest
 from bson import json_util
 
-from entraide.kit.keyvault_client import KeyDestroyedError, service_token
 from entraide.intake import service
 from entraide.intake.app import create_app as intake_app
+from entraide.kit.keyvault_client import KeyDestroyedError, service_token
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.vault import KeyVault
 from tests.privacy_support import vault_client, vault_keys

@@ -15,9 +15,9 @@ from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event, parse_event
 from entraide.contracts.events import MatchClosed
-from entraide.kit.outbox import PENDING, OutboxRelay, outbox_entry
 from entraide.contracts.topics import MATCHES
 from entraide.contracts.vocab import MatchOutcome
+from entraide.kit.outbox import PENDING, OutboxRelay, outbox_entry
 from tests.support import eventually, records, scan
 
 

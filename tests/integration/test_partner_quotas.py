@@ -12,11 +12,11 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
-from entraide.kit.outages import OUTAGES, STORE
 from entraide.intake import partners
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.partners import Partner, Quota
 from entraide.intake.quotas import COLLECTION
+from entraide.kit.outages import OUTAGES, STORE
 from tests.infra import free_port
 from tests.integration.test_partner_doors import partner_event
 

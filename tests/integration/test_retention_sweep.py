@@ -10,10 +10,10 @@ thousands either way; on a broker with a long history, thousands of cases otherw
 import random
 from datetime import UTC, datetime, timedelta
 
-from entraide.kit.auth import Principal, Role
-from entraide.kit.broker import consumer_group
 from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEERS
 from entraide.contracts.vocab import ContactChannel
+from entraide.kit.auth import Principal, Role
+from entraide.kit.broker import consumer_group
 from entraide.privacy.domain import add_years
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, caught_up, network
 from tests.support import eventually, request_body

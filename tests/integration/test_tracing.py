@@ -10,9 +10,9 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from entraide.kit.logs import TraceIds
 from entraide.contracts.topics import REQUESTS
 from entraide.intake.app import create_app as intake_app
+from entraide.kit.logs import TraceIds
 from entraide.matching.app import create_app as matching_app
 from tests.support import eventually, request_body, serving
 

@@ -10,9 +10,9 @@ import json
 import re
 from datetime import UTC, datetime
 
-from entraide.kit.outbox import DONE
 from entraide.directory.app import create_app as directory_app
 from entraide.intake.app import create_app as intake_app
+from entraide.kit.outbox import DONE
 from entraide.matching.app import create_app as matching_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.matching_support import feed, request

@@ -5,11 +5,11 @@ import asyncio
 import pytest
 
 from entraide.contracts.events import OfferPublished, OfferUpdated, OfferWithdrawn
-from entraide.kit.principal import Principal, Role
 from entraide.directory import service
 from entraide.directory.model import ConflictError, ForbiddenError, Tombstone
 from entraide.directory.places import find
 from entraide.directory.search import Query
+from entraide.kit.principal import Principal, Role
 from tests.unit.directory.fakes import FakeUnitOfWork
 from tests.unit.directory.offers import fields
 

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 import pytest
 
 from entraide.contracts.events import VolunteerAvailability
-from entraide.kit.principal import Principal, Role
 from entraide.directory import volunteer_service
 from entraide.directory.model import ConflictError, ForbiddenError, Tombstone, Volunteer
 from entraide.directory.sealing import unseal
@@ -17,6 +16,7 @@ from entraide.directory.volunteering import (
     Status,
     TransitionError,
 )
+from entraide.kit.principal import Principal, Role
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
 
 PPM = Principal(subject="s", name="Claire", role=Role.STAFF, association_id="parrains-par-mille")

@@ -5,12 +5,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts.events import Slot
-from entraide.kit.auth import Principal, Role
 from entraide.contracts.vocab import DayPart, Need, Weekday
 from entraide.intake.commands import FamilyDetails, Parent
 from entraide.intake.domain import Sign
 from entraide.intake.model import Consent
 from entraide.intake.records import Casework
+from entraide.kit.auth import Principal, Role
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 
 CLAIRE = Principal(

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts import CloudEvent
-from entraide.kit.auth import Principal
 from entraide.intake import sealing
 from entraide.intake.access import Scope
 from entraide.intake.model import (
@@ -22,6 +21,7 @@ from entraide.intake.model import (
     Sharing,
 )
 from entraide.intake.ports import Action
+from entraide.kit.auth import Principal
 
 
 def summary(family: Family) -> FamilySummary:

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from entraide.kit.auth import Principal, Role
 from entraide.intake import access, store
+from entraide.kit.auth import Principal, Role
 
 PEOPLE = [
     Principal(

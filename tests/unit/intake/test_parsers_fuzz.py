@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from entraide.kit.deadletter import describe
 from entraide.intake import forms
 from entraide.intake.partners import Partner, PartnerEvent, signature, signature_problem
+from entraide.kit.deadletter import describe
 from tests.integration.test_partner_doors import partner_event
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

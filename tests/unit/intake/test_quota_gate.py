@@ -6,10 +6,10 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from entraide.kit.metrics import partner_quota_refusals
 from entraide.intake import quota_gate
 from entraide.intake.partners import Partner, Quota
 from entraide.intake.quotas import PartnerQuotas
+from entraide.kit.metrics import partner_quota_refusals
 
 NOW = 1_000_000.0
 CAF = Partner(

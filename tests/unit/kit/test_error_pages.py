@@ -6,10 +6,10 @@ import html
 import httpx
 from fastapi import APIRouter, HTTPException
 
+from entraide.intake.settings import IntakeSettings
 from entraide.kit.auth import install_auth
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
-from entraide.intake.settings import IntakeSettings
 
 
 def app_client() -> httpx.AsyncClient:

@@ -10,6 +10,7 @@ from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter
 from pymongo.errors import ServerSelectionTimeoutError
 
+from entraide.intake.settings import IntakeSettings
 from entraide.kit.auth import install_auth
 from entraide.kit.outages import (
     KAFKA,
@@ -21,7 +22,6 @@ from entraide.kit.outages import (
 )
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
-from entraide.intake.settings import IntakeSettings
 
 
 @pytest.fixture(autouse=True)

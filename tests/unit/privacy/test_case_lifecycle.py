@@ -12,8 +12,8 @@ from entraide.contracts.events import (
     ErasureRequested,
     ObjectionAcknowledged,
 )
-from entraide.kit.export_seal import seal_for
 from entraide.contracts.vocab import ContactChannel, ErasureReason, SubjectKind
+from entraide.kit.export_seal import seal_for
 from entraide.privacy import domain
 from entraide.privacy.domain import CaseKind, CaseStatus
 from tests.unit.privacy.fakes import SERVICES, Clock, World

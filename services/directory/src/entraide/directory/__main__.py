@@ -1,8 +1,8 @@
 """`python -m entraide.directory`: serve directory on ENTRAIDE_DIRECTORY_PORT (default 8010)."""
 
-from entraide.kit.run import serve
 from entraide.directory.app import SERVICE, create_app
 from entraide.directory.settings import DirectorySettings
+from entraide.kit.run import serve
 
 settings = DirectorySettings()
 serve(SERVICE, settings, lambda: create_app(settings), settings.port)

@@ -4,10 +4,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 
-from entraide.kit.auth import api_principal
-from entraide.kit.principal import Principal
 from entraide.directory import domain, export, places, search, service
 from entraide.directory.associations import ASSOCIATIONS, TERRITORIES
+from entraide.kit.auth import api_principal
+from entraide.kit.principal import Principal
 
 public = APIRouter(prefix="/api/v1", tags=["public search"])
 staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])

@@ -7,11 +7,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from entraide.kit.auth import install_auth
-from entraide.kit.keyvault_client import SubjectKeys, vault_client
-from entraide.kit.rights import register_rights
-from entraide.kit.service import runtime, service_app
-from entraide.kit.web import templates_for
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory import (
     api,
@@ -31,6 +26,11 @@ from entraide.directory.sealing import VolunteerKeyStore
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.store import OfferStore
 from entraide.directory.volunteer_store import VolunteerStore
+from entraide.kit.auth import install_auth
+from entraide.kit.keyvault_client import SubjectKeys, vault_client
+from entraide.kit.rights import register_rights
+from entraide.kit.service import runtime, service_app
+from entraide.kit.web import templates_for
 
 SERVICE = "directory"
 log = logging.getLogger(__name__)

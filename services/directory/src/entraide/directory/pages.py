@@ -8,10 +8,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from entraide.kit.auth import optional_principal
-from entraide.kit.web import render
 from entraide.directory import export, places, search, service, vocab
 from entraide.directory.api import PAGE_SIZE, hit_json
+from entraide.kit.auth import optional_principal
+from entraide.kit.web import render
 
 # public pages: whoever is signed in sees it in the header (and may sign out)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])

@@ -12,9 +12,9 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.events import AccessRequested, ErasureRequested
-from entraide.kit.rights import ReferencedDocuments, jsonable
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.sealing import VolunteerKeyStore, unseal
+from entraide.kit.rights import ReferencedDocuments, jsonable
 
 Doc = dict[str, Any]
 

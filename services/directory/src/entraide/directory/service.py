@@ -2,10 +2,10 @@
 
 from datetime import UTC, datetime
 
-from entraide.kit.principal import Principal
 from entraide.directory import domain, search
 from entraide.directory.model import SOURCE, ConflictError, ForbiddenError, Offer
 from entraide.directory.ports import Cards, UnitOfWork
+from entraide.kit.principal import Principal
 
 __all__ = ["SOURCE", "ConflictError", "ForbiddenError"]
 

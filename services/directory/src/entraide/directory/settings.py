@@ -4,8 +4,8 @@ import base64
 
 from pydantic import Field, SecretStr
 
-from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 from entraide.contracts.topics import OFFERS, VOLUNTEERS
+from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 
 
 class DirectorySettings(ServiceSettings, KeyVaultSettings):

@@ -7,12 +7,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
-from entraide.kit.web import render
 from entraide.directory import export
 from entraide.directory import volunteer_service as service
 from entraide.directory.service import ConflictError, ForbiddenError
 from entraide.directory.volunteering import NEXT, Honorability, Status, TransitionError
+from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
+from entraide.kit.web import render
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]

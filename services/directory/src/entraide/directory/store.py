@@ -27,9 +27,9 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from entraide.kit.outbox import PENDING
 from entraide.contracts.topics import OFFERS
 from entraide.directory import geo
+from entraide.kit.outbox import PENDING
 
 Doc = dict[str, Any]
 VERSIONS = "card_versions"  # {_id: <cell or département collection>, v: changes counted}

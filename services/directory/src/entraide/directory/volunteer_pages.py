@@ -6,14 +6,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from pydantic import ValidationError
 
-from entraide.kit.auth import optional_principal
-from entraide.kit.protect import rate_limited
-from entraide.kit.web import render
 from entraide.contracts.vocab import DayPart, Weekday
 from entraide.directory import vocab
 from entraide.directory import volunteer_service as service
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.volunteering import Application
+from entraide.kit.auth import optional_principal
+from entraide.kit.protect import rate_limited
+from entraide.kit.web import render
 
 # public pages: whoever is signed in sees it in the header (and may sign out)
 router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])

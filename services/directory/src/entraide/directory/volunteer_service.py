@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from entraide.kit.principal import Principal
 from entraide.directory import volunteering
 from entraide.directory.model import ConflictError, ForbiddenError, Volunteer
 from entraide.directory.ports import UnitOfWork
 from entraide.directory.sealing import VolunteerKeyStore, seal, unseal
 from entraide.directory.service import check
 from entraide.directory.volunteering import Honorability, Status
+from entraide.kit.principal import Principal
 
 ATTEMPTS = 5  # reviews of one volunteer at once: each is applied in turn
 OUTBOX_FIELDS = ("outbox", "outbox_pending", "lease_until", "lease_owner")

@@ -9,9 +9,9 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.kit.outbox import DONE, PENDING
 from entraide.contracts.topics import VOLUNTEERS
 from entraide.directory.store import append, ensure_outbox_index
+from entraide.kit.outbox import DONE, PENDING
 
 Doc = dict[str, Any]
 

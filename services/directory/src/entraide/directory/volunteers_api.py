@@ -7,14 +7,14 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from entraide.contracts.events import Slot
-from entraide.kit.auth import api_principal
-from entraide.kit.principal import Principal
-from entraide.kit.protect import rate_limited
 from entraide.directory import volunteer_service as service
 from entraide.directory.associations import ASSOCIATIONS
 from entraide.directory.service import ConflictError, ForbiddenError
 from entraide.directory.volunteer_pages import MESSAGES
 from entraide.directory.volunteering import Application, Honorability, Status, TransitionError
+from entraide.kit.auth import api_principal
+from entraide.kit.principal import Principal
+from entraide.kit.protect import rate_limited
 
 public = APIRouter(prefix="/api/v1", tags=["volunteers"])
 staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])

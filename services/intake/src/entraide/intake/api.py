@@ -9,8 +9,6 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import TypeAdapter
 
-from entraide.kit.auth import Principal, api_principal
-from entraide.kit.principal import Permission
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, orientation, service, sharing
 from entraide.intake.model import Family, FamilySummary
@@ -25,6 +23,8 @@ from entraide.intake.schemas import (
     SharingOverridden,
     SharingOverrideIn,
 )
+from entraide.kit.auth import Principal, api_principal
+from entraide.kit.principal import Permission
 
 router = APIRouter(prefix="/api/v1", tags=["requests"])
 Staff = Annotated[Principal, Depends(api_principal)]

@@ -5,13 +5,6 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from entraide.kit import outbox
-from entraide.kit.auth import install_auth
-from entraide.kit.keyvault_client import vault_client
-from entraide.kit.metrics import partner_quota_refusals
-from entraide.kit.rights import register_rights
-from entraide.kit.service import runtime, service_app
-from entraide.kit.web import templates_for
 from entraide.intake import (
     api,
     forms,
@@ -29,6 +22,13 @@ from entraide.intake.records import Casework
 from entraide.intake.rights import IntakeRights
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.store import FamilyStore, MongoUnitOfWork
+from entraide.kit import outbox
+from entraide.kit.auth import install_auth
+from entraide.kit.keyvault_client import vault_client
+from entraide.kit.metrics import partner_quota_refusals
+from entraide.kit.rights import register_rights
+from entraide.kit.service import runtime, service_app
+from entraide.kit.web import templates_for
 
 SERVICE = "intake"
 

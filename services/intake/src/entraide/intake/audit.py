@@ -10,8 +10,8 @@ from typing import Any
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.kit.auth import Principal
 from entraide.intake.ports import Action
+from entraide.kit.auth import Principal
 
 __all__ = ["Action", "AuditLog"]
 

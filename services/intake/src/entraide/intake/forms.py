@@ -13,9 +13,9 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from entraide.kit import messages
 from entraide.intake.model import Family, Request
 from entraide.intake.schemas import WITHDRAWAL_ALLOWED, RequestFields
+from entraide.kit import messages
 
 TEXT_FIELDS = (
     "parent.first_name",

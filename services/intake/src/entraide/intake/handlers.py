@@ -8,13 +8,13 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts import parse_event
-from entraide.kit.broker import subscriber_options
-from entraide.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.contracts.topics import MATCHES
 from entraide.intake import duplicates, orientation, partners, service, sharing
 from entraide.intake.partners import PartnerEvent
 from entraide.intake.ports import AuditTrail, FamilyKeys, UnitOfWork
 from entraide.intake.settings import IntakeSettings
+from entraide.kit.broker import subscriber_options
+from entraide.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 
 # a replay of the matches topic (a new replica, a rebuilt database) goes by batches
 MATCHES_BATCH_MAX_RECORDS = 500

@@ -12,11 +12,11 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
-from entraide.kit.coalesce import Coalesced
-from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake import sealing
 from entraide.intake.ports import FamilyKeys
+from entraide.kit.coalesce import Coalesced
+from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 
 __all__ = ["FamilyKeys", "VaultKeys", "WrappedKeys"]
 

@@ -1,8 +1,6 @@
 """The French words staff read for the network's vocabularies (forms and records)."""
 
 from entraide.contracts.associations import NAMES
-from entraide.kit import formats
-from entraide.kit.principal import ROLE_LABELS
 from entraide.contracts.vocab import (
     ContactChannel,
     DayPart,
@@ -12,6 +10,8 @@ from entraide.contracts.vocab import (
     WithdrawalReason,
 )
 from entraide.intake.domain import Sign
+from entraide.kit import formats
+from entraide.kit.principal import ROLE_LABELS
 
 NEEDS = {
     Need.PARRAINAGE_PROXIMITE: "Parrainage de proximité",

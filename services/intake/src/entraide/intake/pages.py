@@ -7,13 +7,13 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
-from entraide.kit.web import render
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake import access, domain, forms, labels, orientation, service
 from entraide.intake.model import FamilySummary
 from entraide.intake.ports import Action
 from entraide.intake.records import Casework
+from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
+from entraide.kit.web import render
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]

@@ -14,12 +14,12 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
-from entraide.kit.protect import RateLimits
-from entraide.kit.service import field_errors
 from entraide.intake import consent, duplicates, orientation, partners, service
 from entraide.intake.model import ConflictError, NotFoundError
 from entraide.intake.partners import Partner, PartnerEvent
 from entraide.intake.schemas import ConsentChange
+from entraide.kit.protect import RateLimits
+from entraide.kit.service import field_errors
 
 router = APIRouter(prefix="/api/v1/partner-events", tags=["partners"])
 

@@ -7,9 +7,9 @@ MongoDB and privacy's key vault; the unit tests' fakes implement them in memory.
 from enum import StrEnum
 from typing import Any, Protocol
 
-from entraide.kit.auth import Principal
 from entraide.intake.access import Scope
 from entraide.intake.model import Family, FamilySummary, MatchStep, Sharing
+from entraide.kit.auth import Principal
 
 
 class Families(Protocol):

@@ -32,8 +32,8 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import FastAPI
 
-from entraide.kit.protect import HEADERS, PAGE_CSP, ASGIApp, Message, Scope
 from entraide.intake.quotas import PartnerQuotas
+from entraide.kit.protect import HEADERS, PAGE_CSP, ASGIApp, Message, Scope
 
 PREFIX = "/api/v1/partner-events"
 KEY_HEADER = b"x-entraide-partner"

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake import forms, model
 from entraide.intake.pages import casework, page
 from entraide.intake.records import ClosedError, ConflictError, FamilyRecord, NotFoundError
+from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
 
 router = APIRouter(prefix="/familles/{family_id}", include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]

@@ -10,7 +10,6 @@ from typing import Any
 
 from entraide.contracts import new_event
 from entraide.contracts.events import ContactLogged, RequestWithdrawn
-from entraide.kit.auth import Principal
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake import access, consent, domain, sealing, service
 from entraide.intake.commands import FamilyDetails
@@ -24,6 +23,7 @@ from entraide.intake.model import (
     NotFoundError,
 )
 from entraide.intake.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
+from entraide.kit.auth import Principal
 
 __all__ = ["Casework", "ClosedError", "ConflictError", "FamilyRecord", "Found", "NotFoundError"]
 

@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from entraide.kit.auth import Principal, page_principal
 from entraide.intake import access
 from entraide.intake.pages import casework
 from entraide.intake.record_pages import not_found
+from entraide.kit.auth import Principal, page_principal
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]

@@ -4,9 +4,9 @@ import base64
 
 from pydantic import Field, SecretStr
 
-from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake.partners import Partner
+from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-development-master-key!").decode()
 

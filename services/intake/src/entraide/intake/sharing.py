@@ -12,10 +12,10 @@ from typing import Any
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import MatchAccepted, MatchClosed, MatchDeclined, MatchExpired
-from entraide.kit.auth import Principal
-from entraide.kit.principal import Permission
 from entraide.intake.ports import Action, AuditTrail, Families
 from entraide.intake.schemas import OverrideReason
+from entraide.kit.auth import Principal
+from entraide.kit.principal import Permission
 
 log = logging.getLogger(__name__)
 ENDED = (MatchClosed, MatchDeclined, MatchExpired)

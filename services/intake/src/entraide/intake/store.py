@@ -20,8 +20,6 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
-from entraide.kit.coalesce import Coalesced
-from entraide.kit.outbox import NEVER, OutboxRelay, outbox_entry
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.access import Scope
 from entraide.intake.domain import Sign
@@ -36,6 +34,8 @@ from entraide.intake.model import (
     RequestSummary,
     Sharing,
 )
+from entraide.kit.coalesce import Coalesced
+from entraide.kit.outbox import NEVER, OutboxRelay, outbox_entry
 
 Doc = dict[str, Any]
 DUPLICATE_KEY = 11000

@@ -24,8 +24,8 @@ from entraide.contracts.events import (
     MatchProposed,
     MatchStarted,
 )
-from entraide.kit.metrics import MatchingMetrics
 from entraide.contracts.vocab import MatchOutcome
+from entraide.kit.metrics import MatchingMetrics
 from entraide.matching.domain import assign, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
 from entraide.matching.domain.model import Family, History, Match, Waiting

@@ -30,8 +30,8 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.events import MatchWaitlisted
-from entraide.kit.outbox import PENDING, outbox_entry
 from entraide.contracts.vocab import MatchOutcome
+from entraide.kit.outbox import PENDING, outbox_entry
 from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import History, Match, Waiting
 

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
+from entraide.contracts.vocab import MatchOutcome
 from entraide.kit.auth import Principal, check_csrf, form_csrf, page_principal
 from entraide.kit.web import render
-from entraide.contracts.vocab import MatchOutcome
 from entraide.matching import access, labels
 from entraide.matching.domain import followups, lifecycle, rules, score
 from entraide.matching.domain.lifecycle import ACTIVE, State

@@ -2,8 +2,8 @@
 
 from pydantic import Field
 
-from entraide.kit.settings import ServiceSettings, service_field
 from entraide.contracts.topics import OFFERS, REQUESTS, VOLUNTEERS
+from entraide.kit.settings import ServiceSettings, service_field
 
 
 class MatchingSettings(ServiceSettings):

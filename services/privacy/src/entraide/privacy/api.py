@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from entraide.kit.auth import Principal, Role, require_role
 from entraide.contracts.vocab import SubjectKind
+from entraide.kit.auth import Principal, Role, require_role
 from entraide.privacy import domain, labels
 from entraide.privacy.cases import Rights
 from entraide.privacy.domain import Case, CaseKind

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from entraide.contracts.events import AccessAcknowledged, PrivacyAck
-from entraide.kit.export_seal import new_recipient, open_sealed
 from entraide.contracts.vocab import ErasureReason, SubjectKind
+from entraide.kit.export_seal import new_recipient, open_sealed
 from entraide.privacy import domain
 from entraide.privacy.domain import Ack, Case, CaseKind, CaseStatus
 from entraide.privacy.ports import AuditLog, Cases, Commands, Keys

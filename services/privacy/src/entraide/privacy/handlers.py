@@ -8,10 +8,10 @@ from faststream.kafka.annotations import KafkaMessage
 
 from entraide.contracts import parse_event
 from entraide.contracts.events import PrivacyAck
+from entraide.contracts.topics import MATCHES, PRIVACY_ACKS, REQUESTS, VOLUNTEERS
 from entraide.kit.broker import consumer_group, subscriber_options
 from entraide.kit.deadletter import PERMANENT, PoisonMessageError, dead_letters_of
 from entraide.kit.settings import ServiceSettings
-from entraide.contracts.topics import MATCHES, PRIVACY_ACKS, REQUESTS, VOLUNTEERS
 from entraide.privacy import domain
 from entraide.privacy.cases import Rights
 from entraide.privacy.ports import Subjects

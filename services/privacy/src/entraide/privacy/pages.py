@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
+from entraide.contracts.vocab import SubjectKind
 from entraide.kit.auth import Principal, Role, check_csrf, form_csrf, require_role
 from entraide.kit.web import render
-from entraide.contracts.vocab import SubjectKind
 from entraide.privacy import labels
 from entraide.privacy.api import case_view, privacy
 from entraide.privacy.domain import CaseKind

@@ -4,9 +4,9 @@ import base64
 
 from pydantic import Field, SecretStr
 
+from entraide.contracts.vocab import SubjectKind
 from entraide.kit.keyvault_client import dev_secret
 from entraide.kit.settings import ServiceSettings, service_field
-from entraide.contracts.vocab import SubjectKind
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-dev-privacy-master-key!").decode()
 SERVICES = ("directory", "intake", "matching", "privacy")

@@ -11,13 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
+from entraide.contracts.vocab import SubjectKind
 from entraide.kit.keyvault_client import (
     KEYS_PATH,
     KeyDestroyedError,
     ServiceTokenError,
     verify_service_token,
 )
-from entraide.contracts.vocab import SubjectKind
 from entraide.privacy.vault import KeyVault
 
 log = logging.getLogger(__name__)
