@@ -2,9 +2,11 @@
 volunteers to match with, partner events to send, and the checks every fault ends with:
 nothing lost, nothing twice, outboxes drained, consumers resumed, no dead letter."""
 
+import contextlib
 import json
 import time
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,7 @@ from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
 from tests.infra import Endpoints, settings_on
 from tests.matching_support import volunteer
-from tests.support import everything, request_body
+from tests.support import eventually, everything, request_body, serving
 
 SECRET = "fault-partner-secret"
 PARTNER_KEY = "caf-44"
@@ -189,3 +191,37 @@ async def send_partner_events(bootstrap: str, ids: list[str]) -> None:
         await producer.flush()
     finally:
         await producer.stop()
+
+
+def new_world(bootstrap: str, mongodb_uri: str) -> World:
+    """A world of its own (databases, consumer groups) on this broker and store."""
+    return World(Endpoints(bootstrap, mongodb_uri, "throwaway"), f"fault_{uuid.uuid4().hex[:8]}")
+
+
+@contextlib.asynccontextmanager
+async def intake_and_matching(
+    world: World, mongo: Any
+) -> AsyncIterator[tuple[httpx.AsyncClient, httpx.AsyncClient]]:
+    """Volunteers sent, then intake and matching served in-process on the world, once
+    matching knows the volunteers: what every in-process fault starts from."""
+    from entraide.intake.app import create_app as intake_app
+    from entraide.matching.app import create_app as matching_app
+
+    await send_volunteers(world.ends.kafka_bootstrap)
+    async with (
+        serving(intake_app(world.intake())) as intake,
+        serving(matching_app(world.matching())) as matching,
+    ):
+        await eventually(lambda: volunteers_known(mongo, world), timeout=60, what="volunteers")
+        yield intake, matching
+
+
+async def ready(*clients: httpx.AsyncClient) -> bool:
+    """Every service answers ready (its consumers resumed after the fault)."""
+    return all([(await c.get("/readyz")).status_code == 200 for c in clients])
+
+
+async def assert_clean_end(mongo: Any, world: World, expected: int, *topics: str) -> None:
+    """What every fault ends with: nothing lost, nothing twice, no dead letter on `topics`."""
+    await assert_nothing_lost_nothing_twice(mongo, world, expected)
+    assert await dead_letters(world.ends.kafka_bootstrap, *topics) == []

@@ -7,33 +7,26 @@ intake once and in matching once with one proposal, outboxes drained, no dead le
 """
 
 import asyncio
-import uuid
 from pathlib import Path
 
 import pytest
+from pymongo import AsyncMongoClient
 
 from entraide.contracts.topics import REQUESTS
-from entraide.intake.app import create_app as intake_app
-from entraide.matching.app import create_app as matching_app
 from tests.fault_support import (
-    World,
-    assert_nothing_lost_nothing_twice,
-    dead_letters,
+    assert_clean_end,
     event_ids,
+    intake_and_matching,
+    new_world,
     post_partner_event,
-    send_volunteers,
+    ready,
     settled,
-    volunteers_known,
 )
 from tests.infra import Endpoints, throwaway_kafka, throwaway_store
-from tests.support import eventually, serving
+from tests.support import eventually
 
 pytestmark = pytest.mark.slow
 EVENTS = 60
-
-
-def world_on(bootstrap: str, mongodb_uri: str) -> World:
-    return World(Endpoints(bootstrap, mongodb_uri, "throwaway"), f"fault_{uuid.uuid4().hex[:8]}")
 
 
 async def test_kafka_killed_mid_stream_loses_and_duplicates_nothing(
@@ -41,13 +34,8 @@ async def test_kafka_killed_mid_stream_loses_and_duplicates_nothing(
 ) -> None:
     with throwaway_kafka(tmp_path / "kafka") as (bootstrap, kafka):
         kafka.up()
-        world = world_on(bootstrap, infra.mongodb_uri)
-        await send_volunteers(bootstrap)
-        async with (
-            serving(intake_app(world.intake())) as intake,
-            serving(matching_app(world.matching())) as matching,
-        ):
-            await eventually(lambda: volunteers_known(mongo, world), timeout=60, what="volunteers")
+        world = new_world(bootstrap, infra.mongodb_uri)
+        async with intake_and_matching(world, mongo) as (intake, matching):
             ids = event_ids(EVENTS)
             answers = []
             for i, event_id in enumerate(ids):
@@ -64,29 +52,21 @@ async def test_kafka_killed_mid_stream_loses_and_duplicates_nothing(
             await eventually(
                 lambda: settled(mongo, world, EVENTS), timeout=180, what="all delivered"
             )
-            await eventually(lambda: _ready(intake, matching), timeout=60, what="consumers resumed")
-        await assert_nothing_lost_nothing_twice(mongo, world, EVENTS)
-        assert await dead_letters(bootstrap, REQUESTS.name) == []
+            await eventually(lambda: ready(intake, matching), timeout=60, what="consumers resumed")
+        await assert_clean_end(mongo, world, EVENTS, REQUESTS.name)
 
 
 async def test_store_killed_and_restarted_loses_and_duplicates_nothing(
     mongo, tmp_path: Path
 ) -> None:
-    from pymongo import AsyncMongoClient
-
     with (
         throwaway_kafka(tmp_path / "kafka") as (bootstrap, kafka),
         throwaway_store(tmp_path / "store") as (uri, store),
     ):
         kafka.up()
-        world = world_on(bootstrap, uri)
+        world = new_world(bootstrap, uri)
         own: AsyncMongoClient = AsyncMongoClient(uri)
-        await send_volunteers(bootstrap)
-        async with (
-            serving(intake_app(world.intake())) as intake,
-            serving(matching_app(world.matching())) as matching,
-        ):
-            await eventually(lambda: volunteers_known(own, world), timeout=60, what="volunteers")
+        async with intake_and_matching(world, own) as (intake, matching):
             ids = event_ids(EVENTS)
             first = [await post_partner_event(intake, e) for e in ids[: EVENTS // 2]]
             in_flight = EVENTS // 2 - await own[f"{world.name}_matching"][
@@ -106,11 +86,6 @@ async def test_store_killed_and_restarted_loses_and_duplicates_nothing(
             assert during == 503  # refused, nothing half-written: the partner resends it
             assert rest == [201] * (EVENTS - EVENTS // 2)
             await eventually(lambda: settled(own, world, EVENTS), timeout=180, what="delivered")
-            await eventually(lambda: _ready(intake, matching), timeout=60, what="consumers resumed")
-        await assert_nothing_lost_nothing_twice(own, world, EVENTS)
-        assert await dead_letters(bootstrap, REQUESTS.name) == []
+            await eventually(lambda: ready(intake, matching), timeout=60, what="consumers resumed")
+        await assert_clean_end(own, world, EVENTS, REQUESTS.name)
         await own.close()
-
-
-async def _ready(*clients) -> bool:
-    return all([(await c.get("/readyz")).status_code == 200 for c in clients])

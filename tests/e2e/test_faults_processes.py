@@ -5,7 +5,6 @@ databases of their own. After each: nothing lost, nothing twice, no dead letter.
     make test-slow
 """
 
-import uuid
 from pathlib import Path
 
 import pytest
@@ -15,9 +14,9 @@ from entraide.intake.app import create_app as intake_app
 from entraide.matching.app import create_app as matching_app
 from tests.fault_support import (
     World,
-    assert_nothing_lost_nothing_twice,
-    dead_letters,
+    assert_clean_end,
     event_ids,
+    new_world,
     post_partner_event,
     send_partner_events,
     send_volunteers,
@@ -41,9 +40,7 @@ async def test_services_killed_mid_batch_resume_without_loss_or_duplicates(
 ) -> None:
     with throwaway_kafka(tmp_path / "kafka") as (bootstrap, kafka):
         kafka.up()
-        world = World(
-            Endpoints(bootstrap, infra.mongodb_uri, "throwaway"), f"fault_{uuid.uuid4().hex[:8]}"
-        )
+        world = new_world(bootstrap, infra.mongodb_uri)
         families = mongo[f"{world.name}_intake"]["families"]
         requests = mongo[f"{world.name}_matching"]["requests"]
         await send_volunteers(bootstrap)
@@ -68,8 +65,7 @@ async def test_services_killed_mid_batch_resume_without_loss_or_duplicates(
         finally:
             for proc in (intake, matching):
                 proc.stop()
-        await assert_nothing_lost_nothing_twice(mongo, world, BATCH)
-        assert await dead_letters(bootstrap, PARTNER_RAW.name, REQUESTS.name) == []
+        await assert_clean_end(mongo, world, BATCH, PARTNER_RAW.name, REQUESTS.name)
 
 
 async def test_a_rebalance_while_events_flow_loses_and_duplicates_nothing(
@@ -78,9 +74,7 @@ async def test_a_rebalance_while_events_flow_loses_and_duplicates_nothing(
     events = 60
     with throwaway_kafka(tmp_path / "kafka") as (bootstrap, kafka):
         kafka.up()
-        world = World(
-            Endpoints(bootstrap, infra.mongodb_uri, "throwaway"), f"fault_{uuid.uuid4().hex[:8]}"
-        )
+        world = new_world(bootstrap, infra.mongodb_uri)
         await send_volunteers(bootstrap)
         ids = event_ids(events)
         async with serving(intake_app(world.intake())) as intake:
@@ -99,5 +93,4 @@ async def test_a_rebalance_while_events_flow_loses_and_duplicates_nothing(
                 for event_id in ids[40:]:
                     assert await post_partner_event(intake, event_id) == 201
                 await eventually(lambda: settled(mongo, world, events), timeout=180, what="settled")
-        await assert_nothing_lost_nothing_twice(mongo, world, events)
-        assert await dead_letters(bootstrap, REQUESTS.name) == []
+        await assert_clean_end(mongo, world, events, REQUESTS.name)
