@@ -1,8 +1,6 @@
 """The outbox relay: publishes what a service's store wrote, in order, then marks it sent.
 
-A document carries its pending events in `outbox` (entries: topic, key, value), with
-`outbox_pending`, `lease_until` and `lease_owner`; every write that appends events also
-resets the lease (`PENDING`), so the relay never marks as sent an event it has not read.
+The entries and their marks are in `outbox_entries` (re-exported here).
 
 Replicas may run side by side: a lease on each document keeps its events in order on one
 relay at a time, and the store's single-document updates are atomic, so a writer's append
@@ -41,40 +39,18 @@ from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
-from entraide.contracts import CloudEvent, spec_for_type
 from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.kit.cancellation import raise_if_cancelling
 from entraide.kit.metrics import outbox_metrics
 from entraide.kit.outages import KAFKA, OUTAGES, STORE
-from entraide.kit.telemetry import current_traceparent, within
+from entraide.kit.outbox_entries import DONE, NEVER, PENDING, Doc, outbox_entry
+from entraide.kit.telemetry import within
 
 log = logging.getLogger(__name__)
-Doc = dict[str, Any]
-NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-PENDING: Doc = {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
+__all__ = ["DONE", "NEVER", "PENDING", "OutboxRelay", "outbox_entry", "running"]
 T = TypeVar("T")
 
 
-def outbox_entry(event: CloudEvent[Any]) -> Doc:
-    """An event ready for the relay: its topic, its key and its serialized envelope.
-
-    It keeps the traceparent of the call that caused it (the relay publishes later, from
-    its own loop, inside that trace) and when it was queued (the outbox age metric).
-    """
-    spec = spec_for_type(event.type)
-    if spec is None:  # a programming error, not bad input
-        raise ValueError(f"event type not in the catalog: {event.type}")
-    return {
-        "event_id": event.id,
-        "topic": spec.topic.name,
-        "key": event.subject,
-        "value": event.model_dump_json(),
-        "traceparent": current_traceparent(),
-        "queued_at": datetime.now(UTC),
-    }
-
-
-DONE: Doc = {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
 SENT: Doc = {"$set": DONE}
 RELEASED: Doc = {"lease_until": NEVER, "lease_owner": None}
 

@@ -1,0 +1,72 @@
+"""Privacy's events: rights commands and their acknowledgements."""
+
+from datetime import datetime
+from typing import ClassVar
+
+from pydantic import Field
+
+from entraide.contracts.events.common import EventData, Ref
+from entraide.contracts.vocab import (
+    ErasureReason,
+    SubjectKind,
+)
+
+
+class PrivacyCommand(EventData):
+    case_id: Ref
+    subject_ref: Ref
+    subject_kind: SubjectKind
+    deadline: datetime
+
+
+class ErasureRequested(PrivacyCommand):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.erasure-requested.v1"
+    reason: ErasureReason
+
+
+class AccessRequested(PrivacyCommand):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.access-requested.v1"
+    recipient_key: str | None = Field(
+        None, description="The case's X25519 public key (base64): services seal their part to it."
+    )
+
+
+class ObjectionRequested(PrivacyCommand):
+    """The subject objects to the processing: the owning service stops it (for a family,
+    intake records the consent to matching withdrawn) and acknowledges."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.objection-requested.v1"
+
+
+class RectificationRequested(PrivacyCommand):
+    """The subject asks for a correction: the owning service puts it in its staff's hands
+    (flagged on the record) and acknowledges."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-requested.v1"
+
+
+class PrivacyAck(EventData):
+    case_id: Ref
+    subject_ref: Ref
+    service: str = Field(pattern=r"^[a-z]+$")
+    completed_at: datetime
+
+
+class ErasureAcknowledged(PrivacyAck):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.erasure-acknowledged.v1"
+    counts: dict[str, int] = Field(description="Records deleted or anonymised, per kind.")
+
+
+class AccessAcknowledged(PrivacyAck):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.access-acknowledged.v1"
+    sealed_export: str = Field(description="The service's part, encrypted for the case.")
+
+
+class ObjectionAcknowledged(PrivacyAck):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.objection-acknowledged.v1"
+    counts: dict[str, int] = Field({}, description="Records changed, per kind.")
+
+
+class RectificationAcknowledged(PrivacyAck):
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-acknowledged.v1"
+    counts: dict[str, int] = Field({}, description="Records flagged for correction, per kind.")
