@@ -13,7 +13,7 @@ import urllib.request
 
 from load import demo_token
 
-from entraide.directory.demo import demo_offers
+from entraide.directory.domain.offers.demo import demo_offers
 
 
 def main() -> int:

@@ -26,11 +26,13 @@ from datetime import UTC, datetime
 import pytest
 from pymongo import AsyncMongoClient
 
-from entraide.directory import domain, geo, search, service
-from entraide.directory.card_cache import CardCache
-from entraide.directory.places import demo_places
+from entraide.directory.adapters.offers.card_cache import CardCache
+from entraide.directory.adapters.offers.store import OfferStore, places, search_collections
+from entraide.directory.domain import geo
+from entraide.directory.domain.offers import events, search, vocab
+from entraide.directory.domain.offers.demo import demo_places
 from entraide.directory.settings import DirectorySettings
-from entraide.directory.store import OfferStore, places, search_collections
+from entraide.directory.usecases import offers as service
 from tests.benchmarks.record import record
 from tests.infra import Endpoints
 from tests.unit.directory.offers import fields
@@ -50,7 +52,7 @@ THEMES = [
 def cards(n: int, rng: random.Random) -> list[dict]:
     now = datetime.now(UTC)
     towns = demo_places()
-    template = domain.offer_document("0" * 24, "afev", fields(), revision=1, now=now)
+    template = events.offer_document("0" * 24, "afev", fields(), revision=1, now=now)
     found = []
     for i in range(n):
         if i % 3 == 0:
@@ -68,7 +70,7 @@ def cards(n: int, rng: random.Random) -> list[dict]:
             "age_min": age_min,
             "age_max": age_min + rng.randrange(3, 10),
         }
-        doc["needs"] = [domain.vocab.THEMATIQUE_NEEDS[doc["thematiques"][0]].value]
+        doc["needs"] = [vocab.THEMATIQUE_NEEDS[doc["thematiques"][0]].value]
         found.append(search.card(doc, "AFEV"))
     return found
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from types import ModuleType
 
 from entraide.contracts.geography import locate
-from entraide.directory.volunteering import HONORABILITY_VALIDITY
+from entraide.directory.domain.volunteers.rules import HONORABILITY_VALIDITY
 from entraide.matching.domain import rules
 from entraide.matching.domain.model import Family, Support
 

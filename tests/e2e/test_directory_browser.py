@@ -5,7 +5,7 @@ import re
 import httpx
 from playwright.async_api import Page, expect
 
-from entraide.directory.demo import demo_offers
+from entraide.directory.domain.offers.demo import demo_offers
 from tests.browser import accessibility_violations
 from tests.support import eventually
 

@@ -31,7 +31,7 @@ import httpx
 from playwright.async_api import Browser, Locator, Page, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
-from entraide.directory.demo import demo_offers
+from entraide.directory.domain.offers.demo import demo_offers
 from tests.auth_support import DevIssuer
 from tests.browser import accessibility_violations
 from tests.e2e.test_journey import (

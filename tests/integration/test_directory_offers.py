@@ -4,8 +4,10 @@ import json
 
 import pytest
 
+from entraide.directory.adapters.offers.store import OfferStore
 from entraide.directory.app import create_app
 from entraide.directory.settings import DirectorySettings
+from entraide.kit.deps import lookup
 from tests.infra import Endpoints, settings_on
 from tests.support import eventually, records, scratch_topic, serving
 from tests.unit.directory.offers import fields
@@ -123,7 +125,7 @@ async def test_a_withdrawn_offer_leaves_the_search_and_its_key_gets_a_tombstone(
         assert types[0] == "fr.entraide.offer.published.v1"
         assert types[-2:] == ["fr.entraide.offer.withdrawn.v1", None], types
 
-        offers = app.state.offers  # its events out, the sweep deletes it and its card's mark
+        offers = lookup(app, OfferStore)  # its events out, the sweep deletes it and its card's mark
         relayed = {"_id": offer_id, "outbox_pending": False}
         await eventually(lambda: offers.collection.find_one(relayed), what="withdrawal relayed")
         [cell] = [c for c in await offers.db.list_collection_names() if c.startswith("cell_")]

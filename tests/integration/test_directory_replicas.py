@@ -12,12 +12,14 @@ from typing import Any
 import httpx
 from prometheus_client import CollectorRegistry
 
-from entraide.directory import domain, search
+from entraide.directory.adapters.offers.card_cache import CELLS_READ, CardCache
+from entraide.directory.adapters.offers.store import OfferStore, places, search_collections
+from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app
-from entraide.directory.card_cache import CELLS_READ, CardCache
-from entraide.directory.domain import OfferFields
-from entraide.directory.places import find
-from entraide.directory.store import OfferStore, places, search_collections
+from entraide.directory.domain.offers import events, search
+from entraide.directory.domain.offers.fields import OfferFields
+from entraide.directory.domain.places import find
+from entraide.kit.deps import lookup
 from tests.integration.test_directory_offers import bearer, body, directory_settings  # noqa: F401
 from tests.support import eventually, everything, serving
 from tests.unit.directory.offers import fields
@@ -61,7 +63,7 @@ async def edit_offer(
     (If-Match), again on a conflict; the revisions its saves got."""
     got = []
     while len(got) < ROUNDS:
-        doc = await app.state.offers.get(offer_id)
+        doc = await lookup(app, OfferStore).get(offer_id)
         fields = {k: doc[k] for k in OfferFields.model_fields if k in doc}
         sent = OfferFields(**fields | EDITS[edit](len(got))).model_dump(mode="json")
         saved = await client.put(
@@ -115,10 +117,10 @@ async def test_two_replicas_writing_one_offer_and_one_volunteer_lose_nothing_and
         edits, reviews = await asyncio.gather(asyncio.gather(*editors), asyncio.gather(*reviewers))
 
         for app in (one, two):  # both relays drained
-            for store in (app.state.offers, app.state.volunteers):
+            for store in (lookup(app, OfferStore), lookup(app, VolunteerStore)):
                 await eventually(lambda s=store: _relayed(s), what="both outboxes relayed")
-        offer = await one.state.offers.get(offer_id)
-        volunteer = await two.state.volunteers.get(url.rsplit("/", 1)[1])
+        offer = await lookup(one, OfferStore).get(offer_id)
+        volunteer = await lookup(two, VolunteerStore).get(url.rsplit("/", 1)[1])
         published = sum([_published((await c.get("/metrics")).text) for c in (a, b)])
         rezé = (await b.get("/api/v1/offers", params={"lieu": "Rezé"})).json()["results"]
         nazaire = (await a.get("/api/v1/offers", params={"lieu": "Saint-Nazaire"})).json()[
@@ -186,7 +188,7 @@ async def test_a_late_writer_of_an_older_revision_does_not_bring_its_card_back(m
     the offer) leaves the newer card, or its `gone` mark, in place."""
     db = mongo[f"test_directory_cards_{unique}"]
     store = OfferStore(db)
-    doc = domain.offer_document("c" * 24, "afev", fields("Rezé"), revision=1, now=_now())
+    doc = events.offer_document("c" * 24, "afev", fields("Rezé"), revision=1, now=_now())
     try:
         rev = {n: search.card(doc | {"revision": n, "nom": f"R{n}"}, "AFEV") for n in (1, 2, 3)}
         [cell] = places(doc)
@@ -217,7 +219,7 @@ async def test_a_card_written_by_one_replica_is_seen_by_the_others_next_search(
             return response.json()["results"]
 
         assert await found_by_two() == []  # two has read and cached Rezé's cells
-        assert len(two.state.cards) > 0
+        assert len(lookup(two, CardCache)) > 0
         created = await a.post("/api/v1/staff/offers", json=body("Rezé"), headers=ppm)
         offer_id = created.json()["offer_id"]
         assert [r["offer_id"] for r in await found_by_two()] == [offer_id]
@@ -256,7 +258,7 @@ async def test_the_card_cache_reads_again_only_the_cells_that_changed(mongo, uni
         return value or 0.0
 
     try:
-        doc = domain.offer_document("d" * 24, "afev", fields("Rezé"), revision=1, now=_now())
+        doc = events.offer_document("d" * 24, "afev", fields("Rezé"), revision=1, now=_now())
         await store.insert(doc, [], search.card(doc, "AFEV"))
         reach = len(search_collections(near.latitude, near.longitude, 15, "44"))
         assert [c.id for c in await cache.near(near)] == [doc["_id"]]

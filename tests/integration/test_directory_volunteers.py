@@ -4,8 +4,10 @@ import html
 import json
 import re
 
+from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app
 from entraide.kit.auth import SESSION_COOKIE
+from entraide.kit.deps import lookup
 from entraide.kit.web import csrf_token
 from tests.integration.test_directory_offers import bearer, directory_settings  # noqa: F401
 from tests.support import records, serving
@@ -39,7 +41,7 @@ async def test_a_volunteer_applies_is_vetted_announced_without_identity_then_lea
         assert thanks.status_code == 200
         assert "Parrains Par Mille vous contactera" in thanks.text
 
-        [stored] = await app.state.volunteers.all()
+        [stored] = await lookup(app, VolunteerStore).all()
         assert "Camille" not in json.dumps(stored, default=str)  # sealed at rest
         ppm, afev = await bearer(dev_issuer, "ppm-nantes"), await bearer(dev_issuer, "afev-lille")
         [listed] = (await client.get("/api/v1/staff/volunteers", headers=ppm)).json()
@@ -91,7 +93,7 @@ async def test_the_association_reviews_its_volunteers_in_its_space_and_no_one_el
     app = create_app(directory_settings)
     async with serving(app) as client:
         assert (await client.post("/devenir-benevole", data=FORM)).status_code == 200
-        [stored] = await app.state.volunteers.all()
+        [stored] = await lookup(app, VolunteerStore).all()
         await dev_issuer.sign_in(client, "ppm-nantes")
         space = await client.get("/association")
         assert "Camille Martin-Invente" in space.text

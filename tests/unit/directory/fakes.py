@@ -10,9 +10,11 @@ import asyncio
 import copy
 from typing import Any
 
-from entraide.directory import search
-from entraide.directory.associations import name_of
-from entraide.directory.model import Offer, Outgoing, Volunteer
+from entraide.directory.domain.associations import name_of
+from entraide.directory.domain.offers import search
+from entraide.directory.domain.offers.offer import Offer
+from entraide.directory.domain.records import Outgoing
+from entraide.directory.domain.volunteers.volunteer import Volunteer
 
 
 class FakeOffers:
@@ -97,7 +99,7 @@ class FakeUnitOfWork:
 
 
 class FakeKeys:
-    """`sealing.VolunteerKeyStore` in memory."""
+    """`ports.VolunteerKeyStore` in memory."""
 
     def __init__(self) -> None:
         self.keys: dict[str, bytes] = {}

@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from entraide.directory.domain import OfferFields
-from entraide.directory.places import find
+from entraide.directory.domain.offers.fields import OfferFields
+from entraide.directory.domain.places import find
 
 
 def fields(where: str = "Nantes", **changes: Any) -> OfferFields:

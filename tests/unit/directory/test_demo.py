@@ -1,7 +1,7 @@
 from collections import Counter
 
-from entraide.directory.associations import ASSOCIATIONS
-from entraide.directory.demo import demo_offers
+from entraide.directory.domain.associations import ASSOCIATIONS
+from entraide.directory.domain.offers.demo import demo_offers
 
 
 def test_demo_offers_cover_the_five_territories_with_associations_that_have_a_branch_there():

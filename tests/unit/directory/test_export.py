@@ -1,6 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from entraide.directory import domain, export
+from entraide.directory.domain.offers import events
+from entraide.directory.domain.offers import views as export
 from tests.unit.directory.offers import fields
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -12,7 +13,7 @@ def test_the_data_inclusion_export_keeps_only_data_inclusion_values():
         publics=["familles-monoparentales"],
     )
     service = export.data_inclusion_service(
-        domain.offer_document("a1b2c3d4", "afev", offer, revision=1, now=NOW)
+        events.offer_document("a1b2c3d4", "afev", offer, revision=1, now=NOW)
     )
     assert service["thematiques"] == ["famille--garde-denfants"]
     assert service["publics"] == ["familles"]
@@ -21,7 +22,7 @@ def test_the_data_inclusion_export_keeps_only_data_inclusion_values():
 
 
 def test_staff_see_which_offers_need_a_reminder():
-    doc = domain.offer_document(
+    doc = events.offer_document(
         "a1b2c3d4", "afev", fields(), revision=1, now=NOW - timedelta(days=200)
     )
     seen = export.staff_offer(doc, now=NOW)

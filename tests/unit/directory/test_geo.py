@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from entraide.directory import geo
+from entraide.directory.domain import geo
 
 
 def test_distance_between_nantes_and_paris_is_about_343_km():

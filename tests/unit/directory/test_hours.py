@@ -1,6 +1,6 @@
 import pytest
 
-from entraide.directory import hours
+from entraide.directory.domain.offers import hours
 
 
 def test_weekday_ranges_and_several_spans_are_understood():

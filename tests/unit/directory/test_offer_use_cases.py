@@ -5,10 +5,10 @@ import asyncio
 import pytest
 
 from entraide.contracts.events import OfferPublished, OfferUpdated, OfferWithdrawn
-from entraide.directory import service
-from entraide.directory.model import ConflictError, ForbiddenError, Tombstone
-from entraide.directory.places import find
-from entraide.directory.search import Query
+from entraide.directory.domain.offers.search import Query
+from entraide.directory.domain.places import find
+from entraide.directory.domain.records import ConflictError, ForbiddenError, Tombstone
+from entraide.directory.usecases import offers as service
 from entraide.kit.principal import Principal, Role
 from tests.unit.directory.fakes import FakeUnitOfWork
 from tests.unit.directory.offers import fields

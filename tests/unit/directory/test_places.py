@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from entraide.contracts.geography import distance_km, locate
-from entraide.directory import places
+from entraide.directory.domain import places
+from entraide.directory.domain.offers.demo import demo_places
 
 COG = (
     Path(__file__).resolve().parents[3]
@@ -97,4 +98,4 @@ def test_an_unknown_place_is_none():
 
 
 def test_the_demo_communes_are_in_the_five_departements():
-    assert {p.departement for p in places.demo_places()} == set(FIVE)
+    assert {p.departement for p in demo_places()} == set(FIVE)

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
-from entraide.directory import domain, search
-from entraide.directory.places import find
+from entraide.directory.domain.offers import events, search
+from entraide.directory.domain.places import find
 from tests.unit.directory.offers import fields
 
 NOW = datetime(2026, 11, 28, tzinfo=UTC)
@@ -9,7 +9,7 @@ NANTES = find("Nantes")
 
 
 def card(offer_id, where="Nantes", association="Parrains Par Mille", age=NOW, **changes):
-    doc = domain.offer_document(offer_id, "x", fields(where, **changes), revision=1, now=age)
+    doc = events.offer_document(offer_id, "x", fields(where, **changes), revision=1, now=age)
     return search.card(doc, association)
 
 

@@ -5,8 +5,9 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from entraide.directory import geo, hours, search
-from entraide.directory.domain import Freshness, freshness
+from entraide.directory.domain import geo
+from entraide.directory.domain.offers import hours, search
+from entraide.directory.domain.offers.fields import Freshness, freshness
 from tests.unit.directory.test_search import NANTES, NOW, card, query
 
 WORDS = ["parrainage", "répit samedi", "devoirs", "café parents", "aide scolaire", ""]

@@ -6,16 +6,18 @@ from datetime import UTC, datetime
 import pytest
 
 from entraide.contracts.events import VolunteerAvailability
-from entraide.directory import volunteer_service
-from entraide.directory.model import ConflictError, ForbiddenError, Tombstone, Volunteer
-from entraide.directory.sealing import unseal
-from entraide.directory.volunteering import (
+from entraide.directory.domain.records import ConflictError, ForbiddenError, Tombstone
+from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.domain.volunteers.rules import (
     HONORABILITY_VALIDITY,
-    Application,
     Honorability,
     Status,
     TransitionError,
 )
+from entraide.directory.domain.volunteers.sealing import unseal
+from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.usecases import volunteers as volunteer_service
+from entraide.directory.usecases.volunteers import Review
 from entraide.kit.principal import Principal, Role
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
 
@@ -32,7 +34,10 @@ FORM = Application.model_validate(
         "consent": True,
     }
 )
-REVIEW = [{"status": "in-review", "honorability": "requested"}, {"honorability": "cleared"}]
+REVIEW = [
+    Review(status=Status.IN_REVIEW, honorability=Honorability.REQUESTED),
+    Review(honorability=Honorability.CLEARED),
+]
 
 
 async def applied() -> tuple[FakeUnitOfWork, FakeKeys, str]:
@@ -42,7 +47,7 @@ async def applied() -> tuple[FakeUnitOfWork, FakeKeys, str]:
 
 async def approved() -> tuple[FakeUnitOfWork, str]:
     uow, _, volunteer_id = await applied()
-    for changes in [*REVIEW, {"status": "approved"}]:
+    for changes in [*REVIEW, Review(status=Status.APPROVED)]:
         await volunteer_service.change(uow, PPM, volunteer_id, changes)
     return uow, volunteer_id
 
@@ -65,10 +70,12 @@ async def test_a_review_approves_only_once_honorability_is_cleared_and_then_anno
     uow, _, volunteer_id = await applied()
     await volunteer_service.change(uow, PPM, volunteer_id, REVIEW[0])
     with pytest.raises(TransitionError):
-        await volunteer_service.change(uow, PPM, volunteer_id, {"status": "approved"})
+        await volunteer_service.change(uow, PPM, volunteer_id, Review(status=Status.APPROVED))
     assert uow.published == []
     await volunteer_service.change(uow, PPM, volunteer_id, REVIEW[1])
-    volunteer = await volunteer_service.change(uow, PPM, volunteer_id, {"status": "approved"})
+    volunteer = await volunteer_service.change(
+        uow, PPM, volunteer_id, Review(status=Status.APPROVED)
+    )
     assert volunteer is not None
     assert (volunteer.status, volunteer.revision) == (Status.APPROVED, 4)
     [event] = uow.events()
@@ -86,7 +93,7 @@ async def test_another_association_may_not_review() -> None:
 
 async def test_a_paused_volunteer_is_announced_inactive() -> None:
     uow, volunteer_id = await approved()
-    await volunteer_service.change(uow, PPM, volunteer_id, {"status": "paused"})
+    await volunteer_service.change(uow, PPM, volunteer_id, Review(status=Status.PAUSED))
     event = uow.events()[-1]
     assert isinstance(event, VolunteerAvailability)
     assert (event.active, event.revision) == (False, 5)
@@ -94,14 +101,14 @@ async def test_a_paused_volunteer_is_announced_inactive() -> None:
 
 async def test_a_volunteer_leaving_is_announced_then_tombstoned() -> None:
     uow, volunteer_id = await approved()
-    volunteer = await volunteer_service.change(uow, PPM, volunteer_id, {"status": "left"})
+    volunteer = await volunteer_service.change(uow, PPM, volunteer_id, Review(status=Status.LEFT))
     assert volunteer is not None
     *_, left, tombstone = uow.published
     assert isinstance(left.data, VolunteerAvailability)  # type: ignore[union-attr]
     assert not left.data.active  # type: ignore[union-attr]
     assert tombstone == Tombstone(volunteer.volunteer_ref)
     with pytest.raises(TransitionError):
-        await volunteer_service.change(uow, PPM, volunteer_id, {"status": "approved"})
+        await volunteer_service.change(uow, PPM, volunteer_id, Review(status=Status.APPROVED))
 
 
 async def test_an_approval_raced_by_another_review_keeps_both_and_each_is_announced_once() -> None:
@@ -109,8 +116,8 @@ async def test_an_approval_raced_by_another_review_keeps_both_and_each_is_announ
     for changes in REVIEW:
         await volunteer_service.change(uow, PPM, volunteer_id, changes)
     await asyncio.gather(
-        volunteer_service.change(uow, PPM, volunteer_id, {"status": "approved"}),
-        volunteer_service.change(uow, PPM, volunteer_id, {"capacity": 3}),
+        volunteer_service.change(uow, PPM, volunteer_id, Review(status=Status.APPROVED)),
+        volunteer_service.change(uow, PPM, volunteer_id, Review(capacity=3)),
     )
     stored = uow.volunteers.stored[volunteer_id]
     assert (stored.status, stored.capacity, stored.revision) == (Status.APPROVED, 3, 5)
@@ -135,7 +142,7 @@ async def test_a_review_always_raced_ends_in_a_conflict_and_writes_nothing() -> 
 
     uow.commit = raced  # type: ignore[method-assign,assignment]
     with pytest.raises(ConflictError):
-        await volunteer_service.change(uow, PPM, volunteer_id, {"capacity": 2})
+        await volunteer_service.change(uow, PPM, volunteer_id, Review(capacity=2))
     stored = uow.volunteers.stored[volunteer_id]
     assert (stored.capacity, stored.active_families) == (1, volunteer_service.ATTEMPTS)
     assert uow.refused == volunteer_service.ATTEMPTS

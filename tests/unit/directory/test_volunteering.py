@@ -3,9 +3,10 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
-from entraide.directory import volunteering
-from entraide.directory.model import Volunteer
-from entraide.directory.volunteering import Honorability, Status, TransitionError
+from entraide.directory.domain.volunteers import rules as volunteering
+from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
+from entraide.directory.domain.volunteers.volunteer import Volunteer
 
 FORM = {
     "identity": {"prenom": "Camille", "nom": "Martin", "courriel": "camille@example.org"},
@@ -39,9 +40,9 @@ def test_review_comes_before_approval_and_leaving_is_final():
 
 def test_an_application_without_consent_or_slot_is_refused():
     with pytest.raises(ValidationError):
-        volunteering.Application.model_validate(FORM | {"consent": False})
+        Application.model_validate(FORM | {"consent": False})
     with pytest.raises(ValidationError):
-        volunteering.Application.model_validate(FORM | {"availability": []})
+        Application.model_validate(FORM | {"availability": []})
 
 
 def test_the_availability_event_is_pseudonymous_and_inactive_while_paused():
@@ -147,8 +148,8 @@ def test_a_check_cleared_before_its_date_was_kept_counts_from_the_application():
 
 
 def test_an_application_from_a_village_is_taken_and_one_from_no_french_postal_code_refused():
-    village = volunteering.Application.model_validate(FORM | {"code_postal": "58240"})
+    village = Application.model_validate(FORM | {"code_postal": "58240"})
     assert village.code_postal == "58240"  # Saint-Pierre-le-Moûtier and its neighbours
     with pytest.raises(ValidationError) as refused:
-        volunteering.Application.model_validate(FORM | {"code_postal": "00000"})
+        Application.model_validate(FORM | {"code_postal": "00000"})
     assert [e["loc"] for e in refused.value.errors()] == [("code_postal",)]

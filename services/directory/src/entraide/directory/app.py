@@ -1,39 +1,50 @@
-"""Directory's wiring: settings, store, outbox relay, API and pages."""
+"""Directory's wiring: settings → stores, keys and outbox relays → use cases' ports →
+routers (what they use is provided by type: `entrypoints.http.deps`)."""
 
 import asyncio
-import logging
 from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.directory import (
-    api,
-    outbox,
-    pages,
-    places,
-    staff_pages,
-    volunteer_pages,
-    volunteer_service,
-    volunteers_api,
-)
-from entraide.directory.card_cache import CardCache
-from entraide.directory.local_keys import VolunteerKeys
-from entraide.directory.repositories import MongoUnitOfWork
-from entraide.directory.rights import DirectoryRights
-from entraide.directory.sealing import VolunteerKeyStore
+from entraide.directory.adapters import outbox
+from entraide.directory.adapters.offers.card_cache import CardCache
+from entraide.directory.adapters.offers.store import OfferStore
+from entraide.directory.adapters.rights import DirectoryRights
+from entraide.directory.adapters.unit_of_work import MongoUnitOfWork
+from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
+from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.domain import places
+from entraide.directory.entrypoints.http import association
+from entraide.directory.entrypoints.http.offers import api as offers_api
+from entraide.directory.entrypoints.http.offers import pages as offers_pages
+from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
+from entraide.directory.entrypoints.http.volunteers import form as volunteer_form
+from entraide.directory.entrypoints.http.volunteers import pages as volunteers_pages
 from entraide.directory.settings import DirectorySettings
-from entraide.directory.store import OfferStore
-from entraide.directory.volunteer_store import VolunteerStore
+from entraide.directory.usecases import volunteers
+from entraide.directory.usecases.ports import (
+    Cards,
+    OfferDocuments,
+    UnitOfWork,
+    VolunteerDocuments,
+    VolunteerKeyStore,
+)
 from entraide.kit.auth import install_auth
+from entraide.kit.deps import provide, provide_as
 from entraide.kit.keyvault_client import SubjectKeys, vault_client
+from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "directory"
-log = logging.getLogger(__name__)
+NAV = [
+    ("/recherche", "Trouver une action"),
+    ("/devenir-benevole", "Devenir bénévole"),
+    ("/association", "Espace association"),
+]
 
 
 def create_app(
@@ -42,21 +53,25 @@ def create_app(
     settings = settings or DirectorySettings()
     rt = runtime(SERVICE, settings)
     offers = OfferStore(rt.db, settings.offers_topic)
-    volunteers = VolunteerStore(rt.db, settings.volunteers_topic)
+    volunteer_store = VolunteerStore(rt.db, settings.volunteers_topic)
     relay = outbox.Relays(
-        {"offers": offers.collection, "volunteers": volunteers.collection},
+        {"offers": offers.collection, "volunteers": volunteer_store.collection},
         rt.broker,
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
-    uow = MongoUnitOfWork(offers, volunteers, relay.wake)
+    uow = MongoUnitOfWork(offers, volunteer_store, relay.wake)
+    keys = keys or volunteer_keys(settings, rt.db)
+    cards = CardCache(
+        offers,
+        cells=settings.search_cache_cells,
+        max_age_seconds=settings.search_cache_max_age_seconds,
+        registry=rt.registry,
+    )
 
     async def announce_validity() -> None:
         """Volunteers approved before their check's validity travelled: announced again."""
-        ids = await volunteers.without_validity()
-        if ids:
-            count = await volunteer_service.announce_validity(uow, ids)
-            log.info("volunteers announced again with their check's validity: %d", count)
+        await volunteers.announce_missing_validity(uow, volunteer_store)
 
     async def index_places() -> None:
         """The communes' indexes (37,000 names), built before the first search, not in it."""
@@ -69,41 +84,53 @@ def create_app(
     app = service_app(
         rt,
         routers=[
-            api.public,
-            api.staff,
+            offers_api.public,
+            offers_api.staff,
             volunteers_api.public,
             volunteers_api.staff,
-            pages.router,
-            volunteer_pages.router,
-            staff_pages.router,
+            offers_pages.router,
+            volunteers_pages.public,
+            association.router,
+            volunteers_pages.staff,
         ],
-        startup=[offers.ensure_indexes, volunteers.ensure_indexes, announce_validity, index_places],
+        startup=[
+            offers.ensure_indexes,
+            volunteer_store.ensure_indexes,
+            announce_validity,
+            index_places,
+        ],
         lifespans=lifespans if settings.outbox_relay else [],
     )
-    app.state.templates = templates_for(
-        "entraide.directory",
-        nav=[
-            ("/recherche", "Trouver une action"),
-            ("/devenir-benevole", "Devenir bénévole"),
-            ("/association", "Espace association"),
-        ],
-    )
-    install_auth(app, settings, app.state.templates)
-    app.state.offers = offers
-    app.state.cards = CardCache(
-        offers,
-        cells=settings.search_cache_cells,
-        max_age_seconds=settings.search_cache_max_age_seconds,
-        registry=rt.registry,
-    )
-    app.state.relay = relay
-    app.state.uow = uow
-    app.state.volunteers = volunteers
-    app.state.field_messages = volunteer_pages.api_message  # 422s in the form's words
-    app.state.volunteer_keys = keys or volunteer_keys(settings, rt.db)
-    rights = DirectoryRights(rt.db, app.state.volunteer_keys)  # privacy's commands (issue 6)
+    templates = templates_for("entraide.directory", nav=NAV)
+    install_auth(app, settings, templates)
+    provide(app, offers, volunteer_store, cards, relay, uow, Pages(templates))
+    provide_ports(app, uow, cards, offers, volunteer_store, keys)
+    app.state.field_messages = volunteer_form.api_message  # the kit's 422s in the form's words
+    rights = DirectoryRights(rt.db, keys)  # privacy's commands (issue 6)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     return app
+
+
+def provide_ports(
+    app: FastAPI,
+    uow: UnitOfWork,
+    cards: Cards,
+    offers: OfferDocuments,
+    volunteers: VolunteerDocuments,
+    keys: VolunteerKeyStore,
+) -> None:
+    """Each adapter under the port routes ask for. The parameters check that each
+    implements its port; the loop's `Any` because mypy refuses a Protocol where the kit
+    takes `type[T]` (type-abstract)."""
+    ports: list[tuple[Any, object]] = [
+        (UnitOfWork, uow),
+        (Cards, cards),
+        (OfferDocuments, offers),
+        (VolunteerDocuments, volunteers),
+        (VolunteerKeyStore, keys),
+    ]
+    for port, adapter in ports:
+        provide_as(app, port, adapter)
 
 
 def volunteer_keys(settings: DirectorySettings, db: Any) -> VolunteerKeyStore:

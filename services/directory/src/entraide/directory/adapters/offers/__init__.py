@@ -1,0 +1,1 @@
+"""The offers' store and the search cards cached in each process."""

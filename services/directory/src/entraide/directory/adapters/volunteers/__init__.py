@@ -1,0 +1,1 @@
+"""The volunteers' store and their data keys kept locally."""

@@ -1,0 +1,84 @@
+"""Volunteers in directory's store: sealed identity, review state, and their outbox.
+
+A review is one atomic update of one document, its events with it (the kit's outbox),
+guarded by the revision it was computed from (see `writes.append`).
+"""
+
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.topics import VOLUNTEERS
+from entraide.directory.adapters.writes import append, ensure_outbox_index
+from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.kit.outbox import DONE, PENDING
+
+Doc = dict[str, Any]
+
+
+class VolunteerStore:
+    """The volunteers' documents (`ports.VolunteerDocuments`) and their outbox."""
+
+    def __init__(self, db: AsyncDatabase[Doc], topic: str = VOLUNTEERS.name) -> None:
+        self.topic = topic  # where the volunteers' events go
+        self.collection: AsyncCollection[Doc] = db["volunteers"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("association_id")
+        await self.collection.create_index("volunteer_ref", unique=True)
+        await ensure_outbox_index(self.collection)
+
+    async def insert(self, doc: Doc, entries: list[Doc] | None = None) -> None:
+        """A new volunteer (an application: nothing to announce yet)."""
+        outbox = {"outbox": entries, **PENDING} if entries else DONE
+        await self.collection.insert_one({**doc, **outbox})
+
+    async def replace(self, doc: Doc, entries: list[Doc], previous: Doc) -> bool:
+        """Write a new revision (and its events) if nobody wrote one meanwhile."""
+        guard = {"_id": doc["_id"], "revision": previous["revision"]}
+        if entries:
+            return await append(self.collection, guard, doc, entries)
+        # nothing to announce: the outbox and the relay's lease are left as they are
+        return bool((await self.collection.update_one(guard, {"$set": _fields(doc)})).matched_count)
+
+    async def get(self, volunteer_id: str) -> Doc | None:
+        return await self.collection.find_one({"_id": volunteer_id})
+
+    async def without_validity(self) -> list[str]:
+        """Volunteers announced with a cleared check but no validity stored (approved
+        before it was kept): a scan, once at start."""
+        query = {
+            "honorability": "cleared",
+            "status": {"$in": ["approved", "paused"]},
+            "honorability_valid_until": None,
+        }
+        return [d["_id"] async for d in self.collection.find(query, {"_id": 1})]
+
+    async def by_ref(self, volunteer_ref: str) -> Doc | None:
+        """A volunteer by the pseudonymous reference the other services know (unique index)."""
+        return await self.collection.find_one({"volunteer_ref": volunteer_ref}, {"outbox": 0})
+
+    async def of_association(self, association_id: str) -> list[Doc]:
+        query = {"association_id": association_id}
+        return await self.collection.find(query, {"outbox": 0}).sort("applied_at", -1).to_list()
+
+    async def all(self) -> list[Doc]:
+        return await self.collection.find({}, {"outbox": 0}).to_list()
+
+
+class MongoVolunteers:
+    """`ports.Volunteers` over the volunteers' documents."""
+
+    def __init__(self, store: VolunteerStore) -> None:
+        self.store = store
+
+    async def get(self, volunteer_id: str) -> Volunteer | None:
+        doc = await self.store.get(volunteer_id)
+        return None if doc is None else Volunteer.from_state(doc)
+
+
+def _fields(doc: Doc) -> Doc:
+    """The volunteer's own fields, not the outbox's (a write with no events leaves those)."""
+    outbox = {"_id", "outbox", "outbox_pending", "lease_until", "lease_owner"}
+    return {k: v for k, v in doc.items() if k not in outbox}

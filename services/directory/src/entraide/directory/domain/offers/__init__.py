@@ -1,0 +1,1 @@
+"""Offers: the fields an association gives, freshness, events, search cards and ranking."""

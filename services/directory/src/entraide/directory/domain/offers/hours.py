@@ -1,0 +1,84 @@
+"""Opening hours in OpenStreetMap's `opening_hours` syntax (the subset offers need).
+
+Supported: `24/7`, and rules such as `Mo-Fr 09:00-12:00,14:00-17:30; Sa 10:00-12:00`
+(day ranges and lists, several time ranges, `off`). Anything else is refused, so what is
+stored always means what families read. Pure: no I/O.
+"""
+
+import re
+from collections.abc import Sequence
+
+from entraide.contracts import labels
+
+DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+DAY_LABELS = tuple(labels.in_sentence(day) for day in labels.DAYS.values())  # Monday first
+Slot = tuple[int, int, int]  # day index (Monday = 0), start minute, end minute
+_RULE = re.compile(r"^(?P<days>[A-Za-z,\-]+)\s+(?P<times>off|[0-9:,\-\s]+)$")
+_TIME = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+class HoursError(ValueError):
+    """Not in the supported opening_hours syntax."""
+
+
+def parse(text: str) -> list[Slot]:
+    """The weekly slots an opening_hours string describes."""
+    text = text.strip()
+    if text == "24/7":
+        return [(day, 0, 24 * 60) for day in range(7)]
+    slots: list[Slot] = []
+    for rule in filter(None, (part.strip() for part in text.split(";"))):
+        match = _RULE.match(rule)
+        if not match:
+            raise HoursError(f"règle non comprise : {rule!r}")
+        days = _days(match["days"])
+        if match["times"].strip() == "off":
+            slots = [s for s in slots if s[0] not in days]
+            continue
+        for span in match["times"].split(","):
+            start, end = _span(span.strip())
+            slots += [(day, start, end) for day in days]
+    if not slots:
+        raise HoursError("aucun horaire")
+    return sorted(set(slots))
+
+
+def is_open(slots: Sequence[Slot], day: int, minute: int | None) -> bool:
+    """Open on that day (at that minute, if given)."""
+    return any(d == day and (minute is None or start <= minute < end) for d, start, end in slots)
+
+
+def describe(slots: list[Slot]) -> list[str]:
+    """French lines, one a day: `mercredi : 14h00 à 18h00`."""
+    lines = []
+    for day in range(7):
+        spans = [
+            f"{s // 60}h{s % 60:02d} à {e // 60}h{e % 60:02d}" for d, s, e in slots if d == day
+        ]
+        if spans:
+            lines.append(f"{DAY_LABELS[day]} : {', '.join(spans)}")
+    return lines
+
+
+def _days(spec: str) -> list[int]:
+    found: list[int] = []
+    for part in spec.split(","):
+        ends = part.split("-")
+        if len(ends) > 2 or any(end not in DAYS for end in ends):
+            raise HoursError(f"jours non compris : {part!r}")
+        first, last = DAYS.index(ends[0]), DAYS.index(ends[-1])
+        found += (
+            list(range(first, last + 1)) if first <= last else [*range(first, 7), *range(last + 1)]
+        )
+    return found
+
+
+def _span(span: str) -> tuple[int, int]:
+    match = _TIME.match(span)
+    if not match:
+        raise HoursError(f"plage horaire non comprise : {span!r}")
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if not (0 <= start < end <= 24 * 60 and m1 < 60 and m2 < 60):
+        raise HoursError(f"plage horaire impossible : {span!r}")
+    return start, end

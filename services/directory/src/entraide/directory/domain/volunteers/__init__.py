@@ -1,0 +1,1 @@
+"""Volunteers: the application, the association's review, the sealed identity, the event."""

@@ -1,0 +1,45 @@
+"""What a would-be volunteer tells the network: the public form's fields and their rules.
+Pure: no I/O."""
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from entraide.contracts.events import Language, Slot
+from entraide.contracts.vocab import Need
+from entraide.directory.domain import places
+
+
+class Identity(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    prenom: str = Field(min_length=1, max_length=80)
+    nom: str = Field(min_length=1, max_length=80)
+    courriel: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
+    telephone: str | None = Field(None, max_length=30)
+
+
+class Application(BaseModel):
+    """What a would-be volunteer tells the network (the public form)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    identity: Identity
+    association_id: str = Field(min_length=2, max_length=60)
+    code_postal: str = Field(pattern=r"^\d{5}$")
+    needs: list[Need] = Field(min_length=1, description="What they would like to do.")
+    availability: list[Slot] = Field(min_length=1)
+    languages: list[Language] = Field(["fr"], max_length=10)
+    skills: list[str] = Field([], max_length=20)
+    capacity: int = Field(1, ge=1, le=5, description="How many families at once.")
+    consent: bool = Field(description="Agrees that the association keeps and uses these data.")
+
+    @field_validator("code_postal")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if places.by_postal_code(value) is None:  # every French postal code is known
+            raise ValueError("code postal inconnu")
+        return value
+
+    @field_validator("consent")
+    @classmethod
+    def _consented(cls, value: bool) -> bool:
+        if not value:
+            raise ValueError("l'accord est nécessaire pour traiter la candidature")
+        return value

@@ -1,0 +1,122 @@
+"""A volunteer as the use cases change them: sealed identity, what they offer, the
+association's review; each change queues the events it announces (see `offers.offer`).
+Pure: no I/O."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from entraide.contracts import new_event
+from entraide.directory.domain.records import SOURCE, Outgoing, Tombstone
+from entraide.directory.domain.volunteers import rules
+from entraide.directory.domain.volunteers.rules import Honorability, Status
+
+
+@dataclass
+class Volunteer:
+    """A volunteer: sealed identity, what they offer, the association's review."""
+
+    id: str
+    volunteer_ref: str
+    association_id: str
+    identity: dict[str, str]  # sealed with the volunteer's own key (`sealing`)
+    code_postal: str
+    needs: list[str]
+    availability: list[dict[str, Any]]
+    languages: list[str]
+    skills: list[str]
+    capacity: int
+    active_families: int
+    status: Status
+    honorability: Honorability
+    revision: int
+    applied_at: datetime
+    updated_at: datetime
+    honorability_valid_until: date | None = None
+    read_revision: int | None = field(default=None, compare=False)
+    events: list[Outgoing] = field(default_factory=list, compare=False)
+
+    def change(self, changes: dict[str, Any], now: datetime) -> None:
+        """The association's review or update; announced once the volunteer is approved
+        (TransitionError when the status may not follow)."""
+        was = self.status
+        values = {k: v for k, v in changes.items() if v is not None and k != "status"}
+        if "honorability" in values:
+            values["honorability"] = Honorability(values["honorability"])
+        for name in values.keys() & CHANGEABLE:
+            setattr(self, name, values[name])
+        if values.keys() & {"honorability", "honorability_valid_until"}:
+            given = values.get("honorability_valid_until")
+            self.honorability_valid_until = rules.honorability_valid_until(
+                self.honorability,
+                given=date.fromisoformat(given) if isinstance(given, str) else given,
+                today=now.date(),
+            )
+        if changes.get("status") and changes["status"] != self.status:
+            self.status = rules.change_status(
+                self.status, Status(changes["status"]), self.honorability
+            )
+        self.revision, self.updated_at = self.revision + 1, now
+        if rules.announced(self.status) and (
+            rules.announced(was) or self.status is Status.APPROVED
+        ):
+            event = rules.availability_event(self.state(), at=now)
+            self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
+            if self.status is Status.LEFT:
+                self.events.append(Tombstone(self.volunteer_ref))
+
+    def announce_again(self, now: datetime) -> bool:
+        """A new revision announcing the volunteer as they stand (the event gained a field
+        since the last announcement); False when matching is not to hear of them."""
+        if not rules.announced(self.status) or self.status is Status.LEFT:
+            return False
+        self.revision, self.updated_at = self.revision + 1, now
+        event = rules.availability_event(self.state(), at=now)
+        self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
+        return True
+
+    def state(self) -> dict[str, Any]:
+        """The volunteer as stored and shown to their association's staff."""
+        return {
+            "_id": self.id,
+            **{name: getattr(self, name) for name in STATE if name != "_id"},
+            "status": self.status.value,
+            "honorability": self.honorability.value,
+            "honorability_valid_until": (
+                self.honorability_valid_until.isoformat() if self.honorability_valid_until else None
+            ),
+        }
+
+    @classmethod
+    def from_state(cls, doc: dict[str, Any]) -> "Volunteer":
+        """The volunteer read back from `state()` (extra keys are ignored)."""
+        values: dict[str, Any] = {name: doc.get(name) for name in STATE if name != "_id"}
+        values |= {
+            "skills": doc.get("skills") or [],
+            "active_families": doc.get("active_families") or 0,
+            "status": Status(doc["status"]),
+            "honorability": Honorability(doc["honorability"]),
+            "honorability_valid_until": _valid_until(doc),
+        }
+        return cls(id=doc["_id"], **values, read_revision=doc["revision"])
+
+
+def _valid_until(doc: dict[str, Any]) -> date | None:
+    """The stored validity; a check cleared before it was recorded counts from the
+    application (earlier than the clearing: the safe side)."""
+    valid = doc.get("honorability_valid_until")
+    if valid:
+        return date.fromisoformat(valid) if isinstance(valid, str) else valid
+    if doc["honorability"] != Honorability.CLEARED:
+        return None
+    return rules.honorability_valid_until(
+        Honorability.CLEARED, given=None, today=doc["applied_at"].date()
+    )
+
+
+CHANGEABLE = frozenset({"honorability", "availability", "capacity", "active_families"})
+STATE = (
+    "_id", "volunteer_ref", "association_id", "identity", "code_postal", "needs",
+    "availability", "languages", "skills", "capacity", "active_families", "status",
+    "honorability", "revision", "applied_at", "updated_at", "honorability_valid_until",
+)  # fmt: skip

@@ -1,0 +1,71 @@
+"""The association's space: its offers with their freshness, its volunteers to review (the
+review's form posts to `volunteers.pages`)."""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from entraide.directory.domain.volunteers.rules import NEXT
+from entraide.directory.entrypoints.http.deps import (
+    OfferDocumentsDep,
+    PagesDep,
+    VolunteerDocumentsDep,
+    VolunteerKeysDep,
+)
+from entraide.directory.entrypoints.http.labels import (
+    FRESHNESS_LABELS,
+    HONORABILITY_LABELS,
+    STATUS_LABELS,
+)
+from entraide.directory.usecases import offers, volunteers
+from entraide.kit.auth import Principal, page_principal
+
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+DONE = {"ok": ("success", "La fiche du bénévole est mise à jour.")}
+
+
+@router.get("/association", response_class=HTMLResponse)
+async def association_space(
+    request: Request,
+    principal: Staff,
+    pages: PagesDep,
+    offer_documents: OfferDocumentsDep,
+    volunteer_documents: VolunteerDocumentsDep,
+    keys: VolunteerKeysDep,
+    fait: str = "",
+    erreur: str = "",
+    benevole: str = "",
+) -> HTMLResponse:
+    """The association's offers and volunteers; `?benevole=<ref>`: that volunteer alone (the
+    link from matching's proposals), for their association's staff and the network's."""
+    shown: list[dict[str, Any]] = []
+    listed: list[dict[str, Any]] = []
+    if benevole:
+        one = await volunteers.volunteer_by_ref(volunteer_documents, keys, principal, benevole)
+        if one is not None:
+            listed = [one]
+        elif not erreur:
+            erreur = "Ce bénévole n'est pas connu de votre association."
+    elif principal.association_id:
+        shown = await offers.association_offers(offer_documents, principal)
+        listed = await volunteers.association_volunteers(volunteer_documents, keys, principal)
+    flashes = [{"level": DONE[fait][0], "text": DONE[fait][1]}] if fait in DONE else []
+    if erreur:
+        flashes.append({"level": "error", "text": erreur[:200]})
+    return pages.page(
+        request,
+        "association.html",
+        principal,
+        one_volunteer=bool(benevole),
+        today=date.today().isoformat(),
+        offers=shown,
+        volunteers=listed,
+        flashes=flashes,
+        status_labels=STATUS_LABELS,
+        honorability_labels=HONORABILITY_LABELS,
+        freshness_labels=FRESHNESS_LABELS,
+        next_statuses={s.value: sorted(n.value for n in nxt) for s, nxt in NEXT.items()},
+    )

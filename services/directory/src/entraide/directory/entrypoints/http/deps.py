@@ -1,0 +1,22 @@
+"""What directory's routes and pages use, asked for by type (`app.py` provides it once)."""
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from entraide.directory.usecases.ports import (
+    Cards,
+    OfferDocuments,
+    UnitOfWork,
+    VolunteerDocuments,
+    VolunteerKeyStore,
+)
+from entraide.kit.deps import provided
+from entraide.kit.pages import Pages
+
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided(UnitOfWork))]
+CardsDep = Annotated[Cards, Depends(provided(Cards))]
+OfferDocumentsDep = Annotated[OfferDocuments, Depends(provided(OfferDocuments))]
+VolunteerDocumentsDep = Annotated[VolunteerDocuments, Depends(provided(VolunteerDocuments))]
+VolunteerKeysDep = Annotated[VolunteerKeyStore, Depends(provided(VolunteerKeyStore))]
+PagesDep = Annotated[Pages, Depends(provided(Pages))]

@@ -1,0 +1,31 @@
+"""The words directory's pages use: the shared vocabularies' labels (`entraide.contracts.labels`)
+as these pages write them, and directory's own (a volunteer's review, an offer's freshness)."""
+
+from entraide.contracts import labels
+
+# search: a day by its index (Monday = 0), a need by its value
+DAYS = [("", "Peu importe"), *[(str(i), day) for i, day in enumerate(labels.DAYS.values())]]
+NEEDS = [("", "Tous les accompagnements"), *[(str(n), label) for n, label in labels.NEEDS.items()]]
+# the volunteer's form: « lundi matin », « français »
+SLOTS = [(slot, labels.in_sentence(label)) for slot, label in labels.SLOTS.items()]
+LANGUAGES = [(code, labels.in_sentence(label)) for code, label in labels.LANGUAGES.items()]
+
+STATUS_LABELS = {
+    "applied": "Candidature reçue",
+    "in-review": "En cours d'examen",
+    "approved": "Bénévole actif",
+    "declined": "Candidature déclinée",
+    "paused": "En pause",
+    "left": "Parti",
+}
+HONORABILITY_LABELS = {
+    "not-requested": "Non demandée",
+    "requested": "Demandée",
+    "cleared": "Validée",
+    "refused": "Refusée",
+}
+FRESHNESS_LABELS = {
+    "fresh": "À jour",
+    "reminder": "À confirmer",
+    "hidden": "Masquée (trop ancienne)",
+}

@@ -1,0 +1,1 @@
+"""Offers over HTTP: the public search (API and pages), data·inclusion's export, staff editing."""

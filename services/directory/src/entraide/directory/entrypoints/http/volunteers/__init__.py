@@ -1,0 +1,1 @@
+"""Volunteers over HTTP: the public application (API and page), the association's review."""

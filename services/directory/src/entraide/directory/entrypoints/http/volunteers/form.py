@@ -1,0 +1,87 @@
+"""The "devenir bénévole" form: its fields, and its sentences for what does not fit (the
+API's 422 for an application says the same)."""
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from entraide.directory.domain.associations import ASSOCIATIONS
+from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.entrypoints.http.labels import LANGUAGES, NEEDS, SLOTS
+
+MESSAGES = {
+    "identity.prenom": "Indiquez votre prénom.",
+    "identity.nom": "Indiquez votre nom.",
+    "identity.courriel": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr.",
+    "code_postal": "Indiquez un code postal à 5 chiffres, par exemple 44000.",
+    "association_id": "Choisissez une association.",
+    "needs": "Choisissez au moins une façon d'aider.",
+    "availability": "Choisissez au moins un moment où vous êtes disponible.",
+    "capacity": "Indiquez un nombre de familles entre 1 et 5.",
+    "languages": "Choisissez les langues dans la liste.",
+    "consent": "Votre accord est nécessaire pour que l'association traite votre candidature.",
+}
+
+# The model's field -> the form's input, so each error is tied to its field.
+FORM_NAMES = {
+    "identity.prenom": "prenom",
+    "identity.nom": "nom",
+    "identity.courriel": "courriel",
+    "identity.telephone": "telephone",
+    "availability": "slots",
+    "capacity": "capacite",
+    "languages": "langues",
+}
+FIELDS = ("prenom", "nom", "courriel", "telephone", "code_postal", "association_id", "capacite")
+
+
+def api_message(path: str, error_type: str) -> str | None:
+    """The API's 422 for an application says the form's sentence for the field."""
+    parts = [p for p in path.split(".") if not p.isdigit()][:2]
+    return MESSAGES.get(".".join(parts)) or MESSAGES.get(parts[0] if parts else "")
+
+
+def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """What the form's page shows: what was typed, the errors, the choices."""
+    return {
+        "form": form,
+        "errors": errors,
+        "associations": [
+            ("", "Choisir une association"),
+            *[(a.id, a.nom) for a in ASSOCIATIONS.values()],
+        ],
+        "needs": NEEDS[1:],
+        "slots": SLOTS,
+        "languages": LANGUAGES,
+    }
+
+
+def application(form: dict[str, Any]) -> Application | dict[str, str]:
+    """The application the form describes, or the form's errors by input name."""
+    try:
+        found = Application.model_validate(
+            {
+                "identity": {
+                    k: form[k] or None for k in ("prenom", "nom", "courriel", "telephone")
+                },
+                "association_id": form["association_id"],
+                "code_postal": form["code_postal"],
+                "needs": form["needs"],
+                "availability": [
+                    dict(zip(("day", "part"), s.split("-"), strict=True)) for s in form["slots"]
+                ],
+                "languages": form["langues"] or ["fr"],
+                "capacity": form["capacite"] or 1,
+                "consent": form["consent"] == "oui",
+            }
+        )
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for err in exc.errors(include_input=False):
+            field = ".".join(str(p) for p in err["loc"][:2] if not isinstance(p, int))
+            name = FORM_NAMES.get(field, field)
+            errors.setdefault(name, MESSAGES.get(field, "Cette réponse n'est pas valide."))
+        return errors
+    if found.association_id not in ASSOCIATIONS:
+        return {"association_id": MESSAGES["association_id"]}
+    return found

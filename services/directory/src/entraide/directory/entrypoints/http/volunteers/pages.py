@@ -1,0 +1,86 @@
+"""Volunteers' pages: the public "devenir bénévole" form (errors tied to their fields), and
+the association's review from its space (`association`)."""
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from entraide.directory.domain.associations import ASSOCIATIONS
+from entraide.directory.domain.records import ConflictError, ForbiddenError
+from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
+from entraide.directory.entrypoints.http.deps import PagesDep, UnitOfWorkDep, VolunteerKeysDep
+from entraide.directory.entrypoints.http.volunteers import form as application_form
+from entraide.directory.usecases import volunteers
+from entraide.kit.auth import Principal, check_csrf, optional_principal, page_principal
+from entraide.kit.protect import rate_limited
+
+# public pages: whoever is signed in sees it in the header (and may sign out)
+public = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
+staff = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+
+
+@public.get("/devenir-benevole", response_class=HTMLResponse)
+async def volunteer_form(request: Request, pages: PagesDep) -> HTMLResponse:
+    return pages.page(request, "benevole.html", **application_form.context({}, {}))
+
+
+@public.post(
+    "/devenir-benevole",
+    response_class=HTMLResponse,
+    dependencies=[Depends(rate_limited)],
+    responses={429: {"description": "Too many posts from this address (Retry-After)"}},
+)
+async def volunteer_apply(
+    request: Request, pages: PagesDep, uow: UnitOfWorkDep, keys: VolunteerKeysDep
+) -> HTMLResponse:
+    raw = await request.form()
+    form: dict[str, Any] = {k: str(raw.get(k, "")) for k in application_form.FIELDS}
+    form |= {
+        "needs": [str(v) for v in raw.getlist("needs")],
+        "slots": [str(v) for v in raw.getlist("slots")],
+        "langues": [str(v) for v in raw.getlist("langues")],
+        "consent": raw.get("consent"),
+    }
+    found = application_form.application(form)
+    if isinstance(found, dict):
+        shown = application_form.context(form, found)
+        return pages.page(request, "benevole.html", status_code=422, **shown)
+    await volunteers.apply(uow, keys, found)
+    association = ASSOCIATIONS[found.association_id].nom
+    return pages.page(request, "benevole_merci.html", association=association)
+
+
+@staff.post("/association/benevoles/{volunteer_id}", dependencies=[Depends(check_csrf)])
+async def review_volunteer(
+    volunteer_id: str,
+    principal: Staff,
+    uow: UnitOfWorkDep,
+    statut: Annotated[str, Form()] = "",
+    honorabilite: Annotated[str, Form()] = "",
+    valable_jusqu_au: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    """The association's review: status and honorability check, as the API does it."""
+    try:
+        valid_until = date.fromisoformat(valable_jusqu_au) if valable_jusqu_au else None
+    except ValueError:
+        message = quote("La date de validité de l'attestation n'est pas une date.")
+        return RedirectResponse(f"/association?erreur={message}#benevoles", 303)
+    review = volunteers.Review(
+        status=Status(statut) if statut else None,
+        honorability=Honorability(honorabilite) if honorabilite else None,
+        honorability_valid_until=valid_until,
+    )
+    try:
+        volunteer = await volunteers.change(uow, principal, volunteer_id, review)
+    except ForbiddenError:
+        raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
+    except (TransitionError, ConflictError) as exc:
+        message = str(exc) or "La fiche a changé entre-temps : rechargez la page."
+        return RedirectResponse(f"/association?erreur={quote(message)}#benevoles", 303)
+    if volunteer is None:
+        raise HTTPException(404, "bénévole inconnu")
+    return RedirectResponse("/association?fait=ok#benevoles", 303)

@@ -1,0 +1,100 @@
+"""What directory's use cases need from the outside world: the ports.
+
+The adapters implement them on MongoDB (`adapters.offers.store`, `adapters.volunteers.store`,
+which alone know the documents, their filters and the search cards; `card_cache` the
+cards; `unit_of_work` the writes), privacy's key vault or directory's own keys
+(`adapters.volunteers.local_keys`); the unit tests' fakes implement them in memory.
+"""
+
+from typing import Any, Protocol
+
+from entraide.directory.domain.offers.offer import Offer
+from entraide.directory.domain.offers.search import Prepared, Query
+from entraide.directory.domain.volunteers.volunteer import Volunteer
+
+Doc = dict[str, Any]
+
+
+class Cards(Protocol):
+    """The offers' search cards."""
+
+    async def near(self, query: Query) -> list[Prepared]:
+        """The cards within reach of the query's point and radius (and of its
+        département, for the offers served at a distance), prepared, not yet ranked."""
+        ...
+
+
+class Offers(Protocol):
+    async def get(self, offer_id: str) -> Offer | None:
+        """The offer, unless unknown or withdrawn."""
+        ...
+
+
+class Volunteers(Protocol):
+    async def get(self, volunteer_id: str) -> Volunteer | None: ...
+
+
+class UnitOfWork(Protocol):
+    """Writes an aggregate and the events it queued in one document write, guarded by the
+    revision it was read at, then wakes the outbox relay so they are published at once."""
+
+    @property
+    def offers(self) -> Offers: ...
+
+    @property
+    def volunteers(self) -> Volunteers: ...
+
+    async def add(self, aggregate: Offer | Volunteer) -> None:
+        """Store a new offer or volunteer, with its events."""
+        ...
+
+    async def commit(self, aggregate: Offer | Volunteer) -> bool:
+        """Store the aggregate's new revision with its events, unless another revision was
+        written since it was read (False; nothing written)."""
+        ...
+
+
+class OfferDocuments(Protocol):
+    """The offers as stored (`events.offer_document`), for reading: pages, API, export."""
+
+    async def get(self, offer_id: str) -> Doc | None:
+        """The offer, unless unknown or withdrawn."""
+        ...
+
+    async def of_association(self, association_id: str) -> list[Doc]:
+        """The association's live offers, by name."""
+        ...
+
+    async def all(self) -> list[Doc]:
+        """Every live offer."""
+        ...
+
+
+class VolunteerDocuments(Protocol):
+    """The volunteers as stored (`Volunteer.state`), for reading."""
+
+    async def by_ref(self, volunteer_ref: str) -> Doc | None:
+        """A volunteer by the pseudonymous reference the other services know."""
+        ...
+
+    async def of_association(self, association_id: str) -> list[Doc]:
+        """The association's applications and volunteers, the latest first."""
+        ...
+
+    async def without_validity(self) -> list[str]:
+        """Volunteers announced with a cleared check but no validity stored."""
+        ...
+
+
+class VolunteerKeyStore(Protocol):
+    """The volunteers' own data keys (`domain.volunteers.sealing`)."""
+
+    async def create(self, volunteer_id: str, volunteer_ref: str) -> bytes:
+        """A new volunteer's data key (LookupError if it has one already)."""
+        ...
+
+    async def existing(self, volunteer_id: str) -> bytes | None:
+        """The volunteer's key, or None once destroyed (crypto-shredding)."""
+        ...
+
+    async def destroy(self, volunteer_id: str) -> None: ...

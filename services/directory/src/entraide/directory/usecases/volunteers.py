@@ -1,0 +1,140 @@
+"""Volunteers' use cases: apply (public), review and update (the association's staff), the
+volunteers as their association's staff see them."""
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from entraide.directory.domain.records import ConflictError
+from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.domain.volunteers.rules import Honorability, Status, new_ids
+from entraide.directory.domain.volunteers.sealing import seal, unseal
+from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.usecases.access import check, may_see
+from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
+from entraide.kit.principal import Principal
+
+ATTEMPTS = 5  # reviews of one volunteer at once: each is applied in turn
+OUTBOX_FIELDS = ("outbox", "outbox_pending", "lease_until", "lease_owner")
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the association changes (None: left as it is): review status, honorability
+    check (and the date on a cleared attestation), availability, capacity, load."""
+
+    status: Status | None = None
+    honorability: Honorability | None = None
+    honorability_valid_until: date | None = None
+    availability: list[dict[str, Any]] | None = None  # slots as the events write them
+    capacity: int | None = None
+    active_families: int | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The given fields, as `Volunteer.change` reads them."""
+        given = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {name: value for name, value in given.items() if value is not None}
+
+
+async def apply(uow: UnitOfWork, keys: VolunteerKeyStore, form: Application) -> str:
+    """Record an application; the identity is sealed with the volunteer's own key."""
+    volunteer_id, ref = new_ids()
+    key = await keys.create(volunteer_id, ref)
+    now = datetime.now(UTC)
+    volunteer = Volunteer(
+        id=volunteer_id,
+        volunteer_ref=ref,
+        association_id=form.association_id,
+        identity=seal(key, volunteer_id, form.identity.model_dump()),
+        code_postal=form.code_postal,
+        needs=[n.value for n in form.needs],
+        availability=[s.model_dump(mode="json") for s in form.availability],
+        languages=form.languages,
+        skills=form.skills,
+        capacity=form.capacity,
+        active_families=0,
+        status=Status.APPLIED,
+        honorability=Honorability.NOT_REQUESTED,
+        revision=1,
+        applied_at=now,
+        updated_at=now,
+    )
+    await uow.add(volunteer)  # nothing to announce yet
+    return volunteer_id
+
+
+async def change(
+    uow: UnitOfWork, principal: Principal, volunteer_id: str, review: Review
+) -> Volunteer | None:
+    """Apply the association's review or update; announce it once the volunteer is approved.
+
+    The changes apply to the volunteer as stored when written: if another review (from
+    this replica or another) wrote first, they are applied again to the new revision."""
+    for _ in range(ATTEMPTS):
+        volunteer = await uow.volunteers.get(volunteer_id)
+        if volunteer is None:
+            return None
+        check(principal, volunteer.association_id)
+        volunteer.change(review.changes(), datetime.now(UTC))
+        if await uow.commit(volunteer):
+            return volunteer
+    raise ConflictError(volunteer_id)
+
+
+async def announce_validity(uow: UnitOfWork, volunteer_ids: list[str]) -> int:
+    """Announce again the volunteers approved before their check's validity was kept (their
+    events carried none, so matching proposed none of them); how many were announced.
+    A write refused meanwhile (another replica, a review) announced the validity itself."""
+    announced = 0
+    now = datetime.now(UTC)
+    for volunteer_id in volunteer_ids:
+        volunteer = await uow.volunteers.get(volunteer_id)
+        if volunteer and volunteer.announce_again(now) and await uow.commit(volunteer):
+            announced += 1
+    return announced
+
+
+async def announce_missing_validity(uow: UnitOfWork, volunteers: VolunteerDocuments) -> int:
+    """At start: the volunteers approved before their check's validity travelled,
+    announced again (`announce_validity`)."""
+    ids = await volunteers.without_validity()
+    count = await announce_validity(uow, ids) if ids else 0
+    if count:
+        log.info("volunteers announced again with their check's validity: %d", count)
+    return count
+
+
+async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, Any]:
+    """A volunteer as their association's staff see them: identity opened."""
+    key = await keys.existing(doc["_id"])
+    identity = unseal(key, doc["_id"], doc["identity"]) if key else None
+    hidden = {"_id", "identity", *OUTBOX_FIELDS}
+    return {
+        "volunteer_id": doc["_id"],
+        "identity": identity,
+        **{k: v for k, v in doc.items() if k not in hidden},
+    }
+
+
+async def association_volunteers(
+    volunteers: VolunteerDocuments, keys: VolunteerKeyStore, principal: Principal
+) -> list[dict[str, Any]]:
+    """The applications and volunteers of the principal's association, identity opened."""
+    if principal.association_id is None:
+        return []
+    docs = await volunteers.of_association(principal.association_id)
+    return [await staff_view(keys, d) for d in docs]
+
+
+async def volunteer_by_ref(
+    volunteers: VolunteerDocuments, keys: VolunteerKeyStore, principal: Principal, ref: str
+) -> dict[str, Any] | None:
+    """One volunteer by their pseudonymous reference (matching's link), for their
+    association's staff and the network's; None for anyone else or when unknown."""
+    doc = await volunteers.by_ref(ref)
+    if doc is None or not may_see(principal, doc["association_id"]):
+        return None
+    return await staff_view(keys, doc)
