@@ -30,12 +30,15 @@ from aiokafka import AIOKafkaConsumer
 
 from entraide.contracts import new_event
 from entraide.contracts.topics import MATCHES
-from entraide.directory.places import demo_places
+from entraide.directory.domain.offers.demo import demo_places
+from entraide.kit.deps import lookup
 from entraide.kit.outbox import DONE
+from entraide.matching.adapters.requests import RequestViews
 from entraide.matching.app import create_app
 from entraide.matching.domain import assign
 from entraide.matching.domain.views import request_view
 from entraide.matching.settings import MatchingSettings
+from entraide.matching.usecases.engine import Engine
 from tests.benchmarks import matching_data as data
 from tests.benchmarks.record import record
 from tests.matching_support import feed, request
@@ -145,7 +148,7 @@ async def test_online_proposal_latency_against_a_raw_kafka_round_trip(
         try:
             open_requests = await _load_requests(db, await _load_volunteers(db))
             app = create_app(settings)
-            placing = _timed_placements(app.state.engine)
+            placing = _timed_placements(lookup(app, Engine))
             consumed_to_published = _consumed_to_published(app)
             async with serving(app):
                 bootstrap = matching_settings.kafka_bootstrap
@@ -154,7 +157,7 @@ async def test_online_proposal_latency_against_a_raw_kafka_round_trip(
                 online = await _online(world, app)
                 placing = placing[1:]  # the first builds the pool
                 published = list(consumed_to_published.values())[1:]
-                burst_rate = await _burst(world, app.state.engine)
+                burst_rate = await _burst(world, lookup(app, Engine))
         finally:  # the shared store keeps every database in memory
             await mongo.drop_database(settings.database)
     p = lambda xs, q: statistics.quantiles(xs, n=100)[q - 1] * 1000  # noqa: E731
@@ -214,7 +217,7 @@ def _consumed_to_published(app) -> dict[str, float]:
     after parsing) to its proposal acknowledged by the broker."""
     consumed: dict[str, float] = {}
     latencies: dict[str, float] = {}
-    views, relay = app.state.views, app.state.engine.relay
+    views, relay = lookup(app, RequestViews), lookup(app, Engine).relay
     upsert_many, write_many_at_once = views.upsert_many, relay.write_many_at_once
 
     async def timed_upsert(changes):
@@ -433,7 +436,7 @@ async def _online(world, app) -> list[float]:
     warm = request()
     await world.send(world.requests, warm, warm.family_ref)  # the first one builds the pool
     await eventually(
-        lambda: app.state.engine.store.open_for_request(warm.request_id),
+        lambda: lookup(app, Engine).store.open_for_request(warm.request_id),
         timeout=120,
         what="warm-up",
     )
@@ -452,7 +455,7 @@ async def _online(world, app) -> list[float]:
                 if any(r.key == key for part in batch.values() for r in part):
                     times.append(time.perf_counter() - sent)
                     break
-                if await app.state.engine.store.waitlist.find_one({"_id": req.request_id}):
+                if await lookup(app, Engine).store.waitlist.find_one({"_id": req.request_id}):
                     break  # nobody fits: waitlisted, no proposal to time
     finally:
         await consumer.stop()

@@ -3,7 +3,11 @@ proposal; staff see their queue; other associations see nothing (API and pages).
 
 import re
 
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.requests import RequestViews
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
+from entraide.matching.usecases.engine import Engine
 from tests.matching_support import feed, request, volunteer
 from tests.support import eventually, serving
 
@@ -18,12 +22,12 @@ async def test_deciding_is_for_the_associations_coordinator_only(matching_settin
         async with serving(app) as matching:
             await world.send(world.volunteers, volunteer("vol-access1"), "vol-access1")
             await eventually(
-                lambda: app.state.volunteer_views.get("vol-access1"), what="the volunteer"
+                lambda: lookup(app, VolunteerViews).get("vol-access1"), what="the volunteer"
             )
             req = request()
             await world.send(world.requests, req, req.family_ref)
             match = await eventually(
-                lambda: app.state.engine.store.open_for_request(req.request_id), what="proposal"
+                lambda: lookup(app, Engine).store.open_for_request(req.request_id), what="proposal"
             )
             url = f"/api/v1/proposals/{match.match_id}"
             accept = {"decision": "accept"}
@@ -75,16 +79,18 @@ async def test_a_request_is_shown_to_its_associations_and_the_network_only(
                 "vol-access2",
             )
             await eventually(
-                lambda: app.state.volunteer_views.get("vol-access2"), what="the volunteer"
+                lambda: lookup(app, VolunteerViews).get("vol-access2"), what="the volunteer"
             )
             proposed, alone = request(), request(postal_code="75011", needs=("ecoute",))
             for req in (proposed, alone):
                 await world.send(world.requests, req, req.family_ref)
             await eventually(
-                lambda: app.state.engine.store.open_for_request(proposed.request_id),
+                lambda: lookup(app, Engine).store.open_for_request(proposed.request_id),
                 what="proposal to Grands Parrains",
             )
-            await eventually(lambda: app.state.views.get(alone.request_id), what="second one")
+            await eventually(
+                lambda: lookup(app, RequestViews).get(alone.request_id), what="second one"
+            )
 
             async def status(username: str | None, req) -> int:
                 headers = await bearer(dev_issuer, username) if username else {}

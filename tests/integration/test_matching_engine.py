@@ -10,7 +10,12 @@ import pytest
 
 from entraide.contracts import parse_event
 from entraide.contracts.topics import MATCHES
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.matches import MatchStore
+from entraide.matching.adapters.requests import RequestViews
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
+from entraide.matching.usecases.engine import Engine
 from tests.matching_support import feed, request, volunteer, withdrawn
 from tests.support import eventually, records, serving
 
@@ -28,7 +33,7 @@ async def running(world, **extra):
 
 
 async def open_match(app, request_id):
-    return await app.state.engine.store.open_for_request(request_id)
+    return await lookup(app, Engine).store.open_for_request(request_id)
 
 
 async def proposed(app, request_id, *, not_key=None):
@@ -42,7 +47,7 @@ async def proposed(app, request_id, *, not_key=None):
 
 async def waiting(app, request_id):
     async def check():
-        return await app.state.engine.store.waitlist.find_one({"_id": request_id})
+        return await lookup(app, Engine).store.waitlist.find_one({"_id": request_id})
 
     return await eventually(check, what="the request on the waitlist")
 
@@ -53,7 +58,7 @@ async def seed_volunteers(world, app, *volunteers):
     refs = [v.volunteer_ref for v in volunteers]
 
     async def all_known():
-        return await app.state.volunteer_views.collection.count_documents(
+        return await lookup(app, VolunteerViews).collection.count_documents(
             {"_id": {"$in": refs}}
         ) == len(refs)
 
@@ -92,15 +97,17 @@ async def test_declined_then_expired_the_family_gets_each_next_candidate_never_t
         req = request()
         await world.send(world.requests, req, req.family_ref)
         first = await proposed(app, req.request_id)
-        nxt = await app.state.engine.decline(first.match_id, "volunteer-unavailable")
+        nxt = await lookup(app, Engine).decline(first.match_id, "volunteer-unavailable")
         assert nxt is not None
         assert nxt.support_key != first.support_key
 
         await asyncio.sleep(1.2)
-        assert await app.state.engine.expire_due() == 1
+        assert await lookup(app, Engine).expire_due() == 1
         left = await waiting(app, req.request_id)
         assert left["reason"] == "declined-before", "nobody left that was not declined or expired"
-        states = sorted(m["state"] for m in await app.state.engine.store.of_request(req.request_id))
+        states = sorted(
+            m["state"] for m in await lookup(app, Engine).store.of_request(req.request_id)
+        )
         assert states == ["declined", "expired"]
 
 
@@ -111,14 +118,14 @@ async def test_a_volunteer_who_leaves_hands_the_family_to_the_next_one(world) ->
         req = request()
         await world.send(world.requests, req, req.family_ref)
         match = await proposed(app, req.request_id)
-        await app.state.engine.accept(match.match_id)
+        await lookup(app, Engine).accept(match.match_id)
         await seed_volunteers(world, app, volunteer("vol-next1", postal_code="44470"))
         await world.send(
             world.volunteers, volunteer("vol-leaving", active=False, revision=2), "vol-leaving"
         )
         after = await proposed(app, req.request_id, not_key="volunteer:vol-leaving")
         assert after.support_key == "volunteer:vol-next1"
-        ended = await app.state.engine.store.get(match.match_id)
+        ended = await lookup(app, Engine).store.get(match.match_id)
         assert ended.state == "closed"
         assert ended.outcome == "volunteer-unavailable"
 
@@ -136,11 +143,13 @@ async def test_a_family_that_withdraws_ends_its_match_and_frees_the_place(world)
         await world.send(world.requests, withdrawn(first), first.family_ref)
 
         async def closed():
-            now = await app.state.engine.store.get(match.match_id)
+            now = await lookup(app, Engine).store.get(match.match_id)
             return now.state == "closed" and now.outcome == "request-withdrawn"
 
         await eventually(closed, what="the withdrawn family's match closed")
-        assert await app.state.engine.rebalance() == 1, "the freed place goes to the waiting family"
+        assert await lookup(app, Engine).rebalance() == 1, (
+            "the freed place goes to the waiting family"
+        )
         assert (await open_match(app, second.request_id)).support_key == "volunteer:vol-one-1"
 
 
@@ -152,20 +161,20 @@ async def test_the_batch_serves_the_most_urgent_waiting_family_and_respects_capa
         crisis = request(urgency="critical")
         for r in (calm, crisis):
             await world.send(world.requests, r, r.family_ref)
-            await app.state.matches.waitlist.insert_one(
+            await lookup(app, MatchStore).waitlist.insert_one(
                 {"_id": r.request_id, "reason": "new", "departement": "44", "since": r.submitted_at}
             )
 
         async def both_known():
             return (
-                await app.state.views.collection.count_documents(
+                await lookup(app, RequestViews).collection.count_documents(
                     {"_id": {"$in": [calm.request_id, crisis.request_id]}}
                 )
                 == 2
             )
 
         await eventually(both_known, what="both requests in the read model")
-        assert await app.state.engine.rebalance() == 1
+        assert await lookup(app, Engine).rebalance() == 1
         assert (await open_match(app, crisis.request_id)).proposed_by == "batch"
         assert await open_match(app, calm.request_id) is None
         assert (await waiting(app, calm.request_id))["reason"] == "no-capacity"
@@ -201,14 +210,14 @@ async def test_replaying_the_topics_from_zero_rebuilds_the_same_read_models(worl
 
 
 async def _status(app, request_id, status):
-    doc = await app.state.views.get(request_id)
+    doc = await lookup(app, RequestViews).get(request_id)
     return doc and doc["status"] == status
 
 
 async def _read_models(app):
     strip = {"last_event_id": 0}
-    requests = await app.state.views.collection.find({}, strip).sort("_id").to_list()
-    volunteers = await app.state.volunteer_views.collection.find({}).sort("_id").to_list()
+    requests = await lookup(app, RequestViews).collection.find({}, strip).sort("_id").to_list()
+    volunteers = await lookup(app, VolunteerViews).collection.find({}).sort("_id").to_list()
     return requests, volunteers
 
 
@@ -218,9 +227,11 @@ async def test_the_batch_also_places_requests_whose_online_placement_never_ran(w
         await seed_volunteers(world, app, volunteer("vol-late-1"))
         req = request()
         await world.send(world.requests, req, req.family_ref)
-        await eventually(lambda: app.state.views.get(req.request_id), what="the request known")
+        await eventually(
+            lambda: lookup(app, RequestViews).get(req.request_id), what="the request known"
+        )
         assert await open_match(app, req.request_id) is None
-        assert await app.state.engine.rebalance() == 1
+        assert await lookup(app, Engine).rebalance() == 1
         assert (await open_match(app, req.request_id)).support_key == "volunteer:vol-late-1"
 
 
@@ -234,8 +245,10 @@ async def test_a_place_whose_match_was_never_written_is_given_back_by_the_batch(
         await seed_volunteers(world, app, lost, busy)
         req = request()
         await world.send(world.requests, req, req.family_ref)
-        await eventually(lambda: app.state.views.get(req.request_id), what="the request known")
-        places = app.state.engine.store.places
+        await eventually(
+            lambda: lookup(app, RequestViews).get(req.request_id), what="the request known"
+        )
+        places = lookup(app, Engine).store.places
         long_ago = datetime.now(UTC) - timedelta(minutes=5)
         await places.insert_many(
             [
@@ -246,7 +259,7 @@ async def test_a_place_whose_match_was_never_written_is_given_back_by_the_batch(
                 },
             ]
         )
-        assert await app.state.engine.rebalance() == 1
+        assert await lookup(app, Engine).rebalance() == 1
         match = await open_match(app, req.request_id)
         assert match.support_key == "volunteer:vol-heal-1"
         healed = await places.find_one({"_id": "volunteer:vol-heal-1"})

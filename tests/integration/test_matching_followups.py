@@ -11,8 +11,13 @@ import httpx
 
 from entraide.contracts.events import ContactLogged
 from entraide.contracts.vocab import ContactChannel, MatchOutcome
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.followups import FollowUpStore
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
 from entraide.matching.domain.followups import RUPTURE, paris_day
+from entraide.matching.usecases.engine import Engine
+from entraide.matching.usecases.followups import FollowUps
 from tests.matching_support import feed, request, volunteer
 from tests.support import eventually, serving
 
@@ -35,11 +40,11 @@ async def test_a_contact_logged_moves_the_rupture_alert_out_of_todays_queue(
         async with serving(app) as matching:
             await world.send(world.volunteers, volunteer("vol-followup1"), "vol-followup1")
             await eventually(
-                lambda: app.state.volunteer_views.get("vol-followup1"), what="the volunteer"
+                lambda: lookup(app, VolunteerViews).get("vol-followup1"), what="the volunteer"
             )
             req = request()
             await world.send(world.requests, req, req.family_ref)
-            engine, store = app.state.engine, app.state.followup_store
+            engine, store = lookup(app, Engine), lookup(app, FollowUpStore)
             match = await eventually(
                 lambda: engine.store.open_for_request(req.request_id), what="proposal"
             )
@@ -93,6 +98,6 @@ async def test_a_contact_logged_moves_the_rupture_alert_out_of_todays_queue(
             assert "Rien n'est dû aujourd'hui" in await queue_of(matching)
 
             # the scheduler's round finds nothing to change, and forgets an ended match
-            assert await app.state.followups.refresh() == 0
+            assert await lookup(app, FollowUps).refresh() == 0
             await engine.close(match.match_id, MatchOutcome.COMPLETED)
             assert await store.followups.find_one({"_id": match.match_id}) is None

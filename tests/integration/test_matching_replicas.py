@@ -12,9 +12,11 @@ import pytest
 from entraide.contracts import parse_event
 from entraide.contracts.topics import MATCHES
 from entraide.contracts.vocab import MatchOutcome
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
 from entraide.matching.domain.lifecycle import OPEN
-from entraide.matching.engine import DecisionError
+from entraide.matching.usecases.engine import DecisionError, Engine
 from tests.matching_support import feed, request, volunteer
 from tests.support import eventually, everything, serving
 
@@ -34,14 +36,14 @@ async def world(matching_settings, dev_issuer):
 async def test_two_replicas_never_overfill_never_match_twice_and_repeat_no_event(world) -> None:
     settings = world.settings(world.base, outbox_idle_poll_seconds=0.1)
     one, two = create_app(settings), create_app(settings)  # one database, one consumer group
-    engines = (one.state.engine, two.state.engine)
-    store = one.state.engine.store
+    engines = (lookup(one, Engine), lookup(two, Engine))
+    store = lookup(one, Engine).store
     async with serving(one), serving(two):
         for ref, places in VOLUNTEERS.items():
             await world.send(world.volunteers, volunteer(ref, capacity=places), ref)
 
         async def volunteers_known():
-            found = await one.state.volunteer_views.collection.count_documents({})
+            found = await lookup(one, VolunteerViews).collection.count_documents({})
             return found == len(VOLUNTEERS)
 
         await eventually(volunteers_known, what="volunteers in the read model")
@@ -82,7 +84,7 @@ async def test_two_replicas_never_overfill_never_match_twice_and_repeat_no_event
                 *(engine.place(r) for r in waiting for engine in engines),
             )
             await _check(store, ids)
-            await one.state.engine.rebalance()  # what a replica's stale pool left free
+            await lookup(one, Engine).rebalance()  # what a replica's stale pool left free
             full = await store.matches.count_documents({"state": {"$in": OPEN_STATES}})
             assert full == sum(VOLUNTEERS.values()), "a place lost"
 
@@ -95,7 +97,7 @@ async def test_two_replicas_never_overfill_never_match_twice_and_repeat_no_event
         freed = []
         for match in await store.listing({"state": {"$in": OPEN_STATES}}):
             if match["support_key"] not in freed and len(freed) < 3:
-                await one.state.engine.close(match["_id"], MatchOutcome.COMPLETED)
+                await lookup(one, Engine).close(match["_id"], MatchOutcome.COMPLETED)
                 freed.append(match["support_key"])
         for engine in engines:  # both replicas see the freed places (as after a batch)
             engine.pool.settle(await store.held())

@@ -43,7 +43,8 @@ async def test_one_trace_spans_intake_http_call_and_matching_consumer(
     spans.clear()
     views = mongo[matching_settings.database]["requests"]
     caplog.set_level(logging.INFO)
-    caplog.set_level(logging.DEBUG, logger="entraide.matching.handlers")  # one line an event
+    # one line an event
+    caplog.set_level(logging.DEBUG, logger="entraide.matching.entrypoints.consumers.requests")
     caplog.handler.addFilter(TraceIds())
     async with (
         serving(matching_app(matching_settings)),

@@ -11,8 +11,8 @@ from typing import Any
 from entraide.contracts.events import RequestSubmitted, RequestWithdrawn, Slot
 from entraide.matching.domain import request_view
 from entraide.matching.domain.model import Waiting
-from entraide.matching.engine import Engine
-from entraide.matching.pool import SupportPool
+from entraide.matching.usecases.engine import Engine
+from entraide.matching.usecases.pool import SupportPool
 from tests.unit.matching.factories import NOW, volunteer
 from tests.unit.matching.fakes import FakeMatches, FakeOutbox, FakeRequests, FakeSupports
 
@@ -232,7 +232,7 @@ async def test_a_batch_whose_chosen_volunteer_another_replica_filled_takes_the_n
 async def test_a_batch_looks_past_the_best_candidates_once_their_places_are_taken() -> None:
     """Each new request is explained against its best ONLINE_TOP_K candidates; when the
     ones before it in the batch filled them all, it still gets a place further away."""
-    from entraide.matching.engine import ONLINE_TOP_K
+    from entraide.matching.usecases.placing import ONLINE_TOP_K
 
     many = [
         volunteer(key=f"volunteer:vol-nantes-{i:02d}", capacity=1, location=(47.2 + i / 500, -1.55))

@@ -11,9 +11,9 @@ from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import followups as rules
 from entraide.matching.domain import request_view
 from entraide.matching.domain.followups import RUPTURE, Followed
-from entraide.matching.engine import Engine
-from entraide.matching.followups import FollowUps
-from entraide.matching.pool import SupportPool
+from entraide.matching.usecases.engine import Engine
+from entraide.matching.usecases.followups import FollowUps
+from entraide.matching.usecases.pool import SupportPool
 from tests.unit.matching.factories import NOW, volunteer
 from tests.unit.matching.fakes import (
     FakeFollowUps,

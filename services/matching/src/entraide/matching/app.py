@@ -1,4 +1,6 @@
-"""Matching's wiring: read models, the engine, its clock, the outbox relay, API and pages."""
+"""Matching's wiring: settings → adapters (read models, the store of matches, follow-ups,
+the outbox relays) → use cases (the engine, follow-ups, the queries) → routers, consumers
+and the scheduler."""
 
 from datetime import timedelta
 from functools import partial
@@ -8,22 +10,32 @@ from prometheus_client import CollectorRegistry
 
 from entraide.kit import outbox
 from entraide.kit.auth import install_auth
+from entraide.kit.deps import provide
+from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
-from entraide.matching import api, handlers, offers, pages, scheduler, volunteers
-from entraide.matching.engine import Engine
-from entraide.matching.followup_store import FollowUpStore
-from entraide.matching.followups import FollowUps
-from entraide.matching.matches import MatchStore
-from entraide.matching.outbox import RelayOutbox
-from entraide.matching.pool import SupportPool
-from entraide.matching.rights import rights_handler
+from entraide.matching.adapters.followups import FollowUpStore
+from entraide.matching.adapters.matches import MatchStore
+from entraide.matching.adapters.offers import OfferViews
+from entraide.matching.adapters.outbox import RelayOutbox
+from entraide.matching.adapters.requests import RequestViews
+from entraide.matching.adapters.rights import rights_handler
+from entraide.matching.adapters.supports import ReadModelSupports
+from entraide.matching.adapters.volunteers import VolunteerViews
+from entraide.matching.entrypoints import scheduler
+from entraide.matching.entrypoints.consumers import offers, requests, volunteers
+from entraide.matching.entrypoints.http import api, followup_pages, pages
+from entraide.matching.entrypoints.http.names import Names
 from entraide.matching.settings import MatchingSettings
-from entraide.matching.store import RequestViews
-from entraide.matching.supports import ReadModelSupports
+from entraide.matching.usecases.engine import Engine
+from entraide.matching.usecases.followups import FollowUps
+from entraide.matching.usecases.listings import Listings
+from entraide.matching.usecases.pool import SupportPool
+from entraide.matching.usecases.waitlist import Waitlist
 
 SERVICE = "matching"
+NAV = [("/propositions", "Propositions"), ("/attente", "Liste d'attente"), ("/suivis", "Suivis")]
 
 
 def create_app(settings: MatchingSettings | None = None) -> FastAPI:
@@ -31,6 +43,9 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
     rt = runtime(SERVICE, settings)
     views = RequestViews(rt.db)
     store = MatchStore(rt.db)
+    offer_views = OfferViews(rt.db)
+    volunteer_views = VolunteerViews(rt.db)
+    followup_store = FollowUpStore(rt.db)
     relay = outbox.OutboxRelay(
         store.matches,
         rt.broker,
@@ -46,29 +61,28 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     store.waited, store.announce = waitlist_relay.wake, settings.announce_waitlist
+
+    pool = SupportPool(ReadModelSupports(rt.db), store)
     engine = Engine(
         views,
         store,
-        SupportPool(ReadModelSupports(rt.db), store),
+        pool,
         proposal_ttl=timedelta(hours=settings.proposal_ttl_hours),
         relay=RelayOutbox(relay),
         metrics=rt.matching_metrics,
     )
-    followup_store = FollowUpStore(rt.db)
     followups = FollowUps(followup_store, clock=engine.clock)
     engine.followed = followups.match_changed
-    on_request = engine.requests_changed if settings.online else None
-    handlers.register(
+
+    requests.register(
         rt.broker,
         views,
         settings=settings,
         service=SERVICE,
-        on_change=on_request,
+        on_change=engine.requests_changed if settings.online else None,
         on_contacts=followups.contacts_logged,
     )
     register_rights(rt.broker, rights_handler(rt.db), settings=settings, service=SERVICE)
-    offer_views = offers.OfferViews(rt.db)
-    volunteer_views = volunteers.VolunteerViews(rt.db)
     on_support = engine.support_changed
     offers.register(
         rt.broker, offer_views, settings=settings, service=SERVICE, on_change=on_support
@@ -83,7 +97,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         )
     app = service_app(
         rt,
-        routers=[api.router, pages.router],
+        routers=[api.router, pages.router, followup_pages.router],
         startup=[
             views.ensure_indexes,
             offer_views.ensure_indexes,
@@ -92,21 +106,28 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         ],
         lifespans=lifespans,
     )
-    app.state.templates = templates_for(
-        "entraide.matching",
-        nav=[
-            ("/propositions", "Propositions"),
-            ("/attente", "Liste d'attente"),
-            ("/suivis", "Suivis"),
-        ],
+    templates = templates_for("entraide.matching", nav=NAV)
+    install_auth(app, settings, templates)
+    names = Names(
+        views,
+        offer_views,
+        volunteer_views,
+        intake_url=settings.intake_url.rstrip("/"),
+        directory_url=settings.directory_url.rstrip("/"),
     )
-    install_auth(app, settings, app.state.templates)
-    app.state.views = views
-    app.state.offer_views = offer_views
-    app.state.volunteer_views = volunteer_views
-    app.state.engine = engine
-    app.state.matches = store  # the documents pages and the API list
-    app.state.relay = relay
-    app.state.followups = followups
-    app.state.followup_store = followup_store  # the schedules the pages read
+    provide(
+        app,
+        engine,
+        followups,
+        names,
+        Listings(views, store, followup_store),
+        Waitlist(views, pool, clock=engine.clock),
+        Pages(templates, common=pages.common),
+        # what the tests and the benchmarks reach (no route reads them)
+        views,
+        store,
+        offer_views,
+        volunteer_views,
+        followup_store,
+    )
     return app

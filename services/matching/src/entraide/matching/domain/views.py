@@ -1,8 +1,14 @@
-"""Matching's rules for its read model of requests. Pure: no I/O."""
+"""Matching's rules for its read model of requests, and a request as the domain sees it.
+Pure: no I/O."""
 
+from datetime import datetime
 from typing import Any
 
 from entraide.contracts.events import EventData, RequestState, RequestWithdrawn
+from entraide.contracts.geography import locate
+from entraide.matching.domain.model import Family
+
+Doc = dict[str, Any]
 
 
 def request_view(data: EventData, *, event_id: str) -> dict[str, Any]:
@@ -21,3 +27,23 @@ def request_view(data: EventData, *, event_id: str) -> dict[str, Any]:
     view["revision"] = data.revision
     view["last_event_id"] = event_id
     return view
+
+
+def family_of(view: Doc, known_associations: frozenset[str] = frozenset()) -> Family:
+    """A request read model as the domain sees it."""
+    since: datetime | str = view.get("submitted_at") or view.get("updated_at") or ""
+    return Family(
+        request_id=view["_id"],
+        family_ref=view["family_ref"],
+        needs=frozenset(view["needs"]),
+        departement=view["departement"],
+        location=locate(view["postal_code"], view["departement"]),
+        age_bands=frozenset(view.get("children_age_bands", [])),
+        slots=frozenset((s["day"], s["part"]) for s in view.get("availability", [])),
+        languages=frozenset(view.get("languages", [])),
+        urgency=view["urgency"],
+        consent=bool(view.get("consent_to_matching")) and view.get("status") == "open",
+        waiting_since=datetime.fromisoformat(since) if isinstance(since, str) else since,
+        known_associations=known_associations
+        | ({view["association_id"]} if view.get("association_id") else frozenset()),
+    )

@@ -2,7 +2,7 @@
 its due items with their Paris day, `next_on` the first of them, for the coordinators'
 queue) and each family's latest logged contact (`contacts`, `_id` = family_ref). Both
 name the family's `family_ref`, so privacy's erasure and access find them. The active
-matches are read from `matches` (written by `matches.MatchStore` only)."""
+matches are read from `matches` (written by `adapters.matches.MatchStore` only)."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -31,7 +31,7 @@ FOLLOWED_FIELDS = {
 
 
 class FollowUpStore:
-    """The follow-ups port (`ports.FollowUps`) on MongoDB, and the queue pages read."""
+    """The follow-ups port (`usecases.ports.FollowUps`) on MongoDB, and the queue pages read."""
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.matches = db["matches"]

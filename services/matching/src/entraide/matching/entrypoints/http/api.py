@@ -1,19 +1,17 @@
 """Matching's HTTP API: requests as matching knows them, and the coordinators' queue,
 decisions and waitlist (same scopes as the pages)."""
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
-from entraide.kit.auth import Principal, api_principal
-from entraide.matching import access, labels
-from entraide.matching.domain.lifecycle import State
-from entraide.matching.engine import DecisionError, Engine
-from entraide.matching.matches import MatchStore
+from entraide.matching.entrypoints.http import labels
+from entraide.matching.entrypoints.http.deps import ApiStaff, EngineDep, ListingsDep
+from entraide.matching.usecases import access
+from entraide.matching.usecases.engine import DecisionError
 
 router = APIRouter(prefix="/api/v1")
-Staff = Annotated[Principal, Depends(api_principal)]
 SHOWN = ("request_id", "family_ref", "support_key", "association_id", "departement", "needs",
          "urgency", "state", "score", "breakdown", "reasons", "proposed_by", "proposed_at",
          "expires_at")  # fmt: skip
@@ -27,38 +25,31 @@ class Decision(BaseModel):
 
 
 @router.get("/requests/{request_id}", tags=["requests"])
-async def get_request(request_id: str, request: Request, principal: Staff) -> dict[str, Any]:
+async def get_request(
+    request_id: str, principal: ApiStaff, listings: ListingsDep
+) -> dict[str, Any]:
     """A request as matching knows it (pseudonymous), for those who may see it: the
     association that recorded it and the one its open match proposes, in their territories."""
-    view: dict[str, Any] | None = await request.app.state.views.get(request_id)
-    store: MatchStore = request.app.state.matches
-    match = await store.open_for_request(request_id) if view is not None else None
-    proposed = (
-        {"association_id": match.association_id, "departement": match.departement}
-        if match
-        else None
-    )
-    if view is None or not access.can_see_request(principal, view, proposed):
+    view = await listings.request(principal, request_id)
+    if view is None:
         raise HTTPException(404, detail=f"no request {request_id!r} in your scope")
     view["request_id"] = view.pop("_id")
     return view
 
 
 @router.get("/proposals", tags=["proposals"])
-async def proposals(request: Request, principal: Staff) -> list[dict[str, Any]]:
+async def proposals(principal: ApiStaff, listings: ListingsDep) -> list[dict[str, Any]]:
     """Proposals waiting for an answer from my association, in my territories."""
-    store: MatchStore = request.app.state.matches
-    found = await store.listing(access.scope_filter(principal) | {"state": State.PROPOSED.value})
+    found = await listings.proposals(principal)
     return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found]
 
 
 @router.post("/proposals/{match_id}", tags=["proposals"])
 async def decide(
-    match_id: str, body: Decision, request: Request, principal: Staff
+    match_id: str, body: Decision, principal: ApiStaff, listings: ListingsDep, engine: EngineDep
 ) -> dict[str, Any]:
     """Accept or decline; a declined family gets its next candidate (returned, if any)."""
-    engine: Engine = request.app.state.engine
-    match = await request.app.state.matches.document(match_id)
+    match = await listings.match(match_id)
     if match is None or not access.can_see(principal, match):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such proposal in your scope")
     if not access.can_decide(principal, match):
@@ -82,10 +73,6 @@ async def decide(
 
 
 @router.get("/waitlist", tags=["proposals"])
-async def waitlist(request: Request, principal: Staff) -> list[dict[str, Any]]:
+async def waitlist(principal: ApiStaff, listings: ListingsDep) -> list[dict[str, Any]]:
     """Requests nobody fits yet, with the reason (the network's data on unmet needs)."""
-    store: MatchStore = request.app.state.matches
-    return [
-        {"request_id": w.pop("_id"), **w}
-        for w in await store.waiting(access.waitlist_filter(principal))
-    ]
+    return [{"request_id": w.pop("_id"), **w} for w in await listings.waiting(principal)]

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from entraide.kit.auth import Principal
-from entraide.matching import access, labels
-from entraide.matching.offers import OfferViews
-from entraide.matching.store import RequestViews
-from entraide.matching.volunteers import VolunteerViews
+from entraide.kit.principal import Principal
+from entraide.matching.entrypoints.http import labels
+from entraide.matching.usecases import access
+from entraide.matching.usecases.ports import OfferViews, Requests, VolunteerViews
 
 Doc = dict[str, Any]
 
@@ -36,7 +35,7 @@ GONE = Shown("Bénévole ou action qui n'est plus disponible")
 class Names:
     """The read models the names come from, and the other services' addresses."""
 
-    requests: RequestViews
+    requests: Requests
     offers: OfferViews
     volunteers: VolunteerViews
     intake_url: str

@@ -7,36 +7,12 @@ replicas take and give back places too); the store's places stay the truth on ca
 import logging
 import time
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
-from entraide.contracts.geography import locate
 from entraide.matching.domain.assign import SupportIndex
-from entraide.matching.domain.model import Family, Support
-from entraide.matching.ports import Matches, Supports
+from entraide.matching.domain.model import Support
+from entraide.matching.usecases.ports import Matches, Supports
 
 log = logging.getLogger(__name__)
-Doc = dict[str, Any]
-
-
-def family_of(view: Doc, known_associations: frozenset[str] = frozenset()) -> Family:
-    """A request read model as the domain sees it."""
-    since: datetime | str = view.get("submitted_at") or view.get("updated_at") or ""
-    return Family(
-        request_id=view["_id"],
-        family_ref=view["family_ref"],
-        needs=frozenset(view["needs"]),
-        departement=view["departement"],
-        location=locate(view["postal_code"], view["departement"]),
-        age_bands=frozenset(view.get("children_age_bands", [])),
-        slots=frozenset((s["day"], s["part"]) for s in view.get("availability", [])),
-        languages=frozenset(view.get("languages", [])),
-        urgency=view["urgency"],
-        consent=bool(view.get("consent_to_matching")) and view.get("status") == "open",
-        waiting_since=datetime.fromisoformat(since) if isinstance(since, str) else since,
-        known_associations=known_associations
-        | ({view["association_id"]} if view.get("association_id") else frozenset()),
-    )
 
 
 class SupportPool:

@@ -15,7 +15,7 @@ from entraide.kit.consumers import Batch, Record, event_of, subscribe_batches
 from entraide.kit.deadletter import PoisonMessageError
 from entraide.matching import domain
 from entraide.matching.settings import MatchingSettings
-from entraide.matching.store import Applied, RequestViews
+from entraide.matching.usecases.ports import Applied, RequestViews
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]

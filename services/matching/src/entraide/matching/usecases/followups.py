@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from entraide.matching.domain import followups as rules
 from entraide.matching.domain.followups import Followed, Schedule
-from entraide.matching.ports import FollowUps as Store
+from entraide.matching.usecases.ports import FollowUps as Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from entraide.kit.cancellation import raise_if_cancelling
-from entraide.matching.engine import Engine
-from entraide.matching.followups import FollowUps
+from entraide.matching.usecases.engine import Engine
+from entraide.matching.usecases.followups import FollowUps
 
 log = logging.getLogger(__name__)
 

@@ -1,18 +1,33 @@
 """What matching's use cases (the engine) need from the outside world, as typed ports: the
 requests' read model, the store of matches (with their places, histories and waitlist),
-the supports' read models and the outbox. The adapters (store, matches, supports) are
-the only ones knowing document shapes; tests use fakes."""
+the supports' read models and the outbox; and what the consumers and the pages read and
+write through them (read models, the documents listed). The adapters are the only ones
+knowing document shapes; tests use fakes."""
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from entraide.contracts import CloudEvent
+from entraide.contracts.events import OfferState, VolunteerAvailability
 from entraide.matching.domain.followups import Followed, Schedule
 from entraide.matching.domain.model import History, Match, Support, Waiting
 
 Doc = dict[str, Any]
 T = TypeVar("T")
+
+
+class Applied(StrEnum):
+    """What an upsert of the requests' read model did (a stale revision applies nothing:
+    None)."""
+
+    NEW = "new"  # first seen: no match, history or waitlist entry of it can exist yet
+    NEWER = "newer"
+
+
+# what matching does when a support changes: (key, capacity, still available)
+SupportChanged = Callable[[str, int | None, bool], Awaitable[None]]
 
 
 class Requests(Protocol):
@@ -171,3 +186,57 @@ class FollowUps(Protocol):
     async def drop(self, match_ids: list[str]) -> None:
         """Forget the schedules of matches no longer followed (ended)."""
         ...
+
+
+class RequestViews(Requests, Protocol):
+    """The requests' read model as the requests consumer keeps it."""
+
+    async def upsert_many(self, changes: list[tuple[str, Doc]]) -> list[Applied | None]:
+        """Apply each change (request id, view) if its revision is newer, in order."""
+        ...
+
+
+class OfferViews(Protocol):
+    """The offers' read model (directory's latest state per offer)."""
+
+    async def upsert(self, data: OfferState) -> bool:
+        """Apply a newer state; False for a redelivery."""
+        ...
+
+    async def remove(self, offer_id: str) -> None: ...
+
+    async def many(self, offer_ids: list[str]) -> dict[str, Doc]: ...
+
+
+class VolunteerViews(Protocol):
+    """The volunteers' read model (directory's latest state per volunteer)."""
+
+    async def upsert(self, data: VolunteerAvailability) -> bool:
+        """Apply a newer state; False for a redelivery."""
+        ...
+
+    async def remove(self, volunteer_ref: str) -> None: ...
+
+    async def many(self, refs: list[str]) -> dict[str, Doc]: ...
+
+
+class MatchDocuments(Protocol):
+    """The matches and the waitlist as the pages and the API list them (no outbox)."""
+
+    async def document(self, match_id: str) -> Doc | None: ...
+
+    async def listing(self, query: Doc, limit: int = 200) -> list[Doc]: ...
+
+    async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]: ...
+
+    async def open_for_request(self, request_id: str) -> Match | None: ...
+
+
+class FollowUpDocuments(Protocol):
+    """The stored schedules as the follow-ups page reads them."""
+
+    async def due(self, query: Doc, today: date, limit: int = 500) -> list[Doc]:
+        """The schedules in `query` (a scope) with something due by `today`, oldest first."""
+        ...
+
+    async def of(self, match_ids: list[str]) -> dict[str, Doc]: ...

@@ -7,7 +7,7 @@ everywhere in theirs. Staff see their association's queue without deciding.
 
 from typing import Any
 
-from entraide.kit.auth import Principal, Role
+from entraide.kit.principal import Principal, Role
 from entraide.matching.domain.lifecycle import State
 
 DECIDERS = frozenset({Role.COORDINATOR, Role.NETWORK})

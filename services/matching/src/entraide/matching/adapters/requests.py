@@ -1,21 +1,15 @@
 """Matching's read model of requests, kept by versioned upserts."""
 
-from enum import StrEnum
 from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from entraide.matching.usecases.ports import Applied
+
 Doc = dict[str, Any]
 DUPLICATE = 11000
-
-
-class Applied(StrEnum):
-    """What an upsert did (a stale revision applies nothing: None)."""
-
-    NEW = "new"  # first seen: no match, history or waitlist entry of it can exist yet
-    NEWER = "newer"
 
 
 class RequestViews:

@@ -1,0 +1,53 @@
+"""The French words coordinators read on matching's pages: the shared vocabularies' from
+the contracts (`entraide.contracts.labels`), and the words only these pages use (the
+score's parts, a match's states, the check-ins and what is due)."""
+
+from entraide.contracts import labels as shared
+from entraide.contracts.associations import NAMES
+from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.domain.policy import TEXT_FR
+
+URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions show it
+
+NEEDS = shared.NEEDS
+ASSOCIATIONS = NAMES  # the network's associations (contracts' shared reference)
+# matching writes both inside a sentence (« Urgence élevée », « parle arabe »)
+LANGUAGES = {code: shared.in_sentence(text) for code, text in shared.LANGUAGES.items()}
+URGENCY = {level: shared.in_sentence(text) for level, text in shared.URGENCY.items()}
+UNFIT = shared.WAITLIST_REASONS
+DECLINE_REASONS = shared.DECLINE_REASONS
+# the outcomes a coordinator closes a match with (the others are the engine's)
+OUTCOMES = {
+    outcome: shared.MATCH_OUTCOMES[outcome]
+    for outcome in (
+        MatchOutcome.COMPLETED,
+        MatchOutcome.ENDED_BY_FAMILY,
+        MatchOutcome.ENDED_BY_VOLUNTEER,
+        MatchOutcome.ENDED_BY_ASSOCIATION,
+        MatchOutcome.NO_CONTACT,
+    )
+}
+
+# matching's own words
+PARTS = {
+    "distance": "Proximité",
+    "slots": "Créneaux communs",
+    "language": "Langue",
+    "continuity": "Association connue",
+    "load": "Places libres",
+}
+STATES = {
+    "proposed": "Proposée",
+    "accepted": "Acceptée",
+    "declined": "Déclinée",
+    "expired": "Expirée",
+    "started": "Commencée",
+    "closed": "Close",
+}
+CHECK_INS = {"1-month": "Suivi à un mois", "3-month": "Suivi à trois mois", "other": "Autre point"}
+# what the coordinators' queue (/suivis, « À faire aujourd'hui ») asks for
+DUE = {
+    "1-month": "Suivi à un mois",
+    "3-month": "Suivi à trois mois",
+    "rupture": "Six semaines sans contact : appeler la famille",
+}

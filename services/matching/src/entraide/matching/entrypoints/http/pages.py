@@ -1,0 +1,203 @@
+"""Coordinators' pages: the queue of proposals and the waitlist with its reasons (the
+follow-ups are in `followup_pages`). Thin: check the scope, call a use case, render."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from entraide.kit.auth import Principal, check_csrf
+from entraide.kit.pages import Pages
+from entraide.matching.entrypoints.http import labels
+from entraide.matching.entrypoints.http.deps import (
+    EngineDep,
+    ListingsDep,
+    NamesDep,
+    PagesDep,
+    PageStaff,
+    WaitlistDep,
+)
+from entraide.matching.entrypoints.http.names import GONE, Shown
+from entraide.matching.usecases import access
+from entraide.matching.usecases.engine import DecisionError
+
+router = APIRouter(include_in_schema=False)
+DONE = {
+    "acceptee": "Proposition acceptée : prenez contact avec la famille et le bénévole.",
+    "declinee": "Proposition déclinée : la famille reçoit la proposition suivante.",
+    "proposee": "Proposition faite : elle apparaît dans la file.",
+    "commencee": "Accompagnement commencé.",
+    "suivi": "Suivi noté.",
+    "close": "Accompagnement clos.",
+}
+
+
+def common(request: Request) -> Mapping[str, Any]:
+    """What every page of matching shows: its labels, and what was just done (`?ok=`)."""
+    flash = DONE.get(request.query_params.get("ok", ""))
+    return {
+        "labels": labels,
+        "flashes": [{"level": "success", "text": flash}] if flash else [],
+    }
+
+
+def error(
+    pages: Pages, request: Request, principal: Principal, status: int, heading: str, message: str
+) -> Response:
+    """The error page, with what went wrong and what to do."""
+    return pages.page(
+        request,
+        "erreur.html",
+        principal,
+        status_code=status,
+        heading=heading,
+        message=message,
+        can_decide=principal.role in access.DECIDERS,
+    )
+
+
+def refused(pages: Pages, request: Request, principal: Principal) -> Response:
+    return error(
+        pages,
+        request,
+        principal,
+        403,
+        "Accès refusé",
+        "Cette proposition ne relève pas de votre association ou de vos territoires, ou votre rôle ne permet pas de décider.",
+    )
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/propositions", status_code=303)
+
+
+@router.get("/propositions")
+async def proposals(
+    request: Request, principal: PageStaff, listings: ListingsDep, names: NamesDep, pages: PagesDep
+) -> Response:
+    """Proposals waiting for my association's answer, oldest first, with their scores."""
+    found = await listings.proposals(principal)
+    views = await listings.views([m["request_id"] for m in found])
+    named = await names.of(principal, found)
+    return pages.page(
+        request,
+        "propositions.html",
+        principal,
+        proposals=found,
+        views=views,
+        names=named,
+        can_decide=principal.role in access.DECIDERS,
+    )
+
+
+@router.post("/propositions/{match_id}/{decision}", dependencies=[Depends(check_csrf)])
+async def decide(
+    request: Request,
+    match_id: str,
+    decision: str,
+    principal: PageStaff,
+    listings: ListingsDep,
+    engine: EngineDep,
+    pages: PagesDep,
+) -> Response:
+    match = await listings.match(match_id)
+    if match is None or not access.can_decide(principal, match):
+        return refused(pages, request, principal)
+    form = await request.form()
+    try:
+        if decision == "accepter":
+            await engine.accept(match_id)
+            done = "acceptee"
+        elif decision == "decliner":
+            reason = str(form.get("motif", ""))
+            if reason not in labels.DECLINE_REASONS:
+                return error(
+                    pages,
+                    request,
+                    principal,
+                    422,
+                    "Motif manquant",
+                    "Choisissez le motif du refus.",
+                )
+            await engine.decline(match_id, reason)
+            done = "declinee"
+        else:
+            return refused(pages, request, principal)
+    except DecisionError:
+        return error(
+            pages,
+            request,
+            principal,
+            409,
+            "Déjà traitée",
+            "Quelqu'un a répondu à cette proposition entre-temps, ou elle a expiré.",
+        )
+    return RedirectResponse(f"/propositions?ok={done}", status_code=303)
+
+
+@router.get("/attente")
+async def waitlist(
+    request: Request,
+    principal: PageStaff,
+    listings: ListingsDep,
+    choices: WaitlistDep,
+    names: NamesDep,
+    pages: PagesDep,
+) -> Response:
+    """Families nobody fits yet, with the reason; a coordinator may propose by hand."""
+    waiting = await listings.waiting(principal)
+    options: dict[str, list[tuple[str, float, str]]] = {}
+    named: dict[str, str] = {}
+    if principal.association_id and principal.role in access.DECIDERS:
+        options = await choices.choices(principal.association_id, waiting)
+        keys = {key for found in options.values() for key, _, _ in found}
+        shown = await names.supports(principal, keys)
+        named = {key: _named(shown.get(key), key) for key in keys}
+    return pages.page(
+        request,
+        "attente.html",
+        principal,
+        waiting=waiting,
+        options=options,
+        named=named,
+        can_decide=principal.role in access.DECIDERS,
+    )
+
+
+@router.post("/attente/{request_id}/proposer", dependencies=[Depends(check_csrf)])
+async def propose_by_hand(
+    request: Request,
+    request_id: str,
+    principal: PageStaff,
+    choices: WaitlistDep,
+    engine: EngineDep,
+    pages: PagesDep,
+) -> Response:
+    key = str((await request.form()).get("support", ""))
+    association_id = await choices.association_of(key)
+    if (
+        principal.role not in access.DECIDERS
+        or association_id is None
+        or association_id != principal.association_id
+    ):
+        return refused(pages, request, principal)
+    made = await engine.propose_by_hand(request_id, key, by=principal.subject)
+    if made is None:
+        return error(
+            pages,
+            request,
+            principal,
+            409,
+            "Proposition impossible",
+            "Ce bénévole ne convient plus (place, créneau, distance) ou la famille a déjà une proposition.",
+        )
+    return RedirectResponse("/propositions?ok=proposee", status_code=303)
+
+
+def _named(shown: Shown | None, key: str) -> str:
+    """A support as the waitlist's choice lists it."""
+    if shown is None:  # not (or no longer) in the read models: no reference shown
+        return GONE.label
+    return f"{shown.label} ({shown.detail})" if shown.detail else shown.label

@@ -1,0 +1,70 @@
+"""Matching's engine: every use case that moves a match, built up by capability
+(`proposals` → `placing` → `decisions` → `changes`), and here the batch, which
+re-optimises the waiting requests together. Every move is stored with its event (the
+outbox); the engine speaks to its ports (`ports`) over typed matches."""
+
+from datetime import timedelta
+
+from entraide.matching.domain import assign
+from entraide.matching.domain.model import Family, History
+from entraide.matching.domain.rules import Unfit
+from entraide.matching.domain.views import family_of
+from entraide.matching.usecases.changes import Changes
+from entraide.matching.usecases.proposals import DecisionError, Refused
+
+__all__ = ["HALF_WRITTEN_AFTER", "DecisionError", "Engine"]
+
+# a place held this long by a match that is not open is a write half done (see matches)
+HALF_WRITTEN_AFTER = timedelta(minutes=1)
+
+
+class Engine(Changes):
+    """Propose at once when a request arrives, re-optimise the waiting ones in batch, let
+    coordinators decide, follow each match, and re-route when a family or a volunteer
+    drops out."""
+
+    async def rebalance(self) -> int:
+        """Re-optimise every waiting request at once (min-cost flow); returns proposals made."""
+        ids = await self._unplaced()
+        views = await self.requests.many(ids)  # one query each, not one per request
+        histories = await self.store.histories_of(ids)
+        families: list[Family] = []
+        refused: dict[str, frozenset[str]] = {}
+        for view in views.values():
+            history = histories.get(view["_id"], History())
+            family = family_of(view, history.known)
+            if family.consent:
+                families.append(family)
+                refused[family.request_id] = history.refused
+        if not families:
+            return 0
+        pool = await self.pool.current()
+        pool.settle(await self.store.heal(HALF_WRITTEN_AFTER))  # other replicas' takes too
+        edges, blocked = assign.candidates(
+            families, pool.index, now=self.clock(), declined=refused, top_k=25
+        )
+        chosen = assign.optimise(families, pool.supports, edges)
+        made = 0
+        for f, edge in chosen.items():
+            support = pool.supports[edge.support]
+            proposal = await self._propose(
+                families[f], support.key, support.association_id, edge.score, "batch"
+            )
+            made += not isinstance(proposal, Refused)
+        for f, family in enumerate(families):
+            if f not in chosen:  # nobody fits, or those who fit went to more urgent families
+                await self._waitlist(family, blocked.get(f, Unfit.CAPACITY))
+        if self.metrics:
+            self.metrics.waitlist.set(await self.store.waiting_count())
+        return made
+
+    async def _unplaced(self) -> list[str]:
+        """Open requests with no open match: the waitlist, and any request whose placement
+        never ran (an event consumed before a crash, or before matching had an engine).
+        A family waitlisted by one replica while another proposed to it leaves the list;
+        a request whose support was completed is served, never proposed again."""
+        waiting, matched = await self.store.waiting_ids(), await self.store.matched()
+        done = matched | await self.store.served()
+        for request_id in waiting & done:
+            await self.store.unwait(request_id)
+        return sorted((waiting | await self.requests.open_ids()) - done)
