@@ -1,0 +1,72 @@
+"""Matching's documents and the domain's records, both ways (a match, a history), and
+the one bulk insert that tells which documents were refused as duplicates."""
+
+from typing import Any
+
+from pymongo.errors import BulkWriteError
+
+from entraide.matching.domain.model import History, Match
+
+Doc = dict[str, Any]
+DUPLICATE = 11000
+
+
+async def inserted_but(collection: Any, docs: list[Doc]) -> set[int]:
+    """Insert the documents in one write; the positions of those refused as duplicates."""
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", ())
+        if any(e.get("code") != DUPLICATE for e in errors):
+            raise
+        return {e["index"] for e in errors}
+    return set()
+
+
+def document_of(match: Match) -> Doc:
+    """A new match's document (its outbox fields apart)."""
+    return {
+        "_id": match.match_id,
+        "request_id": match.request_id,
+        "family_ref": match.family_ref,
+        "support_key": match.support_key,
+        "association_id": match.association_id,
+        "departement": match.departement,
+        "needs": list(match.needs),
+        "urgency": match.urgency,
+        "state": match.state,
+        "score": match.score,
+        "breakdown": match.breakdown,
+        "reasons": list(match.reasons),
+        "distance_km": match.distance_km,
+        "proposed_by": match.proposed_by,
+        "proposed_at": match.proposed_at,
+        "expires_at": match.expires_at,
+        "check_ins": [],
+    }
+
+
+def match_of(doc: Doc) -> Match:
+    return Match(
+        match_id=doc["_id"],
+        request_id=doc["request_id"],
+        family_ref=doc["family_ref"],
+        support_key=doc["support_key"],
+        association_id=doc["association_id"],
+        departement=doc["departement"],
+        needs=tuple(doc["needs"]),
+        urgency=doc["urgency"],
+        state=doc["state"],
+        score=doc["score"],
+        breakdown=doc["breakdown"],
+        reasons=tuple(doc["reasons"]),
+        distance_km=doc.get("distance_km"),
+        proposed_by=doc["proposed_by"],
+        proposed_at=doc["proposed_at"],
+        expires_at=doc["expires_at"],
+        outcome=doc.get("outcome"),
+    )
+
+
+def history_of(doc: Doc) -> History:
+    return History(frozenset(doc.get("refused", ())), frozenset(doc.get("known", ())))

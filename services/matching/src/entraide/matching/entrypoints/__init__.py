@@ -1,0 +1,1 @@
+"""Matching's entrypoints: HTTP (API and pages), Kafka consumers, the scheduler."""

@@ -1,0 +1,1 @@
+"""Matching's Kafka consumers: requests, offers, volunteers."""

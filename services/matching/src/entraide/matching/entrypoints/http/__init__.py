@@ -1,0 +1,1 @@
+"""Matching's HTTP: the API and the coordinators' pages."""

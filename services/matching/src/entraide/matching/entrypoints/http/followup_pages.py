@@ -1,0 +1,129 @@
+"""Coordinators' follow-ups page: what is due today first, then the accepted and started
+matches with their stored follow-ups; and the actions on them (start, check in, close).
+Thin: check the scope, call the engine, render."""
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from entraide.contracts.vocab import MatchOutcome
+from entraide.kit.auth import check_csrf
+from entraide.matching.domain import followups, lifecycle
+from entraide.matching.entrypoints.http import labels
+from entraide.matching.entrypoints.http.deps import (
+    EngineDep,
+    FollowUpsDep,
+    ListingsDep,
+    NamesDep,
+    PagesDep,
+    PageStaff,
+)
+from entraide.matching.entrypoints.http.pages import error, refused
+from entraide.matching.usecases import access
+from entraide.matching.usecases.engine import DecisionError
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/suivis")
+async def follow_ups(
+    request: Request,
+    principal: PageStaff,
+    listings: ListingsDep,
+    schedules: FollowUpsDep,
+    names: NamesDep,
+    pages: PagesDep,
+) -> Response:
+    """What is due today or overdue across my scope, then the accepted and started
+    matches with their stored follow-ups (computed when something happened, not here)."""
+    active = await listings.active(principal)
+    today = schedules.today()
+    queue = [
+        _todo(doc, item, today)
+        for doc in await listings.due(principal, today)
+        for item in doc["items"]
+        if date.fromisoformat(item["on"]) <= today
+    ]
+    queue.sort(key=lambda t: (t["on"], t["kind"] != followups.RUPTURE))
+    stored = await listings.schedules([m["_id"] for m in active])
+    for m in active:
+        items = stored.get(m["_id"], {}).get("items", [])
+        m["followup"] = stored.get(m["_id"])
+        m["due"] = [i for i in items if date.fromisoformat(i["on"]) <= today]
+        m["silent"] = any(i["kind"] == followups.RUPTURE for i in m["due"])
+        m["upcoming"] = [i for i in items if date.fromisoformat(i["on"]) > today]
+        contact = (m["followup"] or {}).get("last_contact_at") or m.get("last_contact_at")
+        m["last_contact_on"] = followups.paris_day(contact) if contact else None
+        m["started_on"] = followups.paris_day(m["started_at"]) if m.get("started_at") else None
+    active.sort(key=lambda m: (not m["silent"], not m["due"]))
+    shown = {m["_id"]: m for m in active} | {t["match"]["_id"]: t["match"] for t in queue}
+    named = await names.of(principal, list(shown.values()))
+    return pages.page(
+        request,
+        "suivis.html",
+        principal,
+        matches=active,
+        names=named,
+        queue=queue,
+        today=today,
+        can_decide=principal.role in access.DECIDERS,
+    )
+
+
+def _todo(doc: dict[str, Any], item: dict[str, Any], today: date) -> dict[str, Any]:
+    """One line of the queue: what to do for which match, since when."""
+    on = date.fromisoformat(item["on"])
+    return {
+        "match": doc,
+        "kind": item["kind"],
+        "on": on,
+        "late": (today - on).days,
+        "anchor": f"suivi-{doc['_id']}",
+    }
+
+
+@router.post("/suivis/{match_id}/{action}", dependencies=[Depends(check_csrf)])
+async def follow_up(
+    request: Request,
+    match_id: str,
+    action: str,
+    principal: PageStaff,
+    listings: ListingsDep,
+    engine: EngineDep,
+    pages: PagesDep,
+) -> Response:
+    match = await listings.match(match_id)
+    if match is None or not access.can_decide(principal, match):
+        return refused(pages, request, principal)
+    form = await request.form()
+    try:
+        if action == "commencer":
+            await engine.start(match_id)
+            done = "commencee"
+        elif action == "suivi" and form.get("type") in labels.CHECK_INS:
+            await engine.check_in(match_id, str(form.get("type")))
+            done = "suivi"
+        elif action == "clore" and form.get("issue") in labels.OUTCOMES:
+            await engine.close(match_id, MatchOutcome(str(form.get("issue"))))
+            done = "close"
+        else:
+            return error(
+                pages,
+                request,
+                principal,
+                422,
+                "Action incomplète",
+                "Choisissez le type de suivi ou l'issue de l'accompagnement.",
+            )
+    except (DecisionError, lifecycle.MoveRefusedError):
+        return error(
+            pages,
+            request,
+            principal,
+            409,
+            "Action impossible",
+            "Cet accompagnement a changé entre-temps : rechargez la page.",
+        )
+    return RedirectResponse(f"/suivis?ok={done}", status_code=303)

@@ -1,0 +1,63 @@
+"""Families and supports that change: a request withdrawn or its consent gone ends its
+open match, an open one is placed (one, or a batch as consumed); a support no longer
+available has its open matches re-routed."""
+
+import time
+from typing import Any
+
+from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.usecases.decisions import Decisions
+from entraide.matching.usecases.proposals import Doc
+
+
+class Changes(Decisions):
+    async def request_changed(self, view: Doc, first_seen: bool = False) -> None:
+        """Withdrawn or consent gone: end its open match; still open: make sure it is placed.
+        `view` is the read model's new state; `first_seen`, that it was just inserted."""
+        request_id = view["_id"]
+        if view.get("status") != "open" or not view.get("consent_to_matching"):
+            match = await self.store.open_for_request(request_id)
+            if match:
+                await self._close(match, _ending(view))
+            await self.store.unwait(request_id)
+            return
+        started = time.perf_counter()
+        await self.place(request_id, view=view, first_seen=first_seen)
+        if self.metrics:
+            self.metrics.placement.observe(time.perf_counter() - started)
+
+    async def requests_changed(self, changes: list[tuple[Doc, bool]]) -> None:
+        """`request_changed` for a batch (one change per request, in the order consumed):
+        the open ones placed together (`place_many`), the others' matches ended."""
+        started = time.perf_counter()
+        placing = []
+        for view, first_seen in changes:
+            if view.get("status") == "open" and view.get("consent_to_matching"):
+                placing.append((view, first_seen))
+            elif not first_seen:  # one seen first closed has no match nor waitlist entry
+                await self.request_changed(view)
+        if placing:
+            await self.place_many(placing)
+            if self.metrics:
+                elapsed = time.perf_counter() - started  # what each of them waited
+                for _ in placing:
+                    self.metrics.placement.observe(elapsed)
+
+    async def support_changed(self, key: str, capacity: int | None, available: bool) -> None:
+        """A volunteer paused, left or changed capacity (an offer likewise): re-route its
+        open matches when it is no longer available. (Capacity: the places beyond a new,
+        lower capacity stay with their matches; new ones are refused until below it.)"""
+        await self.pool.refresh(key)
+        if available:
+            return
+        for match in await self.store.open_for_support(key):
+            await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
+            await self.place(match.request_id)
+
+
+def _ending(view: dict[str, Any]) -> MatchOutcome:
+    """Why a request's open match ends: its consent to matching withdrawn (rectified, or
+    the request withdrawn for that reason), or the request withdrawn."""
+    if view.get("status") == "no-consent" or view.get("withdrawal_reason") == "consent-withdrawn":
+        return MatchOutcome.CONSENT_WITHDRAWN
+    return MatchOutcome.REQUEST_WITHDRAWN

@@ -1,0 +1,100 @@
+"""Coordinators' decisions and follow-ups on a match: accept, decline (the family gets its
+next candidate at once), start, check in, close; and the proposals nobody answered in
+time, which expire."""
+
+from datetime import datetime
+
+from entraide.contracts.events import (
+    MatchAccepted,
+    MatchCheckedIn,
+    MatchClosed,
+    MatchDeclined,
+    MatchEvent,
+    MatchExpired,
+    MatchStarted,
+)
+from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
+from entraide.matching.domain.model import Match
+from entraide.matching.usecases.placing import Placing
+from entraide.matching.usecases.proposals import DecisionError, ids_of
+
+
+class Decisions(Placing):
+    async def accept(self, match_id: str) -> None:
+        match = await self._match(match_id, State.PROPOSED)
+        now = self.clock()
+        await self._move(
+            match, State.ACCEPTED, now, MatchAccepted(**ids_of(match), accepted_at=now)
+        )
+        await self.store.remember(match.request_id, known=match.association_id)
+
+    async def decline(self, match_id: str, reason: str) -> Match | None:
+        """Decline a proposal; the family gets the next candidate at once (returned)."""
+        match = await self._match(match_id, State.PROPOSED)
+        now = self.clock()
+        event = MatchDeclined(**ids_of(match), reason_code=reason, declined_at=now)
+        await self._move(match, State.DECLINED, now, event, reason=reason)
+        await self.store.remember(match.request_id, refused=match.support_key)
+        self._released(match)
+        return await self.place(match.request_id)
+
+    async def start(self, match_id: str) -> None:
+        match = await self._match(match_id, State.ACCEPTED)
+        now = self.clock()
+        await self._move(match, State.STARTED, now, MatchStarted(**ids_of(match), started_at=now))
+
+    async def check_in(self, match_id: str, kind: str) -> None:
+        """A follow-up with the family and the volunteer (also a contact for retention)."""
+        match = await self.store.get(match_id)
+        if match is None or State(match.state) not in ACTIVE:
+            raise DecisionError(match_id)
+        now = self.clock()
+        event = self._event(match, MatchCheckedIn(**ids_of(match), checked_in_at=now, kind=kind))
+        if not await self.store.check_in(match, kind, now, event):
+            raise DecisionError(match_id)
+        self.wake()
+        await self._followed(match)
+
+    async def close(self, match_id: str, outcome: MatchOutcome) -> None:
+        match = await self.store.get(match_id)
+        if match is None or State(match.state) not in (State.PROPOSED, *ACTIVE):
+            raise DecisionError(match_id)
+        await self._close(match, outcome)
+
+    async def expire_due(self) -> int:
+        """Proposals nobody answered in time expire; each family gets its next candidate."""
+        expired = 0
+        for match in await self.store.due_to_expire(self.clock()):
+            now = self.clock()
+            event = self._event(match, MatchExpired(**ids_of(match), expired_at=now))
+            if await self.store.move(match, State.EXPIRED, now, event):
+                expired += 1
+                await self.store.remember(match.request_id, refused=match.support_key)
+                self._released(match)
+                await self.place(match.request_id)
+        self.wake()
+        return expired
+
+    async def _close(self, match: Match, outcome: MatchOutcome) -> None:
+        now = self.clock()
+        event = self._event(match, MatchClosed(**ids_of(match), outcome=outcome, closed_at=now))
+        if await self.store.move(match, State.CLOSED, now, event, outcome=outcome.value):
+            self._released(match)
+            self.wake()
+            await self._followed(match)
+
+    async def _move(
+        self, match: Match, to: State, at: datetime, payload: MatchEvent, **details: str
+    ) -> None:
+        check_move(State(match.state), to)
+        if not await self.store.move(match, to, at, self._event(match, payload), **details):
+            raise DecisionError(match.match_id)
+        self.wake()
+        await self._followed(match)
+
+    async def _match(self, match_id: str, state: State) -> Match:
+        match = await self.store.get(match_id)
+        if match is None or match.state != state.value:
+            raise DecisionError(match_id)
+        return match
