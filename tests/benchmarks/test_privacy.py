@@ -20,12 +20,13 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.cases import Rights
-from entraide.privacy.commands import KafkaCommands
-from entraide.privacy.domain import RetentionPolicy
-from entraide.privacy.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
-from entraide.privacy.sweep import sweep
-from entraide.privacy.vault import KeyVault
+from entraide.privacy.adapters.commands import KafkaCommands
+from entraide.privacy.adapters.notices import LoggingSender
+from entraide.privacy.adapters.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
+from entraide.privacy.adapters.vault import KeyVault
+from entraide.privacy.domain.retention import RetentionPolicy
+from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.sweep import sweep
 from tests.benchmarks.record import record
 from tests.integration.conftest import privacy_settings
 from tests.privacy_support import network
@@ -169,10 +170,15 @@ async def test_sweep_throughput_at_a_million_subjects(infra, privacy_settings, m
             )
             notices = MongoNotices(db)
             started = time.perf_counter()
-            dry = await sweep(registry, rights, notices, policy, now=now, dry_run=True)
+            sender = LoggingSender()
+            dry = await sweep(
+                registry, rights, notices, policy, now=now, dry_run=True, sender=sender
+            )
             dry_s = time.perf_counter() - started
             started = time.perf_counter()
-            ran = await sweep(registry, rights, notices, policy, now=now, dry_run=False)
+            ran = await sweep(
+                registry, rights, notices, policy, now=now, dry_run=False, sender=sender
+            )
             run_s = time.perf_counter() - started
         finally:
             await broker.stop()

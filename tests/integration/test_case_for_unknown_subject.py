@@ -6,6 +6,8 @@ export of nothing. Privacy knows a subject by its registry or by the keys in its
 
 from datetime import UTC, datetime
 
+from entraide.kit.deps import lookup
+from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
 from tests.integration.test_staff_pages import csrf_of
 from tests.support import serving
@@ -18,7 +20,7 @@ async def test_the_api_refuses_a_reference_naming_nobody(privacy_settings, dev_i
     db = mongo[privacy_settings.database]
     async with serving(app) as privacy:
         privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
-        await app.state.vault.get_or_create(
+        await lookup(app, KeyVault).get_or_create(
             "intake", "family-1", subject_ref=KNOWN, subject_kind="family"
         )
         await db["erased"].insert_one(

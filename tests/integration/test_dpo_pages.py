@@ -10,9 +10,11 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.events import ErasureAcknowledged
+from entraide.kit.deps import lookup
 from entraide.kit.formats import number
 from entraide.privacy.app import create_app as privacy_app
-from entraide.privacy.domain import add_years
+from entraide.privacy.domain.retention import add_years
+from entraide.privacy.usecases.cases import Rights
 from tests.integration.test_staff_pages import csrf_of
 from tests.page_text import rows_of, text_of
 from tests.support import eventually, serving
@@ -51,7 +53,7 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
         opened = await privacy.post("/dossiers", data=form | {"csrf": csrf_of(listing.text)})
         assert opened.status_code == 303, opened.text
         case_id = opened.headers["location"].rsplit("/", 1)[1]
-        rights = app.state.privacy.rights
+        rights = lookup(app, Rights)
         for service, counts in COUNTS.items():
             await rights.record_ack(
                 ErasureAcknowledged(

@@ -14,7 +14,7 @@ from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEERS
 from entraide.contracts.vocab import ContactChannel
 from entraide.kit.auth import Principal, Role
 from entraide.kit.broker import consumer_group
-from entraide.privacy.domain import add_years
+from entraide.privacy.domain.retention import add_years
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, caught_up, network
 from tests.support import eventually, request_body
 

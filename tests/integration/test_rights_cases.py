@@ -7,7 +7,9 @@ import json
 from bson import json_util
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.domain import CaseKind
+from entraide.kit.deps import lookup
+from entraide.privacy.domain.cases import CaseKind
+from entraide.privacy.usecases.cases import Rights
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, case_when, closed, network
 from tests.support import IDENTITY_VALUES, eventually, request_body
 
@@ -133,7 +135,7 @@ async def test_silent_services_get_the_command_again_then_the_case_is_escalated(
     )
     async with network(infra, unique, intake_settings, settings, clock=clock) as net:
         family = await _family(net, mongo, intake_settings, settings, staff_bearer)
-        rights = net["apps"]["privacy"].state.privacy.rights
+        rights = lookup(net["apps"]["privacy"], Rights)
         opened = await rights.open(
             CaseKind.ERASURE, family["family_ref"], SubjectKind.FAMILY, actor="test"
         )

@@ -6,7 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.store import MongoSubjects
+from entraide.privacy.adapters.store import MongoSubjects
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 OLD = NOW - timedelta(days=4 * 365)

@@ -1,4 +1,4 @@
-"""In-memory fakes of privacy's ports (`entraide.privacy.ports`): the use cases run on
+"""In-memory fakes of privacy's ports (`entraide.privacy.usecases.ports`): the use cases run on
 them with no Kafka and no store. Each keeps the promise its port makes (first claim
 wins, first acknowledgement counts, a closed case stays closed, tombstones refuse
 contacts), with the domain's own rules where the store applies them atomically."""
@@ -10,11 +10,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy import domain
-from entraide.privacy.cases import Rights
-from entraide.privacy.domain import Ack, Case, CaseStatus, Contact, Notice, RetentionPolicy, Subject
-from entraide.privacy.rights import PrivacyRights
-from entraide.privacy.services import Privacy
+from entraide.privacy.domain import cases as rules
+from entraide.privacy.domain.cases import Ack, Case, CaseStatus
+from entraide.privacy.domain.contacts import Contact
+from entraide.privacy.domain.keys import KeyTrace
+from entraide.privacy.domain.retention import RetentionPolicy
+from entraide.privacy.domain.subjects import Notice, Subject, with_contact
+from entraide.privacy.usecases.answers import PrivacyRights
+from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.officer import Privacy
 
 SERVICES = ("directory", "intake", "matching", "privacy")
 LIVE = (CaseStatus.OPEN, CaseStatus.ESCALATED)
@@ -34,7 +38,7 @@ class FakeSubjects:
     async def record_contact(self, contact: Contact) -> bool:
         if contact.subject_ref in self.erased:
             return False
-        self.subjects[contact.subject_ref] = domain.with_contact(
+        self.subjects[contact.subject_ref] = with_contact(
             self.subjects.get(contact.subject_ref), contact
         )
         return True
@@ -108,11 +112,11 @@ class FakeCases:
         case = self.cases.get(case_id)
         if case is None:
             return False
-        self.cases[case_id] = domain.with_ack(case, ack)
+        self.cases[case_id] = rules.with_ack(case, ack)
         return self.cases[case_id] is not case
 
     async def mark_sent(self, case_id: str, at: datetime) -> None:
-        self.cases[case_id] = domain.sent(self.cases[case_id], at)
+        self.cases[case_id] = rules.sent(self.cases[case_id], at)
 
     async def escalate(self, case_id: str) -> None:
         self.cases[case_id] = replace(self.cases[case_id], status=CaseStatus.ESCALATED)
@@ -130,7 +134,7 @@ class FakeCases:
             c
             for c in self.cases.values()
             if c.status in LIVE
-            and c.kind in domain.COMMANDED
+            and c.kind in rules.COMMANDED
             and c.last_sent_at is not None
             and c.last_sent_at <= sent_before
         ]
@@ -234,9 +238,9 @@ class FakeKeys:
             key.material = None
         return len(live)
 
-    async def traces_of(self, subject_ref: str) -> list[domain.KeyTrace]:
+    async def traces_of(self, subject_ref: str) -> list[KeyTrace]:
         return [
-            domain.KeyTrace(k.kind, k.material is not None)
+            KeyTrace(k.kind, k.material is not None)
             for key_id, k in self.keys.items()
             if k.subject_ref == subject_ref and not key_id.startswith("privacy/case-")
         ]

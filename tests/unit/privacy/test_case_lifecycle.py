@@ -14,8 +14,8 @@ from entraide.contracts.events import (
 )
 from entraide.contracts.vocab import ContactChannel, ErasureReason, SubjectKind
 from entraide.kit.export_seal import seal_for
-from entraide.privacy import domain
-from entraide.privacy.domain import CaseKind, CaseStatus
+from entraide.privacy.domain.cases import CaseKind, CaseStatus
+from entraide.privacy.domain.contacts import contacts_of
 from tests.unit.privacy.fakes import SERVICES, Clock, World
 
 NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
@@ -157,7 +157,7 @@ async def test_privacys_own_erasure_leaves_a_tombstone_and_anonymous_counts() ->
     contact = ContactLogged(
         family_ref=REF, channel=ContactChannel.PHONE, contacted_at=NOW - timedelta(days=800)
     )
-    for seen in domain.contacts_of(contact):
+    for seen in contacts_of(contact):
         assert await world.subjects.record_contact(seen)
     command = ErasureRequested(
         case_id="case-0001",
@@ -171,7 +171,7 @@ async def test_privacys_own_erasure_leaves_a_tombstone_and_anonymous_counts() ->
     assert await world.own_part.erase(command) == {"subjects": 0, "notices": 0}  # idempotent
 
     assert await world.subjects.get(REF) is None
-    assert [await world.subjects.record_contact(c) for c in domain.contacts_of(contact)] == [
+    assert [await world.subjects.record_contact(c) for c in contacts_of(contact)] == [
         False
     ]  # a late event cannot bring the subject back
     assert await world.privacy.statistics() == [

@@ -9,9 +9,12 @@ from datetime import UTC, datetime
 import pytest
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy import domain, labels
-from entraide.privacy.domain import CaseKind, KeyTrace, KnownRef, Refusal, Subject
-from entraide.privacy.services import RefusedError
+from entraide.privacy.domain.cases import CaseKind
+from entraide.privacy.domain.keys import KeyTrace
+from entraide.privacy.domain.refusals import KnownRef, Refusal, refusal
+from entraide.privacy.domain.subjects import Subject
+from entraide.privacy.entrypoints.http import labels
+from entraide.privacy.usecases.officer import RefusedError
 from tests.unit.privacy.fakes import Clock, World
 
 NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
@@ -21,31 +24,31 @@ NOBODY = KnownRef(registered=None, erased_at=None)
 
 @pytest.mark.parametrize("kind", [CaseKind.ERASURE, CaseKind.ACCESS])
 def test_a_reference_nobody_bears_is_refused(kind) -> None:
-    assert domain.refusal(kind, FAMILY, NOBODY) is Refusal.UNKNOWN
+    assert refusal(kind, FAMILY, NOBODY) is Refusal.UNKNOWN
 
 
 def test_routed_cases_are_left_to_their_owner_or_the_officer() -> None:
     for kind in (CaseKind.RECTIFICATION, CaseKind.OBJECTION):
-        assert domain.refusal(kind, FAMILY, NOBODY) is None
+        assert refusal(kind, FAMILY, NOBODY) is None
 
 
 def test_a_live_key_is_enough_before_the_registry_hears_of_the_family() -> None:
     known = replace(NOBODY, keys=(KeyTrace("family", live=True),))
-    assert domain.refusal(CaseKind.ERASURE, FAMILY, known) is None
-    assert domain.refusal(CaseKind.ERASURE, VOLUNTEER, known) is Refusal.OTHER_KIND
+    assert refusal(CaseKind.ERASURE, FAMILY, known) is None
+    assert refusal(CaseKind.ERASURE, VOLUNTEER, known) is Refusal.OTHER_KIND
 
 
 def test_an_erased_subject_has_nothing_left() -> None:
     tombstoned = replace(NOBODY, erased_at=NOW)
     destroyed = replace(NOBODY, keys=(KeyTrace("family", live=False),))
     for known in (tombstoned, destroyed):
-        assert domain.refusal(CaseKind.ACCESS, FAMILY, known) is Refusal.ERASED
+        assert refusal(CaseKind.ACCESS, FAMILY, known) is Refusal.ERASED
 
 
 def test_a_registered_subject_is_known_even_without_keys_in_the_vault() -> None:
     known = replace(NOBODY, registered=VOLUNTEER)
-    assert domain.refusal(CaseKind.ERASURE, VOLUNTEER, known) is None
-    assert domain.refusal(CaseKind.ERASURE, FAMILY, known) is Refusal.OTHER_KIND
+    assert refusal(CaseKind.ERASURE, VOLUNTEER, known) is None
+    assert refusal(CaseKind.ERASURE, FAMILY, known) is Refusal.OTHER_KIND
 
 
 async def test_the_use_case_refuses_audits_and_opens_nothing() -> None:

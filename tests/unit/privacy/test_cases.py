@@ -1,7 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.domain import (
+from entraide.privacy.domain.cases import (
     Ack,
     CaseKind,
     CaseStatus,

@@ -9,7 +9,7 @@ from entraide.kit.keyvault_client import (
     service_token,
     verify_service_token,
 )
-from entraide.privacy import crypto
+from entraide.privacy.adapters import crypto
 
 SECRETS = {
     "intake": "intake-secret-of-at-least-32-bytes!!",

@@ -3,8 +3,8 @@ or reprs, whatever an entry holds."""
 
 from markupsafe import Markup
 
-from entraide.privacy import labels
-from entraide.privacy.readable import readable
+from entraide.privacy.entrypoints.http import labels
+from entraide.privacy.entrypoints.http.readable import readable
 
 
 def test_each_journal_entry_reads_as_a_french_sentence() -> None:

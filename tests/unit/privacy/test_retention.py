@@ -9,7 +9,8 @@ from entraide.contracts.events import (
     RequestWithdrawn,
 )
 from entraide.contracts.vocab import ContactChannel, SubjectKind, WithdrawalReason
-from entraide.privacy.domain import RetentionPolicy, add_months, add_years, contacts_of
+from entraide.privacy.domain.contacts import contacts_of
+from entraide.privacy.domain.retention import RetentionPolicy, add_months, add_years
 
 FAMILY = SubjectKind.FAMILY
 POLICY = RetentionPolicy()

@@ -8,7 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.events import ErasureAcknowledged, ErasureRequested
 from entraide.contracts.vocab import ErasureReason, SubjectKind
-from entraide.privacy.domain import CaseStatus, Contact, Subject, add_years
+from entraide.privacy.domain.cases import CaseStatus
+from entraide.privacy.domain.contacts import Contact
+from entraide.privacy.domain.retention import add_years
+from entraide.privacy.domain.subjects import Subject
 from tests.unit.privacy.fakes import SERVICES, Clock, World
 
 NOW = datetime(2029, 11, 28, 9, tzinfo=UTC)

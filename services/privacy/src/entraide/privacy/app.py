@@ -1,31 +1,35 @@
-"""Privacy's wiring: the key vault, the subject registry, rights cases, the retention sweep."""
+"""Privacy's wiring: settings → adapters (store, key vault, Kafka commands) → use cases
+(cases, officer, key vault, own answers) → routes, consumers and scheduled jobs."""
 
-import asyncio
-import contextlib
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
 
 from fastapi import FastAPI
 
+from entraide.contracts import labels as shared
 from entraide.kit.auth import install_auth
-from entraide.kit.cancellation import raise_if_cancelling
-from entraide.kit.rights import register_rights
-from entraide.kit.service import runtime, service_app
+from entraide.kit.deps import provide
+from entraide.kit.pages import Pages
+from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
-from entraide.privacy import api, handlers, labels, pages, vault_api
-from entraide.privacy.cases import Rights, utcnow
-from entraide.privacy.commands import KafkaCommands
-from entraide.privacy.domain import RetentionPolicy
-from entraide.privacy.rights import PrivacyRights
-from entraide.privacy.services import Privacy
+from entraide.privacy.adapters.commands import KafkaCommands
+from entraide.privacy.adapters.notices import LoggingSender
+from entraide.privacy.adapters.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
+from entraide.privacy.adapters.vault import KeyVault
+from entraide.privacy.domain.retention import RetentionPolicy
+from entraide.privacy.entrypoints.consumers import acks, commands, contacts
+from entraide.privacy.entrypoints.http import api, keyvault, labels, pages
+from entraide.privacy.entrypoints.http.tokens import ServiceTokens
+from entraide.privacy.entrypoints.scheduled import every
 from entraide.privacy.settings import PrivacySettings
-from entraide.privacy.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
-from entraide.privacy.vault import KeyVault
+from entraide.privacy.usecases.answers import PrivacyRights
+from entraide.privacy.usecases.cases import Rights, utcnow
+from entraide.privacy.usecases.keys import ServiceKeys
+from entraide.privacy.usecases.officer import Privacy
 
 SERVICE = "privacy"
-log = logging.getLogger(__name__)
+NAV = [("/dossiers", "Demandes d'exercice des droits"), ("/conservation", "Durée de conservation")]
 
 
 def create_app(
@@ -47,18 +51,20 @@ def create_app(
         clock=clock,
     )
     policy = RetentionPolicy(settings.retention_years, settings.retention_warning_days)
-    privacy = Privacy(subjects, rights, notices, audit, policy)
-    handlers.register(rt.broker, subjects, rights, settings=settings, service=SERVICE)
-    register_rights(
-        rt.broker, PrivacyRights(subjects, notices, rights), settings=settings, service=SERVICE
-    )
-    loops = [partial(_every, settings.watchdog_interval_seconds, rights.tick, "watchdog")]
+    privacy = Privacy(subjects, rights, notices, audit, policy, LoggingSender())
+    answers = PrivacyRights(subjects, notices, rights)
+    contacts.register(rt.broker, subjects, settings=settings, service=SERVICE)
+    acks.register(rt.broker, rights, settings=settings, service=SERVICE)
+    commands.register(rt.broker, answers, settings=settings, service=SERVICE)
+    loops: list[Lifespan] = [
+        partial(every, settings.watchdog_interval_seconds, rights.tick, "watchdog")
+    ]
     if settings.sweep_interval_seconds:
         sweep = partial(privacy.sweep, dry_run=False, actor="retention-sweep")
-        loops.append(partial(_every, settings.sweep_interval_seconds, sweep, "sweep"))
+        loops.append(partial(every, settings.sweep_interval_seconds, sweep, "sweep"))
     app = service_app(
         rt,
-        routers=[api.router, vault_api.router, pages.router],
+        routers=[api.router, keyvault.router, pages.router],
         startup=[
             vault.ensure_indexes,
             subjects.ensure_indexes,
@@ -69,41 +75,12 @@ def create_app(
         ],
         lifespans=loops,
     )
-    app.state.templates = templates_for(
-        "entraide.privacy",
-        nav=[
-            ("/dossiers", "Demandes d'exercice des droits"),
-            ("/conservation", "Durée de conservation"),
-        ],
+    templates = templates_for("entraide.privacy", nav=NAV)
+    install_auth(app, settings, templates)
+    common = {"labels": labels, "shared": shared}
+    provide(
+        app, privacy, rights, vault, ServiceKeys(vault), ServiceTokens(settings.keyvault_clients)
     )
-    install_auth(app, settings, app.state.templates)
-    app.state.vault, app.state.privacy = vault, privacy
+    provide(app, Pages(templates, common=lambda request: common))
     app.state.field_messages = labels.api_message  # the API's 422 in the form's words
-    app.state.keyvault_clients = settings.keyvault_clients
     return app
-
-
-@contextlib.asynccontextmanager
-async def _every(
-    seconds: float, job: Callable[[], Awaitable[object]], name: str, app: FastAPI
-) -> AsyncIterator[None]:
-    """Run `job` every `seconds` for the app's lifetime; a failure waits for the next round."""
-
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(seconds)
-            try:
-                await job()
-            except Exception as exc:  # the store or Kafka away: try again next round
-                raise_if_cancelling(exc)
-                log.warning(
-                    "scheduled job failed", extra={"job": name, "error": type(exc).__name__}
-                )
-
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -15,10 +15,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from entraide.contracts.vocab import ErasureReason, SubjectKind
-from entraide.privacy.cases import Rights
-from entraide.privacy.domain import CaseKind, Notice, RetentionPolicy, Subject
-from entraide.privacy.notices import LoggingSender, deliver
-from entraide.privacy.ports import Notices, Sender, Subjects
+from entraide.privacy.domain.cases import CaseKind
+from entraide.privacy.domain.retention import RetentionPolicy
+from entraide.privacy.domain.subjects import Notice, Subject
+from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.notices import deliver
+from entraide.privacy.usecases.ports import Notices, Sender, Subjects
 
 log = logging.getLogger(__name__)
 ACTOR = "retention-sweep"
@@ -56,7 +58,7 @@ async def sweep(
     *,
     now: datetime,
     dry_run: bool,
-    sender: Sender | None = None,
+    sender: Sender,
     batch: int = 1000,
 ) -> SweepReport:
     """Erase the expired subjects and warn those about to expire (or only report, dry)."""
@@ -81,7 +83,7 @@ async def sweep(
             report.cases_opened += await _erase(subjects, rights, kind, expired, claim, now, batch)
             await _warn(subjects, notices, policy, warned, now)
     if not dry_run:
-        await deliver(notices, sender or LoggingSender(), now)
+        await deliver(notices, sender, now)
     log.info("retention sweep", extra=report.as_dict())
     return report
 

@@ -9,7 +9,7 @@ from bson import ObjectId
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.privacy.domain import Notice
+from entraide.privacy.domain.subjects import Notice
 
 Doc = dict[str, Any]
 

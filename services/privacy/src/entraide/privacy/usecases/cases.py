@@ -9,7 +9,7 @@ to matching, or flags the record for its staff); the case closes, decision `done
 it acknowledged. With no owner to route to, the officer closes it with a decision.
 
 The use cases only: the cases, the keys, the audit trail and the commands' publisher are
-ports (`entraide.privacy.ports`).
+ports (`entraide.privacy.usecases.ports`).
 """
 
 import logging
@@ -22,9 +22,9 @@ from typing import Any
 from entraide.contracts.events import AccessAcknowledged, PrivacyAck
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.export_seal import new_recipient, open_sealed
-from entraide.privacy import domain
-from entraide.privacy.domain import Ack, Case, CaseKind, CaseStatus
-from entraide.privacy.ports import AuditLog, Cases, Commands, Keys
+from entraide.privacy.domain import cases as rules
+from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus
+from entraide.privacy.usecases.ports import AuditLog, Cases, Commands, Keys
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,10 @@ class Rights:
         now = self.clock()
         cases = []
         for ref, subject_kind in subjects:
-            case = domain.open_case(
+            case = rules.open_case(
                 uuid.uuid4().hex, kind, ref, subject_kind, now=now, services=self.services
             )
-            case = replace(
-                domain.sent(case, now) if domain.commanded(case) else case, reason=reason
-            )
+            case = replace(rules.sent(case, now) if rules.commanded(case) else case, reason=reason)
             if kind == CaseKind.ACCESS:
                 private, recipient_key = new_recipient()
                 case = replace(case, recipient_key=recipient_key)
@@ -106,7 +104,7 @@ class Rights:
                 for c in cases
             ]
         )
-        await self.commands.send([c for c in cases if domain.commanded(c)])
+        await self.commands.send([c for c in cases if rules.commanded(c)])
         return cases
 
     async def record_ack(self, ack: PrivacyAck) -> bool:
@@ -124,13 +122,13 @@ class Rights:
 
     async def close_if_complete(self, case_id: str) -> bool:
         case = await self.cases.get(case_id)
-        if case is None or case.status == CaseStatus.CLOSED or not domain.complete(case):
+        if case is None or case.status == CaseStatus.CLOSED or not rules.complete(case):
             return False
         destroyed = 0
         if case.kind == CaseKind.ERASURE:
             destroyed = await self.vault.destroy_subject(case.subject_ref)
         # a routed case is done once its owner acknowledged: no officer's hand needed
-        decision = "done" if case.kind in domain.ROUTED else None
+        decision = "done" if case.kind in rules.ROUTED else None
         if not await self.cases.close(case_id, at=self.clock(), decision=decision):
             return False
         await self.audit.record(case_id, "case-closed", actor="privacy", keys_destroyed=destroyed)
@@ -142,10 +140,10 @@ class Rights:
         now = self.clock()
         resent = []
         for case in await self.cases.due(now - self.retry_after):
-            step = domain.next_step(
+            step = rules.next_step(
                 case, now, retry_after=self.retry_after, escalate_after=self.escalate_after
             )
-            missing = domain.missing(case)
+            missing = rules.missing(case)
             if step.escalate:
                 await self.cases.escalate(case.case_id)
                 await self.audit.record(
@@ -168,7 +166,7 @@ class Rights:
         """Close a routed case (rectification, objection) with the officer's decision code
         (before its owner acknowledged, or with no owner to route it to)."""
         case = await self.cases.get(case_id)
-        if case is None or case.kind not in domain.ROUTED:
+        if case is None or case.kind not in rules.ROUTED:
             return False
         if not await self.cases.close(case_id, at=self.clock(), decision=decision):
             return False
@@ -202,5 +200,5 @@ class Rights:
                 for s, a in sorted(case.acks.items())
                 if a.sealed_export is not None
             },
-            "missing": domain.missing(case),
+            "missing": rules.missing(case),
         }

@@ -8,7 +8,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.vocab import ErasureReason, SubjectKind
-from entraide.privacy.domain import Ack, Case, CaseKind, CaseStatus
+from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus
 
 Doc = dict[str, Any]
 LIVE = [CaseStatus.OPEN.value, CaseStatus.ESCALATED.value]

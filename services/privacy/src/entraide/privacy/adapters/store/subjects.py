@@ -8,7 +8,8 @@ from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.domain import Contact, Subject
+from entraide.privacy.domain.contacts import Contact
+from entraide.privacy.domain.subjects import Subject
 
 Doc = dict[str, Any]
 

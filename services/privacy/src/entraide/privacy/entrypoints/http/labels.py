@@ -1,9 +1,12 @@
-"""French labels of the officer's pages."""
+"""French words only the officer's pages use (case kinds, statuses, decisions, the form's
+errors, the journal's actions and sentences). The shared vocabularies' labels (subject
+kinds, erasure reasons...) come from `entraide.contracts.labels`."""
 
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from entraide.contracts import labels as shared
 from entraide.kit import formats
 
 KINDS = {
@@ -13,7 +16,6 @@ KINDS = {
     "objection": "Opposition / retrait du consentement",
 }
 STATUSES = {"open": "En cours", "escalated": "Relancé — en alerte", "closed": "Clos"}
-SUBJECT_KINDS = {"family": "Famille", "volunteer": "Bénévole"}
 SUBJECT_PLURALS = {"family": ("famille", "familles"), "volunteer": ("bénévole", "bénévoles")}
 DECISIONS = {
     "done": "Fait par le service responsable",
@@ -66,7 +68,7 @@ def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
             "exporter. Aucun dossier n'a été ouvert."
         )
     if reason == "other-kind":
-        asked = SUBJECT_KINDS.get(subject_kind, subject_kind).lower()
+        asked = shared.in_sentence(shared.SUBJECT_KINDS.get(subject_kind, subject_kind))
         return (
             f"Cette référence ne désigne pas un ou une {asked} : vérifiez le type de personne "
             "concernée. Aucun dossier n'a été ouvert."
@@ -78,8 +80,9 @@ def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
     )
 
 
-# Why a case or an erasure: `ErasureReason`
-REASONS = {
+# Why a case was opened (`ErasureReason`), as the journal's sentence says it after
+# « Dossier ouvert (effacement), » (the reasons' own labels: `shared.ERASURE_REASONS`)
+OPENED_BECAUSE = {
     "rights-request": "à la demande de la personne",
     "retention": "durée de conservation échue",
     "objection": "opposition de la personne",
@@ -139,7 +142,7 @@ def sentence(entry: dict[str, Any]) -> str:
     """A journal entry as one French sentence (what happened, with its details)."""
     action, kind = entry.get("action", ""), entry.get("kind")
     if action == "case-opened":
-        why = REASONS.get(entry.get("reason", ""), "")
+        why = OPENED_BECAUSE.get(entry.get("reason", ""), "")
         what = KINDS.get(kind, "").lower() if kind else ""
         return "Dossier ouvert" + (f" ({what})" if what else "") + (f", {why}" if why else "") + "."
     if action == "ack-received":

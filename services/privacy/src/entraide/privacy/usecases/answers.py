@@ -9,10 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from entraide.contracts.events import AccessRequested, ErasureRequested
-from entraide.privacy import domain
-from entraide.privacy.cases import Rights
-from entraide.privacy.domain import Case, Notice, Subject
-from entraide.privacy.ports import Notices, Subjects
+from entraide.privacy.domain.cases import Case
+from entraide.privacy.domain.subjects import Notice, Subject, erasure_count
+from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.ports import Notices, Subjects
 
 Doc = dict[str, Any]
 
@@ -30,7 +30,7 @@ class PrivacyRights:
         await self.subjects.tombstone(ref, case_id=command.case_id, at=at)
         erased = 0
         if subject is not None:
-            await self.subjects.count_erasure(domain.erasure_count(subject, command.reason, at))
+            await self.subjects.count_erasure(erasure_count(subject, command.reason, at))
             erased = await self.subjects.delete(ref)
         return {"subjects": erased, "notices": await self.notices.forget(ref)}
 

@@ -8,17 +8,12 @@ import base64
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Response
 from pydantic import BaseModel, Field
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.kit.keyvault_client import (
-    KEYS_PATH,
-    KeyDestroyedError,
-    ServiceTokenError,
-    verify_service_token,
-)
-from entraide.privacy.vault import KeyVault
+from entraide.kit.keyvault_client import KEYS_PATH, KeyDestroyedError, ServiceTokenError
+from entraide.privacy.entrypoints.http.deps import ServiceKeysDep, ServiceTokensDep
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix=KEYS_PATH, tags=["key vault (internal)"])
@@ -53,14 +48,12 @@ class BatchOut(BaseModel):
     destroyed: list[str] = Field(description="The ids refused: their key was destroyed.")
 
 
-async def calling_service(request: Request) -> str:
+async def calling_service(
+    tokens: ServiceTokensDep, authorization: Annotated[str, Header(include_in_schema=False)] = ""
+) -> str:
     """The service named by a valid service token; 401 otherwise."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    secrets = {k: v.get_secret_value() for k, v in request.app.state.keyvault_clients.items()}
     try:
-        if scheme.lower() != "bearer":
-            raise ServiceTokenError("missing")
-        return verify_service_token(token.strip(), secrets)
+        return tokens.caller(authorization)
     except ServiceTokenError as exc:
         log.warning("key vault call refused", extra={"reason": str(exc)})
         raise HTTPException(401, "Jeton de service invalide.") from None
@@ -69,19 +62,15 @@ async def calling_service(request: Request) -> str:
 Service = Annotated[str, Depends(calling_service)]
 
 
-def vault(request: Request) -> KeyVault:
-    return request.app.state.vault  # type: ignore[no-any-return]
-
-
 @router.put("/{key_id}", response_model=KeyOut)
 async def create_key(
-    key_id: KeyId, body: KeyIn, service: Service, request: Request, response: Response
+    key_id: KeyId, body: KeyIn, service: Service, keys: ServiceKeysDep, response: Response
 ) -> KeyOut:
     """The key `key_id` of the calling service, created on first call (410 once destroyed)."""
     response.headers["Cache-Control"] = "no-store"
     try:
-        key, created = await vault(request).get_or_create(
-            service, key_id, subject_ref=body.subject_ref, subject_kind=body.subject_kind.value
+        key, created = await keys.key(
+            service, key_id, subject_ref=body.subject_ref, subject_kind=body.subject_kind
         )
     except KeyDestroyedError:
         raise HTTPException(410, GONE) from None
@@ -90,24 +79,13 @@ async def create_key(
 
 @router.post(":batch", response_model=BatchOut)
 async def create_keys(
-    body: BatchIn, service: Service, request: Request, response: Response
+    body: BatchIn, service: Service, keys: ServiceKeysDep, response: Response
 ) -> BatchOut:
     """Many keys of the calling service at once, each created if missing; an id whose key
     was destroyed is refused (listed in `destroyed`, no key), as the single call's 410."""
     response.headers["Cache-Control"] = "no-store"
     subjects = {k.key_id: k.subject_ref for k in body.keys}
-    batch = await vault(request).get_or_create_many(
-        service, subjects, subject_kind=body.subject_kind.value
-    )
-    log.info(
-        "keys created in a batch",
-        extra={
-            "service": service,
-            "keys_asked": len(subjects),
-            "keys_created": len(batch.created),  # not "created": a LogRecord attribute
-            "keys_destroyed": len(batch.destroyed),
-        },
-    )
+    batch = await keys.keys(service, subjects, subject_kind=body.subject_kind)
     return BatchOut(
         keys={k: base64.b64encode(v).decode() for k, v in batch.keys.items()},
         created=sorted(batch.created),
@@ -117,12 +95,12 @@ async def create_keys(
 
 @router.get("/{key_id}", response_model=KeyOut)
 async def fetch_key(
-    key_id: KeyId, service: Service, request: Request, response: Response
+    key_id: KeyId, service: Service, keys: ServiceKeysDep, response: Response
 ) -> KeyOut:
     """The key, 404 if unknown, 410 once destroyed."""
     response.headers["Cache-Control"] = "no-store"
     try:
-        key = await vault(request).get(service, key_id)
+        key = await keys.fetch(service, key_id)
     except KeyDestroyedError:
         raise HTTPException(410, GONE) from None
     if key is None:
@@ -131,7 +109,7 @@ async def fetch_key(
 
 
 @router.delete("/{key_id}", status_code=204)
-async def destroy_key(key_id: KeyId, service: Service, request: Request) -> Response:
+async def destroy_key(key_id: KeyId, service: Service, keys: ServiceKeysDep) -> Response:
     """Destroy the key now; the tombstone stays so it is never created again."""
-    await vault(request).destroy(service, key_id)
+    await keys.destroy(service, key_id)
     return Response(status_code=204)

@@ -2,16 +2,18 @@
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.auth import Principal, Role, require_role
-from entraide.privacy import domain, labels
-from entraide.privacy.cases import Rights
-from entraide.privacy.domain import Case, CaseKind
-from entraide.privacy.services import Privacy, RefusedError
+from entraide.privacy.domain.cases import Case, CaseKind
+from entraide.privacy.entrypoints.http import labels
+from entraide.privacy.entrypoints.http.deps import PrivacyDep, RightsDep
+from entraide.privacy.entrypoints.http.views import case_view
+from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.officer import RefusedError
 
 router = APIRouter(prefix="/api/v1", tags=["rights"])
 Dpo = Annotated[Principal, Depends(require_role(Role.DPO))]
@@ -30,32 +32,6 @@ class DecisionIn(BaseModel):
 
 class SweepIn(BaseModel):
     dry_run: bool = True
-
-
-def privacy(request: Request) -> Privacy:
-    return request.app.state.privacy  # type: ignore[no-any-return]
-
-
-def case_view(case: Case, now: Any) -> Doc:
-    """A case as the officer sees it: acknowledgements with counts, never exported data."""
-    return {
-        "case_id": case.case_id,
-        "kind": case.kind.value,
-        "subject_ref": case.subject_ref,
-        "subject_kind": case.subject_kind.value,
-        "status": case.status.value,
-        "opened_at": case.opened_at.isoformat(),
-        "deadline": case.deadline.isoformat(),
-        "overdue": domain.overdue(case, now),
-        "services": list(case.services),
-        "acks": {
-            s: {"at": a.at.isoformat(), "counts": dict(a.counts)} for s, a in case.acks.items()
-        },
-        "missing": domain.missing(case),
-        "sends": case.sends,
-        "decision": case.decision,
-        "closed_at": case.closed_at.isoformat() if case.closed_at else None,
-    }
 
 
 async def _case(rights: Rights, case_id: str) -> Case:
@@ -84,12 +60,11 @@ REFUSED_STATUS = {"unknown-subject": 404, "already-erased": 409, "other-kind": 4
         422: {"description": "invalid body, or other-kind: a reference of the other kind"},
     },
 )
-async def open_case(body: CaseIn, principal: Dpo, request: Request) -> Any:
+async def open_case(body: CaseIn, principal: Dpo, privacy: PrivacyDep) -> Any:
     """Open a rights case; erasure and access are sent to every service at once, for a
     reference the registry or the key vault knows (else refused, in French, and no case)."""
-    p = privacy(request)
     try:
-        case = await p.open_case(
+        case = await privacy.open_case(
             body.kind, body.subject_ref, body.subject_kind, actor=principal.subject
         )
     except RefusedError as refused:
@@ -97,40 +72,36 @@ async def open_case(body: CaseIn, principal: Dpo, request: Request) -> Any:
         message = labels.refusal(code, body.subject_kind.value, refused.known.erased_at)
         answer = Refused(code=refused.reason.value, detail=message)
         return JSONResponse(answer.model_dump(), status_code=REFUSED_STATUS[code])
-    return case_view(case, p.rights.clock())
+    return case_view(case, privacy.clock())
 
 
 @router.get("/cases")
-async def list_cases(principal: Dpo, request: Request) -> list[Doc]:
-    p = privacy(request)
-    return [case_view(c, p.rights.clock()) for c in await p.rights.recent()]
+async def list_cases(principal: Dpo, rights: RightsDep) -> list[Doc]:
+    return [case_view(c, rights.clock()) for c in await rights.recent()]
 
 
 @router.get("/cases/{case_id}")
-async def get_case(case_id: str, principal: Dpo, request: Request) -> Doc:
+async def get_case(case_id: str, principal: Dpo, privacy: PrivacyDep) -> Doc:
     """The case, its acknowledgements and its audit trail."""
-    p = privacy(request)
-    case = await _case(p.rights, case_id)
-    trail = await p.audit.of_case(case_id)
-    view = case_view(case, p.rights.clock())
+    case = await _case(privacy.rights, case_id)
+    trail = await privacy.trail(case_id)
+    view = case_view(case, privacy.clock())
     view["audit"] = [{**e, "at": e["at"].isoformat()} for e in trail]
     return view
 
 
 @router.post("/cases/{case_id}/decision")
-async def decide(case_id: str, body: DecisionIn, principal: Dpo, request: Request) -> Doc:
+async def decide(case_id: str, body: DecisionIn, principal: Dpo, rights: RightsDep) -> Doc:
     """Close a routed case (rectification, objection) with the officer's decision."""
-    p = privacy(request)
-    if not await p.rights.resolve(case_id, actor=principal.subject, decision=body.decision):
+    if not await rights.resolve(case_id, actor=principal.subject, decision=body.decision):
         raise HTTPException(409, "Ce dossier ne se clôt pas ainsi (ou est déjà clos).")
-    return case_view(await _case(p.rights, case_id), p.rights.clock())
+    return case_view(await _case(rights, case_id), rights.clock())
 
 
 @router.get("/cases/{case_id}/export")
-async def export(case_id: str, principal: Dpo, request: Request) -> JSONResponse:
+async def export(case_id: str, principal: Dpo, privacy: PrivacyDep) -> JSONResponse:
     """The access export as one JSON file (the read is in the audit trail)."""
-    p = privacy(request)
-    found = await p.export(case_id, actor=principal.subject, form="json")
+    found = await privacy.export(case_id, actor=principal.subject, form="json")
     if found is None:
         raise HTTPException(404, "Pas d'export pour ce dossier.")
     headers = {
@@ -141,13 +112,13 @@ async def export(case_id: str, principal: Dpo, request: Request) -> JSONResponse
 
 
 @router.post("/retention/sweep")
-async def run_sweep(body: SweepIn, principal: Dpo, request: Request) -> Doc:
+async def run_sweep(body: SweepIn, principal: Dpo, privacy: PrivacyDep) -> Doc:
     """Run the retention sweep now (by default a dry run: a report, no change)."""
-    report = await privacy(request).sweep(dry_run=body.dry_run, actor=principal.subject)
+    report = await privacy.sweep(dry_run=body.dry_run, actor=principal.subject)
     return report.as_dict()
 
 
 @router.get("/statistics")
-async def statistics(principal: Dpo, request: Request) -> list[Doc]:
+async def statistics(principal: Dpo, privacy: PrivacyDep) -> list[Doc]:
     """Anonymous counts of erased subjects by year, kind, département, reason."""
-    return await privacy(request).statistics()
+    return await privacy.statistics()

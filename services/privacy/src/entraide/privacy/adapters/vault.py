@@ -7,7 +7,6 @@ never bring it back: the subject's remaining ciphertexts, in stores, topics and 
 stay unreadable for good.
 """
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,26 +15,16 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from entraide.kit.keyvault_client import KeyDestroyedError
-from entraide.privacy import crypto
-from entraide.privacy.domain import KeyTrace
+from entraide.privacy.adapters import crypto
+from entraide.privacy.domain.keys import Batch, KeyTrace
 
 Doc = dict[str, Any]
 DUPLICATE_KEY = 11000
-CASE_KEYS = "privacy/case-"  # an access case's own key (`cases.Rights.open_many`)
-
-
-@dataclass(frozen=True)
-class Batch:
-    """What a batch creation gave: every live key asked for, which of them it created,
-    and the ids refused because their key was destroyed."""
-
-    keys: dict[str, bytes] = field(default_factory=dict)
-    created: set[str] = field(default_factory=set)
-    destroyed: set[str] = field(default_factory=set)
+CASE_KEYS = "privacy/case-"  # an access case's own key (`usecases.cases.Rights.open_many`)
 
 
 class KeyVault:
-    """Privacy's `keys` collection."""
+    """Privacy's `keys` collection (the `Keys` and `KeyStore` ports)."""
 
     def __init__(self, db: AsyncDatabase[Doc], masters: dict[str, bytes], active: str) -> None:
         self.keys = db["keys"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES
 from entraide.kit import formats
 
@@ -65,47 +66,49 @@ FIELDS = {
 }  # fmt: skip
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
               "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
-VALUES = {
-    "parrainage-de-proximite": "Parrainage de proximité", "grand-parrainage": "Grand-parrainage",
-    "accompagnement-scolaire": "Accompagnement scolaire",
-    "soutien-a-la-parentalite": "Soutien à la parentalité",
-    "repit-garde-ponctuelle": "Répit, garde ponctuelle",
-    "activites-et-lien-social": "Activités et lien social", "acces-aux-droits": "Accès aux droits",
-    "ecoute": "Écoute", "low": "faible", "medium": "moyenne", "high": "élevée",
-    "critical": "critique", "submitted": "enregistrée", "withdrawn": "retirée",
-    "open": "ouverte", "matched": "orientée", "proposed": "proposée", "accepted": "acceptée",
+# the shared vocabularies as a sentence reads them (needs stay capitalised), then the
+# export's own words (a family's contact channel `phone` reads « téléphone »)
+SHARED = {
+    str(value): shared.in_sentence(label)
+    for vocabulary in (
+        shared.URGENCY,
+        shared.DAY_PARTS,
+        shared.LANGUAGES,
+        shared.CONTACT_CHANNELS,
+        shared.MATCH_OUTCOMES,
+    )
+    for value, label in vocabulary.items()
+} | {str(value): label for value, label in shared.NEEDS.items()}
+VALUES = SHARED | {
+    "submitted": "enregistrée", "withdrawn": "retirée", "open": "ouverte",
+    "matched": "orientée", "proposed": "proposée", "accepted": "acceptée",
     "declined": "déclinée", "expired": "expirée", "started": "commencée", "closed": "close",
     "waitlisted": "en liste d'attente", "volunteer": "un ou une bénévole",
     "offer": "une action", "family": "famille", "staff-page": "l'équipe (formulaire)",
     "staff-api": "l'équipe (logiciel de l'association)", "partner": "un partenaire",
     "online": "le calcul immédiat", "batch": "le calcul d'ensemble", "system": "automatique",
     "staff": "Équipe", "coordinator": "Coordination de l'association",
-    "network-coordinator": "Coordination du réseau", "dpo": "Délégué à la protection des données",
-    "rupture": "six semaines sans contact", "1-month": "suivi à un mois",
-    "3-month": "suivi à trois mois", "other": "autre", "phone": "téléphone", "sms": "SMS",
-    "email": "e-mail", "post": "courrier", "visit": "rencontre",
-    "fr": "français", "morning": "matin", "afternoon": "après-midi",
-    "evening": "soir", "ar": "arabe", "en": "anglais", "es": "espagnol", "pt": "portugais",
-    "ro": "roumain", "tr": "turc", "wo": "wolof", "bm": "bambara", "ln": "lingala",
-    "ta": "tamoul", "zh": "chinois", "ru": "russe", "uk": "ukrainien", "fa": "persan",
-    "ps": "pachto", "completed": "accompagnement mené à son terme",
+    "network-coordinator": "Coordination du réseau",
+    "dpo": "Délégué à la protection des données", "rupture": "six semaines sans contact",
+    "1-month": "suivi à un mois", "3-month": "suivi à trois mois", "phone": "téléphone",
     "epuisement-declare": "le parent dit être épuisé", "isolement-social": "isolement social",
     "aucun-relais-familial": "aucun relais familial ou amical",
-    "probleme-de-sante": "problème de santé", "enfant-de-moins-de-3-ans": "enfant de moins de 3 ans",
+    "probleme-de-sante": "problème de santé",
+    "enfant-de-moins-de-3-ans": "enfant de moins de 3 ans",
     "rupture-recente": "rupture récente", "situation-de-crise": "situation de crise",
     "family.read": "consultation", "family.search": "recherche", "family.create": "création",
     "request.rectify": "rectification", "request.withdraw": "retrait",
     "family.contact": "contact noté", "family.consent": "accord du parent modifié",
     "family.share": "fiche ouverte à l'association de la mise en relation",
-    "family.unshare": "fiche refermée", "family.share-refused": "fiche non partagée (sans accord)",
+    "family.unshare": "fiche refermée",
+    "family.share-refused": "fiche non partagée (sans accord)",
     "family.share-override": "fiche ouverte sans accord, par autorisation",
     "pending": "en cours", "in-review": "en cours d'examen", "approved": "approuvé",
     "cleared": "validée", "missing": "manquante", "access": "accès", "erasure": "effacement",
     "rectification": "rectification", "objection": "opposition", "escalated": "relancée",
 } | NAMES  # fmt: skip
 # the days of the week are `mo`...`su` where a slot says them, `fr` is French elsewhere
-DAYS = {"mo": "lundi", "tu": "mardi", "we": "mercredi", "th": "jeudi", "fr": "vendredi",
-        "sa": "samedi", "su": "dimanche"}  # fmt: skip
+DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items()}
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")

@@ -1,6 +1,7 @@
 """What privacy's use cases need from the outside world, as protocols over the domain's
-aggregates: the store adapter (`store`, MongoDB) and the Kafka publisher (`commands`)
-implement them, the unit tests' fakes too. Nothing here knows a document or a filter.
+aggregates: the adapters (`adapters.store`, MongoDB; `adapters.commands`, Kafka;
+`adapters.vault`, the key vault) implement them, the unit tests' fakes too. Nothing here
+knows a document, a filter or a topic.
 """
 
 from collections.abc import AsyncIterator, Sequence
@@ -8,7 +9,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.domain import Ack, Case, Contact, KeyTrace, Notice, Subject
+from entraide.privacy.domain.cases import Ack, Case
+from entraide.privacy.domain.contacts import Contact
+from entraide.privacy.domain.keys import Batch, KeyTrace
+from entraide.privacy.domain.subjects import Notice, Subject
 
 Row = dict[str, Any]  # an audit entry or a statistics row: read as it was written
 
@@ -149,6 +153,30 @@ class Keys(Protocol):
     async def traces_of(self, subject_ref: str) -> list[KeyTrace]:
         """The services' keys naming the subject, live or destroyed (not cases' keys)."""
         ...
+
+
+class KeyStore(Protocol):
+    """The key vault, as the services use it through its internal API: each service reaches
+    only the keys it created (`owner`). A destroyed key raises the vault's
+    `KeyDestroyedError` (`entraide.kit.keyvault_client`): never created again."""
+
+    async def get_or_create(
+        self,
+        owner: str,
+        key_id: str,
+        *,
+        subject_ref: str,
+        subject_kind: str,
+        material: bytes | None = None,
+    ) -> tuple[bytes, bool]: ...
+
+    async def get_or_create_many(
+        self, owner: str, subjects: dict[str, str], *, subject_kind: str
+    ) -> Batch: ...
+
+    async def get(self, owner: str, key_id: str) -> bytes | None: ...
+
+    async def destroy(self, owner: str, key_id: str) -> bool: ...
 
 
 class Commands(Protocol):

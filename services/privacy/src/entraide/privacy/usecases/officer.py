@@ -1,17 +1,19 @@
-"""Privacy's use cases in one place, for the API, the pages and the scheduled loops."""
+"""The data-protection officer's use cases, for the API, the pages and the scheduled
+sweep: open a case (refused for a reference naming no subject to act on), read a case's
+trail, run the retention sweep, read an access export, the anonymous statistics."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy import domain
-from entraide.privacy.cases import Rights
-from entraide.privacy.domain import Case, CaseKind, KnownRef, Refusal, RetentionPolicy
-from entraide.privacy.notices import LoggingSender
-from entraide.privacy.ports import AuditLog, Notices, Row, Sender, Subjects
-from entraide.privacy.sweep import SweepReport, sweep
+from entraide.privacy.domain.cases import Case, CaseKind
+from entraide.privacy.domain.refusals import KnownRef, Refusal, refusal
+from entraide.privacy.domain.retention import RetentionPolicy
+from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.ports import AuditLog, Notices, Row, Sender, Subjects
+from entraide.privacy.usecases.sweep import SweepReport, sweep
 
 
 class RefusedError(ValueError):
@@ -29,7 +31,7 @@ class Privacy:
     notices: Notices
     audit: AuditLog
     policy: RetentionPolicy
-    sender: Sender = field(default_factory=LoggingSender)
+    sender: Sender
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -39,7 +41,7 @@ class Privacy:
         self, kind: CaseKind, subject_ref: str, subject_kind: SubjectKind, *, actor: str
     ) -> Case:
         """Open the officer's case, once the registry or the key vault shows the reference
-        names a subject of that kind not erased yet (`domain.refusal`); else
+        names a subject of that kind not erased yet (`domain.refusals.refusal`); else
         `RefusedError`, and the refusal is in the audit trail."""
         subject = await self.subjects.get(subject_ref)
         known = KnownRef(
@@ -47,13 +49,17 @@ class Privacy:
             erased_at=await self.subjects.erased_at(subject_ref),
             keys=tuple(await self.rights.vault.traces_of(subject_ref)),
         )
-        reason = domain.refusal(kind, subject_kind, known)
+        reason = refusal(kind, subject_kind, known)
         if reason is not None:
             await self.audit.record(
                 None, "case-refused", actor=actor, kind=kind.value, reason=reason.value
             )
             raise RefusedError(reason, known)
         return await self.rights.open(kind, subject_ref, subject_kind, actor=actor)
+
+    async def trail(self, case_id: str) -> list[Row]:
+        """The case's audit trail, oldest first."""
+        return await self.audit.of_case(case_id)
 
     async def sweep(self, *, dry_run: bool, actor: str) -> SweepReport:
         report = await sweep(

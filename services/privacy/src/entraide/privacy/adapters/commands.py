@@ -17,7 +17,7 @@ from entraide.contracts.events import (
     RectificationRequested,
 )
 from entraide.contracts.topics import PRIVACY_COMMANDS
-from entraide.privacy.domain import Case, CaseKind
+from entraide.privacy.domain.cases import Case, CaseKind
 
 SOURCE = "/entraide/privacy"
 

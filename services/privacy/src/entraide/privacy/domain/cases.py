@@ -1,0 +1,123 @@
+"""A rights case's life: opened with its legal deadline, commanded to the services that must
+answer, acknowledged, resent and escalated by the watchdog, closed."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from entraide.contracts.vocab import ErasureReason, SubjectKind
+from entraide.privacy.domain.retention import add_months
+
+
+class CaseKind(StrEnum):
+    ERASURE = "erasure"
+    ACCESS = "access"
+    RECTIFICATION = "rectification"  # routed to the owning service, flagged for its staff
+    OBJECTION = "objection"  # routed to the owning service: intake withdraws the consent
+
+
+BROADCAST = frozenset({CaseKind.ERASURE, CaseKind.ACCESS})  # every service answers
+ROUTED = frozenset({CaseKind.RECTIFICATION, CaseKind.OBJECTION})  # the owner answers
+COMMANDED = BROADCAST | ROUTED
+# who owns a subject's data, and so answers its routed cases (none: the officer decides)
+OWNERS: Mapping[SubjectKind, tuple[str, ...]] = {SubjectKind.FAMILY: ("intake",)}
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    ESCALATED = "escalated"  # acknowledgements missing after several resends
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Ack:
+    service: str
+    at: datetime
+    counts: Mapping[str, int] = field(default_factory=dict)  # erasure: what was deleted
+    sealed_export: str | None = None  # access: the service's part, sealed to the case
+    received_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    kind: CaseKind
+    subject_ref: str
+    subject_kind: SubjectKind
+    opened_at: datetime
+    deadline: datetime
+    services: tuple[str, ...]
+    acks: Mapping[str, Ack] = field(default_factory=dict)
+    status: CaseStatus = CaseStatus.OPEN
+    sends: int = 0
+    last_sent_at: datetime | None = None
+    reason: ErasureReason = ErasureReason.RIGHTS_REQUEST
+    recipient_key: str | None = None  # access: the public key the parts are sealed to
+    decision: str | None = None  # routed cases: the officer's decision
+    closed_at: datetime | None = None
+
+
+def open_case(
+    case_id: str,
+    kind: CaseKind,
+    subject_ref: str,
+    subject_kind: SubjectKind,
+    *,
+    now: datetime,
+    services: tuple[str, ...],
+) -> Case:
+    """A new case; the legal deadline is one month (GDPR art. 12(3)). Erasure and access
+    expect every service's answer; objection and rectification the owning service's."""
+    if kind in ROUTED:
+        expected = tuple(s for s in OWNERS.get(subject_kind, ()) if s in services)
+    else:
+        expected = services
+    return Case(case_id, kind, subject_ref, subject_kind, now, add_months(now, 1), expected)
+
+
+def missing(case: Case) -> list[str]:
+    """The services that have not acknowledged yet."""
+    return [s for s in case.services if s not in case.acks]
+
+
+def with_ack(case: Case, ack: Ack) -> Case:
+    """The case with this acknowledgement; the first one per service counts."""
+    if ack.service not in case.services or ack.service in case.acks:
+        return case
+    return replace(case, acks={**case.acks, ack.service: ack})
+
+
+def commanded(case: Case) -> bool:
+    """Its command goes out (a routed case with no owning service waits for the officer)."""
+    return case.kind in BROADCAST or (case.kind in ROUTED and bool(case.services))
+
+
+def complete(case: Case) -> bool:
+    return commanded(case) and not missing(case)
+
+
+def sent(case: Case, now: datetime) -> Case:
+    return replace(case, sends=case.sends + 1, last_sent_at=now)
+
+
+@dataclass(frozen=True)
+class Step:
+    resend: bool = False
+    escalate: bool = False
+
+
+def next_step(case: Case, now: datetime, *, retry_after: timedelta, escalate_after: int) -> Step:
+    """What the watchdog does: resend to silent services, escalate after a few resends."""
+    if case.status == CaseStatus.CLOSED or complete(case) or not commanded(case):
+        return Step()
+    if case.last_sent_at is not None and now - case.last_sent_at < retry_after:
+        return Step()
+    escalate = case.status != CaseStatus.ESCALATED and (
+        case.sends >= escalate_after or now >= case.deadline - timedelta(days=7)
+    )
+    return Step(resend=True, escalate=escalate)
+
+
+def overdue(case: Case, now: datetime) -> bool:
+    return case.status != CaseStatus.CLOSED and now > case.deadline

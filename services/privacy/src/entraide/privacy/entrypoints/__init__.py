@@ -1,0 +1,1 @@
+"""How privacy is reached: HTTP (`http`), Kafka (`consumers`), its scheduled jobs."""

@@ -1,0 +1,1 @@
+"""Privacy's Kafka subscribers: contacts, acknowledgements, its own rights commands."""

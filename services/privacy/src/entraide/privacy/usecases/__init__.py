@@ -1,0 +1,1 @@
+"""Privacy's use cases, one module per capability, behind the ports in `ports`."""
