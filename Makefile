@@ -40,7 +40,7 @@ typecheck: setup
 
 contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
-	$(UV) run --no-sync python -m entraide.intake.partner_schema
+	$(UV) run --no-sync python -m entraide.intake.entrypoints.partner_schema
 
 manifests: setup  ## regenerate deploy/k8s/base (services, Strimzi KafkaTopics) and docs/configuration.md
 	$(UV) run --no-sync python deploy/k8s/generate.py
@@ -55,7 +55,7 @@ tools:  ## test tools from Debian: kcat (partners' Kafka door), chromium (page t
 
 test: lint typecheck tools  ## lint, types, then the whole suite against the real Kafka and store
 	$(UV) run --no-sync python -m entraide.contracts.generate --check
-	$(UV) run --no-sync python -m entraide.intake.partner_schema --check
+	$(UV) run --no-sync python -m entraide.intake.entrypoints.partner_schema --check
 	$(UV) run --no-sync python deploy/k8s/generate.py --check
 	$(UV) run --no-sync python deploy/config_reference.py --check
 	$(UV) run --no-sync pytest --ignore=tests/benchmarks -m "not slow"

@@ -50,7 +50,11 @@ def type_name(annotation: Any) -> str:
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         return " | ".join(type_name(a) for a in typing.get_args(annotation))
     text = str(annotation).replace("typing.", "")
-    for module in ("entraide.intake.partners.", "pydantic.types.", "entraide.contracts.vocab."):
+    for module in (
+        "entraide.intake.domain.partners.",
+        "pydantic.types.",
+        "entraide.contracts.vocab.",
+    ):
         text = text.replace(module, "")
     return text
 

@@ -16,8 +16,9 @@ from pydantic import SecretStr
 
 from entraide.contracts import new_event
 from entraide.contracts.topics import PARTNER_RAW, REQUESTS, VOLUNTEERS
-from entraide.intake import partners
-from entraide.intake.partners import Partner, Quota
+from entraide.intake.domain import partners
+from entraide.intake.domain.partners import Partner, Quota
+from entraide.intake.entrypoints.partner_event import PARTNER_EVENT_TYPE
 from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
 from tests.infra import Endpoints, settings_on
@@ -99,7 +100,7 @@ def partner_event(event_id: str) -> bytes:
             "specversion": "1.0",
             "id": event_id,
             "source": SOURCE,
-            "type": partners.PARTNER_EVENT_TYPE,
+            "type": PARTNER_EVENT_TYPE,
             "data": data,
         }
     ).encode()

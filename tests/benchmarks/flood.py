@@ -18,7 +18,7 @@ import time
 import uuid
 from collections import Counter
 
-from entraide.intake import partners
+from entraide.intake.domain import partners
 from tests.integration.test_partner_doors import partner_event
 
 PREBUILT = 2000  # distinct events, sent in turn (an admitted resend answers 200)

@@ -40,7 +40,7 @@ from pymongo import AsyncMongoClient
 
 from entraide.contracts import new_event
 from entraide.contracts.topics import MATCHES, PARTNER_RAW, VOLUNTEERS
-from entraide.intake import partners
+from entraide.intake.domain import partners
 from tests.benchmarks.profile_summary import summarize
 from tests.benchmarks.record import record, results_path
 from tests.fault_support import PARTNER_KEY, SECRET, SOURCE, World, partner_event

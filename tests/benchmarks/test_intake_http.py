@@ -15,7 +15,7 @@ import httpx
 from fastapi import FastAPI
 
 from entraide.intake.app import create_app as intake_app
-from entraide.intake.schemas import RequestIn
+from entraide.intake.entrypoints.http.schemas import RequestIn
 from tests.benchmarks.record import record
 from tests.support import request_body, serving
 

@@ -15,9 +15,10 @@ from prometheus_client import CollectorRegistry
 
 from entraide.contracts import new_event
 from entraide.contracts.vocab import Need, RequestChannel
-from entraide.intake import domain
+from entraide.intake.adapters.documents import family_document
+from entraide.intake.adapters.family_store import FamilyStore
+from entraide.intake.domain import requests as domain
 from entraide.intake.settings import IntakeSettings
-from entraide.intake.store import FamilyStore, family_document
 from entraide.kit.broker import make_broker
 from entraide.kit.outbox import OutboxRelay
 from tests.benchmarks.record import record

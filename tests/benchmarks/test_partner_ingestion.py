@@ -12,7 +12,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pydantic import SecretStr
 
 from entraide.intake.app import create_app as intake_app
-from entraide.intake.partners import Partner
+from entraide.intake.domain.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from tests.benchmarks.record import record
 from tests.infra import Endpoints, settings_on

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import SecretStr
 
-from entraide.intake.partners import Partner
+from entraide.intake.domain.partners import Partner
 from entraide.intake.settings import IntakeSettings
 from entraide.kit.settings import ServiceSettings
 from entraide.privacy.settings import PrivacySettings

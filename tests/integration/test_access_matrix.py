@@ -14,9 +14,13 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from entraide.intake import partners
-from entraide.intake.partner_api import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
-from entraide.intake.partners import Partner
+from entraide.intake.domain import partners
+from entraide.intake.domain.partners import Partner
+from entraide.intake.entrypoints.http.partner_api import (
+    KEY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+)
 from tests.access_support import (
     ALL,
     ANYONE,

@@ -4,8 +4,10 @@ import json
 
 from bson import json_util
 
-from entraide.intake import service
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases import recording
+from entraide.intake.usecases.casework import Casework
+from entraide.kit.deps import lookup
 from tests.support import IDENTITY_VALUES, request_body, serving
 
 
@@ -23,10 +25,11 @@ async def test_identity_is_sealed_at_rest_and_shredded_with_its_key(
         )
         assert not [value for value in IDENTITY_VALUES if value in stored]
 
-        families, keys = app.state.families, app.state.keys
-        identity = await service.family_identity(families, keys, family["_id"])
+        casework = lookup(app, Casework)
+        families, keys = casework.families, casework.keys
+        identity = await recording.family_identity(families, keys, family["_id"])
         assert identity["parent"]["last_name"] == "Diallo"
         assert identity["commune"] == "Nantes"
 
         await keys.destroy(family["_id"])
-        assert await service.family_identity(families, keys, family["_id"]) is None
+        assert await recording.family_identity(families, keys, family["_id"]) is None

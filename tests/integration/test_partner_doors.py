@@ -8,8 +8,9 @@ import uuid
 from aiokafka import AIOKafkaProducer
 
 from entraide.contracts.topics import REQUESTS
-from entraide.intake import partners
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.domain import partners
+from entraide.intake.entrypoints.partner_event import PARTNER_EVENT_TYPE
 from tests.integration.conftest import PARTNER_SECRET as SECRET
 from tests.support import eventually, records, request_body, scan, serving
 
@@ -22,7 +23,7 @@ def partner_event(source: str, event_id: str | None = None, **data_changes) -> b
             "specversion": "1.0",
             "id": event_id or uuid.uuid4().hex,
             "source": source,
-            "type": partners.PARTNER_EVENT_TYPE,
+            "type": PARTNER_EVENT_TYPE,
             "time": "2026-11-28T10:00:00Z",
             "data": data,
         }

@@ -12,10 +12,12 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
-from entraide.intake import partners
+from entraide.intake.adapters.quotas import COLLECTION
 from entraide.intake.app import create_app as intake_app
-from entraide.intake.partners import Partner, Quota
-from entraide.intake.quotas import COLLECTION
+from entraide.intake.domain import partners
+from entraide.intake.domain.partners import Partner, Quota
+from entraide.intake.usecases.partner_door import PartnerDoor
+from entraide.kit.deps import lookup
 from entraide.kit.outages import OUTAGES, STORE
 from tests.infra import free_port
 from tests.integration.test_partner_doors import partner_event
@@ -154,7 +156,7 @@ async def test_a_quota_the_store_cannot_count_answers_503_naming_the_store(
         f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=300
     )
     async with replica(intake_app(quota_settings)) as app, client(app) as http:
-        app.state.quotas.buckets = unreachable["nowhere"][COLLECTION]
+        lookup(app, PartnerDoor).quotas.buckets = unreachable["nowhere"][COLLECTION]
         answer = await post(http, quota_settings, CAF)
     await unreachable.close()
     OUTAGES.restored(STORE)  # the process-wide outage note: not left for the next tests

@@ -9,7 +9,7 @@ from pydantic import SecretStr
 from entraide.directory.app import create_app as directory_app
 from entraide.directory.settings import DirectorySettings
 from entraide.intake.app import create_app as intake_app
-from entraide.intake.partners import Partner
+from entraide.intake.domain.partners import Partner
 from tests.infra import settings_on
 from tests.integration.test_partner_doors import partner_event, signed
 from tests.support import request_body, serving

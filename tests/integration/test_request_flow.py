@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from entraide.contracts import parse_event
 from entraide.contracts.topics import REQUESTS
 from entraide.intake.app import create_app as intake_app
-from entraide.intake.domain import age_band
+from entraide.intake.domain.requests import age_band
 from entraide.matching.app import create_app as matching_app
 from tests.support import IDENTITY_VALUES, eventually, records, request_body, serving
 

@@ -6,10 +6,10 @@ from typing import Any
 
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import DayPart, Need, Weekday
-from entraide.intake.commands import FamilyDetails, Parent
-from entraide.intake.domain import Sign
-from entraide.intake.model import Consent
-from entraide.intake.records import Casework
+from entraide.intake.domain.family import Consent
+from entraide.intake.domain.requests import Sign
+from entraide.intake.usecases.casework import Casework
+from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.kit.auth import Principal, Role
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts import CloudEvent
-from entraide.intake import sealing
-from entraide.intake.access import Scope
-from entraide.intake.model import (
+from entraide.intake.domain import sealing
+from entraide.intake.domain.access import Scope
+from entraide.intake.domain.family import (
     ConflictError,
     Family,
     FamilySummary,
@@ -20,7 +20,7 @@ from entraide.intake.model import (
     RequestSummary,
     Sharing,
 )
-from entraide.intake.ports import Action
+from entraide.intake.usecases.ports import Action
 from entraide.kit.auth import Principal
 
 

@@ -5,7 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from entraide.intake import access, store
+from entraide.intake.adapters import documents
+from entraide.intake.usecases import access
 from entraide.kit.auth import Principal, Role
 
 PEOPLE = [
@@ -53,7 +54,7 @@ def matches(query: dict, family: SimpleNamespace) -> bool:
 
 @pytest.mark.parametrize("principal", PEOPLE, ids=lambda p: p.name)
 def test_the_store_query_agrees_with_the_rule(principal: Principal) -> None:
-    query = store.scope_filter(access.scope_of(principal))
+    query = documents.scope_filter(access.scope_of(principal))
     for family in FAMILIES:
         assert matches(query, family) == access.can_see(principal, family), family
 

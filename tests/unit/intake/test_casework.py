@@ -6,16 +6,16 @@ import pytest
 
 from entraide.contracts.events import ContactLogged, RequestUpdated, RequestWithdrawn
 from entraide.contracts.vocab import ContactChannel, RequestChannel, Urgency, WithdrawalReason
-from entraide.intake import service
-from entraide.intake.domain import Sign
-from entraide.intake.ports import Action
-from entraide.intake.records import Casework, ClosedError, ConflictError, NotFoundError
+from entraide.intake.domain.requests import Sign
+from entraide.intake.usecases import recording
+from entraide.intake.usecases.casework import Casework, ClosedError, ConflictError, NotFoundError
+from entraide.intake.usecases.ports import Action
 from tests.unit.intake.builders import CLAIRE, INES, LUC, casework, details
 from tests.unit.intake.fakes import FakeUnitOfWork
 
 
 async def _recorded(work: Casework, uow: FakeUnitOfWork, **changes: object) -> tuple[str, str]:
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow,
         work.keys,
         details(**changes),

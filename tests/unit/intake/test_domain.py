@@ -4,8 +4,8 @@ import pytest
 
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import AgeBand, DayPart, Need, RequestChannel, Urgency, Weekday
-from entraide.intake import domain
-from entraide.intake.domain import Sign
+from entraide.intake.domain import requests as domain
+from entraide.intake.domain.requests import Sign
 
 
 @pytest.mark.parametrize(

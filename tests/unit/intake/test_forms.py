@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from starlette.datastructures import FormData
 
 from entraide.contracts.vocab import RequestChannel, Urgency
-from entraide.intake import forms
-from entraide.intake.model import Family, Request
+from entraide.intake.domain.family import Family, Request
+from entraide.intake.entrypoints.http import forms
 
 NOW = datetime(2026, 11, 28, 10, tzinfo=UTC)
 TYPED = [

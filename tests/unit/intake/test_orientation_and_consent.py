@@ -19,12 +19,15 @@ from entraide.contracts.events import (
     RequestWithdrawn,
 )
 from entraide.contracts.vocab import MatchOutcome, RequestChannel, SubjectKind, WithdrawalReason
-from entraide.intake import consent, labels, orientation, service
-from entraide.intake.model import Consent
-from entraide.intake.ports import Action
-from entraide.intake.records import Casework
-from entraide.intake.rights import IntakeRights
-from entraide.intake.schemas import ConsentChange, RequestIn
+from entraide.intake.domain import orientation
+from entraide.intake.domain.family import Consent
+from entraide.intake.entrypoints.http import labels
+from entraide.intake.entrypoints.http.schemas import ConsentChange, RequestIn
+from entraide.intake.usecases import consent, recording
+from entraide.intake.usecases import orientation as noting
+from entraide.intake.usecases.casework import Casework
+from entraide.intake.usecases.ports import Action
+from entraide.intake.usecases.rights import IntakeRights
 from tests.unit.intake.builders import CLAIRE, casework, details
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 
@@ -33,7 +36,7 @@ WITHDRAWN = Consent(matching=False, sharing=False, collected_by="Claire", collec
 
 
 async def _recorded(work: Casework, uow: FakeUnitOfWork) -> tuple[str, str, str]:
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow,
         work.keys,
         details(),
@@ -77,8 +80,8 @@ async def test_matchings_events_make_the_requests_history_once_each() -> None:
     )
     checked = _event(MatchCheckedIn(**ids, checked_in_at=NOW + timedelta(2), kind="1-month"))
     batch = [waited, proposed, accepted, proposed, checked]  # a redelivery, a follow-up
-    assert await orientation.match_events(uow.families, batch) == 3  # type: ignore[arg-type]
-    assert await orientation.match_events(uow.families, [accepted]) == 0  # type: ignore[list-item]
+    assert await noting.match_events(uow.families, batch) == 3  # type: ignore[arg-type]
+    assert await noting.match_events(uow.families, [accepted]) == 0  # type: ignore[list-item]
 
     family = await uow.families.get(family_id)
     assert family is not None
@@ -95,8 +98,11 @@ async def test_matchings_events_make_the_requests_history_once_each() -> None:
 def test_steps_read_in_french_in_paris_time() -> None:
     assert labels.ORIENTATION["proposed"] == "Proposée"
     assert labels.ORIENTATION[None] == "En attente d'orientation"
-    assert labels.WAITLIST_REASONS["too-far"].startswith("personne à distance")
-    assert labels.OUTCOMES[MatchOutcome.CONSENT_WITHDRAWN.value] == "accord du parent retiré"
+    assert labels.in_sentence(labels.WAITLIST_REASONS["too-far"]).startswith("personne à distance")
+    assert (
+        labels.in_sentence(labels.MATCH_OUTCOMES[MatchOutcome.CONSENT_WITHDRAWN.value])
+        == "accord du parent retiré"
+    )
     assert labels.when(NOW) == "29/11/2026 à 23 h 05"  # UTC+1 in winter
     assert labels.when(datetime(2026, 7, 1, 10, 0)) == "01/07/2026 à 12 h 00"  # naive = UTC
 
@@ -141,7 +147,7 @@ async def test_a_withdrawal_for_consent_withdrawn_ends_the_consent_too() -> None
 
 async def test_a_partner_withdraws_the_consent_of_a_family_it_sent() -> None:
     uow, keys, audit = FakeUnitOfWork(), FakeKeys(), FakeAudit()
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow, keys, details(), association_id=None, channel=RequestChannel.PARTNER
     )
     assert await consent.from_partner(uow, audit, recorded.family_id, WITHDRAWN, source="caf") == 1
@@ -150,7 +156,7 @@ async def test_a_partner_withdraws_the_consent_of_a_family_it_sent() -> None:
 
 async def test_an_objection_withdraws_the_consent_and_a_rectification_is_flagged() -> None:
     uow, keys, audit = FakeUnitOfWork(), FakeKeys(), FakeAudit()
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow, keys, details(), association_id=None, channel=RequestChannel.PARTNER
     )
     ref = uow.families.stored[recorded.family_id].family_ref

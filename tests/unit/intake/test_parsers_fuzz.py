@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from entraide.intake import forms
-from entraide.intake.partners import Partner, PartnerEvent, signature, signature_problem
+from entraide.intake.domain.partners import Partner, signature, signature_problem
+from entraide.intake.entrypoints.http import forms
+from entraide.intake.entrypoints.partner_event import PartnerEvent
 from entraide.kit.deadletter import describe
 from tests.integration.test_partner_doors import partner_event
 

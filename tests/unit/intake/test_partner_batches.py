@@ -3,17 +3,20 @@ call and one write per batch, erased families refused."""
 
 from entraide.contracts.events import RequestSubmitted
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake import partners, sealing, service
-from entraide.intake.partners import PartnerEvent
+from entraide.intake.domain import partners, sealing
+from entraide.intake.entrypoints.partner_event import PartnerEvent
+from entraide.intake.usecases import partner_requests
+from entraide.intake.usecases.commands import PartnerSubmission
 from tests.unit.intake.builders import details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 
 SOURCE = "urn:entraide:partner:caf-44"
 
 
-def partner_event(event_id: str) -> PartnerEvent:
+def partner_event(event_id: str) -> PartnerSubmission:
+    """A partner's event as the door validates it, and the command it becomes."""
     body = details()
-    return PartnerEvent.model_validate(
+    event = PartnerEvent.model_validate(
         {
             "specversion": "1.0",
             "id": event_id,
@@ -34,12 +37,13 @@ def partner_event(event_id: str) -> PartnerEvent:
             },
         }
     )
+    return event.submission()
 
 
 async def test_a_batch_records_each_event_once_in_one_write_with_one_key_call() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
     events = [partner_event(f"caf-{n}") for n in range(5)]
-    batch = await service.ingest_partner_events(uow, keys, events + events[:2])
+    batch = await partner_requests.ingest_partner_events(uow, keys, events + events[:2])
     assert len(batch.recorded) == 5
     assert batch.erased == []
     assert (uow.batches, keys.batch_calls) == (1, 1)
@@ -55,8 +59,8 @@ async def test_a_batch_records_each_event_once_in_one_write_with_one_key_call() 
 async def test_a_batch_resent_records_nothing_again_and_asks_no_key() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
     events = [partner_event(f"caf-{n}") for n in range(3)]
-    await service.ingest_partner_events(uow, keys, events)
-    again = await service.ingest_partner_events(uow, keys, events)
+    await partner_requests.ingest_partner_events(uow, keys, events)
+    again = await partner_requests.ingest_partner_events(uow, keys, events)
     assert again.recorded == []
     assert again.erased == []
     assert (uow.batches, keys.batch_calls) == (1, 1)
@@ -66,8 +70,10 @@ async def test_a_batch_resent_records_nothing_again_and_asks_no_key() -> None:
 async def test_the_same_event_by_either_door_is_one_request() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
     event = partner_event("caf-http-first")
-    first = await service.ingest_partner_event(uow, keys, event)
-    batch = await service.ingest_partner_events(uow, keys, [event, partner_event("caf-other")])
+    first = await partner_requests.ingest_partner_event(uow, keys, event)
+    batch = await partner_requests.ingest_partner_events(
+        uow, keys, [event, partner_event("caf-other")]
+    )
     assert [r.family_id for r in batch.recorded] != [first.family_id]
     assert len(batch.recorded) == 1
     assert len(uow.published) == 2
@@ -76,11 +82,11 @@ async def test_the_same_event_by_either_door_is_one_request() -> None:
 async def test_an_erased_familys_event_is_refused_the_others_recorded() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
     erased, fresh = partner_event("caf-erased"), partner_event("caf-fresh")
-    await keys.destroy(partners.family_id(SOURCE, erased.id))
-    batch = await service.ingest_partner_events(uow, keys, [erased, fresh])
+    await keys.destroy(partners.family_id(SOURCE, erased.event_id))
+    batch = await partner_requests.ingest_partner_events(uow, keys, [erased, fresh])
     assert batch.erased == [erased]
-    assert [r.family_id for r in batch.recorded] == [partners.family_id(SOURCE, fresh.id)]
-    assert list(uow.families.stored) == [partners.family_id(SOURCE, fresh.id)]
+    assert [r.family_id for r in batch.recorded] == [partners.family_id(SOURCE, fresh.event_id)]
+    assert list(uow.families.stored) == [partners.family_id(SOURCE, fresh.event_id)]
 
 
 async def test_a_partner_family_recorded_again_on_an_empty_store_gets_the_same_ids() -> None:
@@ -88,9 +94,9 @@ async def test_a_partner_family_recorded_again_on_an_empty_store_gets_the_same_i
     family reference and request to matching (which may have seen the first one), through
     both doors; another event gets others, and a staff family stays random."""
     first_uow, restored_uow, keys = FakeUnitOfWork(), FakeUnitOfWork(), FakeKeys()
-    [first] = (await service.ingest_partner_events(first_uow, keys, [partner_event("caf-1")])).recorded  # fmt: skip
-    again = await service.ingest_partner_event(restored_uow, keys, partner_event("caf-1"))
-    other = await service.ingest_partner_event(restored_uow, keys, partner_event("caf-2"))
+    [first] = (await partner_requests.ingest_partner_events(first_uow, keys, [partner_event("caf-1")])).recorded  # fmt: skip
+    again = await partner_requests.ingest_partner_event(restored_uow, keys, partner_event("caf-1"))
+    other = await partner_requests.ingest_partner_event(restored_uow, keys, partner_event("caf-2"))
     assert again.created
     assert again.request_id == first.request_id
     first_ref = first_uow.families.stored[first.family_id].family_ref

@@ -4,8 +4,8 @@ flagged with the families known by the same name, phone or e-mail, in the same w
 from dataclasses import replace
 
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake import duplicates, service
-from entraide.intake.commands import Parent
+from entraide.intake.usecases import duplicates, partner_requests, recording
+from entraide.intake.usecases.commands import Parent
 from tests.unit.intake.builders import details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 from tests.unit.intake.test_partner_batches import partner_event
@@ -13,14 +13,14 @@ from tests.unit.intake.test_partner_batches import partner_event
 
 async def test_partner_families_are_recorded_and_flagged_with_those_already_known() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    known = await service.record_request(
+    known = await recording.record_request(
         uow,
         keys,
         replace(details(), parent=Parent("Amina", "Diallo")),
         association_id="parrains-par-mille",
         channel=RequestChannel.STAFF_API,
     )
-    other = await service.record_request(
+    other = await recording.record_request(
         uow,
         keys,
         replace(details(), parent=Parent("Zoé", "Martin")),
@@ -29,9 +29,9 @@ async def test_partner_families_are_recorded_and_flagged_with_those_already_know
     )
     flagging = duplicates.Flagging(uow)
 
-    one = await service.ingest_partner_event(flagging, keys, partner_event("e-1"))
-    again = await service.ingest_partner_event(flagging, keys, partner_event("e-1"))
-    batch = await service.ingest_partner_events(
+    one = await partner_requests.ingest_partner_event(flagging, keys, partner_event("e-1"))
+    again = await partner_requests.ingest_partner_event(flagging, keys, partner_event("e-1"))
+    batch = await partner_requests.ingest_partner_events(
         flagging, keys, [partner_event("e-2"), partner_event("e-3")]
     )
 
@@ -52,7 +52,7 @@ async def test_a_batch_of_one_parent_is_flagged_with_as_many_as_the_pages_show()
     uow, keys = FakeUnitOfWork(), FakeKeys()
     flagging = duplicates.Flagging(uow)
     events = [partner_event(f"same-{n}") for n in range(500)]
-    batch = await service.ingest_partner_events(flagging, keys, events)
+    batch = await partner_requests.ingest_partner_events(flagging, keys, events)
     flags = [uow.families.stored[r.family_id].possible_duplicates for r in batch.recorded]
     assert len(flags) == 500
     assert all(len(f) == duplicates.LIMIT_PER_FAMILY for f in flags)

@@ -6,9 +6,9 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 
-from entraide.intake import quota_gate
-from entraide.intake.partners import Partner, Quota
-from entraide.intake.quotas import PartnerQuotas
+from entraide.intake.adapters.quotas import PartnerQuotas
+from entraide.intake.domain.partners import Partner, Quota
+from entraide.intake.entrypoints.http import quota_gate
 from entraide.kit.metrics import partner_quota_refusals
 
 NOW = 1_000_000.0

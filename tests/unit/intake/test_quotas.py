@@ -6,7 +6,7 @@ import random
 import pytest
 from pydantic import ValidationError
 
-from entraide.intake.partners import Partner, Quota
+from entraide.intake.domain.partners import Partner, Quota
 from entraide.intake.settings import IntakeSettings
 
 

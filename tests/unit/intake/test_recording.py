@@ -4,16 +4,17 @@ import json
 
 from entraide.contracts.events import RequestSubmitted
 from entraide.contracts.vocab import RequestChannel, Urgency
-from entraide.intake import sealing, service
-from entraide.intake.commands import Parent
-from entraide.intake.partners import PartnerEvent
+from entraide.intake.domain import sealing
+from entraide.intake.entrypoints.partner_event import PartnerEvent
+from entraide.intake.usecases import partner_requests, recording
+from entraide.intake.usecases.commands import Parent
 from tests.unit.intake.builders import details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 
 
 async def test_a_request_is_stored_with_its_family_and_its_event_in_one_write() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow,
         keys,
         details(),
@@ -43,7 +44,7 @@ async def test_a_request_is_stored_with_its_family_and_its_event_in_one_write() 
 
 async def test_identity_and_notes_are_sealed_and_never_in_the_event() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
     )
     family = uow.families.stored[recorded.family_id]
@@ -81,8 +82,8 @@ async def test_a_partner_event_received_twice_makes_one_request() -> None:
             },
         }
     )
-    first = await service.ingest_partner_event(uow, keys, event)
-    again = await service.ingest_partner_event(uow, keys, event)
+    first = await partner_requests.ingest_partner_event(uow, keys, event.submission())
+    again = await partner_requests.ingest_partner_event(uow, keys, event.submission())
     assert first.created
     assert not again.created
     assert (again.request_id, again.family_id) == (first.request_id, first.family_id)
@@ -93,24 +94,24 @@ async def test_a_partner_event_received_twice_makes_one_request() -> None:
 
 async def test_a_family_with_the_same_name_phone_or_email_is_a_possible_duplicate() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    known = await service.record_request(
+    known = await recording.record_request(
         uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
     )
     same_phone = Parent("Aminata", "Sow", phone="+33 6 12 34 56 78")
     same_name = Parent("amina", "DIALLO")
     stranger = Parent("Zoé", "Martin", email="zoe@example.org")
     for parent in (same_phone, same_name):
-        [found] = await service.possible_duplicates(uow.families, keys, parent)
+        [found] = await recording.possible_duplicates(uow.families, keys, parent)
         assert found.id == known.family_id
-    assert await service.possible_duplicates(uow.families, keys, stranger) == []
+    assert await recording.possible_duplicates(uow.families, keys, stranger) == []
 
 
 async def test_a_family_declared_different_is_recorded_flagged_not_merged() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    known = await service.record_request(
+    known = await recording.record_request(
         uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
     )
-    other = await service.record_request(
+    other = await recording.record_request(
         uow,
         keys,
         details(),
@@ -125,10 +126,10 @@ async def test_a_family_declared_different_is_recorded_flagged_not_merged() -> N
 
 async def test_the_identity_is_gone_once_the_key_is_destroyed() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_FORM
     )
-    identity = await service.family_identity(uow.families, keys, recorded.family_id)
+    identity = await recording.family_identity(uow.families, keys, recorded.family_id)
     assert identity["parent"]["first_name"] == "Amina"
     await keys.destroy(recorded.family_id)
-    assert await service.family_identity(uow.families, keys, recorded.family_id) is None
+    assert await recording.family_identity(uow.families, keys, recorded.family_id) is None

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from entraide.intake.schemas import RequestIn
+from entraide.intake.entrypoints.http.schemas import RequestIn
 
 
 def valid() -> dict:

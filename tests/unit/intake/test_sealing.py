@@ -3,7 +3,7 @@ import base64
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from entraide.intake import sealing
+from entraide.intake.domain import sealing
 
 IDENTITY = {"parent": {"first_name": "Amina", "last_name": "Diallo"}, "commune": "Nantes"}
 

@@ -13,11 +13,11 @@ from entraide.contracts.events import (
     MatchProposed,
 )
 from entraide.contracts.vocab import ErasureReason, MatchOutcome, RequestChannel, SubjectKind
-from entraide.intake import access, service, sharing
-from entraide.intake.model import Consent
-from entraide.intake.ports import Action
-from entraide.intake.rights import IntakeRights
-from entraide.intake.schemas import OverrideReason
+from entraide.intake.domain.access import OverrideReason
+from entraide.intake.domain.family import Consent
+from entraide.intake.usecases import access, recording, sharing
+from entraide.intake.usecases.ports import Action
+from entraide.intake.usecases.rights import IntakeRights
 from tests.unit.intake.builders import CLAIRE, INES, LUC, details
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 
@@ -26,7 +26,7 @@ NOW = datetime(2026, 11, 29, tzinfo=UTC)
 
 async def _family(uow: FakeUnitOfWork, keys: FakeKeys, *, sharing_ok: bool) -> str:
     consent = Consent(matching=True, sharing=sharing_ok, collected_by="Claire", collected_at=NOW)
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow,
         keys,
         details(consent=consent),

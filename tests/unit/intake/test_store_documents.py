@@ -4,16 +4,17 @@ family's document carries its first request and its pending event (no database n
 from datetime import UTC, datetime
 
 from entraide.contracts.vocab import ContactChannel, RequestChannel, WithdrawalReason
-from entraide.intake import service, store
-from entraide.intake.access import Scope
-from entraide.intake.model import Contact
+from entraide.intake.adapters import documents
+from entraide.intake.domain.access import Scope
+from entraide.intake.domain.family import Contact
+from entraide.intake.usecases import recording
 from tests.unit.intake.builders import details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 
 
 async def _family():  # type: ignore[no-untyped-def]
     uow, keys = FakeUnitOfWork(), FakeKeys()
-    recorded = await service.record_request(
+    recorded = await recording.record_request(
         uow, keys, details(), association_id="ppm", channel=RequestChannel.STAFF_API
     )
     return await uow.families.get(recorded.family_id)
@@ -32,12 +33,12 @@ async def test_a_family_comes_back_from_its_document_unchanged() -> None:
         )
     )
     family.shared_with.append("afev")
-    assert store.family_of(store.document_of(family)) == family
+    assert documents.family_of(documents.document_of(family)) == family
 
 
 async def test_a_new_familys_document_has_the_shape_the_other_services_tests_read() -> None:
     family = await _family()
-    doc = store.document_of(family)
+    doc = documents.document_of(family)
     assert doc["_id"] == family.id
     assert doc["children"] == [
         {"birth_year": 2019},
@@ -54,4 +55,4 @@ async def test_a_new_familys_document_has_the_shape_the_other_services_tests_rea
 
 
 def test_a_scope_with_no_association_and_no_network_role_admits_nothing() -> None:
-    assert store.scope_filter(Scope(frozenset({"44"}), False, None)) == {"_id": {"$in": []}}
+    assert documents.scope_filter(Scope(frozenset({"44"}), False, None)) == {"_id": {"$in": []}}

@@ -1,36 +1,46 @@
-"""Intake's wiring: settings, store and unit of work, broker, outbox relay, HTTP routes."""
+"""Intake's wiring: settings → adapters (store, unit of work and outbox relay, keys, audit
+log, quotas) → use cases → HTTP routes and pages, Kafka consumers."""
 
 from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
 
-from entraide.intake import (
+from entraide.intake.adapters.audit_log import AuditLog
+from entraide.intake.adapters.family_store import FamilyStore
+from entraide.intake.adapters.keys import VaultKeys, WrappedKeys
+from entraide.intake.adapters.quotas import PartnerQuotas
+from entraide.intake.adapters.unit_of_work import MongoUnitOfWork
+from entraide.intake.domain import orientation
+from entraide.intake.entrypoints.consumers import matches, partner_events
+from entraide.intake.entrypoints.http import (
     api,
     forms,
-    handlers,
+    labels,
     pages,
     partner_api,
     quota_gate,
     record_pages,
     reference_pages,
 )
-from entraide.intake.audit import AuditLog
-from entraide.intake.keys import FamilyKeys, VaultKeys, WrappedKeys
-from entraide.intake.quotas import PartnerQuotas
-from entraide.intake.records import Casework
-from entraide.intake.rights import IntakeRights
 from entraide.intake.settings import IntakeSettings
-from entraide.intake.store import FamilyStore, MongoUnitOfWork
+from entraide.intake.usecases.casework import Casework
+from entraide.intake.usecases.duplicates import Flagging
+from entraide.intake.usecases.partner_door import PartnerDoor
+from entraide.intake.usecases.ports import FamilyKeys
+from entraide.intake.usecases.rights import IntakeRights
 from entraide.kit import outbox
 from entraide.kit.auth import install_auth
+from entraide.kit.deps import provide
 from entraide.kit.keyvault_client import vault_client
 from entraide.kit.metrics import partner_quota_refusals
+from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "intake"
+NAV = [("/familles", "Familles"), ("/familles/nouvelle", "Nouvelle famille")]
 
 
 def create_app(
@@ -49,10 +59,17 @@ def create_app(
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     uow = MongoUnitOfWork(families, relay)
+    partner_writes = Flagging(uow)  # partners cannot confirm: flagged, recorded
+    quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
+
     register_rights(
         rt.broker, IntakeRights(families, keys, audit, uow=uow), settings=settings, service=SERVICE
     )
-    handlers.register(rt.broker, uow, keys, audit, settings=settings, service_name=SERVICE)
+    partner_events.register(
+        rt.broker, partner_writes, keys, settings=settings, service_name=SERVICE
+    )
+    matches.register(rt.broker, families, audit, settings=settings, service_name=SERVICE)
+
     app = service_app(
         rt,
         routers=[
@@ -65,20 +82,20 @@ def create_app(
         startup=[families.ensure_indexes, audit.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
-    app.state.templates = templates_for(
-        "entraide.intake",
-        nav=[("/familles", "Familles"), ("/familles/nouvelle", "Nouvelle famille")],
+    templates = templates_for("entraide.intake", nav=NAV)
+    install_auth(app, settings, templates)
+    app.state.field_messages = (
+        forms.api_message
+    )  # the kit's hook: the API's 422 in the form's words
+    provide(
+        app,
+        Casework(uow, keys, audit),
+        partner_writes,
+        PartnerDoor(settings.partners, quotas, settings.partner_signature_tolerance_seconds),
+        Pages(templates, common=lambda _: {"labels": labels, "orientation": orientation}),
     )
-    install_auth(app, settings, app.state.templates)
-    app.state.families = families
-    app.state.uow = uow
-    app.state.casework = Casework(uow, keys, audit)
-    app.state.audit = audit
-    app.state.relay = relay
-    app.state.keys = keys
-    app.state.field_messages = forms.api_message  # the API's 422 in the form's words
-    app.state.quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
-    quota_gate.install(app, app.state.quotas)
+    provide(app, app.state.rate_limits)  # the kit's limiter: failed signatures, by address
+    quota_gate.install(app, quotas)
     return app
 
 

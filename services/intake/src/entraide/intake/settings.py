@@ -5,7 +5,7 @@ import base64
 from pydantic import Field, SecretStr
 
 from entraide.contracts.topics import PARTNER_RAW
-from entraide.intake.partners import Partner
+from entraide.intake.domain.partners import Partner
 from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-development-master-key!").decode()

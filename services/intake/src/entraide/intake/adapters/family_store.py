@@ -1,0 +1,114 @@
+"""Intake's MongoDB store of families: one document per family, its requests, its
+contacts and its outbox (`documents` knows their shape).
+
+A family's state change and the events it causes are written in one document write (the
+outbox, `unit_of_work`), so neither can exist without the other. Every write that appends
+events also resets the relay's lease (`lease_owner: None`, `lease_until: NEVER`): the relay
+then never marks as sent an event it has not read.
+"""
+
+from pymongo import ASCENDING, DESCENDING, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.intake.adapters.documents import (
+    SHARING,
+    SUMMARY,
+    Doc,
+    family_of,
+    scope_filter,
+    step_document,
+    summary_of,
+)
+from entraide.intake.domain.access import Scope
+from entraide.intake.domain.family import Family, FamilySummary, MatchStep, Sharing
+
+
+class FamilyStore:
+    """The families (`ports.Families`) in the `families` collection."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.families: AsyncCollection[Doc] = db["families"]
+
+    async def ensure_indexes(self) -> None:
+        await self.families.create_index([("requests.request_id", ASCENDING)])
+        await self.families.create_index([("family_ref", ASCENDING)], unique=True)
+        await self.families.create_index(
+            [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
+        )
+        await self.families.create_index([("lookup", ASCENDING)])
+        await self.families.create_index(
+            [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]
+        )
+
+    async def get(self, family_id: str) -> Family | None:
+        doc = await self.families.find_one({"_id": family_id}, {"outbox": 0})
+        return None if doc is None else family_of(doc)
+
+    async def by_ref(self, family_ref: str) -> Family | None:
+        doc = await self.families.find_one({"family_ref": family_ref}, {"outbox": 0})
+        return None if doc is None else family_of(doc)
+
+    async def known(self, family_ids: list[str]) -> set[str]:
+        if not family_ids:
+            return set()
+        cursor = self.families.find({"_id": {"$in": family_ids}}, {"_id": 1})
+        return {doc["_id"] async for doc in cursor}
+
+    async def note_steps(self, steps: list[tuple[str, MatchStep]]) -> int:
+        ops = [
+            UpdateOne(
+                {"family_ref": ref, "orientation.event_id": {"$ne": step.event_id}},
+                {"$push": {"orientation": step_document(step)}},
+            )
+            for ref, step in steps
+        ]
+        result = await self.families.bulk_write(ops, ordered=True)  # one family's in order
+        return result.modified_count
+
+    async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
+        found = await self.families.find_one_and_update(
+            {"family_ref": family_ref},
+            {"$addToSet": {"rectifications": case_id}},
+            projection={"_id": 1},
+        )
+        return None if found is None else str(found["_id"])
+
+    async def delete(self, family_id: str) -> int:
+        return (await self.families.delete_one({"_id": family_id})).deleted_count
+
+    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
+        cursor = self.families.find({"lookup": {"$in": lookup}}, SUMMARY).limit(limit)
+        return [summary_of(doc) for doc in await cursor.to_list()]
+
+    async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
+        cursor = self.families.find({"_id": {"$in": family_ids}}, SUMMARY)
+        return [summary_of(doc) for doc in await cursor.to_list()]
+
+    async def lookups(self, lookup: list[str], limit: int = 500) -> dict[str, list[str]]:
+        cursor = self.families.find({"lookup": {"$in": lookup}}, {"lookup": 1}).limit(limit)
+        return {doc["_id"]: list(doc.get("lookup", [])) for doc in await cursor.to_list()}
+
+    async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
+        cursor = self.families.find(scope_filter(scope), SUMMARY).sort("created_at", DESCENDING)
+        return [summary_of(doc) for doc in await cursor.limit(limit).to_list()]
+
+    async def share(
+        self, family_ref: str, association_id: str, *, shared: bool, override: bool = False
+    ) -> Sharing | None:
+        op = "$addToSet" if shared else "$pull"
+        query: Doc = {"family_ref": family_ref}
+        if shared and not override:
+            query["consent.sharing"] = True
+        before = await self.families.find_one_and_update(  # the change and what it found
+            query, {op: {"shared_with": association_id}}, projection=SHARING
+        )
+        if before is None and query.get("consent.sharing"):  # no consent, or no family
+            before = await self.families.find_one({"family_ref": family_ref}, SHARING)
+            if before is not None:
+                return Sharing(before["_id"], bool(before["consent"].get("sharing")), False)
+        if before is None:
+            return None
+        was_shared = association_id in before.get("shared_with", [])
+        consented = bool(before["consent"].get("sharing"))
+        return Sharing(before["_id"], consented, changed=was_shared is not shared)

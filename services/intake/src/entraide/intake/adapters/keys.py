@@ -1,0 +1,83 @@
+"""Per-family data keys, behind one small interface.
+
+The privacy service owns the keys (`VaultKeys`, its key vault over HTTP, the default);
+`WrappedKeys` keeps them in intake's own database, wrapped under ENTRAIDE_MASTER_KEY, for
+running intake alone (its own tests, a laptop without privacy): ENTRAIDE_KEYS=local.
+The duplicate-search `lookup_key` is intake's own in both cases: it hashes search terms
+and is not any family's key.
+"""
+
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from entraide.contracts.vocab import SubjectKind
+from entraide.intake.domain import sealing
+from entraide.intake.usecases.ports import FamilyKeys
+from entraide.kit.coalesce import Coalesced
+from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
+
+__all__ = ["FamilyKeys", "VaultKeys", "WrappedKeys"]
+
+
+class WrappedKeys:
+    """Data keys stored wrapped under a master key, in intake's `family_keys` collection."""
+
+    def __init__(self, db: AsyncDatabase[dict[str, Any]], master: bytes) -> None:
+        self.collection = db["family_keys"]
+        self.master = master
+        self.lookup_key = sealing.derive(master, "duplicate-lookup")
+        self.ids_key = sealing.derive(master, "partner-ids")
+        self._key_for = Coalesced(self._keys_batch)
+
+    async def key_for(self, family_id: str, family_ref: str) -> bytes:
+        """A new family's key (a resend's: the stored one); the calls of the same turn are
+        one write (`keys_for`)."""
+        return await self._key_for((family_id, family_ref))
+
+    async def _keys_batch(self, asked: list[tuple[str, str]]) -> list[bytes | Exception]:
+        keys = await self.keys_for(dict(asked))
+        gone = "the family's key was destroyed"  # refused rather than re-created
+        return [keys[f] if f in keys else LookupError(gone) for f, _ in asked]
+
+    async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
+        fresh = {family_id: sealing.new_key() for family_id in families}
+        docs = [
+            {"_id": family_id, "wrapped": sealing.wrap(self.master, family_id, key)}
+            for family_id, key in fresh.items()
+        ]
+        if not docs:
+            return {}
+        clashed: list[str] = []
+        try:  # new families: one write
+            await self.collection.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != 11000 for e in errors):
+                raise
+            clashed = [docs[e["index"]]["_id"] for e in errors]
+        keys = {family_id: key for family_id, key in fresh.items() if family_id not in clashed}
+        if clashed:  # resends: theirs
+            async for doc in self.collection.find({"_id": {"$in": clashed}}):
+                keys[doc["_id"]] = sealing.unwrap(self.master, doc["_id"], doc["wrapped"])
+        return keys
+
+    async def existing(self, family_id: str) -> bytes | None:
+        doc = await self.collection.find_one({"_id": family_id})
+        return None if doc is None else sealing.unwrap(self.master, family_id, doc["wrapped"])
+
+    async def destroy(self, family_id: str) -> None:
+        await self.collection.delete_one({"_id": family_id})
+
+
+class VaultKeys(SubjectKeys):
+    """Families' data keys held by privacy's key vault, fetched with intake's service token."""
+
+    def __init__(self, client: KeyVaultClient, master: bytes) -> None:
+        super().__init__(client, SubjectKind.FAMILY.value)
+        self.lookup_key = sealing.derive(master, "duplicate-lookup")
+        self.ids_key = sealing.derive(master, "partner-ids")
+
+    key_for = SubjectKeys.create
+    keys_for = SubjectKeys.create_many

@@ -1,0 +1,1 @@
+"""Intake's doors: HTTP (API, partner door, pages) and Kafka consumers."""

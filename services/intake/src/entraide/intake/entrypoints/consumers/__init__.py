@@ -1,0 +1,1 @@
+"""Intake's Kafka consumers: partners' raw events and matching's events."""

@@ -1,0 +1,157 @@
+"""Staff pages: find a family, record a new one. Thin: parse, call the use case, render."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.datastructures import FormData
+
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake.domain.family import FamilySummary
+from entraide.intake.domain.requests import departement_of
+from entraide.intake.entrypoints.http import forms
+from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
+from entraide.intake.usecases import access, recording
+from entraide.intake.usecases.ports import Action
+from entraide.kit.auth import Principal, check_csrf, page_principal
+from entraide.kit.pages import Pages
+
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+ASSOCIATIONS = (
+    "parrains-par-mille",
+    "afev",
+    "france-parrainages",
+    "grands-parrains",
+    "fondation-pour-l-enfance",
+    "unaf",
+    "centres-sociaux",
+)
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/familles", status_code=303)
+
+
+@router.get("/familles")
+async def families(
+    request: Request,
+    principal: Staff,
+    work: CaseworkDep,
+    pages: PagesDep,
+    nom: str = "",
+    prenom: str = "",
+    telephone: str = "",
+    email: str = "",
+) -> Response:
+    """Recent families in my scope, or those matching a search on name, phone or e-mail."""
+    searched = {
+        "nom": nom.strip(),
+        "prenom": prenom.strip(),
+        "telephone": telephone.strip(),
+        "email": email.strip(),
+    }
+    found: list[FamilySummary] | None = None
+    elsewhere = 0
+    if any(searched.values()):
+        answer = await work.search(
+            principal, first_name=prenom, last_name=nom, phone=telephone, email=email
+        )
+        found, elsewhere = answer.families, answer.elsewhere
+    recent = await work.recent(principal) if found is None else []
+    return pages.page(
+        request,
+        "familles.html",
+        principal,
+        searched=searched,
+        found=found,
+        elsewhere=elsewhere,
+        recent=recent,
+    )
+
+
+@router.get("/familles/nouvelle")
+async def new_family(request: Request, principal: Staff, pages: PagesDep) -> Response:
+    return _family_form(pages, request, principal, forms.values_of(FormData()), {})
+
+
+@router.post("/familles/nouvelle", dependencies=[Depends(check_csrf)])
+async def create_family(
+    request: Request, principal: Staff, work: CaseworkDep, pages: PagesDep
+) -> Response:
+    """Record a family and its request, after the duplicate check; errors go back per field."""
+    form = await request.form()
+    parsed = forms.parse(forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC))
+    association = principal.association_id or str(form.get("association_id") or "")
+    if principal.association_id is None and association not in ASSOCIATIONS:
+        parsed.errors["association_id"] = "Choisissez l'association qui accompagnera la famille."
+    body = parsed.request
+    if body is not None and not access.may_record(
+        principal, association, departement_of(body.postal_code)
+    ):
+        parsed.errors["postal_code"] = (
+            "Ce code postal est hors de vos territoires : " + ", ".join(principal.territories) + "."
+        )
+    if parsed.errors or body is None:
+        return _family_form(
+            pages,
+            request,
+            principal,
+            parsed.values,
+            parsed.errors,
+            association=association,
+            status_code=422,
+        )
+    details = body.details()
+    duplicates = await recording.possible_duplicates(work.families, work.keys, details.parent)
+    if duplicates and form.get("doublon_verifie") != "oui":
+        visible = [d for d in duplicates if access.can_see(principal, d)]
+        return _family_form(
+            pages,
+            request,
+            principal,
+            parsed.values,
+            {},
+            association=association,
+            duplicates=visible,
+            hidden_duplicates=len(duplicates) - len(visible),
+            status_code=409,
+        )
+    recorded = await recording.record_request(
+        work.uow,
+        work.keys,
+        details,
+        association_id=association,
+        channel=RequestChannel.STAFF_FORM,
+        recorded_by=principal.subject,
+        possible_duplicates=[d.id for d in duplicates],
+    )
+    await work.audit.record(principal, Action.CREATE, recorded.family_id, via="page")
+    return RedirectResponse(f"/familles/{recorded.family_id}?ok=cree", status_code=303)
+
+
+def _family_form(
+    pages: Pages,
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    return pages.page(
+        request,
+        "famille_formulaire.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        action="/familles/nouvelle",
+        association_options=[("", "— Choisir —"), *((a, a) for a in ASSOCIATIONS)]
+        if principal.association_id is None
+        else [],
+        **context,
+    )

@@ -1,0 +1,232 @@
+"""Staff pages on one family: its record (audited), rectification, withdrawal, contacts."""
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from entraide.contracts.vocab import ContactChannel, WithdrawalReason
+from entraide.intake.domain import family as model
+from entraide.intake.domain.family import ClosedError, ConflictError, NotFoundError
+from entraide.intake.entrypoints.http import forms
+from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
+from entraide.intake.usecases.casework import FamilyRecord
+from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
+from entraide.kit.pages import Pages
+
+router = APIRouter(prefix="/familles/{family_id}", include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+Auditor = Annotated[Principal, Depends(require_role(Role.DPO, Role.NETWORK))]
+CONFIRMATIONS = {
+    "cree": "La demande est enregistrée : elle part en orientation.",
+    "modifiee": "La demande est rectifiée.",
+    "retiree": "La demande est retirée : elle ne sera plus proposée.",
+    "contact": "Le contact est noté.",
+}
+
+
+@router.get("")
+async def family(
+    request: Request,
+    family_id: str,
+    principal: Staff,
+    work: CaseworkDep,
+    pages: PagesDep,
+    ok: str = "",
+) -> Response:
+    """The family's record; opening it is written to the audit log first."""
+    try:
+        record = await work.open(principal, family_id, via="page")
+    except NotFoundError:
+        return not_found(pages, request, principal)
+    flashes = [{"level": "success", "text": CONFIRMATIONS[ok]}] if ok in CONFIRMATIONS else []
+    return pages.page(
+        request, "famille.html", principal, record=record, flashes=flashes, today=date.today()
+    )
+
+
+@router.get("/demandes/{request_id}/modifier")
+async def edit_request(
+    request: Request,
+    family_id: str,
+    request_id: str,
+    principal: Staff,
+    work: CaseworkDep,
+    pages: PagesDep,
+) -> Response:
+    try:
+        record = await work.open(principal, family_id, via="page")
+    except NotFoundError:
+        return not_found(pages, request, principal)
+    current = _request_of(record, request_id)
+    if current is None or record.identity is None:
+        return not_found(pages, request, principal)
+    values = forms.values_from_record(
+        record.family, record.identity, current, record.notes[request_id]
+    )
+    return _edit_form(pages, request, principal, family_id, request_id, values, {})
+
+
+@router.post("/demandes/{request_id}/modifier", dependencies=[Depends(check_csrf)])
+async def rectify(
+    request: Request,
+    family_id: str,
+    request_id: str,
+    principal: Staff,
+    work: CaseworkDep,
+    pages: PagesDep,
+) -> Response:
+    """Rectify the family and its request (the family's right of rectification)."""
+    form = await request.form()
+    parsed = forms.parse(
+        forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC), rectifying=True
+    )
+    if parsed.request is None:
+        return _edit_form(
+            pages, request, principal, family_id, request_id, parsed.values, parsed.errors, 422
+        )
+    try:
+        await work.rectify(principal, family_id, request_id, parsed.request.details())
+    except NotFoundError:
+        return not_found(pages, request, principal)
+    except ConflictError:
+        errors = {"erreurs": "La famille a été modifiée entre-temps : rechargez la page."}
+        return _edit_form(
+            pages, request, principal, family_id, request_id, parsed.values, errors, 409
+        )
+    except ClosedError:
+        return _closed(pages, request, principal, family_id)
+    return RedirectResponse(f"/familles/{family_id}?ok=modifiee", status_code=303)
+
+
+@router.post("/demandes/{request_id}/retrait", dependencies=[Depends(check_csrf)])
+async def withdraw(
+    request: Request,
+    family_id: str,
+    request_id: str,
+    principal: Staff,
+    work: CaseworkDep,
+    pages: PagesDep,
+) -> Response:
+    form = await request.form()
+    try:
+        reason = WithdrawalReason(str(form.get("motif", "")))
+        await work.withdraw(principal, family_id, request_id, reason)
+    except ValueError:
+        return pages.page(
+            request,
+            "erreur.html",
+            principal,
+            status_code=422,
+            heading="Motif manquant",
+            message="Choisissez le motif du retrait.",
+            back=f"/familles/{family_id}",
+        )
+    except NotFoundError:
+        return not_found(pages, request, principal)
+    except (ConflictError, ClosedError):
+        return _closed(pages, request, principal, family_id)
+    return RedirectResponse(f"/familles/{family_id}?ok=retiree", status_code=303)
+
+
+@router.post("/contacts", dependencies=[Depends(check_csrf)])
+async def log_contact(
+    request: Request, family_id: str, principal: Staff, work: CaseworkDep, pages: PagesDep
+) -> Response:
+    """Note a contact: the family's retention clock starts again."""
+    form = await request.form()
+    try:
+        channel = ContactChannel(str(form.get("canal", "")))
+        day = date.fromisoformat(str(form.get("date") or date.today().isoformat()))
+    except ValueError:
+        return pages.page(
+            request,
+            "erreur.html",
+            principal,
+            status_code=422,
+            heading="Contact incomplet",
+            message="Indiquez le moyen et la date du contact.",
+            back=f"/familles/{family_id}",
+        )
+    if day > date.today():
+        return pages.page(
+            request,
+            "erreur.html",
+            principal,
+            status_code=422,
+            heading="Date dans le futur",
+            message="Un contact se note une fois qu'il a eu lieu.",
+            back=f"/familles/{family_id}",
+        )
+    at = datetime.now(UTC) if day == date.today() else datetime.combine(day, time(12), UTC)
+    note = str(form.get("note", ""))[:2000]
+    try:
+        await work.log_contact(principal, family_id, channel=channel, note=note, at=at)
+    except NotFoundError:
+        return not_found(pages, request, principal)
+    except ConflictError:
+        return _closed(pages, request, principal, family_id)
+    return RedirectResponse(f"/familles/{family_id}?ok=contact", status_code=303)
+
+
+@router.get("/journal")
+async def journal(
+    request: Request, family_id: str, principal: Auditor, work: CaseworkDep, pages: PagesDep
+) -> Response:
+    """Who opened or changed this family's record (for the data-protection officer)."""
+    entries = await work.audit.for_family(family_id)
+    return pages.page(request, "journal.html", principal, family_id=family_id, entries=entries)
+
+
+def _request_of(record: FamilyRecord, request_id: str) -> model.Request | None:
+    return next((r for r in record.family.requests if r.request_id == request_id), None)
+
+
+def _edit_form(
+    pages: Pages,
+    request: Request,
+    principal: Principal,
+    family_id: str,
+    request_id: str,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
+) -> Response:
+    return pages.page(
+        request,
+        "famille_formulaire.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        action=f"/familles/{family_id}/demandes/{request_id}/modifier",
+        editing=True,
+        family_id=family_id,
+    )
+
+
+def not_found(pages: Pages, request: Request, principal: Principal) -> Response:
+    """404: no such family in this person's scope (the same words whether it exists or not)."""
+    return pages.page(
+        request,
+        "erreur.html",
+        principal,
+        status_code=404,
+        heading="Famille introuvable",
+        message="Cette famille n'existe pas ou n'est pas suivie par votre association "
+        "sur vos territoires.",
+        back="/familles",
+    )
+
+
+def _closed(pages: Pages, request: Request, principal: Principal, family_id: str) -> Response:
+    return pages.page(
+        request,
+        "erreur.html",
+        principal,
+        status_code=409,
+        heading="Action impossible",
+        message="Cette demande a changé entre-temps ou a été retirée : rechargez la fiche.",
+        back=f"/familles/{family_id}",
+    )

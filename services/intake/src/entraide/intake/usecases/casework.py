@@ -1,0 +1,197 @@
+"""Staff work on a known family: find it, open it (audited), rectify, withdraw, log a contact.
+
+Every change is one guarded document write carrying its event (the unit of work); a
+change made on a stale read is refused (`ConflictError`) rather than silently overwriting.
+"""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from entraide.contracts import new_event
+from entraide.contracts.events import ContactLogged, RequestWithdrawn
+from entraide.contracts.vocab import ContactChannel, WithdrawalReason
+from entraide.intake.domain import requests as domain
+from entraide.intake.domain import sealing
+from entraide.intake.domain.family import (
+    ClosedError,
+    ConflictError,
+    Consent,
+    Contact,
+    Family,
+    FamilySummary,
+    NotFoundError,
+)
+from entraide.intake.usecases import access, consent
+from entraide.intake.usecases import recording as service
+from entraide.intake.usecases.commands import FamilyDetails
+from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
+from entraide.kit.principal import Principal
+
+__all__ = ["Casework", "ClosedError", "ConflictError", "FamilyRecord", "Found", "NotFoundError"]
+
+
+@dataclass
+class FamilyRecord:
+    """A family as staff see it: identity in clear (None once its key is destroyed)."""
+
+    family: Family
+    identity: dict[str, Any] | None
+    notes: dict[str, str] = field(default_factory=dict)  # request id -> notes
+    contact_notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A search's answer: the families in scope, and how many others matched."""
+
+    families: list[FamilySummary]
+    elsewhere: int
+
+
+@dataclass(frozen=True)
+class Casework:
+    """What the use cases need: the unit of work, the families' keys and the audit log."""
+
+    uow: UnitOfWork
+    keys: FamilyKeys
+    audit: AuditTrail
+
+    @property
+    def families(self) -> Families:
+        return self.uow.families
+
+    async def search(
+        self, principal: Principal, *, first_name: str, last_name: str, phone: str, email: str
+    ) -> Found:
+        """Families in my scope sharing a name, phone or e-mail; the search is audited."""
+        await self.audit.record(principal, Action.SEARCH, None, via="page")
+        hashes = service.search_hashes(
+            self.keys, first_name=first_name, last_name=last_name, phone=phone, email=email
+        )
+        matches = await self.families.similar(hashes)
+        found = [m for m in matches if access.can_see(principal, m)]
+        return Found(found, len(matches) - len(found))
+
+    async def recent(self, principal: Principal) -> list[FamilySummary]:
+        """The latest families in my scope."""
+        return await self.families.recent(access.scope_of(principal))
+
+    async def open(self, principal: Principal, family_id: str, *, via: str) -> FamilyRecord:
+        """The family's record, once the read is in the audit log."""
+        family = await self._visible(principal, family_id)
+        await self.audit.record(principal, Action.READ, family_id, via=via)
+        key = await self.keys.existing(family_id)
+        if key is None:
+            return FamilyRecord(family, None)
+        return FamilyRecord(
+            family,
+            sealing.unseal(key, family_id, family.identity),
+            {r.request_id: sealing.unseal(key, family_id, r.notes) for r in family.requests},
+            [sealing.unseal(key, family_id, c.note) for c in family.contacts],
+        )
+
+    async def rectify(
+        self, principal: Principal, family_id: str, request_id: str, details: FamilyDetails
+    ) -> int:
+        """Correct the family and its request; returns the request's new revision."""
+        family = await self._visible(principal, family_id)
+        request = family.open_request(request_id)
+        now = datetime.now(UTC)
+        state = service.submitted(
+            details, request_id, family.family_ref, request.association_id, request.channel, now
+        )
+        revised = domain.as_update(state, revision=request.revision + 1)
+        key = await self._key(family_id)
+        request.revision, request.needs, request.urgency = (
+            revised.revision,
+            revised.needs,
+            revised.urgency,
+        )
+        request.availability, request.signs = details.availability, details.signs
+        request.notes, request.updated_at = sealing.seal(key, family_id, details.notes), now
+        family.identity = sealing.seal(key, family_id, service.identity_of(details))
+        family.lookup = service.lookup_hashes(self.keys, details.parent)
+        family.children_birth_years = details.children_birth_years
+        family.postal_code, family.departement = details.postal_code, revised.departement
+        family.languages = details.languages
+        family.last_contact_at = now
+        if family.consent.matching and not details.consent.matching:  # withdrawn here
+            revised = revised.model_copy(update={"consent_withdrawn_at": now})
+        family.announce(new_event(revised, source=service.SOURCE, subject=family.family_ref))
+        # the family's other open requests follow its consent (this one is announced above)
+        consent.change(family, details.consent, now, besides=request_id)
+        await self.uow.commit(family)
+        await self.audit.record(principal, Action.RECTIFY, family_id, via="page")
+        return revised.revision
+
+    async def withdraw(
+        self, principal: Principal, family_id: str, request_id: str, reason: WithdrawalReason
+    ) -> None:
+        """Close the request at the family's wish (or as a duplicate); matching stops."""
+        family = await self._visible(principal, family_id)
+        now = datetime.now(UTC)
+        if reason == WithdrawalReason.CONSENT_WITHDRAWN:  # the family's consent goes too
+            given = Consent(False, family.consent.sharing, principal.name, now)
+            consent.change(family, given, now)
+        request = family.withdraw(request_id, reason, now)
+        payload = RequestWithdrawn(
+            request_id=request_id,
+            family_ref=family.family_ref,
+            revision=request.revision,
+            reason=reason,
+            withdrawn_at=now,
+        )
+        family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
+        await self.uow.commit(family)
+        await self.audit.record(principal, Action.WITHDRAW, family_id, via="page")
+
+    async def change_consent(
+        self, principal: Principal, family_id: str, given: Consent, *, via: str
+    ) -> int:
+        """Record the parent's consent as collected now (`matching` false: withdrawn, its
+        open matches end); returns how many open requests were announced again."""
+        family = await self._visible(principal, family_id)
+        revised = consent.change(family, given, datetime.now(UTC))
+        await self.uow.commit(family)
+        await self.audit.record(principal, Action.CONSENT, family_id, via=via)
+        return len(revised)
+
+    async def log_contact(
+        self,
+        principal: Principal,
+        family_id: str,
+        *,
+        channel: ContactChannel,
+        note: str,
+        at: datetime | None = None,
+    ) -> None:
+        """Note a contact with the family: its retention clock starts again from it."""
+        family = await self._visible(principal, family_id)
+        at = at or datetime.now(UTC)
+        key = await self._key(family_id)
+        family.note_contact(
+            Contact(
+                at=at,
+                channel=channel,
+                by=principal.subject,
+                by_name=principal.name,
+                note=sealing.seal(key, family_id, note),
+            )
+        )
+        payload = ContactLogged(family_ref=family.family_ref, channel=channel, contacted_at=at)
+        family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
+        await self.uow.commit(family)
+        await self.audit.record(principal, Action.CONTACT, family_id, via="page")
+
+    async def _visible(self, principal: Principal, family_id: str) -> Family:
+        family = await self.families.get(family_id)
+        if family is None or not access.can_see(principal, family):
+            raise NotFoundError(family_id)
+        return family
+
+    async def _key(self, family_id: str) -> bytes:
+        key = await self.keys.existing(family_id)
+        if key is None:  # erased: nothing left to change
+            raise NotFoundError(family_id)
+        return key

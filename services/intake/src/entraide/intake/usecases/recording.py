@@ -1,0 +1,187 @@
+"""Recording a new family and its request, shared by the staff API, the pages and the
+partner doors (`partner_requests`); and the duplicate search."""
+
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from entraide.contracts import new_event
+from entraide.contracts.events import RequestSubmitted
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake.domain import requests as domain
+from entraide.intake.domain import sealing
+from entraide.intake.domain.family import SUBMITTED, Family, FamilySummary, Request
+from entraide.intake.usecases.commands import FamilyDetails, Parent
+from entraide.intake.usecases.ports import Families, FamilyKeys, UnitOfWork
+
+SOURCE = "/entraide/intake"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    request_id: str
+    family_id: str
+    created: bool  # False: the same partner event was already recorded
+
+
+async def record_request(
+    uow: UnitOfWork,
+    keys: FamilyKeys,
+    details: FamilyDetails,
+    *,
+    association_id: str | None,
+    channel: RequestChannel,
+    family_id: str | None = None,
+    recorded_by: str | None = None,
+    possible_duplicates: list[str] | None = None,
+) -> Recorded:
+    """Store a family, its request and the pseudonymised event, in one document write.
+
+    `family_id` makes the write idempotent: a partner event recorded twice creates one
+    request (the second call returns the first one's id). `possible_duplicates` are
+    families staff saw in the duplicate search and declared different: flagged, not merged.
+    """
+    request_id = None
+    if family_id is None:
+        family_id, family_ref = uuid.uuid4().hex, domain.new_family_ref()
+    else:  # a partner's: the same ids whenever its event is recorded
+        family_ref, request_id = domain.partner_ids(keys.ids_key, family_id)
+    key = await keys.key_for(family_id, family_ref)
+    family = new_family(
+        keys,
+        key,
+        details,
+        family_id=family_id,
+        family_ref=family_ref,
+        request_id=request_id,
+        association_id=association_id,
+        channel=channel,
+        recorded_by=recorded_by,
+        possible_duplicates=possible_duplicates,
+    )
+    stored = await uow.add(family)
+    return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
+
+
+def new_family(
+    keys: FamilyKeys,
+    key: bytes,
+    details: FamilyDetails,
+    *,
+    family_id: str,
+    family_ref: str,
+    association_id: str | None,
+    channel: RequestChannel,
+    recorded_by: str | None = None,
+    possible_duplicates: list[str] | None = None,
+    request_id: str | None = None,
+) -> Family:
+    """A new family with its first request, sealed with `key`, announcing the request."""
+    now = datetime.now(UTC)
+    request_id = request_id or domain.new_request_id()
+    payload = submitted(details, request_id, family_ref, association_id, channel, now)
+    request = Request(
+        request_id=request_id,
+        status=SUBMITTED,
+        revision=payload.revision,
+        needs=payload.needs,
+        availability=details.availability,
+        signs=details.signs,
+        urgency=payload.urgency,
+        notes=sealing.seal(key, family_id, details.notes),
+        association_id=association_id,
+        channel=payload.channel,
+        submitted_at=now,
+        recorded_by=recorded_by,
+    )
+    family = Family(
+        id=family_id,
+        family_ref=family_ref,
+        association_id=association_id,
+        departement=payload.departement,
+        identity=sealing.seal(key, family_id, identity_of(details)),
+        lookup=lookup_hashes(keys, details.parent),
+        children_birth_years=details.children_birth_years,
+        postal_code=details.postal_code,
+        languages=details.languages,
+        consent=details.consent,
+        created_at=now,
+        last_contact_at=now,
+        requests=[request],
+        possible_duplicates=possible_duplicates or [],
+    )
+    family.announce(new_event(payload, source=SOURCE, subject=family_ref))
+    return family
+
+
+def submitted(
+    details: FamilyDetails,
+    request_id: str,
+    family_ref: str,
+    association_id: str | None,
+    channel: RequestChannel,
+    at: datetime,
+) -> RequestSubmitted:
+    """The pseudonymised state of a request with these details (`domain.submitted_event`)."""
+    return domain.submitted_event(
+        request_id=request_id,
+        family_ref=family_ref,
+        postal_code=details.postal_code,
+        children_birth_years=details.children_birth_years,
+        needs=details.needs,
+        availability=details.availability,
+        languages=details.languages,
+        signs=set(details.signs),
+        association_id=association_id,
+        channel=channel,
+        consent_to_matching=details.consent.matching,
+        at=at,
+        contact_channels=details.contact_preferences,
+    )
+
+
+def identity_of(details: FamilyDetails) -> dict[str, Any]:
+    """What is sealed with the family's key: who the parent is and how to reach them."""
+    return {
+        "parent": asdict(details.parent),
+        "commune": details.commune,
+        "contact_preferences": details.contact_preferences,
+    }
+
+
+def lookup_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
+    """The parent's duplicate-search terms as keyed hashes."""
+    return search_hashes(
+        keys,
+        first_name=parent.first_name,
+        last_name=parent.last_name,
+        phone=parent.phone,
+        email=parent.email,
+    )
+
+
+def search_hashes(
+    keys: FamilyKeys, *, first_name: str, last_name: str, phone: str | None, email: str | None
+) -> list[str]:
+    """Keyed hashes of what staff search by (a full name, a phone, an e-mail)."""
+    terms = domain.lookup_terms(
+        first_name=first_name, last_name=last_name, phone=phone, email=email
+    )
+    return [sealing.blind_index(keys.lookup_key, term) for term in terms]
+
+
+async def possible_duplicates(
+    families: Families, keys: FamilyKeys, parent: Parent
+) -> list[FamilySummary]:
+    """Families already known with the same name, phone or e-mail (summaries, any scope)."""
+    return await families.similar(lookup_hashes(keys, parent))
+
+
+async def family_identity(families: Families, keys: FamilyKeys, family_id: str) -> Any:
+    """The family's identity in clear, or None if unknown or its key was destroyed."""
+    family = await families.get(family_id)
+    key = await keys.existing(family_id)
+    if family is None or key is None:
+        return None
+    return sealing.unseal(key, family_id, family.identity)

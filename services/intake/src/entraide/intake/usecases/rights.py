@@ -1,0 +1,114 @@
+"""Intake's answer to privacy's commands: erase or export a family, found by its
+`family_ref`; an objection withdraws its consent to matching, a rectification is flagged
+on its record for staff.
+
+Erasure destroys the family's key first (every sealed copy becomes unreadable at once,
+backups included), then deletes its document, requests, contacts and pending events.
+Audit-log entries stay: they hold staff ids and the internal family id, no family data.
+"""
+
+from dataclasses import asdict
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+
+from entraide.contracts.events import (
+    AccessRequested,
+    ErasureRequested,
+    ObjectionRequested,
+    RectificationRequested,
+)
+from entraide.contracts.vocab import SubjectKind
+from entraide.intake.domain import sealing
+from entraide.intake.domain.family import Consent, Family
+from entraide.intake.usecases import consent
+from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
+
+Doc = dict[str, Any]
+INTERNAL = ("lookup", "version", "events")
+
+
+class IntakeRights:
+    def __init__(
+        self,
+        families: Families,
+        keys: FamilyKeys,
+        audit: AuditTrail,
+        *,
+        uow: UnitOfWork | None = None,
+    ) -> None:
+        self.families, self.keys, self.audit, self.uow = families, keys, audit, uow
+
+    async def object(self, command: ObjectionRequested) -> dict[str, int]:
+        """The family objects to its data being used for matching: its consent to matching
+        is withdrawn (its open match ends, nothing more is proposed), as staff would."""
+        family = await self._family(command.subject_kind, command.subject_ref)
+        if family is None or self.uow is None or not family.consent.matching:
+            return {}  # never here, or already withdrawn (a redelivery)
+        now = datetime.now(UTC)
+        given = Consent(False, family.consent.sharing, f"privacy:{command.case_id}", now)
+        revised = consent.change(family, given, now)
+        await self.uow.commit(family)
+        await self.audit.record_event(
+            Action.CONSENT, family.id, event_id=command.case_id, association_id="privacy"
+        )
+        return {"families": 1, "requests": len(revised)}
+
+    async def rectify(self, command: RectificationRequested) -> dict[str, int]:
+        """A correction asked through the data-protection officer: flagged on the family's
+        record for its staff (they hold the parent's word and the form), acknowledged."""
+        if command.subject_kind != SubjectKind.FAMILY:
+            return {}
+        flagged = await self.families.flag_rectification(command.subject_ref, command.case_id)
+        return {"families": 1} if flagged else {}
+
+    async def erase(self, command: ErasureRequested) -> dict[str, int]:
+        family = await self._family(command.subject_kind, command.subject_ref)
+        if family is None:  # never here, or already erased (a redelivery)
+            return {}
+        await self.keys.destroy(family.id)
+        deleted = await self.families.delete(family.id)
+        return {
+            "families": deleted,
+            "requests": len(family.requests),
+            "contacts": len(family.contacts),
+            "keys": 1,
+        }
+
+    async def export(self, command: AccessRequested) -> Doc:
+        family = await self._family(command.subject_kind, command.subject_ref)
+        if family is None:
+            return {}
+        key = await self.keys.existing(family.id)
+        part: Doc = {k: v for k, v in asdict(family).items() if k not in INTERNAL}
+        if key is not None:
+            part["identity"] = sealing.unseal(key, family.id, family.identity)
+            for request, shown in zip(family.requests, part["requests"], strict=True):
+                shown["notes"] = sealing.unseal(key, family.id, request.notes)
+            for contact, shown in zip(family.contacts, part["contacts"], strict=True):
+                shown["note"] = sealing.unseal(key, family.id, contact.note)
+        readers = await self.audit.for_family(family.id)
+        exported: Doc = _json({"family": part, "record_reads": readers})
+        return exported
+
+    async def _family(self, kind: SubjectKind, ref: str) -> Family | None:
+        return await self.families.by_ref(ref) if kind == SubjectKind.FAMILY else None
+
+
+def _json(value: Any) -> Any:
+    """What the export holds, as JSON: dates as ISO 8601, anything else unknown as text."""
+    if isinstance(value, dict):
+        return {str(k): _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
