@@ -15,11 +15,14 @@ coordinators' pages). Pure: no I/O.
 from datetime import datetime
 from typing import Protocol
 
+from entraide.contracts.labels import URGENCY, in_sentence
+
 URGENCY_WEIGHT = {"low": 1.0, "medium": 1.5, "high": 2.5, "critical": 8.0}
 SERVED_FIRST = frozenset({"critical"})  # the urgencies served before every other family
 WAITING_DAYS_TO_DOUBLE = 30.0  # nobody waits forever: the weight grows with the wait
 MAX_WAITING_BOOST = 2.0  # x3 at most: high waiting 60 days (7.5) stays below a crisis (8)
-URGENCY_FR = {"low": "faible", "medium": "moyenne", "high": "élevée", "critical": "critique"}
+# the urgency inside the score's reasons (« urgence élevée »), from the shared labels
+URGENCY_FR = {str(level): in_sentence(text) for level, text in URGENCY.items()}
 
 TEXT_FR = (
     "Une famille en situation de crise (urgence critique) est servie la première dès "
