@@ -13,15 +13,17 @@ from fastapi import FastAPI
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.app import create_app as create_directory
 from entraide.directory.settings import DirectorySettings
+from entraide.intake.adapters.keys import VaultKeys
 from entraide.intake.app import create_app as create_intake
-from entraide.intake.keys import VaultKeys
 from entraide.intake.settings import IntakeSettings
+from entraide.kit.deps import lookup
 from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
 from entraide.matching.app import create_app as create_matching
 from entraide.matching.settings import MatchingSettings
 from entraide.privacy.app import create_app as create_privacy
-from entraide.privacy.domain import CaseKind
+from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.settings import PrivacySettings
+from entraide.privacy.usecases.cases import Rights
 from tests.infra import Endpoints, settings_on
 from tests.support import eventually, serving
 
@@ -152,7 +154,7 @@ async def _warm_up(privacy: FastAPI, services: set[str]) -> None:
     """Wait until every service answers privacy's commands: the rights consumers start at
     the end when new, so an erasure of nobody is sent (and resent by the watchdog) until
     all have answered; then it is forgotten, leaving the test a clean case list."""
-    rights = privacy.state.privacy.rights
+    rights = lookup(privacy, Rights)
     opened = await rights.open(CaseKind.ERASURE, "warm-up-nobody", SubjectKind.FAMILY, actor="test")
 
     async def answered() -> bool:

@@ -6,11 +6,11 @@ import re
 
 from entraide.directory.app import create_app as directory_app
 from entraide.directory.settings import DirectorySettings
-from entraide.intake import forms
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.entrypoints.http import forms
 from entraide.matching.app import create_app as matching_app
-from entraide.privacy import labels as privacy_labels
 from entraide.privacy.app import create_app as privacy_app
+from entraide.privacy.entrypoints.http import labels as privacy_labels
 from tests.infra import settings_on
 from tests.integration.test_staff_pages import csrf_of
 from tests.page_text import text_of

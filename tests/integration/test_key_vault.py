@@ -8,11 +8,13 @@ import logging
 import pytest
 from bson import json_util
 
-from entraide.intake import service
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases import recording
+from entraide.intake.usecases.casework import Casework
+from entraide.kit.deps import lookup
 from entraide.kit.keyvault_client import KeyDestroyedError, service_token
+from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
-from entraide.privacy.vault import KeyVault
 from tests.privacy_support import vault_client, vault_keys
 from tests.support import IDENTITY_VALUES, request_body, serving
 
@@ -56,7 +58,7 @@ async def test_intake_seals_identity_with_a_key_from_the_vault(
         # destroyed: unreadable everywhere, and never created again
         await vault_client(privacy, "intake").destroy(fid)
         keys = vault_keys(privacy, intake_settings)
-        assert await service.family_identity(app.state.families, keys, fid) is None
+        assert await recording.family_identity(lookup(app, Casework).families, keys, fid) is None
         with pytest.raises(LookupError):
             await keys.key_for(fid, family["family_ref"])
 
