@@ -1,14 +1,31 @@
-"""Matching's documents and the domain's records, both ways (a match, a history), and
-the one bulk insert that tells which documents were refused as duplicates."""
+"""Matching's documents and the domain's records, both ways (a match, a history), a
+person's scope as a query, and the one bulk insert that tells which documents were
+refused as duplicates."""
 
 from typing import Any
 
 from pymongo.errors import BulkWriteError
 
 from entraide.matching.domain.model import History, Match
+from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
 DUPLICATE = 11000
+
+
+def scope_query(scope: Scope) -> Doc:
+    """A person's scope (`usecases.access`) as a store query."""
+    query: Doc = {}
+    if scope.territories:
+        query["departement"] = {"$in": list(scope.territories)}
+    if not scope.network_wide:
+        query["association_id"] = scope.association_id
+    return query
+
+
+def state_query(states: list[str]) -> Doc:
+    """Matches in one of these states."""
+    return {"state": states[0] if len(states) == 1 else {"$in": states}}
 
 
 async def inserted_but(collection: Any, docs: list[Doc]) -> set[int]:

@@ -10,8 +10,10 @@ from typing import Any
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.matching.adapters.documents import scope_query
 from entraide.matching.domain.followups import Due, Followed, Schedule
 from entraide.matching.domain.lifecycle import ACTIVE
+from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
 ACTIVE_STATES = sorted(s.value for s in ACTIVE)
@@ -88,6 +90,10 @@ class FollowUpStore:
             await self.followups.delete_many({"_id": {"$in": match_ids}})
 
     # --- for the pages ----------------------------------------------------------------
+
+    async def due_in(self, scope: Scope, today: date) -> list[Doc]:
+        """The schedules the scope covers with something due by `today`, oldest first."""
+        return await self.due(scope_query(scope), today)
 
     async def due(self, query: Doc, today: date, limit: int = 500) -> list[Doc]:
         """The schedules in `query` (a scope) with something due by `today`, oldest first."""

@@ -31,12 +31,19 @@ from pymongo.errors import DuplicateKeyError
 from entraide.contracts import CloudEvent
 from entraide.contracts.vocab import MatchOutcome
 from entraide.kit.outbox import PENDING, outbox_entry
-from entraide.matching.adapters.documents import document_of, inserted_but, match_of
+from entraide.matching.adapters.documents import (
+    document_of,
+    inserted_but,
+    match_of,
+    scope_query,
+    state_query,
+)
 from entraide.matching.adapters.histories import Histories
 from entraide.matching.adapters.places import OPEN_STATES, Places
 from entraide.matching.adapters.waitlist import Waitlist
 from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import Match
+from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
 WITHOUT_OUTBOX = {"outbox": 0}
@@ -173,6 +180,14 @@ class MatchStore(Places, Histories, Waitlist):
 
     async def of_request(self, request_id: str) -> list[Doc]:
         return await self.matches.find({"request_id": request_id}, WITHOUT_OUTBOX).to_list()
+
+    async def listing_in(self, scope: Scope, states: list[str]) -> list[Doc]:
+        """The matches in these states that the scope covers, oldest proposal first."""
+        return await self.listing(scope_query(scope) | state_query(states))
+
+    async def waiting_in(self, scope: Scope) -> list[Doc]:
+        """The waitlist's entries that the scope covers, longest waiting first."""
+        return await self.waiting(scope_query(scope))
 
     async def listing(self, query: Doc, limit: int = 200) -> list[Doc]:
         cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("proposed_at", ASCENDING)

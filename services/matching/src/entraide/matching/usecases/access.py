@@ -5,6 +5,7 @@ and offers, for families of their territories; the network's coordinator may act
 everywhere in theirs. Staff see their association's queue without deciding.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from entraide.kit.principal import Principal, Role
@@ -51,18 +52,23 @@ def may_open_volunteer(principal: Principal, association_id: str) -> bool:
     return principal.role is Role.NETWORK or principal.association_id == association_id
 
 
-def scope_filter(principal: Principal) -> dict[str, Any]:
-    """`can_see` as a store query."""
-    query: dict[str, Any] = {}
-    if principal.territories:
-        query["departement"] = {"$in": list(principal.territories)}
-    if principal.role not in NETWORK_WIDE:
-        query["association_id"] = principal.association_id
-    return query
+@dataclass(frozen=True)
+class Scope:
+    """Whose matches and waiting families a person sees, as the store filters them: those
+    of these territories (empty: every one) and, unless network-wide, of one association
+    (`association_id`, None: of none)."""
+
+    territories: tuple[str, ...]
+    network_wide: bool
+    association_id: str | None = None
 
 
-def waitlist_filter(principal: Principal) -> dict[str, Any]:
+def scope_of(principal: Principal) -> Scope:
+    """`can_see` as a scope the store filters by."""
+    network_wide = principal.role in NETWORK_WIDE
+    return Scope(principal.territories, network_wide, principal.association_id)
+
+
+def waitlist_scope(principal: Principal) -> Scope:
     """Waiting families a coordinator may pick for one of their supports: their territories."""
-    if principal.territories:
-        return {"departement": {"$in": list(principal.territories)}}
-    return {}
+    return Scope(principal.territories, network_wide=True)

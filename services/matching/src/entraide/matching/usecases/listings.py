@@ -45,21 +45,20 @@ class Listings:
 
     async def proposals(self, principal: Principal) -> list[Doc]:
         """Proposals waiting for an answer from my association, in my territories."""
-        query = access.scope_filter(principal) | {"state": State.PROPOSED.value}
-        return await self.matches.listing(query)
+        return await self.matches.listing_in(access.scope_of(principal), [State.PROPOSED.value])
 
     async def waiting(self, principal: Principal) -> list[Doc]:
         """Requests nobody fits yet, with the reason, in my territories."""
-        return await self.matches.waiting(access.waitlist_filter(principal))
+        return await self.matches.waiting_in(access.waitlist_scope(principal))
 
     async def active(self, principal: Principal) -> list[Doc]:
         """The accepted and started matches in my scope."""
-        query = access.scope_filter(principal) | {"state": {"$in": [s.value for s in ACTIVE]}}
-        return await self.matches.listing(query)
+        states = [s.value for s in ACTIVE]
+        return await self.matches.listing_in(access.scope_of(principal), states)
 
     async def due(self, principal: Principal, today: date) -> list[Doc]:
         """The stored schedules in my scope with something due by `today`, oldest first."""
-        return await self.followups.due(access.scope_filter(principal), today)
+        return await self.followups.due_in(access.scope_of(principal), today)
 
     async def schedules(self, match_ids: list[str]) -> dict[str, Doc]:
         """The stored schedules of these matches, by match id."""

@@ -13,6 +13,7 @@ from entraide.contracts import CloudEvent
 from entraide.contracts.events import OfferState, VolunteerAvailability
 from entraide.matching.domain.followups import Followed, Schedule
 from entraide.matching.domain.model import History, Match, Support, Waiting
+from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
 T = TypeVar("T")
@@ -225,9 +226,13 @@ class MatchDocuments(Protocol):
 
     async def document(self, match_id: str) -> Doc | None: ...
 
-    async def listing(self, query: Doc, limit: int = 200) -> list[Doc]: ...
+    async def listing_in(self, scope: Scope, states: list[str]) -> list[Doc]:
+        """The matches in these states that the scope covers, oldest proposal first."""
+        ...
 
-    async def waiting(self, query: Doc, limit: int = 500) -> list[Doc]: ...
+    async def waiting_in(self, scope: Scope) -> list[Doc]:
+        """The waitlist's entries that the scope covers, longest waiting first."""
+        ...
 
     async def open_for_request(self, request_id: str) -> Match | None: ...
 
@@ -235,8 +240,8 @@ class MatchDocuments(Protocol):
 class FollowUpDocuments(Protocol):
     """The stored schedules as the follow-ups page reads them."""
 
-    async def due(self, query: Doc, today: date, limit: int = 500) -> list[Doc]:
-        """The schedules in `query` (a scope) with something due by `today`, oldest first."""
+    async def due_in(self, scope: Scope, today: date) -> list[Doc]:
+        """The schedules the scope covers with something due by `today`, oldest first."""
         ...
 
     async def of(self, match_ids: list[str]) -> dict[str, Doc]: ...
