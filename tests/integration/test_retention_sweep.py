@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEERS
 from entraide.contracts.vocab import ContactChannel
+from entraide.intake.usecases.casework import Casework
 from entraide.kit.auth import Principal, Role
 from entraide.kit.broker import consumer_group
+from entraide.kit.deps import lookup
 from entraide.privacy.domain.retention import add_years
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, caught_up, network
 from tests.support import eventually, request_body
@@ -81,7 +83,7 @@ async def test_the_sweep_erases_exactly_the_expired_subjects(
             association_id="parrains-par-mille",
             territories=("44",),
         )
-        await net["apps"]["intake"].state.casework.log_contact(
+        await lookup(net["apps"]["intake"], Casework).log_contact(
             staff,
             families[1]["_id"],
             channel=ContactChannel.PHONE,
