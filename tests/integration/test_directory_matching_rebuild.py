@@ -1,6 +1,11 @@
 """Rebuilding matching's view from the compacted topic gives directory's offers."""
 
+from entraide.directory.adapters.offers.store import OfferStore
+from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.offers import OfferViews
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
 from tests.integration.test_directory_offers import bearer, body, directory_settings  # noqa: F401
 from tests.support import eventually, serving
@@ -34,10 +39,10 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
         )
         await directory.delete(f"/api/v1/staff/offers/{ids[2]}", headers=ppm)
         refs = [await _vetted_volunteer(directory, app, ppm, n) for n in range(2)]
-        offers = app.state.offers
+        offers = lookup(app, OfferStore)
         await eventually(lambda: _relayed(offers), timeout=90, what="directory's outbox relayed")
         await eventually(
-            lambda: _relayed(app.state.volunteers), timeout=90, what="volunteers relayed"
+            lambda: _relayed(lookup(app, VolunteerStore)), timeout=90, what="volunteers relayed"
         )
         expected = {d["_id"]: as_directory_says(d) for d in await offers.all() if d["_id"] in ids}
         volunteers = {
@@ -46,7 +51,7 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
                 "capacity": v["capacity"],
                 "active": v["status"] == "approved",
             }
-            for v in await app.state.volunteers.all()
+            for v in await lookup(app, VolunteerStore).all()
             if v["volunteer_ref"] in refs
         }
     assert set(expected) == set(ids[:2])
@@ -55,7 +60,7 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
     topics = {k: getattr(directory_settings, k) for k in ("offers_topic", "volunteers_topic")}
     rebuilding = matching_app(matching_settings.model_copy(update=topics))
     async with serving(rebuilding):
-        views = rebuilding.state.offer_views
+        views = lookup(rebuilding, OfferViews)
 
         async def rebuilt():
             seen = {i: await views.get(i) for i in ids}
@@ -66,7 +71,7 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
         assert await views.get(ids[2]) is None
 
         async def volunteers_rebuilt():
-            seen = {r: await rebuilding.state.volunteer_views.get(r) for r in refs}
+            seen = {r: await lookup(rebuilding, VolunteerViews).get(r) for r in refs}
             got = {
                 r: {k: v[k] for k in ("revision", "capacity", "active")}
                 for r, v in seen.items()
@@ -102,4 +107,4 @@ async def _vetted_volunteer(client, app, headers, n: int) -> str:
     await client.patch(url, json={"status": "approved"}, headers=headers)
     if n:
         await client.patch(url, json={"status": "paused"}, headers=headers)
-    return (await app.state.volunteers.get(volunteer_id))["volunteer_ref"]
+    return (await lookup(app, VolunteerStore).get(volunteer_id))["volunteer_ref"]

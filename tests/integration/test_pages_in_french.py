@@ -14,8 +14,13 @@ import re
 import pytest
 
 from entraide.contracts import associations, vocab
+from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as create_directory
 from entraide.intake.app import create_app as create_intake
+from entraide.intake.usecases.casework import Casework
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.matches import MatchStore
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as create_matching
 from entraide.matching.settings import MatchingSettings
 from entraide.privacy.app import create_app as create_privacy
@@ -142,8 +147,8 @@ async def load_demo(apps, clients, dev_issuer) -> dict[str, str]:
         assert (await directory.patch(review, json=cleared, headers=network)).status_code == 200
         approved = await directory.patch(review, json={"status": "approved"}, headers=network)
         assert approved.status_code == 200, approved.text
-    refs = [v["volunteer_ref"] for v in await apps["directory"].state.volunteers.all()]
-    views = apps["matching"].state.volunteer_views
+    refs = [v["volunteer_ref"] for v in await lookup(apps["directory"], VolunteerStore).all()]
+    views = lookup(apps["matching"], VolunteerViews)
     await eventually(lambda: _all_known(views, refs), what="matching knows the volunteers")
     families = []
     for n, (postal_code, commune, association, needs) in enumerate(FAMILIES, start=1):
@@ -153,7 +158,7 @@ async def load_demo(apps, clients, dev_issuer) -> dict[str, str]:
         made = await intake.post("/api/v1/requests", json=body, headers=network)
         assert made.status_code == 201, made.text
         families.append(made.json()["request_id"])
-    store = apps["matching"].state.matches
+    store = lookup(apps["matching"], MatchStore)
 
     async def proposed():
         return await store.open_for_request(families[0])
@@ -165,10 +170,10 @@ async def load_demo(apps, clients, dev_issuer) -> dict[str, str]:
         f"/api/v1/proposals/{match.match_id}", json={"decision": "accept"}, headers=decider
     )
     assert accepted.status_code == 200, accepted.text
-    family = await apps["intake"].state.families.families.find_one(
+    family = await lookup(apps["intake"], Casework).families.families.find_one(
         {"requests.request_id": families[0]}
     )
-    erased = await apps["intake"].state.families.families.find_one(
+    erased = await lookup(apps["intake"], Casework).families.families.find_one(
         {"requests.request_id": families[3]}
     )
     dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}

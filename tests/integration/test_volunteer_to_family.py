@@ -10,9 +10,14 @@ import json
 import re
 from datetime import UTC, datetime
 
+from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases.casework import Casework
+from entraide.kit.deps import lookup
 from entraide.kit.outbox import DONE
+from entraide.matching.adapters.matches import MatchStore
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.matching_support import feed, request
@@ -56,7 +61,7 @@ async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_famil
     ):
         thanks = await staff.post("/devenir-benevole", data=APPLICATION)
         assert thanks.status_code == 200
-        [applied] = await directory.state.volunteers.all()
+        [applied] = await lookup(directory, VolunteerStore).all()
         await dev_issuer.sign_in(staff, "ppm-nantes")
         await review(staff, applied["_id"], statut="in-review", honorabilite="cleared")
         await review(staff, applied["_id"], statut="approved")
@@ -69,11 +74,12 @@ async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_famil
         matching = matching_app(settings)
         async with serving(matching) as coordinator:
             await eventually(
-                lambda: matching.state.volunteer_views.get(ref), what="matching knows the volunteer"
+                lambda: lookup(matching, VolunteerViews).get(ref),
+                what="matching knows the volunteer",
             )
             family = request(postal_code="44000")
             await world.send(world.requests, family, family.family_ref)
-            store = matching.state.matches
+            store = lookup(matching, MatchStore)
 
             async def answered():
                 proposed = await store.open_for_request(family.request_id)
@@ -111,7 +117,9 @@ async def test_the_familys_reference_opens_its_record_in_intake_for_those_in_sco
         staff = {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
         created = await intake.post("/api/v1/requests", json=request_body(), headers=staff)
         request_id = created.json()["request_id"]
-        family = await app.state.families.families.find_one({"requests.request_id": request_id})
+        family = await lookup(app, Casework).uow.families.families.find_one(
+            {"requests.request_id": request_id}
+        )
         family_id = family["_id"]
         url = f"/familles/par-reference/{family['family_ref']}"
 
