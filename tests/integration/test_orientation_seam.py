@@ -12,9 +12,13 @@ import uuid
 from markupsafe import escape
 
 from entraide.contracts.topics import REQUESTS
-from entraide.intake import labels
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.entrypoints.http import labels
+from entraide.kit.deps import lookup
+from entraide.matching.adapters.matches import MatchStore
+from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
+from entraide.matching.usecases.engine import Engine
 from entraide.privacy.app import create_app as privacy_app
 from tests.matching_support import feed, volunteer
 from tests.privacy_support import REGISTRY_TIMEOUT, case_when, closed
@@ -60,7 +64,7 @@ async def test_staff_see_the_proposal_with_its_association_and_the_waitlist_with
         matching = matching_app(settings)
         async with serving(intake_app(intake_settings)) as intake, serving(matching):
             await eventually(
-                lambda: matching.state.volunteer_views.get(helper.volunteer_ref),
+                lambda: lookup(matching, VolunteerViews).get(helper.volunteer_ref),
                 what="matching knows the volunteer",
             )
             intake.headers.update(staff_bearer)
@@ -82,7 +86,7 @@ async def test_staff_see_the_proposal_with_its_association_and_the_waitlist_with
             page = (await intake.get(f"/familles/{helped['family_id']}")).text
             other = (await intake.get(f"/familles/{waiting['family_id']}")).text
             listing = (await intake.get("/familles")).text
-            match = await matching.state.matches.open_for_request(helped["request_id"])
+            match = await lookup(matching, MatchStore).open_for_request(helped["request_id"])
 
     assert match is not None
     assert (proposed["association_id"], proposed["support"]) == ("parrains-par-mille", "volunteer")
@@ -94,7 +98,7 @@ async def test_staff_see_the_proposal_with_its_association_and_the_waitlist_with
     assert "En attente d&#39;orientation" not in page
     assert waitlisted["reason"] in labels.WAITLIST_REASONS  # the rule that stopped most
     assert "En liste d&#39;attente" in other
-    assert str(escape(labels.WAITLIST_REASONS[waitlisted["reason"]])) in other
+    assert str(escape(labels.in_sentence(labels.WAITLIST_REASONS[waitlisted["reason"]]))) in other
     assert "Proposée" in listing
 
 
@@ -112,12 +116,12 @@ async def test_a_withdrawn_consent_ends_the_open_match_and_nothing_more_is_propo
             serving(privacy_app(privacy_settings)),
         ):
             await eventually(
-                lambda: matching.state.volunteer_views.get(helper.volunteer_ref),
+                lambda: lookup(matching, VolunteerViews).get(helper.volunteer_ref),
                 what="matching knows the volunteer",
             )
             intake.headers.update(staff_bearer)
             family = await _record(intake, mongo, intake_settings.database, pornic_family())
-            store = matching.state.matches
+            store = lookup(matching, MatchStore)
             await eventually(
                 lambda: store.open_for_request(family["request_id"]),
                 timeout=REPLAY,
@@ -143,7 +147,7 @@ async def test_a_withdrawn_consent_ends_the_open_match_and_nothing_more_is_propo
                 what="intake hears the match closed",
             )
             assert await store.open_for_request(family["request_id"]) is None
-            await matching.state.engine.rebalance()  # the batch proposes nothing more to it
+            await lookup(matching, Engine).rebalance()  # the batch proposes nothing more to it
             assert await store.open_for_request(family["request_id"]) is None
             subjects = mongo[privacy_settings.database]["subjects"]
             registered = await eventually(

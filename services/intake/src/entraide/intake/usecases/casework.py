@@ -22,8 +22,7 @@ from entraide.intake.domain.family import (
     FamilySummary,
     NotFoundError,
 )
-from entraide.intake.usecases import access, consent
-from entraide.intake.usecases import recording as service
+from entraide.intake.usecases import access, consent, recording
 from entraide.intake.usecases.commands import FamilyDetails
 from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
 from entraide.kit.principal import Principal
@@ -66,7 +65,7 @@ class Casework:
     ) -> Found:
         """Families in my scope sharing a name, phone or e-mail; the search is audited."""
         await self.audit.record(principal, Action.SEARCH, None, via="page")
-        hashes = service.search_hashes(
+        hashes = recording.search_hashes(
             self.keys, first_name=first_name, last_name=last_name, phone=phone, email=email
         )
         matches = await self.families.similar(hashes)
@@ -98,7 +97,7 @@ class Casework:
         family = await self._visible(principal, family_id)
         request = family.open_request(request_id)
         now = datetime.now(UTC)
-        state = service.submitted(
+        state = recording.submitted(
             details, request_id, family.family_ref, request.association_id, request.channel, now
         )
         revised = domain.as_update(state, revision=request.revision + 1)
@@ -110,15 +109,15 @@ class Casework:
         )
         request.availability, request.signs = details.availability, details.signs
         request.notes, request.updated_at = sealing.seal(key, family_id, details.notes), now
-        family.identity = sealing.seal(key, family_id, service.identity_of(details))
-        family.lookup = service.lookup_hashes(self.keys, details.parent)
+        family.identity = sealing.seal(key, family_id, recording.identity_of(details))
+        family.lookup = recording.lookup_hashes(self.keys, details.parent)
         family.children_birth_years = details.children_birth_years
         family.postal_code, family.departement = details.postal_code, revised.departement
         family.languages = details.languages
         family.last_contact_at = now
         if family.consent.matching and not details.consent.matching:  # withdrawn here
             revised = revised.model_copy(update={"consent_withdrawn_at": now})
-        family.announce(new_event(revised, source=service.SOURCE, subject=family.family_ref))
+        family.announce(new_event(revised, source=recording.SOURCE, subject=family.family_ref))
         # the family's other open requests follow its consent (this one is announced above)
         consent.change(family, details.consent, now, besides=request_id)
         await self.uow.commit(family)
@@ -142,7 +141,7 @@ class Casework:
             reason=reason,
             withdrawn_at=now,
         )
-        family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
+        family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
         await self.uow.commit(family)
         await self.audit.record(principal, Action.WITHDRAW, family_id, via="page")
 
@@ -180,7 +179,7 @@ class Casework:
             )
         )
         payload = ContactLogged(family_ref=family.family_ref, channel=channel, contacted_at=at)
-        family.announce(new_event(payload, source=service.SOURCE, subject=family.family_ref))
+        family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
         await self.uow.commit(family)
         await self.audit.record(principal, Action.CONTACT, family_id, via="page")
 
