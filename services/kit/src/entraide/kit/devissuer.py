@@ -65,6 +65,7 @@ DEMO_ACCOUNTS: tuple[DemoAccount, ...] = tuple(
     for row in [
         ("coordination-reseau", "Hélène (réseau)", Role.NETWORK, None, ()),
         ("dpo", "Marc (DPO)", Role.DPO, None, ()),
+        ("financeur", "Nicolas (financeur public)", Role.FUNDER, None, ()),
         ("ppm-paris", "Claire (PPM)", S, PPM, ("75",)),
         ("ppm-nantes", "Julien (PPM)", S, PPM, ("44",)),
         ("coordination-ppm", "Sophie (PPM)", C, PPM, ("44", "75")),

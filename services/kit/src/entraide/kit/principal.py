@@ -32,6 +32,8 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     NETWORK = "network-coordinator"
     DPO = "dpo"
+    # public actors and funders: the observatory's anonymous indicators only, read-only
+    FUNDER = "funder"
 
 
 ROLE_LABELS = {
@@ -39,8 +41,11 @@ ROLE_LABELS = {
     Role.COORDINATOR: "Coordination de l'association",
     Role.NETWORK: "Coordination du réseau",
     Role.DPO: "Délégué à la protection des données",
+    Role.FUNDER: "Acteurs publics et financeurs",
 }
 NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
+# roles of no association; a funder is not network-wide: `covers` gives it no family
+NO_ASSOCIATION = NETWORK_WIDE | {Role.FUNDER}
 
 
 class Permission(StrEnum):
@@ -67,9 +72,9 @@ class Principal(BaseModel, frozen=True):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Principal":
-        if self.role in NETWORK_WIDE and self.association_id is not None:
+        if self.role in NO_ASSOCIATION and self.association_id is not None:
             raise ValueError(f"a {self.role} belongs to no association")
-        if self.role not in NETWORK_WIDE and self.association_id is None:
+        if self.role not in NO_ASSOCIATION and self.association_id is None:
             raise ValueError(f"a {self.role} belongs to an association")
         if any(not DEPARTEMENT.match(code) for code in self.territories):
             raise ValueError("territories are département codes")

@@ -1,0 +1,1 @@
+"""Entraide observatory: anonymous indicators of the network, territory by territory."""

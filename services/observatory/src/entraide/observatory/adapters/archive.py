@@ -1,0 +1,184 @@
+"""The archive: anonymous facts in Parquet files partitioned by kind and month, written and
+queried with DuckDB.
+
+    <data dir>/facts/kind=<kind>/month=YYYY-MM/part-<uuid>.parquet
+
+Hive-style partitions: a query names the kind's folder and reads only its months; the
+same files can be read by a distributed engine (Spark, Trino, DuckDB on object storage)
+when the network goes national. Indicators are DuckDB SQL over these files: GROUP BY CUBE
+gives every cell and every margin in one pass; no aggregation is written by hand.
+"""
+
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from entraide.observatory.domain.facts import COLUMNS, Fact, FactKind
+from entraide.observatory.domain.indicators import Dimension, Indicator, Measure
+from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
+from entraide.observatory.usecases.ports import CubeRow
+
+SCHEMA = pa.schema(
+    [
+        ("kind", pa.string()),
+        ("month", pa.string()),
+        ("departement", pa.string()),
+        ("association", pa.string()),
+        ("needs", pa.list_(pa.string())),
+        ("urgency", pa.string()),
+        ("channel", pa.string()),
+        ("signs", pa.bool_()),
+        ("several_signs", pa.bool_()),
+        ("reason", pa.string()),
+        ("outcome", pa.string()),
+        ("days", pa.float64()),
+        ("places", pa.int32()),
+        ("flag", pa.bool_()),
+        ("fact_id", pa.string()),
+    ]
+)
+assert SCHEMA.names == ["kind", "month", *COLUMNS]
+NETWORK = "reseau"  # facts with no département (erasures)
+
+# each dimension's SQL over a fact (`needs` is a list: a fact counts under each need)
+EXPRESSIONS = {
+    Dimension.NEED: "unnest(needs)",
+    Dimension.URGENCY: "urgency",
+    Dimension.ASSOCIATION: "association",
+    Dimension.CHANNEL: "channel",
+    Dimension.SIGNS: "CASE WHEN several_signs THEN 'plusieurs' WHEN signs THEN 'au-moins-un' "
+    "ELSE 'aucun' END",
+    Dimension.REASON: "reason",
+    Dimension.OUTCOME: "outcome",
+    Dimension.ON_TIME: "CASE WHEN flag THEN 'a-temps' ELSE 'en-retard' END",
+    Dimension.HONORABILITY: "CASE WHEN flag THEN 'en-attente' ELSE 'valide' END",
+}
+TERRITORY = (
+    f"CASE WHEN departement = '' THEN '{NETWORK}' "
+    f"WHEN list_contains($kept, departement) THEN departement ELSE '{OTHER_TERRITORIES}' END"
+)
+
+
+class ParquetArchive:
+    """The archive under `root` (the observatory's data directory)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.facts = root / "facts"
+        self._write = threading.Lock()
+
+    def files(self, kind: FactKind | str = "*") -> str:
+        return str(self.facts / f"kind={kind}" / "month=*" / "*.parquet")
+
+    def _has(self, kind: FactKind | str = "*") -> bool:
+        return any(self.facts.glob(f"kind={kind}/month=*/*.parquet"))
+
+    def append(self, facts: Sequence[Fact]) -> int:
+        """Write facts into their partitions (new files: readers never see a half file)."""
+        if not facts:
+            return 0
+        table = pa.Table.from_pylist([_row(f) for f in facts], schema=SCHEMA)
+        self.facts.mkdir(parents=True, exist_ok=True)
+        with self._write, duckdb.connect() as db:
+            db.register("incoming", table)
+            db.execute(
+                f"COPY incoming TO '{self.facts}' (FORMAT parquet, PARTITION_BY (kind, month), "
+                "FILENAME_PATTERN 'part-{uuid}', APPEND true)"
+            )
+        return len(facts)
+
+    def scan(
+        self, sql: str, kind: FactKind | str = "*", **params: object
+    ) -> list[tuple[object, ...]]:
+        """Run `sql` over the facts of one kind (the view `facts`); [] if there are none."""
+        if not self._has(kind):
+            return []
+        with duckdb.connect() as db:
+            db.execute(
+                "CREATE VIEW facts AS SELECT * FROM read_parquet($files, hive_partitioning = true, "
+                "hive_types = {'kind': VARCHAR, 'month': VARCHAR})".replace(
+                    "$files", f"'{self.files(kind)}'"
+                )
+            )
+            return db.execute(sql, params).fetchall()
+
+    def years(self) -> list[str]:
+        rows = self.scan("SELECT DISTINCT left(month, 4) FROM facts ORDER BY 1")
+        return [str(r[0]) for r in rows]
+
+    def families_by_departement(self, year: str) -> dict[str, int]:
+        rows = self.scan(
+            "SELECT departement, count(*) FROM facts WHERE left(month, 4) = $year GROUP BY 1",
+            FactKind.REQUEST,
+            year=year,
+        )
+        return {str(d): int(str(n)) for d, n in rows}
+
+    def cube(
+        self, indicator: Indicator, year: str, by: Dimension | None, territories: frozenset[str]
+    ) -> list[CubeRow]:
+        """Every cell and margin of an indicator for a year, along `by` if given."""
+        column = EXPRESSIONS[indicator.column]
+        split = EXPRESSIONS[by] if by is not None else f"'{TOTAL}'"
+        active = "AND outcome = 'active'" if indicator.only_active else ""
+        dims = "territory, month, col, filt" if by is not None else "territory, month, col"
+        needs = Dimension.NEED in (indicator.column, by)
+        measures = _measures(indicator.measure, distinct=needs)
+        inner = (
+            f"SELECT {TERRITORY} AS territory, month, {column} AS col, {split} AS filt, "
+            f"fact_id, places, days FROM facts WHERE left(month, 4) = $year {active}"
+        )
+        sql = (
+            f"SELECT coalesce(territory, '*'), coalesce(month, '*'), coalesce(col, '*'), "
+            f"{'coalesce(filt, ' + repr(TOTAL) + ')' if by is not None else repr(TOTAL)}, {measures} "
+            f"FROM ({inner}) GROUP BY CUBE ({dims})"
+        )
+        params = {"year": year, "kept": sorted(territories)}
+        rows = self.scan(sql, indicator.kind, **params)
+        cube = {_key(r): _cell(r) for r in rows}
+        if needs and indicator.measure is not Measure.COUNT:
+            # a fact spread over several needs counts once in the needs' total: the sums and
+            # quantiles of that margin come from the facts themselves, not their needs
+            whole = inner.replace(f"{EXPRESSIONS[Dimension.NEED]} AS", "'*' AS")
+            margin = sql.replace(inner, whole)
+            for r in self.scan(margin, indicator.kind, **params):
+                key = _key(r)
+                if "*" in (key[2], key[3]) and key in cube:
+                    cube[key] = _cell(r)
+        return list(cube.values())
+
+
+def _measures(measure: Measure, *, distinct: bool) -> str:
+    """The aggregates a measure needs (a quantile costs: only durations compute them)."""
+    count = "count(DISTINCT fact_id)" if distinct else "count(*)"
+    if measure is Measure.DURATION:
+        return "count(days), 0, quantile_cont(days, 0.5), quantile_cont(days, 0.9)"
+    if measure is Measure.PLACES:
+        return f"{count}, coalesce(sum(places), 0), NULL, NULL"
+    return f"{count}, 0, NULL, NULL"
+
+
+def _key(r: tuple[object, ...]) -> tuple[str, str, str, str]:
+    return (str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+
+
+def _cell(r: tuple[object, ...]) -> CubeRow:
+    median, p90 = r[6], r[7]
+    return CubeRow(
+        key=_key(r),
+        count=int(str(r[4])),
+        places=int(str(r[5])),
+        median=float(str(median)) if median is not None else None,
+        p90=float(str(p90)) if p90 is not None else None,
+    )
+
+
+def _row(fact: Fact) -> dict[str, object]:
+    row = asdict(fact)
+    row["kind"] = fact.kind.value
+    row["needs"] = list(fact.needs)
+    return row

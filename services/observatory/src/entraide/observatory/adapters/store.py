@@ -1,0 +1,165 @@
+"""The observatory's own MongoDB store: the transient state behind the facts.
+
+- `episodes`: open requests (with the family's reference: erasure deletes them, through
+  the kit's `ReferencedDocuments`), deleted when the request closes;
+- `suppliers`: offers' and volunteers' latest state (a volunteer's under `volunteer_ref`,
+  so erasure deletes it too);
+- `pending_facts`: anonymous facts not yet written to the archive;
+- `counted_cases`: the erasure cases already counted, without their subject.
+"""
+
+import dataclasses
+from collections.abc import Collection, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo import DeleteOne, InsertOne, ReplaceOne
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from entraide.observatory.domain.episodes import Episode
+from entraide.observatory.domain.facts import Fact, FactKind
+from entraide.observatory.domain.supply import Supplier, SupplierKind
+from entraide.observatory.usecases.ports import SupplierId
+
+Doc = dict[str, Any]
+
+
+class MongoEpisodes:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["episodes"]
+
+    async def ensure_indexes(self) -> None:
+        await self.docs.create_index("family_ref")
+
+    async def load(self, request_ids: Collection[str]) -> dict[str, Episode]:
+        if not request_ids:
+            return {}
+        found = self.docs.find({"_id": {"$in": list(request_ids)}})
+        return {doc["_id"]: _episode(doc) async for doc in found}
+
+    async def save(self, changed: Mapping[str, Episode | None]) -> None:
+        writes: list[Any] = [
+            DeleteOne({"_id": rid})
+            if episode is None
+            else ReplaceOne({"_id": rid}, _doc(episode), upsert=True)
+            for rid, episode in changed.items()
+        ]
+        if writes:
+            await self.docs.bulk_write(writes, ordered=True)
+
+    async def count(self) -> int:
+        return await self.docs.count_documents({})
+
+
+def _doc(episode: Episode) -> Doc:
+    doc = dataclasses.asdict(episode)
+    doc["needs"], doc["seen"] = list(episode.needs), list(episode.seen)
+    return doc
+
+
+def _episode(doc: Doc) -> Episode:
+    values: dict[str, Any] = {
+        f.name: doc.get(f.name) for f in dataclasses.fields(Episode) if f.name in doc
+    }
+    values["needs"], values["seen"] = tuple(doc["needs"]), tuple(doc.get("seen", ()))
+    return Episode(**values)
+
+
+class MongoSuppliers:
+    """Offers keyed by offer id; volunteers by their reference (`volunteer_ref` field)."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["suppliers"]
+
+    async def ensure_indexes(self) -> None:
+        await self.docs.create_index("volunteer_ref", sparse=True)
+
+    async def load(self, ids: Collection[SupplierId]) -> dict[SupplierId, Supplier]:
+        if not ids:
+            return {}
+        found = self.docs.find({"_id": {"$in": [_id(i) for i in ids]}})
+        return {(s.kind, s.key): s async for doc in found if (s := _supplier(doc))}
+
+    async def save(self, changed: Mapping[SupplierId, Supplier | None]) -> None:
+        writes: list[Any] = []
+        for sid, supplier in changed.items():
+            if supplier is None:
+                writes.append(DeleteOne({"_id": _id(sid)}))
+                continue
+            doc = dataclasses.asdict(supplier) | {"_id": _id(sid)}
+            doc["kind"] = supplier.kind.value
+            for name in ("departements", "needs", "months"):
+                doc[name] = list(doc[name])
+            if supplier.kind is SupplierKind.VOLUNTEER:
+                doc["volunteer_ref"] = supplier.key
+            writes.append(ReplaceOne({"_id": doc["_id"]}, doc, upsert=True))
+        if writes:
+            await self.docs.bulk_write(writes, ordered=True)
+
+    async def every(self) -> list[Supplier]:
+        return [_supplier(doc) async for doc in self.docs.find({})]
+
+
+def _id(sid: SupplierId) -> str:
+    return f"{sid[0].value}:{sid[1]}"
+
+
+def _supplier(doc: Doc) -> Supplier:
+    return Supplier(
+        kind=SupplierKind(doc["kind"]),
+        key=doc["key"],
+        association=doc["association"],
+        departements=tuple(doc["departements"]),
+        needs=tuple(doc["needs"]),
+        places=doc["places"],
+        active=doc["active"],
+        honorability_pending=doc["honorability_pending"],
+        months=tuple(doc["months"]),
+    )
+
+
+class MongoPendingFacts:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["pending_facts"]
+
+    async def add(self, facts: Sequence[Fact]) -> None:
+        if facts:
+            docs = [
+                dataclasses.asdict(f) | {"kind": f.kind.value, "needs": list(f.needs)}
+                for f in facts
+            ]
+            await self.docs.bulk_write([InsertOne(d) for d in docs], ordered=False)
+
+    async def take(self, limit: int) -> tuple[list[Fact], object]:
+        docs = await self.docs.find({}).sort("_id", 1).limit(limit).to_list()
+        facts = [_fact(doc) for doc in docs]
+        return facts, [doc["_id"] for doc in docs]
+
+    async def forget(self, token: object) -> None:
+        assert isinstance(token, list)
+        if token:
+            await self.docs.delete_many({"_id": {"$in": token}})
+
+    async def count(self) -> int:
+        return await self.docs.count_documents({})
+
+
+def _fact(doc: Doc) -> Fact:
+    values: dict[str, Any] = {
+        f.name: doc[f.name] for f in dataclasses.fields(Fact) if f.name in doc
+    }
+    values["kind"], values["needs"] = FactKind(doc["kind"]), tuple(doc["needs"])
+    return Fact(**values)
+
+
+class MongoCountedCases:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["counted_cases"]
+
+    async def first_time(self, case_id: str) -> bool:
+        try:
+            await self.docs.insert_one({"_id": case_id, "at": datetime.now(UTC)})
+        except DuplicateKeyError:
+            return False
+        return True

@@ -1,0 +1,90 @@
+"""The indicators the observatory publishes: what each one counts, along which column,
+and how it is protected. The SQL that computes them lives in the archive adapter; the
+words that name them live with the pages.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from entraide.observatory.domain.facts import FactKind
+
+
+class Theme(StrEnum):
+    DEMAND = "demande"
+    SUPPLY = "offre"
+    FLOW = "parcours"
+    UNMET = "besoins-non-couverts"
+    OUTCOMES = "issues"
+    VOLUNTEERS = "benevoles"
+    RETENTION = "conservation"
+
+
+class Dimension(StrEnum):
+    """A column of a table, or a filter of a view."""
+
+    NEED = "need"
+    URGENCY = "urgency"
+    ASSOCIATION = "association"
+    CHANNEL = "channel"
+    SIGNS = "signs"
+    REASON = "reason"
+    OUTCOME = "outcome"
+    ON_TIME = "on-time"
+    HONORABILITY = "honorability"
+
+
+class Measure(StrEnum):
+    COUNT = "count"  # families (or volunteers, proposals): protected by the threshold
+    PLACES = "places"  # places offered by associations (public, not about a family)
+    DURATION = "duration"  # median and 90th percentile of days, over at least k families
+
+
+FILTERS: tuple[Dimension, ...] = (Dimension.NEED, Dimension.ASSOCIATION, Dimension.URGENCY)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    theme: Theme
+    kind: FactKind
+    column: Dimension
+    measure: Measure = Measure.COUNT
+    only_active: bool = False  # volunteers: the active ones only
+    filterable: bool = True
+
+    @property
+    def filters(self) -> tuple[Dimension, ...]:
+        """The filters a view of this indicator offers (not its own column)."""
+        return tuple(f for f in FILTERS if f != self.column) if self.filterable else ()
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("demande-besoin", Theme.DEMAND, FactKind.REQUEST, Dimension.NEED),
+    Indicator("demande-urgence", Theme.DEMAND, FactKind.REQUEST, Dimension.URGENCY),
+    Indicator("demande-signes", Theme.DEMAND, FactKind.REQUEST, Dimension.SIGNS),
+    Indicator("demande-canal", Theme.DEMAND, FactKind.REQUEST, Dimension.CHANNEL),
+    Indicator("offre-places", Theme.SUPPLY, FactKind.OFFER, Dimension.NEED, Measure.PLACES),
+    Indicator(
+        "offre-benevoles", Theme.SUPPLY, FactKind.VOLUNTEER, Dimension.NEED, only_active=True
+    ),
+    Indicator(
+        "delai-proposition", Theme.FLOW, FactKind.PROPOSED, Dimension.URGENCY, Measure.DURATION
+    ),
+    Indicator(
+        "delai-acceptation", Theme.FLOW, FactKind.ACCEPTED, Dimension.URGENCY, Measure.DURATION
+    ),
+    Indicator("delai-debut", Theme.FLOW, FactKind.STARTED, Dimension.URGENCY, Measure.DURATION),
+    Indicator("refus-motif", Theme.FLOW, FactKind.DECLINED, Dimension.REASON),
+    Indicator("propositions-expirees", Theme.FLOW, FactKind.EXPIRED, Dimension.NEED),
+    Indicator("attente-motif", Theme.UNMET, FactKind.WAITLISTED, Dimension.REASON),
+    Indicator("attente-duree", Theme.UNMET, FactKind.WAITED, Dimension.REASON, Measure.DURATION),
+    Indicator("issues-fin", Theme.OUTCOMES, FactKind.CLOSED, Dimension.OUTCOME),
+    Indicator("issues-duree", Theme.OUTCOMES, FactKind.CLOSED, Dimension.OUTCOME, Measure.DURATION),
+    Indicator("suivis", Theme.OUTCOMES, FactKind.CHECKED_IN, Dimension.ON_TIME),
+    Indicator("benevoles-statut", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.OUTCOME),
+    Indicator(
+        "benevoles-honorabilite", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.HONORABILITY
+    ),
+    Indicator("effacements", Theme.RETENTION, FactKind.ERASURE, Dimension.REASON, filterable=False),
+)
+BY_KEY = {indicator.key: indicator for indicator in INDICATORS}

@@ -1,0 +1,108 @@
+"""The words of the observatory's pages (shared vocabularies come from the contracts)."""
+
+from entraide.contracts import labels as shared
+from entraide.contracts.associations import NAMES as ASSOCIATIONS
+from entraide.observatory.domain.indicators import Dimension, Theme
+from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
+
+TERRITORIES = {
+    "75": "Paris",
+    "93": "Seine-Saint-Denis",
+    "44": "Loire-Atlantique",
+    "59": "Nord",
+    "58": "Nièvre",
+    OTHER_TERRITORIES: "Autres territoires",
+    "reseau": "Tout le réseau",
+    TOTAL: "Ensemble",
+}
+THEMES = {
+    Theme.DEMAND: "Demandes",
+    Theme.SUPPLY: "Offre d'accompagnement",
+    Theme.FLOW: "Parcours",
+    Theme.UNMET: "Besoins non couverts",
+    Theme.OUTCOMES: "Issues des accompagnements",
+    Theme.VOLUNTEERS: "Bénévoles",
+    Theme.RETENTION: "Conservation des données",
+}
+TITLES = {
+    "demande-besoin": "Demandes par besoin",
+    "demande-urgence": "Demandes par urgence",
+    "demande-signes": "Signes d'épuisement ou d'isolement",
+    "demande-canal": "Demandes par canal",
+    "offre-places": "Places offertes par les actions des associations",
+    "offre-benevoles": "Bénévoles disponibles par besoin",
+    "delai-proposition": "Jours entre la demande et la première proposition",
+    "delai-acceptation": "Jours entre la demande et l'acceptation",
+    "delai-debut": "Jours entre la demande et le début de l'accompagnement",
+    "refus-motif": "Propositions déclinées par motif",
+    "propositions-expirees": "Propositions restées sans réponse",
+    "attente-motif": "Familles mises en attente, par règle",
+    "attente-duree": "Jours d'attente, par règle",
+    "issues-fin": "Accompagnements terminés, par issue",
+    "issues-duree": "Durée des accompagnements terminés (jours)",
+    "suivis": "Suivis réalisés à temps",
+    "benevoles-statut": "Bénévoles agréés : actifs ou en pause",
+    "benevoles-honorabilite": "Contrôles d'honorabilité",
+    "effacements": "Personnes effacées, par motif",
+}
+DIMENSIONS = {
+    Dimension.NEED: "Besoin",
+    Dimension.URGENCY: "Urgence",
+    Dimension.ASSOCIATION: "Association",
+    Dimension.CHANNEL: "Canal",
+    Dimension.SIGNS: "Signes",
+    Dimension.REASON: "Motif",
+    Dimension.OUTCOME: "Issue",
+    Dimension.ON_TIME: "Suivi",
+    Dimension.HONORABILITY: "Contrôle",
+}
+CHANNELS = {
+    "staff-form": "Équipe (formulaire)",
+    "staff-api": "Équipe (logiciel)",
+    "partner": "Partenaire",
+}
+SIGNS = {
+    "aucun": "Aucun signe",
+    "au-moins-un": "Au moins un signe",
+    "plusieurs": "Épuisement sans relais ou crise",
+}
+ON_TIME = {"a-temps": "À temps", "en-retard": "En retard"}
+HONORABILITY = {"valide": "Valide", "en-attente": "En attente ou expiré"}
+STATUS = {"active": "Actifs", "paused": "En pause"}
+FOLLOW_UPS = {"1-month": "Suivi à un mois", "3-month": "Suivi à trois mois", "other": "Autre suivi"}
+REASONS = shared.DECLINE_REASONS | shared.WAITLIST_REASONS | shared.ERASURE_REASONS
+VALUES: dict[Dimension, dict[str, str]] = {
+    Dimension.NEED: shared.NEEDS,
+    Dimension.URGENCY: shared.URGENCY,
+    Dimension.ASSOCIATION: ASSOCIATIONS,
+    Dimension.CHANNEL: CHANNELS,
+    Dimension.SIGNS: SIGNS,
+    Dimension.REASON: REASONS,
+    Dimension.OUTCOME: shared.MATCH_OUTCOMES | STATUS,
+    Dimension.ON_TIME: ON_TIME,
+    Dimension.HONORABILITY: HONORABILITY,
+}
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")  # fmt: skip
+HIDDEN = "moins de 5 familles ou masqué"
+
+
+def value(dimension: Dimension, code: str) -> str:
+    """A column or filter value as people read it."""
+    if code == TOTAL:
+        return "Ensemble"
+    if code == "":
+        return "Non renseigné"
+    return VALUES.get(dimension, {}).get(code, code)
+
+
+def territory(code: str) -> str:
+    return TERRITORIES.get(code, f"Département {code}")
+
+
+def month(code: str) -> str:
+    """`2026-03` as « mars 2026 »; `*` as the whole year."""
+    if code == TOTAL:
+        return "toute l'année"
+    year, number = code.split("-")
+    return f"{MONTHS[int(number) - 1]} {year}"

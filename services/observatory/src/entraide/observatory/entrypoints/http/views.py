@@ -1,0 +1,85 @@
+"""A view's parameters as the pages and exports take them, and its rendering as rows:
+the same rows for the HTML table, the CSV export and the monthly report."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from fastapi import HTTPException
+
+from entraide.kit import formats
+from entraide.observatory.domain.indicators import BY_KEY, Dimension, Measure
+from entraide.observatory.domain.protection import TOTAL
+from entraide.observatory.entrypoints.http import labels
+from entraide.observatory.usecases.publish import Observatory
+from entraide.observatory.usecases.tables import Cell, Table
+
+
+@dataclass(frozen=True)
+class Query:
+    key: str
+    year: str | None = None
+    month: str = TOTAL
+    by: str = ""
+    value: str = TOTAL
+
+
+def table_for(observatory: Observatory, query: Query) -> Table | None:
+    """The table a query asks for (404 for an unknown indicator); None before any data."""
+    indicator = BY_KEY.get(query.key)
+    if indicator is None:
+        raise HTTPException(404, "Indicateur inconnu")
+    years = observatory.years()
+    year = query.year if query.year in years else (years[0] if years else None)
+    if year is None:
+        return None
+    by = Dimension(query.by) if query.by in {d.value for d in indicator.filters} else None
+    return observatory.table(indicator, year, query.month or TOTAL, by, query.value or TOTAL)
+
+
+def shown(table: Table, cell: Cell) -> str:
+    """A cell as a page or a CSV shows it (French numbers; « masqué » when hidden)."""
+    if cell.hidden:
+        return "masqué"
+    if table.measure is Measure.PLACES:
+        return formats.number(cell.places)
+    if table.measure is Measure.DURATION:
+        return f"{formats.decimal(cell.median)} (p90 {formats.decimal(cell.p90)})"
+    return formats.number(cell.count)
+
+
+def header(table: Table) -> list[str]:
+    return ["Territoire"] + [labels.value(table.indicator.column, c) for c in table.columns]
+
+
+def rows(table: Table) -> list[list[str]]:
+    return [
+        [labels.territory(r)] + [shown(table, table.cell(r, c)) for c in table.columns]
+        for r in table.rows
+    ]
+
+
+def as_csv(table: Table) -> str:
+    """The view as CSV (semicolons, as French spreadsheets expect); raw numbers, empty where
+    hidden; durations as median and p90 columns."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(
+        ["territoire", "colonne", "valeur", "nombre", "places", "mediane_jours", "p90_jours"]
+    )
+    for r in table.rows:
+        for c in table.columns:
+            cell = table.cell(r, c)
+            values = [cell.count, cell.places, cell.median, cell.p90]
+            if table.measure is not Measure.DURATION:
+                values[2:] = [None, None]
+            if table.measure is not Measure.PLACES:
+                values[1] = None
+            writer.writerow(
+                [r, labels.value(table.indicator.column, c), c]
+                + [
+                    "" if v is None else (round(v, 2) if isinstance(v, float) else v)
+                    for v in values
+                ]
+            )
+    return out.getvalue()

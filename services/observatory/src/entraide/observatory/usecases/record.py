@@ -1,0 +1,93 @@
+"""Recording: the network's events become anonymous facts (and transient episodes)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from entraide.contracts.events import ErasureRequested, EventData
+from entraide.observatory.domain.episodes import Episode, request_of, step
+from entraide.observatory.domain.facts import Fact, FactKind, month_of
+from entraide.observatory.domain.supply import Supplier, carried, supplier_of, supply_step
+from entraide.observatory.usecases.ports import (
+    CountedCases,
+    Episodes,
+    PendingFacts,
+    SupplierId,
+    Suppliers,
+)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """An event as the observatory receives it: its id, its time and its data."""
+
+    event_id: str
+    at: datetime
+    data: EventData
+
+
+class Recorder:
+    """Applies batches of events to the episodes and suppliers, and keeps their facts."""
+
+    def __init__(
+        self,
+        episodes: Episodes,
+        suppliers: Suppliers,
+        pending: PendingFacts,
+        cases: CountedCases,
+    ) -> None:
+        self.episodes, self.suppliers, self.pending, self.cases = (
+            episodes,
+            suppliers,
+            pending,
+            cases,
+        )
+
+    async def record(self, batch: Sequence[Incoming]) -> int:
+        """Record a batch in topic order; the number of facts it yielded."""
+        request_ids = {r for item in batch if (r := request_of(item.data)) is not None}
+        supplier_ids = {s for item in batch if (s := supplier_of(item.data)) is not None}
+        episodes: dict[str, Episode | None] = dict(await self.episodes.load(request_ids))
+        suppliers: dict[SupplierId, Supplier | None] = dict(await self.suppliers.load(supplier_ids))
+        changed_episodes: dict[str, Episode | None] = {}
+        changed_suppliers: dict[SupplierId, Supplier | None] = {}
+        facts: list[Fact] = []
+        for item in batch:
+            if (request_id := request_of(item.data)) is not None:
+                done = step(episodes.get(request_id), item.event_id, item.data)
+                episodes[request_id] = changed_episodes[request_id] = done.episode
+                facts += done.facts
+            elif (supplier_id := supplier_of(item.data)) is not None:
+                moved = supply_step(suppliers.get(supplier_id), item.data)
+                suppliers[supplier_id] = changed_suppliers[supplier_id] = moved.supplier
+                facts += moved.facts
+            elif isinstance(item.data, ErasureRequested):
+                facts += await self._erasure(item.data, item.at)
+        await self.pending.add(facts)  # facts first: a crash here counts again, never less
+        await self.episodes.save(changed_episodes)
+        await self.suppliers.save(changed_suppliers)
+        return len(facts)
+
+    async def _erasure(self, command: ErasureRequested, at: datetime) -> list[Fact]:
+        if not await self.cases.first_time(command.case_id):
+            return []
+        fact = Fact(
+            kind=FactKind.ERASURE,
+            month=month_of(at),
+            reason=command.reason.value,
+            outcome=command.subject_kind.value,
+        )
+        return [fact]
+
+    async def roll_over(self, now: datetime) -> int:
+        """Count every known offer and volunteer in this month, event or not."""
+        month, facts = month_of(now), list[Fact]()
+        changed: dict[SupplierId, Supplier | None] = {}
+        for supplier in await self.suppliers.every():
+            moved = carried(supplier, month)
+            if moved.facts:
+                changed[(supplier.kind, supplier.key)] = moved.supplier
+                facts += moved.facts
+        await self.pending.add(facts)
+        await self.suppliers.save(changed)
+        return len(facts)

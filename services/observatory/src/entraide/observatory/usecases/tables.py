@@ -1,0 +1,86 @@
+"""A published table: what a page, a CSV export and a report show of one indicator.
+
+Cells hold only what protection lets out: a count, a number of places, or a median and
+a 90th percentile of days; None where the figure is hidden.
+"""
+
+from dataclasses import dataclass
+
+from entraide.observatory.domain.indicators import Dimension, Indicator, Measure
+from entraide.observatory.domain.protection import TOTAL, Key
+
+
+@dataclass(frozen=True)
+class Cell:
+    count: int | None  # None: hidden
+    places: int | None = None
+    median: float | None = None
+    p90: float | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.count is None
+
+
+HIDDEN = Cell(None)
+ZERO = Cell(0, 0)
+
+
+@dataclass(frozen=True)
+class Published:
+    """An indicator's protected cube for a year, unfiltered or along one filter."""
+
+    indicator: Indicator
+    year: str
+    by: Dimension | None
+    cells: dict[Key, Cell]
+
+    def months(self) -> list[str]:
+        return sorted({k[1] for k in self.cells if k[1] != TOTAL})
+
+    def filter_values(self) -> list[str]:
+        return sorted({k[3] for k in self.cells if k[3] != TOTAL})
+
+
+@dataclass(frozen=True)
+class Table:
+    """One view: territories in rows, the indicator's column values in columns."""
+
+    indicator: Indicator
+    year: str
+    month: str  # `*`: the whole year
+    by: Dimension | None
+    value: str  # the filter's value, `*` when unfiltered
+    rows: list[str]  # territories, then `*` (all)
+    columns: list[str]  # column values, then `*` (all)
+    cells: dict[tuple[str, str], Cell]
+
+    @property
+    def measure(self) -> Measure:
+        return self.indicator.measure
+
+    def cell(self, row: str, column: str) -> Cell:
+        return self.cells.get((row, column), ZERO)
+
+
+def table_of(published: Published, month: str, value: str) -> Table:
+    """The slice of a published cube for one month (or `*`) and one filter value."""
+    slice_ = {
+        (k[0], k[2]): cell for k, cell in published.cells.items() if k[1] == month and k[3] == value
+    }
+    rows = sorted({r for r, _ in slice_}, key=_territory_order)
+    columns = sorted({c for _, c in slice_}, key=lambda c: (c == TOTAL, c))
+    return Table(
+        published.indicator,
+        published.year,
+        month,
+        published.by,
+        value,
+        rows,
+        columns,
+        slice_,
+    )
+
+
+def _territory_order(code: str) -> tuple[int, str]:
+    return (2 if code == TOTAL else 1 if code in ("autres", "") else 0, code)

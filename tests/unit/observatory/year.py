@@ -1,0 +1,34 @@
+"""A generated year of activity, replayed into an observatory over a temporary archive
+(shared by the tests of this folder: the replay and the refresh take a while)."""
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from entraide.observatory.adapters.archive import ParquetArchive
+from entraide.observatory.adapters.memory import (
+    MemoryCountedCases,
+    MemoryEpisodes,
+    MemoryPendingFacts,
+    MemorySuppliers,
+)
+from entraide.observatory.adapters.simulation import Event
+from entraide.observatory.usecases.publish import Observatory, Protection
+from entraide.observatory.usecases.record import Incoming, Recorder
+
+
+def replayed(events: list[Event], root: Path, protection: Protection | None = None) -> Observatory:
+    """The observatory after recording `events` (in batches, as the consumer does) and a refresh."""
+    pending = MemoryPendingFacts()
+    recorder = Recorder(MemoryEpisodes(), MemorySuppliers(), pending, MemoryCountedCases())
+
+    async def run() -> Observatory:
+        for i in range(0, len(events), 1000):
+            await recorder.record([Incoming(e.id, e.time, e.data) for e in events[i : i + 1000]])
+        observatory = Observatory(
+            ParquetArchive(root), pending, protection or Protection(), lambda: datetime.now(UTC)
+        )
+        await observatory.refresh()
+        return observatory
+
+    return asyncio.run(run())
