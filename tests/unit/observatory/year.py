@@ -9,6 +9,7 @@ from entraide.observatory.adapters.archive import ParquetArchive
 from entraide.observatory.adapters.memory import (
     MemoryCountedCases,
     MemoryEpisodes,
+    MemoryParked,
     MemoryPendingFacts,
     MemorySuppliers,
 )
@@ -17,10 +18,15 @@ from entraide.observatory.usecases.publish import Observatory, Protection
 from entraide.observatory.usecases.record import Incoming, Recorder
 
 
-def replayed(events: list[Event], root: Path, protection: Protection | None = None) -> Observatory:
-    """The observatory after recording `events` (in batches, as the consumer does) and a refresh."""
+def replayed(
+    events: list[Event], root: Path, protection: Protection | None = None, *, refresh: bool = True
+) -> Observatory:
+    """The observatory after recording `events` (in batches, as the consumer does) and a
+    refresh (or only the facts written to the archive)."""
     pending = MemoryPendingFacts()
-    recorder = Recorder(MemoryEpisodes(), MemorySuppliers(), pending, MemoryCountedCases())
+    recorder = Recorder(
+        MemoryEpisodes(), MemorySuppliers(), pending, MemoryCountedCases(), MemoryParked()
+    )
 
     async def run() -> Observatory:
         for i in range(0, len(events), 1000):
@@ -28,7 +34,7 @@ def replayed(events: list[Event], root: Path, protection: Protection | None = No
         observatory = Observatory(
             ParquetArchive(root), pending, protection or Protection(), lambda: datetime.now(UTC)
         )
-        await observatory.refresh()
+        await (observatory.refresh() if refresh else observatory.flush())
         return observatory
 
     return asyncio.run(run())

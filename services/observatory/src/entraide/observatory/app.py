@@ -9,7 +9,7 @@ open) are scaled and opened apart from the services that hold families' data.
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from fastapi import FastAPI
@@ -25,11 +25,12 @@ from entraide.observatory.adapters.archive import ParquetArchive
 from entraide.observatory.adapters.store import (
     MongoCountedCases,
     MongoEpisodes,
+    MongoParked,
     MongoPendingFacts,
     MongoSuppliers,
 )
 from entraide.observatory.entrypoints.consumers import events
-from entraide.observatory.entrypoints.http import labels, pages
+from entraide.observatory.entrypoints.http import labels, pages, report
 from entraide.observatory.entrypoints.http.api import router as api_router
 from entraide.observatory.entrypoints.scheduled import every
 from entraide.observatory.settings import ObservatorySettings
@@ -37,6 +38,7 @@ from entraide.observatory.usecases.publish import Observatory, Protection
 from entraide.observatory.usecases.record import Recorder
 
 SERVICE = "observatory"
+PARKED_FOR = timedelta(days=90)  # the topics' retention: an older request never comes
 NAV = [("/", "Indicateurs"), ("/rapport", "Rapport mensuel")]
 
 
@@ -50,8 +52,8 @@ def create_app(
     settings = settings or ObservatorySettings()
     rt = runtime(SERVICE, settings)
     episodes, suppliers = MongoEpisodes(rt.db), MongoSuppliers(rt.db)
-    pending = MongoPendingFacts(rt.db)
-    recorder = Recorder(episodes, suppliers, pending, MongoCountedCases(rt.db))
+    pending, parked = MongoPendingFacts(rt.db), MongoParked(rt.db)
+    recorder = Recorder(episodes, suppliers, pending, MongoCountedCases(rt.db), parked)
     protection = Protection(settings.min_families, settings.territory_minimum)
     observatory = Observatory(ParquetArchive(settings.data_dir), pending, protection, clock)
     events.register(
@@ -65,15 +67,21 @@ def create_app(
     # anonymous facts; the counted cases and pending facts name no one
     rights = ReferencedDocuments(rt.db, keep=("pending_facts", "counted_cases"))
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
+
+    async def refresh() -> None:
+        """Count every known offer and volunteer in the new month, forget events parked
+        too long, and recompute the indicators."""
+        await recorder.roll_over(clock())
+        await parked.prune(clock() - PARKED_FOR)
+        await observatory.refresh()
+
     loops: list[Lifespan] = []
     if settings.refresh_interval_seconds:
-        loops.append(
-            partial(every, settings.refresh_interval_seconds, observatory.refresh, "refresh")
-        )
+        loops.append(partial(every, settings.refresh_interval_seconds, refresh, "refresh"))
     app = service_app(
         rt,
-        routers=[api_router, pages.router],
-        startup=[episodes.ensure_indexes, suppliers.ensure_indexes],
+        routers=[api_router, pages.router, report.router],
+        startup=[episodes.ensure_indexes, suppliers.ensure_indexes, parked.ensure_indexes],
         lifespans=loops,
     )
     templates = templates_for("entraide.observatory", nav=NAV)

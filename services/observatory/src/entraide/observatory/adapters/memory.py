@@ -7,6 +7,7 @@ from entraide.observatory.domain.episodes import Episode
 from entraide.observatory.domain.facts import Fact
 from entraide.observatory.domain.supply import Supplier
 from entraide.observatory.usecases.ports import SupplierId
+from entraide.observatory.usecases.record import Incoming
 
 
 class MemoryEpisodes:
@@ -55,6 +56,17 @@ class MemoryPendingFacts:
     async def forget(self, token: object) -> None:
         assert isinstance(token, int)
         del self.facts[:token]
+
+
+class MemoryParked:
+    def __init__(self) -> None:
+        self.items: dict[str, list[Incoming]] = {}
+
+    async def park(self, request_id: str, family_ref: str, item: Incoming) -> None:
+        self.items.setdefault(request_id, []).append(item)
+
+    async def take(self, request_ids: Collection[str]) -> list[Incoming]:
+        return [item for r in request_ids for item in self.items.pop(r, [])]
 
 
 class MemoryCountedCases:

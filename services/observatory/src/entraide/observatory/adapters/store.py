@@ -5,7 +5,8 @@
 - `suppliers`: offers' and volunteers' latest state (a volunteer's under `volunteer_ref`,
   so erasure deletes it too);
 - `pending_facts`: anonymous facts not yet written to the archive;
-- `counted_cases`: the erasure cases already counted, without their subject.
+- `counted_cases`: the erasure cases already counted, without their subject;
+- `parked`: a request's events read before the request itself (by family: erasable).
 """
 
 import dataclasses
@@ -17,10 +18,12 @@ from pymongo import DeleteOne, InsertOne, ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from entraide.contracts.catalog import spec_for_type
 from entraide.observatory.domain.episodes import Episode
 from entraide.observatory.domain.facts import Fact, FactKind
 from entraide.observatory.domain.supply import Supplier, SupplierKind
 from entraide.observatory.usecases.ports import SupplierId
+from entraide.observatory.usecases.record import Incoming
 
 Doc = dict[str, Any]
 
@@ -151,6 +154,46 @@ def _fact(doc: Doc) -> Fact:
     }
     values["kind"], values["needs"] = FactKind(doc["kind"]), tuple(doc["needs"])
     return Fact(**values)
+
+
+class MongoParked:
+    """Events parked by request, under the family's reference (erasure deletes them)."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["parked"]
+
+    async def ensure_indexes(self) -> None:
+        await self.docs.create_index("request_id")
+        await self.docs.create_index("family_ref")
+
+    async def park(self, request_id: str, family_ref: str, item: Incoming) -> None:
+        doc = {
+            "_id": item.event_id,
+            "request_id": request_id,
+            "family_ref": family_ref,
+            "at": item.at,
+            "type": item.data.EVENT_TYPE,
+            "data": item.data.model_dump(mode="json"),
+        }
+        await self.docs.replace_one({"_id": item.event_id}, doc, upsert=True)
+
+    async def take(self, request_ids: Collection[str]) -> list[Incoming]:
+        query = {"request_id": {"$in": list(request_ids)}}
+        docs = await self.docs.find(query).to_list()
+        if docs:
+            await self.docs.delete_many({"_id": {"$in": [d["_id"] for d in docs]}})
+        found = []
+        for doc in docs:
+            spec = spec_for_type(doc["type"])
+            if spec is not None:
+                found.append(
+                    Incoming(doc["_id"], doc["at"], spec.model.model_validate(doc["data"]))
+                )
+        return found
+
+    async def prune(self, before: datetime) -> int:
+        """Forget events whose request never opened (it closed before, or is too old)."""
+        return (await self.docs.delete_many({"at": {"$lt": before}})).deleted_count
 
 
 class MongoCountedCases:

@@ -2,13 +2,16 @@
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from entraide.observatory.domain.episodes import Episode
 from entraide.observatory.domain.facts import Fact
 from entraide.observatory.domain.indicators import Dimension, Indicator
 from entraide.observatory.domain.protection import Key
 from entraide.observatory.domain.supply import Supplier, SupplierKind
+
+if TYPE_CHECKING:
+    from entraide.observatory.usecases.record import Incoming
 
 SupplierId = tuple[SupplierKind, str]
 
@@ -43,6 +46,17 @@ class PendingFacts(Protocol):
         ...
 
     async def forget(self, token: object) -> None: ...
+
+
+class Parked(Protocol):
+    """A request's events that arrived before the request itself (a replay reads the
+    requests and matches topics side by side); personal (by family), erasable."""
+
+    async def park(self, request_id: str, family_ref: str, item: "Incoming") -> None: ...
+
+    async def take(self, request_ids: Collection[str]) -> list["Incoming"]:
+        """The parked events of these requests, removed from the parking."""
+        ...
 
 
 class CountedCases(Protocol):

@@ -4,13 +4,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from entraide.contracts.events import ErasureRequested, EventData
+from entraide.contracts.events import ErasureRequested, EventData, RequestState
 from entraide.observatory.domain.episodes import Episode, request_of, step
 from entraide.observatory.domain.facts import Fact, FactKind, month_of
 from entraide.observatory.domain.supply import Supplier, carried, supplier_of, supply_step
 from entraide.observatory.usecases.ports import (
     CountedCases,
     Episodes,
+    Parked,
     PendingFacts,
     SupplierId,
     Suppliers,
@@ -35,13 +36,10 @@ class Recorder:
         suppliers: Suppliers,
         pending: PendingFacts,
         cases: CountedCases,
+        parked: Parked,
     ) -> None:
-        self.episodes, self.suppliers, self.pending, self.cases = (
-            episodes,
-            suppliers,
-            pending,
-            cases,
-        )
+        self.episodes, self.suppliers, self.pending = episodes, suppliers, pending
+        self.cases, self.parked = cases, parked
 
     async def record(self, batch: Sequence[Incoming]) -> int:
         """Record a batch in topic order; the number of facts it yielded."""
@@ -52,9 +50,17 @@ class Recorder:
         changed_episodes: dict[str, Episode | None] = {}
         changed_suppliers: dict[SupplierId, Supplier | None] = {}
         facts: list[Fact] = []
+        opened: set[str] = set()
         for item in batch:
             if (request_id := request_of(item.data)) is not None:
-                done = step(episodes.get(request_id), item.event_id, item.data)
+                known = episodes.get(request_id)
+                if known is None and not isinstance(item.data, RequestState):
+                    # before its request (or after it closed): parked until it opens
+                    await self.parked.park(request_id, getattr(item.data, "family_ref", ""), item)
+                    continue
+                if known is None:
+                    opened.add(request_id)
+                done = step(known, item.event_id, item.data)
                 episodes[request_id] = changed_episodes[request_id] = done.episode
                 facts += done.facts
             elif (supplier_id := supplier_of(item.data)) is not None:
@@ -66,6 +72,9 @@ class Recorder:
         await self.pending.add(facts)  # facts first: a crash here counts again, never less
         await self.episodes.save(changed_episodes)
         await self.suppliers.save(changed_suppliers)
+        waiting = await self.parked.take(opened) if opened else []
+        if waiting:
+            return len(facts) + await self.record(sorted(waiting, key=lambda item: item.at))
         return len(facts)
 
     async def _erasure(self, command: ErasureRequested, at: datetime) -> list[Fact]:

@@ -1,0 +1,131 @@
+"""The observatory's pages in Chromium, over a generated year at the five territories'
+scale: as a funder sees them (every territory, anonymous figures), with no axe-core
+violation; each chart beside its table; the CSV export; the monthly report, whose PDF is
+rendered to PNG here to check it is a real, readable page."""
+
+import asyncio
+import csv
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pypdfium2
+import pytest
+from playwright.async_api import Browser
+
+from entraide.observatory.adapters.archive import ParquetArchive
+from entraide.observatory.adapters.simulation import year_of_activity
+from entraide.observatory.app import create_app
+from entraide.observatory.settings import ObservatorySettings
+from tests.auth_support import DevIssuer
+from tests.browser import accessibility_violations, browser  # noqa: F401 (fixture)
+from tests.infra import Endpoints, settings_on
+from tests.servers import serve_in_thread
+from tests.unit.observatory.year import replayed
+
+pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
+PAGES = [
+    "/",
+    "/indicateurs/demande-besoin",
+    "/indicateurs/delai-proposition?annee=2026&mois=2026-03&filtre=association&valeur=afev",
+    "/indicateurs/attente-motif?annee=2026&mois=*&filtre=need&valeur=ecoute",
+    "/rapport?territoire=58&mois=2026-03",
+]
+
+
+@pytest.fixture(scope="module")
+def observatory_url(
+    infra: Endpoints, dev_issuer: DevIssuer, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The observatory serving a generated year (replayed into its archive, then refreshed)."""
+    data = tmp_path_factory.mktemp("observatory")
+    replayed(year_of_activity(2026), data, refresh=False)  # the year's Parquet files
+    assert list(Path(ParquetArchive(data).facts).glob("kind=*"))
+    settings = dev_issuer.settings_for(
+        settings_on(
+            ObservatorySettings,
+            infra,
+            f"test_observatory_{uuid.uuid4().hex[:8]}",
+            data_dir=data,
+            refresh_interval_seconds=0,
+        )
+    )
+    with serve_in_thread(create_app(settings), name="observatory") as url:
+        token = asyncio.run(dev_issuer.token_for("coordination-reseau"))
+        answer = httpx.post(
+            f"{url}/api/actualiser", headers={"Authorization": f"Bearer {token}"}, timeout=600
+        )
+        assert answer.status_code == 200, answer.text
+        yield url
+
+
+async def funder(dev_issuer: DevIssuer) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await dev_issuer.token_for('financeur')}"}
+
+
+async def test_pages_pass_axe_core_as_a_funder_sees_them(
+    observatory_url: str,
+    dev_issuer: DevIssuer,
+    browser: Browser,  # noqa: F811
+) -> None:
+    failures: list[str] = []
+    for size in ({"width": 390, "height": 844}, {"width": 1280, "height": 900}):
+        context = await browser.new_context(
+            locale="fr-FR", viewport=size, extra_http_headers=await funder(dev_issuer)
+        )
+        page = await context.new_page()
+        for path in PAGES:
+            answer = await page.goto(observatory_url + path)
+            assert answer is not None
+            assert answer.status == 200, path
+            failures += [
+                f"{path} ({size['width']}px): {v}" for v in await accessibility_violations(page)
+            ]
+        await context.close()
+    assert not failures, failures
+
+
+async def test_each_chart_sits_beside_its_table_and_the_view_exports_as_csv(
+    observatory_url: str, dev_issuer: DevIssuer
+) -> None:
+    headers = await funder(dev_issuer)
+    async with httpx.AsyncClient(base_url=observatory_url, headers=headers, timeout=60) as client:
+        page = (await client.get("/indicateurs/demande-besoin")).text
+        assert '<img src="data:image/svg+xml;base64,' in page
+        assert 'alt="Graphique en barres' in page
+        assert '<table id="chiffres">' in page
+        assert "Loire-Atlantique" in page
+        assert "Autres territoires" in page
+        exported = await client.get("/api/indicateurs/demande-besoin.csv", params={"annee": "2026"})
+        assert exported.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(exported.text), delimiter=";"))
+        total = [r for r in rows if r["territoire"] == "*" and r["valeur"] == "*"]
+        assert total[0]["nombre"] == "5000"
+        assert all(
+            r["nombre"] == "" or int(r["nombre"]) == 0 or int(r["nombre"]) >= 5 for r in rows
+        )
+
+
+async def test_the_monthly_report_pdf_renders_to_a_page(
+    observatory_url: str, dev_issuer: DevIssuer, tmp_path: Path
+) -> None:
+    headers = await funder(dev_issuer)
+    async with httpx.AsyncClient(base_url=observatory_url, headers=headers, timeout=60) as client:
+        html = await client.get("/rapport", params={"territoire": "58", "mois": "2026-03"})
+        assert "Nièvre, mars 2026" in html.text
+        pdf = await client.get("/rapport.pdf", params={"territoire": "58", "mois": "2026-03"})
+    assert pdf.headers["content-type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(pdf.content)
+    assert len(document) >= 1
+    text = document[0].get_textpage().get_text_range()
+    assert "Nièvre, mars 2026" in text
+    assert "Demandes par besoin" in text
+    image = document[0].render(scale=1).to_pil()
+    image.save(tmp_path / "rapport-page-1.png")
+    assert image.size[0] > 500
+    assert image.size[1] > 700
+    grey = image.convert("L")
+    dark = sum(1 for value in grey.getdata() if value < 128)
+    assert dark > 2000  # text and the tables' headers, not a blank page
