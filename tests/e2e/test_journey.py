@@ -91,7 +91,8 @@ async def journey(
         await start_at_the_end(
             bootstrap,
             {
-                f"{run}-intake": [MATCHES.name, PARTNER_RAW.name],
+                f"{run}-intake": [PARTNER_RAW.name],
+                f"{run}-intake-matches": [MATCHES.name],
                 f"{run}-matching": [REQUESTS.name],
                 f"{run}-privacy-contacts": [REQUESTS.name, MATCHES.name, VOLUNTEERS.name],
             },

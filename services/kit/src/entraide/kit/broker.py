@@ -55,9 +55,18 @@ def consumer_group(settings: ServiceSettings, service: str) -> str:
     return f"{settings.consumer_group_prefix}-{service}"
 
 
-def subscriber_options(settings: ServiceSettings, service: str) -> dict[str, Any]:
-    """Keyword arguments for `broker.subscriber`: the service's group, from the beginning."""
-    return {"group_id": consumer_group(settings, service), "auto_offset_reset": "earliest"}
+def subscriber_options(
+    settings: ServiceSettings, service: str, subscriber: str | None = None
+) -> dict[str, Any]:
+    """Keyword arguments for `broker.subscriber`: the service's group, from the beginning.
+
+    A service's second subscriber names itself (`subscriber`) and gets a group of its own:
+    subscribers sharing a group rebalance each other when one starts, and the batch the
+    other was handling then comes again (each of its dead letters sent twice)."""
+    group = consumer_group(settings, service)
+    if subscriber:
+        group = f"{group}-{subscriber}"
+    return {"group_id": group, "auto_offset_reset": "earliest"}
 
 
 async def start_when_reachable(broker: KafkaBroker, *, max_backoff: float = 5.0) -> None:

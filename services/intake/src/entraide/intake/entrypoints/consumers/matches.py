@@ -41,7 +41,7 @@ def register(
         title="matches",
         parse=event_of,
         handle=on_match_events,
-        options=subscriber_options(settings, service_name),
+        options=subscriber_options(settings, service_name, "matches"),
         max_records=MATCHES_BATCH_MAX_RECORDS,
         batch_timeout_ms=MATCHES_BATCH_TIMEOUT_MS,
     )

@@ -53,5 +53,5 @@ def register(
         title="offers",
         parse=event_or_gone,
         handle=on_offer_event,
-        options=subscriber_options(settings, service),
+        options=subscriber_options(settings, service, "offers"),
     )

@@ -41,5 +41,5 @@ def register(
         title="volunteers",
         parse=event_or_gone,
         handle=on_volunteer_event,
-        options=subscriber_options(settings, service),
+        options=subscriber_options(settings, service, "volunteers"),
     )
