@@ -1,0 +1,50 @@
+"""Notifications that are really sent: the interface every service codes against.
+
+A service that owns contact details (intake for families, directory for volunteers)
+asks its `Notifier` to send a `Notification`; the notifier records it (what, to whom as a
+reference, when, the outcome), sends it by the person's channel (e-mail through SMTP, SMS
+through the provider's HTTP API), retries with backoff, never sends one `key` twice (a
+redelivered event asks again: nothing more goes out), and holds SMS during quiet hours.
+The address or phone number is personal data: it is never logged, and the record keeps
+only the recipient's reference.
+
+    await notifier.notify(
+        Notification(
+            key=f"{event.id}:demande-recue",
+            template="demande-recue",
+            channel=Channel.EMAIL,
+            to=family_email,
+            recipient_ref=family_ref,
+            context={"association": "AFEV", "code": follow_up_code},
+        )
+    )
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One message to one person, by one channel."""
+
+    key: str  # idempotency: one key is sent at most once (e.g. the event id and template)
+    template: str  # the template's name (French text, in the kit's notification templates)
+    channel: Channel
+    to: str  # the e-mail address or phone number: personal data, never logged
+    recipient_ref: str  # the subject's reference, kept in the record instead of `to`
+    context: Mapping[str, Any] = field(default_factory=dict)  # what the template shows
+    language: str = "fr"
+
+
+class Notifier(Protocol):
+    async def notify(self, notification: Notification) -> None:
+        """Record the notification and send it (now, or after the quiet hours); a key
+        already recorded changes nothing."""
