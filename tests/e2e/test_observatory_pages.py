@@ -95,7 +95,7 @@ async def test_each_chart_sits_beside_its_table_and_the_view_exports_as_csv(
         page = (await client.get("/indicateurs/demande-besoin")).text
         assert '<img src="data:image/svg+xml;base64,' in page
         assert 'alt="Graphique en barres' in page
-        assert '<table id="chiffres">' in page
+        assert '<table id="chiffres" tabindex="0">' in page
         assert "Loire-Atlantique" in page
         assert "Autres territoires" in page
         exported = await client.get("/api/indicateurs/demande-besoin.csv", params={"annee": "2026"})
