@@ -203,3 +203,31 @@ def test_the_archive_holds_no_reference(events: list[Event], observatory: Observ
     assert not [e.id for e in events[:2000] if e.id in text]
     assert Path(archive.files()).parts[-3] == "kind=*"
     assert INDICATORS
+
+
+def test_coverage_is_supply_per_request_where_all_three_are_shown(
+    observatory: Observatory,
+) -> None:
+    """Places offered plus volunteers available, per request (each checked above against
+    an independent count); hidden wherever the requests or volunteers are."""
+    month = "2026-06"
+    coverage = observatory.table(BY_KEY["couverture"], YEAR, month)
+    places = observatory.table(BY_KEY["offre-places"], YEAR, month)
+    volunteers = observatory.table(BY_KEY["offre-benevoles"], YEAR, month)
+    demand = observatory.table(BY_KEY["demande-besoin"], YEAR, month)
+    assert coverage
+    assert places
+    assert volunteers
+    assert demand
+    shown = 0
+    for (row, column), cell in coverage.cells.items():
+        asked, people = demand.cell(row, column), volunteers.cell(row, column)
+        if asked.hidden or people.hidden:
+            assert cell.hidden
+            continue
+        if not asked.count:
+            continue
+        supply = (places.cell(row, column).places or 0) + (people.count or 0)
+        assert cell.ratio == pytest.approx(supply / asked.count)
+        shown += 1
+    assert shown > 20

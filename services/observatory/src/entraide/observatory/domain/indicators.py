@@ -37,6 +37,7 @@ class Measure(StrEnum):
     COUNT = "count"  # families (or volunteers, proposals): protected by the threshold
     PLACES = "places"  # places offered by associations (public, not about a family)
     DURATION = "duration"  # median and 90th percentile of days, over at least k families
+    RATIO = "ratio"  # places offered and volunteers available per request (derived)
 
 
 FILTERS: tuple[Dimension, ...] = (Dimension.NEED, Dimension.ASSOCIATION, Dimension.URGENCY)
@@ -68,6 +69,14 @@ INDICATORS: tuple[Indicator, ...] = (
         "offre-benevoles", Theme.SUPPLY, FactKind.VOLUNTEER, Dimension.NEED, only_active=True
     ),
     Indicator(
+        "couverture",
+        Theme.SUPPLY,
+        FactKind.REQUEST,
+        Dimension.NEED,
+        Measure.RATIO,
+        filterable=False,
+    ),
+    Indicator(
         "delai-proposition", Theme.FLOW, FactKind.PROPOSED, Dimension.URGENCY, Measure.DURATION
     ),
     Indicator(
@@ -88,3 +97,5 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("effacements", Theme.RETENTION, FactKind.ERASURE, Dimension.REASON, filterable=False),
 )
 BY_KEY = {indicator.key: indicator for indicator in INDICATORS}
+# the coverage ratio: (places offered + volunteers available) / requests, cell by cell
+COVERAGE = ("couverture", "offre-places", "offre-benevoles", "demande-besoin")

@@ -1,6 +1,7 @@
 """What the observatory's use cases need from the outside (the adapters implement these)."""
 
 from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -80,6 +81,10 @@ class Archive(Protocol):
     """The anonymous facts, month by month, and the indicators computed over them."""
 
     def append(self, facts: Sequence[Fact]) -> int: ...
+
+    def loaded(self) -> AbstractContextManager[None]:
+        """Within it, queries read the facts once loaded (a refresh's many queries)."""
+        ...
 
     def years(self) -> list[str]: ...
 

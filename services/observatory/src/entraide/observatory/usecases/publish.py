@@ -10,7 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from entraide.observatory.domain.indicators import INDICATORS, Dimension, Indicator, Measure
+from entraide.observatory.domain.indicators import (
+    BY_KEY,
+    COVERAGE,
+    INDICATORS,
+    Dimension,
+    Indicator,
+    Measure,
+)
 from entraide.observatory.domain.protection import (
     TOTAL,
     Key,
@@ -71,17 +78,24 @@ class Observatory:
 
     def compute(self) -> dict[CacheKey, Published]:
         """Every indicator's protected cubes, for every year in the archive."""
+        with self.archive.loaded():
+            return self._compute()
+
+    def _compute(self) -> dict[CacheKey, Published]:
         cache: dict[CacheKey, Published] = {}
         for year in self.archive.years():
             families = self.archive.families_by_departement(year)
             kept = kept_territories(families, self.protection.territory_minimum)
             for indicator in INDICATORS:
+                if indicator.measure is Measure.RATIO:
+                    continue  # derived below from the protected tables
                 cubes = {
                     by: self.archive.cube(indicator, year, by, kept)
                     for by in (None, *indicator.filters)
                 }
                 for by, cells in self._protect_all(indicator, cubes).items():
                     cache[(indicator.key, year, by)] = Published(indicator, year, by, cells)
+            cache[(COVERAGE[0], year, None)] = coverage(cache, year)
         return cache
 
     def _protect_all(
@@ -145,6 +159,22 @@ class Observatory:
 
     def published(self, indicator: Indicator, year: str, by: Dimension | None) -> Published | None:
         return self.cache.get((indicator.key, year, by))
+
+
+def coverage(cache: dict[CacheKey, Published], year: str) -> Published:
+    """Places offered plus volunteers available, per request, where all three figures are
+    published (a ratio over a hidden count would give the count away)."""
+    key, places, volunteers, demand = COVERAGE
+    offered, active, asked = (cache[(k, year, None)].cells for k in (places, volunteers, demand))
+    cells: dict[Key, Cell] = {}
+    for where, requests in asked.items():
+        people = active.get(where, Cell(0))
+        if requests.hidden or people.hidden or not requests.count:
+            cells[where] = HIDDEN if requests.hidden or people.hidden else Cell(0)
+            continue
+        supply = (offered.get(where, Cell(0, 0)).places or 0) + (people.count or 0)
+        cells[where] = Cell(requests.count, supply, ratio=supply / requests.count)
+    return Published(BY_KEY[key], year, None, cells)
 
 
 def _duration(row: CubeRow) -> Cell:

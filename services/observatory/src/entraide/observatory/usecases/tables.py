@@ -16,6 +16,7 @@ class Cell:
     places: int | None = None
     median: float | None = None
     p90: float | None = None
+    ratio: float | None = None
 
     @property
     def hidden(self) -> bool:

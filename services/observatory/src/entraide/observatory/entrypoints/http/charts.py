@@ -32,13 +32,16 @@ def bars(table: Table, fmt: str = "svg") -> bytes:
         figure = {
             Measure.PLACES: cell.places,
             Measure.DURATION: cell.median,
+            Measure.RATIO: cell.ratio,
             Measure.COUNT: cell.count,
         }[table.measure]
         names.append(labels.value(table.indicator.column, column))
         values.append(figure or 0)
     fig, ax = plt.subplots(figsize=(6.4, 0.45 * max(len(names), 2) + 0.8), dpi=100)
     ax.barh(names[::-1], values[::-1], color="#000091")
-    unit = "jours (médiane)" if table.measure is Measure.DURATION else "nombre"
+    unit = {Measure.DURATION: "jours (médiane)", Measure.RATIO: "places par demande"}.get(
+        table.measure, "nombre"
+    )
     ax.set_xlabel(unit)
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

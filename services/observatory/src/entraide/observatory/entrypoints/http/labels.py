@@ -31,6 +31,7 @@ TITLES = {
     "demande-canal": "Demandes par canal",
     "offre-places": "Places offertes par les actions des associations",
     "offre-benevoles": "Bénévoles disponibles par besoin",
+    "couverture": "Couverture : places et bénévoles par demande",
     "delai-proposition": "Jours entre la demande et la première proposition",
     "delai-acceptation": "Jours entre la demande et l'acceptation",
     "delai-debut": "Jours entre la demande et le début de l'accompagnement",

@@ -23,6 +23,7 @@ SECTIONS = (
     "demande-canal",
     "offre-places",
     "offre-benevoles",
+    "couverture",
     "delai-proposition",
     "delai-acceptation",
     "delai-debut",

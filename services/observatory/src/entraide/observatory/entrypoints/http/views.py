@@ -45,6 +45,8 @@ def shown(table: Table, cell: Cell) -> str:
         return formats.number(cell.places)
     if table.measure is Measure.DURATION:
         return f"{formats.decimal(cell.median)} (p90 {formats.decimal(cell.p90)})"
+    if table.measure is Measure.RATIO:
+        return formats.decimal(cell.ratio, 2)
     return formats.number(cell.count)
 
 
@@ -70,10 +72,10 @@ def as_csv(table: Table) -> str:
     for r in table.rows:
         for c in table.columns:
             cell = table.cell(r, c)
-            values = [cell.count, cell.places, cell.median, cell.p90]
+            values = [cell.count, cell.places, cell.median, cell.p90, cell.ratio]
             if table.measure is not Measure.DURATION:
-                values[2:] = [None, None]
-            if table.measure is not Measure.PLACES:
+                values[2:4] = [None, None]
+            if table.measure not in (Measure.PLACES, Measure.RATIO):
                 values[1] = None
             writer.writerow(
                 [r, labels.value(table.indicator.column, c), c]
