@@ -4,7 +4,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 
-.PHONY: help prerequisites setup up down test test-slow lint typecheck contracts manifests deploy-check bench tools
+.PHONY: help prerequisites setup up down test test-slow lint typecheck contracts i18n manifests deploy-check bench tools
 
 # what this run needs (deploy/bin/check-prerequisites): up's runtimes and ports, test's tools
 PREREQUISITES := $(if $(filter up,$(MAKECMDGOALS)),up,$(if $(filter test test-slow deploy-check bench,$(MAKECMDGOALS)),test,base))
@@ -41,6 +41,9 @@ typecheck: setup
 contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.contracts.generate
 	$(UV) run --no-sync python -m entraide.intake.entrypoints.partner_schema
+
+i18n: setup  ## extract the public pages' messages and update every language's catalog (locales/*/messages.po)
+	$(UV) run --no-sync python -m entraide.kit.i18n_catalogs entraide.kit
 
 manifests: setup  ## regenerate deploy/k8s/base (services, Strimzi KafkaTopics) and docs/configuration.md
 	$(UV) run --no-sync python deploy/k8s/generate.py

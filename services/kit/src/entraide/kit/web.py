@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from entraide.kit import formats
+from entraide.kit import formats, i18n
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ def templates_for(package: str, nav: Sequence[tuple[str, str]] = ()) -> Jinja2Te
         lstrip_blocks=True,
     )
     formats.install(env)
+    i18n.install(env, ["entraide.kit", package])  # public pages' languages (kit/i18n.py)
     env.globals["nav_links"] = list(nav)
     return Jinja2Templates(env=env)
 
@@ -92,4 +93,5 @@ def render(
     shown = {"principal": getattr(request.state, "principal", None)} | dict(context or {})
     response = templates.TemplateResponse(request, name, shown, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
+    i18n.remember(request, response)
     return response

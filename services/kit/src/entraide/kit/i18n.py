@@ -1,0 +1,205 @@
+"""The public pages in the families' languages: gettext catalogs read with Babel, the
+language a request asks for, and what the kit's layout needs (`lang`, `dir`, the switcher).
+
+Staff pages stay French: a route changes language only if it depends on
+`public_language` (directory's search, offers and volunteer form...). The language is, in
+order: `?lang=` (then remembered in a cookie), the cookie, the browser's
+`Accept-Language`, French. The messages' ids are the French texts themselves, so a page
+without a catalog, or a message not translated yet, reads in French.
+
+Catalogs are `locales/<code>/LC_MESSAGES/messages.po` beside a package's templates (the
+kit's for its layout, the service's for its pages), read from the .po at start (no compile
+step, nothing generated to keep in step); `make i18n` extracts and updates them
+(`kit/i18n_catalogs.py`).
+"""
+
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import partial
+from importlib import resources
+from io import BytesIO
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from fastapi import Request, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ?lang=, the cookie, the catalog's folder
+    name: str  # in itself, as the switcher shows it
+    tag: str  # BCP 47, for <html lang> and Content-Language
+    rtl: bool = False
+
+
+FRENCH = Language("fr", "Français", "fr")
+# French in easy-to-read words (FALC, « facile à lire et à comprendre »): a catalog from
+# French to simpler French; a page it does not cover reads in ordinary French
+EASY_FRENCH = Language("falc", "Français facile", "fr")
+LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        FRENCH,
+        EASY_FRENCH,
+        Language("en", "English", "en"),
+        Language("ar", "العربية", "ar", rtl=True),
+        Language("pt", "Português", "pt"),
+        Language("ro", "Română", "ro"),
+    )
+}
+COOKIE = "langue"
+COOKIE_SECONDS = 365 * 24 * 3600
+
+_current: ContextVar[Language] = ContextVar("entraide_language", default=FRENCH)
+
+
+def current() -> Language:
+    """The language of the page being rendered (French outside public routes)."""
+    return _current.get()
+
+
+def accepted(header: str | None) -> list[str]:
+    """An Accept-Language header's primary languages, most wanted first (q=0: refused)."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().split("-")[0].lower()
+        if primary and primary != "*" and quality > 0:
+            ranked.append((-quality, position, primary))
+    return [primary for _, _, primary in sorted(ranked)]
+
+
+def negotiate(asked: str | None, cookie: str | None, accept_language: str | None) -> Language:
+    """`?lang=`, else the remembered choice, else the browser's first language we have,
+    else French (FALC only by choice: no browser asks for it)."""
+    for chosen in (asked, cookie):
+        if chosen in LANGUAGES:
+            return LANGUAGES[chosen]
+    for primary in accepted(accept_language):
+        if primary in LANGUAGES and primary != EASY_FRENCH.code:
+            return LANGUAGES[primary]
+    return FRENCH
+
+
+async def public_language(request: Request) -> Language:
+    """A public route's dependency: its page, its messages and its errors in the language
+    asked for (`ENTRAIDE` staff routes never call it, so they stay French)."""
+    asked = request.query_params.get("lang")
+    language = negotiate(asked, request.cookies.get(COOKIE), request.headers.get("accept-language"))
+    _current.set(language)
+    request.state.language = language
+    request.state.remember_language = asked in LANGUAGES
+    return language
+
+
+def remember(request: Request, response: Response) -> None:
+    """On a public page: say its language, and keep a `?lang=` choice in a cookie."""
+    language: Language | None = getattr(request.state, "language", None)
+    if language is None:
+        return
+    response.headers["Content-Language"] = language.tag
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if getattr(request.state, "remember_language", False):
+        response.set_cookie(
+            COOKIE,
+            language.code,
+            max_age=COOKIE_SECONDS,
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+        )
+
+
+def switcher(request: object, easy: bool = False) -> list[dict[str, object]]:
+    """The layout's language links (none on a staff page): this address with `?lang=`;
+    easy French only where the service has a FALC catalog (`easy`)."""
+    if not isinstance(request, Request) or getattr(request.state, "language", None) is None:
+        return []
+    here: Language = request.state.language
+    links = []
+    for language in LANGUAGES.values():
+        if language == EASY_FRENCH and not easy:
+            continue
+        url = request.url.include_query_params(lang=language.code)
+        links.append(
+            {"language": language, "href": f"{url.path}?{url.query}", "current": language == here}
+        )
+    return links
+
+
+def _read(path: resources.abc.Traversable) -> Translations:
+    catalog = read_po(path.open("rb"))
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)  # a fuzzy guess is not a translation
+    compiled.seek(0)
+    return Translations(fp=compiled)
+
+
+class Catalogs:
+    """The translations of one service's pages: the kit's catalog (the layout, the forms)
+    merged with the service's (which wins where both translate a message)."""
+
+    def __init__(self, packages: Sequence[str]) -> None:
+        self.by_code: dict[str, Translations] = {}
+        for code in LANGUAGES:
+            for package in packages:
+                path = resources.files(package) / "locales" / code / "LC_MESSAGES" / "messages.po"
+                if not path.is_file():
+                    continue
+                read = _read(path)
+                if code in self.by_code:
+                    self.by_code[code].merge(read)
+                else:
+                    self.by_code[code] = read
+
+    def gettext(self, message: str) -> str:
+        """`message` (French) in the current language, or as it is if not translated."""
+        translations = self.by_code.get(current().code)
+        return translations.gettext(message) if translations else message
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form for `n`; untranslated, French's rule (0 and 1 are singular)."""
+        translations = self.by_code.get(current().code)
+        if translations is not None and (singular, 0) in translations._catalog:
+            return translations.ngettext(singular, plural, n)
+        return singular if abs(n) < 2 else plural
+
+
+def N_(message: str) -> str:  # noqa: N802  # gettext's name for "extract, translate later"
+    """Marks a message written in code (a constant) for extraction; the route translates
+    it when it renders (`translator(templates)(message)`)."""
+    return message
+
+
+def translator(templates: Jinja2Templates) -> Callable[[str], str]:
+    """What a route translates its own messages with (errors, labels): the service's
+    catalogs, in the language of the page being rendered."""
+    catalogs: Catalogs = templates.env.globals["catalogs"]  # type: ignore[assignment]
+    return catalogs.gettext
+
+
+def install(env: Environment, packages: Sequence[str]) -> Catalogs:
+    """Jinja's i18n extension (`{% trans %}`, `_()`, `ngettext()`; new style: variables
+    escaped, `%(name)s`), `translate()` for words that come from code (labels), and what
+    the layout reads: `language()`, `languages(request)`."""
+    catalogs = Catalogs(packages)
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        catalogs.gettext, catalogs.ngettext, newstyle=True
+    )
+    env.globals["translate"] = catalogs.gettext
+    env.globals["catalogs"] = catalogs
+    env.globals["language"] = current
+    env.globals["languages"] = partial(switcher, easy=EASY_FRENCH.code in catalogs.by_code)
+    return catalogs

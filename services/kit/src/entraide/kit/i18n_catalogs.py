@@ -1,0 +1,114 @@
+"""`make i18n`: a package's messages to translate, extracted and merged into its catalogs.
+
+    python -m entraide.kit.i18n_catalogs entraide.directory \\
+        --words entraide.directory.entrypoints.http.labels:NEEDS,DAYS
+
+Extracts what the package marks (`babel.cfg` at the repository's root: `_()`,
+`{% trans %}`, `ngettext()` in its templates, `_()` and `N_()` in its code), adds the
+words its public pages take from code (`--words module:NAME,...`: a dict's values, a list
+of `(value, text)` pairs' texts, or strings), then updates
+`<package>/locales/<code>/LC_MESSAGES/messages.po` for every language: new messages come
+empty (the page shows them in French until translated), gone ones are dropped. The
+catalogs are read as .po when a service starts (kit/i18n.py): nothing to compile.
+A FALC catalog (easy French) is updated only where one exists: it covers the family door.
+"""
+
+import argparse
+import importlib
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po, write_po
+
+from entraide.kit.i18n import EASY_FRENCH, FRENCH, LANGUAGES
+
+CONFIG = Path(__file__).resolve().parents[5] / "babel.cfg"
+TRANSLATED = [code for code in LANGUAGES if code not in (FRENCH.code, EASY_FRENCH.code)]
+
+
+def package_dir(package: str) -> Path:
+    return Path(str(resources.files(package)))
+
+
+def catalog_path(package: str, code: str) -> Path:
+    return package_dir(package) / "locales" / code / "LC_MESSAGES" / "messages.po"
+
+
+def texts(words: object) -> Iterator[str]:
+    """A vocabulary's texts: a dict's values, `(value, text)` pairs' texts, or strings."""
+    items: Iterable[object] = words.values() if isinstance(words, dict) else words  # type: ignore[assignment]
+    for item in items:
+        text = item[1] if isinstance(item, tuple) else item
+        if isinstance(text, str) and text:
+            yield text
+
+
+def extracted(package: str, words: Iterable[str] = ()) -> Catalog:
+    """Every message the package's pages show: marked ones, then the `module:NAME` words."""
+    with CONFIG.open() as config:
+        method_map, options_map = parse_mapping_cfg(config, str(CONFIG))  # type: ignore[no-untyped-call]
+    template = Catalog(project="Entraide", fuzzy=False)
+    root = package_dir(package)
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root, method_map, options_map
+    ):
+        template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    for spec in words:
+        module, _, names = spec.partition(":")
+        for name in names.split(","):
+            for text in texts(getattr(importlib.import_module(module), name)):
+                template.add(text, None, [(f"{module}:{name}", 0)])
+    return template
+
+
+def update(package: str, template: Catalog) -> list[Path]:
+    """Each language's catalog of `package` brought in line with `template`."""
+    written = []
+    for code in LANGUAGES:
+        path = catalog_path(package, code)
+        if code == FRENCH.code or (code == EASY_FRENCH.code and not path.is_file()):
+            continue
+        locale = FRENCH.code if code == EASY_FRENCH.code else code
+        if path.is_file():
+            with path.open("rb") as existing:
+                catalog = read_po(existing, locale=locale)
+        else:
+            catalog = Catalog(locale=locale, project="Entraide", fuzzy=False)
+        catalog.update(template, no_fuzzy_matching=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            write_po(out, catalog, width=100, ignore_obsolete=True, omit_header=False)
+        written.append(path)
+    return written
+
+
+def untranslated(package: str, code: str) -> list[str]:
+    """The messages of `package`'s catalog in `code` with no translation (or a fuzzy one)."""
+    with catalog_path(package, code).open("rb") as po:
+        catalog = read_po(po)
+    missing = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("package", help="e.g. entraide.directory")
+    parser.add_argument("--words", action="append", default=[], help="module:NAME,NAME")
+    args = parser.parse_args()
+    for path in update(args.package, extracted(args.package, args.words)):
+        left = untranslated(args.package, path.parts[-3])
+        print(f"{path}: {len(left)} to translate")
+
+
+if __name__ == "__main__":
+    main()
