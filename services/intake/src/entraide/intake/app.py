@@ -10,15 +10,19 @@ from entraide.intake.adapters.audit_log import AuditLog
 from entraide.intake.adapters.family_store import FamilyStore
 from entraide.intake.adapters.keys import VaultKeys, WrappedKeys
 from entraide.intake.adapters.quotas import PartnerQuotas
+from entraide.intake.adapters.self_requests import SelfRequestStore
 from entraide.intake.adapters.unit_of_work import MongoUnitOfWork
 from entraide.intake.domain import orientation
 from entraide.intake.entrypoints.consumers import matches, partner_events
 from entraide.intake.entrypoints.http import (
     api,
+    contact_lookup,
+    family_door,
     forms,
     labels,
     pages,
     partner_api,
+    queue_pages,
     quota_gate,
     record_pages,
     reference_pages,
@@ -29,10 +33,12 @@ from entraide.intake.usecases.duplicates import Flagging
 from entraide.intake.usecases.partner_door import PartnerDoor
 from entraide.intake.usecases.ports import FamilyKeys
 from entraide.intake.usecases.rights import IntakeRights
+from entraide.intake.usecases.self_request_queue import ConfirmationQueue
+from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit import outbox
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
-from entraide.kit.keyvault_client import vault_client
+from entraide.kit.keyvault_client import dev_secret, vault_client
 from entraide.kit.metrics import partner_quota_refusals
 from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
@@ -40,7 +46,11 @@ from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "intake"
-NAV = [("/familles", "Familles"), ("/familles/nouvelle", "Nouvelle famille")]
+NAV = [
+    ("/familles", "Familles"),
+    ("/familles/nouvelle", "Nouvelle famille"),
+    ("/a-confirmer", "À confirmer"),
+]
 
 
 def create_app(
@@ -60,6 +70,9 @@ def create_app(
     )
     uow = MongoUnitOfWork(families, relay)
     partner_writes = Flagging(uow)  # partners cannot confirm: flagged, recorded
+    self_requests = SelfRequestStore(rt.db)  # the family's own door: a queue for staff
+    door = FamilyDoor(self_requests, families, keys)
+    queue = ConfirmationQueue(door, uow, audit)
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
 
     register_rights(
@@ -78,8 +91,11 @@ def create_app(
             pages.router,
             reference_pages.router,
             record_pages.router,
+            contact_lookup.router,
+            family_door.router,
+            queue_pages.router,
         ],
-        startup=[families.ensure_indexes, audit.ensure_indexes],
+        startup=[families.ensure_indexes, audit.ensure_indexes, self_requests.ensure_indexes],
         lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
     )
     templates = templates_for("entraide.intake", nav=NAV)
@@ -94,6 +110,10 @@ def create_app(
         PartnerDoor(settings.partners, quotas, settings.partner_signature_tolerance_seconds),
         Pages(templates, common=lambda _: {"labels": labels, "orientation": orientation}),
     )
+    secret = settings.keyvault_secret  # shared with privacy: its rights channel calls too
+    privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
+    provide(app, contact_lookup.ContactLookup(families, keys, privacy_secret))
+    provide(app, door, queue, family_door.DoorLimits.default())
     provide(app, app.state.rate_limits)  # the kit's limiter: failed signatures, by address
     quota_gate.install(app, quotas)
     return app

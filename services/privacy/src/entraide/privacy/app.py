@@ -14,12 +14,16 @@ from entraide.kit.pages import Pages
 from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 from entraide.privacy.adapters.commands import KafkaCommands
+from entraide.privacy.adapters.contact_seal import VaultContactSeal
+from entraide.privacy.adapters.dev_notifier import DevelopmentNotifier
 from entraide.privacy.adapters.notices import LoggingSender
+from entraide.privacy.adapters.owners import HttpOwners
 from entraide.privacy.adapters.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
+from entraide.privacy.adapters.store.person_requests import MongoPersonRequests
 from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.domain.retention import RetentionPolicy
 from entraide.privacy.entrypoints.consumers import acks, commands, contacts
-from entraide.privacy.entrypoints.http import api, keyvault, labels, pages
+from entraide.privacy.entrypoints.http import api, keyvault, labels, pages, public_rights
 from entraide.privacy.entrypoints.http.tokens import ServiceTokens
 from entraide.privacy.entrypoints.scheduled import every
 from entraide.privacy.settings import PrivacySettings
@@ -27,6 +31,7 @@ from entraide.privacy.usecases.answers import PrivacyRights
 from entraide.privacy.usecases.cases import Rights, utcnow
 from entraide.privacy.usecases.keys import ServiceKeys
 from entraide.privacy.usecases.officer import Privacy
+from entraide.privacy.usecases.public_requests import PublicRights
 
 SERVICE = "privacy"
 NAV = [("/dossiers", "Demandes d'exercice des droits"), ("/conservation", "Durée de conservation")]
@@ -53,18 +58,29 @@ def create_app(
     policy = RetentionPolicy(settings.retention_years, settings.retention_warning_days)
     privacy = Privacy(subjects, rights, notices, audit, policy, LoggingSender())
     answers = PrivacyRights(subjects, notices, rights)
+    people = MongoPersonRequests(rt.db)
+    public = PublicRights(  # the public rights channel; the kit's SMTP/SMS notifier next
+        people,
+        VaultContactSeal(rt.db, vault),
+        HttpOwners(settings.owners_urls, settings.owner_secrets()),
+        DevelopmentNotifier(),
+        privacy,
+        key=settings.public_rights_key(),
+        public_url=settings.public_url,
+    )
     contacts.register(rt.broker, subjects, settings=settings, service=SERVICE)
     acks.register(rt.broker, rights, settings=settings, service=SERVICE)
     commands.register(rt.broker, answers, settings=settings, service=SERVICE)
     loops: list[Lifespan] = [
-        partial(every, settings.watchdog_interval_seconds, rights.tick, "watchdog")
+        partial(every, settings.watchdog_interval_seconds, rights.tick, "watchdog"),
+        partial(every, settings.watchdog_interval_seconds, public.deliver, "export-links"),
     ]
     if settings.sweep_interval_seconds:
         sweep = partial(privacy.sweep, dry_run=False, actor="retention-sweep")
         loops.append(partial(every, settings.sweep_interval_seconds, sweep, "sweep"))
     app = service_app(
         rt,
-        routers=[api.router, keyvault.router, pages.router],
+        routers=[api.router, keyvault.router, pages.router, public_rights.router],
         startup=[
             vault.ensure_indexes,
             subjects.ensure_indexes,
@@ -72,15 +88,17 @@ def create_app(
             audit.ensure_indexes,
             cases.ensure_indexes,
             notices.ensure_indexes,
+            people.ensure_indexes,
         ],
         lifespans=loops,
     )
     templates = templates_for("entraide.privacy", nav=NAV)
     install_auth(app, settings, templates)
-    common = {"labels": labels, "shared": shared}
+    common: dict[str, object] = {"labels": labels, "shared": shared}
+    common |= {"dpo_name": settings.dpo_name, "dpo_contact": settings.dpo_contact}
     provide(
         app, privacy, rights, vault, ServiceKeys(vault), ServiceTokens(settings.keyvault_clients)
     )
-    provide(app, Pages(templates, common=lambda request: common))
+    provide(app, Pages(templates, common=lambda request: common), public, public.notifier)
     app.state.field_messages = labels.api_message  # the API's 422 in the form's words
     return app

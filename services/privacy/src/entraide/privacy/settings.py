@@ -1,6 +1,8 @@
 """Privacy's settings (environment, prefix `ENTRAIDE_`)."""
 
 import base64
+import hashlib
+import hmac
 
 from pydantic import Field, SecretStr
 
@@ -42,6 +44,32 @@ class PrivacySettings(ServiceSettings):
     sweep_interval_seconds: float = Field(
         86400.0, ge=0, description="The retention sweep runs this often (0: never by itself)."
     )
+
+    dpo_name: str = Field(
+        "Délégué à la protection des données du réseau Entraide",
+        description="Who answers rights requests, as the public page names them.",
+    )
+    dpo_contact: str = Field(
+        "dpo@entraide.example", description="The DPO's address on the public page."
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8040", description="Privacy's public address (the export links)."
+    )
+    owners_urls: dict[str, str] = Field(
+        {"intake": "http://127.0.0.1:8020"},
+        description="Where the services owning contact data answer which subjects a proved "
+        "contact names (the public rights channel).",
+    )
+
+    def public_rights_key(self) -> bytes:
+        """The key of the public channel's hashes and links (from the active master key)."""
+        master = self.masters()[self.active_master]
+        return hmac.new(master, b"public-rights-channel", hashlib.sha256).digest()
+
+    def owner_secrets(self) -> dict[str, str]:
+        """The secret privacy shares with each owner of contact data (the vault's)."""
+        return {name: self.keyvault_clients[name].get_secret_value() for name in self.owners_urls
+                if name in self.keyvault_clients}  # fmt: skip
 
     def masters(self) -> dict[str, bytes]:
         keys = {k: base64.b64decode(v.get_secret_value()) for k, v in self.master_keys.items()}

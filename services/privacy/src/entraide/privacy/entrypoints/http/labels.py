@@ -50,6 +50,7 @@ ACTIONS = {
     "case-resolved": "Décision",
     "export-read": "Export consulté",
     "case-refused": "Ouverture refusée",
+    "public-request-proved": "Demande de la personne, contact prouvé",
 }
 ROUTED = {
     "rectification": "La rectification se fait dans le service qui détient la donnée : "
@@ -113,6 +114,7 @@ COUNTED = {
 ACTORS = {
     "retention-sweep": "Balayage de conservation (automatique)",
     "privacy": "Protection des données (automatique)",
+    "personne": "La personne (formulaire public « Vos droits »)",
 }
 
 
@@ -162,6 +164,9 @@ def sentence(entry: dict[str, Any]) -> str:
         return f"Dossier clos : {decided[0].lower()}{decided[1:]}."
     if action == "export-read":
         return f"Export {EXPORT_FORMS.get(entry.get('form', ''), 'consulté')}."
+    if action == "public-request-proved":
+        how = "un SMS" if entry.get("channel") == "sms" else "un courriel"
+        return f"Demande de la personne : contact prouvé par un code reçu par {how}."
     if action == "case-refused":
         why = REFUSALS.get(entry.get("reason", ""), "")
         return "Ouverture refusée" + (f" : {why}" if why else "") + "."

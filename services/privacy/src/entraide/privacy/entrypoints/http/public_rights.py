@@ -1,0 +1,168 @@
+"""The public rights channel (`/vos-droits`): the privacy page naming the DPO and the rights,
+the form to ask for one, the code that proves the contact, the export behind its link.
+Public pages: no sign-in; the kit's limit per address on posts, the use case's per contact."""
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+
+from entraide.contracts.vocab import SubjectKind
+from entraide.kit.auth import optional_principal
+from entraide.kit.deps import provided
+from entraide.kit.protect import rate_limited
+from entraide.privacy.domain.cases import CaseKind
+from entraide.privacy.domain.requests_from_people import (
+    CODE_TTL,
+    MAX_ATTEMPTS,
+    PersonRequest,
+    Verdict,
+    attempts_left,
+    contact_of,
+)
+from entraide.privacy.entrypoints.http.deps import PagesDep
+from entraide.privacy.entrypoints.http.readable import readable
+from entraide.privacy.usecases.public_requests import OwnersUnavailableError, PublicRights
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
+PublicRightsDep = Annotated[PublicRights, Depends(provided(PublicRights))]
+
+RIGHTS = [
+    ("access", "Recevoir une copie de mes données (accès)"),
+    ("rectification", "Corriger des données inexactes (rectification)"),
+    ("erasure", "Effacer mes données (effacement)"),
+    ("objection", "M'opposer à l'utilisation de mes données (opposition)"),
+]
+WHO = [("family", "Une famille accompagnée"), ("volunteer", "Un ou une bénévole")]
+ERRORS = {
+    "droit": "Choisissez le droit que vous voulez exercer.",
+    "qui": "Dites si vous êtes une famille ou un ou une bénévole.",
+    "contact": "Indiquez une adresse électronique (par exemple nom@exemple.fr) ou un numéro "
+    "de téléphone français (par exemple 06 12 34 56 78).",
+    "code_suivi": "Le code de suivi n'a que des lettres et des chiffres (12 au plus).",
+    "code": "Le code a 6 chiffres : recopiez celui que vous avez reçu.",
+}
+FIELDS = ("droit", "qui", "contact", "code_suivi")
+REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+@router.get("/vos-droits")
+async def notice(request: Request, pages: PagesDep) -> Response:
+    """The privacy page: who answers, the rights in plain words, the form."""
+    return _form(request, pages, {}, {})
+
+
+def _form(
+    request: Request,
+    pages: PagesDep,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    return pages.page(
+        request, "vos-droits.html", status_code=status, rights=RIGHTS, who=WHO, values=values,
+        errors=errors,
+    )  # fmt: skip
+
+
+@router.post("/vos-droits", dependencies=[Depends(rate_limited)])
+async def ask(request: Request, pages: PagesDep, public: PublicRightsDep) -> Response:
+    """Start a request: check the form, send the code, ask for it."""
+    form = await request.form()
+    values = {k: str(form.get(k) or "").strip() for k in FIELDS}
+    errors = {}
+    if values["droit"] not in {k for k, _ in RIGHTS}:
+        errors["droit"] = ERRORS["droit"]
+    if values["qui"] not in {k for k, _ in WHO}:
+        errors["qui"] = ERRORS["qui"]
+    contact = contact_of(values["contact"])
+    if contact is None:
+        errors["contact"] = ERRORS["contact"]
+    if values["code_suivi"] and not re.fullmatch(r"[A-Za-z0-9-]{1,12}", values["code_suivi"]):
+        errors["code_suivi"] = ERRORS["code_suivi"]
+    if errors or contact is None:
+        return _form(request, pages, values, errors, 422)
+    address = request.client.host if request.client else "unknown"
+    asked = await public.ask(
+        CaseKind(values["droit"]), SubjectKind(values["qui"]), contact, address=address,
+        follow_up=values["code_suivi"] or None,
+    )  # fmt: skip
+    if asked.request is None:
+        return pages.page(request, "vos-droits-trop.html", status_code=429)
+    return RedirectResponse(f"/vos-droits/{asked.request.request_id}/code", status_code=303)
+
+
+@router.get("/vos-droits/{request_id}/code")
+async def code_form(
+    request_id: str, request: Request, pages: PagesDep, public: PublicRightsDep
+) -> Response:
+    found = await public.get(request_id) if REQUEST_ID.match(request_id) else None
+    if found is None:
+        return pages.page(request, "vos-droits-fin.html", status_code=404, verdict="expired")
+    return _code(request, pages, found, {}, 200)
+
+
+def _code(
+    request: Request, pages: PagesDep, found: PersonRequest, errors: dict[str, str], status: int
+) -> Response:
+    return pages.page(
+        request, "vos-droits-code.html", status_code=status, found=found, errors=errors,
+        minutes=int(CODE_TTL.total_seconds() // 60), left=attempts_left(found),
+        max_attempts=MAX_ATTEMPTS,
+    )  # fmt: skip
+
+
+@router.post("/vos-droits/{request_id}/code", dependencies=[Depends(rate_limited)])
+async def prove(
+    request_id: str, request: Request, pages: PagesDep, public: PublicRightsDep
+) -> Response:
+    """Check the code; proved, the cases open and the page says what happens next."""
+    code = str((await request.form()).get("code") or "").strip().replace(" ", "")
+    found = await public.get(request_id) if REQUEST_ID.match(request_id) else None
+    if found is None:
+        return pages.page(request, "vos-droits-fin.html", status_code=404, verdict="expired")
+    if not re.fullmatch(r"\d{6}", code):
+        return _code(request, pages, found, {"code": ERRORS["code"]}, 422)
+    try:
+        proved = await public.prove(request_id, code)
+    except OwnersUnavailableError:
+        return pages.page(request, "vos-droits-fin.html", status_code=503, verdict="unavailable")
+    if proved.verdict == Verdict.WRONG and proved.request is not None:
+        left = attempts_left(proved.request)
+        message = f"Ce code n'est pas le bon. Il vous reste {left} essai{'s' if left > 1 else ''}."
+        return _code(request, pages, proved.request, {"code": message}, 422)
+    status = {Verdict.PROVEN: 200, Verdict.DONE: 200, Verdict.LOCKED: 429}.get(proved.verdict, 410)
+    return pages.page(
+        request, "vos-droits-fin.html", status_code=status, verdict=proved.verdict.value,
+        found=proved.request, opened=proved.found,
+    )  # fmt: skip
+
+
+@router.get("/vos-droits/export/{token}")
+async def export_page(
+    token: str, request: Request, pages: PagesDep, public: PublicRightsDep
+) -> Response:
+    """The export behind the link sent to the person, readable (and printable)."""
+    found = await public.export(token, form="html")
+    if found is None:
+        return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
+    parts = {service: readable(part) for service, part in found["services"].items()}
+    return pages.page(
+        request, "export.html", export=found | {"services": parts},
+        download=f"/vos-droits/export/{token}/donnees.json",
+    )  # fmt: skip
+
+
+@router.get("/vos-droits/export/{token}/donnees.json")
+async def export_json(
+    token: str, request: Request, pages: PagesDep, public: PublicRightsDep
+) -> Response:
+    found = await public.export(token, form="json")
+    if found is None:
+        return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
+    headers = {
+        "Content-Disposition": 'attachment; filename="mes-donnees-entraide.json"',
+        "Cache-Control": "no-store",
+    }
+    return JSONResponse(found, headers=headers)

@@ -1,0 +1,237 @@
+"""Rights requests sent by the person through the public form (`/vos-droits`).
+
+1. `ask`: the person names the right, who they are (family or volunteer) and the contact the
+   network knows them by; a 6-digit code goes to that contact through the notifier. Only
+   keyed hashes of the contact, the client's address and the code are stored, and the
+   contact itself sealed with a key of its own in the vault (to resolve it, and to send
+   an access export's link later): that key is destroyed once it has served.
+2. `prove`: the right code within 15 minutes (5 attempts) proves the contact. The owners of
+   contact data (intake for families) say which subjects it names (`Owners`): privacy holds
+   no contact of its own. One case per subject opens, through the officer's use case (the
+   legal month, every service commanded), with the person as its actor.
+3. `deliver`: once an access case is closed, a signed link valid 7 days goes to the proven
+   contact; `export` opens it.
+"""
+
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from entraide.contracts.vocab import SubjectKind
+from entraide.kit.notifications import Channel as NoticeChannel
+from entraide.kit.notifications import Notification, Notifier
+from entraide.privacy.domain import requests_from_people as rules
+from entraide.privacy.domain.cases import CaseKind, CaseStatus
+from entraide.privacy.domain.requests_from_people import Contact, PersonRequest, Status, Verdict
+from entraide.privacy.usecases.officer import Privacy, RefusedError
+
+log = logging.getLogger(__name__)
+ACTOR = "personne"  # the audit trail's actor of a case the person opened
+
+
+class PersonRequests(Protocol):
+    async def add(self, request: PersonRequest) -> None: ...
+
+    async def get(self, request_id: str) -> PersonRequest | None: ...
+
+    async def save(self, request: PersonRequest) -> None: ...
+
+    async def started_since(
+        self, *, contact_hash: str, address_hash: str, since: datetime
+    ) -> tuple[int, int]:
+        """How many requests this contact, and this address, started since `since`."""
+        ...
+
+    async def awaiting_link(self) -> list[PersonRequest]:
+        """Proven access requests whose link has not been sent."""
+        ...
+
+    async def stale(self, before: datetime) -> list[PersonRequest]:
+        """Requests never proved whose code expired before `before`."""
+        ...
+
+
+class ContactSeal(Protocol):
+    """The contact, sealed with a key of its own (the vault's), until it has served."""
+
+    async def seal(self, request_id: str, contact: Contact) -> None: ...
+
+    async def open(self, request_id: str) -> Contact | None: ...
+
+    async def forget(self, request_id: str) -> None: ...
+
+
+class Owners(Protocol):
+    async def subjects_of(self, contact: Contact, kind: SubjectKind) -> list[str]:
+        """The references of the subjects of this kind the contact names, asked of the
+        services owning contact data; OwnersUnavailableError if one cannot answer."""
+        ...
+
+
+class OwnersUnavailableError(RuntimeError):
+    """A service owning contact data did not answer: try again later."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    request: PersonRequest | None  # None: too many requests (from this contact or address)
+
+
+@dataclass(frozen=True)
+class Proved:
+    verdict: Verdict
+    request: PersonRequest | None
+    found: int = 0  # subjects named by the contact (cases opened)
+
+
+class PublicRights:
+    def __init__(
+        self,
+        requests: PersonRequests,
+        seal: ContactSeal,
+        owners: Owners,
+        notifier: Notifier,
+        privacy: Privacy,
+        *,
+        key: bytes,
+        public_url: str,
+    ) -> None:
+        self.requests, self.seal, self.owners = requests, seal, owners
+        self.notifier, self.privacy, self.key = notifier, privacy, key
+        self.public_url = public_url.rstrip("/")
+
+    def _now(self) -> datetime:
+        return self.privacy.clock()
+
+    async def ask(
+        self,
+        kind: CaseKind,
+        subject_kind: SubjectKind,
+        contact: Contact,
+        *,
+        address: str,
+        follow_up: str | None = None,
+    ) -> Asked:
+        """Start a request and send its code, unless this contact or address started too
+        many in the last hour."""
+        now = self._now()
+        contact_hash = rules.keyed(self.key, "contact:" + contact.term)
+        address_hash = rules.keyed(self.key, "address:" + address)
+        by_contact, by_address = await self.requests.started_since(
+            contact_hash=contact_hash, address_hash=address_hash, since=now - rules.RATE_WINDOW
+        )
+        if not rules.may_start(by_contact=by_contact, by_address=by_address):
+            await self.privacy.audit.record(
+                None, "public-request-refused", actor=ACTOR, reason="rate-limited"
+            )
+            return Asked(None)
+        request_id = uuid.uuid4().hex
+        code = f"{secrets.randbelow(10**6):06d}"
+        request = PersonRequest(
+            request_id, kind, subject_kind, contact.channel, contact_hash, address_hash,
+            rules.keyed(self.key, f"code:{request_id}:{code}"), now, now + rules.CODE_TTL,
+            follow_up=follow_up,
+        )  # fmt: skip
+        await self.seal.seal(request_id, contact)
+        await self.requests.add(request)
+        await self._send(
+            request, contact, "code-contact", {"code": code, "expires_at": request.expires_at}
+        )
+        return Asked(request)
+
+    async def get(self, request_id: str) -> PersonRequest | None:
+        return await self.requests.get(request_id)
+
+    async def prove(self, request_id: str, code: str) -> Proved:
+        """Check the code; once proved, open a case per subject the contact names."""
+        request = await self.requests.get(request_id)
+        if request is None:
+            return Proved(Verdict.EXPIRED, None)
+        given = rules.keyed(self.key, f"code:{request_id}:{code.strip()}")
+        verdict, after = rules.check_code(request, given, self._now())
+        if verdict != Verdict.PROVEN:
+            if after != request:
+                await self.requests.save(after)
+            if after.status in (Status.LOCKED, Status.EXPIRED):
+                await self.seal.forget(request_id)
+            return Proved(verdict, after)
+        contact = await self.seal.open(request_id)
+        if contact is None:
+            return Proved(Verdict.EXPIRED, request)
+        refs = await self.owners.subjects_of(contact, request.subject_kind)  # may raise
+        case_ids = []
+        for ref in refs:
+            try:
+                case = await self.privacy.open_case(
+                    request.kind, ref, request.subject_kind, actor=ACTOR
+                )
+            except RefusedError:  # already erased, or of the other kind: nothing to open
+                continue
+            await self.privacy.audit.record(
+                case.case_id, "public-request-proved", actor=ACTOR, channel=request.channel.value
+            )
+            case_ids.append(case.case_id)
+        proved = replace(after, case_ids=tuple(case_ids))
+        await self.requests.save(proved)
+        if request.kind != CaseKind.ACCESS or not case_ids:
+            await self.seal.forget(request_id)
+        if not case_ids:
+            await self.privacy.audit.record(
+                None, "public-request-unmatched", actor=ACTOR, kind=request.kind.value
+            )
+        return Proved(verdict, proved, len(case_ids))
+
+    async def deliver(self) -> int:
+        """Send the export's link of each closed access case (7 days), then forget the
+        contact; forget the contacts of requests never proved. How many links were sent."""
+        now = self._now()
+        for stale in await self.requests.stale(now):
+            await self.seal.forget(stale.request_id)
+            await self.requests.save(replace(stale, status=Status.EXPIRED))
+        sent = 0
+        for request in await self.requests.awaiting_link():
+            cases = [await self.privacy.rights.get(c) for c in request.case_ids]
+            if not all(c is not None and c.status == CaseStatus.CLOSED for c in cases):
+                continue
+            contact = await self.seal.open(request.request_id)
+            if contact is not None:
+                expires = now + rules.LINK_TTL
+                links = [self.link(request.request_id, c, expires) for c in request.case_ids]
+                context = {"links": links, "expires": expires}
+                await self._send(request, contact, "droits-export", context)
+                sent += 1
+            await self.requests.save(replace(request, link_sent_at=now))
+            await self.seal.forget(request.request_id)
+        return sent
+
+    def link(self, request_id: str, case_id: str, expires: datetime) -> str:
+        token = rules.link_token(self.key, request_id, case_id, expires)
+        return f"{self.public_url}/vos-droits/export/{token}"
+
+    async def export(self, token: str, *, form: str) -> dict[str, Any] | None:
+        """The export behind a link, if the link is ours, unexpired, and its case the
+        request's; the read is in the case's audit trail."""
+        link = rules.read_link(self.key, token, self._now())
+        if link is None:
+            return None
+        request = await self.requests.get(link.request_id)
+        if request is None or link.case_id not in request.case_ids:
+            return None
+        return await self.privacy.export(link.case_id, actor=ACTOR, form=form)
+
+    async def _send(
+        self, request: PersonRequest, contact: Contact, template: str, context: dict[str, Any]
+    ) -> None:
+        await self.notifier.notify(
+            Notification(
+                key=f"{request.request_id}:{template}",
+                template=template,
+                channel=NoticeChannel(contact.channel.value),
+                to=contact.value,
+                recipient_ref=f"demande-{request.request_id}",
+                context=context,
+            )
+        )
