@@ -96,3 +96,32 @@ class KeyVaultSettings(BaseSettings):
         "(unset: the development secret of the service, never for production).",
     )
     keyvault_cache_seconds: float = Field(30.0, ge=0, description="How long a key is cached.")
+
+
+class NotificationSettings(BaseSettings):
+    """For a service that sends notifications (`kit.notifications`): e-mail through an SMTP
+    server, SMS through Brevo's transactional SMS API, quiet hours for SMS."""
+
+    model_config = SettingsConfigDict(env_prefix="ENTRAIDE_", extra="ignore", populate_by_name=True)
+
+    smtp_host: str = Field("127.0.0.1", description="SMTP server (locally: the mail catcher).")
+    smtp_port: int = Field(1025, description="SMTP port (the local catcher's: 1025).")
+    smtp_from: str = Field("Entraide <ne-pas-repondre@entraide.local>", description="From.")
+    smtp_username: str | None = Field(None, description="SMTP user, if the server wants one.")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_starttls: bool = Field(False, description="STARTTLS (true for a production relay).")
+    sms_url: str | None = Field(
+        None,
+        description="The SMS provider's API base (Brevo: https://api.brevo.com/v3); unset: "
+        "SMS are recorded as failed, not sent.",
+    )
+    sms_api_key: SecretStr | None = Field(None, description="The provider's `api-key`.")
+    sms_sender: str = Field("Entraide", description="SMS sender name (11 characters at most).")
+    quiet_start: str = Field("20:00", description="SMS quiet hours start (Paris time).")
+    quiet_end: str = Field("08:30", description="SMS quiet hours end (Paris time).")
+    notify_attempts: int = Field(6, ge=1, description="Tries before a notification fails.")
+    notify_backoff_seconds: float = Field(30.0, ge=0, description="First retry delay (doubled).")
+    notify_seal_secret: SecretStr = Field(
+        SecretStr("entraide-development-notifications-secret"),
+        description="Seals pending notifications' addresses at rest: set it in production.",
+    )

@@ -1,0 +1,70 @@
+"""The notifications' French texts: one Jinja template per kind in `templates/`, each
+with three blocks: `subject` and `email` (the e-mail) and `sms` (the text message, short).
+
+Dates and times read the French way (`kit.formats` filters, Paris time). A missing
+context value is an error, never an empty hole in a message sent to a person.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from entraide.kit.formats import install
+from entraide.kit.notifications import Channel
+
+# the kinds services may send; each is `templates/<name>.txt`
+TEMPLATES = (
+    "demande-recue",  # the family's request received, with its follow-up code
+    "demande-suite",  # its outcome: an association will call
+    "conservation-mois",  # retention warning a month ahead
+    "conservation-semaine",  # ...and a week ahead
+    "candidature-benevole",  # the volunteer's application status
+    "lien-connexion",  # the volunteer's sign-in link
+    "code-contact",  # a contact-proof code
+    "synthese-coordination",  # the coordinator's daily digest
+    "rappel-offre",  # the association's reminder to confirm a stale offer
+)
+
+
+# a volunteer's application, in the words of `candidature-benevole`
+APPLICATION_STATUS = {
+    "submitted": "bien reçue : l'association va la lire",
+    "accepted": "acceptée, bienvenue",
+    "declined": "n'a pas été retenue cette fois",
+    "paused": "en pause, comme vous l'avez demandé",
+    "active": "de nouveau active",
+}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str  # the e-mail's body, or the SMS itself
+
+
+class Renderer:
+    def __init__(self) -> None:
+        self.env = Environment(
+            loader=PackageLoader("entraide.kit.notifications", "templates"),
+            undefined=StrictUndefined,
+            autoescape=False,  # plain text: nothing is HTML
+            keep_trailing_newline=False,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        install(self.env)
+        self.env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS
+
+    def render(self, template: str, channel: Channel, context: dict[str, Any]) -> Rendered:
+        if template not in TEMPLATES:
+            raise LookupError(f"no notification template {template!r}")
+        tmpl = self.env.get_template(f"{template}.txt")
+        ctx = tmpl.new_context(dict(context))
+
+        def block(name: str) -> str:
+            return "".join(tmpl.blocks[name](ctx)).strip()
+
+        if channel is Channel.SMS:
+            return Rendered(subject="", text=block("sms"))
+        return Rendered(subject=block("subject"), text=block("email") + "\n")

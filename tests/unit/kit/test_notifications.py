@@ -1,0 +1,133 @@
+"""The notifier's pure parts: quiet hours, the French templates, Brevo's phone format,
+the seal of a pending record."""
+
+import re
+from datetime import UTC, date, datetime, time
+
+import pytest
+
+from entraide.kit.notifications import Channel
+from entraide.kit.notifications.quiet import PARIS, QuietHours, parse_time
+from entraide.kit.notifications.seal import Seal
+from entraide.kit.notifications.senders import PermanentSendError, brevo_recipient
+from entraide.kit.notifications.templates import TEMPLATES, Renderer
+
+QUIET = QuietHours(time(20, 0), time(8, 30))
+
+
+def paris(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, day, hour, minute, tzinfo=PARIS).astimezone(UTC)
+
+
+@pytest.mark.parametrize(
+    ("asked", "goes"),
+    [
+        (paris(1, 19, 59), paris(1, 19, 59)),  # before the evening: at once
+        (paris(1, 20, 0), paris(2, 8, 30)),  # the evening: next morning
+        (paris(1, 23, 45), paris(2, 8, 30)),
+        (paris(2, 0, 10), paris(2, 8, 30)),  # after midnight: this morning
+        (paris(2, 8, 29), paris(2, 8, 30)),
+        (paris(2, 8, 30), paris(2, 8, 30)),  # the morning: at once
+    ],
+)
+def test_an_sms_waits_for_the_end_of_the_quiet_hours(asked: datetime, goes: datetime) -> None:
+    assert QUIET.next_allowed(Channel.SMS, asked) == goes
+
+
+def test_an_email_never_waits_and_summer_time_is_paris_time() -> None:
+    assert QUIET.next_allowed(Channel.EMAIL, paris(1, 23)) == paris(1, 23)
+    summer = datetime(2026, 7, 1, 21, 0, tzinfo=PARIS).astimezone(UTC)
+    morning = datetime(2026, 7, 2, 8, 30, tzinfo=PARIS).astimezone(UTC)
+    assert QUIET.next_allowed(Channel.SMS, summer) == morning
+    assert parse_time("8:30") == time(8, 30)
+
+
+CONTEXT = {
+    "code": "K7P-4QX",
+    "received_at": paris(1, 10),
+    "association": "AFEV",
+    "erase_on": date(2026, 12, 31),
+    "status": "accepted",
+    "link": "http://127.0.0.1:8010/espace",
+    "expires_at": paris(1, 10, 15),
+    "on": date(2026, 12, 1),
+    "proposals": 3,
+    "followups": 1,
+    "alerts": 0,
+    "offer": "Parrainage de proximité",
+    "confirmed_on": date(2026, 5, 4),
+}
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_every_template_reads_in_french_by_both_channels(template: str) -> None:
+    renderer = Renderer()
+    mail = renderer.render(template, Channel.EMAIL, CONTEXT)
+    sms = renderer.render(template, Channel.SMS, CONTEXT)
+    assert mail.subject
+    assert mail.text.startswith("Bonjour,")
+    assert sms.text.startswith("Entraide : ")
+    assert len(sms.text) <= 160 * 2  # two SMS at most
+    for text in (mail.subject, mail.text, sms.text):
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date
+        assert "{{" not in text
+        assert "None" not in text
+
+
+def test_the_templates_say_what_the_brief_promises() -> None:
+    renderer = Renderer()
+    assert (
+        "une association va vous appeler"
+        in renderer.render("demande-suite", Channel.SMS, CONTEXT).text
+    )
+    warning = renderer.render("conservation-mois", Channel.EMAIL, CONTEXT)
+    assert "31 décembre 2026" in warning.text
+    assert warning.subject == "Vos informations seront effacées le 31/12/2026"
+    reminder = renderer.render("rappel-offre", Channel.EMAIL, CONTEXT)
+    assert "04/05/2026" in reminder.text
+    assert CONTEXT["link"] in reminder.text
+    assert (
+        "10 h 15 (heure de Paris)" in renderer.render("code-contact", Channel.EMAIL, CONTEXT).text
+    )
+
+
+def test_a_missing_value_or_an_unknown_template_is_an_error_not_a_hole() -> None:
+    renderer = Renderer()
+    with pytest.raises(Exception, match="code"):
+        renderer.render("demande-recue", Channel.EMAIL, {"received_at": paris(1, 10)})
+    with pytest.raises(LookupError):
+        renderer.render("inconnu", Channel.EMAIL, CONTEXT)
+
+
+@pytest.mark.parametrize(
+    ("phone", "brevo"),
+    [
+        ("06 12 34 56 78", "33612345678"),
+        ("07.12.34.56.78", "33712345678"),
+        ("+33 6 12 34 56 78", "33612345678"),
+        ("0033612345678", "33612345678"),
+        ("+262 692 12 34 56", "262692123456"),
+    ],
+)
+def test_phone_numbers_go_to_brevo_with_their_country_code(phone: str, brevo: str) -> None:
+    assert brevo_recipient(phone) == brevo
+
+
+@pytest.mark.parametrize("phone", ["12", "abc", "+0612"])
+def test_a_number_that_is_none_is_refused_for_good(phone: str) -> None:
+    with pytest.raises(PermanentSendError):
+        brevo_recipient(phone)
+
+
+def test_the_seal_opens_only_for_its_own_record() -> None:
+    seal = Seal("secret")
+    sealed = seal.seal("key-1", {"to": "awa@example.org", "context": {"on": date(2026, 12, 1)}})
+    assert "awa" not in sealed
+    assert seal.open("key-1", sealed) == {
+        "to": "awa@example.org",
+        "context": {"on": "2026-12-01"},
+    }
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        seal.open("key-2", sealed)
+    with pytest.raises(Exception):  # noqa: B017, PT011
+        Seal("another").open("key-1", sealed)
