@@ -12,6 +12,7 @@ from entraide.contracts.vocab import (
     ErasureReason,
     MatchOutcome,
     Need,
+    RequestChannel,
     SubjectKind,
     Urgency,
     Weekday,
@@ -118,6 +119,21 @@ MATCH_OUTCOMES: dict[str, str] = {
     MatchOutcome.REQUEST_WITHDRAWN: "Demande retirée",
     MatchOutcome.VOLUNTEER_UNAVAILABLE: "Bénévole devenu indisponible",
     MatchOutcome.CONSENT_WITHDRAWN: "Accord du parent retiré",
+}
+REQUEST_CHANNELS: dict[str, str] = {
+    RequestChannel.STAFF_FORM: "Formulaire du personnel",
+    RequestChannel.STAFF_API: "API du personnel",
+    RequestChannel.PARTNER: "Partenaire",
+    RequestChannel.FAMILY: "Demande de la famille",
+}
+# what a volunteer knows how to do (free to add to: a skill matching does not know scores nothing)
+SKILLS: dict[str, str] = {
+    "aide-aux-devoirs": "Aide aux devoirs",
+    "garde-d-enfants": "Garde d'enfants",
+    "demarches-administratives": "Démarches administratives",
+    "ecoute-active": "Écoute active",
+    "activites-sportives-culturelles": "Activités sportives ou culturelles",
+    "experience-de-parent": "Expérience de parent",
 }
 SUBJECT_KINDS: dict[str, str] = {SubjectKind.FAMILY: "Famille", SubjectKind.VOLUNTEER: "Bénévole"}
 ERASURE_REASONS: dict[str, str] = {

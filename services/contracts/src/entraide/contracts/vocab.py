@@ -58,6 +58,7 @@ class RequestChannel(StrEnum):
     STAFF_FORM = "staff-form"
     STAFF_API = "staff-api"
     PARTNER = "partner"
+    FAMILY = "family"  # the family's own door, confirmed by staff before it is published
 
 
 class WithdrawalReason(StrEnum):

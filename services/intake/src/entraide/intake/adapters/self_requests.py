@@ -1,0 +1,102 @@
+"""The queue of families' own requests on MongoDB (`usecases.self_requests.SelfRequests`):
+one document per request in `self_requests`, the identity sealed, the code as a hash."""
+
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.contracts.events import Slot
+from entraide.contracts.vocab import Need
+from entraide.intake.domain.access import Scope
+from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
+
+Doc = dict[str, Any]
+COLLECTION = "self_requests"
+
+
+class SelfRequestStore:
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.requests = db[COLLECTION]
+
+    async def ensure_indexes(self) -> None:
+        await self.requests.create_index("code_hash", unique=True)
+        await self.requests.create_index([("stage", ASCENDING), ("submitted_at", ASCENDING)])
+        await self.requests.create_index("lookup")
+        await self.requests.create_index("request_id", sparse=True)
+
+    async def add(self, request: SelfRequest) -> None:
+        await self.requests.insert_one(document_of(request))
+
+    async def get(self, self_id: str) -> SelfRequest | None:
+        return _of(await self.requests.find_one({"_id": self_id}))
+
+    async def by_code(self, code_hash: str) -> SelfRequest | None:
+        return _of(await self.requests.find_one({"code_hash": code_hash}))
+
+    async def by_request(self, request_id: str) -> SelfRequest | None:
+        return _of(await self.requests.find_one({"request_id": request_id}))
+
+    async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
+        query: Doc = {"stage": Stage.PENDING.value}
+        if scope.departements:
+            query["departement"] = {"$in": sorted(scope.departements)}
+        if not scope.network_wide:
+            if scope.association_id is None:
+                return []
+            query["association_id"] = {"$in": [None, scope.association_id]}
+        cursor = self.requests.find(query).sort("submitted_at", ASCENDING).limit(limit)
+        return [request_of(doc) async for doc in cursor]
+
+    async def waiting_with(self, lookup: list[str], since: datetime) -> int:
+        if not lookup:
+            return 0
+        return await self.requests.count_documents(
+            {"lookup": {"$in": lookup}, "submitted_at": {"$gte": since}}
+        )
+
+    async def decide(self, request: SelfRequest) -> bool:
+        done: Doc = {
+            "stage": request.stage.value,
+            "decided_at": request.decided_at,
+            "decided_by": request.decided_by,
+            "request_id": request.request_id,
+            "family_id": request.family_id,
+            "refusal": request.refusal.value if request.refusal else None,
+        }
+        if request.stage != Stage.CONFIRMED:  # the sealed copy is no use any more
+            done["sealed"] = {}
+        result = await self.requests.update_one(
+            {"_id": request.id, "stage": Stage.PENDING.value}, {"$set": done}
+        )
+        return result.modified_count == 1
+
+
+def document_of(request: SelfRequest) -> Doc:
+    doc = asdict(request)
+    doc["_id"] = doc.pop("id")
+    doc["stage"] = request.stage.value
+    doc["needs"] = [n.value for n in request.needs]
+    doc["availability"] = [s.model_dump(mode="json") for s in request.availability]
+    doc["refusal"] = request.refusal.value if request.refusal else None
+    return doc
+
+
+def request_of(doc: Doc) -> SelfRequest:
+    fields = {k: v for k, v in doc.items() if k != "_id"}
+    return SelfRequest(
+        **fields
+        | {
+            "id": doc["_id"],
+            "stage": Stage(doc["stage"]),
+            "needs": [Need(n) for n in doc["needs"]],
+            "availability": [Slot.model_validate(s) for s in doc["availability"]],
+            "refusal": RefusalReason(doc["refusal"]) if doc.get("refusal") else None,
+        }
+    )
+
+
+def _of(doc: Doc | None) -> SelfRequest | None:
+    return None if doc is None else request_of(doc)

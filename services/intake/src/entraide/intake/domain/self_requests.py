@@ -1,0 +1,194 @@
+"""A family's own request (the public door « Demander de l'aide »): held in a queue until
+staff of the association or of the network confirm it; never published before.
+
+Pure Python, no I/O: the follow-up code the family keeps (random, shown once, stored only
+as a hash), the signs of a script filling the form (a hidden field, too little time), and
+where the request stands in words a parent understands, with no personal data.
+"""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from entraide.contracts.events import Slot
+from entraide.contracts.vocab import Need
+from entraide.intake.domain.family import Sealed
+
+# no 0/O, 1/I/L, 5/S, 8/B: read aloud or copied from an SMS without a doubt
+CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY2345679"
+CODE_GROUPS, CODE_GROUP_LENGTH = 4, 4  # 16 symbols of 27: about 76 bits, not guessable
+MIN_FILL_SECONDS = 4.0  # a person reads the page; a script posts at once
+MAX_FILL = timedelta(hours=12)  # an older form asks to reload (and fill again)
+PER_CONTACT_PER_DAY = 3  # requests with one phone number or e-mail waiting in a day
+
+
+class Stage(StrEnum):
+    PENDING = "pending"  # received, waiting for staff
+    CONFIRMED = "confirmed"  # published to matching as a request of its own family
+    MERGED = "merged"  # joined to a family already known (a new request of it)
+    REFUSED = "refused"  # not kept (a joke, an abuse, out of the network's reach)
+
+
+class RefusalReason(StrEnum):
+    UNREACHABLE = "unreachable"
+    NOT_A_REQUEST = "not-a-request"
+    OUT_OF_REACH = "out-of-reach"
+
+
+@dataclass
+class SelfRequest:
+    """A request from the family itself, as the queue holds it: the identity sealed with
+    the family's own key (the same as staff-recorded identity), the coarse fields in clear
+    for the staff queue and its scope."""
+
+    id: str
+    family_id: str  # the family's id once confirmed (its key is already under it)
+    family_ref: str
+    association_id: str | None  # the association the family chose (from an offer), if any
+    offer_id: str | None
+    departement: str
+    postal_code: str
+    children_birth_years: list[int]
+    needs: list[Need]
+    availability: list[Slot]
+    languages: list[str]
+    contact_preferences: list[str]  # phone, sms, email: how to call back (no address)
+    sealed: Sealed  # parent, commune, preferred times, message
+    lookup: list[str]  # keyed hashes of name, phone, e-mail (duplicates, per-contact limit)
+    code_hash: str
+    submitted_at: datetime
+    stage: Stage = Stage.PENDING
+    possible_duplicates: list[str] = field(default_factory=list)  # families already known
+    similar_pending: int = 0  # other requests waiting with the same name, phone or e-mail
+    decided_at: datetime | None = None
+    decided_by: str | None = None
+    request_id: str | None = None  # the published request, once confirmed or merged
+    refusal: RefusalReason | None = None
+
+
+def new_code() -> str:
+    """A follow-up code such as `K7QD-9XRA-M3TE-HW2C`: random, read and typed easily."""
+    symbols = [secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH)]
+    groups = (
+        "".join(symbols[i : i + CODE_GROUP_LENGTH])
+        for i in range(0, len(symbols), CODE_GROUP_LENGTH)
+    )
+    return "-".join(groups)
+
+
+def normalise_code(typed: str) -> str | None:
+    """The code as typed (lower case, spaces, dashes or not), or None if it cannot be one."""
+    plain = "".join(c for c in typed.upper() if c.isalnum())
+    if len(plain) != CODE_GROUPS * CODE_GROUP_LENGTH or any(c not in CODE_ALPHABET for c in plain):
+        return None
+    return plain
+
+
+def code_hash(code: str) -> str:
+    """What the store keeps of the code (a long random code needs no key nor salt)."""
+    plain = normalise_code(code) or ""
+    return hashlib.sha256(f"entraide-suivi:{plain}".encode()).hexdigest()
+
+
+def looks_automated(honeypot: str, started_at: float | None, now: float) -> bool:
+    """A hidden field filled in, a form posted too fast, or with no start time: a script."""
+    if honeypot.strip() or started_at is None:
+        return True
+    return not MIN_FILL_SECONDS <= now - started_at <= MAX_FILL.total_seconds()
+
+
+class Standing(StrEnum):
+    """Where a request stands, as the family's status page says it."""
+
+    RECEIVED = "received"
+    CONFIRMED = "confirmed"
+    CALLING = "calling"  # a match was proposed or accepted: an association will call
+    STARTED = "started"
+    WAITING = "waiting"  # waitlisted: no place for now
+    ENDED = "ended"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+WORDS: dict[Standing, tuple[str, str]] = {
+    Standing.RECEIVED: (
+        "Votre demande est reçue",
+        "Une personne de l'association va la relire, puis vous rappeler au moyen que vous "
+        "avez choisi. Cela prend en général quelques jours.",
+    ),
+    Standing.CONFIRMED: (
+        "Votre demande est confirmée",
+        "Une personne l'a relue. Le réseau cherche maintenant une association ou un bénévole "
+        "près de chez vous.",
+    ),
+    Standing.CALLING: (
+        "Une association va vous appeler",
+        "Une association du réseau a une place pour vous. Elle va vous contacter au moyen que "
+        "vous avez choisi.",
+    ),
+    Standing.STARTED: (
+        "L'accompagnement a commencé",
+        "Vous êtes en lien avec une association. Pour toute question, adressez-vous à elle.",
+    ),
+    Standing.WAITING: (
+        "En attente d'une place",
+        "Votre demande est confirmée, mais aucune place n'est libre près de chez vous pour le "
+        "moment. Elle reste en attente : vous serez contactée dès qu'une place se libère.",
+    ),
+    Standing.ENDED: (
+        "L'accompagnement est terminé",
+        "Vous pouvez faire une nouvelle demande à tout moment.",
+    ),
+    Standing.REFUSED: (
+        "Votre demande n'a pas pu être retenue",
+        "Une personne l'a relue et n'a pas pu y donner suite. Vous pouvez faire une nouvelle "
+        "demande ou appeler une association du réseau.",
+    ),
+    Standing.WITHDRAWN: (
+        "Votre demande est close",
+        "Elle a été retirée. Vous pouvez faire une nouvelle demande à tout moment.",
+    ),
+}
+
+# matching's step of the request -> what the family reads
+_STEPS = {
+    "proposed": Standing.CALLING,
+    "accepted": Standing.CALLING,
+    "started": Standing.STARTED,
+    "waitlisted": Standing.WAITING,
+    "declined": Standing.CONFIRMED,  # the network looks again
+    "expired": Standing.CONFIRMED,
+    "closed": Standing.ENDED,
+}
+
+
+def standing(stage: Stage, step: str | None = None, withdrawn: bool = False) -> Standing:
+    """Where a request stands: its stage in the queue, then matching's latest step."""
+    if stage == Stage.PENDING:
+        return Standing.RECEIVED
+    if stage == Stage.REFUSED:
+        return Standing.REFUSED
+    if withdrawn:
+        return Standing.WITHDRAWN
+    return _STEPS.get(step or "", Standing.CONFIRMED)
+
+
+def form_token(key: bytes, started_at: float) -> str:
+    """The form's start time, signed: a script cannot post an older one of its own."""
+    stamp = f"{started_at:.0f}"
+    return f"{stamp}.{_mac(key, stamp)}"
+
+
+def form_started(key: bytes, token: str) -> float | None:
+    """The start time a form token carries, or None if it was not ours."""
+    stamp, _, mac = token.partition(".")
+    if not stamp.isdigit() or not hmac.compare_digest(mac, _mac(key, stamp)):
+        return None
+    return float(stamp)
+
+
+def _mac(key: bytes, stamp: str) -> str:
+    return hmac.new(key, f"formulaire:{stamp}".encode(), hashlib.sha256).hexdigest()[:32]

@@ -1,0 +1,145 @@
+"""The family's own door, public: « Demander de l'aide » and the status page « /suivi ».
+
+No sign-in. Guarded without any third-party service: posts per address (the kit's
+limiter, and this door's own, stricter), requests per phone number or e-mail (counted in
+the store: every replica sees them), a hidden field and a minimum fill time signed into the
+form; a duplicate is queued flagged, never refused blindly.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+
+from entraide.contracts import labels as shared
+from entraide.intake.entrypoints.http import family_door_form as door_form
+from entraide.intake.entrypoints.http import labels
+from entraide.intake.entrypoints.http.deps import PagesDep
+from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
+from entraide.kit.auth import optional_principal
+from entraide.kit.deps import provided
+from entraide.kit.protect import RateLimits, rate_limited
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
+ASSOCIATIONS = dict(labels.ASSOCIATIONS)
+CONTACT_LIMIT = (
+    "Plusieurs demandes ont déjà été envoyées aujourd'hui avec ce numéro ou cette adresse "
+    "e-mail. Elles seront toutes relues : inutile d'en envoyer une autre. Gardez le code de "
+    "suivi reçu, ou réessayez demain."
+)
+AUTOMATED = (
+    "Le formulaire a été envoyé trop vite ou a expiré. Relisez-le, puis envoyez-le de nouveau."
+)
+
+
+@dataclass(frozen=True)
+class DoorLimits:
+    """This door's limits per address, in each process's memory (`limits` notation)."""
+
+    submissions: RateLimits
+    lookups: RateLimits
+
+    @classmethod
+    def default(cls) -> "DoorLimits":
+        return cls(RateLimits("10/hour"), RateLimits("30/hour"))
+
+
+DoorDep = Annotated[FamilyDoor, Depends(provided(FamilyDoor))]
+LimitsDep = Annotated[DoorLimits, Depends(provided(DoorLimits))]
+
+
+@router.get("/demander-aide")
+async def ask_for_help(
+    request: Request, pages: PagesDep, door: DoorDep, association: str = "", offre: str = ""
+) -> Response:
+    values = door_form.values_of({"association_id": association, "offer_id": offre})
+    return _form(request, pages, door, values, {})
+
+
+@router.post(
+    "/demander-aide",
+    dependencies=[Depends(rate_limited)],
+    responses={429: {"description": "Too many posts from this address (Retry-After)"}},
+)
+async def send_request(
+    request: Request, pages: PagesDep, door: DoorDep, limits: LimitsDep
+) -> Response:
+    form = await request.form()
+    values = door_form.values_of(form)
+    if door.automated(
+        str(form.get(door_form.HONEYPOT) or ""),
+        str(form.get(door_form.FORM_TOKEN) or ""),
+        time.time(),
+    ):
+        return _form(request, pages, door, values, {}, notice=AUTOMATED, status_code=422)
+    parsed = door_form.parse(values, associations=ASSOCIATIONS, now=datetime.now(UTC))
+    if parsed.submission is None:
+        return _form(request, pages, door, parsed.values, parsed.errors, status_code=422)
+    _limit(limits.submissions, "demander-aide", request)
+    try:
+        received = await door.submit(parsed.submission, datetime.now(UTC))
+    except ContactLimitError:
+        return _form(request, pages, door, values, {}, notice=CONTACT_LIMIT, status_code=429)
+    return pages.page(request, "demande_recue.html", code=received.code)
+
+
+@router.get("/suivi")
+async def status_form(request: Request, pages: PagesDep) -> Response:
+    return pages.page(request, "suivi.html", status=None, error=None)
+
+
+@router.post("/suivi")
+async def status_page(
+    request: Request, pages: PagesDep, door: DoorDep, limits: LimitsDep
+) -> Response:
+    """The code is posted, never in an address (it would sit in logs and histories)."""
+    _limit(limits.lookups, "suivi", request)
+    code = str((await request.form()).get("code") or "")
+    status = await door.status(code)
+    if status is None:
+        error = (
+            "Indiquez le code de suivi reçu après votre demande."
+            if not code.strip()
+            else "Ce code ne correspond à aucune demande : vérifiez-le (16 lettres et chiffres, "
+            "par exemple K7QD-9XRA-M3TE-HW2C)."
+        )
+        return pages.page(request, "suivi.html", status=None, error=error, status_code=422)
+    return pages.page(request, "suivi.html", status=status, error=None)
+
+
+def _limit(limits: RateLimits, door: str, request: Request) -> None:
+    client = request.client.host if request.client else "unknown"
+    wait = limits.retry_after(door, client)
+    if wait is not None:
+        raise HTTPException(
+            429, detail={"code": "rate-limited"}, headers={"Retry-After": str(wait)}
+        )
+
+
+def _form(
+    request: Request,
+    pages: PagesDep,
+    door: FamilyDoor,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    status_code: int = 200,
+    notice: str | None = None,
+) -> Response:
+    association = values.get("association_id") or ""
+    return pages.page(
+        request,
+        "demander_aide.html",
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        notice=notice,
+        token=door.form_token(time.time()),
+        association_name=ASSOCIATIONS.get(association),
+        contact_choices=door_form.CONTACT_CHOICES,
+        need_choices=shared.NEEDS,
+        slot_choices=shared.SLOTS,
+        language_choices=shared.LANGUAGES,
+    )

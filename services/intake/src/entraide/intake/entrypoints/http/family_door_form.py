@@ -1,0 +1,231 @@
+"""The public form « Demander de l'aide »: the parent's fields in, a submission out, or
+French errors beside each field (the staff form's way: `forms.french_errors`).
+
+Pure functions over the submitted fields, so tests need no server. The commune is checked
+against the network's geography (every French commune and its postal codes).
+"""
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from starlette.datastructures import FormData
+
+from entraide.contracts import geography
+from entraide.contracts.events import Language, PostalCode, Slot
+from entraide.contracts.vocab import Need
+from entraide.intake.entrypoints.http import forms
+from entraide.intake.entrypoints.http.schemas import Email, Name, Phone
+from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.self_requests import SelfSubmission
+
+TEXT_FIELDS = (
+    "parent.first_name",
+    "parent.last_name",
+    "parent.phone",
+    "parent.email",
+    "ages",
+    "postal_code",
+    "commune",
+    "callback_times",
+    "message",
+    "association_id",
+    "offer_id",
+)
+LIST_FIELDS = ("needs", "availability", "contact_preferences", "languages")
+BOXES = ("consent.matching", "consent.sharing")
+HONEYPOT, FORM_TOKEN = "site_web", "debut"
+CONTACT_CHOICES = {
+    "phone": "Un appel téléphonique",
+    "sms": "Un SMS",
+    "email": "Un e-mail",
+}
+OFFER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+
+MESSAGES = {
+    ("ages", "too_short"): "Indiquez l'âge d'au moins un enfant.",
+    ("ages", "int_parsing"): "Écrivez les âges en chiffres, séparés par des virgules "
+    "(par exemple 3, 7).",
+    ("ages", "less_than_equal"): "Un âge dépasse 17 ans : l'aide est pour les enfants mineurs.",
+    ("ages", "greater_than_equal"): "Un âge ne peut pas être négatif.",
+    ("needs", "too_short"): "Choisissez au moins une aide.",
+    ("contact_preferences", "too_short"): "Choisissez comment être rappelée : appel, SMS ou "
+    "e-mail.",
+    ("parent.phone", "missing"): "Indiquez un numéro de téléphone pour être rappelée ou "
+    "recevoir un SMS.",
+    ("parent.email", "missing"): "Indiquez une adresse e-mail pour recevoir un e-mail.",
+    ("consent.matching", "value_error"): "Cochez la case pour que votre demande puisse être "
+    "transmise : sans votre accord, nous ne pouvons rien faire.",
+    ("commune", "value_error"): "Cette commune ne correspond pas au code postal : vérifiez "
+    "l'un ou l'autre.",
+}
+
+
+class _ParentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    first_name: Name
+    last_name: Name
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class SelfRequestFields(BaseModel):
+    """What the public form accepts (the staff API's types for the parent and places)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    parent: _ParentIn
+    ages: list[Annotated[int, Field(ge=0, le=17)]] = Field(min_length=1, max_length=15)
+    postal_code: PostalCode
+    commune: Name
+    languages: list[Language] = Field(default_factory=lambda: ["fr"], max_length=10)
+    contact_preferences: list[Literal["phone", "sms", "email"]] = Field(min_length=1)
+    callback_times: str = Field("", max_length=200)
+    needs: list[Need] = Field(min_length=1)
+    availability: list[Slot] = Field(default=[], max_length=21)
+    message: str = Field("", max_length=1000)
+    consent_matching: bool
+    consent_sharing: bool = False
+
+    @model_validator(mode="after")
+    def reachable(self) -> "SelfRequestFields":
+        chosen = set(self.contact_preferences)
+        if chosen & {"phone", "sms"} and not self.parent.phone:
+            raise _missing("parent.phone")
+        if "email" in chosen and not self.parent.email:
+            raise _missing("parent.email")
+        return self
+
+
+class _MissingError(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _missing(name: str) -> _MissingError:
+    return _MissingError(name)
+
+
+@dataclass
+class Parsed:
+    values: dict[str, Any]
+    submission: SelfSubmission | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def values_of(form: FormData | Mapping[str, Any]) -> dict[str, Any]:
+    """The form's fields as typed: text stripped, lists as lists, boxes as booleans."""
+
+    def listed(name: str) -> list[str]:
+        if isinstance(form, FormData):
+            return [str(v) for v in form.getlist(name)]
+        found: Any = form.get(name) or []
+        return [str(v) for v in found]
+
+    values: dict[str, Any] = {name: str(form.get(name) or "").strip() for name in TEXT_FIELDS}
+    values |= {name: listed(name) for name in LIST_FIELDS}
+    values |= {name: form.get(name) == "oui" for name in BOXES}
+    return values
+
+
+def parse(values: Mapping[str, Any], *, associations: Mapping[str, str], now: datetime) -> Parsed:
+    """Validate what the parent typed; the association and offer come from the offer's link
+    (an unknown one is dropped, not an error: the family asks the network)."""
+    body = {
+        "parent": {
+            "first_name": values["parent.first_name"],
+            "last_name": values["parent.last_name"],
+            "phone": values["parent.phone"] or None,
+            "email": values["parent.email"] or None,
+        },
+        "ages": [a for a in re.split(r"[\s,;]+", values["ages"]) if a],
+        "postal_code": values["postal_code"],
+        "commune": values["commune"],
+        "languages": values["languages"] or ["fr"],
+        "contact_preferences": values["contact_preferences"],
+        "callback_times": values["callback_times"],
+        "needs": values["needs"],
+        "availability": [_slot(v) for v in values["availability"]],
+        "message": values["message"],
+        "consent_matching": values["consent.matching"],
+        "consent_sharing": values["consent.sharing"],
+    }
+    errors: dict[str, str] = {}
+    if not values["consent.matching"]:
+        errors["consent.matching"] = MESSAGES[("consent.matching", "value_error")]
+    commune = commune_named(values["postal_code"], values["commune"])
+    if commune is None and re.fullmatch(r"\d{5}", values["postal_code"]) and values["commune"]:
+        errors["commune"] = MESSAGES[("commune", "value_error")]
+    try:
+        fields = SelfRequestFields.model_validate(body)
+    except ValidationError as exc:
+        return Parsed(dict(values), errors=_french(exc) | errors)
+    if errors:
+        return Parsed(dict(values), errors=errors)
+    association = values["association_id"] if values["association_id"] in associations else None
+    offer = values["offer_id"] if OFFER_ID.match(values["offer_id"]) else None
+    year = now.astimezone(UTC).year
+    submission = SelfSubmission(
+        parent=Parent(**fields.parent.model_dump()),
+        children_birth_years=sorted(year - age for age in fields.ages),
+        postal_code=fields.postal_code,
+        commune=commune or fields.commune,
+        languages=list(fields.languages),
+        contact_preferences=list(fields.contact_preferences),
+        callback_times=fields.callback_times,
+        needs=list(fields.needs),
+        availability=list(fields.availability),
+        message=fields.message,
+        consent_sharing=fields.consent_sharing,
+        association_id=association,
+        offer_id=offer if association else None,
+    )
+    return Parsed(dict(values), submission)
+
+
+def _french(exc: ValidationError) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for err in exc.errors():
+        error = (err.get("ctx") or {}).get("error")
+        if isinstance(error, _MissingError):
+            found.setdefault(error.name, MESSAGES[(error.name, "missing")])
+            continue
+        loc = [str(p) for p in err["loc"]]
+        name = "consent.matching" if loc[0] == "consent_matching" else forms.field_name(loc)
+        found.setdefault(
+            name, MESSAGES.get((name, err["type"])) or forms.message_for(name, err["type"])
+        )
+    return found
+
+
+def commune_named(postal_code: str, name: str) -> str | None:
+    """The commune's own name if one of this postal code's communes is called so (accents,
+    case, dashes and « Saint »/« St » aside), else None."""
+    names = _by_postal_code().get(postal_code, {})
+    return names.get(_plain(name))
+
+
+@cache
+def _by_postal_code() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = {}
+    for commune in geography.communes():
+        for code in commune.postal_codes:
+            table.setdefault(code, {})[_plain(commune.name)] = commune.name
+    return table
+
+
+def _plain(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    words = ["saint" if w == "st" else "sainte" if w == "ste" else w for w in letters.split()]
+    return " ".join(words)
+
+
+def _slot(value: str) -> dict[str, str]:
+    day, _, part = value.partition("-")
+    return {"day": day, "part": part}

@@ -1,0 +1,83 @@
+"""Staff's page « À confirmer »: the families' own requests waiting in my scope, each to
+confirm (published to matching), to join to a family already known, or to refuse."""
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import RedirectResponse
+
+from entraide.intake.domain.family import NotFoundError
+from entraide.intake.domain.self_requests import RefusalReason
+from entraide.intake.entrypoints.http.deps import PagesDep
+from entraide.intake.usecases.self_request_queue import AlreadyDecidedError, ConfirmationQueue
+from entraide.kit.auth import Principal, RefusedError, check_csrf, page_principal
+from entraide.kit.deps import provided
+
+router = APIRouter(include_in_schema=False)
+Staff = Annotated[Principal, Depends(page_principal)]
+QueueDep = Annotated[ConfirmationQueue, Depends(provided(ConfirmationQueue))]
+REFUSALS = {
+    RefusalReason.UNREACHABLE: "Personne injoignable ou coordonnées fausses",
+    RefusalReason.NOT_A_REQUEST: "Pas une demande d'aide (essai, message sans objet, abus)",
+    RefusalReason.OUT_OF_REACH: "Hors du champ du réseau",
+}
+DONE = {
+    "confirmee": "Demande confirmée : elle part vers l'orientation.",
+    "rattachee": "Demande rattachée à la famille déjà connue : elle part vers l'orientation.",
+    "refusee": "Demande refusée : ses données ne sont plus lisibles.",
+}
+
+
+@router.get("/a-confirmer")
+async def waiting(
+    request: Request, principal: Staff, queue: QueueDep, pages: PagesDep, ok: str = ""
+) -> Response:
+    pending = await queue.pending(principal)
+    return pages.page(
+        request,
+        "a_confirmer.html",
+        principal,
+        pending=pending,
+        refusals=REFUSALS,
+        done=DONE.get(ok),
+    )
+
+
+@router.post("/a-confirmer/{self_id}", dependencies=[Depends(check_csrf)])
+async def decide(self_id: str, request: Request, principal: Staff, queue: QueueDep) -> Response:
+    form = await request.form()
+    action, now = str(form.get("action") or ""), datetime.now(UTC)
+    try:
+        if action == "confirmer":
+            await queue.confirm(principal, self_id, now)
+            done = "confirmee"
+        elif action == "rattacher":
+            await queue.merge(principal, self_id, str(form.get("family_id") or ""), now)
+            done = "rattachee"
+        elif action == "refuser" and str(form.get("reason")) in set(RefusalReason):
+            await queue.refuse(principal, self_id, RefusalReason(str(form.get("reason"))), now)
+            done = "refusee"
+        else:
+            raise RefusedError(
+                "Choisissez une action : confirmer, rattacher à une famille ou refuser avec "
+                "une raison.",
+                principal=principal,
+                status_code=422,
+                heading="Action incomplète",
+            )
+    except NotFoundError as exc:
+        raise RefusedError(
+            "Cette demande ou cette famille n'est pas dans votre périmètre, ou n'existe plus.",
+            principal=principal,
+            status_code=404,
+            heading="Demande introuvable",
+        ) from exc
+    except AlreadyDecidedError as exc:
+        raise RefusedError(
+            "Quelqu'un a déjà traité cette demande : rechargez la liste.",
+            principal=principal,
+            status_code=409,
+            heading="Demande déjà traitée",
+        ) from exc
+    return RedirectResponse(f"/a-confirmer?ok={done}", status_code=303)

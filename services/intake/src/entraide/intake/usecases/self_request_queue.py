@@ -1,0 +1,219 @@
+"""Staff's queue « À confirmer »: a family's own request is read by a person of the
+association or of the network, who confirms it (it is published as any request, channel
+`family`), joins it to a family already known, or refuses it. Never auto-trusted.
+
+Confirming writes the family with the id and key the request was sealed under, so a
+confirmation retried after a crash writes the same family once (`UnitOfWork.add`).
+"""
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from entraide.contracts import new_event
+from entraide.contracts.vocab import RequestChannel
+from entraide.intake.domain import requests as domain
+from entraide.intake.domain import sealing
+from entraide.intake.domain.family import SUBMITTED, Consent, NotFoundError, Request
+from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
+from entraide.intake.usecases import access, recording
+from entraide.intake.usecases.commands import FamilyDetails, Parent
+from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
+from entraide.intake.usecases.self_requests import FamilyDoor, queue_admits
+from entraide.kit.principal import Principal
+
+CALLING_STEPS = ("proposed", "started")  # matching's steps the family is told of
+BY_THE_FAMILY = "la famille (formulaire public)"
+
+
+class AlreadyDecidedError(RuntimeError):
+    """Someone confirmed, joined or refused this request first."""
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A request in the queue as staff read it: identity unsealed for them."""
+
+    request: SelfRequest
+    identity: dict[str, Any] | None  # None once its key is destroyed
+
+
+@dataclass
+class ConfirmationQueue:
+    door: FamilyDoor
+    uow: UnitOfWork
+    audit: AuditTrail
+
+    async def pending(self, principal: Principal) -> list[Pending]:
+        """The requests waiting in my scope, oldest first, identity unsealed (audited)."""
+        found = await self.door.queue.pending(access.scope_of(principal))
+        listed = [r for r in found if queue_admits(access.scope_of(principal), r)]
+        if listed:
+            await self.audit.record(principal, Action.READ, None, via="a-confirmer")
+        return [Pending(r, await self._identity(r)) for r in listed]
+
+    async def confirm(self, principal: Principal, self_id: str, now: datetime) -> str:
+        """Publish the request as its family's (a new family); the request's id."""
+        request, identity = await self._open(principal, self_id)
+        association = request.association_id or principal.association_id
+        details = _details(request, identity)
+        key = await self.door.keys.key_for(request.family_id, request.family_ref)
+        family = recording.new_family(
+            self.door.keys,
+            key,
+            details,
+            family_id=request.family_id,
+            family_ref=request.family_ref,
+            association_id=association,
+            channel=RequestChannel.FAMILY,
+            recorded_by=principal.subject,
+            possible_duplicates=request.possible_duplicates,
+        )
+        stored = await self.uow.add(family)
+        request_id = stored.requests[0].request_id
+        await self._decide(principal, request, Stage.CONFIRMED, now, request_id=request_id)
+        await self.audit.record(principal, Action.CREATE, request.family_id, via="a-confirmer")
+        return request_id
+
+    async def merge(self, principal: Principal, self_id: str, family_id: str, now: datetime) -> str:
+        """Add the request to a family already known (one it was flagged as possibly
+        repeating, in my scope): a new request of that family, published; the sealed copy
+        of the identity is destroyed. The request's id."""
+        request, _ = await self._open(principal, self_id)
+        family = await self.uow.families.get(family_id)
+        if (
+            family is None
+            or family_id not in request.possible_duplicates
+            or not access.can_see(principal, family)
+        ):
+            raise NotFoundError(family_id)
+        request_id = domain.new_request_id()
+        payload = domain.submitted_event(
+            request_id=request_id,
+            family_ref=family.family_ref,
+            postal_code=family.postal_code,
+            children_birth_years=family.children_birth_years,
+            needs=request.needs,
+            availability=request.availability,
+            languages=family.languages,
+            signs=set(),
+            association_id=family.association_id,
+            channel=RequestChannel.FAMILY,
+            consent_to_matching=family.consent.matching,
+            at=now,
+            contact_channels=request.contact_preferences,
+        )
+        key = await self.door.keys.key_for(family.id, family.family_ref)
+        family.requests.append(
+            Request(
+                request_id=request_id,
+                status=SUBMITTED,
+                revision=payload.revision,
+                needs=payload.needs,
+                availability=request.availability,
+                signs=[],
+                urgency=payload.urgency,
+                notes=sealing.seal(key, family.id, ""),
+                association_id=family.association_id,
+                channel=RequestChannel.FAMILY,
+                submitted_at=now,
+                recorded_by=principal.subject,
+            )
+        )
+        family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
+        await self.uow.commit(family)
+        merged = replace(request, family_id=family.id)
+        await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
+        await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
+        await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
+        return request_id
+
+    async def refuse(
+        self, principal: Principal, self_id: str, reason: RefusalReason, now: datetime
+    ) -> None:
+        """Keep nothing readable: the key of the sealed identity is destroyed."""
+        request, _ = await self._open(principal, self_id)
+        await self._decide(principal, replace(request, refusal=reason), Stage.REFUSED, now)
+        await self.door.keys.destroy(request.family_id)
+
+    async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
+        """Matching proposed or started a match for a family's own request: tell the
+        family « une association va vous appeler » (once: the notifier keeps the key)."""
+        if state not in CALLING_STEPS:
+            return False
+        request = await self.door.queue.by_request(request_id)
+        if request is None or request.family_ref != family_ref:
+            return False
+        identity = await self._identity(request)
+        if identity is None:  # joined to a family known: its staff call as usual
+            return False
+        await self.door.tell(request, Parent(**identity["parent"]), "association-va-appeler", {})
+        return True
+
+    async def _open(self, principal: Principal, self_id: str) -> tuple[SelfRequest, Any]:
+        request = await self.door.queue.get(self_id)
+        if request is None or not queue_admits(access.scope_of(principal), request):
+            raise NotFoundError(self_id)
+        if request.stage != Stage.PENDING:
+            raise AlreadyDecidedError(self_id)
+        identity = await self._identity(request)
+        if identity is None:
+            raise NotFoundError(self_id)
+        return request, identity
+
+    async def _decide(
+        self,
+        principal: Principal,
+        request: SelfRequest,
+        stage: Stage,
+        now: datetime,
+        *,
+        request_id: str | None = None,
+    ) -> None:
+        decided = replace(
+            request,
+            stage=stage,
+            decided_at=now,
+            decided_by=principal.subject,
+            request_id=request_id,
+        )
+        if not await self.door.queue.decide(decided):
+            raise AlreadyDecidedError(request.id)
+
+    async def _identity(self, request: SelfRequest) -> Any:
+        key = await self.door.keys.existing(request.family_id)
+        if key is None or not request.sealed:
+            return None
+        return sealing.unseal(key, request.family_id, request.sealed)
+
+
+def _details(request: SelfRequest, identity: dict[str, Any]) -> FamilyDetails:
+    """The family's record as staff would have recorded it: consent given by the family
+    itself on the form, at the time it sent it."""
+    return FamilyDetails(
+        parent=Parent(**identity["parent"]),
+        children_birth_years=request.children_birth_years,
+        postal_code=request.postal_code,
+        commune=identity["commune"],
+        languages=request.languages,
+        contact_preferences=request.contact_preferences,
+        needs=request.needs,
+        availability=request.availability,
+        signs=[],
+        notes=_notes(identity),
+        consent=Consent(
+            matching=True,
+            sharing=bool(identity.get("consent_sharing")),
+            collected_by=BY_THE_FAMILY,
+            collected_at=request.submitted_at,
+        ),
+    )
+
+
+def _notes(identity: dict[str, Any]) -> str:
+    parts = []
+    if identity.get("callback_times"):
+        parts.append(f"À rappeler : {identity['callback_times']}")
+    if identity.get("message"):
+        parts.append(f"Message de la famille : {identity['message']}")
+    return "\n".join(parts)

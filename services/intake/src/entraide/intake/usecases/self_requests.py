@@ -1,0 +1,238 @@
+"""A family's own door: its request is received, sealed, queued for staff, and followed by
+a code; nothing reaches matching before staff confirm it (`self_request_queue`).
+
+The identity (name, phone, e-mail, commune, preferred times, message) is sealed with the
+family's own key from the vault, as staff-recorded identity is; the key is created under
+the family's future id, so confirming reuses it and refusing destroys it.
+"""
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from entraide.contracts.events import Slot
+from entraide.contracts.vocab import Need
+from entraide.intake.domain import requests as domain
+from entraide.intake.domain import sealing
+from entraide.intake.domain import self_requests as rules
+from entraide.intake.domain.access import Scope
+from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
+from entraide.intake.usecases import recording
+from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.ports import Families, FamilyKeys
+from entraide.kit.notifications import Channel, Notification, Notifier
+
+
+class SelfRequests(Protocol):
+    """The queue of families' own requests (`adapters.self_requests`)."""
+
+    async def add(self, request: SelfRequest) -> None: ...
+
+    async def get(self, self_id: str) -> SelfRequest | None: ...
+
+    async def by_code(self, code_hash: str) -> SelfRequest | None: ...
+
+    async def by_request(self, request_id: str) -> SelfRequest | None:
+        """The family's own request that became this published request."""
+        ...
+
+    async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
+        """The requests waiting in this scope (those sent to no association included),
+        oldest first."""
+        ...
+
+    async def waiting_with(self, lookup: list[str], since: datetime) -> int:
+        """How many requests sharing one of these hashes were received since then."""
+        ...
+
+    async def decide(self, request: SelfRequest) -> bool:
+        """Store the decision (stage, by whom, the published request) if it is still
+        pending; False if someone decided first."""
+        ...
+
+
+class ContactLimitError(RuntimeError):
+    """Too many requests with this phone number or e-mail today."""
+
+
+@dataclass(frozen=True)
+class SelfSubmission:
+    """What the parent wrote on the public form."""
+
+    parent: Parent
+    children_birth_years: list[int]
+    postal_code: str
+    commune: str
+    languages: list[str]
+    contact_preferences: list[str]  # phone, sms, email
+    callback_times: str
+    needs: list[Need]
+    availability: list[Slot]
+    message: str
+    consent_sharing: bool
+    association_id: str | None = None
+    offer_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Received:
+    self_id: str
+    code: str  # shown once to the family; only its hash is kept
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the status page shows: no personal data."""
+
+    standing: Standing
+    title: str
+    explanation: str
+    received_at: datetime
+
+
+@dataclass
+class FamilyDoor:
+    """The public door's use cases."""
+
+    queue: SelfRequests
+    families: Families
+    keys: FamilyKeys
+    notifier: Notifier | None = None
+    per_contact_per_day: int = rules.PER_CONTACT_PER_DAY
+    sent: list[str] = field(default_factory=list)  # the kinds notified (tests read it)
+
+    async def submit(self, submission: SelfSubmission, now: datetime) -> Received:
+        """Queue the request, flagged with the families and requests it may repeat; past
+        the limit per phone number or e-mail, `ContactLimitError` (nothing stored)."""
+        lookup = recording.lookup_hashes(self.keys, submission.parent)
+        contact = [h for h in lookup if h not in _name_hashes(self.keys, submission.parent)]
+        if contact and (
+            await self.queue.waiting_with(contact, now - timedelta(days=1))
+            >= self.per_contact_per_day
+        ):
+            raise ContactLimitError()
+        known = await self.families.similar(lookup)
+        similar = await self.queue.waiting_with(lookup, now - timedelta(days=30))
+        family_id, family_ref = uuid.uuid4().hex, domain.new_family_ref()
+        key = await self.keys.key_for(family_id, family_ref)
+        code = rules.new_code()
+        request = SelfRequest(
+            id=uuid.uuid4().hex,
+            family_id=family_id,
+            family_ref=family_ref,
+            association_id=submission.association_id,
+            offer_id=submission.offer_id,
+            departement=domain.departement_of(submission.postal_code),
+            postal_code=submission.postal_code,
+            children_birth_years=list(submission.children_birth_years),
+            needs=list(submission.needs),
+            availability=list(submission.availability),
+            languages=list(submission.languages),
+            contact_preferences=list(submission.contact_preferences),
+            sealed=sealing.seal(key, family_id, identity_of(submission)),
+            lookup=lookup,
+            code_hash=rules.code_hash(code),
+            submitted_at=now,
+            possible_duplicates=[f.id for f in known],
+            similar_pending=similar,
+        )
+        await self.queue.add(request)
+        await self.tell(request, submission.parent, "demande-recue", {"code": code})
+        return Received(request.id, code)
+
+    def form_token(self, now: float) -> str:
+        """The public form's signed start time (the minimum fill time)."""
+        return rules.form_token(self.keys.lookup_key, now)
+
+    def automated(self, honeypot: str, token: str, now: float) -> bool:
+        """A hidden field filled in, or a form posted too fast, too late or not ours."""
+        started = rules.form_started(self.keys.lookup_key, token)
+        return rules.looks_automated(honeypot, started, now)
+
+    async def status(self, typed_code: str) -> PublicStatus | None:
+        """Where the request with this code stands, or None for no such code."""
+        if rules.normalise_code(typed_code) is None:
+            return None
+        request = await self.queue.by_code(rules.code_hash(typed_code))
+        if request is None:
+            return None
+        step, withdrawn = None, False
+        if request.stage in (Stage.CONFIRMED, Stage.MERGED) and request.request_id:
+            family = await self.families.get(request.family_id)
+            if family is not None:
+                step, withdrawn = (
+                    _latest(family.orientation, request.request_id),
+                    any(
+                        r.request_id == request.request_id and r.status == "withdrawn"
+                        for r in family.requests
+                    ),
+                )
+        found = rules.standing(request.stage, step, withdrawn)
+        title, explanation = rules.WORDS[found]
+        return PublicStatus(found, title, explanation, request.submitted_at)
+
+    async def tell(
+        self, request: SelfRequest, parent: Parent, template: str, context: dict[str, Any]
+    ) -> None:
+        """Send `template` by the family's chosen channel (e-mail, else SMS), if any."""
+        if self.notifier is None:
+            return
+        channel, to = _channel(request.contact_preferences, parent)
+        if channel is None or to is None:
+            return
+        await self.notifier.notify(
+            Notification(
+                key=f"{request.id}:{template}",
+                template=template,
+                channel=channel,
+                to=to,
+                recipient_ref=request.family_ref,
+                context=context,
+            )
+        )
+        self.sent.append(template)
+
+
+def identity_of(submission: SelfSubmission) -> dict[str, Any]:
+    """What is sealed: who the parent is, how and when to call back, what they wrote."""
+    return {
+        "parent": asdict(submission.parent),
+        "commune": submission.commune,
+        "contact_preferences": list(submission.contact_preferences),
+        "callback_times": submission.callback_times,
+        "message": submission.message,
+        "consent_sharing": submission.consent_sharing,
+    }
+
+
+def queue_admits(scope: Scope, request: SelfRequest) -> bool:
+    """Staff see the requests of their territories sent to their association or to none;
+    the network sees all of its territories'."""
+    if scope.departements and request.departement not in scope.departements:
+        return False
+    if scope.network_wide:
+        return True
+    return scope.association_id is not None and request.association_id in (
+        None,
+        scope.association_id,
+    )
+
+
+def _name_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
+    return recording.search_hashes(
+        keys, first_name=parent.first_name, last_name=parent.last_name, phone=None, email=None
+    )
+
+
+def _channel(preferences: list[str], parent: Parent) -> tuple[Channel | None, str | None]:
+    if "email" in preferences and parent.email:
+        return Channel.EMAIL, parent.email
+    if ("sms" in preferences or "phone" in preferences) and parent.phone:
+        return Channel.SMS, parent.phone
+    return None, None
+
+
+def _latest(steps: list[Any], request_id: str) -> str | None:
+    mine = [s for s in steps if s.request_id == request_id]
+    return max(mine, key=lambda s: s.at).state if mine else None

@@ -1,0 +1,172 @@
+"""The family's own door on the real broker and store, intake and matching running: a
+parent asks for help on the public page and gets a code; nothing reaches matching until
+staff of the association confirm it on « À confirmer »; then matching has the request and
+the status page says so. Scripts and floods are slowed or refused, and no queue floods."""
+
+import json
+import re
+import time
+
+import httpx
+
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases.self_requests import FamilyDoor
+from entraide.kit.deps import lookup
+from entraide.matching.app import create_app as matching_app
+from tests.support import eventually, serving
+
+PARENT = {"parent.first_name": "Awa", "parent.last_name": "Traoré"}
+
+
+def form(door: FamilyDoor, **changes: object) -> dict[str, object]:
+    """The form as a parent fills it, started 30 s ago."""
+    return {
+        **PARENT,
+        "parent.phone": "06 98 76 54 32",
+        "parent.email": "awa.traore@example.org",
+        "ages": "3, 7",
+        "postal_code": "44000",
+        "commune": "Nantes",
+        "needs": ["repit-garde-ponctuelle", "ecoute"],
+        "availability": ["we-afternoon"],
+        "contact_preferences": ["sms", "email"],
+        "callback_times": "après 18 h",
+        "message": "Seule avec deux enfants, épuisée.",
+        "consent.matching": "oui",
+        "association_id": "parrains-par-mille",
+        "offer_id": "offre-test",
+        "debut": door.form_token(time.time() - 30),
+        "site_web": "",
+    } | changes
+
+
+def code_of(page: str) -> str:
+    found = re.search(r'id="code-suivi">([A-Z0-9-]+)<', page)
+    assert found, page
+    return found.group(1)
+
+
+async def status_of(client: httpx.AsyncClient, code: str) -> str:
+    page = (await client.post("/suivi", data={"code": code})).text
+    found = re.search(r'<h2 class="fr-callout__title">([^<]+)</h2>', page)
+    assert found, page
+    return found.group(1)
+
+
+async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
+    intake_settings, matching_settings, mongo, staff_bearer, dev_issuer
+) -> None:
+    app = intake_app(intake_settings)
+    db = mongo[intake_settings.database]
+    async with (
+        serving(app) as intake,
+        serving(matching_app(dev_issuer.settings_for(matching_settings))) as matching,
+    ):
+        door = lookup(app, FamilyDoor)
+        empty = await intake.get("/demander-aide?association=parrains-par-mille&offre=offre-test")
+        assert empty.status_code == 200
+        assert 'name="association_id" value="parrains-par-mille"' in empty.text
+        assert "Parrains Par Mille" in empty.text
+
+        wrong = await intake.post("/demander-aide", data=form(door, ages="", commune="Paris"))
+        assert wrong.status_code == 422
+        assert 'id="ages-erreur"' in wrong.text
+        assert "Indiquez l&#39;âge" in wrong.text
+        assert "Cette commune ne correspond pas au code postal" in wrong.text
+
+        sent = await intake.post("/demander-aide", data=form(door))
+        assert sent.status_code == 200, sent.text
+        code = code_of(sent.text)
+        assert await status_of(intake, code) == "Votre demande est reçue"
+
+        [queued] = await db["self_requests"].find({}).to_list()
+        raw = json.dumps(queued, default=str, ensure_ascii=False)
+        for value in ("Traoré", "06 98", "awa.traore", "épuisée", "après 18 h", code):
+            assert value not in raw  # sealed, the code as a hash
+        assert await db["families"].count_documents({}) == 0  # not published: not trusted
+
+        await dev_issuer.sign_in(intake, "ppm-nantes")
+        queue = (await intake.get("/a-confirmer")).text
+        assert "Awa Traoré" in queue
+        assert "après 18 h" in queue
+        self_id = re.search(r'action="/a-confirmer/([0-9a-f]+)"', queue).group(1)  # type: ignore[union-attr]
+        csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)  # type: ignore[union-attr]
+        done = await intake.post(
+            f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"}
+        )
+        assert done.status_code == 303
+        assert done.headers["location"] == "/a-confirmer?ok=confirmee"
+        again = await intake.post(
+            f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"}
+        )
+        assert again.status_code == 409
+
+        family = await db["families"].find_one({"family_ref": queued["family_ref"]})
+        request_id = family["requests"][0]["request_id"]
+        assert family["requests"][0]["channel"] == "family"
+        matching.headers.update(staff_bearer)
+
+        async def seen() -> dict[str, object] | None:
+            answer = await matching.get(f"/api/v1/requests/{request_id}")
+            return answer.json() if answer.status_code == 200 else None
+
+        view = await eventually(seen, timeout=60, what="matching's view of the request")
+        intake.cookies.clear()
+        assert await status_of(intake, code) in (
+            "Votre demande est confirmée",
+            "Une association va vous appeler",
+            "En attente d'une place",
+        )
+        bad = await intake.post("/suivi", data={"code": "AAAA-AAAA-AAAA-AAAA"})
+        assert bad.status_code == 422
+        assert "ne correspond à aucune demande" in bad.text
+
+    assert view["status"] == "open"
+    assert view["departement"] == "44"
+    assert view["family_ref"] == queued["family_ref"]
+    assert "Traoré" not in json.dumps(view)
+
+
+async def test_scripts_floods_and_one_phone_repeated_do_not_fill_the_queue(
+    intake_settings, mongo
+) -> None:
+    app = intake_app(intake_settings)
+    db = mongo[intake_settings.database]
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        trap = await intake.post("/demander-aide", data=form(door, site_web="http://x.example"))
+        fast = await intake.post(
+            "/demander-aide", data=form(door, debut=door.form_token(time.time()))
+        )
+        forged = await intake.post("/demander-aide", data=form(door, debut="1.abc"))
+        for answer in (trap, fast, forged):
+            assert answer.status_code == 422
+            assert "envoyé trop vite ou a expiré" in answer.text
+        assert await db["self_requests"].count_documents({}) == 0
+
+        answers = []
+        for i in range(4):  # one phone number, four names
+            data = form(door, **{"parent.first_name": f"Prénom{i}", "parent.email": ""})
+            answers.append(
+                await intake.post("/demander-aide", data=data | {"contact_preferences": ["sms"]})
+            )
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        assert "Plusieurs demandes ont déjà été envoyées aujourd" in answers[-1].text
+        assert await db["self_requests"].count_documents({}) == 3
+
+        statuses = []
+        for i in range(1000):  # one address
+            data = form(door, **{"parent.phone": "", "parent.email": f"p{i}@example.org"})
+            answer = await intake.post(
+                "/demander-aide", data=data | {"contact_preferences": ["email"]}
+            )
+            statuses.append(answer.status_code)
+        refused = statuses.count(429)
+        queued = await db["self_requests"].count_documents({})
+        page = await intake.post("/demander-aide", data=form(door))
+
+    assert refused >= 990, statuses[:40]
+    assert queued <= 10  # this door's own limit per address: 10 an hour
+    assert page.status_code == 429
+    assert "Retry-After" in page.headers
+    assert "Trop de demandes" in page.text

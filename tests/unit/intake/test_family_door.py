@@ -1,0 +1,261 @@
+"""A family's own door, against in-memory fakes: queued sealed and unpublished, confirmed
+by staff in scope (then published, channel `family`), joined to a known family or refused;
+the follow-up code; the limits per contact; the notifications."""
+
+import json
+import time
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from entraide.contracts.events import RequestSubmitted
+from entraide.contracts.vocab import Need, RequestChannel
+from entraide.intake.domain import self_requests as rules
+from entraide.intake.domain.access import Scope
+from entraide.intake.domain.family import MatchStep, NotFoundError
+from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage, Standing
+from entraide.intake.usecases import recording
+from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.self_request_queue import AlreadyDecidedError, ConfirmationQueue
+from entraide.intake.usecases.self_requests import (
+    ContactLimitError,
+    FamilyDoor,
+    SelfSubmission,
+    queue_admits,
+)
+from entraide.kit.notifications import Channel, Notification
+from tests.unit.intake.builders import CLAIRE, INES, LUC, details
+from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+
+class FakeQueue:
+    """`SelfRequests` in memory."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, SelfRequest] = {}
+
+    async def add(self, request: SelfRequest) -> None:
+        self.stored[request.id] = replace(request)
+
+    async def get(self, self_id: str) -> SelfRequest | None:
+        found = self.stored.get(self_id)
+        return replace(found) if found else None
+
+    async def by_code(self, code_hash: str) -> SelfRequest | None:
+        return next((r for r in self.stored.values() if r.code_hash == code_hash), None)
+
+    async def by_request(self, request_id: str) -> SelfRequest | None:
+        return next((r for r in self.stored.values() if r.request_id == request_id), None)
+
+    async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
+        return [r for r in self.stored.values() if r.stage == Stage.PENDING][:limit]
+
+    async def waiting_with(self, lookup: list[str], since: datetime) -> int:
+        return sum(
+            1
+            for r in self.stored.values()
+            if set(r.lookup) & set(lookup) and r.submitted_at >= since
+        )
+
+    async def decide(self, request: SelfRequest) -> bool:
+        if self.stored[request.id].stage != Stage.PENDING:
+            return False
+        self.stored[request.id] = replace(
+            request, sealed={} if request.stage != Stage.CONFIRMED else request.sealed
+        )
+        return True
+
+
+class FakeNotifier:
+    def __init__(self) -> None:
+        self.sent: dict[str, Notification] = {}
+
+    async def notify(self, notification: Notification) -> None:
+        self.sent.setdefault(notification.key, notification)
+
+
+def submission(**changes: object) -> SelfSubmission:
+    base = SelfSubmission(
+        parent=Parent("Awa", "Traoré", "06 98 76 54 32", "awa.traore@example.org"),
+        children_birth_years=[2019, 2022],
+        postal_code="44000",
+        commune="Nantes",
+        languages=["fr", "bm"],
+        contact_preferences=["email"],
+        callback_times="le matin avant 10 h",
+        needs=[Need.REPIT_GARDE],
+        availability=[],
+        message="Je suis seule avec deux enfants, épuisée.",
+        consent_sharing=False,
+        association_id="parrains-par-mille",
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def world() -> tuple[FamilyDoor, ConfirmationQueue, FakeUnitOfWork, FakeKeys, FakeNotifier]:
+    uow, keys, notifier = FakeUnitOfWork(), FakeKeys(), FakeNotifier()
+    door = FamilyDoor(FakeQueue(), uow.families, keys, notifier)
+    return door, ConfirmationQueue(door, uow, FakeAudit()), uow, keys, notifier
+
+
+async def test_a_familys_request_waits_sealed_and_unpublished_until_staff_confirm_it() -> None:
+    door, queue, uow, _keys, _ = world()
+    received = await door.submit(submission(), NOW)
+    assert uow.published == []  # nothing reaches matching before a person reads it
+    assert (await door.status(received.code)).standing == Standing.RECEIVED  # type: ignore[union-attr]
+    stored = door.queue.stored[received.self_id]  # type: ignore[attr-defined]
+    for value in ("Awa", "Traoré", "06 98", "awa.traore", "Nantes", "épuisée"):
+        assert value not in json.dumps(stored.sealed, ensure_ascii=False)
+    assert received.code not in json.dumps(stored.code_hash)
+
+    [pending] = await queue.pending(CLAIRE)
+    assert pending.identity is not None
+    assert pending.identity["parent"]["last_name"] == "Traoré"
+    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+
+    [event] = uow.events_of(RequestSubmitted)
+    assert (event.request_id, event.channel) == (request_id, RequestChannel.FAMILY)
+    assert event.family_ref == stored.family_ref
+    assert event.association_id == "parrains-par-mille"
+    family = uow.families.stored[stored.family_id]
+    assert family.consent.matching
+    assert family.consent.collected_by.startswith("la famille")
+    assert (await door.status(received.code)).standing == Standing.CONFIRMED  # type: ignore[union-attr]
+    with pytest.raises(AlreadyDecidedError):
+        await queue.confirm(INES, received.self_id, NOW)
+    assert len(uow.published) == 1
+
+
+async def test_the_queue_shows_staff_only_what_is_theirs_or_the_networks() -> None:
+    door, queue, _, _, _ = world()
+    mine = await door.submit(submission(), NOW)
+    anyone = await door.submit(
+        submission(parent=Parent("Léa", "Martin", None, "lea@example.org"), association_id=None),
+        NOW,
+    )
+    elsewhere = await door.submit(
+        submission(parent=Parent("Zoé", "Petit", None, "zoe@example.org"), postal_code="75011"),
+        NOW,
+    )
+    assert {p.request.id for p in await queue.pending(CLAIRE)} == {mine.self_id, anyone.self_id}
+    assert {p.request.id for p in await queue.pending(LUC)} == {anyone.self_id}
+    assert len(await queue.pending(INES)) == 3
+    with pytest.raises(NotFoundError):
+        await queue.confirm(LUC, mine.self_id, NOW)  # another association's
+    with pytest.raises(NotFoundError):
+        await queue.confirm(CLAIRE, elsewhere.self_id, NOW)  # another territory
+    request = door.queue.stored[elsewhere.self_id]  # type: ignore[attr-defined]
+    assert not queue_admits(Scope(frozenset({"44"}), True, None), request)
+
+
+async def test_one_contact_may_send_three_requests_a_day_then_is_told_to_wait() -> None:
+    door, _, _, _, _ = world()
+    for _ in range(rules.PER_CONTACT_PER_DAY):
+        await door.submit(submission(), NOW)
+    with pytest.raises(ContactLimitError):
+        await door.submit(submission(parent=Parent("Autre", "Nom", "06 98 76 54 32")), NOW)
+    assert len(door.queue.stored) == rules.PER_CONTACT_PER_DAY  # type: ignore[attr-defined]
+    await door.submit(submission(), NOW + timedelta(days=1, minutes=1))  # the next day
+
+
+async def test_a_family_already_known_is_flagged_then_joined_not_refused() -> None:
+    door, queue, uow, keys, _ = world()
+    known = await recording.record_request(
+        uow,
+        keys,
+        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32")),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_FORM,
+    )
+    received = await door.submit(submission(), NOW)
+    pending = door.queue.stored[received.self_id]  # type: ignore[attr-defined]
+    assert pending.possible_duplicates == [known.family_id]
+    with pytest.raises(NotFoundError):
+        await queue.merge(CLAIRE, received.self_id, "some-other-family", NOW)
+    request_id = await queue.merge(CLAIRE, received.self_id, known.family_id, NOW)
+    family = uow.families.stored[known.family_id]
+    assert [r.request_id for r in family.requests][-1] == request_id
+    last = uow.events_of(RequestSubmitted)[-1]
+    assert (last.family_ref, last.channel) == (family.family_ref, RequestChannel.FAMILY)
+    assert pending.family_id in keys.destroyed  # the queue's sealed copy: unreadable
+    assert (await door.status(received.code)).standing == Standing.CONFIRMED  # type: ignore[union-attr]
+
+
+async def test_a_refused_request_keeps_nothing_readable_and_says_so() -> None:
+    door, queue, uow, keys, _ = world()
+    received = await door.submit(submission(), NOW)
+    await queue.refuse(CLAIRE, received.self_id, RefusalReason.NOT_A_REQUEST, NOW)
+    stored = door.queue.stored[received.self_id]  # type: ignore[attr-defined]
+    assert stored.sealed == {}
+    assert stored.family_id in keys.destroyed
+    assert (await door.status(received.code)).standing == Standing.REFUSED  # type: ignore[union-attr]
+    assert uow.published == []
+    assert await queue.pending(CLAIRE) == []
+
+
+async def test_the_status_follows_matching_in_a_parents_words() -> None:
+    door, queue, uow, _, _ = world()
+    received = await door.submit(submission(), NOW)
+    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    family_id = door.queue.stored[received.self_id].family_id  # type: ignore[attr-defined]
+    for state, expected in (("waitlisted", Standing.WAITING), ("proposed", Standing.CALLING)):
+        step = MatchStep(f"e-{state}", request_id, state, datetime.now(UTC))
+        uow.families.stored[family_id].orientation.append(step)
+        status = await door.status(received.code.lower().replace("-", " "))
+        assert status is not None
+        assert status.standing == expected
+        assert status.title == rules.WORDS[expected][0]
+    assert await door.status("AAAA-AAAA-AAAA-AAAA") is None
+    assert await door.status("not a code") is None
+
+
+async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
+    door, queue, _, _, notifier = world()
+    received = await door.submit(submission(), NOW)
+    [sent] = notifier.sent.values()
+    assert (sent.template, sent.channel, sent.to) == (
+        "demande-recue",
+        Channel.EMAIL,
+        "awa.traore@example.org",
+    )
+    assert sent.context["code"] == received.code
+    assert sent.recipient_ref != "Traoré"
+    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
+    assert not await queue.match_step(ref, request_id, "waitlisted")
+    assert await queue.match_step(ref, request_id, "proposed")
+    assert await queue.match_step(ref, request_id, "proposed")  # redelivered: same key
+    calls = [n for n in notifier.sent.values() if n.template == "association-va-appeler"]
+    assert len(calls) == 1
+    assert calls[0].channel == Channel.EMAIL
+
+    by_sms = await door.submit(
+        submission(parent=Parent("Léa", "Martin", "07 11 22 33 44"), contact_preferences=["sms"]),
+        NOW,
+    )
+    assert notifier.sent[f"{by_sms.self_id}:demande-recue"].channel == Channel.SMS
+
+
+def test_a_script_is_told_apart_from_a_person() -> None:
+    key = b"k" * 32
+    started = time.time() - 30
+    token = rules.form_token(key, started)
+    assert rules.form_started(key, token) == pytest.approx(started, abs=1)
+    assert not rules.looks_automated("", rules.form_started(key, token), time.time())
+    assert rules.looks_automated("http://spam.example", started, time.time())  # honeypot
+    assert rules.looks_automated("", time.time() - 1, time.time())  # too fast
+    assert rules.form_started(key, rules.form_token(b"x" * 32, started)) is None  # not ours
+    assert rules.form_started(key, "123.abc") is None
+
+
+def test_codes_are_random_readable_and_typed_loosely() -> None:
+    codes = {rules.new_code() for _ in range(1000)}
+    assert len(codes) == 1000
+    code = codes.pop()
+    assert len(code) == 19
+    assert code.count("-") == 3
+    assert rules.code_hash(code.lower().replace("-", "")) == rules.code_hash(code)
+    assert rules.normalise_code("O0O0-I1I1-0000-0000") is None  # ambiguous symbols never used

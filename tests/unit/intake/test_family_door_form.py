@@ -1,0 +1,88 @@
+"""The public form « Demander de l'aide »: what the parent typed, checked field by field,
+in French; the commune against the network's geography; no error quotes the input."""
+
+from datetime import UTC, datetime
+
+from entraide.contracts.vocab import Need
+from entraide.intake.entrypoints.http import family_door_form as door_form
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+ASSOCIATIONS = {"parrains-par-mille": "Parrains Par Mille"}
+
+
+def typed(**changes: object) -> dict[str, object]:
+    values = door_form.values_of(
+        {
+            "parent.first_name": "Awa",
+            "parent.last_name": "Traoré",
+            "parent.phone": "06 98 76 54 32",
+            "ages": "3, 7",
+            "postal_code": "44000",
+            "commune": "nantes",
+            "needs": ["repit-garde-ponctuelle"],
+            "contact_preferences": ["sms"],
+            "availability": ["mo-morning"],
+            "consent.matching": "oui",
+            "association_id": "parrains-par-mille",
+            "offer_id": "offre-42",
+        }
+    )
+    return values | changes
+
+
+def test_a_well_filled_form_is_a_submission_with_birth_years_and_the_communes_name() -> None:
+    parsed = door_form.parse(typed(), associations=ASSOCIATIONS, now=NOW)
+    assert parsed.errors == {}
+    found = parsed.submission
+    assert found is not None
+    assert found.children_birth_years == [2019, 2023]
+    assert found.commune == "Nantes"  # the geography's spelling
+    assert found.needs == [Need.REPIT_GARDE]
+    assert (found.association_id, found.offer_id) == ("parrains-par-mille", "offre-42")
+
+
+def test_each_mistake_is_named_beside_its_field_in_french() -> None:
+    parsed = door_form.parse(
+        typed(
+            ages="trois",
+            postal_code="4401",
+            needs=[],
+            **{"consent.matching": False, "parent.first_name": ""},
+        ),
+        associations=ASSOCIATIONS,
+        now=NOW,
+    )
+    assert parsed.submission is None
+    assert parsed.errors["ages"].startswith("Écrivez les âges en chiffres")
+    assert parsed.errors["postal_code"].startswith("Code postal invalide")
+    assert parsed.errors["needs"] == "Choisissez au moins une aide."
+    assert parsed.errors["consent.matching"].startswith("Cochez la case")
+    assert parsed.errors["parent.first_name"] == "Ce champ est obligatoire."
+    assert not any("trois" in m or "4401" in m for m in parsed.errors.values())
+
+
+def test_the_way_to_be_called_back_needs_its_number_or_address() -> None:
+    no_phone = typed(**{"parent.phone": ""})
+    parsed = door_form.parse(no_phone, associations=ASSOCIATIONS, now=NOW)
+    assert parsed.errors == {"parent.phone": door_form.MESSAGES[("parent.phone", "missing")]}
+    by_mail = typed(contact_preferences=["email"])
+    parsed = door_form.parse(by_mail, associations=ASSOCIATIONS, now=NOW)
+    assert "parent.email" in parsed.errors
+    parsed = door_form.parse(typed(contact_preferences=[]), associations=ASSOCIATIONS, now=NOW)
+    assert parsed.errors["contact_preferences"].startswith("Choisissez comment")
+
+
+def test_the_commune_must_be_one_of_the_postal_codes() -> None:
+    assert door_form.commune_named("44000", "NANTES") == "Nantes"
+    assert door_form.commune_named("93200", "st denis") == "Saint-Denis"
+    assert door_form.commune_named("58000", "Nevers") == "Nevers"
+    parsed = door_form.parse(typed(commune="Paris"), associations=ASSOCIATIONS, now=NOW)
+    assert parsed.errors["commune"].startswith("Cette commune ne correspond pas")
+
+
+def test_an_unknown_association_or_offer_is_dropped_not_an_error() -> None:
+    parsed = door_form.parse(
+        typed(association_id="inconnue", offer_id="<script>"), associations=ASSOCIATIONS, now=NOW
+    )
+    assert parsed.submission is not None
+    assert (parsed.submission.association_id, parsed.submission.offer_id) == (None, None)
