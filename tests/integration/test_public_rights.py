@@ -1,0 +1,166 @@
+"""The public rights channel across the services, in-process on the real broker and store:
+a person asks on `/vos-droits`, proves the contact with the code the notifier carried,
+privacy asks intake (the owner of contact data) which family the contact names, and the
+case opens and runs as the officer's do (erasure reaches every service; access ends with a
+link to the export, valid 7 days, sent to the proved contact). The contact is never kept in
+clear by privacy; too many requests are refused in French; an owner down says so."""
+
+import json
+import re
+
+import httpx
+from bson import json_util
+
+from entraide.kit.deps import lookup
+from entraide.privacy.adapters.dev_notifier import DevelopmentNotifier
+from entraide.privacy.app import create_app as privacy_app
+from entraide.privacy.usecases.public_requests import PublicRights
+from tests.privacy_support import case_when, closed, network
+from tests.support import eventually, request_body, serving
+
+
+async def _family(net, unique, staff_bearer) -> str:
+    """A family recorded by staff with its own e-mail (no phone); the e-mail."""
+    email = f"parent.{unique}@example.org"
+    body = request_body() | {"confirm_new": True}
+    body["parent"] |= {"email": email, "phone": None}
+    created = await net["clients"]["intake"].post(
+        "/api/v1/requests", json=body, headers=staff_bearer
+    )
+    assert created.status_code == 201, created.text
+    return email
+
+
+def _owner_in_process(net) -> None:
+    """Privacy reaches the in-process intake as it reaches intake's address in production."""
+    public = lookup(net["apps"]["privacy"], PublicRights)
+    public.owners.transports["intake"] = httpx.ASGITransport(app=net["apps"]["intake"])
+
+
+async def _ask_and_prove(privacy, notifier, kind: str, contact: str) -> httpx.Response:
+    form = {"droit": kind, "qui": "family", "contact": contact}
+    asked = await privacy.post("/vos-droits", data=form)
+    assert asked.status_code == 303, asked.text
+    code_page = asked.headers["location"]
+    assert re.fullmatch(r"/vos-droits/[0-9a-f]{32}/code", code_page)
+    page = await privacy.get(code_page)
+    assert "à votre adresse électronique" in page.text
+    code = notifier.last_to(contact.strip().lower()).context["code"]
+    wrong = await privacy.post(code_page, data={"code": "000000" if code != "000000" else "1"})
+    assert wrong.status_code == 422
+    assert "Ce code n&#39;est pas le bon. Il vous reste 4 essais." in wrong.text
+    return await privacy.post(code_page, data={"code": code})
+
+
+async def _privacy_dump(mongo, database: str) -> str:
+    db = mongo[database]
+    docs = {name: await db[name].find().to_list() for name in await db.list_collection_names()}
+    return json.dumps(docs, default=json_util.default)
+
+
+async def test_an_erasure_asked_on_the_public_form_opens_a_case_that_reaches_every_service(
+    infra, unique, intake_settings, privacy_settings, staff_bearer, mongo, dev_issuer
+) -> None:
+    async with network(infra, unique, intake_settings, privacy_settings) as net:
+        _owner_in_process(net)
+        email = await _family(net, unique, staff_bearer)
+        family = await mongo[intake_settings.database]["families"].find_one({})
+        privacy = net["clients"]["privacy"]
+        notice = await privacy.get("/vos-droits")
+        notifier = lookup(net["apps"]["privacy"], DevelopmentNotifier)
+        proved = await _ask_and_prove(privacy, notifier, "erasure", email.upper())
+        nobody = await _ask_and_prove(privacy, notifier, "erasure", f"x{unique}@example.org")
+        dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
+        (case,) = (await privacy.get("/api/v1/cases", headers=dpo)).json()
+        privacy.headers.update(dpo)
+        done = await case_when(privacy, case["case_id"], closed)
+        await dev_issuer.sign_in(privacy, "dpo")
+        case_page = await privacy.get(f"/dossiers/{case['case_id']}")
+        kept = await _privacy_dump(mongo, privacy_settings.database)
+
+    assert notice.status_code == 200
+    for words in ("Délégué à la protection des données", "3 ans après votre dernier contact",
+                  "CNIL", "dans un mois", "Recevoir mon code"):  # fmt: skip
+        assert words in notice.text
+    assert proved.status_code == 200
+    assert "Votre demande est enregistrée" in proved.text
+    assert "répondons <strong>dans un mois</strong>" in proved.text
+    assert "ne garde aucune donnée liée à cette adresse" in nobody.text
+    assert case["subject_ref"] == family["family_ref"]
+    assert case["kind"] == "erasure"
+    assert set(done["acks"]) == {"directory", "intake", "matching", "privacy"}
+    assert done["acks"]["intake"]["counts"]["families"] == 1
+    assert await mongo[intake_settings.database]["families"].count_documents({}) == 0
+    opened = next(e for e in done["audit"] if e["action"] == "case-opened")
+    assert opened["actor"] == "personne"
+    assert "Demande de la personne (formulaire public" in case_page.text
+    assert "contact prouvé par un code reçu par un courriel" in case_page.text
+    assert email not in kept
+    assert email.split("@")[0] not in kept
+    assert '"person_contacts": []' in kept, "the contact's sealed copy is gone once it served"
+
+
+async def test_an_access_export_reaches_the_person_by_a_link_that_expires(
+    infra, unique, intake_settings, privacy_settings, staff_bearer, mongo
+) -> None:
+    async with network(infra, unique, intake_settings, privacy_settings) as net:
+        _owner_in_process(net)
+        email = await _family(net, unique, staff_bearer)
+        privacy = net["clients"]["privacy"]
+        notifier = lookup(net["apps"]["privacy"], DevelopmentNotifier)
+        proved = await _ask_and_prove(privacy, notifier, "access", email)
+
+        async def link_sent():
+            sent = notifier.last_to(email)
+            return sent if sent.template == "droits-export" else None
+
+        sent = await eventually(link_sent, timeout=90, what="the export's link")
+        (url,) = sent.context["links"]
+        path = httpx.URL(url).path
+        page = await privacy.get(path)
+        download = await privacy.get(f"{path}/donnees.json")
+        forged = await privacy.get(path[:-3] + ("abc" if not path.endswith("abc") else "abd"))
+        kept = await _privacy_dump(mongo, privacy_settings.database)
+
+    assert "vous recevrez un lien" in proved.text
+    assert url.startswith(privacy_settings.public_url)
+    assert page.status_code == 200
+    assert "Les données que le réseau Entraide détient sur vous" in page.text
+    assert "Diallo" in page.text
+    assert "Télécharger ces données" in page.text
+    assert download.status_code == 200
+    assert download.headers["cache-control"] == "no-store"
+    assert download.json()["services"]["intake"]["family"]["identity"]["parent"]["email"] == email
+    assert forged.status_code == 410
+    assert "Ce lien n'est plus valable" in forged.text
+    assert email not in kept
+    assert '"person_contacts": []' in kept
+
+
+async def test_too_many_requests_for_one_contact_and_an_owner_down_are_said_in_french(
+    privacy_settings, mongo
+) -> None:
+    app = privacy_app(
+        privacy_settings.model_copy(update={"owners_urls": {"intake": "http://127.0.0.1:9"}})
+    )
+    async with serving(app) as privacy:
+        form = {"droit": "access", "qui": "family", "contact": "06 98 76 54 32"}
+        answers = [await privacy.post("/vos-droits", data=form) for _ in range(4)]
+        notifier = lookup(app, DevelopmentNotifier)
+        code = notifier.last_to("0698765432").context["code"]
+        down = await privacy.post(answers[2].headers["location"], data={"code": code})
+        bad = await privacy.post("/vos-droits", data={"droit": "tout", "contact": "demain"})
+        kept = await _privacy_dump(mongo, privacy_settings.database)
+
+    assert [a.status_code for a in answers] == [303, 303, 303, 429]
+    assert "Trop de demandes en peu de temps" in answers[3].text
+    assert len(notifier.sent) == 3
+    assert down.status_code == 503
+    assert "Service momentanément indisponible" in down.text
+    assert bad.status_code == 422
+    for message in ("Choisissez le droit", "famille ou un ou une bénévole",
+                    "un numéro de téléphone français"):  # fmt: skip
+        assert message in bad.text
+    assert "demain" in bad.text  # what was typed is shown again
+    assert "0698765432" not in kept
+    assert "98 76 54 32" not in kept
