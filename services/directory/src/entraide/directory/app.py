@@ -13,6 +13,7 @@ from entraide.directory.adapters.offers.card_cache import CardCache
 from entraide.directory.adapters.offers.store import OfferStore
 from entraide.directory.adapters.rights import DirectoryRights
 from entraide.directory.adapters.unit_of_work import MongoUnitOfWork
+from entraide.directory.adapters.volunteers.links import MongoEmailIndex, MongoSignInLinks
 from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
@@ -22,6 +23,7 @@ from entraide.directory.entrypoints.http.offers import pages as offers_pages
 from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
 from entraide.directory.entrypoints.http.volunteers import form as volunteer_form
 from entraide.directory.entrypoints.http.volunteers import pages as volunteers_pages
+from entraide.directory.entrypoints.http.volunteers import space as volunteer_space
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.usecases import volunteers
 from entraide.directory.usecases.ports import (
@@ -31,18 +33,21 @@ from entraide.directory.usecases.ports import (
     VolunteerDocuments,
     VolunteerKeyStore,
 )
+from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
 from entraide.kit.keyvault_client import SubjectKeys, vault_client
+from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
-from entraide.kit.service import runtime, service_app
+from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "directory"
 NAV = [
     ("/recherche", "Trouver une action"),
     ("/devenir-benevole", "Devenir bénévole"),
+    ("/espace-benevole", "Mon espace bénévole"),
     ("/association", "Espace association"),
 ]
 
@@ -77,9 +82,16 @@ def create_app(
         """The communes' indexes (37,000 names), built before the first search, not in it."""
         await asyncio.to_thread(places.find, "Nantes")
 
-    lifespans = [
+    # the volunteers' sign-in links go by e-mail through the kit's notifier (SMTP)
+    notifier = notifier_from(rt.db, settings, registry=rt.registry)
+    links = MongoSignInLinks(rt.db)
+    space = VolunteerSpace(
+        uow, MongoEmailIndex(rt.db), links, notifier, lookup_secret=settings.master_key_bytes()
+    )
+    lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
+        lambda _app: notifier.running(),  # retries and what quiet hours held
     ]
     app = service_app(
         rt,
@@ -90,12 +102,15 @@ def create_app(
             volunteers_api.staff,
             offers_pages.router,
             volunteers_pages.public,
+            volunteer_space.router,
             association.router,
             volunteers_pages.staff,
         ],
         startup=[
             offers.ensure_indexes,
             volunteer_store.ensure_indexes,
+            links.ensure_indexes,
+            notifier.ensure_indexes,
             announce_validity,
             index_places,
         ],
@@ -104,6 +119,9 @@ def create_app(
     templates = templates_for("entraide.directory", nav=NAV)
     install_auth(app, settings, templates)
     provide(app, offers, volunteer_store, cards, relay, uow, Pages(templates))
+    session = settings.session_secret.get_secret_value().encode()
+    secure = settings.session_cookie_secure
+    provide(app, space, notifier, volunteer_space.SpaceSession(session, secure))
     provide_ports(app, uow, cards, offers, volunteer_store, keys)
     app.state.field_messages = volunteer_form.api_message  # the kit's 422s in the form's words
     rights = DirectoryRights(rt.db, keys)  # privacy's commands (issue 6)

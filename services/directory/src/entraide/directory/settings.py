@@ -5,10 +5,15 @@ import base64
 from pydantic import Field, SecretStr
 
 from entraide.contracts.topics import OFFERS, VOLUNTEERS
-from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
+from entraide.kit.settings import (
+    KeyVaultSettings,
+    NotificationSettings,
+    ServiceSettings,
+    service_field,
+)
 
 
-class DirectorySettings(ServiceSettings, KeyVaultSettings):
+class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings):
     port: int = service_field("directory", "port", 8010)
     database: str = service_field("directory", "database", "entraide_directory")
     outbox_relay: bool = Field(True, description="Run the outbox relay in this process.")

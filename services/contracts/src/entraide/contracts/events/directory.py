@@ -69,3 +69,9 @@ class VolunteerAvailability(EventData):
         description="Until when the honorability check for work with children is valid; "
         "matching proposes no volunteer without a valid one.",
     )
+    skills: list[str] = Field(
+        [],
+        max_length=20,
+        description="What the volunteer knows how to do (`labels.SKILLS` keys): matching's "
+        "score gives a small bonus where they meet the family's needs.",
+    )

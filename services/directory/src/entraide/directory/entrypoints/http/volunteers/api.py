@@ -15,6 +15,7 @@ from entraide.directory.entrypoints.http.deps import (
     UnitOfWorkDep,
     VolunteerDocumentsDep,
     VolunteerKeysDep,
+    VolunteerSpaceDep,
 )
 from entraide.directory.entrypoints.http.volunteers.form import MESSAGES
 from entraide.directory.usecases import volunteers
@@ -61,12 +62,15 @@ class VolunteerChange(BaseModel):
     dependencies=[Depends(rate_limited)],
     responses={429: {"description": "Too many posts from this address (Retry-After)"}},
 )
-async def apply(form: Application, uow: UnitOfWorkDep, keys: VolunteerKeysDep) -> dict[str, str]:
+async def apply(
+    form: Application, uow: UnitOfWorkDep, keys: VolunteerKeysDep, space: VolunteerSpaceDep
+) -> dict[str, str]:
     """Apply to volunteer with one of the network's associations."""
     if form.association_id not in ASSOCIATIONS:
         unknown = {"field": "association_id", "message": MESSAGES["association_id"]}
         raise HTTPException(422, [unknown | {"type": "unknown-association"}])
     volunteer_id = await volunteers.apply(uow, keys, form)
+    await space.remember(form.identity.courriel, volunteer_id)  # their space's sign-in
     return {"volunteer_id": volunteer_id, "status": "applied"}
 
 

@@ -52,7 +52,7 @@ def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         ],
         "needs": NEEDS[1:],
         "slots": SLOTS,
-        "languages": LANGUAGES,
+        "language_choices": LANGUAGES,  # not `languages`: the kit's switcher
     }
 
 

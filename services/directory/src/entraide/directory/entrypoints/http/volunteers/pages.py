@@ -11,7 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
-from entraide.directory.entrypoints.http.deps import PagesDep, UnitOfWorkDep, VolunteerKeysDep
+from entraide.directory.entrypoints.http.deps import (
+    PagesDep,
+    UnitOfWorkDep,
+    VolunteerKeysDep,
+    VolunteerSpaceDep,
+)
 from entraide.directory.entrypoints.http.volunteers import form as application_form
 from entraide.directory.usecases import volunteers
 from entraide.kit.auth import Principal, check_csrf, optional_principal, page_principal
@@ -35,7 +40,11 @@ async def volunteer_form(request: Request, pages: PagesDep) -> HTMLResponse:
     responses={429: {"description": "Too many posts from this address (Retry-After)"}},
 )
 async def volunteer_apply(
-    request: Request, pages: PagesDep, uow: UnitOfWorkDep, keys: VolunteerKeysDep
+    request: Request,
+    pages: PagesDep,
+    uow: UnitOfWorkDep,
+    keys: VolunteerKeysDep,
+    space: VolunteerSpaceDep,
 ) -> HTMLResponse:
     raw = await request.form()
     form: dict[str, Any] = {k: str(raw.get(k, "")) for k in application_form.FIELDS}
@@ -49,7 +58,8 @@ async def volunteer_apply(
     if isinstance(found, dict):
         shown = application_form.context(form, found)
         return pages.page(request, "benevole.html", status_code=422, **shown)
-    await volunteers.apply(uow, keys, found)
+    volunteer_id = await volunteers.apply(uow, keys, found)
+    await space.remember(found.identity.courriel, volunteer_id)  # their space's sign-in
     association = ASSOCIATIONS[found.association_id].nom
     return pages.page(request, "benevole_merci.html", association=association)
 

@@ -1,0 +1,67 @@
+"""A volunteer's sign-in in directory's store: their address's keyed hash, and the links
+sent (only the token's hash, gone from the store an hour after it expired)."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+
+Doc = dict[str, Any]
+KEPT_AFTER_EXPIRY = timedelta(hours=1)
+
+
+class MongoEmailIndex:
+    """`volunteer_space.EmailIndex`: `volunteer_lookups`, one document per address hash."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection = db["volunteer_lookups"]
+
+    async def remember(self, lookup: str, volunteer_id: str) -> None:
+        """The latest application with this address is the one its link opens."""
+        await self.collection.replace_one(
+            {"_id": lookup}, {"_id": lookup, "volunteer_id": volunteer_id}, upsert=True
+        )
+
+    async def find(self, lookup: str) -> str | None:
+        doc = await self.collection.find_one({"_id": lookup})
+        return None if doc is None else str(doc["volunteer_id"])
+
+    async def forget(self, volunteer_id: str) -> int:
+        """The volunteer's address hash gone (erasure)."""
+        return (await self.collection.delete_many({"volunteer_id": volunteer_id})).deleted_count
+
+
+class MongoSignInLinks:
+    """`volunteer_space.SignInLinks`: `volunteer_links`, by the token's hash."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection = db["volunteer_links"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("purge_at", expireAfterSeconds=0)
+        await self.collection.create_index("volunteer_id")
+
+    async def save(self, hashed: str, volunteer_id: str, expires_at: datetime) -> None:
+        await self.collection.insert_one(
+            {
+                "_id": hashed,
+                "volunteer_id": volunteer_id,
+                "expires_at": expires_at,
+                "used": False,
+                "purge_at": expires_at + KEPT_AFTER_EXPIRY,
+            }
+        )
+
+    async def redeem(self, hashed: str, now: datetime) -> str | None:
+        """One atomic update: a second use of the link (even at the same instant) finds it
+        used."""
+        doc = await self.collection.find_one_and_update(
+            {"_id": hashed, "used": False, "expires_at": {"$gt": now}},
+            {"$set": {"used": True, "used_at": now}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return None if doc is None else str(doc["volunteer_id"])
+
+    async def forget(self, volunteer_id: str) -> int:
+        return (await self.collection.delete_many({"volunteer_id": volunteer_id})).deleted_count

@@ -1,0 +1,169 @@
+"""A volunteer's own space: the sign-in link by e-mail, their application's status, pause
+and resume, what they offer (slots, languages, skills), leaving.
+
+Sending a link answers the same whether the address is known or not: the caller learns
+nothing. Every change the volunteer makes is the volunteer's own aggregate changed and
+committed as the association's review is (`Volunteer.change`): once approved, matching
+hears it on the volunteers topic (paused: inactive, so proposed to no family).
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from entraide.directory.domain.records import ConflictError
+from entraide.directory.domain.volunteers import access_links
+from entraide.directory.domain.volunteers.rules import Status, TransitionError
+from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.usecases.ports import UnitOfWork
+from entraide.kit.notifications import Channel, Notification, Notifier
+
+log = logging.getLogger(__name__)
+ATTEMPTS = 5
+LINK_TEMPLATE = "lien-connexion"  # the kit's template
+
+
+class EmailIndex(Protocol):
+    """The volunteers by the keyed hash of their address (`access_links.email_lookup`)."""
+
+    async def remember(self, lookup: str, volunteer_id: str) -> None: ...
+
+    async def find(self, lookup: str) -> str | None: ...
+
+
+class SignInLinks(Protocol):
+    """The links sent, by their token's hash."""
+
+    async def save(self, hashed: str, volunteer_id: str, expires_at: datetime) -> None: ...
+
+    async def redeem(self, hashed: str, now: datetime) -> str | None:
+        """The volunteer the link names, once: marked used; None if unknown, used or expired."""
+        ...
+
+
+class LeavingRequests(Protocol):
+    """Where a volunteer's wish to have their data erased goes (privacy opens the case)."""
+
+    async def erase(self, volunteer_ref: str) -> None: ...
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Offered:
+    """What the volunteer changes of what they offer (slots as the events write them)."""
+
+    availability: list[dict[str, str]]
+    languages: list[str]
+    skills: list[str]
+
+
+class VolunteerSpace:
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        index: EmailIndex,
+        links: SignInLinks,
+        notifier: Notifier,
+        leaving: LeavingRequests | None = None,
+        *,
+        lookup_secret: bytes,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.uow, self.index, self.links, self.notifier = uow, index, links, notifier
+        self.leaving = leaving
+        self.lookup_secret, self.clock = lookup_secret, clock
+
+    async def remember(self, email: str, volunteer_id: str) -> None:
+        """An application's address, kept as its keyed hash only."""
+        await self.index.remember(
+            access_links.email_lookup(self.lookup_secret, email), volunteer_id
+        )
+
+    async def send_link(self, email: str, link_base: str) -> bool:
+        """Send a sign-in link if the address is a volunteer's who may sign in; whether one
+        was sent is for tests and metrics only: the page answers the same either way."""
+        volunteer_id = await self.index.find(access_links.email_lookup(self.lookup_secret, email))
+        volunteer = await self.uow.volunteers.get(volunteer_id) if volunteer_id else None
+        if volunteer is None or volunteer.status not in access_links.MAY_SIGN_IN:
+            return False
+        link = access_links.new_link(self.clock())
+        await self.links.save(link.hashed, volunteer.id, link.expires_at)
+        await self.notifier.notify(
+            Notification(
+                key=f"lien:{link.hashed}",
+                template=LINK_TEMPLATE,
+                channel=Channel.EMAIL,
+                to=access_links.normalized(email),
+                recipient_ref=volunteer.volunteer_ref,
+                context={"link": f"{link_base}?jeton={link.token}", "expires_at": link.expires_at},
+            )
+        )
+        return True
+
+    async def sign_in(self, token: str) -> str | None:
+        """The volunteer a link opens a session for (once, before it expires)."""
+        if not token or len(token) > 100:
+            return None
+        now = self.clock()
+        volunteer_id = await self.links.redeem(access_links.token_hash(token), now)
+        if volunteer_id is None:
+            return None
+        volunteer = await self.uow.volunteers.get(volunteer_id)
+        if volunteer is None or volunteer.status not in access_links.MAY_SIGN_IN:
+            return None
+        return volunteer_id
+
+    async def get(self, volunteer_id: str) -> Volunteer | None:
+        return await self.uow.volunteers.get(volunteer_id)
+
+    async def pause(self, volunteer_id: str) -> Volunteer:
+        """Not available for a while: matching stops proposing them (TransitionError unless
+        approved)."""
+        return await self._change(volunteer_id, {"status": Status.PAUSED.value})
+
+    async def resume(self, volunteer_id: str) -> Volunteer:
+        """Available again (TransitionError unless paused)."""
+        return await self._change(volunteer_id, {"status": Status.APPROVED.value})
+
+    async def offer(self, volunteer_id: str, offered: Offered) -> Volunteer:
+        """Their slots, languages and skills as they now give them."""
+        return await self._change(
+            volunteer_id,
+            {"availability": offered.availability},
+            languages=offered.languages,
+            skills=offered.skills,
+        )
+
+    async def leave(self, volunteer_id: str) -> Volunteer:
+        """They leave: inactive at once (matching hears it, then the tombstone), and their
+        data goes to privacy to be erased everywhere."""
+        if self.leaving is None:
+            raise TransitionError("le départ n'est pas encore possible depuis l'espace")
+        volunteer = await self._change(volunteer_id, {"status": Status.LEFT.value})
+        await self.leaving.erase(volunteer.volunteer_ref)
+        log.info("volunteer left from their space: erasure asked")
+        return volunteer
+
+    async def _change(
+        self, volunteer_id: str, changes: dict[str, Any], **own: list[str]
+    ) -> Volunteer:
+        """Apply to the volunteer as stored when written (another write first: again)."""
+        for _ in range(ATTEMPTS):
+            volunteer = await self.uow.volunteers.get(volunteer_id)
+            if volunteer is None:
+                raise TransitionError("cette fiche n'existe plus")
+            if volunteer.status not in access_links.MAY_SIGN_IN:
+                raise TransitionError("cette fiche est close")
+            if changes.get("status") == volunteer.status.value:
+                raise TransitionError(f"déjà {volunteer.status.value}")  # a second click
+            for name, value in own.items():
+                setattr(volunteer, name, value)
+            volunteer.change(changes, self.clock())
+            if await self.uow.commit(volunteer):
+                return volunteer
+        raise ConflictError(volunteer_id)
