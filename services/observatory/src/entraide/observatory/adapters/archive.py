@@ -11,6 +11,7 @@ gives every cell and every margin in one pass; no aggregation is written by hand
 
 import contextlib
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -107,6 +108,29 @@ class ParquetArchive:
                 "FILENAME_PATTERN 'part-{uuid}', APPEND true)"
             )
         return len(facts)
+
+    def compact(self, most: int = 4) -> int:
+        """Rewrite each partition holding more than `most` files as one file (each flush
+        adds a file per partition); the number of partitions rewritten. Refreshes and
+        flushes run one at a time (the use case's lock), so no reader sees a file vanish."""
+        done = 0
+        with self._write:
+            for partition in sorted(self.facts.glob("kind=*/month=*")):
+                old = sorted(partition.glob("*.parquet"))
+                if len(old) <= most:
+                    continue
+                new = partition / f"part-{uuid.uuid4().hex}.parquet"
+                names = ", ".join(f"'{p}'" for p in old)
+                with duckdb.connect() as db:
+                    db.execute(
+                        f"COPY (SELECT * EXCLUDE (kind, month) FROM read_parquet([{names}], "
+                        f"hive_partitioning = true)) TO '{new}.tmp' (FORMAT parquet)"
+                    )
+                Path(f"{new}.tmp").rename(new)  # atomic: readers see the old files or the new
+                for path in old:
+                    path.unlink()
+                done += 1
+        return done
 
     def scan(
         self, sql: str, kind: FactKind | str = "*", **params: object

@@ -82,6 +82,10 @@ class Archive(Protocol):
 
     def append(self, facts: Sequence[Fact]) -> int: ...
 
+    def compact(self) -> int:
+        """Merge each partition's small files (one per flush) into one."""
+        ...
+
     def loaded(self) -> AbstractContextManager[None]:
         """Within it, queries read the facts once loaded (a refresh's many queries)."""
         ...

@@ -64,6 +64,8 @@ class Observatory:
         while True:
             facts, token = await self.pending.take(FLUSH_BATCH)
             if not facts:
+                if moved:
+                    await asyncio.to_thread(self.archive.compact)
                 return moved
             moved += await asyncio.to_thread(self.archive.append, facts)
             await self.pending.forget(token)

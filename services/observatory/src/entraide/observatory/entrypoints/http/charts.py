@@ -3,6 +3,7 @@ table that carries the same figures, which is what assistive technologies read."
 
 import base64
 import io
+from collections import OrderedDict
 
 import matplotlib
 
@@ -51,8 +52,20 @@ def bars(table: Table, fmt: str = "svg") -> bytes:
     return out.getvalue()
 
 
-def data_uri(table: Table) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(bars(table)).decode()
+CACHED = 512  # views whose chart is kept (a few KB each)
+_drawn: OrderedDict[tuple[object, ...], str] = OrderedDict()
+
+
+def data_uri(table: Table, version: object = None) -> str:
+    """The chart as a data URI, drawn once per view and refresh (`version`): matplotlib
+    takes tens of milliseconds, a page is asked for again and again between refreshes."""
+    key = (table.indicator.key, table.year, table.month, table.by, table.value, version)
+    if key not in _drawn:
+        _drawn[key] = "data:image/svg+xml;base64," + base64.b64encode(bars(table)).decode()
+        while len(_drawn) > CACHED:
+            _drawn.popitem(last=False)
+    _drawn.move_to_end(key)
+    return _drawn[key]
 
 
 def description(table: Table) -> str:

@@ -60,7 +60,7 @@ async def indicator(
         context |= {
             "header": header(table),
             "rows": rows(table),
-            "chart": charts.data_uri(table),
+            "chart": charts.data_uri(table, observatory.refreshed_at),
             "chart_text": charts.description(table),
             "months": published.months() if published else [],
             "csv": f"/api/indicateurs/{key}.csv?{urlencode(params)}",
