@@ -228,7 +228,7 @@ async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
     assert not await queue.match_step(ref, request_id, "waitlisted")
     assert await queue.match_step(ref, request_id, "proposed")
     assert await queue.match_step(ref, request_id, "proposed")  # redelivered: same key
-    calls = [n for n in notifier.sent.values() if n.template == "association-va-appeler"]
+    calls = [n for n in notifier.sent.values() if n.template == "demande-suite"]
     assert len(calls) == 1
     assert calls[0].channel == Channel.EMAIL
 

@@ -10,16 +10,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from entraide.contracts import new_event
+from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain.family import SUBMITTED, Consent, NotFoundError, Request
+from entraide.intake.domain.orientation import step_of
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
-from entraide.intake.usecases.self_requests import FamilyDoor, queue_admits
+from entraide.intake.usecases.self_requests import CALLING_TEMPLATE, FamilyDoor, queue_admits
 from entraide.kit.principal import Principal
 
 CALLING_STEPS = ("proposed", "started")  # matching's steps the family is told of
@@ -147,8 +148,19 @@ class ConfirmationQueue:
         identity = await self._identity(request)
         if identity is None:  # joined to a family known: its staff call as usual
             return False
-        await self.door.tell(request, Parent(**identity["parent"]), "association-va-appeler", {})
+        context = {"code": identity.get("code", "")}
+        await self.door.tell(request, Parent(**identity["parent"]), CALLING_TEMPLATE, context)
         return True
+
+    async def match_events(self, events: list[CloudEvent[Any]]) -> int:
+        """Matching's events: the families whose own request was proposed or started are
+        told (a redelivery sends nothing twice: the notifier keeps each key); how many."""
+        told = 0
+        for event in events:
+            step = step_of(event)
+            if step is not None and step.state in CALLING_STEPS:
+                told += await self.match_step(event.data.family_ref, step.request_id, step.state)
+        return told
 
     async def _open(self, principal: Principal, self_id: str) -> tuple[SelfRequest, Any]:
         request = await self.door.queue.get(self_id)

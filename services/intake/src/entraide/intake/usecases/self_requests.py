@@ -23,6 +23,9 @@ from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.ports import Families, FamilyKeys
 from entraide.kit.notifications import Channel, Notification, Notifier
 
+RECEIVED_TEMPLATE = "demande-recue"  # the kit's notification templates
+CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler »
+
 
 class SelfRequests(Protocol):
     """The queue of families' own requests (`adapters.self_requests`)."""
@@ -130,7 +133,8 @@ class FamilyDoor:
             availability=list(submission.availability),
             languages=list(submission.languages),
             contact_preferences=list(submission.contact_preferences),
-            sealed=sealing.seal(key, family_id, identity_of(submission)),
+            # the code, sealed beside the identity: the family's later messages repeat it
+            sealed=sealing.seal(key, family_id, identity_of(submission) | {"code": code}),
             lookup=lookup,
             code_hash=rules.code_hash(code),
             submitted_at=now,
@@ -138,7 +142,8 @@ class FamilyDoor:
             similar_pending=similar,
         )
         await self.queue.add(request)
-        await self.tell(request, submission.parent, "demande-recue", {"code": code})
+        context = {"code": code, "received_at": now.isoformat()}
+        await self.tell(request, submission.parent, RECEIVED_TEMPLATE, context)
         return Received(request.id, code)
 
     def form_token(self, now: float) -> str:

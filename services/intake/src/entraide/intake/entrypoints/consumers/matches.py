@@ -8,6 +8,7 @@ from entraide.contracts.topics import MATCHES
 from entraide.intake.settings import IntakeSettings
 from entraide.intake.usecases import orientation, sharing
 from entraide.intake.usecases.ports import AuditTrail, Families
+from entraide.intake.usecases.self_request_queue import ConfirmationQueue
 from entraide.kit.broker import subscriber_options
 from entraide.kit.consumers import Batch, Event, event_of, subscribe_batches
 
@@ -23,8 +24,10 @@ def register(
     *,
     settings: IntakeSettings,
     service_name: str,
+    queue: ConfirmationQueue | None = None,
 ) -> None:
-    """Subscribe to matching's events."""
+    """Subscribe to matching's events (`queue`: the families whose own request was
+    proposed or started are told « une association va vous appeler »)."""
 
     async def on_match_events(batch: Batch[Event]) -> None:
         """A batch: the steps noted on the requests' orientation in one write; the
@@ -34,6 +37,8 @@ def register(
         await orientation.match_events(families, list(events))
         for event in events:
             await sharing.match_changed(families, audit, event)
+        if queue is not None:
+            await queue.match_events(list(events))
 
     subscribe_batches(
         broker,
