@@ -1,0 +1,163 @@
+"""The public rights channel in Chromium, privacy and intake served over real HTTP (privacy
+asks intake which family a proved contact names, intake keeps its keys in privacy's vault):
+a parent asks for erasure on a phone-sized screen, mistypes the code, types the right one,
+and the case opens for their family; a parent asks for access on a desktop and opens the
+export behind the link they received. Every page passes axe-core, fits the screen, and
+after a failed submit the focus is on the error summary."""
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page
+
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.settings import IntakeSettings
+from entraide.kit.deps import lookup
+from entraide.privacy.adapters.dev_notifier import DevelopmentNotifier
+from entraide.privacy.app import create_app as privacy_app
+from entraide.privacy.settings import PrivacySettings
+from tests.auth_support import DevIssuer
+from tests.browser import accessibility_violations, browser  # noqa: F401 (fixture)
+from tests.infra import Endpoints, free_port, settings_on
+from tests.servers import serve_in_thread
+from tests.support import eventually, request_body
+
+pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def served(infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[dict[str, Any]]:
+    """Privacy and intake on free ports; erasure and access answered by those two."""
+    run = uuid.uuid4().hex[:8]
+    ports = {"privacy": free_port(), "intake": free_port()}
+    urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
+    privacy = privacy_app(
+        dev_issuer.settings_for(
+            settings_on(
+                PrivacySettings, infra, f"test_privacy_{run}",
+                rights_services=("intake", "privacy"), sweep_interval_seconds=0,
+                watchdog_interval_seconds=1, public_url=urls["privacy"],
+                owners_urls={"intake": urls["intake"]},
+            )
+        )
+    )  # fmt: skip
+    intake = intake_app(
+        dev_issuer.settings_for(
+            settings_on(
+                IntakeSettings, infra, f"test_intake_{run}", keyvault_url=urls["privacy"],
+                outbox_idle_poll_seconds=0.2,
+            )
+        )
+    )  # fmt: skip
+    with (
+        serve_in_thread(privacy, name="privacy", port=ports["privacy"]),
+        serve_in_thread(intake, name="intake", port=ports["intake"]),
+    ):
+        yield {"urls": urls, "notifier": lookup(privacy, DevelopmentNotifier)}
+
+
+async def _family(served: dict[str, Any], dev_issuer: DevIssuer, email: str) -> None:
+    body = request_body() | {"confirm_new": True}
+    body["parent"] |= {"email": email, "phone": None}
+    token = await dev_issuer.token_for("ppm-nantes")
+    async with httpx.AsyncClient(base_url=served["urls"]["intake"], timeout=30) as intake:
+        created = await intake.post(
+            "/api/v1/requests", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+    assert created.status_code == 201, created.text
+
+
+async def _check(page: Page, where: str, problems: list[str]) -> None:
+    problems += [f"{where}: axe {v}" for v in await accessibility_violations(page)]
+    wide = await page.evaluate(
+        "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+    )
+    if wide:
+        problems.append(f"{where}: scrolls sideways")
+
+
+async def _ask(page: Page, base: str, right: str, email: str, problems: list[str]) -> None:
+    await page.goto(f"{base}/vos-droits")
+    await _check(page, "notice", problems)
+    await page.get_by_role("button", name="Recevoir mon code").click()  # empty: errors
+    await page.wait_for_load_state()
+    focused = await page.evaluate("document.activeElement && document.activeElement.id")
+    if focused != "erreurs":
+        problems.append(f"notice: the focus is on {focused!r}, not the error summary")
+    await _check(page, "notice with errors", problems)
+    await page.get_by_text(right, exact=True).click()  # the DSFR's label covers its radio
+    await page.get_by_text("Une famille accompagnée", exact=True).click()
+    await page.get_by_label("Votre adresse électronique ou votre numéro").fill(email)
+    await page.get_by_role("button", name="Recevoir mon code").click()
+    await page.wait_for_url("**/vos-droits/*/code")
+    await _check(page, "code", problems)
+
+
+async def _prove(page: Page, code: str, problems: list[str]) -> None:
+    await page.get_by_label("Code reçu").fill("000000" if code != "000000" else "111111")
+    await page.get_by_role("button", name="Confirmer ma demande").click()
+    await page.wait_for_load_state()
+    assert "Il vous reste 4 essais" in await page.content()
+    await _check(page, "wrong code", problems)
+    await page.get_by_label("Code reçu").fill(code)
+    await page.get_by_role("button", name="Confirmer ma demande").click()
+    await page.get_by_role("heading", name="Votre demande est enregistrée").wait_for()
+    await _check(page, "recorded", problems)
+
+
+async def test_erasure_asked_on_a_phone_opens_the_case(
+    served: dict[str, Any],
+    dev_issuer: DevIssuer,
+    browser: Browser,  # noqa: F811
+) -> None:
+    email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
+    await _family(served, dev_issuer, email)
+    context = await browser.new_context(locale="fr-FR", viewport=PHONE)
+    page = await context.new_page()
+    problems: list[str] = []
+    await _ask(page, served["urls"]["privacy"], "Effacer mes données (effacement)", email, problems)
+    await _prove(page, served["notifier"].last_to(email).context["code"], problems)
+    await context.close()
+    token = await dev_issuer.token_for("dpo")
+    async with httpx.AsyncClient(base_url=served["urls"]["privacy"]) as privacy:
+        cases = await privacy.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
+    erasures = [c for c in cases.json() if c["kind"] == "erasure"]
+
+    assert problems == []
+    assert len(erasures) == 1
+    assert erasures[0]["subject_kind"] == "family"
+
+
+async def test_access_asked_on_a_desktop_ends_with_the_export_behind_the_link(
+    served: dict[str, Any],
+    dev_issuer: DevIssuer,
+    browser: Browser,  # noqa: F811
+) -> None:
+    email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
+    await _family(served, dev_issuer, email)
+    problems: list[str] = []
+    for size in (DESKTOP, PHONE):
+        context = await browser.new_context(locale="fr-FR", viewport=size)
+        page = await context.new_page()
+        if size is DESKTOP:
+            right = "Recevoir une copie de mes données (accès)"
+            await _ask(page, served["urls"]["privacy"], right, email, problems)
+            await _prove(page, served["notifier"].last_to(email).context["code"], problems)
+
+            async def link() -> str | None:
+                sent = served["notifier"].last_to(email)
+                return sent.context["links"][0] if sent.template == "droits-export" else None
+
+            url = await eventually(link, timeout=120, what="the export's link")
+        await page.goto(url)
+        await page.get_by_role("heading", name="Les données que le réseau Entraide").wait_for()
+        assert "Diallo" in await page.content()
+        await _check(page, f"export at {size['width']} px", problems)
+        await context.close()
+
+    assert problems == []
