@@ -151,6 +151,7 @@ async def test_a_volunteer_signs_in_by_link_sees_their_status_pauses_and_comes_b
         assert [s["active"] for s in states] == [True, False, False, True]
         assert states[-1]["availability"] == [{"day": "mo", "part": "evening"}]
         assert states[-1]["languages"] == ["fr", "en"]
+        assert states[-1]["skills"] == ["aide-aux-devoirs"]  # matching's score reads them
         assert EMAIL.encode() not in b"".join(r.value for r in seen)
         stored = await lookup(app, VolunteerStore).by_ref(stored["volunteer_ref"])
         assert stored["skills"] == ["aide-aux-devoirs"]  # not a word of the list: left out

@@ -27,6 +27,7 @@ def volunteer_support(ref: str, doc: Doc, load: int) -> Support:
         languages=frozenset(doc.get("languages", [])),
         active=doc.get("active", True),
         honorability_valid_until=date.fromisoformat(valid) if isinstance(valid, str) else valid,
+        skills=frozenset(doc.get("skills", [])),
     )
 
 

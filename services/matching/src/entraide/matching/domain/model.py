@@ -45,6 +45,7 @@ class Support:
     languages: frozenset[str] = frozenset()
     active: bool = True
     honorability_valid_until: date | None = None
+    skills: frozenset[str] = frozenset()  # a volunteer's (`labels.SKILLS` keys)
     age_min: int | None = None
     age_max: int | None = None
     extra: dict[str, str] = field(default_factory=dict, compare=False)

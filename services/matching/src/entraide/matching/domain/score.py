@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from entraide.contracts.geography import distance_km
+from entraide.contracts.labels import SKILLS, in_sentence
 from entraide.matching.domain.model import Family, Support
 from entraide.matching.domain.policy import (
     MAX_WAITING_BOOST,
@@ -20,6 +21,18 @@ from entraide.matching.domain.policy import (
 from entraide.matching.domain.rules import max_km
 
 WEIGHTS = {"distance": 0.35, "slots": 0.20, "language": 0.15, "continuity": 0.10, "load": 0.20}
+# A volunteer's skill that serves one of the family's needs adds a little to the fit, on
+# top of the weights (capped at 1): enough to tell two otherwise equal volunteers apart,
+# never enough to outweigh distance or shared slots. A skill not listed here adds nothing.
+SKILL_BONUS = 0.05
+SKILL_NEEDS: dict[str, frozenset[str]] = {
+    "aide-aux-devoirs": frozenset({"accompagnement-scolaire"}),
+    "garde-d-enfants": frozenset({"repit-garde-ponctuelle"}),
+    "demarches-administratives": frozenset({"acces-aux-droits"}),
+    "ecoute-active": frozenset({"ecoute", "soutien-a-la-parentalite"}),
+    "activites-sportives-culturelles": frozenset({"activites-et-lien-social"}),
+    "experience-de-parent": frozenset({"soutien-a-la-parentalite", "parrainage-de-proximite"}),
+}
 __all__ = [  # the policy's figures, kept importable from here
     "MAX_WAITING_BOOST",
     "URGENCY_FR",
@@ -67,19 +80,27 @@ def score(family: Family, support: Support, *, now: datetime, km: float | None =
         reasons.append("parle " + ", ".join(sorted(other)))
     if parts[3]:  # continuity
         reasons.append("association déjà connue de la famille")
-    named = dict(zip(WEIGHTS, parts, strict=True))
+    useful = useful_skills(family, support)
+    if useful:
+        reasons.append("sait faire : " + ", ".join(in_sentence(SKILLS[s]) for s in useful))
+    named = dict(zip(WEIGHTS, parts, strict=True)) | {"skills": 1.0 if useful else 0.0}
     prio = priority(family, now)
     days = int(max(0.0, (now - family.waiting_since).total_seconds() // 86400))
     reasons.append(f"urgence {URGENCY_FR.get(family.urgency, family.urgency)}")
     if days:
         reasons.append(f"attend depuis {days} jour{'s' if days > 1 else ''}")
-    return Score(_weighted_sum(parts), prio, named, tuple(reasons), km)
+    return Score(_with_skills(parts, bool(useful)), prio, named, tuple(reasons), km)
 
 
 def fit(family: Family, support: Support, km: float | None) -> float:
     """The fit alone, as `score` computes it, without the reasons (to rank many pairs and
     explain only the ones kept). `km`: the distance, when both places are known."""
-    return _weighted_sum(_parts(family, support, km))
+    return _with_skills(_parts(family, support, km), bool(useful_skills(family, support)))
+
+
+def useful_skills(family: Family, support: Support) -> list[str]:
+    """The volunteer's skills that serve one of the family's needs, in order."""
+    return sorted(s for s in support.skills if SKILL_NEEDS.get(s, frozenset()) & family.needs)
 
 
 Parts = tuple[float, float, float, float, float]  # in the order of WEIGHTS
@@ -105,6 +126,11 @@ _WEIGHTS = tuple(WEIGHTS.values())
 
 def _weighted_sum(parts: Parts) -> float:
     return round(sum(w * v for w, v in zip(_WEIGHTS, parts, strict=True)), 4)
+
+
+def _with_skills(parts: Parts, useful: bool) -> float:
+    """The weighted sum, and the skills' bonus if any (never past 1)."""
+    return min(1.0, round(_weighted_sum(parts) + (SKILL_BONUS if useful else 0.0), 4))
 
 
 def _language(family: Family, support: Support) -> float:

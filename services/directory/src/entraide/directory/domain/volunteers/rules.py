@@ -3,8 +3,8 @@
 A volunteer works with children only once the association has approved them and their
 honorability check (attestation d'honorabilité) is cleared. Identity never leaves
 directory: the event carries a pseudonymous reference, the postal code, needs, slots,
-languages, capacity and until when the honorability check is valid (skills, free text the
-volunteer wrote, stay in directory). Pure: no I/O.
+languages, skills (from the network's list), capacity and until when the honorability
+check is valid. Pure: no I/O.
 """
 
 import secrets
@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from entraide.contracts.events import VolunteerAvailability
+from entraide.contracts.labels import SKILLS
 
 
 class Status(StrEnum):
@@ -94,6 +95,8 @@ def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvai
             "capacity": doc["capacity"],
             "active_families": doc.get("active_families", 0),
             "active": doc["status"] == Status.APPROVED,
+            # only the network's words travel: a word typed through the API stays here
+            "skills": [s for s in _listed(doc.get("skills")) if s in SKILLS],
             "changed_at": at,
             "honorability_valid_until": (
                 doc.get("honorability_valid_until")
@@ -102,3 +105,7 @@ def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvai
             ),
         }
     )
+
+
+def _listed(value: object) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []

@@ -35,6 +35,7 @@ PARTS = {
     "language": "Langue",
     "continuity": "Association connue",
     "load": "Places libres",
+    "skills": "Savoir-faire utile",
 }
 STATES = {
     "proposed": "Proposée",
