@@ -118,7 +118,9 @@ def create_app(
     )
     templates = templates_for("entraide.directory", nav=NAV)
     install_auth(app, settings, templates)
-    provide(app, offers, volunteer_store, cards, relay, uow, Pages(templates))
+    ask_for_help = {"intake_url": settings.intake_url.rstrip("/")}  # offers link to it
+    pages = Pages(templates, lambda _: ask_for_help)
+    provide(app, offers, volunteer_store, cards, relay, uow, pages)
     session = settings.session_secret.get_secret_value().encode()
     secure = settings.session_cookie_secure
     provide(app, space, notifier, volunteer_space.SpaceSession(session, secure))

@@ -34,6 +34,10 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings)
         "did not move (a writer that died between a card and its count, a replica of an "
         "older version); the search that reads it again pays the store's read.",
     )
+    intake_url: str = Field(
+        "http://127.0.0.1:8020",
+        description="Intake's public pages: an offer links to « Demander de l'aide » there.",
+    )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
     master_key: SecretStr = service_field(

@@ -22,6 +22,7 @@ def public_offer(doc: dict[str, Any]) -> dict[str, Any]:
         "offer_id": doc["_id"],
         **{k: doc.get(k) for k in PUBLIC_FIELDS},
         "association": name_of(doc["association_id"]),
+        "association_id": doc["association_id"],  # the family door's preselection
         "association_site": association.site if association else None,
         "horaires": hours.describe(slots),
         "mis_a_jour_le": doc["updated_at"].date().isoformat(),
