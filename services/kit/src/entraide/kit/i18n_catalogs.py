@@ -1,12 +1,12 @@
 """`make i18n`: a package's messages to translate, extracted and merged into its catalogs.
 
-    python -m entraide.kit.i18n_catalogs entraide.directory \\
-        --words entraide.directory.entrypoints.http.labels:NEEDS,DAYS
+    python -m entraide.kit.i18n_catalogs entraide.kit entraide.directory
 
-Extracts what the package marks (`babel.cfg` at the repository's root: `_()`,
+Extracts what each package marks (`babel.cfg` at the repository's root: `_()`,
 `{% trans %}`, `ngettext()` in its templates, `_()` and `N_()` in its code), adds the
-words its public pages take from code (`--words module:NAME,...`: a dict's values, a list
-of `(value, text)` pairs' texts, or strings), then updates
+words its public pages take from code and translate with `translate()` (named in
+`<package>/locales/words.txt`, one `module:NAME,NAME` a line: a dict's values, a list of
+`(value, text)` pairs' texts, or strings), then updates
 `<package>/locales/<code>/LC_MESSAGES/messages.po` for every language: new messages come
 empty (the page shows them in French until translated), gone ones are dropped. The
 catalogs are read as .po when a service starts (kit/i18n.py): nothing to compile.
@@ -47,8 +47,17 @@ def texts(words: object) -> Iterator[str]:
             yield text
 
 
-def extracted(package: str, words: Iterable[str] = ()) -> Catalog:
-    """Every message the package's pages show: marked ones, then the `module:NAME` words."""
+def word_specs(package: str) -> list[str]:
+    """The `module:NAME,NAME` lines of the package's `locales/words.txt` (# comments)."""
+    listed = package_dir(package) / "locales" / "words.txt"
+    if not listed.is_file():
+        return []
+    lines = (line.split("#")[0].strip() for line in listed.read_text().splitlines())
+    return [line for line in lines if line]
+
+
+def extracted(package: str) -> Catalog:
+    """Every message the package's pages show: marked ones, then its listed words."""
     with CONFIG.open() as config:
         method_map, options_map = parse_mapping_cfg(config, str(CONFIG))  # type: ignore[no-untyped-call]
     template = Catalog(project="Entraide", fuzzy=False)
@@ -57,7 +66,7 @@ def extracted(package: str, words: Iterable[str] = ()) -> Catalog:
         root, method_map, options_map
     ):
         template.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
-    for spec in words:
+    for spec in word_specs(package):
         module, _, names = spec.partition(":")
         for name in names.split(","):
             for text in texts(getattr(importlib.import_module(module), name)):
@@ -78,7 +87,9 @@ def update(package: str, template: Catalog) -> list[Path]:
                 catalog = read_po(existing, locale=locale)
         else:
             catalog = Catalog(locale=locale, project="Entraide", fuzzy=False)
+        created = catalog.creation_date  # kept: a run that changes nothing changes no file
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.creation_date = created
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as out:
             write_po(out, catalog, width=100, ignore_obsolete=True, omit_header=False)
@@ -102,12 +113,11 @@ def untranslated(package: str, code: str) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("package", help="e.g. entraide.directory")
-    parser.add_argument("--words", action="append", default=[], help="module:NAME,NAME")
-    args = parser.parse_args()
-    for path in update(args.package, extracted(args.package, args.words)):
-        left = untranslated(args.package, path.parts[-3])
-        print(f"{path}: {len(left)} to translate")
+    parser.add_argument("packages", nargs="+", help="e.g. entraide.kit entraide.directory")
+    for package in parser.parse_args().packages:
+        for path in update(package, extracted(package)):
+            left = untranslated(package, path.parts[-3])
+            print(f"{path}: {len(left)} to translate")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Public pages in French: search the network's offers, read one with its contact path."""
+"""Public pages, in the language the visitor asks for (kit/i18n.py; French first): search
+the network's offers, read one with its contact path."""
 
 import dataclasses
 import math
@@ -15,10 +16,14 @@ from entraide.directory.entrypoints.http.labels import DAYS, NEEDS
 from entraide.directory.entrypoints.http.offers.api import PAGE_SIZE, hit_json
 from entraide.directory.usecases import offers
 from entraide.kit.auth import optional_principal
+from entraide.kit.i18n import N_, public_language, translator
 
 # public pages: whoever is signed in sees it in the header (and may sign out)
-router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
-WITHDRAWN = (
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(optional_principal), Depends(public_language)],
+)
+WITHDRAWN = N_(
     "Cette action n'est pas ou plus proposée : l'association l'a peut-être retirée. "
     "Cherchez-en une autre près de chez vous."
 )
@@ -40,16 +45,19 @@ async def search_page(
 ) -> HTMLResponse:
     """The search form, and once a place is given, a page of its results grouped by
     association and commune (the API's hits and count: `search_query`, `PAGE_SIZE`)."""
+    _ = translator(pages.templates)
     form = {"lieu": lieu, "rayon_km": rayon_km, "besoin": besoin, "age": age, "jour": jour, "q": q}
     errors = form_errors(form)
     found = places.candidates(lieu) if lieu.strip() else []
     place = found[0] if found else None
     if lieu.strip() and place is None:
-        errors["lieu"] = (
+        errors["lieu"] = N_(
             "Commune ou code postal inconnu : essayez par exemple « Nantes » ou « 44000 »."
         )
+    errors = {field: _(message) for field, message in errors.items()}
     context: dict[str, Any] = {"form": form, "errors": errors, "place": place, "results": None,
-                               "needs": NEEDS, "days": DAYS}  # fmt: skip
+                               "needs": [(v, _(t)) for v, t in NEEDS],
+                               "days": [(v, _(t)) for v, t in DAYS]}  # fmt: skip
     if place and not errors:
         number = int(page) if page.isdigit() and int(page) > 0 else 1
         query = search.Query(
@@ -91,17 +99,20 @@ async def search_page(
 
 
 def form_errors(form: dict[str, str]) -> dict[str, str]:
-    """The criteria that do not fit, each with what to write instead."""
+    """The criteria that do not fit, each with what to write instead (in French: the page
+    translates them)."""
     errors = {}
     radius = form["rayon_km"].replace(",", ".")
     if not (radius.replace(".", "", 1).isdigit() and 1 <= float(radius) <= 100):
-        errors["rayon_km"] = "La distance est un nombre de kilomètres de 1 à 100, par exemple 15."
+        errors["rayon_km"] = N_(
+            "La distance est un nombre de kilomètres de 1 à 100, par exemple 15."
+        )
     if form["age"] and not (form["age"].isdigit() and int(form["age"]) <= 25):
-        errors["age"] = "L'âge de l'enfant est un nombre d'années, par exemple 8."
+        errors["age"] = N_("L'âge de l'enfant est un nombre d'années, par exemple 8.")
     if form["jour"] not in dict(DAYS):
-        errors["jour"] = "Choisissez un jour dans la liste."
+        errors["jour"] = N_("Choisissez un jour dans la liste.")
     if form["besoin"] not in dict(NEEDS):
-        errors["besoin"] = "Choisissez un type d'accompagnement dans la liste."
+        errors["besoin"] = N_("Choisissez un type d'accompagnement dans la liste.")
     return errors
 
 
@@ -135,5 +146,5 @@ async def offer_page(
 ) -> HTMLResponse:
     offer = await offers.public_offer(documents, offer_id)
     if offer is None:
-        raise HTTPException(404, WITHDRAWN)
+        raise HTTPException(404, translator(pages.templates)(WITHDRAWN))
     return pages.page(request, "offre.html", offer=offer, labels=vocab.THEMATIQUES)
