@@ -13,7 +13,7 @@ from entraide.intake.adapters.quotas import PartnerQuotas
 from entraide.intake.adapters.self_requests import SelfRequestStore
 from entraide.intake.adapters.unit_of_work import MongoUnitOfWork
 from entraide.intake.domain import orientation
-from entraide.intake.entrypoints.consumers import matches, partner_events
+from entraide.intake.entrypoints.consumers import matches, notices, partner_events
 from entraide.intake.entrypoints.http import (
     api,
     contact_lookup,
@@ -32,6 +32,7 @@ from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.duplicates import Flagging
 from entraide.intake.usecases.partner_door import PartnerDoor
 from entraide.intake.usecases.ports import FamilyKeys
+from entraide.intake.usecases.retention_warnings import RetentionWarnings
 from entraide.intake.usecases.rights import IntakeRights
 from entraide.intake.usecases.self_request_queue import ConfirmationQueue
 from entraide.intake.usecases.self_requests import FamilyDoor
@@ -40,6 +41,7 @@ from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
 from entraide.kit.keyvault_client import dev_secret, vault_client
 from entraide.kit.metrics import partner_quota_refusals
+from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
 from entraide.kit.service import runtime, service_app
@@ -81,7 +83,13 @@ def create_app(
     partner_events.register(
         rt.broker, partner_writes, keys, settings=settings, service_name=SERVICE
     )
-    matches.register(rt.broker, families, audit, settings=settings, service_name=SERVICE)
+    matches.register(
+        rt.broker, families, audit, settings=settings, service_name=SERVICE, queue=queue
+    )
+    notifier = notifier_from(rt.db, registry=rt.registry)  # e-mail and SMS to families
+    door.notifier = notifier  # the family's own door: « demande reçue », « va vous appeler »
+    warnings = RetentionWarnings(families, keys, notifier)
+    notices.register(rt.broker, warnings, settings=settings, service_name=SERVICE)
 
     app = service_app(
         rt,
@@ -95,8 +103,14 @@ def create_app(
             family_door.router,
             queue_pages.router,
         ],
-        startup=[families.ensure_indexes, audit.ensure_indexes, self_requests.ensure_indexes],
-        lifespans=[partial(outbox.running, relay)] if settings.outbox_relay else [],
+        startup=[
+            families.ensure_indexes,
+            audit.ensure_indexes,
+            self_requests.ensure_indexes,
+            notifier.ensure_indexes,
+        ],
+        lifespans=([partial(outbox.running, relay)] if settings.outbox_relay else [])
+        + [lambda _: notifier.running()],
     )
     templates = templates_for("entraide.intake", nav=NAV)
     install_auth(app, settings, templates)

@@ -29,6 +29,7 @@ from entraide.contracts.events import (
     PrivacyAck,
     RectificationAcknowledged,
     RectificationRequested,
+    RetentionNoticeDue,
 )
 from entraide.contracts.topics import PRIVACY_ACKS, PRIVACY_COMMANDS
 from entraide.kit.broker import consumer_group, subscriber_options
@@ -100,6 +101,8 @@ def register_rights(
 
 async def _answer(handler: RightsHandler, command: Any, service: str) -> PrivacyAck | None:
     now = datetime.now(UTC)
+    if isinstance(command, RetentionNoticeDue):  # not a rights command: the owner sends it
+        return None
     routed = _routed(handler, command)
     if routed is not None:
         ack, act = routed

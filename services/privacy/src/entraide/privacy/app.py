@@ -2,7 +2,7 @@
 (cases, officer, key vault, own answers) → routes, consumers and scheduled jobs."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 
 from fastapi import FastAPI
@@ -10,20 +10,28 @@ from fastapi import FastAPI
 from entraide.contracts import labels as shared
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
+from entraide.kit.notifications.quiet import QuietHours
+from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 from entraide.privacy.adapters.commands import KafkaCommands
 from entraide.privacy.adapters.contact_seal import VaultContactSeal
-from entraide.privacy.adapters.dev_notifier import DevelopmentNotifier
-from entraide.privacy.adapters.notices import LoggingSender
+from entraide.privacy.adapters.owner_notices import OwnerNotices
 from entraide.privacy.adapters.owners import HttpOwners
 from entraide.privacy.adapters.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
 from entraide.privacy.adapters.store.person_requests import MongoPersonRequests
 from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.domain.retention import RetentionPolicy
 from entraide.privacy.entrypoints.consumers import acks, commands, contacts
-from entraide.privacy.entrypoints.http import api, keyvault, labels, pages, public_rights
+from entraide.privacy.entrypoints.http import (
+    api,
+    erasure_requests,
+    keyvault,
+    labels,
+    pages,
+    public_rights,
+)
 from entraide.privacy.entrypoints.http.tokens import ServiceTokens
 from entraide.privacy.entrypoints.scheduled import every
 from entraide.privacy.settings import PrivacySettings
@@ -56,17 +64,21 @@ def create_app(
         clock=clock,
     )
     policy = RetentionPolicy(settings.retention_years, settings.retention_warning_days)
-    privacy = Privacy(subjects, rights, notices, audit, policy, LoggingSender())
+    privacy = Privacy(subjects, rights, notices, audit, policy, OwnerNotices(rt.broker))
     answers = PrivacyRights(subjects, notices, rights)
     people = MongoPersonRequests(rt.db)
-    public = PublicRights(  # the public rights channel; the kit's SMTP/SMS notifier next
+    notifier = notifier_from(rt.db, settings, registry=rt.registry)  # to the proved contact
+    codes = notifier_from(rt.db, settings, registry=rt.registry)
+    codes.quiet = QuietHours(time(0), time(0))  # a code is asked for now: no quiet hours
+    public = PublicRights(  # the public rights channel (`/vos-droits`)
         people,
         VaultContactSeal(rt.db, vault),
         HttpOwners(settings.owners_urls, settings.owner_secrets()),
-        DevelopmentNotifier(),
+        notifier,
         privacy,
         key=settings.public_rights_key(),
         public_url=settings.public_url,
+        codes=codes,
     )
     contacts.register(rt.broker, subjects, settings=settings, service=SERVICE)
     acks.register(rt.broker, rights, settings=settings, service=SERVICE)
@@ -74,13 +86,20 @@ def create_app(
     loops: list[Lifespan] = [
         partial(every, settings.watchdog_interval_seconds, rights.tick, "watchdog"),
         partial(every, settings.watchdog_interval_seconds, public.deliver, "export-links"),
+        lambda _: notifier.running(),
     ]
     if settings.sweep_interval_seconds:
         sweep = partial(privacy.sweep, dry_run=False, actor="retention-sweep")
         loops.append(partial(every, settings.sweep_interval_seconds, sweep, "sweep"))
     app = service_app(
         rt,
-        routers=[api.router, keyvault.router, pages.router, public_rights.router],
+        routers=[
+            api.router,
+            keyvault.router,
+            erasure_requests.router,  # a volunteer who leaves, through directory
+            pages.router,
+            public_rights.router,
+        ],
         startup=[
             vault.ensure_indexes,
             subjects.ensure_indexes,
@@ -89,6 +108,7 @@ def create_app(
             cases.ensure_indexes,
             notices.ensure_indexes,
             people.ensure_indexes,
+            notifier.ensure_indexes,
         ],
         lifespans=loops,
     )
@@ -99,6 +119,6 @@ def create_app(
     provide(
         app, privacy, rights, vault, ServiceKeys(vault), ServiceTokens(settings.keyvault_clients)
     )
-    provide(app, Pages(templates, common=lambda request: common), public, public.notifier)
+    provide(app, Pages(templates, common=lambda request: common), public)
     app.state.field_messages = labels.api_message  # the API's 422 in the form's words
     return app

@@ -37,6 +37,7 @@ from entraide.contracts.events.privacy import (
     PrivacyCommand,
     RectificationAcknowledged,
     RectificationRequested,
+    RetentionNoticeDue,
 )
 from entraide.contracts.events.requests import (
     ContactLogged,
@@ -80,6 +81,7 @@ __all__ = [
     "RequestSubmitted",
     "RequestUpdated",
     "RequestWithdrawn",
+    "RetentionNoticeDue",
     "Slot",
     "VolunteerAvailability",
 ]

@@ -1,7 +1,7 @@
 """Privacy's events: rights commands and their acknowledgements."""
 
-from datetime import datetime
-from typing import ClassVar
+from datetime import date, datetime
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -43,6 +43,19 @@ class RectificationRequested(PrivacyCommand):
     (flagged on the record) and acknowledges."""
 
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-requested.v1"
+
+
+class RetentionNoticeDue(EventData):
+    """A retention warning is due: the subject's data will be erased on `erase_on` unless
+    someone gets in touch. Privacy holds no contact details: the owning service (intake for
+    a family) sends the warning by the person's chosen channel; the others ignore it. No
+    acknowledgement: `notice_id` makes a resent notice a no-op for the owner's notifier."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.notice-due.v1"
+    notice_id: Ref
+    subject_ref: Ref
+    warning: Literal["30d", "7d"] = Field(description="A month (30d) or a week (7d) ahead.")
+    erase_on: date
 
 
 class PrivacyAck(EventData):

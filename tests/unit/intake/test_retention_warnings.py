@@ -1,0 +1,80 @@
+"""Intake sends privacy's retention warnings by the family's chosen written channel."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+
+from entraide.contracts.events import RetentionNoticeDue
+from entraide.intake.domain import sealing
+from entraide.intake.domain.reaching import written_channel
+from entraide.intake.usecases.retention_warnings import RetentionWarnings
+from entraide.kit.notifications import Channel, Notification
+
+PARENT = {"first_name": "Awa", "last_name": "D", "phone": "06 12 34 56 78", "email": "a@b.fr"}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "parent", "reach"),
+    [
+        (["email"], PARENT, ("email", "a@b.fr")),
+        (["sms", "email"], PARENT, ("sms", "06 12 34 56 78")),
+        (["email", "sms"], PARENT | {"email": None}, ("sms", "06 12 34 56 78")),
+        (["phone"], PARENT, ("sms", "06 12 34 56 78")),  # a call: the nearest written form
+        (["phone", "email"], PARENT, ("email", "a@b.fr")),
+        (["email"], PARENT | {"email": ""}, None),
+        (["phone"], PARENT | {"phone": None}, None),
+    ],
+)
+def test_the_first_written_channel_chosen_with_an_address(chosen, parent, reach) -> None:
+    assert written_channel(chosen, parent) == reach
+
+
+@dataclass
+class FakeFamily:
+    id: str
+    family_ref: str
+    identity: dict
+
+
+class Fakes:
+    def __init__(self, chosen: list[str]) -> None:
+        self.key = sealing.new_key()
+        identity = {"parent": PARENT, "commune": "Nantes", "contact_preferences": chosen}
+        self.family = FakeFamily("fam-1", "ref-family-1", sealing.seal(self.key, "fam-1", identity))
+        self.sent: list[Notification] = []
+
+    async def by_ref(self, ref: str):
+        return self.family if ref == self.family.family_ref else None
+
+    async def existing(self, family_id: str):
+        return self.key
+
+    async def notify(self, notification: Notification) -> None:
+        self.sent.append(notification)
+
+
+def notice(ref: str = "ref-family-1", warning: str = "7d") -> RetentionNoticeDue:
+    return RetentionNoticeDue(
+        notice_id="notice-0001", subject_ref=ref, warning=warning, erase_on=date(2026, 12, 31)
+    )
+
+
+async def test_the_week_warning_goes_by_sms_to_a_family_that_chose_sms() -> None:
+    fakes = Fakes(["sms"])
+    warnings = RetentionWarnings(fakes, fakes, fakes)  # type: ignore[arg-type]
+    assert await warnings.warn(notice(), today=date(2026, 12, 24))
+    [sent] = fakes.sent
+    assert sent.key == "notice-0001:conservation-semaine"
+    assert sent.channel is Channel.SMS
+    assert sent.to == "06 12 34 56 78"
+    assert sent.recipient_ref == "ref-family-1"
+    assert sent.context == {"erase_on": date(2026, 12, 31)}
+
+
+async def test_no_warning_for_a_family_elsewhere_or_a_notice_past_its_date() -> None:
+    fakes = Fakes(["email"])
+    warnings = RetentionWarnings(fakes, fakes, fakes)  # type: ignore[arg-type]
+    assert not await warnings.warn(notice("ref-other-9"), today=date(2026, 12, 1))
+    assert not await warnings.warn(notice(), today=date(2027, 1, 1))
+    assert fakes.sent == []
