@@ -28,7 +28,7 @@ class FakeIndex:
     def __init__(self) -> None:
         self.by_lookup: dict[str, str] = {}
 
-    async def remember(self, lookup: str, volunteer_id: str) -> None:
+    async def remember(self, lookup: str, volunteer_id: str, volunteer_ref: str) -> None:
         self.by_lookup[lookup] = volunteer_id
 
     async def find(self, lookup: str) -> str | None:
@@ -39,7 +39,9 @@ class FakeLinks:
     def __init__(self) -> None:
         self.links: dict[str, tuple[str, datetime, bool]] = {}
 
-    async def save(self, hashed: str, volunteer_id: str, expires_at: datetime) -> None:
+    async def save(
+        self, hashed: str, volunteer_id: str, volunteer_ref: str, expires_at: datetime
+    ) -> None:
         self.links[hashed] = (volunteer_id, expires_at, False)
 
     async def redeem(self, hashed: str, now: datetime) -> str | None:

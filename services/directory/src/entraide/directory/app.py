@@ -15,6 +15,7 @@ from entraide.directory.adapters.rights import DirectoryRights
 from entraide.directory.adapters.unit_of_work import MongoUnitOfWork
 from entraide.directory.adapters.volunteers.links import MongoEmailIndex, MongoSignInLinks
 from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
+from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasure
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
 from entraide.directory.entrypoints.http import association
@@ -36,7 +37,7 @@ from entraide.directory.usecases.ports import (
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
-from entraide.kit.keyvault_client import SubjectKeys, vault_client
+from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
@@ -85,13 +86,24 @@ def create_app(
     # the volunteers' sign-in links go by e-mail through the kit's notifier (SMTP)
     notifier = notifier_from(rt.db, settings, registry=rt.registry)
     links = MongoSignInLinks(rt.db)
+    # a volunteer who leaves: privacy opens the erasure case (internal API, service token)
+    secret = settings.keyvault_secret
+    erasure = PrivacyErasure(
+        rt.db, settings.keyvault_url, secret.get_secret_value() if secret else dev_secret(SERVICE)
+    )
     space = VolunteerSpace(
-        uow, MongoEmailIndex(rt.db), links, notifier, lookup_secret=settings.master_key_bytes()
+        uow,
+        MongoEmailIndex(rt.db),
+        links,
+        notifier,
+        erasure,
+        lookup_secret=settings.master_key_bytes(),
     )
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
         lambda _app: notifier.running(),  # retries and what quiet hours held
+        partial(outbox.sweeping, erasure.resend, 60.0),  # erasures privacy did not answer
     ]
     app = service_app(
         rt,

@@ -28,7 +28,7 @@ LINK_TEMPLATE = "lien-connexion"  # the kit's template
 class EmailIndex(Protocol):
     """The volunteers by the keyed hash of their address (`access_links.email_lookup`)."""
 
-    async def remember(self, lookup: str, volunteer_id: str) -> None: ...
+    async def remember(self, lookup: str, volunteer_id: str, volunteer_ref: str) -> None: ...
 
     async def find(self, lookup: str) -> str | None: ...
 
@@ -36,7 +36,9 @@ class EmailIndex(Protocol):
 class SignInLinks(Protocol):
     """The links sent, by their token's hash."""
 
-    async def save(self, hashed: str, volunteer_id: str, expires_at: datetime) -> None: ...
+    async def save(
+        self, hashed: str, volunteer_id: str, volunteer_ref: str, expires_at: datetime
+    ) -> None: ...
 
     async def redeem(self, hashed: str, now: datetime) -> str | None:
         """The volunteer the link names, once: marked used; None if unknown, used or expired."""
@@ -46,7 +48,9 @@ class SignInLinks(Protocol):
 class LeavingRequests(Protocol):
     """Where a volunteer's wish to have their data erased goes (privacy opens the case)."""
 
-    async def erase(self, volunteer_ref: str) -> None: ...
+    async def erase(self, volunteer_ref: str) -> None:
+        """Ask privacy now; kept and asked again later if privacy does not answer."""
+        ...
 
 
 def utcnow() -> datetime:
@@ -79,10 +83,13 @@ class VolunteerSpace:
         self.lookup_secret, self.clock = lookup_secret, clock
 
     async def remember(self, email: str, volunteer_id: str) -> None:
-        """An application's address, kept as its keyed hash only."""
-        await self.index.remember(
-            access_links.email_lookup(self.lookup_secret, email), volunteer_id
-        )
+        """An application's address, kept as its keyed hash only (under the volunteer's
+        reference: erased with the rest by privacy's command)."""
+        volunteer = await self.uow.volunteers.get(volunteer_id)
+        if volunteer is None:
+            return
+        lookup = access_links.email_lookup(self.lookup_secret, email)
+        await self.index.remember(lookup, volunteer_id, volunteer.volunteer_ref)
 
     async def send_link(self, email: str, link_base: str) -> bool:
         """Send a sign-in link if the address is a volunteer's who may sign in; whether one
@@ -92,7 +99,7 @@ class VolunteerSpace:
         if volunteer is None or volunteer.status not in access_links.MAY_SIGN_IN:
             return False
         link = access_links.new_link(self.clock())
-        await self.links.save(link.hashed, volunteer.id, link.expires_at)
+        await self.links.save(link.hashed, volunteer.id, volunteer.volunteer_ref, link.expires_at)
         await self.notifier.notify(
             Notification(
                 key=f"lien:{link.hashed}",

@@ -1,5 +1,7 @@
 """A volunteer's sign-in in directory's store: their address's keyed hash, and the links
-sent (only the token's hash, gone from the store an hour after it expired)."""
+sent (only the token's hash, gone from the store an hour after it expired). Both name the
+volunteer's reference, so privacy's erasure command deletes them with the rest
+(`adapters.rights`, the kit's `ReferencedDocuments`)."""
 
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,19 +19,14 @@ class MongoEmailIndex:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.collection = db["volunteer_lookups"]
 
-    async def remember(self, lookup: str, volunteer_id: str) -> None:
+    async def remember(self, lookup: str, volunteer_id: str, volunteer_ref: str) -> None:
         """The latest application with this address is the one its link opens."""
-        await self.collection.replace_one(
-            {"_id": lookup}, {"_id": lookup, "volunteer_id": volunteer_id}, upsert=True
-        )
+        doc = {"_id": lookup, "volunteer_id": volunteer_id, "volunteer_ref": volunteer_ref}
+        await self.collection.replace_one({"_id": lookup}, doc, upsert=True)
 
     async def find(self, lookup: str) -> str | None:
         doc = await self.collection.find_one({"_id": lookup})
         return None if doc is None else str(doc["volunteer_id"])
-
-    async def forget(self, volunteer_id: str) -> int:
-        """The volunteer's address hash gone (erasure)."""
-        return (await self.collection.delete_many({"volunteer_id": volunteer_id})).deleted_count
 
 
 class MongoSignInLinks:
@@ -42,11 +39,14 @@ class MongoSignInLinks:
         await self.collection.create_index("purge_at", expireAfterSeconds=0)
         await self.collection.create_index("volunteer_id")
 
-    async def save(self, hashed: str, volunteer_id: str, expires_at: datetime) -> None:
+    async def save(
+        self, hashed: str, volunteer_id: str, volunteer_ref: str, expires_at: datetime
+    ) -> None:
         await self.collection.insert_one(
             {
                 "_id": hashed,
                 "volunteer_id": volunteer_id,
+                "volunteer_ref": volunteer_ref,
                 "expires_at": expires_at,
                 "used": False,
                 "purge_at": expires_at + KEPT_AFTER_EXPIRY,
@@ -62,6 +62,3 @@ class MongoSignInLinks:
             return_document=ReturnDocument.AFTER,
         )
         return None if doc is None else str(doc["volunteer_id"])
-
-    async def forget(self, volunteer_id: str) -> int:
-        return (await self.collection.delete_many({"volunteer_id": volunteer_id})).deleted_count

@@ -226,6 +226,33 @@ async def resume(
     return await _do(request, pages, session, space, csrf, "reprise")
 
 
+@router.post(f"{HOME}/depart")
+async def leave(
+    request: Request,
+    pages: PagesDep,
+    space: SpaceDep,
+    session: SessionDep,
+    csrf: Csrf = "",
+    confirmation: Annotated[str, Form()] = "",
+) -> Response:
+    """They leave: inactive at once, their data erased through privacy."""
+    volunteer_id = session.check(request, csrf)
+    volunteer = await space.get(volunteer_id)
+    if volunteer is None:
+        raise RefusedError("Cette fiche n'existe plus.", status_code=404)
+    if confirmation != "oui":
+        errors = {"confirmation": "Cochez la case pour confirmer votre départ."}
+        return _space(request, pages, session, volunteer, errors=errors, status_code=422)
+    try:
+        await space.leave(volunteer_id)
+    except (TransitionError, ConflictError):
+        alert = [{"level": "error", "text": "Votre départ n'a pas pu être enregistré : réessayez."}]
+        return _space(request, pages, session, volunteer, flashes=alert, status_code=409)
+    response = pages.page(request, "espace-benevole-depart.html")
+    session.close(response)
+    return response
+
+
 @router.post(f"{HOME}/offre")
 async def offer(
     request: Request, pages: PagesDep, space: SpaceDep, session: SessionDep
