@@ -8,12 +8,23 @@ import re
 import time
 
 import httpx
+import pytest
 
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
 from entraide.matching.app import create_app as matching_app
+from tests.smtp_server import running_smtp_server
 from tests.support import eventually, serving
+
+
+@pytest.fixture
+def mailbox(monkeypatch):
+    """A real SMTP server: intake's notifier sends the family's e-mails there."""
+    with running_smtp_server() as box:
+        monkeypatch.setenv("ENTRAIDE_SMTP_PORT", str(box.port))
+        yield box
+
 
 PARENT = {"parent.first_name": "Awa", "parent.last_name": "Traoré"}
 
@@ -54,7 +65,7 @@ async def status_of(client: httpx.AsyncClient, code: str) -> str:
 
 
 async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
-    intake_settings, matching_settings, mongo, staff_bearer, dev_issuer
+    intake_settings, matching_settings, mongo, staff_bearer, dev_issuer, mailbox
 ) -> None:
     app = intake_app(intake_settings)
     db = mongo[intake_settings.database]
@@ -84,6 +95,9 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
         for value in ("Traoré", "06 98", "awa.traore", "épuisée", "après 18 h", code):
             assert value not in raw  # sealed, the code as a hash
         assert await db["families"].count_documents({}) == 0  # not published: not trusted
+        [mail] = mailbox.to("awa.traore@example.org")  # by the channel the family chose
+        assert mail["Subject"] == "Votre demande d'aide est bien reçue"
+        assert code in mail.get_content()
 
         await dev_issuer.sign_in(intake, "ppm-nantes")
         queue = (await intake.get("/a-confirmer")).text
@@ -128,7 +142,7 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
 
 
 async def test_scripts_floods_and_one_phone_repeated_do_not_fill_the_queue(
-    intake_settings, mongo
+    intake_settings, mongo, mailbox
 ) -> None:
     app = intake_app(intake_settings)
     db = mongo[intake_settings.database]

@@ -20,9 +20,14 @@ from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
+from entraide.kit.i18n import public_language
 from entraide.kit.protect import RateLimits, rate_limited
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
+# public pages, in the language the parent asks for (kit/i18n.py; French first)
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(optional_principal), Depends(public_language)],
+)
 ASSOCIATIONS = dict(labels.ASSOCIATIONS)
 CONTACT_LIMIT = (
     "Plusieurs demandes ont déjà été envoyées aujourd'hui avec ce numéro ou cette adresse "
