@@ -5,6 +5,7 @@ and the case opens for their family; a parent asks for access on a desktop and o
 export behind the link they received. Every page passes axe-core, fits the screen, and
 after a failed submit the focus is on the error summary."""
 
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,14 +16,13 @@ from playwright.async_api import Browser, Page
 
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.settings import IntakeSettings
-from entraide.kit.deps import lookup
-from entraide.privacy.adapters.dev_notifier import DevelopmentNotifier
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.settings import PrivacySettings
 from tests.auth_support import DevIssuer
 from tests.browser import accessibility_violations, browser  # noqa: F401 (fixture)
 from tests.infra import Endpoints, free_port, settings_on
 from tests.servers import serve_in_thread
+from tests.smtp_server import Mailbox, running_smtp_server
 from tests.support import eventually, request_body
 
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
@@ -31,8 +31,15 @@ DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def served(infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[dict[str, Any]]:
-    """Privacy and intake on free ports; erasure and access answered by those two."""
+def mailbox() -> Iterator[Mailbox]:
+    with running_smtp_server() as box:
+        yield box
+
+
+@pytest.fixture(scope="module")
+def served(mailbox: Mailbox, infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[dict[str, Any]]:
+    """Privacy and intake on free ports, privacy's mails to a real SMTP server (aiosmtpd);
+    erasure and access answered by those two."""
     run = uuid.uuid4().hex[:8]
     ports = {"privacy": free_port(), "intake": free_port()}
     urls = {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
@@ -42,7 +49,7 @@ def served(infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[dict[str, Any]]:
                 PrivacySettings, infra, f"test_privacy_{run}",
                 rights_services=("intake", "privacy"), sweep_interval_seconds=0,
                 watchdog_interval_seconds=1, public_url=urls["privacy"],
-                owners_urls={"intake": urls["intake"]},
+                owners_urls={"intake": urls["intake"]}, smtp_port=mailbox.port,
             )
         )
     )  # fmt: skip
@@ -58,7 +65,23 @@ def served(infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[dict[str, Any]]:
         serve_in_thread(privacy, name="privacy", port=ports["privacy"]),
         serve_in_thread(intake, name="intake", port=ports["intake"]),
     ):
-        yield {"urls": urls, "notifier": lookup(privacy, DevelopmentNotifier)}
+        yield {"urls": urls, "mailbox": mailbox}
+
+
+async def _mail(served: dict[str, Any], email: str, subject: str) -> str:
+    """The text of the last mail to `email` whose subject starts so (waited for)."""
+
+    async def found() -> str | None:
+        mails = [m for m in served["mailbox"].to(email) if m["Subject"].startswith(subject)]
+        return mails[-1].get_content() if mails else None
+
+    return await eventually(found, timeout=120, what=f"a mail « {subject} »")
+
+
+async def _code(served: dict[str, Any], email: str) -> str:
+    found = re.search(r"\b(\d{6})\b", await _mail(served, email, "Votre code"))
+    assert found
+    return found.group(1)
 
 
 async def _family(served: dict[str, Any], dev_issuer: DevIssuer, email: str) -> None:
@@ -121,7 +144,7 @@ async def test_erasure_asked_on_a_phone_opens_the_case(
     page = await context.new_page()
     problems: list[str] = []
     await _ask(page, served["urls"]["privacy"], "Effacer mes données (effacement)", email, problems)
-    await _prove(page, served["notifier"].last_to(email).context["code"], problems)
+    await _prove(page, await _code(served, email), problems)
     await context.close()
     token = await dev_issuer.token_for("dpo")
     async with httpx.AsyncClient(base_url=served["urls"]["privacy"]) as privacy:
@@ -147,13 +170,11 @@ async def test_access_asked_on_a_desktop_ends_with_the_export_behind_the_link(
         if size is DESKTOP:
             right = "Recevoir une copie de mes données (accès)"
             await _ask(page, served["urls"]["privacy"], right, email, problems)
-            await _prove(page, served["notifier"].last_to(email).context["code"], problems)
-
-            async def link() -> str | None:
-                sent = served["notifier"].last_to(email)
-                return sent.context["links"][0] if sent.template == "droits-export" else None
-
-            url = await eventually(link, timeout=120, what="the export's link")
+            await _prove(page, await _code(served, email), problems)
+            text = await _mail(served, email, "Vos données : votre copie est prête")
+            found = re.search(r"(http\S+/vos-droits/export/\S+)", text)
+            assert found
+            url = found.group(1)
         await page.goto(url)
         await page.get_by_role("heading", name="Les données que le réseau Entraide").wait_for()
         assert "Diallo" in await page.content()

@@ -292,7 +292,8 @@ async def test_the_access_link_goes_once_the_case_is_closed_then_the_contact_is_
     link = notifier.sent[-1]
     assert link.template == "droits-export"
     assert link.to == "0612345678"
-    (url,) = link.context["links"]
+    url = link.context["link"]
+    assert link.context["expires_at"] == NOW + timedelta(days=7)
     assert url.startswith("https://x.fr/vos-droits/export/")
     assert request_id not in seal.sealed
     token = url.rsplit("/", 1)[1]
@@ -312,3 +313,15 @@ async def test_a_request_never_proved_forgets_its_contact_once_expired() -> None
     await public.deliver()
     assert seal.sealed == {}
     assert requests.requests[asked.request.request_id].status is Status.EXPIRED
+
+
+async def test_a_code_goes_by_the_notifier_without_quiet_hours_a_link_by_the_other() -> None:
+    world, _, requests, seal, owners, links = _channel()
+    codes = FakeNotifier()
+    public = PublicRights(
+        requests, seal, owners, links, world.privacy, key=KEY, public_url="https://x.fr",
+        codes=codes,
+    )  # fmt: skip
+    await _ask(public)
+    assert [n.template for n in codes.sent] == ["code-contact"]
+    assert links.sent == []

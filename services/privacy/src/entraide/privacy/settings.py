@@ -8,13 +8,13 @@ from pydantic import Field, SecretStr
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.keyvault_client import dev_secret
-from entraide.kit.settings import ServiceSettings, service_field
+from entraide.kit.settings import NotificationSettings, ServiceSettings, service_field
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-dev-privacy-master-key!").decode()
 SERVICES = ("directory", "intake", "matching", "privacy")
 
 
-class PrivacySettings(ServiceSettings):
+class PrivacySettings(ServiceSettings, NotificationSettings):
     port: int = service_field("privacy", "port", 8040)
     database: str = service_field("privacy", "database", "entraide_privacy")
     master_keys: dict[str, SecretStr] = Field(

@@ -22,6 +22,7 @@ TEMPLATES = (
     "candidature-benevole",  # the volunteer's application status
     "lien-connexion",  # the volunteer's sign-in link
     "code-contact",  # a contact-proof code
+    "droits-export",  # privacy: the link to a person's access export (rights channel)
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
 )

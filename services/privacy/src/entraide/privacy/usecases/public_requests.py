@@ -98,9 +98,11 @@ class PublicRights:
         *,
         key: bytes,
         public_url: str,
+        codes: Notifier | None = None,
     ) -> None:
         self.requests, self.seal, self.owners = requests, seal, owners
         self.notifier, self.privacy, self.key = notifier, privacy, key
+        self.codes = codes or notifier
         self.public_url = public_url.rstrip("/")
 
     def _now(self) -> datetime:
@@ -199,9 +201,10 @@ class PublicRights:
             contact = await self.seal.open(request.request_id)
             if contact is not None:
                 expires = now + rules.LINK_TTL
-                links = [self.link(request.request_id, c, expires) for c in request.case_ids]
-                context = {"links": links, "expires": expires}
-                await self._send(request, contact, "droits-export", context)
+                for case_id in request.case_ids:  # one message per case: one link each
+                    link = self.link(request.request_id, case_id, expires)
+                    context: dict[str, Any] = {"link": link, "expires_at": expires}
+                    await self._send(request, contact, "droits-export", context, case_id)
                 sent += 1
             await self.requests.save(replace(request, link_sent_at=now))
             await self.seal.forget(request.request_id)
@@ -223,11 +226,18 @@ class PublicRights:
         return await self.privacy.export(link.case_id, actor=ACTOR, form=form)
 
     async def _send(
-        self, request: PersonRequest, contact: Contact, template: str, context: dict[str, Any]
+        self,
+        request: PersonRequest,
+        contact: Contact,
+        template: str,
+        context: dict[str, Any],
+        part: str = "",
     ) -> None:
-        await self.notifier.notify(
+        # a code is asked for now: it goes at once, quiet hours or not (`codes`)
+        notifier = self.codes if template == "code-contact" else self.notifier
+        await notifier.notify(
             Notification(
-                key=f"{request.request_id}:{template}",
+                key=f"{request.request_id}:{template}{':' + part if part else ''}",
                 template=template,
                 channel=NoticeChannel(contact.channel.value),
                 to=contact.value,
