@@ -6,10 +6,12 @@ import json
 import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
-from entraide.contracts.events import RequestSubmitted
+from entraide.contracts import CloudEvent, new_event
+from entraide.contracts.events import MatchProposed, MatchWaitlisted, RequestSubmitted
 from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
@@ -259,3 +261,44 @@ def test_codes_are_random_readable_and_typed_loosely() -> None:
     assert code.count("-") == 3
     assert rules.code_hash(code.lower().replace("-", "")) == rules.code_hash(code)
     assert rules.normalise_code("O0O0-I1I1-0000-0000") is None  # ambiguous symbols never used
+
+
+async def test_matchings_events_tell_the_family_once_and_only_its_own_request() -> None:
+    door, queue, uow, keys, notifier = world()
+    received = await door.submit(submission(), NOW)
+    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
+    staff_recorded = await recording.record_request(
+        uow, keys, details(), association_id="parrains-par-mille", channel=RequestChannel.STAFF_FORM
+    )
+    other = uow.families.stored[staff_recorded.family_id]
+
+    def event(request: str, family_ref: str, data: type = MatchProposed) -> CloudEvent[Any]:
+        if data is MatchWaitlisted:
+            payload: Any = MatchWaitlisted(
+                request_id=request, family_ref=family_ref, reason_code="too-far", waitlisted_at=NOW
+            )
+        else:
+            payload = MatchProposed(
+                match_id=f"m-{request}",
+                request_id=request,
+                family_ref=family_ref,
+                association_id="parrains-par-mille",
+                volunteer_ref="volunteer-0001",
+                score=0.8,
+                reasons=["Proche"],
+                proposed_at=NOW,
+                expires_at=NOW + timedelta(days=5),
+            )
+        return new_event(payload, source="/entraide/matching", subject=family_ref)
+
+    batch = [
+        event(request_id, ref, MatchWaitlisted),
+        event(staff_recorded.request_id, other.family_ref),  # staff call it as usual
+        event(request_id, ref),
+        event(request_id, ref),  # redelivered
+    ]
+    assert await queue.match_events(batch) == 2
+    calls = [n for n in notifier.sent.values() if n.template == "demande-suite"]
+    assert len(calls) == 1
+    assert calls[0].context["code"] == received.code  # repeated: it was sealed beside the identity
