@@ -25,6 +25,13 @@ from tests.infra import Endpoints, free_port
 SHOTS = Path(__file__).resolve().parents[2] / ".run" / "screenshots"
 # what the search page says in French and must not say in another language
 FRENCH = ["Trouver un accompagnement près de chez vous", "Commune ou code postal", "Rechercher<"]
+# the volunteer form's heading, an empty form's summary (8 errors) and one of them
+VOLUNTEER = {
+    "en": ("Become a volunteer for a family", "The form has 8 errors", "Enter your first name."),
+    "ar": ("كن متطوعًا لمساندة عائلة", "في الاستمارة 8 أخطاء", "اكتب اسمك."),
+    "pt": ("Tornar-se voluntário junto de uma família", "O formulário tem 8 erros", "Indique o seu nome próprio."),
+    "ro": ("Deveniți voluntar pentru o familie", "Formularul conține 8 erori", "Scrieți prenumele dumneavoastră."),
+}  # fmt: skip
 # language → (the search page's heading, the search button, the results' "near", an error)
 WORDS = {
     "en": ("Find support near you", "Search", "near Nantes", "Unknown town or postcode"),
@@ -134,6 +141,16 @@ async def test_each_language_renders_its_own_words_and_staff_pages_stay_french(
             wrong = await client.get("/recherche", params={"lieu": "Zzzz", "lang": code})
             assert wrong.status_code == 422
             assert error in wrong.text
+            # the volunteer form, then its errors in the language the cookie remembers
+            heading, summary, first_name = VOLUNTEER[code]
+            form = await client.get("/devenir-benevole", params={"lang": code})
+            assert heading in form.text
+            assert "Envoyer ma candidature" not in form.text
+            refused = await client.post("/devenir-benevole", data={"consent": ""})
+            assert refused.status_code == 422
+            assert Root(refused.text).html["lang"] == code
+            assert summary in refused.text
+            assert first_name in refused.text
             client.cookies.clear()
         # a browser that asks for Arabic, on a staff page: French, left to right, no switcher
         staff = await client.get(  # the association's space, or its sign-in page
@@ -190,4 +207,13 @@ async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     assert await accessibility_violations(page) == []
     assert await _fits(page)
     await page.screenshot(path=SHOTS / "langues-en-recherche-390.png", full_page=True)
+
+    # back to Arabic: the volunteer form refused empty, its summary focused, axe-core clean
+    await page.goto(f"{directory}/devenir-benevole?lang=ar")
+    await page.get_by_role("button", name="أرسل طلبي").click()
+    await expect(page.locator("#erreurs")).to_be_focused()
+    await expect(page.locator("#erreurs")).to_contain_text("في الاستمارة 8 أخطاء")
+    assert await accessibility_violations(page) == []
+    assert await _fits(page)
+    await page.screenshot(path=SHOTS / "langues-ar-benevole-390.png", full_page=True)
     await page.context.close()

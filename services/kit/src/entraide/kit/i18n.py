@@ -192,7 +192,8 @@ def translator(templates: Jinja2Templates) -> Callable[[str], str]:
 def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     """Jinja's i18n extension (`{% trans %}`, `_()`, `ngettext()`; new style: variables
     escaped, `%(name)s`), `translate()` for words that come from code (labels), and what
-    the layout reads: `language()`, `languages(request)`."""
+    the layout reads: `current_language()`, `language_links(request)` (names no page's
+    context is likely to shadow)."""
     catalogs = Catalogs(packages)
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
@@ -200,6 +201,6 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     )
     env.globals["translate"] = catalogs.gettext
     env.globals["catalogs"] = catalogs
-    env.globals["language"] = current
-    env.globals["languages"] = partial(switcher, easy=EASY_FRENCH.code in catalogs.by_code)
+    env.globals["current_language"] = current
+    env.globals["language_links"] = partial(switcher, easy=EASY_FRENCH.code in catalogs.by_code)
     return catalogs

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.entrypoints.http.labels import LANGUAGES, NEEDS, SLOTS
+from entraide.kit.i18n import N_
 
 MESSAGES = {
     "identity.prenom": "Indiquez votre prénom.",
@@ -47,7 +48,7 @@ def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         "form": form,
         "errors": errors,
         "associations": [
-            ("", "Choisir une association"),
+            ("", N_("Choisir une association")),
             *[(a.id, a.nom) for a in ASSOCIATIONS.values()],
         ],
         "needs": NEEDS[1:],

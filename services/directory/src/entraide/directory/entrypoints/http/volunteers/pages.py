@@ -20,17 +20,37 @@ from entraide.directory.entrypoints.http.deps import (
 from entraide.directory.entrypoints.http.volunteers import form as application_form
 from entraide.directory.usecases import volunteers
 from entraide.kit.auth import Principal, check_csrf, optional_principal, page_principal
+from entraide.kit.i18n import public_language, translator
+from entraide.kit.pages import Pages
 from entraide.kit.protect import rate_limited
 
-# public pages: whoever is signed in sees it in the header (and may sign out)
-public = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
+# public pages: whoever is signed in sees it in the header (and may sign out); in the
+# visitor's language (kit/i18n.py)
+public = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(optional_principal), Depends(public_language)],
+)
 staff = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]
 
 
 @public.get("/devenir-benevole", response_class=HTMLResponse)
 async def volunteer_form(request: Request, pages: PagesDep) -> HTMLResponse:
-    return pages.page(request, "benevole.html", **application_form.context({}, {}))
+    return pages.page(
+        request, "benevole.html", **translated(pages, application_form.context({}, {}))
+    )
+
+
+def translated(pages: Pages, shown: dict[str, Any]) -> dict[str, Any]:
+    """The form's errors and choices in the page's language (the form keeps French: the
+    API's 422 says the same sentences)."""
+    _ = translator(pages.templates)
+    choices = ("associations", "needs", "slots", "language_choices")
+    return (
+        shown
+        | {"errors": {field: _(message) for field, message in shown["errors"].items()}}
+        | {name: [(value, _(text)) for value, text in shown[name]] for name in choices}
+    )
 
 
 @public.post(
@@ -56,7 +76,7 @@ async def volunteer_apply(
     }
     found = application_form.application(form)
     if isinstance(found, dict):
-        shown = application_form.context(form, found)
+        shown = translated(pages, application_form.context(form, found))
         return pages.page(request, "benevole.html", status_code=422, **shown)
     volunteer_id = await volunteers.apply(uow, keys, found)
     await space.remember(found.identity.courriel, volunteer_id)  # their space's sign-in
