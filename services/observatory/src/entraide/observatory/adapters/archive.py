@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -132,9 +133,7 @@ class ParquetArchive:
                 done += 1
         return done
 
-    def scan(
-        self, sql: str, kind: FactKind | str = "*", **params: object
-    ) -> list[tuple[object, ...]]:
+    def scan(self, sql: str, kind: FactKind | str = "*", **params: object) -> list[tuple[Any, ...]]:
         """Run `sql` over the facts of one kind (the view `facts`); [] if there are none."""
         if not self._has(kind):
             return []
@@ -166,7 +165,7 @@ class ParquetArchive:
         active = "AND outcome = 'active'" if indicator.only_active else ""
         dims = "territory, month, col, filt" if by is not None else "territory, month, col"
         needs = Dimension.NEED in (indicator.column, by)
-        measures = _measures(indicator.measure, distinct=needs)
+        measures = _measures(indicator.measure)
         inner = (
             f"SELECT {TERRITORY} AS territory, month, {column} AS col, {split} AS filt, "
             f"fact_id, places, days FROM facts WHERE left(month, 4) = $year {active}"
@@ -179,9 +178,9 @@ class ParquetArchive:
         params = {"year": year, "kept": sorted(territories)}
         rows = self.scan(sql, indicator.kind, **params)
         cube = {_key(r): _cell(r) for r in rows}
-        if needs and indicator.measure is not Measure.COUNT:
-            # a fact spread over several needs counts once in the needs' total: the sums and
-            # quantiles of that margin come from the facts themselves, not their needs
+        if needs:
+            # a fact spread over several needs counts once in the needs' total: the counts,
+            # sums and quantiles of that margin come from the facts, not from their needs
             whole = inner.replace(f"{EXPRESSIONS[Dimension.NEED]} AS", "'*' AS")
             margin = sql.replace(inner, whole)
             for r in self.scan(margin, indicator.kind, **params):
@@ -198,29 +197,21 @@ def _read(files: str) -> str:
     )
 
 
-def _measures(measure: Measure, *, distinct: bool) -> str:
+def _measures(measure: Measure) -> str:
     """The aggregates a measure needs (a quantile costs: only durations compute them)."""
-    count = "count(DISTINCT fact_id)" if distinct else "count(*)"
     if measure is Measure.DURATION:
         return "count(days), 0, quantile_cont(days, 0.5), quantile_cont(days, 0.9)"
     if measure is Measure.PLACES:
-        return f"{count}, coalesce(sum(places), 0), NULL, NULL"
-    return f"{count}, 0, NULL, NULL"
+        return "count(*), coalesce(sum(places), 0), NULL, NULL"
+    return "count(*), 0, NULL, NULL"
 
 
-def _key(r: tuple[object, ...]) -> tuple[str, str, str, str]:
-    return (str(r[0]), str(r[1]), str(r[2]), str(r[3]))
+def _key(r: tuple[Any, ...]) -> tuple[str, str, str, str]:
+    return (r[0], r[1], r[2], r[3])  # DuckDB returns the VARCHARs as str
 
 
-def _cell(r: tuple[object, ...]) -> CubeRow:
-    median, p90 = r[6], r[7]
-    return CubeRow(
-        key=_key(r),
-        count=int(str(r[4])),
-        places=int(str(r[5])),
-        median=float(str(median)) if median is not None else None,
-        p90=float(str(p90)) if p90 is not None else None,
-    )
+def _cell(r: tuple[Any, ...]) -> CubeRow:
+    return CubeRow((r[0], r[1], r[2], r[3]), r[4], r[5], r[6], r[7])
 
 
 def _row(fact: Fact) -> dict[str, object]:
