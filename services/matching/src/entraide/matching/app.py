@@ -11,6 +11,7 @@ from prometheus_client import CollectorRegistry
 from entraide.kit import outbox
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
+from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
 from entraide.kit.service import runtime, service_app
@@ -23,7 +24,7 @@ from entraide.matching.adapters.requests import RequestViews
 from entraide.matching.adapters.rights import rights_handler
 from entraide.matching.adapters.supports import ReadModelSupports
 from entraide.matching.adapters.volunteers import VolunteerViews
-from entraide.matching.entrypoints import scheduler
+from entraide.matching.entrypoints import digest, scheduler
 from entraide.matching.entrypoints.consumers import offers, requests, volunteers
 from entraide.matching.entrypoints.http import api, followup_pages, pages
 from entraide.matching.entrypoints.http.names import Names
@@ -95,6 +96,10 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         lifespans.append(
             partial(scheduler.running, engine, settings.batch_interval_seconds, followups=followups)
         )
+    if settings.coordinator_emails:  # the coordinators' daily digest, by e-mail
+        notifier = notifier_from(rt.db, registry=rt.registry)
+        mailing = (store, followup_store, notifier, settings.coordinator_emails)
+        lifespans.append(partial(digest.running, *mailing, settings.digest_link))
     app = service_app(
         rt,
         routers=[api.router, pages.router, followup_pages.router],

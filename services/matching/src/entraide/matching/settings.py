@@ -41,6 +41,15 @@ class MatchingSettings(ServiceSettings):
         "http://127.0.0.1:8010",
         description="Directory's pages: proposals link to the volunteer and the offer there.",
     )
+    coordinator_emails: dict[str, str] = Field(
+        {},
+        description="The coordinators' daily digest (proposals, follow-ups, alerts) by e-mail: "
+        'association id → address, JSON (`{"parrains-par-mille": "coordination@…"}`); '
+        "empty: no digest. Sent through the kit's notifier (ENTRAIDE_SMTP_*).",
+    )
+    digest_link: str = Field(
+        "http://127.0.0.1:8030/propositions", description="The pages the digest links to."
+    )
     requests_topic: str = Field(REQUESTS.name, description="Where requests come from.")
     offers_topic: str = Field(OFFERS.name, description="Directory's offers (compacted).")
     volunteers_topic: str = Field(VOLUNTEERS.name, description="Volunteers' availability.")

@@ -156,7 +156,13 @@ class MongoNotifier:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def lifespan(self, _app: Any) -> contextlib.AbstractAsyncContextManager[None]:
+        """`running()` as a lifespan for `service_app`."""
+        return self.running()
+
     async def _loop(self, every_seconds: float) -> None:
+        with contextlib.suppress(Exception):  # the store away: the rounds still run
+            await self.ensure_indexes()
         while True:
             try:
                 await self.deliver_due()

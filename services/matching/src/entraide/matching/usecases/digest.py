@@ -1,0 +1,60 @@
+"""The coordinators' daily digest: for each association, by e-mail through the kit's
+notifier, how many proposals wait for an answer, follow-ups are due and rupture alerts
+are raised (six weeks without contact), with the link to the pages. Counts only: no
+family, volunteer or name. One digest a day per association (the key names the day).
+
+Matching holds no addresses: the coordinators' addresses are configuration
+(`recipients`: association id → address, e.g. the association's coordination mailbox)."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.matching.usecases.access import Scope
+from entraide.matching.usecases.ports import FollowUpDocuments, MatchDocuments
+
+TEMPLATE = "synthese-coordination"
+RUPTURE = "rupture"
+
+
+async def send_digests(
+    matches: MatchDocuments,
+    followups: FollowUpDocuments,
+    notifier: Notifier,
+    recipients: Mapping[str, str],
+    *,
+    today: date,
+    link: str,
+) -> int:
+    """One digest per association with something to do today; how many were asked for."""
+    asked = 0
+    for association_id, to in sorted(recipients.items()):
+        scope = Scope(territories=(), network_wide=False, association_id=association_id)
+        proposals = len(await matches.listing_in(scope, ["proposed"]))
+        items = [
+            item
+            for schedule in await followups.due_in(scope, today)
+            for item in schedule["items"]
+            if date.fromisoformat(item["on"]) <= today
+        ]
+        alerts = sum(1 for item in items if item["kind"] == RUPTURE)
+        if proposals == 0 and not items:
+            continue  # nothing to do: no mail
+        await notifier.notify(
+            Notification(
+                key=f"{TEMPLATE}:{association_id}:{today.isoformat()}",
+                template=TEMPLATE,
+                channel=Channel.EMAIL,
+                to=to,
+                recipient_ref=association_id,
+                context={
+                    "on": today,
+                    "proposals": proposals,
+                    "followups": len(items) - alerts,
+                    "alerts": alerts,
+                    "link": link,
+                },
+            )
+        )
+        asked += 1
+    return asked
