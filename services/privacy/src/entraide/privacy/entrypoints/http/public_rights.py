@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
+from entraide.kit.i18n import N_, translator
 from entraide.kit.protect import rate_limited
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.domain.requests_from_people import (
@@ -28,21 +29,26 @@ from entraide.privacy.usecases.public_requests import OwnersUnavailableError, Pu
 router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
 PublicRightsDep = Annotated[PublicRights, Depends(provided(PublicRights))]
 
+# the words are marked for the catalogs (N_) and translated as the page renders
 RIGHTS = [
-    ("access", "Recevoir une copie de mes données (accès)"),
-    ("rectification", "Corriger des données inexactes (rectification)"),
-    ("erasure", "Effacer mes données (effacement)"),
-    ("objection", "M'opposer à l'utilisation de mes données (opposition)"),
+    ("access", N_("Recevoir une copie de mes données (accès)")),
+    ("rectification", N_("Corriger des données inexactes (rectification)")),
+    ("erasure", N_("Effacer mes données (effacement)")),
+    ("objection", N_("M'opposer à l'utilisation de mes données (opposition)")),
 ]
-WHO = [("family", "Une famille accompagnée"), ("volunteer", "Un ou une bénévole")]
+WHO = [("family", N_("Une famille accompagnée")), ("volunteer", N_("Un ou une bénévole"))]
 ERRORS = {
-    "droit": "Choisissez le droit que vous voulez exercer.",
-    "qui": "Dites si vous êtes une famille ou un ou une bénévole.",
-    "contact": "Indiquez une adresse électronique (par exemple nom@exemple.fr) ou un numéro "
-    "de téléphone français (par exemple 06 12 34 56 78).",
-    "code_suivi": "Le code de suivi n'a que des lettres et des chiffres (12 au plus).",
-    "code": "Le code a 6 chiffres : recopiez celui que vous avez reçu.",
+    "droit": N_("Choisissez le droit que vous voulez exercer."),
+    "qui": N_("Dites si vous êtes une famille ou un ou une bénévole."),
+    "contact": N_(
+        "Indiquez une adresse électronique (par exemple nom@exemple.fr) ou un numéro "
+        "de téléphone français (par exemple 06 12 34 56 78)."
+    ),
+    "code_suivi": N_("Le code de suivi n'a que des lettres et des chiffres (12 au plus)."),
+    "code": N_("Le code a 6 chiffres : recopiez celui que vous avez reçu."),
 }
+WRONG_CODE = N_("Ce code n'est pas le bon. Il vous reste %(left)s essai.")
+WRONG_CODES = N_("Ce code n'est pas le bon. Il vous reste %(left)s essais.")
 FIELDS = ("droit", "qui", "contact", "code_suivi")
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -71,16 +77,18 @@ async def ask(request: Request, pages: PagesDep, public: PublicRightsDep) -> Res
     """Start a request: check the form, send the code, ask for it."""
     form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in FIELDS}
-    errors = {}
+    wrong = []
     if values["droit"] not in {k for k, _ in RIGHTS}:
-        errors["droit"] = ERRORS["droit"]
+        wrong.append("droit")
     if values["qui"] not in {k for k, _ in WHO}:
-        errors["qui"] = ERRORS["qui"]
+        wrong.append("qui")
     contact = contact_of(values["contact"])
     if contact is None:
-        errors["contact"] = ERRORS["contact"]
+        wrong.append("contact")
     if values["code_suivi"] and not re.fullmatch(r"[A-Za-z0-9-]{1,12}", values["code_suivi"]):
-        errors["code_suivi"] = ERRORS["code_suivi"]
+        wrong.append("code_suivi")
+    translate = translator(pages.templates)
+    errors = {name: translate(ERRORS[name]) for name in wrong}
     if errors or contact is None:
         return _form(request, pages, values, errors, 422)
     address = request.client.host if request.client else "unknown"
@@ -122,15 +130,16 @@ async def prove(
     found = await public.get(request_id) if REQUEST_ID.match(request_id) else None
     if found is None:
         return pages.page(request, "vos-droits-fin.html", status_code=404, verdict="expired")
+    translate = translator(pages.templates)
     if not re.fullmatch(r"\d{6}", code):
-        return _code(request, pages, found, {"code": ERRORS["code"]}, 422)
+        return _code(request, pages, found, {"code": translate(ERRORS["code"])}, 422)
     try:
         proved = await public.prove(request_id, code)
     except OwnersUnavailableError:
         return pages.page(request, "vos-droits-fin.html", status_code=503, verdict="unavailable")
     if proved.verdict == Verdict.WRONG and proved.request is not None:
         left = attempts_left(proved.request)
-        message = f"Ce code n'est pas le bon. Il vous reste {left} essai{'s' if left > 1 else ''}."
+        message = translate(WRONG_CODES if left > 1 else WRONG_CODE) % {"left": left}
         return _code(request, pages, proved.request, {"code": message}, 422)
     status = {Verdict.PROVEN: 200, Verdict.DONE: 200, Verdict.LOCKED: 429}.get(proved.verdict, 410)
     return pages.page(
