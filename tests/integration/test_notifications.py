@@ -218,3 +218,15 @@ async def test_a_send_that_keeps_failing_is_reported_as_failed(
     assert refused["outcome"] == "failed"
     assert refused["attempts"] == 1
     assert "401" in refused["reason"]
+
+
+async def test_an_erased_subjects_held_sms_is_never_sent(db, mailbox: Mailbox, sms) -> None:
+    clock = Clock(NIGHT)
+    sender = notifier(db, clock, smtp_port=mailbox.port, sms=sms)
+    await sender.notify(received("evt-7:demande-recue", Channel.SMS, PHONE))
+    await sender.notify(received("evt-7:mail", Channel.EMAIL, EMAIL))
+    assert await sender.forget("fam-ref-1") == 2  # the family erased overnight
+    clock.at = NIGHT + timedelta(hours=12)
+    assert await sender.deliver_due() == 0
+    assert sms.accepted == []
+    assert await db.notifications.count_documents({}) == 0

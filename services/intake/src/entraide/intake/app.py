@@ -77,16 +77,15 @@ def create_app(
     queue = ConfirmationQueue(door, uow, audit)
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
 
-    register_rights(
-        rt.broker, IntakeRights(families, keys, audit, uow=uow), settings=settings, service=SERVICE
-    )
+    notifier = notifier_from(rt.db, registry=rt.registry)  # e-mail and SMS to families
+    rights = IntakeRights(families, keys, audit, uow=uow, forget=notifier.forget)
+    register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     partner_events.register(
         rt.broker, partner_writes, keys, settings=settings, service_name=SERVICE
     )
     matches.register(
         rt.broker, families, audit, settings=settings, service_name=SERVICE, queue=queue
     )
-    notifier = notifier_from(rt.db, registry=rt.registry)  # e-mail and SMS to families
     door.notifier = notifier  # the family's own door: « demande reçue », « va vous appeler »
     warnings = RetentionWarnings(families, keys, notifier)
     notices.register(rt.broker, warnings, settings=settings, service_name=SERVICE)

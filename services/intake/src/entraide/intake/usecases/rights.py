@@ -7,6 +7,7 @@ backups included), then deletes its document, requests, contacts and pending eve
 Audit-log entries stay: they hold staff ids and the internal family id, no family data.
 """
 
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from datetime import UTC, datetime
 from enum import Enum
@@ -38,8 +39,10 @@ class IntakeRights:
         audit: AuditTrail,
         *,
         uow: UnitOfWork | None = None,
+        forget: Callable[[str], Awaitable[int]] | None = None,
     ) -> None:
         self.families, self.keys, self.audit, self.uow = families, keys, audit, uow
+        self.forget = forget  # the notifier's records of the family (pending ones too)
 
     async def object(self, command: ObjectionRequested) -> dict[str, int]:
         """The family objects to its data being used for matching: its consent to matching
@@ -70,12 +73,16 @@ class IntakeRights:
             return {}
         await self.keys.destroy(family.id)
         deleted = await self.families.delete(family.id)
-        return {
+        counts = {
             "families": deleted,
             "requests": len(family.requests),
             "contacts": len(family.contacts),
             "keys": 1,
         }
+        forgotten = await self.forget(family.family_ref) if self.forget else 0
+        if forgotten:  # what was sent to it, or waits to be: deleted
+            counts["notifications"] = forgotten
+        return counts
 
     async def export(self, command: AccessRequested) -> Doc:
         family = await self._family(command.subject_kind, command.subject_ref)

@@ -6,8 +6,8 @@ nothing more): template, channel, recipient_ref, created_at, due_at, attempts, o
 (`pending`, `sent`, `failed`), sent_at, the last failure's reason. The address and the
 template's context are personal data: they are kept sealed (`seal.py`) while the message
 is pending, and removed once it is sent or given up, so the store keeps what was sent,
-to whom as a reference and when, never where or what. `forget` removes them for a subject
-being erased.
+to whom as a reference and when, never where or what. `forget` deletes a subject's
+records when it is erased (a message held for the morning is not sent).
 
 A send is tried at once (a few quick tries, tenacity), unless the quiet hours hold an SMS;
 what is left is due later (backoff doubling from `backoff` up to `max_backoff`) and the
@@ -135,12 +135,10 @@ class MongoNotifier:
         return tried
 
     async def forget(self, recipient_ref: str) -> int:
-        """A subject is erased: its pending messages are dropped with their address."""
-        result = await self.records.update_many(
-            {"recipient_ref": recipient_ref, "outcome": PENDING},
-            {"$set": {"outcome": FAILED, "reason": "erased"}, "$unset": {"sealed": ""}},
-        )
-        return result.modified_count
+        """A subject is erased: its records go, pending ones (and their sealed address)
+        with them, so nothing is sent to it afterwards; how many were deleted."""
+        result = await self.records.delete_many({"recipient_ref": recipient_ref})
+        return result.deleted_count
 
     def wake(self) -> None:
         self._wake.set()

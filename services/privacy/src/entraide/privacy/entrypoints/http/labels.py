@@ -102,6 +102,7 @@ COUNTED = {
     "keys": ("clé de chiffrement", "clés de chiffrement"),
     "subjects": ("inscription au registre", "inscriptions au registre"),
     "notices": ("avertissement", "avertissements"),
+    "notifications": ("message envoyé ou en attente", "messages envoyés ou en attente"),
     "volunteers": ("fiche de bénévole", "fiches de bénévole"),
     "offers": ("action", "actions"),
     "matches": ("mise en relation", "mises en relation"),
