@@ -230,3 +230,12 @@ async def test_an_erased_subjects_held_sms_is_never_sent(db, mailbox: Mailbox, s
     assert await sender.deliver_due() == 0
     assert sms.accepted == []
     assert await db.notifications.count_documents({}) == 0
+
+
+async def test_an_sms_without_a_provider_fails_saying_so(db, mailbox: Mailbox) -> None:
+    sender = notifier(db, Clock(NOON), smtp_port=mailbox.port)  # no SMS provider set
+    await sender.notify(received("evt-8:demande-recue", Channel.SMS, PHONE))
+    record = await db.notifications.find_one({"_id": "evt-8:demande-recue"})
+    assert record["outcome"] == "failed"
+    assert record["reason"] == "PermanentSendError: no sms sender configured"
+    assert "sealed" not in record

@@ -188,6 +188,8 @@ class MongoNotifier:
         key, template, channel = doc["_id"], doc["template"], Channel(doc["channel"])
         labels = (template, channel.value)
         try:
+            if channel not in self.senders:
+                raise PermanentSendError(f"no {channel.value} sender configured")
             opened = self.seal.open(key, doc["sealed"])
             message = self.renderer.render(template, channel, opened["context"])
             async for attempt in AsyncRetrying(
