@@ -100,6 +100,10 @@ def looks_automated(honeypot: str, started_at: float | None, now: float) -> bool
     return not MIN_FILL_SECONDS <= now - started_at <= MAX_FILL.total_seconds()
 
 
+def N_(message: str) -> str:  # noqa: N802  # gettext's mark: extracted, translated by the page
+    return message
+
+
 class Standing(StrEnum):
     """Where a request stands, as the family's status page says it."""
 
@@ -115,41 +119,51 @@ class Standing(StrEnum):
 
 WORDS: dict[Standing, tuple[str, str]] = {
     Standing.RECEIVED: (
-        "Votre demande est reçue",
-        "Une personne de l'association va la relire, puis vous rappeler au moyen que vous "
-        "avez choisi. Cela prend en général quelques jours.",
+        N_("Votre demande est reçue"),
+        N_(
+            "Une personne de l'association va la relire, puis vous rappeler au moyen que vous "
+            "avez choisi. Cela prend en général quelques jours."
+        ),
     ),
     Standing.CONFIRMED: (
-        "Votre demande est confirmée",
-        "Une personne l'a relue. Le réseau cherche maintenant une association ou un bénévole "
-        "près de chez vous.",
+        N_("Votre demande est confirmée"),
+        N_(
+            "Une personne l'a relue. Le réseau cherche maintenant une association ou un bénévole "
+            "près de chez vous."
+        ),
     ),
     Standing.CALLING: (
-        "Une association va vous appeler",
-        "Une association du réseau a une place pour vous. Elle va vous contacter au moyen que "
-        "vous avez choisi.",
+        N_("Une association va vous appeler"),
+        N_(
+            "Une association du réseau a une place pour vous. Elle va vous contacter au moyen que "
+            "vous avez choisi."
+        ),
     ),
     Standing.STARTED: (
-        "L'accompagnement a commencé",
-        "Vous êtes en lien avec une association. Pour toute question, adressez-vous à elle.",
+        N_("L'accompagnement a commencé"),
+        N_("Vous êtes en lien avec une association. Pour toute question, adressez-vous à elle."),
     ),
     Standing.WAITING: (
-        "En attente d'une place",
-        "Votre demande est confirmée, mais aucune place n'est libre près de chez vous pour le "
-        "moment. Elle reste en attente : vous serez contactée dès qu'une place se libère.",
+        N_("En attente d'une place"),
+        N_(
+            "Votre demande est confirmée, mais aucune place n'est libre près de chez vous pour le "
+            "moment. Elle reste en attente : vous serez contactée dès qu'une place se libère."
+        ),
     ),
     Standing.ENDED: (
-        "L'accompagnement est terminé",
-        "Vous pouvez faire une nouvelle demande à tout moment.",
+        N_("L'accompagnement est terminé"),
+        N_("Vous pouvez faire une nouvelle demande à tout moment."),
     ),
     Standing.REFUSED: (
-        "Votre demande n'a pas pu être retenue",
-        "Une personne l'a relue et n'a pas pu y donner suite. Vous pouvez faire une nouvelle "
-        "demande ou appeler une association du réseau.",
+        N_("Votre demande n'a pas pu être retenue"),
+        N_(
+            "Une personne l'a relue et n'a pas pu y donner suite. Vous pouvez faire une nouvelle "
+            "demande ou appeler une association du réseau."
+        ),
     ),
     Standing.WITHDRAWN: (
-        "Votre demande est close",
-        "Elle a été retirée. Vous pouvez faire une nouvelle demande à tout moment.",
+        N_("Votre demande est close"),
+        N_("Elle a été retirée. Vous pouvez faire une nouvelle demande à tout moment."),
     ),
 }
 

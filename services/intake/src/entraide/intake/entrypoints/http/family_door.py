@@ -20,7 +20,7 @@ from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
-from entraide.kit.i18n import public_language
+from entraide.kit.i18n import N_, public_language, translator
 from entraide.kit.protect import RateLimits, rate_limited
 
 # public pages, in the language the parent asks for (kit/i18n.py; French first)
@@ -29,12 +29,12 @@ router = APIRouter(
     dependencies=[Depends(optional_principal), Depends(public_language)],
 )
 ASSOCIATIONS = dict(labels.ASSOCIATIONS)
-CONTACT_LIMIT = (
+CONTACT_LIMIT = N_(
     "Plusieurs demandes ont déjà été envoyées aujourd'hui avec ce numéro ou cette adresse "
     "e-mail. Elles seront toutes relues : inutile d'en envoyer une autre. Gardez le code de "
     "suivi reçu, ou réessayez demain."
 )
-AUTOMATED = (
+AUTOMATED = N_(
     "Le formulaire a été envoyé trop vite ou a expiré. Relisez-le, puis envoyez-le de nouveau."
 )
 
@@ -104,11 +104,14 @@ async def status_page(
     code = str((await request.form()).get("code") or "")
     status = await door.status(code)
     if status is None:
+        _ = translator(pages.templates)
         error = (
-            "Indiquez le code de suivi reçu après votre demande."
+            _("Indiquez le code de suivi reçu après votre demande.")
             if not code.strip()
-            else "Ce code ne correspond à aucune demande : vérifiez-le (16 lettres et chiffres, "
-            "par exemple K7QD-9XRA-M3TE-HW2C)."
+            else _(
+                "Ce code ne correspond à aucune demande : vérifiez-le (16 lettres et chiffres, "
+                "par exemple K7QD-9XRA-M3TE-HW2C)."
+            )
         )
         return pages.page(request, "suivi.html", status=None, error=error, status_code=422)
     return pages.page(request, "suivi.html", status=status, error=None)
@@ -134,17 +137,22 @@ def _form(
     notice: str | None = None,
 ) -> Response:
     association = values.get("association_id") or ""
+    _ = translator(pages.templates)  # the page's language (intake's locales/)
+
+    def translated(choices: dict[str, str]) -> dict[str, str]:
+        return {value: _(text) for value, text in choices.items()}
+
     return pages.page(
         request,
         "demander_aide.html",
         status_code=status_code,
         values=values,
-        errors=errors,
-        notice=notice,
+        errors={field: _(message) for field, message in errors.items()},
+        notice=_(notice) if notice else None,
         token=door.form_token(time.time()),
         association_name=ASSOCIATIONS.get(association),
-        contact_choices=door_form.CONTACT_CHOICES,
-        need_choices=shared.NEEDS,
-        slot_choices=shared.SLOTS,
-        language_choices=shared.LANGUAGES,
+        contact_choices=translated(door_form.CONTACT_CHOICES),
+        need_choices=translated(shared.NEEDS),
+        slot_choices=translated(shared.SLOTS),
+        language_choices=translated(shared.LANGUAGES),
     )

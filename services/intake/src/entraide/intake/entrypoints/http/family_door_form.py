@@ -23,6 +23,7 @@ from entraide.intake.entrypoints.http import forms
 from entraide.intake.entrypoints.http.schemas import Email, Name, Phone
 from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.self_requests import SelfSubmission
+from entraide.kit.i18n import N_
 
 TEXT_FIELDS = (
     "parent.first_name",
@@ -41,28 +42,34 @@ LIST_FIELDS = ("needs", "availability", "contact_preferences", "languages")
 BOXES = ("consent.matching", "consent.sharing")
 HONEYPOT, FORM_TOKEN = "site_web", "debut"
 CONTACT_CHOICES = {
-    "phone": "Un appel téléphonique",
-    "sms": "Un SMS",
-    "email": "Un e-mail",
+    "phone": N_("Un appel téléphonique"),
+    "sms": N_("Un SMS"),
+    "email": N_("Un e-mail"),
 }
 OFFER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
 MESSAGES = {
-    ("ages", "too_short"): "Indiquez l'âge d'au moins un enfant.",
-    ("ages", "int_parsing"): "Écrivez les âges en chiffres, séparés par des virgules "
-    "(par exemple 3, 7).",
-    ("ages", "less_than_equal"): "Un âge dépasse 17 ans : l'aide est pour les enfants mineurs.",
-    ("ages", "greater_than_equal"): "Un âge ne peut pas être négatif.",
-    ("needs", "too_short"): "Choisissez au moins une aide.",
-    ("contact_preferences", "too_short"): "Choisissez comment être rappelée : appel, SMS ou "
-    "e-mail.",
-    ("parent.phone", "missing"): "Indiquez un numéro de téléphone pour être rappelée ou "
-    "recevoir un SMS.",
-    ("parent.email", "missing"): "Indiquez une adresse e-mail pour recevoir un e-mail.",
-    ("consent.matching", "value_error"): "Cochez la case pour que votre demande puisse être "
-    "transmise : sans votre accord, nous ne pouvons rien faire.",
-    ("commune", "value_error"): "Cette commune ne correspond pas au code postal : vérifiez "
-    "l'un ou l'autre.",
+    ("ages", "too_short"): N_("Indiquez l'âge d'au moins un enfant."),
+    ("ages", "int_parsing"): N_(
+        "Écrivez les âges en chiffres, séparés par des virgules (par exemple 3, 7)."
+    ),
+    ("ages", "less_than_equal"): N_("Un âge dépasse 17 ans : l'aide est pour les enfants mineurs."),
+    ("ages", "greater_than_equal"): N_("Un âge ne peut pas être négatif."),
+    ("needs", "too_short"): N_("Choisissez au moins une aide."),
+    ("contact_preferences", "too_short"): N_(
+        "Choisissez comment être rappelée : appel, SMS ou e-mail."
+    ),
+    ("parent.phone", "missing"): N_(
+        "Indiquez un numéro de téléphone pour être rappelée ou recevoir un SMS."
+    ),
+    ("parent.email", "missing"): N_("Indiquez une adresse e-mail pour recevoir un e-mail."),
+    ("consent.matching", "value_error"): N_(
+        "Cochez la case pour que votre demande puisse être "
+        "transmise : sans votre accord, nous ne pouvons rien faire."
+    ),
+    ("commune", "value_error"): N_(
+        "Cette commune ne correspond pas au code postal : vérifiez l'un ou l'autre."
+    ),
 }
 
 
