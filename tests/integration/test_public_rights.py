@@ -15,6 +15,7 @@ from bson import json_util
 from entraide.kit.deps import lookup
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.usecases.public_requests import PublicRights
+from tests.integration.test_volunteer_to_family import APPLICATION
 from tests.privacy_support import case_when, closed, network
 from tests.smtp_server import Mailbox, running_smtp_server
 from tests.support import eventually, request_body, serving
@@ -63,13 +64,17 @@ async def _family(net, unique, staff_bearer) -> str:
 
 
 def _owner_in_process(net) -> None:
-    """Privacy reaches the in-process intake as it reaches intake's address in production."""
+    """Privacy reaches the in-process intake and directory as it reaches their addresses in
+    production."""
     public = lookup(net["apps"]["privacy"], PublicRights)
-    public.owners.transports["intake"] = httpx.ASGITransport(app=net["apps"]["intake"])
+    for owner in ("intake", "directory"):
+        public.owners.transports[owner] = httpx.ASGITransport(app=net["apps"][owner])
 
 
-async def _ask_and_prove(privacy, mailbox, kind: str, contact: str) -> httpx.Response:
-    form = {"droit": kind, "qui": "family", "contact": contact}
+async def _ask_and_prove(
+    privacy, mailbox, kind: str, contact: str, who: str = "family"
+) -> httpx.Response:
+    form = {"droit": kind, "qui": who, "contact": contact}
     before = len(mailbox.to(contact.strip().lower()))
     asked = await privacy.post("/vos-droits", data=form)
     assert asked.status_code == 303, asked.text
@@ -189,3 +194,25 @@ async def test_too_many_requests_for_one_contact_and_an_owner_down_are_said_in_f
         assert message in bad.text
     assert "demain" in bad.text  # what was typed is shown again
     assert "parent.seul" not in kept.lower(), "no address: hashes, and sent mails forgotten"
+
+
+async def test_a_volunteer_asks_for_erasure_with_the_e_mail_they_applied_with(
+    infra, unique, intake_settings, sending, mailbox, mongo, dev_issuer
+) -> None:
+    email = f"benevole.{unique}@example.org"
+    async with network(infra, unique, intake_settings, sending) as net:
+        _owner_in_process(net)
+        directory = net["clients"]["directory"]
+        applied = await directory.post("/devenir-benevole", data=APPLICATION | {"courriel": email})
+        assert applied.status_code == 200
+        privacy = net["clients"]["privacy"]
+        as_family = await _ask_and_prove(privacy, mailbox, "erasure", email)
+        proved = await _ask_and_prove(privacy, mailbox, "erasure", email, who="volunteer")
+        privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
+        (case,) = (await privacy.get("/api/v1/cases")).json()
+        done = await case_when(privacy, case["case_id"], closed)
+
+    assert "ne garde aucune donnée liée" in as_family.text, "no family has this e-mail"
+    assert "Votre demande est enregistrée" in proved.text
+    assert case["subject_kind"] == "volunteer"
+    assert done["acks"]["directory"]["counts"]["volunteers"] == 1

@@ -18,7 +18,7 @@ from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
 from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasure
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
-from entraide.directory.entrypoints.http import association
+from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
 from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
@@ -117,6 +117,7 @@ def create_app(
             volunteer_space.router,
             association.router,
             volunteers_pages.staff,
+            contact_lookup.router,
         ],
         startup=[
             offers.ensure_indexes,
@@ -136,6 +137,9 @@ def create_app(
     session = settings.session_secret.get_secret_value().encode()
     secure = settings.session_cookie_secure
     provide(app, space, notifier, volunteer_space.SpaceSession(session, secure))
+    # privacy's rights channel asks which volunteer a proved e-mail names (its vault's secret)
+    privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
+    provide(app, contact_lookup.ContactLookup(space, privacy_secret))
     provide_ports(app, uow, cards, offers, volunteer_store, keys)
     app.state.field_messages = volunteer_form.api_message  # the kit's 422s in the form's words
     rights = DirectoryRights(rt.db, keys)  # privacy's commands (issue 6)

@@ -56,7 +56,7 @@ class PrivacySettings(ServiceSettings, NotificationSettings):
         "http://127.0.0.1:8040", description="Privacy's public address (the export links)."
     )
     owners_urls: dict[str, str] = Field(
-        {"intake": "http://127.0.0.1:8020"},
+        {"intake": "http://127.0.0.1:8020", "directory": "http://127.0.0.1:8010"},
         description="Where the services owning contact data answer which subjects a proved "
         "contact names (the public rights channel).",
     )

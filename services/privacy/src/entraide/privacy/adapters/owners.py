@@ -1,7 +1,7 @@
 """Asks the services owning contact data which subjects a proved contact names: intake for
-families (`POST /internal/v1/subjects-by-contact`, a service token signed with the secret
-intake shares with privacy). The contact travels only on this internal call, never on a
-topic; the answer is references."""
+families, directory for volunteers (`POST /internal/v1/subjects-by-contact`, a service token
+signed with the secret the owner shares with privacy's vault). The contact travels only on
+this internal call, never on a topic; the answer is references."""
 
 from collections.abc import Mapping
 
@@ -13,7 +13,7 @@ from entraide.privacy.domain.requests_from_people import Contact
 from entraide.privacy.usecases.public_requests import OwnersUnavailableError
 
 PATH = "/internal/v1/subjects-by-contact"
-OWNER_OF = {SubjectKind.FAMILY: "intake"}  # volunteers: directory, not asked yet
+OWNER_OF = {SubjectKind.FAMILY: "intake", SubjectKind.VOLUNTEER: "directory"}
 
 
 class HttpOwners:
