@@ -178,9 +178,14 @@ async def test_scripts_floods_and_one_phone_repeated_do_not_fill_the_queue(
         refused = statuses.count(429)
         queued = await db["self_requests"].count_documents({})
         page = await intake.post("/demander-aide", data=form(door))
+        guesses = [  # codes guessed from one address: 30 an hour, then refused
+            (await intake.post("/suivi", data={"code": "AAAA-AAAA-AAAA-AAAA"})).status_code
+            for _ in range(31)
+        ]
 
     assert refused >= 990, statuses[:40]
     assert queued <= 10  # this door's own limit per address: 10 an hour
     assert page.status_code == 429
     assert "Retry-After" in page.headers
     assert "Trop de demandes" in page.text
+    assert guesses == [422] * 30 + [429]
