@@ -2,13 +2,14 @@
 catalog (`make i18n` was run), translated, with the same placeholders; nothing left over."""
 
 import re
+from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 
 from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted, untranslated
 
-PACKAGES = ["entraide.kit", "entraide.directory"]
+PACKAGES = ["entraide.kit", "entraide.directory", "entraide.intake"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
@@ -48,3 +49,19 @@ def test_translations_keep_the_placeholders(package: str, code: str) -> None:
             found = set(PLACEHOLDER.findall(text))
             assert found <= expected, (code, message.id, text)
             assert expected - found <= {"num", "count"}, (code, message.id, text)
+
+
+def test_the_family_door_has_an_easy_to_read_french_version() -> None:
+    """FALC covers every sentence of the family door and its status page (the vocabulary's
+    words, already plain, may stay as they are)."""
+    door = {"demander_aide.html", "demande_recue.html", "suivi.html", "family_door.py"}
+    easy = {m.id: m.string for m in catalog("entraide.intake", "falc") if m.id}
+    for message in extracted("entraide.intake"):
+        files = {Path(location).name for location, _ in message.locations}
+        if message.id and files & door:
+            assert easy.get(message.id), message.id
+    from entraide.intake.domain.self_requests import WORDS
+
+    for title, explanation in WORDS.values():
+        assert easy.get(title)
+        assert easy.get(explanation)

@@ -1,0 +1,144 @@
+"""The family door (« Demander de l'aide ») and the status page (« /suivi ») in the
+families' languages, intake served over real HTTP: each language renders its own words and
+errors; the easy-to-read French (FALC) version says the door in short sentences; in
+Chromium on a phone (390 px) a parent whose browser speaks Arabic asks for help right to
+left, keeps the code and follows the request on the status page, axe-core clean."""
+
+import uuid
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page, expect
+
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.settings import IntakeSettings
+from tests.auth_support import DevIssuer
+from tests.browser import accessibility_violations
+from tests.infra import Endpoints, settings_on
+from tests.servers import serve_in_thread
+from tests.smtp_server import running_smtp_server
+
+pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
+SHOTS = Path(__file__).resolve().parents[2] / ".run" / "screenshots"
+MIN_FILL_MS = 4500  # the door refuses a form posted faster (a script)
+FRENCH = ["Vous élevez seul ou seule vos enfants", "Envoyer ma demande", "Vos données personnelles"]
+# language → (the door's heading, its send button, the status page's error for a wrong code)
+WORDS = {
+    "en": ("Ask for help", "Send my request", "This code matches no request"),
+    "ar": ("اطلب المساعدة", "أرسل طلبي", "هذا الرمز لا يطابق أي طلب"),
+    "pt": ("Pedir ajuda", "Enviar o meu pedido", "Este código não corresponde a nenhum pedido"),
+    "ro": ("Cereți ajutor", "Trimite cererea", "Acest cod nu corespunde niciunei cereri"),
+}
+
+
+class Root(HTMLParser):
+    def __init__(self, text: str):
+        super().__init__()
+        self.html: dict[str, str | None] = {}
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "html":
+            self.html = dict(attrs)
+
+
+@pytest.fixture(scope="module")
+def intake_url(infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[str]:
+    with running_smtp_server() as box, pytest.MonkeyPatch.context() as env:
+        env.setenv("ENTRAIDE_SMTP_PORT", str(box.port))
+        settings = settings_on(
+            IntakeSettings, infra, f"test_intake_{uuid.uuid4().hex[:8]}", keys="local"
+        )
+        with serve_in_thread(intake_app(dev_issuer.settings_for(settings)), name="intake") as url:
+            yield url
+
+
+async def test_the_door_and_status_page_speak_each_language_and_easy_french(
+    intake_url: str,
+) -> None:
+    async with httpx.AsyncClient(base_url=intake_url, timeout=30) as client:
+        for code, (heading, button, wrong_code) in WORDS.items():
+            door = await client.get("/demander-aide", params={"lang": code})
+            assert door.status_code == 200
+            assert Root(door.text).html["lang"] == code
+            assert (Root(door.text).html.get("dir") == "rtl") is (code == "ar")
+            assert f"<h1>{heading}</h1>" in door.text
+            assert f">{button}<" in door.text
+            for french in FRENCH:
+                assert french not in door.text, (code, french)
+            status = await client.post("/suivi", data={"code": "AAAA-BBBB-CCCC-DDDD"})
+            assert status.status_code == 422
+            assert wrong_code in status.text  # the language remembered by the cookie
+            client.cookies.clear()
+
+        easy = await client.get("/demander-aide", params={"lang": "falc"})
+        assert Root(easy.text).html["lang"] == "fr"
+        assert "Vous vivez seul ou seule avec vos enfants. Vous avez besoin d'aide." in easy.text
+        assert "C'est gratuit. Vous ne payez rien." in easy.text
+        assert "Français facile" in easy.text  # offered where intake has a FALC catalog
+        received = await client.get("/suivi")
+        assert "Écrivez le code de suivi. Vous avez reçu ce code après votre demande." in (
+            received.text
+        )
+        client.cookies.clear()
+        # ordinary French stays as written
+        french = await client.get("/demander-aide")
+        assert "Vous élevez seul ou seule vos enfants" in french.text
+        # staff pages stay French, whatever the browser asks
+        staff = await client.get(
+            "/a-confirmer", headers={"accept-language": "ar"}, follow_redirects=True
+        )
+        assert Root(staff.text).html == {"lang": "fr", "data-fr-scheme": "system"}
+        assert 'id="langues"' not in staff.text
+
+
+async def _fits(page: Page) -> bool:
+    return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+async def test_a_parent_asks_for_help_in_arabic_on_a_phone_and_follows_it(
+    intake_url: str, browser: Browser
+) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    context = await browser.new_context(locale="ar", viewport={"width": 390, "height": 844})
+    page = await context.new_page()
+    await page.goto(f"{intake_url}/demander-aide?association=parrains-par-mille")
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("اطلب المساعدة")
+    assert await accessibility_violations(page) == []
+    assert await _fits(page)
+    await page.wait_for_timeout(MIN_FILL_MS)
+    await page.get_by_role("button", name="أرسل طلبي").click()
+    await expect(page.locator("#erreurs")).to_be_focused()
+    await expect(page.locator("#erreurs")).to_contain_text("في الاستمارة")
+    assert await accessibility_violations(page) == []
+    await page.screenshot(path=SHOTS / "langues-ar-demander-aide-390.png", full_page=True)
+
+    await page.get_by_text("استراحة للوالد، رعاية عرضية للأطفال", exact=True).click()
+    await page.locator("#ages").fill("2, 6")
+    await page.locator("#postal_code").fill("44000")
+    await page.locator("#commune").fill("Nantes")
+    await page.locator("#parent-first_name").fill("Awa")
+    await page.locator("#parent-last_name").fill("Traoré")
+    await page.get_by_text("مكالمة هاتفية", exact=True).click()
+    phone = "07 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
+    await page.locator("#parent-phone").fill(phone)
+    await page.get_by_text("أوافق على أن يُقرأ طلبي", exact=False).click()
+    await page.wait_for_timeout(MIN_FILL_MS)
+    await page.get_by_role("button", name="أرسل طلبي").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("تم استلام طلبك")
+    assert await accessibility_violations(page) == []
+    code = (await page.locator("#code-suivi").inner_text()).strip()
+
+    await page.get_by_role("link", name="متابعة طلبي").click()
+    await page.locator("#code").fill(code)
+    await page.get_by_role("button", name="اعرف مرحلة طلبي").click()
+    await expect(page.locator("#statut h2")).to_have_text("تم استلام طلبك")
+    await expect(page.locator("html")).to_have_attribute("lang", "ar")
+    assert await accessibility_violations(page) == []
+    assert await _fits(page)
+    await page.screenshot(path=SHOTS / "langues-ar-suivi-390.png", full_page=True)
+    await context.close()
