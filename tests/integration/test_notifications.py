@@ -4,7 +4,8 @@ address, once per key, held at night, retried through an outage, reported when i
 for good, and never an address or a text in the logs."""
 
 import logging
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from prometheus_client import CollectorRegistry
@@ -14,6 +15,7 @@ from entraide.kit.notifications.mongo import MongoNotifier
 from entraide.kit.notifications.quiet import PARIS
 from entraide.kit.notifications.seal import Seal
 from entraide.kit.notifications.senders import BrevoSms, SmtpSender
+from entraide.kit.notifications.templates import TEMPLATES
 from tests.infra import free_port
 from tests.sms_provider import SmsProvider, running_sms_provider
 from tests.smtp_server import Mailbox, running_smtp_server
@@ -239,3 +241,44 @@ async def test_an_sms_without_a_provider_fails_saying_so(db, mailbox: Mailbox) -
     assert record["outcome"] == "failed"
     assert record["reason"] == "PermanentSendError: no sms sender configured"
     assert "sealed" not in record
+
+
+EVERY_KIND = {
+    "code": CODE,
+    "received_at": NOON,
+    "association": "AFEV",
+    "erase_on": date(2026, 12, 31),
+    "status": "accepted",
+    "link": "http://127.0.0.1:8010/espace",
+    "expires_at": NOON + timedelta(minutes=15),
+    "on": date(2026, 12, 1),
+    "proposals": 2,
+    "followups": 1,
+    "alerts": 1,
+    "offer": "Parrainage de proximité",
+    "confirmed_on": date(2026, 5, 4),
+}
+
+
+async def test_every_kind_goes_through_the_smtp_server_in_french(db, mailbox: Mailbox) -> None:
+    sender = notifier(db, Clock(NOON), smtp_port=mailbox.port)
+    for n, template in enumerate(TEMPLATES):
+        to = f"personne{n}@example.org"
+        await sender.notify(
+            Notification(
+                key=f"every:{template}",
+                template=template,
+                channel=Channel.EMAIL,
+                to=to,
+                recipient_ref=f"ref-{n}",
+                context=EVERY_KIND,
+            )
+        )
+        [mail] = mailbox.to(to)
+        assert mail["Subject"]
+        body = mail.get_content().replace("\r\n", "\n")
+        assert body.startswith("Bonjour,")
+        assert "Entraide" in body.rsplit("\n\n", 1)[-1]  # signed
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", body)  # dates the French way
+    assert len(mailbox.messages) == len(TEMPLATES)
+    assert await db.notifications.count_documents({"outcome": "sent"}) == len(TEMPLATES)
