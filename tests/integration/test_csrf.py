@@ -7,6 +7,7 @@ from tests.access_support import MADE_UP_ID, concrete, make_app, route_dependenc
 from tests.support import serving
 
 PUBLIC_POSTS = {"/connexion", "/deconnexion", "/devenir-benevole"}  # no session to ride on
+PUBLIC_POSTS |= {"/demander-aide", "/suivi"}  # intake's family door: rate-limited, a honeypot
 SERVICES = ("directory", "intake", "matching", "privacy")
 
 
