@@ -18,6 +18,7 @@ from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
 from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasure
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
+from entraide.directory.entrypoints import scheduled
 from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
@@ -103,6 +104,7 @@ def create_app(
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
         lambda _app: notifier.running(),  # retries and what quiet hours held
+        scheduled.reminders(offers, notifier, space_url=settings.directory_url),  # daily
         partial(outbox.sweeping, erasure.resend, 60.0),  # erasures privacy did not answer
     ]
     app = service_app(

@@ -38,6 +38,10 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings)
         "http://127.0.0.1:8020",
         description="Intake's public pages: an offer links to « Demander de l'aide » there.",
     )
+    directory_url: str = Field(
+        "http://127.0.0.1:8010",
+        description="Directory's own address: the stale offers' reminders link to the space.",
+    )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
     master_key: SecretStr = service_field(
