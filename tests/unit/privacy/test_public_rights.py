@@ -200,6 +200,14 @@ async def test_the_code_goes_to_the_contact_and_only_hashes_are_kept() -> None:
     assert seal.sealed[stored.request_id] == PHONE  # sealed (the vault's key), not in clear
 
 
+async def test_a_follow_up_code_is_kept_as_a_keyed_hash_only() -> None:
+    _, public, requests, _, _, _ = _channel()
+    asked = await public.ask(CaseKind.ACCESS, FAMILY, PHONE, address="a", follow_up="K7P-4QX")
+    kept = requests.requests[asked.request.request_id]
+    assert kept.follow_up == rules.keyed(KEY, "follow-up:K7P-4QX")
+    assert "K7P" not in repr(kept)
+
+
 async def test_one_contact_starts_three_requests_an_hour_one_address_ten() -> None:
     world, public, _, _, _, notifier = _channel()
     first = [await _ask(public) for _ in range(4)]

@@ -85,7 +85,9 @@ class PersonRequest:
     attempts: int = 0
     status: Status = Status.WAITING
     case_ids: tuple[str, ...] = ()
-    follow_up: str | None = None  # the family's follow-up code, if given (a hint for the DPO)
+    # the keyed hash of the family's follow-up code, if given: a credential of intake's status
+    # page, so never kept in clear; not used to find the family yet (the contact is)
+    follow_up: str | None = None
     link_sent_at: datetime | None = None
 
 

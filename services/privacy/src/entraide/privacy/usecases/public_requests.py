@@ -135,7 +135,7 @@ class PublicRights:
         request = PersonRequest(
             request_id, kind, subject_kind, contact.channel, contact_hash, address_hash,
             rules.keyed(self.key, f"code:{request_id}:{code}"), now, now + rules.CODE_TTL,
-            follow_up=follow_up,
+            follow_up=rules.keyed(self.key, f"follow-up:{follow_up.upper()}") if follow_up else None,
         )  # fmt: skip
         await self.seal.seal(request_id, contact)
         await self.requests.add(request)
