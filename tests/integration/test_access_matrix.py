@@ -97,6 +97,12 @@ RULES = {
         ("POST", "/familles/{family_id}/demandes/{request_id}/retrait"): SIGNED_IN,
         ("POST", "/familles/{family_id}/contacts"): SIGNED_IN,
         ("GET", "/familles/{family_id}/journal"): NETWORK_WIDE,
+        ("GET", "/demander-aide"): ANYONE,  # the family's own door
+        ("POST", "/demander-aide"): ANYONE,
+        ("GET", "/suivi"): ANYONE,
+        ("POST", "/suivi"): ANYONE,
+        ("GET", "/a-confirmer"): SIGNED_IN,  # its queue, each in the staff member's scope
+        ("POST", "/a-confirmer/{self_id}"): PER_RECORD,
     },
     "matching": OPS
     | {
