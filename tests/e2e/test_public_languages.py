@@ -32,6 +32,13 @@ VOLUNTEER = {
     "pt": ("Tornar-se voluntário junto de uma família", "O formulário tem 8 erros", "Indique o seu nome próprio."),
     "ro": ("Deveniți voluntar pentru o familie", "Formularul conține 8 erori", "Scrieți prenumele dumneavoastră."),
 }  # fmt: skip
+# the volunteer space's sign-in button, by language
+SPACE = {
+    "en": "Send me my sign-in link",
+    "ar": "أرسل لي رابط الدخول",
+    "pt": "Receber a minha ligação de acesso",
+    "ro": "Primesc linkul de conectare",
+}
 # language → (the search page's heading, the search button, the results' "near", an error)
 WORDS = {
     "en": ("Find support near you", "Search", "near Nantes", "Unknown town or postcode"),
@@ -151,6 +158,11 @@ async def test_each_language_renders_its_own_words_and_staff_pages_stay_french(
             assert Root(refused.text).html["lang"] == code
             assert summary in refused.text
             assert first_name in refused.text
+            # the volunteer's space: its sign-in page
+            space = await client.get("/espace-benevole")
+            assert Root(space.text).html["lang"] == code
+            assert SPACE[code] in space.text
+            assert "Recevoir mon lien de connexion" not in space.text
             client.cookies.clear()
         # a browser that asks for Arabic, on a staff page: French, left to right, no switcher
         staff = await client.get(  # the association's space, or its sign-in page
@@ -216,4 +228,8 @@ async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     assert await accessibility_violations(page) == []
     assert await _fits(page)
     await page.screenshot(path=SHOTS / "langues-ar-benevole-390.png", full_page=True)
+    await page.goto(f"{directory}/espace-benevole")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("فضائي كمتطوع")
+    assert await accessibility_violations(page) == []
+    assert await _fits(page)
     await page.context.close()

@@ -25,10 +25,11 @@ from entraide.directory.entrypoints.http.labels import LANGUAGES, SLOTS
 from entraide.directory.usecases.volunteer_space import Offered, VolunteerSpace
 from entraide.kit.auth import RefusedError
 from entraide.kit.deps import provided
+from entraide.kit.i18n import public_language
 from entraide.kit.protect import rate_limited
 from entraide.kit.web import csrf_token, csrf_valid
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(public_language)])
 COOKIE = "entraide_benevole"
 HOME = "/espace-benevole"
 # the application's status as the volunteer reads it
