@@ -44,6 +44,12 @@ class FakeLinks:
     ) -> None:
         self.links[hashed] = (volunteer_id, expires_at, False)
 
+    async def sent_since(self, volunteer_id: str, since: datetime) -> int:
+        window = since + access_links.LINK_VALIDITY
+        return sum(
+            1 for v, expires, _ in self.links.values() if v == volunteer_id and expires > window
+        )
+
     async def redeem(self, hashed: str, now: datetime) -> str | None:
         found = self.links.get(hashed)
         if found is None or found[2] or found[1] <= now:
@@ -112,6 +118,17 @@ async def test_a_link_expires_after_15_minutes() -> None:
     await space.send_link(EMAIL, "http://x/connexion")
     clock.now += timedelta(minutes=15, seconds=1)
     assert await space.sign_in(token_of(notifier.sent[0])) is None
+
+
+async def test_one_volunteer_gets_five_links_an_hour_whoever_asks() -> None:
+    uow, _, volunteer_id = await applied()
+    space, notifier, _, clock = space_over(uow)
+    await space.remember(EMAIL, volunteer_id)
+    sent = [await space.send_link(EMAIL, "http://x/connexion") for _ in range(7)]
+    assert sent == [True] * access_links.LINKS_PER_HOUR + [False, False]
+    assert len(notifier.sent) == access_links.LINKS_PER_HOUR
+    clock.now += timedelta(hours=1, seconds=1)
+    assert await space.send_link(EMAIL, "http://x/connexion") is True
 
 
 def test_the_session_cookie_names_its_volunteer_until_it_ends_and_cannot_be_forged() -> None:

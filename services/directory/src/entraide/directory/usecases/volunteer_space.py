@@ -10,7 +10,7 @@ hears it on the volunteers topic (paused: inactive, so proposed to no family).
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from entraide.directory.domain.records import ConflictError
@@ -22,6 +22,7 @@ from entraide.kit.notifications import Channel, Notification, Notifier
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
+HOUR = timedelta(hours=1)
 LINK_TEMPLATE = "lien-connexion"  # the kit's template
 
 
@@ -39,6 +40,10 @@ class SignInLinks(Protocol):
     async def save(
         self, hashed: str, volunteer_id: str, volunteer_ref: str, expires_at: datetime
     ) -> None: ...
+
+    async def sent_since(self, volunteer_id: str, since: datetime) -> int:
+        """How many links went to this volunteer since `since`."""
+        ...
 
     async def redeem(self, hashed: str, now: datetime) -> str | None:
         """The volunteer the link names, once: marked used; None if unknown, used or expired."""
@@ -98,7 +103,11 @@ class VolunteerSpace:
         volunteer = await self.uow.volunteers.get(volunteer_id) if volunteer_id else None
         if volunteer is None or volunteer.status not in access_links.MAY_SIGN_IN:
             return False
-        link = access_links.new_link(self.clock())
+        now = self.clock()
+        if await self.links.sent_since(volunteer.id, now - HOUR) >= access_links.LINKS_PER_HOUR:
+            log.info("sign-in link not sent: too many this hour")
+            return False
+        link = access_links.new_link(now)
         await self.links.save(link.hashed, volunteer.id, volunteer.volunteer_ref, link.expires_at)
         await self.notifier.notify(
             Notification(

@@ -9,6 +9,8 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.directory.domain.volunteers.access_links import LINK_VALIDITY
+
 Doc = dict[str, Any]
 KEPT_AFTER_EXPIRY = timedelta(hours=1)
 
@@ -52,6 +54,11 @@ class MongoSignInLinks:
                 "purge_at": expires_at + KEPT_AFTER_EXPIRY,
             }
         )
+
+    async def sent_since(self, volunteer_id: str, since: datetime) -> int:
+        expiring_after = since + LINK_VALIDITY  # a link expires 15 minutes after it went
+        query = {"volunteer_id": volunteer_id, "expires_at": {"$gt": expiring_after}}
+        return await self.collection.count_documents(query)
 
     async def redeem(self, hashed: str, now: datetime) -> str | None:
         """One atomic update: a second use of the link (even at the same instant) finds it

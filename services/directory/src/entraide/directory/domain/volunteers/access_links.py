@@ -15,6 +15,9 @@ from datetime import datetime, timedelta
 from entraide.directory.domain.volunteers.rules import Status
 
 LINK_VALIDITY = timedelta(minutes=15)
+# links sent to one volunteer within an hour, whoever asks (the doors also limit each client
+# address): past it, no mail goes, and the page answers as always
+LINKS_PER_HOUR = 5
 SESSION_VALIDITY = timedelta(hours=2)
 TOKEN_BYTES = 32
 # who may sign in: a candidate and a volunteer (paused too); not after leaving or a refusal
