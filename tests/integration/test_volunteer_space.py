@@ -214,3 +214,18 @@ async def test_matching_proposes_no_paused_volunteer_and_proposes_them_once_back
 
 async def _waiting(store, request_id: str) -> bool:
     return request_id in await store.waiting_ids()
+
+
+async def test_a_volunteer_who_applied_before_addresses_were_kept_can_sign_in(
+    space_settings, mailbox, mongo
+):
+    """Their address is hashed at the next start, from their identity opened with their
+    own key: the link then goes."""
+    async with serving(directory_app(space_settings)) as client:
+        assert (await client.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+    lookups = mongo[space_settings.database]["volunteer_lookups"]
+    await lookups.delete_many({})  # as before this release
+    async with serving(directory_app(space_settings)) as client:
+        assert await lookups.count_documents({}) == 1
+        await signed_in(mailbox, client)
+        assert "Reçue" in html.unescape((await client.get("/espace-benevole")).text)

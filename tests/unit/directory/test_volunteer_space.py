@@ -34,6 +34,9 @@ class FakeIndex:
     async def find(self, lookup: str) -> str | None:
         return self.by_lookup.get(lookup)
 
+    async def volunteers(self) -> set[str]:
+        return set(self.by_lookup.values())
+
 
 class FakeLinks:
     def __init__(self) -> None:
@@ -129,6 +132,25 @@ async def test_one_volunteer_gets_five_links_an_hour_whoever_asks() -> None:
     assert len(notifier.sent) == access_links.LINKS_PER_HOUR
     clock.now += timedelta(hours=1, seconds=1)
     assert await space.send_link(EMAIL, "http://x/connexion") is True
+
+
+class FakeDocuments:
+    def __init__(self, uow) -> None:  # type: ignore[no-untyped-def]
+        self.uow = uow
+
+    async def all(self) -> list[dict]:
+        return [v.state() for v in self.uow.volunteers.stored.values()]
+
+
+async def test_volunteers_who_applied_before_their_address_was_kept_can_sign_in() -> None:
+    uow, keys, volunteer_id = await applied()
+    space, notifier, _, _ = space_over(uow)
+    assert await space.send_link(EMAIL, "http://x/connexion") is False  # not known yet
+    documents = FakeDocuments(uow)
+    assert await space.remember_missing(documents, keys) == 1  # type: ignore[arg-type]
+    assert await space.remember_missing(documents, keys) == 0  # once
+    assert await space.send_link(EMAIL, "http://x/connexion") is True
+    assert notifier.sent[0].recipient_ref == uow.volunteers.stored[volunteer_id].volunteer_ref
 
 
 def test_the_session_cookie_names_its_volunteer_until_it_ends_and_cannot_be_forged() -> None:

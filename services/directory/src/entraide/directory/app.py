@@ -80,6 +80,10 @@ def create_app(
         """Volunteers approved before their check's validity travelled: announced again."""
         await volunteers.announce_missing_validity(uow, volunteer_store)
 
+    async def remember_addresses() -> None:
+        """Volunteers who applied before their address was kept can sign in too."""
+        await space.remember_missing(volunteer_store, keys)
+
     async def index_places() -> None:
         """The communes' indexes (37,000 names), built before the first search, not in it."""
         await asyncio.to_thread(places.find, "Nantes")
@@ -127,6 +131,7 @@ def create_app(
             links.ensure_indexes,
             notifier.ensure_indexes,
             announce_validity,
+            remember_addresses,
             index_places,
         ],
         lifespans=lifespans if settings.outbox_relay else [],

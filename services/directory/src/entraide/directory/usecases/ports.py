@@ -85,6 +85,10 @@ class VolunteerDocuments(Protocol):
         """Volunteers announced with a cleared check but no validity stored."""
         ...
 
+    async def all(self) -> list[Doc]:
+        """Every volunteer (a scan: at start only)."""
+        ...
+
 
 class VolunteerKeyStore(Protocol):
     """The volunteers' own data keys (`domain.volunteers.sealing`)."""

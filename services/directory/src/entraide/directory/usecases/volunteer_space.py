@@ -16,8 +16,9 @@ from typing import Any, Protocol
 from entraide.directory.domain.records import ConflictError
 from entraide.directory.domain.volunteers import access_links
 from entraide.directory.domain.volunteers.rules import Status, TransitionError
+from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
-from entraide.directory.usecases.ports import UnitOfWork
+from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
 from entraide.kit.notifications import Channel, Notification, Notifier
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,10 @@ class EmailIndex(Protocol):
     async def remember(self, lookup: str, volunteer_id: str, volunteer_ref: str) -> None: ...
 
     async def find(self, lookup: str) -> str | None: ...
+
+    async def volunteers(self) -> set[str]:
+        """The volunteers whose address is kept."""
+        ...
 
 
 class SignInLinks(Protocol):
@@ -95,6 +100,25 @@ class VolunteerSpace:
             return
         lookup = access_links.email_lookup(self.lookup_secret, email)
         await self.index.remember(lookup, volunteer_id, volunteer.volunteer_ref)
+
+    async def remember_missing(self, documents: VolunteerDocuments, keys: VolunteerKeyStore) -> int:
+        """At start: the volunteers who applied before their address was kept (their
+        identity opened with their own key, the address hashed); how many."""
+        known = await self.index.volunteers()
+        remembered = 0
+        for doc in await documents.all():
+            if doc["_id"] in known or doc.get("status") not in access_links.MAY_SIGN_IN:
+                continue
+            key = await keys.existing(doc["_id"])
+            if key is None:
+                continue
+            identity = unseal(key, doc["_id"], doc["identity"])
+            lookup = access_links.email_lookup(self.lookup_secret, str(identity["courriel"]))
+            await self.index.remember(lookup, doc["_id"], doc["volunteer_ref"])
+            remembered += 1
+        if remembered:
+            log.info("volunteers' addresses kept for their space: %d", remembered)
+        return remembered
 
     async def send_link(self, email: str, link_base: str) -> bool:
         """Send a sign-in link if the address is a volunteer's who may sign in; whether one

@@ -26,6 +26,9 @@ class MongoEmailIndex:
         doc = {"_id": lookup, "volunteer_id": volunteer_id, "volunteer_ref": volunteer_ref}
         await self.collection.replace_one({"_id": lookup}, doc, upsert=True)
 
+    async def volunteers(self) -> set[str]:
+        return {str(d["volunteer_id"]) async for d in self.collection.find({}, {"volunteer_id": 1})}
+
     async def find(self, lookup: str) -> str | None:
         doc = await self.collection.find_one({"_id": lookup})
         return None if doc is None else str(doc["volunteer_id"])
