@@ -43,7 +43,7 @@ contracts: setup  ## regenerate the JSON Schemas and the AsyncAPI document
 	$(UV) run --no-sync python -m entraide.intake.entrypoints.partner_schema
 
 i18n: setup  ## extract the public pages' messages and update every language's catalog (locales/*/messages.po)
-	$(UV) run --no-sync python -m entraide.kit.i18n_catalogs entraide.kit entraide.directory entraide.intake
+	$(UV) run --no-sync python -m entraide.kit.i18n_catalogs entraide.kit entraide.directory entraide.intake entraide.privacy
 
 manifests: setup  ## regenerate deploy/k8s/base (services, Strimzi KafkaTopics) and docs/configuration.md
 	$(UV) run --no-sync python deploy/k8s/generate.py

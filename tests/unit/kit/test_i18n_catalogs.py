@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted, untranslated
 
-PACKAGES = ["entraide.kit", "entraide.directory", "entraide.intake"]
+PACKAGES = ["entraide.kit", "entraide.directory", "entraide.intake", "entraide.privacy"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 

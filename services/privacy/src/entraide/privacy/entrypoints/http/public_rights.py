@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
-from entraide.kit.i18n import N_, translator
+from entraide.kit.i18n import N_, public_language, translator
 from entraide.kit.protect import rate_limited
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.domain.requests_from_people import (
@@ -26,7 +26,10 @@ from entraide.privacy.entrypoints.http.deps import PagesDep
 from entraide.privacy.entrypoints.http.readable import readable
 from entraide.privacy.usecases.public_requests import OwnersUnavailableError, PublicRights
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(optional_principal)])
+router = APIRouter(  # public: in the language the person asks for (kit/i18n.py)
+    include_in_schema=False,
+    dependencies=[Depends(optional_principal), Depends(public_language)],
+)
 PublicRightsDep = Annotated[PublicRights, Depends(provided(PublicRights))]
 
 # the words are marked for the catalogs (N_) and translated as the page renders
