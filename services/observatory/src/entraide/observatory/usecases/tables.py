@@ -5,6 +5,7 @@ a 90th percentile of days; None where the figure is hidden.
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from entraide.observatory.domain.indicators import Dimension, Indicator, Measure
 from entraide.observatory.domain.protection import TOTAL, Key
@@ -36,11 +37,27 @@ class Published:
     by: Dimension | None
     cells: dict[Key, Cell]
 
+    @cached_property
+    def slices(self) -> dict[tuple[str, str], dict[tuple[str, str], Cell]]:
+        """The cube cut once into its views: (month, filter value) → (row, column) → cell."""
+        cut: dict[tuple[str, str], dict[tuple[str, str], Cell]] = {}
+        for (row, month, column, value), cell in self.cells.items():
+            cut.setdefault((month, value), {})[(row, column)] = cell
+        return cut
+
+    @cached_property
+    def _months(self) -> list[str]:
+        return sorted({month for month, _ in self.slices if month != TOTAL})
+
+    @cached_property
+    def _values(self) -> list[str]:
+        return sorted({value for _, value in self.slices if value != TOTAL})
+
     def months(self) -> list[str]:
-        return sorted({k[1] for k in self.cells if k[1] != TOTAL})
+        return self._months
 
     def filter_values(self) -> list[str]:
-        return sorted({k[3] for k in self.cells if k[3] != TOTAL})
+        return self._values
 
 
 @dataclass(frozen=True)
