@@ -163,6 +163,10 @@ async def test_each_language_renders_its_own_words_and_staff_pages_stay_french(
             assert Root(space.text).html["lang"] == code
             assert SPACE[code] in space.text
             assert "Recevoir mon lien de connexion" not in space.text
+            no_address = await client.post("/espace-benevole/lien", data={"courriel": ""})
+            assert no_address.status_code == 422
+            assert "Indiquez votre adresse électronique" not in no_address.text
+            assert Root(no_address.text).html["lang"] == code
             client.cookies.clear()
         # a browser that asks for Arabic, on a staff page: French, left to right, no switcher
         staff = await client.get(  # the association's space, or its sign-in page

@@ -25,7 +25,7 @@ from entraide.directory.entrypoints.http.labels import LANGUAGES, SLOTS
 from entraide.directory.usecases.volunteer_space import Offered, VolunteerSpace
 from entraide.kit.auth import RefusedError
 from entraide.kit.deps import provided
-from entraide.kit.i18n import public_language
+from entraide.kit.i18n import N_, public_language
 from entraide.kit.protect import rate_limited
 from entraide.kit.web import csrf_token, csrf_valid
 
@@ -150,7 +150,9 @@ async def send_link(
     is looked for and sent after the answer."""
     email = courriel.strip()
     if not email or "@" not in email or len(email) > 200:
-        errors = {"courriel": "Indiquez votre adresse électronique, par exemple nom@exemple.fr."}
+        errors = {
+            "courriel": N_("Indiquez votre adresse électronique, par exemple nom@exemple.fr.")
+        }
         form = {"courriel": email[:200]}
         return pages.page(
             request, "espace-benevole-connexion.html", status_code=422, errors=errors, form=form
@@ -175,7 +177,9 @@ async def open_link(
 ) -> Response:
     volunteer_id = await space.sign_in(jeton)
     if volunteer_id is None:
-        alert = "Ce lien n'est plus valable (déjà utilisé, ou plus de 15 minutes) : demandez-en un autre."
+        alert = N_(
+            "Ce lien n'est plus valable (déjà utilisé, ou plus de 15 minutes) : demandez-en un autre."
+        )
         return pages.page(
             request, "espace-benevole-connexion.html", status_code=400, errors={}, form={},
             alert=alert,
@@ -208,7 +212,7 @@ async def _do(
         volunteer = await space.get(volunteer_id)
         if volunteer is None:
             raise RefusedError("Cette fiche n'existe plus.", status_code=404) from None
-        alert = [{"level": "error", "text": "Ce changement n'est pas possible pour l'instant."}]
+        alert = [{"level": "error", "text": N_("Ce changement n'est pas possible pour l'instant.")}]
         return _space(request, pages, session, volunteer, flashes=alert, status_code=409)
     return RedirectResponse(f"{HOME}?fait={action}", 303)
 
