@@ -6,11 +6,15 @@ the status page says so. Scripts and floods are slowed or refused, and no queue 
 import json
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
+from entraide.contracts.events import ErasureRequested
+from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases.rights import IntakeRights
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
 from entraide.matching.app import create_app as matching_app
@@ -135,57 +139,72 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
         assert bad.status_code == 422
         assert "ne correspond à aucune demande" in bad.text
 
+        # erased through privacy: the family door's queue keeps nothing of it either
+        erased = await lookup(app, IntakeRights).erase(
+            ErasureRequested(
+                case_id="case-door-erasure",
+                subject_ref=queued["family_ref"],
+                subject_kind=SubjectKind.FAMILY,
+                deadline=datetime.now(UTC) + timedelta(days=30),
+                reason=ErasureReason.RIGHTS_REQUEST,
+            )
+        )
+        assert erased["own_requests"] == 1
+        assert await db["self_requests"].count_documents({"family_ref": queued["family_ref"]}) == 0
+        assert await db["families"].count_documents({"family_ref": queued["family_ref"]}) == 0
+
+    async def test_scripts_floods_and_one_phone_repeated_do_not_fill_the_queue(
+        intake_settings, mongo, mailbox
+    ) -> None:
+        app = intake_app(intake_settings)
+        db = mongo[intake_settings.database]
+        async with serving(app) as intake:
+            door = lookup(app, FamilyDoor)
+            trap = await intake.post("/demander-aide", data=form(door, site_web="http://x.example"))
+            fast = await intake.post(
+                "/demander-aide", data=form(door, debut=door.form_token(time.time()))
+            )
+            forged = await intake.post("/demander-aide", data=form(door, debut="1.abc"))
+            for answer in (trap, fast, forged):
+                assert answer.status_code == 422
+                assert "envoyé trop vite ou a expiré" in answer.text
+            assert await db["self_requests"].count_documents({}) == 0
+
+            answers = []
+            for i in range(4):  # one phone number, four names
+                data = form(door, **{"parent.first_name": f"Prénom{i}", "parent.email": ""})
+                answers.append(
+                    await intake.post(
+                        "/demander-aide", data=data | {"contact_preferences": ["sms"]}
+                    )
+                )
+            assert [a.status_code for a in answers] == [200, 200, 200, 429]
+            assert "Plusieurs demandes ont déjà été envoyées aujourd" in answers[-1].text
+            assert await db["self_requests"].count_documents({}) == 3
+
+            statuses = []
+            for i in range(1000):  # one address
+                data = form(door, **{"parent.phone": "", "parent.email": f"p{i}@example.org"})
+                answer = await intake.post(
+                    "/demander-aide", data=data | {"contact_preferences": ["email"]}
+                )
+                statuses.append(answer.status_code)
+            refused = statuses.count(429)
+            queued = await db["self_requests"].count_documents({})
+            page = await intake.post("/demander-aide", data=form(door))
+            guesses = [  # codes guessed from one address: 30 an hour, then refused
+                (await intake.post("/suivi", data={"code": "AAAA-AAAA-AAAA-AAAA"})).status_code
+                for _ in range(31)
+            ]
+
+        assert refused >= 990, statuses[:40]
+        assert queued <= 10  # this door's own limit per address: 10 an hour
+        assert page.status_code == 429
+        assert "Retry-After" in page.headers
+        assert "Trop de demandes" in page.text
+        assert guesses == [422] * 30 + [429]
+
     assert view["status"] == "open"
     assert view["departement"] == "44"
     assert view["family_ref"] == queued["family_ref"]
     assert "Traoré" not in json.dumps(view)
-
-
-async def test_scripts_floods_and_one_phone_repeated_do_not_fill_the_queue(
-    intake_settings, mongo, mailbox
-) -> None:
-    app = intake_app(intake_settings)
-    db = mongo[intake_settings.database]
-    async with serving(app) as intake:
-        door = lookup(app, FamilyDoor)
-        trap = await intake.post("/demander-aide", data=form(door, site_web="http://x.example"))
-        fast = await intake.post(
-            "/demander-aide", data=form(door, debut=door.form_token(time.time()))
-        )
-        forged = await intake.post("/demander-aide", data=form(door, debut="1.abc"))
-        for answer in (trap, fast, forged):
-            assert answer.status_code == 422
-            assert "envoyé trop vite ou a expiré" in answer.text
-        assert await db["self_requests"].count_documents({}) == 0
-
-        answers = []
-        for i in range(4):  # one phone number, four names
-            data = form(door, **{"parent.first_name": f"Prénom{i}", "parent.email": ""})
-            answers.append(
-                await intake.post("/demander-aide", data=data | {"contact_preferences": ["sms"]})
-            )
-        assert [a.status_code for a in answers] == [200, 200, 200, 429]
-        assert "Plusieurs demandes ont déjà été envoyées aujourd" in answers[-1].text
-        assert await db["self_requests"].count_documents({}) == 3
-
-        statuses = []
-        for i in range(1000):  # one address
-            data = form(door, **{"parent.phone": "", "parent.email": f"p{i}@example.org"})
-            answer = await intake.post(
-                "/demander-aide", data=data | {"contact_preferences": ["email"]}
-            )
-            statuses.append(answer.status_code)
-        refused = statuses.count(429)
-        queued = await db["self_requests"].count_documents({})
-        page = await intake.post("/demander-aide", data=form(door))
-        guesses = [  # codes guessed from one address: 30 an hour, then refused
-            (await intake.post("/suivi", data={"code": "AAAA-AAAA-AAAA-AAAA"})).status_code
-            for _ in range(31)
-        ]
-
-    assert refused >= 990, statuses[:40]
-    assert queued <= 10  # this door's own limit per address: 10 an hour
-    assert page.status_code == 429
-    assert "Retry-After" in page.headers
-    assert "Trop de demandes" in page.text
-    assert guesses == [422] * 30 + [429]

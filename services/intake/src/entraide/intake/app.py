@@ -78,7 +78,14 @@ def create_app(
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
 
     notifier = notifier_from(rt.db, registry=rt.registry)  # e-mail and SMS to families
-    rights = IntakeRights(families, keys, audit, uow=uow, forget=notifier.forget)
+    rights = IntakeRights(
+        families,
+        keys,
+        audit,
+        uow=uow,
+        forget=notifier.forget,
+        forget_own_requests=self_requests.forget,
+    )
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     partner_events.register(
         rt.broker, partner_writes, keys, settings=settings, service_name=SERVICE
@@ -127,6 +134,7 @@ def create_app(
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(families, keys, privacy_secret))
     provide(app, door, queue, family_door.DoorLimits.default())
+    provide(app, rights)  # privacy's commands (tests reach it to erase a family)
     provide(app, app.state.rate_limits)  # the kit's limiter: failed signatures, by address
     quota_gate.install(app, quotas)
     return app

@@ -57,6 +57,11 @@ class SelfRequestStore:
             {"lookup": {"$in": lookup}, "submitted_at": {"$gte": since}}
         )
 
+    async def forget(self, family_ref: str) -> int:
+        """Erasure: the family's own requests leave the queue, decided or not (their
+        lookup hashes, postal code and children's birth years with them)."""
+        return (await self.requests.delete_many({"family_ref": family_ref})).deleted_count
+
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {
             "stage": request.stage.value,

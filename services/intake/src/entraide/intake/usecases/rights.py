@@ -40,9 +40,11 @@ class IntakeRights:
         *,
         uow: UnitOfWork | None = None,
         forget: Callable[[str], Awaitable[int]] | None = None,
+        forget_own_requests: Callable[[str], Awaitable[int]] | None = None,
     ) -> None:
         self.families, self.keys, self.audit, self.uow = families, keys, audit, uow
         self.forget = forget  # the notifier's records of the family (pending ones too)
+        self.forget_own_requests = forget_own_requests  # the family door's queue
 
     async def object(self, command: ObjectionRequested) -> dict[str, int]:
         """The family objects to its data being used for matching: its consent to matching
@@ -68,9 +70,12 @@ class IntakeRights:
         return {"families": 1} if flagged else {}
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
+        own = 0  # what the family asked through its own door, confirmed or still waiting
+        if command.subject_kind == SubjectKind.FAMILY and self.forget_own_requests:
+            own = await self.forget_own_requests(command.subject_ref)
         family = await self._family(command.subject_kind, command.subject_ref)
         if family is None:  # never here, or already erased (a redelivery)
-            return {}
+            return {"own_requests": own} if own else {}
         await self.keys.destroy(family.id)
         deleted = await self.families.delete(family.id)
         counts = {
@@ -79,6 +84,8 @@ class IntakeRights:
             "contacts": len(family.contacts),
             "keys": 1,
         }
+        if own:
+            counts["own_requests"] = own
         forgotten = await self.forget(family.family_ref) if self.forget else 0
         if forgotten:  # what was sent to it, or waits to be: deleted
             counts["notifications"] = forgotten
