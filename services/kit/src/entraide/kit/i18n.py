@@ -93,7 +93,8 @@ def negotiate(asked: str | None, cookie: str | None, accept_language: str | None
 
 async def public_language(request: Request) -> Language:
     """A public route's dependency: its page, its messages and its errors in the language
-    asked for (`ENTRAIDE` staff routes never call it, so they stay French)."""
+    asked for. Staff routes never depend on it, so they stay French. (The language is a
+    context variable: set here, in the request's task, it is the one its page renders in.)"""
     asked = request.query_params.get("lang")
     language = negotiate(asked, request.cookies.get(COOKIE), request.headers.get("accept-language"))
     _current.set(language)
