@@ -76,6 +76,18 @@ RULES = {
         ("POST", "/devenir-benevole"): ANYONE,
         ("GET", "/association"): SIGNED_IN,
         ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
+        # the volunteer's own space: staff roles play no part; only the volunteer's own
+        # session (a link by e-mail) acts there (NOBODY here), tested in test_volunteer_space
+        ("GET", "/espace-benevole"): ANYONE,
+        ("GET", "/espace-benevole/connexion"): ANYONE,
+        ("POST", "/espace-benevole/connexion"): ANYONE,
+        ("POST", "/espace-benevole/lien"): ANYONE,
+        ("POST", "/espace-benevole/deconnexion"): ANYONE,
+        ("POST", "/espace-benevole/pause"): NOBODY,
+        ("POST", "/espace-benevole/reprise"): NOBODY,
+        ("POST", "/espace-benevole/offre"): NOBODY,
+        ("POST", "/espace-benevole/depart"): NOBODY,
+        ("POST", "/internal/v1/subjects-by-contact"): NOBODY,  # privacy's service token only
     },
     "intake": OPS
     | {
@@ -103,6 +115,7 @@ RULES = {
         ("POST", "/suivi"): ANYONE,
         ("GET", "/a-confirmer"): SIGNED_IN,  # its queue, each in the staff member's scope
         ("POST", "/a-confirmer/{self_id}"): PER_RECORD,
+        ("POST", "/internal/v1/subjects-by-contact"): NOBODY,  # privacy's service token only
     },
     "matching": OPS
     | {
@@ -138,6 +151,14 @@ RULES = {
         ("GET", "/dossiers/{case_id}/export.html"): {"dpo"},
         ("GET", "/conservation"): {"dpo"},
         ("POST", "/conservation"): {"dpo"},
+        ("POST", "/internal/v1/erasure-requests"): NOBODY,  # the owners' service tokens only
+        # the public rights channel: the person proves a contact with a code
+        ("GET", "/vos-droits"): ANYONE,
+        ("POST", "/vos-droits"): ANYONE,
+        ("GET", "/vos-droits/{request_id}/code"): ANYONE,
+        ("POST", "/vos-droits/{request_id}/code"): ANYONE,
+        ("GET", "/vos-droits/export/{token}"): ANYONE,  # the signed link decides
+        ("GET", "/vos-droits/export/{token}/donnees.json"): ANYONE,
     },
 }
 

@@ -8,6 +8,13 @@ from tests.support import serving
 
 PUBLIC_POSTS = {"/connexion", "/deconnexion", "/devenir-benevole"}  # no session to ride on
 PUBLIC_POSTS |= {"/demander-aide", "/suivi"}  # intake's family door: rate-limited, a honeypot
+PUBLIC_POSTS |= {"/vos-droits", "/vos-droits/{request_id}/code"}  # a code proves the contact
+PUBLIC_POSTS |= {"/espace-benevole/connexion", "/espace-benevole/lien"}  # the link proves it
+# the volunteer's own session checks its own token in each of these (test_volunteer_space)
+PUBLIC_POSTS |= {
+    f"/espace-benevole/{action}"
+    for action in ("deconnexion", "pause", "reprise", "offre", "depart")
+}
 SERVICES = ("directory", "intake", "matching", "privacy")
 
 

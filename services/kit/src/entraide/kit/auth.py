@@ -7,13 +7,14 @@ and `check_csrf` on form posts (the form gets its token from `form_csrf`).
 """
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from entraide.kit.keyvault_client import ServiceTokenError, verify_service_token
 from entraide.kit.principal import (
     InvalidTokenError,
     IssuerUnreachableError,
@@ -193,3 +194,16 @@ async def _refused(request: Request, exc: Exception) -> Response:
     context = {"heading": exc.heading, "message": exc.message, "principal": exc.principal}
     templates = auth_config(request).templates
     return render(templates, request, "interdit.html", context, status_code=exc.status_code)
+
+
+def require_service_token(authorization: str, secrets: Mapping[str, str]) -> str:
+    """The calling service's name, from an `Authorization: Bearer <service token>` signed
+    with a secret it shares with us; 401 otherwise. Ask it in a dependency, so that a
+    caller without a token is refused before its body is even read."""
+    scheme, _, token = authorization.partition(" ")
+    try:
+        if scheme.lower() != "bearer":
+            raise ServiceTokenError("missing")
+        return verify_service_token(token.strip(), secrets)
+    except ServiceTokenError:
+        raise HTTPException(401, "Jeton de service absent ou invalide.") from None

@@ -4,13 +4,13 @@ with privacy's key vault); the answer holds references, never identity."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException
+from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel, Field
 
 from entraide.directory.usecases import contact_lookup
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
+from entraide.kit.auth import require_service_token
 from entraide.kit.deps import provided
-from entraide.kit.keyvault_client import ServiceTokenError, verify_service_token
 
 router = APIRouter(prefix="/internal/v1", tags=["internal"])
 
@@ -35,16 +35,12 @@ class SubjectsOut(BaseModel):
     subject_refs: list[str]
 
 
-@router.post("/subjects-by-contact", include_in_schema=False)
-async def subjects_by_contact(
-    body: ContactIn, lookup: LookupDep, authorization: Annotated[str, Header()] = ""
-) -> SubjectsOut:
-    scheme, _, token = authorization.partition(" ")
-    try:
-        if scheme.lower() != "bearer":
-            raise ServiceTokenError("missing")
-        verify_service_token(token.strip(), lookup.secrets)
-    except ServiceTokenError:
-        raise HTTPException(401, "Jeton de service absent ou invalide.") from None
+async def privacy_only(lookup: LookupDep, authorization: Annotated[str, Header()] = "") -> None:
+    """Privacy's service token, checked before the body is read."""
+    require_service_token(authorization, lookup.secrets)
+
+
+@router.post("/subjects-by-contact", include_in_schema=False, dependencies=[Depends(privacy_only)])
+async def subjects_by_contact(body: ContactIn, lookup: LookupDep) -> SubjectsOut:
     email = body.value if body.channel == "email" else None
     return SubjectsOut(subject_refs=await contact_lookup.volunteers_of(lookup.space, email=email))
