@@ -15,7 +15,7 @@ A FALC catalog (easy French) is updated only where one exists: it covers the fam
 
 import argparse
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
@@ -39,9 +39,16 @@ def catalog_path(package: str, code: str) -> Path:
 
 
 def texts(words: object) -> Iterator[str]:
-    """A vocabulary's texts: a dict's values, `(value, text)` pairs' texts, or strings."""
-    items: Iterable[object] = words.values() if isinstance(words, dict) else words  # type: ignore[assignment]
-    for item in items:
+    """A vocabulary's texts: a string; a dict's values (each a string or a tuple of
+    strings); a list's `(value, text)` pairs' texts or strings."""
+    if isinstance(words, str):
+        yield words
+        return
+    if isinstance(words, dict):
+        for value in words.values():
+            yield from (value,) if isinstance(value, str) else value
+        return
+    for item in words:  # type: ignore[attr-defined]
         text = item[1] if isinstance(item, tuple) else item
         if isinstance(text, str) and text:
             yield text
