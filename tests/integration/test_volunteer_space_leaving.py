@@ -49,6 +49,8 @@ async def test_a_volunteer_leaves_inactive_at_once_and_erased_through_privacy(
             await review(client, stored["_id"], statut="approved")
 
             await signed_in(mailbox, client)
+            sent = mongo[settings.database]["notifications"]
+            assert await sent.count_documents({"recipient_ref": ref}) == 1  # the link's record
             space = (await client.get("/espace-benevole")).text
             unconfirmed = await client.post("/espace-benevole/depart", data={"csrf": csrf(space)})
             assert unconfirmed.status_code == 422
@@ -81,6 +83,8 @@ async def test_a_volunteer_leaves_inactive_at_once_and_erased_through_privacy(
             names = ("volunteers", "volunteer_lookups", "volunteer_links", "volunteer_erasures")
             for name in names:
                 assert await db[name].count_documents({}) == 0, name
+            # the sign-in link's record named the volunteer: erased with the rest
+            assert await db["notifications"].count_documents({"recipient_ref": ref}) == 0
             keys = mongo[privacy_settings.database]["keys"]
             [key] = await keys.find({"subject_ref": ref}).to_list()
             assert "wrapped" not in key  # the volunteer's key destroyed

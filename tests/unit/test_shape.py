@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ("intake", "directory", "matching", "privacy")
+SERVICES = ("intake", "directory", "matching", "privacy", "observatory")
 LAYERS = {"domain", "usecases", "adapters", "entrypoints"}
 MAX_LINES = 300
 

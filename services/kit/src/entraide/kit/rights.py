@@ -153,12 +153,12 @@ class ReferencedDocuments:
     """A handler for services whose documents name the subject by a reference field.
 
     Every collection of the database is searched for documents whose `family_ref`,
-    `volunteer_ref` or `subject_ref` is the subject's: erasure deletes them, access
-    exports them. Collections in `keep` are left alone (for instance an audit log
-    without personal data).
+    `volunteer_ref`, `subject_ref` or `recipient_ref` (the notifier's records) is the
+    subject's: erasure deletes them, access exports them. Collections in `keep` are left
+    alone (for instance an audit log without personal data).
     """
 
-    FIELDS = ("family_ref", "volunteer_ref", "subject_ref")
+    FIELDS = ("family_ref", "volunteer_ref", "subject_ref", "recipient_ref")
 
     def __init__(self, db: AsyncDatabase[Doc], *, keep: Iterable[str] = ()) -> None:
         self.db, self.keep = db, frozenset(keep)
