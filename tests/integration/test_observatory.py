@@ -185,7 +185,9 @@ async def test_events_become_anonymous_facts_and_erasure_reaches_open_episodes(
             erasures = duckdb.sql(
                 f"SELECT count(*) FROM read_parquet('{observatory.archive.files('erasure')}')"
             ).fetchall()
-            assert erasures == [(1,)]
+            # the commands topic is shared with the session's other tests: one fact per
+            # erasure case seen, this one's resends counted once
+            assert erasures == [(await db["counted_cases"].count_documents({}),)]
 
             # nothing in the store nor the files names a family, a request or a match
             references = {a, b, first.request_id, second.request_id, match["match_id"]}
