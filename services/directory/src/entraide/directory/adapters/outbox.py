@@ -124,19 +124,26 @@ async def sweeping(
 ) -> AsyncIterator[None]:
     """Call `sweep` (withdrawn offers whose events are out) now and then, for the app's life."""
 
+    # a flag as well as the cancellation: a library that swallows a cancellation (an
+    # HTTP call's cancel scope did, and the app's shutdown then waited for ever) cannot
+    # keep the loop going once the app stops
+    stopping = asyncio.Event()
+
     async def loop() -> None:
-        while True:
+        while not stopping.is_set():
             try:
                 await sweep()
             except Exception as exc:  # the store is away: next time
                 raise_if_cancelling(exc)
                 log.warning("sweep failed", extra={"error": type(exc).__name__})
-            await asyncio.sleep(every_seconds)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), every_seconds)
 
     task = asyncio.create_task(loop())
     try:
         yield
     finally:
+        stopping.set()
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(task, timeout=10)
