@@ -9,6 +9,7 @@ every earlier family: 61 % of the API's time in a profile, a worst case no desk 
 """
 
 import asyncio
+import os
 import time
 
 import httpx
@@ -19,7 +20,7 @@ from entraide.intake.entrypoints.http.schemas import RequestIn
 from tests.benchmarks.record import record
 from tests.support import request_body, serving
 
-REQUESTS = 200
+REQUESTS = int(os.environ.get("BENCH_INTAKE_REQUESTS", "800"))
 CONCURRENCY = 8
 
 

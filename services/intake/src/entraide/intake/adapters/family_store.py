@@ -22,6 +22,10 @@ from entraide.intake.adapters.documents import (
 )
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import Family, FamilySummary, MatchStep, Sharing
+from entraide.kit.coalesce import Coalesced
+
+# A summary and the lookup hashes it was found by (to give each caller of a batch its own)
+SUMMARY_AND_LOOKUP = {k: v for k, v in SUMMARY.items() if k != "lookup"}
 
 
 class FamilyStore:
@@ -29,6 +33,7 @@ class FamilyStore:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.families: AsyncCollection[Doc] = db["families"]
+        self._similar = Coalesced(self._similar_batch)
 
     async def ensure_indexes(self) -> None:
         await self.families.create_index([("requests.request_id", ASCENDING)])
@@ -78,8 +83,34 @@ class FamilyStore:
         return (await self.families.delete_one({"_id": family_id})).deleted_count
 
     async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
-        cursor = self.families.find({"lookup": {"$in": lookup}}, SUMMARY).limit(limit)
+        """The searches of the same turn of the loop (desks recording at once) are one
+        query (`_similar_batch`)."""
+        return await self._similar((tuple(lookup), limit))
+
+    async def _similar_one(self, lookup: tuple[str, ...], limit: int) -> list[FamilySummary]:
+        cursor = self.families.find({"lookup": {"$in": list(lookup)}}, SUMMARY).limit(limit)
         return [summary_of(doc) for doc in await cursor.to_list()]
+
+    async def _similar_batch(
+        self, asks: list[tuple[tuple[str, ...], int]]
+    ) -> list[list[FamilySummary] | Exception]:
+        """One query for every search, each answered with the families found by its own
+        hashes; if the query may have been cut short (more found than all the searches'
+        limits together), each search is asked alone, so no answer misses a family."""
+        if len(asks) == 1:
+            return [await self._similar_one(*asks[0])]
+        terms = sorted({term for lookup, _ in asks for term in lookup})
+        cap = sum(limit for _, limit in asks)
+        query = self.families.find({"lookup": {"$in": terms}}, SUMMARY_AND_LOOKUP)
+        docs = await query.limit(cap + 1).to_list()
+        if len(docs) > cap:
+            return [await self._similar_one(lookup, limit) for lookup, limit in asks]
+        answers: list[list[FamilySummary] | Exception] = []
+        for lookup, limit in asks:
+            wanted = set(lookup)
+            found = [doc for doc in docs if wanted.intersection(doc.get("lookup", ()))]
+            answers.append([summary_of(doc) for doc in found[:limit]])
+        return answers
 
     async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
         cursor = self.families.find({"_id": {"$in": family_ids}}, SUMMARY)
