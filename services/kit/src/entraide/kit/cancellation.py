@@ -6,7 +6,7 @@ them is a cancellation, and a library on the way may turn it into an error (an o
 cut mid-flight answers a network error; a clean-up in an `except BaseException` raises its
 own): the loop would take it for an outage and go on, and whoever waits for it to stop
 (a shutdown, a test's event loop closing) waits for ever. Each such loop asks
-`raise_if_cancelling` first.
+`raise_if_cancelling` first; the periodic ones get it from `kit.loops`.
 """
 
 import asyncio

@@ -13,24 +13,22 @@ from typing import Any
 from faststream.kafka import KafkaBroker
 from prometheus_client import CollectorRegistry, Gauge
 
-from entraide.kit.cancellation import raise_if_cancelling
+from entraide.kit.loops import Periodic
 from entraide.kit.metrics import consumer_lag
 
-log = logging.getLogger(__name__)
 
-
-async def sample_consumer_lag(
+def lag_sampler(
     broker: KafkaBroker, registry: CollectorRegistry, interval_seconds: float
-) -> None:
-    """Refresh `entraide_consumer_lag_messages` every `interval_seconds`, until cancelled."""
+) -> Periodic:
+    """The loop refreshing `entraide_consumer_lag_messages` every `interval_seconds` (a
+    rebalance or a broker away: the next round, logged at debug level only)."""
     gauge = consumer_lag(registry)
-    while True:
-        try:
-            await record_lag(broker, gauge)
-        except Exception as exc:  # a rebalance or a broker away: next round
-            raise_if_cancelling(exc)
-            log.debug("consumer lag not sampled", extra={"error": type(exc).__name__})
-        await asyncio.sleep(interval_seconds)
+    return Periodic(
+        lambda: record_lag(broker, gauge),
+        interval_seconds,
+        name="consumer-lag",
+        failure_level=logging.DEBUG,
+    )
 
 
 async def record_lag(broker: KafkaBroker, gauge: Gauge) -> None:

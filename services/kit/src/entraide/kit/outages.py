@@ -8,13 +8,14 @@ once when it ends, with its duration; what the drivers repeat in between (aiokaf
 line for each reconnection attempt, hundreds a second) stays out of the logs.
 """
 
-import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter
+
+from entraide.kit.loops import Periodic
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,16 @@ class QuietBrokerOutage(logging.Filter):
         return True
 
 
-async def watch(checks: Mapping[str, Callable[[], Awaitable[bool]]]) -> None:
+def watcher(checks: Mapping[str, Callable[[], Awaitable[bool]]]) -> Periodic:
     """While a dependency is down, check it every few seconds; note when it is back."""
-    while True:
-        await asyncio.sleep(WATCH_EVERY_SECONDS)
+
+    async def look() -> None:
         for component in OUTAGES.down():
             check = checks.get(component)
             if check is not None and await check():
                 OUTAGES.restored(component)
+
+    return Periodic(look, WATCH_EVERY_SECONDS, name="outages", wait_first=True)
 
 
 def refusal(component: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -40,6 +40,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
 from entraide.contracts.envelope import CONTENT_TYPE
+from entraide.kit import loops
 from entraide.kit.cancellation import raise_if_cancelling
 from entraide.kit.metrics import outbox_metrics
 from entraide.kit.outages import KAFKA, OUTAGES, STORE
@@ -77,7 +78,18 @@ class OutboxRelay:
         self.max_backoff_seconds = max_backoff_seconds
         self.batch_size = batch_size
         self._wake = asyncio.Event()
-        self._stopping = False
+        # a write that wakes the relay while it measures is not lost: the loop clears the
+        # wake before each round, not after
+        self._loop = loops.Periodic(
+            self._round,
+            idle_poll_seconds,
+            name="outbox-relay",
+            wake=self._wake,
+            busy_again=True,
+            first_backoff_seconds=0.2,
+            max_backoff_seconds=max_backoff_seconds,
+            failure_level=logging.DEBUG,  # OUTAGES logs an outage once
+        )
         # the backlog gauges cost a count and a read of pending documents: now and then
         self.backlog_every = backlog_every_seconds
         self._backlog_at = 0.0
@@ -168,28 +180,24 @@ class OutboxRelay:
         return written
 
     async def run(self) -> None:
-        backoff = 0.2
-        while not self._stopping:
-            try:
-                published = await self.publish_batch() if self.broker.running else 0
-                backoff = 0.2
-            except Exception as exc:  # Kafka or the store is down: keep the events, retry
-                raise_if_cancelling(exc)
-                self.failures.inc()
-                OUTAGES.broken(_component(exc), f"outbox relay: {type(exc).__name__}")
-                with contextlib.suppress(Exception):
-                    await self.measure_backlog(every=0)
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, self.max_backoff_seconds)
-                continue
-            if not published:
-                # clear first: a write that wakes us while we measure must not be lost
-                self._wake.clear()
-                # the store may have gone since the batch: the next round logs and retries
-                with contextlib.suppress(Exception):
-                    await self.measure_backlog()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.idle_poll_seconds)
+        """Publish until stopped (the kit's loop): again at once while batches come, else at
+        the next poll or wake; Kafka or the store down keeps the events and retries."""
+        await self._loop.run()
+
+    async def _round(self) -> int:
+        try:
+            published = await self.publish_batch() if self.broker.running else 0
+        except Exception as exc:
+            raise_if_cancelling(exc)
+            self.failures.inc()
+            OUTAGES.broken(_component(exc), f"outbox relay: {type(exc).__name__}")
+            with contextlib.suppress(Exception):
+                await self.measure_backlog(every=0)
+            raise
+        if not published:  # the store may have gone since: the next round logs and retries
+            with contextlib.suppress(Exception):
+                await self.measure_backlog()
+        return published
 
     async def measure_backlog(self, every: float | None = None) -> None:
         """Set the pending-documents gauge and the age of the oldest unpublished event, if
@@ -210,8 +218,7 @@ class OutboxRelay:
         self.oldest_age.set(max(age, 0.0))
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
+        self._loop.stop()
 
     async def publish_batch(self) -> int:
         """Lease up to `batch_size` documents, publish their events, mark them sent.
@@ -276,16 +283,10 @@ def _headers(value: str | None) -> dict[str, str]:
 
 @contextlib.asynccontextmanager
 async def running(relay: OutboxRelay, app: FastAPI) -> AsyncIterator[None]:
-    """Run the relay for the app's lifetime; on shutdown let the current round finish."""
-    task = asyncio.create_task(relay.run())
-    try:
+    """Run the relay for the app's lifetime; on shutdown let the current round finish (up to
+    10 s: then pending events stay pending)."""
+    async with loops.running(relay._loop, grace_seconds=10):
         yield
-    finally:
-        relay.stop()
-        try:
-            await asyncio.wait_for(task, timeout=10)
-        except TimeoutError:
-            log.warning("outbox relay did not stop in time; pending events stay pending")
 
 
 def _component(exc: BaseException) -> str:

@@ -26,10 +26,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
-from entraide.kit import messages
+from entraide.kit import loops, messages
 from entraide.kit.broker import make_broker, start_when_reachable
 from entraide.kit.errors import http_error, invalid_page, is_page
-from entraide.kit.lag import sample_consumer_lag
+from entraide.kit.lag import lag_sampler
 from entraide.kit.metrics import (
     MatchingMetrics,
     PrivacyMetrics,
@@ -42,7 +42,7 @@ from entraide.kit.outages import (
     STORE,
     DependencyUnavailableError,
     refusal,
-    watch,
+    watcher,
 )
 from entraide.kit.protect import BodyLimit, RateLimits, SecurityHeaders
 from entraide.kit.settings import ServiceSettings
@@ -107,22 +107,20 @@ def service_app(
         for step in startup:
             await step()
         starting = asyncio.create_task(start_when_reachable(broker))
-        sampling = asyncio.create_task(
-            sample_consumer_lag(broker, rt.registry, settings.consumer_lag_interval_seconds)
-        )
-        watching = asyncio.create_task(  # an outage's end, logged once
-            watch({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: _db_ready(db)})
-        )
+        sampling = lag_sampler(broker, rt.registry, settings.consumer_lag_interval_seconds)
+        # an outage's end, logged once
+        watching = watcher({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: _db_ready(db)})
         async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(loops.running(sampling))
+            await stack.enter_async_context(loops.running(watching))
             for extra in lifespans:
                 await stack.enter_async_context(extra(app))
             log.info("service started", extra={"port": settings.port})
             yield
             log.info("service stopping: finishing in-flight messages")
-        for task in (starting, sampling, watching):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
         await broker.stop()  # waits up to graceful_timeout for handlers in flight
         await db.client.close()
 

@@ -7,9 +7,7 @@ oldest pending event the older of the two). Withdrawn offers are swept away once
 last events are out.
 """
 
-import asyncio
 import contextlib
-import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from datetime import UTC, datetime
@@ -23,12 +21,10 @@ from prometheus_client.registry import Collector
 from pymongo.asynchronous.collection import AsyncCollection
 
 from entraide.contracts import CloudEvent
-from entraide.kit import metrics
+from entraide.kit import loops, metrics
 from entraide.kit import outbox as kit
-from entraide.kit.cancellation import raise_if_cancelling
 from entraide.kit.telemetry import current_traceparent
 
-log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 
 
@@ -118,32 +114,10 @@ async def running(relays: Relays, app: FastAPI) -> AsyncIterator[None]:
         yield
 
 
-@contextlib.asynccontextmanager
-async def sweeping(
+def sweeping(
     sweep: Callable[[], Awaitable[int]], every_seconds: float, app: FastAPI
-) -> AsyncIterator[None]:
-    """Call `sweep` (withdrawn offers whose events are out) now and then, for the app's life."""
-
-    # a flag as well as the cancellation: a library that swallows a cancellation (an
-    # HTTP call's cancel scope did, and the app's shutdown then waited for ever) cannot
-    # keep the loop going once the app stops
-    stopping = asyncio.Event()
-
-    async def loop() -> None:
-        while not stopping.is_set():
-            try:
-                await sweep()
-            except Exception as exc:  # the store is away: next time
-                raise_if_cancelling(exc)
-                log.warning("sweep failed", extra={"error": type(exc).__name__})
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stopping.wait(), every_seconds)
-
-    task = asyncio.create_task(loop())
-    try:
-        yield
-    finally:
-        stopping.set()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-            await asyncio.wait_for(task, timeout=10)
+) -> contextlib.AbstractAsyncContextManager[None]:
+    """Call `sweep` (withdrawn offers whose events are out) now and then, for the app's life
+    (the kit's loop: it stops even when a sweep swallows its cancellation)."""
+    name = getattr(sweep, "__qualname__", "sweep")
+    return loops.running(loops.Periodic(sweep, every_seconds, name=name))

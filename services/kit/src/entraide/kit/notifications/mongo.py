@@ -20,7 +20,7 @@ Logs name the key, template and channel: never the address or the text.
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -31,6 +31,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from entraide.kit import loops
 from entraide.kit.notifications import Channel, Notification
 from entraide.kit.notifications.quiet import QuietHours
 from entraide.kit.notifications.seal import Seal
@@ -143,32 +144,20 @@ class MongoNotifier:
     def wake(self) -> None:
         self._wake.set()
 
-    @contextlib.asynccontextmanager
-    async def running(self, every_seconds: float = 30.0) -> AsyncIterator[None]:
-        """The background loop, for the app's lifespan."""
-        task = asyncio.create_task(self._loop(every_seconds), name="notifications")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    def running(self, every_seconds: float = 30.0) -> contextlib.AbstractAsyncContextManager[None]:
+        """The background loop (what is due, at once when woken), for the app's lifespan."""
+        loop = loops.Periodic(
+            self.deliver_due,
+            every_seconds,
+            name="notifications",
+            wake=self._wake,
+            starting=self.ensure_indexes,  # the store away: the rounds still run
+        )
+        return loops.running(loop)
 
     def lifespan(self, _app: Any) -> contextlib.AbstractAsyncContextManager[None]:
         """`running()` as a lifespan for `service_app`."""
         return self.running()
-
-    async def _loop(self, every_seconds: float) -> None:
-        with contextlib.suppress(Exception):  # the store away: the rounds still run
-            await self.ensure_indexes()
-        while True:
-            try:
-                await self.deliver_due()
-            except Exception:  # the store down: try again at the next round
-                log.warning("notifications round failed", exc_info=True)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), every_seconds)
-            self._wake.clear()
 
     async def _attempt(self, key: str) -> None:
         doc = await self._lease({"_id": key, "due_at": {"$lte": self.clock()}})

@@ -2,13 +2,13 @@
 digest's key names the day, so a restart the same day sends nothing more); the notifier's
 own loop (retries) runs beside it."""
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from entraide.kit import loops
 from entraide.kit.formats import paris
 from entraide.kit.notifications.mongo import MongoNotifier
 from entraide.matching.usecases.digest import send_digests
@@ -28,23 +28,10 @@ async def running(
     _app: Any,
     every_seconds: float = DAY,
 ) -> AsyncIterator[None]:
-    async def loop() -> None:
-        while True:
-            try:
-                today = paris(datetime.now(UTC)).date()
-                asked = await send_digests(
-                    matches, followups, notifier, recipients, today=today, link=link
-                )
-                log.info("coordinators' digests", extra={"asked": asked})
-            except Exception:  # the store or the mail server away: the next round
-                log.warning("coordinators' digests failed", exc_info=True)
-            await asyncio.sleep(every_seconds)
+    async def round_() -> None:
+        today = paris(datetime.now(UTC)).date()
+        asked = await send_digests(matches, followups, notifier, recipients, today=today, link=link)
+        log.info("coordinators' digests", extra={"asked": asked})
 
-    task = asyncio.create_task(loop(), name="digests")
-    try:
-        async with notifier.running():
-            yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    async with notifier.running(), loops.every(every_seconds, round_, name="digests")(_app):
+        yield

@@ -2,14 +2,13 @@
 every active match's follow-ups up to date (their due dates are computed here and when
 something happens to the match, never when a page is viewed)."""
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
-from entraide.kit.cancellation import raise_if_cancelling
+from entraide.kit import loops
 from entraide.matching.usecases.engine import Engine
 from entraide.matching.usecases.followups import FollowUps
 
@@ -29,23 +28,16 @@ async def tick(engine: Engine, followups: FollowUps | None = None) -> tuple[int,
 async def running(
     engine: Engine, every_seconds: float, app: FastAPI, followups: FollowUps | None = None
 ) -> AsyncIterator[None]:
-    async def loop() -> None:
-        if followups is not None:  # matches accepted before this process: at once
-            with contextlib.suppress(Exception):
-                await followups.refresh()
-        while True:
-            await asyncio.sleep(every_seconds)
-            try:
-                expired, proposed = await tick(engine, followups)
-                log.info("matching round", extra={"expired": expired, "proposed": proposed})
-            except Exception as exc:  # the store may be away: try again next round
-                raise_if_cancelling(exc)
-                log.warning("matching round failed", extra={"error": type(exc).__name__})
+    """The rounds for the app's lifetime, the first after a period (the kit's loop); the
+    follow-ups of matches accepted before this process are brought up to date at once."""
 
-    task = asyncio.create_task(loop())
-    try:
+    async def round_() -> None:
+        expired, proposed = await tick(engine, followups)
+        log.info("matching round", extra={"expired": expired, "proposed": proposed})
+
+    starting = followups.refresh if followups is not None else None
+    loop = loops.Periodic(
+        round_, every_seconds, name="matching", wait_first=True, starting=starting
+    )
+    async with loops.running(loop):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
