@@ -90,8 +90,9 @@ async def test_a_volunteer_signs_in_by_link_pauses_and_comes_back_seen_by_matchi
                 await expect(page.locator(".fr-alert")).to_contain_text("Regardez votre messagerie")
                 await clean(page, "lien-envoye", width)
 
-                async def mail():
-                    return mailbox.to(EMAIL) or None
+                async def mail():  # the link (their application's statuses went before)
+                    link = "Votre lien pour entrer dans votre espace bénévole"
+                    return [m for m in mailbox.to(EMAIL) if m["Subject"] == link] or None
 
                 [sent] = await eventually(mail, what="the mail with the link")
                 link = re.search(r"(https?://\S+jeton=\S+)", sent.get_content()).group(1)

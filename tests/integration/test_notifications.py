@@ -257,6 +257,8 @@ EVERY_KIND = {
     "alerts": 1,
     "offer": "Parrainage de proximité",
     "confirmed_on": date(2026, 5, 4),
+    "needs": ["parrainage de proximité"],
+    "departement": "44",
 }
 
 

@@ -50,7 +50,9 @@ async def test_a_volunteer_leaves_inactive_at_once_and_erased_through_privacy(
 
             await signed_in(mailbox, client)
             sent = mongo[settings.database]["notifications"]
-            assert await sent.count_documents({"recipient_ref": ref}) == 1  # the link's record
+            # the records of the link and of the three statuses told (received, in review,
+            # accepted)
+            assert await sent.count_documents({"recipient_ref": ref}) == 4
             space = (await client.get("/espace-benevole")).text
             unconfirmed = await client.post("/espace-benevole/depart", data={"csrf": csrf(space)})
             assert unconfirmed.status_code == 422

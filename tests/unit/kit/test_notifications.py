@@ -56,6 +56,8 @@ CONTEXT = {
     "alerts": 0,
     "offer": "Parrainage de proximité",
     "confirmed_on": date(2026, 5, 4),
+    "needs": ["parrainage de proximité"],
+    "departement": "44",
 }
 
 

@@ -19,6 +19,7 @@ from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasur
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
 from entraide.directory.entrypoints import scheduled
+from entraide.directory.entrypoints.consumers import matches as match_consumer
 from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
@@ -35,6 +36,7 @@ from entraide.directory.usecases.ports import (
     VolunteerDocuments,
     VolunteerKeyStore,
 )
+from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
@@ -96,6 +98,8 @@ def create_app(
     erasure = PrivacyErasure(
         rt.db, settings.keyvault_url, secret.get_secret_value() if secret else dev_secret(SERVICE)
     )
+    # a volunteer is told of their application's status and of each proposal (issue 17)
+    news = VolunteerNews(keys, notifier, space_url=settings.directory_url)
     space = VolunteerSpace(
         uow,
         MongoEmailIndex(rt.db),
@@ -103,6 +107,7 @@ def create_app(
         notifier,
         erasure,
         lookup_secret=settings.master_key_bytes(),
+        news=news,
     )
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
@@ -143,7 +148,7 @@ def create_app(
     provide(app, offers, volunteer_store, cards, relay, uow, pages)
     session = settings.session_secret.get_secret_value().encode()
     secure = settings.session_cookie_secure
-    provide(app, space, notifier, volunteer_space.SpaceSession(session, secure))
+    provide(app, space, notifier, news, volunteer_space.SpaceSession(session, secure))
     # privacy's rights channel asks which volunteer a proved e-mail names (its vault's secret)
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(space, privacy_secret))
@@ -151,6 +156,9 @@ def create_app(
     app.state.field_messages = volunteer_form.api_message  # the kit's 422s in the form's words
     rights = DirectoryRights(rt.db, keys)  # privacy's commands (issue 6)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
+    match_consumer.register(
+        rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE
+    )
     return app
 
 

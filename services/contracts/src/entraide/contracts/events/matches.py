@@ -5,9 +5,10 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from entraide.contracts.events.common import EventData, Ref
+from entraide.contracts.events.common import Departement, EventData, Ref
 from entraide.contracts.vocab import (
     MatchOutcome,
+    Need,
 )
 
 
@@ -37,6 +38,12 @@ class MatchProposed(MatchEvent):
     proposed_by: str | None = Field(
         None, description="`batch`, `online`, or `coordinator` when proposed by hand."
     )
+    needs: list[Need] | None = Field(
+        None,
+        description="The request's needs (coarse, as on the requests topic): what the "
+        "volunteer proposed is told, with no data of the family.",
+    )
+    departement: Departement | None = Field(None, description="The family's département.")
 
 
 class MatchAccepted(MatchEvent):

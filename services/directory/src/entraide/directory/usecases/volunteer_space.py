@@ -19,6 +19,7 @@ from entraide.directory.domain.volunteers.rules import Status, TransitionError
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
+from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.notifications import Channel, Notification, Notifier
 
 log = logging.getLogger(__name__)
@@ -87,9 +88,10 @@ class VolunteerSpace:
         *,
         lookup_secret: bytes,
         clock: Callable[[], datetime] = utcnow,
+        news: VolunteerNews | None = None,
     ) -> None:
         self.uow, self.index, self.links, self.notifier = uow, index, links, notifier
-        self.leaving = leaving
+        self.leaving, self.news = leaving, news
         self.lookup_secret, self.clock = lookup_secret, clock
 
     async def remember(self, email: str, volunteer_id: str) -> None:
@@ -203,7 +205,10 @@ class VolunteerSpace:
                 raise TransitionError(f"déjà {volunteer.status.value}")  # a second click
             for name, value in own.items():
                 setattr(volunteer, name, value)
+            was = volunteer.status
             volunteer.change(changes, self.clock())
             if await self.uow.commit(volunteer):
+                if self.news is not None:  # paused, active again: told (not on leaving)
+                    await self.news.status_changed(volunteer, was)
                 return volunteer
         raise ConflictError(volunteer_id)

@@ -14,6 +14,7 @@ from entraide.directory.domain.volunteers.sealing import seal, unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases.access import check, may_see
 from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
+from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.principal import Principal
 
 ATTEMPTS = 5  # reviews of one volunteer at once: each is applied in turn
@@ -39,8 +40,14 @@ class Review:
         return {name: value for name, value in given.items() if value is not None}
 
 
-async def apply(uow: UnitOfWork, keys: VolunteerKeyStore, form: Application) -> str:
-    """Record an application; the identity is sealed with the volunteer's own key."""
+async def apply(
+    uow: UnitOfWork,
+    keys: VolunteerKeyStore,
+    form: Application,
+    news: VolunteerNews | None = None,
+) -> str:
+    """Record an application; the identity is sealed with the volunteer's own key (`news`:
+    the volunteer is told it is received)."""
     volunteer_id, ref = new_ids()
     key = await keys.create(volunteer_id, ref)
     now = datetime.now(UTC)
@@ -63,13 +70,20 @@ async def apply(uow: UnitOfWork, keys: VolunteerKeyStore, form: Application) -> 
         updated_at=now,
     )
     await uow.add(volunteer)  # nothing to announce yet
+    if news is not None:
+        await news.status_changed(volunteer, None)
     return volunteer_id
 
 
 async def change(
-    uow: UnitOfWork, principal: Principal, volunteer_id: str, review: Review
+    uow: UnitOfWork,
+    principal: Principal,
+    volunteer_id: str,
+    review: Review,
+    news: VolunteerNews | None = None,
 ) -> Volunteer | None:
-    """Apply the association's review or update; announce it once the volunteer is approved.
+    """Apply the association's review or update; announce it once the volunteer is approved
+    (`news`: the volunteer is told of a new status).
 
     The changes apply to the volunteer as stored when written: if another review (from
     this replica or another) wrote first, they are applied again to the new revision."""
@@ -78,8 +92,11 @@ async def change(
         if volunteer is None:
             return None
         check(principal, volunteer.association_id)
+        was = volunteer.status
         volunteer.change(review.changes(), datetime.now(UTC))
         if await uow.commit(volunteer):
+            if news is not None:
+                await news.status_changed(volunteer, was)
             return volunteer
     raise ConflictError(volunteer_id)
 

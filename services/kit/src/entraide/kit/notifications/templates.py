@@ -20,6 +20,7 @@ TEMPLATES = (
     "conservation-mois",  # retention warning a month ahead
     "conservation-semaine",  # ...and a week ahead
     "candidature-benevole",  # the volunteer's application status
+    "proposition-benevole",  # a family the volunteer is proposed to (no family's data)
     "lien-connexion",  # the volunteer's sign-in link
     "code-contact",  # a contact-proof code
     "droits-export",  # privacy: the link to a person's access export (rights channel)
@@ -31,6 +32,7 @@ TEMPLATES = (
 # a volunteer's application, in the words of `candidature-benevole`
 APPLICATION_STATUS = {
     "submitted": "bien reçue : l'association va la lire",
+    "in-review": "en cours de vérification (rencontre, attestation d'honorabilité)",
     "accepted": "acceptée, bienvenue",
     "declined": "n'a pas été retenue cette fois",
     "paused": "en pause, comme vous l'avez demandé",

@@ -175,6 +175,8 @@ class Proposals:
             expires_at=now + self.proposal_ttl,
             breakdown=fit.breakdown(),
             proposed_by=by,
+            needs=sorted(family.needs),  # what the volunteer proposed is told (directory)
+            departement=family.departement,
         )
         match = Match(
             match_id=match_id,

@@ -1,6 +1,8 @@
 """What a would-be volunteer tells the network: the public form's fields and their rules.
 Pure: no I/O."""
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from entraide.contracts.events import Language, Slot
@@ -14,6 +16,11 @@ class Identity(BaseModel):
     nom: str = Field(min_length=1, max_length=80)
     courriel: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
     telephone: str | None = Field(None, max_length=30)
+    canal: Literal["email", "sms"] = Field(
+        "email",
+        description="How they are told of their application and proposals (SMS: "
+        "to the phone given, e-mail without one).",
+    )
 
 
 class Application(BaseModel):

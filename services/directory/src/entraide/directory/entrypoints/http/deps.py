@@ -11,6 +11,7 @@ from entraide.directory.usecases.ports import (
     VolunteerDocuments,
     VolunteerKeyStore,
 )
+from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.deps import provided
 from entraide.kit.pages import Pages
@@ -21,4 +22,5 @@ OfferDocumentsDep = Annotated[OfferDocuments, Depends(provided(OfferDocuments))]
 VolunteerDocumentsDep = Annotated[VolunteerDocuments, Depends(provided(VolunteerDocuments))]
 VolunteerKeysDep = Annotated[VolunteerKeyStore, Depends(provided(VolunteerKeyStore))]
 VolunteerSpaceDep = Annotated[VolunteerSpace, Depends(provided(VolunteerSpace))]
+VolunteerNewsDep = Annotated[VolunteerNews, Depends(provided(VolunteerNews))]
 PagesDep = Annotated[Pages, Depends(provided(Pages))]

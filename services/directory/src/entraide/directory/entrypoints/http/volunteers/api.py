@@ -15,6 +15,7 @@ from entraide.directory.entrypoints.http.deps import (
     UnitOfWorkDep,
     VolunteerDocumentsDep,
     VolunteerKeysDep,
+    VolunteerNewsDep,
     VolunteerSpaceDep,
 )
 from entraide.directory.entrypoints.http.volunteers.form import MESSAGES
@@ -63,13 +64,17 @@ class VolunteerChange(BaseModel):
     responses={429: {"description": "Too many posts from this address (Retry-After)"}},
 )
 async def apply(
-    form: Application, uow: UnitOfWorkDep, keys: VolunteerKeysDep, space: VolunteerSpaceDep
+    form: Application,
+    uow: UnitOfWorkDep,
+    keys: VolunteerKeysDep,
+    space: VolunteerSpaceDep,
+    news: VolunteerNewsDep,
 ) -> dict[str, str]:
     """Apply to volunteer with one of the network's associations."""
     if form.association_id not in ASSOCIATIONS:
         unknown = {"field": "association_id", "message": MESSAGES["association_id"]}
         raise HTTPException(422, [unknown | {"type": "unknown-association"}])
-    volunteer_id = await volunteers.apply(uow, keys, form)
+    volunteer_id = await volunteers.apply(uow, keys, form, news)
     await space.remember(form.identity.courriel, volunteer_id)  # their space's sign-in
     return {"volunteer_id": volunteer_id, "status": "applied"}
 
@@ -84,10 +89,14 @@ async def my_volunteers(
 
 @staff.patch("/volunteers/{volunteer_id}")
 async def change(
-    volunteer_id: str, body: VolunteerChange, principal: Staff, uow: UnitOfWorkDep
+    volunteer_id: str,
+    body: VolunteerChange,
+    principal: Staff,
+    uow: UnitOfWorkDep,
+    news: VolunteerNewsDep,
 ) -> dict[str, Any]:
     try:
-        volunteer = await volunteers.change(uow, principal, volunteer_id, body.review())
+        volunteer = await volunteers.change(uow, principal, volunteer_id, body.review(), news)
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
     except TransitionError as exc:

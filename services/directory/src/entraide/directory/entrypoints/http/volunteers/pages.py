@@ -15,6 +15,7 @@ from entraide.directory.entrypoints.http.deps import (
     PagesDep,
     UnitOfWorkDep,
     VolunteerKeysDep,
+    VolunteerNewsDep,
     VolunteerSpaceDep,
 )
 from entraide.directory.entrypoints.http.volunteers import form as application_form
@@ -65,6 +66,7 @@ async def volunteer_apply(
     uow: UnitOfWorkDep,
     keys: VolunteerKeysDep,
     space: VolunteerSpaceDep,
+    news: VolunteerNewsDep,
 ) -> HTMLResponse:
     raw = await request.form()
     form: dict[str, Any] = {k: str(raw.get(k, "")) for k in application_form.FIELDS}
@@ -78,7 +80,7 @@ async def volunteer_apply(
     if isinstance(found, dict):
         shown = translated(pages, application_form.context(form, found))
         return pages.page(request, "benevole.html", status_code=422, **shown)
-    volunteer_id = await volunteers.apply(uow, keys, found)
+    volunteer_id = await volunteers.apply(uow, keys, found, news)
     await space.remember(found.identity.courriel, volunteer_id)  # their space's sign-in
     association = ASSOCIATIONS[found.association_id].nom
     return pages.page(request, "benevole_merci.html", association=association)
@@ -89,6 +91,7 @@ async def review_volunteer(
     volunteer_id: str,
     principal: Staff,
     uow: UnitOfWorkDep,
+    news: VolunteerNewsDep,
     statut: Annotated[str, Form()] = "",
     honorabilite: Annotated[str, Form()] = "",
     valable_jusqu_au: Annotated[str, Form()] = "",
@@ -105,7 +108,7 @@ async def review_volunteer(
         honorability_valid_until=valid_until,
     )
     try:
-        volunteer = await volunteers.change(uow, principal, volunteer_id, review)
+        volunteer = await volunteers.change(uow, principal, volunteer_id, review, news)
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
     except (TransitionError, ConflictError) as exc:

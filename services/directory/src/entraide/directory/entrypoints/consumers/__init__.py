@@ -1,0 +1,1 @@
+"""Directory's Kafka consumers: matching's proposals, told to the volunteers proposed."""

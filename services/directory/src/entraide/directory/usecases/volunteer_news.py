@@ -1,0 +1,123 @@
+"""What a volunteer is told, by the kit's notifier: their application's status when it
+changes (`candidature-benevole`: received, under review, accepted, declined, paused, active
+again), and each family matching proposes them to (`proposition-benevole`: the need, the
+département and the link to their space; nothing of the family).
+
+By e-mail, or by SMS when they chose it and gave a phone. Each message has its key (the
+volunteer's revision for a status, the match for a proposal): a review retried, a
+redelivered event or a second replica asks again and nothing more is sent. The notifier
+records it (the volunteer's reference, never the address) and holds an SMS at night.
+"""
+
+import logging
+from typing import Any
+
+from entraide.contracts.events import MatchProposed
+from entraide.contracts.labels import NEEDS, in_sentence
+from entraide.directory.domain.associations import name_of
+from entraide.directory.domain.volunteers.rules import Status
+from entraide.directory.domain.volunteers.sealing import unseal
+from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerKeyStore
+from entraide.kit.notifications import Channel, Notification, Notifier
+
+log = logging.getLogger(__name__)
+STATUS_TEMPLATE = "candidature-benevole"  # the kit's templates
+PROPOSAL_TEMPLATE = "proposition-benevole"
+SPACE = "/espace-benevole"
+
+# a status as `candidature-benevole` words it (the kit's APPLICATION_STATUS); leaving
+# says nothing: the volunteer asked for it, and their data goes
+WORDED = {
+    Status.APPLIED: "submitted",
+    Status.IN_REVIEW: "in-review",
+    Status.APPROVED: "accepted",
+    Status.DECLINED: "declined",
+    Status.PAUSED: "paused",
+}
+
+
+def status_word(status: Status, was: Status | None) -> str | None:
+    """The template's word for a change of status; None when nothing is said."""
+    if status is Status.APPROVED and was is Status.PAUSED:
+        return "active"
+    return WORDED.get(status)
+
+
+def contact(identity: dict[str, Any]) -> tuple[Channel, str]:
+    """Their channel: SMS if chosen and a phone given, else e-mail (always given)."""
+    phone = identity.get("telephone")
+    if identity.get("canal") == "sms" and phone:
+        return Channel.SMS, str(phone)
+    return Channel.EMAIL, str(identity["courriel"])
+
+
+class VolunteerNews:
+    def __init__(self, keys: VolunteerKeyStore, notifier: Notifier, *, space_url: str) -> None:
+        self.keys, self.notifier = keys, notifier
+        self.space_link = space_url.rstrip("/") + SPACE
+
+    async def status_changed(self, volunteer: Volunteer, was: Status | None) -> bool:
+        """Tell the volunteer their application's new status, once it is stored (`was`:
+        None for a new application); False when nothing is said or the status did not
+        change. The change stands if this fails (a warning: the store went away)."""
+        word = status_word(volunteer.status, was)
+        if word is None or volunteer.status is was:
+            return False
+        context = {
+            "association": name_of(volunteer.association_id),
+            "status": word,
+            "space_url": self.space_link,
+        }
+        key = f"candidature:{volunteer.volunteer_ref}:{volunteer.revision}"
+        try:
+            ref, sealed = volunteer.volunteer_ref, volunteer.identity
+            return await self._tell(volunteer.id, ref, sealed, key, STATUS_TEMPLATE, context)
+        except Exception as error:  # the review is stored: it stands
+            log.warning("volunteer not told", extra={"key": key, "error": type(error).__name__})
+            return False
+
+    async def proposed(self, documents: VolunteerDocuments, proposal: MatchProposed) -> bool:
+        """Tell the volunteer matching proposed them to a family (once per match); False
+        for an offer's proposal, or a volunteer unknown here, gone or not active."""
+        if proposal.volunteer_ref is None:
+            return False
+        doc = await documents.by_ref(proposal.volunteer_ref)
+        if doc is None or doc.get("status") != Status.APPROVED:
+            return False
+        context = {
+            "association": name_of(proposal.association_id),
+            "needs": [in_sentence(NEEDS.get(n, n)) for n in proposal.needs or []],
+            "departement": proposal.departement,
+            "link": self.space_link,
+        }
+        key = f"proposition:{proposal.match_id}"
+        return await self._tell(
+            doc["_id"], doc["volunteer_ref"], doc["identity"], key, PROPOSAL_TEMPLATE, context
+        )
+
+    async def _tell(
+        self,
+        volunteer_id: str,
+        ref: str,
+        sealed: dict[str, str],
+        key: str,
+        template: str,
+        context: dict[str, Any],
+    ) -> bool:
+        secret = await self.keys.existing(volunteer_id)
+        if secret is None:  # erased: nobody to tell
+            return False
+        channel, to = contact(unseal(secret, volunteer_id, sealed))
+        await self.notifier.notify(
+            Notification(
+                key=key,
+                template=template,
+                channel=channel,
+                to=to,
+                recipient_ref=ref,
+                context=context,
+            )
+        )
+        log.info("volunteer told", extra={"key": key, "template": template, "channel": channel})
+        return True

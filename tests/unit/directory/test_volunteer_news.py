@@ -1,0 +1,176 @@
+"""What a volunteer is told, against the fakes: each change of their application's status
+(received, under review, accepted, declined, paused, active again; nothing on leaving), by
+e-mail or by SMS when they chose it and gave a phone, one key per change (a review that
+changes nothing, retried, sends nothing more); each proposal of matching, once per match,
+with the need and the département and nothing of the family."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from entraide.contracts.events import MatchProposed
+from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.domain.volunteers.rules import Honorability, Status
+from entraide.directory.usecases import volunteers
+from entraide.directory.usecases.volunteer_news import VolunteerNews
+from entraide.directory.usecases.volunteers import Review
+from entraide.kit.notifications import Channel
+from entraide.kit.notifications.templates import Renderer
+from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
+from tests.unit.directory.test_volunteer_space import FakeNotifier, space_over
+from tests.unit.directory.test_volunteer_use_cases import FORM, PPM
+
+SPACE = "http://127.0.0.1:8010"
+PHONE = "06 12 34 56 78"
+
+
+class Documents:
+    """`VolunteerDocuments.by_ref` over the fake unit of work's volunteers."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow = uow
+
+    async def by_ref(self, ref: str) -> dict[str, Any] | None:
+        found = [v for v in self.uow.volunteers.stored.values() if v.volunteer_ref == ref]
+        return found[0].state() if found else None
+
+
+def form(**identity: str) -> Application:
+    return FORM.model_copy(update={"identity": FORM.identity.model_copy(update=identity)})
+
+
+async def setup(
+    application: Application = FORM,
+) -> tuple[FakeUnitOfWork, FakeKeys, VolunteerNews, FakeNotifier, str]:
+    uow, keys, notifier = FakeUnitOfWork(), FakeKeys(), FakeNotifier()
+    news = VolunteerNews(keys, notifier, space_url=SPACE + "/")
+    volunteer_id = await volunteers.apply(uow, keys, application, news)
+    return uow, keys, news, notifier, volunteer_id
+
+
+def said(notifier: FakeNotifier) -> list[str]:
+    return [str(n.context.get("status")) for n in notifier.sent]
+
+
+async def test_each_change_of_status_is_told_once_by_email() -> None:
+    uow, _, news, notifier, volunteer_id = await setup()
+    review = [
+        Review(status=Status.IN_REVIEW, honorability=Honorability.REQUESTED),
+        Review(honorability=Honorability.CLEARED),  # no new status: nothing said
+        Review(status=Status.APPROVED),
+        Review(capacity=2),
+    ]
+    for changes in review:
+        await volunteers.change(uow, PPM, volunteer_id, changes, news)
+    assert said(notifier) == ["submitted", "in-review", "accepted"]
+    stored = uow.volunteers.stored[volunteer_id]
+    for sent in notifier.sent:
+        assert (sent.template, sent.channel, sent.to) == (
+            "candidature-benevole",
+            Channel.EMAIL,
+            "d@example.org",
+        )
+        assert sent.recipient_ref == stored.volunteer_ref
+        assert sent.context["association"] == "Parrains Par Mille"
+        assert sent.context["space_url"] == f"{SPACE}/espace-benevole"
+    keys = [n.key for n in notifier.sent]
+    assert len(set(keys)) == 3
+    assert keys[-1] == f"candidature:{stored.volunteer_ref}:4"  # the revision it changed at
+    text = Renderer().render("candidature-benevole", Channel.EMAIL, {**notifier.sent[-1].context})
+    assert "est acceptée, bienvenue" in text.text
+
+
+async def test_a_refusal_is_told_and_leaving_is_not() -> None:
+    uow, _, news, notifier, volunteer_id = await setup()
+    await volunteers.change(uow, PPM, volunteer_id, Review(status=Status.DECLINED), news)
+    assert said(notifier) == ["submitted", "declined"]
+
+    uow, _, news, notifier, volunteer_id = await setup()
+    await volunteers.change(uow, PPM, volunteer_id, Review(status=Status.LEFT), news)
+    assert said(notifier) == ["submitted"]
+
+
+async def test_pause_and_return_from_the_space_are_told() -> None:
+    uow, _, news, notifier, volunteer_id = await setup()
+    for changes in [
+        Review(status=Status.IN_REVIEW, honorability=Honorability.CLEARED),
+        Review(status=Status.APPROVED),
+    ]:
+        await volunteers.change(uow, PPM, volunteer_id, changes, news)
+    space, _, _, _ = space_over(uow)
+    space.news = news
+    await space.pause(volunteer_id)
+    await space.resume(volunteer_id)
+    assert said(notifier)[-2:] == ["paused", "active"]
+
+
+async def test_sms_when_chosen_with_a_phone_else_email() -> None:
+    _, _, _, notifier, _ = await setup(form(canal="sms", telephone=PHONE))
+    [sent] = notifier.sent
+    assert (sent.channel, sent.to) == (Channel.SMS, PHONE)
+
+    _, _, _, notifier, _ = await setup(form(canal="sms"))  # no phone given: e-mail
+    [sent] = notifier.sent
+    assert (sent.channel, sent.to) == (Channel.EMAIL, "d@example.org")
+
+
+async def test_an_erased_volunteer_is_told_nothing() -> None:
+    uow, keys, news, notifier, volunteer_id = await setup()
+    await keys.destroy(volunteer_id)
+    review = Review(status=Status.IN_REVIEW, honorability=Honorability.REQUESTED)
+    await volunteers.change(uow, PPM, volunteer_id, review, news)
+    assert said(notifier) == ["submitted"]
+
+
+def proposal(ref: str | None, match_id: str = "match-0001", **extra: Any) -> MatchProposed:
+    now = datetime.now(UTC)
+    return MatchProposed(
+        match_id=match_id,
+        request_id="request-0001",
+        family_ref="family-ref-1",
+        association_id="parrains-par-mille",
+        volunteer_ref=ref,
+        offer_id=None if ref else "offer-0001",
+        score=0.8,
+        reasons=["à 2,1 km"],
+        proposed_at=now,
+        expires_at=now + timedelta(days=7),
+        **extra,
+    )
+
+
+async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departement_only() -> None:
+    uow, _, news, notifier, volunteer_id = await setup(form(canal="sms", telephone=PHONE))
+    documents = Documents(uow)
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    given = proposal(ref, needs=["parrainage-de-proximite", "ecoute"], departement="44")
+    assert await news.proposed(documents, given) is False  # not approved yet: nothing
+    for changes in [
+        Review(status=Status.IN_REVIEW, honorability=Honorability.CLEARED),
+        Review(status=Status.APPROVED),
+    ]:
+        await volunteers.change(uow, PPM, volunteer_id, changes, news)
+    notifier.sent.clear()
+
+    assert await news.proposed(documents, given) is True
+    [sent] = notifier.sent
+    assert (sent.template, sent.key, sent.channel) == (
+        "proposition-benevole",
+        "proposition:match-0001",
+        Channel.SMS,
+    )
+    assert sent.context == {
+        "association": "Parrains Par Mille",
+        "needs": ["parrainage de proximité", "écoute"],
+        "departement": "44",
+        "link": f"{SPACE}/espace-benevole",
+    }
+    for channel in Channel:
+        text = Renderer().render("proposition-benevole", channel, {**sent.context})
+        assert "family-ref-1" not in text.text
+        assert "parrainage de proximité, écoute" in text.text
+        assert f"{SPACE}/espace-benevole" in text.text
+    assert await news.proposed(documents, proposal(None)) is False  # an offer's
+    assert await news.proposed(documents, proposal("unknown-ref-0001")) is False
+    assert await news.proposed(documents, proposal(ref, "match-0002")) is True  # an older event
+    assert notifier.sent[-1].context["needs"] == []
+    assert notifier.sent[-1].context["departement"] is None
