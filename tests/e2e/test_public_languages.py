@@ -10,19 +10,17 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from entraide.directory.domain.offers.demo import demo_offers
 from tests.auth_support import DevIssuer
-from tests.browser import accessibility_violations
+from tests.browser import accessibility_violations, fits, html_attributes, phone, screenshot
 from tests.infra import Endpoints, free_port
 
-SHOTS = Path(__file__).resolve().parents[2] / ".run" / "screenshots"
 # what the search page says in French and must not say in another language
 FRENCH = ["Trouver un accompagnement près de chez vous", "Commune ou code postal", "Rechercher<"]
 # the volunteer form's heading, an empty form's summary (8 errors) and one of them
@@ -46,19 +44,6 @@ WORDS = {
     "pt": ("Encontrar apoio perto de si", "Pesquisar", "perto de Nantes", "Localidade ou código postal desconhecido"),
     "ro": ("Găsiți sprijin aproape de casă", "Căutare", "în jurul localității Nantes", "Localitate sau cod poștal necunoscut"),
 }  # fmt: skip
-
-
-class Root(HTMLParser):
-    """The <html> element's attributes."""
-
-    def __init__(self, text: str):
-        super().__init__()
-        self.html: dict[str, str | None] = {}
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "html":
-            self.html = dict(attrs)
 
 
 @pytest.fixture
@@ -119,16 +104,6 @@ async def _load_offers(directory: str, dev_issuer: DevIssuer) -> None:
                 answer.raise_for_status()
 
 
-async def _phone(browser: Browser, locale: str) -> Page:
-    context = await browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
-    return await context.new_page()
-
-
-async def _fits(page: Page) -> bool:
-    """No horizontal scroll of the page on the phone's width."""
-    return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
-
-
 async def test_each_language_renders_its_own_words_and_staff_pages_stay_french(
     directory: str, dev_issuer: DevIssuer
 ) -> None:
@@ -137,8 +112,8 @@ async def test_each_language_renders_its_own_words_and_staff_pages_stay_french(
         for code, (heading, button, near, error) in WORDS.items():
             found = await client.get("/recherche", params={"lieu": "Nantes", "lang": code})
             assert found.status_code == 200
-            assert Root(found.text).html["lang"] == code
-            assert (Root(found.text).html.get("dir") == "rtl") is (code == "ar")
+            assert html_attributes(found.text)["lang"] == code
+            assert (html_attributes(found.text).get("dir") == "rtl") is (code == "ar")
             assert found.headers["content-language"] == code
             assert heading in found.text
             assert f">{button}<" in found.text
@@ -155,38 +130,37 @@ async def test_each_language_renders_its_own_words_and_staff_pages_stay_french(
             assert "Envoyer ma candidature" not in form.text
             refused = await client.post("/devenir-benevole", data={"consent": ""})
             assert refused.status_code == 422
-            assert Root(refused.text).html["lang"] == code
+            assert html_attributes(refused.text)["lang"] == code
             assert summary in refused.text
             assert first_name in refused.text
             # the volunteer's space: its sign-in page
             space = await client.get("/espace-benevole")
-            assert Root(space.text).html["lang"] == code
+            assert html_attributes(space.text)["lang"] == code
             assert SPACE[code] in space.text
             assert "Recevoir mon lien de connexion" not in space.text
             no_address = await client.post("/espace-benevole/lien", data={"courriel": ""})
             assert no_address.status_code == 422
             assert "Indiquez votre adresse électronique" not in no_address.text
-            assert Root(no_address.text).html["lang"] == code
+            assert html_attributes(no_address.text)["lang"] == code
             client.cookies.clear()
         # a browser that asks for Arabic, on a staff page: French, left to right, no switcher
         staff = await client.get(  # the association's space, or its sign-in page
             "/association", headers={"accept-language": "ar"}, follow_redirects=True
         )
         assert staff.status_code == 200
-        assert Root(staff.text).html == {"lang": "fr", "data-fr-scheme": "system"}
+        assert html_attributes(staff.text) == {"lang": "fr", "data-fr-scheme": "system"}
         assert 'id="langues"' not in staff.text
         # and with no Accept-Language at all, the public pages read as before: French
         french = await client.get("/recherche", params={"lieu": "Nantes"})
         assert "Trouver un accompagnement près de chez vous" in french.text
-        assert Root(french.text).html["lang"] == "fr"
+        assert html_attributes(french.text)["lang"] == "fr"
 
 
 async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     directory: str, dev_issuer: DevIssuer, browser: Browser
 ) -> None:
     await _load_offers(directory, dev_issuer)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = await _phone(browser, "ar-MA")  # the browser says Arabic: no choice made yet
+    page = await phone(browser, "ar-MA")  # the browser says Arabic: no choice made yet
     await page.goto(f"{directory}/recherche")
     await expect(page.locator("html")).to_have_attribute("dir", "rtl")
     await expect(page.get_by_role("heading", level=1)).to_have_text("ابحث عن مساندة قريبة منك")
@@ -197,19 +171,19 @@ async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     await page.get_by_role("button", name="بحث", exact=True).click()
     await expect(page.locator("#resultats")).to_contain_text("بالقرب من Nantes")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
+    assert await fits(page)
     # right to left: the heading starts at the right edge of the screen
     box = await page.get_by_role("heading", level=1).bounding_box()
     assert box is not None
     assert box["x"] + box["width"] > 390 - 40
-    await page.screenshot(path=SHOTS / "langues-ar-recherche-390.png", full_page=True)
+    await screenshot(page, "langues-ar-recherche-390")
 
     await page.locator(".resultat a").first.click()
     await expect(page.get_by_role("heading", name="كيف تتواصل مع الجمعية")).to_be_visible()
     await expect(page.locator("html")).to_have_attribute("lang", "ar")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
-    await page.screenshot(path=SHOTS / "langues-ar-offre-390.png", full_page=True)
+    assert await fits(page)
+    await screenshot(page, "langues-ar-offre-390")
 
     # the switcher: English, remembered on the next page though the browser says Arabic
     await page.get_by_role("navigation", name="اللغة").get_by_role("link", name="English").click()
@@ -221,8 +195,8 @@ async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     assert await page.locator("html").get_attribute("dir") is None
     await expect(page.locator("#resultats")).to_contain_text("near Nantes")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
-    await page.screenshot(path=SHOTS / "langues-en-recherche-390.png", full_page=True)
+    assert await fits(page)
+    await screenshot(page, "langues-en-recherche-390")
 
     # back to Arabic: the volunteer form refused empty, its summary focused, axe-core clean
     await page.goto(f"{directory}/devenir-benevole?lang=ar")
@@ -230,10 +204,10 @@ async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     await expect(page.locator("#erreurs")).to_be_focused()
     await expect(page.locator("#erreurs")).to_contain_text("في الاستمارة 8 أخطاء")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
-    await page.screenshot(path=SHOTS / "langues-ar-benevole-390.png", full_page=True)
+    assert await fits(page)
+    await screenshot(page, "langues-ar-benevole-390")
     await page.goto(f"{directory}/espace-benevole")
     await expect(page.get_by_role("heading", level=1)).to_have_text("فضائي كمتطوع")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
+    assert await fits(page)
     await page.context.close()

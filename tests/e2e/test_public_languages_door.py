@@ -6,23 +6,20 @@ left, keeps the code and follows the request on the status page, axe-core clean.
 
 import uuid
 from collections.abc import Iterator
-from html.parser import HTMLParser
-from pathlib import Path
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, expect
 
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.settings import IntakeSettings
 from tests.auth_support import DevIssuer
-from tests.browser import accessibility_violations
+from tests.browser import accessibility_violations, fits, html_attributes, phone, screenshot
 from tests.infra import Endpoints, settings_on
 from tests.servers import serve_in_thread
 from tests.smtp_server import running_smtp_server
 
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
-SHOTS = Path(__file__).resolve().parents[2] / ".run" / "screenshots"
 MIN_FILL_MS = 4500  # the door refuses a form posted faster (a script)
 FRENCH = ["Vous élevez seul ou seule vos enfants", "Envoyer ma demande", "Vos données personnelles"]
 # language → (the door's heading, its send button, the status page's error for a wrong code)
@@ -32,17 +29,6 @@ WORDS = {
     "pt": ("Pedir ajuda", "Enviar o meu pedido", "Este código não corresponde a nenhum pedido"),
     "ro": ("Cereți ajutor", "Trimite cererea", "Acest cod nu corespunde niciunei cereri"),
 }
-
-
-class Root(HTMLParser):
-    def __init__(self, text: str):
-        super().__init__()
-        self.html: dict[str, str | None] = {}
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "html":
-            self.html = dict(attrs)
 
 
 @pytest.fixture(scope="module")
@@ -63,8 +49,8 @@ async def test_the_door_and_status_page_speak_each_language_and_easy_french(
         for code, (heading, button, wrong_code) in WORDS.items():
             door = await client.get("/demander-aide", params={"lang": code})
             assert door.status_code == 200
-            assert Root(door.text).html["lang"] == code
-            assert (Root(door.text).html.get("dir") == "rtl") is (code == "ar")
+            assert html_attributes(door.text)["lang"] == code
+            assert (html_attributes(door.text).get("dir") == "rtl") is (code == "ar")
             assert f"<h1>{heading}</h1>" in door.text
             assert f">{button}<" in door.text
             for french in FRENCH:
@@ -75,7 +61,7 @@ async def test_the_door_and_status_page_speak_each_language_and_easy_french(
             client.cookies.clear()
 
         easy = await client.get("/demander-aide", params={"lang": "falc"})
-        assert Root(easy.text).html["lang"] == "fr"
+        assert html_attributes(easy.text)["lang"] == "fr"
         assert "Vous vivez seul ou seule avec vos enfants. Vous avez besoin d'aide." in easy.text
         assert "C'est gratuit. Vous ne payez rien." in easy.text
         assert "Français facile" in easy.text  # offered where intake has a FALC catalog
@@ -91,31 +77,25 @@ async def test_the_door_and_status_page_speak_each_language_and_easy_french(
         staff = await client.get(
             "/a-confirmer", headers={"accept-language": "ar"}, follow_redirects=True
         )
-        assert Root(staff.text).html == {"lang": "fr", "data-fr-scheme": "system"}
+        assert html_attributes(staff.text) == {"lang": "fr", "data-fr-scheme": "system"}
         assert 'id="langues"' not in staff.text
-
-
-async def _fits(page: Page) -> bool:
-    return bool(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
 
 
 async def test_a_parent_asks_for_help_in_arabic_on_a_phone_and_follows_it(
     intake_url: str, browser: Browser
 ) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    context = await browser.new_context(locale="ar", viewport={"width": 390, "height": 844})
-    page = await context.new_page()
+    page = await phone(browser, "ar")
     await page.goto(f"{intake_url}/demander-aide?association=parrains-par-mille")
     await expect(page.locator("html")).to_have_attribute("dir", "rtl")
     await expect(page.get_by_role("heading", level=1)).to_have_text("اطلب المساعدة")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
+    assert await fits(page)
     await page.wait_for_timeout(MIN_FILL_MS)
     await page.get_by_role("button", name="أرسل طلبي").click()
     await expect(page.locator("#erreurs")).to_be_focused()
     await expect(page.locator("#erreurs")).to_contain_text("في الاستمارة")
     assert await accessibility_violations(page) == []
-    await page.screenshot(path=SHOTS / "langues-ar-demander-aide-390.png", full_page=True)
+    await screenshot(page, "langues-ar-demander-aide-390")
 
     await page.get_by_text("استراحة للوالد، رعاية عرضية للأطفال", exact=True).click()
     await page.locator("#ages").fill("2, 6")
@@ -124,8 +104,8 @@ async def test_a_parent_asks_for_help_in_arabic_on_a_phone_and_follows_it(
     await page.locator("#parent-first_name").fill("Awa")
     await page.locator("#parent-last_name").fill("Traoré")
     await page.get_by_text("مكالمة هاتفية", exact=True).click()
-    phone = "07 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
-    await page.locator("#parent-phone").fill(phone)
+    number = "07 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
+    await page.locator("#parent-phone").fill(number)
     await page.get_by_text("أوافق على أن يُقرأ طلبي", exact=False).click()
     await page.wait_for_timeout(MIN_FILL_MS)
     await page.get_by_role("button", name="أرسل طلبي").click()
@@ -139,6 +119,6 @@ async def test_a_parent_asks_for_help_in_arabic_on_a_phone_and_follows_it(
     await expect(page.locator("#statut h2")).to_have_text("تم استلام طلبك")
     await expect(page.locator("html")).to_have_attribute("lang", "ar")
     assert await accessibility_violations(page) == []
-    assert await _fits(page)
-    await page.screenshot(path=SHOTS / "langues-ar-suivi-390.png", full_page=True)
-    await context.close()
+    assert await fits(page)
+    await screenshot(page, "langues-ar-suivi-390")
+    await page.context.close()

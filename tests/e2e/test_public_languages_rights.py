@@ -5,8 +5,6 @@ Chromium on a phone (390 px); the DPO's pages stay French."""
 
 import uuid
 from collections.abc import Iterator
-from html.parser import HTMLParser
-from pathlib import Path
 
 import httpx
 import pytest
@@ -15,12 +13,11 @@ from playwright.async_api import Browser, expect
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.settings import PrivacySettings
 from tests.auth_support import DevIssuer
-from tests.browser import accessibility_violations
+from tests.browser import accessibility_violations, fits, html_attributes, phone, screenshot
 from tests.infra import Endpoints, settings_on
 from tests.servers import serve_in_thread
 
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
-SHOTS = Path(__file__).resolve().parents[2] / ".run" / "screenshots"
 # language → (the page's heading, the form's button, the error for a missing right)
 WORDS = {
     "en": ("Your personal data", "Send me my code", "Choose the right you want to use."),
@@ -28,17 +25,6 @@ WORDS = {
     "pt": ("Os seus dados pessoais", "Receber o meu código", "Escolha o direito que quer exercer."),
     "ro": ("Datele dumneavoastră personale", "Primesc codul", "Alegeți dreptul pe care doriți să îl exercitați."),
 }  # fmt: skip
-
-
-class Root(HTMLParser):
-    def __init__(self, text: str):
-        super().__init__()
-        self.html: dict[str, str | None] = {}
-        self.feed(text)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "html":
-            self.html = dict(attrs)
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +43,8 @@ async def test_the_rights_page_speaks_each_language_and_dpo_pages_stay_french(
         for code, (heading, button, error) in WORDS.items():
             page = await client.get("/vos-droits", params={"lang": code})
             assert page.status_code == 200
-            assert Root(page.text).html["lang"] == code
-            assert (Root(page.text).html.get("dir") == "rtl") is (code == "ar")
+            assert html_attributes(page.text)["lang"] == code
+            assert (html_attributes(page.text).get("dir") == "rtl") is (code == "ar")
             assert f"<h1>{heading}</h1>" in page.text
             assert f">{button}<" in page.text
             assert "Vos droits, en quelques mots" not in page.text
@@ -69,16 +55,13 @@ async def test_the_rights_page_speaks_each_language_and_dpo_pages_stay_french(
         staff = await client.get(
             "/dossiers", headers={"accept-language": "ar"}, follow_redirects=True
         )
-        assert Root(staff.text).html == {"lang": "fr", "data-fr-scheme": "system"}
+        assert html_attributes(staff.text) == {"lang": "fr", "data-fr-scheme": "system"}
 
-    context = await browser.new_context(locale="ar", viewport={"width": 390, "height": 844})
-    phone = await context.new_page()
-    await phone.goto(f"{privacy_url}/vos-droits")
-    await expect(phone.locator("html")).to_have_attribute("dir", "rtl")
-    await expect(phone.get_by_role("heading", level=1)).to_have_text("بياناتك الشخصية")
-    assert await accessibility_violations(phone) == []
-    fits = await phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert fits
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    await phone.screenshot(path=SHOTS / "langues-ar-vos-droits-390.png", full_page=True)
-    await context.close()
+    small = await phone(browser, "ar")
+    await small.goto(f"{privacy_url}/vos-droits")
+    await expect(small.locator("html")).to_have_attribute("dir", "rtl")
+    await expect(small.get_by_role("heading", level=1)).to_have_text("بياناتك الشخصية")
+    assert await accessibility_violations(small) == []
+    assert await fits(small)
+    await screenshot(small, "langues-ar-vos-droits-390")
+    await small.context.close()
