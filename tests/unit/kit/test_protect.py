@@ -3,6 +3,7 @@
 import httpx
 from fastapi import Depends, FastAPI, Request
 
+from entraide.kit.deps import provide
 from entraide.kit.protect import (
     PAGE_CSP,
     VIEWER_CSP,
@@ -15,7 +16,7 @@ from entraide.kit.protect import (
 
 def app(limit: str = "3/minute", *, https: bool = False) -> FastAPI:
     made = FastAPI()
-    made.state.rate_limits = RateLimits(limit)
+    provide(made, RateLimits(limit))
     made.add_middleware(BodyLimit, max_bytes=100)
     made.add_middleware(SecurityHeaders, https=https)
 

@@ -41,6 +41,7 @@ from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
 from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
+from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.rights import register_rights
@@ -153,7 +154,7 @@ def create_app(
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(space, privacy_secret))
     provide_ports(app, uow, cards, offers, volunteer_store, keys)
-    app.state.field_messages = volunteer_form.api_message  # the kit's 422s in the form's words
+    provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
     rights = DirectoryRights(rt.db, keys)  # privacy's commands (issue 6)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     match_consumer.register(

@@ -40,6 +40,7 @@ from entraide.kit import outbox
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
 from entraide.kit.keyvault_client import dev_secret, vault_client
+from entraide.kit.messages import FieldSentences
 from entraide.kit.metrics import partner_quota_refusals
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
@@ -120,11 +121,9 @@ def create_app(
     )
     templates = templates_for("entraide.intake", nav=NAV)
     install_auth(app, settings, templates)
-    app.state.field_messages = (
-        forms.api_message
-    )  # the kit's hook: the API's 422 in the form's words
     provide(
         app,
+        FieldSentences(forms.api_message),  # the API's 422 in the form's words
         Casework(uow, keys, audit),
         partner_writes,
         PartnerDoor(settings.partners, quotas, settings.partner_signature_tolerance_seconds),
@@ -135,7 +134,6 @@ def create_app(
     provide(app, contact_lookup.ContactLookup(families, keys, privacy_secret))
     provide(app, door, queue, family_door.DoorLimits.default())
     provide(app, rights)  # privacy's commands (tests reach it to erase a family)
-    provide(app, app.state.rate_limits)  # the kit's limiter: failed signatures, by address
     quota_gate.install(app, quotas)
     return app
 

@@ -57,3 +57,8 @@ def provided(kind: type[T]) -> Callable[[Request], T]:
 def lookup(app: FastAPI, kind: type[T]) -> T:
     """What was provided under `kind`, outside a request (lifespan tasks, tests)."""
     return cast(T, _registry(app)[kind])
+
+
+def lookup_optional(app: FastAPI, kind: type[T]) -> T | None:
+    """What was provided under `kind`, or None (for what a service may leave out)."""
+    return cast(T | None, _registry(app).get(kind))

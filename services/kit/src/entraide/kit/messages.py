@@ -7,10 +7,20 @@ generic French sentence of its type, never the value sent (it may be personal).
 """
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 # (field's dotted path, e.g. `parent.phone` or `children.0.birth_year`; pydantic's type)
 FieldMessages = Callable[[str, str], str | None]
+
+
+@dataclass(frozen=True)
+class FieldSentences:
+    """A service's own sentences for its API's 422s (its forms' texts), provided by its
+    app.py (`kit.deps.provide(app, FieldSentences(forms.api_message))`)."""
+
+    of: FieldMessages
+
 
 REQUIRED = "Ce champ est obligatoire."
 INVALID = "Valeur invalide."

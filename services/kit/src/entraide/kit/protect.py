@@ -21,6 +21,8 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import MutableHeaders
 
+from entraide.kit.deps import lookup_optional
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[
@@ -154,7 +156,7 @@ class RateLimits:
 
 async def rate_limited(request: Request) -> None:
     """FastAPI dependency for public doors: 429 with Retry-After past the app's limit."""
-    limits: RateLimits | None = getattr(request.app.state, "rate_limits", None)
+    limits = lookup_optional(request.app, RateLimits)
     if limits is None:
         return
     client = request.client.host if request.client else "unknown"

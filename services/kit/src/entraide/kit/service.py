@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException
 
 from entraide.kit import loops, messages
 from entraide.kit.broker import make_broker, start_when_reachable
+from entraide.kit.deps import lookup_optional, provide
 from entraide.kit.errors import http_error, invalid_page, is_page
 from entraide.kit.lag import lag_sampler
 from entraide.kit.metrics import (
@@ -128,7 +129,7 @@ def service_app(
     app.state.db = db
     app.state.broker = broker
     app.state.settings = settings
-    app.state.rate_limits = RateLimits(settings.public_rate_limit)
+    provide(app, RateLimits(settings.public_rate_limit))  # the public doors' limiter
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)  # outermost
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
@@ -150,7 +151,7 @@ def field_errors(
     errors: Sequence[Any], specific: messages.FieldMessages | None = None
 ) -> list[dict[str, str]]:
     """Pydantic errors as `{field, message, type}`, the message in French (the service's
-    own sentence for the field when it has one: `app.state.field_messages`), without the
+    own sentence for the field when it has one: `messages.FieldSentences`), without the
     input (it may be personal)."""
     return messages.field_errors(errors, specific)
 
@@ -186,7 +187,8 @@ async def _invalid_input(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if is_page(request) and (page := invalid_page(request, exc)) is not None:
         return page
-    specific = getattr(request.app.state, "field_messages", None)
+    own = lookup_optional(request.app, messages.FieldSentences)
+    specific = own.of if own is not None else None
     return JSONResponse({"detail": field_errors(exc.errors(), specific)}, status_code=422)
 
 

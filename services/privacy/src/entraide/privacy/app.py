@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from entraide.contracts import labels as shared
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
+from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.quiet import QuietHours
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
@@ -120,5 +121,5 @@ def create_app(
         app, privacy, rights, vault, ServiceKeys(vault), ServiceTokens(settings.keyvault_clients)
     )
     provide(app, Pages(templates, common=lambda request: common), public)
-    app.state.field_messages = labels.api_message  # the API's 422 in the form's words
+    provide(app, FieldSentences(labels.api_message))  # the API's 422 in the form's words
     return app
