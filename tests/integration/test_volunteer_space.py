@@ -223,12 +223,19 @@ async def test_a_volunteer_who_applied_before_addresses_were_kept_can_sign_in(
     space_settings, mailbox, mongo
 ):
     """Their address is hashed at the next start, from their identity opened with their
-    own key: the link then goes."""
+    own key: the link then goes. Once: a marker says it ran, and a later start leaves
+    the index alone."""
     async with serving(directory_app(space_settings)) as client:
         assert (await client.post("/devenir-benevole", data=APPLICATION)).status_code == 200
-    lookups = mongo[space_settings.database]["volunteer_lookups"]
-    await lookups.delete_many({})  # as before this release
+    db = mongo[space_settings.database]
+    lookups, migrations = db["volunteer_lookups"], db["migrations"]
+    assert await migrations.count_documents({"_id": "volunteer-addresses-kept"}) == 1
+    await lookups.delete_many({})  # as before this release: no address, no marker
+    await migrations.delete_many({})
     async with serving(directory_app(space_settings)) as client:
         assert await lookups.count_documents({}) == 1
         await signed_in(mailbox, client)
         assert "Reçue" in html.unescape((await client.get("/espace-benevole")).text)
+    await lookups.delete_many({})  # the marker stays: the next start hashes nothing
+    async with serving(directory_app(space_settings)):
+        assert await lookups.count_documents({}) == 0

@@ -27,6 +27,7 @@ class Clock:
 class FakeIndex:
     def __init__(self) -> None:
         self.by_lookup: dict[str, str] = {}
+        self.marked = False
 
     async def remember(self, lookup: str, volunteer_id: str, volunteer_ref: str) -> None:
         self.by_lookup[lookup] = volunteer_id
@@ -36,6 +37,12 @@ class FakeIndex:
 
     async def volunteers(self) -> set[str]:
         return set(self.by_lookup.values())
+
+    async def filled(self) -> bool:
+        return self.marked
+
+    async def mark_filled(self) -> None:
+        self.marked = True
 
 
 class FakeLinks:
@@ -149,6 +156,11 @@ async def test_volunteers_who_applied_before_their_address_was_kept_can_sign_in(
     documents = FakeDocuments(uow)
     assert await space.remember_missing(documents, keys) == 1  # type: ignore[arg-type]
     assert await space.remember_missing(documents, keys) == 0  # once
+    space.index.by_lookup.clear()  # type: ignore[attr-defined]
+    assert await space.remember_missing(documents, keys) == 0  # the marker: not again
+    assert await space.send_link(EMAIL, "http://x/connexion") is False
+    space.index.marked = False  # type: ignore[attr-defined]
+    assert await space.remember_missing(documents, keys) == 1
     assert await space.send_link(EMAIL, "http://x/connexion") is True
     assert notifier.sent[0].recipient_ref == uow.volunteers.stored[volunteer_id].volunteer_ref
 

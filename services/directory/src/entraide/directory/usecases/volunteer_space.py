@@ -39,6 +39,12 @@ class EmailIndex(Protocol):
         """The volunteers whose address is kept."""
         ...
 
+    async def filled(self) -> bool:
+        """Whether the addresses of those who applied before the index existed were kept."""
+        ...
+
+    async def mark_filled(self) -> None: ...
+
 
 class SignInLinks(Protocol):
     """The links sent, by their token's hash."""
@@ -104,8 +110,11 @@ class VolunteerSpace:
         await self.index.remember(lookup, volunteer_id, volunteer.volunteer_ref)
 
     async def remember_missing(self, documents: VolunteerDocuments, keys: VolunteerKeyStore) -> int:
-        """At start: the volunteers who applied before their address was kept (their
-        identity opened with their own key, the address hashed); how many."""
+        """At start, once (the index keeps a marker once done: every later application
+        keeps its own address): the volunteers who applied before their address was kept
+        (their identity opened with their own key, the address hashed); how many."""
+        if await self.index.filled():
+            return 0
         known = await self.index.volunteers()
         remembered = 0
         for doc in await documents.all():
@@ -118,8 +127,8 @@ class VolunteerSpace:
             lookup = access_links.email_lookup(self.lookup_secret, str(identity["courriel"]))
             await self.index.remember(lookup, doc["_id"], doc["volunteer_ref"])
             remembered += 1
-        if remembered:
-            log.info("volunteers' addresses kept for their space: %d", remembered)
+        await self.index.mark_filled()  # after: a start cut short does it again
+        log.info("volunteers' addresses kept for their space: %d", remembered)
         return remembered
 
     async def send_link(self, email: str, link_base: str) -> bool:

@@ -3,7 +3,7 @@ sent (only the token's hash, gone from the store an hour after it expired). Both
 volunteer's reference, so privacy's erasure command deletes them with the rest
 (`adapters.rights`, the kit's `ReferencedDocuments`)."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
@@ -13,6 +13,7 @@ from entraide.directory.domain.volunteers.access_links import LINK_VALIDITY
 
 Doc = dict[str, Any]
 KEPT_AFTER_EXPIRY = timedelta(hours=1)
+FILLED = "volunteer-addresses-kept"  # those who applied before the index: kept, once
 
 
 class MongoEmailIndex:
@@ -20,6 +21,7 @@ class MongoEmailIndex:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.collection = db["volunteer_lookups"]
+        self.migrations = db["migrations"]
 
     async def remember(self, lookup: str, volunteer_id: str, volunteer_ref: str) -> None:
         """The latest application with this address is the one its link opens."""
@@ -28,6 +30,14 @@ class MongoEmailIndex:
 
     async def volunteers(self) -> set[str]:
         return {str(d["volunteer_id"]) async for d in self.collection.find({}, {"volunteer_id": 1})}
+
+    async def filled(self) -> bool:
+        return await self.migrations.find_one({"_id": FILLED}) is not None
+
+    async def mark_filled(self) -> None:
+        """The marker, in directory's `migrations` (it names nobody: no erasure touches it)."""
+        done = {"$setOnInsert": {"done_at": datetime.now(UTC)}}
+        await self.migrations.update_one({"_id": FILLED}, done, upsert=True)
 
     async def find(self, lookup: str) -> str | None:
         doc = await self.collection.find_one({"_id": lookup})
