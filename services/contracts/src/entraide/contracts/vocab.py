@@ -27,6 +27,18 @@ class AgeBand(StrEnum):
     BAND_18_PLUS = "18+"
 
 
+class SituationSign(StrEnum):
+    """Signs of exhaustion or isolation noted with the parent (codes, never free text)."""
+
+    EPUISEMENT = "epuisement-declare"
+    ISOLEMENT = "isolement-social"
+    SANS_RELAIS = "aucun-relais-familial"
+    SANTE = "probleme-de-sante"
+    TOUT_PETITS = "enfant-de-moins-de-3-ans"
+    RUPTURE = "rupture-recente"
+    CRISE = "situation-de-crise"
+
+
 class Urgency(StrEnum):
     """How soon a family needs help, from the signs of exhaustion or isolation."""
 

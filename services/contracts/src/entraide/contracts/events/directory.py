@@ -69,6 +69,12 @@ class VolunteerAvailability(EventData):
         description="Until when the honorability check for work with children is valid; "
         "matching proposes no volunteer without a valid one.",
     )
+    applied_at: datetime | None = Field(
+        None, description="When the volunteer applied (the observatory's time to approval)."
+    )
+    approved_at: datetime | None = Field(
+        None, description="When their association first approved them."
+    )
     skills: list[str] = Field(
         [],
         max_length=20,

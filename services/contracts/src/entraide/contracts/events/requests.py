@@ -11,6 +11,7 @@ from entraide.contracts.vocab import (
     ContactChannel,
     Need,
     RequestChannel,
+    SituationSign,
     Urgency,
     WithdrawalReason,
 )
@@ -34,6 +35,11 @@ class RequestState(EventData):
     consent_to_matching: bool
     contact_channels: list[ContactChannel] = Field(
         [], description="How the family chose to be reached (privacy's retention warnings)."
+    )
+    signs: list[SituationSign] = Field(
+        [],
+        description="The signs of exhaustion or isolation noted with the parent, as codes "
+        "(no free text; the urgency is derived from them): the observatory counts them.",
     )
 
 

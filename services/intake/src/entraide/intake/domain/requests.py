@@ -113,6 +113,7 @@ def submitted_event(
         availability=availability,
         languages=sorted(set(languages)),
         urgency=urgency_from(signs),
+        signs=sorted(sign.value for sign in signs),  # codes only: the observatory counts them
         association_id=association_id,
         channel=channel,
         consent_to_matching=consent_to_matching,

@@ -98,6 +98,8 @@ def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvai
             # only the network's words travel: a word typed through the API stays here
             "skills": [s for s in _listed(doc.get("skills")) if s in SKILLS],
             "changed_at": at,
+            "applied_at": doc.get("applied_at"),
+            "approved_at": doc.get("approved_at"),
             "honorability_valid_until": (
                 doc.get("honorability_valid_until")
                 if doc.get("honorability") == Honorability.CLEARED

@@ -33,6 +33,7 @@ class Volunteer:
     applied_at: datetime
     updated_at: datetime
     honorability_valid_until: date | None = None
+    approved_at: datetime | None = None  # first approval (the observatory's time to approval)
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
@@ -56,6 +57,8 @@ class Volunteer:
             self.status = rules.change_status(
                 self.status, Status(changes["status"]), self.honorability
             )
+            if self.status is Status.APPROVED and self.approved_at is None:
+                self.approved_at = now
         self.revision, self.updated_at = self.revision + 1, now
         if rules.announced(self.status) and (
             rules.announced(was) or self.status is Status.APPROVED
@@ -119,4 +122,5 @@ STATE = (
     "_id", "volunteer_ref", "association_id", "identity", "code_postal", "needs",
     "availability", "languages", "skills", "capacity", "active_families", "status",
     "honorability", "revision", "applied_at", "updated_at", "honorability_valid_until",
+    "approved_at",
 )  # fmt: skip
