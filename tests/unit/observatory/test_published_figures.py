@@ -170,7 +170,10 @@ def test_no_hidden_figure_can_be_recovered_by_subtraction(observatory: Observato
     checked = 0
     for published in observatory.cache.values():
         indicator = published.indicator
-        if indicator.measure is not Measure.COUNT or "need" in (indicator.column, published.by):
+        if indicator.measure is not Measure.COUNT or {"need", "situation"} & {
+            indicator.column,
+            published.by,
+        }:
             continue  # a family asking for two needs counts under both: not additive
         figures = {k: c.count for k, c in published.cells.items()}
         hidden = {k for k, n in figures.items() if n is None}
@@ -231,3 +234,47 @@ def test_coverage_is_supply_per_request_where_all_three_are_shown(
         assert cell.ratio == pytest.approx(supply / asked.count)
         shown += 1
     assert shown > 20
+
+
+def test_signs_noted_and_volunteers_approved_agree_with_an_independent_count(
+    events: list[Event], observatory: Observatory
+) -> None:
+    where = territory_of(events)
+    signs: Counter[tuple[str, str]] = Counter()
+    for e in events:
+        if isinstance(e.data, RequestSubmitted):
+            for sign in e.data.signs:
+                signs[(where[e.data.departement], sign)] += 1
+    assert len({sign for _, sign in signs}) == 7
+    assert_agrees(observatory, "demande-situations", signs)
+    requests = Counter(
+        where[e.data.departement] for e in events if isinstance(e.data, RequestSubmitted)
+    )
+    table = observatory.table(BY_KEY["demande-situations"], YEAR)
+    assert table is not None
+    for territory, n in requests.items():  # the total column: every request, signs or not
+        assert table.cell(territory, TOTAL).count == n
+
+    approved: Counter[tuple[str, str]] = Counter()
+    days: dict[str, list[float]] = defaultdict(list)
+    first: set[str] = set()
+    for e in events:
+        v = e.data
+        if isinstance(v, VolunteerAvailability) and v.volunteer_ref not in first:
+            first.add(v.volunteer_ref)
+            assert v.approved_at is not None
+            assert v.applied_at is not None
+            if v.approved_at.year != int(YEAR):
+                continue
+            territory = where.get(v.departement, "autres")
+            for need in v.needs:
+                approved[(territory, need)] += 1
+            days[territory].append((v.approved_at - v.applied_at).total_seconds() / 86400)
+    assert sum(len(d) for d in days.values()) > 500
+    assert_agrees(observatory, "benevoles-accordes", approved)
+    delay = observatory.table(BY_KEY["delai-accord"], YEAR)
+    assert delay is not None
+    for territory, values in days.items():
+        cell = delay.cell(territory, TOTAL)
+        assert cell.count == len(values)
+        assert cell.median == pytest.approx(statistics.median(values))

@@ -3,7 +3,12 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from entraide.contracts.events import ErasureRequested, MatchProposed, RequestSubmitted
+from entraide.contracts.events import (
+    ErasureRequested,
+    MatchProposed,
+    RequestSubmitted,
+    VolunteerAvailability,
+)
 from entraide.observatory.adapters.memory import (
     MemoryCountedCases,
     MemoryEpisodes,
@@ -89,3 +94,53 @@ def test_an_erasure_resent_by_privacy_counts_once() -> None:
     assert [(f.kind, f.reason, f.outcome, f.month) for f in pending.facts] == [
         (FactKind.ERASURE, "retention", "family", "2026-05")
     ]
+
+
+def test_the_signs_noted_travel_as_codes_into_every_fact_of_the_request() -> None:
+    rec, pending = recorder()
+    signs = ["situation-de-crise", "epuisement-declare"]
+    noted = RequestSubmitted.model_validate(request().model_dump() | {"signs": signs})
+    asyncio.run(rec.record([Incoming("e1", T0, noted), Incoming("e2", T0, proposal())]))
+    assert {f.kind: f.situations for f in pending.facts} == {
+        FactKind.REQUEST: ("epuisement-declare", "situation-de-crise"),
+        FactKind.PROPOSED: ("epuisement-declare", "situation-de-crise"),
+    }
+
+
+def volunteer(changed_at: datetime, **changes: object) -> VolunteerAvailability:
+    return VolunteerAvailability.model_validate(
+        {
+            "volunteer_ref": "volunteer-0001",
+            "association_id": "afev",
+            "revision": 1,
+            "departement": "59",
+            "postal_code": "59000",
+            "needs": ["accompagnement-scolaire"],
+            "capacity": 1,
+            "active": True,
+            "changed_at": changed_at,
+            "applied_at": T0 - timedelta(days=20),
+            "approved_at": T0,
+        }
+        | changes
+    )
+
+
+def test_a_volunteers_approval_is_counted_once_with_the_days_since_they_applied() -> None:
+    rec, pending = recorder()
+    asyncio.run(rec.record([Incoming("e1", T0, volunteer(T0))]))
+    later = volunteer(T0 + timedelta(days=40), revision=2, active=False)
+    asyncio.run(rec.record([Incoming("e2", later.changed_at, later)]))
+    approved = [f for f in pending.facts if f.kind is FactKind.APPROVED]
+    assert [(f.month, f.days, f.association, f.needs) for f in approved] == [
+        ("2026-05", 20.0, "afev", ("accompagnement-scolaire",))
+    ]
+    # still one fact per month the volunteer was known in, active then paused
+    states = [(f.month, f.outcome) for f in pending.facts if f.kind is FactKind.VOLUNTEER]
+    assert states == [("2026-05", "active"), ("2026-06", "paused")]
+
+
+def test_a_volunteer_announced_without_an_approval_date_yields_no_approval() -> None:
+    rec, pending = recorder()
+    asyncio.run(rec.record([Incoming("e1", T0, volunteer(T0, approved_at=None))]))
+    assert [f.kind for f in pending.facts] == [FactKind.VOLUNTEER]

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from entraide.observatory.domain.facts import COLUMNS, Fact, FactKind
-from entraide.observatory.domain.indicators import Dimension, Indicator, Measure
+from entraide.observatory.domain.indicators import LISTS, Dimension, Indicator, Measure
 from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
 from entraide.observatory.usecases.ports import CubeRow
 
@@ -36,6 +36,7 @@ SCHEMA = pa.schema(
         ("channel", pa.string()),
         ("signs", pa.bool_()),
         ("several_signs", pa.bool_()),
+        ("situations", pa.list_(pa.string())),
         ("reason", pa.string()),
         ("outcome", pa.string()),
         ("days", pa.float64()),
@@ -50,6 +51,7 @@ NETWORK = "reseau"  # facts with no département (erasures)
 # each dimension's SQL over a fact (`needs` is a list: a fact counts under each need)
 EXPRESSIONS = {
     Dimension.NEED: "unnest(needs)",
+    Dimension.SITUATION: "unnest(situations)",
     Dimension.URGENCY: "urgency",
     Dimension.ASSOCIATION: "association",
     Dimension.CHANNEL: "channel",
@@ -164,7 +166,7 @@ class ParquetArchive:
         split = EXPRESSIONS[by] if by is not None else f"'{TOTAL}'"
         active = "AND outcome = 'active'" if indicator.only_active else ""
         dims = "territory, month, col, filt" if by is not None else "territory, month, col"
-        needs = Dimension.NEED in (indicator.column, by)
+        lists = [d for d in (indicator.column, by) if d in LISTS]
         measures = _measures(indicator.measure)
         inner = (
             f"SELECT {TERRITORY} AS territory, month, {column} AS col, {split} AS filt, "
@@ -178,14 +180,15 @@ class ParquetArchive:
         params = {"year": year, "kept": sorted(territories)}
         rows = self.scan(sql, indicator.kind, **params)
         cube = {_key(r): _cell(r) for r in rows}
-        if needs:
-            # a fact spread over several needs counts once in the needs' total: the counts,
-            # sums and quantiles of that margin come from the facts, not from their needs
-            whole = inner.replace(f"{EXPRESSIONS[Dimension.NEED]} AS", "'*' AS")
+        if lists:
+            # a fact spread over several needs (or signs) counts once in their total: the
+            # counts, sums and quantiles of that margin come from the facts, not from their
+            # needs; a fact with no sign counts there too
+            whole = inner.replace(f"{EXPRESSIONS[lists[0]]} AS", "'*' AS")
             margin = sql.replace(inner, whole)
             for r in self.scan(margin, indicator.kind, **params):
                 key = _key(r)
-                if "*" in (key[2], key[3]) and key in cube:
+                if "*" in (key[2], key[3]) and (key in cube or lists[0] is Dimension.SITUATION):
                     cube[key] = _cell(r)
         return list(cube.values())
 
@@ -193,7 +196,7 @@ class ParquetArchive:
 def _read(files: str) -> str:
     return (
         f"SELECT * FROM read_parquet('{files}', hive_partitioning = true, "
-        "hive_types = {'kind': VARCHAR, 'month': VARCHAR})"
+        "hive_types = {'kind': VARCHAR, 'month': VARCHAR}, union_by_name = true)"
     )
 
 
@@ -218,4 +221,5 @@ def _row(fact: Fact) -> dict[str, object]:
     row = asdict(fact)
     row["kind"] = fact.kind.value
     row["needs"] = list(fact.needs)
+    row["situations"] = list(fact.situations)
     return row

@@ -36,6 +36,7 @@ from entraide.contracts.vocab import (
     MatchOutcome,
     Need,
     RequestChannel,
+    SituationSign,
     SubjectKind,
     Urgency,
     WithdrawalReason,
@@ -113,12 +114,25 @@ def offers(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:
 
 
 def volunteers(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:
+    """Volunteers known all year (approved before it) or approved during it, from then on
+    (their own generator: the year's other events stay as they were)."""
     for _ in range(n):
         ref, dept = _ref(rng), _pick(rng, TERRITORIES)
         association, needs = rng.choice(ASSOCIATIONS), rng.sample(list(Need), rng.randint(1, 3))
         checked = rng.random() > 0.05
+        own = random.Random(ref)
+        first = 0 if own.random() < 0.6 else own.randint(1, 11)  # the first month known
+        approved = start.replace(month=first + 1)  # then the day of their first event
+        if not first:
+            approved -= timedelta(days=own.uniform(1, 200))  # the year before
+        applied = approved - timedelta(days=own.uniform(3, 90))
         for month in range(12):
             at = start.replace(month=month + 1) + timedelta(days=rng.randint(0, 20))
+            capacity, active = rng.randint(1, 3), rng.random() < 0.85
+            if month < first:
+                continue
+            if month == first and first:
+                approved = at
             yield event(
                 VolunteerAvailability(
                     volunteer_ref=ref,
@@ -127,9 +141,11 @@ def volunteers(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:
                     departement=dept,
                     postal_code=POSTAL[dept],
                     needs=needs,
-                    capacity=rng.randint(1, 3),
-                    active=rng.random() < 0.85,
+                    capacity=capacity,
+                    active=active,
                     changed_at=at,
+                    applied_at=applied,
+                    approved_at=approved,
                     honorability_valid_until=date(start.year + 2, 1, 1) if checked else None,
                 ),
                 at,
@@ -151,7 +167,8 @@ def request_life(rng: random.Random, at: datetime) -> list[Event]:
         postal_code=POSTAL[dept],
         children_age_bands=["3-5"],
         needs=rng.sample(list(Need), rng.randint(1, 2)),
-        urgency=Urgency(_pick(rng, URGENCIES)),
+        urgency=(urgency := Urgency(_pick(rng, URGENCIES))),
+        signs=signs_for(urgency, random.Random(request_id)),
         association_id=association,
         channel=rng.choice(list(RequestChannel)),
         consent_to_matching=True,
@@ -199,6 +216,17 @@ def request_life(rng: random.Random, at: datetime) -> list[Event]:
     outcome = rng.choice(list(MatchOutcome))
     out.append(event(MatchClosed(**match, outcome=outcome, closed_at=at), at, family))
     return out
+
+
+def signs_for(urgency: Urgency, rng: random.Random) -> list[SituationSign]:
+    """Signs that give this urgency under intake's rule (its own generator)."""
+    if urgency is Urgency.LOW:
+        return []
+    if urgency is Urgency.CRITICAL:
+        return [SituationSign.CRISE, *rng.sample(list(SituationSign)[:6], rng.randint(0, 2))]
+    if urgency is Urgency.HIGH:
+        return [SituationSign.EPUISEMENT, SituationSign.SANS_RELAIS]
+    return [rng.choice([s for s in SituationSign if s is not SituationSign.CRISE])]
 
 
 def erasures(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:

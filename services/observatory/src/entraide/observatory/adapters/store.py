@@ -58,6 +58,7 @@ class MongoEpisodes:
 def _doc(episode: Episode) -> Doc:
     doc = dataclasses.asdict(episode)
     doc["needs"], doc["seen"] = list(episode.needs), list(episode.seen)
+    doc["situations"] = list(episode.situations)
     return doc
 
 
@@ -66,6 +67,7 @@ def _episode(doc: Doc) -> Episode:
         f.name: doc.get(f.name) for f in dataclasses.fields(Episode) if f.name in doc
     }
     values["needs"], values["seen"] = tuple(doc["needs"]), tuple(doc.get("seen", ()))
+    values["situations"] = tuple(doc.get("situations", ()))
     return Episode(**values)
 
 
@@ -119,6 +121,7 @@ def _supplier(doc: Doc) -> Supplier:
         active=doc["active"],
         honorability_pending=doc["honorability_pending"],
         months=tuple(doc["months"]),
+        approval_counted=doc.get("approval_counted", False),
     )
 
 
@@ -129,7 +132,8 @@ class MongoPendingFacts:
     async def add(self, facts: Sequence[Fact]) -> None:
         if facts:
             docs = [
-                dataclasses.asdict(f) | {"kind": f.kind.value, "needs": list(f.needs)}
+                dataclasses.asdict(f)
+                | {"kind": f.kind.value, "needs": list(f.needs), "situations": list(f.situations)}
                 for f in facts
             ]
             await self.docs.bulk_write([InsertOne(d) for d in docs], ordered=False)
@@ -153,6 +157,7 @@ def _fact(doc: Doc) -> Fact:
         f.name: doc[f.name] for f in dataclasses.fields(Fact) if f.name in doc
     }
     values["kind"], values["needs"] = FactKind(doc["kind"]), tuple(doc["needs"])
+    values["situations"] = tuple(doc.get("situations", ()))
     return Fact(**values)
 
 

@@ -45,6 +45,7 @@ class Episode:
     needs: tuple[str, ...]
     urgency: str
     channel: str
+    situations: tuple[str, ...] = ()  # the signs noted, as codes
     submitted_at: datetime | None = None
     proposed_at: datetime | None = None
     accepted_at: datetime | None = None
@@ -74,6 +75,7 @@ class Episode:
             channel=self.channel,
             signs=self.urgency != Urgency.LOW,
             several_signs=self.urgency in SEVERAL_SIGNS,
+            situations=self.situations,
             reason=reason,
             outcome=outcome,
             days=days,
@@ -116,6 +118,7 @@ def _opened(state: RequestState, submitted_at: datetime | None) -> Episode:
         needs=tuple(sorted(state.needs)),
         urgency=state.urgency.value,
         channel=state.channel.value,
+        situations=tuple(sorted(str(sign) for sign in state.signs)),
         submitted_at=submitted_at,
     )
 
@@ -145,6 +148,7 @@ def _attributes(episode: Episode, known: Episode) -> Episode:
         needs=known.needs,
         urgency=known.urgency,
         channel=known.channel,
+        situations=known.situations,
     )
 
 

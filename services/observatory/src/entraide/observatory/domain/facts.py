@@ -30,6 +30,7 @@ class FactKind(StrEnum):
     CLOSED = "closed"  # a match ended (outcome, days since its start)
     OFFER = "offer"  # an offer open in a month (places)
     VOLUNTEER = "volunteer"  # a volunteer known in a month (active, honorability pending)
+    APPROVED = "approved"  # a volunteer first approved (days since they applied)
     ERASURE = "erasure"  # a subject erased (reason, kind of subject)
 
 
@@ -49,6 +50,7 @@ class Fact:
     channel: str = ""
     signs: bool = False  # at least one sign of exhaustion or isolation (urgency above low)
     several_signs: bool = False  # exhaustion with no one to turn to, or a crisis
+    situations: tuple[str, ...] = ()  # the signs noted, as codes (`SituationSign`)
     reason: str = ""  # withdrawal, decline or waitlist reason; follow-up kind; subject kind
     outcome: str = ""  # how a match ended; `active` or `paused` for a volunteer
     days: float | None = None

@@ -23,6 +23,7 @@ class Dimension(StrEnum):
     """A column of a table, or a filter of a view."""
 
     NEED = "need"
+    SITUATION = "situation"  # the signs of exhaustion or isolation, one column each
     URGENCY = "urgency"
     ASSOCIATION = "association"
     CHANNEL = "channel"
@@ -41,6 +42,8 @@ class Measure(StrEnum):
 
 
 FILTERS: tuple[Dimension, ...] = (Dimension.NEED, Dimension.ASSOCIATION, Dimension.URGENCY)
+# a fact may hold several values of these (a family asks for two needs): one list per cube
+LISTS = frozenset({Dimension.NEED, Dimension.SITUATION})
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,10 @@ class Indicator:
     @property
     def filters(self) -> tuple[Dimension, ...]:
         """The filters a view of this indicator offers (not its own column)."""
-        return tuple(f for f in FILTERS if f != self.column) if self.filterable else ()
+        if not self.filterable:
+            return ()
+        lists = self.column in LISTS
+        return tuple(f for f in FILTERS if f != self.column and not (lists and f in LISTS))
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -64,6 +70,7 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("demande-urgence", Theme.DEMAND, FactKind.REQUEST, Dimension.URGENCY),
     Indicator("demande-signes", Theme.DEMAND, FactKind.REQUEST, Dimension.SIGNS),
     Indicator("demande-canal", Theme.DEMAND, FactKind.REQUEST, Dimension.CHANNEL),
+    Indicator("demande-situations", Theme.DEMAND, FactKind.REQUEST, Dimension.SITUATION),
     Indicator("offre-places", Theme.SUPPLY, FactKind.OFFER, Dimension.NEED, Measure.PLACES),
     Indicator(
         "offre-benevoles", Theme.SUPPLY, FactKind.VOLUNTEER, Dimension.NEED, only_active=True
@@ -90,6 +97,10 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("issues-fin", Theme.OUTCOMES, FactKind.CLOSED, Dimension.OUTCOME),
     Indicator("issues-duree", Theme.OUTCOMES, FactKind.CLOSED, Dimension.OUTCOME, Measure.DURATION),
     Indicator("suivis", Theme.OUTCOMES, FactKind.CHECKED_IN, Dimension.ON_TIME),
+    Indicator("benevoles-accordes", Theme.VOLUNTEERS, FactKind.APPROVED, Dimension.NEED),
+    Indicator(
+        "delai-accord", Theme.VOLUNTEERS, FactKind.APPROVED, Dimension.ASSOCIATION, Measure.DURATION
+    ),
     Indicator("benevoles-statut", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.OUTCOME),
     Indicator(
         "benevoles-honorabilite", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.HONORABILITY

@@ -17,7 +17,7 @@ from entraide.contracts.events import (
     OfferWithdrawn,
     VolunteerAvailability,
 )
-from entraide.observatory.domain.facts import Fact, FactKind, month_of
+from entraide.observatory.domain.facts import Fact, FactKind, days_between, month_of
 
 
 class SupplierKind(StrEnum):
@@ -38,6 +38,7 @@ class Supplier:
     active: bool = True
     honorability_pending: bool = False
     months: tuple[str, ...] = ()
+    approval_counted: bool = False  # a volunteer's approval is counted once
 
     def facts(self, month: str) -> tuple[Fact, ...]:
         """The facts of this supplier in `month` (one per département an offer covers)."""
@@ -99,7 +100,19 @@ def supply_step(known: Supplier | None, event: EventData) -> SupplyStep:
             active=event.active,
             honorability_pending=valid is None or valid < event.changed_at.date(),
         )
-        return counted(known, now, event.changed_at)
+        moved = counted(known, now, event.changed_at)
+        if event.approved_at is None or (known is not None and known.approval_counted):
+            return moved
+        assert moved.supplier is not None
+        approved = Fact(
+            kind=FactKind.APPROVED,
+            month=month_of(event.approved_at),
+            departement=event.departement,
+            association=event.association_id,
+            needs=now.needs,
+            days=days_between(event.applied_at, event.approved_at),
+        )
+        return SupplyStep(replace(moved.supplier, approval_counted=True), (*moved.facts, approved))
     return SupplyStep(known)
 
 
@@ -112,9 +125,12 @@ def counted(known: Supplier | None, now: Supplier, at: datetime) -> SupplyStep:
     """`now` replaces `known`; it yields facts if its month was not counted yet."""
     months = known.months if known is not None else ()
     month = month_of(at)
+    done = known.approval_counted if known is not None else False
     if month in months:
-        return SupplyStep(replace(now, months=months))
-    return SupplyStep(replace(now, months=(*months, month)[-24:]), now.facts(month))
+        return SupplyStep(replace(now, months=months, approval_counted=done))
+    return SupplyStep(
+        replace(now, months=(*months, month)[-24:], approval_counted=done), now.facts(month)
+    )
 
 
 def carried(supplier: Supplier, month: str) -> SupplyStep:

@@ -29,6 +29,7 @@ TITLES = {
     "demande-urgence": "Demandes par urgence",
     "demande-signes": "Signes d'épuisement ou d'isolement",
     "demande-canal": "Demandes par canal",
+    "demande-situations": "Demandes par signe d'épuisement ou d'isolement noté",
     "offre-places": "Places offertes par les actions des associations",
     "offre-benevoles": "Bénévoles disponibles par besoin",
     "couverture": "Couverture : places et bénévoles par demande",
@@ -42,12 +43,15 @@ TITLES = {
     "issues-fin": "Accompagnements terminés, par issue",
     "issues-duree": "Durée des accompagnements terminés (jours)",
     "suivis": "Suivis réalisés à temps",
+    "benevoles-accordes": "Bénévoles agréés dans le mois, par besoin",
+    "delai-accord": "Jours entre la candidature et l'accord de l'association",
     "benevoles-statut": "Bénévoles agréés : actifs ou en pause",
     "benevoles-honorabilite": "Contrôles d'honorabilité",
     "effacements": "Personnes effacées, par motif",
 }
 DIMENSIONS = {
     Dimension.NEED: "Besoin",
+    Dimension.SITUATION: "Signe noté",
     Dimension.URGENCY: "Urgence",
     Dimension.ASSOCIATION: "Association",
     Dimension.CHANNEL: "Canal",
@@ -67,6 +71,15 @@ SIGNS = {
     "au-moins-un": "Au moins un signe",
     "plusieurs": "Épuisement sans relais ou crise",
 }
+SITUATIONS = {  # intake's words for the signs staff note with the parent
+    "epuisement-declare": "Le parent dit être épuisé",
+    "isolement-social": "Isolement social",
+    "aucun-relais-familial": "Aucun relais familial ou amical",
+    "probleme-de-sante": "Problème de santé (parent ou enfant)",
+    "enfant-de-moins-de-3-ans": "Enfant de moins de 3 ans",
+    "rupture-recente": "Rupture récente",
+    "situation-de-crise": "Situation de crise",
+}
 ON_TIME = {"a-temps": "À temps", "en-retard": "En retard"}
 HONORABILITY = {"valide": "Valide", "en-attente": "En attente ou expiré"}
 STATUS = {"active": "Actifs", "paused": "En pause"}
@@ -78,6 +91,7 @@ VALUES: dict[Dimension, dict[str, str]] = {
     Dimension.ASSOCIATION: ASSOCIATIONS,
     Dimension.CHANNEL: CHANNELS,
     Dimension.SIGNS: SIGNS,
+    Dimension.SITUATION: SITUATIONS,
     Dimension.REASON: REASONS,
     Dimension.OUTCOME: shared.MATCH_OUTCOMES | STATUS,
     Dimension.ON_TIME: ON_TIME,

@@ -61,13 +61,32 @@ def rows(table: Table) -> list[list[str]]:
     ]
 
 
+def csv_number(value: float | int | None) -> str:
+    """A figure as a French spreadsheet reads it: `12,50` (a decimal comma, no thousands
+    separator), `7`; empty where there is none or it is hidden."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return "".join(formats.decimal(value, 2).split())  # no (narrow) spaces between thousands
+
+
 def as_csv(table: Table) -> str:
-    """The view as CSV (semicolons, as French spreadsheets expect); raw numbers, empty where
-    hidden; durations as median and p90 columns."""
+    """The view as CSV (semicolons and decimal commas, as French spreadsheets expect); raw
+    numbers, empty where hidden; durations as median and p90 columns."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     writer.writerow(
-        ["territoire", "colonne", "valeur", "nombre", "places", "mediane_jours", "p90_jours"]
+        [
+            "territoire",
+            "colonne",
+            "valeur",
+            "nombre",
+            "places",
+            "mediane_jours",
+            "p90_jours",
+            "couverture",
+        ]
     )
     for r in table.rows:
         for c in table.columns:
@@ -78,10 +97,6 @@ def as_csv(table: Table) -> str:
             if table.measure not in (Measure.PLACES, Measure.RATIO):
                 values[1] = None
             writer.writerow(
-                [r, labels.value(table.indicator.column, c), c]
-                + [
-                    "" if v is None else (round(v, 2) if isinstance(v, float) else v)
-                    for v in values
-                ]
+                [r, labels.value(table.indicator.column, c), c] + [csv_number(v) for v in values]
             )
     return out.getvalue()
