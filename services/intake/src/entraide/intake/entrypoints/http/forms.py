@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from fastapi import Request as HttpRequest
+from fastapi import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 from entraide.intake.domain.family import Family, Request
 from entraide.intake.entrypoints.http.schemas import WITHDRAWAL_ALLOWED, RequestFields
 from entraide.kit import messages
+from entraide.kit.pages import Pages
+from entraide.kit.principal import Principal
 
 TEXT_FIELDS = (
     "parent.first_name",
@@ -172,3 +176,53 @@ def api_message(path: str, error_type: str) -> str | None:
 def _slot(value: str) -> dict[str, str]:
     day, _, part = value.partition("-")
     return {"day": day, "part": part}
+
+
+# the staff form's choice of association (network staff, who belong to none)
+ASSOCIATIONS = (
+    "parrains-par-mille",
+    "afev",
+    "france-parrainages",
+    "grands-parrains",
+    "fondation-pour-l-enfance",
+    "unaf",
+    "centres-sociaux",
+)
+
+
+def page(
+    pages: Pages,
+    request: HttpRequest,
+    principal: Principal,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    rectifying: tuple[str, str] | None = None,
+    status_code: int = 200,
+    **context: Any,
+) -> Response:
+    """The family form's page: a new family's (network staff choose the association), or
+    the rectification of one request (`rectifying`: the family's and the request's ids)."""
+    if rectifying is None:
+        choices = [("", "— Choisir —"), *((a, a) for a in ASSOCIATIONS)]
+        where: dict[str, Any] = {
+            "action": "/familles/nouvelle",
+            "association_options": choices if principal.association_id is None else [],
+        }
+    else:
+        family_id, request_id = rectifying
+        where = {
+            "action": f"/familles/{family_id}/demandes/{request_id}/modifier",
+            "editing": True,
+            "family_id": family_id,
+        }
+    return pages.page(
+        request,
+        "famille_formulaire.html",
+        principal,
+        status_code=status_code,
+        values=values,
+        errors=errors,
+        **where,
+        **context,
+    )

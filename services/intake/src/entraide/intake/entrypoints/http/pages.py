@@ -1,7 +1,7 @@
 """Staff pages: find a family, record a new one. Thin: parse, call the use case, render."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -15,19 +15,9 @@ from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.ports import Action
 from entraide.kit.auth import Principal, check_csrf, page_principal
-from entraide.kit.pages import Pages
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]
-ASSOCIATIONS = (
-    "parrains-par-mille",
-    "afev",
-    "france-parrainages",
-    "grands-parrains",
-    "fondation-pour-l-enfance",
-    "unaf",
-    "centres-sociaux",
-)
 
 
 @router.get("/")
@@ -74,7 +64,7 @@ async def families(
 
 @router.get("/familles/nouvelle")
 async def new_family(request: Request, principal: Staff, pages: PagesDep) -> Response:
-    return _family_form(pages, request, principal, forms.values_of(FormData()), {})
+    return forms.page(pages, request, principal, forms.values_of(FormData()), {})
 
 
 @router.post("/familles/nouvelle", dependencies=[Depends(check_csrf)])
@@ -85,7 +75,7 @@ async def create_family(
     form = await request.form()
     parsed = forms.parse(forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC))
     association = principal.association_id or str(form.get("association_id") or "")
-    if principal.association_id is None and association not in ASSOCIATIONS:
+    if principal.association_id is None and association not in forms.ASSOCIATIONS:
         parsed.errors["association_id"] = "Choisissez l'association qui accompagnera la famille."
     body = parsed.request
     if body is not None and not access.may_record(
@@ -95,7 +85,7 @@ async def create_family(
             "Ce code postal est hors de vos territoires : " + ", ".join(principal.territories) + "."
         )
     if parsed.errors or body is None:
-        return _family_form(
+        return forms.page(
             pages,
             request,
             principal,
@@ -108,7 +98,7 @@ async def create_family(
     duplicates = await recording.possible_duplicates(work.families, work.keys, details.parent)
     if duplicates and form.get("doublon_verifie") != "oui":
         visible = [d for d in duplicates if access.can_see(principal, d)]
-        return _family_form(
+        return forms.page(
             pages,
             request,
             principal,
@@ -130,28 +120,3 @@ async def create_family(
     )
     await work.audit.record(principal, Action.CREATE, recorded.family_id, via="page")
     return RedirectResponse(f"/familles/{recorded.family_id}?ok=cree", status_code=303)
-
-
-def _family_form(
-    pages: Pages,
-    request: Request,
-    principal: Principal,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    *,
-    status_code: int = 200,
-    **context: Any,
-) -> Response:
-    return pages.page(
-        request,
-        "famille_formulaire.html",
-        principal,
-        status_code=status_code,
-        values=values,
-        errors=errors,
-        action="/familles/nouvelle",
-        association_options=[("", "— Choisir —"), *((a, a) for a in ASSOCIATIONS)]
-        if principal.association_id is None
-        else [],
-        **context,
-    )

@@ -1,7 +1,7 @@
 """Staff pages on one family: its record (audited), rectification, withdrawal, contacts."""
 
 from datetime import UTC, date, datetime, time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -65,7 +65,7 @@ async def edit_request(
     values = forms.values_from_record(
         record.family, record.identity, current, record.notes[request_id]
     )
-    return _edit_form(pages, request, principal, family_id, request_id, values, {})
+    return forms.page(pages, request, principal, values, {}, rectifying=(family_id, request_id))
 
 
 @router.post("/demandes/{request_id}/modifier", dependencies=[Depends(check_csrf)])
@@ -83,8 +83,14 @@ async def rectify(
         forms.values_of(form), collected_by=principal.name, now=datetime.now(UTC), rectifying=True
     )
     if parsed.request is None:
-        return _edit_form(
-            pages, request, principal, family_id, request_id, parsed.values, parsed.errors, 422
+        return forms.page(
+            pages,
+            request,
+            principal,
+            parsed.values,
+            parsed.errors,
+            rectifying=(family_id, request_id),
+            status_code=422,
         )
     try:
         await work.rectify(principal, family_id, request_id, parsed.request.details())
@@ -92,8 +98,14 @@ async def rectify(
         return not_found(pages, request, principal)
     except ConflictError:
         errors = {"erreurs": "La famille a été modifiée entre-temps : rechargez la page."}
-        return _edit_form(
-            pages, request, principal, family_id, request_id, parsed.values, errors, 409
+        return forms.page(
+            pages,
+            request,
+            principal,
+            parsed.values,
+            errors,
+            rectifying=(family_id, request_id),
+            status_code=409,
         )
     except ClosedError:
         return _closed(pages, request, principal, family_id)
@@ -181,29 +193,6 @@ async def journal(
 
 def _request_of(record: FamilyRecord, request_id: str) -> model.Request | None:
     return next((r for r in record.family.requests if r.request_id == request_id), None)
-
-
-def _edit_form(
-    pages: Pages,
-    request: Request,
-    principal: Principal,
-    family_id: str,
-    request_id: str,
-    values: dict[str, Any],
-    errors: dict[str, str],
-    status_code: int = 200,
-) -> Response:
-    return pages.page(
-        request,
-        "famille_formulaire.html",
-        principal,
-        status_code=status_code,
-        values=values,
-        errors=errors,
-        action=f"/familles/{family_id}/demandes/{request_id}/modifier",
-        editing=True,
-        family_id=family_id,
-    )
 
 
 def not_found(pages: Pages, request: Request, principal: Principal) -> Response:
