@@ -71,15 +71,10 @@ def bodies(mailbox, to: str, subject: str) -> list[str]:
     return [m.get_content() for m in mailbox.to(to) if m["Subject"] == subject]
 
 
-async def apply(app, client, form: dict, **identity: str) -> tuple[str, str]:
+async def apply(app, client, form: dict) -> tuple[str, str]:
     """Apply through the public API; the volunteer's id and reference."""
     body = {
-        "identity": {
-            "prenom": form["prenom"],
-            "nom": form["nom"],
-            "courriel": form["courriel"],
-            **identity,
-        },
+        "identity": {"prenom": form["prenom"], "nom": form["nom"], "courriel": form["courriel"]},
         "association_id": form["association_id"],
         "code_postal": form["code_postal"],
         "needs": form["needs"],
@@ -110,7 +105,14 @@ async def test_each_status_reaches_the_volunteer_once_by_their_channel(
     async with serving(app) as client:
         staff = {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
         by_mail, ref = await apply(app, client, APPLICATION)
-        by_sms, sms_ref = await apply(app, client, BY_SMS, telephone=PHONE, canal="sms")
+        # the public form: SMS rather than e-mail, to the phone given
+        page = await client.post("/devenir-benevole", data=BY_SMS | {"sms": "oui"})
+        assert page.status_code == 200, page.text
+        [(by_sms, sms_ref)] = [
+            (d["_id"], d["volunteer_ref"])
+            for d in await lookup(app, VolunteerStore).all()
+            if d["_id"] != by_mail
+        ]
         await review(client, staff, by_mail, status="in-review", honorability="cleared")
         await review(client, staff, by_mail, status="approved")
         await review(client, staff, by_mail, status="approved")  # sent again: nothing more

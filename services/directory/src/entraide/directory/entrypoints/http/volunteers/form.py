@@ -63,7 +63,8 @@ def application(form: dict[str, Any]) -> Application | dict[str, str]:
         found = Application.model_validate(
             {
                 "identity": {
-                    k: form[k] or None for k in ("prenom", "nom", "courriel", "telephone")
+                    **{k: form[k] or None for k in ("prenom", "nom", "courriel", "telephone")},
+                    "canal": "sms" if form.get("sms") == "oui" else "email",  # how to be told
                 },
                 "association_id": form["association_id"],
                 "code_postal": form["code_postal"],

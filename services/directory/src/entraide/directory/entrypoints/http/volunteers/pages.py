@@ -75,6 +75,7 @@ async def volunteer_apply(
         "slots": [str(v) for v in raw.getlist("slots")],
         "langues": [str(v) for v in raw.getlist("langues")],
         "consent": raw.get("consent"),
+        "sms": raw.get("sms"),  # told by SMS rather than e-mail
     }
     found = application_form.application(form)
     if isinstance(found, dict):
