@@ -47,3 +47,24 @@ class Pages:
         if self.common is not None:
             shared |= self.common(request)
         return render(self.templates, request, name, shared | context, status_code=status_code)
+
+    def error(
+        self,
+        request: Request,
+        principal: Principal | None,
+        status_code: int,
+        heading: str,
+        message: str,
+        **context: Any,
+    ) -> HTMLResponse:
+        """The service's error page (`erreur.html`): what went wrong (`heading`) and what to
+        do (`message`), in French, with whatever else it shows (a link back...)."""
+        return self.page(
+            request,
+            "erreur.html",
+            principal,
+            status_code=status_code,
+            heading=heading,
+            message=message,
+            **context,
+        )

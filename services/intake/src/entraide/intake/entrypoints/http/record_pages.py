@@ -126,13 +126,12 @@ async def withdraw(
         reason = WithdrawalReason(str(form.get("motif", "")))
         await work.withdraw(principal, family_id, request_id, reason)
     except ValueError:
-        return pages.page(
+        return pages.error(
             request,
-            "erreur.html",
             principal,
-            status_code=422,
-            heading="Motif manquant",
-            message="Choisissez le motif du retrait.",
+            422,
+            "Motif manquant",
+            "Choisissez le motif du retrait.",
             back=f"/familles/{family_id}",
         )
     except NotFoundError:
@@ -152,23 +151,21 @@ async def log_contact(
         channel = ContactChannel(str(form.get("canal", "")))
         day = date.fromisoformat(str(form.get("date") or date.today().isoformat()))
     except ValueError:
-        return pages.page(
+        return pages.error(
             request,
-            "erreur.html",
             principal,
-            status_code=422,
-            heading="Contact incomplet",
-            message="Indiquez le moyen et la date du contact.",
+            422,
+            "Contact incomplet",
+            "Indiquez le moyen et la date du contact.",
             back=f"/familles/{family_id}",
         )
     if day > date.today():
-        return pages.page(
+        return pages.error(
             request,
-            "erreur.html",
             principal,
-            status_code=422,
-            heading="Date dans le futur",
-            message="Un contact se note une fois qu'il a eu lieu.",
+            422,
+            "Date dans le futur",
+            "Un contact se note une fois qu'il a eu lieu.",
             back=f"/familles/{family_id}",
         )
     at = datetime.now(UTC) if day == date.today() else datetime.combine(day, time(12), UTC)
@@ -197,25 +194,22 @@ def _request_of(record: FamilyRecord, request_id: str) -> model.Request | None:
 
 def not_found(pages: Pages, request: Request, principal: Principal) -> Response:
     """404: no such family in this person's scope (the same words whether it exists or not)."""
-    return pages.page(
+    return pages.error(
         request,
-        "erreur.html",
         principal,
-        status_code=404,
-        heading="Famille introuvable",
-        message="Cette famille n'existe pas ou n'est pas suivie par votre association "
-        "sur vos territoires.",
+        404,
+        "Famille introuvable",
+        "Cette famille n'existe pas ou n'est pas suivie par votre association sur vos territoires.",
         back="/familles",
     )
 
 
 def _closed(pages: Pages, request: Request, principal: Principal, family_id: str) -> Response:
-    return pages.page(
+    return pages.error(
         request,
-        "erreur.html",
         principal,
-        status_code=409,
-        heading="Action impossible",
-        message="Cette demande a changé entre-temps ou a été retirée : rechargez la fiche.",
+        409,
+        "Action impossible",
+        "Cette demande a changé entre-temps ou a été retirée : rechargez la fiche.",
         back=f"/familles/{family_id}",
     )

@@ -46,15 +46,8 @@ def error(
     pages: Pages, request: Request, principal: Principal, status: int, heading: str, message: str
 ) -> Response:
     """The error page, with what went wrong and what to do."""
-    return pages.page(
-        request,
-        "erreur.html",
-        principal,
-        status_code=status,
-        heading=heading,
-        message=message,
-        can_decide=principal.role in access.DECIDERS,
-    )
+    deciding = principal.role in access.DECIDERS
+    return pages.error(request, principal, status, heading, message, can_decide=deciding)
 
 
 def refused(pages: Pages, request: Request, principal: Principal) -> Response:
