@@ -17,24 +17,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from entraide.matching.domain import policy
+from entraide.matching.domain import policy, ranking
+from entraide.matching.domain.columns import Ints, SupportColumns
 from entraide.matching.domain.model import Family, Support
 from entraide.matching.domain.rules import (
     DEFAULT_MAX_KM,
     MAX_KM,
     Unfit,
-    pair_check,
-    support_unfit,
-    waitlist_reason,
 )
-from entraide.matching.domain.score import Score, fit, score
+from entraide.matching.domain.score import Score, score
 
 CELL_DEG = 0.25  # about 28 km north-south; a family looks in the cells around its own
 KM_PER_DEG_LAT = 111.0
 COST_SCALE = 10_000
 MIN_FIT = 0.25  # below this a proposal would not help anyone: waitlist instead
+PLACES_KEPT = 20_000  # places whose candidates the index keeps (a few MB)
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,19 @@ class SupportIndex:
     def __init__(self, supports: Sequence[Support]) -> None:
         self.supports = supports
         self.cells: dict[tuple[str, object], list[int]] = defaultdict(list)
+        self.columns = SupportColumns()  # the rules' and the fit's fields, as arrays
+        self._rows: dict[tuple[object, ...], Ints] = {}  # `near`, by place
         for i in range(len(supports)):
             self.add(i)
+
+    def update(self, i: int) -> None:
+        """The support at position `i` changed, not its needs or place (its load)."""
+        self.columns.set(i, self.supports[i])
 
     def add(self, i: int) -> None:
         """Index the support at position `i` (again, after it changed)."""
         s = self.supports[i]
+        self.columns.set(i, s)
         for need in s.needs:
             cells: list[tuple[str, object]]
             if s.location is None:
@@ -66,6 +73,18 @@ class SupportIndex:
             for cell in cells:
                 if i not in self.cells[cell][-1:]:
                     self.cells[cell].append(i)
+                    self._rows.clear()  # the places' candidates change
+
+    def near_rows(self, family: Family) -> Ints:
+        """`near`, as an array in the set's order, kept for the next family of that place."""
+        place = (family.needs, family.departement, family.location)
+        rows = self._rows.get(place)
+        if rows is None:
+            if len(self._rows) >= PLACES_KEPT:
+                self._rows.clear()
+            found = self.near(family)
+            rows = self._rows[place] = np.fromiter(found, np.int64, len(found))
+        return rows
 
     def near(self, family: Family) -> set[int]:
         """Supports sharing a need whose cell may lie within the allowed distance."""
@@ -104,6 +123,8 @@ def candidates(
     """
     declined = declined or {}
     today = now.date()
+    cols = index.columns
+    opened = ranking.support_reasons(cols, today.toordinal()) if cols.usable else None
     open_: dict[int, Unfit | None] = {}  # the support rules, once per support met
     near: dict[tuple[object, ...], set[int]] = {}  # families of one place and needs: once
     edges: list[Edge] = []
@@ -113,29 +134,25 @@ def candidates(
             blocked[f] = Unfit.NO_CONSENT
             continue
         refused = declined.get(family.request_id, frozenset())
-        fits: list[tuple[float, int, float | None]] = []  # (fit, support, km)
-        reasons: list[Unfit | None] = []  # each candidate's, as `unfit` would say
-        place = (family.needs, family.departement, family.location)
-        if place not in near:
-            near[place] = index.near(family)
-        for s in near[place]:
-            if s not in open_:
-                open_[s] = support_unfit(index.supports[s], today)
-            why = open_[s]
-            if why is None:
-                support = index.supports[s]
-                why, km = pair_check(family, support, refused)
-                if why is None:
-                    pair_fit = fit(family, support, km)
-                    if pair_fit >= MIN_FIT:
-                        fits.append((pair_fit, s, km))
-            reasons.append(why)
-        if not fits:
-            blocked[f] = waitlist_reason(reasons)
-            continue
         crisis = policy.first(family)
-        keep = len(fits) if crisis or not top_k else top_k
-        best = heapq.nlargest(keep, fits, key=lambda c: c[0])  # stable on ties
+        keep = None if crisis or not top_k else top_k
+        if opened is not None:  # every candidate at once
+            rows = index.near_rows(family)
+            fits, why = ranking.rank(
+                family, rows, index.supports, cols, opened,
+                refused=refused, keep=keep, min_fit=MIN_FIT,
+            )  # fmt: skip
+        else:  # pair by pair (a vocabulary too large for the columns' masks)
+            place = (family.needs, family.departement, family.location)
+            if place not in near:
+                near[place] = index.near(family)
+            fits, why = ranking.pair_by_pair(
+                family, near[place], index.supports, open_, today, refused, MIN_FIT
+            )
+        if not fits:
+            blocked[f] = why or Unfit.DISTANCE
+            continue
+        best = heapq.nlargest(keep or len(fits), fits, key=lambda c: c[0])  # stable on ties
         edges.extend(  # explained (reasons, priority) only for the ones kept
             Edge(f, s, score(family, index.supports[s], now=now, km=km), crisis)
             for _, s, km in best

@@ -38,6 +38,7 @@ class SupportPool:
         updated = replace(support, load=max(0, support.load + taken))
         self.by_key[key] = updated
         self.supports[self.position[key]] = updated
+        self.index.update(self.position[key])  # the ranking's columns too
 
     def full(self, key: str) -> None:
         """The store refused a place: the support is full (another replica filled it)."""

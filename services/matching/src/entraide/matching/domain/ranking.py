@@ -1,0 +1,235 @@
+"""A family's candidates ranked at once: the hard rules and the fit over arrays of the
+candidates' columns (`columns`), the same answers as `rules.pair_check` and `score.fit`
+pair by pair, in a few array operations.
+
+The fit computed here is not rounded part by part as `score.fit` rounds it, so it can
+differ from it by less than `EPS`: it only shortlists. The pairs that may be among the
+best (the `keep` best, within twice `EPS`) and those that may pass `MIN_FIT` are scored
+again exactly, pair by pair, and ranked as before (stable on ties, in the candidates'
+order). A distance within a micrometre of a need's reach is measured again as the rules
+measure it. Pure: no I/O.
+"""
+
+import math
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+from numpy.typing import NDArray
+
+from entraide.contracts.geography import EARTH_RADIUS_KM, distance_km
+from entraide.matching.domain.columns import Bools, Floats, Ints, SupportColumns
+from entraide.matching.domain.model import Family, Support
+from entraide.matching.domain.rules import (
+    BAND_LIMITS,
+    DEFAULT_MAX_KM,
+    MAX_KM,
+    Unfit,
+    pair_check,
+    support_unfit,
+    waitlist_reason,
+)
+from entraide.matching.domain.score import SKILL_BONUS, SKILL_NEEDS, WEIGHTS, fit
+
+Codes = NDArray[np.int8]
+Fit = tuple[float, int, float | None]  # (fit, support's position, km)
+# each candidate's reason, as `rules.unfit` says it (0: none), in the rules' order
+REASONS: tuple[Unfit | None, ...] = (
+    None,
+    Unfit.INACTIVE,
+    Unfit.HONORABILITY,
+    Unfit.CAPACITY,
+    Unfit.NEED,
+    Unfit.DECLINED,
+    Unfit.SLOT,
+    Unfit.DISTANCE,
+    Unfit.AGE,
+)
+OPEN, INACTIVE, HONOUR, CAPACITY, NEED, DECLINED, SLOT, DISTANCE, AGE = range(len(REASONS))
+EPS = 1e-3  # the exact fit's roundings (five parts, the sum, the bonus) move it less
+BORDER_KM = 1e-6
+_RAD = math.pi / 180
+_W = tuple(WEIGHTS.values())
+
+
+def support_reasons(cols: SupportColumns, today_ordinal: int) -> Codes:
+    """Every support's own reason (`rules.support_unfit`), once per ranking."""
+    n = cols.size
+    code = np.zeros(n, np.int8)
+    capacity, load = cols.capacity[:n], cols.load[:n]
+    code[(capacity >= 0) & (load >= capacity)] = CAPACITY  # no place left
+    code[cols.volunteer[:n] & (cols.honour[:n] < today_ordinal)] = HONOUR  # or unknown
+    code[~cols.active[:n]] = INACTIVE  # the first rule broken wins: written last
+    return code
+
+
+def rank(
+    family: Family,
+    rows: Ints,
+    supports: Sequence[Support],
+    cols: SupportColumns,
+    opened: Codes,
+    *,
+    refused: frozenset[str],
+    keep: int | None,
+    min_fit: float,
+) -> tuple[list[Fit], Unfit | None]:
+    """The candidates (`rows`, in the order the pair-by-pair ranking meets them) whose
+    exact fit reaches `min_fit` and that may be among the `keep` best (all when None), in
+    that order; when none does, why (the rule that stopped most of them)."""
+    code = opened[rows]
+    at = np.flatnonzero(code == OPEN)
+    s = rows[at]
+    need_ok = (cols.need_bits[s] & np.uint64(cols.needs.mask(family.needs))) != 0
+    declined = [row for k in refused for row in cols.keys.get(k, ())]
+    not_declined = ~np.isin(s, declined) if declined else np.ones(len(s), np.bool_)
+    slots = np.uint64(cols.slots.mask(family.slots))
+    shared_slots = np.bitwise_count(cols.slot_bits[s] & slots)
+    slot_ok = ~cols.one_to_one[s] | (shared_slots > 0)
+    both, km, reach, near = _distances(family, s, supports, cols)
+    age_ok = cols.any_age[s] | _ages_meet(family, s, cols)
+    for ok, reason in ((age_ok, AGE), (near, DISTANCE), (slot_ok, SLOT)):
+        code[at[~ok]] = reason  # the first rule broken wins: written last
+    code[at[~not_declined]] = DECLINED
+    code[at[~need_ok]] = NEED
+    eligible = need_ok & not_declined & slot_ok & near & age_ok
+    e = np.flatnonzero(eligible)
+    approx = _fit(family, s[e], cols, both[e], km[e], reach[e], shared_slots[e])
+    short = np.flatnonzero(approx >= min_fit - EPS)
+    if keep is not None and len(short) > keep:
+        kth = np.partition(approx[short], len(short) - keep)[len(short) - keep]
+        short = short[approx[short] >= kth - 2 * EPS]
+    fits: list[Fit] = []
+    for j in short.tolist():
+        i = int(s[e[j]])
+        support = supports[i]
+        exact_km = (
+            distance_km(family.location, support.location)
+            if family.location is not None and support.location is not None
+            else None
+        )
+        pair_fit = fit(family, support, exact_km)
+        if pair_fit >= min_fit:
+            fits.append((pair_fit, i, exact_km))
+    return fits, (None if fits else most_common(code))
+
+
+def pair_by_pair(
+    family: Family,
+    near: set[int],
+    supports: Sequence[Support],
+    open_: dict[int, Unfit | None],
+    today: date,
+    refused: frozenset[str],
+    min_fit: float,
+) -> tuple[list[Fit], Unfit | None]:
+    """`rank`, pair by pair (all kept): the candidates whose fit reaches `min_fit`, in the
+    order met; when none does, why (the rule that stopped most of them)."""
+    fits: list[Fit] = []  # (fit, support, km)
+    reasons: list[Unfit | None] = []  # each candidate's, as `unfit` would say
+    for s in near:
+        if s not in open_:
+            open_[s] = support_unfit(supports[s], today)
+        why = open_[s]
+        if why is None:
+            support = supports[s]
+            why, km = pair_check(family, support, refused)
+            if why is None:
+                pair_fit = fit(family, support, km)
+                if pair_fit >= min_fit:
+                    fits.append((pair_fit, s, km))
+        reasons.append(why)
+    return fits, (None if fits else waitlist_reason(reasons))
+
+
+def most_common(code: Codes) -> Unfit:
+    """`rules.waitlist_reason` of these reasons: the most frequent, the first met on a
+    tie; distance when there are none."""
+    counts = np.bincount(code, minlength=len(REASONS))
+    counts[OPEN] = 0
+    if not counts.any():
+        return Unfit.DISTANCE
+    tied = np.flatnonzero(counts == counts.max()).tolist()
+    first = {c: int(np.argmax(code == c)) for c in tied}
+    reason = REASONS[min(tied, key=first.__getitem__)]
+    assert reason is not None
+    return reason
+
+
+def _distances(
+    family: Family, s: Ints, supports: Sequence[Support], cols: SupportColumns
+) -> tuple[Bools, Floats, Floats, Bools]:
+    """Whether both places are known, the distance (haversine as `distance_km`), the
+    widest reach of the shared needs (`rules.max_km`), and whether the pair is near
+    enough (same département when a place is unknown)."""
+    reach = np.full(len(s), -np.inf)
+    for need in family.needs:
+        bit = cols.needs.bits.get(need)
+        if bit:
+            has = (cols.need_bits[s] & np.uint64(bit)) != 0
+            reach = np.where(has, np.maximum(reach, MAX_KM.get(need, DEFAULT_MAX_KM)), reach)
+    if family.location is None:
+        both = np.zeros(len(s), np.bool_)
+        km = np.full(len(s), np.nan)
+    else:
+        both = cols.located[s]
+        lat, lon = family.location
+        lat1, lat2 = lat * _RAD, cols.lat[s] * _RAD
+        h = (
+            np.sin((lat2 - lat1) / 2) ** 2
+            + math.cos(lat1) * np.cos(lat2) * np.sin((cols.lon[s] - lon) * _RAD / 2) ** 2
+        )
+        km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(h, 1.0)))
+    near = km <= reach
+    for j in np.flatnonzero(both & (np.abs(km - reach) <= BORDER_KM)).tolist():
+        support = supports[int(s[j])]  # on the border: as the rules measure it
+        assert family.location is not None
+        assert support.location is not None
+        near[j] = distance_km(family.location, support.location) <= reach[j]
+    for j in np.flatnonzero(~both).tolist():  # a place unknown: the same area only
+        near[j] = family.departement in supports[int(s[j])].departements
+    return both, np.where(both, km, np.nan), reach, near
+
+
+def _ages_meet(family: Family, s: Ints, cols: SupportColumns) -> Bools:
+    """At least one child's age band meets the support's range (`rules._ages_fit`)."""
+    meet = np.zeros(len(s), np.bool_)
+    low, high = cols.age_low[s], cols.age_high[s]
+    for band in family.age_bands:
+        b_low, b_high = BAND_LIMITS.get(band, (18, 99))
+        meet |= (b_low <= high) & (b_high >= low)
+    return meet
+
+
+def _fit(
+    family: Family,
+    s: Ints,
+    cols: SupportColumns,
+    both: Bools,
+    km: Floats,
+    reach: Floats,
+    shared_slots: NDArray[np.uint8],
+) -> Floats:
+    """`score.fit` of each pair, without its roundings."""
+    distance = np.where(both, np.maximum(0.0, 1 - km / np.where(both, reach, 1.0)), 0.5)
+    per = max(1, min(len(family.slots), 3))
+    slots = np.where(cols.one_to_one[s], np.minimum(1.0, shared_slots / per), 0.5)
+    others = family.languages - {"fr"}
+    fr = cols.speaks_fr[s]
+    if others:
+        shares = (cols.language_bits[s] & np.uint64(cols.languages.mask(others))) != 0
+        language = np.where(shares, 1.0, np.where(fr, 0.4, 0.0))
+    else:
+        language = np.where(fr, 0.8, 0.3)
+    language = np.where(cols.speaks[s], language, 0.6)
+    known = [cols.associations[a] for a in family.known_associations if a in cols.associations]
+    continuity = np.isin(cols.association[s], known).astype(np.float64)
+    capacity = cols.capacity[s]
+    load = np.where(capacity <= 0, 1.0, 1 - cols.load[s] / np.maximum(capacity, 1))
+    useful = [k for k, needs in SKILL_NEEDS.items() if needs & family.needs]
+    skilled = (cols.skill_bits[s] & np.uint64(cols.skills.mask(useful))) != 0
+    weighted = (
+        _W[0] * distance + _W[1] * slots + _W[2] * language + _W[3] * continuity + _W[4] * load
+    )
+    result: Floats = np.minimum(1.0, weighted + SKILL_BONUS * skilled)
+    return result
