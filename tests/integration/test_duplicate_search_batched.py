@@ -1,7 +1,8 @@
-"""The duplicate searches of desks recording at once are one query to the store (real
-store): each search still gets exactly the families its own hashes find, as if asked
-alone, and a batch that may have been cut short by the limits is asked again search by
-search."""
+"""The duplicate search against the real store: through its index collection (the store
+here scans for a normal index), the searches of desks recording at once are one pass,
+each search still getting exactly the families its own hashes find, as if asked alone;
+the index is built once for families recorded before it, says no more than the families'
+own hashes, and keeps nothing of an erased family."""
 
 import asyncio
 import uuid
@@ -30,7 +31,6 @@ PARENTS = [
 
 async def stored(mongo, keys: FakeKeys) -> FamilyStore:
     families = FamilyStore(mongo[f"test_similar_{uuid.uuid4().hex[:8]}"])
-    await families.ensure_indexes()
     for parent in PARENTS:
         family_id = uuid.uuid4().hex
         family = new_family(
@@ -42,7 +42,8 @@ async def stored(mongo, keys: FakeKeys) -> FamilyStore:
             association_id="parrains-par-mille",
             channel=RequestChannel.STAFF_FORM,
         )
-        await families.families.insert_one(document_of(family))
+        await families.families.insert_one(document_of(family))  # before the index existed
+    await families.ensure_indexes()  # builds it
     return families
 
 
@@ -66,11 +67,38 @@ async def test_searches_at_once_get_what_each_alone_gets(mongo) -> None:
     assert alone[6] == alone[2]
 
 
-async def test_a_batch_cut_short_by_the_limits_asks_each_search_alone(mongo) -> None:
+async def test_limits_apply_to_each_search(mongo) -> None:
     keys = FakeKeys()
     families = await stored(mongo, keys)
     amina, sophie = lookup_hashes(keys, PARENTS[0]), lookup_hashes(keys, PARENTS[2])
-    # limits of 1 each: three families found for two searches, more than the limits
     at_once = await asyncio.gather(families.similar(amina, 1), families.similar(sophie, 1))
     assert [len(found) for found in at_once] == [1, 1]
     assert ids(at_once[1]) == ids(await families.similar(sophie))
+
+
+async def test_a_rectified_name_is_not_found_by_the_old_one(mongo) -> None:
+    keys = FakeKeys()
+    families = await stored(mongo, keys)
+    karim = PARENTS[3]
+    (found,) = await families.similar(lookup_hashes(keys, karim))
+    renamed = Parent("Karim", "Benali-Haddad", None, "k.haddad@example.org")
+    await families.families.update_one(
+        {"_id": found.id}, {"$set": {"lookup": lookup_hashes(keys, renamed)}}
+    )
+    await families.lookup.add([(found.id, lookup_hashes(keys, renamed))])
+    assert await families.similar(lookup_hashes(keys, karim)) == []
+    assert ids(await families.similar(lookup_hashes(keys, renamed))) == {found.id}
+
+
+async def test_erasure_leaves_no_hash_of_the_family(mongo) -> None:
+    keys = FakeKeys()
+    families = await stored(mongo, keys)
+    (sophie,) = await families.similar(lookup_hashes(keys, PARENTS[2]))
+    amina_ids = ids(await families.similar(lookup_hashes(keys, PARENTS[0])))
+    assert await families.delete(sophie.id) == 1
+    hashes = lookup_hashes(keys, PARENTS[2])
+    assert await families.lookup.entries.count_documents({"_id": {"$in": hashes}}) == 0
+    assert await families.lookup.entries.count_documents({"families": sophie.id}) == 0
+    gone = amina_ids.pop()
+    await families.delete(gone)  # one Amina Diallo erased: the name's hash stays for the other
+    assert ids(await families.similar(lookup_hashes(keys, PARENTS[0]))) == amina_ids

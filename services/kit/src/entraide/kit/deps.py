@@ -14,7 +14,7 @@ No route reads `request.app.state`; a dependency nobody provided fails at the fi
 with its name (and in the tests that cover the route), not with an AttributeError.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import cache
 from typing import Any, TypeVar, cast
 
@@ -41,10 +41,10 @@ def provide_as(app: FastAPI, kind: type[T], instance: T) -> None:
 
 
 @cache  # one dependency per kind: FastAPI resolves it once per request
-def provided(kind: type[T]) -> Callable[[Request], T]:
+def provided(kind: type[T]) -> Callable[[Request], Awaitable[T]]:
     """A FastAPI dependency that returns what `app.py` provided under `kind`."""
 
-    def dependency(request: Request) -> T:
+    async def dependency(request: Request) -> T:  # async: no thread hop per request
         try:
             return cast(T, _registry(request.app)[kind])
         except KeyError:

@@ -20,6 +20,7 @@ from entraide.intake.adapters.documents import (
     step_document,
     summary_of,
 )
+from entraide.intake.adapters.lookup_index import LookupIndex
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import Family, FamilySummary, MatchStep, Sharing
 from entraide.kit.coalesce import Coalesced
@@ -33,6 +34,7 @@ class FamilyStore:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.families: AsyncCollection[Doc] = db["families"]
+        self.lookup = LookupIndex(db, self.families)
         self._similar = Coalesced(self._similar_batch)
 
     async def ensure_indexes(self) -> None:
@@ -42,6 +44,7 @@ class FamilyStore:
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
         await self.families.create_index([("lookup", ASCENDING)])
+        await self.lookup.build_once()
         await self.families.create_index(
             [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]
         )
@@ -80,45 +83,54 @@ class FamilyStore:
         return None if found is None else str(found["_id"])
 
     async def delete(self, family_id: str) -> int:
+        """The family leaves the duplicate-search index first (a crash between: done
+        again at the next try), then goes."""
+        doc = await self.families.find_one({"_id": family_id}, {"lookup": 1})
+        if doc is not None:
+            await self.lookup.remove(family_id, doc.get("lookup") or [])
         return (await self.families.delete_one({"_id": family_id})).deleted_count
 
     async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
         """The searches of the same turn of the loop (desks recording at once) are one
-        query (`_similar_batch`)."""
+        pass through the index and one read of the families (`_similar_batch`)."""
         return await self._similar((tuple(lookup), limit))
-
-    async def _similar_one(self, lookup: tuple[str, ...], limit: int) -> list[FamilySummary]:
-        cursor = self.families.find({"lookup": {"$in": list(lookup)}}, SUMMARY).limit(limit)
-        return [summary_of(doc) for doc in await cursor.to_list()]
 
     async def _similar_batch(
         self, asks: list[tuple[tuple[str, ...], int]]
     ) -> list[list[FamilySummary] | Exception]:
-        """One query for every search, each answered with the families found by its own
-        hashes; if the query may have been cut short (more found than all the searches'
-        limits together), each search is asked alone, so no answer misses a family."""
-        if len(asks) == 1:
-            return [await self._similar_one(*asks[0])]
-        terms = sorted({term for lookup, _ in asks for term in lookup})
-        cap = sum(limit for _, limit in asks)
-        query = self.families.find({"lookup": {"$in": terms}}, SUMMARY_AND_LOOKUP)
-        docs = await query.limit(cap + 1).to_list()
-        if len(docs) > cap:
-            return [await self._similar_one(lookup, limit) for lookup, limit in asks]
+        """Each search answered with the families its own hashes find (at most its limit),
+        each family checked against its own hashes (the index may say more)."""
+        found = await self._found([h for lookup, _ in asks for h in lookup], SUMMARY_AND_LOOKUP)
         answers: list[list[FamilySummary] | Exception] = []
         for lookup, limit in asks:
             wanted = set(lookup)
-            found = [doc for doc in docs if wanted.intersection(doc.get("lookup", ()))]
-            answers.append([summary_of(doc) for doc in found[:limit]])
+            mine = [doc for doc in found if wanted.intersection(doc.get("lookup", ()))]
+            answers.append([summary_of(doc) for doc in mine[:limit]])
         return answers
+
+    async def _found(self, hashes: list[str], projection: Doc, per_hash: int = 50) -> list[Doc]:
+        """The families the index lists under these hashes that still have one of them,
+        in the order they were recorded under each hash."""
+        listed = await self.lookup.candidates(sorted(set(hashes)), per_hash)
+        ids = list(dict.fromkeys(i for h in hashes for i in listed.get(h, ())))
+        if not ids:
+            return []
+        docs = {
+            d["_id"]: d
+            for d in await self.families.find({"_id": {"$in": ids}}, projection).to_list()
+        }
+        searched = set(hashes)
+        return [
+            docs[i] for i in ids if i in docs and searched.intersection(docs[i].get("lookup", ()))
+        ]
 
     async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
         cursor = self.families.find({"_id": {"$in": family_ids}}, SUMMARY)
         return [summary_of(doc) for doc in await cursor.to_list()]
 
     async def lookups(self, lookup: list[str], limit: int = 500) -> dict[str, list[str]]:
-        cursor = self.families.find({"lookup": {"$in": lookup}}, {"lookup": 1}).limit(limit)
-        return {doc["_id"]: list(doc.get("lookup", [])) for doc in await cursor.to_list()}
+        found = await self._found(lookup, {"lookup": 1})
+        return {doc["_id"]: list(doc.get("lookup", [])) for doc in found[:limit]}
 
     async def recent(self, scope: Scope, limit: int = 50) -> list[FamilySummary]:
         cursor = self.families.find(scope_filter(scope), SUMMARY).sort("created_at", DESCENDING)

@@ -28,6 +28,9 @@ class MongoUnitOfWork:
     async def add_many(self, families: list[Family]) -> list[Family]:
         by_id = {family.id: family for family in families}
         entries = {family.id: [outbox_entry(e) for e in family.events] for family in families}
+        await self.families.lookup.add(
+            (f.id, f.lookup) for f in families
+        )  # before: see lookup_index
 
         async def write(leased: dict[str, Doc]) -> list[str]:
             docs = [document_of(f) | leased[f.id] | {"version": 1} for f in by_id.values()]
@@ -63,6 +66,9 @@ class MongoUnitOfWork:
 
     async def _add_batch(self, families: list[Family]) -> list[Family | Exception]:
         docs = [with_outbox(document_of(f), f.events) for f in families]
+        await self.families.lookup.add(
+            (f.id, f.lookup) for f in families
+        )  # before: see lookup_index
         try:
             await self.families.families.insert_many(docs, ordered=False)
             failed: dict[int, Doc] = {}
@@ -92,6 +98,7 @@ class MongoUnitOfWork:
             update["$set"] |= {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
             update["$push"] = {"outbox": {"$each": [outbox_entry(e) for e in family.events]}}
         guard = {"version": family.version} if family.version else {"version": {"$exists": False}}
+        await self.families.lookup.add([(family.id, family.lookup)])  # a rectified name's
         result = await self.families.families.update_one({"_id": family.id, **guard}, update)
         if result.modified_count != 1:
             raise ConflictError(family.id)

@@ -33,7 +33,7 @@ Staff = Annotated[Principal, Depends(api_principal)]
 _TIME = TypeAdapter(datetime)
 
 
-def _may_override(principal: Staff) -> Principal:
+async def _may_override(principal: Staff) -> Principal:
     """The caller, if they hold the permission to share without consent (checked before
     the body, so anyone else gets 403 whatever they send)."""
     if not principal.may(Permission.SHARE_WITHOUT_CONSENT):

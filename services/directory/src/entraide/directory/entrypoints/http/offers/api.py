@@ -19,7 +19,7 @@ Staff = Annotated[Principal, Depends(api_principal)]
 PAGE_SIZE = 20  # hits per page, the API's default and the search page's
 
 
-def search_query(
+async def search_query(
     lieu: str,
     rayon_km: float = 15.0,
     besoin: str | None = None,

@@ -1,0 +1,84 @@
+"""The duplicate search's index: one document per keyed hash (`_id`), listing the families
+recorded with it.
+
+Why a collection and not only the multikey index on `families.lookup`: the store that
+runs here (mongo-java-server) serves unique indexes, `_id` above all, but scans the whole
+collection for a normal index (measured: 66 ms a search at 8,000 families, 2 ms by `_id`,
+flat); the duplicate search runs at every recording, at national scale. MongoDB would
+serve both; this one serves both stores the same.
+
+It may say more than the truth, never less: hashes are added before the family's own
+write (a crash between leaves an entry for no family, or for a hash the family no longer
+has after a rectification), so every answer is checked against the families' own
+`lookup`. Erasure removes the family from its hashes before the family goes, and the
+hashes that are left with no family.
+"""
+
+from collections.abc import Iterable, Sequence
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from entraide.intake.adapters.documents import Doc
+
+BUILT = "~built"  # the marker of a finished build (never a hash: hashes are hex)
+DUPLICATE_KEY = 11000
+BUILD_BATCH = 1000
+
+
+class LookupIndex:
+    def __init__(self, db: AsyncDatabase[Doc], families: AsyncCollection[Doc]) -> None:
+        self.entries: AsyncCollection[Doc] = db["family_lookup"]
+        self.families = families
+
+    async def add(self, families: Iterable[tuple[str, Sequence[str]]]) -> None:
+        """Each family under each of its hashes (idempotent)."""
+        ops = [
+            UpdateOne({"_id": h}, {"$addToSet": {"families": family_id}}, upsert=True)
+            for family_id, hashes in families
+            for h in hashes
+        ]
+        for _attempt in range(3):  # two first upserts of one hash at once: one clashes
+            if not ops:
+                return
+            try:
+                await self.entries.bulk_write(ops, ordered=False)
+                return
+            except BulkWriteError as exc:
+                errors = exc.details.get("writeErrors", [])
+                if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                    raise
+                ops = [ops[e["index"]] for e in errors]
+        raise RuntimeError("the duplicate-search index kept clashing on the same hashes")
+
+    async def candidates(self, hashes: Sequence[str], per_hash: int) -> dict[str, list[str]]:
+        """Each hash's families (at most `per_hash` each), as the index knows them."""
+        if not hashes:
+            return {}
+        docs = await self.entries.find({"_id": {"$in": list(hashes)}}).to_list()
+        return {str(d["_id"]): list(d.get("families", []))[:per_hash] for d in docs}
+
+    async def remove(self, family_id: str, hashes: Sequence[str]) -> None:
+        """The family leaves its hashes; a hash left with no family goes."""
+        if not hashes:
+            return
+        await self.entries.update_many(
+            {"_id": {"$in": list(hashes)}}, {"$pull": {"families": family_id}}
+        )
+        await self.entries.delete_many({"_id": {"$in": list(hashes)}, "families": {"$size": 0}})
+
+    async def build_once(self) -> None:
+        """Index the families recorded before the index existed (once: a marker says it
+        was done; replicas building at once write the same entries)."""
+        if await self.entries.find_one({"_id": BUILT}) is not None:
+            return
+        batch: list[tuple[str, Sequence[str]]] = []
+        async for doc in self.families.find({}, {"lookup": 1}):
+            batch.append((str(doc["_id"]), list(doc.get("lookup") or [])))
+            if len(batch) >= BUILD_BATCH:
+                await self.add(batch)
+                batch = []
+        await self.add(batch)
+        await self.entries.update_one({"_id": BUILT}, {"$set": {"done": True}}, upsert=True)
