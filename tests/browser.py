@@ -62,6 +62,13 @@ def html_attributes(text: str) -> dict[str, str | None]:
     return root.html
 
 
+def written_in(text: str, code: str) -> bool:
+    """Whether a page says it is in language `code` (<html lang>), right to left for Arabic
+    only."""
+    root = html_attributes(text)
+    return root.get("lang") == code and (root.get("dir") == "rtl") is (code == "ar")
+
+
 def chromium_path() -> str:
     found = os.environ.get("ENTRAIDE_CHROMIUM") or shutil.which("chromium")
     if not found:
