@@ -24,7 +24,7 @@ setup: prerequisites $(UV) web/node_modules/.package-lock.json  ## the locked Py
 web/node_modules/.package-lock.json: web/package-lock.json | prerequisites  # the pages' look (DSFR), from npm
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
-up: setup  ## Kafka, the document store, the topics, the four services and demo data
+up: setup  ## Kafka, the document store, the topics, the four services, the observatory and demo data
 	deploy/bin/stack-up
 
 down:  ## stop the services, the document store and Kafka (data stays in .run/)

@@ -23,7 +23,7 @@ from entraide.kit.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "docs" / "configuration.md"
-SERVICES = ("directory", "intake", "matching", "privacy")
+SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
 
 INTRO = """# Configuration reference
 

@@ -1,8 +1,10 @@
 """Helpers for tests that run privacy with the other services, in-process."""
 
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +22,8 @@ from entraide.kit.deps import lookup
 from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys, dev_secret
 from entraide.matching.app import create_app as create_matching
 from entraide.matching.settings import MatchingSettings
+from entraide.observatory.app import create_app as create_observatory
+from entraide.observatory.settings import ObservatorySettings
 from entraide.privacy.app import create_app as create_privacy
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.settings import PrivacySettings
@@ -93,10 +97,26 @@ async def network(
         keys=SubjectKeys(vault_client(privacy, "directory"), SubjectKind.VOLUNTEER.value),
     )
     apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
+    apps["observatory"] = observatory_app(infra, unique, quick)
     async with contextlib.AsyncExitStack() as stack:
         clients = {n: await stack.enter_async_context(serving(a)) for n, a in apps.items()}
         await _warm_up(apps["privacy"], set(apps) & set(privacy_settings.rights_services))
         yield {"apps": apps, "clients": clients}
+
+
+def observatory_app(infra: Endpoints, unique: str, quick: dict[str, Any]) -> FastAPI:
+    """The observatory (it keeps open requests' episodes by reference: privacy waits for
+    its answer to every erasure), its archive in a fresh temporary directory."""
+    data_dir = Path(tempfile.mkdtemp(prefix=f"observatory-{unique}-"))
+    settings = settings_on(
+        ObservatorySettings,
+        infra,
+        f"test_observatory_{unique}",
+        data_dir=data_dir,
+        refresh_interval_seconds=0,
+        **quick,
+    )
+    return create_observatory(settings)
 
 
 async def case_when(

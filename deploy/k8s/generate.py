@@ -60,7 +60,16 @@ SERVICES: dict[str, dict[str, Any]] = {
         },
         "keyvault_client": False,
     },
+    # its Parquet archive lives on a volume of its own: one replica (a second one would
+    # write an archive of its own), replaced (not rolled) so the volume is never shared
+    "observatory": {
+        "port": 8050,
+        "secrets": {"ENTRAIDE_MONGODB_URI": ("observatory-mongodb", "uri")},
+        "keyvault_client": False,
+        "archive": "10Gi",
+    },
 }
+ARCHIVE_MOUNT = "/data"  # the observatory's ENTRAIDE_DATA_DIR is below it (base ConfigMap)
 SESSION_SECRET = ("entraide-session", "secret")
 
 
@@ -80,18 +89,25 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
         for name, (secret, key) in sorted(secrets.items())
     ]
     probe = {"httpGet": {"path": "/healthz", "port": "http"}, "timeoutSeconds": 3}
+    volumes: list[dict[str, Any]] = [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}]
+    mounts = [{"name": "tmp", "mountPath": "/tmp"}]
+    strategy: dict[str, Any] = {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+    }
+    if spec.get("archive"):
+        volumes.append({"name": "archive", "persistentVolumeClaim": {"claimName": service}})
+        mounts.append({"name": "archive", "mountPath": ARCHIVE_MOUNT})
+        strategy = {"type": "Recreate"}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": service, "labels": labels(service)},
         "spec": {
-            "replicas": 2,
+            "replicas": 1 if spec.get("archive") else 2,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector(service)},
-            "strategy": {
-                "type": "RollingUpdate",
-                "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
-            },
+            "strategy": strategy,
             "template": {
                 "metadata": {
                     "labels": labels(service),
@@ -111,6 +127,7 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                         "runAsUser": 10001,
                         "runAsGroup": 10001,
                         "seccompProfile": {"type": "RuntimeDefault"},
+                        **({"fsGroup": 10001} if spec.get("archive") else {}),
                     },
                     "topologySpreadConstraints": [
                         {
@@ -148,10 +165,10 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                                 "readOnlyRootFilesystem": True,
                                 "capabilities": {"drop": ["ALL"]},
                             },
-                            "volumeMounts": [{"name": "tmp", "mountPath": "/tmp"}],
+                            "volumeMounts": mounts,
                         }
                     ],
-                    "volumes": [{"name": "tmp", "emptyDir": {"sizeLimit": "64Mi"}}],
+                    "volumes": volumes,
                 },
             },
         },
@@ -161,7 +178,7 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
 def service_resources(service: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
     port = spec["port"]
     meta = {"name": service, "labels": labels(service)}
-    return [
+    resources = [
         {
             "apiVersion": "v1",
             "kind": "ServiceAccount",
@@ -207,6 +224,19 @@ def service_resources(service: str, spec: dict[str, Any]) -> list[dict[str, Any]
         },
         network_policy(service, spec),
     ]
+    if not spec.get("archive"):
+        return resources
+    # one replica on its own volume: a claim instead of an autoscaler
+    claim = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": meta,
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "resources": {"requests": {"storage": spec["archive"]}},
+        },
+    }
+    return [claim if r["kind"] == "HorizontalPodAutoscaler" else r for r in resources]
 
 
 def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
-SERVICES = ("directory", "intake", "matching", "privacy")
+SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
 
 
 def stages() -> list[list[str]]:

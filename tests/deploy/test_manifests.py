@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "deploy" / "k8s"))
 import generate  # noqa: E402
 import validate  # noqa: E402
 
-SERVICES = ("directory", "intake", "matching", "privacy")
+SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +51,11 @@ def test_prod_runs_every_service_with_probes_limits_disruption_budget_and_autosc
     prod = overlays["prod"]
     kinds = {(d["kind"], d["metadata"]["name"]) for d in prod}
     for service in SERVICES:
-        for kind in ("Deployment", "Service", "PodDisruptionBudget", "HorizontalPodAutoscaler"):
+        # the observatory: one replica on its archive's volume, no autoscaler
+        scaling = "PersistentVolumeClaim" if service == "observatory" else "HorizontalPodAutoscaler"
+        for kind in ("Deployment", "Service", "PodDisruptionBudget", scaling):
             assert (kind, service) in kinds
+        assert ("HorizontalPodAutoscaler", "observatory") not in kinds
         [deployment] = [
             d for d in prod if d["kind"] == "Deployment" and d["metadata"]["name"] == service
         ]

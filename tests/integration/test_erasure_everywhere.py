@@ -1,8 +1,8 @@
 """End to end (the four services in-process on the real Kafka and store): a family recorded
 through the staff form and another through a partner's signed event; erase the first.
 Afterwards a scanner finds none of its identity in any collection of any service nor in
-any topic, the other family is intact and readable, the case holds four acknowledgements,
-and privacy's audit trail has the case and no personal data.
+any topic, the other family is intact and readable, the case holds five acknowledgements
+(the observatory's too), and privacy's audit trail has the case and no personal data.
 
 Matching: its engine proposes on its own when it runs online; this test does not wait
 for a proposal (the matching engineer's tests cover them), and its erasure acknowledgement
@@ -80,7 +80,7 @@ async def test_an_erased_family_is_nowhere_and_the_other_is_intact(
             f"/api/v1/families/{partner_family['_id']}", headers=privacy.headers
         )
 
-    assert set(case["acks"]) == {"directory", "intake", "matching", "privacy"}
+    assert set(case["acks"]) == {"directory", "intake", "matching", "privacy", "observatory"}
     secrets_erased = [
         erased[k] for k in ("parent.last_name", "parent.phone", "parent.email", "notes")
     ]
@@ -104,7 +104,7 @@ async def test_an_erased_family_is_nowhere_and_the_other_is_intact(
     assert (actions[0], actions[-1], actions.count("ack-received")) == (
         "case-opened",
         "case-closed",
-        4,
+        5,
     )
     audit = json.dumps(
         await mongo[privacy_settings.database]["audit"].find().to_list(), default=json_util.default

@@ -27,7 +27,14 @@ from entraide.privacy.app import create_app as create_privacy
 from tests.infra import settings_on
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.page_text import text_of
-from tests.privacy_support import AUTH_FIELDS, _warm_up, case_when, closed, vault_keys
+from tests.privacy_support import (
+    AUTH_FIELDS,
+    _warm_up,
+    case_when,
+    closed,
+    observatory_app,
+    vault_keys,
+)
 from tests.support import eventually, request_body, serving
 from tests.unit.directory.offers import fields
 
@@ -112,6 +119,7 @@ async def four_services(infra, unique, intake_settings, privacy_settings, direct
     )
     apps = {"privacy": privacy, "intake": intake, "matching": matching}
     apps["directory"] = create_directory(directory.model_copy(update=quick))
+    apps["observatory"] = observatory_app(infra, unique, quick)
     async with contextlib.AsyncExitStack() as stack:
         clients = {n: await stack.enter_async_context(serving(a)) for n, a in apps.items()}
         await _warm_up(privacy, set(apps) & set(privacy_settings.rights_services))

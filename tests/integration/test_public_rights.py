@@ -125,7 +125,7 @@ async def test_an_erasure_asked_on_the_public_form_opens_a_case_that_reaches_eve
     assert "ne garde aucune donnée liée à cette adresse" in nobody.text
     assert case["subject_ref"] == family["family_ref"]
     assert case["kind"] == "erasure"
-    assert set(done["acks"]) == {"directory", "intake", "matching", "privacy"}
+    assert set(done["acks"]) == {"directory", "intake", "matching", "privacy", "observatory"}
     assert done["acks"]["intake"]["counts"]["families"] == 1
     assert await mongo[intake_settings.database]["families"].count_documents({}) == 0
     opened = next(e for e in done["audit"] if e["action"] == "case-opened")

@@ -1,6 +1,6 @@
 """The retention sweep, with the clock moved to 3 years and a day after the last contacts:
 it erases exactly the expired subjects among thousands (through the same erasure cases a
-person's request opens, four acknowledgements each), warns those about to expire, keeps
+person's request opens, five acknowledgements each), warns those about to expire, keeps
 anonymous statistics, and leaves everyone else alone. A dry run changes nothing.
 
 Privacy reads the shared topics from the start, so its registry also gets other tests'
@@ -160,7 +160,7 @@ async def test_the_sweep_erases_exactly_the_expired_subjects(
     every = await privacy_db["cases"].find({}, {"subject_ref": 1, "acks": 1, "reason": 1}).to_list()
     cases = [c for c in every if c["subject_ref"] in mine]
     assert sorted({c["subject_ref"] for c in cases} ^ expected) == []
-    assert [c["_id"] for c in cases if len(c["acks"]) != 4 or c["reason"] != "retention"] == []
+    assert [c["_id"] for c in cases if len(c["acks"]) != 5 or c["reason"] != "retention"] == []
     assert await intake_db["families"].find_one({"_id": families[0]["_id"]}) is None
     assert await intake_db["families"].find_one({"_id": families[1]["_id"]}) is not None
     stats = await privacy_db["statistics"].find({"departement": "58"}).to_list()

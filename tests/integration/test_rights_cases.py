@@ -13,7 +13,7 @@ from entraide.privacy.usecases.cases import Rights
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, case_when, closed, network
 from tests.support import IDENTITY_VALUES, eventually, request_body
 
-FOUR = {"directory", "intake", "matching", "privacy"}
+EVERY_SERVICE = {"directory", "intake", "matching", "privacy", "observatory"}
 
 
 async def _family(net, mongo, intake_settings, privacy_settings, staff_bearer):
@@ -58,7 +58,7 @@ async def test_erasure_reaches_every_service_then_the_key_is_destroyed(
 
     assert again.status_code == 409
     assert again.json()["code"] == "already-erased"
-    assert set(case["acks"]) == FOUR
+    assert set(case["acks"]) == EVERY_SERVICE
     assert case["acks"]["intake"]["counts"] == {
         "families": 1,
         "requests": 1,
@@ -82,7 +82,7 @@ async def test_erasure_reaches_every_service_then_the_key_is_destroyed(
     )
     actions = [e["action"] for e in case["audit"]]
     assert actions[0] == "case-opened"
-    assert actions.count("ack-received") == 4
+    assert actions.count("ack-received") == 5
     assert actions[-1] == "case-closed"
     trail = json.dumps(await privacy_db["audit"].find().to_list(), default=json_util.default)
     assert not [v for v in IDENTITY_VALUES if v in trail]
@@ -107,7 +107,7 @@ async def test_access_export_gathers_every_service_part(
         readable = await privacy.get(f"/dossiers/{case_id}/export.html")
         acks = await mongo[privacy_settings.database]["cases"].find_one({"_id": case_id})
 
-    assert set(export["services"]) == FOUR
+    assert set(export["services"]) == EVERY_SERVICE
     assert export["missing"] == []
     intake = export["services"]["intake"]["family"]
     assert intake["identity"]["parent"]["last_name"] == "Diallo"

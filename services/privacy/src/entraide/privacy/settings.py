@@ -11,7 +11,7 @@ from entraide.kit.keyvault_client import dev_secret
 from entraide.kit.settings import NotificationSettings, ServiceSettings, service_field
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-dev-privacy-master-key!").decode()
-SERVICES = ("directory", "intake", "matching", "privacy")
+SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
 
 
 class PrivacySettings(ServiceSettings, NotificationSettings):

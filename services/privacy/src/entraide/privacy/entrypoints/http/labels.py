@@ -40,6 +40,7 @@ SERVICES = {
     "directory": "Annuaire",
     "matching": "Mise en relation",
     "privacy": "Protection des données",
+    "observatory": "Observatoire",
 }
 ACTIONS = {
     "case-opened": "Dossier ouvert",

@@ -63,6 +63,14 @@ FIELDS = {
     "consent_at": "Accord recueilli le", "cases": "Demandes d'exercice des droits",
     "opened_at": "Ouverte le", "deadline": "Échéance légale", "decision": "Décision",
     "sends": "Envois", "last_sent_at": "Dernier envoi", "erased_at": "Effacée le",
+    # the observatory's open episodes and volunteers' states
+    "association": "Association", "situations": "Signes observés",
+    "waitlisted_at": "En attente depuis le", "waitlist_reason": "Motif de l'attente",
+    "seen": "Événements reçus", "departements": "Départements", "places": "Places",
+    "active": "Disponible", "honorability_pending": "Attestation à renouveler",
+    "months": "Mois comptés", "approval_counted": "Accord compté", "key": "Référence",
+    "episodes": "Demandes suivies par l'observatoire",
+    "suppliers": "Bénévoles suivis par l'observatoire", "parked": "Événements mis de côté",
 }  # fmt: skip
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
               "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
