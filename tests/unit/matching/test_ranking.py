@@ -14,6 +14,7 @@ from entraide.matching.domain import assign
 from entraide.matching.domain.model import Family, Support
 from entraide.matching.domain.ranking import rank, support_reasons
 from entraide.matching.domain.rules import Unfit
+from entraide.matching.domain.score import score
 from tests.benchmarks import matching_data as data
 from tests.unit.matching.factories import NOW, family, volunteer
 
@@ -28,17 +29,25 @@ BANDS = ("0-2", "6-10", "15-17", "adulte")
 
 
 def pairwise(families, supports, **kwargs):
-    """`assign.candidates` pair by pair: the columns told they cannot serve."""
+    """`assign.candidates` pair by pair (the columns told they cannot serve), each edge
+    with its score explained as `score.score` explains a pair alone."""
     index = assign.SupportIndex(supports)
     index.columns.languages.full = True
     assert not index.columns.usable
-    return assign.candidates(families, index, now=NOW, **kwargs)
+    edges, blocked = assign.candidates(families, index, now=NOW, **kwargs)
+    alone = [score(families[e.family], supports[e.support], now=NOW) for e in edges]
+    return edges, blocked, [(s.fit, s.priority, s.parts, s.reasons) for s in alone]
 
 
 def at_once(families, supports, **kwargs):
     index = assign.SupportIndex(supports)
     assert index.columns.usable
-    return assign.candidates(families, index, now=NOW, **kwargs)
+    edges, blocked = assign.candidates(families, index, now=NOW, **kwargs)
+    return (
+        edges,
+        blocked,
+        [(e.score.fit, e.score.priority, e.score.parts, e.score.reasons) for e in edges],
+    )
 
 
 def subset(draw, values, min_size=0):
@@ -109,8 +118,8 @@ def test_ranked_at_once_as_pair_by_pair_on_national_data(top_k) -> None:
     towns = data.towns(rng)
     fams = data.families(rng, 300, towns, NOW)
     pool = data.volunteers(rng, 20_000, towns, NOW.date())
-    edges, blocked = at_once(fams, pool, top_k=top_k)
-    assert (edges, blocked) == pairwise(fams, pool, top_k=top_k)
+    edges, blocked, explained = at_once(fams, pool, top_k=top_k)
+    assert (edges, blocked, explained) == pairwise(fams, pool, top_k=top_k)
     assert len(edges) > 300
     assert blocked
 
@@ -118,7 +127,7 @@ def test_ranked_at_once_as_pair_by_pair_on_national_data(top_k) -> None:
 def test_ties_keep_the_order_pair_by_pair_meets_them() -> None:
     """Twelve identical volunteers: the same three kept, in the same order."""
     twins = [volunteer(key=f"volunteer:v{i}") for i in range(12)]
-    edges, _ = at_once([family()], twins, top_k=3)
+    edges, _, _ = at_once([family()], twins, top_k=3)
     assert [e.support for e in edges] == [
         e.support for e in pairwise([family()], twins, top_k=3)[0]
     ]
@@ -149,7 +158,7 @@ def test_the_waitlist_reason_is_the_rule_that_stopped_most_the_first_met_on_a_ti
             refused=frozenset(), keep=None, min_fit=assign.MIN_FIT,
         )  # fmt: skip
         assert (kept, why) == ([], reason)
-        assert at_once([family()], pool) == pairwise([family()], pool) == ([], {0: reason})
+        assert at_once([family()], pool) == pairwise([family()], pool) == ([], {0: reason}, [])
 
 
 def test_more_languages_than_a_mask_holds_fall_back_to_pair_by_pair() -> None:

@@ -28,7 +28,7 @@ from entraide.matching.domain.rules import (
     MAX_KM,
     Unfit,
 )
-from entraide.matching.domain.score import Score, score
+from entraide.matching.domain.score import Score, scored
 
 CELL_DEG = 0.25  # about 28 km north-south; a family looks in the cells around its own
 KM_PER_DEG_LAT = 111.0
@@ -153,9 +153,10 @@ def candidates(
             blocked[f] = why or Unfit.DISTANCE
             continue
         best = heapq.nlargest(keep or len(fits), fits, key=lambda c: c[0])  # stable on ties
-        edges.extend(  # explained (reasons, priority) only for the ones kept
-            Edge(f, s, score(family, index.supports[s], now=now, km=km), crisis)
-            for _, s, km in best
+        prio = policy.priority(family, now)
+        edges.extend(  # explained (parts, reasons) only if proposed
+            Edge(f, s, scored(family, index.supports[s], pair_fit, prio, km, now), crisis)
+            for pair_fit, s, km in best
         )
     return edges, blocked
 

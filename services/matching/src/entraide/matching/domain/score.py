@@ -5,8 +5,10 @@ then maximises the sum of priority x fit.
 Every part is kept, so a coordinator sees why a pair was proposed.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property, partial
 
 from entraide.contracts.geography import distance_km
 from entraide.contracts.labels import SKILLS, in_sentence
@@ -33,6 +35,7 @@ SKILL_NEEDS: dict[str, frozenset[str]] = {
     "activites-sportives-culturelles": frozenset({"activites-et-lien-social"}),
     "experience-de-parent": frozenset({"soutien-a-la-parentalite", "parrainage-de-proximite"}),
 }
+Explained = tuple[dict[str, float], tuple[str, ...]]  # the parts by name, the reasons
 __all__ = [  # the policy's figures, kept importable from here
     "MAX_WAITING_BOOST",
     "URGENCY_FR",
@@ -42,16 +45,31 @@ __all__ = [  # the policy's figures, kept importable from here
     "fit",
     "priority",
     "score",
+    "scored",
 ]
 
 
 @dataclass(frozen=True)
 class Score:
+    """A pair's fit and the family's priority; its parts and reasons are worked out when
+    first read (most pairs ranked are never proposed, so never explained)."""
+
     fit: float  # 0..1
     priority: float  # urgency x waiting
-    parts: dict[str, float]
-    reasons: tuple[str, ...]
     distance_km: float | None
+    explain: Callable[[], Explained] = field(compare=False, repr=False)
+
+    @cached_property
+    def _explained(self) -> Explained:
+        return self.explain()
+
+    @property
+    def parts(self) -> dict[str, float]:
+        return self._explained[0]
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self._explained[1]
 
     @property
     def weighted(self) -> float:
@@ -66,6 +84,18 @@ def score(family: Family, support: Support, *, now: datetime, km: float | None =
     if the rules already measured it."""
     if km is None and family.location and support.location:
         km = distance_km(family.location, support.location)
+    return scored(family, support, fit(family, support, km), priority(family, now), km, now)
+
+
+def scored(
+    family: Family, support: Support, pair_fit: float, prio: float, km: float | None, now: datetime
+) -> Score:
+    """The score of a pair whose `fit` (with this `km`) and family's priority are known."""
+    return Score(pair_fit, prio, km, partial(_explain, family, support, km, now))
+
+
+def _explain(family: Family, support: Support, km: float | None, now: datetime) -> Explained:
+    """The parts of the fit, by name, and the reasons in French."""
     parts = _parts(family, support, km)
     reasons: list[str] = []
     if family.location and support.location:
@@ -84,12 +114,11 @@ def score(family: Family, support: Support, *, now: datetime, km: float | None =
     if useful:
         reasons.append("sait faire : " + ", ".join(in_sentence(SKILLS[s]) for s in useful))
     named = dict(zip(WEIGHTS, parts, strict=True)) | {"skills": 1.0 if useful else 0.0}
-    prio = priority(family, now)
     days = int(max(0.0, (now - family.waiting_since).total_seconds() // 86400))
     reasons.append(f"urgence {URGENCY_FR.get(family.urgency, family.urgency)}")
     if days:
         reasons.append(f"attend depuis {days} jour{'s' if days > 1 else ''}")
-    return Score(_with_skills(parts, bool(useful)), prio, named, tuple(reasons), km)
+    return named, tuple(reasons)
 
 
 def fit(family: Family, support: Support, km: float | None) -> float:
