@@ -14,6 +14,8 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from entraide.kit.errors import translator
+from entraide.kit.i18n import N_
 from entraide.kit.keyvault_client import ServiceTokenError, verify_service_token
 from entraide.kit.principal import (
     InvalidTokenError,
@@ -160,7 +162,7 @@ async def check_csrf(request: Request) -> None:
     given = (await request.form()).get(CSRF_FIELD)  # Starlette caches it for the route
     secret = auth_config(request).settings.session_secret.get_secret_value().encode()
     if not session or not isinstance(given, str) or not csrf_valid(secret, session, given):
-        raise RefusedError("Ce formulaire a expiré : rechargez la page et recommencez.")
+        raise RefusedError(N_("Ce formulaire a expiré : rechargez la page et recommencez."))
 
 
 def install_auth(app: FastAPI, settings: ServiceSettings, templates: Jinja2Templates) -> None:
@@ -191,7 +193,8 @@ async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RefusedError)
     if _is_api(request):
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
-    context = {"heading": exc.heading, "message": exc.message, "principal": exc.principal}
+    _ = translator(request)  # a public route's refusal in its page's language
+    context = {"heading": _(exc.heading), "message": _(exc.message), "principal": exc.principal}
     templates = auth_config(request).templates
     return render(templates, request, "interdit.html", context, status_code=exc.status_code)
 

@@ -103,6 +103,14 @@ async def public_language(request: Request) -> Language:
     return language
 
 
+def speak(request: Request) -> Language:
+    """The language of a page rendered outside its route (an error page, in an exception
+    handler): the public route's, as `public_language` found it; French for any other."""
+    language: Language = getattr(request.state, "language", None) or FRENCH
+    _current.set(language)
+    return language
+
+
 def remember(request: Request, response: Response) -> None:
     """On a public page: say its language, and keep a `?lang=` choice in a cookie."""
     language: Language | None = getattr(request.state, "language", None)

@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException
 from entraide.kit import loops, messages
 from entraide.kit.broker import make_broker, start_when_reachable
 from entraide.kit.deps import lookup_optional, provide
-from entraide.kit.errors import http_error, invalid_page, is_page
+from entraide.kit.errors import MESSAGES, error_page, http_error, invalid_page, is_page
+from entraide.kit.i18n import FRENCH
 from entraide.kit.lag import lag_sampler
 from entraide.kit.metrics import (
     MatchingMetrics,
@@ -205,6 +206,9 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
     config = getattr(request.app.state, "auth", None)
     if request.url.path.startswith("/api") or config is None:
         return JSONResponse({"detail": body}, status_code=503, headers=headers)
+    public = getattr(request.state, "language", FRENCH) != FRENCH  # a page not in French
+    if public and (page := error_page(request, 503, MESSAGES[503], headers=headers)):
+        return page
     context = {"heading": "Service indisponible", "message": body["message"], "principal": None}
     page = render(config.templates, request, "interdit.html", context, status_code=503)
     page.headers.update(headers)

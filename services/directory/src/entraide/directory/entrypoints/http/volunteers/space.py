@@ -81,7 +81,9 @@ class SpaceSession:
         volunteer_id = self.volunteer(request)
         session = "benevole:" + request.cookies.get(COOKIE, "")
         if volunteer_id is None or not csrf_valid(self.secret, session, given):
-            raise RefusedError("Votre session a expiré : demandez un nouveau lien de connexion.")
+            raise RefusedError(
+                N_("Votre session a expiré : demandez un nouveau lien de connexion.")
+            )
         return volunteer_id
 
 
@@ -211,7 +213,7 @@ async def _do(
     except (TransitionError, ConflictError):
         volunteer = await space.get(volunteer_id)
         if volunteer is None:
-            raise RefusedError("Cette fiche n'existe plus.", status_code=404) from None
+            raise RefusedError(N_("Cette fiche n'existe plus."), status_code=404) from None
         alert = [{"level": "error", "text": N_("Ce changement n'est pas possible pour l'instant.")}]
         return _space(request, pages, session, volunteer, flashes=alert, status_code=409)
     return RedirectResponse(f"{HOME}?fait={action}", 303)
@@ -244,7 +246,7 @@ async def leave(
     volunteer_id = session.check(request, csrf)
     volunteer = await space.get(volunteer_id)
     if volunteer is None:
-        raise RefusedError("Cette fiche n'existe plus.", status_code=404)
+        raise RefusedError(N_("Cette fiche n'existe plus."), status_code=404)
     if confirmation != "oui":
         errors = {"confirmation": "Cochez la case pour confirmer votre départ."}
         return _space(request, pages, session, volunteer, errors=errors, status_code=422)
@@ -276,7 +278,7 @@ async def offer(
     if errors:
         volunteer = await space.get(volunteer_id)
         if volunteer is None:
-            raise RefusedError("Cette fiche n'existe plus.", status_code=404)
+            raise RefusedError(N_("Cette fiche n'existe plus."), status_code=404)
         return _space(request, pages, session, volunteer, errors=errors, status_code=422)
     availability = [dict(zip(("day", "part"), s.split("-"), strict=True)) for s in slots]
     offered = Offered(availability, languages, skills)
