@@ -1,4 +1,4 @@
-"""The four services as real processes (uvicorn, JSON logs), trusting the tests' issuer."""
+"""The four services and the observatory as real processes (uvicorn, JSON logs), trusting the tests' issuer."""
 
 import os
 import signal
@@ -13,7 +13,7 @@ import pytest
 from tests.auth_support import DevIssuer
 from tests.infra import Endpoints, free_port
 
-SERVICES = ("directory", "intake", "matching", "privacy")
+SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
 
 
 @pytest.fixture
@@ -31,6 +31,7 @@ def processes(
     started: dict[str, tuple[subprocess.Popen[bytes], str, Path]] = {}
     ports = {service: free_port() for service in SERVICES}
     env["ENTRAIDE_KEYVAULT_URL"] = f"http://127.0.0.1:{ports['privacy']}"  # intake's family keys
+    env["ENTRAIDE_DATA_DIR"] = str(tmp_path / "observatory")  # the observatory's archive
     for service in SERVICES:
         port = ports[service]
         env[f"ENTRAIDE_{service.upper()}_PORT"] = str(port)

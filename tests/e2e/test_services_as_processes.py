@@ -1,5 +1,5 @@
-"""The four services run as real processes: probes, a request end to end, JSON logs without
-identity, and a graceful stop on SIGTERM."""
+"""The four services and the observatory run as real processes: probes, a request end to
+end, JSON logs without identity, and a graceful stop on SIGTERM."""
 
 import json
 
@@ -22,7 +22,7 @@ async def test_services_run_serve_and_stop_gracefully(processes, dev_issuer) -> 
                 return False
             return codes == [200] * len(processes)
 
-        await eventually(all_ready, timeout=60, what="four services ready")
+        await eventually(all_ready, timeout=60, what="every service ready")
         for url, _ in processes.values():
             assert (await http.get(f"{url}/healthz")).json() == {"status": "ok"}
             assert "paths" in (await http.get(f"{url}/openapi.json")).json()
