@@ -1,4 +1,4 @@
-"""What an operator reads from a full run of the four services as processes: every
+"""What an operator reads from a full run of the services as processes: every
 /metrics exposes the series the alerts and the dashboard use, and the logs (JSON, with
 trace ids) hold no personal data, even after a search by name and a rejected form."""
 

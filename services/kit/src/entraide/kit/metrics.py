@@ -48,6 +48,7 @@ EXPECTED: Mapping[str, tuple[str, ...]] = {
     "intake": COMMON + CONSUMING + OUTBOX,
     "matching": (*COMMON, *CONSUMING, *OUTBOX, MATCH_LATENCY, MATCH_PLACEMENT, MATCH_WAITLIST),
     "privacy": (*COMMON, ERASURE_OPEN, ERASURE_OLDEST_AGE, ERASURE_NEXT_DEADLINE),
+    "observatory": COMMON,
 }
 
 
