@@ -44,6 +44,7 @@ from entraide.kit.messages import FieldSentences
 from entraide.kit.metrics import partner_quota_refusals
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
+from entraide.kit.protect import RateLimits
 from entraide.kit.rights import register_rights
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
@@ -132,7 +133,11 @@ def create_app(
     secret = settings.keyvault_secret  # shared with privacy: its rights channel calls too
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(families, keys, privacy_secret))
-    provide(app, door, queue, family_door.DoorLimits.default())
+    signing = settings.session_secret.get_secret_value().encode()  # hashes the addresses
+    door_limits = family_door.DoorLimits.default(
+        partial(RateLimits.in_store, db=rt.db, secret=signing)
+    )
+    provide(app, door, queue, door_limits)
     provide(app, rights)  # privacy's commands (tests reach it to erase a family)
     quota_gate.install(app, quotas)
     return app

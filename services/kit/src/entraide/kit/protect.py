@@ -6,9 +6,10 @@ JavaScript from /static/dsfr (same origin), its data: SVG icons, and the few `st
 attributes of the templates; no inline script, no other origin, no framing. The OpenAPI and
 AsyncAPI viewers load their own scripts from a CDN, so they get only `frame-ancestors`.
 
-Rate limits use the `limits` library (moving window, in memory, per process) keyed by the
-client's address: one replica counts its own traffic, which is what a public form needs to
-blunt a script; a shared limit would take a shared store.
+Rate limits are per client address and door: counted in the service's store when the app
+has one (`kit/buckets.py`: every replica sees the same count, so two replicas do not double
+what one address may post), else with the `limits` library in the process's memory (moving
+window; an app without a store, and the partner door's failed requests, counted on the spot).
 """
 
 import time
@@ -19,8 +20,11 @@ from fastapi import HTTPException, Request
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from pymongo.asynchronous.database import AsyncDatabase
 from starlette.datastructures import MutableHeaders
 
+from entraide.kit.buckets import COLLECTION as BUCKETS
+from entraide.kit.buckets import SharedBuckets
 from entraide.kit.deps import lookup_optional
 
 Scope = MutableMapping[str, Any]
@@ -140,14 +144,28 @@ async def _too_large(send: Callable[[Message], Awaitable[None]]) -> None:
 
 
 class RateLimits:
-    """One app's limiter: `limit` (e.g. "30/minute") per client address and door."""
+    """One app's limiter: `limit` (e.g. "30/minute") per client address and door; shared by
+    the replicas through `shared` (the store's buckets) when given."""
 
-    def __init__(self, limit: str) -> None:
+    def __init__(self, limit: str, shared: SharedBuckets | None = None) -> None:
         self.item: RateLimitItem = parse(limit)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.shared = shared
+
+    @classmethod
+    def in_store(cls, limit: str, db: AsyncDatabase[dict[str, Any]], secret: bytes) -> "RateLimits":
+        return cls(limit, SharedBuckets(db[BUCKETS], parse(limit), secret=secret))
+
+    async def admit(self, door: str, client: str) -> int | None:
+        """None if this post is admitted (and counted by every replica when shared), else
+        the seconds to wait."""
+        if self.shared is None:
+            return self.retry_after(door, client)
+        return await self.shared.retry_after(door, client)
 
     def retry_after(self, door: str, client: str) -> int | None:
-        """None if this hit is allowed, else the seconds until the window frees a slot."""
+        """In this process only: None if this hit is allowed, else the seconds until the
+        window frees a slot."""
         if self.limiter.hit(self.item, door, client):
             return None
         reset, _ = self.limiter.get_window_stats(self.item, door, client)
@@ -161,7 +179,7 @@ async def rate_limited(request: Request) -> None:
         return
     client = request.client.host if request.client else "unknown"
     door = f"{request.method} {request.url.path}"
-    wait = limits.retry_after(door, client)
+    wait = await limits.admit(door, client)
     if wait is not None:
         raise HTTPException(
             429, detail={"code": "rate-limited"}, headers={"Retry-After": str(wait)}

@@ -130,7 +130,9 @@ def service_app(
     app.state.db = db
     app.state.broker = broker
     app.state.settings = settings
-    provide(app, RateLimits(settings.public_rate_limit))  # the public doors' limiter
+    secret = settings.session_secret.get_secret_value().encode()
+    # the public doors' limiter, shared by the replicas through the store (kit/buckets.py)
+    provide(app, RateLimits.in_store(settings.public_rate_limit, db, secret))
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)  # outermost
     Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)

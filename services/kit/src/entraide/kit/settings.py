@@ -61,10 +61,11 @@ class ServiceSettings(BaseSettings):
     )
     public_rate_limit: str = Field(
         "30/minute",
-        description="Posts per client address on public forms, and failed (unsigned or badly "
-        "signed) requests per address on intake's partner door, in each process's memory "
-        "(`limits` notation: 30/minute, 5/second); past it, 429 with Retry-After. Signed partner "
-        "requests count against their partner's quota instead (ENTRAIDE_PARTNERS).",
+        description="Posts per client address on public forms, counted in the service's store "
+        "for all its replicas, and failed (unsigned or badly signed) requests per address on "
+        "intake's partner door, in each process's memory (`limits` notation: 30/minute, "
+        "5/second); past it, 429 with Retry-After. Signed partner requests count against their "
+        "partner's quota instead (ENTRAIDE_PARTNERS).",
     )
 
     @field_validator("auth_dev_token_url", "auth_login_url", "otlp_traces_endpoint", mode="before")

@@ -1,12 +1,13 @@
 """The family's own door, public: « Demander de l'aide » and the status page « /suivi ».
 
 No sign-in. Guarded without any third-party service: posts per address (the kit's
-limiter, and this door's own, stricter), requests per phone number or e-mail (counted in
-the store: every replica sees them), a hidden field and a minimum fill time signed into the
-form; a duplicate is queued flagged, never refused blindly.
+limiter, and this door's own, stricter) and requests per phone number or e-mail, all counted
+in the store (every replica sees them); a hidden field and a minimum fill time signed into
+the form; a duplicate is queued flagged, never refused blindly.
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -41,14 +42,17 @@ AUTOMATED = N_(
 
 @dataclass(frozen=True)
 class DoorLimits:
-    """This door's limits per address, in each process's memory (`limits` notation)."""
+    """This door's limits per address (`limits` notation), counted in the store: every
+    replica sees the same count (kit/buckets.py); in memory without one."""
 
     submissions: RateLimits
     lookups: RateLimits
 
     @classmethod
-    def default(cls) -> "DoorLimits":
-        return cls(RateLimits("10/hour"), RateLimits("30/hour"))
+    def default(cls, limiter: Callable[[str], RateLimits] = RateLimits) -> "DoorLimits":
+        """10 requests and 30 status lookups an hour per address, each limit's limiter made
+        by `limiter` (the app's: `RateLimits.in_store`)."""
+        return cls(limiter("10/hour"), limiter("30/hour"))
 
 
 DoorDep = Annotated[FamilyDoor, Depends(provided(FamilyDoor))]
@@ -82,7 +86,7 @@ async def send_request(
     parsed = door_form.parse(values, associations=ASSOCIATIONS, now=datetime.now(UTC))
     if parsed.submission is None:
         return _form(request, pages, door, parsed.values, parsed.errors, status_code=422)
-    _limit(limits.submissions, "demander-aide", request)
+    await _limit(limits.submissions, "demander-aide", request)
     try:
         received = await door.submit(parsed.submission, datetime.now(UTC))
     except ContactLimitError:
@@ -100,7 +104,7 @@ async def status_page(
     request: Request, pages: PagesDep, door: DoorDep, limits: LimitsDep
 ) -> Response:
     """The code is posted, never in an address (it would sit in logs and histories)."""
-    _limit(limits.lookups, "suivi", request)
+    await _limit(limits.lookups, "suivi", request)
     code = str((await request.form()).get("code") or "")
     status = await door.status(code)
     if status is None:
@@ -117,9 +121,9 @@ async def status_page(
     return pages.page(request, "suivi.html", status=status, error=None)
 
 
-def _limit(limits: RateLimits, door: str, request: Request) -> None:
+async def _limit(limits: RateLimits, door: str, request: Request) -> None:
     client = request.client.host if request.client else "unknown"
-    wait = limits.retry_after(door, client)
+    wait = await limits.admit(door, client)
     if wait is not None:
         raise HTTPException(
             429, detail={"code": "rate-limited"}, headers={"Retry-After": str(wait)}
