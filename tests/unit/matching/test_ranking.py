@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from entraide.matching.domain import assign
 from entraide.matching.domain.model import Family, Support
-from entraide.matching.domain.ranking import rank, support_reasons
+from entraide.matching.domain.ranking import rank
 from entraide.matching.domain.rules import Unfit
 from entraide.matching.domain.score import score
 from tests.benchmarks import matching_data as data
@@ -152,9 +152,8 @@ def test_the_waitlist_reason_is_the_rule_that_stopped_most_the_first_met_on_a_ti
         ([far, busy, busy], Unfit.CAPACITY),
     ):
         index = assign.SupportIndex(pool)
-        opened = support_reasons(index.columns, NOW.date().toordinal())
         kept, why = rank(
-            family(), index.near_rows(family()), pool, index.columns, opened,
+            family(), index.near_rows(family()), pool, index.columns, NOW.date().toordinal(),
             refused=frozenset(), keep=None, min_fit=assign.MIN_FIT,
         )  # fmt: skip
         assert (kept, why) == ([], reason)

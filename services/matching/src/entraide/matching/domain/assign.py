@@ -124,7 +124,6 @@ def candidates(
     declined = declined or {}
     today = now.date()
     cols = index.columns
-    opened = ranking.support_reasons(cols, today.toordinal()) if cols.usable else None
     open_: dict[int, Unfit | None] = {}  # the support rules, once per support met
     near: dict[tuple[object, ...], set[int]] = {}  # families of one place and needs: once
     edges: list[Edge] = []
@@ -136,10 +135,10 @@ def candidates(
         refused = declined.get(family.request_id, frozenset())
         crisis = policy.first(family)
         keep = None if crisis or not top_k else top_k
-        if opened is not None:  # every candidate at once
+        if cols.usable:  # every candidate at once
             rows = index.near_rows(family)
             fits, why = ranking.rank(
-                family, rows, index.supports, cols, opened,
+                family, rows, index.supports, cols, today.toordinal(),
                 refused=refused, keep=keep, min_fit=MIN_FIT,
             )  # fmt: skip
         else:  # pair by pair (a vocabulary too large for the columns' masks)

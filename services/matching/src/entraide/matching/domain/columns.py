@@ -20,6 +20,9 @@ Masks = NDArray[np.uint64]
 Floats = NDArray[np.float64]
 BITS = 64
 NONE = -1  # an unknown date, capacity or age
+# a support's own state, as the first of `rules.support_unfit` it breaks (the codes of
+# `ranking.REASONS`; the honorability, which depends on the day, is checked when ranking)
+OPEN, INACTIVE, CAPACITY = 0, 1, 3
 
 
 class Vocabulary:
@@ -66,6 +69,7 @@ class SupportColumns:
 
     def _allocate(self, rows: int) -> None:
         self.active: Bools = np.zeros(rows, np.bool_)
+        self.state: NDArray[np.int8] = np.zeros(rows, np.int8)  # `ranking.support_reasons`
         self.volunteer: Bools = np.zeros(rows, np.bool_)
         self.one_to_one: Bools = np.zeros(rows, np.bool_)
         self.located: Bools = np.zeros(rows, np.bool_)
@@ -101,6 +105,7 @@ class SupportColumns:
         self.size = max(self.size, i + 1)
         self.keys.setdefault(s.key, set()).add(i)
         self.active[i], self.volunteer[i] = s.active, s.is_volunteer
+        self.state[i] = INACTIVE if not s.active else CAPACITY if s.free == 0 else OPEN
         self.one_to_one[i] = s.one_to_one
         self.located[i] = s.location is not None
         if s.location is not None:

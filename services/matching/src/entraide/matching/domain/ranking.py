@@ -52,15 +52,13 @@ _RAD = math.pi / 180
 _W = tuple(WEIGHTS.values())
 
 
-def support_reasons(cols: SupportColumns, today_ordinal: int) -> Codes:
-    """Every support's own reason (`rules.support_unfit`), once per ranking."""
-    n = cols.size
-    code = np.zeros(n, np.int8)
-    capacity, load = cols.capacity[:n], cols.load[:n]
-    code[(capacity >= 0) & (load >= capacity)] = CAPACITY  # no place left
-    code[cols.volunteer[:n] & (cols.honour[:n] < today_ordinal)] = HONOUR  # or unknown
-    code[~cols.active[:n]] = INACTIVE  # the first rule broken wins: written last
-    return code
+def support_reasons(cols: SupportColumns, rows: Ints, today_ordinal: int) -> Codes:
+    """The candidates' own reasons (`rules.support_unfit`): inactive, then honorability
+    missing or past, then no place left."""
+    code = cols.state[rows]
+    unchecked = cols.volunteer[rows] & (cols.honour[rows] < today_ordinal)  # or unknown
+    result: Codes = np.where(unchecked & (code != INACTIVE), np.int8(HONOUR), code)
+    return result
 
 
 def rank(
@@ -68,7 +66,7 @@ def rank(
     rows: Ints,
     supports: Sequence[Support],
     cols: SupportColumns,
-    opened: Codes,
+    today_ordinal: int,
     *,
     refused: frozenset[str],
     keep: int | None,
@@ -77,7 +75,7 @@ def rank(
     """The candidates (`rows`, in the order the pair-by-pair ranking meets them) whose
     exact fit reaches `min_fit` and that may be among the `keep` best (all when None), in
     that order; when none does, why (the rule that stopped most of them)."""
-    code = opened[rows]
+    code = support_reasons(cols, rows, today_ordinal)
     at = np.flatnonzero(code == OPEN)
     s = rows[at]
     need_ok = (cols.need_bits[s] & np.uint64(cols.needs.mask(family.needs))) != 0
