@@ -132,3 +132,21 @@ async def test_a_staff_routes_errors_stay_french_whatever_the_browser_asks() -> 
         assert html_attributes(answer.text)["lang"] == "fr"
         assert "dir" not in html_attributes(answer.text)
         assert 'id="langues"' not in answer.text
+
+
+async def test_the_family_doors_errors_read_in_easy_french_where_it_is_offered() -> None:
+    """FALC: intake's pages have it, so the kit's error pages there say it in easy French
+    (the kit's FALC catalog); directory's pages have none: no « Français facile » offered."""
+    async with app_client() as client:
+        busy = await client.get("/public/busy", params={"lang": "falc"})
+        gone = await client.get("/public/gone")
+    assert "<h1>Vous avez envoyé trop de demandes</h1>" in text(busy)
+    assert "Nous n'avons pas gardé cette demande. Attendez 42 secondes." in text(busy)
+    assert "<h1>Cette page n'existe pas</h1>" in text(gone)
+    assert "Revenir à la page d'accueil" in text(gone)
+    for answer in (busy, gone):
+        assert html_attributes(answer.text)["lang"] == "fr"
+        assert "Français facile" in answer.text
+    directory = templates_for("entraide.directory").env.globals["language_links"]
+    assert directory is not None
+    assert not directory.keywords["easy"]

@@ -161,11 +161,15 @@ class Catalogs:
 
     def __init__(self, packages: Sequence[str]) -> None:
         self.by_code: dict[str, Translations] = {}
+        self.own: set[str] = set()  # the codes the service's own package (the last) has
+        service = packages[-1] if len(set(packages)) > 1 else None
         for code in LANGUAGES:
             for package in packages:
                 path = resources.files(package) / "locales" / code / "LC_MESSAGES" / "messages.po"
                 if not path.is_file():
                     continue
+                if package == service:
+                    self.own.add(code)
                 read = _read(path)
                 if code in self.by_code:
                     self.by_code[code].merge(read)
@@ -211,5 +215,7 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     env.globals["translate"] = catalogs.gettext
     env.globals["catalogs"] = catalogs
     env.globals["current_language"] = current
-    env.globals["language_links"] = partial(switcher, easy=EASY_FRENCH.code in catalogs.by_code)
+    # easy French is offered where the service's pages have it (the kit's FALC catalog holds
+    # only what the family door shows of the kit: its error pages)
+    env.globals["language_links"] = partial(switcher, easy=EASY_FRENCH.code in catalogs.own)
     return catalogs
