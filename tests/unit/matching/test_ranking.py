@@ -6,13 +6,14 @@ import random
 from dataclasses import replace
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from entraide.matching.domain import assign
 from entraide.matching.domain.model import Family, Support
-from entraide.matching.domain.ranking import rank
+from entraide.matching.domain.ranking import _round, rank
 from entraide.matching.domain.rules import Unfit
 from entraide.matching.domain.score import score
 from tests.benchmarks import matching_data as data
@@ -166,3 +167,16 @@ def test_more_languages_than_a_mask_holds_fall_back_to_pair_by_pair() -> None:
     assert not index.columns.usable
     edges, _ = assign.candidates([family()], index, now=NOW, top_k=5)
     assert len(edges) == 5
+
+
+def test_the_array_rounding_is_pythons_round_or_says_it_is_on_a_half() -> None:
+    rng = random.Random(3)
+    values = [rng.random() for _ in range(20_000)]
+    values += [n / 100_000 for n in range(0, 100_001, 5)]  # every 5th decimal place: halves
+    values += [0.12345, 0.00005, 0.99995, 0.5, 0.875, 1.0, 0.0]
+    border = np.zeros(len(values), np.bool_)
+    rounded = _round(np.array(values), border)
+    for x, r, on_half in zip(values, rounded.tolist(), border.tolist(), strict=True):
+        assert on_half or r == round(x, 4), x
+    assert border[-7:-4].all()
+    assert not border[-4:].any()

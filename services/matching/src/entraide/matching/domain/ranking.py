@@ -2,12 +2,12 @@
 candidates' columns (`columns`), the same answers as `rules.pair_check` and `score.fit`
 pair by pair, in a few array operations.
 
-The fit computed here is not rounded part by part as `score.fit` rounds it, so it can
-differ from it by less than `EPS`: it only shortlists. The pairs that may be among the
-best (the `keep` best, within twice `EPS`) and those that may pass `MIN_FIT` are scored
-again exactly, pair by pair, and ranked as before (stable on ties, in the candidates'
-order). A distance within a micrometre of a need's reach is measured again as the rules
-measure it. Pure: no I/O.
+The fit is rounded part by part as `score.fit` rounds it, to the same doubles: an array
+rounding (x 10,000, to the nearest integer, / 10,000) gives Python's `round(x, 4)` unless
+x x 10,000 lies on a half, and a pair with any rounding that near a half is scored again
+pair by pair. The ranking is then the same, ties in the order the candidates are met. A
+distance within a micrometre of a need's reach is measured again as the rules measure it,
+and the distances kept are measured as the rules do. Pure: no I/O.
 """
 
 import math
@@ -46,7 +46,6 @@ REASONS: tuple[Unfit | None, ...] = (
     Unfit.AGE,
 )
 OPEN, INACTIVE, HONOUR, CAPACITY, NEED, DECLINED, SLOT, DISTANCE, AGE = range(len(REASONS))
-EPS = 1e-3  # the exact fit's roundings (five parts, the sum, the bonus) move it less
 BORDER_KM = 1e-6
 _RAD = math.pi / 180
 _W = tuple(WEIGHTS.values())
@@ -73,8 +72,8 @@ def rank(
     min_fit: float,
 ) -> tuple[list[Fit], Unfit | None]:
     """The candidates (`rows`, in the order the pair-by-pair ranking meets them) whose
-    exact fit reaches `min_fit` and that may be among the `keep` best (all when None), in
-    that order; when none does, why (the rule that stopped most of them)."""
+    fit reaches `min_fit`, best first (ties in that order), the `keep` best (all when
+    None); when none does, why (the rule that stopped most of them)."""
     code = support_reasons(cols, rows, today_ordinal)
     at = np.flatnonzero(code == OPEN)
     s = rows[at]
@@ -92,24 +91,24 @@ def rank(
     code[at[~need_ok]] = NEED
     eligible = need_ok & not_declined & slot_ok & near & age_ok
     e = np.flatnonzero(eligible)
-    approx = _fit(family, s[e], cols, both[e], km[e], reach[e], shared_slots[e])
-    short = np.flatnonzero(approx >= min_fit - EPS)
-    if keep is not None and len(short) > keep:
-        kth = np.partition(approx[short], len(short) - keep)[len(short) - keep]
-        short = short[approx[short] >= kth - 2 * EPS]
+    fits_at, border = _fit(family, s[e], cols, both[e], km[e], reach[e], shared_slots[e])
+    for j in np.flatnonzero(border).tolist():  # a rounding on its edge: as `fit` rounds it
+        support = supports[int(s[e[j]])]
+        fits_at[j] = fit(family, support, _km(family, support))
+    passing = np.flatnonzero(fits_at >= min_fit)
+    best = passing[np.argsort(-fits_at[passing], kind="stable")]  # ties: in the order met
     fits: list[Fit] = []
-    for j in short.tolist():
+    for j in (best if keep is None else best[:keep]).tolist():
         i = int(s[e[j]])
-        support = supports[i]
-        exact_km = (
-            distance_km(family.location, support.location)
-            if family.location is not None and support.location is not None
-            else None
-        )
-        pair_fit = fit(family, support, exact_km)
-        if pair_fit >= min_fit:
-            fits.append((pair_fit, i, exact_km))
+        fits.append((float(fits_at[j]), i, _km(family, supports[i])))
     return fits, (None if fits else most_common(code))
+
+
+def _km(family: Family, support: Support) -> float | None:
+    """The distance as the rules measure it, when both places are known."""
+    if family.location is None or support.location is None:
+        return None
+    return distance_km(family.location, support.location)
 
 
 def pair_by_pair(
@@ -207,8 +206,9 @@ def _fit(
     km: Floats,
     reach: Floats,
     shared_slots: NDArray[np.uint8],
-) -> Floats:
-    """`score.fit` of each pair, without its roundings."""
+) -> tuple[Floats, Bools]:
+    """`score.fit` of each pair, rounded as it rounds (`_round`), and where a rounding
+    fell too near a half for the array's arithmetic to be sure of it."""
     distance = np.where(both, np.maximum(0.0, 1 - km / np.where(both, reach, 1.0)), 0.5)
     per = max(1, min(len(family.slots), 3))
     slots = np.where(cols.one_to_one[s], np.minimum(1.0, shared_slots / per), 0.5)
@@ -226,8 +226,21 @@ def _fit(
     load = np.where(capacity <= 0, 1.0, 1 - cols.load[s] / np.maximum(capacity, 1))
     useful = [k for k, needs in SKILL_NEEDS.items() if needs & family.needs]
     skilled = (cols.skill_bits[s] & np.uint64(cols.skills.mask(useful))) != 0
-    weighted = (
+    border = np.zeros(len(s), np.bool_)
+    distance, slots, load = (_round(part, border) for part in (distance, slots, load))
+    weighted = (  # in `score._weighted_sum`'s order, so the same sums
         _W[0] * distance + _W[1] * slots + _W[2] * language + _W[3] * continuity + _W[4] * load
     )
-    result: Floats = np.minimum(1.0, weighted + SKILL_BONUS * skilled)
-    return result
+    weighted = _round(weighted, border)
+    bonus = _round(weighted + SKILL_BONUS, border)
+    result: Floats = np.minimum(1.0, np.where(skilled, bonus, weighted))
+    return result, border
+
+
+def _round(x: Floats, border: Bools) -> Floats:
+    """`round(x, 4)` of each: the same double unless x x 10,000 lies within a millionth of
+    a half (then `border` says so), where the decimal rounding may go the other way."""
+    y = x * 10_000
+    border |= np.abs(y - np.floor(y) - 0.5) < 1e-6
+    rounded: Floats = np.rint(y) / 10_000
+    return rounded
