@@ -1,6 +1,7 @@
 """Helpers for tests that run privacy with the other services, in-process."""
 
 import contextlib
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
@@ -99,6 +100,7 @@ async def network(
     apps = {"privacy": privacy, "intake": intake, "matching": matching, "directory": directory}
     apps["observatory"] = observatory_app(infra, unique, quick)
     async with contextlib.AsyncExitStack() as stack:
+        stack.callback(shutil.rmtree, apps["observatory"].state.settings.data_dir, True)
         clients = {n: await stack.enter_async_context(serving(a)) for n, a in apps.items()}
         await _warm_up(apps["privacy"], set(apps) & set(privacy_settings.rights_services))
         yield {"apps": apps, "clients": clients}

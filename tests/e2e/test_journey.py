@@ -28,6 +28,7 @@ directory's pages and the family was waitlisted instead.
 """
 
 import contextlib
+import json
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
@@ -84,6 +85,9 @@ async def journey(
             "ENTRAIDE_OUTBOX_IDLE_POLL_SECONDS": "0.2",
             "ENTRAIDE_SCHEDULER": "true",
             "ENTRAIDE_BATCH_INTERVAL_SECONDS": "3",
+            # the journey runs the four services without the observatory (its pages have
+            # their own e2e test; it answers privacy in the `processes` fixture's runs)
+            "ENTRAIDE_RIGHTS_SERVICES": json.dumps(SERVICES),
             **{f"ENTRAIDE_{k.upper()}": v or "" for k, v in dev_issuer.auth_settings().items()},
             **{f"ENTRAIDE_{s.upper()}_PORT": str(p) for s, p in ports.items()},
             **{f"ENTRAIDE_{s.upper()}_DATABASE": f"{run}_{s}" for s in SERVICES},

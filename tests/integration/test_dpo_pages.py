@@ -1,9 +1,9 @@
 """The DPO's pages say what the store holds, in French: the case list counts the
-acknowledgements (a closed case: "4 / 4"), the journal has one French sentence per stored
+acknowledgements (a closed case: "5 / 5"), the journal has one French sentence per stored
 entry (the actor as a label, no field names, no reprs, no account ids), the retention
 page counts the registry's subjects and those the sweep would erase.
 
-Privacy alone on the real broker and store; the three other services' acknowledgements
+Privacy alone on the real broker and store; the four other services' acknowledgements
 go through its use case, as its consumer hands them over."""
 
 import re
@@ -30,6 +30,7 @@ COUNTS = {
     "intake": {"families": 1, "requests": 2, "contacts": 0, "keys": 1},
     "directory": {},
     "matching": {"requests": 1, "matches": 1},
+    "observatory": {},
 }
 WORDS = ("kind", "reason", "counts", "erasure", "keys_destroyed", "rights-request", "None")
 
@@ -81,8 +82,8 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
 
     # the case list: the closed case's acknowledgements, as stored
     row = next(r for r in rows_of(listing.text) if r[-1:] and r[-1].startswith("Ouvrir le"))
-    assert len(stored["acks"]) == len(stored["services"]) == 4
-    assert row[5] == "4 / 4", row
+    assert len(stored["acks"]) == len(stored["services"]) == 5
+    assert row[5] == "5 / 5", row
     assert row[3] == "Clos"
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", row[0]), row
 
@@ -111,7 +112,7 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
     text = text_of(case_page.text)
     assert not [w for w in WORDS if re.search(rf"\b{w}\b", text)], text
     assert not re.search(r"[{}]|dev-[0-9a-f]{6}|\d{4}-\d{2}-\d{2}", text), text
-    assert "Réponses des services (4 sur 4" in text
+    assert "Réponses des services (5 sur 5" in text
 
     # the retention page: the registry as stored, and what a sweep would erase
     assert registered["all"] >= len(SUBJECTS) - 1  # the erased one is gone

@@ -10,6 +10,7 @@ event the observatory read (the topics up to the offsets it committed), not only
 demo's."""
 
 import contextlib
+import shutil
 import statistics
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -98,6 +99,7 @@ async def demo_network(
         "observatory": observatory_app(infra, unique, quick),
     }
     async with contextlib.AsyncExitStack() as stack:
+        stack.callback(shutil.rmtree, apps["observatory"].state.settings.data_dir, True)
         served = {n: (a, await stack.enter_async_context(serving(a))) for n, a in apps.items()}
         await _warm_up(privacy, set(apps) & set(privacy_settings.rights_services))
         yield served

@@ -112,6 +112,10 @@ COUNTED = {
     "waitlist": ("inscription en liste d'attente", "inscriptions en liste d'attente"),
     "requests_view": ("demande", "demandes"),
     "places": ("place réservée", "places réservées"),
+    # the observatory's transient state (its anonymous facts name no one)
+    "episodes": ("demande suivie", "demandes suivies"),
+    "suppliers": ("disponibilité de bénévole", "disponibilités de bénévole"),
+    "parked": ("événement mis de côté", "événements mis de côté"),
 }
 ACTORS = {
     "retention-sweep": "Balayage de conservation (automatique)",
