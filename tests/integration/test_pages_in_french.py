@@ -10,6 +10,7 @@ as text (`tests.page_text`: references shown on purpose, `class="reference"`, le
 
 import contextlib
 import re
+import shutil
 
 import pytest
 
@@ -121,6 +122,7 @@ async def four_services(infra, unique, intake_settings, privacy_settings, direct
     apps["directory"] = create_directory(directory.model_copy(update=quick))
     apps["observatory"] = observatory_app(infra, unique, quick)
     async with contextlib.AsyncExitStack() as stack:
+        stack.callback(shutil.rmtree, apps["observatory"].state.settings.data_dir, True)
         clients = {n: await stack.enter_async_context(serving(a)) for n, a in apps.items()}
         await _warm_up(privacy, set(apps) & set(privacy_settings.rights_services))
         yield apps, clients
