@@ -10,6 +10,7 @@ import asyncio
 import copy
 from typing import Any
 
+from entraide.contracts.events import VolunteerApplicationChanged
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.offers import search
 from entraide.directory.domain.offers.offer import Offer
@@ -52,7 +53,8 @@ class FakeUnitOfWork:
 
     def __init__(self) -> None:
         self._offers, self._volunteers = FakeOffers(), FakeVolunteers()
-        self.published: list[Outgoing] = []  # the outbox, in order
+        self.published: list[Outgoing] = []  # the outbox, in order (but the applications')
+        self.applications: list[Outgoing] = []  # applications' changes, on their own topic
         self.wakes = 0
         self.writes = 0
         self.refused = 0
@@ -85,7 +87,10 @@ class FakeUnitOfWork:
 
     def _write(self, aggregate: Offer | Volunteer) -> None:
         self.writes += 1
-        self.published.extend(aggregate.events)
+        for event in aggregate.events:
+            kind = getattr(event, "type", "")
+            to_observatory = kind == VolunteerApplicationChanged.EVENT_TYPE
+            (self.applications if to_observatory else self.published).append(event)
         self.wakes += bool(aggregate.events)
         aggregate.events.clear()
         aggregate.read_revision = aggregate.revision

@@ -63,7 +63,9 @@ async def test_an_application_is_stored_sealed_and_announces_nothing() -> None:
     assert "Dominique" not in str(stored.identity)
     identity = unseal(keys.keys[volunteer_id], volunteer_id, stored.identity)
     assert identity["prenom"] == "Dominique"
-    assert (uow.writes, uow.wakes, uow.published) == (1, 0, [])
+    assert (uow.writes, uow.wakes, uow.published) == (1, 1, [])  # the observatory's only
+    [application] = uow.applications
+    assert application.data.status == "applied"  # type: ignore[union-attr]
 
 
 async def test_a_review_approves_only_once_honorability_is_cleared_and_then_announces() -> None:
@@ -81,7 +83,7 @@ async def test_a_review_approves_only_once_honorability_is_cleared_and_then_anno
     [event] = uow.events()
     assert isinstance(event, VolunteerAvailability)
     assert (event.volunteer_ref, event.revision, event.active) == (volunteer.volunteer_ref, 4, True)
-    assert uow.wakes == 1
+    assert uow.wakes == 4  # the application, and each review that changed it
 
 
 async def test_another_association_may_not_review() -> None:

@@ -3,6 +3,7 @@ from datetime import UTC, date, datetime
 import pytest
 from pydantic import ValidationError
 
+from entraide.contracts.events import VolunteerAvailability
 from entraide.directory.domain.volunteers import rules as volunteering
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
@@ -119,7 +120,7 @@ def test_the_review_that_clears_the_check_dates_it_and_a_refusal_removes_it():
     now = datetime(2026, 11, 29, tzinfo=UTC)
     volunteer.change({"status": "in-review", "honorability": "cleared"}, now)
     volunteer.change({"status": "approved"}, now)
-    [announced] = volunteer.events
+    [announced] = [e for e in volunteer.events if e.type == VolunteerAvailability.EVENT_TYPE]
     assert announced.data.honorability_valid_until == date(2029, 11, 28)  # type: ignore[union-attr]
     assert Volunteer.from_state(volunteer.state()).honorability_valid_until == date(2029, 11, 28)
     volunteer.change({"honorability": "refused"}, now)

@@ -29,6 +29,7 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.OfferUpdated, t.OFFERS, "public", None),
     EventSpec(ev.OfferWithdrawn, t.OFFERS, "public", None),
     EventSpec(ev.VolunteerAvailability, t.VOLUNTEERS),
+    EventSpec(ev.VolunteerApplicationChanged, t.VOLUNTEER_APPLICATIONS),
     EventSpec(ev.MatchProposed, t.MATCHES),
     EventSpec(ev.MatchAccepted, t.MATCHES),
     EventSpec(ev.MatchDeclined, t.MATCHES),

@@ -54,6 +54,12 @@ VOLUNTEERS = Topic(
     KeyKind.VOLUNTEER_REF,
     "Latest pseudonymised availability of each volunteer (compacted; tombstone on deletion).",
 )
+VOLUNTEER_APPLICATIONS = Topic(
+    "entraide.directory.volunteer-applications.v1",
+    KeyKind.VOLUNTEER_REF,
+    "Each change of a volunteer's application (applied, reviewed, paused, left, honorability "
+    "check), anonymous but for the pseudonymous reference: the observatory's funnel.",
+)
 MATCHES = Topic(
     "entraide.matching.matches.v1",
     KeyKind.FAMILY_REF,
@@ -77,6 +83,7 @@ TOPICS: tuple[Topic, ...] = (
     PARTNER_RAW,
     OFFERS,
     VOLUNTEERS,
+    VOLUNTEER_APPLICATIONS,
     MATCHES,
     PRIVACY_COMMANDS,
     PRIVACY_ACKS,

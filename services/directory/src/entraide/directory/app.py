@@ -63,7 +63,9 @@ def create_app(
     settings = settings or DirectorySettings()
     rt = runtime(SERVICE, settings)
     offers = OfferStore(rt.db, settings.offers_topic)
-    volunteer_store = VolunteerStore(rt.db, settings.volunteers_topic)
+    volunteer_store = VolunteerStore(
+        rt.db, settings.volunteers_topic, settings.volunteer_applications_topic
+    )
     relay = outbox.Relays(
         {"offers": offers.collection, "volunteers": volunteer_store.collection},
         rt.broker,

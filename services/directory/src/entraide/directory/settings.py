@@ -4,7 +4,7 @@ import base64
 
 from pydantic import Field, SecretStr
 
-from entraide.contracts.topics import OFFERS, VOLUNTEERS
+from entraide.contracts.topics import OFFERS, VOLUNTEER_APPLICATIONS, VOLUNTEERS
 from entraide.kit.settings import (
     KeyVaultSettings,
     NotificationSettings,
@@ -44,6 +44,9 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings)
     )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
+    volunteer_applications_topic: str = Field(
+        VOLUNTEER_APPLICATIONS.name, description="Applications' changes (the observatory's)."
+    )
     master_key: SecretStr = service_field(
         "directory",
         "master_key",

@@ -9,10 +9,13 @@ One module per owning service (common types in `common`); every name is importab
 
 from entraide.contracts.events.common import Departement, EventData, Language, PostalCode, Ref, Slot
 from entraide.contracts.events.directory import (
+    ApplicationStatus,
+    HonorabilityCheck,
     OfferPublished,
     OfferState,
     OfferUpdated,
     OfferWithdrawn,
+    VolunteerApplicationChanged,
     VolunteerAvailability,
 )
 from entraide.contracts.events.matches import (
@@ -50,11 +53,13 @@ from entraide.contracts.events.requests import (
 __all__ = [
     "AccessAcknowledged",
     "AccessRequested",
+    "ApplicationStatus",
     "ContactLogged",
     "Departement",
     "ErasureAcknowledged",
     "ErasureRequested",
     "EventData",
+    "HonorabilityCheck",
     "Language",
     "MatchAccepted",
     "MatchCheckedIn",
@@ -83,5 +88,6 @@ __all__ = [
     "RequestWithdrawn",
     "RetentionNoticeDue",
     "Slot",
+    "VolunteerApplicationChanged",
     "VolunteerAvailability",
 ]

@@ -1,6 +1,7 @@
 """Directory's events: offers and volunteers' availability."""
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import ClassVar
 
 from pydantic import Field
@@ -81,3 +82,56 @@ class VolunteerAvailability(EventData):
         description="What the volunteer knows how to do (`labels.SKILLS` keys): matching's "
         "score gives a small bonus where they meet the family's needs.",
     )
+
+
+class ApplicationStatus(StrEnum):
+    """Where a volunteer's application stands (directory's review statuses)."""
+
+    APPLIED = "applied"
+    IN_REVIEW = "in-review"
+    APPROVED = "approved"
+    DECLINED = "declined"
+    PAUSED = "paused"
+    LEFT = "left"
+
+
+class HonorabilityCheck(StrEnum):
+    """The honorability check as the network may know it. A refused check is criminal
+    records data (GDPR art. 10): it never leaves directory, it travels as `none`."""
+
+    NONE = "none"  # not asked (or refused: said nowhere)
+    PENDING = "pending"  # asked, not yet cleared
+    VALID = "valid"  # cleared, valid on the day of the change
+    EXPIRED = "expired"  # cleared, its validity over on the day of the change
+
+
+class VolunteerApplicationChanged(EventData):
+    """A volunteer's application changed: applied, reviewed, approved or declined, paused,
+    resumed, left, or its honorability check moved. For the observatory's volunteers'
+    funnel (applied → approved → active, time to approval, checks pending).
+
+    Anonymous but for the pseudonymous `volunteer_ref` (the one privacy's erasure of a
+    volunteer names): no name, no contact, no free text, only codes and dates.
+
+    Why a topic of its own (`entraide.directory.volunteer-applications.v1`) and not the
+    volunteers topic: that topic is compacted on `volunteer_ref` and holds each approved
+    volunteer's latest availability, which matching rebuilds its read model from. An
+    application event on it would, once compacted, replace the availability of the same
+    key (matching would lose the volunteer), and would tell matching of applicants it must
+    never propose. This one is a log of changes (each one's date counts in a month), not
+    compacted, kept as long as the requests (90 days): the observatory keeps its facts.
+    """
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.volunteer.application.changed.v1"
+    volunteer_ref: Ref
+    association_id: str
+    revision: int = Field(ge=1)
+    departement: Departement
+    needs: list[Need] = Field(min_length=1)
+    skills: list[str] = Field([], max_length=20, description="`labels.SKILLS` keys only.")
+    status: ApplicationStatus
+    honorability: HonorabilityCheck = HonorabilityCheck.NONE
+    honorability_valid_until: date | None = None
+    applied_at: datetime
+    approved_at: datetime | None = Field(None, description="The first approval.")
+    changed_at: datetime

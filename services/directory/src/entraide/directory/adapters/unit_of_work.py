@@ -8,6 +8,7 @@ events together, guarded by the revision it was read at (`writes.append`).
 from collections.abc import Callable
 from typing import Any
 
+from entraide.contracts.events import VolunteerApplicationChanged
 from entraide.directory.adapters.offers.store import MongoOffers, OfferStore
 from entraide.directory.adapters.outbox import entry, tombstone
 from entraide.directory.adapters.volunteers.store import MongoVolunteers, VolunteerStore
@@ -44,7 +45,7 @@ class MongoUnitOfWork:
             entries = _entries(aggregate.events, self.offer_store.topic)
             await self.offer_store.insert(state, entries, _card(state))
         else:
-            entries = _entries(aggregate.events, self.volunteer_store.topic)
+            entries = _volunteer_entries(aggregate.events, self.volunteer_store)
             await self.volunteer_store.insert(aggregate.state(), entries)
         self._written(aggregate)
 
@@ -52,7 +53,7 @@ class MongoUnitOfWork:
         if isinstance(aggregate, Offer):
             written = await self._commit_offer(aggregate)
         else:
-            entries = _entries(aggregate.events, self.volunteer_store.topic)
+            entries = _volunteer_entries(aggregate.events, self.volunteer_store)
             previous = {"revision": aggregate.read_revision}
             written = await self.volunteer_store.replace(aggregate.state(), entries, previous)
         if written:
@@ -90,6 +91,16 @@ def _entries(events: list[Outgoing], topic: str) -> list[Doc]:
     """The kit's outbox entries for these events, sent to `topic` (the settings')."""
     return [
         tombstone(topic, e.key) if isinstance(e, Tombstone) else entry(e, topic) for e in events
+    ]
+
+
+def _volunteer_entries(events: list[Outgoing], store: VolunteerStore) -> list[Doc]:
+    """The availability to the volunteers' topic, the application's changes to theirs."""
+    return [
+        entry(e, store.applications_topic)
+        if not isinstance(e, Tombstone) and e.type == VolunteerApplicationChanged.EVENT_TYPE
+        else _entries([e], store.topic)[0]
+        for e in events
     ]
 
 

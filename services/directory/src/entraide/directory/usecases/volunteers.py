@@ -69,7 +69,8 @@ async def apply(
         applied_at=now,
         updated_at=now,
     )
-    await uow.add(volunteer)  # nothing to announce yet
+    volunteer.announce_application(now)  # the observatory counts it; matching hears nothing
+    await uow.add(volunteer)
     if news is not None:
         await news.status_changed(volunteer, None)
     return volunteer_id

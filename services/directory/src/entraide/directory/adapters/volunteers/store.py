@@ -9,7 +9,7 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts.topics import VOLUNTEERS
+from entraide.contracts.topics import VOLUNTEER_APPLICATIONS, VOLUNTEERS
 from entraide.directory.adapters.writes import append, ensure_outbox_index
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.kit.outbox import DONE, PENDING
@@ -20,8 +20,14 @@ Doc = dict[str, Any]
 class VolunteerStore:
     """The volunteers' documents (`ports.VolunteerDocuments`) and their outbox."""
 
-    def __init__(self, db: AsyncDatabase[Doc], topic: str = VOLUNTEERS.name) -> None:
-        self.topic = topic  # where the volunteers' events go
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        topic: str = VOLUNTEERS.name,
+        applications_topic: str = VOLUNTEER_APPLICATIONS.name,
+    ) -> None:
+        self.topic = topic  # where the volunteers' availability goes
+        self.applications_topic = applications_topic  # and their applications' changes
         self.collection: AsyncCollection[Doc] = db["volunteers"]
 
     async def ensure_indexes(self) -> None:

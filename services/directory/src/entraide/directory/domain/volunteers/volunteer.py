@@ -9,6 +9,7 @@ from typing import Any
 from entraide.contracts import new_event
 from entraide.directory.domain.records import SOURCE, Outgoing, Tombstone
 from entraide.directory.domain.volunteers import rules
+from entraide.directory.domain.volunteers.application_events import application_event
 from entraide.directory.domain.volunteers.rules import Honorability, Status
 
 
@@ -40,7 +41,7 @@ class Volunteer:
     def change(self, changes: dict[str, Any], now: datetime) -> None:
         """The association's review or update; announced once the volunteer is approved
         (TransitionError when the status may not follow)."""
-        was = self.status
+        was, before = self.status, self._application()
         values = {k: v for k, v in changes.items() if v is not None and k != "status"}
         if "honorability" in values:
             values["honorability"] = Honorability(values["honorability"])
@@ -60,6 +61,8 @@ class Volunteer:
             if self.status is Status.APPROVED and self.approved_at is None:
                 self.approved_at = now
         self.revision, self.updated_at = self.revision + 1, now
+        if self._application() != before:
+            self.announce_application(now)
         if rules.announced(self.status) and (
             rules.announced(was) or self.status is Status.APPROVED
         ):
@@ -67,6 +70,15 @@ class Volunteer:
             self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
             if self.status is Status.LEFT:
                 self.events.append(Tombstone(self.volunteer_ref))
+
+    def announce_application(self, now: datetime) -> None:
+        """Queue the application's state for the observatory (its own topic): on applying,
+        and on each change of status or of the honorability check."""
+        event = application_event(self.state(), at=now)
+        self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
+
+    def _application(self) -> tuple[object, ...]:
+        return (self.status, self.honorability, self.honorability_valid_until)
 
     def announce_again(self, now: datetime) -> bool:
         """A new revision announcing the volunteer as they stand (the event gained a field
