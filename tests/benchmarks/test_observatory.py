@@ -14,6 +14,7 @@ import duckdb
 from entraide.kit.deps import lookup
 from entraide.observatory.adapters.archive import ParquetArchive
 from entraide.observatory.adapters.memory import (
+    MemoryApplicants,
     MemoryCountedCases,
     MemoryEpisodes,
     MemoryParked,
@@ -46,7 +47,7 @@ async def fill(archive: ParquetArchive) -> tuple[int, int]:
     for chunk in range(CHUNKS):
         pending = MemoryPendingFacts()
         stores = (MemoryEpisodes(), MemorySuppliers(), pending, MemoryCountedCases())
-        recorder = Recorder(*stores, MemoryParked())
+        recorder = Recorder(*stores, MemoryParked(), MemoryApplicants())
         year = year_of_activity(2026, seed=1000 + chunk)
         for i in range(0, len(year), 1000):
             await recorder.record([Incoming(e.id, e.time, e.data) for e in year[i : i + 1000]])

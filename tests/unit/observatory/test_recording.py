@@ -10,6 +10,7 @@ from entraide.contracts.events import (
     VolunteerAvailability,
 )
 from entraide.observatory.adapters.memory import (
+    MemoryApplicants,
     MemoryCountedCases,
     MemoryEpisodes,
     MemoryParked,
@@ -25,7 +26,7 @@ T0 = datetime(2026, 5, 4, 10, tzinfo=UTC)
 def recorder() -> tuple[Recorder, MemoryPendingFacts]:
     pending = MemoryPendingFacts()
     stores = (MemoryEpisodes(), MemorySuppliers(), pending, MemoryCountedCases(), MemoryParked())
-    return Recorder(*stores), pending
+    return Recorder(*stores, MemoryApplicants()), pending
 
 
 def request() -> RequestSubmitted:

@@ -23,6 +23,7 @@ from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 from entraide.observatory.adapters.archive import ParquetArchive
 from entraide.observatory.adapters.store import (
+    MongoApplicants,
     MongoCountedCases,
     MongoEpisodes,
     MongoParked,
@@ -53,7 +54,8 @@ def create_app(
     rt = runtime(SERVICE, settings)
     episodes, suppliers = MongoEpisodes(rt.db), MongoSuppliers(rt.db)
     pending, parked = MongoPendingFacts(rt.db), MongoParked(rt.db)
-    recorder = Recorder(episodes, suppliers, pending, MongoCountedCases(rt.db), parked)
+    applicants = MongoApplicants(rt.db)
+    recorder = Recorder(episodes, suppliers, pending, MongoCountedCases(rt.db), parked, applicants)
     protection = Protection(settings.min_families, settings.territory_minimum)
     observatory = Observatory(ParquetArchive(settings.data_dir), pending, protection, clock)
     events.register(
@@ -63,13 +65,14 @@ def create_app(
         service=SERVICE,
         max_records=settings.batch_max_records,
     )
-    # erasure reaches the open episodes and volunteers' states (by reference), never the
-    # anonymous facts; the counted cases and pending facts name no one
+    # erasure reaches the open episodes, volunteers' states and applications (by reference),
+    # never the anonymous facts; the counted cases and pending facts name no one
     rights = ReferencedDocuments(rt.db, keep=("pending_facts", "counted_cases"))
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
 
     async def refresh() -> None:
-        """Count every known offer and volunteer in the new month, forget events parked
+        """Count every known offer and volunteer in the new month (and open applications at
+        the months' ends passed), forget events parked
         too long, and recompute the indicators."""
         await recorder.roll_over(clock())
         await parked.prune(clock() - PARKED_FOR)
@@ -81,7 +84,12 @@ def create_app(
     app = service_app(
         rt,
         routers=[api_router, pages.router, report.router],
-        startup=[episodes.ensure_indexes, suppliers.ensure_indexes, parked.ensure_indexes],
+        startup=[
+            episodes.ensure_indexes,
+            suppliers.ensure_indexes,
+            parked.ensure_indexes,
+            applicants.ensure_indexes,
+        ],
         lifespans=loops,
     )
     templates = templates_for("entraide.observatory", nav=NAV)

@@ -165,6 +165,8 @@ class ParquetArchive:
         column = EXPRESSIONS[indicator.column]
         split = EXPRESSIONS[by] if by is not None else f"'{TOTAL}'"
         active = "AND outcome = 'active'" if indicator.only_active else ""
+        if indicator.only_outcome:  # a code of the domain's, never a query's input
+            active = f"AND outcome = '{indicator.only_outcome}'"
         dims = "territory, month, col, filt" if by is not None else "territory, month, col"
         lists = [d for d in (indicator.column, by) if d in LISTS]
         measures = _measures(indicator.measure)

@@ -3,6 +3,7 @@ national year, unit tests)."""
 
 from collections.abc import Collection, Mapping, Sequence
 
+from entraide.observatory.domain.applications import Applicant
 from entraide.observatory.domain.episodes import Episode
 from entraide.observatory.domain.facts import Fact
 from entraide.observatory.domain.supply import Supplier
@@ -77,3 +78,17 @@ class MemoryCountedCases:
         first = case_id not in self.seen
         self.seen.add(case_id)
         return first
+
+
+class MemoryApplicants:
+    def __init__(self) -> None:
+        self.docs: dict[str, Applicant] = {}
+
+    async def load(self, refs: Collection[str]) -> dict[str, Applicant]:
+        return {r: self.docs[r] for r in refs if r in self.docs}
+
+    async def save(self, changed: Mapping[str, Applicant]) -> None:
+        self.docs.update(changed)
+
+    async def open(self) -> list[Applicant]:
+        return [a for a in self.docs.values() if not a.closed]

@@ -2,7 +2,10 @@
 the benchmark and demonstrations (nothing real: random references, seeded).
 
 `year_of_activity(scale=1)` is the five territories' scale (about 5,000 requests, 2,000
-volunteers, 300 offers); `scale=15` is about a million events, a national year.
+volunteers, 300 offers); `scale=15` is about a million events, a national year. The
+volunteers approved during the year also apply, are reviewed and some leave (their
+applications' events); 600 more apply and are declined or still wait (their own seeded
+generator: the other events stay as they were).
 """
 
 import random
@@ -14,6 +17,7 @@ from entraide.contracts import new_event
 from entraide.contracts.associations import NAMES
 from entraide.contracts.envelope import CloudEvent
 from entraide.contracts.events import (
+    ApplicationStatus,
     ErasureRequested,
     EventData,
     MatchAccepted,
@@ -41,6 +45,7 @@ from entraide.contracts.vocab import (
     Urgency,
     WithdrawalReason,
 )
+from entraide.observatory.adapters.simulated_applications import Applying, application, changed
 
 TERRITORIES = {
     "75": 0.3,
@@ -90,6 +95,7 @@ def year_of_activity(year: int = 2026, *, scale: int = 1, seed: int = 18) -> lis
         at = start + timedelta(seconds=rng.uniform(0, (end - start).total_seconds() - 86400))
         events += [e for e in request_life(rng, at) if e.time < end]
     events += erasures(rng, start, 150 * scale)
+    events += waiting_applicants(random.Random(seed + 1), start, 600 * scale)
     return sorted(events, key=lambda e: e.time)
 
 
@@ -133,6 +139,12 @@ def volunteers(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:
                 continue
             if month == first and first:
                 approved = at
+                if applied >= start:  # applied within the year: the observatory saw it
+                    common = {"volunteer_ref": ref, "association_id": association}
+                    who = Applying(**common, departement=dept, needs=needs, applied_at=applied)
+                    own_rng = random.Random(f"{ref}-application")
+                    for data, when in application(who, approved, own_rng):
+                        yield event(data, when, ref)
             yield event(
                 VolunteerAvailability(
                     volunteer_ref=ref,
@@ -151,6 +163,30 @@ def volunteers(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:
                 at,
                 ref,
             )
+
+
+def waiting_applicants(rng: random.Random, start: datetime, n: int) -> Iterator[Event]:
+    """Applications never approved this year: declined (some after their check was
+    asked), waiting for a review, or in review with their check pending."""
+    for _ in range(n):
+        dept = _pick(rng, TERRITORIES)
+        applied = start + timedelta(days=rng.uniform(0, 330))
+        who = Applying(
+            _ref(rng), rng.choice(ASSOCIATIONS), dept, rng.sample(list(Need), 1), applied
+        )
+        yield event(*changed(who, 1, applied, ApplicationStatus.APPLIED, "none"), who.volunteer_ref)
+        fate, later = rng.random(), applied + timedelta(days=rng.uniform(2, 30))
+        if fate < 0.3:
+            continue  # nobody has looked yet
+        yield event(
+            *changed(who, 2, later, ApplicationStatus.IN_REVIEW, "pending"), who.volunteer_ref
+        )
+        if fate < 0.6:
+            continue  # its check still pending
+        declined = later + timedelta(days=rng.uniform(1, 60))
+        if declined < start.replace(year=start.year + 1):
+            gone = changed(who, 3, declined, ApplicationStatus.DECLINED, "none")
+            yield event(*gone, who.volunteer_ref)
 
 
 def request_life(rng: random.Random, at: datetime) -> list[Event]:

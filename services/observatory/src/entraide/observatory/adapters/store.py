@@ -4,6 +4,8 @@
   the kit's `ReferencedDocuments`), deleted when the request closes;
 - `suppliers`: offers' and volunteers' latest state (a volunteer's under `volunteer_ref`,
   so erasure deletes it too);
+- `applicants`: volunteers' applications as last seen, under `volunteer_ref` (erasure
+  deletes them);
 - `pending_facts`: anonymous facts not yet written to the archive;
 - `counted_cases`: the erasure cases already counted, without their subject;
 - `parked`: a request's events read before the request itself (by family: erasable).
@@ -19,6 +21,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts.catalog import spec_for_type
+from entraide.observatory.domain.applications import Applicant
 from entraide.observatory.domain.episodes import Episode
 from entraide.observatory.domain.facts import Fact, FactKind
 from entraide.observatory.domain.supply import Supplier, SupplierKind
@@ -123,6 +126,39 @@ def _supplier(doc: Doc) -> Supplier:
         months=tuple(doc["months"]),
         approval_counted=doc.get("approval_counted", False),
     )
+
+
+class MongoApplicants:
+    """Applications by the volunteer's pseudonymous reference (`_id` and `volunteer_ref`)."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.docs = db["applicants"]
+
+    async def ensure_indexes(self) -> None:
+        await self.docs.create_index("status")
+
+    async def load(self, refs: Collection[str]) -> dict[str, Applicant]:
+        if not refs:
+            return {}
+        found = self.docs.find({"_id": {"$in": list(refs)}})
+        return {doc["_id"]: _applicant(doc) async for doc in found}
+
+    async def save(self, changed: Mapping[str, Applicant]) -> None:
+        writes: list[Any] = []
+        for ref, applicant in changed.items():
+            doc = dataclasses.asdict(applicant) | {"_id": ref, "needs": list(applicant.needs)}
+            writes.append(ReplaceOne({"_id": ref}, doc, upsert=True))
+        if writes:
+            await self.docs.bulk_write(writes, ordered=True)
+
+    async def open(self) -> list[Applicant]:
+        found = self.docs.find({"status": {"$nin": ["declined", "left"]}})
+        return [_applicant(doc) async for doc in found]
+
+
+def _applicant(doc: Doc) -> Applicant:
+    values = {f.name: doc[f.name] for f in dataclasses.fields(Applicant) if f.name in doc}
+    return Applicant(**values | {"needs": tuple(doc["needs"])})
 
 
 class MongoPendingFacts:

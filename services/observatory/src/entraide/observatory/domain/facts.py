@@ -31,6 +31,7 @@ class FactKind(StrEnum):
     OFFER = "offer"  # an offer open in a month (places)
     VOLUNTEER = "volunteer"  # a volunteer known in a month (active, honorability pending)
     APPROVED = "approved"  # a volunteer first approved (days since they applied)
+    APPLICATION = "application"  # the volunteers' funnel (the stage; days to approval)
     ERASURE = "erasure"  # a subject erased (reason, kind of subject)
 
 
@@ -52,7 +53,7 @@ class Fact:
     several_signs: bool = False  # exhaustion with no one to turn to, or a crisis
     situations: tuple[str, ...] = ()  # the signs noted, as codes (`SituationSign`)
     reason: str = ""  # withdrawal, decline or waitlist reason; follow-up kind; subject kind
-    outcome: str = ""  # how a match ended; `active` or `paused` for a volunteer
+    outcome: str = ""  # how a match ended; `active` or `paused` for a volunteer; the stage
     days: float | None = None
     places: int = 0  # an offer's or a volunteer's capacity
     flag: bool = False  # honorability check pending; follow-up on time

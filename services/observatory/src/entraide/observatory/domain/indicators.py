@@ -54,6 +54,7 @@ class Indicator:
     column: Dimension
     measure: Measure = Measure.COUNT
     only_active: bool = False  # volunteers: the active ones only
+    only_outcome: str = ""  # the facts of this outcome only (the funnel's approvals)
     filterable: bool = True
 
     @property
@@ -104,6 +105,15 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("benevoles-statut", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.OUTCOME),
     Indicator(
         "benevoles-honorabilite", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.HONORABILITY
+    ),
+    Indicator("benevoles-parcours", Theme.VOLUNTEERS, FactKind.APPLICATION, Dimension.OUTCOME),
+    Indicator(
+        "benevoles-parcours-accord",
+        Theme.VOLUNTEERS,
+        FactKind.APPLICATION,
+        Dimension.ASSOCIATION,
+        Measure.DURATION,
+        only_outcome="approved",
     ),
     Indicator("effacements", Theme.RETENTION, FactKind.ERASURE, Dimension.REASON, filterable=False),
 )

@@ -5,6 +5,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from entraide.observatory.domain.applications import Applicant
 from entraide.observatory.domain.episodes import Episode
 from entraide.observatory.domain.facts import Fact
 from entraide.observatory.domain.indicators import Dimension, Indicator
@@ -35,6 +36,19 @@ class Suppliers(Protocol):
     async def save(self, changed: Mapping[SupplierId, Supplier | None]) -> None: ...
 
     async def every(self) -> list[Supplier]: ...
+
+
+class Applicants(Protocol):
+    """Volunteers' applications as last seen, by pseudonymous reference (transient,
+    personal: erasure reaches them)."""
+
+    async def load(self, refs: Collection[str]) -> dict[str, Applicant]: ...
+
+    async def save(self, changed: Mapping[str, Applicant]) -> None: ...
+
+    async def open(self) -> list[Applicant]:
+        """The applications neither declined nor left (the roll-over's)."""
+        ...
 
 
 class PendingFacts(Protocol):

@@ -4,11 +4,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from entraide.contracts.events import ErasureRequested, EventData, RequestState
+from entraide.contracts.events import (
+    ErasureRequested,
+    EventData,
+    RequestState,
+    VolunteerApplicationChanged,
+)
+from entraide.observatory.domain.applications import Applicant, application_step, closed_months
 from entraide.observatory.domain.episodes import Episode, request_of, step
 from entraide.observatory.domain.facts import Fact, FactKind, month_of
 from entraide.observatory.domain.supply import Supplier, carried, supplier_of, supply_step
 from entraide.observatory.usecases.ports import (
+    Applicants,
     CountedCases,
     Episodes,
     Parked,
@@ -37,14 +44,20 @@ class Recorder:
         pending: PendingFacts,
         cases: CountedCases,
         parked: Parked,
+        applicants: Applicants,
     ) -> None:
         self.episodes, self.suppliers, self.pending = episodes, suppliers, pending
-        self.cases, self.parked = cases, parked
+        self.cases, self.parked, self.applicants = cases, parked, applicants
 
     async def record(self, batch: Sequence[Incoming]) -> int:
         """Record a batch in topic order; the number of facts it yielded."""
         request_ids = {r for item in batch if (r := request_of(item.data)) is not None}
         supplier_ids = {s for item in batch if (s := supplier_of(item.data)) is not None}
+        refs = {
+            i.data.volunteer_ref for i in batch if isinstance(i.data, VolunteerApplicationChanged)
+        }
+        applicants: dict[str, Applicant] = dict(await self.applicants.load(refs))
+        changed_applicants: dict[str, Applicant] = {}
         episodes: dict[str, Episode | None] = dict(await self.episodes.load(request_ids))
         suppliers: dict[SupplierId, Supplier | None] = dict(await self.suppliers.load(supplier_ids))
         changed_episodes: dict[str, Episode | None] = {}
@@ -67,9 +80,15 @@ class Recorder:
                 moved = supply_step(suppliers.get(supplier_id), item.data)
                 suppliers[supplier_id] = changed_suppliers[supplier_id] = moved.supplier
                 facts += moved.facts
+            elif isinstance(item.data, VolunteerApplicationChanged):
+                applied = application_step(applicants.get(item.data.volunteer_ref), item.data)
+                ref = item.data.volunteer_ref
+                applicants[ref] = changed_applicants[ref] = applied.applicant
+                facts += applied.facts
             elif isinstance(item.data, ErasureRequested):
                 facts += await self._erasure(item.data, item.at)
         await self.pending.add(facts)  # facts first: a crash here counts again, never less
+        await self.applicants.save(changed_applicants)
         await self.episodes.save(changed_episodes)
         await self.suppliers.save(changed_suppliers)
         waiting = await self.parked.take(opened) if opened else []
@@ -89,8 +108,15 @@ class Recorder:
         return [fact]
 
     async def roll_over(self, now: datetime) -> int:
-        """Count every known offer and volunteer in this month, event or not."""
+        """Count every known offer and volunteer in this month, event or not, and every
+        open application at the ends of the months passed since its last event."""
         month, facts = month_of(now), list[Fact]()
+        closed: dict[str, Applicant] = {}
+        for applicant in await self.applicants.open():
+            step = closed_months(applicant, now)
+            if step.applicant is not applicant:
+                closed[applicant.volunteer_ref] = step.applicant
+                facts += step.facts
         changed: dict[SupplierId, Supplier | None] = {}
         for supplier in await self.suppliers.every():
             moved = carried(supplier, month)
@@ -99,4 +125,5 @@ class Recorder:
                 facts += moved.facts
         await self.pending.add(facts)
         await self.suppliers.save(changed)
+        await self.applicants.save(closed)
         return len(facts)

@@ -1,13 +1,20 @@
-"""The network's events into the observatory: requests, matches, offers, volunteers and
-privacy's erasure commands, in batches, with a consumer group of the observatory's own
-(the kit's loop dead-letters what cannot be parsed)."""
+"""The network's events into the observatory: requests, matches, offers, volunteers, their
+applications and privacy's erasure commands, in batches, with a consumer group of the
+observatory's own (the kit's loop dead-letters what cannot be parsed)."""
 
 import logging
 
 from faststream.kafka import KafkaBroker
 
-from entraide.contracts.events import ErasureRequested
-from entraide.contracts.topics import MATCHES, OFFERS, PRIVACY_COMMANDS, REQUESTS, VOLUNTEERS
+from entraide.contracts.events import ErasureRequested, VolunteerApplicationChanged
+from entraide.contracts.topics import (
+    MATCHES,
+    OFFERS,
+    PRIVACY_COMMANDS,
+    REQUESTS,
+    VOLUNTEER_APPLICATIONS,
+    VOLUNTEERS,
+)
 from entraide.kit.broker import consumer_group, subscriber_options
 from entraide.kit.consumers import Batch, Record, event_or_tombstone, subscribe_batches
 from entraide.kit.settings import ServiceSettings
@@ -16,7 +23,14 @@ from entraide.observatory.domain.supply import supplier_of
 from entraide.observatory.usecases.record import Incoming, Recorder
 
 log = logging.getLogger(__name__)
-TOPICS = [REQUESTS.name, MATCHES.name, OFFERS.name, VOLUNTEERS.name, PRIVACY_COMMANDS.name]
+TOPICS = [
+    REQUESTS.name,
+    MATCHES.name,
+    OFFERS.name,
+    VOLUNTEERS.name,
+    VOLUNTEER_APPLICATIONS.name,
+    PRIVACY_COMMANDS.name,
+]
 BATCH_TIMEOUT_MS = 200
 
 
@@ -30,7 +44,7 @@ def incoming(record: Record) -> Incoming | None:
     wanted = (
         request_of(data) is not None
         or supplier_of(data) is not None
-        or isinstance(data, ErasureRequested)
+        or isinstance(data, ErasureRequested | VolunteerApplicationChanged)
     )
     return Incoming(event.id, event.time, data) if wanted else None
 

@@ -47,6 +47,9 @@ TITLES = {
     "delai-accord": "Jours entre la candidature et l'accord de l'association",
     "benevoles-statut": "Bénévoles agréés : actifs ou en pause",
     "benevoles-honorabilite": "Contrôles d'honorabilité",
+    "benevoles-parcours": "Candidatures de bénévoles : reçues, agréées, refusées ; "
+    "actifs et contrôles d'honorabilité en attente en fin de mois",
+    "benevoles-parcours-accord": "Jours entre la candidature et l'agrément (candidatures)",
     "effacements": "Personnes effacées, par motif",
 }
 DIMENSIONS = {
@@ -83,6 +86,12 @@ SITUATIONS = {  # intake's words for the signs staff note with the parent
 ON_TIME = {"a-temps": "À temps", "en-retard": "En retard"}
 HONORABILITY = {"valide": "Valide", "en-attente": "En attente ou expiré"}
 STATUS = {"active": "Actifs", "paused": "En pause"}
+STAGES = {  # the volunteers' funnel (`active` reads as STATUS's)
+    "received": "Candidatures reçues",
+    "approved": "Agréées",
+    "declined": "Refusées",
+    "check-pending": "Contrôle d'honorabilité en attente",
+}
 FOLLOW_UPS = {"1-month": "Suivi à un mois", "3-month": "Suivi à trois mois", "other": "Autre suivi"}
 REASONS = shared.DECLINE_REASONS | shared.WAITLIST_REASONS | shared.ERASURE_REASONS
 VALUES: dict[Dimension, dict[str, str]] = {
@@ -93,7 +102,7 @@ VALUES: dict[Dimension, dict[str, str]] = {
     Dimension.SIGNS: SIGNS,
     Dimension.SITUATION: SITUATIONS,
     Dimension.REASON: REASONS,
-    Dimension.OUTCOME: shared.MATCH_OUTCOMES | STATUS,
+    Dimension.OUTCOME: shared.MATCH_OUTCOMES | STATUS | STAGES,
     Dimension.ON_TIME: ON_TIME,
     Dimension.HONORABILITY: HONORABILITY,
 }

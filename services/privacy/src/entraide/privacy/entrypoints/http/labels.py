@@ -116,6 +116,7 @@ COUNTED = {
     "episodes": ("demande suivie", "demandes suivies"),
     "suppliers": ("disponibilité de bénévole", "disponibilités de bénévole"),
     "parked": ("événement mis de côté", "événements mis de côté"),
+    "applicants": ("candidature de bénévole", "candidatures de bénévole"),
 }
 ACTORS = {
     "retention-sweep": "Balayage de conservation (automatique)",

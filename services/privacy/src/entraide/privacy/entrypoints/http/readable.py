@@ -71,6 +71,8 @@ FIELDS = {
     "months": "Mois comptés", "approval_counted": "Accord compté", "key": "Référence",
     "episodes": "Demandes suivies par l'observatoire",
     "suppliers": "Bénévoles suivis par l'observatoire", "parked": "Événements mis de côté",
+    "applicants": "Candidatures suivies par l'observatoire",
+    "counted_through": "Fins de mois comptées jusqu'à", "decline_counted": "Refus compté",
 }  # fmt: skip
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
               "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
