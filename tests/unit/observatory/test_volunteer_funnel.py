@@ -10,10 +10,19 @@ from datetime import UTC, datetime
 import pytest
 
 from entraide.contracts.events import RequestSubmitted, VolunteerApplicationChanged
+from entraide.observatory.adapters.memory import (
+    MemoryApplicants,
+    MemoryCountedCases,
+    MemoryEpisodes,
+    MemoryParked,
+    MemoryPendingFacts,
+    MemorySuppliers,
+)
 from entraide.observatory.adapters.simulation import Event, year_of_activity
 from entraide.observatory.domain.indicators import BY_KEY, Dimension
 from entraide.observatory.domain.protection import TOTAL
 from entraide.observatory.usecases.publish import Observatory
+from entraide.observatory.usecases.record import Incoming, Recorder
 from tests.unit.observatory.year import replayed
 
 YEAR = "2026"
@@ -152,3 +161,47 @@ def test_days_from_application_to_approval_agree(
         assert cell.p90 == pytest.approx(p90)
         checked += 1
     assert checked >= 4
+
+
+async def test_month_ends_are_counted_once_and_a_closed_application_is_forgotten() -> None:
+    applicants, pending = MemoryApplicants(), MemoryPendingFacts()
+    recorder = Recorder(
+        MemoryEpisodes(),
+        MemorySuppliers(),
+        pending,
+        MemoryCountedCases(),
+        MemoryParked(),
+        applicants,
+    )
+    applied = datetime(2026, 3, 10, tzinfo=UTC)
+    common = {
+        "volunteer_ref": "ref-of-a-volunteer",
+        "association_id": "afev",
+        "departement": "59",
+        "needs": ["parrainage-de-proximite"],
+        "applied_at": applied,
+    }
+
+    def change(n: int, at: datetime, status: str, check: str) -> Incoming:
+        data = VolunteerApplicationChanged.model_validate(
+            common | {"revision": n, "changed_at": at, "status": status, "honorability": check}
+        )
+        return Incoming(f"e{n}", at, data)
+
+    await recorder.record([change(1, applied, "applied", "none")])
+    await recorder.record([change(2, applied.replace(day=20), "in-review", "pending")])
+    await recorder.roll_over(datetime(2026, 5, 2, tzinfo=UTC))  # March and April ended
+    await recorder.roll_over(datetime(2026, 5, 20, tzinfo=UTC))  # nothing more
+    assert [(f.month, f.outcome) for f in pending.facts] == [
+        ("2026-03", "received"),
+        ("2026-03", "check-pending"),
+        ("2026-04", "check-pending"),
+    ]
+    assert applicants.docs["ref-of-a-volunteer"].counted_through == "2026-04"
+    await recorder.record([change(3, datetime(2026, 6, 3, tzinfo=UTC), "declined", "none")])
+    assert [(f.month, f.outcome) for f in pending.facts[3:]] == [
+        ("2026-05", "check-pending"),
+        ("2026-06", "declined"),
+    ]
+    assert applicants.docs == {}  # nothing kept by reference once it is closed
+    assert all(f.departement == "59" and f.association == "afev" for f in pending.facts)

@@ -87,8 +87,12 @@ class MemoryApplicants:
     async def load(self, refs: Collection[str]) -> dict[str, Applicant]:
         return {r: self.docs[r] for r in refs if r in self.docs}
 
-    async def save(self, changed: Mapping[str, Applicant]) -> None:
-        self.docs.update(changed)
+    async def save(self, changed: Mapping[str, Applicant | None]) -> None:
+        for ref, applicant in changed.items():
+            if applicant is None:
+                self.docs.pop(ref, None)
+            else:
+                self.docs[ref] = applicant
 
     async def open(self) -> list[Applicant]:
         return [a for a in self.docs.values() if not a.closed]

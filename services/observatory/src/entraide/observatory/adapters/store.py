@@ -4,7 +4,7 @@
   the kit's `ReferencedDocuments`), deleted when the request closes;
 - `suppliers`: offers' and volunteers' latest state (a volunteer's under `volunteer_ref`,
   so erasure deletes it too);
-- `applicants`: volunteers' applications as last seen, under `volunteer_ref` (erasure
+- `applicants`: open applications as last seen, under `volunteer_ref` (erasure
   deletes them);
 - `pending_facts`: anonymous facts not yet written to the archive;
 - `counted_cases`: the erasure cases already counted, without their subject;
@@ -143,9 +143,12 @@ class MongoApplicants:
         found = self.docs.find({"_id": {"$in": list(refs)}})
         return {doc["_id"]: _applicant(doc) async for doc in found}
 
-    async def save(self, changed: Mapping[str, Applicant]) -> None:
+    async def save(self, changed: Mapping[str, Applicant | None]) -> None:
         writes: list[Any] = []
         for ref, applicant in changed.items():
+            if applicant is None:
+                writes.append(DeleteOne({"_id": ref}))
+                continue
             doc = dataclasses.asdict(applicant) | {"_id": ref, "needs": list(applicant.needs)}
             writes.append(ReplaceOne({"_id": ref}, doc, upsert=True))
         if writes:

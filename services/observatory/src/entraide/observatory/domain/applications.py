@@ -2,9 +2,10 @@
 active and honorability checks pending at each month's end, from directory's application
 events.
 
-The observatory remembers each application's latest state under the volunteer's
-pseudonymous reference (erasure reaches it) and the last month whose end it counted; the
-facts it yields carry no reference. A month's end is counted once the month is over (an
+The observatory remembers each open application's latest state under the volunteer's
+pseudonymous reference (erasure reaches it; a declined or left one is forgotten at once:
+nothing more to count) and the last month whose end it counted; the facts it yields
+carry no reference. A month's end is counted once the month is over (an
 event of a later month, or the monthly roll-over), in the state the application had
 then: the current month shows its active volunteers and pending checks once it closes.
 Pure: no I/O.

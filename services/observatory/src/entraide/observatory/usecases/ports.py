@@ -44,10 +44,12 @@ class Applicants(Protocol):
 
     async def load(self, refs: Collection[str]) -> dict[str, Applicant]: ...
 
-    async def save(self, changed: Mapping[str, Applicant]) -> None: ...
+    async def save(self, changed: Mapping[str, Applicant | None]) -> None:
+        """Write each changed application; None deletes it (declined or left)."""
+        ...
 
     async def open(self) -> list[Applicant]:
-        """The applications neither declined nor left (the roll-over's)."""
+        """The applications kept (neither declined nor left: the roll-over's)."""
         ...
 
 

@@ -56,8 +56,8 @@ class Recorder:
         refs = {
             i.data.volunteer_ref for i in batch if isinstance(i.data, VolunteerApplicationChanged)
         }
-        applicants: dict[str, Applicant] = dict(await self.applicants.load(refs))
-        changed_applicants: dict[str, Applicant] = {}
+        applicants: dict[str, Applicant | None] = dict(await self.applicants.load(refs))
+        changed_applicants: dict[str, Applicant | None] = {}
         episodes: dict[str, Episode | None] = dict(await self.episodes.load(request_ids))
         suppliers: dict[SupplierId, Supplier | None] = dict(await self.suppliers.load(supplier_ids))
         changed_episodes: dict[str, Episode | None] = {}
@@ -83,7 +83,9 @@ class Recorder:
             elif isinstance(item.data, VolunteerApplicationChanged):
                 applied = application_step(applicants.get(item.data.volunteer_ref), item.data)
                 ref = item.data.volunteer_ref
-                applicants[ref] = changed_applicants[ref] = applied.applicant
+                # declined or left: nothing more to count, nothing kept by reference
+                kept = None if applied.applicant.closed else applied.applicant
+                applicants[ref] = changed_applicants[ref] = kept
                 facts += applied.facts
             elif isinstance(item.data, ErasureRequested):
                 facts += await self._erasure(item.data, item.at)
@@ -111,7 +113,7 @@ class Recorder:
         """Count every known offer and volunteer in this month, event or not, and every
         open application at the ends of the months passed since its last event."""
         month, facts = month_of(now), list[Fact]()
-        closed: dict[str, Applicant] = {}
+        closed: dict[str, Applicant | None] = {}
         for applicant in await self.applicants.open():
             step = closed_months(applicant, now)
             if step.applicant is not applicant:
