@@ -35,6 +35,7 @@ PAGES = [
     f"/indicateurs/demande-besoin?annee={YEAR}",
     f"/indicateurs/delai-proposition?annee={YEAR}&mois={YEAR}-03&filtre=association&valeur=afev",
     f"/indicateurs/attente-motif?annee={YEAR}&mois=*&filtre=need&valeur=ecoute",
+    f"/indicateurs/benevoles-parcours?annee={YEAR}&mois={YEAR}-06&filtre=association&valeur=afev",
     f"/rapport?territoire=58&mois={YEAR}-03",
 ]
 GENERATED = year_of_activity(YEAR)
@@ -137,3 +138,24 @@ async def test_the_monthly_report_pdf_renders_to_a_page(
     grey = image.convert("L")
     dark = sum(grey.histogram()[:128])
     assert dark > 2000  # text and the tables' headers, not a blank page
+
+
+async def test_the_volunteers_funnel_has_its_page_and_its_csv(
+    observatory_url: str, dev_issuer: DevIssuer
+) -> None:
+    headers = await funder(dev_issuer)
+    year = {"annee": str(YEAR)}
+    async with httpx.AsyncClient(base_url=observatory_url, headers=headers, timeout=60) as client:
+        page = (await client.get("/indicateurs/benevoles-parcours", params=year)).text
+        assert '<table id="chiffres" tabindex="0">' in page
+        for stage in ("Candidatures reçues", "Agréées", "Refusées", "honorabilité en attente"):
+            assert stage in page, stage
+        exported = await client.get("/api/indicateurs/benevoles-parcours.csv", params=year)
+        delays = await client.get("/api/indicateurs/benevoles-parcours-accord.csv", params=year)
+    rows = list(csv.DictReader(io.StringIO(exported.text), delimiter=";"))
+    assert {"received", "approved", "declined", "active", "check-pending"} <= {
+        r["valeur"] for r in rows
+    }
+    assert all(r["nombre"] == "" or int(r["nombre"]) == 0 or int(r["nombre"]) >= 5 for r in rows)
+    whole = [r for r in csv.DictReader(io.StringIO(delays.text), delimiter=";")]
+    assert any(r["territoire"] == "*" and r["valeur"] == "*" and r["mediane_jours"] for r in whole)

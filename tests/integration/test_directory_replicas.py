@@ -161,7 +161,15 @@ async def test_two_replicas_writing_one_offer_and_one_volunteer_lose_nothing_and
         range(approved, volunteer["revision"] + 1)
     )
     assert json.dumps(announced).count("Dominique") == 0
-    assert published == len(offers) + len(announced)  # what the two relays counted
+    # and each change of the application once, on the observatory's topic
+    applications = await _events(
+        kafka, directory_settings.volunteer_applications_topic, volunteer["volunteer_ref"]
+    )
+    assert Counter(e["id"] for e in applications).most_common(1)[0][1] == 1
+    assert applications[-1]["data"]["status"] == "approved"
+    assert json.dumps(applications).count("Dominique") == 0
+    # what the two relays counted
+    assert published == len(offers) + len(announced) + len(applications)
 
 
 def _published(metrics: str) -> float:
