@@ -12,10 +12,16 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
 
 from entraide.contracts.events import RequestSubmitted, RequestUpdated, Slot
-from entraide.contracts.vocab import AgeBand, ContactChannel, Need, RequestChannel, Urgency
+from entraide.contracts.vocab import (
+    AgeBand,
+    ContactChannel,
+    Need,
+    RequestChannel,
+    SituationSign,
+    Urgency,
+)
 
 AGE_BANDS: tuple[tuple[int, AgeBand], ...] = (
     (2, AgeBand.BAND_0_2),
@@ -26,16 +32,9 @@ AGE_BANDS: tuple[tuple[int, AgeBand], ...] = (
 )
 
 
-class Sign(StrEnum):
-    """Signs of exhaustion or isolation that staff note with the parent."""
-
-    EPUISEMENT = "epuisement-declare"
-    ISOLEMENT = "isolement-social"
-    SANS_RELAIS = "aucun-relais-familial"
-    SANTE = "probleme-de-sante"
-    TOUT_PETITS = "enfant-de-moins-de-3-ans"
-    RUPTURE = "rupture-recente"
-    CRISE = "situation-de-crise"
+# The signs of exhaustion or isolation staff note with the parent: the shared vocabulary
+# (their codes travel on the requests topic, for the observatory)
+Sign = SituationSign
 
 
 def new_request_id() -> str:
