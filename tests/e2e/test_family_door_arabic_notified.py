@@ -3,23 +3,33 @@ its real notifier pointed at a real SMTP server (aiosmtpd) and at the local SMS 
 that checks each request against Brevo's contract: on a phone (390 px) two parents whose
 browsers speak Arabic ask for help right to left, one to be answered by SMS and e-mail
 (both given), one by SMS only; each keeps the code and follows the request on the status
-page; staff of the association sign in (French, desktop) and confirm both on
-« À confirmer »; the status pages then say « confirmed » in Arabic.
+page; staff of the association sign in (French pages, desktop) and confirm both on
+« À confirmer »; the status pages say « confirmed » in Arabic; matching's proposal for
+each request (published on the matches topic as matching does, the first one twice) makes
+intake tell each family « une association va vous appeler », and the status pages say so
+in Arabic. axe-core clean and right to left on every page the parents see.
 
-What the code sends, asserted as it is: on submission one « demande reçue » per family, by
-ONE channel (the e-mail when the family chose it and gave an address, else the SMS), in
-French (the kit's templates are French only); staff confirming sends nothing (the outcome
-« une association va vous appeler » waits for matching's proposal). Quiet hours are set to
-an empty range so the SMS goes whatever the hour the test runs."""
+What the code sends, asserted as it is: one message per step and family, by ONE channel
+(the e-mail when the family chose it and gave an address, else the SMS), in French (the
+kit's templates are French only, whatever the door's language); « demande reçue » on
+submission, nothing when staff confirm, « une association va vous appeler » on matching's
+proposal, never twice. Quiet hours are set to an empty range so the SMS goes whatever the
+hour the test runs."""
 
 import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+from aiokafka import AIOKafkaProducer
 from playwright.async_api import Browser, Page, expect
 
+from entraide.contracts import new_event
+from entraide.contracts.events import MatchProposed
+from entraide.contracts.topics import MATCHES
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.settings import IntakeSettings
 from tests.auth_support import DEMO_PASSWORD, DevIssuer
@@ -28,15 +38,18 @@ from tests.infra import Endpoints, settings_on
 from tests.servers import serve_in_thread
 from tests.sms_provider import SmsProvider, running_sms_provider
 from tests.smtp_server import Mailbox, running_smtp_server
+from tests.support import eventually
 
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
 MIN_FILL_MS = 4500  # the door refuses a form posted faster (a script)
 RECEIVED, CONFIRMED = "تم استلام طلبك", "تم تأكيد طلبك"  # « reçue », « confirmée »
+CALLING = "ستتصل بك جمعية"  # « Une association va vous appeler »
 SMS, EMAIL = "رسالة نصية (SMS)", "بريد إلكتروني"  # the door's « Un SMS », « Un e-mail »
 # two communes: the staff queue names each request by its day, minute and commune; two of
 # one commune in one minute get the same name (axe-core: landmark-unique)
 NANTES, SAINT_NAZAIRE = ("44000", "Nantes"), ("44600", "Saint-Nazaire")
-MAIL_SUBJECT = "Votre demande d'aide est bien reçue"  # the kit's French template
+MAIL_SUBJECT = "Votre demande d'aide est bien reçue"  # the kit's French templates
+CALLING_SUBJECT = "Une association va vous appeler"
 
 
 @dataclass
@@ -44,6 +57,7 @@ class Intake:
     url: str
     mailbox: Mailbox
     sms: SmsProvider
+    settings: IntakeSettings
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +76,7 @@ def intake(infra: Endpoints, dev_issuer: DevIssuer) -> Iterator[Intake]:
             IntakeSettings, infra, f"test_intake_{uuid.uuid4().hex[:8]}", keys="local"
         )
         with serve_in_thread(intake_app(dev_issuer.settings_for(settings)), name="intake") as url:
-            yield Intake(url, box, sms)
+            yield Intake(url, box, sms, settings)
 
 
 async def _clean(page: Page, where: str, problems: list[str]) -> None:
@@ -137,8 +151,37 @@ async def _staff_confirm(browser: Browser, base: str, how_many: int) -> list[str
     return problems
 
 
+async def _propose(intake: Intake, mongo: Any, twice: bool) -> None:
+    """Matching's proposal for each confirmed request, on the matches topic as matching
+    publishes it (the first one delivered twice when `twice`: a redelivery)."""
+    db = mongo[intake.settings.database]
+    confirmed = await db["self_requests"].find({"stage": "confirmed"}).to_list()
+    assert len(confirmed) == 2
+    now = datetime.now(UTC)
+    producer = AIOKafkaProducer(bootstrap_servers=intake.settings.kafka_bootstrap)
+    await producer.start()
+    try:
+        for n, request in enumerate(confirmed):
+            proposed = MatchProposed(
+                match_id=uuid.uuid4().hex,
+                request_id=request["request_id"],
+                family_ref=request["family_ref"],
+                association_id="parrains-par-mille",
+                score=0.8,
+                reasons=["Disponible le samedi"],
+                proposed_at=now,
+                expires_at=now + timedelta(days=3),
+            )
+            event = new_event(proposed, source="/matching", subject=proposed.family_ref)
+            value, key = event.model_dump_json().encode(), proposed.family_ref.encode()
+            for _ in range(2 if twice and n == 0 else 1):
+                await producer.send_and_wait(MATCHES.name, value, key=key)
+    finally:
+        await producer.stop()
+
+
 async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_is_told(
-    intake: Intake, browser: Browser
+    intake: Intake, browser: Browser, mongo: Any
 ) -> None:
     run = uuid.uuid4().hex[:8]
     digits = [f"{n % 100:02d}" for n in uuid.uuid4().bytes[:8]]
@@ -177,11 +220,35 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     assert await _status(awa, intake.url, awa_code, "awa confirmed", problems) == CONFIRMED
     await screenshot(awa, "ar-suivi-confirmee-390")
     assert await _status(samir, intake.url, samir_code, "samir confirmed", problems) == CONFIRMED
+    # staff confirming and the families reading their status sent nothing
+    assert len(intake.mailbox.messages) == 1
+    assert len(intake.sms.accepted) == 1
+
+    # matching proposes a volunteer for each request (Awa's proposal delivered twice):
+    # each family is told « une association va vous appeler » by its channel, once
+    await _propose(intake, mongo, twice=True)
+
+    async def both_told() -> bool:
+        return len(intake.mailbox.messages) >= 2 and len(intake.sms.accepted) >= 2
+
+    await eventually(both_told, timeout=90, what="the families told of the call")
+    assert await _status(awa, intake.url, awa_code, "awa calling", problems) == CALLING
+    await screenshot(awa, "ar-suivi-appel-390")
+    assert await _status(samir, intake.url, samir_code, "samir calling", problems) == CALLING
     await awa.context.close()
     await samir.context.close()
 
     assert problems == []
-    # staff confirming and the families reading their status sent nothing more, twice nothing
-    assert len(intake.mailbox.messages) == 1
-    assert len(intake.sms.accepted) == 1
+    _, calling = intake.mailbox.messages
+    assert calling["To"] == email
+    assert calling["Subject"] == CALLING_SUBJECT
+    assert "Bonne nouvelle : une association va vous appeler" in calling.get_content()
+    assert awa_code in calling.get_content()
     assert intake.sms.refused == []
+    _, called = intake.sms.accepted
+    assert called["recipient"] == text["recipient"]
+    assert called["content"].startswith("Entraide : une association va vous appeler")
+    assert samir_code in called["content"]
+    # nothing twice: not the redelivered proposal, not the status pages read again
+    assert len(intake.mailbox.messages) == 2
+    assert len(intake.sms.accepted) == 2
