@@ -19,7 +19,7 @@ from tests.infra import Endpoints, settings_on
 from tests.integration.test_partner_doors import partner_event
 from tests.support import eventually, scratch_topic, serving
 
-EVENTS = 500
+EVENTS = 5000  # ten batches and more: a rate, not one batch's time
 SOURCE = "urn:entraide:partner:bench"
 
 
@@ -66,9 +66,14 @@ async def test_partner_events_ingested_per_second(infra: Endpoints, mongo, door)
         return await families.count_documents({}) >= EVENTS
 
     async with serving(intake_app(settings)):
+        # timed from the first family stored (the consumer's start and its group's join
+        # left out, as the raw consumer's are), to the last
+        first = await eventually(
+            lambda: families.count_documents({}), timeout=600, what="a first family stored"
+        )
         started = time.perf_counter()
         await eventually(all_recorded, timeout=600, what="every partner event recorded")
-        ingest_rate = EVENTS / (time.perf_counter() - started)
+        ingest_rate = (EVENTS - first) / (time.perf_counter() - started)
 
     assert await families.count_documents({}) == EVENTS  # each event once
     record(
@@ -78,7 +83,8 @@ async def test_partner_events_ingested_per_second(infra: Endpoints, mongo, door)
         "events/s",
         baseline=raw_rate,
         baseline_name="raw aiokafka consumer",
-        notes=f"{EVENTS} events in batches: validate, seal identity, store families, publish",
+        notes=f"{EVENTS} events in batches: validate, seal identity, store families, publish; "
+        "timed from the first family stored",
     )
     print(
         f"\nraw aiokafka consumer: {raw_rate:.0f} events/s; partner ingestion (validate, "
