@@ -9,11 +9,11 @@ each request (published on the matches topic as matching does, the first one twi
 intake tell each family « une association va vous appeler », and the status pages say so
 in Arabic. axe-core clean and right to left on every page the parents see.
 
-What the code sends, asserted as it is: one message per step and family, by ONE channel
-(the e-mail when the family chose it and gave an address, else the SMS), in French (the
+What the code sends: one message per step, family and channel, by EACH channel the family
+chose and can be reached by (Awa: the e-mail and the SMS; Samir: the SMS), in French (the
 kit's templates are French only, whatever the door's language); « demande reçue » on
 submission, nothing when staff confirm, « une association va vous appeler » on matching's
-proposal, never twice. Quiet hours are set to an empty range so the SMS goes whatever the
+proposal, never twice on either channel. Quiet hours are set to an empty range so the SMS goes whatever the
 hour the test runs."""
 
 import re
@@ -202,18 +202,21 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     samir_code = await _ask(samir, intake.url, ("Samir", "Haddad"), SAINT_NAZAIRE, sms_phone, None)
     assert await _status(samir, intake.url, samir_code, "samir status", problems) == RECEIVED
 
-    # what submission sent: Awa's by e-mail only, Samir's by SMS, French, with the code
+    # what submission sent: Awa's by e-mail and by SMS, Samir's by SMS, French, with the code
+    awa_number, samir_number = "337" + "".join(digits[:4]), "336" + "".join(digits[4:])
     [mail] = intake.mailbox.messages
     assert mail["To"] == email
     assert mail["Subject"] == MAIL_SUBJECT
     assert awa_code in mail.get_content()
     assert intake.sms.refused == []  # every request met Brevo's contract
-    [text] = intake.sms.accepted
-    assert text["recipient"] == "336" + "".join(digits[4:])  # E.164 digits, no plus
-    assert text["sender"] == "Entraide"
-    assert text["type"] == "transactional"
-    assert samir_code in text["content"]
-    assert text["content"].startswith("Entraide : demande d'aide reçue.")
+    texts = _by_recipient(intake.sms.accepted)  # E.164 digits, no plus
+    assert sorted(texts) == sorted([awa_number, samir_number])
+    for number, code in ((awa_number, awa_code), (samir_number, samir_code)):
+        [text] = texts[number]
+        assert text["sender"] == "Entraide"
+        assert text["type"] == "transactional"
+        assert code in text["content"]
+        assert text["content"].startswith("Entraide : demande d'aide reçue.")
 
     problems += await _staff_confirm(browser, intake.url, 2)
 
@@ -222,14 +225,14 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     assert await _status(samir, intake.url, samir_code, "samir confirmed", problems) == CONFIRMED
     # staff confirming and the families reading their status sent nothing
     assert len(intake.mailbox.messages) == 1
-    assert len(intake.sms.accepted) == 1
+    assert len(intake.sms.accepted) == 2
 
     # matching proposes a volunteer for each request (Awa's proposal delivered twice):
-    # each family is told « une association va vous appeler » by its channel, once
+    # each family is told « une association va vous appeler » by each of its channels, once
     await _propose(intake, mongo, twice=True)
 
     async def both_told() -> bool:
-        return len(intake.mailbox.messages) >= 2 and len(intake.sms.accepted) >= 2
+        return len(intake.mailbox.messages) >= 2 and len(intake.sms.accepted) >= 4
 
     await eventually(both_told, timeout=90, what="the families told of the call")
     assert await _status(awa, intake.url, awa_code, "awa calling", problems) == CALLING
@@ -245,10 +248,20 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     assert "Bonne nouvelle : une association va vous appeler" in calling.get_content()
     assert awa_code in calling.get_content()
     assert intake.sms.refused == []
-    _, called = intake.sms.accepted
-    assert called["recipient"] == text["recipient"]
-    assert called["content"].startswith("Entraide : une association va vous appeler")
-    assert samir_code in called["content"]
+    texts = _by_recipient(intake.sms.accepted)
+    for number, code in ((awa_number, awa_code), (samir_number, samir_code)):
+        received, called = texts[number]  # one received, one calling: no more, on either
+        assert received["content"].startswith("Entraide : demande d'aide reçue.")
+        assert called["content"].startswith("Entraide : une association va vous appeler")
+        assert code in called["content"]
     # nothing twice: not the redelivered proposal, not the status pages read again
     assert len(intake.mailbox.messages) == 2
-    assert len(intake.sms.accepted) == 2
+    assert len(intake.sms.accepted) == 4
+
+
+def _by_recipient(texts: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The SMS the provider accepted, by recipient, in the order they came."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for text in texts:
+        found.setdefault(text["recipient"], []).append(text)
+    return found

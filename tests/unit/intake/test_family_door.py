@@ -238,7 +238,37 @@ async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
         submission(parent=Parent("Léa", "Martin", "07 11 22 33 44"), contact_preferences=["sms"]),
         NOW,
     )
-    assert notifier.sent[f"{by_sms.self_id}:demande-recue"].channel == Channel.SMS
+    assert notifier.sent[f"{by_sms.self_id}:demande-recue:sms"].channel == Channel.SMS
+
+
+async def test_a_family_that_chose_sms_and_email_is_told_by_each_once() -> None:
+    door, queue, _, _, notifier = world()
+    both = await door.submit(submission(contact_preferences=["sms", "email"]), NOW)
+    assert sorted((n.template, n.channel, n.to) for n in notifier.sent.values()) == [
+        ("demande-recue", Channel.EMAIL, "awa.traore@example.org"),
+        ("demande-recue", Channel.SMS, "06 98 76 54 32"),
+    ]
+    request_id = await queue.confirm(CLAIRE, both.self_id, NOW)
+    ref = door.queue.stored[both.self_id].family_ref  # type: ignore[attr-defined]
+    for _ in range(2):  # redelivered: each channel's key is sent once
+        assert await queue.match_step(ref, request_id, "proposed")
+    calls = sorted(n.channel for n in notifier.sent.values() if n.template == "demande-suite")
+    assert calls == [Channel.EMAIL, Channel.SMS]
+    assert len(notifier.sent) == 4
+
+    # chosen but not reachable: no e-mail given, so the SMS alone
+    no_email = Parent("Samir", "Haddad", "07 12 34 56 78")
+    alone = await door.submit(
+        submission(parent=no_email, contact_preferences=["sms", "email"]), NOW
+    )
+    mine = [n for n in notifier.sent.values() if n.key.startswith(alone.self_id)]
+    assert [(n.channel, n.to) for n in mine] == [(Channel.SMS, "07 12 34 56 78")]
+    # reachable but not chosen: the e-mail alone, never an SMS nobody asked for
+    only_email = await door.submit(
+        submission(parent=Parent("Léa", "Martin", "07 11 22 33 44", "lea@example.org")), NOW
+    )
+    mine = [n for n in notifier.sent.values() if n.key.startswith(only_email.self_id)]
+    assert [(n.channel, n.to) for n in mine] == [(Channel.EMAIL, "lea@example.org")]
 
 
 def test_a_script_is_told_apart_from_a_person() -> None:

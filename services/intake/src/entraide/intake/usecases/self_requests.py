@@ -180,23 +180,23 @@ class FamilyDoor:
     async def tell(
         self, request: SelfRequest, parent: Parent, template: str, context: dict[str, Any]
     ) -> None:
-        """Send `template` by the family's chosen channel (e-mail, else SMS), if any."""
+        """Send `template` by each channel the family chose and can be reached by (its
+        e-mail, an SMS to its phone): each send keyed by the request, the template and
+        the channel, so a redelivery sends nothing twice on either."""
         if self.notifier is None:
             return
-        channel, to = _channel(request.contact_preferences, parent)
-        if channel is None or to is None:
-            return
-        await self.notifier.notify(
-            Notification(
-                key=f"{request.id}:{template}",
-                template=template,
-                channel=channel,
-                to=to,
-                recipient_ref=request.family_ref,
-                context=context,
+        for channel, to in _channels(request.contact_preferences, parent):
+            await self.notifier.notify(
+                Notification(
+                    key=f"{request.id}:{template}:{channel}",
+                    template=template,
+                    channel=channel,
+                    to=to,
+                    recipient_ref=request.family_ref,
+                    context=context,
+                )
             )
-        )
-        self.sent.append(template)
+            self.sent.append(template)
 
 
 def identity_of(submission: SelfSubmission) -> dict[str, Any]:
@@ -230,12 +230,15 @@ def _name_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
     )
 
 
-def _channel(preferences: list[str], parent: Parent) -> tuple[Channel | None, str | None]:
+def _channels(preferences: list[str], parent: Parent) -> list[tuple[Channel, str]]:
+    """The written channels chosen and reachable: the e-mail if chosen and given, an SMS
+    if an SMS (or a call: a text is its nearest written form) was chosen with a phone."""
+    channels: list[tuple[Channel, str]] = []
     if "email" in preferences and parent.email:
-        return Channel.EMAIL, parent.email
+        channels.append((Channel.EMAIL, parent.email))
     if ("sms" in preferences or "phone" in preferences) and parent.phone:
-        return Channel.SMS, parent.phone
-    return None, None
+        channels.append((Channel.SMS, parent.phone))
+    return channels
 
 
 def _latest(steps: list[Any], request_id: str) -> str | None:
