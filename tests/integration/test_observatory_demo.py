@@ -194,13 +194,16 @@ async def start_from_now(bootstrap: str, group: str) -> dict[TopicPartition, int
 
 
 async def read_up_to(
-    bootstrap: str, ends: dict[TopicPartition, int], starts: dict[TopicPartition, int]
+    bootstrap: str,
+    ends: dict[TopicPartition, int],
+    starts: dict[TopicPartition, int] | None = None,
 ) -> list[Any]:
-    """Every event of the observatory's topics between these offsets, in time order."""
+    """Every event of the observatory's topics between these offsets (from the beginning
+    without `starts`), in time order."""
     events = []
     async with reader(bootstrap) as consumer:
         for tp in ends:
-            consumer.seek(tp, starts.get(tp, 0))
+            consumer.seek(tp, (starts or {}).get(tp, 0))
         while any([await consumer.position(tp) < end for tp, end in ends.items()]):
             for tp, batch in (await consumer.getmany(timeout_ms=500)).items():
                 for record in batch:

@@ -39,7 +39,9 @@ async def _keyed(infra, key: str) -> list:
 
 
 @contextlib.asynccontextmanager
-async def relay_on(infra, db, **options) -> AsyncIterator[OutboxRelay]:
+async def relay_on(infra, db, *, looping: bool = True, **options) -> AsyncIterator[OutboxRelay]:
+    """A relay on `db["docs"]`, its loop running (or, with `looping=False`, started by the
+    test with `relay.run()` when it wants its first round)."""
     broker = KafkaBroker(infra.kafka_bootstrap)
     await broker.start()
     relay = OutboxRelay(
@@ -48,12 +50,13 @@ async def relay_on(infra, db, **options) -> AsyncIterator[OutboxRelay]:
         registry=CollectorRegistry(),
         **{"idle_poll_seconds": 0.1} | options,
     )
-    task = asyncio.create_task(relay.run())
+    task = asyncio.create_task(relay.run()) if looping else None
     try:
         yield relay
     finally:
         relay.stop()
-        await asyncio.wait_for(task, 10)
+        if task is not None:
+            await asyncio.wait_for(task, 10)
         await broker.stop()
 
 
@@ -171,13 +174,17 @@ async def test_a_move_appended_meanwhile_goes_through_the_relay_the_first_event_
         )
         return True
 
-    async with relay_on(infra, db, idle_poll_seconds=60) as relay:
+    # the relay's loop starts after the write: its first round, run while the writer was
+    # between its write and its mark, published both events (the first twice) under load
+    async with relay_on(infra, db, idle_poll_seconds=60, looping=False) as relay:
         assert await relay.write_at_once("m1", [outbox_entry(first)], write_then_move)
-        relay.wake()
+        looping = asyncio.create_task(relay.run())
         found = await records(
             infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), at_least=2
         )
         await asyncio.sleep(0.5)
+        relay.stop()
+        await asyncio.wait_for(looping, 10)
     again = await records(infra.kafka_bootstrap, MATCHES.name, key=family_ref.encode(), timeout=3)
     assert [parse_event(r.value).id for r in found] == [first.id, then.id]
     assert [parse_event(r.value).id for r in again] == [first.id, then.id]

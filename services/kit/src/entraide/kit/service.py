@@ -112,19 +112,22 @@ def service_app(
         sampling = lag_sampler(broker, rt.registry, settings.consumer_lag_interval_seconds)
         # an outage's end, logged once
         watching = watcher({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: _db_ready(db)})
-        async with contextlib.AsyncExitStack() as stack:
-            await stack.enter_async_context(loops.running(sampling))
-            await stack.enter_async_context(loops.running(watching))
-            for extra in lifespans:
-                await stack.enter_async_context(extra(app))
-            log.info("service started", extra={"port": settings.port})
-            yield
-            log.info("service stopping: finishing in-flight messages")
-        starting.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await starting
-        await broker.stop()  # waits up to graceful_timeout for handlers in flight
-        await db.client.close()
+        try:
+            async with contextlib.AsyncExitStack() as stack:
+                await stack.enter_async_context(loops.running(sampling))
+                await stack.enter_async_context(loops.running(watching))
+                for extra in lifespans:
+                    await stack.enter_async_context(extra(app))
+                log.info("service started", extra={"port": settings.port})
+                yield
+                log.info("service stopping: finishing in-flight messages")
+        finally:  # an error thrown in at the yield stops the broker too: its consumers went
+            # on answering (a failed test's intake acknowledged the next tests' commands)
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            await broker.stop()  # waits up to graceful_timeout for handlers in flight
+            await db.client.close()
 
     app = FastAPI(title=f"Entraide {service}", version="0.1.0", lifespan=lifespan)
     app.state.db = db
