@@ -35,12 +35,14 @@ async def record_request(
     family_id: str | None = None,
     recorded_by: str | None = None,
     possible_duplicates: list[str] | None = None,
+    lookup: list[str] | None = None,
 ) -> Recorded:
     """Store a family, its request and the pseudonymised event, in one document write.
 
     `family_id` makes the write idempotent: a partner event recorded twice creates one
     request (the second call returns the first one's id). `possible_duplicates` are
     families staff saw in the duplicate search and declared different: flagged, not merged.
+    `lookup`: the parent's hashes, if the duplicate search already computed them.
     """
     request_id = None
     if family_id is None:
@@ -59,6 +61,7 @@ async def record_request(
         channel=channel,
         recorded_by=recorded_by,
         possible_duplicates=possible_duplicates,
+        lookup=lookup,
     )
     stored = await uow.add(family)
     return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
@@ -76,8 +79,10 @@ def new_family(
     recorded_by: str | None = None,
     possible_duplicates: list[str] | None = None,
     request_id: str | None = None,
+    lookup: list[str] | None = None,
 ) -> Family:
-    """A new family with its first request, sealed with `key`, announcing the request."""
+    """A new family with its first request, sealed with `key`, announcing the request
+    (`lookup`: the parent's hashes, computed here if not given)."""
     now = datetime.now(UTC)
     request_id = request_id or domain.new_request_id()
     payload = submitted(details, request_id, family_ref, association_id, channel, now)
@@ -101,7 +106,7 @@ def new_family(
         association_id=association_id,
         departement=payload.departement,
         identity=sealing.seal(key, family_id, identity_of(details)),
-        lookup=lookup_hashes(keys, details.parent),
+        lookup=lookup_hashes(keys, details.parent) if lookup is None else lookup,
         children_birth_years=details.children_birth_years,
         postal_code=details.postal_code,
         languages=details.languages,

@@ -66,9 +66,8 @@ async def submit_request(body: RequestIn, principal: Staff, casework: CaseworkDe
             "association_id and postal_code must be your association's, in your territories",
         )
     details = body.details()
-    duplicates = await recording.possible_duplicates(
-        casework.families, casework.keys, details.parent
-    )
+    lookup = recording.lookup_hashes(casework.keys, details.parent)  # hashed once
+    duplicates = await casework.families.similar(lookup)
     if duplicates and not body.confirm_new:
         found = duplicates_answer(principal, duplicates)
         return JSONResponse(found.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
@@ -80,6 +79,7 @@ async def submit_request(body: RequestIn, principal: Staff, casework: CaseworkDe
         channel=RequestChannel.STAFF_API,
         recorded_by=principal.subject,
         possible_duplicates=[d.id for d in duplicates],
+        lookup=lookup,
     )
     return RequestCreated(request_id=recorded.request_id, possible_duplicates=len(duplicates))
 
