@@ -3,9 +3,11 @@
 import logging
 
 from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from entraide.kit.logs import PathOnly, TraceIds
-from entraide.kit.telemetry import _drop_query_string, current_traceparent, within
+from entraide.kit.telemetry import QueryStringDropper, current_traceparent, within
 
 
 def access_record(path: str) -> logging.LogRecord:
@@ -27,20 +29,26 @@ def test_access_lines_keep_the_path_without_the_query_string() -> None:
 
 
 def test_spans_keep_the_url_without_the_query_string() -> None:
-    span = (
-        TracerProvider()
-        .get_tracer("t")
-        .start_span(
-            "GET /familles",
-            attributes={
-                "http.url": "http://x/familles?nom=Diallo",
-                "http.target": "/familles?nom=D",
-            },
-        )
-    )
-    _drop_query_string(span, {})
-    assert span.attributes["http.url"] == "http://x/familles"
-    assert span.attributes["http.target"] == "/familles"
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(QueryStringDropper())
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    attributes = {
+        "http.url": "http://x/familles?nom=Diallo",
+        "http.target": "/familles?nom=D",
+        "url.full": "http://x/familles?telephone=0612345678",
+        "url.query": "nom=Diallo&telephone=0612345678",
+        "url.path": "/familles",
+    }
+    provider.get_tracer("t").start_span("GET /familles", attributes=attributes).end()
+    [span] = exported.get_finished_spans()
+    assert span.attributes == {
+        "http.url": "http://x/familles",
+        "http.target": "/familles",
+        "url.full": "http://x/familles",
+        "url.query": "",
+        "url.path": "/familles",
+    }
 
 
 def test_log_lines_inside_a_span_carry_its_trace_id() -> None:

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any, Generic, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -38,6 +39,15 @@ class CloudEvent(BaseModel, Generic[DataT]):
     data: DataT
 
 
+@cache
+def envelope_of(payload: type[EventData]) -> type[CloudEvent[Any]]:
+    """`CloudEvent[payload]`, made once per payload class: pydantic keeps its generic
+    classes in a weak cache, so without a reference held here the class was rebuilt now and
+    then on the hot path (a profile of intake's API showed it)."""
+    model: type[CloudEvent[Any]] = cast(Any, CloudEvent)[payload]
+    return model
+
+
 class UnknownEventTypeError(ValueError):
     """The event's `type` is not one the network declares."""
 
@@ -47,7 +57,7 @@ def new_event(
 ) -> "CloudEvent[DataT]":
     """Wrap a payload in a fresh envelope with the type its model declares."""
     # Parameterised by the concrete payload class, so serialisation keeps all its fields.
-    model: Any = cast(Any, CloudEvent)[type(data)]
+    model: Any = envelope_of(type(data))
     spec = spec_for_type(data.EVENT_TYPE)
     event: CloudEvent[DataT] = model(
         dataclassification=spec.classification if spec else None,
@@ -72,7 +82,7 @@ def parse_event(raw: bytes | str | dict[str, Any]) -> "CloudEvent[EventData]":
     spec = spec_for_type(str(event_type))
     if spec is None:
         raise UnknownEventTypeError(f"unknown event type: {event_type!r}")
-    model: type[CloudEvent[EventData]] = cast(Any, CloudEvent)[spec.model]
+    model = envelope_of(spec.model)
     if isinstance(raw, dict):
         return model.model_validate(raw)
     return model.model_validate_json(raw)

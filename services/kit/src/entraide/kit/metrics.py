@@ -2,8 +2,8 @@
 
 Alert rules (deploy/observability/alerts.yaml), the Grafana dashboard and the tests read
 these names; services take their metric objects from here rather than declaring their own.
-HTTP series come from prometheus-fastapi-instrumentator and message series from FastStream's
-Prometheus middleware; the kit adds what neither measures: consumer lag, the outbox, dead
+HTTP series come from the kit's `http_metrics` (prometheus-fastapi-instrumentator's names)
+and message series from FastStream's Prometheus middleware; the kit adds what neither measures: consumer lag, the outbox, dead
 letters, and the matching and privacy figures.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-# prometheus-fastapi-instrumentator (kit/service.py): rate, latency, errors (status="5xx")
+# kit/http_metrics.py (the instrumentator's names): rate, latency, errors (status="5xx")
 HTTP_REQUESTS = "http_requests_total"
 HTTP_LATENCY = "http_request_duration_seconds"
 

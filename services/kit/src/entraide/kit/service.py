@@ -19,8 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi import get_asyncapi_html
-from prometheus_client import CollectorRegistry
-from prometheus_fastapi_instrumentator import Instrumentator
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
@@ -30,6 +29,7 @@ from entraide.kit import loops, messages
 from entraide.kit.broker import make_broker, start_when_reachable
 from entraide.kit.deps import lookup_optional, provide
 from entraide.kit.errors import MESSAGES, error_page, http_error, invalid_page, is_page
+from entraide.kit.http_metrics import HttpMetrics, HttpSeries
 from entraide.kit.i18n import FRENCH
 from entraide.kit.lag import lag_sampler
 from entraide.kit.metrics import (
@@ -48,7 +48,7 @@ from entraide.kit.outages import (
 )
 from entraide.kit.protect import BodyLimit, RateLimits, SecurityHeaders
 from entraide.kit.settings import ServiceSettings
-from entraide.kit.telemetry import instrument_http
+from entraide.kit.telemetry import HTTP_TELEMETRY
 from entraide.kit.web import mount_static, render
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,9 @@ def service_app(
             await broker.stop()  # waits up to graceful_timeout for handlers in flight
             await db.client.close()
 
-    app = FastAPI(title=f"Entraide {service}", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title=f"Entraide {service}", version="0.1.0", lifespan=lifespan, telemetry=HTTP_TELEMETRY
+    )
     app.state.db = db
     app.state.broker = broker
     app.state.settings = settings
@@ -137,15 +139,14 @@ def service_app(
     # the public doors' limiter, shared by the replicas through the store (kit/buckets.py)
     provide(app, RateLimits.in_store(settings.public_rate_limit, db, secret))
     app.add_middleware(BodyLimit)
-    app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)  # outermost
-    Instrumentator(registry=rt.registry).instrument(app).expose(app, include_in_schema=False)
-    instrument_http(app)
+    app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)
+    app.add_middleware(HttpMetrics, series=HttpSeries(rt.registry))  # outermost
     app.add_exception_handler(RequestValidationError, _invalid_input)
     app.add_exception_handler(HTTPException, http_error)  # pages: in French (kit.errors)
     for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
         app.add_exception_handler(failure, _unavailable)
     _document_field_errors(app)
-    app.include_router(_probes(broker, db))
+    app.include_router(_probes(broker, db, rt.registry))
     app.include_router(_asyncapi(service, broker))
     mount_static(app)
     for router in routers:
@@ -220,7 +221,9 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
     return page
 
 
-def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter:
+def _probes(
+    broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]], registry: CollectorRegistry
+) -> APIRouter:
     router = APIRouter(tags=["ops"])
 
     @router.get("/healthz", summary="The process is alive")
@@ -236,6 +239,10 @@ def _probes(broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]]) -> APIRouter
             "checks": {k: "ok" if v else "down" for k, v in checks.items()},
         }
         return JSONResponse(body, status_code=200 if ready else 503)
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
 
     return router
 

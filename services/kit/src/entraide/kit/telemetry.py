@@ -1,23 +1,24 @@
 """OpenTelemetry traces: one trace follows a request from an HTTP call through Kafka.
 
-FastAPI's instrumentation opens the server span, FastStream's `KafkaTelemetryMiddleware`
+FastAPI's own telemetry opens the server span (named after the route once the router has
+chosen it, with no route scan of its own), FastStream's `KafkaTelemetryMiddleware`
 carries the W3C `traceparent` header from publisher to consumer, and an outbox entry keeps
 the `traceparent` of the call that wrote it (`current_traceparent`) so that the relay,
 publishing later from its own loop, publishes inside that trace (`within`).
 Spans are exported by OTLP/HTTP when ENTRAIDE_OTLP_TRACES_ENDPOINT is set; without it they
-still give every log line its trace id. No span records a query string: they may hold names.
+still give every log line its trace id. No span records a query string: they may hold names
+(`QueryStringDropper`, on every span of the process).
 """
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 from opentelemetry import context, trace
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -27,7 +28,7 @@ from entraide.kit.settings import ServiceSettings
 log = logging.getLogger(__name__)
 
 TRACEPARENT = "traceparent"
-UNTRACED_PATHS = "healthz,readyz,metrics,static"
+UNTRACED_PATHS = ("/healthz", "/readyz", "/metrics", "/static")
 _PROPAGATOR = TraceContextTextMapPropagator()
 _URL_ATTRIBUTES = ("http.url", "http.target", "url.full")
 
@@ -38,6 +39,7 @@ def configure_tracing(service: str, settings: ServiceSettings) -> None:
         resource=Resource.create({"service.name": f"entraide-{service}"}),
         sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
     )
+    provider.add_span_processor(QueryStringDropper())  # first: before any exporter reads
     if settings.otlp_traces_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -46,27 +48,34 @@ def configure_tracing(service: str, settings: ServiceSettings) -> None:
     trace.set_tracer_provider(provider)
 
 
-def instrument_http(app: FastAPI) -> None:
-    """Server spans for every route but the probes, metrics and static files; one span a
-    request (not one more for each ASGI receive and send, which cost a third of a small
-    request's time and tell nothing the server span does not)."""
-    FastAPIInstrumentor.instrument_app(
-        app,
-        excluded_urls=UNTRACED_PATHS,
-        server_request_hook=_drop_query_string,
-        exclude_spans=["receive", "send"],
-    )
+def _untraced(scope: MutableMapping[str, Any]) -> bool:
+    return str(scope.get("path", "")).startswith(UNTRACED_PATHS)
 
 
-def _drop_query_string(span: Any, scope: dict[str, Any]) -> None:
-    """A search's query string holds names and phone numbers: keep the path only."""
-    attributes = getattr(span, "attributes", None) or {}
-    for key in _URL_ATTRIBUTES:
-        value = attributes.get(key)
-        if isinstance(value, str) and "?" in value:
-            span.set_attribute(key, value.split("?", 1)[0])
-    if "url.query" in attributes:
-        span.set_attribute("url.query", "")
+# FastAPI's own server span for every route but the probes, metrics and static files; no
+# span per dependency or serialisation step, no OpenTelemetry log records (a validation
+# failure's record holds the input), no OpenTelemetry metrics (Prometheus has them).
+HTTP_TELEMETRY: TelemetryConfig = {
+    "tracing": True,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "exclude": _untraced,
+}
+
+
+class QueryStringDropper(SpanProcessor):
+    """A search's query string holds names and phone numbers: a span keeps the path only
+    (url.query emptied, the query cut from the URL attributes), whoever opened it."""
+
+    def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
+        attributes = span.attributes or {}
+        for key in _URL_ATTRIBUTES:
+            value = attributes.get(key)
+            if isinstance(value, str) and "?" in value:
+                span.set_attribute(key, value.split("?", 1)[0])
+        if attributes.get("url.query"):
+            span.set_attribute("url.query", "")
 
 
 def current_traceparent() -> str | None:
