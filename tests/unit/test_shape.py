@@ -53,6 +53,22 @@ def test_routes_take_their_dependencies_typed(service: str) -> None:
     assert not uses, uses
 
 
+def test_the_kit_keeps_app_state_to_its_registry() -> None:
+    """The kit's own routes (sign-in, errors) ask the registry too: only `kit.deps` and the
+    app factory touch `app.state`."""
+    kit = ROOT / "services" / "kit" / "src" / "entraide" / "kit"
+    uses = [
+        f"{p.relative_to(ROOT)}:{i}"
+        for p in kit.rglob("*.py")
+        if p.name not in {"deps.py", "service.py"}
+        for i, line in enumerate(p.read_text().splitlines(), 1)
+        if "app.state" in line
+    ]
+    assert not uses, uses
+    factory = (kit / "service.py").read_text()
+    assert "request.app.state" not in factory
+
+
 def test_subscribers_need_no_type_ignore() -> None:
     """Subscribers go through `kit.consumers`: typed, parsed values, no `type: ignore`."""
     pattern = re.compile(r"subscriber\(.*type:\s*ignore")

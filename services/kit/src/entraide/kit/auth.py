@@ -14,6 +14,7 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from entraide.kit.deps import provide
 from entraide.kit.errors import translator
 from entraide.kit.i18n import N_
 from entraide.kit.keyvault_client import ServiceTokenError, verify_service_token
@@ -172,7 +173,8 @@ def install_auth(app: FastAPI, settings: ServiceSettings, templates: Jinja2Templ
         audience=settings.auth_audience,
         jwks_url=settings.auth_jwks_url,
     )
-    app.state.auth = config = AuthConfig(settings, verifier, templates)
+    config = AuthConfig(settings, verifier, templates)
+    provide(app, config)
     app.add_exception_handler(SignInRequired, _to_sign_in)
     app.add_exception_handler(RefusedError, _refused)
     app.include_router(router)

@@ -21,7 +21,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from entraide.kit import i18n
+from entraide.kit.deps import lookup_optional
 from entraide.kit.i18n import N_
+from entraide.kit.signin import AuthConfig
 from entraide.kit.web import render
 
 MACHINE_PATHS = ("/api", "/internal", "/healthz", "/readyz", "/metrics", "/docs", "/redoc",
@@ -78,8 +80,8 @@ def is_page(request: Request) -> bool:
 
 def templates_of(request: Request) -> Any:
     """The app's templates (the service's pages and catalogs), or None for an API alone."""
-    auth = getattr(request.app.state, "auth", None)
-    return getattr(auth, "templates", None) or getattr(request.app.state, "templates", None)
+    auth = lookup_optional(request.app, AuthConfig)
+    return auth.templates if auth is not None else None
 
 
 def translator(request: Request) -> Callable[[str], str]:

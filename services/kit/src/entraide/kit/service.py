@@ -48,6 +48,7 @@ from entraide.kit.outages import (
 )
 from entraide.kit.protect import BodyLimit, RateLimits, SecurityHeaders
 from entraide.kit.settings import ServiceSettings
+from entraide.kit.signin import AuthConfig
 from entraide.kit.telemetry import HTTP_TELEMETRY
 from entraide.kit.web import mount_static, render
 
@@ -209,7 +210,7 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
         reason = type(exc).__name__
     OUTAGES.broken(component, reason)
     body, headers = refusal(component)
-    config = getattr(request.app.state, "auth", None)
+    config = lookup_optional(request.app, AuthConfig)
     if request.url.path.startswith("/api") or config is None:
         return JSONResponse({"detail": body}, status_code=503, headers=headers)
     public = getattr(request.state, "language", FRENCH) != FRENCH  # a page not in French

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from entraide.contracts.associations import NAMES
+from entraide.kit.deps import lookup
 from entraide.kit.devissuer import DEMO_ACCOUNTS
 from entraide.kit.principal import (
     ROLE_LABELS,
@@ -33,7 +34,7 @@ WRONG_CREDENTIALS = "Identifiant ou mot de passe incorrect."
 
 @dataclass(frozen=True)
 class AuthConfig:
-    """What install_auth keeps on `app.state.auth`."""
+    """What install_auth provides to the sign-in routes and the error pages (kit.deps)."""
 
     settings: ServiceSettings
     verifier: TokenVerifier
@@ -46,8 +47,7 @@ class AuthConfig:
 
 
 def auth_config(request: Request) -> AuthConfig:
-    config: AuthConfig = request.app.state.auth
-    return config
+    return lookup(request.app, AuthConfig)
 
 
 def safe_next(value: str | None) -> str:
