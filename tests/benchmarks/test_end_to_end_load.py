@@ -7,8 +7,8 @@ until steady; raw aiokafka produce -> consume at the same rates in the same run.
                    ENTRAIDE_BENCH_E2E_STORE memory or h2)
 
 Intake, matching and privacy run as processes (`python -m entraide.<service>`) in their
-default configuration (only their peers' addresses, databases, consumer groups, ports and
-the partner's secret are set): intake takes each family's data key from privacy's key
+default configuration (only their peers' addresses, databases, consumer groups, ports,
+the partner's secret and the deployed trace sampling, a fifth, are set): intake takes each family's data key from privacy's key
 vault (ENTRAIDE_KEYS=vault, the default), matching proposes at once and runs its batch
 every 300 s (the defaults), logs are JSON at INFO. They share a throwaway broker and a throwaway store
 (mongo-java-server, memory backend by default), so other runs on the machine are neither
@@ -227,6 +227,9 @@ class Deployment:
                 "ENTRAIDE_MONGODB_URI": ends.mongodb_uri,
                 "ENTRAIDE_CONSUMER_GROUP_PREFIX": f"{name}_{service}",
                 f"ENTRAIDE_{service.upper()}_DATABASE": f"{name}_{service}",
+                # as deployed (deploy/k8s/base): a fifth of new traces kept, the rest
+                # still carry their trace id in the logs
+                "ENTRAIDE_TRACE_SAMPLE_RATIO": "0.2",
             }
             for service in self.ports
         }
