@@ -4,6 +4,7 @@ the follow-up code; the limits per contact; the notifications."""
 
 import json
 import time
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,6 +39,7 @@ class FakeQueue:
 
     def __init__(self) -> None:
         self.stored: dict[str, SelfRequest] = {}
+        self.reads = 0
 
     async def add(self, request: SelfRequest) -> None:
         self.stored[request.id] = replace(request)
@@ -49,8 +51,13 @@ class FakeQueue:
     async def by_code(self, code_hash: str) -> SelfRequest | None:
         return next((r for r in self.stored.values() if r.code_hash == code_hash), None)
 
-    async def by_request(self, request_id: str) -> SelfRequest | None:
-        return next((r for r in self.stored.values() if r.request_id == request_id), None)
+    async def by_requests(self, request_ids: Collection[str]) -> dict[str, SelfRequest]:
+        self.reads += 1
+        return {
+            r.request_id: replace(r)
+            for r in self.stored.values()
+            if r.request_id and r.request_id in request_ids
+        }
 
     async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
         return [r for r in self.stored.values() if r.stage == Stage.PENDING][:limit]
@@ -328,7 +335,9 @@ async def test_matchings_events_tell_the_family_once_and_only_its_own_request() 
         event(request_id, ref),
         event(request_id, ref),  # redelivered
     ]
+    reads = door.queue.reads  # type: ignore[attr-defined]
     assert await queue.match_events(batch) == 2
+    assert door.queue.reads == reads + 1  # type: ignore[attr-defined]  # one read a batch
     calls = [n for n in notifier.sent.values() if n.template == "demande-suite"]
     assert len(calls) == 1
     assert calls[0].context["code"] == received.code  # repeated: it was sealed beside the identity

@@ -1,6 +1,7 @@
 """The queue of families' own requests on MongoDB (`usecases.self_requests.SelfRequests`):
 one document per request in `self_requests`, the identity sealed, the code as a hash."""
 
+from collections.abc import Collection
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -36,8 +37,11 @@ class SelfRequestStore:
     async def by_code(self, code_hash: str) -> SelfRequest | None:
         return _of(await self.requests.find_one({"code_hash": code_hash}))
 
-    async def by_request(self, request_id: str) -> SelfRequest | None:
-        return _of(await self.requests.find_one({"request_id": request_id}))
+    async def by_requests(self, request_ids: Collection[str]) -> dict[str, SelfRequest]:
+        if not request_ids:
+            return {}
+        cursor = self.requests.find({"request_id": {"$in": sorted(request_ids)}})
+        return {r.request_id: r async for doc in cursor if (r := request_of(doc)).request_id}
 
     async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
         query: Doc = {"stage": Stage.PENDING.value}

@@ -142,7 +142,27 @@ class ConfirmationQueue:
         family « une association va vous appeler » (once: the notifier keeps the key)."""
         if state not in CALLING_STEPS:
             return False
-        request = await self.door.queue.by_request(request_id)
+        found = await self.door.queue.by_requests([request_id])
+        return await self._tell_calling(found.get(request_id), family_ref)
+
+    async def match_events(self, events: list[CloudEvent[Any]]) -> int:
+        """Matching's events: the families whose own request was proposed or started are
+        told (a redelivery sends nothing twice: the notifier keeps each key); how many.
+        One read of the queue for the whole batch (most requests came by another door)."""
+        calling = [
+            (event.data.family_ref, step.request_id)
+            for event in events
+            if (step := step_of(event)) is not None and step.state in CALLING_STEPS
+        ]
+        if not calling:
+            return 0
+        found = await self.door.queue.by_requests({request_id for _, request_id in calling})
+        told = 0
+        for family_ref, request_id in calling:
+            told += await self._tell_calling(found.get(request_id), family_ref)
+        return told
+
+    async def _tell_calling(self, request: SelfRequest | None, family_ref: str) -> bool:
         if request is None or request.family_ref != family_ref:
             return False
         identity = await self._identity(request)
@@ -151,16 +171,6 @@ class ConfirmationQueue:
         context = {"code": identity.get("code", "")}
         await self.door.tell(request, Parent(**identity["parent"]), CALLING_TEMPLATE, context)
         return True
-
-    async def match_events(self, events: list[CloudEvent[Any]]) -> int:
-        """Matching's events: the families whose own request was proposed or started are
-        told (a redelivery sends nothing twice: the notifier keeps each key); how many."""
-        told = 0
-        for event in events:
-            step = step_of(event)
-            if step is not None and step.state in CALLING_STEPS:
-                told += await self.match_step(event.data.family_ref, step.request_id, step.state)
-        return told
 
     async def _open(self, principal: Principal, self_id: str) -> tuple[SelfRequest, Any]:
         request = await self.door.queue.get(self_id)

@@ -7,6 +7,7 @@ the family's future id, so confirming reuses it and refusing destroys it.
 """
 
 import uuid
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -36,8 +37,9 @@ class SelfRequests(Protocol):
 
     async def by_code(self, code_hash: str) -> SelfRequest | None: ...
 
-    async def by_request(self, request_id: str) -> SelfRequest | None:
-        """The family's own request that became this published request."""
+    async def by_requests(self, request_ids: Collection[str]) -> dict[str, SelfRequest]:
+        """The families' own requests that became these published requests, by the
+        published request's id (one read for a batch of matching's events)."""
         ...
 
     async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
