@@ -92,9 +92,13 @@ class World:
         }
 
 
-def partner_event(event_id: str) -> bytes:
+def partner_event(event_id: str, parent: dict[str, str] | None = None) -> bytes:
+    """A partner's event; `parent` another parent than the default one (whose every
+    family would be flagged a possible duplicate of the previous ones)."""
     data = request_body()
     del data["association_id"]
+    if parent is not None:
+        data["parent"] = parent
     return json.dumps(
         {
             "specversion": "1.0",

@@ -14,6 +14,8 @@ every 300 s (the defaults), logs are JSON at INFO. They share a throwaway broker
 (mongo-java-server, memory backend by default), so other runs on the machine are neither
 disturbed nor disturbing through shared state.
 
+Each event is another parent (distinct name, phone and e-mail), as partners send them.
+
 A rate is sustained when every event offered during its hold has its proposal within
 DRAIN_S of the last send and the proposals came out at >= 90 % of the offered rate; the
 ramp stops climbing at the first rate that is not. The figure is the highest rate
@@ -59,6 +61,19 @@ P99_TARGET_MS = 500.0
 CAPACITY = 50  # families a volunteer takes: volunteers are topped up before each rate
 PROFILE_S = 15
 NAME = "end to end: partner event -> proposal"
+
+
+def parent(event_id: str) -> dict[str, str]:
+    """Each event another parent, as partners send them: with one parent for all, every
+    family would be flagged a duplicate of the previous ones (a worst case, not traffic)."""
+    n = int(uuid.uuid5(uuid.NAMESPACE_URL, event_id).int % 10**8)
+    digits = f"{n:08d}"
+    return {
+        "first_name": "Parent",
+        "last_name": f"Rampe{digits}",
+        "phone": "07 " + " ".join(digits[i : i + 2] for i in range(0, 8, 2)),
+        "email": f"parent-{digits}@example.org",
+    }
 
 
 def hold_of(rate: float) -> float:
@@ -327,7 +342,7 @@ async def test_end_to_end_ramp(tmp_path: Path) -> None:
                         await eventually(known, timeout=120, what="matching knows the volunteers")
                     sent_so_far += count
                     ids = [f"{run}-{tag}-{i}" for i in range(count)]
-                    bodies = {i: partner_event(i) for i in ids}
+                    bodies = {i: partner_event(i, parent(i)) for i in ids}
                     return await offer(bootstrap, PARTNER_RAW.name, bodies, rate)
 
                 async def proposals(
