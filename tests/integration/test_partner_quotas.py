@@ -9,15 +9,17 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
-from entraide.intake.adapters.quotas import COLLECTION
+from entraide.intake.adapters.quotas import COLLECTION, PartnerQuotas
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.domain import partners
 from entraide.intake.domain.partners import Partner, Quota
 from entraide.intake.usecases.partner_door import PartnerDoor
 from entraide.kit.deps import lookup
+from entraide.kit.metrics import partner_quota_refusals
 from entraide.kit.outages import OUTAGES, STORE
 from tests.infra import free_port
 from tests.integration.test_partner_doors import partner_event
@@ -72,6 +74,57 @@ def client(app: FastAPI, address: str = "192.0.2.10") -> httpx.AsyncClient:
 async def post(http: httpx.AsyncClient, settings, key: str) -> httpx.Response:
     body = partner_event(settings.partners[key].source)
     return await http.post(DOOR, content=body, headers=signed(key, body))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_two_quota_books_on_one_store_count_each_partner_once_at_its_quota(
+    mongo, unique
+) -> None:
+    """The buckets themselves (kit/buckets.py under the partner's quota), two replicas'
+    books on one real store: each partner's own quota, Retry-After in whole seconds rounded
+    up, one document `{_id: key id, tat}` a partner, and a bucket already in the store (as
+    any earlier version wrote it) honoured."""
+    db = mongo[f"test_quotas_{unique}"]
+    caf = Partner(secret=SecretStr("s"), source="urn:caf", quota=Quota(per_minute=12, burst=3))
+    cd = Partner(secret=SecretStr("s"), source="urn:cd")  # 600 a minute, 100 at once
+    clock, registry = Clock(), CollectorRegistry()
+    refusals = partner_quota_refusals(registry)
+    await db[COLLECTION].insert_one({"_id": CD, "tat": clock.now + 60.0})  # a live bucket
+    one, two = (PartnerQuotas(db, {CAF: caf, CD: cd}, refusals, clock=clock) for _ in range(2))
+
+    waits = [await (one, two)[i % 2].retry_after(CAF, caf) for i in range(5)]
+    assert waits == [None] * 3 + [5, 5]  # 3 at once, then a token every 5 s, for both
+    clock.now += 2.5
+    assert one.known_over(CAF) == 2.5  # exact, no store call: this replica saw the bucket
+    assert await two.retry_after(CAF, caf) == 3  # whole seconds, rounded up
+    clock.now += 2.5  # one token back: one request, whichever replica serves it
+    assert await two.retry_after(CAF, caf) is None
+    assert await one.retry_after(CAF, caf) == 5
+    clock.now += 0.9999
+    assert await one.retry_after(CAF, caf) == 5
+    assert one.known_over(CAF) == pytest.approx(4.0001)
+    assert await two.retry_after(CD, cd) == 45  # 54 s ahead now, 9.9 s of tolerance: 44.1 s
+    assert one.known_over("nobody") is None
+
+    stored = [bucket async for bucket in db[COLLECTION].find({})]
+    assert sorted(stored, key=lambda b: b["_id"]) == [
+        {"_id": CAF, "tat": 1_800_000_000.0 + 20.0},
+        {"_id": CD, "tat": 1_800_000_000.0 + 60.0},
+    ]
+    counted = {
+        source: registry.get_sample_value(
+            "entraide_partner_quota_refusals_total", {"source": source}
+        )
+        for source in ("urn:caf", "urn:cd")
+    }
+    assert counted == {"urn:caf": 7.0, "urn:cd": 1.0}
 
 
 async def test_two_replicas_share_a_partners_quota_and_another_partner_is_unaffected(
@@ -156,7 +209,7 @@ async def test_a_quota_the_store_cannot_count_answers_503_naming_the_store(
         f"mongodb://127.0.0.1:{free_port()}", serverSelectionTimeoutMS=300
     )
     async with replica(intake_app(quota_settings)) as app, client(app) as http:
-        lookup(app, PartnerDoor).quotas.buckets = unreachable["nowhere"][COLLECTION]
+        lookup(app, PartnerDoor).quotas.buckets.collection = unreachable["nowhere"][COLLECTION]
         answer = await post(http, quota_settings, CAF)
     await unreachable.close()
     OUTAGES.restored(STORE)  # the process-wide outage note: not left for the next tests

@@ -52,7 +52,7 @@ async def post(app: FastAPI, key: str) -> httpx.Response:
 
 async def test_a_partner_known_over_its_quota_is_refused_before_the_app(gated) -> None:
     app, quotas, reached = gated
-    quotas._saw("caf-44", NOW + 4 + 3.5)  # 5 at once, then one a second: 3.5 s to wait
+    quotas.buckets._saw("caf-44", NOW + 4 + 3.5)  # 5 at once, then one a second: 3.5 s to wait
 
     answer = await post(app, "caf-44")
 
@@ -71,7 +71,7 @@ async def test_a_partner_known_over_its_quota_is_refused_before_the_app(gated) -
 
 async def test_a_partner_within_its_quota_or_unknown_goes_the_whole_way(gated) -> None:
     app, quotas, reached = gated
-    quotas._saw("caf-44", NOW + 4)  # the fifth token just taken: the next one fits now
+    quotas.buckets._saw("caf-44", NOW + 4)  # the fifth token just taken: the next one fits now
 
     answers = [await post(app, "caf-44"), await post(app, "nobody"), await post(app, "")]
 
