@@ -161,7 +161,7 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
     assert sent.context == {
         "association": "Parrains Par Mille",
         "needs": ["parrainage de proximité", "écoute"],
-        "departement": "44",
+        "departement": "Loire-Atlantique",
         "link": f"{SPACE}/espace-benevole",
     }
     for channel in Channel:

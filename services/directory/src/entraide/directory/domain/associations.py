@@ -6,13 +6,10 @@ associations' public sites; branch e-mail addresses are invented (`example.org`)
 
 from dataclasses import dataclass
 
-TERRITORIES = {
-    "75": "Paris",
-    "93": "Seine-Saint-Denis",
-    "44": "Loire-Atlantique",
-    "59": "Nord",
-    "58": "Nièvre",
-}
+from entraide.contracts import departements
+
+# the network's first territories, by name
+TERRITORIES = {code: departements.name(code) for code in ("75", "93", "44", "59", "58")}
 
 
 @dataclass(frozen=True)

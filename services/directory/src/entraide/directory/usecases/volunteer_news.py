@@ -12,6 +12,7 @@ records it (the volunteer's reference, never the address) and holds an SMS at ni
 import logging
 from typing import Any
 
+from entraide.contracts import departements
 from entraide.contracts.events import MatchProposed
 from entraide.contracts.labels import NEEDS, in_sentence
 from entraide.directory.domain.associations import name_of
@@ -88,7 +89,9 @@ class VolunteerNews:
         context = {
             "association": name_of(proposal.association_id),
             "needs": [in_sentence(NEEDS.get(n, n)) for n in proposal.needs or []],
-            "departement": proposal.departement,
+            "departement": departements.name(proposal.departement)
+            if proposal.departement
+            else None,
             "link": self.space_link,
         }
         key = f"proposition:{proposal.match_id}"

@@ -1,16 +1,13 @@
 """The words of the observatory's pages (shared vocabularies come from the contracts)."""
 
+from entraide.contracts import departements
 from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES as ASSOCIATIONS
 from entraide.observatory.domain.indicators import Dimension, Theme
 from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
 
 TERRITORIES = {
-    "75": "Paris",
-    "93": "Seine-Saint-Denis",
-    "44": "Loire-Atlantique",
-    "59": "Nord",
-    "58": "Nièvre",
+    **{code: departements.name(code) for code in ("75", "93", "44", "59", "58")},
     OTHER_TERRITORIES: "Autres territoires",
     "reseau": "Tout le réseau",
     TOTAL: "Ensemble",
