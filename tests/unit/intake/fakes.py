@@ -5,6 +5,7 @@ until its unit of work commits, and a commit on a stale read is refused.
 """
 
 import copy
+import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -182,6 +183,10 @@ class FakeKeys:
         if family_id in self.destroyed:
             raise LookupError("the family's key was destroyed")
         return self.keys.setdefault(family_id, sealing.new_key())
+
+    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
+        family_id = uuid.uuid4().hex
+        return family_id, await self.key_for(family_id, family_ref)
 
     async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
         self.batch_calls += 1

@@ -7,6 +7,9 @@ The duplicate-search `lookup_key` is intake's own in both cases: it hashes searc
 and is not any family's key.
 """
 
+import time
+import uuid
+from collections import deque
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -20,6 +23,10 @@ from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 
 __all__ = ["FamilyKeys", "VaultKeys", "WrappedKeys"]
 
+DEMAND_SECONDS = 1.0  # keys are made ahead for as many new families as in the last second
+AHEAD_SECONDS = 5.0  # a key made ahead is handed out within this time, or deleted
+AHEAD_MAX = 500  # at most this many made ahead in one write
+
 
 class WrappedKeys:
     """Data keys stored wrapped under a master key, in intake's `family_keys` collection."""
@@ -30,6 +37,9 @@ class WrappedKeys:
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
         self.ids_key = sealing.derive(master, "partner-ids")
         self._key_for = Coalesced(self._keys_batch)
+        self._new = Coalesced(self._new_batch)
+        self._ahead: deque[tuple[float, str, bytes]] = deque()  # made at, id, key: stored
+        self._handed: deque[tuple[float, int]] = deque()  # when, how many: recent demand
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
         """A new family's key (a resend's: the stored one); the calls of the same turn are
@@ -40,6 +50,32 @@ class WrappedKeys:
         keys = await self.keys_for(dict(asked))
         gone = "the family's key was destroyed"  # refused rather than re-created
         return [keys[f] if f in keys else LookupError(gone) for f, _ in asked]
+
+    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
+        """A new family's id and key, stored. Under load they are made ahead: a write makes
+        what is asked plus as many as were handed out in the last `DEMAND_SECONDS`, so the
+        next families cost no key write of their own (one write a second, not one per turn
+        of the loop). Alone, a family gets exactly its own key. A key not handed out within
+        `AHEAD_SECONDS` is deleted (at the next new family) rather than trusted to still be
+        stored; one left when the process stops belongs to no family and seals nothing."""
+        return await self._new(family_ref)
+
+    async def _new_batch(self, refs: list[str]) -> list[tuple[str, bytes] | Exception]:
+        now = time.monotonic()
+        while self._handed and self._handed[0][0] < now - DEMAND_SECONDS:
+            self._handed.popleft()
+        stale = []
+        while self._ahead and self._ahead[0][0] < now - AHEAD_SECONDS:
+            stale.append(self._ahead.popleft()[1])
+        if stale:
+            await self.collection.delete_many({"_id": {"$in": stale}})
+        while len(self._ahead) < len(refs):
+            recent = sum(n for _, n in self._handed)
+            count = min(len(refs) - len(self._ahead) + recent, max(AHEAD_MAX, len(refs)))
+            made = await self.keys_for({uuid.uuid4().hex: "" for _ in range(count)})
+            self._ahead.extend((now, family_id, key) for family_id, key in made.items())
+        self._handed.append((now, len(refs)))
+        return [self._ahead.popleft()[1:] for _ in refs]
 
     async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
         fresh = {family_id: sealing.new_key() for family_id in families}
@@ -81,3 +117,7 @@ class VaultKeys(SubjectKeys):
 
     key_for = SubjectKeys.create
     keys_for = SubjectKeys.create_many
+
+    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
+        family_id = uuid.uuid4().hex
+        return family_id, await self.create(family_id, family_ref)

@@ -1,7 +1,6 @@
 """Recording a new family and its request, shared by the staff API, the pages and the
 partner doors (`partner_requests`); and the duplicate search."""
 
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -46,10 +45,11 @@ async def record_request(
     """
     request_id = None
     if family_id is None:
-        family_id, family_ref = uuid.uuid4().hex, domain.new_family_ref()
+        family_ref = domain.new_family_ref()
+        family_id, key = await keys.new_family_key(family_ref)
     else:  # a partner's: the same ids whenever its event is recorded
         family_ref, request_id = domain.partner_ids(keys.ids_key, family_id)
-    key = await keys.key_for(family_id, family_ref)
+        key = await keys.key_for(family_id, family_ref)
     family = new_family(
         keys,
         key,
