@@ -1,7 +1,7 @@
 """The départements' (and overseas collectivités') names by INSEE code, as events and the
-communes' table carry them, so that a person reads « Loire-Atlantique », not « 44 »: volunteers' messages, pages and
-exports, anywhere in France (`tests/unit/contracts/test_departements.py` checks the table
-against every commune's)."""
+communes' table carry them, so that a person reads « Loire-Atlantique », not « 44 »:
+volunteers' messages, pages and exports, anywhere in France
+(`tests/unit/contracts/test_departements.py` checks the table against every commune's)."""
 
 _TABLE = """
 01 Ain | 02 Aisne | 03 Allier | 04 Alpes-de-Haute-Provence
