@@ -7,7 +7,7 @@ import pytest
 
 from entraide.contracts.events import RetentionNoticeDue
 from entraide.intake.domain import sealing
-from entraide.intake.domain.reaching import written_channel
+from entraide.intake.domain.reaching import written_channel, written_channels
 from entraide.intake.usecases.retention_warnings import RetentionWarnings
 from entraide.kit.notifications import Channel, Notification
 
@@ -28,6 +28,25 @@ PARENT = {"first_name": "Awa", "last_name": "D", "phone": "06 12 34 56 78", "ema
 )
 def test_the_first_written_channel_chosen_with_an_address(chosen, parent, reach) -> None:
     assert written_channel(chosen, parent) == reach
+
+
+EMAIL, SMS = ("email", "a@b.fr"), ("sms", "06 12 34 56 78")
+
+
+@pytest.mark.parametrize(
+    ("chosen", "parent", "reach"),
+    [
+        (["email", "sms"], PARENT, [EMAIL, SMS]),
+        (["sms", "email"], PARENT, [SMS, EMAIL]),  # in the family's order
+        (["phone", "email"], PARENT, [EMAIL, SMS]),  # a call: an SMS, after what is written
+        (["sms", "phone"], PARENT, [SMS]),  # one SMS, not two
+        (["email", "sms"], PARENT | {"email": None}, [SMS]),
+        (["phone"], PARENT | {"phone": ""}, []),
+    ],
+)
+def test_every_written_channel_chosen_with_an_address(chosen, parent, reach) -> None:
+    """News of a family's own request goes by each of them (self_requests)."""
+    assert written_channels(chosen, parent) == reach
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """How to reach a family in writing, by the contact preference it chose.
 
-The family chose among a call, an SMS and an e-mail ("phone", "sms", "email"), in order;
-a written message goes by the first written channel it chose with a known address. One
-who chose only calls gets an SMS on that phone: a warning before erasure must reach them,
-and a text is the nearest written form of a call. Nobody reachable: None.
+The family chose among a call, an SMS and an e-mail ("phone", "sms", "email"), in order.
+Its written channels are those it chose with a known address, in its order; one who chose
+a call gets an SMS on that phone (a text is the nearest written form of a call). News of
+its own request goes by each of them (`written_channels`); a warning before erasure by the
+first (`written_channel`). Nobody reachable: none.
 """
 
 from collections.abc import Mapping, Sequence
@@ -12,16 +13,21 @@ from typing import Any
 EMAIL, SMS = "email", "sms"
 
 
+def written_channels(
+    preferences: Sequence[str], parent: Mapping[str, Any]
+) -> list[tuple[str, str]]:
+    """Each (`email` or `sms`, the address or number) the family chose and can be reached
+    by, in its order; a call chosen is an SMS, after the written channels chosen."""
+    phone, email = parent.get("phone") or None, parent.get("email") or None
+    reachable = {EMAIL: email, SMS: phone}
+    chosen = [p for p in preferences if p in reachable]
+    if "phone" in preferences:
+        chosen.append(SMS)
+    return [(c, str(reachable[c])) for c in dict.fromkeys(chosen) if reachable[c]]
+
+
 def written_channel(
     preferences: Sequence[str], parent: Mapping[str, Any]
 ) -> tuple[str, str] | None:
-    """(`email` or `sms`, the address or number) by the family's preferences."""
-    phone, email = parent.get("phone") or None, parent.get("email") or None
-    for preference in preferences:
-        if preference == EMAIL and email:
-            return EMAIL, str(email)
-        if preference == SMS and phone:
-            return SMS, str(phone)
-    if "phone" in preferences and phone:
-        return SMS, str(phone)
-    return None
+    """The first of `written_channels`, or None."""
+    return next(iter(written_channels(preferences, parent)), None)

@@ -18,6 +18,7 @@ from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
+from entraide.intake.domain.reaching import written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
@@ -187,12 +188,12 @@ class FamilyDoor:
         the channel, so a redelivery sends nothing twice on either."""
         if self.notifier is None:
             return
-        for channel, to in _channels(request.contact_preferences, parent):
+        for channel, to in written_channels(request.contact_preferences, asdict(parent)):
             await self.notifier.notify(
                 Notification(
                     key=f"{request.id}:{template}:{channel}",
                     template=template,
-                    channel=channel,
+                    channel=Channel(channel),
                     to=to,
                     recipient_ref=request.family_ref,
                     context=context,
@@ -230,17 +231,6 @@ def _name_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
     return recording.search_hashes(
         keys, first_name=parent.first_name, last_name=parent.last_name, phone=None, email=None
     )
-
-
-def _channels(preferences: list[str], parent: Parent) -> list[tuple[Channel, str]]:
-    """The written channels chosen and reachable: the e-mail if chosen and given, an SMS
-    if an SMS (or a call: a text is its nearest written form) was chosen with a phone."""
-    channels: list[tuple[Channel, str]] = []
-    if "email" in preferences and parent.email:
-        channels.append((Channel.EMAIL, parent.email))
-    if ("sms" in preferences or "phone" in preferences) and parent.phone:
-        channels.append((Channel.SMS, parent.phone))
-    return channels
 
 
 def _latest(steps: list[Any], request_id: str) -> str | None:
