@@ -18,6 +18,7 @@ from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.buckets import SharedBuckets
 from entraide.kit.deps import lookup
 from tests.integration.test_family_door import form
+from tests.integration.test_partner_doors import partner_event, signed
 from tests.smtp_server import running_smtp_server
 from tests.support import eventually
 
@@ -132,3 +133,37 @@ async def test_two_intake_replicas_hold_the_public_limits_for_the_sum(
     stored = [bucket async for bucket in db["rate_buckets"].find({})]
     assert len(stored) >= 4
     assert "192.0.2" not in str(stored)
+
+
+async def test_two_intake_replicas_hold_the_partner_doors_failures_for_the_sum(
+    partner_settings, mongo
+) -> None:
+    """Badly signed posts from one address are counted by both replicas together: a
+    forger alternating between them is stopped at the limit, not at twice the limit."""
+    settings = partner_settings.model_copy(update={"public_rate_limit": "6/minute"})
+    source = settings.partners["caf-44"].source
+    apps = intake_app(settings), intake_app(settings)
+    async with running(*apps):
+        clients = [seen_from(app, "192.0.2.30") for app in apps]
+        try:
+            codes = []
+            for i in range(9):
+                body = partner_event(source)
+                forged = signed(body, secret="forged")
+                answer = await clients[i % 2].post(
+                    "/api/v1/partner-events", content=body, headers=forged
+                )
+                codes.append(answer.status_code)
+            assert codes == [401] * 6 + [429] * 3
+            # a partner signing well from that address is not refused for the forger
+            body = partner_event(source)
+            answer = await clients[0].post(
+                "/api/v1/partner-events", content=body, headers=signed(body)
+            )
+            assert answer.status_code == 201, answer.text
+        finally:
+            for client in clients:
+                await client.aclose()
+    assert "192.0.2" not in str(
+        [b async for b in mongo[settings.database]["rate_buckets"].find({})]
+    )

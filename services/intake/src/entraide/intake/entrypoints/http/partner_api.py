@@ -91,13 +91,14 @@ async def _admitted(
             detail={"code": QUOTA_EXCEEDED, "quota": admitted.quota.model_dump()},
             headers={"Retry-After": str(admitted.retry_after)},
         )
-    raise _unauthenticated(request, admitted.code, limits)
+    raise await _unauthenticated(request, admitted.code, limits)
 
 
-def _unauthenticated(request: Request, problem: str, limits: RateLimits) -> HTTPException:
-    """401 naming the problem, or 429 once this address has failed too often."""
+async def _unauthenticated(request: Request, problem: str, limits: RateLimits) -> HTTPException:
+    """401 naming the problem, or 429 once this address has failed too often (counted by
+    every replica: the store's buckets, as the public doors' limits)."""
     client = request.client.host if request.client else "unknown"
-    wait = limits.retry_after(FAILURES_DOOR, client)
+    wait = await limits.admit(FAILURES_DOOR, client)
     if wait is not None:
         return HTTPException(
             429, detail={"code": "rate-limited"}, headers={"Retry-After": str(wait)}
