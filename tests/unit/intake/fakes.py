@@ -44,6 +44,7 @@ class FakeFamilies:
 
     def __init__(self) -> None:
         self.stored: dict[str, Family] = {}
+        self.indexed: dict[str, list[str]] = {}  # by `similar`, not yet recorded
 
     async def get(self, family_id: str) -> Family | None:
         family = self.stored.get(family_id)
@@ -56,9 +57,16 @@ class FakeFamilies:
     async def known(self, family_ids: list[str]) -> set[str]:
         return set(family_ids) & set(self.stored)
 
-    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
+    async def similar(
+        self, lookup: list[str], limit: int = 20, *, indexing: str | None = None
+    ) -> list[FamilySummary]:
         found = [f for f in self.stored.values() if set(f.lookup) & set(lookup)]
+        if indexing is not None:
+            self.indexed[indexing] = list(lookup)
         return [summary(f) for f in found[:limit]]
+
+    async def unindex(self, family_id: str) -> None:
+        self.indexed.pop(family_id, None)
 
     async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:
         return [summary(self.stored[i]) for i in family_ids if i in self.stored]
@@ -157,6 +165,7 @@ class FakeUnitOfWork:
 
     def _write(self, family: Family, *, version: int) -> None:
         self.writes += 1
+        self.families.indexed.pop(family.id, None)  # recorded: as the store, indexed
         family.version = version
         self.published.extend(family.events)
         woken = bool(family.events)

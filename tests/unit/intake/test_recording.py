@@ -11,6 +11,8 @@ from entraide.intake.usecases.commands import Parent
 from tests.unit.intake.builders import details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 
+API = RequestChannel.STAFF_API
+
 
 async def test_a_request_is_stored_with_its_family_and_its_event_in_one_write() -> None:
     uow, keys = FakeUnitOfWork(), FakeKeys()
@@ -122,6 +124,42 @@ async def test_a_family_declared_different_is_recorded_flagged_not_merged() -> N
     assert other.family_id != known.family_id
     assert uow.families.stored[other.family_id].possible_duplicates == [known.family_id]
     assert uow.families.stored[known.family_id].possible_duplicates == []
+
+
+async def test_the_api_records_a_new_family_indexed_by_its_own_search() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    recorded, duplicates = await recording.record_unless_known(
+        uow, keys, details(), confirm_new=False, association_id="ppm", channel=API
+    )
+    assert recorded is not None
+    assert duplicates == []
+    family = uow.families.stored[recorded.family_id]
+    assert family.lookup == recording.lookup_hashes(keys, details().parent)
+    assert recorded.family_id in keys.keys
+    assert uow.families.indexed == {}  # indexed by the search, then recorded
+
+
+async def test_the_api_records_nothing_for_a_possible_duplicate_until_confirmed() -> None:
+    uow, keys = FakeUnitOfWork(), FakeKeys()
+    known, _ = await recording.record_unless_known(
+        uow, keys, details(), confirm_new=False, association_id="ppm", channel=API
+    )
+    assert known is not None
+    refused, duplicates = await recording.record_unless_known(
+        uow, keys, details(), confirm_new=False, association_id="ppm", channel=API
+    )
+    assert refused is None
+    assert [d.id for d in duplicates] == [known.family_id]
+    assert (len(uow.families.stored), uow.writes) == (1, 1)
+    assert uow.families.indexed == {}, "left the index"
+    assert len(keys.destroyed) == 1, "its key destroyed"
+    assert set(keys.keys) == {known.family_id}
+    confirmed, duplicates = await recording.record_unless_known(
+        uow, keys, details(), confirm_new=True, association_id="ppm", channel=API
+    )
+    assert confirmed is not None
+    assert confirmed.family_id not in keys.destroyed
+    assert uow.families.stored[confirmed.family_id].possible_duplicates == [known.family_id]
 
 
 async def test_the_identity_is_gone_once_the_key_is_destroyed() -> None:

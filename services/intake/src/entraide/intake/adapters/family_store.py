@@ -90,19 +90,29 @@ class FamilyStore:
             await self.lookup.remove(family_id, doc.get("lookup") or [])
         return (await self.families.delete_one({"_id": family_id})).deleted_count
 
-    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
+    async def similar(
+        self, lookup: list[str], limit: int = 20, *, indexing: str | None = None
+    ) -> list[FamilySummary]:
         """The searches of the same turn of the loop (desks recording at once) are one
-        pass through the index and one read of the families (`_similar_batch`)."""
-        return await self._similar((tuple(lookup), limit))
+        pass through the index and one read of the families (`_similar_batch`); those
+        `indexing` a new family first list it under its hashes (`LookupIndex.index_new`):
+        a hash no family had finds nothing, so only known hashes are read."""
+        return await self._similar((tuple(lookup), limit, indexing))
+
+    async def unindex(self, family_id: str) -> None:
+        await self.lookup.unindex(family_id)
 
     async def _similar_batch(
-        self, asks: list[tuple[tuple[str, ...], int]]
+        self, asks: list[tuple[tuple[str, ...], int, str | None]]
     ) -> list[list[FamilySummary] | Exception]:
         """Each search answered with the families its own hashes find (at most its limit),
         each family checked against its own hashes (the index may say more)."""
-        found = await self._found([h for lookup, _ in asks for h in lookup], SUMMARY_AND_LOOKUP)
+        new = [(family_id, lookup) for lookup, _, family_id in asks if family_id is not None]
+        known = await self.lookup.index_new(new)
+        searched = [h for lookup, _, new_id in asks for h in lookup if new_id is None or h in known]
+        found = await self._found(searched, SUMMARY_AND_LOOKUP)
         answers: list[list[FamilySummary] | Exception] = []
-        for lookup, limit in asks:
+        for lookup, limit, _ in asks:
             wanted = set(lookup)
             mine = [doc for doc in found if wanted.intersection(doc.get("lookup", ()))]
             answers.append([summary_of(doc) for doc in mine[:limit]])

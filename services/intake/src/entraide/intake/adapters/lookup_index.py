@@ -12,6 +12,11 @@ write (a crash between leaves an entry for no family, or for a hash the family n
 has after a rectification), so every answer is checked against the families' own
 `lookup`. Erasure removes the family from its hashes before the family goes, and the
 hashes that are left with no family.
+
+A new family's hashes can be written by its duplicate search (`index_new`): a hash no
+family has yet is inserted, listing it, and one that clashes is a known hash, the only
+kind the search must then read. Its `add` then writes only what is left (the known hashes,
+once the family is recorded); one not recorded is `unindex`ed.
 """
 
 from collections.abc import Iterable, Sequence
@@ -26,12 +31,42 @@ from entraide.intake.adapters.documents import Doc
 BUILT = "~built"  # the marker of a finished build (never a hash: hashes are hex)
 DUPLICATE_KEY = 11000
 BUILD_BATCH = 1000
+INDEXED_MAX = 10_000  # new families indexed by their search, not yet recorded (or dropped)
 
 
 class LookupIndex:
     def __init__(self, db: AsyncDatabase[Doc], families: AsyncCollection[Doc]) -> None:
         self.entries: AsyncCollection[Doc] = db["family_lookup"]
         self.families = families
+        self._indexed: dict[str, set[str]] = {}  # by `index_new`: family -> hashes listing it
+
+    async def index_new(self, families: Sequence[tuple[str, Sequence[str]]]) -> set[str]:
+        """List new families under the hashes no family has yet (one `insert_many`); the
+        hashes that were already there (returned) are left for `add`, once recorded."""
+        listed: dict[str, list[str]] = {}
+        for family_id, hashes in families:
+            for h in hashes:
+                listed.setdefault(h, []).append(family_id)
+        if not listed:
+            return set()
+        docs = [{"_id": h, "families": ids} for h, ids in listed.items()]
+        try:
+            await self.entries.insert_many(docs, ordered=False)
+            known: set[str] = set()
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            known = {docs[e["index"]]["_id"] for e in errors}
+        for family_id, hashes in families:
+            if len(self._indexed) >= INDEXED_MAX:  # forgotten: `add` writes them again
+                del self._indexed[next(iter(self._indexed))]
+            self._indexed[family_id] = set(hashes) - known
+        return known
+
+    async def unindex(self, family_id: str) -> None:
+        """A family `index_new` listed and that was not recorded leaves its hashes."""
+        await self.remove(family_id, sorted(self._indexed.pop(family_id, ())))
 
     async def add(self, families: Iterable[tuple[str, Sequence[str]]]) -> None:
         """Each family under each of its hashes (idempotent). New hashes (most: another
@@ -40,8 +75,10 @@ class LookupIndex:
         families paid 1,500 of them)."""
         listed: dict[str, list[str]] = {}
         for family_id, hashes in families:
+            done = self._indexed.pop(family_id, ())  # listed by its search
             for h in hashes:
-                listed.setdefault(h, []).append(family_id)
+                if h not in done:
+                    listed.setdefault(h, []).append(family_id)
         if not listed:
             return
         docs = [{"_id": h, "families": ids} for h, ids in listed.items()]

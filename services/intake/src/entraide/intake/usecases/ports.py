@@ -27,8 +27,17 @@ class Families(Protocol):
         """Which of these families are stored (one lookup, whatever their number)."""
         ...
 
-    async def similar(self, lookup: list[str], limit: int = 20) -> list[FamilySummary]:
-        """Families sharing one of these duplicate-search hashes, whatever their scope."""
+    async def similar(
+        self, lookup: list[str], limit: int = 20, *, indexing: str | None = None
+    ) -> list[FamilySummary]:
+        """Families sharing one of these duplicate-search hashes, whatever their scope.
+        `indexing`: the id of the new family about to be recorded with them, indexed by
+        the same write (its `UnitOfWork.add` then indexes no more); `unindex` it if it is
+        not recorded after all."""
+        ...
+
+    async def unindex(self, family_id: str) -> None:
+        """A family indexed by `similar` and not recorded leaves the duplicate search."""
         ...
 
     async def summaries(self, family_ids: list[str]) -> list[FamilySummary]:

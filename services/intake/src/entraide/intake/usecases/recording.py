@@ -34,14 +34,12 @@ async def record_request(
     family_id: str | None = None,
     recorded_by: str | None = None,
     possible_duplicates: list[str] | None = None,
-    lookup: list[str] | None = None,
 ) -> Recorded:
     """Store a family, its request and the pseudonymised event, in one document write.
 
     `family_id` makes the write idempotent: a partner event recorded twice creates one
     request (the second call returns the first one's id). `possible_duplicates` are
     families staff saw in the duplicate search and declared different: flagged, not merged.
-    `lookup`: the parent's hashes, if the duplicate search already computed them.
     """
     request_id = None
     if family_id is None:
@@ -61,10 +59,52 @@ async def record_request(
         channel=channel,
         recorded_by=recorded_by,
         possible_duplicates=possible_duplicates,
-        lookup=lookup,
     )
     stored = await uow.add(family)
     return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
+
+
+async def record_unless_known(
+    uow: UnitOfWork,
+    keys: FamilyKeys,
+    details: FamilyDetails,
+    *,
+    confirm_new: bool,
+    association_id: str | None,
+    channel: RequestChannel,
+    recorded_by: str | None = None,
+) -> tuple[Recorded | None, list[FamilySummary]]:
+    """The duplicate search, then the new family recorded, unless it looks like a family
+    already known and `confirm_new` is not given: then nothing is recorded (None, and
+    the families it looks like). Recorded, it is flagged with them, never merged.
+
+    The search also lists the new family in the duplicate-search index (one write for
+    both: `Families.similar(indexing=...)`), under an id and key made for it first; a
+    family not recorded leaves the index and its key is destroyed.
+    """
+    lookup = lookup_hashes(keys, details.parent)
+    family_ref = domain.new_family_ref()
+    family_id, key = await keys.new_family_key(family_ref)
+    duplicates = await uow.families.similar(lookup, indexing=family_id)
+    if duplicates and not confirm_new:
+        await uow.families.unindex(family_id)
+        await keys.destroy(family_id)
+        return None, duplicates
+    family = new_family(
+        keys,
+        key,
+        details,
+        family_id=family_id,
+        family_ref=family_ref,
+        association_id=association_id,
+        channel=channel,
+        recorded_by=recorded_by,
+        possible_duplicates=[d.id for d in duplicates],
+        lookup=lookup,
+    )
+    stored = await uow.add(family)
+    recorded = Recorded(stored.requests[0].request_id, family_id, created=stored is family)
+    return recorded, duplicates
 
 
 def new_family(

@@ -65,22 +65,18 @@ async def submit_request(body: RequestIn, principal: Staff, casework: CaseworkDe
             status.HTTP_403_FORBIDDEN,
             "association_id and postal_code must be your association's, in your territories",
         )
-    details = body.details()
-    lookup = recording.lookup_hashes(casework.keys, details.parent)  # hashed once
-    duplicates = await casework.families.similar(lookup)
-    if duplicates and not body.confirm_new:
-        found = duplicates_answer(principal, duplicates)
-        return JSONResponse(found.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
-    recorded = await recording.record_request(
+    recorded, duplicates = await recording.record_unless_known(
         casework.uow,
         casework.keys,
-        details,
+        body.details(),
+        confirm_new=body.confirm_new,
         association_id=body.association_id,
         channel=RequestChannel.STAFF_API,
         recorded_by=principal.subject,
-        possible_duplicates=[d.id for d in duplicates],
-        lookup=lookup,
     )
+    if recorded is None:
+        found = duplicates_answer(principal, duplicates)
+        return JSONResponse(found.model_dump(mode="json"), status_code=status.HTTP_409_CONFLICT)
     return RequestCreated(request_id=recorded.request_id, possible_duplicates=len(duplicates))
 
 
