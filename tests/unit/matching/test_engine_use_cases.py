@@ -248,6 +248,28 @@ async def test_a_batch_looks_past_the_best_candidates_once_their_places_are_take
     assert world.matches.waitlist == {}
 
 
+async def test_families_in_crisis_look_past_their_best_candidates_too() -> None:
+    """A family in crisis is explained against its best ONLINE_TOP_K as every family (the
+    rest ranked only when those are full): each still gets a place, the nearest free."""
+    from entraide.matching.usecases.placing import ONLINE_TOP_K
+
+    many = [
+        volunteer(key=f"volunteer:vol-nantes-{i:02d}", capacity=1, location=(47.2 + i / 500, -1.55))
+        for i in range(ONLINE_TOP_K + 3)
+    ]
+    world = World(*many)
+    engine = world.engine()
+    families = [submitted(urgency="critical") for _ in range(ONLINE_TOP_K + 3)]
+    await engine.requests_changed([(world.arrives(f), True) for f in families])
+    placed = {m.request_id: m.support_key for m in world.matches._open()}
+    assert set(placed) == {f.request_id for f in families}, "everyone placed"
+    assert len(set(placed.values())) == len(many), "one family a volunteer"
+    # one more, with every place taken: it waits (no volunteer is given twice)
+    late = submitted(urgency="critical")
+    await engine.requests_changed([(world.arrives(late), True)])
+    assert late.request_id in world.matches.waitlist
+
+
 async def test_a_family_whose_support_was_completed_is_not_proposed_again() -> None:
     """Found by the journey test: closed `completed`, the family came back to the batch and
     was proposed the same volunteer seconds later. A completed support serves the request;

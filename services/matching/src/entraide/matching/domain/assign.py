@@ -112,10 +112,12 @@ def candidates(
     now: datetime,
     declined: dict[str, frozenset[str]] | None = None,
     top_k: int | None = None,
+    crises_too: bool = False,
 ) -> tuple[list[Edge], dict[int, Unfit]]:
     """Eligible pairs with their scores (the best `top_k` per family; all of them for a
-    family served first, so none of its places is missed), and for each family with none,
-    why (its waitlist reason).
+    family served first, so none of its places is missed, unless `crises_too`: the caller
+    asks for the rest itself when those are full), and for each family with none, why
+    (its waitlist reason).
 
     The rules about a support alone are checked once per support, the pair rules then
     only on supports that could take someone; a family left with nobody is told the rule
@@ -134,7 +136,7 @@ def candidates(
             continue
         refused = declined.get(family.request_id, frozenset())
         crisis = policy.first(family)
-        keep = None if crisis or not top_k else top_k
+        keep = None if (crisis and not crises_too) or not top_k else top_k
         if cols.usable:  # every candidate at once
             rows = index.near_rows(family)
             fits, why = ranking.rank(

@@ -77,10 +77,11 @@ class Placing(Proposals):
         pool = await self.pool.current()
         # the candidates of all at once (each support's own rules checked once); a place
         # taken by one before is seen when choosing (`room`)
-        # (the best ONLINE_TOP_K of each, explained; all of them when those are full)
+        # (the best ONLINE_TOP_K of each, a family in crisis too: all of them when those
+        # are full, below)
         now = self.clock()
         edges, blocked = assign.candidates(
-            families, pool.index, now=now, declined=refused, top_k=ONLINE_TOP_K
+            families, pool.index, now=now, declined=refused, top_k=ONLINE_TOP_K, crises_too=True
         )
         ranked: dict[int, list[assign.Edge]] = {}
         for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
