@@ -1,13 +1,16 @@
 """Logs and spans keep paths, never query strings (a search's query holds names)."""
 
 import logging
+from typing import Any
+from unittest.mock import patch
 
+from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from entraide.kit.logs import PathOnly, TraceIds
-from entraide.kit.telemetry import QueryStringDropper, current_traceparent, within
+from entraide.kit.telemetry import QueryStringDropper, consumed, current_traceparent, within
 
 
 def access_record(path: str) -> logging.LogRecord:
@@ -61,3 +64,29 @@ def test_log_lines_inside_a_span_carry_its_trace_id() -> None:
     # later, elsewhere: work resumed from the stored traceparent joins the same trace
     with within(traceparent), tracer.start_as_current_span("relay") as later:
         assert later.get_span_context().trace_id == span.get_span_context().trace_id
+
+
+def test_a_records_consumer_span_follows_its_traces_sampling() -> None:
+    """A record from a kept trace gets its consumer span, child of the producer's; for one
+    from a trace the sampler dropped no span is even started (none to make and throw away
+    per record)."""
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    tracer = trace.get_tracer("t", tracer_provider=provider)
+    started: list[str] = []
+
+    class Counting:
+        def start_as_current_span(self, name: str, **kwargs: Any) -> Any:
+            started.append(name)
+            return tracer.start_as_current_span(name, **kwargs)
+
+    kept = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    dropped = "00-0af7651916cd43dd8448eb211c80319d-b7ad6b7169203332-00"
+    with patch.object(trace, "get_tracer", lambda *a, **k: Counting()):
+        for traceparent in (kept, dropped, kept):
+            with consumed("entraide.intake.requests.v1", [("traceparent", traceparent.encode())]):
+                pass
+    assert started == ["entraide.intake.requests.v1 process"] * 2
+    spans = exported.get_finished_spans()
+    assert [format(s.context.trace_id, "032x") for s in spans] == [kept.split("-")[1]] * 2

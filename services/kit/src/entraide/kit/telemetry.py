@@ -106,12 +106,24 @@ def consumed(topic: str, headers: Any) -> Iterator[None]:
     traceparent = next(
         (bytes(v).decode() for k, v in headers or () if k == TRACEPARENT and v), None
     )
+    if traceparent and not _sampled(traceparent):  # its trace is not kept: no span
+        yield
+        return
     parent = _PROPAGATOR.extract({TRACEPARENT: traceparent}) if traceparent else None
     tracer = trace.get_tracer("entraide.kit")
     with tracer.start_as_current_span(
         f"{topic} process", context=parent, kind=trace.SpanKind.CONSUMER
     ):
         yield
+
+
+def _sampled(traceparent: str) -> bool:
+    """Whether a W3C traceparent's trace is kept (flags' last bit; unreadable: kept)."""
+    flags = traceparent.rsplit("-", 1)[-1]
+    try:
+        return bool(int(flags, 16) & 1)
+    except ValueError:
+        return True
 
 
 def trace_ids() -> dict[str, str]:
