@@ -21,7 +21,8 @@ MESSAGES_RECEIVED = "faststream_received_messages_total"
 MESSAGES_PROCESSED = "faststream_received_processed_messages_total"
 MESSAGES_PROCESSING_SECONDS = "faststream_received_processed_messages_duration_seconds"
 MESSAGES_EXCEPTIONS = "faststream_received_processed_messages_exceptions_total"
-MESSAGES_PUBLISHED = "faststream_published_messages_total"
+MESSAGES_PUBLISHED = "faststream_published_messages_total"  # outside the outbox (dead
+# letters, rights answers): the outbox's events are OUTBOX_PUBLISHED, below
 
 # the kit's own
 CONSUMER_LAG = "entraide_consumer_lag_messages"

@@ -34,6 +34,8 @@ from typing import Any, TypeVar, cast
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
+from faststream.kafka.response import KafkaPublishCommand
+from faststream.response.publish_type import PublishType
 from prometheus_client import CollectorRegistry
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
@@ -45,7 +47,7 @@ from entraide.kit.cancellation import raise_if_cancelling
 from entraide.kit.metrics import outbox_metrics
 from entraide.kit.outages import KAFKA, OUTAGES, STORE
 from entraide.kit.outbox_entries import DONE, NEVER, PENDING, Doc, outbox_entry
-from entraide.kit.telemetry import within
+from entraide.kit.telemetry import producing
 
 log = logging.getLogger(__name__)
 __all__ = ["DONE", "NEVER", "PENDING", "OutboxRelay", "outbox_entry", "running"]
@@ -261,14 +263,21 @@ class OutboxRelay:
         return len(docs)
 
     async def _publish(self, entry: Doc) -> Any:
-        """Send one entry (not awaiting the broker's ack) inside the trace that queued it."""
-        with within(entry.get("traceparent")):
-            return await self.broker.publish(
-                _encoded(entry["value"]),
-                entry["topic"],
-                key=entry["key"].encode(),
-                headers=_headers(entry["value"]),
-                no_confirm=True,
+        """Send one entry (not awaiting the broker's ack) inside the trace that queued it,
+        straight to the broker's producer: FastStream's publishing middlewares cost about
+        100 µs a message (three times the send itself), the relay counts what it sends
+        (`entraide_outbox_published_events_total`) and `producing` carries the trace."""
+        topic = entry["topic"]
+        with producing(topic, entry.get("traceparent")) as trace_headers:
+            return await self.broker.config.producer.publish(
+                KafkaPublishCommand(
+                    _encoded(entry["value"]),
+                    topic=topic,
+                    key=entry["key"].encode(),
+                    headers=_headers(entry["value"]) | trace_headers,
+                    no_confirm=True,
+                    _publish_type=PublishType.PUBLISH,
+                )
             )
 
 

@@ -117,6 +117,27 @@ def consumed(topic: str, headers: Any) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def producing(topic: str, traceparent: str | None) -> Iterator[dict[str, str]]:
+    """The headers that carry the trace a stored traceparent names to the record's
+    consumers: inside a producer span of its own when that trace is kept, the
+    traceparent as it is when it is not (no span to make and throw away)."""
+    if not traceparent or not _sampled(traceparent):
+        yield {TRACEPARENT: traceparent} if traceparent else {}
+        return
+    tracer = trace.get_tracer("entraide.kit")
+    attributes = {"messaging.system": "kafka", "messaging.destination.name": topic}
+    with (
+        within(traceparent),
+        tracer.start_as_current_span(
+            f"{topic} publish", kind=trace.SpanKind.PRODUCER, attributes=attributes
+        ),
+    ):
+        carrier: dict[str, str] = {}
+        _PROPAGATOR.inject(carrier)
+        yield carrier
+
+
 def _sampled(traceparent: str) -> bool:
     """Whether a W3C traceparent's trace is kept (flags' last bit; unreadable: kept)."""
     flags = traceparent.rsplit("-", 1)[-1]
