@@ -77,8 +77,8 @@ class Placing(Proposals):
         pool = await self.pool.current()
         # the candidates of all at once (each support's own rules checked once); a place
         # taken by one before is seen when choosing (`room`)
-        # (the best ONLINE_TOP_K of each, a family in crisis too: all of them when those
-        # are full, below)
+        # (the best ONLINE_TOP_K of each, a family in crisis too: the best still open when
+        # those are full, below)
         now = self.clock()
         edges, blocked = assign.candidates(
             families, pool.index, now=now, declined=refused, top_k=ONLINE_TOP_K, crises_too=True
@@ -92,7 +92,12 @@ class Placing(Proposals):
             mine = ranked.get(f, [])
             key = _first_with_room(pool, mine)
             if key is None and len(mine) == ONLINE_TOP_K:
-                more, _ = assign.candidates([family], pool.index, now=now, declined=refused)
+                # ranked again: the places taken meanwhile are out of the columns now, so
+                # the best ONLINE_TOP_K still open are enough (not every candidate explained)
+                more, _ = assign.candidates(
+                    [family], pool.index, now=now, declined=refused,
+                    top_k=ONLINE_TOP_K, crises_too=True,
+                )  # fmt: skip
                 mine = sorted(more, key=lambda e: e.score.weighted, reverse=True)
                 key = _first_with_room(pool, mine)
             if key is not None:
