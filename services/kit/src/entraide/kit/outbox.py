@@ -34,19 +34,16 @@ from typing import Any, TypeVar, cast
 
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
-from faststream.kafka.response import KafkaPublishCommand
-from faststream.response.publish_type import PublishType
 from prometheus_client import CollectorRegistry
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import PyMongoError
 
-from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.kit import loops
 from entraide.kit.cancellation import raise_if_cancelling
 from entraide.kit.metrics import outbox_metrics
 from entraide.kit.outages import KAFKA, OUTAGES, STORE
-from entraide.kit.outbox_entries import DONE, NEVER, PENDING, Doc, outbox_entry
+from entraide.kit.outbox_entries import DONE, NEVER, PENDING, Doc, outbox_entry, record
 from entraide.kit.telemetry import producing
 
 log = logging.getLogger(__name__)
@@ -267,27 +264,8 @@ class OutboxRelay:
         straight to the broker's producer: FastStream's publishing middlewares cost about
         100 µs a message (three times the send itself), the relay counts what it sends
         (`entraide_outbox_published_events_total`) and `producing` carries the trace."""
-        topic = entry["topic"]
-        with producing(topic, entry.get("traceparent")) as trace_headers:
-            return await self.broker.config.producer.publish(
-                KafkaPublishCommand(
-                    _encoded(entry["value"]),
-                    topic=topic,
-                    key=entry["key"].encode(),
-                    headers=_headers(entry["value"]) | trace_headers,
-                    no_confirm=True,
-                    _publish_type=PublishType.PUBLISH,
-                )
-            )
-
-
-def _encoded(value: str | None) -> bytes | None:
-    """The record's value; None (an entry's null value) is a tombstone for its key."""
-    return None if value is None else value.encode()
-
-
-def _headers(value: str | None) -> dict[str, str]:
-    return {} if value is None else {"content-type": CONTENT_TYPE}
+        with producing(entry["topic"], entry.get("traceparent")) as trace_headers:
+            return await self.broker.config.producer.publish(record(entry, trace_headers))
 
 
 @contextlib.asynccontextmanager

@@ -8,7 +8,11 @@ resets the lease (`PENDING`), so the relay never marks as sent an event it has n
 from datetime import UTC, datetime
 from typing import Any
 
+from faststream.kafka.response import KafkaPublishCommand
+from faststream.response.publish_type import PublishType
+
 from entraide.contracts import CloudEvent, spec_for_type
+from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.kit.telemetry import current_traceparent
 
 Doc = dict[str, Any]
@@ -36,3 +40,18 @@ def outbox_entry(event: CloudEvent[Any]) -> Doc:
 
 
 DONE: Doc = {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
+
+
+def record(entry: Doc, trace_headers: dict[str, str]) -> KafkaPublishCommand:
+    """The Kafka record an entry is sent as: its value (None: a tombstone for its key), its
+    key, the content type and the headers that carry its trace."""
+    value = entry["value"]
+    headers = ({} if value is None else {"content-type": CONTENT_TYPE}) | trace_headers
+    return KafkaPublishCommand(
+        None if value is None else value.encode(),
+        topic=entry["topic"],
+        key=entry["key"].encode(),
+        headers=headers,
+        no_confirm=True,
+        _publish_type=PublishType.PUBLISH,
+    )
