@@ -9,13 +9,12 @@ import uuid
 
 import pytest
 
-from entraide.contracts.vocab import RequestChannel
 from entraide.intake.adapters.documents import document_of
 from entraide.intake.adapters.family_store import FamilyStore
 from entraide.intake.domain.family import FamilySummary
 from entraide.intake.usecases.commands import Parent
-from entraide.intake.usecases.recording import lookup_hashes, new_family
-from tests.unit.intake.builders import details
+from entraide.intake.usecases.recording import lookup_hashes
+from tests.unit.intake.builders import family_of
 from tests.unit.intake.fakes import FakeKeys
 
 pytestmark = pytest.mark.store
@@ -32,16 +31,7 @@ PARENTS = [
 async def stored(mongo, keys: FakeKeys) -> FamilyStore:
     families = FamilyStore(mongo[f"test_similar_{uuid.uuid4().hex[:8]}"])
     for parent in PARENTS:
-        family_id = uuid.uuid4().hex
-        family = new_family(
-            keys,
-            await keys.key_for(family_id, family_id),
-            details(parent=parent),
-            family_id=family_id,
-            family_ref=uuid.uuid4().hex,
-            association_id="parrains-par-mille",
-            channel=RequestChannel.STAFF_FORM,
-        )
+        family = await family_of(keys, parent)
         await families.families.insert_one(document_of(family))  # before the index existed
     await families.ensure_indexes()  # builds it
     return families

@@ -9,16 +9,15 @@ import uuid
 import pytest
 from pymongo import AsyncMongoClient, monitoring
 
-from entraide.contracts.vocab import RequestChannel
 from entraide.intake.adapters.documents import document_of
 from entraide.intake.adapters.family_store import FamilyStore
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.commands import Parent
-from entraide.intake.usecases.recording import lookup_hashes, new_family
+from entraide.intake.usecases.recording import lookup_hashes
 from entraide.kit.deps import lookup
 from tests.support import request_body, serving
-from tests.unit.intake.builders import details
+from tests.unit.intake.builders import family_of
 from tests.unit.intake.fakes import FakeKeys
 
 pytestmark = pytest.mark.store
@@ -36,18 +35,6 @@ class Commands(monitoring.CommandListener):
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
 
     def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
-
-
-async def family_of(keys: FakeKeys, parent: Parent, family_id: str):
-    return new_family(
-        keys,
-        await keys.key_for(family_id, family_id),
-        details(parent=parent),
-        family_id=family_id,
-        family_ref=uuid.uuid4().hex,
-        association_id="parrains-par-mille",
-        channel=RequestChannel.STAFF_API,
-    )
 
 
 async def test_the_search_indexes_the_new_family_and_its_write_adds_nothing(infra) -> None:

@@ -1,15 +1,17 @@
 """Commands and people for intake's use-case tests."""
 
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts.events import Slot
-from entraide.contracts.vocab import DayPart, Need, Weekday
-from entraide.intake.domain.family import Consent
+from entraide.contracts.vocab import DayPart, Need, RequestChannel, Weekday
+from entraide.intake.domain.family import Consent, Family
 from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.commands import FamilyDetails, Parent
+from entraide.intake.usecases.recording import new_family
 from entraide.kit.auth import Principal, Role
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 
@@ -49,6 +51,25 @@ def details(**changes: Any) -> FamilyDetails:
         ),
     )
     return replace(base, **changes)
+
+
+async def family_of(
+    keys: FakeKeys,
+    parent: Parent,
+    family_id: str | None = None,
+    channel: RequestChannel = RequestChannel.STAFF_FORM,
+) -> Family:
+    """A new family of this parent, sealed with its own key, not yet stored."""
+    family_id = family_id or uuid.uuid4().hex
+    return new_family(
+        keys,
+        await keys.key_for(family_id, family_id),
+        details(parent=parent),
+        family_id=family_id,
+        family_ref=uuid.uuid4().hex,
+        association_id="parrains-par-mille",
+        channel=channel,
+    )
 
 
 def casework() -> tuple[Casework, FakeUnitOfWork, FakeKeys, FakeAudit]:

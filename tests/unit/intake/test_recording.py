@@ -103,9 +103,9 @@ async def test_a_family_with_the_same_name_phone_or_email_is_a_possible_duplicat
     same_name = Parent("amina", "DIALLO")
     stranger = Parent("Zoé", "Martin", email="zoe@example.org")
     for parent in (same_phone, same_name):
-        [found] = await recording.possible_duplicates(uow.families, keys, parent)
+        [found] = await uow.families.similar(recording.lookup_hashes(keys, parent))
         assert found.id == known.family_id
-    assert await recording.possible_duplicates(uow.families, keys, stranger) == []
+    assert await uow.families.similar(recording.lookup_hashes(keys, stranger)) == []
 
 
 async def test_a_family_declared_different_is_recorded_flagged_not_merged() -> None:

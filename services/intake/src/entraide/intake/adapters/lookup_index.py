@@ -47,17 +47,7 @@ class LookupIndex:
         for family_id, hashes in families:
             for h in hashes:
                 listed.setdefault(h, []).append(family_id)
-        if not listed:
-            return set()
-        docs = [{"_id": h, "families": ids} for h, ids in listed.items()]
-        try:
-            await self.entries.insert_many(docs, ordered=False)
-            known: set[str] = set()
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            known = {docs[e["index"]]["_id"] for e in errors}
+        known = {d["_id"] for d in await self._insert_new(listed)}
         for family_id, hashes in families:
             if len(self._indexed) >= INDEXED_MAX:  # forgotten: `add` writes them again
                 del self._indexed[next(iter(self._indexed))]
@@ -79,17 +69,9 @@ class LookupIndex:
             for h in hashes:
                 if h not in done:
                     listed.setdefault(h, []).append(family_id)
-        if not listed:
+        known = await self._insert_new(listed)
+        if not known:
             return
-        docs = [{"_id": h, "families": ids} for h, ids in listed.items()]
-        try:
-            await self.entries.insert_many(docs, ordered=False)
-            return
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            known = [docs[e["index"]] for e in errors]
         ops = [  # upserts still: a hash erased meanwhile comes back
             UpdateOne(
                 {"_id": d["_id"]},
@@ -108,6 +90,21 @@ class LookupIndex:
                     raise
                 ops = [ops[e["index"]] for e in errors]
         raise RuntimeError("the duplicate-search index kept clashing on the same hashes")
+
+    async def _insert_new(self, listed: dict[str, list[str]]) -> list[Doc]:
+        """Each hash with its families as a new entry (one `insert_many`); the entries whose
+        hash was already there (a duplicate key) are returned, not written."""
+        if not listed:
+            return []
+        docs = [{"_id": h, "families": ids} for h, ids in listed.items()]
+        try:
+            await self.entries.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(e.get("code") != DUPLICATE_KEY for e in errors):
+                raise
+            return [docs[e["index"]] for e in errors]
+        return []
 
     async def candidates(self, hashes: Sequence[str], per_hash: int) -> dict[str, list[str]]:
         """Each hash's families (at most `per_hash` each), as the index knows them."""

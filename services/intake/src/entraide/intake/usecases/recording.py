@@ -34,15 +34,21 @@ async def record_request(
     family_id: str | None = None,
     recorded_by: str | None = None,
     possible_duplicates: list[str] | None = None,
+    made: tuple[str, str, bytes] | None = None,
+    lookup: list[str] | None = None,
 ) -> Recorded:
     """Store a family, its request and the pseudonymised event, in one document write.
 
     `family_id` makes the write idempotent: a partner event recorded twice creates one
     request (the second call returns the first one's id). `possible_duplicates` are
     families staff saw in the duplicate search and declared different: flagged, not merged.
+    `made`: the new family's id, reference and key, made before (by `record_unless_known`),
+    `lookup` its parent's hashes if already computed.
     """
     request_id = None
-    if family_id is None:
+    if made is not None:
+        family_id, family_ref, key = made
+    elif family_id is None:
         family_ref = domain.new_family_ref()
         family_id, key = await keys.new_family_key(family_ref)
     else:  # a partner's: the same ids whenever its event is recorded
@@ -59,6 +65,7 @@ async def record_request(
         channel=channel,
         recorded_by=recorded_by,
         possible_duplicates=possible_duplicates,
+        lookup=lookup,
     )
     stored = await uow.add(family)
     return Recorded(stored.requests[0].request_id, family_id, created=stored is family)
@@ -90,20 +97,17 @@ async def record_unless_known(
         await uow.families.unindex(family_id)
         await keys.destroy(family_id)
         return None, duplicates
-    family = new_family(
+    recorded = await record_request(
+        uow,
         keys,
-        key,
         details,
-        family_id=family_id,
-        family_ref=family_ref,
         association_id=association_id,
         channel=channel,
         recorded_by=recorded_by,
         possible_duplicates=[d.id for d in duplicates],
+        made=(family_id, family_ref, key),
         lookup=lookup,
     )
-    stored = await uow.add(family)
-    recorded = Recorded(stored.requests[0].request_id, family_id, created=stored is family)
     return recorded, duplicates
 
 
@@ -214,13 +218,6 @@ def search_hashes(
         first_name=first_name, last_name=last_name, phone=phone, email=email
     )
     return [sealing.blind_index(keys.lookup_key, term) for term in terms]
-
-
-async def possible_duplicates(
-    families: Families, keys: FamilyKeys, parent: Parent
-) -> list[FamilySummary]:
-    """Families already known with the same name, phone or e-mail (summaries, any scope)."""
-    return await families.similar(lookup_hashes(keys, parent))
 
 
 async def family_identity(families: Families, keys: FamilyKeys, family_id: str) -> Any:

@@ -94,9 +94,16 @@ async def create_family(
             association=association,
             status_code=422,
         )
-    details = body.details()
-    duplicates = await recording.possible_duplicates(work.families, work.keys, details.parent)
-    if duplicates and form.get("doublon_verifie") != "oui":
+    recorded, duplicates = await recording.record_unless_known(
+        work.uow,
+        work.keys,
+        body.details(),
+        confirm_new=form.get("doublon_verifie") == "oui",
+        association_id=association,
+        channel=RequestChannel.STAFF_FORM,
+        recorded_by=principal.subject,
+    )
+    if recorded is None:
         visible = [d for d in duplicates if access.can_see(principal, d)]
         return forms.page(
             pages,
@@ -109,14 +116,5 @@ async def create_family(
             hidden_duplicates=len(duplicates) - len(visible),
             status_code=409,
         )
-    recorded = await recording.record_request(
-        work.uow,
-        work.keys,
-        details,
-        association_id=association,
-        channel=RequestChannel.STAFF_FORM,
-        recorded_by=principal.subject,
-        possible_duplicates=[d.id for d in duplicates],
-    )
     await work.audit.record(principal, Action.CREATE, recorded.family_id, via="page")
     return RedirectResponse(f"/familles/{recorded.family_id}?ok=cree", status_code=303)
