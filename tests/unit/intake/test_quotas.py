@@ -1,4 +1,5 @@
-"""The partner quota's rule (a token bucket kept as GCRA's theoretical arrival time)."""
+"""The partner quota's rule (a token bucket kept as GCRA's theoretical arrival time), as
+the kit's buckets apply it (`kit.buckets.late`) at each partner's interval and tolerance."""
 
 import json
 import random
@@ -8,6 +9,7 @@ from pydantic import ValidationError
 
 from entraide.intake.domain.partners import Partner, Quota
 from entraide.intake.settings import IntakeSettings
+from entraide.kit.buckets import late
 
 
 class Bucket:
@@ -17,9 +19,9 @@ class Bucket:
         self.quota, self.tat = quota, 0.0
 
     def take(self, now: float) -> float | None:
-        wait = self.quota.wait_s(self.tat, now)
+        wait = late(self.tat, now, self.quota.tolerance_s)
         if wait is None:
-            self.tat = self.quota.after(self.tat, now)
+            self.tat = max(self.tat, now) + self.quota.interval_s
         return wait
 
 

@@ -36,16 +36,6 @@ class Quota(BaseModel):
         """How far ahead of the clock a bucket may run: the burst minus the request itself."""
         return (self.burst - 1) * self.interval_s
 
-    def wait_s(self, tat: float, now: float) -> float | None:
-        """GCRA's test: None if a request at `now` fits a bucket whose theoretical arrival
-        time is `tat`, else the seconds until one does."""
-        late = tat - self.tolerance_s - now
-        return late if late > 0 else None
-
-    def after(self, tat: float, now: float) -> float:
-        """The bucket's theoretical arrival time once a request at `now` is admitted."""
-        return max(tat, now) + self.interval_s
-
 
 class Partner(BaseModel):
     """A partner's credentials: its secret signs its requests, its source names its events;
