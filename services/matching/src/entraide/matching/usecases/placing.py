@@ -80,9 +80,13 @@ class Placing(Proposals):
         # (the best ONLINE_TOP_K of each, a family in crisis too: the best still open when
         # those are full, below)
         now = self.clock()
-        edges, blocked = assign.candidates(
-            families, pool.index, now=now, declined=refused, top_k=ONLINE_TOP_K, crises_too=True
-        )
+
+        def best(among: list[Family]) -> tuple[list[assign.Edge], dict[int, Unfit]]:
+            return assign.candidates(
+                among, pool.index, now=now, declined=refused, top_k=ONLINE_TOP_K, crises_too=True
+            )
+
+        edges, blocked = best(families)
         ranked: dict[int, list[assign.Edge]] = {}
         for edge in sorted(edges, key=lambda e: e.score.weighted, reverse=True):
             ranked.setdefault(edge.family, []).append(edge)
@@ -94,10 +98,7 @@ class Placing(Proposals):
             if key is None and len(mine) == ONLINE_TOP_K:
                 # ranked again: the places taken meanwhile are out of the columns now, so
                 # the best ONLINE_TOP_K still open are enough (not every candidate explained)
-                more, _ = assign.candidates(
-                    [family], pool.index, now=now, declined=refused,
-                    top_k=ONLINE_TOP_K, crises_too=True,
-                )  # fmt: skip
+                more, _ = best([family])
                 mine = sorted(more, key=lambda e: e.score.weighted, reverse=True)
                 key = _first_with_room(pool, mine)
             if key is not None:
