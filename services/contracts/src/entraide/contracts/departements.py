@@ -40,6 +40,10 @@ NAMES: dict[str, str] = {
 }
 
 
+# where the network starts: Paris, Seine-Saint-Denis, Loire-Atlantique, Nord, Nièvre
+FIRST_TERRITORIES = ("75", "93", "44", "59", "58")
+
+
 def name(code: str) -> str:
     """The département's name, or its code when it is not one (a code from elsewhere)."""
     return NAMES.get(code, code)

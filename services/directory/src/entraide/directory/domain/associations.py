@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from entraide.contracts import departements
 
-# the network's first territories, by name
-TERRITORIES = {code: departements.name(code) for code in ("75", "93", "44", "59", "58")}
+TERRITORIES = {code: departements.name(code) for code in departements.FIRST_TERRITORIES}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from entraide.observatory.domain.indicators import Dimension, Theme
 from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
 
 TERRITORIES = {
-    **{code: departements.name(code) for code in ("75", "93", "44", "59", "58")},
+    **{code: departements.name(code) for code in departements.FIRST_TERRITORIES},
     OTHER_TERRITORIES: "Autres territoires",
     "reseau": "Tout le réseau",
     TOTAL: "Ensemble",
