@@ -33,7 +33,8 @@ async def running(
 
     async def round_() -> None:
         expired, proposed = await tick(engine, followups)
-        log.info("matching round", extra={"expired": expired, "proposed": proposed})
+        if expired or proposed:  # an idle round is not news: it would drown an outage's lines
+            log.info("matching round", extra={"expired": expired, "proposed": proposed})
 
     starting = followups.refresh if followups is not None else None
     loop = loops.Periodic(
