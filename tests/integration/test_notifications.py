@@ -5,6 +5,7 @@ for good, and never an address or a text in the logs."""
 
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -164,6 +165,29 @@ async def test_quiet_hours_hold_an_sms_until_the_morning(
     assert await sender.deliver_due() == 1
     assert len(sms.accepted) == 1
     assert (await db.notifications.find_one({"_id": "evt-3:demande-recue"}))["outcome"] == "sent"
+
+
+async def test_a_familys_messages_go_in_its_language_even_when_held_for_the_night(
+    db, mailbox: Mailbox, sms: SmsProvider
+) -> None:
+    """The language is kept in the record: an SMS held until the morning is written then,
+    in the family's language, not in French."""
+    clock = Clock(NIGHT)
+    sender = notifier(db, clock, smtp_port=mailbox.port, sms=sms)
+    await sender.notify(replace(received("evt-6:sms", Channel.SMS, PHONE), language="ar"))
+    await sender.notify(replace(received("evt-6:mail"), language="pt"))
+    [mail] = mailbox.to(EMAIL)
+    assert mail["Subject"] == "Recebemos o seu pedido de ajuda"
+    assert f"O seu código de acompanhamento: {CODE}" in mail.get_content()
+    assert (await db.notifications.find_one({"_id": "evt-6:sms"}))["language"] == "ar"
+    clock.at = datetime(2026, 12, 2, 8, 30, tzinfo=PARIS).astimezone(UTC)
+    assert await sender.deliver_due() == 1
+    [body] = sms.accepted
+    assert (
+        body["content"]
+        == f"Entraide: تم استلام طلب المساعدة. رمز المتابعة: {CODE}. سنتواصل معك قريباً."
+    )
+    assert body["unicodeEnabled"] is True
 
 
 async def test_an_smtp_outage_is_retried_with_backoff_then_the_mail_goes(db, caplog) -> None:

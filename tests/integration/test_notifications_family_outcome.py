@@ -49,6 +49,27 @@ def calls(mailbox) -> list[str]:
     return [m.get_content() for m in mailbox.to(EMAIL) if m["Subject"] == CALLING]
 
 
+async def test_a_parent_who_wrote_on_the_arabic_page_is_answered_in_arabic(
+    intake_settings, mailbox
+) -> None:
+    """The page's language (chosen with ?lang=, then kept by its cookie) is the family's
+    messages' language: the e-mail that gives the follow-up code is in Arabic."""
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        page = await intake.get("/demander-aide?lang=ar")
+        assert 'lang="ar"' in page.text
+        sent = await intake.post("/demander-aide", data=form(lookup(app, FamilyDoor)))
+        assert sent.status_code == 200, sent.text
+        code = code_of(sent.text)
+
+        async def received():
+            return [m for m in mailbox.to(EMAIL) if code in m.get_content()]
+
+        [mail] = await eventually(received, what="the e-mail with the code")
+    assert mail["Subject"] == "لقد استلمنا طلب المساعدة الخاص بك"
+    assert f"رمز المتابعة الخاص بك: {code}" in mail.get_content()
+
+
 async def test_matching_proposes_for_real_and_the_family_is_told_once(
     intake_settings, matching_settings, dev_issuer, mongo, mailbox
 ) -> None:

@@ -248,6 +248,20 @@ async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
     assert notifier.sent[f"{by_sms.self_id}:demande-recue:sms"].channel == Channel.SMS
 
 
+async def test_the_family_is_told_in_the_language_of_the_page_it_wrote_on() -> None:
+    door, queue, _, _, notifier = world()
+    received = await door.submit(submission(language="pt"), NOW)
+    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
+    assert await queue.match_step(ref, request_id, "proposed")
+    told = {n.template: n.language for n in notifier.sent.values()}
+    assert told == {"demande-recue": "pt", "demande-suite": "pt"}
+    on_french_page = await door.submit(
+        submission(parent=Parent("Ana", "Lima", None, "a@l.pt")), NOW
+    )
+    assert notifier.sent[f"{on_french_page.self_id}:demande-recue:email"].language == "fr"
+
+
 async def test_a_family_that_chose_sms_and_email_is_told_by_each_once() -> None:
     door, queue, _, _, notifier = world()
     both = await door.submit(submission(contact_preferences=["sms", "email"]), NOW)

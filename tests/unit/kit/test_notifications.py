@@ -1,16 +1,17 @@
-"""The notifier's pure parts: quiet hours, the French templates, Brevo's phone format,
-the seal of a pending record."""
+"""The notifier's pure parts: quiet hours, the templates (French, and a family's in its
+language), Brevo's phone format, the seal of a pending record."""
 
 import re
 from datetime import UTC, date, datetime, time
 
 import pytest
 
-from entraide.kit.notifications import Channel
+from entraide.kit import i18n
+from entraide.kit.notifications import LANGUAGES, Channel
 from entraide.kit.notifications.quiet import PARIS, QuietHours, parse_time
 from entraide.kit.notifications.seal import Seal
 from entraide.kit.notifications.senders import PermanentSendError, brevo_recipient
-from entraide.kit.notifications.templates import TEMPLATES, Renderer
+from entraide.kit.notifications.templates import FAMILY_TEMPLATES, TEMPLATES, Renderer
 
 QUIET = QuietHours(time(20, 0), time(8, 30))
 
@@ -91,6 +92,59 @@ def test_the_templates_say_what_the_brief_promises() -> None:
     assert (
         "10 h 15 (heure de Paris)" in renderer.render("code-contact", Channel.EMAIL, CONTEXT).text
     )
+
+
+GREETINGS = {"fr": "Bonjour,", "falc": "Bonjour,", "en": "Hello,", "ar": "مرحباً،"}
+GREETINGS |= {"pt": "Olá,", "ro": "Bună ziua,"}
+
+
+def test_a_family_is_written_to_in_every_language_of_the_doors() -> None:
+    assert set(LANGUAGES) == set(i18n.LANGUAGES)
+    assert set(GREETINGS) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("template", FAMILY_TEMPLATES)
+def test_a_familys_messages_read_in_its_language(template: str, language: str) -> None:
+    renderer = Renderer()
+    mail = renderer.render(template, Channel.EMAIL, CONTEXT, language)
+    sms = renderer.render(template, Channel.SMS, CONTEXT, language)
+    french = renderer.render(template, Channel.EMAIL, CONTEXT)
+    assert mail.text.startswith(GREETINGS[language])
+    assert (mail.text == french.text) == (language == "fr")  # its own text, not French
+    assert sms.text.startswith("Entraide")
+    assert len(sms.text) <= 160 * 2 if sms.text.isascii() else len(sms.text) <= 70 * 3
+    for text in (mail.subject, mail.text, sms.text):
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date
+        assert "{{" not in text
+        assert "None" not in text
+    for value in ("code", "association"):
+        if CONTEXT[value] in french.text:  # what the French says, each language says
+            assert CONTEXT[value] in mail.text
+
+
+def test_a_long_date_has_its_months_name_in_the_messages_language() -> None:
+    renderer = Renderer()
+    assert (
+        "31 December 2026"
+        in renderer.render("conservation-mois", Channel.EMAIL, CONTEXT, "en").text
+    )
+    assert (
+        "31 dezembro 2026"
+        in renderer.render("conservation-mois", Channel.EMAIL, CONTEXT, "pt").text
+    )
+    assert (
+        "31 décembre 2026"
+        in renderer.render("conservation-mois", Channel.EMAIL, CONTEXT, "falc").text
+    )
+
+
+def test_a_message_not_written_in_a_language_reads_in_french() -> None:
+    renderer = Renderer()
+    french = renderer.render("rappel-offre", Channel.EMAIL, CONTEXT)  # for associations
+    assert renderer.render("rappel-offre", Channel.EMAIL, CONTEXT, "en") == french
+    unknown = renderer.render("demande-recue", Channel.SMS, CONTEXT, "tr")
+    assert unknown == renderer.render("demande-recue", Channel.SMS, CONTEXT)
 
 
 def test_a_missing_value_or_an_unknown_template_is_an_error_not_a_hole() -> None:

@@ -31,19 +31,19 @@ def day(on: Day | None) -> str:
     return _day(on, "dd/MM/yyyy")
 
 
-def long_day(on: Day | None) -> str:
-    """`29 novembre 2026`."""
-    return _day(on, "d MMMM yyyy")
+def long_day(on: Day | None, locale: str = LOCALE) -> str:
+    """`29 novembre 2026` (in another `locale`, its month names: `29 November 2026`)."""
+    return _day(on, "d MMMM yyyy", locale)
 
 
-def _day(on: Day | None, pattern: str) -> str:
+def _day(on: Day | None, pattern: str, locale: str = LOCALE) -> str:
     if on is None or on == "":
         return "—"
     if isinstance(on, str):
         on = date.fromisoformat(on) if len(on) == 10 else paris(on)
     if isinstance(on, datetime):
         on = paris(on).date()
-    return format_date(on, pattern, locale=LOCALE)
+    return format_date(on, pattern, locale=locale)
 
 
 def hour(at: datetime | str) -> str:

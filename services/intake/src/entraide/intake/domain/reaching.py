@@ -31,3 +31,16 @@ def written_channel(
 ) -> tuple[str, str] | None:
     """The first of `written_channels`, or None."""
     return next(iter(written_channels(preferences, parent)), None)
+
+
+def message_language(chosen: str | None, spoken: Sequence[str], written: Sequence[str]) -> str:
+    """The language a family's messages are written in, among those we write (`written`,
+    French first): the one its parent chose on the door's page, if any; otherwise French
+    when the family speaks it (or said nothing), else the first language it speaks that we
+    write, else French."""
+    french = written[0]
+    if chosen is not None and chosen in written:
+        return chosen
+    if not spoken or french in spoken:
+        return french
+    return next((code for code in spoken if code in written), french)

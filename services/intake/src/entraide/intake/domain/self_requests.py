@@ -67,6 +67,7 @@ class SelfRequest:
     decided_by: str | None = None
     request_id: str | None = None  # the published request, once confirmed or merged
     refusal: RefusalReason | None = None
+    language: str = "fr"  # the door page's when the parent wrote: its messages' language
 
 
 def new_code() -> str:

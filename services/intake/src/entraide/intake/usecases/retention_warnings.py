@@ -8,9 +8,9 @@ from datetime import date
 
 from entraide.contracts.events import RetentionNoticeDue
 from entraide.intake.domain import sealing
-from entraide.intake.domain.reaching import SMS, written_channel
+from entraide.intake.domain.reaching import SMS, message_language, written_channel
 from entraide.intake.usecases.ports import Families, FamilyKeys
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier
 
 log = logging.getLogger(__name__)
 TEMPLATES = {"30d": "conservation-mois", "7d": "conservation-semaine"}
@@ -43,6 +43,7 @@ class RetentionWarnings:
                 to=to,
                 recipient_ref=family.family_ref,
                 context={"erase_on": notice.erase_on},
+                language=message_language(None, family.languages, LANGUAGES),
             )
         )
         return True

@@ -18,12 +18,12 @@ from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
-from entraide.intake.domain.reaching import written_channels
+from entraide.intake.domain.reaching import message_language, written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.ports import Families, FamilyKeys
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier
 
 RECEIVED_TEMPLATE = "demande-recue"  # the kit's notification templates
 CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler »
@@ -79,6 +79,7 @@ class SelfSubmission:
     consent_sharing: bool
     association_id: str | None = None
     offer_id: str | None = None
+    language: str = "fr"  # the page's, as the parent read and wrote it
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class FamilyDoor:
             submitted_at=now,
             possible_duplicates=[f.id for f in known],
             similar_pending=similar,
+            language=submission.language,
         )
         await self.queue.add(request)
         context = {"code": code, "received_at": now.isoformat()}
@@ -197,6 +199,7 @@ class FamilyDoor:
                     to=to,
                     recipient_ref=request.family_ref,
                     context=context,
+                    language=message_language(request.language, request.languages, LANGUAGES),
                 )
             )
             self.sent.append(template)

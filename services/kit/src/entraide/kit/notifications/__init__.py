@@ -16,14 +16,24 @@ only the recipient's reference.
             to=family_email,
             recipient_ref=family_ref,
             context={"association": "AFEV", "code": follow_up_code},
+            language="ar",  # the family's: its messages in Arabic (French if none)
         )
     )
+
+A family's messages read in its language: `templates/<language>/<template>.txt` where one
+is written (the families' templates, `FAMILY_TEMPLATES`, are in every language of the
+public doors), the French `templates/<template>.txt` otherwise.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+
+FRENCH = "fr"
+# the languages a family's messages are written in: the public doors' (kit.i18n), easy
+# French (`falc`) included
+LANGUAGES = (FRENCH, "falc", "en", "ar", "pt", "ro")
 
 
 class Channel(StrEnum):
@@ -36,12 +46,12 @@ class Notification:
     """One message to one person, by one channel."""
 
     key: str  # idempotency: one key is sent at most once (e.g. the event id and template)
-    template: str  # the template's name (French text, in the kit's notification templates)
+    template: str  # the template's name (in the kit's notification templates)
     channel: Channel
     to: str  # the e-mail address or phone number: personal data, never logged
     recipient_ref: str  # the subject's reference, kept in the record instead of `to`
     context: Mapping[str, Any] = field(default_factory=dict)  # what the template shows
-    language: str = "fr"
+    language: str = FRENCH  # one of LANGUAGES (another reads in French)
 
 
 class Notifier(Protocol):

@@ -32,7 +32,7 @@ from pymongo.errors import DuplicateKeyError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from entraide.kit import loops
-from entraide.kit.notifications import Channel, Notification
+from entraide.kit.notifications import FRENCH, Channel, Notification
 from entraide.kit.notifications.quiet import QuietHours
 from entraide.kit.notifications.seal import Seal
 from entraide.kit.notifications.senders import PermanentSendError, Sender, TemporarySendError
@@ -92,7 +92,12 @@ class MongoNotifier:
 
     async def notify(self, notification: Notification) -> None:
         """Record it and send it now if it may go; a key already recorded changes nothing."""
-        self.renderer.render(notification.template, notification.channel, {**notification.context})
+        self.renderer.render(  # a missing value fails here, not later in the sender loop
+            notification.template,
+            notification.channel,
+            {**notification.context},
+            notification.language,
+        )
         now = self.clock()
         due = self.quiet.next_allowed(notification.channel, now)
         sealed = self.seal.seal(
@@ -180,7 +185,9 @@ class MongoNotifier:
             if channel not in self.senders:
                 raise PermanentSendError(f"no {channel.value} sender configured")
             opened = self.seal.open(key, doc["sealed"])
-            message = self.renderer.render(template, channel, opened["context"])
+            message = self.renderer.render(
+                template, channel, opened["context"], doc.get("language", FRENCH)
+            )
             async for attempt in AsyncRetrying(
                 stop=stop_after_attempt(self.quick_tries),
                 wait=wait_exponential(multiplier=self.quick_wait, max=10 * self.quick_wait),

@@ -1,17 +1,22 @@
-"""The notifications' French texts: one Jinja template per kind in `templates/`, each
-with three blocks: `subject` and `email` (the e-mail) and `sms` (the text message, short).
+"""The notifications' texts: one Jinja template per kind in `templates/`, each with three
+blocks: `subject` and `email` (the e-mail) and `sms` (the text message, short).
 
-Dates and times read the French way (`kit.formats` filters, Paris time). A missing
-context value is an error, never an empty hole in a message sent to a person.
+French first: `templates/<kind>.txt`. The messages a family receives are also written in
+each language of the public doors, `templates/<language>/<kind>.txt` (whole messages, not
+sentences put together: each language's word order is its own); a kind or a language with
+no such file reads in French. Dates read as `kit.formats` writes them (Paris time), a long
+date with its month in the message's language. A missing context value is an error, never
+an empty hole in a message sent to a person.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
-from entraide.kit.formats import install
-from entraide.kit.notifications import Channel
+from entraide.kit.formats import install, long_day
+from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 
 # the kinds services may send; each is `templates/<name>.txt`
 TEMPLATES = (
@@ -27,6 +32,10 @@ TEMPLATES = (
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
 )
+# what a family receives: written in every language of `LANGUAGES` (a unit test checks)
+FAMILY_TEMPLATES = ("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine")
+# Babel's locale for a language's month names (easy French is French)
+_LOCALES = {FRENCH: "fr_FR", "falc": "fr_FR", "en": "en_GB", "ar": "ar", "pt": "pt_PT", "ro": "ro"}
 
 
 # a volunteer's application, in the words of `candidature-benevole`
@@ -48,21 +57,19 @@ class Rendered:
 
 class Renderer:
     def __init__(self) -> None:
-        self.env = Environment(
-            loader=PackageLoader("entraide.kit.notifications", "templates"),
-            undefined=StrictUndefined,
-            autoescape=False,  # plain text: nothing is HTML
-            keep_trailing_newline=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        install(self.env)
-        self.env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS
+        self.envs = {code: _environment(code) for code in LANGUAGES}
 
-    def render(self, template: str, channel: Channel, context: dict[str, Any]) -> Rendered:
+    def render(
+        self, template: str, channel: Channel, context: dict[str, Any], language: str = FRENCH
+    ) -> Rendered:
+        """The message in `language` if it is written in it, in French otherwise."""
         if template not in TEMPLATES:
             raise LookupError(f"no notification template {template!r}")
-        tmpl = self.env.get_template(f"{template}.txt")
+        env = self.envs.get(language, self.envs[FRENCH])
+        try:
+            tmpl = env.get_template(f"{language}/{template}.txt")
+        except TemplateNotFound:
+            tmpl = self.envs[FRENCH].get_template(f"{template}.txt")
         ctx = tmpl.new_context(dict(context))
 
         def block(name: str) -> str:
@@ -71,3 +78,18 @@ class Renderer:
         if channel is Channel.SMS:
             return Rendered(subject="", text=block("sms"))
         return Rendered(subject=block("subject"), text=block("email") + "\n")
+
+
+def _environment(language: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("entraide.kit.notifications", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,  # plain text: nothing is HTML
+        keep_trailing_newline=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    install(env)
+    env.filters["long_day"] = partial(long_day, locale=_LOCALES[language])
+    env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS
+    return env

@@ -21,7 +21,7 @@ from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
-from entraide.kit.i18n import N_, public_language, translator
+from entraide.kit.i18n import N_, current, public_language, translator
 from entraide.kit.protect import RateLimits, rate_limited
 
 # public pages, in the language the parent asks for (kit/i18n.py; French first)
@@ -83,7 +83,9 @@ async def send_request(
         time.time(),
     ):
         return _form(request, pages, door, values, {}, notice=AUTOMATED, status_code=422)
-    parsed = door_form.parse(values, associations=ASSOCIATIONS, now=datetime.now(UTC))
+    parsed = door_form.parse(
+        values, associations=ASSOCIATIONS, now=datetime.now(UTC), language=current().code
+    )
     if parsed.submission is None:
         return _form(request, pages, door, parsed.values, parsed.errors, status_code=422)
     await _limit(limits.submissions, "demander-aide", request)

@@ -140,7 +140,13 @@ def values_of(form: FormData | Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def parse(values: Mapping[str, Any], *, associations: Mapping[str, str], now: datetime) -> Parsed:
+def parse(
+    values: Mapping[str, Any],
+    *,
+    associations: Mapping[str, str],
+    now: datetime,
+    language: str = "fr",  # the page's: the family's messages will be in it
+) -> Parsed:
     """Validate what the parent typed; the association and offer come from the offer's link
     (an unknown one is dropped, not an error: the family asks the network)."""
     body = {
@@ -191,6 +197,7 @@ def parse(values: Mapping[str, Any], *, associations: Mapping[str, str], now: da
         consent_sharing=fields.consent_sharing,
         association_id=association,
         offer_id=offer if association else None,
+        language=language,
     )
     return Parsed(dict(values), submission)
 
