@@ -196,6 +196,24 @@ async def test_too_many_requests_for_one_contact_and_an_owner_down_are_said_in_f
     assert "parent.seul" not in kept.lower(), "no address: hashes, and sent mails forgotten"
 
 
+async def test_a_person_on_the_portuguese_page_gets_the_code_in_portuguese(
+    sending, mailbox
+) -> None:
+    """The page's language (?lang=, kept by its cookie) is kept with the request: the code
+    goes in it, its hour the Portuguese way in Paris time."""
+    address = "mae.lima@example.org"
+    async with serving(privacy_app(sending)) as privacy:
+        page = await privacy.get("/vos-droits", params={"lang": "pt"})
+        assert "Os seus dados pessoais" in page.text
+        form = {"droit": "access", "qui": "family", "contact": address}
+        asked = await privacy.post("/vos-droits", data=form)
+        assert asked.status_code == 303, asked.text
+        code = await code_in(mailbox, address, 0)
+    [mail] = mailbox.to(address)
+    assert mail["Subject"] == f"O seu código: {code}"
+    assert re.search(r"Expira em \d\d/\d\d/\d{4} \d\d:\d\d \(hora de Paris\)\.", mail.get_content())
+
+
 async def test_a_volunteer_asks_for_erasure_with_the_e_mail_they_applied_with(
     infra, unique, intake_settings, sending, mailbox, mongo, dev_issuer
 ) -> None:

@@ -11,7 +11,7 @@ from entraide.kit.notifications import LANGUAGES, Channel
 from entraide.kit.notifications.quiet import PARIS, QuietHours, parse_time
 from entraide.kit.notifications.seal import Seal
 from entraide.kit.notifications.senders import PermanentSendError, brevo_recipient
-from entraide.kit.notifications.templates import FAMILY_TEMPLATES, TEMPLATES, Renderer
+from entraide.kit.notifications.templates import PUBLIC_TEMPLATES, TEMPLATES, Renderer
 
 QUIET = QuietHours(time(20, 0), time(8, 30))
 
@@ -104,7 +104,7 @@ def test_a_family_is_written_to_in_every_language_of_the_doors() -> None:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("template", FAMILY_TEMPLATES)
+@pytest.mark.parametrize("template", PUBLIC_TEMPLATES)
 def test_a_familys_messages_read_in_its_language(template: str, language: str) -> None:
     renderer = Renderer()
     mail = renderer.render(template, Channel.EMAIL, CONTEXT, language)
@@ -118,7 +118,7 @@ def test_a_familys_messages_read_in_its_language(template: str, language: str) -
         assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date
         assert "{{" not in text
         assert "None" not in text
-    for value in ("code", "association"):
+    for value in ("code", "association", "link"):
         if CONTEXT[value] in french.text:  # what the French says, each language says
             assert CONTEXT[value] in mail.text
 
@@ -137,6 +137,17 @@ def test_a_long_date_has_its_months_name_in_the_messages_language() -> None:
         "31 décembre 2026"
         in renderer.render("conservation-mois", Channel.EMAIL, CONTEXT, "falc").text
     )
+
+
+def test_an_hour_reads_as_its_language_writes_it_in_paris_time() -> None:
+    renderer = Renderer()
+    english = renderer.render("code-contact", Channel.EMAIL, CONTEXT, "en").text
+    assert "It expires on 01/12/2026 10:15 (Paris time)." in english
+    assert (
+        "Expiră la ora 10:15." in renderer.render("code-contact", Channel.SMS, CONTEXT, "ro").text
+    )
+    easy = renderer.render("code-contact", Channel.SMS, CONTEXT, "falc").text
+    assert "jusqu'à 10 h 15" in easy  # easy French writes hours the French way
 
 
 def test_a_message_not_written_in_a_language_reads_in_french() -> None:

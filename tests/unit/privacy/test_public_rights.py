@@ -176,8 +176,8 @@ def _channel(known: dict[str, list[str]] | None = None):
     return world, public, requests, seal, owners, notifier
 
 
-async def _ask(public, kind=CaseKind.ERASURE, contact=PHONE, address="10.0.0.1"):
-    return await public.ask(kind, FAMILY, contact, address=address)
+async def _ask(public, kind=CaseKind.ERASURE, contact=PHONE, address="10.0.0.1", language="fr"):
+    return await public.ask(kind, FAMILY, contact, address=address, language=language)
 
 
 async def test_the_code_goes_to_the_contact_and_only_hashes_are_kept() -> None:
@@ -276,7 +276,7 @@ async def test_a_contact_naming_nobody_opens_nothing_and_says_so() -> None:
 
 async def test_the_access_link_goes_once_the_case_is_closed_then_the_contact_is_forgotten() -> None:
     world, public, _, seal, _, notifier = _channel()
-    asked = await _ask(public, kind=CaseKind.ACCESS)
+    asked = await _ask(public, kind=CaseKind.ACCESS, language="ro")  # the page's language
     request_id = asked.request.request_id
     proved = await public.prove(request_id, notifier.sent[0].context["code"])
     (case_id,) = proved.request.case_ids
@@ -299,6 +299,7 @@ async def test_the_access_link_goes_once_the_case_is_closed_then_the_contact_is_
     assert await public.deliver() == 0, "sent once"
     link = notifier.sent[-1]
     assert link.template == "droits-export"
+    assert [n.language for n in notifier.sent] == ["ro", "ro"]  # the code, then the link
     assert link.to == "0612345678"
     url = link.context["link"]
     assert link.context["expires_at"] == NOW + timedelta(days=7)

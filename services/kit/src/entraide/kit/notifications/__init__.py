@@ -21,8 +21,9 @@ only the recipient's reference.
     )
 
 A family's messages read in its language: `templates/<language>/<template>.txt` where one
-is written (the families' templates, `FAMILY_TEMPLATES`, are in every language of the
-public doors), the French `templates/<template>.txt` otherwise.
+is written (what a family or a person at the public rights channel receives,
+`templates.PUBLIC_TEMPLATES`, is in every language of the public doors), the French
+`templates/<template>.txt` otherwise.
 """
 
 from collections.abc import Mapping

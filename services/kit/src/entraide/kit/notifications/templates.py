@@ -10,12 +10,13 @@ an empty hole in a message sent to a person.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
-from entraide.kit.formats import install, long_day
+from entraide.kit.formats import day, install, long_day, paris
 from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 
 # the kinds services may send; each is `templates/<name>.txt`
@@ -32,10 +33,21 @@ TEMPLATES = (
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
 )
-# what a family receives: written in every language of `LANGUAGES` (a unit test checks)
-FAMILY_TEMPLATES = ("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine")
+# what a family, or a person at the public rights channel, receives: written in every
+# language of `LANGUAGES` (a unit test checks)
+PUBLIC_TEMPLATES = (
+    *("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine"),
+    *("code-contact", "droits-export"),
+)
 # Babel's locale for a language's month names (easy French is French)
 _LOCALES = {FRENCH: "fr_FR", "falc": "fr_FR", "en": "en_GB", "ar": "ar", "pt": "pt_PT", "ro": "ro"}
+# an hour outside French: 19:04, and where it matters, in Paris time
+_PARIS_TIME = {
+    "en": "Paris time",
+    "ar": "بتوقيت باريس",
+    "pt": "hora de Paris",
+    "ro": "ora Parisului",
+}
 
 
 # a volunteer's application, in the words of `candidature-benevole`
@@ -91,5 +103,21 @@ def _environment(language: str) -> Environment:
     )
     install(env)
     env.filters["long_day"] = partial(long_day, locale=_LOCALES[language])
+    if language in _PARIS_TIME:
+        env.filters["hour"] = _clock
+        env.filters["when"] = partial(_when, zone_name=_PARIS_TIME[language])
     env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS
     return env
+
+
+def _clock(at: datetime | str) -> str:
+    """`19:04`, in Paris."""
+    return paris(at).strftime("%H:%M")
+
+
+def _when(at: datetime | str | None, *, zone_name: str, zone: bool = False) -> str:
+    """`29/11/2026 19:04`; with `zone`, `(Paris time)` in the message's language after it."""
+    if at is None or at == "":
+        return "—"
+    text = f"{day(paris(at))} {_clock(at)}"
+    return f"{text} ({zone_name})" if zone else text

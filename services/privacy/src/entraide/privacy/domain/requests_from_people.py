@@ -89,6 +89,7 @@ class PersonRequest:
     # page, so never kept in clear; not used to find the family yet (the contact is)
     follow_up: str | None = None
     link_sent_at: datetime | None = None
+    language: str = "fr"  # the rights page's: its code and its link are sent in it
 
 
 class Verdict(StrEnum):

@@ -116,9 +116,10 @@ class PublicRights:
         *,
         address: str,
         follow_up: str | None = None,
+        language: str = "fr",
     ) -> Asked:
-        """Start a request and send its code, unless this contact or address started too
-        many in the last hour."""
+        """Start a request and send its code (in `language`, the page's, as the export's
+        link later), unless this contact or address started too many in the last hour."""
         now = self._now()
         contact_hash = rules.keyed(self.key, "contact:" + contact.term)
         address_hash = rules.keyed(self.key, "address:" + address)
@@ -136,6 +137,7 @@ class PublicRights:
             request_id, kind, subject_kind, contact.channel, contact_hash, address_hash,
             rules.keyed(self.key, f"code:{request_id}:{code}"), now, now + rules.CODE_TTL,
             follow_up=rules.keyed(self.key, f"follow-up:{follow_up.upper()}") if follow_up else None,
+            language=language,
         )  # fmt: skip
         await self.seal.seal(request_id, contact)
         await self.requests.add(request)
@@ -243,5 +245,6 @@ class PublicRights:
                 to=contact.value,
                 recipient_ref=f"demande-{request.request_id}",
                 context=context,
+                language=request.language,
             )
         )

@@ -79,4 +79,5 @@ def _request(doc: Doc) -> PersonRequest:
         case_ids=tuple(doc.get("case_ids", ())),
         follow_up=doc.get("follow_up"),
         link_sent_at=doc.get("link_sent_at"),
+        language=doc.get("language", "fr"),
     )

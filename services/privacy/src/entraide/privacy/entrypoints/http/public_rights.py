@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
-from entraide.kit.i18n import N_, public_language, translator
+from entraide.kit.i18n import N_, current, public_language, translator
 from entraide.kit.protect import rate_limited
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.domain.requests_from_people import (
@@ -97,7 +97,7 @@ async def ask(request: Request, pages: PagesDep, public: PublicRightsDep) -> Res
     address = request.client.host if request.client else "unknown"
     asked = await public.ask(
         CaseKind(values["droit"]), SubjectKind(values["qui"]), contact, address=address,
-        follow_up=values["code_suivi"] or None,
+        follow_up=values["code_suivi"] or None, language=current().code,
     )  # fmt: skip
     if asked.request is None:
         return pages.page(request, "vos-droits-trop.html", status_code=429)
