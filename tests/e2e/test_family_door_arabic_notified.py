@@ -10,8 +10,8 @@ intake tell each family « une association va vous appeler », and the status pa
 in Arabic. axe-core clean and right to left on every page the parents see.
 
 What the code sends: one message per step, family and channel, by EACH channel the family
-chose and can be reached by (Awa: the e-mail and the SMS; Samir: the SMS), in French (the
-kit's templates are French only, whatever the door's language); « demande reçue » on
+chose and can be reached by (Awa: the e-mail and the SMS; Samir: the SMS), in Arabic, the
+language of the door's pages they wrote on; « demande reçue » on
 submission, nothing when staff confirm, « une association va vous appeler » on matching's
 proposal, never twice on either channel. Quiet hours are set to an empty range so the SMS goes whatever the
 hour the test runs."""
@@ -48,8 +48,10 @@ SMS, EMAIL = "رسالة نصية (SMS)", "بريد إلكتروني"  # the doo
 # two communes: the staff queue names each request by its day, minute and commune; two of
 # one commune in one minute get the same name (axe-core: landmark-unique)
 NANTES, SAINT_NAZAIRE = ("44000", "Nantes"), ("44600", "Saint-Nazaire")
-MAIL_SUBJECT = "Votre demande d'aide est bien reçue"  # the kit's French templates
-CALLING_SUBJECT = "Une association va vous appeler"
+MAIL_SUBJECT = "لقد استلمنا طلب المساعدة الخاص بك"  # « Votre demande d'aide est bien reçue »
+CALLING_SUBJECT = "ستتصل بك إحدى الجمعيات"  # « Une association va vous appeler »
+SMS_RECEIVED = "Entraide: تم استلام طلب المساعدة."  # « Entraide : demande d'aide reçue. »
+SMS_CALLING = "Entraide: ستتصل بك إحدى الجمعيات"
 
 
 @dataclass
@@ -202,7 +204,7 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     samir_code = await _ask(samir, intake.url, ("Samir", "Haddad"), SAINT_NAZAIRE, sms_phone, None)
     assert await _status(samir, intake.url, samir_code, "samir status", problems) == RECEIVED
 
-    # what submission sent: Awa's by e-mail and by SMS, Samir's by SMS, French, with the code
+    # what submission sent: Awa's by e-mail and by SMS, Samir's by SMS, Arabic, with the code
     awa_number, samir_number = "337" + "".join(digits[:4]), "336" + "".join(digits[4:])
     [mail] = intake.mailbox.messages
     assert mail["To"] == email
@@ -216,7 +218,7 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
         assert text["sender"] == "Entraide"
         assert text["type"] == "transactional"
         assert code in text["content"]
-        assert text["content"].startswith("Entraide : demande d'aide reçue.")
+        assert text["content"].startswith(SMS_RECEIVED)
 
     problems += await _staff_confirm(browser, intake.url, 2)
 
@@ -245,14 +247,14 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     _, calling = intake.mailbox.messages
     assert calling["To"] == email
     assert calling["Subject"] == CALLING_SUBJECT
-    assert "Bonne nouvelle : une association va vous appeler" in calling.get_content()
+    assert "خبر سار: ستتصل بك إحدى الجمعيات" in calling.get_content()  # « Bonne nouvelle »
     assert awa_code in calling.get_content()
     assert intake.sms.refused == []
     texts = _by_recipient(intake.sms.accepted)
     for number, code in ((awa_number, awa_code), (samir_number, samir_code)):
         received, called = texts[number]  # one received, one calling: no more, on either
-        assert received["content"].startswith("Entraide : demande d'aide reçue.")
-        assert called["content"].startswith("Entraide : une association va vous appeler")
+        assert received["content"].startswith(SMS_RECEIVED)
+        assert called["content"].startswith(SMS_CALLING)
         assert code in called["content"]
     # nothing twice: not the redelivered proposal, not the status pages read again
     assert len(intake.mailbox.messages) == 2
