@@ -221,6 +221,10 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
         assert text["content"].startswith(SMS_RECEIVED)
 
     problems += await _staff_confirm(browser, intake.url, 2)
+    # the families keep the language they wrote in: their warnings before erasure use it
+    families = mongo[intake.settings.database]["families"]
+    written = [f["written_language"] async for f in families.find({}, {"written_language": 1})]
+    assert written == ["ar", "ar"]
 
     assert await _status(awa, intake.url, awa_code, "awa confirmed", problems) == CONFIRMED
     await screenshot(awa, "ar-suivi-confirmee-390")

@@ -6,13 +6,18 @@ import json
 import time
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from entraide.contracts import CloudEvent, new_event
-from entraide.contracts.events import MatchProposed, MatchWaitlisted, RequestSubmitted
+from entraide.contracts.events import (
+    MatchProposed,
+    MatchWaitlisted,
+    RequestSubmitted,
+    RetentionNoticeDue,
+)
 from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
@@ -20,6 +25,7 @@ from entraide.intake.domain.family import MatchStep, NotFoundError
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.retention_warnings import RetentionWarnings
 from entraide.intake.usecases.self_request_queue import AlreadyDecidedError, ConfirmationQueue
 from entraide.intake.usecases.self_requests import (
     ContactLimitError,
@@ -260,6 +266,24 @@ async def test_the_family_is_told_in_the_language_of_the_page_it_wrote_on() -> N
         submission(parent=Parent("Ana", "Lima", None, "a@l.pt")), NOW
     )
     assert notifier.sent[f"{on_french_page.self_id}:demande-recue:email"].language == "fr"
+
+
+async def test_a_family_confirmed_from_the_door_is_warned_in_the_doors_language() -> None:
+    """Years later, the warning before erasure goes in the language the family wrote its
+    request in, though it also speaks French (the rule for a family recorded by staff)."""
+    door, queue, uow, keys, notifier = world()
+    received = await door.submit(submission(language="ar", languages=["fr", "ar"]), NOW)
+    await queue.confirm(CLAIRE, received.self_id, NOW)
+    ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
+    family = await uow.families.by_ref(ref)
+    assert family is not None
+    assert family.written_language == "ar"
+    warnings = RetentionWarnings(uow.families, keys, notifier)
+    notice = RetentionNoticeDue(
+        notice_id="notice-0001", subject_ref=ref, warning="30d", erase_on=date(2029, 12, 1)
+    )
+    assert await warnings.warn(notice, today=date(2029, 11, 1))
+    assert notifier.sent["notice-0001:conservation-mois"].language == "ar"
 
 
 async def test_a_family_that_chose_sms_and_email_is_told_by_each_once() -> None:

@@ -72,6 +72,7 @@ class FakeFamily:
     family_ref: str
     identity: dict
     languages: list[str]
+    written_language: str | None = None
 
 
 class Fakes:

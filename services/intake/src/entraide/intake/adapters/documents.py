@@ -92,6 +92,7 @@ def document_of(family: Family) -> Doc:
         "shared_with": family.shared_with,
         "orientation": [step_document(step) for step in family.orientation],
         "rectifications": family.rectifications,
+        "written_language": family.written_language,
         "version": family.version,
     }
 
@@ -140,6 +141,7 @@ def family_of(doc: Doc) -> Family:
         children_birth_years=[c["birth_year"] for c in doc.get("children", [])],
         postal_code=doc["postal_code"],
         languages=doc.get("languages", []),
+        written_language=doc.get("written_language"),
         consent=Consent(
             matching=consent["matching"],
             sharing=consent.get("sharing", False),

@@ -107,6 +107,9 @@ class Family:
     shared_with: list[str] = field(default_factory=list)
     orientation: list[MatchStep] = field(default_factory=list)  # written by matching's events
     rectifications: list[str] = field(default_factory=list)  # privacy's open cases to act on
+    # the language of the door's pages the family wrote its own request on, if it did:
+    # its messages' language (`reaching.message_language`)
+    written_language: str | None = None
     version: int = 0  # as read; 0 for a family not stored yet
     events: list[CloudEvent[Any]] = field(default_factory=list, repr=False)  # to publish
 

@@ -124,6 +124,7 @@ def new_family(
     possible_duplicates: list[str] | None = None,
     request_id: str | None = None,
     lookup: list[str] | None = None,
+    written_language: str | None = None,
 ) -> Family:
     """A new family with its first request, sealed with `key`, announcing the request
     (`lookup`: the parent's hashes, computed here if not given)."""
@@ -159,6 +160,7 @@ def new_family(
         last_contact_at=now,
         requests=[request],
         possible_duplicates=possible_duplicates or [],
+        written_language=written_language,
     )
     family.announce(new_event(payload, source=SOURCE, subject=family_ref))
     return family

@@ -43,7 +43,7 @@ class RetentionWarnings:
                 to=to,
                 recipient_ref=family.family_ref,
                 context={"erase_on": notice.erase_on},
-                language=message_language(None, family.languages, LANGUAGES),
+                language=message_language(family.written_language, family.languages, LANGUAGES),
             )
         )
         return True

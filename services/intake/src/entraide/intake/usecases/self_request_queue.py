@@ -69,6 +69,7 @@ class ConfirmationQueue:
             channel=RequestChannel.FAMILY,
             recorded_by=principal.subject,
             possible_duplicates=request.possible_duplicates,
+            written_language=request.language,  # its messages stay in the door's language
         )
         stored = await self.uow.add(family)
         request_id = stored.requests[0].request_id
