@@ -13,11 +13,11 @@ from collections import deque
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake.domain import sealing
 from entraide.intake.usecases.ports import FamilyKeys
+from entraide.kit.bulk import inserted_but
 from entraide.kit.coalesce import Coalesced
 from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 
@@ -85,14 +85,8 @@ class WrappedKeys:
         ]
         if not docs:
             return {}
-        clashed: list[str] = []
-        try:  # new families: one write
-            await self.collection.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != 11000 for e in errors):
-                raise
-            clashed = [docs[e["index"]]["_id"] for e in errors]
+        # new families: one write
+        clashed = [docs[n]["_id"] for n in await inserted_but(self.collection, docs)]
         keys = {family_id: key for family_id, key in fresh.items() if family_id not in clashed}
         if clashed:  # resends: theirs
             async for doc in self.collection.find({"_id": {"$in": clashed}}):

@@ -24,12 +24,11 @@ from collections.abc import Iterable, Sequence
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError
 
 from entraide.intake.adapters.documents import Doc
+from entraide.kit.bulk import inserted_but, written_but
 
 BUILT = "~built"  # the marker of a finished build (never a hash: hashes are hex)
-DUPLICATE_KEY = 11000
 BUILD_BATCH = 1000
 INDEXED_MAX = 10_000  # new families indexed by their search, not yet recorded (or dropped)
 
@@ -81,14 +80,10 @@ class LookupIndex:
             for d in known
         ]
         for _attempt in range(3):  # two first upserts of one hash at once: one clashes
-            try:
-                await self.entries.bulk_write(ops, ordered=False)
+            _, clashed = await written_but(self.entries, ops)
+            if not clashed:
                 return
-            except BulkWriteError as exc:
-                errors = exc.details.get("writeErrors", [])
-                if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                    raise
-                ops = [ops[e["index"]] for e in errors]
+            ops = [ops[n] for n in sorted(clashed)]
         raise RuntimeError("the duplicate-search index kept clashing on the same hashes")
 
     async def _insert_new(self, listed: dict[str, list[str]]) -> list[Doc]:
@@ -97,14 +92,7 @@ class LookupIndex:
         if not listed:
             return []
         docs = [{"_id": h, "families": ids} for h, ids in listed.items()]
-        try:
-            await self.entries.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            return [docs[e["index"]] for e in errors]
-        return []
+        return [docs[n] for n in sorted(await inserted_but(self.entries, docs))]
 
     async def candidates(self, hashes: Sequence[str], per_hash: int) -> dict[str, list[str]]:
         """Each hash's families (at most `per_hash` each), as the index knows them."""

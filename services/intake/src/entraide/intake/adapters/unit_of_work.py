@@ -8,10 +8,9 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError, OperationFailure
 from entraide.intake.adapters.documents import NOT_REWRITTEN, Doc, document_of, with_outbox
 from entraide.intake.adapters.family_store import FamilyStore
 from entraide.intake.domain.family import ConflictError, Family
+from entraide.kit.bulk import DUPLICATE_KEY, inserted_but
 from entraide.kit.coalesce import Coalesced
 from entraide.kit.outbox import NEVER, OutboxRelay, outbox_entry
-
-DUPLICATE_KEY = 11000
 
 
 class MongoUnitOfWork:
@@ -47,17 +46,10 @@ class MongoUnitOfWork:
     async def _insert_new(self, docs: list[Doc]) -> list[str]:
         """Insert the documents in one write; the ids it stored (a clash on an id stored
         meanwhile, by another replica, means already recorded)."""
-        try:
-            await self.families.families.insert_many(docs, ordered=False)
-            return [doc["_id"] for doc in docs]
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            clashed = [docs[e["index"]]["_id"] for e in errors]
-        if set(clashed) - await self.families.known(clashed):  # a clash on another key
+        clashed = {docs[n]["_id"] for n in await inserted_but(self.families.families, docs)}
+        if clashed - await self.families.known(list(clashed)):  # a clash on another key
             raise RuntimeError("a new family clashed with a stored one on a unique key")
-        return [doc["_id"] for doc in docs if doc["_id"] not in set(clashed)]
+        return [doc["_id"] for doc in docs if doc["_id"] not in clashed]
 
     async def add(self, family: Family) -> Family:
         """A new family (a resend of a stored one: the stored one); the adds of the same

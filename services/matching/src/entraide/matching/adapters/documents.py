@@ -4,13 +4,10 @@ refused as duplicates."""
 
 from typing import Any
 
-from pymongo.errors import BulkWriteError
-
 from entraide.matching.domain.model import History, Match
 from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
-DUPLICATE = 11000
 
 
 def scope_query(scope: Scope) -> Doc:
@@ -26,18 +23,6 @@ def scope_query(scope: Scope) -> Doc:
 def state_query(states: list[str]) -> Doc:
     """Matches in one of these states."""
     return {"state": states[0] if len(states) == 1 else {"$in": states}}
-
-
-async def inserted_but(collection: Any, docs: list[Doc]) -> set[int]:
-    """Insert the documents in one write; the positions of those refused as duplicates."""
-    try:
-        await collection.insert_many(docs, ordered=False)
-    except BulkWriteError as exc:
-        errors = exc.details.get("writeErrors", ())
-        if any(e.get("code") != DUPLICATE for e in errors):
-            raise
-        return {e["index"] for e in errors}
-    return set()
 
 
 def document_of(match: Match) -> Doc:

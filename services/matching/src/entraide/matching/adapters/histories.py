@@ -6,7 +6,8 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from entraide.matching.adapters.documents import history_of, inserted_but
+from entraide.kit.bulk import inserted_but
+from entraide.matching.adapters.documents import history_of
 from entraide.matching.domain.model import History
 
 Doc = dict[str, Any]

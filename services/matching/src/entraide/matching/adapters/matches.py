@@ -30,10 +30,10 @@ from pymongo.errors import DuplicateKeyError
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.vocab import MatchOutcome
+from entraide.kit.bulk import inserted_but
 from entraide.kit.outbox import PENDING, outbox_entry
 from entraide.matching.adapters.documents import (
     document_of,
-    inserted_but,
     match_of,
     scope_query,
     state_query,

@@ -8,9 +8,9 @@ from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
-from entraide.matching.adapters.documents import DUPLICATE
+from entraide.kit.bulk import written_but
 from entraide.matching.domain.lifecycle import OPEN
 
 Doc = dict[str, Any]
@@ -52,14 +52,7 @@ class Places:
             UpdateOne(_room(key, capacity), _push(match_id), upsert=True)
             for key, capacity, match_id in bounded
         ]
-        try:
-            await self.places.bulk_write(ops, ordered=False)
-            refused: set[int] = set()
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", ())
-            if any(e.get("code") != DUPLICATE for e in errors):
-                raise
-            refused = {e["index"] for e in errors}
+        _, refused = await written_but(self.places, ops)
         for n, (key, capacity, match_id) in enumerate(bounded):
             # refused: full (so the upsert tried an insert), or the document just created
             if n not in refused or await self.take(key, capacity, match_id, upsert=False):

@@ -4,12 +4,12 @@ from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
+from entraide.kit.bulk import written_but
 from entraide.matching.usecases.ports import Applied
 
 Doc = dict[str, Any]
-DUPLICATE = 11000
 
 
 class RequestViews:
@@ -66,18 +66,7 @@ class RequestViews:
                 )
                 for i in round_
             ]
-            result: Doc
-            try:
-                result = dict(
-                    (await self.collection.bulk_write(ops, ordered=False)).bulk_api_result
-                )
-                stale: set[int] = set()
-            except BulkWriteError as exc:
-                result = dict(exc.details)
-                if any(e.get("code") != DUPLICATE for e in result.get("writeErrors", ())):
-                    raise
-                stale = {e["index"] for e in result["writeErrors"]}
-            new = {u["index"] for u in result.get("upserted", ())}
+            new, stale = await written_but(self.collection, ops)
             for n, i in enumerate(round_):
                 if n not in stale:
                     applied[i] = Applied.NEW if n in new else Applied.NEWER

@@ -12,14 +12,14 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
+from entraide.kit.bulk import inserted_but
 from entraide.kit.keyvault_client import KeyDestroyedError
 from entraide.privacy.adapters import crypto
 from entraide.privacy.domain.keys import Batch, KeyTrace
 
 Doc = dict[str, Any]
-DUPLICATE_KEY = 11000
 CASE_KEYS = "privacy/case-"  # an access case's own key (`usecases.cases.Rights.open_many`)
 
 
@@ -68,14 +68,7 @@ class KeyVault:
         ]
         if not docs:
             return Batch()
-        clashed: set[str] = set()
-        try:
-            await self.keys.insert_many(docs, ordered=False)
-        except BulkWriteError as exc:
-            errors = exc.details.get("writeErrors", [])
-            if any(e.get("code") != DUPLICATE_KEY for e in errors):
-                raise
-            clashed = {docs[e["index"]]["_id"] for e in errors}
+        clashed = {docs[n]["_id"] for n in await inserted_but(self.keys, docs)}
         batch = Batch(created={k for k in fresh if f"{owner}/{k}" not in clashed})
         batch.keys.update({k: fresh[k] for k in batch.created})
         # the ids that existed already: their stored key, or nothing once destroyed
