@@ -12,6 +12,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
+import pymongo
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -112,7 +113,7 @@ def service_app(
         starting = asyncio.create_task(start_when_reachable(broker))
         sampling = lag_sampler(broker, rt.registry, settings.consumer_lag_interval_seconds)
         # an outage's end, logged once
-        watching = watcher({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: _db_ready(db)})
+        watching = watcher({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: store_ready(db)})
         try:
             async with contextlib.AsyncExitStack() as stack:
                 await stack.enter_async_context(loops.running(sampling))
@@ -233,7 +234,7 @@ def _probes(
 
     @router.get("/readyz", summary="Kafka and the database answer")
     async def readyz() -> JSONResponse:
-        checks = {"kafka": await _kafka_ready(broker), "database": await _db_ready(db)}
+        checks = {"kafka": await _kafka_ready(broker), "database": await store_ready(db)}
         ready = all(checks.values())
         body = {
             "status": "ready" if ready else "not-ready",
@@ -257,9 +258,14 @@ async def _kafka_ready(broker: KafkaBroker) -> bool:
         return False
 
 
-async def _db_ready(db: AsyncDatabase[dict[str, Any]]) -> bool:
+async def store_ready(db: AsyncDatabase[dict[str, Any]]) -> bool:
+    """Bounded by the driver's own timeout, never by cancelling it: on Python 3.11 a
+    PyMongo operation cancelled from outside (`asyncio.wait_for`) while it waits for a
+    server can leave the client's topology lock held by no one, and every later operation
+    of the process then waits forever (seen after the store was killed and restarted)."""
     try:
-        await asyncio.wait_for(db.command("ping"), PROBE_TIMEOUT_S)
+        with pymongo.timeout(PROBE_TIMEOUT_S):
+            await db.command("ping")
     except Exception:
         return False
     return True
