@@ -162,8 +162,11 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
         "association": "Parrains Par Mille",
         "needs": ["parrainage de proximité", "écoute"],
         "departement": "Loire-Atlantique",
+        "where": "en Loire-Atlantique",
         "link": f"{SPACE}/espace-benevole",
     }
+    email = Renderer().render("proposition-benevole", Channel.EMAIL, {**sent.context}).text
+    assert "une famille en Loire-Atlantique : parrainage de proximité, écoute." in email
     for channel in Channel:
         text = Renderer().render("proposition-benevole", channel, {**sent.context})
         assert "family-ref-1" not in text.text
@@ -174,3 +177,4 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
     assert await news.proposed(documents, proposal(ref, "match-0002")) is True  # an older event
     assert notifier.sent[-1].context["needs"] == []
     assert notifier.sent[-1].context["departement"] is None
+    assert notifier.sent[-1].context["where"] is None

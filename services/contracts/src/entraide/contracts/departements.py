@@ -47,3 +47,36 @@ FIRST_TERRITORIES = ("75", "93", "44", "59", "58")
 def name(code: str) -> str:
     """The département's name, or its code when it is not one (a code from elsewhere)."""
     return NAMES.get(code, code)
+
+
+# How French says « in » each of them: « dans la Nièvre », « dans le Nord », « dans l'Ain »,
+# « dans les Landes », « en Loire-Atlantique », « à Paris ». By code, its word before the name.
+_IN = """
+01 l' | 02 l' | 03 l' | 04 les | 05 les | 06 les | 07 en | 08 les | 09 en | 10 l' | 11 l'
+12 l' | 13 les | 14 le | 15 le | 16 en | 17 en | 18 le | 19 en | 2A en | 2B en | 21 en
+22 les | 23 la | 24 en | 25 le | 26 la | 27 l' | 28 en | 29 le | 30 le | 31 en | 32 le
+33 en | 34 l' | 35 en | 36 l' | 37 en | 38 en | 39 le | 40 les | 41 le | 42 la | 43 en
+44 en | 45 le | 46 le | 47 en | 48 en | 49 en | 50 la | 51 la | 52 en | 53 en | 54 en
+55 la | 56 le | 57 en | 58 la | 59 le | 60 l' | 61 l' | 62 le | 63 le | 64 les | 65 les
+66 les | 67 le | 68 le | 69 le | 70 en | 71 en | 72 la | 73 en | 74 en | 75 à | 76 en
+77 en | 78 les | 79 les | 80 la | 81 le | 82 le | 83 le | 84 le | 85 en | 86 la | 87 en
+88 les | 89 l' | 90 le | 91 en | 92 les | 93 en | 94 le | 95 le
+971 en | 972 en | 973 en | 974 à | 976 à | 975 à | 977 à | 978 à | 986 à | 987 en | 988 en
+989 à
+"""
+_WORD_BEFORE: dict[str, str] = {
+    code: word
+    for line in _IN.strip().splitlines()
+    for code, word in (pair.split() for pair in line.split("|"))
+}
+
+
+def in_departement(code: str) -> str:
+    """« dans la Nièvre », « en Seine-Saint-Denis », « à Paris »: where a family lives, as a
+    sentence says it; « dans le département 00 » for a code that is none of them."""
+    word, place = _WORD_BEFORE.get(code), NAMES.get(code)
+    if word is None or place is None:
+        return f"dans le département {code}"
+    if word in ("en", "à"):
+        return f"{word} {place}"
+    return f"dans {word}{place}" if word == "l'" else f"dans {word} {place}"

@@ -92,6 +92,10 @@ class VolunteerNews:
             "departement": departements.name(proposal.departement)
             if proposal.departement
             else None,
+            # « dans la Nièvre », « en Loire-Atlantique »: the e-mail's sentence
+            "where": departements.in_departement(proposal.departement)
+            if proposal.departement
+            else None,
             "link": self.space_link,
         }
         key = f"proposition:{proposal.match_id}"
