@@ -124,6 +124,9 @@ async def test_the_monthly_report_pdf_renders_to_a_page(
     async with httpx.AsyncClient(base_url=observatory_url, headers=headers, timeout=60) as client:
         html = await client.get("/rapport", params={"territoire": "58", "mois": f"{YEAR}-03"})
         assert f"Nièvre, mars {YEAR}" in html.text
+        assert "Bénévoles agréés dans le mois, par besoin" in html.text
+        assert "Candidatures de bénévoles : reçues, agréées, refusées" in html.text
+        assert "Candidatures reçues" in html.text  # the funnel's first stage
         pdf = await client.get("/rapport.pdf", params={"territoire": "58", "mois": f"{YEAR}-03"})
     assert pdf.headers["content-type"] == "application/pdf"
     document = pypdfium2.PdfDocument(pdf.content)

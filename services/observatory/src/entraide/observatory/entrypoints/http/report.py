@@ -32,6 +32,8 @@ SECTIONS = (
     "attente-duree",
     "issues-fin",
     "suivis",
+    "benevoles-accordes",
+    "benevoles-parcours",  # the volunteers' funnel: received, approved, refused
 )
 
 
