@@ -150,3 +150,21 @@ async def test_the_family_doors_errors_read_in_easy_french_where_it_is_offered()
     directory = templates_for("entraide.directory").env.globals["language_links"]
     assert directory is not None
     assert not directory.keywords["easy"]
+
+
+async def test_an_address_no_route_serves_answers_in_the_visitors_language() -> None:
+    """A family that read the door in Arabic and follows a link gone stale: its 404 in
+    Arabic (the remembered choice, else the browser's), French for anyone else."""
+    async with app_client() as client:
+        client.cookies.set("langue", "ar")
+        chosen = await client.get("/public/no-such-page")
+        client.cookies.clear()
+        browser = await client.get("/no/such/page", headers={"accept-language": "pt-PT,pt"})
+        nobody = await client.get("/no/such/page")
+    assert chosen.status_code == browser.status_code == nobody.status_code == 404
+    assert "<h1>الصفحة غير موجودة</h1>" in text(chosen)
+    assert html_attributes(chosen.text)["dir"] == "rtl"
+    assert chosen.headers["content-language"] == "ar"
+    assert "<h1>Página não encontrada</h1>" in text(browser)
+    assert "<h1>Page introuvable</h1>" in text(nobody)
+    assert html_attributes(nobody.text)["lang"] == "fr"

@@ -105,8 +105,16 @@ async def public_language(request: Request) -> Language:
 
 def speak(request: Request) -> Language:
     """The language of a page rendered outside its route (an error page, in an exception
-    handler): the public route's, as `public_language` found it; French for any other."""
-    language: Language = getattr(request.state, "language", None) or FRENCH
+    handler): the public route's, as `public_language` found it; for an address no route
+    serves (a link mistyped or gone), the visitor's as a public page would find it; French
+    for a staff route."""
+    language: Language | None = getattr(request.state, "language", None)
+    if language is None and "route" not in request.scope:
+        asked = request.query_params.get("lang")
+        cookie, accept = request.cookies.get(COOKIE), request.headers.get("accept-language")
+        language = negotiate(asked, cookie, accept)
+        request.state.language = language  # its page says it (Content-Language, switcher)
+    language = language or FRENCH
     _current.set(language)
     return language
 
