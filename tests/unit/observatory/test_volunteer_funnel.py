@@ -124,6 +124,12 @@ def test_the_funnel_agrees_with_an_independent_count(
     table = observatory.table(BY_KEY["benevoles-parcours"], YEAR, "2026-06")
     assert table is not None
     assert {c for _, c in table.cells} >= {"received", "approved", "active", "check-pending"}
+    # read as a path, in its order; no « Ensemble » column (received then approved is one
+    # person, not two)
+    order = ["received", "approved", "declined", "active", "check-pending"]
+    assert table.columns == [c for c in order if c in table.columns]
+    assert len(table.columns) >= 4
+    assert TOTAL not in table.columns
 
 
 def test_the_funnel_filtered_by_association_agrees_and_hides_small_cells(

@@ -6,6 +6,7 @@ words that name them live with the pages.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from entraide.observatory.domain.applications import Stage
 from entraide.observatory.domain.facts import FactKind
 
 
@@ -56,6 +57,9 @@ class Indicator:
     only_active: bool = False  # volunteers: the active ones only
     only_outcome: str = ""  # the facts of this outcome only (the funnel's approvals)
     filterable: bool = True
+    # columns that are the stages of one path: read in this order, with no total (an
+    # application received then approved is one person, not two)
+    stages: tuple[str, ...] = ()
 
     @property
     def filters(self) -> tuple[Dimension, ...]:
@@ -106,7 +110,13 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "benevoles-honorabilite", Theme.VOLUNTEERS, FactKind.VOLUNTEER, Dimension.HONORABILITY
     ),
-    Indicator("benevoles-parcours", Theme.VOLUNTEERS, FactKind.APPLICATION, Dimension.OUTCOME),
+    Indicator(
+        "benevoles-parcours",
+        Theme.VOLUNTEERS,
+        FactKind.APPLICATION,
+        Dimension.OUTCOME,
+        stages=tuple(stage.value for stage in Stage),
+    ),
     Indicator(
         "benevoles-parcours-accord",
         Theme.VOLUNTEERS,

@@ -88,6 +88,8 @@ def table_of(published: Published, month: str, value: str) -> Table:
     }
     rows = sorted({r for r, _ in slice_}, key=_territory_order)
     columns = sorted({c for _, c in slice_}, key=lambda c: (c == TOTAL, c))
+    if stages := published.indicator.stages:  # a funnel: its stages in order, no total
+        columns = [c for c in stages if c in columns]
     return Table(
         published.indicator,
         published.year,
