@@ -33,11 +33,18 @@ _TABLE = """
 975 Saint-Pierre-et-Miquelon | 977 Saint-Barthélemy | 978 Saint-Martin | 986 Wallis-et-Futuna
 987 Polynésie française | 988 Nouvelle-Calédonie | 989 Clipperton
 """  # code name | code name ... (the last lines: the overseas collectivités)
-NAMES: dict[str, str] = {
-    code: place
-    for line in _TABLE.strip().splitlines()
-    for code, place in (pair.strip().split(" ", 1) for pair in line.split("|"))
-}
+
+
+def _by_code(table: str) -> dict[str, str]:
+    """`code text | code text` lines, as a dict."""
+    return {
+        code: text
+        for line in table.strip().splitlines()
+        for code, text in (pair.strip().split(" ", 1) for pair in line.split("|"))
+    }
+
+
+NAMES = _by_code(_TABLE)
 
 
 # where the network starts: Paris, Seine-Saint-Denis, Loire-Atlantique, Nord, Nièvre
@@ -64,11 +71,7 @@ _IN = """
 971 en | 972 en | 973 en | 974 à | 976 à | 975 à | 977 à | 978 à | 986 à | 987 en | 988 en
 989 à
 """
-_WORD_BEFORE: dict[str, str] = {
-    code: word
-    for line in _IN.strip().splitlines()
-    for code, word in (pair.split() for pair in line.split("|"))
-}
+_WORD_BEFORE = _by_code(_IN)
 
 
 def in_departement(code: str) -> str:
