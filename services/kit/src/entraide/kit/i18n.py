@@ -95,12 +95,17 @@ async def public_language(request: Request) -> Language:
     """A public route's dependency: its page, its messages and its errors in the language
     asked for. Staff routes never depend on it, so they stay French. (The language is a
     context variable: set here, in the request's task, it is the one its page renders in.)"""
-    asked = request.query_params.get("lang")
-    language = negotiate(asked, request.cookies.get(COOKIE), request.headers.get("accept-language"))
+    language = _asked_for(request)
     _current.set(language)
     request.state.language = language
-    request.state.remember_language = asked in LANGUAGES
+    request.state.remember_language = request.query_params.get("lang") in LANGUAGES
     return language
+
+
+def _asked_for(request: Request) -> Language:
+    """The language this request asks for: `?lang=`, the cookie, Accept-Language."""
+    asked = request.query_params.get("lang")
+    return negotiate(asked, request.cookies.get(COOKIE), request.headers.get("accept-language"))
 
 
 def speak(request: Request) -> Language:
@@ -110,9 +115,7 @@ def speak(request: Request) -> Language:
     for a staff route."""
     language: Language | None = getattr(request.state, "language", None)
     if language is None and "route" not in request.scope:
-        asked = request.query_params.get("lang")
-        cookie, accept = request.cookies.get(COOKIE), request.headers.get("accept-language")
-        language = negotiate(asked, cookie, accept)
+        language = _asked_for(request)
         request.state.language = language  # its page says it (Content-Language, switcher)
     language = language or FRENCH
     _current.set(language)
