@@ -21,7 +21,7 @@ from entraide.observatory.adapters.simulation import year_of_activity
 from entraide.observatory.app import create_app
 from entraide.observatory.settings import ObservatorySettings
 from tests.auth_support import DevIssuer
-from tests.browser import accessibility_violations, browser  # noqa: F401 (fixture)
+from tests.browser import accessibility_violations, browser, fits  # noqa: F401 (fixture)
 from tests.infra import Endpoints, settings_on
 from tests.servers import serve_in_thread
 from tests.unit.observatory.year import replayed
@@ -89,6 +89,8 @@ async def test_pages_pass_axe_core_as_a_funder_sees_them(
             failures += [
                 f"{path} ({size['width']}px): {v}" for v in await accessibility_violations(page)
             ]
+            if not await fits(page):  # the chart was 670 px wide at 390
+                failures.append(f"{path} ({size['width']}px): wider than the screen")
         await context.close()
     assert not failures, failures
 
