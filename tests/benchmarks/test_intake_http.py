@@ -49,10 +49,13 @@ def bare_app() -> FastAPI:
     return app
 
 
-async def rate(client: httpx.AsyncClient, headers: dict[str, str], first: int, n: int) -> float:
+async def rate(
+    client: httpx.AsyncClient, headers: dict[str, str], first: int, n: int
+) -> tuple[float, float]:
     """Requests per second for `n` requests (parents `first`...) from CONCURRENCY clients,
     each sending its next request when its previous one is answered (as a load tool's
-    connections do: no client waits for the slowest of a round)."""
+    connections do: no client waits for the slowest of a round); and the process's CPU
+    milliseconds per request (the client's share included, the store's process not)."""
     numbers = iter(range(first, first + n))
 
     async def client_loop() -> None:
@@ -60,28 +63,30 @@ async def rate(client: httpx.AsyncClient, headers: dict[str, str], first: int, n
             answer = await client.post("/api/v1/requests", json=body(i), headers=headers)
             assert answer.status_code == 201, answer.text
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     await asyncio.gather(*[client_loop() for _ in range(CONCURRENCY)])
-    return n / (time.perf_counter() - started)
+    return n / (time.perf_counter() - started), (time.process_time() - cpu) / n * 1e3
 
 
 async def test_intake_http_against_a_bare_endpoint(intake_settings, staff_bearer) -> None:
     """The two alternate in blocks (the machine is shared: its load weighs on both alike);
     each one's rate is the median of its blocks."""
     settings = intake_settings.model_copy(update={"outbox_relay": False})
-    bare_rates, intake_rates = [], []
+    bare, intake = [], []  # (requests/s, CPU ms a request) of each block
     block = REQUESTS // BLOCKS
     transport = httpx.ASGITransport(app=bare_app())
     async with (
-        httpx.AsyncClient(transport=transport, base_url="http://bare") as bare,
-        serving(intake_app(settings), ready=False) as intake,
+        httpx.AsyncClient(transport=transport, base_url="http://bare") as bare_client,
+        serving(intake_app(settings), ready=False) as intake_client,
     ):
-        await rate(bare, {}, REQUESTS, WARM_UP)  # connections, caches, first-call costs
-        await rate(intake, staff_bearer, REQUESTS, WARM_UP)
+        await rate(bare_client, {}, REQUESTS, WARM_UP)  # connections, caches, first calls
+        await rate(intake_client, staff_bearer, REQUESTS, WARM_UP)
         for i in range(BLOCKS):
-            bare_rates.append(await rate(bare, {}, i * block, block))
-            intake_rates.append(await rate(intake, staff_bearer, i * block, block))
+            bare.append(await rate(bare_client, {}, i * block, block))
+            intake.append(await rate(intake_client, staff_bearer, i * block, block))
+    bare_rates, intake_rates = [r for r, _ in bare], [r for r, _ in intake]
     bare_rate, intake_rate = statistics.median(bare_rates), statistics.median(intake_rates)
+    bare_cpu, intake_cpu = (statistics.median(c for _, c in side) for side in (bare, intake))
     record(
         "intake HTTP",
         "POST /api/v1/requests per second",
@@ -96,6 +101,7 @@ async def test_intake_http_against_a_bare_endpoint(intake_settings, staff_bearer
         + ", ".join(f"{r:.0f}" for r in intake_rates)
         + "; bare "
         + ", ".join(f"{r:.0f}" for r in bare_rates)
-        + ")",
+        + f"); CPU of the process a request, medians: intake {intake_cpu:.2f} ms, "
+        f"bare {bare_cpu:.2f} ms (the client's share in both, the store's process in neither)",
     )
-    print(f"\nintake {intake_rates} requests/s, bare FastAPI {bare_rates} requests/s")
+    print(f"\nintake {intake} (requests/s, CPU ms), bare FastAPI {bare}")

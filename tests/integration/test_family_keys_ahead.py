@@ -65,3 +65,17 @@ async def test_a_key_made_ahead_and_not_handed_out_in_time_is_deleted(mongo, mon
     for old in made_ahead:
         assert await keys.existing(old) is None
     assert await keys.collection.count_documents({}) == 17  # the 16 handed out, and this one
+
+
+async def test_a_key_in_stock_is_handed_out_without_waiting_for_the_loop(mongo) -> None:
+    keys, writes = wrapped_keys(mongo)
+    for round_ in range(2):  # the second makes 8 more than asked: a stock of 8
+        await asyncio.gather(*[keys.new_family_key(f"ref-{round_}-{i}") for i in range(8)])
+    in_stock = [family_id for _, family_id, _ in keys._ahead]
+    asked = keys.new_family_key("ref-desk-0001").__await__()
+    with pytest.raises(StopIteration) as handed:  # done at its first step: never suspended
+        next(asked)
+    family_id, key = handed.value.value
+    assert family_id == in_stock[0]
+    assert await keys.existing(family_id) == key
+    assert writes == [8, 16]  # no write of its own

@@ -57,7 +57,12 @@ class WrappedKeys:
         next families cost no key write of their own (one write a second, not one per turn
         of the loop). Alone, a family gets exactly its own key. A key not handed out within
         `AHEAD_SECONDS` is deleted (at the next new family) rather than trusted to still be
-        stored; one left when the process stops belongs to no family and seals nothing."""
+        stored; one left when the process stops belongs to no family and seals nothing.
+        A key in stock is handed out at once: no wait for the next turn of the loop."""
+        now = time.monotonic()
+        if self._ahead and self._ahead[0][0] >= now - AHEAD_SECONDS:
+            self._handed.append((now, 1))
+            return self._ahead.popleft()[1:]
         return await self._new(family_ref)
 
     async def _new_batch(self, refs: list[str]) -> list[tuple[str, bytes] | Exception]:
