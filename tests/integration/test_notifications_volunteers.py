@@ -217,3 +217,72 @@ async def test_a_volunteer_matching_proposes_is_told_once_without_the_familys_da
 
         await eventually(second, timeout=60, what="the second proposal told")
         assert len(bodies(mailbox, EMAIL, PROPOSAL_SUBJECT)) == 2
+
+
+IN_ARABIC = APPLICATION | {"prenom": "Yasmine", "courriel": "yasmine.invente@example.org"}
+
+
+async def test_a_volunteer_who_applied_in_arabic_is_written_to_in_arabic(
+    settings, senders, dev_issuer
+) -> None:
+    """The public form read in Arabic: the application received, its review and a
+    proposal matching sends (the need's name too) reach them in Arabic; the sign-in link
+    asked from the space's page in Portuguese comes in Portuguese."""
+    mailbox, _ = senders
+    app = directory_app(settings)
+    async with serving(app) as client:
+        staff = {"Authorization": f"Bearer {await dev_issuer.token_for('ppm-nantes')}"}
+        page = await client.post("/devenir-benevole?lang=ar", data=IN_ARABIC)
+        assert page.status_code == 200, page.text
+        [doc] = await lookup(app, VolunteerStore).all()
+        assert doc["written_language"] == "ar"
+        await review(client, staff, doc["_id"], status="in-review", honorability="cleared")
+        await review(client, staff, doc["_id"], status="approved")
+        told = bodies(mailbox, IN_ARABIC["courriel"], "طلب التطوع الخاص بك")
+        assert len(told) == 3, told
+        for text, words in zip(told, ("تم استلامه", "قيد التحقق", "تم قبوله"), strict=True):
+            assert text.startswith("مرحباً،")
+            assert f"لدى جمعية Parrains Par Mille: {words}" in text
+
+        family_ref = uuid.uuid4().hex
+        proposal = MatchProposed(
+            match_id=uuid.uuid4().hex,
+            request_id=uuid.uuid4().hex,
+            family_ref=family_ref,
+            association_id="parrains-par-mille",
+            volunteer_ref=doc["volunteer_ref"],
+            score=0.9,
+            reasons=["proche"],
+            proposed_at=datetime.now(UTC),
+            expires_at=datetime.now(UTC) + timedelta(days=7),
+            needs=["parrainage-de-proximite"],
+            departement="44",
+        )
+        event = new_event(proposal, source="/tests", subject=family_ref).model_dump_json()
+        producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+        await producer.start()
+        try:
+
+            async def told_of_it() -> list[str]:  # sent again until directory's consumer
+                # has its partitions (one key: told once whatever the resends)
+                await producer.send_and_wait(MATCHES.name, event.encode(), key=family_ref.encode())
+                return bodies(mailbox, IN_ARABIC["courriel"], "قد تحتاج إليك إحدى العائلات")
+
+            [text] = await eventually(told_of_it, timeout=60, what="the proposal, in Arabic")
+        finally:
+            await producer.stop()
+        assert "تفكر جمعية Parrains Par Mille فيك لمرافقة عائلة في Loire-Atlantique" in text
+        assert "كفالة محلية (مرافقة من متطوع قريب)" in text  # the need, in directory's words
+
+        asked = {"courriel": IN_ARABIC["courriel"]}
+        link = await client.post("/espace-benevole/lien?lang=pt", data=asked)
+        assert link.status_code == 200, link.text
+
+        async def the_link() -> list[str]:
+            return bodies(mailbox, IN_ARABIC["courriel"], PT_LINK_SUBJECT)
+
+        [mail] = await eventually(the_link, what="the sign-in link, in Portuguese")
+        assert "Para entrar no seu espaço de voluntário, abra esta ligação:" in mail
+
+
+PT_LINK_SUBJECT = "A sua ligação para entrar no seu espaço de voluntário"

@@ -10,6 +10,7 @@ from typing import Any
 from entraide.contracts.events import MatchProposed
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.domain.volunteers.rules import Honorability, Status
+from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases import volunteers
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteers import Review
@@ -182,3 +183,32 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
     assert notifier.sent[-1].context["needs"] == []
     assert notifier.sent[-1].context["departement"] is None
     assert notifier.sent[-1].context["where"] is None
+
+
+async def test_a_volunteer_is_told_in_the_language_they_applied_in() -> None:
+    """Each message in the public pages' language of their application, a need's name
+    too (directory's catalogs, here a stand-in); one made before the language was kept
+    reads in French."""
+    uow, keys, notifier = FakeUnitOfWork(), FakeKeys(), FakeNotifier()
+    in_words = lambda language, text: f"[{language}] {text}"  # noqa: E731
+    news = VolunteerNews(keys, notifier, space_url=SPACE, translate=in_words)
+    volunteer_id = await volunteers.apply(uow, keys, FORM, news, language="pt")
+    for changes in [
+        Review(status=Status.IN_REVIEW, honorability=Honorability.CLEARED),
+        Review(status=Status.APPROVED),
+    ]:
+        await volunteers.change(uow, PPM, volunteer_id, changes, news)
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    assert await news.proposed(Documents(uow), proposal(ref, needs=["ecoute"])) is True
+    assert [n.language for n in notifier.sent] == ["pt"] * 4
+    assert notifier.sent[-1].context["needs"] == ["[pt] Écoute"]
+    text = (
+        Renderer()
+        .render("candidature-benevole", Channel.EMAIL, {**notifier.sent[2].context}, "pt")
+        .text
+    )
+    assert "junto da associação Parrains Par Mille: aceite, bem-vindo(a)." in text
+
+    stored = uow.volunteers.stored[volunteer_id].state()
+    del stored["written_language"]  # applied before the language was kept
+    assert Volunteer.from_state(stored).written_language == "fr"

@@ -112,12 +112,16 @@ async def test_a_link_goes_to_a_known_address_only_and_opens_one_session_once() 
     assert await space.send_link("  D@Example.org ", "http://x/connexion") is True
     [sent] = notifier.sent
     assert (sent.channel, sent.to, sent.template) == (Channel.EMAIL, EMAIL, "lien-connexion")
+    assert sent.language == "fr"
+    assert await space.send_link(EMAIL, "http://x/connexion", "ro") is True
+    assert notifier.sent[-1].language == "ro"  # the language of the page it was asked from
     assert sent.recipient_ref == uow.volunteers.stored[volunteer_id].volunteer_ref
     token = token_of(sent)
     assert sent.context["expires_at"] == datetime(2026, 11, 30, 8, 15, tzinfo=UTC)
     assert token not in str(links.links)  # only its hash is kept
     assert await space.sign_in(token) == volunteer_id
     assert await space.sign_in(token) is None  # once
+    assert await space.sign_in(token_of(notifier.sent[-1])) == volunteer_id
     assert await space.sign_in("forged") is None
 
 

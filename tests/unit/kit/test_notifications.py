@@ -11,7 +11,13 @@ from entraide.kit.notifications import LANGUAGES, Channel
 from entraide.kit.notifications.quiet import PARIS, QuietHours, parse_time
 from entraide.kit.notifications.seal import Seal
 from entraide.kit.notifications.senders import PermanentSendError, brevo_recipient
-from entraide.kit.notifications.templates import PUBLIC_TEMPLATES, TEMPLATES, Renderer
+from entraide.kit.notifications.templates import (
+    APPLICATION_STATUS,
+    APPLICATION_STATUS_IN,
+    PUBLIC_TEMPLATES,
+    TEMPLATES,
+    Renderer,
+)
 
 QUIET = QuietHours(time(20, 0), time(8, 30))
 
@@ -198,3 +204,11 @@ def test_the_seal_opens_only_for_its_own_record() -> None:
         seal.open("key-2", sealed)
     with pytest.raises(Exception):  # noqa: B017, PT011
         Seal("another").open("key-1", sealed)
+
+
+def test_a_volunteers_application_status_is_worded_in_every_language() -> None:
+    assert set(APPLICATION_STATUS_IN) == set(LANGUAGES)
+    for language, words in APPLICATION_STATUS_IN.items():
+        assert words.keys() == APPLICATION_STATUS.keys(), language
+        mail = Renderer().render("candidature-benevole", Channel.EMAIL, CONTEXT, language)
+        assert words["accepted"] in mail.text

@@ -40,6 +40,7 @@ from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
+from entraide.kit.i18n import Catalogs
 from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
 from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.wiring import notifier_from
@@ -102,7 +103,10 @@ def create_app(
         rt.db, settings.keyvault_url, secret.get_secret_value() if secret else dev_secret(SERVICE)
     )
     # a volunteer is told of their application's status and of each proposal (issue 17)
-    news = VolunteerNews(keys, notifier, space_url=settings.directory_url)
+    words = Catalogs(["entraide.kit", "entraide.directory"])  # the public pages' translations
+    news = VolunteerNews(
+        keys, notifier, space_url=settings.directory_url, translate=words.gettext_in
+    )
     space = VolunteerSpace(
         uow,
         MongoEmailIndex(rt.db),

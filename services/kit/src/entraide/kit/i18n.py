@@ -189,7 +189,12 @@ class Catalogs:
 
     def gettext(self, message: str) -> str:
         """`message` (French) in the current language, or as it is if not translated."""
-        translations = self.by_code.get(current().code)
+        return self.gettext_in(current().code, message)
+
+    def gettext_in(self, code: str, message: str) -> str:
+        """`message` (French) in the language `code`, outside any page (a message sent
+        later, in the language its reader chose), or as it is if not translated."""
+        translations = self.by_code.get(code)
         return translations.gettext(message) if translations else message
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:

@@ -3,6 +3,8 @@ changes (`candidature-benevole`: received, under review, accepted, declined, pau
 again), and each family matching proposes them to (`proposition-benevole`: the need, the
 département and the link to their space; nothing of the family).
 
+In the public pages' language they applied in (French for an application made before it
+was kept); a need's name in that language too, from directory's catalogs (`translate`).
 By e-mail, or by SMS when they chose it and gave a phone. Each message has its key (the
 volunteer's revision for a status, the match for a proposal): a review retried, a
 redelivered event or a second replica asks again and nothing more is sent. The notifier
@@ -10,6 +12,7 @@ records it (the volunteer's reference, never the address) and holds an SMS at ni
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from entraide.contracts import departements
@@ -53,9 +56,21 @@ def contact(identity: dict[str, Any]) -> tuple[Channel, str]:
     return Channel.EMAIL, str(identity["courriel"])
 
 
+def as_written(language: str, text: str) -> str:
+    """No translation: the text as it is (French)."""
+    return text
+
+
 class VolunteerNews:
-    def __init__(self, keys: VolunteerKeyStore, notifier: Notifier, *, space_url: str) -> None:
-        self.keys, self.notifier = keys, notifier
+    def __init__(
+        self,
+        keys: VolunteerKeyStore,
+        notifier: Notifier,
+        *,
+        space_url: str,
+        translate: Callable[[str, str], str] = as_written,  # (language, French) -> its words
+    ) -> None:
+        self.keys, self.notifier, self.translate = keys, notifier, translate
         self.space_link = space_url.rstrip("/") + SPACE
 
     async def status_changed(self, volunteer: Volunteer, was: Status | None) -> bool:
@@ -73,7 +88,8 @@ class VolunteerNews:
         key = f"candidature:{volunteer.volunteer_ref}:{volunteer.revision}"
         try:
             ref, sealed = volunteer.volunteer_ref, volunteer.identity
-            return await self._tell(volunteer.id, ref, sealed, key, STATUS_TEMPLATE, context)
+            told = (key, STATUS_TEMPLATE, context, volunteer.written_language)
+            return await self._tell(volunteer.id, ref, sealed, *told)
         except Exception as error:  # the review is stored: it stands
             log.warning("volunteer not told", extra={"key": key, "error": type(error).__name__})
             return False
@@ -86,9 +102,12 @@ class VolunteerNews:
         doc = await documents.by_ref(proposal.volunteer_ref)
         if doc is None or doc.get("status") != Status.APPROVED:
             return False
+        language = doc.get("written_language") or "fr"
         context = {
             "association": name_of(proposal.association_id),
-            "needs": [in_sentence(NEEDS.get(n, n)) for n in proposal.needs or []],
+            "needs": [
+                in_sentence(self.translate(language, NEEDS.get(n, n))) for n in proposal.needs or []
+            ],
             "departement": departements.name(proposal.departement)
             if proposal.departement
             else None,
@@ -99,9 +118,8 @@ class VolunteerNews:
             "link": self.space_link,
         }
         key = f"proposition:{proposal.match_id}"
-        return await self._tell(
-            doc["_id"], doc["volunteer_ref"], doc["identity"], key, PROPOSAL_TEMPLATE, context
-        )
+        told = (key, PROPOSAL_TEMPLATE, context, language)
+        return await self._tell(doc["_id"], doc["volunteer_ref"], doc["identity"], *told)
 
     async def _tell(
         self,
@@ -111,6 +129,7 @@ class VolunteerNews:
         key: str,
         template: str,
         context: dict[str, Any],
+        language: str,
     ) -> bool:
         secret = await self.keys.existing(volunteer_id)
         if secret is None:  # erased: nobody to tell
@@ -124,6 +143,7 @@ class VolunteerNews:
                 to=to,
                 recipient_ref=ref,
                 context=context,
+                language=language,
             )
         )
         log.info("volunteer told", extra={"key": key, "template": template, "channel": channel})

@@ -131,9 +131,10 @@ class VolunteerSpace:
         log.info("volunteers' addresses kept for their space: %d", remembered)
         return remembered
 
-    async def send_link(self, email: str, link_base: str) -> bool:
-        """Send a sign-in link if the address is a volunteer's who may sign in; whether one
-        was sent is for tests and metrics only: the page answers the same either way."""
+    async def send_link(self, email: str, link_base: str, language: str = "fr") -> bool:
+        """Send a sign-in link if the address is a volunteer's who may sign in, in the
+        language of the page it was asked from; whether one was sent is for tests and
+        metrics only: the page answers the same either way."""
         volunteer_id = await self.index.find(access_links.email_lookup(self.lookup_secret, email))
         volunteer = await self.uow.volunteers.get(volunteer_id) if volunteer_id else None
         if volunteer is None or volunteer.status not in access_links.MAY_SIGN_IN:
@@ -152,6 +153,7 @@ class VolunteerSpace:
                 to=access_links.normalized(email),
                 recipient_ref=volunteer.volunteer_ref,
                 context={"link": f"{link_base}?jeton={link.token}", "expires_at": link.expires_at},
+                language=language,
             )
         )
         return True

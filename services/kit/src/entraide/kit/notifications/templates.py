@@ -33,11 +33,12 @@ TEMPLATES = (
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
 )
-# what a family, or a person at the public rights channel, receives: written in every
-# language of `LANGUAGES` (a unit test checks)
+# what a family, a volunteer or a person at the public rights channel receives: written
+# in every language of `LANGUAGES` (a unit test checks)
 PUBLIC_TEMPLATES = (
     *("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine"),
     *("code-contact", "droits-export"),
+    *("candidature-benevole", "proposition-benevole", "lien-connexion"),
 )
 # Babel's locale for a language's month names (easy French is French)
 _LOCALES = {FRENCH: "fr_FR", "falc": "fr_FR", "en": "en_GB", "ar": "ar", "pt": "pt_PT", "ro": "ro"}
@@ -50,7 +51,7 @@ _PARIS_TIME = {
 }
 
 
-# a volunteer's application, in the words of `candidature-benevole`
+# a volunteer's application, in the words of `candidature-benevole`, in each language
 APPLICATION_STATUS = {
     "submitted": "bien reçue : l'association va la lire",
     "in-review": "en cours de vérification (rencontre, attestation d'honorabilité)",
@@ -58,6 +59,49 @@ APPLICATION_STATUS = {
     "declined": "n'a pas été retenue cette fois",
     "paused": "en pause, comme vous l'avez demandé",
     "active": "de nouveau active",
+}
+APPLICATION_STATUS_IN = {
+    FRENCH: APPLICATION_STATUS,
+    "falc": {
+        "submitted": "bien arrivée : l'association va la lire",
+        "in-review": "en cours : l'association vous rencontre et vérifie vos papiers",
+        "accepted": "acceptée. Bienvenue !",
+        "declined": "refusée cette fois",
+        "paused": "en pause, comme vous avez demandé",
+        "active": "de nouveau active",
+    },
+    "en": {
+        "submitted": "received: the association will read it",
+        "in-review": "being checked (a meeting, the criminal record certificate)",
+        "accepted": "accepted, welcome",
+        "declined": "not retained this time",
+        "paused": "paused, as you asked",
+        "active": "active again",
+    },
+    "ar": {
+        "submitted": "تم استلامه، وستطّلع عليه الجمعية",
+        "in-review": "قيد التحقق (لقاء، شهادة السوابق العدلية)",
+        "accepted": "تم قبوله، أهلاً بك",
+        "declined": "لم يُقبل هذه المرة",
+        "paused": "متوقف مؤقتاً كما طلبت",
+        "active": "نشط من جديد",
+    },
+    "pt": {
+        "submitted": "recebida, a associação vai lê-la",
+        "in-review": "em verificação (encontro, certificado de registo criminal)",
+        "accepted": "aceite, bem-vindo(a)",
+        "declined": "não foi aceite desta vez",
+        "paused": "em pausa, como pediu",
+        "active": "de novo ativa",
+    },
+    "ro": {
+        "submitted": "primită, asociația o va citi",
+        "in-review": "în curs de verificare (întâlnire, cazier judiciar)",
+        "accepted": "acceptată, bine ați venit",
+        "declined": "nu a fost reținută de data aceasta",
+        "paused": "în pauză, așa cum ați cerut",
+        "active": "din nou activă",
+    },
 }
 
 
@@ -106,7 +150,7 @@ def _environment(language: str) -> Environment:
     if language in _PARIS_TIME:
         env.filters["hour"] = _clock
         env.filters["when"] = partial(_when, zone_name=_PARIS_TIME[language])
-    env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS
+    env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS_IN[language]
     return env
 
 

@@ -35,6 +35,7 @@ class Volunteer:
     updated_at: datetime
     honorability_valid_until: date | None = None
     approved_at: datetime | None = None  # first approval (the observatory's time to approval)
+    written_language: str = "fr"  # the public pages' language they applied in: their messages'
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
@@ -109,6 +110,7 @@ class Volunteer:
         values |= {
             "skills": doc.get("skills") or [],
             "active_families": doc.get("active_families") or 0,
+            "written_language": doc.get("written_language") or "fr",  # applied before: French
             "status": Status(doc["status"]),
             "honorability": Honorability(doc["honorability"]),
             "honorability_valid_until": _valid_until(doc),
@@ -134,5 +136,5 @@ STATE = (
     "_id", "volunteer_ref", "association_id", "identity", "code_postal", "needs",
     "availability", "languages", "skills", "capacity", "active_families", "status",
     "honorability", "revision", "applied_at", "updated_at", "honorability_valid_until",
-    "approved_at",
+    "approved_at", "written_language",
 )  # fmt: skip

@@ -159,7 +159,8 @@ async def send_link(
         return pages.page(
             request, "espace-benevole-connexion.html", status_code=422, errors=errors, form=form
         )
-    background.add_task(space.send_link, email, str(request.url_for("open_link_page")))
+    link_base, language = str(request.url_for("open_link_page")), request.state.language.code
+    background.add_task(space.send_link, email, link_base, language)  # the page's language
     return pages.page(request, "espace-benevole-lien.html", sent=True)
 
 
