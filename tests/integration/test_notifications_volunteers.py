@@ -286,3 +286,28 @@ async def test_a_volunteer_who_applied_in_arabic_is_written_to_in_arabic(
 
 
 PT_LINK_SUBJECT = "A sua ligação para entrar no seu espaço de voluntário"
+
+
+async def test_an_application_through_the_api_is_answered_in_the_language_it_names(
+    settings, senders
+) -> None:
+    mailbox, _ = senders
+    app = directory_app(settings)
+    async with serving(app) as client:
+        body = {
+            "identity": {"prenom": "Ana", "nom": "Invente", "courriel": "ana.invente@example.org"},
+            "association_id": "parrains-par-mille",
+            "code_postal": "44000",
+            "needs": ["ecoute"],
+            "availability": [{"day": "we", "part": "afternoon"}],
+            "consent": True,
+            "written_language": "ro",
+        }
+        answer = await client.post("/api/v1/volunteers", json=body)
+        assert answer.status_code == 201, answer.text
+        subject = "Candidatura dumneavoastră de voluntar"
+        [text] = bodies(mailbox, "ana.invente@example.org", subject)
+        assert "la asociația Parrains Par Mille: primită, asociația o va citi." in text
+        wrong = await client.post("/api/v1/volunteers", json=body | {"written_language": "de"})
+        assert wrong.status_code == 422, wrong.text
+        assert "written_language" in wrong.text

@@ -5,15 +5,16 @@ changes nothing, retried, sends nothing more); each proposal of matching, once p
 with the need and the département and nothing of the family."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from entraide.contracts.events import MatchProposed
-from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.domain.volunteers.application import Application, WrittenLanguage
 from entraide.directory.domain.volunteers.rules import Honorability, Status
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases import volunteers
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteers import Review
+from entraide.kit import i18n
 from entraide.kit.notifications import Channel
 from entraide.kit.notifications.templates import Renderer
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
@@ -192,7 +193,8 @@ async def test_a_volunteer_is_told_in_the_language_they_applied_in() -> None:
     uow, keys, notifier = FakeUnitOfWork(), FakeKeys(), FakeNotifier()
     in_words = lambda language, text: f"[{language}] {text}"  # noqa: E731
     news = VolunteerNews(keys, notifier, space_url=SPACE, translate=in_words)
-    volunteer_id = await volunteers.apply(uow, keys, FORM, news, language="pt")
+    in_portuguese = FORM.model_copy(update={"written_language": "pt"})
+    volunteer_id = await volunteers.apply(uow, keys, in_portuguese, news)
     for changes in [
         Review(status=Status.IN_REVIEW, honorability=Honorability.CLEARED),
         Review(status=Status.APPROVED),
@@ -212,3 +214,8 @@ async def test_a_volunteer_is_told_in_the_language_they_applied_in() -> None:
     stored = uow.volunteers.stored[volunteer_id].state()
     del stored["written_language"]  # applied before the language was kept
     assert Volunteer.from_state(stored).written_language == "fr"
+
+
+def test_the_languages_a_volunteer_is_written_to_in_are_the_public_pages() -> None:
+    assert set(get_args(WrittenLanguage)) == set(i18n.LANGUAGES)
+    assert FORM.written_language == "fr"  # the API without it: French

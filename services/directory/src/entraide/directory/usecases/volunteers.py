@@ -45,12 +45,10 @@ async def apply(
     keys: VolunteerKeyStore,
     form: Application,
     news: VolunteerNews | None = None,
-    *,
-    language: str = "fr",
 ) -> str:
     """Record an application; the identity is sealed with the volunteer's own key (`news`:
-    the volunteer is told it is received, and every later message, in `language`: the
-    public pages' language they applied in)."""
+    the volunteer is told it is received, and every later message, in the application's
+    `written_language`)."""
     volunteer_id, ref = new_ids()
     key = await keys.create(volunteer_id, ref)
     now = datetime.now(UTC)
@@ -71,7 +69,7 @@ async def apply(
         revision=1,
         applied_at=now,
         updated_at=now,
-        written_language=language,
+        written_language=form.written_language,
     )
     volunteer.announce_application(now)  # the observatory counts it; matching hears nothing
     await uow.add(volunteer)

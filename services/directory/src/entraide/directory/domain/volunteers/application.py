@@ -9,6 +9,9 @@ from entraide.contracts.events import Language, Slot
 from entraide.contracts.vocab import Need
 from entraide.directory.domain import places
 
+# the languages the network writes to a volunteer in: the public pages' (kit.i18n)
+WrittenLanguage = Literal["fr", "falc", "en", "ar", "pt", "ro"]
+
 
 class Identity(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -36,6 +39,11 @@ class Application(BaseModel):
     skills: list[str] = Field([], max_length=20)
     capacity: int = Field(1, ge=1, le=5, description="How many families at once.")
     consent: bool = Field(description="Agrees that the association keeps and uses these data.")
+    written_language: WrittenLanguage = Field(
+        "fr",
+        description="The language the network writes to them in (their application's "
+        "status, proposals): the form's. fr, falc (easy French), en, ar, pt, ro.",
+    )
 
     @field_validator("code_postal")
     @classmethod

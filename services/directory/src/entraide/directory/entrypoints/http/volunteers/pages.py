@@ -81,8 +81,9 @@ async def volunteer_apply(
     if isinstance(found, dict):
         shown = translated(pages, application_form.context(form, found))
         return pages.page(request, "benevole.html", status_code=422, **shown)
-    language = request.state.language.code  # the page's (public_language): their messages'
-    volunteer_id = await volunteers.apply(uow, keys, found, news, language=language)
+    # their messages in the page's language (public_language)
+    found = found.model_copy(update={"written_language": request.state.language.code})
+    volunteer_id = await volunteers.apply(uow, keys, found, news)
     await space.remember(found.identity.courriel, volunteer_id)  # their space's sign-in
     association = ASSOCIATIONS[found.association_id].nom
     return pages.page(request, "benevole_merci.html", association=association)
