@@ -90,3 +90,36 @@ def test_a_records_consumer_span_follows_its_traces_sampling() -> None:
     assert started == ["entraide.intake.requests.v1 process"] * 2
     spans = exported.get_finished_spans()
     assert [format(s.context.trace_id, "032x") for s in spans] == [kept.split("-")[1]] * 2
+
+
+def test_a_record_without_a_trace_follows_its_batchs_sampling() -> None:
+    """A partner's event comes without a traceparent: in a batch whose trace is kept it
+    gets its consumer span, child of the batch's; in one the sampler dropped, none is
+    started."""
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    tracer = trace.get_tracer("t", tracer_provider=provider)
+    started: list[str] = []
+
+    class Counting:
+        def start_as_current_span(self, name: str, **kwargs: Any) -> Any:
+            started.append(name)
+            return tracer.start_as_current_span(name, **kwargs)
+
+    dropped = trace.NonRecordingSpan(
+        trace.SpanContext(0xABC, 0xDEF, is_remote=False, trace_flags=trace.TraceFlags(0))
+    )
+    with patch.object(trace, "get_tracer", lambda *a, **k: Counting()):
+        with trace.use_span(dropped), consumed("entraide.partner.events.v1", []):
+            pass
+        assert started == []
+        with (
+            tracer.start_as_current_span("batch") as batch,
+            consumed("entraide.partner.events.v1", []),
+        ):
+            pass
+    assert started == ["entraide.partner.events.v1 process"]
+    [record, _] = exported.get_finished_spans()
+    assert record.parent is not None
+    assert record.parent.span_id == batch.get_span_context().span_id

@@ -102,11 +102,17 @@ def within(traceparent: str | None) -> Iterator[None]:
 def consumed(topic: str, headers: Any) -> Iterator[None]:
     """One record of a batch handled inside the trace its producer sent: a batch consumer's
     own span only links its records, so each gets a consumer span of its own, child of the
-    record's `traceparent` header (as FastStream's middleware does for one message)."""
+    record's `traceparent` header (as FastStream's middleware does for one message); a
+    record without one, child of its batch's span. No span is started where its trace is
+    not kept (a fifth are, as deployed: the others would be made and thrown away)."""
     traceparent = next(
         (bytes(v).decode() for k, v in headers or () if k == TRACEPARENT and v), None
     )
     if traceparent and not _sampled(traceparent):  # its trace is not kept: no span
+        yield
+        return
+    if not traceparent and not trace.get_current_span().is_recording():
+        # no trace of its own (a partner's event): it is in its batch's, not kept either
         yield
         return
     parent = _PROPAGATOR.extract({TRACEPARENT: traceparent}) if traceparent else None
