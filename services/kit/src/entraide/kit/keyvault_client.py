@@ -4,17 +4,19 @@ Intake and directory seal identity data with a subject's own data key; privacy k
 keys, wrapped under its master key, and destroys them on erasure (crypto-shredding).
 A service proves who it is with a short-lived service token: a JWT (HS256) whose `iss`
 is the service's name, signed with the secret privacy shares with that service alone.
-Keys are cached a few seconds in the process, so a page showing a family costs no call.
+Keys are cached a few seconds in the process, so a page showing a family costs no call;
+at most `CACHE_MAX` of them, each forgotten once its time is up (a partner's door creates
+a key per new family: an unbounded cache grew by one key a family, for the process's life).
 """
 
 import base64
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import jwt
+from cachetools import TTLCache
 
 from entraide.kit.coalesce import Coalesced
 from entraide.kit.outages import KEY_VAULT, OUTAGES, DependencyUnavailableError
@@ -24,6 +26,7 @@ AUDIENCE = "entraide-keyvault"
 TOKEN_LIFETIME_S = 60
 KEYS_PATH = "/internal/v1/keys"
 BATCH_MAX = 1000  # ids per batch call (the vault refuses more)
+CACHE_MAX = 50_000  # keys kept at once (18 MB measured): the least recently used go first
 
 
 class KeyDestroyedError(LookupError):
@@ -54,12 +57,6 @@ def verify_service_token(token: str, secrets: Mapping[str, str]) -> str:
     return str(service)
 
 
-@dataclass
-class _Cached:
-    key: bytes
-    until: float
-
-
 class KeyVaultClient:
     """A service's view of the vault: its own keys only, by the ids it chose."""
 
@@ -75,7 +72,7 @@ class KeyVaultClient:
     ) -> None:
         self.service, self._secret = service, secret
         self.cache_seconds = cache_seconds
-        self._cache: dict[str, _Cached] = {}
+        self._cache: TTLCache[str, bytes] = TTLCache(CACHE_MAX, ttl=cache_seconds)
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
 
     async def create(self, key_id: str, *, subject_ref: str, subject_kind: str) -> bytes:
@@ -114,8 +111,8 @@ class KeyVaultClient:
     async def fetch(self, key_id: str) -> bytes | None:
         """The key for `key_id`, or None if it never existed or was destroyed."""
         cached = self._cache.get(key_id)
-        if cached is not None and cached.until > time.monotonic():
-            return cached.key
+        if cached is not None:
+            return cached
         answer = await self._call("GET", f"{KEYS_PATH}/{key_id}")
         if answer.status_code in (404, 410):
             self._cache.pop(key_id, None)
@@ -153,7 +150,7 @@ class KeyVaultClient:
         return {"Authorization": f"Bearer {service_token(self.service, self._secret)}"}
 
     def _remember(self, key_id: str, key: bytes) -> bytes:
-        self._cache[key_id] = _Cached(key, time.monotonic() + self.cache_seconds)
+        self._cache[key_id] = key
         return key
 
     @staticmethod
