@@ -40,7 +40,7 @@ from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
-from entraide.kit.i18n import Catalogs
+from entraide.kit.i18n import translator_in
 from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
 from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.wiring import notifier_from
@@ -102,10 +102,11 @@ def create_app(
     erasure = PrivacyErasure(
         rt.db, settings.keyvault_url, secret.get_secret_value() if secret else dev_secret(SERVICE)
     )
-    # a volunteer is told of their application's status and of each proposal (issue 17)
-    words = Catalogs(["entraide.kit", "entraide.directory"])  # the public pages' translations
+    templates = templates_for("entraide.directory", nav=NAV)
+    # a volunteer is told of their application's status and of each proposal (issue 17), a
+    # need's name in their language from the pages' catalogs
     news = VolunteerNews(
-        keys, notifier, space_url=settings.directory_url, translate=words.gettext_in
+        keys, notifier, space_url=settings.directory_url, translate=translator_in(templates)
     )
     space = VolunteerSpace(
         uow,
@@ -148,7 +149,6 @@ def create_app(
         ],
         lifespans=lifespans if settings.outbox_relay else [],
     )
-    templates = templates_for("entraide.directory", nav=NAV)
     install_auth(app, settings, templates)
     ask_for_help = {"intake_url": settings.intake_url.rstrip("/")}  # offers link to it
     pages = Pages(templates, lambda _: ask_for_help)

@@ -214,8 +214,17 @@ def N_(message: str) -> str:  # noqa: N802  # gettext's name for "extract, trans
 def translator(templates: Jinja2Templates) -> Callable[[str], str]:
     """What a route translates its own messages with (errors, labels): the service's
     catalogs, in the language of the page being rendered."""
-    catalogs: Catalogs = templates.env.globals["catalogs"]  # type: ignore[assignment]
-    return catalogs.gettext
+    return _catalogs(templates).gettext
+
+
+def translator_in(templates: Jinja2Templates) -> Callable[[str, str], str]:
+    """What a message sent later is translated with, `(language, French)`: the same
+    catalogs as the pages' (read once, at `templates_for`)."""
+    return _catalogs(templates).gettext_in
+
+
+def _catalogs(templates: Jinja2Templates) -> Catalogs:
+    return templates.env.globals["catalogs"]  # type: ignore[return-value]
 
 
 def install(env: Environment, packages: Sequence[str]) -> Catalogs:
