@@ -60,17 +60,21 @@ class WrappedKeys:
         stored; one left when the process stops belongs to no family and seals nothing.
         A key in stock is handed out at once: no wait for the next turn of the loop."""
         now = time.monotonic()
-        if self._ahead and self._ahead[0][0] >= now - AHEAD_SECONDS:
+        if self._fresh_ahead(now):
             self._handed.append((now, 1))
             return self._ahead.popleft()[1:]
         return await self._new(family_ref)
+
+    def _fresh_ahead(self, now: float) -> bool:
+        """Whether the oldest key made ahead may still be handed out."""
+        return bool(self._ahead) and self._ahead[0][0] >= now - AHEAD_SECONDS
 
     async def _new_batch(self, refs: list[str]) -> list[tuple[str, bytes] | Exception]:
         now = time.monotonic()
         while self._handed and self._handed[0][0] < now - DEMAND_SECONDS:
             self._handed.popleft()
         stale = []
-        while self._ahead and self._ahead[0][0] < now - AHEAD_SECONDS:
+        while self._ahead and not self._fresh_ahead(now):
             stale.append(self._ahead.popleft()[1])
         if stale:
             await self.collection.delete_many({"_id": {"$in": stale}})
