@@ -71,7 +71,6 @@ class KeyVaultClient:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.service, self._secret = service, secret
-        self.cache_seconds = cache_seconds
         self._cache: TTLCache[str, bytes] = TTLCache(CACHE_MAX, ttl=cache_seconds)
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
 
