@@ -66,29 +66,38 @@ def test_log_lines_inside_a_span_carry_its_trace_id() -> None:
         assert later.get_span_context().trace_id == span.get_span_context().trace_id
 
 
+class CountingTracer:
+    """The kit's tracer in a test: spans exported in memory (`exported`), and the names of
+    those the kit started (`started`), while `counting()` is on."""
+
+    def __init__(self) -> None:
+        self.exported = InMemorySpanExporter()
+        provider = TracerProvider()
+        provider.add_span_processor(SimpleSpanProcessor(self.exported))
+        self.tracer = trace.get_tracer("t", tracer_provider=provider)
+        self.started: list[str] = []
+
+    def start_as_current_span(self, name: str, **kwargs: Any) -> Any:
+        self.started.append(name)
+        return self.tracer.start_as_current_span(name, **kwargs)
+
+    def counting(self) -> Any:
+        return patch.object(trace, "get_tracer", lambda *a, **k: self)
+
+
 def test_a_records_consumer_span_follows_its_traces_sampling() -> None:
     """A record from a kept trace gets its consumer span, child of the producer's; for one
     from a trace the sampler dropped no span is even started (none to make and throw away
     per record)."""
-    exported = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exported))
-    tracer = trace.get_tracer("t", tracer_provider=provider)
-    started: list[str] = []
-
-    class Counting:
-        def start_as_current_span(self, name: str, **kwargs: Any) -> Any:
-            started.append(name)
-            return tracer.start_as_current_span(name, **kwargs)
-
+    kit = CountingTracer()
     kept = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     dropped = "00-0af7651916cd43dd8448eb211c80319d-b7ad6b7169203332-00"
-    with patch.object(trace, "get_tracer", lambda *a, **k: Counting()):
+    with kit.counting():
         for traceparent in (kept, dropped, kept):
             with consumed("entraide.intake.requests.v1", [("traceparent", traceparent.encode())]):
                 pass
-    assert started == ["entraide.intake.requests.v1 process"] * 2
-    spans = exported.get_finished_spans()
+    assert kit.started == ["entraide.intake.requests.v1 process"] * 2
+    spans = kit.exported.get_finished_spans()
     assert [format(s.context.trace_id, "032x") for s in spans] == [kept.split("-")[1]] * 2
 
 
@@ -96,30 +105,20 @@ def test_a_record_without_a_trace_follows_its_batchs_sampling() -> None:
     """A partner's event comes without a traceparent: in a batch whose trace is kept it
     gets its consumer span, child of the batch's; in one the sampler dropped, none is
     started."""
-    exported = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exported))
-    tracer = trace.get_tracer("t", tracer_provider=provider)
-    started: list[str] = []
-
-    class Counting:
-        def start_as_current_span(self, name: str, **kwargs: Any) -> Any:
-            started.append(name)
-            return tracer.start_as_current_span(name, **kwargs)
-
+    kit = CountingTracer()
     dropped = trace.NonRecordingSpan(
         trace.SpanContext(0xABC, 0xDEF, is_remote=False, trace_flags=trace.TraceFlags(0))
     )
-    with patch.object(trace, "get_tracer", lambda *a, **k: Counting()):
+    with kit.counting():
         with trace.use_span(dropped), consumed("entraide.partner.events.v1", []):
             pass
-        assert started == []
+        assert kit.started == []
         with (
-            tracer.start_as_current_span("batch") as batch,
+            kit.tracer.start_as_current_span("batch") as batch,
             consumed("entraide.partner.events.v1", []),
         ):
             pass
-    assert started == ["entraide.partner.events.v1 process"]
-    [record, _] = exported.get_finished_spans()
+    assert kit.started == ["entraide.partner.events.v1 process"]
+    [record, _] = kit.exported.get_finished_spans()
     assert record.parent is not None
     assert record.parent.span_id == batch.get_span_context().span_id
