@@ -71,9 +71,9 @@ def bodies(mailbox, to: str, subject: str) -> list[str]:
     return [m.get_content() for m in mailbox.to(to) if m["Subject"] == subject]
 
 
-async def apply(app, client, form: dict) -> tuple[str, str]:
-    """Apply through the public API; the volunteer's id and reference."""
-    body = {
+def api_body(form: dict, **extra: object) -> dict:
+    """The public API's application for the page form `form` (and `extra` fields)."""
+    return {
         "identity": {"prenom": form["prenom"], "nom": form["nom"], "courriel": form["courriel"]},
         "association_id": form["association_id"],
         "code_postal": form["code_postal"],
@@ -82,8 +82,12 @@ async def apply(app, client, form: dict) -> tuple[str, str]:
         "languages": ["fr"],
         "capacity": 1,
         "consent": True,
-    }
-    answer = await client.post("/api/v1/volunteers", json=body)
+    } | extra
+
+
+async def apply(app, client, form: dict, **extra: object) -> tuple[str, str]:
+    """Apply through the public API; the volunteer's id and reference."""
+    answer = await client.post("/api/v1/volunteers", json=api_body(form, **extra))
     assert answer.status_code == 201, answer.text
     volunteer_id = answer.json()["volunteer_id"]
     [doc] = [d for d in await lookup(app, VolunteerStore).all() if d["_id"] == volunteer_id]
@@ -293,21 +297,13 @@ async def test_an_application_through_the_api_is_answered_in_the_language_it_nam
 ) -> None:
     mailbox, _ = senders
     app = directory_app(settings)
+    in_romanian = APPLICATION | {"prenom": "Ana", "courriel": "ana.invente@example.org"}
     async with serving(app) as client:
-        body = {
-            "identity": {"prenom": "Ana", "nom": "Invente", "courriel": "ana.invente@example.org"},
-            "association_id": "parrains-par-mille",
-            "code_postal": "44000",
-            "needs": ["ecoute"],
-            "availability": [{"day": "we", "part": "afternoon"}],
-            "consent": True,
-            "written_language": "ro",
-        }
-        answer = await client.post("/api/v1/volunteers", json=body)
-        assert answer.status_code == 201, answer.text
+        await apply(app, client, in_romanian, written_language="ro")
         subject = "Candidatura dumneavoastră de voluntar"
-        [text] = bodies(mailbox, "ana.invente@example.org", subject)
+        [text] = bodies(mailbox, in_romanian["courriel"], subject)
         assert "la asociația Parrains Par Mille: primită, asociația o va citi." in text
-        wrong = await client.post("/api/v1/volunteers", json=body | {"written_language": "de"})
+        body = api_body(in_romanian, written_language="de")
+        wrong = await client.post("/api/v1/volunteers", json=body)
         assert wrong.status_code == 422, wrong.text
         assert "written_language" in wrong.text
