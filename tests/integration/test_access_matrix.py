@@ -143,6 +143,7 @@ RULES = {
         ("GET", "/internal/v1/keys/{key_id}"): NOBODY,
         ("DELETE", "/internal/v1/keys/{key_id}"): NOBODY,
         ("POST", "/internal/v1/keys:batch"): NOBODY,
+        ("POST", "/internal/v1/keys:destroy"): NOBODY,
         ("GET", "/dossiers"): {"dpo"},
         ("POST", "/dossiers"): {"dpo"},
         ("GET", "/dossiers/{case_id}"): {"dpo"},

@@ -86,7 +86,7 @@ async def test_a_family_refused_as_a_possible_duplicate_leaves_no_trace(
     async def keys_of_no_family() -> int:
         """Keys stored that are neither a family's nor made ahead for the next ones."""
         stored = await db["family_keys"].count_documents({})
-        return stored - await db["families"].count_documents({}) - len(keys._ahead)
+        return stored - await db["families"].count_documents({}) - len(keys.ahead.in_stock())
 
     async with serving(app) as intake:
         intake.headers.update(staff_bearer)

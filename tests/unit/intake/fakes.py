@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts import CloudEvent
+from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import (
@@ -193,9 +194,9 @@ class FakeKeys:
             raise LookupError("the family's key was destroyed")
         return self.keys.setdefault(family_id, sealing.new_key())
 
-    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
-        family_id = uuid.uuid4().hex
-        return family_id, await self.key_for(family_id, family_ref)
+    async def new_family_key(self) -> tuple[str, str, bytes]:
+        family_id, family_ref = uuid.uuid4().hex, domain.new_family_ref()
+        return family_id, family_ref, await self.key_for(family_id, family_ref)
 
     async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
         self.batch_calls += 1

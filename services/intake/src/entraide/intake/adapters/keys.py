@@ -10,12 +10,14 @@ and is not any family's key.
 import time
 import uuid
 from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake.domain import sealing
+from entraide.intake.domain.requests import new_family_ref
 from entraide.intake.usecases.ports import FamilyKeys
 from entraide.kit.bulk import inserted_but
 from entraide.kit.coalesce import Coalesced
@@ -24,8 +26,68 @@ from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 __all__ = ["FamilyKeys", "VaultKeys", "WrappedKeys"]
 
 DEMAND_SECONDS = 1.0  # keys are made ahead for as many new families as in the last second
-AHEAD_SECONDS = 5.0  # a key made ahead is handed out within this time, or deleted
-AHEAD_MAX = 500  # at most this many made ahead in one write
+AHEAD_SECONDS = 5.0  # a key made ahead is handed out within this time, or dropped
+AHEAD_MAX = 500  # at most this many made ahead in one call
+
+Made = tuple[str, str, bytes]  # a new family's id, reference and data key
+
+
+class KeysAhead:
+    """New families' ids, references and keys, each stored before it is handed out.
+
+    Under load they are made ahead: a call makes what is asked plus as many as were handed
+    out in the last `DEMAND_SECONDS`, so the next families cost no call of their own (one a
+    second, not one per turn of the loop). Alone, a family gets exactly its own. One in
+    stock is handed out at once, without waiting for the loop's next turn. One not handed
+    out within `AHEAD_SECONDS` is dropped (at the next new family, all in one call) rather
+    than trusted to still be stored; one left when the process stops belongs to no family
+    and seals nothing. The reference is made with the key because the vault erases keys
+    by reference."""
+
+    def __init__(
+        self,
+        make: Callable[[int], Awaitable[list[Made]]],
+        drop: Callable[[list[str]], Awaitable[None]],
+    ) -> None:
+        self._make, self._drop = make, drop
+        self._new = Coalesced(self._batch)
+        self._ahead: deque[tuple[float, Made]] = deque()  # made at, what: stored
+        self._handed: deque[tuple[float, int]] = deque()  # when, how many: recent demand
+
+    async def new(self) -> Made:
+        now = time.monotonic()
+        if self._fresh_ahead(now):
+            self._handed.append((now, 1))
+            return self._ahead.popleft()[1]
+        return await self._new(None)
+
+    def in_stock(self) -> list[Made]:
+        return [made for _, made in self._ahead]
+
+    def _fresh_ahead(self, now: float) -> bool:
+        """Whether the oldest one made ahead may still be handed out."""
+        return bool(self._ahead) and self._ahead[0][0] >= now - AHEAD_SECONDS
+
+    async def _batch(self, asks: list[None]) -> list[Made | Exception]:
+        now = time.monotonic()
+        while self._handed and self._handed[0][0] < now - DEMAND_SECONDS:
+            self._handed.popleft()
+        stale = []
+        while self._ahead and not self._fresh_ahead(now):
+            stale.append(self._ahead.popleft()[1][0])
+        if stale:
+            await self._drop(stale)
+        while len(self._ahead) < len(asks):
+            recent = sum(n for _, n in self._handed)
+            count = min(len(asks) - len(self._ahead) + recent, max(AHEAD_MAX, len(asks)))
+            self._ahead.extend((now, made) for made in await self._make(count))
+        self._handed.append((now, len(asks)))
+        return [self._ahead.popleft()[1] for _ in asks]
+
+
+def _new_subjects(count: int) -> dict[str, str]:
+    """Ids and references for `count` new families (id -> reference)."""
+    return {uuid.uuid4().hex: new_family_ref() for _ in range(count)}
 
 
 class WrappedKeys:
@@ -37,9 +99,7 @@ class WrappedKeys:
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
         self.ids_key = sealing.derive(master, "partner-ids")
         self._key_for = Coalesced(self._keys_batch)
-        self._new = Coalesced(self._new_batch)
-        self._ahead: deque[tuple[float, str, bytes]] = deque()  # made at, id, key: stored
-        self._handed: deque[tuple[float, int]] = deque()  # when, how many: recent demand
+        self.ahead = KeysAhead(self._make, self._drop)
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
         """A new family's key (a resend's: the stored one); the calls of the same turn are
@@ -51,40 +111,17 @@ class WrappedKeys:
         gone = "the family's key was destroyed"  # refused rather than re-created
         return [keys[f] if f in keys else LookupError(gone) for f, _ in asked]
 
-    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
-        """A new family's id and key, stored. Under load they are made ahead: a write makes
-        what is asked plus as many as were handed out in the last `DEMAND_SECONDS`, so the
-        next families cost no key write of their own (one write a second, not one per turn
-        of the loop). Alone, a family gets exactly its own key. A key not handed out within
-        `AHEAD_SECONDS` is deleted (at the next new family) rather than trusted to still be
-        stored; one left when the process stops belongs to no family and seals nothing.
-        A key in stock is handed out at once: no wait for the next turn of the loop."""
-        now = time.monotonic()
-        if self._fresh_ahead(now):
-            self._handed.append((now, 1))
-            return self._ahead.popleft()[1:]
-        return await self._new(family_ref)
+    async def new_family_key(self) -> Made:
+        """A new family's id, reference and key, stored (made ahead under load: `KeysAhead`)."""
+        return await self.ahead.new()
 
-    def _fresh_ahead(self, now: float) -> bool:
-        """Whether the oldest key made ahead may still be handed out."""
-        return bool(self._ahead) and self._ahead[0][0] >= now - AHEAD_SECONDS
+    async def _make(self, count: int) -> list[Made]:
+        subjects = _new_subjects(count)
+        keys = await self.keys_for(subjects)
+        return [(family_id, ref, keys[family_id]) for family_id, ref in subjects.items()]
 
-    async def _new_batch(self, refs: list[str]) -> list[tuple[str, bytes] | Exception]:
-        now = time.monotonic()
-        while self._handed and self._handed[0][0] < now - DEMAND_SECONDS:
-            self._handed.popleft()
-        stale = []
-        while self._ahead and not self._fresh_ahead(now):
-            stale.append(self._ahead.popleft()[1])
-        if stale:
-            await self.collection.delete_many({"_id": {"$in": stale}})
-        while len(self._ahead) < len(refs):
-            recent = sum(n for _, n in self._handed)
-            count = min(len(refs) - len(self._ahead) + recent, max(AHEAD_MAX, len(refs)))
-            made = await self.keys_for({uuid.uuid4().hex: "" for _ in range(count)})
-            self._ahead.extend((now, family_id, key) for family_id, key in made.items())
-        self._handed.append((now, len(refs)))
-        return [self._ahead.popleft()[1:] for _ in refs]
+    async def _drop(self, family_ids: list[str]) -> None:
+        await self.collection.delete_many({"_id": {"$in": family_ids}})
 
     async def keys_for(self, families: dict[str, str]) -> dict[str, bytes]:
         fresh = {family_id: sealing.new_key() for family_id in families}
@@ -111,16 +148,24 @@ class WrappedKeys:
 
 
 class VaultKeys(SubjectKeys):
-    """Families' data keys held by privacy's key vault, fetched with intake's service token."""
+    """Families' data keys held by privacy's key vault, fetched with intake's service token;
+    new families' made ahead under load (`KeysAhead`), so a desk's new family costs no call
+    to the vault of its own."""
 
     def __init__(self, client: KeyVaultClient, master: bytes) -> None:
         super().__init__(client, SubjectKind.FAMILY.value)
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
         self.ids_key = sealing.derive(master, "partner-ids")
+        self.ahead = KeysAhead(self._make, self.client.destroy_many)
 
     key_for = SubjectKeys.create
     keys_for = SubjectKeys.create_many
 
-    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
-        family_id = uuid.uuid4().hex
-        return family_id, await self.create(family_id, family_ref)
+    async def new_family_key(self) -> Made:
+        """A new family's id, reference and key, created in the vault under that reference."""
+        return await self.ahead.new()
+
+    async def _make(self, count: int) -> list[Made]:
+        subjects = _new_subjects(count)
+        keys = await self.create_many(subjects)
+        return [(family_id, ref, keys[family_id]) for family_id, ref in subjects.items()]

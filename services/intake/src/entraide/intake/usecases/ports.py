@@ -112,9 +112,9 @@ class FamilyKeys(Protocol):
         missing; a family whose key was destroyed gets none."""
         ...
 
-    async def new_family_key(self, family_ref: str) -> tuple[str, bytes]:
-        """A new family's id and its data key, stored before they are handed out (the
-        adapter may make them ahead, many in one write)."""
+    async def new_family_key(self) -> tuple[str, str, bytes]:
+        """A new family's id, reference (`domain.new_family_ref`) and data key, stored
+        before they are handed out (the adapter may make them ahead, many in one write)."""
         ...
 
     async def existing(self, family_id: str) -> bytes | None:

@@ -49,8 +49,7 @@ async def record_request(
     if made is not None:
         family_id, family_ref, key = made
     elif family_id is None:
-        family_ref = domain.new_family_ref()
-        family_id, key = await keys.new_family_key(family_ref)
+        family_id, family_ref, key = await keys.new_family_key()
     else:  # a partner's: the same ids whenever its event is recorded
         family_ref, request_id = domain.partner_ids(keys.ids_key, family_id)
         key = await keys.key_for(family_id, family_ref)
@@ -90,8 +89,7 @@ async def record_unless_known(
     family not recorded leaves the index and its key is destroyed.
     """
     lookup = lookup_hashes(keys, details.parent)
-    family_ref = domain.new_family_ref()
-    family_id, key = await keys.new_family_key(family_ref)
+    family_id, family_ref, key = await keys.new_family_key()
     duplicates = await uow.families.similar(lookup, indexing=family_id)
     if duplicates and not confirm_new:
         await uow.families.unindex(family_id)

@@ -121,8 +121,7 @@ class FamilyDoor:
             raise ContactLimitError()
         known = await self.families.similar(lookup)
         similar = await self.queue.waiting_with(lookup, now - timedelta(days=30))
-        family_id, family_ref = uuid.uuid4().hex, domain.new_family_ref()
-        key = await self.keys.key_for(family_id, family_ref)
+        family_id, family_ref, key = await self.keys.new_family_key()
         code = rules.new_code()
         request = SelfRequest(
             id=uuid.uuid4().hex,

@@ -111,6 +111,10 @@ class KeyVault:
         """Destroy one key (its owner's erasure); True if it held key material."""
         return await self._destroy({"_id": f"{owner}/{key_id}"}) > 0
 
+    async def destroy_many(self, owner: str, key_ids: list[str]) -> int:
+        """Destroy these keys of `owner` in one write; how many held key material."""
+        return await self._destroy({"_id": {"$in": [f"{owner}/{k}" for k in key_ids]}})
+
     async def destroy_subject(self, subject_ref: str) -> int:
         """Destroy every key of the subject, whoever created it; how many were live."""
         return await self._destroy({"subject_ref": subject_ref})

@@ -51,3 +51,13 @@ class ServiceKeys:
     async def destroy(self, service: str, key_id: str) -> bool:
         """Destroy the key now (its owner's erasure); True if it held key material."""
         return await self.store.destroy(service, key_id)
+
+    async def destroy_many(self, service: str, key_ids: list[str]) -> int:
+        """Destroy these keys at once (keys a service made ahead and never handed out);
+        how many held key material."""
+        destroyed = await self.store.destroy_many(service, key_ids)
+        log.info(
+            "keys destroyed in a batch",
+            extra={"service": service, "keys_asked": len(key_ids), "keys_destroyed": destroyed},
+        )
+        return destroyed

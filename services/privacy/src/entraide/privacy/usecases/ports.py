@@ -178,6 +178,8 @@ class KeyStore(Protocol):
 
     async def destroy(self, owner: str, key_id: str) -> bool: ...
 
+    async def destroy_many(self, owner: str, key_ids: list[str]) -> int: ...
+
 
 class Commands(Protocol):
     """Sends cases' commands (erasure, access) to every service."""

@@ -42,6 +42,14 @@ class BatchIn(BaseModel):
     keys: list[BatchKey] = Field(min_length=1, max_length=BATCH_MAX)
 
 
+class DestroyIn(BaseModel):
+    key_ids: list[KeyId] = Field(min_length=1, max_length=BATCH_MAX)
+
+
+class DestroyOut(BaseModel):
+    destroyed: int = Field(description="How many of the keys held key material.")
+
+
 class BatchOut(BaseModel):
     keys: dict[str, str] = Field(description="Every live key asked for, base64, by id.")
     created: list[str] = Field(description="The ids whose key this call created.")
@@ -91,6 +99,13 @@ async def create_keys(
         created=sorted(batch.created),
         destroyed=sorted(batch.destroyed),
     )
+
+
+@router.post(":destroy", response_model=DestroyOut)
+async def destroy_keys(body: DestroyIn, service: Service, keys: ServiceKeysDep) -> DestroyOut:
+    """Destroy many keys of the calling service at once (keys it made ahead and did not
+    hand out); each keeps its tombstone, as the single call's."""
+    return DestroyOut(destroyed=await keys.destroy_many(service, body.key_ids))
 
 
 @router.get("/{key_id}", response_model=KeyOut)
