@@ -5,7 +5,9 @@ once (each sends its next request when its previous one is answered).
 Each request is another parent (name, phone, e-mail), as at a desk: the duplicate lookup
 finds nothing. (With the same parent every time, each lookup found, unpacked and counted
 every earlier family: 61 % of the API's time in a profile, a worst case no desk sees.)
-The two alternate in blocks, so a shared machine's load weighs on both alike.
+The two alternate in blocks, so a shared machine's load weighs on both alike. Intake's keys
+are local (ENTRAIDE_KEYS=local): with the vault's (the default) new families' keys are made
+ahead the same way, one call to the vault for hundreds of families.
 
     make bench
 """
