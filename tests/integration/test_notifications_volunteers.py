@@ -9,9 +9,11 @@ matches topic and the volunteer gets « Une famille pourrait avoir besoin de vou
 need, the département, their space; nothing of the family), once, even redelivered."""
 
 import json
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
 from pydantic import SecretStr
@@ -287,6 +289,15 @@ async def test_a_volunteer_who_applied_in_arabic_is_written_to_in_arabic(
 
         [mail] = await eventually(the_link, what="the sign-in link, in Portuguese")
         assert "Para entrar no seu espaço de voluntário, abra esta ligação:" in mail
+        # opened on another device (no cookie, a French browser): its page in Portuguese
+        [url] = re.findall(r"http://\S+/espace-benevole/connexion\?jeton=\S+", mail)
+        assert url.endswith("&lang=pt"), url
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://service"
+        ) as elsewhere:
+            page = await elsewhere.get(url, headers={"Accept-Language": "fr-FR"})
+        assert page.status_code == 200, page.text
+        assert "Abrir o meu espaço de voluntário" in page.text
 
 
 PT_LINK_SUBJECT = "A sua ligação para entrar no seu espaço de voluntário"

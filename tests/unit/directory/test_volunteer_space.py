@@ -3,6 +3,7 @@ address, single use, 15 minutes), the session cookie, pause and resume announced
 matching, what they offer, leaving."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -99,7 +100,7 @@ def space_over(uow: object) -> tuple[VolunteerSpace, FakeNotifier, FakeLinks, Cl
 
 
 def token_of(notification: Notification) -> str:
-    return str(notification.context["link"]).split("jeton=", 1)[1]
+    return parse_qs(urlsplit(str(notification.context["link"])).query)["jeton"][0]
 
 
 async def test_a_link_goes_to_a_known_address_only_and_opens_one_session_once() -> None:
@@ -115,6 +116,8 @@ async def test_a_link_goes_to_a_known_address_only_and_opens_one_session_once() 
     assert sent.language == "fr"
     assert await space.send_link(EMAIL, "http://x/connexion", "ro") is True
     assert notifier.sent[-1].language == "ro"  # the language of the page it was asked from
+    assert str(notifier.sent[-1].context["link"]).endswith("&lang=ro")  # and the page it opens
+    assert "lang=" not in str(sent.context["link"])  # French: the default
     assert sent.recipient_ref == uow.volunteers.stored[volunteer_id].volunteer_ref
     token = token_of(sent)
     assert sent.context["expires_at"] == datetime(2026, 11, 30, 8, 15, tzinfo=UTC)

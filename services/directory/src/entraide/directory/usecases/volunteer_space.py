@@ -145,6 +145,8 @@ class VolunteerSpace:
             return False
         link = access_links.new_link(now)
         await self.links.save(link.hashed, volunteer.id, volunteer.volunteer_ref, link.expires_at)
+        # the page it opens in the same language, on whatever device the e-mail is read
+        shown_in = "" if language == "fr" else f"&lang={language}"
         await self.notifier.notify(
             Notification(
                 key=f"lien:{link.hashed}",
@@ -152,7 +154,10 @@ class VolunteerSpace:
                 channel=Channel.EMAIL,
                 to=access_links.normalized(email),
                 recipient_ref=volunteer.volunteer_ref,
-                context={"link": f"{link_base}?jeton={link.token}", "expires_at": link.expires_at},
+                context={
+                    "link": f"{link_base}?jeton={link.token}{shown_in}",
+                    "expires_at": link.expires_at,
+                },
                 language=language,
             )
         )
