@@ -204,6 +204,9 @@ async def test_a_volunteer_is_told_in_the_language_they_applied_in() -> None:
     assert await news.proposed(Documents(uow), proposal(ref, needs=["ecoute"])) is True
     assert [n.language for n in notifier.sent] == ["pt"] * 4
     assert notifier.sent[-1].context["needs"] == ["[pt] Écoute"]
+    # their space opens in Portuguese wherever the message is read
+    assert notifier.sent[-1].context["link"] == f"{SPACE}/espace-benevole?lang=pt"
+    assert notifier.sent[2].context["space_url"] == f"{SPACE}/espace-benevole?lang=pt"
     text = (
         Renderer()
         .render("candidature-benevole", Channel.EMAIL, {**notifier.sent[2].context}, "pt")

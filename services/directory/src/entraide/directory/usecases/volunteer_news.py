@@ -23,7 +23,7 @@ from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerKeyStore
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
 
 log = logging.getLogger(__name__)
 STATUS_TEMPLATE = "candidature-benevole"  # the kit's templates
@@ -83,7 +83,7 @@ class VolunteerNews:
         context = {
             "association": name_of(volunteer.association_id),
             "status": word,
-            "space_url": self.space_link,
+            "space_url": opened_in(self.space_link, volunteer.written_language),
         }
         key = f"candidature:{volunteer.volunteer_ref}:{volunteer.revision}"
         try:
@@ -115,7 +115,7 @@ class VolunteerNews:
             "where": departements.in_departement(proposal.departement)
             if proposal.departement
             else None,
-            "link": self.space_link,
+            "link": opened_in(self.space_link, language),
         }
         key = f"proposition:{proposal.match_id}"
         told = (key, PROPOSAL_TEMPLATE, context, language)

@@ -20,7 +20,7 @@ from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
 from entraide.directory.usecases.volunteer_news import VolunteerNews
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 5
@@ -145,8 +145,6 @@ class VolunteerSpace:
             return False
         link = access_links.new_link(now)
         await self.links.save(link.hashed, volunteer.id, volunteer.volunteer_ref, link.expires_at)
-        # the page it opens in the same language, on whatever device the e-mail is read
-        shown_in = "" if language == "fr" else f"&lang={language}"
         await self.notifier.notify(
             Notification(
                 key=f"lien:{link.hashed}",
@@ -155,7 +153,7 @@ class VolunteerSpace:
                 to=access_links.normalized(email),
                 recipient_ref=volunteer.volunteer_ref,
                 context={
-                    "link": f"{link_base}?jeton={link.token}{shown_in}",
+                    "link": opened_in(f"{link_base}?jeton={link.token}", language),
                     "expires_at": link.expires_at,
                 },
                 language=language,

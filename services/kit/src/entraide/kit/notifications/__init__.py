@@ -30,11 +30,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 FRENCH = "fr"
 # the languages a family's messages are written in: the public doors' (kit.i18n), easy
 # French (`falc`) included
 LANGUAGES = (FRENCH, "falc", "en", "ar", "pt", "ro")
+
+
+def opened_in(url: str, language: str) -> str:
+    """A link in a message, opening its page in the message's language on whatever device
+    the message is read (`lang=`, as the public pages take it; French, their default, needs
+    none)."""
+    if language == FRENCH:
+        return url
+    parts = urlsplit(url)
+    query = urlencode([*parse_qsl(parts.query), ("lang", language)])
+    return urlunsplit(parts._replace(query=query))
 
 
 class Channel(StrEnum):
