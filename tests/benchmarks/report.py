@@ -93,6 +93,35 @@ def ramp_table(rows: list[dict[str, Any]]) -> list[str]:
     return [*lines, ""]
 
 
+def cpu_table(rows: list[dict[str, Any]]) -> list[str]:
+    """The ramp's CPU: the cores each process used at each offered rate (2 on this machine),
+    from the rate's first send to its last proposal: where the ramp saturates."""
+    rows_all, rows = rows, [r for r in rows if r.get("table") == "ramp-cpu"]
+    if not rows:
+        return []
+    processes = list(dict.fromkeys(r["process"] for r in rows))
+    by = {(r["offered"], r["process"]): r["value"] for r in rows}
+    lines = [
+        "## the ramp: CPU cores used by each process",
+        "",
+        "| offered (events/s) | " + " | ".join(processes) + " | all |",
+        "|---|" + "---|" * (len(processes) + 1),
+    ]
+    for rate in sorted({r["offered"] for r in rows}):
+        used = [by.get((rate, p)) for p in processes]
+        total = sum(u for u in used if u is not None)
+        cells = [f"{u:.2f}" if u is not None else "" for u in used]
+        lines.append(f"| {rate:,.0f} | " + " | ".join(cells) + f" | {total:.2f} |")
+    waiting = {
+        r["offered"]: r.get("by_group") or {} for r in rows_all if r.get("table") == "ramp-lag"
+    }
+    if waiting:
+        lines += ["", "Messages waiting in each consumer group at the end of each hold:", ""]
+        lines += [f"- {rate:,.0f}/s: " + (", ".join(f"{g} {n:,}" for g, n in w.items()) or "none")
+                  for rate, w in sorted(waiting.items())]  # fmt: skip
+    return [*lines, ""]
+
+
 def plot_ramp(rows: list[dict[str, Any]], out_dir: Path) -> list[str]:
     """p50 and p99 against the offered rate, Entraide and raw aiokafka, log scales."""
     rows = [r for r in rows if r.get("table") == "ramp"]
@@ -166,7 +195,9 @@ def plot(rows: list[dict[str, Any]], out_dir: Path) -> list[str]:
 
 def render(path: Path) -> Path:
     everything = load(path)
-    rows = [r for r in everything if r.get("table") not in ("store", "ramp")]
+    rows = [
+        r for r in everything if r.get("table") not in ("store", "ramp", "ramp-cpu", "ramp-lag")
+    ]
     out_dir = path.parent
     report = out_dir / "report.md"
     when = max((r["at"] for r in everything), default="never")
@@ -181,6 +212,7 @@ def render(path: Path) -> Path:
         "",
         *store_table(everything),
         *ramp_table(everything),
+        *cpu_table(everything),
     ]
     notes = [f"- **{r['benchmark']}**: {r['notes']}" for r in everything if r.get("notes")]
     if notes:

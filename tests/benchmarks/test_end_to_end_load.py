@@ -38,6 +38,7 @@ from pathlib import Path
 
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from entraide.contracts import new_event
@@ -217,6 +218,34 @@ async def raw_baseline(bootstrap: str, rates: list[float]) -> dict[float, Step]:
     return steps
 
 
+async def lags(bootstrap: str, prefix: str) -> dict[str, int]:
+    """Messages not yet committed by each of the services' consumer groups (`prefix`...),
+    by group and topic: where the events wait."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await admin.start()
+    await consumer.start()
+    try:
+        groups = [g[0] for g in await admin.list_consumer_groups() if g[0].startswith(prefix)]
+        behind: dict[str, int] = {}
+        for group in groups:
+            committed = await admin.list_consumer_group_offsets(group)
+            ends = await consumer.end_offsets(list(committed))
+            for tp, end in ends.items():
+                name = f"{group.removeprefix(prefix)} {tp.topic.removeprefix('entraide.')}"
+                behind[name] = behind.get(name, 0) + max(end - committed[tp].offset, 0)
+        return {name: n for name, n in sorted(behind.items()) if n}
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's CPU time so far (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -321,6 +350,8 @@ async def test_end_to_end_ramp(tmp_path: Path) -> None:
         volunteers = mongo[f"{world.name}_matching"]["volunteers"]
         steps: dict[float, Step] = {}
         memory: dict[str, float] = {}
+        cores: dict[float, dict[str, float]] = {}  # CPU cores each process used, by rate
+        waiting: dict[float, dict[str, int]] = {}  # uncommitted messages by group, by rate
         sent_so_far, volunteer_refs = 0, 0
         deployment.start()
         try:
@@ -368,12 +399,22 @@ async def test_end_to_end_ramp(tmp_path: Path) -> None:
                 warm = await run_rate(10, 2, "warm")
                 await proposals(warm, seen_before, time.monotonic() + 60)
 
+                pids = {s: deployment.pid(s) for s in ("intake", "matching", "privacy")}
+                pids["store"] = int((store.state_dir / f"store-{store.port}" / "store.pid").read_text())  # fmt: skip
+                pids["Kafka"] = kafka.pid()
+                pids["load (this test)"] = os.getpid()  # the partner's sends, the listener
                 for rate in RATES:
                     seen_before = len(listener.seen)
+                    cpu_before, started = {p: cpu_seconds(i) for p, i in pids.items()}, time.monotonic()  # fmt: skip
                     sent = await run_rate(rate, hold_of(rate), f"r{rate:.0f}")
+                    waiting[rate] = await lags(bootstrap, world.name)  # at the hold's end
                     done = await proposals(sent, seen_before, time.monotonic() + DRAIN_S)
                     steps[rate] = step_of(rate, sent, done)
-                    print(steps[rate].line("Entraide"), f"({time.monotonic() - began:.0f} s in)")
+                    took = time.monotonic() - started
+                    cores[rate] = {p: (cpu_seconds(i) - cpu_before[p]) / took for p, i in pids.items()}  # fmt: skip
+                    print(steps[rate].line("Entraide"), f"({time.monotonic() - began:.0f} s in);",
+                          "cores:", ", ".join(f"{p} {c:.2f}" for p, c in cores[rate].items()),
+                          "; waiting at the hold's end:", waiting[rate])  # fmt: skip
                     if not steps[rate].sustained:
                         break
 
@@ -430,6 +471,12 @@ async def test_end_to_end_ramp(tmp_path: Path) -> None:
            target=">= 1,000 events/s", met=best >= 1000, notes=notes)  # fmt: skip
     for service, mib in memory.items():
         record("memory", f"{service} RSS after the load", mib, "MiB")
+    for rate, used in cores.items():  # from the rate's first send to its last proposal
+        for process, share in used.items():
+            record(NAME, f"{process} at {rate:,.0f}/s: CPU", share, "cores",
+                   table="ramp-cpu", offered=rate, process=process)  # fmt: skip
+        record(NAME, f"waiting at {rate:,.0f}/s", sum(waiting[rate].values()), "messages",
+               table="ramp-lag", offered=rate, by_group=waiting[rate])  # fmt: skip
     print(f"\n{NAME}: highest rate sustained with p99 < 500 ms {best:,.0f} events/s "
           f"(raw aiokafka {raw_best:,.0f}); memory {memory}; {time.monotonic() - began:.0f} s")  # fmt: skip
 
