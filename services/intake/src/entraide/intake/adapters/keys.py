@@ -44,12 +44,8 @@ class KeysAhead:
     and seals nothing. The reference is made with the key because the vault erases keys
     by reference."""
 
-    def __init__(
-        self,
-        make: Callable[[int], Awaitable[list[Made]]],
-        drop: Callable[[list[str]], Awaitable[None]],
-    ) -> None:
-        self._make, self._drop = make, drop
+    def __init__(self, keys: FamilyKeys, drop: Callable[[list[str]], Awaitable[None]]) -> None:
+        self._keys, self._drop = keys, drop  # keys_for stores them; drop deletes unused ones
         self._new = Coalesced(self._batch)
         self._ahead: deque[tuple[float, Made]] = deque()  # made at, what: stored
         self._handed: deque[tuple[float, int]] = deque()  # when, how many: recent demand
@@ -80,14 +76,11 @@ class KeysAhead:
         while len(self._ahead) < len(asks):
             recent = sum(n for _, n in self._handed)
             count = min(len(asks) - len(self._ahead) + recent, max(AHEAD_MAX, len(asks)))
-            self._ahead.extend((now, made) for made in await self._make(count))
+            refs = {uuid.uuid4().hex: new_family_ref() for _ in range(count)}
+            keys = await self._keys.keys_for(refs)  # stored before they are handed out
+            self._ahead.extend((now, (i, ref, keys[i])) for i, ref in refs.items())
         self._handed.append((now, len(asks)))
         return [self._ahead.popleft()[1] for _ in asks]
-
-
-def _new_subjects(count: int) -> dict[str, str]:
-    """Ids and references for `count` new families (id -> reference)."""
-    return {uuid.uuid4().hex: new_family_ref() for _ in range(count)}
 
 
 class WrappedKeys:
@@ -99,7 +92,7 @@ class WrappedKeys:
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
         self.ids_key = sealing.derive(master, "partner-ids")
         self._key_for = Coalesced(self._keys_batch)
-        self.ahead = KeysAhead(self._make, self._drop)
+        self.ahead = KeysAhead(self, self._drop)
 
     async def key_for(self, family_id: str, family_ref: str) -> bytes:
         """A new family's key (a resend's: the stored one); the calls of the same turn are
@@ -114,11 +107,6 @@ class WrappedKeys:
     async def new_family_key(self) -> Made:
         """A new family's id, reference and key, stored (made ahead under load: `KeysAhead`)."""
         return await self.ahead.new()
-
-    async def _make(self, count: int) -> list[Made]:
-        subjects = _new_subjects(count)
-        keys = await self.keys_for(subjects)
-        return [(family_id, ref, keys[family_id]) for family_id, ref in subjects.items()]
 
     async def _drop(self, family_ids: list[str]) -> None:
         await self.collection.delete_many({"_id": {"$in": family_ids}})
@@ -156,7 +144,7 @@ class VaultKeys(SubjectKeys):
         super().__init__(client, SubjectKind.FAMILY.value)
         self.lookup_key = sealing.derive(master, "duplicate-lookup")
         self.ids_key = sealing.derive(master, "partner-ids")
-        self.ahead = KeysAhead(self._make, self.client.destroy_many)
+        self.ahead = KeysAhead(self, self.client.destroy_many)
 
     key_for = SubjectKeys.create
     keys_for = SubjectKeys.create_many
@@ -164,8 +152,3 @@ class VaultKeys(SubjectKeys):
     async def new_family_key(self) -> Made:
         """A new family's id, reference and key, created in the vault under that reference."""
         return await self.ahead.new()
-
-    async def _make(self, count: int) -> list[Made]:
-        subjects = _new_subjects(count)
-        keys = await self.create_many(subjects)
-        return [(family_id, ref, keys[family_id]) for family_id, ref in subjects.items()]
