@@ -21,7 +21,7 @@ from entraide.contracts.labels import NEEDS, in_sentence
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.sealing import unseal
-from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.domain.volunteers.volunteer import Volunteer, written_language_of
 from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerKeyStore
 from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
 
@@ -102,7 +102,7 @@ class VolunteerNews:
         doc = await documents.by_ref(proposal.volunteer_ref)
         if doc is None or doc.get("status") != Status.APPROVED:
             return False
-        language = doc.get("written_language") or "fr"
+        language = written_language_of(doc)
         context = {
             "association": name_of(proposal.association_id),
             "needs": [

@@ -110,7 +110,7 @@ class Volunteer:
         values |= {
             "skills": doc.get("skills") or [],
             "active_families": doc.get("active_families") or 0,
-            "written_language": doc.get("written_language") or "fr",  # applied before: French
+            "written_language": written_language_of(doc),
             "status": Status(doc["status"]),
             "honorability": Honorability(doc["honorability"]),
             "honorability_valid_until": _valid_until(doc),
@@ -132,6 +132,14 @@ def _valid_until(doc: dict[str, Any]) -> date | None:
 
 
 CHANGEABLE = frozenset({"honorability", "availability", "capacity", "active_families"})
+
+
+def written_language_of(doc: dict[str, Any]) -> str:
+    """The language a stored volunteer is written to in (one who applied before it was
+    kept: French)."""
+    return doc.get("written_language") or "fr"
+
+
 STATE = (
     "_id", "volunteer_ref", "association_id", "identity", "code_postal", "needs",
     "availability", "languages", "skills", "capacity", "active_families", "status",
