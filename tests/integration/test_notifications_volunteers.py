@@ -34,6 +34,7 @@ from tests.matching_support import feed, request
 from tests.sms_provider import running_sms_provider
 from tests.smtp_server import running_smtp_server
 from tests.support import eventually, records, serving
+from tests.unit.directory.test_volunteer_news import proposal
 
 EMAIL = APPLICATION["courriel"]
 PHONE = "06 12 34 56 78"
@@ -250,21 +251,10 @@ async def test_a_volunteer_who_applied_in_arabic_is_written_to_in_arabic(
             assert text.startswith("مرحباً،")
             assert f"لدى جمعية Parrains Par Mille: {words}" in text
 
-        family_ref = uuid.uuid4().hex
-        proposal = MatchProposed(
-            match_id=uuid.uuid4().hex,
-            request_id=uuid.uuid4().hex,
-            family_ref=family_ref,
-            association_id="parrains-par-mille",
-            volunteer_ref=doc["volunteer_ref"],
-            score=0.9,
-            reasons=["proche"],
-            proposed_at=datetime.now(UTC),
-            expires_at=datetime.now(UTC) + timedelta(days=7),
-            needs=["parrainage-de-proximite"],
-            departement="44",
-        )
-        event = new_event(proposal, source="/tests", subject=family_ref).model_dump_json()
+        needed = proposal(doc["volunteer_ref"], uuid.uuid4().hex, departement="44",
+                          needs=["parrainage-de-proximite"])  # fmt: skip
+        family_ref = needed.family_ref
+        event = new_event(needed, source="/tests", subject=family_ref).model_dump_json()
         producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
         await producer.start()
         try:
