@@ -96,7 +96,7 @@ def ramp_table(rows: list[dict[str, Any]]) -> list[str]:
 def cpu_table(rows: list[dict[str, Any]]) -> list[str]:
     """The ramp's CPU: the cores each process used at each offered rate (2 on this machine),
     from the rate's first send to its last proposal: where the ramp saturates."""
-    rows_all, rows = rows, [r for r in rows if r.get("table") == "ramp-cpu"]
+    rows = [r for r in rows if r.get("table") == "ramp-cpu"]
     if not rows:
         return []
     processes = list(dict.fromkeys(r["process"] for r in rows))
@@ -112,13 +112,17 @@ def cpu_table(rows: list[dict[str, Any]]) -> list[str]:
         total = sum(u for u in used if u is not None)
         cells = [f"{u:.2f}" if u is not None else "" for u in used]
         lines.append(f"| {rate:,.0f} | " + " | ".join(cells) + f" | {total:.2f} |")
-    waiting = {
-        r["offered"]: r.get("by_group") or {} for r in rows_all if r.get("table") == "ramp-lag"
-    }
-    if waiting:
-        lines += ["", "Messages waiting in each consumer group at the end of each hold:", ""]
-        lines += [f"- {rate:,.0f}/s: " + (", ".join(f"{g} {n:,}" for g, n in w.items()) or "none")
-                  for rate, w in sorted(waiting.items())]  # fmt: skip
+    return [*lines, ""]
+
+
+def waiting_list(rows: list[dict[str, Any]]) -> list[str]:
+    """The ramp's backlog: the messages waiting in each consumer group at each hold's end."""
+    waiting = {r["offered"]: r.get("by_group") or {} for r in rows if r.get("table") == "ramp-lag"}
+    if not waiting:
+        return []
+    lines = ["Messages waiting in each consumer group at the end of each hold:", ""]
+    lines += [f"- {rate:,.0f}/s: " + (", ".join(f"{g} {n:,}" for g, n in w.items()) or "none")
+              for rate, w in sorted(waiting.items())]  # fmt: skip
     return [*lines, ""]
 
 
@@ -213,6 +217,7 @@ def render(path: Path) -> Path:
         *store_table(everything),
         *ramp_table(everything),
         *cpu_table(everything),
+        *waiting_list(everything),
     ]
     notes = [f"- **{r['benchmark']}**: {r['notes']}" for r in everything if r.get("notes")]
     if notes:

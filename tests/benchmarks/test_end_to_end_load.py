@@ -431,7 +431,7 @@ async def test_end_to_end_ramp(tmp_path: Path) -> None:
                 )
                 await load
                 memory = {s: rss_mib(deployment.pid(s)) for s in ("intake", "matching", "privacy")}
-                memory["store"] = rss_mib(int((store.state_dir / f"store-{store.port}" / "store.pid").read_text()))  # fmt: skip
+                memory["store"] = rss_mib(pids["store"])
         finally:
             deployment.stop()
             await mongo.close()
