@@ -1,6 +1,12 @@
 """Shared vocabularies of the v1 events. Adding a value is additive; removing one is breaking."""
 
 from enum import StrEnum
+from typing import Literal, get_args
+
+# the languages the network writes in to families and volunteers: its public pages' and
+# its messages' (French, easy-to-read French `falc`, English, Arabic, Portuguese, Romanian)
+WrittenLanguage = Literal["fr", "falc", "en", "ar", "pt", "ro"]
+WRITTEN_LANGUAGES: tuple[str, ...] = get_args(WrittenLanguage)
 
 
 class Need(StrEnum):

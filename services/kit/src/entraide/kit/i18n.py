@@ -27,6 +27,8 @@ from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 
+from entraide.contracts.vocab import WRITTEN_LANGUAGES
+
 
 @dataclass(frozen=True)
 class Language:
@@ -40,7 +42,7 @@ FRENCH = Language("fr", "Français", "fr")
 # French in easy-to-read words (FALC, « facile à lire et à comprendre »): a catalog from
 # French to simpler French; a page it does not cover reads in ordinary French
 EASY_FRENCH = Language("falc", "Français facile", "fr")
-LANGUAGES: dict[str, Language] = {
+_NAMED = {
     language.code: language
     for language in (
         FRENCH,
@@ -51,6 +53,9 @@ LANGUAGES: dict[str, Language] = {
         Language("ro", "Română", "ro"),
     )
 }
+# the network's written languages (contracts.vocab), in its order: one without its name
+# above fails at import
+LANGUAGES: dict[str, Language] = {code: _NAMED[code] for code in WRITTEN_LANGUAGES}
 COOKIE = "langue"
 COOKIE_SECONDS = 365 * 24 * 3600
 

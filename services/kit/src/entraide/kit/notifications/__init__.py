@@ -32,10 +32,11 @@ from enum import StrEnum
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from entraide.contracts.vocab import WRITTEN_LANGUAGES
+
 FRENCH = "fr"
-# the languages a family's messages are written in: the public doors' (kit.i18n), easy
-# French (`falc`) included
-LANGUAGES = (FRENCH, "falc", "en", "ar", "pt", "ro")
+# the languages a family's or a volunteer's messages are written in: the public doors'
+LANGUAGES = WRITTEN_LANGUAGES
 
 
 def opened_in(url: str, language: str) -> str:

@@ -6,11 +6,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from entraide.contracts.events import Language, Slot
-from entraide.contracts.vocab import Need
+from entraide.contracts.vocab import Need, WrittenLanguage
 from entraide.directory.domain import places
-
-# the languages the network writes to a volunteer in: the public pages' (kit.i18n)
-WrittenLanguage = Literal["fr", "falc", "en", "ar", "pt", "ro"]
 
 
 class Identity(BaseModel):
