@@ -8,6 +8,7 @@ import asyncio
 import uuid
 
 import pytest
+from pymongo.errors import ConnectionFailure
 
 from entraide.intake.adapters import keys as keys_module
 from entraide.intake.adapters.keys import WrappedKeys
@@ -72,6 +73,35 @@ async def test_a_key_made_ahead_and_not_handed_out_in_time_is_deleted(mongo, mon
     for old in made_ahead:
         assert await keys.existing(old) is None
     assert await keys.collection.count_documents({}) == 17  # the 16 handed out, and this one
+
+
+async def test_keys_the_store_refused_to_drop_are_dropped_at_the_next_family(
+    mongo, monkeypatch
+) -> None:
+    keys, writes = wrapped_keys(mongo)
+    for _round in range(2):
+        await asyncio.gather(*[keys.new_family_key() for _ in range(8)])
+    made_ahead = [family_id for family_id, _, _ in keys.ahead.in_stock()]
+    monkeypatch.setattr(keys_module, "AHEAD_SECONDS", 0.0)
+    monkeypatch.setattr(keys_module, "DEMAND_SECONDS", 0.0)
+    drop, refused = keys.ahead._drop, []
+
+    async def refuse_once(family_ids: list[str]) -> None:
+        if not refused:
+            refused.append(list(family_ids))
+            raise ConnectionFailure("the store went away")
+        await drop(family_ids)
+
+    monkeypatch.setattr(keys.ahead, "_drop", refuse_once)
+    first, _ref, key = await keys.new_family_key()  # made despite the refusal
+    assert refused == [made_ahead]
+    assert await keys.existing(first) == key
+    assert all([await keys.existing(old) is not None for old in made_ahead])  # still there
+    await keys.new_family_key()
+    for old in made_ahead:  # dropped with the next family
+        assert await keys.existing(old) is None
+    assert await keys.collection.count_documents({}) == 18  # the 16 handed out, these two
+    assert writes == [8, 16, 1, 1]
 
 
 async def test_a_key_in_stock_is_handed_out_without_waiting_for_the_loop(mongo) -> None:

@@ -7,6 +7,7 @@ The duplicate-search `lookup_key` is intake's own in both cases: it hashes searc
 and is not any family's key.
 """
 
+import logging
 import time
 import uuid
 from collections import deque
@@ -25,6 +26,8 @@ from entraide.kit.keyvault_client import KeyVaultClient, SubjectKeys
 
 __all__ = ["FamilyKeys", "VaultKeys", "WrappedKeys"]
 
+log = logging.getLogger(__name__)
+
 DEMAND_SECONDS = 1.0  # keys are made ahead for as many new families as in the last second
 AHEAD_SECONDS = 5.0  # a key made ahead is handed out within this time, or dropped
 AHEAD_MAX = 500  # at most this many made ahead in one call
@@ -39,8 +42,8 @@ class KeysAhead:
     out in the last `DEMAND_SECONDS`, so the next families cost no call of their own (one a
     second, not one per turn of the loop). Alone, a family gets exactly its own. One in
     stock is handed out at once, without waiting for the loop's next turn. One not handed
-    out within `AHEAD_SECONDS` is dropped (at the next new family, all in one call) rather
-    than trusted to still be stored; one left when the process stops belongs to no family
+    out within `AHEAD_SECONDS` is dropped (at the next new family, all in one call; again at
+    the next one if the vault or the store refused) rather than trusted to still be stored; one left when the process stops belongs to no family
     and seals nothing. The reference is made with the key because the vault erases keys
     by reference."""
 
@@ -49,6 +52,7 @@ class KeysAhead:
         self._new = Coalesced(self._batch)
         self._ahead: deque[tuple[float, Made]] = deque()  # made at, what: stored
         self._handed: deque[tuple[float, int]] = deque()  # when, how many: recent demand
+        self._stale: list[str] = []  # out of stock, to drop: kept until dropped
 
     async def new(self) -> Made:
         now = time.monotonic()
@@ -64,15 +68,27 @@ class KeysAhead:
         """Whether the oldest one made ahead may still be handed out."""
         return bool(self._ahead) and self._ahead[0][0] >= now - AHEAD_SECONDS
 
+    async def _drop_stale(self) -> None:
+        """Drop the stale ones; those the store or vault refused now stay for the next new
+        family (the family being made need not wait for them, nor fail with them)."""
+        stale, self._stale = self._stale, []
+        try:
+            await self._drop(stale)
+        except Exception as exc:  # the vault's or the store's: whatever it is, retried
+            self._stale.extend(stale)
+            log.warning(
+                "keys made ahead and unused not dropped yet, retried at the next new family",
+                extra={"keys": len(stale), "error": type(exc).__name__},
+            )
+
     async def _batch(self, asks: list[None]) -> list[Made | Exception]:
         now = time.monotonic()
         while self._handed and self._handed[0][0] < now - DEMAND_SECONDS:
             self._handed.popleft()
-        stale = []
         while self._ahead and not self._fresh_ahead(now):
-            stale.append(self._ahead.popleft()[1][0])
-        if stale:
-            await self._drop(stale)
+            self._stale.append(self._ahead.popleft()[1][0])
+        if self._stale:
+            await self._drop_stale()
         while len(self._ahead) < len(asks):
             recent = sum(n for _, n in self._handed)
             count = min(len(asks) - len(self._ahead) + recent, max(AHEAD_MAX, len(asks)))
