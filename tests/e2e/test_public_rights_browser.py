@@ -182,3 +182,39 @@ async def test_access_asked_on_a_desktop_ends_with_the_export_behind_the_link(
         await context.close()
 
     assert problems == []
+
+
+async def test_an_access_asked_in_arabic_opens_its_export_right_to_left_on_a_phone(
+    served: dict[str, Any],
+    dev_issuer: DevIssuer,
+    browser: Browser,  # noqa: F811
+) -> None:
+    """Asked on the Arabic page, the export's link opens in Arabic on a phone set to French:
+    right to left, on 390 px without scrolling sideways, axe-core clean."""
+    email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
+    await _family(served, dev_issuer, email)
+    async with httpx.AsyncClient(base_url=served["urls"]["privacy"], timeout=30) as privacy:
+        await privacy.get("/vos-droits", params={"lang": "ar"})
+        form = {"droit": "access", "qui": "family", "contact": email}
+        asked = await privacy.post("/vos-droits", data=form)
+        found = re.search(r"\b(\d{6})\b", await _mail(served, email, "رمزك"))
+        assert found
+        proved = await privacy.post(asked.headers["location"], data={"code": found.group(1)})
+        assert proved.status_code == 200, proved.text
+    link = re.search(r"(http\S+/vos-droits/export/\S+)", await _mail(served, email, "بياناتك"))
+    assert link
+    context = await browser.new_context(locale="fr-FR", viewport=PHONE)
+    page = await context.new_page()
+    problems: list[str] = []
+    await page.goto(link.group(1))
+    await page.get_by_role("heading", name="البيانات التي تحتفظ بها شبكة Entraide عنك").wait_for()
+    root = await page.evaluate("[document.documentElement.lang, document.documentElement.dir]")
+    content = await page.content()
+    await _check(page, "Arabic export at 390 px", problems)
+    await context.close()
+
+    assert link.group(1).endswith("?lang=ar")
+    assert root == ["ar", "rtl"]
+    assert "ملف العائلة" in content
+    assert "Diallo" in content
+    assert problems == []

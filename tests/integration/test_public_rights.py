@@ -5,6 +5,8 @@ case opens and runs as the officer's do (erasure reaches every service; access e
 link to the export, valid 7 days, sent to the proved contact). The contact is never kept in
 clear by privacy; too many requests are refused in French; an owner down says so."""
 
+import asyncio
+import contextvars
 import json
 import re
 
@@ -168,6 +170,51 @@ async def test_an_access_export_reaches_the_person_by_a_link_that_expires(
     assert "Ce lien n'est plus valable" in forged.text
     assert email not in kept
     assert '"person_contacts": []' in kept
+
+
+async def test_an_access_asked_in_portuguese_opens_its_export_in_portuguese_on_any_device(
+    infra, unique, intake_settings, sending, mailbox, staff_bearer, dev_issuer
+) -> None:
+    """The link carries the request's language (`lang=pt`): opened on a phone set to French,
+    with no cookie, the export reads in Portuguese; the DPO's copy stays French."""
+    async with network(infra, unique, intake_settings, sending) as net:
+        _owner_in_process(net)
+        email = await _family(net, unique, staff_bearer)
+        privacy = net["clients"]["privacy"]
+        await privacy.get("/vos-droits", params={"lang": "pt"})  # its cookie keeps it
+        form = {"droit": "access", "qui": "family", "contact": email}
+        asked = await privacy.post("/vos-droits", data=form)
+        code = await code_in(mailbox, email, 0)
+        proved = await privacy.post(asked.headers["location"], data={"code": code})
+        text = await mail_to(mailbox, email, "Os seus dados: a sua cópia está pronta")
+        url = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1))
+        transport = httpx.ASGITransport(app=net["apps"]["privacy"])
+        async with httpx.AsyncClient(transport=transport, base_url="http://phone") as phone:
+            page = await phone.get(url.raw_path.decode(), headers={"Accept-Language": "fr-FR"})
+        dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
+        (case,) = (await privacy.get("/api/v1/cases", headers=dpo)).json()
+        await dev_issuer.sign_in(privacy, "dpo")
+        # a fresh context, as a server gives each request: in process, the public pages'
+        # language (a context variable) would otherwise carry over to the next request
+        staff_page = privacy.get(f"/dossiers/{case['case_id']}/export.html")
+        staff = await asyncio.create_task(staff_page, context=contextvars.Context())
+
+    assert "O seu pedido foi registado" in proved.text
+    assert url.params["lang"] == "pt"
+    assert page.status_code == 200
+    assert '<html lang="pt"' in page.text
+    assert "<h1>Os dados que a rede Entraide tem sobre si</h1>" in page.text
+    assert "<h2>Acolhimento das famílias</h2>" in page.text
+    assert ">Ficha da família<" in page.text
+    assert ">Acordo do pai ou da mãe<" in page.text
+    assert "Descarregar estes dados" in page.text
+    assert "Diallo" in page.text
+    assert "Fiche de la famille" not in page.text
+    assert staff.status_code == 200
+    assert "<h1>Les données que le réseau Entraide détient sur vous</h1>" in staff.text
+    assert ">Fiche de la famille<" in staff.text
+    assert "<h2>Accueil des familles</h2>" in staff.text
+    assert "Ficha da família" not in staff.text
 
 
 async def test_too_many_requests_for_one_contact_and_an_owner_down_are_said_in_french(

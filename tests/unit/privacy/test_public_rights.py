@@ -6,6 +6,7 @@ the case is closed, then the contact is forgotten; the link expires and names it
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -304,8 +305,9 @@ async def test_the_access_link_goes_once_the_case_is_closed_then_the_contact_is_
     url = link.context["link"]
     assert link.context["expires_at"] == NOW + timedelta(days=7)
     assert url.startswith("https://x.fr/vos-droits/export/")
+    assert urlsplit(url).query == "lang=ro", "the link opens the page in the request's language"
     assert request_id not in seal.sealed
-    token = url.rsplit("/", 1)[1]
+    token = urlsplit(url).path.rsplit("/", 1)[1]
     export = await public.export(token, form="html")
     assert export is not None
     assert export["services"]["intake"] == {"service": "intake"}

@@ -1,5 +1,6 @@
 """French formats for every page, through Babel: dates, Paris times, decimals, distances,
-counts. One set of Jinja filters (`install`), the same functions for the Python side.
+counts. One set of Jinja filters (`install`), the same functions for the Python side; a
+long day, a decimal and a count also in another language's way (`locale_for`).
 
 Stored moments are UTC (the store hands them back aware; a naive one is taken as UTC);
 people read them in Paris time, and where the hour matters the page says so.
@@ -15,9 +16,16 @@ from babel.numbers import format_decimal
 from jinja2 import Environment
 
 LOCALE = "fr_FR"
+# Babel's locale for each language of the public pages (easy French is French)
+LOCALES = {"fr": LOCALE, "falc": LOCALE, "en": "en_GB", "ar": "ar", "pt": "pt_PT", "ro": "ro"}
 PARIS = ZoneInfo("Europe/Paris")
 ZONE = "heure de Paris"
 Day = date | datetime | str
+
+
+def locale_for(language: str) -> str:
+    """Babel's locale for a page's language code (French's for one it does not know)."""
+    return LOCALES.get(language, LOCALE)
 
 
 def paris(at: datetime | str) -> datetime:
@@ -60,12 +68,12 @@ def when(at: datetime | str | None, *, zone: bool = False) -> str:
     return f"{text} ({ZONE})" if zone else text
 
 
-def decimal(value: float | int | Decimal | None, digits: int = 1) -> str:
-    """`2,10` (digits after the comma, always shown); `—` for nothing."""
+def decimal(value: float | int | Decimal | None, digits: int = 1, locale: str = LOCALE) -> str:
+    """`2,10` (digits after the comma, always shown; `2.10` in English); `—` for nothing."""
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(value + 0, pattern, locale=LOCALE)  # + 0: no "-0,00"
+    return format_decimal(value + 0, pattern, locale=locale)  # + 0: no "-0,00"
 
 
 def km(value: float | int | None) -> str:
@@ -73,9 +81,9 @@ def km(value: float | int | None) -> str:
     return "—" if value is None else f"{decimal(value, 1)}\u00a0km"
 
 
-def number(value: int | float | None) -> str:
-    """A count: `1 234` (the French thin space between thousands)."""
-    return "—" if value is None else format_decimal(value, "#,##0.###", locale=LOCALE)
+def number(value: int | float | None, locale: str = LOCALE) -> str:
+    """A count: `1 234` (the French thin space between thousands; `1,234` in English)."""
+    return "—" if value is None else format_decimal(value, "#,##0.###", locale=locale)
 
 
 def count(value: int, singular: str, plural: str | None = None) -> str:

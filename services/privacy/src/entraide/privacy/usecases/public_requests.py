@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.notifications import Channel as NoticeChannel
-from entraide.kit.notifications import Notification, Notifier
+from entraide.kit.notifications import Notification, Notifier, opened_in
 from entraide.privacy.domain import requests_from_people as rules
 from entraide.privacy.domain.cases import CaseKind, CaseStatus
 from entraide.privacy.domain.requests_from_people import Contact, PersonRequest, Status, Verdict
@@ -204,7 +204,7 @@ class PublicRights:
             if contact is not None:
                 expires = now + rules.LINK_TTL
                 for case_id in request.case_ids:  # one message per case: one link each
-                    link = self.link(request.request_id, case_id, expires)
+                    link = self.link(request, case_id, expires)
                     context: dict[str, Any] = {"link": link, "expires_at": expires}
                     await self._send(request, contact, "droits-export", context, case_id)
                 sent += 1
@@ -212,9 +212,10 @@ class PublicRights:
             await self.seal.forget(request.request_id)
         return sent
 
-    def link(self, request_id: str, case_id: str, expires: datetime) -> str:
-        token = rules.link_token(self.key, request_id, case_id, expires)
-        return f"{self.public_url}/vos-droits/export/{token}"
+    def link(self, request: PersonRequest, case_id: str, expires: datetime) -> str:
+        """The export's address, opening in the request's language on any device."""
+        token = rules.link_token(self.key, request.request_id, case_id, expires)
+        return opened_in(f"{self.public_url}/vos-droits/export/{token}", request.language)
 
     async def export(self, token: str, *, form: str) -> dict[str, Any] | None:
         """The export behind a link, if the link is ours, unexpired, and its case the

@@ -12,7 +12,7 @@ from entraide.kit.auth import Principal, Role, check_csrf, require_role
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.deps import PagesDep, PrivacyDep
-from entraide.privacy.entrypoints.http.readable import readable
+from entraide.privacy.entrypoints.http.readable import document
 from entraide.privacy.entrypoints.http.views import case_view
 from entraide.privacy.usecases.officer import RefusedError
 
@@ -105,8 +105,7 @@ async def export_html(
     found = await privacy.export(case_id, actor=principal.subject, form="html")
     if found is None:
         return pages.page(request, "introuvable.html", principal, status_code=404)
-    parts = {service: readable(part) for service, part in found["services"].items()}
-    return pages.page(request, "export.html", principal, export=found | {"services": parts})
+    return pages.page(request, "export.html", principal, export=document(found))
 
 
 @router.get("/conservation")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from entraide.contracts.vocab import SubjectKind
+from entraide.kit import formats
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
 from entraide.kit.i18n import N_, current, public_language, translator
@@ -23,7 +24,7 @@ from entraide.privacy.domain.requests_from_people import (
     contact_of,
 )
 from entraide.privacy.entrypoints.http.deps import PagesDep
-from entraide.privacy.entrypoints.http.readable import readable
+from entraide.privacy.entrypoints.http.readable import Reader, document
 from entraide.privacy.usecases.public_requests import OwnersUnavailableError, PublicRights
 
 router = APIRouter(  # public: in the language the person asks for (kit/i18n.py)
@@ -155,13 +156,14 @@ async def prove(
 async def export_page(
     token: str, request: Request, pages: PagesDep, public: PublicRightsDep
 ) -> Response:
-    """The export behind the link sent to the person, readable (and printable)."""
+    """The export behind the link sent to the person, readable (and printable), in the
+    page's language (the link says the request's: `lang=`)."""
     found = await public.export(token, form="html")
     if found is None:
         return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
-    parts = {service: readable(part) for service, part in found["services"].items()}
+    reader = Reader(translator(pages.templates), formats.locale_for(current().code))
     return pages.page(
-        request, "export.html", export=found | {"services": parts},
+        request, "export.html", export=document(found, reader),
         download=f"/vos-droits/export/{token}/donnees.json",
     )  # fmt: skip
 

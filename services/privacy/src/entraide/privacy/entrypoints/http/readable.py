@@ -1,8 +1,12 @@
-"""The access export as the person reads it (`export.html`): French names for the fields,
-days and Paris times, yes or no, the network's words for its vocabularies, references as
-references. The JSON export keeps every part as the services hold it."""
+"""The access export as the person reads it (`export.html`): names for the fields, days and
+Paris times, yes or no, the network's words for its vocabularies, references as references.
+In French on the DPO's page; on the public page in the person's language, the words through
+the page's catalogs (`locales/words.txt` lists them for `make i18n`), numbers and months its
+way. The JSON export keeps every part as the services hold it."""
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
@@ -10,6 +14,7 @@ from markupsafe import Markup
 from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES
 from entraide.kit import formats
+from entraide.kit.i18n import N_
 
 FIELDS = {
     "family": "Fiche de la famille", "identity": "Identité", "parent": "Parent",
@@ -77,7 +82,8 @@ FIELDS = {
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
               "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
 # the shared vocabularies as a sentence reads them (needs stay capitalised), then the
-# export's own words (a family's contact channel `phone` reads « téléphone »)
+# export's own words (a family's contact channel `phone` reads « téléphone »); the
+# associations' names (NAMES) are names, in no catalog
 SHARED = {
     str(value): shared.in_sentence(label)
     for vocabulary in (
@@ -89,7 +95,7 @@ SHARED = {
     )
     for value, label in vocabulary.items()
 } | {str(value): label for value, label in shared.NEEDS.items()}
-VALUES = SHARED | {
+WORDS = SHARED | {
     "submitted": "enregistrée", "withdrawn": "retirée", "open": "ouverte",
     "matched": "orientée", "proposed": "proposée", "accepted": "acceptée",
     "declined": "déclinée", "expired": "expirée", "started": "commencée", "closed": "close",
@@ -116,7 +122,7 @@ VALUES = SHARED | {
     "pending": "en cours", "in-review": "en cours d'examen", "approved": "approuvé",
     "cleared": "validée", "missing": "manquante", "access": "accès", "erasure": "effacement",
     "rectification": "rectification", "objection": "opposition", "escalated": "relancée",
-} | NAMES  # fmt: skip
+}  # fmt: skip
 # the days of the week are `mo`...`su` where a slot says them, `fr` is French elsewhere
 DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items()}
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -124,33 +130,74 @@ DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
 
 
-def readable(value: Any, key: str = "") -> Any:
-    """A part of the export with French names and values (mappings stay mappings)."""
+YES, NO = N_("oui"), N_("non")
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class Reader:
+    """The language an export reads in: its words' translation (the page's translator) and
+    Babel's locale for its numbers and months. French as it is by default: the DPO's page."""
+
+    translate: Callable[[str], str] = _as_is
+    locale: str = formats.LOCALE
+
+    def when(self, moment: str) -> str:
+        """`29/11/2026 à 19 h 04` in French, `29/11/2026 19:04` elsewhere (Paris time)."""
+        if self.locale == formats.LOCALE:
+            return formats.when(moment)
+        return f"{formats.day(moment)} {formats.paris(moment):%H:%M}"
+
+
+FRENCH = Reader()
+
+
+def document(export: dict[str, Any], reader: Reader = FRENCH) -> dict[str, Any]:
+    """The export as `export.html` shows it: each service's part readable, and the long day
+    it was made on (`generated_on`)."""
+    parts = {name: readable(part, reader=reader) for name, part in export["services"].items()}
+    made = formats.long_day(export["generated_at"], reader.locale)
+    return export | {"services": parts, "generated_on": made}
+
+
+def readable(value: Any, key: str = "", reader: Reader = FRENCH) -> Any:
+    """A part of the export with names and values in words (mappings stay mappings)."""
     if isinstance(value, dict):
-        return {FIELDS.get(k, k.replace("_", " ")): readable(v, k) for k, v in value.items()}
+        return {_field(k, reader): readable(v, k, reader) for k, v in value.items()}
     if isinstance(value, list):
-        return [readable(v, key) for v in value]
-    return _scalar(value, key)
+        return [readable(v, key, reader) for v in value]
+    return _scalar(value, key, reader)
 
 
-def _scalar(value: Any, key: str) -> Any:
+def _field(key: str, reader: Reader) -> str:
+    return reader.translate(FIELDS[key]) if key in FIELDS else key.replace("_", " ")
+
+
+def _scalar(value: Any, key: str, reader: Reader) -> Any:
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "oui" if value else "non"
+        return reader.translate(YES if value else NO)
     if isinstance(value, float):
-        return formats.decimal(value, 2)
+        return formats.decimal(value, 2, reader.locale)
     if isinstance(value, int):
-        return str(value) if "year" in key or key == "revision" else formats.number(value)
+        if "year" in key or key == "revision":
+            return str(value)
+        return formats.number(value, reader.locale)
     text = str(value)
     if MOMENT.match(text):
-        return formats.when(text)
+        return reader.when(text)
     if DAY.match(text):
         return formats.day(text)
     if key == "day":
-        return DAYS.get(text, text)
-    if text in VALUES:
-        return VALUES[text]
+        return reader.translate(DAYS[text]) if text in DAYS else text
+    if text in WORDS:
+        return reader.translate(WORDS[text])
+    if text in NAMES:
+        return NAMES[text]
     if key in REFERENCES or _is_reference(text):
         return Markup('<code class="reference">{}</code>').format(text)
     return text

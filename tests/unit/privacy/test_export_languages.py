@@ -1,0 +1,101 @@
+"""The access export in the person's language: the public page reads its field names, its
+words, yes and no, numbers and times in the language of the page (through privacy's
+catalogs); the DPO's page keeps reading it in French. Every word it can show is translated
+in each language of the public pages."""
+
+from functools import partial
+
+import pytest
+from babel.messages.pofile import read_po
+from markupsafe import Markup
+
+from entraide.kit import formats
+from entraide.kit.i18n import Catalogs
+from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted
+from entraide.privacy.entrypoints.http import labels
+from entraide.privacy.entrypoints.http.readable import (
+    DAYS,
+    FIELDS,
+    NO,
+    WORDS,
+    YES,
+    Reader,
+    document,
+    readable,
+)
+
+CATALOGS = Catalogs(["entraide.kit", "entraide.privacy"])
+PART = {
+    "family_ref": "cTttTQvvEpdVTqzgbskXvA",
+    "consent": {"matching": True, "sharing": False, "collected_at": "2026-11-29T18:04:00+00:00"},
+    "requests": [{"needs": ["parrainage-de-proximite"], "urgency": "high", "status": "submitted"}],
+    "availability": [{"day": "fr", "part": "evening"}],
+    "languages": ["fr"],
+    "score": 1234.5,
+}
+
+
+def reader(code: str) -> Reader:
+    return Reader(partial(CATALOGS.gettext_in, code), formats.locale_for(code))
+
+
+def test_a_part_of_the_export_reads_in_portuguese_on_the_public_page() -> None:
+    assert readable(PART, reader=reader("pt")) == {
+        "Referência da família": Markup('<code class="reference">cTttTQvvEpdVTqzgbskXvA</code>'),
+        "Acordo do pai ou da mãe": {
+            "Encaminhamento para um apoio": "sim",
+            "Partilha com outra associação": "não",
+            "Recolhido em": "29/11/2026 19:04",
+        },
+        "Pedidos": [
+            {"Necessidades": ["Apadrinhamento de proximidade"], "Urgência": "alta",
+             "Estado": "registado"}
+        ],
+        "Disponibilidade": [{"Dia": "sexta-feira", "Parte do dia": "noite"}],
+        "Línguas": ["francês"],
+        "Pontuação": "1\xa0234,50",
+    }  # fmt: skip
+
+
+def test_the_same_part_reads_in_arabic_with_its_numbers_and_in_french_for_the_dpo() -> None:
+    arabic = readable(PART, reader=reader("ar"))
+    french = readable(PART)
+
+    assert arabic["موافقة الوالد أو الوالدة"]["التوجيه نحو مرافقة"] == "نعم"
+    assert arabic["الطلبات"][0]["درجة الاستعجال"] == "مرتفعة"
+    assert arabic["الدرجة"] == "1,234.50"
+    assert french["Accord du parent"] == {
+        "Orientation vers un accompagnement": "oui",
+        "Partage avec une autre association": "non",
+        "Recueilli le": "29/11/2026 à 19 h 04",
+    }
+    assert french["Demandes"] == [
+        {"Besoins": ["Parrainage de proximité"], "Urgence": "élevée", "État": "enregistrée"}
+    ]
+
+
+def test_the_export_says_the_day_it_was_made_in_the_page_language() -> None:
+    export = {"generated_at": "2026-11-29T18:04:00+00:00", "services": {"intake": PART}}
+
+    assert document(export, reader("ro"))["generated_on"] == "29 noiembrie 2026"
+    assert document(export)["generated_on"] == "29 novembre 2026"
+    assert "Acordul părintelui" in document(export, reader("ro"))["services"]["intake"]
+    assert "Accord du parent" in document(export)["services"]["intake"]
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
+    """The fields' names, the values' words, the days, yes and no, the services' names and
+    the template's sentences: each in the catalog, translated (not fuzzy)."""
+    template = {
+        m.id
+        for m in extracted("entraide.privacy")
+        if m.id and any(location.endswith("export.html") for location, _ in m.locations)
+    }
+    words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
+    with catalog_path("entraide.privacy", code).open("rb") as po:
+        catalog = read_po(po)
+    held = {m.id: m.string for m in catalog if m.id and not m.fuzzy}
+
+    assert len(template) >= 8, "the template's texts are marked for translation"
+    assert [text for text in sorted(template | words | {YES, NO}) if not held.get(text)] == []
