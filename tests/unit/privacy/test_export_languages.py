@@ -9,6 +9,7 @@ import pytest
 from babel.messages.pofile import read_po
 from markupsafe import Markup
 
+from entraide.contracts.vocab import WRITTEN_LANGUAGES
 from entraide.kit import formats
 from entraide.kit.i18n import Catalogs
 from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted
@@ -81,6 +82,10 @@ def test_the_export_says_the_day_it_was_made_in_the_page_language() -> None:
     assert document(export)["generated_on"] == "29 novembre 2026"
     assert "Acordul părintelui" in document(export, reader("ro"))["services"]["intake"]
     assert "Accord du parent" in document(export)["services"]["intake"]
+
+
+def test_each_written_language_has_its_numbers_and_months_way() -> None:
+    assert set(formats.LOCALES) == set(WRITTEN_LANGUAGES)
 
 
 @pytest.mark.parametrize("code", TRANSLATED)
