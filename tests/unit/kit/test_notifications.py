@@ -134,7 +134,7 @@ def test_a_long_date_has_its_months_name_in_the_messages_language() -> None:
         in renderer.render("conservation-mois", Channel.EMAIL, CONTEXT, "en").text
     )
     assert (
-        "31 dezembro 2026"
+        "em 31 de dezembro de 2026"
         in renderer.render("conservation-mois", Channel.EMAIL, CONTEXT, "pt").text
     )
     assert (

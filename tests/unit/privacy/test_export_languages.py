@@ -79,6 +79,7 @@ def test_the_export_says_the_day_it_was_made_in_the_page_language() -> None:
     export = {"generated_at": "2026-11-29T18:04:00+00:00", "services": {"intake": PART}}
 
     assert document(export, reader("ro"))["generated_on"] == "29 noiembrie 2026"
+    assert document(export, reader("pt"))["generated_on"] == "29 de novembro de 2026"
     assert document(export)["generated_on"] == "29 novembre 2026"
     assert "Acordul părintelui" in document(export, reader("ro"))["services"]["intake"]
     assert "Accord du parent" in document(export)["services"]["intake"]

@@ -40,8 +40,9 @@ def day(on: Day | None) -> str:
 
 
 def long_day(on: Day | None, locale: str = LOCALE) -> str:
-    """`29 novembre 2026` (in another `locale`, its month names: `29 November 2026`)."""
-    return _day(on, "d MMMM yyyy", locale)
+    """`29 novembre 2026` (in another `locale`, its own long date: `29 November 2026`,
+    `29 de novembro de 2026`)."""
+    return _day(on, "long", locale)
 
 
 def _day(on: Day | None, pattern: str, locale: str = LOCALE) -> str:

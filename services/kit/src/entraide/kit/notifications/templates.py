@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
-from entraide.kit.formats import day, install, long_day, paris
+from entraide.kit.formats import day, install, locale_for, long_day, paris
 from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 
 # the kinds services may send; each is `templates/<name>.txt`
@@ -40,8 +40,6 @@ PUBLIC_TEMPLATES = (
     *("code-contact", "droits-export"),
     *("candidature-benevole", "proposition-benevole", "lien-connexion"),
 )
-# Babel's locale for a language's month names (easy French is French)
-_LOCALES = {FRENCH: "fr_FR", "falc": "fr_FR", "en": "en_GB", "ar": "ar", "pt": "pt_PT", "ro": "ro"}
 # an hour outside French: 19:04, and where it matters, in Paris time
 _PARIS_TIME = {
     "en": "Paris time",
@@ -146,7 +144,7 @@ def _environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     install(env)
-    env.filters["long_day"] = partial(long_day, locale=_LOCALES[language])
+    env.filters["long_day"] = partial(long_day, locale=locale_for(language))
     if language in _PARIS_TIME:
         env.filters["hour"] = _clock
         env.filters["when"] = partial(_when, zone_name=_PARIS_TIME[language])
