@@ -16,6 +16,7 @@ from bson import json_util
 
 from entraide.kit.deps import lookup
 from entraide.privacy.app import create_app as privacy_app
+from entraide.privacy.entrypoints.http.readable import FIELDS
 from entraide.privacy.usecases.public_requests import PublicRights
 from tests.integration.test_volunteer_to_family import APPLICATION
 from tests.privacy_support import case_when, closed, network
@@ -191,6 +192,7 @@ async def test_an_access_asked_in_portuguese_opens_its_export_in_portuguese_on_a
         transport = httpx.ASGITransport(app=net["apps"]["privacy"])
         async with httpx.AsyncClient(transport=transport, base_url="http://phone") as phone:
             page = await phone.get(url.raw_path.decode(), headers={"Accept-Language": "fr-FR"})
+            data = (await phone.get(f"{url.path}/donnees.json")).json()
         dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
         (case,) = (await privacy.get("/api/v1/cases", headers=dpo)).json()
         await dev_issuer.sign_in(privacy, "dpo")
@@ -210,11 +212,22 @@ async def test_an_access_asked_in_portuguese_opens_its_export_in_portuguese_on_a
     assert "Descarregar estes dados" in page.text
     assert "Diallo" in page.text
     assert "Fiche de la famille" not in page.text
+    unnamed = {key for part in data["services"].values() for key in _keys(part)} - set(FIELDS)
+    assert not unnamed, f"fields the export page would show as code: {unnamed}"
     assert staff.status_code == 200
     assert "<h1>Les données que le réseau Entraide détient sur vous</h1>" in staff.text
     assert ">Fiche de la famille<" in staff.text
     assert "<h2>Accueil des familles</h2>" in staff.text
     assert "Ficha da família" not in staff.text
+
+
+def _keys(part: object) -> set[str]:
+    """Every field name in a part of an export, however deep."""
+    if isinstance(part, dict):
+        return set(part) | {key for value in part.values() for key in _keys(value)}
+    if isinstance(part, list):
+        return {key for value in part for key in _keys(value)}
+    return set()
 
 
 async def test_too_many_requests_for_one_contact_and_an_owner_down_are_said_in_french(

@@ -78,6 +78,8 @@ FIELDS = {
     "suppliers": "Bénévoles suivis par l'observatoire", "parked": "Événements mis de côté",
     "applicants": "Candidatures suivies par l'observatoire",
     "counted_through": "Fins de mois comptées jusqu'à", "decline_counted": "Refus compté",
+    "written_language": "Langue des messages", "skills": "Savoir-faire",
+    "waiting_since": "En attente depuis le",
 }  # fmt: skip
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
               "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
