@@ -13,7 +13,7 @@ step, nothing generated to keep in step); `make i18n` extracts and updates them
 (`kit/i18n_catalogs.py`).
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
@@ -96,15 +96,20 @@ def negotiate(asked: str | None, cookie: str | None, accept_language: str | None
     return FRENCH
 
 
-async def public_language(request: Request) -> Language:
+async def public_language(request: Request) -> AsyncIterator[Language]:
     """A public route's dependency: its page, its messages and its errors in the language
     asked for. Staff routes never depend on it, so they stay French. (The language is a
-    context variable: set here, in the request's task, it is the one its page renders in.)"""
+    context variable: set here, for the request's handling, it is the one its page renders
+    in; put back once the request is answered, so that a caller running requests in its own
+    task, as the in-process tests do, does not carry it on to its next request.)"""
     language = _asked_for(request)
-    _current.set(language)
+    token = _current.set(language)
     request.state.language = language
     request.state.remember_language = request.query_params.get("lang") in LANGUAGES
-    return language
+    try:
+        yield language
+    finally:
+        _current.reset(token)
 
 
 def _asked_for(request: Request) -> Language:
