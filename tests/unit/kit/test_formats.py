@@ -20,7 +20,9 @@ def test_a_moment_late_in_the_evening_counts_for_the_next_day_in_paris() -> None
     assert formats.day(datetime(2026, 11, 29, 23, 30, tzinfo=UTC)) == "30/11/2026"
     assert formats.day("2026-11-29") == "29/11/2026"  # a day stays the day it is
     assert formats.day(date(2026, 1, 5)) == "05/01/2026"
-    assert formats.long_day(date(2026, 8, 1)) == "1 août 2026"
+    assert formats.long_day(date(2026, 8, 1)) == "1er août 2026"
+    assert formats.long_day(date(2026, 8, 11)) == "11 août 2026"
+    assert formats.long_day(date(2026, 8, 1), "en_GB") == "1 August 2026"
     assert formats.day(None) == "—"
 
 

@@ -40,9 +40,12 @@ def day(on: Day | None) -> str:
 
 
 def long_day(on: Day | None, locale: str = LOCALE) -> str:
-    """`29 novembre 2026` (in another `locale`, its own long date: `29 November 2026`,
-    `29 de novembro de 2026`)."""
-    return _day(on, "long", locale)
+    """`29 novembre 2026`, `1er août 2026` (in another `locale`, its own long date:
+    `29 November 2026`, `29 de novembro de 2026`)."""
+    text = _day(on, "long", locale)
+    if locale.startswith("fr") and text.startswith("1 "):  # French says the first day so
+        return "1er" + text[1:]
+    return text
 
 
 def _day(on: Day | None, pattern: str, locale: str = LOCALE) -> str:
