@@ -100,3 +100,51 @@ async def test_a_withdrawn_or_unknown_offer_has_a_french_page_and_the_api_json(
         assert "Cette action n'est pas ou plus proposée" in text(page)
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/json"
+
+
+async def test_distances_read_with_the_decimal_of_the_pages_language(
+    directory_settings, dev_issuer
+):
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        created = await client.post("/api/v1/staff/offers", json=body("Rezé"), headers=ppm)
+        assert created.status_code == 201, created.text
+        english = text(await client.get("/recherche", params={"lieu": "Nantes", "lang": "en"}))
+        french = text(await client.get("/recherche", params={"lieu": "Nantes", "lang": "fr"}))
+        portuguese = text(await client.get("/recherche", params={"lieu": "Nantes", "lang": "pt"}))
+    # (`text` makes the no-break space before « km » a space)
+    [english_km] = re.findall(r"(\d+[.,]\d) km away", english)
+    assert "." in english_km  # « 4.2 km away », never « 4,2 km »
+    [french_km] = re.findall(r"à (\d+[.,]\d) km", french)
+    assert french_km == english_km.replace(".", ",")
+    assert f"a {french_km} km" in portuguese  # Babel's pt_PT: a decimal comma
+
+
+async def test_an_offers_opening_hours_read_in_the_pages_language(directory_settings, dev_issuer):
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        offer = body(horaires_accueil="Tu,Th 14:00-17:00; Fr 09:00-12:00,13:30-17:00")
+        created = await client.post("/api/v1/staff/offers", json=offer, headers=ppm)
+        offer_id = created.json()["offer_id"]
+        english = await client.get(f"/offres/{offer_id}", params={"lang": "en"})
+        french = await client.get(f"/offres/{offer_id}", params={"lang": "fr"})
+        arabic = await client.get(f"/offres/{offer_id}", params={"lang": "ar"})
+
+    def hours(page) -> list[str]:
+        listed = re.search(r"<h2>[^<]*</h2><ul( lang=\"fr\")?>(.*?)</ul>", text(page))
+        assert listed is not None
+        assert listed.group(1) is None  # generated, so not marked French
+        return re.findall(r"<li>(.*?)</li>", listed.group(2))
+
+    assert "Opening hours" in text(english)
+    assert hours(english) == [
+        "Tuesday: 14:00 to 17:00",
+        "Thursday: 14:00 to 17:00",
+        "Friday: 09:00 to 12:00 and 13:30 to 17:00",
+    ]
+    assert hours(french) == [
+        "Mardi : 14 h 00 à 17 h 00",
+        "Jeudi : 14 h 00 à 17 h 00",
+        "Vendredi : 9 h 00 à 12 h 00 et 13 h 30 à 17 h 00",
+    ]
+    assert hours(arabic)[0] == "الثلاثاء: من 14:00 إلى 17:00"

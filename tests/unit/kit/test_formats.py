@@ -46,3 +46,12 @@ def test_templates_get_the_same_formats_as_filters() -> None:
     assert page.render(at=at, s=2.1, d=0.4, n=3) == (
         "29/11/2026 à 19 h 04 (heure de Paris) · 2,10 · 0,4\u00a0km · 3 familles"
     )
+
+
+def test_a_distance_reads_with_the_decimal_of_the_pages_language() -> None:
+    assert formats.km(0.24, locale=formats.locale_for("en")) == "0.2\u00a0km"
+    assert formats.km(3.36, locale=formats.locale_for("fr")) == "3,4\u00a0km"
+    assert formats.km(3.36, locale=formats.locale_for("pt")) == "3,4\u00a0km"
+    assert formats.km(3.36, locale=formats.locale_for("ro")) == "3,4\u00a0km"
+    assert formats.km(3.36, locale=formats.locale_for("ar")) == "3.4\u00a0km"  # Babel's ar
+    assert formats.km(None, locale="en_GB") == "—"

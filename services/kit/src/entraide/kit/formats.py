@@ -80,9 +80,9 @@ def decimal(value: float | int | Decimal | None, digits: int = 1, locale: str = 
     return format_decimal(value + 0, pattern, locale=locale)  # + 0: no "-0,00"
 
 
-def km(value: float | int | None) -> str:
-    """A distance: `0,4 km`, `12,0 km`."""
-    return "—" if value is None else f"{decimal(value, 1)}\u00a0km"
+def km(value: float | int | None, locale: str = LOCALE) -> str:
+    """A distance: `0,4 km`, `12,0 km` (in another `locale`, its decimal: `0.4 km`)."""
+    return "—" if value is None else f"{decimal(value, 1, locale)}\u00a0km"
 
 
 def number(value: int | float | None, locale: str = LOCALE) -> str:

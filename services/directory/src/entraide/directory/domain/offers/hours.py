@@ -48,16 +48,21 @@ def is_open(slots: Sequence[Slot], day: int, minute: int | None) -> bool:
     return any(d == day and (minute is None or start <= minute < end) for d, start, end in slots)
 
 
+def week(slots: Sequence[Slot]) -> list[tuple[int, list[tuple[int, int]]]]:
+    """The open days, Monday first, each with its spans (start and end minutes) in order:
+    what a page writes in its own language."""
+    days = [(day, sorted((s, e) for d, s, e in slots if d == day)) for day in range(7)]
+    return [(day, spans) for day, spans in days if spans]
+
+
 def describe(slots: list[Slot]) -> list[str]:
-    """French lines, one a day: `mercredi : 14h00 à 18h00`."""
-    lines = []
-    for day in range(7):
-        spans = [
-            f"{s // 60}h{s % 60:02d} à {e // 60}h{e % 60:02d}" for d, s, e in slots if d == day
-        ]
-        if spans:
-            lines.append(f"{DAY_LABELS[day]} : {', '.join(spans)}")
-    return lines
+    """French lines, one a day: `mercredi : 14h00 à 18h00` (the API's; the offer's page
+    writes them in its language: `entrypoints.http.in_language`)."""
+    return [
+        f"{DAY_LABELS[day]} : "
+        + ", ".join(f"{s // 60}h{s % 60:02d} à {e // 60}h{e % 60:02d}" for s, e in spans)
+        for day, spans in week(slots)
+    ]
 
 
 def _days(spec: str) -> list[int]:

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from entraide.directory.domain import places
 from entraide.directory.domain.offers import search, vocab
+from entraide.directory.entrypoints.http import in_language
 from entraide.directory.entrypoints.http.deps import CardsDep, OfferDocumentsDep, PagesDep
 from entraide.directory.entrypoints.http.labels import DAYS, NEEDS
 from entraide.directory.entrypoints.http.offers.api import PAGE_SIZE, hit_json
@@ -144,7 +145,12 @@ def paging(request: Request, number: int, pages: int) -> dict[str, Any]:
 async def offer_page(
     offer_id: str, request: Request, documents: OfferDocumentsDep, pages: PagesDep
 ) -> HTMLResponse:
+    """An offer, its contact path, and its opening hours in the page's language."""
+    _ = translator(pages.templates)
     offer = await offers.public_offer(documents, offer_id)
     if offer is None:
-        raise HTTPException(404, translator(pages.templates)(WITHDRAWN))
-    return pages.page(request, "offre.html", offer=offer, labels=vocab.THEMATIQUES)
+        raise HTTPException(404, _(WITHDRAWN))
+    opening = in_language.opening_hours(offer["horaires_accueil"], _)
+    return pages.page(
+        request, "offre.html", offer=offer, opening_hours=opening, labels=vocab.THEMATIQUES
+    )
