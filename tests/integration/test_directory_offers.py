@@ -1,6 +1,7 @@
 """Directory on the real broker and store: staff publish, the public finds, Kafka hears."""
 
 import json
+import re
 
 import pytest
 
@@ -133,3 +134,20 @@ async def test_a_withdrawn_offer_leaves_the_search_and_its_key_gets_a_tombstone(
         assert await offers.sweep() == 1
         assert await offers.collection.count_documents({"_id": offer_id}) == 0
         assert await offers.db[cell].count_documents({}) == 0
+
+
+async def test_the_association_space_lists_its_actions_in_natural_order(
+    directory_settings, dev_issuer
+):
+    """Paris's arrondissements by number (1er, 2e, 19e, 20e), not as text (19e before 1er)."""
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-paris")
+        for where in ("Paris 2e", "Paris 20e", "Paris 1er", "Paris 19e"):  # neither order
+            offer = body(where, nom=f"Parrainage de proximité — {where}")
+            created = await client.post("/api/v1/staff/offers", json=offer, headers=ppm)
+            assert created.status_code == 201, created.text
+        await dev_issuer.sign_in(client, "coordination-ppm")
+        space = await client.get("/association")
+    assert space.status_code == 200
+    listed = re.findall(r"Parrainage de proximité — (Paris \d+\w+)</a>", space.text)
+    assert listed == ["Paris 1er", "Paris 2e", "Paris 19e", "Paris 20e"]

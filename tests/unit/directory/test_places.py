@@ -99,3 +99,13 @@ def test_an_unknown_place_is_none():
 
 def test_the_demo_communes_are_in_the_five_departements():
     assert {p.departement for p in demo_places()} == set(FIVE)
+
+
+def test_names_are_ordered_with_their_numbers_by_value():
+    communes = ["Paris 19e", "Paris 1er", "Paris 20e", "Paris 2e", "Écully", "Rezé", "Nantes"]
+    assert sorted(communes, key=places.natural_key) == [
+        "Écully", "Nantes", "Paris 1er", "Paris 2e", "Paris 19e", "Paris 20e", "Rezé"
+    ]  # fmt: skip
+    assert sorted(["Lot 10 B", "Lot 9 B", "Lot 9 A"], key=places.natural_key) == [
+        "Lot 9 A", "Lot 9 B", "Lot 10 B"
+    ]  # fmt: skip

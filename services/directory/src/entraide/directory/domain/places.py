@@ -43,6 +43,14 @@ def normalise(text: str) -> str:
     return " ".join(plain.split())
 
 
+def natural_key(name: str) -> tuple[list[str | int], str]:
+    """A name as it is ordered for people: accents and case aside, numbers inside by value
+    (`Paris 1er`, `Paris 2e`, …, `Paris 19e`, `Paris 20e`; `Écoute` among the E)."""
+    # re.split with a group alternates text and digits, text first: like compares with like
+    parts = re.split(r"(\d+)", normalise(name))
+    return [int(part) if i % 2 else part for i, part in enumerate(parts)], name
+
+
 def name_key(name: str) -> str:
     """A commune name as compared: normalised, `St`/`Ste` written out."""
     words = normalise(name).split()

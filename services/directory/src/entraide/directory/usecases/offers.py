@@ -4,6 +4,7 @@ search; the views families, staff and data·inclusion read."""
 from datetime import UTC, datetime
 from typing import Any
 
+from entraide.directory.domain import places
 from entraide.directory.domain.offers import search, views
 from entraide.directory.domain.offers.fields import OfferFields
 from entraide.directory.domain.offers.offer import Offer
@@ -85,10 +86,13 @@ async def public_offer(offers: OfferDocuments, offer_id: str) -> dict[str, Any] 
 
 
 async def association_offers(offers: OfferDocuments, principal: Principal) -> list[dict[str, Any]]:
-    """The principal's association's offers, with their freshness (reminder, hidden)."""
+    """The principal's association's offers, with their freshness (reminder, hidden), by
+    name then commune in natural order (`Paris 2e` before `Paris 19e`)."""
     if principal.association_id is None:
         return []
-    return [views.staff_offer(d) for d in await offers.of_association(principal.association_id)]
+    docs = await offers.of_association(principal.association_id)
+    docs.sort(key=lambda d: (places.natural_key(d["nom"]), places.natural_key(d["commune"])))
+    return [views.staff_offer(d) for d in docs]
 
 
 async def data_inclusion_services(offers: OfferDocuments) -> list[dict[str, Any]]:
