@@ -124,6 +124,27 @@ async def test_staff_record_a_family_that_other_associations_cannot_open(
     assert not any(v in str(entries) for v in IDENTITY_VALUES)
 
 
+async def test_the_list_tells_families_apart_by_their_childrens_birth_years(
+    intake, dev_issuer
+) -> None:
+    """The recent families and a search's results show each family's children's birth
+    years in its row, eldest first (the store's list read them from a key the documents
+    never had: « — » on every row)."""
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    created = await create(intake, children="2021, 2017")
+    assert created.status_code == 303, created.text
+    family_id = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
+    recent = (await intake.get("/familles")).text
+    found = (await intake.get("/familles", params={"nom": "Diallo", "prenom": "Amina"})).text
+    for page in (recent, found):
+        rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
+        [row] = [r for r in rows if f'href="/familles/{family_id}"' in r]
+        assert "<td>2017, 2021</td>" in row
+        assert "—" not in row
+        # the moment it was recorded: the line may break after the day, never in the hour
+        assert re.search(r"<td>\d\d/\d\d/\d{4} à\u00a0\d{1,2}\u00a0h\u00a0\d\d</td>", row)
+
+
 async def test_a_possible_duplicate_is_flagged_not_merged(intake, dev_issuer, mongo) -> None:
     await dev_issuer.sign_in(intake, "ppm-nantes")
     first = await create(intake)

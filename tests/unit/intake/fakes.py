@@ -37,6 +37,8 @@ def summary(family: Family) -> FamilySummary:
             RequestSummary(r.request_id, r.status, list(r.needs), r.urgency)
             for r in family.requests
         ],
+        postal_code=family.postal_code,
+        children_birth_years=tuple(sorted(family.children_birth_years)),
     )
 
 

@@ -54,5 +54,14 @@ async def test_a_new_familys_document_has_the_shape_the_other_services_tests_rea
     assert doc["requests"][0]["needs"] == ["parrainage-de-proximite", "repit-garde-ponctuelle"]
 
 
+async def test_a_familys_summary_keeps_its_childrens_birth_years() -> None:
+    """What the families list shows to tell rows apart, read from the document's
+    `children` (the key the document has)."""
+    family = await _family()
+    summary = documents.summary_of(documents.document_of(family))
+    assert summary.children_birth_years == (2019, 2023)
+    assert summary.postal_code == family.postal_code
+
+
 def test_a_scope_with_no_association_and_no_network_role_admits_nothing() -> None:
     assert documents.scope_filter(Scope(frozenset({"44"}), False, None)) == {"_id": {"$in": []}}

@@ -209,7 +209,7 @@ def summary_of(doc: Doc) -> FamilySummary:
             for r in doc.get("requests", [])
         ],
         postal_code=doc.get("postal_code", ""),
-        children_birth_years=tuple(doc.get("children_birth_years", ())),
+        children_birth_years=tuple(sorted(c["birth_year"] for c in doc.get("children", []))),
     )
 
 
