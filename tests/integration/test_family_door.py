@@ -3,6 +3,7 @@ parent asks for help on the public page and gets a code; nothing reaches matchin
 staff of the association confirm it on « À confirmer »; then matching has the request and
 the status page says so. Scripts and floods are slowed or refused, and no queue floods."""
 
+import html
 import json
 import re
 import time
@@ -14,6 +15,8 @@ import pytest
 from entraide.contracts.events import ErasureRequested
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.entrypoints.http import family_door_form as door_form
+from entraide.intake.entrypoints.http import forms
 from entraide.intake.usecases.rights import IntakeRights
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
@@ -208,3 +211,44 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
     assert view["departement"] == "44"
     assert view["family_ref"] == queued["family_ref"]
     assert "Traoré" not in json.dumps(view)
+
+
+# the page's language → the errors of an empty form's three text fields (first name, last
+# name, commune) in it
+EMPTY_FORM_WORDS = {
+    "ro": (
+        "Scrieți prenumele dumneavoastră.",
+        "Scrieți numele de familie.",
+        "Scrieți localitatea în care locuiți.",
+    ),
+    "falc": ("Écrivez votre prénom.", "Écrivez votre nom.", "Écrivez le nom de votre ville."),
+}
+
+
+@pytest.mark.parametrize("language", sorted(EMPTY_FORM_WORDS))
+async def test_an_empty_form_is_told_what_is_missing_in_the_pages_language(
+    intake_settings, language: str
+) -> None:
+    """Sent empty once the fill time has passed: every error, in the summary and beside
+    its field, is in the page's language (Romanian, easy French) and names its field,
+    never the generic French « Ce champ est obligatoire. »."""
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        empty = {"debut": door.form_token(time.time() - 30), "site_web": ""}
+        answer = await intake.post(f"/demander-aide?lang={language}", data=empty)
+    assert answer.status_code == 422
+    page = html.unescape(answer.text)
+    assert "obligatoire" not in page
+    for field, sentence in zip(
+        ("parent-first_name", "parent-last_name", "commune"),
+        EMPTY_FORM_WORDS[language],
+        strict=True,
+    ):
+        assert f'<p id="{field}-erreur" class="fr-error-text">{sentence}</p>' in page
+        assert f'<a href="#{field}">{sentence}</a>' in page  # the summary's link
+    if language == "ro":  # no French sentence of the door's among the errors
+        errors = re.findall(r'<li><a href="#[\w-]+">([^<]+)</a></li>', page)  # the summary
+        french = {*door_form.MESSAGES.values(), *forms.PATTERN_MESSAGES.values()}
+        assert len(errors) == 8, errors  # names, ages, postal code, commune, ways, needs, consent
+        assert not french.intersection(errors), errors

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 from entraide.contracts.vocab import Need
 from entraide.intake.entrypoints.http import family_door_form as door_form
+from entraide.kit import messages
+from entraide.kit.i18n import Catalogs
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 ASSOCIATIONS = {"parrains-par-mille": "Parrains Par Mille"}
@@ -57,8 +59,30 @@ def test_each_mistake_is_named_beside_its_field_in_french() -> None:
     assert parsed.errors["postal_code"].startswith("Code postal invalide")
     assert parsed.errors["needs"] == "Choisissez au moins une aide."
     assert parsed.errors["consent.matching"].startswith("Cochez la case")
-    assert parsed.errors["parent.first_name"] == "Ce champ est obligatoire."
+    assert parsed.errors["parent.first_name"] == "Indiquez votre prénom."
     assert not any("trois" in m or "4401" in m for m in parsed.errors.values())
+
+
+def test_an_empty_form_names_each_missing_field_in_every_language_of_the_door() -> None:
+    """Each error of the door is a sentence of intake's catalogs, translated in every
+    language of the door and in easy French: no generic « Ce champ est obligatoire. »
+    (in no public catalog, it read in French on a Romanian page and named nothing)."""
+    parsed = door_form.parse(door_form.values_of({}), associations=ASSOCIATIONS, now=NOW)
+    assert parsed.submission is None
+    assert parsed.errors["parent.first_name"] == "Indiquez votre prénom."
+    assert parsed.errors["parent.last_name"] == "Indiquez votre nom de famille."
+    assert parsed.errors["commune"] == "Indiquez la commune où vous habitez."
+    assert messages.REQUIRED not in parsed.errors.values()
+    catalogs = Catalogs(["entraide.kit", "entraide.intake"])
+    for code in ("en", "ar", "pt", "ro", "falc"):
+        for name, sentence in parsed.errors.items():
+            assert catalogs.gettext_in(code, sentence) != sentence, (code, name, sentence)
+    ro = {name: catalogs.gettext_in("ro", m) for name, m in parsed.errors.items()}
+    assert ro["parent.first_name"] == "Scrieți prenumele dumneavoastră."
+    assert ro["parent.last_name"] == "Scrieți numele de familie."
+    assert ro["commune"] == "Scrieți localitatea în care locuiți."
+    easy = {name: catalogs.gettext_in("falc", m) for name, m in parsed.errors.items()}
+    assert easy["parent.first_name"] == "Écrivez votre prénom."
 
 
 def test_the_way_to_be_called_back_needs_its_number_or_address() -> None:

@@ -1,5 +1,6 @@
 """The public form « Demander de l'aide »: the parent's fields in, a submission out, or
-French errors beside each field (the staff form's way: `forms.french_errors`).
+French errors beside each field (the staff form's way: `forms.french_errors`), each one a
+sentence of intake's catalogs (the route shows it in the page's language).
 
 Pure functions over the submitted fields, so tests need no server. The commune is checked
 against the network's geography (every French commune and its postal codes).
@@ -48,7 +49,21 @@ CONTACT_CHOICES = {
 }
 OFFER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 
+# the door's own sentence for an empty name or commune: the staff form's (the kit's
+# generic « Ce champ est obligatoire. ») is in no public catalog and names nothing
+FIRST_NAME_MISSING = N_("Indiquez votre prénom.")
+LAST_NAME_MISSING = N_("Indiquez votre nom de famille.")
+COMMUNE_MISSING = N_("Indiquez la commune où vous habitez.")
 MESSAGES = {
+    **{
+        (name, kind): sentence
+        for name, sentence in (
+            ("parent.first_name", FIRST_NAME_MISSING),
+            ("parent.last_name", LAST_NAME_MISSING),
+            ("commune", COMMUNE_MISSING),
+        )
+        for kind in ("string_too_short", "missing")
+    },
     ("ages", "too_short"): N_("Indiquez l'âge d'au moins un enfant."),
     ("ages", "int_parsing"): N_(
         "Écrivez les âges en chiffres, séparés par des virgules (par exemple 3, 7)."
