@@ -61,6 +61,6 @@ async def test_make_ups_catcher_receives_the_notifiers_mail_and_shows_it(
     [mail] = mails
     assert mail["subject"] == "Votre code : 491 207"
     assert mail["to"] == [{"address": "parent@example.org", "name": ""}]
-    assert "11 h 15 (heure de Paris)" in mail["text"]
+    assert "11\u00a0h\u00a015 (heure de Paris)" in mail["text"]
     assert inbox.status_code == 200
     assert "MailDev" in inbox.text  # the web inbox itself

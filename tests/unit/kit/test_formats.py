@@ -10,10 +10,21 @@ from entraide.kit import formats
 def test_a_stored_utc_moment_reads_in_paris_time_with_the_zone_where_asked() -> None:
     winter = datetime(2026, 11, 29, 18, 4, tzinfo=UTC)
     summer = datetime(2026, 7, 14, 18, 4, tzinfo=UTC)
-    assert formats.when(winter) == "29/11/2026 à 19 h 04"
-    assert formats.when(summer, zone=True) == "14/07/2026 à 20 h 04 (heure de Paris)"
-    assert formats.when(winter.replace(tzinfo=None)) == "29/11/2026 à 19 h 04"  # naive = UTC
-    assert formats.when("2026-11-29T18:04:00+00:00") == "29/11/2026 à 19 h 04"
+    assert formats.when(winter) == "29/11/2026 à\u00a019\u00a0h\u00a004"
+    assert formats.when(summer, zone=True) == "14/07/2026 à\u00a020\u00a0h\u00a004 (heure de Paris)"
+    naive = winter.replace(tzinfo=None)  # taken as UTC
+    assert formats.when(naive) == "29/11/2026 à\u00a019\u00a0h\u00a004"
+    assert formats.when("2026-11-29T18:04:00+00:00") == "29/11/2026 à\u00a019\u00a0h\u00a004"
+
+
+def test_the_time_of_a_moment_never_breaks_but_an_sms_hour_keeps_plain_spaces() -> None:
+    """A staff table at 1280 px broke « 3 h 14 » into « 3 h » and « 14 »: on a page or in
+    an e-mail, the hour and its « à » hold together (no-break spaces); the line may only
+    break after the day. An SMS's hour keeps the SMS alphabet (no no-break space in it)."""
+    at = datetime(2026, 12, 1, 2, 14, tzinfo=UTC)
+    assert formats.when(at).split(" ") == ["01/12/2026", "à\u00a03\u00a0h\u00a014"]
+    assert formats.when(at, zone=True).startswith("01/12/2026 à\u00a03\u00a0h\u00a014 (")
+    assert formats.hour(at) == "3 h 14"
 
 
 def test_a_moment_late_in_the_evening_counts_for_the_next_day_in_paris() -> None:
@@ -44,7 +55,7 @@ def test_templates_get_the_same_formats_as_filters() -> None:
     )
     at = datetime(2026, 11, 29, 18, 4, tzinfo=UTC)
     assert page.render(at=at, s=2.1, d=0.4, n=3) == (
-        "29/11/2026 à 19 h 04 (heure de Paris) · 2,10 · 0,4\u00a0km · 3 familles"
+        "29/11/2026 à\u00a019\u00a0h\u00a004 (heure de Paris) · 2,10 · 0,4\u00a0km · 3 familles"
     )
 
 

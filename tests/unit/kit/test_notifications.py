@@ -95,7 +95,8 @@ def test_the_templates_say_what_the_brief_promises() -> None:
     assert "04/05/2026" in reminder.text
     assert CONTEXT["link"] in reminder.text
     assert (
-        "10 h 15 (heure de Paris)" in renderer.render("code-contact", Channel.EMAIL, CONTEXT).text
+        "10\u00a0h\u00a015 (heure de Paris)"
+        in renderer.render("code-contact", Channel.EMAIL, CONTEXT).text
     )
 
 

@@ -59,16 +59,21 @@ def _day(on: Day | None, pattern: str, locale: str = LOCALE) -> str:
 
 
 def hour(at: datetime | str) -> str:
-    """`19 h 04`, in Paris."""
+    """`19 h 04`, in Paris, with ordinary spaces: an SMS's hour (the SMS alphabet, GSM 7-bit,
+    has no no-break space: one would send the whole message as Unicode, in more parts).
+    On a page or in an e-mail, `when`'s hour does not break."""
     return format_time(paris(at), "H' h 'mm", locale=LOCALE)
 
 
 def when(at: datetime | str | None, *, zone: bool = False) -> str:
-    """`29/11/2026 à 19 h 04` in Paris; with `zone`, `(heure de Paris)` after it."""
+    """`29/11/2026 à 19 h 04` in Paris; with `zone`, `(heure de Paris)` after it. The hour
+    and its « à » are held together by no-break spaces (U+00A0): a narrow column breaks
+    after the day, never inside « 19 h 04 »."""
     if at is None or at == "":
         return "—"
     local = paris(at)
-    text = f"{day(local)} à {hour(local)}"
+    clock = hour(local).replace(" ", "\u00a0")
+    text = f"{day(local)} à\u00a0{clock}"
     return f"{text} ({ZONE})" if zone else text
 
 
