@@ -3,6 +3,7 @@
 from entraide.contracts import departements
 from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES as ASSOCIATIONS
+from entraide.kit import formats
 from entraide.observatory.domain.indicators import Dimension, Theme
 from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
 
@@ -105,7 +106,16 @@ VALUES: dict[Dimension, dict[str, str]] = {
 }
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")  # fmt: skip
-HIDDEN = "moins de 5 familles ou masqué"
+
+
+def hidden_note(threshold: int) -> str:
+    """What a « masqué » cell is, said once for the indicator pages, the monthly report and
+    its PDF (the word in a cell qualifies the figure; the case hidden is « masquée »)."""
+    return (
+        f"Chiffres anonymes : aucun ne décrit moins de {formats.number(threshold)} familles ; "
+        "« masqué » signale une case trop petite, ou masquée pour qu'on ne puisse pas la "
+        "retrouver par différence."
+    )
 
 
 def value(dimension: Dimension, code: str) -> str:

@@ -49,6 +49,7 @@ async def indicator(
     query = Query(key, annee, mois, filtre, valeur)
     table = table_for(observatory, query)
     context: dict[str, Any] = {"indicator": BY_KEY[key], "table": table, "query": query}
+    context["threshold"] = observatory.protection.threshold
     if table is not None:
         published = observatory.published(table.indicator, table.year, table.by)
         params = {

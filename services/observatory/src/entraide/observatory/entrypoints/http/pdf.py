@@ -9,14 +9,11 @@ from reportlab.lib.units import cm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 Lines = list[tuple[str, str]]
-NOTE = (
-    "Chiffres anonymes : aucun ne décrit moins de 5 familles ; « masqué » signale une case "
-    "trop petite, ou masquée pour qu'on ne puisse pas la retrouver par différence."
-)
 
 
-def report_pdf(title: str, sections: list[tuple[str, str, Lines]]) -> bytes:
-    """The report's PDF bytes (tagged with its title and language)."""
+def report_pdf(title: str, note: str, sections: list[tuple[str, str, Lines]]) -> bytes:
+    """The report's PDF bytes (tagged with its title and language), `note` under the title
+    (what « masqué » means: `labels.hidden_note`)."""
     out = io.BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -30,7 +27,7 @@ def report_pdf(title: str, sections: list[tuple[str, str, Lines]]) -> bytes:
     styles = getSampleStyleSheet()
     story: list[object] = [
         Paragraph(f"Observatoire Entraide — {title}", styles["Title"]),
-        Paragraph(NOTE, styles["BodyText"]),
+        Paragraph(note, styles["BodyText"]),
         Spacer(1, 0.4 * cm),
     ]
     for heading, column, lines in sections:

@@ -108,6 +108,7 @@ async def report_form(
         months=months,
         report=report,
         chosen=(territoire or "", mois or ""),
+        threshold=observatory.protection.threshold,
     )
 
 
@@ -116,7 +117,9 @@ async def report_as_pdf(
     principal: Reader, observatory: ObservatoryDep, territoire: str, mois: str
 ) -> Response:
     report = report_of(observatory, territoire, mois)
-    body = report_pdf(report.title, [(s.title, s.heading, s.lines) for s in report.sections])
+    note = labels.hidden_note(observatory.protection.threshold)
+    sections = [(s.title, s.heading, s.lines) for s in report.sections]
+    body = report_pdf(report.title, note, sections)
     name = f"observatoire-{territoire}-{mois}.pdf"
     return Response(
         body,
