@@ -80,10 +80,16 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
     stored = await db["cases"].find_one({"_id": case_id})
     trail = await db["audit"].find({"case_id": case_id}).sort("at", 1).to_list()
 
-    # the case list: the closed case's acknowledgements, as stored
+    # the case list: the closed case's acknowledgements, as stored; its intro counts the
+    # services a case waits for as the settings name them (it said « les quatre »)
     row = next(r for r in rows_of(listing.text) if r[-1:] and r[-1].startswith("Ouvrir le"))
     assert len(stored["acks"]) == len(stored["services"]) == 5
     assert row[5] == "5 / 5", row
+    intro = text_of(listing.text)
+    assert len(privacy_settings.rights_services) == 5
+    assert "envoyés aux 5 services du réseau (Annuaire, Accueil des familles, " in intro
+    assert "le dossier se clôt quand tous ont répondu" in intro
+    assert "quatre" not in intro
     assert row[3] == "Clos"
     assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", row[0]), row
 
@@ -98,8 +104,8 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
     acks = [row for e, row in zip(trail, journal, strict=True) if e["action"] == "ack-received"]
     assert [
         "Accueil des familles",
-        "Accueil des familles a répondu : 1 fiche de famille, 2 demandes, 0 contact noté, "
-        "1 clé de chiffrement.",
+        "Accueil des familles a répondu : effacé (1 fiche de famille, 2 demandes, "
+        "0 contact noté, 1 clé de chiffrement).",
     ] in [a[1:] for a in acks]
     assert ["Annuaire", "Annuaire a répondu : rien à effacer."] in [a[1:] for a in acks]
     closing = next(e for e in trail if e["action"] == "case-closed")

@@ -10,6 +10,7 @@ from entraide.contracts.vocab import SubjectKind
 from entraide.kit.deps import lookup
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.usecases.cases import Rights
+from tests.page_text import rows_of, text_of
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, case_when, closed, network
 from tests.support import IDENTITY_VALUES, eventually, request_body
 
@@ -103,9 +104,19 @@ async def test_access_export_gathers_every_service_part(
         assert opened.status_code == 303
         case_id = opened.headers["location"].rsplit("/", 1)[1]
         await case_when(privacy, case_id, closed)
+        case_page = await privacy.get(f"/dossiers/{case_id}")
         export = (await privacy.get(f"/dossiers/{case_id}/export.json")).json()
         readable = await privacy.get(f"/dossiers/{case_id}/export.html")
         acks = await mongo[privacy_settings.database]["cases"].find_one({"_id": case_id})
+        # a case answered before the parts were counted (no counts stored) reads the same
+        privacy_db = mongo[privacy_settings.database]
+        await privacy_db["cases"].update_one(
+            {"_id": case_id}, {"$unset": {f"acks.{s}.counts": "" for s in EVERY_SERVICE}}
+        )
+        await privacy_db["audit"].update_many(
+            {"case_id": case_id, "action": "ack-received"}, {"$set": {"counts": {}}}
+        )
+        before = await privacy.get(f"/dossiers/{case_id}")
 
     assert set(export["services"]) == EVERY_SERVICE
     assert export["missing"] == []
@@ -120,6 +131,21 @@ async def test_access_export_gathers_every_service_part(
     assert "Les données que le réseau Entraide détient sur vous" in readable.text
     sealed = json.dumps(acks, default=json_util.default)  # what privacy stores: sealed parts
     assert not [v for v in IDENTITY_VALUES if v in sealed]
+    # an empty list reads « rien » whatever its field's gender, never « (aucun) »
+    assert "(aucun)" not in readable.text
+
+    # each service's answer says what it did for access: its part counted, or nothing
+    assert acks["acks"]["intake"]["counts"]["family"] == 1
+    assert acks["acks"]["directory"]["counts"] == {}
+    answers = {row[0]: row[2] for row in rows_of(case_page.text) if len(row) == 3}
+    assert answers["Accueil des familles"].startswith("exporté (1 fiche de famille"), answers
+    assert answers["Mise en relation"].startswith("exporté ("), answers
+    assert answers["Annuaire"] == "rien à exporter", answers
+    for shown in (case_page, before):
+        page = text_of(shown.text)
+        assert "rien à effacer" not in page
+        assert "Accueil des familles a répondu : exporté (1 fiche de famille" in page
+        assert "Annuaire a répondu : rien à exporter." in page
 
 
 async def test_silent_services_get_the_command_again_then_the_case_is_escalated(

@@ -3,6 +3,7 @@ erasure case is opened and commanded, the services' acknowledgements arrive, the
 subject's keys are destroyed and the case closes; the watchdog resends and escalates;
 access gathers sealed parts; routed cases close by the officer's decision."""
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.events import (
@@ -112,6 +113,40 @@ async def test_an_access_case_gathers_every_part_sealed_to_the_case() -> None:
     assert closed.status == CaseStatus.CLOSED
     assert world.keys.live(REF) == 1  # an access case keeps the keys (its own among them)
     assert world.audit.actions(case.case_id)[-1] == "export-read"
+
+
+async def test_an_access_acknowledgement_counts_what_its_part_holds() -> None:
+    # the officer's page said « rien à effacer » for every service of an access case: its
+    # acknowledgements carried no counts; they are now what each part holds (values never)
+    world = World(Clock(NOW))
+    case = await world.rights.open(CaseKind.ACCESS, REF, FAMILY, actor="dpo-1")
+    assert case.recipient_key is not None
+    parts = {
+        "intake": {"family": {"family_ref": REF}, "record_reads": [{"at": "x"}] * 3},
+        "matching": {"matches": [{"match_id": "m"}], "waitlist": []},
+        "directory": {},
+    }
+    for service, part in parts.items():
+        sealed = seal_for(case.recipient_key, case.case_id, part)
+        await world.rights.record_ack(
+            AccessAcknowledged(
+                case_id=case.case_id, subject_ref=REF, service=service, completed_at=NOW,
+                sealed_export=sealed,
+            )
+        )  # fmt: skip
+    answered = await world.rights.get(case.case_id)
+    assert answered is not None
+    assert answered.acks["intake"].counts == {"family": 1, "record_reads": 3}
+    assert answered.acks["matching"].counts == {"matches": 1}
+    assert answered.acks["directory"].counts == {}
+    assert answered.acks["intake"].sealed_export is not None  # the part itself stays sealed
+
+    # an answer recorded before the parts were counted (no counts kept) is counted for the
+    # officer's page from its sealed part
+    legacy = {s: replace(a, counts={}) for s, a in answered.acks.items()}
+    recounted = await world.rights.counted(replace(answered, acks=legacy))
+    assert recounted.acks["intake"].counts == {"family": 1, "record_reads": 3}
+    assert recounted.acks["directory"].counts == {}
 
 
 async def test_a_routed_case_goes_to_the_owner_and_closes_on_its_acknowledgement() -> None:

@@ -68,7 +68,7 @@ def test_the_same_part_reads_in_arabic_with_its_numbers_and_in_french_for_the_dp
     assert french["Accord du parent"] == {
         "Orientation vers un accompagnement": "oui",
         "Partage avec une autre association": "non",
-        "Recueilli le": "29/11/2026 à 19 h 04",
+        "Recueilli le": "29/11/2026 à\u00a019\u00a0h\u00a004",
     }
     assert french["Demandes"] == [
         {"Besoins": ["Parrainage de proximité"], "Urgence": "élevée", "État": "enregistrée"}

@@ -10,8 +10,12 @@ from entraide.privacy.entrypoints.http.readable import readable
 def test_each_journal_entry_reads_as_a_french_sentence() -> None:
     sentences = [
         labels.sentence({"action": "case-opened", "kind": "erasure", "reason": "retention"}),
-        labels.sentence({"action": "ack-received", "service": "intake", "counts": {"keys": 1}}),
-        labels.sentence({"action": "ack-received", "service": "directory", "counts": {}}),
+        labels.sentence(
+            {"action": "ack-received", "service": "intake", "counts": {"keys": 1}}, "erasure"
+        ),
+        labels.sentence(
+            {"action": "ack-received", "service": "directory", "counts": {}}, "erasure"
+        ),
         labels.sentence({"action": "case-closed", "keys_destroyed": 0}),
         labels.sentence({"action": "case-escalated", "missing": ["matching", "directory"]}),
         labels.sentence({"action": "case-resolved", "decision": "not-applicable"}),
@@ -21,7 +25,7 @@ def test_each_journal_entry_reads_as_a_french_sentence() -> None:
     ]
     assert sentences == [
         "Dossier ouvert (effacement), durée de conservation échue.",
-        "Accueil des familles a répondu : 1 clé de chiffrement.",
+        "Accueil des familles a répondu : effacé (1 clé de chiffrement).",
         "Annuaire a répondu : rien à effacer.",
         "Dossier clos ; aucune clé à détruire.",
         "Relance en alerte : toujours sans réponse de Mise en relation, Annuaire.",
@@ -33,6 +37,43 @@ def test_each_journal_entry_reads_as_a_french_sentence() -> None:
     assert labels.actor("dev-9ae404dd5ef850b0") == "Délégué à la protection des données"
     assert labels.actor("retention-sweep") == "Balayage de conservation (automatique)"
     assert labels.actor("matching") == "Mise en relation"
+
+
+def test_a_services_answer_is_worded_by_its_cases_kind() -> None:
+    # an access case's answers said « rien à effacer » for every service, export or not
+    reads = {"family": 1, "record_reads": 3}
+    assert labels.outcome("access", reads) == (
+        "exporté (1 fiche de famille, 3 consultations de la fiche)"
+    )
+    assert labels.outcome("access", {}) == "rien à exporter"
+    assert labels.outcome("erasure", {"families": 1, "requests": 2}) == (
+        "effacé (1 fiche de famille, 2 demandes)"
+    )
+    assert labels.outcome("erasure", {}) == "rien à effacer"
+    assert labels.outcome("objection", {}) == "rien à changer"
+    assert labels.outcome("objection", {"families": 1, "requests": 1}) == (
+        "accord pour la mise en relation retiré (1 fiche de famille, 1 demande)"
+    )
+    assert labels.outcome("rectification", {"families": 1}) == (
+        "signalé à l'équipe pour rectification (1 fiche de famille)"
+    )
+    entry = {"action": "ack-received", "service": "intake", "counts": reads}
+    assert labels.sentence(entry, "access") == (
+        "Accueil des familles a répondu : exporté (1 fiche de famille, "
+        "3 consultations de la fiche)."
+    )
+    entry = {"action": "ack-received", "service": "directory", "counts": {}}
+    assert labels.sentence(entry, "access") == "Annuaire a répondu : rien à exporter."
+    opened = {"action": "case-opened", "kind": "access", "reason": "rights-request"}
+    assert labels.sentence(opened, "access") == (
+        "Dossier ouvert (accès aux données), à la demande de la personne."
+    )
+    # every field an access part of the five services names is counted in words
+    parts = ("family", "record_reads", "identity", "volunteers", "matches", "followups",
+             "histories", "waitlist", "places", "subject", "notices", "cases", "episodes",
+             "suppliers", "parked", "applicants", "notifications", "own_requests",
+             "volunteer_links", "volunteer_lookups")  # fmt: skip
+    assert "autre" not in labels.counted(dict.fromkeys(parts, 2))
 
 
 def test_the_access_export_reads_in_words() -> None:
@@ -49,7 +90,7 @@ def test_the_access_export_reads_in_words() -> None:
         "Référence de la famille": Markup('<code class="reference">cTttTQvvEpdVTqzgbskXvA</code>'),
         "Accord du parent": {
             "Orientation vers un accompagnement": "oui",
-            "Recueilli le": "29/11/2026 à 19 h 04",
+            "Recueilli le": "29/11/2026 à\u00a019\u00a0h\u00a004",
         },
         "Années de naissance des enfants": ["2016", "2019"],
         "Demandes": [{"Besoins": ["Parrainage de proximité"], "Urgence": "élevée", "Notes": "—"}],

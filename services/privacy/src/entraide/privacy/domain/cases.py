@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.privacy.domain.retention import add_months
@@ -34,7 +35,8 @@ class CaseStatus(StrEnum):
 class Ack:
     service: str
     at: datetime
-    counts: Mapping[str, int] = field(default_factory=dict)  # erasure: what was deleted
+    # erasure: what was deleted; access: what the part holds (`exported`); routed: changed
+    counts: Mapping[str, int] = field(default_factory=dict)
     sealed_export: str | None = None  # access: the service's part, sealed to the case
     received_at: datetime | None = None
 
@@ -74,6 +76,17 @@ def open_case(
     else:
         expected = services
     return Case(case_id, kind, subject_ref, subject_kind, now, add_months(now, 1), expected)
+
+
+def exported(part: Mapping[str, Any]) -> dict[str, int]:
+    """What a service's access part holds, counted by its top-level fields (a list: its
+    items; anything else there: one), never its values; empty: nothing to export."""
+    counts = {}
+    for key, value in part.items():
+        n = len(value) if isinstance(value, list | tuple) else int(value not in (None, "", {}))
+        if n:
+            counts[key] = n
+    return counts
 
 
 def missing(case: Case) -> list[str]:

@@ -19,6 +19,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+
 from entraide.contracts.events import AccessAcknowledged, PrivacyAck
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.export_seal import new_recipient, open_sealed
@@ -111,6 +113,8 @@ class Rights:
         """Note a service's acknowledgement (the first counts); close the case if complete."""
         counts: dict[str, int] = getattr(ack, "counts", {})
         sealed = ack.sealed_export if isinstance(ack, AccessAcknowledged) else None
+        if sealed is not None:
+            counts = await self._exported(ack.case_id, sealed)
         entry = Ack(ack.service, ack.completed_at, counts, sealed, received_at=self.clock())
         if not await self.cases.add_ack(ack.case_id, entry):
             return False
@@ -119,6 +123,31 @@ class Rights:
         )
         await self.close_if_complete(ack.case_id)
         return True
+
+    async def _exported(self, case_id: str, sealed: str) -> dict[str, int]:
+        """What an access part holds, counted (the officer's page says « exporté » or
+        « rien à exporter » from it): opened with the case's key, only its counts kept."""
+        private = await self.vault.get("privacy", f"case-{case_id}")
+        if private is None:
+            return {}
+        try:
+            part = open_sealed(private, case_id, sealed)
+        except (InvalidTag, ValueError, KeyError):  # unreadable: counted as nothing
+            log.warning("access part not readable", extra={"case_id": case_id})
+            return {}
+        return rules.exported(part) if isinstance(part, dict) else {}
+
+    async def counted(self, case: Case) -> Case:
+        """An access case whose parts are counted, those acknowledged before the counts
+        were kept included (counted now from the sealed part, for the officer's page)."""
+        if case.kind != CaseKind.ACCESS:
+            return case
+        acks = dict(case.acks)
+        for service, ack in case.acks.items():
+            if not ack.counts and ack.sealed_export is not None:
+                counts = await self._exported(case.case_id, ack.sealed_export)
+                acks[service] = replace(ack, counts=counts)
+        return replace(case, acks=acks)
 
     async def close_if_complete(self, case_id: str) -> bool:
         case = await self.cases.get(case_id)

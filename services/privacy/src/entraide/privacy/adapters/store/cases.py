@@ -35,10 +35,8 @@ class MongoCases:
         return None if doc is None else to_case(doc)
 
     async def add_ack(self, case_id: str, ack: Ack) -> bool:
-        entry: Doc = {"at": ack.at, "received_at": ack.received_at}
-        if ack.sealed_export is None:
-            entry["counts"] = dict(ack.counts)
-        else:
+        entry: Doc = {"at": ack.at, "received_at": ack.received_at, "counts": dict(ack.counts)}
+        if ack.sealed_export is not None:
             entry["sealed_export"] = ack.sealed_export
         field = f"acks.{ack.service}"
         result = await self.cases.update_one(

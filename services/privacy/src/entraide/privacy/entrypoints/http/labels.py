@@ -82,6 +82,13 @@ def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
     )
 
 
+# a case's kind inside the journal's « Dossier ouvert (…) » (no parentheses in parentheses)
+OPENED_KINDS = {
+    "erasure": "effacement",
+    "access": "accès aux données",
+    "rectification": "rectification",
+    "objection": "opposition ou retrait du consentement",
+}
 # Why a case was opened (`ErasureReason`), as the journal's sentence says it after
 # « Dossier ouvert (effacement), » (the reasons' own labels: `shared.ERASURE_REASONS`)
 OPENED_BECAUSE = {
@@ -117,6 +124,22 @@ COUNTED = {
     "suppliers": ("disponibilité de bénévole", "disponibilités de bénévole"),
     "parked": ("événement mis de côté", "événements mis de côté"),
     "applicants": ("candidature de bénévole", "candidatures de bénévole"),
+    "own_requests": ("demande faite en ligne", "demandes faites en ligne"),
+    "volunteer_links": ("lien de connexion", "liens de connexion"),
+    "volunteer_lookups": ("empreinte d'adresse e-mail", "empreintes d'adresse e-mail"),
+    # what an access part holds beyond its collections (intake's, directory's, privacy's)
+    "family": ("fiche de famille", "fiches de famille"),
+    "record_reads": ("consultation de la fiche", "consultations de la fiche"),
+    "identity": ("identité", "identités"),
+    "subject": ("inscription au registre", "inscriptions au registre"),
+    "cases": ("demande d'exercice des droits", "demandes d'exercice des droits"),
+}
+# what a service did for each kind of case, and what it says when it had nothing to do
+DONE = {
+    "erasure": ("effacé", "rien à effacer"),
+    "access": ("exporté", "rien à exporter"),
+    "rectification": ("signalé à l'équipe pour rectification", "aucune fiche à signaler"),
+    "objection": ("accord pour la mise en relation retiré", "rien à changer"),
 }
 ACTORS = {
     "retention-sweep": "Balayage de conservation (automatique)",
@@ -135,27 +158,36 @@ def actor(name: str) -> str:
 
 
 def counted(counts: dict[str, int]) -> str:
-    """`1 fiche de famille, 2 demandes` (nothing: `rien à effacer`)."""
+    """`1 fiche de famille, 2 demandes` (nothing: an empty text)."""
     parts = []
     for key, n in counts.items():
         one, many = COUNTED.get(key, ("autre élément", "autres éléments"))
         parts.append(formats.count(n, one, many))
-    return ", ".join(parts) if parts else "rien à effacer"
+    return ", ".join(parts)
+
+
+def outcome(kind: str | None, counts: dict[str, int]) -> str:
+    """What a service answered, worded by the case's kind: `effacé (1 fiche de famille)`,
+    `exporté (2 mises en relation)`, `rien à exporter` (nothing in its part)..."""
+    done, nothing = DONE.get(kind or "", ("traité", "rien à faire"))
+    what = counted(counts)
+    return f"{done} ({what})" if what else nothing
 
 
 def services(names: Sequence[str]) -> str:
     return ", ".join(SERVICES.get(s, s) for s in names) or "aucun service"
 
 
-def sentence(entry: dict[str, Any]) -> str:
-    """A journal entry as one French sentence (what happened, with its details)."""
+def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
+    """A journal entry as one French sentence (what happened, with its details); a
+    service's answer is worded by the kind of its case (`case_kind`)."""
     action, kind = entry.get("action", ""), entry.get("kind")
     if action == "case-opened":
         why = OPENED_BECAUSE.get(entry.get("reason", ""), "")
-        what = KINDS.get(kind, "").lower() if kind else ""
+        what = OPENED_KINDS.get(kind, "") if kind else ""
         return "Dossier ouvert" + (f" ({what})" if what else "") + (f", {why}" if why else "") + "."
     if action == "ack-received":
-        done = counted(entry.get("counts") or {})
+        done = outcome(case_kind, entry.get("counts") or {})
         return f"{SERVICES.get(entry.get('service', ''), 'Un service')} a répondu : {done}."
     if action == "case-closed":
         keys = entry.get("keys_destroyed")

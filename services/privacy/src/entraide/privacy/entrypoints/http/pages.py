@@ -13,7 +13,7 @@ from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.deps import PagesDep, PrivacyDep
 from entraide.privacy.entrypoints.http.readable import document
-from entraide.privacy.entrypoints.http.views import case_view
+from entraide.privacy.entrypoints.http.views import case_view, journal
 from entraide.privacy.usecases.officer import RefusedError
 
 router = APIRouter(include_in_schema=False)
@@ -29,7 +29,10 @@ async def home() -> Response:
 @router.get("/dossiers")
 async def cases(request: Request, principal: Dpo, privacy: PrivacyDep, pages: PagesDep) -> Response:
     views = [case_view(c, privacy.clock()) for c in await privacy.rights.recent()]
-    return pages.page(request, "dossiers.html", principal, cases=views, errors={}, values={})
+    return pages.page(
+        request, "dossiers.html", principal, cases=views, errors={}, values={},
+        services=privacy.rights.services,
+    )  # fmt: skip
 
 
 @router.post("/dossiers", dependencies=[Depends(check_csrf)])
@@ -61,7 +64,7 @@ async def open_case(
     views = [case_view(c, privacy.clock()) for c in await privacy.rights.recent()]
     return pages.page(
         request, "dossiers.html", principal, status_code=422, cases=views, errors=errors,
-        values=values,
+        values=values, services=privacy.rights.services,
     )  # fmt: skip
 
 
@@ -72,8 +75,8 @@ async def case(
     found = await privacy.rights.get(case_id)
     if found is None:
         return pages.page(request, "introuvable.html", principal, status_code=404)
-    trail = await privacy.trail(case_id)
-    view = case_view(found, privacy.clock())
+    view = case_view(await privacy.rights.counted(found), privacy.clock())
+    trail = journal(await privacy.trail(case_id), view)
     return pages.page(request, "dossier.html", principal, case=view, trail=trail)
 
 

@@ -28,3 +28,15 @@ def case_view(case: Case, now: datetime) -> Doc:
         "decision": case.decision,
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
     }
+
+
+def journal(trail: list[Doc], view: Doc) -> list[Doc]:
+    """The case's trail for its page: an access answer recorded before its part was counted
+    says what the table of answers says (the part counted since)."""
+    acks = view["acks"]
+    return [
+        e | {"counts": acks[e["service"]]["counts"]}
+        if e.get("action") == "ack-received" and not e.get("counts") and e.get("service") in acks
+        else e
+        for e in trail
+    ]
