@@ -34,6 +34,7 @@ from entraide.intake.usecases.self_requests import (
     queue_admits,
 )
 from entraide.kit.notifications import Channel, Notification
+from entraide.kit.notifications.templates import Renderer
 from tests.unit.intake.builders import CLAIRE, INES, LUC, details
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 
@@ -252,6 +253,20 @@ async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
         NOW,
     )
     assert notifier.sent[f"{by_sms.self_id}:demande-recue:sms"].channel == Channel.SMS
+
+
+async def test_the_received_email_names_the_status_page_in_the_doors_language() -> None:
+    uow, keys, notifier = FakeUnitOfWork(), FakeKeys(), FakeNotifier()
+    status = "https://entraide.example/suivi"
+    door = FamilyDoor(FakeQueue(), uow.families, keys, notifier, status_url=status)
+    in_romanian = await door.submit(submission(language="ro"), NOW)
+    in_french = await door.submit(submission(parent=Parent("Ana", "Lima", None, "a@l.pt")), NOW)
+    sent = notifier.sent[f"{in_romanian.self_id}:demande-recue:email"]
+    assert sent.context["status_url"] == f"{status}?lang=ro"
+    text = Renderer().render("demande-recue", Channel.EMAIL, sent.context, "ro").text
+    assert f"la {status}?lang=ro." in text
+    french = notifier.sent[f"{in_french.self_id}:demande-recue:email"].context
+    assert french["status_url"] == status
 
 
 async def test_the_family_is_told_in_the_language_of_the_page_it_wrote_on() -> None:

@@ -75,7 +75,7 @@ def create_app(
     uow = MongoUnitOfWork(families, relay)
     partner_writes = Flagging(uow)  # partners cannot confirm: flagged, recorded
     self_requests = SelfRequestStore(rt.db)  # the family's own door: a queue for staff
-    door = FamilyDoor(self_requests, families, keys)
+    door = FamilyDoor(self_requests, families, keys, status_url=f"{settings.intake_url}/suivi")
     queue = ConfirmationQueue(door, uow, audit)
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
 

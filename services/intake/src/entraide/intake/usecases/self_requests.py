@@ -23,7 +23,7 @@ from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.ports import Families, FamilyKeys
-from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier
+from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier, opened_in
 
 RECEIVED_TEMPLATE = "demande-recue"  # the kit's notification templates
 CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler »
@@ -106,6 +106,7 @@ class FamilyDoor:
     families: Families
     keys: FamilyKeys
     notifier: Notifier | None = None
+    status_url: str | None = None  # the status page (`/suivi`) the family's e-mail names
     per_contact_per_day: int = rules.PER_CONTACT_PER_DAY
     sent: list[str] = field(default_factory=list)  # the kinds notified (tests read it)
 
@@ -147,6 +148,8 @@ class FamilyDoor:
         )
         await self.queue.add(request)
         context = {"code": code, "received_at": now.isoformat()}
+        if self.status_url:  # opened in the door's language on whatever device reads it
+            context["status_url"] = opened_in(self.status_url, request.language)
         await self.tell(request, submission.parent, RECEIVED_TEMPLATE, context)
         return Received(request.id, code)
 
