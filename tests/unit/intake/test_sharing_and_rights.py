@@ -138,9 +138,12 @@ async def test_an_access_request_exports_the_family_in_clear_with_its_readers() 
         deadline=NOW,
         recipient_key=None,
     )
+    uow.families.stored[family_id].possible_duplicates = ["f-other-1", "f-other-2"]
     export = await IntakeRights(uow.families, keys, audit).export(command)
     family = export["family"]
     assert family["identity"]["parent"]["last_name"] == "Diallo"
+    assert family["possible_duplicates"] == 2  # how many, never the other families' ids
+    assert "f-other" not in str(export)
     assert family["requests"][0]["notes"].startswith("Maman solo")
     assert "lookup" not in family
     assert family["consent"]["collected_at"].startswith("2026-11-29")

@@ -97,6 +97,9 @@ class IntakeRights:
             return {}
         key = await self.keys.existing(family.id)
         part: Doc = {k: v for k, v in asdict(family).items() if k not in INTERNAL}
+        # how many records it may repeat, not theirs: others' ids are not the person's to
+        # read (a copy must not adversely affect others' rights, GDPR art. 15(4))
+        part["possible_duplicates"] = len(family.possible_duplicates)
         if key is not None:
             part["identity"] = sealing.unseal(key, family.id, family.identity)
             for request, shown in zip(family.requests, part["requests"], strict=True):
