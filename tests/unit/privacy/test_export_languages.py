@@ -16,8 +16,10 @@ from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.readable import (
     DAYS,
+    DECLINED,
     FIELDS,
     NO,
+    WAITING,
     WORDS,
     YES,
     Reader,
@@ -75,6 +77,18 @@ def test_the_same_part_reads_in_arabic_with_its_numbers_and_in_french_for_the_dp
     ]
 
 
+def test_a_reason_code_reads_as_the_reason_its_field_gives() -> None:
+    """`too-far` is a reason to wait (no one near enough) and to decline (too far in
+    practice): each field says its own, in the page's language."""
+    part = {"waitlist_reason": "too-far", "declined": [{"reason": "too-far"}]}
+    assert readable(part) == {
+        "Motif de l'attente": "Personne à distance raisonnable",
+        "Propositions déclinées": [{"Motif": "Trop loin en pratique"}],
+    }
+    english = readable(part, reader=reader("en"))
+    assert english["Reason for waiting"] == "No one within a reasonable distance"
+
+
 def test_the_export_says_the_day_it_was_made_in_the_page_language() -> None:
     export = {"generated_at": "2026-11-29T18:04:00+00:00", "services": {"intake": PART}}
 
@@ -99,6 +113,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
         if m.id and any(location.endswith("export.html") for location, _ in m.locations)
     }
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
+    words |= {*WAITING.values(), *DECLINED.values()}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)
     held = {m.id: m.string for m in catalog if m.id and not m.fuzzy}

@@ -127,6 +127,11 @@ WORDS = SHARED | {
 }  # fmt: skip
 # the days of the week are `mo`...`su` where a slot says them, `fr` is French elsewhere
 DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items()}
+# why a family waits, why a proposal was declined: codes read by their field (`too-far`
+# is both, in other words)
+WAITING = dict(shared.WAITLIST_REASONS)
+DECLINED = dict(shared.DECLINE_REASONS)
+BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED}
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
@@ -196,6 +201,8 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
         return formats.day(text)
     if key == "day":
         return reader.translate(DAYS[text]) if text in DAYS else text
+    if text in BY_FIELD.get(key, {}):
+        return reader.translate(BY_FIELD[key][text])
     if text in WORDS:
         return reader.translate(WORDS[text])
     if text in NAMES:
