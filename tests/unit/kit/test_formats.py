@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from jinja2 import Environment
 
-from entraide.kit import formats
+from entraide.kit import formats, i18n
 
 
 def test_a_stored_utc_moment_reads_in_paris_time_with_the_zone_where_asked() -> None:
@@ -60,9 +60,9 @@ def test_templates_get_the_same_formats_as_filters() -> None:
 
 
 def test_a_distance_reads_with_the_decimal_of_the_pages_language() -> None:
-    assert formats.km(0.24, locale=formats.locale_for("en")) == "0.2\u00a0km"
-    assert formats.km(3.36, locale=formats.locale_for("fr")) == "3,4\u00a0km"
-    assert formats.km(3.36, locale=formats.locale_for("pt")) == "3,4\u00a0km"
-    assert formats.km(3.36, locale=formats.locale_for("ro")) == "3,4\u00a0km"
-    assert formats.km(3.36, locale=formats.locale_for("ar")) == "3.4\u00a0km"  # Babel's ar
+    assert formats.km(0.24, locale=i18n.locale_for("en")) == "0.2\u00a0km"
+    assert formats.km(3.36, locale=i18n.locale_for("fr")) == "3,4\u00a0km"
+    assert formats.km(3.36, locale=i18n.locale_for("pt")) == "3,4\u00a0km"
+    assert formats.km(3.36, locale=i18n.locale_for("ro")) == "3,4\u00a0km"
+    assert formats.km(3.36, locale=i18n.locale_for("ar")) == "3.4\u00a0km"  # Babel's ar
     assert formats.km(None, locale="en_GB") == "—"

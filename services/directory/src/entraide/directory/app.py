@@ -20,7 +20,7 @@ from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
 from entraide.directory.entrypoints import scheduled
 from entraide.directory.entrypoints.consumers import matches as match_consumer
-from entraide.directory.entrypoints.http import association, contact_lookup, in_language
+from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
 from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
@@ -103,7 +103,6 @@ def create_app(
         rt.db, settings.keyvault_url, secret.get_secret_value() if secret else dev_secret(SERVICE)
     )
     templates = templates_for("entraide.directory", nav=NAV)
-    in_language.install(templates.env)  # distances and numbers in the public page's language
     # a volunteer is told of their application's status and of each proposal (issue 17), a
     # need's name in their language from the pages' catalogs
     news = VolunteerNews(

@@ -1,6 +1,7 @@
 """French formats for every page, through Babel: dates, Paris times, decimals, distances,
 counts. One set of Jinja filters (`install`), the same functions for the Python side; a
-long day, a decimal and a count also in another language's way (`locale_for`).
+long day, a decimal and a count also in another language's way (a Babel `locale`: the
+page language's, `i18n.Language.locale`), a moment also as `29/11/2026 19:04`.
 
 Stored moments are UTC (the store hands them back aware; a naive one is taken as UTC);
 people read them in Paris time, and where the hour matters the page says so.
@@ -16,16 +17,9 @@ from babel.numbers import format_decimal
 from jinja2 import Environment
 
 LOCALE = "fr_FR"
-# Babel's locale for each language of the public pages (easy French is French)
-LOCALES = {"fr": LOCALE, "falc": LOCALE, "en": "en_GB", "ar": "ar", "pt": "pt_PT", "ro": "ro"}
 PARIS = ZoneInfo("Europe/Paris")
 ZONE = "heure de Paris"
 Day = date | datetime | str
-
-
-def locale_for(language: str) -> str:
-    """Babel's locale for a page's language code (French's for one it does not know)."""
-    return LOCALES.get(language, LOCALE)
 
 
 def paris(at: datetime | str) -> datetime:
@@ -75,6 +69,16 @@ def when(at: datetime | str | None, *, zone: bool = False) -> str:
     clock = hour(local).replace(" ", "\u00a0")
     text = f"{day(local)} à\u00a0{clock}"
     return f"{text} ({ZONE})" if zone else text
+
+
+def clock(at: datetime | str) -> str:
+    """`19:04`, in Paris: the hour outside French."""
+    return paris(at).strftime("%H:%M")
+
+
+def day_and_clock(at: datetime | str) -> str:
+    """`29/11/2026 19:04`, in Paris: a moment outside French."""
+    return f"{day(paris(at))} {clock(at)}"
 
 
 def decimal(value: float | int | Decimal | None, digits: int = 1, locale: str = LOCALE) -> str:

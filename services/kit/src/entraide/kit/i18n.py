@@ -28,6 +28,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment
 
 from entraide.contracts.vocab import WRITTEN_LANGUAGES
+from entraide.kit import formats
 
 
 @dataclass(frozen=True)
@@ -35,22 +36,23 @@ class Language:
     code: str  # ?lang=, the cookie, the catalog's folder
     name: str  # in itself, as the switcher shows it
     tag: str  # BCP 47, for <html lang> and Content-Language
+    locale: str  # Babel's, for its numbers and months (kit.formats)
     rtl: bool = False
 
 
-FRENCH = Language("fr", "Français", "fr")
+FRENCH = Language("fr", "Français", "fr", formats.LOCALE)
 # French in easy-to-read words (FALC, « facile à lire et à comprendre »): a catalog from
 # French to simpler French; a page it does not cover reads in ordinary French
-EASY_FRENCH = Language("falc", "Français facile", "fr")
+EASY_FRENCH = Language("falc", "Français facile", "fr", formats.LOCALE)
 _NAMED = {
     language.code: language
     for language in (
         FRENCH,
         EASY_FRENCH,
-        Language("en", "English", "en"),
-        Language("ar", "العربية", "ar", rtl=True),
-        Language("pt", "Português", "pt"),
-        Language("ro", "Română", "ro"),
+        Language("en", "English", "en", "en_GB"),
+        Language("ar", "العربية", "ar", "ar", rtl=True),
+        Language("pt", "Português", "pt", "pt_PT"),
+        Language("ro", "Română", "ro", "ro"),
     )
 }
 # the network's written languages (contracts.vocab), in its order: one without its name
@@ -65,6 +67,11 @@ _current: ContextVar[Language] = ContextVar("entraide_language", default=FRENCH)
 def current() -> Language:
     """The language of the page being rendered (French outside public routes)."""
     return _current.get()
+
+
+def locale_for(code: str) -> str:
+    """Babel's locale for a language's code (French's for one it does not know)."""
+    return LANGUAGES.get(code, FRENCH).locale
 
 
 def accepted(header: str | None) -> list[str]:
@@ -248,6 +255,12 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
         catalogs.gettext, catalogs.ngettext, newstyle=True
     )
     env.globals["translate"] = catalogs.gettext
+    # numbers and distances in the page's language (French outside public routes)
+    env.filters["number"] = lambda value: formats.number(value, current().locale)
+    env.filters["decimal"] = lambda value, digits=1: formats.decimal(
+        value, digits, current().locale
+    )
+    env.filters["km"] = lambda value: formats.km(value, current().locale)
     env.globals["catalogs"] = catalogs
     env.globals["current_language"] = current
     # easy French is offered where the service's pages have it (the kit's FALC catalog holds

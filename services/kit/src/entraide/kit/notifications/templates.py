@@ -16,7 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
-from entraide.kit.formats import day, install, locale_for, long_day, paris
+from entraide.kit.formats import clock, day_and_clock, install, long_day
+from entraide.kit.i18n import locale_for
 from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 
 # the kinds services may send; each is `templates/<name>.txt`
@@ -146,20 +147,15 @@ def _environment(language: str) -> Environment:
     install(env)
     env.filters["long_day"] = partial(long_day, locale=locale_for(language))
     if language in _PARIS_TIME:
-        env.filters["hour"] = _clock
+        env.filters["hour"] = clock
         env.filters["when"] = partial(_when, zone_name=_PARIS_TIME[language])
     env.globals["APPLICATION_STATUS"] = APPLICATION_STATUS_IN[language]
     return env
-
-
-def _clock(at: datetime | str) -> str:
-    """`19:04`, in Paris."""
-    return paris(at).strftime("%H:%M")
 
 
 def _when(at: datetime | str | None, *, zone_name: str, zone: bool = False) -> str:
     """`29/11/2026 19:04`; with `zone`, `(Paris time)` in the message's language after it."""
     if at is None or at == "":
         return "—"
-    text = f"{day(paris(at))} {_clock(at)}"
+    text = day_and_clock(at)
     return f"{text} ({zone_name})" if zone else text

@@ -1,45 +1,22 @@
-"""What directory's pages write in the page's language, not in French alone: distances and
-numbers as Babel's locale for the language has them (`0.2 km` in English, `0,2 km` in
-French), and an offer's opening hours, generated from its opening_hours (`Tuesday: 14:00 to
-17:00`; `Mardi : 14 h 00 à 17 h 00`), the day names and connecting words from the page's
-catalogs. The language is the public route's (`kit.i18n.current()`): staff pages render
-outside any public route, so they read French.
+"""An offer's opening hours, generated from its opening_hours, in the page's language
+(`Tuesday: 14:00 to 17:00`; `Mardi : 14 h 00 à 17 h 00`), the day names and connecting
+words from the page's catalogs. (Distances and numbers follow the page's language through
+the kit's filters: `kit.i18n.install`.)
 """
 
 from collections.abc import Callable
 
 from babel.lists import format_list
-from jinja2 import Environment
 
 from entraide.contracts import labels
 from entraide.directory.domain.offers import hours
-from entraide.kit import formats, i18n
+from entraide.kit import i18n
 from entraide.kit.i18n import N_
 
 # « Lundi »…: the search's days (labels.DAYS, in words.txt), so already in the catalogs
 DAY_NAMES = tuple(labels.DAYS.values())
 SPAN = N_("%(start)s à %(end)s")  # one span of a day: « 14 h 00 à 17 h 00 »
 LINE = N_("%(day)s : %(hours)s")  # one day: « Mardi : 14 h 00 à 17 h 00 »
-
-
-def locale() -> str:
-    """Babel's locale for the page being rendered (French's outside public routes)."""
-    return formats.locale_for(i18n.current().code)
-
-
-def km(value: float | int | None) -> str:
-    """`0,2 km` in French, `0.2 km` in English."""
-    return formats.km(value, locale=locale())
-
-
-def number(value: int | float | None) -> str:
-    """`1 234` in French, `1,234` in English."""
-    return formats.number(value, locale=locale())
-
-
-def decimal(value: float | int | None, digits: int = 1) -> str:
-    """`2,10` in French, `2.10` in English."""
-    return formats.decimal(value, digits, locale=locale())
 
 
 def clock(minute: int, french: bool) -> str:
@@ -55,7 +32,7 @@ def opening_hours(text: str | None, gettext: Callable[[str], str]) -> list[str]:
     in the page's language (`gettext`: the route's translator)."""
     if not text:
         return []
-    where = locale()
+    where = i18n.current().locale
     french = where.startswith("fr")
     lines = []
     for day, spans in hours.week(hours.parse(text)):
@@ -66,9 +43,3 @@ def opening_hours(text: str | None, gettext: Callable[[str], str]) -> list[str]:
         line = {"day": gettext(DAY_NAMES[day]), "hours": format_list(said, locale=where)}
         lines.append(gettext(LINE) % line)
     return lines
-
-
-def install(env: Environment) -> None:
-    """The distance, number and decimal filters in the page's language (the kit's are
-    French: `formats.install`)."""
-    env.filters.update({"km": km, "number": number, "decimal": decimal})

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.kit import formats
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
 from entraide.kit.i18n import N_, current, public_language, translator
@@ -161,7 +160,7 @@ async def export_page(
     found = await public.export(token, form="html")
     if found is None:
         return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
-    reader = Reader(translator(pages.templates), formats.locale_for(current().code))
+    reader = Reader(translator(pages.templates), current().locale)
     return pages.page(
         request, "export.html", export=document(found, reader),
         download=f"/vos-droits/export/{token}/donnees.json",

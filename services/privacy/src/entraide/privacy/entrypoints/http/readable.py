@@ -156,7 +156,7 @@ class Reader:
         """`29/11/2026 à 19 h 04` in French, `29/11/2026 19:04` elsewhere (Paris time)."""
         if self.locale == formats.LOCALE:
             return formats.when(moment)
-        return f"{formats.day(moment)} {formats.paris(moment):%H:%M}"
+        return formats.day_and_clock(moment)
 
 
 FRENCH = Reader()
