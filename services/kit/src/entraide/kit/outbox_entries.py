@@ -40,6 +40,8 @@ def outbox_entry(event: CloudEvent[Any]) -> Doc:
 
 
 DONE: Doc = {"outbox": [], "outbox_pending": False, "lease_until": NEVER, "lease_owner": None}
+# the relay's bookkeeping in a document: never the subject's data (an export leaves it out)
+FIELDS = frozenset(DONE)
 
 
 def record(entry: Doc, trace_headers: dict[str, str]) -> KafkaPublishCommand:

@@ -32,6 +32,7 @@ from entraide.contracts.events import (
     RetentionNoticeDue,
 )
 from entraide.contracts.topics import PRIVACY_ACKS, PRIVACY_COMMANDS
+from entraide.kit import outbox_entries
 from entraide.kit.broker import consumer_group, subscriber_options
 from entraide.kit.consumers import Event, event_of, subscribe
 from entraide.kit.deadletter import PoisonMessageError
@@ -183,8 +184,14 @@ class ReferencedDocuments:
         for name in await self._collections():
             docs = await self.db[name].find(self._query(command.subject_ref)).to_list()
             if docs:
-                part[name] = [jsonable(d) for d in docs]
+                part[name] = [jsonable(_without_outbox(d)) for d in docs]
         return part
+
+
+def _without_outbox(doc: Doc) -> Doc:
+    """A document as the subject reads it: the relay's pending events (the envelopes, their
+    trace, their topic) are not data about the person but copies on their way."""
+    return {k: v for k, v in doc.items() if k not in outbox_entries.FIELDS}
 
 
 def jsonable(value: Any) -> Any:

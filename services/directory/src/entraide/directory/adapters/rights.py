@@ -39,9 +39,6 @@ class DirectoryRights(ReferencedDocuments):
         key = await self.keys.existing(volunteer["_id"]) if volunteer else None
         if volunteer is not None and key is not None and "identity" in volunteer:
             part["identity"] = jsonable(unseal(key, volunteer["_id"], volunteer["identity"]))
-        for docs in part.values():
-            for doc in docs if isinstance(docs, list) else []:
-                doc.pop("outbox", None)
         return part
 
     async def _volunteer(self, kind: SubjectKind, ref: str) -> Doc | None:

@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from entraide.contracts.topics import VOLUNTEER_APPLICATIONS, VOLUNTEERS
 from entraide.directory.adapters.writes import append, ensure_outbox_index
 from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.kit import outbox_entries
 from entraide.kit.outbox import DONE, PENDING
 
 Doc = dict[str, Any]
@@ -86,5 +87,4 @@ class MongoVolunteers:
 
 def _fields(doc: Doc) -> Doc:
     """The volunteer's own fields, not the outbox's (a write with no events leaves those)."""
-    outbox = {"_id", "outbox", "outbox_pending", "lease_until", "lease_owner"}
-    return {k: v for k, v in doc.items() if k not in outbox}
+    return {k: v for k, v in doc.items() if k != "_id" and k not in outbox_entries.FIELDS}
