@@ -3,6 +3,7 @@ in French; the commune against the network's geography; no error quotes the inpu
 
 from datetime import UTC, datetime
 
+from entraide.contracts.labels import NEEDS
 from entraide.contracts.vocab import Need
 from entraide.intake.entrypoints.http import family_door_form as door_form
 from entraide.kit import messages
@@ -110,3 +111,12 @@ def test_an_unknown_association_or_offer_is_dropped_not_an_error() -> None:
     )
     assert parsed.submission is not None
     assert (parsed.submission.association_id, parsed.submission.offer_id) == (None, None)
+
+
+def test_the_easy_french_door_words_every_kind_of_help_in_everyday_words() -> None:
+    """In easy French (FALC) the door's choices of help are not the network's own terms
+    (« Grand-parrainage », « Soutien à la parentalité »): each says what the help is."""
+    catalogs = Catalogs(["entraide.kit", "entraide.intake"])
+    easy = {need: catalogs.gettext_in("falc", NEEDS[need]) for need in Need}
+    assert all(easy[need] != NEEDS[need] for need in Need), easy
+    assert easy[Need.ACCOMPAGNEMENT_SCOLAIRE] == "Aide pour les devoirs"
