@@ -21,9 +21,15 @@ from entraide.observatory.adapters.simulation import year_of_activity
 from entraide.observatory.app import create_app
 from entraide.observatory.settings import ObservatorySettings
 from tests.auth_support import DevIssuer
-from tests.browser import accessibility_violations, browser, fits  # noqa: F401 (fixture)
+from tests.browser import (  # noqa: F401 (fixture)
+    accessibility_violations,
+    browser,
+    fits,
+    screenshot,
+)
 from tests.infra import Endpoints, settings_on
 from tests.servers import serve_in_thread
+from tests.unit.observatory.svg_text import from_data_uri, smallest_px
 from tests.unit.observatory.year import replayed
 
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
@@ -93,6 +99,39 @@ async def test_pages_pass_axe_core_as_a_funder_sees_them(
                 failures.append(f"{path} ({size['width']}px): wider than the screen")
         await context.close()
     assert not failures, failures
+
+
+SHOWN_CHARTS = """[...document.querySelectorAll("figure img")]
+    .filter((img) => img.getClientRects().length > 0)
+    .map((img) => ({src: img.src, natural: img.naturalWidth, width: img.clientWidth}))"""
+
+
+async def test_a_phone_shows_the_narrow_chart_its_text_at_least_11_px_and_a_computer_the_wide(
+    observatory_url: str,
+    dev_issuer: DevIssuer,
+    browser: Browser,  # noqa: F811
+) -> None:
+    path = f"/indicateurs/attente-motif?annee={YEAR}"  # the longest names: the reasons
+    shown = {}
+    for width in (390, 1280):
+        context = await browser.new_context(
+            locale="fr-FR",
+            viewport={"width": width, "height": 900},
+            extra_http_headers=await funder(dev_issuer),
+        )
+        page = await context.new_page()
+        answer = await page.goto(observatory_url + path)
+        assert answer is not None
+        assert answer.status == 200
+        [shown[width]] = await page.evaluate(SHOWN_CHARTS)  # one chart shown, not both
+        assert await fits(page), f"{width} px: wider than the screen"
+        await screenshot(page, f"observatoire-graphique-{width}")
+        await context.close()
+    phone, computer = shown[390], shown[1280]
+    assert phone["natural"] < 390 <= computer["natural"], (phone["natural"], computer["natural"])
+    assert phone["width"] <= 390
+    for chart in (phone, computer):
+        assert smallest_px(from_data_uri(chart["src"]), chart["width"]) >= 11
 
 
 async def test_each_chart_sits_beside_its_table_and_the_view_exports_as_csv(

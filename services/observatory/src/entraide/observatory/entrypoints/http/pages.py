@@ -62,6 +62,7 @@ async def indicator(
             "header": header(table),
             "rows": rows(table),
             "chart": charts.data_uri(table, observatory.refreshed_at),
+            "phone_chart": charts.data_uri(table, observatory.refreshed_at, charts.NARROW),
             "chart_text": charts.description(table),
             "months": published.months() if published else [],
             "csv": f"/api/indicateurs/{key}.csv?{urlencode(params)}",
