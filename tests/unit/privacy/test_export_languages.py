@@ -19,6 +19,7 @@ from entraide.privacy.entrypoints.http.readable import (
     DECLINED,
     FIELDS,
     NO,
+    VIA,
     WAITING,
     WORDS,
     YES,
@@ -89,6 +90,24 @@ def test_a_reason_code_reads_as_the_reason_its_field_gives() -> None:
     assert english["Reason for waiting"] == "No one within a reasonable distance"
 
 
+def test_a_read_of_the_record_says_who_and_from_where() -> None:
+    """Intake's audit entries (`record_reads`): the staff member's name and where the
+    record was opened read as words, not `actor name` and `api`."""
+    entry = {"actor": "kc-5f0e2a9c41", "actor_name": "Awa Traoré", "role": "staff",
+             "association_id": "parrains-par-mille", "action": "family.read", "via": "api"}  # fmt: skip
+    assert readable({"record_reads": [entry]}) == {
+        "Consultations de la fiche": [
+            {"Compte": Markup('<code class="reference">kc-5f0e2a9c41</code>'),
+             "Nom de la personne": "Awa Traoré", "Rôle": "Équipe",
+             "Association": "Parrains Par Mille", "Action": "consultation",
+             "Depuis": "le logiciel de l'association"}
+        ]
+    }  # fmt: skip
+    english = readable(entry, reader=reader("en"))
+    assert english["From"] == "the association's software"
+    assert english["Person's name"] == "Awa Traoré"
+
+
 def test_the_export_says_the_day_it_was_made_in_the_page_language() -> None:
     export = {"generated_at": "2026-11-29T18:04:00+00:00", "services": {"intake": PART}}
 
@@ -114,7 +133,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
         if m.id and any(location.endswith("export.html") for location, _ in m.locations)
     }
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
-    words |= {*WAITING.values(), *DECLINED.values()}
+    words |= {*WAITING.values(), *DECLINED.values(), *VIA.values()}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)
     held = {m.id: m.string for m in catalog if m.id and not m.fuzzy}

@@ -39,7 +39,7 @@ FIELDS = {
     "orientation": "Historique de l'orientation", "state": "Étape", "reason": "Motif",
     "outcome": "Issue", "support": "Proposée à", "rectifications": "Rectifications demandées",
     "record_reads": "Consultations de la fiche", "actor": "Compte", "role": "Rôle",
-    "action": "Action", "via": "Par", "followups": "Suivis", "matches": "Mises en relation",
+    "actor_name": "Nom de la personne", "action": "Action", "via": "Depuis", "followups": "Suivis", "matches": "Mises en relation",
     "support_key": "Bénévole ou action", "accepted_at": "Acceptée le",
     "started_at": "Commencée le", "closed_at": "Close le", "match_contact_at": "Dernier suivi",
     "check_ins": "Suivis notés", "items": "Échéances", "kind": "Nature", "on": "Pour le",
@@ -129,7 +129,13 @@ DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items(
 # is both, in other words)
 WAITING = dict(shared.WAITLIST_REASONS)
 DECLINED = dict(shared.DECLINE_REASONS)
-BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED}
+# where a staff member opened or changed the record (intake's audit log)
+VIA = {
+    "page": "les pages de l'équipe",
+    "api": "le logiciel de l'association",
+    "a-confirmer": "les demandes à confirmer",
+}
+BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA}
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
