@@ -60,8 +60,9 @@ async def decide(
         if body.decision == "accept":
             await engine.accept(match_id)
             return {"match_id": match_id, "state": "accepted"}
-        if body.reason not in labels.DECLINE_REASONS:
-            raise HTTPException(422, f"reason: one of {sorted(labels.DECLINE_REASONS)}")
+        fitting = labels.decline_reasons(match["support_key"])
+        if body.reason not in fitting:
+            raise HTTPException(422, f"reason: one of {sorted(fitting)}")
         nxt = await engine.decline(match_id, body.reason)
     except DecisionError:
         raise HTTPException(status.HTTP_409_CONFLICT, "already answered or expired") from None

@@ -16,6 +16,8 @@ LANGUAGES = {code: shared.in_sentence(text) for code, text in shared.LANGUAGES.i
 URGENCY = {level: shared.in_sentence(text) for level, text in shared.URGENCY.items()}
 UNFIT = shared.WAITLIST_REASONS
 DECLINE_REASONS = shared.DECLINE_REASONS
+# an association's action has no volunteer to be unavailable
+VOLUNTEER_ONLY = frozenset({"volunteer-unavailable"})
 # the outcomes a coordinator closes a match with (the others are the engine's)
 OUTCOMES = {
     outcome: shared.MATCH_OUTCOMES[outcome]
@@ -27,6 +29,14 @@ OUTCOMES = {
         MatchOutcome.NO_CONTACT,
     )
 }
+
+
+def decline_reasons(support_key: str) -> dict[str, str]:
+    """The refusal reasons that fit a proposal of this support (`volunteer:` or `offer:`)."""
+    if support_key.startswith("volunteer:"):
+        return DECLINE_REASONS
+    return {k: text for k, text in DECLINE_REASONS.items() if k not in VOLUNTEER_ONLY}
+
 
 # matching's own words
 PARTS = {

@@ -105,7 +105,7 @@ async def decide(
             done = "acceptee"
         elif decision == "decliner":
             reason = str(form.get("motif", ""))
-            if reason not in labels.DECLINE_REASONS:
+            if reason not in labels.decline_reasons(match["support_key"]):
                 return error(
                     pages,
                     request,
