@@ -6,6 +6,7 @@ import re
 
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app
+from entraide.kit import formats
 from entraide.kit.auth import SESSION_COOKIE
 from entraide.kit.deps import lookup
 from entraide.kit.web import csrf_token
@@ -118,3 +119,37 @@ async def test_the_association_reviews_its_volunteers_in_its_space_and_no_one_el
         assert (
             await client.post(url, data={"csrf": csrf, "statut": "declined"})
         ).status_code == 403
+
+
+async def test_the_association_s_staff_see_how_to_reach_its_applicant_and_no_one_else_does(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    app = create_app(directory_settings)
+    applied = FORM | {"telephone": "06 12 34 56 78", "sms": "oui", "langues": ["fr", "ar"]}
+    async with serving(app) as client:
+        assert (await client.post("/devenir-benevole", data=applied)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        card = html.unescape((await client.get("/association")).text)
+        assert 'href="mailto:camille.invente@example.org"' in card
+        assert 'href="tel:0612345678">06 12 34 56 78</a>' in card
+        assert "Préférence de contact : par SMS" in card
+        assert "Souhaite aider : parrainage de proximité" in card
+        assert "Disponible : mercredi après-midi, samedi matin" in card
+        assert "Langues : français, arabe" in card
+        assert "Commune : Nantes (44300)" in card
+        assert f"Candidature du {formats.when(stored['applied_at'])}" in card
+        ref = stored["volunteer_ref"]
+        proposed = html.unescape((await client.get(f"/association?benevole={ref}")).text)
+        assert 'href="mailto:camille.invente@example.org"' in proposed  # matching's link
+
+        client.cookies.clear()
+        await dev_issuer.sign_in(client, "afev-lille")
+        for other in (
+            await client.get("/association"),
+            await client.get(f"/association?benevole={ref}"),
+        ):
+            assert "Camille" not in other.text
+            assert "example.org" not in other.text
+            assert "06 12" not in other.text

@@ -1,5 +1,5 @@
 """The association's space: its offers with their freshness, its volunteers to review (the
-review's form posts to `volunteers.pages`)."""
+review's form posts to `volunteers.pages`) with how to reach them and what they offer."""
 
 from datetime import date
 from typing import Annotated, Any
@@ -7,6 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from entraide.contracts import labels
+from entraide.directory.domain import places
 from entraide.directory.domain.volunteers.rules import NEXT
 from entraide.directory.entrypoints.http.deps import (
     OfferDocumentsDep,
@@ -25,6 +27,8 @@ from entraide.kit.auth import Principal, page_principal
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]
 DONE = {"ok": ("success", "La fiche du bénévole est mise à jour.")}
+CHANNELS = {"email": "par e-mail", "sms": "par SMS"}  # the application's `identity.canal`
+SLOT_ORDER = list(labels.SLOTS)  # Monday morning first
 
 
 @router.get("/association", response_class=HTMLResponse)
@@ -62,10 +66,31 @@ async def association_space(
         one_volunteer=bool(benevole),
         today=date.today().isoformat(),
         offers=shown,
-        volunteers=listed,
+        volunteers=[described(v) for v in listed],
         flashes=flashes,
         status_labels=STATUS_LABELS,
         honorability_labels=HONORABILITY_LABELS,
         freshness_labels=FRESHNESS_LABELS,
+        channels=CHANNELS,
         next_statuses={s.value: sorted(n.value for n in nxt) for s, nxt in NEXT.items()},
     )
+
+
+def described(volunteer: dict[str, Any]) -> dict[str, Any]:
+    """A volunteer as their card reads: what they offer and when in words, their commune."""
+    slots = sorted(
+        (f"{s['day']}-{s['part']}" for s in volunteer.get("availability") or []),
+        key=lambda slot: SLOT_ORDER.index(slot) if slot in SLOT_ORDER else len(SLOT_ORDER),
+    )
+    place = places.by_postal_code(volunteer["code_postal"])
+    return volunteer | {
+        "commune": place.commune if place else "",
+        "needs_read": [
+            labels.in_sentence(labels.NEEDS.get(n, n)) for n in volunteer.get("needs") or []
+        ],
+        "slots_read": [labels.in_sentence(labels.SLOTS.get(s, s)) for s in slots],
+        "languages_read": [
+            labels.in_sentence(labels.LANGUAGES.get(code, code))
+            for code in volunteer.get("languages") or []
+        ],
+    }
