@@ -9,7 +9,7 @@ moments are UTC; the day a coordinator reads is the Paris day.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from entraide.matching.domain.lifecycle import ACTIVE, FOLLOW_UPS, SILENCE_ALERT, State
@@ -17,6 +17,9 @@ from entraide.matching.domain.lifecycle import ACTIVE, FOLLOW_UPS, SILENCE_ALERT
 PARIS = ZoneInfo("Europe/Paris")
 RUPTURE = "rupture"  # the six-weeks-without-contact alert
 ORDER = [kind for kind, _ in FOLLOW_UPS]
+# a follow-up may be noted from a week before its due day, not the day the match starts
+# (noted then, it would clear the item and its due day would vanish from the page)
+EARLY = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,34 @@ def due_by(items: Iterable[Due], today: date) -> list[Due]:
 def days_late(due: Due, today: date) -> int:
     """How many days past its day an item is (0: due today)."""
     return max(0, (today - due.on).days)
+
+
+def opens_on(kind: str, started_at: datetime) -> date:
+    """The first day a dated follow-up may be noted: a week before its due day (Paris)."""
+    after = dict(FOLLOW_UPS)[kind]
+    return paris_day(started_at + after) - EARLY
+
+
+def recordable(started_at: datetime | None, recorded: Iterable[str], today: date) -> list[str]:
+    """The dated follow-ups that may be noted on `today`: started, open, not yet cleared."""
+    if started_at is None:
+        return []
+    done = set(recorded)
+    return [
+        kind for kind in ORDER if not cleared(kind, done) and opens_on(kind, started_at) <= today
+    ]
+
+
+def next_opening(
+    started_at: datetime | None, recorded: Iterable[str], today: date
+) -> tuple[str, date] | None:
+    """The next dated follow-up not open yet, and the day it opens (None: none left)."""
+    if started_at is None:
+        return None
+    done = set(recorded)
+    later = [
+        (kind, opens_on(kind, started_at))
+        for kind in ORDER
+        if not cleared(kind, done) and opens_on(kind, started_at) > today
+    ]
+    return later[0] if later else None

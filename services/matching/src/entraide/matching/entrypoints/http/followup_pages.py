@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
 from entraide.contracts.vocab import MatchOutcome
-from entraide.kit.auth import check_csrf
+from entraide.kit import formats
+from entraide.kit.auth import Principal, check_csrf
+from entraide.kit.pages import Pages
 from entraide.matching.domain import followups, lifecycle
 from entraide.matching.entrypoints.http import labels
 from entraide.matching.entrypoints.http.deps import (
@@ -57,6 +59,9 @@ async def follow_ups(
         contact = (m["followup"] or {}).get("last_contact_at") or m.get("last_contact_at")
         m["last_contact_on"] = followups.paris_day(contact) if contact else None
         m["started_on"] = followups.paris_day(m["started_at"]) if m.get("started_at") else None
+        noted = _noted(m)
+        m["check_ins_open"] = followups.recordable(m.get("started_at"), noted, today)
+        m["next_check_in"] = followups.next_opening(m.get("started_at"), noted, today)
     active.sort(key=lambda m: (not m["silent"], not m["due"]))
     shown = {m["_id"]: m for m in active} | {t["match"]["_id"]: t["match"] for t in queue}
     named = await names.of(principal, list(shown.values()))
@@ -70,6 +75,11 @@ async def follow_ups(
         today=today,
         can_decide=principal.role in access.DECIDERS,
     )
+
+
+def _noted(match: dict[str, Any]) -> list[str]:
+    """The kinds of follow-up already noted on a match's document."""
+    return [c["kind"] for c in match.get("check_ins", ())]
 
 
 def _todo(doc: dict[str, Any], item: dict[str, Any], today: date) -> dict[str, Any]:
@@ -92,20 +102,26 @@ async def follow_up(
     principal: PageStaff,
     listings: ListingsDep,
     engine: EngineDep,
+    schedules: FollowUpsDep,
     pages: PagesDep,
 ) -> Response:
     match = await listings.match(match_id)
     if match is None or not access.can_decide(principal, match):
         return refused(pages, request, principal)
     form = await request.form()
+    kind = str(form.get("type", ""))
+    noted, today = _noted(match), schedules.today()
+    dated = action == "suivi" and kind in followups.ORDER  # noted from a week before its day
+    if dated and kind not in followups.recordable(match.get("started_at"), noted, today):
+        return _not_yet(pages, request, principal, kind, match)
     try:
         if action == "commencer":
             await engine.start(match_id)
             done = "commencee"
-        elif action == "suivi" and form.get("type") in labels.CHECK_INS:
-            await engine.check_in(match_id, str(form.get("type")))
+        elif action == "suivi" and kind in labels.CHECK_INS:
+            await engine.check_in(match_id, kind)
             done = "suivi"
-        elif action == "clore" and form.get("issue") in labels.OUTCOMES:
+        elif action == "clore" and form.get("issue") in labels.outcomes(match["support_key"]):
             await engine.close(match_id, MatchOutcome(str(form.get("issue"))))
             done = "close"
         else:
@@ -127,3 +143,19 @@ async def follow_up(
             "Cet accompagnement a changé entre-temps : rechargez la page.",
         )
     return RedirectResponse(f"/suivis?ok={done}", status_code=303)
+
+
+def _not_yet(
+    pages: Pages, request: Request, principal: Principal, kind: str, match: dict[str, Any]
+) -> Response:
+    """A dated follow-up noted too early (or already done): when it may be noted."""
+    started_at = match.get("started_at")
+    if started_at is None:
+        why = "il se note une fois l'accompagnement commencé."
+    elif followups.cleared(kind, _noted(match)):
+        why = "il est déjà noté."
+    else:
+        opens = formats.day(followups.opens_on(kind, started_at))
+        why = f"il se note à partir du {opens}, une semaine avant son échéance."
+    heading = "Suivi pas encore dû"
+    return error(pages, request, principal, 422, heading, f"{labels.CHECK_INS[kind]} : {why}")

@@ -19,7 +19,7 @@ DECLINE_REASONS = shared.DECLINE_REASONS
 # an association's action has no volunteer to be unavailable
 VOLUNTEER_ONLY = frozenset({"volunteer-unavailable"})
 # the outcomes a coordinator closes a match with (the others are the engine's)
-OUTCOMES = {
+OUTCOMES: dict[str, str] = {
     outcome: shared.MATCH_OUTCOMES[outcome]
     for outcome in (
         MatchOutcome.COMPLETED,
@@ -36,6 +36,13 @@ def decline_reasons(support_key: str) -> dict[str, str]:
     if support_key.startswith("volunteer:"):
         return DECLINE_REASONS
     return {k: text for k, text in DECLINE_REASONS.items() if k not in VOLUNTEER_ONLY}
+
+
+def outcomes(support_key: str) -> dict[str, str]:
+    """The outcomes a match of this support closes with (an action has no volunteer)."""
+    if support_key.startswith("volunteer:"):
+        return OUTCOMES
+    return {k: text for k, text in OUTCOMES.items() if k != MatchOutcome.ENDED_BY_VOLUNTEER}
 
 
 # matching's own words
