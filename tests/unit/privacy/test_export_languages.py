@@ -19,6 +19,7 @@ from entraide.privacy.entrypoints.http.readable import (
     DECLINED,
     FIELDS,
     NO,
+    STAGES,
     VIA,
     WAITING,
     WORDS,
@@ -133,7 +134,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
         if m.id and any(location.endswith("export.html") for location, _ in m.locations)
     }
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
-    words |= {*WAITING.values(), *DECLINED.values(), *VIA.values()}
+    words |= {*WAITING.values(), *DECLINED.values(), *VIA.values(), *STAGES.values()}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)
     held = {m.id: m.string for m in catalog if m.id and not m.fuzzy}

@@ -87,6 +87,7 @@ def create_app(
         uow=uow,
         forget=notifier.forget,
         forget_own_requests=self_requests.forget,
+        own_requests=self_requests.of_family,
     )
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     partner_events.register(
@@ -132,7 +133,8 @@ def create_app(
     )
     secret = settings.keyvault_secret  # shared with privacy: its rights channel calls too
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
-    provide(app, contact_lookup.ContactLookup(families, keys, privacy_secret))
+    found = contact_lookup.ContactLookup(families, keys, privacy_secret, self_requests.refs_with)
+    provide(app, found)
     signing = settings.session_secret.get_secret_value().encode()  # hashes the addresses
     door_limits = family_door.DoorLimits.default(
         partial(RateLimits.in_store, db=rt.db, secret=signing)

@@ -27,6 +27,7 @@ class SelfRequestStore:
         await self.requests.create_index([("stage", ASCENDING), ("submitted_at", ASCENDING)])
         await self.requests.create_index("lookup")
         await self.requests.create_index("request_id", sparse=True)
+        await self.requests.create_index("family_ref")
 
     async def add(self, request: SelfRequest) -> None:
         await self.requests.insert_one(document_of(request))
@@ -60,6 +61,16 @@ class SelfRequestStore:
         return await self.requests.count_documents(
             {"lookup": {"$in": lookup}, "submitted_at": {"$gte": since}}
         )
+
+    async def refs_with(self, lookup: list[str], limit: int) -> list[str]:
+        """The references of the families whose own requests share one of these hashes."""
+        cursor = self.requests.find({"lookup": {"$in": lookup}}, {"family_ref": 1})
+        return sorted({doc["family_ref"] async for doc in cursor.limit(limit)})
+
+    async def of_family(self, family_ref: str) -> list[SelfRequest]:
+        """Every request the family sent from its own door, oldest first."""
+        cursor = self.requests.find({"family_ref": family_ref}).sort("submitted_at", ASCENDING)
+        return [request_of(doc) async for doc in cursor]
 
     async def forget(self, family_ref: str) -> int:
         """Erasure: the family's own requests leave the queue, decided or not (their

@@ -24,11 +24,15 @@ from entraide.contracts.events import (
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake.domain import sealing
 from entraide.intake.domain.family import Consent, Family
+from entraide.intake.domain.self_requests import SelfRequest
 from entraide.intake.usecases import consent
 from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
 
 Doc = dict[str, Any]
 INTERNAL = ("lookup", "version", "events")
+# a request from the family's own door: its ids, its sealed copy (exported opened), its
+# hashes and its code's, and how many others wait with the same contact (not the person's)
+OWN_INTERNAL = ("id", "family_id", "sealed", "lookup", "code_hash", "similar_pending")
 
 
 class IntakeRights:
@@ -41,10 +45,12 @@ class IntakeRights:
         uow: UnitOfWork | None = None,
         forget: Callable[[str], Awaitable[int]] | None = None,
         forget_own_requests: Callable[[str], Awaitable[int]] | None = None,
+        own_requests: Callable[[str], Awaitable[list[SelfRequest]]] | None = None,
     ) -> None:
         self.families, self.keys, self.audit, self.uow = families, keys, audit, uow
         self.forget = forget  # the notifier's records of the family (pending ones too)
         self.forget_own_requests = forget_own_requests  # the family door's queue
+        self.own_requests = own_requests  # what the family sent from it, by its reference
 
     async def object(self, command: ObjectionRequested) -> dict[str, int]:
         """The family objects to its data being used for matching: its consent to matching
@@ -92,9 +98,11 @@ class IntakeRights:
         return counts
 
     async def export(self, command: AccessRequested) -> Doc:
+        own = await self._own_requests(command.subject_kind, command.subject_ref)
         family = await self._family(command.subject_kind, command.subject_ref)
-        if family is None:
-            return {}
+        if family is None:  # a request still waiting for staff holds data all the same
+            exported_own: Doc = _json({"own_requests": own}) if own else {}
+            return exported_own
         key = await self.keys.existing(family.id)
         part: Doc = {k: v for k, v in asdict(family).items() if k not in INTERNAL}
         # how many records it may repeat, not theirs: others' ids are not the person's to
@@ -107,8 +115,26 @@ class IntakeRights:
             for contact, shown in zip(family.contacts, part["contacts"], strict=True):
                 shown["note"] = sealing.unseal(key, family.id, contact.note)
         readers = await self.audit.for_family(family.id)
-        exported: Doc = _json({"family": part, "record_reads": readers})
+        own_part = {"own_requests": own} if own else {}
+        exported: Doc = _json({"family": part, "record_reads": readers} | own_part)
         return exported
+
+    async def _own_requests(self, kind: SubjectKind, ref: str) -> list[Doc]:
+        """What the family sent from its own door, waiting, confirmed or refused: its
+        identity and message opened (its follow-up code left out), other families' ids as a
+        count, as for the family."""
+        if kind != SubjectKind.FAMILY or self.own_requests is None:
+            return []
+        shown = []
+        for request in await self.own_requests(ref):
+            doc = {k: v for k, v in asdict(request).items() if k not in OWN_INTERNAL}
+            doc["possible_duplicates"] = len(request.possible_duplicates)
+            key = await self.keys.existing(request.family_id)
+            if key is not None and request.sealed:
+                opened = sealing.unseal(key, request.family_id, request.sealed)
+                doc["identity"] = {k: v for k, v in opened.items() if k != "code"}
+            shown.append(doc)
+        return shown
 
     async def _family(self, kind: SubjectKind, ref: str) -> Family | None:
         return await self.families.by_ref(ref) if kind == SubjectKind.FAMILY else None

@@ -78,6 +78,12 @@ FIELDS = {
     "counted_through": "Fins de mois comptées jusqu'à", "decline_counted": "Refus compté",
     "written_language": "Langue des messages", "skills": "Savoir-faire",
     "waiting_since": "En attente depuis le",
+    # what the family sent from its own door (intake's queue for staff)
+    "own_requests": "Demandes envoyées par la famille", "offer_id": "Action choisie",
+    "stage": "Étape de la demande", "callback_times": "Moments pour rappeler",
+    "message": "Message", "consent_sharing": "Accord pour le partage",
+    "decided_at": "Décidée le", "decided_by": "Compte qui l'a décidée",
+    "refusal": "Motif du refus",
 }  # fmt: skip
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
               "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
@@ -135,7 +141,15 @@ VIA = {
     "api": "le logiciel de l'association",
     "a-confirmer": "les demandes à confirmer",
 }
-BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA}
+# where a request from the family's door stands, and why staff did not keep one
+STAGES = {
+    "pending": "en attente de l'équipe", "confirmed": "confirmée",
+    "merged": "jointe à la fiche de la famille", "refused": "non retenue",
+    "unreachable": "personne injoignable ou coordonnées fausses",
+    "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
+}  # fmt: skip
+BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES}
+BY_FIELD["refusal"] = STAGES
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
