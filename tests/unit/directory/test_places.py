@@ -78,6 +78,15 @@ def test_homonyms_are_all_offered_the_largest_first_and_told_apart():
     assert places.find("Montreuil").departement == "93"  # 100,000 people, before Montreuil (62)
 
 
+def test_a_name_borne_in_the_network_s_territories_finds_theirs_first_and_offers_the_rest():
+    marie = places.candidates("Sainte-Marie")
+    assert (marie[0].postal_code, marie[0].departement) == ("58330", "58")  # not La Réunion's
+    assert marie[1].postal_code == "97438"  # then the most populous elsewhere
+    assert places.find("Sainte-Marie").postal_code == "58330"
+    assert places.find("ste marie").postal_code == "58330"
+    assert [p.departement for p in places.candidates("Sainte-Ma")][:2] == ["59", "58"]
+
+
 def test_paris_by_arrondissement_and_a_former_commune_by_its_name():
     assert places.find("75011").commune == "Paris 11e Arrondissement"
     assert places.find("Paris 11e").postal_code == "75011"

@@ -3,8 +3,9 @@
 Every French commune is known (the contracts' table, `entraide.contracts.geography`), with
 its postal codes and the former communes people still name. A query is a postal code
 (`58240`), a name (`Saint-Pierre-le-Moûtier`, `st pierre le moutier`, `reze`) or both
-(`Nantes 44300`, `Sainte-Marie (58)`); a name several communes bear gives them all, the
-most populous first. The indexes are built once, at the first query.
+(`Nantes 44300`, `Sainte-Marie (58)`); a name several communes bear gives them all, those
+of the network's territories first (`Sainte-Marie` is the Nièvre's before La Réunion's),
+then the most populous. The indexes are built once, at the first query.
 """
 
 import bisect
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from entraide.contracts.departements import FIRST_TERRITORIES
 from entraide.contracts.geography import ARRONDISSEMENT, FORMER, Commune, communes, main_first
 
 MAX_CANDIDATES = 10
@@ -91,6 +93,12 @@ def _index() -> _Index:
     return _Index(by_code, by_name, sorted(by_name), ranked)
 
 
+def likeliest_first(commune: Commune) -> tuple[bool, bool, bool, int]:
+    """The order of homonyms: the network's territories' communes first (a family there
+    searches near home), then `main_first` (arrondissements, the most populous)."""
+    return commune.departement not in FIRST_TERRITORIES, *main_first(commune)
+
+
 def _place(commune: Commune, postal_code: str | None = None) -> Place:
     code = postal_code if postal_code in commune.postal_codes else commune.postal_codes[0]
     return Place(code, commune.name, commune.departement, commune.latitude, commune.longitude,
@@ -113,6 +121,7 @@ def candidates(query: str) -> list[Place]:
         return []
     wanted = departement.group(1) if departement else None
     exact = index.by_name.get(name, [])
+    exact = sorted(exact, key=likeliest_first)
     if wanted:
         exact = [c for c in exact if c.departement == wanted]
     if not exact:  # the start of a name: the most populous communes that begin so
@@ -129,7 +138,7 @@ def _starting(index: _Index, name: str, departement: str | None) -> list[Commune
         begun = (c for key, c in index.ranked if key.startswith(name))
     else:
         begun = sorted({c for key in index.names[start:stop] for c in index.by_name[key]},
-                       key=main_first)  # fmt: skip
+                       key=likeliest_first)  # fmt: skip
     found: list[Commune] = []
     for commune in begun:
         if departement in (None, commune.departement) and commune not in found:
