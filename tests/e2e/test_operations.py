@@ -3,7 +3,7 @@
 trace ids) hold no personal data, even after a search by name and a rejected form."""
 
 import json
-from urllib.parse import urlencode
+import re
 
 import httpx
 import pytest
@@ -54,16 +54,17 @@ async def test_metrics_name_the_operators_series_and_logs_hold_no_personal_data(
         bad = await http.post(f"{urls['intake']}/api/v1/requests", json=rejected, headers=staff)
         assert bad.status_code == 422
         parent = REQUEST_BODY["parent"]
-        query = urlencode(
-            {
-                "nom": parent["last_name"],
-                "prenom": parent["first_name"],
-                "telephone": parent["phone"],
-            }
-        )
-        search = await http.get(
-            f"{urls['intake']}/familles?{query}", headers={"Cookie": f"entraide_session={token}"}
-        )
+        session = {"Cookie": f"entraide_session={token}"}
+        form = (await http.get(f"{urls['intake']}/familles", headers=session)).text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form)
+        assert csrf, "the families page has no CSRF token"
+        searched = {
+            "nom": parent["last_name"],
+            "prenom": parent["first_name"],
+            "telephone": parent["phone"],
+            "csrf": csrf.group(1),
+        }
+        search = await http.post(f"{urls['intake']}/familles", data=searched, headers=session)
         assert search.status_code == 200
 
         async def in_matching() -> bool:

@@ -59,6 +59,7 @@ class Visit:
     name: str
     url: str
     failed_form: str = ""  # the submit button's name: sent empty, the summary gets the focus
+    search: dict[str, str] = field(default_factory=dict)  # labels filled, then « Chercher »
     check: Callable[[Page], Awaitable[list[str]]] | None = None  # what else this page must show
 
 
@@ -142,7 +143,11 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
             "centres-sociaux-nievre",
             [
                 Visit("familles", f"{i}/familles"),
-                Visit("familles-recherche", f"{i}/familles?nom=Pagesun&prenom=Amina"),
+                Visit(
+                    "familles-recherche",
+                    f"{i}/familles",  # a POST: no name in the address
+                    search={"Nom": "Pagesun", "Prénom": "Amina"},
+                ),
                 Visit("famille-nouvelle", f"{i}/familles/nouvelle"),
                 Visit(
                     "famille-nouvelle-erreurs",
@@ -244,6 +249,14 @@ class Walk:
                 self.problems.append(f"{where}: the form was not sent (no `novalidate`?)")
                 return
             await expect(page.locator("#erreurs")).to_be_visible()
+        if visit.search:
+            for label, value in visit.search.items():
+                await page.get_by_label(label, exact=True).fill(value)
+            async with page.expect_navigation(timeout=10_000):
+                await page.get_by_role("button", name="Chercher", exact=True).click()
+            await expect(
+                page.get_by_role("heading", name="Résultats de la recherche")
+            ).to_be_visible()
         await expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
         await page.screenshot(path=SCREENSHOTS / f"{self.size}-{visit.name}.png", full_page=True)
         if visit.failed_form:

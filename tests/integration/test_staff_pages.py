@@ -5,6 +5,7 @@ import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -43,6 +44,11 @@ def csrf_of(html: str) -> str:
 async def post_form(client: httpx.AsyncClient, page: str, action: str, form: dict[str, Any]):
     token = csrf_of((await client.get(page)).text)
     return await client.post(action, data={**form, "csrf": token})
+
+
+async def search(client: httpx.AsyncClient, **values: str) -> httpx.Response:
+    """A search as the page sends it: a POST with the page's CSRF token, no name in the URL."""
+    return await post_form(client, "/familles", "/familles", values)
 
 
 async def create(client: httpx.AsyncClient, **changes: Any) -> httpx.Response:
@@ -100,7 +106,7 @@ async def test_staff_record_a_family_that_other_associations_cannot_open(
     await dev_issuer.sign_in(intake, "afev-lille")
     assert (await intake.get(family_url)).status_code == 404
     assert family_id not in (await intake.get("/familles")).text
-    found = await intake.get("/familles", params={"nom": "diallo", "prenom": "AMINA"})
+    found = await search(intake, nom="diallo", prenom="AMINA")
     assert family_id not in found.text
     assert "1 famille correspondante est suivie par une autre association" in found.text
 
@@ -124,6 +130,59 @@ async def test_staff_record_a_family_that_other_associations_cannot_open(
     assert not any(v in str(entries) for v in IDENTITY_VALUES)
 
 
+async def test_a_search_by_name_puts_no_name_in_any_address(intake, dev_issuer) -> None:
+    """The search form on /familles, submitted as a browser would (its method, its action,
+    redirects followed), finds the family, and no request's URL carries the name, the
+    first name, the phone or the e-mail searched for (it was a GET form: they went into
+    the browser's history and the access logs)."""
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    values = {"nom": "Walkthrough", "prenom": "Maëlle", "telephone": "06 11 22 33 44"}
+    created = await create(
+        intake,
+        **{
+            "parent.last_name": values["nom"],
+            "parent.first_name": values["prenom"],
+            "parent.phone": values["telephone"],
+        },
+    )
+    assert created.status_code == 303, created.text
+    family_id = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
+
+    page = (await intake.get("/familles")).text
+    form = re.search(r'<form ([^>]*role="search"[^>]*)>(.*?)</form>', page, re.S)
+    assert form, "the page has no search form"
+    method = re.search(r'method="(\w+)"', form.group(1))
+    action = re.search(r'action="([^"]*)"', form.group(1))
+    method_name = method.group(1).upper() if method else "GET"
+    hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form.group(2)))
+    fields = hidden | {"nom": values["nom"], "prenom": values["prenom"], "telephone": ""}
+    fields |= {"email": ""}
+    target = action.group(1) if action else "/familles"
+    sent: list[httpx.URL] = []
+
+    async def note(request: httpx.Request) -> None:
+        sent.append(request.url)
+
+    intake.event_hooks["request"].append(note)
+    try:
+        if method_name == "POST":
+            answer = await intake.post(target, data=fields, follow_redirects=True)
+        else:
+            answer = await intake.get(target, params=fields, follow_redirects=True)
+    finally:
+        intake.event_hooks["request"].remove(note)
+    assert answer.status_code == 200, answer.text
+    assert f'href="/familles/{family_id}"' in answer.text, "the family is found"
+    urls = [*sent, *(r.url for r in answer.history), answer.url]
+    for url in urls:
+        address = str(url)
+        for value in values.values():
+            for form_of in (value, quote(value), quote_plus(value), quote(value.lower())):
+                assert form_of.lower() not in address.lower(), f"{value!r} in {address}"
+    assert 'value="Walkthrough"' in answer.text, "what was searched is shown again"
+    assert 'value="Maëlle"' in answer.text
+
+
 async def test_the_list_tells_families_apart_by_their_childrens_birth_years(
     intake, dev_issuer
 ) -> None:
@@ -135,7 +194,7 @@ async def test_the_list_tells_families_apart_by_their_childrens_birth_years(
     assert created.status_code == 303, created.text
     family_id = created.headers["location"].split("?")[0].rsplit("/", 1)[1]
     recent = (await intake.get("/familles")).text
-    found = (await intake.get("/familles", params={"nom": "Diallo", "prenom": "Amina"})).text
+    found = (await search(intake, nom="Diallo", prenom="Amina")).text
     for page in (recent, found):
         rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
         [row] = [r for r in rows if f'href="/familles/{family_id}"' in r]

@@ -8,7 +8,6 @@ from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake.domain.family import FamilySummary
 from entraide.intake.domain.requests import departement_of
 from entraide.intake.entrypoints.http import forms
 from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
@@ -18,6 +17,7 @@ from entraide.kit.auth import Principal, check_csrf, page_principal
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]
+SEARCHED = ("nom", "prenom", "telephone", "email")  # the search form's fields
 
 
 @router.get("/")
@@ -27,38 +27,47 @@ async def home() -> Response:
 
 @router.get("/familles")
 async def families(
-    request: Request,
-    principal: Staff,
-    work: CaseworkDep,
-    pages: PagesDep,
-    nom: str = "",
-    prenom: str = "",
-    telephone: str = "",
-    email: str = "",
+    request: Request, principal: Staff, work: CaseworkDep, pages: PagesDep
 ) -> Response:
-    """Recent families in my scope, or those matching a search on name, phone or e-mail."""
-    searched = {
-        "nom": nom.strip(),
-        "prenom": prenom.strip(),
-        "telephone": telephone.strip(),
-        "email": email.strip(),
-    }
-    found: list[FamilySummary] | None = None
-    elsewhere = 0
-    if any(searched.values()):
-        answer = await work.search(
-            principal, first_name=prenom, last_name=nom, phone=telephone, email=email
-        )
-        found, elsewhere = answer.families, answer.elsewhere
-    recent = await work.recent(principal) if found is None else []
+    """The recent families in my scope, and the search form. A search is sent by POST, so
+    that no name, phone or e-mail lands in an address (history, proxies' and servers'
+    logs): a query string here is ignored."""
+    recent = await work.recent(principal)
+    return pages.page(
+        request,
+        "familles.html",
+        principal,
+        searched=dict.fromkeys(SEARCHED, ""),
+        found=None,
+        recent=recent,
+    )
+
+
+@router.post("/familles", dependencies=[Depends(check_csrf)])
+async def search_families(
+    request: Request, principal: Staff, work: CaseworkDep, pages: PagesDep
+) -> Response:
+    """The families matching a search on name, phone or e-mail, rendered in the POST's
+    answer itself: the values searched for never appear in a URL, even a redirect's."""
+    form = await request.form()
+    searched = {name: str(form.get(name) or "").strip() for name in SEARCHED}
+    if not any(searched.values()):
+        return await families(request, principal, work, pages)
+    answer = await work.search(
+        principal,
+        first_name=searched["prenom"],
+        last_name=searched["nom"],
+        phone=searched["telephone"],
+        email=searched["email"],
+    )
     return pages.page(
         request,
         "familles.html",
         principal,
         searched=searched,
-        found=found,
-        elsewhere=elsewhere,
-        recent=recent,
+        found=answer.families,
+        elsewhere=answer.elsewhere,
+        recent=[],
     )
 
 
