@@ -228,6 +228,24 @@ async def test_the_status_follows_matching_in_a_parents_words() -> None:
     assert await door.status("not a code") is None
 
 
+async def test_the_status_names_the_association_once_it_has_accepted_the_family() -> None:
+    """Proposed, the association may still decline: no name. Accepted or started, the
+    family reads who will call (« une association » said nothing)."""
+    door, queue, uow, _, _ = world()
+    received = await door.submit(submission(), NOW)
+    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    family_id = door.queue.stored[received.self_id].family_id  # type: ignore[attr-defined]
+    named = {}
+    for state in ("proposed", "accepted", "started"):
+        at = datetime.now(UTC)
+        step = MatchStep(f"e-{state}", request_id, state, at, association_id="afev")
+        uow.families.stored[family_id].orientation.append(step)
+        status = await door.status(received.code)
+        assert status is not None
+        named[state] = status.association
+    assert named == {"proposed": None, "accepted": "AFEV", "started": "AFEV"}
+
+
 async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
     door, queue, _, _, notifier = world()
     received = await door.submit(submission(), NOW)

@@ -12,12 +12,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from entraide.contracts.associations import NAMES
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
+from entraide.intake.domain.family import MatchStep
 from entraide.intake.domain.reaching import message_language, written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
@@ -96,6 +98,7 @@ class PublicStatus:
     title: str
     explanation: str
     received_at: datetime
+    association: str | None = None  # its name, once it has accepted the family
 
 
 @dataclass
@@ -180,9 +183,13 @@ class FamilyDoor:
                         for r in family.requests
                     ),
                 )
-        found = rules.standing(request.stage, step, withdrawn)
+        found = rules.standing(request.stage, step.state if step else None, withdrawn)
         title, explanation = rules.WORDS[found]
-        return PublicStatus(found, title, explanation, request.submitted_at)
+        # the family knows who calls once the association has said yes (not at a proposal,
+        # which it may decline); a name, nothing of the volunteer
+        accepted = step is not None and step.state in ("accepted", "started") and not withdrawn
+        association = NAMES.get(step.association_id or "") if accepted and step else None
+        return PublicStatus(found, title, explanation, request.submitted_at, association)
 
     async def tell(
         self, request: SelfRequest, parent: Parent, template: str, context: dict[str, Any]
@@ -238,6 +245,6 @@ def _name_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
     )
 
 
-def _latest(steps: list[Any], request_id: str) -> str | None:
+def _latest(steps: list[MatchStep], request_id: str) -> MatchStep | None:
     mine = [s for s in steps if s.request_id == request_id]
-    return max(mine, key=lambda s: s.at).state if mine else None
+    return max(mine, key=lambda s: s.at) if mine else None
