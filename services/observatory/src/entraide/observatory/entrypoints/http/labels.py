@@ -62,10 +62,11 @@ DIMENSIONS = {
     Dimension.ON_TIME: "Suivi",
     Dimension.HONORABILITY: "Contrôle",
 }
-CHANNELS = {
+CHANNELS = {  # every RequestChannel (tests/unit/observatory/test_labels.py)
     "staff-form": "Équipe (formulaire)",
     "staff-api": "Équipe (logiciel)",
     "partner": "Partenaire",
+    "family": "Famille elle-même (en ligne)",
 }
 SIGNS = {
     "aucun": "Aucun signe",
