@@ -46,6 +46,10 @@ def client() -> TestClient:
     async def public(request: Request) -> HTMLResponse:
         return render(templates, request, PAGE, CONTEXT)
 
+    @app.post("/public", dependencies=[Depends(i18n.public_language)])
+    async def sent(request: Request) -> HTMLResponse:
+        return render(templates, request, PAGE, CONTEXT)
+
     @app.get("/staff")
     async def staff(request: Request) -> HTMLResponse:
         return render(templates, request, PAGE, CONTEXT)
@@ -106,6 +110,16 @@ def test_the_switcher_offers_every_language_in_its_own_name_on_this_address(clie
     arabic = next(link for link in links if link["lang"] == "ar")
     assert arabic["href"] == "/public?x=1&lang=ar"
     assert arabic["dir"] == "rtl"
+    client.cookies.clear()
+
+
+def test_the_answer_to_a_form_has_no_language_links(client) -> None:
+    """A link would ask the address again without what was sent: the door's answer shows
+    its follow-up code once, and a tap on « English » lost it."""
+    answer = client.post("/public?lang=en")
+    html = Html(answer.text)
+    assert html.first("html")["lang"] == "en"  # the answer is in the language chosen
+    assert html.switcher() == []
     client.cookies.clear()
 
 

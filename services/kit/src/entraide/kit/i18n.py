@@ -160,8 +160,12 @@ def remember(request: Request, response: Response) -> None:
 
 def switcher(request: object, easy: bool = False) -> list[dict[str, object]]:
     """The layout's language links (none on a staff page): this address with `?lang=`;
-    easy French only where the service has a FALC catalog (`easy`)."""
+    easy French only where the service has a FALC catalog (`easy`). None on the answer to
+    a form: a link asks the address again, without what was sent (the door's follow-up
+    code, shown once, would be lost, or the values typed)."""
     if not isinstance(request, Request) or getattr(request.state, "language", None) is None:
+        return []
+    if request.method != "GET":
         return []
     here: Language = request.state.language
     links = []
