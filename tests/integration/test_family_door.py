@@ -225,6 +225,27 @@ EMPTY_FORM_WORDS = {
 }
 
 
+async def test_staff_see_the_languages_of_a_request_sent_on_another_door(
+    intake_settings, dev_issuer
+) -> None:
+    """A parent who wrote on the Romanian door, speaking Romanian and English: « À
+    confirmer » says both in words, so that staff call back in a language the parent
+    reads (the page showed neither)."""
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        sent = await intake.post("/demander-aide?lang=ro", data=form(door, languages=["ro", "en"]))
+        assert sent.status_code == 200, sent.text
+        assert 'lang="ro"' in sent.text
+        await dev_issuer.sign_in(intake, "ppm-nantes")
+        queue = (await intake.get("/a-confirmer")).text
+        assert "Awa Traoré" in queue
+        assert "Langue de la demande : roumain" in queue
+        spoken = re.search(r"<dt>Langues parlées</dt><dd>([^<]*)</dd>", queue)
+        assert spoken, "the spoken languages are not shown"
+        assert spoken.group(1) == "Roumain, Anglais"
+
+
 @pytest.mark.parametrize("language", sorted(EMPTY_FORM_WORDS))
 async def test_an_empty_form_is_told_what_is_missing_in_the_pages_language(
     intake_settings, language: str

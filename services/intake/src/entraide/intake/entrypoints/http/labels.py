@@ -18,7 +18,7 @@ from entraide.contracts.labels import (
     WITHDRAWAL_REASONS,
     in_sentence,
 )
-from entraide.contracts.vocab import WithdrawalReason
+from entraide.contracts.vocab import WRITTEN_LANGUAGES, WithdrawalReason
 from entraide.intake.domain.requests import Sign
 from entraide.kit import formats
 from entraide.kit.principal import ROLE_LABELS
@@ -44,6 +44,11 @@ SIGNS = {
     Sign.TOUT_PETITS: "Enfant de moins de 3 ans",
     Sign.RUPTURE: "Rupture récente (séparation, déménagement, emploi)",
     Sign.CRISE: "Situation de crise : besoin immédiat",
+}
+# the door's language a parent wrote in (contracts.vocab.WRITTEN_LANGUAGES), as staff read
+# it mid-sentence (« Langue de la demande : roumain »): call back in it if they can
+DOOR_LANGUAGES = {"falc": "français facile à lire"} | {
+    code: in_sentence(LANGUAGES[code]) for code in WRITTEN_LANGUAGES if code in LANGUAGES
 }
 CONTACT_PREFERENCES = {"phone": "Téléphone", "sms": "SMS", "email": "E-mail", "post": "Courrier"}
 # what staff may choose when they withdraw a request (an erasure is privacy's, not theirs)
