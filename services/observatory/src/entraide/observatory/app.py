@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from fastapi import FastAPI
+from fastapi.templating import Jinja2Templates
 
 from entraide.contracts import labels as shared
 from entraide.kit.auth import install_auth
@@ -31,7 +32,7 @@ from entraide.observatory.adapters.store import (
     MongoSuppliers,
 )
 from entraide.observatory.entrypoints.consumers import events
-from entraide.observatory.entrypoints.http import labels, pages, report
+from entraide.observatory.entrypoints.http import access, labels, pages, report
 from entraide.observatory.entrypoints.http.api import router as api_router
 from entraide.observatory.entrypoints.scheduled import every
 from entraide.observatory.settings import ObservatorySettings
@@ -41,6 +42,13 @@ from entraide.observatory.usecases.record import Recorder
 SERVICE = "observatory"
 PARKED_FOR = timedelta(days=90)  # the topics' retention: an older request never comes
 NAV = [("/", "Indicateurs"), ("/rapport", "Rapport mensuel")]
+
+
+def page_templates() -> Jinja2Templates:
+    """The observatory's templates, its menu, and who may read it (its refusal page)."""
+    templates = templates_for("entraide.observatory", nav=NAV)
+    templates.env.globals["may_read"] = access.may_read  # interdit.html: a way out, no menu
+    return templates
 
 
 def utcnow() -> datetime:
@@ -92,7 +100,7 @@ def create_app(
         ],
         lifespans=loops,
     )
-    templates = templates_for("entraide.observatory", nav=NAV)
+    templates = page_templates()
     install_auth(app, settings, templates)
     common = {"labels": labels, "shared": shared}
     provide(app, observatory, recorder, protection)

@@ -44,7 +44,8 @@ def shown(table: Table, cell: Cell) -> str:
     if table.measure is Measure.PLACES:
         return formats.number(cell.places)
     if table.measure is Measure.DURATION:
-        return f"{formats.decimal(cell.median)} (p90 {formats.decimal(cell.p90)})"
+        # the median, then the 90th percentile in words (« p90 » meant nothing to readers)
+        return f"{formats.decimal(cell.median)} (9 sur 10 : {formats.decimal(cell.p90)} au plus)"
     if table.measure is Measure.RATIO:
         return formats.decimal(cell.ratio, 2)
     return formats.number(cell.count)
