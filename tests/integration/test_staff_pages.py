@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, quote_plus
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -15,6 +16,7 @@ from entraide.contracts import new_event, parse_event
 from entraide.contracts.events import MatchAccepted, MatchClosed
 from entraide.contracts.topics import MATCHES, REQUESTS
 from entraide.intake.app import create_app as intake_app
+from tests.page_text import text_of
 from tests.support import IDENTITY_VALUES, eventually, records, serving
 
 FORM: dict[str, Any] = {
@@ -33,6 +35,8 @@ FORM: dict[str, Any] = {
     "notes": "Maman solo depuis mars, très fatiguée.",
     "consent.matching": "oui",
 }
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def csrf_of(html: str) -> str:
@@ -181,6 +185,31 @@ async def test_a_search_by_name_puts_no_name_in_any_address(intake, dev_issuer) 
                 assert form_of.lower() not in address.lower(), f"{value!r} in {address}"
     assert 'value="Walkthrough"' in answer.text, "what was searched is shown again"
     assert 'value="Maëlle"' in answer.text
+
+
+async def test_the_record_names_a_request_by_its_date_and_a_short_reference(
+    intake, intake_settings, dev_issuer, mongo
+) -> None:
+    """What staff read out on the phone: the request's date and a short reference (its
+    id's first 8 characters, in two groups), not the 32-hex id nor « version N »."""
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    created = await create(intake)
+    family_url = created.headers["location"].split("?")[0]
+    family = await mongo[intake_settings.database]["families"].find_one(
+        {"_id": family_url.rsplit("/", 1)[1]}
+    )
+    request = family["requests"][0]
+    request_id = request["request_id"]
+    page = (await intake.get(family_url)).text
+    read = text_of(page)
+    assert request_id not in read, "the whole id is shown"
+    assert not re.search(rf">[^<]*{request_id}", page), "the whole id is shown"
+    assert not re.search(r"\bversion \d", read)
+    day = request["submitted_at"].replace(tzinfo=UTC).astimezone(PARIS).strftime("%d/%m/%Y")
+    short = f"{request_id[:4]} {request_id[4:8]}"
+    shown = re.search(r"Demande reçue le (\S+) · référence <code[^>]*>([^<]+)</code>", page)
+    assert shown, "no date and reference for the request"
+    assert shown.groups() == (day, short)
 
 
 async def test_the_list_tells_families_apart_by_their_childrens_birth_years(
