@@ -491,8 +491,8 @@ async def walk(api: Journey, browser: Browser) -> None:
     assert steps[-1]["outcome"] == "completed"
     await see_the_history(browser, api.urls["intake"], first["family_id"])
     followed = await api.db["matching"]["matches"].find_one({"_id": proposal["match_id"]})
-    assert [c["kind"] for c in followed["check_ins"]] == ["1-month", "3-month"]
-    assert len(clock.seen) == 6  # recorded; accepted, started, two check-ins, closed
+    assert [c["kind"] for c in followed["check_ins"]] == ["other"]
+    assert len(clock.seen) == 5  # recorded; accepted, started, the check-in, closed
 
     await withdraw_mid_way(api, second)
     third = await api.record(family("Objection", "06 99 88 77 66", needs=["acces-aux-droits"]))
