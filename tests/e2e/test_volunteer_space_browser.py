@@ -99,7 +99,7 @@ async def test_a_volunteer_signs_in_by_link_pauses_and_comes_back_seen_by_matchi
                 await page.goto(link)
                 await clean(page, "ouvrir", width)
                 await page.get_by_role("button", name="Ouvrir mon espace").click()
-                await expect(page.get_by_text("Validée", exact=True)).to_be_visible()
+                await expect(page.get_by_text("Acceptée", exact=True)).to_be_visible()
                 await clean(page, "espace", width)
 
                 views = mongo[matching_settings.database]["volunteers"]

@@ -106,7 +106,9 @@ async def test_the_association_reviews_its_volunteers_in_its_space_and_no_one_el
             url, data={"csrf": csrf, "statut": "in-review", "honorabilite": "requested"}
         )
         assert done.status_code == 303
-        assert "En cours d'examen" in html.unescape((await client.get("/association")).text)
+        assert "Candidature en cours d'examen" in html.unescape(
+            (await client.get("/association")).text
+        )
         refused = await client.post(url, data={"csrf": csrf, "statut": "approved"})
         assert "erreur=" in refused.headers["location"]  # the honorability check is not cleared
         assert (await client.post(url, data={"statut": "declined"})).status_code == 403  # no CSRF

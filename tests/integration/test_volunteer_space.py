@@ -117,14 +117,21 @@ async def test_a_volunteer_signs_in_by_link_sees_their_status_pauses_and_comes_b
         assert "Recevoir mon lien" in (await client.get("/espace-benevole")).text
         await signed_in(mailbox, client)
         space = html.unescape((await client.get("/espace-benevole")).text)
-        assert "En cours de vérification" in space
+        assert "En cours d'examen" in space
         client.cookies.clear()
         await dev_issuer.sign_in(client, "ppm-nantes")
         await review(client, stored["_id"], statut="approved")
+        # one word for it: the e-mail's, the association's page's and the space's
+        told = [m["Subject"] for m in mailbox.to(EMAIL)]
+        assert told[-1] == "Votre candidature de bénévole : acceptée"
+        staff_page = html.unescape((await client.get("/association")).text)
+        assert "Candidature acceptée — attestation" in staff_page
 
         await signed_in(mailbox, client)
         space = html.unescape((await client.get("/espace-benevole")).text)
-        assert "Validée" in space
+        badge = re.search(r'<span class="fr-badge[^>]*>([^<]+)</span>', space)
+        assert badge.group(1) == "Acceptée"
+        assert 'style="text-transform: none"' in badge.group(0)  # no capitals
         paused = await client.post("/espace-benevole/pause", data={"csrf": csrf(space)})
         assert paused.status_code == 303
         space = html.unescape((await client.get(paused.headers["location"])).text)

@@ -11,13 +11,16 @@ import pytest
 from pydantic import ValidationError
 
 from entraide.contracts.events import MatchProposed
+from entraide.contracts.labels import in_sentence
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.domain.volunteers.rules import Honorability, Status
+from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases import volunteers
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.directory.usecases.volunteers import Review
 from entraide.kit import i18n
+from entraide.kit.i18n import Catalogs
 from entraide.kit.notifications import Channel
 from entraide.kit.notifications.templates import Renderer
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
@@ -82,6 +85,71 @@ async def test_each_change_of_status_is_told_once_by_email() -> None:
     assert keys[-1] == f"candidature:{stored.volunteer_ref}:4"  # the revision it changed at
     text = Renderer().render("candidature-benevole", Channel.EMAIL, {**notifier.sent[-1].context})
     assert "est acceptée, bienvenue" in text.text
+
+
+TRANSLATE = Catalogs(["entraide.kit", "entraide.directory"]).gettext_in  # the app's
+
+
+async def subjects_told(language: str) -> list[str]:
+    """The subjects of the e-mails of an application received, reviewed, accepted, paused
+    and back, then of another one received and declined, in `language`."""
+    uow, keys, notifier = FakeUnitOfWork(), FakeKeys(), FakeNotifier()
+    news = VolunteerNews(keys, notifier, space_url=SPACE, translate=TRANSLATE)
+    application = FORM.model_copy(update={"written_language": language})
+    accepted = await volunteers.apply(uow, keys, application, news)
+    for changes in [
+        Review(status=Status.IN_REVIEW, honorability=Honorability.CLEARED),
+        Review(status=Status.APPROVED),
+        Review(status=Status.PAUSED),
+        Review(status=Status.APPROVED),
+    ]:
+        await volunteers.change(uow, PPM, accepted, changes, news)
+    declined = await volunteers.apply(uow, keys, application, news)
+    await volunteers.change(uow, PPM, declined, Review(status=Status.DECLINED), news)
+    return [
+        Renderer().render(n.template, Channel.EMAIL, {**n.context}, n.language).subject
+        for n in notifier.sent
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "news"),
+    [
+        (
+            "fr",
+            [
+                "Votre candidature de bénévole : reçue",
+                "Votre candidature de bénévole : en cours d'examen",
+                "Votre candidature de bénévole : acceptée",
+                "Votre candidature de bénévole : en pause",
+                "Votre candidature de bénévole : de nouveau acceptée",
+                "Votre candidature de bénévole : reçue",
+                "Votre candidature de bénévole : non retenue",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Your volunteer application: received",
+                "Your volunteer application: under review",
+                "Your volunteer application: accepted",
+                "Your volunteer application: paused",
+                "Your volunteer application: accepted again",
+                "Your volunteer application: received",
+                "Your volunteer application: not accepted",
+            ],
+        ),
+    ],
+)
+async def test_each_status_email_says_its_news_in_its_subject(
+    language: str, news: list[str]
+) -> None:
+    told = await subjects_told(language)
+    assert told == news
+    assert len(set(told)) == 6  # an inbox tells each status from the others
+    # in the word the volunteer's space and the association's page show
+    approved = TRANSLATE(language, FOR_VOLUNTEER[Status.APPROVED])
+    assert told[2].endswith(": " + in_sentence(approved))
 
 
 async def test_a_refusal_is_told_and_leaving_is_not() -> None:

@@ -1,7 +1,8 @@
 """What a volunteer is told, by the kit's notifier: their application's status when it
 changes (`candidature-benevole`: received, under review, accepted, declined, paused, active
-again), and each family matching proposes them to (`proposition-benevole`: the need, the
-département and the link to their space; nothing of the family).
+again; its subject says which, in the word their space and the association's page use,
+`status_words`), and each family matching proposes them to (`proposition-benevole`: the
+need, the département and the link to their space; nothing of the family).
 
 In the public pages' language they applied in (French for an application made before it
 was kept); a need's name in that language too, from directory's catalogs (`translate`).
@@ -21,6 +22,7 @@ from entraide.contracts.labels import NEEDS, in_sentence
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.sealing import unseal
+from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer, written_language_of
 from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerKeyStore
 from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
@@ -80,15 +82,18 @@ class VolunteerNews:
         word = status_word(volunteer.status, was)
         if word is None or volunteer.status is was:
             return False
+        language = volunteer.written_language
         context = {
             "association": name_of(volunteer.association_id),
             "status": word,
-            "space_url": opened_in(self.space_link, volunteer.written_language),
+            # the subject's news, in the word of their space and the association's page
+            "state": in_sentence(self.translate(language, FOR_VOLUNTEER[volunteer.status])),
+            "space_url": opened_in(self.space_link, language),
         }
         key = f"candidature:{volunteer.volunteer_ref}:{volunteer.revision}"
         try:
             ref, sealed = volunteer.volunteer_ref, volunteer.identity
-            told = (key, STATUS_TEMPLATE, context, volunteer.written_language)
+            told = (key, STATUS_TEMPLATE, context, language)
             return await self._tell(volunteer.id, ref, sealed, *told)
         except Exception as error:  # the review is stored: it stands
             log.warning("volunteer not told", extra={"key": key, "error": type(error).__name__})

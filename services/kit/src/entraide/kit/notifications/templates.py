@@ -50,10 +50,12 @@ _PARIS_TIME = {
 }
 
 
-# a volunteer's application, in the words of `candidature-benevole`, in each language
+# a volunteer's application, in the words of `candidature-benevole`, in each language: the
+# words of the status the sending service gives its subject (`state`: directory's
+# `status_words`), here said in a sentence
 APPLICATION_STATUS = {
     "submitted": "bien reçue : l'association va la lire",
-    "in-review": "en cours de vérification (rencontre, attestation d'honorabilité)",
+    "in-review": "en cours d'examen (rencontre, attestation d'honorabilité)",
     "accepted": "acceptée, bienvenue",
     "declined": "n'a pas été retenue cette fois",
     "paused": "en pause, comme vous l'avez demandé",
@@ -71,9 +73,9 @@ APPLICATION_STATUS_IN = {
     },
     "en": {
         "submitted": "received: the association will read it",
-        "in-review": "being checked (a meeting, the criminal record certificate)",
+        "in-review": "under review (a meeting, the criminal record certificate)",
         "accepted": "accepted, welcome",
-        "declined": "not retained this time",
+        "declined": "not accepted this time",
         "paused": "paused, as you asked",
         "active": "active again",
     },
@@ -87,7 +89,7 @@ APPLICATION_STATUS_IN = {
     },
     "pt": {
         "submitted": "recebida, a associação vai lê-la",
-        "in-review": "em verificação (encontro, certificado de registo criminal)",
+        "in-review": "em análise (encontro, certificado de registo criminal)",
         "accepted": "aceite, bem-vindo(a)",
         "declined": "não foi aceite desta vez",
         "paused": "em pausa, como pediu",
@@ -95,7 +97,7 @@ APPLICATION_STATUS_IN = {
     },
     "ro": {
         "submitted": "primită, asociația o va citi",
-        "in-review": "în curs de verificare (întâlnire, cazier judiciar)",
+        "in-review": "în curs de examinare (întâlnire, cazier judiciar)",
         "accepted": "acceptată, bine ați venit",
         "declined": "nu a fost reținută de data aceasta",
         "paused": "în pauză, așa cum ați cerut",

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from entraide.contracts import labels
 from entraide.directory.domain import places
 from entraide.directory.domain.volunteers.rules import NEXT
+from entraide.directory.domain.volunteers.status_words import FOR_STAFF
 from entraide.directory.entrypoints.http.deps import (
     OfferDocumentsDep,
     PagesDep,
@@ -19,7 +20,6 @@ from entraide.directory.entrypoints.http.deps import (
 from entraide.directory.entrypoints.http.labels import (
     FRESHNESS_LABELS,
     HONORABILITY_LABELS,
-    STATUS_LABELS,
 )
 from entraide.directory.usecases import offers, volunteers
 from entraide.kit.auth import Principal, page_principal
@@ -68,7 +68,7 @@ async def association_space(
         offers=shown,
         volunteers=[described(v) for v in listed],
         flashes=flashes,
-        status_labels=STATUS_LABELS,
+        status_labels=FOR_STAFF,
         honorability_labels=HONORABILITY_LABELS,
         freshness_labels=FRESHNESS_LABELS,
         channels=CHANNELS,

@@ -1,5 +1,6 @@
 """The words directory's pages use: the shared vocabularies' labels (`entraide.contracts.labels`)
-as these pages write them, and directory's own (a volunteer's review, an offer's freshness)."""
+as these pages write them, and directory's own (a volunteer's honorability check, an offer's
+freshness). A volunteer's status is worded in `domain.volunteers.status_words`."""
 
 from entraide.contracts import labels
 
@@ -10,14 +11,6 @@ NEEDS = [("", "Tous les accompagnements"), *[(str(n), label) for n, label in lab
 SLOTS = [(slot, labels.in_sentence(label)) for slot, label in labels.SLOTS.items()]
 LANGUAGES = [(code, labels.in_sentence(label)) for code, label in labels.LANGUAGES.items()]
 
-STATUS_LABELS = {
-    "applied": "Candidature reçue",
-    "in-review": "En cours d'examen",
-    "approved": "Bénévole actif",
-    "declined": "Candidature déclinée",
-    "paused": "En pause",
-    "left": "Parti",
-}
 HONORABILITY_LABELS = {
     "not-requested": "Non demandée",
     "requested": "Demandée",

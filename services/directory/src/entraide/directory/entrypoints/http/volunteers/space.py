@@ -19,6 +19,7 @@ from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError
 from entraide.directory.domain.volunteers import access_links
 from entraide.directory.domain.volunteers.rules import TransitionError
+from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.entrypoints.http.deps import PagesDep, VolunteerSpaceDep
 from entraide.directory.entrypoints.http.labels import LANGUAGES, SLOTS
@@ -32,16 +33,13 @@ from entraide.kit.web import csrf_token, csrf_valid
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public_language)])
 COOKIE = "entraide_benevole"
 HOME = "/espace-benevole"
-# the application's status as the volunteer reads it
-STATUS_WORDS = {
-    "applied": ("Reçue", "Votre candidature est reçue : l'association va vous contacter."),
-    "in-review": (
-        "En cours de vérification",
-        "L'association vérifie votre candidature (rencontre, attestation d'honorabilité).",
-    ),
-    "approved": ("Validée", "Vous êtes bénévole : l'association peut vous proposer une famille."),
-    "paused": ("En pause", "Aucune famille ne vous est proposée pendant la pause."),
-    "left": ("Partie", "Vous avez quitté le réseau."),
+# what the application's status means for the volunteer (its word: `status_words`)
+STATUS_SENTENCES = {
+    "applied": "Votre candidature est reçue : l'association va vous contacter.",
+    "in-review": "L'association vérifie votre candidature (rencontre, attestation d'honorabilité).",
+    "approved": "Vous êtes bénévole : l'association peut vous proposer une famille.",
+    "paused": "Aucune famille ne vous est proposée pendant la pause.",
+    "left": "Vous avez quitté le réseau.",
 }
 DONE = {
     "pause": "Votre pause est enregistrée : aucune famille ne vous sera proposée.",
@@ -118,7 +116,6 @@ def _space(
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
-    word, sentence = STATUS_WORDS[volunteer.status.value]
     association = ASSOCIATIONS.get(volunteer.association_id)
     return pages.page(
         request,
@@ -126,8 +123,8 @@ def _space(
         status_code=status_code,
         space_csrf=session.csrf(request),
         status=volunteer.status.value,
-        status_word=word,
-        status_sentence=sentence,
+        status_word=FOR_VOLUNTEER[volunteer.status],
+        status_sentence=STATUS_SENTENCES[volunteer.status],
         association=association.nom if association else "",
         slots=SLOTS,
         language_choices=LANGUAGES,
