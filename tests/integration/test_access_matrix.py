@@ -100,6 +100,7 @@ RULES = {
         ("POST", "/api/v1/partner-events"): PARTNER,
         ("GET", "/api/v1/partner-events/{event_id}"): PARTNER,
         ("GET", "/familles"): SIGNED_IN,
+        ("POST", "/familles"): SIGNED_IN,
         ("GET", "/familles/nouvelle"): SIGNED_IN,
         ("POST", "/familles/nouvelle"): SIGNED_IN,
         ("GET", "/familles/{family_id}"): SIGNED_IN,
