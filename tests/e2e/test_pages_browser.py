@@ -9,8 +9,9 @@ a browser context of its own, then every page it uses is opened and must have:
 - no console error and no uncaught exception (the DSFR's script included);
 - no horizontal scroll of the page (`scrollWidth <= innerWidth`): wide tables scroll in
   their own container;
-- sign-in (public pages) or sign-out (signed-in pages) reachable: visible, or in the
-  header's menu once its button is pressed (phones);
+- sign-out (signed-in pages) or staff sign-in (the sign-in pages themselves) reachable:
+  visible, or in the header's menu once its button is pressed (phones); a public page
+  (a parent's or a volunteer's, in their language) offers no staff sign-in at all;
 - no axe-core violation (WCAG 2.x rules, none excluded);
 - forms whose submission failed: the focus on the error summary.
 
@@ -267,7 +268,12 @@ class Walk:
         if wide[0] > wide[1]:
             self.problems.append(f"{where}: the page is {wide[0]} px wide in {wide[1]} px")
         signed_in = self.role.account is not None
-        if not await self.reachable(
+        public = "content-language" in answer.headers  # a parent's page (kit/i18n.py)
+        if public and not signed_in:
+            staff = page.get_by_role("banner").locator('a[href^="/connexion"]')
+            if await staff.count():
+                self.problems.append(f"{where}: a public page offers the staff's sign-in")
+        elif not await self.reachable(
             page,
             "button" if signed_in else "link",
             "Se déconnecter" if signed_in else "Se connecter",

@@ -246,6 +246,38 @@ async def test_staff_see_the_languages_of_a_request_sent_on_another_door(
         assert spoken.group(1) == "Roumain, Anglais"
 
 
+STAFF_LINKS = re.compile(r'href="(/familles[^"]*|/connexion[^"]*|/a-confirmer[^"]*|/)"')
+
+
+async def test_the_public_pages_show_no_staff_link_and_staff_pages_keep_theirs(
+    intake_settings, dev_issuer
+) -> None:
+    """A parent on the door, the « demande reçue » answer or /suivi, in French or in
+    English, saw « Se connecter / Familles / Nouvelle famille / À confirmer » and a logo
+    leading to /, then to the staff's sign-in. Now: the door's menu, the logo to the door."""
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        received = await intake.post("/demander-aide?lang=en", data=form(door))
+        assert received.status_code == 200, received.text
+        pages = {"demande reçue (en)": received.text}
+        for path in ("/demander-aide", "/demander-aide?lang=en", "/suivi", "/suivi?lang=ro"):
+            answer = await intake.get(path)
+            assert answer.status_code == 200, path
+            pages[path] = answer.text
+        for name, page in pages.items():
+            assert STAFF_LINKS.findall(page) == [], name
+            assert re.search(r'<a href="/demander-aide" title="[^"]*— Entraide">', page), name
+            assert 'href="/suivi' in page, name
+        await dev_issuer.sign_in(intake, "ppm-nantes")
+        staff = (await intake.get("/familles")).text
+        assert {"/familles", "/familles/nouvelle", "/a-confirmer", "/"} <= set(
+            STAFF_LINKS.findall(staff)
+        )
+        intake.cookies.clear()
+        assert 'href="/connexion"' in (await intake.get("/connexion")).text
+
+
 @pytest.mark.parametrize("language", sorted(EMPTY_FORM_WORDS))
 async def test_an_empty_form_is_told_what_is_missing_in_the_pages_language(
     intake_settings, language: str

@@ -40,7 +40,12 @@ class Html(HTMLParser):
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     app = FastAPI()
-    templates = templates_for("entraide.kit", nav=[("/recherche", "Menu principal")])
+    templates = templates_for(
+        "entraide.kit",
+        nav=[("/equipe", "Accès rapide")],
+        public_nav=[("/recherche", "Menu principal")],
+        public_home="/public",
+    )
 
     @app.get("/public", dependencies=[Depends(i18n.public_language)])
     async def public(request: Request) -> HTMLResponse:
@@ -82,9 +87,10 @@ def test_a_browser_in_arabic_gets_the_page_right_to_left_and_translated(client) 
     assert html.first("html")["lang"] == "ar"
     assert html.first("html")["dir"] == "rtl"
     assert answer.headers["content-language"] == "ar"
-    assert "تسجيل الدخول" in answer.text  # « Se connecter »
+    assert "القائمة الرئيسية" in answer.text  # the public menu's entry, translated
+    assert "Menu principal" not in answer.text
+    assert "تسجيل الدخول" not in answer.text  # no staff sign-in on a public page
     assert "Se connecter" not in answer.text
-    assert "القائمة الرئيسية" in answer.text  # the service's menu entry, translated
 
 
 def test_lang_choice_is_remembered_in_a_cookie(client) -> None:
@@ -131,6 +137,8 @@ def test_staff_pages_stay_french_whatever_the_browser_or_cookie(client) -> None:
     assert html.first("html")["lang"] == "fr"
     assert "dir" not in html.first("html")
     assert "Se connecter" in answer.text
+    assert 'href="/equipe"' in answer.text  # the staff's menu, not the public one
+    assert 'href="/recherche"' not in answer.text
     assert html.switcher() == []
     assert "content-language" not in answer.headers
     assert i18n.COOKIE not in answer.cookies

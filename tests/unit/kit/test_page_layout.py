@@ -4,6 +4,9 @@ rendered as attributes, required fields marked, the error summary taking the foc
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
+from starlette.requests import Request
+
+from entraide.kit import i18n
 from entraide.kit.web import templates_for
 
 NAV = [("/familles", "Familles"), ("/familles/nouvelle", "Nouvelle famille")]
@@ -88,3 +91,48 @@ def test_signed_out_the_header_and_its_menu_offer_to_sign_in() -> None:
     found = page("/familles", None)
     sign_in = [a for t, a in found.found if t == "a" and a.get("href") == "/connexion"]
     assert len(sign_in) == 2  # the header's tools, the phone's menu
+
+
+PUBLIC_NAV = [("/demander-aide", "Demander de l'aide"), ("/suivi", "Suivre ma demande")]
+
+
+def served(public: bool, principal: object | None = None) -> Elements:
+    """The layout as a route renders it: a public one (`public_language`) or a staff one."""
+    env = templates_for(
+        "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"
+    ).env
+    request = Request({"type": "http", "method": "GET", "path": "/suivi", "headers": []})
+    if public:
+        request.state.language = i18n.FRENCH
+    html = env.get_template("base.html").render(request=request, principal=principal)
+    return Elements(html)
+
+
+def hrefs(found: Elements) -> list[str]:
+    return [a["href"] or "" for t, a in found.found if t == "a" and a.get("href")]
+
+
+def test_a_public_page_shows_no_staff_link_and_its_logo_leads_to_a_public_page() -> None:
+    """A parent on the door or /suivi saw « Se connecter / Familles / Nouvelle famille »
+    and a logo leading to /, which sent them to the staff's sign-in."""
+    links = hrefs(served(public=True))
+    assert not [h for h in links if h.startswith(("/familles", "/connexion", "/a-confirmer"))]
+    assert "/" not in links
+    assert links.count("/demander-aide") >= 2  # the logo and the public menu
+    assert "/suivi" in links
+
+
+def test_a_staff_page_keeps_its_menu_and_sign_in() -> None:
+    links = hrefs(served(public=False))
+    assert "/connexion" in links
+    assert "/familles" in links
+    assert "/familles/nouvelle" in links
+    assert "/" in links  # the logo
+    assert "/demander-aide" not in links
+
+
+def test_signed_in_a_public_page_still_offers_to_sign_out() -> None:
+    signed_in = SimpleNamespace(name="Julien (PPM)", role_label="Équipe")
+    found = served(public=True, principal=signed_in)
+    assert [a.get("action") for t, a in found.found if t == "form"] == ["/deconnexion"] * 2
+    assert "/familles" not in hrefs(found)

@@ -56,6 +56,8 @@ NAV = [
     ("/espace-benevole", "Mon espace bénévole"),
     ("/association", "Espace association"),
 ]
+# the public pages' menu (search, offers, volunteers): the association's space is staff's
+PUBLIC_NAV = [entry for entry in NAV if entry[0] != "/association"]
 
 
 def create_app(
@@ -102,7 +104,7 @@ def create_app(
     erasure = PrivacyErasure(
         rt.db, settings.keyvault_url, secret.get_secret_value() if secret else dev_secret(SERVICE)
     )
-    templates = templates_for("entraide.directory", nav=NAV)
+    templates = templates_for("entraide.directory", nav=NAV, public_nav=PUBLIC_NAV)
     # a volunteer is told of their application's status and of each proposal (issue 17), a
     # need's name in their language from the pages' catalogs
     news = VolunteerNews(

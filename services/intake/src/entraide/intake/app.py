@@ -55,6 +55,8 @@ NAV = [
     ("/familles/nouvelle", "Nouvelle famille"),
     ("/a-confirmer", "À confirmer"),
 ]
+# what the public pages (the family door, /suivi) show instead: a parent's, never staff's
+PUBLIC_NAV = [("/demander-aide", "Demander de l'aide"), ("/suivi", "Suivre ma demande")]
 
 
 def create_app(
@@ -121,7 +123,9 @@ def create_app(
         lifespans=([partial(outbox.running, relay)] if settings.outbox_relay else [])
         + [lambda _: notifier.running()],
     )
-    templates = templates_for("entraide.intake", nav=NAV)
+    templates = templates_for(
+        "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"
+    )
     install_auth(app, settings, templates)
     provide(
         app,

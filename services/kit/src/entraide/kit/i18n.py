@@ -158,6 +158,13 @@ def remember(request: Request, response: Response) -> None:
         )
 
 
+def is_public(request: object) -> bool:
+    """Whether this page is a public one (its route depends on `public_language`, or it
+    answers an address no route serves): the layout then shows the public menu, never the
+    staff's links nor their sign-in."""
+    return isinstance(request, Request) and getattr(request.state, "language", None) is not None
+
+
 def switcher(request: object, easy: bool = False) -> list[dict[str, object]]:
     """The layout's language links (none on a staff page): this address with `?lang=`;
     easy French only where the service has a FALC catalog (`easy`). None on the answer to
@@ -251,8 +258,8 @@ def _catalogs(templates: Jinja2Templates) -> Catalogs:
 def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     """Jinja's i18n extension (`{% trans %}`, `_()`, `ngettext()`; new style: variables
     escaped, `%(name)s`), `translate()` for words that come from code (labels), and what
-    the layout reads: `current_language()`, `language_links(request)` (names no page's
-    context is likely to shadow)."""
+    the layout reads: `current_language()`, `language_links(request)`, `public_page(request)`
+    (names no page's context is likely to shadow)."""
     catalogs = Catalogs(packages)
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
@@ -267,6 +274,7 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     env.filters["km"] = lambda value: formats.km(value, current().locale)
     env.globals["catalogs"] = catalogs
     env.globals["current_language"] = current
+    env.globals["public_page"] = is_public
     # easy French is offered where the service's pages have it (the kit's FALC catalog holds
     # only what the family door shows of the kit: its error pages)
     env.globals["language_links"] = partial(switcher, easy=EASY_FRENCH.code in catalogs.own)

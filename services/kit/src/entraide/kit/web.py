@@ -27,12 +27,24 @@ DSFR_PACKAGE = Path("web/node_modules/@gouvfr/dsfr/dist")
 CSRF_FIELD = "csrf"
 
 
-def templates_for(package: str, nav: Sequence[tuple[str, str]] = ()) -> Jinja2Templates:
+def templates_for(
+    package: str,
+    nav: Sequence[tuple[str, str]] = (),
+    *,
+    public_nav: Sequence[tuple[str, str]] = (),
+    public_home: str = "/",
+) -> Jinja2Templates:
     """Templates of one service (its `templates/` folder) over the kit's layout.
 
     `nav` is the service's menu, `(path, text)` pairs: the header shows it on a desktop
     and in its menu (a DSFR modal, with sign-in or sign-out) on a phone; the entry whose
     path is the longest prefix of the page's is marked current.
+
+    A public page (a route depending on `i18n.public_language`: a parent's or a
+    volunteer's) shows `public_nav` instead, translated, and no staff sign-in: the
+    staff's menu and their « Se connecter » are no business of a parent's. Its logo
+    leads to `public_home` (a staff page's to `/`, which may ask staff to sign in); whoever
+    is signed in still sees their account there, and may sign out.
     """
     env = Environment(
         loader=ChoiceLoader(
@@ -48,6 +60,8 @@ def templates_for(package: str, nav: Sequence[tuple[str, str]] = ()) -> Jinja2Te
     formats.install(env)
     i18n.install(env, ["entraide.kit", package])  # public pages' languages (kit/i18n.py)
     env.globals["nav_links"] = list(nav)
+    env.globals["public_nav_links"] = list(public_nav)
+    env.globals["public_home"] = public_home
     return Jinja2Templates(env=env)
 
 

@@ -113,7 +113,7 @@ def create_app(
         ],
         lifespans=loops,
     )
-    templates = templates_for("entraide.privacy", nav=NAV)
+    templates = templates_for("entraide.privacy", nav=NAV, public_home="/vos-droits")
     install_auth(app, settings, templates)
     common: dict[str, object] = {"labels": labels, "shared": shared}
     common |= {"dpo_name": settings.dpo_name, "dpo_contact": settings.dpo_contact}

@@ -148,7 +148,7 @@ WORDS: dict[Standing, tuple[str, str]] = {
         N_("En attente d'une place"),
         N_(
             "Votre demande est confirmée, mais aucune place n'est libre près de chez vous pour le "
-            "moment. Elle reste en attente : vous serez contactée dès qu'une place se libère."
+            "moment. Elle reste en attente : nous vous contacterons dès qu'une place se libère."
         ),
     ),
     Standing.ENDED: (

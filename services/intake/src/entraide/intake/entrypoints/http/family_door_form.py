@@ -72,10 +72,10 @@ MESSAGES = {
     ("ages", "greater_than_equal"): N_("Un âge ne peut pas être négatif."),
     ("needs", "too_short"): N_("Choisissez au moins une aide."),
     ("contact_preferences", "too_short"): N_(
-        "Choisissez comment être rappelée : appel, SMS ou e-mail."
+        "Choisissez comment l'on peut vous contacter : appel, SMS ou e-mail."
     ),
     ("parent.phone", "missing"): N_(
-        "Indiquez un numéro de téléphone pour être rappelée ou recevoir un SMS."
+        "Indiquez un numéro de téléphone pour que l'on vous rappelle ou vous envoie un SMS."
     ),
     ("parent.email", "missing"): N_("Indiquez une adresse e-mail pour recevoir un e-mail."),
     ("consent.matching", "value_error"): N_(
