@@ -5,6 +5,7 @@ case opens and runs as the officer's do (erasure reaches every service; access e
 link to the export, valid 7 days, sent to the proved contact). The contact is never kept in
 clear by privacy; too many requests are refused in French; an owner down says so."""
 
+import html
 import json
 import re
 
@@ -82,7 +83,7 @@ async def _ask_and_prove(
     code_page = asked.headers["location"]
     assert re.fullmatch(r"/vos-droits/[0-9a-f]{32}/code", code_page)
     page = await privacy.get(code_page)
-    assert "à votre adresse électronique" in page.text
+    assert "à votre adresse électronique. Il est valable 15 minutes." in page.text
     code = await code_in(mailbox, contact.strip().lower(), before)
     wrong = await privacy.post(code_page, data={"code": "000000" if code != "000000" else "1"})
     assert wrong.status_code == 422
@@ -169,6 +170,75 @@ async def test_an_access_export_reaches_the_person_by_a_link_that_expires(
     assert "Ce lien n'est plus valable" in forged.text
     assert email not in kept
     assert '"person_contacts": []' in kept
+
+
+async def test_an_export_erased_at_the_persons_request_says_so_to_the_person_and_the_dpo(
+    infra, unique, intake_settings, sending, mailbox, staff_bearer, dev_issuer
+) -> None:
+    """Access, then erasure: the erasure destroys every key of the person, the access
+    case's own with them. The link (still within its 7 days) answers a page saying the copy
+    is gone with the data, the download a 410 in JSON; the DPO's case page says the export
+    was destroyed with the erasure, and the export's routes answer 410 in French."""
+    async with network(infra, unique, intake_settings, sending) as net:
+        _owner_in_process(net)
+        email = await _family(net, unique, staff_bearer)
+        privacy = net["clients"]["privacy"]
+        await _ask_and_prove(privacy, mailbox, "access", email)
+        text = await mail_to(mailbox, email, "Vos données : votre copie est prête")
+        path = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1)).path
+        before = await privacy.get(path)
+        erased = await _ask_and_prove(privacy, mailbox, "erasure", email)
+        dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
+        listed = (await privacy.get("/api/v1/cases", headers=dpo)).json()
+        access = next(c for c in listed if c["kind"] == "access")["case_id"]
+        erasure = next(c for c in listed if c["kind"] == "erasure")["case_id"]
+        transport = httpx.ASGITransport(app=net["apps"]["privacy"])
+        async with httpx.AsyncClient(transport=transport, base_url="http://dpo") as officer:
+            officer.headers.update(dpo)
+            await case_when(officer, erasure, closed)
+            api_export = await officer.get(f"/api/v1/cases/{access}/export")
+            await dev_issuer.sign_in(officer, "dpo")
+            case_page = await officer.get(f"/dossiers/{access}")
+            export_page = await officer.get(f"/dossiers/{access}/export.html")
+            export_json = await officer.get(f"/dossiers/{access}/export.json")
+            case_list = await officer.get("/dossiers")
+        page = await privacy.get(path)
+        download = await privacy.get(f"{path}/donnees.json")
+        in_english = await privacy.get(path, params={"lang": "en"})
+        download_en = await privacy.get(f"{path}/donnees.json")
+
+    assert before.status_code == 200
+    assert "Votre demande est enregistrée" in erased.text
+    assert page.status_code == 410
+    said = html.unescape(page.text)
+    assert "<h1>Cette copie de vos données n'existe plus</h1>" in said
+    assert "Vos données ont été effacées à votre demande" in said
+    assert "le réseau n'en garde rien" in said
+    assert 'class="fr-header' in said, "the pages' own layout"
+    assert "Internal Server Error" not in said
+    assert download.status_code == 410
+    assert download.json()["code"] == "export-destroyed"
+    assert "effacées à votre demande" in download.json()["detail"]
+    assert in_english.status_code == 410
+    assert '<html lang="en"' in in_english.text
+    assert "This copy of your data no longer exists" in in_english.text
+    assert "Your data was erased at your request" in in_english.text
+    assert "erased at your request" in download_en.json()["detail"]
+    assert case_page.status_code == 200
+    assert "Export détruit" in case_page.text
+    assert "détruit avec l'effacement des données de la personne, clos le" in html.unescape(
+        case_page.text
+    )
+    assert "(à la demande de la personne)" in case_page.text
+    assert f'href="/dossiers/{erasure}"' in case_page.text
+    assert f"/dossiers/{access}/export.html" not in case_page.text
+    assert export_page.status_code == 410
+    assert "<h1>Export détruit</h1>" in export_page.text
+    assert export_json.status_code == 410
+    assert export_json.json()["code"] == "export-destroyed"
+    assert api_export.status_code == 410
+    assert api_export.json()["detail"].startswith("L'export a été détruit avec l'effacement")
+    assert case_list.status_code == 200
 
 
 async def test_an_access_asked_in_portuguese_opens_its_export_in_portuguese_on_any_device(
@@ -268,6 +338,20 @@ async def test_a_person_on_the_portuguese_page_gets_the_code_in_portuguese(
     [mail] = mailbox.to(address)
     assert mail["Subject"] == f"O seu código: {code}"
     assert re.search(r"Expira em \d\d/\d\d/\d{4} \d\d:\d\d \(hora de Paris\)\.", mail.get_content())
+
+
+async def test_the_code_page_says_its_two_sentences_apart_in_english(sending, mailbox) -> None:
+    """« …to your email address. It is valid 15 minutes »: a space between the sentence of
+    the channel and the next one (the template's line break is trimmed)."""
+    async with serving(privacy_app(sending)) as privacy:
+        await privacy.get("/vos-droits", params={"lang": "en"})
+        form = {"droit": "access", "qui": "family", "contact": "sole.parent@example.org"}
+        asked = await privacy.post("/vos-droits", data=form)
+        page = await privacy.get(asked.headers["location"])
+
+    assert '<html lang="en"' in page.text
+    text = " ".join(page.text.split())
+    assert "to your email address. It is valid for 15 minutes." in text, text
 
 
 async def test_a_volunteer_asks_for_erasure_with_the_e_mail_they_applied_with(

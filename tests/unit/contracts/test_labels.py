@@ -4,6 +4,7 @@ import pytest
 
 from entraide.contracts import labels
 from entraide.contracts.vocab import (
+    AgeBand,
     ContactChannel,
     DayPart,
     ErasureReason,
@@ -20,6 +21,7 @@ from entraide.contracts.vocab import (
     ("vocabulary", "words"),
     [
         (Need, labels.NEEDS),
+        (AgeBand, labels.AGE_BANDS),
         (Urgency, labels.URGENCY),
         (Weekday, labels.DAYS),
         (DayPart, labels.DAY_PARTS),

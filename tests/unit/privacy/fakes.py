@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from entraide.contracts.vocab import SubjectKind
+from entraide.kit.keyvault_client import KeyDestroyedError
 from entraide.privacy.domain import cases as rules
 from entraide.privacy.domain.cases import Ack, Case, CaseStatus
 from entraide.privacy.domain.contacts import Contact
@@ -230,7 +231,13 @@ class FakeKeys:
 
     async def get(self, owner: str, key_id: str) -> bytes | None:
         key = self.keys.get(f"{owner}/{key_id}")
+        if key is not None and key.material is None:  # as the vault: destroyed for good
+            raise KeyDestroyedError(f"{owner}/{key_id}")
         return None if key is None else key.material
+
+    async def destroyed(self, owner: str, key_id: str) -> bool:
+        key = self.keys.get(f"{owner}/{key_id}")
+        return key is not None and key.material is None
 
     async def destroy_subject(self, subject_ref: str) -> int:
         live = [k for k in self.keys.values() if k.subject_ref == subject_ref and k.material]

@@ -6,6 +6,8 @@ access gathers sealed parts; routed cases close by the officer's decision."""
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from entraide.contracts.events import (
     AccessAcknowledged,
     ContactLogged,
@@ -17,6 +19,7 @@ from entraide.contracts.vocab import ContactChannel, ErasureReason, SubjectKind
 from entraide.kit.export_seal import seal_for
 from entraide.privacy.domain.cases import CaseKind, CaseStatus
 from entraide.privacy.domain.contacts import contacts_of
+from entraide.privacy.usecases.cases import ExportDestroyedError
 from tests.unit.privacy.fakes import SERVICES, Clock, World
 
 NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
@@ -147,6 +150,71 @@ async def test_an_access_acknowledgement_counts_what_its_part_holds() -> None:
     recounted = await world.rights.counted(replace(answered, acks=legacy))
     assert recounted.acks["intake"].counts == {"family": 1, "record_reads": 3}
     assert recounted.acks["directory"].counts == {}
+
+
+def access_ack(case, service: str, part: dict) -> AccessAcknowledged:
+    return AccessAcknowledged(
+        case_id=case.case_id, subject_ref=REF, service=service, completed_at=NOW,
+        sealed_export=seal_for(case.recipient_key, case.case_id, part),
+    )  # fmt: skip
+
+
+async def test_an_access_export_erased_since_is_said_destroyed_never_a_crash() -> None:
+    """The erasure destroys every key of the subject, the access case's own with it: the
+    export is `ExportDestroyedError` (naming the erasure), the case still reads and counts,
+    and a part arriving late is kept, not counted."""
+    world = World(Clock(NOW))
+    access = await world.rights.open(CaseKind.ACCESS, REF, FAMILY, actor="personne")
+    late = await world.rights.open(CaseKind.ACCESS, REF, FAMILY, actor="personne")
+    for service in SERVICES:
+        await world.rights.record_ack(access_ack(access, service, {"rows": [1]}))
+    await world.rights.record_ack(access_ack(late, "intake", {"rows": [1]}))
+    assert await world.rights.destroyed(access) is None
+    erasure = await world.rights.open(CaseKind.ERASURE, REF, FAMILY, actor="personne")
+    for service in SERVICES:
+        await world.rights.record_ack(erasure_ack(erasure.case_id, service))
+    assert world.keys.live(REF) == 0
+
+    with pytest.raises(ExportDestroyedError) as gone:
+        await world.privacy.export(access.case_id, actor="dpo-1", form="html")
+    assert gone.value.destroyed.erasure is not None
+    assert gone.value.destroyed.erasure.case_id == erasure.case_id
+    assert gone.value.destroyed.asked
+    said = await world.rights.destroyed(access)
+    assert said is not None
+    assert said.erasure is not None
+    assert said.erasure.case_id == erasure.case_id
+    stored = await world.rights.get(access.case_id)
+    assert stored is not None
+    legacy = replace(stored, acks={s: replace(a, counts={}) for s, a in stored.acks.items()})
+    assert await world.rights.counted(legacy) == legacy  # as kept: nothing to open
+    assert (await world.rights.counted(stored)).acks["intake"].counts == {"rows": 1}
+    for service in SERVICES:  # the other parts arrive after the erasure
+        if service == "intake":
+            continue
+        assert await world.rights.record_ack(access_ack(late, service, {"rows": [1]}))
+    closed_late = await world.rights.get(late.case_id)
+    assert closed_late is not None
+    assert closed_late.status == CaseStatus.CLOSED
+    assert closed_late.acks["privacy"].counts == {}
+    assert "export-read" not in world.audit.actions(access.case_id)
+    assert await world.rights.destroyed(erasure) is None  # an erasure has no export
+
+
+async def test_an_export_erased_by_the_retention_sweep_is_not_said_asked_for() -> None:
+    world = World(Clock(NOW))
+    access = await world.rights.open(CaseKind.ACCESS, REF, FAMILY, actor="dpo-1")
+    erasure = await world.rights.open(
+        CaseKind.ERASURE, REF, FAMILY, actor="retention-sweep", reason=ErasureReason.RETENTION
+    )
+    for service in SERVICES:
+        await world.rights.record_ack(erasure_ack(erasure.case_id, service))
+
+    said = await world.rights.destroyed(access)
+    assert said is not None
+    assert said.erasure is not None
+    assert said.erasure.reason == ErasureReason.RETENTION
+    assert not said.asked
 
 
 async def test_a_routed_case_goes_to_the_owner_and_closes_on_its_acknowledgement() -> None:

@@ -15,10 +15,12 @@ from entraide.kit.i18n import Catalogs, locale_for
 from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.readable import (
+    AGES,
     DAYS,
     DECLINED,
     FIELDS,
     NO,
+    STAFF_ACCOUNT,
     STAGES,
     VIA,
     WAITING,
@@ -109,6 +111,32 @@ def test_a_read_of_the_record_says_who_and_from_where() -> None:
     assert english["Person's name"] == "Awa Traoré"
 
 
+def test_ages_supports_and_accounts_read_as_words_in_the_page_language() -> None:
+    """Matching's copy of a request and its match (`3-5`, `offer:<id>`) and intake's
+    `recorded_by` (a staff account) read as words, not codes, in the page's language."""
+    part = {
+        "requests": [{"children_age_bands": ["3-5", "18+"], "recorded_by": "dev-7d4ca97323a35487"}],
+        "matches": [{"support_key": "offer:efdd9e482fb4fc94733cef7f",
+                     "association_id": "parrains-par-mille"},
+                    {"support_key": "volunteer:8r5e39JqxI-bq5r0ub0ZhA"}],
+    }  # fmt: skip
+    english = readable(part, reader=reader("en"))
+    assert english["Requests"] == [
+        {"Children's ages": ["3 to 5 years", "18 years and over"],
+         "Account that recorded it": "an account of the association's team"}
+    ]  # fmt: skip
+    assert [m["Volunteer or activity"] for m in english["Matches with support"]] == [
+        "an activity",
+        "a volunteer",
+    ]
+    assert english["Matches with support"][0]["Association"] == "Parrains Par Mille"
+    portuguese = readable(part, reader=reader("pt"))
+    assert portuguese["Pedidos"][0]["Idades dos filhos"] == ["3 a 5 anos", "18 anos ou mais"]
+    assert portuguese["Ligações a um apoio"][1]["Voluntário ou atividade"] == (
+        "um voluntário ou uma voluntária"
+    )
+
+
 def test_the_export_says_the_day_it_was_made_in_the_page_language() -> None:
     export = {"generated_at": "2026-11-29T18:04:00+00:00", "services": {"intake": PART}}
 
@@ -135,6 +163,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
     }
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
     words |= {*WAITING.values(), *DECLINED.values(), *VIA.values(), *STAGES.values()}
+    words |= {*AGES.values(), STAFF_ACCOUNT}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)
     held = {m.id: m.string for m in catalog if m.id and not m.fuzzy}

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from entraide.contracts.events import AccessAcknowledged
+from entraide.contracts.events import AccessAcknowledged, ErasureAcknowledged
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.export_seal import seal_for
 from entraide.kit.notifications import Channel as NoticeChannel
@@ -315,6 +315,35 @@ async def test_the_access_link_goes_once_the_case_is_closed_then_the_contact_is_
     assert [(e["case_id"], e["actor"]) for e in read] == [(case_id, "personne")]
     world.clock.advance(days=7, seconds=1)
     assert await public.export(token, form="html") is None
+
+
+async def test_an_access_erased_before_it_closed_sends_no_link_and_forgets_the_contact() -> None:
+    """The person asked for access, then for erasure, which closed first: the access case's
+    key went with the others; no « your copy is ready » for a copy that cannot be read."""
+    world, public, _, seal, _, notifier = _channel()
+    asked = await _ask(public, kind=CaseKind.ACCESS)
+    proved = await public.prove(asked.request.request_id, notifier.sent[0].context["code"])
+    (case_id,) = proved.request.case_ids
+    erasure = await world.rights.open(CaseKind.ERASURE, "fam-ref-0001", FAMILY, actor="personne")
+    for service in world.services:
+        await world.rights.record_ack(
+            ErasureAcknowledged(
+                case_id=erasure.case_id, subject_ref="fam-ref-0001", service=service,
+                completed_at=world.clock(), counts={},
+            )
+        )  # fmt: skip
+        recipient = world.cases.cases[case_id].recipient_key
+        await world.rights.record_ack(
+            AccessAcknowledged(
+                case_id=case_id, subject_ref="fam-ref-0001", service=service,
+                completed_at=world.clock(), sealed_export=seal_for(recipient, case_id, {}),
+            )
+        )  # fmt: skip
+    assert world.cases.cases[case_id].status is CaseStatus.CLOSED
+
+    assert await public.deliver() == 0
+    assert [n.template for n in notifier.sent] == ["code-contact"]
+    assert asked.request.request_id not in seal.sealed
 
 
 async def test_a_request_never_proved_forgets_its_contact_once_expired() -> None:

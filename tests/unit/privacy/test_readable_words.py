@@ -100,6 +100,41 @@ def test_the_access_export_reads_in_words() -> None:
     }
 
 
+def test_what_a_walker_saw_as_code_reads_in_words() -> None:
+    """Matching's copy of the request said « Âges des enfants 3-5 », its match « Bénévole ou
+    action offer:efdd… », intake's request « Compte qui l'a enregistrée dev-7d4c… », and the
+    observatory « Motif de l'attente » followed by nothing."""
+    part = {
+        "requests": [{"children_age_bands": ["0-2", "3-5", "6-10", "11-14", "15-17", "18+"],
+                      "recorded_by": "dev-7d4ca97323a35487", "association_id": "afev"}],
+        "matches": [{"support_key": "offer:efdd9e482fb4fc94733cef7f",
+                     "association_id": "parrains-par-mille",
+                     "request_id": "394a8e28592e4530a0c798557c11512e"},
+                    {"support_key": "volunteer:8r5e39JqxI-bq5r0ub0ZhA"}],
+        "episodes": [{"waitlist_reason": ""}],
+        "family": {"possible_duplicates": 5, "recorded_by": None},
+    }  # fmt: skip
+    shown = readable(part)
+    assert shown["Demandes"] == [
+        {"Âges des enfants": ["0 à 2 ans", "3 à 5 ans", "6 à 10 ans", "11 à 14 ans",
+                              "15 à 17 ans", "18 ans et plus"],
+         "Compte qui l'a enregistrée": "un compte de l'équipe de l'association",
+         "Association": "AFEV"}
+    ]  # fmt: skip
+    offer, volunteer = shown["Mises en relation"]
+    assert offer["Bénévole ou action"] == "une action"
+    assert offer["Association"] == "Parrains Par Mille"
+    assert offer["Numéro de demande"] == Markup(  # a reference the person may quote
+        '<code class="reference">394a8e28592e4530a0c798557c11512e</code>'
+    )
+    assert volunteer["Bénévole ou action"] == "un ou une bénévole"
+    assert shown["Demandes suivies par l'observatoire"] == [{"Motif de l'attente": "—"}]
+    assert shown["Fiche de la famille"] == {
+        "Doublons possibles": "5",
+        "Compte qui l'a enregistrée": "—",
+    }
+
+
 def test_a_prefixed_reference_without_a_digit_is_still_a_reference() -> None:
     # token_urlsafe(16) has no digit about once in forty: it was shown as the words
     # "volunteer:…" (the page scan caught the English word)

@@ -7,6 +7,7 @@ belong to one service's pages stay with its pages.
 """
 
 from entraide.contracts.vocab import (
+    AgeBand,
     ContactChannel,
     DayPart,
     ErasureReason,
@@ -28,6 +29,15 @@ NEEDS: dict[str, str] = {
     Need.ACTIVITES_LIEN_SOCIAL: "Activités et lien social",
     Need.ACCES_AUX_DROITS: "Accès aux droits",
     Need.ECOUTE: "Écoute",
+}
+# children's ages as they travel (bands, never birth dates), as people read them
+AGE_BANDS: dict[str, str] = {
+    AgeBand.BAND_0_2: "0 à 2 ans",
+    AgeBand.BAND_3_5: "3 à 5 ans",
+    AgeBand.BAND_6_10: "6 à 10 ans",
+    AgeBand.BAND_11_14: "11 à 14 ans",
+    AgeBand.BAND_15_17: "15 à 17 ans",
+    AgeBand.BAND_18_PLUS: "18 ans et plus",
 }
 URGENCY: dict[str, str] = {
     Urgency.LOW: "Faible",

@@ -11,6 +11,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.kit.keyvault_client import KeyDestroyedError
 from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.domain.requests_from_people import Channel, Contact
 
@@ -37,7 +38,10 @@ class VaultContactSeal:
 
     async def open(self, request_id: str) -> Contact | None:
         doc = await self.contacts.find_one({"_id": request_id})
-        key = await self.vault.get(OWNER, _key_id(request_id))
+        try:
+            key = await self.vault.get(OWNER, _key_id(request_id))
+        except KeyDestroyedError:  # forgotten already: it has served
+            return None
         if doc is None or key is None:
             return None
         try:

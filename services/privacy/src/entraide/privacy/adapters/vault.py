@@ -107,6 +107,11 @@ class KeyVault:
             raise KeyDestroyedError(doc_id)
         return crypto.unwrap(self.masters[doc["master"]], doc_id, doc["wrapped"])
 
+    async def destroyed(self, owner: str, key_id: str) -> bool:
+        """Whether the key was destroyed: its tombstone holds no key material."""
+        query = {"_id": f"{owner}/{key_id}", "wrapped": {"$exists": False}}
+        return await self.keys.find_one(query, {"_id": 1}) is not None
+
     async def destroy(self, owner: str, key_id: str) -> bool:
         """Destroy one key (its owner's erasure); True if it held key material."""
         return await self._destroy({"_id": f"{owner}/{key_id}"}) > 0

@@ -1,7 +1,7 @@
 """A rights case's life: opened with its legal deadline, commanded to the services that must
 answer, acknowledged, resent and escalated by the watchdog, closed."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -130,6 +130,26 @@ def next_step(case: Case, now: datetime, *, retry_after: timedelta, escalate_aft
         case.sends >= escalate_after or now >= case.deadline - timedelta(days=7)
     )
     return Step(resend=True, escalate=escalate)
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    """An access case's export gone for good: the subject's erasure destroyed the case's key
+    with every other key of the subject, so its sealed parts can never be opened again."""
+
+    erasure: Case | None = None  # the erasure case that destroyed it, if still known
+
+    @property
+    def asked(self) -> bool:
+        """Whether the person asked for that erasure (their request or their objection),
+        not the retention sweep."""
+        return self.erasure is not None and self.erasure.reason != ErasureReason.RETENTION
+
+
+def erasure_of(cases: Sequence[Case]) -> Case | None:
+    """The subject's erasure that destroyed its keys: its first closed erasure case."""
+    closed = [c for c in cases if c.kind == CaseKind.ERASURE and c.status == CaseStatus.CLOSED]
+    return min(closed, key=lambda c: c.closed_at or c.opened_at, default=None)
 
 
 def overdue(case: Case, now: datetime) -> bool:

@@ -25,10 +25,19 @@ from entraide.contracts.events import AccessAcknowledged, PrivacyAck
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.export_seal import new_recipient, open_sealed
 from entraide.privacy.domain import cases as rules
-from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus
+from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus, Destroyed
 from entraide.privacy.usecases.ports import AuditLog, Cases, Commands, Keys
 
 log = logging.getLogger(__name__)
+
+
+class ExportDestroyedError(LookupError):
+    """An access case whose export can no longer be opened: the subject's erasure destroyed
+    the case's key since (`destroyed` says by which erasure, if it is still known)."""
+
+    def __init__(self, case_id: str, destroyed: Destroyed) -> None:
+        super().__init__(case_id)
+        self.case_id, self.destroyed = case_id, destroyed
 
 
 def utcnow() -> datetime:
@@ -114,7 +123,8 @@ class Rights:
         counts: dict[str, int] = getattr(ack, "counts", {})
         sealed = ack.sealed_export if isinstance(ack, AccessAcknowledged) else None
         if sealed is not None:
-            counts = await self._exported(ack.case_id, sealed)
+            case = await self.cases.get(ack.case_id)
+            counts = await self._exported(case, sealed) if case is not None else {}
         entry = Ack(ack.service, ack.completed_at, counts, sealed, received_at=self.clock())
         if not await self.cases.add_ack(ack.case_id, entry):
             return False
@@ -124,10 +134,39 @@ class Rights:
         await self.close_if_complete(ack.case_id)
         return True
 
-    async def _exported(self, case_id: str, sealed: str) -> dict[str, int]:
+    async def _case_key(self, case: Case) -> bytes | None:
+        """The access case's own key, None if unknown; `ExportDestroyedError` once the
+        subject's erasure destroyed it."""
+        key_id = f"case-{case.case_id}"
+        try:
+            return await self.vault.get("privacy", key_id)
+        except LookupError:  # the vault's KeyDestroyedError, or a key it cannot read
+            if not await self.vault.destroyed("privacy", key_id):
+                raise
+        erasure = rules.erasure_of(await self.cases.of_subject(case.subject_ref))
+        raise ExportDestroyedError(case.case_id, Destroyed(erasure))
+
+    async def destroyed(self, case: Case) -> Destroyed | None:
+        """How an access case's export was destroyed (by the subject's erasure, since it
+        was gathered); None while it can be opened, and for the other kinds."""
+        if case.kind != CaseKind.ACCESS:
+            return None
+        if not await self.vault.destroyed("privacy", f"case-{case.case_id}"):
+            return None
+        return Destroyed(rules.erasure_of(await self.cases.of_subject(case.subject_ref)))
+
+    async def _exported(self, case: Case, sealed: str) -> dict[str, int]:
         """What an access part holds, counted (the officer's page says « exporté » or
-        « rien à exporter » from it): opened with the case's key, only its counts kept."""
-        private = await self.vault.get("privacy", f"case-{case_id}")
+        « rien à exporter » from it): opened with the case's key, only its counts kept.
+        A part that arrives after the subject's erasure destroyed the key: not counted."""
+        try:
+            private = await self._case_key(case)
+        except ExportDestroyedError:
+            log.info("access part after the erasure: not readable", extra={"case_id": case.case_id})
+            return {}
+        return self._counted(private, case.case_id, sealed)
+
+    def _counted(self, private: bytes | None, case_id: str, sealed: str) -> dict[str, int]:
         if private is None:
             return {}
         try:
@@ -139,14 +178,22 @@ class Rights:
 
     async def counted(self, case: Case) -> Case:
         """An access case whose parts are counted, those acknowledged before the counts
-        were kept included (counted now from the sealed part, for the officer's page)."""
-        if case.kind != CaseKind.ACCESS:
+        were kept included (counted now from the sealed part, for the officer's page);
+        once the export was destroyed (the subject erased), as it was kept."""
+        uncounted = [
+            s for s, a in case.acks.items() if not a.counts and a.sealed_export is not None
+        ]
+        if case.kind != CaseKind.ACCESS or not uncounted:
+            return case
+        try:
+            private = await self._case_key(case)
+        except ExportDestroyedError:
             return case
         acks = dict(case.acks)
-        for service, ack in case.acks.items():
-            if not ack.counts and ack.sealed_export is not None:
-                counts = await self._exported(case.case_id, ack.sealed_export)
-                acks[service] = replace(ack, counts=counts)
+        for service in uncounted:
+            ack = case.acks[service]
+            counts = self._counted(private, case.case_id, ack.sealed_export or "")
+            acks[service] = replace(ack, counts=counts)
         return replace(case, acks=acks)
 
     async def close_if_complete(self, case_id: str) -> bool:
@@ -212,11 +259,12 @@ class Rights:
         return await self.cases.of_subject(subject_ref)
 
     async def export(self, case_id: str) -> dict[str, Any] | None:
-        """Every service's part of an access case, opened with the case's key."""
+        """Every service's part of an access case, opened with the case's key; None for
+        no such case, `ExportDestroyedError` once the subject's erasure destroyed the key."""
         case = await self.get(case_id)
         if case is None or case.kind != CaseKind.ACCESS:
             return None
-        private = await self.vault.get("privacy", f"case-{case_id}")
+        private = await self._case_key(case)
         if private is None:
             return None
         return {

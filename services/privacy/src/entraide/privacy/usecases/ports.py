@@ -144,7 +144,14 @@ class Keys(Protocol):
         material: bytes | None = None,
     ) -> tuple[bytes, bool]: ...
 
-    async def get(self, owner: str, key_id: str) -> bytes | None: ...
+    async def get(self, owner: str, key_id: str) -> bytes | None:
+        """The key, None if unknown; the vault's `KeyDestroyedError` (a LookupError) once
+        destroyed."""
+        ...
+
+    async def destroyed(self, owner: str, key_id: str) -> bool:
+        """Whether the key was destroyed (its tombstone is there, its material gone)."""
+        ...
 
     async def destroy_subject(self, subject_ref: str) -> int:
         """Destroy every key of the subject; how many were live."""

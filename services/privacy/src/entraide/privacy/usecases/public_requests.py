@@ -200,10 +200,12 @@ class PublicRights:
             cases = [await self.privacy.rights.get(c) for c in request.case_ids]
             if not all(c is not None and c.status == CaseStatus.CLOSED for c in cases):
                 continue
-            contact = await self.seal.open(request.request_id)
+            # an export the subject's erasure destroyed meanwhile has no link to send
+            ready = [c.case_id for c in cases if c and not await self.privacy.rights.destroyed(c)]
+            contact = await self.seal.open(request.request_id) if ready else None
             if contact is not None:
                 expires = now + rules.LINK_TTL
-                for case_id in request.case_ids:  # one message per case: one link each
+                for case_id in ready:  # one message per case: one link each
                     link = self.link(request, case_id, expires)
                     context: dict[str, Any] = {"link": link, "expires_at": expires}
                     await self._send(request, contact, "droits-export", context, case_id)
@@ -219,7 +221,8 @@ class PublicRights:
 
     async def export(self, token: str, *, form: str) -> dict[str, Any] | None:
         """The export behind a link, if the link is ours, unexpired, and its case the
-        request's; the read is in the case's audit trail."""
+        request's; the read is in the case's audit trail. `ExportDestroyedError` once the
+        person's erasure destroyed it (the link still valid: nothing is left behind it)."""
         link = rules.read_link(self.key, token, self._now())
         if link is None:
             return None

@@ -12,7 +12,7 @@ from entraide.privacy.domain.cases import Case, CaseKind
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.deps import PrivacyDep, RightsDep
 from entraide.privacy.entrypoints.http.views import case_view
-from entraide.privacy.usecases.cases import Rights
+from entraide.privacy.usecases.cases import ExportDestroyedError, Rights
 from entraide.privacy.usecases.officer import RefusedError
 
 router = APIRouter(prefix="/api/v1", tags=["rights"])
@@ -98,10 +98,19 @@ async def decide(case_id: str, body: DecisionIn, principal: Dpo, rights: RightsD
     return case_view(await _case(rights, case_id), rights.clock())
 
 
-@router.get("/cases/{case_id}/export")
+@router.get(
+    "/cases/{case_id}/export",
+    responses={
+        404: {"description": "no such access case"},
+        410: {"description": "the export was destroyed with the subject's erasure"},
+    },
+)
 async def export(case_id: str, principal: Dpo, privacy: PrivacyDep) -> JSONResponse:
     """The access export as one JSON file (the read is in the audit trail)."""
-    found = await privacy.export(case_id, actor=principal.subject, form="json")
+    try:
+        found = await privacy.export(case_id, actor=principal.subject, form="json")
+    except ExportDestroyedError as gone:
+        raise HTTPException(410, labels.destroyed(gone.destroyed)) from None
     if found is None:
         raise HTTPException(404, "Pas d'export pour ce dossier.")
     headers = {

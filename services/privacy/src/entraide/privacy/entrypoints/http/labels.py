@@ -8,6 +8,7 @@ from typing import Any
 
 from entraide.contracts import labels as shared
 from entraide.kit import formats
+from entraide.privacy.domain.cases import Destroyed
 
 KINDS = {
     "erasure": "Effacement",
@@ -210,3 +211,18 @@ def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
         why = REFUSALS.get(entry.get("reason", ""), "")
         return "Ouverture refusée" + (f" : {why}" if why else "") + "."
     return ACTIONS.get(action, "Action enregistrée") + "."
+
+
+def destroyed(gone: Destroyed) -> str:
+    """Why an access case's export can no longer be read, for the officer: « L'export a été
+    détruit avec l'effacement des données de la personne, clos le 01/12/2026 (à la demande
+    de la personne) : … »."""
+    erasure, how = gone.erasure, ""
+    if erasure is not None:
+        when = f", clos le {formats.day(erasure.closed_at)}" if erasure.closed_at else ""
+        why = OPENED_BECAUSE.get(erasure.reason.value, "")
+        how = when + (f" ({why})" if why else "")
+    return (
+        f"L'export a été détruit avec l'effacement des données de la personne{how} : il ne "
+        "peut plus être lu ni téléchargé, et le réseau n'en garde rien."
+    )

@@ -14,6 +14,7 @@ from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.deps import PagesDep, PrivacyDep
 from entraide.privacy.entrypoints.http.readable import document
 from entraide.privacy.entrypoints.http.views import case_view, journal
+from entraide.privacy.usecases.cases import ExportDestroyedError
 from entraide.privacy.usecases.officer import RefusedError
 
 router = APIRouter(include_in_schema=False)
@@ -77,7 +78,10 @@ async def case(
         return pages.page(request, "introuvable.html", principal, status_code=404)
     view = case_view(await privacy.rights.counted(found), privacy.clock())
     trail = journal(await privacy.trail(case_id), view)
-    return pages.page(request, "dossier.html", principal, case=view, trail=trail)
+    destroyed = await privacy.rights.destroyed(found)  # an access export erased since
+    return pages.page(
+        request, "dossier.html", principal, case=view, trail=trail, destroyed=destroyed
+    )
 
 
 @router.post("/dossiers/{case_id}/decision", dependencies=[Depends(check_csrf)])
@@ -92,7 +96,11 @@ async def decide(case_id: str, request: Request, principal: Dpo, privacy: Privac
 async def export_json(
     case_id: str, request: Request, principal: Dpo, privacy: PrivacyDep, pages: PagesDep
 ) -> Response:
-    found = await privacy.export(case_id, actor=principal.subject, form="json")
+    try:
+        found = await privacy.export(case_id, actor=principal.subject, form="json")
+    except ExportDestroyedError as gone:
+        body = {"code": "export-destroyed", "detail": labels.destroyed(gone.destroyed)}
+        return JSONResponse(body, status_code=410, headers={"Cache-Control": "no-store"})
     if found is None:
         return pages.page(request, "introuvable.html", principal, status_code=404)
     disposition = f'attachment; filename="export-{case_id}.json"'
@@ -105,7 +113,13 @@ async def export_html(
     case_id: str, request: Request, principal: Dpo, privacy: PrivacyDep, pages: PagesDep
 ) -> Response:
     """The same export as a readable French document (print it or save it as PDF)."""
-    found = await privacy.export(case_id, actor=principal.subject, form="html")
+    try:
+        found = await privacy.export(case_id, actor=principal.subject, form="html")
+    except ExportDestroyedError as gone:
+        return pages.page(
+            request, "export-detruit.html", principal, status_code=410, case_id=case_id,
+            destroyed=gone.destroyed,
+        )  # fmt: skip
     if found is None:
         return pages.page(request, "introuvable.html", principal, status_code=404)
     return pages.page(request, "export.html", principal, export=document(found))

@@ -24,6 +24,7 @@ from entraide.privacy.domain.requests_from_people import (
 )
 from entraide.privacy.entrypoints.http.deps import PagesDep
 from entraide.privacy.entrypoints.http.readable import Reader, document
+from entraide.privacy.usecases.cases import ExportDestroyedError
 from entraide.privacy.usecases.public_requests import OwnersUnavailableError, PublicRights
 
 router = APIRouter(  # public: in the language the person asks for (kit/i18n.py)
@@ -52,6 +53,17 @@ ERRORS = {
 }
 WRONG_CODE = N_("Ce code n'est pas le bon. Il vous reste %(left)s essai.")
 WRONG_CODES = N_("Ce code n'est pas le bon. Il vous reste %(left)s essais.")
+# an export the person's erasure destroyed (its link still valid): why nothing is behind it
+ERASED = {
+    True: N_(
+        "Vos données ont été effacées à votre demande. La copie préparée pour vous a été "
+        "détruite avec elles : le réseau n'en garde rien."
+    ),
+    False: N_(
+        "Vos données ont été effacées du réseau. La copie préparée pour vous a été détruite "
+        "avec elles : le réseau n'en garde rien."
+    ),
+}
 FIELDS = ("droit", "qui", "contact", "code_suivi")
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -157,7 +169,13 @@ async def export_page(
 ) -> Response:
     """The export behind the link sent to the person, readable (and printable), in the
     page's language (the link says the request's: `lang=`)."""
-    found = await public.export(token, form="html")
+    try:
+        found = await public.export(token, form="html")
+    except ExportDestroyedError as gone:
+        return pages.page(
+            request, "vos-droits-fin.html", status_code=410, verdict="erased",
+            message=translator(pages.templates)(ERASED[gone.destroyed.asked]),
+        )  # fmt: skip
     if found is None:
         return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
     reader = Reader(translator(pages.templates), current().locale)
@@ -171,7 +189,12 @@ async def export_page(
 async def export_json(
     token: str, request: Request, pages: PagesDep, public: PublicRightsDep
 ) -> Response:
-    found = await public.export(token, form="json")
+    try:
+        found = await public.export(token, form="json")
+    except ExportDestroyedError as gone:
+        detail = translator(pages.templates)(ERASED[gone.destroyed.asked])
+        gone_body = {"code": "export-destroyed", "detail": detail}
+        return JSONResponse(gone_body, status_code=410, headers={"Cache-Control": "no-store"})
     if found is None:
         return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
     headers = {

@@ -135,6 +135,8 @@ DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items(
 # is both, in other words)
 WAITING = dict(shared.WAITLIST_REASONS)
 DECLINED = dict(shared.DECLINE_REASONS)
+# children's ages as bands (`3-5`): « 3 à 5 ans »
+AGES = dict(shared.AGE_BANDS)
 # where a staff member opened or changed the record (intake's audit log)
 VIA = {
     "page": "les pages de l'équipe",
@@ -148,7 +150,8 @@ STAGES = {
     "unreachable": "personne injoignable ou coordonnées fausses",
     "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
 }  # fmt: skip
-BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES}
+BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES,
+            "children_age_bands": AGES}  # fmt: skip
 BY_FIELD["refusal"] = STAGES
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -156,6 +159,13 @@ TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
 
 
 YES, NO = N_("oui"), N_("non")
+# the staff account that recorded or decided something: the person reads who it was, not
+# the account's code (the association is shown beside it; the JSON file keeps the code)
+ACCOUNTS = {"recorded_by", "decided_by"}
+STAFF_ACCOUNT = N_("un compte de l'équipe de l'association")
+# a support as matching names it (`offer:<id>`, `volunteer:<ref>`): « une action », « un ou
+# une bénévole » (its association beside it), not a code the person has no use for
+SUPPORT_KEYS = {"support_key"}
 
 
 def _as_is(text: str) -> str:
@@ -202,7 +212,7 @@ def _field(key: str, reader: Reader) -> str:
 
 
 def _scalar(value: Any, key: str, reader: Reader) -> Any:
-    if value is None:
+    if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return reader.translate(YES if value else NO)
@@ -219,6 +229,11 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
         return formats.day(text)
     if key == "day":
         return reader.translate(DAYS[text]) if text in DAYS else text
+    if key in ACCOUNTS:
+        return reader.translate(STAFF_ACCOUNT)
+    kind, colon, _ = text.partition(":")
+    if key in SUPPORT_KEYS and colon and kind in WORDS:
+        return reader.translate(WORDS[kind])
     if text in BY_FIELD.get(key, {}):
         return reader.translate(BY_FIELD[key][text])
     if text in WORDS:
