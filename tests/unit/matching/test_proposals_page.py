@@ -58,9 +58,9 @@ def test_two_proposals_for_alike_families_have_different_headings() -> None:
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", rendered(), re.S)
     assert len(headings) == 2
     first, second = (re.sub(r"<[^>]+>", "", h) for h in headings)
-    assert first.startswith("Famille à 44000, demande du 20/11/2026 (réf. a1b2c3d4)")
-    assert second.startswith("Famille à 44000, demande du 28/11/2026 (réf. 0f9e8d7c)")
-    assert "<code>a1b2c3d4</code>" in headings[0]
+    assert first.startswith("Famille à 44000, demande du 20/11/2026 (réf. a1b2 c3d4)")
+    assert second.startswith("Famille à 44000, demande du 28/11/2026 (réf. 0f9e 8d7c)")
+    assert "<code>a1b2 c3d4</code>" in headings[0]
 
 
 def test_the_proposing_line_has_one_pair_of_brackets() -> None:

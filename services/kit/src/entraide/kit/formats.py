@@ -105,6 +105,12 @@ def count(value: int, singular: str, plural: str | None = None) -> str:
     return f"{number(value)} {word}"
 
 
+def reference(record_id: str) -> str:
+    """How staff name a request or a match on the phone: its id's first 8 characters in
+    two groups (« 006b 01dc »), the same on every service's pages; never the 32-hex id."""
+    return f"{record_id[:4]} {record_id[4:8]}"
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "day": day,
     "long_day": long_day,
@@ -114,6 +120,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "km": km,
     "number": number,
     "count": count,
+    "reference": reference,
 }
 
 

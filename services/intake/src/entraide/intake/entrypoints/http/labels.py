@@ -95,9 +95,3 @@ ROLES_AUDIT = {
 ROLES = {role.value: label for role, label in ROLE_LABELS.items()} | {"system": "Automatique"}
 
 when = formats.when  # a moment as staff read it: Paris time, `29/11/2026 à 23 h 05`
-
-
-def short_reference(request_id: str) -> str:
-    """How staff name a request on the phone: its id's first 8 characters in two groups
-    (« 006b 01dc »), the same characters the matching pages show; never the 32-hex id."""
-    return f"{request_id[:4]} {request_id[4:8]}"
