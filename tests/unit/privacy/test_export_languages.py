@@ -16,6 +16,7 @@ from entraide.kit.i18n_catalogs import TRANSLATED, catalog_path, extracted
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.readable import (
     AGES,
+    BY_FIELD,
     DAYS,
     DECLINED,
     FIELDS,
@@ -164,6 +165,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
     words |= {*WAITING.values(), *DECLINED.values(), *VIA.values(), *STAGES.values()}
     words |= {*AGES.values(), STAFF_ACCOUNT}
+    words |= {word for by_field in BY_FIELD.values() for word in by_field.values()}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)
     held = {m.id: m.string for m in catalog if m.id and not m.fuzzy}

@@ -72,7 +72,7 @@ def test_a_services_answer_is_worded_by_its_cases_kind() -> None:
     parts = ("family", "record_reads", "identity", "volunteers", "matches", "followups",
              "histories", "waitlist", "places", "subject", "notices", "cases", "episodes",
              "suppliers", "parked", "applicants", "notifications", "own_requests",
-             "volunteer_links", "volunteer_lookups")  # fmt: skip
+             "volunteer_links", "volunteer_lookups", "volunteer", "messages", "leaving")  # fmt: skip
     assert "autre" not in labels.counted(dict.fromkeys(parts, 2))
 
 
@@ -143,3 +143,61 @@ def test_a_prefixed_reference_without_a_digit_is_still_a_reference() -> None:
         '<code class="reference">volunteer:AbcDefGhiJklMnoPqrStuV</code>'
     )
     assert shown["word"] == "Nantes"
+
+
+def test_a_volunteers_part_reads_in_words() -> None:
+    """Directory's part for a volunteer showed « applied », « not-requested », « sent »,
+    « candidature-benevole » and the message's channel under « Enregistrée par » (a
+    request's `channel`: directory names a message's `medium`); the observatory's copy of
+    the application « none »."""
+    part = {
+        "volunteer": {"application": "applied", "honorability": "not-requested",
+                      "active_families": 0, "applied_at": "2026-11-29T18:04:00+00:00",
+                      "identity": {"prenom": "Camille", "canal": "sms"}},
+        "messages": [{"_id": "candidature:W10ZGib3TtrsAlyA6KnT0g:1",
+                      "template": "candidature-benevole", "medium": "email",
+                      "recipient_ref": "W10ZGib3TtrsAlyA6KnT0g", "attempts": 1,
+                      "outcome": "sent", "sent_at": "2026-11-29T18:05:00+00:00"},
+                     {"template": "lien-connexion", "outcome": "failed",
+                      "failed_at": "2026-11-29T18:06:00+00:00"}],
+        "leaving": [{"asked_at": "2026-11-30T09:00:00+00:00", "answered": True}],
+        "applicants": [{"status": "paused", "honorability": "none"}],
+    }  # fmt: skip
+    shown = readable(part)
+    assert shown["Fiche de bénévole"] == {
+        "Candidature": "reçue", "Attestation d'honorabilité": "pas encore demandée",
+        "Familles accompagnées en ce moment": "0",
+        "Candidature envoyée le": "29/11/2026 à\u00a019\u00a0h\u00a004",
+        "Identité": {"Prénom": "Camille", "Reçoit les messages par": "SMS"},
+    }  # fmt: skip
+    sent, failed = shown["Messages du réseau"]
+    assert sent["Objet"] == "où en est votre candidature de bénévole"
+    assert sent["Envoyé par"] == "e-mail"
+    assert sent["Référence du destinataire"] == Markup(
+        '<code class="reference">W10ZGib3TtrsAlyA6KnT0g</code>'
+    )
+    assert (sent["Essais d'envoi"], sent["Issue"]) == ("1", "envoyé")
+    assert failed == {
+        "Objet": "votre lien pour entrer dans votre espace bénévole", "Issue": "non envoyé",
+        "Envoi abandonné le": "29/11/2026 à\u00a019\u00a0h\u00a006",
+    }  # fmt: skip
+    assert shown["Demande d'effacement en quittant le réseau"] == [
+        {"Demandée le": "30/11/2026 à\u00a010\u00a0h\u00a000",
+         "Reçue par le délégué à la protection des données": "oui"}
+    ]  # fmt: skip
+    assert shown["Candidatures suivies par l'observatoire"] == [
+        {"État": "en pause", "Attestation d'honorabilité": "pas demandée"}
+    ]
+
+
+def test_a_volunteers_application_and_check_read_by_their_field() -> None:
+    """`approved` and `declined` say a volunteer's application in its own words (« acceptée
+    », « non retenue »), not a match's; a check `pending` is not a case « en cours »; a
+    match's outcome keeps its words beside a message's."""
+    part = {"application": "declined", "honorability": "pending",
+            "matches": [{"status": "declined", "outcome": "completed"}]}  # fmt: skip
+    assert readable(part) == {
+        "Candidature": "non retenue",
+        "Attestation d'honorabilité": "demandée, pas encore validée",
+        "Mises en relation": [{"État": "déclinée", "Issue": "accompagnement mené à son terme"}],
+    }

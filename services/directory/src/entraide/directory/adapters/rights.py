@@ -5,6 +5,11 @@ deleted or exported (the kit's `ReferencedDocuments`), and the volunteer's own d
 is destroyed first, so any copy left behind (a backup, a log) stays unreadable (privacy's
 vault destroys it again, with every other key of the subject, when the case closes).
 Left to directory: a tombstone on the compacted volunteers topic for an erased volunteer.
+
+The access export is what the volunteer reads: their record with their identity opened
+(not its sealed copy), the messages sent to them, their wish to leave; not the keyed
+hashes directory finds them by (their address's, their sign-in links'), which say nothing
+about them.
 """
 
 from typing import Any
@@ -18,6 +23,19 @@ from entraide.directory.usecases.ports import VolunteerKeyStore
 from entraide.kit.rights import ReferencedDocuments, jsonable
 
 Doc = dict[str, Any]
+# the collections as the volunteer's export names them, in this order (one that is new
+# keeps its collection's name)
+PARTS = {"volunteers": "volunteer", "notifications": "messages", "volunteer_erasures": "leaving"}
+# keyed hashes (their address's, their sign-in links'): how directory finds them, not data
+# about them
+HASHES = ("volunteer_lookups", "volunteer_links")
+# a message's record without its sealed address and text (while it waits), the senders'
+# lease and their technical error
+UNSAID = frozenset({"sealed", "lease_until", "reason"})
+# renamed where the field's name means something else in another service's part: a
+# request's `channel` is who recorded it, a message's how it was sent; a volunteer's
+# `status` is their application's
+RENAMED = {"channel": "medium", "status": "application"}
 
 
 class DirectoryRights(ReferencedDocuments):
@@ -34,14 +52,36 @@ class DirectoryRights(ReferencedDocuments):
         return await super().erase(command) | keys
 
     async def export(self, command: AccessRequested) -> Doc:
-        part = await super().export(command)
-        volunteer = await self._volunteer(command.subject_kind, command.subject_ref)
-        key = await self.keys.existing(volunteer["_id"]) if volunteer else None
-        if volunteer is not None and key is not None and "identity" in volunteer:
-            part["identity"] = jsonable(unseal(key, volunteer["_id"], volunteer["identity"]))
+        held = await super().export(command)
+        for name in HASHES:
+            held.pop(name, None)
+        part = {PARTS[name]: held.pop(name) for name in PARTS if name in held} | held
+        if "messages" in part:
+            part["messages"] = [_said(message) for message in part["messages"]]
+        if "volunteer" in part:  # one record per reference (a unique index)
+            part["volunteer"] = await self._record(part["volunteer"][0])
         return part
+
+    async def _record(self, exported: Doc) -> Doc:
+        """The volunteer's record, their identity opened (gone with their key: left out)."""
+        key = await self.keys.existing(exported["_id"])
+        record: Doc = {}
+        for field, value in exported.items():
+            if field != "identity":
+                record[_renamed(field)] = value
+            elif key is not None:
+                record["identity"] = jsonable(unseal(key, exported["_id"], value))
+        return record
 
     async def _volunteer(self, kind: SubjectKind, ref: str) -> Doc | None:
         if kind != SubjectKind.VOLUNTEER:
             return None
         return await self.db["volunteers"].find_one({"volunteer_ref": ref})
+
+
+def _said(message: Doc) -> Doc:
+    return {_renamed(k): v for k, v in message.items() if k not in UNSAID}
+
+
+def _renamed(field: str) -> str:
+    return RENAMED.get(field, field)

@@ -134,6 +134,12 @@ COUNTED = {
     "identity": ("identité", "identités"),
     "subject": ("inscription au registre", "inscriptions au registre"),
     "cases": ("demande d'exercice des droits", "demandes d'exercice des droits"),
+    "volunteer": ("fiche de bénévole", "fiches de bénévole"),
+    "messages": ("message envoyé ou en attente", "messages envoyés ou en attente"),
+    "leaving": (
+        "demande d'effacement en quittant le réseau",
+        "demandes d'effacement en quittant le réseau",
+    ),
 }
 # what a service did for each kind of case, and what it says when it had nothing to do
 DONE = {

@@ -84,9 +84,21 @@ FIELDS = {
     "message": "Message", "consent_sharing": "Accord pour le partage",
     "decided_at": "Décidée le", "decided_by": "Compte qui l'a décidée",
     "refusal": "Motif du refus",
+    # a volunteer's part at directory: their record, the messages sent to them, their wish
+    # to leave (directory names a message's `channel` `medium`, a record's `status`
+    # `application`: `channel` and `status` mean other things in other parts)
+    "application": "Candidature", "applied_at": "Candidature envoyée le",
+    "approved_at": "Candidature acceptée le",
+    "active_families": "Familles accompagnées en ce moment",
+    "canal": "Reçoit les messages par", "messages": "Messages du réseau", "template": "Objet",
+    "medium": "Envoyé par", "recipient_ref": "Référence du destinataire",
+    "attempts": "Essais d'envoi", "failed_at": "Envoi abandonné le",
+    "leaving": "Demande d'effacement en quittant le réseau", "asked_at": "Demandée le",
+    "answered": "Reçue par le délégué à la protection des données",
 }  # fmt: skip
 REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
-              "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id"}  # fmt: skip
+              "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id",
+              "recipient_ref"}  # fmt: skip
 # the shared vocabularies as a sentence reads them (needs stay capitalised), then the
 # export's own words (a family's contact channel `phone` reads « téléphone »); the
 # associations' names (NAMES) are names, in no catalog
@@ -128,6 +140,7 @@ WORDS = SHARED | {
     "pending": "en cours", "in-review": "en cours d'examen", "approved": "approuvé",
     "cleared": "validée", "missing": "manquante", "access": "accès", "erasure": "effacement",
     "rectification": "rectification", "objection": "opposition", "escalated": "relancée",
+    "applied": "candidature reçue", "paused": "en pause", "left": "a quitté le réseau",
 }  # fmt: skip
 # the days of the week are `mo`...`su` where a slot says them, `fr` is French elsewhere
 DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items()}
@@ -150,8 +163,32 @@ STAGES = {
     "unreachable": "personne injoignable ou coordonnées fausses",
     "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
 }  # fmt: skip
+# a volunteer's application, in the words of their space (directory's `status_words`)
+APPLICATION = {
+    "applied": "reçue", "in-review": "en cours d'examen", "approved": "acceptée",
+    "declined": "non retenue", "paused": "en pause", "left": "retirée",
+}  # fmt: skip
+# their honorability check: as directory holds it, then as the observatory hears of it
+HONORABILITY = {
+    "not-requested": "pas encore demandée", "requested": "demandée, pas encore reçue",
+    "cleared": "validée", "refused": "refusée", "none": "pas demandée",
+    "pending": "demandée, pas encore validée", "valid": "valable", "expired": "expirée",
+}  # fmt: skip
+# a message the network sent: what it said (its subject), and whether it went
+TEMPLATES = {
+    "candidature-benevole": "où en est votre candidature de bénévole",
+    "proposition-benevole": "une famille pourrait avoir besoin de vous",
+    "lien-connexion": "votre lien pour entrer dans votre espace bénévole",
+    "demande-recue": "votre demande d'aide est bien reçue",
+    "demande-suite": "une association va vous appeler", "code-contact": "votre code",
+    "droits-export": "votre copie de vos données est prête",
+    "conservation-mois": "vos informations seront effacées dans un mois",
+    "conservation-semaine": "vos informations seront effacées dans une semaine",
+}  # fmt: skip
+SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non envoyé"}
 BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES,
-            "children_age_bands": AGES}  # fmt: skip
+            "children_age_bands": AGES, "application": APPLICATION,
+            "honorability": HONORABILITY, "template": TEMPLATES, "outcome": SENDING}  # fmt: skip
 BY_FIELD["refusal"] = STAGES
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
