@@ -128,3 +128,44 @@ async def test_a_parent_asks_for_help_in_arabic_on_a_phone_and_follows_it(
     assert await fits(page)
     await screenshot(page, "langues-ar-suivi-390")
     await page.context.close()
+
+
+# each checkbox of a fieldset: where its drawn box is (the label's ::before, placed
+# against the label, its containing block) and where its label's words are
+BOXES_AND_WORDS = """fieldset => [...fieldset.querySelectorAll('.fr-checkbox-group label')]
+  .map(label => {
+    const rect = label.getBoundingClientRect();
+    const box = getComputedStyle(label, '::before');
+    const left = rect.left + label.clientLeft + parseFloat(box.left);
+    const words = document.createRange();
+    words.selectNodeContents(label);
+    const text = words.getBoundingClientRect();
+    return {label: label.textContent.trim(), box: [left, left + parseFloat(box.width)],
+            words: [text.left, text.right]};
+  })"""
+
+
+async def test_on_the_arabic_door_each_checkbox_sits_beside_its_label(
+    intake_url: str, browser: Browser
+) -> None:
+    """At 390 px right to left, the needs' and the half-days' boxes sat on the far left,
+    a screen's width from their right-aligned words (the DSFR places them by physical
+    sides): each box is now on its label's right, within 40 px of its first word."""
+    page = await phone(browser, "ar")
+    await page.goto(f"{intake_url}/demander-aide?lang=ar")
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    far = []
+    for fieldset in ("#needs", "#availability"):
+        found = await page.locator(fieldset).evaluate(BOXES_AND_WORDS)
+        assert found, f"no checkbox in {fieldset}"
+        for one in found:
+            (box_left, box_right), (words_left, words_right) = one["box"], one["words"]
+            gap = box_left - words_right  # right to left: the box after the words' right end
+            if not (-1 <= gap <= 40) or box_right > 390:
+                far.append(
+                    f"{fieldset} {one['label']}: box {box_left:.0f}-{box_right:.0f}, "
+                    f"words {words_left:.0f}-{words_right:.0f}"
+                )
+    await screenshot(page, "langues-ar-cases-390")
+    await page.context.close()
+    assert far == [], "\n".join(far)

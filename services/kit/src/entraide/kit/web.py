@@ -75,8 +75,13 @@ def dsfr_dir() -> Path | None:
     return next((c for c in candidates if (c / "dsfr.min.css").is_file()), None)
 
 
+KIT_STATIC = Path(__file__).parent / "static"  # the kit's own CSS, beside this module
+
+
 def mount_static(app: FastAPI) -> None:
-    """Serve the DSFR under /static/dsfr (a missing package leaves the pages unstyled)."""
+    """Serve the DSFR under /static/dsfr (a missing package leaves the pages unstyled) and
+    the kit's own CSS under /static/kit (the DSFR's fixes for right-to-left pages)."""
+    app.mount("/static/kit", StaticFiles(directory=KIT_STATIC), name="kit")
     found = dsfr_dir()
     if found is None:
         log.warning("DSFR assets not found: run `make setup` (pages will be unstyled)")
