@@ -1,15 +1,25 @@
 """The kit's `ReferencedDocuments` (matching's and the observatory's answer to privacy's
 commands) on the real store: an access exports the person's documents without the relay's
-pending events, even when their event is not yet published; an erasure deletes them."""
+pending events, even when their event is not yet published; an erasure deletes them.
+Matching's also finds the documents keyed by a volunteer's reference."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts import new_event
-from entraide.contracts.events import AccessRequested, ErasureRequested, MatchClosed
-from entraide.contracts.vocab import ErasureReason, MatchOutcome, SubjectKind
+from entraide.contracts.events import (
+    AccessRequested,
+    ErasureRequested,
+    MatchClosed,
+    VolunteerAvailability,
+)
+from entraide.contracts.vocab import ErasureReason, MatchOutcome, Need, SubjectKind
 from entraide.kit.outbox import PENDING, outbox_entry
 from entraide.kit.rights import ReferencedDocuments
+from entraide.matching.adapters.rights import rights_handler
+from entraide.matching.adapters.volunteers import VolunteerViews
+from entraide.privacy.entrypoints.http.readable import FIELDS
+from tests.integration.test_public_rights import _keys
 
 
 def _pending_match(family_ref: str) -> dict:
@@ -52,4 +62,44 @@ async def test_an_access_exports_the_documents_without_the_relays_pending_events
     assert not {"outbox", "outbox_pending", "lease_until", "lease_owner"} & set(match)
     assert erased == {"matches": 1}
     assert await db["matches"].count_documents({}) == 1  # the other family's stays
+    await mongo.drop_database(db.name)
+
+
+async def test_a_volunteers_read_model_and_places_are_exported_and_erased(mongo, unique) -> None:
+    """Matching keys a volunteer's read model by the reference (`_id`) and its places by
+    `volunteer:<ref>`: no field names the reference, yet both are the volunteer's."""
+    db = mongo[f"test_rights_{unique}"]
+    ref, other = f"vol-{unique}", f"vol-other-{unique}"
+    availability = VolunteerAvailability(
+        volunteer_ref=ref,
+        association_id="afev",
+        revision=1,
+        departement="44",
+        postal_code="44000",
+        needs=[Need.ACCOMPAGNEMENT_SCOLAIRE],
+        capacity=2,
+        active=True,
+        changed_at=datetime.now(UTC),
+    )
+    views = VolunteerViews(db)
+    await views.upsert(availability)
+    await views.upsert(availability.model_copy(update={"volunteer_ref": other}))
+    await db["places"].insert_one({"_id": f"volunteer:{ref}", "taken": [{"match_id": "m-1"}]})
+    rights = rights_handler(db)
+    deadline = datetime.now(UTC) + timedelta(days=30)
+    ask = {"case_id": f"case-{unique}", "subject_kind": SubjectKind.VOLUNTEER, "deadline": deadline}
+
+    part = await rights.export(AccessRequested(subject_ref=ref, **ask))
+    erased = await rights.erase(
+        ErasureRequested(subject_ref=ref, reason=ErasureReason.RIGHTS_REQUEST, **ask)
+    )
+
+    (view,) = part["volunteers"]
+    assert view["_id"] == ref
+    assert view["postal_code"] == "44000"
+    assert part["places"] == [{"_id": f"volunteer:{ref}", "taken": [{"match_id": "m-1"}]}]
+    unnamed = _keys(part) - set(FIELDS)
+    assert not unnamed, f"fields the export page would show as code: {unnamed}"
+    assert erased == {"volunteers": 1, "places": 1}
+    assert await views.get(other) is not None  # another volunteer's stays
     await mongo.drop_database(db.name)

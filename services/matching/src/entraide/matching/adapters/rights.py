@@ -15,5 +15,17 @@ from pymongo.asynchronous.database import AsyncDatabase
 from entraide.kit.rights import ReferencedDocuments
 
 
+class MatchingRights(ReferencedDocuments):
+    """Also the documents keyed by the reference rather than naming it in a field: a
+    volunteer's read model (`volunteers`, its `_id` the reference: availability, needs,
+    postal code, languages) and its places (`places`, `volunteer:<ref>`: the matches
+    holding them). Without them an access export left them out and an erasure left the
+    places behind."""
+
+    def _query(self, ref: str) -> dict[str, Any]:
+        named: list[dict[str, Any]] = super()._query(ref)["$or"]
+        return {"$or": [*named, {"_id": {"$in": [ref, f"volunteer:{ref}"]}}]}
+
+
 def rights_handler(db: AsyncDatabase[dict[str, Any]]) -> ReferencedDocuments:
-    return ReferencedDocuments(db)
+    return MatchingRights(db)

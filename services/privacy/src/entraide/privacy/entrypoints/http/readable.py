@@ -89,7 +89,8 @@ FIELDS = {
     # `application`: `channel` and `status` mean other things in other parts)
     "application": "Candidature", "applied_at": "Candidature envoyée le",
     "approved_at": "Candidature acceptée le",
-    "active_families": "Familles accompagnées en ce moment",
+    "active_families": "Familles accompagnées en ce moment", "changed_at": "Mise à jour le",
+    "volunteers": "Disponibilités connues de la mise en relation", "taken": "Places prises",
     "canal": "Reçoit les messages par", "messages": "Messages du réseau", "template": "Objet",
     "medium": "Envoyé par", "recipient_ref": "Référence du destinataire",
     "attempts": "Essais d'envoi", "failed_at": "Envoi abandonné le",
