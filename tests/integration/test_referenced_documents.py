@@ -40,6 +40,16 @@ def _pending_match(family_ref: str) -> dict:
     }
 
 
+async def _export_then_erase(
+    rights: ReferencedDocuments, ref: str, kind: SubjectKind
+) -> tuple[dict, dict[str, int]]:
+    """The subject's part of an access export, then the counts of its erasure."""
+    deadline = datetime.now(UTC) + timedelta(days=30)
+    ask = {"case_id": f"case-{ref}", "subject_ref": ref, "subject_kind": kind, "deadline": deadline}
+    part = await rights.export(AccessRequested(**ask))
+    return part, await rights.erase(ErasureRequested(reason=ErasureReason.RIGHTS_REQUEST, **ask))
+
+
 async def test_an_access_exports_the_documents_without_the_relays_pending_events(
     mongo, unique
 ) -> None:
@@ -47,14 +57,7 @@ async def test_an_access_exports_the_documents_without_the_relays_pending_events
     family_ref = f"fam-{unique}"
     await db["matches"].insert_one(_pending_match(family_ref))
     await db["matches"].insert_one(_pending_match(f"other-{unique}"))
-    rights = ReferencedDocuments(db)
-    deadline = datetime.now(UTC) + timedelta(days=30)
-    ask = {"case_id": f"case-{unique}", "subject_kind": SubjectKind.FAMILY, "deadline": deadline}
-
-    part = await rights.export(AccessRequested(subject_ref=family_ref, **ask))
-    erased = await rights.erase(
-        ErasureRequested(subject_ref=family_ref, reason=ErasureReason.RIGHTS_REQUEST, **ask)
-    )
+    part, erased = await _export_then_erase(ReferencedDocuments(db), family_ref, SubjectKind.FAMILY)
 
     (match,) = part["matches"]
     assert match["family_ref"] == family_ref
@@ -85,14 +88,7 @@ async def test_a_volunteers_read_model_and_places_are_exported_and_erased(mongo,
     await views.upsert(availability)
     await views.upsert(availability.model_copy(update={"volunteer_ref": other}))
     await db["places"].insert_one({"_id": f"volunteer:{ref}", "taken": [{"match_id": "m-1"}]})
-    rights = rights_handler(db)
-    deadline = datetime.now(UTC) + timedelta(days=30)
-    ask = {"case_id": f"case-{unique}", "subject_kind": SubjectKind.VOLUNTEER, "deadline": deadline}
-
-    part = await rights.export(AccessRequested(subject_ref=ref, **ask))
-    erased = await rights.erase(
-        ErasureRequested(subject_ref=ref, reason=ErasureReason.RIGHTS_REQUEST, **ask)
-    )
+    part, erased = await _export_then_erase(rights_handler(db), ref, SubjectKind.VOLUNTEER)
 
     (view,) = part["volunteers"]
     assert view["_id"] == ref

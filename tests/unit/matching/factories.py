@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from entraide.contracts.geography import locate
+from entraide.kit.principal import Principal, Role
 from entraide.matching.domain.model import Family, Support
 
 NOW = datetime(2026, 11, 28, 12, tzinfo=UTC)
@@ -62,3 +63,13 @@ def offer(**changes: Any) -> Support:
         age_max=11,
     )
     return replace(base, **changes)
+
+
+# Parrains Par Mille's coordinator in Loire-Atlantique, as the pages' tests sign in
+COORDINATOR = Principal(
+    subject="c1",
+    name="Claire",
+    role=Role.COORDINATOR,
+    association_id="parrains-par-mille",
+    territories=("44",),
+)

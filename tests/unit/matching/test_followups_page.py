@@ -9,20 +9,13 @@ from typing import Any
 
 from starlette.requests import Request
 
-from entraide.kit.principal import Principal, Role
 from entraide.kit.web import templates_for
 from entraide.matching.domain import followups as rules
 from entraide.matching.entrypoints.http import followup_pages, labels
 from entraide.matching.entrypoints.http.names import Shown
+from tests.unit.matching.factories import COORDINATOR
 
 STARTED = datetime(2026, 12, 1, 9, tzinfo=UTC)  # due: 31/12 (one month), 02/03 (three)
-COORDINATOR = Principal(
-    subject="c1",
-    name="Claire",
-    role=Role.COORDINATOR,
-    association_id="parrains-par-mille",
-    territories=("44",),
-)
 
 
 def test_a_dated_follow_up_opens_a_week_before_its_due_day() -> None:

@@ -9,19 +9,12 @@ from typing import Any
 
 from starlette.requests import Request
 
-from entraide.kit.principal import Principal, Role
 from entraide.kit.web import templates_for
 from entraide.matching.entrypoints.http import labels, pages
 from entraide.matching.entrypoints.http.names import Shown
+from tests.unit.matching.factories import COORDINATOR
 
 PROPOSED = datetime(2026, 11, 30, 23, 13, tzinfo=UTC)  # 1 December, 0 h 13 in Paris
-COORDINATOR = Principal(
-    subject="c1",
-    name="Claire",
-    role=Role.COORDINATOR,
-    association_id="parrains-par-mille",
-    territories=("44",),
-)
 
 
 def proposal(match_id: str, request_id: str, support_key: str) -> dict[str, Any]:
