@@ -27,27 +27,48 @@ DONE = {
     "rattachee": "Demande rattachée à la famille déjà connue : elle part vers l'orientation.",
     "refusee": "Demande refusée : ses données ne sont plus lisibles.",
 }
+NO_REASON = "Motif du refus : choisissez-le dans la liste (rien n'est refusé sans motif)."
 
 
 @router.get("/a-confirmer")
 async def waiting(
     request: Request, principal: Staff, queue: QueueDep, pages: PagesDep, ok: str = ""
 ) -> Response:
-    pending = await queue.pending(principal)
+    return await _queue_page(request, principal, queue, pages, done=DONE.get(ok))
+
+
+async def _queue_page(
+    request: Request,
+    principal: Principal,
+    queue: ConfirmationQueue,
+    pages: PagesDep,
+    *,
+    done: str | None = None,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     return pages.page(
         request,
         "a_confirmer.html",
         principal,
-        pending=pending,
+        status_code=status_code,
+        pending=await queue.pending(principal),
         refusals=REFUSALS,
-        done=DONE.get(ok),
+        done=done,
+        errors=errors or {},
     )
 
 
 @router.post("/a-confirmer/{self_id}", dependencies=[Depends(check_csrf)])
-async def decide(self_id: str, request: Request, principal: Staff, queue: QueueDep) -> Response:
+async def decide(
+    self_id: str, request: Request, principal: Staff, queue: QueueDep, pages: PagesDep
+) -> Response:
     form = await request.form()
     action, now = str(form.get("action") or ""), datetime.now(UTC)
+    if action == "refuser" and str(form.get("reason")) not in set(RefusalReason):
+        # a refusal makes the family's data unreadable: never without a reason chosen
+        errors = {f"raison-{self_id}": NO_REASON}
+        return await _queue_page(request, principal, queue, pages, errors=errors, status_code=422)
     try:
         if action == "confirmer":
             await queue.confirm(principal, self_id, now)
@@ -55,13 +76,13 @@ async def decide(self_id: str, request: Request, principal: Staff, queue: QueueD
         elif action == "rattacher":
             await queue.merge(principal, self_id, str(form.get("family_id") or ""), now)
             done = "rattachee"
-        elif action == "refuser" and str(form.get("reason")) in set(RefusalReason):
+        elif action == "refuser":
             await queue.refuse(principal, self_id, RefusalReason(str(form.get("reason"))), now)
             done = "refusee"
         else:
             raise RefusedError(
                 "Choisissez une action : confirmer, rattacher à une famille ou refuser avec "
-                "une raison.",
+                "un motif.",
                 principal=principal,
                 status_code=422,
                 heading="Action incomplète",

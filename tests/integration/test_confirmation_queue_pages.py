@@ -1,0 +1,68 @@
+"""« À confirmer » as staff use it, on the real store: refusing a family's own request
+takes a reason chosen on purpose, and a confirmation says which family and where it went."""
+
+import html
+import re
+
+import httpx
+
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases.self_requests import FamilyDoor
+from entraide.kit.deps import lookup
+from tests.integration.test_family_door import form
+from tests.support import serving
+
+
+async def _queued(intake: httpx.AsyncClient, door: FamilyDoor, dev_issuer) -> tuple[str, str, str]:
+    """A family's request sent on the door, and the queue as ppm-nantes staff see it:
+    (page, the request's id in the queue, the form's csrf token)."""
+    sent = await intake.post("/demander-aide", data=form(door))
+    assert sent.status_code == 200, sent.text
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    page = (await intake.get("/a-confirmer")).text
+    self_id = re.search(r'action="/a-confirmer/([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    return page, self_id, csrf
+
+
+async def test_a_refusal_takes_a_reason_chosen_on_purpose(
+    intake_settings, mongo, dev_issuer
+) -> None:
+    """The reason was preselected (« Personne injoignable… »): one click on « Refuser la
+    demande » refused the request and made its data unreadable. Now the list starts empty
+    and the server refuses a refusal without a reason, the page shown again."""
+    app = intake_app(intake_settings)
+    db = mongo[intake_settings.database]
+    async with serving(app) as intake:
+        page, self_id, csrf = await _queued(intake, lookup(app, FamilyDoor), dev_issuer)
+        reasons = re.search(
+            rf'<select[^>]*id="raison-{self_id}"[^>]*>(.*?)</select>', page, re.DOTALL
+        )
+        assert reasons, "no reason list"
+        first = re.search(r"<option([^>]*)>([^<]*)</option>", reasons.group(1))
+        assert first, "no option"
+        assert 'value=""' in first.group(1)
+        assert html.unescape(first.group(2)) == "— Choisir le motif —"
+        assert "required" in reasons.group(0)
+
+        for data in ({}, {"reason": ""}, {"reason": "n-importe-quoi"}):
+            answer = await intake.post(
+                f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "refuser"} | data
+            )
+            assert answer.status_code == 422, data
+            shown = html.unescape(answer.text)
+            assert f'id="raison-{self_id}-erreur"' in shown
+            assert "Motif du refus : choisissez-le dans la liste" in shown
+            assert f'href="#raison-{self_id}"' in shown  # the error summary leads to it
+            assert "Awa Traoré" in shown  # the request is still there to decide
+        [kept] = await db["self_requests"].find({}).to_list()
+        assert kept["stage"] == "pending"
+
+        refused = await intake.post(
+            f"/a-confirmer/{self_id}",
+            data={"csrf": csrf, "action": "refuser", "reason": "not-a-request"},
+        )
+        assert refused.status_code == 303
+        assert refused.headers["location"] == "/a-confirmer?ok=refusee"
+        [decided] = await db["self_requests"].find({}).to_list()
+        assert decided["stage"] == "refused"
