@@ -66,3 +66,54 @@ async def test_a_refusal_takes_a_reason_chosen_on_purpose(
         assert refused.headers["location"] == "/a-confirmer?ok=refusee"
         [decided] = await db["self_requests"].find({}).to_list()
         assert decided["stage"] == "refused"
+
+
+async def test_a_confirmation_says_which_family_and_links_to_its_record(
+    intake_settings, mongo, dev_issuer
+) -> None:
+    """« Demande confirmée : elle part vers l'orientation. » named neither the family nor
+    where it went. Now the message gives the request's short reference (the one on the
+    family's record) and a link to that record, after a confirmation as after a join."""
+    app = intake_app(intake_settings)
+    db = mongo[intake_settings.database]
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        _, self_id, csrf = await _queued(intake, door, dev_issuer)
+        confirmed = await intake.post(
+            f"/a-confirmer/{self_id}",
+            data={"csrf": csrf, "action": "confirmer"},
+            follow_redirects=True,
+        )
+        assert confirmed.status_code == 200
+        [family] = await db["families"].find({}).to_list()
+        request_id = family["requests"][0]["request_id"]
+        said = _said(confirmed.text)
+        assert f"{request_id[:4]} {request_id[4:8]}" in said
+        assert f'href="/familles/{family["_id"]}"' in said
+        assert "Awa" not in str(confirmed.url)  # the address names no one
+        record = await intake.get(f"/familles/{family['_id']}")
+        assert f"{request_id[:4]} {request_id[4:8]}" in record.text  # the same reference
+
+        # the same parent again: joined to the family now known
+        intake.cookies.clear()
+        page, again, csrf = await _queued(intake, door, dev_issuer)
+        assert f'<option value="{family["_id"]}">' in page
+        joined = await intake.post(
+            f"/a-confirmer/{again}",
+            data={"csrf": csrf, "action": "rattacher", "family_id": family["_id"]},
+            follow_redirects=True,
+        )
+        assert joined.status_code == 200
+        [family] = await db["families"].find({}).to_list()
+        second = family["requests"][1]["request_id"]
+        said = _said(joined.text)
+        assert "rattachée" in said
+        assert f"{second[:4]} {second[4:8]}" in said
+        assert f'href="/familles/{family["_id"]}"' in said
+
+
+def _said(page: str) -> str:
+    """The message shown after a decision."""
+    found = re.search(r'<div class="fr-alert fr-alert--success[^>]*>(.*?)</div>', page, re.DOTALL)
+    assert found, "no message after the decision"
+    return html.unescape(found.group(1))

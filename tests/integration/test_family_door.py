@@ -116,7 +116,7 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
             f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"}
         )
         assert done.status_code == 303
-        assert done.headers["location"] == "/a-confirmer?ok=confirmee"
+        assert done.headers["location"].startswith("/a-confirmer?ok=confirmee&famille=")
         again = await intake.post(
             f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"}
         )

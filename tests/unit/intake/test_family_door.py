@@ -130,7 +130,7 @@ async def test_a_familys_request_waits_sealed_and_unpublished_until_staff_confir
     [pending] = await queue.pending(CLAIRE)
     assert pending.identity is not None
     assert pending.identity["parent"]["last_name"] == "Traoré"
-    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
 
     [event] = uow.events_of(RequestSubmitted)
     assert (event.request_id, event.channel) == (request_id, RequestChannel.FAMILY)
@@ -191,7 +191,7 @@ async def test_a_family_already_known_is_flagged_then_joined_not_refused() -> No
     assert pending.possible_duplicates == [known.family_id]
     with pytest.raises(NotFoundError):
         await queue.merge(CLAIRE, received.self_id, "some-other-family", NOW)
-    request_id = await queue.merge(CLAIRE, received.self_id, known.family_id, NOW)
+    request_id = (await queue.merge(CLAIRE, received.self_id, known.family_id, NOW)).request_id
     family = uow.families.stored[known.family_id]
     assert [r.request_id for r in family.requests][-1] == request_id
     last = uow.events_of(RequestSubmitted)[-1]
@@ -215,7 +215,7 @@ async def test_a_refused_request_keeps_nothing_readable_and_says_so() -> None:
 async def test_the_status_follows_matching_in_a_parents_words() -> None:
     door, queue, uow, _, _ = world()
     received = await door.submit(submission(), NOW)
-    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     family_id = door.queue.stored[received.self_id].family_id  # type: ignore[attr-defined]
     for state, expected in (("waitlisted", Standing.WAITING), ("proposed", Standing.CALLING)):
         step = MatchStep(f"e-{state}", request_id, state, datetime.now(UTC))
@@ -233,7 +233,7 @@ async def test_the_status_names_the_association_once_it_has_accepted_the_family(
     family reads who will call (« une association » said nothing)."""
     door, queue, uow, _, _ = world()
     received = await door.submit(submission(), NOW)
-    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     family_id = door.queue.stored[received.self_id].family_id  # type: ignore[attr-defined]
     named = {}
     for state in ("proposed", "accepted", "started"):
@@ -257,7 +257,7 @@ async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
     )
     assert sent.context["code"] == received.code
     assert sent.recipient_ref != "Traoré"
-    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
     assert not await queue.match_step(ref, request_id, "waitlisted")
     assert await queue.match_step(ref, request_id, "proposed")
@@ -290,7 +290,7 @@ async def test_the_received_email_names_the_status_page_in_the_doors_language() 
 async def test_the_family_is_told_in_the_language_of_the_page_it_wrote_on() -> None:
     door, queue, _, _, notifier = world()
     received = await door.submit(submission(language="pt"), NOW)
-    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
     assert await queue.match_step(ref, request_id, "proposed")
     told = {n.template: n.language for n in notifier.sent.values()}
@@ -326,7 +326,7 @@ async def test_a_family_that_chose_sms_and_email_is_told_by_each_once() -> None:
         ("demande-recue", Channel.EMAIL, "awa.traore@example.org"),
         ("demande-recue", Channel.SMS, "06 98 76 54 32"),
     ]
-    request_id = await queue.confirm(CLAIRE, both.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, both.self_id, NOW)).request_id
     ref = door.queue.stored[both.self_id].family_ref  # type: ignore[attr-defined]
     for _ in range(2):  # redelivered: each channel's key is sent once
         assert await queue.match_step(ref, request_id, "proposed")
@@ -374,7 +374,7 @@ def test_codes_are_random_readable_and_typed_loosely() -> None:
 async def test_matchings_events_tell_the_family_once_and_only_its_own_request() -> None:
     door, queue, uow, keys, notifier = world()
     received = await door.submit(submission(), NOW)
-    request_id = await queue.confirm(CLAIRE, received.self_id, NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
     staff_recorded = await recording.record_request(
         uow, keys, details(), association_id="parrains-par-mille", channel=RequestChannel.STAFF_FORM

@@ -32,6 +32,14 @@ class AlreadyDecidedError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class Decided:
+    """Where a confirmed or joined request went: its family's record and the request."""
+
+    family_id: str
+    request_id: str
+
+
+@dataclass(frozen=True)
 class Pending:
     """A request in the queue as staff read it: identity unsealed for them."""
 
@@ -53,8 +61,8 @@ class ConfirmationQueue:
             await self.audit.record(principal, Action.READ, None, via="a-confirmer")
         return [Pending(r, await self._identity(r)) for r in listed]
 
-    async def confirm(self, principal: Principal, self_id: str, now: datetime) -> str:
-        """Publish the request as its family's (a new family); the request's id."""
+    async def confirm(self, principal: Principal, self_id: str, now: datetime) -> Decided:
+        """Publish the request as its family's (a new family); where it went."""
         request, identity = await self._open(principal, self_id)
         association = request.association_id or principal.association_id
         details = _details(request, identity)
@@ -75,12 +83,14 @@ class ConfirmationQueue:
         request_id = stored.requests[0].request_id
         await self._decide(principal, request, Stage.CONFIRMED, now, request_id=request_id)
         await self.audit.record(principal, Action.CREATE, request.family_id, via="a-confirmer")
-        return request_id
+        return Decided(stored.id, request_id)
 
-    async def merge(self, principal: Principal, self_id: str, family_id: str, now: datetime) -> str:
+    async def merge(
+        self, principal: Principal, self_id: str, family_id: str, now: datetime
+    ) -> Decided:
         """Add the request to a family already known (one it was flagged as possibly
         repeating, in my scope): a new request of that family, published; the sealed copy
-        of the identity is destroyed. The request's id."""
+        of the identity is destroyed. Where it went."""
         request, _ = await self._open(principal, self_id)
         family = await self.uow.families.get(family_id)
         if (
@@ -128,7 +138,7 @@ class ConfirmationQueue:
         await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
         await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
         await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
-        return request_id
+        return Decided(family.id, request_id)
 
     async def refuse(
         self, principal: Principal, self_id: str, reason: RefusalReason, now: datetime

@@ -1,6 +1,7 @@
 """Staff's page « À confirmer »: the families' own requests waiting in my scope, each to
 confirm (published to matching), to join to a family already known, or to refuse."""
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -10,7 +11,11 @@ from fastapi.responses import RedirectResponse
 from entraide.intake.domain.family import NotFoundError
 from entraide.intake.domain.self_requests import RefusalReason
 from entraide.intake.entrypoints.http.deps import PagesDep
-from entraide.intake.usecases.self_request_queue import AlreadyDecidedError, ConfirmationQueue
+from entraide.intake.usecases.self_request_queue import (
+    AlreadyDecidedError,
+    ConfirmationQueue,
+    Decided,
+)
 from entraide.kit.auth import Principal, RefusedError, check_csrf, page_principal
 from entraide.kit.deps import provided
 
@@ -23,18 +28,28 @@ REFUSALS = {
     RefusalReason.OUT_OF_REACH: "Hors du champ du réseau",
 }
 DONE = {
-    "confirmee": "Demande confirmée : elle part vers l'orientation.",
+    "confirmee": "Demande confirmée : la famille a sa fiche et sa demande part vers l'orientation.",
     "rattachee": "Demande rattachée à la famille déjà connue : elle part vers l'orientation.",
     "refusee": "Demande refusée : ses données ne sont plus lisibles.",
 }
+AN_ID = re.compile(r"[0-9a-f]{8,64}")  # ids only: the address names no one
 NO_REASON = "Motif du refus : choisissez-le dans la liste (rien n'est refusé sans motif)."
 
 
 @router.get("/a-confirmer")
 async def waiting(
-    request: Request, principal: Staff, queue: QueueDep, pages: PagesDep, ok: str = ""
+    request: Request,
+    principal: Staff,
+    queue: QueueDep,
+    pages: PagesDep,
+    ok: str = "",
+    famille: str = "",
+    demande: str = "",
 ) -> Response:
-    return await _queue_page(request, principal, queue, pages, done=DONE.get(ok))
+    """The queue; after a decision, what became of the request (and a link to its family)."""
+    ids = (famille, demande)
+    went = Decided(*ids) if all(AN_ID.fullmatch(i) for i in ids) else None
+    return await _queue_page(request, principal, queue, pages, done=DONE.get(ok), went=went)
 
 
 async def _queue_page(
@@ -44,6 +59,7 @@ async def _queue_page(
     pages: PagesDep,
     *,
     done: str | None = None,
+    went: Decided | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
@@ -55,6 +71,7 @@ async def _queue_page(
         pending=await queue.pending(principal),
         refusals=REFUSALS,
         done=done,
+        went=went,
         errors=errors or {},
     )
 
@@ -71,14 +88,14 @@ async def decide(
         return await _queue_page(request, principal, queue, pages, errors=errors, status_code=422)
     try:
         if action == "confirmer":
-            await queue.confirm(principal, self_id, now)
+            went = await queue.confirm(principal, self_id, now)
             done = "confirmee"
         elif action == "rattacher":
-            await queue.merge(principal, self_id, str(form.get("family_id") or ""), now)
+            went = await queue.merge(principal, self_id, str(form.get("family_id") or ""), now)
             done = "rattachee"
         elif action == "refuser":
             await queue.refuse(principal, self_id, RefusalReason(str(form.get("reason"))), now)
-            done = "refusee"
+            return RedirectResponse("/a-confirmer?ok=refusee", status_code=303)
         else:
             raise RefusedError(
                 "Choisissez une action : confirmer, rattacher à une famille ou refuser avec "
@@ -101,4 +118,5 @@ async def decide(
             status_code=409,
             heading="Demande déjà traitée",
         ) from exc
-    return RedirectResponse(f"/a-confirmer?ok={done}", status_code=303)
+    where = f"famille={went.family_id}&demande={went.request_id}"
+    return RedirectResponse(f"/a-confirmer?ok={done}&{where}", status_code=303)
