@@ -147,29 +147,26 @@ async def log_contact(
 ) -> Response:
     """Note a contact: the family's retention clock starts again."""
     form = await request.form()
-    try:
-        channel = ContactChannel(str(form.get("canal", "")))
-        day = date.fromisoformat(str(form.get("date") or date.today().isoformat()))
-    except ValueError:
-        return pages.error(
+    typed = {name: str(form.get(name) or "") for name in ("canal", "date", "note")}
+    day, errors = _contact_errors(typed, date.today())
+    if day is None:  # the record again, with what was typed: the note is not lost
+        try:
+            record = await work.open(principal, family_id, via="page")
+        except NotFoundError:
+            return not_found(pages, request, principal)
+        return pages.page(
             request,
+            "famille.html",
             principal,
-            422,
-            "Contact incomplet",
-            "Indiquez le moyen et la date du contact.",
-            back=f"/familles/{family_id}",
+            status_code=422,
+            record=record,
+            today=date.today(),
+            contact=typed,
+            errors=errors,
         )
-    if day > date.today():
-        return pages.error(
-            request,
-            principal,
-            422,
-            "Date dans le futur",
-            "Un contact se note une fois qu'il a eu lieu.",
-            back=f"/familles/{family_id}",
-        )
+    channel = ContactChannel(typed["canal"])
     at = datetime.now(UTC) if day == date.today() else datetime.combine(day, time(12), UTC)
-    note = str(form.get("note", ""))[:2000]
+    note = typed["note"][:2000]
     try:
         await work.log_contact(principal, family_id, channel=channel, note=note, at=at)
     except NotFoundError:
@@ -186,6 +183,23 @@ async def journal(
     """Who opened or changed this family's record (for the data-protection officer)."""
     entries = await work.audit.for_family(family_id)
     return pages.page(request, "journal.html", principal, family_id=family_id, entries=entries)
+
+
+def _contact_errors(typed: dict[str, str], today: date) -> tuple[date | None, dict[str, str]]:
+    """The contact's day, or None and what is wrong (by field, in French)."""
+    errors: dict[str, str] = {}
+    if typed["canal"] not in set(ContactChannel):
+        errors["canal"] = "Moyen du contact : choisissez-le dans la liste."
+    try:
+        day = date.fromisoformat(typed["date"] or today.isoformat())
+    except ValueError:
+        errors["date"] = "Date du contact : indiquez une date, par exemple le 12/03/2025."
+    else:
+        if day > today:
+            errors["date"] = (
+                "Date du contact : un contact se note une fois qu'il a eu lieu, pas dans le futur."
+            )
+    return (None if errors else day), errors
 
 
 def _request_of(record: FamilyRecord, request_id: str) -> model.Request | None:
