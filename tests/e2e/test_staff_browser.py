@@ -57,7 +57,8 @@ async def test_staff_fill_the_intake_form_and_the_request_reaches_matching(
 
     await expect(page.get_by_role("status")).to_contain_text("La demande est enregistrée")
     await expect(page.locator("#nom-parent")).to_have_text("Amina Diallo")
-    request_id = await page.locator(".numero-demande").first.inner_text()
+    # the page says the short reference (« 006b 01dc »); the full id sits beside it
+    request_id = await page.locator(".numero-demande").first.get_attribute("data-request-id")
     assert await accessibility_violations(page) == []
 
     async def in_matching() -> dict | None:
