@@ -66,3 +66,11 @@ def test_a_distance_reads_with_the_decimal_of_the_pages_language() -> None:
     assert formats.km(3.36, locale=i18n.locale_for("ro")) == "3,4\u00a0km"
     assert formats.km(3.36, locale=i18n.locale_for("ar")) == "3.4\u00a0km"  # Babel's ar
     assert formats.km(None, locale="en_GB") == "—"
+
+
+def test_today_is_the_day_it_is_in_paris() -> None:
+    """Between midnight in Paris and midnight UTC the server's day is still yesterday: a
+    contact noted at 00:30 on 2 December would have been « in the future »."""
+    assert formats.today(datetime(2026, 12, 1, 23, 30, tzinfo=UTC)) == date(2026, 12, 2)
+    assert formats.today(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == date(2026, 7, 1)
+    assert formats.today(datetime(2026, 7, 1, 22, 0, tzinfo=UTC)) == date(2026, 7, 2)

@@ -28,6 +28,12 @@ def paris(at: datetime | str) -> datetime:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
 
 
+def today(now: datetime | None = None) -> date:
+    """The day it is in Paris (the server's clock is UTC: from midnight to 1 or 2 a.m. in
+    Paris, its `date.today()` is still yesterday)."""
+    return (now or datetime.now(UTC)).astimezone(PARIS).date()
+
+
 def day(on: Day | None) -> str:
     """`29/11/2026`; a moment counts by its day in Paris, an ISO day as it is."""
     return _day(on, "dd/MM/yyyy")

@@ -1,7 +1,6 @@
 """The association's space: its offers with their freshness, its volunteers to review (the
 review's form posts to `volunteers.pages`) with how to reach them and what they offer."""
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -22,6 +21,7 @@ from entraide.directory.entrypoints.http.labels import (
     HONORABILITY_LABELS,
 )
 from entraide.directory.usecases import offers, volunteers
+from entraide.kit import formats
 from entraide.kit.auth import Principal, page_principal
 
 router = APIRouter(include_in_schema=False)
@@ -64,7 +64,7 @@ async def association_space(
         "association.html",
         principal,
         one_volunteer=bool(benevole),
-        today=date.today().isoformat(),
+        today=formats.today().isoformat(),
         offers=shown,
         volunteers=[described(v) for v in listed],
         flashes=flashes,

@@ -12,6 +12,7 @@ from entraide.intake.domain.family import ClosedError, ConflictError, NotFoundEr
 from entraide.intake.entrypoints.http import forms
 from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
 from entraide.intake.usecases.casework import FamilyRecord
+from entraide.kit import formats
 from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
 from entraide.kit.pages import Pages
 
@@ -42,7 +43,7 @@ async def family(
         return not_found(pages, request, principal)
     flashes = [{"level": "success", "text": CONFIRMATIONS[ok]}] if ok in CONFIRMATIONS else []
     return pages.page(
-        request, "famille.html", principal, record=record, flashes=flashes, today=date.today()
+        request, "famille.html", principal, record=record, flashes=flashes, today=formats.today()
     )
 
 
@@ -148,7 +149,7 @@ async def log_contact(
     """Note a contact: the family's retention clock starts again."""
     form = await request.form()
     typed = {name: str(form.get(name) or "") for name in ("canal", "date", "note")}
-    day, errors = _contact_errors(typed, date.today())
+    day, errors = _contact_errors(typed, formats.today())
     if day is None:  # the record again, with what was typed: the note is not lost
         try:
             record = await work.open(principal, family_id, via="page")
@@ -160,12 +161,12 @@ async def log_contact(
             principal,
             status_code=422,
             record=record,
-            today=date.today(),
+            today=formats.today(),
             contact=typed,
             errors=errors,
         )
     channel = ContactChannel(typed["canal"])
-    at = datetime.now(UTC) if day == date.today() else datetime.combine(day, time(12), UTC)
+    at = datetime.now(UTC) if day == formats.today() else datetime.combine(day, time(12), UTC)
     note = typed["note"][:2000]
     try:
         await work.log_contact(principal, family_id, channel=channel, note=note, at=at)
