@@ -1,0 +1,56 @@
+"""A parent whose request still waits at the family door asks privacy for their data,
+across the services: intake's door holds the request, privacy's public channel proves the
+e-mail, asks intake which family it names and opens the case; intake answers with the
+request, and the copy's page reads it in words (no code, hash or sealed copy)."""
+
+import html
+import re
+
+import httpx
+
+from entraide.intake.usecases.self_requests import FamilyDoor
+from entraide.kit.deps import lookup
+from entraide.privacy.entrypoints.http.readable import FIELDS
+from tests.integration.test_family_door import form
+from tests.integration.test_public_rights import (  # noqa: F401
+    _ask_and_prove,
+    _keys,
+    _owner_in_process,
+    mail_to,
+    mailbox,
+    sending,
+)
+from tests.privacy_support import network
+
+
+async def test_a_parent_waiting_at_the_door_gets_their_request_in_their_copy(
+    infra,
+    unique,
+    intake_settings,
+    sending,  # noqa: F811
+    mailbox,  # noqa: F811
+) -> None:
+    email = f"parent.porte.{unique}@example.org"
+    async with network(infra, unique, intake_settings, sending) as net:
+        _owner_in_process(net)
+        door = lookup(net["apps"]["intake"], FamilyDoor)
+        typed = {"parent.email": email, "parent.phone": "", "contact_preferences": ["email"]}
+        sent = await net["clients"]["intake"].post("/demander-aide", data=form(door, **typed))
+        assert sent.status_code == 200, sent.text
+        privacy = net["clients"]["privacy"]
+        proved = await _ask_and_prove(privacy, mailbox, "access", email)
+        text = await mail_to(mailbox, email, "Vos données : votre copie est prête")
+        path = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1)).path
+        page = html.unescape((await privacy.get(path)).text)
+        data = (await privacy.get(f"{path}/donnees.json")).json()
+
+    assert "Votre demande est enregistrée" in proved.text
+    (own,) = data["services"]["intake"]["own_requests"]
+    assert own["identity"]["parent"]["last_name"] == "Traoré"
+    unnamed = {key for part in data["services"].values() for key in _keys(part)} - set(FIELDS)
+    assert not unnamed, f"fields the export page would show as code: {unnamed}"
+    for words in ("Demandes envoyées par la famille", "en attente de l'équipe", "Traoré",
+                  "Seule avec deux enfants, épuisée."):  # fmt: skip
+        assert words in page, words
+    for hidden in ("code_hash", "lookup", "ciphertext", "sealed"):
+        assert hidden not in str(data), hidden
