@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import partial
 from importlib import resources
 from io import BytesIO
+from typing import TypeGuard
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -158,7 +159,7 @@ def remember(request: Request, response: Response) -> None:
         )
 
 
-def is_public(request: object) -> bool:
+def is_public(request: object) -> TypeGuard[Request]:
     """Whether this page is a public one (its route depends on `public_language`, or it
     answers an address no route serves): the layout then shows the public menu, never the
     staff's links nor their sign-in."""
@@ -170,9 +171,7 @@ def switcher(request: object, easy: bool = False) -> list[dict[str, object]]:
     easy French only where the service has a FALC catalog (`easy`). None on the answer to
     a form: a link asks the address again, without what was sent (the door's follow-up
     code, shown once, would be lost, or the values typed)."""
-    if not isinstance(request, Request) or getattr(request.state, "language", None) is None:
-        return []
-    if request.method != "GET":
+    if not is_public(request) or request.method != "GET":
         return []
     here: Language = request.state.language
     links = []
