@@ -40,6 +40,11 @@ class ExportDestroyedError(LookupError):
         self.case_id, self.destroyed = case_id, destroyed
 
 
+def _key_id(case: Case) -> str:
+    """The vault's id of an access case's own key (the subject's keys beside it)."""
+    return f"case-{case.case_id}"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -99,7 +104,7 @@ class Rights:
                 case = replace(case, recipient_key=recipient_key)
                 await self.vault.get_or_create(
                     "privacy",
-                    f"case-{case.case_id}",
+                    _key_id(case),
                     subject_ref=ref,
                     subject_kind=subject_kind.value,
                     material=private,
@@ -137,7 +142,7 @@ class Rights:
     async def _case_key(self, case: Case) -> bytes | None:
         """The access case's own key, None if unknown; `ExportDestroyedError` once the
         subject's erasure destroyed it."""
-        key_id = f"case-{case.case_id}"
+        key_id = _key_id(case)
         try:
             return await self.vault.get("privacy", key_id)
         except LookupError:  # the vault's KeyDestroyedError, or a key it cannot read
@@ -151,7 +156,7 @@ class Rights:
         was gathered); None while it can be opened, and for the other kinds."""
         if case.kind != CaseKind.ACCESS:
             return None
-        if not await self.vault.destroyed("privacy", f"case-{case.case_id}"):
+        if not await self.vault.destroyed("privacy", _key_id(case)):
             return None
         return Destroyed(rules.erasure_of(await self.cases.of_subject(case.subject_ref)))
 
