@@ -161,6 +161,8 @@ VIA = {
 STAGES = {
     "pending": "en attente de l'équipe", "confirmed": "confirmée",
     "merged": "jointe à la fiche de la famille", "refused": "non retenue",
+}  # fmt: skip
+REFUSALS = {
     "unreachable": "personne injoignable ou coordonnées fausses",
     "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
 }  # fmt: skip
@@ -189,8 +191,8 @@ TEMPLATES = {
 SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non envoyé"}
 BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES,
             "children_age_bands": AGES, "application": APPLICATION,
-            "honorability": HONORABILITY, "template": TEMPLATES, "outcome": SENDING}  # fmt: skip
-BY_FIELD["refusal"] = STAGES
+            "honorability": HONORABILITY, "template": TEMPLATES, "outcome": SENDING,
+            "refusal": REFUSALS}  # fmt: skip
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
