@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.async_api import Browser, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.settings import IntakeSettings
@@ -51,8 +52,13 @@ async def _ask(page: Page, base: str, phone: str, problems: list[str]) -> str:
     await page.wait_for_timeout(MIN_FILL_MS)
     async with page.expect_navigation():
         await page.get_by_role("button", name="Envoyer ma demande").click()
-    focused = await page.evaluate("document.activeElement && document.activeElement.id")
-    if focused != "erreurs":
+    # `autofocus` moves the focus once the page is shown, which may come after its load
+    # event on a loaded machine: waited for, a few seconds at most
+    on_summary = "document.activeElement && document.activeElement.id === 'erreurs'"
+    try:
+        await page.wait_for_function(on_summary, timeout=5000)
+    except PlaywrightTimeoutError:
+        focused = await page.evaluate("document.activeElement && document.activeElement.id")
         problems.append(f"form: the focus is on {focused!r}, not the error summary")
     await _check(page, "form with errors", problems)
     await page.get_by_text("Répit, garde ponctuelle", exact=True).click()
