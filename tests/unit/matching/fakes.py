@@ -133,8 +133,12 @@ class FakeMatches:
         current = self.matches.get(match.match_id)
         if current is None or current.state != match.state:
             return False
+        started_at = at if to == State.STARTED else current.started_at
         self.matches[match.match_id] = replace(
-            current, state=to, outcome=details.get("outcome", current.outcome)
+            current,
+            state=to,
+            outcome=details.get("outcome", current.outcome),
+            started_at=started_at,
         )
         self.entries.append(outbox_entry(event))
         if State(to) not in OPEN:
@@ -146,6 +150,7 @@ class FakeMatches:
         current = self.matches.get(match.match_id)
         if current is None or current.state != match.state:
             return False
+        self.matches[match.match_id] = replace(current, check_ins=(*current.check_ins, kind))
         self.entries.append(outbox_entry(event))
         return True
 

@@ -7,6 +7,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import followups as rules
 from entraide.matching.domain import request_view
@@ -114,6 +116,25 @@ def test_due_days_are_paris_days() -> None:
     assert rules.paris_day(datetime(2026, 7, 1, 22, 0, tzinfo=UTC)) == date(2026, 7, 2)
 
 
+def test_a_dated_follow_up_noted_before_its_window_is_refused_with_the_day_it_opens() -> None:
+    # started on 1 September: the one-month follow-up is due on 1 October, open from 24/09
+    with pytest.raises(rules.NotOpenError) as early:
+        rules.check_open("1-month", STARTED, [], date(2026, 9, 23))
+    assert (early.value.kind, early.value.opens, early.value.done) == (
+        "1-month",
+        date(2026, 9, 24),
+        False,
+    )
+    rules.check_open("1-month", STARTED, [], date(2026, 9, 24))
+    rules.check_open("other", STARTED, [], STARTED.date())  # a point: any day
+    with pytest.raises(rules.NotOpenError) as twice:
+        rules.check_open("1-month", STARTED, ["3-month"], date(2026, 12, 1))
+    assert twice.value.done
+    with pytest.raises(rules.NotOpenError) as not_started:
+        rules.check_open("1-month", None, [], date(2026, 12, 1))
+    assert not_started.value.opens is None
+
+
 # --- the use cases --------------------------------------------------------------------
 
 
@@ -168,14 +189,10 @@ async def test_a_failed_update_leaves_the_coordinators_action_standing() -> None
     await FollowUps(Broken()).match_changed("m-1")  # logged, not raised
 
 
-async def test_the_engine_tells_follow_ups_of_each_accept_start_check_in_and_close() -> None:
+async def placed(followed: Any = None) -> tuple[Engine, FakeMatches, str]:
+    """An engine on fakes (its clock at NOW) and the match it proposed to a new family."""
     requests, matches = FakeRequests(), FakeMatches()
     support = volunteer(key="volunteer:vol-near", capacity=1)
-    told: list[str] = []
-
-    async def followed(match_id: str) -> None:
-        told.append(match_id)
-
     engine = Engine(
         requests,
         matches,
@@ -189,9 +206,39 @@ async def test_the_engine_tells_follow_ups_of_each_accept_start_check_in_and_clo
     requests.add(view)
     match = await engine.place(event.request_id, view=view, first_seen=True)
     assert match is not None
+    return engine, matches, match.match_id
+
+
+async def test_the_engine_tells_follow_ups_of_each_accept_start_check_in_and_close() -> None:
+    told: list[str] = []
+
+    async def followed(match_id: str) -> None:
+        told.append(match_id)
+
+    engine, _, match_id = await placed(followed)
     assert told == []
-    await engine.accept(match.match_id)
-    await engine.start(match.match_id)
-    await engine.check_in(match.match_id, "1-month")
-    await engine.close(match.match_id, MatchOutcome.COMPLETED)
-    assert told == [match.match_id] * 4
+    await engine.accept(match_id)
+    await engine.start(match_id)
+    engine.clock = lambda: NOW + timedelta(days=30)  # the one-month follow-up is due
+    await engine.check_in(match_id, "1-month")
+    await engine.close(match_id, MatchOutcome.COMPLETED)
+    assert told == [match_id] * 4
+
+
+async def test_the_engine_refuses_a_dated_follow_up_noted_too_early_whoever_asks() -> None:
+    """The rule is the use case's, so the API is refused as the page is: the day the match
+    starts (28/11), the one-month follow-up opens only on 21/12, and nothing is noted."""
+    engine, matches, match_id = await placed()
+    await engine.accept(match_id)
+    await engine.start(match_id)
+    with pytest.raises(rules.NotOpenError) as early:
+        await engine.check_in(match_id, "1-month")
+    assert early.value.opens == date(2026, 12, 21)
+    assert "checked-in" not in matches.event_types()
+    await engine.check_in(match_id, "other")  # a point: any day
+    engine.clock = lambda: NOW + timedelta(days=23)
+    await engine.check_in(match_id, "1-month")
+    with pytest.raises(rules.NotOpenError) as twice:
+        await engine.check_in(match_id, "1-month")
+    assert twice.value.done
+    assert matches.event_types().count("checked-in") == 2

@@ -113,11 +113,10 @@ async def test_closing_asks_for_an_outcome_with_none_chosen() -> None:
 
 
 class Engine:
-    def __init__(self) -> None:
-        self.noted: list[str] = []
+    """The engine's rule on the day the match started (tests/unit/matching/test_followups)."""
 
     async def check_in(self, match_id: str, kind: str) -> None:
-        self.noted.append(kind)
+        rules.check_open(kind, STARTED, [], STARTED.date())
 
 
 async def test_the_one_month_follow_up_noted_the_day_it_starts_is_refused() -> None:
@@ -126,9 +125,11 @@ async def test_the_one_month_follow_up_noted_the_day_it_starts_is_refused() -> N
 
     headers = [(b"content-type", b"application/x-www-form-urlencoded")]
     request = Request({"type": "http", "method": "POST", "headers": headers}, receive)
-    engine, captured = Engine(), Captured()
-    fakes: Any = (Listings(), engine, Schedules(), captured)
+    captured = Captured()
+    fakes: Any = (Listings(), Engine(), captured)
     await followup_pages.follow_up(request, "m1", "suivi", COORDINATOR, *fakes)
     assert captured.status == 422
-    assert "24/12/2026" in captured.said[1]
-    assert engine.noted == []
+    assert captured.said == (
+        "Suivi pas encore dû",
+        "Suivi à un mois : il se note à partir du 24/12/2026, une semaine avant son échéance.",
+    )

@@ -67,6 +67,8 @@ def match_of(doc: Doc) -> Match:
         proposed_at=doc["proposed_at"],
         expires_at=doc["expires_at"],
         outcome=doc.get("outcome"),
+        started_at=doc.get("started_at"),
+        check_ins=tuple(c["kind"] for c in doc.get("check_ins", ())),
     )
 
 

@@ -123,6 +123,27 @@ def recordable(started_at: datetime | None, recorded: Iterable[str], today: date
     ]
 
 
+class NotOpenError(ValueError):
+    """A dated follow-up noted outside its window: before it opens (`opens`: the day it
+    does, None while the match has not started) or once it, or a later one, is noted."""
+
+    def __init__(self, kind: str, opens: date | None, done: bool) -> None:
+        super().__init__(f"{kind} follow-up not open (opens on {opens}, noted: {done})")
+        self.kind, self.opens, self.done = kind, opens, done
+
+
+def check_open(
+    kind: str, started_at: datetime | None, recorded: Iterable[str], today: date
+) -> None:
+    """Refuse a dated follow-up noted too early or twice, whoever notes it (any other kind
+    is always open): noted the day the match starts, it would clear its item at once."""
+    done = tuple(recorded)
+    if kind not in ORDER or kind in recordable(started_at, done, today):
+        return
+    opens = opens_on(kind, started_at) if started_at is not None else None
+    raise NotOpenError(kind, opens, cleared(kind, done))
+
+
 def next_opening(
     started_at: datetime | None, recorded: Iterable[str], today: date
 ) -> tuple[str, date] | None:

@@ -85,6 +85,8 @@ class Match:
     proposed_at: datetime
     expires_at: datetime
     outcome: str | None = None
+    started_at: datetime | None = None
+    check_ins: tuple[str, ...] = ()  # the kinds of follow-up recorded
 
 
 @dataclass(frozen=True)

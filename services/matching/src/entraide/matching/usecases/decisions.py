@@ -14,6 +14,7 @@ from entraide.contracts.events import (
     MatchStarted,
 )
 from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.domain import followups
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
 from entraide.matching.domain.model import Match
 from entraide.matching.usecases.placing import Placing
@@ -45,11 +46,13 @@ class Decisions(Placing):
         await self._move(match, State.STARTED, now, MatchStarted(**ids_of(match), started_at=now))
 
     async def check_in(self, match_id: str, kind: str) -> None:
-        """A follow-up with the family and the volunteer (also a contact for retention)."""
+        """A follow-up with the family and the volunteer (also a contact for retention).
+        A dated one noted too early or twice raises `followups.NotOpenError`."""
         match = await self.store.get(match_id)
         if match is None or State(match.state) not in ACTIVE:
             raise DecisionError(match_id)
         now = self.clock()
+        followups.check_open(kind, match.started_at, match.check_ins, followups.paris_day(now))
         event = self._event(match, MatchCheckedIn(**ids_of(match), checked_in_at=now, kind=kind))
         if not await self.store.check_in(match, kind, now, event):
             raise DecisionError(match_id)

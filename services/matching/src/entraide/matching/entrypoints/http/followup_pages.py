@@ -102,7 +102,6 @@ async def follow_up(
     principal: PageStaff,
     listings: ListingsDep,
     engine: EngineDep,
-    schedules: FollowUpsDep,
     pages: PagesDep,
 ) -> Response:
     match = await listings.match(match_id)
@@ -110,10 +109,6 @@ async def follow_up(
         return refused(pages, request, principal)
     form = await request.form()
     kind = str(form.get("type", ""))
-    noted, today = _noted(match), schedules.today()
-    dated = action == "suivi" and kind in followups.ORDER  # noted from a week before its day
-    if dated and kind not in followups.recordable(match.get("started_at"), noted, today):
-        return _not_yet(pages, request, principal, kind, match)
     try:
         if action == "commencer":
             await engine.start(match_id)
@@ -133,6 +128,8 @@ async def follow_up(
                 "Action incomplète",
                 "Choisissez le type de suivi ou l'issue de l'accompagnement.",
             )
+    except followups.NotOpenError as early:  # the engine's rule, the API's as well
+        return _not_yet(pages, request, principal, early)
     except (DecisionError, lifecycle.MoveRefusedError):
         return error(
             pages,
@@ -146,16 +143,14 @@ async def follow_up(
 
 
 def _not_yet(
-    pages: Pages, request: Request, principal: Principal, kind: str, match: dict[str, Any]
+    pages: Pages, request: Request, principal: Principal, early: followups.NotOpenError
 ) -> Response:
     """A dated follow-up noted too early (or already done): when it may be noted."""
-    started_at = match.get("started_at")
-    if started_at is None:
-        why = "il se note une fois l'accompagnement commencé."
-    elif followups.cleared(kind, _noted(match)):
+    if early.done:
         why = "il est déjà noté."
+    elif early.opens is None:
+        why = "il se note une fois l'accompagnement commencé."
     else:
-        opens = formats.day(followups.opens_on(kind, started_at))
-        why = f"il se note à partir du {opens}, une semaine avant son échéance."
+        why = f"il se note à partir du {formats.day(early.opens)}, une semaine avant son échéance."
     heading = "Suivi pas encore dû"
-    return error(pages, request, principal, 422, heading, f"{labels.CHECK_INS[kind]} : {why}")
+    return error(pages, request, principal, 422, heading, f"{labels.CHECK_INS[early.kind]} : {why}")
