@@ -11,6 +11,7 @@ import httpx
 
 from entraide.contracts.events import ContactLogged
 from entraide.contracts.vocab import ContactChannel, MatchOutcome
+from entraide.kit import formats
 from entraide.kit.deps import lookup
 from entraide.matching.adapters.followups import FollowUpStore
 from entraide.matching.adapters.volunteers import VolunteerViews
@@ -101,3 +102,37 @@ async def test_a_contact_logged_moves_the_rupture_alert_out_of_todays_queue(
             assert await lookup(app, FollowUps).refresh() == 0
             await engine.close(match.match_id, MatchOutcome.COMPLETED)
             assert await store.followups.find_one({"_id": match.match_id}) is None
+
+
+async def test_two_alike_families_read_apart_on_the_follow_ups_page(
+    matching_settings, dev_issuer
+) -> None:
+    """Two families of the same profile with the same volunteer: each heading on /suivis
+    says the day its request was made and its short reference, as /propositions does."""
+    async with feed(matching_settings.kafka_bootstrap) as world:
+        app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
+        async with serving(app) as matching:
+            ref = "vol-followup-apart"
+            await world.send(world.volunteers, volunteer(ref, capacity=2), ref)
+            await eventually(lambda: lookup(app, VolunteerViews).get(ref), what="the volunteer")
+            engine = lookup(app, Engine)
+            families = [request(waited=timedelta(days=3)), request()]
+            for req in families:
+                await world.send(world.requests, req, req.family_ref)
+                match = await eventually(
+                    lambda req=req: engine.store.open_for_request(req.request_id),
+                    what="proposal",
+                )
+                await engine.accept(match.match_id)
+
+            await dev_issuer.sign_in(matching, "coordination-ppm")
+            page = await matching.get("/suivis")
+            assert page.status_code == 200
+            headings = [
+                re.sub(r"<[^>]+>", "", h)
+                for h in re.findall(r'<h3 class="fr-h5" id="suivi-[^"]*">(.*?)</h3>', page.text)
+            ]
+            for req in families:
+                asked = formats.day(req.submitted_at)
+                said = f"Famille à 44000, demande du {asked} (réf. {formats.reference(req.request_id)})"
+                assert any(h.startswith(said) for h in headings), (said, headings)

@@ -32,17 +32,14 @@ def rendered() -> str:
         proposal("m1", "a1b2c3d4e5f6", "offer:o1"),
         proposal("m2", "0f9e8d7c6b5a", "volunteer:v1"),
     ]
-    views = {
-        "a1b2c3d4e5f6": {"submitted_at": "2026-11-20T10:00:00+00:00"},
-        "0f9e8d7c6b5a": {"submitted_at": "2026-11-27T23:30:00+00:00"},  # the 28th in Paris
-    }
-    family = Shown("Famille à 44000", "enfants de 6-10 ans")
-    names = {
-        "m1": {"family": family, "support": Shown("Action « Sorties »", "Parrains par mille")},
-        "m2": {"family": family, "support": Shown("Bénévole de Parrains par mille")},
+    first = Shown("Famille à 44000", "enfants de 6-10 ans", None, "2026-11-20T10:00:00+00:00")
+    second = Shown("Famille à 44000", "enfants de 6-10 ans", None, "2026-11-27T23:30:00+00:00")
+    names = {  # the second family asked on the 28th, in Paris
+        "m1": {"family": first, "support": Shown("Action « Sorties »", "Parrains par mille")},
+        "m2": {"family": second, "support": Shown("Bénévole de Parrains par mille")},
     }
     context = {"labels": labels, "request": None, "principal": COORDINATOR, "csrf": "t"}
-    context |= {"proposals": found, "views": views, "names": names, "can_decide": True}
+    context |= {"proposals": found, "names": names, "can_decide": True}
     template = templates_for("entraide.matching").env.get_template("propositions.html")
     return template.render(context)
 

@@ -35,10 +35,6 @@ class Listings:
             return None
         return view
 
-    async def views(self, request_ids: list[str]) -> dict[str, Doc]:
-        """The requests' read model, by id (what the pages show of each family)."""
-        return await self.requests.many(request_ids)
-
     async def match(self, match_id: str) -> Doc | None:
         """One match's document (the caller checks the scope with `access`)."""
         return await self.matches.document(match_id)

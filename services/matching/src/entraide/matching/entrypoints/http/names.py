@@ -2,15 +2,16 @@
 
 Matching holds no identity (names stay in intake and directory, and never travel on the
 topics), so a proposal shows the family as matching knows it (postal code, children's
-ages, the association that recorded it), the offer's title or the volunteer's association,
-and links to the family's record in intake and to the volunteer in directory, for the
-people those services let in (the same sign-in).
+ages, the association that recorded it, the day it asked), the offer's title or the
+volunteer's association, and links to the family's record in intake and to the volunteer
+in directory, for the people those services let in (the same sign-in).
 """
 
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from entraide.kit.formats import Day
 from entraide.kit.principal import Principal
 from entraide.matching.entrypoints.http import labels
 from entraide.matching.usecases import access
@@ -26,6 +27,7 @@ class Shown:
     label: str
     detail: str = ""
     url: str | None = None
+    asked_at: Day | None = None  # a family's: when its request was made (two alike read apart)
 
 
 GONE = Shown("Bénévole ou action qui n'est plus disponible")
@@ -65,7 +67,7 @@ class Names:
         url = None
         if access.may_open_family(principal, match, recorded_by):
             url = f"{self.intake_url}/familles/par-reference/{quote(match['family_ref'])}"
-        return Shown(f"Famille à {where}", detail, url)
+        return Shown(f"Famille à {where}", detail, url, view.get("submitted_at"))
 
     async def supports(self, principal: Principal, keys: set[str]) -> dict[str, Shown]:
         """Volunteers and offers by support key (`volunteer:<ref>`, `offer:<id>`)."""

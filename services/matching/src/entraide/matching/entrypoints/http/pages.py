@@ -72,14 +72,12 @@ async def proposals(
 ) -> Response:
     """Proposals waiting for my association's answer, oldest first, with their scores."""
     found = await listings.proposals(principal)
-    views = await listings.views([m["request_id"] for m in found])
-    named = await names.of(principal, found)
+    named = await names.of(principal, found)  # with each family's day of request
     return pages.page(
         request,
         "propositions.html",
         principal,
         proposals=found,
-        views=views,
         names=named,
         can_decide=principal.role in access.DECIDERS,
     )
