@@ -2,12 +2,14 @@
 here scans for a normal index), the searches of desks recording at once are one pass,
 each search still getting exactly the families its own hashes find, as if asked alone;
 the index is built once for families recorded before it, says no more than the families'
-own hashes, and keeps nothing of an erased family."""
+own hashes, and keeps nothing of an erased family. The families a contact finds give
+their references in one read (privacy's contact lookup)."""
 
 import asyncio
 import uuid
 
 import pytest
+from pymongo import AsyncMongoClient, monitoring
 
 from entraide.intake.adapters.documents import document_of
 from entraide.intake.adapters.family_store import FamilyStore
@@ -92,3 +94,45 @@ async def test_erasure_leaves_no_hash_of_the_family(mongo) -> None:
     gone = amina_ids.pop()
     await families.delete(gone)  # one Amina Diallo erased: the name's hash stays for the other
     assert ids(await families.similar(lookup_hashes(keys, PARENTS[0]))) == amina_ids
+
+
+class Finds(monitoring.CommandListener):
+    """The commands sent to the families' collection, whole."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command.get(event.command_name) == "families":
+            self.sent.append(dict(event.command))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+async def test_the_references_of_the_families_found_are_one_read(infra) -> None:
+    """The contact lookup read each family found whole, one `find_one` each (up to 20)."""
+    finds = Finds()
+    client: AsyncMongoClient = AsyncMongoClient(infra.mongodb_uri, event_listeners=[finds])
+    keys = FakeKeys()
+    try:
+        families = await stored(client, keys)
+        found = await families.lookups(lookup_hashes(keys, PARENTS[0]))  # both Amina Diallo
+        assert len(found) == 2
+        finds.sent.clear()
+
+        refs = await families.refs([*found, "no-such-family"])
+
+        assert [(c["find"], c["filter"], c["projection"]) for c in finds.sent] == [
+            ("families", {"_id": {"$in": [*found, "no-such-family"]}}, {"family_ref": 1})
+        ]
+        for family_id in found:
+            doc = await families.families.find_one({"_id": family_id}, {"family_ref": 1})
+            assert refs[family_id] == doc["family_ref"]
+        assert set(refs) == set(found), "a family not stored has no reference"
+        finds.sent.clear()
+        assert await families.refs([]) == {}
+        assert finds.sent == [], "nothing asked, nothing read"
+    finally:
+        await client.close()

@@ -308,6 +308,50 @@ async def test_rectify_withdraw_and_contact_each_publish_their_event(
     assert not any(v.encode() in r.value for r in found for v in (*IDENTITY_VALUES, "Rappelée"))
 
 
+async def test_a_withdrawal_without_a_reason_shows_the_record_again(
+    intake, intake_settings, dev_issuer, mongo
+) -> None:
+    """It gave a page of its own, « Motif manquant » with a link back, and the record was
+    lost. Now the record again (422), the error beside that request's reason, nothing
+    withdrawn; the list starts on no reason, and a reason chosen still withdraws."""
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    family_url = (await create(intake)).headers["location"].split("?")[0]
+    families = mongo[intake_settings.database]["families"]
+    family_id = family_url.rsplit("/", 1)[1]
+    request_id = (await families.find_one({"_id": family_id}))["requests"][0]["request_id"]
+    field, withdraw = f"motif-{request_id}", f"{family_url}/demandes/{request_id}/retrait"
+
+    record = (await intake.get(family_url)).text
+    reasons = re.search(rf'<select[^>]*id="{field}"[^>]*>(.*?)</select>', record, re.DOTALL)
+    assert reasons, "no reason list"
+    assert re.search(r"\brequired\b", reasons.group(0).split(">")[0])
+    assert re.match(r'\s*<option value=""', reasons.group(1)), "the list starts on no reason"
+    assert not re.search(r'<option value="[^"]+"[^>]*\bselected', reasons.group(1))
+
+    for data in ({}, {"motif": ""}, {"motif": "n-importe-quoi"}, {"motif": "erasure"}):
+        answer = await post_form(intake, family_url, withdraw, data)
+        assert answer.status_code == 422, data
+        page = answer.text
+        assert "<h1>Fiche famille</h1>" in page  # the record, not an error page
+        assert '<dd id="nom-parent">Amina Diallo</dd>' in page
+        error = re.search(rf'<p id="{field}-erreur" class="fr-error-text">([^<]*)</p>', page)
+        assert error, "no error beside the reason"
+        assert error.group(1) == "Motif du retrait : choisissez-le dans la liste."
+        assert f'aria-describedby="{field}-erreur"' in page
+        assert "Le formulaire contient 1 erreur" in page
+        assert f'href="#{field}"' in page  # the summary leads to the field
+        assert "Motif manquant" not in page
+    kept = (await families.find_one({"_id": family_id}))["requests"][0]
+    assert kept["status"] == "submitted"  # nothing withdrawn
+    assert "withdrawal_reason" not in kept
+
+    withdrawn = await post_form(intake, family_url, withdraw, {"motif": "need-met-elsewhere"})
+    assert withdrawn.status_code == 303
+    assert withdrawn.headers["location"] == f"{family_url}?ok=retiree"
+    gone = (await families.find_one({"_id": family_id}))["requests"][0]
+    assert (gone["status"], gone["withdrawal_reason"]) == ("withdrawn", "need-met-elsewhere")
+
+
 async def _family_for_match(intake, intake_settings, mongo, **changes):
     created = await create(intake, **changes)
     family_url = created.headers["location"].split("?")[0]

@@ -48,8 +48,10 @@ class FakeFamilies:
     def __init__(self) -> None:
         self.stored: dict[str, Family] = {}
         self.indexed: dict[str, list[str]] = {}  # by `similar`, not yet recorded
+        self.reads = 0  # calls of `get` and `refs`: one store read each
 
     async def get(self, family_id: str) -> Family | None:
+        self.reads += 1
         family = self.stored.get(family_id)
         return None if family is None else copy.deepcopy(family)
 
@@ -59,6 +61,10 @@ class FakeFamilies:
 
     async def known(self, family_ids: list[str]) -> set[str]:
         return set(family_ids) & set(self.stored)
+
+    async def refs(self, family_ids: list[str]) -> dict[str, str]:
+        self.reads += 1
+        return {i: self.stored[i].family_ref for i in family_ids if i in self.stored}
 
     async def similar(
         self, lookup: list[str], limit: int = 20, *, indexing: str | None = None

@@ -63,6 +63,12 @@ class FamilyStore:
         cursor = self.families.find({"_id": {"$in": family_ids}}, {"_id": 1})
         return {doc["_id"] async for doc in cursor}
 
+    async def refs(self, family_ids: list[str]) -> dict[str, str]:
+        if not family_ids:
+            return {}
+        cursor = self.families.find({"_id": {"$in": family_ids}}, {"family_ref": 1})
+        return {doc["_id"]: doc["family_ref"] async for doc in cursor}
+
     async def note_steps(self, steps: list[tuple[str, MatchStep]]) -> int:
         ops = [
             UpdateOne(

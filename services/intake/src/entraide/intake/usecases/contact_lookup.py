@@ -28,8 +28,5 @@ async def families_of(
         return []
     found = await families.lookups(hashes, limit=LIMIT)
     refs = set(await own_requests(hashes, LIMIT)) if own_requests else set()
-    for family_id in sorted(found):
-        family = await families.get(family_id)
-        if family is not None:
-            refs.add(family.family_ref)
+    refs.update((await families.refs(sorted(found))).values())  # one read, not one each
     return sorted(refs)[:LIMIT]

@@ -27,6 +27,12 @@ class Families(Protocol):
         """Which of these families are stored (one lookup, whatever their number)."""
         ...
 
+    async def refs(self, family_ids: list[str]) -> dict[str, str]:
+        """These families' pseudonymous references, by id (those still stored), in one
+        read whatever their number: the lookups that answer with references only need
+        no whole record."""
+        ...
+
     async def similar(
         self, lookup: list[str], limit: int = 20, *, indexing: str | None = None
     ) -> list[FamilySummary]:

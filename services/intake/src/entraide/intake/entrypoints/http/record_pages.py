@@ -9,9 +9,9 @@ from fastapi.responses import RedirectResponse
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake.domain import family as model
 from entraide.intake.domain.family import ClosedError, ConflictError, NotFoundError
-from entraide.intake.entrypoints.http import forms
+from entraide.intake.entrypoints.http import forms, labels
 from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
-from entraide.intake.usecases.casework import FamilyRecord
+from entraide.intake.usecases.casework import Casework, FamilyRecord
 from entraide.kit import formats
 from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
 from entraide.kit.pages import Pages
@@ -25,6 +25,7 @@ CONFIRMATIONS = {
     "retiree": "La demande est retirée : elle ne sera plus proposée.",
     "contact": "Le contact est noté.",
 }
+NO_REASON = "Motif du retrait : choisissez-le dans la liste."
 
 
 @router.get("")
@@ -122,19 +123,15 @@ async def withdraw(
     work: CaseworkDep,
     pages: PagesDep,
 ) -> Response:
+    """Withdraw the request for a reason chosen on purpose (none is preselected); without
+    one, the record again with the error beside that request's reason."""
     form = await request.form()
+    motif = str(form.get("motif") or "")
+    if motif not in labels.WITHDRAWAL_CHOICES:  # erasure's own reason is not staff's to give
+        errors = {f"motif-{request_id}": NO_REASON}
+        return await _record_again(pages, request, principal, work, family_id, errors)
     try:
-        reason = WithdrawalReason(str(form.get("motif", "")))
-        await work.withdraw(principal, family_id, request_id, reason)
-    except ValueError:
-        return pages.error(
-            request,
-            principal,
-            422,
-            "Motif manquant",
-            "Choisissez le motif du retrait.",
-            back=f"/familles/{family_id}",
-        )
+        await work.withdraw(principal, family_id, request_id, WithdrawalReason(motif))
     except NotFoundError:
         return not_found(pages, request, principal)
     except (ConflictError, ClosedError):
@@ -151,19 +148,8 @@ async def log_contact(
     typed = {name: str(form.get(name) or "") for name in ("canal", "date", "note")}
     day, errors = _contact_errors(typed, formats.today())
     if day is None:  # the record again, with what was typed: the note is not lost
-        try:
-            record = await work.open(principal, family_id, via="page")
-        except NotFoundError:
-            return not_found(pages, request, principal)
-        return pages.page(
-            request,
-            "famille.html",
-            principal,
-            status_code=422,
-            record=record,
-            today=formats.today(),
-            contact=typed,
-            errors=errors,
+        return await _record_again(
+            pages, request, principal, work, family_id, errors, contact=typed
         )
     channel = ContactChannel(typed["canal"])
     at = datetime.now(UTC) if day == formats.today() else datetime.combine(day, time(12), UTC)
@@ -184,6 +170,34 @@ async def journal(
     """Who opened or changed this family's record (for the data-protection officer)."""
     entries = await work.audit.for_family(family_id)
     return pages.page(request, "journal.html", principal, family_id=family_id, entries=entries)
+
+
+async def _record_again(
+    pages: Pages,
+    request: Request,
+    principal: Principal,
+    work: Casework,
+    family_id: str,
+    errors: dict[str, str],
+    **typed: dict[str, str],
+) -> Response:
+    """422: the record again after one of its forms was refused, each error beside its
+    field (by the field's id) and what was typed kept, instead of a page of its own that
+    loses the record; reopening it is audited like any opening."""
+    try:
+        record = await work.open(principal, family_id, via="page")
+    except NotFoundError:
+        return not_found(pages, request, principal)
+    return pages.page(
+        request,
+        "famille.html",
+        principal,
+        status_code=422,
+        record=record,
+        today=formats.today(),
+        errors=errors,
+        **typed,
+    )
 
 
 def _contact_errors(typed: dict[str, str], today: date) -> tuple[date | None, dict[str, str]]:
