@@ -16,6 +16,7 @@ from entraide.contracts.events import (
 from entraide.contracts.vocab import ErasureReason, MatchOutcome, Need, SubjectKind
 from entraide.kit.outbox import PENDING, outbox_entry
 from entraide.kit.rights import ReferencedDocuments
+from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.rights import rights_handler
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.privacy.entrypoints.http.readable import FIELDS
@@ -98,4 +99,60 @@ async def test_a_volunteers_read_model_and_places_are_exported_and_erased(mongo,
     assert not unnamed, f"fields the export page would show as code: {unnamed}"
     assert erased == {"volunteers": 1, "places": 1}
     assert await views.get(other) is not None  # another volunteer's stays
+    await mongo.drop_database(db.name)
+
+
+def _match(family_ref: str, state: str, support_key: str) -> dict:
+    """A match as matching stores it (the fields that name or describe the family too)."""
+    at = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+    return {
+        "_id": uuid.uuid4().hex,
+        "request_id": uuid.uuid4().hex,
+        "family_ref": family_ref,
+        "support_key": support_key,
+        "association_id": "afev",
+        "departement": "44",
+        "needs": [Need.ACCOMPAGNEMENT_SCOLAIRE.value],
+        "urgency": "high",
+        "state": state,
+        "score": 2.1,
+        "reasons": ["à 1,2 km", "parle arabe"],
+        "proposed_at": at,
+        "accepted_at": at,
+        "open_request": "r",
+    }
+
+
+async def test_an_erased_familys_open_match_is_closed_without_anything_of_the_family(
+    mongo, unique
+) -> None:
+    """Its coordinators still see the support end, and why; the volunteer's place comes
+    back; the family's closed matches go, and another family's open match stays."""
+    db = mongo[f"test_rights_{unique}"]
+    ref, support = f"fam-{unique}", f"volunteer:vol-{unique}"
+    open_match, done = _match(ref, "accepted", support), _match(ref, "closed", support)
+    other = _match(f"other-{unique}", "accepted", support)
+    await db["matches"].insert_many([open_match, done, other])
+    taken = [{"match_id": m["_id"], "at": m["proposed_at"]} for m in (open_match, other)]
+    await db["places"].insert_one({"_id": support, "taken": taken})
+
+    _, erased = await _export_then_erase(rights_handler(db), ref, SubjectKind.FAMILY)
+
+    assert erased == {"matches": 2}  # one deleted, one ended
+    ended = await db["matches"].find_one({"_id": open_match["_id"]})
+    assert ended is not None
+    assert ended["state"] == "closed"
+    assert ended["outcome"] == "family-erased"
+    assert ended["closed_at"] is not None
+    assert ended["support_key"] == support
+    assert ended["association_id"] == "afev"
+    kept = {"_id", "support_key", "association_id", "departement", "needs", "proposed_at"}
+    assert set(ended) == kept | {"accepted_at", "state", "outcome", "closed_at"}
+    assert await MatchStore(db).get(ended["_id"]) is None  # nothing left to act on
+    assert await db["matches"].find_one({"_id": done["_id"]}) is None
+    assert (await db["matches"].find_one({"_id": other["_id"]}))["state"] == "accepted"
+    places = await db["places"].find_one({"_id": support})
+    assert [t["match_id"] for t in places["taken"]] == [other["_id"]]
+    again, _ = await _export_then_erase(rights_handler(db), ref, SubjectKind.FAMILY)
+    assert again == {}  # nothing left that names the family
     await mongo.drop_database(db.name)

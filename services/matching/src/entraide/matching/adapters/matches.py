@@ -159,8 +159,10 @@ class MatchStore(Places, Histories, Waitlist):
         return {m["open_request"] async for m in self.matches.find(query, {"open_request": 1})}
 
     async def get(self, match_id: str) -> Match | None:
+        """The match to act on; None for an erased family's ended match (`adapters.rights`
+        kept only its support's side: nothing is left to decide on it)."""
         doc = await self.document(match_id)
-        return match_of(doc) if doc else None
+        return match_of(doc) if doc and "family_ref" in doc else None
 
     async def open_for_request(self, request_id: str) -> Match | None:
         doc = await self.matches.find_one({"open_request": request_id}, WITHOUT_OUTBOX)

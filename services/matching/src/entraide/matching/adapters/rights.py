@@ -6,13 +6,36 @@ carry, keyed by pseudonymous references: every document naming the subject's
 deleted on erasure and exported on access, whatever collection it lives in, so new
 read models are covered as they appear. Outbox entries inside a deleted document go
 with it.
+
+A family's match still open when the family is erased does not vanish: its coordinators
+would never learn why a volunteer's family stopped answering. It becomes a closed match
+without anything of the family (no reference, request, score or reasons: the support,
+the association, the département, the kind of help and its dates), and its place is
+given back.
 """
 
+from datetime import UTC, datetime
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.contracts.events import ErasureRequested
+from entraide.contracts.vocab import SubjectKind
 from entraide.kit.rights import ReferencedDocuments
+from entraide.matching.adapters.places import OPEN_STATES
+from entraide.matching.domain.lifecycle import FAMILY_ERASED, State
+
+Doc = dict[str, Any]
+# what an erased family's open match keeps: the support's side, nothing of the family
+KEPT = (
+    "support_key",
+    "association_id",
+    "departement",
+    "needs",
+    "proposed_at",
+    "accepted_at",
+    "started_at",
+)
 
 
 class MatchingRights(ReferencedDocuments):
@@ -25,6 +48,31 @@ class MatchingRights(ReferencedDocuments):
     def _query(self, ref: str) -> dict[str, Any]:
         named: list[dict[str, Any]] = super()._query(ref)["$or"]
         return {"$or": [*named, {"_id": {"$in": [ref, f"volunteer:{ref}"]}}]}
+
+    async def erase(self, command: ErasureRequested) -> dict[str, int]:
+        ended = 0
+        if command.subject_kind is SubjectKind.FAMILY:
+            ended = await self._end_open_matches(command.subject_ref)
+        counts = await super().erase(command)
+        if ended:
+            counts["matches"] = counts.get("matches", 0) + ended
+        return counts
+
+    async def _end_open_matches(self, family_ref: str) -> int:
+        """Turn the family's open matches into closed ones naming nothing of it; how many.
+        A match moved meanwhile (guarded by its state) is deleted with the rest."""
+        matches, ended, now = self.db["matches"], 0, datetime.now(UTC)
+        query = {"family_ref": family_ref, "state": {"$in": OPEN_STATES}}
+        for doc in await matches.find(query).to_list():
+            kept: Doc = {k: doc[k] for k in KEPT if k in doc}
+            ending = {"state": State.CLOSED.value, "outcome": FAMILY_ERASED, "closed_at": now}
+            guard = {"_id": doc["_id"], "state": doc["state"]}
+            if (await matches.replace_one(guard, kept | ending)).modified_count != 1:
+                continue
+            ended += 1
+            taken = {"$pull": {"taken": {"match_id": doc["_id"]}}}
+            await self.db["places"].update_one({"_id": doc["support_key"]}, taken)
+        return ended
 
 
 def rights_handler(db: AsyncDatabase[dict[str, Any]]) -> ReferencedDocuments:

@@ -27,6 +27,9 @@ OPEN = frozenset({State.PROPOSED, State.ACCEPTED, State.STARTED})  # they hold a
 ACTIVE = frozenset({State.ACCEPTED, State.STARTED})  # they are followed up
 FOLLOW_UPS = (("1-month", timedelta(days=30)), ("3-month", timedelta(days=91)))
 SILENCE_ALERT = timedelta(weeks=6)
+# how a match open when its family was erased ends: not an event (every service deletes
+# what names the family), only the volunteer's side of it kept for the coordinators
+FAMILY_ERASED = "family-erased"
 
 
 class MoveRefusedError(ValueError):
