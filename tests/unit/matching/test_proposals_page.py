@@ -7,12 +7,20 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from fastapi import HTTPException
 from starlette.requests import Request
 
+from entraide.contracts import parse_event
 from entraide.kit.web import templates_for
-from entraide.matching.entrypoints.http import labels, pages
+from entraide.matching.domain import request_view
+from entraide.matching.entrypoints.http import api, labels, pages
 from entraide.matching.entrypoints.http.names import Shown
-from tests.unit.matching.factories import COORDINATOR
+from entraide.matching.usecases.engine import Engine as MatchingEngine
+from entraide.matching.usecases.pool import SupportPool
+from tests.unit.matching.factories import COORDINATOR, NOW, offer, volunteer
+from tests.unit.matching.fakes import FakeMatches, FakeRequests, FakeSupports
+from tests.unit.matching.test_engine_use_cases import submitted
 
 PROPOSED = datetime(2026, 11, 30, 23, 13, tzinfo=UTC)  # 1 December, 0 h 13 in Paris
 
@@ -103,3 +111,62 @@ async def test_a_volunteer_reason_for_an_actions_proposal_is_refused() -> None:
     await pages.decide(request, "m1", "decliner", COORDINATOR, *fakes)
     assert errors.status == 422
     assert engine.declined == []
+
+
+def test_an_action_with_no_place_left_is_a_reason_for_an_action_only() -> None:
+    offer, volunteer = re.findall(r'<select[^>]*name="motif".*?</select>', rendered(), re.S)
+    assert '<option value="action-full">L&#39;action n&#39;a plus de place disponible<' in offer
+    assert "action-full" not in volunteer
+
+
+class Decided:
+    """The matches store's documents, as the routes read them (`listings.match`)."""
+
+    def __init__(self, matches: FakeMatches) -> None:
+        self.matches = matches
+
+    async def match(self, match_id: str) -> dict[str, Any]:
+        m = self.matches.matches[match_id]
+        return {"_id": match_id, **{k: getattr(m, k) for k in SCOPED}}
+
+
+SCOPED = ("request_id", "support_key", "association_id", "departement")
+AFEV = COORDINATOR.model_copy(update={"subject": "c2", "association_id": "afev"})
+
+
+async def proposed_to(support: Any) -> tuple[MatchingEngine, FakeMatches, str]:
+    """A school-help request proposed to `support` by an engine on fakes."""
+    requests, matches = FakeRequests(), FakeMatches()
+    engine = MatchingEngine(
+        requests, matches, SupportPool(FakeSupports(support), matches), clock=lambda: NOW
+    )
+    event = submitted(needs=["accompagnement-scolaire"], association_id="afev")
+    view = {"_id": event.request_id, **request_view(event, event_id="e-1")}
+    requests.add(view)
+    match = await engine.place(event.request_id, view=view, first_seen=True)
+    assert match is not None
+    return engine, matches, match.match_id
+
+
+async def test_the_api_declines_an_actions_proposal_as_full_and_records_why() -> None:
+    engine, matches, match_id = await proposed_to(offer(key="offer:off-school1"))
+    body = api.Decision(decision="decline", reason="action-full")
+    said = await api.decide(match_id, body, AFEV, Decided(matches), engine)  # type: ignore[arg-type]
+    assert said["state"] == "declined"
+    [declined] = [e for e in matches.entries if "declined" in parse_event(e["value"]).type]
+    assert parse_event(declined["value"]).data.reason_code == "action-full"
+
+
+async def test_the_api_refuses_full_as_a_reason_for_a_volunteer() -> None:
+    engine, matches, match_id = await proposed_to(
+        volunteer(
+            key="volunteer:vol-school1",
+            association_id="afev",
+            needs=frozenset({"accompagnement-scolaire"}),
+        )
+    )
+    body = api.Decision(decision="decline", reason="action-full")
+    with pytest.raises(HTTPException) as refused:
+        await api.decide(match_id, body, AFEV, Decided(matches), engine)  # type: ignore[arg-type]
+    assert refused.value.status_code == 422
+    assert "declined" not in matches.event_types()

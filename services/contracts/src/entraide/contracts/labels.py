@@ -115,6 +115,7 @@ WAITLIST_REASONS: dict[str, str] = {
 # why a proposal was declined (`ProposalDeclined.reason_code`)
 DECLINE_REASONS: dict[str, str] = {
     "volunteer-unavailable": "Le bénévole n'est pas disponible",
+    "action-full": "L'action n'a plus de place disponible",
     "too-far": "Trop loin en pratique",
     "not-suitable": "Profil ne correspondant pas",
     "family-unreachable": "Famille injoignable",

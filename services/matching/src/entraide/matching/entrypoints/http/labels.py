@@ -16,8 +16,9 @@ LANGUAGES = {code: shared.in_sentence(text) for code, text in shared.LANGUAGES.i
 URGENCY = {level: shared.in_sentence(text) for level, text in shared.URGENCY.items()}
 UNFIT = shared.WAITLIST_REASONS
 DECLINE_REASONS = shared.DECLINE_REASONS
-# an association's action has no volunteer to be unavailable
+# an association's action has no volunteer to be unavailable, a volunteer no action to fill
 VOLUNTEER_ONLY = frozenset({"volunteer-unavailable"})
+ACTION_ONLY = frozenset({"action-full"})
 # the outcomes a coordinator closes a match with (the others are the engine's)
 OUTCOMES: dict[str, str] = {
     outcome: shared.MATCH_OUTCOMES[outcome]
@@ -33,9 +34,8 @@ OUTCOMES: dict[str, str] = {
 
 def decline_reasons(support_key: str) -> dict[str, str]:
     """The refusal reasons that fit a proposal of this support (`volunteer:` or `offer:`)."""
-    if support_key.startswith("volunteer:"):
-        return DECLINE_REASONS
-    return {k: text for k, text in DECLINE_REASONS.items() if k not in VOLUNTEER_ONLY}
+    unfit = ACTION_ONLY if support_key.startswith("volunteer:") else VOLUNTEER_ONLY
+    return {k: text for k, text in DECLINE_REASONS.items() if k not in unfit}
 
 
 def outcomes(support_key: str) -> dict[str, str]:
