@@ -9,10 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from entraide.contracts import parse_event
+from entraide.contracts.events import ErasureRequested
 from entraide.contracts.topics import MATCHES
+from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.deps import lookup
 from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.requests import RequestViews
+from entraide.matching.adapters.rights import MatchingRights
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
 from entraide.matching.usecases.engine import Engine
@@ -128,6 +131,41 @@ async def test_a_volunteer_who_leaves_hands_the_family_to_the_next_one(world) ->
         ended = await lookup(app, Engine).store.get(match.match_id)
         assert ended.state == "closed"
         assert ended.outcome == "volunteer-unavailable"
+
+
+async def test_an_erased_volunteer_hands_their_families_to_the_next_one(world) -> None:
+    """Erased through privacy (the DPO, or three years without contact) while a family
+    counts on them: the match ends, announced, and the family is proposed to another
+    volunteer instead of keeping a match with nobody behind it."""
+    app, server = await running(world)
+    async with server:
+        await seed_volunteers(world, app, volunteer("vol-erased"))
+        req = request()
+        await world.send(world.requests, req, req.family_ref)
+        match = await proposed(app, req.request_id)
+        await lookup(app, Engine).accept(match.match_id)
+        await seed_volunteers(world, app, volunteer("vol-after", postal_code="44470"))
+        command = ErasureRequested(
+            case_id="case-vol-erased",
+            subject_ref="vol-erased",
+            subject_kind=SubjectKind.VOLUNTEER,
+            deadline=datetime.now(UTC) + timedelta(days=30),
+            reason=ErasureReason.RIGHTS_REQUEST,
+        )
+        await lookup(app, MatchingRights).erase(command)
+
+        after = await open_match(app, req.request_id)
+        assert after is not None
+        assert after.support_key == "volunteer:vol-after"
+        ended = await lookup(app, Engine).store.get(match.match_id)
+        assert (ended.state, ended.outcome) == ("closed", "volunteer-unavailable")
+        [closed] = await records(
+            world.base.kafka_bootstrap,
+            MATCHES.name,
+            key=req.family_ref.encode(),
+            where=lambda r: parse_event(r.value).type == "fr.entraide.match.closed.v1",
+        )
+        assert parse_event(closed.value).data.match_id == match.match_id
 
 
 async def test_a_family_that_withdraws_ends_its_match_and_frees_the_place(world) -> None:

@@ -83,7 +83,8 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         on_change=engine.requests_changed if settings.online else None,
         on_contacts=followups.contacts_logged,
     )
-    register_rights(rt.broker, rights_handler(rt.db), settings=settings, service=SERVICE)
+    rights = rights_handler(rt.db, support_gone=engine.support_changed)
+    register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     on_support = engine.support_changed
     offers.register(
         rt.broker, offer_views, settings=settings, service=SERVICE, on_change=on_support
@@ -129,6 +130,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         Waitlist(views, pool, clock=engine.clock),
         Pages(templates, common=pages.common),
         # what the tests and the benchmarks reach (no route reads them)
+        rights,
         views,
         store,
         offer_views,

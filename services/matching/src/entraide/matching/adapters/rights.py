@@ -12,8 +12,15 @@ would never learn why a volunteer's family stopped answering. It becomes a close
 without anything of the family (no reference, request, score or reasons: the support,
 the association, the département, the kind of help and its dates), and its place is
 given back.
+
+A volunteer erased while families count on them is a support gone: once their read model
+is deleted, `support_gone` (the engine's `support_changed`) ends their open matches as
+« Bénévole devenu indisponible », announced, and proposes those families to someone else.
+Without it the families kept a match with nobody behind it, which also kept them from
+being proposed again.
 """
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +52,15 @@ class MatchingRights(ReferencedDocuments):
     holding them). Without them an access export left them out and an erasure left the
     places behind."""
 
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        *,
+        support_gone: Callable[[str, int | None, bool], Awaitable[None]] | None = None,
+    ) -> None:
+        super().__init__(db)
+        self.support_gone = support_gone
+
     def _query(self, ref: str) -> dict[str, Any]:
         named: list[dict[str, Any]] = super()._query(ref)["$or"]
         return {"$or": [*named, {"_id": {"$in": [ref, f"volunteer:{ref}"]}}]}
@@ -56,6 +72,8 @@ class MatchingRights(ReferencedDocuments):
         counts = await super().erase(command)
         if ended:
             counts["matches"] = counts.get("matches", 0) + ended
+        if command.subject_kind is SubjectKind.VOLUNTEER and self.support_gone:
+            await self.support_gone(f"volunteer:{command.subject_ref}", None, False)
         return counts
 
     async def _end_open_matches(self, family_ref: str) -> int:
@@ -75,5 +93,8 @@ class MatchingRights(ReferencedDocuments):
         return ended
 
 
-def rights_handler(db: AsyncDatabase[dict[str, Any]]) -> ReferencedDocuments:
-    return MatchingRights(db)
+def rights_handler(
+    db: AsyncDatabase[dict[str, Any]],
+    support_gone: Callable[[str, int | None, bool], Awaitable[None]] | None = None,
+) -> MatchingRights:
+    return MatchingRights(db, support_gone=support_gone)
