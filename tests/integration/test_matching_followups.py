@@ -5,20 +5,26 @@ its rupture alert six weeks on, a check-in clears the one-month item, and the pa
 reads what was stored. Another association's coordinator sees none of it."""
 
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from entraide.contracts.events import ContactLogged
+from entraide.contracts import new_event
+from entraide.contracts.events import ContactLogged, MatchCheckedIn
 from entraide.contracts.vocab import ContactChannel, MatchOutcome
 from entraide.kit import formats
 from entraide.kit.deps import lookup
+from entraide.matching.adapters.documents import document_of
 from entraide.matching.adapters.followups import FollowUpStore
+from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
 from entraide.matching.domain.followups import RUPTURE, paris_day
+from entraide.matching.domain.model import Match
 from entraide.matching.usecases.engine import Engine
 from entraide.matching.usecases.followups import FollowUps
+from entraide.matching.usecases.proposals import ids_of
 from tests.matching_support import feed, request, volunteer
 from tests.support import eventually, serving
 
@@ -136,3 +142,40 @@ async def test_two_alike_families_read_apart_on_the_follow_ups_page(
                 asked = formats.day(req.submitted_at)
                 said = f"Famille à 44000, demande du {asked} (réf. {formats.reference(req.request_id)})"
                 assert any(h.startswith(said) for h in headings), (said, headings)
+
+
+async def test_a_follow_up_noted_twice_at_once_is_stored_once(mongo, unique) -> None:
+    """Two coordinators note the one-month follow-up from the same page: both read the
+    match without it, the first one's write lands and the second's is refused (the
+    write is guarded by the follow-ups it read), so the match holds it once."""
+    db = mongo[f"test_check_in_{unique}"]
+    store, now = MatchStore(db), datetime.now(UTC)
+    started = Match(
+        match_id=uuid.uuid4().hex,
+        request_id=uuid.uuid4().hex,
+        family_ref=f"fam-{unique}",
+        support_key="volunteer:vol-1",
+        association_id="afev",
+        departement="44",
+        needs=("parrainage-de-proximite",),
+        urgency="normal",
+        state="started",
+        score=1.0,
+        breakdown={},
+        reasons=(),
+        distance_km=None,
+        proposed_by="online",
+        proposed_at=now - timedelta(days=40),
+        expires_at=now,
+        started_at=now - timedelta(days=35),
+    )
+    await db["matches"].insert_one(document_of(started))
+    read_by_both = await store.get(started.match_id)
+    checked = MatchCheckedIn(**ids_of(started), checked_in_at=now, kind="1-month")
+    event = new_event(checked, source="/tests", subject=started.family_ref)
+
+    assert await store.check_in(read_by_both, "1-month", now, event)
+    assert not await store.check_in(read_by_both, "1-month", now, event)
+    stored = await store.get(started.match_id)
+    assert stored.check_ins == ("1-month",)
+    await mongo.drop_database(db.name)

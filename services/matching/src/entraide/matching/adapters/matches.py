@@ -136,12 +136,16 @@ class MatchStore(Places, Histories, Waitlist):
         return True
 
     async def check_in(self, match: Match, kind: str, at: datetime, event: CloudEvent[Any]) -> bool:
-        """A follow-up on the match in its state (no move), with its event."""
+        """A follow-up on the match in its state (no move), with its event; False if the
+        match moved or another follow-up was noted since it was read (two coordinators
+        noting the same one at once: one of them is refused, not both stored)."""
         update = {
             "$set": {"last_contact_at": at, **PENDING},
             "$push": {"outbox": outbox_entry(event), "check_ins": {"kind": kind, "at": at}},
         }
-        guard = {"_id": match.match_id, "state": match.state}
+        # no more follow-ups than were read (the list only grows; a missing one is none)
+        unchanged = {f"check_ins.{len(match.check_ins)}": {"$exists": False}}
+        guard = {"_id": match.match_id, "state": match.state, **unchanged}
         return (await self.matches.update_one(guard, update)).modified_count == 1
 
     async def matched(self) -> set[str]:
