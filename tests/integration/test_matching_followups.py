@@ -11,13 +11,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from entraide.contracts import new_event
-from entraide.contracts.events import ContactLogged, MatchCheckedIn
-from entraide.contracts.vocab import ContactChannel, MatchOutcome
+from entraide.contracts.events import ContactLogged, ErasureRequested, MatchCheckedIn
+from entraide.contracts.vocab import ContactChannel, ErasureReason, MatchOutcome, SubjectKind
 from entraide.kit import formats
 from entraide.kit.deps import lookup
 from entraide.matching.adapters.documents import document_of
 from entraide.matching.adapters.followups import FollowUpStore
 from entraide.matching.adapters.matches import MatchStore
+from entraide.matching.adapters.rights import MatchingRights
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
 from entraide.matching.domain.followups import RUPTURE, paris_day
@@ -179,3 +180,64 @@ async def test_a_follow_up_noted_twice_at_once_is_stored_once(mongo, unique) -> 
     stored = await store.get(started.match_id)
     assert stored.check_ins == ("1-month",)
     await mongo.drop_database(db.name)
+
+
+ENDED = re.compile(r'<section aria-labelledby="termines">(.*?)</section>', re.S)
+
+
+async def test_the_follow_ups_page_says_which_supports_ended_and_why(
+    matching_settings, dev_issuer
+) -> None:
+    """A support ended by the coordinator, and one whose family was erased (only the
+    support's side is left), in « Terminés ces 30 derniers jours » with the day and why;
+    another association's coordinator sees neither."""
+    async with feed(matching_settings.kafka_bootstrap) as world:
+        app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
+        async with serving(app) as matching:
+            ref = f"vol-ended-{uuid.uuid4().hex[:6]}"
+            await world.send(world.volunteers, volunteer(ref, capacity=2), ref)
+            await eventually(lambda: lookup(app, VolunteerViews).get(ref), what="the volunteer")
+            engine = lookup(app, Engine)
+            families, matches = [request(), request()], []
+            for req in families:
+                await world.send(world.requests, req, req.family_ref)
+                match = await eventually(
+                    lambda req=req: engine.store.open_for_request(req.request_id),
+                    what="proposal",
+                )
+                await engine.accept(match.match_id)
+                matches.append(match)
+            completed, erased = families
+            await engine.close(matches[0].match_id, MatchOutcome.COMPLETED)
+            erasure = ErasureRequested(
+                case_id=f"case-{erased.family_ref}",
+                subject_ref=erased.family_ref,
+                subject_kind=SubjectKind.FAMILY,
+                deadline=datetime.now(UTC) + timedelta(days=30),
+                reason=ErasureReason.RIGHTS_REQUEST,
+            )
+            await lookup(app, MatchingRights).erase(erasure)
+
+            await dev_issuer.sign_in(matching, "coordination-ppm")
+            page = await matching.get("/suivis")
+            assert page.status_code == 200
+            found = ENDED.search(page.text)
+            assert found, "the « Terminés ces 30 derniers jours » section"
+            lines = [
+                re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li))
+                for li in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+            ]
+            today = formats.day(datetime.now(UTC))
+            said = f"réf. {formats.reference(completed.request_id)}"
+            [done] = [line for line in lines if said in line]
+            assert f"Le {today}" in done
+            assert "Accompagnement mené à son terme" in done
+            [gone] = [line for line in lines if "Famille dont les données ont été effacées" in line]
+            assert "Données de la famille effacées" in gone
+            assert formats.reference(erased.request_id) not in page.text
+            assert "Bénévole de" in gone  # the support's side is left
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://service") as afev:
+                await dev_issuer.sign_in(afev, "coordination-afev")
+                other = ENDED.search((await afev.get("/suivis")).text)
+                assert "Aucun accompagnement terminé" in other.group(1)

@@ -49,6 +49,9 @@ class Listings:
     async def due(self, principal: Any, today: date) -> list[dict[str, Any]]:
         return []
 
+    async def ended(self, principal: Any, since: Any) -> list[dict[str, Any]]:
+        return []
+
     async def schedules(self, match_ids: list[str]) -> dict[str, Any]:
         return {}
 

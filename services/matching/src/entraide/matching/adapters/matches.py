@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -190,6 +190,12 @@ class MatchStore(Places, Histories, Waitlist):
     async def listing_in(self, scope: Scope, states: list[str]) -> list[Doc]:
         """The matches in these states that the scope covers, oldest proposal first."""
         return await self.listing(scope_query(scope) | state_query(states))
+
+    async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
+        """The matches the scope covers that ended since `since`, the latest first."""
+        query = scope_query(scope) | {"state": State.CLOSED.value, "closed_at": {"$gte": since}}
+        cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("closed_at", DESCENDING)
+        return await cursor.limit(limit).to_list()
 
     async def waiting_in(self, scope: Scope) -> list[Doc]:
         """The waitlist's entries that the scope covers, longest waiting first."""

@@ -1,9 +1,9 @@
 """What coordinators read, in their scope: the requests as matching knows them, the
-proposals waiting for an answer, the waitlist, the active matches and the follow-ups due
-(queries: nothing moves here)."""
+proposals waiting for an answer, the waitlist, the active matches, the follow-ups due and
+the matches that ended lately (queries: nothing moves here)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from entraide.kit.principal import Principal
@@ -51,6 +51,11 @@ class Listings:
         """The accepted and started matches in my scope."""
         states = [s.value for s in ACTIVE]
         return await self.matches.listing_in(access.scope_of(principal), states)
+
+    async def ended(self, principal: Principal, since: datetime) -> list[Doc]:
+        """The matches in my scope that ended since `since` (a family's erased data too:
+        then only the support's side is left), the latest first."""
+        return await self.matches.ended_in(access.scope_of(principal), since)
 
     async def due(self, principal: Principal, today: date) -> list[Doc]:
         """The stored schedules in my scope with something due by `today`, oldest first."""

@@ -234,6 +234,10 @@ class MatchDocuments(Protocol):
         """The waitlist's entries that the scope covers, longest waiting first."""
         ...
 
+    async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
+        """The matches the scope covers that ended since `since`, the latest first."""
+        ...
+
     async def open_for_request(self, request_id: str) -> Match | None: ...
 
 

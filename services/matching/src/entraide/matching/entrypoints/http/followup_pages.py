@@ -1,8 +1,10 @@
 """Coordinators' follow-ups page: what is due today first, then the accepted and started
-matches with their stored follow-ups; and the actions on them (start, check in, close).
+matches with their stored follow-ups, then those that ended in the last 30 days and why
+(the family withdrew, the volunteer left, its data was erased...); and the actions on
+them (start, check in, close).
 Thin: check the scope, call the engine, render."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -27,6 +29,7 @@ from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
 
 router = APIRouter(include_in_schema=False)
+ENDED_SHOWN = timedelta(days=30)  # « Terminés ces 30 derniers jours »
 
 
 @router.get("/suivis")
@@ -63,13 +66,18 @@ async def follow_ups(
         m["check_ins_open"] = followups.recordable(m.get("started_at"), noted, today)
         m["next_check_in"] = followups.next_opening(m.get("started_at"), noted, today)
     active.sort(key=lambda m: (not m["silent"], not m["due"]))
+    ended = await listings.ended(principal, datetime.now(UTC) - ENDED_SHOWN)
+    for m in ended:
+        m["ended_on"] = followups.paris_day(m["closed_at"])
     shown = {m["_id"]: m for m in active} | {t["match"]["_id"]: t["match"] for t in queue}
+    shown |= {m["_id"]: m for m in ended}
     named = await names.of(principal, list(shown.values()))
     return pages.page(
         request,
         "suivis.html",
         principal,
         matches=active,
+        ended=ended,
         names=named,
         queue=queue,
         today=today,

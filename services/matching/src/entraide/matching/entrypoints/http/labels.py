@@ -5,6 +5,7 @@ score's parts, a match's states, the check-ins and what is due)."""
 from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES
 from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.domain.lifecycle import FAMILY_ERASED
 from entraide.matching.domain.policy import TEXT_FR
 
 URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions show it
@@ -30,6 +31,11 @@ OUTCOMES: dict[str, str] = {
         MatchOutcome.NO_CONTACT,
     )
 }
+
+
+# why a match ended, as « Terminés ces 30 derniers jours » says it (the engine's outcomes
+# too, and the erasure's, which is no event)
+ENDINGS = shared.MATCH_OUTCOMES | {FAMILY_ERASED: "Données de la famille effacées"}
 
 
 def decline_reasons(support_key: str) -> dict[str, str]:

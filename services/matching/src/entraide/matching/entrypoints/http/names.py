@@ -31,6 +31,8 @@ class Shown:
 
 
 GONE = Shown("Bénévole ou action qui n'est plus disponible")
+# an ended match whose family was erased: only the support's side is left (adapters.rights)
+ERASED = Shown("Famille dont les données ont été effacées")
 
 
 @dataclass(frozen=True)
@@ -45,11 +47,14 @@ class Names:
 
     async def of(self, principal: Principal, matches: list[Doc]) -> dict[str, dict[str, Shown]]:
         """For each match (by id): its `family` and its `support`, as this person sees them."""
-        views = await self.requests.many(list({m["request_id"] for m in matches}))
+        asked = list({m["request_id"] for m in matches if "request_id" in m})
+        views = await self.requests.many(asked)
         supports = await self.supports(principal, {m["support_key"] for m in matches})
         return {
             m["_id"]: {
-                "family": self.family(principal, m, views.get(m["request_id"])),
+                "family": self.family(principal, m, views.get(m["request_id"]))
+                if "family_ref" in m
+                else ERASED,
                 "support": supports.get(m["support_key"], GONE),
             }
             for m in matches
