@@ -66,7 +66,9 @@ class MatchStore(Places, Histories, Waitlist):
         await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
         await self.matches.create_index([("request_id", ASCENDING)])
         await self.matches.create_index([("support_key", ASCENDING), ("state", ASCENDING)])
-        await self.matches.create_index([("association_id", ASCENDING), ("state", ASCENDING)])
+        # an association's listings by state, and its ended matches latest first (ended_in)
+        by_state = [("association_id", ASCENDING), ("state", ASCENDING)]
+        await self.matches.create_index([*by_state, ("closed_at", DESCENDING)])
         await self.matches.create_index([("state", ASCENDING), ("expires_at", ASCENDING)])
         await self.matches.create_index([("outbox_pending", ASCENDING), ("lease_until", ASCENDING)])
         await self.waitlist.create_index([("departement", ASCENDING)])
