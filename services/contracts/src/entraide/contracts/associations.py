@@ -11,3 +11,11 @@ NAMES = {
     "unaf": "UNAF",
     "centres-sociaux": "Fédération des centres sociaux",
 }
+# each name as a sentence says it after « de » or « par », with its article where French
+# gives it one (« bénévole de l'AFEV », « suivie par la Fédération des centres sociaux »)
+IN_SENTENCE = NAMES | {
+    "afev": "l'AFEV",
+    "unaf": "l'UNAF",
+    "fondation-pour-l-enfance": "la Fondation pour l'Enfance",
+    "centres-sociaux": "la Fédération des centres sociaux",
+}

@@ -3,7 +3,7 @@ the contracts (`entraide.contracts.labels`), and the words only these pages use 
 score's parts, a match's states, the check-ins and what is due)."""
 
 from entraide.contracts import labels as shared
-from entraide.contracts.associations import NAMES
+from entraide.contracts.associations import IN_SENTENCE, NAMES
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain.lifecycle import FAMILY_ERASED
 from entraide.matching.domain.policy import TEXT_FR
@@ -12,6 +12,7 @@ URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions sh
 
 NEEDS = shared.NEEDS
 ASSOCIATIONS = NAMES  # the network's associations (contracts' shared reference)
+ASSOCIATIONS_IN_SENTENCE = IN_SENTENCE  # after « de », « par »: « bénévole de l'AFEV »
 # matching writes both inside a sentence (« Urgence élevée », « parle arabe »)
 LANGUAGES = {code: shared.in_sentence(text) for code, text in shared.LANGUAGES.items()}
 URGENCY = {level: shared.in_sentence(text) for level, text in shared.URGENCY.items()}

@@ -67,7 +67,7 @@ class Names:
         recorded_by = view.get("association_id")
         detail = f"enfants de {ages} ans" if ages else ""
         if recorded_by:
-            named = _association(recorded_by)
+            named = _in_sentence(recorded_by)
             detail += f"{' · ' if detail else ''}suivie par {named}"
         url = None
         if access.may_open_family(principal, match, recorded_by):
@@ -89,7 +89,7 @@ class Names:
         return shown
 
     def volunteer(self, principal: Principal, ref: str, doc: Doc) -> Shown:
-        association = _association(doc["association_id"])
+        association = _in_sentence(doc["association_id"])
         spoken = ", ".join(labels.LANGUAGES.get(x, x) for x in doc.get("languages", []))
         detail = f"{doc.get('postal_code', '')}{f' · parle {spoken}' if spoken else ''}"
         url = None
@@ -100,3 +100,8 @@ class Names:
 
 def _association(association_id: str) -> str:
     return labels.ASSOCIATIONS.get(association_id, association_id)
+
+
+def _in_sentence(association_id: str) -> str:
+    """The association as a sentence names it after « de » or « par » (« l'AFEV »)."""
+    return labels.ASSOCIATIONS_IN_SENTENCE.get(association_id, association_id)
