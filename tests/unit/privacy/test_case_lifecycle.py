@@ -239,8 +239,18 @@ async def test_a_routed_case_goes_to_the_owner_and_closes_on_its_acknowledgement
     assert await world.rights.resolve(routed.case_id, actor="dpo-1", decision="done") is False
 
 
-async def test_a_routed_case_with_no_owner_is_closed_by_the_officers_decision_only() -> None:
+async def test_a_volunteers_routed_case_goes_to_directory() -> None:
+    """Directory owns volunteers: it answers their objection and rectification."""
     world = World(Clock(NOW))
+    volunteer = SubjectKind.VOLUNTEER
+    routed = await world.rights.open(CaseKind.OBJECTION, REF, volunteer, actor="dpo-1")
+
+    assert routed.services == ("directory",)
+    assert world.commands.sent == [routed]
+
+
+async def test_a_routed_case_with_no_owner_is_closed_by_the_officers_decision_only() -> None:
+    world = World(Clock(NOW), services=("intake", "matching", "privacy"))  # no directory
     volunteer = SubjectKind.VOLUNTEER
     routed = await world.rights.open(CaseKind.RECTIFICATION, REF, volunteer, actor="dpo-1")
     erasure = await world.rights.open(CaseKind.ERASURE, REF, FAMILY, actor="dpo-1")

@@ -37,6 +37,7 @@ from entraide.directory.usecases.ports import (
     VolunteerKeyStore,
 )
 from entraide.directory.usecases.volunteer_news import VolunteerNews
+from entraide.directory.usecases.volunteer_rights import VolunteerRights
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
@@ -163,8 +164,10 @@ def create_app(
     provide(app, contact_lookup.ContactLookup(space, privacy_secret))
     provide_ports(app, uow, cards, offers, volunteer_store, keys)
     provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
-    rights = DirectoryRights(rt.db, keys)  # privacy's commands (issue 6)
+    # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
+    rights = DirectoryRights(rt.db, keys, VolunteerRights(uow, volunteer_store))
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
+    provide(app, rights)  # the tests reach it (no route reads it)
     match_consumer.register(
         rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE
     )

@@ -5,6 +5,9 @@ deleted or exported (the kit's `ReferencedDocuments`), and the volunteer's own d
 is destroyed first, so any copy left behind (a backup, a log) stays unreadable (privacy's
 vault destroys it again, with every other key of the subject, when the case closes).
 Left to directory: a tombstone on the compacted volunteers topic for an erased volunteer.
+A volunteer's objection and rectification come to directory alone (it owns volunteers):
+noted on the record for their association's staff, an approved volunteer who objects
+paused (`usecases.volunteer_rights`).
 
 The access export is what the volunteer reads: their record with their identity opened
 (not its sealed copy), the messages sent to them, their wish to leave; not the keyed
@@ -16,10 +19,16 @@ from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from entraide.contracts.events import AccessRequested, ErasureRequested
+from entraide.contracts.events import (
+    AccessRequested,
+    ErasureRequested,
+    ObjectionRequested,
+    RectificationRequested,
+)
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.usecases.ports import VolunteerKeyStore
+from entraide.directory.usecases.volunteer_rights import VolunteerRights
 from entraide.kit.rights import ReferencedDocuments, jsonable
 
 Doc = dict[str, Any]
@@ -39,9 +48,24 @@ RENAMED = {"channel": "medium", "status": "application"}
 
 
 class DirectoryRights(ReferencedDocuments):
-    def __init__(self, db: AsyncDatabase[Doc], keys: VolunteerKeyStore) -> None:
+    """Also a volunteer's objection and rectification: directory owns volunteers, so
+    privacy routes those to it (`usecases.volunteer_rights`)."""
+
+    def __init__(
+        self, db: AsyncDatabase[Doc], keys: VolunteerKeyStore, requests: VolunteerRights
+    ) -> None:
         super().__init__(db)
-        self.keys = keys
+        self.keys, self.requests = keys, requests
+
+    async def object(self, command: ObjectionRequested) -> dict[str, int]:
+        if command.subject_kind is not SubjectKind.VOLUNTEER:
+            return {}
+        return await self.requests.object(command.subject_ref, command.case_id)
+
+    async def rectify(self, command: RectificationRequested) -> dict[str, int]:
+        if command.subject_kind is not SubjectKind.VOLUNTEER:
+            return {}
+        return await self.requests.rectify(command.subject_ref, command.case_id)
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         volunteer = await self._volunteer(command.subject_kind, command.subject_ref)

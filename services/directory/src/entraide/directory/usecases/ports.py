@@ -89,6 +89,11 @@ class VolunteerDocuments(Protocol):
         """Every volunteer (a scan: at start only)."""
         ...
 
+    async def note(self, volunteer_ref: str, field: str, case_id: str) -> bool:
+        """Add a privacy case's id to one of the record's notes (`objections`,
+        `rectifications`); False if it was there already or the volunteer is unknown."""
+        ...
+
 
 class VolunteerKeyStore(Protocol):
     """The volunteers' own data keys (`domain.volunteers.sealing`)."""

@@ -22,7 +22,10 @@ BROADCAST = frozenset({CaseKind.ERASURE, CaseKind.ACCESS})  # every service answ
 ROUTED = frozenset({CaseKind.RECTIFICATION, CaseKind.OBJECTION})  # the owner answers
 COMMANDED = BROADCAST | ROUTED
 # who owns a subject's data, and so answers its routed cases (none: the officer decides)
-OWNERS: Mapping[SubjectKind, tuple[str, ...]] = {SubjectKind.FAMILY: ("intake",)}
+OWNERS: Mapping[SubjectKind, tuple[str, ...]] = {
+    SubjectKind.FAMILY: ("intake",),
+    SubjectKind.VOLUNTEER: ("directory",),
+}
 
 
 class CaseStatus(StrEnum):

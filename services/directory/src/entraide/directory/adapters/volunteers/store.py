@@ -73,6 +73,13 @@ class VolunteerStore:
     async def all(self) -> list[Doc]:
         return await self.collection.find({}, {"outbox": 0}).to_list()
 
+    async def note(self, volunteer_ref: str, field: str, case_id: str) -> bool:
+        """One atomic update, beside the aggregate's fields (its writes `$set` those only)."""
+        noted = await self.collection.update_one(
+            {"volunteer_ref": volunteer_ref}, {"$addToSet": {field: case_id}}
+        )
+        return noted.modified_count == 1
+
 
 class MongoVolunteers:
     """`ports.Volunteers` over the volunteers' documents."""

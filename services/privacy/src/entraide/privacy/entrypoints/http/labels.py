@@ -56,9 +56,13 @@ ACTIONS = {
 }
 ROUTED = {
     "rectification": "La rectification se fait dans le service qui détient la donnée : "
-    "pour une famille, sur sa fiche dans l'accueil des familles (bouton « Rectifier »).",
+    "pour une famille, sur sa fiche dans l'accueil des familles (bouton « Rectifier ») ; "
+    "pour un ou une bénévole, sur sa fiche dans l'espace de son association (l'annuaire), "
+    "où la demande est signalée.",
     "objection": "L'opposition ou le retrait du consentement s'enregistre sur la fiche de la "
-    "famille (consentement à la mise en relation) : la mise en relation s'arrête alors.",
+    "famille (consentement à la mise en relation) : la mise en relation s'arrête alors. "
+    "Un ou une bénévole est mis en pause : plus aucune famille ne lui est proposée, et son "
+    "association le voit sur sa fiche.",
 }
 
 

@@ -37,7 +37,7 @@ FIELDS = {
     "by": "Compte", "by_name": "Par", "note": "Note",
     "possible_duplicates": "Doublons possibles", "shared_with": "Partagée avec",
     "orientation": "Historique de l'orientation", "state": "Étape", "reason": "Motif",
-    "outcome": "Issue", "support": "Proposée à", "rectifications": "Rectifications demandées",
+    "outcome": "Issue", "support": "Proposée à", "rectifications": "Rectifications demandées", "objections": "Oppositions reçues",
     "record_reads": "Consultations de la fiche", "actor": "Compte", "role": "Rôle",
     "actor_name": "Nom de la personne", "action": "Action", "via": "Depuis", "followups": "Suivis", "matches": "Mises en relation",
     "support_key": "Bénévole ou action", "accepted_at": "Acceptée le",

@@ -1,0 +1,65 @@
+"""A volunteer's objection and rectification, asked of the data-protection officer: privacy
+routes them to directory (it owns volunteers), directory answers, the case closes by
+itself. The objection pauses the approved volunteer (matching hears they are not
+available: their families go to someone else) and both are said on the volunteer's card
+for their association's staff. Directory and privacy running, real broker and store."""
+
+import html
+import json
+
+from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.app import create_app as directory_app
+from entraide.kit.deps import lookup
+from entraide.privacy.app import create_app as privacy_app
+from tests.integration.test_directory_offers import directory_settings  # noqa: F401
+from tests.integration.test_volunteer_to_family import APPLICATION, review
+from tests.privacy_support import case_when, closed
+from tests.support import eventually, records, serving
+
+
+async def test_a_volunteers_objection_and_rectification_reach_directory_and_close(
+    directory_settings,  # noqa: F811
+    privacy_settings,
+    dev_issuer,
+) -> None:
+    routed = {"rights_services": ("directory", "privacy"), "graceful_timeout_seconds": 2.0}
+    async with (
+        serving(privacy_app(privacy_settings.model_copy(update=routed))) as privacy,
+        serving(app := directory_app(directory_settings)) as directory,
+    ):
+        assert (await directory.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        ref = stored["volunteer_ref"]
+        await dev_issuer.sign_in(directory, "ppm-nantes")
+        await review(directory, stored["_id"], statut="in-review", honorabilite="cleared")
+        await review(directory, stored["_id"], statut="approved")
+        privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
+
+        async def opened(kind: str) -> dict | None:
+            asked = {"kind": kind, "subject_ref": ref, "subject_kind": "volunteer"}
+            answer = await privacy.post("/api/v1/cases", json=asked)
+            return answer.json() if answer.status_code == 201 else None
+
+        objection = await eventually(lambda: opened("objection"), what="the objection case")
+        assert objection["services"] == ["directory"]
+        case = await case_when(privacy, objection["case_id"], closed, timeout=90)
+        assert case["decision"] == "done"
+        assert case["acks"]["directory"]["counts"] == {"volunteers": 1, "paused": 1}
+        assert (await lookup(app, VolunteerStore).by_ref(ref))["status"] == "paused"
+        seen = await records(
+            directory_settings.kafka_bootstrap,
+            directory_settings.volunteers_topic,
+            key=ref.encode(),
+            at_least=2,
+        )
+        assert json.loads(seen[-1].value)["data"]["active"] is False  # matching stops
+
+        rectification = await opened("rectification")
+        assert rectification is not None
+        case = await case_when(privacy, rectification["case_id"], closed, timeout=90)
+        assert case["acks"]["directory"]["counts"] == {"volunteers": 1}
+
+        card = html.unescape((await directory.get("/association")).text)
+        assert "Opposition reçue par le délégué à la protection des données" in card
+        assert "(mis en pause)" in card
+        assert "Rectification demandée auprès du délégué" in card
