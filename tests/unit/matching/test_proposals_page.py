@@ -170,3 +170,52 @@ async def test_the_api_refuses_full_as_a_reason_for_a_volunteer() -> None:
         await api.decide(match_id, body, AFEV, Decided(matches), engine)  # type: ignore[arg-type]
     assert refused.value.status_code == 422
     assert "declined" not in matches.event_types()
+
+
+class Accepting:
+    """The listings and engine an acceptance goes through: the match as stored."""
+
+    def __init__(self, support_key: str) -> None:
+        self.support_key = support_key
+        self.accepted: list[str] = []
+
+    async def match(self, match_id: str) -> dict[str, Any]:
+        return proposal(match_id, "a1b2c3d4e5f6", self.support_key)
+
+    async def accept(self, match_id: str) -> None:
+        self.accepted.append(match_id)
+
+
+async def said_once_accepted(support_key: str) -> str:
+    """What the queue says after a coordinator accepts a proposal of this support."""
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+    posted = Request({"type": "http", "method": "POST", "headers": headers}, receive)
+    accepting = Accepting(support_key)
+    fakes: Any = (accepting, accepting, Errors())
+    redirect = await pages.decide(posted, "m1", "accepter", COORDINATOR, *fakes)
+    assert accepting.accepted == ["m1"]
+    path, _, query = redirect.headers["location"].partition("?")
+    assert path == "/propositions"
+    shown = Request(
+        {"type": "http", "method": "GET", "headers": [], "query_string": query.encode()}
+    )
+    [flash] = pages.common(shown)["flashes"]
+    return str(flash["text"])
+
+
+async def test_accepting_an_actions_proposal_says_whose_action_it_is() -> None:
+    said = await said_once_accepted("offer:o1")
+    assert said == (
+        "Proposition acceptée : prenez contact avec la famille ; "
+        "l'action est celle de Parrains Par Mille."
+    )
+    assert "bénévole" not in said
+
+
+async def test_accepting_a_volunteers_proposal_says_to_contact_the_volunteer() -> None:
+    said = await said_once_accepted("volunteer:v1")
+    assert said == "Proposition acceptée : prenez contact avec la famille et le bénévole."

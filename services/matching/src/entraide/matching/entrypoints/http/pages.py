@@ -3,6 +3,7 @@ follow-ups are in `followup_pages`). Thin: check the scope, call a use case, ren
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -31,15 +32,31 @@ DONE = {
     "suivi": "Suivi noté.",
     "close": "Accompagnement clos.",
 }
+# an action has no volunteer: its association is the one to contact, named by its code in
+# the redirect (`&association=`: a code of the shared reference, no personal data)
+ACCEPTED_ACTION = (
+    "Proposition acceptée : prenez contact avec la famille ; l'action est celle de {}."
+)
+ACCEPTED_ACTION_UNNAMED = (
+    "Proposition acceptée : prenez contact avec la famille et l'association qui mène l'action."
+)
 
 
 def common(request: Request) -> Mapping[str, Any]:
     """What every page of matching shows: its labels, and what was just done (`?ok=`)."""
-    flash = DONE.get(request.query_params.get("ok", ""))
+    flash = _done(request.query_params)
     return {
         "labels": labels,
         "flashes": [{"level": "success", "text": flash}] if flash else [],
     }
+
+
+def _done(query: Mapping[str, str]) -> str | None:
+    """What was just done, in words: an accepted action's names its association."""
+    if query.get("ok") != "acceptee-action":
+        return DONE.get(query.get("ok", ""))
+    association = labels.ASSOCIATIONS_IN_SENTENCE.get(query.get("association", ""))
+    return ACCEPTED_ACTION.format(association) if association else ACCEPTED_ACTION_UNNAMED
 
 
 def error(
@@ -100,7 +117,7 @@ async def decide(
     try:
         if decision == "accepter":
             await engine.accept(match_id)
-            done = "acceptee"
+            done = _accepted(match)
         elif decision == "decliner":
             reason = str(form.get("motif", ""))
             if reason not in labels.decline_reasons(match["support_key"]):
@@ -185,6 +202,13 @@ async def propose_by_hand(
             "Ce bénévole ne convient plus (place, créneau, distance) ou la famille a déjà une proposition.",
         )
     return RedirectResponse("/propositions?ok=proposee", status_code=303)
+
+
+def _accepted(match: Mapping[str, Any]) -> str:
+    """The redirect's `ok=` after an acceptance: a volunteer's, or an action's and whose."""
+    if match["support_key"].startswith("volunteer:"):
+        return "acceptee"
+    return f"acceptee-action&association={quote(match.get('association_id', ''))}"
 
 
 def _named(shown: Shown | None, key: str) -> str:
