@@ -73,7 +73,7 @@ async def test_the_indicator_page_says_why_a_cell_is_hidden(observatory: Observa
 async def test_the_report_and_its_pdf_say_it_the_same_way(observatory: Observatory) -> None:
     captured = Captured()
     await report.report_form(None, None, observatory, captured, territoire="44", mois="2026-03")
-    note = labels.hidden_note(observatory.protection.threshold)
+    note = labels.hidden_note(observatory.protection.threshold, labels.EVERYONE)
     assert note in rendered(captured)
     answer = await report.report_as_pdf(None, observatory, "44", "2026-03")
     document = pypdfium2.PdfDocument(io.BytesIO(answer.body))

@@ -88,8 +88,10 @@ def table_of(published: Published, month: str, value: str) -> Table:
     }
     rows = sorted({r for r, _ in slice_}, key=_territory_order)
     columns = sorted({c for _, c in slice_}, key=lambda c: (c == TOTAL, c))
-    if stages := published.indicator.stages:  # a funnel: its stages in order, no total
-        columns = [c for c in stages if c in columns]
+    if stages := published.indicator.stages:
+        # a funnel: every stage its title names, in order, no total; a stage no fact
+        # reached reads 0 (it describes nobody) rather than vanishing from the table
+        columns = list(stages)
     return Table(
         published.indicator,
         published.year,

@@ -130,8 +130,18 @@ def data_uri(table: Table, version: object = None, layout: Layout = WIDE) -> str
 
 
 def description(table: Table) -> str:
-    """The chart's text alternative (the table beside it has every figure)."""
+    """The chart's text alternative (the table beside it has every figure); it names the
+    columns with no bar, hidden by the small-numbers rule (else a funnel of five stages
+    drawn as one bar reads as if the others did not exist)."""
+    row = TOTAL if TOTAL in table.rows else (table.rows[0] if table.rows else TOTAL)
+    hidden = [
+        labels.value(table.indicator.column, c)
+        for c in table.columns
+        if c != TOTAL and table.cell(row, c).hidden
+    ]
+    missing = f" Sans barre, chiffre masqué : {', '.join(hidden)}." if hidden else ""
     return (
         f"Graphique en barres : {labels.TITLES[table.indicator.key].lower()}, "
-        f"{labels.month(table.month)}, ensemble des territoires. Les chiffres sont dans le tableau."
+        f"{labels.month(table.month)}, ensemble des territoires.{missing} "
+        "Les chiffres sont dans le tableau."
     )

@@ -4,7 +4,8 @@ from entraide.contracts import departements
 from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES as ASSOCIATIONS
 from entraide.kit import formats
-from entraide.observatory.domain.indicators import Dimension, Theme
+from entraide.observatory.domain.facts import FactKind
+from entraide.observatory.domain.indicators import Dimension, Indicator, Theme
 from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
 
 TERRITORIES = {
@@ -109,11 +110,27 @@ MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "ao�
           "septembre", "octobre", "novembre", "décembre")  # fmt: skip
 
 
-def hidden_note(threshold: int) -> str:
+FAMILIES = "familles"
+EVERYONE = "familles ou bénévoles"  # the monthly report counts both
+COUNTED = {  # who an indicator's counts describe, when not families
+    FactKind.VOLUNTEER: "bénévoles",
+    FactKind.APPROVED: "bénévoles",
+    FactKind.APPLICATION: "bénévoles",
+    FactKind.ERASURE: "personnes",  # families and volunteers
+}
+
+
+def counted(indicator: Indicator) -> str:
+    """Who an indicator's figures describe: its small-numbers note names them (a table of
+    volunteers said « aucun ne décrit moins de 5 familles »)."""
+    return COUNTED.get(indicator.kind, FAMILIES)
+
+
+def hidden_note(threshold: int, who: str = FAMILIES) -> str:
     """What a « masqué » cell is, said once for the indicator pages, the monthly report and
     its PDF (the word in a cell qualifies the figure; the case hidden is « masquée »)."""
     return (
-        f"Chiffres anonymes : aucun ne décrit moins de {formats.number(threshold)} familles ; "
+        f"Chiffres anonymes : aucun ne décrit moins de {formats.number(threshold)} {who} ; "
         "« masqué » signale une case trop petite, ou masquée pour qu'on ne puisse pas la "
         "retrouver par différence."
     )

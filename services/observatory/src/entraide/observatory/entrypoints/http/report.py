@@ -117,7 +117,7 @@ async def report_as_pdf(
     principal: Reader, observatory: ObservatoryDep, territoire: str, mois: str
 ) -> Response:
     report = report_of(observatory, territoire, mois)
-    note = labels.hidden_note(observatory.protection.threshold)
+    note = labels.hidden_note(observatory.protection.threshold, labels.EVERYONE)
     sections = [(s.title, s.heading, s.lines) for s in report.sections]
     body = report_pdf(report.title, note, sections)
     name = f"observatoire-{territoire}-{mois}.pdf"
