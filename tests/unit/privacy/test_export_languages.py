@@ -21,7 +21,6 @@ from entraide.privacy.entrypoints.http.readable import (
     DECLINED,
     FIELDS,
     NO,
-    STAFF_ACCOUNT,
     STAGES,
     VIA,
     WAITING,
@@ -31,6 +30,7 @@ from entraide.privacy.entrypoints.http.readable import (
     document,
     readable,
 )
+from entraide.privacy.entrypoints.http.readable_others import BY_AN_EVENT, NOT_STAFF, STAFF_ACCOUNT
 
 CATALOGS = Catalogs(["entraide.kit", "entraide.privacy"])
 PART = {
@@ -94,22 +94,74 @@ def test_a_reason_code_reads_as_the_reason_its_field_gives() -> None:
     assert english["Reason for waiting"] == "No one within a reasonable distance"
 
 
-def test_a_read_of_the_record_says_who_and_from_where() -> None:
-    """Intake's audit entries (`record_reads`): the staff member's name and where the
-    record was opened read as words, not `actor name` and `api`."""
+def test_a_read_of_the_record_says_from_where_and_no_staff_account_or_name() -> None:
+    """Intake's audit entries (`record_reads`): where the record was opened reads as words,
+    not `api`; who read it is « un compte de l'équipe de l'association » beside the
+    association, never the account's code nor the staff member's name (the README's
+    promise; the walker read « Conta dev-7d4c… », « Nome da pessoa Julien (PPM) »)."""
     entry = {"actor": "kc-5f0e2a9c41", "actor_name": "Awa Traoré", "role": "staff",
-             "association_id": "parrains-par-mille", "action": "family.read", "via": "api"}  # fmt: skip
-    assert readable({"record_reads": [entry]}) == {
+             "association_id": "parrains-par-mille", "action": "family.read", "via": "api",
+             "family_id": "11e13281e1654404a580b16f784b6005"}  # fmt: skip
+    event = {"actor": "system", "role": "system", "action": "family.share",
+             "via": "event:3664011d-1bd2-4c55-9d51-2f8a0c6e1b70"}  # fmt: skip
+    assert readable({"record_reads": [entry, event]}) == {
         "Consultations de la fiche": [
-            {"Compte": Markup('<code class="reference">kc-5f0e2a9c41</code>'),
-             "Nom de la personne": "Awa Traoré", "Rôle": "Équipe",
+            {"Compte": "un compte de l'équipe de l'association", "Rôle": "Équipe",
              "Association": "Parrains Par Mille", "Action": "consultation",
-             "Depuis": "le logiciel de l'association"}
+             "Depuis": "le logiciel de l'association"},
+            {"Compte": "automatique", "Rôle": "automatique",
+             "Action": "fiche ouverte à l'association de la mise en relation",
+             "Depuis": "un autre service du réseau"},
         ]
     }  # fmt: skip
-    english = readable(entry, reader=reader("en"))
-    assert english["From"] == "the association's software"
-    assert english["Person's name"] == "Awa Traoré"
+    portuguese = readable(entry, reader=reader("pt"))
+    assert portuguese["Conta"] == "uma conta da equipa da associação"
+    assert "Awa Traoré" not in str(portuguese)
+    assert readable(event, reader=reader("en"))["From"] == "another service of the network"
+
+
+def test_what_intake_and_matching_wrote_in_french_reads_in_the_persons_language() -> None:
+    """The walker's Portuguese copy read « Recolhido por: la famille (formulaire public) »,
+    « Notas: À rappeler : depois das 18 h Message de la famille : … » and matching's
+    « urgence faible »: intake's words are translated (her own stay), matching's French
+    reasons are left out of a copy in another language, a staff member's name too."""
+    part = {
+        "consent": {"collected_by": "la famille (formulaire public)"},
+        "other_consent": {"collected_by": "Julien (PPM)"},
+        "requests": [{"notes": "À rappeler : depois das 18 h\nMessage de la famille : Sozinha."}],
+        "matches": [{"reasons": ["même département", "urgence faible"], "score": 0.5}],
+    }
+    portuguese = readable(part, reader=reader("pt"))
+    assert portuguese["Acordo do pai ou da mãe"] == {
+        "Recolhido por": "a família (formulário de pedido de ajuda)"
+    }
+    assert portuguese["other consent"] == {"Recolhido por": "uma conta da equipa da associação"}
+    assert portuguese["Pedidos"] == [
+        {"Notas": "Momentos para voltar a ligar: depois das 18 h\nMensagem: Sozinha."}
+    ]
+    assert portuguese["Ligações a um apoio"] == [{"Pontuação": "0,50"}]
+    french = readable(part)
+    assert french["Demandes"] == [
+        {"Notes": "Moments pour rappeler : depois das 18 h\nMessage : Sozinha."}
+    ]
+    assert french["Mises en relation"][0]["Raisons"] == ["même département", "urgence faible"]
+
+
+def test_bookkeeping_is_left_out_and_a_request_reads_as_its_short_reference() -> None:
+    """Event numbers, the events a read model saw and internal ids mean nothing to the
+    person (« Identificador 938b… », « Número do evento e191… », « Eventos recebidos »); a
+    request is named as staff name it on the phone."""
+    part = {
+        "requests": [{"_id": "938ba7d5f7844a49a221b9fa6378e5eb", "status": "open",
+                      "last_event_id": "e191b7dc-83a6-4b8e-9a41-0c2d3e4f5a6b"}],
+        "episodes": [{"request_id": "1f31fce9a0b44c1d8e2f3a4b5c6d7e8f",
+                      "seen": ["e191b7dc-83a6-4b8e-9a41-0c2d3e4f5a6b"],
+                      "event_id": "e191b7dc-83a6-4b8e-9a41-0c2d3e4f5a6b"}],
+    }  # fmt: skip
+    assert readable(part, reader=reader("pt")) == {
+        "Pedidos": [{"Estado": "aberto"}],
+        "Pedidos acompanhados pelo observatório": [{"Número do pedido": "1f31 fce9"}],
+    }
 
 
 def test_ages_supports_and_accounts_read_as_words_in_the_page_language() -> None:
@@ -164,7 +216,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
     }
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
     words |= {*WAITING.values(), *DECLINED.values(), *VIA.values(), *STAGES.values()}
-    words |= {*AGES.values(), STAFF_ACCOUNT}
+    words |= {*AGES.values(), STAFF_ACCOUNT, BY_AN_EVENT, *NOT_STAFF.values()}
     words |= {word for by_field in BY_FIELD.values() for word in by_field.values()}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)

@@ -15,6 +15,7 @@ from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES
 from entraide.kit import formats
 from entraide.kit.i18n import N_
+from entraide.privacy.entrypoints.http import readable_others as others
 
 FIELDS = {
     "family": "Fiche de la famille", "identity": "Identité", "parent": "Parent",
@@ -97,9 +98,7 @@ FIELDS = {
     "leaving": "Demande d'effacement en quittant le réseau", "asked_at": "Demandée le",
     "answered": "Reçue par le délégué à la protection des données",
 }  # fmt: skip
-REFERENCES = {"id", "_id", "family_ref", "request_id", "match_id", "event_id", "family_id",
-              "case_id", "subject_ref", "volunteer_ref", "open_request", "last_event_id",
-              "recipient_ref"}  # fmt: skip
+REFERENCES = {"family_ref", "case_id", "subject_ref", "volunteer_ref", "recipient_ref"}
 # the shared vocabularies as a sentence reads them (needs stay capitalised), then the
 # export's own words (a family's contact channel `phone` reads « téléphone »); the
 # associations' names (NAMES) are names, in no catalog
@@ -199,10 +198,6 @@ TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
 
 
 YES, NO = N_("oui"), N_("non")
-# the staff account that recorded or decided something: the person reads who it was, not
-# the account's code (the association is shown beside it; the JSON file keeps the code)
-ACCOUNTS = {"recorded_by", "decided_by"}
-STAFF_ACCOUNT = N_("un compte de l'équipe de l'association")
 # a support as matching names it (`offer:<id>`, `volunteer:<ref>`): « une action », « un ou
 # une bénévole » (its association beside it), not a code the person has no use for
 SUPPORT_KEYS = {"support_key"}
@@ -241,7 +236,9 @@ def document(export: dict[str, Any], reader: Reader = FRENCH) -> dict[str, Any]:
 def readable(value: Any, key: str = "", reader: Reader = FRENCH) -> Any:
     """A part of the export with names and values in words (mappings stay mappings)."""
     if isinstance(value, dict):
-        return {_field(k, reader): readable(v, k, reader) for k, v in value.items()}
+        french = reader.locale == formats.LOCALE
+        kept = {k: v for k, v in value.items() if others.shown(k, french)}
+        return {_field(k, reader): readable(v, k, reader) for k, v in kept.items()}
     if isinstance(value, list):
         return [readable(v, key, reader) for v in value]
     return _scalar(value, key, reader)
@@ -269,8 +266,14 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
         return formats.day(text)
     if key == "day":
         return reader.translate(DAYS[text]) if text in DAYS else text
-    if key in ACCOUNTS:
-        return reader.translate(STAFF_ACCOUNT)
+    if key in others.ACCOUNTS:
+        return reader.translate(others.account(text))
+    if key in others.SHORT:
+        return others.reference(text)
+    if key == "notes":
+        return others.notes(text, reader.translate, reader.locale == formats.LOCALE)
+    if key == "via" and text.startswith("event:"):
+        return reader.translate(others.BY_AN_EVENT)
     kind, colon, _ = text.partition(":")
     if key in SUPPORT_KEYS and colon and kind in WORDS:
         return reader.translate(WORDS[kind])
