@@ -3,11 +3,14 @@ and how it is protected. The SQL that computes them lives in the archive adapter
 words that name them live with the pages.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from entraide.contracts.vocab import Urgency
 from entraide.observatory.domain.applications import Stage
 from entraide.observatory.domain.facts import FactKind
+from entraide.observatory.domain.protection import TOTAL
 
 
 class Theme(StrEnum):
@@ -40,6 +43,22 @@ class Measure(StrEnum):
     PLACES = "places"  # places offered by associations (public, not about a family)
     DURATION = "duration"  # median and 90th percentile of days, over at least k families
     RATIO = "ratio"  # places offered and volunteers available per request (derived)
+
+
+# the vocabularies whose values have an order: columns and filters read in it, not in the
+# alphabet's (« Critique | Élevée | Faible | Moyenne »); the others stay alphabetical
+ORDERS: dict[Dimension, tuple[str, ...]] = {
+    Dimension.URGENCY: tuple(Urgency),
+    Dimension.SIGNS: ("aucun", "au-moins-un", "plusieurs"),  # the archive's codes
+}
+
+
+def in_order(dimension: Dimension | None, codes: Iterable[str]) -> list[str]:
+    """`codes` in their vocabulary's order, unknown ones (« Non renseigné ») after them
+    alphabetically, the total `*` last."""
+    order = ORDERS.get(dimension, ()) if dimension is not None else ()
+    rank = {code: i for i, code in enumerate(order)}
+    return sorted(codes, key=lambda c: (c == TOTAL, rank.get(c, len(rank)), c))
 
 
 FILTERS: tuple[Dimension, ...] = (Dimension.NEED, Dimension.ASSOCIATION, Dimension.URGENCY)

@@ -7,7 +7,7 @@ a 90th percentile of days; None where the figure is hidden.
 from dataclasses import dataclass
 from functools import cached_property
 
-from entraide.observatory.domain.indicators import Dimension, Indicator, Measure
+from entraide.observatory.domain.indicators import Dimension, Indicator, Measure, in_order
 from entraide.observatory.domain.protection import TOTAL, Key
 
 
@@ -51,7 +51,7 @@ class Published:
 
     @cached_property
     def _values(self) -> list[str]:
-        return sorted({value for _, value in self.slices if value != TOTAL})
+        return in_order(self.by, {value for _, value in self.slices if value != TOTAL})
 
     def months(self) -> list[str]:
         return self._months
@@ -87,7 +87,7 @@ def table_of(published: Published, month: str, value: str) -> Table:
         (k[0], k[2]): cell for k, cell in published.cells.items() if k[1] == month and k[3] == value
     }
     rows = sorted({r for r, _ in slice_}, key=_territory_order)
-    columns = sorted({c for _, c in slice_}, key=lambda c: (c == TOTAL, c))
+    columns = in_order(published.indicator.column, {c for _, c in slice_})
     if stages := published.indicator.stages:
         # a funnel: every stage its title names, in order, no total; a stage no fact
         # reached reads 0 (it describes nobody) rather than vanishing from the table
