@@ -16,15 +16,21 @@ from entraide.contracts import new_event
 from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.contracts.events import RetentionNoticeDue
 from entraide.contracts.topics import MATCHES, PRIVACY_COMMANDS, REQUESTS, VOLUNTEERS
+from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.app import create_app as create_directory
 from entraide.kit.broker import consumer_group
+from entraide.kit.deps import lookup
 from entraide.kit.formats import day, paris
 from entraide.kit.notifications import Channel
 from entraide.kit.notifications.quiet import QuietHours
+from entraide.privacy.app import create_app as create_privacy
 from entraide.privacy.domain.retention import add_years
+from tests.integration.test_directory_offers import directory_settings  # noqa: F401
+from tests.integration.test_volunteer_to_family import APPLICATION, review
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, caught_up, network
 from tests.sms_provider import running_sms_provider
 from tests.smtp_server import running_smtp_server
-from tests.support import eventually, request_body
+from tests.support import eventually, request_body, serving
 
 EMAIL, PHONE = "awa.retention@example.org", "06 98 76 54 32"
 PARENT_A = {"first_name": "Awa", "last_name": "Conservation", "email": EMAIL}
@@ -160,3 +166,52 @@ async def test_privacys_warnings_reach_families_by_their_chosen_channel(
     logged = str([r.__dict__ for r in caplog.records if not r.name.startswith("mail.log")])
     for secret in (EMAIL, PHONE, "0698765432", "33698765432"):
         assert secret not in logged
+
+
+async def test_privacys_warning_reaches_a_volunteer_through_directory(
+    infra,
+    directory_settings,  # noqa: F811
+    privacy_settings,
+    mongo,
+    dev_issuer,
+    senders,
+) -> None:
+    """A volunteer is a subject too: privacy's sweep finds one a month from erasure and
+    asks the owner; directory opens their identity and e-mails the warning, with the day
+    and the link to their space (updating their availability there is a contact)."""
+    mailbox, _ = senders
+    t0 = datetime.now(UTC)
+    clock = Clock(add_years(t0, 3) - timedelta(days=20) - datetime.now(UTC))  # 20 days left
+    privacy_db = mongo[privacy_settings.database]
+    shared = {"volunteers_topic": VOLUNTEERS.name, "smtp_port": mailbox.port}  # privacy reads it
+    quick = {"graceful_timeout_seconds": 2.0}
+    async with (
+        serving(create_privacy(privacy_settings.model_copy(update=quick), clock=clock)) as privacy,
+        serving(app := create_directory(directory_settings.model_copy(update=shared))) as directory,
+    ):
+        assert (await directory.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        ref = stored["volunteer_ref"]
+        await dev_issuer.sign_in(directory, "ppm-nantes")
+        await review(directory, stored["_id"], statut="in-review", honorabilite="cleared")
+        await review(directory, stored["_id"], statut="approved")  # announced: registered
+
+        async def registered() -> bool:
+            return await privacy_db["subjects"].count_documents({"_id": ref}) == 1
+
+        await eventually(registered, timeout=REGISTRY_TIMEOUT, what="the volunteer registered")
+        await privacy_db["subjects"].delete_many({"_id": {"$ne": ref}})  # other tests'
+        privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
+        ran = (await privacy.post("/api/v1/retention/sweep", json={"dry_run": False})).json()
+        assert ran["warnings"] == {"30d": 1}
+        [notice] = await privacy_db["notices"].find({}).to_list()
+        erase_on = paris(notice["expires_at"]).date()
+
+        subject = f"Vos informations de bénévole seront effacées le {day(erase_on)}"
+
+        def warned() -> list:
+            return [m for m in mailbox.to(APPLICATION["courriel"]) if m["Subject"] == subject]
+
+        await eventually(now(warned), timeout=120, what="the volunteer's warning")
+        [mail] = warned()
+        assert "/espace-benevole" in mail.get_content()

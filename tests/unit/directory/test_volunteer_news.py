@@ -4,13 +4,13 @@ e-mail or by SMS when they chose it and gave a phone, one key per change (a revi
 changes nothing, retried, sends nothing more); each proposal of matching, once per match,
 with the need and the département and nothing of the family."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from entraide.contracts.events import MatchProposed
+from entraide.contracts.events import MatchProposed, RetentionNoticeDue
 from entraide.contracts.labels import in_sentence
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.domain.volunteers.rules import Honorability, Status
@@ -297,3 +297,39 @@ def test_a_volunteer_is_written_to_in_a_language_of_the_public_pages_only() -> N
     with pytest.raises(ValidationError, match="written_language"):
         Application.model_validate(FORM.model_dump() | {"written_language": "de"})
     assert FORM.written_language == "fr"  # the API without it: French
+
+
+async def test_privacys_retention_warning_reaches_the_volunteer_once_in_their_language() -> None:
+    """Privacy holds no address: its notice names the volunteer's reference, directory
+    sends the warning (a month, then a week ahead) in the language they applied in; a
+    notice too late (a replay) or for someone directory does not hold sends nothing."""
+    uow, _, news, notifier, volunteer_id = await setup(
+        FORM.model_copy(update={"written_language": "pt"})
+    )
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    documents, today = Documents(uow), date(2026, 12, 1)
+    notice = RetentionNoticeDue(
+        notice_id="notice-0001", subject_ref=ref, warning="30d", erase_on=date(2026, 12, 31)
+    )
+    before = len(notifier.sent)
+
+    assert await news.retention_warning(documents, notice, today)
+    sent = notifier.sent[-1]
+    assert (sent.template, sent.channel, sent.to) == (
+        "conservation-benevole-mois",
+        Channel.EMAIL,
+        "d@example.org",
+    )
+    assert (sent.recipient_ref, sent.language, sent.key) == (
+        ref,
+        "pt",
+        "notice-0001:conservation-benevole-mois",
+    )
+    mail = Renderer().render(sent.template, Channel.EMAIL, {**sent.context}, sent.language)
+    assert "31 de dezembro de 2026" in mail.text
+    assert f"{SPACE}/espace-benevole" in mail.text
+    late = notice.model_copy(update={"erase_on": date(2026, 11, 30)})
+    assert not await news.retention_warning(documents, late, today)
+    family = notice.model_copy(update={"subject_ref": "a-family-ref"})
+    assert not await news.retention_warning(documents, family, today)
+    assert len(notifier.sent) == before + 1

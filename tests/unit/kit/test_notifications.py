@@ -64,6 +64,7 @@ CONTEXT = {
     "confirmed_on": date(2026, 5, 4),
     "needs": ["parrainage de proximité"],
     "departement": "44",
+    "space_url": "http://127.0.0.1:8010/espace-benevole",
 }
 
 
@@ -123,7 +124,7 @@ def test_a_familys_messages_read_in_its_language(template: str, language: str) -
         assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # no ISO date
         assert "{{" not in text
         assert "None" not in text
-    for value in ("code", "association", "link"):
+    for value in ("code", "association", "link", "space_url"):
         if CONTEXT[value] in french.text:  # what the French says, each language says
             assert CONTEXT[value] in mail.text
 

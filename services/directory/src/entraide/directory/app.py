@@ -20,6 +20,7 @@ from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
 from entraide.directory.entrypoints import scheduled
 from entraide.directory.entrypoints.consumers import matches as match_consumer
+from entraide.directory.entrypoints.consumers import notices
 from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
@@ -171,6 +172,7 @@ def create_app(
     match_consumer.register(
         rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE
     )
+    notices.register(rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE)
     return app
 
 

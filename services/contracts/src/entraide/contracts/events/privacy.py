@@ -48,7 +48,8 @@ class RectificationRequested(PrivacyCommand):
 class RetentionNoticeDue(EventData):
     """A retention warning is due: the subject's data will be erased on `erase_on` unless
     someone gets in touch. Privacy holds no contact details: the owning service (intake for
-    a family) sends the warning by the person's chosen channel; the others ignore it. No
+    a family, directory for a volunteer) sends the warning by the person's chosen channel;
+    the others ignore it. No
     acknowledgement: `notice_id` makes a resent notice a no-op for the owner's notifier."""
 
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.notice-due.v1"

@@ -1,8 +1,10 @@
 """What a volunteer is told, by the kit's notifier: their application's status when it
 changes (`candidature-benevole`: received, under review, accepted, declined, paused, active
 again; its subject says which, in the word their space and the association's page use,
-`status_words`), and each family matching proposes them to (`proposition-benevole`: the
-need, the département and the link to their space; nothing of the family).
+`status_words`), each family matching proposes them to (`proposition-benevole`: the
+need, the département and the link to their space; nothing of the family), and privacy's
+warnings before the retention sweep erases them (`conservation-benevole-mois`, `-semaine`:
+the day, and how to stay: their space; privacy holds no address, so it asks directory).
 
 In the public pages' language they applied in (French for an application made before it
 was kept); a need's name in that language too, from directory's catalogs (`translate`).
@@ -14,10 +16,11 @@ records it (the volunteer's reference, never the address) and holds an SMS at ni
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from entraide.contracts import departements
-from entraide.contracts.events import MatchProposed
+from entraide.contracts.events import MatchProposed, RetentionNoticeDue
 from entraide.contracts.labels import NEEDS, in_sentence
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.volunteers.rules import Status
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 STATUS_TEMPLATE = "candidature-benevole"  # the kit's templates
 PROPOSAL_TEMPLATE = "proposition-benevole"
 SPACE = "/espace-benevole"
+RETENTION_TEMPLATES = {"30d": "conservation-benevole-mois", "7d": "conservation-benevole-semaine"}
 
 # a status as `candidature-benevole` words it (the kit's APPLICATION_STATUS); leaving
 # says nothing: the volunteer asked for it, and their data goes
@@ -124,6 +128,27 @@ class VolunteerNews:
         }
         key = f"proposition:{proposal.match_id}"
         told = (key, PROPOSAL_TEMPLATE, context, language)
+        return await self._tell(doc["_id"], doc["volunteer_ref"], doc["identity"], *told)
+
+    async def retention_warning(
+        self, documents: VolunteerDocuments, notice: RetentionNoticeDue, today: date
+    ) -> bool:
+        """Warn the volunteer privacy's sweep will erase (a month, then a week ahead), once
+        per notice; False for a notice too late to warn (a replay) or a subject directory
+        does not hold (a family's: intake's to send, or a volunteer already erased)."""
+        if notice.erase_on < today:
+            return False
+        doc = await documents.by_ref(notice.subject_ref)
+        if doc is None:
+            return False
+        language = written_language_of(doc)
+        template = RETENTION_TEMPLATES[notice.warning]
+        context = {
+            "erase_on": notice.erase_on,
+            "association": name_of(doc["association_id"]),
+            "space_url": opened_in(self.space_link, language),
+        }
+        told = (f"{notice.notice_id}:{template}", template, context, language)
         return await self._tell(doc["_id"], doc["volunteer_ref"], doc["identity"], *told)
 
     async def _tell(

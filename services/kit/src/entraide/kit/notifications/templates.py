@@ -26,6 +26,8 @@ TEMPLATES = (
     "demande-suite",  # its outcome: an association will call
     "conservation-mois",  # retention warning a month ahead
     "conservation-semaine",  # ...and a week ahead
+    "conservation-benevole-mois",  # a volunteer's retention warning a month ahead
+    "conservation-benevole-semaine",  # ...and a week ahead
     "candidature-benevole",  # the volunteer's application status
     "proposition-benevole",  # a family the volunteer is proposed to (no family's data)
     "lien-connexion",  # the volunteer's sign-in link
@@ -40,6 +42,7 @@ PUBLIC_TEMPLATES = (
     *("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine"),
     *("code-contact", "droits-export"),
     *("candidature-benevole", "proposition-benevole", "lien-connexion"),
+    *("conservation-benevole-mois", "conservation-benevole-semaine"),
 )
 # an hour outside French: 19:04, and where it matters, in Paris time
 _PARIS_TIME = {
