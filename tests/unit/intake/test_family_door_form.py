@@ -97,6 +97,20 @@ def test_the_way_to_be_called_back_needs_its_number_or_address() -> None:
     assert parsed.errors["contact_preferences"].startswith("Choisissez comment")
 
 
+def test_each_chosen_written_channel_is_checked_with_the_other_mistakes() -> None:
+    """SMS and e-mail chosen, neither given: both fields are named (the first only was); a
+    missing address is named beside the other fields' mistakes, not on a second try."""
+    neither = typed(contact_preferences=["sms", "email"], **{"parent.phone": ""})
+    parsed = door_form.parse(neither, associations=ASSOCIATIONS, now=NOW)
+    assert parsed.errors == {
+        "parent.phone": door_form.MESSAGES[("parent.phone", "missing")],
+        "parent.email": door_form.MESSAGES[("parent.email", "missing")],
+    }
+    with_mistakes = typed(ages="trois", contact_preferences=["email"], needs=[])
+    parsed = door_form.parse(with_mistakes, associations=ASSOCIATIONS, now=NOW)
+    assert set(parsed.errors) == {"ages", "needs", "parent.email"}
+
+
 def test_the_commune_must_be_one_of_the_postal_codes() -> None:
     assert door_form.commune_named("44000", "NANTES") == "Nantes"
     assert door_form.commune_named("93200", "st denis") == "Saint-Denis"

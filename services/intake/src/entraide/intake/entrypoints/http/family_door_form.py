@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import FormData
 
 from entraide.contracts import geography
@@ -97,7 +97,8 @@ class _ParentIn(BaseModel):
 
 
 class SelfRequestFields(BaseModel):
-    """What the public form accepts (the staff API's types for the parent and places)."""
+    """What the public form accepts (the staff API's types for the parent and places);
+    that each chosen way of contact has its number or address is `parse`'s check."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     parent: _ParentIn
@@ -113,24 +114,18 @@ class SelfRequestFields(BaseModel):
     consent_matching: bool
     consent_sharing: bool = False
 
-    @model_validator(mode="after")
-    def reachable(self) -> "SelfRequestFields":
-        chosen = set(self.contact_preferences)
-        if chosen & {"phone", "sms"} and not self.parent.phone:
-            raise _missing("parent.phone")
-        if "email" in chosen and not self.parent.email:
-            raise _missing("parent.email")
-        return self
+
+# each way of contact and the field it needs
+CHANNEL_FIELDS = {"phone": "parent.phone", "sms": "parent.phone", "email": "parent.email"}
 
 
-class _MissingError(ValueError):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _missing(name: str) -> _MissingError:
-    return _MissingError(name)
+def unreachable(chosen: list[str], phone: str | None, email: str | None) -> list[str]:
+    """The fields a chosen way of contact needs and the parent left empty: each one, so a
+    parent who ticked SMS and e-mail is told of both at once (a request taken without its
+    e-mail would never send the follow-up code there)."""
+    given = {"parent.phone": phone, "parent.email": email}
+    needed = dict.fromkeys(CHANNEL_FIELDS[c] for c in chosen if c in CHANNEL_FIELDS)
+    return [name for name in needed if not given[name]]
 
 
 @dataclass
@@ -183,7 +178,13 @@ def parse(
         "consent_matching": values["consent.matching"],
         "consent_sharing": values["consent.sharing"],
     }
-    errors: dict[str, str] = {}
+    # checked beside the fields' own mistakes, not only once every field is valid
+    errors = {
+        name: MESSAGES[(name, "missing")]
+        for name in unreachable(
+            values["contact_preferences"], values["parent.phone"], values["parent.email"]
+        )
+    }
     if not values["consent.matching"]:
         errors["consent.matching"] = MESSAGES[("consent.matching", "value_error")]
     commune = commune_named(values["postal_code"], values["commune"])
@@ -220,10 +221,6 @@ def parse(
 def _french(exc: ValidationError) -> dict[str, str]:
     found: dict[str, str] = {}
     for err in exc.errors():
-        error = (err.get("ctx") or {}).get("error")
-        if isinstance(error, _MissingError):
-            found.setdefault(error.name, MESSAGES[(error.name, "missing")])
-            continue
         loc = [str(p) for p in err["loc"]]
         name = "consent.matching" if loc[0] == "consent_matching" else forms.field_name(loc)
         found.setdefault(
