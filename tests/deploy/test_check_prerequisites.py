@@ -44,6 +44,7 @@ NOTHING_LISTENS = {
         "INTAKE",
         "MATCHING",
         "PRIVACY",
+        "OBSERVATORY",
     )
 }
 

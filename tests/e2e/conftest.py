@@ -4,10 +4,12 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.auth_support import DevIssuer
@@ -47,7 +49,10 @@ def processes(
         started[service] = (proc, f"http://127.0.0.1:{port}", log)
     try:
         yield {name: (url, log) for name, (_, url, log) in started.items()}
-        for service, (proc, _, log) in started.items():
+        for service, (proc, url, log) in started.items():
+            # a test may end before a service it did not use has started (a loaded
+            # machine): the graceful stop is checked once the service serves
+            assert _serving(url), f"{service} never answered /healthz"
             proc.send_signal(signal.SIGTERM)
             # uvicorn re-raises SIGTERM once its shutdown completed
             assert proc.wait(timeout=30) in (0, -signal.SIGTERM)
@@ -56,3 +61,16 @@ def processes(
         for proc, _, _ in started.values():
             if proc.poll() is None:
                 proc.kill()
+
+
+def _serving(url: str, within: float = 60.0) -> bool:
+    """Whether the service at `url` answers its liveness probe within `within` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    return False

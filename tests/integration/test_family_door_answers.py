@@ -2,6 +2,7 @@
 field and in the summary, so that a parent fixes everything in one go; nothing recorded."""
 
 import re
+import time
 
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.usecases.self_requests import FamilyDoor
@@ -41,4 +42,21 @@ async def test_each_chosen_written_channel_needs_its_address(intake_settings, mo
     }
     assert '<p id="parent-email-erreur" class="fr-error-text">' in phone_only.text
     assert set(errors_of(no_phone.text)) == {"parent-phone"}
+    assert await mongo[intake_settings.database]["self_requests"].count_documents({}) == 0
+
+
+async def test_a_form_sent_too_fast_shows_its_field_errors_as_well(intake_settings, mongo) -> None:
+    """An empty form sent at once (the timing check) showed only « sent too fast »: now the
+    notice and every field's error, in the page's language; nothing recorded."""
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        fast = {"debut": door.form_token(time.time()), "site_web": ""}
+        answer = await intake.post("/demander-aide?lang=pt", data=fast)
+    assert answer.status_code == 422
+    assert "O formulário foi enviado demasiado depressa ou expirou" in answer.text
+    errors = errors_of(answer.text)
+    assert {"parent-first_name", "ages", "commune", "needs", "consent-matching"} <= set(errors)
+    assert '<p id="parent-first_name-erreur" class="fr-error-text">' in answer.text
+    assert answer.text.count('id="erreurs"') == 1
     assert await mongo[intake_settings.database]["self_requests"].count_documents({}) == 0

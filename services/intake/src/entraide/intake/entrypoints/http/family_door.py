@@ -77,15 +77,15 @@ async def send_request(
 ) -> Response:
     form = await request.form()
     values = door_form.values_of(form)
+    parsed = door_form.parse(
+        values, associations=ASSOCIATIONS, now=datetime.now(UTC), language=current().code
+    )
     if door.automated(
         str(form.get(door_form.HONEYPOT) or ""),
         str(form.get(door_form.FORM_TOKEN) or ""),
         time.time(),
-    ):
-        return _form(request, pages, door, values, {}, notice=AUTOMATED, status_code=422)
-    parsed = door_form.parse(
-        values, associations=ASSOCIATIONS, now=datetime.now(UTC), language=current().code
-    )
+    ):  # a person sent too fast fixes every field at once: the errors come with the notice
+        return _form(request, pages, door, values, parsed.errors, notice=AUTOMATED, status_code=422)
     if parsed.submission is None:
         return _form(request, pages, door, parsed.values, parsed.errors, status_code=422)
     await _limit(limits.submissions, "demander-aide", request)
