@@ -105,7 +105,7 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
     assert [
         "Accueil des familles",
         "Accueil des familles a répondu : effacé (1 fiche de famille, 2 demandes, "
-        "0 contact noté, 1 clé de chiffrement).",
+        "aucun contact noté, 1 clé de chiffrement).",
     ] in [a[1:] for a in acks]
     assert ["Annuaire", "Annuaire a répondu : rien à effacer."] in [a[1:] for a in acks]
     closing = next(e for e in trail if e["action"] == "case-closed")

@@ -199,3 +199,14 @@ def test_a_volunteers_application_and_check_read_by_their_field() -> None:
         "Attestation d'honorabilité": "demandée, pas encore validée",
         "Mises en relation": [{"État": "déclinée", "Issue": "accompagnement mené à son terme"}],
     }
+
+
+def test_a_count_of_zero_on_the_case_page_reads_aucun_or_aucune() -> None:
+    """The DPO's case page read « 0 contact noté », « 0 avertissement »: none of a thing
+    is « aucun » (« aucune » for a feminine word) and the word singular."""
+    assert labels.outcome("erasure", {"families": 1, "contacts": 0, "notices": 0}) == (
+        "effacé (1 fiche de famille, aucun contact noté, aucun avertissement)"
+    )
+    assert labels.counted({"requests": 0, "keys": 2, "something-new": 0}) == (
+        "aucune demande, 2 clés de chiffrement, aucun autre élément"
+    )

@@ -145,6 +145,10 @@ COUNTED = {
         "demandes d'effacement en quittant le réseau",
     ),
 }
+# the counted words that are masculine: none of them reads « aucun contact noté », the
+# others « aucune demande » (« 0 contact noté » is no French)
+MASCULINE = {"contacts", "notices", "notifications", "followups", "histories", "parked",
+             "volunteer_links", "messages"}  # fmt: skip
 # what a service did for each kind of case, and what it says when it had nothing to do
 DONE = {
     "erasure": ("effacé", "rien à effacer"),
@@ -173,8 +177,13 @@ def counted(counts: dict[str, int]) -> str:
     parts = []
     for key, n in counts.items():
         one, many = COUNTED.get(key, ("autre élément", "autres éléments"))
-        parts.append(formats.count(n, one, many))
+        parts.append(formats.count(n, one, many) if n else f"{_none(key)} {one}")
     return ", ".join(parts)
+
+
+def _none(key: str) -> str:
+    """`aucun` or `aucune`, as the counted word takes it (an unknown one is an `élément`)."""
+    return "aucun" if key in MASCULINE or key not in COUNTED else "aucune"
 
 
 def outcome(kind: str | None, counts: dict[str, int]) -> str:
