@@ -241,3 +241,50 @@ async def test_the_follow_ups_page_says_which_supports_ended_and_why(
                 await dev_issuer.sign_in(afev, "coordination-afev")
                 other = ENDED.search((await afev.get("/suivis")).text)
                 assert "Aucun accompagnement terminé" in other.group(1)
+
+
+async def test_a_started_support_shows_the_follow_ups_already_noted(
+    matching_settings, dev_issuer
+) -> None:
+    """After « Suivi noté. » the match's card on /suivis says which follow-ups were noted
+    and on which day in Paris (one noted at 23 h 30 UTC counts on the next day)."""
+    async with feed(matching_settings.kafka_bootstrap) as world:
+        app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
+        async with serving(app) as matching:
+            ref = f"vol-noted-{uuid.uuid4().hex[:6]}"
+            await world.send(world.volunteers, volunteer(ref), ref)
+            await eventually(lambda: lookup(app, VolunteerViews).get(ref), what="the volunteer")
+            req = request()
+            await world.send(world.requests, req, req.family_ref)
+            engine = lookup(app, Engine)
+            match = await eventually(
+                lambda: engine.store.open_for_request(req.request_id), what="proposal"
+            )
+            # started 35 days ago; another point ten days in, the one-month follow-up late
+            # in the evening two days ago (already the next day in Paris)
+            late = (datetime.now(UTC) - timedelta(days=2)).replace(hour=23, minute=30)
+            started, other = late - timedelta(days=35), (late - timedelta(days=25)).replace(hour=10)
+            real_clock = engine.clock
+            for at, step in [
+                (started, lambda: engine.accept(match.match_id)),
+                (started, lambda: engine.start(match.match_id)),
+                (other, lambda: engine.check_in(match.match_id, "other")),
+                (late, lambda: engine.check_in(match.match_id, "1-month")),
+            ]:
+                engine.clock = lambda at=at: at
+                await step()
+            engine.clock = real_clock
+
+            await dev_issuer.sign_in(matching, "coordination-ppm")
+            page = await matching.get("/suivis")
+            assert page.status_code == 200
+            card = re.search(
+                rf'<article [^>]*aria-labelledby="suivi-{match.match_id}">(.*?)</article>',
+                page.text,
+                re.S,
+            )
+            assert card, "the match's card"
+            said = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", card.group(1)))
+            assert f"Autre point noté le {formats.day(other)}" in said
+            next_day = (late.date() + timedelta(days=1)).strftime("%d/%m/%Y")  # in Paris
+            assert f"Suivi à un mois noté le {next_day}" in said
