@@ -169,3 +169,44 @@ async def test_on_the_arabic_door_each_checkbox_sits_beside_its_label(
     await screenshot(page, "langues-ar-cases-390")
     await page.context.close()
     assert far == [], "\n".join(far)
+
+
+# where each of two figures of an element's text is drawn: [left of `first`, left of `last`]
+FIGURES_AT = """(element, [first, last]) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const at = figure => {
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const index = node.data.indexOf(figure);
+      if (index < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + figure.length);
+      return range.getBoundingClientRect().left;
+    }
+    return null;
+  };
+  const left = at(first);
+  walker.currentNode = element;
+  return [left, at(last)];
+}"""
+
+
+async def test_on_the_arabic_door_numbers_read_left_to_right(
+    intake_url: str, browser: Browser
+) -> None:
+    """Right to left, the phone example read « 78 56 34 12 06 » and the ages typed « 6, 9,
+    12 » showed « 12 ,9 ,6 »: the example's « 06 » is now drawn left of its « 78 », and the
+    number inputs are laid out left to right."""
+    page = await phone(browser, "ar")
+    await page.goto(f"{intake_url}/demander-aide?lang=ar")
+    await expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    hint = page.locator("label[for=parent-phone] .fr-hint-text")
+    first, last = await hint.evaluate(FIGURES_AT, ["06", "78"])
+    assert first is not None, "no « 06 » in the phone's hint"
+    assert last is not None, "no « 78 » in the phone's hint"
+    assert first < last, (first, last)
+    await page.locator("#ages").fill("6, 9, 12")
+    for field in ("#ages", "#postal_code", "#parent-phone", "#parent-email"):
+        direction = await page.locator(field).evaluate("e => getComputedStyle(e).direction")
+        assert direction == "ltr", field
+    await page.context.close()

@@ -17,6 +17,7 @@ from entraide.intake.entrypoints.consumers import matches, notices, partner_even
 from entraide.intake.entrypoints.http import (
     api,
     contact_lookup,
+    directions,
     family_door,
     forms,
     labels,
@@ -126,6 +127,7 @@ def create_app(
     templates = templates_for(
         "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"
     )
+    templates.env.filters["isolated"] = directions.isolated  # figures in a right-to-left page
     install_auth(app, settings, templates)
     provide(
         app,

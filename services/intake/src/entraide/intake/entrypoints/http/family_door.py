@@ -15,8 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from entraide.contracts import labels as shared
+from entraide.intake.entrypoints.http import directions, labels
 from entraide.intake.entrypoints.http import family_door_form as door_form
-from entraide.intake.entrypoints.http import labels
 from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
 from entraide.kit.auth import optional_principal
@@ -153,7 +153,7 @@ def _form(
         "demander_aide.html",
         status_code=status_code,
         values=values,
-        errors={field: _(message) for field, message in errors.items()},
+        errors={field: directions.isolated(_(message)) for field, message in errors.items()},
         notice=_(notice) if notice else None,
         token=door.form_token(time.time()),
         association_name=ASSOCIATIONS.get(association),

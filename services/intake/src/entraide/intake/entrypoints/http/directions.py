@@ -1,0 +1,40 @@
+"""Figures and addresses inside a right-to-left page (the Arabic door): the bidirectional
+algorithm lays a run of numbers separated by spaces or commas right to left, so « 06 12 34
+56 78 » read « 78 56 34 12 06 » and « 3, 7 » read « 7 ,3 ». Each such run of a translated
+sentence is isolated left to right (`<bdi dir="ltr">`); the inputs themselves carry
+`dir="ltr"` in the templates.
+"""
+
+import re
+
+from markupsafe import Markup, escape
+
+from entraide.kit.i18n import current
+
+# what reads left to right in any language: an e-mail address, a follow-up code
+# (K7QD-9XRA-M3TE-HW2C), figures with the spaces or commas between them (ASCII only:
+# Python's \w and \d would take Arabic letters and digits in)
+LEFT_TO_RIGHT = re.compile(
+    r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]+"
+    r"|[A-Z0-9]{4}(?:-[A-Z0-9]{4})+"
+    r"|[0-9]+(?:[ ,]+[0-9]+)*"
+)
+
+
+def isolated(text: str) -> str:
+    """`text` (a translated sentence) with its figures and addresses isolated on a
+    right-to-left page (`left_to_right`); on any other page, as it is."""
+    return left_to_right(text) if current().rtl else text
+
+
+def left_to_right(text: str) -> Markup:
+    """`text`, plain text, escaped, each of its figures and addresses in a `<bdi dir="ltr">`."""
+    plain = str(text)  # a gettext'd Markup holds the translation's text, no markup
+    pieces: list[str] = []
+    end = 0
+    for run in LEFT_TO_RIGHT.finditer(plain):
+        pieces.append(escape(plain[end : run.start()]))
+        pieces.append(Markup('<bdi dir="ltr">{}</bdi>').format(run.group()))
+        end = run.end()
+    pieces.append(escape(plain[end:]))
+    return Markup("").join(pieces)
