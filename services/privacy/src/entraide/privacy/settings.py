@@ -7,11 +7,16 @@ import hmac
 from pydantic import Field, SecretStr
 
 from entraide.contracts.vocab import SubjectKind
+from entraide.kit.i18n import N_
 from entraide.kit.keyvault_client import dev_secret
 from entraide.kit.settings import NotificationSettings, ServiceSettings, service_field
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-dev-privacy-master-key!").decode()
 SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
+
+
+# the default is a title, translated on the public page (a configured name is in no catalog)
+DPO_NAME = N_("Délégué à la protection des données du réseau Entraide")
 
 
 class PrivacySettings(ServiceSettings, NotificationSettings):
@@ -46,8 +51,9 @@ class PrivacySettings(ServiceSettings, NotificationSettings):
     )
 
     dpo_name: str = Field(
-        "Délégué à la protection des données du réseau Entraide",
-        description="Who answers rights requests, as the public page names them.",
+        DPO_NAME,
+        description="Who answers rights requests, as the public page names them (the "
+        "default in the page's language, a configured name as it is).",
     )
     dpo_contact: str = Field(
         "dpo@entraide.example", description="The DPO's address on the public page."
