@@ -113,6 +113,7 @@ async def test_an_erasure_asked_on_the_public_form_opens_a_case_that_reaches_eve
         (case,) = (await privacy.get("/api/v1/cases", headers=dpo)).json()
         privacy.headers.update(dpo)
         done = await case_when(privacy, case["case_id"], closed)
+        told = await mail_to(mailbox, email.lower(), "Vos données ont été effacées")
         await dev_issuer.sign_in(privacy, "dpo")
         case_page = await privacy.get(f"/dossiers/{case['case_id']}")
         kept = await _privacy_dump(mongo, privacy_settings.database)
@@ -136,6 +137,7 @@ async def test_an_erasure_asked_on_the_public_form_opens_a_case_that_reaches_eve
     assert "contact prouvé par un code reçu par un courriel" in case_page.text
     assert email not in kept
     assert email.split("@")[0] not in kept
+    assert "chaque service du réseau a effacé ce qu'il détenait" in told  # its last message
     assert '"person_contacts": []' in kept, "the contact's sealed copy is gone once it served"
 
 

@@ -116,11 +116,11 @@ class FakeRequests:
             sum(r.address_hash == address_hash for r in recent),
         )
 
-    async def awaiting_link(self) -> list[PersonRequest]:
+    async def awaiting_answer(self) -> list[PersonRequest]:
         return [
             r
             for r in self.requests.values()
-            if r.status is Status.PROVEN and r.kind is CaseKind.ACCESS
+            if r.status is Status.PROVEN and r.kind in (CaseKind.ACCESS, CaseKind.ERASURE)
             and r.case_ids and r.link_sent_at is None
         ]  # fmt: skip
 
@@ -246,7 +246,7 @@ async def test_a_proved_contact_opens_a_case_per_subject_with_the_person_as_acto
     opened = [e for e in world.audit.entries if e["action"] == "case-opened"]
     assert [e["actor"] for e in opened] == ["personne", "personne"]
     assert owners.asked == [(PHONE, FAMILY)]
-    assert request_id not in seal.sealed, "an erasure's contact is forgotten once proved"
+    assert request_id in seal.sealed, "sealed until the person is told the erasure is done"
     again = await public.prove(request_id, notifier.sent[0].context["code"])
     assert again.verdict is Verdict.DONE
     assert len(world.cases.cases) == 2
@@ -344,6 +344,33 @@ async def test_an_access_erased_before_it_closed_sends_no_link_and_forgets_the_c
     assert await public.deliver() == 0
     assert [n.template for n in notifier.sent] == ["code-contact"]
     assert asked.request.request_id not in seal.sealed
+
+
+async def test_an_erasure_done_is_told_once_in_the_persons_language_then_forgotten() -> None:
+    """The person asked for erasure at the public channel: the page can only say it is
+    registered; once every service has answered, they are told it is done, once, in the
+    request's language (its last message), and their contact is forgotten."""
+    world, public, _, seal, _, notifier = _channel()
+    asked = await _ask(public, kind=CaseKind.ERASURE, language="pt")
+    request_id = asked.request.request_id
+    proved = await public.prove(request_id, notifier.sent[0].context["code"])
+    (case_id,) = proved.request.case_ids
+    assert request_id in seal.sealed, "kept until it is done"
+    assert await public.deliver() == 0, "not before the case is closed"
+    for service in world.services:
+        await world.rights.record_ack(
+            ErasureAcknowledged(
+                case_id=case_id, subject_ref="fam-ref-0001", service=service,
+                completed_at=world.clock(), counts={},
+            )
+        )  # fmt: skip
+    assert world.cases.cases[case_id].status is CaseStatus.CLOSED
+
+    assert await public.deliver() == 1
+    assert await public.deliver() == 0, "told once"
+    done = notifier.sent[-1]
+    assert (done.template, done.language, done.to) == ("droits-effacement", "pt", "0612345678")
+    assert request_id not in seal.sealed
 
 
 async def test_a_request_never_proved_forgets_its_contact_once_expired() -> None:

@@ -33,6 +33,7 @@ TEMPLATES = (
     "lien-connexion",  # the volunteer's sign-in link
     "code-contact",  # a contact-proof code
     "droits-export",  # privacy: the link to a person's access export (rights channel)
+    "droits-effacement",  # privacy: a person's erasure is done (its last message)
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
 )
@@ -40,7 +41,7 @@ TEMPLATES = (
 # in every language of `LANGUAGES` (a unit test checks)
 PUBLIC_TEMPLATES = (
     *("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine"),
-    *("code-contact", "droits-export"),
+    *("code-contact", "droits-export", "droits-effacement"),
     *("candidature-benevole", "proposition-benevole", "lien-connexion"),
     *("conservation-benevole-mois", "conservation-benevole-semaine"),
 )

@@ -10,7 +10,9 @@
    no contact of its own. One case per subject opens, through the officer's use case (the
    legal month, every service commanded), with the person as its actor.
 3. `deliver`: once an access case is closed, a signed link valid 7 days goes to the proven
-   contact; `export` opens it.
+   contact; `export` opens it. Once every erasure case a request opened is closed, the
+   person is told it is done (`droits-effacement`), the last message: then the contact
+   is forgotten, as after an access's link.
 """
 
 import logging
@@ -30,6 +32,7 @@ from entraide.privacy.usecases.officer import Privacy, RefusedError
 
 log = logging.getLogger(__name__)
 ACTOR = "personne"  # the audit trail's actor of a case the person opened
+ANSWERED = frozenset({CaseKind.ACCESS, CaseKind.ERASURE})  # told by message once closed
 
 
 class PersonRequests(Protocol):
@@ -45,8 +48,8 @@ class PersonRequests(Protocol):
         """How many requests this contact, and this address, started since `since`."""
         ...
 
-    async def awaiting_link(self) -> list[PersonRequest]:
-        """Proven access requests whose link has not been sent."""
+    async def awaiting_answer(self) -> list[PersonRequest]:
+        """Proven access and erasure requests not answered yet (no link, no « done »)."""
         ...
 
     async def stale(self, before: datetime) -> list[PersonRequest]:
@@ -180,7 +183,7 @@ class PublicRights:
             case_ids.append(case.case_id)
         proved = replace(after, case_ids=tuple(case_ids))
         await self.requests.save(proved)
-        if request.kind != CaseKind.ACCESS or not case_ids:
+        if request.kind not in ANSWERED or not case_ids:
             await self.seal.forget(request_id)
         if not case_ids:
             await self.privacy.audit.record(
@@ -189,16 +192,20 @@ class PublicRights:
         return Proved(verdict, proved, len(case_ids))
 
     async def deliver(self) -> int:
-        """Send the export's link of each closed access case (7 days), then forget the
-        contact; forget the contacts of requests never proved. How many links were sent."""
+        """Send the export's link of each closed access case (7 days), or tell that an
+        erasure is done, then forget the contact; forget the contacts of requests never
+        proved. How many requests were answered."""
         now = self._now()
         for stale in await self.requests.stale(now):
             await self.seal.forget(stale.request_id)
             await self.requests.save(replace(stale, status=Status.EXPIRED))
         sent = 0
-        for request in await self.requests.awaiting_link():
+        for request in await self.requests.awaiting_answer():
             cases = [await self.privacy.rights.get(c) for c in request.case_ids]
             if not all(c is not None and c.status == CaseStatus.CLOSED for c in cases):
+                continue
+            if request.kind == CaseKind.ERASURE:
+                sent += await self._erased(request, now)
                 continue
             # an export the subject's erasure destroyed meanwhile has no link to send
             ready = [c.case_id for c in cases if c and not await self.privacy.rights.destroyed(c)]
@@ -213,6 +220,15 @@ class PublicRights:
             await self.requests.save(replace(request, link_sent_at=now))
             await self.seal.forget(request.request_id)
         return sent
+
+    async def _erased(self, request: PersonRequest, now: datetime) -> int:
+        """Tell the person their erasure is done (its last message), then forget them."""
+        contact = await self.seal.open(request.request_id)
+        if contact is not None:
+            await self._send(request, contact, "droits-effacement", {"on": now})
+        await self.requests.save(replace(request, link_sent_at=now))
+        await self.seal.forget(request.request_id)
+        return int(contact is not None)
 
     def link(self, request: PersonRequest, case_id: str, expires: datetime) -> str:
         """The export's address, opening in the request's language on any device."""

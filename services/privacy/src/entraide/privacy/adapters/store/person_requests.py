@@ -44,8 +44,9 @@ class MongoPersonRequests:
         by_address = await self.requests.count_documents({"address_hash": address_hash} | recent)
         return by_contact, by_address
 
-    async def awaiting_link(self) -> list[PersonRequest]:
-        query = {"status": Status.PROVEN.value, "kind": CaseKind.ACCESS.value, "link_sent_at": None}
+    async def awaiting_answer(self) -> list[PersonRequest]:
+        answered = [CaseKind.ACCESS.value, CaseKind.ERASURE.value]
+        query = {"status": Status.PROVEN.value, "kind": {"$in": answered}, "link_sent_at": None}
         found = await self.requests.find(query).to_list()
         return [_request(d) for d in found if d.get("case_ids")]
 
