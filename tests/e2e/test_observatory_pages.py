@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pypdfium2
 import pytest
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 
 from entraide.contracts.events import RequestSubmitted
 from entraide.observatory.adapters.archive import ParquetArchive
@@ -142,7 +142,7 @@ async def test_each_chart_sits_beside_its_table_and_the_view_exports_as_csv(
         page = (await client.get("/indicateurs/demande-besoin", params={"annee": str(YEAR)})).text
         assert '<img src="data:image/svg+xml;base64,' in page
         assert 'alt="Graphique en barres' in page
-        assert '<table id="chiffres" tabindex="0">' in page
+        assert '<table id="chiffres" tabindex="0"' in page
         assert "Loire-Atlantique" in page
         assert "Autres territoires" in page
         exported = await client.get(
@@ -191,7 +191,7 @@ async def test_the_volunteers_funnel_has_its_page_and_its_csv(
     year = {"annee": str(YEAR)}
     async with httpx.AsyncClient(base_url=observatory_url, headers=headers, timeout=60) as client:
         page = (await client.get("/indicateurs/benevoles-parcours", params=year)).text
-        assert '<table id="chiffres" tabindex="0">' in page
+        assert '<table id="chiffres" tabindex="0"' in page
         for stage in ("Candidatures reçues", "Agréées", "Refusées", "honorabilité en attente"):
             assert stage in page, stage
         exported = await client.get("/api/indicateurs/benevoles-parcours.csv", params=year)
@@ -203,3 +203,52 @@ async def test_the_volunteers_funnel_has_its_page_and_its_csv(
     assert all(r["nombre"] == "" or int(r["nombre"]) == 0 or int(r["nombre"]) >= 5 for r in rows)
     whole = [r for r in csv.DictReader(io.StringIO(delays.text), delimiter=";")]
     assert any(r["territoire"] == "*" and r["valeur"] == "*" and r["mediane_jours"] for r in whole)
+
+
+SCROLLED = """() => {
+    const table = document.querySelector("#chiffres");
+    let box = table;  // the box that scrolls sideways: the table or one of its wrappers
+    while (box && box.scrollWidth <= box.clientWidth) box = box.parentElement;
+    if (!box || box === document.documentElement || box === document.body) return null;
+    box.scrollLeft = box.scrollWidth;  // to the right end, as a thumb would
+    const edge = box.getBoundingClientRect();
+    const first = table.querySelector("tbody th").getBoundingClientRect();
+    return {left: first.left - edge.left, right: edge.right - first.right};
+}"""
+HINT = "#chiffres-defiler"
+
+
+async def test_a_wide_table_on_a_phone_says_it_scrolls_and_keeps_its_territories(
+    observatory_url: str,
+    dev_issuer: DevIssuer,
+    browser: Browser,  # noqa: F811
+) -> None:
+    """At 390 px the durations' table was cut at the screen's edge and scrolled in its box
+    with nothing saying so, its territories scrolling away with the figures: a phone now
+    reads a hint above it and the territory column stays in view."""
+    wide = f"/indicateurs/delai-proposition?annee={YEAR}"
+    narrow = f"/indicateurs/suivis?annee={YEAR}"  # two columns and their total
+    for width in (390, 1280):
+        context = await browser.new_context(
+            locale="fr-FR",
+            viewport={"width": width, "height": 900},
+            extra_http_headers=await funder(dev_issuer),
+        )
+        page = await context.new_page()
+        await page.goto(observatory_url + wide)
+        hint = page.locator(HINT)
+        if width == 390:
+            await expect(hint).to_be_visible()
+            await expect(hint).to_contain_text("faites défiler le tableau")
+            scrolled = await page.evaluate(SCROLLED)
+            assert scrolled is not None, "the table does not scroll at 390 px"
+            assert scrolled["left"] >= -1, scrolled  # the territory stays in view
+            assert scrolled["right"] >= 0, scrolled
+            assert await fits(page)
+            await screenshot(page, "observatoire-tableau-390")
+            await page.goto(observatory_url + narrow)  # a hint only where it scrolls
+            scrolls = await page.evaluate(SCROLLED) is not None
+            assert (await page.locator(HINT).count() == 1) == scrolls
+        else:
+            await expect(hint).to_be_hidden()
+        await context.close()

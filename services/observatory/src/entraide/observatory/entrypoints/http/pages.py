@@ -11,7 +11,7 @@ from entraide.observatory.domain.protection import TOTAL
 from entraide.observatory.entrypoints.http import charts, labels
 from entraide.observatory.entrypoints.http.access import Reader
 from entraide.observatory.entrypoints.http.deps import ObservatoryDep, PagesDep
-from entraide.observatory.entrypoints.http.views import Query, header, rows, table_for
+from entraide.observatory.entrypoints.http.views import Query, header, rows, table_for, wide
 from entraide.observatory.usecases.publish import Observatory
 from entraide.observatory.usecases.tables import Table
 
@@ -61,6 +61,7 @@ async def indicator(
         context |= {
             "header": header(table),
             "rows": rows(table),
+            "wide": wide([header(table), *rows(table)]),
             "chart": charts.data_uri(table, observatory.refreshed_at),
             "phone_chart": charts.data_uri(table, observatory.refreshed_at, charts.NARROW),
             "chart_text": charts.description(table),

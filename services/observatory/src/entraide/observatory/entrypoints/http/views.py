@@ -62,6 +62,19 @@ def rows(table: Table) -> list[list[str]]:
     ]
 
 
+PHONE_PX = 358  # a 390 px screen less the page's margins
+CHARACTER_PX = 8  # the table's 14 px text, on average
+CELL_PX = 32  # a cell's padding, left and right
+
+
+def wide(lines: list[list[str]]) -> bool:
+    """Whether a table (header, then rows) is wider than a phone's screen, by its longest
+    text per column: the page then says it scrolls (a hint where it fits would mislead)."""
+    columns = zip(*lines, strict=True)
+    width = sum(max(len(text) for text in column) * CHARACTER_PX + CELL_PX for column in columns)
+    return width > PHONE_PX
+
+
 def csv_number(value: float | int | None) -> str:
     """A figure as a French spreadsheet reads it: `12,50` (a decimal comma, no thousands
     separator), `7`; empty where there is none or it is hidden."""
