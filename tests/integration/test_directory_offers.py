@@ -151,3 +151,24 @@ async def test_the_association_space_lists_its_actions_in_natural_order(
     assert space.status_code == 200
     listed = re.findall(r"Parrainage de proximité — (Paris \d+\w+)</a>", space.text)
     assert listed == ["Paris 1er", "Paris 2e", "Paris 19e", "Paris 20e"]
+
+
+async def test_an_associations_staff_of_one_departement_sees_its_actions_there(
+    directory_settings, dev_issuer
+):
+    """UNAF's staff of the Nièvre saw every UNAF action, the Nord's included: they see
+    their territories' (the principal's `territories`), their coordinator of both sees all."""
+    async with serving(create_app(directory_settings)) as client:
+        for who, where in (("unaf-nievre", "Nevers"), ("unaf-lille", "Roubaix")):
+            offer = body(where, nom=f"Écoute des parents — {where}")
+            created = await client.post(
+                "/api/v1/staff/offers", json=offer, headers=await bearer(dev_issuer, who)
+            )
+            assert created.status_code == 201, created.text
+        await dev_issuer.sign_in(client, "unaf-nievre")
+        nievre = await client.get("/association")
+        await dev_issuer.sign_in(client, "coordination-unaf")
+        both = await client.get("/association")
+    assert nievre.status_code == 200
+    assert re.findall(r"Écoute des parents — (\w+)</a>", nievre.text) == ["Nevers"]
+    assert re.findall(r"Écoute des parents — (\w+)</a>", both.text) == ["Nevers", "Roubaix"]

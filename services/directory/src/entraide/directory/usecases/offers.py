@@ -86,13 +86,23 @@ async def public_offer(offers: OfferDocuments, offer_id: str) -> dict[str, Any] 
 
 
 async def association_offers(offers: OfferDocuments, principal: Principal) -> list[dict[str, Any]]:
-    """The principal's association's offers, with their freshness (reminder, hidden), by
-    name then commune in natural order (`Paris 2e` before `Paris 19e`)."""
+    """The principal's association's offers in their territories (the Nièvre's staff do not
+    run the Nord's actions), with their freshness (reminder, hidden), by name then commune
+    in natural order (`Paris 2e` before `Paris 19e`)."""
     if principal.association_id is None:
         return []
-    docs = await offers.of_association(principal.association_id)
+    docs = [
+        d for d in await offers.of_association(principal.association_id) if covered(principal, d)
+    ]
     docs.sort(key=lambda d: (places.natural_key(d["nom"]), places.natural_key(d["commune"])))
     return [views.staff_offer(d) for d in docs]
+
+
+def covered(principal: Principal, doc: dict[str, Any]) -> bool:
+    """Whether an offer serves one of the principal's départements (an offer with no zone
+    serves them all)."""
+    zone = doc.get("zone_eligibilite") or []
+    return not zone or any(principal.covers(doc["association_id"], code) for code in zone)
 
 
 async def data_inclusion_services(offers: OfferDocuments) -> list[dict[str, Any]]:
