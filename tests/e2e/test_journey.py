@@ -322,7 +322,7 @@ async def read_and_accept(page: Page, api: Journey, first: dict[str, str], ref: 
     assert before.status == 404, "not UNAF's family before it accepts"
     await open_signed_in(page, f"{matching}/propositions", "coordination-unaf")
     shown = page.locator(f'article[data-request="{first["request_id"]}"]')
-    await expect(shown).to_contain_text("Famille à 58000")
+    await expect(shown).to_contain_text("Famille à Nevers ou alentours (58000)")
     await expect(shown).to_contain_text("suivie par la Fédération des centres sociaux")
     await expect(shown).to_contain_text("Bénévole de l'UNAF : 58000 · parle français")
     await expect(shown.get_by_role("link", name="voir le bénévole")).to_have_attribute(
@@ -353,7 +353,7 @@ async def follow_and_close(page: Page, matching: str, clock: RetentionClock) -> 
     """On /suivis: start, the one- and three-month check-ins, closed with an outcome; each
     a contact that moves the family's retention clock."""
     await page.goto(f"{matching}/suivis")
-    followed = page.locator("article").filter(has_text="Famille à 58000")
+    followed = page.locator("article").filter(has_text="Famille à Nevers ou alentours (58000)")
     await followed.get_by_role("button", name="Marquer commencé").click()
     await expect(page.get_by_role("status")).to_contain_text("commencé")
     await eventually(clock.moved, timeout=STEP, what="started: the retention clock")

@@ -141,7 +141,8 @@ async def test_two_alike_families_read_apart_on_the_follow_ups_page(
             ]
             for req in families:
                 asked = formats.day(req.submitted_at)
-                said = f"Famille à 44000, demande du {asked} (réf. {formats.reference(req.request_id)})"
+                short = formats.reference(req.request_id)
+                said = f"Famille à Nantes (44000), demande du {asked} (réf. {short})"
                 assert any(h.startswith(said) for h in headings), (said, headings)
 
 

@@ -66,7 +66,7 @@ class Schedules:
 
 class Names:
     async def of(self, principal: Any, matches: list[Any]) -> dict[str, Any]:
-        family = Shown("Famille à 44000", "enfants de 6-10 ans")
+        family = Shown("Famille à Nantes (44000)", "enfants de 6 à 10 ans")
         action = Shown("Action « Sorties du mercredi »", "Parrains par mille", "/offres/o1")
         return {m["_id"]: {"family": family, "support": action} for m in matches}
 

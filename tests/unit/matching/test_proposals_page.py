@@ -40,8 +40,12 @@ def rendered() -> str:
         proposal("m1", "a1b2c3d4e5f6", "offer:o1"),
         proposal("m2", "0f9e8d7c6b5a", "volunteer:v1"),
     ]
-    first = Shown("Famille à 44000", "enfants de 6-10 ans", None, "2026-11-20T10:00:00+00:00")
-    second = Shown("Famille à 44000", "enfants de 6-10 ans", None, "2026-11-27T23:30:00+00:00")
+    first = Shown(
+        "Famille à Nantes (44000)", "enfants de 6 à 10 ans", None, "2026-11-20T10:00:00+00:00"
+    )
+    second = Shown(
+        "Famille à Nantes (44000)", "enfants de 6 à 10 ans", None, "2026-11-27T23:30:00+00:00"
+    )
     names = {  # the second family asked on the 28th, in Paris
         "m1": {"family": first, "support": Shown("Action « Sorties »", "Parrains par mille")},
         "m2": {"family": second, "support": Shown("Bénévole de Parrains par mille")},
@@ -56,8 +60,8 @@ def test_two_proposals_for_alike_families_have_different_headings() -> None:
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", rendered(), re.S)
     assert len(headings) == 2
     first, second = (re.sub(r"<[^>]+>", "", h) for h in headings)
-    assert first.startswith("Famille à 44000, demande du 20/11/2026 (réf. a1b2 c3d4)")
-    assert second.startswith("Famille à 44000, demande du 28/11/2026 (réf. 0f9e 8d7c)")
+    assert first.startswith("Famille à Nantes (44000), demande du 20/11/2026 (réf. a1b2 c3d4)")
+    assert second.startswith("Famille à Nantes (44000), demande du 28/11/2026 (réf. 0f9e 8d7c)")
     assert "<code>a1b2 c3d4</code>" in headings[0]
 
 

@@ -5,7 +5,8 @@ Code officiel géographique and La Poste's postal codes, Licence Ouverte; GeoNam
 CC BY 4.0; built by `services/contracts/scripts/build_communes.py`, nothing fetched at run
 time). Events locate people by postal code only: a postal code stands at its arrondissement,
 else at the most populous commune it serves; an unknown one falls back to its département's
-centre when the département is known. The table is read once, at the first call.
+centre when the département is known; pages name a postal code by its most populous
+commune (`commune_of`). Each table is read once, at its first call.
 """
 
 import math
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from sys import intern
+from typing import NamedTuple
 
 Point = tuple[float, float]  # latitude, longitude in degrees
 EARTH_RADIUS_KM = 6371.0
@@ -79,6 +81,36 @@ def _table() -> tuple[dict[str, Point], dict[str, Point]]:
             sums[0], sums[1], sums[2] = sums[0] + point[0], sums[1] + point[1], sums[2] + 1
     centres = {dep: (lat / n, lon / n) for dep, (lat, lon, n) in by_departement.items()}
     return {code: point for code, (_, point) in by_code.items()}, centres
+
+
+class Served(NamedTuple):
+    """The commune a postal code names people read: the most populous it serves, and
+    whether other communes share the code (then the family may live in one of those)."""
+
+    name: str
+    shared: bool
+
+
+@cache
+def _served() -> dict[str, Served]:
+    """Postal codes' communes (arrondissements and former communes aside: « Paris », not
+    « Paris 11e Arrondissement »; pages show the code beside the name)."""
+    found: dict[str, tuple[int, str, int]] = {}  # code: population, name, communes
+    for line in _lines():
+        kind, _, name, _, _, _, codes, population, _ = line.split(";")
+        if kind != COMMUNE:
+            continue
+        for code in codes.split():
+            most, named, count = found.get(code, (-1, "", 0))
+            if int(population) > most:
+                most, named = int(population), name
+            found[code] = (most, named, count + 1)
+    return {code: Served(name, count > 1) for code, (_, name, count) in found.items()}
+
+
+def commune_of(postal_code: str) -> Served | None:
+    """The commune a postal code names, None for a code no commune has."""
+    return _served().get(postal_code)
 
 
 def locate(postal_code: str, departement: str | None = None) -> Point | None:

@@ -11,6 +11,7 @@ from entraide.matching.domain.policy import TEXT_FR
 URGENCY_POLICY = TEXT_FR  # the urgency policy, as /attente and /propositions show it
 
 NEEDS = shared.NEEDS
+AGE_BANDS = shared.AGE_BANDS  # « 3 à 5 ans »: a family's children, by band
 ASSOCIATIONS = NAMES  # the network's associations (contracts' shared reference)
 ASSOCIATIONS_IN_SENTENCE = IN_SENTENCE  # after « de », « par »: « bénévole de l'AFEV »
 # matching writes both inside a sentence (« Urgence élevée », « parle arabe »)

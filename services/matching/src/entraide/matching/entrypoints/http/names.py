@@ -1,9 +1,9 @@
 """What coordinators read instead of references, from the read models matching holds.
 
 Matching holds no identity (names stay in intake and directory, and never travel on the
-topics), so a proposal shows the family as matching knows it (postal code, children's
-ages, the association that recorded it, the day it asked), the offer's title or the
-volunteer's association, and links to the family's record in intake and to the volunteer
+topics), so a proposal shows the family as matching knows it (its postal code and that
+code's commune, children's ages in words, the association that recorded it, the day it
+asked), the offer's title or the volunteer's association, and links to the family's record in intake and to the volunteer
 in directory, for the people those services let in (the same sign-in).
 """
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from entraide.contracts import geography
 from entraide.kit.formats import Day
 from entraide.kit.principal import Principal
 from entraide.matching.entrypoints.http import labels
@@ -62,10 +63,10 @@ class Names:
 
     def family(self, principal: Principal, match: Doc, view: Doc | None) -> Shown:
         view = view or {}
-        where = view.get("postal_code") or match.get("departement", "")
-        ages = ", ".join(view.get("children_age_bands", []))
+        where = _where(view.get("postal_code")) or match.get("departement", "")
+        ages = _ages(view.get("children_age_bands", []))
         recorded_by = view.get("association_id")
-        detail = f"enfants de {ages} ans" if ages else ""
+        detail = f"enfants {ages}" if ages else ""
         if recorded_by:
             named = _in_sentence(recorded_by)
             detail += f"{' · ' if detail else ''}suivie par {named}"
@@ -96,6 +97,27 @@ class Names:
         if access.may_open_volunteer(principal, doc["association_id"]):
             url = f"{self.directory_url}/association?benevole={quote(ref)}"
         return Shown(f"Bénévole de {association}", detail, url)
+
+
+def _where(postal_code: str | None) -> str:
+    """The family's place as a sentence says it: its postal code's commune beside the
+    code (« Nantes (44000) »; « Nevers ou alentours (58000) » where the code serves other
+    communes too: matching knows the code, not which), the bare code where none has it."""
+    if not postal_code:
+        return ""
+    served = geography.commune_of(postal_code)
+    if served is None:
+        return postal_code
+    return f"{served.name}{' ou alentours' if served.shared else ''} ({postal_code})"
+
+
+def _ages(bands: list[str]) -> str:
+    """The children's age bands in words, youngest first and each once (« de 3 à 5 ans
+    et de 6 à 10 ans »); a band the contracts do not know is left out."""
+    words = [f"de {text}" for band, text in labels.AGE_BANDS.items() if band in bands]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} et {words[-1]}"
 
 
 def _association(association_id: str) -> str:
