@@ -141,6 +141,7 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
         bad = await intake.post("/suivi", data={"code": "AAAA-AAAA-AAAA-AAAA"})
         assert bad.status_code == 422
         assert "ne correspond à aucune demande" in bad.text
+        assert "dont les données ont été effacées" in html.unescape(bad.text)  # erased: said
 
         # erased through privacy: the family door's queue keeps nothing of it either
         erased = await lookup(app, IntakeRights).erase(

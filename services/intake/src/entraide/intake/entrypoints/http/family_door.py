@@ -118,6 +118,11 @@ async def status_page(
                 "Ce code ne correspond à aucune demande : vérifiez-le (16 lettres et chiffres, "
                 "par exemple K7QD-9XRA-M3TE-HW2C)."
             )
+            + " "
+            + _(
+                "Une demande dont les données ont été effacées (à votre demande, ou 3 ans après "
+                "le dernier contact) n'a plus de suivi."
+            )
         )
         return pages.page(request, "suivi.html", status=None, error=error, status_code=422)
     return pages.page(request, "suivi.html", status=status, error=None)
