@@ -125,6 +125,7 @@ async def test_an_erasure_asked_on_the_public_form_opens_a_case_that_reaches_eve
     assert proved.status_code == 200
     assert "Votre demande est enregistrée" in proved.text
     assert "répondons <strong>dans un mois</strong>" in proved.text
+    assert "vous recevrez un dernier courriel pour vous le dire" in html.unescape(proved.text)
     assert "ne garde aucune donnée liée à cette adresse" in nobody.text
     assert case["subject_ref"] == family["family_ref"]
     assert case["kind"] == "erasure"
