@@ -83,3 +83,12 @@ def in_departement(code: str) -> str:
     if word in ("en", "à"):
         return f"{word} {place}"
     return f"dans {word}{place}" if word == "l'" else f"dans {word} {place}"
+
+
+def of_postal_code(postal_code: str) -> str:
+    """The département code of a French postal code (Corsica and overseas included)."""
+    if postal_code.startswith("20"):
+        return "2A" if int(postal_code) < 20200 else "2B"
+    if postal_code.startswith("97"):
+        return postal_code[:3]
+    return postal_code[:2]

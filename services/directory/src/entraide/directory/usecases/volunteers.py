@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from entraide.directory.domain.records import ConflictError
+from entraide.contracts import departements
+from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.domain.volunteers.rules import Honorability, Status, new_ids
 from entraide.directory.domain.volunteers.sealing import seal, unseal
@@ -95,6 +96,8 @@ async def change(
         if volunteer is None:
             return None
         check(principal, volunteer.association_id)
+        if not covers(principal, volunteer.state()):
+            raise ForbiddenError(volunteer.association_id)  # another territory's
         was = volunteer.status
         volunteer.change(review.changes(), datetime.now(UTC))
         if await uow.commit(volunteer):
@@ -142,11 +145,19 @@ async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, 
 async def association_volunteers(
     volunteers: VolunteerDocuments, keys: VolunteerKeyStore, principal: Principal
 ) -> list[dict[str, Any]]:
-    """The applications and volunteers of the principal's association, identity opened."""
+    """The applications and volunteers of the principal's association in their territories
+    (the Nièvre's staff do not read the Nord's volunteers' names), identity opened."""
     if principal.association_id is None:
         return []
     docs = await volunteers.of_association(principal.association_id)
-    return [await staff_view(keys, d) for d in docs]
+    return [await staff_view(keys, d) for d in docs if covers(principal, d)]
+
+
+def covers(principal: Principal, volunteer: dict[str, Any]) -> bool:
+    """Whether the volunteer lives in the principal's territories, for their association
+    (or the network's coordination)."""
+    where = departements.of_postal_code(str(volunteer["code_postal"]))
+    return principal.covers(volunteer["association_id"], where)
 
 
 async def volunteer_by_ref(
@@ -155,6 +166,6 @@ async def volunteer_by_ref(
     """One volunteer by their pseudonymous reference (matching's link), for their
     association's staff and the network's; None for anyone else or when unknown."""
     doc = await volunteers.by_ref(ref)
-    if doc is None or not may_see(principal, doc["association_id"]):
+    if doc is None or not may_see(principal, doc["association_id"]) or not covers(principal, doc):
         return None
     return await staff_view(keys, doc)

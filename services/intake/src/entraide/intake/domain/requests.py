@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
+from entraide.contracts import departements
 from entraide.contracts.events import RequestSubmitted, RequestUpdated, Slot
 from entraide.contracts.vocab import (
     AgeBand,
@@ -64,13 +65,7 @@ def age_band(birth_year: int, today_year: int) -> AgeBand:
     return AgeBand.BAND_18_PLUS
 
 
-def departement_of(postal_code: str) -> str:
-    """The département code of a French postal code (Corsica and overseas included)."""
-    if postal_code.startswith("20"):
-        return "2A" if int(postal_code) < 20200 else "2B"
-    if postal_code.startswith("97"):
-        return postal_code[:3]
-    return postal_code[:2]
+departement_of = departements.of_postal_code  # the contracts' (directory's volunteers too)
 
 
 def urgency_from(signs: set[Sign]) -> Urgency:

@@ -7,6 +7,7 @@ sent from the application on, declined and left included. Pure: no I/O.
 from datetime import date, datetime
 from typing import Any
 
+from entraide.contracts import departements
 from entraide.contracts.events import HonorabilityCheck, VolunteerApplicationChanged
 from entraide.contracts.labels import SKILLS
 from entraide.directory.domain.volunteers.rules import Honorability
@@ -34,7 +35,7 @@ def application_event(doc: dict[str, Any], *, at: datetime) -> VolunteerApplicat
             "volunteer_ref": doc["volunteer_ref"],
             "association_id": doc["association_id"],
             "revision": doc["revision"],
-            "departement": str(doc["code_postal"])[:2],
+            "departement": departements.of_postal_code(str(doc["code_postal"])),
             "needs": doc["needs"],
             "skills": [s for s in skills if s in SKILLS] if isinstance(skills, list) else [],
             "status": doc["status"],

@@ -11,6 +11,7 @@ import secrets
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+from entraide.contracts import departements
 from entraide.contracts.events import VolunteerAvailability
 from entraide.contracts.labels import SKILLS
 
@@ -87,7 +88,7 @@ def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvai
             "volunteer_ref": doc["volunteer_ref"],
             "association_id": doc["association_id"],
             "revision": doc["revision"],
-            "departement": postal_code[:2],
+            "departement": departements.of_postal_code(postal_code),
             "postal_code": postal_code,
             "needs": doc["needs"],
             "availability": doc["availability"],
