@@ -246,3 +246,16 @@ async def test_a_volunteer_who_applied_before_addresses_were_kept_can_sign_in(
     await lookups.delete_many({})  # the marker stays: the next start hashes nothing
     async with serving(directory_app(space_settings)):
         assert await lookups.count_documents({}) == 0
+
+
+async def test_the_space_names_the_association_as_french_says_it(space_settings, mailbox):
+    """« Ma candidature auprès de l'AFEV » (not « de AFEV »); English takes the name."""
+    app = directory_app(space_settings)
+    async with serving(app) as client:
+        afev = APPLICATION | {"association_id": "afev"}
+        assert (await client.post("/devenir-benevole", data=afev)).status_code == 200
+        await signed_in(mailbox, client)
+        french = html.unescape((await client.get("/espace-benevole")).text)
+        english = html.unescape((await client.get("/espace-benevole?lang=en")).text)
+    assert "Ma candidature auprès de l'AFEV" in french
+    assert "My application with AFEV" in english

@@ -15,6 +15,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from entraide.contracts import labels
+from entraide.contracts.associations import IN_SENTENCE
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError
 from entraide.directory.domain.volunteers import access_links
@@ -126,6 +127,8 @@ def _space(
         status_word=FOR_VOLUNTEER[volunteer.status],
         status_sentence=STATUS_SENTENCES[volunteer.status],
         association=association.nom if association else "",
+        # French says « auprès de l'UNAF »; the other languages take the name as it is
+        association_in_sentence=IN_SENTENCE.get(volunteer.association_id, ""),
         slots=SLOTS,
         language_choices=LANGUAGES,
         skills=SKILLS,
