@@ -62,7 +62,10 @@ async def test_coordinator_accepts_one_declines_another_and_the_family_gets_the_
             await expect(again).to_have_count(1)
             now = await open_match(second.request_id)
             assert now["support_key"] not in (declined_key, "volunteer:vol-rezeA")
-            where = {"vol-vertouB": "44120", "vol-carquC": "44470"}[now["support_key"][10:]]
+            where = {
+                "vol-vertouB": "Vertou (44120)",
+                "vol-carquC": "Carquefou ou alentours (44470)",
+            }[now["support_key"][10:]]
             await expect(again).to_contain_text(f"Bénévole de Parrains Par Mille : {where}")
             assert (await open_match(first.request_id))["state"] == "accepted"
 

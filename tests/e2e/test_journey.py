@@ -324,7 +324,9 @@ async def read_and_accept(page: Page, api: Journey, first: dict[str, str], ref: 
     shown = page.locator(f'article[data-request="{first["request_id"]}"]')
     await expect(shown).to_contain_text("Famille à Nevers ou alentours (58000)")
     await expect(shown).to_contain_text("suivie par la Fédération des centres sociaux")
-    await expect(shown).to_contain_text("Bénévole de l'UNAF : 58000 · parle français")
+    await expect(shown).to_contain_text(
+        "Bénévole de l'UNAF : Nevers ou alentours (58000) · parle français"
+    )
     await expect(shown.get_by_role("link", name="voir le bénévole")).to_have_attribute(
         "href", f"{directory}/association?benevole={ref}"
     )

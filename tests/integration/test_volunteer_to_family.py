@@ -95,7 +95,7 @@ async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_famil
 
             await dev_issuer.sign_in(coordinator, "coordination-ppm")
             page = (await coordinator.get("/propositions")).text
-            assert "Bénévole de Parrains Par Mille : 44300 · parle français, arabe" in page
+            assert "Bénévole de Parrains Par Mille : Nantes (44300) · parle français, arabe" in page
             assert "Famille à Nantes (44000)" in page
             assert f"Famille {family.family_ref[:6]}" not in page  # names, not references
             intake, directory_url = settings.intake_url, settings.directory_url

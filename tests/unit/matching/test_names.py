@@ -17,8 +17,10 @@ NAMES = Names(
 
 
 def test_a_volunteer_of_an_association_named_with_its_article() -> None:
-    unaf = {"association_id": "unaf", "postal_code": "58000", "languages": ["fr"]}
-    assert NAMES.volunteer(COORDINATOR, "v1", unaf).label == "Bénévole de l'UNAF"
+    unaf = {"association_id": "unaf", "postal_code": "44000", "languages": ["fr"]}
+    shown = NAMES.volunteer(COORDINATOR, "v1", unaf)
+    assert shown.label == "Bénévole de l'UNAF"
+    assert shown.detail == "Nantes (44000) · parle français"  # where, in words
     ppm = {"association_id": "parrains-par-mille", "postal_code": "44000"}
     assert NAMES.volunteer(COORDINATOR, "v2", ppm).label == "Bénévole de Parrains Par Mille"
 

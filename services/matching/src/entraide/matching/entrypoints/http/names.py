@@ -92,7 +92,7 @@ class Names:
     def volunteer(self, principal: Principal, ref: str, doc: Doc) -> Shown:
         association = _in_sentence(doc["association_id"])
         spoken = ", ".join(labels.LANGUAGES.get(x, x) for x in doc.get("languages", []))
-        detail = f"{doc.get('postal_code', '')}{f' · parle {spoken}' if spoken else ''}"
+        detail = f"{_where(doc.get('postal_code'))}{f' · parle {spoken}' if spoken else ''}"
         url = None
         if access.may_open_volunteer(principal, doc["association_id"]):
             url = f"{self.directory_url}/association?benevole={quote(ref)}"
@@ -100,7 +100,7 @@ class Names:
 
 
 def _where(postal_code: str | None) -> str:
-    """The family's place as a sentence says it: its postal code's commune beside the
+    """A family's or a volunteer's place as a sentence says it: its postal code's commune beside the
     code (« Nantes (44000) »; « Nevers ou alentours (58000) » where the code serves other
     communes too: matching knows the code, not which), the bare code where none has it."""
     if not postal_code:
