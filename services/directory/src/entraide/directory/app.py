@@ -20,7 +20,6 @@ from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain import places
 from entraide.directory.entrypoints import scheduled
 from entraide.directory.entrypoints.consumers import matches as match_consumer
-from entraide.directory.entrypoints.consumers import notices
 from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
@@ -47,7 +46,7 @@ from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
 from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
-from entraide.kit.rights import register_rights
+from entraide.kit.rights import register_notices, register_rights
 from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 
@@ -172,7 +171,8 @@ def create_app(
     match_consumer.register(
         rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE
     )
-    notices.register(rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE)
+    warn = partial(news.retention_warning, volunteer_store)  # privacy's retention notices
+    register_notices(rt.broker, warn, settings=settings, service=SERVICE)
     return app
 
 

@@ -13,7 +13,7 @@ from entraide.intake.adapters.quotas import PartnerQuotas
 from entraide.intake.adapters.self_requests import SelfRequestStore
 from entraide.intake.adapters.unit_of_work import MongoUnitOfWork
 from entraide.intake.domain import orientation
-from entraide.intake.entrypoints.consumers import matches, notices, partner_events
+from entraide.intake.entrypoints.consumers import matches, partner_events
 from entraide.intake.entrypoints.http import (
     api,
     contact_lookup,
@@ -46,7 +46,7 @@ from entraide.kit.metrics import partner_quota_refusals
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.protect import RateLimits
-from entraide.kit.rights import register_rights
+from entraide.kit.rights import register_notices, register_rights
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
 
@@ -101,7 +101,7 @@ def create_app(
     )
     door.notifier = notifier  # the family's own door: « demande reçue », « va vous appeler »
     warnings = RetentionWarnings(families, keys, notifier)
-    notices.register(rt.broker, warnings, settings=settings, service_name=SERVICE)
+    register_notices(rt.broker, warnings.warn, settings=settings, service=SERVICE)
 
     app = service_app(
         rt,

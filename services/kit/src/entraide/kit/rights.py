@@ -10,8 +10,8 @@ nothing the second time and acknowledges again (with zero counts), which privacy
 """
 
 import logging
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from faststream.kafka import KafkaBroker
@@ -37,6 +37,7 @@ from entraide.kit.broker import consumer_group, subscriber_options
 from entraide.kit.consumers import Event, event_of, subscribe
 from entraide.kit.deadletter import PoisonMessageError
 from entraide.kit.export_seal import seal_for
+from entraide.kit.formats import paris
 from entraide.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,33 @@ def register_rights(
         parse=event_of,
         handle=on_privacy_command,
         options=options,
+    )
+
+
+def register_notices(
+    broker: KafkaBroker,
+    warn: Callable[[RetentionNoticeDue, date], Awaitable[Any]],
+    *,
+    settings: ServiceSettings,
+    service: str,
+) -> None:
+    """Subscribe the owner of subjects (intake for families, directory for volunteers) to
+    privacy's retention notices: `warn(notice, Paris's today)` sends the warning to the
+    person it names, if the service holds them (privacy holds no contact details). The
+    other commands on the topic are the rights handler's."""
+
+    async def on_privacy_notice(event: Event) -> None:
+        """A retention warning due: sent to the person by their chosen channel."""
+        if isinstance(event.data, RetentionNoticeDue):
+            await warn(event.data, paris(datetime.now(UTC)).date())
+
+    subscribe(
+        broker,
+        [PRIVACY_COMMANDS.name],
+        title="privacy-notices",
+        parse=event_of,
+        handle=on_privacy_notice,
+        options=subscriber_options(settings, service, "notices"),
     )
 
 
