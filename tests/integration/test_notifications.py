@@ -283,6 +283,7 @@ EVERY_KIND = {
     "confirmed_on": date(2026, 5, 4),
     "needs": ["parrainage de proximité"],
     "departement": "44",
+    "space_url": "http://127.0.0.1:8010/espace-benevole",
 }
 
 
