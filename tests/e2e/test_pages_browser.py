@@ -109,11 +109,20 @@ async def seed(api: Journey, browser: Browser, dev_issuer: DevIssuer) -> dict[st
     assert opened.status_code == 201, opened.text
     case_id = opened.json()["case_id"]
 
-    async def closed() -> bool:
+    async def closed(case_id: str) -> bool:
         case = await api.http.get(f"{urls['privacy']}/api/v1/cases/{case_id}", headers=dpo)
         return bool(case.json()["status"] == "closed")
 
-    await eventually(closed, timeout=90, what="the access case closes")
+    await eventually(lambda: closed(case_id), timeout=90, what="the access case closes")
+    # the volunteer asked the DPO for a correction: their card says it (directory answers)
+    unaf = api.as_("coordinator")
+    listed = await api.http.get(f"{urls['directory']}/api/v1/staff/volunteers", headers=unaf)
+    ref = next(v["volunteer_ref"] for v in listed.json() if v["identity"]["prenom"] == "Rose")
+    asked = {"kind": "rectification", "subject_ref": ref, "subject_kind": "volunteer"}
+    routed = await api.http.post(f"{urls['privacy']}/api/v1/cases", json=asked, headers=dpo)
+    assert routed.status_code == 201, routed.text
+    correction = routed.json()["case_id"]
+    await eventually(lambda: closed(correction), timeout=90, what="the correction is noted")
     return {"offer_id": offer_id, "first": first, "case_id": case_id}
 
 
@@ -208,7 +217,8 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
 
 async def volunteers_first(page: Page) -> list[str]:
     """The association's space: the volunteers to review before the offers, each
-    volunteer's name above their review form."""
+    volunteer's name above their review form and above the notes on them (a correction
+    asked through the DPO)."""
     found = []
     volunteers, offers = (
         page.get_by_role("heading", name=n, level=2) for n in ("Bénévoles", "Vos actions")
@@ -216,8 +226,15 @@ async def volunteers_first(page: Page) -> list[str]:
     if (await _top(volunteers)) > (await _top(offers)):
         found.append("the offers come before the volunteers to review")
     card = page.locator(".benevole").first
-    if await _top(card.get_by_role("heading")) > await _top(card.locator("form")):
+    name = await _top(card.get_by_role("heading"))
+    if name > await _top(card.locator("form")):
         found.append("a volunteer's review form is above their name")
+    rose = page.locator(".benevole").filter(has_text="Rose Parcours-Inventé")
+    if not await rose.locator(".rectification").count():
+        found.append("the correction the volunteer asked for is not said on their card")
+    for note in await rose.locator(".fr-alert").all():
+        if await _top(note) < await _top(rose.get_by_role("heading")):
+            found.append("a note on a volunteer is above their name")
     return found
 
 
