@@ -45,6 +45,14 @@ async def mail_to(mailbox: Mailbox, address: str, subject: str) -> str:
     return await eventually(found, timeout=60, what=f"a mail « {subject} »")
 
 
+async def copy_link(
+    mailbox: Mailbox, address: str, subject: str = "Vos données : votre copie est prête"
+) -> httpx.URL:
+    """The export's link in the « your copy is ready » mail to `address` (waited for)."""
+    text = await mail_to(mailbox, address, subject)
+    return httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1))
+
+
 async def code_in(mailbox: Mailbox, address: str, before: int) -> str:
     async def arrived():
         return len(mailbox.to(address)) > before
@@ -152,7 +160,7 @@ async def test_an_access_export_reaches_the_person_by_a_link_that_expires(
         privacy = net["clients"]["privacy"]
         proved = await _ask_and_prove(privacy, mailbox, "access", email)
         text = await mail_to(mailbox, email, "Vos données : votre copie est prête")
-        url = re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1)
+        url = str(await copy_link(mailbox, email))
         path = httpx.URL(url).path
         page = await privacy.get(path)
         download = await privacy.get(f"{path}/donnees.json")
@@ -187,8 +195,7 @@ async def test_an_export_erased_at_the_persons_request_says_so_to_the_person_and
         email = await _family(net, unique, staff_bearer)
         privacy = net["clients"]["privacy"]
         await _ask_and_prove(privacy, mailbox, "access", email)
-        text = await mail_to(mailbox, email, "Vos données : votre copie est prête")
-        path = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1)).path
+        path = (await copy_link(mailbox, email)).path
         before = await privacy.get(path)
         erased = await _ask_and_prove(privacy, mailbox, "erasure", email)
         dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
@@ -258,8 +265,7 @@ async def test_an_access_asked_in_portuguese_opens_its_export_in_portuguese_on_a
         asked = await privacy.post("/vos-droits", data=form)
         code = await code_in(mailbox, email, 0)
         proved = await privacy.post(asked.headers["location"], data={"code": code})
-        text = await mail_to(mailbox, email, "Os seus dados: a sua cópia está pronta")
-        url = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1))
+        url = await copy_link(mailbox, email, "Os seus dados: a sua cópia está pronta")
         transport = httpx.ASGITransport(app=net["apps"]["privacy"])
         async with httpx.AsyncClient(transport=transport, base_url="http://phone") as phone:
             page = await phone.get(url.raw_path.decode(), headers={"Accept-Language": "fr-FR"})

@@ -4,9 +4,6 @@ e-mail, asks intake which family it names and opens the case; intake answers wit
 request, and the copy's page reads it in words (no code, hash or sealed copy)."""
 
 import html
-import re
-
-import httpx
 
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
@@ -16,7 +13,7 @@ from tests.integration.test_public_rights import (  # noqa: F401
     _ask_and_prove,
     _keys,
     _owner_in_process,
-    mail_to,
+    copy_link,
     mailbox,
     sending,
 )
@@ -39,8 +36,7 @@ async def test_a_parent_waiting_at_the_door_gets_their_request_in_their_copy(
         assert sent.status_code == 200, sent.text
         privacy = net["clients"]["privacy"]
         proved = await _ask_and_prove(privacy, mailbox, "access", email)
-        text = await mail_to(mailbox, email, "Vos données : votre copie est prête")
-        path = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1)).path
+        path = (await copy_link(mailbox, email)).path
         page = html.unescape((await privacy.get(path)).text)
         data = (await privacy.get(f"{path}/donnees.json")).json()
 

@@ -4,9 +4,6 @@ page with the e-mail they applied with, and the link's page names every field an
 words; no sealed copy of their identity, no hash of their address."""
 
 import html
-import re
-
-import httpx
 
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.domain.volunteers.rules import Honorability, Status
@@ -21,7 +18,7 @@ from tests.integration.test_public_rights import (  # noqa: F401
     _ask_and_prove,
     _keys,
     _owner_in_process,
-    mail_to,
+    copy_link,
     mailbox,
     sending,
 )
@@ -53,8 +50,7 @@ async def test_a_volunteers_access_export_reads_in_words_without_their_sealed_id
             await volunteers.change(uow, PPM, stored["_id"], review, news)
         privacy = net["clients"]["privacy"]
         proved = await _ask_and_prove(privacy, mailbox, "access", email, who="volunteer")
-        text = await mail_to(mailbox, email, "Vos données : votre copie est prête")
-        path = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1)).path
+        path = (await copy_link(mailbox, email)).path
         page = await privacy.get(path)
         data = (await privacy.get(f"{path}/donnees.json")).json()
 

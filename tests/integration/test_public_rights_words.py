@@ -6,15 +6,13 @@ bookkeeping), no staff account or staff member's name; her own words as she wrot
 import html
 import re
 
-import httpx
-
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
 from tests.integration.test_family_door import form
 from tests.integration.test_public_rights import (  # noqa: F401
     _owner_in_process,
     code_in,
-    mail_to,
+    copy_link,
     mailbox,
     sending,
 )
@@ -75,8 +73,7 @@ async def test_a_parents_copy_in_portuguese_has_no_french_no_code_and_no_staff_n
         )
         code = await code_in(mailbox, email, before)
         await privacy.post(asked.headers["location"], data={"code": code})
-        text = await mail_to(mailbox, email, "Os seus dados: a sua cópia está pronta")
-        url = httpx.URL(re.search(r"(http\S+/vos-droits/export/\S+)", text).group(1))
+        url = await copy_link(mailbox, email, "Os seus dados: a sua cópia está pronta")
         page = await privacy.get(url.raw_path.decode())
         data = (await privacy.get(f"{url.path}/donnees.json")).json()
 
