@@ -111,6 +111,22 @@ async def test_a_contact_logged_moves_the_rupture_alert_out_of_todays_queue(
             assert await store.followups.find_one({"_id": match.match_id}) is None
 
 
+async def accepted_by_one_volunteer(world, app, ref: str, families: list) -> list:
+    """One volunteer (two places) announced, each family's request sent and its proposal
+    accepted; the matches, in the families' order."""
+    await world.send(world.volunteers, volunteer(ref, capacity=2), ref)
+    await eventually(lambda: lookup(app, VolunteerViews).get(ref), what="the volunteer")
+    engine, matches = lookup(app, Engine), []
+    for req in families:
+        await world.send(world.requests, req, req.family_ref)
+        match = await eventually(
+            lambda req=req: engine.store.open_for_request(req.request_id), what="proposal"
+        )
+        await engine.accept(match.match_id)
+        matches.append(match)
+    return matches
+
+
 async def test_two_alike_families_read_apart_on_the_follow_ups_page(
     matching_settings, dev_issuer
 ) -> None:
@@ -119,18 +135,8 @@ async def test_two_alike_families_read_apart_on_the_follow_ups_page(
     async with feed(matching_settings.kafka_bootstrap) as world:
         app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
         async with serving(app) as matching:
-            ref = "vol-followup-apart"
-            await world.send(world.volunteers, volunteer(ref, capacity=2), ref)
-            await eventually(lambda: lookup(app, VolunteerViews).get(ref), what="the volunteer")
-            engine = lookup(app, Engine)
             families = [request(waited=timedelta(days=3)), request()]
-            for req in families:
-                await world.send(world.requests, req, req.family_ref)
-                match = await eventually(
-                    lambda req=req: engine.store.open_for_request(req.request_id),
-                    what="proposal",
-                )
-                await engine.accept(match.match_id)
+            await accepted_by_one_volunteer(world, app, "vol-followup-apart", families)
 
             await dev_issuer.sign_in(matching, "coordination-ppm")
             page = await matching.get("/suivis")
@@ -195,19 +201,9 @@ async def test_the_follow_ups_page_says_which_supports_ended_and_why(
     async with feed(matching_settings.kafka_bootstrap) as world:
         app = create_app(world.settings(dev_issuer.settings_for(matching_settings)))
         async with serving(app) as matching:
-            ref = f"vol-ended-{uuid.uuid4().hex[:6]}"
-            await world.send(world.volunteers, volunteer(ref, capacity=2), ref)
-            await eventually(lambda: lookup(app, VolunteerViews).get(ref), what="the volunteer")
+            ref, families = f"vol-ended-{uuid.uuid4().hex[:6]}", [request(), request()]
+            matches = await accepted_by_one_volunteer(world, app, ref, families)
             engine = lookup(app, Engine)
-            families, matches = [request(), request()], []
-            for req in families:
-                await world.send(world.requests, req, req.family_ref)
-                match = await eventually(
-                    lambda req=req: engine.store.open_for_request(req.request_id),
-                    what="proposal",
-                )
-                await engine.accept(match.match_id)
-                matches.append(match)
             completed, erased = families
             await engine.close(matches[0].match_id, MatchOutcome.COMPLETED)
             erasure = ErasureRequested(
