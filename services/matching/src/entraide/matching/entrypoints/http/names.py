@@ -3,8 +3,9 @@
 Matching holds no identity (names stay in intake and directory, and never travel on the
 topics), so a proposal shows the family as matching knows it (its postal code and that
 code's commune, children's ages in words, the association that recorded it, the day it
-asked), the offer's title or the volunteer's association, and links to the family's record in intake and to the volunteer
-in directory, for the people those services let in (the same sign-in).
+asked), the offer's title or the volunteer's association, and links to the family's record
+in intake and to the volunteer in directory, for the people those services let in (the
+same sign-in).
 """
 
 from dataclasses import dataclass
@@ -100,9 +101,10 @@ class Names:
 
 
 def _where(postal_code: str | None) -> str:
-    """A family's or a volunteer's place as a sentence says it: its postal code's commune beside the
-    code (« Nantes (44000) »; « Nevers ou alentours (58000) » where the code serves other
-    communes too: matching knows the code, not which), the bare code where none has it."""
+    """A family's or a volunteer's place as a sentence says it: its postal code's commune
+    beside the code (« Nantes (44000) »; « Nevers ou alentours (58000) » where the code
+    serves other communes too: matching knows the code, not which), the bare code where
+    none has it."""
     if not postal_code:
         return ""
     served = geography.commune_of(postal_code)

@@ -269,7 +269,7 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
     if key in others.ACCOUNTS:
         return reader.translate(others.account(text))
     if key in others.SHORT:
-        return others.reference(text)
+        return formats.reference(text)  # as every staff page shows it
     if key == "notes":
         return others.notes(text, reader.translate, reader.locale == formats.LOCALE)
     if key == "via" and text.startswith("event:"):

@@ -9,7 +9,6 @@ words stay as she wrote them; the JSON file keeps every part as the services hol
 import re
 from collections.abc import Callable
 
-from entraide.kit import formats
 from entraide.kit.i18n import N_
 
 # nothing a person can read or quote: the relays' and read models' bookkeeping and the
@@ -46,11 +45,6 @@ def shown(key: str, french: bool) -> bool:
 def account(text: str) -> str:
     """The words for an account field's value (to translate): never the account nor a name."""
     return NOT_STAFF.get(text, STAFF_ACCOUNT)
-
-
-def reference(text: str) -> str:
-    """A request's or a match's short reference, as every staff page shows it."""
-    return formats.reference(text)
 
 
 def notes(text: str, translate: Callable[[str], str], french: bool) -> str:
