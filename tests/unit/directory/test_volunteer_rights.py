@@ -72,3 +72,18 @@ async def test_a_rectification_is_noted_and_an_unknown_volunteer_changes_nothing
     assert uow.volunteers.stored[volunteer_id].status is Status.APPROVED
     assert await rights.object("unknown", "case-4") == {}
     assert await rights.rectify("unknown", "case-5") == {}
+
+
+async def test_an_objection_noted_but_not_applied_is_applied_when_delivered_again() -> None:
+    """A first delivery noted the objection, then failed before the pause (the store went
+    away): the command comes again and the volunteer is paused then."""
+    uow, volunteer_id = await approved()
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    documents = Documents(uow)
+    await documents.note(ref, "objections", "case-6")  # the first delivery's note
+
+    assert await VolunteerRights(uow, documents).object(ref, "case-6") == {
+        "volunteers": 1,
+        "paused": 1,
+    }
+    assert uow.volunteers.stored[volunteer_id].status is Status.PAUSED

@@ -40,7 +40,8 @@ class VolunteerRights:
         if doc is None:
             return {}  # never here, or erased
         noted = await self.documents.note(volunteer_ref, OBJECTIONS, case_id)
-        paused = await self._pause(doc["_id"]) if noted else False
+        # paused even when noted already: a first delivery may have noted, then failed
+        paused = await self._pause(doc["_id"])
         return {"volunteers": 1, "paused": 1} if paused else {"volunteers": int(noted)}
 
     async def rectify(self, volunteer_ref: str, case_id: str) -> dict[str, int]:
