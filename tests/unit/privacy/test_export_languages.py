@@ -30,7 +30,12 @@ from entraide.privacy.entrypoints.http.readable import (
     document,
     readable,
 )
-from entraide.privacy.entrypoints.http.readable_others import BY_AN_EVENT, NOT_STAFF, STAFF_ACCOUNT
+from entraide.privacy.entrypoints.http.readable_others import (
+    AN_ACTION_OF,
+    BY_AN_EVENT,
+    NOT_STAFF,
+    STAFF_ACCOUNT,
+)
 
 CATALOGS = Catalogs(["entraide.kit", "entraide.privacy"])
 PART = {
@@ -118,6 +123,19 @@ def test_a_read_of_the_record_says_from_where_and_no_staff_account_or_name() -> 
     assert portuguese["Conta"] == "uma conta da equipa da associação"
     assert "Awa Traoré" not in str(portuguese)
     assert readable(event, reader=reader("en"))["From"] == "another service of the network"
+
+
+def test_the_action_chosen_at_the_door_reads_as_its_associations_in_the_page_language() -> None:
+    """The offer a family chose on the door showed as directory's id in every language."""
+    part = {"offer_id": "5f0c2a9e41b7d3c8a6e1f094", "association_id": "fondation-pour-l-enfance",
+            "departement": "93", "channel": "family"}  # fmt: skip
+    assert readable(part, reader=reader("pt")) == {
+        "Ação escolhida": "uma atividade da associação Fondation pour l'Enfance",
+        "Associação": "Fondation pour l'Enfance", "Departamento": "Seine-Saint-Denis",
+        "Registado por": "a família (formulário de pedido de ajuda)",
+    }  # fmt: skip
+    assert readable(part)["Action choisie"] == "une action de la Fondation pour l'Enfance"
+    assert "5f0c2a9e41b7d3c8a6e1f094" not in str(readable(part, reader=reader("en")))
 
 
 def test_what_intake_and_matching_wrote_in_french_reads_in_the_persons_language() -> None:
@@ -216,7 +234,7 @@ def test_every_word_the_export_page_can_show_is_translated(code: str) -> None:
     }
     words = {*FIELDS.values(), *WORDS.values(), *DAYS.values(), *labels.SERVICES.values()}
     words |= {*WAITING.values(), *DECLINED.values(), *VIA.values(), *STAGES.values()}
-    words |= {*AGES.values(), STAFF_ACCOUNT, BY_AN_EVENT, *NOT_STAFF.values()}
+    words |= {*AGES.values(), STAFF_ACCOUNT, BY_AN_EVENT, AN_ACTION_OF, *NOT_STAFF.values()}
     words |= {word for by_field in BY_FIELD.values() for word in by_field.values()}
     with catalog_path("entraide.privacy", code).open("rb") as po:
         catalog = read_po(po)

@@ -133,6 +133,31 @@ def test_what_a_walker_saw_as_code_reads_in_words() -> None:
     }
 
 
+def test_what_the_family_sent_from_its_door_reads_in_words_not_codes() -> None:
+    """A request sent from the family's door on an association's offer showed « Action
+    choisie 5f0c2a9e41b7d3c8a6e1f094 » (directory's id: its title is directory's, intake
+    keeps the id of the link), « Département 44 » and « Enregistrée par famille »."""
+    part = {
+        "own_requests": [{"association_id": "afev", "offer_id": "5f0c2a9e41b7d3c8a6e1f094",
+                          "departement": "44"},
+                         {"association_id": None, "offer_id": None, "departement": "2A"}],
+        "requests": [{"channel": "family", "association_id": "parrains-par-mille"},
+                     {"channel": "staff-page", "departement": "00"}],
+        "volunteers": [{"departements": ["93", "75"]}],
+    }  # fmt: skip
+    shown = readable(part)
+    chosen, without = shown["Demandes envoyées par la famille"]
+    assert chosen == {"Association": "AFEV", "Action choisie": "une action de l'AFEV",
+                      "Département": "Loire-Atlantique"}  # fmt: skip
+    assert without == {"Association": "—", "Action choisie": "—", "Département": "Corse-du-Sud"}
+    by_family, by_staff = shown["Demandes"]
+    assert by_family["Enregistrée par"] == "la famille (formulaire de demande d'aide)"
+    assert by_staff == {"Enregistrée par": "l'équipe (formulaire)", "Département": "00"}
+    assert shown["Disponibilités connues de la mise en relation"] == [
+        {"Départements": ["Seine-Saint-Denis", "Paris"]}
+    ]
+
+
 def test_a_prefixed_reference_without_a_digit_is_still_a_reference() -> None:
     # token_urlsafe(16) has no digit about once in forty: it was shown as the words
     # "volunteer:…" (the page scan caught the English word)

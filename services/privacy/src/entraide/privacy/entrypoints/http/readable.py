@@ -191,7 +191,7 @@ SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non en
 BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES,
             "children_age_bands": AGES, "application": APPLICATION,
             "honorability": HONORABILITY, "template": TEMPLATES, "outcome": SENDING,
-            "refusal": REFUSALS}  # fmt: skip
+            "refusal": REFUSALS, "channel": others.CHANNELS}  # fmt: skip
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
@@ -238,7 +238,10 @@ def readable(value: Any, key: str = "", reader: Reader = FRENCH) -> Any:
     if isinstance(value, dict):
         french = reader.locale == formats.LOCALE
         kept = {k: v for k, v in value.items() if others.shown(k, french)}
-        return {_field(k, reader): readable(v, k, reader) for k, v in kept.items()}
+        shown = {_field(k, reader): readable(v, k, reader) for k, v in kept.items()}
+        if kept.get("offer_id"):  # its title is directory's: whose action it is, in words
+            shown[_field("offer_id", reader)] = others.chosen(kept, reader.translate, french)
+        return shown
     if isinstance(value, list):
         return [readable(v, key, reader) for v in value]
     return _scalar(value, key, reader)
@@ -270,6 +273,8 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
         return reader.translate(others.account(text))
     if key in others.SHORT:
         return formats.reference(text)  # as every staff page shows it
+    if key in others.PLACES:
+        return others.place(text)
     if key == "notes":
         return others.notes(text, reader.translate, reader.locale == formats.LOCALE)
     if key == "via" and text.startswith("event:"):

@@ -3,12 +3,17 @@ words for her (`readable.py` applies it): their bookkeeping (event numbers, the 
 read model has seen, internal document ids), who among staff did something (an account
 and a name: the person reads « un compte de l'équipe de l'association », as the README
 promises), and the French they wrote into her data (the consent's collector, intake's
-prefixes in her request's notes, matching's reasons), in her language or left out. Her own
-words stay as she wrote them; the JSON file keeps every part as the services hold it."""
+prefixes in her request's notes, matching's reasons), in her language or left out; and
+the codes they hold where she reads words (the action she chose at her door, by whose it
+is; a département, by its name). Her own words stay as she wrote them; the JSON file keeps
+every part as the services hold it."""
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
+from entraide.contracts import departements
+from entraide.contracts.associations import IN_SENTENCE, NAMES
 from entraide.kit.i18n import N_
 
 # nothing a person can read or quote: the relays' and read models' bookkeeping and the
@@ -29,6 +34,15 @@ NOT_STAFF = {
     "la famille (formulaire public)": N_("la famille (formulaire de demande d'aide)"),
     "system": N_("automatique"),
 }
+# how a request reached intake (`channel`): from the family's door, as its consent says it
+CHANNELS = {"family": NOT_STAFF["la famille (formulaire public)"]}
+# the action a family chose on an association's offer at its door: intake keeps the id of
+# the offer's link, its title is directory's (and may have changed or gone since); the
+# person reads whose action it is, and the JSON file keeps the id
+AN_ACTION_OF = N_("une action de %(association)s")
+AN_ACTION = N_("une action")
+# where a request or a volunteer is: a département by its name (a name, in no catalog)
+PLACES = {"departement", "departements"}
 # an entry of intake's audit log caused by another service's event (`via` `event:<id>`)
 BY_AN_EVENT = N_("un autre service du réseau")
 # the lines intake adds before the family's own words when staff confirm a request from
@@ -55,3 +69,18 @@ def notes(text: str, translate: Callable[[str], str], french: bool) -> str:
         return translate(NOTE_LABELS[found.group(1)]) + colon
 
     return NOTE_LINES.sub(label, text)
+
+
+def chosen(part: Mapping[str, Any], translate: Callable[[str], str], french: bool) -> str:
+    """The offer a part names (`offer_id`) as its association's action: « une action de
+    l'AFEV » (the name as a French sentence says it), « une action » for an unknown one."""
+    names = IN_SENTENCE if french else NAMES
+    association = names.get(str(part.get("association_id")))
+    if association is None:
+        return translate(AN_ACTION)
+    return translate(AN_ACTION_OF) % {"association": association}
+
+
+def place(code: str) -> str:
+    """A département's name (« Loire-Atlantique »), its code when it is none of them."""
+    return departements.name(code)
