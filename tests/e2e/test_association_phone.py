@@ -1,0 +1,196 @@
+"""The association's space (`/association`) on a phone (390 px) and a desktop (1280 px), in
+Chromium, directory served over real HTTP: with long titles, a long association name,
+actions in every state and several volunteers, nothing is past the screen's right edge."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Browser, Page
+
+from entraide.directory.app import create_app as directory_app
+from entraide.directory.settings import DirectorySettings
+from tests.auth_support import DEMO_PASSWORD, DevIssuer
+from tests.browser import accessibility_violations, screenshot
+from tests.infra import Endpoints, settings_on
+from tests.servers import serve_in_thread
+from tests.unit.directory.offers import fields
+
+pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
+
+STAFF = "fpe-paris"  # « Yanis (Fondation pour l'Enfance) »: the longest name in the header
+ASSOCIATION = "fondation-pour-l-enfance"
+TITLES = [
+    "Accompagnement aux devoirs et sorties culturelles pour les enfants de 6 à 10 ans",
+    "Parrainage de proximité pour les enfants de familles monoparentales du quartier",
+    "Permanence d'écoute et d'orientation des parents solos, sans rendez-vous",
+    "Ateliers parents-enfants du mercredi après-midi à la médiathèque",
+]
+# an action's age: fresh, to confirm (six months), hidden from families (nine months)
+AGES = [timedelta(0), timedelta(days=200), timedelta(days=400), timedelta(0)]
+VOLUNTEERS = [
+    ("Marie-Bernadette", "Dupont-Laurent-Inventé", "marie-bernadette.dupont-laurent@example.org"),
+    ("Jean-Christophe", "Nguyen-Van-Inventé", "jean-christophe.nguyen-van@example.org"),
+    ("Aïssatou", "Diallo-Inventée", "aissatou.diallo@example.org"),
+]
+SIZES = {"telephone": (390, 844), "bureau": (1280, 900)}
+
+
+async def seed(base: str, issuer: DevIssuer, mongo: Any, database: str) -> None:
+    """Four actions in Paris, one of them for professionals only, of every freshness; three
+    volunteers who applied through the public form."""
+    token = await issuer.token_for(STAFF)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        for title, professionals in zip(TITLES, [False, False, True, False], strict=True):
+            body = fields("Paris", nom=title).model_dump(mode="json")
+            created = await client.post(
+                "/api/v1/staff/offers",
+                json=body | {"professionals_only": professionals},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+            assert created.status_code == 201, created.text
+        for first, last, mail in VOLUNTEERS:
+            form = {
+                "prenom": first,
+                "nom": last,
+                "courriel": mail,
+                "telephone": "06 12 34 56 78",
+                "code_postal": "75019",
+                "association_id": ASSOCIATION,
+                "needs": ["parrainage-de-proximite", "accompagnement-scolaire"],
+                "slots": ["we-afternoon", "sa-morning", "su-afternoon"],
+                "langues": ["fr", "ar", "pt"],
+                "capacite": "2",
+                "consent": "oui",
+            }
+            applied = await client.post("/devenir-benevole", data=form)
+            assert applied.status_code == 200, applied.text
+    offers = mongo[database]["offers"]
+    now = datetime.now(UTC)
+    for title, age in zip(TITLES, AGES, strict=True):
+        await offers.update_one({"nom": title}, {"$set": {"updated_at": now - age}})
+
+
+async def signed_in(browser: Browser, base: str, size: tuple[int, int]) -> Page:
+    width, height = size
+    context = await browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+    page = await context.new_page()
+    await page.goto(f"{base}/connexion?suivant=/association")
+    await page.get_by_label("Identifiant").fill(STAFF)
+    await page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.wait_for_url("**/association")
+    return page
+
+
+# Each action shown: its name's and its state's boxes, and whether the state is inside a
+# container that scrolls sideways and says so (a label or a description).
+ROWS = """() => [...document.querySelectorAll('main a[href^="/offres/"]')]
+  .filter(link => link.offsetParent !== null)
+  .map(link => {
+    const row = link.closest('tr, li');
+    const cell = row.querySelector('.fr-badge');
+    let box = cell.parentElement;
+    let scroller = null;
+    while (box && box !== document.body) {
+      const overflow = getComputedStyle(box).overflowX;
+      if ((overflow === 'auto' || overflow === 'scroll') && box.scrollWidth > box.clientWidth) {
+        scroller = box;
+        break;
+      }
+      box = box.parentElement;
+    }
+    const state = cell.getBoundingClientRect();
+    const name = link.getBoundingClientRect();
+    const said = element => !!element && ['aria-label', 'aria-labelledby', 'aria-describedby']
+      .some(attribute => element.hasAttribute(attribute));
+    return {
+      title: link.innerText,
+      state: [state.left, state.right],
+      name: [name.left, name.right],
+      scroller: scroller && (scroller.className || scroller.tagName),
+      scroller_labelled: said(scroller) || said(scroller && scroller.querySelector('table')),
+    };
+  })"""
+
+
+async def page_width(page: Page, where: str) -> list[str]:
+    """The page's horizontal scroll, if any, and what axe-core finds wrong."""
+    found = []
+    width, wide = await page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+    if wide > width:
+        found.append(f"{where}: the page is {wide} px wide in {width} px")
+    return found + [f"{where}: axe {v}" for v in await accessibility_violations(page)]
+
+
+async def volunteer_ref(base: str, issuer: DevIssuer) -> str:
+    """The first volunteer's reference (matching's link to their card alone)."""
+    token = await issuer.token_for(STAFF)
+    async with httpx.AsyncClient(base_url=base) as client:
+        listed = await client.get(
+            "/api/v1/staff/volunteers", headers={"Authorization": f"Bearer {token}"}
+        )
+    return str(listed.json()[0]["volunteer_ref"])
+
+
+async def problems_at(page: Page, size: str) -> list[str]:
+    """What is past the screen's edge on the association's space as it is now."""
+    found = await page_width(page, size)
+    width = await page.evaluate("window.innerWidth")
+    rows = await page.evaluate(ROWS)
+    if len(rows) != len(TITLES):
+        found.append(f"{size}: {len(rows)} actions shown, not {len(TITLES)}")
+    for row in rows:
+        title = row["title"][:40]
+        for what in ("name", "state"):
+            left, right = row[what]
+            if (left < 0 or right > width) and not row["scroller_labelled"]:
+                found.append(
+                    f"{size}: the {what} of « {title} » is at {left:.0f}-{right:.0f}"
+                    f" (scrolling in {row['scroller']})"
+                )
+    for card in await page.locator(".benevole").all():
+        box = await card.bounding_box()
+        assert box is not None
+        if box["x"] < 0 or box["x"] + box["width"] > width:
+            found.append(f"{size}: a volunteer's card is at {box['x']:.0f}+{box['width']:.0f}")
+    return found
+
+
+async def test_the_association_s_space_fits_a_phone_and_a_desktop(
+    infra: Endpoints, dev_issuer: DevIssuer, browser: Browser, mongo: Any
+) -> None:
+    """On a phone the actions table's last column (« État ») was past the right edge (at
+    370-490 px of 390), cut by the table's own sideways scroll, which nothing announced."""
+    database = f"test_directory_{uuid.uuid4().hex[:8]}"
+    settings = settings_on(DirectorySettings, infra, database, keys="local")
+    app = directory_app(dev_issuer.settings_for(settings))
+    problems: list[str] = []
+    with serve_in_thread(app, name="directory") as base:
+        await seed(base, dev_issuer, mongo, database)
+        for size, viewport in SIZES.items():
+            page = await signed_in(browser, base, viewport)
+            try:
+                text = await page.locator("main").text_content() or ""
+                for label in ("À jour", "À confirmer", "Masquée (trop ancienne)"):
+                    assert label in text, label
+                assert "Marie-Bernadette Dupont-Laurent-Inventé" in text
+                await screenshot(page, f"{size}-association-actions")
+                problems += await problems_at(page, size)
+                # where the page leads: an action, a volunteer alone (matching's link)
+                for other in (
+                    page.get_by_role("link", name=TITLES[0]).first,
+                    page.get_by_role("link", name=TITLES[1]).first,
+                ):
+                    await other.click()
+                    await page.wait_for_load_state()
+                    problems += await page_width(page, f"{size} {page.url}")
+                    await page.go_back()
+                ref = await volunteer_ref(base, dev_issuer)
+                await page.goto(f"{base}/association?benevole={ref}")
+                problems += await page_width(page, f"{size} a volunteer alone")
+            finally:
+                await page.context.close()
+    assert problems == [], "\n".join(problems)
