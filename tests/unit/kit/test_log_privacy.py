@@ -10,6 +10,7 @@ from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from entraide.kit.logs import PathOnly, TraceIds
+from entraide.kit.paths import loggable
 from entraide.kit.telemetry import QueryStringDropper, consumed, current_traceparent, within
 
 
@@ -29,6 +30,37 @@ def test_access_lines_keep_the_path_without_the_query_string() -> None:
     record = access_record("/familles?nom=Diallo&telephone=0612345678")
     PathOnly().filter(record)
     assert record.getMessage() == '127.0.0.1:5000 - "GET /familles HTTP/1.1" 200'
+
+
+TOKEN = "bbd4333af2eb4687904c54aedac0b479.ba2238e5030d4d22.1796725700.5ed3488f0a1b2c3d"
+
+
+def test_access_lines_leave_out_the_token_of_a_link_to_a_persons_copy() -> None:
+    """Such a link opens her data without signing in, for seven days."""
+    for path, kept in [
+        (f"/vos-droits/export/{TOKEN}", "/vos-droits/export/…"),
+        (f"/vos-droits/export/{TOKEN}/donnees.json?x=1", "/vos-droits/export/…/donnees.json"),
+    ]:
+        record = access_record(path)
+        PathOnly().filter(record)
+        assert record.getMessage() == f'127.0.0.1:5000 - "GET {kept} HTTP/1.1" 200'
+
+
+def test_spans_leave_out_the_token_of_a_link_to_a_persons_copy() -> None:
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(QueryStringDropper())
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    attributes = {
+        "url.full": f"http://x/vos-droits/export/{TOKEN}/donnees.json",
+        "url.path": f"/vos-droits/export/{TOKEN}",
+    }
+    provider.get_tracer("t").start_span("GET", attributes=attributes).end()
+    [span] = exported.get_finished_spans()
+    assert span.attributes == {
+        "url.full": "http://x/vos-droits/export/…/donnees.json",
+        "url.path": "/vos-droits/export/…",
+    }
 
 
 def test_spans_keep_the_url_without_the_query_string() -> None:
@@ -122,3 +154,15 @@ def test_a_record_without_a_trace_follows_its_batchs_sampling() -> None:
     [record, _] = kit.exported.get_finished_spans()
     assert record.parent is not None
     assert record.parent.span_id == batch.get_span_context().span_id
+
+
+def test_every_link_carrying_a_token_in_its_path_is_one_the_logs_cut() -> None:
+    """A route of privacy's public pages that takes a token in its path (a new one, or
+    one renamed) is written in logs and spans without it."""
+    from entraide.privacy.entrypoints.http.public_rights import router
+
+    paths = [route.path for route in router.routes if "{token}" in getattr(route, "path", "")]
+    assert paths
+    for path in paths:
+        written = loggable(path.replace("{token}", TOKEN))
+        assert TOKEN not in written, path

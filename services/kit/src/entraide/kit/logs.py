@@ -1,7 +1,8 @@
 """JSON logs on stderr. Log identifiers and counts, never a family's or volunteer's identity.
 
 Every line carries the current trace and span ids (when there is a span), so a line leads
-to its trace. Access lines keep the path only: a search's query string holds names.
+to its trace. Access lines keep the path only (`paths.loggable`): a search's query string
+holds names, and a link to a person's copy of her data opens it.
 """
 
 import logging
@@ -10,6 +11,7 @@ import sys
 from pythonjsonlogger.json import JsonFormatter
 
 from entraide.kit.outages import QuietBrokerOutage
+from entraide.kit.paths import loggable
 from entraide.kit.telemetry import trace_ids
 
 
@@ -23,12 +25,13 @@ class TraceIds(logging.Filter):
 
 
 class PathOnly(logging.Filter):
-    """uvicorn's access line without the query string (args: client, method, path, ...)."""
+    """uvicorn's access line without the query string and the credential a link carries
+    in its path (args: client, method, path, ...)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+            record.args = (*args[:2], loggable(args[2]), *args[3:])
         return True
 
 

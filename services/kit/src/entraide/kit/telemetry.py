@@ -23,6 +23,7 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from entraide.kit.paths import loggable
 from entraide.kit.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 TRACEPARENT = "traceparent"
 UNTRACED_PATHS = ("/healthz", "/readyz", "/metrics", "/static")
 _PROPAGATOR = TraceContextTextMapPropagator()
-_URL_ATTRIBUTES = ("http.url", "http.target", "url.full")
+_URL_ATTRIBUTES = ("http.url", "http.target", "url.full", "url.path")
 
 
 def configure_tracing(service: str, settings: ServiceSettings) -> None:
@@ -66,14 +67,15 @@ HTTP_TELEMETRY: TelemetryConfig = {
 
 class QueryStringDropper(SpanProcessor):
     """A search's query string holds names and phone numbers: a span keeps the path only
-    (url.query emptied, the query cut from the URL attributes), whoever opened it."""
+    (url.query emptied, the query cut from the URL attributes), whoever opened it; and a
+    link's credential is cut from its path (`paths.loggable`)."""
 
     def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
         attributes = span.attributes or {}
         for key in _URL_ATTRIBUTES:
             value = attributes.get(key)
-            if isinstance(value, str) and "?" in value:
-                span.set_attribute(key, value.split("?", 1)[0])
+            if isinstance(value, str) and (kept := loggable(value)) != value:
+                span.set_attribute(key, kept)
         if attributes.get("url.query"):
             span.set_attribute("url.query", "")
 
