@@ -46,6 +46,25 @@ FAMILIES = [
 ]
 
 
+def bodies() -> list[dict]:
+    """The staff API's body for each demo family: README's example family (request.json)
+    with another first name and phone, so that the README's first call records its family
+    (a phone shared with a demo family made it a possible duplicate: 409)."""
+    made = []
+    for n, (postal_code, commune, association, needs, signs) in enumerate(FAMILIES, start=1):
+        body = copy.deepcopy(TEMPLATE)
+        body["parent"] |= {"first_name": f"Parent{n}", "phone": f"06 00 00 10 {n:02d}"}
+        body |= {
+            "postal_code": postal_code,
+            "commune": commune,
+            "association_id": association,
+            "needs": needs,
+            "signs": signs,
+        }
+        made.append(body)
+    return made
+
+
 def demo_token(issuer: str) -> str:
     """A token of the dev issuer's network coordinator (password grant, demo only)."""
     form = {"grant_type": "password", "username": "coordination-reseau", "password": "demo"}
@@ -63,16 +82,8 @@ def main() -> int:
     parser.add_argument("--issuer", default="http://127.0.0.1:8001")
     args = parser.parse_args()
     token = demo_token(args.issuer)
-    for n, (postal_code, commune, association, needs, signs) in enumerate(FAMILIES, start=1):
-        body = copy.deepcopy(TEMPLATE)
-        body["parent"] |= {"first_name": f"Parent{n}", "phone": f"06 00 00 00 {n:02d}"}
-        body |= {
-            "postal_code": postal_code,
-            "commune": commune,
-            "association_id": association,
-            "needs": needs,
-            "signs": signs,
-        }
+    for body in bodies():
+        postal_code, commune, needs = body["postal_code"], body["commune"], body["needs"]
         req = urllib.request.Request(
             f"{args.intake}/api/v1/requests",
             data=json.dumps(body).encode(),
@@ -85,7 +96,7 @@ def main() -> int:
         except urllib.error.HTTPError as exc:
             if exc.code != 409:  # 409: a load cut short before, this family is known already
                 raise
-            print(f"demo family {n} already recorded: {commune} ({postal_code})")
+            print(f"demo family already recorded: {commune} ({postal_code})")
             continue
         print(f"demo request {request_id}: {commune} ({postal_code}), {', '.join(needs)}")
     return 0

@@ -133,16 +133,7 @@ async def load_demo(
         approved = await directory.patch(review, json={"status": "approved"}, headers=staff)
         assert approved.status_code == 200, approved.text
     request_ids = []
-    for n, (postal_code, commune, association, needs, signs) in enumerate(families.FAMILIES):
-        body = families.TEMPLATE | {
-            "parent": families.TEMPLATE["parent"]
-            | {"first_name": f"Parent{n + 1}", "phone": f"06 00 00 00 {n + 1:02d}"},
-            "postal_code": postal_code,
-            "commune": commune,
-            "association_id": association,
-            "needs": needs,
-            "signs": signs,
-        }
+    for body in families.bodies():
         recorded = await intake.post("/api/v1/requests", json=body, headers=staff)
         assert recorded.status_code == 201, recorded.text
         request_ids.append(recorded.json()["request_id"])
