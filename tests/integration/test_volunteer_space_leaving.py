@@ -1,9 +1,10 @@
 """A volunteer leaves from their space: inactive on the volunteers topic at once, then the
-tombstone; directory asks privacy (its internal API, directory's service token) to open an
-erasure case for the volunteer; privacy commands the services, directory erases the
-volunteer and everything naming them (the sign-in's address hash and links too), the
-case closes and the volunteer's key is destroyed. Directory, privacy, a real SMTP
-server, the real broker and store; privacy over real HTTP (directory calls it)."""
+tombstone (the erasure adds no second one); directory asks privacy (its internal API,
+directory's service token) to open an erasure case for the volunteer; privacy commands
+the services, directory erases the volunteer and everything naming them (the sign-in's
+address hash and links too), the case closes and the volunteer's key is destroyed.
+Directory, privacy, a real SMTP server, the real broker and store; privacy over real HTTP
+(directory calls it)."""
 
 import html
 import json
@@ -20,7 +21,7 @@ from tests.integration.test_volunteer_space import csrf, mailbox, signed_in  # n
 from tests.integration.test_volunteer_to_family import APPLICATION, review
 from tests.privacy_support import case_when, closed
 from tests.servers import serve_in_thread
-from tests.support import eventually, records, serving
+from tests.support import eventually, everything, records, serving
 
 
 async def test_a_volunteer_leaves_inactive_at_once_and_erased_through_privacy(
@@ -90,6 +91,13 @@ async def test_a_volunteer_leaves_inactive_at_once_and_erased_through_privacy(
             keys = mongo[privacy_settings.database]["keys"]
             [key] = await keys.find({"subject_ref": ref}).to_list()
             assert "wrapped" not in key  # the volunteer's key destroyed
+            # their leaving's tombstone was out before the erasure: the erasure adds none
+            theirs = [
+                r
+                for r in await everything(settings.kafka_bootstrap, settings.volunteers_topic)
+                if r.key == ref.encode()
+            ]
+            assert [r.value is None for r in theirs] == [False, False, True]
 
             # a link asked for afterwards: nobody to send it to
             before = len(mailbox.messages)

@@ -154,3 +154,14 @@ def test_an_application_from_a_village_is_taken_and_one_from_no_french_postal_co
     with pytest.raises(ValidationError) as refused:
         Application.model_validate(FORM | {"code_postal": "00000"})
     assert [e["loc"] for e in refused.value.errors()] == [("code_postal",)]
+
+
+def test_an_erasure_owes_a_tombstone_once_matching_heard_of_the_volunteer_and_only_once():
+    for status in (Status.APPLIED, Status.IN_REVIEW, Status.DECLINED):  # never announced
+        assert not volunteering.tombstone_owed(status, all_published=False)
+    for status in (Status.APPROVED, Status.PAUSED):
+        assert volunteering.tombstone_owed(status, all_published=True)
+        assert volunteering.tombstone_owed(status, all_published=False)
+    # leaving queued its own tombstone: owed again only if it had not gone out
+    assert not volunteering.tombstone_owed(Status.LEFT, all_published=True)
+    assert volunteering.tombstone_owed(Status.LEFT, all_published=False)

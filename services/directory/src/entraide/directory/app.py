@@ -17,6 +17,7 @@ from entraide.directory.adapters.volunteers.links import MongoEmailIndex, MongoS
 from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
 from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasure
 from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.adapters.volunteers.tombstones import VolunteerTombstones
 from entraide.directory.domain import places
 from entraide.directory.entrypoints import scheduled
 from entraide.directory.entrypoints.consumers import matches as match_consumer
@@ -70,8 +71,14 @@ def create_app(
     volunteer_store = VolunteerStore(
         rt.db, settings.volunteers_topic, settings.volunteer_applications_topic
     )
+    # an erased volunteer's tombstone waits in an outbox of its own (`adapters.rights`)
+    tombstones = VolunteerTombstones(rt.db, settings.volunteers_topic)
     relay = outbox.Relays(
-        {"offers": offers.collection, "volunteers": volunteer_store.collection},
+        {
+            "offers": offers.collection,
+            "volunteers": volunteer_store.collection,
+            "volunteer_tombstones": tombstones.collection,
+        },
         rt.broker,
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
@@ -123,6 +130,7 @@ def create_app(
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
+        partial(outbox.sweeping, tombstones.sweep, settings.sweep_every_seconds),
         lambda _app: notifier.running(),  # retries and what quiet hours held
         scheduled.reminders(offers, notifier, space_url=settings.directory_url),  # daily
         partial(outbox.sweeping, erasure.resend, 60.0),  # erasures privacy did not answer
@@ -144,6 +152,7 @@ def create_app(
         startup=[
             offers.ensure_indexes,
             volunteer_store.ensure_indexes,
+            tombstones.ensure_indexes,
             links.ensure_indexes,
             notifier.ensure_indexes,
             announce_validity,
@@ -165,7 +174,8 @@ def create_app(
     provide_ports(app, uow, cards, offers, volunteer_store, keys)
     provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
     # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
-    rights = DirectoryRights(rt.db, keys, VolunteerRights(uow, volunteer_store))
+    requests = VolunteerRights(uow, volunteer_store)
+    rights = DirectoryRights(rt.db, keys, requests, volunteer_store, tombstones, relay.wake)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     provide(app, rights)  # the tests reach it (no route reads it)
     match_consumer.register(

@@ -19,7 +19,9 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings)
     outbox_relay: bool = Field(True, description="Run the outbox relay in this process.")
     outbox_idle_poll_seconds: float = 1.0
     sweep_every_seconds: float = Field(
-        300.0, description="How often withdrawn offers whose events are out are deleted."
+        300.0,
+        description="How often withdrawn offers, and erased volunteers' tombstones, whose "
+        "events are out are deleted.",
     )
     search_cache_cells: int = Field(
         4096,

@@ -1,10 +1,11 @@
-"""Directory's outbox: the kit's relay, one for offers and one for volunteers.
+"""Directory's outbox: the kit's relay, one for offers, one for volunteers and one for the
+tombstones of erased volunteers (`volunteers.tombstones`).
 
 The entries go where the settings say (tests give each run its own topics), and an entry
-with a null value is a tombstone: compaction then forgets the key. The two relays report
-as one outbox on /metrics (events published and failures added up, the backlog added, the
-oldest pending event the older of the two). Withdrawn offers are swept away once their
-last events are out.
+with a null value is a tombstone: compaction then forgets the key. The relays report as
+one outbox on /metrics (events published and failures added up, the backlog added, the
+oldest pending event the oldest of all). Withdrawn offers, and erased volunteers'
+tombstones, are swept away once their last events are out.
 """
 
 import contextlib
@@ -117,7 +118,8 @@ async def running(relays: Relays, app: FastAPI) -> AsyncIterator[None]:
 def sweeping(
     sweep: Callable[[], Awaitable[int]], every_seconds: float, app: FastAPI
 ) -> contextlib.AbstractAsyncContextManager[None]:
-    """Call `sweep` (withdrawn offers whose events are out) now and then, for the app's life
-    (the kit's loop: it stops even when a sweep swallows its cancellation)."""
+    """Call `sweep` (withdrawn offers, or erased volunteers' tombstones, whose events are
+    out) now and then, for the app's life (the kit's loop: it stops even when a sweep
+    swallows its cancellation)."""
     name = getattr(sweep, "__qualname__", "sweep")
     return loops.running(loops.Periodic(sweep, every_seconds, name=name))

@@ -4,7 +4,20 @@ Added by the privacy work (issue 6): every document naming the volunteer's refer
 deleted or exported (the kit's `ReferencedDocuments`), and the volunteer's own data key
 is destroyed first, so any copy left behind (a backup, a log) stays unreadable (privacy's
 vault destroys it again, with every other key of the subject, when the case closes).
-Left to directory: a tombstone on the compacted volunteers topic for an erased volunteer.
+
+An erased volunteer matching heard of gets a tombstone on the compacted volunteers topic
+(their reference as key, a null value): without it the topic kept their last
+availability for good, and a matching rebuilt from it proposed them again. It goes
+through directory's outbox (`volunteers.tombstones`: Kafka down loses nothing; it holds
+the key, nothing else of them): held before the volunteer's document is deleted,
+released after. The document is deleted once no relay is sending its events, so the
+tombstone comes after any event of theirs already on its way; those not yet published
+go with the document (nothing of an erased volunteer reaches matching or the observatory
+afterwards). A volunteer who left, their leaving's events (its tombstone with them) out
+already, gets none again. A command delivered again finds no volunteer: it writes no
+tombstone, only releases one a crash left held. Matching hears of the erasure itself
+too, from privacy's command; the tombstone then finds nothing left there to remove.
+
 A volunteer's objection and rectification come to directory alone (it owns volunteers):
 noted on the record for their association's staff, an approved volunteer who objects
 paused (`usecases.volunteer_rights`).
@@ -15,6 +28,7 @@ hashes directory finds them by (their address's, their sign-in links'), which sa
 about them.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -26,6 +40,10 @@ from entraide.contracts.events import (
     RectificationRequested,
 )
 from entraide.contracts.vocab import SubjectKind
+from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.adapters.volunteers.tombstones import VolunteerTombstones
+from entraide.directory.domain.records import Tombstone
+from entraide.directory.domain.volunteers.rules import Status, tombstone_owed
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.usecases.ports import VolunteerKeyStore
 from entraide.directory.usecases.volunteer_rights import VolunteerRights
@@ -52,10 +70,19 @@ class DirectoryRights(ReferencedDocuments):
     privacy routes those to it (`usecases.volunteer_rights`)."""
 
     def __init__(
-        self, db: AsyncDatabase[Doc], keys: VolunteerKeyStore, requests: VolunteerRights
+        self,
+        db: AsyncDatabase[Doc],
+        keys: VolunteerKeyStore,
+        requests: VolunteerRights,
+        volunteers: VolunteerStore,
+        tombstones: VolunteerTombstones,
+        wake: Callable[[], None] = lambda: None,
     ) -> None:
-        super().__init__(db)
+        # the tombstones name no one by a field; kept out all the same: not data about the
+        # volunteer, and never deleted before they are out
+        super().__init__(db, keep=[tombstones.collection.name])
         self.keys, self.requests = keys, requests
+        self.volunteers, self.tombstones, self.wake = volunteers, tombstones, wake
 
     async def object(self, command: ObjectionRequested) -> dict[str, int]:
         if command.subject_kind is not SubjectKind.VOLUNTEER:
@@ -68,12 +95,23 @@ class DirectoryRights(ReferencedDocuments):
         return await self.requests.rectify(command.subject_ref, command.case_id)
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
-        volunteer = await self._volunteer(command.subject_kind, command.subject_ref)
-        keys = {}
+        ref = command.subject_ref
+        volunteer = await self._volunteer(command.subject_kind, ref)
+        own: dict[str, int] = {}
         if volunteer is not None:
+            await self.tombstones.hold(Tombstone(ref))  # before: a crash after it is kept
             await self.keys.destroy(volunteer["_id"])
-            keys["keys"] = 1
-        return await super().erase(command) | keys
+            own["keys"] = 1
+            deleted = await self.volunteers.erase(volunteer["_id"])
+            if deleted is not None:
+                own["volunteers"] = 1
+                all_published = not deleted.get("outbox_pending")
+                if not tombstone_owed(Status(deleted["status"]), all_published=all_published):
+                    await self.tombstones.drop(ref)
+        counts = await super().erase(command) | own
+        if command.subject_kind is SubjectKind.VOLUNTEER and await self.tombstones.release(ref):
+            self.wake()
+        return counts
 
     async def export(self, command: AccessRequested) -> Doc:
         held = await super().export(command)

@@ -10,7 +10,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.topics import VOLUNTEER_APPLICATIONS, VOLUNTEERS
-from entraide.directory.adapters.writes import append, ensure_outbox_index
+from entraide.directory.adapters.writes import append, delete_when_free, ensure_outbox_index
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.kit import outbox_entries
 from entraide.kit.outbox import DONE, PENDING
@@ -51,6 +51,12 @@ class VolunteerStore:
 
     async def get(self, volunteer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": volunteer_id})
+
+    async def erase(self, volunteer_id: str) -> Doc | None:
+        """Delete the volunteer's document (privacy's erasure) once no relay is publishing
+        its events; those not yet published go with it. The document as it was deleted,
+        None if it was gone already."""
+        return await delete_when_free(self.collection, {"_id": volunteer_id})
 
     async def without_validity(self) -> list[str]:
         """Volunteers announced with a cleared check but no validity stored (approved

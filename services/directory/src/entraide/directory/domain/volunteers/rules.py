@@ -80,6 +80,13 @@ def announced(status: Status) -> bool:
     return status in {Status.APPROVED, Status.PAUSED, Status.LEFT}
 
 
+def tombstone_owed(status: Status, *, all_published: bool) -> bool:
+    """Whether erasing a volunteer (as they were when deleted) owes the volunteers topic a
+    tombstone: matching heard of them, and no tombstone of theirs is out already (leaving
+    queues one, out once everything they queued was published)."""
+    return announced(status) and not (status is Status.LEFT and all_published)
+
+
 def availability_event(doc: dict[str, object], *, at: datetime) -> VolunteerAvailability:
     """The pseudonymous availability of an approved (or paused, or departed) volunteer."""
     postal_code = str(doc["code_postal"])
