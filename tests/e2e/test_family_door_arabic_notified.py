@@ -5,17 +5,19 @@ browsers speak Arabic ask for help right to left, one to be answered by SMS and 
 (both given), one by SMS only; each keeps the code and follows the request on the status
 page; staff of the association sign in (French pages, desktop) and confirm both on
 « À confirmer »; the status pages say « confirmed » in Arabic; matching's proposal for
-each request (published on the matches topic as matching does, the first one twice) makes
-intake tell each family « une association va vous appeler », and the status pages say so
-in Arabic. axe-core clean and right to left on every page the parents see.
+each request (published on the matches topic as matching does, the first one twice) tells
+nobody anything (the association may still decline); its acceptance (the first one twice)
+makes intake tell each family « une association va prendre contact avec vous » (neither
+chose a call), and the status pages say so in Arabic. axe-core clean and right to left on every page the parents see.
 
 What the code sends: one message per step, family and channel, by EACH channel the family
 chose and can be reached by (Awa: the e-mail and the SMS; Samir: the SMS), in Arabic, the
 language of the door's pages they wrote on; « demande reçue » on
-submission, nothing when staff confirm, « une association va vous appeler » on matching's
-proposal, never twice on either channel. Quiet hours are set to an empty range so the SMS goes whatever the
+submission, nothing when staff confirm nor at matching's proposal, « une association va
+prendre contact avec vous » once the association accepts, never twice on either channel. Quiet hours are set to an empty range so the SMS goes whatever the
 hour the test runs."""
 
+import asyncio
 import re
 import uuid
 from collections.abc import Iterator
@@ -28,7 +30,7 @@ from aiokafka import AIOKafkaProducer
 from playwright.async_api import Browser, Page, expect
 
 from entraide.contracts import new_event
-from entraide.contracts.events import MatchProposed
+from entraide.contracts.events import MatchAccepted, MatchProposed
 from entraide.contracts.topics import MATCHES
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.settings import IntakeSettings
@@ -43,15 +45,15 @@ from tests.support import eventually
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
 MIN_FILL_MS = 4500  # the door refuses a form posted faster (a script)
 RECEIVED, CONFIRMED = "تم استلام طلبك", "تم تأكيد طلبك"  # « reçue », « confirmée »
-CALLING = "ستتصل بك جمعية"  # « Une association va vous appeler »
+CALLING = "ستتواصل معك جمعية"  # « Une association va prendre contact avec vous »
 SMS, EMAIL = "رسالة نصية (SMS)", "بريد إلكتروني"  # the door's « Un SMS », « Un e-mail »
 # two communes: the staff queue names each request by its day, minute and commune; two of
 # one commune in one minute get the same name (axe-core: landmark-unique)
 NANTES, SAINT_NAZAIRE = ("44000", "Nantes"), ("44600", "Saint-Nazaire")
 MAIL_SUBJECT = "لقد استلمنا طلب المساعدة الخاص بك"  # « Votre demande d'aide est bien reçue »
-CALLING_SUBJECT = "ستتصل بك إحدى الجمعيات"  # « Une association va vous appeler »
+CALLING_SUBJECT = "ستتواصل معك إحدى الجمعيات"  # « … va prendre contact avec vous »
 SMS_RECEIVED = "Entraide: تم استلام طلب المساعدة."  # « Entraide : demande d'aide reçue. »
-SMS_CALLING = "Entraide: ستتصل بك إحدى الجمعيات"
+SMS_CALLING = "Entraide: ستتواصل معك إحدى الجمعيات"
 
 
 @dataclass
@@ -153,9 +155,10 @@ async def _staff_confirm(browser: Browser, base: str, how_many: int) -> list[str
     return problems
 
 
-async def _propose(intake: Intake, mongo: Any, twice: bool) -> None:
-    """Matching's proposal for each confirmed request, on the matches topic as matching
-    publishes it (the first one delivered twice when `twice`: a redelivery)."""
+async def _propose(intake: Intake, mongo: Any, twice: bool, accept: bool = False) -> None:
+    """Matching's proposal for each confirmed request (its acceptance when `accept`), on
+    the matches topic as matching publishes it (the first one delivered twice when
+    `twice`: a redelivery)."""
     db = mongo[intake.settings.database]
     confirmed = await db["self_requests"].find({"stage": "confirmed"}).to_list()
     assert len(confirmed) == 2
@@ -164,18 +167,25 @@ async def _propose(intake: Intake, mongo: Any, twice: bool) -> None:
     await producer.start()
     try:
         for n, request in enumerate(confirmed):
-            proposed = MatchProposed(
-                match_id=uuid.uuid4().hex,
-                request_id=request["request_id"],
-                family_ref=request["family_ref"],
-                association_id="parrains-par-mille",
-                score=0.8,
-                reasons=["Disponible le samedi"],
-                proposed_at=now,
-                expires_at=now + timedelta(days=3),
+            said = {
+                "match_id": f"match-{request['request_id']}",
+                "request_id": request["request_id"],
+                "family_ref": request["family_ref"],
+                "association_id": "parrains-par-mille",
+            }
+            step: MatchProposed | MatchAccepted = (
+                MatchAccepted(**said, accepted_at=now)
+                if accept
+                else MatchProposed(
+                    **said,
+                    score=0.8,
+                    reasons=["Disponible le samedi"],
+                    proposed_at=now,
+                    expires_at=now + timedelta(days=3),
+                )
             )
-            event = new_event(proposed, source="/matching", subject=proposed.family_ref)
-            value, key = event.model_dump_json().encode(), proposed.family_ref.encode()
+            event = new_event(step, source="/matching", subject=step.family_ref)
+            value, key = event.model_dump_json().encode(), step.family_ref.encode()
             for _ in range(2 if twice and n == 0 else 1):
                 await producer.send_and_wait(MATCHES.name, value, key=key)
     finally:
@@ -233,9 +243,23 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     assert len(intake.mailbox.messages) == 1
     assert len(intake.sms.accepted) == 2
 
-    # matching proposes a volunteer for each request (Awa's proposal delivered twice):
-    # each family is told « une association va vous appeler » by each of its channels, once
+    # matching proposes a volunteer for each request (Awa's proposal delivered twice): a
+    # suggestion the association may decline, nothing said to the families
     await _propose(intake, mongo, twice=True)
+    families_db = mongo[intake.settings.database]["families"]
+
+    async def both_proposed() -> bool:
+        found = await families_db.find({"orientation.state": "proposed"}).to_list()
+        return len(found) == 2
+
+    await eventually(both_proposed, timeout=90, what="the proposals noted")
+    await asyncio.sleep(2)  # the batch's last step (telling the families) has run
+    assert await _status(awa, intake.url, awa_code, "awa proposed", problems) == CONFIRMED
+    assert len(intake.mailbox.messages) == 1
+    assert len(intake.sms.accepted) == 2
+    # the association accepts (Awa's acceptance delivered twice): each family is told
+    # « une association va prendre contact avec vous » by each of its channels, once
+    await _propose(intake, mongo, twice=True, accept=True)
 
     async def both_told() -> bool:
         return len(intake.mailbox.messages) >= 2 and len(intake.sms.accepted) >= 4
@@ -251,7 +275,8 @@ async def test_a_parent_asks_in_arabic_on_a_phone_staff_confirm_and_the_family_i
     _, calling = intake.mailbox.messages
     assert calling["To"] == email
     assert calling["Subject"] == CALLING_SUBJECT
-    assert "خبر سار: ستتصل بك إحدى الجمعيات" in calling.get_content()  # « Bonne nouvelle »
+    assert "خبر سار: ستتواصل معك إحدى الجمعيات" in calling.get_content()  # « Bonne nouvelle »
+    assert "ستتصل" not in calling.get_content()  # no call: neither family chose one
     assert awa_code in calling.get_content()
     assert intake.sms.refused == []
     texts = _by_recipient(intake.sms.accepted)

@@ -284,6 +284,7 @@ EVERY_KIND = {
     "needs": ["parrainage de proximité"],
     "departement": "44",
     "space_url": "http://127.0.0.1:8010/espace-benevole",
+    "by_phone": True,
 }
 
 

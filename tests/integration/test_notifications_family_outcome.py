@@ -1,13 +1,15 @@
-"""The family's outcome « Une association va vous appeler », across intake and matching
-running for real (in-process, real Kafka and store, a real SMTP server: aiosmtpd): a parent
-asks on the family's door, staff confirm, matching's engine proposes the test's volunteer,
-and intake, reading the proposal on the matches topic, tells the family by each channel
-it chose (its e-mail to the SMTP server; its SMS recorded, no SMS sender here). The proposal delivered again and the match's start (both steps that announce the
-call) send nothing more.
+"""The family's outcome « Une association va prendre contact avec vous », across intake and
+matching running for real (in-process, real Kafka and store, a real SMTP server: aiosmtpd):
+a parent asks on the family's door by e-mail only, staff confirm, matching's engine proposes
+the test's volunteer: a proposal (a suggestion the association may decline) tells the family
+nothing. The association accepts: intake, reading the acceptance on the matches topic, tells
+the family by the channel it chose, without a word of a call it did not ask for. The
+acceptance delivered again and the match's start send nothing more.
 
 Matching reads intake's real requests topic and its own scratch volunteers topic, where
 the test's volunteer waits in La Baule for a need no other test's family has near it."""
 
+import asyncio
 import json
 import re
 import uuid
@@ -17,7 +19,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from entraide.contracts import new_event
-from entraide.contracts.events import MatchProposed, MatchStarted
+from entraide.contracts.events import MatchAccepted, MatchProposed, MatchStarted
 from entraide.contracts.topics import MATCHES, REQUESTS
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.usecases.self_requests import FamilyDoor
@@ -33,7 +35,7 @@ from tests.support import eventually, records, serving
 LA_BAULE = "44500"
 NEED = "activites-et-lien-social"
 EMAIL = "awa.traore@example.org"  # the door's form
-CALLING = "Une association va vous appeler"
+CALLING = "Une association va prendre contact avec vous"  # she chose the e-mail alone
 REPLAY = 180  # intake and matching replay the shared topics from the start
 
 
@@ -70,7 +72,7 @@ async def test_a_parent_who_wrote_on_the_arabic_page_is_answered_in_arabic(
     assert f"رمز المتابعة الخاص بك: {code}" in mail.get_content()
 
 
-async def test_matching_proposes_for_real_and_the_family_is_told_once(
+async def test_the_family_is_told_once_the_association_accepts_never_at_a_proposal(
     intake_settings, matching_settings, dev_issuer, mongo, mailbox
 ) -> None:
     async with feed(matching_settings.kafka_bootstrap) as world:
@@ -86,7 +88,13 @@ async def test_matching_proposes_for_real_and_the_family_is_told_once(
                 what="matching knows the volunteer",
             )
             door = lookup(app, FamilyDoor)
-            asked = form(door, postal_code=LA_BAULE, commune="La Baule-Escoublac", needs=[NEED])
+            asked = form(
+                door,
+                postal_code=LA_BAULE,
+                commune="La Baule-Escoublac",
+                needs=[NEED],
+                contact_preferences=["email"],
+            )
             sent = await intake.post("/demander-aide", data=asked)
             assert sent.status_code == 200, sent.text
             code = code_of(sent.text)
@@ -101,21 +109,25 @@ async def test_matching_proposes_for_real_and_the_family_is_told_once(
             )
             assert done.status_code == 303
 
-            async def told():
-                return calls(mailbox)
-
-            [text] = await eventually(told, timeout=REPLAY, what="the family told of the call")
-            assert "Bonne nouvelle : une association va vous appeler" in text
-            assert code in text
             db = mongo[intake_settings.database]
             family = await db["families"].find_one({"requests.channel": "family"})
             request_id = family["requests"][0]["request_id"]
+
+            async def noted(state: str) -> bool:
+                found = await db["families"].find_one({"_id": family["_id"]})
+                steps = found.get("orientation", [])
+                return any(s["state"] == state and s["request_id"] == request_id for s in steps)
+
+            await eventually(lambda: noted("proposed"), timeout=REPLAY, what="the proposal")
             proposal = await lookup(matching, MatchStore).open_for_request(request_id)
             assert proposal.support_key == f"volunteer:{helper.volunteer_ref}"
+            await asyncio.sleep(2)  # the batch's last step (telling the family) has run
+            assert calls(mailbox) == []  # a proposal alone: nothing said to the family
+            assert await db["notifications"].count_documents({"template": "demande-suite"}) == 0
             intake.cookies.clear()
-            assert await status_of(intake, code) == CALLING
+            assert await status_of(intake, code) == "Votre demande est confirmée"
 
-            # the proposal delivered again, then the match's start: both announce the call
+            # the association accepts (delivered twice), then the match starts
             key = family["family_ref"].encode()
             [record] = await records(
                 intake_settings.kafka_bootstrap,
@@ -124,35 +136,44 @@ async def test_matching_proposes_for_real_and_the_family_is_told_once(
                 where=lambda r: b"match.proposed" in r.value,
             )
             proposed = MatchProposed.model_validate(json.loads(record.value)["data"])
-            started = MatchStarted(
-                match_id=proposed.match_id,
-                request_id=proposed.request_id,
-                family_ref=proposed.family_ref,
-                association_id=proposed.association_id,
-                started_at=datetime.now(UTC),
+            said = {
+                "match_id": proposed.match_id,
+                "request_id": proposed.request_id,
+                "family_ref": proposed.family_ref,
+                "association_id": proposed.association_id,
+            }
+            accepted = new_event(
+                MatchAccepted(**said, accepted_at=datetime.now(UTC)),
+                source="/tests",
+                subject=proposed.family_ref,
+            )
+            started = new_event(
+                MatchStarted(**said, started_at=datetime.now(UTC)),
+                source="/tests",
+                subject=proposed.family_ref,
             )
             producer = AIOKafkaProducer(bootstrap_servers=intake_settings.kafka_bootstrap)
             await producer.start()
             try:
-                await producer.send_and_wait(MATCHES.name, record.value, key=key)
-                event = new_event(started, source="/tests", subject=proposed.family_ref)
-                await producer.send_and_wait(
-                    MATCHES.name, event.model_dump_json().encode(), key=key
-                )
+                for event in (accepted, accepted, started):
+                    await producer.send_and_wait(
+                        MATCHES.name, event.model_dump_json().encode(), key=key
+                    )
             finally:
                 await producer.stop()
 
-            async def started_noted():
-                found = await db["families"].find_one({"_id": family["_id"]})
-                steps = found.get("orientation", [])
-                return any(s["state"] == "started" and s["request_id"] == request_id for s in steps)
+            async def told():
+                return calls(mailbox)
 
-            await eventually(started_noted, timeout=60, what="intake notes the start")
+            [text] = await eventually(told, timeout=60, what="the family told of the acceptance")
+            assert "Bonne nouvelle : une association va prendre contact avec vous" in text
+            assert "appeler" not in text  # she chose the e-mail: nobody said a call
+            assert code in text
+            await eventually(lambda: noted("started"), timeout=60, what="intake notes the start")
+            await asyncio.sleep(2)  # the start's batch has run to its end
+            assert await status_of(intake, code) == "L'accompagnement a commencé"
         assert len(calls(mailbox)) == 1
-        # the family chose SMS and e-mail: one record per channel, whatever was redelivered
-        # (no SMS sender here: the SMS is recorded failed, or held by the quiet hours)
+        # the family chose the e-mail alone: one record, whatever was redelivered
         told = await db["notifications"].find({"template": "demande-suite"}).to_list()
-        by_channel = {r["channel"]: r for r in told}
-        assert (len(told), sorted(by_channel)) == (2, ["email", "sms"])
-        assert by_channel["email"]["outcome"] == "sent"
+        assert [(r["channel"], r["outcome"]) for r in told] == [("email", "sent")]
         assert EMAIL not in json.dumps(told, default=str)

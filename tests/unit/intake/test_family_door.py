@@ -13,6 +13,7 @@ import pytest
 
 from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.events import (
+    MatchAccepted,
     MatchProposed,
     MatchWaitlisted,
     RequestSubmitted,
@@ -217,15 +218,36 @@ async def test_the_status_follows_matching_in_a_parents_words() -> None:
     received = await door.submit(submission(), NOW)
     request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     family_id = door.queue.stored[received.self_id].family_id  # type: ignore[attr-defined]
-    for state, expected in (("waitlisted", Standing.WAITING), ("proposed", Standing.CALLING)):
+    steps = (
+        ("waitlisted", Standing.WAITING),
+        ("proposed", Standing.CONFIRMED),  # a suggestion: the association may decline
+        ("accepted", Standing.CONTACTING),  # by e-mail: not « va vous appeler »
+    )
+    for state, expected in steps:
         step = MatchStep(f"e-{state}", request_id, state, datetime.now(UTC))
         uow.families.stored[family_id].orientation.append(step)
         status = await door.status(received.code.lower().replace("-", " "))
         assert status is not None
         assert status.standing == expected
         assert status.title == rules.WORDS[expected][0]
+    assert status.title == "Une association va prendre contact avec vous"
     assert await door.status("AAAA-AAAA-AAAA-AAAA") is None
     assert await door.status("not a code") is None
+
+
+async def test_only_a_family_that_chose_a_call_is_told_it_will_be_called() -> None:
+    door, queue, uow, _, notifier = world()
+    received = await door.submit(submission(contact_preferences=["phone", "email"]), NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
+    stored = door.queue.stored[received.self_id]  # type: ignore[attr-defined]
+    assert await queue.match_step(stored.family_ref, request_id, "accepted")
+    told = [n for n in notifier.sent.values() if n.template == "demande-suite"]
+    assert [n.context["by_phone"] for n in told] == [True, True]  # its e-mail, an SMS
+    step = MatchStep("e-accepted", request_id, "accepted", datetime.now(UTC))
+    uow.families.stored[stored.family_id].orientation.append(step)
+    status = await door.status(received.code)
+    assert status is not None
+    assert status.title == "Une association va vous appeler"
 
 
 async def test_the_status_names_the_association_once_it_has_accepted_the_family() -> None:
@@ -260,11 +282,18 @@ async def test_the_family_is_told_by_its_channel_once_per_step() -> None:
     request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
     assert not await queue.match_step(ref, request_id, "waitlisted")
-    assert await queue.match_step(ref, request_id, "proposed")
-    assert await queue.match_step(ref, request_id, "proposed")  # redelivered: same key
+    assert not await queue.match_step(ref, request_id, "proposed")  # the association may decline
+    assert [n for n in notifier.sent.values() if n.template == "demande-suite"] == []
+    assert await queue.match_step(ref, request_id, "accepted")
+    assert await queue.match_step(ref, request_id, "accepted")  # redelivered: same key
+    assert await queue.match_step(ref, request_id, "started")  # same key again
     calls = [n for n in notifier.sent.values() if n.template == "demande-suite"]
     assert len(calls) == 1
     assert calls[0].channel == Channel.EMAIL
+    assert calls[0].context["by_phone"] is False  # she chose the e-mail: not « appeler »
+    text = Renderer().render("demande-suite", Channel.EMAIL, calls[0].context).text
+    assert "appeler" not in text
+    assert "une association va prendre contact avec vous" in text
 
     by_sms = await door.submit(
         submission(parent=Parent("Léa", "Martin", "07 11 22 33 44"), contact_preferences=["sms"]),
@@ -292,7 +321,7 @@ async def test_the_family_is_told_in_the_language_of_the_page_it_wrote_on() -> N
     received = await door.submit(submission(language="pt"), NOW)
     request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
     ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
-    assert await queue.match_step(ref, request_id, "proposed")
+    assert await queue.match_step(ref, request_id, "accepted")
     told = {n.template: n.language for n in notifier.sent.values()}
     assert told == {"demande-recue": "pt", "demande-suite": "pt"}
     on_french_page = await door.submit(
@@ -329,7 +358,7 @@ async def test_a_family_that_chose_sms_and_email_is_told_by_each_once() -> None:
     request_id = (await queue.confirm(CLAIRE, both.self_id, NOW)).request_id
     ref = door.queue.stored[both.self_id].family_ref  # type: ignore[attr-defined]
     for _ in range(2):  # redelivered: each channel's key is sent once
-        assert await queue.match_step(ref, request_id, "proposed")
+        assert await queue.match_step(ref, request_id, "accepted")
     calls = sorted(n.channel for n in notifier.sent.values() if n.template == "demande-suite")
     assert calls == [Channel.EMAIL, Channel.SMS]
     assert len(notifier.sent) == 4
@@ -381,10 +410,18 @@ async def test_matchings_events_tell_the_family_once_and_only_its_own_request() 
     )
     other = uow.families.stored[staff_recorded.family_id]
 
-    def event(request: str, family_ref: str, data: type = MatchProposed) -> CloudEvent[Any]:
+    def event(request: str, family_ref: str, data: type = MatchAccepted) -> CloudEvent[Any]:
         if data is MatchWaitlisted:
             payload: Any = MatchWaitlisted(
                 request_id=request, family_ref=family_ref, reason_code="too-far", waitlisted_at=NOW
+            )
+        elif data is MatchAccepted:
+            payload = MatchAccepted(
+                match_id=f"m-{request}",
+                request_id=request,
+                family_ref=family_ref,
+                association_id="parrains-par-mille",
+                accepted_at=NOW,
             )
         else:
             payload = MatchProposed(
@@ -402,6 +439,7 @@ async def test_matchings_events_tell_the_family_once_and_only_its_own_request() 
 
     batch = [
         event(request_id, ref, MatchWaitlisted),
+        event(request_id, ref, MatchProposed),  # a suggestion: nothing said yet
         event(staff_recorded.request_id, other.family_ref),  # staff call it as usual
         event(request_id, ref),
         event(request_id, ref),  # redelivered

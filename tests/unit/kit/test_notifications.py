@@ -65,6 +65,7 @@ CONTEXT = {
     "needs": ["parrainage de proximité"],
     "departement": "44",
     "space_url": "http://127.0.0.1:8010/espace-benevole",
+    "by_phone": True,
 }
 
 
@@ -99,6 +100,27 @@ def test_the_templates_say_what_the_brief_promises() -> None:
         "10\u00a0h\u00a015 (heure de Paris)"
         in renderer.render("code-contact", Channel.EMAIL, CONTEXT).text
     )
+
+
+# « call » in each language a family is written to in, as `demande-suite` says it
+CALL_WORDS = {"fr": "appel", "falc": "appel", "en": "call", "ar": "تتصل", "pt": "telefon"}
+CALL_WORDS |= {"ro": "suna"}
+
+
+@pytest.mark.parametrize("language", [*CALL_WORDS])
+def test_a_family_that_chose_no_call_is_not_told_it_will_be_called(language: str) -> None:
+    """Chose the e-mail or an SMS only: the association will contact it, not call it."""
+    renderer = Renderer()
+    by_phone = renderer.render("demande-suite", Channel.EMAIL, CONTEXT, language)
+    assert CALL_WORDS[language] in by_phone.subject + by_phone.text
+    written = CONTEXT | {"by_phone": False}
+    mail = renderer.render("demande-suite", Channel.EMAIL, written, language)
+    sms = renderer.render("demande-suite", Channel.SMS, written, language)
+    for text in (mail.subject, mail.text, sms.text):
+        assert CALL_WORDS[language] not in text.lower()
+        assert "{{" not in text
+    assert str(CONTEXT["code"]) in mail.text
+    assert str(CONTEXT["code"]) in sms.text
 
 
 GREETINGS = {"fr": "Bonjour,", "falc": "Bonjour,", "en": "Hello,", "ar": "مرحباً،"}

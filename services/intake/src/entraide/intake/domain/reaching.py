@@ -4,7 +4,9 @@ The family chose among a call, an SMS and an e-mail ("phone", "sms", "email"), i
 Its written channels are those it chose with a known address, in its order; one who chose
 a call gets an SMS on that phone (a text is the nearest written form of a call). News of
 its own request goes by each of them (`written_channels`); a warning before erasure by the
-first (`written_channel`). Nobody reachable: none.
+first (`written_channel`). Nobody reachable: none. Only a family that chose a call and
+gave a phone is told an association will call it (`by_call`); the others, that it will be
+contacted.
 """
 
 from collections.abc import Mapping, Sequence
@@ -31,6 +33,11 @@ def written_channel(
 ) -> tuple[str, str] | None:
     """The first of `written_channels`, or None."""
     return next(iter(written_channels(preferences, parent)), None)
+
+
+def by_call(preferences: Sequence[str], parent: Mapping[str, Any]) -> bool:
+    """The family chose a call and gave a number: it may be told « on va vous appeler »."""
+    return "phone" in preferences and bool(parent.get("phone"))
 
 
 def message_language(chosen: str | None, spoken: Sequence[str], written: Sequence[str]) -> str:

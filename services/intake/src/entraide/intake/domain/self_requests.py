@@ -110,7 +110,8 @@ class Standing(StrEnum):
 
     RECEIVED = "received"
     CONFIRMED = "confirmed"
-    CALLING = "calling"  # a match was proposed or accepted: an association will call
+    CALLING = "calling"  # a match was accepted: an association will call
+    CONTACTING = "contacting"  # ...for a family that chose no call: it will write
     STARTED = "started"
     WAITING = "waiting"  # waitlisted: no place for now
     ENDED = "ended"
@@ -137,6 +138,13 @@ WORDS: dict[Standing, tuple[str, str]] = {
         N_("Une association va vous appeler"),
         N_(
             "Une association du réseau a une place pour vous. Elle va vous contacter au moyen que "
+            "vous avez choisi."
+        ),
+    ),
+    Standing.CONTACTING: (
+        N_("Une association va prendre contact avec vous"),
+        N_(
+            "Une association du réseau a une place pour vous. Elle va vous écrire au moyen que "
             "vous avez choisi."
         ),
     ),
@@ -169,8 +177,9 @@ WORDS: dict[Standing, tuple[str, str]] = {
 }
 
 # matching's step of the request -> what the family reads
+# (a proposal is a suggestion the association may still decline: the network still looks)
 _STEPS = {
-    "proposed": Standing.CALLING,
+    "proposed": Standing.CONFIRMED,
     "accepted": Standing.CALLING,
     "started": Standing.STARTED,
     "waitlisted": Standing.WAITING,
@@ -180,15 +189,19 @@ _STEPS = {
 }
 
 
-def standing(stage: Stage, step: str | None = None, withdrawn: bool = False) -> Standing:
-    """Where a request stands: its stage in the queue, then matching's latest step."""
+def standing(
+    stage: Stage, step: str | None = None, withdrawn: bool = False, by_call: bool = True
+) -> Standing:
+    """Where a request stands: its stage in the queue, then matching's latest step; a
+    family that chose no call (`by_call` false) is never told it will be called."""
     if stage == Stage.PENDING:
         return Standing.RECEIVED
     if stage == Stage.REFUSED:
         return Standing.REFUSED
     if withdrawn:
         return Standing.WITHDRAWN
-    return _STEPS.get(step or "", Standing.CONFIRMED)
+    found = _STEPS.get(step or "", Standing.CONFIRMED)
+    return Standing.CONTACTING if found == Standing.CALLING and not by_call else found
 
 
 def form_token(key: bytes, started_at: float) -> str:

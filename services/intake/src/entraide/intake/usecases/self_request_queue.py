@@ -6,7 +6,7 @@ Confirming writes the family with the id and key the request was sealed under, s
 confirmation retried after a crash writes the same family once (`UnitOfWork.add`).
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain.family import SUBMITTED, Consent, NotFoundError, Request
 from entraide.intake.domain.orientation import step_of
+from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.commands import FamilyDetails, Parent
@@ -23,7 +24,9 @@ from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
 from entraide.intake.usecases.self_requests import CALLING_TEMPLATE, FamilyDoor, queue_admits
 from entraide.kit.principal import Principal
 
-CALLING_STEPS = ("proposed", "started")  # matching's steps the family is told of
+# matching's steps the family is told of: the association said yes (a proposal is only a
+# suggestion it may still decline); the start, for a match accepted while none was heard
+CALLING_STEPS = ("accepted", "started")
 BY_THE_FAMILY = "la famille (formulaire public)"
 
 
@@ -149,15 +152,16 @@ class ConfirmationQueue:
         await self.door.keys.destroy(request.family_id)
 
     async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
-        """Matching proposed or started a match for a family's own request: tell the
-        family « une association va vous appeler » (once: the notifier keeps the key)."""
+        """Matching's association accepted or started a match for a family's own request:
+        tell the family « une association va vous appeler » (or « … prendre contact avec
+        vous » when it chose no call); once: the notifier keeps the key."""
         if state not in CALLING_STEPS:
             return False
         found = await self.door.queue.by_requests([request_id])
         return await self._tell_calling(found.get(request_id), family_ref)
 
     async def match_events(self, events: list[CloudEvent[Any]]) -> int:
-        """Matching's events: the families whose own request was proposed or started are
+        """Matching's events: the families whose own request was accepted or started are
         told (a redelivery sends nothing twice: the notifier keeps each key); how many.
         One read of the queue for the whole batch (most requests came by another door)."""
         calling = [
@@ -179,8 +183,10 @@ class ConfirmationQueue:
         identity = await self._identity(request)
         if identity is None:  # joined to a family known: its staff call as usual
             return False
-        context = {"code": identity.get("code", "")}
-        await self.door.tell(request, Parent(**identity["parent"]), CALLING_TEMPLATE, context)
+        parent = Parent(**identity["parent"])
+        chosen = identity.get("contact_preferences", request.contact_preferences)
+        context = {"code": identity.get("code", ""), "by_phone": by_call(chosen, asdict(parent))}
+        await self.door.tell(request, parent, CALLING_TEMPLATE, context)
         return True
 
     async def _open(self, principal: Principal, self_id: str) -> tuple[SelfRequest, Any]:

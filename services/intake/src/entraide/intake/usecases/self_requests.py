@@ -28,7 +28,7 @@ from entraide.intake.usecases.ports import Families, FamilyKeys
 from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier, opened_in
 
 RECEIVED_TEMPLATE = "demande-recue"  # the kit's notification templates
-CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler »
+CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler / vous écrire »
 
 
 class SelfRequests(Protocol):
@@ -183,7 +183,9 @@ class FamilyDoor:
                         for r in family.requests
                     ),
                 )
-        found = rules.standing(request.stage, step.state if step else None, withdrawn)
+        # a call is said only to a family that chose one (no unsealing here: its choice)
+        by_call = "phone" in request.contact_preferences
+        found = rules.standing(request.stage, step.state if step else None, withdrawn, by_call)
         title, explanation = rules.WORDS[found]
         # the family knows who calls once the association has said yes (not at a proposal,
         # which it may decline); a name, nothing of the volunteer

@@ -27,7 +27,8 @@ def register(
     queue: ConfirmationQueue | None = None,
 ) -> None:
     """Subscribe to matching's events (`queue`: the families whose own request was
-    proposed or started are told « une association va vous appeler »)."""
+    accepted or started are told « une association va vous appeler », or « … prendre
+    contact avec vous » when they chose no call)."""
 
     async def on_match_events(batch: Batch[Event]) -> None:
         """A batch: the steps noted on the requests' orientation in one write; the
