@@ -132,7 +132,7 @@ def test_the_action_chosen_at_the_door_reads_as_its_associations_in_the_page_lan
     assert readable(part, reader=reader("pt")) == {
         "Ação escolhida": "uma atividade da associação Fondation pour l'Enfance",
         "Associação": "Fondation pour l'Enfance", "Departamento": "Seine-Saint-Denis",
-        "Registado por": "a família (formulário de pedido de ajuda)",
+        "Origem do pedido": "a família (formulário de pedido de ajuda)",
     }  # fmt: skip
     assert readable(part)["Action choisie"] == "une action de la Fondation pour l'Enfance"
     assert "5f0c2a9e41b7d3c8a6e1f094" not in str(readable(part, reader=reader("en")))
@@ -151,9 +151,9 @@ def test_what_intake_and_matching_wrote_in_french_reads_in_the_persons_language(
     }
     portuguese = readable(part, reader=reader("pt"))
     assert portuguese["Acordo do pai ou da mãe"] == {
-        "Recolhido por": "a família (formulário de pedido de ajuda)"
+        "Quem o recolheu": "a família (formulário de pedido de ajuda)"
     }
-    assert portuguese["other consent"] == {"Recolhido por": "uma conta da equipa da associação"}
+    assert portuguese["other consent"] == {"Quem o recolheu": "uma conta da equipa da associação"}
     assert portuguese["Pedidos"] == [
         {"Notas": "Momentos para voltar a ligar: depois das 18 h\nMensagem: Sozinha."}
     ]

@@ -142,7 +142,7 @@ def test_what_the_family_sent_from_its_door_reads_in_words_not_codes() -> None:
                           "departement": "44"},
                          {"association_id": None, "offer_id": None, "departement": "2A"}],
         "requests": [{"channel": "family", "association_id": "parrains-par-mille"},
-                     {"channel": "staff-page", "departement": "00"}],
+                     {"channel": "staff-form", "departement": "00"}],
         "volunteers": [{"departements": ["93", "75"]}],
     }  # fmt: skip
     shown = readable(part)
@@ -151,8 +151,11 @@ def test_what_the_family_sent_from_its_door_reads_in_words_not_codes() -> None:
                       "Département": "Loire-Atlantique"}  # fmt: skip
     assert without == {"Association": "—", "Action choisie": "—", "Département": "Corse-du-Sud"}
     by_family, by_staff = shown["Demandes"]
-    assert by_family["Enregistrée par"] == "la famille (formulaire de demande d'aide)"
-    assert by_staff == {"Enregistrée par": "l'équipe (formulaire)", "Département": "00"}
+    assert by_family["Origine de la demande"] == "la famille (formulaire de demande d'aide)"
+    assert by_staff == {
+        "Origine de la demande": "l'équipe de l'association (formulaire)",
+        "Département": "00",
+    }
     assert shown["Disponibilités connues de la mise en relation"] == [
         {"Départements": ["Seine-Saint-Denis", "Paris"]}
     ]

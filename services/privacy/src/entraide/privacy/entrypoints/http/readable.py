@@ -15,6 +15,7 @@ from entraide.contracts import labels as shared
 from entraide.contracts.associations import NAMES
 from entraide.kit import formats
 from entraide.kit.i18n import N_
+from entraide.privacy.entrypoints.http import readable_fields as fields
 from entraide.privacy.entrypoints.http import readable_others as others
 
 FIELDS = {
@@ -25,13 +26,13 @@ FIELDS = {
     "children_birth_years": "Années de naissance des enfants",
     "children_age_bands": "Âges des enfants", "languages": "Langues",
     "consent": "Accord du parent", "matching": "Orientation vers un accompagnement",
-    "sharing": "Partage avec une autre association", "collected_by": "Recueilli par",
+    "sharing": "Partage avec une autre association", "collected_by": "Qui l'a recueilli",
     "collected_at": "Recueilli le", "consent_to_matching": "Accord pour l'orientation",
     "created_at": "Enregistrée le", "last_contact_at": "Dernier contact",
     "first_seen_at": "Premier contact", "requests": "Demandes", "status": "État",
     "revision": "Version", "needs": "Besoins", "availability": "Disponibilités",
     "day": "Jour", "part": "Moment", "signs": "Signes observés", "urgency": "Urgence",
-    "notes": "Notes", "association_id": "Association", "channel": "Enregistrée par",
+    "notes": "Notes", "association_id": "Association", "channel": "Origine de la demande",
     "submitted_at": "Demande du", "recorded_by": "Compte qui l'a enregistrée",
     "updated_at": "Modifiée le", "withdrawn_at": "Retirée le",
     "withdrawal_reason": "Motif du retrait", "contacts": "Contacts", "at": "Le",
@@ -48,7 +49,8 @@ FIELDS = {
     "breakdown": "Détail du score", "distance": "Proximité", "slots": "Créneaux communs",
     "language": "Langue", "continuity": "Association connue", "load": "Places libres",
     "fit": "Adéquation", "priority": "Priorité", "reasons": "Raisons",
-    "distance_km": "Distance (km)", "proposed_by": "Proposée par", "proposed_at": "Proposée le",
+    "distance_km": "Distance (km)", "proposed_by": "Origine de la proposition",
+    "proposed_at": "Proposée le",
     "expires_at": "Expire le", "subject": "Registre de conservation", "warned": "Prévenue",
     "notices": "Avertissements", "due_at": "À envoyer le", "sent_at": "Envoyé le",
     "expires": "Effacement prévu le", "volunteer": "Fiche de bénévole",
@@ -97,7 +99,7 @@ FIELDS = {
     "attempts": "Essais d'envoi", "failed_at": "Envoi abandonné le",
     "leaving": "Demande d'effacement en quittant le réseau", "asked_at": "Demandée le",
     "answered": "Reçue par le délégué à la protection des données",
-}  # fmt: skip
+} | fields.LABELS  # fmt: skip
 REFERENCES = {"family_ref", "case_id", "subject_ref", "volunteer_ref", "recipient_ref"}
 # the shared vocabularies as a sentence reads them (needs stay capitalised), then the
 # export's own words (a family's contact channel `phone` reads « téléphone »); the
@@ -118,9 +120,7 @@ WORDS = SHARED | {
     "matched": "orientée", "proposed": "proposée", "accepted": "acceptée",
     "declined": "déclinée", "expired": "expirée", "started": "commencée", "closed": "close",
     "waitlisted": "en liste d'attente", "volunteer": "un ou une bénévole",
-    "offer": "une action", "family": "famille", "staff-page": "l'équipe (formulaire)",
-    "staff-api": "l'équipe (logiciel de l'association)", "partner": "un partenaire",
-    "online": "le calcul immédiat", "batch": "le calcul d'ensemble", "system": "automatique",
+    "offer": "une action", "family": "famille", "online": "le calcul immédiat", "batch": "le calcul d'ensemble", "system": "automatique",
     "staff": "Équipe", "coordinator": "Coordination de l'association",
     "network-coordinator": "Coordination du réseau",
     "dpo": "Délégué à la protection des données", "rupture": "six semaines sans contact",
@@ -156,42 +156,16 @@ VIA = {
     "api": "le logiciel de l'association",
     "a-confirmer": "les demandes à confirmer",
 }
-# where a request from the family's door stands, and why staff did not keep one
+# where a request from the family's door stands
 STAGES = {
     "pending": "en attente de l'équipe", "confirmed": "confirmée",
     "merged": "jointe à la fiche de la famille", "refused": "non retenue",
 }  # fmt: skip
-REFUSALS = {
-    "unreachable": "personne injoignable ou coordonnées fausses",
-    "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
-}  # fmt: skip
-# a volunteer's application, in the words of their space (directory's `status_words`)
-APPLICATION = {
-    "applied": "reçue", "in-review": "en cours d'examen", "approved": "acceptée",
-    "declined": "non retenue", "paused": "en pause", "left": "retirée",
-}  # fmt: skip
-# their honorability check: as directory holds it, then as the observatory hears of it
-HONORABILITY = {
-    "not-requested": "pas encore demandée", "requested": "demandée, pas encore reçue",
-    "cleared": "validée", "refused": "refusée", "none": "pas demandée",
-    "pending": "demandée, pas encore validée", "valid": "valable", "expired": "expirée",
-}  # fmt: skip
-# a message the network sent: what it said (its subject), and whether it went
-TEMPLATES = {
-    "candidature-benevole": "où en est votre candidature de bénévole",
-    "proposition-benevole": "une famille pourrait avoir besoin de vous",
-    "lien-connexion": "votre lien pour entrer dans votre espace bénévole",
-    "demande-recue": "votre demande d'aide est bien reçue",
-    "demande-suite": "une association va vous appeler", "code-contact": "votre code",
-    "droits-export": "votre copie de vos données est prête",
-    "conservation-mois": "vos informations seront effacées dans un mois",
-    "conservation-semaine": "vos informations seront effacées dans une semaine",
-}  # fmt: skip
-SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non envoyé"}
 BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES,
-            "children_age_bands": AGES, "application": APPLICATION,
-            "honorability": HONORABILITY, "template": TEMPLATES, "outcome": SENDING,
-            "refusal": REFUSALS, "channel": others.CHANNELS}  # fmt: skip
+            "children_age_bands": AGES, "application": fields.APPLICATION,
+            "honorability": fields.HONORABILITY, "template": fields.TEMPLATES,
+            "outcome": fields.SENDING, "refusal": fields.REFUSALS,
+            "channel": fields.CHANNELS}  # fmt: skip
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOKEN = re.compile(r"^(dev-|event:|volunteer:|offer:)?[A-Za-z0-9_-]{8,}$")
@@ -238,7 +212,8 @@ def readable(value: Any, key: str = "", reader: Reader = FRENCH) -> Any:
     if isinstance(value, dict):
         french = reader.locale == formats.LOCALE
         kept = {k: v for k, v in value.items() if others.shown(k, french)}
-        shown = {_field(k, reader): readable(v, k, reader) for k, v in kept.items()}
+        roles = {k: fields.role(key, k) for k in kept}
+        shown = {_field(roles[k], reader): readable(v, roles[k], reader) for k, v in kept.items()}
         if kept.get("offer_id"):  # its title is directory's: whose action it is, in words
             shown[_field("offer_id", reader)] = others.chosen(kept, reader.translate, french)
         return shown
@@ -259,12 +234,14 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
     if isinstance(value, float):
         return formats.decimal(value, 2, reader.locale)
     if isinstance(value, int):
-        if "year" in key or key == "revision":
+        if "year" in key:
             return str(value)
         return formats.number(value, reader.locale)
     text = str(value)
+    if key in fields.PHONES:
+        return fields.phone(text)
     if MOMENT.match(text):
-        return reader.when(text)
+        return formats.day(text) if fields.day_only(key, text) else reader.when(text)
     if DAY.match(text):
         return formats.day(text)
     if key == "day":

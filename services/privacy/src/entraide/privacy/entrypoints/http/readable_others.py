@@ -1,8 +1,9 @@
 """What the other services keep for their own staff and the person's copy leaves out or
 words for her (`readable.py` applies it): their bookkeeping (event numbers, the events a
-read model has seen, internal document ids), who among staff did something (an account
-and a name: the person reads « un compte de l'équipe de l'association », as the README
-promises), and the French they wrote into her data (the consent's collector, intake's
+read model has seen, internal document ids, a request's revision), who among staff did
+something (an account and a name, in an audit entry, a logged contact, a consent, a match
+proposed by hand: the person reads « un compte de l'équipe de l'association », as the
+README promises), and the French they wrote into her data (the consent's collector, intake's
 prefixes in her request's notes, matching's reasons), in her language or left out; and
 the codes they hold where she reads words (the action she chose at her door, by whose it
 is; a département, by its name). Her own words stay as she wrote them; the JSON file keeps
@@ -17,25 +18,30 @@ from entraide.contracts.associations import IN_SENTENCE, NAMES
 from entraide.kit.i18n import N_
 
 # nothing a person can read or quote: the relays' and read models' bookkeeping and the
-# documents' internal ids (her references stay: `family_ref`, a request's short one)
-HIDDEN = {"_id", "id", "family_id", "event_id", "last_event_id", "seen", "actor_name"}
+# documents' internal ids (her references stay: `family_ref`, a request's short one), a
+# request's revision (the order of its events), and a staff member's name
+HIDDEN = {"_id", "id", "family_id", "event_id", "last_event_id", "seen", "revision"}
+HIDDEN |= {"actor_name", "by_name"}
 # matching explains a proposal in French sentences for coordinators (`domain/score.py`):
 # on a copy in another language they are left out (the score's detail says the same)
 FRENCH_ONLY = {"reasons"}
 # a request or a match as staff name them on the phone (« 1f31 fce9 »), never its 32 hex
 SHORT = {"request_id", "match_id", "open_request"}
-# the staff account that recorded, decided, read or collected something: the person reads
-# who it was, not the account's code nor the staff member's name (the association beside)
-ACCOUNTS = {"recorded_by", "decided_by", "actor", "collected_by"}
+# the staff account that recorded, decided, read, collected, noted a contact (`by`) or
+# proposed a match by hand: the person reads who it was, not the account's code nor the
+# staff member's name (the association beside)
+ACCOUNTS = {"recorded_by", "decided_by", "actor", "collected_by", "by", "proposed_by"}
 STAFF_ACCOUNT = N_("un compte de l'équipe de l'association")
 # what an account field holds that is not a staff member: the family itself on its door
-# (intake's `BY_THE_FAMILY`), a service acting on another's event
+# (intake's `BY_THE_FAMILY`), a service acting on another's event, matching's engine
 NOT_STAFF = {
     "la famille (formulaire public)": N_("la famille (formulaire de demande d'aide)"),
     "system": N_("automatique"),
+    "online": N_("le calcul immédiat"),
+    "batch": N_("le calcul d'ensemble"),
 }
-# how a request reached intake (`channel`): from the family's door, as its consent says it
-CHANNELS = {"family": NOT_STAFF["la famille (formulaire public)"]}
+# a consent withdrawn by an objection the person made (intake's `privacy:<case>`)
+BY_HER_OBJECTION = N_("le délégué à la protection des données, à votre demande")
 # the action a family chose on an association's offer at its door: intake keeps the id of
 # the offer's link, its title is directory's (and may have changed or gone since); the
 # person reads whose action it is, and the JSON file keeps the id
@@ -58,6 +64,8 @@ def shown(key: str, french: bool) -> bool:
 
 def account(text: str) -> str:
     """The words for an account field's value (to translate): never the account nor a name."""
+    if text.startswith("privacy:"):
+        return BY_HER_OBJECTION
     return NOT_STAFF.get(text, STAFF_ACCOUNT)
 
 

@@ -1,0 +1,92 @@
+"""The words a value of the access copy takes from its field or from the part it sits in
+(`readable.py` applies them): how a request reached the network (the contracts'
+`RequestChannel`), a volunteer's application and check, a message's subject and sending,
+why a request from the door was not kept; a field a part names its own way (a contact's
+`channel` is how staff reached the family, not how a request arrived); the days staff
+typed, read as days (intake's contact page stores a past day at noon UTC and today's at
+the moment it was noted: neither is a time anyone gave); a French phone number in pairs,
+as it is said. The labels take their value without a preposition (« Origine de la demande :
+la famille »), so that no language has to contract one with an article. Only the HTML
+copy: the JSON file keeps every value as held."""
+
+import re
+
+from entraide.contracts.vocab import RequestChannel
+from entraide.kit.i18n import N_
+from entraide.privacy.entrypoints.http import readable_others as others
+
+# how a request reached intake (`channel`), as intake's, matching's and the observatory's
+# copies say it
+CHANNELS = {
+    RequestChannel.STAFF_FORM.value: N_("l'équipe de l'association (formulaire)"),
+    RequestChannel.STAFF_API.value: N_("l'équipe de l'association (son logiciel)"),
+    RequestChannel.PARTNER.value: N_("un organisme partenaire du réseau"),
+    RequestChannel.FAMILY.value: others.NOT_STAFF["la famille (formulaire public)"],
+}
+# why staff did not keep a request from the family's door
+REFUSALS = {
+    "unreachable": "personne injoignable ou coordonnées fausses",
+    "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
+}  # fmt: skip
+# a volunteer's application, in the words of their space (directory's `status_words`)
+APPLICATION = {
+    "applied": "reçue", "in-review": "en cours d'examen", "approved": "acceptée",
+    "declined": "non retenue", "paused": "en pause", "left": "retirée",
+}  # fmt: skip
+# their honorability check: as directory holds it, then as the observatory hears of it
+HONORABILITY = {
+    "not-requested": "pas encore demandée", "requested": "demandée, pas encore reçue",
+    "cleared": "validée", "refused": "refusée", "none": "pas demandée",
+    "pending": "demandée, pas encore validée", "valid": "valable", "expired": "expirée",
+}  # fmt: skip
+# a message the network sent: what it said (its subject), and whether it went
+TEMPLATES = {
+    "candidature-benevole": "où en est votre candidature de bénévole",
+    "proposition-benevole": "une famille pourrait avoir besoin de vous",
+    "lien-connexion": "votre lien pour entrer dans votre espace bénévole",
+    "demande-recue": "votre demande d'aide est bien reçue",
+    "demande-suite": "une association va vous appeler", "code-contact": "votre code",
+    "droits-export": "votre copie de vos données est prête",
+    "conservation-mois": "vos informations seront effacées dans un mois",
+    "conservation-semaine": "vos informations seront effacées dans une semaine",
+}  # fmt: skip
+SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non envoyé"}
+# a field a part names its own way, (the part, the field): the role it is read by
+ROLES = {("contacts", "channel"): "contact_channel", ("contacts", "at"): "contact_at"}
+# the labels of those roles, and of the fields only these rules know (matching keeps the
+# day of the family's latest logged contact: `logged_at`)
+LABELS = {
+    "contact_channel": N_("Moyen de contact"),
+    "contact_at": N_("Le"),
+    "logged_at": N_("Dernier contact noté le"),
+}
+# the day of a contact, as staff typed it, and its copies (the family's latest contact)
+DAYS = {"contact_at", "logged_at", "last_contact_at", "match_contact_at"}
+# a day some service kept as a moment at midnight or noon UTC: no one gave that time
+DAY_AS_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T(00|12):00:00(\+00:00|Z)?$")
+PHONES = {"phone", "telephone"}
+FRENCH_PHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
+
+
+def role(part: str, key: str) -> str:
+    """The key a field is read by in its part (its own, mostly)."""
+    return ROLES.get((part, key), key)
+
+
+def day_only(key: str, moment: str) -> bool:
+    """Whether a moment reads as its day (in Paris) rather than with a time."""
+    return key in DAYS or DAY_AS_MOMENT.match(moment) is not None
+
+
+def phone(text: str) -> str:
+    """A French number in pairs, as it is said (`06 11 22 33 99`, `+33 6 11 22 33 99`);
+    any other as it was typed."""
+    typed = re.sub(r"[\s.()-]", "", text)
+    found = FRENCH_PHONE.match(typed)
+    if found is None:
+        return text
+    digits = found.group(1)
+    pairs = " ".join(digits[n : n + 2] for n in range(1, 9, 2))
+    if typed.startswith("0") and not typed.startswith("00"):
+        return f"0{digits[0]} {pairs}"
+    return f"+33 {digits[0]} {pairs}"
