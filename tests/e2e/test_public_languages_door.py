@@ -210,3 +210,48 @@ async def test_on_the_arabic_door_numbers_read_left_to_right(
         direction = await page.locator(field).evaluate("e => getComputedStyle(e).direction")
         assert direction == "ltr", field
     await page.context.close()
+
+
+FIGURES_LINES = """(element, figures) => {
+  const tops = [];
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (const figure of figures) {
+    walker.currentNode = element;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const index = node.data.indexOf(figure);
+      if (index < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, index);
+      range.setEnd(node, index + figure.length);
+      tops.push(Math.round(range.getBoundingClientRect().top));
+      break;
+    }
+  }
+  return tops;
+}"""
+
+
+async def test_on_the_arabic_door_the_phone_error_reads_its_example_in_order(
+    intake_url: str, browser: Browser
+) -> None:
+    """The wrong phone's error, beside the field and in the summary, showed its example
+    « 06 12 34 56 78 » reversed and split over two lines at 390 px: now « 06 » is drawn
+    left of « 78 » and the five pairs on one line, in both places."""
+    page = await phone(browser, "ar")
+    await page.goto(f"{intake_url}/demander-aide?lang=ar")
+    await page.locator("#parent-phone").fill("12")
+    await page.wait_for_timeout(MIN_FILL_MS)
+    await page.get_by_role("button", name="أرسل طلبي").click()
+    await expect(page.locator("#erreurs")).to_be_focused()
+    pairs = ["06", "12", "34", "56", "78"]
+    for where in ("#parent-phone-erreur", "#erreurs a[href='#parent-phone']"):
+        error = page.locator(where)
+        await expect(error).to_be_visible()
+        first, last = await error.evaluate(FIGURES_AT, ["06", "78"])
+        assert first is not None, f"no « 06 » in {where}"
+        assert last is not None, f"no « 78 » in {where}"
+        assert first < last, (where, first, last)
+        tops = await error.evaluate(FIGURES_LINES, pairs)
+        assert len(tops) == len(pairs), (where, tops)
+        assert len(set(tops)) == 1, (where, tops)  # one line
+    await page.context.close()

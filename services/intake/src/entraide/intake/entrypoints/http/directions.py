@@ -1,8 +1,9 @@
 """Figures and addresses inside a right-to-left page (the Arabic door): the bidirectional
 algorithm lays a run of numbers separated by spaces or commas right to left, so « 06 12 34
 56 78 » read « 78 56 34 12 06 » and « 3, 7 » read « 7 ,3 ». Each such run of a translated
-sentence is isolated left to right (`<bdi dir="ltr">`); the inputs themselves carry
-`dir="ltr"` in the templates.
+sentence is isolated left to right (`<bdi dir="ltr">`), its spaces made non-breaking so a
+narrow screen never splits « 06 12 | 34 56 78 » over two lines (each line then reads right
+to left again); the inputs themselves carry `dir="ltr"` in the templates.
 """
 
 import re
@@ -21,6 +22,9 @@ LEFT_TO_RIGHT = re.compile(
 )
 
 
+NO_BREAK_SPACE = "\u00a0"
+
+
 def isolated(text: str) -> str:
     """`text` (a translated sentence) with its figures and addresses isolated on a
     right-to-left page (`left_to_right`); on any other page, as it is."""
@@ -28,13 +32,15 @@ def isolated(text: str) -> str:
 
 
 def left_to_right(text: str) -> Markup:
-    """`text`, plain text, escaped, each of its figures and addresses in a `<bdi dir="ltr">`."""
+    """`text`, plain text, escaped, each of its figures and addresses in a `<bdi dir="ltr">`
+    on one line."""
     plain = str(text)  # a gettext'd Markup holds the translation's text, no markup
     pieces: list[str] = []
     end = 0
     for run in LEFT_TO_RIGHT.finditer(plain):
         pieces.append(escape(plain[end : run.start()]))
-        pieces.append(Markup('<bdi dir="ltr">{}</bdi>').format(run.group()))
+        one_line = run.group().replace(" ", NO_BREAK_SPACE)
+        pieces.append(Markup('<bdi dir="ltr">{}</bdi>').format(one_line))
         end = run.end()
     pieces.append(escape(plain[end:]))
     return Markup("").join(pieces)
