@@ -166,4 +166,5 @@ def _form(
         need_choices=translated(shared.NEEDS),
         slot_choices=translated(shared.SLOTS),
         language_choices=translated(shared.LANGUAGES),
+        spoken_by_default=door_form.spoken_by_default(current().code),
     )

@@ -119,6 +119,12 @@ class SelfRequestFields(BaseModel):
 CHANNEL_FIELDS = {"phone": "parent.phone", "sms": "parent.phone", "email": "parent.email"}
 
 
+def spoken_by_default(page_language: str) -> list[str]:
+    """The language ticked before the parent chooses: the door's own (French for the
+    easy-to-read French), never French on a door read in another language."""
+    return ["fr" if page_language == "falc" else page_language]
+
+
 def unreachable(chosen: list[str], phone: str | None, email: str | None) -> list[str]:
     """The fields a chosen way of contact needs and the parent left empty: each one, so a
     parent who ticked SMS and e-mail is told of both at once (a request taken without its
@@ -169,7 +175,7 @@ def parse(
         "ages": [a for a in re.split(r"[\s,;]+", values["ages"]) if a],
         "postal_code": values["postal_code"],
         "commune": values["commune"],
-        "languages": values["languages"] or ["fr"],
+        "languages": values["languages"] or spoken_by_default(language),
         "contact_preferences": values["contact_preferences"],
         "callback_times": values["callback_times"],
         "needs": values["needs"],
