@@ -123,6 +123,16 @@ def test_a_family_that_chose_no_call_is_not_told_it_will_be_called(language: str
     assert str(CONTEXT["code"]) in sms.text
 
 
+@pytest.mark.parametrize("language", [*CALL_WORDS])
+def test_a_message_queued_before_by_phone_existed_still_goes_out(language: str) -> None:
+    """An SMS held by the quiet hours, stored before `by_phone` was given: it renders,
+    without promising a call it may not be (StrictUndefined refused it)."""
+    queued = {key: value for key, value in CONTEXT.items() if key != "by_phone"}
+    for channel in (Channel.EMAIL, Channel.SMS):
+        text = Renderer().render("demande-suite", channel, queued, language).text
+        assert CALL_WORDS[language] not in text.lower()
+
+
 GREETINGS = {"fr": "Bonjour,", "falc": "Bonjour,", "en": "Hello,", "ar": "مرحباً،"}
 GREETINGS |= {"pt": "Olá,", "ro": "Bună ziua,"}
 
