@@ -45,7 +45,7 @@ TEMPLATES = {
     "proposition-benevole": "une famille pourrait avoir besoin de vous",
     "lien-connexion": "votre lien pour entrer dans votre espace bénévole",
     "demande-recue": "votre demande d'aide est bien reçue",
-    "demande-suite": "une association va vous appeler", "code-contact": "votre code",
+    "demande-suite": "une association va prendre contact avec vous", "code-contact": "votre code",
     "droits-export": "votre copie de vos données est prête",
     "conservation-mois": "vos informations seront effacées dans un mois",
     "conservation-semaine": "vos informations seront effacées dans une semaine",
