@@ -57,6 +57,18 @@ def test_each_wrong_field_gets_its_own_french_message() -> None:
     assert parsed.values["parent.phone"] == "12", "typed values come back to the form"
 
 
+def test_an_empty_form_names_each_missing_field_in_its_sentence() -> None:
+    """The error summary lists the sentences alone: « Ce champ est obligatoire. » three
+    times (first name, last name, commune) told staff nothing."""
+    errors = parse([]).errors
+    assert {"parent.first_name", "parent.last_name", "commune"} <= set(errors)
+    assert len(set(errors.values())) == len(errors), errors
+    assert forms.REQUIRED not in errors.values()
+    assert "prénom" in errors["parent.first_name"]
+    assert "nom du parent" in errors["parent.last_name"]
+    assert "commune" in errors["commune"]
+
+
 def test_messages_never_echo_what_was_typed() -> None:
     parsed = parse([*TYPED, ("availability", "xx-<script>")])
     assert set(parsed.errors) == {"availability"}

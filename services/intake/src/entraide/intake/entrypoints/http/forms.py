@@ -40,7 +40,19 @@ PATTERN_MESSAGES = {
     "parent.email": "Adresse e-mail invalide, par exemple prenom.nom@exemple.fr.",
     "postal_code": "Code postal invalide : 5 chiffres, par exemple 44000.",
 }
+# the error summary lists the sentences alone: each names its field (« Ce champ est
+# obligatoire. » three times told staff nothing), as the family door's do
+NAMED_WHEN_EMPTY = {
+    "parent.first_name": "Indiquez le prénom du parent.",
+    "parent.last_name": "Indiquez le nom du parent.",
+    "commune": "Indiquez la commune de la famille.",
+}
 FIELD_MESSAGES = {
+    **{
+        (name, kind): sentence
+        for name, sentence in NAMED_WHEN_EMPTY.items()
+        for kind in ("string_too_short", "missing")
+    },
     ("children", "too_short"): "Indiquez l'année de naissance d'au moins un enfant.",
     ("children", "int_parsing"): "Écrivez les années en chiffres, séparées par des virgules "
     "(par exemple 2016, 2019).",
