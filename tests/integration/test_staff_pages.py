@@ -212,6 +212,15 @@ async def test_the_record_names_a_request_by_its_date_and_a_short_reference(
     assert shown.groups() == (day, short)
 
 
+async def test_the_record_reads_a_phone_typed_without_spaces_in_pairs(intake, dev_issuer) -> None:
+    """« 0611223399 » as typed at the desk reads « 06 11 22 33 99 », as staff say it."""
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    created = await create(intake, **{"parent.phone": "0611223399"})
+    read = text_of((await intake.get(created.headers["location"].split("?")[0])).text)
+    assert "06 11 22 33 99" in read
+    assert "0611223399" not in read
+
+
 async def test_the_list_tells_families_apart_by_their_childrens_birth_years(
     intake, dev_issuer
 ) -> None:

@@ -74,3 +74,12 @@ def test_today_is_the_day_it_is_in_paris() -> None:
     assert formats.today(datetime(2026, 12, 1, 23, 30, tzinfo=UTC)) == date(2026, 12, 2)
     assert formats.today(datetime(2026, 7, 1, 21, 59, tzinfo=UTC)) == date(2026, 7, 1)
     assert formats.today(datetime(2026, 7, 1, 22, 0, tzinfo=UTC)) == date(2026, 7, 2)
+
+
+def test_a_french_phone_reads_in_pairs_however_it_was_typed() -> None:
+    for typed in ("0611223399", "06.11.22.33.99", "06 11 22 33 99", "06-11-22-33-99"):
+        assert formats.phone(typed) == "06 11 22 33 99"
+    assert formats.phone("+33611223399") == "+33 6 11 22 33 99"
+    assert formats.phone("0033 6 11 22 33 99") == "+33 6 11 22 33 99"
+    assert formats.phone("+44 20 7946 0958") == "+44 20 7946 0958", "another country's: as typed"
+    assert formats.phone(None) == ""

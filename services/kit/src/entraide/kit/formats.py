@@ -1,5 +1,5 @@
 """French formats for every page, through Babel: dates, Paris times, decimals, distances,
-counts. One set of Jinja filters (`install`), the same functions for the Python side; a
+counts; and a French phone number in pairs, as it is said. One set of Jinja filters (`install`), the same functions for the Python side; a
 long day, a decimal and a count also in another language's way (a Babel `locale`: the
 page language's, `i18n.Language.locale`), a moment also as `29/11/2026 19:04`.
 
@@ -7,6 +7,7 @@ Stored moments are UTC (the store hands them back aware; a naive one is taken as
 people read them in Paris time, and where the hour matters the page says so.
 """
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -20,6 +21,7 @@ LOCALE = "fr_FR"
 PARIS = ZoneInfo("Europe/Paris")
 ZONE = "heure de Paris"
 Day = date | datetime | str
+FRENCH_PHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
 
 
 def paris(at: datetime | str) -> datetime:
@@ -117,6 +119,22 @@ def reference(record_id: str) -> str:
     return f"{record_id[:4]} {record_id[4:8]}"
 
 
+def phone(text: str | None) -> str:
+    """A French number in pairs, as it is said (`06 11 22 33 99`, `+33 6 11 22 33 99`),
+    however it was typed (`0611223399`, `06.11.22.33.99`); any other as it was typed."""
+    if not text:
+        return ""
+    typed = re.sub(r"[\s.()-]", "", text)
+    found = FRENCH_PHONE.match(typed)
+    if found is None:
+        return text
+    digits = found.group(1)
+    pairs = " ".join(digits[n : n + 2] for n in range(1, 9, 2))
+    if typed.startswith("0") and not typed.startswith("00"):
+        return f"0{digits[0]} {pairs}"
+    return f"+33 {digits[0]} {pairs}"
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "day": day,
     "long_day": long_day,
@@ -127,6 +145,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "number": number,
     "count": count,
     "reference": reference,
+    "phone": phone,
 }
 
 

@@ -239,7 +239,7 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
         return formats.number(value, reader.locale)
     text = str(value)
     if key in fields.PHONES:
-        return fields.phone(text)
+        return formats.phone(text)
     if MOMENT.match(text):
         return formats.day(text) if fields.day_only(key, text) else reader.when(text)
     if DAY.match(text):

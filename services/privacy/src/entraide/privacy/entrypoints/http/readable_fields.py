@@ -65,7 +65,6 @@ DAYS = {"contact_at", "logged_at", "last_contact_at", "match_contact_at"}
 # a day some service kept as a moment at midnight or noon UTC: no one gave that time
 DAY_AS_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T(00|12):00:00(\+00:00|Z)?$")
 PHONES = {"phone", "telephone"}
-FRENCH_PHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
 
 
 def role(part: str, key: str) -> str:
@@ -76,17 +75,3 @@ def role(part: str, key: str) -> str:
 def day_only(key: str, moment: str) -> bool:
     """Whether a moment reads as its day (in Paris) rather than with a time."""
     return key in DAYS or DAY_AS_MOMENT.match(moment) is not None
-
-
-def phone(text: str) -> str:
-    """A French number in pairs, as it is said (`06 11 22 33 99`, `+33 6 11 22 33 99`);
-    any other as it was typed."""
-    typed = re.sub(r"[\s.()-]", "", text)
-    found = FRENCH_PHONE.match(typed)
-    if found is None:
-        return text
-    digits = found.group(1)
-    pairs = " ".join(digits[n : n + 2] for n in range(1, 9, 2))
-    if typed.startswith("0") and not typed.startswith("00"):
-        return f"0{digits[0]} {pairs}"
-    return f"+33 {digits[0]} {pairs}"
