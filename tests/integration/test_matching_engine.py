@@ -125,7 +125,8 @@ async def test_a_volunteer_who_leaves_hands_the_family_to_the_next_one(world) ->
         await seed_volunteers(world, app, volunteer("vol-next1", postal_code="44470"))
         await world.send(
             world.volunteers, volunteer("vol-leaving", active=False, revision=2), "vol-leaving"
-        )
+        )  # as directory says leaving: inactive, then the tombstone
+        await world.producer.send_and_wait(world.volunteers, None, key=b"vol-leaving")
         after = await proposed(app, req.request_id, not_key="volunteer:vol-leaving")
         assert after.support_key == "volunteer:vol-next1"
         ended = await lookup(app, Engine).store.get(match.match_id)

@@ -17,6 +17,7 @@ from entraide.directory.adapters.volunteers.links import MongoEmailIndex, MongoS
 from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
 from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasure
 from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.adapters.volunteers.supports import VolunteerSupports
 from entraide.directory.adapters.volunteers.tombstones import VolunteerTombstones
 from entraide.directory.domain import places
 from entraide.directory.entrypoints import scheduled
@@ -73,6 +74,7 @@ def create_app(
     )
     # an erased volunteer's tombstone waits in an outbox of its own (`adapters.rights`)
     tombstones = VolunteerTombstones(rt.db, settings.volunteers_topic)
+    supports = VolunteerSupports(rt.db)  # their matches, for their space
     relay = outbox.Relays(
         {
             "offers": offers.collection,
@@ -126,6 +128,7 @@ def create_app(
         erasure,
         lookup_secret=settings.master_key_bytes(),
         news=news,
+        supports=supports,
     )
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
@@ -153,6 +156,7 @@ def create_app(
             offers.ensure_indexes,
             volunteer_store.ensure_indexes,
             tombstones.ensure_indexes,
+            supports.ensure_indexes,
             links.ensure_indexes,
             notifier.ensure_indexes,
             announce_validity,
@@ -179,7 +183,7 @@ def create_app(
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     provide(app, rights)  # the tests reach it (no route reads it)
     match_consumer.register(
-        rt.broker, news, volunteer_store, settings=settings, service_name=SERVICE
+        rt.broker, news, volunteer_store, supports, settings=settings, service_name=SERVICE
     )
     warn = partial(news.retention_warning, volunteer_store)  # privacy's retention notices
     register_notices(rt.broker, warn, settings=settings, service=SERVICE)

@@ -6,8 +6,10 @@ cards; `unit_of_work` the writes), privacy's key vault or directory's own keys
 (`adapters.volunteers.local_keys`); the unit tests' fakes implement them in memory.
 """
 
+from datetime import datetime
 from typing import Any, Protocol
 
+from entraide.contracts.events import MatchProposed
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.offers.search import Prepared, Query
 from entraide.directory.domain.volunteers.volunteer import Volunteer
@@ -107,3 +109,15 @@ class VolunteerKeyStore(Protocol):
         ...
 
     async def destroy(self, volunteer_id: str) -> None: ...
+
+
+class VolunteerSupports(Protocol):
+    """The volunteers' matches as heard on the matches topic (`adapters.volunteers.supports`)."""
+
+    async def proposed(self, proposal: MatchProposed) -> None: ...
+
+    async def moved(self, match_id: str, state: str, at: datetime) -> None: ...
+
+    async def current(self, volunteer_ref: str) -> list[Doc]:
+        """The volunteer's supports under way (accepted or started), the oldest first."""
+        ...

@@ -6,9 +6,10 @@ intake for a family. Each is noted on the volunteer's record (the case's id: the
 values; a redelivered command changes nothing.
 
 - Objection to their data being used to propose families: an approved volunteer is
-  paused, as their own « pause » does, so matching hears they are not available, ends
-  their open matches and proposes those families to someone else. Resuming from their
-  space is theirs to do again.
+  paused, as their own « pause » does, so matching hears they are not available, withdraws
+  their proposals not yet accepted and proposes those families to someone else (a support
+  already agreed goes on until their association ends it). Resuming from their space is
+  theirs to do again.
 - Rectification: their association's staff correct the record with them (they hold the
   volunteer's word and the application).
 """

@@ -4,7 +4,8 @@ and resume, what they offer (slots, languages, skills), leaving.
 Sending a link answers the same whether the address is known or not: the caller learns
 nothing. Every change the volunteer makes is the volunteer's own aggregate changed and
 committed as the association's review is (`Volunteer.change`): once approved, matching
-hears it on the volunteers topic (paused: inactive, so proposed to no family).
+hears it on the volunteers topic (paused: inactive, so proposed to no new family; the
+supports already agreed go on, and the space lists them).
 """
 
 import logging
@@ -18,7 +19,12 @@ from entraide.directory.domain.volunteers import access_links
 from entraide.directory.domain.volunteers.rules import Status, TransitionError
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
-from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
+from entraide.directory.usecases.ports import (
+    UnitOfWork,
+    VolunteerDocuments,
+    VolunteerKeyStore,
+    VolunteerSupports,
+)
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
 
@@ -95,9 +101,10 @@ class VolunteerSpace:
         lookup_secret: bytes,
         clock: Callable[[], datetime] = utcnow,
         news: VolunteerNews | None = None,
+        supports: VolunteerSupports | None = None,
     ) -> None:
         self.uow, self.index, self.links, self.notifier = uow, index, links, notifier
-        self.leaving, self.news = leaving, news
+        self.leaving, self.news, self.supports = leaving, news, supports
         self.lookup_secret, self.clock = lookup_secret, clock
 
     async def remember(self, email: str, volunteer_id: str) -> None:
@@ -177,9 +184,14 @@ class VolunteerSpace:
     async def get(self, volunteer_id: str) -> Volunteer | None:
         return await self.uow.volunteers.get(volunteer_id)
 
+    async def current_supports(self, volunteer: Volunteer) -> list[dict[str, Any]]:
+        """The families they support now (accepted or started matches), as matching's
+        events told directory: nothing of the family beyond the proposal's e-mail."""
+        return await self.supports.current(volunteer.volunteer_ref) if self.supports else []
+
     async def pause(self, volunteer_id: str) -> Volunteer:
-        """Not available for a while: matching stops proposing them (TransitionError unless
-        approved)."""
+        """Not available for a while: matching stops proposing them new families, their
+        current supports go on (TransitionError unless approved)."""
         return await self._change(volunteer_id, {"status": Status.PAUSED.value})
 
     async def resume(self, volunteer_id: str) -> Volunteer:

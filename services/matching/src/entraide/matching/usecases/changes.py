@@ -1,11 +1,14 @@
 """Families and supports that change: a request withdrawn or its consent gone ends its
 open match, an open one is placed (one, or a batch as consumed); a support no longer
-available has its open matches re-routed."""
+available has its open matches re-routed, except a paused volunteer's accepted and started
+ones: a pause stops new proposals, it does not end a support agreed with a family (that
+goes through the association)."""
 
 import time
 from typing import Any
 
 from entraide.contracts.vocab import MatchOutcome
+from entraide.matching.domain.lifecycle import State
 from entraide.matching.usecases.decisions import Decisions
 from entraide.matching.usecases.proposals import Doc
 
@@ -43,14 +46,19 @@ class Changes(Decisions):
                 for _ in placing:
                     self.metrics.placement.observe(elapsed)
 
-    async def support_changed(self, key: str, capacity: int | None, available: bool) -> None:
+    async def support_changed(
+        self, key: str, capacity: int | None, available: bool, *, paused: bool = False
+    ) -> None:
         """A volunteer paused, left or changed capacity (an offer likewise): re-route its
-        open matches when it is no longer available. (Capacity: the places beyond a new,
+        open matches when it is no longer available; `paused` (a volunteer inactive but not
+        gone), only its proposals not yet accepted. (Capacity: the places beyond a new,
         lower capacity stay with their matches; new ones are refused until below it.)"""
         await self.pool.refresh(key)
         if available:
             return
         for match in await self.store.open_for_support(key):
+            if paused and match.state != State.PROPOSED:
+                continue  # the family keeps her volunteer
             await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
             await self.place(match.request_id)
 

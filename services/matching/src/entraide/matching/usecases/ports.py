@@ -27,8 +27,13 @@ class Applied(StrEnum):
     NEWER = "newer"
 
 
-# what matching does when a support changes: (key, capacity, still available)
-SupportChanged = Callable[[str, int | None, bool], Awaitable[None]]
+class SupportChanged(Protocol):
+    """What matching does when a support changes: its key, capacity, whether still
+    available, and whether it is a volunteer's pause (their accepted supports go on)."""
+
+    async def __call__(
+        self, key: str, capacity: int | None, available: bool, *, paused: bool = False
+    ) -> None: ...
 
 
 class Requests(Protocol):

@@ -1,13 +1,25 @@
 """Matching's events: a volunteer proposed to a family is told (identity lives here, in
-directory). The other events on the topic (offers' proposals, acceptances, follow-ups...)
-are skipped as they are read."""
+directory), and their matches are followed (accepted, started, ended) for their space's
+« Mes accompagnements » (`usecases.ports.VolunteerSupports`: nothing of the family). The
+other events on the topic (follow-ups, the waitlist...) are skipped as they are read; an
+offer's match moving finds nothing here and changes nothing."""
+
+from datetime import datetime
 
 from faststream.kafka import KafkaBroker
 
-from entraide.contracts.events import MatchProposed
+from entraide.contracts.events import (
+    MatchAccepted,
+    MatchClosed,
+    MatchDeclined,
+    MatchEvent,
+    MatchExpired,
+    MatchProposed,
+    MatchStarted,
+)
 from entraide.contracts.topics import MATCHES
 from entraide.directory.settings import DirectorySettings
-from entraide.directory.usecases.ports import VolunteerDocuments
+from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerSupports
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.broker import subscriber_options
 from entraide.kit.consumers import Batch, Record, event_of, subscribe_batches
@@ -17,34 +29,62 @@ BATCH_MAX_RECORDS = 500
 BATCH_TIMEOUT_MS = 50
 
 
-def volunteer_proposal(record: Record) -> MatchProposed | None:
-    """A volunteer's proposal; None for any other event (PERMANENT if not an event)."""
+def volunteer_match(record: Record) -> MatchEvent | None:
+    """A volunteer's proposal, or a match moving on; None for any other event (PERMANENT
+    if not an event)."""
     data = event_of(record).data
-    if isinstance(data, MatchProposed) and data.volunteer_ref is not None:
-        return data
-    return None
+    if isinstance(data, MatchProposed):
+        return data if data.volunteer_ref is not None else None
+    return data if isinstance(data, MOVES) else None
+
+
+# each move and when it happened
+MOVES = (MatchAccepted, MatchStarted, MatchDeclined, MatchExpired, MatchClosed)
+
+
+def moved(event: MatchEvent) -> tuple[str, datetime]:
+    """The state a match moved to, and when."""
+    match event:
+        case MatchAccepted():
+            return "accepted", event.accepted_at
+        case MatchStarted():
+            return "started", event.started_at
+        case MatchDeclined():
+            return "declined", event.declined_at
+        case MatchExpired():
+            return "expired", event.expired_at
+        case MatchClosed():
+            return "closed", event.closed_at
+    raise ValueError(type(event).__name__)
 
 
 def register(
     broker: KafkaBroker,
     news: VolunteerNews,
     documents: VolunteerDocuments,
+    supports: VolunteerSupports,
     *,
     settings: DirectorySettings,
     service_name: str,
 ) -> None:
-    async def on_proposals(batch: Batch[MatchProposed]) -> None:
+    async def on_matches(batch: Batch[MatchEvent]) -> None:
         """Each volunteer proposed is told, once per match (the notifier keeps the key: a
-        redelivered batch sends nothing twice); the offsets committed once it is done."""
-        for proposal in batch.values:
-            await news.proposed(documents, proposal)
+        redelivered batch sends nothing twice), and each of their matches followed; the
+        offsets committed once it is done."""
+        for event in batch.values:
+            if isinstance(event, MatchProposed):
+                if event.volunteer_ref and await documents.by_ref(event.volunteer_ref):
+                    await supports.proposed(event)
+                await news.proposed(documents, event)
+            else:
+                await supports.moved(event.match_id, *moved(event))
 
     subscribe_batches(
         broker,
         [MATCHES.name],
         title="matches",
-        parse=volunteer_proposal,
-        handle=on_proposals,
+        parse=volunteer_match,
+        handle=on_matches,
         options=subscriber_options(settings, service_name, "matches"),
         max_records=BATCH_MAX_RECORDS,
         batch_timeout_ms=BATCH_TIMEOUT_MS,

@@ -1,6 +1,10 @@
 """Matching's consumer of directory's compacted volunteers topic: keeps the volunteers'
 read model at directory's latest state per volunteer (a tombstone removes it) and tells
-the engine which support changed."""
+the engine which support changed.
+
+An inactive volunteer still on the topic is paused (or has just left: directory queues the
+tombstone right behind the leaving's event): only their proposals not yet accepted end. The
+tombstone (leaving, erasure) ends the rest."""
 
 from faststream.kafka import KafkaBroker
 
@@ -33,7 +37,8 @@ def register(
             raise PoisonMessageError("not-a-volunteer-event", change.type)
         data = change.data
         if await views.upsert(data) and on_change:
-            await on_change(f"volunteer:{data.volunteer_ref}", data.capacity, data.active)
+            key = f"volunteer:{data.volunteer_ref}"
+            await on_change(key, data.capacity, data.active, paused=not data.active)
 
     subscribe(
         broker,

@@ -30,6 +30,7 @@ class Shown:
     detail: str = ""
     url: str | None = None
     asked_at: Day | None = None  # a family's: when its request was made (two alike read apart)
+    paused: bool = False  # a volunteer's: on a pause (their supports go on: check in)
 
 
 GONE = Shown("Bénévole ou action qui n'est plus disponible")
@@ -97,7 +98,8 @@ class Names:
         url = None
         if access.may_open_volunteer(principal, doc["association_id"]):
             url = f"{self.directory_url}/association?benevole={quote(ref)}"
-        return Shown(f"Bénévole de {association}", detail, url)
+        paused = doc.get("active") is False  # one who left is gone from the read model
+        return Shown(f"Bénévole de {association}", detail, url, paused=paused)
 
 
 def _where(postal_code: str | None) -> str:

@@ -1,5 +1,6 @@
 """« Mon espace bénévole »: sign-in by a link sent by e-mail, then the volunteer's own page
-(status in plain words, pause and resume, slots, languages and skills, leaving).
+(status in plain words, the supports under way, pause and resume, slots, languages and
+skills, leaving).
 
 The session is a cookie of its own (`entraide_benevole`), signed, naming the volunteer
 alone: it opens nothing of the staff's. The link's GET shows a button and the POST opens
@@ -24,6 +25,7 @@ from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.entrypoints.http.deps import PagesDep, VolunteerSpaceDep
 from entraide.directory.entrypoints.http.labels import LANGUAGES, SLOTS
+from entraide.directory.entrypoints.http.volunteers import supports
 from entraide.directory.usecases.volunteer_space import Offered, VolunteerSpace
 from entraide.kit.auth import RefusedError
 from entraide.kit.deps import provided
@@ -39,11 +41,11 @@ STATUS_SENTENCES = {
     "applied": "Votre candidature est reçue : l'association va vous contacter.",
     "in-review": "L'association vérifie votre candidature (rencontre, attestation d'honorabilité).",
     "approved": "Vous êtes bénévole : l'association peut vous proposer une famille.",
-    "paused": "Aucune famille ne vous est proposée pendant la pause.",
+    "paused": "Aucune nouvelle famille ne vous est proposée pendant la pause.",
     "left": "Vous avez quitté le réseau.",
 }
 DONE = {
-    "pause": "Votre pause est enregistrée : aucune famille ne vous sera proposée.",
+    "pause": "Votre pause est enregistrée : aucune nouvelle famille ne vous sera proposée.",
     "reprise": "Bon retour : les familles peuvent de nouveau vous être proposées.",
     "offre": "Vos disponibilités, langues et savoir-faire sont enregistrés.",
 }
@@ -104,13 +106,14 @@ async def space(
             session.close(response)
         return response
     flashes = [{"level": "success", "text": DONE[fait]}] if fait in DONE else []
-    return _space(request, pages, session, volunteer, flashes=flashes)
+    return await _space(request, pages, session, space, volunteer, flashes=flashes)
 
 
-def _space(
+async def _space(
     request: Request,
     pages: PagesDep,
     session: SpaceSession,
+    space: VolunteerSpace,
     volunteer: Volunteer,
     *,
     flashes: list[dict[str, str]] | None = None,
@@ -135,6 +138,7 @@ def _space(
         chosen_slots=[f"{s['day']}-{s['part']}" for s in volunteer.availability],
         chosen_languages=volunteer.languages,
         chosen_skills=volunteer.skills,
+        supports=supports.shown(await space.current_supports(volunteer)),
         flashes=flashes or [],
         errors=errors or {},
     )
@@ -216,7 +220,9 @@ async def _do(
         if volunteer is None:
             raise RefusedError(N_("Cette fiche n'existe plus."), status_code=404) from None
         alert = [{"level": "error", "text": N_("Ce changement n'est pas possible pour l'instant.")}]
-        return _space(request, pages, session, volunteer, flashes=alert, status_code=409)
+        return await _space(
+            request, pages, session, space, volunteer, flashes=alert, status_code=409
+        )
     return RedirectResponse(f"{HOME}?fait={action}", 303)
 
 
@@ -250,12 +256,16 @@ async def leave(
         raise RefusedError(N_("Cette fiche n'existe plus."), status_code=404)
     if confirmation != "oui":
         errors = {"confirmation": "Cochez la case pour confirmer votre départ."}
-        return _space(request, pages, session, volunteer, errors=errors, status_code=422)
+        return await _space(
+            request, pages, session, space, volunteer, errors=errors, status_code=422
+        )
     try:
         await space.leave(volunteer_id)
     except (TransitionError, ConflictError):
         alert = [{"level": "error", "text": "Votre départ n'a pas pu être enregistré : réessayez."}]
-        return _space(request, pages, session, volunteer, flashes=alert, status_code=409)
+        return await _space(
+            request, pages, session, space, volunteer, flashes=alert, status_code=409
+        )
     response = pages.page(request, "espace-benevole-depart.html")
     session.close(response)
     return response
@@ -280,7 +290,9 @@ async def offer(
         volunteer = await space.get(volunteer_id)
         if volunteer is None:
             raise RefusedError(N_("Cette fiche n'existe plus."), status_code=404)
-        return _space(request, pages, session, volunteer, errors=errors, status_code=422)
+        return await _space(
+            request, pages, session, space, volunteer, errors=errors, status_code=422
+        )
     availability = [dict(zip(("day", "part"), s.split("-"), strict=True)) for s in slots]
     offered = Offered(availability, languages, skills)
     return await _do(request, pages, session, space, csrf, "offre", offered)
