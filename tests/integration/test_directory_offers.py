@@ -172,3 +172,47 @@ async def test_an_associations_staff_of_one_departement_sees_its_actions_there(
     assert nievre.status_code == 200
     assert re.findall(r"Écoute des parents — (\w+)</a>", nievre.text) == ["Nevers"]
     assert re.findall(r"Écoute des parents — (\w+)</a>", both.text) == ["Nevers", "Roubaix"]
+
+
+async def test_two_actions_of_one_name_in_one_commune_differ_on_their_cards(
+    directory_settings, dev_issuer
+):
+    """The walk saw four cards « Parrainage de proximité — Nantes / Nantes » and nothing
+    else: each card now says the help, the ages, the hours, the places left, the audience."""
+    one = body("Nantes", capacity=10, current_load=7)
+    other = body(
+        "Nantes",
+        thematiques=["entraide--parrainage-de-proximite", "entraide--repit-parental"],
+        age_min=0,
+        age_max=6,
+        horaires_accueil="Mo-Fr 09:00-12:00,14:00-17:00",
+        capacity=5,
+        current_load=5,
+        professionals_only=True,
+    )
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        for offer in (one, other):
+            created = await client.post("/api/v1/staff/offers", json=offer, headers=ppm)
+            assert created.status_code == 201, created.text
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        space = await client.get("/association")
+    assert space.status_code == 200
+    cards = re.findall(r'<ul class="fr-card__desc action-details">(.*?)</ul>', space.text, re.S)
+    read = sorted([re.findall(r"<li>(.*?)</li>", card.replace("\u00a0", " ")) for card in cards])
+    assert read == [
+        [
+            "Parrainage de proximité",
+            "Enfants de 3 à 14 ans",
+            "Horaires : mercredi de 14 h 00 à 18 h 00 ; samedi de 10 h 00 à 17 h 00",
+            "3 places libres sur 10",
+            "Ouverte aux familles",
+        ],
+        [
+            "Parrainage de proximité, Répit parental",
+            "Enfants de 0 à 6 ans",
+            "Horaires : du lundi au vendredi de 9 h 00 à 12 h 00 et de 14 h 00 à 17 h 00",
+            "Complète (5 places)",
+            "Réservée aux professionnels",
+        ],
+    ]

@@ -155,3 +155,18 @@ async def test_the_association_s_staff_see_how_to_reach_its_applicant_and_no_one
             assert "Camille" not in other.text
             assert "example.org" not in other.text
             assert "06 12" not in other.text
+
+
+async def test_the_volunteer_form_writes_half_days_and_languages_as_intake_does(
+    directory_settings,  # noqa: F811
+):
+    """A box stands alone: « Mercredi après-midi », « Français », as intake's forms write
+    them (directory wrote « mercredi après-midi », « français »); in English too."""
+    async with serving(create_app(directory_settings)) as client:
+        french = html.unescape((await client.get("/devenir-benevole")).text)
+        english = html.unescape((await client.get("/devenir-benevole?lang=en")).text)
+    boxes = re.findall(r'<label class="fr-label" for="[^"]+">\s*([^<]+?)\s*<', french)
+    assert {"Lundi matin", "Mercredi après-midi", "Français", "Arabe"} <= set(boxes)
+    assert {"Wednesday afternoon", "French"} <= set(
+        re.findall(r'<label class="fr-label" for="[^"]+">\s*([^<]+?)\s*<', english)
+    )

@@ -16,3 +16,12 @@ def test_demo_offers_cover_the_five_territories_with_associations_that_have_a_br
     for association, offer in offers:
         assert ASSOCIATIONS[association].branch_for(offer.zone_eligibilite[0]) is not None
         assert "example.org" in (offer.courriel or "")
+
+
+def test_no_association_has_two_demo_actions_of_the_same_name():
+    """The walk saw Parrains Par Mille's four Nantes actions (44000, 44100, 44200, 44300)
+    as four identical « Parrainage de proximité — Nantes »: a quarter tells them apart."""
+    names = Counter((association, offer.nom) for association, offer in demo_offers())
+    assert [name for name, count in names.items() if count > 1] == []
+    nantes = [o for a, o in demo_offers() if a == "parrains-par-mille" and o.commune == "Nantes"]
+    assert len({(o.age_min, o.age_max, o.horaires_accueil) for o in nantes}) > 1

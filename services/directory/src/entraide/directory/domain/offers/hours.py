@@ -6,7 +6,7 @@ stored always means what families read. Pure: no I/O.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from entraide.contracts import labels
 
@@ -63,6 +63,31 @@ def describe(slots: list[Slot]) -> list[str]:
         + ", ".join(f"{s // 60}h{s % 60:02d} à {e // 60}h{e % 60:02d}" for s, e in spans)
         for day, spans in week(slots)
     ]
+
+
+def summary(slots: Sequence[Slot], clock: Callable[[int], str]) -> str:
+    """French, in a sentence, days in a row with the same hours together, each time of day
+    from its minute by `clock`: `du lundi au vendredi de 9 h 00 à 12 h 00 et de 14 h 00 à
+    17 h 00 ; samedi de 10 h 00 à 12 h 00`."""
+    runs: list[tuple[int, int, list[tuple[int, int]]]] = []  # first day, last day, spans
+    for day, spans in week(slots):
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == spans:
+            runs[-1] = (runs[-1][0], day, spans)
+        else:
+            runs.append((day, day, spans))
+    return " ; ".join(
+        f"{_run(first, last)} "
+        + " et ".join(f"de {clock(start)} à {clock(end)}" for start, end in spans)
+        for first, last, spans in runs
+    )
+
+
+def _run(first: int, last: int) -> str:
+    if first == last:
+        return DAY_LABELS[first]
+    if last == first + 1:
+        return f"{DAY_LABELS[first]} et {DAY_LABELS[last]}"
+    return f"du {DAY_LABELS[first]} au {DAY_LABELS[last]}"
 
 
 def _days(spec: str) -> list[int]:

@@ -32,7 +32,8 @@ def public_offer(doc: dict[str, Any]) -> dict[str, Any]:
 def staff_offer(doc: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
     fresh = freshness(doc["updated_at"], now or datetime.now(UTC))
     return {**public_offer(doc), "revision": doc["revision"], "fraicheur": fresh.value,
-            "professionals_only": doc["professionals_only"]}  # fmt: skip
+            "professionals_only": doc["professionals_only"],
+            "capacity": doc.get("capacity"), "current_load": doc.get("current_load")}  # fmt: skip
 
 
 def data_inclusion_service(doc: dict[str, Any]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The association's space: its offers with their freshness, its volunteers to review (the
+"""The association's space: its offers with their freshness and what tells them apart (the
+help, the ages, the hours, the places left, the audience), its volunteers to review (the
 review's form posts to `volunteers.pages`) with how to reach them and what they offer."""
 
 from typing import Annotated, Any
@@ -8,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from entraide.contracts import labels
 from entraide.directory.domain import places
+from entraide.directory.domain.offers import hours, vocab
 from entraide.directory.domain.volunteers.rules import NEXT
 from entraide.directory.domain.volunteers.status_words import FOR_STAFF
 from entraide.directory.entrypoints.http.deps import (
@@ -16,6 +18,7 @@ from entraide.directory.entrypoints.http.deps import (
     VolunteerDocumentsDep,
     VolunteerKeysDep,
 )
+from entraide.directory.entrypoints.http.in_language import clock
 from entraide.directory.entrypoints.http.labels import (
     FRESHNESS_LABELS,
     HONORABILITY_LABELS,
@@ -65,7 +68,7 @@ async def association_space(
         principal,
         one_volunteer=bool(benevole),
         today=formats.today().isoformat(),
-        offers=shown,
+        offers=[action_card(o) for o in shown],
         volunteers=[described(v) for v in listed],
         flashes=flashes,
         status_labels=FOR_STAFF,
@@ -94,3 +97,38 @@ def described(volunteer: dict[str, Any]) -> dict[str, Any]:
             for code in volunteer.get("languages") or []
         ],
     }
+
+
+def action_card(offer: dict[str, Any]) -> dict[str, Any]:
+    """An action as its card reads: the help it gives, for which ages, when, the places
+    left, who may see it (what tells apart two actions of one name in one commune)."""
+    when = offer.get("horaires_accueil")
+    return offer | {
+        "help": [vocab.THEMATIQUES.get(t, t) for t in offer.get("thematiques") or []],
+        "ages": ages(offer.get("age_min"), offer.get("age_max")),
+        "when": hours.summary(hours.parse(when), lambda minute: clock(minute, french=True))
+        if when
+        else "",
+        "places": places_left(offer.get("capacity"), offer.get("current_load")),
+        "audience": "Réservée aux professionnels"
+        if offer.get("professionals_only")
+        else "Ouverte aux familles",
+    }
+
+
+def ages(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"Enfants de {low} à {high} ans"
+    if low is not None:
+        return f"Enfants dès {low} ans"
+    return f"Enfants jusqu'à {high} ans" if high is not None else ""
+
+
+def places_left(capacity: int | None, load: int | None) -> str:
+    if capacity is None:
+        return ""
+    left = max(capacity - (load or 0), 0)
+    if left == 0:
+        return f"Complète ({capacity} places)"
+    plural = "s" if left > 1 else ""
+    return f"{left} place{plural} libre{plural} sur {capacity}"

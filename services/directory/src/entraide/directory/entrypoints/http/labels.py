@@ -7,9 +7,10 @@ from entraide.contracts import labels
 # search: a day by its index (Monday = 0), a need by its value
 DAYS = [("", "Peu importe"), *[(str(i), day) for i, day in enumerate(labels.DAYS.values())]]
 NEEDS = [("", "Tous les accompagnements"), *[(str(n), label) for n, label in labels.NEEDS.items()]]
-# the volunteer's form: « lundi matin », « français »
-SLOTS = [(slot, labels.in_sentence(label)) for slot, label in labels.SLOTS.items()]
-LANGUAGES = [(code, labels.in_sentence(label)) for code, label in labels.LANGUAGES.items()]
+# the volunteer's form and space: a box each, standing alone, written as intake writes them
+# (« Lundi matin », « Français »); inside a sentence, `labels.in_sentence` lowers them
+SLOTS = list(labels.SLOTS.items())
+LANGUAGES = list(labels.LANGUAGES.items())
 
 HONORABILITY_LABELS = {
     "not-requested": "Non demandée",
