@@ -381,7 +381,7 @@ async def see_the_history(browser: Browser, intake: str, family_id: str) -> None
             ("proposed", "Proposée — UNAF (un ou une bénévole)"),
             ("accepted", "Acceptée — UNAF"),
             ("started", "Accompagnement commencé — UNAF"),
-            ("closed", "Close — UNAF : accompagnement mené à son terme"),
+            ("closed", "Mise en relation terminée — UNAF : accompagnement mené à son terme"),
         ):
             await expect(history.locator(f".etape-{state}").first).to_contain_text(said)
 

@@ -105,17 +105,22 @@ def test_the_templates_say_what_the_brief_promises() -> None:
 # « call » in each language a family is written to in, as `demande-suite` says it
 CALL_WORDS = {"fr": "appel", "falc": "appel", "en": "call", "ar": "تتصل", "pt": "telefon"}
 CALL_WORDS |= {"ro": "suna"}
+# the family's news that promise a call only to a family that chose one
+CALLING = ("demande-suite", "accompagnement-interrompu")
 
 
+@pytest.mark.parametrize("template", CALLING)
 @pytest.mark.parametrize("language", [*CALL_WORDS])
-def test_a_family_that_chose_no_call_is_not_told_it_will_be_called(language: str) -> None:
+def test_a_family_that_chose_no_call_is_not_told_it_will_be_called(
+    language: str, template: str
+) -> None:
     """Chose the e-mail or an SMS only: the association will contact it, not call it."""
     renderer = Renderer()
-    by_phone = renderer.render("demande-suite", Channel.EMAIL, CONTEXT, language)
+    by_phone = renderer.render(template, Channel.EMAIL, CONTEXT, language)
     assert CALL_WORDS[language] in by_phone.subject + by_phone.text
     written = CONTEXT | {"by_phone": False}
-    mail = renderer.render("demande-suite", Channel.EMAIL, written, language)
-    sms = renderer.render("demande-suite", Channel.SMS, written, language)
+    mail = renderer.render(template, Channel.EMAIL, written, language)
+    sms = renderer.render(template, Channel.SMS, written, language)
     for text in (mail.subject, mail.text, sms.text):
         assert CALL_WORDS[language] not in text.lower()
         assert "{{" not in text
@@ -123,13 +128,16 @@ def test_a_family_that_chose_no_call_is_not_told_it_will_be_called(language: str
     assert str(CONTEXT["code"]) in sms.text
 
 
+@pytest.mark.parametrize("template", CALLING)
 @pytest.mark.parametrize("language", [*CALL_WORDS])
-def test_a_message_queued_before_by_phone_existed_still_goes_out(language: str) -> None:
+def test_a_message_queued_before_by_phone_existed_still_goes_out(
+    language: str, template: str
+) -> None:
     """An SMS held by the quiet hours, stored before `by_phone` was given: it renders,
     without promising a call it may not be (StrictUndefined refused it)."""
     queued = {key: value for key, value in CONTEXT.items() if key != "by_phone"}
     for channel in (Channel.EMAIL, Channel.SMS):
-        text = Renderer().render("demande-suite", channel, queued, language).text
+        text = Renderer().render(template, channel, queued, language).text
         assert CALL_WORDS[language] not in text.lower()
 
 

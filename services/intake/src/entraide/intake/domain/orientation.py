@@ -4,6 +4,10 @@ waitlisted, declined, expired, closed) noted on the family's record, and its sta
 Intake listens to matching's events (`usecases.orientation`); a step is noted once per event id (a
 redelivery changes nothing) and carries no personal data: the association, the time, the
 reason or outcome codes (the pages say them in French, `labels`).
+
+A support agreed (accepted or started) that ends without the family's doing nor as a
+support ends normally is an interruption (`interrupts`): matching places her request
+again, and a family who asked at the public door is told so (`self_request_queue`).
 """
 
 from datetime import datetime
@@ -20,7 +24,15 @@ from entraide.contracts.events import (
     MatchStarted,
     MatchWaitlisted,
 )
+from entraide.contracts.vocab import MatchOutcome
 from entraide.intake.domain.family import MatchStep as Step
+
+AGREED = ("accepted", "started")  # the steps a family is told of (its support is agreed)
+# the endings that are neither the family's doing nor a support's normal end: its
+# volunteer unavailable (gone, erased) or its action closed, or the volunteer stopping.
+# Not: completed; ended at her wish; her request withdrawn, her consent withdrawn (an
+# objection too); no news from her; the association's decision, which it tells her itself
+INTERRUPTIONS = frozenset({MatchOutcome.VOLUNTEER_UNAVAILABLE, MatchOutcome.ENDED_BY_VOLUNTEER})
 
 
 def step_of(event: CloudEvent[Any]) -> Step | None:
@@ -71,3 +83,22 @@ def current(steps: list[Step], request_id: str) -> Step | None:
     """The request's latest step, or None while matching has said nothing of it."""
     mine = history(steps, request_id)
     return mine[-1] if mine else None
+
+
+def interrupts(step: Step, steps: list[Step]) -> bool:
+    """`step` ends, not by the family's doing, a support agreed (its match was accepted or
+    started among `steps`): she is to be told."""
+    return (
+        step.state == "closed"
+        and step.outcome in INTERRUPTIONS
+        and any(s.match_id == step.match_id and s.state in AGREED for s in steps)
+    )
+
+
+def interrupted(steps: list[Step], request_id: str) -> bool:
+    """The request's last support agreed was interrupted, and none agreed since: the
+    network looks for another (a proposal meanwhile changes nothing she was told)."""
+    mine = history(steps, request_id)
+    agreed = {s.match_id for s in mine if s.state in AGREED}
+    told = [s for s in mine if s.state in AGREED or (s.state == "closed" and s.match_id in agreed)]
+    return bool(told) and interrupts(told[-1], mine)

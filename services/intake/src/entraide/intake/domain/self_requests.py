@@ -114,6 +114,7 @@ class Standing(StrEnum):
     CONTACTING = "contacting"  # ...for a family that chose no call: it will write
     STARTED = "started"
     WAITING = "waiting"  # waitlisted: no place for now
+    INTERRUPTED = "interrupted"  # the support agreed went (not her doing): looked for again
     ENDED = "ended"
     REFUSED = "refused"
     WITHDRAWN = "withdrawn"
@@ -159,6 +160,14 @@ WORDS: dict[Standing, tuple[str, str]] = {
             "moment. Elle reste en attente : nous vous contacterons dès qu'une place se libère."
         ),
     ),
+    Standing.INTERRUPTED: (
+        N_("La personne qui vous accompagnait n'est plus disponible"),
+        N_(
+            "Ce n'est pas de votre fait. Votre demande reste ouverte : le réseau cherche "
+            "quelqu'un d'autre pour vous, et une association vous recontactera au moyen que vous "
+            "avez choisi."
+        ),
+    ),
     Standing.ENDED: (
         N_("L'accompagnement est terminé"),
         N_("Vous pouvez faire une nouvelle demande à tout moment."),
@@ -190,16 +199,24 @@ _STEPS = {
 
 
 def standing(
-    stage: Stage, step: str | None = None, withdrawn: bool = False, by_call: bool = True
+    stage: Stage,
+    step: str | None = None,
+    withdrawn: bool = False,
+    by_call: bool = True,
+    *,
+    interrupted: bool = False,
 ) -> Standing:
-    """Where a request stands: its stage in the queue, then matching's latest step; a
-    family that chose no call (`by_call` false) is never told it will be called."""
+    """Where a request stands: its stage in the queue, then matching's latest step (or its
+    support agreed gone, `interrupted`, while none other is); a family that chose no call
+    (`by_call` false) is never told it will be called."""
     if stage == Stage.PENDING:
         return Standing.RECEIVED
     if stage == Stage.REFUSED:
         return Standing.REFUSED
     if withdrawn:
         return Standing.WITHDRAWN
+    if interrupted:
+        return Standing.INTERRUPTED
     found = _STEPS.get(step or "", Standing.CONFIRMED)
     return Standing.CONTACTING if found == Standing.CALLING and not by_call else found
 

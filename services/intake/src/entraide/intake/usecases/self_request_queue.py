@@ -14,19 +14,24 @@ from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
-from entraide.intake.domain.family import SUBMITTED, Consent, NotFoundError, Request
-from entraide.intake.domain.orientation import step_of
+from entraide.intake.domain.family import SUBMITTED, Consent, MatchStep, NotFoundError, Request
+from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts, step_of
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
-from entraide.intake.usecases.self_requests import CALLING_TEMPLATE, FamilyDoor, queue_admits
+from entraide.intake.usecases.self_requests import (
+    CALLING_TEMPLATE,
+    INTERRUPTED_TEMPLATE,
+    FamilyDoor,
+    queue_admits,
+)
 from entraide.kit.principal import Principal
 
 # matching's steps the family is told of: the association said yes (a proposal is only a
 # suggestion it may still decline); the start, for a match accepted while none was heard
-CALLING_STEPS = ("accepted", "started")
+CALLING_STEPS = AGREED
 BY_THE_FAMILY = "la famille (formulaire public)"
 
 
@@ -162,31 +167,53 @@ class ConfirmationQueue:
 
     async def match_events(self, events: list[CloudEvent[Any]]) -> int:
         """Matching's events: the families whose own request was accepted or started are
-        told (a redelivery sends nothing twice: the notifier keeps each key); how many.
-        One read of the queue for the whole batch (most requests came by another door)."""
-        calling = [
-            (event.data.family_ref, step.request_id)
+        told, and those whose support agreed ended not by their doing (`interrupts`) are
+        told too, once per match (a redelivery sends nothing twice: the notifier keeps
+        each key); how many. One read of the queue for the whole batch (most requests
+        came by another door). Intake's consumer has noted the batch's steps first."""
+        telling = [
+            (event.data.family_ref, step)
             for event in events
-            if (step := step_of(event)) is not None and step.state in CALLING_STEPS
+            if (step := step_of(event)) is not None
+            and (step.state in CALLING_STEPS or step.outcome in INTERRUPTIONS)
         ]
-        if not calling:
+        if not telling:
             return 0
-        found = await self.door.queue.by_requests({request_id for _, request_id in calling})
+        found = await self.door.queue.by_requests({step.request_id for _, step in telling})
         told = 0
-        for family_ref, request_id in calling:
-            told += await self._tell_calling(found.get(request_id), family_ref)
+        for family_ref, step in telling:
+            request = found.get(step.request_id)
+            if step.state in CALLING_STEPS:
+                told += await self._tell_calling(request, family_ref)
+            else:
+                told += await self._tell_interrupted(request, family_ref, step)
         return told
 
     async def _tell_calling(self, request: SelfRequest | None, family_ref: str) -> bool:
         if request is None or request.family_ref != family_ref:
             return False
+        return await self._tell(request, CALLING_TEMPLATE)
+
+    async def _tell_interrupted(
+        self, request: SelfRequest | None, family_ref: str, step: MatchStep
+    ) -> bool:
+        """« La personne qui vous accompagnait n'est plus disponible », once per match,
+        if she had been told of it (accepted or started)."""
+        if request is None or request.family_ref != family_ref:
+            return False
+        family = await self.door.families.get(request.family_id)
+        if family is None or not interrupts(step, family.orientation):
+            return False
+        return await self._tell(request, INTERRUPTED_TEMPLATE, once=step.match_id)
+
+    async def _tell(self, request: SelfRequest, template: str, once: str | None = None) -> bool:
         identity = await self._identity(request)
-        if identity is None:  # joined to a family known: its staff call as usual
+        if identity is None:  # joined to a family known, or erased: its staff call as usual
             return False
         parent = Parent(**identity["parent"])
         chosen = identity.get("contact_preferences", request.contact_preferences)
         context = {"code": identity.get("code", ""), "by_phone": by_call(chosen, asdict(parent))}
-        await self.door.tell(request, parent, CALLING_TEMPLATE, context)
+        await self.door.tell(request, parent, template, context, once=once)
         return True
 
     async def _open(self, principal: Principal, self_id: str) -> tuple[SelfRequest, Any]:

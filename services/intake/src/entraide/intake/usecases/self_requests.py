@@ -15,8 +15,8 @@ from typing import Any, Protocol
 from entraide.contracts.associations import NAMES
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need
+from entraide.intake.domain import orientation, sealing
 from entraide.intake.domain import requests as domain
-from entraide.intake.domain import sealing
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import MatchStep
@@ -29,6 +29,7 @@ from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifie
 
 RECEIVED_TEMPLATE = "demande-recue"  # the kit's notification templates
 CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler / vous écrire »
+INTERRUPTED_TEMPLATE = "accompagnement-interrompu"  # « … n'est plus disponible »
 
 
 class SelfRequests(Protocol):
@@ -172,7 +173,7 @@ class FamilyDoor:
         request = await self.queue.by_code(rules.code_hash(typed_code))
         if request is None:
             return None
-        step, withdrawn = None, False
+        step, withdrawn, interrupted = None, False, False
         if request.stage in (Stage.CONFIRMED, Stage.MERGED) and request.request_id:
             family = await self.families.get(request.family_id)
             if family is not None:
@@ -183,9 +184,11 @@ class FamilyDoor:
                         for r in family.requests
                     ),
                 )
+                interrupted = orientation.interrupted(family.orientation, request.request_id)
         # a call is said only to a family that chose one (no unsealing here: its choice)
         by_call = "phone" in request.contact_preferences
-        found = rules.standing(request.stage, step.state if step else None, withdrawn, by_call)
+        state = step.state if step else None
+        found = rules.standing(request.stage, state, withdrawn, by_call, interrupted=interrupted)
         title, explanation = rules.WORDS[found]
         # the family knows who calls once the association has said yes (not at a proposal,
         # which it may decline); a name, nothing of the volunteer
@@ -194,17 +197,24 @@ class FamilyDoor:
         return PublicStatus(found, title, explanation, request.submitted_at, association)
 
     async def tell(
-        self, request: SelfRequest, parent: Parent, template: str, context: dict[str, Any]
+        self,
+        request: SelfRequest,
+        parent: Parent,
+        template: str,
+        context: dict[str, Any],
+        *,
+        once: str | None = None,
     ) -> None:
         """Send `template` by each channel the family chose and can be reached by (its
-        e-mail, an SMS to its phone): each send keyed by the request, the template and
-        the channel, so a redelivery sends nothing twice on either."""
+        e-mail, an SMS to its phone): each send keyed by the request, the template, the
+        channel (and `once`, e.g. a match, when it may be news again for another), so a
+        redelivery sends nothing twice on either."""
         if self.notifier is None:
             return
         for channel, to in written_channels(request.contact_preferences, asdict(parent)):
             await self.notifier.notify(
                 Notification(
-                    key=f"{request.id}:{template}:{channel}",
+                    key=f"{request.id}:{template}:{channel}" + (f":{once}" if once else ""),
                     template=template,
                     channel=Channel(channel),
                     to=to,

@@ -24,6 +24,7 @@ from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 TEMPLATES = (
     "demande-recue",  # the family's request received, with its follow-up code
     "demande-suite",  # its outcome: an association will call
+    "accompagnement-interrompu",  # the support agreed went, not by the family's doing
     "conservation-mois",  # retention warning a month ahead
     "conservation-semaine",  # ...and a week ahead
     "conservation-benevole-mois",  # a volunteer's retention warning a month ahead
@@ -40,7 +41,8 @@ TEMPLATES = (
 # what a family, a volunteer or a person at the public rights channel receives: written
 # in every language of `LANGUAGES` (a unit test checks)
 PUBLIC_TEMPLATES = (
-    *("demande-recue", "demande-suite", "conservation-mois", "conservation-semaine"),
+    *("demande-recue", "demande-suite", "accompagnement-interrompu"),
+    *("conservation-mois", "conservation-semaine"),
     *("code-contact", "droits-export", "droits-effacement"),
     *("candidature-benevole", "proposition-benevole", "lien-connexion"),
     *("conservation-benevole-mois", "conservation-benevole-semaine"),

@@ -67,7 +67,7 @@ ORIENTATION = {
     "expired": "Proposition expirée",
     "started": "Accompagnement commencé",
     "waitlisted": "En liste d'attente",
-    "closed": "Close",
+    "closed": "Mise en relation terminée",
 }
 ORIENTATION_BADGE = {
     "proposed": "new",
