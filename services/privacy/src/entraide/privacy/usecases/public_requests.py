@@ -9,10 +9,11 @@
    contact data (intake for families) say which subjects it names (`Owners`): privacy holds
    no contact of its own. One case per subject opens, through the officer's use case (the
    legal month, every service commanded), with the person as its actor.
-3. `deliver`: once an access case is closed, a signed link valid 7 days goes to the proven
-   contact; `export` opens it. Once every erasure case a request opened is closed, the
-   person is told it is done (`droits-effacement`), the last message: then the contact
-   is forgotten, as after an access's link.
+3. `deliver`: once all a request's access cases are closed, one signed link valid 7 days
+   goes to the proven contact: one answer, however many subjects it named (a family staff
+   recorded, her requests at the door); `copies` opens them all, `export` one, as JSON.
+   Once every erasure case a request opened is closed, the person is told it is done
+   (`droits-effacement`), the last message: then the contact is forgotten, as after a link.
 """
 
 import logging
@@ -28,6 +29,7 @@ from entraide.kit.notifications import Notification, Notifier, opened_in
 from entraide.privacy.domain import requests_from_people as rules
 from entraide.privacy.domain.cases import CaseKind, CaseStatus
 from entraide.privacy.domain.requests_from_people import Contact, PersonRequest, Status, Verdict
+from entraide.privacy.usecases.cases import ExportDestroyedError
 from entraide.privacy.usecases.officer import Privacy, RefusedError
 
 log = logging.getLogger(__name__)
@@ -192,9 +194,9 @@ class PublicRights:
         return Proved(verdict, proved, len(case_ids))
 
     async def deliver(self) -> int:
-        """Send the export's link of each closed access case (7 days), or tell that an
-        erasure is done, then forget the contact; forget the contacts of requests never
-        proved. How many requests were answered."""
+        """Send the link to the copies once a request's access cases are all closed (one
+        message, 7 days), or tell that an erasure is done, then forget the contact; forget
+        the contacts of requests never proved. How many requests were answered."""
         now = self._now()
         for stale in await self.requests.stale(now):
             await self.seal.forget(stale.request_id)
@@ -212,10 +214,10 @@ class PublicRights:
             contact = await self.seal.open(request.request_id) if ready else None
             if contact is not None:
                 expires = now + rules.LINK_TTL
-                for case_id in ready:  # one message per case: one link each
-                    link = self.link(request, case_id, expires)
-                    context: dict[str, Any] = {"link": link, "expires_at": expires}
-                    await self._send(request, contact, "droits-export", context, case_id)
+                link = self.link(request, "", expires)  # no case: the request's every copy
+                context: dict[str, Any] = {"link": link, "expires_at": expires}
+                context["parts"] = len(ready)
+                await self._send(request, contact, "droits-export", context)
                 sent += 1
             await self.requests.save(replace(request, link_sent_at=now))
             await self.seal.forget(request.request_id)
@@ -231,21 +233,50 @@ class PublicRights:
         return int(contact is not None)
 
     def link(self, request: PersonRequest, case_id: str, expires: datetime) -> str:
-        """The export's address, opening in the request's language on any device."""
+        """The copies' address (a case's, for the links of before: `""` names them all),
+        opening in the request's language on any device."""
         token = rules.link_token(self.key, request.request_id, case_id, expires)
         return opened_in(f"{self.public_url}/vos-droits/export/{token}", request.language)
 
-    async def export(self, token: str, *, form: str) -> dict[str, Any] | None:
-        """The export behind a link, if the link is ours, unexpired, and its case the
-        request's; the read is in the case's audit trail. `ExportDestroyedError` once the
-        person's erasure destroyed it (the link still valid: nothing is left behind it)."""
+    async def _linked(self, token: str) -> tuple[PersonRequest, str] | None:
+        """The link's request and case (if any), if it is ours, unexpired, and the case its."""
         link = rules.read_link(self.key, token, self._now())
-        if link is None:
+        request = await self.requests.get(link.request_id) if link else None
+        if link is None or request is None or not request.case_ids:
             return None
-        request = await self.requests.get(link.request_id)
-        if request is None or link.case_id not in request.case_ids:
+        if link.case_id and link.case_id not in request.case_ids:
             return None
-        return await self.privacy.export(link.case_id, actor=ACTOR, form=form)
+        return request, link.case_id
+
+    async def copies(self, token: str, *, form: str) -> list[dict[str, Any]] | None:
+        """Every case's export behind a link, in the request's order: all the contact named.
+        Each read is in its case's audit trail. Those an erasure destroyed since are left
+        out; `ExportDestroyedError` if it destroyed them all (nothing is left behind it)."""
+        linked = await self._linked(token)
+        if linked is None:
+            return None
+        found, gone = [], None
+        for case_id in linked[0].case_ids:
+            try:
+                found.append(await self.privacy.export(case_id, actor=ACTOR, form=form))
+            except ExportDestroyedError as destroyed:
+                gone = destroyed
+        if gone is not None and not any(found):
+            raise gone
+        return [export for export in found if export is not None]
+
+    async def export(self, token: str, *, form: str, part: str = "") -> dict[str, Any] | None:
+        """One case's export behind a link: `part` (one of the request's cases), else the
+        link's case, else the first; the read is in the case's audit trail.
+        `ExportDestroyedError` once the person's erasure destroyed it."""
+        linked = await self._linked(token)
+        if linked is None:
+            return None
+        request, case_id = linked
+        chosen = part or case_id or request.case_ids[0]
+        if chosen not in request.case_ids:
+            return None
+        return await self.privacy.export(chosen, actor=ACTOR, form=form)
 
     async def _send(
         self,
@@ -253,13 +284,12 @@ class PublicRights:
         contact: Contact,
         template: str,
         context: dict[str, Any],
-        part: str = "",
     ) -> None:
         # a code is asked for now: it goes at once, quiet hours or not (`codes`)
         notifier = self.codes if template == "code-contact" else self.notifier
         await notifier.notify(
             Notification(
-                key=f"{request.request_id}:{template}{':' + part if part else ''}",
+                key=f"{request.request_id}:{template}",
                 template=template,
                 channel=NoticeChannel(contact.channel.value),
                 to=contact.value,

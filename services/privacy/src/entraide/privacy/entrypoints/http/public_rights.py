@@ -22,6 +22,7 @@ from entraide.privacy.domain.requests_from_people import (
     attempts_left,
     contact_of,
 )
+from entraide.privacy.entrypoints.http import copies
 from entraide.privacy.entrypoints.http.deps import PagesDep
 from entraide.privacy.entrypoints.http.readable import Reader, document
 from entraide.privacy.usecases.cases import ExportDestroyedError
@@ -167,30 +168,35 @@ async def prove(
 async def export_page(
     token: str, request: Request, pages: PagesDep, public: PublicRightsDep
 ) -> Response:
-    """The export behind the link sent to the person, readable (and printable), in the
-    page's language (the link says the request's: `lang=`)."""
+    """Every copy behind the link sent to the person (one per subject her contact names,
+    each named in words), readable and printable, in the page's language (the link says
+    the request's: `lang=`); each part's JSON beside it."""
+    translate = translator(pages.templates)
     try:
-        found = await public.export(token, form="html")
+        found = await public.copies(token, form="html")
     except ExportDestroyedError as gone:
         return pages.page(
             request, "vos-droits-fin.html", status_code=410, verdict="erased",
-            message=translator(pages.templates)(ERASED[gone.destroyed.asked]),
+            message=translate(ERASED[gone.destroyed.asked]),
         )  # fmt: skip
-    if found is None:
+    if not found:
         return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
-    reader = Reader(translator(pages.templates), current().locale)
-    return pages.page(
-        request, "export.html", export=document(found, reader),
-        download=f"/vos-droits/export/{token}/donnees.json",
-    )  # fmt: skip
+    reader = Reader(translate, current().locale)
+    parts = [
+        {"export": document(export, reader), "title": copies.title(export, translate),
+         "download": f"/vos-droits/export/{token}/donnees.json?partie={export['case_id']}"}
+        for export in found
+    ]  # fmt: skip
+    return pages.page(request, "export.html", export=parts[0]["export"], parts=parts)
 
 
 @router.get("/vos-droits/export/{token}/donnees.json")
 async def export_json(
-    token: str, request: Request, pages: PagesDep, public: PublicRightsDep
+    token: str, request: Request, pages: PagesDep, public: PublicRightsDep, partie: str = ""
 ) -> Response:
+    """One part of the copy as JSON: `partie` (its case), else the one an old link names."""
     try:
-        found = await public.export(token, form="json")
+        found = await public.export(token, form="json", part=partie)
     except ExportDestroyedError as gone:
         detail = translator(pages.templates)(ERASED[gone.destroyed.asked])
         gone_body = {"code": "export-destroyed", "detail": detail}
