@@ -13,14 +13,15 @@ import asyncio
 import json
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiokafka import AIOKafkaProducer
 
 from entraide.contracts import new_event
-from entraide.contracts.events import MatchAccepted, MatchProposed, MatchStarted
+from entraide.contracts.events import MatchAccepted, MatchClosed, MatchProposed, MatchStarted
 from entraide.contracts.topics import MATCHES, REQUESTS
+from entraide.contracts.vocab import MatchOutcome
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
@@ -177,3 +178,108 @@ async def test_the_family_is_told_once_the_association_accepts_never_at_a_propos
         told = await db["notifications"].find({"template": "demande-suite"}).to_list()
         assert [(r["channel"], r["outcome"]) for r in told] == [("email", "sent")]
         assert EMAIL not in json.dumps(told, default=str)
+
+
+INTERRUPTED = "A pessoa que a acompanhava já não está disponível"  # she wrote in Portuguese
+
+
+async def _confirmed_door_request(
+    app, intake, dev_issuer, mongo, intake_settings, email: str
+) -> tuple:
+    """A parent asks on the Portuguese page, by e-mail only (her own address and phone:
+    the door's limit per contact); staff confirm: her code, the family's record and the
+    published request's id."""
+    await intake.get("/demander-aide?lang=pt")
+    phone = "06 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
+    mine = {"parent.email": email, "parent.phone": phone}
+    asked = form(lookup(app, FamilyDoor), contact_preferences=["email"], **mine)
+    sent = await intake.post("/demander-aide", data=asked)
+    assert sent.status_code == 200, sent.text
+    code = code_of(sent.text)
+    intake.cookies.clear()
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    queue = (await intake.get("/a-confirmer")).text
+    self_id = re.findall(r'action="/a-confirmer/([0-9a-f]+)"', queue)[-1]
+    csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)
+    done = await intake.post(f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"})
+    assert done.status_code == 303
+    intake.cookies.clear()
+    db = mongo[intake_settings.database]
+    found = await db["self_requests"].find_one({"_id": self_id})
+    family = await db["families"].find_one({"_id": found["family_id"]})
+    return code, family, family["requests"][0]["request_id"]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "told"),
+    [
+        (MatchOutcome.VOLUNTEER_UNAVAILABLE, True),
+        (MatchOutcome.REQUEST_WITHDRAWN, False),
+        (MatchOutcome.COMPLETED, False),
+    ],
+)
+async def test_a_support_gone_not_by_her_doing_is_told_her_once_in_her_language(
+    intake_settings, dev_issuer, mongo, mailbox, outcome, told
+) -> None:
+    """Accepted, then closed: her volunteer unavailable tells her once (the close
+    delivered twice), in Portuguese, with no word of a call (she chose the e-mail), and
+    /suivi says the same; her own withdrawal or a completed support tells her nothing."""
+    app = intake_app(intake_settings)
+    async with serving(app) as intake:
+        email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
+        code, family, request_id = await _confirmed_door_request(
+            app, intake, dev_issuer, mongo, intake_settings, email
+        )
+        ref = family["family_ref"]
+        said = {
+            "match_id": uuid.uuid4().hex,
+            "request_id": request_id,
+            "family_ref": ref,
+            "association_id": "parrains-par-mille",
+        }
+        now = datetime.now(UTC)
+        accepted = MatchAccepted(**said, accepted_at=now)
+        closed = MatchClosed(**said, outcome=outcome, closed_at=now + timedelta(seconds=1))
+        producer = AIOKafkaProducer(bootstrap_servers=intake_settings.kafka_bootstrap)
+        await producer.start()
+        try:
+            for data in (accepted, closed, closed):
+                event = new_event(data, source="/tests", subject=ref)
+                await producer.send_and_wait(
+                    MATCHES.name, event.model_dump_json().encode(), key=ref.encode()
+                )
+        finally:
+            await producer.stop()
+        db = mongo[intake_settings.database]
+
+        async def noted() -> bool:
+            found = await db["families"].find_one({"_id": family["_id"]})
+            return any(s["state"] == "closed" for s in found.get("orientation", []))
+
+        await eventually(noted, timeout=REPLAY, what="intake notes the close")
+        await asyncio.sleep(2)  # the batch's last step (telling the family) has run
+
+        def interrupted() -> list[str]:
+            return [m.get_content() for m in mailbox.to(email) if m["Subject"] == INTERRUPTED]
+
+        if not told:
+            assert interrupted() == []
+            assert (
+                await db["notifications"].count_documents({"template": "accompagnement-interrompu"})
+                == 0
+            )
+            return
+
+        async def told_her() -> list[str]:
+            return interrupted()
+
+        [text] = await eventually(told_her, timeout=60, what="the family told")
+        assert "Não foi por nada que tenha feito" in text
+        assert code in text
+        assert "telefon" not in text.lower()  # she chose the e-mail: nobody said a call
+        await intake.get("/suivi?lang=pt")  # her page's language, kept by its cookie
+        assert await status_of(intake, code) == INTERRUPTED
+        await asyncio.sleep(2)
+    assert len(interrupted()) == 1
+    sent = await db["notifications"].find({"template": "accompagnement-interrompu"}).to_list()
+    assert [(r["channel"], r["outcome"]) for r in sent] == [("email", "sent")]
