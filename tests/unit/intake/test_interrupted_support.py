@@ -120,3 +120,23 @@ async def test_her_own_ending_or_a_completed_support_tells_her_nothing(
 ) -> None:
     told, _ = await _told_after(outcome)
     assert told == []
+
+
+async def test_another_association_agreeing_after_the_interruption_is_told_her_too() -> None:
+    """Her first support went; when another is agreed she hears « une association va
+    prendre contact avec vous » again (its acceptance and start: once)."""
+    door, queue, _, _, notifier = world()
+    received = await door.submit(submission(), NOW)
+    request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
+    ref = door.queue.stored[received.self_id].family_ref  # type: ignore[attr-defined]
+    said = {"request_id": request_id, "family_ref": ref, "association_id": "parrains-par-mille"}
+    first, second = said | {"match_id": "match-0001"}, said | {"match_id": "match-0002"}
+    for events in (
+        [MatchAccepted(**first, accepted_at=NOW), MatchStarted(**first, started_at=NOW)],
+        [MatchClosed(**first, outcome=MatchOutcome.VOLUNTEER_UNAVAILABLE, closed_at=NOW)],
+        [MatchAccepted(**second, accepted_at=NOW), MatchStarted(**second, started_at=NOW)],
+        [MatchAccepted(**second, accepted_at=NOW)],  # redelivered
+    ):
+        await queue.match_events([closing(data, ref) for data in events])
+    calls = {n.key for n in notifier.sent.values() if n.template == "demande-suite"}
+    assert {key.rsplit(":", 1)[1] for key in calls} == {"match-0001", "match-0002"}

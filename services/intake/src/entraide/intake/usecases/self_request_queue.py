@@ -167,8 +167,9 @@ class ConfirmationQueue:
 
     async def match_events(self, events: list[CloudEvent[Any]]) -> int:
         """Matching's events: the families whose own request was accepted or started are
-        told, and those whose support agreed ended not by their doing (`interrupts`) are
-        told too, once per match (a redelivery sends nothing twice: the notifier keeps
+        told (its acceptance and its start are one piece of news; another association
+        agreeing after an interruption, another), and those whose support agreed ended not
+        by their doing (`interrupts`) are told too, once per match (a redelivery sends nothing twice: the notifier keeps
         each key); how many. One read of the queue for the whole batch (most requests
         came by another door). Intake's consumer has noted the batch's steps first."""
         telling = [
@@ -183,16 +184,18 @@ class ConfirmationQueue:
         told = 0
         for family_ref, step in telling:
             request = found.get(step.request_id)
-            if step.state in CALLING_STEPS:
-                told += await self._tell_calling(request, family_ref)
+            if step.state in CALLING_STEPS:  # once a match: another agreed later is news
+                told += await self._tell_calling(request, family_ref, once=step.match_id)
             else:
                 told += await self._tell_interrupted(request, family_ref, step)
         return told
 
-    async def _tell_calling(self, request: SelfRequest | None, family_ref: str) -> bool:
+    async def _tell_calling(
+        self, request: SelfRequest | None, family_ref: str, once: str | None = None
+    ) -> bool:
         if request is None or request.family_ref != family_ref:
             return False
-        return await self._tell(request, CALLING_TEMPLATE)
+        return await self._tell(request, CALLING_TEMPLATE, once=once)
 
     async def _tell_interrupted(
         self, request: SelfRequest | None, family_ref: str, step: MatchStep
