@@ -140,3 +140,14 @@ async def test_another_association_agreeing_after_the_interruption_is_told_her_t
         await queue.match_events([closing(data, ref) for data in events])
     calls = {n.key for n in notifier.sent.values() if n.template == "demande-suite"}
     assert {key.rsplit(":", 1)[1] for key in calls} == {"match-0001", "match-0002"}
+
+
+def test_an_acceptance_and_its_start_in_one_millisecond_read_as_started() -> None:
+    """The store keeps milliseconds: both steps can share one moment, noted in either
+    order (a CI run met it: /suivi said « va prendre contact » after the start)."""
+    accepted, started = steps(("m1", "accepted", None), ("m1", "started", None))
+    started = MatchStep(started.event_id, "r1", "started", accepted.at, match_id="m1")
+    for noted in ([accepted, started], [started, accepted]):
+        current = orientation.current(noted, "r1")
+        assert current is not None
+        assert current.state == "started"

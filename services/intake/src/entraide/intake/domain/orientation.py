@@ -74,9 +74,16 @@ def _step(event_id: str, data: MatchEvent, state: str, at: datetime, **said: str
     )
 
 
+# steps of one moment (the store keeps milliseconds: an acceptance and its start can
+# share one) in the order a match lives them
+LIFE = {"waitlisted": 0, "proposed": 1, "declined": 2, "expired": 2, "accepted": 3}
+LIFE |= {"started": 4, "closed": 5}
+
+
 def history(steps: list[Step], request_id: str) -> list[Step]:
-    """The request's steps, oldest first."""
-    return sorted((s for s in steps if s.request_id == request_id), key=lambda s: s.at)
+    """The request's steps, oldest first (of one moment, as a match lives them)."""
+    mine = (s for s in steps if s.request_id == request_id)
+    return sorted(mine, key=lambda s: (s.at, LIFE.get(s.state, 0)))
 
 
 def current(steps: list[Step], request_id: str) -> Step | None:

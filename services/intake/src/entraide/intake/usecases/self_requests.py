@@ -19,7 +19,6 @@ from entraide.intake.domain import orientation, sealing
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
-from entraide.intake.domain.family import MatchStep
 from entraide.intake.domain.reaching import message_language, written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
@@ -178,7 +177,7 @@ class FamilyDoor:
             family = await self.families.get(request.family_id)
             if family is not None:
                 step, withdrawn = (
-                    _latest(family.orientation, request.request_id),
+                    orientation.current(family.orientation, request.request_id),
                     any(
                         r.request_id == request.request_id and r.status == "withdrawn"
                         for r in family.requests
@@ -255,8 +254,3 @@ def _name_hashes(keys: FamilyKeys, parent: Parent) -> list[str]:
     return recording.search_hashes(
         keys, first_name=parent.first_name, last_name=parent.last_name, phone=None, email=None
     )
-
-
-def _latest(steps: list[MatchStep], request_id: str) -> MatchStep | None:
-    mine = [s for s in steps if s.request_id == request_id]
-    return max(mine, key=lambda s: s.at) if mine else None
