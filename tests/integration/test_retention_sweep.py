@@ -88,7 +88,7 @@ async def test_the_sweep_erases_exactly_the_expired_subjects(
             families[1]["_id"],
             channel=ContactChannel.PHONE,
             note="Appel",
-            at=add_years(T0, 2),
+            noted_at=add_years(T0, 2),
         )
         reset = families[1]["family_ref"]
 

@@ -1,6 +1,6 @@
 """Staff work on a known family, against the fakes: open, search, rectify, withdraw, contact."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -10,6 +10,7 @@ from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.casework import Casework, ClosedError, ConflictError, NotFoundError
 from entraide.intake.usecases.ports import Action
+from entraide.kit import formats
 from tests.unit.intake.builders import CLAIRE, INES, LUC, casework, details
 from tests.unit.intake.fakes import FakeUnitOfWork
 
@@ -113,18 +114,39 @@ async def test_a_contact_restarts_the_retention_clock_and_is_announced() -> None
     family_id, _ = await _recorded(work, uow)
     recorded_at = uow.families.stored[family_id].last_contact_at
     later = recorded_at + timedelta(days=400)
-    await work.log_contact(CLAIRE, family_id, channel=ContactChannel.PHONE, note="Appel", at=later)
-    earlier = recorded_at - timedelta(days=3)  # logged late: the clock does not go back
-    await work.log_contact(CLAIRE, family_id, channel=ContactChannel.VISIT, note="", at=earlier)
+    phone, visit = ContactChannel.PHONE, ContactChannel.VISIT
+    await work.log_contact(CLAIRE, family_id, channel=phone, note="Appel", noted_at=later)
+    earlier = formats.today() - timedelta(days=3)  # logged late: the clock does not go back
+    await work.log_contact(CLAIRE, family_id, channel=visit, note="", day=earlier)
+    started = datetime.combine(earlier, time(), formats.PARIS)  # its day, from its start
     family = uow.families.stored[family_id]
     assert family.last_contact_at == later
     assert len(family.contacts) == 2
     assert family.contacts[0].by == "staff-claire"
     assert family.contacts[0].note != "Appel"
-    assert [e.contacted_at for e in uow.events_of(ContactLogged)] == [later, earlier]
+    assert [e.contacted_at for e in uow.events_of(ContactLogged)] == [later, started]
     assert audit.actions() == [Action.CONTACT, Action.CONTACT]
     record = await work.open(CLAIRE, family_id, via="page")
     assert record.contact_notes == ["Appel", ""]
+
+
+async def test_a_contact_on_a_past_day_keeps_that_day_and_no_time_nobody_gave() -> None:
+    """The page stored a past day as noon UTC, the same as a contact noted at noon: a
+    moment nobody typed, which the copies then had to guess back into a day."""
+    work, uow, _keys, _audit = casework()
+    family_id, _ = await _recorded(work, uow)
+    noted = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    day = date(2026, 11, 20)
+    await work.log_contact(
+        CLAIRE, family_id, channel=ContactChannel.PHONE, note="", day=day, noted_at=noted
+    )
+    (contact,) = uow.families.stored[family_id].contacts
+    assert (contact.day, contact.noted_at) == (day, noted)
+    assert not hasattr(contact, "at")
+    # a contact of the day it is noted counts from that moment
+    await work.log_contact(CLAIRE, family_id, channel=ContactChannel.SMS, note="")
+    today = uow.families.stored[family_id].contacts[-1]
+    assert today.day == formats.today(today.noted_at)
 
 
 async def test_an_erased_family_can_be_opened_but_no_longer_changed() -> None:

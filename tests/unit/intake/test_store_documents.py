@@ -1,7 +1,7 @@
 """The store's document shape: a family goes in and comes back the same, and a new
 family's document carries its first request and its pending event (no database needed)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from entraide.contracts.vocab import ContactChannel, RequestChannel, WithdrawalReason
 from entraide.intake.adapters import documents
@@ -25,7 +25,8 @@ async def test_a_family_comes_back_from_its_document_unchanged() -> None:
     family.withdraw(family.requests[0].request_id, WithdrawalReason.DUPLICATE, family.created_at)
     family.note_contact(
         Contact(
-            at=datetime(2026, 12, 1, tzinfo=UTC),
+            day=date(2026, 11, 30),
+            noted_at=datetime(2026, 12, 1, tzinfo=UTC),
             channel=ContactChannel.VISIT,
             by="s1",
             by_name="Claire",
@@ -65,3 +66,14 @@ async def test_a_familys_summary_keeps_its_childrens_birth_years() -> None:
 
 def test_a_scope_with_no_association_and_no_network_role_admits_nothing() -> None:
     assert documents.scope_filter(Scope(frozenset({"44"}), False, None)) == {"_id": {"$in": []}}
+
+
+async def test_a_contact_stored_before_its_day_was_kept_reads_its_day_in_paris() -> None:
+    """Families stored before kept a contact's `at` (a past day at noon UTC, today's at
+    the moment it was noted): its day in Paris, and no time it was noted."""
+    doc = documents.document_of(await _family())
+    late = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)  # 1 December, 0 h 30 in Paris
+    doc["contacts"] = [{"at": late, "channel": "sms", "by": "s1", "note": {"v": "1"}}]
+    (contact,) = documents.family_of(doc).contacts
+    assert (contact.day, contact.noted_at, contact.by_name) == (date(2026, 12, 1), None, None)
+    assert documents.document_of(documents.family_of(doc))["contacts"][0]["day"] == "2026-12-01"

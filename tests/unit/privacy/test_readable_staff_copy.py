@@ -138,3 +138,19 @@ def test_who_did_it_when_no_staff_member_did_and_phones_not_french() -> None:
     assert readable({"phone": phones}) == {
         "Téléphone": ["+33 6 11 22 33 99", "06 11 22 33 99", "+32 470 12 34 56"]
     }
+
+
+def test_a_moment_at_noon_utc_keeps_its_time_unless_its_field_is_a_day() -> None:
+    """A real event at noon UTC (a message sent, a request received) is no typed day: the
+    copy guessed one from « 12:00:00 » and dropped its time; the days are known by key."""
+    noon, midnight = "2026-11-30T12:00:00+00:00", "2026-11-30T00:00:00+00:00"
+    assert readable({"submitted_at": noon}) == {"Demande du": FRENCH.when(noon)}
+    assert FRENCH.when(noon).endswith("13\u00a0h\u00a000")
+    assert readable({"created_at": midnight}) == {"Enregistrée le": FRENCH.when(midnight)}
+    assert readable({"last_contact_at": noon}) == {"Dernier contact": "30/11/2026"}
+    contact = {"day": "2026-11-30", "noted_at": "2026-12-01T08:15:00+00:00"}
+    assert readable({"contacts": [contact]}) == {
+        "Contacts": [
+            {"Le": "30/11/2026", "Noté dans la fiche le": FRENCH.when(contact["noted_at"])}
+        ]
+    }

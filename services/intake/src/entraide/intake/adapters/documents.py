@@ -5,7 +5,7 @@ The only module that knows the documents: the store (`family_store`) and the uni
 """
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -15,6 +15,7 @@ from entraide.contracts.events import Slot
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import (
+    PARIS,
     Consent,
     Contact,
     Family,
@@ -77,8 +78,8 @@ def document_of(family: Family) -> Doc:
         "lookup": family.lookup,
         "possible_duplicates": family.possible_duplicates,
         "contacts": [
-            {"at": x.at, "channel": x.channel.value, "by": x.by, "by_name": x.by_name}
-            | {"note": x.note}
+            {"day": x.day.isoformat(), "noted_at": x.noted_at, "channel": x.channel.value}
+            | {"by": x.by, "by_name": x.by_name, "note": x.note}
             for x in family.contacts
         ],
         "children": [{"birth_year": year} for year in family.children_birth_years],
@@ -103,6 +104,23 @@ def step_document(step: MatchStep) -> Doc:
 
 def _step_of(doc: Doc) -> MatchStep:
     return MatchStep(**{k: v for k, v in doc.items() if k in MatchStep.__dataclass_fields__})
+
+
+def _contact_of(doc: Doc) -> Contact:
+    """A contact, as stored now (its day, when it was noted) or before (`at`: a past day
+    at noon UTC, today's at the moment it was noted, which cannot be told apart)."""
+    if "day" in doc:
+        day, noted_at = date.fromisoformat(doc["day"]), doc.get("noted_at")
+    else:
+        day, noted_at = doc["at"].astimezone(PARIS).date(), None
+    return Contact(
+        day=day,
+        noted_at=noted_at,
+        channel=ContactChannel(doc["channel"]),
+        by=doc["by"],
+        by_name=doc.get("by_name"),
+        note=doc["note"],
+    )
 
 
 def _request_document(r: Request) -> Doc:
@@ -151,16 +169,7 @@ def family_of(doc: Doc) -> Family:
         created_at=doc["created_at"],
         last_contact_at=doc["last_contact_at"],
         requests=[_request_of(r) for r in doc.get("requests", [])],
-        contacts=[
-            Contact(
-                at=c["at"],
-                channel=ContactChannel(c["channel"]),
-                by=c["by"],
-                by_name=c.get("by_name"),
-                note=c["note"],
-            )
-            for c in doc.get("contacts", [])
-        ],
+        contacts=[_contact_of(c) for c in doc.get("contacts", [])],
         possible_duplicates=doc.get("possible_duplicates", []),
         shared_with=doc.get("shared_with", []),
         orientation=[_step_of(step) for step in doc.get("orientation", [])],

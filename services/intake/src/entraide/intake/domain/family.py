@@ -6,8 +6,9 @@ store knows how a family looks as a document.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
@@ -16,6 +17,7 @@ from entraide.intake.domain.requests import Sign
 
 Sealed = dict[str, str]  # a value sealed with the family's key (see `sealing`)
 SUBMITTED, WITHDRAWN = "submitted", "withdrawn"
+PARIS = ZoneInfo("Europe/Paris")  # the days staff type are days in France
 
 
 class NotFoundError(LookupError):
@@ -42,11 +44,25 @@ class Consent:
 
 @dataclass
 class Contact:
-    at: datetime
+    """A contact with the family: the day it happened, as staff gave it (no time: none was
+    asked), and when they noted it (unknown for contacts stored before it was kept)."""
+
+    day: date
+    noted_at: datetime | None
     channel: ContactChannel
     by: str
     by_name: str | None
     note: Sealed
+
+    @property
+    def counted_from(self) -> datetime:
+        """The moment the retention clock restarts from: when it was noted, for a contact
+        of that day; for an earlier day, the start of that day in Paris (its 3 years are
+        counted from the day, never from a later moment than the day allows)."""
+        noted = self.noted_at
+        if noted is not None and noted.astimezone(PARIS).date() <= self.day:
+            return noted
+        return datetime.combine(self.day, time(), PARIS)
 
 
 @dataclass
@@ -156,7 +172,7 @@ class Family:
     def note_contact(self, contact: Contact) -> None:
         """A contact restarts the retention clock (a late-logged one does not set it back)."""
         self.contacts.append(contact)
-        self.last_contact_at = max(contact.at, self.last_contact_at)
+        self.last_contact_at = max(contact.counted_from, self.last_contact_at)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ change made on a stale read is refused (`ConflictError`) rather than silently ov
 """
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from entraide.contracts import new_event
@@ -25,6 +25,7 @@ from entraide.intake.domain.family import (
 from entraide.intake.usecases import access, consent, recording
 from entraide.intake.usecases.commands import FamilyDetails
 from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
+from entraide.kit import formats
 from entraide.kit.principal import Principal
 
 __all__ = ["Casework", "ClosedError", "ConflictError", "FamilyRecord", "Found", "NotFoundError"]
@@ -163,21 +164,24 @@ class Casework:
         *,
         channel: ContactChannel,
         note: str,
-        at: datetime | None = None,
+        day: date | None = None,
+        noted_at: datetime | None = None,
     ) -> None:
-        """Note a contact with the family: its retention clock starts again from it."""
+        """Note a contact with the family on `day` (the day it is noted, by default): its
+        retention clock starts again from it."""
         family = await self._visible(principal, family_id)
-        at = at or datetime.now(UTC)
+        noted_at = noted_at or datetime.now(UTC)
         key = await self._key(family_id)
-        family.note_contact(
-            Contact(
-                at=at,
-                channel=channel,
-                by=principal.subject,
-                by_name=principal.name,
-                note=sealing.seal(key, family_id, note),
-            )
+        contact = Contact(
+            day=day or formats.today(noted_at),
+            noted_at=noted_at,
+            channel=channel,
+            by=principal.subject,
+            by_name=principal.name,
+            note=sealing.seal(key, family_id, note),
         )
+        family.note_contact(contact)
+        at = contact.counted_from
         payload = ContactLogged(family_ref=family.family_ref, channel=channel, contacted_at=at)
         family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
         await self.uow.commit(family)

@@ -140,7 +140,7 @@ async def family(family_id: str, principal: Staff, casework: CaseworkDep) -> dic
             for r in f.requests
         ],
         "contacts": [
-            {"at": c.at, "channel": c.channel, "note": note}
+            {"day": c.day, "noted_at": c.noted_at, "channel": c.channel, "note": note}
             for c, note in zip(f.contacts, record.contact_notes, strict=False)
         ],
     }

@@ -1,6 +1,6 @@
 """Staff pages on one family: its record (audited), rectification, withdrawal, contacts."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -152,10 +152,9 @@ async def log_contact(
             pages, request, principal, work, family_id, errors, contact=typed
         )
     channel = ContactChannel(typed["canal"])
-    at = datetime.now(UTC) if day == formats.today() else datetime.combine(day, time(12), UTC)
     note = typed["note"][:2000]
     try:
-        await work.log_contact(principal, family_id, channel=channel, note=note, at=at)
+        await work.log_contact(principal, family_id, channel=channel, note=note, day=day)
     except NotFoundError:
         return not_found(pages, request, principal)
     except ConflictError:

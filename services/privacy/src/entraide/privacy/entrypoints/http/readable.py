@@ -241,7 +241,7 @@ def _scalar(value: Any, key: str, reader: Reader) -> Any:
     if key in fields.PHONES:
         return formats.phone(text)
     if MOMENT.match(text):
-        return formats.day(text) if fields.day_only(key, text) else reader.when(text)
+        return formats.day(text) if fields.day_only(key) else reader.when(text)
     if DAY.match(text):
         return formats.day(text)
     if key == "day":

@@ -3,13 +3,11 @@
 `RequestChannel`), a volunteer's application and check, a message's subject and sending,
 why a request from the door was not kept; a field a part names its own way (a contact's
 `channel` is how staff reached the family, not how a request arrived); the days staff
-typed, read as days (intake's contact page stores a past day at noon UTC and today's at
-the moment it was noted: neither is a time anyone gave); a French phone number in pairs,
+typed, read as days, known by their key (a moment of any other field keeps its time, even
+at midnight or noon UTC: a real event can fall on it); a French phone number in pairs,
 as it is said. The labels take their value without a preposition (« Origine de la demande :
 la famille »), so that no language has to contract one with an article. Only the HTML
 copy: the JSON file keeps every value as held."""
-
-import re
 
 from entraide.contracts.vocab import RequestChannel
 from entraide.kit.i18n import N_
@@ -52,18 +50,23 @@ TEMPLATES = {
 }  # fmt: skip
 SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non envoyé"}
 # a field a part names its own way, (the part, the field): the role it is read by
-ROLES = {("contacts", "channel"): "contact_channel", ("contacts", "at"): "contact_at"}
+ROLES = {
+    ("contacts", "channel"): "contact_channel",
+    ("contacts", "day"): "contact_at",  # intake keeps a contact's day as typed
+    ("contacts", "at"): "contact_at",  # ... which it kept as a moment before
+}
 # the labels of those roles, and of the fields only these rules know (matching keeps the
-# day of the family's latest logged contact: `logged_at`)
+# day of the family's latest logged contact: `logged_at`; intake, when staff noted a
+# contact: `noted_at`)
 LABELS = {
     "contact_channel": N_("Moyen de contact"),
     "contact_at": N_("Le"),
+    "noted_at": N_("Noté dans la fiche le"),
     "logged_at": N_("Dernier contact noté le"),
 }
-# the day of a contact, as staff typed it, and its copies (the family's latest contact)
+# the day of a contact, as staff typed it, and its copies (the family's latest contact:
+# a moment for the retention clock, counted from a day)
 DAYS = {"contact_at", "logged_at", "last_contact_at", "match_contact_at"}
-# a day some service kept as a moment at midnight or noon UTC: no one gave that time
-DAY_AS_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T(00|12):00:00(\+00:00|Z)?$")
 PHONES = {"phone", "telephone"}
 
 
@@ -72,6 +75,6 @@ def role(part: str, key: str) -> str:
     return ROLES.get((part, key), key)
 
 
-def day_only(key: str, moment: str) -> bool:
+def day_only(key: str) -> bool:
     """Whether a moment reads as its day (in Paris) rather than with a time."""
-    return key in DAYS or DAY_AS_MOMENT.match(moment) is not None
+    return key in DAYS
