@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from entraide.contracts import labels as shared
-from entraide.intake.entrypoints.http import directions, labels
+from entraide.intake.entrypoints.http import directions, forms, labels
 from entraide.intake.entrypoints.http import family_door_form as door_form
 from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
@@ -158,7 +158,10 @@ def _form(
         "demander_aide.html",
         status_code=status_code,
         values=values,
-        errors={field: directions.isolated(_(message)) for field, message in errors.items()},
+        errors={
+            field: directions.isolated(_(message))
+            for field, message in forms.in_order(errors, door_form.PAGE_ORDER).items()
+        },
         notice=_(notice) if notice else None,
         token=door.form_token(time.time()),
         association_name=ASSOCIATIONS.get(association),

@@ -41,6 +41,12 @@ TEXT_FIELDS = (
 )
 LIST_FIELDS = ("needs", "availability", "contact_preferences", "languages")
 BOXES = ("consent.matching", "consent.sharing")
+# the fields as demander_aide.html shows them: its error summary follows them
+PAGE_ORDER = (
+    "needs", "message", "ages", "postal_code", "commune", "availability",
+    "parent.first_name", "parent.last_name", "contact_preferences", "parent.phone",
+    "parent.email", "callback_times", "languages", *BOXES,
+)  # fmt: skip
 HONEYPOT, FORM_TOKEN = "site_web", "debut"
 CONTACT_CHOICES = {
     "phone": N_("Un appel téléphonique"),

@@ -33,6 +33,21 @@ TEXT_FIELDS = (
 )
 LIST_FIELDS = ("languages", "contact_preferences", "needs", "availability", "signs")
 BOXES = ("consent.matching", "consent.sharing")
+# the fields as famille_formulaire.html shows them: its error summary follows them
+PAGE_ORDER = (
+    "association_id",
+    *TEXT_FIELDS[:4],
+    "contact_preferences",
+    "children",
+    "postal_code",
+    "commune",
+    "languages",
+    "needs",
+    "availability",
+    "signs",
+    "notes",
+    *BOXES,
+)
 
 REQUIRED = messages.REQUIRED
 PATTERN_MESSAGES = {
@@ -158,6 +173,13 @@ def french_errors(errors: Sequence[Any]) -> dict[str, str]:
     return messages
 
 
+def in_order(errors: Mapping[str, str], order: Sequence[str]) -> dict[str, str]:
+    """The errors in the order of their fields on the page (any other after them): the
+    summary reads as the form is filled, from the top, not as the checks found them."""
+    rank = {name: at for at, name in enumerate(order)}
+    return dict(sorted(errors.items(), key=lambda error: rank.get(error[0], len(order))))
+
+
 def field_name(loc: Sequence[Any]) -> str:
     """The form field an error belongs to: `parent.phone`, `children`, `availability`..."""
     parts = [str(p) for p in loc]
@@ -234,7 +256,7 @@ def page(
         principal,
         status_code=status_code,
         values=values,
-        errors=errors,
+        errors=in_order(errors, PAGE_ORDER),
         **where,
         **context,
     )

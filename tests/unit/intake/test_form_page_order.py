@@ -1,0 +1,34 @@
+"""Each form's field order, which its error summary follows, is the order its template
+shows the fields in: a field moved on the page moves in the summary too."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from entraide.intake.entrypoints.http import family_door_form, forms
+
+TEMPLATES = Path(forms.__file__).parents[2] / "templates"
+FIELD = re.compile(r'f\.(?:input|textarea|checkboxes|select)\("([\w.]+)"|name="(consent\.\w+)"')
+
+
+@pytest.mark.parametrize(
+    ("template", "order"),
+    [
+        ("demander_aide.html", family_door_form.PAGE_ORDER),
+        ("famille_formulaire.html", forms.PAGE_ORDER),
+    ],
+)
+def test_the_summarys_order_is_the_pages(template: str, order: tuple[str, ...]) -> None:
+    shown = [a or b for a, b in FIELD.findall((TEMPLATES / template).read_text())]
+    assert shown == list(order)
+
+
+def test_errors_are_put_in_the_pages_order_unknown_fields_last() -> None:
+    errors = {"needs": "n", "other": "o", "association_id": "a", "children": "c"}
+    assert list(forms.in_order(errors, forms.PAGE_ORDER)) == [
+        "association_id",
+        "children",
+        "needs",
+        "other",
+    ]
