@@ -12,6 +12,7 @@ ROLES = {  # role in the matrix -> the demo account that plays it
     "coordinator": "coordination-ppm",
     "network-coordinator": "coordination-reseau",
     "dpo": "dpo",
+    "funder": "financeur",  # public actors and funders: the observatory's figures only
 }
 ALL = ("anonymous", *ROLES, "partner")
 ANYONE = frozenset(ALL)

@@ -40,6 +40,9 @@ from tests.integration.conftest import PARTNER_SECRET
 from tests.support import serving
 
 NETWORK_COORDINATION = frozenset({"network-coordinator"})
+# who works an association's queue: its staff and coordinators, and the network's
+# coordination; not the DPO, not a funder (the observatory's figures only)
+QUEUE = frozenset({"staff", "other-association-staff", "coordinator", "network-coordinator"})
 OPS = {
     ("GET", "/openapi.json"): ANYONE,
     ("GET", "/docs"): ANYONE,
@@ -74,7 +77,7 @@ RULES = {
         ("GET", "/offres/{offer_id}"): ANYONE,
         ("GET", "/devenir-benevole"): ANYONE,
         ("POST", "/devenir-benevole"): ANYONE,
-        ("GET", "/association"): SIGNED_IN,
+        ("GET", "/association"): QUEUE,
         ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
         # the volunteer's own space: staff roles play no part; only the volunteer's own
         # session (a link by e-mail) acts there (NOBODY here), tested in test_volunteer_space
@@ -124,11 +127,11 @@ RULES = {
         ("GET", "/api/v1/proposals"): SIGNED_IN,
         ("POST", "/api/v1/proposals/{match_id}"): SIGNED_IN,
         ("GET", "/api/v1/waitlist"): SIGNED_IN,
-        ("GET", "/propositions"): SIGNED_IN,
+        ("GET", "/propositions"): QUEUE,
         ("POST", "/propositions/{match_id}/{decision}"): PER_RECORD,
         ("GET", "/attente"): SIGNED_IN,
         ("POST", "/attente/{request_id}/proposer"): PER_RECORD,
-        ("GET", "/suivis"): SIGNED_IN,
+        ("GET", "/suivis"): QUEUE,
         ("POST", "/suivis/{match_id}/{action}"): PER_RECORD,
     },
     "privacy": OPS

@@ -1,7 +1,11 @@
 """Who may change or see an association's records: its staff, and the network's."""
 
 from entraide.directory.domain.records import ForbiddenError, may_edit
-from entraide.kit.principal import Principal
+from entraide.kit.principal import Principal, Role
+
+# the association's space: its staff and coordinators, the network's coordination (who may
+# see its records); neither the DPO nor a funder (the observatory's figures only)
+SPACE_ROLES = frozenset({Role.STAFF, Role.COORDINATOR, Role.NETWORK})
 
 
 def check(principal: Principal, association_id: str) -> None:

@@ -12,6 +12,9 @@ from entraide.kit.principal import Principal, Role
 from entraide.matching.domain.lifecycle import State
 
 DECIDERS = frozenset({Role.COORDINATOR, Role.NETWORK})
+# who works the queues (proposals, supports): an association's staff and coordinators, the
+# network's coordination; neither the DPO nor a funder (the observatory's figures only)
+QUEUE_ROLES = frozenset({Role.STAFF, Role.COORDINATOR, Role.NETWORK})
 NETWORK_WIDE = frozenset({Role.NETWORK, Role.DPO})
 
 

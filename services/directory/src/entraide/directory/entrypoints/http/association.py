@@ -23,12 +23,12 @@ from entraide.directory.entrypoints.http.labels import (
     FRESHNESS_LABELS,
     HONORABILITY_LABELS,
 )
-from entraide.directory.usecases import offers, volunteers
+from entraide.directory.usecases import access, offers, volunteers
 from entraide.kit import formats
-from entraide.kit.auth import Principal, page_principal
+from entraide.kit.auth import Principal, require_role
 
 router = APIRouter(include_in_schema=False)
-Staff = Annotated[Principal, Depends(page_principal)]
+Staff = Annotated[Principal, Depends(require_role(*access.SPACE_ROLES))]
 DONE = {"ok": ("success", "La fiche du bénévole est mise à jour.")}
 CHANNELS = {"email": "par e-mail", "sms": "par SMS"}  # the application's `identity.canal`
 SLOT_ORDER = list(labels.SLOTS)  # Monday morning first

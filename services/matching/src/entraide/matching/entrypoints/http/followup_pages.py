@@ -23,6 +23,7 @@ from entraide.matching.entrypoints.http.deps import (
     NamesDep,
     PagesDep,
     PageStaff,
+    QueueStaff,
 )
 from entraide.matching.entrypoints.http.pages import error, refused
 from entraide.matching.usecases import access
@@ -35,7 +36,7 @@ ENDED_SHOWN = timedelta(days=30)  # « Terminés ces 30 derniers jours »
 @router.get("/suivis")
 async def follow_ups(
     request: Request,
-    principal: PageStaff,
+    principal: QueueStaff,
     listings: ListingsDep,
     schedules: FollowUpsDep,
     names: NamesDep,

@@ -17,6 +17,7 @@ from entraide.matching.entrypoints.http.deps import (
     NamesDep,
     PagesDep,
     PageStaff,
+    QueueStaff,
     WaitlistDep,
 )
 from entraide.matching.entrypoints.http.names import GONE, Shown
@@ -85,7 +86,7 @@ async def home() -> Response:
 
 @router.get("/propositions")
 async def proposals(
-    request: Request, principal: PageStaff, listings: ListingsDep, names: NamesDep, pages: PagesDep
+    request: Request, principal: QueueStaff, listings: ListingsDep, names: NamesDep, pages: PagesDep
 ) -> Response:
     """Proposals waiting for my association's answer, oldest first, with their scores."""
     found = await listings.proposals(principal)
