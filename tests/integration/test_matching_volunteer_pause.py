@@ -1,11 +1,14 @@
 """A volunteer's pause on the real broker and store: a pause stops new proposals, it does
 not end a support already agreed with a family. Their proposal not yet accepted is
 withdrawn and its family proposed to someone else; the accepted one goes on, and /suivis
-says the volunteer is on a pause. Leaving (the
+says the volunteer is on a pause; the withdrawn proposal, never agreed, is not listed
+among the supports that ended. Leaving (the
 inactive event, then the tombstone directory queues behind it) still ends everything."""
 
 import html
+import re
 
+from entraide.kit import formats
 from entraide.kit.deps import lookup
 from entraide.matching.usecases.engine import Engine
 from tests.integration.test_matching_engine import (  # noqa: F401
@@ -16,6 +19,8 @@ from tests.integration.test_matching_engine import (  # noqa: F401
 )
 from tests.matching_support import request, volunteer
 from tests.support import eventually
+
+ENDED = re.compile(r'<section aria-labelledby="termines">(.*?)</section>', re.S)
 
 
 async def test_a_pause_withdraws_the_proposal_and_keeps_the_accepted_support(
@@ -50,6 +55,10 @@ async def test_a_pause_withdraws_the_proposal_and_keeps_the_accepted_support(
         await dev_issuer.sign_in(client, "coordination-ppm")
         page = html.unescape((await client.get("/suivis")).text)
         assert "Bénévole en pause" in page  # the association checks in with them
+        ended = ENDED.search(page)
+        assert ended, "the « Terminés ces 30 derniers jours » section"
+        assert formats.reference(proposed_family.request_id) not in ended.group(1)
+        assert "Bénévole devenu indisponible" not in ended.group(1)
 
         # leaving: directory's tombstone behind the inactive event ends the rest
         await world.producer.send_and_wait(world.volunteers, None, key=b"vol-pausing")

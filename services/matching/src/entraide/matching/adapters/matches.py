@@ -194,8 +194,11 @@ class MatchStore(Places, Histories, Waitlist):
         return await self.listing(scope_query(scope) | state_query(states))
 
     async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
-        """The matches the scope covers that ended since `since`, the latest first."""
-        query = scope_query(scope) | {"state": State.CLOSED.value, "closed_at": {"$gte": since}}
+        """The supports the scope covers that were agreed (accepted, perhaps started) and
+        ended since `since`, the latest first: a proposal withdrawn before anyone accepted
+        it was never a support. A match is started only once accepted (`lifecycle.MOVES`)."""
+        ended = {"state": State.CLOSED.value, "closed_at": {"$gte": since}}
+        query = scope_query(scope) | ended | {"accepted_at": {"$ne": None}}
         cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("closed_at", DESCENDING)
         return await cursor.limit(limit).to_list()
 

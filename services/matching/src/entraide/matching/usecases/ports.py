@@ -240,7 +240,8 @@ class MatchDocuments(Protocol):
         ...
 
     async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
-        """The matches the scope covers that ended since `since`, the latest first."""
+        """The supports the scope covers that were agreed and ended since `since` (not a
+        proposal withdrawn before acceptance), the latest first."""
         ...
 
     async def open_for_request(self, request_id: str) -> Match | None: ...
