@@ -43,6 +43,8 @@ NETWORK_COORDINATION = frozenset({"network-coordinator"})
 # who works an association's queue: its staff and coordinators, and the network's
 # coordination; not the DPO, not a funder (the observatory's figures only)
 QUEUE = frozenset({"staff", "other-association-staff", "coordinator", "network-coordinator"})
+# who may open a family's record (the DPO included, audited); a funder opens none
+RECORD_READERS = SIGNED_IN - {"funder"}
 OPS = {
     ("GET", "/openapi.json"): ANYONE,
     ("GET", "/docs"): ANYONE,
@@ -94,31 +96,31 @@ RULES = {
     },
     "intake": OPS
     | {
-        ("POST", "/api/v1/requests"): SIGNED_IN,
-        ("GET", "/api/v1/families/{family_id}"): SIGNED_IN,
+        ("POST", "/api/v1/requests"): QUEUE,
+        ("GET", "/api/v1/families/{family_id}"): RECORD_READERS,
         ("POST", "/api/v1/families/{family_id}/sharing-overrides"): NETWORK_COORDINATION,
-        ("PUT", "/api/v1/families/{family_id}/consent"): SIGNED_IN,
+        ("PUT", "/api/v1/families/{family_id}/consent"): RECORD_READERS,
         ("POST", "/api/v1/partner-events/{event_id}/consent"): PARTNER,
         ("GET", "/api/v1/partner-events/schema"): ANYONE,
         ("POST", "/api/v1/partner-events"): PARTNER,
         ("GET", "/api/v1/partner-events/{event_id}"): PARTNER,
-        ("GET", "/familles"): SIGNED_IN,
-        ("POST", "/familles"): SIGNED_IN,
-        ("GET", "/familles/nouvelle"): SIGNED_IN,
-        ("POST", "/familles/nouvelle"): SIGNED_IN,
-        ("GET", "/familles/{family_id}"): SIGNED_IN,
-        ("GET", "/familles/par-reference/{family_ref}"): SIGNED_IN,
-        ("GET", "/familles/{family_id}/demandes/{request_id}/modifier"): SIGNED_IN,
-        ("POST", "/familles/{family_id}/demandes/{request_id}/modifier"): SIGNED_IN,
-        ("POST", "/familles/{family_id}/demandes/{request_id}/retrait"): SIGNED_IN,
-        ("POST", "/familles/{family_id}/contacts"): SIGNED_IN,
+        ("GET", "/familles"): QUEUE,
+        ("POST", "/familles"): QUEUE,
+        ("GET", "/familles/nouvelle"): QUEUE,
+        ("POST", "/familles/nouvelle"): QUEUE,
+        ("GET", "/familles/{family_id}"): RECORD_READERS,
+        ("GET", "/familles/par-reference/{family_ref}"): RECORD_READERS,
+        ("GET", "/familles/{family_id}/demandes/{request_id}/modifier"): RECORD_READERS,
+        ("POST", "/familles/{family_id}/demandes/{request_id}/modifier"): RECORD_READERS,
+        ("POST", "/familles/{family_id}/demandes/{request_id}/retrait"): RECORD_READERS,
+        ("POST", "/familles/{family_id}/contacts"): RECORD_READERS,
         ("GET", "/familles/{family_id}/journal"): NETWORK_WIDE,
         ("GET", "/demander-aide"): ANYONE,  # the family's own door
         ("POST", "/demander-aide"): ANYONE,
         ("GET", "/suivi"): ANYONE,
         ("POST", "/suivi"): ANYONE,
-        ("GET", "/a-confirmer"): SIGNED_IN,  # its queue, each in the staff member's scope
-        ("POST", "/a-confirmer/{self_id}"): PER_RECORD,
+        ("GET", "/a-confirmer"): QUEUE,  # its queue, each in the staff member's scope
+        ("POST", "/a-confirmer/{self_id}"): QUEUE,
         ("POST", "/internal/v1/subjects-by-contact"): NOBODY,  # privacy's service token only
     },
     "matching": OPS

@@ -4,7 +4,7 @@ log, quotas) → use cases → HTTP routes and pages, Kafka consumers."""
 from functools import partial
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from entraide.intake.adapters.audit_log import AuditLog
 from entraide.intake.adapters.family_store import FamilyStore
@@ -29,6 +29,7 @@ from entraide.intake.entrypoints.http import (
     reference_pages,
 )
 from entraide.intake.settings import IntakeSettings
+from entraide.intake.usecases import access
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.duplicates import Flagging
 from entraide.intake.usecases.partner_door import PartnerDoor
@@ -58,6 +59,14 @@ NAV = [
 ]
 # what the public pages (the family door, /suivi) show instead: a parent's, never staff's
 PUBLIC_NAV = [("/demander-aide", "Demander de l'aide"), ("/suivi", "Suivre ma demande")]
+
+
+def staff_nav(request: Request) -> dict[str, Any]:
+    """The menu as the signed-in role may use it: every entry is casework, so a DPO or a
+    funder is shown none (each would be refused); before sign-in, the whole menu."""
+    principal = getattr(request.state, "principal", None)
+    shown = principal is None or principal.role in access.CASEWORK
+    return {"nav_links": NAV if shown else []}
 
 
 def create_app(
@@ -127,6 +136,7 @@ def create_app(
     templates = templates_for(
         "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"
     )
+    templates.context_processors.append(staff_nav)  # the kit's refusal page's menu too
     templates.env.filters["isolated"] = directions.isolated  # figures in a right-to-left page
     install_auth(app, settings, templates)
     provide(

@@ -13,7 +13,7 @@ from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain import orientation
 from entraide.intake.domain.family import ConflictError, Family, FamilySummary, NotFoundError
 from entraide.intake.domain.requests import departement_of
-from entraide.intake.entrypoints.http.deps import CaseworkDep
+from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, RecordReader
 from entraide.intake.entrypoints.http.schemas import (
     ConsentChange,
     ConsentChanged,
@@ -56,7 +56,7 @@ Overrider = Annotated[Principal, Depends(_may_override)]
         }
     },
 )
-async def submit_request(body: RequestIn, principal: Staff, casework: CaseworkDep) -> Any:
+async def submit_request(body: RequestIn, principal: Caseworker, casework: CaseworkDep) -> Any:
     """Record a family and its request for support; matching hears of it through the outbox.
     A family that looks like one already known is recorded only once the caller confirms
     it is another (`confirm_new`), as on the pages: flagged, never merged."""
@@ -99,7 +99,7 @@ def duplicates_answer(principal: Principal, duplicates: list[FamilySummary]) -> 
 
 
 @router.get("/families/{family_id}", tags=["families"])
-async def family(family_id: str, principal: Staff, casework: CaseworkDep) -> dict[str, Any]:
+async def family(family_id: str, principal: RecordReader, casework: CaseworkDep) -> dict[str, Any]:
     """A family's record in clear, for staff in scope; the read is audited first."""
     try:
         record = await casework.open(principal, family_id, via="api")
@@ -153,7 +153,7 @@ async def family(family_id: str, principal: Staff, casework: CaseworkDep) -> dic
     responses={404: {"description": "No such family in your scope"}},
 )
 async def change_consent(
-    family_id: str, body: ConsentChange, principal: Staff, casework: CaseworkDep
+    family_id: str, body: ConsentChange, principal: RecordReader, casework: CaseworkDep
 ) -> ConsentChanged:
     """Record the parent's consent as collected now: `matching` false withdraws it (the
     open match ends, nothing more is proposed; privacy's registry notes it), true gives

@@ -4,9 +4,11 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from entraide.intake.usecases.access import CASEWORK, RECORD_READERS
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.duplicates import Flagging
 from entraide.intake.usecases.partner_door import PartnerDoor
+from entraide.kit.auth import Principal, require_role
 from entraide.kit.deps import provided
 from entraide.kit.pages import Pages
 from entraide.kit.protect import RateLimits
@@ -17,3 +19,6 @@ PartnerWritesDep = Annotated[Flagging, Depends(provided(Flagging))]
 PartnerDoorDep = Annotated[PartnerDoor, Depends(provided(PartnerDoor))]
 RateLimitsDep = Annotated[RateLimits, Depends(provided(RateLimits))]
 PagesDep = Annotated[Pages, Depends(provided(Pages))]
+# who is calling, if their role opens the route (else 403, the kit's « Accès refusé »)
+Caseworker = Annotated[Principal, Depends(require_role(*CASEWORK))]
+RecordReader = Annotated[Principal, Depends(require_role(*RECORD_READERS))]

@@ -15,6 +15,7 @@ from fastapi import Response
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
+from entraide.contracts import associations
 from entraide.intake.domain.family import Family, Request
 from entraide.intake.entrypoints.http.schemas import WITHDRAWAL_ALLOWED, RequestFields
 from entraide.kit import messages
@@ -212,16 +213,8 @@ def _slot(value: str) -> dict[str, str]:
     return {"day": day, "part": part}
 
 
-# the staff form's choice of association (network staff, who belong to none)
-ASSOCIATIONS = (
-    "parrains-par-mille",
-    "afev",
-    "france-parrainages",
-    "grands-parrains",
-    "fondation-pour-l-enfance",
-    "unaf",
-    "centres-sociaux",
-)
+# the staff form's choice of association (network staff, who belong to none), by name
+ASSOCIATIONS = tuple(associations.NAMES)
 
 
 def page(
@@ -238,7 +231,7 @@ def page(
     """The family form's page: a new family's (network staff choose the association), or
     the rectification of one request (`rectifying`: the family's and the request's ids)."""
     if rectifying is None:
-        choices = [("", "— Choisir —"), *((a, a) for a in ASSOCIATIONS)]
+        choices = [("", "— Choisir —"), *associations.NAMES.items()]
         where: dict[str, Any] = {
             "action": "/familles/nouvelle",
             "association_options": choices if principal.association_id is None else [],

@@ -1,7 +1,6 @@
 """Staff pages: find a family, record a new one. Thin: parse, call the use case, render."""
 
 from datetime import UTC, datetime
-from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -10,13 +9,12 @@ from starlette.datastructures import FormData
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain.requests import departement_of
 from entraide.intake.entrypoints.http import forms
-from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
+from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, PagesDep
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.ports import Action
-from entraide.kit.auth import Principal, check_csrf, page_principal
+from entraide.kit.auth import check_csrf
 
 router = APIRouter(include_in_schema=False)
-Staff = Annotated[Principal, Depends(page_principal)]
 SEARCHED = ("nom", "prenom", "telephone", "email")  # the search form's fields
 
 
@@ -27,7 +25,7 @@ async def home() -> Response:
 
 @router.get("/familles")
 async def families(
-    request: Request, principal: Staff, work: CaseworkDep, pages: PagesDep
+    request: Request, principal: Caseworker, work: CaseworkDep, pages: PagesDep
 ) -> Response:
     """The recent families in my scope, and the search form. A search is sent by POST, so
     that no name, phone or e-mail lands in an address (history, proxies' and servers'
@@ -45,7 +43,7 @@ async def families(
 
 @router.post("/familles", dependencies=[Depends(check_csrf)])
 async def search_families(
-    request: Request, principal: Staff, work: CaseworkDep, pages: PagesDep
+    request: Request, principal: Caseworker, work: CaseworkDep, pages: PagesDep
 ) -> Response:
     """The families matching a search on name, phone or e-mail, rendered in the POST's
     answer itself: the values searched for never appear in a URL, even a redirect's."""
@@ -72,13 +70,13 @@ async def search_families(
 
 
 @router.get("/familles/nouvelle")
-async def new_family(request: Request, principal: Staff, pages: PagesDep) -> Response:
+async def new_family(request: Request, principal: Caseworker, pages: PagesDep) -> Response:
     return forms.page(pages, request, principal, forms.values_of(FormData()), {})
 
 
 @router.post("/familles/nouvelle", dependencies=[Depends(check_csrf)])
 async def create_family(
-    request: Request, principal: Staff, work: CaseworkDep, pages: PagesDep
+    request: Request, principal: Caseworker, work: CaseworkDep, pages: PagesDep
 ) -> Response:
     """Record a family and its request, after the duplicate check; errors go back per field."""
     form = await request.form()

@@ -10,17 +10,16 @@ from fastapi.responses import RedirectResponse
 
 from entraide.intake.domain.family import NotFoundError
 from entraide.intake.domain.self_requests import RefusalReason
-from entraide.intake.entrypoints.http.deps import PagesDep
+from entraide.intake.entrypoints.http.deps import Caseworker, PagesDep
 from entraide.intake.usecases.self_request_queue import (
     AlreadyDecidedError,
     ConfirmationQueue,
     Decided,
 )
-from entraide.kit.auth import Principal, RefusedError, check_csrf, page_principal
+from entraide.kit.auth import Principal, RefusedError, check_csrf
 from entraide.kit.deps import provided
 
 router = APIRouter(include_in_schema=False)
-Staff = Annotated[Principal, Depends(page_principal)]
 QueueDep = Annotated[ConfirmationQueue, Depends(provided(ConfirmationQueue))]
 REFUSALS = {
     RefusalReason.UNREACHABLE: "Personne injoignable ou coordonnées fausses",
@@ -39,7 +38,7 @@ NO_REASON = "Motif du refus : choisissez-le dans la liste (rien n'est refusé sa
 @router.get("/a-confirmer")
 async def waiting(
     request: Request,
-    principal: Staff,
+    principal: Caseworker,
     queue: QueueDep,
     pages: PagesDep,
     ok: str = "",
@@ -78,7 +77,7 @@ async def _queue_page(
 
 @router.post("/a-confirmer/{self_id}", dependencies=[Depends(check_csrf)])
 async def decide(
-    self_id: str, request: Request, principal: Staff, queue: QueueDep, pages: PagesDep
+    self_id: str, request: Request, principal: Caseworker, queue: QueueDep, pages: PagesDep
 ) -> Response:
     form = await request.form()
     action, now = str(form.get("action") or ""), datetime.now(UTC)

@@ -10,14 +10,13 @@ from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake.domain import family as model
 from entraide.intake.domain.family import ClosedError, ConflictError, NotFoundError
 from entraide.intake.entrypoints.http import forms, labels
-from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
+from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep, RecordReader
 from entraide.intake.usecases.casework import Casework, FamilyRecord
 from entraide.kit import formats
-from entraide.kit.auth import Principal, Role, check_csrf, page_principal, require_role
+from entraide.kit.auth import Principal, Role, check_csrf, require_role
 from entraide.kit.pages import Pages
 
 router = APIRouter(prefix="/familles/{family_id}", include_in_schema=False)
-Staff = Annotated[Principal, Depends(page_principal)]
 Auditor = Annotated[Principal, Depends(require_role(Role.DPO, Role.NETWORK))]
 CONFIRMATIONS = {
     "cree": "La demande est enregistrée : elle part en orientation.",
@@ -32,7 +31,7 @@ NO_REASON = "Motif du retrait : choisissez-le dans la liste."
 async def family(
     request: Request,
     family_id: str,
-    principal: Staff,
+    principal: RecordReader,
     work: CaseworkDep,
     pages: PagesDep,
     ok: str = "",
@@ -53,7 +52,7 @@ async def edit_request(
     request: Request,
     family_id: str,
     request_id: str,
-    principal: Staff,
+    principal: RecordReader,
     work: CaseworkDep,
     pages: PagesDep,
 ) -> Response:
@@ -75,7 +74,7 @@ async def rectify(
     request: Request,
     family_id: str,
     request_id: str,
-    principal: Staff,
+    principal: RecordReader,
     work: CaseworkDep,
     pages: PagesDep,
 ) -> Response:
@@ -119,7 +118,7 @@ async def withdraw(
     request: Request,
     family_id: str,
     request_id: str,
-    principal: Staff,
+    principal: RecordReader,
     work: CaseworkDep,
     pages: PagesDep,
 ) -> Response:
@@ -141,7 +140,7 @@ async def withdraw(
 
 @router.post("/contacts", dependencies=[Depends(check_csrf)])
 async def log_contact(
-    request: Request, family_id: str, principal: Staff, work: CaseworkDep, pages: PagesDep
+    request: Request, family_id: str, principal: RecordReader, work: CaseworkDep, pages: PagesDep
 ) -> Response:
     """Note a contact: the family's retention clock starts again."""
     form = await request.form()

@@ -1,23 +1,19 @@
 """The way in from the other services' pages: matching's proposals name a family by its
 pseudonymous reference; staff allowed to open the family's record land on it."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep
+from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep, RecordReader
 from entraide.intake.entrypoints.http.record_pages import not_found
 from entraide.intake.usecases import access
-from entraide.kit.auth import Principal, page_principal
 
 router = APIRouter(include_in_schema=False)
-Staff = Annotated[Principal, Depends(page_principal)]
 
 
 @router.get("/familles/par-reference/{family_ref}")
 async def by_reference(
-    request: Request, family_ref: str, principal: Staff, work: CaseworkDep, pages: PagesDep
+    request: Request, family_ref: str, principal: RecordReader, work: CaseworkDep, pages: PagesDep
 ) -> Response:
     """To the family's record (whose opening is audited there), if it is in my scope."""
     family = await work.families.by_ref(family_ref)
