@@ -5,6 +5,7 @@ key, no time nobody typed (the day is stored at noon UTC), no revision, the phon
 (A match is in the unit test's copy: none is proposed here without a volunteer.)"""
 
 import html
+import json
 import re
 from datetime import timedelta
 
@@ -78,7 +79,10 @@ async def test_a_staff_recorded_familys_copy_has_no_staff_code_and_days_as_days(
             assert words in read, words
     unnamed = {key for part in data["services"].values() for key in _keys(part)}
     assert unnamed - set(FIELDS) - HIDDEN == set(), "keys the page would show as code"
-    # the JSON file keeps every part as the services hold it
+    # the JSON file keeps every part as the services hold it, but their staff's names and
+    # accounts (the page's words instead)
     family = data["services"]["intake"]["family"]
-    assert family["contacts"][0]["by_name"] == "Julien (PPM)"
+    assert "by_name" not in family["contacts"][0]
+    assert "Julien (PPM)" not in json.dumps(data, ensure_ascii=False)
+    assert family["contacts"][0]["by"] == "uma conta da equipa da associação"
     assert family["requests"][0]["channel"] == "staff-form"

@@ -86,5 +86,7 @@ async def test_a_parents_copy_in_portuguese_has_no_french_no_code_and_no_staff_n
     assert [w for w in FRENCH if w in shown] == []
     codes = {what: found.findall(with_codes) for what, found in CODES.items()}
     assert {what: found for what, found in codes.items() if found} == {}
-    # the JSON file keeps every part as the services hold it
-    assert data["services"]["intake"]["record_reads"][0]["actor_name"] == "Julien (PPM)"
+    # the JSON file keeps every part as the services hold it, but no staff member's name
+    (read, *_) = data["services"]["intake"]["record_reads"]
+    assert "actor_name" not in read
+    assert read["actor"] == "uma conta da equipa da associação"

@@ -3,15 +3,18 @@ a request at the family door) gets one message, one link; the link opens both co
 the request's order, each read in its case's trail; each part's JSON is one case's, and a
 link of before (naming one case) still opens. The parts are named in words."""
 
+from functools import partial
 from urllib.parse import urlsplit
 
 from entraide.contracts.events import AccessAcknowledged
 from entraide.kit.export_seal import seal_for
+from entraide.kit.i18n import Catalogs
 from entraide.privacy.domain import requests_from_people as rules
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.entrypoints.http.copies import title
 from tests.unit.privacy.test_public_rights import PHONE, _ask, _channel
 
+CATALOGS = Catalogs(["entraide.kit", "entraide.privacy"])
 TWO = {PHONE.term: ["fam-ref-0001", "fam-ref-0002"]}
 
 
@@ -59,9 +62,35 @@ def test_each_part_is_named_by_its_subject_and_content() -> None:
     family = {"subject_kind": "family",
               "services": {"intake": {"family": {"created_at": "2026-10-02T09:00:00+00:00"}}}}  # fmt: skip
     volunteer = {"subject_kind": "volunteer", "services": {"directory": {"volunteer": {}}}}
-    assert title(door, str) == "votre demande d'aide du 28/11/2026"
+    assert title(door, str) == "votre demande faite en ligne le 28/11/2026"
     assert title(family, str) == "votre fiche de famille, enregistrée le 02/10/2026"
     assert title(volunteer, str) == "votre fiche de bénévole"
     assert title({"subject_kind": "family", "services": {}}, str) == (
         "d'autres données enregistrées à votre sujet"
     )
+
+
+def _family(channel: str, association: str, own: bool) -> dict:
+    at = "2026-12-01T09:00:00+00:00"
+    intake = {"family": {"created_at": at, "association_id": association,
+                         "requests": [{"submitted_at": at, "channel": channel}]}}  # fmt: skip
+    if own:
+        intake["own_requests"] = [{"submitted_at": "2026-11-30T20:00:00+00:00"}]
+    return {"subject_kind": "family", "services": {"intake": intake}}
+
+
+def test_a_door_request_staff_confirmed_and_a_staff_recorded_family_read_apart() -> None:
+    """Both are family records made on the same day: the walker read « votre fiche de
+    famille, enregistrée le 01/12/2026 » twice. The door's is named as sent online, the
+    staff's by its association (as a sentence says it in French, its name elsewhere)."""
+    door = _family("family", "parrains-par-mille", own=True)
+    staff = _family("staff-form", "parrains-par-mille", own=False)
+    assert title(door, str) == "votre demande faite en ligne le 30/11/2026"
+    assert title(staff, str) == "la fiche enregistrée par Parrains Par Mille le 01/12/2026"
+    afev = _family("staff-api", "afev", own=True)  # a door request merged into its record
+    assert title(afev, str) == "la fiche enregistrée par l'AFEV le 01/12/2026"
+    assert title(afev, str, french=False) == "la fiche enregistrée par AFEV le 01/12/2026"
+    pt = partial(CATALOGS.gettext_in, "pt")
+    assert title(door, pt) != title(staff, pt)
+    assert "Parrains Par Mille" in title(staff, pt)
+    assert "enregistrée" not in title(staff, pt)

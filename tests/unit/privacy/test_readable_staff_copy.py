@@ -5,12 +5,14 @@ channel's code `staff-form`, matching's `logged at` with « 13 h 00 » nobody ty
 stored at noon UTC), the contact's medium as « Enregistrée par », « Version 1 » and the
 phone as typed; in Portuguese « Registado por a família »."""
 
+import json
 from functools import partial
 from typing import Any
 
 import pytest
 
 from entraide.kit.i18n import Catalogs, locale_for
+from entraide.privacy.entrypoints.http import readable_others as others
 from entraide.privacy.entrypoints.http.readable import FIELDS, Reader, document, readable
 
 CATALOGS = Catalogs(["entraide.kit", "entraide.privacy"])
@@ -153,4 +155,24 @@ def test_a_moment_at_noon_utc_keeps_its_time_unless_its_field_is_a_day() -> None
         "Contacts": [
             {"Le": "30/11/2026", "Noté dans la fiche le": FRENCH.when(contact["noted_at"])}
         ]
+    }
+
+
+def test_her_json_file_keeps_the_codes_but_names_no_staff_member_nor_account() -> None:
+    """The JSON she downloads held `"collected_by": "Julien (PPM)"`, `by_name`, `actor`
+    and `actor_name`: other people's data. Hers says what the page says; the export the
+    officer reads is left as held."""
+    hers = others.without_staff(EXPORT, str)
+    text = json.dumps(hers, ensure_ascii=False)
+    for unsaid in (ACCOUNT, NAME, "actor_name", "by_name"):
+        assert unsaid not in text, unsaid
+    (read,) = hers["services"]["intake"]["record_reads"]
+    assert read["actor"] == "un compte de l'équipe de l'association"
+    assert hers["services"]["intake"]["family"]["consent"]["collected_by"] == read["actor"]
+    assert hers["services"]["matching"]["matches"][0]["proposed_by"] == read["actor"]
+    assert '"channel": "staff-form"' in text  # codes stay codes: a machine reads the file
+    assert EXPORT["services"]["intake"]["record_reads"][0]["actor_name"] == NAME
+    portuguese = partial(CATALOGS.gettext_in, "pt")
+    assert others.without_staff({"by": ACCOUNT}, portuguese) == {
+        "by": "uma conta da equipa da associação"
     }

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from entraide.contracts.vocab import SubjectKind
+from entraide.kit import formats
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
 from entraide.kit.i18n import N_, current, public_language, translator
@@ -23,6 +24,7 @@ from entraide.privacy.domain.requests_from_people import (
     contact_of,
 )
 from entraide.privacy.entrypoints.http import copies
+from entraide.privacy.entrypoints.http import readable_others as others
 from entraide.privacy.entrypoints.http.deps import PagesDep
 from entraide.privacy.entrypoints.http.readable import Reader, document
 from entraide.privacy.usecases.cases import ExportDestroyedError
@@ -182,8 +184,9 @@ async def export_page(
     if not found:
         return pages.page(request, "vos-droits-fin.html", status_code=410, verdict="link")
     reader = Reader(translate, current().locale)
+    french = reader.locale == formats.LOCALE
     parts = [
-        {"export": document(export, reader), "title": copies.title(export, translate),
+        {"export": document(export, reader), "title": copies.title(export, translate, french),
          "download": f"/vos-droits/export/{token}/donnees.json?partie={export['case_id']}"}
         for export in found
     ]  # fmt: skip
@@ -194,7 +197,8 @@ async def export_page(
 async def export_json(
     token: str, request: Request, pages: PagesDep, public: PublicRightsDep, partie: str = ""
 ) -> Response:
-    """One part of the copy as JSON: `partie` (its case), else the one an old link names."""
+    """One part of the copy as JSON: `partie` (its case), else the one an old link names;
+    as the services hold it, but their staff (no name, no account's code: the page's words)."""
     try:
         found = await public.export(token, form="json", part=partie)
     except ExportDestroyedError as gone:
@@ -207,4 +211,5 @@ async def export_json(
         "Content-Disposition": 'attachment; filename="mes-donnees-entraide.json"',
         "Cache-Control": "no-store",
     }
-    return JSONResponse(found, headers=headers)
+    hers = others.without_staff(found, translator(pages.templates))
+    return JSONResponse(hers, headers=headers)

@@ -141,6 +141,7 @@ WORDS = SHARED | {
     "cleared": "validée", "missing": "manquante", "access": "accès", "erasure": "effacement",
     "rectification": "rectification", "objection": "opposition", "escalated": "relancée",
     "applied": "candidature reçue", "paused": "en pause", "left": "a quitté le réseau",
+    "no-consent": "sans accord du parent pour l'orientation",
 }  # fmt: skip
 # the days of the week are `mo`...`su` where a slot says them, `fr` is French elsewhere
 DAYS = {str(day): shared.in_sentence(label) for day, label in shared.DAYS.items()}
@@ -161,7 +162,8 @@ STAGES = {
     "pending": "en attente de l'équipe", "confirmed": "confirmée",
     "merged": "jointe à la fiche de la famille", "refused": "non retenue",
 }  # fmt: skip
-BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "via": VIA, "stage": STAGES,
+BY_FIELD = {"waitlist_reason": WAITING, "reason": DECLINED, "decline_reason": DECLINED,
+            "via": VIA, "stage": STAGES,
             "children_age_bands": AGES, "application": fields.APPLICATION,
             "honorability": fields.HONORABILITY, "template": fields.TEMPLATES,
             "outcome": fields.SENDING, "refusal": fields.REFUSALS,

@@ -54,15 +54,19 @@ ROLES = {
     ("contacts", "channel"): "contact_channel",
     ("contacts", "day"): "contact_at",  # intake keeps a contact's day as typed
     ("contacts", "at"): "contact_at",  # ... which it kept as a moment before
+    ("waitlist", "reason"): "waitlist_reason",  # matching's why it waits, not why declined
 }
 # the labels of those roles, and of the fields only these rules know (matching keeps the
 # day of the family's latest logged contact: `logged_at`; intake, when staff noted a
-# contact: `noted_at`)
+# contact: `noted_at`; matching, when and why a proposal was declined, when it expired)
 LABELS = {
     "contact_channel": N_("Moyen de contact"),
     "contact_at": N_("Le"),
     "noted_at": N_("Noté dans la fiche le"),
     "logged_at": N_("Dernier contact noté le"),
+    "declined_at": N_("Déclinée le"),
+    "decline_reason": N_("Motif du refus de la proposition"),
+    "expired_at": N_("Expirée le"),
 }
 # the day of a contact, as staff typed it, and its copies (the family's latest contact:
 # a moment for the retention clock, counted from a day)

@@ -6,8 +6,9 @@ proposed by hand: the person reads « un compte de l'équipe de l'association »
 README promises), and the French they wrote into her data (the consent's collector, intake's
 prefixes in her request's notes, matching's reasons), in her language or left out; and
 the codes they hold where she reads words (the action she chose at her door, by whose it
-is; a département, by its name). Her own words stay as she wrote them; the JSON file keeps
-every part as the services hold it."""
+is; a département, by its name). Her own words stay as she wrote them; the JSON file she
+downloads keeps every part as the services hold it but the staff (`without_staff`): no
+staff member's name, no account's code (the DPO's export keeps them)."""
 
 import re
 from collections.abc import Callable, Mapping
@@ -21,7 +22,8 @@ from entraide.kit.i18n import N_
 # documents' internal ids (her references stay: `family_ref`, a request's short one), a
 # request's revision (the order of its events), and a staff member's name
 HIDDEN = {"_id", "id", "family_id", "event_id", "last_event_id", "seen", "revision"}
-HIDDEN |= {"actor_name", "by_name"}
+STAFF_NAMES = {"actor_name", "by_name"}
+HIDDEN |= STAFF_NAMES
 # matching explains a proposal in French sentences for coordinators (`domain/score.py`):
 # on a copy in another language they are left out (the score's detail says the same)
 FRENCH_ONLY = {"reasons"}
@@ -60,6 +62,18 @@ NOTE_LABELS = {"À rappeler": "Moments pour rappeler", "Message de la famille": 
 def shown(key: str, french: bool) -> bool:
     """Whether the person's copy shows a field (in French, matching's reasons too)."""
     return key not in HIDDEN and (french or key not in FRENCH_ONLY)
+
+
+def without_staff(value: Any, translate: Callable[[str], str], key: str = "") -> Any:
+    """The JSON file as the person downloads it: the services' parts as held, but a staff
+    member's name left out and an account field in the page's words (in her language)."""
+    if isinstance(value, dict):
+        return {k: without_staff(v, translate, k) for k, v in value.items() if k not in STAFF_NAMES}
+    if isinstance(value, list):
+        return [without_staff(v, translate, key) for v in value]
+    if key in ACCOUNTS and isinstance(value, str) and value:
+        return translate(account(value))
+    return value
 
 
 def account(text: str) -> str:
