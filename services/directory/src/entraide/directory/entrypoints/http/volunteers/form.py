@@ -1,6 +1,7 @@
 """The "devenir bénévole" form: its fields, and its sentences for what does not fit (the
 API's 422 for an application says the same)."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -34,6 +35,18 @@ FORM_NAMES = {
     "languages": "langues",
 }
 FIELDS = ("prenom", "nom", "courriel", "telephone", "code_postal", "association_id", "capacite")
+# the fields as benevole.html shows them: its error summary follows them
+PAGE_ORDER = (
+    *FIELDS[:4],
+    "sms",
+    "code_postal",
+    "association_id",
+    "needs",
+    "slots",
+    "langues",
+    "capacite",
+    "consent",
+)
 
 
 def api_message(path: str, error_type: str) -> str | None:
@@ -46,7 +59,7 @@ def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     """What the form's page shows: what was typed, the errors, the choices."""
     return {
         "form": form,
-        "errors": errors,
+        "errors": in_order(errors, PAGE_ORDER),
         "associations": [
             ("", N_("Choisir une association")),
             *[(a.id, a.nom) for a in ASSOCIATIONS.values()],
@@ -55,6 +68,13 @@ def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         "slots": SLOTS,
         "language_choices": LANGUAGES,  # not `languages`: the kit's switcher
     }
+
+
+def in_order(errors: Mapping[str, str], order: Sequence[str]) -> dict[str, str]:
+    """The errors in the order of their fields on the page (any other after them): the
+    summary reads as the form is filled, from the top, not as the checks found them."""
+    rank = {name: at for at, name in enumerate(order)}
+    return dict(sorted(errors.items(), key=lambda error: rank.get(error[0], len(order))))
 
 
 def application(form: dict[str, Any]) -> Application | dict[str, str]:
