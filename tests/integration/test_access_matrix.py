@@ -126,12 +126,12 @@ RULES = {
     "matching": OPS
     | {
         ("GET", "/api/v1/requests/{request_id}"): SIGNED_IN,
-        ("GET", "/api/v1/proposals"): SIGNED_IN,
-        ("POST", "/api/v1/proposals/{match_id}"): SIGNED_IN,
-        ("GET", "/api/v1/waitlist"): SIGNED_IN,
+        ("GET", "/api/v1/proposals"): QUEUE,
+        ("POST", "/api/v1/proposals/{match_id}"): QUEUE,
+        ("GET", "/api/v1/waitlist"): QUEUE,
         ("GET", "/propositions"): QUEUE,
         ("POST", "/propositions/{match_id}/{decision}"): PER_RECORD,
-        ("GET", "/attente"): SIGNED_IN,
+        ("GET", "/attente"): QUEUE,
         ("POST", "/attente/{request_id}/proposer"): PER_RECORD,
         ("GET", "/suivis"): QUEUE,
         ("POST", "/suivis/{match_id}/{action}"): PER_RECORD,

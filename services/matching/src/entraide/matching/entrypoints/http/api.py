@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
 
 from entraide.matching.entrypoints.http import labels
-from entraide.matching.entrypoints.http.deps import ApiStaff, EngineDep, ListingsDep
+from entraide.matching.entrypoints.http.deps import ApiStaff, EngineDep, ListingsDep, QueueStaff
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
 
@@ -38,7 +38,7 @@ async def get_request(
 
 
 @router.get("/proposals", tags=["proposals"])
-async def proposals(principal: ApiStaff, listings: ListingsDep) -> list[dict[str, Any]]:
+async def proposals(principal: QueueStaff, listings: ListingsDep) -> list[dict[str, Any]]:
     """Proposals waiting for an answer from my association, in my territories."""
     found = await listings.proposals(principal)
     return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found]
@@ -46,7 +46,7 @@ async def proposals(principal: ApiStaff, listings: ListingsDep) -> list[dict[str
 
 @router.post("/proposals/{match_id}", tags=["proposals"])
 async def decide(
-    match_id: str, body: Decision, principal: ApiStaff, listings: ListingsDep, engine: EngineDep
+    match_id: str, body: Decision, principal: QueueStaff, listings: ListingsDep, engine: EngineDep
 ) -> dict[str, Any]:
     """Accept or decline; a declined family gets its next candidate (returned, if any)."""
     match = await listings.match(match_id)
@@ -74,6 +74,6 @@ async def decide(
 
 
 @router.get("/waitlist", tags=["proposals"])
-async def waitlist(principal: ApiStaff, listings: ListingsDep) -> list[dict[str, Any]]:
+async def waitlist(principal: QueueStaff, listings: ListingsDep) -> list[dict[str, Any]]:
     """Requests nobody fits yet, with the reason (the network's data on unmet needs)."""
     return [{"request_id": w.pop("_id"), **w} for w in await listings.waiting(principal)]

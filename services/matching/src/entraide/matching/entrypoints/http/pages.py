@@ -149,7 +149,7 @@ async def decide(
 @router.get("/attente")
 async def waitlist(
     request: Request,
-    principal: PageStaff,
+    principal: QueueStaff,
     listings: ListingsDep,
     choices: WaitlistDep,
     names: NamesDep,
