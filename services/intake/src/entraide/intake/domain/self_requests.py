@@ -124,8 +124,8 @@ WORDS: dict[Standing, tuple[str, str]] = {
     Standing.RECEIVED: (
         N_("Votre demande est reçue"),
         N_(
-            "Une personne de l'association va la relire, puis vous rappeler au moyen que vous "
-            "avez choisi. Cela prend en général quelques jours."
+            "Une personne de l'association va la relire, puis prendre contact avec vous au moyen "
+            "que vous avez choisi. Cela prend en général quelques jours."
         ),
     ),
     Standing.CONFIRMED: (
