@@ -37,9 +37,14 @@ def calls_in(text: str, language: str) -> list[str]:
 async def test_the_door_promises_contact_not_a_call(intake_settings, language: str) -> None:
     app = intake_app(intake_settings)
     async with serving(app) as intake:
-        intro = leads((await intake.get(f"/demander-aide?lang={language}")).text)
+        door_page = (await intake.get(f"/demander-aide?lang={language}")).text
+        intro = leads(door_page)
         assert intro, "the door has an intro"
         assert calls_in(intro, language) == [], intro
+        # the heading over her name and contacts (« Comment vous rappeler » was one)
+        sections = re.findall(r'<legend class="[^"]*fr-h4[^"]*">(.*?)</legend>', door_page, re.S)
+        over_contacts = text_of(sections[2])  # need, children, then her name and contacts
+        assert calls_in(over_contacts, language) == [], over_contacts
 
         asked = form(lookup(app, FamilyDoor), contact_preferences=["email"])
         sent = await intake.post(f"/demander-aide?lang={language}", data=asked)
