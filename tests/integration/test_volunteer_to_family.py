@@ -97,6 +97,9 @@ async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_famil
             page = (await coordinator.get("/propositions")).text
             assert "Bénévole de Parrains Par Mille : Nantes (44300) · parle français, arabe" in page
             assert "Famille à Nantes (44000)" in page
+            # the buttons' hidden words name the commune as the page does, not « nantes »
+            assert " la proposition pour la famille à Nantes (44000), demande du " in page
+            assert "à nantes" not in page
             assert f"Famille {family.family_ref[:6]}" not in page  # names, not references
             intake, directory_url = settings.intake_url, settings.directory_url
             assert f'href="{intake}/familles/par-reference/{family.family_ref}"' in page
