@@ -4,15 +4,13 @@ expired, started, closed, with its follow-ups, her latest contact, her request a
 A walker read « declined at » and « decline reason not-suitable » on the page, in French
 and in Portuguese: every key has a label, every reason its words, in every language."""
 
-from functools import partial
 from typing import Any
 
 import pytest
 
-from entraide.kit.i18n import Catalogs, locale_for
 from entraide.privacy.entrypoints.http.readable import FIELDS, Reader, document
+from tests.unit.privacy.test_readable_staff_copy import _keys, reader
 
-CATALOGS = Catalogs(["entraide.kit", "entraide.privacy"])
 REF, REQUEST = "cTttTQvvEpdVTqzgbskXvA", "394a8e28592e4530a0c798557c11512e"
 AT = "2026-12-01T11:35:00+00:00"
 
@@ -67,18 +65,6 @@ MATCHING = {
     }],
 }  # fmt: skip
 EXPORT = {"generated_at": AT, "services": {"matching": MATCHING}}
-
-
-def reader(code: str) -> Reader:
-    return Reader(partial(CATALOGS.gettext_in, code), locale_for(code))
-
-
-def _keys(part: Any) -> set[str]:
-    if isinstance(part, dict):
-        return set(part) | {key for value in part.values() for key in _keys(value)}
-    if isinstance(part, list):
-        return {key for value in part for key in _keys(value)}
-    return set()
 
 
 def _values(part: Any) -> list[str]:
