@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from entraide.intake.entrypoints.http import family_door_form, forms
+from entraide.kit import messages
 
 TEMPLATES = Path(forms.__file__).parents[2] / "templates"
 FIELD = re.compile(r'f\.(?:input|textarea|checkboxes|select)\("([\w.]+)"|name="(consent\.\w+)"')
@@ -26,7 +27,7 @@ def test_the_summarys_order_is_the_pages(template: str, order: tuple[str, ...]) 
 
 def test_errors_are_put_in_the_pages_order_unknown_fields_last() -> None:
     errors = {"needs": "n", "other": "o", "association_id": "a", "children": "c"}
-    assert list(forms.in_order(errors, forms.PAGE_ORDER)) == [
+    assert list(messages.in_page_order(errors, forms.PAGE_ORDER)) == [
         "association_id",
         "children",
         "needs",

@@ -106,3 +106,10 @@ def field_errors(
         {"field": path_of(err["loc"]), "message": message(err, specific), "type": err["type"]}
         for err in errors
     ]
+
+
+def in_page_order(errors: Mapping[str, str], order: Sequence[str]) -> dict[str, str]:
+    """A form's errors in the order of their fields on the page (any other after them):
+    the summary reads as the form is filled, from the top, not as the checks found them."""
+    rank = {name: at for at, name in enumerate(order)}
+    return dict(sorted(errors.items(), key=lambda error: rank.get(error[0], len(order))))

@@ -174,13 +174,6 @@ def french_errors(errors: Sequence[Any]) -> dict[str, str]:
     return messages
 
 
-def in_order(errors: Mapping[str, str], order: Sequence[str]) -> dict[str, str]:
-    """The errors in the order of their fields on the page (any other after them): the
-    summary reads as the form is filled, from the top, not as the checks found them."""
-    rank = {name: at for at, name in enumerate(order)}
-    return dict(sorted(errors.items(), key=lambda error: rank.get(error[0], len(order))))
-
-
 def field_name(loc: Sequence[Any]) -> str:
     """The form field an error belongs to: `parent.phone`, `children`, `availability`..."""
     parts = [str(p) for p in loc]
@@ -249,7 +242,7 @@ def page(
         principal,
         status_code=status_code,
         values=values,
-        errors=in_order(errors, PAGE_ORDER),
+        errors=messages.in_page_order(errors, PAGE_ORDER),
         **where,
         **context,
     )

@@ -1,7 +1,6 @@
 """The "devenir bénévole" form: its fields, and its sentences for what does not fit (the
 API's 422 for an application says the same)."""
 
-from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -9,6 +8,7 @@ from pydantic import ValidationError
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.entrypoints.http.labels import LANGUAGES, NEEDS, SLOTS
+from entraide.kit import messages
 from entraide.kit.i18n import N_
 
 MESSAGES = {
@@ -59,7 +59,7 @@ def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
     """What the form's page shows: what was typed, the errors, the choices."""
     return {
         "form": form,
-        "errors": in_order(errors, PAGE_ORDER),
+        "errors": messages.in_page_order(errors, PAGE_ORDER),
         "associations": [
             ("", N_("Choisir une association")),
             *[(a.id, a.nom) for a in ASSOCIATIONS.values()],
@@ -68,13 +68,6 @@ def context(form: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
         "slots": SLOTS,
         "language_choices": LANGUAGES,  # not `languages`: the kit's switcher
     }
-
-
-def in_order(errors: Mapping[str, str], order: Sequence[str]) -> dict[str, str]:
-    """The errors in the order of their fields on the page (any other after them): the
-    summary reads as the form is filled, from the top, not as the checks found them."""
-    rank = {name: at for at, name in enumerate(order)}
-    return dict(sorted(errors.items(), key=lambda error: rank.get(error[0], len(order))))
 
 
 def application(form: dict[str, Any]) -> Application | dict[str, str]:
