@@ -13,6 +13,10 @@ from entraide.contracts.vocab import (
 
 
 class MatchEvent(EventData):
+    """A match moving: `STATE` is the state it moves to (None: a follow-up, not a move),
+    `moment()` when (each event's own `<state>_at`)."""
+
+    STATE: ClassVar[str | None] = None
     match_id: Ref
     request_id: Ref
     family_ref: Ref
@@ -22,9 +26,17 @@ class MatchEvent(EventData):
         "once the match is accepted, until it closes).",
     )
 
+    def moment(self) -> datetime:
+        """When the match moved to `STATE`."""
+        if self.STATE is None:
+            raise ValueError(f"{type(self).__name__} is not a move")
+        moment: datetime = getattr(self, f"{self.STATE}_at")
+        return moment
+
 
 class MatchProposed(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.proposed.v1"
+    STATE: ClassVar[str | None] = "proposed"
     association_id: str
     volunteer_ref: Ref | None = None
     offer_id: Ref | None = None
@@ -48,22 +60,26 @@ class MatchProposed(MatchEvent):
 
 class MatchAccepted(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.accepted.v1"
+    STATE: ClassVar[str | None] = "accepted"
     accepted_at: datetime
 
 
 class MatchDeclined(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.declined.v1"
+    STATE: ClassVar[str | None] = "declined"
     reason_code: str = Field(max_length=64)
     declined_at: datetime
 
 
 class MatchExpired(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.expired.v1"
+    STATE: ClassVar[str | None] = "expired"
     expired_at: datetime
 
 
 class MatchStarted(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.started.v1"
+    STATE: ClassVar[str | None] = "started"
     started_at: datetime
 
 
@@ -77,6 +93,7 @@ class MatchCheckedIn(MatchEvent):
 
 class MatchClosed(MatchEvent):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.match.closed.v1"
+    STATE: ClassVar[str | None] = "closed"
     outcome: MatchOutcome
     closed_at: datetime
 

@@ -10,18 +10,14 @@ support ends normally is an interruption (`interrupts`): matching places her req
 again, and a family who asked at the public door is told so (`self_request_queue`).
 """
 
-from datetime import datetime
 from typing import Any
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import (
-    MatchAccepted,
     MatchClosed,
     MatchDeclined,
     MatchEvent,
-    MatchExpired,
     MatchProposed,
-    MatchStarted,
     MatchWaitlisted,
 )
 from entraide.contracts.vocab import MatchOutcome
@@ -42,36 +38,24 @@ def step_of(event: CloudEvent[Any]) -> Step | None:
         return Step(
             event.id, data.request_id, "waitlisted", data.waitlisted_at, reason=data.reason_code
         )
-    if not isinstance(data, MatchEvent):
+    if not isinstance(data, MatchEvent) or data.STATE is None:
         return None
-    if isinstance(data, MatchProposed):
-        kind = "volunteer" if data.volunteer_ref else "offer"
-        return _step(event.id, data, "proposed", data.proposed_at, support=kind)
-    if isinstance(data, MatchAccepted):
-        return _step(event.id, data, "accepted", data.accepted_at)
-    if isinstance(data, MatchDeclined):
-        return _step(event.id, data, "declined", data.declined_at, reason=data.reason_code)
-    if isinstance(data, MatchExpired):
-        return _step(event.id, data, "expired", data.expired_at)
-    if isinstance(data, MatchStarted):
-        return _step(event.id, data, "started", data.started_at)
-    if isinstance(data, MatchClosed):
-        return _step(event.id, data, "closed", data.closed_at, outcome=data.outcome.value)
-    return None
-
-
-def _step(event_id: str, data: MatchEvent, state: str, at: datetime, **said: str | None) -> Step:
     return Step(
-        event_id,
+        event.id,
         data.request_id,
-        state,
-        at,
+        data.STATE,
+        data.moment(),
         match_id=data.match_id,
         association_id=data.association_id,
-        reason=said.get("reason"),
-        outcome=said.get("outcome"),
-        support=said.get("support"),
+        reason=data.reason_code if isinstance(data, MatchDeclined) else None,
+        outcome=data.outcome.value if isinstance(data, MatchClosed) else None,
+        support=_support(data) if isinstance(data, MatchProposed) else None,
     )
+
+
+def _support(proposed: MatchProposed) -> str:
+    """What was proposed: a volunteer or an association's offer."""
+    return "volunteer" if proposed.volunteer_ref else "offer"
 
 
 # steps of one moment (the store keeps milliseconds: an acceptance and its start can
