@@ -9,6 +9,7 @@ ServiceSettings: the environment variable, its type, its default and its descrip
 
 import argparse
 import importlib
+import inspect
 import sys
 import types
 import typing
@@ -116,7 +117,8 @@ def render() -> str:
     for service in SERVICES:
         cls = settings_class(service)
         parts.append(f"\n## {service} (`{cls.__module__}.{cls.__name__}`)\n")
-        parts.append(table(cls, common))
+        # a field the service redefines (its own description of intake_url) is its own row
+        parts.append(table(cls, common - set(inspect.get_annotations(cls))))
     return "\n".join(parts)
 
 

@@ -31,6 +31,7 @@ from entraide.directory.entrypoints.http.volunteers import pages as volunteers_p
 from entraide.directory.entrypoints.http.volunteers import space as volunteer_space
 from entraide.directory.settings import DirectorySettings
 from entraide.directory.usecases import volunteers
+from entraide.directory.usecases.access import SPACE_ROLES
 from entraide.directory.usecases.ports import (
     Cards,
     OfferDocuments,
@@ -165,7 +166,7 @@ def create_app(
         ],
         lifespans=lifespans if settings.outbox_relay else [],
     )
-    install_auth(app, settings, templates)
+    install_auth(app, settings, templates, home_admits=SPACE_ROLES)
     ask_for_help = {"intake_url": settings.intake_url.rstrip("/")}  # offers link to it
     pages = Pages(templates, lambda _: ask_for_help)
     provide(app, offers, volunteer_store, cards, relay, uow, pages)

@@ -138,7 +138,7 @@ def create_app(
     )
     templates.context_processors.append(staff_nav)  # the kit's refusal page's menu too
     templates.env.filters["isolated"] = directions.isolated  # figures in a right-to-left page
-    install_auth(app, settings, templates)
+    install_auth(app, settings, templates, home_admits=access.CASEWORK)
     provide(
         app,
         FieldSentences(forms.api_message),  # the API's 422 in the form's words

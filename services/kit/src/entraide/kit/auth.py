@@ -6,8 +6,9 @@ declares what each route needs: `api_principal`, `page_principal`, `require_role
 and `check_csrf` on form posts (the form gets its token from `form_csrf`).
 """
 
+import functools
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -16,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from entraide.kit.deps import provide
 from entraide.kit.errors import translator
+from entraide.kit.homes import home_link
 from entraide.kit.i18n import N_
 from entraide.kit.keyvault_client import ServiceTokenError, verify_service_token
 from entraide.kit.principal import (
@@ -166,8 +168,19 @@ async def check_csrf(request: Request) -> None:
         raise RefusedError(N_("Ce formulaire a expiré : rechargez la page et recommencez."))
 
 
-def install_auth(app: FastAPI, settings: ServiceSettings, templates: Jinja2Templates) -> None:
-    """Verify staff tokens on this app, and serve /connexion and /deconnexion."""
+def install_auth(
+    app: FastAPI,
+    settings: ServiceSettings,
+    templates: Jinja2Templates,
+    *,
+    home_admits: Collection[Role] = tuple(Role),
+) -> None:
+    """Verify staff tokens on this app, and serve /connexion and /deconnexion. `home_admits`:
+    the roles this service's "/" lets in; the others' « Retour à l'accueil » leads to their
+    own service (kit.homes), never to a page that refuses them."""
+    templates.env.globals["home_of"] = functools.partial(
+        home_link, settings=settings, admitted=frozenset(home_admits)
+    )
     verifier = TokenVerifier(
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,

@@ -47,6 +47,18 @@ class ServiceSettings(BaseSettings):
         SecretStr(DEV_SESSION_SECRET),
         description="Signs CSRF tokens. The default is for development only: set it in production.",
     )
+    # each person's home, where a refused page's « Retour à l'accueil » leads (kit.homes)
+    intake_url: str = Field(
+        "http://127.0.0.1:8020",
+        description="Intake's pages: the home of associations' staff and the network's "
+        "coordination when this service's home page is not theirs.",
+    )
+    observatory_url: str = Field(
+        "http://127.0.0.1:8050", description="The observatory's pages: a funder's home."
+    )
+    privacy_url: str = Field(
+        "http://127.0.0.1:8040", description="Privacy's pages: the DPO's home."
+    )
 
     otlp_traces_endpoint: str | None = Field(
         None,

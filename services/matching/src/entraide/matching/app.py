@@ -29,6 +29,7 @@ from entraide.matching.entrypoints.consumers import offers, requests, volunteers
 from entraide.matching.entrypoints.http import api, followup_pages, pages
 from entraide.matching.entrypoints.http.names import Names
 from entraide.matching.settings import MatchingSettings
+from entraide.matching.usecases.access import QUEUE_ROLES
 from entraide.matching.usecases.engine import Engine
 from entraide.matching.usecases.followups import FollowUps
 from entraide.matching.usecases.listings import Listings
@@ -113,7 +114,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         lifespans=lifespans,
     )
     templates = templates_for("entraide.matching", nav=NAV)
-    install_auth(app, settings, templates)
+    install_auth(app, settings, templates, home_admits=QUEUE_ROLES)
     names = Names(
         views,
         offer_views,

@@ -101,7 +101,7 @@ def create_app(
         lifespans=loops,
     )
     templates = page_templates()
-    install_auth(app, settings, templates)
+    install_auth(app, settings, templates, home_admits=access.READERS)
     common = {"labels": labels, "shared": shared}
     provide(app, observatory, recorder, protection)
     provide(app, Pages(templates, common=lambda request: common))

@@ -14,6 +14,7 @@ from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.quiet import QuietHours
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
+from entraide.kit.principal import Role
 from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 from entraide.privacy.adapters.commands import KafkaCommands
@@ -114,7 +115,7 @@ def create_app(
         lifespans=loops,
     )
     templates = templates_for("entraide.privacy", nav=NAV, public_home="/vos-droits")
-    install_auth(app, settings, templates)
+    install_auth(app, settings, templates, home_admits=[Role.DPO])
     common: dict[str, object] = {"labels": labels, "shared": shared}
     common |= {"dpo_name": settings.dpo_name, "dpo_contact": settings.dpo_contact}
     provide(
