@@ -91,7 +91,7 @@ async def test_a_parent_who_sends_the_door_too_often_reads_the_wait_in_english(
     page = await phone(browser, "en")
     await page.goto(f"{intake}/demander-aide")
     send = page.get_by_role("button", name="Send my request")
-    for _ in range(POSTS_PER_MINUTE):  # refused as sent too fast, but counted
+    for _ in range(POSTS_PER_MINUTE):  # refused (empty: its field errors), but counted
         await send.click()
         await expect(send).to_be_visible()
     await send.click()

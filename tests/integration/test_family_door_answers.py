@@ -45,18 +45,32 @@ async def test_each_chosen_written_channel_needs_its_address(intake_settings, mo
     assert await mongo[intake_settings.database]["self_requests"].count_documents({}) == 0
 
 
-async def test_a_form_sent_too_fast_shows_its_field_errors_as_well(intake_settings, mongo) -> None:
-    """An empty form sent at once (the timing check) showed only « sent too fast »: now the
-    notice and every field's error, in the page's language; nothing recorded."""
+async def test_a_form_with_mistakes_sent_quickly_shows_its_field_errors_alone(
+    intake_settings, mongo
+) -> None:
+    """A form with mistakes sent after 3 seconds was answered « sent too fast or expired »
+    beside its field errors: two things at once for a person who has fields to correct. Now
+    the field errors alone, in the page's language, and the form back with a fresh start
+    time that the timing check takes once she has taken the time to correct. A correct form
+    sent as fast is still refused as a script's. Nothing recorded."""
     app = intake_app(intake_settings)
     async with serving(app) as intake:
         door = lookup(app, FamilyDoor)
-        fast = {"debut": door.form_token(time.time()), "site_web": ""}
-        answer = await intake.post("/demander-aide?lang=pt", data=fast)
+        quick = {"debut": door.form_token(time.time() - 3), "site_web": ""}
+        answer = await intake.post("/demander-aide?lang=pt", data=quick)
+        correct = form(door, debut=door.form_token(time.time() - 3))
+        correct_but_fast = await intake.post("/demander-aide?lang=pt", data=correct)
     assert answer.status_code == 422
-    assert "O formulário foi enviado demasiado depressa ou expirou" in answer.text
+    assert "demasiado depressa" not in answer.text
     errors = errors_of(answer.text)
     assert {"parent-first_name", "ages", "commune", "needs", "consent-matching"} <= set(errors)
     assert '<p id="parent-first_name-erreur" class="fr-error-text">' in answer.text
     assert answer.text.count('id="erreurs"') == 1
+    fresh = re.search(r'name="debut" value="([^"]+)"', answer.text)
+    assert fresh is not None
+    assert door.automated("", fresh.group(1), time.time()), "sent again at once: a script"
+    assert not door.automated("", fresh.group(1), time.time() + 10), "corrected: taken"
+    assert correct_but_fast.status_code == 422
+    assert "O formulário foi enviado demasiado depressa ou expirou" in correct_but_fast.text
+    assert errors_of(correct_but_fast.text) == {}
     assert await mongo[intake_settings.database]["self_requests"].count_documents({}) == 0

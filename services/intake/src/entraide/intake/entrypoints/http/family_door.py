@@ -81,14 +81,18 @@ async def send_request(
     parsed = door_form.parse(
         values, associations=ASSOCIATIONS, now=datetime.now(UTC), language=current().code
     )
+    # field errors first, alone: « sent too fast » beside them said two things at once to a
+    # person who only has fields to correct; her form comes back with a fresh start time, so
+    # the corrected send passes the timing check. Nothing is recorded either way, and a
+    # script's correct form still meets the check below.
+    if parsed.submission is None:
+        return _form(request, pages, door, parsed.values, parsed.errors, status_code=422)
     if door.automated(
         str(form.get(door_form.HONEYPOT) or ""),
         str(form.get(door_form.FORM_TOKEN) or ""),
         time.time(),
-    ):  # a person sent too fast fixes every field at once: the errors come with the notice
-        return _form(request, pages, door, values, parsed.errors, notice=AUTOMATED, status_code=422)
-    if parsed.submission is None:
-        return _form(request, pages, door, parsed.values, parsed.errors, status_code=422)
+    ):
+        return _form(request, pages, door, values, {}, notice=AUTOMATED, status_code=422)
     await _limit(limits.submissions, "demander-aide", request)
     try:
         received = await door.submit(parsed.submission, datetime.now(UTC))
