@@ -255,3 +255,60 @@ async def test_on_the_arabic_door_the_phone_error_reads_its_example_in_order(
         assert len(tops) == len(pairs), (where, tops)
         assert len(set(tops)) == 1, (where, tops)  # one line
     await page.context.close()
+
+
+WORDS_AT = """(element, words) => words.map(word => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const index = node.data.indexOf(word);
+    if (index < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, index);
+    range.setEnd(node, index + word.length);
+    const rect = range.getBoundingClientRect();
+    return [rect.left, rect.right];
+  }
+  return null;
+})"""
+
+
+async def test_numbers_in_the_door_errors_stay_whole_and_spaced_at_390_px(
+    intake_url: str, browser: Browser
+) -> None:
+    """At 390 px the Portuguese summary broke the phone example « 06 12 | 34 56 78 » over
+    two lines; in Arabic, a field's error (a flex box: its icon, its words) drew « 17 » and
+    « 10 » glued to the words around them, each <bdi> an item of its own. Now the example
+    stays on one line in Portuguese, beside the field and in the summary, and in Arabic a
+    space shows on each side of the number."""
+    pt = await phone(browser, "pt")
+    await pt.goto(f"{intake_url}/demander-aide?lang=pt")
+    await pt.locator("#parent-phone").fill("12")
+    await pt.get_by_role("button", name="Enviar o meu pedido").click()
+    await expect(pt.locator("#erreurs")).to_be_focused()
+    pairs = ["06", "12", "34", "56", "78"]
+    for where in ("#erreurs a[href='#parent-phone']", "#parent-phone-erreur"):
+        tops = await pt.locator(where).evaluate(FIGURES_LINES, pairs)
+        assert len(tops) == len(pairs), (where, tops)
+        assert len(set(tops)) == 1, (where, tops)  # one line
+    await pt.context.close()
+
+    ar = await phone(browser, "ar")
+    await ar.goto(f"{intake_url}/demander-aide?lang=ar")
+    await ar.locator("#ages").fill("3, 20")
+    await ar.locator("#parent-phone").fill("12")
+    await ar.get_by_role("button", name="أرسل طلبي").click()
+    await expect(ar.locator("#erreurs")).to_be_focused()
+    # right to left: the word before the number is drawn right of it, the one after left
+    for where, words in (
+        ("#ages-erreur", ["يتجاوز", "17", "سنة"]),
+        ("#parent-phone-erreur", ["صالح", "10", "أرقام"]),
+        ("#erreurs a[href='#ages']", ["يتجاوز", "17", "سنة"]),
+    ):
+        found = await ar.locator(where).evaluate(WORDS_AT, words)
+        assert None not in found, (where, found)
+        before, figure, after = found
+        assert before[0] - figure[1] >= 2, f"{where}: no space after « {words[0]} »"
+        assert figure[0] - after[1] >= 2, f"{where}: no space before « {words[2]} »"
+    assert await accessibility_violations(ar) == []
+    await screenshot(ar, "langues-ar-erreurs-nombres-390")
+    await ar.context.close()
