@@ -6,8 +6,9 @@ cards; `unit_of_work` the writes), privacy's key vault or directory's own keys
 (`adapters.volunteers.local_keys`); the unit tests' fakes implement them in memory.
 """
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from entraide.contracts.events import MatchProposed
 from entraide.directory.domain.offers.offer import Offer
@@ -72,11 +73,18 @@ class OfferDocuments(Protocol):
         ...
 
 
-class VolunteerDocuments(Protocol):
+class VolunteerLookup(Protocol):
+    """A volunteer as stored, by the pseudonymous reference the other services know."""
+
+    async def by_ref(self, volunteer_ref: str) -> Doc | None: ...
+
+
+class VolunteerDocuments(VolunteerLookup, Protocol):
     """The volunteers as stored (`Volunteer.state`), for reading."""
 
-    async def by_ref(self, volunteer_ref: str) -> Doc | None:
-        """A volunteer by the pseudonymous reference the other services know."""
+    async def by_refs(self, volunteer_refs: Collection[str]) -> dict[str, Doc]:
+        """The volunteers known by these references, by reference: one read, however many
+        (a batch of events)."""
         ...
 
     async def of_association(self, association_id: str) -> list[Doc]:
@@ -111,12 +119,23 @@ class VolunteerKeyStore(Protocol):
     async def destroy(self, volunteer_id: str) -> None: ...
 
 
+class SupportMove(NamedTuple):
+    """A volunteer's match moving on: to which state (`accepted`, `started`, or one that
+    ends it), and when."""
+
+    match_id: str
+    state: str
+    at: datetime
+
+
 class VolunteerSupports(Protocol):
     """The volunteers' matches as heard on the matches topic (`adapters.volunteers.supports`)."""
 
-    async def proposed(self, proposal: MatchProposed) -> None: ...
-
-    async def moved(self, match_id: str, state: str, at: datetime) -> None: ...
+    async def heard(self, changes: Sequence[MatchProposed | SupportMove]) -> None:
+        """A batch's proposals (each once however often it comes) and moves (never back:
+        a redelivered event changes nothing; a move before its proposal finds nothing),
+        written at once, each match's in the order given."""
+        ...
 
     async def current(self, volunteer_ref: str) -> list[Doc]:
         """The volunteer's supports under way (accepted or started), the oldest first."""

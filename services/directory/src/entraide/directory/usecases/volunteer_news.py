@@ -27,7 +27,7 @@ from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer, written_language_of
-from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerKeyStore
+from entraide.directory.usecases.ports import VolunteerKeyStore, VolunteerLookup
 from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ class VolunteerNews:
             log.warning("volunteer not told", extra={"key": key, "error": type(error).__name__})
             return False
 
-    async def proposed(self, documents: VolunteerDocuments, proposal: MatchProposed) -> bool:
+    async def proposed(self, documents: VolunteerLookup, proposal: MatchProposed) -> bool:
         """Tell the volunteer matching proposed them to a family (once per match); False
         for an offer's proposal, or a volunteer unknown here, gone or not active."""
         if proposal.volunteer_ref is None:
@@ -131,7 +131,7 @@ class VolunteerNews:
         return await self._tell(doc["_id"], doc["volunteer_ref"], doc["identity"], *told)
 
     async def retention_warning(
-        self, documents: VolunteerDocuments, notice: RetentionNoticeDue, today: date
+        self, documents: VolunteerLookup, notice: RetentionNoticeDue, today: date
     ) -> bool:
         """Warn the volunteer privacy's sweep will erase (a month, then a week ahead), once
         per notice; False for a notice too late to warn (a replay) or a subject directory

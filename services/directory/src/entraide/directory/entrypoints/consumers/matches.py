@@ -2,7 +2,9 @@
 directory), and their matches are followed (accepted, started, ended) for their space's
 « Mes accompagnements » (`usecases.ports.VolunteerSupports`: nothing of the family). The
 other events on the topic (follow-ups, the waitlist...) are skipped as they are read; an
-offer's match moving finds nothing here and changes nothing."""
+offer's match moving finds nothing here and changes nothing. A batch (up to 500 records,
+a replay of the topic) reads its volunteers in one query and writes their supports in one
+bulk write, each match's events in their order."""
 
 from datetime import datetime
 
@@ -19,7 +21,12 @@ from entraide.contracts.events import (
 )
 from entraide.contracts.topics import MATCHES
 from entraide.directory.settings import DirectorySettings
-from entraide.directory.usecases.ports import VolunteerDocuments, VolunteerSupports
+from entraide.directory.usecases.ports import (
+    Doc,
+    SupportMove,
+    VolunteerDocuments,
+    VolunteerSupports,
+)
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.broker import subscriber_options
 from entraide.kit.consumers import Batch, Record, event_of, subscribe_batches
@@ -58,6 +65,16 @@ def moved(event: MatchEvent) -> tuple[str, datetime]:
     raise ValueError(type(event).__name__)
 
 
+class Known:
+    """The volunteers a batch read at once (`VolunteerLookup`: the news reads them here)."""
+
+    def __init__(self, docs: dict[str, Doc]) -> None:
+        self.docs = docs
+
+    async def by_ref(self, volunteer_ref: str) -> Doc | None:
+        return self.docs.get(volunteer_ref)
+
+
 def register(
     broker: KafkaBroker,
     news: VolunteerNews,
@@ -70,14 +87,21 @@ def register(
     async def on_matches(batch: Batch[MatchEvent]) -> None:
         """Each volunteer proposed is told, once per match (the notifier keeps the key: a
         redelivered batch sends nothing twice), and each of their matches followed; the
-        offsets committed once it is done."""
+        offsets committed once it is done. A batch reads its volunteers at once and writes
+        their supports at once (a replay of the topic pays per batch, not per event)."""
+        proposals = [e for e in batch.values if isinstance(e, MatchProposed)]
+        refs = {p.volunteer_ref for p in proposals if p.volunteer_ref}
+        known = Known(await documents.by_refs(refs))
+        changes: list[MatchProposed | SupportMove] = []
         for event in batch.values:
-            if isinstance(event, MatchProposed):
-                if event.volunteer_ref and await documents.by_ref(event.volunteer_ref):
-                    await supports.proposed(event)
-                await news.proposed(documents, event)
-            else:
-                await supports.moved(event.match_id, *moved(event))
+            if not isinstance(event, MatchProposed):
+                changes.append(SupportMove(event.match_id, *moved(event)))
+            elif event.volunteer_ref in known.docs:  # a volunteer known here
+                changes.append(event)
+        if changes:  # written before the news, whose link shows them
+            await supports.heard(changes)
+        for proposal in proposals:
+            await news.proposed(known, proposal)
 
     subscribe_batches(
         broker,
