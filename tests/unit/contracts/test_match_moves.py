@@ -1,4 +1,4 @@
-"""Each match event says which state the match moved to and when (`STATE`, `moment()`):
+"""Each match event says which state the match moved to and when (`STATE`, `move()`):
 intake's orientation and directory's « Mes accompagnements » read them, not a table of
 their own."""
 
@@ -36,11 +36,11 @@ def test_every_move_of_a_match_has_a_state_of_its_own() -> None:
 def test_a_move_happens_at_its_own_moment(kind: type[MatchEvent]) -> None:
     state = kind.STATE
     event = kind(**IDS, **{f"{state}_at": AT}, **MORE.get(str(state), {}))
-    assert event.moment() == AT
+    assert event.move() == (state, AT)
 
 
 def test_a_follow_up_is_not_a_move() -> None:
     checked = MatchCheckedIn(**IDS, checked_in_at=AT, kind="1-month")
     assert checked.STATE is None
     with pytest.raises(ValueError, match="not a move"):
-        checked.moment()
+        checked.move()

@@ -13,8 +13,8 @@ from entraide.contracts.vocab import (
 
 
 class MatchEvent(EventData):
-    """A match moving: `STATE` is the state it moves to (None: a follow-up, not a move),
-    `moment()` when (each event's own `<state>_at`)."""
+    """A match moving: `STATE` is the state it moves to (None: a follow-up, not a move);
+    `move()` gives it with its moment (each event's own `<state>_at`)."""
 
     STATE: ClassVar[str | None] = None
     match_id: Ref
@@ -26,12 +26,12 @@ class MatchEvent(EventData):
         "once the match is accepted, until it closes).",
     )
 
-    def moment(self) -> datetime:
-        """When the match moved to `STATE`."""
+    def move(self) -> tuple[str, datetime]:
+        """The state the match moved to, and when (ValueError for a follow-up)."""
         if self.STATE is None:
             raise ValueError(f"{type(self).__name__} is not a move")
-        moment: datetime = getattr(self, f"{self.STATE}_at")
-        return moment
+        at: datetime = getattr(self, f"{self.STATE}_at")
+        return self.STATE, at
 
 
 class MatchProposed(MatchEvent):

@@ -40,11 +40,12 @@ def step_of(event: CloudEvent[Any]) -> Step | None:
         )
     if not isinstance(data, MatchEvent) or data.STATE is None:
         return None
+    state, at = data.move()
     return Step(
         event.id,
         data.request_id,
-        data.STATE,
-        data.moment(),
+        state,
+        at,
         match_id=data.match_id,
         association_id=data.association_id,
         reason=data.reason_code if isinstance(data, MatchDeclined) else None,

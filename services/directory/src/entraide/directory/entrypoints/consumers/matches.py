@@ -6,8 +6,6 @@ offer's match moving finds nothing here and changes nothing. A batch (up to 500 
 a replay of the topic) reads its volunteers in one query and writes their supports in one
 bulk write, each match's events in their order."""
 
-from datetime import datetime
-
 from faststream.kafka import KafkaBroker
 
 from entraide.contracts.events import (
@@ -45,24 +43,8 @@ def volunteer_match(record: Record) -> MatchEvent | None:
     return data if isinstance(data, MOVES) else None
 
 
-# each move and when it happened
+# the moves followed here (a check-in is a follow-up, not a move)
 MOVES = (MatchAccepted, MatchStarted, MatchDeclined, MatchExpired, MatchClosed)
-
-
-def moved(event: MatchEvent) -> tuple[str, datetime]:
-    """The state a match moved to, and when."""
-    match event:
-        case MatchAccepted():
-            return "accepted", event.accepted_at
-        case MatchStarted():
-            return "started", event.started_at
-        case MatchDeclined():
-            return "declined", event.declined_at
-        case MatchExpired():
-            return "expired", event.expired_at
-        case MatchClosed():
-            return "closed", event.closed_at
-    raise ValueError(type(event).__name__)
 
 
 class Known:
@@ -95,7 +77,7 @@ def register(
         changes: list[MatchProposed | SupportMove] = []
         for event in batch.values:
             if not isinstance(event, MatchProposed):
-                changes.append(SupportMove(event.match_id, *moved(event)))
+                changes.append(SupportMove(event.match_id, *event.move()))
             elif event.volunteer_ref in known.docs:  # a volunteer known here
                 changes.append(event)
         if changes:  # written before the news, whose link shows them
