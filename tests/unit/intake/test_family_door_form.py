@@ -64,6 +64,20 @@ def test_each_mistake_is_named_beside_its_field_in_french() -> None:
     assert not any("trois" in m or "4401" in m for m in parsed.errors.values())
 
 
+def test_too_many_children_or_languages_says_how_many_at_most() -> None:
+    """Not « Trop de choix. », which names no limit and, for ages typed in one box, no
+    choice either."""
+    ages = ", ".join(str(n % 18) for n in range(16))
+    languages = ["fr", "ar", "en", "es", "pt", "ro", "tr", "wo", "bm", "ln", "ta"]
+    parsed = door_form.parse(
+        typed(ages=ages, languages=languages), associations=ASSOCIATIONS, now=NOW
+    )
+    assert parsed.errors == {
+        "ages": "Indiquez l'âge de 15 enfants au plus.",
+        "languages": "Cochez 10 langues au plus.",
+    }
+
+
 def test_an_empty_form_names_each_missing_field_in_every_language_of_the_door() -> None:
     """Each error of the door is a sentence of intake's catalogs, translated in every
     language of the door and in easy French: no generic « Ce champ est obligatoire. »

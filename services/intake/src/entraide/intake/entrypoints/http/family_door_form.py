@@ -76,6 +76,8 @@ MESSAGES = {
     ),
     ("ages", "less_than_equal"): N_("Un âge dépasse 17 ans : l'aide est pour les enfants mineurs."),
     ("ages", "greater_than_equal"): N_("Un âge ne peut pas être négatif."),
+    ("ages", "too_long"): N_("Indiquez l'âge de 15 enfants au plus."),
+    ("languages", "too_long"): N_("Cochez 10 langues au plus."),
     ("needs", "too_short"): N_("Choisissez au moins une aide."),
     ("contact_preferences", "too_short"): N_(
         "Choisissez comment l'on peut vous contacter : appel, SMS ou e-mail."
