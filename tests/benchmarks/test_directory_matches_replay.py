@@ -42,7 +42,7 @@ def topic(refs: list[str], seed: int = 7) -> list:
             events.append(started(p))
         if i < 500:
             events.append(closed(p))
-    return sorted(events, key=lambda e: e.moment())
+    return sorted(events, key=lambda e: e.move()[1])
 
 
 async def test_a_replay_of_the_matches_topic(infra: Endpoints, unique: str) -> None:
