@@ -26,7 +26,10 @@ KAFKA_CLUSTER = (
 )
 
 # What differs between the services. Secrets are named, never valued: the operator
-# creates them (runbook: "Secrets").
+# creates them (runbook: "Secrets"). `mail`: it sends e-mail through the SMTP relay
+# (ConfigMap `entraide-mail`); `sms`: and SMS through the provider (ConfigMap
+# `entraide-sms`); `calls`: the services it calls over HTTP (privacy asks intake and
+# directory which subjects a proved contact names: ENTRAIDE_OWNERS_URLS).
 SERVICES: dict[str, dict[str, Any]] = {
     "directory": {
         "port": 8010,
@@ -35,6 +38,8 @@ SERVICES: dict[str, dict[str, Any]] = {
             "ENTRAIDE_KEYVAULT_SECRET": ("directory-keyvault", "secret"),
         },
         "keyvault_client": True,
+        "mail": True,
+        "sms": True,  # volunteers told by SMS
     },
     "intake": {
         "port": 8020,
@@ -45,11 +50,14 @@ SERVICES: dict[str, dict[str, Any]] = {
             "ENTRAIDE_KEYVAULT_SECRET": ("intake-keyvault", "secret"),
         },
         "keyvault_client": True,
+        "mail": True,
+        "sms": True,  # families told by SMS
     },
     "matching": {
         "port": 8030,
         "secrets": {"ENTRAIDE_MONGODB_URI": ("matching-mongodb", "uri")},
         "keyvault_client": False,
+        "mail": True,  # the coordinators' digest, e-mail only
     },
     "privacy": {
         "port": 8040,
@@ -59,6 +67,9 @@ SERVICES: dict[str, dict[str, Any]] = {
             "ENTRAIDE_KEYVAULT_CLIENTS": ("privacy-keyvault-clients", "clients.json"),
         },
         "keyvault_client": False,
+        "mail": True,
+        "sms": True,  # the public rights channel's codes to a phone
+        "calls": ("intake", "directory"),
     },
     # its Parquet archive lives on a volume of its own: one replica (a second one would
     # write an archive of its own), replaced (not rolled) so the volume is never shared
@@ -71,6 +82,18 @@ SERVICES: dict[str, dict[str, Any]] = {
 }
 ARCHIVE_MOUNT = "/data"  # the observatory's ENTRAIDE_DATA_DIR is below it (base ConfigMap)
 SESSION_SECRET = ("entraide-session", "secret")
+# one relay account and one SMS account for the network (runbook: "Secrets")
+MAIL_SECRETS = {
+    "ENTRAIDE_SMTP_USERNAME": ("entraide-smtp", "username"),
+    "ENTRAIDE_SMTP_PASSWORD": ("entraide-smtp", "password"),
+}
+SMS_SECRETS = {"ENTRAIDE_SMS_API_KEY": ("entraide-sms", "api-key")}
+# where the relay and the provider are (runbook: "Mail, SMS and public addresses"): the
+# relay in namespace `mail` (as the identity provider is in `identity`), STARTTLS on 587;
+# the SMS provider outside the cluster, HTTPS
+SMTP_RELAY = {"namespace": "mail", "port": 587}
+SMS_PROVIDER_PORT = 443
+PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]
 
 
 def labels(service: str) -> dict[str, str]:
@@ -84,6 +107,13 @@ def selector(service: str) -> dict[str, str]:
 def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
     port = spec["port"]
     secrets = {**spec["secrets"], "ENTRAIDE_SESSION_SECRET": SESSION_SECRET}
+    config_maps = ["entraide-common"]
+    if spec.get("mail"):
+        secrets.update(MAIL_SECRETS)
+        config_maps.append("entraide-mail")
+    if spec.get("sms"):
+        secrets.update(SMS_SECRETS)
+        config_maps.append("entraide-sms")
     env = [
         {"name": name, "valueFrom": {"secretKeyRef": {"name": secret, "key": key}}}
         for name, (secret, key) in sorted(secrets.items())
@@ -143,8 +173,7 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                             "image": f"entraide-{service}",
                             "ports": [{"name": "http", "containerPort": port}],
                             "envFrom": [
-                                {"configMapRef": {"name": "entraide-common"}},
-                                {"configMapRef": {"name": service}},
+                                {"configMapRef": {"name": name}} for name in (*config_maps, service)
                             ],
                             "env": env,
                             "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
@@ -240,9 +269,10 @@ def service_resources(service: str, spec: dict[str, Any]) -> list[dict[str, Any]
 
 
 def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
-    """Egress: Kafka, MongoDB, the privacy key API (key vault clients), nothing else but
-    DNS, the OIDC provider's JWKS and the trace collector (their pods are labelled
-    `entraide.network/egress-oidc` / `-otlp` by the overlay's platform)."""
+    """Egress: Kafka, MongoDB, the privacy key API (key vault clients), the SMTP relay
+    (senders of e-mail), the SMS provider (of SMS), the services it calls, nothing else
+    but DNS, the OIDC provider's JWKS and the trace collector (network-common.yaml).
+    Ingress: the Ingress controller's namespace, and the services that call this one."""
     port = spec["port"]
     egress = [
         {
@@ -261,6 +291,27 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                 "ports": [{"protocol": "TCP", "port": SERVICES["privacy"]["port"]}],
             }
         )
+    if spec.get("mail"):
+        egress.append(
+            {
+                "to": [{"namespaceSelector": namespace_labels(SMTP_RELAY["namespace"])}],
+                "ports": [{"protocol": "TCP", "port": SMTP_RELAY["port"]}],
+            }
+        )
+    if spec.get("sms"):  # an API on the Internet: any public address, HTTPS only
+        egress.append(
+            {
+                "to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": PRIVATE_RANGES}}],
+                "ports": [{"protocol": "TCP", "port": SMS_PROVIDER_PORT}],
+            }
+        )
+    for callee in spec.get("calls", ()):
+        egress.append(
+            {
+                "to": [{"podSelector": {"matchLabels": selector(callee)}}],
+                "ports": [{"protocol": "TCP", "port": SERVICES[callee]["port"]}],
+            }
+        )
     ingress: list[dict[str, Any]] = [
         {
             "from": [
@@ -273,14 +324,16 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
             "ports": [{"protocol": "TCP", "port": port}],
         }
     ]
-    if service == "privacy":  # the key API, for its clients only
+    callers = [
+        name
+        for name, other in SERVICES.items()
+        if service in other.get("calls", ())
+        or (service == "privacy" and other["keyvault_client"])  # the key API, its clients only
+    ]
+    if callers:
         ingress.append(
             {
-                "from": [
-                    {"podSelector": {"matchLabels": selector(name)}}
-                    for name, other in SERVICES.items()
-                    if other["keyvault_client"]
-                ],
+                "from": [{"podSelector": {"matchLabels": selector(name)}} for name in callers],
                 "ports": [{"protocol": "TCP", "port": port}],
             }
         )
@@ -297,9 +350,13 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def namespace_labels(namespace: str) -> dict[str, Any]:
+    return {"matchLabels": {"kubernetes.io/metadata.name": namespace}}
+
+
 def namespace_pods(namespace: str, pod_labels: dict[str, str]) -> dict[str, Any]:
     return {
-        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": namespace}},
+        "namespaceSelector": namespace_labels(namespace),
         "podSelector": {"matchLabels": pod_labels},
     }
 

