@@ -36,6 +36,7 @@ SERVICES: dict[str, dict[str, Any]] = {
         "secrets": {
             "ENTRAIDE_MONGODB_URI": ("directory-mongodb", "uri"),
             "ENTRAIDE_KEYVAULT_SECRET": ("directory-keyvault", "secret"),
+            "ENTRAIDE_DIRECTORY_MASTER_KEY": ("directory-master-key", "master-key"),
         },
         "keyvault_client": True,
         "mail": True,
@@ -110,6 +111,8 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
     config_maps = ["entraide-common"]
     if spec.get("mail"):
         secrets.update(MAIL_SECRETS)
+        # seals the addresses of its messages waiting to be sent (kit.notifications)
+        secrets["ENTRAIDE_NOTIFY_SEAL_SECRET"] = (f"{service}-notify-seal", "secret")
         config_maps.append("entraide-mail")
     if spec.get("sms"):
         secrets.update(SMS_SECRETS)

@@ -254,3 +254,24 @@ def test_network_policies_let_each_service_reach_what_it_is_configured_to(
                 if "." not in host:  # an Entraide service: its ingress too
                     ingress = policies[host]["ingress"]
                     assert any(allows(rule, "from", service, port) for rule in ingress), where
+
+
+def development_secrets(service: str) -> list[str]:
+    """The secrets it reads that have a default: the development value, public in this
+    repository (unset ones, `None`, have nothing to leak)."""
+    return [
+        name
+        for name, field in settings_read(service).items()
+        if "SecretStr" in str(field.annotation) and field.get_default() is not None
+    ]
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_secret_keeps_its_development_default(overlays, overlay, service) -> None:
+    """Every secret with a development default (a master key, the session's, the seal of
+    pending notifications) comes from a Secret the operator creates: else production seals
+    families' data with a key anyone can read here."""
+    env = environment(overlays[overlay.name], service)
+    given = [n for n in development_secrets(service) if not env.get(n, "").startswith("<secret ")]
+    assert not given, f"{overlay.name}/{service}: {given}"
