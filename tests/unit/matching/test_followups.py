@@ -11,8 +11,8 @@ import pytest
 
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import followups as rules
-from entraide.matching.domain import request_view
-from entraide.matching.domain.followups import RUPTURE, Followed
+from entraide.matching.domain import lifecycle, request_view
+from entraide.matching.domain.followups import RUPTURE, Followed, paris_day
 from entraide.matching.usecases.engine import Engine
 from entraide.matching.usecases.followups import FollowUps
 from entraide.matching.usecases.pool import SupportPool
@@ -55,10 +55,29 @@ def kinds(items: Any) -> list[str]:
 def test_follow_ups_fall_due_one_and_three_months_after_the_start() -> None:
     plan = rules.schedule(started())
     at = {d.kind: d.at for d in plan.items}
-    assert at["1-month"] == STARTED + timedelta(days=30)
-    assert at["3-month"] == STARTED + timedelta(days=91)
+    assert at["1-month"] == datetime(2026, 10, 1, 10, tzinfo=UTC)
+    assert at["3-month"] == datetime(2026, 12, 1, 11, tzinfo=UTC)  # noon in Paris, winter
     assert at[RUPTURE] == STARTED + timedelta(weeks=6)
     assert kinds(plan.items) == ["1-month", RUPTURE, "3-month"]  # in time order
+
+
+def test_follow_ups_fall_due_in_calendar_months_as_staff_count_them() -> None:
+    """Started on 01/12/2026: followed up on 01/01/2027 and 01/03/2027 (the walk read
+    31/12 and 02/03, 30 and 91 days); a day the month lacks becomes its last."""
+    on_first = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    plan = rules.schedule(started(started_at=on_first, last_contact_at=on_first))
+    on = {d.kind: d.on for d in plan.items}
+    assert on["1-month"] == date(2027, 1, 1)
+    assert on["3-month"] == date(2027, 3, 1)
+    assert rules.opens_on("1-month", on_first) == date(2026, 12, 25)
+    late_january = datetime(2027, 1, 31, 9, tzinfo=UTC)
+    assert paris_day(lifecycle.months_after(late_january, 1)) == date(2027, 2, 28)
+    leap = datetime(2024, 1, 31, 9, tzinfo=UTC)
+    assert paris_day(lifecycle.months_after(leap, 1)) == date(2024, 2, 29)
+    # 23:30 in Paris on 30/11 is 22:30 UTC: the month is counted from the Paris day
+    evening = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)
+    assert paris_day(lifecycle.follow_up_at("1-month", evening)) == date(2026, 12, 30)
+    assert lifecycle.follow_ups_due(on_first, [], datetime(2026, 12, 31, 12, tzinfo=UTC)) == []
 
 
 def test_an_accepted_match_not_started_yet_has_only_the_rupture_clock() -> None:

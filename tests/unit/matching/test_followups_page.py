@@ -15,21 +15,21 @@ from entraide.matching.entrypoints.http import followup_pages, labels
 from entraide.matching.entrypoints.http.names import Shown
 from tests.unit.matching.factories import COORDINATOR
 
-STARTED = datetime(2026, 12, 1, 9, tzinfo=UTC)  # due: 31/12 (one month), 02/03 (three)
+STARTED = datetime(2026, 12, 1, 9, tzinfo=UTC)  # due: 01/01 (one month), 01/03 (three)
 
 
 def test_a_dated_follow_up_opens_a_week_before_its_due_day() -> None:
     assert rules.recordable(STARTED, [], STARTED.date()) == []
-    assert rules.recordable(STARTED, [], date(2026, 12, 23)) == []
-    assert rules.recordable(STARTED, [], date(2026, 12, 24)) == ["1-month"]
-    assert rules.recordable(STARTED, ["1-month"], date(2026, 12, 24)) == []
+    assert rules.recordable(STARTED, [], date(2026, 12, 24)) == []
+    assert rules.recordable(STARTED, [], date(2026, 12, 25)) == ["1-month"]
+    assert rules.recordable(STARTED, ["1-month"], date(2026, 12, 25)) == []
     assert rules.recordable(STARTED, [], date(2027, 3, 1)) == ["1-month", "3-month"]
     assert rules.recordable(STARTED, ["3-month"], date(2027, 3, 1)) == []
     assert rules.recordable(None, [], date(2027, 3, 1)) == []
-    assert rules.next_opening(STARTED, [], STARTED.date()) == ("1-month", date(2026, 12, 24))
-    assert rules.next_opening(STARTED, ["1-month"], date(2026, 12, 24)) == (
+    assert rules.next_opening(STARTED, [], STARTED.date()) == ("1-month", date(2026, 12, 25))
+    assert rules.next_opening(STARTED, ["1-month"], date(2026, 12, 25)) == (
         "3-month",
-        date(2027, 2, 23),
+        date(2027, 2, 22),
     )
 
 
@@ -100,7 +100,7 @@ async def test_the_day_it_starts_the_one_month_follow_up_is_not_offered_but_anno
     kinds = re.search(r'<select[^>]*name="type"[^>]*>(.*?)</select>', page, re.S)
     assert kinds is not None
     assert re.findall(r'value="([^"]*)"', kinds.group(1)) == ["other"]
-    assert "Suivi à un mois : à noter à partir du 24/12/2026." in page
+    assert "Suivi à un mois : à noter à partir du 25/12/2026." in page
 
 
 async def test_closing_asks_for_an_outcome_with_none_chosen() -> None:
@@ -134,5 +134,5 @@ async def test_the_one_month_follow_up_noted_the_day_it_starts_is_refused() -> N
     assert captured.status == 422
     assert captured.said == (
         "Suivi pas encore dû",
-        "Suivi à un mois : il se note à partir du 24/12/2026, une semaine avant son échéance.",
+        "Suivi à un mois : il se note à partir du 25/12/2026, une semaine avant son échéance.",
     )

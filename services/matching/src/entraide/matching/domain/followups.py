@@ -10,11 +10,16 @@ moments are UTC; the day a coordinator reads is the Paris day.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from entraide.matching.domain.lifecycle import ACTIVE, FOLLOW_UPS, SILENCE_ALERT, State
+from entraide.matching.domain.lifecycle import (
+    ACTIVE,
+    FOLLOW_UPS,
+    PARIS,
+    SILENCE_ALERT,
+    State,
+    follow_up_at,
+)
 
-PARIS = ZoneInfo("Europe/Paris")
 RUPTURE = "rupture"  # the six-weeks-without-contact alert
 ORDER = [kind for kind, _ in FOLLOW_UPS]
 # a follow-up may be noted from a week before its due day, not the day the match starts
@@ -86,9 +91,9 @@ def schedule(followed: Followed, logged: datetime | None = None) -> Schedule:
     items: list[Due] = []
     if followed.started_at is not None:
         recorded = set(followed.check_ins)
-        for kind, after in FOLLOW_UPS:
+        for kind in ORDER:
             if not cleared(kind, recorded):
-                at = followed.started_at + after
+                at = follow_up_at(kind, followed.started_at)
                 items.append(Due(kind, at, paris_day(at)))
     contact = last_contact(followed, logged)
     if State(followed.state) in ACTIVE:
@@ -109,8 +114,7 @@ def days_late(due: Due, today: date) -> int:
 
 def opens_on(kind: str, started_at: datetime) -> date:
     """The first day a dated follow-up may be noted: a week before its due day (Paris)."""
-    after = dict(FOLLOW_UPS)[kind]
-    return paris_day(started_at + after) - EARLY
+    return paris_day(follow_up_at(kind, started_at)) - EARLY
 
 
 def recordable(started_at: datetime | None, recorded: Iterable[str], today: date) -> list[str]:
