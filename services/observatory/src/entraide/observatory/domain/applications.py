@@ -33,6 +33,8 @@ class Stage(StrEnum):
     PENDING = "check-pending"  # honorability check asked, not cleared, at the month's end
 
 
+# counted once a month is over: the month in progress has no figure for them yet (not 0)
+AT_MONTH_END = (Stage.ACTIVE.value, Stage.PENDING.value)
 CLOSED = frozenset({ApplicationStatus.DECLINED, ApplicationStatus.LEFT})
 
 

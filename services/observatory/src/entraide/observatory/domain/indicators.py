@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from entraide.contracts.vocab import Urgency
-from entraide.observatory.domain.applications import Stage
+from entraide.observatory.domain.applications import AT_MONTH_END, Stage
 from entraide.observatory.domain.facts import FactKind
 from entraide.observatory.domain.protection import TOTAL
 
@@ -62,6 +62,23 @@ def in_order(dimension: Dimension | None, codes: Iterable[str]) -> list[str]:
 
 
 FILTERS: tuple[Dimension, ...] = (Dimension.NEED, Dimension.ASSOCIATION, Dimension.URGENCY)
+# the facts that carry an urgency: a family's request and what follows it (an offer, a
+# volunteer, an application or an erasure has none: its only value would be « Non renseigné »)
+WITH_URGENCY = frozenset(
+    {
+        FactKind.REQUEST,
+        FactKind.WITHDRAWN,
+        FactKind.PROPOSED,
+        FactKind.ACCEPTED,
+        FactKind.STARTED,
+        FactKind.DECLINED,
+        FactKind.EXPIRED,
+        FactKind.WAITLISTED,
+        FactKind.WAITED,
+        FactKind.CHECKED_IN,
+        FactKind.CLOSED,
+    }
+)
 # a fact may hold several values of these (a family asks for two needs): one list per cube
 LISTS = frozenset({Dimension.NEED, Dimension.SITUATION})
 
@@ -79,6 +96,7 @@ class Indicator:
     # columns that are the stages of one path: read in this order, with no total (an
     # application received then approved is one person, not two)
     stages: tuple[str, ...] = ()
+    at_month_end: tuple[str, ...] = ()  # stages counted once a month is over
 
     @property
     def filters(self) -> tuple[Dimension, ...]:
@@ -86,7 +104,13 @@ class Indicator:
         if not self.filterable:
             return ()
         lists = self.column in LISTS
-        return tuple(f for f in FILTERS if f != self.column and not (lists and f in LISTS))
+        return tuple(
+            f
+            for f in FILTERS
+            if f != self.column
+            and not (lists and f in LISTS)
+            and (f is not Dimension.URGENCY or self.kind in WITH_URGENCY)
+        )
 
 
 INDICATORS: tuple[Indicator, ...] = (
@@ -135,6 +159,7 @@ INDICATORS: tuple[Indicator, ...] = (
         FactKind.APPLICATION,
         Dimension.OUTCOME,
         stages=tuple(stage.value for stage in Stage),
+        at_month_end=AT_MONTH_END,
     ),
     Indicator(
         "benevoles-parcours-accord",

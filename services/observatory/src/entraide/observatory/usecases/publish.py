@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from entraide.observatory.domain.facts import month_of
 from entraide.observatory.domain.indicators import (
     BY_KEY,
     COVERAGE,
@@ -157,7 +158,8 @@ class Observatory:
         published = self.cache.get((indicator.key, year, by))
         if published is None:
             return None
-        return table_of(published, month, value if by is not None else TOTAL)
+        in_progress = month_of(self.clock())
+        return table_of(published, month, value if by is not None else TOTAL, in_progress)
 
     def published(self, indicator: Indicator, year: str, by: Dimension | None) -> Published | None:
         return self.cache.get((indicator.key, year, by))

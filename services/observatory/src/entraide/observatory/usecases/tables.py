@@ -18,6 +18,7 @@ class Cell:
     median: float | None = None
     p90: float | None = None
     ratio: float | None = None
+    later: bool = False  # counted once the month in progress is over: no figure yet
 
     @property
     def hidden(self) -> bool:
@@ -25,6 +26,7 @@ class Cell:
 
 
 HIDDEN = Cell(None)
+NOT_YET = Cell(None, later=True)  # not hidden: not counted yet (never 0)
 ZERO = Cell(0, 0)
 
 
@@ -72,6 +74,9 @@ class Table:
     rows: list[str]  # territories, then `*` (all)
     columns: list[str]  # column values, then `*` (all)
     cells: dict[tuple[str, str], Cell]
+    # the month in progress when the view includes it and has stages counted at a month's
+    # end: the page says they leave it out (empty: nothing to say)
+    in_progress: str = ""
 
     @property
     def measure(self) -> Measure:
@@ -81,8 +86,9 @@ class Table:
         return self.cells.get((row, column), ZERO)
 
 
-def table_of(published: Published, month: str, value: str) -> Table:
-    """The slice of a published cube for one month (or `*`) and one filter value."""
+def table_of(published: Published, month: str, value: str, in_progress: str = "") -> Table:
+    """The slice of a published cube for one month (or `*`) and one filter value;
+    `in_progress`: the month not over yet, whose month-end stages have no figure yet."""
     slice_ = {
         (k[0], k[2]): cell for k, cell in published.cells.items() if k[1] == month and k[3] == value
     }
@@ -92,6 +98,12 @@ def table_of(published: Published, month: str, value: str) -> Table:
         # a funnel: every stage its title names, in order, no total; a stage no fact
         # reached reads 0 (it describes nobody) rather than vanishing from the table
         columns = list(stages)
+    current = _current(published, month, in_progress)
+    if current and (month == current or not any(m < current for m in published.months())):
+        # no month's end of the view counted yet: « mois en cours », not 0
+        for row in rows or [TOTAL]:
+            slice_ |= {(row, c): NOT_YET for c in published.indicator.at_month_end}
+        rows = rows or [TOTAL]
     return Table(
         published.indicator,
         published.year,
@@ -101,7 +113,17 @@ def table_of(published: Published, month: str, value: str) -> Table:
         rows,
         columns,
         slice_,
+        in_progress=current,
     )
+
+
+def _current(published: Published, month: str, in_progress: str) -> str:
+    """The month in progress if the view includes it and counts stages at a month's end."""
+    if not (published.indicator.at_month_end and in_progress):
+        return ""
+    if month == in_progress or (month == TOTAL and published.year == in_progress[:4]):
+        return in_progress
+    return ""
 
 
 def _territory_order(code: str) -> tuple[int, str]:

@@ -134,12 +134,15 @@ def description(table: Table) -> str:
     columns with no bar, hidden by the small-numbers rule (else a funnel of five stages
     drawn as one bar reads as if the others did not exist)."""
     row = TOTAL if TOTAL in table.rows else (table.rows[0] if table.rows else TOTAL)
-    hidden = [
-        labels.value(table.indicator.column, c)
-        for c in table.columns
-        if c != TOTAL and table.cell(row, c).hidden
-    ]
+    hidden: list[str] = []
+    later: list[str] = []
+    for c in table.columns:
+        cell = table.cell(row, c)
+        if c != TOTAL and cell.hidden:
+            (later if cell.later else hidden).append(labels.value(table.indicator.column, c))
     missing = f" Sans barre, chiffre masqué : {', '.join(hidden)}." if hidden else ""
+    if later:
+        missing += f" Sans barre, {labels.NOT_YET} : {', '.join(later)}."
     return (
         f"Graphique en barres : {labels.TITLES[table.indicator.key].lower()}, "
         f"{labels.month(table.month)}, ensemble des territoires.{missing} "

@@ -7,6 +7,7 @@ from entraide.kit import formats
 from entraide.observatory.domain.facts import FactKind
 from entraide.observatory.domain.indicators import Dimension, Indicator, Theme
 from entraide.observatory.domain.protection import OTHER_TERRITORIES, TOTAL
+from entraide.observatory.usecases.tables import Table
 
 TERRITORIES = {
     **{code: departements.name(code) for code in departements.FIRST_TERRITORIES},
@@ -147,6 +148,21 @@ def value(dimension: Dimension, code: str) -> str:
 
 def territory(code: str) -> str:
     return TERRITORIES.get(code, f"Département {code}")
+
+
+NOT_YET = "mois en cours"  # a cell counted at the month's end, before it ends
+
+
+def month_end_note(table: Table) -> str:
+    """What a view including the month in progress says of the stages counted at a month's
+    end (the funnel's active volunteers and pending checks); empty: nothing to say."""
+    if not table.in_progress:
+        return ""
+    counted = "Les bénévoles actifs et les contrôles d'honorabilité en attente se comptent"
+    when = month(table.in_progress)
+    if any(table.cell(r, s).later for r in table.rows for s in table.indicator.at_month_end):
+        return f"{counted} à la fin du mois : {when}, en cours, sera compté à sa fin."
+    return f"{counted} à la fin de chaque mois : l'année additionne les mois finis, sans {when}, en cours."
 
 
 def month(code: str) -> str:

@@ -38,7 +38,10 @@ def table_for(observatory: Observatory, query: Query) -> Table | None:
 
 
 def shown(table: Table, cell: Cell) -> str:
-    """A cell as a page or a CSV shows it (French numbers; « masqué » when hidden)."""
+    """A cell as a page or a CSV shows it (French numbers; « masqué » when hidden; « mois
+    en cours » for a figure counted once the month is over, never a false 0)."""
+    if cell.later:
+        return labels.NOT_YET
     if cell.hidden:
         return "masqué"
     if table.measure is Measure.PLACES:
