@@ -206,6 +206,9 @@ async def test_a_volunteer_matching_proposes_is_told_once_without_the_familys_da
 
         assert "L'association Parrains Par Mille pense à vous" in text
         assert "une famille en Loire-Atlantique : parrainage de proximité." in text
+        # no phone given, the e-mail chosen: no call promised
+        assert "l'association va prendre contact avec vous pour en parler" in text
+        assert "appeler" not in text
         assert f"{settings.directory_url}/espace-benevole" in text
         for family_data in (family.family_ref, family.request_id, "44000", "6-10"):
             assert family_data not in text

@@ -237,6 +237,7 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
         "departement": "Loire-Atlantique",
         "where": "en Loire-Atlantique",
         "link": f"{SPACE}/espace-benevole",
+        "by_phone": True,
     }
     email = Renderer().render("proposition-benevole", Channel.EMAIL, {**sent.context}).text
     assert "une famille en Loire-Atlantique : parrainage de proximité, écoute." in email
@@ -255,6 +256,36 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
     assert notifier.sent[-1].context["needs"] == []
     assert notifier.sent[-1].context["departement"] is None
     assert notifier.sent[-1].context["where"] is None
+
+
+async def approved(application: Application) -> tuple[FakeUnitOfWork, VolunteerNews, FakeNotifier]:
+    uow, _, news, notifier, volunteer_id = await setup(application)
+    for changes in [
+        Review(status=Status.IN_REVIEW, honorability=Honorability.CLEARED),
+        Review(status=Status.APPROVED),
+    ]:
+        await volunteers.change(uow, PPM, volunteer_id, changes, news)
+    return uow, news, notifier
+
+
+@pytest.mark.parametrize(
+    "identity",
+    [{}, {"telephone": PHONE}, {"canal": "sms"}],
+    ids=["no-phone", "phone-but-email", "sms-without-phone"],
+)
+async def test_a_volunteer_who_chose_no_call_is_not_told_they_will_be_called(
+    identity: dict[str, str],
+) -> None:
+    """Gérard gave no phone and chose the e-mail: « l'association va prendre contact avec
+    vous », never « va vous appeler »."""
+    uow, news, notifier = await approved(form(**identity))
+    [ref] = [v.volunteer_ref for v in uow.volunteers.stored.values()]
+    assert await news.proposed(Documents(uow), proposal(ref)) is True
+    sent = notifier.sent[-1]
+    assert sent.context["by_phone"] is False
+    text = Renderer().render("proposition-benevole", sent.channel, {**sent.context}).text
+    assert "appeler" not in text
+    assert "l'association va prendre contact avec vous" in text
 
 
 async def test_a_volunteer_is_told_in_the_language_they_applied_in() -> None:

@@ -105,8 +105,9 @@ def test_the_templates_say_what_the_brief_promises() -> None:
 # « call » in each language a family is written to in, as `demande-suite` says it
 CALL_WORDS = {"fr": "appel", "falc": "appel", "en": "call", "ar": "تتصل", "pt": "telefon"}
 CALL_WORDS |= {"ro": "suna"}
-# the family's news that promise a call only to a family that chose one
-CALLING = ("demande-suite", "accompagnement-interrompu")
+# the news that promise a call only to a family that chose one, or a volunteer who gave
+# a phone and chose to be reached on it
+CALLING = ("demande-suite", "accompagnement-interrompu", "proposition-benevole")
 
 
 @pytest.mark.parametrize("template", CALLING)
@@ -124,8 +125,9 @@ def test_a_family_that_chose_no_call_is_not_told_it_will_be_called(
     for text in (mail.subject, mail.text, sms.text):
         assert CALL_WORDS[language] not in text.lower()
         assert "{{" not in text
-    assert str(CONTEXT["code"]) in mail.text
-    assert str(CONTEXT["code"]) in sms.text
+    said = "link" if template == "proposition-benevole" else "code"  # what it must still say
+    assert str(CONTEXT[said]) in mail.text
+    assert str(CONTEXT[said]) in sms.text
 
 
 @pytest.mark.parametrize("template", CALLING)

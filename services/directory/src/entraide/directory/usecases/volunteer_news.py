@@ -62,6 +62,12 @@ def contact(identity: dict[str, Any]) -> tuple[Channel, str]:
     return Channel.EMAIL, str(identity["courriel"])
 
 
+def by_call(identity: dict[str, Any]) -> bool:
+    """They gave a phone and chose to be reached on it (no call chosen otherwise): the
+    association may be said to call them; else it « va prendre contact »."""
+    return identity.get("canal") == "sms" and bool(identity.get("telephone"))
+
+
 def as_written(language: str, text: str) -> str:
     """No translation: the text as it is (French)."""
     return text
@@ -127,8 +133,8 @@ class VolunteerNews:
             "link": opened_in(self.space_link, language),
         }
         key = f"proposition:{proposal.match_id}"
-        told = (key, PROPOSAL_TEMPLATE, context, language)
-        return await self._tell(doc["_id"], doc["volunteer_ref"], doc["identity"], *told)
+        ids = (doc["_id"], doc["volunteer_ref"], doc["identity"])
+        return await self._tell(*ids, key, PROPOSAL_TEMPLATE, context, language, calls=True)
 
     async def retention_warning(
         self, documents: VolunteerLookup, notice: RetentionNoticeDue, today: date
@@ -160,11 +166,16 @@ class VolunteerNews:
         template: str,
         context: dict[str, Any],
         language: str,
+        *,
+        calls: bool = False,  # the message says whether the association will call them
     ) -> bool:
         secret = await self.keys.existing(volunteer_id)
         if secret is None:  # erased: nobody to tell
             return False
-        channel, to = contact(unseal(secret, volunteer_id, sealed))
+        identity = unseal(secret, volunteer_id, sealed)
+        channel, to = contact(identity)
+        if calls:
+            context = {**context, "by_phone": by_call(identity)}
         await self.notifier.notify(
             Notification(
                 key=key,
