@@ -128,7 +128,7 @@ async def test_the_association_s_staff_see_how_to_reach_its_applicant_and_no_one
     dev_issuer,
 ):
     app = create_app(directory_settings)
-    applied = FORM | {"telephone": "06 12 34 56 78", "sms": "oui", "langues": ["fr", "ar"]}
+    applied = FORM | {"telephone": "0612345678", "sms": "oui", "langues": ["fr", "ar"]}
     async with serving(app) as client:
         assert (await client.post("/devenir-benevole", data=applied)).status_code == 200
         [stored] = await lookup(app, VolunteerStore).all()
@@ -155,6 +155,21 @@ async def test_the_association_s_staff_see_how_to_reach_its_applicant_and_no_one
             assert "Camille" not in other.text
             assert "example.org" not in other.text
             assert "06 12" not in other.text
+
+
+async def test_the_volunteer_form_refuses_a_wrong_phone_as_intake_s_forms_do(
+    directory_settings,  # noqa: F811
+):
+    """« 06 12 34 56 7 » (a digit short) passed: directory checked 30 characters at most."""
+    app = create_app(directory_settings)
+    wrong = FORM | {"telephone": "06 12 34 56 7"}
+    async with serving(app) as client:
+        french = await client.post("/devenir-benevole", data=wrong)
+        portuguese = await client.post("/devenir-benevole?lang=pt", data=wrong)
+        assert await lookup(app, VolunteerStore).all() == []
+    assert french.status_code == portuguese.status_code == 422
+    assert "Indiquez un numéro de téléphone à 10 chiffres" in html.unescape(french.text)
+    assert "Indique um número de telefone com 10 algarismos" in html.unescape(portuguese.text)
 
 
 async def test_the_volunteer_form_writes_half_days_and_languages_as_intake_does(

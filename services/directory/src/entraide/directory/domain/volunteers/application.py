@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from entraide.contracts.events import Language, Slot
+from entraide.contracts.fields import Phone
 from entraide.contracts.vocab import Need, WrittenLanguage
 from entraide.directory.domain import places
 
@@ -15,7 +16,7 @@ class Identity(BaseModel):
     prenom: str = Field(min_length=1, max_length=80)
     nom: str = Field(min_length=1, max_length=80)
     courriel: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)
-    telephone: str | None = Field(None, max_length=30)
+    telephone: Phone | None = None  # intake's check: a French number
     canal: Literal["email", "sms"] = Field(
         "email",
         description="How they are told of their application and proposals (SMS: "

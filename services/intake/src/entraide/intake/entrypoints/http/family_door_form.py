@@ -19,9 +19,10 @@ from starlette.datastructures import FormData
 
 from entraide.contracts import geography
 from entraide.contracts.events import Language, PostalCode, Slot
+from entraide.contracts.fields import Phone
 from entraide.contracts.vocab import Need
 from entraide.intake.entrypoints.http import forms
-from entraide.intake.entrypoints.http.schemas import Email, Name, Phone
+from entraide.intake.entrypoints.http.schemas import Email, Name
 from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.self_requests import SelfSubmission
 from entraide.kit.i18n import N_

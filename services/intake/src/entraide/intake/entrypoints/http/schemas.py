@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from entraide.contracts.events import Language, PostalCode, Slot
+from entraide.contracts.fields import Phone
 from entraide.contracts.vocab import Need
 from entraide.intake.domain.access import OverrideReason
 from entraide.intake.domain.family import Consent
@@ -14,7 +15,6 @@ from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
-Phone = Annotated[str, Field(pattern=r"^(\+33|0)[1-9](\s?\d{2}){4}$", examples=["06 12 34 56 78"])]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
 
 

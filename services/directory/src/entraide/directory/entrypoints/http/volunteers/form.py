@@ -15,6 +15,8 @@ MESSAGES = {
     "identity.prenom": "Indiquez votre prénom.",
     "identity.nom": "Indiquez votre nom.",
     "identity.courriel": "Indiquez une adresse électronique valide, par exemple nom@exemple.fr.",
+    "identity.telephone": "Indiquez un numéro de téléphone à 10 chiffres, par exemple "
+    "06 12 34 56 78, ou laissez ce champ vide.",
     "code_postal": "Indiquez un code postal à 5 chiffres, par exemple 44000.",
     "association_id": "Choisissez une association.",
     "needs": "Choisissez au moins une façon d'aider.",
