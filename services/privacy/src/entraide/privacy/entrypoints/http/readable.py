@@ -43,7 +43,7 @@ FIELDS = {
     "record_reads": "Consultations de la fiche", "actor": "Compte", "role": "Rôle",
     "actor_name": "Nom de la personne", "action": "Action", "via": "Depuis", "followups": "Suivis", "matches": "Mises en relation",
     "support_key": "Bénévole ou action", "accepted_at": "Acceptée le",
-    "started_at": "Commencée le", "closed_at": "Close le", "match_contact_at": "Dernier suivi",
+    "started_at": "Commencée le", "closed_at": "Close le", "match_contact_at": "Dernier contact de la mise en relation (acceptation, début ou suivi noté)",
     "check_ins": "Suivis notés", "items": "Échéances", "kind": "Nature", "on": "Pour le",
     "next_on": "Prochaine échéance", "computed_at": "Calculée le", "score": "Score",
     "breakdown": "Détail du score", "distance": "Proximité", "slots": "Créneaux communs",
@@ -216,10 +216,16 @@ def readable(value: Any, key: str = "", reader: Reader = FRENCH) -> Any:
         kept = {k: v for k, v in value.items() if others.shown(k, french)}
         roles = {k: fields.role(key, k) for k in kept}
         shown = {_field(roles[k], reader): readable(v, roles[k], reader) for k, v in kept.items()}
+        if (role := str(kept.get("role") or "")) in others.BY_ROLE:  # who the account was
+            for k in others.ACCOUNTS & kept.keys():
+                if kept[k]:
+                    shown[_field(k, reader)] = reader.translate(others.account(kept[k], role))
         if kept.get("offer_id"):  # its title is directory's: whose action it is, in words
             shown[_field("offer_id", reader)] = others.chosen(kept, reader.translate, french)
         return shown
     if isinstance(value, list):
+        if not value and key in others.EMPTY:  # the staff's record's word, not « rien »
+            return reader.translate(others.EMPTY[key])
         return [readable(v, key, reader) for v in value]
     return _scalar(value, key, reader)
 

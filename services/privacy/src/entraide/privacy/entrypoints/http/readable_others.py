@@ -34,6 +34,14 @@ SHORT = {"request_id", "match_id", "open_request"}
 # staff member's name (the association beside)
 ACCOUNTS = {"recorded_by", "decided_by", "actor", "collected_by", "by", "proposed_by"}
 STAFF_ACCOUNT = N_("un compte de l'équipe de l'association")
+# who an account was when its entry records its role beside it (intake's audit log): a
+# network coordinator or the DPO is not an association's team
+BY_ROLE = {
+    "staff": STAFF_ACCOUNT,
+    "coordinator": N_("un compte de la coordination de l'association"),
+    "network-coordinator": N_("un compte de la coordination du réseau"),
+    "dpo": N_("le délégué à la protection des données du réseau"),
+}
 # what an account field holds that is not a staff member: the family itself on its door
 # (intake's `BY_THE_FAMILY`), a service acting on another's event, matching's engine
 NOT_STAFF = {
@@ -68,19 +76,38 @@ def without_staff(value: Any, translate: Callable[[str], str], key: str = "") ->
     """The JSON file as the person downloads it: the services' parts as held, but a staff
     member's name left out and an account field in the page's words (in her language)."""
     if isinstance(value, dict):
-        return {k: without_staff(v, translate, k) for k, v in value.items() if k not in STAFF_NAMES}
+        role = str(value.get("role") or "")
+        return {
+            k: translate(account(v, role)) if _an_account(k, v) else without_staff(v, translate, k)
+            for k, v in value.items()
+            if k not in STAFF_NAMES
+        }
     if isinstance(value, list):
         return [without_staff(v, translate, key) for v in value]
-    if key in ACCOUNTS and isinstance(value, str) and value:
-        return translate(account(value))
     return value
 
 
-def account(text: str) -> str:
-    """The words for an account field's value (to translate): never the account nor a name."""
+def _an_account(key: str, value: Any) -> bool:
+    return key in ACCOUNTS and isinstance(value, str) and bool(value)
+
+
+def account(text: str, role: str = "") -> str:
+    """The words for an account field's value (to translate): never the account nor a name;
+    by the role recorded beside it if any (an association's team, its coordination, the
+    network's coordination, the DPO)."""
     if text.startswith("privacy:"):
         return BY_HER_OBJECTION
-    return NOT_STAFF.get(text, STAFF_ACCOUNT)
+    return NOT_STAFF.get(text) or BY_ROLE.get(role, STAFF_ACCOUNT)
+
+
+# an empty list that the staff's pages name in their words (intake's record: « Disponibilités
+# : non précisées », « Signes observés : aucun »), not the copy's « rien »
+EMPTY = {
+    "availability": N_("non précisées"),
+    "signs": N_("aucun"),
+    "situations": N_("aucun"),
+    "check_ins": N_("aucun"),
+}
 
 
 def notes(text: str, translate: Callable[[str], str], french: bool) -> str:
