@@ -240,7 +240,7 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
         "by_phone": True,
     }
     email = Renderer().render("proposition-benevole", Channel.EMAIL, {**sent.context}).text
-    assert "une famille en Loire-Atlantique : parrainage de proximité, écoute." in email
+    assert "une famille en Loire-Atlantique : parrainage de proximité ; écoute." in email
     # an SMS held overnight or a send retried from a record written before 'where' existed
     older = {k: v for k, v in sent.context.items() if k != "where"}
     email = Renderer().render("proposition-benevole", Channel.EMAIL, older).text
@@ -248,7 +248,7 @@ async def test_a_proposal_tells_the_active_volunteer_the_need_and_the_departemen
     for channel in Channel:
         text = Renderer().render("proposition-benevole", channel, {**sent.context})
         assert "family-ref-1" not in text.text
-        assert "parrainage de proximité, écoute" in text.text
+        assert "parrainage de proximité ; écoute" in text.text
         assert f"{SPACE}/espace-benevole" in text.text
     assert await news.proposed(documents, proposal(None)) is False  # an offer's
     assert await news.proposed(documents, proposal("unknown-ref-0001")) is False

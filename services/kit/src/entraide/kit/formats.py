@@ -8,7 +8,7 @@ people read them in Paris time, and where the hour matters the page says so.
 """
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -135,6 +135,21 @@ def phone(text: str | None) -> str:
     return f"+33 {digits[0]} {pairs}"
 
 
+# items of a list of labels (needs, languages, slots) set apart by a semicolon: a label may
+# hold a comma (« Répit, garde ponctuelle »), and Arabic's (« ، ») too, so Arabic's own
+# semicolon there; French puts a space before it
+SEPARATORS = {"fr": " ; ", "ar": "\u061b "}
+
+
+def listed(
+    items: Iterable[object] | None, words: Mapping[str, str] | None = None, locale: str = LOCALE
+) -> str:
+    """Labels as one list that no comma inside a label can split (« Parrainage de
+    proximité ; Répit, garde ponctuelle »); each item through `words` if given."""
+    said = [str(words.get(str(i), i)) if words is not None else str(i) for i in items or ()]
+    return SEPARATORS.get(locale.split("_")[0], "; ").join(said)
+
+
 FILTERS: dict[str, Callable[..., str]] = {
     "day": day,
     "long_day": long_day,
@@ -146,6 +161,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "count": count,
     "reference": reference,
     "phone": phone,
+    "listed": listed,
 }
 
 

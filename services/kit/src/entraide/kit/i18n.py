@@ -271,6 +271,7 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
         value, digits, current().locale
     )
     env.filters["km"] = lambda value: formats.km(value, current().locale)
+    env.filters["listed"] = lambda items, words=None: formats.listed(items, words, current().locale)
     env.globals["catalogs"] = catalogs
     env.globals["current_language"] = current
     env.globals["public_page"] = is_public

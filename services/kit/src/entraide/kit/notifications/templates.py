@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
-from entraide.kit.formats import clock, day_and_clock, install, long_day
+from entraide.kit.formats import clock, day_and_clock, install, listed, long_day
 from entraide.kit.i18n import locale_for
 from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 
@@ -154,6 +154,7 @@ def _environment(language: str) -> Environment:
     )
     install(env)
     env.filters["long_day"] = partial(long_day, locale=locale_for(language))
+    env.filters["listed"] = partial(listed, locale=locale_for(language))
     if language in _PARIS_TIME:
         env.filters["hour"] = clock
         env.filters["when"] = partial(_when, zone_name=_PARIS_TIME[language])
