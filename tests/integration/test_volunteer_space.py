@@ -11,13 +11,16 @@ import re
 import pytest
 
 from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.adapters.volunteers.supports import VolunteerSupports
 from entraide.directory.app import create_app as directory_app
 from entraide.directory.entrypoints.http.volunteers.space import COOKIE
+from entraide.directory.usecases.ports import SupportMove
 from entraide.kit.auth import SESSION_COOKIE
 from entraide.kit.deps import lookup
 from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
+from tests.integration.directory_matches import proposal
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.integration.test_volunteer_to_family import APPLICATION, review
 from tests.matching_support import feed, request
@@ -259,3 +262,31 @@ async def test_the_space_names_the_association_as_french_says_it(space_settings,
         english = html.unescape((await client.get("/espace-benevole?lang=en")).text)
     assert "Ma candidature auprès de l'AFEV" in french
     assert "My application with AFEV" in english
+
+
+async def test_a_volunteer_at_capacity_is_not_told_a_family_may_be_proposed(
+    space_settings, mailbox, dev_issuer, mongo
+):
+    """One family at most and one support under way: « l'association peut vous proposer
+    une famille » was not true; the space says none comes before a support ends."""
+    app = directory_app(space_settings)
+    async with serving(app) as client:
+        assert (await client.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        await review(client, stored["_id"], statut="in-review", honorabilite="cleared")
+        await review(client, stored["_id"], statut="approved")
+        await signed_in(mailbox, client)
+        free = html.unescape((await client.get("/espace-benevole")).text)
+        assert "l'association peut vous proposer une famille" in free
+
+        taken = proposal(stored["volunteer_ref"])
+        moved = SupportMove(taken.match_id, "accepted", taken.proposed_at)
+        # as the matches consumer hears an accepted match
+        await VolunteerSupports(mongo[space_settings.database]).heard([taken, moved])
+        full = html.unescape((await client.get("/espace-benevole")).text)
+        english = html.unescape((await client.get("/espace-benevole?lang=en")).text)
+    assert "accompagnement en cours depuis le" in full
+    assert "l'association peut vous proposer une famille" not in full
+    assert "ne vous proposera pas de nouvelle famille avant la fin d'un accompagnement" in full
+    assert "will not propose a new family to you until a support ends" in english

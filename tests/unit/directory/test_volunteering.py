@@ -165,3 +165,26 @@ def test_an_erasure_owes_a_tombstone_once_matching_heard_of_the_volunteer_and_on
     # leaving queued its own tombstone: owed again only if it had not gone out
     assert not volunteering.tombstone_owed(Status.LEFT, all_published=True)
     assert volunteering.tombstone_owed(Status.LEFT, all_published=False)
+
+
+def test_a_volunteer_supporting_as_many_families_as_offered_is_at_capacity():
+    """Their space then says no family comes before a support ends (not « l'association
+    peut vous proposer une famille »)."""
+    state = {
+        "_id": "v1",
+        "volunteer_ref": "ref-abcdefgh",
+        "association_id": "parrains-par-mille",
+        "identity": {},
+        "code_postal": "44000",
+        "needs": ["parrainage-de-proximite"],
+        "availability": [],
+        "languages": ["fr"],
+        "capacity": 2,
+        "status": "approved",
+        "honorability": "cleared",
+        "revision": 4,
+        "applied_at": datetime(2026, 1, 10, tzinfo=UTC),
+        "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
+    }
+    two = Volunteer.from_state(state)
+    assert [two.at_capacity(n) for n in (0, 1, 2, 3)] == [False, False, True, True]

@@ -39,6 +39,10 @@ class Volunteer:
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
+    def at_capacity(self, supporting: int) -> bool:
+        """Supporting as many families as they offered to: matching proposes them none."""
+        return supporting >= self.capacity
+
     def change(self, changes: dict[str, Any], now: datetime) -> None:
         """The association's review or update; announced once the volunteer is approved
         (TransitionError when the status may not follow)."""

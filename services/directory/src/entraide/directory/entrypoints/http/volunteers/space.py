@@ -20,7 +20,7 @@ from entraide.contracts.associations import IN_SENTENCE
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError
 from entraide.directory.domain.volunteers import access_links
-from entraide.directory.domain.volunteers.rules import TransitionError
+from entraide.directory.domain.volunteers.rules import Status, TransitionError
 from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.entrypoints.http.deps import PagesDep, VolunteerSpaceDep
@@ -138,7 +138,8 @@ async def _space(
         chosen_slots=[f"{s['day']}-{s['part']}" for s in volunteer.availability],
         chosen_languages=volunteer.languages,
         chosen_skills=volunteer.skills,
-        supports=supports.shown(await space.current_supports(volunteer)),
+        supports=supports.shown(current := await space.current_supports(volunteer)),
+        at_capacity=volunteer.status is Status.APPROVED and volunteer.at_capacity(len(current)),
         flashes=flashes or [],
         errors=errors or {},
     )
