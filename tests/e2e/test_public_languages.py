@@ -217,3 +217,24 @@ async def test_a_parent_reads_the_search_in_arabic_on_a_phone_then_switches(
     assert await accessibility_violations(page) == []
     assert await fits(page)
     await page.context.close()
+
+
+async def test_arabic_volunteer_forms_take_addresses_and_numbers_left_to_right(
+    directory: str, browser: Browser
+) -> None:
+    """On /devenir-benevole and /espace-benevole in Arabic the e-mail, phone and postal-code
+    fields were right to left: a typed « 06 12 34 » showed « 34 12 06 ». Now they are
+    left to right; a name is typed in the page's direction."""
+    page = await phone(browser, "ar")
+    await page.goto(f"{directory}/devenir-benevole?lang=ar")
+    await page.locator("#telephone").fill("06 12 34")
+    for field, direction in (
+        ("#courriel", "ltr"), ("#telephone", "ltr"), ("#code_postal", "ltr"), ("#prenom", "rtl"),
+    ):  # fmt: skip
+        shown = await page.locator(field).evaluate("e => getComputedStyle(e).direction")
+        assert shown == direction, field
+    await page.goto(f"{directory}/espace-benevole")
+    shown = await page.locator("#courriel").evaluate("e => getComputedStyle(e).direction")
+    assert shown == "ltr"
+    assert await accessibility_violations(page) == []
+    await page.context.close()

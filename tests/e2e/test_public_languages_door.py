@@ -312,3 +312,30 @@ async def test_numbers_in_the_door_errors_stay_whole_and_spaced_at_390_px(
     assert await accessibility_violations(ar) == []
     await screenshot(ar, "langues-ar-erreurs-nombres-390")
     await ar.context.close()
+
+
+async def test_the_status_page_keeps_its_example_code_whole_at_390_px(
+    intake_url: str, browser: Browser
+) -> None:
+    """A wrong code's error split the example « K7QD-9XRA-M3TE- | HW2C » at a hyphen at
+    390 px (English, Portuguese, FALC, Arabic), and in Arabic the halves then read right to
+    left. Now the code is on one line, beside the field and in the summary, « K7QD » drawn
+    left of « HW2C » in Arabic too."""
+    for code, button in (("en", "See where my request stands"), ("ar", "اعرف مرحلة طلبي")):
+        page = await phone(browser, code)
+        await page.goto(f"{intake_url}/suivi?lang={code}")
+        await page.locator("#code").fill("AAAA-BBBB-CCCC-DDDD")
+        await page.get_by_role("button", name=button).click()
+        await expect(page.locator("#erreurs")).to_be_focused()
+        for where in ("#code-erreur", "#erreurs a[href='#code']", "label[for=code] .fr-hint-text"):
+            groups = ["K7QD", "9XRA", "M3TE", "HW2C"]
+            tops = await page.locator(where).evaluate(FIGURES_LINES, groups)
+            assert len(tops) == len(groups), (code, where, tops)
+            assert len(set(tops)) == 1, (code, where, tops)  # one line
+            first, last = await page.locator(where).evaluate(FIGURES_AT, ["K7QD", "HW2C"])
+            assert first is not None, (code, where)
+            assert last is not None, (code, where)
+            assert first < last, (code, where, first, last)
+        assert await accessibility_violations(page) == []
+        await screenshot(page, f"langues-{code}-suivi-code-faux-390")
+        await page.context.close()

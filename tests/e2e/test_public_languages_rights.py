@@ -21,6 +21,7 @@ from tests.browser import (
     screenshot,
     written_in,
 )
+from tests.e2e.test_public_languages_door import FIGURES_AT, FIGURES_LINES
 from tests.infra import Endpoints, settings_on
 from tests.servers import serve_in_thread
 
@@ -71,3 +72,48 @@ async def test_the_rights_page_speaks_each_language_and_dpo_pages_stay_french(
     assert await fits(small)
     await screenshot(small, "langues-ar-vos-droits-390")
     await small.context.close()
+
+
+async def test_the_rights_form_keeps_its_phone_example_in_order_on_one_line_at_390_px(
+    privacy_url: str, browser: Browser
+) -> None:
+    """In Arabic the phone example read « 78 56 34 12 06 » in the hint and the error, and
+    the contact and follow-up code fields were right to left (a typed « 06 12 34 » showed
+    « 34 12 06 »); in Romanian the field's error broke « 06 12 34 56 / 78 » over two lines.
+    Now « 06 » is drawn left of « 78 », the five pairs on one line, the fields left to
+    right."""
+    pairs = ["06", "12", "34", "56", "78"]
+    ar = await phone(browser, "ar")
+    await ar.goto(f"{privacy_url}/vos-droits?lang=ar")
+    await ar.locator("#contact").fill("x")
+    await ar.get_by_role("button", name="أرسل لي رمزي").click()
+    await expect(ar.locator("#erreurs")).to_be_focused()
+    for field in ("#contact", "#code_suivi"):
+        direction = await ar.locator(field).evaluate("e => getComputedStyle(e).direction")
+        assert direction == "ltr", field
+    for where in (
+        "label[for=contact] .fr-hint-text",
+        "#contact-erreur",
+        "#erreurs a[href='#contact']",
+    ):
+        first, last = await ar.locator(where).evaluate(FIGURES_AT, ["06", "78"])
+        assert first is not None, where
+        assert last is not None, where
+        assert first < last, (where, first, last)
+        tops = await ar.locator(where).evaluate(FIGURES_LINES, pairs)
+        assert len(tops) == len(pairs), (where, tops)
+        assert len(set(tops)) == 1, (where, tops)  # one line
+    assert await accessibility_violations(ar) == []
+    await screenshot(ar, "langues-ar-vos-droits-erreurs-390")
+    await ar.context.close()
+
+    ro = await phone(browser, "ro")
+    await ro.goto(f"{privacy_url}/vos-droits?lang=ro")
+    await ro.locator("#contact").fill("x")
+    await ro.get_by_role("button", name="Primesc codul").click()
+    await expect(ro.locator("#erreurs")).to_be_focused()
+    for where in ("#contact-erreur", "#erreurs a[href='#contact']"):
+        tops = await ro.locator(where).evaluate(FIGURES_LINES, pairs)
+        assert len(tops) == len(pairs), (where, tops)
+        assert len(set(tops)) == 1, (where, tops)  # one line
+    await ro.context.close()

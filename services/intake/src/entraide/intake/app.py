@@ -17,7 +17,6 @@ from entraide.intake.entrypoints.consumers import matches, partner_events
 from entraide.intake.entrypoints.http import (
     api,
     contact_lookup,
-    directions,
     family_door,
     forms,
     labels,
@@ -137,7 +136,6 @@ def create_app(
         "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"
     )
     templates.context_processors.append(staff_nav)  # the kit's refusal page's menu too
-    templates.env.filters["isolated"] = directions.isolated  # figures in a right-to-left page
     install_auth(app, settings, templates, home_admits=access.CASEWORK)
     provide(
         app,

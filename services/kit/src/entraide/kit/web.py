@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
-from entraide.kit import formats, i18n
+from entraide.kit import directions, formats, i18n
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,7 @@ def templates_for(
     )
     formats.install(env)
     i18n.install(env, ["entraide.kit", package])  # public pages' languages (kit/i18n.py)
+    env.filters["isolated"] = directions.isolated  # figures and codes read left to right
     env.globals["nav_links"] = list(nav)
     env.globals["public_nav_links"] = list(public_nav)
     env.globals["public_home"] = public_home

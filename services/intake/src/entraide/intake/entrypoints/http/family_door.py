@@ -15,11 +15,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from entraide.contracts import labels as shared
-from entraide.intake.entrypoints.http import directions, labels
 from entraide.intake.entrypoints.http import family_door_form as door_form
+from entraide.intake.entrypoints.http import labels
 from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
-from entraide.kit import messages
+from entraide.kit import directions, messages
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
 from entraide.kit.i18n import N_, current, public_language, translator
