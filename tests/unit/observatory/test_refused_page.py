@@ -35,3 +35,9 @@ def test_a_reader_refused_one_action_keeps_the_menu_and_the_way_home() -> None:
     page = refused(FUNDER)
     assert 'href="/rapport"' in page
     assert re.search(r'<a [^>]*href="/"[^>]*>Retour', page)
+
+
+def test_a_reader_is_told_whom_to_ask_not_an_association_they_have_none_of() -> None:
+    page = " ".join(refused(FUNDER).split())
+    assert "adressez-vous à la coordination du réseau." in page
+    assert "votre association" not in page
