@@ -9,6 +9,7 @@ and `check_csrf` on form posts (the form gets its token from `form_csrf`).
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import FastAPI, HTTPException, Request, Response
@@ -138,17 +139,24 @@ async def page_principal(request: Request) -> Principal:
         raise RefusedError(UNREACHABLE, status_code=503, heading="Service indisponible") from None
 
 
-def require_role(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:
-    """A dependency giving the principal if their role is one of `roles`, else 403."""
-    allowed = frozenset(roles)
+class RoleCheck:
+    """A dependency giving the principal if their role is one it `admits`, else 403. The
+    roles are public so that sign-in can tell, without calling the route, whether the page
+    it is about to open refuses them (kit.homes.landing)."""
 
-    async def dependency(request: Request) -> Principal:
+    def __init__(self, roles: Collection[Role]) -> None:
+        self.admits = frozenset(roles)
+
+    async def __call__(self, request: Request) -> Principal:
         principal = await (api_principal if _is_api(request) else page_principal)(request)
-        if principal.role not in allowed:
+        if principal.role not in self.admits:
             raise RefusedError("Votre rôle ne donne pas accès à cette page.", principal=principal)
         return principal
 
-    return dependency
+
+def require_role(*roles: Role) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency giving the principal if their role is one of `roles`, else 403."""
+    return RoleCheck(roles)
 
 
 def form_csrf(request: Request) -> str:
@@ -178,15 +186,16 @@ def install_auth(
     """Verify staff tokens on this app, and serve /connexion and /deconnexion. `home_admits`:
     the roles this service's "/" lets in; the others' « Retour à l'accueil » leads to their
     own service (kit.homes), never to a page that refuses them."""
+    admitted = frozenset(home_admits)
     templates.env.globals["home_of"] = functools.partial(
-        home_link, settings=settings, admitted=frozenset(home_admits)
+        home_link, settings=settings, admitted=admitted
     )
     verifier = TokenVerifier(
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,
         jwks_url=settings.auth_jwks_url,
     )
-    config = AuthConfig(settings, verifier, templates)
+    config = AuthConfig(settings, verifier, templates, admitted)
     provide(app, config)
     app.add_exception_handler(SignInRequired, _to_sign_in)
     app.add_exception_handler(RefusedError, _refused)
@@ -209,8 +218,13 @@ async def _refused(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
     _ = translator(request)  # a public route's refusal in its page's language
-    context = {"heading": _(exc.heading), "message": _(exc.message), "principal": exc.principal}
-    templates = auth_config(request).templates
+    context: dict[str, Any] = {"heading": _(exc.heading), "message": _(exc.message)}
+    context |= {"principal": exc.principal}
+    config = auth_config(request)
+    viewer = exc.principal or getattr(request.state, "principal", None)
+    if isinstance(viewer, Principal) and viewer.role not in config.home_admits:
+        context["nav_links"] = []  # this service's menu: every entry would refuse them too
+    templates = config.templates
     return render(templates, request, "interdit.html", context, status_code=exc.status_code)
 
 

@@ -7,9 +7,12 @@ to their own service's pages: a funder to the observatory, the DPO to privacy, t
 (associations' staff, the network's coordination) to intake's casework.
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
+from starlette.routing import BaseRoute, Match
 
 from entraide.kit.principal import Principal, Role
 from entraide.kit.settings import ServiceSettings
@@ -39,3 +42,47 @@ def home_link(
     if not isinstance(principal, Principal) and request is not None:
         principal = getattr(request.state, "principal", None)
     return home_of(principal if isinstance(principal, Principal) else None, settings, admitted)
+
+
+def landing(
+    principal: Principal,
+    wanted: str,
+    routes: Iterable[BaseRoute],
+    *,
+    settings: ServiceSettings,
+    admitted: Collection[Role],
+) -> str:
+    """Where signing in leads: the page `wanted`, unless it is this service's "/" (the
+    default) or a page whose route refuses `principal`'s role: then their home. The routes
+    are only looked at (their `require_role`), never called."""
+    if wanted == "/" or principal.role not in _route_admits(routes, wanted):
+        return home_of(principal, settings, admitted)
+    return wanted
+
+
+def _route_admits(routes: Iterable[BaseRoute], path: str) -> frozenset[Role]:
+    """The roles the GET route of `path` admits: those every role check among its
+    dependencies (an `admits` attribute: kit.auth.require_role) lets in; all without one."""
+    admitted, pending = frozenset(Role), [getattr(_route_of(routes, path), "dependant", None)]
+    while pending:
+        dependant: Any = pending.pop()
+        if dependant is not None:
+            admitted &= getattr(dependant.call, "admits", admitted)
+            pending.extend(dependant.dependencies)
+    return admitted
+
+
+def _route_of(routes: Iterable[BaseRoute], path: str) -> BaseRoute | None:
+    """The route a GET of `path` is served by, looking into included routers (FastAPI keeps
+    each as one route, `original_router`, under the prefix it was included with)."""
+    scope = {"type": "http", "method": "GET", "path": urlsplit(path).path, "root_path": ""}
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            prefix = getattr(getattr(route, "include_context", None), "prefix", "")
+            found = path.startswith(prefix) and _route_of(inner.routes, path[len(prefix) :])
+            if found:
+                return found
+        elif route.matches(scope)[0] is Match.FULL:
+            return route
+    return None

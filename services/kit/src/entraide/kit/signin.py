@@ -17,10 +17,12 @@ from fastapi.templating import Jinja2Templates
 from entraide.contracts.associations import NAMES
 from entraide.kit.deps import lookup
 from entraide.kit.devissuer import DEMO_ACCOUNTS
+from entraide.kit.homes import landing
 from entraide.kit.principal import (
     ROLE_LABELS,
     InvalidTokenError,
     IssuerUnreachableError,
+    Role,
     TokenVerifier,
 )
 from entraide.kit.settings import ServiceSettings
@@ -39,6 +41,7 @@ class AuthConfig:
     settings: ServiceSettings
     verifier: TokenVerifier
     templates: Jinja2Templates
+    home_admits: frozenset[Role] = frozenset(Role)  # who this service's "/" lets in
 
     @property
     def dev_token_url(self) -> str | None:
@@ -100,7 +103,11 @@ async def sign_in(
     if token is None or verified is None:
         errors["mot_de_passe"] = WRONG_CREDENTIALS
         return _form(request, suivant, username, errors=errors, status_code=401)
-    response = RedirectResponse(suivant, 303)
+    routes = request.app.router.routes  # a page they would be refused sends them home
+    there = landing(
+        verified.principal, suivant, routes, settings=config.settings, admitted=config.home_admits
+    )
+    response = RedirectResponse(there, 303)
     response.set_cookie(
         SESSION_COOKIE,
         token,
