@@ -236,10 +236,11 @@ async def test_the_list_tells_families_apart_by_their_childrens_birth_years(
     for page in (recent, found):
         rows = re.findall(r"<tr>(.*?)</tr>", page, re.S)
         [row] = [r for r in rows if f'href="/familles/{family_id}"' in r]
-        assert "<td>2017, 2021</td>" in row
+        assert '<td data-label="Enfants nés en">2017, 2021</td>' in row
         assert "—" not in row
         # the moment it was recorded: the line may break after the day, never in the hour
-        assert re.search(r"<td>\d\d/\d\d/\d{4} à\u00a0\d{1,2}\u00a0h\u00a0\d\d</td>", row)
+        moment = r"\d\d/\d\d/\d{4} à\u00a0\d{1,2}\u00a0h\u00a0\d\d"
+        assert re.search(rf'<td data-label="Enregistrée le">{moment}</td>', row)
 
 
 async def test_a_possible_duplicate_is_flagged_not_merged(intake, dev_issuer, mongo) -> None:

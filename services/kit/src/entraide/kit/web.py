@@ -81,7 +81,8 @@ KIT_STATIC = Path(__file__).parent / "static"  # the kit's own CSS, beside this 
 
 def mount_static(app: FastAPI) -> None:
     """Serve the DSFR under /static/dsfr (a missing package leaves the pages unstyled) and
-    the kit's own CSS under /static/kit (the DSFR's fixes for right-to-left pages)."""
+    the kit's own CSS under /static/kit (the DSFR's fixes for right-to-left pages, staff
+    lists as cards on a phone)."""
     app.mount("/static/kit", StaticFiles(directory=KIT_STATIC), name="kit")
     found = dsfr_dir()
     if found is None:
