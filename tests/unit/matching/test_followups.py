@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from entraide.contracts.followups import months_after
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import followups as rules
 from entraide.matching.domain import lifecycle, request_view
@@ -71,9 +72,9 @@ def test_follow_ups_fall_due_in_calendar_months_as_staff_count_them() -> None:
     assert on["3-month"] == date(2027, 3, 1)
     assert rules.opens_on("1-month", on_first) == date(2026, 12, 25)
     late_january = datetime(2027, 1, 31, 9, tzinfo=UTC)
-    assert paris_day(lifecycle.months_after(late_january, 1)) == date(2027, 2, 28)
+    assert paris_day(months_after(late_january, 1)) == date(2027, 2, 28)
     leap = datetime(2024, 1, 31, 9, tzinfo=UTC)
-    assert paris_day(lifecycle.months_after(leap, 1)) == date(2024, 2, 29)
+    assert paris_day(months_after(leap, 1)) == date(2024, 2, 29)
     # 23:30 in Paris on 30/11 is 22:30 UTC: the month is counted from the Paris day
     evening = datetime(2026, 11, 30, 22, 30, tzinfo=UTC)
     assert paris_day(lifecycle.follow_up_at("1-month", evening)) == date(2026, 12, 30)

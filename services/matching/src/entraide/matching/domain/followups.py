@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from entraide.contracts.followups import FOLLOW_UPS
 from entraide.matching.domain.lifecycle import (
     ACTIVE,
-    FOLLOW_UPS,
     PARIS,
     SILENCE_ALERT,
     State,

@@ -4,11 +4,14 @@ Pure rules: which moves are allowed, when a proposal expires, which follow-ups a
 when silence becomes an alert. The engine turns each move into an event.
 """
 
-import calendar
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
+
+# calendar months after the start, as staff count them: started on 01/12, followed up on
+# 01/01 and 01/03 (not 30 and 91 days later)
+from entraide.contracts.followups import FOLLOW_UPS, months_after
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -29,9 +32,6 @@ MOVES: dict[State, frozenset[State]] = {
 }
 OPEN = frozenset({State.PROPOSED, State.ACCEPTED, State.STARTED})  # they hold a place
 ACTIVE = frozenset({State.ACCEPTED, State.STARTED})  # they are followed up
-# calendar months after the start, as staff count them: started on 01/12, followed up on
-# 01/01 and 01/03 (not 30 and 91 days later)
-FOLLOW_UPS = (("1-month", 1), ("3-month", 3))
 SILENCE_ALERT = timedelta(weeks=6)
 # how a match open when its family was erased ends: not an event (every service deletes
 # what names the family), only the volunteer's side of it kept for the coordinators
@@ -45,16 +45,6 @@ class MoveRefusedError(ValueError):
 def check_move(current: State, to: State) -> None:
     if to not in MOVES.get(current, frozenset()):
         raise MoveRefusedError(f"a {current.value} match cannot become {to.value}")
-
-
-def months_after(at: datetime, months: int) -> datetime:
-    """The same Paris day and hour `months` calendar months later; a day the month lacks
-    becomes its last (31/01 + 1 month = 28/02, or 29/02 in a leap year)."""
-    local = at.astimezone(PARIS)
-    index = local.month - 1 + months
-    year, month = local.year + index // 12, index % 12 + 1
-    day = min(local.day, calendar.monthrange(year, month)[1])
-    return local.replace(year=year, month=month, day=day).astimezone(at.tzinfo)
 
 
 def follow_up_at(kind: str, started_at: datetime) -> datetime:

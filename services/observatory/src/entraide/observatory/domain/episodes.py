@@ -7,7 +7,7 @@ match closes or the request is withdrawn. The facts it yields are anonymous.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from entraide.contracts.events import (
     EventData,
@@ -25,12 +25,13 @@ from entraide.contracts.events import (
     RequestUpdated,
     RequestWithdrawn,
 )
+from entraide.contracts.followups import FOLLOW_UPS, months_after
 from entraide.contracts.vocab import Urgency
 from entraide.observatory.domain.facts import Fact, FactKind, days_between, month_of
 
 SEVERAL_SIGNS = frozenset({Urgency.HIGH, Urgency.CRITICAL})
-# a follow-up is on time within these days of the match's start (a week of slack)
-ON_TIME_DAYS = {"1-month": 37.0, "3-month": 98.0}
+# a dated follow-up is on time if noted within a week of its due day (contracts.followups)
+SLACK = timedelta(weeks=1)
 REMEMBERED_EVENTS = 64  # event ids kept per episode, so a redelivery counts nothing twice
 
 
@@ -180,7 +181,7 @@ def _lifecycle(e: Episode, event: EventData) -> Step:
         return Step(e, (e.fact(FactKind.EXPIRED, event.expired_at),))
     if isinstance(event, MatchCheckedIn):
         days = days_between(e.started_at, event.checked_in_at)
-        on_time = days is not None and days <= ON_TIME_DAYS.get(event.kind, float("inf"))
+        on_time = days is not None and on_time_for(event.kind, e.started_at, event.checked_in_at)
         fact = e.fact(
             FactKind.CHECKED_IN, event.checked_in_at, reason=event.kind, days=days, flag=on_time
         )
@@ -190,6 +191,14 @@ def _lifecycle(e: Episode, event: EventData) -> Step:
         fact = e.fact(FactKind.CLOSED, event.closed_at, outcome=event.outcome.value, days=days)
         return Step(None, (fact,))
     return Step(e)
+
+
+def on_time_for(kind: str, started_at: datetime | None, noted_at: datetime) -> bool:
+    """Noted by a week after its due day (a kind with no date: always on time)."""
+    months = dict(FOLLOW_UPS).get(kind)
+    if months is None or started_at is None:
+        return True
+    return noted_at <= months_after(started_at, months) + SLACK
 
 
 def _proposed(e: Episode, event: MatchProposed) -> Step:
