@@ -244,7 +244,7 @@ async def test_staff_see_the_languages_of_a_request_sent_on_another_door(
         assert "Langue de la demande : roumain" in queue
         spoken = re.search(r"<dt>Langues parlées</dt><dd>([^<]*)</dd>", queue)
         assert spoken, "the spoken languages are not shown"
-        assert spoken.group(1) == "Roumain, Anglais"
+        assert spoken.group(1) == "Roumain ; Anglais"
 
 
 STAFF_LINKS = re.compile(r'href="(/familles[^"]*|/connexion[^"]*|/a-confirmer[^"]*|/)"')

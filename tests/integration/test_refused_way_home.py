@@ -211,7 +211,7 @@ async def test_a_refusal_says_whom_to_ask_as_fits_the_person(
     """Everyone was told « adressez-vous à la coordination de votre association »: a funder,
     the DPO and the network's coordination have none, an association's coordinator is it."""
     text, _ = await refused_text(services, account, service, path)
-    assert f"Si vous pensez devoir y accéder, adressez-vous {whom}." in text
+    assert f"). Si vous pensez devoir y accéder, adressez-vous {whom}." in text  # 2 sentences
     if "votre association" not in whom:
         assert "votre association" not in text
 

@@ -52,3 +52,8 @@ def test_a_volunteers_proposal_lists_the_needs_apart(code: str, joined: str) -> 
     for channel in (Channel.EMAIL, Channel.SMS):
         text = renderer.render("proposition-benevole", channel, context, code).text
         assert f"parrainage de proximité{joined}répit, garde ponctuelle" in text, text
+
+
+def test_items_may_be_worded_by_a_function_as_a_page_translates_them() -> None:
+    said = formats.listed(["Écoute", "Répit, garde ponctuelle"], str.upper)
+    assert said == "ÉCOUTE ; RÉPIT, GARDE PONCTUELLE"

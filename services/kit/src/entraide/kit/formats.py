@@ -142,12 +142,21 @@ SEPARATORS = {"fr": " ; ", "ar": "\u061b "}
 
 
 def listed(
-    items: Iterable[object] | None, words: Mapping[str, str] | None = None, locale: str = LOCALE
+    items: Iterable[object] | None,
+    words: Mapping[str, str] | Callable[[str], str] | None = None,
+    locale: str = LOCALE,
 ) -> str:
     """Labels as one list that no comma inside a label can split (« Parrainage de
-    proximité ; Répit, garde ponctuelle »); each item through `words` if given."""
-    said = [str(words.get(str(i), i)) if words is not None else str(i) for i in items or ()]
+    proximité ; Répit, garde ponctuelle »); each item through `words` if given (a mapping,
+    or a function such as a page's `translate`)."""
+    said = [_word(str(i), words) for i in items or ()]
     return SEPARATORS.get(locale.split("_")[0], "; ").join(said)
+
+
+def _word(item: str, words: Mapping[str, str] | Callable[[str], str] | None) -> str:
+    if words is None:
+        return item
+    return str(words(item) if callable(words) else words.get(item, item))
 
 
 FILTERS: dict[str, Callable[..., str]] = {
