@@ -128,24 +128,27 @@ def test_the_review_that_clears_the_check_dates_it_and_a_refusal_removes_it():
     assert volunteer.events[-1].data.honorability_valid_until is None  # type: ignore[union-attr]
 
 
+# an approved volunteer as stored (cleared check, applied on 10/01/2026)
+STORED = {
+    "_id": "v1",
+    "volunteer_ref": "ref-abcdefgh",
+    "association_id": "parrains-par-mille",
+    "identity": {},
+    "code_postal": "44000",
+    "needs": ["parrainage-de-proximite"],
+    "availability": [],
+    "languages": ["fr"],
+    "capacity": 1,
+    "status": "approved",
+    "honorability": "cleared",
+    "revision": 4,
+    "applied_at": datetime(2026, 1, 10, tzinfo=UTC),
+    "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
+}
+
+
 def test_a_check_cleared_before_its_date_was_kept_counts_from_the_application():
-    state = {
-        "_id": "v1",
-        "volunteer_ref": "ref-abcdefgh",
-        "association_id": "parrains-par-mille",
-        "identity": {},
-        "code_postal": "44000",
-        "needs": ["parrainage-de-proximite"],
-        "availability": [],
-        "languages": ["fr"],
-        "capacity": 1,
-        "status": "approved",
-        "honorability": "cleared",
-        "revision": 4,
-        "applied_at": datetime(2026, 1, 10, tzinfo=UTC),
-        "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
-    }
-    assert Volunteer.from_state(state).honorability_valid_until == date(2029, 1, 9)
+    assert Volunteer.from_state(STORED).honorability_valid_until == date(2029, 1, 9)
 
 
 def test_an_application_from_a_village_is_taken_and_one_from_no_french_postal_code_refused():
@@ -170,21 +173,5 @@ def test_an_erasure_owes_a_tombstone_once_matching_heard_of_the_volunteer_and_on
 def test_a_volunteer_supporting_as_many_families_as_offered_is_at_capacity():
     """Their space then says no family comes before a support ends (not « l'association
     peut vous proposer une famille »)."""
-    state = {
-        "_id": "v1",
-        "volunteer_ref": "ref-abcdefgh",
-        "association_id": "parrains-par-mille",
-        "identity": {},
-        "code_postal": "44000",
-        "needs": ["parrainage-de-proximite"],
-        "availability": [],
-        "languages": ["fr"],
-        "capacity": 2,
-        "status": "approved",
-        "honorability": "cleared",
-        "revision": 4,
-        "applied_at": datetime(2026, 1, 10, tzinfo=UTC),
-        "updated_at": datetime(2026, 2, 1, tzinfo=UTC),
-    }
-    two = Volunteer.from_state(state)
+    two = Volunteer.from_state(STORED | {"capacity": 2})
     assert [two.at_capacity(n) for n in (0, 1, 2, 3)] == [False, False, True, True]
