@@ -81,6 +81,7 @@ async def journey(
             "ENTRAIDE_KEYVAULT_URL": urls["privacy"],
             "ENTRAIDE_INTAKE_URL": urls["intake"],
             "ENTRAIDE_DIRECTORY_URL": urls["directory"],
+            "ENTRAIDE_PRIVACY_URL": urls["privacy"],  # the DPO's home, after signing in
             "ENTRAIDE_PUBLIC_RATE_LIMIT": "100000/minute",
             "ENTRAIDE_OUTBOX_IDLE_POLL_SECONDS": "0.2",
             "ENTRAIDE_SCHEDULER": "true",

@@ -209,7 +209,7 @@ async def test_two_actions_of_one_name_in_one_commune_differ_on_their_cards(
             "Ouverte aux familles",
         ],
         [
-            "Parrainage de proximité, Répit parental",
+            "Parrainage de proximité ; Répit parental",
             "Enfants de 0 à 6 ans",
             "Horaires : du lundi au vendredi de 9 h 00 à 12 h 00 et de 14 h 00 à 17 h 00",
             "Complète (5 places)",

@@ -138,8 +138,8 @@ async def test_the_association_s_staff_see_how_to_reach_its_applicant_and_no_one
         assert 'href="tel:0612345678">06 12 34 56 78</a>' in card
         assert "Préférence de contact : par SMS" in card
         assert "Souhaite aider : parrainage de proximité" in card
-        assert "Disponible : mercredi après-midi, samedi matin" in card
-        assert "Langues : français, arabe" in card
+        assert "Disponible : mercredi après-midi ; samedi matin" in card
+        assert "Langues : français ; arabe" in card
         assert "Commune : Nantes (44300)" in card
         assert f"Candidature du {formats.when(stored['applied_at'])}" in card
         ref = stored["volunteer_ref"]

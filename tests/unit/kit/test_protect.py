@@ -3,6 +3,7 @@
 import httpx
 from fastapi import Depends, FastAPI, Request
 
+from entraide.kit import homes
 from entraide.kit.deps import provide
 from entraide.kit.protect import (
     PAGE_CSP,
@@ -12,6 +13,7 @@ from entraide.kit.protect import (
     SecurityHeaders,
     rate_limited,
 )
+from entraide.kit.settings import ServiceSettings
 
 
 def app(limit: str = "3/minute", *, https: bool = False) -> FastAPI:
@@ -101,3 +103,26 @@ async def test_a_body_over_the_limit_is_refused_whether_declared_or_streamed() -
         assert declared.headers["x-content-type-options"] == "nosniff"
         streamed = await http.post("/door-reading", content=chunks())
         assert streamed.status_code == 413
+
+
+async def test_a_form_may_lead_to_the_services_where_people_have_their_home() -> None:
+    """Signing in on intake sends a funder to the observatory, the DPO to privacy: Chromium
+    applies form-action to the redirects a form's answer makes, and blocked them."""
+    settings = ServiceSettings(
+        port=8020,
+        database="intake",
+        intake_url="https://intake.entraide.example.org",
+        privacy_url="https://privacy.entraide.example.org/",
+        observatory_url="http://127.0.0.1:8050",
+    )
+    made = FastAPI()
+    made.add_middleware(SecurityHeaders, form_targets=homes.origins(settings))
+    async with client(made) as http:
+        policy = (await http.get("/")).headers["content-security-policy"]
+    directives = dict(d.split(" ", 1) for d in policy.split("; "))
+    assert directives["form-action"].split() == [
+        "'self'",
+        "https://intake.entraide.example.org",
+        "https://privacy.entraide.example.org",
+        "http://127.0.0.1:8050",
+    ]

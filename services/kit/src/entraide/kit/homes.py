@@ -86,3 +86,10 @@ def _route_of(routes: Iterable[BaseRoute], path: str) -> BaseRoute | None:
         elif route.matches(scope)[0] is Match.FULL:
             return route
     return None
+
+
+def origins(settings: ServiceSettings) -> list[str]:
+    """Where a person's home may be (`scheme://host[:port]` of each): the origins a sign-in
+    form's answer may send them to (`protect.page_csp`)."""
+    urls = (settings.intake_url, settings.privacy_url, settings.observatory_url)
+    return [f"{u.scheme}://{u.netloc}" for u in map(urlsplit, urls)]

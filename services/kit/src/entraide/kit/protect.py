@@ -13,7 +13,7 @@ window; an app without a store, and the partner door's failed requests, counted 
 """
 
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -33,21 +33,30 @@ ASGIApp = Callable[
     [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
 ]
 
-PAGE_CSP = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "style-src-attr 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+def page_csp(form_targets: Iterable[str] = ()) -> str:
+    """The pages' Content-Security-Policy. `form_targets`: the other origins a form's answer
+    may lead to (signing in on one service sends a funder to the observatory's pages, the
+    DPO to privacy's: Chromium applies form-action to the redirects a form's answer makes)."""
+    targets = " ".join(["'self'", *dict.fromkeys(form_targets)])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "style-src-attr 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            f"form-action {targets}",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+PAGE_CSP = page_csp()
 VIEWER_CSP = "frame-ancestors 'none'"
 VIEWER_PATHS = ("/docs", "/redoc", "/asyncapi")
 HEADERS = {
@@ -63,9 +72,12 @@ HSTS = "max-age=31536000; includeSubDomains"
 class SecurityHeaders:
     """ASGI middleware: the headers above on every HTTP response (a route may set its own)."""
 
-    def __init__(self, app: ASGIApp, *, https: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, *, https: bool = False, form_targets: Iterable[str] = ()
+    ) -> None:
         self.app = app
         self.https = https
+        self.csp = page_csp(form_targets)
 
     async def __call__(
         self,
@@ -83,7 +95,7 @@ class SecurityHeaders:
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", VIEWER_CSP if viewer else PAGE_CSP)
+                headers.setdefault("Content-Security-Policy", VIEWER_CSP if viewer else self.csp)
                 if self.https:
                     headers.setdefault("Strict-Transport-Security", HSTS)
             await send(message)

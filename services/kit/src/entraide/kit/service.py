@@ -26,7 +26,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
-from entraide.kit import loops, messages
+from entraide.kit import homes, loops, messages
 from entraide.kit.broker import make_broker, start_when_reachable
 from entraide.kit.deps import lookup_optional, provide
 from entraide.kit.errors import MESSAGES, error_page, http_error, invalid_page, is_page
@@ -141,7 +141,9 @@ def service_app(
     # the public doors' limiter, shared by the replicas through the store (kit/buckets.py)
     provide(app, RateLimits.in_store(settings.public_rate_limit, db, secret))
     app.add_middleware(BodyLimit)
-    app.add_middleware(SecurityHeaders, https=settings.session_cookie_secure)
+    app.add_middleware(
+        SecurityHeaders, https=settings.session_cookie_secure, form_targets=homes.origins(settings)
+    )
     app.add_middleware(HttpMetrics, series=HttpSeries(rt.registry))  # outermost
     app.add_exception_handler(RequestValidationError, _invalid_input)
     app.add_exception_handler(HTTPException, http_error)  # pages: in French (kit.errors)
