@@ -19,7 +19,7 @@ from entraide.intake.entrypoints.http import family_door_form as door_form
 from entraide.intake.entrypoints.http import labels
 from entraide.intake.entrypoints.http.deps import PagesDep
 from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
-from entraide.kit import directions, messages
+from entraide.kit import messages
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
 from entraide.kit.i18n import N_, current, public_language, translator
@@ -164,7 +164,7 @@ def _form(
         status_code=status_code,
         values=values,
         errors={
-            field: directions.isolated(_(message))
+            field: _(message)  # the kit's form macros isolate its figures (kit.directions)
             for field, message in messages.in_page_order(errors, door_form.PAGE_ORDER).items()
         },
         notice=_(notice) if notice else None,
