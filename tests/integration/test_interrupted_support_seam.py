@@ -19,21 +19,22 @@ import uuid
 from entraide.contracts.topics import MATCHES, REQUESTS
 from entraide.contracts.vocab import MatchOutcome
 from entraide.intake.app import create_app as intake_app
-from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
 from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
-from tests.integration.test_family_door import code_of, form, status_of
+from tests.integration.test_family_door import status_of
 from tests.integration.test_notifications_family_outcome import (  # noqa: F401
     INTERRUPTED,
     REPLAY,
+    confirmed_door_request,
     mailbox,
 )
 from tests.matching_support import feed, volunteer
 from tests.support import eventually, records, serving
 
 PORNICHET, NEED = "44380", "grand-parrainage"
+PORNICHET_NEED = {"postal_code": PORNICHET, "commune": "Pornichet", "needs": [NEED]}
 ACCEPTED = "Uma associação vai entrar em contacto consigo"  # she chose the e-mail alone
 
 
@@ -56,10 +57,10 @@ async def test_her_volunteer_gone_closes_the_accepted_support_and_she_is_told_on
             views, store = lookup(matching, VolunteerViews), lookup(matching, MatchStore)
             await eventually(lambda: views.get(first.volunteer_ref), what="the volunteer known")
             email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
-            code = await _asked_and_confirmed(app, intake, dev_issuer, email)
-            db = mongo[intake_settings.database]
-            family = await db["families"].find_one({"requests.channel": "family"})
-            request_id, ref = family["requests"][0]["request_id"], family["family_ref"]
+            code, family, request_id = await confirmed_door_request(
+                app, intake, dev_issuer, mongo, intake_settings, email, **PORNICHET_NEED
+            )
+            db, ref = mongo[intake_settings.database], family["family_ref"]
 
             async def mails(subject: str) -> list[str]:
                 return [m.get_content() for m in mailbox.to(email) if m["Subject"] == subject]
@@ -135,29 +136,3 @@ async def test_her_volunteer_gone_closes_the_accepted_support_and_she_is_told_on
         assert len(await mails(ACCEPTED)) == 1
         sent = await db["notifications"].find({"template": "accompagnement-interrompu"}).to_list()
         assert [(r["channel"], r["outcome"]) for r in sent] == [("email", "sent")]
-
-
-async def _asked_and_confirmed(app, intake, dev_issuer, email: str) -> str:
-    """A parent asks on the Portuguese page, in Pornichet, by e-mail only; staff of Parrains
-    Par Mille in Loire-Atlantique confirm. Her follow-up code."""
-    await intake.get("/demander-aide?lang=pt")
-    phone = "06 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
-    asked = form(
-        lookup(app, FamilyDoor),
-        postal_code=PORNICHET,
-        commune="Pornichet",
-        needs=[NEED],
-        contact_preferences=["email"],
-        **{"parent.email": email, "parent.phone": phone},
-    )
-    sent = await intake.post("/demander-aide", data=asked)
-    assert sent.status_code == 200, sent.text
-    code = code_of(sent.text)
-    intake.cookies.clear()
-    await dev_issuer.sign_in(intake, "ppm-nantes")
-    queue = (await intake.get("/a-confirmer")).text
-    [self_id] = set(re.findall(r'action="/a-confirmer/([0-9a-f]+)"', queue))
-    csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)
-    done = await intake.post(f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"})
-    assert done.status_code == 303
-    return code

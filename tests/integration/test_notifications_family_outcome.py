@@ -183,16 +183,16 @@ async def test_the_family_is_told_once_the_association_accepts_never_at_a_propos
 INTERRUPTED = "A pessoa que a acompanhava já não está disponível"  # she wrote in Portuguese
 
 
-async def _confirmed_door_request(
-    app, intake, dev_issuer, mongo, intake_settings, email: str
+async def confirmed_door_request(
+    app, intake, dev_issuer, mongo, intake_settings, email: str, **asked_for: object
 ) -> tuple:
     """A parent asks on the Portuguese page, by e-mail only (her own address and phone:
-    the door's limit per contact); staff confirm: her code, the family's record and the
-    published request's id."""
+    the door's limit per contact; `asked_for`: the form's other fields changed); staff
+    confirm: her code, the family's record and the published request's id."""
     await intake.get("/demander-aide?lang=pt")
     phone = "06 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
     mine = {"parent.email": email, "parent.phone": phone}
-    asked = form(lookup(app, FamilyDoor), contact_preferences=["email"], **mine)
+    asked = form(lookup(app, FamilyDoor), contact_preferences=["email"], **mine, **asked_for)
     sent = await intake.post("/demander-aide", data=asked)
     assert sent.status_code == 200, sent.text
     code = code_of(sent.text)
@@ -227,7 +227,7 @@ async def test_a_support_gone_not_by_her_doing_is_told_her_once_in_her_language(
     app = intake_app(intake_settings)
     async with serving(app) as intake:
         email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
-        code, family, request_id = await _confirmed_door_request(
+        code, family, request_id = await confirmed_door_request(
             app, intake, dev_issuer, mongo, intake_settings, email
         )
         ref = family["family_ref"]
