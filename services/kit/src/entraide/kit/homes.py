@@ -7,11 +7,12 @@ to their own service's pages: a funder to the observatory, the DPO to privacy, t
 (associations' staff, the network's coordination) to intake's casework.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
+from fastapi.routing import RouteContext, iter_route_contexts
 from starlette.routing import BaseRoute, Match
 
 from entraide.kit.principal import Principal, Role
@@ -47,7 +48,7 @@ def home_link(
 def landing(
     principal: Principal,
     wanted: str,
-    routes: Iterable[BaseRoute],
+    routes: Sequence[BaseRoute],
     *,
     settings: ServiceSettings,
     admitted: Collection[Role],
@@ -60,7 +61,7 @@ def landing(
     return wanted
 
 
-def _route_admits(routes: Iterable[BaseRoute], path: str) -> frozenset[Role]:
+def _route_admits(routes: Sequence[BaseRoute], path: str) -> frozenset[Role]:
     """The roles the GET route of `path` admits: those every role check among its
     dependencies (an `admits` attribute: kit.auth.require_role) lets in; all without one."""
     admitted, pending = frozenset(Role), [getattr(_route_of(routes, path), "dependant", None)]
@@ -72,20 +73,13 @@ def _route_admits(routes: Iterable[BaseRoute], path: str) -> frozenset[Role]:
     return admitted
 
 
-def _route_of(routes: Iterable[BaseRoute], path: str) -> BaseRoute | None:
-    """The route a GET of `path` is served by, looking into included routers (FastAPI keeps
-    each as one route, `original_router`, under the prefix it was included with)."""
+def _route_of(routes: Sequence[BaseRoute], path: str) -> RouteContext | None:
+    """The route a GET of `path` is served by. FastAPI (since 0.137) keeps an included router
+    as one route; `iter_route_contexts` (0.137.2), its public way in, gives each route inside
+    as included: matching under the inclusion's prefix, with the inclusion's dependencies."""
     scope = {"type": "http", "method": "GET", "path": urlsplit(path).path, "root_path": ""}
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            prefix = getattr(getattr(route, "include_context", None), "prefix", "")
-            found = path.startswith(prefix) and _route_of(inner.routes, path[len(prefix) :])
-            if found:
-                return found
-        elif route.matches(scope)[0] is Match.FULL:
-            return route
-    return None
+    found = (r for r in iter_route_contexts(routes) if r.matches(scope)[0] is Match.FULL)
+    return next(found, None)
 
 
 def origins(settings: ServiceSettings) -> list[str]:
