@@ -185,3 +185,15 @@ async def test_the_volunteer_form_writes_half_days_and_languages_as_intake_does(
     assert {"Wednesday afternoon", "French"} <= set(
         re.findall(r'<label class="fr-label" for="[^"]+">\s*([^<]+?)\s*<', english)
     )
+
+
+async def test_the_volunteer_form_promises_contact_not_a_call(directory_settings):  # noqa: F811
+    """The phone is optional and nobody chooses a call: « vous rappelle » was a promise
+    made to volunteers who gave only an e-mail."""
+    async with serving(create_app(directory_settings)) as client:
+        french = html.unescape((await client.get("/devenir-benevole")).text)
+        english = html.unescape((await client.get("/devenir-benevole?lang=en")).text)
+    assert "L'association choisie prend contact avec vous pour vous rencontrer." in french
+    assert "rappelle" not in french
+    assert "The association you choose gets in touch with you to meet you." in english
+    assert "calls you" not in english

@@ -25,7 +25,7 @@ from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.entrypoints.http.deps import PagesDep, VolunteerSpaceDep
 from entraide.directory.entrypoints.http.labels import LANGUAGES, SLOTS
-from entraide.directory.entrypoints.http.volunteers import supports
+from entraide.directory.entrypoints.http.volunteers import space_words, supports
 from entraide.directory.usecases.volunteer_space import Offered, VolunteerSpace
 from entraide.kit.auth import RefusedError
 from entraide.kit.deps import provided
@@ -36,19 +36,6 @@ from entraide.kit.web import csrf_token, csrf_valid
 router = APIRouter(include_in_schema=False, dependencies=[Depends(public_language)])
 COOKIE = "entraide_benevole"
 HOME = "/espace-benevole"
-# what the application's status means for the volunteer (its word: `status_words`)
-STATUS_SENTENCES = {
-    "applied": "Votre candidature est reçue : l'association va vous contacter.",
-    "in-review": "L'association vérifie votre candidature (rencontre, attestation d'honorabilité).",
-    "approved": "Vous êtes bénévole : l'association peut vous proposer une famille.",
-    "paused": "Aucune nouvelle famille ne vous est proposée pendant la pause.",
-    "left": "Vous avez quitté le réseau.",
-}
-DONE = {
-    "pause": "Votre pause est enregistrée : aucune nouvelle famille ne vous sera proposée.",
-    "reprise": "Bon retour : les familles peuvent de nouveau vous être proposées.",
-    "offre": "Vos disponibilités, langues et savoir-faire sont enregistrés.",
-}
 SKILLS = list(labels.SKILLS.items())
 
 
@@ -105,8 +92,7 @@ async def space(
         if volunteer_id:
             session.close(response)
         return response
-    flashes = [{"level": "success", "text": DONE[fait]}] if fait in DONE else []
-    return await _space(request, pages, session, space, volunteer, flashes=flashes)
+    return await _space(request, pages, session, space, volunteer, flashes=space_words.done(fait))
 
 
 async def _space(
@@ -128,7 +114,7 @@ async def _space(
         space_csrf=session.csrf(request),
         status=volunteer.status.value,
         status_word=FOR_VOLUNTEER[volunteer.status],
-        status_sentence=STATUS_SENTENCES[volunteer.status],
+        status_sentence=space_words.STATUS_SENTENCES[volunteer.status],
         association=association.nom if association else "",
         # French says « auprès de l'UNAF »; the other languages take the name as it is
         association_in_sentence=IN_SENTENCE.get(volunteer.association_id, ""),
