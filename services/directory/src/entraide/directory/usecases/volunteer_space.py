@@ -1,5 +1,6 @@
-"""A volunteer's own space: the sign-in link by e-mail, their application's status, pause
-and resume, what they offer (slots, languages, skills), leaving.
+"""A volunteer's own space: the sign-in link by e-mail, their application's status and
+what may come of it (a family, or why none can be proposed yet), pause and resume, what
+they offer (slots, languages, skills), leaving.
 
 Sending a link answers the same whether the address is known or not: the caller learns
 nothing. Every change the volunteer makes is the volunteer's own aggregate changed and
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from entraide.contracts.events import HonorabilityCheck
 from entraide.directory.domain.records import ConflictError
 from entraide.directory.domain.volunteers import access_links
 from entraide.directory.domain.volunteers.rules import Status, TransitionError
@@ -26,6 +28,7 @@ from entraide.directory.usecases.ports import (
     VolunteerSupports,
 )
 from entraide.directory.usecases.volunteer_news import VolunteerNews
+from entraide.kit import formats
 from entraide.kit.notifications import Channel, Notification, Notifier, opened_in
 
 log = logging.getLogger(__name__)
@@ -87,6 +90,32 @@ class Offered:
     availability: list[dict[str, str]]
     languages: list[str]
     skills: list[str]
+
+
+@dataclass(frozen=True)
+class Prospects:
+    """Whether a family may be proposed to the volunteer now, by the rules matching applies
+    to them (its `rules.support_unfit`): active (not paused), their honorability check
+    valid on the day, a place left. Their space says why not rather than promise one."""
+
+    status: Status
+    supports: list[dict[str, Any]]  # under way (`current_supports`)
+    check: HonorabilityCheck
+    full: bool  # supporting as many families as they offered to
+
+    @property
+    def check_lapsed(self) -> bool:
+        """Approved or paused (matching knows them), their check not valid today."""
+        heard = self.status in (Status.APPROVED, Status.PAUSED)
+        return heard and self.check is not HonorabilityCheck.VALID
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.status is Status.APPROVED and self.full
+
+    @property
+    def proposable(self) -> bool:
+        return self.status is Status.APPROVED and not (self.check_lapsed or self.full)
 
 
 class VolunteerSpace:
@@ -183,6 +212,14 @@ class VolunteerSpace:
 
     async def get(self, volunteer_id: str) -> Volunteer | None:
         return await self.uow.volunteers.get(volunteer_id)
+
+    async def prospects(self, volunteer: Volunteer) -> Prospects:
+        """What may come to them now: their supports under way, their check today (on
+        Paris's day, as their association's page counts it: at most two hours ahead of
+        matching's UTC day, an expiry is told early, never late)."""
+        current = await self.current_supports(volunteer)
+        check = volunteer.check_on(formats.today(self.clock()))
+        return Prospects(volunteer.status, current, check, volunteer.at_capacity(len(current)))
 
     async def current_supports(self, volunteer: Volunteer) -> list[dict[str, Any]]:
         """The families they support now (accepted or started matches), as matching's

@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from entraide.contracts import new_event
+from entraide.contracts.events import HonorabilityCheck
 from entraide.directory.domain.records import SOURCE, Outgoing, Tombstone
 from entraide.directory.domain.volunteers import rules
-from entraide.directory.domain.volunteers.application_events import application_event
+from entraide.directory.domain.volunteers.application_events import application_event, check_state
 from entraide.directory.domain.volunteers.rules import Honorability, Status
 
 
@@ -42,6 +43,13 @@ class Volunteer:
     def at_capacity(self, supporting: int) -> bool:
         """Supporting as many families as they offered to: matching proposes them none."""
         return supporting >= self.capacity
+
+    def check_on(self, today: date) -> HonorabilityCheck:
+        """Their honorability check on the day: matching proposes a volunteer to no family
+        unless it is valid, that is dated today or later (its `rules.support_unfit`)."""
+        if self.honorability is Honorability.CLEARED and self.honorability_valid_until is None:
+            return HonorabilityCheck.NONE  # no date: matching reads it as missing
+        return check_state(self.honorability, self.honorability_valid_until, today)
 
     def change(self, changes: dict[str, Any], now: datetime) -> None:
         """The association's review or update; announced once the volunteer is approved

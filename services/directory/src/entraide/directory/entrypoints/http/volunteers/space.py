@@ -20,7 +20,7 @@ from entraide.contracts.associations import IN_SENTENCE
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError
 from entraide.directory.domain.volunteers import access_links
-from entraide.directory.domain.volunteers.rules import Status, TransitionError
+from entraide.directory.domain.volunteers.rules import TransitionError
 from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.entrypoints.http.deps import PagesDep, VolunteerSpaceDep
@@ -92,7 +92,7 @@ async def space(
         if volunteer_id:
             session.close(response)
         return response
-    return await _space(request, pages, session, space, volunteer, flashes=space_words.done(fait))
+    return await _space(request, pages, session, space, volunteer, done=fait)
 
 
 async def _space(
@@ -102,11 +102,14 @@ async def _space(
     space: VolunteerSpace,
     volunteer: Volunteer,
     *,
+    done: str = "",
     flashes: list[dict[str, str]] | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
+    """Their page; `done`: the change they just made (`space_words.DONE`)."""
     association = ASSOCIATIONS.get(volunteer.association_id)
+    prospects = await space.prospects(volunteer)
     return pages.page(
         request,
         "espace-benevole.html",
@@ -124,9 +127,12 @@ async def _space(
         chosen_slots=[f"{s['day']}-{s['part']}" for s in volunteer.availability],
         chosen_languages=volunteer.languages,
         chosen_skills=volunteer.skills,
-        supports=supports.shown(current := await space.current_supports(volunteer)),
-        at_capacity=volunteer.status is Status.APPROVED and volunteer.at_capacity(len(current)),
-        flashes=flashes or [],
+        supports=supports.shown(prospects.supports),
+        at_capacity=prospects.at_capacity,
+        check=prospects.check.value,
+        check_lapsed=prospects.check_lapsed,
+        check_valid_until=volunteer.honorability_valid_until,
+        flashes=space_words.done(done, proposable=prospects.proposable) + (flashes or []),
         errors=errors or {},
     )
 

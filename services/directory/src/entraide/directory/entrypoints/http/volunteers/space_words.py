@@ -19,8 +19,14 @@ DONE = {
     "reprise": "Bon retour : les familles peuvent de nouveau vous être proposées.",
     "offre": "Vos disponibilités, langues et savoir-faire sont enregistrés.",
 }
+# back from a pause when no family may be proposed yet (check to renew, no place left)
+BACK = "Bon retour : votre pause est finie."
 
 
-def done(action: str) -> list[dict[str, str]]:
-    """The flash after a change (none for an action it does not know)."""
-    return [{"level": "success", "text": DONE[action]}] if action in DONE else []
+def done(action: str, *, proposable: bool) -> list[dict[str, str]]:
+    """The flash after a change (none for an action it does not know); `proposable`:
+    whether matching may now propose them a family."""
+    if action not in DONE:
+        return []
+    text = BACK if action == "reprise" and not proposable else DONE[action]
+    return [{"level": "success", "text": text}]
