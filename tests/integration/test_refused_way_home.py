@@ -7,27 +7,15 @@ looped the same way, and an association's staff on privacy's pages. Each is now 
 a funder to the observatory, the DPO to privacy's pages, staff to the service they work in.
 """
 
-import contextlib
 import re
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from entraide.directory.app import create_app as directory_app
-from entraide.intake.app import create_app as intake_app
-from entraide.matching.app import create_app as matching_app
-from entraide.observatory.app import create_app as observatory_app
-from entraide.observatory.settings import ObservatorySettings
-from entraide.privacy.app import create_app as privacy_app
-from tests.access_support import settings_of
-from tests.infra import settings_on
+from tests.network_support import five_services
 from tests.page_text import text_of
-from tests.support import serving
 
 # each service's public address as the others know it (ENTRAIDE_<SERVICE>_URL)
 URLS = {
@@ -35,7 +23,6 @@ URLS = {
     "observatory": "http://observatory.test",
     "privacy": "http://privacy.test",
 }
-HOMES = {f"{name}_url": url for name, url in URLS.items()}
 BUTTON = re.compile(r'<a class="fr-btn" href="([^"]*)">Retour à l\'accueil</a>')
 
 
@@ -43,33 +30,10 @@ BUTTON = re.compile(r'<a class="fr-btn" href="([^"]*)">Retour à l\'accueil</a>'
 async def services(
     infra, unique, dev_issuer, intake_settings, matching_settings, privacy_settings
 ) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
-    """The five services, each knowing the others' addresses (HOMES)."""
-    data_dir = Path(tempfile.mkdtemp(prefix=f"observatory-{unique}-"))
-    observatory = settings_on(
-        ObservatorySettings, infra, f"test_observatory_{unique}", data_dir=data_dir
-    )
-    settings = {
-        "intake": intake_settings,
-        "matching": dev_issuer.settings_for(matching_settings),
-        "directory": settings_of("directory", infra, unique, dev_issuer),
-        "privacy": privacy_settings,
-        "observatory": dev_issuer.settings_for(observatory),
-    }
-    makers = {
-        "intake": intake_app,
-        "matching": matching_app,
-        "directory": directory_app,
-        "privacy": privacy_app,
-        "observatory": observatory_app,
-    }
-    async with contextlib.AsyncExitStack() as stack:
-        stack.callback(shutil.rmtree, data_dir, True)
-        yield {
-            name: await stack.enter_async_context(
-                serving(makers[name](settings[name].model_copy(update=HOMES)))
-            )
-            for name in makers
-        }
+    """The five services, each knowing the others' addresses (URLS)."""
+    given = {"intake": intake_settings, "matching": matching_settings, "privacy": privacy_settings}
+    async with five_services(URLS, infra, unique, dev_issuer, **given) as clients:
+        yield clients
 
 
 async def way_home(
@@ -230,9 +194,12 @@ async def test_a_refusal_offers_no_menu_of_a_service_that_is_not_theirs(
     services, account: str, service: str, path: str
 ) -> None:
     """The refusal showed this service's menu (Propositions, Liste d'attente, Suivis…),
-    each entry refusing them again; their way home and sign-out stay."""
+    each entry refusing them again; their way home and sign-out stay, and the menu holds
+    only their spaces elsewhere (kit.network: tests/integration/test_network_menu.py)."""
     _, page = await refused_text(services, account, service, path)
-    assert "fr-nav__link" not in page
+    entries = re.findall(r'class="fr-nav__link" href="([^"]*)"', page)
+    assert entries, "their own spaces"
+    assert all(href.startswith("http://") for href in entries), entries
     assert len(BUTTON.findall(page)) == 1
     assert 'action="/deconnexion"' in page
 

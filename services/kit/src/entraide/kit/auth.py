@@ -16,6 +16,7 @@ from fastapi import FastAPI, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
+from entraide.kit import network
 from entraide.kit.deps import provide
 from entraide.kit.errors import translator
 from entraide.kit.homes import home_link
@@ -190,6 +191,8 @@ def install_auth(
     templates.env.globals["home_of"] = functools.partial(
         home_link, settings=settings, admitted=admitted
     )
+    here = str(templates.env.globals["service_name"])  # set by web.templates_for
+    templates.env.globals["network_menu"] = network.menu_of(settings, here)
     verifier = TokenVerifier(
         issuer=settings.auth_issuer,
         audience=settings.auth_audience,

@@ -56,6 +56,13 @@ class ServiceSettings(BaseSettings):
     observatory_url: str = Field(
         "http://127.0.0.1:8050", description="The observatory's pages: a funder's home."
     )
+    # the network's menu leads to each service's staff space (kit.network)
+    matching_url: str = Field(
+        "http://127.0.0.1:8030", description="Matching's pages: the proposals, in every menu."
+    )
+    directory_url: str = Field(
+        "http://127.0.0.1:8010", description="Directory's pages: the association's space."
+    )
     privacy_url: str = Field(
         "http://127.0.0.1:8040", description="Privacy's pages: the DPO's home."
     )

@@ -63,6 +63,7 @@ def templates_for(
     env.globals["nav_links"] = list(nav)
     env.globals["public_nav_links"] = list(public_nav)
     env.globals["public_home"] = public_home
+    env.globals["service_name"] = package.rpartition(".")[2]  # its place in kit.network's menu
     return Jinja2Templates(env=env)
 
 
