@@ -66,6 +66,13 @@ async def test_a_coordinator_finds_the_proposals_from_intake_and_the_families_fr
     assert on_matching[0] == ("http://intake.test/familles", "Familles")
     assert ("/attente", "Liste d'attente") in on_matching
     assert on_matching[-1] == ("http://directory.test/association", "Espace association")
+    on_directory = await menu(services["directory"], "/association")
+    assert [text for _, text in on_directory] == [
+        "Familles",
+        "Propositions",
+        "Espace association",
+        "Trouver une action",  # not a volunteer's « Devenir bénévole », « Mon espace »
+    ]
 
 
 @pytest.mark.parametrize("account", list(FIRST))

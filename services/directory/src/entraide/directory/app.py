@@ -54,14 +54,15 @@ from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "directory"
-NAV = [
+# the public pages' menu (search, offers, volunteers)
+PUBLIC_NAV = [
     ("/recherche", "Trouver une action"),
     ("/devenir-benevole", "Devenir bénévole"),
     ("/espace-benevole", "Mon espace bénévole"),
-    ("/association", "Espace association"),
 ]
-# the public pages' menu (search, offers, volunteers): the association's space is staff's
-PUBLIC_NAV = [entry for entry in NAV if entry[0] != "/association"]
+# the staff pages': the association's space, and the search staff orient families with
+# (a volunteer's application and space are no business of an association's staff)
+NAV = [("/association", "Espace association"), ("/recherche", "Trouver une action")]
 
 
 def create_app(
