@@ -66,10 +66,10 @@ def default(name: str, field: FieldInfo) -> str:
     value = field.get_default(call_default_factory=True)
     if value is PydanticUndefined:
         return "(required)"
+    if value is None:  # a secret left unset (the SMTP password) has no value to replace
+        return "unset"
     if isinstance(value, SecretStr) or "SecretStr" in str(field.annotation):
         return "development value: set it"
-    if value is None:
-        return "unset"
     if value == "":
         return '""'
     if isinstance(value, tuple | list):
@@ -83,9 +83,9 @@ def rows(model: type[BaseModel], skip: set[str]) -> list[str]:
         if name in skip:
             continue
         description = (field.description or "").replace("|", "\\|").replace("\n", " ")
+        kind = type_name(field.annotation).replace("|", "\\|")  # `str | None`: one cell
         out.append(
-            f"| `{env_name(name, field)}` | {type_name(field.annotation)} "
-            f"| {default(name, field)} | {description} |"
+            f"| `{env_name(name, field)}` | {kind} | {default(name, field)} | {description} |"
         )
     return out
 

@@ -12,8 +12,6 @@ import pytest
 import yaml
 from pydantic.fields import FieldInfo
 
-from entraide.kit.settings import NotificationSettings
-
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy" / "k8s"))
 sys.path.insert(0, str(ROOT / "deploy"))
@@ -123,7 +121,10 @@ def test_kafka_topics_are_generated_from_the_declaration_and_fresh(overlays) -> 
 def test_compose_file_is_valid_and_runs_the_whole_network(bin_dir) -> None:
     result = validate.compose_check(bin_dir)
     assert result.returncode == 0, result.stderr
-    assert set(result.stdout.split()) == {"kafka", "mongo", "topics", "devissuer", *SERVICES}
+    assert set(result.stdout.split()) == {
+        *("kafka", "mongo", "topics", "devissuer", "mailpit"),
+        *SERVICES,
+    }
     compose = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())
     assert "--replSet" in compose["services"]["mongo"]["command"]
     assert compose["services"]["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
@@ -168,18 +169,10 @@ def environment(docs: list[dict], service: str) -> dict[str, str]:
 
 
 def settings_read(service: str) -> dict[str, FieldInfo]:
-    """Every setting the service reads, by variable: its settings class's (the kit's
-    included), and the notifier's if its app builds one (intake's and matching's read
-    theirs from the environment, not from their settings class)."""
-    models = [config_reference.settings_class(service)]
-    app = ROOT / f"services/{service}/src/entraide/{service}/app.py"
-    if "notifier_from(" in app.read_text():
-        models.append(NotificationSettings)
-    return {
-        config_reference.env_name(name, field): field
-        for model in models
-        for name, field in model.model_fields.items()
-    }
+    """Every setting the service reads, by variable: its settings class's, the kit's
+    included (the notifier's too: test_mail_settings checks that a sender declares them)."""
+    model = config_reference.settings_class(service)
+    return {config_reference.env_name(n, field): field for n, field in model.model_fields.items()}
 
 
 def loopback_defaults(service: str) -> dict[str, bool]:

@@ -17,6 +17,7 @@ from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.entrypoints.http import family_door_form as door_form
 from entraide.intake.entrypoints.http import forms
+from entraide.intake.settings import IntakeSettings
 from entraide.intake.usecases.rights import IntakeRights
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
@@ -26,11 +27,16 @@ from tests.support import eventually, serving
 
 
 @pytest.fixture
-def mailbox(monkeypatch):
-    """A real SMTP server: intake's notifier sends the family's e-mails there."""
+def mailbox():
+    """A real SMTP server: intake's notifier sends the family's e-mails there (its
+    settings' `smtp_port`: `mailing`)."""
     with running_smtp_server() as box:
-        monkeypatch.setenv("ENTRAIDE_SMTP_PORT", str(box.port))
         yield box
+
+
+def mailing(settings: IntakeSettings, mailbox) -> IntakeSettings:
+    """Intake's settings, its notifier sending to the test's SMTP server."""
+    return settings.model_copy(update={"smtp_port": mailbox.port})
 
 
 PARENT = {"parent.first_name": "Awa", "parent.last_name": "Traoré"}
@@ -74,7 +80,7 @@ async def status_of(client: httpx.AsyncClient, code: str) -> str:
 async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
     intake_settings, matching_settings, mongo, staff_bearer, dev_issuer, mailbox
 ) -> None:
-    app = intake_app(intake_settings)
+    app = intake_app(mailing(intake_settings, mailbox))
     db = mongo[intake_settings.database]
     async with (
         serving(app) as intake,
@@ -160,7 +166,7 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
     async def test_scripts_floods_and_one_phone_repeated_do_not_fill_the_queue(
         intake_settings, mongo, mailbox
     ) -> None:
-        app = intake_app(intake_settings)
+        app = intake_app(mailing(intake_settings, mailbox))
         db = mongo[intake_settings.database]
         async with serving(app) as intake:
             door = lookup(app, FamilyDoor)

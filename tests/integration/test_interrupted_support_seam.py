@@ -23,7 +23,7 @@ from entraide.kit.deps import lookup
 from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
-from tests.integration.test_family_door import status_of
+from tests.integration.test_family_door import mailing, status_of
 from tests.integration.test_notifications_family_outcome import (  # noqa: F401
     INTERRUPTED,
     REPLAY,
@@ -52,7 +52,7 @@ async def test_her_volunteer_gone_closes_the_accepted_support_and_she_is_told_on
         first = volunteer(uuid.uuid4().hex[:16], postal_code=PORNICHET, needs=(NEED,), capacity=5)
         nxt = volunteer(uuid.uuid4().hex[:16], postal_code=PORNICHET, needs=(NEED,), capacity=5)
         await world.send(world.volunteers, first, first.volunteer_ref)
-        app, matching = intake_app(intake_settings), matching_app(settings)
+        app, matching = intake_app(mailing(intake_settings, mailbox)), matching_app(settings)
         async with serving(app) as intake, serving(matching) as coordinator:
             views, store = lookup(matching, VolunteerViews), lookup(matching, MatchStore)
             await eventually(lambda: views.get(first.volunteer_ref), what="the volunteer known")

@@ -12,9 +12,7 @@ from tests.support import eventually, serving
 PPM, AFEV = "coordination-ppm@example.org", "coordination-afev@example.org"
 
 
-async def test_matching_mails_each_coordinator_the_days_digest(
-    matching_settings, mongo, monkeypatch
-) -> None:
+async def test_matching_mails_each_coordinator_the_days_digest(matching_settings, mongo) -> None:
     today = paris(datetime.now(UTC)).date()
     db = mongo[matching_settings.database]
     at = datetime.now(UTC) - timedelta(days=40)
@@ -42,9 +40,9 @@ async def test_matching_mails_each_coordinator_the_days_digest(
         ]
     )
     with running_smtp_server() as mailbox:
-        monkeypatch.setenv("ENTRAIDE_SMTP_PORT", str(mailbox.port))
         settings = matching_settings.model_copy(
             update={
+                "smtp_port": mailbox.port,
                 "scheduler": False,
                 "coordinator_emails": {"parrains-par-mille": PPM, "afev": AFEV},
             }

@@ -28,7 +28,7 @@ from entraide.kit.deps import lookup
 from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
-from tests.integration.test_family_door import code_of, form, status_of
+from tests.integration.test_family_door import code_of, form, mailing, status_of
 from tests.matching_support import feed, volunteer
 from tests.smtp_server import running_smtp_server
 from tests.support import eventually, records, serving
@@ -41,10 +41,9 @@ REPLAY = 180  # intake and matching replay the shared topics from the start
 
 
 @pytest.fixture
-def mailbox(monkeypatch):
-    """A real SMTP server: intake's notifier sends the family's e-mails there."""
+def mailbox():
+    """A real SMTP server: intake's notifier sends the family's e-mails there (`mailing`)."""
     with running_smtp_server() as box:
-        monkeypatch.setenv("ENTRAIDE_SMTP_PORT", str(box.port))
         yield box
 
 
@@ -57,7 +56,7 @@ async def test_a_parent_who_wrote_on_the_arabic_page_is_answered_in_arabic(
 ) -> None:
     """The page's language (chosen with ?lang=, then kept by its cookie) is the family's
     messages' language: the e-mail that gives the follow-up code is in Arabic."""
-    app = intake_app(intake_settings)
+    app = intake_app(mailing(intake_settings, mailbox))
     async with serving(app) as intake:
         page = await intake.get("/demander-aide?lang=ar")
         assert 'lang="ar"' in page.text
@@ -82,7 +81,7 @@ async def test_the_family_is_told_once_the_association_accepts_never_at_a_propos
         )
         helper = volunteer(uuid.uuid4().hex[:16], postal_code=LA_BAULE, needs=(NEED,), capacity=20)
         await world.send(world.volunteers, helper, helper.volunteer_ref)
-        app, matching = intake_app(intake_settings), matching_app(settings)
+        app, matching = intake_app(mailing(intake_settings, mailbox)), matching_app(settings)
         async with serving(app) as intake, serving(matching):
             await eventually(
                 lambda: lookup(matching, VolunteerViews).get(helper.volunteer_ref),
@@ -224,7 +223,7 @@ async def test_a_support_gone_not_by_her_doing_is_told_her_once_in_her_language(
     """Accepted, then closed: her volunteer unavailable tells her once (the close
     delivered twice), in Portuguese, with no word of a call (she chose the e-mail), and
     /suivi says the same; her own withdrawal or a completed support tells her nothing."""
-    app = intake_app(intake_settings)
+    app = intake_app(mailing(intake_settings, mailbox))
     async with serving(app) as intake:
         email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
         code, family, request_id = await confirmed_door_request(

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from pydantic import SecretStr
 
 from entraide.contracts import new_event
 from entraide.contracts.envelope import CONTENT_TYPE
@@ -18,6 +19,7 @@ from entraide.contracts.events import RetentionNoticeDue
 from entraide.contracts.topics import MATCHES, PRIVACY_COMMANDS, REQUESTS, VOLUNTEERS
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as create_directory
+from entraide.intake.settings import IntakeSettings
 from entraide.kit.broker import consumer_group
 from entraide.kit.deps import lookup
 from entraide.kit.formats import day, paris
@@ -47,13 +49,17 @@ def now(value):
 
 
 @pytest.fixture
-def senders(monkeypatch):
-    """The real SMTP server and the SMS provider, named in intake's settings."""
+def senders():
+    """The real SMTP server and the SMS provider (named in intake's settings: `notified`)."""
     with running_smtp_server() as mailbox, running_sms_provider() as sms:
-        monkeypatch.setenv("ENTRAIDE_SMTP_PORT", str(mailbox.port))
-        monkeypatch.setenv("ENTRAIDE_SMS_URL", sms.url)
-        monkeypatch.setenv("ENTRAIDE_SMS_API_KEY", sms.api_key)
         yield mailbox, sms
+
+
+def notified(settings: IntakeSettings, senders) -> IntakeSettings:
+    """Intake's settings, its notifier sending to the test's SMTP server and SMS provider."""
+    mailbox, sms = senders
+    update = {"smtp_port": mailbox.port, "sms_url": sms.url, "sms_api_key": SecretStr(sms.api_key)}
+    return settings.model_copy(update=update)
 
 
 async def test_privacys_warnings_reach_families_by_their_chosen_channel(
@@ -73,6 +79,7 @@ async def test_privacys_warnings_reach_families_by_their_chosen_channel(
     clock = Clock(add_years(t0, 3) - timedelta(days=20) - datetime.now(UTC))  # 20 days left
     privacy_db, intake_db = mongo[privacy_settings.database], mongo[intake_settings.database]
     dpo = {"Authorization": f"Bearer {await dev_issuer.token_for('dpo')}"}
+    intake_settings = notified(intake_settings, senders)
     async with network(infra, unique, intake_settings, privacy_settings, clock=clock) as net:
         intake, privacy = net["clients"]["intake"], net["clients"]["privacy"]
         refs = []

@@ -88,12 +88,12 @@ async def _ready(client: httpx.AsyncClient) -> bool:
 
 
 async def test_two_intake_replicas_hold_the_public_limits_for_the_sum(
-    intake_settings, mongo, monkeypatch
+    intake_settings, mongo
 ) -> None:
     settings = intake_settings.model_copy(update={"public_rate_limit": "12/minute"})
     db = mongo[settings.database]
     with running_smtp_server() as box:
-        monkeypatch.setenv("ENTRAIDE_SMTP_PORT", str(box.port))
+        settings = settings.model_copy(update={"smtp_port": box.port})
         apps = intake_app(settings), intake_app(settings)
         door = lookup(apps[0], FamilyDoor)
         async with running(*apps):

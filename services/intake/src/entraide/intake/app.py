@@ -90,7 +90,7 @@ def create_app(
     queue = ConfirmationQueue(door, uow, audit)
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
 
-    notifier = notifier_from(rt.db, registry=rt.registry)  # e-mail and SMS to families
+    notifier = notifier_from(rt.db, settings, registry=rt.registry)  # e-mail and SMS to families
     rights = IntakeRights(
         families,
         keys,

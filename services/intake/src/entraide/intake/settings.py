@@ -6,12 +6,19 @@ from pydantic import Field, SecretStr
 
 from entraide.contracts.topics import PARTNER_RAW
 from entraide.intake.domain.partners import Partner
-from entraide.kit.settings import KeyVaultSettings, ServiceSettings, service_field
+from entraide.kit.settings import (
+    KeyVaultSettings,
+    NotificationSettings,
+    ServiceSettings,
+    service_field,
+)
 
 DEV_MASTER_KEY = base64.b64encode(b"entraide-development-master-key!").decode()
 
 
-class IntakeSettings(ServiceSettings, KeyVaultSettings):
+class IntakeSettings(ServiceSettings, KeyVaultSettings, NotificationSettings):
+    """Its notifier tells families by e-mail and SMS (NotificationSettings)."""
+
     port: int = service_field("intake", "port", 8020)
     database: str = service_field("intake", "database", "entraide_intake")
     outbox_relay: bool = Field(

@@ -120,13 +120,24 @@ class KeyVaultSettings(BaseSettings):
 
 class NotificationSettings(BaseSettings):
     """For a service that sends notifications (`kit.notifications`): e-mail through an SMTP
-    server, SMS through Brevo's transactional SMS API, quiet hours for SMS."""
+    server, SMS through Brevo's transactional SMS API, quiet hours for SMS. Declared once:
+    each service that sends (intake, directory, matching, privacy) adds it to its settings
+    class, hands that to `notifier_from`, and docs/configuration.md lists it there."""
 
     model_config = SettingsConfigDict(env_prefix="ENTRAIDE_", extra="ignore", populate_by_name=True)
 
-    smtp_host: str = Field("127.0.0.1", description="SMTP server (locally: the mail catcher).")
-    smtp_port: int = Field(1025, description="SMTP port (the local catcher's: 1025).")
-    smtp_from: str = Field("Entraide <ne-pas-repondre@entraide.local>", description="From.")
+    smtp_host: str = Field(
+        "127.0.0.1",
+        description="SMTP server every e-mail goes through: `make up`'s mail catcher, compose's "
+        "`mailpit`, in Kubernetes the relay of ConfigMap `entraide-mail`.",
+    )
+    smtp_port: int = Field(
+        1025, description="SMTP port (the mail catchers': 1025; the relay's: 587, STARTTLS)."
+    )
+    smtp_from: str = Field(
+        "Entraide <ne-pas-repondre@entraide.local>",
+        description="The e-mails' sender (From): a domain whose SPF and DKIM the relay signs for.",
+    )
     smtp_username: str | None = Field(None, description="SMTP user, if the server wants one.")
     smtp_password: SecretStr | None = Field(None, description="SMTP password.")
     smtp_starttls: bool = Field(False, description="STARTTLS (true for a production relay).")

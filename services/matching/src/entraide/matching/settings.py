@@ -3,10 +3,12 @@
 from pydantic import Field
 
 from entraide.contracts.topics import OFFERS, REQUESTS, VOLUNTEERS
-from entraide.kit.settings import ServiceSettings, service_field
+from entraide.kit.settings import NotificationSettings, ServiceSettings, service_field
 
 
-class MatchingSettings(ServiceSettings):
+class MatchingSettings(ServiceSettings, NotificationSettings):
+    """Its notifier mails the coordinators' digest (NotificationSettings: e-mail only)."""
+
     port: int = service_field("matching", "port", 8030)
     database: str = service_field("matching", "database", "entraide_matching")
     proposal_ttl_hours: float = Field(

@@ -15,11 +15,14 @@ from entraide.kit.settings import NotificationSettings
 
 def notifier_from(
     db: AsyncDatabase[Doc],
-    settings: NotificationSettings | None = None,
+    settings: NotificationSettings,
     *,
     registry: CollectorRegistry = REGISTRY,
 ) -> MongoNotifier:
-    s = settings or NotificationSettings()
+    """The notifier of a service whose settings class includes NotificationSettings: its
+    SMTP and SMS settings come from there, never read from the environment behind the
+    service's back, so the configuration reference lists them under the service."""
+    s = settings
     senders: dict[Channel, Sender] = {
         Channel.EMAIL: SmtpSender(
             host=s.smtp_host,
