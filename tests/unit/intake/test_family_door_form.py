@@ -87,6 +87,8 @@ def test_an_empty_form_names_each_missing_field_in_every_language_of_the_door() 
     assert parsed.errors["parent.first_name"] == "Indiquez votre prénom."
     assert parsed.errors["parent.last_name"] == "Indiquez votre nom de famille."
     assert parsed.errors["commune"] == "Indiquez la commune où vous habitez."
+    # an empty postal code was « invalide » (« Le code postal est faux. » in easy French)
+    assert parsed.errors["postal_code"] == "Indiquez votre code postal."
     assert messages.REQUIRED not in parsed.errors.values()
     catalogs = Catalogs(["entraide.kit", "entraide.intake"])
     for code in ("en", "ar", "pt", "ro", "falc"):
@@ -98,6 +100,7 @@ def test_an_empty_form_names_each_missing_field_in_every_language_of_the_door() 
     assert ro["commune"] == "Scrieți localitatea în care locuiți."
     easy = {name: catalogs.gettext_in("falc", m) for name, m in parsed.errors.items()}
     assert easy["parent.first_name"] == "Écrivez votre prénom."
+    assert easy["postal_code"] == "Écrivez votre code postal."
 
 
 def test_the_way_to_be_called_back_needs_its_number_or_address() -> None:

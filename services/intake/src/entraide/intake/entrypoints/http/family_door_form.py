@@ -61,6 +61,8 @@ OFFER_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
 FIRST_NAME_MISSING = N_("Indiquez votre prénom.")
 LAST_NAME_MISSING = N_("Indiquez votre nom de famille.")
 COMMUNE_MISSING = N_("Indiquez la commune où vous habitez.")
+# not the pattern's « invalide », which told a parent who typed nothing that it was wrong
+POSTAL_CODE_MISSING = N_("Indiquez votre code postal.")
 MESSAGES = {
     **{
         (name, kind): sentence
@@ -200,6 +202,8 @@ def parse(
             values["contact_preferences"], values["parent.phone"], values["parent.email"]
         )
     }
+    if not values["postal_code"]:
+        errors["postal_code"] = POSTAL_CODE_MISSING
     if not values["consent.matching"]:
         errors["consent.matching"] = MESSAGES[("consent.matching", "value_error")]
     commune = commune_named(values["postal_code"], values["commune"])
