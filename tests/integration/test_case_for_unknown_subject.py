@@ -6,6 +6,8 @@ export of nothing. Privacy knows a subject by its registry or by the keys in its
 
 from datetime import UTC, datetime
 
+import pytest
+
 from entraide.kit.deps import lookup
 from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
@@ -59,11 +61,16 @@ async def test_the_api_refuses_a_reference_naming_nobody(privacy_settings, dev_i
     assert all(e["actor"] for e in refused)
 
 
-async def test_the_officers_page_says_why_and_opens_nothing(privacy_settings, dev_issuer, mongo):
+@pytest.mark.parametrize("kind", ["erasure", "rectification", "objection"])
+async def test_the_officers_page_says_why_and_opens_nothing(
+    kind, privacy_settings, dev_issuer, mongo
+):
+    """A rectification for a mistyped reference was opened, answered « aucune fiche » by
+    intake and shown closed « Fait par le service responsable »: no case for nobody."""
     async with serving(privacy_app(privacy_settings)) as privacy:
         await dev_issuer.sign_in(privacy, "dpo")
         page = await privacy.get("/dossiers")
-        form = {"kind": "erasure", "subject_kind": "family", "subject_ref": NOBODY}
+        form = {"kind": kind, "subject_kind": "family", "subject_ref": NOBODY}
         answer = await privacy.post("/dossiers", data=form | {"csrf": csrf_of(page.text)})
 
     assert answer.status_code == 422

@@ -19,6 +19,7 @@ from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app as matching_app
 from entraide.matching.usecases.engine import Engine
+from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
 from tests.matching_support import feed, volunteer
 from tests.privacy_support import REGISTRY_TIMEOUT, case_when, closed
@@ -168,10 +169,18 @@ async def test_an_objection_is_routed_to_intake_acknowledged_and_closed(
 ) -> None:
     async with (
         serving(intake_app(intake_settings)) as intake,
-        serving(privacy_app(privacy_settings)) as privacy,
+        serving(privacy_app_ := privacy_app(privacy_settings)) as privacy,
     ):
         intake.headers.update(staff_bearer)
         family = await _record(intake, mongo, intake_settings.database, pornic_family())
+        # deployed, intake makes the family's key in privacy's vault as it records her (here
+        # its keys are local): privacy opens no case for a reference it does not know
+        await lookup(privacy_app_, KeyVault).get_or_create(
+            "intake",
+            str(family["family_id"]),
+            subject_ref=str(family["ref"]),
+            subject_kind="family",
+        )
         privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
         opened = await privacy.post(
             "/api/v1/cases", json={"kind": "objection", "subject_ref": family["ref"]}

@@ -10,6 +10,7 @@ import json
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
 from entraide.kit.deps import lookup
+from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.integration.test_volunteer_to_family import APPLICATION, review
@@ -24,12 +25,17 @@ async def test_a_volunteers_objection_and_rectification_reach_directory_and_clos
 ) -> None:
     routed = {"rights_services": ("directory", "privacy"), "graceful_timeout_seconds": 2.0}
     async with (
-        serving(privacy_app(privacy_settings.model_copy(update=routed))) as privacy,
+        serving(officer := privacy_app(privacy_settings.model_copy(update=routed))) as privacy,
         serving(app := directory_app(directory_settings)) as directory,
     ):
         assert (await directory.post("/devenir-benevole", data=APPLICATION)).status_code == 200
         [stored] = await lookup(app, VolunteerStore).all()
         ref = stored["volunteer_ref"]
+        # deployed, directory keeps the volunteer's key in privacy's vault (here its keys
+        # are local): privacy opens no case for a reference it does not know
+        await lookup(officer, KeyVault).get_or_create(
+            "directory", str(stored["_id"]), subject_ref=ref, subject_kind="volunteer"
+        )
         await dev_issuer.sign_in(directory, "ppm-nantes")
         await review(directory, stored["_id"], statut="in-review", honorabilite="cleared")
         await review(directory, stored["_id"], statut="approved")

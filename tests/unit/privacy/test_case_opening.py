@@ -1,7 +1,8 @@
-"""An erasure or access case opens only for a reference that names a subject of that
+"""A rights case of any kind opens only for a reference that names a subject of that
 kind not erased yet: the registry or the key vault must know it (a family's key is made
 as intake records it, before its event reaches the registry). Otherwise every service
-would answer with empty counts and the case would close as if the subject were erased."""
+would answer with empty counts and the case would close as if the subject were erased;
+a rectification or an objection would close « fait par le service responsable »."""
 
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -22,33 +23,37 @@ FAMILY, VOLUNTEER = SubjectKind.FAMILY, SubjectKind.VOLUNTEER
 NOBODY = KnownRef(registered=None, erased_at=None)
 
 
-@pytest.mark.parametrize("kind", [CaseKind.ERASURE, CaseKind.ACCESS])
-def test_a_reference_nobody_bears_is_refused(kind) -> None:
-    assert refusal(kind, FAMILY, NOBODY) is Refusal.UNKNOWN
+def test_a_reference_nobody_bears_is_refused() -> None:
+    assert refusal(FAMILY, NOBODY) is Refusal.UNKNOWN
 
 
-def test_routed_cases_are_left_to_their_owner_or_the_officer() -> None:
-    for kind in (CaseKind.RECTIFICATION, CaseKind.OBJECTION):
-        assert refusal(kind, FAMILY, NOBODY) is None
+@pytest.mark.parametrize("kind", list(CaseKind))
+async def test_no_case_of_any_kind_opens_for_a_reference_nobody_bears(kind) -> None:
+    world = World(Clock(NOW))
+    with pytest.raises(RefusedError) as refused:
+        await world.privacy.open_case(kind, "nobody-1234", FAMILY, actor="dpo-1")
+    assert refused.value.reason is Refusal.UNKNOWN
+    assert world.commands.sent == []
+    assert await world.rights.recent(10) == []
 
 
 def test_a_live_key_is_enough_before_the_registry_hears_of_the_family() -> None:
     known = replace(NOBODY, keys=(KeyTrace("family", live=True),))
-    assert refusal(CaseKind.ERASURE, FAMILY, known) is None
-    assert refusal(CaseKind.ERASURE, VOLUNTEER, known) is Refusal.OTHER_KIND
+    assert refusal(FAMILY, known) is None
+    assert refusal(VOLUNTEER, known) is Refusal.OTHER_KIND
 
 
 def test_an_erased_subject_has_nothing_left() -> None:
     tombstoned = replace(NOBODY, erased_at=NOW)
     destroyed = replace(NOBODY, keys=(KeyTrace("family", live=False),))
     for known in (tombstoned, destroyed):
-        assert refusal(CaseKind.ACCESS, FAMILY, known) is Refusal.ERASED
+        assert refusal(FAMILY, known) is Refusal.ERASED
 
 
 def test_a_registered_subject_is_known_even_without_keys_in_the_vault() -> None:
     known = replace(NOBODY, registered=VOLUNTEER)
-    assert refusal(CaseKind.ERASURE, VOLUNTEER, known) is None
-    assert refusal(CaseKind.ERASURE, FAMILY, known) is Refusal.OTHER_KIND
+    assert refusal(VOLUNTEER, known) is None
+    assert refusal(FAMILY, known) is Refusal.OTHER_KIND
 
 
 async def test_the_use_case_refuses_audits_and_opens_nothing() -> None:

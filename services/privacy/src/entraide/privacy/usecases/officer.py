@@ -49,7 +49,7 @@ class Privacy:
             erased_at=await self.subjects.erased_at(subject_ref),
             keys=tuple(await self.rights.vault.traces_of(subject_ref)),
         )
-        reason = refusal(kind, subject_kind, known)
+        reason = refusal(subject_kind, known)
         if reason is not None:
             await self.audit.record(
                 None, "case-refused", actor=actor, kind=kind.value, reason=reason.value

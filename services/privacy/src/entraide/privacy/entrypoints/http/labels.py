@@ -71,8 +71,8 @@ def refusal(reason: str, subject_kind: str, erased_at: datetime | None) -> str:
     if reason == "already-erased":
         when = f" le {formats.day(erased_at)}" if erased_at else ""
         return (
-            f"Cette référence a déjà été effacée{when} : il ne reste rien à effacer ni à "
-            "exporter. Aucun dossier n'a été ouvert."
+            f"Cette référence a déjà été effacée{when} : il ne reste aucune donnée à effacer, "
+            "exporter ou rectifier. Aucun dossier n'a été ouvert."
         )
     if reason == "other-kind":
         asked = shared.in_sentence(shared.SUBJECT_KINDS.get(subject_kind, subject_kind))
