@@ -54,3 +54,18 @@ def test_the_form_says_what_to_type_on_the_phones_field() -> None:
     }
     assert isinstance(form.application(TYPED), Application)  # no phone: fine
     assert isinstance(form.application(TYPED | {"telephone": "0612345678"}), Application)
+
+
+def test_an_unknown_postal_code_of_five_digits_is_not_told_to_have_five_digits() -> None:
+    """« 99999 » read « Indiquez un code postal à 5 chiffres »: five were typed."""
+    errors = form.application(TYPED | {"code_postal": "99999"})
+    assert errors == {"code_postal": form.MISMATCHES["unknown_postal_code"]}
+    assert "5 chiffres" not in errors["code_postal"]
+    assert form.application(TYPED | {"code_postal": "4400"}) == {
+        "code_postal": form.MESSAGES["code_postal"]
+    }
+    # the API's 422 for an application says the form's sentence
+    assert form.api_message("code_postal", "value_error") == form.MISMATCHES["unknown_postal_code"]
+    assert (
+        form.api_message("code_postal", "string_pattern_mismatch") == form.MESSAGES["code_postal"]
+    )

@@ -25,6 +25,12 @@ MESSAGES = {
     "languages": "Choisissez les langues dans la liste.",
     "consent": "Votre accord est nécessaire pour que l'association traite votre candidature.",
 }
+# what the fields' own rules do not say: a postal code of five digits that no commune has
+# (« 5 chiffres » told one who typed five)
+MISMATCHES = {
+    "unknown_postal_code": "Ce code postal ne correspond à aucune commune : vérifiez-le, "
+    "par exemple 44000.",
+}
 
 # The model's field -> the form's input, so each error is tied to its field.
 FORM_NAMES = {
@@ -54,6 +60,8 @@ PAGE_ORDER = (
 def api_message(path: str, error_type: str) -> str | None:
     """The API's 422 for an application says the form's sentence for the field."""
     parts = [p for p in path.split(".") if not p.isdigit()][:2]
+    if parts == ["code_postal"] and error_type == "value_error":
+        return MISMATCHES["unknown_postal_code"]
     return MESSAGES.get(".".join(parts)) or MESSAGES.get(parts[0] if parts else "")
 
 
@@ -97,8 +105,14 @@ def application(form: dict[str, Any]) -> Application | dict[str, str]:
         for err in exc.errors(include_input=False):
             field = ".".join(str(p) for p in err["loc"][:2] if not isinstance(p, int))
             name = FORM_NAMES.get(field, field)
-            errors.setdefault(name, MESSAGES.get(field, "Cette réponse n'est pas valide."))
+            errors.setdefault(name, _message(field, err["type"]))
         return errors
     if found.association_id not in ASSOCIATIONS:
         return {"association_id": MESSAGES["association_id"]}
     return found
+
+
+def _message(field: str, kind: str) -> str:
+    if field == "code_postal" and kind == "value_error":  # five digits, no commune
+        return MISMATCHES["unknown_postal_code"]
+    return MESSAGES.get(field, "Cette réponse n'est pas valide.")
