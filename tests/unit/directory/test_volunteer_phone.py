@@ -56,6 +56,20 @@ def test_the_form_says_what_to_type_on_the_phones_field() -> None:
     assert isinstance(form.application(TYPED | {"telephone": "0612345678"}), Application)
 
 
+def test_sms_without_a_phone_is_named_not_turned_into_e_mail() -> None:
+    """« Par SMS au téléphone indiqué » ticked with no phone was taken, and the volunteer,
+    who chose SMS, was told by e-mail without a word: the form now asks for the number."""
+    errors = form.application(TYPED | {"sms": "oui"})
+    assert errors == {"telephone": form.MISMATCHES["sms_without_phone"]}
+    assert errors["telephone"].startswith("Indiquez votre numéro de téléphone")
+    chosen = form.application(TYPED | {"sms": "oui", "telephone": "06 12 34 56 78"})
+    assert isinstance(chosen, Application)
+    assert chosen.identity.canal == "sms"
+    # named beside the other fields' mistakes, not on a second try
+    both = form.application(TYPED | {"sms": "oui", "code_postal": "4400"})
+    assert set(both) == {"telephone", "code_postal"}
+
+
 def test_an_unknown_postal_code_of_five_digits_is_not_told_to_have_five_digits() -> None:
     """« 99999 » read « Indiquez un code postal à 5 chiffres »: five were typed."""
     errors = form.application(TYPED | {"code_postal": "99999"})

@@ -26,10 +26,13 @@ MESSAGES = {
     "consent": "Votre accord est nécessaire pour que l'association traite votre candidature.",
 }
 # what the fields' own rules do not say: a postal code of five digits that no commune has
-# (« 5 chiffres » told one who typed five)
+# (« 5 chiffres » told one who typed five), and SMS chosen with no phone to send it to
+# (the application took it and told them by e-mail instead)
 MISMATCHES = {
     "unknown_postal_code": "Ce code postal ne correspond à aucune commune : vérifiez-le, "
     "par exemple 44000.",
+    "sms_without_phone": "Indiquez votre numéro de téléphone pour recevoir les messages par SMS, "
+    "ou décochez la case « Par SMS ».",
 }
 
 # The model's field -> the form's input, so each error is tied to its field.
@@ -106,6 +109,8 @@ def application(form: dict[str, Any]) -> Application | dict[str, str]:
             field = ".".join(str(p) for p in err["loc"][:2] if not isinstance(p, int))
             name = FORM_NAMES.get(field, field)
             errors.setdefault(name, _message(field, err["type"]))
+        return errors | _sms_without_phone(form)
+    if errors := _sms_without_phone(form):
         return errors
     if found.association_id not in ASSOCIATIONS:
         return {"association_id": MESSAGES["association_id"]}
@@ -116,3 +121,10 @@ def _message(field: str, kind: str) -> str:
     if field == "code_postal" and kind == "value_error":  # five digits, no commune
         return MISMATCHES["unknown_postal_code"]
     return MESSAGES.get(field, "Cette réponse n'est pas valide.")
+
+
+def _sms_without_phone(form: dict[str, Any]) -> dict[str, str]:
+    """SMS is sent to the phone given: ticked without one, the form asks for it."""
+    if form.get("sms") == "oui" and not form["telephone"].strip():
+        return {"telephone": MISMATCHES["sms_without_phone"]}
+    return {}
