@@ -122,6 +122,10 @@ class FakeFamilies:
             family.rectifications.append(case_id)
         return family.id
 
+    async def clear_rectifications(self, family_id: str, case_ids: list[str]) -> None:
+        family = self.stored[family_id]
+        family.rectifications = [c for c in family.rectifications if c not in case_ids]
+
     async def delete(self, family_id: str) -> int:
         return 0 if self.stored.pop(family_id, None) is None else 1
 

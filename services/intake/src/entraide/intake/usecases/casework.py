@@ -122,6 +122,8 @@ class Casework:
         # the family's other open requests follow its consent (this one is announced above)
         consent.change(family, details.consent, now, besides=request_id)
         await self.uow.commit(family)
+        if family.rectifications:  # the officer's request is acted on: the record says so
+            await self.families.clear_rectifications(family_id, family.rectifications)
         await self.audit.record(principal, Action.RECTIFY, family_id, via="page")
         return revised.revision
 

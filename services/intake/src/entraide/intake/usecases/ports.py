@@ -76,6 +76,11 @@ class Families(Protocol):
         family's id, or None for no such family."""
         ...
 
+    async def clear_rectifications(self, family_id: str, case_ids: list[str]) -> None:
+        """Staff rectified the record: these flagged cases (those read before) are acted
+        on; a case flagged since stays."""
+        ...
+
     async def delete(self, family_id: str) -> int:
         """Delete the family, its requests, contacts and pending events (erasure)."""
         ...
