@@ -86,6 +86,8 @@ def bars(table: Table, layout: Layout = WIDE, fmt: str = "svg") -> bytes:
             ax.set_ylim(max(len(values), 1) - 0.5, -0.5)  # an empty chart keeps its axis
         unit = {Measure.DURATION: "jours (médiane)", Measure.RATIO: "places par demande"}
         ax.set_xlabel(unit.get(table.measure, "nombre"))
+        # no figure is negative: the axis starts at 0 (bars of nothing drew -0,045 to 0,045)
+        ax.set_xlim(0, None if any(values) else 1)
         ax.xaxis.set_major_locator(MaxNLocator(layout.ticks, integer=_whole(table.measure)))
         ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: formats.number(x)))
         ax.spines[["top", "right"]].set_visible(False)
@@ -94,6 +96,12 @@ def bars(table: Table, layout: Layout = WIDE, fmt: str = "svg") -> bytes:
         fig.savefig(out, format=fmt, metadata={"Date": None})  # the same figures, the same file
         plt.close(fig)
     return out.getvalue()
+
+
+def drawn(table: Table) -> bool:
+    """Whether the chart has a bar to draw: with every figure hidden, the page shows the
+    table alone, not an empty axis."""
+    return bool(_figures(table)[0])
 
 
 def _names_above(ax: Axes, names: list[str], values: list[float], thick: float) -> None:
@@ -140,6 +148,12 @@ def description(table: Table) -> str:
         cell = table.cell(row, c)
         if c != TOTAL and cell.hidden:
             (later if cell.later else hidden).append(labels.value(table.indicator.column, c))
+    what = f"{labels.TITLES[table.indicator.key].lower()}, {labels.month(table.month)}"
+    if not drawn(table):
+        return (
+            f"Pas de graphique pour {what.replace(', ', ' (', 1)}), ensemble des territoires : "
+            "aucun chiffre ne peut y être montré. Le tableau dit pourquoi."
+        )
     missing = f" Sans barre, chiffre masqué : {', '.join(hidden)}." if hidden else ""
     if later:
         missing += f" Sans barre, {labels.NOT_YET} : {', '.join(later)}."

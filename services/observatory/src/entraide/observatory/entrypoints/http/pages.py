@@ -58,12 +58,14 @@ async def indicator(
             "filtre": query.by,
             "valeur": table.value,
         }
+        drawn = charts.drawn(table)  # every figure hidden: the table alone, no empty axis
         context |= {
             "header": header(table),
             "rows": rows(table),
             "wide": wide([header(table), *rows(table)]),
-            "chart": charts.data_uri(table, observatory.refreshed_at),
-            "phone_chart": charts.data_uri(table, observatory.refreshed_at, charts.NARROW),
+            "chart": drawn and charts.data_uri(table, observatory.refreshed_at),
+            "phone_chart": drawn
+            and charts.data_uri(table, observatory.refreshed_at, charts.NARROW),
             "chart_text": charts.description(table),
             "months": published.months() if published else [],
             "csv": f"/api/indicateurs/{key}.csv?{urlencode(params)}",
