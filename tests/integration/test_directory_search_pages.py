@@ -148,3 +148,26 @@ async def test_an_offers_opening_hours_read_in_the_pages_language(directory_sett
         "Vendredi : 9 h 00 à 12 h 00 et 13 h 30 à 17 h 00",
     ]
     assert hours(arabic)[0] == "الثلاثاء: من 14:00 إلى 17:00"
+
+
+async def test_what_the_association_wrote_reads_left_to_right_on_an_arabic_page(
+    directory_settings, dev_issuer
+):
+    """On /offres/<id>?lang=ar the association's French sentences took the page's right to
+    left: « .Écrire à l'antenne, qui rappelle sous une semaine » (their final stop at the
+    left end); in the results, each action's name and commune ran into the Arabic distance.
+    Each is now French and laid out on its own (dir="auto": left to right for French)."""
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        created = await client.post("/api/v1/staff/offers", json=body("Rezé"), headers=ppm)
+        offer_id = created.json()["offer_id"]
+        offer = text(await client.get(f"/offres/{offer_id}", params={"lang": "ar"}))
+        found = text(await client.get("/recherche", params={"lieu": "Nantes", "lang": "ar"}))
+    french = '<{tag} lang="fr" dir="auto">{start}'
+    assert french.format(tag="h1", start="Parrainage de proximité") in offer
+    assert french.format(tag="p", start="Un parrain ou une marraine") in offer
+    assert french.format(tag="p", start="Écrire à l'antenne") in offer
+    assert '<p class="fr-text--lead" lang="fr" dir="auto">Parrains Par Mille — Rezé' in offer
+    [row] = re.findall(r'<li class="action">(.*?)</li>', found)
+    assert re.match(r'<bdi lang="fr"><a href="[^"]+">Parrainage de proximité</a> — Rezé', row)
+    assert "(44400)</bdi>, " in row  # the distance after the French part, outside it
