@@ -97,9 +97,17 @@ def decimal(value: float | int | Decimal | None, digits: int = 1, locale: str = 
     return format_decimal(value + 0, pattern, locale=locale)  # + 0: no "-0,00"
 
 
+# the kilometre's symbol where it is not « km » (Babel's short unit): an Arabic page read
+# « على بعد 0.6 km » under a distance field labelled « (كم) »
+KM = {"ar": "كم"}
+
+
 def km(value: float | int | None, locale: str = LOCALE) -> str:
-    """A distance: `0,4 km`, `12,0 km` (in another `locale`, its decimal: `0.4 km`)."""
-    return "—" if value is None else f"{decimal(value, 1, locale)}\u00a0km"
+    """A distance: `0,4 km`, `12,0 km` (in another `locale`, its decimal and symbol:
+    `0.4 km`, `0.4 كم`)."""
+    if value is None:
+        return "—"
+    return f"{decimal(value, 1, locale)}\u00a0{KM.get(locale.split('_')[0], 'km')}"
 
 
 def number(value: int | float | None, locale: str = LOCALE) -> str:
