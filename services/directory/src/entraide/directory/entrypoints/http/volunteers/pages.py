@@ -89,6 +89,12 @@ async def volunteer_apply(
     return pages.page(request, "benevole_merci.html", association=association)
 
 
+UNCHANGED = (
+    "Aucun changement enregistré : choisissez un nouvel état, l'état de l'attestation "
+    "d'honorabilité ou sa date de validité, puis enregistrez."
+)
+
+
 @staff.post("/association/benevoles/{volunteer_id}", dependencies=[Depends(check_csrf)])
 async def review_volunteer(
     volunteer_id: str,
@@ -100,6 +106,8 @@ async def review_volunteer(
     valable_jusqu_au: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     """The association's review: status and honorability check, as the API does it."""
+    if not (statut or honorabilite or valable_jusqu_au):  # « mise à jour » would be untrue
+        return RedirectResponse(f"/association?erreur={quote(UNCHANGED)}#benevoles", 303)
     try:
         valid_until = date.fromisoformat(valable_jusqu_au) if valable_jusqu_au else None
     except ValueError:

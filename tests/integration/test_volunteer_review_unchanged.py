@@ -1,0 +1,40 @@
+"""The association's review of a volunteer sent with nothing chosen (« Inchangé »,
+« Inchangée », no date) said « La fiche du bénévole est mise à jour. », though nothing was
+recorded. It now says nothing changed and what to choose; a real change still says it."""
+
+from entraide.directory.adapters.volunteers.store import VolunteerStore
+from entraide.directory.app import create_app as directory_app
+from entraide.kit.deps import lookup
+from tests.integration.test_directory_offers import directory_settings  # noqa: F401
+from tests.integration.test_volunteer_to_family import APPLICATION
+from tests.page_text import text_of
+from tests.support import serving
+
+
+async def _review(client, volunteer_id: str, **form: str) -> str:
+    """The review posted from the association's page, and the page it leads back to."""
+    page = await client.get("/association")
+    token = page.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    answer = await client.post(
+        f"/association/benevoles/{volunteer_id}", data={"csrf": token, **form}
+    )
+    assert answer.status_code == 303
+    return text_of((await client.get(answer.headers["location"])).text)
+
+
+async def test_a_review_with_nothing_chosen_says_nothing_changed(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+) -> None:
+    async with serving(app := directory_app(directory_settings)) as directory:
+        assert (await directory.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        await dev_issuer.sign_in(directory, "ppm-nantes")
+        unchanged = await _review(directory, stored["_id"], statut="", honorabilite="")
+        after = await lookup(app, VolunteerStore).all()
+        changed = await _review(directory, stored["_id"], statut="in-review")
+
+    assert "Aucun changement enregistré" in unchanged
+    assert "mise à jour" not in unchanged
+    assert [v["status"] for v in after] == [stored["status"]]
+    assert "La fiche du bénévole est mise à jour." in changed
