@@ -25,3 +25,12 @@ def test_no_association_has_two_demo_actions_of_the_same_name():
     assert [name for name, count in names.items() if count > 1] == []
     nantes = [o for a, o in demo_offers() if a == "parrains-par-mille" and o.commune == "Nantes"]
     assert len({(o.age_min, o.age_max, o.horaires_accueil) for o in nantes}) > 1
+
+
+def test_the_demo_actions_say_the_association_answers_not_that_it_calls_back():
+    """« Écrire à Grands Parrains Nantes, qui vous rappelle sous une semaine. » under an
+    e-mail address alone: a parent who writes gives no number, so no call can follow."""
+    for _, offer in demo_offers():
+        assert offer.telephone is None  # the demo's actions give an e-mail only
+        assert "rappelle" not in (offer.modalites_acces or ""), offer.modalites_acces
+        assert "répond sous une semaine" in (offer.modalites_acces or "")

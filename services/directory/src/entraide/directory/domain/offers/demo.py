@@ -94,7 +94,7 @@ def demo_offers(seed: int = 2026) -> Iterator[tuple[str, OfferFields]]:
                     age_max=high,
                     capacity=rng.choice([5, 10, 20]),
                     current_load=rng.randrange(0, 5),
-                    modalites_acces=f"Écrire à {branch.nom}, qui vous rappelle sous une semaine.",
+                    modalites_acces=f"Écrire à {branch.nom}, qui vous répond sous une semaine.",
                     courriel=branch.courriel,
                     modes_accueil=["a-distance"]
                     if association == "fondation-pour-l-enfance"
