@@ -81,6 +81,19 @@ async def test_criteria_that_do_not_fit_are_said_in_the_form_not_in_english_json
     assert "Sainte-Marie (58330)" in text(homonym)
 
 
+async def test_the_error_summary_follows_the_forms_fields_from_the_top(directory_settings):
+    """An unknown place, an age in letters and a distance of 0 were summed up as distance,
+    age, then the place, the form's first field (the checks' order): now from the top."""
+    async with serving(create_app(directory_settings)) as client:
+        page = await client.get(
+            "/recherche", params={"lieu": "Atlantide", "age": "huit", "rayon_km": "0"}
+        )
+    assert page.status_code == 422
+    summary = text(page).split('id="erreurs"', 1)[-1]
+    linked = re.findall(r'<li><a href="#(\w+)">', summary)
+    assert linked[:3] == ["lieu", "age", "rayon_km"]
+
+
 async def test_a_withdrawn_or_unknown_offer_has_a_french_page_and_the_api_json(
     directory_settings, dev_issuer
 ):

@@ -18,6 +18,7 @@ from entraide.directory.entrypoints.http.offers.api import PAGE_SIZE, hit_json
 from entraide.directory.usecases import offers
 from entraide.kit.auth import optional_principal
 from entraide.kit.i18n import N_, public_language, translator
+from entraide.kit.messages import in_page_order
 
 # public pages: whoever is signed in sees it in the header (and may sign out)
 router = APIRouter(
@@ -28,6 +29,10 @@ WITHDRAWN = N_(
     "Cette action n'est pas ou plus proposée : l'association l'a peut-être retirée. "
     "Cherchez-en une autre près de chez vous."
 )
+
+
+# the search form's fields as recherche.html shows them: its error summary follows them
+FIELDS = ("lieu", "q", "besoin", "age", "jour", "rayon_km")
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -55,7 +60,7 @@ async def search_page(
         errors["lieu"] = N_(
             "Commune ou code postal inconnu : essayez par exemple « Nantes » ou « 44000 »."
         )
-    errors = {field: _(message) for field, message in errors.items()}
+    errors = {field: _(message) for field, message in in_page_order(errors, FIELDS).items()}
     context: dict[str, Any] = {"form": form, "errors": errors, "place": place, "results": None,
                                "needs": [(v, _(t)) for v, t in NEEDS],
                                "days": [(v, _(t)) for v, t in DAYS]}  # fmt: skip
