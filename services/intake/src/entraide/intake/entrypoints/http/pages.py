@@ -8,7 +8,7 @@ from starlette.datastructures import FormData
 
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain.requests import departement_of
-from entraide.intake.entrypoints.http import forms
+from entraide.intake.entrypoints.http import forms, search_form
 from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, PagesDep
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.ports import Action
@@ -51,6 +51,11 @@ async def search_families(
     searched = {name: str(form.get(name) or "").strip() for name in SEARCHED}
     if not any(searched.values()):
         return await families(request, principal, work, pages)
+    if errors := search_form.errors(searched):  # searched as typed, it would find nothing
+        return pages.page(
+            request, "familles.html", principal, status_code=422, searched=searched,
+            errors=errors, found=None, recent=[],
+        )  # fmt: skip
     answer = await work.search(
         principal,
         first_name=searched["prenom"],
