@@ -214,7 +214,7 @@ def readable(value: Any, key: str = "", reader: Reader = FRENCH) -> Any:
     if isinstance(value, dict):
         french = reader.locale == formats.LOCALE
         kept = {k: v for k, v in value.items() if others.shown(k, french)}
-        roles = {k: fields.role(key, k) for k in kept}
+        roles = {k: fields.role(key, k, kept) for k in kept}
         shown = {_field(roles[k], reader): readable(v, roles[k], reader) for k, v in kept.items()}
         if (role := str(kept.get("role") or "")) in others.BY_ROLE:  # who the account was
             for k in others.ACCOUNTS & kept.keys():

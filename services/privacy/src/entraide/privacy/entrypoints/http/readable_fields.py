@@ -9,6 +9,9 @@ as it is said. The labels take their value without a preposition (« Origine de 
 la famille »), so that no language has to contract one with an article. Only the HTML
 copy: the JSON file keeps every value as held."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from entraide.contracts.vocab import RequestChannel
 from entraide.kit.i18n import N_
 from entraide.privacy.entrypoints.http import readable_others as others
@@ -74,8 +77,12 @@ DAYS = {"contact_at", "logged_at", "last_contact_at", "match_contact_at"}
 PHONES = {"phone", "telephone"}
 
 
-def role(part: str, key: str) -> str:
-    """The key a field is read by in its part (its own, mostly)."""
+def role(part: str, key: str, row: Mapping[str, Any] | None = None) -> str:
+    """The key a field is read by in its part (its own, mostly); a step of intake's
+    orientation history gives its `reason` by its state (waitlisted: why it waits; the
+    decline's « Trop loin en pratique » read for matching's « too-far » rule)."""
+    if key == "reason" and row is not None and row.get("state") == "waitlisted":
+        return "waitlist_reason"
     return ROLES.get((part, key), key)
 
 
