@@ -186,6 +186,21 @@ def _none(key: str) -> str:
     return "aucun" if key in MASCULINE or key not in COUNTED else "aucune"
 
 
+# a rectification is « done » once its owner flagged it on the record: its staff correct
+# the record with the person afterwards, which this case does not follow
+DONE_BY_KIND = {
+    "rectification": "Transmise à l'équipe qui tient la fiche, signalée sur la fiche : "
+    "l'équipe la rectifie avec la personne"
+}
+
+
+def decision(kind: str, decided: str) -> str:
+    """How a closed case was decided, in words true for its kind."""
+    if decided == "done" and kind in DONE_BY_KIND:
+        return DONE_BY_KIND[kind]
+    return DECISIONS.get(decided, decided)
+
+
 def outcome(kind: str | None, counts: dict[str, int]) -> str:
     """What a service answered, worded by the case's kind: `effacé (1 fiche de famille)`,
     `exporté (2 mises en relation)`, `rien à exporter` (nothing in its part)..."""
