@@ -18,3 +18,11 @@ def test_a_waitlisted_steps_reason_is_why_it_waits_a_declined_ones_why_declined(
     waited, declined = readable({"orientation": steps})["Historique de l'orientation"]
     assert waited["Motif de l'attente"] == shared.WAITLIST_REASONS["too-far"]
     assert declined["Motif"] == shared.DECLINE_REASONS["too-far"]
+
+
+def test_the_rights_cases_noted_on_a_record_read_as_short_references() -> None:
+    """The copy showed « Rectifications demandées : 932238ff81024993ac88feb6eaebab15 »."""
+    case = "932238ff81024993ac88feb6eaebab15"
+    shown = readable({"rectifications": [case], "objections": [case]})
+    assert shown["Rectifications demandées"] == ["9322 38ff"]
+    assert shown["Oppositions reçues"] == ["9322 38ff"]

@@ -27,8 +27,9 @@ HIDDEN |= STAFF_NAMES
 # matching explains a proposal in French sentences for coordinators (`domain/score.py`):
 # on a copy in another language they are left out (the score's detail says the same)
 FRENCH_ONLY = {"reasons"}
-# a request or a match as staff name them on the phone (« 1f31 fce9 »), never its 32 hex
-SHORT = {"request_id", "match_id", "open_request"}
+# a request or a match as staff name them on the phone (« 1f31 fce9 »), never its 32 hex;
+# the rights cases noted on a record too (the case's number read as the officer's pages do)
+SHORT = {"request_id", "match_id", "open_request", "rectifications", "objections"}
 # the staff account that recorded, decided, read, collected, noted a contact (`by`) or
 # proposed a match by hand: the person reads who it was, not the account's code nor the
 # staff member's name (the association beside)
