@@ -27,3 +27,13 @@ def test_a_family_nothing_of_ours_fits_says_so_instead_of_a_dash() -> None:
     page = rendered({"r1": [("volunteer:v1", 1.5, "proche")], "r2": []})
     assert "Bénévole — score 1,50 (proche)" in page
     assert page.count("Aucun de vos bénévoles ni aucune de vos actions ne convient") == 1
+
+
+def test_only_who_may_propose_is_told_they_may() -> None:
+    """Staff (no form: only their association's coordination proposes by hand) read that
+    the coordination may; before, every reader was told « vous pouvez aussi proposer »."""
+    coordinator = rendered({"r1": [("volunteer:v1", 1.5, "proche")], "r2": []})
+    assert "vous pouvez aussi proposer l'un de vos bénévoles" in coordinator
+    staff = rendered({})
+    assert "vous pouvez aussi proposer" not in staff
+    assert "La coordination de l'association peut aussi y proposer" in staff
