@@ -36,14 +36,6 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings)
         "did not move (a writer that died between a card and its count, a replica of an "
         "older version); the search that reads it again pays the store's read.",
     )
-    intake_url: str = Field(
-        "http://127.0.0.1:8020",
-        description="Intake's public pages: an offer links to « Demander de l'aide » there.",
-    )
-    directory_url: str = Field(
-        "http://127.0.0.1:8010",
-        description="Directory's own address: the stale offers' reminders link to the space.",
-    )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
     volunteer_applications_topic: str = Field(

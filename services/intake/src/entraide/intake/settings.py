@@ -41,11 +41,6 @@ class IntakeSettings(ServiceSettings, KeyVaultSettings, NotificationSettings):
         description="ENTRAIDE_MASTER_KEY: base64 of 32 bytes wrapping the families' data keys. "
         "The default is for development only.",
     )
-    intake_url: str = Field(
-        "http://127.0.0.1:8020",
-        description="Intake's public address: a family's « demande reçue » e-mail names its "
-        "status page (/suivi) there.",
-    )
     partner_events_topic: str = Field(PARTNER_RAW.name, description="The partners' Kafka door.")
     partner_batch_max_records: int = Field(
         500, ge=1, description="Partner events the Kafka door takes, stores and commits at once."

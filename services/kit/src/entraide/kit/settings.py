@@ -50,8 +50,11 @@ class ServiceSettings(BaseSettings):
     # each person's home, where a refused page's « Retour à l'accueil » leads (kit.homes)
     intake_url: str = Field(
         "http://127.0.0.1:8020",
-        description="Intake's pages: the home of associations' staff and the network's "
-        "coordination when this service's home page is not theirs.",
+        description="Intake's public address. Every service: the home of associations' staff "
+        "and the network's coordination when its own home page is not theirs. Intake: a "
+        "family's « demande reçue » e-mail names its status page (/suivi) there. Directory: "
+        "an offer links to « Demander de l'aide » there. Matching: proposals link to the "
+        "family's record there (same sign-in).",
     )
     observatory_url: str = Field(
         "http://127.0.0.1:8050", description="The observatory's pages: a funder's home."
@@ -61,7 +64,10 @@ class ServiceSettings(BaseSettings):
         "http://127.0.0.1:8030", description="Matching's pages: the proposals, in every menu."
     )
     directory_url: str = Field(
-        "http://127.0.0.1:8010", description="Directory's pages: the association's space."
+        "http://127.0.0.1:8010",
+        description="Directory's public address. Every service's menu: the association's "
+        "space. Directory: the stale offers' reminders link to the space. Matching: proposals "
+        "link to the volunteer and the offer there.",
     )
     privacy_url: str = Field(
         "http://127.0.0.1:8040", description="Privacy's pages: the DPO's home."

@@ -35,14 +35,6 @@ class MatchingSettings(ServiceSettings, NotificationSettings):
     # own): its idle poll, a scan of the matches on mongo-java-server (about 50 ms at
     # 70,000, which inserts wait behind), only finds what a dead writer left
     outbox_idle_poll_seconds: float = 5.0
-    intake_url: str = Field(
-        "http://127.0.0.1:8020",
-        description="Intake's pages: proposals link to the family's record there (same sign-in).",
-    )
-    directory_url: str = Field(
-        "http://127.0.0.1:8010",
-        description="Directory's pages: proposals link to the volunteer and the offer there.",
-    )
     coordinator_emails: dict[str, str] = Field(
         {},
         description="The coordinators' daily digest (proposals, follow-ups, alerts) by e-mail: "
