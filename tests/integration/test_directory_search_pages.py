@@ -183,4 +183,24 @@ async def test_what_the_association_wrote_reads_left_to_right_on_an_arabic_page(
     assert '<p class="fr-text--lead" lang="fr" dir="auto">Parrains Par Mille — Rezé' in offer
     [row] = re.findall(r'<li class="action">(.*?)</li>', found)
     assert re.match(r'<bdi lang="fr"><a href="[^"]+">Parrainage de proximité</a> — Rezé', row)
-    assert "(44400)</bdi>, " in row  # the distance after the French part, outside it
+    assert "(44400)</bdi>\u060c " in row  # the distance after the French part, outside it
+
+
+async def test_an_actions_place_distance_and_ages_are_set_apart_by_the_languages_comma(
+    directory_settings, dev_issuer
+):
+    """The Arabic results joined an action's place, distance and ages with Latin commas
+    (« (44400)</bdi>, على بعد… , للأطفال… »); Arabic's comma is « ، » (U+060C). French,
+    English and the others keep « , »."""
+    async with serving(create_app(directory_settings)) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        created = await client.post("/api/v1/staff/offers", json=body("Rezé"), headers=ppm)
+        assert created.status_code == 201, created.text
+        rows = {}
+        for code in ("fr", "ar", "en", "ro"):
+            page = await client.get("/recherche", params={"lieu": "Nantes", "lang": code})
+            [rows[code]] = re.findall(r'<li class="action">.*?</bdi>(.*?)</li>', text(page))
+    assert re.fullmatch(r", à \d+,\d km, enfants de 3 à 14 ans", rows["fr"]), rows["fr"]
+    assert re.fullmatch(r"\u060c [^,]+\u060c [^,]+", rows["ar"]), rows["ar"]
+    assert re.fullmatch(r", \d+\.\d km away, children aged 3 to 14", rows["en"]), rows["en"]
+    assert re.fullmatch(r", la \d+,\d km, copii între 3 și 14 ani", rows["ro"]), rows["ro"]

@@ -57,3 +57,14 @@ def test_a_volunteers_proposal_lists_the_needs_apart(code: str, joined: str) -> 
 def test_items_may_be_worded_by_a_function_as_a_page_translates_them() -> None:
     said = formats.listed(["Écoute", "Répit, garde ponctuelle"], str.upper)
     assert said == "ÉCOUTE ; RÉPIT, GARDE PONCTUELLE"
+
+
+@pytest.mark.parametrize(("code", "joined"), [("fr", ", "), ("ar", "\u060c "), ("ro", ", ")])
+def test_a_lines_parts_are_set_apart_by_the_languages_comma(code: str, joined: str) -> None:
+    env = templates_for("entraide.kit").env
+    token = i18n._current.set(i18n.LANGUAGES[code])
+    try:
+        text = env.from_string("Rezé{{ comma() }}3 km").render()
+    finally:
+        i18n._current.reset(token)
+    assert text == f"Rezé{joined}3 km"

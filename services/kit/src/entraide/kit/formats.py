@@ -147,6 +147,15 @@ def phone(text: str | None) -> str:
 # hold a comma (« Répit, garde ponctuelle »), and Arabic's (« ، ») too, so Arabic's own
 # semicolon there; French puts a space before it
 SEPARATORS = {"fr": " ; ", "ar": "\u061b "}
+# the parts of one line (an action's place, distance, ages) or a few names set apart by the
+# language's comma, Arabic's own (« ، »): CLDR's list patterns (Babel's `format_list`) have
+# none in Arabic without « و » (and), so it is named here
+COMMAS = {"ar": "\u060c "}
+
+
+def comma(locale: str = LOCALE) -> str:
+    """The comma between a line's parts in `locale`'s language (« , »; « ، » in Arabic)."""
+    return COMMAS.get(locale.split("_")[0], ", ")
 
 
 def listed(

@@ -256,9 +256,10 @@ def _catalogs(templates: Jinja2Templates) -> Catalogs:
 
 def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     """Jinja's i18n extension (`{% trans %}`, `_()`, `ngettext()`; new style: variables
-    escaped, `%(name)s`), `translate()` for words that come from code (labels), and what
-    the layout reads: `current_language()`, `language_links(request)`, `public_page(request)`
-    (names no page's context is likely to shadow)."""
+    escaped, `%(name)s`), `translate()` for words that come from code (labels), `comma()`
+    (the language's, between a line's parts), and what the layout reads:
+    `current_language()`, `language_links(request)`, `public_page(request)` (names no
+    page's context is likely to shadow)."""
     catalogs = Catalogs(packages)
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
@@ -272,6 +273,7 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
     )
     env.filters["km"] = lambda value: formats.km(value, current().locale)
     env.filters["listed"] = lambda items, words=None: formats.listed(items, words, current().locale)
+    env.globals["comma"] = lambda: formats.comma(current().locale)
     env.globals["catalogs"] = catalogs
     env.globals["current_language"] = current
     env.globals["public_page"] = is_public
