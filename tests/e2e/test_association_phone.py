@@ -194,3 +194,34 @@ async def test_the_association_s_space_fits_a_phone_and_a_desktop(
             finally:
                 await page.context.close()
     assert problems == [], "\n".join(problems)
+
+
+async def test_a_volunteers_correction_form_fits_a_phone(
+    infra: Endpoints, dev_issuer: DevIssuer, browser: Browser, mongo: Any
+) -> None:
+    """« Corriger ses coordonnées » from a volunteer's card, at 390 px: the form, then its
+    errors beside their fields, within the screen and without axe-core's complaints."""
+    database = f"test_directory_{uuid.uuid4().hex[:8]}"
+    settings = settings_on(DirectorySettings, infra, database, keys="local")
+    app = directory_app(dev_issuer.settings_for(settings))
+    with serve_in_thread(app, name="directory") as base:
+        await seed(base, dev_issuer, mongo, database)
+        page = await signed_in(browser, base, SIZES["telephone"])
+        try:
+            await page.get_by_role("link", name="Corriger ses coordonnées").first.click()
+            await page.wait_for_load_state()
+            problems = await page_width(page, "the form")
+            await page.get_by_label("Prénom").fill("")
+            await page.get_by_label("Code postal de sa commune").fill("99999")
+            await page.get_by_role("button", name="Enregistrer la correction").click()
+            await page.wait_for_load_state()
+            errors = await page.locator(".fr-error-text").all_text_contents()
+            problems += await page_width(page, "the form with its errors")
+            await screenshot(page, "telephone-association-correction-erreurs")
+        finally:
+            await page.context.close()
+    assert problems == [], "\n".join(problems)
+    assert errors == [
+        "Indiquez le prénom de la personne.",
+        "Ce code postal ne correspond à aucune commune : vérifiez-le, par exemple 44000.",
+    ]

@@ -122,7 +122,12 @@ async def seed(api: Journey, browser: Browser, dev_issuer: DevIssuer) -> dict[st
     routed = await api.http.post(f"{urls['privacy']}/api/v1/cases", json=asked, headers=dpo)
     assert routed.status_code == 201, routed.text
     correction = routed.json()["case_id"]
-    await eventually(lambda: closed(correction), timeout=90, what="the correction is noted")
+
+    async def flagged(case_id: str) -> bool:
+        case = await api.http.get(f"{urls['privacy']}/api/v1/cases/{case_id}", headers=dpo)
+        return "directory" in case.json()["acks"]  # the case waits for the correction
+
+    await eventually(lambda: flagged(correction), timeout=90, what="the correction is noted")
     return {"offer_id": offer_id, "first": first, "case_id": case_id}
 
 

@@ -81,6 +81,8 @@ RULES = {
         ("POST", "/devenir-benevole"): ANYONE,
         ("GET", "/association"): QUEUE,
         ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
+        ("GET", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,
+        ("POST", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,
         # the volunteer's own space: staff roles play no part; only the volunteer's own
         # session (a link by e-mail) acts there (NOBODY here), tested in test_volunteer_space
         ("GET", "/espace-benevole"): ANYONE,

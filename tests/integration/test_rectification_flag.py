@@ -20,7 +20,9 @@ async def test_rectifying_the_record_clears_the_officers_request(
         family_id = family_url.rsplit("/", 1)[1]
         family = await families.find_one({"_id": family_id})
         # privacy's rectification command, as intake's rights handler flags it
-        await families.update_one({"_id": family_id}, {"$addToSet": {"rectifications": "c-1"}})
+        await families.update_one(
+            {"_id": family_id}, {"$addToSet": {"rectifications": "case-0001"}}
+        )
         assert FLAG in (await intake.get(family_url)).text
 
         edit = f"{family_url}/demandes/{family['requests'][0]['request_id']}/modifier"

@@ -1,6 +1,7 @@
 """A volunteer's objection and rectification, asked of the data-protection officer: privacy
-routes them to directory (it owns volunteers), directory answers, the case closes by
-itself. The objection pauses the approved volunteer (matching hears they are not
+routes them to directory (it owns volunteers), directory answers, the objection's case
+closes by itself; the rectification's waits until their association corrects the card
+(« Corriger ses coordonnées »), then closes « rectifiée ». The objection pauses the approved volunteer (matching hears they are not
 available: their families go to someone else) and both are said on the volunteer's card
 for their association's staff. Directory and privacy running, real broker and store."""
 
@@ -13,6 +14,7 @@ from entraide.kit.deps import lookup
 from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
+from tests.integration.test_volunteer_correction_form import CORRECTED, post
 from tests.integration.test_volunteer_to_family import APPLICATION, review
 from tests.privacy_support import case_when, closed
 from tests.support import eventually, records, serving
@@ -62,10 +64,24 @@ async def test_a_volunteers_objection_and_rectification_reach_directory_and_clos
 
         rectification = await opened("rectification")
         assert rectification is not None
-        case = await case_when(privacy, rectification["case_id"], closed, timeout=90)
+        case_id = rectification["case_id"]
+        case = await case_when(privacy, case_id, lambda c: "directory" in c["acks"], timeout=90)
         assert case["acks"]["directory"]["counts"] == {"volunteers": 1}
+        assert (case["status"], case["awaiting_correction"]) == ("open", True)
 
         card = html.unescape((await directory.get("/association")).text)
         assert "Opposition reçue par le délégué à la protection des données" in card
         assert "(mis en pause)" in card
         assert "Rectification demandée auprès du délégué" in card
+
+        # their association corrects the card with them: the case closes, the flag goes
+        url = f"/association/benevoles/{stored['_id']}/coordonnees"
+        fixed = await post(directory, url, **CORRECTED)
+        assert fixed.headers["location"].startswith("/association?fait=rectifie"), fixed.text
+        done = await case_when(privacy, case_id, closed, timeout=60)
+        assert (done["decision"], done["awaiting_correction"]) == ("rectified", False)
+        assert [e["action"] for e in done["audit"]][-2:] == ["case-rectified", "case-closed"]
+        card = html.unescape((await directory.get(fixed.headers["location"])).text)
+        assert "Rectification demandée auprès du délégué" not in card
+        assert "le délégué à la protection des données est informé" in card
+        assert (await lookup(app, VolunteerStore).by_ref(ref))["rectifications"] == []

@@ -96,6 +96,10 @@ class FakeUnitOfWork:
         aggregate.read_revision = aggregate.revision
         if isinstance(aggregate, Offer):
             aggregate.read_fields = aggregate.fields
+        else:  # the cases a correction acted on lose their flags, in the same write
+            done = aggregate.rectified
+            aggregate.rectifications = [c for c in aggregate.rectifications if c not in done]
+            aggregate.rectified = []
         self._stored(aggregate)[aggregate.id] = copy.deepcopy(aggregate)
 
     def events(self) -> list[Any]:

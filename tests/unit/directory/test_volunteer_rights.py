@@ -5,12 +5,25 @@ nothing; an applicant is noted, not paused; a rectification is noted."""
 
 from typing import Any
 
-from entraide.contracts.events import VolunteerAvailability
+import pytest
+
+from entraide.contracts.events import RectificationCompleted, VolunteerAvailability
+from entraide.directory.domain.records import ForbiddenError
+from entraide.directory.domain.volunteers.application import Correction
 from entraide.directory.domain.volunteers.rules import Status
+from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.usecases import volunteers as volunteer_service
 from entraide.directory.usecases.volunteer_rights import VolunteerRights
+from entraide.directory.usecases.volunteers import Review
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
-from tests.unit.directory.test_volunteer_use_cases import FORM, approved
+from tests.unit.directory.test_volunteer_use_cases import (
+    AFEV,
+    FORM,
+    PPM,
+    REVIEW,
+    applied,
+    approved,
+)
 
 
 class Documents:
@@ -72,6 +85,50 @@ async def test_a_rectification_is_noted_and_an_unknown_volunteer_changes_nothing
     assert uow.volunteers.stored[volunteer_id].status is Status.APPROVED
     assert await rights.object("unknown", "case-4") == {}
     assert await rights.rectify("unknown", "case-5") == {}
+
+
+async def test_a_rectification_noted_by_a_lost_delivery_still_counts() -> None:
+    """A first delivery noted it, then its answer was lost: the command comes again and
+    counts the record (privacy would close a case with nothing flagged, « no record »)."""
+    uow, volunteer_id = await approved()
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    documents = Documents(uow)
+    await documents.note(ref, "rectifications", "case-7")  # the first delivery's note
+
+    assert await VolunteerRights(uow, documents).rectify(ref, "case-7") == {"volunteers": 1}
+    assert documents.notes[(ref, "rectifications")] == ["case-7"]
+
+
+async def test_a_correction_tells_privacy_each_flagged_case_is_done() -> None:
+    """Their association corrects the card: the identity is sealed anew, matching hears
+    where they live now, privacy hears each flagged case is done (case and reference
+    only), and the flags go in the same write; another association may not."""
+    uow, keys, volunteer_id = await applied()
+    for changes in [*REVIEW, Review(status=Status.APPROVED)]:
+        await volunteer_service.change(uow, PPM, volunteer_id, changes)
+    stored = uow.volunteers.stored[volunteer_id]
+    stored.rectifications = ["case-0008"]
+    identity = {"prenom": "Dominique", "nom": "Martin", "courriel": "dm@example.org"}
+    fixed = Correction.model_validate({"identity": identity, "code_postal": "44400"})
+    writes = uow.writes
+
+    with pytest.raises(ForbiddenError):
+        await volunteer_service.correct(uow, keys, AFEV, volunteer_id, fixed)
+    assert await volunteer_service.correct(uow, keys, PPM, volunteer_id, fixed) is not None
+
+    [done] = [e for e in uow.events() if isinstance(e, RectificationCompleted)]
+    assert (done.case_id, done.subject_ref, done.service) == (
+        "case-0008",
+        stored.volunteer_ref,
+        "directory",
+    )
+    availability = [e for e in uow.events() if isinstance(e, VolunteerAvailability)]
+    assert availability[-1].postal_code == "44400"
+    after = uow.volunteers.stored[volunteer_id]
+    assert (after.rectifications, uow.writes) == ([], writes + 1)
+    key = await keys.existing(volunteer_id)
+    assert key is not None
+    assert unseal(key, volunteer_id, after.identity)["nom"] == "Martin"
 
 
 async def test_an_objection_noted_but_not_applied_is_applied_when_delivered_again() -> None:

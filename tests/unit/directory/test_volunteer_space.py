@@ -36,6 +36,11 @@ class FakeIndex:
     async def find(self, lookup: str) -> str | None:
         return self.by_lookup.get(lookup)
 
+    async def forget_others(self, volunteer_id: str, lookup: str) -> None:
+        self.by_lookup = {
+            k: v for k, v in self.by_lookup.items() if v != volunteer_id or k == lookup
+        }
+
     async def volunteers(self) -> set[str]:
         return set(self.by_lookup.values())
 

@@ -122,10 +122,6 @@ class FakeFamilies:
             family.rectifications.append(case_id)
         return family.id
 
-    async def clear_rectifications(self, family_id: str, case_ids: list[str]) -> None:
-        family = self.stored[family_id]
-        family.rectifications = [c for c in family.rectifications if c not in case_ids]
-
     async def delete(self, family_id: str) -> int:
         return 0 if self.stored.pop(family_id, None) is None else 1
 
@@ -169,7 +165,9 @@ class FakeUnitOfWork:
             raise ConflictError(family.id)
         family.shared_with = list(current.shared_with)  # never rewritten by a commit
         family.orientation = list(current.orientation)  # nor matching's steps
-        family.rectifications = list(current.rectifications)
+        # privacy's cases acted on lose their flags; one flagged meanwhile stays
+        family.rectifications = [c for c in current.rectifications if c not in family.rectified]
+        family.rectified = []
         self._write(family, version=family.version + 1)
 
     def before_next_commit(self, write: Callable[[], Awaitable[None]]) -> None:

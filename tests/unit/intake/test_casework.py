@@ -4,7 +4,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from entraide.contracts.events import ContactLogged, RequestUpdated, RequestWithdrawn
+from entraide.contracts.events import (
+    ContactLogged,
+    RectificationCompleted,
+    RequestUpdated,
+    RequestWithdrawn,
+)
 from entraide.contracts.vocab import ContactChannel, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases import recording
@@ -158,3 +163,38 @@ async def test_an_erased_family_can_be_opened_but_no_longer_changed() -> None:
         await work.log_contact(CLAIRE, family_id, channel=ContactChannel.SMS, note="")
     with pytest.raises(NotFoundError):
         await work.rectify(CLAIRE, family_id, request_id, details())
+
+
+async def test_rectifying_a_flagged_record_tells_privacy_each_case_is_done() -> None:
+    """The officer's rectification cases flagged on the record: rectifying it announces
+    each one done (case and reference only) in the record's own write, and takes the flags
+    off; one flagged while staff were typing stays for the next rectification."""
+    work, uow, _, _ = casework()
+    family_id, request_id = await _recorded(work, uow)
+    family_ref = uow.families.stored[family_id].family_ref
+    for case_id in ("case-0001", "case-0002"):
+        await uow.families.flag_rectification(family_ref, case_id)
+
+    async def flagged_meanwhile() -> None:
+        await uow.families.flag_rectification(family_ref, "case-0003")
+
+    uow.before_next_commit(flagged_meanwhile)
+    writes = uow.writes
+    await work.rectify(CLAIRE, family_id, request_id, details(commune="Rezé"))
+
+    done = uow.events_of(RectificationCompleted)
+    assert [(d.case_id, d.subject_ref, d.service) for d in done] == [
+        ("case-0001", family_ref, "intake"),
+        ("case-0002", family_ref, "intake"),
+    ]
+    assert uow.writes == writes + 1, "the flags and their announcement: one write"
+    assert uow.families.stored[family_id].rectifications == ["case-0003"]
+    await work.rectify(CLAIRE, family_id, request_id, details())
+    assert [d.case_id for d in uow.events_of(RectificationCompleted)][2:] == ["case-0003"]
+
+
+async def test_rectifying_a_record_nobody_asked_about_tells_privacy_nothing() -> None:
+    work, uow, _, _ = casework()
+    family_id, request_id = await _recorded(work, uow)
+    await work.rectify(CLAIRE, family_id, request_id, details())
+    assert uow.events_of(RectificationCompleted) == []

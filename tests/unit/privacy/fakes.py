@@ -116,6 +116,13 @@ class FakeCases:
         self.cases[case_id] = rules.with_ack(case, ack)
         return self.cases[case_id] is not case
 
+    async def mark_rectified(self, case_id: str, done: Ack) -> bool:
+        case = self.cases.get(case_id)
+        if case is None:
+            return False
+        self.cases[case_id] = rules.with_rectified(case, done)
+        return self.cases[case_id] is not case
+
     async def mark_sent(self, case_id: str, at: datetime) -> None:
         self.cases[case_id] = rules.sent(self.cases[case_id], at)
 

@@ -47,6 +47,7 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.AccessAcknowledged, t.PRIVACY_ACKS, "personal-encrypted"),
     EventSpec(ev.ObjectionAcknowledged, t.PRIVACY_ACKS),
     EventSpec(ev.RectificationAcknowledged, t.PRIVACY_ACKS),
+    EventSpec(ev.RectificationCompleted, t.PRIVACY_ACKS),
 )
 
 _BY_TYPE = {spec.type: spec for spec in CATALOG}

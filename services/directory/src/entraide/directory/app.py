@@ -26,6 +26,7 @@ from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
 from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
+from entraide.directory.entrypoints.http.volunteers import correction as volunteer_correction
 from entraide.directory.entrypoints.http.volunteers import form as volunteer_form
 from entraide.directory.entrypoints.http.volunteers import pages as volunteers_pages
 from entraide.directory.entrypoints.http.volunteers import space as volunteer_space
@@ -152,6 +153,7 @@ def create_app(
             volunteer_space.router,
             association.router,
             volunteers_pages.staff,
+            volunteer_correction.router,
             contact_lookup.router,
         ],
         startup=[

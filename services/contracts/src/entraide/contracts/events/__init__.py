@@ -39,6 +39,7 @@ from entraide.contracts.events.privacy import (
     PrivacyAck,
     PrivacyCommand,
     RectificationAcknowledged,
+    RectificationCompleted,
     RectificationRequested,
     RetentionNoticeDue,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "PrivacyAck",
     "PrivacyCommand",
     "RectificationAcknowledged",
+    "RectificationCompleted",
     "RectificationRequested",
     "Ref",
     "RequestState",

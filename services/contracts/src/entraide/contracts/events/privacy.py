@@ -82,5 +82,16 @@ class ObjectionAcknowledged(PrivacyAck):
 
 
 class RectificationAcknowledged(PrivacyAck):
+    """The owning service flagged the record for its staff (the case then waits for
+    `RectificationCompleted`); empty counts: it holds no record of the subject."""
+
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-acknowledged.v1"
     counts: dict[str, int] = Field({}, description="Records flagged for correction, per kind.")
+
+
+class RectificationCompleted(PrivacyAck):
+    """The owning service's staff corrected the flagged record with the person: the
+    rectification is done (`completed_at`: when). The case's second answer, after
+    `RectificationAcknowledged`; never what was corrected."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-completed.v1"

@@ -8,7 +8,8 @@ events together, guarded by the revision it was read at (`writes.append`).
 from collections.abc import Callable
 from typing import Any
 
-from entraide.contracts.events import VolunteerApplicationChanged
+from entraide.contracts.events import RectificationCompleted, VolunteerApplicationChanged
+from entraide.contracts.topics import PRIVACY_ACKS
 from entraide.directory.adapters.offers.store import MongoOffers, OfferStore
 from entraide.directory.adapters.outbox import entry, tombstone
 from entraide.directory.adapters.volunteers.store import MongoVolunteers, VolunteerStore
@@ -55,7 +56,8 @@ class MongoUnitOfWork:
         else:
             entries = _volunteer_entries(aggregate.events, self.volunteer_store)
             previous = {"revision": aggregate.read_revision}
-            written = await self.volunteer_store.replace(aggregate.state(), entries, previous)
+            state, rectified = aggregate.state(), aggregate.rectified
+            written = await self.volunteer_store.replace(state, entries, previous, rectified)
         if written:
             self._written(aggregate)
         return written
@@ -83,6 +85,10 @@ class MongoUnitOfWork:
         aggregate.read_revision = aggregate.revision
         if isinstance(aggregate, Offer):
             aggregate.read_fields = aggregate.fields
+        else:
+            done = aggregate.rectified
+            aggregate.rectifications = [c for c in aggregate.rectifications if c not in done]
+            aggregate.rectified = []
         if woken:
             self.wake()
 
@@ -95,13 +101,19 @@ def _entries(events: list[Outgoing], topic: str) -> list[Doc]:
 
 
 def _volunteer_entries(events: list[Outgoing], store: VolunteerStore) -> list[Doc]:
-    """The availability to the volunteers' topic, the application's changes to theirs."""
-    return [
-        entry(e, store.applications_topic)
-        if not isinstance(e, Tombstone) and e.type == VolunteerApplicationChanged.EVENT_TYPE
-        else _entries([e], store.topic)[0]
-        for e in events
-    ]
+    """The availability to the volunteers' topic, the application's changes to theirs, a
+    rectification done to privacy's acknowledgements."""
+    return [_volunteer_entry(e, store) for e in events]
+
+
+def _volunteer_entry(event: Outgoing, store: VolunteerStore) -> Doc:
+    if isinstance(event, Tombstone):
+        return tombstone(store.topic, event.key)
+    if event.type == VolunteerApplicationChanged.EVENT_TYPE:
+        return entry(event, store.applications_topic)
+    if event.type == RectificationCompleted.EVENT_TYPE:
+        return entry(event, PRIVACY_ACKS.name)
+    return entry(event, store.topic)
 
 
 def _card(state: Doc) -> search.Card:

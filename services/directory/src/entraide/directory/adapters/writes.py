@@ -16,15 +16,21 @@ Doc = dict[str, Any]
 LEASE_WAIT_SECONDS = 60.0  # beyond the relay's lease (30 s): it died, or the clocks disagree
 
 
-def appending(fields: Doc, entries: list[Doc]) -> Doc:
+def appending(fields: Doc, entries: list[Doc], pull: Doc | None = None) -> Doc:
     """An update that sets `fields` and appends events behind those not yet published,
-    resetting the relay's lease so it marks sent only what it has read."""
+    resetting the relay's lease so it marks sent only what it has read (`pull`: values
+    taken out of list fields in the same write)."""
     fields = {k: v for k, v in fields.items() if k != "_id"}
-    return {"$set": {**fields, **PENDING}, "$push": {"outbox": {"$each": entries}}}
+    update = {"$set": {**fields, **PENDING}, "$push": {"outbox": {"$each": entries}}}
+    return update | ({"$pullAll": pull} if pull else {})
 
 
 async def append(
-    collection: AsyncCollection[Doc], guard: Doc, fields: Doc, entries: list[Doc]
+    collection: AsyncCollection[Doc],
+    guard: Doc,
+    fields: Doc,
+    entries: list[Doc],
+    pull: Doc | None = None,
 ) -> bool:
     """Set `fields` and append `entries` to the document matching `guard` (its revision),
     once no relay holds it; False if none matches (someone wrote another revision).
@@ -35,7 +41,8 @@ async def append(
     milliseconds, or for its lease to run out if it died."""
 
     async def write(free: Doc) -> bool:
-        return bool((await collection.update_one(free, appending(fields, entries))).matched_count)
+        update = appending(fields, entries, pull)
+        return bool((await collection.update_one(free, update)).matched_count)
 
     return bool(await _once_free(collection, guard, write))
 

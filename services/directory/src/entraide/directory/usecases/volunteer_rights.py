@@ -11,7 +11,8 @@ values; a redelivered command changes nothing.
   already agreed goes on until their association ends it). Resuming from their space is
   theirs to do again.
 - Rectification: their association's staff correct the record with them (they hold the
-  volunteer's word and the application).
+  volunteer's word and the application), from their space's « Corriger ses coordonnées »
+  (`volunteers.correct`), which tells privacy it is done.
 """
 
 from collections.abc import Callable
@@ -46,9 +47,13 @@ class VolunteerRights:
         return {"volunteers": 1, "paused": 1} if paused else {"volunteers": int(noted)}
 
     async def rectify(self, volunteer_ref: str, case_id: str) -> dict[str, int]:
-        """Noted on the record for their association's staff."""
-        noted = await self.documents.note(volunteer_ref, RECTIFICATIONS, case_id)
-        return {"volunteers": 1} if noted else {}
+        """Noted on the record for their association's staff (who then correct it, and
+        privacy hears it is done); counted when noted by a first delivery too, whose
+        answer was lost: privacy closes a case with nothing flagged as « no record »."""
+        if await self.documents.by_ref(volunteer_ref) is None:
+            return {}  # never here, or erased
+        await self.documents.note(volunteer_ref, RECTIFICATIONS, case_id)
+        return {"volunteers": 1}
 
     async def _pause(self, volunteer_id: str) -> bool:
         """Paused if approved (others are proposed to no family: nothing to stop)."""

@@ -44,6 +44,10 @@ class EmailIndex(Protocol):
 
     async def find(self, lookup: str) -> str | None: ...
 
+    async def forget_others(self, volunteer_id: str, lookup: str) -> None:
+        """The volunteer's addresses but this one forgotten (a corrected address)."""
+        ...
+
     async def volunteers(self) -> set[str]:
         """The volunteers whose address is kept."""
         ...
@@ -144,6 +148,13 @@ class VolunteerSpace:
             return
         lookup = access_links.email_lookup(self.lookup_secret, email)
         await self.index.remember(lookup, volunteer_id, volunteer.volunteer_ref)
+
+    async def readdress(self, email: str, volunteer_id: str) -> None:
+        """The address their association corrected opens their space, and no other: a
+        mistyped one (someone else's, perhaps) no longer gets their sign-in links."""
+        await self.remember(email, volunteer_id)
+        lookup = access_links.email_lookup(self.lookup_secret, email)
+        await self.index.forget_others(volunteer_id, lookup)
 
     async def remember_missing(self, documents: VolunteerDocuments, keys: VolunteerKeyStore) -> int:
         """At start, once (the index keeps a marker once done: every later application

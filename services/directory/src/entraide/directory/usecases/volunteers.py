@@ -1,5 +1,5 @@
-"""Volunteers' use cases: apply (public), review and update (the association's staff), the
-volunteers as their association's staff see them."""
+"""Volunteers' use cases: apply (public), review, update and correct (the association's
+staff), the volunteers as their association's staff see them."""
 
 import dataclasses
 import logging
@@ -9,7 +9,7 @@ from typing import Any
 
 from entraide.contracts import departements
 from entraide.directory.domain.records import ConflictError, ForbiddenError
-from entraide.directory.domain.volunteers.application import Application
+from entraide.directory.domain.volunteers.application import Application, Correction
 from entraide.directory.domain.volunteers.rules import Honorability, Status, new_ids
 from entraide.directory.domain.volunteers.sealing import seal, unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
@@ -92,12 +92,9 @@ async def change(
     The changes apply to the volunteer as stored when written: if another review (from
     this replica or another) wrote first, they are applied again to the new revision."""
     for _ in range(ATTEMPTS):
-        volunteer = await uow.volunteers.get(volunteer_id)
+        volunteer = await editable(uow, principal, volunteer_id)
         if volunteer is None:
             return None
-        check(principal, volunteer.association_id)
-        if not covers(principal, volunteer.state()):
-            raise ForbiddenError(volunteer.association_id)  # another territory's
         was = volunteer.status
         volunteer.change(review.changes(), datetime.now(UTC))
         if await uow.commit(volunteer):
@@ -105,6 +102,42 @@ async def change(
                 await news.status_changed(volunteer, was)
             return volunteer
     raise ConflictError(volunteer_id)
+
+
+async def correct(
+    uow: UnitOfWork,
+    keys: VolunteerKeyStore,
+    principal: Principal,
+    volunteer_id: str,
+    correction: Correction,
+) -> Volunteer | None:
+    """The association corrects a volunteer's name, contact details or commune with them
+    (their right of rectification; privacy hears that each case flagged on the record is
+    done, in the same write); None for a volunteer unknown or erased."""
+    for _ in range(ATTEMPTS):
+        volunteer = await editable(uow, principal, volunteer_id)
+        if volunteer is None:
+            return None
+        key = await keys.existing(volunteer_id)
+        if key is None:  # erased: nothing left to correct
+            return None
+        identity = seal(key, volunteer_id, correction.identity.model_dump())
+        volunteer.correct(identity, correction.code_postal, datetime.now(UTC))
+        if await uow.commit(volunteer):
+            return volunteer
+    raise ConflictError(volunteer_id)
+
+
+async def editable(uow: UnitOfWork, principal: Principal, volunteer_id: str) -> Volunteer | None:
+    """The volunteer as stored, if the principal may change them (`ForbiddenError` for
+    another association's, or another territory's); None when unknown."""
+    volunteer = await uow.volunteers.get(volunteer_id)
+    if volunteer is None:
+        return None
+    check(principal, volunteer.association_id)
+    if not covers(principal, volunteer.state()):
+        raise ForbiddenError(volunteer.association_id)  # another territory's
+    return volunteer
 
 
 async def announce_validity(uow: UnitOfWork, volunteer_ids: list[str]) -> int:

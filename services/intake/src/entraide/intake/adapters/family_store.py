@@ -88,11 +88,6 @@ class FamilyStore:
         )
         return None if found is None else str(found["_id"])
 
-    async def clear_rectifications(self, family_id: str, case_ids: list[str]) -> None:
-        await self.families.update_one(
-            {"_id": family_id}, {"$pullAll": {"rectifications": case_ids}}
-        )
-
     async def delete(self, family_id: str) -> int:
         """The family leaves the duplicate-search index first (a crash between: done
         again at the next try), then goes."""

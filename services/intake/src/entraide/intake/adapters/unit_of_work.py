@@ -89,6 +89,8 @@ class MongoUnitOfWork:
         if family.events:
             update["$set"] |= {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
             update["$push"] = {"outbox": {"$each": [outbox_entry(e) for e in family.events]}}
+        if family.rectified:  # privacy's cases acted on: their flags go in the same write
+            update["$pullAll"] = {"rectifications": family.rectified}
         guard = {"version": family.version} if family.version else {"version": {"$exists": False}}
         await self.families.lookup.add([(family.id, family.lookup)])  # a rectified name's
         result = await self.families.families.update_one({"_id": family.id, **guard}, update)
@@ -98,6 +100,9 @@ class MongoUnitOfWork:
 
     def _written(self, family: Family, *, version: int) -> None:
         family.version = version
+        if family.rectified:
+            family.rectifications = [c for c in family.rectifications if c not in family.rectified]
+            family.rectified = []
         if family.events:
             family.events.clear()
             self.wake()

@@ -123,6 +123,8 @@ class Family:
     shared_with: list[str] = field(default_factory=list)
     orientation: list[MatchStep] = field(default_factory=list)  # written by matching's events
     rectifications: list[str] = field(default_factory=list)  # privacy's open cases to act on
+    # those this change acts on: its write takes their flags off (a case flagged since stays)
+    rectified: list[str] = field(default_factory=list, compare=False, repr=False)
     # the language of the door's pages the family wrote its own request on, if it did:
     # its messages' language (`reaching.message_language`)
     written_language: str | None = None

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from entraide.contracts import new_event
-from entraide.contracts.events import ContactLogged, RequestWithdrawn
+from entraide.contracts.events import ContactLogged, RectificationCompleted, RequestWithdrawn
 from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
@@ -121,9 +121,8 @@ class Casework:
         family.announce(new_event(revised, source=recording.SOURCE, subject=family.family_ref))
         # the family's other open requests follow its consent (this one is announced above)
         consent.change(family, details.consent, now, besides=request_id)
+        _rectified(family, now)
         await self.uow.commit(family)
-        if family.rectifications:  # the officer's request is acted on: the record says so
-            await self.families.clear_rectifications(family_id, family.rectifications)
         await self.audit.record(principal, Action.RECTIFY, family_id, via="page")
         return revised.revision
 
@@ -200,3 +199,14 @@ class Casework:
         if key is None:  # erased: nothing left to change
             raise NotFoundError(family_id)
         return key
+
+
+def _rectified(family: Family, now: datetime) -> None:
+    """The officer's rectification cases flagged on the record are acted on: privacy hears
+    each is done (case and reference only), and the write takes their flags off."""
+    family.rectified = list(family.rectifications)
+    for case_id in family.rectified:
+        done = RectificationCompleted(
+            case_id=case_id, subject_ref=family.family_ref, service="intake", completed_at=now
+        )
+        family.announce(new_event(done, source=recording.SOURCE, subject=family.family_ref))

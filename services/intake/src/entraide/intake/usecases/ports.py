@@ -76,11 +76,6 @@ class Families(Protocol):
         family's id, or None for no such family."""
         ...
 
-    async def clear_rectifications(self, family_id: str, case_ids: list[str]) -> None:
-        """Staff rectified the record: these flagged cases (those read before) are acted
-        on; a case flagged since stays."""
-        ...
-
     async def delete(self, family_id: str) -> int:
         """Delete the family, its requests, contacts and pending events (erasure)."""
         ...
@@ -106,7 +101,8 @@ class UnitOfWork(Protocol):
 
     async def commit(self, family: Family) -> None:
         """Store the family's changes with its events, unless it changed since it was read
-        (`ConflictError`)."""
+        (`ConflictError`); the flags of the rectification cases in `family.rectified` go
+        in the same write."""
         ...
 
 

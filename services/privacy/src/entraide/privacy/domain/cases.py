@@ -1,5 +1,8 @@
 """A rights case's life: opened with its legal deadline, commanded to the services that must
-answer, acknowledged, resent and escalated by the watchdog, closed."""
+answer, acknowledged, resent and escalated by the watchdog, closed.
+
+A rectification is answered twice by its owner: once flagged on the record for its staff
+(the case then waits for the correction), then once they corrected it (`rectified`)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -61,6 +64,13 @@ class Case:
     recipient_key: str | None = None  # access: the public key the parts are sealed to
     decision: str | None = None  # routed cases: the officer's decision
     closed_at: datetime | None = None
+    rectified: Ack | None = None  # rectification: the owner's staff corrected the record
+
+
+# how privacy itself closes a routed case (the officer's own decisions: `resolve`)
+DONE = "done"  # objection; a rectification closed on its flag, before it was followed
+RECTIFIED = "rectified"  # the owner's staff corrected the record
+NO_RECORD = "no-record"  # the owner holds no record of the person: nothing to correct
 
 
 def open_case(
@@ -104,13 +114,52 @@ def with_ack(case: Case, ack: Ack) -> Case:
     return replace(case, acks={**case.acks, ack.service: ack})
 
 
+def with_rectified(case: Case, done: Ack) -> Case:
+    """The case with its owner's word that the record is corrected (the first counts; a
+    closed case stays as it was)."""
+    expected = case.kind == CaseKind.RECTIFICATION and done.service in case.services
+    if not expected or case.status == CaseStatus.CLOSED:
+        return case
+    return case if case.rectified is not None else replace(case, rectified=done)
+
+
+def answered(case: Case) -> bool:
+    """Every service expected acknowledged the command: nothing to resend."""
+    return commanded(case) and not missing(case)
+
+
+def flagged(case: Case) -> bool:
+    """A rectification flagged on a record by its owner (counts: the records flagged)."""
+    return case.kind == CaseKind.RECTIFICATION and any(a.counts for a in case.acks.values())
+
+
+def awaiting_correction(case: Case) -> bool:
+    """A rectification flagged on the record, waiting for its staff to correct it."""
+    return (
+        case.status != CaseStatus.CLOSED
+        and answered(case)
+        and flagged(case)
+        and (case.rectified is None)
+    )
+
+
 def commanded(case: Case) -> bool:
     """Its command goes out (a routed case with no owning service waits for the officer)."""
     return case.kind in BROADCAST or (case.kind in ROUTED and bool(case.services))
 
 
 def complete(case: Case) -> bool:
-    return commanded(case) and not missing(case)
+    """Nothing more to wait for: every answer in, and a flagged rectification corrected."""
+    if case.kind == CaseKind.RECTIFICATION and flagged(case) and case.rectified is None:
+        return False
+    return answered(case)
+
+
+def closing_decision(case: Case) -> str | None:
+    """How privacy closes a complete case: a routed one's decision (broadcast: none)."""
+    if case.kind == CaseKind.RECTIFICATION:
+        return RECTIFIED if case.rectified is not None else NO_RECORD
+    return DONE if case.kind in ROUTED else None
 
 
 def sent(case: Case, now: datetime) -> Case:
@@ -125,8 +174,8 @@ class Step:
 
 def next_step(case: Case, now: datetime, *, retry_after: timedelta, escalate_after: int) -> Step:
     """What the watchdog does: resend to silent services, escalate after a few resends."""
-    if case.status == CaseStatus.CLOSED or complete(case) or not commanded(case):
-        return Step()
+    if case.status == CaseStatus.CLOSED or answered(case) or not commanded(case):
+        return Step()  # a rectification waiting for its correction: nothing to resend
     if case.last_sent_at is not None and now - case.last_sent_at < retry_after:
         return Step()
     escalate = case.status != CaseStatus.ESCALATED and (

@@ -21,7 +21,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 
-from entraide.contracts.events import AccessAcknowledged, PrivacyAck
+from entraide.contracts.events import AccessAcknowledged, PrivacyAck, RectificationCompleted
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.export_seal import new_recipient, open_sealed
 from entraide.privacy.domain import cases as rules
@@ -125,6 +125,8 @@ class Rights:
 
     async def record_ack(self, ack: PrivacyAck) -> bool:
         """Note a service's acknowledgement (the first counts); close the case if complete."""
+        if isinstance(ack, RectificationCompleted):
+            return await self.record_rectified(ack)
         counts: dict[str, int] = getattr(ack, "counts", {})
         sealed = ack.sealed_export if isinstance(ack, AccessAcknowledged) else None
         if sealed is not None:
@@ -137,6 +139,18 @@ class Rights:
             ack.case_id, "ack-received", actor=ack.service, service=ack.service, counts=counts
         )
         await self.close_if_complete(ack.case_id)
+        return True
+
+    async def record_rectified(self, done: RectificationCompleted) -> bool:
+        """The owner's staff corrected the record (the first word counts): the
+        rectification case closes, once its flag was acknowledged too."""
+        entry = Ack(done.service, done.completed_at, received_at=self.clock())
+        if not await self.cases.mark_rectified(done.case_id, entry):
+            return False
+        await self.audit.record(
+            done.case_id, "case-rectified", actor=done.service, service=done.service
+        )
+        await self.close_if_complete(done.case_id)
         return True
 
     async def _case_key(self, case: Case) -> bytes | None:
@@ -208,8 +222,8 @@ class Rights:
         destroyed = 0
         if case.kind == CaseKind.ERASURE:
             destroyed = await self.vault.destroy_subject(case.subject_ref)
-        # a routed case is done once its owner acknowledged: no officer's hand needed
-        decision = "done" if case.kind in rules.ROUTED else None
+        # a routed case closes on its owner's answers: no officer's hand needed
+        decision = rules.closing_decision(case)
         if not await self.cases.close(case_id, at=self.clock(), decision=decision):
             return False
         await self.audit.record(case_id, "case-closed", actor="privacy", keys_destroyed=destroyed)

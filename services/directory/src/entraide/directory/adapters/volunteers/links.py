@@ -28,6 +28,9 @@ class MongoEmailIndex:
         doc = {"_id": lookup, "volunteer_id": volunteer_id, "volunteer_ref": volunteer_ref}
         await self.collection.replace_one({"_id": lookup}, doc, upsert=True)
 
+    async def forget_others(self, volunteer_id: str, lookup: str) -> None:
+        await self.collection.delete_many({"volunteer_id": volunteer_id, "_id": {"$ne": lookup}})
+
     async def volunteers(self) -> set[str]:
         return {str(d["volunteer_id"]) async for d in self.collection.find({}, {"volunteer_id": 1})}
 

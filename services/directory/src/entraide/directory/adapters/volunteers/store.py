@@ -4,7 +4,7 @@ A review is one atomic update of one document, its events with it (the kit's out
 guarded by the revision it was computed from (see `writes.append`).
 """
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -42,13 +42,18 @@ class VolunteerStore:
         outbox = {"outbox": entries, **PENDING} if entries else DONE
         await self.collection.insert_one({**doc, **outbox})
 
-    async def replace(self, doc: Doc, entries: list[Doc], previous: Doc) -> bool:
-        """Write a new revision (and its events) if nobody wrote one meanwhile."""
+    async def replace(
+        self, doc: Doc, entries: list[Doc], previous: Doc, rectified: Sequence[str] = ()
+    ) -> bool:
+        """Write a new revision (and its events) if nobody wrote one meanwhile; the flags of
+        the `rectified` cases go in the same write."""
         guard = {"_id": doc["_id"], "revision": previous["revision"]}
+        pull = {"rectifications": list(rectified)} if rectified else None
         if entries:
-            return await append(self.collection, guard, doc, entries)
+            return await append(self.collection, guard, doc, entries, pull)
         # nothing to announce: the outbox and the relay's lease are left as they are
-        return bool((await self.collection.update_one(guard, {"$set": _fields(doc)})).matched_count)
+        update = {"$set": _fields(doc)} | ({"$pullAll": pull} if pull else {})
+        return bool((await self.collection.update_one(guard, update)).matched_count)
 
     async def get(self, volunteer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": volunteer_id})

@@ -11,6 +11,13 @@ from entraide.contracts.vocab import Need, WrittenLanguage
 from entraide.directory.domain import places
 
 
+def known_postal_code(value: str) -> str:
+    """A postal code some commune has (every French one is known)."""
+    if places.by_postal_code(value) is None:
+        raise ValueError("code postal inconnu")
+    return value
+
+
 class Identity(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     prenom: str = Field(min_length=1, max_length=80)
@@ -43,12 +50,7 @@ class Application(BaseModel):
         "status, proposals): the form's. fr, falc (easy French), en, ar, pt, ro.",
     )
 
-    @field_validator("code_postal")
-    @classmethod
-    def _known(cls, value: str) -> str:
-        if places.by_postal_code(value) is None:  # every French postal code is known
-            raise ValueError("code postal inconnu")
-        return value
+    _known = field_validator("code_postal")(known_postal_code)
 
     @field_validator("consent")
     @classmethod
@@ -56,3 +58,14 @@ class Application(BaseModel):
         if not value:
             raise ValueError("l'accord est nécessaire pour traiter la candidature")
         return value
+
+
+class Correction(BaseModel):
+    """What a volunteer's association corrects with them (their right of rectification):
+    who they are, how to reach them, where they live, under the application's rules."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    identity: Identity
+    code_postal: str = Field(pattern=r"^\d{5}$", description="Their commune's.")
+
+    _known = field_validator("code_postal")(known_postal_code)

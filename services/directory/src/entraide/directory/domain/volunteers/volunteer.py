@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from entraide.contracts import new_event
-from entraide.contracts.events import HonorabilityCheck
+from entraide.contracts.events import HonorabilityCheck, RectificationCompleted
 from entraide.directory.domain.records import SOURCE, Outgoing, Tombstone
 from entraide.directory.domain.volunteers import rules
 from entraide.directory.domain.volunteers.application_events import application_event, check_state
@@ -37,6 +37,10 @@ class Volunteer:
     honorability_valid_until: date | None = None
     approved_at: datetime | None = None  # first approval (the observatory's time to approval)
     written_language: str = "fr"  # the public pages' language they applied in: their messages'
+    # privacy's rectification cases flagged on the record (noted beside it, never rewritten
+    # by its writes), and those a correction acts on: its write takes their flags off
+    rectifications: list[str] = field(default_factory=list, compare=False)
+    rectified: list[str] = field(default_factory=list, compare=False)
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
@@ -84,6 +88,22 @@ class Volunteer:
             if self.status is Status.LEFT:
                 self.events.append(Tombstone(self.volunteer_ref))
 
+    def correct(self, identity: dict[str, str], code_postal: str, now: datetime) -> None:
+        """Their association corrected who they are and where they live with them (sealed
+        `identity`): matching hears where they now are if it hears of them; privacy hears
+        each rectification case flagged on the record is done (case and reference only)."""
+        self.identity, self.code_postal = identity, code_postal
+        self.revision, self.updated_at = self.revision + 1, now
+        if rules.announced(self.status) and self.status is not Status.LEFT:
+            event = rules.availability_event(self.state(), at=now)
+            self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
+        self.rectified = list(self.rectifications)
+        for case_id in self.rectified:
+            done = RectificationCompleted(
+                case_id=case_id, subject_ref=self.volunteer_ref, service=SERVICE, completed_at=now
+            )
+            self.events.append(new_event(done, source=SOURCE, subject=self.volunteer_ref))
+
     def announce_application(self, now: datetime) -> None:
         """Queue the application's state for the observatory (its own topic): on applying,
         and on each change of status or of the honorability check."""
@@ -120,6 +140,7 @@ class Volunteer:
         """The volunteer read back from `state()` (extra keys are ignored)."""
         values: dict[str, Any] = {name: doc.get(name) for name in STATE if name != "_id"}
         values |= {
+            "rectifications": list(doc.get("rectifications") or []),
             "skills": doc.get("skills") or [],
             "active_families": doc.get("active_families") or 0,
             "written_language": written_language_of(doc),
@@ -143,6 +164,7 @@ def _valid_until(doc: dict[str, Any]) -> date | None:
     )
 
 
+SERVICE = "directory"  # as privacy's cases name it
 CHANGEABLE = frozenset({"honorability", "availability", "capacity", "active_families"})
 
 

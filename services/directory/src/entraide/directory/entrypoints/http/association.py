@@ -29,7 +29,15 @@ from entraide.kit.auth import Principal, require_role
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(require_role(*access.SPACE_ROLES))]
-DONE = {"ok": ("success", "La fiche du bénévole est mise à jour.")}
+DONE = {
+    "ok": ("success", "La fiche du bénévole est mise à jour."),
+    "corrige": ("success", "Les coordonnées du bénévole sont corrigées."),
+    "rectifie": (
+        "success",
+        "Les coordonnées du bénévole sont corrigées ; le délégué à la protection des "
+        "données est informé que la rectification demandée est faite.",
+    ),
+}
 CHANNELS = {"email": "par e-mail", "sms": "par SMS"}  # the application's `identity.canal`
 SLOT_ORDER = list(labels.SLOTS)  # Monday morning first
 

@@ -35,13 +35,24 @@ class MongoCases:
         return None if doc is None else to_case(doc)
 
     async def add_ack(self, case_id: str, ack: Ack) -> bool:
-        entry: Doc = {"at": ack.at, "received_at": ack.received_at, "counts": dict(ack.counts)}
-        if ack.sealed_export is not None:
-            entry["sealed_export"] = ack.sealed_export
+        entry = _ack_doc(ack)
         field = f"acks.{ack.service}"
         result = await self.cases.update_one(
             {"_id": case_id, "services": ack.service, field: {"$exists": False}},
             {"$set": {field: entry}},
+        )
+        return bool(result.modified_count)
+
+    async def mark_rectified(self, case_id: str, done: Ack) -> bool:
+        result = await self.cases.update_one(
+            {
+                "_id": case_id,
+                "kind": CaseKind.RECTIFICATION.value,
+                "status": {"$in": LIVE},
+                "services": done.service,
+                "rectified": {"$exists": False},
+            },
+            {"$set": {"rectified": _ack_doc(done) | {"service": done.service}}},
         )
         return bool(result.modified_count)
 
@@ -91,6 +102,13 @@ class MongoCases:
         return [to_case(d) for d in docs]
 
 
+def _ack_doc(ack: Ack) -> Doc:
+    entry: Doc = {"at": ack.at, "received_at": ack.received_at, "counts": dict(ack.counts)}
+    if ack.sealed_export is not None:
+        entry["sealed_export"] = ack.sealed_export
+    return entry
+
+
 def to_doc(case: Case) -> Doc:
     doc: Doc = {
         "_id": case.case_id,
@@ -132,4 +150,9 @@ def to_case(doc: Doc) -> Case:
         doc.get("recipient_key"),
         doc.get("decision"),
         doc.get("closed_at"),
+        _rectified(doc.get("rectified")),
     )
+
+
+def _rectified(done: Doc | None) -> Ack | None:
+    return None if done is None else Ack(done["service"], done["at"], {}, None, done["received_at"])

@@ -50,6 +50,7 @@ ACTIONS = {
     "case-escalated": "Relance en alerte",
     "case-closed": "Dossier clos",
     "case-resolved": "Décision",
+    "case-rectified": "Fiche rectifiée",
     "export-read": "Export consulté",
     "case-refused": "Ouverture refusée",
     "public-request-proved": "Demande de la personne, contact prouvé",
@@ -186,19 +187,39 @@ def _none(key: str) -> str:
     return "aucun" if key in MASCULINE or key not in COUNTED else "aucune"
 
 
-# a rectification is « done » once its owner flagged it on the record: its staff correct
-# the record with the person afterwards, which this case does not follow
+# a rectification closed « done » on its owner's flag, before cases followed the correction
+# itself (those closed then stay so): its staff correct the record with the person
 DONE_BY_KIND = {
     "rectification": "Transmise à l'équipe qui tient la fiche, signalée sur la fiche : "
     "l'équipe la rectifie avec la personne"
 }
+# how privacy closes a rectification now, on its owner's answers
+NO_RECORD = (
+    "Aucune fiche à rectifier : le service qui tient les données n'en a pas pour cette personne"
+)
 
 
-def decision(kind: str, decided: str) -> str:
-    """How a closed case was decided, in words true for its kind."""
+def decision(kind: str, decided: str, rectified_at: datetime | str | None = None) -> str:
+    """How a closed case was decided, in words true for its kind (`rectified_at`: when the
+    owner's staff corrected the record)."""
+    if decided == "rectified":
+        when = f" le {formats.long_day(rectified_at)}" if rectified_at else ""
+        return f"Rectifiée{when} par l'équipe qui tient la fiche"
+    if decided == "no-record":
+        return NO_RECORD
     if decided == "done" and kind in DONE_BY_KIND:
         return DONE_BY_KIND[kind]
     return DECISIONS.get(decided, decided)
+
+
+def state(case: dict[str, Any]) -> str:
+    """A case's state as the officer reads it (`views.case_view`): a rectification
+    flagged on the record says since when it waits for the correction."""
+    if case.get("awaiting_correction"):
+        flagged = [a["at"] for a in case["acks"].values() if a["counts"]]
+        since = f" le {formats.long_day(min(flagged))}" if flagged else ""
+        return f"Signalée sur la fiche{since}, en attente de la correction"
+    return STATUSES.get(str(case["status"]), str(case["status"]))
 
 
 def outcome(kind: str | None, counts: dict[str, int]) -> str:
@@ -233,6 +254,9 @@ def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
         return f"Relance en alerte : toujours sans réponse de {services(entry.get('missing', []))}."
     if action == "command-resent":
         return f"Demande renvoyée à {services(entry.get('missing', []))}."
+    if action == "case-rectified":
+        who = SERVICES.get(entry.get("service", ""), "Le service responsable")
+        return f"{who} a répondu : fiche rectifiée par l'équipe qui la tient."
     if action == "case-resolved":
         decided = DECISIONS.get(entry.get("decision", ""), "décision enregistrée")
         return f"Dossier clos : {decided[0].lower()}{decided[1:]}."

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from entraide.privacy.domain.cases import Case, missing, overdue
+from entraide.privacy.domain.cases import Case, awaiting_correction, missing, overdue
 
 Doc = dict[str, Any]
 
@@ -27,6 +27,9 @@ def case_view(case: Case, now: datetime) -> Doc:
         "sends": case.sends,
         "decision": case.decision,
         "closed_at": case.closed_at.isoformat() if case.closed_at else None,
+        # a rectification flagged on the record, until its owner says it is corrected
+        "awaiting_correction": awaiting_correction(case),
+        "rectified_at": case.rectified.at.isoformat() if case.rectified else None,
     }
 
 

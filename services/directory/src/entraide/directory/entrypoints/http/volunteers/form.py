@@ -88,10 +88,7 @@ def application(form: dict[str, Any]) -> Application | dict[str, str]:
     try:
         found = Application.model_validate(
             {
-                "identity": {
-                    **{k: form[k] or None for k in ("prenom", "nom", "courriel", "telephone")},
-                    "canal": "sms" if form.get("sms") == "oui" else "email",  # how to be told
-                },
+                "identity": identity_of(form),
                 "association_id": form["association_id"],
                 "code_postal": form["code_postal"],
                 "needs": form["needs"],
@@ -104,27 +101,42 @@ def application(form: dict[str, Any]) -> Application | dict[str, str]:
             }
         )
     except ValidationError as exc:
-        errors: dict[str, str] = {}
-        for err in exc.errors(include_input=False):
-            field = ".".join(str(p) for p in err["loc"][:2] if not isinstance(p, int))
-            name = FORM_NAMES.get(field, field)
-            errors.setdefault(name, _message(field, err["type"]))
-        return errors | _sms_without_phone(form)
-    if errors := _sms_without_phone(form):
+        return errors_of(exc) | sms_without_phone(form)
+    if errors := sms_without_phone(form):
         return errors
     if found.association_id not in ASSOCIATIONS:
         return {"association_id": MESSAGES["association_id"]}
     return found
 
 
-def _message(field: str, kind: str) -> str:
+def identity_of(form: dict[str, Any]) -> dict[str, Any]:
+    """The identity the form's fields describe (how to be told: SMS if ticked)."""
+    return {
+        **{k: form[k] or None for k in ("prenom", "nom", "courriel", "telephone")},
+        "canal": "sms" if form.get("sms") == "oui" else "email",
+    }
+
+
+def errors_of(exc: ValidationError, messages: dict[str, str] = MESSAGES) -> dict[str, str]:
+    """The model's errors as the form's, by input name (the first per field)."""
+    errors: dict[str, str] = {}
+    for err in exc.errors(include_input=False):
+        field = ".".join(str(p) for p in err["loc"][:2] if not isinstance(p, int))
+        name = FORM_NAMES.get(field, field)
+        errors.setdefault(name, _message(field, err["type"], messages))
+    return errors
+
+
+def _message(field: str, kind: str, messages: dict[str, str]) -> str:
     if field == "code_postal" and kind == "value_error":  # five digits, no commune
         return MISMATCHES["unknown_postal_code"]
-    return MESSAGES.get(field, "Cette réponse n'est pas valide.")
+    return messages.get(field, "Cette réponse n'est pas valide.")
 
 
-def _sms_without_phone(form: dict[str, Any]) -> dict[str, str]:
+def sms_without_phone(
+    form: dict[str, Any], message: str = MISMATCHES["sms_without_phone"]
+) -> dict[str, str]:
     """SMS is sent to the phone given: ticked without one, the form asks for it."""
     if form.get("sms") == "oui" and not form["telephone"].strip():
-        return {"telephone": MISMATCHES["sms_without_phone"]}
+        return {"telephone": message}
     return {}
