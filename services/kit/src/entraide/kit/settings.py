@@ -153,6 +153,12 @@ class NotificationSettings(BaseSettings):
         "SMS are recorded as failed, not sent.",
     )
     sms_api_key: SecretStr | None = Field(None, description="The provider's `api-key`.")
+    sms_proxy: str | None = Field(
+        None,
+        description="Forward proxy the SMS calls go through (Kubernetes: the `sms-egress` "
+        "proxy, the SMS senders' only way to the Internet, http://sms-egress:3128); unset "
+        "(development, compose): straight to the provider.",
+    )
     sms_sender: str = Field("Entraide", description="SMS sender name (11 characters at most).")
     quiet_start: str = Field("20:00", description="SMS quiet hours start (Paris time).")
     quiet_end: str = Field("08:30", description="SMS quiet hours end (Paris time).")

@@ -92,13 +92,24 @@ def brevo_recipient(phone: str) -> str:
 class BrevoSms:
     """Brevo's transactional SMS: `POST {base}/transactionalSMS/send` with the `api-key`
     header and `{sender, recipient, content, type: "transactional"}`; 201 when accepted.
-    (`/transactionalSMS/sms`, the former path, is deprecated by Brevo: same body.)"""
+    (`/transactionalSMS/sms`, the former path, is deprecated by Brevo: same body.)
+    `proxy`: the forward proxy every call goes through (in Kubernetes the egress proxy,
+    the senders' only way out); none: straight to the provider."""
 
     PATH = "/transactionalSMS/send"
 
-    def __init__(self, *, base_url: str, api_key: str, sender: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        sender: str,
+        proxy: str | None = None,
+        timeout: float = 10.0,
+    ) -> None:
         self.url = base_url.rstrip("/") + self.PATH
         self.api_key, self.sender, self.timeout = api_key, sender, timeout
+        self.proxy = proxy
 
     async def send(self, to: str, message: Rendered) -> None:
         body = {
@@ -110,7 +121,7 @@ class BrevoSms:
         }
         headers = {"api-key": self.api_key, "accept": "application/json"}
         try:
-            async with httpx.AsyncClient(timeout=self.timeout) as client:
+            async with httpx.AsyncClient(timeout=self.timeout, proxy=self.proxy) as client:
                 answer = await client.post(self.url, json=body, headers=headers)
         except httpx.HTTPError as error:
             raise TemporarySendError(f"SMS provider unreachable ({type(error).__name__})") from None

@@ -35,7 +35,10 @@ def notifier_from(
     }
     if s.sms_url and s.sms_api_key:
         senders[Channel.SMS] = BrevoSms(
-            base_url=s.sms_url, api_key=s.sms_api_key.get_secret_value(), sender=s.sms_sender
+            base_url=s.sms_url,
+            api_key=s.sms_api_key.get_secret_value(),
+            sender=s.sms_sender,
+            proxy=s.sms_proxy,
         )
     return MongoNotifier(
         db,
