@@ -6,7 +6,9 @@
 (dead-letter topics included), so the cluster's topics come from the same declaration as
 every other way of running the stack. `base/<service>.yaml` holds the service's
 Deployment, Service, ServiceAccount, PodDisruptionBudget, HorizontalPodAutoscaler and
-NetworkPolicy, from the table below. `--check` exits 1 if a file is stale (`make test`).
+NetworkPolicy, from the table below. `base/sms-egress.yaml`, `base/sms-egress.conf` and
+`base/sms.env` hold the SMS senders' egress proxy, its allowlist and their settings, from
+sms_egress.py. `--check` exits 1 if a file is stale (`make test`).
 """
 
 import argparse
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import sms_egress
 import yaml
 
 HERE = Path(__file__).resolve().parent
@@ -91,9 +94,8 @@ MAIL_SECRETS = {
 SMS_SECRETS = {"ENTRAIDE_SMS_API_KEY": ("entraide-sms", "api-key")}
 # where the relay and the provider are (runbook: "Mail, SMS and public addresses"): the
 # relay in namespace `mail` (as the identity provider is in `identity`), STARTTLS on 587;
-# the SMS provider outside the cluster, HTTPS
+# the SMS provider outside the cluster, reached through the egress proxy (sms_egress.py)
 SMTP_RELAY = {"namespace": "mail", "port": 587}
-SMS_PROVIDER_PORT = 443
 PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]
 
 
@@ -273,7 +275,7 @@ def service_resources(service: str, spec: dict[str, Any]) -> list[dict[str, Any]
 
 def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
     """Egress: Kafka, MongoDB, the privacy key API (key vault clients), the SMTP relay
-    (senders of e-mail), the SMS provider (of SMS), the services it calls, nothing else
+    (senders of e-mail), the SMS egress proxy (of SMS), the services it calls, nothing else
     but DNS, the OIDC provider's JWKS and the trace collector (network-common.yaml).
     Ingress: the Ingress controller's namespace, and the services that call this one."""
     port = spec["port"]
@@ -301,11 +303,11 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                 "ports": [{"protocol": "TCP", "port": SMTP_RELAY["port"]}],
             }
         )
-    if spec.get("sms"):  # an API on the Internet: any public address, HTTPS only
+    if spec.get("sms"):  # the provider only through the proxy: no Internet of its own
         egress.append(
             {
-                "to": [{"ipBlock": {"cidr": "0.0.0.0/0", "except": PRIVATE_RANGES}}],
-                "ports": [{"protocol": "TCP", "port": SMS_PROVIDER_PORT}],
+                "to": [{"podSelector": {"matchLabels": selector(sms_egress.NAME)}}],
+                "ports": [{"protocol": "TCP", "port": sms_egress.PORT}],
             }
         )
     for callee in spec.get("calls", ()):
@@ -408,6 +410,13 @@ def rendered() -> dict[Path, str]:
         files[BASE / f"{service}.yaml"] = dump(
             service_resources(service, spec), "its SERVICES table"
         )
+    senders = [name for name, spec in SERVICES.items() if spec.get("sms")]
+    files[BASE / f"{sms_egress.NAME}.yaml"] = dump(
+        sms_egress.resources(senders, PRIVATE_RANGES), "deploy/k8s/sms_egress.py"
+    )
+    source = HEADER.format(source="deploy/k8s/sms_egress.py (SMS_API_URL)")
+    files[BASE / f"{sms_egress.NAME}.conf"] = source + sms_egress.squid_conf()
+    files[BASE / "sms.env"] = source + sms_egress.sms_env()
     return files
 
 

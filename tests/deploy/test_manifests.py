@@ -22,19 +22,6 @@ import validate  # noqa: E402
 SERVICES = ("directory", "intake", "matching", "privacy", "observatory")
 
 
-@pytest.fixture(scope="module")
-def bin_dir() -> Path:
-    return validate.tools()
-
-
-@pytest.fixture(scope="module")
-def overlays(bin_dir) -> dict[str, list[dict]]:
-    return {
-        overlay.name: [d for d in yaml.safe_load_all(validate.build(overlay, bin_dir)) if d]
-        for overlay in validate.OVERLAYS
-    }
-
-
 @pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
 def test_every_overlay_builds_and_is_valid_against_the_kubernetes_schemas(overlay, bin_dir) -> None:
     result = validate.kubeconform(validate.build(overlay, bin_dir), bin_dir)
@@ -87,7 +74,8 @@ def test_each_service_reaches_kafka_its_database_and_the_key_api_only(overlays) 
         "podSelector": {},
         "policyTypes": ["Ingress", "Egress"],
     }
-    smtp, sms, owners = 587, 443, [8020, 8010]  # the relay, the SMS API, privacy's calls
+    # the relay, the SMS egress proxy (test_sms_egress), privacy's calls
+    smtp, sms, owners = 587, 3128, [8020, 8010]
     beyond = {
         "directory": [8040, smtp, sms],
         "intake": [8040, smtp, sms],
@@ -146,6 +134,7 @@ NOT_IN_PRODUCTION: dict[str, str] = {}
 OUTBOUND = (
     "ENTRAIDE_SMTP_HOST",
     "ENTRAIDE_SMS_URL",
+    "ENTRAIDE_SMS_PROXY",
     "ENTRAIDE_KEYVAULT_URL",
     "ENTRAIDE_OWNERS_URLS",
 )
@@ -204,6 +193,8 @@ def destinations(name: str, value: str, env: dict[str, str]) -> list[tuple[str, 
     """(host, port) a setting connects to: SMTP's host and port, an URL's, each of a map's."""
     if name == "ENTRAIDE_SMTP_HOST":
         return [(value, int(env.get("ENTRAIDE_SMTP_PORT", 1025)))]
+    if name == "ENTRAIDE_SMS_URL" and env.get("ENTRAIDE_SMS_PROXY"):
+        return []  # only through the proxy, its own way out: test_sms_egress
     urls = json.loads(value).values() if value.startswith("{") else [value]
     return [(u.hostname or "", u.port or 443) for u in map(urlsplit, urls)]
 
