@@ -204,14 +204,14 @@ async def test_two_actions_of_one_name_in_one_commune_differ_on_their_cards(
         [
             "Parrainage de proximité",
             "Enfants de 3 à 14 ans",
-            "Horaires : mercredi de 14 h 00 à 18 h 00 ; samedi de 10 h 00 à 17 h 00",
+            "Horaires : mercredi de 14 h à 18 h ; samedi de 10 h à 17 h",
             "3 places libres sur 10",
             "Ouverte aux familles",
         ],
         [
             "Parrainage de proximité ; Répit parental",
             "Enfants de 0 à 6 ans",
-            "Horaires : du lundi au vendredi de 9 h 00 à 12 h 00 et de 14 h 00 à 17 h 00",
+            "Horaires : du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h",
             "Complète (5 places)",
             "Réservée aux professionnels",
         ],

@@ -156,9 +156,9 @@ async def test_an_offers_opening_hours_read_in_the_pages_language(directory_sett
         "Friday: 09:00 to 12:00 and 13:30 to 17:00",
     ]
     assert hours(french) == [
-        "Mardi : 14 h 00 à 17 h 00",
-        "Jeudi : 14 h 00 à 17 h 00",
-        "Vendredi : 9 h 00 à 12 h 00 et 13 h 30 à 17 h 00",
+        "Mardi de 14 h à 17 h",
+        "Jeudi de 14 h à 17 h",
+        "Vendredi de 9 h à 12 h et de 13 h 30 à 17 h",
     ]
     assert hours(arabic)[0] == "الثلاثاء: من 14:00 إلى 17:00"
 

@@ -27,4 +27,7 @@ def test_staff_see_which_offers_need_a_reminder():
     )
     seen = export.staff_offer(doc, now=NOW)
     assert seen["fraicheur"] == "reminder"
-    assert seen["horaires"] == ["mercredi : 14h00 à 18h00", "samedi : 10h00 à 17h00"]
+    assert [line.replace("\u00a0", " ") for line in seen["horaires"]] == [
+        "mercredi de 14 h à 18 h",
+        "samedi de 10 h à 17 h",
+    ]

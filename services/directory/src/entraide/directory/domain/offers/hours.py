@@ -6,7 +6,7 @@ stored always means what families read. Pure: no I/O.
 """
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from entraide.contracts import labels
 
@@ -55,31 +55,35 @@ def week(slots: Sequence[Slot]) -> list[tuple[int, list[tuple[int, int]]]]:
     return [(day, spans) for day, spans in days if spans]
 
 
-def describe(slots: list[Slot]) -> list[str]:
-    """French lines, one a day: `mercredi : 14h00 à 18h00` (the API's; the offer's page
-    writes them in its language: `entrypoints.http.in_language`)."""
-    return [
-        f"{DAY_LABELS[day]} : "
-        + ", ".join(f"{s // 60}h{s % 60:02d} à {e // 60}h{e % 60:02d}" for s, e in spans)
-        for day, spans in week(slots)
-    ]
+def clock(minute: int) -> str:
+    """A time of day as French writes it: `14 h`, `13 h 30` (`24 h`: a day's end), held
+    together by no-break spaces, so a narrow column never breaks inside it."""
+    hour, minutes = divmod(minute, 60)
+    return f"{hour}\u00a0h\u00a0{minutes:02d}" if minutes else f"{hour}\u00a0h"
 
 
-def summary(slots: Sequence[Slot], clock: Callable[[int], str]) -> str:
-    """French, in a sentence, days in a row with the same hours together, each time of day
-    from its minute by `clock`: `du lundi au vendredi de 9 h 00 à 12 h 00 et de 14 h 00 à
-    17 h 00 ; samedi de 10 h 00 à 12 h 00`."""
+def describe(slots: Sequence[Slot]) -> list[str]:
+    """French lines, one a day: `mercredi de 14 h à 18 h`, `vendredi de 9 h à 12 h et de
+    13 h 30 à 17 h` (the API's, and the offer's French page's; in another language the
+    page writes them from its catalogs: `entrypoints.http.in_language`)."""
+    return [f"{DAY_LABELS[day]} {_spans(spans)}" for day, spans in week(slots)]
+
+
+def summary(slots: Sequence[Slot]) -> str:
+    """French, in a sentence, days in a row with the same hours together: `du lundi au
+    vendredi de 9 h à 12 h et de 14 h à 17 h ; samedi de 10 h à 12 h` (the association's
+    space)."""
     runs: list[tuple[int, int, list[tuple[int, int]]]] = []  # first day, last day, spans
     for day, spans in week(slots):
         if runs and runs[-1][1] == day - 1 and runs[-1][2] == spans:
             runs[-1] = (runs[-1][0], day, spans)
         else:
             runs.append((day, day, spans))
-    return " ; ".join(
-        f"{_run(first, last)} "
-        + " et ".join(f"de {clock(start)} à {clock(end)}" for start, end in spans)
-        for first, last, spans in runs
-    )
+    return " ; ".join(f"{_run(first, last)} {_spans(spans)}" for first, last, spans in runs)
+
+
+def _spans(spans: Sequence[tuple[int, int]]) -> str:
+    return " et ".join(f"de {clock(start)} à {clock(end)}" for start, end in spans)
 
 
 def _run(first: int, last: int) -> str:

@@ -18,7 +18,6 @@ from entraide.directory.entrypoints.http.deps import (
     VolunteerDocumentsDep,
     VolunteerKeysDep,
 )
-from entraide.directory.entrypoints.http.in_language import clock
 from entraide.directory.entrypoints.http.labels import (
     FRESHNESS_LABELS,
     HONORABILITY_LABELS,
@@ -114,9 +113,7 @@ def action_card(offer: dict[str, Any]) -> dict[str, Any]:
     return offer | {
         "help": [vocab.THEMATIQUES.get(t, t) for t in offer.get("thematiques") or []],
         "ages": ages(offer.get("age_min"), offer.get("age_max")),
-        "when": hours.summary(hours.parse(when), lambda minute: clock(minute, french=True))
-        if when
-        else "",
+        "when": hours.summary(hours.parse(when)) if when else "",
         "places": places_left(offer.get("capacity"), offer.get("current_load")),
         "audience": "Réservée aux professionnels"
         if offer.get("professionals_only")

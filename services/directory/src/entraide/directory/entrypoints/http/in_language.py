@@ -1,7 +1,7 @@
-"""An offer's opening hours, generated from its opening_hours, in the page's language
-(`Tuesday: 14:00 to 17:00`; `Mardi : 14 h 00 à 17 h 00`), the day names and connecting
-words from the page's catalogs. (Distances and numbers follow the page's language through
-the kit's filters: `kit.i18n.install`.)
+"""An offer's opening hours, generated from its opening_hours, in the page's language: in
+French the domain's lines, the API's (`Mardi de 14 h à 17 h`), elsewhere the day names and
+connecting words from the page's catalogs (`Tuesday: 14:00 to 17:00`). (Distances and
+numbers follow the page's language through the kit's filters: `kit.i18n.install`.)
 """
 
 from collections.abc import Callable
@@ -15,16 +15,14 @@ from entraide.kit.i18n import N_
 
 # « Lundi »…: the search's days (labels.DAYS, in words.txt), so already in the catalogs
 DAY_NAMES = tuple(labels.DAYS.values())
-SPAN = N_("%(start)s à %(end)s")  # one span of a day: « 14 h 00 à 17 h 00 »
-LINE = N_("%(day)s : %(hours)s")  # one day: « Mardi : 14 h 00 à 17 h 00 »
+SPAN = N_("%(start)s à %(end)s")  # one span of a day, outside French: « 14:00 to 17:00 »
+LINE = N_("%(day)s : %(hours)s")  # one day, outside French: « Tuesday: 14:00 to 17:00 »
 
 
-def clock(minute: int, french: bool) -> str:
-    """A time of day from its minute: `14 h 00` in French (the project's, held together by
-    no-break spaces: a narrow column never breaks inside it), `14:00` elsewhere (`24 h 00`,
-    `24:00` for the end of a day)."""
+def clock(minute: int) -> str:
+    """A time of day outside French: `14:00` (`24:00`: a day's end; French: `hours.clock`)."""
     hour, minutes = divmod(minute, 60)
-    return f"{hour}\u00a0h\u00a0{minutes:02d}" if french else f"{hour:02d}:{minutes:02d}"
+    return f"{hour:02d}:{minutes:02d}"
 
 
 def opening_hours(text: str | None, gettext: Callable[[str], str]) -> list[str]:
@@ -33,13 +31,12 @@ def opening_hours(text: str | None, gettext: Callable[[str], str]) -> list[str]:
     if not text:
         return []
     where = i18n.current().locale
-    french = where.startswith("fr")
+    slots = hours.parse(text)
+    if where.startswith("fr"):
+        return [line[0].upper() + line[1:] for line in hours.describe(slots)]
     lines = []
-    for day, spans in hours.week(hours.parse(text)):
-        said = [
-            gettext(SPAN) % {"start": clock(start, french), "end": clock(end, french)}
-            for start, end in spans
-        ]
+    for day, spans in hours.week(slots):
+        said = [gettext(SPAN) % {"start": clock(start), "end": clock(end)} for start, end in spans]
         line = {"day": gettext(DAY_NAMES[day]), "hours": format_list(said, locale=where)}
         lines.append(gettext(LINE) % line)
     return lines
