@@ -121,11 +121,14 @@ class Standing(StrEnum):
 
 
 WORDS: dict[Standing, tuple[str, str]] = {
-    Standing.RECEIVED: (
+    Standing.RECEIVED: (  # sent to no association: the queue of every one near her
         N_("Votre demande est reçue"),
         N_(
-            "Une personne de l'association va la relire, puis prendre contact avec vous au moyen "
-            "que vous avez choisi. Cela prend en général quelques jours."
+            "Une personne d'une association du réseau près de chez vous, ou de la coordination "
+            "du réseau, va la relire : cela prend en général quelques jours. Le réseau cherchera "
+            "ensuite une association ou un bénévole pour vous. L'association qui vous "
+            "accompagnera prendra contact avec vous au moyen que vous avez choisi ; la page "
+            "« Suivre ma demande » vous dira son nom."
         ),
     ),
     Standing.CONFIRMED: (
@@ -184,6 +187,19 @@ WORDS: dict[Standing, tuple[str, str]] = {
         N_("Elle a été retirée. Vous pouvez faire une nouvelle demande à tout moment."),
     ),
 }
+
+# a request sent to the association the parent chose (from its offer) is read there
+RECEIVED_BY_CHOSEN = N_(
+    "Une personne de %(name)s va la relire, puis prendre contact avec vous au moyen que vous "
+    "avez choisi. Cela prend en général quelques jours."
+)
+
+
+def received_words(chosen: bool) -> str:
+    """Who reads her request, as a parent is told: the association she `chosen` (its name
+    fills `%(name)s`) or, sent to none, one near her or the network's coordination."""
+    return RECEIVED_BY_CHOSEN if chosen else WORDS[Standing.RECEIVED][1]
+
 
 # matching's step of the request -> what the family reads
 # (a proposal is a suggestion the association may still decline: the network still looks)

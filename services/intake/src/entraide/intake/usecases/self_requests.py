@@ -99,6 +99,7 @@ class PublicStatus:
     explanation: str
     received_at: datetime
     association: str | None = None  # its name, once it has accepted the family
+    chosen: str | None = None  # the association she chose (its id), while it has to read it
 
 
 @dataclass
@@ -189,11 +190,14 @@ class FamilyDoor:
         state = step.state if step else None
         found = rules.standing(request.stage, state, withdrawn, by_call, interrupted=interrupted)
         title, explanation = rules.WORDS[found]
+        chosen = request.association_id if found == Standing.RECEIVED else None
+        if found == Standing.RECEIVED:
+            explanation = rules.received_words(chosen is not None)
         # the family knows who calls once the association has said yes (not at a proposal,
         # which it may decline); a name, nothing of the volunteer
         accepted = step is not None and step.state in ("accepted", "started") and not withdrawn
         association = NAMES.get(step.association_id or "") if accepted and step else None
-        return PublicStatus(found, title, explanation, request.submitted_at, association)
+        return PublicStatus(found, title, explanation, request.submitted_at, association, chosen)
 
     async def tell(
         self,

@@ -15,6 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from entraide.contracts import labels as shared
+from entraide.contracts.associations import IN_SENTENCE, NAMES
+from entraide.intake.domain.self_requests import received_words
 from entraide.intake.entrypoints.http import family_door_form as door_form
 from entraide.intake.entrypoints.http import labels
 from entraide.intake.entrypoints.http.deps import PagesDep
@@ -22,7 +24,7 @@ from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
 from entraide.kit import messages
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
-from entraide.kit.i18n import N_, current, public_language, translator
+from entraide.kit.i18n import FRENCH, N_, current, public_language, translator
 from entraide.kit.protect import RateLimits, rate_limited
 
 # public pages, in the language the parent asks for (kit/i18n.py; French first)
@@ -98,7 +100,14 @@ async def send_request(
         received = await door.submit(parsed.submission, datetime.now(UTC))
     except ContactLimitError:
         return _form(request, pages, door, values, {}, notice=CONTACT_LIMIT, status_code=429)
-    return pages.page(request, "demande_recue.html", code=received.code)
+    chosen = parsed.submission.association_id
+    return pages.page(
+        request,
+        "demande_recue.html",
+        code=received.code,
+        explanation=received_words(chosen is not None),
+        reader=_named(chosen),
+    )
 
 
 @router.get("/suivi")
@@ -130,7 +139,18 @@ async def status_page(
             )
         )
         return pages.page(request, "suivi.html", status=None, error=error, status_code=422)
-    return pages.page(request, "suivi.html", status=status, error=None)
+    return pages.page(
+        request, "suivi.html", status=status, reader=_named(status.chosen), error=None
+    )
+
+
+def _named(association_id: str | None) -> str | None:
+    """An association's name as a sentence says it after « de »: with its article in
+    French (« une personne de l'AFEV »), as it is in the other languages."""
+    if not association_id:
+        return None
+    names = IN_SENTENCE if current().tag == FRENCH.tag else NAMES
+    return names.get(association_id, association_id)
 
 
 async def _limit(limits: RateLimits, door: str, request: Request) -> None:
