@@ -43,7 +43,9 @@ async def test_a_familys_rectification_closes_once_staff_rectify_the_record(
         waiting = await case_when(privacy, case_id, flagged, timeout=90)
         assert waiting["acks"]["intake"]["counts"] == {"families": 1}
         assert (waiting["status"], waiting["awaiting_correction"]) == ("open", True)
-        assert FLAG in (await intake.get(family_url)).text
+        record = (await intake.get(family_url)).text
+        assert FLAG in record
+        assert "le délégué est informé dès que la fiche rectifiée est enregistrée" in record
 
         edit = f"{family_url}/demandes/{family['requests'][0]['request_id']}/modifier"
         fixed = await post_form(intake, edit, edit, FORM | {"parent.phone": "06 99 88 77 66"})

@@ -1,7 +1,7 @@
 """A rectification case follows the correction itself: its owner (intake for a family)
 first flags the record for its staff, and the case waits, saying so on the officer's pages;
 it closes « Rectifiée le … par l'équipe qui tient la fiche » once the owner says the record
-is corrected. It closed on the flag alone before, so the officer never learnt whether the
+is corrected (the officer may close it without the correction: refused, or moot). It closed on the flag alone before, so the officer never learnt whether the
 correction was made (GDPR art. 12(3): an answer within a month)."""
 
 from datetime import UTC, datetime, timedelta
@@ -37,11 +37,15 @@ async def opened(world: World) -> str:
     return case.case_id
 
 
-def page(view: dict, template: str = "dossier.html") -> str:
+def render(view: dict, template: str = "dossier.html") -> str:
     context = {"labels": labels, "shared": shared, "request": None, "csrf": "t"}
     context |= {"case": view, "cases": [view], "trail": [], "destroyed": False}
     context |= {"services": ["intake"], "errors": {}, "values": {}}
-    return text_of(templates_for("entraide.privacy").env.get_template(template).render(context))
+    return templates_for("entraide.privacy").env.get_template(template).render(context)
+
+
+def page(view: dict, template: str = "dossier.html") -> str:
+    return text_of(render(view, template))
 
 
 async def test_a_flagged_rectification_waits_for_the_correction_then_closes() -> None:
@@ -57,6 +61,10 @@ async def test_a_flagged_rectification_waits_for_the_correction_then_closes() ->
     assert view["awaiting_correction"] is True
     assert "Signalée sur la fiche le 28 novembre 2026, en attente de la correction" in page(view)
     assert "Signalée sur la fiche le 28 novembre 2026" in page(view, "dossiers.html")
+    waiting_form = render(view)
+    assert "Clore le dossier sans attendre la correction" in waiting_form
+    assert 'value="refused"' in waiting_form
+    assert 'value="done"' not in waiting_form, "done is the team's word, not the officer's"
     clock.advance(minutes=30)
     assert await world.rights.tick() == 0, "the owner answered: nothing to resend"
 
@@ -71,6 +79,7 @@ async def test_a_flagged_rectification_waits_for_the_correction_then_closes() ->
     said = page(case_view(closed, NOW))
     assert "Rectifiée le 1er décembre 2026 par l'équipe qui tient la fiche" in said
     assert "en attente de la correction" not in said
+    assert "sans attendre la correction" not in said
     assert world.audit.actions(case_id)[-3:] == ["ack-received", "case-rectified", "case-closed"]
     assert await world.rights.record_ack(corrected(case_id, done_at)) is False  # closed once
 

@@ -23,6 +23,8 @@ DECISIONS = {
     "refused": "Refusé (motif consigné hors outil)",
     "not-applicable": "Sans objet",
 }
+# what the officer may decide on a rectification still waiting for its correction
+WITHOUT_CORRECTION = {k: DECISIONS[k] for k in ("refused", "not-applicable")}
 # the case form's errors, and the API's 422 for the same fields
 FORM_ERRORS = {
     "kind": "Choisissez le type de demande.",
