@@ -22,30 +22,29 @@ def notifier_from(
     """The notifier of a service whose settings class includes NotificationSettings: its
     SMTP and SMS settings come from there, never read from the environment behind the
     service's back, so the configuration reference lists them under the service."""
-    s = settings
     senders: dict[Channel, Sender] = {
         Channel.EMAIL: SmtpSender(
-            host=s.smtp_host,
-            port=s.smtp_port,
-            sender=s.smtp_from,
-            username=s.smtp_username,
-            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
-            start_tls=s.smtp_starttls,
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            start_tls=settings.smtp_starttls,
         )
     }
-    if s.sms_url and s.sms_api_key:
+    if settings.sms_url and settings.sms_api_key:
         senders[Channel.SMS] = BrevoSms(
-            base_url=s.sms_url,
-            api_key=s.sms_api_key.get_secret_value(),
-            sender=s.sms_sender,
-            proxy=s.sms_proxy,
+            base_url=settings.sms_url,
+            api_key=settings.sms_api_key.get_secret_value(),
+            sender=settings.sms_sender,
+            proxy=settings.sms_proxy,
         )
     return MongoNotifier(
         db,
         senders,
-        seal=Seal(s.notify_seal_secret.get_secret_value()),
-        quiet=QuietHours(parse_time(s.quiet_start), parse_time(s.quiet_end)),
-        attempts=s.notify_attempts,
-        backoff=timedelta(seconds=s.notify_backoff_seconds),
+        seal=Seal(settings.notify_seal_secret.get_secret_value()),
+        quiet=QuietHours(parse_time(settings.quiet_start), parse_time(settings.quiet_end)),
+        attempts=settings.notify_attempts,
+        backoff=timedelta(seconds=settings.notify_backoff_seconds),
         registry=registry,
     )
