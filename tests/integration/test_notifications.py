@@ -108,7 +108,7 @@ async def test_an_email_goes_through_smtp_once_and_its_record_keeps_no_address(
     assert mail["Subject"] == "Votre demande d'aide est bien reçue"
     body = mail.get_content()
     assert f"Votre code de suivi : {CODE}" in body
-    assert "01/12/2026" in body
+    assert "le 1er décembre 2026" in body
     record = await db.notifications.find_one({"_id": "evt-1:demande-recue"})
     assert record["outcome"] == "sent"
     assert record["attempts"] == 1

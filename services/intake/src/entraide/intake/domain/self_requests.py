@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from entraide.contracts.associations import IN_SENTENCE, NAMES
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need
 from entraide.intake.domain.family import Sealed
@@ -199,6 +200,14 @@ def received_words(chosen: bool) -> str:
     """Who reads her request, as a parent is told: the association she `chosen` (its name
     fills `%(name)s`) or, sent to none, one near her or the network's coordination."""
     return RECEIVED_BY_CHOSEN if chosen else WORDS[Standing.RECEIVED][1]
+
+
+def reader_name(association_id: str, language: str) -> str:
+    """The association she chose as a sentence in `language` (a written language's code)
+    says it after « de »: with its article in French and easy French (« une personne de
+    l'AFEV »), its plain name in the other languages."""
+    names = IN_SENTENCE if language in ("fr", "falc") else NAMES
+    return names.get(association_id, association_id)
 
 
 # matching's step of the request -> what the family reads

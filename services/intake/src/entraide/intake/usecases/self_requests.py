@@ -154,6 +154,9 @@ class FamilyDoor:
         context = {"code": code, "received_at": now.isoformat()}
         if self.status_url:  # opened in the door's language on whatever device reads it
             context["status_url"] = opened_in(self.status_url, request.language)
+        if request.association_id:  # who reads it, named as the answer page names it
+            language = message_language(request.language, request.languages, LANGUAGES)
+            context["association"] = rules.reader_name(request.association_id, language)
         await self.tell(request, submission.parent, RECEIVED_TEMPLATE, context)
         return Received(request.id, code)
 

@@ -15,8 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 
 from entraide.contracts import labels as shared
-from entraide.contracts.associations import IN_SENTENCE, NAMES
-from entraide.intake.domain.self_requests import received_words
+from entraide.intake.domain.self_requests import reader_name, received_words
 from entraide.intake.entrypoints.http import family_door_form as door_form
 from entraide.intake.entrypoints.http import labels
 from entraide.intake.entrypoints.http.deps import PagesDep
@@ -24,7 +23,7 @@ from entraide.intake.usecases.self_requests import ContactLimitError, FamilyDoor
 from entraide.kit import messages
 from entraide.kit.auth import optional_principal
 from entraide.kit.deps import provided
-from entraide.kit.i18n import FRENCH, N_, current, public_language, translator
+from entraide.kit.i18n import N_, current, public_language, translator
 from entraide.kit.protect import RateLimits, rate_limited
 
 # public pages, in the language the parent asks for (kit/i18n.py; French first)
@@ -149,8 +148,7 @@ def _named(association_id: str | None) -> str | None:
     French (« une personne de l'AFEV »), as it is in the other languages."""
     if not association_id:
         return None
-    names = IN_SENTENCE if current().tag == FRENCH.tag else NAMES
-    return names.get(association_id, association_id)
+    return reader_name(association_id, current().code)
 
 
 async def _limit(limits: RateLimits, door: str, request: Request) -> None:
