@@ -1,14 +1,24 @@
 """A family's rectification asked of the data-protection officer is followed until the
 record is corrected: privacy routes it to intake, which flags the record; the case waits
 (« en attente de la correction »), and closes « rectifiée » once staff rectify the record,
-intake telling privacy through its outbox. It closed on the flag alone before. Privacy and
-intake running, real broker and store."""
+intake telling privacy through its outbox. It closed on the flag alone before. The command
+delivered again once the case is closed (Kafka delivers at least once) flags the record no
+more, and the case stays « rectifiée ». Privacy and intake running, real broker and store."""
 
+from aiokafka import AIOKafkaProducer
+
+from entraide.contracts.events import (
+    RectificationAcknowledged,
+    RectificationCompleted,
+    RectificationRequested,
+)
+from entraide.contracts.topics import PRIVACY_ACKS, PRIVACY_COMMANDS
 from entraide.intake.app import create_app as intake_app
+from entraide.kit.broker import consumer_group
 from entraide.privacy.app import create_app as privacy_app
 from tests.integration.test_staff_pages import FORM, create, post_form
-from tests.privacy_support import case_when, closed, vault_keys
-from tests.support import eventually, serving
+from tests.privacy_support import case_when, caught_up, closed, vault_keys
+from tests.support import eventually, scan, serving
 
 FLAG = 'id="rectification-demandee"'
 QUICK = {"graceful_timeout_seconds": 2.0}
@@ -18,7 +28,32 @@ def flagged(case: dict) -> bool:
     return "intake" in case["acks"]
 
 
-async def test_a_familys_rectification_closes_once_staff_rectify_the_record(
+async def of_case(bootstrap: str, topic: str, case_id: str, kind: str, at_least: int) -> list:
+    """The records of this kind of event for the case on the topic (at least so many)."""
+    found = await scan(
+        bootstrap,
+        topic,
+        lambda r: case_id.encode() in r.value and kind.encode() in r.value,
+        until=lambda f: len(f) >= at_least,
+        timeout=60,
+    )
+    assert len(found) >= at_least, f"{len(found)} {kind} for {case_id}, wanted {at_least}"
+    return found
+
+
+async def delivered_again(bootstrap: str, records: list) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for record in records:
+            await producer.send_and_wait(
+                record.topic, record.value, key=record.key, headers=list(record.headers)
+            )
+    finally:
+        await producer.stop()
+
+
+async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_stays_so(
     intake_settings, privacy_settings, dev_issuer, mongo
 ) -> None:
     routed = {"rights_services": ("intake", "privacy")} | QUICK
@@ -53,9 +88,31 @@ async def test_a_familys_rectification_closes_once_staff_rectify_the_record(
         done = await case_when(privacy, case_id, closed, timeout=60)
         page = (await intake.get(family_url)).text
 
+        # the command and the completion delivered again, once the case is closed
+        bootstrap = intake_settings.kafka_bootstrap
+        requested = RectificationRequested.EVENT_TYPE
+        commands = await of_case(bootstrap, PRIVACY_COMMANDS.name, case_id, requested, 1)
+        answered = RectificationCompleted.EVENT_TYPE
+        completions = await of_case(bootstrap, PRIVACY_ACKS.name, case_id, answered, 1)
+        await delivered_again(bootstrap, commands[-1:] + completions)
+        acked = RectificationAcknowledged.EVENT_TYPE  # intake answers the command again
+        await of_case(bootstrap, PRIVACY_ACKS.name, case_id, acked, 2)
+        group = f"{consumer_group(privacy_settings, 'privacy')}-acks"
+        await eventually(
+            lambda: caught_up(bootstrap, group, [PRIVACY_ACKS.name]),
+            timeout=60,
+            what="privacy read the acknowledgements",
+        )
+        after = (await privacy.get(f"/api/v1/cases/{case_id}")).json()
+        page_after = (await intake.get(family_url)).text
+        stored = await families.find_one({"_id": family["_id"]})
+
     assert done["decision"] == "rectified"
     assert done["rectified_at"] is not None
     assert done["awaiting_correction"] is False
     assert [e["action"] for e in done["audit"]][-2:] == ["case-rectified", "case-closed"]
     assert FLAG not in page
-    assert (await families.find_one({"_id": family["_id"]}))["rectifications"] == []
+    assert FLAG not in page_after, "not « Rectification demandée » again"
+    assert (stored["rectifications"], stored["rectifications_done"]) == ([], [case_id])
+    assert (after["status"], after["decision"]) == ("closed", "rectified")
+    assert (after["rectified_at"], after["audit"]) == (done["rectified_at"], done["audit"])

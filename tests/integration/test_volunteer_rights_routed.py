@@ -1,19 +1,22 @@
 """A volunteer's objection and rectification, asked of the data-protection officer: privacy
 routes them to directory (it owns volunteers), directory answers, the objection's case
 closes by itself; the rectification's waits until their association corrects the card
-(« Corriger ses coordonnées »), then closes « rectifiée ». The objection pauses the approved volunteer (matching hears they are not
+(« Corriger ses coordonnées »), then closes « rectifiée », and the command delivered again flags the card no more. The objection pauses the approved volunteer (matching hears they are not
 available: their families go to someone else) and both are said on the volunteer's card
 for their association's staff. Directory and privacy running, real broker and store."""
 
 import html
 import json
 
+from entraide.contracts.events import RectificationAcknowledged, RectificationRequested
+from entraide.contracts.topics import PRIVACY_ACKS, PRIVACY_COMMANDS
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
 from entraide.kit.deps import lookup
 from entraide.privacy.adapters.vault import KeyVault
 from entraide.privacy.app import create_app as privacy_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
+from tests.integration.test_rectification_followed import delivered_again, of_case
 from tests.integration.test_volunteer_correction_form import CORRECTED, post
 from tests.integration.test_volunteer_to_family import APPLICATION, review
 from tests.privacy_support import case_when, closed
@@ -85,3 +88,15 @@ async def test_a_volunteers_objection_and_rectification_reach_directory_and_clos
         assert "Rectification demandée auprès du délégué" not in card
         assert "le délégué à la protection des données est informé" in card
         assert (await lookup(app, VolunteerStore).by_ref(ref))["rectifications"] == []
+
+        # the command delivered again once the case is closed: answered, not flagged again
+        bootstrap = directory_settings.kafka_bootstrap
+        requested = RectificationRequested.EVENT_TYPE
+        commands = await of_case(bootstrap, PRIVACY_COMMANDS.name, case_id, requested, 1)
+        await delivered_again(bootstrap, commands[-1:])
+        acked = RectificationAcknowledged.EVENT_TYPE
+        await of_case(bootstrap, PRIVACY_ACKS.name, case_id, acked, 2)
+        card = html.unescape((await directory.get("/association")).text)
+        assert "Rectification demandée auprès du délégué" not in card
+        after = await lookup(app, VolunteerStore).by_ref(ref)
+        assert (after["rectifications"], after["rectifications_done"]) == ([], [case_id])

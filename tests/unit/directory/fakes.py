@@ -96,9 +96,12 @@ class FakeUnitOfWork:
         aggregate.read_revision = aggregate.revision
         if isinstance(aggregate, Offer):
             aggregate.read_fields = aggregate.fields
-        else:  # the cases a correction acted on lose their flags, in the same write
+        else:  # the cases a correction acted on lose their flags and are noted done,
+            # in the same write
             done = aggregate.rectified
             aggregate.rectifications = [c for c in aggregate.rectifications if c not in done]
+            new = [c for c in done if c not in aggregate.rectifications_done]
+            aggregate.rectifications_done = [*aggregate.rectifications_done, *new]
             aggregate.rectified = []
         self._stored(aggregate)[aggregate.id] = copy.deepcopy(aggregate)
 

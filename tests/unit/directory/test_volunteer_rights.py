@@ -27,7 +27,8 @@ from tests.unit.directory.test_volunteer_use_cases import (
 
 
 class Documents:
-    """`VolunteerDocuments.by_ref` and `note` over the fake unit of work's volunteers."""
+    """`VolunteerDocuments.by_ref` and `note` over the fake unit of work's volunteers (a
+    rectification is flagged on the stored record, as the store's note is)."""
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self.uow = uow
@@ -37,14 +38,24 @@ class Documents:
         found = [v for v in self.uow.volunteers.stored.values() if v.volunteer_ref == ref]
         return found[0].state() if found else None
 
-    async def note(self, volunteer_ref: str, field: str, case_id: str) -> bool:
-        if await self.by_ref(volunteer_ref) is None:
+    async def note(
+        self, volunteer_ref: str, field: str, case_id: str, *, unless_in: str | None = None
+    ) -> bool:
+        found = [v for v in self.uow.volunteers.stored.values() if v.volunteer_ref == volunteer_ref]
+        if not found or (unless_in and case_id in getattr(found[0], unless_in)):
             return False
-        noted = self.notes.setdefault((volunteer_ref, field), [])
+        if field == "rectifications":  # on the record, where a correction takes it off
+            noted = found[0].rectifications
+        else:
+            noted = self.notes.setdefault((volunteer_ref, field), [])
         if case_id in noted:
             return False
         noted.append(case_id)
         return True
+
+    def rectifications(self, volunteer_ref: str) -> list[str]:
+        found = [v for v in self.uow.volunteers.stored.values() if v.volunteer_ref == volunteer_ref]
+        return found[0].rectifications
 
 
 async def test_an_approved_volunteer_who_objects_is_paused_once() -> None:
@@ -81,7 +92,7 @@ async def test_a_rectification_is_noted_and_an_unknown_volunteer_changes_nothing
     rights = VolunteerRights(uow, documents)
 
     assert await rights.rectify(ref, "case-3") == {"volunteers": 1}
-    assert documents.notes[(ref, "rectifications")] == ["case-3"]
+    assert documents.rectifications(ref) == ["case-3"]
     assert uow.volunteers.stored[volunteer_id].status is Status.APPROVED
     assert await rights.object("unknown", "case-4") == {}
     assert await rights.rectify("unknown", "case-5") == {}
@@ -96,7 +107,7 @@ async def test_a_rectification_noted_by_a_lost_delivery_still_counts() -> None:
     await documents.note(ref, "rectifications", "case-7")  # the first delivery's note
 
     assert await VolunteerRights(uow, documents).rectify(ref, "case-7") == {"volunteers": 1}
-    assert documents.notes[(ref, "rectifications")] == ["case-7"]
+    assert documents.rectifications(ref) == ["case-7"]
 
 
 async def test_a_correction_tells_privacy_each_flagged_case_is_done() -> None:
@@ -144,3 +155,42 @@ async def test_an_objection_noted_but_not_applied_is_applied_when_delivered_agai
         "paused": 1,
     }
     assert uow.volunteers.stored[volunteer_id].status is Status.PAUSED
+
+
+async def test_a_rectification_delivered_again_after_the_correction_is_not_flagged() -> None:
+    """Kafka delivers at least once, privacy's watchdog may resend: a command for a case
+    their association corrected already is acknowledged again (privacy ignores it), not
+    flagged on the card again, and privacy hears of the correction once."""
+    uow, keys, volunteer_id = await applied()
+    for changes in [*REVIEW, Review(status=Status.APPROVED)]:
+        await volunteer_service.change(uow, PPM, volunteer_id, changes)
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    rights = VolunteerRights(uow, Documents(uow))
+    identity = {"prenom": "Dominique", "nom": "Martin", "courriel": "dm@example.org"}
+    fixed = Correction.model_validate({"identity": identity, "code_postal": "44400"})
+
+    assert await rights.rectify(ref, "case-0009") == {"volunteers": 1}
+    assert uow.volunteers.stored[volunteer_id].rectifications == ["case-0009"]
+    await volunteer_service.correct(uow, keys, PPM, volunteer_id, fixed)
+    assert uow.volunteers.stored[volunteer_id].rectifications_done == ["case-0009"]
+
+    assert await rights.rectify(ref, "case-0009") == {"volunteers": 1}
+    assert uow.volunteers.stored[volunteer_id].rectifications == [], "not flagged again"
+    await volunteer_service.correct(uow, keys, PPM, volunteer_id, fixed)
+    done = [e.case_id for e in uow.events() if isinstance(e, RectificationCompleted)]
+    assert done == ["case-0009"], "one completion per case"
+
+
+async def test_a_case_done_and_still_flagged_is_announced_once_and_unflagged() -> None:
+    """However the flag came back (a card written before the cases done were kept), a
+    correction takes it off and tells privacy nothing more."""
+    uow, keys, volunteer_id = await applied()
+    stored = uow.volunteers.stored[volunteer_id]
+    stored.rectifications, stored.rectifications_done = ["case-0010"], ["case-0010"]
+    identity = {"prenom": "Dominique", "nom": "Martin", "courriel": "dm@example.org"}
+    fixed = Correction.model_validate({"identity": identity, "code_postal": "44400"})
+
+    await volunteer_service.correct(uow, keys, PPM, volunteer_id, fixed)
+
+    assert not [e for e in uow.events() if isinstance(e, RectificationCompleted)]
+    assert uow.volunteers.stored[volunteer_id].rectifications == []

@@ -118,8 +118,8 @@ class FakeFamilies:
         family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
         if family is None:
             return None
-        if case_id not in family.rectifications:
-            family.rectifications.append(case_id)
+        if case_id not in family.rectifications + family.rectifications_done:
+            family.rectifications.append(case_id)  # a case done is not flagged again
         return family.id
 
     async def delete(self, family_id: str) -> int:
@@ -167,6 +167,8 @@ class FakeUnitOfWork:
         family.orientation = list(current.orientation)  # nor matching's steps
         # privacy's cases acted on lose their flags; one flagged meanwhile stays
         family.rectifications = [c for c in current.rectifications if c not in family.rectified]
+        done = [c for c in family.rectified if c not in current.rectifications_done]
+        family.rectifications_done = [*current.rectifications_done, *done]  # noted, same write
         family.rectified = []
         self._write(family, version=family.version + 1)
 

@@ -129,3 +129,22 @@ async def test_a_rectification_with_no_record_to_flag_closes_saying_so() -> None
 
 def test_a_rectification_closed_on_its_flag_before_keeps_its_words() -> None:
     assert labels.decision("rectification", "done").startswith("Transmise à l'équipe")
+
+
+async def test_a_closed_rectification_ignores_its_answers_delivered_again() -> None:
+    """Kafka delivers at least once and the owner answers a command delivered again: once
+    the case is closed « rectifiée », its flag's acknowledgement and its completion coming
+    again change nothing, neither the case nor its trail."""
+    world = World(Clock(NOW))
+    case_id = await opened(world)
+    assert await world.rights.record_ack(flagged(case_id, families=1))
+    assert await world.rights.record_ack(corrected(case_id, NOW + timedelta(days=3)))
+    closed = await world.rights.get(case_id)
+    trail = world.audit.actions(case_id)
+
+    assert not await world.rights.record_ack(flagged(case_id, families=1))
+    assert not await world.rights.record_ack(corrected(case_id, NOW + timedelta(days=5)))
+
+    assert await world.rights.get(case_id) == closed
+    assert world.audit.actions(case_id) == trail
+    assert trail[-2:] == ["case-rectified", "case-closed"]

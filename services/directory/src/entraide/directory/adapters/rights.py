@@ -63,6 +63,9 @@ UNSAID = frozenset({"sealed", "lease_until", "reason"})
 # request's `channel` is who recorded it, a message's how it was sent; a volunteer's
 # `status` is their application's
 RENAMED = {"channel": "medium", "status": "application"}
+# the rectification cases their staff corrected: privacy's own part lists its cases and
+# how each closed
+UNEXPORTED = frozenset({"rectifications_done"})
 
 
 class DirectoryRights(ReferencedDocuments):
@@ -129,6 +132,8 @@ class DirectoryRights(ReferencedDocuments):
         key = await self.keys.existing(exported["_id"])
         record: Doc = {}
         for field, value in exported.items():
+            if field in UNEXPORTED:
+                continue
             if field != "identity":
                 record[_renamed(field)] = value
             elif key is not None:

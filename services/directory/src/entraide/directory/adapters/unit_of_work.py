@@ -88,6 +88,8 @@ class MongoUnitOfWork:
         else:
             done = aggregate.rectified
             aggregate.rectifications = [c for c in aggregate.rectifications if c not in done]
+            new = [c for c in done if c not in aggregate.rectifications_done]
+            aggregate.rectifications_done = [*aggregate.rectifications_done, *new]
             aggregate.rectified = []
         if woken:
             self.wake()

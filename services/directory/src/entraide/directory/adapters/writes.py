@@ -16,13 +16,13 @@ Doc = dict[str, Any]
 LEASE_WAIT_SECONDS = 60.0  # beyond the relay's lease (30 s): it died, or the clocks disagree
 
 
-def appending(fields: Doc, entries: list[Doc], pull: Doc | None = None) -> Doc:
+def appending(fields: Doc, entries: list[Doc], also: Doc | None = None) -> Doc:
     """An update that sets `fields` and appends events behind those not yet published,
-    resetting the relay's lease so it marks sent only what it has read (`pull`: values
-    taken out of list fields in the same write)."""
+    resetting the relay's lease so it marks sent only what it has read (`also`: other
+    operators on fields besides these, in the same write)."""
     fields = {k: v for k, v in fields.items() if k != "_id"}
     update = {"$set": {**fields, **PENDING}, "$push": {"outbox": {"$each": entries}}}
-    return update | ({"$pullAll": pull} if pull else {})
+    return update | (also or {})
 
 
 async def append(
@@ -30,7 +30,7 @@ async def append(
     guard: Doc,
     fields: Doc,
     entries: list[Doc],
-    pull: Doc | None = None,
+    also: Doc | None = None,
 ) -> bool:
     """Set `fields` and append `entries` to the document matching `guard` (its revision),
     once no relay holds it; False if none matches (someone wrote another revision).
@@ -41,7 +41,7 @@ async def append(
     milliseconds, or for its lease to run out if it died."""
 
     async def write(free: Doc) -> bool:
-        update = appending(fields, entries, pull)
+        update = appending(fields, entries, also)
         return bool((await collection.update_one(free, update)).matched_count)
 
     return bool(await _once_free(collection, guard, write))

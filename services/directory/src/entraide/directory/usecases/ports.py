@@ -99,9 +99,12 @@ class VolunteerDocuments(VolunteerLookup, Protocol):
         """Every volunteer (a scan: at start only)."""
         ...
 
-    async def note(self, volunteer_ref: str, field: str, case_id: str) -> bool:
+    async def note(
+        self, volunteer_ref: str, field: str, case_id: str, *, unless_in: str | None = None
+    ) -> bool:
         """Add a privacy case's id to one of the record's notes (`objections`,
-        `rectifications`); False if it was there already or the volunteer is unknown."""
+        `rectifications`), unless it is in the note `unless_in` (`rectifications_done`);
+        False if it was there already, or in `unless_in`, or the volunteer is unknown."""
         ...
 
 

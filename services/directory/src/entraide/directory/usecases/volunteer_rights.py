@@ -24,6 +24,7 @@ from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments
 
 ATTEMPTS = 5  # another write first (a review, the volunteer's space): again
 OBJECTIONS, RECTIFICATIONS = "objections", "rectifications"  # the record's notes
+DONE = "rectifications_done"  # the cases their staff corrected: never flagged again
 
 
 class VolunteerRights:
@@ -49,10 +50,12 @@ class VolunteerRights:
     async def rectify(self, volunteer_ref: str, case_id: str) -> dict[str, int]:
         """Noted on the record for their association's staff (who then correct it, and
         privacy hears it is done); counted when noted by a first delivery too, whose
-        answer was lost: privacy closes a case with nothing flagged as « no record »."""
+        answer was lost: privacy closes a case with nothing flagged as « no record ». A
+        case they corrected already is counted again (privacy ignores it: closed), not
+        noted again."""
         if await self.documents.by_ref(volunteer_ref) is None:
             return {}  # never here, or erased
-        await self.documents.note(volunteer_ref, RECTIFICATIONS, case_id)
+        await self.documents.note(volunteer_ref, RECTIFICATIONS, case_id, unless_in=DONE)
         return {"volunteers": 1}
 
     async def _pause(self, volunteer_id: str) -> bool:

@@ -31,8 +31,16 @@ Doc = dict[str, Any]
 # What a list shows: no identity, outbox, contacts or notes.
 SUMMARY = {"identity": 0, "lookup": 0, "outbox": 0, "contacts": 0, "requests.notes": 0}
 # What the unit of work never overwrites: what changes without a version (`share`,
-# `note_step`, `flag_rectification`: matching's and privacy's events)
-NOT_REWRITTEN = ("_id", "shared_with", "orientation", "rectifications", "version")
+# `note_step`, `flag_rectification`: matching's and privacy's events; the cases done, added
+# to by the write that takes their flags off)
+NOT_REWRITTEN = (
+    "_id",
+    "shared_with",
+    "orientation",
+    "rectifications",
+    "rectifications_done",
+    "version",
+)
 SHARING = {"_id": 1, "consent.sharing": 1, "shared_with": 1}
 _TIME = TypeAdapter(datetime)
 
@@ -93,6 +101,7 @@ def document_of(family: Family) -> Doc:
         "shared_with": family.shared_with,
         "orientation": [step_document(step) for step in family.orientation],
         "rectifications": family.rectifications,
+        "rectifications_done": family.rectifications_done,
         "written_language": family.written_language,
         "version": family.version,
     }
@@ -174,6 +183,7 @@ def family_of(doc: Doc) -> Family:
         shared_with=doc.get("shared_with", []),
         orientation=[_step_of(step) for step in doc.get("orientation", [])],
         rectifications=doc.get("rectifications", []),
+        rectifications_done=doc.get("rectifications_done", []),
         version=doc.get("version", 0),
     )
 

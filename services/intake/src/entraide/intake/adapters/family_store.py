@@ -81,11 +81,15 @@ class FamilyStore:
         return result.modified_count
 
     async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
+        """One atomic update, guarded by the cases done: the write that notes a case done
+        takes its flag off, so a command delivered after it finds nothing to flag."""
         found = await self.families.find_one_and_update(
-            {"family_ref": family_ref},
+            {"family_ref": family_ref, "rectifications_done": {"$ne": case_id}},
             {"$addToSet": {"rectifications": case_id}},
             projection={"_id": 1},
         )
+        if found is None:  # no such family, or the case is done already
+            found = await self.families.find_one({"family_ref": family_ref}, {"_id": 1})
         return None if found is None else str(found["_id"])
 
     async def delete(self, family_id: str) -> int:

@@ -89,8 +89,10 @@ class MongoUnitOfWork:
         if family.events:
             update["$set"] |= {"outbox_pending": True, "lease_until": NEVER, "lease_owner": None}
             update["$push"] = {"outbox": {"$each": [outbox_entry(e) for e in family.events]}}
-        if family.rectified:  # privacy's cases acted on: their flags go in the same write
+        if family.rectified:  # privacy's cases acted on: their flags go in the same write,
+            # and they are noted done (a command for one delivered again flags nothing)
             update["$pullAll"] = {"rectifications": family.rectified}
+            update["$addToSet"] = {"rectifications_done": {"$each": family.rectified}}
         guard = {"version": family.version} if family.version else {"version": {"$exists": False}}
         await self.families.lookup.add([(family.id, family.lookup)])  # a rectified name's
         result = await self.families.families.update_one({"_id": family.id, **guard}, update)
@@ -102,6 +104,8 @@ class MongoUnitOfWork:
         family.version = version
         if family.rectified:
             family.rectifications = [c for c in family.rectifications if c not in family.rectified]
+            new = [c for c in family.rectified if c not in family.rectifications_done]
+            family.rectifications_done = [*family.rectifications_done, *new]
             family.rectified = []
         if family.events:
             family.events.clear()

@@ -123,6 +123,9 @@ class Family:
     shared_with: list[str] = field(default_factory=list)
     orientation: list[MatchStep] = field(default_factory=list)  # written by matching's events
     rectifications: list[str] = field(default_factory=list)  # privacy's open cases to act on
+    # those already corrected and announced to privacy: a command for one delivered again
+    # (Kafka, the watchdog) flags nothing; erased with the record
+    rectifications_done: list[str] = field(default_factory=list)
     # those this change acts on: its write takes their flags off (a case flagged since stays)
     rectified: list[str] = field(default_factory=list, compare=False, repr=False)
     # the language of the door's pages the family wrote its own request on, if it did:

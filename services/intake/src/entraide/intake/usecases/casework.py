@@ -203,9 +203,10 @@ class Casework:
 
 def _rectified(family: Family, now: datetime) -> None:
     """The officer's rectification cases flagged on the record are acted on: privacy hears
-    each is done (case and reference only), and the write takes their flags off."""
+    each is done (case and reference only), once per case, and the write takes their flags
+    off and notes them done."""
     family.rectified = list(family.rectifications)
-    for case_id in family.rectified:
+    for case_id in (c for c in family.rectified if c not in family.rectifications_done):
         done = RectificationCompleted(
             case_id=case_id, subject_ref=family.family_ref, service="intake", completed_at=now
         )

@@ -72,8 +72,9 @@ class Families(Protocol):
         ...
 
     async def flag_rectification(self, family_ref: str, case_id: str) -> str | None:
-        """Flag the record: privacy's rectification case is for its staff to act on; the
-        family's id, or None for no such family."""
+        """Flag the record: privacy's rectification case is for its staff to act on (a
+        case already done, in `rectifications_done`, is not flagged again); the family's
+        id, or None for no such family."""
         ...
 
     async def delete(self, family_id: str) -> int:
@@ -102,7 +103,7 @@ class UnitOfWork(Protocol):
     async def commit(self, family: Family) -> None:
         """Store the family's changes with its events, unless it changed since it was read
         (`ConflictError`); the flags of the rectification cases in `family.rectified` go
-        in the same write."""
+        in the same write, which notes them done (`rectifications_done`)."""
         ...
 
 

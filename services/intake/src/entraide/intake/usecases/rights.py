@@ -29,7 +29,9 @@ from entraide.intake.usecases import consent
 from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
 
 Doc = dict[str, Any]
-INTERNAL = ("lookup", "version", "events")
+# (the rectification cases a save acts on, or done: privacy's own part lists its cases and
+# how each closed)
+INTERNAL = ("lookup", "version", "events", "rectified", "rectifications_done")
 # a request from the family's own door: its ids, its sealed copy (exported opened), its
 # hashes and its code's, and how many others wait with the same contact (not the person's)
 OWN_INTERNAL = ("id", "family_id", "sealed", "lookup", "code_hash", "similar_pending")
@@ -69,7 +71,8 @@ class IntakeRights:
 
     async def rectify(self, command: RectificationRequested) -> dict[str, int]:
         """A correction asked through the data-protection officer: flagged on the family's
-        record for its staff (they hold the parent's word and the form), acknowledged."""
+        record for its staff (they hold the parent's word and the form), acknowledged; a
+        case its staff corrected already is acknowledged again, not flagged again."""
         if command.subject_kind != SubjectKind.FAMILY:
             return {}
         flagged = await self.families.flag_rectification(command.subject_ref, command.case_id)

@@ -46,13 +46,13 @@ class VolunteerStore:
         self, doc: Doc, entries: list[Doc], previous: Doc, rectified: Sequence[str] = ()
     ) -> bool:
         """Write a new revision (and its events) if nobody wrote one meanwhile; the flags of
-        the `rectified` cases go in the same write."""
+        the `rectified` cases go in the same write, which notes them done."""
         guard = {"_id": doc["_id"], "revision": previous["revision"]}
-        pull = {"rectifications": list(rectified)} if rectified else None
+        done = _done(rectified)
         if entries:
-            return await append(self.collection, guard, doc, entries, pull)
+            return await append(self.collection, guard, doc, entries, done)
         # nothing to announce: the outbox and the relay's lease are left as they are
-        update = {"$set": _fields(doc)} | ({"$pullAll": pull} if pull else {})
+        update = {"$set": _fields(doc)} | done
         return bool((await self.collection.update_one(guard, update)).matched_count)
 
     async def get(self, volunteer_id: str) -> Doc | None:
@@ -96,11 +96,15 @@ class VolunteerStore:
     async def all(self) -> list[Doc]:
         return await self.collection.find({}, {"outbox": 0}).to_list()
 
-    async def note(self, volunteer_ref: str, field: str, case_id: str) -> bool:
-        """One atomic update, beside the aggregate's fields (its writes `$set` those only)."""
-        noted = await self.collection.update_one(
-            {"volunteer_ref": volunteer_ref}, {"$addToSet": {field: case_id}}
-        )
+    async def note(
+        self, volunteer_ref: str, field: str, case_id: str, *, unless_in: str | None = None
+    ) -> bool:
+        """One atomic update, beside the aggregate's fields (its writes `$set` those only),
+        guarded by `unless_in`: the write noting a case there takes it out of `field`."""
+        query: Doc = {"volunteer_ref": volunteer_ref}
+        if unless_in is not None:
+            query[unless_in] = {"$ne": case_id}
+        noted = await self.collection.update_one(query, {"$addToSet": {field: case_id}})
         return noted.modified_count == 1
 
 
@@ -113,6 +117,17 @@ class MongoVolunteers:
     async def get(self, volunteer_id: str) -> Volunteer | None:
         doc = await self.store.get(volunteer_id)
         return None if doc is None else Volunteer.from_state(doc)
+
+
+def _done(rectified: Sequence[str]) -> Doc:
+    """The update taking the flags of the `rectified` cases off and noting them done."""
+    if not rectified:
+        return {}
+    cases = list(rectified)
+    return {
+        "$pullAll": {"rectifications": cases},
+        "$addToSet": {"rectifications_done": {"$each": cases}},
+    }
 
 
 def _fields(doc: Doc) -> Doc:

@@ -38,9 +38,11 @@ class Volunteer:
     approved_at: datetime | None = None  # first approval (the observatory's time to approval)
     written_language: str = "fr"  # the public pages' language they applied in: their messages'
     # privacy's rectification cases flagged on the record (noted beside it, never rewritten
-    # by its writes), and those a correction acts on: its write takes their flags off
+    # by its writes), those a correction acts on: its write takes their flags off and notes
+    # them done; and those done, never flagged again (a command delivered again)
     rectifications: list[str] = field(default_factory=list, compare=False)
     rectified: list[str] = field(default_factory=list, compare=False)
+    rectifications_done: list[str] = field(default_factory=list, compare=False)
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
@@ -91,14 +93,15 @@ class Volunteer:
     def correct(self, identity: dict[str, str], code_postal: str, now: datetime) -> None:
         """Their association corrected who they are and where they live with them (sealed
         `identity`): matching hears where they now are if it hears of them; privacy hears
-        each rectification case flagged on the record is done (case and reference only)."""
+        each rectification case flagged on the record is done (case and reference only),
+        once per case."""
         self.identity, self.code_postal = identity, code_postal
         self.revision, self.updated_at = self.revision + 1, now
         if rules.announced(self.status) and self.status is not Status.LEFT:
             event = rules.availability_event(self.state(), at=now)
             self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
         self.rectified = list(self.rectifications)
-        for case_id in self.rectified:
+        for case_id in (c for c in self.rectified if c not in self.rectifications_done):
             done = RectificationCompleted(
                 case_id=case_id, subject_ref=self.volunteer_ref, service=SERVICE, completed_at=now
             )
@@ -141,6 +144,7 @@ class Volunteer:
         values: dict[str, Any] = {name: doc.get(name) for name in STATE if name != "_id"}
         values |= {
             "rectifications": list(doc.get("rectifications") or []),
+            "rectifications_done": list(doc.get("rectifications_done") or []),
             "skills": doc.get("skills") or [],
             "active_families": doc.get("active_families") or 0,
             "written_language": written_language_of(doc),
