@@ -16,7 +16,7 @@ def test_each_journal_entry_reads_as_a_french_sentence() -> None:
         labels.sentence(
             {"action": "ack-received", "service": "directory", "counts": {}}, "erasure"
         ),
-        labels.sentence({"action": "case-closed", "keys_destroyed": 0}),
+        labels.sentence({"action": "case-closed", "keys_destroyed": 0}, "erasure"),
         labels.sentence({"action": "case-escalated", "missing": ["matching", "directory"]}),
         labels.sentence({"action": "case-resolved", "decision": "not-applicable"}),
         labels.sentence({"action": "export-read", "form": "json"}),
@@ -37,6 +37,18 @@ def test_each_journal_entry_reads_as_a_french_sentence() -> None:
     assert labels.actor("dev-9ae404dd5ef850b0") == "Délégué à la protection des données"
     assert labels.actor("retention-sweep") == "Balayage de conservation (automatique)"
     assert labels.actor("matching") == "Mise en relation"
+
+
+def test_only_an_erasure_closes_with_a_word_on_keys() -> None:
+    # a rectification closed on its owner's answer read « Dossier clos ; aucune clé à
+    # détruire. », as if a key could have been destroyed for a corrected phone number
+    closed = {"action": "case-closed", "keys_destroyed": 0}
+    for kind in ("rectification", "objection", "access"):
+        assert labels.sentence(closed, kind) == "Dossier clos."
+    assert labels.sentence(closed, "erasure") == "Dossier clos ; aucune clé à détruire."
+    assert labels.sentence({**closed, "keys_destroyed": 1}, "erasure") == (
+        "Dossier clos ; la clé de chiffrement de la personne est détruite."
+    )
 
 
 def test_a_services_answer_is_worded_by_its_cases_kind() -> None:

@@ -248,7 +248,8 @@ def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
         done = outcome(case_kind, entry.get("counts") or {})
         return f"{SERVICES.get(entry.get('service', ''), 'Un service')} a répondu : {done}."
     if action == "case-closed":
-        keys = entry.get("keys_destroyed")
+        # only an erasure destroys a key: the other kinds' closing says nothing of keys
+        keys = entry.get("keys_destroyed") if case_kind == "erasure" else None
         if keys:
             return "Dossier clos ; la clé de chiffrement de la personne est détruite."
         return "Dossier clos." if keys is None else "Dossier clos ; aucune clé à détruire."
