@@ -31,3 +31,11 @@ def test_staff_see_which_offers_need_a_reminder():
         "mercredi de 14 h à 18 h",
         "samedi de 10 h à 17 h",
     ]
+
+
+def test_an_offer_updated_after_midnight_in_paris_is_dated_that_day():
+    # at 0 h 30 in Paris (23 h 30 UTC) the offer's page read « Mis à jour le » the day before
+    late = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)
+    doc = events.offer_document("a1b2c3d4", "afev", fields(), revision=1, now=late)
+    assert export.public_offer(doc)["mis_a_jour_le"] == "2026-12-02"
+    assert export.data_inclusion_service(doc)["date_maj"] == "2026-12-02"

@@ -2,11 +2,13 @@
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from entraide.directory.domain.associations import ASSOCIATIONS, name_of
 from entraide.directory.domain.offers import hours, vocab
 from entraide.directory.domain.offers.fields import freshness
 
+PARIS = ZoneInfo("Europe/Paris")  # an offer's day is the one it was in France
 PUBLIC_FIELDS = (
     "nom", "presentation", "thematiques", "publics", "frais", "modes_accueil",
     "zone_eligibilite", "horaires_accueil", "commune", "code_postal", "age_min", "age_max",
@@ -25,7 +27,7 @@ def public_offer(doc: dict[str, Any]) -> dict[str, Any]:
         "association_id": doc["association_id"],  # the family door's preselection
         "association_site": association.site if association else None,
         "horaires": hours.describe(slots),
-        "mis_a_jour_le": doc["updated_at"].date().isoformat(),
+        "mis_a_jour_le": _day(doc["updated_at"]),
     }
 
 
@@ -58,5 +60,10 @@ def data_inclusion_service(doc: dict[str, Any]) -> dict[str, Any]:
         "courriel": doc.get("courriel"),
         "lien_source": doc.get("lien"),
         "modes_orientation_accompagnateur_autres": doc.get("modalites_acces") or None,
-        "date_maj": doc["updated_at"].date().isoformat(),
+        "date_maj": _day(doc["updated_at"]),
     }
+
+
+def _day(at: datetime) -> str:
+    """The day in Paris of a stored moment (UTC): updated at 0 h 30 on the 2nd is the 2nd."""
+    return at.astimezone(PARIS).date().isoformat()
