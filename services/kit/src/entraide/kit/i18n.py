@@ -266,7 +266,9 @@ def install(env: Environment, packages: Sequence[str]) -> Catalogs:
         catalogs.gettext, catalogs.ngettext, newstyle=True
     )
     env.globals["translate"] = catalogs.gettext
-    # numbers and distances in the page's language (French outside public routes)
+    # numbers, distances and a sentence's dates in the page's language (French outside
+    # public routes): « 1er décembre 2026 », « 1 December 2026 »
+    env.filters["long_day"] = lambda on: formats.long_day(on, current().locale)
     env.filters["number"] = lambda value: formats.number(value, current().locale)
     env.filters["decimal"] = lambda value, digits=1: formats.decimal(
         value, digits, current().locale
