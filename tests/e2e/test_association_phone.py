@@ -1,6 +1,7 @@
-"""The association's space (`/association`) on a phone (390 px) and a desktop (1280 px), in
-Chromium, directory served over real HTTP: with long titles, a long association name,
-actions in every state and several volunteers, nothing is past the screen's right edge."""
+"""The association's space (`/association`, its actions on `/association/actions`) on a
+phone (390 px) and a desktop (1280 px), in Chromium, directory served over real HTTP: with
+long titles, a long association name, actions in every state and several volunteers,
+nothing is past the screen's right edge."""
 
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -135,9 +136,24 @@ async def volunteer_ref(base: str, issuer: DevIssuer) -> str:
     return str(listed.json()[0]["volunteer_ref"])
 
 
-async def problems_at(page: Page, size: str) -> list[str]:
-    """What is past the screen's edge on the association's space as it is now."""
+async def volunteers_past(page: Page, size: str) -> list[str]:
+    """What is past the screen's edge on the space's volunteers' page."""
     found = await page_width(page, size)
+    width = await page.evaluate("window.innerWidth")
+    cards = await page.locator(".benevole").all()
+    if len(cards) != len(VOLUNTEERS):
+        found.append(f"{size}: {len(cards)} volunteers shown, not {len(VOLUNTEERS)}")
+    for card in cards:
+        box = await card.bounding_box()
+        assert box is not None
+        if box["x"] < 0 or box["x"] + box["width"] > width:
+            found.append(f"{size}: a volunteer's card is at {box['x']:.0f}+{box['width']:.0f}")
+    return found
+
+
+async def actions_past(page: Page, size: str) -> list[str]:
+    """What is past the screen's edge on the space's actions' page."""
+    found = await page_width(page, f"{size} actions")
     width = await page.evaluate("window.innerWidth")
     rows = await page.evaluate(ROWS)
     if len(rows) != len(TITLES):
@@ -151,11 +167,6 @@ async def problems_at(page: Page, size: str) -> list[str]:
                     f"{size}: the {what} of « {title} » is at {left:.0f}-{right:.0f}"
                     f" (scrolling in {row['scroller']})"
                 )
-    for card in await page.locator(".benevole").all():
-        box = await card.bounding_box()
-        assert box is not None
-        if box["x"] < 0 or box["x"] + box["width"] > width:
-            found.append(f"{size}: a volunteer's card is at {box['x']:.0f}+{box['width']:.0f}")
     return found
 
 
@@ -174,11 +185,16 @@ async def test_the_association_s_space_fits_a_phone_and_a_desktop(
             page = await signed_in(browser, base, viewport)
             try:
                 text = await page.locator("main").text_content() or ""
+                assert "Marie-Bernadette Dupont-Laurent-Inventé" in text
+                await screenshot(page, f"{size}-association")
+                problems += await volunteers_past(page, size)
+                await page.get_by_role("link", name="Actions", exact=True).click()
+                await page.wait_for_url("**/association/actions")
+                text = await page.locator("main").text_content() or ""
                 for label in ("À jour", "À confirmer", "Masquée (trop ancienne)"):
                     assert label in text, label
-                assert "Marie-Bernadette Dupont-Laurent-Inventé" in text
                 await screenshot(page, f"{size}-association-actions")
-                problems += await problems_at(page, size)
+                problems += await actions_past(page, size)
                 # where the page leads: an action, a volunteer alone (matching's link)
                 for other in (
                     page.get_by_role("link", name=TITLES[0]).first,

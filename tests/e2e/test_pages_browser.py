@@ -182,6 +182,7 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
             "unaf-nievre",
             [
                 Visit("association", f"{d}/association", check=volunteers_first),
+                Visit("association-actions", f"{d}/association/actions"),
                 # signed in, the public pages offer to sign out
                 Visit("association-recherche", f"{d}/recherche?lieu=Nantes"),
                 Visit("association-benevole", f"{d}/devenir-benevole"),
@@ -221,15 +222,15 @@ def roles(urls: dict[str, str], seeded: dict[str, Any]) -> list[Role]:
 
 
 async def volunteers_first(page: Page) -> list[str]:
-    """The association's space: the volunteers to review before the offers, each
-    volunteer's name above their review form and above the notes on them (a correction
-    asked through the DPO)."""
+    """The association's space: the volunteers to review, the actions on a page of their
+    own (the space's menu), each volunteer's name above their review form and above the
+    notes on them (a correction asked through the DPO, on the first page: it waits)."""
     found = []
-    volunteers, offers = (
-        page.get_by_role("heading", name=n, level=2) for n in ("Bénévoles", "Vos actions")
-    )
-    if (await _top(volunteers)) > (await _top(offers)):
-        found.append("the offers come before the volunteers to review")
+    if await page.get_by_role("heading", name="Vos actions").count():
+        found.append("the actions are still below the volunteers, not on their own page")
+    menu = page.get_by_role("navigation", name="Rubriques de l'espace association")
+    if not await menu.get_by_role("link", name="Actions").count():
+        found.append("the space's menu does not lead to the actions")
     card = page.locator(".benevole").first
     name = await _top(card.get_by_role("heading"))
     if name > await _top(card.locator("form")):

@@ -80,6 +80,7 @@ RULES = {
         ("GET", "/devenir-benevole"): ANYONE,
         ("POST", "/devenir-benevole"): ANYONE,
         ("GET", "/association"): QUEUE,
+        ("GET", "/association/actions"): QUEUE,
         ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
         ("GET", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,
         ("POST", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,

@@ -16,8 +16,10 @@ async def test_the_network_is_told_the_space_is_an_associations(
     async with serving(create_app(directory_settings)) as client:
         await dev_issuer.sign_in(client, "coordination-reseau")
         network = await client.get("/association")
+        network_actions = await client.get("/association/actions")
         await dev_issuer.sign_in(client, "coordination-ppm")
         coordinator = await client.get("/association")
+        actions = await client.get("/association/actions")
 
     assert network.status_code == 200
     said = text_of(network.text)
@@ -27,4 +29,7 @@ async def test_the_network_is_told_the_space_is_an_associations(
     assert 'href="/recherche"' in network.text
     assert coordinator.status_code == 200
     assert "aucune association" not in text_of(coordinator.text)
-    assert "Vos actions" in text_of(coordinator.text)
+    assert 'href="/association/actions"' in coordinator.text  # the space's menu
+    assert "Vos actions" in text_of(actions.text)
+    assert "vous n'êtes rattaché(e) à aucune association" in text_of(network_actions.text)
+    assert "Aucune action publiée" not in text_of(network_actions.text)

@@ -147,7 +147,7 @@ async def test_the_association_space_lists_its_actions_in_natural_order(
             created = await client.post("/api/v1/staff/offers", json=offer, headers=ppm)
             assert created.status_code == 201, created.text
         await dev_issuer.sign_in(client, "coordination-ppm")
-        space = await client.get("/association")
+        space = await client.get("/association/actions")
     assert space.status_code == 200
     listed = re.findall(r"Parrainage de proximité — (Paris \d+\w+)</a>", space.text)
     assert listed == ["Paris 1er", "Paris 2e", "Paris 19e", "Paris 20e"]
@@ -166,9 +166,9 @@ async def test_an_associations_staff_of_one_departement_sees_its_actions_there(
             )
             assert created.status_code == 201, created.text
         await dev_issuer.sign_in(client, "unaf-nievre")
-        nievre = await client.get("/association")
+        nievre = await client.get("/association/actions")
         await dev_issuer.sign_in(client, "coordination-unaf")
-        both = await client.get("/association")
+        both = await client.get("/association/actions")
     assert nievre.status_code == 200
     assert re.findall(r"Écoute des parents — (\w+)</a>", nievre.text) == ["Nevers"]
     assert re.findall(r"Écoute des parents — (\w+)</a>", both.text) == ["Nevers", "Roubaix"]
@@ -196,7 +196,7 @@ async def test_two_actions_of_one_name_in_one_commune_differ_on_their_cards(
             created = await client.post("/api/v1/staff/offers", json=offer, headers=ppm)
             assert created.status_code == 201, created.text
         await dev_issuer.sign_in(client, "ppm-nantes")
-        space = await client.get("/association")
+        space = await client.get("/association/actions")
     assert space.status_code == 200
     cards = re.findall(r'<ul class="fr-card__desc action-details">(.*?)</ul>', space.text, re.S)
     read = sorted([re.findall(r"<li>(.*?)</li>", card.replace("\u00a0", " ")) for card in cards])

@@ -67,7 +67,7 @@ async def test_a_stale_offer_gets_one_reminder_with_its_link(mongo, unique) -> N
     [mail] = mailbox.to("stale-offer-000001@example.org")
     assert mail["Subject"] == "Votre offre « Offre stale » est-elle toujours d'actualité ?"
     text = mail.get_content()
-    assert f"{SPACE}/association" in text
+    assert f"{SPACE}/association/actions" in text  # the actions' page, those to update first
     assert day(NOW - timedelta(days=200)) in text
     assert "de Parrains Par Mille" in text
     assert len(mailbox.to("ppm-44@example.org")) == 1  # the branch in 44

@@ -226,6 +226,8 @@ def pages(ids: dict[str, str]) -> list[tuple[str, str | None, str, int]]:
         ("directory", None, "/offres/inconnue-0000", 404),
         ("directory", None, "/recherche?lieu=Nantes&rayon_km=abc", 422),
         ("directory", "coordination-ppm", "/association", 200),
+        ("directory", "coordination-ppm", "/association?statut=in-review&page=2", 200),
+        ("directory", "coordination-ppm", "/association/actions", 200),
         ("directory", "coordination-ppm", f"/association?benevole={ids['volunteer']}", 200),
         ("intake", None, "/connexion", 200),
         ("intake", "ppm-nantes", "/familles", 200),

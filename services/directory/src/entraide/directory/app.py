@@ -16,6 +16,7 @@ from entraide.directory.adapters.unit_of_work import MongoUnitOfWork
 from entraide.directory.adapters.volunteers.links import MongoEmailIndex, MongoSignInLinks
 from entraide.directory.adapters.volunteers.local_keys import VolunteerKeys
 from entraide.directory.adapters.volunteers.privacy_erasure import PrivacyErasure
+from entraide.directory.adapters.volunteers.roster import VolunteerRoster
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.adapters.volunteers.supports import VolunteerSupports
 from entraide.directory.adapters.volunteers.tombstones import VolunteerTombstones
@@ -36,6 +37,7 @@ from entraide.directory.usecases.access import SPACE_ROLES
 from entraide.directory.usecases.ports import (
     Cards,
     OfferDocuments,
+    Roster,
     UnitOfWork,
     VolunteerDocuments,
     VolunteerKeyStore,
@@ -78,6 +80,7 @@ def create_app(
     # an erased volunteer's tombstone waits in an outbox of its own (`adapters.rights`)
     tombstones = VolunteerTombstones(rt.db, settings.volunteers_topic)
     supports = VolunteerSupports(rt.db)  # their matches, for their space
+    roster = VolunteerRoster(rt.db)  # the association's space, a page at a time
     relay = outbox.Relays(
         {
             "offers": offers.collection,
@@ -159,6 +162,7 @@ def create_app(
         startup=[
             offers.ensure_indexes,
             volunteer_store.ensure_indexes,
+            roster.ensure_indexes,
             tombstones.ensure_indexes,
             supports.ensure_indexes,
             links.ensure_indexes,
@@ -179,7 +183,7 @@ def create_app(
     # privacy's rights channel asks which volunteer a proved e-mail names (its vault's secret)
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(space, privacy_secret))
-    provide_ports(app, uow, cards, offers, volunteer_store, keys)
+    provide_ports(app, uow, cards, offers, volunteer_store, keys, roster)
     provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
     # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
     requests = VolunteerRights(uow, volunteer_store)
@@ -201,6 +205,7 @@ def provide_ports(
     offers: OfferDocuments,
     volunteers: VolunteerDocuments,
     keys: VolunteerKeyStore,
+    roster: Roster,
 ) -> None:
     """Each adapter under the port routes ask for. The parameters check that each
     implements its port; the loop's `Any` because mypy refuses a Protocol where the kit
@@ -211,6 +216,7 @@ def provide_ports(
         (OfferDocuments, offers),
         (VolunteerDocuments, volunteers),
         (VolunteerKeyStore, keys),
+        (Roster, roster),
     ]
     for port, adapter in ports:
         provide_as(app, port, adapter)

@@ -53,7 +53,7 @@ async def remind_stale_offers(
                     "offer": doc["nom"],
                     "association": name_of(doc["association_id"]),
                     "confirmed_on": updated,
-                    "link": f"{space_url.rstrip('/')}/association",
+                    "link": f"{space_url.rstrip('/')}/association/actions",
                 },
             )
         )

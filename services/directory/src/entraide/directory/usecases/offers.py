@@ -6,7 +6,7 @@ from typing import Any
 
 from entraide.directory.domain import places
 from entraide.directory.domain.offers import search, views
-from entraide.directory.domain.offers.fields import OfferFields
+from entraide.directory.domain.offers.fields import Freshness, OfferFields
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.usecases.access import check
@@ -14,6 +14,7 @@ from entraide.directory.usecases.ports import Cards, OfferDocuments, UnitOfWork
 from entraide.kit.principal import Principal
 
 __all__ = ["ConflictError", "ForbiddenError"]
+STALEST_FIRST = [Freshness.HIDDEN, Freshness.REMINDER, Freshness.FRESH]
 
 
 async def create_offer(
@@ -87,15 +88,24 @@ async def public_offer(offers: OfferDocuments, offer_id: str) -> dict[str, Any] 
 
 async def association_offers(offers: OfferDocuments, principal: Principal) -> list[dict[str, Any]]:
     """The principal's association's offers in their territories (the Nièvre's staff do not
-    run the Nord's actions), with their freshness (reminder, hidden), by name then commune
-    in natural order (`Paris 2e` before `Paris 19e`)."""
+    run the Nord's actions), with their freshness: those to update first (hidden, then to
+    confirm), each part by name then commune in natural order (`Paris 2e` before
+    `Paris 19e`)."""
     if principal.association_id is None:
         return []
     docs = [
-        d for d in await offers.of_association(principal.association_id) if covered(principal, d)
+        views.staff_offer(d)
+        for d in await offers.of_association(principal.association_id)
+        if covered(principal, d)
     ]
-    docs.sort(key=lambda d: (places.natural_key(d["nom"]), places.natural_key(d["commune"])))
-    return [views.staff_offer(d) for d in docs]
+    docs.sort(
+        key=lambda d: (
+            STALEST_FIRST.index(d["fraicheur"]),
+            places.natural_key(d["nom"]),
+            places.natural_key(d["commune"]),
+        )
+    )
+    return docs
 
 
 def covered(principal: Principal, doc: dict[str, Any]) -> bool:

@@ -7,7 +7,8 @@ cards; `unit_of_work` the writes), privacy's key vault or directory's own keys
 """
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from entraide.contracts.events import MatchProposed
@@ -106,6 +107,37 @@ class VolunteerDocuments(VolunteerLookup, Protocol):
         `rectifications`), unless it is in the note `unless_in` (`rectifications_done`);
         False if it was there already, or in `unless_in`, or the volunteer is unknown."""
         ...
+
+
+@dataclass(frozen=True)
+class RosterPage:
+    """One page of the volunteers as stored, and how many there are in all (with the
+    status asked), per status (whatever was asked) and per tier (the order's parts,
+    `domain.volunteers.roster.TIERS`)."""
+
+    docs: list[Doc]
+    total: int
+    by_status: dict[str, int]
+    by_tier: dict[str, int]
+
+
+@dataclass(frozen=True)
+class RosterQuery:
+    """Which volunteers: an association's, living in these départements (none named: all),
+    of this status (None: all), in the order of `today`; from `start`, at most `size`."""
+
+    association_id: str
+    territories: Sequence[str]
+    status: str | None
+    today: date
+    start: int
+    size: int
+
+
+class Roster(Protocol):
+    """The port: the store filters, orders (`domain.volunteers.roster.TIERS`) and pages."""
+
+    async def page(self, query: RosterQuery) -> RosterPage: ...
 
 
 class VolunteerKeyStore(Protocol):

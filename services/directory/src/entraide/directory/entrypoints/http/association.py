@@ -1,8 +1,13 @@
-"""The association's space: its offers with their freshness and what tells them apart (the
-help, the ages, the hours, the places left, the audience), its volunteers to review (the
-review's form posts to `volunteers.pages`) with how to reach them and what they offer."""
+"""The association's space: its volunteers to review, a page at a time, what waits for the
+coordinator first (the review's form posts to `volunteers.pages`, the correction's to
+`volunteers.correction`; both come back to the page and filter it was sent from), with how
+to reach them and what they offer; its actions on a page of their own, those to update
+first, each with its freshness and what tells it apart (the help, the ages, the hours, the
+places left, the audience)."""
 
+import math
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -10,11 +15,14 @@ from fastapi.responses import HTMLResponse
 from entraide.contracts import labels
 from entraide.directory.domain import places
 from entraide.directory.domain.offers import hours, vocab
-from entraide.directory.domain.volunteers.rules import NEXT
+from entraide.directory.domain.offers.fields import Freshness
+from entraide.directory.domain.volunteers import roster as roster_rules
+from entraide.directory.domain.volunteers.rules import NEXT, Status
 from entraide.directory.domain.volunteers.status_words import FOR_STAFF
 from entraide.directory.entrypoints.http.deps import (
     OfferDocumentsDep,
     PagesDep,
+    RosterDep,
     VolunteerDocumentsDep,
     VolunteerKeysDep,
 )
@@ -22,7 +30,9 @@ from entraide.directory.entrypoints.http.labels import (
     FRESHNESS_LABELS,
     HONORABILITY_LABELS,
 )
+from entraide.directory.entrypoints.http.pager import pager
 from entraide.directory.usecases import access, offers, volunteers
+from entraide.directory.usecases.roster import Listed, association_roster
 from entraide.kit import formats
 from entraide.kit.auth import Principal, require_role
 
@@ -46,44 +56,108 @@ async def association_space(
     request: Request,
     principal: Staff,
     pages: PagesDep,
-    offer_documents: OfferDocumentsDep,
+    roster: RosterDep,
     volunteer_documents: VolunteerDocumentsDep,
     keys: VolunteerKeysDep,
     fait: str = "",
     erreur: str = "",
     benevole: str = "",
+    statut: str = "",
+    page: str = "1",
 ) -> HTMLResponse:
-    """The association's offers and volunteers; `?benevole=<ref>`: that volunteer alone (the
-    link from matching's proposals), for their association's staff and the network's."""
-    shown: list[dict[str, Any]] = []
-    listed: list[dict[str, Any]] = []
+    """The association's volunteers, a page at a time, what waits for the coordinator first
+    (`?statut=`: of that status only); `?benevole=<ref>`: that volunteer alone (the link
+    from matching's proposals), for their association's staff and the network's."""
+    status = Status(statut) if statut in FOR_STAFF else None
+    listed = Listed([], 1, 1, 0)
     if benevole:
         one = await volunteers.volunteer_by_ref(volunteer_documents, keys, principal, benevole)
         if one is not None:
-            listed = [one]
+            listed = Listed([one], 1, 1, 1)
         elif not erreur:
             erreur = "Ce bénévole n'est pas connu de votre association."
-    elif principal.association_id:
-        shown = await offers.association_offers(offer_documents, principal)
-        listed = await volunteers.association_volunteers(volunteer_documents, keys, principal)
-    flashes = [{"level": DONE[fait][0], "text": DONE[fait][1]}] if fait in DONE else []
-    if erreur:
-        flashes.append({"level": "error", "text": erreur[:200]})
+    else:
+        number = int(page) if page.isdigit() else 1
+        today = formats.today()
+        listed = await association_roster(
+            roster, keys, principal, status=status, number=number, today=today
+        )
+    kept = {"statut": status.value if status else "", "benevole": benevole}
     return pages.page(
         request,
         "association.html",
         principal,
+        tab="benevoles",
         one_volunteer=bool(benevole),
         today=formats.today().isoformat(),
-        offers=[action_card(o) for o in shown],
-        volunteers=[described(v) for v in listed],
-        flashes=flashes,
+        volunteers=[described(v) for v in listed.volunteers],
+        listed=listed,
+        waiting=sum(listed.by_status.get(s, 0) for s in roster_rules.WAITING),
+        status=status.value if status else "",
+        paging=paging(listed.number, listed.pages, kept),
+        back=back_query(kept, listed.number),
+        flashes=flashes(fait, erreur),
         status_labels=FOR_STAFF,
         honorability_labels=HONORABILITY_LABELS,
-        freshness_labels=FRESHNESS_LABELS,
         channels=CHANNELS,
         next_statuses={s.value: sorted(n.value for n in nxt) for s, nxt in NEXT.items()},
     )
+
+
+@router.get("/association/actions", response_class=HTMLResponse)
+async def association_actions(
+    request: Request,
+    principal: Staff,
+    pages: PagesDep,
+    offer_documents: OfferDocumentsDep,
+    page: str = "1",
+) -> HTMLResponse:
+    """The association's actions, a page at a time, those to update first."""
+    shown = await offers.association_offers(offer_documents, principal)
+    count = max(1, math.ceil(len(shown) / roster_rules.PAGE_SIZE))
+    number = min(int(page), count) if page.isdigit() and int(page) > 0 else 1
+    first = (number - 1) * roster_rules.PAGE_SIZE
+    return pages.page(
+        request,
+        "association-actions.html",
+        principal,
+        tab="actions",
+        offers=[action_card(o) for o in shown[first : first + roster_rules.PAGE_SIZE]],
+        total=len(shown),
+        stale=sum(o["fraicheur"] != Freshness.FRESH for o in shown),
+        paging=paging(number, count, {}),
+        freshness_labels=FRESHNESS_LABELS,
+    )
+
+
+def flashes(fait: str, erreur: str) -> list[dict[str, str]]:
+    found = [{"level": DONE[fait][0], "text": DONE[fait][1]}] if fait in DONE else []
+    if erreur:
+        found.append({"level": "error", "text": erreur[:200]})
+    return found
+
+
+def paging(number: int, pages: int, kept: dict[str, str]) -> dict[str, Any]:
+    """The pager's links keep the filter (`kept`; an empty one left out)."""
+    return pager(number, pages, {k: v for k, v in kept.items() if v})
+
+
+def back_query(kept: dict[str, str], number: int) -> str:
+    """Where a form on the page returns to: this page, with its filter (`retour`)."""
+    return urlencode(
+        {k: v for k, v in kept.items() if v} | ({"page": number} if number > 1 else {})
+    )
+
+
+def back_to(retour: str, **flash: str) -> str:
+    """The space as the person left it (`retour`, as `back_query` wrote it: anything else
+    is dropped), with the outcome to say (`fait`, `erreur`)."""
+    asked = dict(parse_qsl(retour))
+    kept = {k: asked[k] for k in ("statut", "benevole") if asked.get(k)}
+    if asked.get("page", "").isdigit():
+        kept["page"] = asked["page"]
+    query = urlencode(kept | flash)
+    return f"/association?{query}" if query else "/association"
 
 
 def described(volunteer: dict[str, Any]) -> dict[str, Any]:

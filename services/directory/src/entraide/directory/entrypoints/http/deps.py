@@ -7,6 +7,7 @@ from fastapi import Depends
 from entraide.directory.usecases.ports import (
     Cards,
     OfferDocuments,
+    Roster,
     UnitOfWork,
     VolunteerDocuments,
     VolunteerKeyStore,
@@ -23,4 +24,5 @@ VolunteerDocumentsDep = Annotated[VolunteerDocuments, Depends(provided(Volunteer
 VolunteerKeysDep = Annotated[VolunteerKeyStore, Depends(provided(VolunteerKeyStore))]
 VolunteerSpaceDep = Annotated[VolunteerSpace, Depends(provided(VolunteerSpace))]
 VolunteerNewsDep = Annotated[VolunteerNews, Depends(provided(VolunteerNews))]
+RosterDep = Annotated[Roster, Depends(provided(Roster))]
 PagesDep = Annotated[Pages, Depends(provided(Pages))]

@@ -15,6 +15,7 @@ from entraide.directory.entrypoints.http import in_language
 from entraide.directory.entrypoints.http.deps import CardsDep, OfferDocumentsDep, PagesDep
 from entraide.directory.entrypoints.http.labels import DAYS, NEEDS
 from entraide.directory.entrypoints.http.offers.api import PAGE_SIZE, hit_json
+from entraide.directory.entrypoints.http.pager import pager
 from entraide.directory.usecases import offers
 from entraide.kit.auth import optional_principal
 from entraide.kit.i18n import N_, public_language, translator
@@ -90,7 +91,7 @@ async def search_page(
             "groups": grouped(hits),
             "total": results.total,
             "first": query.offset + 1,
-            "paging": paging(request, number, count),
+            "paging": pager(number, count, request.query_params),
             "others": [
                 {
                     "label": p.label,
@@ -133,17 +134,6 @@ def grouped(hits: list[dict[str, Any]]) -> list[dict[str, Any]]:
             groups[key]["offers"] = []
         groups[key]["offers"].append(hit)
     return list(groups.values())
-
-
-def paging(request: Request, number: int, pages: int) -> dict[str, Any]:
-    """The pager's links: each page's address is this one's with another `page`."""
-    params = dict(request.query_params)
-
-    def url(n: int) -> str:
-        return "?" + urlencode({**params, "page": n})
-
-    shown = sorted({1, pages, *range(max(1, number - 2), min(pages, number + 2) + 1)})
-    return {"number": number, "pages": pages, "url": url, "shown": shown}
 
 
 @router.get("/offres/{offer_id}", response_class=HTMLResponse)

@@ -4,7 +4,6 @@ form's rules (`Correction`, its sentences said of the volunteer), each error bes
 field; a rectification flagged on the card is then done, and privacy told so."""
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,6 +12,7 @@ from pydantic import ValidationError
 from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.domain.volunteers.application import Correction
 from entraide.directory.domain.volunteers.sealing import unseal
+from entraide.directory.entrypoints.http.association import back_to
 from entraide.directory.entrypoints.http.deps import (
     PagesDep,
     UnitOfWorkDep,
@@ -58,7 +58,9 @@ def page(
     volunteer: dict[str, Any],
     form: dict[str, Any],
     errors: dict[str, str],
+    retour: str = "",
 ) -> HTMLResponse:
+    """The form, with its way back to the space's page it was opened from (`retour`)."""
     return pages.page(
         request,
         "benevole-coordonnees.html",
@@ -67,6 +69,8 @@ def page(
         volunteer=volunteer,
         form=form,
         errors=messages.in_page_order(errors, PAGE_ORDER),
+        retour=retour,
+        back=back_to(retour),
     )
 
 
@@ -99,6 +103,7 @@ async def correction_form(
     pages: PagesDep,
     uow: UnitOfWorkDep,
     keys: VolunteerKeysDep,
+    retour: str = "",
 ) -> HTMLResponse:
     volunteer = await _shown(uow, keys, principal, volunteer_id)
     identity = volunteer["identity"]
@@ -107,7 +112,7 @@ async def correction_form(
         "code_postal": volunteer["code_postal"],
         "sms": "oui" if identity.get("canal") == "sms" else "",
     }
-    return page(pages, request, principal, volunteer, form, {})
+    return page(pages, request, principal, volunteer, form, {}, retour)
 
 
 @router.post(
@@ -128,15 +133,16 @@ async def correct_volunteer(
     volunteer = await _shown(uow, keys, principal, volunteer_id)
     raw = await request.form()
     form: dict[str, Any] = {k: str(raw.get(k, "")) for k in FIELDS} | {"sms": raw.get("sms")}
+    retour = str(raw.get("retour", ""))
     found = correction(form)
     if isinstance(found, dict):
-        return page(pages, request, principal, volunteer, form, found)
+        return page(pages, request, principal, volunteer, form, found, retour)
     try:
         corrected = await volunteers.correct(uow, keys, principal, volunteer_id, found)
     except ConflictError:
-        return RedirectResponse(f"/association?erreur={quote(CHANGED)}#benevoles", 303)
+        return RedirectResponse(back_to(retour, erreur=CHANGED) + "#benevoles", 303)
     if corrected is None:
         raise HTTPException(404, GONE)
     await space.readdress(found.identity.courriel, volunteer_id)  # their space's sign-in
     done = "rectifie" if volunteer["flagged"] else "corrige"
-    return RedirectResponse(f"/association?fait={done}#benevole-{volunteer_id}", 303)
+    return RedirectResponse(back_to(retour, fait=done) + f"#benevole-{volunteer_id}", 303)

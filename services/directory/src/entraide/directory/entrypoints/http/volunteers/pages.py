@@ -3,7 +3,6 @@ the association's review from its space (`association`)."""
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
+from entraide.directory.entrypoints.http.association import back_to
 from entraide.directory.entrypoints.http.deps import (
     PagesDep,
     UnitOfWorkDep,
@@ -104,15 +104,20 @@ async def review_volunteer(
     statut: Annotated[str, Form()] = "",
     honorabilite: Annotated[str, Form()] = "",
     valable_jusqu_au: Annotated[str, Form()] = "",
+    retour: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
-    """The association's review: status and honorability check, as the API does it."""
+    """The association's review: status and honorability check, as the API does it; back
+    to the space's page and filter it was sent from (`retour`)."""
+
+    def back(**flash: str) -> RedirectResponse:
+        return RedirectResponse(back_to(retour, **flash) + "#benevoles", 303)
+
     if not (statut or honorabilite or valable_jusqu_au):  # « mise à jour » would be untrue
-        return RedirectResponse(f"/association?erreur={quote(UNCHANGED)}#benevoles", 303)
+        return back(erreur=UNCHANGED)
     try:
         valid_until = date.fromisoformat(valable_jusqu_au) if valable_jusqu_au else None
     except ValueError:
-        message = quote("La date de validité de l'attestation n'est pas une date.")
-        return RedirectResponse(f"/association?erreur={message}#benevoles", 303)
+        return back(erreur="La date de validité de l'attestation n'est pas une date.")
     review = volunteers.Review(
         status=Status(statut) if statut else None,
         honorability=Honorability(honorabilite) if honorabilite else None,
@@ -123,8 +128,7 @@ async def review_volunteer(
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
     except (TransitionError, ConflictError) as exc:
-        message = str(exc) or "La fiche a changé entre-temps : rechargez la page."
-        return RedirectResponse(f"/association?erreur={quote(message)}#benevoles", 303)
+        return back(erreur=str(exc) or "La fiche a changé entre-temps : rechargez la page.")
     if volunteer is None:
         raise HTTPException(404, "bénévole inconnu")
-    return RedirectResponse("/association?fait=ok#benevoles", 303)
+    return back(fait="ok")
