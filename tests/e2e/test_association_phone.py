@@ -45,7 +45,8 @@ async def seed(base: str, issuer: DevIssuer, mongo: Any, database: str) -> None:
     token = await issuer.token_for(STAFF)
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         for title, professionals in zip(TITLES, [False, False, True, False], strict=True):
-            body = fields("Paris", nom=title).model_dump(mode="json")
+            # capacity: the card's « Places libres » form laid out too
+            body = fields("Paris", nom=title, capacity=12, current_load=5).model_dump(mode="json")
             created = await client.post(
                 "/api/v1/staff/offers",
                 json=body | {"professionals_only": professionals},
@@ -158,6 +159,15 @@ async def actions_past(page: Page, size: str) -> list[str]:
     rows = await page.evaluate(ROWS)
     if len(rows) != len(TITLES):
         found.append(f"{size}: {len(rows)} actions shown, not {len(TITLES)}")
+    for control in await page.locator(".action button, .action input, .action a.fr-btn").all():
+        box = await control.bounding_box()
+        if box is not None and (box["x"] < 0 or box["x"] + box["width"] > width):
+            label = await control.text_content() or await control.get_attribute("name") or ""
+            found.append(
+                f"{size}: « {label.strip()[:40]} » is at {box['x']:.0f}+{box['width']:.0f}"
+            )
+    if len(await page.locator(".action form.places").all()) != len(TITLES):
+        found.append(f"{size}: not every card has its « Places libres » form")
     for row in rows:
         title = row["title"][:40]
         for what in ("name", "state"):

@@ -81,6 +81,11 @@ RULES = {
         ("POST", "/devenir-benevole"): ANYONE,
         ("GET", "/association"): QUEUE,
         ("GET", "/association/actions"): QUEUE,
+        # an action's card: its association's staff (the record decides: 403 for another's)
+        ("POST", "/association/actions/{offer_id}/confirmation"): QUEUE,
+        ("POST", "/association/actions/{offer_id}/places"): QUEUE,
+        ("GET", "/association/actions/{offer_id}/retrait"): QUEUE,
+        ("POST", "/association/actions/{offer_id}/retrait"): QUEUE,
         ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
         ("GET", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,
         ("POST", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,

@@ -26,6 +26,7 @@ from entraide.directory.entrypoints.consumers import matches as match_consumer
 from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
+from entraide.directory.entrypoints.http.offers import space as offers_space
 from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
 from entraide.directory.entrypoints.http.volunteers import correction as volunteer_correction
 from entraide.directory.entrypoints.http.volunteers import form as volunteer_form
@@ -155,6 +156,7 @@ def create_app(
             volunteers_pages.public,
             volunteer_space.router,
             association.router,
+            offers_space.router,
             volunteers_pages.staff,
             volunteer_correction.router,
             contact_lookup.router,

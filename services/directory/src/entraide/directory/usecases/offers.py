@@ -56,6 +56,26 @@ async def update_offer(
     return offer
 
 
+async def confirm_offer(
+    uow: UnitOfWork,
+    principal: Principal,
+    offer_id: str,
+    *,
+    revision: int,
+    places_left: int | None = None,
+) -> Offer | None:
+    """The offer confirmed as it stands, through `update_offer` (dated now, a new revision,
+    announced as any update); with `places_left`, its places left set too (its load, the
+    capacity less those)."""
+    offer = await uow.offers.get(offer_id)
+    if offer is None:
+        return None
+    fields = offer.fields
+    if places_left is not None and fields.capacity is not None:
+        fields = fields.model_copy(update={"current_load": fields.capacity - places_left})
+    return await update_offer(uow, principal, offer_id, fields, revision=revision)
+
+
 async def withdraw_offer(uow: UnitOfWork, principal: Principal, offer_id: str) -> bool:
     """Withdraw the offer: the withdrawal event, then a tombstone for its key."""
     offer = await uow.offers.get(offer_id)

@@ -47,6 +47,12 @@ DONE = {
         "données est informé que la rectification demandée est faite.",
     ),
 }
+# what a form on an action's card did, said of the action by its name
+ACTION_DONE = {
+    "confirme": "L'action « {} » est confirmée à jour.",
+    "places": "Les places libres de l'action « {} » sont mises à jour ; elle est confirmée à jour.",
+    "retire": "L'action « {} » est retirée : les familles ne la verront plus.",
+}
 CHANNELS = {"email": "par e-mail", "sms": "par SMS"}  # the application's `identity.canal`
 SLOT_ORDER = list(labels.SLOTS)  # Monday morning first
 
@@ -111,8 +117,30 @@ async def association_actions(
     pages: PagesDep,
     offer_documents: OfferDocumentsDep,
     page: str = "1",
+    fait: str = "",
+    nom: str = "",
+    erreur: str = "",
 ) -> HTMLResponse:
-    """The association's actions, a page at a time, those to update first."""
+    """The association's actions, a page at a time, those to update first; what a form
+    on a card did (`fait`, of the action `nom`) or why it did not (`erreur`)."""
+    shown = flashes("", erreur)
+    if fait in ACTION_DONE and nom:
+        shown.insert(0, {"level": "success", "text": ACTION_DONE[fait].format(nom[:200])})
+    return await actions_page(request, principal, pages, offer_documents, page, flashes=shown)
+
+
+async def actions_page(
+    request: Request,
+    principal: Principal,
+    pages: PagesDep,
+    offer_documents: OfferDocumentsDep,
+    page: str,
+    *,
+    flashes: list[dict[str, str]],
+    errors: dict[str, dict[str, str]] | None = None,
+) -> HTMLResponse:
+    """The actions' page `page`; `errors`: a card's form refused (by offer id: `places`,
+    the value typed, and `message`), said beside its field."""
     shown = await offers.association_offers(offer_documents, principal)
     count = max(1, math.ceil(len(shown) / roster_rules.PAGE_SIZE))
     number = min(int(page), count) if page.isdigit() and int(page) > 0 else 1
@@ -121,11 +149,15 @@ async def association_actions(
         request,
         "association-actions.html",
         principal,
+        status_code=422 if errors else 200,
         tab="actions",
         offers=[action_card(o) for o in shown[first : first + roster_rules.PAGE_SIZE]],
         total=len(shown),
         stale=sum(o["fraicheur"] != Freshness.FRESH for o in shown),
         paging=paging(number, count, {}),
+        back=back_query({}, number),
+        flashes=flashes,
+        errors=errors or {},
         freshness_labels=FRESHNESS_LABELS,
     )
 
@@ -149,15 +181,15 @@ def back_query(kept: dict[str, str], number: int) -> str:
     )
 
 
-def back_to(retour: str, **flash: str) -> str:
-    """The space as the person left it (`retour`, as `back_query` wrote it: anything else
-    is dropped), with the outcome to say (`fait`, `erreur`)."""
+def back_to(retour: str, to: str = "/association", **flash: str) -> str:
+    """The space's page `to` as the person left it (`retour`, as `back_query` wrote it:
+    anything else is dropped), with the outcome to say (`fait`, `erreur`)."""
     asked = dict(parse_qsl(retour))
     kept = {k: asked[k] for k in ("statut", "benevole") if asked.get(k)}
     if asked.get("page", "").isdigit():
         kept["page"] = asked["page"]
     query = urlencode(kept | flash)
-    return f"/association?{query}" if query else "/association"
+    return f"{to}?{query}" if query else to
 
 
 def described(volunteer: dict[str, Any]) -> dict[str, Any]:
@@ -189,6 +221,7 @@ def action_card(offer: dict[str, Any]) -> dict[str, Any]:
         "ages": ages(offer.get("age_min"), offer.get("age_max")),
         "when": hours.summary(hours.parse(when)) if when else "",
         "places": places_left(offer.get("capacity"), offer.get("current_load")),
+        "places_left": max((offer.get("capacity") or 0) - (offer.get("current_load") or 0), 0),
         "audience": "Réservée aux professionnels"
         if offer.get("professionals_only")
         else "Ouverte aux familles",

@@ -1,0 +1,258 @@
+"""The forms on an action's card in the association's space, on the real store and broker:
+what the stale offer's reminder promises (confirm it, its places left, withdraw it), through
+the staff API's use cases (rights, revision, outbox)."""
+
+import html
+import json
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from entraide.directory.adapters.offers.store import OfferStore
+from entraide.directory.app import create_app
+from entraide.directory.usecases import offer_reminders
+from entraide.kit import formats
+from entraide.kit.deps import lookup
+from entraide.kit.notifications import Channel
+from entraide.kit.notifications.templates import Renderer
+from tests.integration.test_directory_offers import bearer, body, directory_settings  # noqa: F401
+from tests.support import records, serving
+
+
+def card(page: str, offer_id: str) -> str:
+    """One action's card on the page, as read."""
+    start = page.index(f'id="action-{offer_id}"')
+    return page[start : page.index("</li>", page.index("fr-card__start", start))]
+
+
+def field(page: str, name: str) -> str:
+    return html.unescape(re.search(rf'name="{name}" value="([^"]*)"', page).group(1))
+
+
+async def stale_offer(app, client, ppm: dict[str, str], **changes) -> str:
+    """An action of Parrains Par Mille in Nantes, last confirmed 200 days ago."""
+    created = await client.post("/api/v1/staff/offers", json=body("Nantes", **changes), headers=ppm)
+    assert created.status_code == 201, created.text
+    offer_id = created.json()["offer_id"]
+    old = datetime.now(UTC) - timedelta(days=200)
+    await lookup(app, OfferStore).collection.update_one(
+        {"_id": offer_id}, {"$set": {"updated_at": old}}
+    )
+    return offer_id
+
+
+@asynccontextmanager
+async def served(settings, dev_issuer, **changes) -> AsyncIterator[tuple]:
+    """Directory served, a bearer of Parrains Par Mille's staff, and their stale action."""
+    app = create_app(settings)
+    async with serving(app) as client:
+        ppm = await bearer(dev_issuer, "ppm-nantes")
+        yield app, client, ppm, await stale_offer(app, client, ppm, **changes)
+
+
+async def test_toujours_d_actualite_confirms_the_action_dated_today_and_announces_it(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    async with served(directory_settings, dev_issuer) as (app, client, ppm, offer_id):
+        for n in range(21):  # fresh ones after it: the stale one on page 1, these on 2
+            await client.post(
+                "/api/v1/staff/offers", json=body(nom=f"Atelier {n:02d}"), headers=ppm
+            )
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        page = html.unescape((await client.get("/association/actions")).text)
+        before = card(page, offer_id)
+        assert "À confirmer" in before
+        assert "Toujours d'actualité" in before
+        assert "Places libres" not in before  # no capacity: no places to set
+        assert "Retirer l'action" in before
+
+        done = await client.post(
+            f"/association/actions/{offer_id}/confirmation",
+            data={"csrf": field(page, "csrf"), "revision": "1", "retour": "page=2"},
+        )
+        assert done.status_code == 303, done.text
+        assert done.headers["location"].startswith("/association/actions?page=2&fait=confirme")
+        back = html.unescape((await client.get(done.headers["location"])).text)
+        assert "L'action « Parrainage de proximité » est confirmée à jour." in back
+
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert stored["revision"] == 2
+        assert datetime.now(UTC) - stored["updated_at"].replace(tzinfo=UTC) < timedelta(minutes=5)
+        # fresh now: by name among the others, after the 21 « Atelier »
+        after = html.unescape((await client.get("/association/actions?page=2")).text)
+        assert "À jour" in card(after, offer_id)
+        assert f"mise à jour le {formats.day(formats.today())}" in card(after, offer_id)
+        seen = await records(
+            directory_settings.kafka_bootstrap,
+            directory_settings.offers_topic,
+            key=offer_id.encode(),
+            at_least=2,
+        )
+        assert [json.loads(r.value)["type"] for r in seen] == [
+            "fr.entraide.offer.published.v1",
+            "fr.entraide.offer.updated.v1",
+        ]
+
+
+async def test_places_libres_sets_the_places_left_or_says_why_not_beside_the_field(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    async with served(directory_settings, dev_issuer, capacity=10, current_load=7) as (
+        app,
+        client,
+        _ppm,
+        offer_id,
+    ):
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        page = html.unescape((await client.get("/association/actions")).text)
+        assert "3 places libres sur 10" in card(page, offer_id)
+        assert f'id="places-{offer_id}" name="places" value="3"' in card(page, offer_id)
+        csrf = field(page, "csrf")
+
+        for typed in ("11", "-1", "2,5", "beaucoup", ""):
+            refused = await client.post(
+                f"/association/actions/{offer_id}/places",
+                data={"csrf": csrf, "revision": "1", "places": typed, "retour": ""},
+            )
+            assert refused.status_code == 422, typed
+            shown = card(html.unescape(refused.text), offer_id)
+            assert "Indiquez un nombre entier de places libres, de 0 à 10." in shown
+            assert f'value="{typed}"' in shown
+            assert 'aria-invalid="true"' in shown
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert (stored["revision"], stored["current_load"]) == (1, 7)
+
+        done = await client.post(
+            f"/association/actions/{offer_id}/places",
+            data={"csrf": csrf, "revision": "1", "places": "0", "retour": ""},
+        )
+        assert done.status_code == 303, done.text
+        back = html.unescape((await client.get(done.headers["location"])).text)
+        assert "Les places libres de l'action « Parrainage de proximité » sont mises à jour" in back
+        assert "Complète (10 places)" in card(back, offer_id)
+        assert "À jour" in card(back, offer_id)
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert (stored["revision"], stored["current_load"]) == (2, 10)
+
+
+async def test_retirer_l_action_asks_first_then_the_action_leaves_the_search(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    async with served(directory_settings, dev_issuer) as (_app, client, _ppm, offer_id):
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        page = html.unescape((await client.get("/association/actions")).text)
+        link = re.search(r'href="(/association/actions/\w+/retrait[^"]*)"', page).group(1)
+        asked = html.unescape((await client.get(link)).text)
+        assert "Retirer « Parrainage de proximité » ?" in asked
+        assert "Les familles ne la verront plus" in asked
+        assert (await client.get("/api/v1/offers", params={"lieu": "Nantes"})).json()["total"] == 1
+
+        done = await client.post(
+            f"/association/actions/{offer_id}/retrait",
+            data={"csrf": field(asked, "csrf"), "retour": field(asked, "retour")},
+        )
+        assert done.status_code == 303, done.text
+        back = html.unescape((await client.get(done.headers["location"])).text)
+        assert "L'action « Parrainage de proximité » est retirée" in back
+        assert f'id="action-{offer_id}"' not in back
+        assert (await client.get("/api/v1/offers", params={"lieu": "Nantes"})).json()["total"] == 0
+        assert (await client.get(f"/api/v1/offers/{offer_id}")).status_code == 404
+
+
+async def test_another_associations_staff_may_not_change_the_action(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    async with served(directory_settings, dev_issuer, capacity=10) as (app, client, _ppm, offer_id):
+        afev = await bearer(dev_issuer, "afev-lille")
+        theirs = await client.post("/api/v1/staff/offers", json=body("Lille"), headers=afev)
+        assert theirs.status_code == 201, theirs.text
+        await dev_issuer.sign_in(client, "afev-lille")
+        page = html.unescape((await client.get("/association/actions")).text)
+        assert offer_id not in page
+        csrf = field(page, "csrf")
+        for path, data in [
+            ("confirmation", {"revision": "1"}),
+            ("places", {"revision": "1", "places": "4"}),
+            ("places", {"revision": "1", "places": "oups"}),
+            ("retrait", {}),
+        ]:
+            tried = await client.post(
+                f"/association/actions/{offer_id}/{path}", data={"csrf": csrf, **data}
+            )
+            assert tried.status_code == 403, (path, tried.status_code)
+        assert (await client.get(f"/association/actions/{offer_id}/retrait")).status_code == 403
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert stored["revision"] == 1
+        assert (await client.get(f"/api/v1/offers/{offer_id}")).status_code == 200
+
+
+async def test_an_action_changed_meanwhile_is_shown_as_it_now_is(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    async with served(directory_settings, dev_issuer, capacity=10) as (app, client, ppm, offer_id):
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        page = html.unescape((await client.get("/association/actions")).text)
+        edited = await client.put(
+            f"/api/v1/staff/offers/{offer_id}",
+            json=body("Nantes", nom="Parrainage du mercredi", capacity=10),
+            headers=ppm | {"If-Match": '"1"'},
+        )
+        assert edited.status_code == 200, edited.text
+        for path, data in [("confirmation", {}), ("places", {"places": "5"})]:
+            late = await client.post(
+                f"/association/actions/{offer_id}/{path}",
+                data={"csrf": field(page, "csrf"), "revision": "1", **data},
+            )
+            assert late.status_code == 303, late.text
+            shown = html.unescape((await client.get(late.headers["location"])).text)
+            assert "L'action a changé entre-temps : voici sa version actuelle." in shown
+            assert "Parrainage du mercredi" in card(shown, offer_id)
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert (stored["revision"], stored.get("current_load")) == (2, None)
+
+
+# what the reminder may promise, and the card's button that keeps each promise
+PROMISES = {
+    "confirmez": "Toujours d'actualité",
+    "places libres": "Places libres",
+    "retirez": "Retirer l'action",
+    "modifiez": "Modifier",
+}
+
+
+async def test_the_stale_offers_reminder_promises_what_the_page_it_links_to_offers(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    """Each thing the reminder asks of the association (e-mail and SMS) is a button on the
+    stale action's card at its link; and no more than the page gives."""
+    async with served(directory_settings, dev_issuer, capacity=10) as (
+        _app,
+        client,
+        _ppm,
+        offer_id,
+    ):
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        page = html.unescape((await client.get("/association/actions")).text)
+        shown = card(page, offer_id)
+        assert "À confirmer" in shown
+        context = {
+            "offer": "Parrainage de proximité",
+            "association": "Parrains Par Mille",
+            "confirmed_on": datetime.now(UTC) - timedelta(days=200),
+            "link": "http://127.0.0.1:8010/association/actions",
+        }
+        for channel in (Channel.EMAIL, Channel.SMS):
+            said = Renderer().render(offer_reminders.TEMPLATE, channel, context).text
+            assert context["link"] in said
+            asked = [verb for verb in PROMISES if verb in said.lower()]
+            assert "confirmez" in asked, said
+            for verb in asked:
+                assert PROMISES[verb] in shown, (channel, verb)
+            assert "en un clic" not in said  # a sign-in, a page, then a click
