@@ -5,6 +5,11 @@ intake telling privacy through its outbox. It closed on the flag alone before. T
 delivered again once the case is closed (Kafka delivers at least once) flags the record no
 more, and the case stays « rectifiée ». Privacy and intake running, real broker and store."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
 from aiokafka import AIOKafkaProducer
 
 from entraide.contracts.events import (
@@ -53,9 +58,24 @@ async def delivered_again(bootstrap: str, records: list) -> None:
         await producer.stop()
 
 
-async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_stays_so(
-    intake_settings, privacy_settings, dev_issuer, mongo
-) -> None:
+@dataclass
+class Flagged:
+    """Privacy and intake serving, a family recorded by staff, its rectification case
+    opened by the officer and flagged by intake (`waiting`: the case as privacy says it)."""
+
+    privacy: Any
+    intake: Any
+    families: Any
+    family: dict
+    family_url: str
+    case_id: str
+    waiting: dict
+
+
+@asynccontextmanager
+async def a_flagged_family(
+    intake_settings: Any, privacy_settings: Any, dev_issuer: Any, mongo: Any
+) -> AsyncIterator[Flagged]:
     routed = {"rights_services": ("intake", "privacy")} | QUICK
     officer = privacy_app(privacy_settings.model_copy(update=routed))
     settings = dev_issuer.settings_for(intake_settings).model_copy(update=QUICK)
@@ -76,6 +96,15 @@ async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_
 
         case_id = (await eventually(opened, what="the rectification case"))["case_id"]
         waiting = await case_when(privacy, case_id, flagged, timeout=90)
+        yield Flagged(privacy, intake, families, family, family_url, case_id, waiting)
+
+
+async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_stays_so(
+    intake_settings, privacy_settings, dev_issuer, mongo
+) -> None:
+    async with a_flagged_family(intake_settings, privacy_settings, dev_issuer, mongo) as flag:
+        privacy, intake, families, family = flag.privacy, flag.intake, flag.families, flag.family
+        family_url, case_id, waiting = flag.family_url, flag.case_id, flag.waiting
         assert waiting["acks"]["intake"]["counts"] == {"families": 1}
         assert (waiting["status"], waiting["awaiting_correction"]) == ("open", True)
         record = (await intake.get(family_url)).text
@@ -83,6 +112,8 @@ async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_
         assert "le délégué est informé dès que la fiche rectifiée est enregistrée" in record
 
         edit = f"{family_url}/demandes/{family['requests'][0]['request_id']}/modifier"
+        same = await post_form(intake, edit, edit, FORM)  # saved as it stands: nothing done
+        unchanged = await families.find_one({"_id": family["_id"]})
         fixed = await post_form(intake, edit, edit, FORM | {"parent.phone": "06 99 88 77 66"})
         assert fixed.status_code == 303, fixed.text
         done = await case_when(privacy, case_id, closed, timeout=60)
@@ -107,6 +138,9 @@ async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_
         page_after = (await intake.get(family_url)).text
         stored = await families.find_one({"_id": family["_id"]})
 
+    assert same.status_code == 200, same.headers
+    assert "Rien n'a changé dans la fiche : la rectification demandée reste signalée." in same.text
+    assert (unchanged["rectifications"], unchanged["rectifications_done"]) == ([case_id], [])
     assert done["decision"] == "rectified"
     assert done["rectified_at"] is not None
     assert done["awaiting_correction"] is False
@@ -114,5 +148,6 @@ async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_
     assert FLAG not in page
     assert FLAG not in page_after, "not « Rectification demandée » again"
     assert (stored["rectifications"], stored["rectifications_done"]) == ([], [case_id])
+    assert stored["consent"] == family["consent"], "a new phone is no new consent"
     assert (after["status"], after["decision"]) == ("closed", "rectified")
     assert (after["rectified_at"], after["audit"]) == (done["rectified_at"], done["audit"])

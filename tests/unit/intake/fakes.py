@@ -122,6 +122,16 @@ class FakeFamilies:
             family.rectifications.append(case_id)  # a case done is not flagged again
         return family.id
 
+    async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
+        family = next((f for f in self.stored.values() if f.family_ref == family_ref), None)
+        if family is None:
+            return False
+        flagged = case_id in family.rectifications
+        family.rectifications = [c for c in family.rectifications if c != case_id]
+        if case_id not in family.rectifications_done:  # noted in the same write
+            family.rectifications_done = [*family.rectifications_done, case_id]
+        return flagged
+
     async def delete(self, family_id: str) -> int:
         return 0 if self.stored.pop(family_id, None) is None else 1
 

@@ -2,31 +2,51 @@
 once, privacy's watchdog may resend): the record is not flagged again, the command is
 acknowledged again, and privacy hears of the correction once; against the fakes."""
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.events import RectificationCompleted, RectificationRequested
 from entraide.contracts.vocab import RequestChannel, SubjectKind
 from entraide.intake.usecases import recording
+from entraide.intake.usecases.casework import Casework
+from entraide.intake.usecases.recording import Recorded
 from entraide.intake.usecases.rights import IntakeRights
 from tests.unit.intake.builders import CLAIRE, casework, details
+from tests.unit.intake.fakes import FakeUnitOfWork
 
 NOW = datetime(2026, 12, 1, 22, 50, tzinfo=UTC)
 
 
-async def test_a_command_delivered_again_after_the_correction_flags_nothing() -> None:
+@dataclass
+class Asked:
+    """A family recorded by staff, intake's casework and rights on the fakes, and a
+    rectification command for it (not delivered yet)."""
+
+    work: Casework
+    uow: FakeUnitOfWork
+    rights: IntakeRights
+    recorded: Recorded
+    command: RectificationRequested
+
+
+async def asked(case_id: str) -> Asked:
     work, uow, keys, audit = casework()
     recorded = await recording.record_request(
         uow, keys, details(), association_id="parrains-par-mille", channel=RequestChannel.STAFF_FORM
     )
-    family_id = recorded.family_id
-    ref = uow.families.stored[family_id].family_ref
-    rights = IntakeRights(uow.families, keys, audit, uow=uow)
     command = RectificationRequested(
-        case_id="case-0001",
-        subject_ref=ref,
+        case_id=case_id,
+        subject_ref=uow.families.stored[recorded.family_id].family_ref,
         subject_kind=SubjectKind.FAMILY,
         deadline=NOW + timedelta(days=30),
     )
+    return Asked(work, uow, IntakeRights(uow.families, keys, audit, uow=uow), recorded, command)
+
+
+async def test_a_command_delivered_again_after_the_correction_flags_nothing() -> None:
+    case = await asked("case-0001")
+    work, uow, rights, command = case.work, case.uow, case.rights, case.command
+    recorded, family_id = case.recorded, case.recorded.family_id
     assert await rights.rectify(command) == {"families": 1}
     await work.rectify(CLAIRE, family_id, recorded.request_id, details(commune="Rezé"))
     assert [d.case_id for d in uow.events_of(RectificationCompleted)] == ["case-0001"]

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from entraide.contracts.events import EventData
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.keyvault_client import KeyDestroyedError
+from entraide.privacy.adapters.commands import withdrawal
 from entraide.privacy.domain import cases as rules
 from entraide.privacy.domain.cases import Ack, Case, CaseStatus
 from entraide.privacy.domain.contacts import Contact
@@ -101,6 +103,7 @@ class FakeSubjects:
 class FakeCases:
     def __init__(self) -> None:
         self.cases: dict[str, Case] = {}
+        self.outbox: list[EventData] = []  # what the relay would publish
 
     async def add(self, cases: Sequence[Case]) -> None:
         assert not {c.case_id for c in cases} & set(self.cases), "a case id twice"
@@ -129,12 +132,21 @@ class FakeCases:
     async def escalate(self, case_id: str) -> None:
         self.cases[case_id] = replace(self.cases[case_id], status=CaseStatus.ESCALATED)
 
-    async def close(self, case_id: str, *, at: datetime, decision: str | None = None) -> bool:
+    async def close(
+        self,
+        case_id: str,
+        *,
+        at: datetime,
+        decision: str | None = None,
+        withdraw: Case | None = None,
+    ) -> bool:
         case = self.cases.get(case_id)
         if case is None or case.status not in LIVE:
             return False
         closed = replace(case, status=CaseStatus.CLOSED, closed_at=at, decision=decision)
         self.cases[case_id] = closed
+        if withdraw is not None:  # the store's outbox, in the same write
+            self.outbox.append(withdrawal(withdraw, decision or "closed", at).data)
         return True
 
     async def due(self, sent_before: datetime) -> list[Case]:

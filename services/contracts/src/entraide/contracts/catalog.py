@@ -42,6 +42,7 @@ CATALOG: tuple[EventSpec, ...] = (
     EventSpec(ev.AccessRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.ObjectionRequested, t.PRIVACY_COMMANDS),
     EventSpec(ev.RectificationRequested, t.PRIVACY_COMMANDS),
+    EventSpec(ev.RectificationWithdrawn, t.PRIVACY_COMMANDS),
     EventSpec(ev.RetentionNoticeDue, t.PRIVACY_COMMANDS),
     EventSpec(ev.ErasureAcknowledged, t.PRIVACY_ACKS),
     EventSpec(ev.AccessAcknowledged, t.PRIVACY_ACKS, "personal-encrypted"),

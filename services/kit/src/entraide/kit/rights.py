@@ -29,6 +29,7 @@ from entraide.contracts.events import (
     PrivacyAck,
     RectificationAcknowledged,
     RectificationRequested,
+    RectificationWithdrawn,
     RetentionNoticeDue,
 )
 from entraide.contracts.topics import PRIVACY_ACKS, PRIVACY_COMMANDS
@@ -57,7 +58,9 @@ class RightsHandler(Protocol):
 # A service owning subjects also answers the routed commands, with methods of these
 # shapes on its handler (counts per kind of what it changed); one without them stays
 # silent: `object(command: ObjectionRequested)` stops the processing objected to,
-# `rectify(command: RectificationRequested)` puts the correction in its staff's hands.
+# `rectify(command: RectificationRequested)` puts the correction in its staff's hands,
+# `withdraw_rectification(command: RectificationWithdrawn)` takes it back out of them when
+# the officer closed the case without the correction (no acknowledgement is owed).
 
 
 def register_rights(
@@ -131,6 +134,11 @@ def register_notices(
 async def _answer(handler: RightsHandler, command: Any, service: str) -> PrivacyAck | None:
     now = datetime.now(UTC)
     if isinstance(command, RetentionNoticeDue):  # not a rights command: the owner sends it
+        return None
+    if isinstance(command, RectificationWithdrawn):  # the owner unflags; nobody answers
+        withdraw = getattr(handler, "withdraw_rectification", None)
+        if withdraw is not None:
+            await withdraw(command)
         return None
     routed = _routed(handler, command)
     if routed is not None:

@@ -1,5 +1,6 @@
-"""Privacy's wiring: settings → adapters (store, key vault, Kafka commands) → use cases
-(cases, officer, key vault, own answers) → routes, consumers and scheduled jobs."""
+"""Privacy's wiring: settings → adapters (store and the cases' outbox relay, key vault, Kafka
+commands) → use cases (cases, officer, key vault, own answers) → routes, consumers and
+scheduled jobs."""
 
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
@@ -8,6 +9,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from entraide.contracts import labels as shared
+from entraide.kit import outbox
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
 from entraide.kit.messages import FieldSentences
@@ -54,6 +56,8 @@ def create_app(
     rt = runtime(SERVICE, settings)
     vault = KeyVault(rt.db, settings.masters(), settings.active_master)
     subjects, cases = MongoSubjects(rt.db), MongoCases(rt.db)
+    relay = outbox.OutboxRelay(cases.cases, rt.broker, registry=rt.registry)
+    cases.wake = relay.wake  # a rectification withdrawn: published at once
     audit, notices = MongoAudit(rt.db), MongoNotices(rt.db)
     rights = Rights(
         cases,
@@ -89,6 +93,7 @@ def create_app(
         partial(every, settings.watchdog_interval_seconds, rights.tick, "watchdog"),
         partial(every, settings.watchdog_interval_seconds, public.deliver, "export-links"),
         lambda _: notifier.running(),
+        partial(outbox.running, relay),
     ]
     if settings.sweep_interval_seconds:
         sweep = partial(privacy.sweep, dry_run=False, actor="retention-sweep")

@@ -41,6 +41,7 @@ from entraide.contracts.events.privacy import (
     RectificationAcknowledged,
     RectificationCompleted,
     RectificationRequested,
+    RectificationWithdrawn,
     RetentionNoticeDue,
 )
 from entraide.contracts.events.requests import (
@@ -83,6 +84,7 @@ __all__ = [
     "RectificationAcknowledged",
     "RectificationCompleted",
     "RectificationRequested",
+    "RectificationWithdrawn",
     "Ref",
     "RequestState",
     "RequestSubmitted",

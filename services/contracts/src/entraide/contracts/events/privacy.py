@@ -45,6 +45,19 @@ class RectificationRequested(PrivacyCommand):
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-requested.v1"
 
 
+class RectificationWithdrawn(EventData):
+    """The officer closed a rectification before the record was corrected (`decision`:
+    refused, not-applicable...): the owning service takes the case's flag off its record,
+    and sends no completion; the others ignore it. No acknowledgement."""
+
+    EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-withdrawn.v1"
+    case_id: Ref
+    subject_ref: Ref
+    subject_kind: SubjectKind
+    decision: str = Field(pattern=r"^[a-z-]+$", description="The officer's decision code.")
+    withdrawn_at: datetime
+
+
 class RetentionNoticeDue(EventData):
     """A retention warning is due: the subject's data will be erased on `erase_on` unless
     someone gets in touch. Privacy holds no contact details: the owning service (intake for

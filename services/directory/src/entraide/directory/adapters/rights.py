@@ -38,6 +38,7 @@ from entraide.contracts.events import (
     ErasureRequested,
     ObjectionRequested,
     RectificationRequested,
+    RectificationWithdrawn,
 )
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.adapters.volunteers.store import VolunteerStore
@@ -96,6 +97,10 @@ class DirectoryRights(ReferencedDocuments):
         if command.subject_kind is not SubjectKind.VOLUNTEER:
             return {}
         return await self.requests.rectify(command.subject_ref, command.case_id)
+
+    async def withdraw_rectification(self, command: RectificationWithdrawn) -> None:
+        if command.subject_kind is SubjectKind.VOLUNTEER:
+            await self.requests.withdraw_rectification(command.subject_ref, command.case_id)
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         ref = command.subject_ref

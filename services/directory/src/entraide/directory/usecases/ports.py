@@ -108,6 +108,11 @@ class VolunteerDocuments(VolunteerLookup, Protocol):
         False if it was there already, or in `unless_in`, or the volunteer is unknown."""
         ...
 
+    async def move(self, volunteer_ref: str, case_id: str, *, out_of: str, into: str) -> bool:
+        """Take a privacy case's id out of one note and add it to another, in one write;
+        whether it was in `out_of` (False too for an unknown volunteer)."""
+        ...
+
 
 @dataclass(frozen=True)
 class RosterPage:

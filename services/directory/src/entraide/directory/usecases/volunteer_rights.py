@@ -58,6 +58,12 @@ class VolunteerRights:
         await self.documents.note(volunteer_ref, RECTIFICATIONS, case_id, unless_in=DONE)
         return {"volunteers": 1}
 
+    async def withdraw_rectification(self, volunteer_ref: str, case_id: str) -> bool:
+        """The officer closed the case without the correction (refused, not applicable):
+        its flag leaves the card and the case is noted done, in one write, so a command
+        delivered later flags nothing; no completion goes back. Whether it was flagged."""
+        return await self.documents.move(volunteer_ref, case_id, out_of=RECTIFICATIONS, into=DONE)
+
     async def _pause(self, volunteer_id: str) -> bool:
         """Paused if approved (others are proposed to no family: nothing to stop)."""
         for _ in range(ATTEMPTS):

@@ -92,6 +92,16 @@ class FamilyStore:
             found = await self.families.find_one({"family_ref": family_ref}, {"_id": 1})
         return None if found is None else str(found["_id"])
 
+    async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
+        """The flag off and the case noted done, in one update (a command delivered later
+        flags nothing); whether the record carried the flag."""
+        found = await self.families.find_one_and_update(
+            {"family_ref": family_ref},
+            {"$pull": {"rectifications": case_id}, "$addToSet": {"rectifications_done": case_id}},
+            projection={"rectifications": 1},
+        )
+        return found is not None and case_id in (found.get("rectifications") or [])
+
     async def delete(self, family_id: str) -> int:
         """The family leaves the duplicate-search index first (a crash between: done
         again at the next try), then goes."""

@@ -77,6 +77,11 @@ class Families(Protocol):
         id, or None for no such family."""
         ...
 
+    async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
+        """Take the case's flag off (the officer closed it without the correction) and note
+        it done, in one write; whether the record carried the flag."""
+        ...
+
     async def delete(self, family_id: str) -> int:
         """Delete the family, its requests, contacts and pending events (erasure)."""
         ...

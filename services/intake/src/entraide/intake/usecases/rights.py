@@ -20,6 +20,7 @@ from entraide.contracts.events import (
     ErasureRequested,
     ObjectionRequested,
     RectificationRequested,
+    RectificationWithdrawn,
 )
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake.domain import sealing
@@ -77,6 +78,13 @@ class IntakeRights:
             return {}
         flagged = await self.families.flag_rectification(command.subject_ref, command.case_id)
         return {"families": 1} if flagged else {}
+
+    async def withdraw_rectification(self, command: RectificationWithdrawn) -> None:
+        """The officer closed the case without the correction (refused, not applicable):
+        its flag leaves the family's record, noted done so a late command flags nothing
+        again; no completion goes back (privacy's case is closed with its decision)."""
+        if command.subject_kind == SubjectKind.FAMILY:
+            await self.families.withdraw_rectification(command.subject_ref, command.case_id)
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         own = 0  # what the family asked through its own door, confirmed or still waiting

@@ -1,13 +1,15 @@
 """The cases' commands on Kafka: one `ErasureRequested`, `AccessRequested`,
 `ObjectionRequested` or `RectificationRequested` per case on
-`entraide.privacy.commands.v1`, keyed by the subject's reference (the `Commands` port)."""
+`entraide.privacy.commands.v1`, keyed by the subject's reference (the `Commands` port).
+A rectification the officer closes is withdrawn (`withdrawal`) through the cases' outbox."""
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 from faststream.kafka import KafkaBroker
 
-from entraide.contracts import new_event
+from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.envelope import CONTENT_TYPE
 from entraide.contracts.events import (
     AccessRequested,
@@ -15,6 +17,7 @@ from entraide.contracts.events import (
     ObjectionRequested,
     PrivacyCommand,
     RectificationRequested,
+    RectificationWithdrawn,
 )
 from entraide.contracts.topics import PRIVACY_COMMANDS
 from entraide.privacy.domain.cases import Case, CaseKind
@@ -69,3 +72,16 @@ def command(case: Case) -> PrivacyCommand:
         deadline=deadline,
         reason=case.reason,
     )
+
+
+def withdrawal(case: Case, decision: str, at: datetime) -> CloudEvent[RectificationWithdrawn]:
+    """The event telling a rectification's owner the officer closed it (`decision`) before
+    the record was corrected: it takes the case's flag off."""
+    withdrawn = RectificationWithdrawn(
+        case_id=case.case_id,
+        subject_ref=case.subject_ref,
+        subject_kind=case.subject_kind,
+        decision=decision,
+        withdrawn_at=at,
+    )
+    return new_event(withdrawn, source=SOURCE, subject=case.subject_ref)

@@ -148,6 +148,12 @@ def commanded(case: Case) -> bool:
     return case.kind in BROADCAST or (case.kind in ROUTED and bool(case.services))
 
 
+def withdrawn_on_closing(case: Case) -> bool:
+    """A rectification commanded to its owner, closed by the officer (refused, not
+    applicable) before its correction: the owner is told to take the flag off."""
+    return case.kind == CaseKind.RECTIFICATION and commanded(case)
+
+
 def complete(case: Case) -> bool:
     """Nothing more to wait for: every answer in, and a flagged rectification corrected."""
     if case.kind == CaseKind.RECTIFICATION and flagged(case) and case.rectified is None:

@@ -3,10 +3,9 @@
 Erasure and access cases are commands on `entraide.privacy.commands.v1`; every service
 (privacy included) acknowledges on `entraide.privacy.acks.v1`. The watchdog resends to
 silent services and escalates; an erasure case closes once all have answered, and privacy
-then destroys every key of the subject. Rectification and objection are commands too, but
-routed to the service owning the subject (intake for a family: it withdraws the consent
-to matching, or flags the record for its staff); the case closes, decision `done`, once
-it acknowledged. With no owner to route to, the officer closes it with a decision.
+then destroys every key of the subject. Rectification and objection are routed to the
+service owning the subject (`domain.cases`); the officer may close one with a decision (a
+rectification so closed is withdrawn from its owner, who takes the flag off the record).
 
 The use cases only: the cases, the keys, the audit trail and the commands' publisher are
 ports (`entraide.privacy.usecases.ports`).
@@ -258,12 +257,13 @@ class Rights:
         return len(resent)
 
     async def resolve(self, case_id: str, *, actor: str, decision: str) -> bool:
-        """Close a routed case (rectification, objection) with the officer's decision code
-        (before its owner acknowledged, or with no owner to route it to)."""
+        """Close a routed case with the officer's decision code (before its owner answered,
+        or with no owner); a rectification's owner is told, in the same write, it is off."""
         case = await self.cases.get(case_id)
         if case is None or case.kind not in rules.ROUTED:
             return False
-        if not await self.cases.close(case_id, at=self.clock(), decision=decision):
+        withdraw, at = (case if rules.withdrawn_on_closing(case) else None), self.clock()
+        if not await self.cases.close(case_id, at=at, decision=decision, withdraw=withdraw):
             return False
         await self.audit.record(case_id, "case-resolved", actor=actor, decision=decision)
         return True

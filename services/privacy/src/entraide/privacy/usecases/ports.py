@@ -86,8 +86,17 @@ class Cases(Protocol):
 
     async def escalate(self, case_id: str) -> None: ...
 
-    async def close(self, case_id: str, *, at: datetime, decision: str | None = None) -> bool:
-        """Close a case still open or escalated; False if it was closed already."""
+    async def close(
+        self,
+        case_id: str,
+        *,
+        at: datetime,
+        decision: str | None = None,
+        withdraw: Case | None = None,
+    ) -> bool:
+        """Close a case still open or escalated; False if it was closed already. With
+        `withdraw` (that rectification case), its owner is told the case is withdrawn
+        (`RectificationWithdrawn`, the decision with it) in the same write."""
         ...
 
     async def due(self, sent_before: datetime) -> list[Case]:

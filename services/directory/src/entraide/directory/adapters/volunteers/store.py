@@ -107,6 +107,15 @@ class VolunteerStore:
         noted = await self.collection.update_one(query, {"$addToSet": {field: case_id}})
         return noted.modified_count == 1
 
+    async def move(self, volunteer_ref: str, case_id: str, *, out_of: str, into: str) -> bool:
+        """One atomic update, beside the aggregate's fields, as `note`."""
+        found = await self.collection.find_one_and_update(
+            {"volunteer_ref": volunteer_ref},
+            {"$pull": {out_of: case_id}, "$addToSet": {into: case_id}},
+            projection={out_of: 1},
+        )
+        return found is not None and case_id in (found.get(out_of) or [])
+
 
 class MongoVolunteers:
     """`ports.Volunteers` over the volunteers' documents."""

@@ -1,6 +1,7 @@
-"""Rights cases in MongoDB: the `cases` collection."""
+"""Rights cases in MongoDB: the `cases` collection, and its outbox (a rectification the
+officer closes carries its withdrawal to the owner: the kit's relay publishes it)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -8,11 +9,14 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.vocab import ErasureReason, SubjectKind
+from entraide.kit.outbox import PENDING, outbox_entry
+from entraide.privacy.adapters.commands import withdrawal
 from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus
 
 Doc = dict[str, Any]
 LIVE = [CaseStatus.OPEN.value, CaseStatus.ESCALATED.value]
 COMMANDED = sorted(k.value for k in CaseKind)  # routed kinds with no owner have no sends
+UNREAD = {"acks": 0, "outbox": 0}  # a list reads no sealed parts, no pending events
 
 
 class MongoCases:
@@ -20,8 +24,10 @@ class MongoCases:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.cases = db["cases"]
+        self.wake: Callable[[], None] = lambda: None  # the outbox relay's, once wired
 
     async def ensure_indexes(self) -> None:
+        await self.cases.create_index([("outbox_pending", ASCENDING), ("lease_until", ASCENDING)])
         await self.cases.create_index([("status", ASCENDING), ("last_sent_at", ASCENDING)])
         await self.cases.create_index([("subject_ref", ASCENDING)])
         await self.cases.create_index([("opened_at", DESCENDING)])
@@ -66,13 +72,24 @@ class MongoCases:
             {"_id": case_id}, {"$set": {"status": CaseStatus.ESCALATED.value}}
         )
 
-    async def close(self, case_id: str, *, at: datetime, decision: str | None = None) -> bool:
+    async def close(
+        self,
+        case_id: str,
+        *,
+        at: datetime,
+        decision: str | None = None,
+        withdraw: Case | None = None,
+    ) -> bool:
         closing: Doc = {"status": CaseStatus.CLOSED.value, "closed_at": at}
         if decision is not None:
             closing["decision"] = decision
-        result = await self.cases.update_one(
-            {"_id": case_id, "status": {"$in": LIVE}}, {"$set": closing}
-        )
+        update: Doc = {"$set": closing}
+        if withdraw is not None:  # its owner told in the same write (nothing pending before)
+            entry = outbox_entry(withdrawal(withdraw, decision or "closed", at))
+            update = {"$set": closing | PENDING, "$push": {"outbox": entry}}
+        result = await self.cases.update_one({"_id": case_id, "status": {"$in": LIVE}}, update)
+        if result.modified_count and withdraw is not None:
+            self.wake()
         return bool(result.modified_count)
 
     async def due(self, sent_before: datetime) -> list[Case]:
@@ -86,7 +103,7 @@ class MongoCases:
     async def recent(self, limit: int) -> list[Case]:
         """The latest cases with their acknowledgements' times and counts, not the sealed
         exports (heavy): a second read projects those fields of the services named."""
-        cursor = self.cases.find({}, {"acks": 0}).sort("opened_at", DESCENDING).limit(limit)
+        cursor = self.cases.find({}, UNREAD).sort("opened_at", DESCENDING).limit(limit)
         docs = await cursor.to_list()
         named = sorted({s for d in docs for s in d.get("services", [])})
         if named:
@@ -98,7 +115,7 @@ class MongoCases:
         return [to_case(d) for d in docs]
 
     async def of_subject(self, subject_ref: str) -> list[Case]:
-        docs = await self.cases.find({"subject_ref": subject_ref}, {"acks": 0}).to_list()
+        docs = await self.cases.find({"subject_ref": subject_ref}, UNREAD).to_list()
         return [to_case(d) for d in docs]
 
 
