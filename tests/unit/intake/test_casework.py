@@ -64,10 +64,10 @@ async def test_search_shows_families_in_scope_and_counts_the_others() -> None:
 async def test_rectification_publishes_the_next_revision() -> None:
     work, uow, _, audit = casework()
     family_id, request_id = await _recorded(work, uow)
-    revision = await work.rectify(
+    rectified = await work.rectify(
         CLAIRE, family_id, request_id, details(postal_code="44100", signs=[Sign.CRISE])
     )
-    assert revision == 2
+    assert rectified.revision == 2
     family = uow.families.stored[family_id]
     assert family.version == 2
     assert family.postal_code == "44100"

@@ -161,10 +161,13 @@ class Family:
     def change_consent(
         self, consent: Consent, at: datetime, *, besides: str | None = None
     ) -> list[Request]:
-        """Record the parent's consent as collected now; if the consent to matching
-        changed, every open request moves to its next revision (announced by the caller:
-        matching ends the open match and proposes nothing more, or places it again);
-        `besides`: a request the caller revises itself."""
+        """Record the parent's consent as collected now, if it changed (given, withdrawn,
+        its scope): the same consent keeps who collected it, when and how; if the consent
+        to matching changed, every open request moves to its next revision (announced by
+        the caller: matching ends the open match and proposes nothing more, or places it
+        again); `besides`: a request the caller revises itself."""
+        if (consent.matching, consent.sharing) == (self.consent.matching, self.consent.sharing):
+            return []
         changed = consent.matching != self.consent.matching
         self.consent = consent
         if not changed:

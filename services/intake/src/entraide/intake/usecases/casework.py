@@ -21,6 +21,7 @@ from entraide.intake.domain.family import (
     Family,
     FamilySummary,
     NotFoundError,
+    Request,
 )
 from entraide.intake.usecases import access, consent, recording
 from entraide.intake.usecases.commands import FamilyDetails
@@ -28,7 +29,15 @@ from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyK
 from entraide.kit import formats
 from entraide.kit.principal import Principal
 
-__all__ = ["Casework", "ClosedError", "ConflictError", "FamilyRecord", "Found", "NotFoundError"]
+__all__ = [
+    "Casework",
+    "ClosedError",
+    "ConflictError",
+    "FamilyRecord",
+    "Found",
+    "NotFoundError",
+    "Rectified",
+]
 
 
 @dataclass
@@ -47,6 +56,15 @@ class Found:
 
     families: list[FamilySummary]
     elsewhere: int
+
+
+@dataclass(frozen=True)
+class Rectified:
+    """A rectification saved: the request's new revision, and the officer's cases it left
+    flagged because it changed nothing of the family's data (none when it did)."""
+
+    revision: int
+    waiting: list[str]
 
 
 @dataclass(frozen=True)
@@ -93,8 +111,9 @@ class Casework:
 
     async def rectify(
         self, principal: Principal, family_id: str, request_id: str, details: FamilyDetails
-    ) -> int:
-        """Correct the family and its request; returns the request's new revision."""
+    ) -> Rectified:
+        """Correct the family and its request; a rectification flagged on the record is
+        done only if the family's data changed."""
         family = await self._visible(principal, family_id)
         request = family.open_request(request_id)
         now = datetime.now(UTC)
@@ -103,6 +122,7 @@ class Casework:
         )
         revised = domain.as_update(state, revision=request.revision + 1)
         key = await self._key(family_id)
+        changed = _data(family, request, key) != _data_of(details)
         request.revision, request.needs, request.urgency = (
             revised.revision,
             revised.needs,
@@ -121,10 +141,10 @@ class Casework:
         family.announce(new_event(revised, source=recording.SOURCE, subject=family.family_ref))
         # the family's other open requests follow its consent (this one is announced above)
         consent.change(family, details.consent, now, besides=request_id)
-        _rectified(family, now)
+        waiting = _rectified(family, now, changed=changed)
         await self.uow.commit(family)
         await self.audit.record(principal, Action.RECTIFY, family_id, via="page")
-        return revised.revision
+        return Rectified(revised.revision, waiting)
 
     async def withdraw(
         self, principal: Principal, family_id: str, request_id: str, reason: WithdrawalReason
@@ -201,13 +221,48 @@ class Casework:
         return key
 
 
-def _rectified(family: Family, now: datetime) -> None:
-    """The officer's rectification cases flagged on the record are acted on: privacy hears
-    each is done (case and reference only), once per case, and the write takes their flags
-    off and notes them done."""
+def _data(family: Family, request: Request, key: bytes) -> tuple[Any, ...]:
+    """What the record form shows of the family and its request (its consent aside), in
+    clear."""
+    return (
+        sealing.unseal(key, family.id, family.identity),
+        family.children_birth_years,
+        family.postal_code,
+        family.languages,
+        request.needs,
+        request.availability,
+        request.signs,
+        sealing.unseal(key, family.id, request.notes),
+    )
+
+
+def _data_of(details: FamilyDetails) -> tuple[Any, ...]:
+    """The same as the form typed it."""
+    return (
+        recording.identity_of(details),
+        details.children_birth_years,
+        details.postal_code,
+        details.languages,
+        details.needs,
+        details.availability,
+        details.signs,
+        details.notes,
+    )
+
+
+def _rectified(family: Family, now: datetime, *, changed: bool) -> list[str]:
+    """The officer's rectification cases flagged on the record are acted on if the family's
+    data changed: privacy hears each is done (case and reference only), once per case, and
+    the write takes their flags off and notes them done. A save that changed nothing leaves
+    them flagged (returned: the case waits for a correction or the officer's decision), but
+    a flag come back for a case done."""
+    if not changed:
+        family.rectified = [c for c in family.rectifications if c in family.rectifications_done]
+        return [c for c in family.rectifications if c not in family.rectifications_done]
     family.rectified = list(family.rectifications)
     for case_id in (c for c in family.rectified if c not in family.rectifications_done):
         done = RectificationCompleted(
             case_id=case_id, subject_ref=family.family_ref, service="intake", completed_at=now
         )
         family.announce(new_event(done, source=recording.SOURCE, subject=family.family_ref))
+    return []

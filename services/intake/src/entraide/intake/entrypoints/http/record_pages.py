@@ -94,7 +94,7 @@ async def rectify(
             status_code=422,
         )
     try:
-        await work.rectify(principal, family_id, request_id, parsed.request.details())
+        rectified = await work.rectify(principal, family_id, request_id, parsed.request.details())
     except NotFoundError:
         return not_found(pages, request, principal)
     except ConflictError:
@@ -110,6 +110,11 @@ async def rectify(
         )
     except ClosedError:
         return _closed(pages, request, principal, family_id)
+    if rectified.waiting:  # nothing corrected: say so beside the form, the case waits
+        rectifying = (family_id, request_id)
+        return forms.page(
+            pages, request, principal, parsed.values, {}, rectifying=rectifying, unchanged=True
+        )
     return RedirectResponse(f"/familles/{family_id}?ok=modifiee", status_code=303)
 
 
