@@ -100,3 +100,25 @@ async def test_a_volunteers_objection_and_rectification_reach_directory_and_clos
         assert "Rectification demandée auprès du délégué" not in card
         after = await lookup(app, VolunteerStore).by_ref(ref)
         assert (after["rectifications"], after["rectifications_done"]) == ([], [case_id])
+
+        # another rectification, closed « Sans objet » by the officer while it waits: it is
+        # withdrawn from directory, the card's flag goes without a correction
+        moot = await opened("rectification")
+        assert moot is not None
+        await case_when(privacy, moot["case_id"], lambda c: "directory" in c["acks"], timeout=90)
+        card = html.unescape((await directory.get("/association")).text)
+        assert "Rectification demandée auprès du délégué" in card
+        decided = {"decision": "not-applicable"}
+        answer = await privacy.post(f"/api/v1/cases/{moot['case_id']}/decision", json=decided)
+        assert answer.status_code < 300, answer.text
+
+        async def unflagged() -> dict | None:
+            volunteer = await lookup(app, VolunteerStore).by_ref(ref)
+            return None if volunteer is None or volunteer["rectifications"] else volunteer
+
+        withdrawn = await eventually(unflagged, timeout=60, what="the flag off the card")
+        card = html.unescape((await directory.get("/association")).text)
+        moot_after = (await privacy.get(f"/api/v1/cases/{moot['case_id']}")).json()
+    assert "Rectification demandée auprès du délégué" not in card
+    assert withdrawn["rectifications_done"] == [case_id, moot["case_id"]]
+    assert (moot_after["status"], moot_after["decision"]) == ("closed", "not-applicable")
