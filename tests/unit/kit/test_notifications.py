@@ -66,6 +66,8 @@ CONTEXT = {
     "departement": "44",
     "space_url": "http://127.0.0.1:8010/espace-benevole",
     "by_phone": True,
+    "kind": "rectification",  # droits-reponse: a rectification...
+    "outcome": "done",  # ...done
 }
 
 
@@ -190,12 +192,41 @@ def test_a_long_date_has_its_months_name_in_the_messages_language() -> None:
 def test_an_hour_reads_as_its_language_writes_it_in_paris_time() -> None:
     renderer = Renderer()
     english = renderer.render("code-contact", Channel.EMAIL, CONTEXT, "en").text
-    assert "It expires on 01/12/2026 10:15 (Paris time)." in english
+    assert "It expires on 1 December 2026 at\u00a010:15 (Paris time)." in english
     assert (
         "Expiră la ora 10:15." in renderer.render("code-contact", Channel.SMS, CONTEXT, "ro").text
     )
     easy = renderer.render("code-contact", Channel.SMS, CONTEXT, "falc").text
     assert "jusqu'à 10 h 15" in easy  # easy French writes hours the French way
+
+
+# the rights channel's moments in a sentence, past midnight in Paris (23:03 UTC the 1st)
+LATE = {"expires_at": datetime(2026, 12, 1, 23, 3, tzinfo=UTC), "on": date(2026, 12, 2)}
+LATE |= {"code": "123456", "link": "http://127.0.0.1:8030/vos-droits/export/t", "parts": 1}
+IN_WORDS = {
+    "fr": ("le 2 décembre 2026 à\u00a00\u00a0h\u00a003 (heure de Paris)", "le 2 décembre 2026"),
+    "falc": (
+        "jusqu'au 2 décembre 2026 à\u00a00\u00a0h\u00a003 (heure de Paris)",
+        "le 2 décembre 2026",
+    ),
+    "en": ("on 2 December 2026 at\u00a000:03 (Paris time)", "on 2 December 2026"),
+    "ar": ("2 ديسمبر 2026 الساعة\u00a000:03 (بتوقيت باريس)", "2 ديسمبر 2026"),
+    "pt": ("em 2 de dezembro de 2026 às\u00a000:03 (hora de Paris)", "desde 2 de dezembro de 2026"),
+    "ro": ("pe 2 decembrie 2026 la ora\u00a000:03 (ora Parisului)", "pe 2 decembrie 2026"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(IN_WORDS))
+def test_the_rights_channels_dates_read_in_words_in_the_persons_language(language: str) -> None:
+    renderer = Renderer()
+    moment, day = IN_WORDS[language]
+    code = renderer.render("code-contact", Channel.EMAIL, LATE, language).text
+    erased = renderer.render("droits-effacement", Channel.EMAIL, LATE, language).text
+    copy = renderer.render("droits-export", Channel.EMAIL, LATE, language).text
+    assert moment in code
+    assert day in erased
+    assert moment.split(" ", 1)[1] in copy  # valid until the same moment
+    assert not re.search(r"\d\d/\d\d/\d{4}", code + erased + copy)
 
 
 def test_a_message_not_written_in_a_language_reads_in_french() -> None:

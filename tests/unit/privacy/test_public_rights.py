@@ -120,8 +120,7 @@ class FakeRequests:
         return [
             r
             for r in self.requests.values()
-            if r.status is Status.PROVEN and r.kind in (CaseKind.ACCESS, CaseKind.ERASURE)
-            and r.case_ids and r.link_sent_at is None
+            if r.status is Status.PROVEN and r.case_ids and r.link_sent_at is None
         ]  # fmt: skip
 
     async def stale(self, before: datetime) -> list[PersonRequest]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, TemplateNotFound
 
-from entraide.kit.formats import clock, day_and_clock, install, listed, long_day
+from entraide.kit.formats import ZONE, clock, day_and_clock, hour, install, listed, long_day
 from entraide.kit.i18n import locale_for
 from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 
@@ -35,6 +35,7 @@ TEMPLATES = (
     "code-contact",  # a contact-proof code
     "droits-export",  # privacy: the link to a person's access export (rights channel)
     "droits-effacement",  # privacy: a person's erasure is done (its last message)
+    "droits-reponse",  # privacy: the outcome of their rectification or objection
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
 )
@@ -43,7 +44,7 @@ TEMPLATES = (
 PUBLIC_TEMPLATES = (
     *("demande-recue", "demande-suite", "accompagnement-interrompu"),
     *("conservation-mois", "conservation-semaine"),
-    *("code-contact", "droits-export", "droits-effacement"),
+    *("code-contact", "droits-export", "droits-effacement", "droits-reponse"),
     *("candidature-benevole", "proposition-benevole", "lien-connexion"),
     *("conservation-benevole-mois", "conservation-benevole-semaine"),
 )
@@ -54,6 +55,8 @@ _PARIS_TIME = {
     "pt": "hora de Paris",
     "ro": "ora Parisului",
 }
+# a moment in a sentence, in words: the day, this word, the hour (`long_when`)
+_AT = {"fr": "à", "falc": "à", "en": "at", "ar": "الساعة", "pt": "às", "ro": "la ora"}
 
 
 # a volunteer's application, in the words of `candidature-benevole`, in each language: the
@@ -155,6 +158,7 @@ def _environment(language: str) -> Environment:
     install(env)
     env.filters["long_day"] = partial(long_day, locale=locale_for(language))
     env.filters["listed"] = partial(listed, locale=locale_for(language))
+    env.filters["long_when"] = partial(_long_when, language=language)
     if language in _PARIS_TIME:
         env.filters["hour"] = clock
         env.filters["when"] = partial(_when, zone_name=_PARIS_TIME[language])
@@ -167,4 +171,16 @@ def _when(at: datetime | str | None, *, zone_name: str, zone: bool = False) -> s
     if at is None or at == "":
         return "—"
     text = day_and_clock(at)
+    return f"{text} ({zone_name})" if zone else text
+
+
+def _long_when(at: datetime | str, *, language: str, zone: bool = False) -> str:
+    """`2 décembre 2026 à 0 h 03`, `2 December 2026 at 00:03`: a moment in a sentence, its
+    day in words in the message's language, Paris time (with `zone`, said after it). The
+    hour and its word do not break apart."""
+    if language in _PARIS_TIME:
+        said, zone_name = clock(at), _PARIS_TIME[language]
+    else:  # French, easy French: « 0 h 03 »
+        said, zone_name = hour(at).replace(" ", "\u00a0"), ZONE
+    text = f"{long_day(at, locale_for(language))} {_AT.get(language, _AT['fr'])}\u00a0{said}"
     return f"{text} ({zone_name})" if zone else text

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from entraide.contracts.vocab import SubjectKind
-from entraide.privacy.domain.cases import CaseKind
+from entraide.privacy.domain import cases as case_rules
+from entraide.privacy.domain.cases import Case, CaseKind
 
 CODE_TTL = timedelta(minutes=15)
 MAX_ATTEMPTS = 5
@@ -151,3 +152,25 @@ def read_link(key: bytes, token: str, now: datetime) -> Link | None:
     if now.timestamp() >= int(parts[2]):
         return None
     return Link(parts[0], parts[1], int(parts[2]))
+
+
+# what the person is told of a routed case's decision (`droits-reponse`'s `outcome`)
+OUTCOMES = {
+    case_rules.RECTIFIED: "done",
+    case_rules.DONE: "done",
+    "refused": "refused",
+    "not-applicable": "moot",
+    case_rules.NO_RECORD: "moot",
+}
+# an answer that tells of several cases (a contact naming several records): what was
+# done first, then a refusal, then nothing to do
+_FIRST = ("done", "refused", "moot")
+
+
+def answer(cases: list[Case]) -> dict[str, str | datetime]:
+    """The outcome of a rectification's or an objection's closed cases, as the person is
+    told it (`droits-reponse`): its kind, the outcome, and the day it was done (the
+    correction's own day, else the closing's)."""
+    case = min(cases, key=lambda c: _FIRST.index(OUTCOMES.get(c.decision or "", "done")))
+    on = case.rectified.at if case.rectified else case.closed_at or case.opened_at
+    return {"kind": case.kind.value, "outcome": OUTCOMES.get(case.decision or "", "done"), "on": on}

@@ -14,6 +14,7 @@
    recorded, her requests at the door); `copies` opens them all, `export` one, as JSON.
    Once every erasure case a request opened is closed, the person is told it is done
    (`droits-effacement`), the last message: then the contact is forgotten, as after a link.
+   A rectification's or an objection's outcome too (`droits-reponse`, art. 12(3)-(4)).
 """
 
 import logging
@@ -27,14 +28,13 @@ from entraide.contracts.vocab import SubjectKind
 from entraide.kit.notifications import Channel as NoticeChannel
 from entraide.kit.notifications import Notification, Notifier, opened_in
 from entraide.privacy.domain import requests_from_people as rules
-from entraide.privacy.domain.cases import CaseKind, CaseStatus
+from entraide.privacy.domain.cases import ROUTED, Case, CaseKind, CaseStatus
 from entraide.privacy.domain.requests_from_people import Contact, PersonRequest, Status, Verdict
 from entraide.privacy.usecases.cases import ExportDestroyedError
 from entraide.privacy.usecases.officer import Privacy, RefusedError
 
 log = logging.getLogger(__name__)
 ACTOR = "personne"  # the audit trail's actor of a case the person opened
-ANSWERED = frozenset({CaseKind.ACCESS, CaseKind.ERASURE})  # told by message once closed
 
 
 class PersonRequests(Protocol):
@@ -51,7 +51,7 @@ class PersonRequests(Protocol):
         ...
 
     async def awaiting_answer(self) -> list[PersonRequest]:
-        """Proven access and erasure requests not answered yet (no link, no « done »)."""
+        """Proven requests with cases, not answered yet (no link, no « done », no answer)."""
         ...
 
     async def stale(self, before: datetime) -> list[PersonRequest]:
@@ -185,9 +185,8 @@ class PublicRights:
             case_ids.append(case.case_id)
         proved = replace(after, case_ids=tuple(case_ids))
         await self.requests.save(proved)
-        if request.kind not in ANSWERED or not case_ids:
+        if not case_ids:  # else kept sealed until every case has its answer
             await self.seal.forget(request_id)
-        if not case_ids:
             await self.privacy.audit.record(
                 None, "public-request-unmatched", actor=ACTOR, kind=request.kind.value
             )
@@ -195,8 +194,9 @@ class PublicRights:
 
     async def deliver(self) -> int:
         """Send the link to the copies once a request's access cases are all closed (one
-        message, 7 days), or tell that an erasure is done, then forget the contact; forget
-        the contacts of requests never proved. How many requests were answered."""
+        message, 7 days), tell that an erasure is done or how a rectification or an objection
+        ended, then forget the contact; forget the contacts of requests never proved. How many
+        requests were answered."""
         now = self._now()
         for stale in await self.requests.stale(now):
             await self.seal.forget(stale.request_id)
@@ -204,30 +204,28 @@ class PublicRights:
         sent = 0
         for request in await self.requests.awaiting_answer():
             cases = [await self.privacy.rights.get(c) for c in request.case_ids]
-            if not all(c is not None and c.status == CaseStatus.CLOSED for c in cases):
-                continue
-            if request.kind == CaseKind.ERASURE:
-                sent += await self._erased(request, now)
-                continue
-            # an export the subject's erasure destroyed meanwhile has no link to send
-            ready = [c.case_id for c in cases if c and not await self.privacy.rights.destroyed(c)]
-            contact = await self.seal.open(request.request_id) if ready else None
-            if contact is not None:
-                expires = now + rules.LINK_TTL
-                link = self.link(request, "", expires)  # no case: the request's every copy
-                context: dict[str, Any] = {"link": link, "expires_at": expires}
-                context["parts"] = len(ready)
-                await self._send(request, contact, "droits-export", context)
-                sent += 1
-            await self.requests.save(replace(request, link_sent_at=now))
-            await self.seal.forget(request.request_id)
+            closed = [c for c in cases if c is not None and c.status == CaseStatus.CLOSED]
+            if len(closed) == len(cases):
+                sent += await self._answer(request, closed, now)
         return sent
 
-    async def _erased(self, request: PersonRequest, now: datetime) -> int:
-        """Tell the person their erasure is done (its last message), then forget them."""
-        contact = await self.seal.open(request.request_id)
+    async def _answer(self, request: PersonRequest, cases: list[Case], now: datetime) -> int:
+        """The request's last message (the copies' link, its erasure done, a rectification's
+        or an objection's answer), once; then its contact is forgotten."""
+        context: dict[str, Any]
+        template, context = "droits-effacement", {"on": now}
+        if request.kind in ROUTED:
+            template, context = "droits-reponse", rules.answer(cases)
+        elif request.kind == CaseKind.ACCESS:
+            # an export the subject's erasure destroyed meanwhile has no link to send
+            ready = [c for c in cases if not await self.privacy.rights.destroyed(c)]
+            expires = now + rules.LINK_TTL
+            link = self.link(request, "", expires)  # no case: the request's every copy
+            template = "droits-export" if ready else ""
+            context = {"link": link, "expires_at": expires, "parts": len(ready)}
+        contact = await self.seal.open(request.request_id) if template else None
         if contact is not None:
-            await self._send(request, contact, "droits-effacement", {"on": now})
+            await self._send(request, contact, template, context)
         await self.requests.save(replace(request, link_sent_at=now))
         await self.seal.forget(request.request_id)
         return int(contact is not None)

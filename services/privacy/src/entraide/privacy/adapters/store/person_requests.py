@@ -45,8 +45,7 @@ class MongoPersonRequests:
         return by_contact, by_address
 
     async def awaiting_answer(self) -> list[PersonRequest]:
-        answered = [CaseKind.ACCESS.value, CaseKind.ERASURE.value]
-        query = {"status": Status.PROVEN.value, "kind": {"$in": answered}, "link_sent_at": None}
+        query = {"status": Status.PROVEN.value, "link_sent_at": None}
         found = await self.requests.find(query).to_list()
         return [_request(d) for d in found if d.get("case_ids")]
 
