@@ -5,6 +5,7 @@ each mistake said beside its field, what was typed kept; once saved, the card re
 corrected details and the corrected address alone opens the volunteer's space."""
 
 import contextlib
+import html
 import re
 
 from entraide.directory.adapters.volunteers.store import VolunteerStore
@@ -108,3 +109,28 @@ async def test_a_correction_is_saved_and_the_card_reads_it(
     assert "(44400)" in card
     assert (after["code_postal"], after["revision"]) == ("44400", stored["revision"] + 1)
     assert (old, new) == (None, stored["_id"]), "the corrected address alone opens the space"
+
+
+async def test_a_save_that_changes_nothing_leaves_the_rectification_flagged(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+) -> None:
+    """A rectification flagged on the card, the form saved as it stands: the page says
+    nothing changed and the case waits; privacy is told nothing, the flag stays."""
+    async with applied(directory_settings, dev_issuer) as (app, directory, stored, url):
+        volunteers = lookup(app, VolunteerStore)
+        await volunteers.note(stored["volunteer_ref"], "rectifications", "case-0042")
+        form = (await directory.get(url)).text
+        as_it_stands = {
+            name: html.unescape(re.search(rf'name="{name}"[^>]*value="([^"]*)"', form).group(1))
+            for name in ("prenom", "nom", "courriel", "code_postal")
+        }
+        same = await post(directory, url, **as_it_stands)
+        [after] = await volunteers.all()
+
+    assert same.status_code == 200, same.headers
+    said = text_of(same.text)
+    assert "Rien n'a changé dans la fiche : la rectification demandée reste signalée." in said
+    assert "dites-le au délégué à la protection des données, qui peut clore la demande" in said
+    assert after["rectifications"] == ["case-0042"]
+    assert after.get("rectifications_done", []) == [], "no completion written with the save"

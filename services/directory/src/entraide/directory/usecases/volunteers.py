@@ -9,7 +9,7 @@ from typing import Any
 
 from entraide.contracts import departements
 from entraide.directory.domain.records import ConflictError, ForbiddenError
-from entraide.directory.domain.volunteers.application import Application, Correction
+from entraide.directory.domain.volunteers.application import Application, Correction, Identity
 from entraide.directory.domain.volunteers.rules import Honorability, Status, new_ids
 from entraide.directory.domain.volunteers.sealing import seal, unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
@@ -104,16 +104,26 @@ async def change(
     raise ConflictError(volunteer_id)
 
 
+@dataclass(frozen=True)
+class Corrected:
+    """A correction saved, and the rectification cases it left flagged on the record
+    because it changed nothing (none when it changed something)."""
+
+    volunteer: Volunteer
+    waiting: list[str]
+
+
 async def correct(
     uow: UnitOfWork,
     keys: VolunteerKeyStore,
     principal: Principal,
     volunteer_id: str,
     correction: Correction,
-) -> Volunteer | None:
+) -> Corrected | None:
     """The association corrects a volunteer's name, contact details or commune with them
-    (their right of rectification; privacy hears that each case flagged on the record is
-    done, in the same write); None for a volunteer unknown or erased."""
+    (their right of rectification; if anything changed, privacy hears that each case
+    flagged on the record is done, in the same write); None for a volunteer unknown or
+    erased."""
     for _ in range(ATTEMPTS):
         volunteer = await editable(uow, principal, volunteer_id)
         if volunteer is None:
@@ -121,10 +131,14 @@ async def correct(
         key = await keys.existing(volunteer_id)
         if key is None:  # erased: nothing left to correct
             return None
-        identity = seal(key, volunteer_id, correction.identity.model_dump())
-        volunteer.correct(identity, correction.code_postal, datetime.now(UTC))
+        now, typed = datetime.now(UTC), correction.identity.model_dump()
+        # as the form reads it: a field stored before it was asked has its default
+        stored = Identity.model_construct(**unseal(key, volunteer_id, volunteer.identity))
+        changed = (typed, correction.code_postal) != (stored.model_dump(), volunteer.code_postal)
+        identity = seal(key, volunteer_id, typed)
+        waiting = volunteer.correct(identity, correction.code_postal, now, changed=changed)
         if await uow.commit(volunteer):
-            return volunteer
+            return Corrected(volunteer, waiting)
     raise ConflictError(volunteer_id)
 
 

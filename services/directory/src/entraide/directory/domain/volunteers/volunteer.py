@@ -90,22 +90,30 @@ class Volunteer:
             if self.status is Status.LEFT:
                 self.events.append(Tombstone(self.volunteer_ref))
 
-    def correct(self, identity: dict[str, str], code_postal: str, now: datetime) -> None:
+    def correct(
+        self, identity: dict[str, str], code_postal: str, now: datetime, *, changed: bool
+    ) -> list[str]:
         """Their association corrected who they are and where they live with them (sealed
-        `identity`): matching hears where they now are if it hears of them; privacy hears
-        each rectification case flagged on the record is done (case and reference only),
-        once per case."""
+        `identity`): matching hears where they now are if it hears of them; if anything
+        `changed`, privacy hears each rectification case flagged on the record is done (case
+        and reference only), once per case. Returns the cases left flagged because nothing
+        changed: they wait for a correction or the officer's decision (a flag come back for
+        a case done goes)."""
         self.identity, self.code_postal = identity, code_postal
         self.revision, self.updated_at = self.revision + 1, now
         if rules.announced(self.status) and self.status is not Status.LEFT:
             event = rules.availability_event(self.state(), at=now)
             self.events.append(new_event(event, source=SOURCE, subject=self.volunteer_ref))
+        if not changed:
+            self.rectified = [c for c in self.rectifications if c in self.rectifications_done]
+            return [c for c in self.rectifications if c not in self.rectifications_done]
         self.rectified = list(self.rectifications)
         for case_id in (c for c in self.rectified if c not in self.rectifications_done):
             done = RectificationCompleted(
                 case_id=case_id, subject_ref=self.volunteer_ref, service=SERVICE, completed_at=now
             )
             self.events.append(new_event(done, source=SOURCE, subject=self.volunteer_ref))
+        return []
 
     def announce_application(self, now: datetime) -> None:
         """Queue the application's state for the observatory (its own topic): on applying,

@@ -1,7 +1,8 @@
 """The association corrects a volunteer's name, contact details or commune with them (their
 right of rectification, asked of it or through the data-protection officer): the sign-up
 form's rules (`Correction`, its sentences said of the volunteer), each error beside its
-field; a rectification flagged on the card is then done, and privacy told so."""
+field; a rectification flagged on the card is then done, and privacy told so, if the save
+changed something (else the page says the case still waits)."""
 
 from typing import Annotated, Any
 
@@ -59,8 +60,11 @@ def page(
     form: dict[str, Any],
     errors: dict[str, str],
     retour: str = "",
+    *,
+    unchanged: bool = False,
 ) -> HTMLResponse:
-    """The form, with its way back to the space's page it was opened from (`retour`)."""
+    """The form, with its way back to the space's page it was opened from (`retour`);
+    `unchanged`: saved as it was, the rectification asked still waits (said at its top)."""
     return pages.page(
         request,
         "benevole-coordonnees.html",
@@ -71,6 +75,7 @@ def page(
         errors=messages.in_page_order(errors, PAGE_ORDER),
         retour=retour,
         back=back_to(retour),
+        unchanged=unchanged,
     )
 
 
@@ -129,7 +134,8 @@ async def correct_volunteer(
     keys: VolunteerKeysDep,
     space: VolunteerSpaceDep,
 ) -> Response:
-    """Correct the volunteer's details; a rectification flagged on their card is done."""
+    """Correct the volunteer's details; a rectification flagged on their card is done if
+    anything changed."""
     volunteer = await _shown(uow, keys, principal, volunteer_id)
     raw = await request.form()
     form: dict[str, Any] = {k: str(raw.get(k, "")) for k in FIELDS} | {"sms": raw.get("sms")}
@@ -144,5 +150,7 @@ async def correct_volunteer(
     if corrected is None:
         raise HTTPException(404, GONE)
     await space.readdress(found.identity.courriel, volunteer_id)  # their space's sign-in
+    if corrected.waiting:  # nothing corrected: the case waits, said beside the form
+        return page(pages, request, principal, volunteer, form, {}, retour, unchanged=True)
     done = "rectifie" if volunteer["flagged"] else "corrige"
     return RedirectResponse(back_to(retour, fait=done) + f"#benevole-{volunteer_id}", 303)
