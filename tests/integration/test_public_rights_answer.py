@@ -5,6 +5,7 @@ the completion delivered again sending nothing more; refused by the officer, « 
 retenue » with where to complain. They were told nothing before. Real broker and store."""
 
 import asyncio
+import html
 
 from entraide.contracts.events import RectificationCompleted
 from entraide.contracts.topics import PRIVACY_ACKS
@@ -38,6 +39,8 @@ async def _asked(net, box, dev_issuer, unique: str) -> tuple[str, str, str]:
     family_url = family_url.split("?")[0]
     proved = await _ask_and_prove(privacy, box, "rectification", email)
     assert proved.status_code == 200, proved.text
+    said = "vous recevrez un courriel pour vous dire ce qui a été fait, ou pourquoi rien ne l'a été"
+    assert said in html.unescape(proved.text), "the page says the answer will come"
     privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
     (case,) = (await privacy.get("/api/v1/cases")).json()
     await case_when(privacy, case["case_id"], flagged, timeout=90)
