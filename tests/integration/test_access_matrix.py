@@ -86,6 +86,8 @@ RULES = {
         ("POST", "/association/actions/{offer_id}/places"): QUEUE,
         ("GET", "/association/actions/{offer_id}/retrait"): QUEUE,
         ("POST", "/association/actions/{offer_id}/retrait"): QUEUE,
+        ("GET", "/association/actions/{offer_id}/modifier"): QUEUE,
+        ("POST", "/association/actions/{offer_id}/modifier"): QUEUE,
         ("POST", "/association/benevoles/{volunteer_id}"): PER_RECORD,
         ("GET", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,
         ("POST", "/association/benevoles/{volunteer_id}/coordonnees"): PER_RECORD,

@@ -222,7 +222,7 @@ PROMISES = {
     "confirmez": "Toujours d'actualité",
     "places libres": "Places libres",
     "retirez": "Retirer l'action",
-    "modifiez": "Modifier",
+    "modifiez": "Modifier",  # the card's edit form
 }
 
 
@@ -256,3 +256,60 @@ async def test_the_stale_offers_reminder_promises_what_the_page_it_links_to_offe
             for verb in asked:
                 assert PROMISES[verb] in shown, (channel, verb)
             assert "en un clic" not in said  # a sign-in, a page, then a click
+
+
+async def test_modifier_changes_the_main_fields_as_the_api_checks_them(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    """The edit form: OfferFields' rules, each error beside its field in French; saved
+    through the use case (revision +1, confirmed today); a stale revision refused."""
+    async with served(directory_settings, dev_issuer, capacity=10) as (app, client, _ppm, offer_id):
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        page = html.unescape((await client.get("/association/actions")).text)
+        link = re.search(r'href="(/association/actions/\w+/modifier[^"]*)"', page).group(1)
+        form = html.unescape((await client.get(link)).text)
+        assert "Modifier « Parrainage de proximité »" in form
+        assert re.search(r'name="horaires_accueil"\s+value="We 14:00-18:00; Sa 10:00-17:00"', form)
+        sent = {
+            "csrf": field(form, "csrf"),
+            "revision": field(form, "revision"),
+            "retour": field(form, "retour"),
+            "presentation": "Un après-midi par semaine avec un parrain.",
+            "horaires_accueil": "mercredi après-midi",
+            "age_min": "12",
+            "age_max": "8",
+            "capacite": "beaucoup",
+        }
+        refused = await client.post(f"/association/actions/{offer_id}/modifier", data=sent)
+        assert refused.status_code == 422
+        said = html.unescape(refused.text)
+        assert 'id="horaires_accueil-erreur" class="fr-error-text">Horaires non compris' in said
+        assert 'id="capacite-erreur" class="fr-error-text">Indiquez un nombre entier' in said
+        assert re.search(r'name="capacite"\s+value="beaucoup"', said)  # kept as typed
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert stored["revision"] == 1
+
+        ages = sent | {"horaires_accueil": "Mo-Fr 16:30-18:00", "capacite": "6"}
+        refused = await client.post(f"/association/actions/{offer_id}/modifier", data=ages)
+        assert "L'âge minimum dépasse l'âge maximum." in html.unescape(refused.text)
+
+        good = ages | {"age_max": "16"}
+        done = await client.post(f"/association/actions/{offer_id}/modifier", data=good)
+        assert done.status_code == 303, done.text
+        back = html.unescape((await client.get(done.headers["location"])).text)
+        assert "L'action « Parrainage de proximité » est modifiée" in back
+        shown = card(back, offer_id)
+        assert "Enfants de 12 à 16 ans" in shown
+        assert "6 places libres sur 6" in shown
+        assert "À jour" in shown
+        stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
+        assert stored["revision"] == 2
+        assert stored["presentation"] == "Un après-midi par semaine avec un parrain."
+
+        late = await client.post(f"/association/actions/{offer_id}/modifier", data=good)
+        assert "L'action a changé entre-temps : voici sa version actuelle." in html.unescape(
+            (await client.get(late.headers["location"])).text
+        )
+        await dev_issuer.sign_in(client, "afev-lille")
+        assert (await client.get(link)).status_code == 403

@@ -25,6 +25,7 @@ from entraide.directory.entrypoints import scheduled
 from entraide.directory.entrypoints.consumers import matches as match_consumer
 from entraide.directory.entrypoints.http import association, contact_lookup
 from entraide.directory.entrypoints.http.offers import api as offers_api
+from entraide.directory.entrypoints.http.offers import edit as offers_edit
 from entraide.directory.entrypoints.http.offers import pages as offers_pages
 from entraide.directory.entrypoints.http.offers import space as offers_space
 from entraide.directory.entrypoints.http.volunteers import api as volunteers_api
@@ -157,6 +158,7 @@ def create_app(
             volunteer_space.router,
             association.router,
             offers_space.router,
+            offers_edit.router,
             volunteers_pages.staff,
             volunteer_correction.router,
             contact_lookup.router,

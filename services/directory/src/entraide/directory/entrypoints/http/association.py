@@ -51,6 +51,7 @@ DONE = {
 ACTION_DONE = {
     "confirme": "L'action « {} » est confirmée à jour.",
     "places": "Les places libres de l'action « {} » sont mises à jour ; elle est confirmée à jour.",
+    "modifie": "L'action « {} » est modifiée ; elle est confirmée à jour.",
     "retire": "L'action « {} » est retirée : les familles ne la verront plus.",
 }
 CHANNELS = {"email": "par e-mail", "sms": "par SMS"}  # the application's `identity.canal`

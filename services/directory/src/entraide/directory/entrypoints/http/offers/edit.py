@@ -1,0 +1,125 @@
+"""« Modifier » on an action's card: its main fields (presentation, hours, ages, places) on a
+form of their own, checked by `OfferFields` as the staff API checks them (each error beside
+its field, in French), saved through `update_offer` with the revision the form was read at;
+back to the actions' page the person came from."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from entraide.directory.domain.offers import hours
+from entraide.directory.domain.offers.fields import OfferFields
+from entraide.directory.entrypoints.http.association import Staff, back_to
+from entraide.directory.entrypoints.http.deps import OfferDocumentsDep, PagesDep, UnitOfWorkDep
+from entraide.directory.entrypoints.http.offers.space import ACTIONS, CHANGED, GONE, back, own_offer
+from entraide.directory.entrypoints.http.volunteers.form import errors_of
+from entraide.directory.usecases import offers
+from entraide.kit import messages
+from entraide.kit.auth import check_csrf
+
+router = APIRouter(include_in_schema=False)
+# the form's inputs, in the page's order, by OfferFields' names (`capacite`: errors_of's)
+INPUTS = {
+    "presentation": "presentation",
+    "horaires_accueil": "horaires_accueil",
+    "age_min": "age_min",
+    "age_max": "age_max",
+    "capacity": "capacite",
+}
+MESSAGES = {
+    "presentation": "La présentation tient en 2 000 caractères au plus.",
+    "horaires_accueil": (
+        "Horaires non compris : écrivez-les comme « We 14:00-18:00; Sa 10:00-17:00 »."
+    ),
+    "age_min": "Indiquez un âge entier de 0 à 25 ans, ou laissez vide.",
+    "age_max": "Indiquez un âge entier de 0 à 25 ans, ou laissez vide.",
+    "capacity": "Indiquez un nombre entier de places, 0 ou plus, ou laissez vide.",
+    "": "L'âge minimum dépasse l'âge maximum.",  # the model's own check (loc ())
+}
+
+
+def changed_fields(current: OfferFields, form: dict[str, str]) -> OfferFields | dict[str, str]:
+    """The offer's fields with the form's changes, or the errors by input name."""
+    asked: dict[str, Any] = {k: form[k] for k in ("presentation", "horaires_accueil")}
+    for name in ("age_min", "age_max", "capacity"):
+        typed = form[INPUTS[name]].strip()
+        asked[name] = int(typed) if typed.isdigit() else (typed or None)
+    try:
+        return OfferFields.model_validate(current.model_dump() | asked)
+    except ValidationError as exc:
+        errors = errors_of(exc, MESSAGES)
+        if "" in errors:
+            errors["age_max"] = errors.pop("")
+        return messages.in_page_order(errors, list(INPUTS.values()))
+
+
+def edit_page(request: Request, pages: PagesDep, principal: Staff, **shown: Any) -> HTMLResponse:
+    return pages.page(
+        request,
+        "association-modifier.html",
+        principal,
+        status_code=422 if shown.get("errors") else 200,
+        tab="actions",
+        **shown,
+    )
+
+
+@router.get(f"{ACTIONS}/{{offer_id}}/modifier", response_class=HTMLResponse)
+async def edit_form(
+    request: Request,
+    offer_id: str,
+    principal: Staff,
+    pages: PagesDep,
+    documents: OfferDocumentsDep,
+    retour: str = "",
+) -> Response:
+    """The action's main fields, as stored, to change."""
+    doc = await own_offer(documents, principal, offer_id)
+    if doc is None:
+        return back(retour, erreur=GONE)
+    form = {INPUTS[k]: "" if doc.get(k) is None else str(doc[k]) for k in INPUTS}
+    return edit_page(
+        request, pages, principal, offer=doc, offer_id=offer_id, form=form, errors={},
+        revision=doc["revision"], retour=retour, back=back_to(retour, ACTIONS),
+        hours_read=hours.summary(hours.parse(doc["horaires_accueil"]))
+        if doc.get("horaires_accueil") else "",
+    )  # fmt: skip
+
+
+@router.post(f"{ACTIONS}/{{offer_id}}/modifier", dependencies=[Depends(check_csrf)])
+async def edit(
+    request: Request,
+    offer_id: str,
+    principal: Staff,
+    pages: PagesDep,
+    uow: UnitOfWorkDep,
+    documents: OfferDocumentsDep,
+    revision: Annotated[str, Form()] = "",
+    retour: Annotated[str, Form()] = "",
+) -> Response:
+    """Save the changes through the use case; the form again, its errors beside their
+    fields, when OfferFields refuses them."""
+    doc = await own_offer(documents, principal, offer_id)
+    if doc is None:
+        return back(retour, erreur=GONE)
+    raw = await request.form()
+    form = {name: str(raw.get(name, "")) for name in INPUTS.values()}
+    current = OfferFields.model_validate({k: doc[k] for k in OfferFields.model_fields if k in doc})
+    found = changed_fields(current, form)
+    if isinstance(found, dict):
+        return edit_page(
+            request, pages, principal, offer=doc, offer_id=offer_id, form=form, errors=found,
+            revision=revision, retour=retour, back=back_to(retour, ACTIONS), hours_read="",
+        )  # fmt: skip
+    try:
+        number = int(revision) if revision.isdigit() else -1
+        saved = await offers.update_offer(uow, principal, offer_id, found, revision=number)
+    except offers.ForbiddenError:
+        raise HTTPException(403, "Cette action appartient à une autre association.") from None
+    except offers.ConflictError:
+        return back(retour, offer_id, erreur=CHANGED)
+    if saved is None:
+        return back(retour, erreur=GONE)
+    return back(retour, offer_id, fait="modifie", nom=found.nom)
