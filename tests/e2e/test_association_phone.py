@@ -205,10 +205,13 @@ async def test_the_association_s_space_fits_a_phone_and_a_desktop(
                     assert label in text, label
                 await screenshot(page, f"{size}-association-actions")
                 problems += await actions_past(page, size)
-                # where the page leads: an action, a volunteer alone (matching's link)
+                # where the page leads: an action, its edit form and withdrawal's
+                # confirmation, a volunteer alone (matching's link)
                 for other in (
                     page.get_by_role("link", name=TITLES[0]).first,
                     page.get_by_role("link", name=TITLES[1]).first,
+                    page.locator("a.modifier").first,
+                    page.locator("a.retirer").first,
                 ):
                     await other.click()
                     await page.wait_for_load_state()
