@@ -4,7 +4,7 @@ what was typed and the error beside its field, as the other forms do."""
 
 import html
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from entraide.intake.app import create_app as intake_app
 from entraide.kit import formats
@@ -22,7 +22,7 @@ async def test_a_contact_in_the_future_keeps_what_was_typed(
     async with serving(intake_app(dev_issuer.settings_for(intake_settings))) as intake:
         await dev_issuer.sign_in(intake, "ppm-nantes")
         family_url = (await create(intake)).headers["location"].split("?")[0]
-        tomorrow = (date.today() + timedelta(days=1)).isoformat()
+        tomorrow = (formats.today() + timedelta(days=1)).isoformat()  # in Paris
         typed = {"canal": "visit", "date": tomorrow, "note": NOTE}
         answer = await post_form(intake, family_url, f"{family_url}/contacts", typed)
 

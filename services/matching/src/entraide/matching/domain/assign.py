@@ -22,6 +22,7 @@ from ortools.graph.python import min_cost_flow
 
 from entraide.matching.domain import policy, ranking
 from entraide.matching.domain.columns import Ints, SupportColumns
+from entraide.matching.domain.followups import paris_day
 from entraide.matching.domain.model import Family, Support
 from entraide.matching.domain.rules import (
     DEFAULT_MAX_KM,
@@ -124,7 +125,7 @@ def candidates(
     that stopped most of its candidates (as `unfit` says it, counted on the way).
     """
     declined = declined or {}
-    today = now.date()
+    today = paris_day(now)  # a check is valid through its day in Paris
     cols = index.columns
     open_: dict[int, Unfit | None] = {}  # the support rules, once per support met
     near: dict[tuple[object, ...], set[int]] = {}  # families of one place and needs: once

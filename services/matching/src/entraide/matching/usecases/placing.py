@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from entraide.matching.domain import assign, rules, score
+from entraide.matching.domain.followups import paris_day
 from entraide.matching.domain.model import Family, History, Match, Waiting
 from entraide.matching.domain.rules import Unfit
 from entraide.matching.domain.views import family_of
@@ -138,7 +139,10 @@ class Placing(Proposals):
         if view is None or support is None:
             return None
         family, refused = await self._family(view)
-        if rules.unfit(family, support, today=self.clock().date(), declined=refused) is not None:
+        if (
+            rules.unfit(family, support, today=paris_day(self.clock()), declined=refused)
+            is not None
+        ):
             return None
         proposal = await self._propose(
             family,

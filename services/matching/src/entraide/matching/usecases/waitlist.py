@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.matching.domain import rules, score
+from entraide.matching.domain.followups import paris_day
 from entraide.matching.domain.views import family_of
 from entraide.matching.usecases.pool import SupportPool
 from entraide.matching.usecases.ports import Requests
@@ -43,7 +44,7 @@ class Waitlist:
             fits = [
                 (s, score.score(family, s, now=now))
                 for s in mine
-                if rules.unfit(family, s, today=now.date()) is None
+                if rules.unfit(family, s, today=paris_day(now)) is None
             ]
             options[w["_id"]] = [
                 (s.key, round(f.weighted, 2), ", ".join(f.reasons))
