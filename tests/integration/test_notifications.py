@@ -285,6 +285,8 @@ EVERY_KIND = {
     "departement": "44",
     "space_url": "http://127.0.0.1:8010/espace-benevole",
     "by_phone": True,
+    "kind": "rectification",  # droits-reponse: a rectification done
+    "outcome": "done",
 }
 
 
