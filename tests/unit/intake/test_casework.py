@@ -10,6 +10,7 @@ from entraide.contracts.events import (
     RequestUpdated,
     RequestWithdrawn,
 )
+from entraide.contracts.paris import PARIS
 from entraide.contracts.vocab import ContactChannel, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases import recording
@@ -123,7 +124,7 @@ async def test_a_contact_restarts_the_retention_clock_and_is_announced() -> None
     await work.log_contact(CLAIRE, family_id, channel=phone, note="Appel", noted_at=later)
     earlier = formats.today() - timedelta(days=3)  # logged late: the clock does not go back
     await work.log_contact(CLAIRE, family_id, channel=visit, note="", day=earlier)
-    started = datetime.combine(earlier, time(), formats.PARIS)  # its day, from its start
+    started = datetime.combine(earlier, time(), PARIS)  # its day, from its start
     family = uow.families.stored[family_id]
     assert family.last_contact_at == later
     assert len(family.contacts) == 2

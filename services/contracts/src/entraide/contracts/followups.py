@@ -4,9 +4,9 @@ its due day as on time: both read the due day here."""
 
 import calendar
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-PARIS = ZoneInfo("Europe/Paris")
+from entraide.contracts.paris import PARIS
+
 FOLLOW_UPS = (("1-month", 1), ("3-month", 3))  # each kind and its calendar months
 
 

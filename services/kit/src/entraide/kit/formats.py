@@ -11,14 +11,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from jinja2 import Environment
 
+from entraide.contracts.paris import in_paris, paris_day
+
 LOCALE = "fr_FR"
-PARIS = ZoneInfo("Europe/Paris")
 ZONE = "heure de Paris"
 Day = date | datetime | str
 FRENCH_PHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
@@ -26,14 +26,13 @@ FRENCH_PHONE = re.compile(r"^(?:\+33|0033|0)([1-9]\d{8})$")
 
 def paris(at: datetime | str) -> datetime:
     """A stored moment (aware, naive UTC, or its ISO text) in Paris time."""
-    moment = datetime.fromisoformat(at) if isinstance(at, str) else at
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(PARIS)
+    return in_paris(datetime.fromisoformat(at) if isinstance(at, str) else at)
 
 
 def today(now: datetime | None = None) -> date:
     """The day it is in Paris (the server's clock is UTC: from midnight to 1 or 2 a.m. in
     Paris, its `date.today()` is still yesterday)."""
-    return (now or datetime.now(UTC)).astimezone(PARIS).date()
+    return paris_day(now or datetime.now(UTC))
 
 
 def day(on: Day | None) -> str:

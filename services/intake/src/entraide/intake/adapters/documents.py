@@ -12,10 +12,10 @@ from pydantic import TypeAdapter
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
+from entraide.contracts.paris import paris_day
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import (
-    PARIS,
     Consent,
     Contact,
     Family,
@@ -121,7 +121,7 @@ def _contact_of(doc: Doc) -> Contact:
     if "day" in doc:
         day, noted_at = date.fromisoformat(doc["day"]), doc.get("noted_at")
     else:
-        day, noted_at = doc["at"].astimezone(PARIS).date(), None
+        day, noted_at = paris_day(doc["at"]), None
     return Contact(
         day=day,
         noted_at=noted_at,

@@ -8,16 +8,15 @@ store knows how a family looks as a document.
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
+from entraide.contracts.paris import PARIS, paris_day  # the days staff type are days in France
 from entraide.contracts.vocab import ContactChannel, Need, RequestChannel, Urgency, WithdrawalReason
 from entraide.intake.domain.requests import Sign
 
 Sealed = dict[str, str]  # a value sealed with the family's key (see `sealing`)
 SUBMITTED, WITHDRAWN = "submitted", "withdrawn"
-PARIS = ZoneInfo("Europe/Paris")  # the days staff type are days in France
 
 
 class NotFoundError(LookupError):
@@ -60,7 +59,7 @@ class Contact:
         of that day; for an earlier day, the start of that day in Paris (its 3 years are
         counted from the day, never from a later moment than the day allows)."""
         noted = self.noted_at
-        if noted is not None and noted.astimezone(PARIS).date() <= self.day:
+        if noted is not None and paris_day(noted) <= self.day:
             return noted
         return datetime.combine(self.day, time(), PARIS)
 

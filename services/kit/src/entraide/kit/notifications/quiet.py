@@ -5,11 +5,9 @@ E-mail is read when the person chooses, so it goes at once; a text message rings
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from entraide.contracts.paris import PARIS, in_paris
 from entraide.kit.notifications import Channel
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 @dataclass(frozen=True)
@@ -18,7 +16,7 @@ class QuietHours:
     end: time = time(8, 30)  # ...until this time in the morning, nothing rings
 
     def holds(self, at: datetime) -> bool:
-        local = at.astimezone(PARIS).time()
+        local = in_paris(at).time()
         if self.start <= self.end:
             return self.start <= local < self.end
         return local >= self.start or local < self.end
@@ -28,7 +26,7 @@ class QuietHours:
         end of the quiet hours for an SMS asked for during them."""
         if channel is not Channel.SMS or not self.holds(at):
             return at
-        local = at.astimezone(PARIS)
+        local = in_paris(at)
         morning = datetime.combine(local.date(), self.end, tzinfo=PARIS)
         if morning <= local:
             morning = datetime.combine(local.date() + timedelta(days=1), self.end, tzinfo=PARIS)

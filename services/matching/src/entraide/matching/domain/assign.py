@@ -20,9 +20,9 @@ from datetime import datetime
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from entraide.contracts.paris import paris_day
 from entraide.matching.domain import policy, ranking
 from entraide.matching.domain.columns import Ints, SupportColumns
-from entraide.matching.domain.followups import paris_day
 from entraide.matching.domain.model import Family, Support
 from entraide.matching.domain.rules import (
     DEFAULT_MAX_KM,

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from entraide.contracts.followups import FOLLOW_UPS
+from entraide.contracts.paris import paris_day as paris_day  # followup_pages' name for it
 from entraide.matching.domain.lifecycle import (
     ACTIVE,
-    PARIS,
     SILENCE_ALERT,
     State,
     follow_up_at,
@@ -65,11 +65,6 @@ class Schedule:
     def next_on(self) -> date | None:
         """The first day something is due (None: nothing to do)."""
         return min((d.on for d in self.items), default=None)
-
-
-def paris_day(at: datetime) -> date:
-    """The day a moment falls on in Paris."""
-    return at.astimezone(PARIS).date()
 
 
 def last_contact(followed: Followed, logged: datetime | None) -> datetime:

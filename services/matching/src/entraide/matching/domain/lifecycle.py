@@ -7,13 +7,10 @@ when silence becomes an alert. The engine turns each move into an event.
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 # calendar months after the start, as staff count them: started on 01/12, followed up on
 # 01/01 and 01/03 (not 30 and 91 days later)
 from entraide.contracts.followups import FOLLOW_UPS, months_after
-
-PARIS = ZoneInfo("Europe/Paris")
 
 
 class State(StrEnum):

@@ -13,6 +13,7 @@ from entraide.contracts.events import (
     MatchExpired,
     MatchStarted,
 )
+from entraide.contracts.paris import paris_day
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import followups
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
@@ -52,7 +53,7 @@ class Decisions(Placing):
         if match is None or State(match.state) not in ACTIVE:
             raise DecisionError(match_id)
         now = self.clock()
-        followups.check_open(kind, match.started_at, match.check_ins, followups.paris_day(now))
+        followups.check_open(kind, match.started_at, match.check_ins, paris_day(now))
         event = self._event(match, MatchCheckedIn(**ids_of(match), checked_in_at=now, kind=kind))
         if not await self.store.check_in(match, kind, now, event):
             raise DecisionError(match_id)

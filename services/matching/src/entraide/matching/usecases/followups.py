@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from entraide.contracts.paris import paris_day
 from entraide.matching.domain import followups as rules
 from entraide.matching.domain.followups import Followed, Schedule
 from entraide.matching.usecases.ports import FollowUps as Store
@@ -28,7 +29,7 @@ class FollowUps:
 
     def today(self) -> date:
         """Today, in Paris: the day coordinators' queues are about."""
-        return rules.paris_day(self.clock())
+        return paris_day(self.clock())
 
     async def contacts_logged(self, logged: dict[str, datetime]) -> int:
         """Contacts logged with these families (latest per family_ref): their active

@@ -4,8 +4,8 @@ or by a coordinator's hand; waitlist with the reason when nobody fits."""
 import uuid
 from typing import Any
 
+from entraide.contracts.paris import paris_day
 from entraide.matching.domain import assign, rules, score
-from entraide.matching.domain.followups import paris_day
 from entraide.matching.domain.model import Family, History, Match, Waiting
 from entraide.matching.domain.rules import Unfit
 from entraide.matching.domain.views import family_of

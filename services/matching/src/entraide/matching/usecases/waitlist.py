@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from entraide.contracts.paris import paris_day
 from entraide.matching.domain import rules, score
-from entraide.matching.domain.followups import paris_day
 from entraide.matching.domain.views import family_of
 from entraide.matching.usecases.pool import SupportPool
 from entraide.matching.usecases.ports import Requests

@@ -2,13 +2,12 @@
 
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from entraide.contracts.paris import paris_day
 from entraide.directory.domain.associations import ASSOCIATIONS, name_of
 from entraide.directory.domain.offers import hours, vocab
 from entraide.directory.domain.offers.fields import freshness
 
-PARIS = ZoneInfo("Europe/Paris")  # an offer's day is the one it was in France
 PUBLIC_FIELDS = (
     "nom", "presentation", "thematiques", "publics", "frais", "modes_accueil",
     "zone_eligibilite", "horaires_accueil", "commune", "code_postal", "age_min", "age_max",
@@ -66,4 +65,4 @@ def data_inclusion_service(doc: dict[str, Any]) -> dict[str, Any]:
 
 def _day(at: datetime) -> str:
     """The day in Paris of a stored moment (UTC): updated at 0 h 30 on the 2nd is the 2nd."""
-    return at.astimezone(PARIS).date().isoformat()
+    return paris_day(at).isoformat()
