@@ -77,11 +77,39 @@ class FakeQueue:
             if set(r.lookup) & set(lookup) and r.submitted_at >= since
         )
 
+    async def of_family(self, family_ref: str) -> list[SelfRequest]:
+        return [replace(r) for r in self.stored.values() if r.family_ref == family_ref]
+
+    async def flag_rectification(self, family_ref: str, case_id: str) -> bool:
+        waiting = [
+            r
+            for r in self.stored.values()
+            if r.family_ref == family_ref
+            and r.stage == Stage.PENDING
+            and case_id not in r.rectifications_done
+        ]
+        for request in waiting:
+            if case_id not in request.rectifications:
+                request.rectifications = [*request.rectifications, case_id]
+        return bool(waiting)
+
+    async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
+        flagged = False
+        for request in (r for r in self.stored.values() if r.family_ref == family_ref):
+            flagged = flagged or case_id in request.rectifications
+            request.rectifications = [c for c in request.rectifications if c != case_id]
+            request.rectifications_done = sorted({*request.rectifications_done, case_id})
+        return flagged
+
     async def decide(self, request: SelfRequest) -> bool:
-        if self.stored[request.id].stage != Stage.PENDING:
+        stored = self.stored[request.id]
+        if stored.stage != Stage.PENDING:
             return False
-        self.stored[request.id] = replace(
-            request, sealed={} if request.stage != Stage.CONFIRMED else request.sealed
+        self.stored[request.id] = replace(  # as the store: the decision's fields only
+            request,
+            sealed={} if request.stage != Stage.CONFIRMED else request.sealed,
+            rectifications=stored.rectifications,
+            rectifications_done=stored.rectifications_done,
         )
         return True
 

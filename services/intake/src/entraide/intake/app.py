@@ -99,6 +99,7 @@ def create_app(
         forget=notifier.forget,
         forget_own_requests=self_requests.forget,
         own_requests=self_requests.of_family,
+        queue=self_requests,  # a rectification of a request still waiting is flagged there
     )
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     partner_events.register(

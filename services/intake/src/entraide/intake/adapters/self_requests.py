@@ -77,6 +77,25 @@ class SelfRequestStore:
         lookup hashes, postal code and children's birth years with them)."""
         return (await self.requests.delete_many({"family_ref": family_ref})).deleted_count
 
+    async def flag_rectification(self, family_ref: str, case_id: str) -> bool:
+        """One atomic update on the request still waiting, guarded by the cases withdrawn:
+        a command delivered again flags nothing twice."""
+        waiting = {"family_ref": family_ref, "stage": Stage.PENDING.value}
+        found = await self.requests.find_one_and_update(
+            waiting | {"rectifications_done": {"$ne": case_id}},
+            {"$addToSet": {"rectifications": case_id}},
+            projection={"_id": 1},
+        )
+        return found is not None
+
+    async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
+        found = await self.requests.find_one_and_update(
+            {"family_ref": family_ref},
+            {"$pull": {"rectifications": case_id}, "$addToSet": {"rectifications_done": case_id}},
+            projection={"rectifications": 1},
+        )
+        return found is not None and case_id in (found.get("rectifications") or [])
+
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {
             "stage": request.stage.value,

@@ -69,6 +69,10 @@ class SelfRequest:
     request_id: str | None = None  # the published request, once confirmed or merged
     refusal: RefusalReason | None = None
     language: str = "fr"  # the door page's when the parent wrote: its messages' language
+    # privacy's rectification cases flagged while it waits (the staff who confirm it see
+    # them; confirming or joining carries them onto the family's record, corrected there)
+    rectifications: list[str] = field(default_factory=list)
+    rectifications_done: list[str] = field(default_factory=list)  # withdrawn by the officer
 
 
 def new_code() -> str:

@@ -1,6 +1,7 @@
 """Intake's answer to privacy's commands: erase or export a family, found by its
 `family_ref`; an objection withdraws its consent to matching, a rectification is flagged
-on its record for staff.
+on its record for staff (or, while its own request waits at the family door, on that
+request: the staff who confirm it see it, and it follows the request onto the record).
 
 Erasure destroys the family's key first (every sealed copy becomes unreadable at once,
 backups included), then deletes its document, requests, contacts and pending events.
@@ -25,9 +26,10 @@ from entraide.contracts.events import (
 from entraide.contracts.vocab import SubjectKind
 from entraide.intake.domain import sealing
 from entraide.intake.domain.family import Consent, Family
-from entraide.intake.domain.self_requests import SelfRequest
+from entraide.intake.domain.self_requests import SelfRequest, Stage
 from entraide.intake.usecases import consent
 from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
+from entraide.intake.usecases.self_requests import SelfRequests
 
 Doc = dict[str, Any]
 # (the rectification cases a save acts on, or done: privacy's own part lists its cases and
@@ -35,7 +37,10 @@ Doc = dict[str, Any]
 INTERNAL = ("lookup", "version", "events", "rectified", "rectifications_done")
 # a request from the family's own door: its ids, its sealed copy (exported opened), its
 # hashes and its code's, and how many others wait with the same contact (not the person's)
-OWN_INTERNAL = ("id", "family_id", "sealed", "lookup", "code_hash", "similar_pending")
+OWN_INTERNAL = (
+    *("id", "family_id", "sealed", "lookup", "code_hash", "similar_pending"),
+    "rectifications_done",
+)
 
 
 class IntakeRights:
@@ -49,11 +54,13 @@ class IntakeRights:
         forget: Callable[[str], Awaitable[int]] | None = None,
         forget_own_requests: Callable[[str], Awaitable[int]] | None = None,
         own_requests: Callable[[str], Awaitable[list[SelfRequest]]] | None = None,
+        queue: SelfRequests | None = None,
     ) -> None:
         self.families, self.keys, self.audit, self.uow = families, keys, audit, uow
         self.forget = forget  # the notifier's records of the family (pending ones too)
         self.forget_own_requests = forget_own_requests  # the family door's queue
         self.own_requests = own_requests  # what the family sent from it, by its reference
+        self.queue = queue  # the family door's queue: a rectification of a request waiting
 
     async def object(self, command: ObjectionRequested) -> dict[str, int]:
         """The family objects to its data being used for matching: its consent to matching
@@ -73,18 +80,38 @@ class IntakeRights:
     async def rectify(self, command: RectificationRequested) -> dict[str, int]:
         """A correction asked through the data-protection officer: flagged on the family's
         record for its staff (they hold the parent's word and the form), acknowledged; a
-        case its staff corrected already is acknowledged again, not flagged again."""
+        case its staff corrected already is acknowledged again, not flagged again. A family
+        with no record yet, whose own request waits at the door, has it flagged there."""
         if command.subject_kind != SubjectKind.FAMILY:
             return {}
-        flagged = await self.families.flag_rectification(command.subject_ref, command.case_id)
-        return {"families": 1} if flagged else {}
+        ref, case_id = command.subject_ref, command.case_id
+        if await self.families.flag_rectification(ref, case_id):
+            return {"families": 1}
+        if self.queue is not None and await self.queue.flag_rectification(ref, case_id):
+            return {"own_requests": 1}
+        # confirmed between the two reads, or joined to a family known: that record
+        for family_ref in await self._records_of(ref):
+            if await self.families.flag_rectification(family_ref, case_id):
+                return {"families": 1}
+        return {}
 
     async def withdraw_rectification(self, command: RectificationWithdrawn) -> None:
         """The officer closed the case without the correction (refused, not applicable):
         its flag leaves the family's record, noted done so a late command flags nothing
         again; no completion goes back (privacy's case is closed with its decision)."""
-        if command.subject_kind == SubjectKind.FAMILY:
-            await self.families.withdraw_rectification(command.subject_ref, command.case_id)
+        if command.subject_kind != SubjectKind.FAMILY:
+            return
+        for family_ref in await self._records_of(command.subject_ref):
+            await self.families.withdraw_rectification(family_ref, command.case_id)
+        if self.queue is not None:  # a request still waiting: its flag goes too
+            await self.queue.withdraw_rectification(command.subject_ref, command.case_id)
+
+    async def _records_of(self, ref: str) -> list[str]:
+        """The references of the records that may hold the family's data: its own, and
+        those of the families known its requests from the door were joined to."""
+        own = await self.own_requests(ref) if self.own_requests else []
+        joined = [r.family_id for r in own if r.stage == Stage.MERGED]
+        return [ref, *(await self.families.refs(joined)).values()] if joined else [ref]
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         own = 0  # what the family asked through its own door, confirmed or still waiting

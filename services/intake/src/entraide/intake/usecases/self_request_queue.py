@@ -3,7 +3,9 @@ association or of the network, who confirms it (it is published as any request, 
 `family`), joins it to a family already known, or refuses it. Never auto-trusted.
 
 Confirming writes the family with the id and key the request was sealed under, so a
-confirmation retried after a crash writes the same family once (`UnitOfWork.add`).
+confirmation retried after a crash writes the same family once (`UnitOfWork.add`). The
+officer's rectification flagged on a request waiting follows it onto the family's record,
+corrected there with its form, whose save tells privacy (the queue has no outbox).
 """
 
 from dataclasses import asdict, dataclass, replace
@@ -87,9 +89,11 @@ class ConfirmationQueue:
             possible_duplicates=request.possible_duplicates,
             written_language=request.language,  # its messages stay in the door's language
         )
+        family.rectifications = list(request.rectifications)  # in the record's first write
         stored = await self.uow.add(family)
         request_id = stored.requests[0].request_id
         await self._decide(principal, request, Stage.CONFIRMED, now, request_id=request_id)
+        await self._carry_flags(request, stored.family_ref, request.rectifications)
         await self.audit.record(principal, Action.CREATE, request.family_id, via="a-confirmer")
         return Decided(stored.id, request_id)
 
@@ -144,6 +148,7 @@ class ConfirmationQueue:
         await self.uow.commit(family)
         merged = replace(request, family_id=family.id)
         await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
+        await self._carry_flags(request, family.family_ref, carried=[])
         await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
         await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
         return Decided(family.id, request_id)
@@ -248,6 +253,13 @@ class ConfirmationQueue:
         )
         if not await self.door.queue.decide(decided):
             raise AlreadyDecidedError(request.id)
+
+    async def _carry_flags(self, request: SelfRequest, ref: str, carried: list[str]) -> None:
+        """The officer's cases flagged on the request, read again once it is decided (none
+        lands after), onto the family's record but those its first write `carried`."""
+        decided = await self.door.queue.get(request.id)
+        for case_id in sorted(set(decided.rectifications if decided else []) - set(carried)):
+            await self.uow.families.flag_rectification(ref, case_id)
 
     async def _identity(self, request: SelfRequest) -> Any:
         key = await self.door.keys.existing(request.family_id)

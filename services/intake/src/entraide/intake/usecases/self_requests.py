@@ -54,6 +54,16 @@ class SelfRequests(Protocol):
         """How many requests sharing one of these hashes were received since then."""
         ...
 
+    async def flag_rectification(self, family_ref: str, case_id: str) -> bool:
+        """Flag the family's request still waiting with privacy's rectification case (one
+        withdrawn is not flagged again); whether such a request holds the flag."""
+        ...
+
+    async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
+        """Take the case's flag off the family's request and note it withdrawn; whether
+        the request carried it."""
+        ...
+
     async def decide(self, request: SelfRequest) -> bool:
         """Store the decision (stage, by whom, the published request) if it is still
         pending; False if someone decided first."""
