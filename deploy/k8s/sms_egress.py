@@ -11,6 +11,8 @@ them: base/sms.env, base/sms-egress.conf, base/sms-egress.yaml).
 from typing import Any
 from urllib.parse import urlsplit
 
+import hardening
+
 # the SMS provider (Brevo's transactional SMS API): change it here, then `make manifests`
 SMS_API_URL = "https://api.brevo.com/v3"
 NAME = "sms-egress"
@@ -136,12 +138,7 @@ def deployment(meta: dict[str, Any], selector: dict[str, str]) -> dict[str, Any]
                 "spec": {
                     "serviceAccountName": NAME,
                     "automountServiceAccountToken": False,
-                    "securityContext": {
-                        "runAsNonRoot": True,
-                        "runAsUser": PROXY_UID,
-                        "runAsGroup": PROXY_UID,
-                        "seccompProfile": {"type": "RuntimeDefault"},
-                    },
+                    "securityContext": hardening.pod(PROXY_UID),
                     "containers": [
                         {
                             "name": "squid",
@@ -155,11 +152,7 @@ def deployment(meta: dict[str, Any], selector: dict[str, str]) -> dict[str, Any]
                                 "requests": {"cpu": "20m", "memory": "64Mi"},
                                 "limits": {"memory": "128Mi"},
                             },
-                            "securityContext": {
-                                "allowPrivilegeEscalation": False,
-                                "readOnlyRootFilesystem": True,
-                                "capabilities": {"drop": ["ALL"]},
-                            },
+                            "securityContext": hardening.CONTAINER,
                             "volumeMounts": [
                                 {"name": "conf", "mountPath": CONF_DIR, "readOnly": True},
                                 {"name": "tmp", "mountPath": "/tmp"},
