@@ -59,6 +59,22 @@ async def serving(
             yield client
 
 
+async def pages(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Every page a paged API answers (directory's staff volunteers), following each
+    answer's `next` (an address relative to the one asked) until it is null."""
+    answers: list[dict[str, Any]] = []
+    following: str | None = url
+    while following:
+        answer = await client.get(following, headers=headers)
+        assert answer.status_code == 200, answer.text
+        answers.append(answer.json())
+        nxt = answers[-1]["next"]
+        following = str(answer.request.url.join(nxt)) if nxt else None
+    return answers
+
+
 async def _ready(client: httpx.AsyncClient) -> bool:
     return (await client.get("/readyz")).status_code == 200
 

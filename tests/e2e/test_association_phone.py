@@ -134,7 +134,7 @@ async def volunteer_ref(base: str, issuer: DevIssuer) -> str:
         listed = await client.get(
             "/api/v1/staff/volunteers", headers={"Authorization": f"Bearer {token}"}
         )
-    return str(listed.json()[0]["volunteer_ref"])
+    return str(listed.json()["volunteers"][0]["volunteer_ref"])
 
 
 async def volunteers_past(page: Page, size: str) -> list[str]:

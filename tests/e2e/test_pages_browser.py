@@ -47,7 +47,7 @@ from tests.e2e.test_journey import (
     ready,
     signed_in,
 )
-from tests.support import eventually
+from tests.support import eventually, pages
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / ".run/screenshots"
 SIZES = {"telephone": (390, 844), "bureau": (1280, 900)}
@@ -116,8 +116,9 @@ async def seed(api: Journey, browser: Browser, dev_issuer: DevIssuer) -> dict[st
     await eventually(lambda: closed(case_id), timeout=90, what="the access case closes")
     # the volunteer asked the DPO for a correction: their card says it (directory answers)
     unaf = api.as_("coordinator")
-    listed = await api.http.get(f"{urls['directory']}/api/v1/staff/volunteers", headers=unaf)
-    ref = next(v["volunteer_ref"] for v in listed.json() if v["identity"]["prenom"] == "Rose")
+    listed = await pages(api.http, f"{urls['directory']}/api/v1/staff/volunteers", unaf)
+    everyone = [v for page in listed for v in page["volunteers"]]
+    ref = next(v["volunteer_ref"] for v in everyone if v["identity"]["prenom"] == "Rose")
     asked = {"kind": "rectification", "subject_ref": ref, "subject_kind": "volunteer"}
     routed = await api.http.post(f"{urls['privacy']}/api/v1/cases", json=asked, headers=dpo)
     assert routed.status_code == 201, routed.text

@@ -71,7 +71,7 @@ async def test_a_volunteer_signs_in_by_link_pauses_and_comes_back_seen_by_matchi
                     {"status": "approved"},
                 ):
                     assert (await api.patch(url, json=change)).status_code == 200
-                [listed] = (await api.get("/api/v1/staff/volunteers")).json()
+                [listed] = (await api.get("/api/v1/staff/volunteers")).json()["volunteers"]
                 ref = listed["volunteer_ref"]
 
             context = await browser.new_context(

@@ -50,7 +50,10 @@ class FakeRoster:
         by_tier = {t.name: 0 for t in roster.TIERS}
         for d in chosen:
             by_tier[roster.tier_of(d, today)] += 1
-        return RosterPage(chosen[query.start :][: query.size], len(chosen), by_status, by_tier)
+        if query.after is not None:  # the API's cursor: those after the mark
+            chosen = [d for d in chosen if roster.follows(d, query.after)]
+        shown = chosen[query.start :][: query.size]
+        return RosterPage(shown, sum(by_tier.values()), by_status, by_tier)
 
 
 async def association_of(count: int, reviewed: int = 0) -> tuple[FakeUnitOfWork, list[str]]:

@@ -166,14 +166,10 @@ async def test_volunteers_approved_before_the_validity_was_kept_are_announced_wi
 
 
 class Documents:
-    """`VolunteerDocuments.of_association` and `by_ref` over the fake unit of work."""
+    """`VolunteerDocuments.by_ref` over the fake unit of work."""
 
     def __init__(self, uow: FakeUnitOfWork) -> None:
         self.uow = uow
-
-    async def of_association(self, association_id: str) -> list[dict]:
-        stored = self.uow.volunteers.stored.values()
-        return [v.state() for v in stored if v.association_id == association_id]
 
     async def by_ref(self, ref: str) -> dict | None:
         found = [v.state() for v in self.uow.volunteers.stored.values() if v.volunteer_ref == ref]
@@ -184,7 +180,7 @@ async def test_an_associations_staff_read_and_review_only_the_volunteers_of_thei
     None
 ):
     """The Loire-Atlantique's staff of an association do not read the names of its Nord
-    volunteers, nor review them; the association's staff with no territory see both."""
+    volunteers, nor review them (their list: `test_association_roster`)."""
     uow, keys = FakeUnitOfWork(), FakeKeys()
     nantes = await volunteer_service.apply(uow, keys, FORM)
     lille = await volunteer_service.apply(
@@ -193,10 +189,6 @@ async def test_an_associations_staff_read_and_review_only_the_volunteers_of_thei
     in_44 = PPM.model_copy(update={"territories": ("44",)})
     documents = Documents(uow)
 
-    seen = await volunteer_service.association_volunteers(documents, keys, in_44)
-    assert [v["volunteer_id"] for v in seen] == [nantes]
-    everywhere = await volunteer_service.association_volunteers(documents, keys, PPM)
-    assert sorted(v["volunteer_id"] for v in everywhere) == sorted([nantes, lille])
     lille_ref = uow.volunteers.stored[lille].volunteer_ref
     assert await volunteer_service.volunteer_by_ref(documents, keys, in_44, lille_ref) is None
     with pytest.raises(ForbiddenError):

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, Protocol
 from entraide.contracts.events import MatchProposed
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.offers.search import Prepared, Query
+from entraide.directory.domain.volunteers.roster import Mark
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 
 Doc = dict[str, Any]
@@ -88,10 +89,6 @@ class VolunteerDocuments(VolunteerLookup, Protocol):
         (a batch of events)."""
         ...
 
-    async def of_association(self, association_id: str) -> list[Doc]:
-        """The association's applications and volunteers, the latest first."""
-        ...
-
     async def without_validity(self) -> list[str]:
         """Volunteers announced with a cleared check but no validity stored."""
         ...
@@ -129,7 +126,8 @@ class RosterPage:
 @dataclass(frozen=True)
 class RosterQuery:
     """Which volunteers: an association's, living in these départements (none named: all),
-    of this status (None: all), in the order of `today`; from `start`, at most `size`."""
+    of this status (None: all), in the order of `today`; from `start` (or those after the
+    mark `after`, in the order of its day), at most `size`."""
 
     association_id: str
     territories: Sequence[str]
@@ -137,6 +135,7 @@ class RosterQuery:
     today: date
     start: int
     size: int
+    after: Mark | None = None
 
 
 class Roster(Protocol):

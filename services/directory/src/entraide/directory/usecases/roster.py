@@ -1,6 +1,8 @@
 """The association's volunteers a page at a time, what waits for the coordinator first
 (`domain.volunteers.roster`), with how many there are per status: only the page's
-volunteers have their identity opened (one key each)."""
+volunteers have their identity opened (one key each). The space goes by page numbers; the
+API from a mark to the next (`roster.Mark`: nobody repeated nor skipped when the list
+changes between two pages)."""
 
 import math
 from dataclasses import dataclass, field
@@ -61,3 +63,41 @@ async def association_roster(
         found = await read(number)
     shown = [await staff_view(keys, d) for d in found.docs]
     return Listed(shown, number, pages, found.total, found.by_status, found.by_tier)
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """What the API answers: the volunteers after a mark (identity opened), the mark after
+    the last of them (None: nobody comes after), the counts."""
+
+    volunteers: list[Doc]
+    next: roster.Mark | None
+    total: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_tier: dict[str, int] = field(default_factory=dict)
+
+
+async def roster_after(
+    volunteers: Roster,
+    keys: VolunteerKeyStore,
+    principal: Principal,
+    *,
+    status: Status | None,
+    after: roster.Mark | None,
+    today: date,
+    size: int,
+) -> Stretch:
+    """At most `size` of the principal's association's volunteers in their territories
+    after the mark (from the first: in the order of `today`), identity opened for those
+    only; none for a principal of no association, as on the space."""
+    association_id = principal.association_id
+    if association_id is None:
+        return Stretch([], None, 0)
+    day = after.day if after is not None else today
+    asked = status.value if status else None
+    query = RosterQuery(association_id, principal.territories, asked, day, 0, size + 1, after)
+    found = await volunteers.page(query)  # one more than shown: whether any come after
+    docs = found.docs[:size]
+    following = roster.mark_of(docs[-1], day) if len(found.docs) > size else None
+    shown = [await staff_view(keys, d) for d in docs]
+    return Stretch(shown, following, found.total, found.by_status, found.by_tier)

@@ -189,17 +189,6 @@ async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, 
     }
 
 
-async def association_volunteers(
-    volunteers: VolunteerDocuments, keys: VolunteerKeyStore, principal: Principal
-) -> list[dict[str, Any]]:
-    """The applications and volunteers of the principal's association in their territories
-    (the Nièvre's staff do not read the Nord's volunteers' names), identity opened."""
-    if principal.association_id is None:
-        return []
-    docs = await volunteers.of_association(principal.association_id)
-    return [await staff_view(keys, d) for d in docs if covers(principal, d)]
-
-
 def covers(principal: Principal, volunteer: dict[str, Any]) -> bool:
     """Whether the volunteer lives in the principal's territories, for their association
     (or the network's coordination)."""

@@ -89,10 +89,6 @@ class VolunteerStore:
         found = self.collection.find(query, {"outbox": 0}, batch_size=len(refs) + 1)
         return {doc["volunteer_ref"]: doc async for doc in found}
 
-    async def of_association(self, association_id: str) -> list[Doc]:
-        query = {"association_id": association_id}
-        return await self.collection.find(query, {"outbox": 0}).sort("applied_at", -1).to_list()
-
     async def all(self) -> list[Doc]:
         return await self.collection.find({}, {"outbox": 0}).to_list()
 

@@ -3,8 +3,9 @@ first (new applications, those under review, a rectification asked through the D
 honorability check to renew), then everyone else, the latest application first.
 
 The store pages through this order itself (`adapters.volunteers.roster`, one query per
-tier with its sort); `ordered` is the same order over documents in memory (the unit
-tests' fakes). Pure: no I/O.
+tier with its sort), from a page's start or from a `Mark` (the API's cursor); `ordered`
+and `follows` are the same order over documents in memory (the unit tests' fakes). Pure:
+no I/O.
 """
 
 from collections.abc import Iterable
@@ -79,6 +80,37 @@ def ordered(docs: Iterable[dict[str, Any]], today: date) -> list[dict[str, Any]]
             part.sort(key=lambda d: _sortable(d.get(name)), reverse=direction < 0)
         listed += part
     return listed
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in the order of `day`: just after the volunteer whose tier and sort values
+    (`Tier.sort`'s fields, `_id` last) these are. Whoever comes after it stays after it:
+    newcomers and changes elsewhere in the list neither repeat nor skip anyone."""
+
+    day: date
+    tier: str
+    values: tuple[Any, ...]
+
+
+def mark_of(doc: dict[str, Any], day: date) -> Mark:
+    """The place just after this volunteer's document in the order of `day`."""
+    tier = tier_of(doc, day)
+    fields = next(t.sort for t in TIERS if t.name == tier)
+    return Mark(day, tier, tuple(doc.get(name) for name, _ in fields))
+
+
+def follows(doc: dict[str, Any], mark: Mark) -> bool:
+    """Whether the document comes after the mark, in the order of the mark's day."""
+    names = [t.name for t in TIERS]
+    mine, theirs = names.index(tier_of(doc, mark.day)), names.index(mark.tier)
+    if mine != theirs:
+        return mine > theirs
+    for (name, direction), value in zip(TIERS[mine].sort, mark.values, strict=True):
+        here, there = _sortable(doc.get(name)), _sortable(value)
+        if here != there:
+            return here > there if direction > 0 else here < there
+    return False  # the marked volunteer themselves
 
 
 def _sortable(value: Any) -> tuple[bool, Any]:

@@ -2,8 +2,9 @@
 
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from entraide.contracts.events import Slot
@@ -12,14 +13,17 @@ from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.domain.volunteers.application import Application
 from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
 from entraide.directory.entrypoints.http.deps import (
+    RosterDep,
     UnitOfWorkDep,
-    VolunteerDocumentsDep,
     VolunteerKeysDep,
     VolunteerNewsDep,
     VolunteerSpaceDep,
 )
+from entraide.directory.entrypoints.http.volunteers import cursor
 from entraide.directory.entrypoints.http.volunteers.form import MESSAGES
 from entraide.directory.usecases import volunteers
+from entraide.directory.usecases.roster import roster_after
+from entraide.kit import formats
 from entraide.kit.auth import api_principal
 from entraide.kit.principal import Principal
 from entraide.kit.protect import rate_limited
@@ -27,6 +31,7 @@ from entraide.kit.protect import rate_limited
 public = APIRouter(prefix="/api/v1", tags=["volunteers"])
 staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Staff = Annotated[Principal, Depends(api_principal)]
+LIMIT, LIMIT_MAX = 50, 200  # volunteers per page of the staff API: by default, at most
 
 
 class VolunteerChange(BaseModel):
@@ -79,12 +84,86 @@ async def apply(
     return {"volunteer_id": volunteer_id, "status": "applied"}
 
 
-@staff.get("/volunteers")
+class StaffVolunteer(BaseModel):
+    """A volunteer as their association's staff see them (and what else is stored of them:
+    needs, availability, languages, skills, capacity, rectifications asked...)."""
+
+    model_config = ConfigDict(extra="allow")
+    volunteer_id: str
+    volunteer_ref: str = Field(description="The pseudonymous reference the other services know.")
+    association_id: str
+    identity: dict[str, Any] | None = Field(
+        description="Who they are and how to reach them; null once erased (key destroyed)."
+    )
+    code_postal: str
+    status: Status
+    honorability: Honorability
+    honorability_valid_until: date | None = None
+    revision: int = Field(description="The revision a change (PATCH) is computed from.")
+
+
+class VolunteerPage(BaseModel):
+    """A page of the association's volunteers in the space's order: applications first
+    (the longest waiting first), under review, a rectification asked, a check to renew,
+    then the others, the latest application first."""
+
+    volunteers: list[StaffVolunteer]
+    total: int = Field(description="How many volunteers have the status asked (all: any).")
+    by_status: dict[str, int] = Field(description="How many per status, whatever was asked.")
+    by_tier: dict[str, int] = Field(
+        description="How many per part of the order: applied, in-review, rectify, renew, others."
+    )
+    limit: int
+    apres: str | None = Field(
+        description="The cursor of the next page (opaque); null on the last page."
+    )
+    next: str | None = Field(
+        description="The next page's address (the same filter and limit); null on the last."
+    )
+
+
+@staff.get(
+    "/volunteers",
+    responses={422: {"description": "A parameter that does not fit, named (`query.limit`)"}},
+)
 async def my_volunteers(
-    principal: Staff, documents: VolunteerDocumentsDep, keys: VolunteerKeysDep
-) -> list[dict[str, Any]]:
-    """The applications and volunteers of the principal's association."""
-    return await volunteers.association_volunteers(documents, keys, principal)
+    request: Request,
+    principal: Staff,
+    roster: RosterDep,
+    keys: VolunteerKeysDep,
+    limit: Annotated[
+        int, Query(ge=1, le=LIMIT_MAX, description="Volunteers per page, 1 to 200.")
+    ] = LIMIT,
+    statut: Annotated[Status | None, Query(description="This status only (all: none).")] = None,
+    apres: Annotated[
+        str | None,
+        Query(description="The previous page's `apres`: the page after it (none: the first)."),
+    ] = None,
+) -> VolunteerPage:
+    """The applications and volunteers of the principal's association in their territories,
+    a page at a time: follow `next` until it is null. The cursor holds the place in the
+    list: nobody is repeated or skipped when volunteers apply or change between two pages
+    (one whose place changes, by a review, may be seen again or not)."""
+    try:
+        after = cursor.decode(apres) if apres else None
+    except cursor.CursorError:
+        wrong = "Ce curseur n'est pas valide : reprenez depuis la première page."
+        raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
+    found = await roster_after(
+        roster, keys, principal, status=statut, after=after, today=formats.today(), size=limit
+    )
+    following = cursor.encode(found.next) if found.next is not None else None
+    kept = {"limit": limit, "statut": statut.value if statut else None, "apres": following}
+    link = f"{request.url.path}?{urlencode({k: v for k, v in kept.items() if v})}"
+    return VolunteerPage(
+        volunteers=[StaffVolunteer.model_validate(v) for v in found.volunteers],
+        total=found.total,
+        by_status=found.by_status,
+        by_tier=found.by_tier,
+        limit=limit,
+        apres=following,
+        next=link if following else None,
+    )
 
 
 @staff.patch("/volunteers/{volunteer_id}")
