@@ -4,6 +4,8 @@ long titles, a long association name, actions in every state and several volunte
 nothing is past the screen's right edge."""
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -118,6 +120,24 @@ ROWS = """() => [...document.querySelectorAll('main a[href^="/offres/"]')]
   })"""
 
 
+@asynccontextmanager
+async def on_a_phone(
+    infra: Endpoints, dev_issuer: DevIssuer, browser: Browser, mongo: Any
+) -> AsyncIterator[tuple[str, Page, str]]:
+    """Directory served and seeded, its staff signed in at 390 px: its address, the page
+    and the database's name."""
+    database = f"test_directory_{uuid.uuid4().hex[:8]}"
+    settings = settings_on(DirectorySettings, infra, database, keys="local")
+    app = directory_app(dev_issuer.settings_for(settings))
+    with serve_in_thread(app, name="directory") as base:
+        await seed(base, dev_issuer, mongo, database)
+        page = await signed_in(browser, base, SIZES["telephone"])
+        try:
+            yield base, page, database
+        finally:
+            await page.context.close()
+
+
 async def page_width(page: Page, where: str) -> list[str]:
     """The page's horizontal scroll, if any, and what axe-core finds wrong."""
     found = []
@@ -230,25 +250,17 @@ async def test_a_volunteers_correction_form_fits_a_phone(
 ) -> None:
     """« Corriger ses coordonnées » from a volunteer's card, at 390 px: the form, then its
     errors beside their fields, within the screen and without axe-core's complaints."""
-    database = f"test_directory_{uuid.uuid4().hex[:8]}"
-    settings = settings_on(DirectorySettings, infra, database, keys="local")
-    app = directory_app(dev_issuer.settings_for(settings))
-    with serve_in_thread(app, name="directory") as base:
-        await seed(base, dev_issuer, mongo, database)
-        page = await signed_in(browser, base, SIZES["telephone"])
-        try:
-            await page.get_by_role("link", name="Corriger ses coordonnées").first.click()
-            await page.wait_for_load_state()
-            problems = await page_width(page, "the form")
-            await page.get_by_label("Prénom").fill("")
-            await page.get_by_label("Code postal de sa commune").fill("99999")
-            await page.get_by_role("button", name="Enregistrer la correction").click()
-            await page.wait_for_load_state()
-            errors = await page.locator(".fr-error-text").all_text_contents()
-            problems += await page_width(page, "the form with its errors")
-            await screenshot(page, "telephone-association-correction-erreurs")
-        finally:
-            await page.context.close()
+    async with on_a_phone(infra, dev_issuer, browser, mongo) as (_, page, _database):
+        await page.get_by_role("link", name="Corriger ses coordonnées").first.click()
+        await page.wait_for_load_state()
+        problems = await page_width(page, "the form")
+        await page.get_by_label("Prénom").fill("")
+        await page.get_by_label("Code postal de sa commune").fill("99999")
+        await page.get_by_role("button", name="Enregistrer la correction").click()
+        await page.wait_for_load_state()
+        errors = await page.locator(".fr-error-text").all_text_contents()
+        problems += await page_width(page, "the form with its errors")
+        await screenshot(page, "telephone-association-correction-erreurs")
     assert problems == [], "\n".join(problems)
     assert errors == [
         "Indiquez le prénom de la personne.",

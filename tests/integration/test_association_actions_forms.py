@@ -19,11 +19,37 @@ from entraide.kit.notifications.templates import Renderer
 from tests.integration.test_directory_offers import bearer, body, directory_settings  # noqa: F401
 from tests.support import records, serving
 
+DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
 
 def card(page: str, offer_id: str) -> str:
     """One action's card on the page, as read."""
     start = page.index(f'id="action-{offer_id}"')
     return page[start : page.index("</li>", page.index("fr-card__start", start))]
+
+
+def grid(page: str) -> dict[str, tuple[str, str]]:
+    """The week's grid as filled: `{"mercredi-1": ("14:00", "18:00")}`, its empty spans left
+    out."""
+    found = {}
+    for span in re.findall(r'name="horaires-(\w+-\d)-de"', page):
+        start, end = re.findall(rf'name="horaires-{span}-(?:de|a)" value="([^"]*)"', page)
+        if start or end:
+            found[span] = (start, end)
+    return found
+
+
+def week(**days: tuple[str, ...]) -> dict[str, str]:
+    """The grid's inputs as sent: `mardi=("14:00", "18:00")`, the others empty."""
+    sent = {f"horaires-{day}-{n}-{end}": "" for day in DAYS for n in (1, 2) for end in ("de", "a")}
+    for day, times in days.items():
+        for at, time in enumerate(times):
+            sent[f"horaires-{day}-{at // 2 + 1}-{('de', 'a')[at % 2]}"] = time
+    return sent
+
+
+def said_as_read(page: str) -> str:
+    return page.replace("\u00a0", " ")
 
 
 def field(page: str, name: str) -> str:
@@ -73,7 +99,7 @@ async def test_toujours_d_actualite_confirms_the_action_dated_today_and_announce
             data={"csrf": field(page, "csrf"), "revision": "1", "retour": "page=2"},
         )
         assert done.status_code == 303, done.text
-        assert done.headers["location"].startswith("/association/actions?page=2&fait=confirme")
+        assert done.headers["location"].startswith("/association/actions?page=2&resultat=")
         back = html.unescape((await client.get(done.headers["location"])).text)
         assert "L'action « Parrainage de proximité » est confirmée à jour." in back
 
@@ -270,13 +296,13 @@ async def test_modifier_changes_the_main_fields_as_the_api_checks_them(
         link = re.search(r'href="(/association/actions/\w+/modifier[^"]*)"', page).group(1)
         form = html.unescape((await client.get(link)).text)
         assert "Modifier « Parrainage de proximité »" in form
-        assert re.search(r'name="horaires_accueil"\s+value="We 14:00-18:00; Sa 10:00-17:00"', form)
+        assert grid(form) == {"mercredi-1": ("14:00", "18:00"), "samedi-1": ("10:00", "17:00")}
         sent = {
             "csrf": field(form, "csrf"),
             "revision": field(form, "revision"),
             "retour": field(form, "retour"),
             "presentation": "Un après-midi par semaine avec un parrain.",
-            "horaires_accueil": "mercredi après-midi",
+            **week(mercredi=("14:00", "18:00"), samedi=("10:00", "")),
             "age_min": "12",
             "age_max": "8",
             "capacite": "beaucoup",
@@ -284,13 +310,28 @@ async def test_modifier_changes_the_main_fields_as_the_api_checks_them(
         refused = await client.post(f"/association/actions/{offer_id}/modifier", data=sent)
         assert refused.status_code == 422
         said = html.unescape(refused.text)
-        assert 'id="horaires_accueil-erreur" class="fr-error-text">Horaires non compris' in said
+        error = said.index('<p id="horaires-samedi-1-de-erreur" class="fr-error-text">')
+        assert said.index('name="horaires-samedi-2-a"') < error  # under Saturday's inputs,
+        assert error < said.index('name="horaires-dimanche-1-de"')  # before Sunday's
+        assert said[error:].startswith(
+            '<p id="horaires-samedi-1-de-erreur" class="fr-error-text">'
+            "Samedi : indiquez l'heure de fin de la première plage.</p>"
+        )
+        saturday = re.search(r'<input [^>]*name="horaires-samedi-1-a"[^>]*>', said).group(0)
+        assert 'aria-describedby="horaires-samedi-1-de-erreur"' in saturday
+        assert '<a href="#horaires-samedi-1-de">Samedi : indiquez' in said  # the summary's link
+        assert grid(said)["samedi-1"] == ("10:00", "")  # kept as typed
         assert 'id="capacite-erreur" class="fr-error-text">Indiquez un nombre entier' in said
         assert re.search(r'name="capacite"\s+value="beaucoup"', said)  # kept as typed
         stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
         assert stored["revision"] == 1
 
-        ages = sent | {"horaires_accueil": "Mo-Fr 16:30-18:00", "capacite": "6"}
+        weekdays = {day: ("16:30", "18:00") for day in ("lundi", "mardi", "mercredi", "jeudi")}
+        ages = (
+            sent
+            | week(**weekdays, vendredi=("09:00", "12:00", "16:30", "18:00"))
+            | {"capacite": "6"}
+        )
         refused = await client.post(f"/association/actions/{offer_id}/modifier", data=ages)
         assert "L'âge minimum dépasse l'âge maximum." in html.unescape(refused.text)
 
@@ -306,6 +347,8 @@ async def test_modifier_changes_the_main_fields_as_the_api_checks_them(
         stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
         assert stored["revision"] == 2
         assert stored["presentation"] == "Un après-midi par semaine avec un parrain."
+        assert stored["horaires_accueil"] == "Mo-Th 16:30-18:00; Fr 09:00-12:00,16:30-18:00"
+        assert "du lundi au jeudi de 16 h 30 à 18 h ; vendredi de 9 h à 12 h" in said_as_read(shown)
 
         late = await client.post(f"/association/actions/{offer_id}/modifier", data=good)
         assert "L'action a changé entre-temps : voici sa version actuelle." in html.unescape(
@@ -313,3 +356,48 @@ async def test_modifier_changes_the_main_fields_as_the_api_checks_them(
         )
         await dev_issuer.sign_in(client, "afev-lille")
         assert (await client.get(link)).status_code == 403
+
+
+async def test_hours_the_grid_cannot_show_are_said_in_french_and_kept_until_it_is_filled(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+):
+    """Three spans on a day (as the API may store them): the form says them in French above
+    an empty grid; saved empty, they stay as they were; saved filled, the grid replaces them."""
+    three = "Mo-Fr 08:00-10:00,11:00-13:00,14:00-16:00"
+    async with served(directory_settings, dev_issuer, horaires_accueil=three) as (
+        app,
+        client,
+        _ppm,
+        offer_id,
+    ):
+        await dev_issuer.sign_in(client, "ppm-nantes")
+        link = f"/association/actions/{offer_id}/modifier"
+        form = html.unescape((await client.get(link)).text)
+        assert grid(form) == {}
+        assert (
+            "Horaires enregistrés : du lundi au vendredi de 8 h à 10 h et de 11 h à 13 h et de"
+            " 14 h à 16 h. La grille ne peut pas les montrer"
+        ) in said_as_read(form)
+        sent = {
+            "csrf": field(form, "csrf"),
+            "revision": field(form, "revision"),
+            "presentation": "Trois temps par jour.",
+            **week(),
+            "age_min": "3",
+            "age_max": "14",
+            "capacite": "",
+        }
+        done = await client.post(link, data=sent)
+        assert done.status_code == 303, done.text
+        offers = lookup(app, OfferStore).collection
+        stored = await offers.find_one({"_id": offer_id})
+        assert (stored["horaires_accueil"], stored["presentation"]) == (three, sent["presentation"])
+
+        sent["revision"] = str(stored["revision"])
+        done = await client.post(link, data=sent | week(mardi=("09:00", "12:00")))
+        assert done.status_code == 303, done.text
+        assert (await offers.find_one({"_id": offer_id}))["horaires_accueil"] == "Tu 09:00-12:00"
+        again = html.unescape((await client.get(link)).text)
+        assert grid(again) == {"mardi-1": ("09:00", "12:00")}
+        assert "Horaires enregistrés" not in again

@@ -43,6 +43,19 @@ def parse(text: str) -> list[Slot]:
     return sorted(set(slots))
 
 
+def write(slots: Sequence[Slot]) -> str:
+    """The opening_hours text of weekly slots, each day in one rule only (days with the same
+    spans together: `Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00`), so OpenStreetMap's
+    readers, for which a later rule replaces an earlier one's day, read it as `parse` does."""
+    rules: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for day, spans in week(slots):
+        rules.setdefault(tuple(spans), []).append(day)
+    return "; ".join(
+        f"{_day_list(days)} {','.join(f'{hhmm(s)}-{hhmm(e)}' for s, e in spans)}"
+        for spans, days in rules.items()
+    )
+
+
 def is_open(slots: Sequence[Slot], day: int, minute: int | None) -> bool:
     """Open on that day (at that minute, if given)."""
     return any(d == day and (minute is None or start <= minute < end) for d, start, end in slots)
@@ -116,3 +129,22 @@ def _span(span: str) -> tuple[int, int]:
     if not (0 <= start < end <= 24 * 60 and m1 < 60 and m2 < 60):
         raise HoursError(f"plage horaire impossible : {span!r}")
     return start, end
+
+
+def _day_list(days: Sequence[int]) -> str:
+    """`Mo-We,Fr`: days in a row as a range (three or more), the others listed."""
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return ",".join(
+        f"{DAYS[run[0]]}-{DAYS[run[-1]]}" if len(run) > 2 else ",".join(DAYS[d] for d in run)
+        for run in runs
+    )
+
+
+def hhmm(minute: int) -> str:
+    """A time of day as opening_hours writes it: `14:00` (`24:00`: a day's end)."""
+    return f"{minute // 60:02d}:{minute % 60:02d}"

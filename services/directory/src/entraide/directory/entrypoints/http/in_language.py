@@ -21,8 +21,7 @@ LINE = N_("%(day)s : %(hours)s")  # one day, outside French: « Tuesday: 14:00 t
 
 def clock(minute: int) -> str:
     """A time of day outside French: `14:00` (`24:00`: a day's end; French: `hours.clock`)."""
-    hour, minutes = divmod(minute, 60)
-    return f"{hour:02d}:{minutes:02d}"
+    return hours.hhmm(minute)
 
 
 def opening_hours(text: str | None, gettext: Callable[[str], str]) -> list[str]:

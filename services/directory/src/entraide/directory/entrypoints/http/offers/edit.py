@@ -1,7 +1,8 @@
 """« Modifier » on an action's card: its main fields (presentation, hours, ages, places) on a
 form of their own, checked by `OfferFields` as the staff API checks them (each error beside
 its field, in French), saved through `update_offer` with the revision the form was read at;
-back to the actions' page the person came from."""
+back to the actions' page the person came from. The hours are a week's grid
+(`hours_grid`), stored as the opening_hours the API takes."""
 
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from entraide.directory.domain.offers import hours
 from entraide.directory.domain.offers.fields import OfferFields
 from entraide.directory.entrypoints.http.association import Staff, back_to
 from entraide.directory.entrypoints.http.deps import OfferDocumentsDep, PagesDep, UnitOfWorkDep
+from entraide.directory.entrypoints.http.offers import hours_grid
 from entraide.directory.entrypoints.http.offers.space import ACTIONS, CHANGED, GONE, back, own_offer
 from entraide.directory.entrypoints.http.volunteers.form import errors_of
 from entraide.directory.usecases import offers
@@ -20,19 +22,15 @@ from entraide.kit import messages
 from entraide.kit.auth import check_csrf
 
 router = APIRouter(include_in_schema=False)
-# the form's inputs, in the page's order, by OfferFields' names (`capacite`: errors_of's)
+# the form's inputs but the hours' grid, by OfferFields' names (`capacite`: errors_of's)
 INPUTS = {
     "presentation": "presentation",
-    "horaires_accueil": "horaires_accueil",
     "age_min": "age_min",
     "age_max": "age_max",
     "capacity": "capacite",
 }
 MESSAGES = {
     "presentation": "La présentation tient en 2 000 caractères au plus.",
-    "horaires_accueil": (
-        "Horaires non compris : écrivez-les comme « We 14:00-18:00; Sa 10:00-17:00 »."
-    ),
     "age_min": "Indiquez un âge entier de 0 à 25 ans, ou laissez vide.",
     "age_max": "Indiquez un âge entier de 0 à 25 ans, ou laissez vide.",
     "capacity": "Indiquez un nombre entier de places, 0 ou plus, ou laissez vide.",
@@ -40,28 +38,39 @@ MESSAGES = {
 }
 
 
+ORDER = ["presentation", *(day.error for day in hours_grid.GRID), *list(INPUTS.values())[1:]]
+
+
 def changed_fields(current: OfferFields, form: dict[str, str]) -> OfferFields | dict[str, str]:
-    """The offer's fields with the form's changes, or the errors by input name."""
-    asked: dict[str, Any] = {k: form[k] for k in ("presentation", "horaires_accueil")}
+    """The offer's fields with the form's changes (the hours from its grid), or the errors
+    by input name, nothing saved while one is left."""
+    slots, errors = hours_grid.read(form)
+    asked: dict[str, Any] = {"presentation": form["presentation"]}
+    asked["horaires_accueil"] = hours_grid.stored(slots, current.horaires_accueil)
     for name in ("age_min", "age_max", "capacity"):
         typed = form[INPUTS[name]].strip()
         asked[name] = int(typed) if typed.isdigit() else (typed or None)
     try:
-        return OfferFields.model_validate(current.model_dump() | asked)
+        fields = OfferFields.model_validate(current.model_dump() | asked)
     except ValidationError as exc:
-        errors = errors_of(exc, MESSAGES)
+        errors |= errors_of(exc, MESSAGES)
         if "" in errors:
             errors["age_max"] = errors.pop("")
-        return messages.in_page_order(errors, list(INPUTS.values()))
+    return messages.in_page_order(errors, ORDER) if errors else fields
 
 
 def edit_page(request: Request, pages: PagesDep, principal: Staff, **shown: Any) -> HTMLResponse:
+    """The form; the stored hours in French above the grid when it cannot show them."""
+    stored = shown["offer"].get("horaires_accueil")
+    kept = hours.summary(hours.parse(stored)) if hours_grid.fill(stored) is None else ""
     return pages.page(
         request,
         "association-modifier.html",
         principal,
         status_code=422 if shown.get("errors") else 200,
         tab="actions",
+        grid=hours_grid.GRID,
+        hours_kept=kept,
         **shown,
     )
 
@@ -80,11 +89,10 @@ async def edit_form(
     if doc is None:
         return back(retour, erreur=GONE)
     form = {INPUTS[k]: "" if doc.get(k) is None else str(doc[k]) for k in INPUTS}
+    form |= hours_grid.fill(doc.get("horaires_accueil")) or dict.fromkeys(hours_grid.INPUTS, "")
     return edit_page(
         request, pages, principal, offer=doc, offer_id=offer_id, form=form, errors={},
         revision=doc["revision"], retour=retour, back=back_to(retour, ACTIONS),
-        hours_read=hours.summary(hours.parse(doc["horaires_accueil"]))
-        if doc.get("horaires_accueil") else "",
     )  # fmt: skip
 
 
@@ -105,13 +113,13 @@ async def edit(
     if doc is None:
         return back(retour, erreur=GONE)
     raw = await request.form()
-    form = {name: str(raw.get(name, "")) for name in INPUTS.values()}
+    form = {name: str(raw.get(name, "")) for name in (*INPUTS.values(), *hours_grid.INPUTS)}
     current = OfferFields.model_validate({k: doc[k] for k in OfferFields.model_fields if k in doc})
     found = changed_fields(current, form)
     if isinstance(found, dict):
         return edit_page(
             request, pages, principal, offer=doc, offer_id=offer_id, form=form, errors=found,
-            revision=revision, retour=retour, back=back_to(retour, ACTIONS), hours_read="",
+            revision=revision, retour=retour, back=back_to(retour, ACTIONS),
         )  # fmt: skip
     try:
         number = int(revision) if revision.isdigit() else -1
