@@ -45,7 +45,8 @@ class ServiceSettings(BaseSettings):
     session_cookie_secure: bool = Field(False, description="True in production (HTTPS).")
     session_secret: SecretStr = Field(
         SecretStr(DEV_SESSION_SECRET),
-        description="Signs CSRF tokens. The default is for development only: set it in production.",
+        description="Signs CSRF tokens and the pages' outcome messages (kit.flash). The default "
+        "is for development only: set it in production.",
     )
     # each person's home, where a refused page's « Retour à l'accueil » leads (kit.homes)
     intake_url: str = Field(
