@@ -149,7 +149,7 @@ async def _staff_confirm(browser: Browser, base: str, how_many: int) -> list[str
     problems = [f"queue: axe {v}" for v in await accessibility_violations(page)]
     for _ in range(how_many):
         await page.get_by_role("button", name="Confirmer la demande").first.click()
-        await page.wait_for_url(re.compile(r".*/a-confirmer\?ok=confirmee"))
+        await page.wait_for_url(re.compile(r".*/a-confirmer\?resultat="))
     await expect(page.get_by_role("button", name="Confirmer la demande")).to_have_count(0)
     await context.close()
     return problems

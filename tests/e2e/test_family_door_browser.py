@@ -98,7 +98,7 @@ async def _confirm(page: Page, base: str, problems: list[str]) -> None:
     await page.wait_for_url("**/a-confirmer")
     await _check(page, "queue", problems)
     await page.get_by_role("button", name="Confirmer la demande").first.click()
-    await page.wait_for_url(re.compile(r".*/a-confirmer\?ok=confirmee"))
+    await page.wait_for_url(re.compile(r".*/a-confirmer\?resultat="))
     await _check(page, "queue after", problems)
 
 

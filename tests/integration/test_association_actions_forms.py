@@ -99,7 +99,7 @@ async def test_toujours_d_actualite_confirms_the_action_dated_today_and_announce
             data={"csrf": field(page, "csrf"), "revision": "1", "retour": "page=2"},
         )
         assert done.status_code == 303, done.text
-        assert done.headers["location"].startswith("/association/actions?page=2&fait=confirme")
+        assert done.headers["location"].startswith("/association/actions?page=2&resultat=")
         back = html.unescape((await client.get(done.headers["location"])).text)
         assert "L'action « Parrainage de proximité » est confirmée à jour." in back
 

@@ -118,7 +118,12 @@ async def test_the_pager_keeps_the_filter_and_a_review_returns_to_it(
             data={"csrf": csrf, "retour": retour, "honorabilite": "requested"},
         )
         assert done.status_code == 303
-        assert done.headers["location"] == "/association?statut=declined&page=2&fait=ok#benevoles"
+        assert re.fullmatch(
+            r"/association\?statut=declined&page=2&resultat=[^#&]+#benevoles",
+            done.headers["location"],
+        )
+        told = html.unescape((await client.get(done.headers["location"])).text)
+        assert "La fiche du bénévole est mise à jour." in told
         astray = await client.post(
             f"/association/benevoles/{volunteer_id}",
             data={"csrf": csrf, "retour": "https://ailleurs.example&page=x", "statut": "left"},
@@ -141,7 +146,9 @@ async def test_the_pager_keeps_the_filter_and_a_review_returns_to_it(
             },
         )
         assert corrected.status_code == 303, corrected.text
-        assert corrected.headers["location"].startswith("/association?statut=declined&page=2&fait=")
+        assert corrected.headers["location"].startswith(
+            "/association?statut=declined&page=2&resultat="
+        )
 
 
 async def test_the_actions_have_their_own_pages_those_to_update_first(

@@ -63,7 +63,9 @@ async def test_a_refusal_takes_a_reason_chosen_on_purpose(
             data={"csrf": csrf, "action": "refuser", "reason": "not-a-request"},
         )
         assert refused.status_code == 303
-        assert refused.headers["location"] == "/a-confirmer?ok=refusee"
+        assert refused.headers["location"].startswith("/a-confirmer?resultat=")
+        told = _said((await intake.get(refused.headers["location"])).text)
+        assert "Demande refusée : ses données ne sont plus lisibles." in told
         [decided] = await db["self_requests"].find({}).to_list()
         assert decided["stage"] == "refused"
 

@@ -122,7 +122,8 @@ async def test_a_family_asks_staff_confirm_and_the_request_reaches_matching(
             f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"}
         )
         assert done.status_code == 303
-        assert done.headers["location"].startswith("/a-confirmer?ok=confirmee&famille=")
+        assert done.headers["location"].startswith("/a-confirmer?resultat=")
+        assert "Demande confirmée" in (await intake.get(done.headers["location"])).text
         again = await intake.post(
             f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"}
         )

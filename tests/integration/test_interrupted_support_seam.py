@@ -82,7 +82,7 @@ async def test_her_volunteer_gone_closes_the_accepted_support_and_she_is_told_on
                 f"/propositions/{proposal.match_id}/accepter", data={"csrf": csrf}
             )
             assert done.status_code == 303, done.text
-            assert done.headers["location"] == "/propositions?ok=acceptee"
+            assert done.headers["location"].startswith("/propositions?resultat=")
             [told] = await eventually(lambda: mails(ACCEPTED), timeout=60, what="the acceptance")
             assert code in told
 

@@ -1,6 +1,7 @@
 """Intake's staff pages against the real store, Kafka and dev issuer: scopes, audit,
 duplicates, rectification, withdrawal and contacts, as staff use them."""
 
+import html
 import re
 import uuid
 from datetime import UTC, datetime
@@ -357,7 +358,9 @@ async def test_a_withdrawal_without_a_reason_shows_the_record_again(
 
     withdrawn = await post_form(intake, family_url, withdraw, {"motif": "need-met-elsewhere"})
     assert withdrawn.status_code == 303
-    assert withdrawn.headers["location"] == f"{family_url}?ok=retiree"
+    assert withdrawn.headers["location"].startswith(f"{family_url}?resultat=")
+    told = html.unescape((await intake.get(withdrawn.headers["location"])).text)
+    assert "La demande est retirée : elle ne sera plus proposée." in told
     gone = (await families.find_one({"_id": family_id}))["requests"][0]
     assert (gone["status"], gone["withdrawal_reason"]) == ("withdrawn", "need-met-elsewhere")
 

@@ -100,7 +100,7 @@ async def test_a_correction_is_saved_and_the_card_reads_it(
             access_links.email_lookup(space.lookup_secret, CORRECTED["courriel"])
         )
 
-    assert saved.headers["location"].startswith("/association?fait=corrige")
+    assert saved.headers["location"].startswith("/association?resultat=")
     assert "Les coordonnées du bénévole sont corrigées." in card
     assert "Camille Martin" in card
     assert "Martin-Invente" not in card

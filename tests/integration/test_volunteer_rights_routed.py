@@ -80,7 +80,7 @@ async def test_a_volunteers_objection_and_rectification_reach_directory_and_clos
         # their association corrects the card with them: the case closes, the flag goes
         url = f"/association/benevoles/{stored['_id']}/coordonnees"
         fixed = await post(directory, url, **CORRECTED)
-        assert fixed.headers["location"].startswith("/association?fait=rectifie"), fixed.text
+        assert fixed.headers["location"].startswith("/association?resultat="), fixed.text
         done = await case_when(privacy, case_id, closed, timeout=60)
         assert (done["decision"], done["awaiting_correction"]) == ("rectified", False)
         assert [e["action"] for e in done["audit"]][-2:] == ["case-rectified", "case-closed"]

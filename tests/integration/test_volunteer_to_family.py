@@ -46,7 +46,8 @@ async def review(client, volunteer_id: str, **form: str) -> None:
         f"/association/benevoles/{volunteer_id}", data={"csrf": token.group(1), **form}
     )
     assert answer.status_code == 303
-    assert "erreur" not in answer.headers["location"], answer.headers["location"]
+    said = (await client.get(answer.headers["location"])).text
+    assert "fr-alert--error" not in said, said  # no error said after the review
 
 
 async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_family(

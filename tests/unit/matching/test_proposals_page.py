@@ -8,10 +8,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fastapi import HTTPException
+from fastapi import FastAPI, HTTPException
 from starlette.requests import Request
 
 from entraide.contracts import parse_event
+from entraide.kit.deps import provide
+from entraide.kit.principal import Principal
+from entraide.kit.settings import ServiceSettings
+from entraide.kit.signin import AuthConfig
 from entraide.kit.web import templates_for
 from entraide.matching.domain import request_view
 from entraide.matching.entrypoints.http import api, labels, pages
@@ -190,24 +194,44 @@ class Accepting:
         self.accepted.append(match_id)
 
 
-async def said_once_accepted(support_key: str) -> str:
-    """What the queue says after a coordinator accepts a proposal of this support."""
+def matching() -> FastAPI:
+    """An app with what the pages' outcome messages are signed with (`kit.flash`)."""
+    app = FastAPI()
+    settings = ServiceSettings(port=8040, database="matching")
+    provide(app, AuthConfig(settings, verifier=None, templates=None))  # type: ignore[arg-type]
+    return app
+
+
+APP = matching()
+
+
+def viewed(query: str, viewer: Principal | None = COORDINATOR) -> list[dict[str, str]]:
+    """The flashes /propositions shows at `?query` to `viewer` (signed in)."""
+    scope = {"type": "http", "method": "GET", "headers": [], "query_string": query.encode()}
+    scope |= {"app": APP, "state": {"principal": viewer} if viewer else {}}
+    return list(pages.common(Request(scope))["flashes"])
+
+
+async def accepted_query(support_key: str) -> str:
+    """The queue's address after a coordinator accepts a proposal of this support."""
 
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b"", "more_body": False}
 
     headers = [(b"content-type", b"application/x-www-form-urlencoded")]
-    posted = Request({"type": "http", "method": "POST", "headers": headers}, receive)
+    posted = Request({"type": "http", "method": "POST", "headers": headers, "app": APP}, receive)
     accepting = Accepting(support_key)
     fakes: Any = (accepting, accepting, Errors())
     redirect = await pages.decide(posted, "m1", "accepter", COORDINATOR, *fakes)
     assert accepting.accepted == ["m1"]
     path, _, query = redirect.headers["location"].partition("?")
     assert path == "/propositions"
-    shown = Request(
-        {"type": "http", "method": "GET", "headers": [], "query_string": query.encode()}
-    )
-    [flash] = pages.common(shown)["flashes"]
+    return query
+
+
+async def said_once_accepted(support_key: str) -> str:
+    """What the queue says after a coordinator accepts a proposal of this support."""
+    [flash] = viewed(await accepted_query(support_key))
     return str(flash["text"])
 
 
@@ -223,3 +247,18 @@ async def test_accepting_an_actions_proposal_says_whose_action_it_is() -> None:
 async def test_accepting_a_volunteers_proposal_says_to_contact_the_volunteer() -> None:
     said = await said_once_accepted("volunteer:v1")
     assert said == "Proposition acceptée : prenez contact avec la famille et le bénévole."
+
+
+@pytest.mark.parametrize(
+    "query", ["ok=acceptee", "ok=acceptee-action&association=parrains-par-mille", "ok=close"]
+)
+def test_a_crafted_link_to_the_queue_says_nothing_was_done(query: str) -> None:
+    assert viewed(query) == []
+
+
+async def test_an_acceptance_is_said_to_the_coordinator_who_made_it_only() -> None:
+    query = await accepted_query("volunteer:v1")
+    colleague = COORDINATOR.model_copy(update={"subject": "c2"})
+    assert viewed(query, colleague) == []  # the link sent on: nothing said
+    assert viewed(query, None) == []
+    assert len(viewed(query)) == 1

@@ -6,6 +6,7 @@ first, each with its freshness and what tells it apart (the help, the ages, the 
 places left, the audience)."""
 
 import math
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -33,7 +34,7 @@ from entraide.directory.entrypoints.http.labels import (
 from entraide.directory.entrypoints.http.pager import pager
 from entraide.directory.usecases import access, offers, volunteers
 from entraide.directory.usecases.roster import Listed, association_roster
-from entraide.kit import formats
+from entraide.kit import flash, formats
 from entraide.kit.auth import Principal, require_role
 
 router = APIRouter(include_in_schema=False)
@@ -66,15 +67,16 @@ async def association_space(
     roster: RosterDep,
     volunteer_documents: VolunteerDocumentsDep,
     keys: VolunteerKeysDep,
-    fait: str = "",
-    erreur: str = "",
     benevole: str = "",
     statut: str = "",
     page: str = "1",
 ) -> HTMLResponse:
     """The association's volunteers, a page at a time, what waits for the coordinator first
     (`?statut=`: of that status only); `?benevole=<ref>`: that volunteer alone (the link
-    from matching's proposals), for their association's staff and the network's."""
+    from matching's proposals), for their association's staff and the network's; what a
+    form on the page just did, if this service said it (`kit.flash`)."""
+    said = flash.said(request, principal.subject)
+    erreur = said.get("erreur", "")
     status = Status(statut) if statut in FOR_STAFF else None
     listed = Listed([], 1, 1, 0)
     if benevole:
@@ -103,7 +105,7 @@ async def association_space(
         status=status.value if status else "",
         paging=paging(listed.number, listed.pages, kept),
         back=back_query(kept, listed.number),
-        flashes=flashes(fait, erreur),
+        flashes=flashes(said.get("fait", ""), erreur),
         status_labels=FOR_STAFF,
         honorability_labels=HONORABILITY_LABELS,
         channels=CHANNELS,
@@ -118,13 +120,13 @@ async def association_actions(
     pages: PagesDep,
     offer_documents: OfferDocumentsDep,
     page: str = "1",
-    fait: str = "",
-    nom: str = "",
-    erreur: str = "",
 ) -> HTMLResponse:
     """The association's actions, a page at a time, those to update first; what a form
-    on a card did (`fait`, of the action `nom`) or why it did not (`erreur`)."""
-    shown = flashes("", erreur)
+    on a card did (`fait`, of the action `nom`) or why it did not (`erreur`), if this
+    service said it (`kit.flash`)."""
+    said = flash.said(request, principal.subject)
+    shown = flashes("", said.get("erreur", ""))
+    fait, nom = said.get("fait", ""), said.get("nom", "")
     if fait in ACTION_DONE and nom:
         shown.insert(0, {"level": "success", "text": ACTION_DONE[fait].format(nom[:200])})
     return await actions_page(request, principal, pages, offer_documents, page, flashes=shown)
@@ -182,14 +184,14 @@ def back_query(kept: dict[str, str], number: int) -> str:
     )
 
 
-def back_to(retour: str, to: str = "/association", **flash: str) -> str:
+def back_to(retour: str, to: str = "/association", said: Mapping[str, str] | None = None) -> str:
     """The space's page `to` as the person left it (`retour`, as `back_query` wrote it:
-    anything else is dropped), with the outcome to say (`fait`, `erreur`)."""
+    anything else is dropped), with the outcome to say (`said`: `kit.flash.signed`'s)."""
     asked = dict(parse_qsl(retour))
     kept = {k: asked[k] for k in ("statut", "benevole") if asked.get(k)}
     if asked.get("page", "").isdigit():
         kept["page"] = asked["page"]
-    query = urlencode(kept | flash)
+    query = urlencode(kept | dict(said or {}))
     return f"{to}?{query}" if query else to
 
 

@@ -10,6 +10,7 @@ from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain.requests import departement_of
 from entraide.intake.entrypoints.http import forms, search_form
 from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, PagesDep
+from entraide.intake.entrypoints.http.record_pages import done
 from entraide.intake.usecases import access, recording
 from entraide.intake.usecases.ports import Action
 from entraide.kit.auth import check_csrf
@@ -129,4 +130,4 @@ async def create_family(
             status_code=409,
         )
     await work.audit.record(principal, Action.CREATE, recorded.family_id, via="page")
-    return RedirectResponse(f"/familles/{recorded.family_id}?ok=cree", status_code=303)
+    return done(request, principal, recorded.family_id, "cree")

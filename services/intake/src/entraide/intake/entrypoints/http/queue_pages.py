@@ -4,6 +4,7 @@ confirm (published to matching), to join to a family already known, or to refuse
 import re
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -16,6 +17,7 @@ from entraide.intake.usecases.self_request_queue import (
     ConfirmationQueue,
     Decided,
 )
+from entraide.kit import flash
 from entraide.kit.auth import Principal, RefusedError, check_csrf
 from entraide.kit.deps import provided
 
@@ -41,14 +43,20 @@ async def waiting(
     principal: Caseworker,
     queue: QueueDep,
     pages: PagesDep,
-    ok: str = "",
-    famille: str = "",
-    demande: str = "",
 ) -> Response:
-    """The queue; after a decision, what became of the request (and a link to its family)."""
-    ids = (famille, demande)
+    """The queue; after a decision, what became of the request (and a link to its family),
+    said only to whoever decided (`kit.flash`)."""
+    said = flash.said(request, principal.subject)
+    ids = (said.get("famille", ""), said.get("demande", ""))
     went = Decided(*ids) if all(AN_ID.fullmatch(i) for i in ids) else None
-    return await _queue_page(request, principal, queue, pages, done=DONE.get(ok), went=went)
+    done = DONE.get(said.get("ok", ""))
+    return await _queue_page(request, principal, queue, pages, done=done, went=went)
+
+
+def decided(request: Request, principal: Principal, **outcome: str) -> Response:
+    """Back to the queue, saying to the one who decided what became of the request."""
+    said = flash.signed(request, principal.subject, **outcome)
+    return RedirectResponse(f"/a-confirmer?{urlencode(said)}", status_code=303)
 
 
 async def _queue_page(
@@ -94,7 +102,7 @@ async def decide(
             done = "rattachee"
         elif action == "refuser":
             await queue.refuse(principal, self_id, RefusalReason(str(form.get("reason"))), now)
-            return RedirectResponse("/a-confirmer?ok=refusee", status_code=303)
+            return decided(request, principal, ok="refusee")
         else:
             raise RefusedError(
                 "Choisissez une action : confirmer, rattacher à une famille ou refuser avec "
@@ -117,5 +125,4 @@ async def decide(
             status_code=409,
             heading="Demande déjà traitée",
         ) from exc
-    where = f"famille={went.family_id}&demande={went.request_id}"
-    return RedirectResponse(f"/a-confirmer?ok={done}&{where}", status_code=303)
+    return decided(request, principal, ok=done, famille=went.family_id, demande=went.request_id)

@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
@@ -12,7 +13,7 @@ from entraide.intake.domain.family import ClosedError, ConflictError, NotFoundEr
 from entraide.intake.entrypoints.http import forms, labels
 from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep, RecordReader
 from entraide.intake.usecases.casework import Casework, FamilyRecord
-from entraide.kit import formats
+from entraide.kit import flash, formats
 from entraide.kit.auth import Principal, Role, check_csrf, require_role
 from entraide.kit.pages import Pages
 
@@ -34,17 +35,24 @@ async def family(
     principal: RecordReader,
     work: CaseworkDep,
     pages: PagesDep,
-    ok: str = "",
 ) -> Response:
-    """The family's record; opening it is written to the audit log first."""
+    """The family's record; opening it is written to the audit log first. What a form on
+    it just did, said only to whoever sent it (`kit.flash`)."""
     try:
         record = await work.open(principal, family_id, via="page")
     except NotFoundError:
         return not_found(pages, request, principal)
+    ok = flash.said(request, principal.subject).get("ok", "")
     flashes = [{"level": "success", "text": CONFIRMATIONS[ok]}] if ok in CONFIRMATIONS else []
     return pages.page(
         request, "famille.html", principal, record=record, flashes=flashes, today=formats.today()
     )
+
+
+def done(request: Request, principal: Principal, family_id: str, ok: str) -> Response:
+    """The family's record, saying to whoever sent the form what it did (`CONFIRMATIONS`)."""
+    said = flash.signed(request, principal.subject, ok=ok)
+    return RedirectResponse(f"/familles/{family_id}?{urlencode(said)}", status_code=303)
 
 
 @router.get("/demandes/{request_id}/modifier")
@@ -115,7 +123,7 @@ async def rectify(
         return forms.page(
             pages, request, principal, parsed.values, {}, rectifying=rectifying, unchanged=True
         )
-    return RedirectResponse(f"/familles/{family_id}?ok=modifiee", status_code=303)
+    return done(request, principal, family_id, "modifiee")
 
 
 @router.post("/demandes/{request_id}/retrait", dependencies=[Depends(check_csrf)])
@@ -140,7 +148,7 @@ async def withdraw(
         return not_found(pages, request, principal)
     except (ConflictError, ClosedError):
         return _closed(pages, request, principal, family_id)
-    return RedirectResponse(f"/familles/{family_id}?ok=retiree", status_code=303)
+    return done(request, principal, family_id, "retiree")
 
 
 @router.post("/contacts", dependencies=[Depends(check_csrf)])
@@ -163,7 +171,7 @@ async def log_contact(
         return not_found(pages, request, principal)
     except ConflictError:
         return _closed(pages, request, principal, family_id)
-    return RedirectResponse(f"/familles/{family_id}?ok=contact", status_code=303)
+    return done(request, principal, family_id, "contact")
 
 
 @router.get("/journal")

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.responses import RedirectResponse
 
 from entraide.contracts.vocab import MatchOutcome
 from entraide.kit import formats
@@ -25,7 +24,7 @@ from entraide.matching.entrypoints.http.deps import (
     PageStaff,
     QueueStaff,
 )
-from entraide.matching.entrypoints.http.pages import error, refused
+from entraide.matching.entrypoints.http.pages import done, error, refused
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
 
@@ -121,13 +120,13 @@ async def follow_up(
     try:
         if action == "commencer":
             await engine.start(match_id)
-            done = "commencee"
+            did = "commencee"
         elif action == "suivi" and kind in labels.CHECK_INS:
             await engine.check_in(match_id, kind)
-            done = "suivi"
+            did = "suivi"
         elif action == "clore" and form.get("issue") in labels.outcomes(match["support_key"]):
             await engine.close(match_id, MatchOutcome(str(form.get("issue"))))
-            done = "close"
+            did = "close"
         else:
             return error(
                 pages,
@@ -148,7 +147,7 @@ async def follow_up(
             "Action impossible",
             "Cet accompagnement a changé entre-temps : rechargez la page.",
         )
-    return RedirectResponse(f"/suivis?ok={done}", status_code=303)
+    return done(request, principal, "/suivis", ok=did)
 
 
 def _not_yet(

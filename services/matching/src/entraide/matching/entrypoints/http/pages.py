@@ -3,11 +3,12 @@ follow-ups are in `followup_pages`). Thin: check the scope, call a use case, ren
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
+from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf
 from entraide.kit.pages import Pages
 from entraide.matching.entrypoints.http import labels
@@ -34,7 +35,7 @@ DONE = {
     "close": "Accompagnement clos.",
 }
 # an action has no volunteer: its association is the one to contact, named by its code in
-# the redirect (`&association=`: a code of the shared reference, no personal data)
+# the redirect's outcome (`association`: a code of the shared reference, no personal data)
 ACCEPTED_ACTION = (
     "Proposition acceptée : prenez contact avec la famille ; l'action est celle de {}."
 )
@@ -44,19 +45,28 @@ ACCEPTED_ACTION_UNNAMED = (
 
 
 def common(request: Request) -> Mapping[str, Any]:
-    """What every page of matching shows: its labels, and what was just done (`?ok=`)."""
-    flash = _done(request.query_params)
+    """What every page of matching shows: its labels, and what the person viewing it just
+    did (`done`'s outcome, said only if this service signed it for them: `kit.flash`)."""
+    viewer = getattr(request.state, "principal", None)
+    said = flash.said(request, viewer.subject) if isinstance(viewer, Principal) else {}
+    text = _done(said)
     return {
         "labels": labels,
-        "flashes": [{"level": "success", "text": flash}] if flash else [],
+        "flashes": [{"level": "success", "text": text}] if text else [],
     }
 
 
-def _done(query: Mapping[str, str]) -> str | None:
+def done(request: Request, principal: Principal, page: str, **outcome: str) -> Response:
+    """Back to `page` after a decision, saying to the one who made it what it did (`ok`)."""
+    said = flash.signed(request, principal.subject, **outcome)
+    return RedirectResponse(f"{page}?{urlencode(said)}", status_code=303)
+
+
+def _done(said: Mapping[str, str]) -> str | None:
     """What was just done, in words: an accepted action's names its association."""
-    if query.get("ok") != "acceptee-action":
-        return DONE.get(query.get("ok", ""))
-    association = labels.ASSOCIATIONS_IN_SENTENCE.get(query.get("association", ""))
+    if said.get("ok") != "acceptee-action":
+        return DONE.get(said.get("ok", ""))
+    association = labels.ASSOCIATIONS_IN_SENTENCE.get(said.get("association", ""))
     return ACCEPTED_ACTION.format(association) if association else ACCEPTED_ACTION_UNNAMED
 
 
@@ -118,7 +128,7 @@ async def decide(
     try:
         if decision == "accepter":
             await engine.accept(match_id)
-            done = _accepted(match)
+            outcome = _accepted(match)
         elif decision == "decliner":
             reason = str(form.get("motif", ""))
             if reason not in labels.decline_reasons(match["support_key"]):
@@ -131,7 +141,7 @@ async def decide(
                     "Choisissez le motif du refus.",
                 )
             await engine.decline(match_id, reason)
-            done = "declinee"
+            outcome = {"ok": "declinee"}
         else:
             return refused(pages, request, principal)
     except DecisionError:
@@ -143,7 +153,7 @@ async def decide(
             "Déjà traitée",
             "Quelqu'un a répondu à cette proposition entre-temps, ou elle a expiré.",
         )
-    return RedirectResponse(f"/propositions?ok={done}", status_code=303)
+    return done(request, principal, "/propositions", **outcome)
 
 
 @router.get("/attente")
@@ -202,14 +212,14 @@ async def propose_by_hand(
             "Proposition impossible",
             "Ce bénévole ne convient plus (place, créneau, distance) ou la famille a déjà une proposition.",
         )
-    return RedirectResponse("/propositions?ok=proposee", status_code=303)
+    return done(request, principal, "/propositions", ok="proposee")
 
 
-def _accepted(match: Mapping[str, Any]) -> str:
-    """The redirect's `ok=` after an acceptance: a volunteer's, or an action's and whose."""
+def _accepted(match: Mapping[str, Any]) -> dict[str, str]:
+    """The outcome of an acceptance: a volunteer's, or an action's and whose."""
     if match["support_key"].startswith("volunteer:"):
-        return "acceptee"
-    return f"acceptee-action&association={quote(match.get('association_id', ''))}"
+        return {"ok": "acceptee"}
+    return {"ok": "acceptee-action", "association": match.get("association_id", "")}
 
 
 def _named(shown: Shown | None, key: str) -> str:

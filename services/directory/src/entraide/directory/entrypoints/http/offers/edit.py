@@ -87,7 +87,7 @@ async def edit_form(
     """The action's main fields, as stored, to change."""
     doc = await own_offer(documents, principal, offer_id)
     if doc is None:
-        return back(retour, erreur=GONE)
+        return back(request, principal, retour, erreur=GONE)
     form = {INPUTS[k]: "" if doc.get(k) is None else str(doc[k]) for k in INPUTS}
     form |= hours_grid.fill(doc.get("horaires_accueil")) or dict.fromkeys(hours_grid.INPUTS, "")
     return edit_page(
@@ -111,7 +111,7 @@ async def edit(
     fields, when OfferFields refuses them."""
     doc = await own_offer(documents, principal, offer_id)
     if doc is None:
-        return back(retour, erreur=GONE)
+        return back(request, principal, retour, erreur=GONE)
     raw = await request.form()
     form = {name: str(raw.get(name, "")) for name in (*INPUTS.values(), *hours_grid.INPUTS)}
     current = OfferFields.model_validate({k: doc[k] for k in OfferFields.model_fields if k in doc})
@@ -127,7 +127,7 @@ async def edit(
     except offers.ForbiddenError:
         raise HTTPException(403, "Cette action appartient à une autre association.") from None
     except offers.ConflictError:
-        return back(retour, offer_id, erreur=CHANGED)
+        return back(request, principal, retour, offer_id, erreur=CHANGED)
     if saved is None:
-        return back(retour, erreur=GONE)
-    return back(retour, offer_id, fait="modifie", nom=found.nom)
+        return back(request, principal, retour, erreur=GONE)
+    return back(request, principal, retour, offer_id, fait="modifie", nom=found.nom)

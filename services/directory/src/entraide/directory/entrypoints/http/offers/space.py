@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from entraide.directory.entrypoints.http.association import Staff, actions_page, back_to
 from entraide.directory.entrypoints.http.deps import OfferDocumentsDep, PagesDep, UnitOfWorkDep
 from entraide.directory.usecases import access, offers
-from entraide.kit.auth import check_csrf
+from entraide.kit import flash
+from entraide.kit.auth import Principal, check_csrf
 
 router = APIRouter(include_in_schema=False)
 ACTIONS = "/association/actions"
@@ -22,10 +23,14 @@ Revision = Annotated[str, Form()]
 Back = Annotated[str, Form()]
 
 
-def back(retour: str, offer_id: str = "", **flash: str) -> RedirectResponse:
-    """The actions' page as the person left it, on the card they acted on."""
+def back(
+    request: Request, principal: Principal, retour: str, offer_id: str = "", **outcome: str
+) -> RedirectResponse:
+    """The actions' page as the person left it, on the card they acted on, saying to them
+    what their form did (`outcome`, signed: `kit.flash`)."""
     card = f"#action-{offer_id}" if offer_id else ""
-    return RedirectResponse(back_to(retour, ACTIONS, **flash) + card, 303)
+    said = flash.signed(request, principal.subject, **outcome) if outcome else {}
+    return RedirectResponse(back_to(retour, ACTIONS, said) + card, 303)
 
 
 async def own_offer(
@@ -39,6 +44,7 @@ async def own_offer(
 
 
 async def confirmed(
+    request: Request,
     uow: UnitOfWorkDep,
     principal: Staff,
     offer_id: str,
@@ -48,7 +54,7 @@ async def confirmed(
 ) -> RedirectResponse:
     """Confirm the offer (its places left set too, if given) through the use case."""
     if not revision.isdigit():
-        return back(retour, offer_id, erreur=CHANGED)
+        return back(request, principal, retour, offer_id, erreur=CHANGED)
     try:
         offer = await offers.confirm_offer(
             uow, principal, offer_id, revision=int(revision), places_left=places_left
@@ -56,19 +62,24 @@ async def confirmed(
     except offers.ForbiddenError:
         raise HTTPException(403, "Cette action appartient à une autre association.") from None
     except offers.ConflictError:
-        return back(retour, offer_id, erreur=CHANGED)
+        return back(request, principal, retour, offer_id, erreur=CHANGED)
     if offer is None:
-        return back(retour, erreur=GONE)
+        return back(request, principal, retour, erreur=GONE)
     done = "confirme" if places_left is None else "places"
-    return back(retour, offer_id, fait=done, nom=offer.fields.nom)
+    return back(request, principal, retour, offer_id, fait=done, nom=offer.fields.nom)
 
 
 @router.post(f"{ACTIONS}/{{offer_id}}/confirmation", dependencies=[Depends(check_csrf)])
 async def confirm(
-    offer_id: str, principal: Staff, uow: UnitOfWorkDep, revision: Revision = "", retour: Back = ""
+    request: Request,
+    offer_id: str,
+    principal: Staff,
+    uow: UnitOfWorkDep,
+    revision: Revision = "",
+    retour: Back = "",
 ) -> RedirectResponse:
     """« Toujours d'actualité »: the action confirmed as it stands, dated today."""
-    return await confirmed(uow, principal, offer_id, revision, retour)
+    return await confirmed(request, uow, principal, offer_id, revision, retour)
 
 
 @router.post(f"{ACTIONS}/{{offer_id}}/places", dependencies=[Depends(check_csrf)])
@@ -87,7 +98,7 @@ async def set_places(
     beside the field on the page the person was on when it is not; then confirmed."""
     doc = await own_offer(documents, principal, offer_id)
     if doc is None:
-        return back(retour, erreur=GONE)
+        return back(request, principal, retour, erreur=GONE)
     capacity = doc.get("capacity")
     typed = places.strip()
     if capacity is None or not typed.isdigit() or int(typed) > capacity:
@@ -101,7 +112,7 @@ async def set_places(
         return await actions_page(
             request, principal, pages, documents, page, flashes=[], errors=error
         )
-    return await confirmed(uow, principal, offer_id, revision, retour, int(typed))
+    return await confirmed(request, uow, principal, offer_id, revision, retour, int(typed))
 
 
 @router.get(f"{ACTIONS}/{{offer_id}}/retrait", response_class=HTMLResponse)
@@ -116,7 +127,7 @@ async def withdrawal_page(
     """« Retirer l'action »: asked once more, the action named, before it goes."""
     doc = await own_offer(documents, principal, offer_id)
     if doc is None:
-        return back(retour, erreur=GONE)
+        return back(request, principal, retour, erreur=GONE)
     return pages.page(
         request,
         "association-retrait.html",
@@ -131,6 +142,7 @@ async def withdrawal_page(
 
 @router.post(f"{ACTIONS}/{{offer_id}}/retrait", dependencies=[Depends(check_csrf)])
 async def withdraw(
+    request: Request,
     offer_id: str,
     principal: Staff,
     uow: UnitOfWorkDep,
@@ -140,11 +152,11 @@ async def withdraw(
     """The action withdrawn through the use case: families no longer see it."""
     doc = await own_offer(documents, principal, offer_id)
     if doc is None:
-        return back(retour, erreur=GONE)
+        return back(request, principal, retour, erreur=GONE)
     try:
         await offers.withdraw_offer(uow, principal, offer_id)
     except offers.ForbiddenError:
         raise HTTPException(403, "Cette action appartient à une autre association.") from None
     except offers.ConflictError:
-        return back(retour, offer_id, erreur=CHANGED)
-    return back(retour, fait="retire", nom=doc["nom"])
+        return back(request, principal, retour, offer_id, erreur=CHANGED)
+    return back(request, principal, retour, fait="retire", nom=doc["nom"])

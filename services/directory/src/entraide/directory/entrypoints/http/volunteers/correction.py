@@ -22,7 +22,7 @@ from entraide.directory.entrypoints.http.deps import (
 )
 from entraide.directory.entrypoints.http.volunteers import form as application_form
 from entraide.directory.usecases import volunteers
-from entraide.kit import messages
+from entraide.kit import flash, messages
 from entraide.kit.auth import Principal, check_csrf, page_principal
 
 router = APIRouter(include_in_schema=False)
@@ -146,11 +146,13 @@ async def correct_volunteer(
     try:
         corrected = await volunteers.correct(uow, keys, principal, volunteer_id, found)
     except ConflictError:
-        return RedirectResponse(back_to(retour, erreur=CHANGED) + "#benevoles", 303)
+        said = flash.signed(request, principal.subject, erreur=CHANGED)
+        return RedirectResponse(back_to(retour, said=said) + "#benevoles", 303)
     if corrected is None:
         raise HTTPException(404, GONE)
     await space.readdress(found.identity.courriel, volunteer_id)  # their space's sign-in
     if corrected.waiting:  # nothing corrected: the case waits, said beside the form
         return page(pages, request, principal, volunteer, form, {}, retour, unchanged=True)
     done = "rectifie" if volunteer["flagged"] else "corrige"
-    return RedirectResponse(back_to(retour, fait=done) + f"#benevole-{volunteer_id}", 303)
+    said = flash.signed(request, principal.subject, fait=done)
+    return RedirectResponse(back_to(retour, said=said) + f"#benevole-{volunteer_id}", 303)

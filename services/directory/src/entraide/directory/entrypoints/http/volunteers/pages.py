@@ -20,6 +20,7 @@ from entraide.directory.entrypoints.http.deps import (
 )
 from entraide.directory.entrypoints.http.volunteers import form as application_form
 from entraide.directory.usecases import volunteers
+from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf, optional_principal, page_principal
 from entraide.kit.i18n import public_language, translator
 from entraide.kit.pages import Pages
@@ -97,6 +98,7 @@ UNCHANGED = (
 
 @staff.post("/association/benevoles/{volunteer_id}", dependencies=[Depends(check_csrf)])
 async def review_volunteer(
+    request: Request,
     volunteer_id: str,
     principal: Staff,
     uow: UnitOfWorkDep,
@@ -109,8 +111,9 @@ async def review_volunteer(
     """The association's review: status and honorability check, as the API does it; back
     to the space's page and filter it was sent from (`retour`)."""
 
-    def back(**flash: str) -> RedirectResponse:
-        return RedirectResponse(back_to(retour, **flash) + "#benevoles", 303)
+    def back(**outcome: str) -> RedirectResponse:
+        said = flash.signed(request, principal.subject, **outcome)
+        return RedirectResponse(back_to(retour, said=said) + "#benevoles", 303)
 
     if not (statut or honorabilite or valable_jusqu_au):  # « mise à jour » would be untrue
         return back(erreur=UNCHANGED)

@@ -11,6 +11,7 @@ take an address or a link are rate-limited per client address.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -27,6 +28,7 @@ from entraide.directory.entrypoints.http.deps import PagesDep, VolunteerSpaceDep
 from entraide.directory.entrypoints.http.labels import LANGUAGES, SLOTS
 from entraide.directory.entrypoints.http.volunteers import space_words, supports
 from entraide.directory.usecases.volunteer_space import Offered, VolunteerSpace
+from entraide.kit import flash
 from entraide.kit.auth import RefusedError
 from entraide.kit.deps import provided
 from entraide.kit.i18n import N_, public_language
@@ -82,9 +84,10 @@ Csrf = Annotated[str, Form()]
 
 @router.get(HOME, response_class=HTMLResponse)
 async def space(
-    request: Request, pages: PagesDep, space: SpaceDep, session: SessionDep, fait: str = ""
+    request: Request, pages: PagesDep, space: SpaceDep, session: SessionDep
 ) -> Response:
-    """The volunteer's space when signed in, else the form that sends the link."""
+    """The volunteer's space when signed in, else the form that sends the link; what they
+    just did, if this service said it to them (`kit.flash`)."""
     volunteer_id = session.volunteer(request)
     volunteer = await space.get(volunteer_id) if volunteer_id else None
     if volunteer is None or volunteer.status not in access_links.MAY_SIGN_IN:
@@ -92,7 +95,8 @@ async def space(
         if volunteer_id:
             session.close(response)
         return response
-    return await _space(request, pages, session, space, volunteer, done=fait)
+    done = flash.said(request, f"benevole:{volunteer_id}").get("fait", "")
+    return await _space(request, pages, session, space, volunteer, done=done)
 
 
 async def _space(
@@ -216,7 +220,8 @@ async def _do(
         return await _space(
             request, pages, session, space, volunteer, flashes=alert, status_code=409
         )
-    return RedirectResponse(f"{HOME}?fait={action}", 303)
+    said = flash.signed(request, f"benevole:{volunteer_id}", fait=action)
+    return RedirectResponse(f"{HOME}?{urlencode(said)}", 303)
 
 
 @router.post(f"{HOME}/pause")
