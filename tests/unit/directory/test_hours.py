@@ -15,6 +15,15 @@ def test_weekday_ranges_and_several_spans_are_understood():
     assert not hours.is_open(slots, 6, None)
 
 
+def test_a_later_rule_replaces_the_days_hours_as_openstreetmap_reads_it():
+    """« Mo-Fr 16:30-19:00; We 14:00-18:00 »: after school on weekdays, on Wednesday (no
+    school in the afternoon) from 14 h to 18 h; not both, overlapping."""
+    slots = hours.parse("Mo-Fr 16:30-19:00; We 14:00-18:00")
+    assert [s for s in slots if s[0] == 2] == [(2, 14 * 60, 18 * 60)]
+    assert (3, 16 * 60 + 30, 19 * 60) in slots
+    assert said(hours.describe(slots))[2] == "mercredi de 14 h à 18 h"
+
+
 def test_off_removes_a_day_and_always_open_covers_the_week():
     slots = hours.parse("Mo-Su 08:00-20:00; We off")
     assert not hours.is_open(slots, 2, 10 * 60)

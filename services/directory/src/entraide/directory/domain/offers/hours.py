@@ -1,7 +1,9 @@
 """Opening hours in OpenStreetMap's `opening_hours` syntax (the subset offers need).
 
 Supported: `24/7`, and rules such as `Mo-Fr 09:00-12:00,14:00-17:30; Sa 10:00-12:00`
-(day ranges and lists, several time ranges, `off`). Anything else is refused, so what is
+(day ranges and lists, several time ranges, `off`), read as OpenStreetMap reads them: a
+later rule replaces an earlier one's hours for its days (`Mo-Fr 16:30-19:00; We
+14:00-18:00`: Wednesday from 14:00 to 18:00 only). Anything else is refused, so what is
 stored always means what families read. Pure: no I/O.
 """
 
@@ -32,8 +34,8 @@ def parse(text: str) -> list[Slot]:
         if not match:
             raise HoursError(f"règle non comprise : {rule!r}")
         days = _days(match["days"])
+        slots = [s for s in slots if s[0] not in days]  # a later rule replaces the day's hours
         if match["times"].strip() == "off":
-            slots = [s for s in slots if s[0] not in days]
             continue
         for span in match["times"].split(","):
             start, end = _span(span.strip())
@@ -45,8 +47,7 @@ def parse(text: str) -> list[Slot]:
 
 def write(slots: Sequence[Slot]) -> str:
     """The opening_hours text of weekly slots, each day in one rule only (days with the same
-    spans together: `Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00`), so OpenStreetMap's
-    readers, for which a later rule replaces an earlier one's day, read it as `parse` does."""
+    spans together: `Mo-Fr 09:00-12:00,14:00-17:00; Sa 10:00-12:00`)."""
     rules: dict[tuple[tuple[int, int], ...], list[int]] = {}
     for day, spans in week(slots):
         rules.setdefault(tuple(spans), []).append(day)
