@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from entraide.contracts.followups import FOLLOW_UPS
-from entraide.contracts.paris import paris_day as paris_day  # followup_pages' name for it
+from entraide.contracts.paris import paris_day
 from entraide.matching.domain.lifecycle import (
     ACTIVE,
     SILENCE_ALERT,

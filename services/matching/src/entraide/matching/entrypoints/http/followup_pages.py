@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from entraide.contracts.paris import paris_day
 from entraide.contracts.vocab import MatchOutcome
 from entraide.kit import formats
 from entraide.kit.auth import Principal, check_csrf
@@ -60,15 +61,15 @@ async def follow_ups(
         m["silent"] = any(i["kind"] == followups.RUPTURE for i in m["due"])
         m["upcoming"] = [i for i in items if date.fromisoformat(i["on"]) > today]
         contact = (m["followup"] or {}).get("last_contact_at") or m.get("last_contact_at")
-        m["last_contact_on"] = followups.paris_day(contact) if contact else None
-        m["started_on"] = followups.paris_day(m["started_at"]) if m.get("started_at") else None
+        m["last_contact_on"] = paris_day(contact) if contact else None
+        m["started_on"] = paris_day(m["started_at"]) if m.get("started_at") else None
         noted = _noted(m)
         m["check_ins_open"] = followups.recordable(m.get("started_at"), noted, today)
         m["next_check_in"] = followups.next_opening(m.get("started_at"), noted, today)
     active.sort(key=lambda m: (not m["silent"], not m["due"]))
     ended = await listings.ended(principal, datetime.now(UTC) - ENDED_SHOWN)
     for m in ended:
-        m["ended_on"] = followups.paris_day(m["closed_at"])
+        m["ended_on"] = paris_day(m["closed_at"])
     shown = {m["_id"]: m for m in active} | {t["match"]["_id"]: t["match"] for t in queue}
     shown |= {m["_id"]: m for m in ended}
     named = await names.of(principal, list(shown.values()))
