@@ -72,31 +72,41 @@ class Flagged:
     waiting: dict
 
 
+def privacy_and_intake(intake_settings: Any, privacy_settings: Any, dev_issuer: Any) -> tuple:
+    """Privacy routing rectifications to intake, and intake on privacy's key vault (both
+    quick to stop)."""
+    routed = {"rights_services": ("intake", "privacy")} | QUICK
+    officer = privacy_app(privacy_settings.model_copy(update=routed))
+    settings = dev_issuer.settings_for(intake_settings).model_copy(update=QUICK)
+    return officer, intake_app(settings, keys=vault_keys(officer, settings))
+
+
 @asynccontextmanager
 async def a_flagged_family(
     intake_settings: Any, privacy_settings: Any, dev_issuer: Any, mongo: Any
 ) -> AsyncIterator[Flagged]:
-    routed = {"rights_services": ("intake", "privacy")} | QUICK
-    officer = privacy_app(privacy_settings.model_copy(update=routed))
-    settings = dev_issuer.settings_for(intake_settings).model_copy(update=QUICK)
+    officer, owner = privacy_and_intake(intake_settings, privacy_settings, dev_issuer)
     families = mongo[intake_settings.database]["families"]
-    async with (
-        serving(officer) as privacy,
-        serving(intake_app(settings, keys=vault_keys(officer, settings))) as intake,
-    ):
+    async with serving(officer) as privacy, serving(owner) as intake:
         await dev_issuer.sign_in(intake, "ppm-nantes")
         family_url = (await create(intake)).headers["location"].split("?")[0]
         family = await families.find_one({"_id": family_url.rsplit("/", 1)[1]})
-        privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
-        asked = {"kind": "rectification", "subject_ref": family["family_ref"]}
-
-        async def opened() -> dict | None:
-            answer = await privacy.post("/api/v1/cases", json=asked | {"subject_kind": "family"})
-            return answer.json() if answer.status_code == 201 else None
-
-        case_id = (await eventually(opened, what="the rectification case"))["case_id"]
-        waiting = await case_when(privacy, case_id, flagged, timeout=90)
+        case_id, waiting = await rectification_flagged(privacy, dev_issuer, family["family_ref"])
         yield Flagged(privacy, intake, families, family, family_url, case_id, waiting)
+
+
+async def rectification_flagged(privacy: Any, dev_issuer: Any, ref: str) -> tuple[str, dict]:
+    """The officer opens a family's rectification case; once its owner answered, the case's
+    id and the case as privacy says it."""
+    privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
+    asked = {"kind": "rectification", "subject_ref": ref, "subject_kind": "family"}
+
+    async def opened() -> dict | None:
+        answer = await privacy.post("/api/v1/cases", json=asked)
+        return answer.json() if answer.status_code == 201 else None
+
+    case_id = (await eventually(opened, what="the rectification case"))["case_id"]
+    return case_id, await case_when(privacy, case_id, flagged, timeout=90)
 
 
 async def test_a_familys_rectification_closes_once_staff_rectify_the_record_and_stays_so(

@@ -48,6 +48,7 @@ class FakeQueue:
     def __init__(self) -> None:
         self.stored: dict[str, SelfRequest] = {}
         self.reads = 0
+        self.outbox: list[tuple[str, CloudEvent[Any]]] = []  # (request, event) announced
 
     async def add(self, request: SelfRequest) -> None:
         self.stored[request.id] = replace(request)
@@ -100,6 +101,9 @@ class FakeQueue:
             request.rectifications = [c for c in request.rectifications if c != case_id]
             request.rectifications_done = sorted({*request.rectifications_done, case_id})
         return flagged
+
+    async def announce(self, self_id: str, events: list[CloudEvent[Any]]) -> None:
+        self.outbox.extend((self_id, e) for e in events)
 
     async def decide(self, request: SelfRequest) -> bool:
         stored = self.stored[request.id]

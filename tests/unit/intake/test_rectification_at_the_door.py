@@ -2,8 +2,8 @@
 asks the officer for a rectification: intake holds her data in the waiting request, so it
 is flagged there (once, however often the command comes), follows the request onto the
 family's record when staff confirm or join it, and privacy hears of the correction when
-the record is saved corrected. It closed « Aucune fiche à rectifier » before; against
-the fakes."""
+the record is saved corrected; refused, its data is erased instead, and privacy hears
+that. It closed « Aucune fiche à rectifier » before; against the fakes."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,7 +14,7 @@ from entraide.contracts.events import (
     RectificationWithdrawn,
 )
 from entraide.contracts.vocab import RequestChannel, SubjectKind
-from entraide.intake.domain.self_requests import SelfRequest
+from entraide.intake.domain.self_requests import RefusalReason, SelfRequest
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.commands import Parent
@@ -148,3 +148,26 @@ async def test_withdrawn_by_the_officer_the_waiting_request_is_unflagged_for_goo
     assert flags(w) == []
     went = await w.queue.confirm(CLAIRE, w.request.id, NOW)
     assert w.uow.families.stored[went.family_id].rectifications == []
+
+
+async def test_refused_while_flagged_privacy_hears_the_data_was_erased_not_corrected() -> None:
+    w = await waiting()
+    fake: FakeQueue = w.door.queue  # type: ignore[assignment]
+    await w.rights.rectify(command("case-door-7", w.request.family_ref))
+    other = await w.door.submit(submission(), NOW)  # refused with no case on it
+
+    await w.queue.refuse(CLAIRE, w.request.id, RefusalReason.UNREACHABLE, NOW)
+    await w.queue.refuse(CLAIRE, other.self_id, RefusalReason.NOT_A_REQUEST, NOW)
+
+    [(self_id, event)] = fake.outbox  # on the request's own outbox, for its relay
+    assert self_id == w.request.id
+    done = event.data
+    assert isinstance(done, RectificationCompleted)
+    assert (done.case_id, done.subject_ref, done.outcome) == (
+        "case-door-7",
+        w.request.family_ref,
+        "erased",
+    )
+    assert "Traoré" not in event.model_dump_json()  # case and reference only
+    assert w.request.family_id in w.keys.destroyed  # erased indeed: nothing left to correct
+    assert await w.rights.rectify(command("case-door-7", w.request.family_ref)) == {}

@@ -5,6 +5,7 @@ from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
+from prometheus_client import CollectorRegistry
 
 from entraide.intake.adapters.audit_log import AuditLog
 from entraide.intake.adapters.family_store import FamilyStore
@@ -86,6 +87,15 @@ def create_app(
     uow = MongoUnitOfWork(families, relay)
     partner_writes = Flagging(uow)  # partners cannot confirm: flagged, recorded
     self_requests = SelfRequestStore(rt.db)  # the family's own door: a queue for staff
+    # its own outbox (what a decision owes privacy), counted in a registry of its own
+    door_relay = outbox.OutboxRelay(
+        self_requests.requests,
+        rt.broker,
+        registry=CollectorRegistry(),
+        lease_seconds=settings.outbox_lease_seconds,
+        idle_poll_seconds=settings.outbox_idle_poll_seconds,
+    )
+    self_requests.wake = door_relay.wake
     door = FamilyDoor(self_requests, families, keys, status_url=f"{settings.intake_url}/suivi")
     queue = ConfirmationQueue(door, uow, audit)
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
@@ -130,7 +140,11 @@ def create_app(
             self_requests.ensure_indexes,
             notifier.ensure_indexes,
         ],
-        lifespans=([partial(outbox.running, relay)] if settings.outbox_relay else [])
+        lifespans=(
+            [partial(outbox.running, relay), partial(outbox.running, door_relay)]
+            if settings.outbox_relay
+            else []
+        )
         + [lambda _: notifier.running()],
     )
     templates = templates_for(

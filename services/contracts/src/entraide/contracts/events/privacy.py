@@ -105,6 +105,11 @@ class RectificationAcknowledged(PrivacyAck):
 class RectificationCompleted(PrivacyAck):
     """The owning service's staff corrected the flagged record with the person: the
     rectification is done (`completed_at`: when). The case's second answer, after
-    `RectificationAcknowledged`; never what was corrected."""
+    `RectificationAcknowledged`; never what was corrected. `erased`: no correction, the
+    data to correct was erased instead (a family's request refused at the door before it
+    was confirmed: its identity made unreadable)."""
 
     EVENT_TYPE: ClassVar[str] = "fr.entraide.privacy.rectification-completed.v1"
+    outcome: Literal["rectified", "erased"] = Field(
+        "rectified", description="rectified: corrected; erased: erased instead of corrected."
+    )

@@ -1,7 +1,8 @@
 """The queue of families' own requests on MongoDB (`usecases.self_requests.SelfRequests`):
-one document per request in `self_requests`, the identity sealed, the code as a hash."""
+one document per request in `self_requests`, the identity sealed, the code as a hash; the
+events a decision owes privacy in the request's own outbox (a relay of its own)."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -9,10 +10,13 @@ from typing import Any
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
+from entraide.kit.outbox_entries import FIELDS as OUTBOX
+from entraide.kit.outbox_entries import PENDING, outbox_entry
 
 Doc = dict[str, Any]
 COLLECTION = "self_requests"
@@ -21,8 +25,12 @@ COLLECTION = "self_requests"
 class SelfRequestStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.requests = db[COLLECTION]
+        self.wake: Callable[[], None] = lambda: None  # the queue's relay, once wired
 
     async def ensure_indexes(self) -> None:
+        await self.requests.create_index(
+            [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
+        )
         await self.requests.create_index("code_hash", unique=True)
         await self.requests.create_index([("stage", ASCENDING), ("submitted_at", ASCENDING)])
         await self.requests.create_index("lookup")
@@ -96,6 +104,15 @@ class SelfRequestStore:
         )
         return found is not None and case_id in (found.get("rectifications") or [])
 
+    async def announce(self, self_id: str, events: list[CloudEvent[Any]]) -> None:
+        """Append the events to the request's outbox, in one write; the relay, woken,
+        publishes them."""
+        entries = [outbox_entry(e) for e in events]
+        if entries:
+            update = {"$push": {"outbox": {"$each": entries}}, "$set": PENDING}
+            await self.requests.update_one({"_id": self_id}, update)
+            self.wake()
+
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {
             "stage": request.stage.value,
@@ -124,7 +141,7 @@ def document_of(request: SelfRequest) -> Doc:
 
 
 def request_of(doc: Doc) -> SelfRequest:
-    fields = {k: v for k, v in doc.items() if k != "_id"}
+    fields = {k: v for k, v in doc.items() if k != "_id" and k not in OUTBOX}
     return SelfRequest(
         **fields
         | {

@@ -4,8 +4,7 @@ association or of the network, who confirms it (it is published as any request, 
 
 Confirming writes the family with the id and key the request was sealed under, so a
 confirmation retried after a crash writes the same family once (`UnitOfWork.add`). The
-officer's rectification flagged on a request waiting follows it onto the family's record,
-corrected there with its form, whose save tells privacy (the queue has no outbox).
+officer's rectifications flagged on a request waiting: `door_rectifications`.
 """
 
 from dataclasses import asdict, dataclass, replace
@@ -21,6 +20,7 @@ from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.intake.usecases import access, recording
+from entraide.intake.usecases import door_rectifications as flags
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
 from entraide.intake.usecases.self_requests import (
@@ -89,11 +89,11 @@ class ConfirmationQueue:
             possible_duplicates=request.possible_duplicates,
             written_language=request.language,  # its messages stay in the door's language
         )
-        family.rectifications = list(request.rectifications)  # in the record's first write
+        family.rectifications = carried = list(request.rectifications)  # in its first write
         stored = await self.uow.add(family)
         request_id = stored.requests[0].request_id
         await self._decide(principal, request, Stage.CONFIRMED, now, request_id=request_id)
-        await self._carry_flags(request, stored.family_ref, request.rectifications)
+        await flags.carry(self.door.queue, self.uow.families, request, stored.family_ref, carried)
         await self.audit.record(principal, Action.CREATE, request.family_id, via="a-confirmer")
         return Decided(stored.id, request_id)
 
@@ -148,7 +148,7 @@ class ConfirmationQueue:
         await self.uow.commit(family)
         merged = replace(request, family_id=family.id)
         await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
-        await self._carry_flags(request, family.family_ref, carried=[])
+        await flags.carry(self.door.queue, self.uow.families, request, family.family_ref, [])
         await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
         await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
         return Decided(family.id, request_id)
@@ -156,10 +156,12 @@ class ConfirmationQueue:
     async def refuse(
         self, principal: Principal, self_id: str, reason: RefusalReason, now: datetime
     ) -> None:
-        """Keep nothing readable: the key of the sealed identity is destroyed."""
+        """Keep nothing readable: the key of the sealed identity is destroyed (a case
+        flagged on it is answered: erased instead of corrected)."""
         request, _ = await self._open(principal, self_id)
         await self._decide(principal, replace(request, refusal=reason), Stage.REFUSED, now)
         await self.door.keys.destroy(request.family_id)
+        await flags.erased(self.door.queue, request, now)
 
     async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
         """Matching's association accepted or started a match for a family's own request:
@@ -253,13 +255,6 @@ class ConfirmationQueue:
         )
         if not await self.door.queue.decide(decided):
             raise AlreadyDecidedError(request.id)
-
-    async def _carry_flags(self, request: SelfRequest, ref: str, carried: list[str]) -> None:
-        """The officer's cases flagged on the request, read again once it is decided (none
-        lands after), onto the family's record but those its first write `carried`."""
-        decided = await self.door.queue.get(request.id)
-        for case_id in sorted(set(decided.rectifications if decided else []) - set(carried)):
-            await self.uow.families.flag_rectification(ref, case_id)
 
     async def _identity(self, request: SelfRequest) -> Any:
         key = await self.door.keys.existing(request.family_id)

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from entraide.contracts import CloudEvent
 from entraide.contracts.associations import NAMES
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need
@@ -62,6 +63,10 @@ class SelfRequests(Protocol):
     async def withdraw_rectification(self, family_ref: str, case_id: str) -> bool:
         """Take the case's flag off the family's request and note it withdrawn; whether
         the request carried it."""
+        ...
+
+    async def announce(self, self_id: str, events: list[CloudEvent[Any]]) -> None:
+        """Queue events for privacy in the request's own outbox (one write)."""
         ...
 
     async def decide(self, request: SelfRequest) -> bool:

@@ -71,6 +71,9 @@ class Case:
 DONE = "done"  # objection; a rectification closed on its flag, before it was followed
 RECTIFIED = "rectified"  # the owner's staff corrected the record
 NO_RECORD = "no-record"  # the owner holds no record of the person: nothing to correct
+# the owner erased the data to correct instead (a family's request refused at the door):
+# its completion says so (`outcome`), noted in the counts of the case's `rectified`
+ERASED = "erased"
 
 
 def open_case(
@@ -112,6 +115,12 @@ def with_ack(case: Case, ack: Ack) -> Case:
     if ack.service not in case.services or ack.service in case.acks:
         return case
     return replace(case, acks={**case.acks, ack.service: ack})
+
+
+def completion_counts(outcome: str) -> dict[str, int]:
+    """What the owner's completion changed, as its `rectified` notes it: erased instead of
+    corrected, or nothing more to say."""
+    return {ERASED: 1} if outcome == ERASED else {}
 
 
 def with_rectified(case: Case, done: Ack) -> Case:
@@ -164,7 +173,9 @@ def complete(case: Case) -> bool:
 def closing_decision(case: Case) -> str | None:
     """How privacy closes a complete case: a routed one's decision (broadcast: none)."""
     if case.kind == CaseKind.RECTIFICATION:
-        return RECTIFIED if case.rectified is not None else NO_RECORD
+        if case.rectified is None:
+            return NO_RECORD
+        return ERASED if case.rectified.counts.get(ERASED) else RECTIFIED
     return DONE if case.kind in ROUTED else None
 
 

@@ -161,10 +161,11 @@ OUTCOMES = {
     "refused": "refused",
     "not-applicable": "moot",
     case_rules.NO_RECORD: "moot",
+    case_rules.ERASED: "erased",  # the data to correct erased instead
 }
 # an answer that tells of several cases (a contact naming several records): what was
 # done first, then a refusal, then nothing to do
-_FIRST = ("done", "refused", "moot")
+_FIRST = ("done", "erased", "refused", "moot")
 
 
 def answer(cases: list[Case]) -> dict[str, str | datetime]:

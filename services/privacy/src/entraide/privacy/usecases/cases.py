@@ -141,14 +141,14 @@ class Rights:
         return True
 
     async def record_rectified(self, done: RectificationCompleted) -> bool:
-        """The owner's staff corrected the record (the first word counts): the
-        rectification case closes, once its flag was acknowledged too."""
-        entry = Ack(done.service, done.completed_at, received_at=self.clock())
+        """The owner's staff corrected the record, or it erased the data instead (the first
+        word counts): the rectification case closes, once its flag was acknowledged too."""
+        counts, by = rules.completion_counts(done.outcome), done.service
+        entry = Ack(by, done.completed_at, counts, received_at=self.clock())
         if not await self.cases.mark_rectified(done.case_id, entry):
             return False
-        await self.audit.record(
-            done.case_id, "case-rectified", actor=done.service, service=done.service
-        )
+        what: dict[str, Any] = {"service": by, "outcome": done.outcome}  # or erased instead
+        await self.audit.record(done.case_id, "case-rectified", actor=by, **what)
         await self.close_if_complete(done.case_id)
         return True
 

@@ -172,4 +172,7 @@ def to_case(doc: Doc) -> Case:
 
 
 def _rectified(done: Doc | None) -> Ack | None:
-    return None if done is None else Ack(done["service"], done["at"], {}, None, done["received_at"])
+    if done is None:
+        return None
+    counts = done.get("counts") or {}  # erased instead of corrected, if it was
+    return Ack(done["service"], done["at"], counts, None, done["received_at"])

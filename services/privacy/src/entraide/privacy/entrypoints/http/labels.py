@@ -201,6 +201,12 @@ NO_RECORD = (
 )
 
 
+ERASED = (
+    "Close sans rectification{when} : la demande faite en ligne a été refusée par l'équipe "
+    "avant d'être confirmée, et les coordonnées à corriger effacées"
+)
+
+
 def decision(kind: str, decided: str, rectified_at: datetime | str | None = None) -> str:
     """How a closed case was decided, in words true for its kind (`rectified_at`: when the
     owner's staff corrected the record)."""
@@ -209,6 +215,9 @@ def decision(kind: str, decided: str, rectified_at: datetime | str | None = None
         return f"Rectifiée{when} par l'équipe qui tient la fiche"
     if decided == "no-record":
         return NO_RECORD
+    if decided == "erased":
+        when = f" le {formats.long_day(rectified_at)}" if rectified_at else ""
+        return ERASED.format(when=when)
     if decided == "done" and kind in DONE_BY_KIND:
         return DONE_BY_KIND[kind]
     return DECISIONS.get(decided, decided)
@@ -259,6 +268,8 @@ def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
         return f"Demande renvoyée à {services(entry.get('missing', []))}."
     if action == "case-rectified":
         who = SERVICES.get(entry.get("service", ""), "Le service responsable")
+        if entry.get("outcome") == "erased":
+            return f"{who} a répondu : demande faite en ligne refusée, coordonnées effacées."
         return f"{who} a répondu : fiche rectifiée par l'équipe qui la tient."
     if action == "case-resolved":
         decided = DECISIONS.get(entry.get("decision", ""), "décision enregistrée")
