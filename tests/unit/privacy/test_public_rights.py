@@ -145,6 +145,20 @@ class FakeSeal:
         self.sealed.pop(request_id, None)
 
 
+class FakeStatements:
+    def __init__(self) -> None:
+        self.sealed: dict[str, tuple[str, str]] = {}  # ref: the text, its key's subject
+
+    async def seal(self, ref: str, text: str, *, subject_ref: str) -> None:
+        self.sealed[ref] = (text, subject_ref)
+
+    async def open(self, ref: str) -> str | None:
+        return self.sealed[ref][0] if ref in self.sealed else None
+
+    async def forget(self, ref: str) -> None:
+        self.sealed.pop(ref, None)
+
+
 class FakeOwners:
     def __init__(self, known: dict[str, list[str]]) -> None:
         self.known, self.down, self.asked = known, False, []
@@ -171,8 +185,9 @@ def _channel(known: dict[str, list[str]] | None = None):
     requests, seal, notifier = FakeRequests(), FakeSeal(), FakeNotifier()
     owners = FakeOwners(known if known is not None else {PHONE.term: ["fam-ref-0001"]})
     public = PublicRights(
-        requests, seal, owners, notifier, world.privacy, key=KEY, public_url="https://x.fr/"
-    )
+        requests, seal, owners, notifier, world.privacy, key=KEY, public_url="https://x.fr/",
+        statements=FakeStatements(),
+    )  # fmt: skip
     return world, public, requests, seal, owners, notifier
 
 
@@ -386,7 +401,7 @@ async def test_a_code_goes_by_the_notifier_without_quiet_hours_a_link_by_the_oth
     codes = FakeNotifier()
     public = PublicRights(
         requests, seal, owners, links, world.privacy, key=KEY, public_url="https://x.fr",
-        codes=codes,
+        codes=codes, statements=FakeStatements(),
     )  # fmt: skip
     await _ask(public)
     assert [n.template for n in codes.sent] == ["code-contact"]

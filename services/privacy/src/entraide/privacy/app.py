@@ -20,7 +20,7 @@ from entraide.kit.principal import Role
 from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 from entraide.privacy.adapters.commands import KafkaCommands
-from entraide.privacy.adapters.contact_seal import VaultContactSeal
+from entraide.privacy.adapters.contact_seal import VaultContactSeal, VaultStatementSeal
 from entraide.privacy.adapters.owner_notices import OwnerNotices
 from entraide.privacy.adapters.owners import HttpOwners
 from entraide.privacy.adapters.store import MongoAudit, MongoCases, MongoNotices, MongoSubjects
@@ -84,6 +84,7 @@ def create_app(
         privacy,
         key=settings.public_rights_key(),
         public_url=settings.public_url,
+        statements=VaultStatementSeal(rt.db, vault),  # a rectification's, until it closes
         codes=codes,
     )
     contacts.register(rt.broker, subjects, settings=settings, service=SERVICE)

@@ -15,6 +15,8 @@
    Once every erasure case a request opened is closed, the person is told it is done
    (`droits-effacement`), the last message: then the contact is forgotten, as after a link.
    A rectification's or an objection's outcome too (`droits-reponse`, art. 12(3)-(4)).
+A rectification's statement (art. 16) is sealed under its request, then each case it opened
+(`StatementSeal`), until the case is closed.
 """
 
 import logging
@@ -22,7 +24,7 @@ import secrets
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.notifications import Channel as NoticeChannel
@@ -32,52 +34,16 @@ from entraide.privacy.domain.cases import ROUTED, Case, CaseKind, CaseStatus
 from entraide.privacy.domain.requests_from_people import Contact, PersonRequest, Status, Verdict
 from entraide.privacy.usecases.cases import ExportDestroyedError
 from entraide.privacy.usecases.officer import Privacy, RefusedError
+from entraide.privacy.usecases.public_ports import (
+    ContactSeal,
+    Owners,
+    PersonRequests,
+    StatementSeal,
+)
+from entraide.privacy.usecases.public_ports import OwnersUnavailableError as OwnersUnavailableError
 
 log = logging.getLogger(__name__)
 ACTOR = "personne"  # the audit trail's actor of a case the person opened
-
-
-class PersonRequests(Protocol):
-    async def add(self, request: PersonRequest) -> None: ...
-
-    async def get(self, request_id: str) -> PersonRequest | None: ...
-
-    async def save(self, request: PersonRequest) -> None: ...
-
-    async def started_since(
-        self, *, contact_hash: str, address_hash: str, since: datetime
-    ) -> tuple[int, int]:
-        """How many requests this contact, and this address, started since `since`."""
-        ...
-
-    async def awaiting_answer(self) -> list[PersonRequest]:
-        """Proven requests with cases, not answered yet (no link, no « done », no answer)."""
-        ...
-
-    async def stale(self, before: datetime) -> list[PersonRequest]:
-        """Requests never proved whose code expired before `before`."""
-        ...
-
-
-class ContactSeal(Protocol):
-    """The contact, sealed with a key of its own (the vault's), until it has served."""
-
-    async def seal(self, request_id: str, contact: Contact) -> None: ...
-
-    async def open(self, request_id: str) -> Contact | None: ...
-
-    async def forget(self, request_id: str) -> None: ...
-
-
-class Owners(Protocol):
-    async def subjects_of(self, contact: Contact, kind: SubjectKind) -> list[str]:
-        """The references of the subjects of this kind the contact names, asked of the
-        services owning contact data; OwnersUnavailableError if one cannot answer."""
-        ...
-
-
-class OwnersUnavailableError(RuntimeError):
-    """A service owning contact data did not answer: try again later."""
 
 
 @dataclass(frozen=True)
@@ -103,9 +69,11 @@ class PublicRights:
         *,
         key: bytes,
         public_url: str,
+        statements: StatementSeal,
         codes: Notifier | None = None,
     ) -> None:
         self.requests, self.seal, self.owners = requests, seal, owners
+        self.statements = statements
         self.notifier, self.privacy, self.key = notifier, privacy, key
         self.codes = codes or notifier
         self.public_url = public_url.rstrip("/")
@@ -122,9 +90,11 @@ class PublicRights:
         address: str,
         follow_up: str | None = None,
         language: str = "fr",
+        statement: str | None = None,
     ) -> Asked:
         """Start a request and send its code (in `language`, the page's, as the export's
-        link later), unless this contact or address started too many in the last hour."""
+        link later), unless this contact or address started too many in the last hour.
+        A rectification's `statement` is sealed with it (any other right's is dropped)."""
         now = self._now()
         contact_hash = rules.keyed(self.key, "contact:" + contact.term)
         address_hash = rules.keyed(self.key, "address:" + address)
@@ -145,6 +115,10 @@ class PublicRights:
             language=language,
         )  # fmt: skip
         await self.seal.seal(request_id, contact)
+        if statement and kind == CaseKind.RECTIFICATION:
+            await self.statements.seal(
+                _pending(request_id), statement, subject_ref=f"person-{request_id}"
+            )
         await self.requests.add(request)
         await self._send(
             request, contact, "code-contact", {"code": code, "expires_at": request.expires_at}
@@ -153,6 +127,17 @@ class PublicRights:
 
     async def get(self, request_id: str) -> PersonRequest | None:
         return await self.requests.get(request_id)
+
+    async def statement(self, case: Case) -> str | None:
+        """What the person says is wrong and what to write instead, while the case is open."""
+        if case.kind != CaseKind.RECTIFICATION or case.status == CaseStatus.CLOSED:
+            return None
+        return await self.statements.open(_of_case(case.case_id))
+
+    async def _forget(self, request_id: str) -> None:
+        """A request that will open no case: its contact and statement forgotten."""
+        await self.seal.forget(request_id)
+        await self.statements.forget(_pending(request_id))
 
     async def prove(self, request_id: str, code: str) -> Proved:
         """Check the code; once proved, open a case per subject the contact names."""
@@ -165,11 +150,12 @@ class PublicRights:
             if after != request:
                 await self.requests.save(after)
             if after.status in (Status.LOCKED, Status.EXPIRED):
-                await self.seal.forget(request_id)
+                await self._forget(request_id)
             return Proved(verdict, after)
         contact = await self.seal.open(request_id)
         if contact is None:
             return Proved(Verdict.EXPIRED, request)
+        statement = await self.statements.open(_pending(request_id))
         refs = await self.owners.subjects_of(contact, request.subject_kind)  # may raise
         case_ids = []
         for ref in refs:
@@ -183,6 +169,11 @@ class PublicRights:
                 case.case_id, "public-request-proved", actor=ACTOR, channel=request.channel.value
             )
             case_ids.append(case.case_id)
+            if statement:  # each case's own, forgotten as it closes
+                await self.statements.seal(
+                    _of_case(case.case_id), statement, subject_ref=case.subject_ref
+                )
+        await self.statements.forget(_pending(request_id))
         proved = replace(after, case_ids=tuple(case_ids))
         await self.requests.save(proved)
         if not case_ids:  # else kept sealed until every case has its answer
@@ -199,12 +190,15 @@ class PublicRights:
         requests were answered."""
         now = self._now()
         for stale in await self.requests.stale(now):
-            await self.seal.forget(stale.request_id)
+            await self._forget(stale.request_id)
             await self.requests.save(replace(stale, status=Status.EXPIRED))
         sent = 0
         for request in await self.requests.awaiting_answer():
             cases = [await self.privacy.rights.get(c) for c in request.case_ids]
             closed = [c for c in cases if c is not None and c.status == CaseStatus.CLOSED]
+            for case in closed:  # a statement has served once its case is closed
+                if case.kind == CaseKind.RECTIFICATION:
+                    await self.statements.forget(_of_case(case.case_id))
             if len(closed) == len(cases):
                 sent += await self._answer(request, closed, now)
         return sent
@@ -296,3 +290,11 @@ class PublicRights:
                 language=request.language,
             )
         )
+
+
+def _pending(request_id: str) -> str:
+    return f"request-{request_id}"
+
+
+def _of_case(case_id: str) -> str:
+    return f"case-{case_id}"

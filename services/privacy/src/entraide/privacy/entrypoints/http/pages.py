@@ -12,6 +12,7 @@ from entraide.kit.auth import Principal, Role, check_csrf, require_role
 from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.entrypoints.http import labels
 from entraide.privacy.entrypoints.http.deps import PagesDep, PrivacyDep
+from entraide.privacy.entrypoints.http.public_rights import PublicRightsDep
 from entraide.privacy.entrypoints.http.readable import document
 from entraide.privacy.entrypoints.http.views import case_view, journal
 from entraide.privacy.usecases.cases import ExportDestroyedError
@@ -71,7 +72,12 @@ async def open_case(
 
 @router.get("/dossiers/{case_id}")
 async def case(
-    case_id: str, request: Request, principal: Dpo, privacy: PrivacyDep, pages: PagesDep
+    case_id: str,
+    request: Request,
+    principal: Dpo,
+    privacy: PrivacyDep,
+    pages: PagesDep,
+    public: PublicRightsDep,
 ) -> Response:
     found = await privacy.rights.get(case_id)
     if found is None:
@@ -79,9 +85,11 @@ async def case(
     view = case_view(await privacy.rights.counted(found), privacy.clock())
     trail = journal(await privacy.trail(case_id), view)
     destroyed = await privacy.rights.destroyed(found)  # an access export erased since
+    statement = await public.statement(found)  # a rectification's, while it is open
     return pages.page(
-        request, "dossier.html", principal, case=view, trail=trail, destroyed=destroyed
-    )
+        request, "dossier.html", principal, case=view, trail=trail, destroyed=destroyed,
+        statement=statement,
+    )  # fmt: skip
 
 
 @router.post("/dossiers/{case_id}/decision", dependencies=[Depends(check_csrf)])

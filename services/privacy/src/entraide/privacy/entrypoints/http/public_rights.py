@@ -54,6 +54,10 @@ ERRORS = {
     "code_suivi": N_("Le code de suivi n'a que des lettres et des chiffres (12 au plus)."),
     "code": N_("Le code a 6 chiffres : recopiez celui que vous avez reçu."),
 }
+TOO_LONG = N_(
+    "Écrivez %(max)s caractères au plus : votre texte en a %(count)s. Gardez l'essentiel, "
+    "l'association vous demandera la suite si besoin."
+)
 WRONG_CODE = N_("Ce code n'est pas le bon. Il vous reste %(left)s essai.")
 WRONG_CODES = N_("Ce code n'est pas le bon. Il vous reste %(left)s essais.")
 # an export the person's erasure destroyed (its link still valid): why nothing is behind it
@@ -67,7 +71,8 @@ ERASED = {
         "avec elles : le réseau n'en garde rien."
     ),
 }
-FIELDS = ("droit", "qui", "contact", "code_suivi")
+STATEMENT_MAX = 1000  # characters: what is wrong and what to write instead (rectification)
+FIELDS = ("droit", "qui", "contact", "code_suivi", "a_corriger")
 REQUEST_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -107,12 +112,21 @@ async def ask(request: Request, pages: PagesDep, public: PublicRightsDep) -> Res
         wrong.append("code_suivi")
     translate = translator(pages.templates)
     errors = {name: translate(ERRORS[name]) for name in wrong}
+    statement = values["a_corriger"].replace("\r\n", "\n")
+    if len(statement) > STATEMENT_MAX:  # the limit and the count written as French writes them
+        locale = current().locale
+        numbers = {
+            "max": formats.number(STATEMENT_MAX, locale),
+            "count": formats.number(len(statement), locale),
+        }
+        errors["a_corriger"] = translate(TOO_LONG) % numbers
     if errors or contact is None:
         return _form(request, pages, values, errors, 422)
     address = request.client.host if request.client else "unknown"
     asked = await public.ask(
         CaseKind(values["droit"]), SubjectKind(values["qui"]), contact, address=address,
         follow_up=values["code_suivi"] or None, language=current().code,
+        statement=statement or None,  # kept for a rectification only, sealed
     )  # fmt: skip
     if asked.request is None:
         return pages.page(request, "vos-droits-trop.html", status_code=429)
