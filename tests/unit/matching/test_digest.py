@@ -12,9 +12,9 @@ class Fakes:
     def __init__(self) -> None:
         self.sent: list[Notification] = []
 
-    async def listing_in(self, scope, states):
+    async def count_in(self, scope, states):
         assert states == ["proposed"]
-        return [{}] * {"ppm": 3, "afev": 0}.get(scope.association_id, 0)
+        return {"ppm": 3, "afev": 0}.get(scope.association_id, 0)
 
     async def due_in(self, scope, today):
         if scope.association_id != "ppm":

@@ -11,6 +11,7 @@ from starlette.requests import Request
 
 from entraide.kit.web import templates_for
 from entraide.matching.domain import followups as rules
+from entraide.matching.domain.paging import Asked, Page
 from entraide.matching.entrypoints.http import followup_pages, labels
 from entraide.matching.entrypoints.http.names import Shown
 from tests.unit.matching.factories import COORDINATOR
@@ -43,17 +44,14 @@ def started_match(support_key: str = "offer:o1") -> dict[str, Any]:
 
 
 class Listings:
-    async def active(self, principal: Any) -> list[dict[str, Any]]:
-        return [started_match()]
+    async def active(self, principal: Any, asked: Asked) -> Page:
+        return Page([started_match() | {"followup": {}}], 1)
 
-    async def due(self, principal: Any, today: date) -> list[dict[str, Any]]:
-        return []
+    async def due_count(self, principal: Any, today: date) -> int:
+        return 0
 
     async def ended(self, principal: Any, since: Any) -> list[dict[str, Any]]:
         return []
-
-    async def schedules(self, match_ids: list[str]) -> dict[str, Any]:
-        return {}
 
     async def match(self, match_id: str) -> dict[str, Any]:
         return started_match()

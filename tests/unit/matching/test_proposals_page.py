@@ -18,6 +18,7 @@ from entraide.kit.settings import ServiceSettings
 from entraide.kit.signin import AuthConfig
 from entraide.kit.web import templates_for
 from entraide.matching.domain import request_view
+from entraide.matching.domain.paging import Page
 from entraide.matching.entrypoints.http import api, labels, pages
 from entraide.matching.entrypoints.http.names import Shown
 from entraide.matching.usecases.engine import Engine as MatchingEngine
@@ -55,7 +56,7 @@ def rendered() -> str:
         "m2": {"family": second, "support": Shown("Bénévole de Parrains par mille")},
     }
     context = {"labels": labels, "request": None, "principal": COORDINATOR, "csrf": "t"}
-    context |= {"proposals": found, "names": names, "can_decide": True}
+    context |= {"proposals": found, "names": names, "can_decide": True, "listed": Page(found, 2)}
     template = templates_for("entraide.matching").env.get_template("propositions.html")
     return template.render(context)
 

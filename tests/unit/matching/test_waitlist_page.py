@@ -5,6 +5,7 @@ neither that nothing fits nor why the form was missing."""
 from datetime import UTC, datetime
 
 from entraide.kit.web import templates_for
+from entraide.matching.domain.paging import Page
 from entraide.matching.entrypoints.http import labels
 from tests.page_text import text_of
 from tests.unit.matching.factories import COORDINATOR
@@ -19,6 +20,7 @@ def rendered(options: dict[str, list[tuple[str, float, str]]]) -> str:
     ]  # fmt: skip
     context = {"labels": labels, "request": None, "principal": COORDINATOR, "csrf": "t"}
     context |= {"waiting": waiting, "options": options, "named": {"volunteer:v1": "Bénévole"}}
+    context |= {"listed": Page(waiting, 2)}
     template = templates_for("entraide.matching").env.get_template("attente.html")
     return text_of(template.render(context))
 

@@ -11,8 +11,10 @@ from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.matching.adapters.documents import scope_query
+from entraide.matching.adapters.paging import paged
 from entraide.matching.domain.followups import Due, Followed, Schedule
 from entraide.matching.domain.lifecycle import ACTIVE
+from entraide.matching.domain.paging import Asked, Page
 from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
@@ -43,6 +45,12 @@ class FollowUpStore:
     async def ensure_indexes(self) -> None:
         await self.followups.create_index([("family_ref", ASCENDING)])
         await self.followups.create_index([("next_on", ASCENDING), ("departement", ASCENDING)])
+        # the follow-ups' pages (`followed_in`): what is due first, an association's, a
+        # territory's or all of France's, a page at a time, and their counts
+        first_due = [("next_on", ASCENDING), ("_id", ASCENDING)]
+        await self.followups.create_index([("association_id", ASCENDING), *first_due])
+        await self.followups.create_index([("departement", ASCENDING), *first_due])
+        await self.followups.create_index(first_due)
 
     async def followed(
         self, *, match_ids: list[str] | None = None, family_refs: list[str] | None = None
@@ -99,6 +107,15 @@ class FollowUpStore:
         """The schedules in `query` (a scope) with something due by `today`, oldest first."""
         found = self.followups.find(query | {"next_on": {"$lte": today.isoformat()}})
         return await found.sort("next_on", ASCENDING).limit(limit).to_list()
+
+    async def followed_in(self, scope: Scope, asked: Asked) -> Page:
+        """The page `asked` of the schedules the scope covers, what is due first."""
+        return await paged(self.followups, scope_query(scope), "next_on", {}, asked)
+
+    async def due_count_in(self, scope: Scope, today: date) -> int:
+        """How many schedules the scope covers have something due by `today`."""
+        due = {"next_on": {"$lte": today.isoformat()}}
+        return await self.followups.count_documents(scope_query(scope) | due)
 
     async def of(self, match_ids: list[str]) -> dict[str, Doc]:
         found = self.followups.find({"_id": {"$in": match_ids}})

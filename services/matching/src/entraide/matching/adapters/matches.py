@@ -39,10 +39,12 @@ from entraide.matching.adapters.documents import (
     state_query,
 )
 from entraide.matching.adapters.histories import Histories
+from entraide.matching.adapters.paging import paged
 from entraide.matching.adapters.places import OPEN_STATES, Places
-from entraide.matching.adapters.waitlist import Waitlist
+from entraide.matching.adapters.waitlist import WAITING_SHOWN, Waitlist
 from entraide.matching.domain.lifecycle import OPEN, State
 from entraide.matching.domain.model import Match
+from entraide.matching.domain.paging import Asked, Page
 from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
@@ -69,9 +71,19 @@ class MatchStore(Places, Histories, Waitlist):
         # an association's listings by state, and its ended matches latest first (ended_in)
         by_state = [("association_id", ASCENDING), ("state", ASCENDING)]
         await self.matches.create_index([*by_state, ("closed_at", DESCENDING)])
+        # the pages' lists (`listing_in`), an association's and the network's (its
+        # territories, or all of France), oldest proposal first, a page at a time
+        oldest = [("proposed_at", ASCENDING), ("_id", ASCENDING)]
+        await self.matches.create_index([*by_state, *oldest])
+        await self.matches.create_index([("state", ASCENDING), ("departement", ASCENDING), *oldest])
+        await self.matches.create_index([("state", ASCENDING), *oldest])
         await self.matches.create_index([("state", ASCENDING), ("expires_at", ASCENDING)])
         await self.matches.create_index([("outbox_pending", ASCENDING), ("lease_until", ASCENDING)])
-        await self.waitlist.create_index([("departement", ASCENDING)])
+        # the waitlist's pages (`waiting_in`): a territory's, or all of France's, longest
+        # waiting first
+        longest = [("since", ASCENDING), ("_id", ASCENDING)]
+        await self.waitlist.create_index([("departement", ASCENDING), *longest])
+        await self.waitlist.create_index(longest)
         await self.waitlist.create_index(
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
@@ -186,12 +198,23 @@ class MatchStore(Places, Histories, Waitlist):
     async def document(self, match_id: str) -> Doc | None:
         return await self.matches.find_one({"_id": match_id}, WITHOUT_OUTBOX)
 
+    async def documents(self, match_ids: list[str]) -> dict[str, Doc]:
+        """These matches' documents (a page's), by id."""
+        found = self.matches.find({"_id": {"$in": match_ids}}, WITHOUT_OUTBOX)
+        return {d["_id"]: d async for d in found}
+
     async def of_request(self, request_id: str) -> list[Doc]:
         return await self.matches.find({"request_id": request_id}, WITHOUT_OUTBOX).to_list()
 
-    async def listing_in(self, scope: Scope, states: list[str]) -> list[Doc]:
-        """The matches in these states that the scope covers, oldest proposal first."""
-        return await self.listing(scope_query(scope) | state_query(states))
+    async def listing_in(self, scope: Scope, states: list[str], asked: Asked) -> Page:
+        """The page `asked` of the matches in these states that the scope covers, oldest
+        proposal first."""
+        query = scope_query(scope) | state_query(states)
+        return await paged(self.matches, query, "proposed_at", WITHOUT_OUTBOX, asked)
+
+    async def count_in(self, scope: Scope, states: list[str]) -> int:
+        """How many matches in these states the scope covers (counted in the index)."""
+        return await self.matches.count_documents(scope_query(scope) | state_query(states))
 
     async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
         """The supports the scope covers that were agreed (accepted, perhaps started) and
@@ -202,9 +225,10 @@ class MatchStore(Places, Histories, Waitlist):
         cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("closed_at", DESCENDING)
         return await cursor.limit(limit).to_list()
 
-    async def waiting_in(self, scope: Scope) -> list[Doc]:
-        """The waitlist's entries that the scope covers, longest waiting first."""
-        return await self.waiting(scope_query(scope))
+    async def waiting_in(self, scope: Scope, asked: Asked) -> Page:
+        """The page `asked` of the waitlist's entries that the scope covers, longest
+        waiting first."""
+        return await paged(self.waitlist, scope_query(scope), "since", WAITING_SHOWN, asked)
 
     async def listing(self, query: Doc, limit: int = 200) -> list[Doc]:
         cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("proposed_at", ASCENDING)

@@ -30,7 +30,7 @@ async def send_digests(
     asked = 0
     for association_id, to in sorted(recipients.items()):
         scope = Scope(territories=(), network_wide=False, association_id=association_id)
-        proposals = len(await matches.listing_in(scope, ["proposed"]))
+        proposals = await matches.count_in(scope, ["proposed"])  # counted, not read
         items = [
             item
             for schedule in await followups.due_in(scope, today)

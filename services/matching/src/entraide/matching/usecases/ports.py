@@ -13,6 +13,7 @@ from entraide.contracts import CloudEvent
 from entraide.contracts.events import OfferState, VolunteerAvailability
 from entraide.matching.domain.followups import Followed, Schedule
 from entraide.matching.domain.model import History, Match, Support, Waiting
+from entraide.matching.domain.paging import Asked, Page
 from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
@@ -231,12 +232,22 @@ class MatchDocuments(Protocol):
 
     async def document(self, match_id: str) -> Doc | None: ...
 
-    async def listing_in(self, scope: Scope, states: list[str]) -> list[Doc]:
-        """The matches in these states that the scope covers, oldest proposal first."""
+    async def documents(self, match_ids: list[str]) -> dict[str, Doc]:
+        """These matches' documents, by id."""
         ...
 
-    async def waiting_in(self, scope: Scope) -> list[Doc]:
-        """The waitlist's entries that the scope covers, longest waiting first."""
+    async def listing_in(self, scope: Scope, states: list[str], asked: Asked) -> Page:
+        """The page `asked` of the matches in these states that the scope covers, oldest
+        proposal first."""
+        ...
+
+    async def count_in(self, scope: Scope, states: list[str]) -> int:
+        """How many matches in these states the scope covers."""
+        ...
+
+    async def waiting_in(self, scope: Scope, asked: Asked) -> Page:
+        """The page `asked` of the waitlist's entries that the scope covers, longest
+        waiting first."""
         ...
 
     async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
@@ -254,4 +265,10 @@ class FollowUpDocuments(Protocol):
         """The schedules the scope covers with something due by `today`, oldest first."""
         ...
 
-    async def of(self, match_ids: list[str]) -> dict[str, Doc]: ...
+    async def followed_in(self, scope: Scope, asked: Asked) -> Page:
+        """The page `asked` of the schedules the scope covers, what is due first."""
+        ...
+
+    async def due_count_in(self, scope: Scope, today: date) -> int:
+        """How many schedules the scope covers have something due by `today`."""
+        ...

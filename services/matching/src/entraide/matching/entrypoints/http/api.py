@@ -1,12 +1,14 @@
 """Matching's HTTP API: requests as matching knows them, and the coordinators' queue,
 decisions and waitlist (same scopes as the pages)."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
-from entraide.matching.entrypoints.http import labels
+from entraide.matching.domain.paging import API_MAX, PAGE_SIZE, Asked, Page
+from entraide.matching.entrypoints.http import cursor, labels
 from entraide.matching.entrypoints.http.deps import ApiStaff, EngineDep, ListingsDep, QueueStaff
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
@@ -37,11 +39,28 @@ async def get_request(
     return view
 
 
+Limit = Annotated[int, Query(ge=1, le=API_MAX, description=f"Items per page, 1 to {API_MAX}.")]
+After = Annotated[
+    str | None,
+    Query(description="The cursor of the `next` link: the page after (none: the first)."),
+]
+
+
 @router.get("/proposals", tags=["proposals"])
-async def proposals(principal: QueueStaff, listings: ListingsDep) -> list[dict[str, Any]]:
-    """Proposals waiting for an answer from my association, in my territories."""
-    found = await listings.proposals(principal)
-    return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found]
+async def proposals(
+    request: Request,
+    response: Response,
+    principal: QueueStaff,
+    listings: ListingsDep,
+    limit: Limit = PAGE_SIZE,
+    apres: After = None,
+) -> list[dict[str, Any]]:
+    """Proposals waiting for an answer from my association, in my territories, oldest
+    first, a page at a time: the `Link` header's `next` until there is none;
+    `X-Total-Count` says how many in all."""
+    found = await listings.proposals(principal, _asked(limit, apres))
+    _page_headers(request, response, found, limit)
+    return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found.docs]
 
 
 @router.post("/proposals/{match_id}", tags=["proposals"])
@@ -74,6 +93,32 @@ async def decide(
 
 
 @router.get("/waitlist", tags=["proposals"])
-async def waitlist(principal: QueueStaff, listings: ListingsDep) -> list[dict[str, Any]]:
-    """Requests nobody fits yet, with the reason (the network's data on unmet needs)."""
-    return [{"request_id": w.pop("_id"), **w} for w in await listings.waiting(principal)]
+async def waitlist(
+    request: Request,
+    response: Response,
+    principal: QueueStaff,
+    listings: ListingsDep,
+    limit: Limit = PAGE_SIZE,
+    apres: After = None,
+) -> list[dict[str, Any]]:
+    """Requests nobody fits yet, with the reason (the network's data on unmet needs),
+    longest waiting first, a page at a time as `/proposals`."""
+    found = await listings.waiting(principal, _asked(limit, apres))
+    _page_headers(request, response, found, limit)
+    return [{"request_id": w.pop("_id"), **w} for w in found.docs]
+
+
+def _asked(limit: int, apres: str | None) -> Asked:
+    """The page a request asks for; 422 for a cursor `cursor.encode` did not write."""
+    try:
+        return Asked(size=limit, after=cursor.decode(apres) if apres else None)
+    except cursor.CursorError:
+        raise HTTPException(422, "apres: not a cursor of this list; start again") from None
+
+
+def _page_headers(request: Request, response: Response, page: Page, limit: int) -> None:
+    """How many in all (`X-Total-Count`) and the next page's address (`Link`, rel next)."""
+    response.headers["X-Total-Count"] = str(page.total)
+    if page.next is not None:
+        following = urlencode({"limit": limit, "apres": cursor.encode(page.next)})
+        response.headers["Link"] = f'<{request.url.path}?{following}>; rel="next"'

@@ -15,6 +15,7 @@ from entraide.kit import formats
 from entraide.kit.auth import Principal, check_csrf
 from entraide.kit.pages import Pages
 from entraide.matching.domain import followups, lifecycle
+from entraide.matching.domain.paging import Asked, number_of
 from entraide.matching.entrypoints.http import labels
 from entraide.matching.entrypoints.http.deps import (
     EngineDep,
@@ -25,6 +26,7 @@ from entraide.matching.entrypoints.http.deps import (
     PageStaff,
     QueueStaff,
 )
+from entraide.matching.entrypoints.http.pager import pager
 from entraide.matching.entrypoints.http.pages import done, error, refused
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
@@ -41,46 +43,43 @@ async def follow_ups(
     schedules: FollowUpsDep,
     names: NamesDep,
     pages: PagesDep,
+    page: str = "1",
 ) -> Response:
     """What is due today or overdue across my scope, then the accepted and started
-    matches with their stored follow-ups (computed when something happened, not here)."""
-    active = await listings.active(principal)
+    matches with their stored follow-ups (computed when something happened, not here), a
+    page at a time: only the page's are read and named."""
     today = schedules.today()
-    queue = [
-        _todo(doc, item, today)
-        for doc in await listings.due(principal, today)
-        for item in doc["items"]
-        if date.fromisoformat(item["on"]) <= today
-    ]
-    queue.sort(key=lambda t: (t["on"], t["kind"] != followups.RUPTURE))
-    stored = await listings.schedules([m["_id"] for m in active])
+    listed = await listings.active(principal, Asked(number_of(page)))
+    active = listed.docs
     for m in active:
-        items = stored.get(m["_id"], {}).get("items", [])
-        m["followup"] = stored.get(m["_id"])
+        items = m["followup"].get("items", [])
         m["due"] = [i for i in items if date.fromisoformat(i["on"]) <= today]
         m["silent"] = any(i["kind"] == followups.RUPTURE for i in m["due"])
         m["upcoming"] = [i for i in items if date.fromisoformat(i["on"]) > today]
-        contact = (m["followup"] or {}).get("last_contact_at") or m.get("last_contact_at")
+        contact = m["followup"].get("last_contact_at") or m.get("last_contact_at")
         m["last_contact_on"] = paris_day(contact) if contact else None
         m["started_on"] = paris_day(m["started_at"]) if m.get("started_at") else None
         noted = _noted(m)
         m["check_ins_open"] = followups.recordable(m.get("started_at"), noted, today)
         m["next_check_in"] = followups.next_opening(m.get("started_at"), noted, today)
-    active.sort(key=lambda m: (not m["silent"], not m["due"]))
+    # what this page's matches have due, the oldest first (the list is in that order)
+    queue = [_todo(m, item, today) for m in active for item in m["due"]]
+    queue.sort(key=lambda t: (t["on"], t["kind"] != followups.RUPTURE))
     ended = await listings.ended(principal, datetime.now(UTC) - ENDED_SHOWN)
     for m in ended:
         m["ended_on"] = paris_day(m["closed_at"])
-    shown = {m["_id"]: m for m in active} | {t["match"]["_id"]: t["match"] for t in queue}
-    shown |= {m["_id"]: m for m in ended}
-    named = await names.of(principal, list(shown.values()))
+    named = await names.of(principal, [*active, *ended])
     return pages.page(
         request,
         "suivis.html",
         principal,
         matches=active,
+        listed=listed,
+        paging=pager(listed, {}),
         ended=ended,
         names=named,
         queue=queue,
+        due_total=await listings.due_count(principal, today),
         today=today,
         can_decide=principal.role in access.DECIDERS,
     )

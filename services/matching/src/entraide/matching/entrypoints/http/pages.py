@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf
 from entraide.kit.pages import Pages
+from entraide.matching.domain.paging import Asked, number_of
 from entraide.matching.entrypoints.http import labels
 from entraide.matching.entrypoints.http.deps import (
     EngineDep,
@@ -22,6 +23,7 @@ from entraide.matching.entrypoints.http.deps import (
     WaitlistDep,
 )
 from entraide.matching.entrypoints.http.names import GONE, Shown
+from entraide.matching.entrypoints.http.pager import pager
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
 
@@ -96,16 +98,24 @@ async def home() -> Response:
 
 @router.get("/propositions")
 async def proposals(
-    request: Request, principal: QueueStaff, listings: ListingsDep, names: NamesDep, pages: PagesDep
+    request: Request,
+    principal: QueueStaff,
+    listings: ListingsDep,
+    names: NamesDep,
+    pages: PagesDep,
+    page: str = "1",
 ) -> Response:
-    """Proposals waiting for my association's answer, oldest first, with their scores."""
-    found = await listings.proposals(principal)
-    named = await names.of(principal, found)  # with each family's day of request
+    """Proposals waiting for my association's answer, oldest first, with their scores, a
+    page at a time (only the page's are named)."""
+    found = await listings.proposals(principal, Asked(number_of(page)))
+    named = await names.of(principal, found.docs)  # with each family's day of request
     return pages.page(
         request,
         "propositions.html",
         principal,
-        proposals=found,
+        proposals=found.docs,
+        listed=found,
+        paging=pager(found, {}),
         names=named,
         can_decide=principal.role in access.DECIDERS,
     )
@@ -164,9 +174,12 @@ async def waitlist(
     choices: WaitlistDep,
     names: NamesDep,
     pages: PagesDep,
+    page: str = "1",
 ) -> Response:
-    """Families nobody fits yet, with the reason; a coordinator may propose by hand."""
-    waiting = await listings.waiting(principal)
+    """Families nobody fits yet, with the reason, a page at a time; a coordinator may
+    propose by hand (the choices weighed for the page's families only)."""
+    found = await listings.waiting(principal, Asked(number_of(page)))
+    waiting = found.docs
     options: dict[str, list[tuple[str, float, str]]] = {}
     named: dict[str, str] = {}
     if principal.association_id and principal.role in access.DECIDERS:
@@ -179,6 +192,8 @@ async def waitlist(
         "attente.html",
         principal,
         waiting=waiting,
+        listed=found,
+        paging=pager(found, {}),
         options=options,
         named=named,
         can_decide=principal.role in access.DECIDERS,

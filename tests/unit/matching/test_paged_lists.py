@@ -1,0 +1,245 @@
+"""The coordinators' lists a page at a time (/propositions, /attente, /suivis and the API):
+before, each read every proposal, waiting family or active match of the viewer's scope (a
+network coordinator's: a whole territory or all of France) and named them all; now the
+store counts and pages, and only the page's documents are named or weighed."""
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi import HTTPException, Response
+from starlette.requests import Request
+
+from entraide.kit.web import templates_for
+from entraide.matching.adapters.paging import paged
+from entraide.matching.domain.paging import Asked, Page, mark_of, number_of, within
+from entraide.matching.entrypoints.http import api, cursor, followup_pages, labels, pages
+from entraide.matching.entrypoints.http.names import Shown
+from tests.page_text import text_of
+from tests.unit.matching.factories import COORDINATOR
+from tests.unit.matching.test_proposals_page import proposal
+
+START = datetime(2026, 11, 1, 8, tzinfo=UTC)
+TODAY = date(2026, 12, 1)
+
+
+def proposals(n: int = 45) -> list[dict[str, Any]]:
+    """`n` proposals, two at each moment (the `_id` orders those)."""
+    found = []
+    for i in range(n):
+        doc = proposal(f"m{i:02d}", f"r{i:02d}", "volunteer:v1")
+        found.append(doc | {"proposed_at": START + timedelta(hours=i // 2)})
+    return found
+
+
+def in_memory(docs: list[dict[str, Any]], by: str, asked: Asked) -> Page:
+    """What the store does (`adapters.paging.paged`), over documents in memory."""
+    ordered = sorted(docs, key=lambda d: (d[by], d["_id"]))
+    if asked.after is not None:
+        mark = (asked.after.at, asked.after.id)
+        rest, number = [d for d in ordered if (d[by], d["_id"]) > mark], 1
+    else:
+        number = within(asked.number, len(ordered), asked.size)
+        rest = ordered[(number - 1) * asked.size :]
+    shown = rest[: asked.size]
+    following = mark_of(shown[-1], by) if len(rest) > asked.size else None
+    return Page(shown, len(ordered), number, asked.size, following)
+
+
+class Listings:
+    def __init__(self, docs: list[dict[str, Any]]) -> None:
+        self.docs = docs
+
+    async def proposals(self, principal: Any, asked: Asked) -> Page:
+        return in_memory(self.docs, "proposed_at", asked)
+
+    async def waiting(self, principal: Any, asked: Asked) -> Page:
+        waiting = [{"_id": d["request_id"], "since": d["proposed_at"]} for d in self.docs]
+        return in_memory(waiting, "since", asked)
+
+    async def active(self, principal: Any, asked: Asked) -> Page:
+        schedules = [
+            d | {"followup": {"items": [{"kind": "1-month", "at": START, "on": "2026-11-30"}]}}
+            for d in self.docs
+        ]
+        return in_memory([d | {"state": "started"} for d in schedules], "proposed_at", asked)
+
+    async def due_count(self, principal: Any, today: date) -> int:
+        return len(self.docs)
+
+    async def ended(self, principal: Any, since: Any) -> list[dict[str, Any]]:
+        return []
+
+
+class Names:
+    """Names what it is asked to, and counts it."""
+
+    def __init__(self) -> None:
+        self.named: list[str] = []
+
+    async def of(self, principal: Any, matches: list[Any]) -> dict[str, Any]:
+        self.named += [m["_id"] for m in matches]
+        family = Shown("Famille à Nantes (44000)", "enfants de 6 à 10 ans")
+        return {m["_id"]: {"family": family, "support": Shown("Bénévole")} for m in matches}
+
+    async def supports(self, principal: Any, keys: set[str]) -> dict[str, Shown]:
+        return {}
+
+
+class Choices:
+    """The waitlist's choices by hand: which families were weighed."""
+
+    def __init__(self) -> None:
+        self.weighed: list[str] = []
+
+    async def choices(self, association_id: str, waiting: list[Any]) -> dict[str, Any]:
+        self.weighed += [w["_id"] for w in waiting]
+        return {}
+
+
+class Schedules:
+    def today(self) -> date:
+        return TODAY
+
+
+class Captured:
+    def page(self, request: Any, name: str, principal: Any = None, **context: Any) -> Any:
+        self.name, self.context = name, context
+
+    def text(self) -> str:
+        context = {"labels": labels, "request": None, "principal": COORDINATOR, "csrf": "t"}
+        template = templates_for("entraide.matching").env.get_template(self.name)
+        return template.render(context | self.context)
+
+
+def request(query: str = "", path: str = "/api/v1/proposals") -> Request:
+    scope = {"type": "http", "method": "GET", "headers": [], "path": path}
+    return Request(scope | {"query_string": query.encode()})
+
+
+def pager_links(page: str) -> dict[str, str]:
+    """The pager's « Page précédente » and « Page suivante » and where they lead."""
+    found = re.findall(r'<a class="fr-pagination__link[^"]*"([^>]*)>(Page [a-zé]+)</a>', page)
+    return {text: (re.findall(r'href="([^"]*)"', attrs) or [""])[0] for attrs, text in found}
+
+
+async def test_the_queue_shows_twenty_proposals_a_page_and_names_only_those() -> None:
+    names, captured = Names(), Captured()
+    fakes: Any = (Listings(proposals()), names, captured)
+    await pages.proposals(None, COORDINATOR, *fakes, page="2")  # type: ignore[arg-type]
+    page = captured.text()
+    assert len(re.findall(r'<article class="fr-p-3w fr-mb-3w proposition"', page)) == 20
+    assert names.named == [f"m{i:02d}" for i in range(20, 40)]  # the page's, in order
+    assert "Propositions 21 à 40 sur 45, page 2 sur 3." in text_of(page)
+    assert pager_links(page) == {"Page précédente": "?page=1", "Page suivante": "?page=3"}
+
+
+async def test_the_last_page_of_the_queue_has_the_rest_and_no_next_page() -> None:
+    names, captured = Names(), Captured()
+    fakes: Any = (Listings(proposals()), names, captured)
+    await pages.proposals(None, COORDINATOR, *fakes, page="7")  # type: ignore[arg-type]
+    assert names.named == [f"m{i:02d}" for i in range(40, 45)]  # past the end: the last
+    assert pager_links(captured.text()) == {"Page précédente": "?page=2", "Page suivante": ""}
+
+
+def test_a_page_number_is_read_strictly() -> None:
+    assert [number_of(x) for x in ("3", "0", "-1", "deux", "", None, "9" * 9)] == [3] + [1] * 6
+    assert (within(3, 45, 20), within(4, 45, 20), within(1, 0, 20)) == (3, 3, 1)
+
+
+async def test_the_waitlist_weighs_the_choices_of_its_page_only() -> None:
+    names, choices, captured = Names(), Choices(), Captured()
+    fakes: Any = (Listings(proposals()), choices, names, captured)
+    await pages.waitlist(None, COORDINATOR, *fakes, page="3")  # type: ignore[arg-type]
+    assert choices.weighed == [f"r{i:02d}" for i in range(40, 45)]
+    assert "Familles 41 à 45 sur 45, page 3 sur 3." in text_of(captured.text())
+
+
+async def test_the_follow_ups_name_their_page_only_and_count_what_is_due() -> None:
+    names, captured = Names(), Captured()
+    fakes: Any = (Listings(proposals()), Schedules(), names, captured)
+    await followup_pages.follow_ups(None, COORDINATOR, *fakes)  # type: ignore[arg-type]
+    assert names.named == [f"m{i:02d}" for i in range(20)]
+    said = text_of(captured.text())
+    assert "45 accompagnements avec un suivi dû dans votre périmètre" in said
+    assert "Accompagnements 1 à 20 sur 45, page 1 sur 3" in said
+    assert len(captured.context["queue"]) == 20  # the page's due follow-ups, linked below
+
+
+async def test_the_api_pages_by_cursor_with_no_duplicate_and_no_gap() -> None:
+    listings: Any = Listings(proposals())
+    seen: list[str] = []
+    query = "limit=20"
+    while query:
+        response = Response()
+        asked = dict(p.split("=", 1) for p in query.split("&"))
+        found = await api.proposals(
+            request(query), response, COORDINATOR, listings, int(asked["limit"]), asked.get("apres")
+        )
+        assert response.headers["X-Total-Count"] == "45"
+        seen += [m["match_id"] for m in found]
+        link = response.headers.get("Link", "")
+        query = link.split("?", 1)[1].split(">", 1)[0] if link else ""
+        assert not link or (link.startswith("</api/v1/proposals?") and link.endswith('rel="next"'))
+    assert seen == [f"m{i:02d}" for i in range(45)]
+
+
+async def test_a_cursor_the_api_did_not_write_is_refused() -> None:
+    listings: Any = Listings(proposals())
+    for wrong in ("nope", cursor.encode(mark_of(proposals()[0], "proposed_at"))[:-3] + "x{"):
+        with pytest.raises(HTTPException) as refused:
+            await api.proposals(request(), Response(), COORDINATOR, listings, 20, wrong)
+        assert refused.value.status_code == 422
+
+
+class Found:
+    """A store cursor that records how it was narrowed."""
+
+    def __init__(self, docs: list[dict[str, Any]], calls: list[Any]) -> None:
+        self.docs, self.calls = docs, calls
+
+    def sort(self, keys: Any) -> "Found":
+        self.calls.append(("sort", keys))
+        return self
+
+    def skip(self, n: int) -> "Found":
+        self.calls.append(("skip", n))
+        return self
+
+    def limit(self, n: int) -> "Found":
+        self.calls.append(("limit", n))
+        return self
+
+    async def to_list(self) -> list[dict[str, Any]]:
+        return self.docs[: next(n for c, n in self.calls if c == "limit")]
+
+
+class Collection:
+    """Counts documents only by `count_documents`, and lets find read a page."""
+
+    def __init__(self, docs: list[dict[str, Any]]) -> None:
+        self.docs, self.calls = docs, []  # type: list[dict[str, Any]], list[Any]
+
+    async def count_documents(self, query: dict[str, Any]) -> int:
+        self.calls.append(("count", query))
+        return 45
+
+    def find(self, query: dict[str, Any], shown: dict[str, Any]) -> Found:
+        self.calls.append(("find", query))
+        return Found(self.docs, self.calls)
+
+
+async def test_the_store_counts_in_the_index_and_reads_one_page_and_one_more() -> None:
+    collection = Collection(proposals()[20:])
+    found = await paged(collection, {"state": "proposed"}, "proposed_at", {}, Asked(2))  # type: ignore[arg-type]
+    assert collection.calls == [
+        ("count", {"state": "proposed"}),
+        ("find", {"state": "proposed"}),
+        ("sort", [("proposed_at", 1), ("_id", 1)]),
+        ("skip", 20),
+        ("limit", 21),
+    ]
+    assert [d["_id"] for d in found.docs] == [f"m{i:02d}" for i in range(20, 40)]
+    assert (found.total, found.number, found.pages) == (45, 2, 3)
+    assert found.next == mark_of(found.docs[-1], "proposed_at")
