@@ -44,7 +44,7 @@ async def test_rebuilding_matching_from_the_offers_topic_gives_directorys_offers
         await eventually(
             lambda: _relayed(lookup(app, VolunteerStore)), timeout=90, what="volunteers relayed"
         )
-        expected = {d["_id"]: as_directory_says(d) for d in await offers.all() if d["_id"] in ids}
+        expected = {d["_id"]: as_directory_says(d) async for d in offers.every() if d["_id"] in ids}
         volunteers = {
             v["volunteer_ref"]: {
                 "revision": v["revision"],

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from entraide.contracts.vocab import SubjectKind
 from entraide.directory.adapters import outbox
 from entraide.directory.adapters.offers.card_cache import CardCache
+from entraide.directory.adapters.offers.listing import MongoOfferListing
 from entraide.directory.adapters.offers.store import OfferStore
 from entraide.directory.adapters.rights import DirectoryRights
 from entraide.directory.adapters.unit_of_work import MongoUnitOfWork
@@ -39,6 +40,7 @@ from entraide.directory.usecases.access import SPACE_ROLES
 from entraide.directory.usecases.ports import (
     Cards,
     OfferDocuments,
+    OfferListing,
     Roster,
     UnitOfWork,
     VolunteerDocuments,
@@ -83,6 +85,7 @@ def create_app(
     tombstones = VolunteerTombstones(rt.db, settings.volunteers_topic)
     supports = VolunteerSupports(rt.db)  # their matches, for their space
     roster = VolunteerRoster(rt.db)  # the association's space, a page at a time
+    listing = MongoOfferListing(rt.db)  # and its actions
     relay = outbox.Relays(
         {
             "offers": offers.collection,
@@ -109,6 +112,10 @@ def create_app(
     async def remember_addresses() -> None:
         """Volunteers who applied before their address was kept can sign in too."""
         await space.remember_missing(volunteer_store, keys)
+
+    async def rekey_offers() -> None:
+        """Offers stored before their sort key, or with another's, get theirs (idempotent)."""
+        await listing.rekey()
 
     async def index_places() -> None:
         """The communes' indexes (37,000 names), built before the first search, not in it."""
@@ -167,6 +174,8 @@ def create_app(
             offers.ensure_indexes,
             volunteer_store.ensure_indexes,
             roster.ensure_indexes,
+            listing.ensure_indexes,
+            rekey_offers,
             tombstones.ensure_indexes,
             supports.ensure_indexes,
             links.ensure_indexes,
@@ -187,7 +196,7 @@ def create_app(
     # privacy's rights channel asks which volunteer a proved e-mail names (its vault's secret)
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(space, privacy_secret))
-    provide_ports(app, uow, cards, offers, volunteer_store, keys, roster)
+    provide_ports(app, uow, cards, offers, volunteer_store, keys, roster, listing)
     provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
     # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
     requests = VolunteerRights(uow, volunteer_store)
@@ -210,6 +219,7 @@ def provide_ports(
     volunteers: VolunteerDocuments,
     keys: VolunteerKeyStore,
     roster: Roster,
+    listing: OfferListing,
 ) -> None:
     """Each adapter under the port routes ask for. The parameters check that each
     implements its port; the loop's `Any` because mypy refuses a Protocol where the kit
@@ -221,6 +231,7 @@ def provide_ports(
         (VolunteerDocuments, volunteers),
         (VolunteerKeyStore, keys),
         (Roster, roster),
+        (OfferListing, listing),
     ]
     for port, adapter in ports:
         provide_as(app, port, adapter)

@@ -192,20 +192,31 @@ class ReferencedDocuments:
     Every collection of the database is searched for documents whose `family_ref`,
     `volunteer_ref`, `subject_ref` or `recipient_ref` (the notifier's records) is the
     subject's: erasure deletes them, access exports them. Collections in `keep` are left
-    alone (for instance an audit log without personal data).
+    alone (for instance an audit log without personal data), and those whose name starts
+    with one of `keep_prefixes` (collections made by the thousand that name no one, such
+    as directory's search cards, one per map cell: read each, they would make every
+    request's cost grow with the country).
     """
 
     FIELDS = ("family_ref", "volunteer_ref", "subject_ref", "recipient_ref")
 
-    def __init__(self, db: AsyncDatabase[Doc], *, keep: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        db: AsyncDatabase[Doc],
+        *,
+        keep: Iterable[str] = (),
+        keep_prefixes: Iterable[str] = (),
+    ) -> None:
         self.db, self.keep = db, frozenset(keep)
+        self.keep_prefixes = tuple(keep_prefixes)
 
     def _query(self, ref: str) -> Doc:
         return {"$or": [{field: ref} for field in self.FIELDS]}
 
     async def _collections(self) -> list[str]:
         names = await self.db.list_collection_names()
-        return sorted(n for n in names if n not in self.keep and not n.startswith("system."))
+        kept = ("system.", *self.keep_prefixes)
+        return sorted(n for n in names if n not in self.keep and not n.startswith(kept))
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         counts: dict[str, int] = {}

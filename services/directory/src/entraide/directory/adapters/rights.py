@@ -41,6 +41,7 @@ from entraide.contracts.events import (
     RectificationWithdrawn,
 )
 from entraide.contracts.vocab import SubjectKind
+from entraide.directory.adapters.offers import store as offer_store
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.adapters.volunteers.tombstones import VolunteerTombstones
 from entraide.directory.domain.records import Tombstone
@@ -83,8 +84,13 @@ class DirectoryRights(ReferencedDocuments):
         wake: Callable[[], None] = lambda: None,
     ) -> None:
         # the tombstones name no one by a field; kept out all the same: not data about the
-        # volunteer, and never deleted before they are out
-        super().__init__(db, keep=[tombstones.collection.name])
+        # volunteer, and never deleted before they are out. The search cards (offers, by
+        # the thousand cells across the country) and their counts name no one either
+        super().__init__(
+            db,
+            keep=[tombstones.collection.name, offer_store.VERSIONS],
+            keep_prefixes=[offer_store.CELL, offer_store.DEPARTEMENT],
+        )
         self.keys, self.requests = keys, requests
         self.volunteers, self.tombstones, self.wake = volunteers, tombstones, wake
 

@@ -53,6 +53,26 @@ def natural_key(name: str) -> tuple[list[str | int], str]:
     return [int(part) if i % 2 else part for i, part in enumerate(parts)], name
 
 
+# `natural_text`'s marks, below any character of a normalised name (letters and spaces):
+# a name's end, then a number's start
+_END, _NUMBER = "\x01", "\x02"
+
+
+def natural_text(name: str) -> str:
+    """`natural_key` as one text that sorts as it does, character by character (the
+    store's order, with no collation): a number is a mark, its count of digits on three
+    figures, then its digits (`2` before `19`: `001 2` before `002 19`); after the words, an
+    end mark, then the name as typed (names that differ only in accents or case)."""
+    parts = re.split(r"(\d+)", normalise(name))
+    coded = "".join(
+        f"{_NUMBER}{len(digits):03d}{digits}" if i % 2 else part
+        for i, part in enumerate(parts)
+        for digits in [part.lstrip("0") or "0"]
+    )
+    typed = "".join(c for c in name if c >= " ")  # no mark inside the name as typed
+    return f"{coded}{_END}{typed}"
+
+
 def name_key(name: str) -> str:
     """A commune name as compared: normalised, `St`/`Ste` written out."""
     words = normalise(name).split()

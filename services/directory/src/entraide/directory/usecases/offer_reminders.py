@@ -35,7 +35,7 @@ async def remind_stale_offers(
     """Ask the notifier for a reminder of every offer due one; how many were asked for
     (the notifier drops those already sent)."""
     asked = 0
-    for doc in await offers.all():
+    async for doc in offers.every():  # a cursor: one offer at a time, however many
         if freshness(doc["updated_at"], now) is not Freshness.REMINDER:
             continue  # fresh, or already hidden (the space shows those)
         to = address_of(doc)

@@ -1,20 +1,28 @@
 """Offers' use cases, shared by the staff API and the pages: publish, update, withdraw;
 search; the views families, staff and data·inclusion read."""
 
+import dataclasses
+import math
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from entraide.directory.domain import places
-from entraide.directory.domain.offers import search, views
+from entraide.directory.domain.offers import listing, search, views
 from entraide.directory.domain.offers.fields import Freshness, OfferFields
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.usecases.access import check
-from entraide.directory.usecases.ports import Cards, OfferDocuments, UnitOfWork
+from entraide.directory.usecases.ports import (
+    Cards,
+    ListingQuery,
+    OfferDocuments,
+    OfferListing,
+    UnitOfWork,
+)
 from entraide.kit.principal import Principal
 
 __all__ = ["ConflictError", "ForbiddenError"]
-STALEST_FIRST = [Freshness.HIDDEN, Freshness.REMINDER, Freshness.FRESH]
 
 
 async def create_offer(
@@ -106,36 +114,69 @@ async def public_offer(offers: OfferDocuments, offer_id: str) -> dict[str, Any] 
     return views.public_offer(doc)
 
 
-async def association_offers(offers: OfferDocuments, principal: Principal) -> list[dict[str, Any]]:
-    """The principal's association's offers in their territories (the Nièvre's staff do not
-    run the Nord's actions), with their freshness: those to update first (hidden, then to
-    confirm), each part by name then commune in natural order (`Paris 2e` before
-    `Paris 19e`)."""
-    if principal.association_id is None:
-        return []
-    docs = [
-        views.staff_offer(d)
-        for d in await offers.of_association(principal.association_id)
-        if covered(principal, d)
-    ]
-    docs.sort(
-        key=lambda d: (
-            STALEST_FIRST.index(d["fraicheur"]),
-            places.natural_key(d["nom"]),
-            places.natural_key(d["commune"]),
-        )
+@dataclass(frozen=True)
+class Actions:
+    """What the space shows: the page's actions as staff read them, the page's number (1
+    first; past the last: the last) and how many pages, how many in the state asked, and
+    in each state."""
+
+    offers: list[dict[str, Any]]
+    number: int
+    pages: int
+    total: int
+    by_freshness: dict[str, int] = field(default_factory=dict)
+
+
+async def association_actions(
+    actions: OfferListing,
+    principal: Principal,
+    *,
+    state: Freshness | None,
+    number: int,
+    now: datetime,
+    size: int = listing.PAGE_SIZE,
+) -> Actions:
+    """Page `number` of the principal's association's actions (`actions_from`); past the
+    last page (actions withdrawn meanwhile), the last one."""
+    number = max(number, 1)
+    found = await actions_from(
+        actions, principal, state=state, start=(number - 1) * size, size=size, now=now
     )
-    return docs
+    pages = max(1, math.ceil(found.total / size))
+    if number > pages:
+        number = pages
+        found = await actions_from(
+            actions, principal, state=state, start=(number - 1) * size, size=size, now=now
+        )
+    return dataclasses.replace(found, number=number, pages=pages)
 
 
-def covered(principal: Principal, doc: dict[str, Any]) -> bool:
-    """Whether an offer serves one of the principal's départements (an offer with no zone
-    serves them all)."""
-    zone = doc.get("zone_eligibilite") or []
-    return not zone or any(principal.covers(doc["association_id"], code) for code in zone)
+async def actions_from(
+    actions: OfferListing,
+    principal: Principal,
+    *,
+    state: Freshness | None,
+    start: int,
+    size: int,
+    now: datetime,
+) -> Actions:
+    """At most `size` of the principal's association's actions in their territories (the
+    Nièvre's staff do not run the Nord's) from `start`, in `state` (None: all), those to
+    update first (`domain.offers.listing`); only those are read and made views (none for
+    a principal of no association)."""
+    association_id = principal.association_id
+    if association_id is None:
+        return Actions([], 1, 1, 0)
+    asked = state.value if state else None
+    query = ListingQuery(association_id, principal.territories, asked, now, start, size)
+    found = await actions.page(query)
+    total = found.by_freshness.get(asked, 0) if asked else sum(found.by_freshness.values())
+    shown = [views.staff_offer(d, now) for d in found.docs]
+    return Actions(shown, 1, 1, total, found.by_freshness)
 
 
-async def data_inclusion_services(offers: OfferDocuments) -> list[dict[str, Any]]:
-    """Public offers in the data·inclusion services schema."""
-    docs = await offers.all()
-    return [views.data_inclusion_service(d) for d in docs if not d["professionals_only"]]
+async def data_inclusion_services(offers: OfferDocuments) -> AsyncIterator[dict[str, Any]]:
+    """Public offers in the data·inclusion services schema, one at a time."""
+    async for doc in offers.every():
+        if not doc["professionals_only"]:
+            yield views.data_inclusion_service(doc)

@@ -6,7 +6,7 @@ cards; `unit_of_work` the writes), privacy's key vault or directory's own keys
 (`adapters.volunteers.local_keys`); the unit tests' fakes implement them in memory.
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
@@ -66,13 +66,38 @@ class OfferDocuments(Protocol):
         """The offer, unless unknown or withdrawn."""
         ...
 
-    async def of_association(self, association_id: str) -> list[Doc]:
-        """The association's live offers, by name."""
+    def every(self) -> AsyncIterator[Doc]:
+        """Every live offer, read as it goes (a cursor: never all of them at once)."""
         ...
 
-    async def all(self) -> list[Doc]:
-        """Every live offer."""
-        ...
+
+@dataclass(frozen=True)
+class ListingQuery:
+    """Which actions: an association's, serving one of these départements (none named:
+    all), in this state at `now` (None: all), in the order of `domain.offers.listing`;
+    from `start`, at most `size`."""
+
+    association_id: str
+    territories: Sequence[str]
+    freshness: str | None
+    now: datetime
+    start: int
+    size: int
+
+
+@dataclass(frozen=True)
+class ListingPage:
+    """One page of the actions as stored, and how many there are in each state (whatever
+    the state asked)."""
+
+    docs: list[Doc]
+    by_freshness: dict[str, int]
+
+
+class OfferListing(Protocol):
+    """The port: the store filters, orders (`domain.offers.listing`) and pages."""
+
+    async def page(self, query: ListingQuery) -> ListingPage: ...
 
 
 class VolunteerLookup(Protocol):

@@ -19,6 +19,7 @@ older revision cannot bring it back.
 """
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -33,6 +34,7 @@ from entraide.kit.outbox import PENDING
 
 Doc = dict[str, Any]
 VERSIONS = "card_versions"  # {_id: <cell or département collection>, v: changes counted}
+CELL, DEPARTEMENT = "cell_", "dep_"  # the cards' collections' names start so
 VISIBLE: Doc = {"deleted": {"$ne": True}}
 
 
@@ -45,18 +47,16 @@ class OfferStore:
         self.collection: AsyncCollection[Doc] = db["offers"]
 
     async def ensure_indexes(self) -> None:
-        await self.collection.create_index("association_id")
+        """The relay's; the association's list has its own (`listing.INDEX`)."""
         await ensure_outbox_index(self.collection)
 
     async def get(self, offer_id: str) -> Doc | None:
         return await self.collection.find_one({"_id": offer_id, **VISIBLE})
 
-    async def of_association(self, association_id: str) -> list[Doc]:
-        query = {"association_id": association_id, **VISIBLE}
-        return await self.collection.find(query, {"outbox": 0}).sort("nom").to_list()
-
-    async def all(self) -> list[Doc]:
-        return await self.collection.find(VISIBLE, {"outbox": 0}).to_list()
+    async def every(self) -> AsyncIterator[Doc]:
+        """Every live offer, through a cursor (the daily round, the export)."""
+        async for doc in self.collection.find(VISIBLE, {"outbox": 0}):
+            yield doc
 
     async def insert(self, doc: Doc, entries: list[Doc], card: Doc) -> None:
         await self.collection.insert_one({**doc, "outbox": entries, **PENDING})
@@ -162,9 +162,9 @@ def card_source(card: Doc) -> Doc:
 
 def places(doc: Doc) -> list[str]:
     """The collections holding an offer's card: its cell, and its départements if remote."""
-    found = [f"cell_{geo.cell_of(doc['latitude'], doc['longitude'])}"]
+    found = [f"{CELL}{geo.cell_of(doc['latitude'], doc['longitude'])}"]
     if "a-distance" in doc.get("modes_accueil", []):
-        found += [f"dep_{code}" for code in doc["zone_eligibilite"]]
+        found += [f"{DEPARTEMENT}{code}" for code in doc["zone_eligibilite"]]
     return found
 
 
@@ -172,5 +172,5 @@ def search_collections(
     latitude: float, longitude: float, radius_km: float, dep: str | None
 ) -> list[str]:
     """The collections a search at this point and radius reads."""
-    found = [f"cell_{c}" for c in geo.cells_within(latitude, longitude, radius_km)]
-    return [*found, f"dep_{dep}"] if dep else found
+    found = [f"{CELL}{c}" for c in geo.cells_within(latitude, longitude, radius_km)]
+    return [*found, f"{DEPARTEMENT}{dep}"] if dep else found

@@ -5,6 +5,7 @@ from typing import Any, Literal
 
 from entraide.contracts.events import OfferPublished, OfferUpdated, OfferWithdrawn
 from entraide.directory.domain.offers.fields import OfferFields
+from entraide.directory.domain.offers.listing import sort_key
 
 
 def offer_document(
@@ -16,13 +17,15 @@ def offer_document(
     now: datetime,
     created_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """The stored state of an offer (without its outbox)."""
+    """The stored state of an offer (without its outbox), with its place in the
+    association's list (`listing.sort_key`)."""
     return {
         "_id": offer_id,
         "association_id": association_id,
         "revision": revision,
         **fields.model_dump(mode="json"),
         "needs": [n.value for n in fields.needs],
+        "sort_key": sort_key(fields.nom, fields.commune),
         "created_at": created_at or now,
         "updated_at": now,
     }

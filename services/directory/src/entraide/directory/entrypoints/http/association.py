@@ -5,8 +5,8 @@ to reach them and what they offer; its actions on a page of their own, those to 
 first, each with its freshness and what tells it apart (the help, the ages, the hours, the
 places left, the audience)."""
 
-import math
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -21,7 +21,7 @@ from entraide.directory.domain.volunteers import roster as roster_rules
 from entraide.directory.domain.volunteers.rules import NEXT, Status
 from entraide.directory.domain.volunteers.status_words import FOR_STAFF
 from entraide.directory.entrypoints.http.deps import (
-    OfferDocumentsDep,
+    OfferListingDep,
     PagesDep,
     RosterDep,
     VolunteerDocumentsDep,
@@ -118,47 +118,53 @@ async def association_actions(
     request: Request,
     principal: Staff,
     pages: PagesDep,
-    offer_documents: OfferDocumentsDep,
+    listing: OfferListingDep,
+    etat: str = "",
     page: str = "1",
 ) -> HTMLResponse:
-    """The association's actions, a page at a time, those to update first; what a form
-    on a card did (`fait`, of the action `nom`) or why it did not (`erreur`), if this
-    service said it (`kit.flash`)."""
+    """The association's actions, a page at a time, those to update first (`?etat=`: in
+    that state only); what a form on a card did (`fait`, of the action `nom`) or why it
+    did not (`erreur`), if this service said it (`kit.flash`)."""
     said = flash.said(request, principal.subject)
     shown = flashes("", said.get("erreur", ""))
     fait, nom = said.get("fait", ""), said.get("nom", "")
     if fait in ACTION_DONE and nom:
         shown.insert(0, {"level": "success", "text": ACTION_DONE[fait].format(nom[:200])})
-    return await actions_page(request, principal, pages, offer_documents, page, flashes=shown)
+    return await actions_page(request, principal, pages, listing, page, etat, flashes=shown)
 
 
 async def actions_page(
     request: Request,
     principal: Principal,
     pages: PagesDep,
-    offer_documents: OfferDocumentsDep,
+    listing: OfferListingDep,
     page: str,
+    etat: str,
     *,
     flashes: list[dict[str, str]],
     errors: dict[str, dict[str, str]] | None = None,
 ) -> HTMLResponse:
-    """The actions' page `page`; `errors`: a card's form refused (by offer id: `places`,
-    the value typed, and `message`), said beside its field."""
-    shown = await offers.association_offers(offer_documents, principal)
-    count = max(1, math.ceil(len(shown) / roster_rules.PAGE_SIZE))
-    number = min(int(page), count) if page.isdigit() and int(page) > 0 else 1
-    first = (number - 1) * roster_rules.PAGE_SIZE
+    """The actions' page `page` (in the state `etat`, if one); `errors`: a card's form
+    refused (by offer id: `places`, the value typed, and `message`), said beside its
+    field."""
+    state = Freshness(etat) if etat in FRESHNESS_LABELS else None
+    number = int(page) if page.isdigit() else 1
+    listed = await offers.association_actions(
+        listing, principal, state=state, number=number, now=datetime.now(UTC)
+    )
+    kept = {"etat": state.value if state else ""}
     return pages.page(
         request,
         "association-actions.html",
         principal,
         status_code=422 if errors else 200,
         tab="actions",
-        offers=[action_card(o) for o in shown[first : first + roster_rules.PAGE_SIZE]],
-        total=len(shown),
-        stale=sum(o["fraicheur"] != Freshness.FRESH for o in shown),
-        paging=paging(number, count, {}),
-        back=back_query({}, number),
+        offers=[action_card(o) for o in listed.offers],
+        listed=listed,
+        state=kept["etat"],
+        stale=sum(n for s, n in listed.by_freshness.items() if s != Freshness.FRESH),
+        paging=paging(listed.number, listed.pages, kept),
+        back=back_query(kept, listed.number),
         flashes=flashes,
         errors=errors or {},
         freshness_labels=FRESHNESS_LABELS,
@@ -188,7 +194,7 @@ def back_to(retour: str, to: str = "/association", said: Mapping[str, str] | Non
     """The space's page `to` as the person left it (`retour`, as `back_query` wrote it:
     anything else is dropped), with the outcome to say (`said`: `kit.flash.signed`'s)."""
     asked = dict(parse_qsl(retour))
-    kept = {k: asked[k] for k in ("statut", "benevole") if asked.get(k)}
+    kept = {k: asked[k] for k in ("statut", "benevole", "etat") if asked.get(k)}
     if asked.get("page", "").isdigit():
         kept["page"] = asked["page"]
     query = urlencode(kept | dict(said or {}))

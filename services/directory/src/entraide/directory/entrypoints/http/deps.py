@@ -7,6 +7,7 @@ from fastapi import Depends
 from entraide.directory.usecases.ports import (
     Cards,
     OfferDocuments,
+    OfferListing,
     Roster,
     UnitOfWork,
     VolunteerDocuments,
@@ -20,6 +21,7 @@ from entraide.kit.pages import Pages
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(provided(UnitOfWork))]
 CardsDep = Annotated[Cards, Depends(provided(Cards))]
 OfferDocumentsDep = Annotated[OfferDocuments, Depends(provided(OfferDocuments))]
+OfferListingDep = Annotated[OfferListing, Depends(provided(OfferListing))]
 VolunteerDocumentsDep = Annotated[VolunteerDocuments, Depends(provided(VolunteerDocuments))]
 VolunteerKeysDep = Annotated[VolunteerKeyStore, Depends(provided(VolunteerKeyStore))]
 VolunteerSpaceDep = Annotated[VolunteerSpace, Depends(provided(VolunteerSpace))]

@@ -1,14 +1,23 @@
 """Directory's HTTP API: public search, the data·inclusion export, staff editing."""
 
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from entraide.directory.domain import places
 from entraide.directory.domain.associations import ASSOCIATIONS, TERRITORIES
 from entraide.directory.domain.offers import search
-from entraide.directory.domain.offers.fields import OfferFields
-from entraide.directory.entrypoints.http.deps import CardsDep, OfferDocumentsDep, UnitOfWorkDep
+from entraide.directory.domain.offers.fields import Freshness, OfferFields
+from entraide.directory.entrypoints.http.deps import (
+    CardsDep,
+    OfferDocumentsDep,
+    OfferListingDep,
+    UnitOfWorkDep,
+)
 from entraide.directory.usecases import offers
 from entraide.kit.auth import api_principal
 from entraide.kit.principal import Principal
@@ -108,16 +117,51 @@ async def list_territories() -> list[dict[str, str]]:
     return [{"code": code, "nom": nom} for code, nom in TERRITORIES.items()]
 
 
-@public.get("/export/data-inclusion/services")
-async def export_services(documents: OfferDocumentsDep) -> list[dict[str, Any]]:
-    """Public offers in the data·inclusion services schema."""
-    return await offers.data_inclusion_services(documents)
+@public.get(
+    "/export/data-inclusion/services",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/json": {}}}},
+)
+async def export_services(documents: OfferDocumentsDep) -> StreamingResponse:
+    """Public offers in the data·inclusion services schema: one JSON array, written as the
+    store's cursor reads them (the country's offers are never all in memory at once)."""
+
+    async def written() -> AsyncIterator[bytes]:
+        yield b"["
+        first = True
+        async for service in offers.data_inclusion_services(documents):
+            yield (b"" if first else b",") + json.dumps(
+                service, ensure_ascii=False, separators=(",", ":")
+            ).encode()
+            first = False
+        yield b"]"
+
+    return StreamingResponse(written(), media_type="application/json")
 
 
 @staff.get("/offers")
-async def my_offers(principal: Staff, documents: OfferDocumentsDep) -> list[dict[str, Any]]:
-    """The principal's association's offers, with their freshness (reminder, hidden)."""
-    return await offers.association_offers(documents, principal)
+async def my_offers(
+    principal: Staff,
+    listing: OfferListingDep,
+    etat: Annotated[
+        Freshness | None, Query(description="Only the offers in this state (all: none).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="Offers per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, description="Offers skipped: a page's start.")] = 0,
+) -> dict[str, Any]:
+    """The principal's association's offers in their territories, with their freshness,
+    those to update first (hidden, to confirm), each part by name then commune: `limit` of
+    them from `offset` on, `total` in the state asked, and how many in each state."""
+    found = await offers.actions_from(
+        listing, principal, state=etat, start=offset, size=limit, now=datetime.now(UTC)
+    )
+    return {
+        "offers": found.offers,
+        "total": found.total,
+        "by_freshness": found.by_freshness,
+        "offset": offset,
+        "limit": limit,
+    }
 
 
 @staff.post("/offers", status_code=status.HTTP_201_CREATED)

@@ -10,7 +10,12 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from entraide.directory.entrypoints.http.association import Staff, actions_page, back_to
-from entraide.directory.entrypoints.http.deps import OfferDocumentsDep, PagesDep, UnitOfWorkDep
+from entraide.directory.entrypoints.http.deps import (
+    OfferDocumentsDep,
+    OfferListingDep,
+    PagesDep,
+    UnitOfWorkDep,
+)
 from entraide.directory.usecases import access, offers
 from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf
@@ -90,6 +95,7 @@ async def set_places(
     pages: PagesDep,
     uow: UnitOfWorkDep,
     documents: OfferDocumentsDep,
+    listing: OfferListingDep,
     places: Annotated[str, Form()] = "",
     revision: Revision = "",
     retour: Back = "",
@@ -108,9 +114,10 @@ async def set_places(
             else "Cette action n'a pas de nombre de places : modifiez-la pour en indiquer un."
         )
         error = {offer_id: {"places": places[:20], "message": message}}
-        page = dict(parse_qsl(retour)).get("page", "1")
+        left = dict(parse_qsl(retour))  # the page the person was on, with its filter
+        page, etat = left.get("page", "1"), left.get("etat", "")
         return await actions_page(
-            request, principal, pages, documents, page, flashes=[], errors=error
+            request, principal, pages, listing, page, etat, flashes=[], errors=error
         )
     return await confirmed(request, uow, principal, offer_id, revision, retour, int(typed))
 

@@ -1,0 +1,91 @@
+"""The association's actions, a page at a time, in the order of `domain.offers.listing`: the
+store filters (association, territories, freshness), orders and pages, one query per part
+(hidden, to confirm, up to date: a range of `updated_at` each) with its sort, skip and
+limit; only the page's documents are read, and the counts are the store's.
+
+The index on (association, sort key, `_id`, update's date) serves every query: equality,
+then the sort, then the range (MongoDB reads a part in the index's order and filters the
+dates in it, not in the documents).
+
+The sort key is written with each offer's state (`events.offer_document`). `rekey`, at
+start, writes it on the offers stored before it existed, and again on any whose key is not
+the one its name and commune give (an older replica's update during a rolling deploy, or
+a key computed another way in a later version): it reads the offers through a cursor and
+writes only those, each guarded by the revision it read. Idempotent: a second start finds
+nothing to write.
+"""
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+
+from entraide.directory.domain.offers import listing
+from entraide.directory.domain.offers.fields import Freshness
+from entraide.directory.usecases.ports import ListingPage, ListingQuery
+
+log = logging.getLogger(__name__)
+Doc = dict[str, Any]
+INDEX = [("association_id", 1), ("sort_key", 1), ("_id", 1), ("updated_at", 1)]
+
+
+class MongoOfferListing:
+    """`ports.OfferListing` over the offers' documents."""
+
+    def __init__(self, db: AsyncDatabase[Doc]) -> None:
+        self.collection: AsyncCollection[Doc] = db["offers"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index(INDEX)
+
+    async def page(self, query: ListingQuery) -> ListingPage:
+        """The actions from `start` (at most `size`) and how many there are per state."""
+        scope = _scope(query.association_id, query.territories)
+        parts = {s.value: {**scope, **_updated(s, query.now)} for s in listing.STALEST_FIRST}
+        counts = {state: await self.collection.count_documents(p) for state, p in parts.items()}
+        asked = [query.freshness] if query.freshness else list(parts)
+        docs: list[Doc] = []
+        for part, skip, limit in listing.slices(
+            [counts[state] for state in asked], query.start, query.size
+        ):
+            found = self.collection.find(parts[asked[part]], {"outbox": 0})
+            docs += await found.sort(list(listing.SORT)).skip(skip).limit(limit).to_list()
+        return ListingPage(docs=docs, by_freshness=counts)
+
+    async def rekey(self) -> int:
+        """Write the sort key where it is missing or not the one the offer's name and
+        commune give; how many were written."""
+        fields = {"nom": 1, "commune": 1, "sort_key": 1, "revision": 1}
+        written = 0
+        async for doc in self.collection.find({}, fields):
+            key = listing.sort_key(doc["nom"], doc["commune"])
+            if doc.get("sort_key") == key:
+                continue
+            guard = {"_id": doc["_id"], "revision": doc.get("revision")}
+            done = await self.collection.update_one(guard, {"$set": {"sort_key": key}})
+            written += done.modified_count
+        if written:
+            log.info("offers' sort keys written: %d", written)
+        return written
+
+
+def _scope(association_id: str, territories: Sequence[str]) -> Doc:
+    """The association's live offers serving one of these départements (none named: all;
+    an offer with no zone serves them all)."""
+    scope: Doc = {"association_id": association_id, "deleted": {"$ne": True}}
+    if territories:
+        scope["$or"] = [
+            {"zone_eligibilite": {"$in": list(territories)}},
+            {"zone_eligibilite": {"$size": 0}},
+            {"zone_eligibilite": {"$exists": False}},
+        ]
+    return scope
+
+
+def _updated(state: Freshness, now: datetime) -> Doc:
+    after, until = listing.updated_range(state, now)
+    bounds = ({"$gt": after} if after else {}) | ({"$lte": until} if until else {})
+    return {"updated_at": bounds}
