@@ -2,7 +2,8 @@
 association read 20 a page, the pages together are the whole list in order with no
 duplicate and no gap, by number and by cursor (a proposal made meanwhile before the
 cursor shifts nothing); a network coordinator's territories, the waitlist and the
-follow-ups (what is due first) page the same way, and the counts are the store's."""
+follow-ups (what is due first) page the same way, and the counts are the store's; the
+scheduler's round and the batch read the store a chunk at a time."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from entraide.matching.adapters.followups import FollowUpStore
 from entraide.matching.adapters.matches import MatchStore
 from entraide.matching.domain.paging import Asked
 from entraide.matching.usecases.access import Scope
+from entraide.matching.usecases.followups import FollowUps
 
 START = datetime(2026, 11, 1, 8, tzinfo=UTC)
 MINE = Scope(territories=("44",), network_wide=False, association_id="ppm")
@@ -107,3 +109,29 @@ async def test_the_waitlist_and_the_follow_ups_page_in_their_own_order(mongo, un
     first = await followups.followed_in(MINE, Asked(1))
     assert [s["next_on"] for s in first.docs] == sorted(s["next_on"] for s in schedules)[:20]
     assert await followups.due_count_in(MINE, datetime(2026, 12, 2).date()) == 4
+
+
+async def test_the_schedulers_round_and_the_batch_read_the_store_a_chunk_at_a_time(
+    mongo, unique
+) -> None:
+    """The follow-ups' round walks the active matches by id, 3 at a time here, and forgets
+    the ended ones; the batch asks which requests are done among its candidates only."""
+    store, followups = await stores(mongo, unique)
+    active = [
+        match(n) | {"state": "started", "family_ref": f"fam-{n}", "support_key": "volunteer:v",
+                    "accepted_at": START, "started_at": START, "check_ins": []}
+        for n in range(7)
+    ]  # fmt: skip
+    completed = match(90) | {"state": "closed", "outcome": "completed"}
+    await store.matches.insert_many([*active, completed, match(91)])
+    round_ = FollowUps(followups)
+    assert await round_.refresh(chunk=3) == 7
+    assert await followups.followups.count_documents({}) == 7
+    ended = [active[0]["_id"], active[3]["_id"], active[6]["_id"]]
+    await store.matches.update_many({"_id": {"$in": ended}}, {"$set": {"state": "closed"}})
+    assert await round_.refresh(chunk=3) == 0
+    left = {d["_id"] async for d in followups.followups.find({}, {"_id": 1})}
+    assert left == {m["_id"] for m in active} - set(ended)
+    asked = [completed["request_id"], match(91)["request_id"], active[1]["request_id"], "r-x"]
+    done = await store.done_among(asked)
+    assert done == {completed["request_id"], match(91)["request_id"], active[1]["request_id"]}

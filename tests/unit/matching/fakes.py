@@ -58,6 +58,7 @@ class FakeMatches:
         self.proposed_once: set[str] = set()
         self.waitlist: dict[str, Waiting] = {}
         self.entries: list[Doc] = []
+        self.asked_at_once = 0  # the most requests one `done_among` was asked about
 
     def event_types(self) -> list[str]:
         return [parse_event(e["value"]).type.split(".")[3] for e in self.entries]
@@ -157,16 +158,14 @@ class FakeMatches:
     def _open(self) -> list[Match]:
         return [m for m in self.matches.values() if State(m.state) in OPEN]
 
-    async def matched(self) -> set[str]:
+    async def done_among(self, request_ids: list[str]) -> set[str]:
         await round_trip()
-        return {m.request_id for m in self._open()}
-
-    async def served(self) -> set[str]:
-        await round_trip()
+        self.asked_at_once = max(self.asked_at_once, len(request_ids))
         return {
             m.request_id
             for m in self.matches.values()
-            if m.state == "closed" and m.outcome == "completed"
+            if m.request_id in request_ids
+            and (State(m.state) in OPEN or (m.state == "closed" and m.outcome == "completed"))
         }
 
     async def open_requests(self, request_ids: list[str]) -> set[str]:
@@ -299,6 +298,7 @@ class FakeFollowUps:
         self.logged: dict[str, datetime] = {}
         self.stored: dict[str, Schedule] = {}
         self.saves = 0
+        self.read = 0  # the most matches or schedules one call read
 
     async def followed(
         self, *, match_ids: list[str] | None = None, family_refs: list[str] | None = None
@@ -321,9 +321,29 @@ class FakeFollowUps:
         await round_trip()
         return {ref: self.logged[ref] for ref in family_refs if ref in self.logged}
 
-    async def schedules(self) -> dict[str, Schedule]:
+    async def followed_after(self, after: str | None, size: int) -> list[Followed]:
         await round_trip()
-        return dict(self.stored)
+        found = sorted(
+            (f for f in self.active.values() if State(f.state) in ACTIVE),
+            key=lambda f: f.match_id,
+        )
+        chunk = [f for f in found if after is None or f.match_id > after][:size]
+        self.read = max(self.read, len(chunk))
+        return chunk
+
+    async def schedules_of(self, match_ids: list[str]) -> dict[str, Schedule]:
+        await round_trip()
+        self.read = max(self.read, len(match_ids))
+        return {i: self.stored[i] for i in match_ids if i in self.stored}
+
+    async def scheduled_after(self, after: str | None, size: int) -> list[str]:
+        await round_trip()
+        return sorted(i for i in self.stored if after is None or i > after)[:size]
+
+    async def still_followed(self, match_ids: list[str]) -> set[str]:
+        await round_trip()
+        self.read = max(self.read, len(match_ids))
+        return {f.match_id for f in await self.followed(match_ids=match_ids)}
 
     async def save(self, schedules: list[Schedule]) -> None:
         await round_trip()

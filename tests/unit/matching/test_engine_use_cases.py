@@ -290,3 +290,33 @@ async def test_a_family_whose_support_was_completed_is_not_proposed_again() -> N
     assert await engine.rebalance() == 1, "only the family whose support ended unfinished"
     assert await world.matches.open_for_request(served.request_id) is None
     assert await world.matches.open_for_request(left.request_id) is not None
+
+
+async def test_the_batch_asks_which_families_are_done_a_chunk_at_a_time(monkeypatch) -> None:
+    """Before, the batch read the request of every open match and every completed support
+    ever made (the country's history); now it asks about its candidates, a chunk at a time,
+    and still leaves out the served family and the one already proposed."""
+    from entraide.contracts.vocab import MatchOutcome
+    from entraide.matching.usecases import engine as batch
+
+    monkeypatch.setattr(batch, "DONE_CHUNK", 2)
+    world = World(volunteer(key="volunteer:vol-near-reze", capacity=2))
+    engine = world.engine()
+    served, proposed = submitted(), submitted()
+    for family in (served, proposed):
+        await engine.request_changed(world.arrives(family), first_seen=True)
+    match = await world.matches.open_for_request(served.request_id)
+    assert match is not None
+    await engine.accept(match.match_id)
+    await engine.start(match.match_id)
+    await engine.close(match.match_id, MatchOutcome.COMPLETED)
+    others = [submitted() for _ in range(3)]
+    for family in others:
+        world.arrives(family)  # never placed (consumed before a crash)
+    assert await engine.rebalance() == 1  # one place left: the others wait
+    assert world.matches.asked_at_once == 2
+    assert await world.matches.open_for_request(served.request_id) is None
+    assert {m.request_id for m in world.matches._open()} - {proposed.request_id} <= {
+        f.request_id for f in others
+    }
+    assert len(world.matches.waitlist) == 2

@@ -201,6 +201,22 @@ async def test_the_schedulers_round_stores_only_what_changed_and_drops_ended_mat
     assert set(store.stored) == {"m-2"}
 
 
+async def test_the_schedulers_round_reads_a_chunk_at_a_time_and_misses_none() -> None:
+    """Before, the round read every active match and every stored schedule at once (the
+    whole country's); now a chunk at a time, and the last chunk's are not forgotten."""
+    store = FakeFollowUps()
+    for n in range(7):
+        store.active[f"m-{n}"] = started(match_id=f"m-{n}", family_ref=f"fam-{n}")
+    followups = FollowUps(store)
+    assert await followups.refresh(chunk=3) == 7
+    assert set(store.stored) == set(store.active)
+    for n in (0, 3, 6):  # ended: at a chunk's start, middle and the last
+        del store.active[f"m-{n}"]
+    assert await followups.refresh(chunk=3) == 0
+    assert set(store.stored) == {"m-1", "m-2", "m-4", "m-5"}
+    assert store.read == 3
+
+
 async def test_a_failed_update_leaves_the_coordinators_action_standing() -> None:
     class Broken(FakeFollowUps):
         async def followed(self, **_: Any) -> list[Followed]:

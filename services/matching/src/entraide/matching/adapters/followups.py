@@ -44,6 +44,8 @@ class FollowUpStore:
 
     async def ensure_indexes(self) -> None:
         await self.followups.create_index([("family_ref", ASCENDING)])
+        # the scheduler's round walks the active matches by id, a chunk at a time
+        await self.matches.create_index([("state", ASCENDING), ("_id", ASCENDING)])
         await self.followups.create_index([("next_on", ASCENDING), ("departement", ASCENDING)])
         # the follow-ups' pages (`followed_in`): what is due first, an association's, a
         # territory's or all of France's, a page at a time, and their counts
@@ -81,8 +83,23 @@ class FollowUpStore:
             found |= {d["_id"]: d["logged_at"] async for d in self.contacts_.find(chunk)}
         return found
 
-    async def schedules(self) -> dict[str, Schedule]:
-        return {d["_id"]: schedule_of(d) async for d in self.followups.find({})}
+    async def followed_after(self, after: str | None, size: int) -> list[Followed]:
+        """The next `size` active matches after the match id `after`, by id."""
+        query: Doc = {"state": {"$in": ACTIVE_STATES}} | _after(after)
+        found = self.matches.find(query, FOLLOWED_FIELDS).sort("_id", ASCENDING)
+        return [followed_of(d) async for d in found.limit(size)]
+
+    async def schedules_of(self, match_ids: list[str]) -> dict[str, Schedule]:
+        found = self.followups.find({"_id": {"$in": match_ids}})
+        return {d["_id"]: schedule_of(d) async for d in found}
+
+    async def scheduled_after(self, after: str | None, size: int) -> list[str]:
+        found = self.followups.find(_after(after), {"_id": 1}).sort("_id", ASCENDING)
+        return [d["_id"] async for d in found.limit(size)]
+
+    async def still_followed(self, match_ids: list[str]) -> set[str]:
+        query = {"_id": {"$in": match_ids}, "state": {"$in": ACTIVE_STATES}}
+        return {d["_id"] async for d in self.matches.find(query, {"_id": 1})}
 
     async def save(self, schedules: list[Schedule]) -> None:
         now = datetime.now(UTC)
@@ -120,6 +137,10 @@ class FollowUpStore:
     async def of(self, match_ids: list[str]) -> dict[str, Doc]:
         found = self.followups.find({"_id": {"$in": match_ids}})
         return {d["_id"]: d async for d in found}
+
+
+def _after(match_id: str | None) -> Doc:
+    return {"_id": {"$gt": match_id}} if match_id is not None else {}
 
 
 def followed_of(doc: Doc) -> Followed:

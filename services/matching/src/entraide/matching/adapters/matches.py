@@ -163,12 +163,18 @@ class MatchStore(Places, Histories, Waitlist):
         return (await self.matches.update_one(guard, update)).modified_count == 1
 
     async def matched(self) -> set[str]:
-        """The requests with an open match."""
+        """The requests with an open match (every one: for tests and tools, not a round)."""
         query = {"state": {"$in": OPEN_STATES}}
         return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
 
-    async def served(self) -> set[str]:
-        query = {"state": "closed", "outcome": MatchOutcome.COMPLETED.value}
+    async def done_among(self, request_ids: list[str]) -> set[str]:
+        """Which of these requests have an open match or a completed support (one read,
+        by the request_id index: never every match ever made)."""
+        completed = {"state": State.CLOSED.value, "outcome": MatchOutcome.COMPLETED.value}
+        query = {
+            "request_id": {"$in": request_ids},
+            "$or": [{"state": {"$in": OPEN_STATES}}, completed],
+        }
         return {m["request_id"] async for m in self.matches.find(query, {"request_id": 1})}
 
     async def open_requests(self, request_ids: list[str]) -> set[str]:

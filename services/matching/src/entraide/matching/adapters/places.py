@@ -67,12 +67,11 @@ class Places:
         """Give back the places held longer than `grace` by matches that are not open (see
         the module's docstring); returns the places taken per support after that."""
         before = datetime.now(UTC) - grace
-        places = await self.places.find({}).to_list()
         # one pass over the open matches (a long `$in` of ids costs far more here)
         query = {"state": {"$in": OPEN_STATES}}
         still_open = {m["_id"] async for m in self.matches.find(query, {"_id": 1})}
         counts: dict[str, int] = {}
-        for place in places:
+        async for place in self.places.find({}):  # streamed: one support at a time
             taken = place.get("taken", [])
             stale = [
                 t["match_id"] for t in taken if t["at"] < before and t["match_id"] not in still_open

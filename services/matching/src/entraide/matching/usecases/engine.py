@@ -16,6 +16,7 @@ __all__ = ["HALF_WRITTEN_AFTER", "DecisionError", "Engine"]
 
 # a place held this long by a match that is not open is a write half done (see matches)
 HALF_WRITTEN_AFTER = timedelta(minutes=1)
+DONE_CHUNK = 500  # requests asked about at once (a long `$in` costs far more)
 
 
 class Engine(Changes):
@@ -63,8 +64,11 @@ class Engine(Changes):
         never ran (an event consumed before a crash, or before matching had an engine).
         A family waitlisted by one replica while another proposed to it leaves the list;
         a request whose support was completed is served, never proposed again."""
-        waiting, matched = await self.store.waiting_ids(), await self.store.matched()
-        done = matched | await self.store.served()
-        for request_id in waiting & done:
+        waiting = await self.store.waiting_ids()
+        candidates = sorted(waiting | await self.requests.open_ids())
+        done: set[str] = set()
+        for n in range(0, len(candidates), DONE_CHUNK):  # not every match ever made
+            done |= await self.store.done_among(candidates[n : n + DONE_CHUNK])
+        for request_id in sorted(waiting & done):
             await self.store.unwait(request_id)
-        return sorted((waiting | await self.requests.open_ids()) - done)
+        return [r for r in candidates if r not in done]

@@ -20,6 +20,7 @@ from entraide.matching.usecases.ports import FollowUps as Store
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+ROUND_CHUNK = 500  # matches a round reads at once
 
 
 @dataclass
@@ -54,20 +55,27 @@ class FollowUps:
                 extra={"match_id": match_id, "error": type(exc).__name__},
             )
 
-    async def refresh(self) -> int:
+    async def refresh(self, chunk: int = ROUND_CHUNK) -> int:
         """The scheduler's round: every active match's schedule computed, the changed ones
-        stored, the ended ones forgotten. Returns how many were stored."""
-        followed = await self.store.followed()
-        stored = await self.store.schedules()
-        logged = await self.store.contacts(sorted({f.family_ref for f in followed}))
-        fresh = [rules.schedule(f, logged.get(f.family_ref)) for f in followed]
-        changed = [s for s in fresh if stored.get(s.followed.match_id) != s]
-        if changed:
-            await self.store.save(changed)
-        ended = sorted(set(stored) - {f.match_id for f in followed})
-        if ended:
-            await self.store.drop(ended)
-        return len(changed)
+        stored, the ended ones forgotten, `chunk` matches at a time (the country's are
+        never all in memory). Returns how many were stored."""
+        changed, after = 0, None
+        while followed := await self.store.followed_after(after, chunk):
+            after = followed[-1].match_id
+            stored = await self.store.schedules_of([f.match_id for f in followed])
+            logged = await self.store.contacts(sorted({f.family_ref for f in followed}))
+            fresh = [rules.schedule(f, logged.get(f.family_ref)) for f in followed]
+            moved = [s for s in fresh if stored.get(s.followed.match_id) != s]
+            if moved:
+                await self.store.save(moved)
+            changed += len(moved)
+        after = None
+        while scheduled := await self.store.scheduled_after(after, chunk):
+            after = scheduled[-1]
+            ended = sorted(set(scheduled) - await self.store.still_followed(scheduled))
+            if ended:
+                await self.store.drop(ended)
+        return changed
 
     async def _store(self, followed: list[Followed]) -> int:
         logged = await self.store.contacts(sorted({f.family_ref for f in followed}))

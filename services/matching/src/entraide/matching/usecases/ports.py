@@ -91,10 +91,9 @@ class Matches(Protocol):
         self, match: Match, kind: str, at: datetime, event: CloudEvent[Any]
     ) -> bool: ...
 
-    async def matched(self) -> set[str]: ...
-
-    async def served(self) -> set[str]:
-        """The requests whose support was completed (a match closed `completed`)."""
+    async def done_among(self, request_ids: list[str]) -> set[str]:
+        """Which of these requests have an open match or a support completed (a match
+        closed `completed`): none to propose to."""
         ...
 
     async def open_requests(self, request_ids: list[str]) -> set[str]:
@@ -174,7 +173,7 @@ class FollowUps(Protocol):
     async def followed(
         self, *, match_ids: list[str] | None = None, family_refs: list[str] | None = None
     ) -> list[Followed]:
-        """The accepted and started matches, all of them or those named."""
+        """The accepted and started matches named (by id or by family)."""
         ...
 
     async def note_contacts(self, logged: dict[str, datetime]) -> None:
@@ -184,8 +183,21 @@ class FollowUps(Protocol):
 
     async def contacts(self, family_refs: list[str]) -> dict[str, datetime]: ...
 
-    async def schedules(self) -> dict[str, Schedule]:
-        """Every stored schedule, by match id."""
+    async def followed_after(self, after: str | None, size: int) -> list[Followed]:
+        """The next `size` accepted and started matches after the match id `after` (None:
+        from the first), in the order of their ids."""
+        ...
+
+    async def schedules_of(self, match_ids: list[str]) -> dict[str, Schedule]:
+        """These matches' stored schedules, by match id."""
+        ...
+
+    async def scheduled_after(self, after: str | None, size: int) -> list[str]:
+        """The next `size` match ids with a stored schedule after `after`, in order."""
+        ...
+
+    async def still_followed(self, match_ids: list[str]) -> set[str]:
+        """Which of these matches are still accepted or started."""
         ...
 
     async def save(self, schedules: list[Schedule]) -> None: ...
