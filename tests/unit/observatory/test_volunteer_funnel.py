@@ -5,6 +5,7 @@ the same events; protected as every other view (no shown count from 1 to 4)."""
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
@@ -19,6 +20,7 @@ from entraide.observatory.adapters.memory import (
     MemorySuppliers,
 )
 from entraide.observatory.adapters.simulation import Event, year_of_activity
+from entraide.observatory.domain.applications import Applicant
 from entraide.observatory.domain.indicators import BY_KEY, Dimension
 from entraide.observatory.domain.protection import TOTAL
 from entraide.observatory.usecases.publish import Observatory
@@ -211,3 +213,43 @@ async def test_month_ends_are_counted_once_and_a_closed_application_is_forgotten
     ]
     assert applicants.docs == {}  # nothing kept by reference once it is closed
     assert all(f.departement == "59" and f.association == "afev" for f in pending.facts)
+
+
+async def test_the_roll_over_reads_a_chunk_at_a_time_and_counts_every_application() -> None:
+    """Before, the monthly roll-over read every open application and every supplier of the
+    country into one list; now a chunk at a time, each chunk saved before the next is read,
+    and none is counted twice or missed."""
+
+    class Counted(MemoryApplicants):
+        def __init__(self) -> None:
+            super().__init__()
+            self.chunks: list[int] = []
+
+        async def open(self, size: int) -> AsyncIterator[list[Applicant]]:
+            async for chunk in super().open(size):
+                self.chunks.append(len(chunk))
+                yield chunk
+
+    applicants, pending = Counted(), MemoryPendingFacts()
+    recorder = Recorder(
+        MemoryEpisodes(),
+        MemorySuppliers(),
+        pending,
+        MemoryCountedCases(),
+        MemoryParked(),
+        applicants,
+    )
+    applied = datetime(2026, 3, 10, tzinfo=UTC)
+    for n in range(5):
+        data = VolunteerApplicationChanged.model_validate(
+            {"volunteer_ref": f"ref-of-volunteer-{n}", "association_id": "afev", "departement": "59",
+             "needs": ["parrainage-de-proximite"], "applied_at": applied, "revision": 1,
+             "changed_at": applied, "status": "in-review", "honorability": "pending"}
+        )  # fmt: skip
+        await recorder.record([Incoming(f"e{n}", applied, data)])
+    before = len(pending.facts)
+    assert await recorder.roll_over(datetime(2026, 5, 2, tzinfo=UTC), chunk=2) == 10
+    assert applicants.chunks == [2, 2, 1]
+    months = Counter(f.month for f in pending.facts[before:] if f.outcome == "check-pending")
+    assert months == {"2026-03": 5, "2026-04": 5}
+    assert await recorder.roll_over(datetime(2026, 5, 20, tzinfo=UTC), chunk=2) == 0

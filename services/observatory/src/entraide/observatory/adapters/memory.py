@@ -1,7 +1,7 @@
 """In-memory stores with the ports' shapes: a replay without MongoDB (the benchmark's
 national year, unit tests)."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 
 from entraide.observatory.domain.applications import Applicant
 from entraide.observatory.domain.episodes import Episode
@@ -40,8 +40,10 @@ class MemorySuppliers:
             else:
                 self.docs[sid] = supplier
 
-    async def every(self) -> list[Supplier]:
-        return list(self.docs.values())
+    async def every(self, size: int) -> AsyncIterator[list[Supplier]]:
+        found = list(self.docs.values())
+        for n in range(0, len(found), size):
+            yield found[n : n + size]
 
 
 class MemoryPendingFacts:
@@ -94,5 +96,7 @@ class MemoryApplicants:
             else:
                 self.docs[ref] = applicant
 
-    async def open(self) -> list[Applicant]:
-        return [a for a in self.docs.values() if not a.closed]
+    async def open(self, size: int) -> AsyncIterator[list[Applicant]]:
+        found = [a for a in self.docs.values() if not a.closed]
+        for n in range(0, len(found), size):
+            yield found[n : n + size]

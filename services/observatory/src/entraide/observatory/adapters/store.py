@@ -12,11 +12,12 @@
 """
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from pymongo import DeleteOne, InsertOne, ReplaceOne
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -105,8 +106,9 @@ class MongoSuppliers:
         if writes:
             await self.docs.bulk_write(writes, ordered=True)
 
-    async def every(self) -> list[Supplier]:
-        return [_supplier(doc) async for doc in self.docs.find({})]
+    async def every(self, size: int) -> AsyncIterator[list[Supplier]]:
+        async for docs in _chunks(self.docs, {}, size):
+            yield [s for doc in docs if (s := _supplier(doc))]
 
 
 def _id(sid: SupplierId) -> str:
@@ -154,9 +156,25 @@ class MongoApplicants:
         if writes:
             await self.docs.bulk_write(writes, ordered=True)
 
-    async def open(self) -> list[Applicant]:
-        found = self.docs.find({"status": {"$nin": ["declined", "left"]}})
-        return [_applicant(doc) async for doc in found]
+    async def open(self, size: int) -> AsyncIterator[list[Applicant]]:
+        kept = {"status": {"$nin": ["declined", "left"]}}
+        async for docs in _chunks(self.docs, kept, size):
+            yield [_applicant(doc) for doc in docs]
+
+
+async def _chunks(
+    collection: AsyncCollection[Doc], query: Doc, size: int
+) -> AsyncIterator[list[Doc]]:
+    """The documents in `query`, `size` at a time in the order of their ids: each chunk
+    starts after the last one's, so the caller may write those it has read meanwhile."""
+    after: Any = None
+    while True:
+        page = query if after is None else {"$and": [query, {"_id": {"$gt": after}}]}
+        docs = await collection.find(page).sort("_id", 1).limit(size).to_list()
+        if not docs:
+            return
+        after = docs[-1]["_id"]
+        yield docs
 
 
 def _applicant(doc: Doc) -> Applicant:

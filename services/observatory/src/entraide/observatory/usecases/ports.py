@@ -1,6 +1,6 @@
 """What the observatory's use cases need from the outside (the adapters implement these)."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -35,7 +35,9 @@ class Suppliers(Protocol):
 
     async def save(self, changed: Mapping[SupplierId, Supplier | None]) -> None: ...
 
-    async def every(self) -> list[Supplier]: ...
+    def every(self, size: int) -> AsyncIterator[list[Supplier]]:
+        """Every supplier, `size` at a time (streamed: never all in memory)."""
+        ...
 
 
 class Applicants(Protocol):
@@ -48,8 +50,9 @@ class Applicants(Protocol):
         """Write each changed application; None deletes it (declined or left)."""
         ...
 
-    async def open(self) -> list[Applicant]:
-        """The applications kept (neither declined nor left: the roll-over's)."""
+    def open(self, size: int) -> AsyncIterator[list[Applicant]]:
+        """The applications kept (neither declined nor left: the roll-over's), `size` at
+        a time (streamed: never all in memory)."""
         ...
 
 

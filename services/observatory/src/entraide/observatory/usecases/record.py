@@ -24,6 +24,8 @@ from entraide.observatory.usecases.ports import (
     Suppliers,
 )
 
+ROLL_CHUNK = 500  # applications or suppliers a roll-over reads at once
+
 
 @dataclass(frozen=True)
 class Incoming:
@@ -109,23 +111,29 @@ class Recorder:
         )
         return [fact]
 
-    async def roll_over(self, now: datetime) -> int:
+    async def roll_over(self, now: datetime, chunk: int = ROLL_CHUNK) -> int:
         """Count every known offer and volunteer in this month, event or not, and every
-        open application at the ends of the months passed since its last event."""
-        month, facts = month_of(now), list[Fact]()
-        closed: dict[str, Applicant | None] = {}
-        for applicant in await self.applicants.open():
-            step = closed_months(applicant, now)
-            if step.applicant is not applicant:
-                closed[applicant.volunteer_ref] = step.applicant
-                facts += step.facts
-        changed: dict[SupplierId, Supplier | None] = {}
-        for supplier in await self.suppliers.every():
-            moved = carried(supplier, month)
-            if moved.facts:
-                changed[(supplier.kind, supplier.key)] = moved.supplier
-                facts += moved.facts
-        await self.pending.add(facts)
-        await self.suppliers.save(changed)
-        await self.applicants.save(closed)
-        return len(facts)
+        open application at the ends of the months passed since its last event; `chunk`
+        at a time, each chunk's facts kept before its changes are saved (as one event's)."""
+        month, counted = month_of(now), 0
+        async for applicants in self.applicants.open(chunk):
+            facts, closed = list[Fact](), dict[str, Applicant | None]()
+            for applicant in applicants:
+                step = closed_months(applicant, now)
+                if step.applicant is not applicant:
+                    closed[applicant.volunteer_ref] = step.applicant
+                    facts += step.facts
+            await self.pending.add(facts)
+            await self.applicants.save(closed)
+            counted += len(facts)
+        async for suppliers in self.suppliers.every(chunk):
+            facts, changed = list[Fact](), dict[SupplierId, Supplier | None]()
+            for supplier in suppliers:
+                moved = carried(supplier, month)
+                if moved.facts:
+                    changed[(supplier.kind, supplier.key)] = moved.supplier
+                    facts += moved.facts
+            await self.pending.add(facts)
+            await self.suppliers.save(changed)
+            counted += len(facts)
+        return counted
