@@ -2,7 +2,8 @@
 (GDPR art. 16, « a supplementary statement »). Before, the form asked only which right: the
 officer and the record's staff saw that a correction was asked, never which one, and had to
 call the person. The statement is sealed by privacy (never in clear in its store, nor on any
-topic), shown to the officer on the open case, and forgotten once the record is corrected.
+topic), shown to the officer on the open case, read by the record's owner (intake) through
+privacy's internal API and by no other service, and forgotten once the record is corrected.
 A statement too long is refused beside the field, the text kept. Privacy and intake
 running, real broker and store."""
 
@@ -15,6 +16,7 @@ from aiokafka import AIOKafkaConsumer
 from bson import json_util
 
 from entraide.kit.deps import lookup
+from entraide.kit.keyvault_client import dev_secret, service_token
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.usecases.public_requests import PublicRights
 from tests.integration.test_public_rights import code_in, mailbox, sending
@@ -45,6 +47,11 @@ async def test_a_statement_too_long_is_said_beside_the_field_and_kept(privacy_se
     assert error is not None, "the error beside the field"
     said = text_of(error.group(1)).replace("\u202f", " ").replace("\xa0", " ")
     assert "Écrivez 1 000 caractères au plus : votre texte en a 1 001." in said
+
+
+def _as(service: str) -> dict[str, str]:
+    """The headers of a call from this service (its token, signed with its dev secret)."""
+    return {"Authorization": f"Bearer {service_token(service, dev_secret(service))}"}
 
 
 async def _topics_holding(bootstrap: str, marker: bytes) -> list[str]:
@@ -91,6 +98,9 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
             default=json_util.default,
         )
         leaked = await _topics_holding(intake_settings.kafka_bootstrap, f"ref-{unique}".encode())
+        statement_url = f"/internal/v1/rectifications/{case_id}/statement"
+        as_owner = await privacy.get(statement_url, headers=_as("intake"))
+        not_its_own = await privacy.get(statement_url, headers=_as("directory"))
 
         family = await mongo[intake_settings.database]["families"].find_one({})
         edit = f"{family_url}/demandes/{family['requests'][0]['request_id']}/modifier"
@@ -105,6 +115,7 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
 
         await eventually(forgotten, timeout=30, what="the statement forgotten")
         after = (await privacy.get(f"/dossiers/{case_id}")).text
+        owner_after = await privacy.get(statement_url, headers=_as("intake"))
 
     assert STATEMENT in read
     shown = html.unescape(read)
@@ -113,3 +124,7 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
     assert f"ref-{unique}" not in stored, "sealed in privacy's store"
     assert leaked == [], "no topic holds it in clear"
     assert STATEMENT not in after
+    assert (as_owner.status_code, as_owner.json()) == (200, {"statement": said})
+    assert as_owner.headers["cache-control"] == "no-store"
+    assert not_its_own.status_code == 403, "directory holds no family's record"
+    assert owner_after.json() == {"statement": None}, "forgotten for the owner too"

@@ -35,6 +35,7 @@ from entraide.privacy.entrypoints.http import (
     labels,
     pages,
     public_rights,
+    statements,
 )
 from entraide.privacy.entrypoints.http.tokens import ServiceTokens
 from entraide.privacy.entrypoints.scheduled import every
@@ -107,6 +108,7 @@ def create_app(
             erasure_requests.router,  # a volunteer who leaves, through directory
             pages.router,
             public_rights.router,
+            statements.router,  # a rectification's words, read by the record's owner
         ],
         startup=[
             vault.ensure_indexes,
