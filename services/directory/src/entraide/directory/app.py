@@ -56,6 +56,7 @@ from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
 from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
+from entraide.kit.rectification_statements import PrivacyStatements
 from entraide.kit.rights import register_notices, register_rights
 from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
@@ -196,6 +197,8 @@ def create_app(
     # privacy's rights channel asks which volunteer a proved e-mail names (its vault's secret)
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     provide(app, contact_lookup.ContactLookup(space, privacy_secret))
+    # a rectification's words, read from privacy as staff open the correction form
+    provide(app, PrivacyStatements(SERVICE, settings.keyvault_url, privacy_secret))
     provide_ports(app, uow, cards, offers, volunteer_store, keys, roster, listing)
     provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
     # privacy's commands (issue 6); a volunteer's objection and rectification are routed here

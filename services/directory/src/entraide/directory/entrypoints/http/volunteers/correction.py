@@ -24,9 +24,12 @@ from entraide.directory.entrypoints.http.volunteers import form as application_f
 from entraide.directory.usecases import volunteers
 from entraide.kit import flash, messages
 from entraide.kit.auth import Principal, check_csrf, page_principal
+from entraide.kit.deps import provided
+from entraide.kit.rectification_statements import PrivacyStatements
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(page_principal)]
+StatementsDep = Annotated[PrivacyStatements, Depends(provided(PrivacyStatements))]
 FIELDS = ("prenom", "nom", "courriel", "telephone", "code_postal")
 PAGE_ORDER = ("prenom", "nom", "courriel", "telephone", "sms", "code_postal")
 # the sign-up form's sentences, said to their association rather than to the volunteer
@@ -80,10 +83,15 @@ def page(
 
 
 async def _shown(
-    uow: UnitOfWorkDep, keys: VolunteerKeysDep, principal: Principal, volunteer_id: str
+    uow: UnitOfWorkDep,
+    keys: VolunteerKeysDep,
+    principal: Principal,
+    volunteer_id: str,
+    statements: PrivacyStatements,
 ) -> dict[str, Any]:
-    """The volunteer as the form shows them (their details opened); 403 for another
-    association's or territory's, 404 once unknown or erased."""
+    """The volunteer as the form shows them (their details opened, the words of the
+    rectification they asked, read from privacy); 403 for another association's or
+    territory's, 404 once unknown or erased."""
     try:
         volunteer = await volunteers.editable(uow, principal, volunteer_id)
     except ForbiddenError:
@@ -97,6 +105,7 @@ async def _shown(
         "identity": identity,
         "code_postal": volunteer.code_postal,
         "flagged": bool(volunteer.rectifications),
+        "said": await statements.of(volunteer.rectifications),
     }
 
 
@@ -108,9 +117,10 @@ async def correction_form(
     pages: PagesDep,
     uow: UnitOfWorkDep,
     keys: VolunteerKeysDep,
+    statements: StatementsDep,
     retour: str = "",
 ) -> HTMLResponse:
-    volunteer = await _shown(uow, keys, principal, volunteer_id)
+    volunteer = await _shown(uow, keys, principal, volunteer_id, statements)
     identity = volunteer["identity"]
     form = {k: identity.get(k) or "" for k in FIELDS[:4]}
     form |= {
@@ -133,10 +143,11 @@ async def correct_volunteer(
     uow: UnitOfWorkDep,
     keys: VolunteerKeysDep,
     space: VolunteerSpaceDep,
+    statements: StatementsDep,
 ) -> Response:
     """Correct the volunteer's details; a rectification flagged on their card is done if
     anything changed."""
-    volunteer = await _shown(uow, keys, principal, volunteer_id)
+    volunteer = await _shown(uow, keys, principal, volunteer_id, statements)
     raw = await request.form()
     form: dict[str, Any] = {k: str(raw.get(k, "")) for k in FIELDS} | {"sms": raw.get("sms")}
     retour = str(raw.get("retour", ""))
