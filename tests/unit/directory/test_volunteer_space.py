@@ -2,6 +2,7 @@
 address, single use, 15 minutes), the session cookie, pause and resume announced to
 matching, what they offer, leaving."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -157,8 +158,10 @@ class FakeDocuments:
     def __init__(self, uow) -> None:  # type: ignore[no-untyped-def]
         self.uow = uow
 
-    async def all(self) -> list[dict]:
-        return [v.state() for v in self.uow.volunteers.stored.values()]
+    async def every(self) -> AsyncIterator[dict]:
+        """A cursor's: one at a time (no `all`: the whole list is never asked for)."""
+        for volunteer in list(self.uow.volunteers.stored.values()):
+            yield volunteer.state()
 
 
 async def test_volunteers_who_applied_before_their_address_was_kept_can_sign_in() -> None:

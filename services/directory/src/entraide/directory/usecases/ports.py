@@ -118,8 +118,8 @@ class VolunteerDocuments(VolunteerLookup, Protocol):
         """Volunteers announced with a cleared check but no validity stored."""
         ...
 
-    async def all(self) -> list[Doc]:
-        """Every volunteer (a scan: at start only)."""
+    def every(self) -> AsyncIterator[Doc]:
+        """Every volunteer, read as it goes (a cursor, at start only: never all at once)."""
         ...
 
     async def note(

@@ -164,7 +164,7 @@ class VolunteerSpace:
             return 0
         known = await self.index.volunteers()
         remembered = 0
-        for doc in await documents.all():
+        async for doc in documents.every():  # a cursor: tens of thousands, one at a time
             if doc["_id"] in known or doc.get("status") not in access_links.MAY_SIGN_IN:
                 continue
             key = await keys.existing(doc["_id"])

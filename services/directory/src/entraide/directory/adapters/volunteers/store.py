@@ -4,7 +4,7 @@ A review is one atomic update of one document, its events with it (the kit's out
 guarded by the revision it was computed from (see `writes.append`).
 """
 
-from collections.abc import Collection, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -89,7 +89,13 @@ class VolunteerStore:
         found = self.collection.find(query, {"outbox": 0}, batch_size=len(refs) + 1)
         return {doc["volunteer_ref"]: doc async for doc in found}
 
+    async def every(self) -> AsyncIterator[Doc]:
+        """Every volunteer, through a cursor (a task at start)."""
+        async for doc in self.collection.find({}, {"outbox": 0}):
+            yield doc
+
     async def all(self) -> list[Doc]:
+        """Every volunteer in one list: for tests and tools on a small store only."""
         return await self.collection.find({}, {"outbox": 0}).to_list()
 
     async def note(
