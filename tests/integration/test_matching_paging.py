@@ -135,3 +135,24 @@ async def test_the_schedulers_round_and_the_batch_read_the_store_a_chunk_at_a_ti
     asked = [completed["request_id"], match(91)["request_id"], active[1]["request_id"], "r-x"]
     done = await store.done_among(asked)
     assert done == {completed["request_id"], match(91)["request_id"], active[1]["request_id"]}
+
+
+async def test_the_digest_counts_what_is_due_in_the_store(mongo, unique) -> None:
+    """Before, the digest read up to 500 schedules of an association and counted their
+    items in Python (a larger association's figures came out short); the store counts."""
+    _, followups = await stores(mongo, unique)
+
+    def schedule(n: int, association_id: str, *items: tuple[str, str]) -> dict[str, Any]:
+        due = [{"kind": kind, "at": START, "on": on} for kind, on in items]
+        return {"_id": f"{association_id}-{n}", "association_id": association_id,
+                "departement": "44", "items": due, "next_on": min(on for _, on in items)}  # fmt: skip
+
+    late, today, later = "2026-11-20", "2026-12-01", "2027-01-15"
+    docs = [schedule(n, "ppm", ("1-month", late), ("3-month", later)) for n in range(600)]
+    docs += [schedule(n, "ppm-bis", ("rupture", today), ("1-month", today)) for n in range(3)]
+    docs += [schedule(900, "ppm", ("rupture", today)), schedule(901, "ppm", ("rupture", later))]
+    docs += [schedule(n, "afev", ("1-month", late)) for n in range(4)]
+    await followups.followups.insert_many(docs)
+    mine = Scope(territories=(), network_wide=False, association_id="ppm")
+    counted = await followups.due_kinds_in(mine, datetime(2026, 12, 1).date())
+    assert counted == {"1-month": 600, "rupture": 1}

@@ -1,6 +1,6 @@
 """The coordinators' daily digest: counts per association, one a day, none when idle."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from entraide.kit.notifications import Channel, Notification
 from entraide.matching.usecases.digest import send_digests
@@ -16,19 +16,9 @@ class Fakes:
         assert states == ["proposed"]
         return {"ppm": 3, "afev": 0}.get(scope.association_id, 0)
 
-    async def due_in(self, scope, today):
-        if scope.association_id != "ppm":
-            return []
-        at = datetime(2026, 11, 1, tzinfo=UTC)
-        return [
-            {"items": [{"kind": "1-month", "at": at, "on": "2026-11-30"}]},
-            {
-                "items": [
-                    {"kind": "rupture", "at": at, "on": "2026-12-01"},
-                    {"kind": "3-month", "at": at, "on": "2027-01-15"},
-                ]
-            },
-        ]
+    async def due_kinds_in(self, scope, today):
+        assert today == TODAY
+        return {"1-month": 1, "rupture": 1} if scope.association_id == "ppm" else {}
 
     async def notify(self, notification: Notification) -> None:
         self.sent.append(notification)
@@ -48,7 +38,7 @@ async def test_one_digest_per_association_with_something_to_do() -> None:
     assert digest.context == {
         "on": TODAY,
         "proposals": 3,
-        "followups": 1,  # the 3-month one is not due yet
+        "followups": 1,  # the rupture alert apart
         "alerts": 1,
         "link": "http://127.0.0.1:8030/propositions",
     }

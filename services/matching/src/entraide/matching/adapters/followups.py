@@ -116,15 +116,6 @@ class FollowUpStore:
 
     # --- for the pages ----------------------------------------------------------------
 
-    async def due_in(self, scope: Scope, today: date) -> list[Doc]:
-        """The schedules the scope covers with something due by `today`, oldest first."""
-        return await self.due(scope_query(scope), today)
-
-    async def due(self, query: Doc, today: date, limit: int = 500) -> list[Doc]:
-        """The schedules in `query` (a scope) with something due by `today`, oldest first."""
-        found = self.followups.find(query | {"next_on": {"$lte": today.isoformat()}})
-        return await found.sort("next_on", ASCENDING).limit(limit).to_list()
-
     async def followed_in(self, scope: Scope, asked: Asked) -> Page:
         """The page `asked` of the schedules the scope covers, what is due first."""
         return await paged(self.followups, scope_query(scope), "next_on", {}, asked)
@@ -133,6 +124,18 @@ class FollowUpStore:
         """How many schedules the scope covers have something due by `today`."""
         due = {"next_on": {"$lte": today.isoformat()}}
         return await self.followups.count_documents(scope_query(scope) | due)
+
+    async def due_kinds_in(self, scope: Scope, today: date) -> dict[str, int]:
+        """How many items of each kind are due by `today` in the scope, counted by the
+        store (the digest's figures: no schedule leaves it)."""
+        on = today.isoformat()
+        pipeline: list[Doc] = [
+            {"$match": scope_query(scope) | {"next_on": {"$lte": on}}},
+            {"$unwind": "$items"},
+            {"$match": {"items.on": {"$lte": on}}},
+            {"$group": {"_id": "$items.kind", "n": {"$sum": 1}}},
+        ]
+        return {d["_id"]: d["n"] async for d in await self.followups.aggregate(pipeline)}
 
     async def of(self, match_ids: list[str]) -> dict[str, Doc]:
         found = self.followups.find({"_id": {"$in": match_ids}})

@@ -31,13 +31,9 @@ async def send_digests(
     for association_id, to in sorted(recipients.items()):
         scope = Scope(territories=(), network_wide=False, association_id=association_id)
         proposals = await matches.count_in(scope, ["proposed"])  # counted, not read
-        items = [
-            item
-            for schedule in await followups.due_in(scope, today)
-            for item in schedule["items"]
-            if date.fromisoformat(item["on"]) <= today
-        ]
-        alerts = sum(1 for item in items if item["kind"] == RUPTURE)
+        due = await followups.due_kinds_in(scope, today)  # counted, not read
+        alerts = due.get(RUPTURE, 0)
+        items = sum(due.values())
         if proposals == 0 and not items:
             continue  # nothing to do: no mail
         await notifier.notify(
@@ -50,7 +46,7 @@ async def send_digests(
                 context={
                     "on": today,
                     "proposals": proposals,
-                    "followups": len(items) - alerts,
+                    "followups": items - alerts,
                     "alerts": alerts,
                     "link": link,
                 },

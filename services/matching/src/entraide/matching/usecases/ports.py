@@ -273,8 +273,8 @@ class MatchDocuments(Protocol):
 class FollowUpDocuments(Protocol):
     """The stored schedules as the follow-ups page reads them."""
 
-    async def due_in(self, scope: Scope, today: date) -> list[Doc]:
-        """The schedules the scope covers with something due by `today`, oldest first."""
+    async def due_kinds_in(self, scope: Scope, today: date) -> dict[str, int]:
+        """How many items of each kind are due by `today` in the scope."""
         ...
 
     async def followed_in(self, scope: Scope, asked: Asked) -> Page:
