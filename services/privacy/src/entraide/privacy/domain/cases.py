@@ -74,6 +74,8 @@ NO_RECORD = "no-record"  # the owner holds no record of the person: nothing to c
 # the owner erased the data to correct instead (a family's request refused at the door):
 # its completion says so (`outcome`), noted in the counts of the case's `rectified`
 ERASED = "erased"
+# the subject's erasure closed while the case waited on its owner: nothing left to act on
+SUBJECT_ERASED = "subject-erased"
 
 
 def open_case(
@@ -219,6 +221,14 @@ def erasure_of(cases: Sequence[Case]) -> Case | None:
     """The subject's erasure that destroyed its keys: its first closed erasure case."""
     closed = [c for c in cases if c.kind == CaseKind.ERASURE and c.status == CaseStatus.CLOSED]
     return min(closed, key=lambda c: c.closed_at or c.opened_at, default=None)
+
+
+def left_by_erasure(cases: Sequence[Case]) -> list[Case]:
+    """A subject's routed cases still live once its erasure closed (none before): they wait
+    on an owner that holds nothing of the subject any more, so privacy closes them."""
+    if erasure_of(cases) is None:
+        return []
+    return [c for c in cases if c.kind in ROUTED and c.status != CaseStatus.CLOSED]
 
 
 def overdue(case: Case, now: datetime) -> bool:

@@ -162,10 +162,11 @@ OUTCOMES = {
     "not-applicable": "moot",
     case_rules.NO_RECORD: "moot",
     case_rules.ERASED: "erased",  # the data to correct erased instead
+    case_rules.SUBJECT_ERASED: "gone",  # the person's data erased since (erasure, retention)
 }
 # an answer that tells of several cases (a contact naming several records): what was
 # done first, then a refusal, then nothing to do
-_FIRST = ("done", "erased", "refused", "moot")
+_FIRST = ("done", "erased", "gone", "refused", "moot")
 
 
 def answer(cases: list[Case]) -> dict[str, str | datetime]:

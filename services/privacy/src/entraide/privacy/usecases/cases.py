@@ -1,14 +1,10 @@
 """Rights cases: open one, command every service, collect acknowledgements, retry, close.
 
-Erasure and access cases are commands on `entraide.privacy.commands.v1`; every service
-(privacy included) acknowledges on `entraide.privacy.acks.v1`. The watchdog resends to
-silent services and escalates; an erasure case closes once all have answered, and privacy
-then destroys every key of the subject. Rectification and objection are routed to the
-service owning the subject (`domain.cases`); the officer may close one with a decision (a
-rectification so closed is withdrawn from its owner, who takes the flag off the record).
-
-The use cases only: the cases, the keys, the audit trail and the commands' publisher are
-ports (`entraide.privacy.usecases.ports`).
+Erasure and access are commands every service (privacy too) acknowledges; the watchdog
+resends and escalates; a closed erasure destroys the subject's keys and closes its routed
+cases left waiting (`left_cases`). Rectification and objection go to the subject's owner
+(`domain.cases`); the officer may close one (a rectification is then withdrawn from its
+owner). The cases, keys, audit trail and commands are ports (`usecases.ports`).
 """
 
 import logging
@@ -25,6 +21,7 @@ from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.export_seal import new_recipient, open_sealed
 from entraide.privacy.domain import cases as rules
 from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus, Destroyed
+from entraide.privacy.usecases.left_cases import close_left_by_erasure, still_waiting
 from entraide.privacy.usecases.ports import AuditLog, Cases, Commands, Keys
 
 log = logging.getLogger(__name__)
@@ -227,13 +224,16 @@ class Rights:
             return False
         await self.audit.record(case_id, "case-closed", actor="privacy", keys_destroyed=destroyed)
         log.info("case closed", extra={"case_id": case_id, "keys_destroyed": destroyed})
+        if case.kind == CaseKind.ERASURE:  # what waited on the subject's owners closes too
+            await close_left_by_erasure(self.cases, self.audit, case.subject_ref, at=self.clock())
         return True
 
     async def tick(self) -> int:
         """Resend commands to silent services, escalate stubborn cases; how many resent."""
         now = self.clock()
         resent = []
-        for case in await self.cases.due(now - self.retry_after):
+        due = await self.cases.due(now - self.retry_after)
+        for case in await still_waiting(self.cases, self.audit, due, at=now):
             step = rules.next_step(
                 case, now, retry_after=self.retry_after, escalate_after=self.escalate_after
             )

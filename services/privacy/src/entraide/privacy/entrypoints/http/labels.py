@@ -195,11 +195,13 @@ DONE_BY_KIND = {
     "rectification": "Transmise à l'équipe qui tient la fiche, signalée sur la fiche : "
     "l'équipe la rectifie avec la personne"
 }
-# how privacy closes a rectification now, on its owner's answers
-NO_RECORD = (
-    "Aucune fiche à rectifier : le service qui tient les données n'en a pas pour cette personne"
-)
-
+# how privacy closes a routed case itself: on its owner's answers, or after the erasure
+CLOSED_BY_PRIVACY = {
+    "no-record": "Aucune fiche à rectifier : "
+    "le service qui tient les données n'en a pas pour cette personne",
+    "subject-erased": "Sans suite, les données de la personne ayant été effacées depuis "
+    "(dossier d'effacement clos)",
+}
 
 ERASED = (
     "Close sans rectification{when} : la demande faite en ligne a été refusée par l'équipe "
@@ -210,17 +212,14 @@ ERASED = (
 def decision(kind: str, decided: str, rectified_at: datetime | str | None = None) -> str:
     """How a closed case was decided, in words true for its kind (`rectified_at`: when the
     owner's staff corrected the record)."""
+    when = f" le {formats.long_day(rectified_at)}" if rectified_at else ""
     if decided == "rectified":
-        when = f" le {formats.long_day(rectified_at)}" if rectified_at else ""
         return f"Rectifiée{when} par l'équipe qui tient la fiche"
-    if decided == "no-record":
-        return NO_RECORD
     if decided == "erased":
-        when = f" le {formats.long_day(rectified_at)}" if rectified_at else ""
         return ERASED.format(when=when)
     if decided == "done" and kind in DONE_BY_KIND:
         return DONE_BY_KIND[kind]
-    return DECISIONS.get(decided, decided)
+    return DECISIONS.get(decided) or CLOSED_BY_PRIVACY.get(decided, decided)
 
 
 def state(case: dict[str, Any]) -> str:
@@ -272,7 +271,8 @@ def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
             return f"{who} a répondu : demande faite en ligne refusée, coordonnées effacées."
         return f"{who} a répondu : fiche rectifiée par l'équipe qui la tient."
     if action == "case-resolved":
-        decided = DECISIONS.get(entry.get("decision", ""), "décision enregistrée")
+        code = entry.get("decision", "")
+        decided = DECISIONS.get(code) or CLOSED_BY_PRIVACY.get(code, "décision enregistrée")
         return f"Dossier clos : {decided[0].lower()}{decided[1:]}."
     if action == "export-read":
         return f"Export {EXPORT_FORMS.get(entry.get('form', ''), 'consulté')}."
