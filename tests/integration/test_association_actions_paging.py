@@ -17,7 +17,7 @@ from entraide.kit.devissuer import PPM
 from entraide.kit.outbox import DONE
 from tests.integration.test_association_actions_forms import card, field
 from tests.integration.test_directory_offers import bearer, body, directory_settings  # noqa: F401
-from tests.support import serving
+from tests.support import pages, serving
 from tests.unit.directory.offers import fields
 
 # 45 actions of Parrains Par Mille in the Loire-Atlantique, names that sort only as people
@@ -75,6 +75,12 @@ async def test_the_store_pages_the_actions_in_order_with_no_duplicate_and_no_gap
                 if state is None or views.staff_offer(d, now)["fraicheur"] == state
             ]
             assert read == expected  # each once, none missed, in the space's order
+        everything = [d["_id"] for d in listing.ordered(stored, now)]
+        for at, doc_id in enumerate(everything):
+            doc = next(d for d in stored if d["_id"] == doc_id)
+            query = ListingQuery(PPM, ("44",), None, now, 0, 100, listing.mark_of(doc, now))
+            after = await actions.page(query)
+            assert [d["_id"] for d in after.docs] == everything[at + 1 :]
         # those up to date, as read
         named = [next(d["nom"] for d in stored if d["_id"] == i) for i in read]
         assert named.index("Paris 2e 1") < named.index("Paris 19e 2")  # 2 before 19
@@ -216,7 +222,7 @@ async def test_offers_stored_before_their_sort_key_get_it_at_start_once(
         assert [o["nom"] for o in page.json()["offers"]] == ["Aide", "Paris 2e"]
 
 
-async def test_the_staff_api_answers_a_page_and_the_export_streams_every_public_offer(
+async def test_the_staff_api_follows_a_cursor_and_the_export_streams_every_public_offer(
     directory_settings,  # noqa: F811
     dev_issuer,
 ):
@@ -226,16 +232,27 @@ async def test_the_staff_api_answers_a_page_and_the_export_streams_every_public_
         ids = await published(app, client, ppm)
         hidden = body("Nantes", nom="Réservée", professionals_only=True)
         assert (await client.post("/api/v1/staff/offers", json=hidden, headers=ppm)).is_success
-        read = []
-        for offset in (0, 20, 40):
-            page = await client.get(
-                "/api/v1/staff/offers", params={"limit": 20, "offset": offset}, headers=ppm
-            )
-            assert page.status_code == 200, page.text
-            assert page.json()["total"] == 46
-            assert page.json()["by_freshness"] == {"hidden": 7, "reminder": 12, "fresh": 27}
-            read += [o["offer_id"] for o in page.json()["offers"]]
-        assert len(read) == len(set(read)) == 46
+        first = await client.get("/api/v1/staff/offers", params={"limit": 20}, headers=ppm)
+        assert first.status_code == 200, first.text
+        assert first.json()["total"] == 46
+        assert first.json()["by_freshness"] == {"hidden": 7, "reminder": 12, "fresh": 27}
+        # published between two pages, first in its part: an offset would repeat one
+        early = body("Nantes", nom="Aaa tout premier")
+        newcomer = await client.post("/api/v1/staff/offers", json=early, headers=ppm)
+        assert newcomer.status_code == 201, newcomer.text
+        ids.append(newcomer.json()["offer_id"])
+        rest = await pages(client, first.json()["next"], headers=ppm)
+        assert [len(p["offers"]) for p in rest] == [20, 6]
+        assert rest[-1]["next"] is None
+        assert "limit=20" in first.json()["next"]
+        read = [o["offer_id"] for p in [first.json(), *rest] for o in p["offers"]]
+        assert len(read) == len(set(read)) == 46  # each once, the newcomer before the mark
+        one = await client.get("/api/v1/staff/offers", headers=ppm)  # 50 by default
+        assert len(one.json()["offers"]) == 47
+        assert one.json()["next"] is None
+        garbage = await client.get("/api/v1/staff/offers", params={"apres": "abc"}, headers=ppm)
+        assert garbage.status_code == 422
+        assert garbage.json()["detail"][0]["field"] == "query.apres"
         reminder = await client.get(
             "/api/v1/staff/offers", params={"etat": "reminder"}, headers=ppm
         )

@@ -1,7 +1,6 @@
 """Offers' use cases, shared by the staff API and the pages: publish, update, withdraw;
 search; the views families, staff and data·inclusion read."""
 
-import dataclasses
 import math
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.usecases.access import check
 from entraide.directory.usecases.ports import (
     Cards,
+    ListingPage,
     ListingQuery,
     OfferDocuments,
     OfferListing,
@@ -136,43 +136,74 @@ async def association_actions(
     now: datetime,
     size: int = listing.PAGE_SIZE,
 ) -> Actions:
-    """Page `number` of the principal's association's actions (`actions_from`); past the
-    last page (actions withdrawn meanwhile), the last one."""
+    """Page `number` of the principal's association's actions (`_listed`), made views for
+    the page's only; past the last page (actions withdrawn meanwhile), the last one."""
     number = max(number, 1)
-    found = await actions_from(
-        actions, principal, state=state, start=(number - 1) * size, size=size, now=now
+    found, total = await _listed(
+        actions, principal, state, now, start=(number - 1) * size, size=size
     )
-    pages = max(1, math.ceil(found.total / size))
+    pages = max(1, math.ceil(total / size))
     if number > pages:
         number = pages
-        found = await actions_from(
-            actions, principal, state=state, start=(number - 1) * size, size=size, now=now
+        found, total = await _listed(
+            actions, principal, state, now, start=(number - 1) * size, size=size
         )
-    return dataclasses.replace(found, number=number, pages=pages)
+    shown = [views.staff_offer(d, now) for d in found.docs]
+    return Actions(shown, number, pages, total, found.by_freshness)
 
 
-async def actions_from(
+@dataclass(frozen=True)
+class Stretch:
+    """What the API answers: the actions after a mark as staff read them, the mark after
+    the last of them (None: none comes after), the counts."""
+
+    offers: list[dict[str, Any]]
+    next: listing.Mark | None
+    total: int
+    by_freshness: dict[str, int] = field(default_factory=dict)
+
+
+async def actions_after(
     actions: OfferListing,
     principal: Principal,
     *,
     state: Freshness | None,
-    start: int,
+    after: listing.Mark | None,
     size: int,
     now: datetime,
-) -> Actions:
-    """At most `size` of the principal's association's actions in their territories (the
-    Nièvre's staff do not run the Nord's) from `start`, in `state` (None: all), those to
-    update first (`domain.offers.listing`); only those are read and made views (none for
-    a principal of no association)."""
+) -> Stretch:
+    """At most `size` of the principal's association's actions after the mark (from the
+    first: in the order of `now`), made views for those only."""
+    moment = after.now if after is not None else now  # the parts as they were at the start
+    found, total = await _listed(actions, principal, state, moment, size=size + 1, after=after)
+    docs = found.docs[:size]  # one more read than shown: whether any come after
+    following = listing.mark_of(docs[-1], moment) if len(found.docs) > size else None
+    shown = [views.staff_offer(d, now) for d in docs]
+    return Stretch(shown, following, total, found.by_freshness)
+
+
+async def _listed(
+    actions: OfferListing,
+    principal: Principal,
+    state: Freshness | None,
+    now: datetime,
+    *,
+    size: int,
+    start: int = 0,
+    after: listing.Mark | None = None,
+) -> tuple[ListingPage, int]:
+    """The principal's association's actions in their territories (the Nièvre's staff do
+    not run the Nord's) in `state` (None: all), those to update first
+    (`domain.offers.listing`): `size` from `start` or after the mark, and how many in the
+    state asked; none for a principal of no association."""
     association_id = principal.association_id
     if association_id is None:
-        return Actions([], 1, 1, 0)
+        return ListingPage([], {}), 0
     asked = state.value if state else None
-    query = ListingQuery(association_id, principal.territories, asked, now, start, size)
+    query = ListingQuery(association_id, principal.territories, asked, now, start, size, after)
     found = await actions.page(query)
     total = found.by_freshness.get(asked, 0) if asked else sum(found.by_freshness.values())
-    shown = [views.staff_offer(d, now) for d in found.docs]
-    return Actions(shown, 1, 1, total, found.by_freshness)
+    return found, total
 
 
 async def data_inclusion_services(offers: OfferDocuments) -> AsyncIterator[dict[str, Any]]:

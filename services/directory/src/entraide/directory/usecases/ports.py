@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple, Protocol
 
 from entraide.contracts.events import MatchProposed
+from entraide.directory.domain.offers.listing import Mark as ListingMark
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.offers.search import Prepared, Query
 from entraide.directory.domain.volunteers.roster import Mark
@@ -75,7 +76,7 @@ class OfferDocuments(Protocol):
 class ListingQuery:
     """Which actions: an association's, serving one of these départements (none named:
     all), in this state at `now` (None: all), in the order of `domain.offers.listing`;
-    from `start`, at most `size`."""
+    from `start` (or those after the mark `after`), at most `size`."""
 
     association_id: str
     territories: Sequence[str]
@@ -83,6 +84,7 @@ class ListingQuery:
     now: datetime
     start: int
     size: int
+    after: ListingMark | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The association's actions, a page at a time, in the order of `domain.offers.listing`: the
 store filters (association, territories, freshness), orders and pages, one query per part
 (hidden, to confirm, up to date: a range of `updated_at` each) with its sort, skip and
-limit; only the page's documents are read, and the counts are the store's.
+limit, or from a mark (the API's cursor: what follows an offer in its part's sort, then
+the next parts); only the page's documents are read, and the counts are the store's.
 
 The index on (association, sort key, `_id`, update's date) serves every query: equality,
 then the sort, then the range (MongoDB reads a part in the index's order and filters the
@@ -47,13 +48,39 @@ class MongoOfferListing:
         parts = {s.value: {**scope, **_updated(s, query.now)} for s in listing.STALEST_FIRST}
         counts = {state: await self.collection.count_documents(p) for state, p in parts.items()}
         asked = [query.freshness] if query.freshness else list(parts)
+        if query.after is not None:
+            after = await self._after(parts, asked, query.after, query.size)
+            return ListingPage(docs=after, by_freshness=counts)
         docs: list[Doc] = []
         for part, skip, limit in listing.slices(
             [counts[state] for state in asked], query.start, query.size
         ):
-            found = self.collection.find(parts[asked[part]], {"outbox": 0})
-            docs += await found.sort(list(listing.SORT)).skip(skip).limit(limit).to_list()
+            docs += await self._read(parts[asked[part]], skip, limit)
         return ListingPage(docs=docs, by_freshness=counts)
+
+    async def _after(
+        self, parts: dict[str, Doc], asked: list[str], mark: listing.Mark, size: int
+    ) -> list[Doc]:
+        """At most `size` offers after the mark: the rest of its part (after its key, then
+        after its id on the same key), then the parts after it."""
+        names = list(parts)
+        docs: list[Doc] = []
+        for state in asked:
+            if names.index(state) < names.index(mark.part) or len(docs) >= size:
+                continue
+            part = parts[state]
+            if state == mark.part:
+                later = [
+                    {"sort_key": {"$gt": mark.key}},
+                    {"sort_key": mark.key, "_id": {"$gt": mark.offer_id}},
+                ]
+                part = {"$and": [part, {"$or": later}]}
+            docs += await self._read(part, 0, size - len(docs))
+        return docs
+
+    async def _read(self, part: Doc, skip: int, limit: int) -> list[Doc]:
+        found = self.collection.find(part, {"outbox": 0}).sort(list(listing.SORT))
+        return await found.skip(skip).limit(limit).to_list()
 
     async def rekey(self) -> int:
         """Write the sort key where it is missing or not the one the offer's name and

@@ -7,11 +7,13 @@ An offer's freshness changes with the days, so it is not stored: each part is a 
 `updated_at` (`updated_range`). The order inside a part is a stored key (`sort_key`,
 written with each offer's state: `events.offer_document`), which the store sorts on by
 itself. The store reads, of each part, the slice a page needs (`slices`;
-`adapters.offers.listing`); `ordered` is the same order over documents in memory.
+`adapters.offers.listing`), or what follows a `Mark` (the API's cursor); `ordered` is the
+same order over documents in memory.
 Pure: no I/O.
 """
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +62,24 @@ def slices(counts: Sequence[int], start: int, size: int) -> list[tuple[int, int,
         found.append((part, start, taken))
         start, size = 0, size - taken
     return found
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A place in the order of the moment `now` (the parts as they were then): just after
+    the offer of this part, sort key and id. Whatever comes after it stays after it: offers
+    published or withdrawn elsewhere in the list neither repeat nor skip one."""
+
+    now: datetime
+    part: str
+    key: str
+    offer_id: str
+
+
+def mark_of(doc: dict[str, Any], now: datetime) -> Mark:
+    """The place just after this stored offer in the order of `now`."""
+    part = freshness(doc["updated_at"], now).value
+    return Mark(now, part, doc.get("sort_key") or "", doc["_id"])
 
 
 def ordered(docs: Iterable[dict[str, Any]], now: datetime) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
@@ -18,6 +19,7 @@ from entraide.directory.entrypoints.http.deps import (
     OfferListingDep,
     UnitOfWorkDep,
 )
+from entraide.directory.entrypoints.http.offers import cursor
 from entraide.directory.usecases import offers
 from entraide.kit.auth import api_principal
 from entraide.kit.principal import Principal
@@ -139,28 +141,46 @@ async def export_services(documents: OfferDocumentsDep) -> StreamingResponse:
     return StreamingResponse(written(), media_type="application/json")
 
 
-@staff.get("/offers")
+@staff.get(
+    "/offers",
+    responses={422: {"description": "A parameter that does not fit, named (`query.limit`)"}},
+)
 async def my_offers(
+    request: Request,
     principal: Staff,
     listing: OfferListingDep,
     etat: Annotated[
         Freshness | None, Query(description="Only the offers in this state (all: none).")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=200, description="Offers per page.")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Offers skipped: a page's start.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=200, description="Offers per page, 1 to 200.")] = 50,
+    apres: Annotated[
+        str | None,
+        Query(description="The previous page's `apres`: the page after it (none: the first)."),
+    ] = None,
 ) -> dict[str, Any]:
     """The principal's association's offers in their territories, with their freshness,
-    those to update first (hidden, to confirm), each part by name then commune: `limit` of
-    them from `offset` on, `total` in the state asked, and how many in each state."""
-    found = await offers.actions_from(
-        listing, principal, state=etat, start=offset, size=limit, now=datetime.now(UTC)
+    those to update first (hidden, to confirm), each part by name then commune, a page at
+    a time: `total` in the state asked, `by_freshness`; follow `next` until it is null
+    (the cursor holds the place: offers published or withdrawn between two pages repeat or
+    skip none)."""
+    try:
+        after = cursor.decode(apres) if apres else None
+    except cursor.CursorError:
+        wrong = "Ce curseur n'est pas valide : reprenez depuis la première page."
+        raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
+    found = await offers.actions_after(
+        listing, principal, state=etat, after=after, size=limit, now=datetime.now(UTC)
     )
+    following = cursor.encode(found.next) if found.next is not None else None
+    kept = {"limit": limit, "etat": etat.value if etat else None, "apres": following}
+    link = f"{request.url.path}?{urlencode({k: v for k, v in kept.items() if v})}"
     return {
         "offers": found.offers,
         "total": found.total,
         "by_freshness": found.by_freshness,
-        "offset": offset,
         "limit": limit,
+        "apres": following,
+        "next": link if following else None,
     }
 
 

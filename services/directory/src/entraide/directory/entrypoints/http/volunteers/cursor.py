@@ -5,36 +5,26 @@ every page). Read strictly, so that nothing but a day, a tier and plain values r
 store's filter (a value from a client is never taken as an operator).
 """
 
-import base64
-import binascii
-import json
 from datetime import date, datetime
 from typing import Any
 
 from entraide.directory.domain.volunteers.roster import TIERS, Mark
+from entraide.directory.entrypoints.http.opaque import CursorError, pack, unpack
 
+__all__ = ["CursorError", "decode", "encode"]
 SORTS = {t.name: t.sort for t in TIERS}
-
-
-class CursorError(ValueError):
-    """The text is not a cursor `encode` wrote."""
 
 
 def encode(mark: Mark) -> str:
     """The mark as URL-safe text."""
     values = [_tagged(v) for v in mark.values]
-    text = json.dumps({"jour": mark.day.isoformat(), "partie": mark.tier, "apres": values})
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+    return pack({"jour": mark.day.isoformat(), "partie": mark.tier, "apres": values})
 
 
 def decode(cursor: str) -> Mark:
     """The mark the text encodes; CursorError if it is not one `encode` wrote."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        found = json.loads(raw)
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CursorError(cursor) from exc
-    if not isinstance(found, dict) or not isinstance(found.get("jour"), str):
+    found = unpack(cursor)
+    if not isinstance(found.get("jour"), str):
         raise CursorError(cursor)
     tier, values = found.get("partie"), found.get("apres")
     if not isinstance(tier, str) or tier not in SORTS or not isinstance(values, list):
