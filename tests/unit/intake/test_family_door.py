@@ -102,8 +102,16 @@ class FakeQueue:
             request.rectifications_done = sorted({*request.rectifications_done, case_id})
         return flagged
 
-    async def announce(self, self_id: str, events: list[CloudEvent[Any]]) -> None:
+    async def settle(self, self_id: str, events: list[CloudEvent[Any]]) -> bool:
+        stored = self.stored[self_id]
+        if stored.owed is None:  # as the store: guarded by the marker, in one write
+            return False
+        self.stored[self_id] = replace(stored, owed=None, owed_to=None)
         self.outbox.extend((self_id, e) for e in events)
+        return True
+
+    async def owing(self) -> list[SelfRequest]:
+        return [replace(r) for r in self.stored.values() if r.owed is not None]
 
     async def decide(self, request: SelfRequest) -> bool:
         stored = self.stored[request.id]

@@ -42,16 +42,19 @@ from entraide.kit import outbox
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
 from entraide.kit.keyvault_client import dev_secret, vault_client
+from entraide.kit.loops import Periodic, running
 from entraide.kit.messages import FieldSentences
 from entraide.kit.metrics import partner_quota_refusals
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
 from entraide.kit.protect import RateLimits
+from entraide.kit.rectification_statements import PrivacyStatements
 from entraide.kit.rights import register_notices, register_rights
 from entraide.kit.service import runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "intake"
+OWED_EVERY_SECONDS = 60.0  # the pass that settles door decisions a crash interrupted
 NAV = [
     ("/familles", "Familles"),
     ("/familles/nouvelle", "Nouvelle famille"),
@@ -121,6 +124,8 @@ def create_app(
     door.notifier = notifier  # the family's own door: « demande reçue », « va vous appeler »
     warnings = RetentionWarnings(families, keys, notifier)
     register_notices(rt.broker, warnings.warn, settings=settings, service=SERVICE)
+    # a door decision a crash interrupted: its flags carried or answered, at start and after
+    owed = Periodic(queue.settle_owed, OWED_EVERY_SECONDS, name="door-decisions-owed")
 
     app = service_app(
         rt,
@@ -145,7 +150,7 @@ def create_app(
             if settings.outbox_relay
             else []
         )
-        + [lambda _: notifier.running()],
+        + [lambda _: notifier.running(), lambda _: running(owed)],
     )
     templates = templates_for(
         "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"
@@ -164,6 +169,8 @@ def create_app(
     privacy_secret = secret.get_secret_value() if secret else dev_secret(SERVICE)
     found = contact_lookup.ContactLookup(families, keys, privacy_secret, self_requests.refs_with)
     provide(app, found)
+    # a rectification's words, read from privacy as staff open the flagged record or request
+    provide(app, PrivacyStatements(SERVICE, settings.keyvault_url, privacy_secret))
     signing = settings.session_secret.get_secret_value().encode()  # hashes the addresses
     door_limits = family_door.DoorLimits.default(
         partial(RateLimits.in_store, db=rt.db, secret=signing)

@@ -36,6 +36,7 @@ class SelfRequestStore:
         await self.requests.create_index("lookup")
         await self.requests.create_index("request_id", sparse=True)
         await self.requests.create_index("family_ref")
+        await self.requests.create_index("owed", sparse=True)
 
     async def add(self, request: SelfRequest) -> None:
         await self.requests.insert_one(document_of(request))
@@ -104,14 +105,22 @@ class SelfRequestStore:
         )
         return found is not None and case_id in (found.get("rectifications") or [])
 
-    async def announce(self, self_id: str, events: list[CloudEvent[Any]]) -> None:
-        """Append the events to the request's outbox, in one write; the relay, woken,
-        publishes them."""
-        entries = [outbox_entry(e) for e in events]
-        if entries:
-            update = {"$push": {"outbox": {"$each": entries}}, "$set": PENDING}
-            await self.requests.update_one({"_id": self_id}, update)
+    async def settle(self, self_id: str, events: list[CloudEvent[Any]]) -> bool:
+        """Clear what the decision owed and append the events to the request's outbox, in
+        one write guarded by the marker (a second settling writes nothing); the relay,
+        woken, publishes them."""
+        update: Doc = {"$unset": {"owed": "", "owed_to": ""}}
+        if entries := [outbox_entry(e) for e in events]:
+            update |= {"$push": {"outbox": {"$each": entries}}, "$set": PENDING}
+        owed = {"_id": self_id, "owed": {"$exists": True}}
+        settled = (await self.requests.update_one(owed, update)).modified_count == 1
+        if settled and entries:
             self.wake()
+        return settled
+
+    async def owing(self) -> list[SelfRequest]:
+        cursor = self.requests.find({"owed": {"$exists": True}})  # set only with a decision
+        return [request_of(doc) async for doc in cursor.limit(100)]
 
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {
@@ -122,6 +131,8 @@ class SelfRequestStore:
             "family_id": request.family_id,
             "refusal": request.refusal.value if request.refusal else None,
         }
+        if request.owed is not None:  # what its flags are owed, in this very write
+            done |= {"owed": request.owed, "owed_to": request.owed_to}
         if request.stage != Stage.CONFIRMED:  # the sealed copy is no use any more
             done["sealed"] = {}
         result = await self.requests.update_one(
@@ -137,6 +148,9 @@ def document_of(request: SelfRequest) -> Doc:
     doc["needs"] = [n.value for n in request.needs]
     doc["availability"] = [s.model_dump(mode="json") for s in request.availability]
     doc["refusal"] = request.refusal.value if request.refusal else None
+    for owed in ("owed", "owed_to"):  # only once decided: the owing pass reads those
+        if doc[owed] is None:
+            del doc[owed]
     return doc
 
 

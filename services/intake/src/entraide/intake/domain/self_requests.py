@@ -73,6 +73,11 @@ class SelfRequest:
     # them; confirming or joining carries them onto the family's record, corrected there)
     rectifications: list[str] = field(default_factory=list)
     rectifications_done: list[str] = field(default_factory=list)  # withdrawn by the officer
+    # what its decision still owes those flags (`door_rectifications`): carried onto the
+    # record `owed_to`, or answered erased; noted in the decision's own write, cleared by
+    # the write that settles it, so a crash between leaves it for the next pass
+    owed: str | None = None
+    owed_to: str | None = None
 
 
 def new_code() -> str:

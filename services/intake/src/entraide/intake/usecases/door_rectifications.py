@@ -3,9 +3,14 @@ door, once staff decided it. Confirmed, or joined to a family known: the flags f
 onto that family's record, corrected there with its form, whose save tells privacy (the
 record's outbox). Refused: its identity is made unreadable, so nothing is left to correct;
 privacy hears the data was erased instead (`RectificationCompleted`, outcome `erased`,
-through the request's own outbox) and closes the case so, rather than wait for ever."""
+through the request's own outbox) and closes the case so, rather than wait for ever.
 
-from datetime import datetime
+The decision's own write notes what its flags are owed (`owing`): a flag lands only on a
+request still waiting, so once decided they are all there. `settle` then delivers it and
+clears the note in one write guarded by it: a crash between the two writes leaves the note,
+and the next pass (`settle_owed`: the queue's page, intake's scheduler) settles it, once."""
+
+from dataclasses import replace
 
 from entraide.contracts import new_event
 from entraide.contracts.events import RectificationCompleted
@@ -14,37 +19,44 @@ from entraide.intake.usecases import recording
 from entraide.intake.usecases.ports import Families
 from entraide.intake.usecases.self_requests import SelfRequests
 
-
-async def carry(
-    queue: SelfRequests, families: Families, request: SelfRequest, ref: str, carried: list[str]
-) -> None:
-    """The cases flagged on the request, read again once it is decided (none lands after),
-    onto the record `ref`, but those its first write `carried`."""
-    for case_id in sorted(set(await _flags(queue, request)) - set(carried)):
-        await families.flag_rectification(ref, case_id)
+CARRY = "carry"  # onto the record `owed_to`
+ERASED = "erased"  # privacy told the data to correct was erased instead
 
 
-async def erased(queue: SelfRequests, request: SelfRequest, now: datetime) -> int:
-    """The request refused: each case flagged on it answered `erased`, case and reference
-    only (one write); how many."""
-    events = [
-        new_event(
-            RectificationCompleted(
-                case_id=case_id,
-                subject_ref=request.family_ref,
-                service="intake",
-                completed_at=now,
-                outcome="erased",
-            ),
-            source=recording.SOURCE,
-            subject=request.family_ref,
-        )
-        for case_id in await _flags(queue, request)
-    ]
-    await queue.announce(request.id, events)
-    return len(events)
+def owing(request: SelfRequest, owed: str, to: str | None = None) -> SelfRequest:
+    """The decision with what its flags are owed, stored in its write."""
+    return replace(request, owed=owed, owed_to=to)
 
 
-async def _flags(queue: SelfRequests, request: SelfRequest) -> list[str]:
-    decided = await queue.get(request.id)
-    return list(decided.rectifications) if decided else []
+async def settle(queue: SelfRequests, families: Families, self_id: str) -> bool:
+    """Deliver what the decided request's flags are owed, if it still is: each carried
+    onto its record (a flag there already, or its case done, stays as it is), or answered
+    `erased`, case and reference only, dated as decided; whether this call settled it."""
+    decided = await queue.get(self_id)
+    if decided is None or decided.owed is None:
+        return False
+    events = []
+    if decided.owed == CARRY and decided.owed_to:
+        for case_id in decided.rectifications:
+            await families.flag_rectification(decided.owed_to, case_id)
+    elif decided.owed == ERASED and decided.decided_at is not None:
+        events = [
+            new_event(
+                RectificationCompleted(
+                    case_id=case_id,
+                    subject_ref=decided.family_ref,
+                    service="intake",
+                    completed_at=decided.decided_at,
+                    outcome="erased",
+                ),
+                source=recording.SOURCE,
+                subject=decided.family_ref,
+            )
+            for case_id in decided.rectifications
+        ]
+    return await queue.settle(self_id, events)
+
+
+async def settle_owed(queue: SelfRequests, families: Families) -> int:
+    """Settle the decisions a crash left owing; how many this pass settled."""
+    return sum([await settle(queue, families, r.id) for r in await queue.owing()])

@@ -3,9 +3,8 @@ association or of the network, who confirms it (it is published as any request, 
 `family`), joins it to a family already known, or refuses it. Never auto-trusted.
 
 Confirming writes the family with the id and key the request was sealed under, so a
-confirmation retried after a crash writes the same family once (`UnitOfWork.add`). The
-officer's rectifications flagged on a request waiting: `door_rectifications`.
-"""
+confirmation retried after a crash writes the same family once (`UnitOfWork.add`); the
+rectifications flagged on a request waiting follow it (`door_rectifications`)."""
 
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -63,6 +62,10 @@ class ConfirmationQueue:
     uow: UnitOfWork
     audit: AuditTrail
 
+    async def settle_owed(self) -> int:
+        """What decisions a crash interrupted still owe their flags, delivered once."""
+        return await flags.settle_owed(self.door.queue, self.uow.families)
+
     async def pending(self, principal: Principal) -> list[Pending]:
         """The requests waiting in my scope, oldest first, identity unsealed (audited)."""
         found = await self.door.queue.pending(access.scope_of(principal))
@@ -89,11 +92,12 @@ class ConfirmationQueue:
             possible_duplicates=request.possible_duplicates,
             written_language=request.language,  # its messages stay in the door's language
         )
-        family.rectifications = carried = list(request.rectifications)  # in its first write
+        family.rectifications = list(request.rectifications)  # in its first write
         stored = await self.uow.add(family)
         request_id = stored.requests[0].request_id
-        await self._decide(principal, request, Stage.CONFIRMED, now, request_id=request_id)
-        await flags.carry(self.door.queue, self.uow.families, request, stored.family_ref, carried)
+        owed = flags.owing(request, flags.CARRY, stored.family_ref)  # one landed meanwhile
+        await self._decide(principal, owed, Stage.CONFIRMED, now, request_id=request_id)
+        await flags.settle(self.door.queue, self.uow.families, request.id)
         await self.audit.record(principal, Action.CREATE, request.family_id, via="a-confirmer")
         return Decided(stored.id, request_id)
 
@@ -146,9 +150,9 @@ class ConfirmationQueue:
         )
         family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
         await self.uow.commit(family)
-        merged = replace(request, family_id=family.id)
+        merged = flags.owing(replace(request, family_id=family.id), flags.CARRY, family.family_ref)
         await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
-        await flags.carry(self.door.queue, self.uow.families, request, family.family_ref, [])
+        await flags.settle(self.door.queue, self.uow.families, request.id)
         await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
         await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
         return Decided(family.id, request_id)
@@ -159,9 +163,10 @@ class ConfirmationQueue:
         """Keep nothing readable: the key of the sealed identity is destroyed (a case
         flagged on it is answered: erased instead of corrected)."""
         request, _ = await self._open(principal, self_id)
-        await self._decide(principal, replace(request, refusal=reason), Stage.REFUSED, now)
+        refused = flags.owing(replace(request, refusal=reason), flags.ERASED)
+        await self._decide(principal, refused, Stage.REFUSED, now)
         await self.door.keys.destroy(request.family_id)
-        await flags.erased(self.door.queue, request, now)
+        await flags.settle(self.door.queue, self.uow.families, request.id)
 
     async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
         """Matching's association accepted or started a match for a family's own request:

@@ -65,8 +65,13 @@ class SelfRequests(Protocol):
         the request carried it."""
         ...
 
-    async def announce(self, self_id: str, events: list[CloudEvent[Any]]) -> None:
-        """Queue events for privacy in the request's own outbox (one write)."""
+    async def settle(self, self_id: str, events: list[CloudEvent[Any]]) -> bool:
+        """If the decided request still owes its flags something, clear that and queue
+        `events` for privacy in its own outbox, in one write; whether this call did."""
+        ...
+
+    async def owing(self) -> list[SelfRequest]:
+        """The decided requests whose flags are still owed something (a crash came first)."""
         ...
 
     async def decide(self, request: SelfRequest) -> bool:

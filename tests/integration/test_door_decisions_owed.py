@@ -1,0 +1,45 @@
+"""The door queue's store keeps what a decision owes its rectification flags in the
+decision's own write, lists it for the scheduler's pass, and settles it once: the marker
+and the outbox in one guarded update, so a second pass (or a second replica) writes
+nothing. On the real store."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from entraide.contracts import new_event
+from entraide.contracts.events import RectificationCompleted
+from entraide.intake.adapters.self_requests import SelfRequestStore
+from entraide.intake.domain.self_requests import Stage
+from tests.unit.intake.test_family_door import submission
+from tests.unit.intake.test_rectification_at_the_door import waiting
+
+NOW = datetime(2026, 12, 2, 1, 30, tzinfo=UTC)
+
+
+async def test_a_decision_owing_its_flags_is_listed_then_settled_once(mongo, unique) -> None:
+    w = await waiting()
+    other = w.door.queue.stored[(await w.door.submit(submission(), NOW)).self_id]  # type: ignore[attr-defined]
+    store = SelfRequestStore(mongo[f"test_intake_{unique}"])
+    await store.ensure_indexes()
+    await store.add(replace(w.request, rectifications=["case-door-1"]))
+    await store.add(other)
+    assert await store.owing() == [], "waiting requests owe nothing"
+
+    refused = replace(w.request, stage=Stage.REFUSED, decided_at=NOW, decided_by="staff")
+    assert await store.decide(replace(refused, owed="erased"))
+    [owing] = await store.owing()
+    assert (owing.id, owing.owed, owing.rectifications) == (w.request.id, "erased", ["case-door-1"])
+    done = RectificationCompleted(
+        case_id="case-door-1", subject_ref=w.request.family_ref, service="intake",
+        completed_at=NOW, outcome="erased",
+    )  # fmt: skip
+    event = new_event(done, source="intake", subject=w.request.family_ref)
+
+    assert await store.settle(w.request.id, [event])
+    assert not await store.settle(w.request.id, [event]), "a second pass writes nothing"
+    assert await store.owing() == []
+    doc = await store.requests.find_one({"_id": w.request.id})
+    assert len(doc["outbox"]) == 1
+    assert doc["outbox_pending"] is True
+    assert "owed" not in doc
+    assert (await store.get(w.request.id)).owed is None  # type: ignore[union-attr]
