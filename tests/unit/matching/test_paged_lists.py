@@ -18,7 +18,7 @@ from entraide.matching.entrypoints.http import api, cursor, followup_pages, labe
 from entraide.matching.entrypoints.http.names import Shown
 from tests.page_text import text_of
 from tests.unit.matching.factories import COORDINATOR
-from tests.unit.matching.test_proposals_page import proposal
+from tests.unit.matching.test_proposals_page import APP, Accepting, proposal, viewed
 
 START = datetime(2026, 11, 1, 8, tzinfo=UTC)
 TODAY = date(2026, 12, 1)
@@ -243,3 +243,28 @@ async def test_the_store_counts_in_the_index_and_reads_one_page_and_one_more() -
     assert [d["_id"] for d in found.docs] == [f"m{i:02d}" for i in range(20, 40)]
     assert (found.total, found.number, found.pages) == (45, 2, 3)
     assert found.next == mark_of(found.docs[-1], "proposed_at")
+
+
+async def test_a_decision_comes_back_to_the_page_it_was_made_on() -> None:
+    """Before, a coordinator answering on page 3 of the queue came back to page 1."""
+    names, captured = Names(), Captured()
+    fakes: Any = (Listings(proposals()), names, captured)
+    await pages.proposals(None, COORDINATOR, *fakes, page="3")  # type: ignore[arg-type]
+    forms = re.findall(
+        r'<form method="post" action="/propositions/.*?</form>', captured.text(), re.S
+    )
+    assert len(forms) == 10  # accept and decline, five proposals
+    assert all('<input type="hidden" name="page" value="3">' in f for f in forms)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"page=3", "more_body": False}
+
+    headers = [(b"content-type", b"application/x-www-form-urlencoded")]
+    posted = Request({"type": "http", "method": "POST", "headers": headers, "app": APP}, receive)
+    accepting = Accepting("volunteer:v1")
+    decided: Any = (accepting, accepting, None)
+    redirect = await pages.decide(posted, "m1", "accepter", COORDINATOR, *decided)
+    path, _, query = redirect.headers["location"].partition("?")
+    assert path == "/propositions"
+    assert query.startswith("page=3&")
+    assert len(viewed(query)) == 1  # and says what was done

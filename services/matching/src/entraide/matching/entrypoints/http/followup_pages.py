@@ -147,7 +147,7 @@ async def follow_up(
             "Action impossible",
             "Cet accompagnement a changé entre-temps : rechargez la page.",
         )
-    return done(request, principal, "/suivis", ok=did)
+    return done(request, principal, "/suivis", number=number_of(str(form.get("page", ""))), ok=did)
 
 
 def _not_yet(

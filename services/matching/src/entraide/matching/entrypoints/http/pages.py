@@ -58,10 +58,14 @@ def common(request: Request) -> Mapping[str, Any]:
     }
 
 
-def done(request: Request, principal: Principal, page: str, **outcome: str) -> Response:
-    """Back to `page` after a decision, saying to the one who made it what it did (`ok`)."""
+def done(
+    request: Request, principal: Principal, page: str, *, number: int = 1, **outcome: str
+) -> Response:
+    """Back to `page` (its page `number`, where the form was) after a decision, saying to
+    the one who made it what it did (`ok`)."""
     said = flash.signed(request, principal.subject, **outcome)
-    return RedirectResponse(f"{page}?{urlencode(said)}", status_code=303)
+    kept = {"page": str(number)} if number > 1 else {}
+    return RedirectResponse(f"{page}?{urlencode(kept | said)}", status_code=303)
 
 
 def _done(said: Mapping[str, str]) -> str | None:
@@ -163,7 +167,7 @@ async def decide(
             "Déjà traitée",
             "Quelqu'un a répondu à cette proposition entre-temps, ou elle a expiré.",
         )
-    return done(request, principal, "/propositions", **outcome)
+    return done(request, principal, "/propositions", number=_number(form), **outcome)
 
 
 @router.get("/attente")
@@ -228,6 +232,11 @@ async def propose_by_hand(
             "Ce bénévole ne convient plus (place, créneau, distance) ou la famille a déjà une proposition.",
         )
     return done(request, principal, "/propositions", ok="proposee")
+
+
+def _number(form: Mapping[str, Any]) -> int:
+    """The page of the list the form was on (its hidden `page`)."""
+    return number_of(str(form.get("page", "")))
 
 
 def _accepted(match: Mapping[str, Any]) -> dict[str, str]:
