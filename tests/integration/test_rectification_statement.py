@@ -3,7 +3,8 @@
 officer and the record's staff saw that a correction was asked, never which one, and had to
 call the person. The statement is sealed by privacy (never in clear in its store, nor on any
 topic), shown to the officer on the open case, read by the record's owner (intake) through
-privacy's internal API and by no other service, and forgotten once the record is corrected.
+privacy's internal API and by no other service, shown beside the flag on the family's
+record (intake keeps none of it), and forgotten once the record is corrected.
 A statement too long is refused beside the field, the text kept. Privacy and intake
 running, real broker and store."""
 
@@ -15,10 +16,13 @@ import httpx
 from aiokafka import AIOKafkaConsumer
 from bson import json_util
 
+from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
 from entraide.kit.keyvault_client import dev_secret, service_token
+from entraide.kit.rectification_statements import PrivacyStatements
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.usecases.public_requests import PublicRights
+from tests.integration.test_family_door import form as door_form
 from tests.integration.test_public_rights import code_in, mailbox, sending
 from tests.integration.test_rectification_followed import privacy_and_intake
 from tests.integration.test_staff_pages import FORM, create, post_form
@@ -78,6 +82,7 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
     officer, owner = privacy_and_intake(intake_settings, sending, dev_issuer)
     async with serving(officer) as privacy, serving(owner) as intake:
         lookup(officer, PublicRights).owners.transports["intake"] = httpx.ASGITransport(owner)
+        lookup(owner, PrivacyStatements).transport = httpx.ASGITransport(officer)
         await dev_issuer.sign_in(intake, "ppm-nantes")
         family_url = (await create(intake, **{"parent.email": email})).headers["location"]
         family_url = family_url.split("?")[0]
@@ -101,6 +106,7 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
         statement_url = f"/internal/v1/rectifications/{case_id}/statement"
         as_owner = await privacy.get(statement_url, headers=_as("intake"))
         not_its_own = await privacy.get(statement_url, headers=_as("directory"))
+        record = html.unescape((await intake.get(family_url)).text)
 
         family = await mongo[intake_settings.database]["families"].find_one({})
         edit = f"{family_url}/demandes/{family['requests'][0]['request_id']}/modifier"
@@ -116,6 +122,7 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
         await eventually(forgotten, timeout=30, what="the statement forgotten")
         after = (await privacy.get(f"/dossiers/{case_id}")).text
         owner_after = await privacy.get(statement_url, headers=_as("intake"))
+        record_after = (await intake.get(family_url)).text
 
     assert STATEMENT in read
     shown = html.unescape(read)
@@ -128,3 +135,34 @@ async def test_the_statement_reaches_the_officer_sealed_and_is_forgotten_once_co
     assert as_owner.headers["cache-control"] == "no-store"
     assert not_its_own.status_code == 403, "directory holds no family's record"
     assert owner_after.json() == {"statement": None}, "forgotten for the owner too"
+    flag = record.split('id="rectification-demandee"', 1)[1].split("</div>", 1)[0]
+    assert "Ce que la personne a écrit :" in flag, "beside the flag, on the record"
+    assert f"Dupont (ref-{unique}).<br>Mon fils Léo est né en 2019." in flag
+    assert f"ref-{unique}" not in record_after
+
+
+async def test_the_words_are_on_the_waiting_door_requests_card_to_confirm(
+    intake_settings, sending, mailbox, dev_issuer, unique
+) -> None:
+    email = f"awa.{unique}@example.org"
+    said = SAID.format(marker=f"ref-{unique}")
+    officer, owner = privacy_and_intake(intake_settings, sending, dev_issuer)
+    async with serving(officer) as privacy, serving(owner) as intake:
+        lookup(officer, PublicRights).owners.transports["intake"] = httpx.ASGITransport(owner)
+        lookup(owner, PrivacyStatements).transport = httpx.ASGITransport(officer)
+        door = door_form(lookup(owner, FamilyDoor), **{"parent.email": email})
+        assert (await intake.post("/demander-aide", data=door)).status_code == 200
+        form = {"droit": "rectification", "qui": "family", "contact": email, "a_corriger": said}
+        asked = await privacy.post("/vos-droits", data=form)
+        code = await code_in(mailbox, email, 0)
+        proved = await privacy.post(asked.headers["location"], data={"code": code})
+        assert proved.status_code == 200, proved.text
+        privacy.headers["Authorization"] = f"Bearer {await dev_issuer.token_for('dpo')}"
+        (case,) = (await privacy.get("/api/v1/cases")).json()
+        await case_when(privacy, case["case_id"], lambda c: "intake" in c["acks"], timeout=90)
+        await dev_issuer.sign_in(intake, "ppm-nantes")
+        queue = html.unescape((await intake.get("/a-confirmer")).text)
+
+    card = queue.split('id="rectification-demandee-', 1)[1].split("</div>", 1)[0]
+    assert "Ce que la personne a écrit :" in card
+    assert f"Dupont (ref-{unique}).<br>Mon fils Léo est né en 2019." in card

@@ -12,6 +12,7 @@ from entraide.kit.auth import Principal, require_role
 from entraide.kit.deps import provided
 from entraide.kit.pages import Pages
 from entraide.kit.protect import RateLimits
+from entraide.kit.rectification_statements import PrivacyStatements
 
 CaseworkDep = Annotated[Casework, Depends(provided(Casework))]
 # the partner doors write through it: a partner cannot confirm a family is another one
@@ -19,6 +20,8 @@ PartnerWritesDep = Annotated[Flagging, Depends(provided(Flagging))]
 PartnerDoorDep = Annotated[PartnerDoor, Depends(provided(PartnerDoor))]
 RateLimitsDep = Annotated[RateLimits, Depends(provided(RateLimits))]
 PagesDep = Annotated[Pages, Depends(provided(Pages))]
+# a rectification's words, read from privacy as the flagged record or request is shown
+StatementsDep = Annotated[PrivacyStatements, Depends(provided(PrivacyStatements))]
 # who is calling, if their role opens the route (else 403, the kit's « Accès refusé »)
 Caseworker = Annotated[Principal, Depends(require_role(*CASEWORK))]
 RecordReader = Annotated[Principal, Depends(require_role(*RECORD_READERS))]

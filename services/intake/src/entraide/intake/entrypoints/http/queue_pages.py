@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from entraide.intake.domain.family import NotFoundError
 from entraide.intake.domain.self_requests import RefusalReason
-from entraide.intake.entrypoints.http.deps import Caseworker, PagesDep
+from entraide.intake.entrypoints.http.deps import Caseworker, PagesDep, StatementsDep
 from entraide.intake.usecases.self_request_queue import (
     AlreadyDecidedError,
     ConfirmationQueue,
@@ -20,6 +20,7 @@ from entraide.intake.usecases.self_request_queue import (
 from entraide.kit import flash
 from entraide.kit.auth import Principal, RefusedError, check_csrf
 from entraide.kit.deps import provided
+from entraide.kit.rectification_statements import PrivacyStatements
 
 router = APIRouter(include_in_schema=False)
 QueueDep = Annotated[ConfirmationQueue, Depends(provided(ConfirmationQueue))]
@@ -43,14 +44,16 @@ async def waiting(
     principal: Caseworker,
     queue: QueueDep,
     pages: PagesDep,
+    statements: StatementsDep,
 ) -> Response:
     """The queue; after a decision, what became of the request (and a link to its family),
-    said only to whoever decided (`kit.flash`)."""
+    said only to whoever decided (`kit.flash`); beside a rectification's flag, what the
+    person wrote is wrong (read from privacy)."""
     said = flash.said(request, principal.subject)
     ids = (said.get("famille", ""), said.get("demande", ""))
     went = Decided(*ids) if all(AN_ID.fullmatch(i) for i in ids) else None
     done = DONE.get(said.get("ok", ""))
-    return await _queue_page(request, principal, queue, pages, done=done, went=went)
+    return await _queue_page(request, principal, queue, pages, statements, done=done, went=went)
 
 
 def decided(request: Request, principal: Principal, **outcome: str) -> Response:
@@ -64,18 +67,22 @@ async def _queue_page(
     principal: Principal,
     queue: ConfirmationQueue,
     pages: PagesDep,
+    statements: PrivacyStatements,
     *,
     done: str | None = None,
     went: Decided | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    pending = await queue.pending(principal)
+    flagged = [p for p in pending if p.request.rectifications]
     return pages.page(
         request,
         "a_confirmer.html",
         principal,
         status_code=status_code,
-        pending=await queue.pending(principal),
+        pending=pending,
+        said={p.request.id: await statements.of(p.request.rectifications) for p in flagged},
         refusals=REFUSALS,
         done=done,
         went=went,
@@ -85,14 +92,21 @@ async def _queue_page(
 
 @router.post("/a-confirmer/{self_id}", dependencies=[Depends(check_csrf)])
 async def decide(
-    self_id: str, request: Request, principal: Caseworker, queue: QueueDep, pages: PagesDep
+    self_id: str,
+    request: Request,
+    principal: Caseworker,
+    queue: QueueDep,
+    pages: PagesDep,
+    statements: StatementsDep,
 ) -> Response:
     form = await request.form()
     action, now = str(form.get("action") or ""), datetime.now(UTC)
     if action == "refuser" and str(form.get("reason")) not in set(RefusalReason):
         # a refusal makes the family's data unreadable: never without a reason chosen
         errors = {f"raison-{self_id}": NO_REASON}
-        return await _queue_page(request, principal, queue, pages, errors=errors, status_code=422)
+        return await _queue_page(
+            request, principal, queue, pages, statements, errors=errors, status_code=422
+        )
     try:
         if action == "confirmer":
             went = await queue.confirm(principal, self_id, now)

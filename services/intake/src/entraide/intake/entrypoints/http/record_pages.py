@@ -11,7 +11,12 @@ from entraide.contracts.vocab import ContactChannel, WithdrawalReason
 from entraide.intake.domain import family as model
 from entraide.intake.domain.family import ClosedError, ConflictError, NotFoundError
 from entraide.intake.entrypoints.http import forms, labels
-from entraide.intake.entrypoints.http.deps import CaseworkDep, PagesDep, RecordReader
+from entraide.intake.entrypoints.http.deps import (
+    CaseworkDep,
+    PagesDep,
+    RecordReader,
+    StatementsDep,
+)
 from entraide.intake.usecases.casework import Casework, FamilyRecord
 from entraide.kit import flash, formats
 from entraide.kit.auth import Principal, Role, check_csrf, require_role
@@ -35,18 +40,22 @@ async def family(
     principal: RecordReader,
     work: CaseworkDep,
     pages: PagesDep,
+    statements: StatementsDep,
 ) -> Response:
     """The family's record; opening it is written to the audit log first. What a form on
-    it just did, said only to whoever sent it (`kit.flash`)."""
+    it just did, said only to whoever sent it (`kit.flash`); beside a rectification's flag,
+    what the person wrote is wrong (read from privacy)."""
     try:
         record = await work.open(principal, family_id, via="page")
     except NotFoundError:
         return not_found(pages, request, principal)
     ok = flash.said(request, principal.subject).get("ok", "")
     flashes = [{"level": "success", "text": CONFIRMATIONS[ok]}] if ok in CONFIRMATIONS else []
+    said = await statements.of(record.family.rectifications)
     return pages.page(
-        request, "famille.html", principal, record=record, flashes=flashes, today=formats.today()
-    )
+        request, "famille.html", principal, record=record, flashes=flashes,
+        today=formats.today(), said=said,
+    )  # fmt: skip
 
 
 def done(request: Request, principal: Principal, family_id: str, ok: str) -> Response:
