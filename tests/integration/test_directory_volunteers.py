@@ -45,7 +45,7 @@ async def test_a_volunteer_applies_is_vetted_announced_without_identity_then_lea
         [stored] = await lookup(app, VolunteerStore).all()
         assert "Camille" not in json.dumps(stored, default=str)  # sealed at rest
         ppm, afev = await bearer(dev_issuer, "ppm-nantes"), await bearer(dev_issuer, "afev-lille")
-        [listed] = (await client.get("/api/v1/staff/volunteers", headers=ppm)).json()
+        [listed] = (await client.get("/api/v1/staff/volunteers", headers=ppm)).json()["volunteers"]
         assert listed["identity"]["prenom"] == "Camille"
         assert listed["status"] == "applied"
         url = f"/api/v1/staff/volunteers/{stored['_id']}"
@@ -110,7 +110,8 @@ async def test_the_association_reviews_its_volunteers_in_its_space_and_no_one_el
             (await client.get("/association")).text
         )
         refused = await client.post(url, data={"csrf": csrf, "statut": "approved"})
-        assert "erreur=" in refused.headers["location"]  # the honorability check is not cleared
+        said = html.unescape((await client.get(refused.headers["location"])).text)
+        assert "doit être validée avant l'accord" in said  # the check is not cleared
         assert (await client.post(url, data={"statut": "declined"})).status_code == 403  # no CSRF
 
         client.cookies.clear()
