@@ -169,6 +169,8 @@ RULES = {
         ("GET", "/conservation"): {"dpo"},
         ("POST", "/conservation"): {"dpo"},
         ("POST", "/internal/v1/erasure-requests"): NOBODY,  # the owners' service tokens only
+        # a rectification's words, for the service owning the case's record only
+        ("GET", "/internal/v1/rectifications/{case_id}/statement"): NOBODY,
         # the public rights channel: the person proves a contact with a code
         ("GET", "/vos-droits"): ANYONE,
         ("POST", "/vos-droits"): ANYONE,

@@ -43,7 +43,8 @@ async def _confirmed_and_read(net, door_form: dict[str, object]) -> None:
     csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)
     done = await intake.post(f"/a-confirmer/{self_id}", data={"csrf": csrf, "action": "confirmer"})
     assert done.status_code == 303, done.text
-    record = re.search(r"famille=([^&]+)", done.headers["location"]).group(1)
+    said = (await intake.get(done.headers["location"])).text  # « Ouvrir la fiche de la famille »
+    record = re.search(r'id="demande-traitee".*?href="/familles/([0-9a-f]+)"', said, re.S).group(1)
     opened = await intake.get(f"/familles/{record}")
     assert opened.status_code == 200, opened.text
     intake.cookies.clear()

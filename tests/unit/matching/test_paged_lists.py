@@ -187,10 +187,16 @@ async def test_the_api_pages_by_cursor_with_no_duplicate_and_no_gap() -> None:
 
 async def test_a_cursor_the_api_did_not_write_is_refused() -> None:
     listings: Any = Listings(proposals())
-    for wrong in ("nope", cursor.encode(mark_of(proposals()[0], "proposed_at"))[:-3] + "x{"):
+    written = cursor.encode(mark_of(proposals()[0], "proposed_at"))
+    for wrong in ("nope", written[:-3] + "x{", "2¾\x041à", "Ω≈ç"):  # the fuzzer's, not ASCII
         with pytest.raises(HTTPException) as refused:
             await api.proposals(request(), Response(), COORDINATOR, listings, 20, wrong)
         assert refused.value.status_code == 422
+        [said] = refused.value.detail  # the APIs' 422 shape, in French, naming the parameter
+        assert said == {
+            "field": "query.apres",
+            "message": "Ce curseur n'est pas valide : reprenez depuis la première page.",
+        }
 
 
 class Found:

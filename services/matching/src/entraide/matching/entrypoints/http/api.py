@@ -113,7 +113,8 @@ def _asked(limit: int, apres: str | None) -> Asked:
     try:
         return Asked(size=limit, after=cursor.decode(apres) if apres else None)
     except cursor.CursorError:
-        raise HTTPException(422, "apres: not a cursor of this list; start again") from None
+        wrong = "Ce curseur n'est pas valide : reprenez depuis la première page."
+        raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
 
 
 def _page_headers(request: Request, response: Response, page: Page, limit: int) -> None:

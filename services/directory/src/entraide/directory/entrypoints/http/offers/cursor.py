@@ -8,7 +8,7 @@ reaches the store's filter (a value from a client is never taken as an operator)
 from datetime import datetime
 
 from entraide.directory.domain.offers.listing import STALEST_FIRST, Mark
-from entraide.directory.entrypoints.http.opaque import CursorError, pack, unpack
+from entraide.kit.opaque import CursorError, pack, unpack
 
 __all__ = ["CursorError", "decode", "encode"]
 PARTS = {s.value for s in STALEST_FIRST}

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from entraide.directory.domain.volunteers.roster import TIERS, Mark
-from entraide.directory.entrypoints.http.opaque import CursorError, pack, unpack
+from entraide.kit.opaque import CursorError, pack, unpack
 
 __all__ = ["CursorError", "decode", "encode"]
 SORTS = {t.name: t.sort for t in TIERS}

@@ -1,9 +1,9 @@
-"""The staff APIs' cursors as opaque text (`apres=`): a JSON object, URL-safe, and back.
-What the object holds, and how strictly it is read, is each cursor's
-(`offers.cursor`, `volunteers.cursor`)."""
+"""The APIs' cursors as opaque text (`apres=`): a JSON object, URL-safe, and back.
+What the object holds, and how strictly it is read, is each cursor's (directory's offers
+and volunteers, matching's lists). Anything a client sends that `pack` did not write is a
+CursorError (the API's 422), never a 500: not base64, not ASCII, not JSON, not an object."""
 
 import base64
-import binascii
 import json
 from typing import Any
 
@@ -21,7 +21,7 @@ def unpack(cursor: str) -> dict[str, Any]:
     """The object the text holds; CursorError if it holds none."""
     try:
         found = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except ValueError as exc:  # binascii.Error, UnicodeDecodeError, JSONDecodeError, non-ASCII
         raise CursorError(cursor) from exc
     if not isinstance(found, dict):
         raise CursorError(cursor)
