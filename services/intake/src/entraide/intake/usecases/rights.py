@@ -40,6 +40,7 @@ INTERNAL = ("lookup", "version", "events", "rectified", "rectifications_done")
 OWN_INTERNAL = (
     *("id", "family_id", "sealed", "lookup", "code_hash", "similar_pending"),
     "rectifications_done",
+    *("owed", "owed_to"),  # what a door decision still owes its flags: intake's bookkeeping
 )
 
 
