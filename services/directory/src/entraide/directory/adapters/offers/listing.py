@@ -10,10 +10,16 @@ dates in it, not in the documents).
 
 The sort key is written with each offer's state (`events.offer_document`). `rekey`, at
 start, writes it on the offers stored before it existed, and again on any whose key is not
-the one its name and commune give (an older replica's update during a rolling deploy, or
-a key computed another way in a later version): it reads the offers through a cursor and
-writes only those, each guarded by the revision it read. Idempotent: a second start finds
-nothing to write.
+the one its name and commune give (a key an earlier recipe gave), once per version of the
+recipe (`listing.KEY_VERSION`): it reads every offer through a cursor (tens of thousands)
+and writes only those, each guarded by the revision it read, then a marker in directory's
+`migrations` says that version's keys are all written. A start that finds its version
+there (or a later one) reads no offer: every offer written since carries the key of its
+writer's recipe. A start cut short leaves no marker, and the next reads them again. Two
+replicas starting together may both read them: both write the same keys, and the marker
+keeps the highest version. An offer a replica of the former recipe writes during the
+rolling deploy that changes it keeps that replica's key until its next update (its place
+in its part; paging still neither repeats nor skips).
 """
 
 import logging
@@ -23,6 +29,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from entraide.directory.domain.offers import listing
 from entraide.directory.domain.offers.fields import Freshness
@@ -31,6 +38,7 @@ from entraide.directory.usecases.ports import ListingPage, ListingQuery
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 INDEX = [("association_id", 1), ("sort_key", 1), ("_id", 1), ("updated_at", 1)]
+REKEYED = "offers-sort-keys"  # the marker's id: {version: the recipe's all written}
 
 
 class MongoOfferListing:
@@ -38,6 +46,7 @@ class MongoOfferListing:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.collection: AsyncCollection[Doc] = db["offers"]
+        self.migrations: AsyncCollection[Doc] = db["migrations"]
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(INDEX)
@@ -83,8 +92,20 @@ class MongoOfferListing:
         return await found.skip(skip).limit(limit).to_list()
 
     async def rekey(self) -> int:
-        """Write the sort key where it is missing or not the one the offer's name and
-        commune give; how many were written."""
+        """Unless this version of the recipe (or a later one) is marked done: the keys
+        written where they are missing or another recipe's, then the marker; how many."""
+        version = listing.KEY_VERSION
+        if await self.migrations.find_one({"_id": REKEYED, "version": {"$gte": version}}):
+            return 0
+        written = await self._rekey_every()
+        done = {"$max": {"version": version}}  # a replica of a later recipe's stays
+        try:
+            await self.migrations.update_one({"_id": REKEYED}, done, upsert=True)
+        except DuplicateKeyError:  # another replica's first marker, just written
+            await self.migrations.update_one({"_id": REKEYED}, done, upsert=True)
+        return written
+
+    async def _rekey_every(self) -> int:
         fields = {"nom": 1, "commune": 1, "sort_key": 1, "revision": 1}
         written = 0
         async for doc in self.collection.find({}, fields):

@@ -30,6 +30,9 @@ STALEST_FIRST = (Freshness.HIDDEN, Freshness.REMINDER, Freshness.FRESH)
 SORT = (("sort_key", 1), ("_id", 1))  # inside a part
 # between the name's key and the commune's: below any character of a name as typed
 _FIELDS = "\x01"
+# the version of `sort_key`'s recipe: change the recipe, add one, and the next start
+# writes the new keys on the offers stored before (`adapters.offers.listing.rekey`)
+KEY_VERSION = 1
 
 
 def sort_key(nom: str, commune: str) -> str:
