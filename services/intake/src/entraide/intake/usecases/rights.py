@@ -9,7 +9,6 @@ Audit-log entries stay: they hold staff ids and the internal family id, no famil
 """
 
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -24,7 +23,7 @@ from entraide.contracts.events import (
     RectificationWithdrawn,
 )
 from entraide.contracts.vocab import SubjectKind
-from entraide.intake.domain import sealing
+from entraide.intake.domain import personal_copy, sealing
 from entraide.intake.domain.family import Consent, Family
 from entraide.intake.domain.self_requests import SelfRequest, Stage
 from entraide.intake.usecases import consent
@@ -32,16 +31,6 @@ from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyK
 from entraide.intake.usecases.self_requests import SelfRequests
 
 Doc = dict[str, Any]
-# (the rectification cases a save acts on, or done: privacy's own part lists its cases and
-# how each closed)
-INTERNAL = ("lookup", "version", "events", "rectified", "rectifications_done")
-# a request from the family's own door: its ids, its sealed copy (exported opened), its
-# hashes and its code's, and how many others wait with the same contact (not the person's)
-OWN_INTERNAL = (
-    *("id", "family_id", "sealed", "lookup", "code_hash", "similar_pending"),
-    "rectifications_done",
-    *("owed", "owed_to"),  # what a door decision still owes its flags: intake's bookkeeping
-)
 
 
 class IntakeRights:
@@ -143,9 +132,7 @@ class IntakeRights:
             exported_own: Doc = _json({"own_requests": own}) if own else {}
             return exported_own
         key = await self.keys.existing(family.id)
-        part: Doc = {k: v for k, v in asdict(family).items() if k not in INTERNAL}
-        # how many records it may repeat, not theirs: others' ids are not the person's to
-        # read (a copy must not adversely affect others' rights, GDPR art. 15(4))
+        part = personal_copy.shown(family)  # what is hers, classified there field by field
         part["possible_duplicates"] = len(family.possible_duplicates)
         if key is not None:
             part["identity"] = sealing.unseal(key, family.id, family.identity)
@@ -166,7 +153,7 @@ class IntakeRights:
             return []
         shown = []
         for request in await self.own_requests(ref):
-            doc = {k: v for k, v in asdict(request).items() if k not in OWN_INTERNAL}
+            doc = personal_copy.shown(request)
             doc["possible_duplicates"] = len(request.possible_duplicates)
             key = await self.keys.existing(request.family_id)
             if key is not None and request.sealed:
