@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 
 from entraide.kit.flash import FIELD, seal, unseal
+from entraide.kit.opaque import unpack
 
 SECRET = b"the service's session secret"
 DONE = {"fait": "retire", "nom": "Atelier parents — « 2 » ✓"}
@@ -55,3 +56,17 @@ def test_a_signed_payload_that_is_not_an_outcome_says_nothing() -> None:
         message = b"flash\0s1\0" + payload.encode()
         mac = hmac.new(SECRET, message, hashlib.sha256).hexdigest()
         assert unseal(SECRET, "s1", f"{payload}.{mac}") == {}
+
+
+@pytest.mark.parametrize(
+    "token", ["Ω.Ω", "retire.é", "é.0a", "2¾\x041à.ff", "\udcff.00", "a\x00.\x00"]
+)
+def test_a_query_of_any_characters_says_nothing_and_never_raises(token: str) -> None:
+    # what a browser, a proxy or a fuzzer sends in `resultat=`: the page opens, unsaid
+    assert unseal(SECRET, "s1", token) == {}
+
+
+def test_an_outcome_reads_as_the_kit_s_opaque_text_signed_not_encrypted() -> None:
+    # whoever sees the address reads the outcome: it is signed, not encrypted
+    payload, _, _ = seal(SECRET, "s1", DONE).partition(".")
+    assert unpack(payload) == DONE

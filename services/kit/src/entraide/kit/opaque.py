@@ -1,7 +1,8 @@
 """The APIs' cursors as opaque text (`apres=`): a JSON object, URL-safe, and back.
 What the object holds, and how strictly it is read, is each cursor's (directory's offers
-and volunteers, matching's lists). Anything a client sends that `pack` did not write is a
-CursorError (the API's 422), never a 500: not base64, not ASCII, not JSON, not an object."""
+and volunteers, matching's lists; `flash`'s outcomes, which it signs). Anything a client
+sends that `pack` did not write is a CursorError (the API's 422), never a 500: not base64,
+not ASCII, not JSON, not an object. Readable by whoever holds it: no personal data."""
 
 import base64
 import json
