@@ -31,11 +31,11 @@ from entraide.directory.entrypoints.http.labels import (
     FRESHNESS_LABELS,
     HONORABILITY_LABELS,
 )
-from entraide.directory.entrypoints.http.pager import pager
 from entraide.directory.usecases import access, offers, volunteers
 from entraide.directory.usecases.roster import Listed, association_roster
 from entraide.kit import flash, formats
 from entraide.kit.auth import Principal, require_role
+from entraide.kit.pager import pager
 
 router = APIRouter(include_in_schema=False)
 Staff = Annotated[Principal, Depends(require_role(*access.SPACE_ROLES))]
@@ -103,7 +103,7 @@ async def association_space(
         listed=listed,
         waiting=sum(listed.by_status.get(s, 0) for s in roster_rules.WAITING),
         status=status.value if status else "",
-        paging=paging(listed.number, listed.pages, kept),
+        paging=pager(listed.number, listed.pages, kept),
         back=back_query(kept, listed.number),
         flashes=flashes(said.get("fait", ""), erreur),
         status_labels=FOR_STAFF,
@@ -163,7 +163,7 @@ async def actions_page(
         listed=listed,
         state=kept["etat"],
         stale=sum(n for s, n in listed.by_freshness.items() if s != Freshness.FRESH),
-        paging=paging(listed.number, listed.pages, kept),
+        paging=pager(listed.number, listed.pages, kept),
         back=back_query(kept, listed.number),
         flashes=flashes,
         errors=errors or {},
@@ -176,11 +176,6 @@ def flashes(fait: str, erreur: str) -> list[dict[str, str]]:
     if erreur:
         found.append({"level": "error", "text": erreur[:200]})
     return found
-
-
-def paging(number: int, pages: int, kept: dict[str, str]) -> dict[str, Any]:
-    """The pager's links keep the filter (`kept`; an empty one left out)."""
-    return pager(number, pages, {k: v for k, v in kept.items() if v})
 
 
 def back_query(kept: dict[str, str], number: int) -> str:

@@ -13,6 +13,7 @@ from entraide.contracts.paris import paris_day
 from entraide.contracts.vocab import MatchOutcome
 from entraide.kit import formats
 from entraide.kit.auth import Principal, check_csrf
+from entraide.kit.pager import pager
 from entraide.kit.pages import Pages
 from entraide.matching.domain import followups, lifecycle
 from entraide.matching.domain.paging import Asked, number_of
@@ -26,7 +27,6 @@ from entraide.matching.entrypoints.http.deps import (
     PageStaff,
     QueueStaff,
 )
-from entraide.matching.entrypoints.http.pager import pager
 from entraide.matching.entrypoints.http.pages import done, error, refused
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
@@ -75,7 +75,7 @@ async def follow_ups(
         principal,
         matches=active,
         listed=listed,
-        paging=pager(listed, {}),
+        paging=pager(listed.number, listed.pages, {}),
         ended=ended,
         names=named,
         queue=queue,

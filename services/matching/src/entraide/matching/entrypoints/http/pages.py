@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf
+from entraide.kit.pager import pager
 from entraide.kit.pages import Pages
 from entraide.matching.domain.paging import Asked, number_of
 from entraide.matching.entrypoints.http import labels
@@ -23,7 +24,6 @@ from entraide.matching.entrypoints.http.deps import (
     WaitlistDep,
 )
 from entraide.matching.entrypoints.http.names import GONE, Shown
-from entraide.matching.entrypoints.http.pager import pager
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
 
@@ -119,7 +119,7 @@ async def proposals(
         principal,
         proposals=found.docs,
         listed=found,
-        paging=pager(found, {}),
+        paging=pager(found.number, found.pages, {}),
         names=named,
         can_decide=principal.role in access.DECIDERS,
     )
@@ -197,7 +197,7 @@ async def waitlist(
         principal,
         waiting=waiting,
         listed=found,
-        paging=pager(found, {}),
+        paging=pager(found.number, found.pages, {}),
         options=options,
         named=named,
         can_decide=principal.role in access.DECIDERS,

@@ -15,11 +15,11 @@ from entraide.directory.entrypoints.http import in_language
 from entraide.directory.entrypoints.http.deps import CardsDep, OfferDocumentsDep, PagesDep
 from entraide.directory.entrypoints.http.labels import DAYS, NEEDS
 from entraide.directory.entrypoints.http.offers.api import PAGE_SIZE, hit_json
-from entraide.directory.entrypoints.http.pager import pager
 from entraide.directory.usecases import offers
 from entraide.kit.auth import optional_principal
 from entraide.kit.i18n import N_, public_language, translator
 from entraide.kit.messages import in_page_order
+from entraide.kit.pager import pager
 
 # public pages: whoever is signed in sees it in the header (and may sign out)
 router = APIRouter(
