@@ -4,6 +4,8 @@ recorded. It now says nothing changed and what to choose; a real change still sa
 
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
+from entraide.directory.domain.records import ConflictError
+from entraide.directory.usecases import volunteers
 from entraide.kit.deps import lookup
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.integration.test_volunteer_to_family import APPLICATION
@@ -38,3 +40,22 @@ async def test_a_review_with_nothing_chosen_says_nothing_changed(
     assert "mise à jour" not in unchanged
     assert [v["status"] for v in after] == [stored["status"]]
     assert "La fiche du bénévole est mise à jour." in changed
+
+
+async def test_a_review_that_lost_a_race_says_so_in_words_not_by_the_volunteer_s_id(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+    monkeypatch,
+) -> None:
+    async def raced(_uow, _principal, volunteer_id: str, *_args, **_kwargs):
+        raise ConflictError(volunteer_id)  # another revision written at each attempt
+
+    monkeypatch.setattr(volunteers, "change", raced)
+    async with serving(app := directory_app(directory_settings)) as directory:
+        assert (await directory.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        await dev_issuer.sign_in(directory, "ppm-nantes")
+        shown = await _review(directory, stored["_id"], statut="in-review")
+
+    assert "La fiche a changé entre-temps : rechargez la page." in shown
+    assert stored["_id"] not in shown  # the internal id is no sentence

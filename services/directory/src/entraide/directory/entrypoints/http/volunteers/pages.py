@@ -19,6 +19,7 @@ from entraide.directory.entrypoints.http.deps import (
     VolunteerSpaceDep,
 )
 from entraide.directory.entrypoints.http.volunteers import form as application_form
+from entraide.directory.entrypoints.http.volunteers.correction import CHANGED
 from entraide.directory.usecases import volunteers
 from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf, optional_principal, page_principal
@@ -130,8 +131,10 @@ async def review_volunteer(
         volunteer = await volunteers.change(uow, principal, volunteer_id, review, news)
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
-    except (TransitionError, ConflictError) as exc:
-        return back(erreur=str(exc) or "La fiche a changé entre-temps : rechargez la page.")
+    except TransitionError as exc:
+        return back(erreur=str(exc))
+    except ConflictError:  # its text is the volunteer's id: no sentence for a page
+        return back(erreur=CHANGED)
     if volunteer is None:
         raise HTTPException(404, "bénévole inconnu")
     return back(fait="ok")
