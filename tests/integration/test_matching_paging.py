@@ -156,3 +156,28 @@ async def test_the_digest_counts_what_is_due_in_the_store(mongo, unique) -> None
     mine = Scope(territories=(), network_wide=False, association_id="ppm")
     counted = await followups.due_kinds_in(mine, datetime(2026, 12, 1).date())
     assert counted == {"1-month": 600, "rupture": 1}
+
+
+async def test_the_ended_supports_page_latest_first_by_number_and_by_cursor(mongo, unique) -> None:
+    """« Terminés ces 30 derniers jours » showed the latest 50 and no more; now the store
+    pages them, latest first, two ending at each moment (the `_id` orders those)."""
+    store, _ = await stores(mongo, unique)
+
+    def ended(n: int, **fields: Any) -> dict[str, Any]:
+        closed = START + timedelta(hours=n // 2)
+        return match(n) | {"state": "closed", "accepted_at": START, "closed_at": closed} | fields
+
+    mine = [ended(n) for n in range(45)]
+    withdrawn = ended(50, accepted_at=None)  # a proposal withdrawn: never a support
+    long_ago = ended(51, closed_at=START - timedelta(days=40))
+    await store.matches.insert_many([*mine, withdrawn, long_ago, match(52)])
+    since = START - timedelta(days=30)
+    latest = sorted(mine, key=lambda d: (d["closed_at"], d["_id"]), reverse=True)
+    pages = [await store.ended_in(MINE, since, Asked(n)) for n in (1, 2, 3)]
+    assert [d["_id"] for p in pages for d in p.docs] == [d["_id"] for d in latest]
+    assert {(p.total, p.pages) for p in pages} == {(45, 3)}
+    page, seen = pages[0], [d["_id"] for d in pages[0].docs]
+    while page.next is not None:
+        page = await store.ended_in(MINE, since, Asked(after=page.next))
+        seen += [d["_id"] for d in page.docs]
+    assert seen == [d["_id"] for d in latest]

@@ -50,8 +50,8 @@ class Listings:
     async def due_count(self, principal: Any, today: date) -> int:
         return 0
 
-    async def ended(self, principal: Any, since: Any) -> list[dict[str, Any]]:
-        return []
+    async def ended(self, principal: Any, since: Any, asked: Asked) -> Page:
+        return Page([], 0)
 
     async def match(self, match_id: str) -> dict[str, Any]:
         return started_match()

@@ -68,8 +68,10 @@ class Listings:
     async def due_count(self, principal: Any, today: date) -> int:
         return len(self.docs)
 
-    async def ended(self, principal: Any, since: Any) -> list[dict[str, Any]]:
-        return []
+    async def ended(self, principal: Any, since: Any, asked: Asked) -> Page:
+        closed = {"state": "closed", "outcome": "completed"}
+        ended = [d | closed | {"closed_at": d["proposed_at"]} for d in self.docs]
+        return in_memory(ended, "closed_at", asked)
 
 
 class Names:
@@ -160,11 +162,39 @@ async def test_the_follow_ups_name_their_page_only_and_count_what_is_due() -> No
     names, captured = Names(), Captured()
     fakes: Any = (Listings(proposals()), Schedules(), names, captured)
     await followup_pages.follow_ups(None, COORDINATOR, *fakes)  # type: ignore[arg-type]
-    assert names.named == [f"m{i:02d}" for i in range(20)]
+    assert names.named == [f"m{i:02d}" for i in range(20)] * 2  # the active, the ended
     said = text_of(captured.text())
     assert "45 accompagnements avec un suivi dû dans votre périmètre" in said
     assert "Accompagnements 1 à 20 sur 45, page 1 sur 3" in said
     assert len(captured.context["queue"]) == 20  # the page's due follow-ups, linked below
+
+
+ENDED = re.compile(r'<section aria-labelledby="termines">(.*?)</section>', re.S)
+
+
+async def test_the_ended_supports_are_paged_apart_from_the_active_ones() -> None:
+    """« Terminés ces 30 derniers jours » showed the latest 50 and said nothing of the rest:
+    it is paged by its own `termines`, each pager keeping the other list's page."""
+    names, captured = Names(), Captured()
+    fakes: Any = (Listings(proposals()), Schedules(), names, captured)
+    await followup_pages.follow_ups(  # type: ignore[arg-type]
+        None, COORDINATOR, *fakes, page="2", termines="3"
+    )
+    active, ended = [f"m{i:02d}" for i in range(20, 40)], [f"m{i:02d}" for i in range(40, 45)]
+    assert names.named == active + ended  # each list's page only
+    page = captured.text()
+    section = ENDED.search(page)
+    assert section is not None
+    assert "Terminés 41 à 45 sur 45, page 3 sur 3" in text_of(section.group(1))
+    assert pager_links(section.group(1)) == {
+        "Page précédente": "?page=2&amp;termines=2",
+        "Page suivante": "",
+    }
+    active_pager = page[: section.start()]
+    assert pager_links(active_pager) == {
+        "Page précédente": "?termines=3&amp;page=1",
+        "Page suivante": "?termines=3&amp;page=3",
+    }
 
 
 async def test_the_api_pages_by_cursor_with_no_duplicate_and_no_gap() -> None:

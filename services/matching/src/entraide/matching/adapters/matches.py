@@ -68,9 +68,13 @@ class MatchStore(Places, Histories, Waitlist):
         await self.matches.create_index([("open_request", ASCENDING)], unique=True, sparse=True)
         await self.matches.create_index([("request_id", ASCENDING)])
         await self.matches.create_index([("support_key", ASCENDING), ("state", ASCENDING)])
-        # an association's listings by state, and its ended matches latest first (ended_in)
+        # an association's listings by state, and the ended matches latest first (ended_in),
+        # an association's and the network's (its territories, or all of France)
         by_state = [("association_id", ASCENDING), ("state", ASCENDING)]
-        await self.matches.create_index([*by_state, ("closed_at", DESCENDING)])
+        latest = [("closed_at", DESCENDING), ("_id", DESCENDING)]
+        await self.matches.create_index([*by_state, *latest])
+        await self.matches.create_index([("state", ASCENDING), ("departement", ASCENDING), *latest])
+        await self.matches.create_index([("state", ASCENDING), *latest])
         # the pages' lists (`listing_in`), an association's and the network's (its
         # territories, or all of France), oldest proposal first, a page at a time
         oldest = [("proposed_at", ASCENDING), ("_id", ASCENDING)]
@@ -222,14 +226,16 @@ class MatchStore(Places, Histories, Waitlist):
         """How many matches in these states the scope covers (counted in the index)."""
         return await self.matches.count_documents(scope_query(scope) | state_query(states))
 
-    async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
+    async def ended_in(self, scope: Scope, since: datetime, asked: Asked) -> Page:
         """The supports the scope covers that were agreed (accepted, perhaps started) and
         ended since `since`, the latest first: a proposal withdrawn before anyone accepted
-        it was never a support. A match is started only once accepted (`lifecycle.MOVES`)."""
+        it was never a support. A match is started only once accepted (`lifecycle.MOVES`).
+        The page `asked`."""
         ended = {"state": State.CLOSED.value, "closed_at": {"$gte": since}}
         query = scope_query(scope) | ended | {"accepted_at": {"$ne": None}}
-        cursor = self.matches.find(query, WITHOUT_OUTBOX).sort("closed_at", DESCENDING)
-        return await cursor.limit(limit).to_list()
+        return await paged(
+            self.matches, query, "closed_at", WITHOUT_OUTBOX, asked, latest_first=True
+        )
 
     async def waiting_in(self, scope: Scope, asked: Asked) -> Page:
         """The page `asked` of the waitlist's entries that the scope covers, longest

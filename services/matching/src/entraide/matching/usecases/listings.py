@@ -70,7 +70,7 @@ class Listings:
         """How many matches in my scope have something due by `today`."""
         return await self.followups.due_count_in(access.scope_of(principal), today)
 
-    async def ended(self, principal: Principal, since: datetime) -> list[Doc]:
+    async def ended(self, principal: Principal, since: datetime, asked: Asked) -> Page:
         """The matches in my scope that ended since `since` (a family's erased data too:
-        then only the support's side is left), the latest first."""
-        return await self.matches.ended_in(access.scope_of(principal), since)
+        then only the support's side is left), the latest first: the page `asked`."""
+        return await self.matches.ended_in(access.scope_of(principal), since, asked)

@@ -262,9 +262,9 @@ class MatchDocuments(Protocol):
         waiting first."""
         ...
 
-    async def ended_in(self, scope: Scope, since: datetime, limit: int = 50) -> list[Doc]:
+    async def ended_in(self, scope: Scope, since: datetime, asked: Asked) -> Page:
         """The supports the scope covers that were agreed and ended since `since` (not a
-        proposal withdrawn before acceptance), the latest first."""
+        proposal withdrawn before acceptance), the latest first: the page `asked`."""
         ...
 
     async def open_for_request(self, request_id: str) -> Match | None: ...

@@ -44,6 +44,7 @@ async def follow_ups(
     names: NamesDep,
     pages: PagesDep,
     page: str = "1",
+    termines: str = "1",
 ) -> Response:
     """What is due today or overdue across my scope, then the accepted and started
     matches with their stored follow-ups (computed when something happened, not here), a
@@ -65,18 +66,23 @@ async def follow_ups(
     # what this page's matches have due, the oldest first (the list is in that order)
     queue = [_todo(m, item, today) for m in active for item in m["due"]]
     queue.sort(key=lambda t: (t["on"], t["kind"] != followups.RUPTURE))
-    ended = await listings.ended(principal, datetime.now(UTC) - ENDED_SHOWN)
-    for m in ended:
+    ended = await listings.ended(
+        principal, datetime.now(UTC) - ENDED_SHOWN, Asked(number_of(termines))
+    )
+    for m in ended.docs:
         m["ended_on"] = paris_day(m["closed_at"])
-    named = await names.of(principal, [*active, *ended])
+    named = await names.of(principal, [*active, *ended.docs])
+    # each list's pager keeps the other's page
+    ended_page = {"termines": ended.number if ended.number > 1 else None}
     return pages.page(
         request,
         "suivis.html",
         principal,
         matches=active,
         listed=listed,
-        paging=pager(listed.number, listed.pages, {}),
+        paging=pager(listed.number, listed.pages, ended_page),
         ended=ended,
+        ended_paging=pager(ended.number, ended.pages, {"page": listed.number}, key="termines"),
         names=named,
         queue=queue,
         due_total=await listings.due_count(principal, today),
