@@ -43,6 +43,8 @@ NETWORK_COORDINATION = frozenset({"network-coordinator"})
 # who works an association's queue: its staff and coordinators, and the network's
 # coordination; not the DPO, not a funder (the observatory's figures only)
 QUEUE = frozenset({"staff", "other-association-staff", "coordinator", "network-coordinator"})
+# who belongs to an association: its lists are theirs (no one else's is an empty page)
+ASSOCIATION_STAFF = frozenset({"staff", "other-association-staff", "coordinator"})
 # who may open a family's record (the DPO included, audited); a funder opens none
 RECORD_READERS = SIGNED_IN - {"funder"}
 OPS = {
@@ -73,7 +75,7 @@ RULES = {
         ("PUT", "/api/v1/staff/offers/{offer_id}"): SIGNED_IN,
         ("DELETE", "/api/v1/staff/offers/{offer_id}"): SIGNED_IN,
         ("POST", "/api/v1/volunteers"): ANYONE,
-        ("GET", "/api/v1/staff/volunteers"): SIGNED_IN,
+        ("GET", "/api/v1/staff/volunteers"): ASSOCIATION_STAFF,
         ("PATCH", "/api/v1/staff/volunteers/{volunteer_id}"): SIGNED_IN,
         ("GET", "/recherche"): ANYONE,
         ("GET", "/offres/{offer_id}"): ANYONE,

@@ -101,9 +101,14 @@ async def test_staff_follow_the_pages_to_the_end_each_volunteer_once(
 
         everyone = await pages(client, URL, nantes)
         assert [len(p["volunteers"]) for p in everyone] == [46]  # 50 a page by default
-        for outsider in ("afev-lille", "coordination-reseau"):
-            found = (await client.get(URL, headers=await bearer(dev_issuer, outsider))).json()
-            assert (found["volunteers"], found["total"], found["next"]) == ([], 0, None)
+        lille_staff = await client.get(URL, headers=await bearer(dev_issuer, "afev-lille"))
+        found = lille_staff.json()  # their association's: none of Nantes's
+        assert (found["volunteers"], found["total"], found["next"]) == ([], 0, None)
+        # no association, no list (as on the space): said, not an empty page
+        for role in ("coordination-reseau", "dpo", "financeur"):
+            refused = await client.get(URL, headers=await bearer(dev_issuer, role))
+            assert refused.status_code == 403, role
+            assert "rattaché(e) à aucune association" in refused.json()["detail"]
         elsewhere = await pages(client, URL, await bearer(dev_issuer, "coordination-ppm"))
         assert not set(lille) & {v["volunteer_id"] for v in elsewhere[0]["volunteers"]}
 

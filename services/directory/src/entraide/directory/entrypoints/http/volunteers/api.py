@@ -31,6 +31,11 @@ from entraide.kit.protect import rate_limited
 public = APIRouter(prefix="/api/v1", tags=["volunteers"])
 staff = APIRouter(prefix="/api/v1/staff", tags=["staff"])
 Staff = Annotated[Principal, Depends(api_principal)]
+# the network's coordination, the DPO, a funder: the space says the same (association.html)
+NO_ASSOCIATION = (
+    "Cette liste montre les bénévoles de l'association de la personne connectée ; vous "
+    "n'êtes rattaché(e) à aucune association."
+)
 LIMIT, LIMIT_MAX = 50, 200  # volunteers per page of the staff API: by default, at most
 
 
@@ -124,7 +129,13 @@ class VolunteerPage(BaseModel):
 
 @staff.get(
     "/volunteers",
-    responses={422: {"description": "A parameter that does not fit, named (`query.limit`)"}},
+    responses={
+        403: {
+            "description": "The caller belongs to no association (the network's "
+            "coordination, the DPO, a funder): the list is an association's"
+        },
+        422: {"description": "A parameter that does not fit, named (`query.limit`)"},
+    },
 )
 async def my_volunteers(
     request: Request,
@@ -144,6 +155,8 @@ async def my_volunteers(
     a page at a time: follow `next` until it is null. The cursor holds the place in the
     list: nobody is repeated or skipped when volunteers apply or change between two pages
     (one whose place changes, by a review, may be seen again or not)."""
+    if principal.association_id is None:
+        raise HTTPException(403, NO_ASSOCIATION)
     try:
         after = cursor.decode(apres) if apres else None
     except cursor.CursorError:
