@@ -206,12 +206,15 @@ async def test_another_associations_staff_may_not_change_the_action(
             ("places", {"revision": "1", "places": "4"}),
             ("places", {"revision": "1", "places": "oups"}),
             ("retrait", {}),
+            ("modifier", {"revision": "1", "presentation": "Un après-midi par semaine."}),
         ]:
             tried = await client.post(
                 f"/association/actions/{offer_id}/{path}", data={"csrf": csrf, **data}
             )
             assert tried.status_code == 403, (path, tried.status_code)
-        assert (await client.get(f"/association/actions/{offer_id}/retrait")).status_code == 403
+        for path in ("retrait", "modifier"):
+            tried = await client.get(f"/association/actions/{offer_id}/{path}")
+            assert tried.status_code == 403, (path, tried.status_code)
         stored = await lookup(app, OfferStore).collection.find_one({"_id": offer_id})
         assert stored["revision"] == 1
         assert (await client.get(f"/api/v1/offers/{offer_id}")).status_code == 200
@@ -230,12 +233,20 @@ async def test_an_action_changed_meanwhile_is_shown_as_it_now_is(
             headers=ppm | {"If-Match": '"1"'},
         )
         assert edited.status_code == 200, edited.text
-        for path, data in [("confirmation", {}), ("places", {"places": "5"})]:
+        edit = {"presentation": "Un après-midi.", "capacite": "10", "age_min": "", "age_max": ""}
+        for path, data in [
+            ("confirmation", {}),
+            ("places", {"places": "5"}),
+            ("modifier", edit | week()),
+        ]:
             late = await client.post(
                 f"/association/actions/{offer_id}/{path}",
-                data={"csrf": field(page, "csrf"), "revision": "1", **data},
+                data={"csrf": field(page, "csrf"), "revision": "1", "retour": "page=2", **data},
             )
             assert late.status_code == 303, late.text
+            where = late.headers["location"]  # the page the person was on, on the action's card
+            assert where.startswith("/association/actions?page=2&resultat="), where
+            assert where.endswith(f"#action-{offer_id}"), where
             shown = html.unescape((await client.get(late.headers["location"])).text)
             assert "L'action a changé entre-temps : voici sa version actuelle." in shown
             assert "Parrainage du mercredi" in card(shown, offer_id)

@@ -6,22 +6,22 @@ back to the actions' page the person came from. The hours are a week's grid
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from entraide.directory.domain.offers import hours
 from entraide.directory.domain.offers.fields import OfferFields
-from entraide.directory.entrypoints.http.association import Staff, back_to
-from entraide.directory.entrypoints.http.deps import OfferDocumentsDep, PagesDep, UnitOfWorkDep
+from entraide.directory.entrypoints.http.association import back_to
+from entraide.directory.entrypoints.http.deps import PagesDep, UnitOfWorkDep
 from entraide.directory.entrypoints.http.offers import hours_grid
-from entraide.directory.entrypoints.http.offers.space import ACTIONS, CHANGED, GONE, back, own_offer
+from entraide.directory.entrypoints.http.offers.owned import ACTIONS, OfferRoute, Owned, OwnedOffer
 from entraide.directory.entrypoints.http.volunteers.form import errors_of
 from entraide.directory.usecases import offers
 from entraide.kit import messages
 from entraide.kit.auth import check_csrf
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=OfferRoute)
 # the form's inputs but the hours' grid, by OfferFields' names (`capacite`: errors_of's)
 INPUTS = {
     "presentation": "presentation",
@@ -59,75 +59,52 @@ def changed_fields(current: OfferFields, form: dict[str, str]) -> OfferFields | 
     return messages.in_page_order(errors, ORDER) if errors else fields
 
 
-def edit_page(request: Request, pages: PagesDep, principal: Staff, **shown: Any) -> HTMLResponse:
+def edit_page(pages: PagesDep, offer: Owned, **shown: Any) -> HTMLResponse:
     """The form; the stored hours in French above the grid when it cannot show them."""
-    stored = shown["offer"].get("horaires_accueil")
+    stored = offer.doc.get("horaires_accueil") or ""
     kept = hours.summary(hours.parse(stored)) if hours_grid.fill(stored) is None else ""
     return pages.page(
-        request,
+        offer.request,
         "association-modifier.html",
-        principal,
+        offer.principal,
         status_code=422 if shown.get("errors") else 200,
         tab="actions",
         grid=hours_grid.GRID,
         hours_kept=kept,
+        offer=offer.doc,
+        offer_id=offer.offer_id,
+        retour=offer.retour,
+        back=back_to(offer.retour, ACTIONS),
         **shown,
     )
 
 
 @router.get(f"{ACTIONS}/{{offer_id}}/modifier", response_class=HTMLResponse)
-async def edit_form(
-    request: Request,
-    offer_id: str,
-    principal: Staff,
-    pages: PagesDep,
-    documents: OfferDocumentsDep,
-    retour: str = "",
-) -> Response:
+async def edit_form(offer: OwnedOffer, pages: PagesDep) -> Response:
     """The action's main fields, as stored, to change."""
-    doc = await own_offer(documents, principal, offer_id)
-    if doc is None:
-        return back(request, principal, retour, erreur=GONE)
+    doc = offer.doc
     form = {INPUTS[k]: "" if doc.get(k) is None else str(doc[k]) for k in INPUTS}
     form |= hours_grid.fill(doc.get("horaires_accueil")) or dict.fromkeys(hours_grid.INPUTS, "")
-    return edit_page(
-        request, pages, principal, offer=doc, offer_id=offer_id, form=form, errors={},
-        revision=doc["revision"], retour=retour, back=back_to(retour, ACTIONS),
-    )  # fmt: skip
+    return edit_page(pages, offer, form=form, errors={}, revision=doc["revision"])
 
 
 @router.post(f"{ACTIONS}/{{offer_id}}/modifier", dependencies=[Depends(check_csrf)])
 async def edit(
-    request: Request,
-    offer_id: str,
-    principal: Staff,
+    offer: OwnedOffer,
     pages: PagesDep,
     uow: UnitOfWorkDep,
-    documents: OfferDocumentsDep,
     revision: Annotated[str, Form()] = "",
-    retour: Annotated[str, Form()] = "",
 ) -> Response:
     """Save the changes through the use case; the form again, its errors beside their
     fields, when OfferFields refuses them."""
-    doc = await own_offer(documents, principal, offer_id)
-    if doc is None:
-        return back(request, principal, retour, erreur=GONE)
-    raw = await request.form()
+    raw = await offer.request.form()
     form = {name: str(raw.get(name, "")) for name in (*INPUTS.values(), *hours_grid.INPUTS)}
-    current = OfferFields.model_validate({k: doc[k] for k in OfferFields.model_fields if k in doc})
-    found = changed_fields(current, form)
+    stored = {k: offer.doc[k] for k in OfferFields.model_fields if k in offer.doc}
+    found = changed_fields(OfferFields.model_validate(stored), form)
     if isinstance(found, dict):
-        return edit_page(
-            request, pages, principal, offer=doc, offer_id=offer_id, form=form, errors=found,
-            revision=revision, retour=retour, back=back_to(retour, ACTIONS),
-        )  # fmt: skip
-    try:
-        number = int(revision) if revision.isdigit() else -1
-        saved = await offers.update_offer(uow, principal, offer_id, found, revision=number)
-    except offers.ForbiddenError:
-        raise HTTPException(403, "Cette action appartient à une autre association.") from None
-    except offers.ConflictError:
-        return back(request, principal, retour, offer_id, erreur=CHANGED)
-    if saved is None:
-        return back(request, principal, retour, erreur=GONE)
-    return back(request, principal, retour, offer_id, fait="modifie", nom=found.nom)
+        return edit_page(pages, offer, form=form, errors=found, revision=revision)
+    number = int(revision) if revision.isdigit() else -1
+    await offer.acted(
+        offers.update_offer(uow, offer.principal, offer.offer_id, found, revision=number)
+    )
+    return offer.back(fait="modifie", nom=found.nom)
