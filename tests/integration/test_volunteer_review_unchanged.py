@@ -59,3 +59,23 @@ async def test_a_review_that_lost_a_race_says_so_in_words_not_by_the_volunteer_s
 
     assert "La fiche a changé entre-temps : rechargez la page." in shown
     assert stored["_id"] not in shown  # the internal id is no sentence
+
+
+async def test_a_review_the_rules_refuse_says_why_in_the_pages_words(
+    directory_settings,  # noqa: F811
+    dev_issuer,
+) -> None:
+    """An approval before the honorability check is cleared, or a status that cannot follow
+    the current one, said « applied ne peut pas devenir left »: the store's codes."""
+    async with serving(app := directory_app(directory_settings)) as directory:
+        assert (await directory.post("/devenir-benevole", data=APPLICATION)).status_code == 200
+        [stored] = await lookup(app, VolunteerStore).all()
+        await dev_issuer.sign_in(directory, "ppm-nantes")
+        backwards = await _review(directory, stored["_id"], statut="paused")
+        await _review(directory, stored["_id"], statut="in-review")
+        early = await _review(directory, stored["_id"], statut="approved")
+
+    assert "L'attestation d'honorabilité doit être validée avant l'accord." in early
+    said = "« Candidature reçue » ne peut pas devenir « En pause » : choisissez un autre statut."
+    assert said in backwards
+    assert "applied" not in backwards and "paused" not in backwards

@@ -48,7 +48,14 @@ NEXT: dict[Status, frozenset[Status]] = {
 
 
 class TransitionError(ValueError):
-    """This status cannot follow the current one."""
+    """This status cannot follow the current one (`current`, `new`: which, when it is
+    that), or the rules refuse the change for another reason (the text says which)."""
+
+    def __init__(
+        self, message: str, *, current: Status | None = None, new: Status | None = None
+    ) -> None:
+        super().__init__(message)
+        self.current, self.new = current, new
 
 
 def new_ids() -> tuple[str, str]:
@@ -59,7 +66,9 @@ def new_ids() -> tuple[str, str]:
 def change_status(current: Status, new: Status, honorability: Honorability) -> Status:
     """The new status, if the review allows it: approval needs a cleared honorability check."""
     if new not in NEXT[current]:
-        raise TransitionError(f"{current.value} ne peut pas devenir {new.value}")
+        raise TransitionError(
+            f"{current.value} ne peut pas devenir {new.value}", current=current, new=new
+        )
     if new is Status.APPROVED and honorability is not Honorability.CLEARED:
         raise TransitionError("l'attestation d'honorabilité doit être validée avant l'accord")
     return new

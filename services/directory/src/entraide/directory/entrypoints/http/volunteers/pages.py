@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from entraide.directory.domain.associations import ASSOCIATIONS
 from entraide.directory.domain.records import ConflictError, ForbiddenError
 from entraide.directory.domain.volunteers.rules import Honorability, Status, TransitionError
+from entraide.directory.domain.volunteers.status_words import FOR_STAFF
 from entraide.directory.entrypoints.http.association import back_to
 from entraide.directory.entrypoints.http.deps import (
     PagesDep,
@@ -132,9 +133,18 @@ async def review_volunteer(
     except ForbiddenError:
         raise HTTPException(403, "Ce bénévole relève d'une autre association.") from None
     except TransitionError as exc:
-        return back(erreur=str(exc))
+        return back(erreur=refusal(exc))
     except ConflictError:  # its text is the volunteer's id: no sentence for a page
         return back(erreur=CHANGED)
     if volunteer is None:
         raise HTTPException(404, "bénévole inconnu")
     return back(fait="ok")
+
+
+def refusal(exc: TransitionError) -> str:
+    """Why the rules refuse a review, in the page's words (the API says the codes)."""
+    if exc.current is not None and exc.new is not None:
+        was, asked = FOR_STAFF[exc.current], FOR_STAFF[exc.new]
+        return f"« {was} » ne peut pas devenir « {asked} » : choisissez un autre statut."
+    said = str(exc)
+    return f"{said[:1].upper()}{said[1:]}."
