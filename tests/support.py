@@ -13,6 +13,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from fastapi import FastAPI
 
+from tests.rights_support import assert_rights_declared
+
 T = TypeVar("T")
 
 REQUEST_BODY: dict[str, Any] = {
@@ -50,13 +52,16 @@ async def serving(
     app: FastAPI, *, ready: bool = True, raise_errors: bool = True
 ) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan and talk to it in-process; optionally wait until /readyz is 200.
-    With `raise_errors=False` an unhandled exception comes back as the 500 a client sees."""
+    With `raise_errors=False` an unhandled exception comes back as the 500 a client sees.
+    As it stops, an app answering privacy's commands by reference is checked: every
+    reference field the test's flows wrote is where its handler looks (`rights_support`)."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=raise_errors)
         async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
             if ready:
                 await eventually(lambda: _ready(client), timeout=60, what="service ready")
             yield client
+        await assert_rights_declared(app)
 
 
 async def pages(

@@ -58,7 +58,8 @@ async def test_an_access_exports_the_documents_without_the_relays_pending_events
     family_ref = f"fam-{unique}"
     await db["matches"].insert_one(_pending_match(family_ref))
     await db["matches"].insert_one(_pending_match(f"other-{unique}"))
-    part, erased = await _export_then_erase(ReferencedDocuments(db), family_ref, SubjectKind.FAMILY)
+    rights = ReferencedDocuments(db, refs={"matches": ("family_ref",)})
+    part, erased = await _export_then_erase(rights, family_ref, SubjectKind.FAMILY)
 
     (match,) = part["matches"]
     assert match["family_ref"] == family_ref

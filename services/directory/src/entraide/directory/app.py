@@ -146,6 +146,9 @@ def create_app(
         news=news,
         supports=supports,
     )
+    # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
+    requests = VolunteerRights(uow, volunteer_store)
+    rights = DirectoryRights(rt.db, keys, requests, volunteer_store, tombstones, relay.wake)
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
@@ -184,6 +187,7 @@ def create_app(
             announce_validity,
             remember_addresses,
             index_places,
+            rights.ensure_indexes,  # last: the adapters' own indexes come first
         ],
         lifespans=lifespans if settings.outbox_relay else [],
     )
@@ -201,9 +205,6 @@ def create_app(
     provide(app, PrivacyStatements(SERVICE, settings.keyvault_url, privacy_secret))
     provide_ports(app, uow, cards, offers, volunteer_store, keys, roster, listing)
     provide(app, FieldSentences(volunteer_form.api_message))  # the 422s in the form's words
-    # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
-    requests = VolunteerRights(uow, volunteer_store)
-    rights = DirectoryRights(rt.db, keys, requests, volunteer_store, tombstones, relay.wake)
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
     provide(app, rights)  # the tests reach it (no route reads it)
     match_consumer.register(

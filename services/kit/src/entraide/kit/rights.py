@@ -10,7 +10,7 @@ nothing the second time and acknowledges again (with zero counts), which privacy
 """
 
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
@@ -189,13 +189,18 @@ def _routed(handler: Any, command: Any) -> tuple[type[Any], Any] | None:
 class ReferencedDocuments:
     """A handler for services whose documents name the subject by a reference field.
 
-    Every collection of the database is searched for documents whose `family_ref`,
-    `volunteer_ref`, `subject_ref` or `recipient_ref` (the notifier's records) is the
-    subject's: erasure deletes them, access exports them. Collections in `keep` are left
-    alone (for instance an audit log without personal data), and those whose name starts
-    with one of `keep_prefixes` (collections made by the thousand that name no one, such
-    as directory's search cards, one per map cell: read each, they would make every
-    request's cost grow with the country).
+    Each service declares where: `refs`, the fields naming a subject collection by
+    collection (`{"matches": ("family_ref",)}`: one of FIELDS, the notifier's
+    `recipient_ref` included), and `keyed`, the collections whose `_id` is made of the
+    reference (`{"places": "volunteer:{}"}`). Erasure deletes, access exports what one
+    query per declared field finds, each on an index (`ensure_indexes`, a startup step):
+    never the database listed, never a collection scanned (the `$or` of every field over
+    every collection was a full scan of each per command, thousands a day at national
+    scale). `keep` and `keep_prefixes` name the collections that name no one by
+    declaration (an audit log without personal data; collections made by the thousand,
+    such as directory's search cards, one per map cell): never read here, and left out of
+    the tests' check that every collection a service writes a reference field into is
+    declared (`tests/rights_support.py`, run as each app stops in the integration tests).
     """
 
     FIELDS = ("family_ref", "volunteer_ref", "subject_ref", "recipient_ref")
@@ -204,35 +209,51 @@ class ReferencedDocuments:
         self,
         db: AsyncDatabase[Doc],
         *,
+        refs: Mapping[str, Sequence[str]],
+        keyed: Mapping[str, str] | None = None,
         keep: Iterable[str] = (),
         keep_prefixes: Iterable[str] = (),
     ) -> None:
-        self.db, self.keep = db, frozenset(keep)
-        self.keep_prefixes = tuple(keep_prefixes)
+        self.db, self.refs, self.keyed = db, dict(refs), dict(keyed or {})
+        self.keep, self.keep_prefixes = frozenset(keep), tuple(keep_prefixes)
 
-    def _query(self, ref: str) -> Doc:
-        return {"$or": [{field: ref} for field in self.FIELDS]}
+    def _queries(self, ref: str) -> list[tuple[str, Doc]]:
+        """(collection, query) for each declared place of the reference, by collection."""
+        named = [(name, {field: ref}) for name, fields in self.refs.items() for field in fields]
+        keyed = [(name, {"_id": form.format(ref)}) for name, form in self.keyed.items()]
+        return sorted(named + keyed, key=lambda asked: asked[0])
 
-    async def _collections(self) -> list[str]:
-        names = await self.db.list_collection_names()
-        kept = ("system.", *self.keep_prefixes)
-        return sorted(n for n in names if n not in self.keep and not n.startswith(kept))
+    async def ensure_indexes(self) -> None:
+        """An index on each declared field, unless one is already led by it (the
+        adapter's own, sparse where most of its documents lack the field)."""
+        for name, fields in self.refs.items():
+            collection = self.db[name]
+            led = {
+                next(iter(index["key"]))
+                async for index in await collection.list_indexes()
+                if "partialFilterExpression" not in index
+            }
+            for field in fields:
+                if field not in led:
+                    await collection.create_index(field)
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         counts: dict[str, int] = {}
-        for name in await self._collections():
-            deleted = await self.db[name].delete_many(self._query(command.subject_ref))
+        for name, query in self._queries(command.subject_ref):
+            deleted = await self.db[name].delete_many(query)
             if deleted.deleted_count:
-                counts[name] = deleted.deleted_count
+                counts[name] = counts.get(name, 0) + deleted.deleted_count
         return counts
 
     async def export(self, command: AccessRequested) -> Doc:
-        part: Doc = {}
-        for name in await self._collections():
-            docs = await self.db[name].find(self._query(command.subject_ref)).to_list()
-            if docs:
-                part[name] = [jsonable(_without_outbox(d)) for d in docs]
-        return part
+        found: dict[str, dict[Any, Doc]] = {}
+        for name, query in self._queries(command.subject_ref):
+            for doc in await self.db[name].find(query).to_list():  # one by two fields: once
+                found.setdefault(name, {})[doc["_id"]] = doc
+        return {
+            name: [jsonable(_without_outbox(d)) for d in docs.values()]
+            for name, docs in found.items()
+        }
 
 
 def _without_outbox(doc: Doc) -> Doc:

@@ -110,6 +110,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
             offer_views.ensure_indexes,
             store.ensure_indexes,
             followup_store.ensure_indexes,
+            rights.ensure_indexes,  # last: the adapters' own indexes come first
         ],
         lifespans=lifespans,
     )

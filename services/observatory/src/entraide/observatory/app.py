@@ -42,6 +42,15 @@ from entraide.observatory.usecases.record import Recorder
 SERVICE = "observatory"
 PARKED_FOR = timedelta(days=90)  # the topics' retention: an older request never comes
 NAV = [("/", "Indicateurs"), ("/rapport", "Rapport mensuel")]
+# where the observatory names a person (`adapters.store`): open episodes and the events
+# parked before their request, by family; offers' and volunteers' states and open
+# applications, by volunteer
+REFS = {
+    "episodes": ("family_ref",),
+    "parked": ("family_ref",),
+    "suppliers": ("volunteer_ref",),
+    "applicants": ("volunteer_ref",),
+}
 
 
 def page_templates() -> Jinja2Templates:
@@ -75,7 +84,7 @@ def create_app(
     )
     # erasure reaches the open episodes, volunteers' states and applications (by reference),
     # never the anonymous facts; the counted cases and pending facts name no one
-    rights = ReferencedDocuments(rt.db, keep=("pending_facts", "counted_cases"))
+    rights = ReferencedDocuments(rt.db, refs=REFS, keep=("pending_facts", "counted_cases"))
     register_rights(rt.broker, rights, settings=settings, service=SERVICE)
 
     async def refresh() -> None:
@@ -97,12 +106,13 @@ def create_app(
             suppliers.ensure_indexes,
             parked.ensure_indexes,
             applicants.ensure_indexes,
+            rights.ensure_indexes,  # last: the adapters' own indexes come first
         ],
         lifespans=loops,
     )
     templates = page_templates()
     install_auth(app, settings, templates, home_admits=access.READERS)
     common = {"labels": labels, "shared": shared}
-    provide(app, observatory, recorder, protection)
+    provide(app, observatory, recorder, protection, rights)
     provide(app, Pages(templates, common=lambda request: common))
     return app

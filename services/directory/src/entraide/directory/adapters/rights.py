@@ -1,9 +1,10 @@
 """Directory's answer to privacy's commands (erasure, access) for a volunteer.
 
 Added by the privacy work (issue 6): every document naming the volunteer's reference is
-deleted or exported (the kit's `ReferencedDocuments`), and the volunteer's own data key
-is destroyed first, so any copy left behind (a backup, a log) stays unreadable (privacy's
-vault destroys it again, with every other key of the subject, when the case closes).
+deleted or exported (the kit's `ReferencedDocuments`, in the collections `REFS` declares,
+each field indexed at start), and the volunteer's own data key is destroyed first, so any
+copy left behind (a backup, a log) stays unreadable (privacy's vault destroys it again,
+with every other key of the subject, when the case closes).
 
 An erased volunteer matching heard of gets a tombstone on the compacted volunteers topic
 (their reference as key, a null value): without it the topic kept their last
@@ -68,6 +69,16 @@ RENAMED = {"channel": "medium", "status": "application"}
 # the rectification cases their staff corrected: privacy's own part lists its cases and
 # how each closed
 UNEXPORTED = frozenset({"rectifications_done"})
+# where directory names a volunteer: their record, their supports heard from matching,
+# their address's and sign-in links' hashes, their wish to leave, the messages sent them
+REFS = {
+    "volunteers": ("volunteer_ref",),
+    "volunteer_supports": ("volunteer_ref",),
+    "volunteer_lookups": ("volunteer_ref",),
+    "volunteer_links": ("volunteer_ref",),
+    "volunteer_erasures": ("volunteer_ref",),
+    "notifications": ("recipient_ref",),
+}
 
 
 class DirectoryRights(ReferencedDocuments):
@@ -88,6 +99,7 @@ class DirectoryRights(ReferencedDocuments):
         # the thousand cells across the country) and their counts name no one either
         super().__init__(
             db,
+            refs=REFS,
             keep=[tombstones.collection.name, offer_store.VERSIONS],
             keep_prefixes=[offer_store.CELL, offer_store.DEPARTEMENT],
         )

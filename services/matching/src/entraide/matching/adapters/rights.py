@@ -1,11 +1,12 @@
 """Matching's answer to privacy's commands (erasure, access).
 
 Added by the privacy work (issue 6). Matching holds no identity, only what the topics
-carry, keyed by pseudonymous references: every document naming the subject's
-`family_ref` or `volunteer_ref` (request views, matches, proposals, support pool) is
-deleted on erasure and exported on access, whatever collection it lives in, so new
-read models are covered as they appear. Outbox entries inside a deleted document go
-with it.
+carry, keyed by pseudonymous references: every document naming the subject's reference
+where `REFS` and `KEYED` declare it (request views, matches, waitlist, follow-ups, logged
+contacts, messages; a volunteer's read model and places) is deleted on erasure and
+exported on access, by indexed queries. A new read model naming someone is declared
+here: the integration tests fail on one that is not (`tests/rights_support.py`). Outbox
+entries inside a deleted document go with it.
 
 A family's match still open when the family is erased does not vanish: its coordinators
 would never learn why a volunteer's family stopped answering. It becomes a closed match
@@ -43,6 +44,17 @@ KEPT = (
     "accepted_at",
     "started_at",
 )
+# the collections naming a family, and the notifier's messages (`recipient_ref`)
+REFS = {
+    "requests": ("family_ref",),
+    "matches": ("family_ref",),
+    "waitlist": ("family_ref",),
+    "followups": ("family_ref",),
+    "contacts": ("family_ref",),
+    "notifications": ("recipient_ref",),
+}
+# those keyed by a volunteer's reference: their read model, their places
+KEYED = {"volunteers": "{}", "places": "volunteer:{}"}
 
 
 class MatchingRights(ReferencedDocuments):
@@ -58,12 +70,8 @@ class MatchingRights(ReferencedDocuments):
         *,
         support_gone: Callable[[str, int | None, bool], Awaitable[None]] | None = None,
     ) -> None:
-        super().__init__(db)
+        super().__init__(db, refs=REFS, keyed=KEYED)
         self.support_gone = support_gone
-
-    def _query(self, ref: str) -> dict[str, Any]:
-        named: list[dict[str, Any]] = super()._query(ref)["$or"]
-        return {"$or": [*named, {"_id": {"$in": [ref, f"volunteer:{ref}"]}}]}
 
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         ended = 0
