@@ -78,4 +78,5 @@ async def test_a_review_the_rules_refuse_says_why_in_the_pages_words(
     assert "L'attestation d'honorabilité doit être validée avant l'accord." in early
     said = "« Candidature reçue » ne peut pas devenir « En pause » : choisissez un autre statut."
     assert said in backwards
-    assert "applied" not in backwards and "paused" not in backwards
+    assert "applied" not in backwards
+    assert "paused" not in backwards
