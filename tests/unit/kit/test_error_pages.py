@@ -89,3 +89,35 @@ async def test_probes_assets_and_internal_apis_keep_json() -> None:
     # the key vault's callers are services: a 422 they can read
     assert internal.status_code == 422
     assert internal.headers["content-type"] == "application/json"
+
+
+async def test_an_unexpected_failure_answers_a_french_page_and_the_api_json_saying_nothing_of_it() -> (
+    None
+):
+    """A bug in a page answered « Internal Server Error », in English, outside the layout;
+    now the network's page in French (or JSON on an API), and never the exception's text,
+    which may hold what a person typed."""
+    router = APIRouter()
+
+    async def boom() -> None:
+        raise RuntimeError("Amina Diallo 06 12 34 56 78")  # what a bug's message may hold
+
+    for prefix in ("/api/v1", ""):
+        router.add_api_route(f"{prefix}/boom", boom)
+    app = service_app(runtime("intake", IntakeSettings()), routers=[router])
+    install_auth(app, IntakeSettings(), templates_for("entraide.intake"))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://intake") as client:
+        page = await client.get("/boom")
+        api = await client.get("/api/v1/boom")
+    said = html.unescape(page.text)
+    assert page.status_code == 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert "<h1>Erreur inattendue</h1>" in said
+    assert "Réessayez dans quelques instants" in said
+    assert 'class="fr-header' in said  # the network's layout
+    assert api.status_code == 500
+    assert api.json() == {"detail": "Erreur interne du service : réessayez plus tard."}
+    for answer in (page, api):
+        assert "Amina" not in answer.text
+        assert "Internal Server Error" not in answer.text

@@ -1,6 +1,7 @@
 """Logs and spans keep paths, never query strings (a search's query holds names)."""
 
 import logging
+import sys
 from typing import Any
 from unittest.mock import patch
 
@@ -9,7 +10,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
-from entraide.kit.logs import PathOnly, TraceIds
+from entraide.kit.logs import PathOnly, TraceIds, json_formatter
 from entraide.kit.paths import loggable
 from entraide.kit.telemetry import QueryStringDropper, consumed, current_traceparent, within
 
@@ -166,3 +167,29 @@ def test_every_link_carrying_a_token_in_its_path_is_one_the_logs_cut() -> None:
     for path in paths:
         written = loggable(path.replace("{token}", TOKEN))
         assert TOKEN not in written, path
+
+
+def test_a_logged_failure_keeps_its_frames_and_types_never_its_text() -> None:
+    """An exception's text may hold what a person sent (a validation error quotes its
+    input): a log line keeps where it failed and what failed, not what it said."""
+
+    typed = {"nom": "Amina Diallo", "telephone": "06 12 34 56 78"}
+
+    def parse_the_form() -> None:
+        try:
+            int(typed["nom"])
+        except ValueError as exc:
+            raise RuntimeError(f"could not read {typed['telephone']}") from exc
+
+    try:
+        parse_the_form()
+    except RuntimeError:
+        record = logging.LogRecord("uvicorn.error", logging.ERROR, __file__, 1, "boom", (), None)
+        record.exc_info = sys.exc_info()
+    line = json_formatter("intake").format(record)
+    assert "parse_the_form" in line  # the frames
+    assert "builtins.ValueError" in line
+    assert "builtins.RuntimeError" in line
+    assert "direct cause" in line
+    assert "Amina" not in line
+    assert "06 12 34" not in line

@@ -17,7 +17,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from starlette.exceptions import HTTPException
 
 from entraide.kit import i18n
@@ -38,6 +38,7 @@ HEADINGS = {
     413: N_("Envoi trop volumineux"),
     422: N_("Adresse incorrecte"),
     429: N_("Trop de demandes"),
+    500: N_("Erreur inattendue"),
     503: N_("Service indisponible"),
 }
 MESSAGES = {
@@ -51,11 +52,17 @@ MESSAGES = {
         "Trop de demandes sont arrivées de votre connexion en peu de temps. Attendez "
         "%(wait)s puis réessayez : rien n'a été enregistré."
     ),
+    500: N_(
+        "Une erreur inattendue est survenue de notre côté. Réessayez dans quelques instants ; "
+        "si elle revient, réessayez plus tard."
+    ),
     503: N_(
         "Le service ne répond pas pour le moment. Rien n'a été enregistré ; réessayez dans "
         "quelques instants."
     ),
 }
+# an API's 500: no exception's text (it may hold what a person sent)
+SERVER_ERROR = "Erreur interne du service : réessayez plus tard."
 OTHER = N_("La demande n'a pas pu aboutir.")
 OTHER_HEADING = N_("La demande n'a pas pu aboutir")
 # how long to wait, from Retry-After (always 2 or more: French's plural)
@@ -132,6 +139,20 @@ async def http_error(request: Request, exc: Exception) -> Response:
         if page is not None:
             return page
     return await http_exception_handler(request, exc)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A failure no route expected: the network's page in French for pages, JSON for the
+    rest, saying nothing of the exception (the server still logs it, without the person's
+    data: `kit.logs`). A page that cannot be drawn falls back to plain French text."""
+    if is_page(request):
+        try:
+            page = error_page(request, 500, MESSAGES[500])
+        except Exception:  # the layout itself failed: still a sentence, not a traceback
+            page = PlainTextResponse(str(MESSAGES[500]), status_code=500)
+        if page is not None:
+            return page
+    return JSONResponse({"detail": SERVER_ERROR}, status_code=500)
 
 
 def invalid_page(request: Request, exc: RequestValidationError) -> Response | None:

@@ -26,10 +26,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
 from starlette.exceptions import HTTPException
 
-from entraide.kit import homes, loops, messages
+from entraide.kit import errors, homes, loops, messages
 from entraide.kit.broker import make_broker, start_when_reachable
 from entraide.kit.deps import lookup_optional, provide
-from entraide.kit.errors import MESSAGES, error_page, http_error, invalid_page, is_page
 from entraide.kit.http_metrics import HttpMetrics, HttpSeries
 from entraide.kit.i18n import FRENCH
 from entraide.kit.lag import lag_sampler
@@ -146,7 +145,8 @@ def service_app(
     )
     app.add_middleware(HttpMetrics, series=HttpSeries(rt.registry))  # outermost
     app.add_exception_handler(RequestValidationError, _invalid_input)
-    app.add_exception_handler(HTTPException, http_error)  # pages: in French (kit.errors)
+    app.add_exception_handler(HTTPException, errors.http_error)  # pages: in French
+    app.add_exception_handler(Exception, errors.server_error)  # a bug: no English, no trace
     for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
         app.add_exception_handler(failure, _unavailable)
     _document_field_errors(app)
@@ -196,7 +196,7 @@ def _document_field_errors(app: FastAPI) -> None:
 async def _invalid_input(request: Request, exc: Exception) -> Response:
     """422 naming each wrong field, without echoing what was sent (a page for pages)."""
     assert isinstance(exc, RequestValidationError)
-    if is_page(request) and (page := invalid_page(request, exc)) is not None:
+    if errors.is_page(request) and (page := errors.invalid_page(request, exc)) is not None:
         return page
     own = lookup_optional(request.app, messages.FieldSentences)
     specific = own.of if own is not None else None
@@ -217,7 +217,7 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
     if request.url.path.startswith("/api") or config is None:
         return JSONResponse({"detail": body}, status_code=503, headers=headers)
     public = getattr(request.state, "language", FRENCH) != FRENCH  # a page not in French
-    if public and (page := error_page(request, 503, MESSAGES[503], headers=headers)):
+    if public and (page := errors.error_page(request, 503, errors.MESSAGES[503], headers=headers)):
         return page
     context = {"heading": "Service indisponible", "message": body["message"], "principal": None}
     page = render(config.templates, request, "interdit.html", context, status_code=503)
