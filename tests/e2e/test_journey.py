@@ -240,7 +240,7 @@ class Journey:
         """The request's proposal waiting for UNAF's answer ({} if none)."""
         url = f"{self.urls['matching']}/api/v1/proposals"
         found = (await self.http.get(url, headers=self.as_("coordinator"))).json()
-        return next((p for p in found if p["request_id"] == request_id), {})
+        return next((p for p in found["proposals"] if p["request_id"] == request_id), {})
 
     async def withdraw_consent(self, family_id: str) -> httpx.Response:
         consent = {

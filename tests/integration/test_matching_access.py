@@ -34,13 +34,18 @@ async def test_deciding_is_for_the_associations_coordinator_only(matching_settin
 
             assert (await matching.get("/api/v1/proposals")).status_code == 401
             staff = await bearer(dev_issuer, "ppm-nantes")
-            listed = (await matching.get("/api/v1/proposals", headers=staff)).json()
-            assert [p["match_id"] for p in listed] == [match.match_id]
-            assert listed[0]["breakdown"]["priority"] > 0
+            answer = await matching.get("/api/v1/proposals", headers=staff)
+            listed = answer.json()  # a page object, as directory's staff lists: no headers
+            assert "X-Total-Count" not in answer.headers
+            assert "Link" not in answer.headers
+            assert [p["match_id"] for p in listed["proposals"]] == [match.match_id]
+            assert listed["proposals"][0]["breakdown"]["priority"] > 0
+            assert (listed["total"], listed["limit"], listed["next"]) == (1, 20, None)
             assert (await matching.post(url, json=accept, headers=staff)).status_code == 403
 
             other = await bearer(dev_issuer, "coordination-afev")
-            assert (await matching.get("/api/v1/proposals", headers=other)).json() == []
+            none = (await matching.get("/api/v1/proposals", headers=other)).json()
+            assert (none["proposals"], none["total"], none["apres"]) == ([], 0, None)
             assert (await matching.post(url, json=accept, headers=other)).status_code == 404
 
             await dev_issuer.sign_in(matching, "coordination-afev")

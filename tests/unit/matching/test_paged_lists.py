@@ -6,9 +6,10 @@ store counts and pages, and only the page's documents are named or weighed."""
 import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
-from fastapi import HTTPException, Response
+from fastapi import HTTPException
 from starlette.requests import Request
 
 from entraide.kit.web import templates_for
@@ -197,22 +198,37 @@ async def test_the_ended_supports_are_paged_apart_from_the_active_ones() -> None
     }
 
 
-async def test_the_api_pages_by_cursor_with_no_duplicate_and_no_gap() -> None:
+@pytest.mark.parametrize(
+    ("path", "items", "key", "ids"),
+    [("/api/v1/proposals", "proposals", "match_id", "m"), ("/api/v1/waitlist", "waiting", "request_id", "r")],
+)  # fmt: skip
+async def test_the_api_pages_by_cursor_with_no_duplicate_and_no_gap(
+    path: str, items: str, key: str, ids: str
+) -> None:
+    """Each list answers a page object, as directory's staff APIs do: its items, `total`,
+    `limit`, the cursor `apres` and `next`, the following page's address (null on the
+    last), instead of a bare list with `X-Total-Count` and `Link` headers."""
     listings: Any = Listings(proposals())
+    listed = api.proposals if items == "proposals" else api.waitlist
     seen: list[str] = []
-    query = "limit=20"
-    while query:
-        response = Response()
-        asked = dict(p.split("=", 1) for p in query.split("&"))
-        found = await api.proposals(
-            request(query), response, COORDINATOR, listings, int(asked["limit"]), asked.get("apres")
+    address: str | None = f"{path}?limit=20"
+    while address:
+        at, _, query = address.partition("?")
+        assert at == path
+        asked = dict(parse_qsl(query))
+        found = await listed(
+            request(query, path), COORDINATOR, listings, int(asked["limit"]), asked.get("apres")
         )
-        assert response.headers["X-Total-Count"] == "45"
-        seen += [m["match_id"] for m in found]
-        link = response.headers.get("Link", "")
-        query = link.split("?", 1)[1].split(">", 1)[0] if link else ""
-        assert not link or (link.startswith("</api/v1/proposals?") and link.endswith('rel="next"'))
-    assert seen == [f"m{i:02d}" for i in range(45)]
+        page = found.model_dump(mode="json")
+        assert (page["total"], page["limit"]) == (45, 20)
+        seen += [item[key] for item in page[items]]
+        address = page["next"]
+        assert (address is None) is (page["apres"] is None)
+        assert address is None or dict(parse_qsl(address.partition("?")[2])) == {
+            "limit": "20",
+            "apres": page["apres"],
+        }
+    assert seen == [f"{ids}{i:02d}" for i in range(45)]
 
 
 async def test_a_cursor_the_api_did_not_write_is_refused() -> None:
@@ -220,7 +236,7 @@ async def test_a_cursor_the_api_did_not_write_is_refused() -> None:
     written = cursor.encode(mark_of(proposals()[0], "proposed_at"))
     for wrong in ("nope", written[:-3] + "x{", "2¾\x041à", "Ω≈ç"):  # the fuzzer's, not ASCII
         with pytest.raises(HTTPException) as refused:
-            await api.proposals(request(), Response(), COORDINATOR, listings, 20, wrong)
+            await api.proposals(request(), COORDINATOR, listings, 20, wrong)
         assert refused.value.status_code == 422
         [said] = refused.value.detail  # the APIs' 422 shape, in French, naming the parameter
         assert said == {

@@ -4,7 +4,7 @@ decisions and waitlist (same scopes as the pages)."""
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from entraide.matching.domain.paging import API_MAX, PAGE_SIZE, Asked, Page
@@ -42,25 +42,48 @@ async def get_request(
 Limit = Annotated[int, Query(ge=1, le=API_MAX, description=f"Items per page, 1 to {API_MAX}.")]
 After = Annotated[
     str | None,
-    Query(description="The cursor of the `next` link: the page after (none: the first)."),
+    Query(description="The previous page's `apres`: the page after it (none: the first)."),
 ]
+
+
+class Paged(BaseModel):
+    """What a page says besides its items (the shape of directory's staff lists)."""
+
+    total: int = Field(description="How many in the list, on every page.")
+    limit: int
+    apres: str | None = Field(
+        description="The cursor of the next page (opaque); null on the last page."
+    )
+    next: str | None = Field(
+        description="The next page's address (the same limit); null on the last."
+    )
+
+
+class ProposalPage(Paged):
+    """A page of the proposals waiting for an answer, oldest first."""
+
+    proposals: list[dict[str, Any]]
+
+
+class WaitingPage(Paged):
+    """A page of the requests nobody fits yet, longest waiting first."""
+
+    waiting: list[dict[str, Any]]
 
 
 @router.get("/proposals", tags=["proposals"])
 async def proposals(
     request: Request,
-    response: Response,
     principal: QueueStaff,
     listings: ListingsDep,
     limit: Limit = PAGE_SIZE,
     apres: After = None,
-) -> list[dict[str, Any]]:
+) -> ProposalPage:
     """Proposals waiting for an answer from my association, in my territories, oldest
-    first, a page at a time: the `Link` header's `next` until there is none;
-    `X-Total-Count` says how many in all."""
+    first, a page at a time: follow `next` until it is null; `total` says how many."""
     found = await listings.proposals(principal, _asked(limit, apres))
-    _page_headers(request, response, found, limit)
-    return [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found.docs]
+    shown = [{"match_id": m["_id"], **{k: m.get(k) for k in SHOWN}} for m in found.docs]
+    return ProposalPage(proposals=shown, **_paging(request, found, limit))
 
 
 @router.post("/proposals/{match_id}", tags=["proposals"])
@@ -95,17 +118,16 @@ async def decide(
 @router.get("/waitlist", tags=["proposals"])
 async def waitlist(
     request: Request,
-    response: Response,
     principal: QueueStaff,
     listings: ListingsDep,
     limit: Limit = PAGE_SIZE,
     apres: After = None,
-) -> list[dict[str, Any]]:
+) -> WaitingPage:
     """Requests nobody fits yet, with the reason (the network's data on unmet needs),
     longest waiting first, a page at a time as `/proposals`."""
     found = await listings.waiting(principal, _asked(limit, apres))
-    _page_headers(request, response, found, limit)
-    return [{"request_id": w.pop("_id"), **w} for w in found.docs]
+    waiting = [{"request_id": w.pop("_id"), **w} for w in found.docs]
+    return WaitingPage(waiting=waiting, **_paging(request, found, limit))
 
 
 def _asked(limit: int, apres: str | None) -> Asked:
@@ -117,9 +139,13 @@ def _asked(limit: int, apres: str | None) -> Asked:
         raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
 
 
-def _page_headers(request: Request, response: Response, page: Page, limit: int) -> None:
-    """How many in all (`X-Total-Count`) and the next page's address (`Link`, rel next)."""
-    response.headers["X-Total-Count"] = str(page.total)
-    if page.next is not None:
-        following = urlencode({"limit": limit, "apres": cursor.encode(page.next)})
-        response.headers["Link"] = f'<{request.url.path}?{following}>; rel="next"'
+def _paging(request: Request, page: Page, limit: int) -> dict[str, Any]:
+    """`Paged`'s fields: how many in all, the cursor and the next page's address."""
+    following = cursor.encode(page.next) if page.next is not None else None
+    link = urlencode({"limit": limit, "apres": following}) if following else None
+    return {
+        "total": page.total,
+        "limit": limit,
+        "apres": following,
+        "next": f"{request.url.path}?{link}" if link else None,
+    }
