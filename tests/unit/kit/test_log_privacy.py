@@ -12,7 +12,13 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from entraide.kit.logs import PathOnly, TraceIds, json_formatter
 from entraide.kit.paths import loggable
-from entraide.kit.telemetry import QueryStringDropper, consumed, current_traceparent, within
+from entraide.kit.telemetry import (
+    ExceptionTextDropper,
+    QueryStringDropper,
+    consumed,
+    current_traceparent,
+    within,
+)
 
 
 def access_record(path: str) -> logging.LogRecord:
@@ -193,3 +199,26 @@ def test_a_logged_failure_keeps_its_frames_and_types_never_its_text() -> None:
     assert "direct cause" in line
     assert "Amina" not in line
     assert "06 12 34" not in line
+
+
+def test_a_span_records_a_failure_by_its_type_and_frames_never_its_text() -> None:
+    """A span that fails recorded the exception's message (an event's `exception.message`
+    and stack trace, the status's description): what a person sent, exported to the
+    tracing back end. It keeps the type and the frames."""
+    exported = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(ExceptionTextDropper())
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    typed = {"nom": "Amina Diallo"}
+    try:
+        with provider.get_tracer("t").start_as_current_span("POST /familles"):
+            int(typed["nom"])
+    except ValueError:
+        pass
+    [span] = exported.get_finished_spans()
+    [event] = span.events
+    recorded = repr(dict(event.attributes or {})) + repr(span.status.description)
+    assert event.attributes["exception.type"] == "builtins.ValueError"
+    assert "int(typed" in event.attributes["exception.stacktrace"]  # the frames
+    assert "Amina" not in recorded
+    assert span.status.description == "ValueError"

@@ -7,11 +7,11 @@ holds names, and a link to a person's copy of her data opens it.
 
 import logging
 import sys
-import traceback
 from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
+from entraide.kit import tracebacks
 from entraide.kit.outages import QuietBrokerOutage
 from entraide.kit.paths import loggable
 from entraide.kit.telemetry import trace_ids
@@ -39,34 +39,10 @@ class PathOnly(logging.Filter):
 
 class FramesOnly(JsonFormatter):
     """JSON lines whose tracebacks keep where it failed (the frames) and what failed (each
-    exception's type, its causes too), never an exception's text: it may hold what a
-    person sent (a validation error quotes its input; a library's error, a value)."""
+    exception's type, its causes too), never an exception's text (`kit.tracebacks`)."""
 
     def formatException(self, ei: Any) -> str:  # noqa: N802 (logging's name)
-        return "".join(_frames(ei[1], set())).rstrip("\n")
-
-
-CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
-CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
-
-
-def _frames(exc: BaseException | None, seen: set[int]) -> list[str]:
-    """The traceback of `exc` and of what caused it, as Python prints it, less the texts."""
-    if exc is None or id(exc) in seen:
-        return []
-    seen.add(id(exc))
-    earlier: list[str] = []
-    if exc.__cause__ is not None:
-        earlier = [*_frames(exc.__cause__, seen), CAUSE]
-    elif exc.__context__ is not None and not exc.__suppress_context__:
-        earlier = [*_frames(exc.__context__, seen), CONTEXT]
-    kind = type(exc)
-    return [
-        *earlier,
-        "Traceback (most recent call last):\n",
-        *traceback.format_tb(exc.__traceback__),
-        f"{kind.__module__}.{kind.__qualname__} (its text is not logged)\n",
-    ]
+        return tracebacks.frames(ei[1])
 
 
 def json_formatter(service: str) -> logging.Formatter:

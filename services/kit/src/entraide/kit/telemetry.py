@@ -7,7 +7,8 @@ the `traceparent` of the call that wrote it (`current_traceparent`) so that the 
 publishing later from its own loop, publishes inside that trace (`within`).
 Spans are exported by OTLP/HTTP when ENTRAIDE_OTLP_TRACES_ENDPOINT is set; without it they
 still give every log line its trace id. No span records a query string: they may hold names
-(`QueryStringDropper`, on every span of the process).
+(`QueryStringDropper`, on every span of the process); nor an exception's text, which may
+hold what a person sent (`ExceptionTextDropper`).
 """
 
 import contextlib
@@ -21,8 +22,10 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.trace import Status
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
+from entraide.kit import tracebacks
 from entraide.kit.paths import loggable
 from entraide.kit.settings import ServiceSettings
 
@@ -41,6 +44,7 @@ def configure_tracing(service: str, settings: ServiceSettings) -> None:
         sampler=ParentBased(TraceIdRatioBased(settings.trace_sample_ratio)),
     )
     provider.add_span_processor(QueryStringDropper())  # first: before any exporter reads
+    provider.add_span_processor(ExceptionTextDropper())
     if settings.otlp_traces_endpoint:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
@@ -78,6 +82,36 @@ class QueryStringDropper(SpanProcessor):
                 span.set_attribute(key, kept)
         if attributes.get("url.query"):
             span.set_attribute("url.query", "")
+
+
+class ExceptionTextDropper(SpanProcessor):
+    """A span that fails records the exception by its type and frames (`kit.tracebacks`),
+    never its text: OpenTelemetry puts the message in the event (`exception.message`, the
+    stack trace) and in the status's description, and it may hold what a person sent."""
+
+    def on_start(self, span: Span, parent_context: context.Context | None = None) -> None:
+        set_status = span.set_status
+
+        def record_exception(
+            exception: BaseException,
+            attributes: Any = None,
+            timestamp: int | None = None,
+            escaped: bool = False,
+        ) -> None:
+            recorded = {
+                "exception.type": tracebacks.kind_of(exception),
+                "exception.stacktrace": tracebacks.frames(exception),
+                "exception.escaped": str(escaped),
+            }
+            span.add_event("exception", {**recorded, **(attributes or {})}, timestamp)
+
+        def status_by_type(status: Any, description: str | None = None) -> None:
+            if isinstance(status, Status) and status.description:  # « ValueError: <text> »
+                status = Status(status.status_code, status.description.split(":", 1)[0])
+            set_status(status, description.split(":", 1)[0] if description else description)
+
+        span.record_exception = record_exception  # type: ignore[method-assign]
+        span.set_status = status_by_type
 
 
 def current_traceparent() -> str | None:
