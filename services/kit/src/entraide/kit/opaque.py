@@ -6,7 +6,14 @@ not ASCII, not JSON, not an object. Readable by whoever holds it: no personal da
 
 import base64
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import HTTPException
+
+T = TypeVar("T")
+# the APIs' 422 for a cursor they did not write, on the query's `apres`
+REFUSED = "Ce curseur n'est pas valide : reprenez depuis la première page."
 
 
 class CursorError(ValueError):
@@ -27,3 +34,12 @@ def unpack(cursor: str) -> dict[str, Any]:
     if not isinstance(found, dict):
         raise CursorError(cursor)
     return found
+
+
+def after(decode: Callable[[str], T], apres: str | None) -> T | None:
+    """The mark a request's `apres` holds (None: the first page), read by the API's own
+    `decode`; a 422 naming `query.apres` for anything it did not write."""
+    try:
+        return decode(apres) if apres else None
+    except CursorError:
+        raise HTTPException(422, [{"field": "query.apres", "message": REFUSED}]) from None

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
+from entraide.kit import opaque
 from entraide.matching.domain.paging import API_MAX, PAGE_SIZE, Asked, Page
 from entraide.matching.entrypoints.http import cursor, labels
 from entraide.matching.entrypoints.http.deps import ApiStaff, EngineDep, ListingsDep, QueueStaff
@@ -132,11 +133,7 @@ async def waitlist(
 
 def _asked(limit: int, apres: str | None) -> Asked:
     """The page a request asks for; 422 for a cursor `cursor.encode` did not write."""
-    try:
-        return Asked(size=limit, after=cursor.decode(apres) if apres else None)
-    except cursor.CursorError:
-        wrong = "Ce curseur n'est pas valide : reprenez depuis la première page."
-        raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
+    return Asked(size=limit, after=opaque.after(cursor.decode, apres))
 
 
 def _paging(request: Request, page: Page, limit: int) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from entraide.directory.entrypoints.http.deps import (
 )
 from entraide.directory.entrypoints.http.offers import cursor
 from entraide.directory.usecases import offers
+from entraide.kit import opaque
 from entraide.kit.auth import api_principal
 from entraide.kit.principal import Principal
 
@@ -163,11 +164,7 @@ async def my_offers(
     a time: `total` in the state asked, `by_freshness`; follow `next` until it is null
     (the cursor holds the place: offers published or withdrawn between two pages repeat or
     skip none)."""
-    try:
-        after = cursor.decode(apres) if apres else None
-    except cursor.CursorError:
-        wrong = "Ce curseur n'est pas valide : reprenez depuis la première page."
-        raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
+    after = opaque.after(cursor.decode, apres)
     found = await offers.actions_after(
         listing, principal, state=etat, after=after, size=limit, now=datetime.now(UTC)
     )

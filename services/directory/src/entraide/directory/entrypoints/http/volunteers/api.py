@@ -23,7 +23,7 @@ from entraide.directory.entrypoints.http.volunteers import cursor
 from entraide.directory.entrypoints.http.volunteers.form import MESSAGES
 from entraide.directory.usecases import volunteers
 from entraide.directory.usecases.roster import roster_after
-from entraide.kit import formats
+from entraide.kit import formats, opaque
 from entraide.kit.auth import api_principal
 from entraide.kit.principal import Principal
 from entraide.kit.protect import rate_limited
@@ -157,11 +157,7 @@ async def my_volunteers(
     (one whose place changes, by a review, may be seen again or not)."""
     if principal.association_id is None:
         raise HTTPException(403, NO_ASSOCIATION)
-    try:
-        after = cursor.decode(apres) if apres else None
-    except cursor.CursorError:
-        wrong = "Ce curseur n'est pas valide : reprenez depuis la première page."
-        raise HTTPException(422, [{"field": "query.apres", "message": wrong}]) from None
+    after = opaque.after(cursor.decode, apres)
     found = await roster_after(
         roster, keys, principal, status=statut, after=after, today=formats.today(), size=limit
     )
