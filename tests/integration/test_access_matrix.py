@@ -113,6 +113,7 @@ RULES = {
         ("POST", "/api/v1/families/{family_id}/sharing-overrides"): NETWORK_COORDINATION,
         ("PUT", "/api/v1/families/{family_id}/consent"): RECORD_READERS,
         ("POST", "/api/v1/partner-events/{event_id}/consent"): PARTNER,
+        ("POST", "/api/v1/partner-events/{event_id}/withdrawal"): PARTNER,
         ("GET", "/api/v1/partner-events/schema"): ANYONE,
         ("POST", "/api/v1/partner-events"): PARTNER,
         ("GET", "/api/v1/partner-events/{event_id}"): PARTNER,

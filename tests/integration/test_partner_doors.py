@@ -7,6 +7,7 @@ import uuid
 
 from aiokafka import AIOKafkaProducer
 
+from entraide.contracts.events import RequestWithdrawn
 from entraide.contracts.topics import REQUESTS
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.domain import partners
@@ -86,6 +87,54 @@ async def test_http_door_records_once_and_refuses_replays_and_bad_signatures(
         partner_settings.kafka_bootstrap, REQUESTS.name, key=family["family_ref"].encode()
     )
     assert json.loads(published.value)["data"]["channel"] == "partner"
+
+
+async def test_a_partner_withdraws_its_own_request_once(partner_settings, mongo) -> None:
+    """The family was housed or found help elsewhere: the partner withdraws the request its
+    event sent; matching hears it once (`RequestWithdrawn`), however often it is sent."""
+    source = partner_settings.partners["caf-44"].source
+    event_id = f"caf-{uuid.uuid4().hex[:8]}"
+    event = partner_event(source, event_id)
+    families = mongo[partner_settings.database]["families"]
+    path = f"/api/v1/partner-events/{event_id}/withdrawal"
+    met = json.dumps({"reason": "need-met-elsewhere"}).encode()
+    async with serving(intake_app(partner_settings)) as intake:
+        created = await intake.post("/api/v1/partner-events", content=event, headers=signed(event))
+        wrong = json.dumps({"reason": "duplicate"}).encode()
+        refused = await intake.post(path, content=wrong, headers=signed(wrong))
+        first = await intake.post(path, content=met, headers=signed(met))
+        again = await intake.post(path, content=met, headers=signed(met))
+        unknown = await intake.post(
+            "/api/v1/partner-events/nope/withdrawal", content=met, headers=signed(met)
+        )
+        forged = await intake.post(path, content=met, headers=signed(met, secret="guess"))
+        status = await intake.get(f"/api/v1/partner-events/{event_id}", headers=signed(b""))
+        await eventually(lambda: _all_published(families), what="outbox drained")
+
+    assert created.status_code == 201, created.text
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["detail"]] == ["reason"]
+    assert first.status_code == 200, first.text
+    assert first.json() | {"orientation": None} == {
+        "event_id": event_id,
+        "request_id": created.json()["request_id"],
+        "status": "withdrawn",
+        "orientation": None,
+    }
+    assert (again.status_code, again.json()["status"]) == (200, "withdrawn")
+    assert (unknown.status_code, unknown.json()["detail"]["code"]) == (404, "unknown-event")
+    assert forged.status_code == 401
+    assert status.json()["status"] == "withdrawn"
+    family = await families.find_one({})
+    published = await records(
+        partner_settings.kafka_bootstrap,
+        REQUESTS.name,
+        key=family["family_ref"].encode(),
+        at_least=2,
+    )
+    events = [json.loads(r.value) for r in published]
+    withdrawn = [e["data"]["reason"] for e in events if e["type"] == RequestWithdrawn.EVENT_TYPE]
+    assert withdrawn == ["need-met-elsewhere"]
 
 
 async def test_kafka_door_with_kcat_records_once_and_dead_letters_malformed_events(

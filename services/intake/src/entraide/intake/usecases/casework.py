@@ -155,15 +155,7 @@ class Casework:
         if reason == WithdrawalReason.CONSENT_WITHDRAWN:  # the family's consent goes too
             given = Consent(False, family.consent.sharing, principal.name, now)
             consent.change(family, given, now)
-        request = family.withdraw(request_id, reason, now)
-        payload = RequestWithdrawn(
-            request_id=request_id,
-            family_ref=family.family_ref,
-            revision=request.revision,
-            reason=reason,
-            withdrawn_at=now,
-        )
-        family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
+        withdraw_request(family, request_id, reason, now)
         await self.uow.commit(family)
         await self.audit.record(principal, Action.WITHDRAW, family_id, via="page")
 
@@ -266,3 +258,19 @@ def _rectified(family: Family, now: datetime, *, changed: bool) -> list[str]:
         )
         family.announce(new_event(done, source=recording.SOURCE, subject=family.family_ref))
     return []
+
+
+def withdraw_request(
+    family: Family, request_id: str, reason: WithdrawalReason, at: datetime
+) -> Request:
+    """Close an open request and announce it (`RequestWithdrawn`): matching stops."""
+    request = family.withdraw(request_id, reason, at)
+    payload = RequestWithdrawn(
+        request_id=request_id,
+        family_ref=family.family_ref,
+        revision=request.revision,
+        reason=reason,
+        withdrawn_at=at,
+    )
+    family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
+    return request

@@ -3,12 +3,15 @@ once, however often it is sent. The doors write through `duplicates.Flagging` (a
 cannot confirm it is another family: its family is flagged with its possible duplicates)."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from entraide.contracts.vocab import RequestChannel
+from entraide.contracts.vocab import RequestChannel, WithdrawalReason
 from entraide.intake.domain import orientation, partners
 from entraide.intake.domain import requests as domain
+from entraide.intake.domain.family import WITHDRAWN, Family, NotFoundError
+from entraide.intake.usecases.casework import withdraw_request
 from entraide.intake.usecases.commands import PartnerSubmission
-from entraide.intake.usecases.ports import Families, FamilyKeys, UnitOfWork
+from entraide.intake.usecases.ports import Action, AuditTrail, Families, FamilyKeys, UnitOfWork
 from entraide.intake.usecases.recording import Recorded, new_family, record_request
 
 
@@ -83,8 +86,28 @@ class PartnerStatus:
 async def status_of(families: Families, source: str, event_id: str) -> PartnerStatus | None:
     """The status of the request a partner's event recorded, or None (no such event)."""
     family = await families.get(partners.family_id(source, event_id))
+    return None if family is None else _status(family)
+
+
+async def withdraw(
+    uow: UnitOfWork, audit: AuditTrail, source: str, event_id: str, reason: WithdrawalReason
+) -> PartnerStatus:
+    """The partner withdraws the request its event recorded (the family was housed, moved,
+    found help elsewhere): matching stops. Sent again, it changes nothing more."""
+    family = await uow.families.get(partners.family_id(source, event_id))
     if family is None:
-        return None
+        raise NotFoundError(event_id)
+    first = family.requests[0]
+    if first.status != WITHDRAWN:
+        withdraw_request(family, first.request_id, reason, datetime.now(UTC))
+        await uow.commit(family)
+        await audit.record_event(
+            Action.WITHDRAW, family.id, event_id=event_id, association_id=source
+        )
+    return _status(family)
+
+
+def _status(family: Family) -> PartnerStatus:
     first = family.requests[0]
     latest = orientation.current(family.orientation, first.request_id)
     return PartnerStatus(first.request_id, first.status, latest.state if latest else None)

@@ -23,7 +23,7 @@ from entraide.intake.entrypoints.http.deps import (
     PartnerWritesDep,
     RateLimitsDep,
 )
-from entraide.intake.entrypoints.http.schemas import ConsentChange
+from entraide.intake.entrypoints.http.schemas import ConsentChange, PartnerWithdrawal
 from entraide.intake.entrypoints.partner_event import PartnerEvent, json_schema
 from entraide.intake.usecases import consent, partner_requests
 from entraide.intake.usecases.partner_door import QUOTA_EXCEEDED, Refused
@@ -189,6 +189,42 @@ async def consent_changed(
     )
 
 
+@router.post(
+    "/{event_id}/withdrawal",
+    response_model=PartnerStatus,
+    responses={
+        404: {"description": "No request from this partner's event"},
+        409: {"description": "The family changed meanwhile: send again"},
+        **DOOR_RESPONSES,
+    },
+)
+async def withdrawal(
+    event_id: str,
+    request: Request,
+    door: PartnerDoorDep,
+    limits: RateLimitsDep,
+    casework: CaseworkDep,
+) -> Any:
+    """The partner withdraws the request one of its own events sent (signed like an event):
+    the family was housed, moved, or found help elsewhere. Matching stops; sent again, it
+    changes nothing more."""
+    body = await request.body()
+    partner = await _admitted(request, body, door, limits)
+    try:
+        reason = PartnerWithdrawal.model_validate_json(body).given()
+    except ValidationError as exc:
+        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+    try:
+        done = await partner_requests.withdraw(
+            casework.uow, casework.audit, partner.source, event_id, reason
+        )
+    except NotFoundError:
+        raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id}) from None
+    except ConflictError:
+        raise HTTPException(409, detail={"code": "changed-meanwhile"}) from None
+    return _status(event_id, done)
+
+
 @router.get("/{event_id}", response_model=PartnerStatus, responses=DOOR_RESPONSES)
 async def status(
     event_id: str,
@@ -202,6 +238,10 @@ async def status(
     found = await partner_requests.status_of(casework.families, partner.source, event_id)
     if found is None:
         raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id})
+    return _status(event_id, found)
+
+
+def _status(event_id: str, found: partner_requests.PartnerStatus) -> PartnerStatus:
     return PartnerStatus(
         event_id=event_id,
         request_id=found.request_id,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from entraide.contracts.events import Language, PostalCode, Slot
 from entraide.contracts.fields import Phone
-from entraide.contracts.vocab import Need
+from entraide.contracts.vocab import Need, WithdrawalReason
 from entraide.intake.domain.access import OverrideReason
 from entraide.intake.domain.family import Consent
 from entraide.intake.domain.requests import Sign
@@ -80,6 +80,19 @@ class ConsentChange(_In):
 
     def given(self) -> Consent:
         return Consent(**self.consent.model_dump())
+
+
+class PartnerWithdrawal(_In):
+    """Why a partner withdraws the request its event sent (a consent withdrawn has its own
+    route: `/consent`)."""
+
+    reason: Literal["need-met-elsewhere", "family-choice", "other"] = Field(
+        description="need-met-elsewhere: housed, helped by another service; family-choice: "
+        "the family no longer wants support; other"
+    )
+
+    def given(self) -> WithdrawalReason:
+        return WithdrawalReason(self.reason)
 
 
 class ConsentChanged(BaseModel):
