@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -259,3 +260,17 @@ def test_no_secret_keeps_its_development_default(overlays, overlay, service) -> 
     env = environment(overlays[overlay.name], service)
     given = [n for n in development_secrets(service) if not env.get(n, "").startswith("<secret ")]
     assert not given, f"{overlay.name}/{service}: {given}"
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_believes_the_ingress_about_the_client_address(
+    overlays, overlay, service
+) -> None:
+    """Behind the Ingress the peer is the Ingress controller's pod: a service takes the
+    client's address from its X-Forwarded-For (kit.run), so that the limits per address
+    count people; from a range, never from anyone (`*`, 0.0.0.0/0) nor only from itself."""
+    env = environment(overlays[overlay.name], service)
+    assert env.get("ENTRAIDE_FORWARDED_ALLOW_IPS"), f"{overlay.name}/{service}"
+    ranges = [ip_network(part.strip()) for part in env["ENTRAIDE_FORWARDED_ALLOW_IPS"].split(",")]
+    assert all(r.prefixlen > 0 and not r.is_loopback for r in ranges), (overlay.name, ranges)

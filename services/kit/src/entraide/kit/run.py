@@ -1,4 +1,5 @@
-"""Run one service with uvicorn: JSON logs, graceful shutdown on SIGTERM."""
+"""Run one service with uvicorn: JSON logs, graceful shutdown on SIGTERM, the client's
+address from the trusted proxies' X-Forwarded-For."""
 
 from collections.abc import Callable
 
@@ -20,6 +21,9 @@ def serve(
         create_app(),
         host=settings.host,
         port=port,
+        # the client's address behind the Ingress, for the limits per address (kit.protect)
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_config=None,
         timeout_graceful_shutdown=int(settings.graceful_timeout_seconds),
     )

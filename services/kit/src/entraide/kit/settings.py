@@ -22,6 +22,14 @@ class ServiceSettings(BaseSettings):
         description="MongoDB URI (mongo-java-server on these machines); its user may use the service's database only.",
     )
     host: str = Field("127.0.0.1", description="Address to listen on (0.0.0.0 in a container).")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="The proxies whose X-Forwarded-For (and -Proto) is believed, comma-separated "
+        "addresses or CIDR ranges: in Kubernetes the Ingress controller's pods' range (the "
+        "overlay sets it), else every rate limit per client address counts the Ingress as "
+        "one client. A peer not listed is the client itself, whatever header it sends. Never "
+        "`*` where anyone else can reach the service.",
+    )
     log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR (JSON on stderr).")
     consumer_attempts: int = Field(4, ge=1, description="Tries before a message is dead-lettered.")
     retry_backoff_seconds: float = Field(
