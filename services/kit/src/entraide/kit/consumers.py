@@ -100,7 +100,7 @@ def subscribe_batches(
             await handle(batch)
         dead_letters = dead_letters_of(broker)
         for record, why in batch.rejected:
-            await dead_letters.send(record, why)
+            await dead_letters.send(record, why, group=options.get("group_id"))
 
     on_batch.__doc__ = handle.__doc__
     subscriber = broker.subscriber(

@@ -102,8 +102,13 @@ class RetryThenDeadLetter:
     def __call__(self, msg: Any, /, *, context: "ContextRepo") -> "_RetryScope":
         return _RetryScope(msg, context=context, policy=self)
 
-    async def send(self, record: Any, exc: BaseException, attempts: int = 1) -> None:
-        """Copy one consumed record to `<topic>.dlq` with headers saying why."""
+    async def send(
+        self, record: Any, exc: BaseException, attempts: int = 1, *, group: str | None = None
+    ) -> None:
+        """Copy one consumed record to `<topic>.dlq` with headers saying why.
+
+        `group` is the consumer group that gave up (the subscriber's own, which the replay's
+        `--consumer-group` selects); the service's main group when not given."""
         reason, detail = describe(exc)
         headers = {
             k: v.decode("utf-8", "replace")
@@ -116,7 +121,7 @@ class RetryThenDeadLetter:
             f"{HEADER_PREFIX}original-topic": record.topic,
             f"{HEADER_PREFIX}original-partition": str(record.partition),
             f"{HEADER_PREFIX}original-offset": str(record.offset),
-            f"{HEADER_PREFIX}consumer-group": self.group,
+            f"{HEADER_PREFIX}consumer-group": group or self.group,
             f"{HEADER_PREFIX}attempts": str(attempts),
             f"{HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
         }
@@ -178,8 +183,10 @@ class _RetryScope(BaseMiddleware):
         self, msg: "StreamMessage[Any]", exc: BaseException, attempts: int
     ) -> None:
         raw = msg.raw_message
+        # the subscriber handling the message (FastStream's context): its group, not the service's
+        group = getattr(self.context.get("handler_"), "group_id", None)
         for record in raw if isinstance(raw, tuple) else (raw,):
-            await self.policy.send(record, exc, attempts)
+            await self.policy.send(record, exc, attempts, group=group)
 
 
 def dead_letters_of(broker: "KafkaBroker") -> RetryThenDeadLetter:
