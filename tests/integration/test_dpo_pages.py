@@ -113,7 +113,7 @@ async def test_the_case_list_journal_and_sweep_say_what_the_store_holds(
     assert by_action["case-closed"][2] == (
         "Dossier clos ; la clé de chiffrement de la personne est détruite."
         if closing["keys_destroyed"]
-        else "Dossier clos ; aucune clé à détruire."
+        else "Dossier clos ; aucune clé restante à détruire."
     )
     text = text_of(case_page.text)
     assert not [w for w in WORDS if re.search(rf"\b{w}\b", text)], text

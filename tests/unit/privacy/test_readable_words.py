@@ -27,7 +27,7 @@ def test_each_journal_entry_reads_as_a_french_sentence() -> None:
         "Dossier ouvert (effacement), durée de conservation échue.",
         "Accueil des familles a répondu : effacé (1 clé de chiffrement).",
         "Annuaire a répondu : rien à effacer.",
-        "Dossier clos ; aucune clé à détruire.",
+        "Dossier clos ; aucune clé restante à détruire.",
         "Relance en alerte : toujours sans réponse de Mise en relation, Annuaire.",
         "Dossier clos : sans objet.",
         "Export téléchargé (JSON).",
@@ -45,7 +45,7 @@ def test_only_an_erasure_closes_with_a_word_on_keys() -> None:
     closed = {"action": "case-closed", "keys_destroyed": 0}
     for kind in ("rectification", "objection", "access"):
         assert labels.sentence(closed, kind) == "Dossier clos."
-    assert labels.sentence(closed, "erasure") == "Dossier clos ; aucune clé à détruire."
+    assert labels.sentence(closed, "erasure") == "Dossier clos ; aucune clé restante à détruire."
     assert labels.sentence({**closed, "keys_destroyed": 1}, "erasure") == (
         "Dossier clos ; la clé de chiffrement de la personne est détruite."
     )

@@ -125,7 +125,7 @@ async def test_a_retention_case_runs_to_its_end_and_the_subject_is_gone() -> Non
     closed = await world.rights.get(case.case_id)
     assert closed is not None
     assert closed.status == CaseStatus.CLOSED
-    assert closed.acks["privacy"].counts == {"subjects": 1, "notices": 0}
+    assert closed.acks["privacy"].counts == {"subjects": 1, "notices": 0, "keys": 1}
     assert world.keys.live(ref) == 0
     assert await world.subjects.get(ref) is None
     assert ref in world.subjects.erased

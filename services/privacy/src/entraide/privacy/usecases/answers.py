@@ -1,8 +1,17 @@
 """Privacy's own answer to its commands: what the registry holds of the subject.
 
-Erasure counts the subject in the anonymous statistics, leaves a tombstone (so a late
-event cannot bring it back) and deletes its registry entry and warnings; the cases and
-the audit trail stay: they hold the pseudonymous reference, never an identity.
+Erasure destroys every key of the subject in the vault first (as intake and directory
+destroy theirs first: every sealed copy, backups included, unreadable at once), counts the
+subject in the anonymous statistics, leaves a tombstone (so a late event cannot bring it
+back) and deletes its registry entry and warnings; the cases and the audit trail stay:
+they hold the pseudonymous reference, never an identity.
+
+Why here and not only when the case closes (`Rights.close_if_complete` destroys them again,
+with any key made since): after a restore to a point before the erasure, its case is gone
+with the rest of privacy's database, so no case closes; the command replayed from the
+topic (deploy/RUNBOOK.md) reaches this answer, which destroys the keys the backup brought
+back. No service's own erasure needs the subject's keys: intake and directory destroy
+theirs before deleting, matching and the observatory hold nothing sealed.
 """
 
 from datetime import datetime
@@ -26,13 +35,15 @@ class PrivacyRights:
     async def erase(self, command: ErasureRequested) -> dict[str, int]:
         at = self.rights.clock()
         ref = command.subject_ref
+        keys = await self.rights.vault.destroy_subject(ref)  # idempotent: 0 once done
         subject = await self.subjects.get(ref)
         await self.subjects.tombstone(ref, case_id=command.case_id, at=at)
         erased = 0
         if subject is not None:
             await self.subjects.count_erasure(erasure_count(subject, command.reason, at))
             erased = await self.subjects.delete(ref)
-        return {"subjects": erased, "notices": await self.notices.forget(ref)}
+        counts = {"subjects": erased, "notices": await self.notices.forget(ref)}
+        return counts | ({"keys": keys} if keys else {})
 
     async def export(self, command: AccessRequested) -> Doc:
         subject = await self.subjects.get(command.subject_ref)

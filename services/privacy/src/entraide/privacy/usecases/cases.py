@@ -1,10 +1,10 @@
 """Rights cases: open one, command every service, collect acknowledgements, retry, close.
 
 Erasure and access are commands every service (privacy too) acknowledges; the watchdog
-resends and escalates; a closed erasure destroys the subject's keys and closes its routed
-cases left waiting (`left_cases`). Rectification and objection go to the subject's owner
-(`domain.cases`); the officer may close one (a rectification is then withdrawn from its
-owner). The cases, keys, audit trail and commands are ports (`usecases.ports`).
+resends and escalates; privacy's own answer destroys the subject's keys (`answers`), a
+closed erasure any made since, and closes its routed cases left waiting (`left_cases`).
+Rectification and objection go to the subject's owner (`domain.cases`); the officer may
+close one (then withdrawn from its owner). Cases, keys, trail, commands: `usecases.ports`.
 """
 
 import logging

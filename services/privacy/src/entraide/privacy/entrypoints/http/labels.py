@@ -256,11 +256,11 @@ def sentence(entry: dict[str, Any], case_kind: str | None = None) -> str:
         done = outcome(case_kind, entry.get("counts") or {})
         return f"{SERVICES.get(entry.get('service', ''), 'Un service')} a répondu : {done}."
     if action == "case-closed":
-        # only an erasure destroys a key: the other kinds' closing says nothing of keys
+        # only an erasure destroys a key (privacy's answer first, the closing what is left)
         keys = entry.get("keys_destroyed") if case_kind == "erasure" else None
         if keys:
             return "Dossier clos ; la clé de chiffrement de la personne est détruite."
-        return "Dossier clos." if keys is None else "Dossier clos ; aucune clé à détruire."
+        return "Dossier clos." if keys is None else "Dossier clos ; aucune clé restante à détruire."
     if action == "case-escalated":
         return f"Relance en alerte : toujours sans réponse de {services(entry.get('missing', []))}."
     if action == "command-resent":
