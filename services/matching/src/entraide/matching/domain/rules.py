@@ -66,12 +66,32 @@ def support_unfit(support: Support, today: date) -> Unfit | None:
     """The rules about the support alone (checked once per support in a batch)."""
     if not support.active:
         return Unfit.INACTIVE
-    if support.is_volunteer and not (
-        support.honorability_valid_until and support.honorability_valid_until >= today
-    ):
+    if support.is_volunteer and not check_holds(support.honorability_valid_until, today):
         return Unfit.HONORABILITY
     if support.free == 0:
         return Unfit.CAPACITY
+    return None
+
+
+def check_holds(valid_until: date | None, today: date) -> bool:
+    """A volunteer's honorability check is valid `today` (a Paris day): through the day
+    it names; none known, never."""
+    return valid_until is not None and valid_until >= today
+
+
+class CheckLapsedError(Exception):
+    """A volunteer whose honorability check no longer holds may not be accepted or start
+    with a family (`until`: the last day it was valid; None: none known)."""
+
+    def __init__(self, until: date | None) -> None:
+        super().__init__("honorability check lapsed")
+        self.until = until
+
+
+def check_lapsed(support: Support, today: date) -> CheckLapsedError | None:
+    """Why a decision on this support must be refused `today`, if its check lapsed."""
+    if support.is_volunteer and not check_holds(support.honorability_valid_until, today):
+        return CheckLapsedError(support.honorability_valid_until)
     return None
 
 

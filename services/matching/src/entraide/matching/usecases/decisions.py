@@ -1,6 +1,8 @@
 """Coordinators' decisions and follow-ups on a match: accept, decline (the family gets its
 next candidate at once), start, check in, close; and the proposals nobody answered in
-time, which expire."""
+time, which expire. A volunteer whose honorability check lapsed since the proposal is
+neither accepted nor started: the match ends as a volunteer's who is no longer available
+(`changes.support_changed`) and the family gets its next candidate."""
 
 from datetime import datetime
 
@@ -15,7 +17,7 @@ from entraide.contracts.events import (
 )
 from entraide.contracts.paris import paris_day
 from entraide.contracts.vocab import MatchOutcome
-from entraide.matching.domain import followups
+from entraide.matching.domain import followups, rules
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
 from entraide.matching.domain.model import Match
 from entraide.matching.usecases.placing import Placing
@@ -25,6 +27,7 @@ from entraide.matching.usecases.proposals import DecisionError, ids_of
 class Decisions(Placing):
     async def accept(self, match_id: str) -> None:
         match = await self._match(match_id, State.PROPOSED)
+        await self._check_holds(match)
         now = self.clock()
         await self._move(
             match, State.ACCEPTED, now, MatchAccepted(**ids_of(match), accepted_at=now)
@@ -43,6 +46,7 @@ class Decisions(Placing):
 
     async def start(self, match_id: str) -> None:
         match = await self._match(match_id, State.ACCEPTED)
+        await self._check_holds(match)
         now = self.clock()
         await self._move(match, State.STARTED, now, MatchStarted(**ids_of(match), started_at=now))
 
@@ -96,6 +100,24 @@ class Decisions(Placing):
             raise DecisionError(match.match_id)
         self.wake()
         await self._followed(match)
+
+    async def _check_holds(self, match: Match) -> None:
+        """Raise `rules.CheckLapsedError` when the match's volunteer's honorability check
+        no longer holds today (Paris), once the match ended as a volunteer's no longer
+        available and its family was placed again. Read from the read model, not the pool:
+        the check may have moved since the proposal."""
+        if not match.support_key.startswith("volunteer:"):
+            return
+        support = await self.pool.source.one(match.support_key, 0)
+        lapsed = (
+            rules.CheckLapsedError(None)
+            if support is None  # gone: no check known
+            else rules.check_lapsed(support, paris_day(self.clock()))
+        )
+        if lapsed is not None:
+            await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
+            await self.place(match.request_id)
+            raise lapsed
 
     async def _match(self, match_id: str, state: State) -> Match:
         match = await self.store.get(match_id)

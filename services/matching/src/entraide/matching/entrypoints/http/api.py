@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from pydantic import BaseModel, Field
 
 from entraide.kit import opaque
+from entraide.matching.domain import rules
 from entraide.matching.domain.paging import API_MAX, PAGE_SIZE, Asked, Page
 from entraide.matching.entrypoints.http import cursor, labels
 from entraide.matching.entrypoints.http.deps import ApiStaff, EngineDep, ListingsDep, QueueStaff
@@ -107,6 +108,9 @@ async def decide(
         if body.reason not in fitting:
             raise HTTPException(422, f"reason: one of {sorted(fitting)}")
         nxt = await engine.decline(match_id, body.reason)
+    except rules.CheckLapsedError as why:  # the match ended, the family placed again
+        said = labels.check_lapsed(match["association_id"], why.until)
+        raise HTTPException(status.HTTP_409_CONFLICT, said) from None
     except DecisionError:
         raise HTTPException(status.HTTP_409_CONFLICT, "already answered or expired") from None
     return {

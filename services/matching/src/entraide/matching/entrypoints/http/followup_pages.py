@@ -15,7 +15,7 @@ from entraide.kit import formats
 from entraide.kit.auth import Principal, check_csrf
 from entraide.kit.pager import pager
 from entraide.kit.pages import Pages
-from entraide.matching.domain import followups, lifecycle
+from entraide.matching.domain import followups, lifecycle, rules
 from entraide.matching.domain.paging import Asked, number_of
 from entraide.matching.entrypoints.http import labels
 from entraide.matching.entrypoints.http.deps import (
@@ -27,7 +27,7 @@ from entraide.matching.entrypoints.http.deps import (
     PageStaff,
     QueueStaff,
 )
-from entraide.matching.entrypoints.http.pages import done, error, refused
+from entraide.matching.entrypoints.http.pages import done, error, lapsed, refused
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
 
@@ -144,6 +144,8 @@ async def follow_up(
             )
     except followups.NotOpenError as early:  # the engine's rule, the API's as well
         return _not_yet(pages, request, principal, early)
+    except rules.CheckLapsedError as why:
+        return lapsed(pages, request, principal, match, why, starting=True)
     except (DecisionError, lifecycle.MoveRefusedError):
         return error(
             pages,

@@ -2,9 +2,12 @@
 the contracts (`entraide.contracts.labels`), and the words only these pages use (the
 score's parts, a match's states, the check-ins and what is due)."""
 
+from datetime import date
+
 from entraide.contracts import labels as shared
 from entraide.contracts.associations import IN_SENTENCE, NAMES
 from entraide.contracts.vocab import MatchOutcome
+from entraide.kit import formats
 from entraide.matching.domain.lifecycle import FAMILY_ERASED
 from entraide.matching.domain.policy import TEXT_FR
 
@@ -77,3 +80,23 @@ DUE = {
     "3-month": "Suivi à trois mois",
     "rupture": "Six semaines sans contact : appeler la famille",
 }
+
+
+# what becomes of a family whose volunteer's check lapsed before they began (`check_lapsed`)
+PLACED_AGAIN = "la famille reçoit la proposition suivante ou attend qu'un soutien lui convienne."
+
+
+def check_lapsed(association_id: str, until: date | None, *, starting: bool = False) -> str:
+    """Why a volunteer's proposal was not accepted, or their support not started: their
+    honorability check lapsed (`until`: its last valid day; the match ended and the family
+    was placed again). The volunteer named as the pages name them, by their association."""
+    association = ASSOCIATIONS_IN_SENTENCE.get(association_id)
+    who = f"bénévole de {association}" if association else "bénévole"
+    why = (
+        f"L'attestation d'honorabilité du {who} a expiré le {formats.long_day(until)}"
+        if until
+        else f"Le {who} n'a plus d'attestation d'honorabilité valable"
+    )
+    if starting:
+        return f"{why} : l'accompagnement ne peut pas commencer. Il est clos, et {PLACED_AGAIN}"
+    return f"{why} : la proposition ne peut pas être acceptée. Elle est retirée, et {PLACED_AGAIN}"

@@ -12,6 +12,7 @@ from entraide.kit import flash
 from entraide.kit.auth import Principal, check_csrf
 from entraide.kit.pager import pager
 from entraide.kit.pages import Pages
+from entraide.matching.domain import rules
 from entraide.matching.domain.paging import Asked, number_of
 from entraide.matching.entrypoints.http import labels
 from entraide.matching.entrypoints.http.deps import (
@@ -82,6 +83,21 @@ def error(
     """The error page, with what went wrong and what to do."""
     deciding = principal.role in access.DECIDERS
     return pages.error(request, principal, status, heading, message, can_decide=deciding)
+
+
+def lapsed(
+    pages: Pages,
+    request: Request,
+    principal: Principal,
+    match: Mapping[str, Any],
+    why: rules.CheckLapsedError,
+    *,
+    starting: bool = False,
+) -> Response:
+    """A volunteer's proposal not accepted, or their support not started: their
+    honorability check lapsed (the engine ended the match and placed the family again)."""
+    said = labels.check_lapsed(match["association_id"], why.until, starting=starting)
+    return error(pages, request, principal, 409, "Attestation d'honorabilité expirée", said)
 
 
 def refused(pages: Pages, request: Request, principal: Principal) -> Response:
@@ -158,6 +174,8 @@ async def decide(
             outcome = {"ok": "declinee"}
         else:
             return refused(pages, request, principal)
+    except rules.CheckLapsedError as why:
+        return lapsed(pages, request, principal, match, why)
     except DecisionError:
         return error(
             pages,
