@@ -1,16 +1,20 @@
 """The kit's guard for background loops (kit/loops.py): a loop stops with the app even when
 its step swallows the cancellation, a cancellation that comes back as an error is not taken
 for a failure, a failing step is tried again after a backoff, and its error is logged by
-type only (an exception's message may hold an address)."""
+type only (an exception's message may hold an address); each loop counts its failed
+rounds and sets the time of its last success for the alerts."""
 
 import asyncio
 import contextlib
 import itertools
 import logging
+import time
 
 import pytest
+from prometheus_client import CollectorRegistry
 from pymongo.errors import AutoReconnect
 
+from entraide.kit import loops
 from entraide.kit.loops import Periodic, every, running
 
 
@@ -137,3 +141,36 @@ async def test_a_busy_step_runs_again_at_once_and_every_is_a_lifespan() -> None:
     async with every(0.01, count, name="count")(None):
         await asyncio.sleep(0.1)
     assert counted >= 3
+
+
+async def test_a_failing_round_is_counted_and_a_succeeding_one_sets_the_last_success() -> None:
+    registry = CollectorRegistry()
+    loops.bind(registry)
+    calls: list[float] = []
+    failed_twice, finish = asyncio.Event(), asyncio.Event()
+
+    def sample(name: str) -> float | None:
+        return registry.get_sample_value(name, {"loop": "sweep"})
+
+    async def sweep() -> None:
+        calls.append(time.time())
+        if len(calls) <= 2:
+            if len(calls) == 2:
+                failed_twice.set()
+            raise AutoReconnect("store away")
+        finish.set()
+
+    before = time.time()
+    async with running(Periodic(sweep, 3600, name="sweep", first_backoff_seconds=0.2)):
+        await asyncio.wait_for(failed_twice.wait(), 5)
+        assert sample("entraide_loop_rounds_failed_total") == 2
+        start = sample("entraide_loop_last_success_timestamp_seconds")
+        assert start is not None
+        assert before <= start < calls[0]  # the loop's start: no success yet
+        assert sample("entraide_loop_period_seconds") == 3600
+        await asyncio.wait_for(finish.wait(), 5)
+        await asyncio.sleep(0)
+    assert sample("entraide_loop_rounds_failed_total") == 2  # the success counts no failure
+    last = sample("entraide_loop_last_success_timestamp_seconds")
+    assert last is not None
+    assert last >= calls[-1]

@@ -8,7 +8,11 @@ Every loop had the same three duties, written by hand each time, and each lost o
   a library may turn it into an error), and a stop flag besides the cancel ends the loop
   even when a step swallows its cancellation (an HTTP client's cancel scope did, and the
   app's shutdown then waited for ever);
-- never make a shutdown wait for ever: the wait for the loop's end is bounded.
+- never make a shutdown wait for ever: the wait for the loop's end is bounded;
+- be seen when it fails: a log line alone told nobody (a broken retention sweep keeps
+  people's data past its time), so each loop, by its name, counts its failed rounds and
+  sets the time of its last success (`entraide_loop_*`, in the registry the service binds
+  with `bind`), which the alert rules read.
 
 `Periodic(step, every_seconds, name=...)` is the loop (`run`, `stop`); `running(loop)` runs
 it for an app's lifetime (a lifespan: `lambda _app: running(loop)`).
@@ -17,13 +21,24 @@ it for an app's lifetime (a lifespan: `lambda _app: running(loop)`).
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from prometheus_client import CollectorRegistry
+
 from entraide.kit.cancellation import raise_if_cancelling
+from entraide.kit.metrics import LoopMetrics, loop_metrics
 
 log = logging.getLogger(__name__)
 Step = Callable[[], Awaitable[object]]
+_metrics = loop_metrics(CollectorRegistry())  # until the service binds its own
+
+
+def bind(registry: CollectorRegistry) -> None:
+    """Report the process's loops in the service's registry (the one /metrics exposes)."""
+    global _metrics
+    _metrics = loop_metrics(registry)
 
 
 class Periodic:
@@ -56,6 +71,7 @@ class Periodic:
         self.max_backoff = every_seconds if max_backoff_seconds is None else max_backoff_seconds
         self.failure_level = failure_level
         self._stopping = asyncio.Event()
+        self._metrics: LoopMetrics = _metrics
 
     @property
     def stopping(self) -> bool:
@@ -68,6 +84,10 @@ class Periodic:
 
     async def run(self) -> None:
         """The loop itself, until `stop` or a cancellation."""
+        self._metrics = _metrics  # the registry bound when the loop starts
+        self._metrics.period.labels(self.name).set(self.every)
+        self._metrics.failed.labels(self.name)  # shown at 0 before any failure
+        self._metrics.last_success.labels(self.name).set(time.time())
         if self.starting is not None:
             await self._attempt(self.starting)  # a failure is logged: the rounds run anyway
         backoff = self.first_backoff
@@ -88,15 +108,19 @@ class Periodic:
 
     async def _attempt(self, step: Step) -> object:
         try:
-            return await step()
+            result = await step()
         except Exception as exc:
             raise_if_cancelling(exc)
+            self._metrics.failed.labels(self.name).inc()
             log.log(
                 self.failure_level,
                 "background round failed: tried again later",
                 extra={"loop": self.name, "error": type(exc).__name__},
             )
             return _FAILED
+        if step is self.step:
+            self._metrics.last_success.labels(self.name).set(time.time())
+        return result
 
     async def _wait(self, seconds: float, *, woken: bool) -> None:
         """Sleep `seconds`, cut short by `stop` (and by `wake` when `woken`)."""

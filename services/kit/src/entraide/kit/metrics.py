@@ -4,7 +4,7 @@ Alert rules (deploy/observability/alerts.yaml), the Grafana dashboard and the te
 these names; services take their metric objects from here rather than declaring their own.
 HTTP series come from the kit's `http_metrics` (prometheus-fastapi-instrumentator's names)
 and message series from FastStream's Prometheus middleware; the kit adds what neither measures: consumer lag, the outbox, dead
-letters, and the matching and privacy figures.
+letters, the background loops, and the matching and privacy figures.
 """
 
 from collections.abc import Mapping
@@ -38,6 +38,10 @@ ERASURE_OPEN = "entraide_privacy_erasure_cases_open"
 ERASURE_OLDEST_AGE = "entraide_privacy_erasure_oldest_open_age_seconds"
 ERASURE_NEXT_DEADLINE = "entraide_privacy_erasure_next_deadline_seconds"
 PARTNER_QUOTA_REFUSALS = "entraide_partner_quota_refusals_total"
+# every background loop (kit/loops.py), by its name: rounds failed, last success, period
+LOOP_FAILURES = "entraide_loop_rounds_failed_total"
+LOOP_LAST_SUCCESS = "entraide_loop_last_success_timestamp_seconds"
+LOOP_PERIOD = "entraide_loop_period_seconds"
 
 COMMON = (HTTP_REQUESTS, HTTP_LATENCY, CONSUMER_LAG, DEAD_LETTERS)
 CONSUMING = (MESSAGES_RECEIVED, MESSAGES_PROCESSED, MESSAGES_PROCESSING_SECONDS)
@@ -98,6 +102,37 @@ def partner_quota_refusals(registry: CollectorRegistry) -> Counter:
         "Partner requests refused past the partner's quota (429 quota-exceeded), by source",
         ["source"],
         registry=registry,
+    )
+
+
+@dataclass(frozen=True)
+class LoopMetrics:
+    """What the background loops report, labelled by the loop's name (a few fixed words,
+    never data): `last_success` holds the loop's start until its first success, so a loop
+    that never succeeds ages like one that stopped succeeding."""
+
+    failed: Counter
+    last_success: Gauge
+    period: Gauge
+
+
+def loop_metrics(registry: CollectorRegistry) -> LoopMetrics:
+    return LoopMetrics(
+        failed=Counter(
+            _prom(LOOP_FAILURES),
+            "Rounds of a background loop that failed",
+            ["loop"],
+            registry=registry,
+        ),
+        last_success=Gauge(
+            LOOP_LAST_SUCCESS,
+            "Unix time of the loop's last successful round (its start until the first)",
+            ["loop"],
+            registry=registry,
+        ),
+        period=Gauge(
+            LOOP_PERIOD, "Seconds between two rounds of the loop", ["loop"], registry=registry
+        ),
     )
 
 
