@@ -6,11 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from entraide.contracts import new_event
-from entraide.contracts.events import RequestSubmitted
-from entraide.contracts.vocab import RequestChannel
+from entraide.contracts.events import RequestSubmitted, Slot
+from entraide.contracts.vocab import Need, RequestChannel
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
 from entraide.intake.domain.family import SUBMITTED, Family, FamilySummary, Request
+from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.intake.usecases.ports import Families, FamilyKeys, UnitOfWork
 
@@ -123,12 +124,16 @@ def new_family(
     request_id: str | None = None,
     lookup: list[str] | None = None,
     written_language: str | None = None,
+    asked_at: datetime | None = None,
 ) -> Family:
     """A new family with its first request, sealed with `key`, announcing the request
-    (`lookup`: the parent's hashes, computed here if not given)."""
+    (`lookup`: the parent's hashes, computed here if not given). `asked_at`: the day the
+    family asked on its own door, the request's date and its last contact (its waiting
+    time counts from it); staff's own recordings are dated now."""
     now = datetime.now(UTC)
+    asked = asked_at or now
     request_id = request_id or domain.new_request_id()
-    payload = submitted(details, request_id, family_ref, association_id, channel, now)
+    payload = submitted(details, request_id, family_ref, association_id, channel, asked)
     request = Request(
         request_id=request_id,
         status=SUBMITTED,
@@ -140,7 +145,7 @@ def new_family(
         notes=sealing.seal(key, family_id, details.notes),
         association_id=association_id,
         channel=payload.channel,
-        submitted_at=now,
+        submitted_at=asked,
         recorded_by=recorded_by,
     )
     family = Family(
@@ -155,13 +160,65 @@ def new_family(
         languages=details.languages,
         consent=details.consent,
         created_at=now,
-        last_contact_at=now,
+        last_contact_at=asked,
         requests=[request],
         possible_duplicates=possible_duplicates or [],
         written_language=written_language,
     )
     family.announce(new_event(payload, source=SOURCE, subject=family_ref))
     return family
+
+
+def add_request(
+    family: Family,
+    key: bytes,
+    *,
+    needs: list[Need],
+    availability: list[Slot],
+    signs: list[Sign],
+    channel: RequestChannel,
+    contact_channels: list[str],
+    recorded_by: str | None,
+    asked_at: datetime,
+) -> str:
+    """A new request of a family already known, asked at `asked_at` (its date, and a
+    contact: the family's retention clock restarts), announced with the family's consent
+    as it now is; its id."""
+    request_id = domain.new_request_id()
+    payload = domain.submitted_event(
+        request_id=request_id,
+        family_ref=family.family_ref,
+        postal_code=family.postal_code,
+        children_birth_years=family.children_birth_years,
+        needs=needs,
+        availability=availability,
+        languages=family.languages,
+        signs=set(signs),
+        association_id=family.association_id,
+        channel=channel,
+        consent_to_matching=family.consent.matching,
+        at=asked_at,
+        contact_channels=contact_channels,
+    )
+    family.requests.append(
+        Request(
+            request_id=request_id,
+            status=SUBMITTED,
+            revision=payload.revision,
+            needs=payload.needs,
+            availability=availability,
+            signs=signs,
+            urgency=payload.urgency,
+            notes=sealing.seal(key, family.id, ""),
+            association_id=family.association_id,
+            channel=channel,
+            submitted_at=asked_at,
+            recorded_by=recorded_by,
+        )
+    )
+    family.last_contact_at = max(family.last_contact_at, asked_at)
+    family.announce(new_event(payload, source=SOURCE, subject=family.family_ref))
+    return request_id
 
 
 def submitted(

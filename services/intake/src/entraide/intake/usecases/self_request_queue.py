@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from entraide.contracts import CloudEvent, new_event
+from entraide.contracts import CloudEvent
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake.domain import requests as domain
 from entraide.intake.domain import sealing
-from entraide.intake.domain.family import SUBMITTED, Consent, MatchStep, NotFoundError, Request
+from entraide.intake.domain.family import Consent, MatchStep, NotFoundError
 from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts, step_of
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
@@ -91,6 +90,7 @@ class ConfirmationQueue:
             recorded_by=principal.subject,
             possible_duplicates=request.possible_duplicates,
             written_language=request.language,  # its messages stay in the door's language
+            asked_at=request.submitted_at,  # her waiting time counts from her asking
         )
         family.rectifications = list(request.rectifications)  # in its first write
         stored = await self.uow.add(family)
@@ -115,40 +115,18 @@ class ConfirmationQueue:
             or not access.can_see(principal, family)
         ):
             raise NotFoundError(family_id)
-        request_id = domain.new_request_id()
-        payload = domain.submitted_event(
-            request_id=request_id,
-            family_ref=family.family_ref,
-            postal_code=family.postal_code,
-            children_birth_years=family.children_birth_years,
+        key = await self.door.keys.key_for(family.id, family.family_ref)
+        request_id = recording.add_request(
+            family,
+            key,
             needs=request.needs,
             availability=request.availability,
-            languages=family.languages,
-            signs=set(),
-            association_id=family.association_id,
+            signs=[],
             channel=RequestChannel.FAMILY,
-            consent_to_matching=family.consent.matching,
-            at=now,
             contact_channels=request.contact_preferences,
+            recorded_by=principal.subject,
+            asked_at=request.submitted_at,  # her waiting time counts from her asking
         )
-        key = await self.door.keys.key_for(family.id, family.family_ref)
-        family.requests.append(
-            Request(
-                request_id=request_id,
-                status=SUBMITTED,
-                revision=payload.revision,
-                needs=payload.needs,
-                availability=request.availability,
-                signs=[],
-                urgency=payload.urgency,
-                notes=sealing.seal(key, family.id, ""),
-                association_id=family.association_id,
-                channel=RequestChannel.FAMILY,
-                submitted_at=now,
-                recorded_by=principal.subject,
-            )
-        )
-        family.announce(new_event(payload, source=recording.SOURCE, subject=family.family_ref))
         await self.uow.commit(family)
         merged = flags.owing(replace(request, family_id=family.id), flags.CARRY, family.family_ref)
         await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
