@@ -5,8 +5,9 @@
 `base/kafka-topics.yaml` holds a Strimzi KafkaTopic for every topic of deploy/topics.toml
 (dead-letter topics included), so the cluster's topics come from the same declaration as
 every other way of running the stack. `base/<service>.yaml` holds the service's
-Deployment, Service, ServiceAccount, PodDisruptionBudget, HorizontalPodAutoscaler and
-NetworkPolicy, from the table below. `base/sms-egress.yaml`, `base/sms-egress.conf` and
+Deployment, Service, ServiceAccount, PodDisruptionBudget, HorizontalPodAutoscaler,
+NetworkPolicy and PodMonitor (Prometheus Operator: its metrics, as job="<service>"), from
+the table below. `base/sms-egress.yaml`, `base/sms-egress.conf` and
 `base/sms.env` hold the SMS senders' egress proxy, its allowlist and their settings, from
 sms_egress.py. `--check` exits 1 if a file is stale (`make test`).
 """
@@ -98,6 +99,7 @@ SMS_SECRETS = {"ENTRAIDE_SMS_API_KEY": ("entraide-sms", "api-key")}
 # relay in namespace `mail` (as the identity provider is in `identity`), STARTTLS on 587;
 # the SMS provider outside the cluster, reached through the egress proxy (sms_egress.py)
 SMTP_RELAY = {"namespace": "mail", "port": 587}
+MONITORING_NAMESPACE = "monitoring"  # Prometheus, which the PodMonitors configure
 PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]
 
 
@@ -146,14 +148,7 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
             "selector": {"matchLabels": selector(service)},
             "strategy": strategy,
             "template": {
-                "metadata": {
-                    "labels": labels(service),
-                    "annotations": {
-                        "prometheus.io/scrape": "true",
-                        "prometheus.io/port": str(port),
-                        "prometheus.io/path": "/metrics",
-                    },
-                },
+                "metadata": {"labels": labels(service)},
                 "spec": {
                     "serviceAccountName": service,
                     "automountServiceAccountToken": False,
@@ -251,6 +246,7 @@ def service_resources(service: str, spec: dict[str, Any]) -> list[dict[str, Any]
             },
         },
         network_policy(service, spec),
+        pod_monitor(service),
     ]
     if not spec.get("archive"):
         return resources
@@ -271,7 +267,8 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
     """Egress: Kafka, MongoDB, the privacy key API (key vault clients), the SMTP relay
     (senders of e-mail), the SMS egress proxy (of SMS), the services it calls, nothing else
     but DNS, the OIDC provider's JWKS and the trace collector (network-common.yaml).
-    Ingress: the Ingress controller's namespace, and the services that call this one."""
+    Ingress: the Ingress controller's namespace, Prometheus (its metrics), and the services
+    that call this one."""
     port = spec["port"]
     egress = [
         {
@@ -321,7 +318,11 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                 }
             ],
             "ports": [{"protocol": "TCP", "port": port}],
-        }
+        },
+        {
+            "from": [{"namespaceSelector": namespace_labels(MONITORING_NAMESPACE)}],
+            "ports": [{"protocol": "TCP", "port": port}],
+        },
     ]
     callers = [
         name
@@ -345,6 +346,32 @@ def network_policy(service: str, spec: dict[str, Any]) -> dict[str, Any]:
             "policyTypes": ["Ingress", "Egress"],
             "ingress": ingress,
             "egress": egress,
+        },
+    }
+
+
+def pod_monitor(service: str) -> dict[str, Any]:
+    """Prometheus scrapes the service's pods on /metrics, `job` named after the service (the
+    alert rules and the dashboard group by it), not the operator's <namespace>/<name>."""
+    return {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PodMonitor",
+        "metadata": {"name": service, "labels": labels(service)},
+        "spec": {
+            "selector": {"matchLabels": selector(service)},
+            "podMetricsEndpoints": [
+                {
+                    "port": "http",
+                    "path": "/metrics",
+                    "relabelings": [
+                        {
+                            "sourceLabels": ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+                            "targetLabel": "job",
+                            "action": "replace",
+                        }
+                    ],
+                }
+            ],
         },
     }
 

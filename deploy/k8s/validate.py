@@ -5,7 +5,8 @@
 kustomize, kubeconform and composecheck come from deploy/bin/deploy-tools (Go module
 proxy). The Kubernetes JSON Schemas come from the `kubernetes-validate` package (PyPI, a
 dev dependency), rewritten once into the standalone layout kubeconform reads; Strimzi's
-KafkaTopic schema is kept in deploy/k8s/schemas/ (its CRDs are in no reachable registry).
+KafkaTopic schema and the Prometheus Operator's PodMonitor schema are kept in
+deploy/k8s/schemas/ (their CRDs are in no reachable registry).
 """
 
 import importlib.metadata

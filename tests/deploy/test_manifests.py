@@ -274,3 +274,43 @@ def test_every_service_believes_the_ingress_about_the_client_address(
     assert env.get("ENTRAIDE_FORWARDED_ALLOW_IPS"), f"{overlay.name}/{service}"
     ranges = [ip_network(part.strip()) for part in env["ENTRAIDE_FORWARDED_ALLOW_IPS"].split(",")]
     assert all(r.prefixlen > 0 and not r.is_loopback for r in ranges), (overlay.name, ranges)
+
+
+JOB_FROM_POD = {
+    "sourceLabels": ["__meta_kubernetes_pod_label_app_kubernetes_io_name"],
+    "targetLabel": "job",
+    "action": "replace",
+}
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
+def test_prometheus_scrapes_every_service_as_a_job_named_after_it(overlays, overlay) -> None:
+    """Prometheus (namespace `monitoring`) is let in on each service's metrics port, and a
+    PodMonitor scrapes it with `job` set to the service's name: the alert rules group and
+    count `up` by job (job="intake", "observatory"...)."""
+    docs = overlays[overlay.name]
+    policies = {d["metadata"]["name"]: d["spec"] for d in docs if d["kind"] == "NetworkPolicy"}
+    monitors = [d["spec"] for d in docs if d["kind"] == "PodMonitor"]
+    for service in SERVICES:
+        [deployment] = [
+            d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == service
+        ]
+        pod = deployment["spec"]["template"]
+        [container] = pod["spec"]["containers"]
+        [port] = [p["containerPort"] for p in container["ports"] if p["name"] == "http"]
+        ingress = policies[service]["ingress"] + policies["entraide-platform"].get("ingress", [])
+        where = f"{overlay.name}: monitoring -> {service}:{port}"
+        assert any(allows(rule, "from", "prometheus.monitoring.svc", port) for rule in ingress), (
+            where
+        )
+        scraping = [
+            endpoint
+            for monitor in monitors
+            if monitor["selector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
+            for endpoint in monitor["podMetricsEndpoints"]
+            if endpoint["port"] == "http"
+        ]
+        assert len(scraping) == 1, f"{overlay.name}/{service}: {scraping}"
+        assert scraping[0]["path"] == "/metrics"
+        assert JOB_FROM_POD in scraping[0]["relabelings"]
+        assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == service
