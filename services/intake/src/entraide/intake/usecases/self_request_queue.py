@@ -17,7 +17,7 @@ from entraide.intake.domain.family import Consent, MatchStep, NotFoundError
 from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts, step_of
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
-from entraide.intake.usecases import access, recording
+from entraide.intake.usecases import access, consent, recording
 from entraide.intake.usecases import door_rectifications as flags
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
@@ -106,8 +106,10 @@ class ConfirmationQueue:
     ) -> Decided:
         """Add the request to a family already known (one it was flagged as possibly
         repeating, in my scope): a new request of that family, published; the sealed copy
-        of the identity is destroyed. Where it went."""
-        request, _ = await self._open(principal, self_id)
+        of the identity is destroyed. Where it went. Asking on the door with its consent
+        boxes is the parent's consent: recorded on the family as she gave it, dated the day
+        she asked (unless she said otherwise since), and the request published with it."""
+        request, identity = await self._open(principal, self_id)
         family = await self.uow.families.get(family_id)
         if (
             family is None
@@ -115,6 +117,9 @@ class ConfirmationQueue:
             or not access.can_see(principal, family)
         ):
             raise NotFoundError(family_id)
+        given = _consent(request, identity)
+        if family.consent.collected_at <= given.collected_at:  # an objection since stands
+            consent.change(family, given, now)  # her other open requests follow it
         key = await self.door.keys.key_for(family.id, family.family_ref)
         request_id = recording.add_request(
             family,
@@ -133,6 +138,8 @@ class ConfirmationQueue:
         await flags.settle(self.door.queue, self.uow.families, request.id)
         await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
         await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
+        if family.consent is given:  # recorded on the family: audited as any consent change
+            await self.audit.record(principal, Action.CONSENT, family.id, via="a-confirmer")
         return Decided(family.id, request_id)
 
     async def refuse(
@@ -260,12 +267,18 @@ def _details(request: SelfRequest, identity: dict[str, Any]) -> FamilyDetails:
         availability=request.availability,
         signs=[],
         notes=_notes(identity),
-        consent=Consent(
-            matching=True,
-            sharing=bool(identity.get("consent_sharing")),
-            collected_by=BY_THE_FAMILY,
-            collected_at=request.submitted_at,
-        ),
+        consent=_consent(request, identity),
+    )
+
+
+def _consent(request: SelfRequest, identity: dict[str, Any]) -> Consent:
+    """The consent the parent gave on the door's form (matching is required to send it),
+    at the time she sent it."""
+    return Consent(
+        matching=True,
+        sharing=bool(identity.get("consent_sharing")),
+        collected_by=BY_THE_FAMILY,
+        collected_at=request.submitted_at,
     )
 
 
