@@ -23,7 +23,7 @@ from entraide.intake.settings import IntakeSettings
 from entraide.matching.settings import MatchingSettings
 from tests.infra import Endpoints, settings_on
 from tests.matching_support import volunteer
-from tests.support import eventually, everything, request_body, serving
+from tests.support import eventually, everything, reconnected, request_body, serving
 
 SECRET = "fault-partner-secret"
 PARTNER_KEY = "caf-44"
@@ -222,8 +222,8 @@ async def intake_and_matching(
 
 
 async def ready(*clients: httpx.AsyncClient) -> bool:
-    """Every service answers ready (its consumers resumed after the fault)."""
-    return all([(await c.get("/readyz")).status_code == 200 for c in clients])
+    """Every service answers ready and reconnected (its consumers resumed after the fault)."""
+    return all([reconnected(await c.get("/readyz")) for c in clients])
 
 
 async def assert_clean_end(mongo: Any, world: World, expected: int, *topics: str) -> None:

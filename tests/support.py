@@ -84,6 +84,12 @@ async def _ready(client: httpx.AsyncClient) -> bool:
     return (await client.get("/readyz")).status_code == 200
 
 
+def reconnected(readiness: httpx.Response) -> bool:
+    """A /readyz answer of a service ready and seeing Kafka and its store again: after a
+    fault, its consumers resumed (ready alone stays true while a dependency is down)."""
+    return readiness.status_code == 200 and set(readiness.json()["checks"].values()) == {"ok"}
+
+
 async def eventually(
     check: Callable[[], Awaitable[T]], *, timeout: float = 30, what: str = "condition"
 ) -> T:

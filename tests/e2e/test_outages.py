@@ -20,7 +20,7 @@ import pytest
 from tests.auth_support import DevIssuer
 from tests.fault_support import World, partner_event, signed
 from tests.infra import Endpoints, ServiceProcess, free_port, throwaway_kafka, throwaway_store
-from tests.support import eventually, request_body
+from tests.support import eventually, reconnected, request_body
 
 pytestmark = pytest.mark.slow
 PAIRS = 200  # staff posts, and as many partner events, during each outage
@@ -48,7 +48,7 @@ async def ready(*procs: ServiceProcess) -> bool:
     async with httpx.AsyncClient(timeout=3) as client:
         for proc in procs:
             try:
-                if (await client.get(f"{url_of(proc)}/readyz")).status_code != 200:
+                if not reconnected(await client.get(f"{url_of(proc)}/readyz")):
                     return False
             except httpx.HTTPError:
                 return False

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pymongo import AsyncMongoClient
 
-from entraide.kit.service import store_ready
+from entraide.kit.probes import store_ready
 from tests.infra import throwaway_store
 
 pytestmark = pytest.mark.slow
