@@ -85,7 +85,8 @@ class RefusedError(Exception):
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path == "/api" or request.url.path.startswith("/api/")
+    path: str = request.scope["path"]  # the URL's path, without parsing a URL for it
+    return path == "/api" or path.startswith("/api/")
 
 
 def _token(request: Request) -> str | None:
@@ -97,7 +98,7 @@ def _token(request: Request) -> str | None:
 
 async def _principal(request: Request) -> Principal:
     """The verified principal, once per request; InvalidTokenError when there is none."""
-    cached = getattr(request.state, "principal", None)
+    cached = request.scope.get("state", {}).get("principal")  # request.state's, no exception
     if isinstance(cached, Principal):
         return cached
     token = _token(request)
