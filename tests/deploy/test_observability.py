@@ -1,6 +1,9 @@
-"""Alert rules and the dashboard speak PromQL about series the services expose."""
+"""Alert rules and the dashboard speak PromQL about series the services expose (each
+service's /metrics is checked against `metrics.EXPECTED` by tests/e2e/test_operations.py)
+or that Prometheus and the Kafka Exporter the RUNBOOK asks for export."""
 
 import json
+import re
 from pathlib import Path
 
 import promql_parser
@@ -12,11 +15,10 @@ from entraide.kit import metrics
 ROOT = Path(__file__).resolve().parents[2]
 OBSERVABILITY = ROOT / "deploy" / "observability"
 SUFFIXES = ("_bucket", "_count", "_sum", "_created")
-KNOWN = {
-    name
-    for name in vars(metrics).values()
-    if isinstance(name, str) and name.startswith(("entraide_", "http_", "faststream_"))
+EXTERNAL = {  # series from outside the services, by who exports them
+    "up": "Prometheus itself, one per scrape target",
 }
+KNOWN = {name for names in metrics.EXPECTED.values() for name in names} | set(EXTERNAL)
 
 
 def metric_names(expr: str) -> set[str]:
@@ -25,6 +27,26 @@ def metric_names(expr: str) -> set[str]:
     def visit(node: object) -> None:
         if isinstance(node, promql_parser.VectorSelector) and node.name:
             found.add(node.name)
+
+    promql_parser.walk(promql_parser.parse(expr), visit)
+    return found
+
+
+def selectors(expr: str) -> list[tuple[str, dict[str, str]]]:
+    """Each series an expression reads, with its equality matchers."""
+    return [
+        (name, {m.name: m.value for m in matchers if m.op == promql_parser.MatchOp.Equal})
+        for name, matchers in selected(expr)
+    ]
+
+
+def selected(expr: str) -> list[tuple[str, list]]:
+    """Each series an expression reads, with all its matchers."""
+    found: list[tuple[str, list]] = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, promql_parser.VectorSelector) and node.name:
+            found.append((node.name, list(node.matchers.matchers)))
 
     promql_parser.walk(promql_parser.parse(expr), visit)
     return found
@@ -48,6 +70,34 @@ def test_every_alert_parses_and_reads_series_the_services_expose(rule) -> None:
     assert names
     assert {series(n) for n in names} <= KNOWN
     assert rule["labels"]["severity"] in ("info", "warning", "critical")
+    assert rule["annotations"]["summary"]
+
+
+def anchors() -> set[str]:
+    """GitHub's anchors of the RUNBOOK's headings."""
+    headings = re.findall(r"^#+ (.+)$", (ROOT / "deploy" / "RUNBOOK.md").read_text(), re.M)
+    return {re.sub(r"[^\w\- ]", "", h.lower()).replace(" ", "-") for h in headings}
+
+
+@pytest.mark.parametrize("rule", rules(), ids=lambda r: r["alert"])
+def test_a_rule_s_runbook_link_leads_to_a_section(rule) -> None:
+    link = rule["annotations"].get("runbook")
+    if link is not None:
+        path, _, anchor = link.partition("#")
+        assert path == "deploy/RUNBOOK.md"
+        assert anchor in anchors()
+
+
+def test_every_background_loop_is_watched_and_the_retention_sweep_within_two_days() -> None:
+    read = {rule["alert"]: selectors(rule["expr"]) for rule in rules()}
+    used = {name for found in read.values() for name, _ in found}
+    assert {metrics.LOOP_FAILURES, metrics.LOOP_LAST_SUCCESS, metrics.LOOP_PERIOD} <= used
+    sweep = {"job": "privacy", "loop": "sweep"}  # privacy/app.py names its loop "sweep"
+    (late,) = [
+        rule for rule in rules() if (metrics.LOOP_LAST_SUCCESS, sweep) in read[rule["alert"]]
+    ]
+    assert "> 2 * 86400" in late["expr"]
+    assert late["labels"]["severity"] == "critical"
 
 
 def test_the_issue_s_alerts_are_there() -> None:
