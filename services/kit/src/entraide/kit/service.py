@@ -12,7 +12,6 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
-import pymongo
 from aiokafka.errors import KafkaError
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +19,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from faststream.kafka import KafkaBroker
 from faststream.specification import AsyncAPI
 from faststream.specification.asyncapi import get_asyncapi_html
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ConnectionFailure
@@ -46,6 +45,7 @@ from entraide.kit.outages import (
     refusal,
     watcher,
 )
+from entraide.kit.probes import Readiness, kafka_ready, probes, store_ready
 from entraide.kit.protect import BodyLimit, RateLimits, SecurityHeaders
 from entraide.kit.settings import ServiceSettings
 from entraide.kit.signin import AuthConfig
@@ -55,7 +55,6 @@ from entraide.kit.web import mount_static, render
 log = logging.getLogger(__name__)
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-PROBE_TIMEOUT_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -101,19 +100,25 @@ def service_app(
     """The FastAPI app of one service with /healthz, /readyz, /metrics and /asyncapi.
 
     `startup` steps run first (indexes); the broker then starts in the background, retrying
-    while Kafka is unreachable, so the HTTP side serves (and /readyz says why) meanwhile.
+    while Kafka is unreachable, so the HTTP side serves (and /readyz answers 503 until the
+    broker started once, kit/probes.py) meanwhile.
     """
 
     service, settings, broker, db = rt.service, rt.settings, rt.broker, rt.db
+    readiness = Readiness()
+
+    async def subscribe() -> None:
+        await start_when_reachable(broker)
+        readiness.subscribed = True  # once: a later Kafka outage leaves the pod ready
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for step in startup:
             await step()
-        starting = asyncio.create_task(start_when_reachable(broker))
+        starting = asyncio.create_task(subscribe())
         sampling = lag_sampler(broker, rt.registry, settings.consumer_lag_interval_seconds)
         # an outage's end, logged once
-        watching = watcher({KAFKA: lambda: _kafka_ready(broker), STORE: lambda: store_ready(db)})
+        watching = watcher({KAFKA: lambda: kafka_ready(broker), STORE: lambda: store_ready(db)})
         try:
             async with contextlib.AsyncExitStack() as stack:
                 await stack.enter_async_context(loops.running(sampling))
@@ -121,7 +126,9 @@ def service_app(
                 for extra in lifespans:
                     await stack.enter_async_context(extra(app))
                 log.info("service started", extra={"port": settings.port})
+                readiness.started = True
                 yield
+                readiness.started = False
                 log.info("service stopping: finishing in-flight messages")
         finally:  # an error thrown in at the yield stops the broker too: its consumers went
             # on answering (a failed test's intake acknowledged the next tests' commands)
@@ -151,7 +158,7 @@ def service_app(
     for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
         app.add_exception_handler(failure, _unavailable)
     _document_field_errors(app)
-    app.include_router(_probes(broker, db, rt.registry))
+    app.include_router(probes(broker, db, rt.registry, readiness))
     app.include_router(_asyncapi(service, broker))
     mount_static(app)
     for router in routers:
@@ -224,54 +231,6 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
     page = render(config.templates, request, "interdit.html", context, status_code=503)
     page.headers.update(headers)
     return page
-
-
-def _probes(
-    broker: KafkaBroker, db: AsyncDatabase[dict[str, Any]], registry: CollectorRegistry
-) -> APIRouter:
-    router = APIRouter(tags=["ops"])
-
-    @router.get("/healthz", summary="The process is alive")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
-
-    @router.get("/readyz", summary="Kafka and the database answer")
-    async def readyz() -> JSONResponse:
-        checks = {"kafka": await _kafka_ready(broker), "database": await store_ready(db)}
-        ready = all(checks.values())
-        body = {
-            "status": "ready" if ready else "not-ready",
-            "checks": {k: "ok" if v else "down" for k, v in checks.items()},
-        }
-        return JSONResponse(body, status_code=200 if ready else 503)
-
-    @router.get("/metrics", include_in_schema=False)
-    async def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-
-    return router
-
-
-async def _kafka_ready(broker: KafkaBroker) -> bool:
-    if not broker.running:
-        return False
-    try:
-        return await broker.ping(timeout=PROBE_TIMEOUT_S)
-    except Exception:
-        return False
-
-
-async def store_ready(db: AsyncDatabase[dict[str, Any]]) -> bool:
-    """Bounded by the driver's own timeout, never by cancelling it: on Python 3.11 a
-    PyMongo operation cancelled from outside (`asyncio.wait_for`) while it waits for a
-    server can leave the client's topology lock held by no one, and every later operation
-    of the process then waits forever (seen after the store was killed and restarted)."""
-    try:
-        with pymongo.timeout(PROBE_TIMEOUT_S):
-            await db.command("ping")
-    except Exception:
-        return False
-    return True
 
 
 def _asyncapi(service: str, broker: KafkaBroker) -> APIRouter:
