@@ -52,6 +52,21 @@ def selected(expr: str) -> list[tuple[str, list]]:
     return found
 
 
+def reads(rule: dict, name: str, label: str, value: str) -> bool:
+    """Whether the rule reads `name` for series whose `label` is `value` (= or =~)."""
+    for found, matchers in selected(rule["expr"]):
+        if found != name:
+            continue
+        on_label = [m for m in matchers if m.name == label]
+        if any(
+            (m.op == promql_parser.MatchOp.Equal and m.value == value)
+            or (m.op == promql_parser.MatchOp.Re and re.fullmatch(m.value, value))
+            for m in on_label
+        ):
+            return True
+    return False
+
+
 def series(name: str) -> str:
     for suffix in SUFFIXES:
         if name.endswith(suffix) and name.removesuffix(suffix) in KNOWN:
@@ -117,3 +132,11 @@ def test_the_dashboard_graphs_known_series_only() -> None:
     shown = {series(n) for e in exprs for n in metric_names(e)}
     assert shown <= KNOWN
     assert {metrics.CONSUMER_LAG, metrics.DEAD_LETTERS, metrics.OUTBOX_PENDING} <= shown
+
+
+def test_notifications_given_up_and_dependencies_down_for_5_minutes_alert() -> None:
+    failed = [r for r in rules() if reads(r, metrics.NOTIFICATIONS, "outcome", "failed")]
+    assert failed
+    assert any("increase(" in r["expr"] for r in failed)
+    down = [r for r in rules() if metrics.DEPENDENCY_OUTAGES_OPEN in metric_names(r["expr"])]
+    assert [r["for"] for r in down] == ["5m"]

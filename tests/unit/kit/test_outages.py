@@ -8,6 +8,7 @@ import httpx
 import pytest
 from aiokafka.errors import KafkaConnectionError
 from fastapi import APIRouter
+from prometheus_client import CollectorRegistry
 from pymongo.errors import ServerSelectionTimeoutError
 
 from entraide.intake.settings import IntakeSettings
@@ -107,3 +108,19 @@ def test_aiokafka_lines_that_are_no_outage_pass_and_others_loggers_too() -> None
     assert quiet.filter(aiokafka_record("Unable connect to node", "entraide.intake"))
     assert quiet.filter(aiokafka_record("Unable connect to node", level=logging.INFO))
     assert not OUTAGES.is_down(KAFKA)
+
+
+def test_an_outage_under_way_shows_as_open_until_it_ends() -> None:
+    registry = CollectorRegistry()
+    OUTAGES.bind(registry)
+
+    def sample(name: str) -> float | None:
+        return registry.get_sample_value(name, {"component": STORE})
+
+    OUTAGES.broken(STORE, "ServerSelectionTimeoutError")
+    OUTAGES.broken(STORE, "ServerSelectionTimeoutError")  # the same outage
+    assert sample("entraide_dependency_outages_total") == 1
+    assert sample("entraide_dependency_outages_open") == 1
+    OUTAGES.restored(STORE)
+    assert sample("entraide_dependency_outages_open") == 0
+    assert sample("entraide_dependency_outages_total") == 1

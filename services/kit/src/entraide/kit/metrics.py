@@ -38,13 +38,26 @@ ERASURE_OPEN = "entraide_privacy_erasure_cases_open"
 ERASURE_OLDEST_AGE = "entraide_privacy_erasure_oldest_open_age_seconds"
 ERASURE_NEXT_DEADLINE = "entraide_privacy_erasure_next_deadline_seconds"
 PARTNER_QUOTA_REFUSALS = "entraide_partner_quota_refusals_total"
+# kit/outages.py: outages seen to begin, and those open now, by component
+DEPENDENCY_OUTAGES = "entraide_dependency_outages_total"
+DEPENDENCY_OUTAGES_OPEN = "entraide_dependency_outages_open"
+# kit/notifications: every notification by template, channel and outcome
+NOTIFICATIONS = "entraide_notifications_total"
 # every background loop (kit/loops.py), by its name: rounds failed, last success, period
 LOOP_FAILURES = "entraide_loop_rounds_failed_total"
 LOOP_LAST_SUCCESS = "entraide_loop_last_success_timestamp_seconds"
 LOOP_PERIOD = "entraide_loop_period_seconds"
 
 LOOPS = (LOOP_FAILURES, LOOP_LAST_SUCCESS, LOOP_PERIOD)
-COMMON = (HTTP_REQUESTS, HTTP_LATENCY, CONSUMER_LAG, DEAD_LETTERS, *LOOPS)
+COMMON = (
+    HTTP_REQUESTS,
+    HTTP_LATENCY,
+    CONSUMER_LAG,
+    DEAD_LETTERS,
+    DEPENDENCY_OUTAGES,
+    DEPENDENCY_OUTAGES_OPEN,
+    *LOOPS,
+)
 CONSUMING = (
     MESSAGES_RECEIVED,
     MESSAGES_PROCESSED,
@@ -55,10 +68,10 @@ OUTBOX = (OUTBOX_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_OLDEST_AGE)
 
 # What each service's /metrics must expose once it has served a request (tests check it).
 EXPECTED: Mapping[str, tuple[str, ...]] = {
-    "directory": COMMON,
-    "intake": (*COMMON, *CONSUMING, *OUTBOX, PARTNER_QUOTA_REFUSALS),
+    "directory": (*COMMON, NOTIFICATIONS),
+    "intake": (*COMMON, *CONSUMING, *OUTBOX, PARTNER_QUOTA_REFUSALS, NOTIFICATIONS),
     "matching": (*COMMON, *CONSUMING, *OUTBOX, MATCH_LATENCY, MATCH_PLACEMENT, MATCH_WAITLIST),
-    "privacy": (*COMMON, ERASURE_OPEN, ERASURE_OLDEST_AGE, ERASURE_NEXT_DEADLINE),
+    "privacy": (*COMMON, ERASURE_OPEN, ERASURE_OLDEST_AGE, ERASURE_NEXT_DEADLINE, NOTIFICATIONS),
     "observatory": COMMON,
 }
 

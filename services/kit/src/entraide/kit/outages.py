@@ -4,8 +4,10 @@ When the store, Kafka, the key vault or another service does not answer, a reque
 refused with 503, the component named and `Retry-After` (JSON under /api, a French page
 elsewhere): nothing was recorded, the caller may try again. The process notes the outage
 once when it starts (a warning and `entraide_dependency_outages_total{component}`) and
-once when it ends, with its duration; what the drivers repeat in between (aiokafka logs a
-line for each reconnection attempt, hundreds a second) stays out of the logs.
+once when it ends, with its duration; `entraide_dependency_outages_open{component}` is 1
+while it lasts, so an alert sees an outage that goes on (the counter only says one began).
+What the drivers repeat in between (aiokafka logs a line for each reconnection attempt,
+hundreds a second) stays out of the logs.
 """
 
 import logging
@@ -13,9 +15,10 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from entraide.kit.loops import Periodic
+from entraide.kit.metrics import DEPENDENCY_OUTAGES, DEPENDENCY_OUTAGES_OPEN
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +29,6 @@ NAMES_FR = {
     KEY_VAULT: "le coffre des clés (service vie privée)",
 }
 RETRY_AFTER_SECONDS = {STORE: 5, KAFKA: 10, KEY_VAULT: 5}
-OUTAGES_TOTAL = "entraide_dependency_outages_total"
 WATCH_EVERY_SECONDS = 2.0
 
 # aiokafka's lines that mean the broker is out of reach (the others pass: a rebalance, a
@@ -54,15 +56,24 @@ class Outages:
     def __init__(self) -> None:
         self._since: dict[str, float] = {}
         self._counter: Counter | None = None
+        self._open: Gauge | None = None
 
     def bind(self, registry: CollectorRegistry) -> None:
         """Count outages in the service's registry (the one /metrics exposes)."""
         self._counter = Counter(
-            OUTAGES_TOTAL.removesuffix("_total"),
+            DEPENDENCY_OUTAGES.removesuffix("_total"),
             "Outages of a dependency this process saw begin, by component.",
             ["component"],
             registry=registry,
         )
+        self._open = Gauge(
+            DEPENDENCY_OUTAGES_OPEN,
+            "Outages of a dependency under way in this process (1 while it lasts), by component.",
+            ["component"],
+            registry=registry,
+        )
+        for component in self._since:
+            self._open.labels(component=component).set(1)
 
     def broken(self, component: str, reason: str = "") -> None:
         """The dependency failed: logged and counted once per outage."""
@@ -71,11 +82,15 @@ class Outages:
         self._since[component] = time.monotonic()
         if self._counter is not None:
             self._counter.labels(component=component).inc()
+        if self._open is not None:
+            self._open.labels(component=component).set(1)
         log.warning("dependency unreachable", extra={"component": component, "reason": reason})
 
     def restored(self, component: str) -> None:
         """The dependency answers again: logged once, with how long it was away."""
         since = self._since.pop(component, None)
+        if self._open is not None:
+            self._open.labels(component=component).set(0)
         if since is not None:
             seconds = round(time.monotonic() - since, 1)
             log.warning("dependency back", extra={"component": component, "outage_s": seconds})

@@ -32,6 +32,7 @@ from pymongo.errors import DuplicateKeyError
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from entraide.kit import loops
+from entraide.kit.metrics import NOTIFICATIONS
 from entraide.kit.notifications import FRENCH, Channel, Notification
 from entraide.kit.notifications.quiet import QuietHours
 from entraide.kit.notifications.seal import Seal
@@ -49,7 +50,7 @@ _COUNTERS: dict[int, Counter] = {}
 def _counter(registry: CollectorRegistry) -> Counter:
     if id(registry) not in _COUNTERS:
         _COUNTERS[id(registry)] = Counter(
-            "entraide_notifications",
+            NOTIFICATIONS.removesuffix("_total"),
             "Notifications by template, channel and outcome (sent, held, retried, failed).",
             ["template", "channel", "outcome"],
             registry=registry,
