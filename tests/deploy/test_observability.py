@@ -17,6 +17,11 @@ OBSERVABILITY = ROOT / "deploy" / "observability"
 SUFFIXES = ("_bucket", "_count", "_sum", "_created")
 EXTERNAL = {  # series from outside the services, by who exports them
     "up": "Prometheus itself, one per scrape target",
+    # the Kafka Exporter the RUNBOOK asks for (Strimzi's), per consumer group or topic
+    "kafka_consumergroup_lag": "Kafka Exporter",
+    "kafka_consumergroup_current_offset": "Kafka Exporter",
+    "kafka_topic_partition_current_offset": "Kafka Exporter",
+    "kafka_topic_partition_oldest_offset": "Kafka Exporter",
 }
 KNOWN = {name for names in metrics.EXPECTED.values() for name in names} | set(EXTERNAL)
 
@@ -65,6 +70,22 @@ def reads(rule: dict, name: str, label: str, value: str) -> bool:
         ):
             return True
     return False
+
+
+def aggregations(expr: str) -> list:
+    found: list = []
+
+    def visit(node: object) -> None:
+        if isinstance(node, promql_parser.AggregateExpr):
+            found.append(node)
+
+    promql_parser.walk(promql_parser.parse(expr), visit)
+    return found
+
+
+def alert(name: str) -> dict:
+    (found,) = [r for r in rules() if r["alert"] == name]
+    return found
 
 
 def series(name: str) -> str:
@@ -140,3 +161,27 @@ def test_notifications_given_up_and_dependencies_down_for_5_minutes_alert() -> N
     assert any("increase(" in r["expr"] for r in failed)
     down = [r for r in rules() if metrics.DEPENDENCY_OUTAGES_OPEN in metric_names(r["expr"])]
     assert [r["for"] for r in down] == ["5m"]
+
+
+def test_a_stalled_consumer_is_seen_per_job_whatever_the_others_process() -> None:
+    stalled = alert("EntraideConsumerStalled")
+    # no fleet-wide sum: each sum keeps the job (one service's traffic masks no other's)
+    for aggregation in aggregations(stalled["expr"]):
+        assert aggregation.modifier is not None
+        assert "job" in aggregation.modifier.labels
+    assert " on ()" not in stalled["expr"]
+    exporter = [r for r in rules() if "kafka_consumergroup_lag" in metric_names(r["expr"])]
+    assert any("kafka_consumergroup_current_offset" in metric_names(r["expr"]) for r in exporter)
+
+
+def test_dead_letters_alert_while_a_dead_letter_topic_holds_unreplayed_messages() -> None:
+    held = [
+        r
+        for r in rules()
+        if reads(r, "kafka_topic_partition_current_offset", "topic", "entraide.x.v1.dlq")
+    ]
+    assert held
+    assert all(
+        reads(r, "kafka_consumergroup_lag", "consumergroup", "entraide-dlq-replay.*.*")
+        for r in held
+    )
