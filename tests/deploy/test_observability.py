@@ -185,3 +185,12 @@ def test_dead_letters_alert_while_a_dead_letter_topic_holds_unreplayed_messages(
         reads(r, "kafka_consumergroup_lag", "consumergroup", "entraide-dlq-replay.*.*")
         for r in held
     )
+
+
+@pytest.mark.parametrize("job", sorted(metrics.EXPECTED))
+def test_a_service_that_is_not_scraped_alerts(job: str) -> None:
+    """A failed scrape makes every other rule about the service silent."""
+    absent = [r for r in rules() if f'absent(up{{job="{job}"}})' in r["expr"]]
+    down = [r for r in rules() if reads(r, "up", "job", job) and "== 0" in r["expr"]]
+    assert absent
+    assert down
