@@ -112,6 +112,7 @@ RULES = {
         ("GET", "/api/v1/families/{family_id}"): RECORD_READERS,
         ("POST", "/api/v1/families/{family_id}/sharing-overrides"): NETWORK_COORDINATION,
         ("PUT", "/api/v1/families/{family_id}/consent"): RECORD_READERS,
+        ("POST", "/api/v1/families/{family_id}/requests"): QUEUE,
         ("POST", "/api/v1/partner-events/{event_id}/consent"): PARTNER,
         ("POST", "/api/v1/partner-events/{event_id}/withdrawal"): PARTNER,
         ("GET", "/api/v1/partner-events/schema"): ANYONE,
@@ -126,6 +127,8 @@ RULES = {
         ("GET", "/familles/{family_id}/demandes/{request_id}/modifier"): RECORD_READERS,
         ("POST", "/familles/{family_id}/demandes/{request_id}/modifier"): RECORD_READERS,
         ("POST", "/familles/{family_id}/demandes/{request_id}/retrait"): RECORD_READERS,
+        ("GET", "/familles/{family_id}/demandes/nouvelle"): QUEUE,
+        ("POST", "/familles/{family_id}/demandes/nouvelle"): QUEUE,
         ("POST", "/familles/{family_id}/contacts"): RECORD_READERS,
         ("GET", "/familles/{family_id}/journal"): NETWORK_WIDE,
         ("GET", "/demander-aide"): ANYONE,  # the family's own door

@@ -16,6 +16,7 @@ from entraide.intake.adapters.unit_of_work import MongoUnitOfWork
 from entraide.intake.domain import orientation
 from entraide.intake.entrypoints.consumers import matches, partner_events
 from entraide.intake.entrypoints.http import (
+    another_request_pages,
     api,
     contact_lookup,
     family_door,
@@ -135,6 +136,7 @@ def create_app(
             pages.router,
             reference_pages.router,
             record_pages.router,
+            another_request_pages.router,
             contact_lookup.router,
             family_door.router,
             queue_pages.router,

@@ -97,7 +97,7 @@ class Casework:
 
     async def open(self, principal: Principal, family_id: str, *, via: str) -> FamilyRecord:
         """The family's record, once the read is in the audit log."""
-        family = await self._visible(principal, family_id)
+        family = await self.visible(principal, family_id)
         await self.audit.record(principal, Action.READ, family_id, via=via)
         key = await self.keys.existing(family_id)
         if key is None:
@@ -114,7 +114,7 @@ class Casework:
     ) -> Rectified:
         """Correct the family and its request; a rectification flagged on the record is
         done only if the family's data changed."""
-        family = await self._visible(principal, family_id)
+        family = await self.visible(principal, family_id)
         request = family.open_request(request_id)
         now = datetime.now(UTC)
         state = recording.submitted(
@@ -150,7 +150,7 @@ class Casework:
         self, principal: Principal, family_id: str, request_id: str, reason: WithdrawalReason
     ) -> None:
         """Close the request at the family's wish (or as a duplicate); matching stops."""
-        family = await self._visible(principal, family_id)
+        family = await self.visible(principal, family_id)
         now = datetime.now(UTC)
         if reason == WithdrawalReason.CONSENT_WITHDRAWN:  # the family's consent goes too
             given = Consent(False, family.consent.sharing, principal.name, now)
@@ -164,7 +164,7 @@ class Casework:
     ) -> int:
         """Record the parent's consent as collected now (`matching` false: withdrawn, its
         open matches end); returns how many open requests were announced again."""
-        family = await self._visible(principal, family_id)
+        family = await self.visible(principal, family_id)
         revised = consent.change(family, given, datetime.now(UTC))
         await self.uow.commit(family)
         await self.audit.record(principal, Action.CONSENT, family_id, via=via)
@@ -182,7 +182,7 @@ class Casework:
     ) -> None:
         """Note a contact with the family on `day` (the day it is noted, by default): its
         retention clock starts again from it."""
-        family = await self._visible(principal, family_id)
+        family = await self.visible(principal, family_id)
         noted_at = noted_at or datetime.now(UTC)
         key = await self._key(family_id)
         contact = Contact(
@@ -200,7 +200,8 @@ class Casework:
         await self.uow.commit(family)
         await self.audit.record(principal, Action.CONTACT, family_id, via="page")
 
-    async def _visible(self, principal: Principal, family_id: str) -> Family:
+    async def visible(self, principal: Principal, family_id: str) -> Family:
+        """The family, if it exists and is in my scope (`NotFoundError` otherwise)."""
         family = await self.families.get(family_id)
         if family is None or not access.can_see(principal, family):
             raise NotFoundError(family_id)

@@ -180,6 +180,7 @@ def add_request(
     contact_channels: list[str],
     recorded_by: str | None,
     asked_at: datetime,
+    notes: str = "",
 ) -> str:
     """A new request of a family already known, asked at `asked_at` (its date, and a
     contact: the family's retention clock restarts), announced with the family's consent
@@ -209,7 +210,7 @@ def add_request(
             availability=availability,
             signs=signs,
             urgency=payload.urgency,
-            notes=sealing.seal(key, family.id, ""),
+            notes=sealing.seal(key, family.id, notes),
             association_id=family.association_id,
             channel=channel,
             submitted_at=asked_at,

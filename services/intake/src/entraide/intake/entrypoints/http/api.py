@@ -15,6 +15,7 @@ from entraide.intake.domain.family import ConflictError, Family, FamilySummary, 
 from entraide.intake.domain.requests import departement_of
 from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, RecordReader
 from entraide.intake.entrypoints.http.schemas import (
+    AnotherRequestIn,
     ConsentChange,
     ConsentChanged,
     DuplicateSummary,
@@ -24,7 +25,7 @@ from entraide.intake.entrypoints.http.schemas import (
     SharingOverridden,
     SharingOverrideIn,
 )
-from entraide.intake.usecases import access, recording, sharing
+from entraide.intake.usecases import access, another_request, recording, sharing
 from entraide.kit.auth import Principal, api_principal
 from entraide.kit.principal import Permission
 
@@ -144,6 +145,30 @@ async def family(family_id: str, principal: RecordReader, casework: CaseworkDep)
             for c, note in zip(f.contacts, record.contact_notes, strict=False)
         ],
     }
+
+
+@router.post(
+    "/families/{family_id}/requests",
+    tags=["families"],
+    status_code=status.HTTP_201_CREATED,
+    response_model=RequestCreated,
+    responses={404: {"description": "No such family in your scope"}},
+)
+async def another_request_of(
+    family_id: str, body: AnotherRequestIn, principal: Caseworker, casework: CaseworkDep
+) -> RequestCreated:
+    """Another request of a family already known (it asks for something else, or again):
+    on its record, announced for orientation, never a second family. The consent sent
+    with it is recorded (given back, its other open requests follow)."""
+    try:
+        request_id = await another_request.add_request(
+            casework, principal, family_id, body.wish(), channel=RequestChannel.STAFF_API, via="api"
+        )
+    except NotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such family in your scope") from None
+    except ConflictError:
+        raise HTTPException(status.HTTP_409_CONFLICT, "the family changed: try again") from None
+    return RequestCreated(request_id=request_id)
 
 
 @router.put(

@@ -124,7 +124,7 @@ def parse(
         "languages": values["languages"] or ["fr"],
         "contact_preferences": values["contact_preferences"],
         "needs": values["needs"],
-        "availability": [_slot(v) for v in values["availability"]],
+        "availability": [slot(v) for v in values["availability"]],
         "signs": values["signs"],
         "notes": values["notes"],
         "consent": {
@@ -201,7 +201,7 @@ def api_message(path: str, error_type: str) -> str | None:
     return field_message(field_name(path.split(".")), error_type) if path else None
 
 
-def _slot(value: str) -> dict[str, str]:
+def slot(value: str) -> dict[str, str]:
     day, _, part = value.partition("-")
     return {"day": day, "part": part}
 

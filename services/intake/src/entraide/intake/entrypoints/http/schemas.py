@@ -12,6 +12,7 @@ from entraide.contracts.vocab import Need, WithdrawalReason
 from entraide.intake.domain.access import OverrideReason
 from entraide.intake.domain.family import Consent
 from entraide.intake.domain.requests import Sign
+from entraide.intake.usecases.another_request import Wish
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
@@ -152,6 +153,21 @@ class PartnerRequest(RequestFields):
     """A request as a partner sends it; the association may be left to the network."""
 
     association_id: AssociationId | None = None
+
+
+class AnotherRequestIn(_In):
+    """Another request of a family already known (it asks for something else, or again):
+    what it asks for now, with the parent's consent collected with it."""
+
+    needs: list[Need] = Field(min_length=1)
+    availability: list[Slot] = Field(default=[], max_length=21)
+    signs: list[Sign] = Field(default=[], description="Signs of exhaustion or isolation.")
+    notes: str = Field("", max_length=2000, description="Free text; never leaves intake.")
+    consent: ConsentIn
+
+    def wish(self) -> Wish:
+        given = Consent(**self.consent.model_dump())
+        return Wish(self.needs, self.availability, self.signs, self.notes, given)
 
 
 class RequestCreated(BaseModel):
