@@ -153,6 +153,14 @@ def test_the_dashboard_graphs_known_series_only() -> None:
     shown = {series(n) for e in exprs for n in metric_names(e)}
     assert shown <= KNOWN
     assert {metrics.CONSUMER_LAG, metrics.DEAD_LETTERS, metrics.OUTBOX_PENDING} <= shown
+    # what the new alerts watch, to look at before and after they fire
+    assert {
+        metrics.LOOP_LAST_SUCCESS,
+        metrics.LOOP_FAILURES,
+        metrics.NOTIFICATIONS,
+        metrics.DEPENDENCY_OUTAGES_OPEN,
+        "up",
+    } <= shown
 
 
 def test_notifications_given_up_and_dependencies_down_for_5_minutes_alert() -> None:
