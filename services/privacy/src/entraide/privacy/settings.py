@@ -30,6 +30,13 @@ class PrivacySettings(ServiceSettings, NotificationSettings):
     active_master: str = Field(
         "dev", description="ENTRAIDE_ACTIVE_MASTER: the master key new keys are wrapped under."
     )
+    public_rights_master: str = Field(
+        "",
+        description="ENTRAIDE_PUBLIC_RIGHTS_MASTER: the master key the public rights channel's "
+        "key comes from (its codes, follow-ups and export links, valid up to 7 days): pinned, "
+        "so that rotating ENTRAIDE_ACTIVE_MASTER refuses none of them. Empty: the first of "
+        "ENTRAIDE_MASTER_KEYS. Moving it refuses what the channel sent in the last 7 days.",
+    )
     keyvault_clients: dict[str, SecretStr] = Field(
         {s: SecretStr(dev_secret(s)) for s in ("intake", "directory")},
         description='ENTRAIDE_KEYVAULT_CLIENTS, JSON {"<service>": "<shared secret>"}: who may '
@@ -68,9 +75,13 @@ class PrivacySettings(ServiceSettings, NotificationSettings):
     )
 
     def public_rights_key(self) -> bytes:
-        """The key of the public channel's hashes and links (from the active master key)."""
-        master = self.masters()[self.active_master]
-        return hmac.new(master, b"public-rights-channel", hashlib.sha256).digest()
+        """The key of the public channel's hashes and links, from its pinned master key (not
+        the active one: a rotation would refuse every code and link sent before it)."""
+        masters = self.masters()
+        pinned = self.public_rights_master or next(iter(self.master_keys))
+        if pinned not in masters:
+            raise ValueError("ENTRAIDE_PUBLIC_RIGHTS_MASTER must name one of the master keys")
+        return hmac.new(masters[pinned], b"public-rights-channel", hashlib.sha256).digest()
 
     def owner_secrets(self) -> dict[str, str]:
         """The secret privacy shares with each owner of contact data (the vault's)."""
