@@ -251,7 +251,10 @@ async def test_a_possible_duplicate_is_flagged_not_merged(intake, dev_issuer, mo
     again = await create(intake, **{"parent.first_name": "Amína", "parent.phone": ""})
     assert again.status_code == 409
     assert "Cette famille est peut-être déjà connue" in again.text
-    assert first.headers["location"].split("?")[0] in again.text
+    first_url = first.headers["location"].split("?")[0]
+    assert first_url in again.text
+    # the same family: her record takes the new request (one record, one support path)
+    assert f'href="{first_url}/demandes/nouvelle"' in again.text
 
     confirmed = await create(intake, doublon_verifie="oui")
     assert confirmed.status_code == 303
