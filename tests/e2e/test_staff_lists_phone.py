@@ -16,6 +16,7 @@ from playwright.async_api import Browser, Page, ViewportSize
 
 from entraide.intake.app import create_app as intake_app
 from entraide.intake.settings import IntakeSettings
+from entraide.kit import formats
 from entraide.matching.app import create_app as matching_app
 from entraide.matching.settings import MatchingSettings
 from entraide.privacy.app import create_app as privacy_app
@@ -24,7 +25,9 @@ from tests.auth_support import DEMO_PASSWORD, DevIssuer
 from tests.browser import accessibility_violations, screenshot
 from tests.infra import Endpoints, settings_on
 from tests.integration.test_staff_pages import create, csrf_of
+from tests.page_text import text_of
 from tests.servers import serve_in_thread
+from tests.support import eventually
 
 pytestmark = [pytest.mark.kafka, pytest.mark.store, pytest.mark.slow]
 
@@ -219,3 +222,51 @@ async def test_matching_s_waiting_list_and_proposals_fit_a_phone(
             browser, base, "coordination-ppm", ["/attente", "/propositions"]
         )
     assert problems == [], "\n".join(problems)
+
+
+async def test_matching_s_follow_ups_with_a_check_expired_fit_a_phone(
+    infra: Endpoints, dev_issuer: DevIssuer, browser: Browser, mongo: Any
+) -> None:
+    """An ongoing support whose volunteer's honorability check expired says so on its card
+    (/suivis), with no sideways scroll on a phone."""
+    name = f"test_matching_{uuid.uuid4().hex[:8]}"
+    settings = settings_on(MatchingSettings, infra, name, retry_backoff_seconds=0.05)
+    db = mongo[name]
+    lapsed = (NOW - timedelta(days=2)).date()
+    await db["volunteers"].insert_one(
+        {"_id": "vol-liste-telephone", "association_id": "parrains-par-mille"}
+        | {"postal_code": "44000", "departement": "44", "needs": ["parrainage-de-proximite"]}
+        | {"capacity": 1, "active": True, "honorability_valid_until": lapsed.isoformat()}
+    )
+    started = NOW - timedelta(days=40)
+    await db["matches"].insert_one(
+        proposal("req-suivi-1", started)
+        | {"state": "started", "accepted_at": started, "started_at": started}
+    )
+    said = f"Attestation d'honorabilité expirée le {formats.long_day(lapsed)}"
+    with serve_in_thread(matching_app(dev_issuer.settings_for(settings)), name="matching") as base:
+        async with httpx.AsyncClient(base_url=base) as staff:
+            await dev_issuer.sign_in(staff, "coordination-ppm")
+
+            async def shown() -> bool:
+                return said in text_of((await staff.get("/suivis")).text)
+
+            await eventually(shown, what="the card's notice")
+        context = await browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+        page = await context.new_page()
+        try:
+            await sign_in(page, base, "coordination-ppm")
+            await page.goto(f"{base}/suivis")
+            await screenshot(page, "telephone-suivis-attestation")
+            wide, width = await page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth]"
+            )
+            notice = await page.get_by_text(said).bounding_box()
+            violations = await accessibility_violations(page)
+        finally:
+            await context.close()
+    assert wide <= width, f"the page is {wide} px wide in {width} px"
+    assert notice is not None
+    assert notice["x"] >= 0
+    assert notice["x"] + notice["width"] <= width
+    assert violations == []

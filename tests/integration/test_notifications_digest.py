@@ -1,6 +1,7 @@
 """The coordinators' daily digest through matching's own lifespan, the real store and a
 real SMTP server: counts per association (proposals waiting, follow-ups due, rupture
-alerts), none for an association with nothing to do, one a day."""
+alerts, ongoing supports whose volunteer's honorability check expired or expires within
+30 days), none for an association with nothing to do, one a day."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +22,20 @@ async def test_matching_mails_each_coordinator_the_days_digest(matching_settings
             {"_id": f"m-{n}", "state": "proposed", "association_id": "parrains-par-mille"}
             for n in range(3)
         ]
-        + [{"_id": "m-9", "state": "accepted", "association_id": "parrains-par-mille"}]
+        + [
+            {"_id": f"m-{n}", "state": "accepted", "association_id": "parrains-par-mille"}
+            | {"support_key": f"volunteer:{ref}"}
+            for n, ref in ((9, "v-expired"), (10, "v-valid"))
+        ]
+    )
+    await db["volunteers"].insert_many(  # the read model keeps the event's ISO day
+        [
+            {"_id": ref, "association_id": "parrains-par-mille", "honorability_valid_until": day}
+            for ref, day in (
+                ("v-expired", (today - timedelta(days=1)).isoformat()),
+                ("v-valid", (today + timedelta(days=31)).isoformat()),
+            )
+        ]
     )
     due = (today - timedelta(days=1)).isoformat()
     later = (today + timedelta(days=30)).isoformat()
@@ -61,6 +75,10 @@ async def test_matching_mails_each_coordinator_the_days_digest(matching_settings
     assert "- 3 propositions à examiner" in text
     assert "- 1 suivi à faire" in text
     assert "- 1 alerte" in text
+    assert (
+        "- 1 accompagnement dont l'attestation d'honorabilité du bénévole a expiré ou "
+        "expire dans les 30 jours"
+    ) in text
     assert "http://127.0.0.1:8030/propositions" in text
     assert mailbox.to(AFEV) == []  # nothing to do
     record = await db["notifications"].find_one({})

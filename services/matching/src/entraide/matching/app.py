@@ -100,7 +100,7 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         )
     if settings.coordinator_emails:  # the coordinators' daily digest, by e-mail
         notifier = notifier_from(rt.db, settings, registry=rt.registry)
-        mailing = (store, followup_store, notifier, settings.coordinator_emails)
+        mailing = (store, followup_store, volunteer_views, notifier, settings.coordinator_emails)
         lifespans.append(partial(digest.running, *mailing, settings.digest_link))
     app = service_app(
         rt,

@@ -222,9 +222,15 @@ class MatchStore(Places, Histories, Waitlist):
         query = scope_query(scope) | state_query(states)
         return await paged(self.matches, query, "proposed_at", WITHOUT_OUTBOX, asked)
 
-    async def count_in(self, scope: Scope, states: list[str]) -> int:
-        """How many matches in these states the scope covers (counted in the index)."""
-        return await self.matches.count_documents(scope_query(scope) | state_query(states))
+    async def count_in(
+        self, scope: Scope, states: list[str], supports: list[str] | None = None
+    ) -> int:
+        """How many matches in these states the scope covers (counted in the index), of
+        these supports only when given (by key)."""
+        query = scope_query(scope) | state_query(states)
+        if supports is not None:
+            query["support_key"] = {"$in": supports}
+        return await self.matches.count_documents(query)
 
     async def ended_in(self, scope: Scope, since: datetime, asked: Asked) -> Page:
         """The supports the scope covers that were agreed (accepted, perhaps started) and

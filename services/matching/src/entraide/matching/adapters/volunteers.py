@@ -5,6 +5,7 @@ Pseudonymous: keyed by the volunteer's reference. A newer revision replaces the 
 tombstone (the volunteer left) removes it.
 """
 
+from datetime import date
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -42,3 +43,11 @@ class VolunteerViews:
     async def many(self, refs: list[str]) -> dict[str, Doc]:
         """Several volunteers by reference (for the coordinators' pages)."""
         return {d["_id"]: d async for d in self.collection.find({"_id": {"$in": refs}})}
+
+    async def checks_due(self, association_id: str, by: date) -> list[str]:
+        """The association's volunteers whose honorability check's last day is `by` or
+        before, or who have none (the event's ISO days compare as text)."""
+        lapsing = {"$or": [{"honorability_valid_until": {"$lte": by.isoformat()}},
+                           {"honorability_valid_until": None}]}  # fmt: skip
+        query = {"association_id": association_id} | lapsing
+        return [d["_id"] async for d in self.collection.find(query, {"_id": 1})]

@@ -6,8 +6,9 @@ stopped most candidates: the network's data on unmet needs.
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from entraide.contracts.geography import distance_km
 from entraide.matching.domain.model import Family, Support
@@ -25,6 +26,8 @@ MAX_KM = {
     "ecoute": 60.0,
 }
 DEFAULT_MAX_KM = 20.0
+# an ongoing support's card says its volunteer's check expires this close (/suivis)
+CHECK_NOTICE = timedelta(days=30)
 BAND_LIMITS = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11-14": (11, 14), "15-17": (15, 17)}
 
 
@@ -93,6 +96,22 @@ def check_lapsed(support: Support, today: date) -> CheckLapsedError | None:
     if support.is_volunteer and not check_holds(support.honorability_valid_until, today):
         return CheckLapsedError(support.honorability_valid_until)
     return None
+
+
+class CheckNotice(NamedTuple):
+    """What an ongoing support says of its volunteer's check: expired (or none known) or
+    expiring, and its last valid day."""
+
+    expired: bool
+    until: date | None
+
+
+def check_notice(valid_until: date | None, today: date) -> CheckNotice | None:
+    """The notice a volunteer's ongoing support shows: their check expired, or expires
+    within `CHECK_NOTICE`; None when it holds longer."""
+    if valid_until is not None and valid_until > today + CHECK_NOTICE:
+        return None
+    return CheckNotice(not check_holds(valid_until, today), valid_until)
 
 
 def pair_check(

@@ -12,7 +12,7 @@ from entraide.kit import loops
 from entraide.kit.formats import paris
 from entraide.kit.notifications.mongo import MongoNotifier
 from entraide.matching.usecases.digest import send_digests
-from entraide.matching.usecases.ports import FollowUpDocuments, MatchDocuments
+from entraide.matching.usecases.ports import FollowUpDocuments, MatchDocuments, VolunteerViews
 
 log = logging.getLogger(__name__)
 DAY = 24 * 3600.0
@@ -22,6 +22,7 @@ DAY = 24 * 3600.0
 async def running(
     matches: MatchDocuments,
     followups: FollowUpDocuments,
+    volunteers: VolunteerViews,
     notifier: MongoNotifier,
     recipients: Mapping[str, str],
     link: str,
@@ -30,7 +31,9 @@ async def running(
 ) -> AsyncIterator[None]:
     async def round_() -> None:
         today = paris(datetime.now(UTC)).date()
-        asked = await send_digests(matches, followups, notifier, recipients, today=today, link=link)
+        asked = await send_digests(
+            matches, followups, volunteers, notifier, recipients, today=today, link=link
+        )
         log.info("coordinators' digests", extra={"asked": asked})
 
     async with notifier.running(), loops.every(every_seconds, round_, name="digests")(_app):

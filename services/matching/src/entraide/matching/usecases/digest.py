@@ -1,7 +1,9 @@
 """The coordinators' daily digest: for each association, by e-mail through the kit's
-notifier, how many proposals wait for an answer, follow-ups are due and rupture alerts
-are raised (six weeks without contact), with the link to the pages. Counts only: no
-family, volunteer or name. One digest a day per association (the key names the day).
+notifier, how many proposals wait for an answer, follow-ups are due, rupture alerts
+are raised (six weeks without contact) and ongoing supports have a volunteer whose
+honorability check expired or expires within 30 days (as /suivis says on their cards),
+with the link to the pages. Counts only: no family, volunteer or name. One digest a day
+per association (the key names the day).
 
 Matching holds no addresses: the coordinators' addresses are configuration
 (`recipients`: association id → address, e.g. the association's coordination mailbox)."""
@@ -10,8 +12,10 @@ from collections.abc import Mapping
 from datetime import date
 
 from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.matching.domain.lifecycle import ACTIVE
+from entraide.matching.domain.rules import CHECK_NOTICE
 from entraide.matching.usecases.access import Scope
-from entraide.matching.usecases.ports import FollowUpDocuments, MatchDocuments
+from entraide.matching.usecases.ports import FollowUpDocuments, MatchDocuments, VolunteerViews
 
 TEMPLATE = "synthese-coordination"
 RUPTURE = "rupture"
@@ -20,6 +24,7 @@ RUPTURE = "rupture"
 async def send_digests(
     matches: MatchDocuments,
     followups: FollowUpDocuments,
+    volunteers: VolunteerViews,
     notifier: Notifier,
     recipients: Mapping[str, str],
     *,
@@ -34,7 +39,11 @@ async def send_digests(
         due = await followups.due_kinds_in(scope, today)  # counted, not read
         alerts = due.get(RUPTURE, 0)
         items = sum(due.values())
-        if proposals == 0 and not items:
+        lapsing = await volunteers.checks_due(association_id, today + CHECK_NOTICE)
+        supports = [f"volunteer:{ref}" for ref in lapsing]
+        active = sorted(s.value for s in ACTIVE)
+        checks = await matches.count_in(scope, active, supports) if supports else 0
+        if proposals == 0 and not items and not checks:
             continue  # nothing to do: no mail
         await notifier.notify(
             Notification(
@@ -48,6 +57,7 @@ async def send_digests(
                     "proposals": proposals,
                     "followups": items - alerts,
                     "alerts": alerts,
+                    "checks": checks,
                     "link": link,
                 },
             )

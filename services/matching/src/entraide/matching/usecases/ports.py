@@ -238,6 +238,10 @@ class VolunteerViews(Protocol):
 
     async def many(self, refs: list[str]) -> dict[str, Doc]: ...
 
+    async def checks_due(self, association_id: str, by: date) -> list[str]:
+        """The association's volunteers whose honorability check ends by `by`, or is none."""
+        ...
+
 
 class MatchDocuments(Protocol):
     """The matches and the waitlist as the pages and the API list them (no outbox)."""
@@ -253,8 +257,10 @@ class MatchDocuments(Protocol):
         proposal first."""
         ...
 
-    async def count_in(self, scope: Scope, states: list[str]) -> int:
-        """How many matches in these states the scope covers."""
+    async def count_in(
+        self, scope: Scope, states: list[str], supports: list[str] | None = None
+    ) -> int:
+        """How many matches in these states the scope covers (of these supports, if given)."""
         ...
 
     async def waiting_in(self, scope: Scope, asked: Asked) -> Page:

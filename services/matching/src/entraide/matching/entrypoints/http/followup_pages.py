@@ -27,6 +27,7 @@ from entraide.matching.entrypoints.http.deps import (
     PageStaff,
     QueueStaff,
 )
+from entraide.matching.entrypoints.http.names import GONE, Shown
 from entraide.matching.entrypoints.http.pages import done, error, lapsed, refused
 from entraide.matching.usecases import access
 from entraide.matching.usecases.engine import DecisionError
@@ -72,6 +73,8 @@ async def follow_ups(
     for m in ended.docs:
         m["ended_on"] = paris_day(m["closed_at"])
     named = await names.of(principal, [*active, *ended.docs])
+    for m in active:
+        m["check"] = _check(m, named[m["_id"]]["support"], today)
     # each list's pager keeps the other's page
     ended_page = {"termines": ended.number if ended.number > 1 else None}
     return pages.page(
@@ -89,6 +92,14 @@ async def follow_ups(
         today=today,
         can_decide=principal.role in access.DECIDERS,
     )
+
+
+def _check(match: dict[str, Any], support: Shown, today: date) -> rules.CheckNotice | None:
+    """What a volunteer's support says of their honorability check: expired, or expiring
+    within `rules.CHECK_NOTICE` (an action's, or one whose volunteer is gone, nothing)."""
+    if not match["support_key"].startswith("volunteer:") or support is GONE:
+        return None
+    return rules.check_notice(support.check_until, today)
 
 
 def _noted(match: dict[str, Any]) -> list[str]:

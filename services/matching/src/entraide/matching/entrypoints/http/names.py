@@ -9,6 +9,7 @@ same sign-in).
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +32,7 @@ class Shown:
     url: str | None = None
     asked_at: Day | None = None  # a family's: when its request was made (two alike read apart)
     paused: bool = False  # a volunteer's: on a pause (their supports go on: check in)
+    check_until: date | None = None  # a volunteer's: their honorability check's last day
 
 
 GONE = Shown("Bénévole ou action qui n'est plus disponible")
@@ -99,7 +101,9 @@ class Names:
         if access.may_open_volunteer(principal, doc["association_id"]):
             url = f"{self.directory_url}/association?benevole={quote(ref)}"
         paused = doc.get("active") is False  # one who left is gone from the read model
-        return Shown(f"Bénévole de {association}", detail, url, paused=paused)
+        valid = doc.get("honorability_valid_until")  # the event's ISO day
+        until = date.fromisoformat(valid) if isinstance(valid, str) else valid
+        return Shown(f"Bénévole de {association}", detail, url, paused=paused, check_until=until)
 
 
 def _where(postal_code: str | None) -> str:
