@@ -2,6 +2,13 @@
 
 Allowed within v1: new optional fields, new enum values, looser constraints.
 Breaking: a field removed or retyped, a new required field, an enum value removed.
+
+Allowed is not "in any order": a consumer still running the old models refuses what it
+does not know, a new enum value (a ValidationError: dead letter `invalid-event`) or a new
+event type (`unknown-event-type`), at once and without retry. A release that adds either
+upgrades the consumers of that event before its producers; what was dead-lettered in the
+wrong order is replayed once the consumers are upgraded (`entraide.kit.replay`, RUNBOOK).
+New optional fields need no order: consumers ignore fields they do not know.
 """
 
 from typing import Any
