@@ -68,8 +68,15 @@ class FakeQueue:
             if r.request_id and r.request_id in request_ids
         }
 
-    async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
-        return [r for r in self.stored.values() if r.stage == Stage.PENDING][:limit]
+    def _waiting(self, scope: Scope) -> list[SelfRequest]:
+        found = (r for r in self.stored.values() if r.stage == Stage.PENDING)
+        return sorted((r for r in found if queue_admits(scope, r)), key=lambda r: r.submitted_at)
+
+    async def pending(self, scope: Scope, *, skip: int = 0, limit: int = 20) -> list[SelfRequest]:
+        return self._waiting(scope)[skip : skip + limit]
+
+    async def count_pending(self, scope: Scope) -> int:
+        return len(self._waiting(scope))
 
     async def waiting_with(self, lookup: list[str], since: datetime) -> int:
         return sum(
@@ -168,7 +175,7 @@ async def test_a_familys_request_waits_sealed_and_unpublished_until_staff_confir
         assert value not in json.dumps(stored.sealed, ensure_ascii=False)
     assert received.code not in json.dumps(stored.code_hash)
 
-    [pending] = await queue.pending(CLAIRE)
+    [pending] = (await queue.pending(CLAIRE)).items
     assert pending.identity is not None
     assert pending.identity["parent"]["last_name"] == "Traoré"
     request_id = (await queue.confirm(CLAIRE, received.self_id, NOW)).request_id
@@ -197,9 +204,12 @@ async def test_the_queue_shows_staff_only_what_is_theirs_or_the_networks() -> No
         submission(parent=Parent("Zoé", "Petit", None, "zoe@example.org"), postal_code="75011"),
         NOW,
     )
-    assert {p.request.id for p in await queue.pending(CLAIRE)} == {mine.self_id, anyone.self_id}
-    assert {p.request.id for p in await queue.pending(LUC)} == {anyone.self_id}
-    assert len(await queue.pending(INES)) == 3
+    assert {p.request.id for p in (await queue.pending(CLAIRE)).items} == {
+        mine.self_id,
+        anyone.self_id,
+    }
+    assert {p.request.id for p in (await queue.pending(LUC)).items} == {anyone.self_id}
+    assert (await queue.pending(INES)).total == 3
     with pytest.raises(NotFoundError):
         await queue.confirm(LUC, mine.self_id, NOW)  # another association's
     with pytest.raises(NotFoundError):
@@ -250,7 +260,7 @@ async def test_a_refused_request_keeps_nothing_readable_and_says_so() -> None:
     assert stored.family_id in keys.destroyed
     assert (await door.status(received.code)).standing == Standing.REFUSED  # type: ignore[union-attr]
     assert uow.published == []
-    assert await queue.pending(CLAIRE) == []
+    assert (await queue.pending(CLAIRE)).items == []
 
 
 async def test_the_status_follows_matching_in_a_parents_words() -> None:

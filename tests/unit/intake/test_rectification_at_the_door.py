@@ -73,7 +73,7 @@ async def test_a_request_still_waiting_is_flagged_once_however_often_the_command
     assert await w.rights.rectify(asked) == {"own_requests": 1}, "not « aucune fiche »"
     assert await w.rights.rectify(asked) == {"own_requests": 1}  # delivered again
     assert flags(w) == ["case-door-1"]
-    [pending] = await w.queue.pending(CLAIRE)
+    [pending] = (await w.queue.pending(CLAIRE)).items
     assert pending.request.rectifications == ["case-door-1"]  # the staff who confirm see it
     assert w.uow.families.stored == {}, "no record made up for it"
 

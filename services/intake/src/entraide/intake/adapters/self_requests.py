@@ -14,6 +14,7 @@ from entraide.contracts import CloudEvent
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need
 from entraide.intake.domain.access import Scope
+from entraide.intake.domain.paging import PAGE_SIZE
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.kit.outbox_entries import FIELDS as OUTBOX
 from entraide.kit.outbox_entries import PENDING, outbox_entry
@@ -53,16 +54,18 @@ class SelfRequestStore:
         cursor = self.requests.find({"request_id": {"$in": sorted(request_ids)}})
         return {r.request_id: r async for doc in cursor if (r := request_of(doc)).request_id}
 
-    async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
-        query: Doc = {"stage": Stage.PENDING.value}
-        if scope.departements:
-            query["departement"] = {"$in": sorted(scope.departements)}
-        if not scope.network_wide:
-            if scope.association_id is None:
-                return []
-            query["association_id"] = {"$in": [None, scope.association_id]}
-        cursor = self.requests.find(query).sort("submitted_at", ASCENDING).limit(limit)
-        return [request_of(doc) async for doc in cursor]
+    async def pending(
+        self, scope: Scope, *, skip: int = 0, limit: int = PAGE_SIZE
+    ) -> list[SelfRequest]:
+        query = _waiting_in(scope)
+        if query is None:
+            return []
+        cursor = self.requests.find(query).sort("submitted_at", ASCENDING)  # on its index
+        return [request_of(doc) async for doc in cursor.skip(skip).limit(limit)]
+
+    async def count_pending(self, scope: Scope) -> int:
+        query = _waiting_in(scope)
+        return 0 if query is None else await self.requests.count_documents(query)
 
     async def waiting_with(self, lookup: list[str], since: datetime) -> int:
         if not lookup:
@@ -139,6 +142,18 @@ class SelfRequestStore:
             {"_id": request.id, "stage": Stage.PENDING.value}, {"$set": done}
         )
         return result.modified_count == 1
+
+
+def _waiting_in(scope: Scope) -> Doc | None:
+    """The requests waiting in this scope (`queue_admits`), or None: none for it."""
+    query: Doc = {"stage": Stage.PENDING.value}
+    if scope.departements:
+        query["departement"] = {"$in": sorted(scope.departements)}
+    if not scope.network_wide:
+        if scope.association_id is None:
+            return None
+        query["association_id"] = {"$in": [None, scope.association_id]}
+    return query
 
 
 def document_of(request: SelfRequest) -> Doc:

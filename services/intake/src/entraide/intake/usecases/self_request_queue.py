@@ -12,9 +12,10 @@ from typing import Any
 
 from entraide.contracts import CloudEvent
 from entraide.contracts.vocab import RequestChannel
-from entraide.intake.domain import sealing
+from entraide.intake.domain import paging, sealing
 from entraide.intake.domain.family import Consent, MatchStep, NotFoundError
 from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts, step_of
+from entraide.intake.domain.paging import Page
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.intake.usecases import access, consent, recording
@@ -65,13 +66,17 @@ class ConfirmationQueue:
         """What decisions a crash interrupted still owe their flags, delivered once."""
         return await flags.settle_owed(self.door.queue, self.uow.families)
 
-    async def pending(self, principal: Principal) -> list[Pending]:
-        """The requests waiting in my scope, oldest first, identity unsealed (audited)."""
-        found = await self.door.queue.pending(access.scope_of(principal))
-        listed = [r for r in found if queue_admits(access.scope_of(principal), r)]
+    async def pending(self, principal: Principal, number: int = 1) -> Page[Pending]:
+        """The requests waiting in my scope, oldest first, page `number` (the last, if there
+        are fewer pages now), identity unsealed (audited); how many wait in all."""
+        scope = access.scope_of(principal)
+        total = await self.door.queue.count_pending(scope)
+        number = paging.within(number, total)
+        found = await self.door.queue.pending(scope, skip=(number - 1) * paging.PAGE_SIZE)
+        listed = [r for r in found if queue_admits(scope, r)]
         if listed:
             await self.audit.record(principal, Action.READ, None, via="a-confirmer")
-        return [Pending(r, await self._identity(r)) for r in listed]
+        return Page([Pending(r, await self._identity(r)) for r in listed], total, number)
 
     async def confirm(self, principal: Principal, self_id: str, now: datetime) -> Decided:
         """Publish the request as its family's (a new family); where it went."""

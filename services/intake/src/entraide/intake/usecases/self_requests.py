@@ -20,6 +20,7 @@ from entraide.intake.domain import orientation, sealing
 from entraide.intake.domain import requests as domain
 from entraide.intake.domain import self_requests as rules
 from entraide.intake.domain.access import Scope
+from entraide.intake.domain.paging import PAGE_SIZE
 from entraide.intake.domain.reaching import message_language, written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
@@ -46,9 +47,15 @@ class SelfRequests(Protocol):
         published request's id (one read for a batch of matching's events)."""
         ...
 
-    async def pending(self, scope: Scope, limit: int = 100) -> list[SelfRequest]:
+    async def pending(
+        self, scope: Scope, *, skip: int = 0, limit: int = PAGE_SIZE
+    ) -> list[SelfRequest]:
         """The requests waiting in this scope (those sent to no association included),
-        oldest first."""
+        oldest first, `limit` of them after the first `skip`."""
+        ...
+
+    async def count_pending(self, scope: Scope) -> int:
+        """How many requests wait in this scope."""
         ...
 
     async def waiting_with(self, lookup: list[str], since: datetime) -> int:

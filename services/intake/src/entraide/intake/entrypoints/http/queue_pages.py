@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
+from entraide.intake.domain import paging
 from entraide.intake.domain.family import NotFoundError
 from entraide.intake.domain.self_requests import RefusalReason
 from entraide.intake.entrypoints.http.deps import Caseworker, PagesDep, StatementsDep
@@ -20,6 +21,7 @@ from entraide.intake.usecases.self_request_queue import (
 from entraide.kit import flash
 from entraide.kit.auth import Principal, RefusedError, check_csrf
 from entraide.kit.deps import provided
+from entraide.kit.pager import pager
 from entraide.kit.rectification_statements import PrivacyStatements
 
 router = APIRouter(include_in_schema=False)
@@ -45,21 +47,27 @@ async def waiting(
     queue: QueueDep,
     pages: PagesDep,
     statements: StatementsDep,
+    page: str = "1",
 ) -> Response:
-    """The queue; after a decision, what became of the request (and a link to its family),
+    """The queue, a page at a time (`page`, oldest first); after a decision, what became of the request (and a link to its family),
     said only to whoever decided (`kit.flash`); beside a rectification's flag, what the
     person wrote is wrong (read from privacy)."""
     said = flash.said(request, principal.subject)
     ids = (said.get("famille", ""), said.get("demande", ""))
     went = Decided(*ids) if all(AN_ID.fullmatch(i) for i in ids) else None
     done = DONE.get(said.get("ok", ""))
-    return await _queue_page(request, principal, queue, pages, statements, done=done, went=went)
+    number = paging.number_of(page)
+    return await _queue_page(
+        request, principal, queue, pages, statements, number, done=done, went=went
+    )
 
 
-def decided(request: Request, principal: Principal, **outcome: str) -> Response:
-    """Back to the queue, saying to the one who decided what became of the request."""
+def decided(request: Request, principal: Principal, number: int, **outcome: str) -> Response:
+    """Back to the queue's page `number`, saying to the one who decided what became of the
+    request."""
     said = flash.signed(request, principal.subject, **outcome)
-    return RedirectResponse(f"/a-confirmer?{urlencode(said)}", status_code=303)
+    where = {"page": number} if number > 1 else {}
+    return RedirectResponse(f"/a-confirmer?{urlencode(where | said)}", status_code=303)
 
 
 async def _queue_page(
@@ -68,20 +76,23 @@ async def _queue_page(
     queue: ConfirmationQueue,
     pages: PagesDep,
     statements: PrivacyStatements,
+    number: int,
     *,
     done: str | None = None,
     went: Decided | None = None,
     errors: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    pending = await queue.pending(principal)
-    flagged = [p for p in pending if p.request.rectifications]
+    listed = await queue.pending(principal, number)
+    flagged = [p for p in listed.items if p.request.rectifications]
     return pages.page(
         request,
         "a_confirmer.html",
         principal,
         status_code=status_code,
-        pending=pending,
+        pending=listed.items,
+        listed=listed,
+        paging=pager(listed.number, listed.pages, {}),
         said={p.request.id: await statements.of(p.request.rectifications) for p in flagged},
         refusals=REFUSALS,
         done=done,
@@ -101,11 +112,12 @@ async def decide(
 ) -> Response:
     form = await request.form()
     action, now = str(form.get("action") or ""), datetime.now(UTC)
+    number = paging.number_of(str(form.get("page") or ""))  # back to the page it was on
     if action == "refuser" and str(form.get("reason")) not in set(RefusalReason):
         # a refusal makes the family's data unreadable: never without a reason chosen
         errors = {f"raison-{self_id}": NO_REASON}
         return await _queue_page(
-            request, principal, queue, pages, statements, errors=errors, status_code=422
+            request, principal, queue, pages, statements, number, errors=errors, status_code=422
         )
     try:
         if action == "confirmer":
@@ -116,7 +128,7 @@ async def decide(
             done = "rattachee"
         elif action == "refuser":
             await queue.refuse(principal, self_id, RefusalReason(str(form.get("reason"))), now)
-            return decided(request, principal, ok="refusee")
+            return decided(request, principal, number, ok="refusee")
         else:
             raise RefusedError(
                 "Choisissez une action : confirmer, rattacher à une famille ou refuser avec "
@@ -139,4 +151,6 @@ async def decide(
             status_code=409,
             heading="Demande déjà traitée",
         ) from exc
-    return decided(request, principal, ok=done, famille=went.family_id, demande=went.request_id)
+    return decided(
+        request, principal, number, ok=done, famille=went.family_id, demande=went.request_id
+    )
