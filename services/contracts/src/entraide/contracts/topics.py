@@ -58,7 +58,8 @@ VOLUNTEER_APPLICATIONS = Topic(
     "entraide.directory.volunteer-applications.v1",
     KeyKind.VOLUNTEER_REF,
     "Each change of a volunteer's application (applied, reviewed, paused, left, honorability "
-    "check), anonymous but for the pseudonymous reference: the observatory's funnel.",
+    "check), anonymous but for the pseudonymous reference: the observatory's funnel, "
+    "privacy's registry (an applicant's last contact).",
 )
 MATCHES = Topic(
     "entraide.matching.matches.v1",

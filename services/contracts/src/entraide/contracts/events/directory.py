@@ -108,7 +108,9 @@ class HonorabilityCheck(StrEnum):
 class VolunteerApplicationChanged(EventData):
     """A volunteer's application changed: applied, reviewed, approved or declined, paused,
     resumed, left, or its honorability check moved. For the observatory's volunteers'
-    funnel (applied → approved → active, time to approval, checks pending).
+    funnel (applied → approved → active, time to approval, checks pending), and for
+    privacy's registry: each change is a contact, so an applicant matching never hears of
+    (declined, withdrawn, never reviewed) is erased 3 years after the last one.
 
     Anonymous but for the pseudonymous `volunteer_ref` (the one privacy's erasure of a
     volunteer names): no name, no contact, no free text, only codes and dates.

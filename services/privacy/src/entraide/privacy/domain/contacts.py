@@ -1,4 +1,9 @@
-"""A subject's signs of life, read from the events: each one moves its retention clock."""
+"""A subject's signs of life, read from the events: each one moves its retention clock.
+
+A volunteer is one from her application on: each change of it (applied, reviewed, declined,
+paused, left; the association's staff's doing or hers) is a contact, under the reference
+her availability carries too once approved. Without it, an applicant declined or never
+reviewed, of whom matching never hears, stayed in directory for good."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +20,7 @@ from entraide.contracts.events import (
     RequestSubmitted,
     RequestUpdated,
     RequestWithdrawn,
+    VolunteerApplicationChanged,
     VolunteerAvailability,
 )
 from entraide.contracts.vocab import SubjectKind
@@ -52,7 +58,7 @@ def contacts_of(data: EventData) -> list[Contact]:
         return [Contact(data.family_ref, family, data.checked_in_at)]
     if isinstance(data, MatchClosed):
         return [Contact(data.family_ref, family, data.closed_at)]
-    if isinstance(data, VolunteerAvailability):
+    if isinstance(data, VolunteerAvailability | VolunteerApplicationChanged):
         return [
             Contact(
                 data.volunteer_ref,

@@ -1,12 +1,14 @@
 """Contacts into the subject registry: every event that shows a subject's sign of life
-(requests, matches, volunteers' availability) moves its retention clock, a batch at a time
-in one write (redeliveries change nothing: the latest wins)."""
+(requests, matches, volunteers' availability, volunteers' applications) moves its
+retention clock, a batch at a time in one write (redeliveries change nothing: the latest
+wins). A topic new to the group is read from its start (`earliest`): the applications'
+topic keeps 90 days, so the applicants of those 90 days are registered on the first run."""
 
 import logging
 
 from faststream.kafka import KafkaBroker
 
-from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEERS
+from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEER_APPLICATIONS, VOLUNTEERS
 from entraide.kit.broker import consumer_group, subscriber_options
 from entraide.kit.consumers import Batch, Record, event_of, subscribe_batches
 from entraide.kit.settings import ServiceSettings
@@ -43,7 +45,7 @@ def register(
     group = f"{consumer_group(settings, service)}-contacts"
     subscribe_batches(
         broker,
-        [REQUESTS.name, MATCHES.name, VOLUNTEERS.name],
+        [REQUESTS.name, MATCHES.name, VOLUNTEERS.name, VOLUNTEER_APPLICATIONS.name],
         title="contacts",
         parse=contacts_in,
         handle=on_contact_events,
