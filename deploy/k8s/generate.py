@@ -138,12 +138,15 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
         volumes.append({"name": "archive", "persistentVolumeClaim": {"claimName": service}})
         mounts.append({"name": "archive", "mountPath": ARCHIVE_MOUNT})
         strategy = {"type": "Recreate"}
+    # the autoscaler's minReplicas says how many (service_resources): a count here would
+    # scale it back at every `kubectl apply`; the observatory has none, one replica
+    replicas = {"replicas": 1} if spec.get("archive") else {}
     return {
         "apiVersion": "apps/v1",
         "kind": "Deployment",
         "metadata": {"name": service, "labels": labels(service)},
         "spec": {
-            "replicas": 1 if spec.get("archive") else 2,
+            **replicas,
             "revisionHistoryLimit": 5,
             "selector": {"matchLabels": selector(service)},
             "strategy": strategy,

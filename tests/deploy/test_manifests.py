@@ -314,3 +314,20 @@ def test_prometheus_scrapes_every_service_as_a_job_named_after_it(overlays, over
         assert scraping[0]["path"] == "/metrics"
         assert JOB_FROM_POD in scraping[0]["relabelings"]
         assert pod["metadata"]["labels"]["app.kubernetes.io/name"] == service
+
+
+@pytest.mark.parametrize("overlay", validate.OVERLAYS, ids=lambda p: p.name)
+def test_a_deployment_an_autoscaler_scales_leaves_its_replicas_to_it(overlays, overlay) -> None:
+    """`spec.replicas` on a Deployment its HorizontalPodAutoscaler scales would put it back
+    to that number at every `kubectl apply`: the autoscaler's minReplicas says it instead."""
+    docs = overlays[overlay.name]
+    scaled = {
+        d["spec"]["scaleTargetRef"]["name"]
+        for d in docs
+        if d["kind"] == "HorizontalPodAutoscaler"
+        and d["spec"]["scaleTargetRef"]["kind"] == "Deployment"
+    }
+    assert scaled >= set(SERVICES) - {"observatory"}
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    assert scaled <= set(deployments)
+    assert not [name for name in scaled if "replicas" in deployments[name]["spec"]]
