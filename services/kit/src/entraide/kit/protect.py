@@ -8,8 +8,8 @@ AsyncAPI viewers load their own scripts from a CDN, so they get only `frame-ance
 
 Rate limits are per client address and door: counted in the service's store when the app
 has one (`kit/buckets.py`: every replica sees the same count, so two replicas do not double
-what one address may post), else with the `limits` library in the process's memory (moving
-window; an app without a store, and the partner door's failed requests, counted on the spot).
+what one address may post; the partner door's failed requests too), else with the `limits`
+library in the process's memory (moving window: an app without a store).
 """
 
 import time

@@ -97,8 +97,8 @@ class ServiceSettings(BaseSettings):
         "30/minute",
         description="Posts per client address on public forms, counted in the service's store "
         "for all its replicas, and failed (unsigned or badly signed) requests per address on "
-        "intake's partner door, in each process's memory (`limits` notation: 30/minute, "
-        "5/second); past it, 429 with Retry-After. Signed partner requests count against their "
+        "intake's partner door, counted there too (`limits` notation: 30/minute, 5/second); "
+        "past it, 429 with Retry-After. Signed partner requests count against their "
         "partner's quota instead (ENTRAIDE_PARTNERS).",
     )
 
