@@ -364,3 +364,19 @@ async def test_privacys_retention_warning_reaches_the_volunteer_once_in_their_la
     family = notice.model_copy(update={"subject_ref": "a-family-ref"})
     assert not await news.retention_warning(documents, family, today)
     assert len(notifier.sent) == before + 1
+
+
+async def test_a_declined_applicant_is_erased_without_a_warning_to_stay() -> None:
+    """Privacy erases a declined applicant 3 years after her application's last change too;
+    the warning says « Pour rester bénévole, mettez à jour vos disponibilités »: she has no
+    availability to update and nothing to stay for, so directory sends her none."""
+    uow, _, news, notifier, volunteer_id = await setup()
+    await volunteers.change(uow, PPM, volunteer_id, Review(status=Status.DECLINED), news)
+    ref = uow.volunteers.stored[volunteer_id].volunteer_ref
+    notice = RetentionNoticeDue(
+        notice_id="notice-0002", subject_ref=ref, warning="30d", erase_on=date(2026, 12, 31)
+    )
+    before = len(notifier.sent)
+
+    assert not await news.retention_warning(Documents(uow), notice, date(2026, 12, 1))
+    assert len(notifier.sent) == before

@@ -140,12 +140,13 @@ class VolunteerNews:
         self, documents: VolunteerLookup, notice: RetentionNoticeDue, today: date
     ) -> bool:
         """Warn the volunteer privacy's sweep will erase (a month, then a week ahead), once
-        per notice; False for a notice too late to warn (a replay) or a subject directory
-        does not hold (a family's: intake's to send, or a volunteer already erased)."""
+        per notice; False for a notice too late to warn (a replay), a subject directory
+        does not hold (a family's: intake's to send, or a volunteer already erased), or an
+        applicant declined (the warning tells how to stay a volunteer: she never was)."""
         if notice.erase_on < today:
             return False
         doc = await documents.by_ref(notice.subject_ref)
-        if doc is None:
+        if doc is None or doc["status"] == Status.DECLINED:
             return False
         language = written_language_of(doc)
         template = RETENTION_TEMPLATES[notice.warning]
