@@ -216,6 +216,9 @@ class FakeAudit:
     async def of_case(self, case_id: str) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["case_id"] == case_id]
 
+    async def last_at(self, action: str) -> datetime | None:
+        return max((e["at"] for e in self.entries if e["action"] == action), default=None)
+
     def actions(self, case_id: str | None) -> list[str]:
         return [e["action"] for e in self.entries if e["case_id"] == case_id]
 

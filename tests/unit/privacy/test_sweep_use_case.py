@@ -133,3 +133,22 @@ async def test_a_retention_case_runs_to_its_end_and_the_subject_is_gone() -> Non
     assert [(s["reason"], s["erased"], s["years_followed"]) for s in stats] == [("retention", 1, 1)]
     again = await world.privacy.sweep(dry_run=False, actor="retention-sweep")
     assert (again.scanned, again.cases_opened) == (0, 0)
+
+
+async def test_the_sweep_runs_once_a_day_whatever_the_restarts() -> None:
+    """The scheduled sweep asks whether one ran (any replica) within the day: at a start an
+    hour after a sweep it does nothing; a day after, it sweeps. (It waited a whole day after
+    every start: restarted more often than that, privacy never swept.)"""
+    clock = Clock(NOW)
+    world = World(clock)
+    world.subjects.add(*population())
+    day = timedelta(days=1)
+    first = await world.privacy.sweep_when_due(day, actor="retention-sweep")
+    assert first is not None
+    assert sum(first.expired.values()) == 3
+    clock.advance(hours=1)  # the pod restarts: checked at once
+    assert await world.privacy.sweep_when_due(day, actor="retention-sweep") is None
+    clock.advance(hours=23)
+    again = await world.privacy.sweep_when_due(day, actor="retention-sweep")
+    assert again is not None
+    assert world.audit.actions(None) == ["sweep-run", "sweep-run"]

@@ -47,6 +47,7 @@ from entraide.privacy.usecases.officer import Privacy
 from entraide.privacy.usecases.public_requests import PublicRights
 
 SERVICE = "privacy"
+SWEEP_CHECK_SECONDS = 3600.0  # is the retention sweep due? (it runs once a period)
 NAV = [("/dossiers", "Demandes d'exercice des droits"), ("/conservation", "Durée de conservation")]
 
 
@@ -97,9 +98,12 @@ def create_app(
         lambda _: notifier.running(),
         partial(outbox.running, relay),
     ]
-    if settings.sweep_interval_seconds:
-        sweep = partial(privacy.sweep, dry_run=False, actor="retention-sweep")
-        loops.append(partial(every, settings.sweep_interval_seconds, sweep, "sweep"))
+    if settings.sweep_interval_seconds:  # due once a period whatever the restarts: checked
+        # at start, then hourly, against the last run any replica wrote in the audit trail
+        due = timedelta(seconds=settings.sweep_interval_seconds)
+        sweep = partial(privacy.sweep_when_due, due, actor="retention-sweep")
+        check = min(settings.sweep_interval_seconds, SWEEP_CHECK_SECONDS)
+        loops.append(partial(every, check, sweep, "sweep", wait_first=False))
     app = service_app(
         rt,
         routers=[

@@ -9,8 +9,13 @@ from entraide.kit.loops import Periodic, running
 
 
 def every(
-    seconds: float, job: Callable[[], Awaitable[object]], name: str, app: FastAPI
+    seconds: float,
+    job: Callable[[], Awaitable[object]],
+    name: str,
+    app: FastAPI,
+    *,
+    wait_first: bool = True,
 ) -> contextlib.AbstractAsyncContextManager[None]:
-    """Run `job` every `seconds` (the first after a period) for the app's lifetime; a
-    failure is tried again after a backoff (the kit's loop)."""
-    return running(Periodic(job, seconds, name=name, wait_first=True))
+    """Run `job` every `seconds` (the first after a period, unless not `wait_first`) for
+    the app's lifetime; a failure is tried again after a backoff (the kit's loop)."""
+    return running(Periodic(job, seconds, name=name, wait_first=wait_first))

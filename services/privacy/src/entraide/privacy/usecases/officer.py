@@ -4,7 +4,7 @@ trail, run the retention sweep, read an access export, the anonymous statistics.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from entraide.contracts.vocab import SubjectKind
@@ -73,9 +73,22 @@ class Privacy:
         )
         action = "sweep-dry-run" if dry_run else "sweep-run"
         await self.audit.record(
-            None, action, actor=actor, expired=dict(report.expired), warnings=dict(report.warnings)
+            None,
+            action,
+            actor=actor,
+            at=report.at,
+            expired=dict(report.expired),
+            warnings=dict(report.warnings),
         )
         return report
+
+    async def sweep_when_due(self, every: timedelta, *, actor: str) -> SweepReport | None:
+        """The sweep, if none ran (by any replica) within `every`: a service restarted more
+        often than that still sweeps, and replicas do not each sweep (None: not due)."""
+        last = await self.audit.last_at("sweep-run")
+        if last is not None and self.clock() - last < every:
+            return None
+        return await self.sweep(dry_run=False, actor=actor)
 
     async def export(self, case_id: str, *, actor: str, form: str) -> dict[str, Any] | None:
         """The case's access export, opened for the officer; the read is audited."""

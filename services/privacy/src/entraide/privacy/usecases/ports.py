@@ -144,6 +144,10 @@ class AuditLog(Protocol):
 
     async def of_case(self, case_id: str) -> list[Row]: ...
 
+    async def last_at(self, action: str) -> datetime | None:
+        """When the latest entry of `action` was written (None: never)."""
+        ...
+
 
 class Keys(Protocol):
     """The key vault, as the cases use it."""

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING
+from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.privacy.domain.subjects import Notice
@@ -76,6 +76,7 @@ class MongoAudit:
 
     async def ensure_indexes(self) -> None:
         await self.entries.create_index([("case_id", ASCENDING), ("at", ASCENDING)])
+        await self.entries.create_index([("action", ASCENDING), ("at", DESCENDING)])
 
     async def record(
         self,
@@ -94,6 +95,12 @@ class MongoAudit:
     async def record_many(self, entries: Sequence[Doc]) -> None:
         if entries:
             await self.entries.insert_many([dict(e) for e in entries])
+
+    async def last_at(self, action: str) -> datetime | None:
+        found = await self.entries.find_one(
+            {"action": action}, {"at": 1}, sort=[("action", ASCENDING), ("at", DESCENDING)]
+        )
+        return None if found is None else found["at"]
 
     async def of_case(self, case_id: str) -> list[Doc]:
         # Entries of one millisecond keep their order by _id (an ObjectId grows per process).
