@@ -101,6 +101,9 @@ SMS_SECRETS = {"ENTRAIDE_SMS_API_KEY": ("entraide-sms", "api-key")}
 SMTP_RELAY = {"namespace": "mail", "port": 587}
 MONITORING_NAMESPACE = "monitoring"  # Prometheus, which the PodMonitors configure
 PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"]
+# a pod listens once its indexes and one-off backfills are done (`kit.service`): on a
+# store of millions a new index takes minutes, so 10 minutes (5 s each) before a restart
+STARTUP_CHECKS = 120
 
 
 def labels(service: str) -> dict[str, str]:
@@ -177,7 +180,7 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                                 {"configMapRef": {"name": name}} for name in (*config_maps, service)
                             ],
                             "env": env,
-                            "startupProbe": {**probe, "periodSeconds": 2, "failureThreshold": 30},
+                            "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": STARTUP_CHECKS},
                             "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 3},
                             "readinessProbe": {
                                 "httpGet": {"path": "/readyz", "port": "http"},

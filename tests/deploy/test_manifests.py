@@ -55,6 +55,8 @@ def test_prod_runs_every_service_with_probes_limits_disruption_budget_and_autosc
         [container] = deployment["spec"]["template"]["spec"]["containers"]
         assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
         assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+        startup = container["startupProbe"]  # indexes and backfills run before it listens
+        assert startup["periodSeconds"] * startup["failureThreshold"] >= 600
         assert container["resources"]["limits"]["memory"]
         assert container["image"].startswith("registry.example.org/entraide/")
         assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"]
