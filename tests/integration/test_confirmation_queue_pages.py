@@ -114,6 +114,33 @@ async def test_a_confirmation_says_which_family_and_links_to_its_record(
         assert f'href="/familles/{family["_id"]}"' in said
 
 
+async def test_staff_note_the_signs_they_heard_as_they_confirm(
+    intake_settings, mongo, dev_issuer
+) -> None:
+    """The request was confirmed with no sign, so at the lowest urgency: the page offers
+    the signs of staff's own form, and the record and the event keep those ticked."""
+    app = intake_app(intake_settings)
+    db = mongo[intake_settings.database]
+    async with serving(app) as intake:
+        page, self_id, csrf = await _queued(intake, lookup(app, FamilyDoor), dev_issuer)
+        assert f'id="signes-{self_id}-situation-de-crise"' in page
+        confirmed = await intake.post(
+            f"/a-confirmer/{self_id}",
+            data={
+                "csrf": csrf,
+                "action": "confirmer",
+                f"signes-{self_id}": ["epuisement-declare", "aucun-relais-familial"],
+            },
+        )
+        assert confirmed.status_code == 303, confirmed.text
+        [family] = await db["families"].find({}).to_list()
+        assert sorted(family["requests"][0]["signs"]) == [
+            "aucun-relais-familial",
+            "epuisement-declare",
+        ]
+        assert family["requests"][0]["urgency"] == "high"
+
+
 def _said(page: str) -> str:
     """The message shown after a decision."""
     found = re.search(r'<div class="fr-alert fr-alert--success[^>]*>(.*?)</div>', page, re.DOTALL)

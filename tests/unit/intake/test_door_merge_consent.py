@@ -10,8 +10,8 @@ from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain.family import Consent
 from entraide.intake.usecases import consent, recording
 from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.door_details import BY_THE_FAMILY
 from entraide.intake.usecases.ports import Action
-from entraide.intake.usecases.self_request_queue import BY_THE_FAMILY
 from tests.unit.intake.builders import CLAIRE, details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 from tests.unit.intake.test_family_door import NOW, submission, world

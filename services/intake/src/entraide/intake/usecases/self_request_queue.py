@@ -6,6 +6,7 @@ Confirming writes the family with the id and key the request was sealed under, s
 confirmation retried after a crash writes the same family once (`UnitOfWork.add`); the
 rectifications flagged on a request waiting follow it (`door_rectifications`)."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -13,14 +14,15 @@ from typing import Any
 from entraide.contracts import CloudEvent
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain import paging, sealing
-from entraide.intake.domain.family import Consent, MatchStep, NotFoundError
+from entraide.intake.domain.family import MatchStep, NotFoundError
 from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts, step_of
 from entraide.intake.domain.paging import Page
 from entraide.intake.domain.reaching import by_call
+from entraide.intake.domain.requests import Sign
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
-from entraide.intake.usecases import access, consent, recording
+from entraide.intake.usecases import access, consent, door_details, recording
 from entraide.intake.usecases import door_rectifications as flags
-from entraide.intake.usecases.commands import FamilyDetails, Parent
+from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
 from entraide.intake.usecases.self_requests import (
     CALLING_TEMPLATE,
@@ -33,7 +35,6 @@ from entraide.kit.principal import Principal
 # matching's steps the family is told of: the association said yes (a proposal is only a
 # suggestion it may still decline); the start, for a match accepted while none was heard
 CALLING_STEPS = AGREED
-BY_THE_FAMILY = "la famille (formulaire public)"
 
 
 class AlreadyDecidedError(RuntimeError):
@@ -78,11 +79,14 @@ class ConfirmationQueue:
             await self.audit.record(principal, Action.READ, None, via="a-confirmer")
         return Page([Pending(r, await self._identity(r)) for r in listed], total, number)
 
-    async def confirm(self, principal: Principal, self_id: str, now: datetime) -> Decided:
-        """Publish the request as its family's (a new family); where it went."""
+    async def confirm(
+        self, principal: Principal, self_id: str, now: datetime, signs: Sequence[Sign] = ()
+    ) -> Decided:
+        """Publish the request as its family's (a new family), with the `signs` staff noted
+        reading it; where it went."""
         request, identity = await self._open(principal, self_id)
         association = request.association_id or principal.association_id
-        details = _details(request, identity)
+        details = door_details.details_of(request, identity, signs)
         key = await self.door.keys.key_for(request.family_id, request.family_ref)
         family = recording.new_family(
             self.door.keys,
@@ -107,7 +111,12 @@ class ConfirmationQueue:
         return Decided(stored.id, request_id)
 
     async def merge(
-        self, principal: Principal, self_id: str, family_id: str, now: datetime
+        self,
+        principal: Principal,
+        self_id: str,
+        family_id: str,
+        now: datetime,
+        signs: Sequence[Sign] = (),
     ) -> Decided:
         """Add the request to a family already known (one it was flagged as possibly
         repeating, in my scope): a new request of that family, published; the sealed copy
@@ -122,7 +131,7 @@ class ConfirmationQueue:
             or not access.can_see(principal, family)
         ):
             raise NotFoundError(family_id)
-        given = _consent(request, identity)
+        given = door_details.consent_of(request, identity)
         if family.consent.collected_at <= given.collected_at:  # an objection since stands
             consent.change(family, given, now)  # her other open requests follow it
         key = await self.door.keys.key_for(family.id, family.family_ref)
@@ -131,7 +140,7 @@ class ConfirmationQueue:
             key,
             needs=request.needs,
             availability=request.availability,
-            signs=[],
+            signs=list(signs),
             channel=RequestChannel.FAMILY,
             contact_channels=request.contact_preferences,
             recorded_by=principal.subject,
@@ -256,41 +265,3 @@ class ConfirmationQueue:
         if key is None or not request.sealed:
             return None
         return sealing.unseal(key, request.family_id, request.sealed)
-
-
-def _details(request: SelfRequest, identity: dict[str, Any]) -> FamilyDetails:
-    """The family's record as staff would have recorded it: consent given by the family
-    itself on the form, at the time it sent it."""
-    return FamilyDetails(
-        parent=Parent(**identity["parent"]),
-        children_birth_years=request.children_birth_years,
-        postal_code=request.postal_code,
-        commune=identity["commune"],
-        languages=request.languages,
-        contact_preferences=request.contact_preferences,
-        needs=request.needs,
-        availability=request.availability,
-        signs=[],
-        notes=_notes(identity),
-        consent=_consent(request, identity),
-    )
-
-
-def _consent(request: SelfRequest, identity: dict[str, Any]) -> Consent:
-    """The consent the parent gave on the door's form (matching is required to send it),
-    at the time she sent it."""
-    return Consent(
-        matching=True,
-        sharing=bool(identity.get("consent_sharing")),
-        collected_by=BY_THE_FAMILY,
-        collected_at=request.submitted_at,
-    )
-
-
-def _notes(identity: dict[str, Any]) -> str:
-    parts = []
-    if identity.get("callback_times"):
-        parts.append(f"À rappeler : {identity['callback_times']}")
-    if identity.get("message"):
-        parts.append(f"Message de la famille : {identity['message']}")
-    return "\n".join(parts)

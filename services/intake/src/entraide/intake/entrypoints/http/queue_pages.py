@@ -3,7 +3,7 @@ confirm (published to matching), to join to a family already known, or to refuse
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 
 from entraide.intake.domain import paging
 from entraide.intake.domain.family import NotFoundError
+from entraide.intake.domain.requests import Sign
 from entraide.intake.domain.self_requests import RefusalReason
 from entraide.intake.entrypoints.http.deps import Caseworker, PagesDep, StatementsDep
 from entraide.intake.usecases.self_request_queue import (
@@ -119,12 +120,14 @@ async def decide(
         return await _queue_page(
             request, principal, queue, pages, statements, number, errors=errors, status_code=422
         )
+    signs = _signs(form.getlist(f"signes-{self_id}"), principal)
     try:
         if action == "confirmer":
-            went = await queue.confirm(principal, self_id, now)
+            went = await queue.confirm(principal, self_id, now, signs)
             done = "confirmee"
         elif action == "rattacher":
-            went = await queue.merge(principal, self_id, str(form.get("family_id") or ""), now)
+            family_id = str(form.get("family_id") or "")
+            went = await queue.merge(principal, self_id, family_id, now, signs)
             done = "rattachee"
         elif action == "refuser":
             await queue.refuse(principal, self_id, RefusalReason(str(form.get("reason"))), now)
@@ -154,3 +157,15 @@ async def decide(
     return decided(
         request, principal, number, ok=done, famille=went.family_id, demande=went.request_id
     )
+
+
+def _signs(ticked: list[Any], principal: Principal) -> list[Sign]:
+    """The signs staff ticked (the page offers no other)."""
+    if not set(map(str, ticked)) <= set(Sign):
+        raise RefusedError(
+            "Ce signe observé n'est pas dans la liste : rechargez la page.",
+            principal=principal,
+            status_code=422,
+            heading="Action incomplète",
+        )
+    return [Sign(str(s)) for s in ticked]

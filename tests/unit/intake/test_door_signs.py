@@ -1,0 +1,42 @@
+"""Staff who confirm or join a family's own request note the signs they heard calling the
+parent back, as on their own form: the request was published with none, so at the lowest
+urgency, whatever the parent said."""
+
+from datetime import timedelta
+
+from entraide.contracts.events import RequestSubmitted
+from entraide.contracts.vocab import RequestChannel, Urgency
+from entraide.intake.domain.requests import Sign
+from entraide.intake.usecases import recording
+from entraide.intake.usecases.commands import Parent
+from tests.unit.intake.builders import CLAIRE, details
+from tests.unit.intake.test_family_door import NOW, submission, world
+
+HEARD = [Sign.EPUISEMENT, Sign.SANS_RELAIS]
+
+
+async def test_a_confirmed_request_carries_the_signs_staff_noted() -> None:
+    door, queue, uow, _, _ = world()
+    received = await door.submit(submission(), NOW)
+    went = await queue.confirm(CLAIRE, received.self_id, NOW + timedelta(days=1), HEARD)
+
+    [event] = uow.events_of(RequestSubmitted)
+    assert (event.signs, event.urgency) == (sorted(HEARD), Urgency.HIGH)
+    assert uow.families.stored[went.family_id].requests[0].signs == HEARD
+
+
+async def test_a_joined_request_carries_the_signs_staff_noted() -> None:
+    door, queue, uow, keys, _ = world()
+    known = await recording.record_request(
+        uow,
+        keys,
+        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32"), signs=[]),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_FORM,
+    )
+    received = await door.submit(submission(), NOW)
+    went = await queue.merge(CLAIRE, received.self_id, known.family_id, NOW, [Sign.CRISE])
+
+    event = uow.events_of(RequestSubmitted)[-1]
+    assert (event.request_id, event.urgency) == (went.request_id, Urgency.CRITICAL)
+    assert event.signs == [Sign.CRISE]
