@@ -180,7 +180,11 @@ def deployment(service: str, spec: dict[str, Any]) -> dict[str, Any]:
                                 {"configMapRef": {"name": name}} for name in (*config_maps, service)
                             ],
                             "env": env,
-                            "startupProbe": {**probe, "periodSeconds": 5, "failureThreshold": STARTUP_CHECKS},
+                            "startupProbe": {
+                                **probe,
+                                "periodSeconds": 5,
+                                "failureThreshold": STARTUP_CHECKS,
+                            },
                             "livenessProbe": {**probe, "periodSeconds": 20, "failureThreshold": 3},
                             "readinessProbe": {
                                 "httpGet": {"path": "/readyz", "port": "http"},
