@@ -1,6 +1,7 @@
 """Intake's wiring: settings → adapters (store, unit of work and outbox relay, keys, audit
 log, quotas) → use cases → HTTP routes and pages, Kafka consumers."""
 
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -30,7 +31,7 @@ from entraide.intake.entrypoints.http import (
     reference_pages,
 )
 from entraide.intake.settings import IntakeSettings
-from entraide.intake.usecases import access
+from entraide.intake.usecases import access, door_retention
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.duplicates import Flagging
 from entraide.intake.usecases.partner_door import PartnerDoor
@@ -56,6 +57,7 @@ from entraide.kit.web import templates_for
 
 SERVICE = "intake"
 OWED_EVERY_SECONDS = 60.0  # the pass that settles door decisions a crash interrupted
+DOOR_RETENTION_EVERY_SECONDS = 3600.0  # at start, then hourly: restarts never skip it
 NAV = [
     ("/familles", "Familles"),
     ("/familles/nouvelle", "Nouvelle famille"),
@@ -128,6 +130,12 @@ def create_app(
     # a door decision a crash interrupted: its flags carried or answered, at start and after
     owed = Periodic(queue.settle_owed, OWED_EVERY_SECONDS, name="door-decisions-owed")
 
+    async def purge_door() -> None:
+        now, years = datetime.now(UTC), settings.door_retention_years
+        await door_retention.purge_expired(self_requests, keys, now=now, years=years)
+
+    retention = Periodic(purge_door, DOOR_RETENTION_EVERY_SECONDS, name="door-retention")
+
     app = service_app(
         rt,
         routers=[
@@ -152,7 +160,7 @@ def create_app(
             if settings.outbox_relay
             else []
         )
-        + [lambda _: notifier.running(), lambda _: running(owed)],
+        + [lambda _: notifier.running(), lambda _: running(owed), lambda _: running(retention)],
     )
     templates = templates_for(
         "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"

@@ -48,6 +48,12 @@ class IntakeSettings(ServiceSettings, KeyVaultSettings, NotificationSettings):
     partner_batch_timeout_ms: int = Field(
         50, ge=1, description="How long the Kafka door waits for a batch when none is ready."
     )
+    door_retention_years: int = Field(
+        3,
+        ge=1,
+        description="Families' own requests still waiting, or refused, are deleted this many "
+        "years after they were sent (or refused); confirmed ones go with the family's record.",
+    )
 
     def master_key_bytes(self) -> bytes:
         key = base64.b64decode(self.master_key.get_secret_value())

@@ -34,6 +34,7 @@ class SelfRequestStore:
         )
         await self.requests.create_index("code_hash", unique=True)
         await self.requests.create_index([("stage", ASCENDING), ("submitted_at", ASCENDING)])
+        await self.requests.create_index([("stage", ASCENDING), ("decided_at", ASCENDING)])
         await self.requests.create_index("lookup")
         await self.requests.create_index("request_id", sparse=True)
         await self.requests.create_index("family_ref")
@@ -89,6 +90,17 @@ class SelfRequestStore:
         lookup hashes, postal code and children's birth years with them)."""
         return (await self.requests.delete_many({"family_ref": family_ref})).deleted_count
 
+    async def expired(self, before: datetime, limit: int) -> list[SelfRequest]:
+        """Requests still waiting that were sent before `before`, and refused ones refused
+        before it (`door_retention`)."""
+        cursor = self.requests.find(_expired(before)).limit(limit)
+        return [request_of(doc) async for doc in cursor]
+
+    async def remove_expired(self, self_id: str, before: datetime) -> bool:
+        """Delete the request if it is still expired (not decided meanwhile); whether it was."""
+        found = await self.requests.delete_one({"_id": self_id} | _expired(before))
+        return found.deleted_count == 1
+
     async def flag_rectification(self, family_ref: str, case_id: str) -> bool:
         """One atomic update on the request still waiting, guarded by the cases withdrawn:
         a command delivered again flags nothing twice."""
@@ -142,6 +154,12 @@ class SelfRequestStore:
             {"_id": request.id, "stage": Stage.PENDING.value}, {"$set": done}
         )
         return result.modified_count == 1
+
+
+def _expired(before: datetime) -> Doc:
+    waiting = {"stage": Stage.PENDING.value, "submitted_at": {"$lt": before}}
+    refused = {"stage": Stage.REFUSED.value, "decided_at": {"$lt": before}}
+    return {"$or": [waiting, refused]}
 
 
 def _waiting_in(scope: Scope) -> Doc | None:
