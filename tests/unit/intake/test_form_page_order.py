@@ -6,11 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from entraide.intake.entrypoints.http import family_door_form, forms
+from entraide.intake.entrypoints.http import another_request_pages, family_door_form, forms
 from entraide.kit import messages
 
 TEMPLATES = Path(forms.__file__).parents[2] / "templates"
 FIELD = re.compile(r'f\.(?:input|textarea|checkboxes|select)\("([\w.]+)"|name="(consent\.\w+)"')
+INCLUDE = re.compile(r'{%\s*include\s+"([^"]+)"\s*%}')
+
+
+def text_of(template: str) -> str:
+    """The template's text, its includes in place."""
+    return INCLUDE.sub(lambda m: text_of(m.group(1)), (TEMPLATES / template).read_text())
 
 
 @pytest.mark.parametrize(
@@ -18,10 +24,11 @@ FIELD = re.compile(r'f\.(?:input|textarea|checkboxes|select)\("([\w.]+)"|name="(
     [
         ("demander_aide.html", family_door_form.PAGE_ORDER),
         ("famille_formulaire.html", forms.PAGE_ORDER),
+        ("nouvelle_demande.html", another_request_pages.PAGE_ORDER),
     ],
 )
 def test_the_summarys_order_is_the_pages(template: str, order: tuple[str, ...]) -> None:
-    shown = [a or b for a, b in FIELD.findall((TEMPLATES / template).read_text())]
+    shown = [a or b for a, b in FIELD.findall(text_of(template))]
     assert shown == list(order)
 
 

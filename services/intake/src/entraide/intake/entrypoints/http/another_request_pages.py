@@ -20,7 +20,7 @@ from entraide.kit.auth import Principal, check_csrf
 from entraide.kit.pages import Pages
 
 router = APIRouter(prefix="/familles/{family_id}/demandes/nouvelle", include_in_schema=False)
-PAGE_ORDER = ("needs", "availability", "signs", "notes", "consent.matching")
+PAGE_ORDER = ("needs", "availability", "signs", "notes", "consent.matching", "consent.sharing")
 CHANGED = "La famille a été modifiée entre-temps : rechargez la page."
 
 
