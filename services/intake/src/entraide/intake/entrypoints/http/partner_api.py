@@ -7,11 +7,12 @@ one NAT keep their own. Requests that fail authentication count against their ad
 misconfigured is slowed down without touching the partners' quotas.
 """
 
+import contextlib
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
 from entraide.intake.domain import partners
@@ -31,6 +32,7 @@ from entraide.kit.protect import RateLimits
 from entraide.kit.service import field_errors
 
 router = APIRouter(prefix="/api/v1/partner-events", tags=["partners"])
+Body = TypeVar("Body", bound=BaseModel)
 
 KEY_HEADER = "X-Entraide-Partner"
 TIMESTAMP_HEADER = "X-Entraide-Timestamp"
@@ -133,12 +135,7 @@ async def receive(
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
     if media_type not in JSON_TYPES:
         raise HTTPException(415, detail={"code": "unsupported-media-type", "expected": JSON_TYPES})
-    body = await request.body()
-    partner = await _admitted(request, body, door, limits)
-    try:
-        event = PartnerEvent.model_validate_json(body)
-    except ValidationError as exc:
-        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+    partner, event = await _signed_body(request, door, limits, PartnerEvent)
     if event.source != partner.source:
         raise HTTPException(403, detail={"code": "wrong-source", "expected": partner.source})
     recorded = await partner_requests.ingest_partner_event(
@@ -169,21 +166,12 @@ async def consent_changed(
     """The parent's consent, as the partner collected it now, for the family of one of its
     own events (signed like an event): `matching` false withdraws it, the open match ends
     and nothing more is proposed; true gives it back."""
-    body = await request.body()
-    partner = await _admitted(request, body, door, limits)
-    try:
-        change = ConsentChange.model_validate_json(body)
-    except ValidationError as exc:
-        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
+    partner, change = await _signed_body(request, door, limits, ConsentChange)
     family_id = partners.family_id(partner.source, event_id)
-    try:
+    with _about(event_id):
         revised = await consent.from_partner(
             casework.uow, casework.audit, family_id, change.given(), source=partner.source
         )
-    except NotFoundError:
-        raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id}) from None
-    except ConflictError:
-        raise HTTPException(409, detail={"code": "changed-meanwhile"}) from None
     return PartnerConsent(
         event_id=event_id, matching=change.consent.matching, requests_revised=revised
     )
@@ -208,20 +196,11 @@ async def withdrawal(
     """The partner withdraws the request one of its own events sent (signed like an event):
     the family was housed, moved, or found help elsewhere. Matching stops; sent again, it
     changes nothing more."""
-    body = await request.body()
-    partner = await _admitted(request, body, door, limits)
-    try:
-        reason = PartnerWithdrawal.model_validate_json(body).given()
-    except ValidationError as exc:
-        return JSONResponse({"detail": field_errors(exc.errors())}, status_code=422)
-    try:
+    partner, wish = await _signed_body(request, door, limits, PartnerWithdrawal)
+    with _about(event_id):
         done = await partner_requests.withdraw(
-            casework.uow, casework.audit, partner.source, event_id, reason
+            casework.uow, casework.audit, partner.source, event_id, wish.given()
         )
-    except NotFoundError:
-        raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id}) from None
-    except ConflictError:
-        raise HTTPException(409, detail={"code": "changed-meanwhile"}) from None
     return _status(event_id, done)
 
 
@@ -239,6 +218,31 @@ async def status(
     if found is None:
         raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id})
     return _status(event_id, found)
+
+
+async def _signed_body(
+    request: Request, door: PartnerDoorDep, limits: RateLimitsDep, model: type[Body]
+) -> tuple[Partner, Body]:
+    """The signing partner (`_admitted`) and what it sent as `model`: 422 naming the
+    fields at fault."""
+    body = await request.body()
+    partner = await _admitted(request, body, door, limits)
+    try:
+        return partner, model.model_validate_json(body)
+    except ValidationError as exc:
+        raise HTTPException(422, detail=field_errors(exc.errors())) from None
+
+
+@contextlib.contextmanager
+def _about(event_id: str) -> Iterator[None]:
+    """A use case on the family of the partner's event: 404 if there is none, 409 if it
+    changed meanwhile (send again)."""
+    try:
+        yield
+    except NotFoundError:
+        raise HTTPException(404, detail={"code": "unknown-event", "event_id": event_id}) from None
+    except ConflictError:
+        raise HTTPException(409, detail={"code": "changed-meanwhile"}) from None
 
 
 def _status(event_id: str, found: partner_requests.PartnerStatus) -> PartnerStatus:
