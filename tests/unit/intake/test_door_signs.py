@@ -1,11 +1,12 @@
 """Staff who confirm or join a family's own request note the signs they heard calling the
 parent back, as on their own form: the request was published with none, so at the lowest
-urgency, whatever the parent said."""
+urgency, whatever the parent said. A joined request keeps what the parent wrote."""
 
 from datetime import timedelta
 
 from entraide.contracts.events import RequestSubmitted
 from entraide.contracts.vocab import RequestChannel, Urgency
+from entraide.intake.domain import sealing
 from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
@@ -40,3 +41,29 @@ async def test_a_joined_request_carries_the_signs_staff_noted() -> None:
     event = uow.events_of(RequestSubmitted)[-1]
     assert (event.request_id, event.urgency) == (went.request_id, Urgency.CRITICAL)
     assert event.signs == [Sign.CRISE]
+
+
+async def test_a_joined_request_keeps_what_the_parent_wrote() -> None:
+    """Joining destroys the queue's sealed copy: her message and when to call her back were
+    lost with it (the joined request's notes were empty); they are its notes now, as on a
+    confirmed request."""
+    door, queue, uow, keys, _ = world()
+    known = await recording.record_request(
+        uow,
+        keys,
+        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32")),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_FORM,
+    )
+    received = await door.submit(submission(), NOW)
+    went = await queue.merge(CLAIRE, received.self_id, known.family_id, NOW)
+
+    family = uow.families.stored[known.family_id]
+    joined = next(r for r in family.requests if r.request_id == went.request_id)
+    notes = sealing.unseal(
+        await keys.key_for(family.id, family.family_ref), family.id, joined.notes
+    )
+    assert notes == (
+        "À rappeler : le matin avant 10 h\n"
+        "Message de la famille : Je suis seule avec deux enfants, épuisée."
+    )

@@ -27,7 +27,7 @@ def details_of(
         needs=request.needs,
         availability=request.availability,
         signs=list(signs),
-        notes=_notes(identity),
+        notes=notes_of(identity),
         consent=consent_of(request, identity),
     )
 
@@ -43,7 +43,8 @@ def consent_of(request: SelfRequest, identity: dict[str, Any]) -> Consent:
     )
 
 
-def _notes(identity: dict[str, Any]) -> str:
+def notes_of(identity: dict[str, Any]) -> str:
+    """What she wrote besides (when to call her back, her message): the request's notes."""
     parts = []
     if identity.get("callback_times"):
         parts.append(f"À rappeler : {identity['callback_times']}")

@@ -145,6 +145,7 @@ class ConfirmationQueue:
             contact_channels=request.contact_preferences,
             recorded_by=principal.subject,
             asked_at=request.submitted_at,  # her waiting time counts from her asking
+            notes=door_details.notes_of(identity),  # the queue's copy is destroyed below
         )
         await self.uow.commit(family)
         merged = flags.owing(replace(request, family_id=family.id), flags.CARRY, family.family_ref)
