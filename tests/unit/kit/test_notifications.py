@@ -68,6 +68,8 @@ CONTEXT = {
     "by_phone": True,
     "kind": "rectification",  # droits-reponse: a rectification...
     "outcome": "done",  # ...done
+    "waiting": 4,  # demandes-a-confirmer: families' own requests waiting...
+    "since": paris(1, 10),  # ...the oldest since then
 }
 
 
@@ -95,6 +97,9 @@ def test_the_templates_say_what_the_brief_promises() -> None:
     warning = renderer.render("conservation-mois", Channel.EMAIL, CONTEXT)
     assert "31 décembre 2026" in warning.text
     assert warning.subject == "Vos informations seront effacées le 31/12/2026"
+    waiting = renderer.render("demandes-a-confirmer", Channel.EMAIL, CONTEXT)
+    assert waiting.subject == "Entraide : 4 demandes de familles attendent votre réponse"
+    assert "la plus ancienne depuis le 01/12/2026" in waiting.text
     reminder = renderer.render("rappel-offre", Channel.EMAIL, CONTEXT)
     assert "04/05/2026" in reminder.text
     assert CONTEXT["link"] in reminder.text

@@ -31,7 +31,7 @@ from entraide.intake.entrypoints.http import (
     reference_pages,
 )
 from entraide.intake.settings import IntakeSettings
-from entraide.intake.usecases import access, door_retention
+from entraide.intake.usecases import access, door_digest, door_retention
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.duplicates import Flagging
 from entraide.intake.usecases.partner_door import PartnerDoor
@@ -43,6 +43,7 @@ from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit import outbox
 from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide
+from entraide.kit.formats import paris
 from entraide.kit.keyvault_client import dev_secret, vault_client
 from entraide.kit.loops import Periodic, running
 from entraide.kit.messages import FieldSentences
@@ -136,6 +137,15 @@ def create_app(
 
     retention = Periodic(purge_door, DOOR_RETENTION_EVERY_SECONDS, name="door-retention")
 
+    async def tell_staff() -> None:  # once a day per association: the key names the day
+        today, emails = paris(datetime.now(UTC)).date(), settings.coordinator_emails
+        await door_digest.send_digests(
+            self_requests, notifier, emails, today=today, link=settings.queue_link
+        )
+
+    digest = Periodic(tell_staff, DOOR_RETENTION_EVERY_SECONDS, name="door-digest")
+    rounds = [owed, retention] + ([digest] if settings.coordinator_emails else [])
+
     app = service_app(
         rt,
         routers=[
@@ -160,7 +170,8 @@ def create_app(
             if settings.outbox_relay
             else []
         )
-        + [lambda _: notifier.running(), lambda _: running(owed), lambda _: running(retention)],
+        + [lambda _: notifier.running()]
+        + [partial(lambda loop, _: running(loop), loop) for loop in rounds],
     )
     templates = templates_for(
         "entraide.intake", nav=NAV, public_nav=PUBLIC_NAV, public_home="/demander-aide"

@@ -48,6 +48,16 @@ class IntakeSettings(ServiceSettings, KeyVaultSettings, NotificationSettings):
     partner_batch_timeout_ms: int = Field(
         50, ge=1, description="How long the Kafka door waits for a batch when none is ready."
     )
+    coordinator_emails: dict[str, str] = Field(
+        {},
+        description="The daily count of families' own requests waiting on « À confirmer », "
+        'by e-mail: association id → address, JSON (`{"parrains-par-mille": "accueil@…", '
+        '"reseau": "coordination@…"}`: `reseau` for those sent to no association); empty: '
+        "none. Sent through the kit's notifier (ENTRAIDE_SMTP_*).",
+    )
+    queue_link: str = Field(
+        "http://127.0.0.1:8020/a-confirmer", description="The page the daily count links to."
+    )
     door_retention_years: int = Field(
         3,
         ge=1,

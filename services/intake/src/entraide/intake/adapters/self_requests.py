@@ -35,6 +35,9 @@ class SelfRequestStore:
         await self.requests.create_index("code_hash", unique=True)
         await self.requests.create_index([("stage", ASCENDING), ("submitted_at", ASCENDING)])
         await self.requests.create_index([("stage", ASCENDING), ("decided_at", ASCENDING)])
+        await self.requests.create_index(
+            [("stage", ASCENDING), ("association_id", ASCENDING), ("submitted_at", ASCENDING)]
+        )
         await self.requests.create_index("lookup")
         await self.requests.create_index("request_id", sparse=True)
         await self.requests.create_index("family_ref")
@@ -89,6 +92,17 @@ class SelfRequestStore:
         """Erasure: the family's own requests leave the queue, decided or not (their
         lookup hashes, postal code and children's birth years with them)."""
         return (await self.requests.delete_many({"family_ref": family_ref})).deleted_count
+
+    async def waiting_for(self, association_id: str | None) -> tuple[int, datetime] | None:
+        """How many requests sent to this association (None: to none) wait, and since when
+        the oldest; None if none waits."""
+        query = {"stage": Stage.PENDING.value, "association_id": association_id}
+        oldest = await self.requests.find_one(
+            query, {"submitted_at": 1}, sort=[("submitted_at", 1)]
+        )
+        if oldest is None:
+            return None
+        return await self.requests.count_documents(query), oldest["submitted_at"]
 
     async def expired(self, before: datetime, limit: int) -> list[SelfRequest]:
         """Requests still waiting that were sent before `before`, and refused ones refused

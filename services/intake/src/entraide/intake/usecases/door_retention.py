@@ -6,12 +6,24 @@ ever (identity sealed, keyed hashes of name, phone and e-mail, postal code, chil
 birth years, needs). A confirmed or joined request goes with its family's record."""
 
 from datetime import datetime
+from typing import Protocol
 
-from entraide.intake.domain.self_requests import Stage
+from entraide.intake.domain.self_requests import SelfRequest, Stage
 from entraide.intake.usecases.ports import FamilyKeys
-from entraide.intake.usecases.self_requests import SelfRequests
 
 BATCH = 500
+
+
+class ExpiringRequests(Protocol):
+    """The door's queue, as this pass reads it (`adapters.self_requests`)."""
+
+    async def expired(self, before: datetime, limit: int) -> list[SelfRequest]:
+        """Requests waiting since before `before`, and those refused before it."""
+        ...
+
+    async def remove_expired(self, self_id: str, before: datetime) -> bool:
+        """Delete the request if still expired (not decided meanwhile); whether it was."""
+        ...
 
 
 def years_before(at: datetime, years: int) -> datetime:
@@ -22,7 +34,9 @@ def years_before(at: datetime, years: int) -> datetime:
         return at.replace(year=at.year - years, day=28)
 
 
-async def purge_expired(queue: SelfRequests, keys: FamilyKeys, *, now: datetime, years: int) -> int:
+async def purge_expired(
+    queue: ExpiringRequests, keys: FamilyKeys, *, now: datetime, years: int
+) -> int:
     """Delete the requests past their retention, a batch at a time; how many. One decided
     meanwhile stays; a waiting one's key (its sealed identity's) is destroyed after."""
     before = years_before(now, years)

@@ -62,14 +62,6 @@ class SelfRequests(Protocol):
         """How many requests sharing one of these hashes were received since then."""
         ...
 
-    async def expired(self, before: datetime, limit: int) -> list[SelfRequest]:
-        """Requests waiting since before `before`, and those refused before it."""
-        ...
-
-    async def remove_expired(self, self_id: str, before: datetime) -> bool:
-        """Delete the request if still expired (not decided meanwhile); whether it was."""
-        ...
-
     async def flag_rectification(self, family_ref: str, case_id: str) -> bool:
         """Flag the family's request still waiting with privacy's rectification case (one
         withdrawn is not flagged again); whether such a request holds the flag."""

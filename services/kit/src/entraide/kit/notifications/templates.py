@@ -38,6 +38,7 @@ TEMPLATES = (
     "droits-reponse",  # privacy: the outcome of their rectification or objection
     "synthese-coordination",  # the coordinator's daily digest
     "rappel-offre",  # the association's reminder to confirm a stale offer
+    "demandes-a-confirmer",  # intake: families' own requests waiting for staff, counted
 )
 # what a family, a volunteer or a person at the public rights channel receives: written
 # in every language of `LANGUAGES` (a unit test checks)
