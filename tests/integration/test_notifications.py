@@ -287,6 +287,8 @@ EVERY_KIND = {
     "by_phone": True,
     "kind": "rectification",  # droits-reponse: a rectification done
     "outcome": "done",
+    "waiting": 3,  # demandes-a-confirmer: requests waiting, the oldest since
+    "since": NOON - timedelta(days=6),
 }
 
 
