@@ -14,7 +14,8 @@ from typing import Any
 from entraide.directory.domain.associations import ASSOCIATIONS, name_of
 from entraide.directory.domain.offers.fields import Freshness, freshness
 from entraide.directory.usecases.ports import OfferDocuments
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import Notifier
+from entraide.kit.notifications.daily import staff_mail
 
 TEMPLATE = "rappel-offre"
 
@@ -41,21 +42,19 @@ async def remind_stale_offers(
         to = address_of(doc)
         if to is None:
             continue
-        updated = doc["updated_at"]
-        await notifier.notify(
-            Notification(
-                key=f"{TEMPLATE}:{doc['_id']}:{updated.isoformat()}",
-                template=TEMPLATE,
-                channel=Channel.EMAIL,
-                to=to,
-                recipient_ref=doc["association_id"],
-                context={
-                    "offer": doc["nom"],
-                    "association": name_of(doc["association_id"]),
-                    "confirmed_on": updated,
-                    "link": f"{space_url.rstrip('/')}/association/actions",
-                },
-            )
+        mail = staff_mail(  # one per stale period: the key names the update it follows
+            TEMPLATE,
+            about=doc["_id"],
+            on=doc["updated_at"],
+            to=to,
+            recipient_ref=doc["association_id"],
+            context={
+                "offer": doc["nom"],
+                "association": name_of(doc["association_id"]),
+                "confirmed_on": doc["updated_at"],
+                "link": f"{space_url.rstrip('/')}/association/actions",
+            },
         )
+        await notifier.notify(mail)
         asked += 1
     return asked

@@ -8,9 +8,10 @@ no association, which the network's coordination confirms)."""
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import Notifier
+from entraide.kit.notifications.daily import send_daily
 
 TEMPLATE = "demandes-a-confirmer"
 NETWORK = "reseau"
@@ -34,21 +35,12 @@ async def send_digests(
     link: str,
 ) -> int:
     """One digest per association with requests waiting; how many were asked for."""
-    asked = 0
-    for association_id, to in sorted(recipients.items()):
-        waiting = await queue.waiting_for(None if association_id == NETWORK else association_id)
-        if waiting is None:
-            continue  # none waiting: no mail
-        count, since = waiting
-        await notifier.notify(
-            Notification(
-                key=f"{TEMPLATE}:{association_id}:{today.isoformat()}",
-                template=TEMPLATE,
-                channel=Channel.EMAIL,
-                to=to,
-                recipient_ref=association_id,
-                context={"on": today, "waiting": count, "since": since, "link": link},
-            )
-        )
-        asked += 1
-    return asked
+
+    async def waiting(association_id: str) -> Mapping[str, Any] | None:
+        found = await queue.waiting_for(None if association_id == NETWORK else association_id)
+        if found is None:
+            return None  # none waiting: no mail
+        count, since = found
+        return {"waiting": count, "since": since, "link": link}
+
+    return await send_daily(notifier, TEMPLATE, recipients, today=today, context_of=waiting)

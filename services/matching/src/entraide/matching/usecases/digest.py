@@ -10,8 +10,10 @@ Matching holds no addresses: the coordinators' addresses are configuration
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
-from entraide.kit.notifications import Channel, Notification, Notifier
+from entraide.kit.notifications import Notifier
+from entraide.kit.notifications.daily import send_daily
 from entraide.matching.domain.lifecycle import ACTIVE
 from entraide.matching.domain.rules import CHECK_NOTICE
 from entraide.matching.usecases.access import Scope
@@ -32,8 +34,8 @@ async def send_digests(
     link: str,
 ) -> int:
     """One digest per association with something to do today; how many were asked for."""
-    asked = 0
-    for association_id, to in sorted(recipients.items()):
+
+    async def to_do(association_id: str) -> Mapping[str, Any] | None:
         scope = Scope(territories=(), network_wide=False, association_id=association_id)
         proposals = await matches.count_in(scope, ["proposed"])  # counted, not read
         due = await followups.due_kinds_in(scope, today)  # counted, not read
@@ -44,23 +46,13 @@ async def send_digests(
         active = sorted(s.value for s in ACTIVE)
         checks = await matches.count_in(scope, active, supports) if supports else 0
         if proposals == 0 and not items and not checks:
-            continue  # nothing to do: no mail
-        await notifier.notify(
-            Notification(
-                key=f"{TEMPLATE}:{association_id}:{today.isoformat()}",
-                template=TEMPLATE,
-                channel=Channel.EMAIL,
-                to=to,
-                recipient_ref=association_id,
-                context={
-                    "on": today,
-                    "proposals": proposals,
-                    "followups": items - alerts,
-                    "alerts": alerts,
-                    "checks": checks,
-                    "link": link,
-                },
-            )
-        )
-        asked += 1
-    return asked
+            return None  # nothing to do: no mail
+        return {
+            "proposals": proposals,
+            "followups": items - alerts,
+            "alerts": alerts,
+            "checks": checks,
+            "link": link,
+        }
+
+    return await send_daily(notifier, TEMPLATE, recipients, today=today, context_of=to_do)
