@@ -184,6 +184,11 @@ class FakeMatches:
         await round_trip()
         return [m for m in self._open() if m.support_key == key]
 
+    async def proposals_of(self, keys: list[str]) -> list[Match]:
+        await round_trip()
+        held = {match_id for key in keys for match_id, _ in self.places.get(key, [])}
+        return [m for m in self.matches.values() if m.match_id in held and m.state == "proposed"]
+
     async def due_to_expire(self, now: datetime, limit: int = 500) -> list[Match]:
         await round_trip()
         due = [m for m in self.matches.values() if m.state == "proposed" and m.expires_at <= now]

@@ -205,6 +205,16 @@ class MatchStore(Places, Histories, Waitlist):
         found = self.matches.find(query, WITHOUT_OUTBOX).limit(limit)
         return [match_of(d) async for d in found]
 
+    async def proposals_of(self, keys: list[str]) -> list[Match]:
+        """The open proposals of these supports: the matches holding their places (every
+        open match of a volunteer holds one), by `_id` in both collections."""
+        places = self.places.find({"_id": {"$in": keys}}, {"taken.match_id": 1})
+        ids = [t["match_id"] async for place in places for t in place.get("taken", [])]
+        if not ids:
+            return []
+        query = {"_id": {"$in": ids}, "state": State.PROPOSED.value}
+        return [match_of(d) async for d in self.matches.find(query, WITHOUT_OUTBOX)]
+
     async def document(self, match_id: str) -> Doc | None:
         return await self.matches.find_one({"_id": match_id}, WITHOUT_OUTBOX)
 

@@ -4,6 +4,7 @@ Each rule names its reason, so a family nobody fits is waitlisted with the reaso
 stopped most candidates: the network's data on unmet needs.
 """
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -28,6 +29,7 @@ MAX_KM = {
 DEFAULT_MAX_KM = 20.0
 # an ongoing support's card says its volunteer's check expires this close (/suivis)
 CHECK_NOTICE = timedelta(days=30)
+DAY = timedelta(days=1)
 BAND_LIMITS = {"0-2": (0, 2), "3-5": (3, 5), "6-10": (6, 10), "11-14": (11, 14), "15-17": (15, 17)}
 
 
@@ -96,6 +98,16 @@ def check_lapsed(support: Support, today: date) -> CheckLapsedError | None:
     if support.is_volunteer and not check_holds(support.honorability_valid_until, today):
         return CheckLapsedError(support.honorability_valid_until)
     return None
+
+
+def check_lapsed_lately(support: Support, today: date, open_for: timedelta) -> bool:
+    """A volunteer whose check no longer holds `today` (`check_lapsed`), lately enough that
+    a proposal made while it held may still be open (`open_for`: how long one stays open,
+    a day more for the Paris day's bounds), or who has none known."""
+    if check_lapsed(support, today) is None:
+        return False
+    until = support.honorability_valid_until
+    return until is None or until >= today - timedelta(days=math.ceil(open_for / DAY) + 1)
 
 
 class CheckNotice(NamedTuple):

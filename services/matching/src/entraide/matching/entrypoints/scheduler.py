@@ -1,6 +1,7 @@
-"""Matching's clockwork: expire unanswered proposals, re-optimise the waitlist, then bring
-every active match's follow-ups up to date (their due dates are computed here and when
-something happens to the match, never when a page is viewed)."""
+"""Matching's clockwork: expire unanswered proposals, end those of volunteers whose
+honorability check lapsed, re-optimise the waitlist, then bring every active match's
+follow-ups up to date (their due dates are computed here and when something happens to
+the match, never when a page is viewed)."""
 
 import contextlib
 import logging
@@ -15,13 +16,15 @@ from entraide.matching.usecases.followups import FollowUps
 log = logging.getLogger(__name__)
 
 
-async def tick(engine: Engine, followups: FollowUps | None = None) -> tuple[int, int]:
-    """One round: how many proposals expired, how many the batch made."""
+async def tick(engine: Engine, followups: FollowUps | None = None) -> tuple[int, int, int]:
+    """One round: how many proposals expired, how many ended as their volunteer's check
+    lapsed, how many the batch made."""
     expired = await engine.expire_due()
+    lapsed = await engine.close_lapsed()
     proposed = await engine.rebalance()
     if followups is not None:
         await followups.refresh()
-    return expired, proposed
+    return expired, lapsed, proposed
 
 
 @contextlib.asynccontextmanager
@@ -32,9 +35,11 @@ async def running(
     follow-ups of matches accepted before this process are brought up to date at once."""
 
     async def round_() -> None:
-        expired, proposed = await tick(engine, followups)
-        if expired or proposed:  # an idle round is not news: it would drown an outage's lines
-            log.info("matching round", extra={"expired": expired, "proposed": proposed})
+        expired, lapsed, proposed = await tick(engine, followups)
+        # an idle round is not news: it would drown an outage's lines
+        if expired or lapsed or proposed:
+            counts = {"expired": expired, "check_lapsed": lapsed, "proposed": proposed}
+            log.info("matching round", extra=counts)
 
     starting = followups.refresh if followups is not None else None
     loop = loops.Periodic(

@@ -2,7 +2,8 @@
 next candidate at once), start, check in, close; and the proposals nobody answered in
 time, which expire. A volunteer whose honorability check lapsed since the proposal is
 neither accepted nor started: the match ends as a volunteer's who is no longer available
-(`changes.support_changed`) and the family gets its next candidate."""
+(`changes.support_changed`) and the family gets its next candidate; the scheduler's round
+ends their other proposals likewise (`close_lapsed`), so none holds a family for days."""
 
 from datetime import datetime
 
@@ -84,13 +85,37 @@ class Decisions(Placing):
         self.wake()
         return expired
 
-    async def _close(self, match: Match, outcome: MatchOutcome) -> None:
+    async def close_lapsed(self) -> int:
+        """Proposals of volunteers whose honorability check lapsed (today, Paris) end as an
+        acceptance would end them (`_withdraw`), each family proposed its next candidate;
+        how many this replica ended. The volunteers are the pool's whose check lapsed
+        since a proposal could still be open (none: no read at all); their proposals are
+        found through their places, by `_id`; each is checked again on the read model.
+        Every replica runs the round, and the one that consumed a volunteer's latest
+        revision (or built its pool after it) knows their day; two that both know it end
+        each proposal once (the move is guarded by its state: the loser neither publishes
+        nor places the family)."""
+        pool = await self.pool.current()
+        today = paris_day(self.clock())
+        keys = [
+            s.key for s in pool.supports if rules.check_lapsed_lately(s, today, self.proposal_ttl)
+        ]
+        ended = 0
+        for match in await self.store.proposals_of(keys) if keys else []:
+            if await self._lapsed(match) is not None and await self._withdraw(match):
+                ended += 1
+        return ended
+
+    async def _close(self, match: Match, outcome: MatchOutcome) -> bool:
+        """End the match with its event; False if it moved meanwhile (someone else acted)."""
         now = self.clock()
         event = self._event(match, MatchClosed(**ids_of(match), outcome=outcome, closed_at=now))
-        if await self.store.move(match, State.CLOSED, now, event, outcome=outcome.value):
-            self._released(match)
-            self.wake()
-            await self._followed(match)
+        if not await self.store.move(match, State.CLOSED, now, event, outcome=outcome.value):
+            return False
+        self._released(match)
+        self.wake()
+        await self._followed(match)
+        return True
 
     async def _move(
         self, match: Match, to: State, at: datetime, payload: MatchEvent, **details: str
@@ -103,21 +128,31 @@ class Decisions(Placing):
 
     async def _check_holds(self, match: Match) -> None:
         """Raise `rules.CheckLapsedError` when the match's volunteer's honorability check
-        no longer holds today (Paris), once the match ended as a volunteer's no longer
-        available and its family was placed again. Read from the read model, not the pool:
-        the check may have moved since the proposal."""
-        if not match.support_key.startswith("volunteer:"):
-            return
-        support = await self.pool.source.one(match.support_key, 0)
-        lapsed = (
-            rules.CheckLapsedError(None)
-            if support is None  # gone: no check known
-            else rules.check_lapsed(support, paris_day(self.clock()))
-        )
+        no longer holds today (Paris), once the match is withdrawn (`_withdraw`)."""
+        lapsed = await self._lapsed(match)
         if lapsed is not None:
-            await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
-            await self.place(match.request_id)
+            await self._withdraw(match)
             raise lapsed
+
+    async def _lapsed(self, match: Match) -> rules.CheckLapsedError | None:
+        """Why the match's volunteer may no longer be accepted or start today (Paris), if
+        their check lapsed. Read from the read model, not the pool: the check may have
+        moved since the proposal."""
+        if not match.support_key.startswith("volunteer:"):
+            return None
+        support = await self.pool.source.one(match.support_key, 0)
+        if support is None:  # gone: no check known
+            return rules.CheckLapsedError(None)
+        return rules.check_lapsed(support, paris_day(self.clock()))
+
+    async def _withdraw(self, match: Match) -> bool:
+        """End the match as a volunteer's no longer available and place its family again
+        (its next candidate, or the waitlist); False if it moved meanwhile (another
+        replica or a coordinator acted first: the family is theirs to place)."""
+        if not await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE):
+            return False
+        await self.place(match.request_id)
+        return True
 
     async def _match(self, match_id: str, state: State) -> Match:
         match = await self.store.get(match_id)
