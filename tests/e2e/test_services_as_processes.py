@@ -46,7 +46,7 @@ async def test_services_run_serve_and_stop_gracefully(processes, dev_issuer) -> 
             "entraide.intake.requests.v1" in json.dumps(c) for c in asyncapi["channels"].values()
         )
         assert (
-            "entraide_outbox_published_events_total 1.0"
+            'entraide_outbox_published_events_total{outbox="families"} 1.0'
             in (await http.get(f"{intake}/metrics")).text
         )
 

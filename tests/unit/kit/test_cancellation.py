@@ -48,7 +48,8 @@ async def test_a_cancelled_handler_is_neither_retried_nor_dead_lettered() -> Non
 
 
 async def test_the_relay_stops_when_its_cancellation_comes_back_as_a_store_error() -> None:
-    relay = OutboxRelay(None, Broker(), registry=CollectorRegistry())  # type: ignore[arg-type]
+    collection = SimpleNamespace(name="families")  # named: the relay's series and loop are
+    relay = OutboxRelay(collection, Broker(), registry=CollectorRegistry())  # type: ignore[arg-type]
     started = asyncio.Event()
 
     async def publish_batch() -> int:

@@ -6,7 +6,6 @@ from functools import partial
 from typing import Any
 
 from fastapi import FastAPI, Request
-from prometheus_client import CollectorRegistry
 
 from entraide.intake.adapters.audit_log import AuditLog
 from entraide.intake.adapters.family_store import FamilyStore
@@ -94,11 +93,11 @@ def create_app(
     uow = MongoUnitOfWork(families, relay)
     partner_writes = Flagging(uow)  # partners cannot confirm: flagged, recorded
     self_requests = SelfRequestStore(rt.db)  # the family's own door: a queue for staff
-    # its own outbox (what a decision owes privacy), counted in a registry of its own
+    # its own outbox (what a decision owes privacy), its series labelled with its collection
     door_relay = outbox.OutboxRelay(
         self_requests.requests,
         rt.broker,
-        registry=CollectorRegistry(),
+        registry=rt.registry,
         lease_seconds=settings.outbox_lease_seconds,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )

@@ -7,6 +7,7 @@ and message series from FastStream's Prometheus middleware; the kit adds what ne
 letters, the background loops, and the matching and privacy figures.
 """
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -83,7 +84,10 @@ def _prom(name: str) -> str:
 
 @dataclass(frozen=True)
 class OutboxMetrics:
-    """What an outbox relay reports (intake's today, directory's next)."""
+    """What the outbox relays of one registry report, each series labelled by the relay's
+    `outbox` (its collection's name: a fixed word, never data), so that a service with two
+    relays (intake's families and door, matching's matches and waitlist, directory's four)
+    shows each: a stuck one is not hidden by the other, nor left out of /metrics."""
 
     published: Counter
     failures: Counter
@@ -91,17 +95,31 @@ class OutboxMetrics:
     oldest_age: Gauge
 
 
+_OUTBOX_METRICS: "weakref.WeakKeyDictionary[CollectorRegistry, OutboxMetrics]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
 def outbox_metrics(registry: CollectorRegistry) -> OutboxMetrics:
-    return OutboxMetrics(
-        published=Counter(_prom(OUTBOX_PUBLISHED), "Events published", registry=registry),
-        failures=Counter(_prom(OUTBOX_FAILURES), "Failed publish rounds", registry=registry),
-        pending=Gauge(OUTBOX_PENDING, "Documents with events not yet published", registry=registry),
+    """The outbox series of `registry`, made once and shared by its relays."""
+    if (known := _OUTBOX_METRICS.get(registry)) is not None:
+        return known
+    label = ["outbox"]
+    made = OutboxMetrics(
+        published=Counter(_prom(OUTBOX_PUBLISHED), "Events published", label, registry=registry),
+        failures=Counter(_prom(OUTBOX_FAILURES), "Failed publish rounds", label, registry=registry),
+        pending=Gauge(
+            OUTBOX_PENDING, "Documents with events not yet published", label, registry=registry
+        ),
         oldest_age=Gauge(
             OUTBOX_OLDEST_AGE,
             "Age of the oldest event not yet published (0 when none)",
+            label,
             registry=registry,
         ),
     )
+    _OUTBOX_METRICS[registry] = made
+    return made
 
 
 def dead_letters(registry: CollectorRegistry) -> Counter:

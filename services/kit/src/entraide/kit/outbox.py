@@ -70,6 +70,8 @@ class OutboxRelay:
         batch_size: int = 100,
         backlog_every_seconds: float = 10.0,
     ) -> None:
+        """Its series and its loop are named after the collection (`outbox` label,
+        loop `outbox-relay-<collection>`): a service's relays are told apart."""
         self.collection = collection
         self.broker = broker
         self.lease = timedelta(seconds=lease_seconds)
@@ -82,7 +84,7 @@ class OutboxRelay:
         self._loop = loops.Periodic(
             self._round,
             idle_poll_seconds,
-            name="outbox-relay",
+            name=f"outbox-relay-{collection.name}",
             wake=self._wake,
             busy_again=True,
             first_backoff_seconds=0.2,
@@ -92,9 +94,11 @@ class OutboxRelay:
         # the backlog gauges cost a count and a read of pending documents: now and then
         self.backlog_every = backlog_every_seconds
         self._backlog_at = 0.0
-        metrics = outbox_metrics(registry)
-        self.published, self.failures = metrics.published, metrics.failures
-        self.pending, self.oldest_age = metrics.pending, metrics.oldest_age
+        metrics, outbox = outbox_metrics(registry), collection.name
+        self.published = metrics.published.labels(outbox)
+        self.failures = metrics.failures.labels(outbox)
+        self.pending = metrics.pending.labels(outbox)
+        self.oldest_age = metrics.oldest_age.labels(outbox)
 
     def wake(self) -> None:
         """Something was written: publish now rather than at the next poll."""

@@ -6,7 +6,6 @@ from datetime import timedelta
 from functools import partial
 
 from fastapi import FastAPI
-from prometheus_client import CollectorRegistry
 
 from entraide.kit import outbox
 from entraide.kit.auth import install_auth
@@ -54,12 +53,12 @@ def create_app(settings: MatchingSettings | None = None) -> FastAPI:
         registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
-    # the waitlist announces its entries (`match.waitlisted`) through its own outbox;
-    # its relay counts in a registry of its own (the service's shows the matches' relay)
+    # the waitlist announces its entries (`match.waitlisted`) through its own outbox (its
+    # series labelled with its collection, beside the matches' relay)
     waitlist_relay = outbox.OutboxRelay(
         store.waitlist,
         rt.broker,
-        registry=CollectorRegistry(),
+        registry=rt.registry,
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     store.waited, store.announce = waitlist_relay.wake, settings.announce_waitlist
