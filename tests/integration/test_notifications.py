@@ -289,6 +289,7 @@ EVERY_KIND = {
     "outcome": "done",
     "waiting": 3,  # demandes-a-confirmer: requests waiting, the oldest since
     "since": NOON - timedelta(days=6),
+    "reason": "out-of-reach",  # demande-non-retenue: why her own request was not kept
 }
 
 

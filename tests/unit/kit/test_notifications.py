@@ -5,6 +5,7 @@ import re
 from datetime import UTC, date, datetime, time
 
 import pytest
+from jinja2 import UndefinedError
 
 from entraide.kit.notifications import LANGUAGES, Channel
 from entraide.kit.notifications.quiet import PARIS, QuietHours, parse_time
@@ -70,6 +71,7 @@ CONTEXT = {
     "outcome": "done",  # ...done
     "waiting": 4,  # demandes-a-confirmer: families' own requests waiting...
     "since": paris(1, 10),  # ...the oldest since then
+    "reason": "out-of-reach",  # demande-non-retenue: why her own request was not kept
 }
 
 
@@ -176,6 +178,51 @@ def test_a_familys_messages_read_in_its_language(template: str, language: str) -
     for value in ("code", "association", "link", "space_url"):
         if CONTEXT[value] in french.text:  # what the French says, each language says
             assert CONTEXT[value] in mail.text
+
+
+# a refused parent's links, as long as the network's own address makes them
+REFUSAL = CONTEXT | {
+    "code": "K7QD-9XRA-M3TE-HW2C",  # as long as a real one
+    "status_url": "https://entraide.reseau-familles.example.org/suivi?lang=pt",
+    "door_url": "https://entraide.reseau-familles.example.org/demander-aide?lang=pt",
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("reason", ["out-of-reach", "unreachable"])
+def test_a_refused_parent_reads_where_to_turn_in_her_language(reason: str, language: str) -> None:
+    """Out of the network's reach: the emergency numbers (the child's 119 first); not
+    reached: the door, to ask again. Both: her code, and /suivi in the e-mail."""
+    renderer = Renderer()
+    context = REFUSAL | {"reason": reason}
+    mail = renderer.render("demande-non-retenue", Channel.EMAIL, context, language)
+    sms = renderer.render("demande-non-retenue", Channel.SMS, context, language)
+    other = "unreachable" if reason == "out-of-reach" else "out-of-reach"
+    elsewhere = renderer.render(
+        "demande-non-retenue", Channel.EMAIL, context | {"reason": other}, language
+    )
+    assert mail.subject != elsewhere.subject
+    assert REFUSAL["code"] in mail.text
+    assert REFUSAL["code"] in sms.text
+    assert REFUSAL["status_url"] in mail.text
+    if reason == "out-of-reach":
+        assert "119" in mail.text
+        assert "119" in sms.text
+        assert "115" in mail.text
+        assert "3114" in mail.text
+        assert REFUSAL["door_url"] not in mail.text
+    else:
+        assert REFUSAL["door_url"] in mail.text
+        assert REFUSAL["door_url"] in sms.text
+        assert "119" not in mail.text
+    assert len(sms.text) <= 160 * 2 if sms.text.isascii() else len(sms.text) <= 70 * 3
+
+
+def test_a_refusal_says_why_or_is_not_sent() -> None:
+    """No reason given: an error before it is recorded, never a message that guesses."""
+    queued = {key: value for key, value in CONTEXT.items() if key != "reason"}
+    with pytest.raises(UndefinedError):
+        Renderer().render("demande-non-retenue", Channel.EMAIL, queued)
 
 
 def test_a_long_date_has_its_months_name_in_the_messages_language() -> None:

@@ -39,6 +39,11 @@ class RefusalReason(StrEnum):
     OUT_OF_REACH = "out-of-reach"
 
 
+# the refusals the parent is told of, with somewhere to turn (waiting for a call that never
+# comes is no answer); never a joke or an abuse, which would only be encouraged
+TOLD_REFUSALS = frozenset({RefusalReason.OUT_OF_REACH, RefusalReason.UNREACHABLE})
+
+
 @dataclass
 class SelfRequest:
     """A request from the family itself, as the queue holds it: the identity sealed with

@@ -19,7 +19,7 @@ from entraide.intake.domain.orientation import AGREED, INTERRUPTIONS, interrupts
 from entraide.intake.domain.paging import Page
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.requests import Sign
-from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
+from entraide.intake.domain.self_requests import TOLD_REFUSALS, RefusalReason, SelfRequest, Stage
 from entraide.intake.usecases import access, consent, door_details, recording
 from entraide.intake.usecases import door_rectifications as flags
 from entraide.intake.usecases.commands import Parent
@@ -27,6 +27,7 @@ from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
 from entraide.intake.usecases.self_requests import (
     CALLING_TEMPLATE,
     INTERRUPTED_TEMPLATE,
+    REFUSED_TEMPLATE,
     FamilyDoor,
     queue_admits,
 )
@@ -161,12 +162,17 @@ class ConfirmationQueue:
         self, principal: Principal, self_id: str, reason: RefusalReason, now: datetime
     ) -> None:
         """Keep nothing readable: the key of the sealed identity is destroyed (a case
-        flagged on it is answered: erased instead of corrected)."""
-        request, _ = await self._open(principal, self_id)
+        flagged on it is answered: erased instead of corrected). Out of the network's reach
+        or not reached, the parent is told so, with where to turn, by the channels she chose
+        (the decision is made once: a refusal decided again tells her nothing more)."""
+        request, identity = await self._open(principal, self_id)
         refused = flags.owing(replace(request, refusal=reason), flags.ERASED)
         await self._decide(principal, refused, Stage.REFUSED, now)
         await self.door.keys.destroy(request.family_id)
         await flags.settle(self.door.queue, self.uow.families, request.id)
+        if reason in TOLD_REFUSALS:  # her details as read before their key went
+            said = {"reason": reason.value, **self.door.links(request)}
+            await self._tell(request, REFUSED_TEMPLATE, identity=identity, said=said)
 
     async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
         """Matching's association accepted or started a match for a family's own request:
@@ -221,13 +227,24 @@ class ConfirmationQueue:
             return False
         return await self._tell(request, INTERRUPTED_TEMPLATE, once=step.match_id)
 
-    async def _tell(self, request: SelfRequest, template: str, once: str | None = None) -> bool:
-        identity = await self._identity(request)
+    async def _tell(
+        self,
+        request: SelfRequest,
+        template: str,
+        once: str | None = None,
+        *,
+        identity: Any = None,
+        said: dict[str, str] | None = None,
+    ) -> bool:
+        """Tell the family `template` by its channels, its sealed details read now unless
+        given (`identity`), its code and `said` in the message; whether it could be."""
+        identity = identity or await self._identity(request)
         if identity is None:  # joined to a family known, or erased: its staff call as usual
             return False
         parent = Parent(**identity["parent"])
         chosen = identity.get("contact_preferences", request.contact_preferences)
         context = {"code": identity.get("code", ""), "by_phone": by_call(chosen, asdict(parent))}
+        context |= said or {}
         await self.door.tell(request, parent, template, context, once=once)
         return True
 

@@ -31,6 +31,7 @@ from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifie
 RECEIVED_TEMPLATE = "demande-recue"  # the kit's notification templates
 CALLING_TEMPLATE = "demande-suite"  # « une association va vous appeler / vous écrire »
 INTERRUPTED_TEMPLATE = "accompagnement-interrompu"  # « … n'est plus disponible »
+REFUSED_TEMPLATE = "demande-non-retenue"  # « … où vous adresser », « … pas pu vous joindre »
 
 
 class SelfRequests(Protocol):
@@ -138,6 +139,7 @@ class FamilyDoor:
     keys: FamilyKeys
     notifier: Notifier | None = None
     status_url: str | None = None  # the status page (`/suivi`) the family's e-mail names
+    door_url: str | None = None  # this door (`/demander-aide`), to ask again
     per_contact_per_day: int = rules.PER_CONTACT_PER_DAY
     sent: list[str] = field(default_factory=list)  # the kinds notified (tests read it)
 
@@ -228,6 +230,12 @@ class FamilyDoor:
         accepted = step is not None and step.state in ("accepted", "started") and not withdrawn
         association = NAMES.get(step.association_id or "") if accepted and step else None
         return PublicStatus(found, title, explanation, request.submitted_at, association, chosen)
+
+    def links(self, request: SelfRequest) -> dict[str, str]:
+        """The status page and the door, as the family's messages name them, each opened
+        in the language of the page she wrote on (those known)."""
+        urls = {"status_url": self.status_url, "door_url": self.door_url}
+        return {name: opened_in(url, request.language) for name, url in urls.items() if url}
 
     async def tell(
         self,

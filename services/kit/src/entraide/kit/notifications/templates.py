@@ -24,6 +24,7 @@ from entraide.kit.notifications import FRENCH, LANGUAGES, Channel
 TEMPLATES = (
     "demande-recue",  # the family's request received, with its follow-up code
     "demande-suite",  # its outcome: an association will call
+    "demande-non-retenue",  # ...or not kept: out of the network's reach, or not reached
     "accompagnement-interrompu",  # the support agreed went, not by the family's doing
     "conservation-mois",  # retention warning a month ahead
     "conservation-semaine",  # ...and a week ahead
@@ -43,7 +44,7 @@ TEMPLATES = (
 # what a family, a volunteer or a person at the public rights channel receives: written
 # in every language of `LANGUAGES` (a unit test checks)
 PUBLIC_TEMPLATES = (
-    *("demande-recue", "demande-suite", "accompagnement-interrompu"),
+    *("demande-recue", "demande-suite", "demande-non-retenue", "accompagnement-interrompu"),
     *("conservation-mois", "conservation-semaine"),
     *("code-contact", "droits-export", "droits-effacement", "droits-reponse"),
     *("candidature-benevole", "proposition-benevole", "lien-connexion"),

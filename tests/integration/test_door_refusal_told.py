@@ -1,0 +1,86 @@
+"""A parent's own request refused, on the real store and a real SMTP server: out of the
+network's reach, she receives one e-mail in French, by the channel she chose, with where to
+turn, her code and the status page's link, however often staff refuse it again; refused as
+a joke or an abuse, nothing goes. The notifications record keeps no address."""
+
+import json
+import re
+import uuid
+
+import pytest
+
+from entraide.intake.app import create_app as intake_app
+from entraide.intake.usecases.self_requests import FamilyDoor
+from entraide.kit.deps import lookup
+from tests.integration.test_family_door import code_of, form, mailing, status_of
+from tests.smtp_server import running_smtp_server
+from tests.support import eventually, serving
+
+SUBJECT = "Votre demande d'aide : le réseau n'est pas encore près de chez vous"
+
+
+@pytest.fixture
+def mailbox():
+    with running_smtp_server() as box:
+        yield box
+
+
+async def asked_then_refused(app, intake, dev_issuer, reason: str) -> tuple[str, str, int]:
+    """A parent asks by e-mail only (her own address and phone: the door's limit per
+    contact); staff refuse her request for `reason`, then again: her address, her code,
+    the second refusal's status."""
+    email = f"parent.{uuid.uuid4().hex[:8]}@example.org"
+    phone = "06 " + " ".join(f"{n % 100:02d}" for n in uuid.uuid4().bytes[:4])
+    mine = {"parent.email": email, "parent.phone": phone, "contact_preferences": ["email"]}
+    sent = await intake.post("/demander-aide", data=form(lookup(app, FamilyDoor), **mine))
+    assert sent.status_code == 200, sent.text
+    code = code_of(sent.text)
+    await dev_issuer.sign_in(intake, "ppm-nantes")
+    queue = (await intake.get("/a-confirmer")).text
+    [self_id] = set(re.findall(r'action="/a-confirmer/([0-9a-f]+)"', queue))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)
+    refusal = {"csrf": csrf, "action": "refuser", "reason": reason}
+    done = await intake.post(f"/a-confirmer/{self_id}", data=refusal)
+    assert done.status_code == 303, done.text
+    again = await intake.post(f"/a-confirmer/{self_id}", data=refusal)  # a second click
+    intake.cookies.clear()
+    return email, code, again.status_code
+
+
+async def test_a_parent_out_of_the_networks_reach_is_told_once_where_to_turn(
+    intake_settings, dev_issuer, mongo, mailbox
+) -> None:
+    app = intake_app(mailing(intake_settings, mailbox))
+    async with serving(app) as intake:
+        email, code, again = await asked_then_refused(app, intake, dev_issuer, "out-of-reach")
+        assert again == 409  # already decided: nothing more
+
+        async def told():
+            return [m for m in mailbox.to(email) if m["Subject"] == SUBJECT]
+
+        [mail] = await eventually(told, what="the e-mail telling her where to turn")
+        text = mail.get_content()
+        assert text.startswith("Bonjour,")
+        assert "Le réseau Entraide n'agit pas encore là où vous habitez" in text
+        assert "le CCAS de votre mairie" in text
+        assert "le 119 si un enfant est en danger" in text
+        assert f"Votre code de suivi reste {code}" in text
+        assert f"{intake_settings.intake_url}/suivi" in text
+        assert await status_of(intake, code) == "Votre demande n'a pas pu être retenue"
+    db = mongo[intake_settings.database]
+    told_her = await db["notifications"].find({"template": "demande-non-retenue"}).to_list()
+    assert [(r["channel"], r["outcome"]) for r in told_her] == [("email", "sent")]
+    assert email not in json.dumps(told_her, default=str)
+    assert len([m for m in mailbox.to(email) if m["Subject"] == SUBJECT]) == 1
+
+
+async def test_a_request_refused_as_a_joke_or_an_abuse_sends_nothing(
+    intake_settings, dev_issuer, mongo, mailbox
+) -> None:
+    app = intake_app(mailing(intake_settings, mailbox))
+    async with serving(app) as intake:
+        email, _, _ = await asked_then_refused(app, intake, dev_issuer, "not-a-request")
+    db = mongo[intake_settings.database]
+    assert await db["notifications"].count_documents({"template": "demande-non-retenue"}) == 0
+    received = "Votre demande d'aide est bien reçue"
+    assert all(m["Subject"] == received for m in mailbox.to(email))
