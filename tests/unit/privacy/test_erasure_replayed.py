@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from entraide.contracts.events import ErasureAcknowledged, ErasureRequested
 from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.privacy.domain.cases import CaseKind, CaseStatus
+from entraide.privacy.entrypoints.http import labels
 from tests.unit.privacy.fakes import SERVICES, Clock, World
 
 NOW = datetime(2026, 12, 2, 9, tzinfo=UTC)
@@ -60,3 +61,24 @@ async def test_the_other_services_still_answer_and_the_case_closes() -> None:
     assert closed.status == CaseStatus.CLOSED
     assert closed.acks["privacy"].counts == {"subjects": 0, "notices": 0, "keys": 1}
     assert world.audit.entries[-1]["keys_destroyed"] == 0  # privacy's answer destroyed it
+
+
+async def test_an_access_copy_destroyed_by_an_erasure_under_way_names_that_erasure() -> None:
+    """Privacy's answer destroys the keys before the other services answer: until the
+    erasure closes, the officer's page named no erasure (« détruit avec l'effacement »
+    with no case to open); it names the one under way, and its link."""
+    world = World(Clock(NOW))
+    access = await world.rights.open(CaseKind.ACCESS, REF, SubjectKind.FAMILY, actor="personne")
+    case = await world.rights.open(CaseKind.ERASURE, REF, SubjectKind.FAMILY, actor="personne")
+    await world.own_part.erase(erasure(case.case_id))  # the others have not answered yet
+
+    said = await world.rights.destroyed(access)
+
+    assert said is not None
+    assert said.erasure is not None
+    assert said.erasure.case_id == case.case_id
+    assert said.asked
+    assert labels.destroyed(said).startswith(
+        "L'export a été détruit avec l'effacement des données de la personne, en cours "
+        "(à la demande de la personne) :"
+    )

@@ -223,6 +223,13 @@ def erasure_of(cases: Sequence[Case]) -> Case | None:
     return min(closed, key=lambda c: c.closed_at or c.opened_at, default=None)
 
 
+def erasure_destroying(cases: Sequence[Case]) -> Case | None:
+    """The erasure that destroyed the subject's keys: its first closed one, else the first
+    still under way (privacy's own answer destroys the keys before the case closes)."""
+    under_way = [c for c in cases if c.kind == CaseKind.ERASURE and c.status != CaseStatus.CLOSED]
+    return erasure_of(cases) or min(under_way, key=lambda c: c.opened_at, default=None)
+
+
 def left_by_erasure(cases: Sequence[Case]) -> list[Case]:
     """A subject's routed cases still live once its erasure closed (none before): they wait
     on an owner that holds nothing of the subject any more, so privacy closes them."""

@@ -158,7 +158,7 @@ class Rights:
         except LookupError:  # the vault's KeyDestroyedError, or a key it cannot read
             if not await self.vault.destroyed("privacy", key_id):
                 raise
-        erasure = rules.erasure_of(await self.cases.of_subject(case.subject_ref))
+        erasure = rules.erasure_destroying(await self.cases.of_subject(case.subject_ref))
         raise ExportDestroyedError(case.case_id, Destroyed(erasure))
 
     async def destroyed(self, case: Case) -> Destroyed | None:
@@ -168,7 +168,7 @@ class Rights:
             return None
         if not await self.vault.destroyed("privacy", _key_id(case)):
             return None
-        return Destroyed(rules.erasure_of(await self.cases.of_subject(case.subject_ref)))
+        return Destroyed(rules.erasure_destroying(await self.cases.of_subject(case.subject_ref)))
 
     async def _exported(self, case: Case, sealed: str) -> dict[str, int]:
         """What an access part holds, counted (the officer's page says « exporté » or

@@ -291,7 +291,7 @@ def destroyed(gone: Destroyed) -> str:
     de la personne) : … »."""
     erasure, how = gone.erasure, ""
     if erasure is not None:
-        when = f", clos le {formats.day(erasure.closed_at)}" if erasure.closed_at else ""
+        when = f", clos le {formats.day(erasure.closed_at)}" if erasure.closed_at else ", en cours"
         why = OPENED_BECAUSE.get(erasure.reason.value, "")
         how = when + (f" ({why})" if why else "")
     return (
