@@ -1,8 +1,9 @@
 """A parent's own request refused, on the real store and a real SMTP server: out of the
 network's reach, she receives one e-mail in French, by the channel she chose, with where to
-turn, her code and the status page's link, however often staff refuse it again; refused as
-a joke or an abuse, nothing goes. The notifications record keeps no address."""
+turn, her code and the status page's link, however often staff refuse it again; not
+reached, the door's link to ask again; refused as a joke or an abuse, nothing goes. The notifications record keeps no address."""
 
+import html
 import json
 import re
 import uuid
@@ -17,6 +18,12 @@ from tests.smtp_server import running_smtp_server
 from tests.support import eventually, serving
 
 SUBJECT = "Votre demande d'aide : le réseau n'est pas encore près de chez vous"
+NOT_REACHED = "Votre demande d'aide : nous n'avons pas réussi à vous joindre"
+STAFF_READ = (
+    "Hors du territoire du réseau — la famille est prévenue, avec où s'adresser",
+    "Personne injoignable ou coordonnées fausses — la famille est prévenue",
+    "Pas une demande d'aide (essai, message sans objet, abus) — aucun message envoyé",
+)
 
 
 @pytest.fixture
@@ -37,6 +44,8 @@ async def asked_then_refused(app, intake, dev_issuer, reason: str) -> tuple[str,
     code = code_of(sent.text)
     await dev_issuer.sign_in(intake, "ppm-nantes")
     queue = (await intake.get("/a-confirmer")).text
+    for said in STAFF_READ:  # what the family will be told, read before choosing
+        assert said in html.unescape(queue)
     [self_id] = set(re.findall(r'action="/a-confirmer/([0-9a-f]+)"', queue))
     csrf = re.search(r'name="csrf" value="([^"]+)"', queue).group(1)
     refusal = {"csrf": csrf, "action": "refuser", "reason": reason}
@@ -72,6 +81,23 @@ async def test_a_parent_out_of_the_networks_reach_is_told_once_where_to_turn(
     assert [(r["channel"], r["outcome"]) for r in told_her] == [("email", "sent")]
     assert email not in json.dumps(told_her, default=str)
     assert len([m for m in mailbox.to(email) if m["Subject"] == SUBJECT]) == 1
+
+
+async def test_a_parent_not_reached_is_told_she_may_ask_again_on_the_door(
+    intake_settings, dev_issuer, mailbox
+) -> None:
+    app = intake_app(mailing(intake_settings, mailbox))
+    async with serving(app) as intake:
+        email, code, _ = await asked_then_refused(app, intake, dev_issuer, "unreachable")
+
+        async def told():
+            return [m for m in mailbox.to(email) if m["Subject"] == NOT_REACHED]
+
+        [mail] = await eventually(told, what="the e-mail saying she was not reached")
+    text = mail.get_content()
+    assert "a essayé de vous joindre" in text
+    assert f"sur {intake_settings.intake_url}/demander-aide." in text  # the door, to ask again
+    assert f"Votre code de suivi reste {code}" in text
 
 
 async def test_a_request_refused_as_a_joke_or_an_abuse_sends_nothing(

@@ -102,7 +102,13 @@ def create_app(
         idle_poll_seconds=settings.outbox_idle_poll_seconds,
     )
     self_requests.wake = door_relay.wake
-    door = FamilyDoor(self_requests, families, keys, status_url=f"{settings.intake_url}/suivi")
+    door = FamilyDoor(  # the pages the family's messages name: her status, the door itself
+        self_requests,
+        families,
+        keys,
+        status_url=f"{settings.intake_url}/suivi",
+        door_url=f"{settings.intake_url}/demander-aide",
+    )
     queue = ConfirmationQueue(door, uow, audit)
     quotas = PartnerQuotas(rt.db, settings.partners, partner_quota_refusals(rt.registry))
 

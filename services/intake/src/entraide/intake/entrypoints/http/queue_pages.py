@@ -27,10 +27,19 @@ from entraide.kit.rectification_statements import PrivacyStatements
 
 router = APIRouter(include_in_schema=False)
 QueueDep = Annotated[ConfirmationQueue, Depends(provided(ConfirmationQueue))]
+# staff read what the family is told, if anything (`TOLD_REFUSALS`), before choosing
 REFUSALS = {
-    RefusalReason.UNREACHABLE: "Personne injoignable ou coordonnées fausses",
-    RefusalReason.NOT_A_REQUEST: "Pas une demande d'aide (essai, message sans objet, abus)",
-    RefusalReason.OUT_OF_REACH: "Hors du champ du réseau",
+    RefusalReason.UNREACHABLE: (
+        "Personne injoignable ou coordonnées fausses — la famille est prévenue et invitée à "
+        "refaire une demande"
+    ),
+    RefusalReason.NOT_A_REQUEST: (
+        "Pas une demande d'aide (essai, message sans objet, abus) — aucun message envoyé"
+    ),
+    RefusalReason.OUT_OF_REACH: (
+        "Hors du territoire du réseau — la famille est prévenue, avec où s'adresser près de "
+        "chez elle"
+    ),
 }
 DONE = {
     "confirmee": "Demande confirmée : la famille a sa fiche et sa demande part vers l'orientation.",
