@@ -27,7 +27,7 @@ CHANNELS = {
 # why staff did not keep a request from the family's door
 REFUSALS = {
     "unreachable": "personne injoignable ou coordonnées fausses",
-    "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du champ du réseau",
+    "not-a-request": "pas une demande d'aide", "out-of-reach": "hors du territoire du réseau",
 }  # fmt: skip
 # a volunteer's application, in the words of their space (directory's `status_words`)
 APPLICATION = {
@@ -50,6 +50,13 @@ TEMPLATES = {
     "droits-export": "votre copie de vos données est prête",
     "conservation-mois": "vos informations seront effacées dans un mois",
     "conservation-semaine": "vos informations seront effacées dans une semaine",
+    "conservation-benevole-mois": "vos informations de bénévole seront effacées dans un mois",
+    "conservation-benevole-semaine": "vos informations de bénévole seront effacées dans une "
+    "semaine",
+    "demande-non-retenue": "votre demande d'aide n'a pas pu être retenue",
+    "accompagnement-interrompu": "la personne qui vous accompagnait n'est plus disponible",
+    "droits-reponse": "la réponse à votre demande de rectification ou à votre opposition",
+    "droits-effacement": "vos données ont été effacées",
 }  # fmt: skip
 SENDING = {"pending": "pas encore envoyé", "sent": "envoyé", "failed": "non envoyé"}
 # a field a part names its own way, (the part, the field): the role it is read by
