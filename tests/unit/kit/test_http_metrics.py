@@ -6,7 +6,7 @@ import pytest
 from fastapi import FastAPI, HTTPException
 from prometheus_client import CollectorRegistry
 
-from entraide.kit.http_metrics import HttpMetrics, HttpSeries
+from entraide.kit.http_metrics import CHILDREN_MAX, HttpMetrics, HttpSeries
 from entraide.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 
@@ -63,3 +63,19 @@ async def test_sizes_are_summarised_by_handler(name: str) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://x") as client:
         await client.get("/familles/a1")
     assert registry.get_sample_value(f"{name}_count", {"handler": "/familles/{family_id}"}) == 1
+
+
+def test_counts_stay_right_past_the_series_found_once() -> None:
+    """The labelled series are found once per method, route and status class; past the
+    bound they are found again, and a series counts on from where it was."""
+    registry = CollectorRegistry()
+    series = HttpSeries(registry)
+    series.observe("GET", "/a", 200, 0.01, (0, 2))
+    for n in range(CHILDREN_MAX + 1):  # as many combinations as a client inventing methods
+        series.observe(f"M{n}", "/a", 200, 0.01, (0, 2))
+    series.observe("GET", "/a", 204, 0.01, (0, 0))
+    assert count(registry, method="GET", status="2xx", handler="/a") == 2
+    assert count(registry, method=f"M{CHILDREN_MAX}", status="2xx", handler="/a") == 1
+    assert registry.get_sample_value("http_response_size_bytes_sum", {"handler": "/a"}) == 2 * (
+        CHILDREN_MAX + 2
+    )

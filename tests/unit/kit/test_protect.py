@@ -1,7 +1,7 @@
 """The kit's security headers and public-door rate limits, on a bare app."""
 
 import httpx
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Request, Response
 
 from entraide.kit import homes
 from entraide.kit.deps import provide
@@ -34,6 +34,11 @@ def app(limit: str = "3/minute", *, https: bool = False) -> FastAPI:
     async def own_policy() -> dict[str, str]:
         return {}
 
+    @made.get("/own-headers")
+    async def own_headers() -> Response:
+        own = {"Content-Security-Policy": "default-src 'none'", "X-Frame-Options": "SAMEORIGIN"}
+        return Response(b"{}", media_type="application/json", headers=own)
+
     return made
 
 
@@ -63,6 +68,14 @@ async def test_the_page_policy_allows_only_this_origin_and_forbids_framing() -> 
 async def test_api_viewers_keep_their_cdn_but_not_framing() -> None:
     async with client(app()) as http:
         assert (await http.get("/docs")).headers["content-security-policy"] == VIEWER_CSP
+
+
+async def test_a_route_keeps_the_headers_it_sets_itself_once_each() -> None:
+    async with client(app()) as http:
+        answer = await http.get("/own-headers")
+    assert answer.headers.get_list("content-security-policy") == ["default-src 'none'"]
+    assert answer.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+    assert answer.headers["x-content-type-options"] == "nosniff"  # the others still added
 
 
 async def test_hsts_only_over_https() -> None:

@@ -21,7 +21,6 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from pymongo.asynchronous.database import AsyncDatabase
-from starlette.datastructures import MutableHeaders
 
 from entraide.kit.buckets import COLLECTION as BUCKETS
 from entraide.kit.buckets import SharedBuckets
@@ -76,8 +75,10 @@ class SecurityHeaders:
         self, app: ASGIApp, *, https: bool = False, form_targets: Iterable[str] = ()
     ) -> None:
         self.app = app
-        self.https = https
-        self.csp = page_csp(form_targets)
+        common = {**HEADERS, **({"Strict-Transport-Security": HSTS} if https else {})}
+        # encoded once: a response adds those its route did not set (`_worn`)
+        self.page = _encoded(common | {"Content-Security-Policy": page_csp(form_targets)})
+        self.viewer = _encoded(common | {"Content-Security-Policy": VIEWER_CSP})
 
     async def __call__(
         self,
@@ -88,19 +89,30 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        viewer = str(scope.get("path", "")).startswith(VIEWER_PATHS)
+        worn = self.viewer if str(scope.get("path", "")).startswith(VIEWER_PATHS) else self.page
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
-                headers.setdefault("Content-Security-Policy", VIEWER_CSP if viewer else self.csp)
-                if self.https:
-                    headers.setdefault("Strict-Transport-Security", HSTS)
+                message["headers"] = _worn(message.get("headers") or [], worn)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+Raw = list[tuple[bytes, bytes]]
+
+
+def _encoded(headers: dict[str, str]) -> Raw:
+    return [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    ]
+
+
+def _worn(headers: Iterable[tuple[bytes, bytes]], defaults: Raw) -> Raw:
+    """The response's headers, then each default it does not set itself."""
+    raw = list(headers)
+    present = {name.lower() for name, _ in raw}
+    return raw + [(name, value) for name, value in defaults if name not in present]
 
 
 MAX_BODY_BYTES = 1024 * 1024

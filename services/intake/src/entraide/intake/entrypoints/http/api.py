@@ -13,7 +13,7 @@ from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain import orientation
 from entraide.intake.domain.family import ConflictError, Family, FamilySummary, NotFoundError
 from entraide.intake.domain.requests import departement_of
-from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, RecordReader
+from entraide.intake.entrypoints.http.deps import CaseworkDep, Caseworker, DeskDep, RecordReader
 from entraide.intake.entrypoints.http.schemas import (
     AnotherRequestIn,
     ConsentChange,
@@ -57,10 +57,11 @@ Overrider = Annotated[Principal, Depends(_may_override)]
         }
     },
 )
-async def submit_request(body: RequestIn, principal: Caseworker, casework: CaseworkDep) -> Any:
+async def submit_request(body: RequestIn, desk: DeskDep) -> Any:
     """Record a family and its request for support; matching hears of it through the outbox.
     A family that looks like one already known is recorded only once the caller confirms
     it is another (`confirm_new`), as on the pages: flagged, never merged."""
+    principal, casework = desk.principal, desk.casework
     if not access.may_record(principal, body.association_id, departement_of(body.postal_code)):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
