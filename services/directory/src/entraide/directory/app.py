@@ -2,6 +2,8 @@
 routers (what they use is provided by type: `entrypoints.http.deps`)."""
 
 import asyncio
+import logging
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
@@ -35,7 +37,7 @@ from entraide.directory.entrypoints.http.volunteers import form as volunteer_for
 from entraide.directory.entrypoints.http.volunteers import pages as volunteers_pages
 from entraide.directory.entrypoints.http.volunteers import space as volunteer_space
 from entraide.directory.settings import DirectorySettings
-from entraide.directory.usecases import volunteers
+from entraide.directory.usecases import application_retention, volunteers
 from entraide.directory.usecases.access import SPACE_ROLES
 from entraide.directory.usecases.ports import (
     Cards,
@@ -53,6 +55,7 @@ from entraide.kit.auth import install_auth
 from entraide.kit.deps import provide, provide_as
 from entraide.kit.i18n import translator_in
 from entraide.kit.keyvault_client import SubjectKeys, dev_secret, vault_client
+from entraide.kit.loops import Periodic, running
 from entraide.kit.messages import FieldSentences
 from entraide.kit.notifications.wiring import notifier_from
 from entraide.kit.pages import Pages
@@ -62,6 +65,8 @@ from entraide.kit.service import Lifespan, runtime, service_app
 from entraide.kit.web import templates_for
 
 SERVICE = "directory"
+RETENTION_EVERY_SECONDS = 3600.0  # at start, then hourly: restarts never skip it
+log = logging.getLogger(__name__)
 # the public pages' menu (search, offers, volunteers)
 PUBLIC_NAV = [
     ("/recherche", "Trouver une action"),
@@ -149,6 +154,17 @@ def create_app(
     # privacy's commands (issue 6); a volunteer's objection and rectification are routed here
     requests = VolunteerRights(uow, volunteer_store)
     rights = DirectoryRights(rt.db, keys, requests, volunteer_store, tombstones, relay.wake)
+
+    async def purge_applications() -> None:
+        """Applications never approved past their retention, erased as privacy's erasure."""
+        now, years = datetime.now(UTC), settings.application_retention_years
+        gone = await application_retention.purge_expired(
+            volunteer_store, rights, now=now, years=years
+        )
+        if gone:
+            log.info("expired applications erased", extra={"erased": gone})
+
+    retention = Periodic(purge_applications, RETENTION_EVERY_SECONDS, name="application-retention")
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
@@ -189,7 +205,8 @@ def create_app(
             index_places,
             rights.ensure_indexes,  # last: the adapters' own indexes come first
         ],
-        lifespans=lifespans if settings.outbox_relay else [],
+        # the retention pass on every replica (each erasure is claimed first)
+        lifespans=(lifespans if settings.outbox_relay else []) + [lambda _: running(retention)],
     )
     install_auth(app, settings, templates, home_admits=SPACE_ROLES)
     ask_for_help = {"intake_url": settings.intake_url.rstrip("/")}  # offers link to it

@@ -36,6 +36,13 @@ class DirectorySettings(ServiceSettings, KeyVaultSettings, NotificationSettings)
         "did not move (a writer that died between a card and its count, a replica of an "
         "older version); the search that reads it again pays the store's read.",
     )
+    application_retention_years: int = Field(
+        3,
+        ge=1,
+        description="Would-be volunteers never approved (declined, left before approval, "
+        "never reviewed) are erased this many years after their application's last change; "
+        "an approved volunteer's retention is privacy's.",
+    )
     offers_topic: str = Field(OFFERS.name, description="Where offers go (tests use their own).")
     volunteers_topic: str = VOLUNTEERS.name
     volunteer_applications_topic: str = Field(

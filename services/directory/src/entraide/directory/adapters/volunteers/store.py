@@ -5,6 +5,7 @@ guarded by the revision it was computed from (see `writes.append`).
 """
 
 from collections.abc import AsyncIterator, Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -12,11 +13,15 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.topics import VOLUNTEER_APPLICATIONS, VOLUNTEERS
 from entraide.directory.adapters.writes import append, delete_when_free, ensure_outbox_index
+from entraide.directory.domain.volunteers.retention import NEVER_APPROVED, Applicant
+from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.kit import outbox_entries
 from entraide.kit.outbox import DONE, PENDING
 
 Doc = dict[str, Any]
+# an application the retention pass claimed: no write goes through (`replace`), it is erased
+EXPIRING = "expiring"
 
 
 class VolunteerStore:
@@ -35,6 +40,7 @@ class VolunteerStore:
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("association_id")
         await self.collection.create_index("volunteer_ref", unique=True)
+        await self.collection.create_index([("status", 1), ("updated_at", 1)])
         await ensure_outbox_index(self.collection)
 
     async def insert(self, doc: Doc, entries: list[Doc] | None = None) -> None:
@@ -47,7 +53,7 @@ class VolunteerStore:
     ) -> bool:
         """Write a new revision (and its events) if nobody wrote one meanwhile; the flags of
         the `rectified` cases go in the same write, which notes them done."""
-        guard = {"_id": doc["_id"], "revision": previous["revision"]}
+        guard = {"_id": doc["_id"], "revision": previous["revision"], EXPIRING: None}
         done = _done(rectified)
         if entries:
             return await append(self.collection, guard, doc, entries, done)
@@ -63,6 +69,18 @@ class VolunteerStore:
         its events; those not yet published go with it. The document as it was deleted,
         None if it was gone already."""
         return await delete_when_free(self.collection, {"_id": volunteer_id})
+
+    async def expired(self, before: datetime, limit: int) -> list[Applicant]:
+        """Applications never approved, unchanged since before `before` (the retention
+        pass, hourly: a scan in mongo-java-server, whose planner uses no normal index)."""
+        found = self.collection.find(_expired(before), dict.fromkeys(APPLICANT, 1))
+        return [_applicant(doc) async for doc in found.limit(limit)]
+
+    async def claim_expired(self, applicant: Applicant, before: datetime) -> bool:
+        """Mark it for erasure if it is as read (its revision) and still expired."""
+        guard = {"_id": applicant.id, "revision": applicant.revision} | _expired(before)
+        claimed = await self.collection.update_one(guard, {"$set": {EXPIRING: True}})
+        return claimed.matched_count == 1
 
     async def without_validity(self) -> list[str]:
         """Volunteers announced with a cleared check but no validity stored (approved
@@ -128,6 +146,25 @@ class MongoVolunteers:
     async def get(self, volunteer_id: str) -> Volunteer | None:
         doc = await self.store.get(volunteer_id)
         return None if doc is None else Volunteer.from_state(doc)
+
+
+APPLICANT = ("volunteer_ref", "revision", "status", "approved_at", "updated_at")
+
+
+def _expired(before: datetime) -> Doc:
+    statuses = sorted(status.value for status in NEVER_APPROVED)
+    return {"status": {"$in": statuses}, "approved_at": None, "updated_at": {"$lt": before}}
+
+
+def _applicant(doc: Doc) -> Applicant:
+    return Applicant(
+        id=doc["_id"],
+        volunteer_ref=doc["volunteer_ref"],
+        revision=doc["revision"],
+        status=Status(doc["status"]),
+        approved_at=doc.get("approved_at"),
+        last_change=doc["updated_at"],
+    )
 
 
 def _done(rectified: Sequence[str]) -> Doc:
