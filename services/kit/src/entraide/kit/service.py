@@ -158,11 +158,13 @@ def service_app(
     for failure in (ConnectionFailure, KafkaError, DependencyUnavailableError):
         app.add_exception_handler(failure, _unavailable)
     _document_field_errors(app)
+    for router in routers:
+        app.include_router(router)
+    # after the service's own routes: a request is matched against the routes in order, and
+    # the service's (its API, its pages) are the ones called all the time
     app.include_router(probes(broker, db, rt.registry, readiness))
     app.include_router(_asyncapi(service, broker))
     mount_static(app)
-    for router in routers:
-        app.include_router(router)
     return app
 
 
