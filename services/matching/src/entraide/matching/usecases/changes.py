@@ -18,7 +18,7 @@ class Changes(Decisions):
         """Withdrawn or consent gone: end its open match; still open: make sure it is placed.
         `view` is the read model's new state; `first_seen`, that it was just inserted."""
         request_id = view["_id"]
-        if view.get("status") != "open" or not view.get("consent_to_matching"):
+        if not _placeable(view):
             match = await self.store.open_for_request(request_id)
             if match:
                 await self._close(match, _ending(view))
@@ -29,13 +29,21 @@ class Changes(Decisions):
         if self.metrics:
             self.metrics.placement.observe(time.perf_counter() - started)
 
+    async def ended_meanwhile(self, request_ids: list[str]) -> None:
+        """End the proposals just made to requests withdrawn (or their consent) while they
+        were placed from an earlier read (the batch's): the consumer that applied it found
+        no match to end yet. One read of their views."""
+        for view in (await self.requests.many(request_ids)).values():
+            if not _placeable(view):
+                await self.request_changed(view)
+
     async def requests_changed(self, changes: list[tuple[Doc, bool]]) -> None:
         """`request_changed` for a batch (one change per request, in the order consumed):
         the open ones placed together (`place_many`), the others' matches ended."""
         started = time.perf_counter()
         placing = []
         for view, first_seen in changes:
-            if view.get("status") == "open" and view.get("consent_to_matching"):
+            if _placeable(view):
                 placing.append((view, first_seen))
             elif not first_seen:  # one seen first closed has no match nor waitlist entry
                 await self.request_changed(view)
@@ -61,6 +69,11 @@ class Changes(Decisions):
                 continue  # the family keeps her volunteer
             await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
             await self.place(match.request_id)
+
+
+def _placeable(view: Doc) -> bool:
+    """Open, its family consenting to matching: a request to propose to."""
+    return view.get("status") == "open" and bool(view.get("consent_to_matching"))
 
 
 def _ending(view: dict[str, Any]) -> MatchOutcome:

@@ -37,6 +37,8 @@ class Engine(Changes):
             if family.consent:
                 families.append(family)
                 refused[family.request_id] = history.refused
+            else:  # withdrawn as an earlier round waitlisted her from its read: off the list
+                await self.store.unwait(family.request_id)
         if not families:
             return 0
         pool = await self.pool.current()
@@ -45,19 +47,21 @@ class Engine(Changes):
             families, pool.index, now=self.clock(), declined=refused, top_k=25
         )
         chosen = assign.optimise(families, pool.supports, edges)
-        made = 0
+        made: list[str] = []
         for f, edge in chosen.items():
             support = pool.supports[edge.support]
             proposal = await self._propose(
                 families[f], support.key, support.association_id, edge.score, "batch"
             )
-            made += not isinstance(proposal, Refused)
+            if not isinstance(proposal, Refused):
+                made.append(proposal.request_id)
         for f, family in enumerate(families):
             if f not in chosen:  # nobody fits, or those who fit went to more urgent families
                 await self._waitlist(family, blocked.get(f, Unfit.CAPACITY))
+        await self.ended_meanwhile(made)
         if self.metrics:
             self.metrics.waitlist.set(await self.store.waiting_count())
-        return made
+        return len(made)
 
     async def _unplaced(self) -> list[str]:
         """Open requests with no open match: the waitlist, and any request whose placement
