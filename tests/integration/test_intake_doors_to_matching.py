@@ -192,6 +192,8 @@ async def test_a_partners_withdrawal_ends_its_proposal_or_its_wait_and_frees_the
         withdrawn = [await views.get(r) for r in (proposed, waiting)]
         ended = [await run.store.of_request(r) for r in (proposed, waiting)]
         still_waiting = await run.store.waiting({"_id": {"$in": [proposed, waiting]}})
+        coordinator = {"Authorization": f"Bearer {await dev_issuer.token_for('coordination-ppm')}"}
+        queue = await run.matching.get("/api/v1/proposals?limit=100", headers=coordinator)
 
     assert [(v["status"], v["withdrawal_reason"]) for v in withdrawn] == [
         ("withdrawn", "need-met-elsewhere")
@@ -201,6 +203,10 @@ async def test_a_partners_withdrawal_ends_its_proposal_or_its_wait_and_frees_the
         [],  # nothing proposed for it, before or after
     ]
     assert still_waiting == []
+    ours = {proposed, waiting, helped}  # the association's queue, on matching's API
+    assert [p["match_id"] for p in queue.json()["proposals"] if p["request_id"] in ours] == [
+        placed.match_id
+    ]
     bootstrap = partner_settings.kafka_bootstrap
     events = await matches_of(bootstrap, proposal.family_ref, at_least=2)
     assert [(e["type"], e["data"]["match_id"]) for e in events] == [
