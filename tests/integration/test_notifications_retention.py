@@ -20,13 +20,13 @@ from entraide.contracts.topics import MATCHES, PRIVACY_COMMANDS, REQUESTS, VOLUN
 from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as create_directory
 from entraide.intake.settings import IntakeSettings
-from entraide.kit.broker import consumer_group
 from entraide.kit.deps import lookup
 from entraide.kit.formats import day, paris
 from entraide.kit.notifications import Channel
 from entraide.kit.notifications.quiet import QuietHours
 from entraide.privacy.app import create_app as create_privacy
 from entraide.privacy.domain.retention import add_years
+from entraide.privacy.entrypoints.consumers.contacts import contacts_group
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.integration.test_volunteer_to_family import APPLICATION, review
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, caught_up, network
@@ -99,7 +99,7 @@ async def test_privacys_warnings_reach_families_by_their_chosen_channel(
             return found == 2
 
         await eventually(registered, timeout=REGISTRY_TIMEOUT, what="both families registered")
-        group = consumer_group(privacy_settings, "privacy")
+        group = contacts_group(privacy_settings, "privacy")  # the registry's
         await eventually(
             lambda: caught_up(
                 infra.kafka_bootstrap, group, [REQUESTS.name, VOLUNTEERS.name, MATCHES.name]

@@ -14,9 +14,9 @@ from entraide.contracts.topics import MATCHES, REQUESTS, VOLUNTEERS
 from entraide.contracts.vocab import ContactChannel
 from entraide.intake.usecases.casework import Casework
 from entraide.kit.auth import Principal, Role
-from entraide.kit.broker import consumer_group
 from entraide.kit.deps import lookup
 from entraide.privacy.domain.retention import add_years
+from entraide.privacy.entrypoints.consumers.contacts import contacts_group
 from tests.privacy_support import REGISTRY_TIMEOUT, Clock, caught_up, network
 from tests.support import eventually, request_body
 
@@ -107,7 +107,7 @@ async def test_the_sweep_erases_exactly_the_expired_subjects(
         # This privacy replayed the shared topics, other tests' families with them (all
         # "expired" at the moved clock): once it has read them all, its registry (this
         # test's own database) keeps only this test's subjects.
-        group = consumer_group(privacy_settings, "privacy")
+        group = contacts_group(privacy_settings, "privacy")  # the registry's
         topics = [REQUESTS.name, VOLUNTEERS.name, MATCHES.name]
         await eventually(
             lambda: caught_up(infra.kafka_bootstrap, group, topics),

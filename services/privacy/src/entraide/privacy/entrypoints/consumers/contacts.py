@@ -28,11 +28,16 @@ def contacts_in(record: Record) -> list[Contact] | None:
     return contacts_of(event_of(record).data)
 
 
+def contacts_group(settings: ServiceSettings, service: str) -> str:
+    """The registry's consumer group (its own: groups shared by several subscribers
+    rebalance each other)."""
+    return f"{consumer_group(settings, service)}-contacts"
+
+
 def register(
     broker: KafkaBroker, subjects: Subjects, *, settings: ServiceSettings, service: str
 ) -> None:
-    """Subscribe the registry to the contact events (a consumer group of its own: groups
-    shared by several subscribers rebalance each other)."""
+    """Subscribe the registry to the contact events (`contacts_group`)."""
 
     async def on_contact_events(batch: Batch[list[Contact]]) -> None:
         """A batch: each subject's retention clock moved, in one write for the batch;
@@ -42,7 +47,7 @@ def register(
         kept = await subjects.record_contacts(contacts)
         log.debug("contact events", extra={"records": len(batch), "subjects": kept})
 
-    group = f"{consumer_group(settings, service)}-contacts"
+    group = contacts_group(settings, service)
     subscribe_batches(
         broker,
         [REQUESTS.name, MATCHES.name, VOLUNTEERS.name, VOLUNTEER_APPLICATIONS.name],
