@@ -45,6 +45,10 @@ async def test_staff_add_a_request_to_a_known_family_by_api_and_page(
         )
 
         form = await intake.get(f"/familles/{family_id}/demandes/nouvelle")
+        # her half-days as she gave them with her first request (the API's second gave
+        # none), ticked for staff to check with her; no other half-day
+        ticked = re.findall(r'id="availability-([a-z]+-[a-z]+)"[^>]*checked', form.text)
+        assert ticked == ["we-afternoon"]
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
         missing = await intake.post(
             f"/familles/{family_id}/demandes/nouvelle",

@@ -28,7 +28,9 @@ CHANGED = "La famille a été modifiée entre-temps : rechargez la page."
 async def form(
     request: Request, family_id: str, principal: Caseworker, work: CaseworkDep, pages: PagesDep
 ) -> Response:
-    """The form, the parent's consent ticked as it stands."""
+    """The form, the parent's consent ticked as it stands, and her half-days as she last
+    gave them (ticked for staff to check with her: a request with none is never proposed
+    a volunteer, whose visits need a half-day in common)."""
     try:
         record = await work.open(principal, family_id, via="page")
     except NotFoundError:
@@ -36,7 +38,10 @@ async def form(
     if record.identity is None:  # erased: nothing to add to
         return not_found(pages, request, principal)
     consent = record.family.consent
-    values: dict[str, Any] = {"needs": [], "availability": [], "signs": [], "notes": ""}
+    said = [r for r in record.family.requests if r.availability]
+    last = max(said, key=lambda r: r.submitted_at).availability if said else []
+    values: dict[str, Any] = {"needs": [], "signs": [], "notes": ""}
+    values |= {"availability": [f"{s.day}-{s.part}" for s in last]}
     values |= {"consent.matching": consent.matching, "consent.sharing": consent.sharing}
     return _page(pages, request, principal, record, values, {})
 
