@@ -9,6 +9,7 @@ from entraide.contracts.events import Slot
 from entraide.contracts.vocab import DayPart, Need, RequestChannel, Weekday
 from entraide.intake.domain.family import Consent, Family
 from entraide.intake.domain.requests import Sign
+from entraide.intake.usecases import recording
 from entraide.intake.usecases.casework import Casework
 from entraide.intake.usecases.commands import FamilyDetails, Parent
 from entraide.intake.usecases.recording import new_family
@@ -75,3 +76,15 @@ async def family_of(
 def casework() -> tuple[Casework, FakeUnitOfWork, FakeKeys, FakeAudit]:
     uow, keys, audit = FakeUnitOfWork(), FakeKeys(), FakeAudit()
     return Casework(uow, keys, audit), uow, keys, audit
+
+
+async def known_to_staff(uow: FakeUnitOfWork, keys: FakeKeys, **changes: Any) -> recording.Recorded:
+    """Awa Traoré's family, recorded by staff (`changes` to its details): the parent the
+    door's tests then see asking on her own (same name and phone)."""
+    return await recording.record_request(
+        uow,
+        keys,
+        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32"), **changes),
+        association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_FORM,
+    )

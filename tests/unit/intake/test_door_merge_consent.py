@@ -6,13 +6,11 @@ asked on the door (an objection) still stands."""
 from datetime import datetime, timedelta
 
 from entraide.contracts.events import RequestSubmitted, RequestUpdated
-from entraide.contracts.vocab import RequestChannel
 from entraide.intake.domain.family import Consent
-from entraide.intake.usecases import consent, recording
-from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases import consent
 from entraide.intake.usecases.door_details import BY_THE_FAMILY
 from entraide.intake.usecases.ports import Action
-from tests.unit.intake.builders import CLAIRE, details
+from tests.unit.intake.builders import CLAIRE, known_to_staff
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
 from tests.unit.intake.test_family_door import NOW, submission, world
 
@@ -20,15 +18,7 @@ LATER = NOW + timedelta(days=10)  # the day staff join it
 
 
 async def _known(uow: FakeUnitOfWork, keys: FakeKeys) -> str:
-    """Awa Traoré's family, recorded by staff."""
-    known = await recording.record_request(
-        uow,
-        keys,
-        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32")),
-        association_id="parrains-par-mille",
-        channel=RequestChannel.STAFF_FORM,
-    )
-    return known.family_id
+    return (await known_to_staff(uow, keys)).family_id
 
 
 def _objected(uow: FakeUnitOfWork, family_id: str, at: datetime) -> None:

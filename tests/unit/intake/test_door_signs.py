@@ -5,12 +5,10 @@ urgency, whatever the parent said. A joined request keeps what the parent wrote.
 from datetime import timedelta
 
 from entraide.contracts.events import RequestSubmitted
-from entraide.contracts.vocab import RequestChannel, Urgency
+from entraide.contracts.vocab import Urgency
 from entraide.intake.domain import sealing
 from entraide.intake.domain.requests import Sign
-from entraide.intake.usecases import recording
-from entraide.intake.usecases.commands import Parent
-from tests.unit.intake.builders import CLAIRE, details
+from tests.unit.intake.builders import CLAIRE, known_to_staff
 from tests.unit.intake.test_family_door import NOW, submission, world
 
 HEARD = [Sign.EPUISEMENT, Sign.SANS_RELAIS]
@@ -28,13 +26,7 @@ async def test_a_confirmed_request_carries_the_signs_staff_noted() -> None:
 
 async def test_a_joined_request_carries_the_signs_staff_noted() -> None:
     door, queue, uow, keys, _ = world()
-    known = await recording.record_request(
-        uow,
-        keys,
-        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32"), signs=[]),
-        association_id="parrains-par-mille",
-        channel=RequestChannel.STAFF_FORM,
-    )
+    known = await known_to_staff(uow, keys, signs=[])
     received = await door.submit(submission(), NOW)
     went = await queue.merge(CLAIRE, received.self_id, known.family_id, NOW, [Sign.CRISE])
 
@@ -48,13 +40,7 @@ async def test_a_joined_request_keeps_what_the_parent_wrote() -> None:
     lost with it (the joined request's notes were empty); they are its notes now, as on a
     confirmed request."""
     door, queue, uow, keys, _ = world()
-    known = await recording.record_request(
-        uow,
-        keys,
-        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32")),
-        association_id="parrains-par-mille",
-        channel=RequestChannel.STAFF_FORM,
-    )
+    known = await known_to_staff(uow, keys)
     received = await door.submit(submission(), NOW)
     went = await queue.merge(CLAIRE, received.self_id, known.family_id, NOW)
 

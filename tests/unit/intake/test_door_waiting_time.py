@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from entraide.contracts.events import RequestSubmitted
 from entraide.contracts.vocab import RequestChannel
 from entraide.intake.usecases import recording
-from entraide.intake.usecases.commands import Parent
-from tests.unit.intake.builders import CLAIRE, details
+from tests.unit.intake.builders import CLAIRE, details, known_to_staff
 from tests.unit.intake.test_family_door import NOW, submission, world
 
 LATER = NOW + timedelta(days=10)  # the day staff read it
@@ -28,13 +27,7 @@ async def test_a_confirmed_request_is_dated_the_day_the_family_asked() -> None:
 
 async def test_a_joined_request_is_dated_the_day_the_family_asked() -> None:
     door, queue, uow, keys, _ = world()
-    known = await recording.record_request(
-        uow,
-        keys,
-        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32")),
-        association_id="parrains-par-mille",
-        channel=RequestChannel.STAFF_FORM,
-    )
+    known = await known_to_staff(uow, keys)
     uow.families.stored[known.family_id].last_contact_at = NOW - timedelta(days=400)
     received = await door.submit(submission(), NOW)
     went = await queue.merge(CLAIRE, received.self_id, known.family_id, LATER)

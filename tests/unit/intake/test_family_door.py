@@ -36,7 +36,7 @@ from entraide.intake.usecases.self_requests import (
 )
 from entraide.kit.notifications import Channel, Notification
 from entraide.kit.notifications.templates import Renderer
-from tests.unit.intake.builders import CLAIRE, INES, LUC, details
+from tests.unit.intake.builders import CLAIRE, INES, LUC, details, known_to_staff
 from tests.unit.intake.fakes import FakeAudit, FakeKeys, FakeUnitOfWork
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -230,13 +230,7 @@ async def test_one_contact_may_send_three_requests_a_day_then_is_told_to_wait() 
 
 async def test_a_family_already_known_is_flagged_then_joined_not_refused() -> None:
     door, queue, uow, keys, _ = world()
-    known = await recording.record_request(
-        uow,
-        keys,
-        details(parent=Parent("Awa", "Traoré", "06 98 76 54 32")),
-        association_id="parrains-par-mille",
-        channel=RequestChannel.STAFF_FORM,
-    )
+    known = await known_to_staff(uow, keys)
     received = await door.submit(submission(), NOW)
     pending = door.queue.stored[received.self_id]  # type: ignore[attr-defined]
     assert pending.possible_duplicates == [known.family_id]
