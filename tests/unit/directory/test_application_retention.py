@@ -7,8 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from entraide.contracts.events import ErasureRequested
+from entraide.contracts.paris import years_before
 from entraide.contracts.vocab import ErasureReason, SubjectKind
-from entraide.directory.domain.volunteers.retention import Applicant, years_before
+from entraide.directory.domain.volunteers.retention import Applicant
 from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.usecases.application_retention import purge_expired
 

@@ -6,9 +6,10 @@ meanwhile stays."""
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from entraide.contracts.paris import years_before
 from entraide.contracts.vocab import Need
 from entraide.intake.domain.self_requests import SelfRequest, Stage
-from entraide.intake.usecases.door_retention import purge_expired, years_before
+from entraide.intake.usecases.door_retention import purge_expired
 from tests.unit.intake.fakes import FakeKeys
 
 NOW = datetime(2029, 12, 2, 9, tzinfo=UTC)

@@ -18,3 +18,27 @@ def in_paris(at: datetime) -> datetime:
 def paris_day(at: datetime) -> date:
     """The day a moment falls on in Paris."""
     return in_paris(at).date()
+
+
+def add_months(at: datetime, months: int) -> datetime:
+    """The same day `months` later (or earlier), the month's last day if it has none."""
+    index = at.year * 12 + at.month - 1 + months
+    year, month = divmod(index, 12)
+    for day in (at.day, 30, 29, 28):
+        try:
+            return at.replace(year=year, month=month + 1, day=min(at.day, day))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
+def add_years(at: datetime, years: int) -> datetime:
+    """The same day `years` later (or earlier): 28 February for a 29th in another year.
+    Privacy's retention sweep and the owners' own passes (intake's door, directory's
+    applications) count the network's years with it, so they agree on the day."""
+    return add_months(at, 12 * years)
+
+
+def years_before(at: datetime, years: int) -> datetime:
+    """The same day `years` earlier (the 28th for a 29 February)."""
+    return add_years(at, -years)

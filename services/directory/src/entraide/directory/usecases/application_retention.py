@@ -11,8 +11,9 @@ from datetime import datetime
 from typing import Protocol
 
 from entraide.contracts.events import ErasureRequested
+from entraide.contracts.paris import years_before
 from entraide.contracts.vocab import ErasureReason, SubjectKind
-from entraide.directory.domain.volunteers.retention import Applicant, years_before
+from entraide.directory.domain.volunteers.retention import Applicant
 
 BATCH = 500
 CASE = "application-retention"  # no privacy case: directory's own pass

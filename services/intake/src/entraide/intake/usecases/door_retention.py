@@ -8,6 +8,7 @@ birth years, needs). A confirmed or joined request goes with its family's record
 from datetime import datetime
 from typing import Protocol
 
+from entraide.contracts.paris import years_before
 from entraide.intake.domain.self_requests import SelfRequest, Stage
 from entraide.intake.usecases.ports import FamilyKeys
 
@@ -24,14 +25,6 @@ class ExpiringRequests(Protocol):
     async def remove_expired(self, self_id: str, before: datetime) -> bool:
         """Delete the request if still expired (not decided meanwhile); whether it was."""
         ...
-
-
-def years_before(at: datetime, years: int) -> datetime:
-    """The same day `years` earlier (the 28th for a 29 February)."""
-    try:
-        return at.replace(year=at.year - years)
-    except ValueError:
-        return at.replace(year=at.year - years, day=28)
 
 
 async def purge_expired(

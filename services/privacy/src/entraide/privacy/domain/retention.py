@@ -4,23 +4,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from entraide.contracts.paris import add_months, add_years
 from entraide.contracts.vocab import SubjectKind
 
-
-def add_months(at: datetime, months: int) -> datetime:
-    """The same day `months` later (or earlier), the month's last day if it has none."""
-    index = at.year * 12 + at.month - 1 + months
-    year, month = divmod(index, 12)
-    for day in (at.day, 30, 29, 28):
-        try:
-            return at.replace(year=year, month=month + 1, day=min(at.day, day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has a 28th")
-
-
-def add_years(at: datetime, years: int) -> datetime:
-    return add_months(at, 12 * years)
+__all__ = ["RetentionPolicy", "add_months", "add_years"]
 
 
 @dataclass(frozen=True)

@@ -31,11 +31,3 @@ class Applicant:
         return (
             self.approved_at is None and self.status in NEVER_APPROVED and self.last_change < before
         )
-
-
-def years_before(at: datetime, years: int) -> datetime:
-    """The same day `years` earlier (the 28th for a 29 February)."""
-    try:
-        return at.replace(year=at.year - years)
-    except ValueError:
-        return at.replace(year=at.year - years, day=28)
