@@ -16,6 +16,7 @@ from bson import json_util
 from entraide.kit.deps import lookup
 from entraide.privacy.app import create_app as privacy_app
 from entraide.privacy.entrypoints.http.readable import FIELDS
+from entraide.privacy.entrypoints.http.readable_others import HIDDEN
 from entraide.privacy.usecases.public_requests import PublicRights
 from tests.integration.test_volunteer_to_family import APPLICATION
 from tests.privacy_support import case_when, closed, network
@@ -287,7 +288,10 @@ async def test_an_access_asked_in_portuguese_opens_its_export_in_portuguese_on_a
     assert "Descarregar estes dados" in page.text
     assert "Diallo" in page.text
     assert "Fiche de la famille" not in page.text
-    unnamed = {key for part in data["services"].values() for key in _keys(part)} - set(FIELDS)
+    # what the page hides is not shown as code either: an event the observatory parked
+    # for a moment (its request not read yet, a race of two topics) has `type` and `data`
+    unnamed = {key for part in data["services"].values() for key in _keys(part)}
+    unnamed -= set(FIELDS) | HIDDEN
     assert not unnamed, f"fields the export page would show as code: {unnamed}"
     assert staff.status_code == 200
     assert "<h1>Les données que le réseau Entraide détient sur vous</h1>" in staff.text
