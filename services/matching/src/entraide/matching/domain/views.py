@@ -6,6 +6,7 @@ from typing import Any
 
 from entraide.contracts.events import EventData, RequestState, RequestWithdrawn
 from entraide.contracts.geography import locate
+from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain.model import Family
 
 Doc = dict[str, Any]
@@ -47,3 +48,16 @@ def family_of(view: Doc, known_associations: frozenset[str] = frozenset()) -> Fa
         known_associations=known_associations
         | ({view["association_id"]} if view.get("association_id") else frozenset()),
     )
+
+
+def placeable(view: Doc) -> bool:
+    """Open, its family consenting to matching: a request to propose to."""
+    return view.get("status") == "open" and bool(view.get("consent_to_matching"))
+
+
+def ending(view: Doc) -> MatchOutcome:
+    """Why a request's open match ends: its consent to matching withdrawn (rectified, or
+    the request withdrawn for that reason), or the request withdrawn."""
+    if view.get("status") == "no-consent" or view.get("withdrawal_reason") == "consent-withdrawn":
+        return MatchOutcome.CONSENT_WITHDRAWN
+    return MatchOutcome.REQUEST_WITHDRAWN

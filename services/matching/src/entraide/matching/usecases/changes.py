@@ -5,10 +5,10 @@ ones: a pause stops new proposals, it does not end a support agreed with a famil
 goes through the association)."""
 
 import time
-from typing import Any
 
 from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain.lifecycle import State
+from entraide.matching.domain.views import placeable
 from entraide.matching.usecases.decisions import Decisions
 from entraide.matching.usecases.proposals import Doc
 
@@ -17,25 +17,15 @@ class Changes(Decisions):
     async def request_changed(self, view: Doc, first_seen: bool = False) -> None:
         """Withdrawn or consent gone: end its open match; still open: make sure it is placed.
         `view` is the read model's new state; `first_seen`, that it was just inserted."""
-        request_id = view["_id"]
-        if not _placeable(view):
-            match = await self.store.open_for_request(request_id)
-            if match:
-                await self._close(match, _ending(view))
-            await self.store.unwait(request_id)
+        if not placeable(view):
+            await self._request_gone(view)
             return
         started = time.perf_counter()
-        await self.place(request_id, view=view, first_seen=first_seen)
+        # the requests' consumer: a withdrawal after this read comes next, in order, and
+        # ends what this proposes (no second read, unlike `_place_again`)
+        await self.place(view["_id"], view=view, first_seen=first_seen)
         if self.metrics:
             self.metrics.placement.observe(time.perf_counter() - started)
-
-    async def ended_meanwhile(self, request_ids: list[str]) -> None:
-        """End the proposals just made to requests withdrawn (or their consent) while they
-        were placed from an earlier read (the batch's): the consumer that applied it found
-        no match to end yet. One read of their views."""
-        for view in (await self.requests.many(request_ids)).values():
-            if not _placeable(view):
-                await self.request_changed(view)
 
     async def requests_changed(self, changes: list[tuple[Doc, bool]]) -> None:
         """`request_changed` for a batch (one change per request, in the order consumed):
@@ -43,7 +33,7 @@ class Changes(Decisions):
         started = time.perf_counter()
         placing = []
         for view, first_seen in changes:
-            if _placeable(view):
+            if placeable(view):
                 placing.append((view, first_seen))
             elif not first_seen:  # one seen first closed has no match nor waitlist entry
                 await self.request_changed(view)
@@ -68,17 +58,4 @@ class Changes(Decisions):
             if paused and match.state != State.PROPOSED:
                 continue  # the family keeps her volunteer
             await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE)
-            await self.place(match.request_id)
-
-
-def _placeable(view: Doc) -> bool:
-    """Open, its family consenting to matching: a request to propose to."""
-    return view.get("status") == "open" and bool(view.get("consent_to_matching"))
-
-
-def _ending(view: dict[str, Any]) -> MatchOutcome:
-    """Why a request's open match ends: its consent to matching withdrawn (rectified, or
-    the request withdrawn for that reason), or the request withdrawn."""
-    if view.get("status") == "no-consent" or view.get("withdrawal_reason") == "consent-withdrawn":
-        return MatchOutcome.CONSENT_WITHDRAWN
-    return MatchOutcome.REQUEST_WITHDRAWN
+            await self._place_again(match.request_id)

@@ -3,7 +3,9 @@ next candidate at once), start, check in, close; and the proposals nobody answer
 time, which expire. A volunteer whose honorability check lapsed since the proposal is
 neither accepted nor started: the match ends as a volunteer's who is no longer available
 (`changes.support_changed`) and the family gets its next candidate; the scheduler's round
-ends their other proposals likewise (`close_lapsed`), so none holds a family for days."""
+ends their other proposals likewise (`close_lapsed`), so none holds a family for days.
+A family placed again here, away from her request's consumer, and withdrawn meanwhile
+keeps no proposal (`_place_again`)."""
 
 from datetime import datetime
 
@@ -21,8 +23,9 @@ from entraide.contracts.vocab import MatchOutcome
 from entraide.matching.domain import followups, rules
 from entraide.matching.domain.lifecycle import ACTIVE, State, check_move
 from entraide.matching.domain.model import Match
+from entraide.matching.domain.views import ending, placeable
 from entraide.matching.usecases.placing import Placing
-from entraide.matching.usecases.proposals import DecisionError, ids_of
+from entraide.matching.usecases.proposals import DecisionError, Doc, ids_of
 
 
 class Decisions(Placing):
@@ -43,7 +46,7 @@ class Decisions(Placing):
         await self._move(match, State.DECLINED, now, event, reason=reason)
         await self.store.remember(match.request_id, refused=match.support_key)
         self._released(match)
-        return await self.place(match.request_id)
+        return await self._place_again(match.request_id)
 
     async def start(self, match_id: str) -> None:
         match = await self._match(match_id, State.ACCEPTED)
@@ -81,7 +84,7 @@ class Decisions(Placing):
                 expired += 1
                 await self.store.remember(match.request_id, refused=match.support_key)
                 self._released(match)
-                await self.place(match.request_id)
+                await self._place_again(match.request_id)
         self.wake()
         return expired
 
@@ -151,8 +154,35 @@ class Decisions(Placing):
         replica or a coordinator acted first: the family is theirs to place)."""
         if not await self._close(match, MatchOutcome.VOLUNTEER_UNAVAILABLE):
             return False
-        await self.place(match.request_id)
+        await self._place_again(match.request_id)
         return True
+
+    async def _place_again(self, request_id: str) -> Match | None:
+        """`place` a family whose match ended here (a decision, a volunteer's change), away
+        from the consumer of her request's events: a withdrawal it applied between
+        `place`'s read and the proposal found no match to end, so her view is read once
+        more and the proposal ended if she went meanwhile (`ended_meanwhile`)."""
+        proposal = await self.place(request_id)
+        if proposal is not None and await self.ended_meanwhile([request_id]):
+            return None
+        return proposal
+
+    async def ended_meanwhile(self, request_ids: list[str]) -> list[str]:
+        """End the proposals just made to requests withdrawn (or their consent) while they
+        were placed from an earlier read (the batch's, or `_place_again`'s): the consumer
+        that applied it found no match to end yet. One read of their views; returns the
+        requests found gone."""
+        gone = [v for v in (await self.requests.many(request_ids)).values() if not placeable(v)]
+        for view in gone:
+            await self._request_gone(view)
+        return [view["_id"] for view in gone]
+
+    async def _request_gone(self, view: Doc) -> None:
+        """A request withdrawn, or its consent: its open match ends, it leaves the waitlist."""
+        match = await self.store.open_for_request(view["_id"])
+        if match:
+            await self._close(match, ending(view))
+        await self.store.unwait(view["_id"])
 
     async def _match(self, match_id: str, state: State) -> Match:
         match = await self.store.get(match_id)
