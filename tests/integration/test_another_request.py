@@ -45,8 +45,8 @@ async def test_staff_add_a_request_to_a_known_family_by_api_and_page(
         )
 
         form = await intake.get(f"/familles/{family_id}/demandes/nouvelle")
-        # her half-days as she gave them with her first request (the API's second gave
-        # none), ticked for staff to check with her; no other half-day
+        # her half-days as she gave them with her first request (the API's, sent without
+        # any, kept them), ticked for staff to check with her; no other half-day
         ticked = re.findall(r'id="availability-([a-z]+-[a-z]+)"[^>]*checked', form.text)
         assert ticked == ["we-afternoon"]
         csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
@@ -89,3 +89,9 @@ async def test_staff_add_a_request_to_a_known_family_by_api_and_page(
     assert [e["data"]["request_id"] for e in submitted] == ids
     assert {e["data"]["family_ref"] for e in submitted} == {stored["family_ref"]}
     assert submitted[2]["data"]["needs"] == ["accompagnement-scolaire"]
+    # the API's request, sent without half-days, has the ones she gave first; the page's,
+    # sent with none ticked, has none
+    first_half_days = submitted[0]["data"]["availability"]
+    assert first_half_days
+    assert submitted[1]["data"]["availability"] == first_half_days
+    assert submitted[2]["data"]["availability"] == []

@@ -89,3 +89,28 @@ async def test_a_family_out_of_scope_or_erased_gets_no_request() -> None:
     family = await uow.families.get(first.family_id)
     assert family is not None
     assert len(family.requests) == 1
+
+
+async def test_half_days_left_out_are_the_ones_she_last_gave() -> None:
+    """A request with no half-day is never proposed a volunteer: one sent without them
+    (`availability` left out, as a partner's API call may) keeps the last ones she gave;
+    an empty list sent on purpose stays empty."""
+    work, uow, _, _ = casework()
+    first = await recording.record_request(
+        uow, work.keys, details(), association_id="parrains-par-mille",
+        channel=RequestChannel.STAFF_FORM,
+    )  # fmt: skip
+    kept = await another_request.add_request(
+        work, CLAIRE, first.family_id, wish(availability=None), channel=RequestChannel.STAFF_API,
+        via="api",
+    )  # fmt: skip
+    none = await another_request.add_request(
+        work, CLAIRE, first.family_id, wish(availability=[]), channel=RequestChannel.STAFF_API,
+        via="api",
+    )  # fmt: skip
+    submitted = {s.request_id: s for s in uow.events_of(RequestSubmitted)}
+    assert submitted[kept].availability == details().availability
+    assert submitted[none].availability == []
+    family = await uow.families.get(first.family_id)
+    assert family is not None
+    assert another_request.last_half_days(family) == details().availability  # none said last

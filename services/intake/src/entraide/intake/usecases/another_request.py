@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from entraide.contracts.events import Slot
 from entraide.contracts.vocab import Need, RequestChannel
-from entraide.intake.domain.family import Consent, NotFoundError
+from entraide.intake.domain.family import Consent, Family, NotFoundError
 from entraide.intake.domain.requests import Sign
 from entraide.intake.usecases import consent, recording
 from entraide.intake.usecases.casework import Casework
@@ -18,10 +18,11 @@ from entraide.kit.principal import Principal
 
 @dataclass(frozen=True)
 class Wish:
-    """What the family asks for now, with the parent's consent as collected with it."""
+    """What the family asks for now, with the parent's consent as collected with it;
+    `availability` None: her half-days as she last gave them (`last_half_days`)."""
 
     needs: list[Need]
-    availability: list[Slot]
+    availability: list[Slot] | None
     signs: list[Sign]
     notes: str
     consent: Consent
@@ -49,7 +50,7 @@ async def add_request(
         family,
         key,
         needs=wish.needs,
-        availability=wish.availability,
+        availability=last_half_days(family) if wish.availability is None else wish.availability,
         signs=wish.signs,
         channel=channel,
         contact_channels=[],  # sealed with the identity; privacy kept the first ones
@@ -60,3 +61,10 @@ async def add_request(
     await work.uow.commit(family)
     await work.audit.record(principal, Action.CREATE, family_id, via=via)
     return request_id
+
+
+def last_half_days(family: Family) -> list[Slot]:
+    """The half-days she gave with her latest request that had any (none: empty). A
+    request with none is never proposed a volunteer, whose visits need one in common."""
+    said = [r for r in family.requests if r.availability]
+    return max(said, key=lambda r: r.submitted_at).availability if said else []

@@ -38,8 +38,7 @@ async def form(
     if record.identity is None:  # erased: nothing to add to
         return not_found(pages, request, principal)
     consent = record.family.consent
-    said = [r for r in record.family.requests if r.availability]
-    last = max(said, key=lambda r: r.submitted_at).availability if said else []
+    last = another_request.last_half_days(record.family)
     values: dict[str, Any] = {"needs": [], "signs": [], "notes": ""}
     values |= {"availability": [f"{s.day}-{s.part}" for s in last]}
     values |= {"consent.matching": consent.matching, "consent.sharing": consent.sharing}

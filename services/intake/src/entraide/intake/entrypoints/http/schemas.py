@@ -160,7 +160,12 @@ class AnotherRequestIn(_In):
     what it asks for now, with the parent's consent collected with it."""
 
     needs: list[Need] = Field(min_length=1)
-    availability: list[Slot] = Field(default=[], max_length=21)
+    availability: list[Slot] | None = Field(
+        default=None,
+        max_length=21,
+        description="The half-days she can be visited. Left out: the ones she last gave "
+        "(a request with none is never proposed a volunteer); [] on purpose: none yet.",
+    )
     signs: list[Sign] = Field(default=[], description="Signs of exhaustion or isolation.")
     notes: str = Field("", max_length=2000, description="Free text; never leaves intake.")
     consent: ConsentIn
