@@ -1,18 +1,25 @@
 """A parent's own request refused, on the real store and a real SMTP server: out of the
 network's reach, she receives one e-mail in French, by the channel she chose, with where to
 turn, her code and the status page's link, however often staff refuse it again; not
-reached, the door's link to ask again; refused as a joke or an abuse, nothing goes. The notifications record keeps no address."""
+reached, the door's link to ask again; refused as a joke or an abuse, nothing goes. The
+notifications record keeps no address; once she is told, her key is destroyed and the
+sealed copy emptied. The notifier failing at the refusal, her details are kept and the
+owed-work pass tells her, then destroys them."""
 
 import html
 import json
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from entraide.intake.app import create_app as intake_app
+from entraide.intake.domain.self_requests import code_hash
+from entraide.intake.usecases.self_request_queue import ConfirmationQueue
 from entraide.intake.usecases.self_requests import FamilyDoor
 from entraide.kit.deps import lookup
+from entraide.kit.notifications import Notification, Notifier
 from tests.integration.test_family_door import code_of, form, mailing, status_of
 from tests.smtp_server import running_smtp_server
 from tests.support import eventually, serving
@@ -56,6 +63,25 @@ async def asked_then_refused(app, intake, dev_issuer, reason: str) -> tuple[str,
     return email, code, again.status_code
 
 
+class RefusalsFailing:
+    """The notifier's store away for the refusal's message only (her « demande reçue »
+    went before), while `failing`."""
+
+    def __init__(self, real: Notifier) -> None:
+        self.real, self.failing = real, True
+
+    async def notify(self, notification: Notification) -> None:
+        if self.failing and notification.template == "demande-non-retenue":
+            raise ConnectionError("the notifications store went away")
+        await self.real.notify(notification)
+
+
+async def kept(app, mongo, settings, code: str) -> tuple[bool, dict]:
+    """Whether the refused request's key still exists, and its document."""
+    doc = await mongo[settings.database]["self_requests"].find_one({"code_hash": code_hash(code)})
+    return await lookup(app, FamilyDoor).keys.existing(doc["family_id"]) is not None, doc
+
+
 async def test_a_parent_out_of_the_networks_reach_is_told_once_where_to_turn(
     intake_settings, dev_issuer, mongo, mailbox
 ) -> None:
@@ -76,11 +102,44 @@ async def test_a_parent_out_of_the_networks_reach_is_told_once_where_to_turn(
         assert f"Votre code de suivi reste {code}" in text
         assert f"{intake_settings.intake_url}/suivi" in text
         assert await status_of(intake, code) == "Votre demande n'a pas pu être retenue"
+        key, doc = await kept(app, mongo, intake_settings, code)
+        assert not key, "told: her key destroyed"
+        assert (doc["sealed"], "telling_until" in doc) == ({}, False)
     db = mongo[intake_settings.database]
     told_her = await db["notifications"].find({"template": "demande-non-retenue"}).to_list()
     assert [(r["channel"], r["outcome"]) for r in told_her] == [("email", "sent")]
     assert email not in json.dumps(told_her, default=str)
     assert len([m for m in mailbox.to(email) if m["Subject"] == SUBJECT]) == 1
+
+
+async def test_the_notifier_failing_at_the_refusal_she_is_told_by_the_owed_work_pass(
+    intake_settings, dev_issuer, mongo, mailbox
+) -> None:
+    app = intake_app(mailing(intake_settings, mailbox))
+    async with serving(app) as intake:
+        door = lookup(app, FamilyDoor)
+        failing = RefusalsFailing(door.notifier)  # type: ignore[arg-type]
+        door.notifier = failing
+        email, code, _ = await asked_then_refused(app, intake, dev_issuer, "unreachable")
+        assert await status_of(intake, code) == "Votre demande n'a pas pu être retenue"
+        key, doc = await kept(app, mongo, intake_settings, code)
+        assert key, "her details kept while her message is owed"
+        assert doc["sealed"]
+        assert doc["telling_until"] - doc["decided_at"] == timedelta(days=1)
+
+        failing.failing = False  # the store back; the scheduler's pass (every minute)
+        await lookup(app, ConfirmationQueue).settle_owed(datetime.now(UTC))
+
+        async def told():
+            return [m for m in mailbox.to(email) if m["Subject"] == NOT_REACHED]
+
+        [mail] = await eventually(told, what="the e-mail the pass owed her")
+        assert f"Votre code de suivi reste {code}" in mail.get_content()
+        key, doc = await kept(app, mongo, intake_settings, code)
+        assert not key, "then her key is destroyed"
+        assert (doc["sealed"], "telling_until" in doc) == ({}, False)
+        await lookup(app, ConfirmationQueue).settle_owed(datetime.now(UTC))  # a second pass
+    assert len([m for m in mailbox.to(email) if m["Subject"] == NOT_REACHED]) == 1
 
 
 async def test_a_parent_not_reached_is_told_she_may_ask_again_on_the_door(

@@ -35,9 +35,9 @@ def crash_once(target: Any, name: str) -> None:
 
 async def recovered(w: Waiting) -> None:
     """The scheduler's pass, twice, and a second replica's: each settles what is owed."""
-    assert await w.queue.settle_owed() == 1
-    assert await w.queue.settle_owed() == 0
-    assert await w.queue.settle_owed() == 0
+    assert await w.queue.settle_owed(NOW) == 1
+    assert await w.queue.settle_owed(NOW) == 0
+    assert await w.queue.settle_owed(NOW) == 0
 
 
 async def test_a_flag_landing_while_staff_confirm_reaches_the_record_after_a_crash() -> None:

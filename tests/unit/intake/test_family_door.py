@@ -120,13 +120,24 @@ class FakeQueue:
     async def owing(self) -> list[SelfRequest]:
         return [replace(r) for r in self.stored.values() if r.owed is not None]
 
+    async def untold(self) -> list[SelfRequest]:
+        return [replace(r) for r in self.stored.values() if r.telling_until is not None]
+
+    async def told(self, self_id: str) -> bool:
+        stored = self.stored[self_id]
+        if stored.telling_until is None:  # as the store: guarded by the note, in one write
+            return False
+        self.stored[self_id] = replace(stored, telling_until=None, sealed={})
+        return True
+
     async def decide(self, request: SelfRequest) -> bool:
         stored = self.stored[request.id]
         if stored.stage != Stage.PENDING:
             return False
+        kept = request.stage == Stage.CONFIRMED or request.telling_until is not None
         self.stored[request.id] = replace(  # as the store: the decision's fields only
             request,
-            sealed={} if request.stage != Stage.CONFIRMED else request.sealed,
+            sealed=request.sealed if kept else {},
             rectifications=stored.rectifications,
             rectifications_done=stored.rectifications_done,
         )

@@ -133,8 +133,13 @@ def create_app(
     door.notifier = notifier  # the family's own door: « demande reçue », « va vous appeler »
     warnings = RetentionWarnings(families, keys, notifier)
     register_notices(rt.broker, warnings.warn, settings=settings, service=SERVICE)
-    # a door decision a crash interrupted: its flags carried or answered, at start and after
-    owed = Periodic(queue.settle_owed, OWED_EVERY_SECONDS, name="door-decisions-owed")
+
+    # a door decision a crash (or the notifier) interrupted: a refusal's message to the
+    # parent, its flags carried or answered; at start and every minute after
+    async def settle_owed() -> None:
+        await queue.settle_owed(datetime.now(UTC))
+
+    owed = Periodic(settle_owed, OWED_EVERY_SECONDS, name="door-decisions-owed")
 
     async def purge_door() -> None:
         now, years = datetime.now(UTC), settings.door_retention_years

@@ -1,6 +1,8 @@
 """The queue of families' own requests on MongoDB (`usecases.self_requests.SelfRequests`):
 one document per request in `self_requests`, the identity sealed, the code as a hash; the
-events a decision owes privacy in the request's own outbox (a relay of its own)."""
+events a decision owes privacy in the request's own outbox (a relay of its own). A decision
+empties the sealed copy unless confirmed, or refused with a message still owed the parent
+(`telling_until`: emptied by `told`, once the message is handed over)."""
 
 from collections.abc import Callable, Collection
 from dataclasses import asdict
@@ -42,6 +44,7 @@ class SelfRequestStore:
         await self.requests.create_index("request_id", sparse=True)
         await self.requests.create_index("family_ref")
         await self.requests.create_index("owed", sparse=True)
+        await self.requests.create_index("telling_until", sparse=True)
 
     async def add(self, request: SelfRequest) -> None:
         await self.requests.insert_one(document_of(request))
@@ -151,6 +154,17 @@ class SelfRequestStore:
         cursor = self.requests.find({"owed": {"$exists": True}})  # set only with a decision
         return [request_of(doc) async for doc in cursor.limit(100)]
 
+    async def untold(self) -> list[SelfRequest]:
+        cursor = self.requests.find({"telling_until": {"$exists": True}})  # set by a refusal
+        return [request_of(doc) async for doc in cursor.limit(100)]
+
+    async def told(self, self_id: str) -> bool:
+        """The message recorded (or given up) and the key gone: the sealed copy is emptied
+        with the note, in one write guarded by it."""
+        owed = {"_id": self_id, "telling_until": {"$exists": True}}
+        update = {"$unset": {"telling_until": ""}, "$set": {"sealed": {}}}
+        return (await self.requests.update_one(owed, update)).modified_count == 1
+
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {
             "stage": request.stage.value,
@@ -162,7 +176,9 @@ class SelfRequestStore:
         }
         if request.owed is not None:  # what its flags are owed, in this very write
             done |= {"owed": request.owed, "owed_to": request.owed_to}
-        if request.stage != Stage.CONFIRMED:  # the sealed copy is no use any more
+        if request.telling_until is not None:  # her message owed: her address kept for it
+            done["telling_until"] = request.telling_until
+        elif request.stage != Stage.CONFIRMED:  # the sealed copy is no use any more
             done["sealed"] = {}
         result = await self.requests.update_one(
             {"_id": request.id, "stage": Stage.PENDING.value}, {"$set": done}
@@ -195,7 +211,7 @@ def document_of(request: SelfRequest) -> Doc:
     doc["needs"] = [n.value for n in request.needs]
     doc["availability"] = [s.model_dump(mode="json") for s in request.availability]
     doc["refusal"] = request.refusal.value if request.refusal else None
-    for owed in ("owed", "owed_to"):  # only once decided: the owing pass reads those
+    for owed in ("owed", "owed_to", "telling_until"):  # only once decided: passes read those
         if doc[owed] is None:
             del doc[owed]
     return doc

@@ -82,6 +82,7 @@ KEPT: dict[type, dict[str, str]] = {
         "rectifications_done": "privacy's part lists its cases and how each closed",
         "owed": "what a door decision still owes its rectification flags",
         "owed_to": "the record those flags go to (`owed`)",
+        "telling_until": "a refusal's message still owed her: when her details go untold",
     },
 }
 

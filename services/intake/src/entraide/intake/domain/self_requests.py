@@ -83,6 +83,10 @@ class SelfRequest:
     # the write that settles it, so a crash between leaves it for the next pass
     owed: str | None = None
     owed_to: str | None = None
+    # a refusal she is told of (`TOLD_REFUSALS`) still owes her its message: noted in the
+    # decision's own write, her sealed copy and its key kept until the notifier has it,
+    # never past this time (`usecases.door_refusals`)
+    telling_until: datetime | None = None
 
 
 def new_code() -> str:

@@ -8,7 +8,9 @@ through the request's own outbox) and closes the case so, rather than wait for e
 The decision's own write notes what its flags are owed (`owing`): a flag lands only on a
 request still waiting, so once decided they are all there. `settle` then delivers it and
 clears the note in one write guarded by it: a crash between the two writes leaves the note,
-and the next pass (`settle_owed`: the queue's page, intake's scheduler) settles it, once."""
+and the next pass (`settle_owed`: intake's scheduler) settles it, once. A refusal whose
+message the parent is still owed keeps her details readable (`door_refusals`): its flags
+are answered `erased` only once they are."""
 
 from dataclasses import replace
 
@@ -35,6 +37,8 @@ async def settle(queue: SelfRequests, families: Families, self_id: str) -> bool:
     decided = await queue.get(self_id)
     if decided is None or decided.owed is None:
         return False
+    if decided.owed == ERASED and decided.telling_until is not None:  # not erased yet
+        return False
     events = []
     if decided.owed == CARRY and decided.owed_to:
         for case_id in decided.rectifications:
@@ -57,6 +61,6 @@ async def settle(queue: SelfRequests, families: Families, self_id: str) -> bool:
     return await queue.settle(self_id, events)
 
 
-async def settle_owed(queue: SelfRequests, families: Families) -> int:
-    """Settle the decisions a crash left owing; how many this pass settled."""
-    return sum([await settle(queue, families, r.id) for r in await queue.owing()])
+async def settle_owed(queue: SelfRequests, families: Families) -> set[str]:
+    """Settle the decisions a crash left owing; which this pass settled."""
+    return {r.id for r in await queue.owing() if await settle(queue, families, r.id)}

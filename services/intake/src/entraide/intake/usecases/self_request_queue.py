@@ -4,7 +4,9 @@ association or of the network, who confirms it (it is published as any request, 
 
 Confirming writes the family with the id and key the request was sealed under, so a
 confirmation retried after a crash writes the same family once (`UnitOfWork.add`); the
-rectifications flagged on a request waiting follow it (`door_rectifications`)."""
+rectifications flagged on a request waiting follow it (`door_rectifications`); a refusal
+the parent is told of keeps her sealed copy until the notifier has its message
+(`door_refusals`)."""
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -20,7 +22,7 @@ from entraide.intake.domain.paging import Page
 from entraide.intake.domain.reaching import by_call
 from entraide.intake.domain.requests import Sign
 from entraide.intake.domain.self_requests import TOLD_REFUSALS, RefusalReason, SelfRequest, Stage
-from entraide.intake.usecases import access, consent, door_details, recording
+from entraide.intake.usecases import access, consent, door_details, door_refusals, recording
 from entraide.intake.usecases import door_rectifications as flags
 from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
@@ -64,9 +66,13 @@ class ConfirmationQueue:
     uow: UnitOfWork
     audit: AuditTrail
 
-    async def settle_owed(self) -> int:
-        """What decisions a crash interrupted still owe their flags, delivered once."""
-        return await flags.settle_owed(self.door.queue, self.uow.families)
+    async def settle_owed(self, now: datetime) -> int:
+        """What decisions a crash (or a notifier failing) interrupted still owe, delivered
+        once: a refusal's message to the parent (her key destroyed after it, or untold a
+        day on), then their flags; how many decisions this pass settled."""
+        queue, keys = self.door.queue, self.door.keys
+        told = await door_refusals.settle_owed(queue, keys, now, self._tell_refused)
+        return len(told | await flags.settle_owed(queue, self.uow.families))
 
     async def pending(self, principal: Principal, number: int = 1) -> Page[Pending]:
         """The requests waiting in my scope, oldest first, page `number` (the last, if there
@@ -163,16 +169,22 @@ class ConfirmationQueue:
     ) -> None:
         """Keep nothing readable: the key of the sealed identity is destroyed (a case
         flagged on it is answered: erased instead of corrected). Out of the network's reach
-        or not reached, the parent is told so, with where to turn, by the channels she chose
-        (the decision is made once: a refusal decided again tells her nothing more)."""
-        request, identity = await self._open(principal, self_id)
+        or not reached, the parent is told so, with where to turn, by the channels she chose,
+        before the key goes: owed by the decision's write, told by the next pass if this
+        one stops or the notifier fails (`door_refusals`), a day on at the latest. The
+        decision is made once: a refusal decided again tells her nothing more."""
+        request, _ = await self._open(principal, self_id)
         refused = flags.owing(replace(request, refusal=reason), flags.ERASED)
+        if reason in TOLD_REFUSALS:
+            refused = door_refusals.owing(refused, now)
         await self._decide(principal, refused, Stage.REFUSED, now)
-        await self.door.keys.destroy(request.family_id)
+        if reason in TOLD_REFUSALS:
+            await door_refusals.settle(
+                self.door.queue, self.door.keys, refused, now, self._tell_refused
+            )
+        else:
+            await self.door.keys.destroy(request.family_id)
         await flags.settle(self.door.queue, self.uow.families, request.id)
-        if reason in TOLD_REFUSALS:  # her details as read before their key went
-            said = {"reason": reason.value, **self.door.links(request)}
-            await self._tell(request, REFUSED_TEMPLATE, identity=identity, said=said)
 
     async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
         """Matching's association accepted or started a match for a family's own request:
@@ -227,18 +239,21 @@ class ConfirmationQueue:
             return False
         return await self._tell(request, INTERRUPTED_TEMPLATE, once=step.match_id)
 
+    async def _tell_refused(self, request: SelfRequest) -> bool:
+        said = {"reason": str(request.refusal), **self.door.links(request)}
+        return await self._tell(request, REFUSED_TEMPLATE, said=said)
+
     async def _tell(
         self,
         request: SelfRequest,
         template: str,
         once: str | None = None,
         *,
-        identity: Any = None,
         said: dict[str, str] | None = None,
     ) -> bool:
-        """Tell the family `template` by its channels, its sealed details read now unless
-        given (`identity`), its code and `said` in the message; whether it could be."""
-        identity = identity or await self._identity(request)
+        """Tell the family `template` by its channels, its sealed details read now, its
+        code and `said` in the message; whether it could be."""
+        identity = await self._identity(request)
         if identity is None:  # joined to a family known, or erased: its staff call as usual
             return False
         parent = Parent(**identity["parent"])

@@ -25,6 +25,7 @@ from entraide.intake.domain.reaching import message_language, written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.door_refusals import UntoldRefusals
 from entraide.intake.usecases.ports import Families, FamilyKeys
 from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier, opened_in
 
@@ -34,7 +35,7 @@ INTERRUPTED_TEMPLATE = "accompagnement-interrompu"  # « … n'est plus disponib
 REFUSED_TEMPLATE = "demande-non-retenue"  # « … où vous adresser », « … pas pu vous joindre »
 
 
-class SelfRequests(Protocol):
+class SelfRequests(UntoldRefusals, Protocol):
     """The queue of families' own requests (`adapters.self_requests`)."""
 
     async def add(self, request: SelfRequest) -> None: ...
@@ -83,8 +84,8 @@ class SelfRequests(Protocol):
         ...
 
     async def decide(self, request: SelfRequest) -> bool:
-        """Store the decision (stage, by whom, the published request) if it is still
-        pending; False if someone decided first."""
+        """Store the decision (stage, by whom, the published request, what it owes) if it
+        is still pending, its sealed copy emptied unless still needed; False if decided."""
         ...
 
 
