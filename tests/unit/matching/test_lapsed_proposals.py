@@ -8,6 +8,9 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from prometheus_client import CollectorRegistry
+
+from entraide.kit.metrics import MATCH_CHECK_LAPSED_ENDED, matching_metrics
 from entraide.matching.domain import rules
 from entraide.matching.entrypoints.scheduler import tick
 from entraide.matching.usecases.engine import Engine
@@ -44,9 +47,12 @@ class Counting(World):
         self.matches.proposals_of = counted  # type: ignore[method-assign]
 
 
-def replica(world: World, clock: Clock) -> Engine:
+def replica(world: World, clock: Clock, registry: CollectorRegistry | None = None) -> Engine:
     pool = SupportPool(world.supports, world.matches)
-    return Engine(world.requests, world.matches, pool, clock=clock, relay=world.outbox)
+    metrics = matching_metrics(registry) if registry is not None else None
+    return Engine(
+        world.requests, world.matches, pool, clock=clock, relay=world.outbox, metrics=metrics
+    )
 
 
 async def two_proposed_to_near() -> tuple[Counting, Clock, list[str]]:
@@ -114,6 +120,22 @@ async def test_no_store_read_when_no_check_lapsed_lately() -> None:
     clock.now = MIDNIGHT_PARIS
     assert await replica(world, clock).close_lapsed() == 2
     assert world.asked == [[NEAR.key]], "only the lapsed volunteer's proposals are read"
+
+
+async def test_operators_count_the_proposals_the_round_ended_for_a_lapsed_check() -> None:
+    world, clock, _ = await two_proposed_to_near()
+    registry = CollectorRegistry()
+    engine = replica(world, clock, registry)
+
+    def counted() -> float | None:
+        return registry.get_sample_value(MATCH_CHECK_LAPSED_ENDED)
+
+    assert await engine.close_lapsed() == 0
+    assert counted() == 0, "exposed before any lapse, so a rate reads from zero"
+    clock.now = MIDNIGHT_PARIS
+    assert await engine.close_lapsed() == 2
+    assert await engine.close_lapsed() == 0
+    assert counted() == 2, "the two ended, once"
 
 
 def test_a_check_is_looked_at_while_a_proposal_made_when_it_held_may_be_open() -> None:

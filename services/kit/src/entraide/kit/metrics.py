@@ -35,6 +35,7 @@ OUTBOX_OLDEST_AGE = "entraide_outbox_oldest_pending_age_seconds"
 MATCH_LATENCY = "entraide_match_latency_seconds"
 MATCH_PLACEMENT = "entraide_match_placement_seconds"
 MATCH_WAITLIST = "entraide_match_waitlist_requests"
+MATCH_CHECK_LAPSED_ENDED = "entraide_match_check_lapsed_ended_total"
 ERASURE_OPEN = "entraide_privacy_erasure_cases_open"
 ERASURE_OLDEST_AGE = "entraide_privacy_erasure_oldest_open_age_seconds"
 ERASURE_NEXT_DEADLINE = "entraide_privacy_erasure_next_deadline_seconds"
@@ -71,7 +72,15 @@ OUTBOX = (OUTBOX_PUBLISHED, OUTBOX_FAILURES, OUTBOX_PENDING, OUTBOX_OLDEST_AGE)
 EXPECTED: Mapping[str, tuple[str, ...]] = {
     "directory": (*COMMON, NOTIFICATIONS),
     "intake": (*COMMON, *CONSUMING, *OUTBOX, PARTNER_QUOTA_REFUSALS, NOTIFICATIONS),
-    "matching": (*COMMON, *CONSUMING, *OUTBOX, MATCH_LATENCY, MATCH_PLACEMENT, MATCH_WAITLIST),
+    "matching": (
+        *COMMON,
+        *CONSUMING,
+        *OUTBOX,
+        MATCH_LATENCY,
+        MATCH_PLACEMENT,
+        MATCH_WAITLIST,
+        MATCH_CHECK_LAPSED_ENDED,
+    ),
     "privacy": (*COMMON, ERASURE_OPEN, ERASURE_OLDEST_AGE, ERASURE_NEXT_DEADLINE, NOTIFICATIONS),
     "observatory": COMMON,
 }
@@ -185,11 +194,14 @@ def consumer_lag(registry: CollectorRegistry) -> Gauge:
 @dataclass(frozen=True)
 class MatchingMetrics:
     """Matching observes `latency` when it first proposes a match for a request,
-    `placement` for each online placement, and sets `waitlist` after each batch."""
+    `placement` for each online placement, sets `waitlist` after each batch and counts in
+    `check_lapsed_ended` the proposals its rounds end as their volunteer's honorability
+    check lapsed."""
 
     latency: Histogram
     placement: Histogram
     waitlist: Gauge
+    check_lapsed_ended: Counter
 
 
 @dataclass(frozen=True)
@@ -216,6 +228,11 @@ def matching_metrics(registry: CollectorRegistry) -> MatchingMetrics:
             registry=registry,
         ),
         waitlist=Gauge(MATCH_WAITLIST, "Requests nobody fits yet", registry=registry),
+        check_lapsed_ended=Counter(
+            _prom(MATCH_CHECK_LAPSED_ENDED),
+            "Proposals the scheduler's round ended as their volunteer's honorability check lapsed",
+            registry=registry,
+        ),
     )
 
 

@@ -107,6 +107,8 @@ class Decisions(Placing):
         for match in await self.store.proposals_of(keys) if keys else []:
             if await self._lapsed(match) is not None and await self._withdraw(match):
                 ended += 1
+        if self.metrics:
+            self.metrics.check_lapsed_ended.inc(ended)
         return ended
 
     async def _close(self, match: Match, outcome: MatchOutcome) -> bool:
