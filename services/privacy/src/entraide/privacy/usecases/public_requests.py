@@ -175,12 +175,12 @@ class PublicRights:
                 )
         await self.statements.forget(_pending(request_id))
         proved = replace(after, case_ids=tuple(case_ids))
-        await self.requests.save(proved)
-        if not case_ids:  # else kept sealed until every case has its answer
-            await self.seal.forget(request_id)
+        if not case_ids:  # else kept sealed until every case has its answer; forgotten
+            await self.seal.forget(request_id)  # first: no pass reads a request proved
             await self.privacy.audit.record(
                 None, "public-request-unmatched", actor=ACTOR, kind=request.kind.value
             )
+        await self.requests.save(proved)
         return Proved(verdict, proved, len(case_ids))
 
     async def deliver(self) -> int:
@@ -205,7 +205,7 @@ class PublicRights:
 
     async def _answer(self, request: PersonRequest, cases: list[Case], now: datetime) -> int:
         """The request's last message (the copies' link, its erasure done, a rectification's
-        or an objection's answer), once; then its contact is forgotten."""
+        or an objection's answer), once; its contact forgotten before it is marked answered."""
         context: dict[str, Any]
         template, context = "droits-effacement", {"on": now}
         if request.kind in ROUTED:
@@ -218,10 +218,10 @@ class PublicRights:
             template = "droits-export" if ready else ""
             context = {"link": link, "expires_at": expires, "parts": len(ready)}
         contact = await self.seal.open(request.request_id) if template else None
-        if contact is not None:
+        if contact is not None:  # the notifier's record, keyed: a pass again sends nothing
             await self._send(request, contact, template, context)
+        await self.seal.forget(request.request_id)  # before the request leaves the passes
         await self.requests.save(replace(request, link_sent_at=now))
-        await self.seal.forget(request.request_id)
         return int(contact is not None)
 
     def link(self, request: PersonRequest, case_id: str, expires: datetime) -> str:
