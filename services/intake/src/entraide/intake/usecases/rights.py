@@ -4,7 +4,9 @@ on its record for staff (or, while its own request waits at the family door, on 
 request: the staff who confirm it see it, and it follows the request onto the record).
 
 Erasure destroys the family's key first (every sealed copy becomes unreadable at once,
-backups included), then deletes its document, requests, contacts and pending events.
+backups included), then deletes its document, requests, contacts and pending events, then
+the notifier's records of it: those again on a redelivery, which finds no family if intake
+stopped before them (a message held for the morning would otherwise still go).
 Audit-log entries stay: they hold staff ids and the internal family id, no family data.
 """
 
@@ -108,20 +110,22 @@ class IntakeRights:
         if command.subject_kind == SubjectKind.FAMILY and self.forget_own_requests:
             own = await self.forget_own_requests(command.subject_ref)
         family = await self._family(command.subject_kind, command.subject_ref)
-        if family is None:  # never here, or already erased (a redelivery)
-            return {"own_requests": own} if own else {}
-        await self.keys.destroy(family.id)
-        deleted = await self.families.delete(family.id)
-        counts = {
-            "families": deleted,
-            "requests": len(family.requests),
-            "contacts": len(family.contacts),
-            "keys": 1,
-        }
+        counts: dict[str, int] = {}
+        if family is not None:  # else never here, or already erased (a redelivery)
+            await self.keys.destroy(family.id)
+            deleted = await self.families.delete(family.id)
+            counts = {
+                "families": deleted,
+                "requests": len(family.requests),
+                "contacts": len(family.contacts),
+                "keys": 1,
+            }
         if own:
             counts["own_requests"] = own
-        forgotten = await self.forget(family.family_ref) if self.forget else 0
-        if forgotten:  # what was sent to it, or waits to be: deleted
+        # what was sent to it, or waits to be (its address sealed by the notifier): deleted
+        # on a redelivery too, the family gone already if intake stopped before this
+        family_kind = command.subject_kind == SubjectKind.FAMILY
+        if family_kind and self.forget and (forgotten := await self.forget(command.subject_ref)):
             counts["notifications"] = forgotten
         return counts
 
