@@ -4,7 +4,7 @@ without awaiting anything, so a write is atomic as the store's single-document w
 are: two engines sharing one `FakeMatches` behave as two replicas sharing one database."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -326,24 +326,23 @@ class FakeFollowUps:
         await round_trip()
         return {ref: self.logged[ref] for ref in family_refs if ref in self.logged}
 
-    async def followed_after(self, after: str | None, size: int) -> list[Followed]:
-        await round_trip()
-        found = sorted(
-            (f for f in self.active.values() if State(f.state) in ACTIVE),
-            key=lambda f: f.match_id,
-        )
-        chunk = [f for f in found if after is None or f.match_id > after][:size]
-        self.read = max(self.read, len(chunk))
-        return chunk
+    async def each_active(self, size: int) -> AsyncIterator[list[Followed]]:
+        found = [f for f in self.active.values() if State(f.state) in ACTIVE]
+        for n in range(0, len(found), size):
+            await round_trip()
+            self.read = max(self.read, len(found[n : n + size]))
+            yield found[n : n + size]
 
     async def schedules_of(self, match_ids: list[str]) -> dict[str, Schedule]:
         await round_trip()
         self.read = max(self.read, len(match_ids))
         return {i: self.stored[i] for i in match_ids if i in self.stored}
 
-    async def scheduled_after(self, after: str | None, size: int) -> list[str]:
-        await round_trip()
-        return sorted(i for i in self.stored if after is None or i > after)[:size]
+    async def each_scheduled(self, size: int) -> AsyncIterator[list[str]]:
+        found = list(self.stored)
+        for n in range(0, len(found), size):
+            await round_trip()
+            yield found[n : n + size]
 
     async def still_followed(self, match_ids: list[str]) -> set[str]:
         await round_trip()

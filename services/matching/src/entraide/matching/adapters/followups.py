@@ -4,10 +4,12 @@ queue) and each family's latest logged contact (`contacts`, `_id` = family_ref).
 name the family's `family_ref`, so privacy's erasure and access find them. The active
 matches are read from `matches` (written by `adapters.matches.MatchStore` only)."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.matching.adapters.documents import scope_query
@@ -44,7 +46,7 @@ class FollowUpStore:
 
     async def ensure_indexes(self) -> None:
         await self.followups.create_index([("family_ref", ASCENDING)])
-        # the scheduler's round walks the active matches by id, a chunk at a time
+        # the scheduler's round reads the active matches (one cursor, a chunk at a time)
         await self.matches.create_index([("state", ASCENDING), ("_id", ASCENDING)])
         await self.followups.create_index([("next_on", ASCENDING), ("departement", ASCENDING)])
         # the follow-ups' pages (`followed_in`): what is due first, an association's, a
@@ -83,19 +85,22 @@ class FollowUpStore:
             found |= {d["_id"]: d["logged_at"] async for d in self.contacts_.find(chunk)}
         return found
 
-    async def followed_after(self, after: str | None, size: int) -> list[Followed]:
-        """The next `size` active matches after the match id `after`, by id."""
-        query: Doc = {"state": {"$in": ACTIVE_STATES}} | _after(after)
-        found = self.matches.find(query, FOLLOWED_FIELDS).sort("_id", ASCENDING)
-        return [followed_of(d) async for d in found.limit(size)]
+    async def each_active(self, size: int) -> AsyncIterator[list[Followed]]:
+        """Every active match, `size` at a time, through one cursor: one query a chunk
+        (the next after an id) was a scan and a sort of every match each on the store here
+        (30 s a round at 30,000 active of 200,000, where one read takes 0.3 s)."""
+        query = {"state": {"$in": ACTIVE_STATES}}
+        async for docs in _chunks(self.matches.find(query, FOLLOWED_FIELDS), size):
+            yield [followed_of(d) for d in docs]
 
     async def schedules_of(self, match_ids: list[str]) -> dict[str, Schedule]:
         found = self.followups.find({"_id": {"$in": match_ids}})
         return {d["_id"]: schedule_of(d) async for d in found}
 
-    async def scheduled_after(self, after: str | None, size: int) -> list[str]:
-        found = self.followups.find(_after(after), {"_id": 1}).sort("_id", ASCENDING)
-        return [d["_id"] async for d in found.limit(size)]
+    async def each_scheduled(self, size: int) -> AsyncIterator[list[str]]:
+        """Every scheduled match's id, `size` at a time, through one cursor."""
+        async for docs in _chunks(self.followups.find({}, {"_id": 1}), size):
+            yield [d["_id"] for d in docs]
 
     async def still_followed(self, match_ids: list[str]) -> set[str]:
         query = {"_id": {"$in": match_ids}, "state": {"$in": ACTIVE_STATES}}
@@ -142,8 +147,16 @@ class FollowUpStore:
         return {d["_id"]: d async for d in found}
 
 
-def _after(match_id: str | None) -> Doc:
-    return {"_id": {"$gt": match_id}} if match_id is not None else {}
+async def _chunks(cursor: AsyncCursor[Doc], size: int) -> AsyncIterator[list[Doc]]:
+    """The cursor's documents, `size` at a time (each a batch of the store's)."""
+    chunk: list[Doc] = []
+    async for doc in cursor.batch_size(size):
+        chunk.append(doc)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def followed_of(doc: Doc) -> Followed:

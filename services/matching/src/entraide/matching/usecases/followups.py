@@ -59,9 +59,8 @@ class FollowUps:
         """The scheduler's round: every active match's schedule computed, the changed ones
         stored, the ended ones forgotten, `chunk` matches at a time (the country's are
         never all in memory). Returns how many were stored."""
-        changed, after = 0, None
-        while followed := await self.store.followed_after(after, chunk):
-            after = followed[-1].match_id
+        changed = 0
+        async for followed in self.store.each_active(chunk):
             stored = await self.store.schedules_of([f.match_id for f in followed])
             logged = await self.store.contacts(sorted({f.family_ref for f in followed}))
             fresh = [rules.schedule(f, logged.get(f.family_ref)) for f in followed]
@@ -69,9 +68,7 @@ class FollowUps:
             if moved:
                 await self.store.save(moved)
             changed += len(moved)
-        after = None
-        while scheduled := await self.store.scheduled_after(after, chunk):
-            after = scheduled[-1]
+        async for scheduled in self.store.each_scheduled(chunk):
             ended = sorted(set(scheduled) - await self.store.still_followed(scheduled))
             if ended:
                 await self.store.drop(ended)

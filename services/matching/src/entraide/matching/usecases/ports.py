@@ -4,7 +4,7 @@ the supports' read models and the outbox; and what the consumers and the pages r
 write through them (read models, the documents listed). The adapters are the only ones
 knowing document shapes; tests use fakes."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
@@ -188,17 +188,17 @@ class FollowUps(Protocol):
 
     async def contacts(self, family_refs: list[str]) -> dict[str, datetime]: ...
 
-    async def followed_after(self, after: str | None, size: int) -> list[Followed]:
-        """The next `size` accepted and started matches after the match id `after` (None:
-        from the first), in the order of their ids."""
+    def each_active(self, size: int) -> AsyncIterator[list[Followed]]:
+        """Every accepted and started match, `size` at a time, through one read (not a
+        query a chunk: a page after an id is a scan of every match on the store here)."""
         ...
 
     async def schedules_of(self, match_ids: list[str]) -> dict[str, Schedule]:
         """These matches' stored schedules, by match id."""
         ...
 
-    async def scheduled_after(self, after: str | None, size: int) -> list[str]:
-        """The next `size` match ids with a stored schedule after `after`, in order."""
+    def each_scheduled(self, size: int) -> AsyncIterator[list[str]]:
+        """Every match id with a stored schedule, `size` at a time, through one read."""
         ...
 
     async def still_followed(self, match_ids: list[str]) -> set[str]:
