@@ -84,10 +84,21 @@ class FakeNotifier:
 
 
 class FakeLeaving:
+    """The wishes kept (the reference: asked of privacy yet); asking fails while `stopping`
+    (directory stopping once the status is written, before the wish)."""
+
     def __init__(self) -> None:
         self.erased: list[str] = []
+        self.wishes: dict[str, bool] = {}
+        self.stopping = False
+
+    async def keep(self, volunteer_ref: str) -> None:
+        self.wishes.setdefault(volunteer_ref, False)
 
     async def erase(self, volunteer_ref: str) -> None:
+        if self.stopping:
+            raise ConnectionError("directory stopped")
+        self.wishes[volunteer_ref] = True
         self.erased.append(volunteer_ref)
 
 

@@ -78,6 +78,10 @@ class SignInLinks(Protocol):
 class LeavingRequests(Protocol):
     """Where a volunteer's wish to have their data erased goes (privacy opens the case)."""
 
+    async def keep(self, volunteer_ref: str) -> None:
+        """Keep the wish, asked of privacy by the next pass (`erase` asks it now)."""
+        ...
+
     async def erase(self, volunteer_ref: str) -> None:
         """Ask privacy now; kept and asked again later if privacy does not answer."""
         ...
@@ -257,9 +261,14 @@ class VolunteerSpace:
 
     async def leave(self, volunteer_id: str) -> Volunteer:
         """They leave: inactive at once (matching hears it, then the tombstone), and their
-        data goes to privacy to be erased everywhere."""
+        data goes to privacy to be erased everywhere. The wish is kept before the status
+        is written: left, they can no longer sign in to ask again, so directory stopping
+        in between must not lose it (the pass asking privacy again finds it)."""
         if self.leaving is None:
             raise TransitionError("le départ n'est pas encore possible depuis l'espace")
+        found = await self.uow.volunteers.get(volunteer_id)
+        if found is not None and found.status in access_links.MAY_SIGN_IN:
+            await self.leaving.keep(found.volunteer_ref)
         volunteer = await self._change(volunteer_id, {"status": Status.LEFT.value})
         await self.leaving.erase(volunteer.volunteer_ref)
         log.info("volunteer left from their space: erasure asked")

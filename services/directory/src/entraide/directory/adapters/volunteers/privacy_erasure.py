@@ -1,9 +1,9 @@
 """A volunteer who leaves asks privacy to erase them: `POST /internal/v1/erasure-requests`
 on privacy, with directory's service token (the secret it shares with the key vault).
 
-The wish is kept first (`volunteer_erasures`, by reference: nothing else), so privacy
-down at that moment loses nothing: `resend` asks again now and then until privacy has
-answered. The erasure command privacy then sends deletes this record with the rest.
+The wish is kept first (`volunteer_erasures`, by reference: nothing else; `keep`, before
+the volunteer is marked left), so privacy down at that moment, or directory stopping,
+loses nothing: `resend` asks again now and then until privacy has answered. The erasure command privacy then sends deletes this record with the rest.
 """
 
 import enum
@@ -46,7 +46,7 @@ class PrivacyErasure:
         self.privacy_url, self.secret = privacy_url, secret
         self.timeout, self.transport = timeout, transport
 
-    async def erase(self, volunteer_ref: str) -> None:
+    async def keep(self, volunteer_ref: str) -> None:
         await self.collection.update_one(
             {"_id": volunteer_ref},
             {
@@ -55,6 +55,9 @@ class PrivacyErasure:
             },
             upsert=True,
         )
+
+    async def erase(self, volunteer_ref: str) -> None:
+        await self.keep(volunteer_ref)
         async with self._client() as client:
             await self._ask(client, volunteer_ref)
 
