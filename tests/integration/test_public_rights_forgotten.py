@@ -12,7 +12,6 @@ import re
 import pytest
 from prometheus_client import CollectorRegistry
 
-from entraide.contracts.events import ErasureAcknowledged
 from entraide.contracts.vocab import SubjectKind
 from entraide.kit.notifications import Channel
 from entraide.kit.notifications.mongo import MongoNotifier
@@ -21,14 +20,14 @@ from entraide.kit.notifications.senders import SmtpSender
 from entraide.privacy.adapters.contact_seal import OWNER, VaultContactSeal, VaultStatementSeal
 from entraide.privacy.adapters.store.person_requests import MongoPersonRequests
 from entraide.privacy.adapters.vault import KeyVault
-from entraide.privacy.domain.cases import CaseKind, CaseStatus
+from entraide.privacy.domain.cases import CaseKind
 from entraide.privacy.domain.requests_from_people import Channel as ContactChannel
 from entraide.privacy.domain.requests_from_people import Contact
 from entraide.privacy.domain.subjects import Subject
 from entraide.privacy.usecases.public_requests import PublicRights
 from tests.smtp_server import running_smtp_server
 from tests.unit.privacy.fakes import Clock, World
-from tests.unit.privacy.test_public_rights import NOW, FakeOwners
+from tests.unit.privacy.test_public_rights import NOW, FakeOwners, erased_everywhere
 
 EMAIL = "awa.diallo@example.org"
 DONE = "Vos données ont été effacées"
@@ -73,15 +72,7 @@ async def test_the_vault_failing_as_the_contact_goes_the_next_pass_forgets_it(db
         (code_mail,) = box.to(EMAIL)
         code = re.search(r"\b\d{6}\b", code_mail.get_content()).group()
         proved = await public.prove(request_id, code)
-        (case_id,) = proved.request.case_ids
-        for service in world.services:
-            await world.rights.record_ack(
-                ErasureAcknowledged(
-                    case_id=case_id, subject_ref="fam-ref-0001", service=service,
-                    completed_at=world.clock(), counts={},
-                )
-            )  # fmt: skip
-        assert world.cases.cases[case_id].status is CaseStatus.CLOSED
+        await erased_everywhere(world, *proved.request.case_ids)
 
         vault.failing = 1
         with pytest.raises(ConnectionError):

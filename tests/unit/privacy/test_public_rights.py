@@ -371,6 +371,17 @@ async def test_an_erasure_done_is_told_once_in_the_persons_language_then_forgott
     (case_id,) = proved.request.case_ids
     assert request_id in seal.sealed, "kept until it is done"
     assert await public.deliver() == 0, "not before the case is closed"
+    await erased_everywhere(world, case_id)
+
+    assert await public.deliver() == 1
+    assert await public.deliver() == 0, "told once"
+    done = notifier.sent[-1]
+    assert (done.template, done.language, done.to) == ("droits-effacement", "pt", "0612345678")
+    assert request_id not in seal.sealed
+
+
+async def erased_everywhere(world: World, case_id: str) -> None:
+    """Every service acknowledges the erasure case: it closes."""
     for service in world.services:
         await world.rights.record_ack(
             ErasureAcknowledged(
@@ -379,12 +390,6 @@ async def test_an_erasure_done_is_told_once_in_the_persons_language_then_forgott
             )
         )  # fmt: skip
     assert world.cases.cases[case_id].status is CaseStatus.CLOSED
-
-    assert await public.deliver() == 1
-    assert await public.deliver() == 0, "told once"
-    done = notifier.sent[-1]
-    assert (done.template, done.language, done.to) == ("droits-effacement", "pt", "0612345678")
-    assert request_id not in seal.sealed
 
 
 async def test_a_request_never_proved_forgets_its_contact_once_expired() -> None:

@@ -7,10 +7,9 @@ sealed, its key in the vault, for ever. A contact naming nobody too."""
 
 import pytest
 
-from entraide.contracts.events import ErasureAcknowledged
 from entraide.kit.notifications import Notification
-from entraide.privacy.domain.cases import CaseKind, CaseStatus
-from tests.unit.privacy.test_public_rights import FakeSeal, _ask, _channel
+from entraide.privacy.domain.cases import CaseKind
+from tests.unit.privacy.test_public_rights import FakeSeal, _ask, _channel, erased_everywhere
 
 
 class DiedError(Exception):
@@ -55,15 +54,7 @@ async def _erasure_done():
     asked = await _ask(public, kind=CaseKind.ERASURE)
     request_id = asked.request.request_id
     proved = await public.prove(request_id, notifier.sent[0].context["code"])
-    (case_id,) = proved.request.case_ids
-    for service in world.services:
-        await world.rights.record_ack(
-            ErasureAcknowledged(
-                case_id=case_id, subject_ref="fam-ref-0001", service=service,
-                completed_at=world.clock(), counts={},
-            )
-        )  # fmt: skip
-    assert world.cases.cases[case_id].status is CaseStatus.CLOSED
+    await erased_everywhere(world, *proved.request.case_ids)
     return public, requests, seal, notifier, request_id
 
 
