@@ -18,6 +18,7 @@ from entraide.contracts.events import (
     Slot,
     VolunteerAvailability,
 )
+from entraide.matching.domain.model import Match
 from entraide.matching.settings import MatchingSettings
 from tests.support import scratch_topic
 
@@ -126,3 +127,27 @@ def withdrawn(submitted: RequestSubmitted) -> RequestWithdrawn:
         reason="family-choice",
         withdrawn_at=datetime.now(UTC),
     )
+
+
+def started_match(now: datetime, **changes: Any) -> Match:
+    """A match proposed 40 days before `now`, started 35 days before (`changes` apart)."""
+    fields: dict[str, Any] = {
+        "match_id": uuid.uuid4().hex,
+        "request_id": uuid.uuid4().hex,
+        "family_ref": uuid.uuid4().hex[:22],
+        "support_key": "volunteer:vol-1",
+        "association_id": "afev",
+        "departement": "44",
+        "needs": ("parrainage-de-proximite",),
+        "urgency": "medium",
+        "state": "started",
+        "score": 1.0,
+        "breakdown": {},
+        "reasons": (),
+        "distance_km": None,
+        "proposed_by": "online",
+        "proposed_at": now - timedelta(days=40),
+        "expires_at": now,
+        "started_at": now - timedelta(days=35),
+    }
+    return Match(**fields | changes)

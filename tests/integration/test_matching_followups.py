@@ -22,11 +22,10 @@ from entraide.matching.adapters.rights import MatchingRights
 from entraide.matching.adapters.volunteers import VolunteerViews
 from entraide.matching.app import create_app
 from entraide.matching.domain.followups import RUPTURE, paris_day
-from entraide.matching.domain.model import Match
 from entraide.matching.usecases.engine import Engine
 from entraide.matching.usecases.followups import FollowUps
 from entraide.matching.usecases.proposals import ids_of
-from tests.matching_support import feed, request, volunteer
+from tests.matching_support import feed, request, started_match, volunteer
 from tests.support import eventually, serving
 
 QUEUE = re.compile(r'<section aria-labelledby="a-faire">(.*?)</section>', re.S)
@@ -158,25 +157,7 @@ async def test_a_follow_up_noted_twice_at_once_is_stored_once(mongo, unique) -> 
     write is guarded by the follow-ups it read), so the match holds it once."""
     db = mongo[f"test_check_in_{unique}"]
     store, now = MatchStore(db), datetime.now(UTC)
-    started = Match(
-        match_id=uuid.uuid4().hex,
-        request_id=uuid.uuid4().hex,
-        family_ref=f"fam-{unique}",
-        support_key="volunteer:vol-1",
-        association_id="afev",
-        departement="44",
-        needs=("parrainage-de-proximite",),
-        urgency="normal",
-        state="started",
-        score=1.0,
-        breakdown={},
-        reasons=(),
-        distance_km=None,
-        proposed_by="online",
-        proposed_at=now - timedelta(days=40),
-        expires_at=now,
-        started_at=now - timedelta(days=35),
-    )
+    started = started_match(now, family_ref=f"fam-{unique}", urgency="normal")
     await db["matches"].insert_one(document_of(started))
     read_by_both = await store.get(started.match_id)
     checked = MatchCheckedIn(**ids_of(started), checked_in_at=now, kind="1-month")
