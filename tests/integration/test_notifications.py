@@ -246,6 +246,44 @@ async def test_a_send_that_keeps_failing_is_reported_as_failed(
     assert "401" in refused["reason"]
 
 
+class BrokenSender:
+    """A sender failing in a way the notifier does not know (a bug, a library's own error),
+    its message naming the address as such errors may."""
+
+    async def send(self, to: str, message: object) -> None:
+        raise RuntimeError(f"unexpected answer for {to}")
+
+
+async def test_an_unexpected_error_is_tried_again_then_given_up_and_others_still_go(
+    db, mailbox: Mailbox, caplog
+) -> None:
+    """Not retried for ever, nor blocking the pass: counted as a try, then failed after the
+    last one; its text (which may name the address) is neither kept nor logged."""
+    caplog.set_level(logging.INFO)
+    clock = Clock(NOON)
+    sender = notifier(db, clock, smtp_port=mailbox.port, attempts=2)
+    sender.senders[Channel.SMS] = BrokenSender()  # type: ignore[assignment]
+    await sender.notify(received("evt-9:demande-recue", Channel.SMS, PHONE))
+    first = await db.notifications.find_one({"_id": "evt-9:demande-recue"})
+    assert first["outcome"] == "pending"
+    assert first["attempts"] == 1
+    assert first["reason"] == "RuntimeError"
+
+    mailbox.refuse_next = 100  # another, by e-mail, the server busy: waiting too
+    clock.at = NOON + timedelta(seconds=1)
+    await sender.notify(received("evt-10:demande-recue"))
+    mailbox.refuse_next = 0
+    clock.at = NOON + timedelta(hours=1)
+    assert await sender.deliver_due() == 2  # the broken one first, then the mail
+    failed = await db.notifications.find_one({"_id": "evt-9:demande-recue"})
+    assert failed["outcome"] == "failed"
+    assert failed["attempts"] == 2
+    assert "sealed" not in failed
+    assert len(mailbox.to(EMAIL)) == 1
+    assert_no_personal_data(failed)
+    assert_no_personal_data(logged(caplog))
+
+
 async def test_an_erased_subjects_held_sms_is_never_sent(db, mailbox: Mailbox, sms) -> None:
     clock = Clock(NIGHT)
     sender = notifier(db, clock, smtp_port=mailbox.port, sms=sms)

@@ -12,7 +12,9 @@ records when it is erased (a message held for the morning is not sent).
 A send is tried at once (a few quick tries, tenacity), unless the quiet hours hold an SMS;
 what is left is due later (backoff doubling from `backoff` up to `max_backoff`) and the
 background loop (`deliver_due`, `running`) sends it. A lease on the record keeps two
-replicas from sending it together. After `attempts` tries it is `failed`, and reported
+replicas from sending it together. An error the notifier does not know counts as a try
+too (its kind kept, never its text), so no record is tried for ever nor stops the pass.
+After `attempts` tries it is `failed`, and reported
 (a warning naming the key and template; the `entraide_notifications_total` counter).
 Logs name the key, template and channel: never the address or the text.
 """
@@ -202,6 +204,10 @@ class MongoNotifier:
             return
         except (PermanentSendError, KeyError, LookupError) as error:
             await self._give_up(doc, f"{type(error).__name__}: {error}")
+            return
+        except Exception as error:  # unknown (a bug, a library's own): tried again, not for
+            # ever, nor stopping the pass; its kind only, its text may name the address
+            await self._later(doc, type(error).__name__)
             return
         await self.records.update_one(
             {"_id": key},
