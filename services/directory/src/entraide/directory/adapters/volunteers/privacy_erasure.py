@@ -3,7 +3,8 @@ on privacy, with directory's service token (the secret it shares with the key va
 
 The wish is kept first (`volunteer_erasures`, by reference: nothing else; `keep`, before
 the volunteer is marked left), so privacy down at that moment, or directory stopping,
-loses nothing: `resend` asks again now and then until privacy has answered. The erasure command privacy then sends deletes this record with the rest.
+loses nothing: `resend` asks again now and then until privacy has answered. The erasure
+command privacy then sends deletes this record with the rest.
 """
 
 import enum
