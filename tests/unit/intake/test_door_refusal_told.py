@@ -5,9 +5,11 @@ would have gone; never for a joke or an abuse; once, however often it is refused
 Against the fakes: the notifier keeps one message a key."""
 
 import asyncio
+from typing import Any
 
 import pytest
 
+from entraide.intake.domain import sealing
 from entraide.intake.domain.self_requests import RefusalReason, Standing
 from entraide.intake.usecases.commands import Parent
 from entraide.intake.usecases.self_request_queue import AlreadyDecidedError, ConfirmationQueue
@@ -107,3 +109,42 @@ async def test_a_call_chosen_is_told_as_demande_suite_tells_it_in_her_language()
     assert (sent.channel, sent.to, sent.language) == (Channel.SMS, "07 11 22 33 44", "pt")
     assert sent.context["door_url"] == f"{DOOR}?lang=pt"
     assert sent.context["status_url"] == f"{STATUS}?lang=pt"
+
+
+class CountingKeys(FakeKeys):
+    """Counts the reads of each family's key: an unsealing reads it once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reads: dict[str, int] = {}
+
+    async def existing(self, family_id: str) -> bytes | None:
+        self.reads[family_id] = self.reads.get(family_id, 0) + 1
+        return await super().existing(family_id)
+
+
+async def test_a_refusal_she_is_told_of_unseals_her_details_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Staff's refusal opens her sealed details to check the request, then tells her with
+    what it opened: her identity is decrypted once, not a second time to address her."""
+    uow, keys, notifier = FakeUnitOfWork(), CountingKeys(), FakeNotifier()
+    door = FamilyDoor(FakeQueue(), uow.families, keys, notifier, status_url=STATUS, door_url=DOOR)
+    queue = ConfirmationQueue(door, uow, FakeAudit())
+    received = await door.submit(submission(contact_preferences=["sms", "email"]), NOW)
+    family_id = door.queue.stored[received.self_id].family_id  # type: ignore[attr-defined]
+    unsealed: list[str] = []
+    real = sealing.unseal
+
+    def counted(key: bytes, sealed_for: str, sealed: dict[str, str]) -> Any:
+        unsealed.append(sealed_for)
+        return real(key, sealed_for, sealed)
+
+    monkeypatch.setattr(sealing, "unseal", counted)
+    keys.reads.clear()
+
+    await queue.refuse(CLAIRE, received.self_id, RefusalReason.OUT_OF_REACH, NOW)
+
+    assert len(refusals(notifier)) == 2, "told by e-mail and SMS"
+    assert unsealed == [family_id]
+    assert keys.reads == {family_id: 1}

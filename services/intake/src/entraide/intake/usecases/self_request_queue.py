@@ -11,6 +11,7 @@ the parent is told of keeps her sealed copy until the notifier has its message
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from entraide.contracts import CloudEvent
@@ -173,15 +174,14 @@ class ConfirmationQueue:
         before the key goes: owed by the decision's write, told by the next pass if this
         one stops or the notifier fails (`door_refusals`), a day on at the latest. The
         decision is made once: a refusal decided again tells her nothing more."""
-        request, _ = await self._open(principal, self_id)
+        request, identity = await self._open(principal, self_id)
         refused = flags.owing(replace(request, refusal=reason), flags.ERASED)
         if reason in TOLD_REFUSALS:
             refused = door_refusals.owing(refused, now)
         await self._decide(principal, refused, Stage.REFUSED, now)
         if reason in TOLD_REFUSALS:
-            await door_refusals.settle(
-                self.door.queue, self.door.keys, refused, now, self._tell_refused
-            )
+            tell = partial(self._tell_refused, identity=identity)  # opened once, above
+            await door_refusals.settle(self.door.queue, self.door.keys, refused, now, tell)
         else:
             await self.door.keys.destroy(request.family_id)
         await flags.settle(self.door.queue, self.uow.families, request.id)
@@ -239,9 +239,9 @@ class ConfirmationQueue:
             return False
         return await self._tell(request, INTERRUPTED_TEMPLATE, once=step.match_id)
 
-    async def _tell_refused(self, request: SelfRequest) -> bool:
+    async def _tell_refused(self, request: SelfRequest, identity: Any = None) -> bool:
         said = {"reason": str(request.refusal), **self.door.links(request)}
-        return await self._tell(request, REFUSED_TEMPLATE, said=said)
+        return await self._tell(request, REFUSED_TEMPLATE, said=said, identity=identity)
 
     async def _tell(
         self,
@@ -250,10 +250,10 @@ class ConfirmationQueue:
         once: str | None = None,
         *,
         said: dict[str, str] | None = None,
+        identity: Any = None,
     ) -> bool:
-        """Tell the family `template` by its channels, its sealed details read now, its
-        code and `said` in the message; whether it could be."""
-        identity = await self._identity(request)
+        """Tell the family `template` by its channels, with its code and `said`; whether it can."""
+        identity = identity or await self._identity(request)  # her details: opened, or read now
         if identity is None:  # joined to a family known, or erased: its staff call as usual
             return False
         parent = Parent(**identity["parent"])
