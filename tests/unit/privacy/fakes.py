@@ -105,9 +105,10 @@ class FakeCases:
         self.cases: dict[str, Case] = {}
         self.outbox: list[EventData] = []  # what the relay would publish
 
-    async def add(self, cases: Sequence[Case]) -> None:
-        assert not {c.case_id for c in cases} & set(self.cases), "a case id twice"
-        self.cases |= {c.case_id: c for c in cases}
+    async def add(self, cases: Sequence[Case]) -> set[str]:
+        there = {c.case_id for c in cases} & set(self.cases)  # the store's unique _id
+        self.cases |= {c.case_id: c for c in cases if c.case_id not in there}
+        return there
 
     async def get(self, case_id: str) -> Case | None:
         return self.cases.get(case_id)

@@ -124,11 +124,13 @@ class FakeRequests:
         ]  # fmt: skip
 
     async def stale(self, before: datetime) -> list[PersonRequest]:
-        return [
-            r
-            for r in self.requests.values()
-            if r.status is Status.WAITING and r.expires_at < before
-        ]
+        return self._expired(Status.WAITING, before)
+
+    async def opening(self, before: datetime) -> list[PersonRequest]:
+        return self._expired(Status.OPENING, before)
+
+    def _expired(self, status: Status, before: datetime) -> list[PersonRequest]:
+        return [r for r in self.requests.values() if r.status is status and r.expires_at < before]
 
 
 class FakeSeal:

@@ -67,6 +67,9 @@ def keyed(key: bytes, text: str) -> str:
 
 class Status(StrEnum):
     WAITING = "waiting"  # the code was sent, not typed yet
+    # the contact is proved, the subjects it names noted (`opening`), their cases not all
+    # recorded yet: a stop there is finished by the code again or the next pass
+    OPENING = "opening"
     PROVEN = "proven"  # the contact is proved: cases opened (or none found)
     LOCKED = "locked"  # too many wrong codes
     EXPIRED = "expired"
@@ -91,6 +94,7 @@ class PersonRequest:
     follow_up: str | None = None
     link_sent_at: datetime | None = None
     language: str = "fr"  # the rights page's: its code and its link are sent in it
+    opening: tuple[str, ...] = ()  # the subjects whose cases open (`Status.OPENING`)
 
 
 class Verdict(StrEnum):
@@ -105,7 +109,7 @@ def check_code(
     request: PersonRequest, given_hash: str, now: datetime
 ) -> tuple[Verdict, PersonRequest]:
     """The verdict on a typed code (its keyed hash) and the request after it."""
-    if request.status == Status.PROVEN:
+    if request.status in (Status.PROVEN, Status.OPENING):
         return Verdict.DONE, request
     if request.status == Status.LOCKED or request.attempts >= MAX_ATTEMPTS:
         return Verdict.LOCKED, replace(request, status=Status.LOCKED)
@@ -117,6 +121,12 @@ def check_code(
     if tried.attempts >= MAX_ATTEMPTS:
         return Verdict.LOCKED, replace(tried, status=Status.LOCKED)
     return Verdict.WRONG, tried
+
+
+def case_id_of(key: bytes, request_id: str, subject_ref: str) -> str:
+    """The id of the case a request opens for a subject: the same however often it is
+    opened (a stop, the code typed again), so the store keeps one case."""
+    return keyed(key, f"case:{request_id}:{subject_ref}")[:32]
 
 
 def attempts_left(request: PersonRequest) -> int:

@@ -18,9 +18,10 @@ from cryptography.exceptions import InvalidTag
 
 from entraide.contracts.events import AccessAcknowledged, PrivacyAck, RectificationCompleted
 from entraide.contracts.vocab import ErasureReason, SubjectKind
-from entraide.kit.export_seal import new_recipient, open_sealed
+from entraide.kit.export_seal import open_sealed
 from entraide.privacy.domain import cases as rules
 from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus, Destroyed
+from entraide.privacy.usecases.access_keys import key_id, with_recipient
 from entraide.privacy.usecases.left_cases import close_left_by_erasure, still_waiting
 from entraide.privacy.usecases.ports import AuditLog, Cases, Commands, Keys
 
@@ -34,11 +35,6 @@ class ExportDestroyedError(LookupError):
     def __init__(self, case_id: str, destroyed: Destroyed) -> None:
         super().__init__(case_id)
         self.case_id, self.destroyed = case_id, destroyed
-
-
-def _key_id(case: Case) -> str:
-    """The vault's id of an access case's own key (the subject's keys beside it)."""
-    return f"case-{case.case_id}"
 
 
 def utcnow() -> datetime:
@@ -72,10 +68,12 @@ class Rights:
         *,
         actor: str,
         reason: ErasureReason = ErasureReason.RIGHTS_REQUEST,
+        case_id: str | None = None,
     ) -> Case:
         """Open a case and, for erasure and access, send its command to every service."""
+        ids = None if case_id is None else [case_id]
         cases = await self.open_many(
-            kind, [(subject_ref, subject_kind)], actor=actor, reason=reason
+            kind, [(subject_ref, subject_kind)], actor=actor, reason=reason, ids=ids
         )
         return cases[0]
 
@@ -86,37 +84,33 @@ class Rights:
         *,
         actor: str,
         reason: ErasureReason = ErasureReason.RIGHTS_REQUEST,
+        ids: Sequence[str] | None = None,
     ) -> list[Case]:
-        """Open one case per subject in a few writes (the retention sweep's batches)."""
+        """Open one case per subject in a few writes (the retention sweep's batches); with
+        `ids` (theirs, in order), a case stored already under its id is not opened twice."""
         now = self.clock()
         cases = []
-        for ref, subject_kind in subjects:
+        for n, (ref, subject_kind) in enumerate(subjects):
+            case_id = ids[n] if ids else uuid.uuid4().hex
             case = rules.open_case(
-                uuid.uuid4().hex, kind, ref, subject_kind, now=now, services=self.services
+                case_id, kind, ref, subject_kind, now=now, services=self.services
             )
             case = replace(rules.sent(case, now) if rules.commanded(case) else case, reason=reason)
-            if kind == CaseKind.ACCESS:
-                private, recipient_key = new_recipient()
-                case = replace(case, recipient_key=recipient_key)
-                await self.vault.get_or_create(
-                    "privacy",
-                    _key_id(case),
-                    subject_ref=ref,
-                    subject_kind=subject_kind.value,
-                    material=private,
-                )
-            cases.append(case)
+            cases.append(
+                await with_recipient(self.vault, case) if kind == CaseKind.ACCESS else case
+            )
         if not cases:
             return []
-        await self.cases.add(cases)
+        there = await self.cases.add(cases)  # opened before a stop: neither told nor sent again
+        fresh = [c for c in cases if c.case_id not in there]
         await self.audit.record_many(
             [
                 {"at": now, "case_id": c.case_id, "action": "case-opened", "actor": actor}
                 | {"kind": kind.value, "reason": reason.value}
-                for c in cases
+                for c in fresh
             ]
         )
-        await self.commands.send([c for c in cases if rules.commanded(c)])
+        await self.commands.send([c for c in fresh if rules.commanded(c)])
         return cases
 
     async def record_ack(self, ack: PrivacyAck) -> bool:
@@ -152,11 +146,11 @@ class Rights:
     async def _case_key(self, case: Case) -> bytes | None:
         """The access case's own key, None if unknown; `ExportDestroyedError` once the
         subject's erasure destroyed it."""
-        key_id = _key_id(case)
+        own = key_id(case)
         try:
-            return await self.vault.get("privacy", key_id)
+            return await self.vault.get("privacy", own)
         except LookupError:  # the vault's KeyDestroyedError, or a key it cannot read
-            if not await self.vault.destroyed("privacy", key_id):
+            if not await self.vault.destroyed("privacy", own):
                 raise
         erasure = rules.erasure_destroying(await self.cases.of_subject(case.subject_ref))
         raise ExportDestroyedError(case.case_id, Destroyed(erasure))
@@ -166,7 +160,7 @@ class Rights:
         was gathered); None while it can be opened, and for the other kinds."""
         if case.kind != CaseKind.ACCESS:
             return None
-        if not await self.vault.destroyed("privacy", _key_id(case)):
+        if not await self.vault.destroyed("privacy", key_id(case)):
             return None
         return Destroyed(rules.erasure_destroying(await self.cases.of_subject(case.subject_ref)))
 

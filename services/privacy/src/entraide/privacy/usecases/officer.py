@@ -38,11 +38,18 @@ class Privacy:
         return self.rights.clock
 
     async def open_case(
-        self, kind: CaseKind, subject_ref: str, subject_kind: SubjectKind, *, actor: str
+        self,
+        kind: CaseKind,
+        subject_ref: str,
+        subject_kind: SubjectKind,
+        *,
+        actor: str,
+        case_id: str | None = None,
     ) -> Case:
         """Open the officer's case, once the registry or the key vault shows the reference
         names a subject of that kind not erased yet (`domain.refusals.refusal`); else
-        `RefusedError`, and the refusal is in the audit trail."""
+        `RefusedError`, and the refusal is in the audit trail. `case_id`: its own, if the
+        caller chose it (a case stored already under it is not opened twice)."""
         subject = await self.subjects.get(subject_ref)
         known = KnownRef(
             registered=None if subject is None else subject.kind,
@@ -55,7 +62,7 @@ class Privacy:
                 None, "case-refused", actor=actor, kind=kind.value, reason=reason.value
             )
             raise RefusedError(reason, known)
-        return await self.rights.open(kind, subject_ref, subject_kind, actor=actor)
+        return await self.rights.open(kind, subject_ref, subject_kind, actor=actor, case_id=case_id)
 
     async def trail(self, case_id: str) -> list[Row]:
         """The case's audit trail, oldest first."""

@@ -69,7 +69,9 @@ class Subjects(Protocol):
 class Cases(Protocol):
     """Rights cases; each change of a case is one atomic update of it."""
 
-    async def add(self, cases: Sequence[Case]) -> None: ...
+    async def add(self, cases: Sequence[Case]) -> set[str]:
+        """Store the new cases; the ids of those already stored (kept as they were)."""
+        ...
 
     async def get(self, case_id: str) -> Case | None: ...
 

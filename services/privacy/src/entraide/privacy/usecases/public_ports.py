@@ -29,6 +29,11 @@ class PersonRequests(Protocol):
         """Requests never proved whose code expired before `before`."""
         ...
 
+    async def opening(self, before: datetime) -> list[PersonRequest]:
+        """Proved requests whose cases a stop left unrecorded (`Status.OPENING`), whose
+        code expired before `before` (no proof of them is under way any more)."""
+        ...
+
 
 class ContactSeal(Protocol):
     """The contact, sealed with a key of its own (the vault's), until it has served."""

@@ -8,7 +8,8 @@
 2. `prove`: the right code within 15 minutes (5 attempts) proves the contact. The owners of
    contact data (intake for families) say which subjects it names (`Owners`): privacy holds
    no contact of its own. One case per subject opens, through the officer's use case (the
-   legal month, every service commanded), with the person as its actor.
+   legal month, every service commanded), with the person as its actor: once, whatever
+   the stops (`public_opening`: noted first, then opened under ids of their own).
 3. `deliver`: once all a request's access cases are closed, one signed link valid 7 days
    goes to the proven contact: one answer, however many subjects it named (a family staff
    recorded, her requests at the door); `copies` opens them all, `export` one, as JSON.
@@ -33,7 +34,8 @@ from entraide.privacy.domain import requests_from_people as rules
 from entraide.privacy.domain.cases import ROUTED, Case, CaseKind, CaseStatus
 from entraide.privacy.domain.requests_from_people import Contact, PersonRequest, Status, Verdict
 from entraide.privacy.usecases.cases import ExportDestroyedError
-from entraide.privacy.usecases.officer import Privacy, RefusedError
+from entraide.privacy.usecases.officer import Privacy
+from entraide.privacy.usecases.public_opening import ACTOR, of_case, open_noted, pending
 from entraide.privacy.usecases.public_ports import (
     ContactSeal,
     Owners,
@@ -43,7 +45,6 @@ from entraide.privacy.usecases.public_ports import (
 from entraide.privacy.usecases.public_ports import OwnersUnavailableError as OwnersUnavailableError
 
 log = logging.getLogger(__name__)
-ACTOR = "personne"  # the audit trail's actor of a case the person opened
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class PublicRights:
         await self.seal.seal(request_id, contact)
         if statement and kind == CaseKind.RECTIFICATION:
             await self.statements.seal(
-                _pending(request_id), statement, subject_ref=f"person-{request_id}"
+                pending(request_id), statement, subject_ref=f"person-{request_id}"
             )
         await self.requests.add(request)
         await self._send(
@@ -132,20 +133,24 @@ class PublicRights:
         """What the person says is wrong and what to write instead, while the case is open."""
         if case.kind != CaseKind.RECTIFICATION or case.status == CaseStatus.CLOSED:
             return None
-        return await self.statements.open(_of_case(case.case_id))
+        return await self.statements.open(of_case(case.case_id))
 
     async def _forget(self, request_id: str) -> None:
         """A request that will open no case: its contact and statement forgotten."""
         await self.seal.forget(request_id)
-        await self.statements.forget(_pending(request_id))
+        await self.statements.forget(pending(request_id))
 
     async def prove(self, request_id: str, code: str) -> Proved:
         """Check the code; once proved, open a case per subject the contact names."""
         request = await self.requests.get(request_id)
         if request is None:
             return Proved(Verdict.EXPIRED, None)
+        if request.status == Status.OPENING:  # proved, then stopped as its cases opened
+            return await self._open(request)
         given = rules.keyed(self.key, f"code:{request_id}:{code.strip()}")
         verdict, after = rules.check_code(request, given, self._now())
+        if verdict == Verdict.DONE:
+            return Proved(verdict, request, len(request.case_ids))
         if verdict != Verdict.PROVEN:
             if after != request:
                 await self.requests.save(after)
@@ -155,50 +160,46 @@ class PublicRights:
         contact = await self.seal.open(request_id)
         if contact is None:
             return Proved(Verdict.EXPIRED, request)
-        statement = await self.statements.open(_pending(request_id))
         refs = await self.owners.subjects_of(contact, request.subject_kind)  # may raise
-        case_ids = []
-        for ref in refs:
-            try:
-                case = await self.privacy.open_case(
-                    request.kind, ref, request.subject_kind, actor=ACTOR
-                )
-            except RefusedError:  # already erased, or of the other kind: nothing to open
-                continue
-            await self.privacy.audit.record(
-                case.case_id, "public-request-proved", actor=ACTOR, channel=request.channel.value
-            )
-            case_ids.append(case.case_id)
-            if statement:  # each case's own, forgotten as it closes
-                await self.statements.seal(
-                    _of_case(case.case_id), statement, subject_ref=case.subject_ref
-                )
-        await self.statements.forget(_pending(request_id))
-        proved = replace(after, case_ids=tuple(case_ids))
+        noted = replace(after, status=Status.OPENING, opening=tuple(dict.fromkeys(refs)))
+        await self.requests.save(noted)  # first: a stop from here is finished, not lost
+        return await self._open(noted)
+
+    async def _open(self, request: PersonRequest) -> Proved:
+        """Open the cases noted on a proved request (those a stop left unopened) and
+        record them on it."""
+        case_ids = await open_noted(
+            request, privacy=self.privacy, statements=self.statements, key=self.key
+        )
+        await self.statements.forget(pending(request.request_id))
+        proved = replace(request, status=Status.PROVEN, case_ids=tuple(case_ids), opening=())
         if not case_ids:  # else kept sealed until every case has its answer; forgotten
-            await self.seal.forget(request_id)  # first: no pass reads a request proved
+            await self.seal.forget(request.request_id)  # first: no pass reads a request proved
             await self.privacy.audit.record(
                 None, "public-request-unmatched", actor=ACTOR, kind=request.kind.value
             )
         await self.requests.save(proved)
-        return Proved(verdict, proved, len(case_ids))
+        return Proved(Verdict.PROVEN, proved, len(case_ids))
 
     async def deliver(self) -> int:
         """Send the link to the copies once a request's access cases are all closed (one
         message, 7 days), tell that an erasure is done or how a rectification or an objection
-        ended, then forget the contact; forget the contacts of requests never proved. How many
-        requests were answered."""
+        ended, then forget the contact; forget the contacts of requests never proved, and
+        open the cases of those proved that a stop left unrecorded. How many requests were
+        answered."""
         now = self._now()
         for stale in await self.requests.stale(now):
             await self._forget(stale.request_id)
             await self.requests.save(replace(stale, status=Status.EXPIRED))
+        for stopped in await self.requests.opening(now):  # proved, its cases left unrecorded
+            await self._open(stopped)
         sent = 0
         for request in await self.requests.awaiting_answer():
             cases = [await self.privacy.rights.get(c) for c in request.case_ids]
             closed = [c for c in cases if c is not None and c.status == CaseStatus.CLOSED]
             for case in closed:  # a statement has served once its case is closed
                 if case.kind == CaseKind.RECTIFICATION:
-                    await self.statements.forget(_of_case(case.case_id))
+                    await self.statements.forget(of_case(case.case_id))
             if len(closed) == len(cases):
                 sent += await self._answer(request, closed, now)
         return sent
@@ -290,11 +291,3 @@ class PublicRights:
                 language=request.language,
             )
         )
-
-
-def _pending(request_id: str) -> str:
-    return f"request-{request_id}"
-
-
-def _of_case(case_id: str) -> str:
-    return f"case-{case_id}"

@@ -9,6 +9,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from entraide.contracts.vocab import ErasureReason, SubjectKind
+from entraide.kit.bulk import inserted_but
 from entraide.kit.outbox import PENDING, outbox_entry
 from entraide.privacy.adapters.commands import withdrawal
 from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus
@@ -32,9 +33,12 @@ class MongoCases:
         await self.cases.create_index([("subject_ref", ASCENDING)])
         await self.cases.create_index([("opened_at", DESCENDING)])
 
-    async def add(self, cases: Sequence[Case]) -> None:
-        if cases:
-            await self.cases.insert_many([to_doc(c) for c in cases])
+    async def add(self, cases: Sequence[Case]) -> set[str]:
+        if not cases:
+            return set()
+        return {
+            cases[n].case_id for n in await inserted_but(self.cases, [to_doc(c) for c in cases])
+        }
 
     async def get(self, case_id: str) -> Case | None:
         doc = await self.cases.find_one({"_id": case_id})

@@ -50,14 +50,20 @@ class MongoPersonRequests:
         return [_request(d) for d in found if d.get("case_ids")]
 
     async def stale(self, before: datetime) -> list[PersonRequest]:
-        query = {"status": Status.WAITING.value, "expires_at": {"$lt": before}}
+        return await self._expired(Status.WAITING, before)
+
+    async def opening(self, before: datetime) -> list[PersonRequest]:
+        return await self._expired(Status.OPENING, before)
+
+    async def _expired(self, status: Status, before: datetime) -> list[PersonRequest]:
+        query = {"status": status.value, "expires_at": {"$lt": before}}
         return [_request(d) for d in await self.requests.find(query).to_list()]
 
 
 def _doc(request: PersonRequest) -> Doc:
     doc = asdict(request)
     doc["_id"] = doc.pop("request_id")
-    doc["case_ids"] = list(request.case_ids)
+    doc["case_ids"], doc["opening"] = list(request.case_ids), list(request.opening)
     for name in ("kind", "subject_kind", "channel", "status"):
         doc[name] = doc[name].value
     return doc
@@ -80,4 +86,5 @@ def _request(doc: Doc) -> PersonRequest:
         follow_up=doc.get("follow_up"),
         link_sent_at=doc.get("link_sent_at"),
         language=doc.get("language", "fr"),
+        opening=tuple(doc.get("opening", ())),
     )
