@@ -15,6 +15,7 @@ from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.offers import search
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.records import Outgoing
+from entraide.directory.domain.volunteers.status_news import StatusNews
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 
 
@@ -46,6 +47,22 @@ class FakeVolunteers:
         await asyncio.sleep(0)
         volunteer = self.stored.get(volunteer_id)
         return None if volunteer is None else copy.deepcopy(volunteer)
+
+    async def owing_news(self, limit: int) -> list[Volunteer]:
+        await asyncio.sleep(0)
+        owing = [v for v in self.stored.values() if v.news_owed is not None]
+        owing.sort(key=lambda v: v.news_owed.since if v.news_owed else 0)
+        return copy.deepcopy(owing[:limit])
+
+    async def told(self, volunteer_id: str, news: StatusNews) -> bool:
+        await asyncio.sleep(0)
+        stored = self.stored.get(volunteer_id)  # as the store: guarded by the note
+        if stored is None or stored.news_owed is None:
+            return False
+        if stored.news_owed.revision != news.revision:
+            return False
+        stored.news_owed = None
+        return True
 
 
 class FakeUnitOfWork:
@@ -103,7 +120,13 @@ class FakeUnitOfWork:
             new = [c for c in done if c not in aggregate.rectifications_done]
             aggregate.rectifications_done = [*aggregate.rectifications_done, *new]
             aggregate.rectified = []
-        self._stored(aggregate)[aggregate.id] = copy.deepcopy(aggregate)
+        written = copy.deepcopy(aggregate)
+        if isinstance(aggregate, Volunteer) and isinstance(written, Volunteer):
+            stored = self._volunteers.stored.get(aggregate.id)
+            if not aggregate.news_noted and stored is not None:  # a write changing no status
+                written.news_owed = stored.news_owed  # leaves the note as it is stored
+            aggregate.news_noted = written.news_noted = False
+        self._stored(aggregate)[aggregate.id] = written
 
     def events(self) -> list[Any]:
         """The events' data published so far (tombstones left out)."""

@@ -37,7 +37,7 @@ from entraide.directory.entrypoints.http.volunteers import form as volunteer_for
 from entraide.directory.entrypoints.http.volunteers import pages as volunteers_pages
 from entraide.directory.entrypoints.http.volunteers import space as volunteer_space
 from entraide.directory.settings import DirectorySettings
-from entraide.directory.usecases import application_retention, volunteers
+from entraide.directory.usecases import application_retention, status_news, volunteers
 from entraide.directory.usecases.access import SPACE_ROLES
 from entraide.directory.usecases.ports import (
     Cards,
@@ -66,6 +66,7 @@ from entraide.kit.web import templates_for
 
 SERVICE = "directory"
 RETENTION_EVERY_SECONDS = 3600.0  # at start, then hourly: restarts never skip it
+NEWS_EVERY_SECONDS = 300.0  # the status news still owed: at start, then every 5 minutes
 log = logging.getLogger(__name__)
 # the public pages' menu (search, offers, volunteers)
 PUBLIC_NAV = [
@@ -165,6 +166,15 @@ def create_app(
             log.info("expired applications erased", extra={"erased": gone})
 
     retention = Periodic(purge_applications, RETENTION_EVERY_SECONDS, name="application-retention")
+
+    async def tell_owed_news() -> int:
+        """The status news a crash or the notifier's failure left owed (`status_news`)."""
+        settled = await status_news.settle_owed(uow.volunteers, news, datetime.now(UTC))
+        if settled:
+            log.info("volunteers' status news settled", extra={"settled": settled})
+        return settled
+
+    owed_news = Periodic(tell_owed_news, NEWS_EVERY_SECONDS, name="status-news", busy_again=True)
     lifespans: list[Lifespan] = [
         partial(outbox.running, relay),
         partial(outbox.sweeping, offers.sweep, settings.sweep_every_seconds),
@@ -205,8 +215,10 @@ def create_app(
             index_places,
             rights.ensure_indexes,  # last: the adapters' own indexes come first
         ],
-        # the retention pass on every replica (each erasure is claimed first)
-        lifespans=(lifespans if settings.outbox_relay else []) + [lambda _: running(retention)],
+        # the retention pass on every replica (each erasure is claimed first), and the
+        # status news' (the notifier's key: told once however many ask)
+        lifespans=(lifespans if settings.outbox_relay else [])
+        + [lambda _: running(retention), lambda _: running(owed_news)],
     )
     install_auth(app, settings, templates, home_admits=SPACE_ROLES)
     ask_for_help = {"intake_url": settings.intake_url.rstrip("/")}  # offers link to it

@@ -12,7 +12,7 @@ from entraide.contracts.events import RectificationCompleted, VolunteerApplicati
 from entraide.contracts.topics import PRIVACY_ACKS
 from entraide.directory.adapters.offers.store import MongoOffers, OfferStore
 from entraide.directory.adapters.outbox import entry, tombstone
-from entraide.directory.adapters.volunteers.store import MongoVolunteers, VolunteerStore
+from entraide.directory.adapters.volunteers.store import NEWS, MongoVolunteers, VolunteerStore
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.offers import events as offer_events
 from entraide.directory.domain.offers import search
@@ -47,7 +47,7 @@ class MongoUnitOfWork:
             await self.offer_store.insert(state, entries, _card(state))
         else:
             entries = _volunteer_entries(aggregate.events, self.volunteer_store)
-            await self.volunteer_store.insert(aggregate.state(), entries)
+            await self.volunteer_store.insert(aggregate.state() | _news(aggregate), entries)
         self._written(aggregate)
 
     async def commit(self, aggregate: Offer | Volunteer) -> bool:
@@ -56,8 +56,11 @@ class MongoUnitOfWork:
         else:
             entries = _volunteer_entries(aggregate.events, self.volunteer_store)
             previous = {"revision": aggregate.read_revision}
-            state, rectified = aggregate.state(), aggregate.rectified
-            written = await self.volunteer_store.replace(state, entries, previous, rectified)
+            state, rectified = aggregate.state() | _news(aggregate), aggregate.rectified
+            cancelled = aggregate.news_noted and aggregate.news_owed is None  # leaving
+            written = await self.volunteer_store.replace(
+                state, entries, previous, rectified, unset=(NEWS,) if cancelled else ()
+            )
         if written:
             self._written(aggregate)
         return written
@@ -91,8 +94,17 @@ class MongoUnitOfWork:
             new = [c for c in done if c not in aggregate.rectifications_done]
             aggregate.rectifications_done = [*aggregate.rectifications_done, *new]
             aggregate.rectified = []
+            aggregate.news_noted = False
         if woken:
             self.wake()
+
+
+def _news(volunteer: Volunteer) -> Doc:
+    """The news of a status this change noted, in its write (`status_news`); a write that
+    changed no status leaves the note as it is in the store (cleared meanwhile, or not)."""
+    if not volunteer.news_noted or volunteer.news_owed is None:
+        return {}
+    return {NEWS: volunteer.news_owed.document()}
 
 
 def _entries(events: list[Outgoing], topic: str) -> list[Doc]:

@@ -16,6 +16,7 @@ from entraide.directory.domain.offers.listing import Mark as ListingMark
 from entraide.directory.domain.offers.offer import Offer
 from entraide.directory.domain.offers.search import Prepared, Query
 from entraide.directory.domain.volunteers.roster import Mark
+from entraide.directory.domain.volunteers.status_news import StatusNews
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 
 Doc = dict[str, Any]
@@ -38,6 +39,15 @@ class Offers(Protocol):
 
 class Volunteers(Protocol):
     async def get(self, volunteer_id: str) -> Volunteer | None: ...
+
+    async def owing_news(self, limit: int) -> list[Volunteer]:
+        """The volunteers whose status's news is still owed (`news_owed`), oldest first."""
+        ...
+
+    async def told(self, volunteer_id: str, news: StatusNews) -> bool:
+        """Clear the news owed in one write guarded by it (still this news: a later status's
+        stays); whether this call cleared it."""
+        ...
 
 
 class UnitOfWork(Protocol):

@@ -9,8 +9,9 @@ the day, and how to stay: their space; privacy holds no address, so it asks dire
 In the public pages' language they applied in (French for an application made before it
 was kept); a need's name in that language too, from directory's catalogs (`translate`).
 By e-mail, or by SMS when they chose it and gave a phone. Each message has its key (the
-volunteer's revision for a status, the match for a proposal): a review retried, a
-redelivered event or a second replica asks again and nothing more is sent. The notifier
+revision a status changed at, the match for a proposal): a review retried, a redelivered
+event, a second replica or the pass settling a status's news still owed
+(`usecases.status_news`) asks again and nothing more is sent. The notifier
 records it (the volunteer's reference, never the address) and holds an SMS at night.
 """
 
@@ -25,6 +26,7 @@ from entraide.contracts.labels import NEEDS, in_sentence
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.sealing import unseal
+from entraide.directory.domain.volunteers.status_news import StatusNews
 from entraide.directory.domain.volunteers.status_words import FOR_VOLUNTEER
 from entraide.directory.domain.volunteers.volunteer import Volunteer, written_language_of
 from entraide.directory.usecases.ports import VolunteerKeyStore, VolunteerLookup
@@ -35,23 +37,6 @@ STATUS_TEMPLATE = "candidature-benevole"  # the kit's templates
 PROPOSAL_TEMPLATE = "proposition-benevole"
 SPACE = "/espace-benevole"
 RETENTION_TEMPLATES = {"30d": "conservation-benevole-mois", "7d": "conservation-benevole-semaine"}
-
-# a status as `candidature-benevole` words it (the kit's APPLICATION_STATUS); leaving
-# says nothing: the volunteer asked for it, and their data goes
-WORDED = {
-    Status.APPLIED: "submitted",
-    Status.IN_REVIEW: "in-review",
-    Status.APPROVED: "accepted",
-    Status.DECLINED: "declined",
-    Status.PAUSED: "paused",
-}
-
-
-def status_word(status: Status, was: Status | None) -> str | None:
-    """The template's word for a change of status; None when nothing is said."""
-    if status is Status.APPROVED and was is Status.PAUSED:
-        return "active"
-    return WORDED.get(status)
 
 
 def contact(identity: dict[str, Any]) -> tuple[Channel, str]:
@@ -85,29 +70,23 @@ class VolunteerNews:
         self.keys, self.notifier, self.translate = keys, notifier, translate
         self.space_link = space_url.rstrip("/") + SPACE
 
-    async def status_changed(self, volunteer: Volunteer, was: Status | None) -> bool:
-        """Tell the volunteer their application's new status, once it is stored (`was`:
-        None for a new application); False when nothing is said or the status did not
-        change. The change stands if this fails (a warning: the store went away)."""
-        word = status_word(volunteer.status, was)
-        if word is None or volunteer.status is was:
-            return False
+    async def status_changed(self, volunteer: Volunteer, news: StatusNews) -> bool:
+        """Ask the notifier to tell the volunteer the news of their application's status
+        (`status_news`: noted with the change, told once however often asked); False when
+        nobody is left to tell (erased). The notifier's failure is raised: the news stays
+        owed."""
         language = volunteer.written_language
         context = {
             "association": name_of(volunteer.association_id),
-            "status": word,
+            "status": news.word,
             # the subject's news, in the word of their space and the association's page
-            "state": in_sentence(self.translate(language, FOR_VOLUNTEER[volunteer.status])),
+            "state": in_sentence(self.translate(language, FOR_VOLUNTEER[news.status])),
             "space_url": opened_in(self.space_link, language),
         }
-        key = f"candidature:{volunteer.volunteer_ref}:{volunteer.revision}"
-        try:
-            ref, sealed = volunteer.volunteer_ref, volunteer.identity
-            told = (key, STATUS_TEMPLATE, context, language)
-            return await self._tell(volunteer.id, ref, sealed, *told)
-        except Exception as error:  # the review is stored: it stands
-            log.warning("volunteer not told", extra={"key": key, "error": type(error).__name__})
-            return False
+        key = f"candidature:{volunteer.volunteer_ref}:{news.revision}"
+        ref, sealed = volunteer.volunteer_ref, volunteer.identity
+        told = (key, STATUS_TEMPLATE, context, language)
+        return await self._tell(volunteer.id, ref, sealed, *told)
 
     async def proposed(self, documents: VolunteerLookup, proposal: MatchProposed) -> bool:
         """Tell the volunteer matching proposed them to a family (once per match); False

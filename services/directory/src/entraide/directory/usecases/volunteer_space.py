@@ -21,6 +21,7 @@ from entraide.directory.domain.volunteers import access_links
 from entraide.directory.domain.volunteers.rules import Status, TransitionError
 from entraide.directory.domain.volunteers.sealing import unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.usecases import status_news
 from entraide.directory.usecases.ports import (
     UnitOfWork,
     VolunteerDocuments,
@@ -288,10 +289,10 @@ class VolunteerSpace:
                 raise TransitionError(f"déjà {volunteer.status.value}")  # a second click
             for name, value in own.items():
                 setattr(volunteer, name, value)
-            was = volunteer.status
-            volunteer.change(changes, self.clock())
+            now = self.clock()
+            volunteer.change(changes, now)  # paused, active again: owed (not on leaving)
             if await self.uow.commit(volunteer):
-                if self.news is not None:  # paused, active again: told (not on leaving)
-                    await self.news.status_changed(volunteer, was)
+                if self.news is not None:
+                    await status_news.settle(self.uow.volunteers, self.news, volunteer, now)
                 return volunteer
         raise ConflictError(volunteer_id)

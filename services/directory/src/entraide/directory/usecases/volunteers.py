@@ -13,13 +13,15 @@ from entraide.directory.domain.volunteers.application import Application, Correc
 from entraide.directory.domain.volunteers.rules import Honorability, Status, new_ids
 from entraide.directory.domain.volunteers.sealing import seal, unseal
 from entraide.directory.domain.volunteers.volunteer import Volunteer
+from entraide.directory.usecases import status_news
 from entraide.directory.usecases.access import check, may_see
 from entraide.directory.usecases.ports import UnitOfWork, VolunteerDocuments, VolunteerKeyStore
 from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.principal import Principal
 
 ATTEMPTS = 5  # reviews of one volunteer at once: each is applied in turn
-OUTBOX_FIELDS = ("outbox", "outbox_pending", "lease_until", "lease_owner")
+# the store's own fields, not the staff's business (a status's news owed: `status_news`)
+HIDDEN = ("outbox", "outbox_pending", "lease_until", "lease_owner", "news_owed")
 log = logging.getLogger(__name__)
 
 
@@ -73,9 +75,10 @@ async def apply(
         written_language=form.written_language,
     )
     volunteer.announce_application(now)  # the observatory counts it; matching hears nothing
+    volunteer.owe_news(None, now)  # « reçue »: owed in the application's own write
     await uow.add(volunteer)
     if news is not None:
-        await news.status_changed(volunteer, None)
+        await status_news.settle(uow.volunteers, news, volunteer, now)
     return volunteer_id
 
 
@@ -95,11 +98,11 @@ async def change(
         volunteer = await editable(uow, principal, volunteer_id)
         if volunteer is None:
             return None
-        was = volunteer.status
-        volunteer.change(review.changes(), datetime.now(UTC))
+        now = datetime.now(UTC)
+        volunteer.change(review.changes(), now)  # a new status's news owed in its write
         if await uow.commit(volunteer):
             if news is not None:
-                await news.status_changed(volunteer, was)
+                await status_news.settle(uow.volunteers, news, volunteer, now)
             return volunteer
     raise ConflictError(volunteer_id)
 
@@ -181,7 +184,7 @@ async def staff_view(keys: VolunteerKeyStore, doc: dict[str, Any]) -> dict[str, 
     """A volunteer as their association's staff see them: identity opened."""
     key = await keys.existing(doc["_id"])
     identity = unseal(key, doc["_id"], doc["identity"]) if key else None
-    hidden = {"_id", "identity", *OUTBOX_FIELDS}
+    hidden = {"_id", "identity", *HIDDEN}
     return {
         "volunteer_id": doc["_id"],
         "identity": identity,

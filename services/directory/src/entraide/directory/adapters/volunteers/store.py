@@ -15,6 +15,7 @@ from entraide.contracts.topics import VOLUNTEER_APPLICATIONS, VOLUNTEERS
 from entraide.directory.adapters.writes import append, delete_when_free, ensure_outbox_index
 from entraide.directory.domain.volunteers.retention import NEVER_APPROVED, Applicant
 from entraide.directory.domain.volunteers.rules import Status
+from entraide.directory.domain.volunteers.status_news import StatusNews
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.kit import outbox_entries
 from entraide.kit.outbox import DONE, PENDING
@@ -22,6 +23,12 @@ from entraide.kit.outbox import DONE, PENDING
 Doc = dict[str, Any]
 # an application the retention pass claimed: no write goes through (`replace`), it is erased
 EXPIRING = "expiring"
+# the news of a status still owed the volunteer (`domain.volunteers.status_news`): set by
+# the status's own write, unset once the notifier recorded it, so only a few documents
+# have it. A sparse index: MongoDB reads those few; mongo-java-server scans the
+# collection (its planner serves only unique indexes), a pass every few minutes
+NEWS = "news_owed"
+OWED_NEWS = {NEWS: {"$exists": True}}
 
 
 class VolunteerStore:
@@ -41,6 +48,7 @@ class VolunteerStore:
         await self.collection.create_index("association_id")
         await self.collection.create_index("volunteer_ref", unique=True)
         await self.collection.create_index([("status", 1), ("updated_at", 1)])
+        await self.collection.create_index(f"{NEWS}.since", sparse=True)
         await ensure_outbox_index(self.collection)
 
     async def insert(self, doc: Doc, entries: list[Doc] | None = None) -> None:
@@ -49,12 +57,18 @@ class VolunteerStore:
         await self.collection.insert_one({**doc, **outbox})
 
     async def replace(
-        self, doc: Doc, entries: list[Doc], previous: Doc, rectified: Sequence[str] = ()
+        self,
+        doc: Doc,
+        entries: list[Doc],
+        previous: Doc,
+        rectified: Sequence[str] = (),
+        unset: Sequence[str] = (),
     ) -> bool:
         """Write a new revision (and its events) if nobody wrote one meanwhile; the flags of
-        the `rectified` cases go in the same write, which notes them done."""
+        the `rectified` cases go in the same write, which notes them done, and the `unset`
+        fields with it."""
         guard = {"_id": doc["_id"], "revision": previous["revision"], EXPIRING: None}
-        done = _done(rectified)
+        done = _done(rectified) | ({"$unset": dict.fromkeys(unset, "")} if unset else {})
         if entries:
             return await append(self.collection, guard, doc, entries, done)
         # nothing to announce: the outbox and the relay's lease are left as they are
@@ -107,6 +121,17 @@ class VolunteerStore:
         found = self.collection.find(query, {"outbox": 0}, batch_size=len(refs) + 1)
         return {doc["volunteer_ref"]: doc async for doc in found}
 
+    async def owing_news(self, limit: int) -> list[Doc]:
+        """The volunteers whose status's news is still owed, the oldest first."""
+        found = self.collection.find(OWED_NEWS, {"outbox": 0}).sort(f"{NEWS}.since", 1)
+        return await found.limit(limit).to_list()
+
+    async def told(self, volunteer_id: str, revision: int) -> bool:
+        """Clear the news owed if it is still that of `revision` (one guarded write: a later
+        status's news stays owed); whether this call cleared it."""
+        owed = {"_id": volunteer_id, f"{NEWS}.revision": revision}
+        return (await self.collection.update_one(owed, {"$unset": {NEWS: ""}})).modified_count == 1
+
     async def every(self) -> AsyncIterator[Doc]:
         """Every volunteer, through a cursor (a task at start)."""
         async for doc in self.collection.find({}, {"outbox": 0}):
@@ -146,6 +171,12 @@ class MongoVolunteers:
     async def get(self, volunteer_id: str) -> Volunteer | None:
         doc = await self.store.get(volunteer_id)
         return None if doc is None else Volunteer.from_state(doc)
+
+    async def owing_news(self, limit: int) -> list[Volunteer]:
+        return [Volunteer.from_state(doc) for doc in await self.store.owing_news(limit)]
+
+    async def told(self, volunteer_id: str, news: StatusNews) -> bool:
+        return await self.store.told(volunteer_id, news.revision)
 
 
 APPLICANT = ("volunteer_ref", "revision", "status", "approved_at", "updated_at")

@@ -12,6 +12,7 @@ from entraide.directory.domain.records import SOURCE, Outgoing, Tombstone
 from entraide.directory.domain.volunteers import rules
 from entraide.directory.domain.volunteers.application_events import application_event, check_state
 from entraide.directory.domain.volunteers.rules import Honorability, Status
+from entraide.directory.domain.volunteers.status_news import StatusNews, owed
 
 
 @dataclass
@@ -43,6 +44,10 @@ class Volunteer:
     rectifications: list[str] = field(default_factory=list, compare=False)
     rectified: list[str] = field(default_factory=list, compare=False)
     rectifications_done: list[str] = field(default_factory=list, compare=False)
+    # the news of their status still owed them (`status_news`), and whether this change noted
+    # or cancelled it: its write stores it then (a write changing no status leaves it)
+    news_owed: StatusNews | None = field(default=None, compare=False)
+    news_noted: bool = field(default=False, compare=False)
     read_revision: int | None = field(default=None, compare=False)
     events: list[Outgoing] = field(default_factory=list, compare=False)
 
@@ -80,6 +85,8 @@ class Volunteer:
             if self.status is Status.APPROVED and self.approved_at is None:
                 self.approved_at = now
         self.revision, self.updated_at = self.revision + 1, now
+        if self.status is not was:
+            self.owe_news(was, now)
         if self._application() != before:
             self.announce_application(now)
         if rules.announced(self.status) and (
@@ -114,6 +121,11 @@ class Volunteer:
             )
             self.events.append(new_event(done, source=SOURCE, subject=self.volunteer_ref))
         return []
+
+    def owe_news(self, was: Status | None, now: datetime) -> None:
+        """Note the news of their status as it now is (`was`: None for a new application),
+        replacing any news not yet told; none on leaving."""
+        self.news_owed, self.news_noted = owed(self.status, was, self.revision, now), True
 
     def announce_application(self, now: datetime) -> None:
         """Queue the application's state for the observatory (its own topic): on applying,
@@ -159,8 +171,14 @@ class Volunteer:
             "status": Status(doc["status"]),
             "honorability": Honorability(doc["honorability"]),
             "honorability_valid_until": _valid_until(doc),
+            "news_owed": _news_owed(doc),
         }
         return cls(id=doc["_id"], **values, read_revision=doc["revision"])
+
+
+def _news_owed(doc: dict[str, Any]) -> StatusNews | None:
+    owed = doc.get("news_owed")  # unset once told
+    return StatusNews.from_document(owed) if owed else None
 
 
 def _valid_until(doc: dict[str, Any]) -> date | None:
