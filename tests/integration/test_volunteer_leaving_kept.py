@@ -10,14 +10,13 @@ import httpx
 import pytest
 
 from entraide.directory.adapters.volunteers.privacy_erasure import PATH, PrivacyErasure
-from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
 from entraide.directory.usecases.volunteer_space import VolunteerSpace
 from entraide.kit.deps import lookup
 from entraide.kit.keyvault_client import dev_secret
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.integration.test_volunteer_space import mailbox, space_settings  # noqa: F401
-from tests.integration.test_volunteer_to_family import APPLICATION, review
+from tests.integration.test_volunteer_to_family import approved_volunteer
 from tests.support import serving
 
 
@@ -42,12 +41,8 @@ async def test_a_volunteer_leaving_as_directory_stops_is_still_asked_for(
     app = directory_app(space_settings)
     db = mongo[space_settings.database]
     async with serving(app) as client:
-        assert (await client.post("/devenir-benevole", data=APPLICATION)).status_code == 200
-        [stored] = await lookup(app, VolunteerStore).all()
+        stored = await approved_volunteer(app, client, dev_issuer)
         ref = stored["volunteer_ref"]
-        await dev_issuer.sign_in(client, "ppm-nantes")
-        await review(client, stored["_id"], statut="in-review", honorabilite="cleared")
-        await review(client, stored["_id"], statut="approved")
 
         space = lookup(app, VolunteerSpace)
         real = space.leaving

@@ -11,14 +11,12 @@ import json
 
 import httpx
 
-from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.directory.app import create_app as directory_app
 from entraide.directory.entrypoints.http.volunteers.space import COOKIE
-from entraide.kit.deps import lookup
 from entraide.privacy.app import create_app as privacy_app
 from tests.integration.test_directory_offers import directory_settings  # noqa: F401
 from tests.integration.test_volunteer_space import csrf, mailbox, signed_in  # noqa: F401
-from tests.integration.test_volunteer_to_family import APPLICATION, review
+from tests.integration.test_volunteer_to_family import APPLICATION, approved_volunteer
 from tests.privacy_support import case_when, closed
 from tests.servers import serve_in_thread
 from tests.support import eventually, everything, records, serving
@@ -42,12 +40,8 @@ async def test_a_volunteer_leaves_inactive_at_once_and_erased_through_privacy(
         )
         app = directory_app(settings)
         async with serving(app) as client:
-            assert (await client.post("/devenir-benevole", data=APPLICATION)).status_code == 200
-            [stored] = await lookup(app, VolunteerStore).all()
+            stored = await approved_volunteer(app, client, dev_issuer)
             ref = stored["volunteer_ref"]
-            await dev_issuer.sign_in(client, "ppm-nantes")
-            await review(client, stored["_id"], statut="in-review", honorabilite="cleared")
-            await review(client, stored["_id"], statut="approved")
 
             await signed_in(mailbox, client)
             sent = mongo[settings.database]["notifications"]

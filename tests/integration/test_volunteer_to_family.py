@@ -50,6 +50,18 @@ async def review(client, volunteer_id: str, **form: str) -> None:
     assert "fr-alert--error" not in said, said  # no error said after the review
 
 
+async def approved_volunteer(app, client, dev_issuer, form: dict = APPLICATION) -> dict:
+    """A volunteer who applied on the public form (the store's only one), then was reviewed
+    with a cleared check and approved on the association's page by its staff (the client
+    stays signed in as them); their document as stored at the application."""
+    assert (await client.post("/devenir-benevole", data=form)).status_code == 200
+    [stored] = await lookup(app, VolunteerStore).all()
+    await dev_issuer.sign_in(client, "ppm-nantes")
+    await review(client, stored["_id"], statut="in-review", honorabilite="cleared")
+    await review(client, stored["_id"], statut="approved")
+    return stored
+
+
 async def test_an_approved_volunteer_with_a_cleared_check_is_proposed_to_a_family(
     directory_settings,  # noqa: F811
     matching_settings,
