@@ -43,3 +43,48 @@ async def test_a_decision_owing_its_flags_is_listed_then_settled_once(mongo, uni
     assert doc["outbox_pending"] is True
     assert "owed" not in doc
     assert (await store.get(w.request.id)).owed is None  # type: ignore[union-attr]
+
+
+async def test_a_refusal_owing_her_message_is_listed_by_its_marker_then_settled_at_once(
+    mongo, unique
+) -> None:
+    """The note of a refusal still owing her message (`telling_until`) and its flags is one
+    note: listed by the request's own marker (a unique sparse index, which the store here
+    serves without a scan), cleared in one write with her sealed copy."""
+    w = await waiting()
+    store = SelfRequestStore(mongo[f"test_intake_{unique}"])
+    await store.ensure_indexes()
+    await store.add(w.request)
+    refused = replace(w.request, stage=Stage.REFUSED, decided_at=NOW, decided_by="staff")
+    assert await store.decide(replace(refused, owed="erased", telling_until=NOW))
+    doc = await store.requests.find_one({"_id": w.request.id})
+    assert (doc["owing"], doc["sealed"] != {}) == (w.request.id, True), "kept for her message"
+    [owing] = await store.owing()
+    assert (owing.id, owing.owed, owing.telling_until) == (w.request.id, "erased", NOW)
+
+    assert await store.settle(w.request.id, [], forget_details=True)
+
+    doc = await store.requests.find_one({"_id": w.request.id})
+    assert doc["sealed"] == {}
+    assert not {"owed", "owed_to", "telling_until", "owing"} & set(doc), "the whole note"
+    assert await store.owing() == []
+    assert not await store.settle(w.request.id, [], forget_details=True)
+
+
+async def test_a_decision_noted_before_the_marker_existed_is_listed_by_the_first_pass(
+    mongo, unique
+) -> None:
+    """A request a crash left owing under the earlier code (its note, no marker) is marked
+    by the first pass of a process, so the pass still finds it."""
+    w = await waiting()
+    store = SelfRequestStore(mongo[f"test_intake_{unique}"])
+    await store.add(w.request)
+    refused = {"stage": Stage.REFUSED.value, "decided_at": NOW, "owed": "erased"}
+    await store.requests.update_one({"_id": w.request.id}, {"$set": refused})
+
+    await store.ensure_indexes()
+
+    [owing] = await store.owing()
+    assert owing.id == w.request.id
+    assert await store.settle(w.request.id, [])
+    assert await store.owing() == []

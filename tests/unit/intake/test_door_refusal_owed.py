@@ -181,3 +181,28 @@ async def test_a_flag_on_a_request_refused_untold_is_answered_erased_once_it_is(
     assert isinstance(event.data, RectificationCompleted)
     assert (event.data.outcome, event.data.completed_at) == ("erased", NOW)
     assert [n.template for n in notifier.sent.values()] == [REFUSED]
+
+
+async def test_a_joke_refused_while_the_vault_is_away_has_its_key_destroyed_by_the_next_pass() -> (
+    None
+):
+    """Not a request: nothing to tell, her key goes at once; the vault away at that moment,
+    the decision stands and the next pass destroys it (before, nothing owed it: the key
+    stayed in the vault for good)."""
+    r = await asked()
+    real = r.keys.destroy
+
+    async def away(family_id: str) -> None:
+        raise ConnectionError("the vault went away")
+
+    r.keys.destroy = away  # type: ignore[method-assign]
+    with pytest.raises(ConnectionError):
+        await r.queue.refuse(CLAIRE, r.self_id, RefusalReason.NOT_A_REQUEST, NOW)
+    r.keys.destroy = real  # type: ignore[method-assign]
+    assert not r.key_destroyed()
+    assert r.stored().sealed == {}, "the decision's write emptied her copy"
+
+    assert await r.queue.settle_owed(NOW + timedelta(minutes=1)) == 1
+
+    assert r.key_destroyed()
+    assert await r.queue.settle_owed(NOW + timedelta(minutes=2)) == 0

@@ -109,26 +109,19 @@ class FakeQueue:
             request.rectifications_done = sorted({*request.rectifications_done, case_id})
         return flagged
 
-    async def settle(self, self_id: str, events: list[CloudEvent[Any]]) -> bool:
+    async def settle(
+        self, self_id: str, events: list[CloudEvent[Any]], *, forget_details: bool = False
+    ) -> bool:
         stored = self.stored[self_id]
-        if stored.owed is None:  # as the store: guarded by the marker, in one write
+        if stored.owed is None:  # as the store: guarded by the note, in one write
             return False
-        self.stored[self_id] = replace(stored, owed=None, owed_to=None)
+        cleared = replace(stored, owed=None, owed_to=None, telling_until=None)
+        self.stored[self_id] = replace(cleared, sealed={}) if forget_details else cleared
         self.outbox.extend((self_id, e) for e in events)
         return True
 
     async def owing(self) -> list[SelfRequest]:
         return [replace(r) for r in self.stored.values() if r.owed is not None]
-
-    async def untold(self) -> list[SelfRequest]:
-        return [replace(r) for r in self.stored.values() if r.telling_until is not None]
-
-    async def told(self, self_id: str) -> bool:
-        stored = self.stored[self_id]
-        if stored.telling_until is None:  # as the store: guarded by the note, in one write
-            return False
-        self.stored[self_id] = replace(stored, telling_until=None, sealed={})
-        return True
 
     async def decide(self, request: SelfRequest) -> bool:
         stored = self.stored[request.id]

@@ -2,7 +2,13 @@
 one document per request in `self_requests`, the identity sealed, the code as a hash; the
 events a decision owes privacy in the request's own outbox (a relay of its own). A decision
 empties the sealed copy unless confirmed, or refused with a message still owed the parent
-(`telling_until`: emptied by `told`, once the message is handed over)."""
+(`telling_until`: emptied by `settle`, once the message is handed over).
+
+What a decision owes (`usecases.door_owed`) is marked by `owing`, the request's own id, in
+the decision's write and cleared with the note: a sparse unique index, which the store here
+(mongo-java-server serves only `_id` and unique indexes; any other filter is a scan, about
+100 ms at 100,000 requests) lists by its entries alone, as MongoDB does, so the pass each
+minute reads the few owing, never the queue."""
 
 from collections.abc import Callable, Collection
 from dataclasses import asdict
@@ -23,12 +29,15 @@ from entraide.kit.outbox_entries import PENDING, outbox_entry
 
 Doc = dict[str, Any]
 COLLECTION = "self_requests"
+NOTE = ("owed", "owed_to", "telling_until", "owing")  # what a decision owes, cleared at once
+OWING = "owing"  # the request's id while its decision owes something (`door_owed`)
 
 
 class SelfRequestStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.requests = db[COLLECTION]
         self.wake: Callable[[], None] = lambda: None  # the queue's relay, once wired
+        self.marked = False  # the requests noted owing before the marker: marked once
 
     async def ensure_indexes(self) -> None:
         await self.requests.create_index(
@@ -43,8 +52,7 @@ class SelfRequestStore:
         await self.requests.create_index("lookup")
         await self.requests.create_index("request_id", sparse=True)
         await self.requests.create_index("family_ref")
-        await self.requests.create_index("owed", sparse=True)
-        await self.requests.create_index("telling_until", sparse=True)
+        await self.requests.create_index(OWING, unique=True, sparse=True)
 
     async def add(self, request: SelfRequest) -> None:
         await self.requests.insert_one(document_of(request))
@@ -137,13 +145,20 @@ class SelfRequestStore:
         )
         return found is not None and case_id in (found.get("rectifications") or [])
 
-    async def settle(self, self_id: str, events: list[CloudEvent[Any]]) -> bool:
-        """Clear what the decision owed and append the events to the request's outbox, in
-        one write guarded by the marker (a second settling writes nothing); the relay,
-        woken, publishes them."""
-        update: Doc = {"$unset": {"owed": "", "owed_to": ""}}
+    async def settle(
+        self, self_id: str, events: list[CloudEvent[Any]], *, forget_details: bool = False
+    ) -> bool:
+        """Clear the note of what the decision owed (and the sealed copy kept for her
+        message, `forget_details`) and append the events to the request's outbox, in one
+        write guarded by the note (a second settling writes nothing); the relay, woken,
+        publishes them."""
+        update: Doc = {"$unset": dict.fromkeys(NOTE, "")}
+        done: Doc = {"sealed": {}} if forget_details else {}
         if entries := [outbox_entry(e) for e in events]:
-            update |= {"$push": {"outbox": {"$each": entries}}, "$set": PENDING}
+            update["$push"] = {"outbox": {"$each": entries}}
+            done |= PENDING
+        if done:
+            update["$set"] = done
         owed = {"_id": self_id, "owed": {"$exists": True}}
         settled = (await self.requests.update_one(owed, update)).modified_count == 1
         if settled and entries:
@@ -151,19 +166,21 @@ class SelfRequestStore:
         return settled
 
     async def owing(self) -> list[SelfRequest]:
-        cursor = self.requests.find({"owed": {"$exists": True}})  # set only with a decision
+        if not self.marked:
+            await self._mark_owing()
+            self.marked = True
+        # a regular expression is what mongo-java-server answers from a unique index's
+        # entries (`$exists` would be a scan); every marker is a string, so all match
+        cursor = self.requests.find({OWING: {"$regex": "^"}})
         return [request_of(doc) async for doc in cursor.limit(100)]
 
-    async def untold(self) -> list[SelfRequest]:
-        cursor = self.requests.find({"telling_until": {"$exists": True}})  # set by a refusal
-        return [request_of(doc) async for doc in cursor.limit(100)]
-
-    async def told(self, self_id: str) -> bool:
-        """The message recorded (or given up) and the key gone: the sealed copy is emptied
-        with the note, in one write guarded by it."""
-        owed = {"_id": self_id, "telling_until": {"$exists": True}}
-        update = {"$unset": {"telling_until": ""}, "$set": {"sealed": {}}}
-        return (await self.requests.update_one(owed, update)).modified_count == 1
+    async def _mark_owing(self) -> None:
+        """A request noted owing before the marker existed gets it (one scan, at a process's
+        first pass), guarded by the note (settled meanwhile, it is not marked)."""
+        unmarked = {"owed": {"$exists": True}, OWING: {"$exists": False}}
+        async for doc in self.requests.find(unmarked, {"_id": 1}):
+            noted = {"_id": doc["_id"], "owed": {"$exists": True}}
+            await self.requests.update_one(noted, {"$set": {OWING: doc["_id"]}})
 
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {
@@ -174,8 +191,8 @@ class SelfRequestStore:
             "family_id": request.family_id,
             "refusal": request.refusal.value if request.refusal else None,
         }
-        if request.owed is not None:  # what its flags are owed, in this very write
-            done |= {"owed": request.owed, "owed_to": request.owed_to}
+        if request.owed is not None:  # what it owes, in this very write, and its marker
+            done |= {"owed": request.owed, "owed_to": request.owed_to, OWING: request.id}
         if request.telling_until is not None:  # her message owed: her address kept for it
             done["telling_until"] = request.telling_until
         elif request.stage != Stage.CONFIRMED:  # the sealed copy is no use any more
@@ -211,14 +228,16 @@ def document_of(request: SelfRequest) -> Doc:
     doc["needs"] = [n.value for n in request.needs]
     doc["availability"] = [s.model_dump(mode="json") for s in request.availability]
     doc["refusal"] = request.refusal.value if request.refusal else None
-    for owed in ("owed", "owed_to", "telling_until"):  # only once decided: passes read those
+    for owed in NOTE[:3]:  # only once decided: the pass reads those
         if doc[owed] is None:
             del doc[owed]
+    if "owed" in doc:
+        doc[OWING] = doc["_id"]
     return doc
 
 
 def request_of(doc: Doc) -> SelfRequest:
-    fields = {k: v for k, v in doc.items() if k != "_id" and k not in OUTBOX}
+    fields = {k: v for k, v in doc.items() if k not in ("_id", OWING) and k not in OUTBOX}
     return SelfRequest(
         **fields
         | {

@@ -78,14 +78,14 @@ class SelfRequest:
     # them; confirming or joining carries them onto the family's record, corrected there)
     rectifications: list[str] = field(default_factory=list)
     rectifications_done: list[str] = field(default_factory=list)  # withdrawn by the officer
-    # what its decision still owes those flags (`door_rectifications`): carried onto the
-    # record `owed_to`, or answered erased; noted in the decision's own write, cleared by
-    # the write that settles it, so a crash between leaves it for the next pass
+    # what its decision still owes, one note (`usecases.door_owed`) written with the
+    # decision and cleared by the one write that settles it, so a crash between leaves it
+    # for the next pass: its flags carried onto the record `owed_to`, or answered erased
+    # (`door_rectifications`)...
     owed: str | None = None
     owed_to: str | None = None
-    # a refusal she is told of (`TOLD_REFUSALS`) still owes her its message: noted in the
-    # decision's own write, her sealed copy and its key kept until the notifier has it,
-    # never past this time (`usecases.door_refusals`)
+    # ...and, for a refusal she is told of (`TOLD_REFUSALS`), her message: her sealed copy
+    # and its key kept until the notifier has it, never past this time (`door_refusals`)
     telling_until: datetime | None = None
 
 

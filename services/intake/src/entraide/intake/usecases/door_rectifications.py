@@ -6,20 +6,19 @@ privacy hears the data was erased instead (`RectificationCompleted`, outcome `er
 through the request's own outbox) and closes the case so, rather than wait for ever.
 
 The decision's own write notes what its flags are owed (`owing`): a flag lands only on a
-request still waiting, so once decided they are all there. `settle` then delivers it and
-clears the note in one write guarded by it: a crash between the two writes leaves the note,
-and the next pass (`settle_owed`: intake's scheduler) settles it, once. A refusal whose
-message the parent is still owed keeps her details readable (`door_refusals`): its flags
-are answered `erased` only once they are."""
+request still waiting, so once decided they are all there. `door_owed.settle` delivers it
+(`deliver`) and clears the note in one write guarded by it, with the events: a crash
+between leaves the note for the next pass. A refusal's flags are answered `erased` only
+once her key is gone (after her message, if one is owed: `door_refusals`)."""
 
 from dataclasses import replace
+from typing import Any
 
-from entraide.contracts import new_event
+from entraide.contracts import CloudEvent, new_event
 from entraide.contracts.events import RectificationCompleted
 from entraide.intake.domain.self_requests import SelfRequest
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.ports import Families
-from entraide.intake.usecases.self_requests import SelfRequests
 
 CARRY = "carry"  # onto the record `owed_to`
 ERASED = "erased"  # privacy told the data to correct was erased instead
@@ -30,37 +29,26 @@ def owing(request: SelfRequest, owed: str, to: str | None = None) -> SelfRequest
     return replace(request, owed=owed, owed_to=to)
 
 
-async def settle(queue: SelfRequests, families: Families, self_id: str) -> bool:
-    """Deliver what the decided request's flags are owed, if it still is: each carried
-    onto its record (a flag there already, or its case done, stays as it is), or answered
-    `erased`, case and reference only, dated as decided; whether this call settled it."""
-    decided = await queue.get(self_id)
-    if decided is None or decided.owed is None:
-        return False
-    if decided.owed == ERASED and decided.telling_until is not None:  # not erased yet
-        return False
-    events = []
+async def deliver(families: Families, decided: SelfRequest) -> list[CloudEvent[Any]]:
+    """What the decided request's flags are owed: each carried onto its record (a flag
+    there already, or its case done, stays as it is), or the `erased` answers to queue
+    with the note's clearing, case and reference only, dated as decided."""
     if decided.owed == CARRY and decided.owed_to:
         for case_id in decided.rectifications:
             await families.flag_rectification(decided.owed_to, case_id)
-    elif decided.owed == ERASED and decided.decided_at is not None:
-        events = [
-            new_event(
-                RectificationCompleted(
-                    case_id=case_id,
-                    subject_ref=decided.family_ref,
-                    service="intake",
-                    completed_at=decided.decided_at,
-                    outcome="erased",
-                ),
-                source=recording.SOURCE,
-                subject=decided.family_ref,
-            )
-            for case_id in decided.rectifications
-        ]
-    return await queue.settle(self_id, events)
-
-
-async def settle_owed(queue: SelfRequests, families: Families) -> set[str]:
-    """Settle the decisions a crash left owing; which this pass settled."""
-    return {r.id for r in await queue.owing() if await settle(queue, families, r.id)}
+    if decided.owed != ERASED or decided.decided_at is None:
+        return []
+    return [
+        new_event(
+            RectificationCompleted(
+                case_id=case_id,
+                subject_ref=decided.family_ref,
+                service="intake",
+                completed_at=decided.decided_at,
+                outcome="erased",
+            ),
+            source=recording.SOURCE,
+            subject=decided.family_ref,
+        )
+        for case_id in decided.rectifications
+    ]

@@ -3,10 +3,11 @@ association or of the network, who confirms it (it is published as any request, 
 `family`), joins it to a family already known, or refuses it. Never auto-trusted.
 
 Confirming writes the family with the id and key the request was sealed under, so a
-confirmation retried after a crash writes the same family once (`UnitOfWork.add`); the
-rectifications flagged on a request waiting follow it (`door_rectifications`); a refusal
-the parent is told of keeps her sealed copy until the notifier has its message
-(`door_refusals`)."""
+confirmation retried after a crash writes the same family once (`UnitOfWork.add`). What a
+decision owes after its write is noted in it and settled once, by the decision or by the
+next pass (`door_owed`): the rectifications flagged on a request waiting follow it
+(`door_rectifications`); a refusal the parent is told of keeps her sealed copy until the
+notifier has its message (`door_refusals`)."""
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
@@ -26,6 +27,7 @@ from entraide.intake.domain.self_requests import TOLD_REFUSALS, RefusalReason, S
 from entraide.intake.usecases import access, consent, door_details, door_refusals, recording
 from entraide.intake.usecases import door_rectifications as flags
 from entraide.intake.usecases.commands import Parent
+from entraide.intake.usecases.door_owed import OwedWork
 from entraide.intake.usecases.ports import Action, AuditTrail, UnitOfWork
 from entraide.intake.usecases.self_requests import (
     CALLING_TEMPLATE,
@@ -67,13 +69,15 @@ class ConfirmationQueue:
     uow: UnitOfWork
     audit: AuditTrail
 
+    @property
+    def _owed(self) -> OwedWork:
+        return OwedWork(self.door.queue, self.door.keys, self.uow.families)
+
     async def settle_owed(self, now: datetime) -> int:
         """What decisions a crash (or a notifier failing) interrupted still owe, delivered
         once: a refusal's message to the parent (her key destroyed after it, or untold a
         day on), then their flags; how many decisions this pass settled."""
-        queue, keys = self.door.queue, self.door.keys
-        told = await door_refusals.settle_owed(queue, keys, now, self._tell_refused)
-        return len(told | await flags.settle_owed(queue, self.uow.families))
+        return len(await self._owed.settle_owed(now, self._tell_refused))
 
     async def pending(self, principal: Principal, number: int = 1) -> Page[Pending]:
         """The requests waiting in my scope, oldest first, page `number` (the last, if there
@@ -114,7 +118,7 @@ class ConfirmationQueue:
         request_id = stored.requests[0].request_id
         owed = flags.owing(request, flags.CARRY, stored.family_ref)  # one landed meanwhile
         await self._decide(principal, owed, Stage.CONFIRMED, now, request_id=request_id)
-        await flags.settle(self.door.queue, self.uow.families, request.id)
+        await self._owed.settle(request.id, now, self._tell_refused)
         await self.audit.record(principal, Action.CREATE, request.family_id, via="a-confirmer")
         return Decided(stored.id, request_id)
 
@@ -158,7 +162,7 @@ class ConfirmationQueue:
         await self.uow.commit(family)
         merged = flags.owing(replace(request, family_id=family.id), flags.CARRY, family.family_ref)
         await self._decide(principal, merged, Stage.MERGED, now, request_id=request_id)
-        await flags.settle(self.door.queue, self.uow.families, request.id)
+        await self._owed.settle(request.id, now, self._tell_refused)
         await self.door.keys.destroy(request.family_id)  # the queue's sealed copy: unreadable
         await self.audit.record(principal, Action.RECTIFY, family.id, via="a-confirmer")
         if family.consent is given:  # recorded on the family: audited as any consent change
@@ -172,19 +176,15 @@ class ConfirmationQueue:
         flagged on it is answered: erased instead of corrected). Out of the network's reach
         or not reached, the parent is told so, with where to turn, by the channels she chose,
         before the key goes: owed by the decision's write, told by the next pass if this
-        one stops or the notifier fails (`door_refusals`), a day on at the latest. The
+        one stops or the notifier fails (`door_owed`), a day on at the latest. The
         decision is made once: a refusal decided again tells her nothing more."""
         request, identity = await self._open(principal, self_id)
         refused = flags.owing(replace(request, refusal=reason), flags.ERASED)
         if reason in TOLD_REFUSALS:
             refused = door_refusals.owing(refused, now)
         await self._decide(principal, refused, Stage.REFUSED, now)
-        if reason in TOLD_REFUSALS:
-            tell = partial(self._tell_refused, identity=identity)  # opened once, above
-            await door_refusals.settle(self.door.queue, self.door.keys, refused, now, tell)
-        else:
-            await self.door.keys.destroy(request.family_id)
-        await flags.settle(self.door.queue, self.uow.families, request.id)
+        tell = partial(self._tell_refused, identity=identity)  # opened once, above
+        await self._owed.settle(request.id, now, tell)  # told, key destroyed, flags answered
 
     async def match_step(self, family_ref: str, request_id: str, state: str) -> bool:
         """Matching's association accepted or started a match for a family's own request:

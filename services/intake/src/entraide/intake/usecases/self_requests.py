@@ -25,7 +25,6 @@ from entraide.intake.domain.reaching import message_language, written_channels
 from entraide.intake.domain.self_requests import SelfRequest, Stage, Standing
 from entraide.intake.usecases import recording
 from entraide.intake.usecases.commands import Parent
-from entraide.intake.usecases.door_refusals import UntoldRefusals
 from entraide.intake.usecases.ports import Families, FamilyKeys
 from entraide.kit.notifications import LANGUAGES, Channel, Notification, Notifier, opened_in
 
@@ -35,7 +34,7 @@ INTERRUPTED_TEMPLATE = "accompagnement-interrompu"  # « … n'est plus disponib
 REFUSED_TEMPLATE = "demande-non-retenue"  # « … où vous adresser », « … pas pu vous joindre »
 
 
-class SelfRequests(UntoldRefusals, Protocol):
+class SelfRequests(Protocol):
     """The queue of families' own requests (`adapters.self_requests`)."""
 
     async def add(self, request: SelfRequest) -> None: ...
@@ -74,13 +73,15 @@ class SelfRequests(UntoldRefusals, Protocol):
         the request carried it."""
         ...
 
-    async def settle(self, self_id: str, events: list[CloudEvent[Any]]) -> bool:
-        """If the decided request still owes its flags something, clear that and queue
-        `events` for privacy in its own outbox, in one write; whether this call did."""
+    async def settle(
+        self, self_id: str, events: list[CloudEvent[Any]], *, forget_details: bool = False
+    ) -> bool:
+        """If the decided request still owes something (`door_owed`), clear the note, queue
+        `events` in its outbox, empty its sealed copy if `forget_details`: one write; did it."""
         ...
 
     async def owing(self) -> list[SelfRequest]:
-        """The decided requests whose flags are still owed something (a crash came first)."""
+        """Some decided requests still owing something: by their own marker, not a scan."""
         ...
 
     async def decide(self, request: SelfRequest) -> bool:
