@@ -213,3 +213,16 @@ async def test_news_owed_past_the_bound_goes_untold_logged_by_the_volunteers_id_
     logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
     assert "d@example.org" not in logged
     assert "Dominique" not in logged
+
+
+async def test_the_news_owed_is_the_stores_own_note_not_shown_to_the_staff() -> None:
+    notifier = OnceNotifier()
+    notifier.failing = True
+    uow, keys, news = wired(notifier)
+    volunteer_id = await volunteers.apply(uow, keys, FORM, news)
+    stored = uow.volunteers.stored[volunteer_id]
+    assert stored.news_owed is not None
+    doc = stored.state() | {"news_owed": stored.news_owed.document()}
+    shown = await volunteers.staff_view(keys, doc)
+    assert "news_owed" not in shown
+    assert shown["identity"]["courriel"] == "d@example.org"  # the staff's view as it was
