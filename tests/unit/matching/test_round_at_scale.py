@@ -9,7 +9,7 @@ from typing import Any
 
 from entraide.matching.domain import request_view
 from entraide.matching.domain.model import Waiting
-from entraide.matching.usecases.engine import DONE_CHUNK, WAIT_CHUNK
+from entraide.matching.usecases.engine import READ_CHUNK, WAIT_CHUNK
 from tests.matching_support import withdrawn
 from tests.unit.matching.test_engine_use_cases import NEAR, World, submitted
 
@@ -105,6 +105,6 @@ async def test_the_round_reads_requests_and_histories_a_chunk_at_a_time() -> Non
 
     await world.engine().rebalance()
 
-    assert max(asked) <= DONE_CHUNK
+    assert max(asked) <= READ_CHUNK
     assert sum(asked) == 2 * len(ids), "each request's view and history read once"
     assert sorted(world.matches.waitlist) == sorted(ids)

@@ -19,16 +19,18 @@ from tests.unit.matching.test_engine_use_cases import FAR, NEAR, World, submitte
 Doc = dict[str, Any]
 
 
-def withdrawn_meanwhile(world: World, request_id: str, read: str = "many") -> None:
+def withdrawn_meanwhile(world: World, request_id: str, read: str = "many", nth: int = 1) -> None:
     """Once the engine has read the requests (`read`: the round's `many`, one placement's
-    `get`), and before it goes on, the requests' consumer (another replica, or another
-    task) applies the family's withdrawal and tells its engine, which finds nothing to end
-    yet."""
+    `get`; `nth`: that read's nth call), and before it goes on, the requests' consumer
+    (another replica, or another task) applies the family's withdrawal and tells its
+    engine, which finds nothing to end yet."""
     reading, consumer, pending = getattr(world.requests, read), world.engine(), [request_id]
+    calls = [0]
 
     async def hooked(*args: Any) -> Any:
         found = await reading(*args)
-        while pending:
+        calls[0] += 1
+        while pending and calls[0] >= nth:
             view = world.requests.views[pending.pop()]
             gone = withdrawn(submitted(request_id=view["_id"], family_ref=view["family_ref"]))
             view = view | request_view(gone, event_id="withdrawal")  # the read model's upsert
@@ -43,7 +45,8 @@ async def test_a_family_withdrawn_while_the_round_places_her_keeps_no_proposal()
     world = World(NEAR)
     family = submitted()
     world.arrives(family)  # open, not placed yet: the round's to place
-    withdrawn_meanwhile(world, family.request_id)
+    # after the round's second read (her region's), the one it proposes from
+    withdrawn_meanwhile(world, family.request_id, nth=2)
     await world.engine().rebalance()
 
     assert await world.matches.open_for_request(family.request_id) is None

@@ -13,7 +13,7 @@ is compared only with supports near enough to be allowed.
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,20 +124,39 @@ def candidates(
     only on supports that could take someone; a family left with nobody is told the rule
     that stopped most of its candidates (as `unfit` says it, counted on the way).
     """
-    declined = declined or {}
+    edges: list[Edge] = []
+    blocked: dict[int, Unfit] = {}
+    for f, best in ranked(families, index, now, declined or {}, top_k, crises_too, blocked):
+        family, crisis = families[f], policy.first(families[f])
+        prio = policy.priority(family, now)
+        edges.extend(  # explained (parts, reasons) only if proposed
+            Edge(f, s, scored(family, index.supports[s], pair_fit, prio, km, now), crisis)
+            for pair_fit, s, km in best
+        )
+    return edges, blocked
+
+
+def ranked(
+    families: Sequence[Family],
+    index: SupportIndex,
+    now: datetime,
+    declined: dict[str, frozenset[str]],
+    top_k: int | None,
+    crises_too: bool,
+    blocked: dict[int, Unfit],
+) -> Iterator[tuple[int, list[ranking.Fit]]]:
+    """Each family's kept candidates (fit, support, km), best first (`candidates`); why,
+    into `blocked`, for each family with none."""
     today = paris_day(now)  # a check is valid through its day in Paris
     cols = index.columns
     open_: dict[int, Unfit | None] = {}  # the support rules, once per support met
     near: dict[tuple[object, ...], set[int]] = {}  # families of one place and needs: once
-    edges: list[Edge] = []
-    blocked: dict[int, Unfit] = {}
     for f, family in enumerate(families):
         if not family.consent:
             blocked[f] = Unfit.NO_CONSENT
             continue
         refused = declined.get(family.request_id, frozenset())
-        crisis = policy.first(family)
-        keep = None if (crisis and not crises_too) or not top_k else top_k
+        keep = None if (policy.first(family) and not crises_too) or not top_k else top_k
         if cols.usable:  # every candidate at once
             rows = index.near_rows(family)
             fits, why = ranking.rank(
@@ -154,13 +173,7 @@ def candidates(
         if not fits:
             blocked[f] = why or Unfit.DISTANCE
             continue
-        best = heapq.nlargest(keep or len(fits), fits, key=lambda c: c[0])  # stable on ties
-        prio = policy.priority(family, now)
-        edges.extend(  # explained (parts, reasons) only if proposed
-            Edge(f, s, scored(family, index.supports[s], pair_fit, prio, km, now), crisis)
-            for pair_fit, s, km in best
-        )
-    return edges, blocked
+        yield f, heapq.nlargest(keep or len(fits), fits, key=lambda c: c[0])  # stable on ties
 
 
 def optimise(
