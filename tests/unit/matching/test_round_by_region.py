@@ -46,7 +46,9 @@ def instance(seed: int, days: float = 50, families: int = 160, volunteers: int =
     supports: list[Support] = []
     for i in range(volunteers):
         dep = rng.choices(list(places), weights)[0]
-        lat, lon = locate(rng.choice(places[dep]))
+        point = locate(rng.choice(places[dep]))
+        assert point is not None
+        lat, lon = point
         supports.append(
             volunteer(
                 key=f"volunteer:vol-{seed:03d}-{i:04d}",
@@ -202,3 +204,30 @@ async def test_the_flow_is_handed_one_region_at_a_time(monkeypatch: pytest.Monke
     assert len(by_region) >= 5
     assert sorted(map(sorted, handed)) == sorted(map(sorted, by_region.values()))
     assert max(map(len, handed)) < len(world.requests.views) / 2
+
+
+async def test_small_regions_share_one_flow_and_one_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regions are packed up to `REGION_PACK` families: a few store reads and flows a
+    round, not one of each per region (most regions are a few families)."""
+    world = instance(seed=3)
+    families, supports, edges = await one_flow(world)
+    assert len(set(components(families, supports, edges).values())) >= 4
+    assert len(families) < batch.REGION_PACK
+    flows, reads = [0], [0]
+    optimise, many = assign.optimise, world.requests.many
+
+    def counted(*args: Any) -> dict[int, assign.Edge]:
+        flows[0] += 1
+        return optimise(*args)
+
+    async def read(request_ids: list[str]) -> dict[str, Any]:
+        reads[0] += 1
+        return await many(request_ids)
+
+    monkeypatch.setattr(assign, "optimise", counted)
+    monkeypatch.setattr(world.requests, "many", read)
+    await world.engine().rebalance()
+
+    assert flows[0] == 1
+    # the first pass's read, the regions' together, then the proposed ones' (still open?)
+    assert reads[0] == 3
