@@ -3,7 +3,9 @@ the audit trail, the key vault, the contact and the statement sealed in it), whe
 privacy stops: stopped as the cases' ids are recorded, the code again opens none twice;
 the code sent twice at once (a double click) opens each case once, the store's unique id
 refusing the second; a request nobody tries again is finished by the next pass once its
-code expired. Before, the code again opened every case a second time."""
+code expired; stopped before the cases are journalled, the code again or the pass writes
+each one's « case-opened » entry, once. Before, the code again opened every case a second
+time, and a case stored before its entry was never journalled as opened."""
 
 import asyncio
 import os
@@ -128,3 +130,38 @@ async def test_stopped_as_her_cases_open_the_next_pass_finishes_it(db) -> None:
     await public.deliver()
     await _one_case_each(db, request_id, requests)
     assert await db["person_contacts"].count_documents({"_id": request_id}) == 1, "kept"
+
+
+@pytest.mark.parametrize("again", ["code", "pass"])
+async def test_stopped_before_her_cases_are_journalled_the_trail_says_each_opened_once(
+    db, again
+) -> None:
+    clock, public, requests, notifier = _channel(db)
+    request_id, code = await _asked(public, notifier, CaseKind.ERASURE)
+    audit = public.privacy.audit
+    record_many = audit.record_many
+
+    async def stopping(entries) -> None:
+        raise DiedError
+
+    audit.record_many = stopping  # the first case stored, not journalled
+    with pytest.raises(DiedError):
+        await public.prove(request_id, code)
+    audit.record_many = record_many
+    assert await db["cases"].count_documents({}) == 1
+    assert await db["audit"].count_documents({"action": "case-opened"}) == 0
+
+    if again == "code":
+        await public.prove(request_id, code)
+    else:  # she never tries again: the pass once the code expired
+        clock.advance(minutes=16)
+        await public.deliver()
+    await _one_case_each(db, request_id, requests)
+    for case in await db["cases"].find().to_list():
+        (opened,) = (
+            await db["audit"].find({"case_id": case["_id"], "action": "case-opened"}).to_list()
+        )
+        assert opened.keys() == {"_id", "at", "case_id", "action", "actor", "kind", "reason"}
+        assert (opened["actor"], opened["kind"]) == ("personne", "erasure"), "no one named"
+        trail = await public.privacy.trail(case["_id"])
+        assert [e["action"] for e in trail][:2] == ["case-opened", "public-request-proved"]

@@ -198,6 +198,7 @@ class FakeNotices:
 class FakeAudit:
     def __init__(self) -> None:
         self.entries: list[dict[str, Any]] = []
+        self.ids: set[Any] = set()
 
     async def record(
         self,
@@ -212,7 +213,12 @@ class FakeAudit:
         self.entries.append(entry | {"actor": actor} | details)
 
     async def record_many(self, entries: Sequence[dict[str, Any]]) -> None:
-        self.entries.extend(dict(e) for e in entries)
+        for entry in map(dict, entries):  # one entry an id, as the store's unique _id
+            if "_id" in entry:
+                if entry["_id"] in self.ids:
+                    continue
+                self.ids.add(entry.pop("_id"))
+            self.entries.append(entry)
 
     async def of_case(self, case_id: str) -> list[dict[str, Any]]:
         return [e for e in self.entries if e["case_id"] == case_id]

@@ -86,7 +86,8 @@ async def test_stopped_while_her_cases_open_the_code_again_opens_each_once(
     stored = requests.requests[request_id]
     assert stored.status is Status.PROVEN
     assert sorted(stored.case_ids) == sorted(world.cases.cases)
-    for case_id in stored.case_ids:  # journalled as the person's, once
+    for case_id in stored.case_ids:  # journalled as opened and as the person's, once
+        _opened_once(world, case_id)
         assert world.audit.actions(case_id).count("public-request-proved") == 1
     world.clock.advance(minutes=6)
     await world.rights.tick()  # the watchdog sends what a stop left unsent
@@ -101,6 +102,16 @@ async def test_stopped_while_her_cases_open_the_code_again_opens_each_once(
         assert await public.deliver() == 1
         (link,) = [n for n in notifier.sent if n.template == "droits-export"]
         assert link.context["parts"] == 2
+
+
+def _opened_once(world, case_id: str) -> None:
+    """The officer's trail says the case opened, once, by the person, naming no one."""
+    (opened,) = [e for e in world.audit.entries if e["case_id"] == case_id and e["action"] == "case-opened"]  # fmt: skip
+    case = world.cases.cases[case_id]
+    assert opened == {
+        "at": case.opened_at, "case_id": case_id, "action": "case-opened",
+        "actor": "personne", "kind": case.kind.value, "reason": "rights-request",
+    }  # fmt: skip
 
 
 async def _answered(world, case_id: str) -> None:
@@ -130,10 +141,12 @@ async def _erased(world, case_id: str) -> None:
     assert world.cases.cases[case_id].status is CaseStatus.CLOSED
 
 
-@pytest.mark.parametrize("owner", ["commands", "requests"])
+@pytest.mark.parametrize("owner", ["audit", "commands", "requests"])
 async def test_stopped_after_her_cases_opened_the_passes_follow_her_to_the_answer(owner) -> None:
     world, public, requests, seal, notifier, request_id = await _asked(CaseKind.ERASURE)
-    if owner == "commands":  # stopped as the first case's command goes
+    if owner == "audit":  # the first case stored, stopped before its « case-opened » entry
+        _stop_once(world.audit, "record_many")
+    elif owner == "commands":  # stopped as the first case's command goes
         _stop_once(world.commands, "send")
     else:  # every case opened, stopped as their ids are recorded
         _stop_once(requests, "save", _recording)
@@ -147,6 +160,8 @@ async def test_stopped_after_her_cases_opened_the_passes_follow_her_to_the_answe
     assert stored.status is Status.PROVEN
     assert sorted(stored.case_ids) == sorted(world.cases.cases)
     assert len(world.cases.cases) == 2, "the cases opened, each once"
+    for case_id in stored.case_ids:
+        _opened_once(world, case_id)
     await world.rights.tick()  # the watchdog sends what a stop left unsent
     assert {c.case_id for c in world.commands.sent} == set(world.cases.cases)
     for case_id in stored.case_ids:

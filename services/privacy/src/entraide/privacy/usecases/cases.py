@@ -21,6 +21,7 @@ from entraide.contracts.vocab import ErasureReason, SubjectKind
 from entraide.kit.export_seal import open_sealed
 from entraide.privacy.domain import cases as rules
 from entraide.privacy.domain.cases import Ack, Case, CaseKind, CaseStatus, Destroyed
+from entraide.privacy.usecases import opening_trail
 from entraide.privacy.usecases.access_keys import key_id, with_recipient
 from entraide.privacy.usecases.left_cases import close_left_by_erasure, still_waiting
 from entraide.privacy.usecases.ports import AuditLog, Cases, Commands, Keys
@@ -103,13 +104,7 @@ class Rights:
             return []
         there = await self.cases.add(cases)  # opened before a stop: neither told nor sent again
         fresh = [c for c in cases if c.case_id not in there]
-        await self.audit.record_many(
-            [
-                {"at": now, "case_id": c.case_id, "action": "case-opened", "actor": actor}
-                | {"kind": kind.value, "reason": reason.value}
-                for c in fresh
-            ]
-        )
+        await self.audit.record_many([opening_trail.opened(c, actor=actor) for c in fresh])
         await self.commands.send([c for c in fresh if rules.commanded(c)])
         return cases
 

@@ -9,6 +9,7 @@ and the same cases are recorded on the request, which the passes then follow to 
 
 from entraide.privacy.domain.cases import Case
 from entraide.privacy.domain.requests_from_people import PersonRequest, case_id_of
+from entraide.privacy.usecases import opening_trail
 from entraide.privacy.usecases.officer import Privacy, RefusedError
 from entraide.privacy.usecases.public_ports import StatementSeal
 
@@ -54,7 +55,10 @@ async def _case(privacy: Privacy, request: PersonRequest, ref: str, case_id: str
             )
         except RefusedError:  # already erased, or of the other kind: nothing to open
             return None
-    elif any(e["action"] == PROVED for e in await privacy.audit.of_case(case_id)):
-        return case
+    else:  # opened before a stop: its entries written if they were not
+        trail = await privacy.audit.of_case(case_id)
+        await opening_trail.restore(privacy.audit, case, trail, actor=ACTOR)
+        if any(e["action"] == PROVED for e in trail):
+            return case
     await privacy.audit.record(case_id, PROVED, actor=ACTOR, channel=request.channel.value)
     return case

@@ -9,6 +9,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
+from entraide.kit.bulk import inserted_but
 from entraide.privacy.domain.subjects import Notice
 
 Doc = dict[str, Any]
@@ -93,8 +94,8 @@ class MongoAudit:
         )
 
     async def record_many(self, entries: Sequence[Doc]) -> None:
-        if entries:
-            await self.entries.insert_many([dict(e) for e in entries])
+        if entries:  # an entry under an id of its own is written once (`opening_trail`)
+            await inserted_but(self.entries, [dict(e) for e in entries])
 
     async def last_at(self, action: str) -> datetime | None:
         found = await self.entries.find_one(
