@@ -38,7 +38,7 @@ MIN_FIT = 0.25  # below this a proposal would not help anyone: waitlist instead
 PLACES_KEPT = 20_000  # places whose candidates the index keeps (a few MB)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands in a batch
 class Edge:
     family: int
     support: int

@@ -5,10 +5,8 @@ then maximises the sum of priority x fit.
 Every part is kept, so a coordinator sees why a pair was proposed.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property, partial
 
 from entraide.contracts.geography import distance_km
 from entraide.contracts.labels import SKILLS, in_sentence
@@ -49,27 +47,34 @@ __all__ = [  # the policy's figures, kept importable from here
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Score:
     """A pair's fit and the family's priority; its parts and reasons are worked out when
-    first read (most pairs ranked are never proposed, so never explained)."""
+    first read (most pairs ranked are never proposed, so never explained). Slots, and the
+    pair itself rather than a bound explanation: the batch holds hundreds of thousands."""
 
     fit: float  # 0..1
     priority: float  # urgency x waiting
     distance_km: float | None
-    explain: Callable[[], Explained] = field(compare=False, repr=False)
+    family: Family = field(compare=False, repr=False)
+    support: Support = field(compare=False, repr=False)
+    now: datetime = field(compare=False, repr=False)
+    _explained: Explained | None = field(default=None, init=False, compare=False, repr=False)
 
-    @cached_property
-    def _explained(self) -> Explained:
-        return self.explain()
+    def _explanation(self) -> Explained:
+        if self._explained is None:  # once: frozen, so set past the dataclass's guard
+            explained = _explain(self.family, self.support, self.distance_km, self.now)
+            object.__setattr__(self, "_explained", explained)
+            return explained
+        return self._explained
 
     @property
     def parts(self) -> dict[str, float]:
-        return self._explained[0]
+        return self._explanation()[0]
 
     @property
     def reasons(self) -> tuple[str, ...]:
-        return self._explained[1]
+        return self._explanation()[1]
 
     @property
     def weighted(self) -> float:
@@ -91,7 +96,7 @@ def scored(
     family: Family, support: Support, pair_fit: float, prio: float, km: float | None, now: datetime
 ) -> Score:
     """The score of a pair whose `fit` (with this `km`) and family's priority are known."""
-    return Score(pair_fit, prio, km, partial(_explain, family, support, km, now))
+    return Score(pair_fit, prio, km, family, support, now)
 
 
 def _explain(family: Family, support: Support, km: float | None, now: datetime) -> Explained:
