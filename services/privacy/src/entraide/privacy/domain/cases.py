@@ -65,6 +65,7 @@ class Case:
     decision: str | None = None  # routed cases: the officer's decision
     closed_at: datetime | None = None
     rectified: Ack | None = None  # rectification: the owner's staff corrected the record
+    opened_by: str | None = None  # its trail's actor: the officer, the person, the sweep
 
 
 # how privacy itself closes a routed case (the officer's own decisions: `resolve`)

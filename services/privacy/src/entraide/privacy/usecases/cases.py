@@ -96,7 +96,8 @@ class Rights:
             case = rules.open_case(
                 case_id, kind, ref, subject_kind, now=now, services=self.services
             )
-            case = replace(rules.sent(case, now) if rules.commanded(case) else case, reason=reason)
+            case = rules.sent(case, now) if rules.commanded(case) else case
+            case = replace(case, reason=reason, opened_by=actor)
             cases.append(
                 await with_recipient(self.vault, case) if kind == CaseKind.ACCESS else case
             )
@@ -222,6 +223,7 @@ class Rights:
         now = self.clock()
         resent = []
         due = await self.cases.due(now - self.retry_after)
+        await opening_trail.restore_unsent(self.audit, due)
         for case in await still_waiting(self.cases, self.audit, due, at=now):
             step = rules.next_step(
                 case, now, retry_after=self.retry_after, escalate_after=self.escalate_after

@@ -144,6 +144,7 @@ def to_doc(case: Case) -> Doc:
         "sends": case.sends,
         "last_sent_at": case.last_sent_at,
         "reason": case.reason.value,
+        "opened_by": case.opened_by,
     }
     if case.recipient_key is not None:
         doc["recipient_key"] = case.recipient_key
@@ -172,6 +173,7 @@ def to_case(doc: Doc) -> Case:
         doc.get("decision"),
         doc.get("closed_at"),
         _rectified(doc.get("rectified")),
+        doc.get("opened_by"),
     )
 
 
