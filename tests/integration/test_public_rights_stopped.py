@@ -76,6 +76,8 @@ async def _one_case_each(db, request_id: str, requests) -> None:
     assert sorted(stored.case_ids) == sorted(await db["cases"].distinct("_id"))
     opened = await db["audit"].count_documents({"action": "case-opened"})
     assert opened == 2, "each case journalled as opened once"
+    proved = await db["audit"].count_documents({"action": "public-request-proved"})
+    assert proved == 2, "each case journalled as the person's once"
 
 
 async def test_stopped_as_her_cases_are_recorded_the_code_again_opens_none_again(db) -> None:

@@ -17,6 +17,7 @@ from entraide.privacy.domain.requests_from_people import Status, Verdict
 from tests.unit.privacy.test_public_rights import FAMILY, PHONE, _channel
 from tests.unit.privacy.test_public_rights_forgotten import DiedError, OnceNotifier
 
+PROVED = "public-request-proved"
 BOTH = {PHONE.term: ["fam-ref-0001", "fam-ref-0002"]}
 STATEMENT = "Mon numéro a changé : 07 98 76 54 32."
 
@@ -56,7 +57,7 @@ STEPS = [
     (CaseKind.ACCESS, "cases", "add"),
     (CaseKind.ERASURE, "audit", "record_many"),  # the case stored, not announced
     (CaseKind.ERASURE, "commands", "send"),  # announced, its command not sent
-    (CaseKind.ERASURE, "audit", "record"),  # the case's « contact prouvé » entry
+    (CaseKind.ERASURE, "audit", "proved"),  # the case's « contact prouvé » entry
     (CaseKind.RECTIFICATION, "statements", "seal"),  # the statement not under its case yet
     (CaseKind.RECTIFICATION, "statements", "forget"),
     (CaseKind.ERASURE, "requests", "save"),  # every case opened, the ids not recorded
@@ -74,6 +75,8 @@ async def test_stopped_while_her_cases_open_the_code_again_opens_each_once(
     when = _recording if owner == "requests" else (lambda *_: True)
     if owner == "statements" and step == "seal":  # the pending one is sealed as she asks
         when = lambda ref, *_: ref.startswith("case-")  # noqa: E731
+    if step == "proved":  # written under its own id, as « case-opened »
+        step, when = "record_many", lambda entries: entries[0]["action"] == PROVED
     _stop_once(where[owner], step, when)
     with pytest.raises(DiedError):
         await public.prove(request_id, code)

@@ -2,9 +2,11 @@
 and the action's): written as the case opens, written again where a stop after the case's
 insert left it unwritten (the person's code typed again, the pass once the code expired;
 for every case, the watchdog's first resend, its command having waited on the entry),
-and never twice, the trail keeping one entry an id."""
+and never twice, the trail keeping one entry an id (as the person's « contact prouvé »
+entry, written by the code sent twice at once)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from entraide.privacy.domain.cases import Case
 from entraide.privacy.usecases.ports import AuditLog, Row
@@ -18,17 +20,16 @@ def entry_id(case_id: str, action: str) -> str:
     return f"{case_id}:{action}"
 
 
+def once(case_id: str, action: str, *, actor: str, at: datetime, **details: str) -> Row:
+    """The case's one entry of `action`, under its own id: written twice, kept once."""
+    entry = {"at": at, "case_id": case_id, "action": action, "actor": actor}
+    return {"_id": entry_id(case_id, action)} | entry | details
+
+
 def opened(case: Case, *, actor: str) -> Row:
     """The case's « case-opened » entry: when, by whom, its kind and reason (no subject)."""
-    return {
-        "_id": entry_id(case.case_id, OPENED),
-        "at": case.opened_at,
-        "case_id": case.case_id,
-        "action": OPENED,
-        "actor": actor,
-        "kind": case.kind.value,
-        "reason": case.reason.value,
-    }
+    kind, reason = case.kind.value, case.reason.value
+    return once(case.case_id, OPENED, actor=actor, at=case.opened_at, kind=kind, reason=reason)
 
 
 async def restore(audit: AuditLog, case: Case, trail: Sequence[Row], *, actor: str) -> None:
