@@ -97,3 +97,21 @@ def volunteers(
             )
         )
     return out
+
+
+def volunteer_document(rng: random.Random, i: int, postal_code: str, capacity: int) -> dict:
+    """Volunteer `bench-vol-000042` as matching's read model holds it (the store
+    benchmarks load these): one or two needs, five slots, honourable until 2030."""
+    return {
+        "_id": f"bench-vol-{i:06d}",
+        "association_id": "parrains-par-mille",
+        "revision": 1,
+        "departement": postal_code[:2],
+        "postal_code": postal_code,
+        "needs": rng.sample(NEEDS, rng.choice((1, 2))),
+        "availability": [{"day": d, "part": p} for d, p in rng.sample(SLOTS, 5)],
+        "languages": ["fr"],
+        "active": True,
+        "capacity": capacity,
+        "honorability_valid_until": "2030-01-01",
+    }

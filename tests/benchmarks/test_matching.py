@@ -263,21 +263,7 @@ async def _load_volunteers(db) -> list[str]:
         )
         capacity = rng.choice((1, 1, 2, 3))
         busy = capacity if rng.random() < 0.8 else 0
-        docs.append(
-            {
-                "_id": f"bench-vol-{i:06d}",
-                "association_id": "parrains-par-mille",
-                "revision": 1,
-                "departement": postal_code[:2],
-                "postal_code": postal_code,
-                "needs": rng.sample(data.NEEDS, rng.choice((1, 2))),
-                "availability": [{"day": d, "part": p} for d, p in rng.sample(data.SLOTS, 5)],
-                "languages": ["fr"],
-                "capacity": capacity,
-                "active": True,
-                "honorability_valid_until": "2030-01-01",
-            }
-        )
+        docs.append(data.volunteer_document(rng, i, postal_code, capacity))
         places += [f"volunteer:bench-vol-{i:06d}"] * busy
     for start in range(0, VOLUNTEERS, 5000):
         await db["volunteers"].insert_many(docs[start : start + 5000])

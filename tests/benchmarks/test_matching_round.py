@@ -61,21 +61,8 @@ async def _load(db: Any) -> None:
     volunteers = []
     for i in range(VOLUNTEERS):
         postal_code = rng.choice(codes) if rng.random() < 0.85 else _elsewhere(rng)
-        volunteers.append(
-            {
-                "_id": f"bench-vol-{i:06d}",
-                "association_id": "parrains-par-mille",
-                "revision": 1,
-                "departement": postal_code[:2],
-                "postal_code": postal_code,
-                "needs": rng.sample(data.NEEDS, rng.choice((1, 2))),
-                "availability": [{"day": d, "part": p} for d, p in rng.sample(data.SLOTS, 5)],
-                "languages": ["fr"],
-                "active": True,
-                "capacity": rng.choice((1, 1, 2)),
-                "honorability_valid_until": "2030-01-01",
-            }
-        )
+        capacity = rng.choice((1, 1, 2))
+        volunteers.append(data.volunteer_document(rng, i, postal_code, capacity))
     await db["volunteers"].insert_many(volunteers)
     views = []
     for _ in range(FAMILIES):
