@@ -3,6 +3,7 @@ decision's own write, lists it for the scheduler's pass, and settles it once: th
 and the outbox in one guarded update, so a second pass (or a second replica) writes
 nothing. On the real store."""
 
+import logging
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -88,3 +89,33 @@ async def test_a_decision_noted_before_the_marker_existed_is_listed_by_the_first
     assert owing.id == w.request.id
     assert await store.settle(w.request.id, [])
     assert await store.owing() == []
+
+
+async def test_the_indexes_the_marker_replaced_are_dropped_at_start_up(
+    mongo, unique, caplog
+) -> None:
+    """A store created before the marker keeps `owed_1` and `telling_until_1`, which no
+    query reads any more and every write pays for: start-up drops them, once, and says so;
+    a second start-up (or a store that never had them) finds nothing to drop."""
+    caplog.set_level(logging.INFO, logger="entraide.kit.retired_indexes")
+    store = SelfRequestStore(mongo[f"test_intake_{unique}"])
+    await store.requests.create_index("owed", sparse=True)  # as the earlier code did
+    await store.requests.create_index("telling_until", sparse=True)
+
+    await store.ensure_indexes()
+
+    names = set(await store.requests.index_information())
+    assert not {"owed_1", "telling_until_1"} & names
+    assert {"owing_1", "code_hash_1", "family_ref_1"} <= names
+    [dropped] = [r for r in caplog.records if r.name == "entraide.kit.retired_indexes"]
+    assert dropped.levelno == logging.INFO
+    assert (dropped.__dict__["collection"], dropped.__dict__["indexes"]) == (
+        "self_requests",
+        ["owed_1", "telling_until_1"],
+    )
+    caplog.clear()
+
+    await store.ensure_indexes()  # the next start-up
+
+    assert set(await store.requests.index_information()) == names
+    assert not [r for r in caplog.records if r.name == "entraide.kit.retired_indexes"]

@@ -24,9 +24,11 @@ from entraide.intake.adapters.lookup_index import LookupIndex
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import Family, FamilySummary, MatchStep, Sharing
 from entraide.kit.coalesce import Coalesced
+from entraide.kit.retired_indexes import drop_retired
 
 # A summary and the lookup hashes it was found by (to give each caller of a batch its own)
 SUMMARY_AND_LOOKUP = {k: v for k, v in SUMMARY.items() if k != "lookup"}
+RETIRED = ("_id_1_lease_owner_1",)  # the marks' (d167e67: served by the _id index)
 
 
 class FamilyStore:
@@ -48,6 +50,7 @@ class FamilyStore:
         await self.families.create_index(
             [("departement", ASCENDING), ("association_id", ASCENDING), ("created_at", DESCENDING)]
         )
+        await drop_retired(self.families, RETIRED)
 
     async def get(self, family_id: str) -> Family | None:
         doc = await self.families.find_one({"_id": family_id}, {"outbox": 0})

@@ -26,11 +26,13 @@ from entraide.intake.domain.paging import PAGE_SIZE
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.kit.outbox_entries import FIELDS as OUTBOX
 from entraide.kit.outbox_entries import PENDING, outbox_entry
+from entraide.kit.retired_indexes import drop_retired
 
 Doc = dict[str, Any]
 COLLECTION = "self_requests"
 NOTE = ("owed", "owed_to", "telling_until", "owing")  # what a decision owes, cleared at once
 OWING = "owing"  # the request's id while its decision owes something (`door_owed`)
+RETIRED = ("owed_1", "telling_until_1")  # the pass's two scans, before `owing` (85c9b34)
 
 
 class SelfRequestStore:
@@ -53,6 +55,7 @@ class SelfRequestStore:
         await self.requests.create_index("request_id", sparse=True)
         await self.requests.create_index("family_ref")
         await self.requests.create_index(OWING, unique=True, sparse=True)
+        await drop_retired(self.requests, RETIRED)
 
     async def add(self, request: SelfRequest) -> None:
         await self.requests.insert_one(document_of(request))

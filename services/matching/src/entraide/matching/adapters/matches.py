@@ -32,6 +32,7 @@ from entraide.contracts import CloudEvent
 from entraide.contracts.vocab import MatchOutcome
 from entraide.kit.bulk import inserted_but
 from entraide.kit.outbox import PENDING, outbox_entry
+from entraide.kit.retired_indexes import drop_retired
 from entraide.matching.adapters.documents import (
     document_of,
     match_of,
@@ -49,6 +50,17 @@ from entraide.matching.usecases.access import Scope
 
 Doc = dict[str, Any]
 WITHOUT_OUTBOX = {"outbox": 0}
+RETIRED = {  # no longer created: by the change that retired them
+    "matches": (
+        "_id_1_state_1",  # 41d6096: unique (_id, state), a place taken in one update
+        "_id_1_lease_owner_1",  # 41d6096: the marks', served by _id
+        "open_request_id_1",  # fdbf530: the claim's field is `open_request`
+        "association_id_1_state_1",  # 61254f0, then 71888fa: ended latest first, _id
+        "association_id_1_state_1_closed_at_-1",
+    ),
+    "places": ("_id_1_v_1",),  # 41d6096
+    "waitlist": ("departement_1",),  # 4610393: a territory's longest waiting first
+}
 
 
 class MatchStore(Places, Histories, Waitlist):
@@ -91,6 +103,8 @@ class MatchStore(Places, Histories, Waitlist):
         await self.waitlist.create_index(
             [("outbox_pending", ASCENDING), ("lease_until", ASCENDING)]
         )
+        for collection, names in RETIRED.items():
+            await drop_retired(self.matches.database[collection], names)
 
     async def propose(
         self, match: Match, event: CloudEvent[Any], leased: Doc | None = None

@@ -34,10 +34,12 @@ from pymongo.errors import DuplicateKeyError
 from entraide.directory.domain.offers import listing
 from entraide.directory.domain.offers.fields import Freshness
 from entraide.directory.usecases.ports import ListingPage, ListingQuery
+from entraide.kit.retired_indexes import drop_retired
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 INDEX = [("association_id", 1), ("sort_key", 1), ("_id", 1), ("updated_at", 1)]
+RETIRED = ("association_id_1",)  # the list's before INDEX, its prefix (4af79a9)
 REKEYED = "offers-sort-keys"  # the marker's id: {version: the recipe's all written}
 
 
@@ -50,6 +52,7 @@ class MongoOfferListing:
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index(INDEX)
+        await drop_retired(self.collection, RETIRED)
 
     async def page(self, query: ListingQuery) -> ListingPage:
         """The actions from `start` (at most `size`) and how many there are per state."""
