@@ -24,9 +24,15 @@ T = TypeVar("T")
 
 
 def _registry(app: FastAPI) -> dict[type, Any]:
-    if not hasattr(app.state, "provided"):
-        app.state.provided = {}
-    return cast(dict[type, Any], app.state.provided)
+    # by key: an attribute of `State` is found only after a failed lookup raised inside
+    # (`__getattr__`), twice with `hasattr`, at every dependency of every request
+    state = app.state
+    try:
+        return cast(dict[type, Any], state["provided"])
+    except KeyError:
+        registry: dict[type, Any] = {}
+        state["provided"] = registry
+        return registry
 
 
 def provide(app: FastAPI, *instances: object) -> None:
