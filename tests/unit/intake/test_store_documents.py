@@ -3,7 +3,14 @@ family's document carries its first request and its pending event (no database n
 
 from datetime import UTC, date, datetime
 
-from entraide.contracts.vocab import ContactChannel, RequestChannel, WithdrawalReason
+from entraide.contracts.events import Slot
+from entraide.contracts.vocab import (
+    ContactChannel,
+    DayPart,
+    RequestChannel,
+    Weekday,
+    WithdrawalReason,
+)
 from entraide.intake.adapters import documents
 from entraide.intake.domain.access import Scope
 from entraide.intake.domain.family import Contact
@@ -77,3 +84,20 @@ async def test_a_contact_stored_before_its_day_was_kept_reads_its_day_in_paris()
     (contact,) = documents.family_of(doc).contacts
     assert (contact.day, contact.noted_at, contact.by_name) == (date(2026, 12, 1), None, None)
     assert documents.document_of(documents.family_of(doc))["contacts"][0]["day"] == "2026-12-01"
+
+
+async def test_a_requests_slots_are_stored_as_plain_strings_in_their_order() -> None:
+    """MongoDB gets JSON values, each slot as its own `model_dump` gave it (matching and the
+    exports read them)."""
+    family = await _family()
+    slots = [
+        Slot(day=Weekday.FRIDAY, part=DayPart.EVENING),
+        Slot(day=Weekday.MONDAY, part=DayPart.MORNING),
+        Slot(day=Weekday.WEDNESDAY, part=DayPart.AFTERNOON),
+    ]
+    family.requests[0].availability = slots
+    stored = documents.document_of(family)["requests"][0]["availability"]
+    assert stored == [s.model_dump(mode="json") for s in slots]
+    assert stored[0] == {"day": "fr", "part": "evening"}
+    assert {type(v) for slot in stored for v in slot.values()} == {str}
+    assert documents.family_of(documents.document_of(family)).requests[0].availability == slots

@@ -43,6 +43,7 @@ NOT_REWRITTEN = (
 )
 SHARING = {"_id": 1, "consent.sharing": 1, "shared_with": 1}
 _TIME = TypeAdapter(datetime)
+_SLOTS = TypeAdapter(list[Slot])  # one call for a request's slots, not one dump per slot
 
 
 def family_document(family: Doc, request: Doc, events: list[CloudEvent[Any]]) -> Doc:
@@ -138,7 +139,7 @@ def _request_document(r: Request) -> Doc:
         "status": r.status,
         "revision": r.revision,
         "needs": [n.value for n in r.needs],
-        "availability": [s.model_dump(mode="json") for s in r.availability],
+        "availability": _SLOTS.dump_python(r.availability, mode="json"),
         "signs": [s.value for s in r.signs],
         "urgency": r.urgency.value,
         "notes": r.notes,
