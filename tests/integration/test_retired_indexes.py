@@ -11,6 +11,7 @@ import pytest
 from pymongo import ASCENDING, DESCENDING
 
 from entraide.directory.adapters.offers.listing import MongoOfferListing
+from entraide.directory.adapters.volunteers.store import VolunteerStore
 from entraide.intake.adapters.family_store import FamilyStore
 from entraide.matching.adapters.matches import MatchStore
 
@@ -37,6 +38,10 @@ RETIRED: dict[str, tuple[Callable[[Any], Any], dict[str, list[Index]]]] = {
         },
     ),
     "directory offers": (MongoOfferListing, {"offers": [([("association_id", A)], {})]}),  # 4af79a9
+    "directory volunteers": (  # eaae97f: the owed news's pass, before its marker
+        VolunteerStore,
+        {"volunteers": [([("news_owed.since", A)], {"sparse": True})]},
+    ),
 }
 
 

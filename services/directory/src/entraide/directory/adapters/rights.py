@@ -67,9 +67,9 @@ UNSAID = frozenset({"sealed", "lease_until", "reason"})
 # `status` is their application's
 RENAMED = {"channel": "medium", "status": "application"}
 # the rectification cases their staff corrected: privacy's own part lists its cases and
-# how each closed; a status's news still owed, the store's own note (the message itself is
-# in `messages` once the notifier records it)
-UNEXPORTED = frozenset({"rectifications_done", "news_owed"})
+# how each closed; a status's news still owed and its marker, the store's own note (the
+# message itself is in `messages` once the notifier records it)
+UNEXPORTED = frozenset({"rectifications_done", "news_owed", "news_owing"})
 # where directory names a volunteer: their record, their supports heard from matching,
 # their address's and sign-in links' hashes, their wish to leave, the messages sent them
 REFS = {

@@ -12,7 +12,13 @@ from entraide.contracts.events import RectificationCompleted, VolunteerApplicati
 from entraide.contracts.topics import PRIVACY_ACKS
 from entraide.directory.adapters.offers.store import MongoOffers, OfferStore
 from entraide.directory.adapters.outbox import entry, tombstone
-from entraide.directory.adapters.volunteers.store import NEWS, MongoVolunteers, VolunteerStore
+from entraide.directory.adapters.volunteers.store import (
+    NEWS,
+    NOTE,
+    OWING,
+    MongoVolunteers,
+    VolunteerStore,
+)
 from entraide.directory.domain.associations import name_of
 from entraide.directory.domain.offers import events as offer_events
 from entraide.directory.domain.offers import search
@@ -59,7 +65,7 @@ class MongoUnitOfWork:
             state, rectified = aggregate.state() | _news(aggregate), aggregate.rectified
             cancelled = aggregate.news_noted and aggregate.news_owed is None  # leaving
             written = await self.volunteer_store.replace(
-                state, entries, previous, rectified, unset=(NEWS,) if cancelled else ()
+                state, entries, previous, rectified, unset=NOTE if cancelled else ()
             )
         if written:
             self._written(aggregate)
@@ -100,11 +106,12 @@ class MongoUnitOfWork:
 
 
 def _news(volunteer: Volunteer) -> Doc:
-    """The news of a status this change noted, in its write (`status_news`); a write that
-    changed no status leaves the note as it is in the store (cleared meanwhile, or not)."""
+    """The news of a status this change noted, and its marker (the volunteer's id, which the
+    pass reads by), in its write (`status_news`); a write that changed no status leaves the
+    note as it is in the store (cleared meanwhile, or not)."""
     if not volunteer.news_noted or volunteer.news_owed is None:
         return {}
-    return {NEWS: volunteer.news_owed.document()}
+    return {NEWS: volunteer.news_owed.document(), OWING: volunteer.id}
 
 
 def _entries(events: list[Outgoing], topic: str) -> list[Doc]:

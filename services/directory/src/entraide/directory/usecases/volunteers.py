@@ -20,8 +20,9 @@ from entraide.directory.usecases.volunteer_news import VolunteerNews
 from entraide.kit.principal import Principal
 
 ATTEMPTS = 5  # reviews of one volunteer at once: each is applied in turn
-# the store's own fields, not the staff's business (a status's news owed: `status_news`)
-HIDDEN = ("outbox", "outbox_pending", "lease_until", "lease_owner", "news_owed")
+# the store's own fields, not the staff's business (a status's news owed and its marker:
+# `status_news`)
+HIDDEN = ("outbox", "outbox_pending", "lease_until", "lease_owner", "news_owed", "news_owing")
 log = logging.getLogger(__name__)
 
 

@@ -19,16 +19,23 @@ from entraide.directory.domain.volunteers.status_news import StatusNews
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.kit import outbox_entries
 from entraide.kit.outbox import DONE, PENDING
+from entraide.kit.retired_indexes import drop_retired
 
 Doc = dict[str, Any]
 # an application the retention pass claimed: no write goes through (`replace`), it is erased
 EXPIRING = "expiring"
 # the news of a status still owed the volunteer (`domain.volunteers.status_news`): set by
 # the status's own write, unset once the notifier recorded it, so only a few documents
-# have it. A sparse index: MongoDB reads those few; mongo-java-server scans the
-# collection (its planner serves only unique indexes), a pass every few minutes
+# have it. The pass finds those few by its marker, the volunteer's own id, set and unset
+# with the note (`NOTE`), under a unique sparse index: mongo-java-server serves a filter
+# from `_id` and unique indexes only (on the note itself, or a normal index, it reads
+# the whole collection), and lists a unique index's entries for a regular expression
+# (`$exists` would be a scan); MongoDB reads the sparse index
 NEWS = "news_owed"
-OWED_NEWS = {NEWS: {"$exists": True}}
+OWING = "news_owing"
+NOTE = (NEWS, OWING)
+OWING_NEWS = {OWING: {"$regex": "^"}}  # every marker is a string: all match
+RETIRED = (f"{NEWS}.since_1",)  # the pass's index before the marker
 
 
 class VolunteerStore:
@@ -43,13 +50,15 @@ class VolunteerStore:
         self.topic = topic  # where the volunteers' availability goes
         self.applications_topic = applications_topic  # and their applications' changes
         self.collection: AsyncCollection[Doc] = db["volunteers"]
+        self.marked = False  # what the earlier code left: set right by the first pass
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("association_id")
         await self.collection.create_index("volunteer_ref", unique=True)
         await self.collection.create_index([("status", 1), ("updated_at", 1)])
-        await self.collection.create_index(f"{NEWS}.since", sparse=True)
+        await self.collection.create_index(OWING, unique=True, sparse=True)
         await ensure_outbox_index(self.collection)
+        await drop_retired(self.collection, RETIRED)
 
     async def insert(self, doc: Doc, entries: list[Doc] | None = None) -> None:
         """A new volunteer (an application: nothing to announce yet)."""
@@ -122,15 +131,33 @@ class VolunteerStore:
         return {doc["volunteer_ref"]: doc async for doc in found}
 
     async def owing_news(self, limit: int) -> list[Doc]:
-        """The volunteers whose status's news is still owed, the oldest first."""
-        found = self.collection.find(OWED_NEWS, {"outbox": 0}).sort(f"{NEWS}.since", 1)
+        """The volunteers whose status's news is still owed, the oldest first (by their
+        marker: the few noted, sorted in memory)."""
+        if not self.marked:
+            await self._mark_owing()
+            self.marked = True
+        found = self.collection.find(OWING_NEWS, {"outbox": 0}).sort(f"{NEWS}.since", 1)
         return await found.limit(limit).to_list()
 
+    async def _mark_owing(self) -> None:
+        """What the code before the marker (or a rollback to it) left, set right at a
+        process's first pass (one scan): a note without its marker gets it, a marker whose
+        note it cleared goes; each write guarded by the note as read."""
+        noted, unnoted = {NEWS: {"$exists": True}}, {NEWS: {"$exists": False}}
+        unmarked = {"$or": [noted | {OWING: {"$exists": False}}, unnoted | OWING_NEWS]}
+        async for doc in self.collection.find(unmarked, {NEWS: 1}):
+            if NEWS in doc:  # noted, not marked
+                guard, update = noted, {"$set": {OWING: doc["_id"]}}
+            else:  # marked, its note cleared alone
+                guard, update = unnoted, {"$unset": {OWING: ""}}
+            await self.collection.update_one({"_id": doc["_id"]} | guard, update)
+
     async def told(self, volunteer_id: str, revision: int) -> bool:
-        """Clear the news owed if it is still that of `revision` (one guarded write: a later
-        status's news stays owed); whether this call cleared it."""
+        """Clear the news owed and its marker if it is still that of `revision` (one guarded
+        write: a later status's news stays owed); whether this call cleared it."""
         owed = {"_id": volunteer_id, f"{NEWS}.revision": revision}
-        return (await self.collection.update_one(owed, {"$unset": {NEWS: ""}})).modified_count == 1
+        cleared = {"$unset": dict.fromkeys(NOTE, "")}
+        return (await self.collection.update_one(owed, cleared)).modified_count == 1
 
     async def every(self) -> AsyncIterator[Doc]:
         """Every volunteer, through a cursor (a task at start)."""
