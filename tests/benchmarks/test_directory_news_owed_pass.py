@@ -20,9 +20,6 @@ The headline is the pass's read as a share of the scan; the floor shows how far 
 the best the store can do. No bound in milliseconds: the machine is shared."""
 
 import os
-import statistics
-import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,16 +30,14 @@ from entraide.directory.domain.volunteers.rules import Status
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.directory.usecases import volunteers
 from entraide.kit.outbox import DONE
-from tests.benchmarks.record import record
+from tests.benchmarks.owed_pass import side_by_side
 from tests.unit.directory.fakes import FakeKeys, FakeUnitOfWork
 from tests.unit.directory.test_volunteer_use_cases import FORM
 
 VOLUNTEERS = int(os.environ.get("ENTRAIDE_BENCH_VOLUNTEERS", "100000"))
-OWED, SAMPLES, BATCH = 100, 50, 1000
+OWED, BATCH = 100, 1000
 NAME = "directory owed-news pass"
-SHARE = 0.1  # of the scan: the marker's read must not grow with the store as the scan does
 SCAN = "scan by the note (`news_owed` $exists), the read before the marker"
-FLOOR = "find by _id of the same ids"
 STATUSES = (Status.APPLIED, Status.IN_REVIEW, Status.APPROVED, Status.PAUSED, Status.DECLINED)
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -59,10 +54,6 @@ def nth(model: dict[str, Any], i: int) -> dict[str, Any]:
     status = STATUSES[i % len(STATUSES)].value
     ids = {"_id": f"volunteer-{i:07d}", "volunteer_ref": f"ref-{i:07d}"}
     return model | ids | {"status": status, "updated_at": changed} | DONE
-
-
-def p99(took: list[float]) -> float:
-    return sorted(took)[int(0.99 * (len(took) - 1))]
 
 
 async def test_the_owed_news_pass_reads_a_batch_among_100_000_volunteers(mongo, unique) -> None:
@@ -82,46 +73,11 @@ async def test_the_owed_news_pass_reads_a_batch_among_100_000_volunteers(mongo, 
         found = found.sort(sort, 1) if sort else found
         return [Volunteer.from_state(doc) async for doc in found.limit(OWED)]
 
-    reads: dict[str, Callable[[], Awaitable[list[Volunteer]]]] = {
-        "owing": lambda: owing.owing_news(OWED),
-        "scan": lambda: read({"news_owed": {"$exists": True}}, "news_owed.since"),
-        "floor": lambda: read({"_id": {"$in": ids}}),
-    }
-    started = time.perf_counter()  # a process's first pass also marks older notes: a scan
-    await owing.owing_news(OWED)
-    first = (time.perf_counter() - started) * 1000
-    names = list(reads)
-    took: dict[str, list[float]] = {name: [] for name in names}
-    for i in range(SAMPLES):  # the three in the same rounds, each round in another order
-        for name in names[i % 3 :] + names[: i % 3]:
-            started = time.perf_counter()
-            found = await reads[name]()
-            took[name].append((time.perf_counter() - started) * 1000)
-            assert sorted(v.id for v in found) == ids, name
-
-    median = {name: statistics.median(spent) for name, spent in took.items()}
-    high = {name: p99(spent) for name, spent in took.items()}
-    share = median["owing"] / median["scan"]
-    print(f"\n{NAME}: {VOLUNTEERS} volunteers, {OWED} owed, {SAMPLES} rounds")
-    for name in took:
-        print(f"{NAME}: {name}: median {median[name]:.2f} ms, p99 {high[name]:.2f} ms")
-    print(f"{NAME}: owing_news / scan {share:.3f}, / floor {median['owing'] / median['floor']:.1f}")
-    print(f"{NAME}: a process's first pass {first:.1f} ms")
-    among = f"among {VOLUNTEERS:,} volunteers ({OWED} owed)"
-    for q, values in (("median", median), ("p99", high)):
-        record(
-            NAME,
-            f"owing_news() {among}, {q}",
-            values["owing"],
-            "ms",
-            baseline=values["scan"],
-            baseline_name=SCAN,
-            floor_ms=values["floor"],
-            target=f"<= {SHARE} x the scan" if q == "median" else "",
-            met=share <= SHARE if q == "median" else None,
-        )
-        figure = f"{FLOOR} {among}, {q}"
-        record(NAME, figure, values["floor"], "ms", baseline=values["scan"], baseline_name=SCAN)
-        record(NAME, f"scan by the note {among}, {q}", values["scan"], "ms")
-    figure = f"a process's first owing_news() {among}"
-    record(NAME, figure, first, "ms", baseline=median["scan"], baseline_name=SCAN)
+    await side_by_side(
+        NAME,
+        marker=("owing_news()", lambda: owing.owing_news(OWED)),
+        scan=(SCAN, lambda: read({"news_owed": {"$exists": True}}, "news_owed.since")),
+        floor=lambda: read({"_id": {"$in": ids}}),
+        expected=ids,
+        among=f"among {VOLUNTEERS:,} volunteers ({OWED} owed)",
+    )
