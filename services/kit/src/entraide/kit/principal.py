@@ -152,14 +152,18 @@ class TokenVerifier:
 
     def _remember(self, token: str, verified: Verified) -> None:
         """Keep `verified` for a minute; at `VERIFIED_MAX` tokens, the stale ones go, then
-        the oldest."""
+        the oldest. Each is kept for the same time and a re-verified one moves to the end,
+        so the dict's order is their expiry's: the stale are at its front, no sweep of the
+        rest (a copy of 10,000 entries per new token, once full)."""
         now = time.monotonic()
         self._verified.pop(token, None)  # re-verified: to the end, the newest
-        if len(self._verified) >= VERIFIED_MAX:
-            self._verified = {t: e for t, e in self._verified.items() if e[0] > now}
-            while len(self._verified) >= VERIFIED_MAX:
-                del self._verified[next(iter(self._verified))]
-        self._verified[token] = (now + VERIFIED_SECONDS, verified)
+        remembered = self._verified
+        while remembered:
+            oldest = next(iter(remembered))
+            if remembered[oldest][0] > now and len(remembered) < VERIFIED_MAX:
+                break
+            del remembered[oldest]
+        remembered[token] = (now + VERIFIED_SECONDS, verified)
 
     def verify_now(self, token: str) -> Verified:
         try:
