@@ -91,6 +91,30 @@ async def test_a_decision_noted_before_the_marker_existed_is_listed_by_the_first
     assert await store.owing() == []
 
 
+async def test_a_marker_left_without_its_note_is_taken_off_by_the_first_pass(mongo, unique) -> None:
+    """The earlier code (a rollback to it) settled a request by clearing its note alone,
+    leaving the marker: listed for ever, it owes nothing, so no pass ever clears it, and
+    it takes one of the pass's hundred places. The first pass of a process takes it off;
+    the requests still owing stay listed."""
+    w = await waiting()
+    other = w.door.queue.stored[(await w.door.submit(submission(), NOW)).self_id]  # type: ignore[attr-defined]
+    store = SelfRequestStore(mongo[f"test_intake_{unique}"])
+    await store.ensure_indexes()
+    await store.add(w.request)
+    await store.add(other)
+    for request in (w.request, other):
+        refused = replace(request, stage=Stage.REFUSED, decided_at=NOW, decided_by="staff")
+        assert await store.decide(replace(refused, owed="erased"))
+    earlier = {"$unset": {"owed": "", "owed_to": ""}}  # the note, not the marker
+    await store.requests.update_one({"_id": w.request.id}, earlier)
+
+    restarted = SelfRequestStore(store.requests.database)  # the next process
+    assert [r.id for r in await restarted.owing()] == [other.id]
+    doc = await store.requests.find_one({"_id": w.request.id})
+    assert "owing" not in doc
+    assert (await store.requests.find_one({"_id": other.id}))["owing"] == other.id
+
+
 async def test_the_indexes_the_marker_replaced_are_dropped_at_start_up(
     mongo, unique, caplog
 ) -> None:

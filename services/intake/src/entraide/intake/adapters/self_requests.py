@@ -8,7 +8,9 @@ What a decision owes (`usecases.door_owed`) is marked by `owing`, the request's 
 the decision's write and cleared with the note: a sparse unique index, which the store here
 (mongo-java-server serves only `_id` and unique indexes; any other filter is a scan, about
 100 ms at 100,000 requests) lists by its entries alone, as MongoDB does, so the pass each
-minute reads the few owing, never the queue."""
+minute reads the few owing, never the queue. What the code before the marker left (a note
+unmarked, a marker without its note) is set right by a process's first pass
+(`kit.owed_marks`)."""
 
 from collections.abc import Callable, Collection
 from dataclasses import asdict
@@ -26,6 +28,7 @@ from entraide.intake.domain.paging import PAGE_SIZE
 from entraide.intake.domain.self_requests import RefusalReason, SelfRequest, Stage
 from entraide.kit.outbox_entries import FIELDS as OUTBOX
 from entraide.kit.outbox_entries import PENDING, outbox_entry
+from entraide.kit.owed_marks import OwedMarks
 from entraide.kit.retired_indexes import drop_retired
 
 Doc = dict[str, Any]
@@ -39,7 +42,7 @@ class SelfRequestStore:
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.requests = db[COLLECTION]
         self.wake: Callable[[], None] = lambda: None  # the queue's relay, once wired
-        self.marked = False  # the requests noted owing before the marker: marked once
+        self.marks = OwedMarks(self.requests, note="owed", marker=OWING)
 
     async def ensure_indexes(self) -> None:
         await self.requests.create_index(
@@ -169,21 +172,9 @@ class SelfRequestStore:
         return settled
 
     async def owing(self) -> list[SelfRequest]:
-        if not self.marked:
-            await self._mark_owing()
-            self.marked = True
-        # a regular expression is what mongo-java-server answers from a unique index's
-        # entries (`$exists` would be a scan); every marker is a string, so all match
-        cursor = self.requests.find({OWING: {"$regex": "^"}})
+        await self.marks.set_right()
+        cursor = self.requests.find(self.marks.owing)
         return [request_of(doc) async for doc in cursor.limit(100)]
-
-    async def _mark_owing(self) -> None:
-        """A request noted owing before the marker existed gets it (one scan, at a process's
-        first pass), guarded by the note (settled meanwhile, it is not marked)."""
-        unmarked = {"owed": {"$exists": True}, OWING: {"$exists": False}}
-        async for doc in self.requests.find(unmarked, {"_id": 1}):
-            noted = {"_id": doc["_id"], "owed": {"$exists": True}}
-            await self.requests.update_one(noted, {"$set": {OWING: doc["_id"]}})
 
     async def decide(self, request: SelfRequest) -> bool:
         done: Doc = {

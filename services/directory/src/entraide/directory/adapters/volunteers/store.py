@@ -19,6 +19,7 @@ from entraide.directory.domain.volunteers.status_news import StatusNews
 from entraide.directory.domain.volunteers.volunteer import Volunteer
 from entraide.kit import outbox_entries
 from entraide.kit.outbox import DONE, PENDING
+from entraide.kit.owed_marks import OwedMarks
 from entraide.kit.retired_indexes import drop_retired
 
 Doc = dict[str, Any]
@@ -27,14 +28,12 @@ EXPIRING = "expiring"
 # the news of a status still owed the volunteer (`domain.volunteers.status_news`): set by
 # the status's own write, unset once the notifier recorded it, so only a few documents
 # have it. The pass finds those few by its marker, the volunteer's own id, set and unset
-# with the note (`NOTE`), under a unique sparse index: mongo-java-server serves a filter
-# from `_id` and unique indexes only (on the note itself, or a normal index, it reads
-# the whole collection), and lists a unique index's entries for a regular expression
-# (`$exists` would be a scan); MongoDB reads the sparse index
+# with the note (`NOTE`), under a unique sparse index (`kit.owed_marks`): mongo-java-server
+# serves a filter from `_id` and unique indexes only (on the note itself, or a normal
+# index, it reads the whole collection); MongoDB reads the sparse index
 NEWS = "news_owed"
 OWING = "news_owing"
 NOTE = (NEWS, OWING)
-OWING_NEWS = {OWING: {"$regex": "^"}}  # every marker is a string: all match
 RETIRED = (f"{NEWS}.since_1",)  # the pass's index before the marker
 
 
@@ -50,7 +49,7 @@ class VolunteerStore:
         self.topic = topic  # where the volunteers' availability goes
         self.applications_topic = applications_topic  # and their applications' changes
         self.collection: AsyncCollection[Doc] = db["volunteers"]
-        self.marked = False  # what the earlier code left: set right by the first pass
+        self.marks = OwedMarks(self.collection, note=NEWS, marker=OWING)
 
     async def ensure_indexes(self) -> None:
         await self.collection.create_index("association_id")
@@ -133,24 +132,9 @@ class VolunteerStore:
     async def owing_news(self, limit: int) -> list[Doc]:
         """The volunteers whose status's news is still owed, the oldest first (by their
         marker: the few noted, sorted in memory)."""
-        if not self.marked:
-            await self._mark_owing()
-            self.marked = True
-        found = self.collection.find(OWING_NEWS, {"outbox": 0}).sort(f"{NEWS}.since", 1)
+        await self.marks.set_right()
+        found = self.collection.find(self.marks.owing, {"outbox": 0}).sort(f"{NEWS}.since", 1)
         return await found.limit(limit).to_list()
-
-    async def _mark_owing(self) -> None:
-        """What the code before the marker (or a rollback to it) left, set right at a
-        process's first pass (one scan): a note without its marker gets it, a marker whose
-        note it cleared goes; each write guarded by the note as read."""
-        noted, unnoted = {NEWS: {"$exists": True}}, {NEWS: {"$exists": False}}
-        unmarked = {"$or": [noted | {OWING: {"$exists": False}}, unnoted | OWING_NEWS]}
-        async for doc in self.collection.find(unmarked, {NEWS: 1}):
-            if NEWS in doc:  # noted, not marked
-                guard, update = noted, {"$set": {OWING: doc["_id"]}}
-            else:  # marked, its note cleared alone
-                guard, update = unnoted, {"$unset": {OWING: ""}}
-            await self.collection.update_one({"_id": doc["_id"]} | guard, update)
 
     async def told(self, volunteer_id: str, revision: int) -> bool:
         """Clear the news owed and its marker if it is still that of `revision` (one guarded
