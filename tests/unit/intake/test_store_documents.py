@@ -13,7 +13,7 @@ from entraide.contracts.vocab import (
 )
 from entraide.intake.adapters import documents
 from entraide.intake.domain.access import Scope
-from entraide.intake.domain.family import Contact
+from entraide.intake.domain.family import Contact, MatchStep
 from entraide.intake.usecases import recording
 from tests.unit.intake.builders import details
 from tests.unit.intake.fakes import FakeKeys, FakeUnitOfWork
@@ -101,3 +101,16 @@ async def test_a_requests_slots_are_stored_as_plain_strings_in_their_order() -> 
     assert stored[0] == {"day": "fr", "part": "evening"}
     assert {type(v) for slot in stored for v in slot.values()} == {str}
     assert documents.family_of(documents.document_of(family)).requests[0].availability == slots
+
+
+def test_an_orientation_step_is_stored_with_its_set_fields_only_and_read_back() -> None:
+    at = datetime(2026, 12, 3, 10, 30, tzinfo=UTC)
+    step = MatchStep(
+        event_id="e1", request_id="r1", state="proposed", at=at, match_id="m1", support="offer"
+    )
+    doc = documents.step_document(step)
+    assert doc == {
+        "event_id": "e1", "request_id": "r1", "state": "proposed", "at": at,
+        "match_id": "m1", "support": "offer",
+    }  # fmt: skip
+    assert documents._step_of(doc) == step
