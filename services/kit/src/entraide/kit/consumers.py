@@ -21,8 +21,9 @@ by record by the broker's policy (`kit.deadletter`).
 
 Both read the records themselves (`message.raw_message`), so FastStream's decoder is set
 aside (`undecoded`): by default it parses every record's JSON into a body no handler
-takes (and, for a batch, first makes a message of each record, with its own ids): about
-a tenth of intake's CPU under the end-to-end ramp (`bench/profiles/`).
+takes (and, for a batch, first makes a message of each record, with its own ids), 27 to
+31 us a partner event; and a record labelled JSON whose bytes are not failed its whole
+batch there, before any `parse` could dead-letter it alone.
 """
 
 from collections.abc import Awaitable, Callable, Iterator, Sequence
